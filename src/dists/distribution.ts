@@ -1,0 +1,72 @@
+/**
+ * A distribution is one value, built once by `inspect` and passed along the pipeline:
+ * nobody downstream re-reads or re-hashes the file.
+ */
+
+export type DistKind = 'wheel' | 'sdist'
+
+/** Hex digests from one streaming pass over the file. */
+export interface Digests {
+  sha256: string
+  blake2_256: string
+  md5: string
+}
+
+/** One form field of the upload request, in the order it is sent. Repeated names are allowed. */
+export type FormField = readonly [name: string, value: string]
+
+export interface Distribution {
+  /** Absolute path on disk. */
+  path: string
+  /** Basename, as sent in the `content` part. */
+  filename: string
+  kind: DistKind
+  /** `bdist_wheel` or `sdist`, the `filetype` form field. */
+  filetype: 'bdist_wheel' | 'sdist'
+  /** Wheel: the python tag of the filename (e.g. `py3`, `py2.py3`); sdist: `source`. */
+  pyversion: string
+  size: number
+  digests: Digests
+  /** `Name` from the core metadata, as written. */
+  name: string
+  /** `Version` from the core metadata, as written. */
+  version: string
+  metadataVersion: string
+  /** Parsed core metadata, kept for the checks. */
+  metadata: CoreMetadata
+  /** Metadata as upload form fields (lowercased, `-` → `_`, specials mapped, too-new fields dropped). */
+  metadataFields: FormField[]
+}
+
+/** Core metadata (METADATA / PKG-INFO) as parsed: headers in file order, names as written. */
+export interface CoreMetadata {
+  headers: Array<{ name: string; value: string }>
+  /** The message body (or the `Description` header), if any. */
+  description?: string
+}
+
+/**
+ * A problem found in a file before any upload. Problems are values: the check collects every one
+ * across all files, then the run stops and shows them all at once.
+ */
+export interface Problem {
+  /** Path (or filename) of the file the problem is in. */
+  file: string
+  /** Short rule id, e.g. `metadata-version`, `wheel-filename`, `local-version`. */
+  rule: string
+  /** What is wrong, in the index's terms where PyPI has words for it. */
+  message: string
+  /** What to do about it. */
+  hint?: string
+}
+
+/** A problem that stops the run; thrown by discover/inspect, collected by check. */
+export class DistributionError extends Error {
+  constructor(
+    readonly problems: Problem[],
+    message = problems.map(p => `${p.file}: ${p.message}`).join('\n')
+  ) {
+    super(message)
+    this.name = 'DistributionError'
+  }
+}
