@@ -1,0 +1,95 @@
+import type { Http } from '../http.js'
+
+/** What the index lists for one project: filename → sha256 (lowercase hex, '' when not given). */
+export type ListedFiles = Map<string, string>
+
+export type SimplePage =
+  { found: true; files: ListedFiles; url: string } | { found: false; status: number; url: string }
+
+const SIMPLE_JSON = 'application/vnd.pypi.simple.v1+json'
+
+/**
+ * Reads `<simpleUrl><project>/` (PEP 691 JSON when the index offers it, else the PEP 503 HTML page
+ * with `#sha256=` fragments). Follows same-host redirects (PyPI redirects non-normalized names).
+ */
+export async function readSimplePage(
+  http: Http,
+  simpleUrl: string,
+  project: string,
+  authorization?: string
+): Promise<SimplePage> {
+  let url = new URL(`${encodeURIComponent(project)}/`, ensureSlash(simpleUrl)).toString()
+  const origin = new URL(url).origin
+  for (let hop = 0; hop < 5; hop++) {
+    const headers: Record<string, string> = {
+      Accept: `${SIMPLE_JSON}, text/html;q=0.1`,
+      'Cache-Control': 'no-cache'
+    }
+    if (authorization) headers.Authorization = authorization
+    const response = await http.get(url, headers)
+    if ([301, 302, 303, 307, 308].includes(response.status) && response.headers.location) {
+      const next = new URL(response.headers.location, url)
+      if (next.origin !== origin) return { found: false, status: response.status, url }
+      url = next.toString()
+      continue
+    }
+    if (response.status !== 200) return { found: false, status: response.status, url }
+    const type = String(response.headers['content-type'] ?? '')
+    const files = type.includes('json') ? parseJson(response.body) : parseHtml(response.body)
+    return { found: true, files, url }
+  }
+  return { found: false, status: 310, url }
+}
+
+function parseJson(body: string): ListedFiles {
+  const files: ListedFiles = new Map()
+  const parsed = JSON.parse(body) as {
+    files?: Array<{ filename?: string; hashes?: Record<string, string> }>
+  }
+  for (const file of parsed.files ?? []) {
+    if (file.filename) files.set(file.filename, (file.hashes?.sha256 ?? '').toLowerCase())
+  }
+  return files
+}
+
+function parseHtml(body: string): ListedFiles {
+  const files: ListedFiles = new Map()
+  for (const match of body.matchAll(/<a\s[^>]*href="([^"]*)"[^>]*>([^<]*)<\/a>/gi)) {
+    const href = match[1].replace(/&amp;/g, '&')
+    const text = match[2].trim()
+    const filename = text || decodeURIComponent(href.split('#')[0].split('/').pop() ?? '')
+    const sha256 = /#sha256=([0-9a-f]{64})/i.exec(href)?.[1] ?? ''
+    if (filename) files.set(filename, sha256.toLowerCase())
+  }
+  return files
+}
+
+function ensureSlash(url: string): string {
+  return url.endsWith('/') ? url : `${url}/`
+}
+
+/**
+ * The simple index that belongs to an upload URL, for the indexes whose layout is known, or
+ * undefined when it cannot be told (the caller then says so instead of skipping silently).
+ */
+export function simpleUrlFor(uploadUrl: string): string | undefined {
+  const url = new URL(uploadUrl)
+  const host = url.hostname.toLowerCase()
+  if (host === 'upload.pypi.org' || host === 'pypi.org') return 'https://pypi.org/simple/'
+  if (host === 'test.pypi.org') return 'https://test.pypi.org/simple/'
+  const path = url.pathname.replace(/\/+$/, '')
+  const base = `${url.origin}`
+  // Warehouse-like and many others: …/legacy → …/simple/
+  if (/\/legacy$/.test(path)) return `${base}${path.replace(/\/legacy$/, '')}/simple/`
+  // GitLab: /api/v4/projects/<id>/packages/pypi (and groups)
+  if (/\/packages\/pypi$/.test(path)) return `${base}${path}/simple/`
+  // Artifactory: /artifactory/api/pypi/<repo>
+  if (/\/api\/pypi\/[^/]+$/.test(path)) return `${base}${path}/simple/`
+  // Nexus: /repository/<name>
+  if (/\/repository\/[^/]+$/.test(path)) return `${base}${path}/simple/`
+  // pypiserver: uploads go to the root
+  if (path === '') return `${base}/simple/`
+  // devpi: /<user>/<index>
+  if (/^\/[^/+]+\/[^/+]+$/.test(path)) return `${base}${path}/+simple/`
+  return undefined
+}

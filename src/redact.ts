@@ -1,0 +1,33 @@
+/**
+ * Removes secrets from text before it is printed anywhere. The runner masks registered secrets in
+ * its log, but not in step summaries written by file, nor outside GitHub's runner, and a server can
+ * echo a token in a form we did not register (Basic auth's base64), so we redact ourselves too.
+ */
+export class Redactor {
+  private readonly patterns = new Set<string>()
+
+  add(secret: string | undefined): void {
+    if (!secret || secret.length < 4) return
+    this.patterns.add(secret)
+    // The forms a secret takes on the wire: Basic credentials, URL-encoded.
+    this.patterns.add(encodeURIComponent(secret))
+    for (const user of ['__token__', '']) {
+      this.patterns.add(Buffer.from(`${user}:${secret}`, 'utf8').toString('base64'))
+    }
+  }
+
+  /** Every form of a secret this redactor knows, for core.setSecret. */
+  forms(): string[] {
+    return [...this.patterns]
+  }
+
+  redact(text: string): string {
+    let out = text
+    // Longest first, so that a secret inside a longer encoded form is not half-replaced.
+    for (const pattern of [...this.patterns].sort((a, b) => b.length - a.length)) {
+      out = out.split(pattern).join('***')
+    }
+    // Tokens we were never told about (e.g. echoed from another source) still look like tokens.
+    return out.replace(/pypi-[A-Za-z0-9_-]{16,}/g, 'pypi-***')
+  }
+}

@@ -1,0 +1,148 @@
+import type { HttpResponse } from '../http.js'
+
+/**
+ * The index's own words for a response. PyPI puts its message in the reason phrase AND the body;
+ * HTTP/2 has no reason phrase, so the body comes first: JSON `message` (we send
+ * `Accept: application/json`), then an HTML `<title>`, then the reason phrase, then plain text.
+ */
+export function indexMessage(response: HttpResponse): string {
+  const body = response.body.trim()
+  const fromJson = jsonMessage(body)
+  if (fromJson) return fromJson
+  const title = /<title>([\s\S]*?)<\/title>/i.exec(body)?.[1]
+  if (title) return stripStatusPrefix(decodeEntities(title.trim()), response.status)
+  const reason = response.statusText.trim()
+  const generic = GENERIC_REASONS.has(reason.toLowerCase())
+  if (reason && !generic) return reason
+  if (body && !body.startsWith('<')) return truncate(body.replace(/\s+/g, ' '), 500)
+  return reason || `HTTP ${response.status}`
+}
+
+const GENERIC_REASONS = new Set([
+  'ok',
+  'bad request',
+  'forbidden',
+  'unauthorized',
+  'not found',
+  'conflict',
+  'method not allowed',
+  'internal server error',
+  'bad gateway',
+  'service unavailable',
+  'gateway timeout'
+])
+
+function jsonMessage(body: string): string | undefined {
+  if (!body.startsWith('{')) return undefined
+  try {
+    const parsed = JSON.parse(body) as Record<string, unknown>
+    for (const key of ['message', 'detail', 'error', 'errors']) {
+      const value = parsed[key]
+      if (typeof value === 'string' && value.trim()) return value.trim()
+      if (Array.isArray(value) && value.length) {
+        return value.map(v => (typeof v === 'string' ? v : JSON.stringify(v))).join('; ')
+      }
+    }
+  } catch {
+    return undefined
+  }
+  return undefined
+}
+
+function stripStatusPrefix(title: string, status: number): string {
+  return title.startsWith(`${status} `) ? title.slice(String(status).length + 1) : title
+}
+
+function decodeEntities(text: string): string {
+  return text
+    .replace(/&#(\d+);/g, (_, n: string) => String.fromCodePoint(Number(n)))
+    .replace(/&#x([0-9a-f]+);/gi, (_, n: string) => String.fromCodePoint(parseInt(n, 16)))
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&')
+}
+
+function truncate(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text
+}
+
+/**
+ * "This file is already there", as each index says it (protocol doc §2). PyPI answers 200 for an
+ * identical re-upload, so these matter for a *different* file under a taken name, or for indexes
+ * that refuse any re-upload.
+ */
+const ALREADY_EXISTS_PATTERNS: RegExp[] = [
+  /already exists?/i, // PyPI/TestPyPI "File already exists", pypiserver, Gitea, GCP "already exist"
+  /updating asset/i, // Nexus "Repository does not allow updating assets"
+  /overwrite artifact/i, // Artifactory "Not enough permissions to overwrite artifact"
+  /already been taken/i, // GitLab "File name has already been taken"
+  /filename (?:has been|was) previously used/i // PyPI: name of a deleted file
+]
+
+export function isAlreadyExists(response: HttpResponse, message: string): boolean {
+  if (response.status === 409) return !/conflicts with an existing project/i.test(message)
+  if (response.status !== 400 && response.status !== 403) return false
+  return ALREADY_EXISTS_PATTERNS.some(p => p.test(message))
+}
+
+/** PyPI's refusal of a name reused after deletion can never be fixed by re-uploading. */
+export function isDeletedFilenameReuse(message: string): boolean {
+  return /previously used by a file that has since been deleted/i.test(message)
+}
+
+/** A hint for the usual causes of a failed upload, or undefined. */
+export function hintFor(status: number, message: string, uploadUrl: string): string | undefined {
+  const url = new URL(uploadUrl)
+  const isPyPI = /(^|\.)pypi\.org$/i.test(url.hostname)
+  if (/file too large/i.test(message)) {
+    return 'Ask for a larger file size limit: https://docs.pypi.org/project-management/storage-limits#requesting-a-file-size-limit-increase'
+  }
+  if (/project too large/i.test(message)) {
+    return 'The project is over its total size limit: delete old releases or ask for more: https://docs.pypi.org/project-management/storage-limits'
+  }
+  if (/previously used by a file that has since been deleted/i.test(message)) {
+    return 'A deleted file name can never be reused on PyPI: bump the version (or add a post release) and rebuild.'
+  }
+  if (/already exists?/i.test(message)) {
+    return "A different file with this name is already on the index. Bump the version and rebuild, or set 'skip-existing: true' if re-running a release."
+  }
+  switch (status) {
+    case 401:
+    case 403:
+      if (/username\/password authentication/i.test(message)) {
+        return "PyPI accepts only API tokens: set 'user' to '__token__' (the default) and 'password' to a token starting with 'pypi-'."
+      }
+      if (/isn't allowed to upload|not valid for project|scoped/i.test(message)) {
+        return 'The token is not allowed to upload to this project: use a token scoped to this project (or an account-wide one for a new project), or check the project name.'
+      }
+      if (/expired/i.test(message)) {
+        return 'The token has expired: create a new one and update the secret.'
+      }
+      return (
+        "The index refused the credentials. Check that the secret holds a valid token (starting with 'pypi-' for PyPI), " +
+        `that it was made for ${isPyPI ? url.hostname.replace(/^upload\./, '') : 'this index'} (TestPyPI and PyPI tokens differ), and that 'user' is '__token__'.`
+      )
+    case 404:
+      return `Nothing answers uploads at ${uploadUrl}. Use the index's upload URL (PyPI: https://upload.pypi.org/legacy/, TestPyPI: https://test.pypi.org/legacy/).`
+    case 405:
+      return `${uploadUrl} does not take uploads (it looks like a browsing or /simple/ URL). Use the upload URL: ${suggestUploadUrl(url)}`
+    case 410:
+      return `This URL is retired. Use ${suggestUploadUrl(url)}`
+    case 409:
+      return /conflicts with an existing project/i.test(message)
+        ? 'The project name is too close to an existing project: pick another name.'
+        : undefined
+    case 429:
+      return 'The index is rate-limiting: wait and re-run the job.'
+    default:
+      return status >= 500 ? 'The index had a server error: re-run the job later.' : undefined
+  }
+}
+
+function suggestUploadUrl(url: URL): string {
+  if (/(^|\.)test\.pypi\.org$/i.test(url.hostname)) return 'https://test.pypi.org/legacy/'
+  if (/(^|\.)pypi\.(org|python\.org)$/i.test(url.hostname)) return 'https://upload.pypi.org/legacy/'
+  return "the index's upload endpoint (for many self-hosted indexes the same base URL without /simple/)"
+}
