@@ -77,19 +77,15 @@ const ALREADY_EXISTS_PATTERNS: RegExp[] = [
   /already exists?/i, // PyPI/TestPyPI "File already exists", pypiserver, Gitea, GCP "already exist"
   /updating asset/i, // Nexus "Repository does not allow updating assets"
   /overwrite artifact/i, // Artifactory "Not enough permissions to overwrite artifact"
-  /already been taken/i, // GitLab "File name has already been taken"
-  /filename (?:has been|was) previously used/i // PyPI: name of a deleted file
+  /already been taken/i // GitLab "File name has already been taken"
+  // Not PyPI's "previously used by a file that has since been deleted": that file is NOT there,
+  // so skipping it would publish nothing while reporting success.
 ]
 
 export function isAlreadyExists(response: HttpResponse, message: string): boolean {
   if (response.status === 409) return !/conflicts with an existing project/i.test(message)
   if (response.status !== 400 && response.status !== 403) return false
   return ALREADY_EXISTS_PATTERNS.some(p => p.test(message))
-}
-
-/** PyPI's refusal of a name reused after deletion can never be fixed by re-uploading. */
-export function isDeletedFilenameReuse(message: string): boolean {
-  return /previously used by a file that has since been deleted/i.test(message)
 }
 
 /** A hint for the usual causes of a failed upload, or undefined. */

@@ -1,0 +1,26 @@
+import { describe, expect, it } from '@jest/globals'
+import { Redactor } from '../src/redact.js'
+
+describe('Redactor', () => {
+  const token = 'pypi-AgEIcHlwaS5vcmcCJDU0NzU1'
+  const redactor = new Redactor()
+  redactor.add(token)
+
+  it('removes the token, its URL-encoded form and its Basic-auth form', () => {
+    const basic = Buffer.from(`__token__:${token}`).toString('base64')
+    const text = `token=${token} enc=${encodeURIComponent(token)} Authorization: Basic ${basic}`
+    const out = redactor.redact(text)
+    expect(out).not.toContain(token)
+    expect(out).not.toContain(basic)
+    expect(out).toBe('token=*** enc=*** Authorization: Basic ***')
+  })
+  it('removes PyPI-shaped tokens it was never told about', () => {
+    expect(redactor.redact('other pypi-ABCDEFGHIJKLMNOPQRSTUVWX here')).toBe('other pypi-*** here')
+  })
+  it('ignores empty and trivially short secrets (they would blank out ordinary text)', () => {
+    const r = new Redactor()
+    r.add('')
+    r.add('ab')
+    expect(r.redact('about ab')).toBe('about ab')
+  })
+})
