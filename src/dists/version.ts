@@ -1,0 +1,212 @@
+/**
+ * PEP 440 versions, parsed, normalized and ordered exactly as PyPI does it.
+ *
+ * PyPI (Warehouse) judges versions with `packaging.version.Version`; a version that packaging
+ * refuses, or normalizes to something else, is what PyPI refuses or stores. This module follows
+ * packaging ≥ 26.1 step by step (the regular expression, the spelling normalization, the comparison
+ * key), including its ASCII-only letters and its Unicode-aware surrounding whitespace, so the
+ * checks can quote the same canonical strings PyPI will quote. The tests compare it against the
+ * Python reference on a table of tricky strings.
+ */
+
+/** A version split into its PEP 440 segments. Numbers are bigint: segments have no size limit. */
+export interface ParsedVersion {
+  epoch: bigint
+  /** The release segment as written, trailing zeros kept (`1.0.0` → [1, 0, 0]). */
+  release: bigint[]
+  pre?: { label: 'a' | 'b' | 'rc'; number: bigint }
+  post?: bigint
+  dev?: bigint
+  /** Local segment parts: numbers where a part is all digits, lowercased text otherwise. */
+  local?: Array<string | bigint>
+}
+
+/**
+ * The characters Python's `\s` matches in a str pattern. packaging strips these around a version;
+ * JavaScript's `\s` differs (it has U+FEFF, lacks U+001C–U+001F and U+0085), so they are listed.
+ */
+const PY_WHITESPACE =
+  '[\\t\\n\\v\\f\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]'
+
+/**
+ * packaging's VERSION_PATTERN, anchored. The `i` flag without `u` folds ASCII letters only, which
+ * is what packaging's `(?a:…)` groups do (so `ſ` is not an `s` and the Kelvin sign is not a `k`).
+ * packaging uses possessive quantifiers for speed; for these groups they accept the same strings.
+ */
+const VERSION_RE = new RegExp(
+  `^${PY_WHITESPACE}*v?` +
+    '(?:(?<epoch>[0-9]+)!)?' +
+    '(?<release>[0-9]+(?:\\.[0-9]+)*)' +
+    '(?:[._-]?(?<preL>alpha|a|beta|b|preview|pre|c|rc)[._-]?(?<preN>[0-9]+)?)?' +
+    '(?:-(?<postN1>[0-9]+)|[._-]?(?<postL>post|rev|r)[._-]?(?<postN2>[0-9]+)?)?' +
+    '(?:[._-]?(?<devL>dev)[._-]?(?<devN>[0-9]+)?)?' +
+    '(?:\\+(?<local>[a-z0-9]+(?:[._-][a-z0-9]+)*))?' +
+    `${PY_WHITESPACE}*$`,
+  'i'
+)
+
+/**
+ * Python's `int()` refuses strings of more than 4300 digits (CVE-2020-10735 mitigation), so
+ * packaging raises on such a segment and PyPI can never accept it.
+ */
+const PYTHON_INT_MAX_DIGITS = 4300
+
+const PRE_SPELLINGS: Record<string, 'a' | 'b' | 'rc'> = {
+  a: 'a',
+  alpha: 'a',
+  b: 'b',
+  beta: 'b',
+  c: 'rc',
+  pre: 'rc',
+  preview: 'rc',
+  rc: 'rc'
+}
+
+class SegmentTooLong extends Error {}
+
+function toInt(digits: string): bigint {
+  if (digits.length > PYTHON_INT_MAX_DIGITS) throw new SegmentTooLong()
+  return BigInt(digits)
+}
+
+/** Parses a version the way `packaging.version.Version(s)` does; undefined where it would raise. */
+export function parseVersion(text: string): ParsedVersion | undefined {
+  const m = VERSION_RE.exec(text)
+  if (!m?.groups) return undefined
+  const g = m.groups
+  try {
+    const parsed: ParsedVersion = {
+      epoch: g.epoch === undefined ? 0n : toInt(g.epoch),
+      release: g.release.split('.').map(toInt)
+    }
+    if (g.preL !== undefined) {
+      parsed.pre = { label: PRE_SPELLINGS[g.preL.toLowerCase()], number: toInt(g.preN ?? '0') }
+    }
+    // `1.0-1` is the implicit post-release spelling; `post`, `rev` and `r` are all `.postN`.
+    const postNumber = g.postN1 ?? g.postN2
+    if (g.postL !== undefined || postNumber !== undefined) parsed.post = toInt(postNumber ?? '0')
+    if (g.devL !== undefined) parsed.dev = toInt(g.devN ?? '0')
+    if (g.local !== undefined) {
+      parsed.local = g.local
+        .split(/[._-]/)
+        .map(part => (/^[0-9]+$/.test(part) ? toInt(part) : part.toLowerCase()))
+    }
+    return parsed
+  } catch (e) {
+    if (e instanceof SegmentTooLong) return undefined
+    throw e
+  }
+}
+
+/** The canonical string of a parsed version, as `str(Version(s))` writes it. */
+export function formatVersion(v: ParsedVersion): string {
+  let out = v.epoch !== 0n ? `${v.epoch}!` : ''
+  out += v.release.join('.')
+  if (v.pre) out += `${v.pre.label}${v.pre.number}`
+  if (v.post !== undefined) out += `.post${v.post}`
+  if (v.dev !== undefined) out += `.dev${v.dev}`
+  if (v.local) out += `+${v.local.join('.')}`
+  return out
+}
+
+/** The canonical form of a version (`str(packaging.version.Version(s))`), or undefined if invalid. */
+export function normalizeVersion(text: string): string | undefined {
+  const parsed = parseVersion(text)
+  return parsed && formatVersion(parsed)
+}
+
+/** The version without its local segment (`1.0+abc` → `1.0`), canonical; undefined if invalid. */
+export function publicVersion(text: string): string | undefined {
+  const parsed = parseVersion(text)
+  return parsed && formatVersion({ ...parsed, local: undefined })
+}
+
+/** Whether the version has a local segment (`+…`), which PyPI refuses. False for invalid input. */
+export function isLocal(version: string | ParsedVersion): boolean {
+  const parsed = typeof version === 'string' ? parseVersion(version) : version
+  return parsed?.local !== undefined
+}
+
+function toParsed(version: string | ParsedVersion): ParsedVersion {
+  if (typeof version !== 'string') return version
+  const parsed = parseVersion(version)
+  if (!parsed) throw new TypeError(`Invalid version: '${version}'`)
+  return parsed
+}
+
+function cmp(a: bigint | number | string, b: bigint | number | string): number {
+  return a < b ? -1 : a > b ? 1 : 0
+}
+
+/** Compares two sequences element by element; a proper prefix sorts first (Python tuples). */
+function cmpSeq<T>(a: readonly T[], b: readonly T[], each: (x: T, y: T) => number): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    const c = each(a[i], b[i])
+    if (c !== 0) return c
+  }
+  return cmp(a.length, b.length)
+}
+
+function trimTrailingZeros(release: readonly bigint[]): bigint[] {
+  let end = release.length
+  while (end > 0 && release[end - 1] === 0n) end--
+  return release.slice(0, end)
+}
+
+const PRE_RANK = { a: 0, b: 1, rc: 2 } as const
+
+/**
+ * The pre/post/dev part of packaging's comparison key, as one flat tuple:
+ * dev-only releases (`1.0.dev1`) sort before any a/b/rc, final releases after rc;
+ * no post sorts before a post; a dev sorts before no dev.
+ */
+function suffixKey(v: ParsedVersion): bigint[] {
+  let preRank: bigint
+  let preNumber = 0n
+  if (!v.pre && v.post === undefined && v.dev !== undefined) preRank = -1n
+  else if (!v.pre) preRank = 3n
+  else {
+    preRank = BigInt(PRE_RANK[v.pre.label])
+    preNumber = v.pre.number
+  }
+  return [
+    preRank,
+    preNumber,
+    v.post === undefined ? 0n : 1n,
+    v.post ?? 0n,
+    v.dev === undefined ? 1n : 0n,
+    v.dev ?? 0n
+  ]
+}
+
+/** PEP 440: in a local segment, text parts sort before numbers; text compares as strings. */
+function cmpLocalPart(a: string | bigint, b: string | bigint): number {
+  if (typeof a === 'bigint' && typeof b === 'bigint') return cmp(a, b)
+  if (typeof a === 'string' && typeof b === 'string') return cmp(a, b)
+  return typeof a === 'string' ? -1 : 1
+}
+
+/**
+ * PEP 440 ordering, as packaging sorts: negative if a < b, 0 if equal (`1.0` == `1.0.0`), positive
+ * if a > b. Throws a TypeError for a string that is not a valid version.
+ */
+export function compareVersions(a: string | ParsedVersion, b: string | ParsedVersion): number {
+  const x = toParsed(a)
+  const y = toParsed(b)
+  return (
+    cmp(x.epoch, y.epoch) ||
+    cmpSeq(trimTrailingZeros(x.release), trimTrailingZeros(y.release), cmp) ||
+    cmpSeq(suffixKey(x), suffixKey(y), cmp) ||
+    // A version without a local segment sorts before one with it.
+    (x.local === undefined || y.local === undefined
+      ? cmp(x.local === undefined ? 0 : 1, y.local === undefined ? 0 : 1)
+      : cmpSeq(x.local, y.local, cmpLocalPart))
+  )
+}
+
+/** Whether two versions are equal under PEP 440 (`1.0` and `1.0.0` are); false if either is invalid. */
+export function versionsEqual(a: string, b: string): boolean {
+  const x = parseVersion(a)
+  const y = parseVersion(b)
+  return x !== undefined && y !== undefined && compareVersions(x, y) === 0
+}
