@@ -206,6 +206,17 @@ describe('zip reader', () => {
     expect(problem.message).toContain('the directory says 10')
   })
 
+  it('refuses compression methods other than stored and deflate', async () => {
+    const path = join(dir, 'bzip2.whl')
+    writeFileSync(
+      path,
+      buildZip([{ name: 'demo-1.0.dist-info/METADATA', data: METADATA, methodCode: 12 }])
+    )
+    const problem = await problemOf(readWheelMetadata(path))
+    expect(problem.rule).toBe('invalid-wheel')
+    expect(problem.message).toContain('uses compression method 12')
+  })
+
   it('stops inflating a hostile METADATA at the cap, whatever size it claims', async () => {
     // 64 MiB of METADATA in a ~64 KiB stream, claiming 1000 bytes.
     const path = makeHostileWheel(join(dir, 'bomb'), { filename: 'bomb-1.0-py3-none-any.whl' })

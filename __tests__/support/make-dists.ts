@@ -41,6 +41,8 @@ export interface ZipMember {
   declaredCrc?: number
   /** Use these bytes as the compressed data instead of compressing `data`. */
   rawCompressed?: Buffer
+  /** Write this compression method number instead (e.g. 12, bzip2), with the data stored. */
+  methodCode?: number
 }
 
 export interface ZipOptions {
@@ -58,7 +60,7 @@ export function buildZip(members: ZipMember[], options: ZipOptions = {}): Buffer
   let offset = 0
   for (const member of members) {
     const data = Buffer.isBuffer(member.data) ? member.data : Buffer.from(member.data, 'utf8')
-    const method = member.method === 'store' ? 0 : 8
+    const method = member.methodCode ?? (member.method === 'store' ? 0 : 8)
     const compressed = member.rawCompressed ?? (method === 8 ? deflateRawSync(data) : data)
     const name = Buffer.from(member.name, 'utf8')
     const flags = /[^\x20-\x7e]/.test(member.name) ? 0x0800 : 0
