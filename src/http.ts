@@ -42,7 +42,12 @@ export class Http {
   async request(method: string, url: string, options: RequestOptions = {}): Promise<HttpResponse> {
     const headers = { ...(options.headers ?? {}) }
     const body = options.body?.() ?? null
-    const response = await this.client.request(method, url, body, headers)
+    let response
+    try {
+      response = await this.client.request(method, url, body, headers)
+    } catch (error) {
+      throw new NetworkError(url, error)
+    }
     return {
       status: response.message.statusCode ?? 0,
       statusText: response.message.statusMessage ?? '',
@@ -58,6 +63,36 @@ export class Http {
   /** Closes keep-alive sockets so nothing holds the process open. */
   dispose(): void {
     this.client.dispose()
+  }
+}
+
+/** No HTTP answer at all: refused, reset, DNS, TLS, or the inactivity timeout. */
+export class NetworkError extends Error {
+  readonly code: string | undefined
+  constructor(
+    readonly url: string,
+    cause: unknown
+  ) {
+    const code = (cause as { code?: string })?.code
+    const detail = cause instanceof Error ? cause.message : String(cause)
+    super(`No answer from ${new URL(url).origin}: ${describeNetworkFailure(code, detail)}`)
+    this.name = 'NetworkError'
+    this.code = code ?? (/timeout/i.test(detail) ? 'ETIMEDOUT' : undefined)
+  }
+}
+
+function describeNetworkFailure(code: string | undefined, detail: string): string {
+  switch (code) {
+    case 'ECONNREFUSED':
+      return 'connection refused (is the URL right, and is the index running?)'
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return 'the host name does not resolve (check the URL for typos)'
+    case 'ECONNRESET':
+    case 'EPIPE':
+      return 'the connection was reset'
+    default:
+      return /timeout/i.test(detail) ? 'no data within the timeout' : detail
   }
 }
 

@@ -34,10 +34,11 @@ export async function run(): Promise<void> {
     const result = await publish(settings, log)
     await reportRun(result, redactor)
     if (result.failure) {
+      const failed = result.files.find(f => f.status === 'failed')
       const done = result.files.filter(f => f.status === 'uploaded').map(f => f.dist.filename)
       core.setFailed(
         redactor.redact(
-          `${result.failure.message}\n` +
+          `Publishing stopped at ${failed?.dist.filename ?? 'a file'}: ${failed?.message ?? result.failure.message}. ` +
             (done.length
               ? `Uploaded before the failure: ${done.join(', ')}.`
               : 'No file was uploaded.')

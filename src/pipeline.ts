@@ -66,7 +66,10 @@ export async function prepare(settings: Settings, log: Log): Promise<Distributio
 
   const problems = [...found.problems, ...inspected.problems, ...duplicateProblems]
   if (settings.verifyMetadata) {
-    const checked = checkDistributions(unique)
+    // PyPI's rules apply to every index: most self-hosted indexes mirror or feed PyPI, and a
+    // file PyPI refuses is a broken release there too. `verify-metadata: false` lets the index
+    // decide (e.g. local versions on a private index).
+    const checked = checkDistributions(unique, { pypiRules: 'enforce' })
     problems.push(...checked.errors)
     for (const warning of checked.warnings) log.warning(describeProblem(warning), warning.file)
   }

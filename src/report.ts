@@ -54,6 +54,7 @@ export async function reportRun(result: RunResult, redactor: Redactor): Promise<
   const heading = result.failure
     ? `PyPI publish failed after ${uploaded} of ${result.files.length} file(s)`
     : `Published ${uploaded} file(s)${skipped ? `, ${skipped} skipped` : ''}`
+  if (!canWriteSummary()) return
   const summary = core.summary
     .addHeading(heading, 2)
     .addRaw(`Index: <code>${escapeHtml(result.repositoryUrl)}</code>`, true)
@@ -106,6 +107,13 @@ export async function reportProblems(
       ])
     ])
     .write()
+}
+
+/** Outside GitHub's runner (local-action tools, other CI) there is no job summary: skip it. */
+function canWriteSummary(): boolean {
+  if (process.env.GITHUB_STEP_SUMMARY) return true
+  core.debug('GITHUB_STEP_SUMMARY is not set: no job summary written.')
+  return false
 }
 
 export function escapeHtml(text: string): string {

@@ -56,7 +56,13 @@ export async function publishAll(
       }
     } catch (error) {
       result.status = 'failed'
-      result.message = error instanceof UploadError ? error.indexMessage : String(error)
+      result.message =
+        error instanceof UploadError
+          ? error.indexMessage
+          : error instanceof Error
+            ? error.message
+            : String(error)
+      log.error(error instanceof Error ? error.message : String(error), dist.path)
       return { files, failure: error instanceof Error ? error : new Error(String(error)) }
     }
   }
