@@ -1,0 +1,243 @@
+import type { Http, HttpResponse } from '../http.js'
+import { decodeClaims, renderClaims, reusableWorkflowHint } from './claims.js'
+import { TRUSTED_PUBLISHING_DOCS, TROUBLESHOOTING_URL } from './explain.js'
+import { TrustedPublishingError } from './errors.js'
+
+/**
+ * The trusted-publishing exchange (protocol §5): ask the index which audience it wants, get a
+ * GitHub ID token for that audience, trade it for a short-lived `pypi-` token. Every failure
+ * becomes a TrustedPublishingError that says what the index answered and what to change; neither
+ * the ID token nor the minted token ever appears in a message.
+ */
+
+/** Gets a GitHub ID token for an audience: `core.getIDToken` at the edge, a stand-in in tests. */
+export type IdTokenFetcher = (audience: string) => Promise<string>
+
+export interface MintedToken {
+  token: string
+  /** Epoch milliseconds, on OUR clock, after which the index refuses the token. */
+  expiresAt: number
+}
+
+export interface ExchangeOptions {
+  http: Http
+  /** The upload URL; the exchange talks to the same scheme and host. */
+  repositoryUrl: string
+  getIdToken: IdTokenFetcher
+  /**
+   * Called with each secret the moment it exists (the ID token, the minted token), before it can
+   * reach any log: the edge adds it to the Redactor and calls core.setSecret.
+   */
+  onSecret: (secret: string) => void
+  /** The clock, for tests. */
+  now?: () => number
+}
+
+/** PyPI's minted tokens live 15 minutes; used when the index does not say. */
+export const DEFAULT_TOKEN_LIFETIME_MS = 15 * 60 * 1000
+
+const BODY_EXCERPT = 500
+
+export function oidcUrls(repositoryUrl: string): { audience: string; mint: string } {
+  const origin = new URL(repositoryUrl).origin
+  return { audience: `${origin}/_/oidc/audience`, mint: `${origin}/_/oidc/mint-token` }
+}
+
+/**
+ * A function that mints a fresh token each time it is called (fresh ID token, fresh mint). The
+ * audience is asked once: it does not change during a run.
+ */
+export function createTokenMinter(options: ExchangeOptions): () => Promise<MintedToken> {
+  let audience: Promise<string> | undefined
+  return async () => {
+    audience ??= fetchAudience(options.http, options.repositoryUrl)
+    let aud: string
+    try {
+      aud = await audience
+    } catch (error) {
+      audience = undefined // a later renewal may try again
+      throw error
+    }
+    const idToken = await options.getIdToken(aud)
+    options.onSecret(idToken)
+    return mintToken(options.http, options.repositoryUrl, idToken, options)
+  }
+}
+
+/** One exchange: audience, ID token, mint. */
+export async function exchangeToken(options: ExchangeOptions): Promise<MintedToken> {
+  return createTokenMinter(options)()
+}
+
+export async function fetchAudience(http: Http, repositoryUrl: string): Promise<string> {
+  const url = oidcUrls(repositoryUrl).audience
+  const host = new URL(repositoryUrl).host
+  let response: HttpResponse
+  try {
+    response = await http.get(url, { Accept: 'application/json' })
+  } catch (error) {
+    throw new TrustedPublishingError(
+      `Trusted publishing: could not reach ${url}: ${errorText(error)}`,
+      { cause: error }
+    )
+  }
+  if (response.status === 403 || response.status === 404) {
+    throw new TrustedPublishingError(
+      `This index does not support trusted publishing; use a token. (${host} answered HTTP ` +
+        `${response.status} to GET ${url}${response.status === 403 ? ': trusted publishing is disabled there' : ''}.)\n` +
+        "Pass an API token for this index as 'password' (or 'token'), e.g. " +
+        '`password: ${{ secrets.INDEX_TOKEN }}`.'
+    )
+  }
+  if (response.status !== 200) {
+    throw new TrustedPublishingError(
+      `Trusted publishing: asking ${url} for the token audience failed: ${describeResponse(response)}\n` +
+        'The index may be down or misconfigured; wait a few minutes and try again, or use an API token.'
+    )
+  }
+  const audience = parseJson(response.body)?.audience
+  if (typeof audience !== 'string' || audience === '') {
+    throw new TrustedPublishingError(
+      `Trusted publishing: ${url} answered 200 without an audience (expected {"audience": "…"}): ` +
+        excerpt(response.body)
+    )
+  }
+  return audience
+}
+
+/** Trades an ID token for an upload token; calls `onSecret` with it before returning. */
+export async function mintToken(
+  http: Http,
+  repositoryUrl: string,
+  idToken: string,
+  options: Pick<ExchangeOptions, 'onSecret' | 'now'>
+): Promise<MintedToken> {
+  const url = oidcUrls(repositoryUrl).mint
+  const scrub = (text: string): string => scrubJwts(text, idToken)
+  let response: HttpResponse
+  try {
+    response = await http.request('POST', url, {
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: () => JSON.stringify({ token: idToken })
+    })
+  } catch (error) {
+    throw new TrustedPublishingError(
+      `Trusted publishing: could not reach ${url}: ${scrub(errorText(error))}`,
+      { cause: error }
+    )
+  }
+
+  // Scrubbed before anything is cut or quoted, so a truncated echo cannot slip through.
+  response = { ...response, body: scrub(response.body) }
+  const payload = parseJson(response.body)
+  if (payload === undefined) {
+    throw new TrustedPublishingError(
+      `Token request to ${url} failed: the index answered ${describeResponse(response)}\n` +
+        'That is not the JSON a trusted-publishing index sends: the index is probably down or ' +
+        'misconfigured. Wait a few minutes and try again.'
+    )
+  }
+
+  if (response.status < 200 || response.status >= 300) {
+    throw new TrustedPublishingError(scrub(refusalMessage(url, response, payload, idToken)))
+  }
+
+  const token = payload.token
+  if (typeof token !== 'string' || token === '') {
+    throw new TrustedPublishingError(
+      `Token request to ${url} answered HTTP ${response.status} without a token ` +
+        `(expected {"success": true, "token": "…", "expires": …}). The index is probably ` +
+        'misconfigured; wait a few minutes and try again.'
+    )
+  }
+  options.onSecret(token)
+  const now = options.now ?? Date.now
+  return { token, expiresAt: expiryOf(payload.expires, response.headers.date, now()) }
+}
+
+/** The 422 (or other refusal): every code and description, the claims, and where to read more. */
+function refusalMessage(
+  url: string,
+  response: HttpResponse,
+  payload: Record<string, unknown>,
+  idToken: string
+): string {
+  const errors = Array.isArray(payload.errors) ? payload.errors : []
+  const reasons = errors.map(e => {
+    const { code, description } = (e ?? {}) as { code?: unknown; description?: unknown }
+    return `  - ${String(code ?? 'unknown')}: ${String(description ?? '')}`
+  })
+  const claims = decodeClaims(idToken)
+  const lines = [
+    `Trusted publishing failed: ${new URL(url).host} refused the token request (HTTP ` +
+      `${response.status}${typeof payload.message === 'string' ? `, "${payload.message}"` : ''}).`
+  ]
+  if (reasons.length > 0) {
+    lines.push('The index gave these reasons:', ...reasons)
+  } else {
+    lines.push(`The index gave no reasons: ${excerpt(response.body)}`)
+  }
+  lines.push(
+    '',
+    'This usually means the trusted publisher registered on the index does not match this ' +
+      'workflow run: check the repository owner and name, the workflow file name and the ' +
+      `environment (if you set one). ${TRUSTED_PUBLISHING_DOCS}`
+  )
+  const reusable = reusableWorkflowHint(claims)
+  if (reusable) lines.push('', reusable)
+  lines.push('', renderClaims(claims))
+  if (!claims) lines.push(`See ${TROUBLESHOOTING_URL}`)
+  return lines.join('\n')
+}
+
+/**
+ * `expires` is the server's clock; ours may be off. With the response's Date header we turn it
+ * into a lifetime and count from our own clock, so a skewed runner clock cannot make us use a
+ * token the index already considers expired (or renew far too early).
+ */
+function expiryOf(expires: unknown, dateHeader: string | undefined, now: number): number {
+  if (typeof expires !== 'number' || !Number.isFinite(expires)) {
+    return now + DEFAULT_TOKEN_LIFETIME_MS
+  }
+  const serverNow = dateHeader ? Date.parse(dateHeader) : NaN
+  if (Number.isFinite(serverNow)) {
+    const lifetime = expires * 1000 - serverNow
+    if (lifetime > 0 && lifetime <= 24 * 60 * 60 * 1000) return now + lifetime
+  }
+  return expires * 1000
+}
+
+function parseJson(body: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(body)
+    return value && typeof value === 'object' && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined
+  } catch {
+    return undefined
+  }
+}
+
+function describeResponse(response: HttpResponse): string {
+  const status = `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`
+  const location = response.headers.location ? ` (redirect to ${response.headers.location})` : ''
+  return `${status}${location}: ${excerpt(response.body)}`
+}
+
+function excerpt(body: string): string {
+  const text = body.trim()
+  if (text === '') return '(empty body)'
+  return text.length > BODY_EXCERPT ? `${text.slice(0, BODY_EXCERPT)}… (truncated)` : text
+}
+
+/** An index might echo the ID token back; it must not reach a log. */
+function scrubJwts(text: string, idToken: string): string {
+  return text
+    .split(idToken)
+    .join('***')
+    .replace(/eyJ[A-Za-z0-9_-]+\.eyJ[A-Za-z0-9_-]*(\.[A-Za-z0-9_-]*)?/g, '***')
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}

@@ -1,0 +1,138 @@
+import type { MintedToken } from './oidc.js'
+
+/**
+ * Where uploads get their password. A static token never changes. A minted token lives 15
+ * minutes, and a long run (big files, slow links, many files) can outlive it — the official
+ * action's issue #307 — so the trusted-publishing source renews it before it runs out and when
+ * the index says it has, and every upload asks for the password right before it sends.
+ */
+export interface TokenSource {
+  /** `token` for a given password/token, `trusted-publishing` for a minted one. */
+  readonly kind: 'token' | 'trusted-publishing'
+  /** The user to send with the password (`__token__` for minted tokens). */
+  readonly user: string
+  /** The password to send now; renews first when the current token is about to expire. */
+  current(): Promise<string>
+  /**
+   * Called after the index refused `rejected` as expired (403 "token is expired"): returns a fresh
+   * token. Callers that were refused the same token share one renewal; a caller whose token was
+   * already replaced gets the replacement without another mint. A static source has nothing to
+   * renew and returns undefined: the refusal stands.
+   */
+  renew(rejected: string): Promise<string | undefined>
+}
+
+/** The index's words for an expired token (protocol §2): 403 "Invalid API Token: token is expired". */
+export function isExpiredTokenResponse(status: number, message: string): boolean {
+  return status === 403 && /token is expired/i.test(message)
+}
+
+export class StaticTokenSource implements TokenSource {
+  readonly kind = 'token'
+
+  constructor(
+    readonly user: string,
+    private readonly password: string
+  ) {}
+
+  async current(): Promise<string> {
+    return this.password
+  }
+
+  async renew(): Promise<string | undefined> {
+    return undefined
+  }
+}
+
+export interface MintedTokenSourceOptions {
+  /** Renew when fewer than this many ms remain (default 60 s: room for a request to start). */
+  marginMs?: number
+  now?: () => number
+  /** Told about each renewal (e.g. log.info), never with the token. */
+  onRenew?: (reason: string) => void
+}
+
+export class MintedTokenSource implements TokenSource {
+  readonly kind = 'trusted-publishing'
+  readonly user = '__token__'
+  private token: MintedToken | undefined
+  private inFlight: Promise<MintedToken> | undefined
+  private readonly marginMs: number
+  private readonly now: () => number
+
+  /** `mint` gets a fresh ID token and mints with it (see createTokenMinter). */
+  constructor(
+    private readonly mint: () => Promise<MintedToken>,
+    private readonly options: MintedTokenSourceOptions = {}
+  ) {
+    this.marginMs = options.marginMs ?? 60_000
+    this.now = options.now ?? Date.now
+  }
+
+  /** Mints the first token now, so that a refused exchange fails the run before any upload. */
+  static async start(
+    mint: () => Promise<MintedToken>,
+    options: MintedTokenSourceOptions = {}
+  ): Promise<MintedTokenSource> {
+    const source = new MintedTokenSource(mint, options)
+    await source.current()
+    return source
+  }
+
+  /** When the current token expires (epoch ms, our clock); undefined before the first mint. */
+  get expiresAt(): number | undefined {
+    return this.token?.expiresAt
+  }
+
+  async current(): Promise<string> {
+    const token = this.token
+    if (token && token.expiresAt - this.now() > this.marginMs) return token.token
+    return (await this.refresh(token ? 'the token is about to expire' : undefined)).token
+  }
+
+  async renew(rejected: string): Promise<string> {
+    if (this.inFlight) return (await this.inFlight).token
+    if (this.token && this.token.token !== rejected) return this.token.token
+    return (await this.refresh('the index said the token has expired')).token
+  }
+
+  private refresh(reason: string | undefined): Promise<MintedToken> {
+    // One renewal at a time: parallel uploads that all notice expiry wait for the same mint.
+    if (this.inFlight) return this.inFlight
+    const attempt = Promise.resolve()
+      .then(() => this.mint())
+      .then(fresh => {
+        this.token = fresh
+        if (reason) this.options.onRenew?.(`Minted a fresh upload token: ${reason}.`)
+        return fresh
+      })
+    this.inFlight = attempt
+    const settled = (): void => {
+      if (this.inFlight === attempt) this.inFlight = undefined
+    }
+    attempt.then(settled, settled)
+    return attempt
+  }
+}
+
+/**
+ * Runs one request with the source's current credentials; when it fails because the index found
+ * the token expired, renews and runs it once more. The refused request stored nothing, so the
+ * retry neither loses nor repeats an upload. `isExpired` tells an expiry refusal from others
+ * (e.g. `e instanceof UploadError && isExpiredTokenResponse(e.status, e.indexMessage)`).
+ */
+export async function withCurrentToken<T>(
+  source: TokenSource,
+  attempt: (user: string, password: string) => Promise<T>,
+  isExpired: (error: unknown) => boolean
+): Promise<T> {
+  const password = await source.current()
+  try {
+    return await attempt(source.user, password)
+  } catch (error) {
+    if (!isExpired(error)) throw error
+    const fresh = await source.renew(password)
+    if (fresh === undefined) throw error
+    return attempt(source.user, fresh)
+  }
+}
