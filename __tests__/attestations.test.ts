@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { X509Certificate, createHash, verify } from 'node:crypto'
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import {
@@ -18,6 +18,8 @@ import {
   type PypiAttestation
 } from '../src/auth/attestations.js'
 import { AttestationError } from '../src/auth/errors.js'
+import { attestationsField, prepareAttestations } from '../src/auth/prepare-attestations.js'
+import { RecordingLog } from '../src/log.js'
 import {
   githubClaims,
   idTokenFetcherFor,
@@ -289,5 +291,76 @@ describe('decideAttestations', () => {
         indexAcceptsAttestations: true
       })
     ).toEqual({ sign: true })
+  })
+})
+
+describe('prepareAttestations', () => {
+  it('signs what has no attestation, sends what has one, and writes nothing into the packages dir', async () => {
+    const packages = path.join(work, 'prepare', 'dist')
+    const output = path.join(work, 'prepare', 'runner-temp', 'attestations')
+    await mkdir(packages, { recursive: true })
+    const wheel = { path: path.join(packages, WHEEL), filename: WHEEL, digests: { sha256: SHA256 } }
+    await writeFile(wheel.path, 'the wheel bytes')
+    await writeFile(`${wheel.path}${ATTESTATION_SUFFIX}`, JSON.stringify(signed))
+    const sdistName = 'demo_pkg-1.0.0.tar.gz'
+    const sdistSha = createHash('sha256').update('the sdist bytes').digest('hex')
+    const sdist = {
+      path: path.join(packages, sdistName),
+      filename: sdistName,
+      digests: { sha256: sdistSha }
+    }
+    await writeFile(sdist.path, 'the sdist bytes')
+    const before = await readdir(packages)
+    const fulcioBefore = sigstore.requests.filter(r => r.service === 'fulcio').length
+
+    const log = new RecordingLog()
+    const prepared = await prepareAttestations([wheel, sdist], {
+      decision: { sign: true },
+      signer: signerConfig(),
+      outputDir: output,
+      log
+    })
+
+    expect(prepared.get(WHEEL)).toEqual({
+      filename: WHEEL,
+      attestations: [signed],
+      path: `${wheel.path}${ATTESTATION_SUFFIX}`,
+      origin: 'found'
+    })
+    const made = prepared.get(sdistName)!
+    expect(made.origin).toBe('signed')
+    expect(made.path).toBe(path.join(output, `${sdistName}${ATTESTATION_SUFFIX}`))
+    expect(JSON.parse(await readFile(made.path, 'utf8'))).toEqual(made.attestations[0])
+    expect(
+      attestationProblems(made.attestations[0], { filename: sdistName, sha256: sdistSha })
+    ).toEqual([])
+    // Only the sdist was signed; the packages dir holds what it held.
+    expect(sigstore.requests.filter(r => r.service === 'fulcio')).toHaveLength(fulcioBefore + 1)
+    expect((await readdir(packages)).sort()).toEqual(before.sort())
+
+    const [name, value] = attestationsField(made)
+    expect(name).toBe('attestations')
+    expect(JSON.parse(value)).toEqual(made.attestations)
+  })
+
+  it('warns and signs nothing when attestations cannot be made', async () => {
+    const log = new RecordingLog()
+    const before = sigstore.requests.length
+    const prepared = await prepareAttestations(
+      [{ path: path.join(work, WHEEL), filename: WHEEL, digests: { sha256: SHA256 } }],
+      {
+        decision: decideAttestations({
+          requested: true,
+          method: 'token',
+          repositoryUrl: 'https://upload.pypi.org/legacy/'
+        }),
+        signer: signerConfig(),
+        outputDir: path.join(work, 'unused'),
+        log
+      }
+    )
+    expect(prepared.size).toBe(0)
+    expect(log.text('warning')).toContain('No attestations: they need trusted publishing')
+    expect(sigstore.requests.length).toBe(before)
   })
 })
