@@ -731,6 +731,16 @@ describe('index server', () => {
       expect(server.files()).toEqual([])
     })
 
+    it("names the project as this upload spells it, PyPI's rename coming first", async () => {
+      const s = await fresh()
+      expect((await upload(s, { fields: { name: 'Sample_Pkg' } })).status).toBe(200)
+      const answer = await upload(s, {
+        filename: 'other_pkg-2.0-py3-none-any.whl',
+        fields: { name: 'sample.pkg', version: '2.0' }
+      })
+      expect(answer.statusText).toBe("Start filename for 'sample.pkg' with 'sample_pkg'.")
+    })
+
     it.each([
       'sample_pkg-1.0.0-cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64.whl',
       'sample_pkg-1.0.0-cp311-cp311-musllinux_1_2_aarch64.whl',

@@ -146,8 +146,8 @@ async function decide(
 
   const nameProblem =
     form.filetype === 'sdist'
-      ? checkSdistFilename(file.filename, form, existing?.name ?? projectName)
-      : checkWheelFilename(file.filename, form, existing?.name ?? projectName)
+      ? checkSdistFilename(file.filename, form, projectName)
+      : checkWheelFilename(file.filename, form, projectName)
   if (nameProblem) return reject(400, nameProblem)
   if (settings.checkArchives && file.tempPath && form.filetype === 'bdist_wheel') {
     const missing = await checkWheelContents(file.tempPath, file.filename)
