@@ -13,10 +13,32 @@ describe('indexMessage', () => {
   it('prefers the JSON message PyPI sends for Accept: application/json', () => {
     const r = res(
       400,
-      JSON.stringify({ message: "File already exists ('a-1.0.tar.gz', …)", code: '400 Bad Request' }),
+      JSON.stringify({
+        message: "File already exists ('a-1.0.tar.gz', …)",
+        code: '400 Bad Request'
+      }),
       'Bad Request'
     )
     expect(indexMessage(r)).toBe("File already exists ('a-1.0.tar.gz', …)")
+  })
+  it("reads Warehouse's Pyramid-rendered JSON: the status line's text, not the generic explanation", () => {
+    const text =
+      "File already exists ('a-1.0.tar.gz', with blake2_256 hash 'ab'). See https://pypi.org/help/#file-name-reuse for more information."
+    const r = res(
+      400,
+      JSON.stringify({
+        message:
+          'The server could not comply with the request since it is either malformed or otherwise incorrect.\n\n\n' +
+          text +
+          '\n\n',
+        code: `400 ${text}`,
+        title: 'Bad Request'
+      }),
+      ''
+    )
+    expect(indexMessage(r)).toBe(text)
+    const withoutCode = res(400, JSON.stringify({ message: 'Explanation.\n\n' + text + '\n\n' }))
+    expect(indexMessage(withoutCode)).toBe(text)
   })
   it('reads the HTML title without its status prefix, decoding entities', () => {
     const r = res(
@@ -45,11 +67,21 @@ describe('isAlreadyExists', () => {
     ['PyPI', 400, "File already exists ('x-1.0.tar.gz', with blake2_256 hash 'ab').", true],
     ['pypiserver', 409, 'Conflict', true],
     ['Nexus', 400, 'Repository does not allow updating assets: pypi-hosted', true],
-    ['Artifactory', 403, 'Not enough permissions to overwrite artifact pypi-local:x/1.0/x.whl', true],
+    [
+      'Artifactory',
+      403,
+      'Not enough permissions to overwrite artifact pypi-local:x/1.0/x.whl',
+      true
+    ],
     ['GitLab', 400, 'Validation failed: File name has already been taken', true],
     ['Gitea', 400, 'package file already exists', true],
     ['GCP', 400, 'the artifact already exist', true],
-    ['PyPI deleted', 400, 'This filename was previously used by a file that has since been deleted.', false],
+    [
+      'PyPI deleted',
+      400,
+      'This filename was previously used by a file that has since been deleted.',
+      false
+    ],
     ['bad metadata', 400, "'3.0' is not a valid metadata version.", false],
     ['bad token', 403, 'Invalid or non-existent authentication information.', false],
     ['new-project clash', 409, "'requests2' conflicts with an existing project", false]
@@ -65,15 +97,17 @@ describe('hintFor', () => {
     expect(hintFor(403, 'Invalid or non-existent authentication information.', url)).toMatch(
       /__token__/
     )
-    expect(
-      hintFor(403, 'Username/Password authentication is no longer supported.', url)
-    ).toMatch(/only API tokens/)
+    expect(hintFor(403, 'Username/Password authentication is no longer supported.', url)).toMatch(
+      /only API tokens/
+    )
   })
   it('gives the upload URL for 405 and 410', () => {
     expect(hintFor(405, 'Method Not Allowed', 'https://pypi.org/simple/')).toMatch(
       'https://upload.pypi.org/legacy/'
     )
-    expect(hintFor(405, '', 'https://test.pypi.org/simple/')).toMatch('https://test.pypi.org/legacy/')
+    expect(hintFor(405, '', 'https://test.pypi.org/simple/')).toMatch(
+      'https://test.pypi.org/legacy/'
+    )
     expect(hintFor(410, 'Gone', 'https://pypi.python.org/pypi')).toMatch(
       'https://upload.pypi.org/legacy/'
     )

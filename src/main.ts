@@ -18,7 +18,10 @@ export async function run(): Promise<void> {
   ]) {
     redactor.add(secret?.trim())
   }
-  for (const form of redactor.forms()) core.setSecret(form)
+  // `::add-mask::` is consumed by GitHub's runner; anywhere else it would print the secret.
+  if (process.env.GITHUB_ACTIONS === 'true') {
+    for (const form of redactor.forms()) core.setSecret(form)
+  }
   const log = actionsLog(redactor)
 
   try {
@@ -38,7 +41,8 @@ export async function run(): Promise<void> {
       const done = result.files.filter(f => f.status === 'uploaded').map(f => f.dist.filename)
       core.setFailed(
         redactor.redact(
-          `Publishing stopped at ${failed?.dist.filename ?? 'a file'}: ${failed?.message ?? result.failure.message}. ` +
+          `Publishing stopped at ${failed?.dist.filename ?? 'a file'}: ` +
+            `${(failed?.message ?? result.failure.message).replace(/\.+$/, '')}. ` +
             (done.length
               ? `Uploaded before the failure: ${done.join(', ')}.`
               : 'No file was uploaded.')

@@ -41,7 +41,10 @@ export async function runAction(
   await writeFile(outputFile, '')
   await writeFile(summaryFile, '')
   try {
-    const all = { ...(options.runnerDefaults === false ? {} : await actionDefaults(root)), ...inputs }
+    const all = {
+      ...(options.runnerDefaults === false ? {} : await actionDefaults(root)),
+      ...inputs
+    }
     const env: Record<string, string> = {
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? work,

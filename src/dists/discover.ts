@@ -53,7 +53,7 @@ export async function discoverDistributions(
 }
 
 async function assertDirectory(root: string, asGiven: string): Promise<void> {
-  let isDir = false
+  let isDir: boolean
   try {
     isDir = (await stat(root)).isDirectory()
   } catch {

@@ -32,21 +32,40 @@ const GENERIC_REASONS = new Set([
   'gateway timeout'
 ])
 
+/**
+ * Warehouse renders errors through Pyramid: `code` is the whole status line ("400 <message>") and
+ * `message` is Pyramid's generic explanation followed by the detail. Prefer the status line's
+ * text, then the last paragraph of `message`; other indexes use `message`, `detail` or `error`.
+ */
 function jsonMessage(body: string): string | undefined {
   if (!body.startsWith('{')) return undefined
+  let parsed: Record<string, unknown>
   try {
-    const parsed = JSON.parse(body) as Record<string, unknown>
-    for (const key of ['message', 'detail', 'error', 'errors']) {
-      const value = parsed[key]
-      if (typeof value === 'string' && value.trim()) return value.trim()
-      if (Array.isArray(value) && value.length) {
-        return value.map(v => (typeof v === 'string' ? v : JSON.stringify(v))).join('; ')
-      }
-    }
+    parsed = JSON.parse(body) as Record<string, unknown>
   } catch {
     return undefined
   }
+  const code =
+    typeof parsed.code === 'string' ? /^\d{3} (.+)$/s.exec(parsed.code.trim())?.[1] : undefined
+  if (code && code !== parsed.title && !GENERIC_REASONS.has(code.trim().toLowerCase())) {
+    return code.trim()
+  }
+  for (const key of ['message', 'detail', 'error', 'errors']) {
+    const value = parsed[key]
+    if (typeof value === 'string' && value.trim()) return lastParagraph(value)
+    if (Array.isArray(value) && value.length) {
+      return value.map(v => (typeof v === 'string' ? v : JSON.stringify(v))).join('; ')
+    }
+  }
   return undefined
+}
+
+function lastParagraph(text: string): string {
+  const paragraphs = text
+    .split(/\n\s*\n/)
+    .map(p => p.trim())
+    .filter(Boolean)
+  return paragraphs[paragraphs.length - 1] ?? text.trim()
 }
 
 function stripStatusPrefix(title: string, status: number): string {
