@@ -15,7 +15,12 @@ describe('Redactor', () => {
     expect(out).toBe('token=*** enc=*** Authorization: Basic ***')
   })
   it('removes PyPI-shaped tokens it was never told about', () => {
-    expect(redactor.redact('other pypi-ABCDEFGHIJKLMNOPQRSTUVWX here')).toBe('other pypi-*** here')
+    expect(redactor.redact('other pypi-AgENdGVzdC5weXBpLm9yZwIkZjU here')).toBe(
+      'other pypi-*** here'
+    )
+    expect(redactor.redact('/tmp/pypi-publish-demo-yWPa0D/dist')).toBe(
+      '/tmp/pypi-publish-demo-yWPa0D/dist'
+    )
   })
   it('ignores empty and trivially short secrets (they would blank out ordinary text)', () => {
     const r = new Redactor()

@@ -27,7 +27,9 @@ export class Redactor {
     for (const pattern of [...this.patterns].sort((a, b) => b.length - a.length)) {
       out = out.split(pattern).join('***')
     }
-    // Tokens we were never told about (e.g. echoed from another source) still look like tokens.
-    return out.replace(/pypi-[A-Za-z0-9_-]{16,}/g, 'pypi-***')
+    // Tokens we were never told about (e.g. echoed from another source) still look like tokens:
+    // PyPI tokens are macaroons, whose base64 always starts with "AgE". A looser pattern would
+    // eat ordinary words such as a "pypi-publish-…" temp folder.
+    return out.replace(/pypi-AgE[A-Za-z0-9_-]{16,}/g, 'pypi-***')
   }
 }
