@@ -345,12 +345,11 @@ describe('minted tokens on the test index', () => {
         url: index.url,
         user: source.user,
         password: await source.current(),
-        skipExisting: false,
-        verbose: false
+        verbose: false,
+        extraFields: [field]
       },
       wheel,
-      log,
-      [field]
+      log
     )
     const stored = index.files()[0]
     const sent = stored.fields.find(([name]) => name === 'attestations')?.[1]

@@ -74,7 +74,20 @@ describe('readSettings', () => {
       skipExisting: false,
       verbose: false,
       printHash: false,
-      attestations: true
+      attestations: true,
+      concurrency: 4,
+      retry: { retries: 5, maxTotalMs: 600_000 },
+      connectTimeoutMs: 30_000,
+      timeoutMs: 120_000,
+      verifyUpload: true,
+      verifyTimeoutMs: 120_000,
+      indexUrl: '',
+      verifyTag: true,
+      allowMultipleVersions: false,
+      dryRun: false,
+      build: false,
+      buildCommand: '',
+      workingDirectory: '.'
     })
     expect(warnings).toEqual([])
   })
@@ -169,6 +182,14 @@ describe('readSettings', () => {
     expect(() => readSettings(runnerInputs({ 'skip-existing': 'maybe' }), {})).toThrow(
       /'skip-existing' must be true or false, not 'maybe'/
     )
+  })
+
+  it('refuses numbers out of range, naming the input', () => {
+    expect(() => readSettings(runnerInputs({ concurrency: '0' }), {})).toThrow(
+      /'concurrency' must be a whole number from 1 to 32, not '0'/
+    )
+    expect(() => readSettings(runnerInputs({ retries: 'many' }), {})).toThrow(/'retries'/)
+    expect(readSettings(runnerInputs({ timeout: '5' }), {}).settings.timeoutMs).toBe(5000)
   })
 
   it('refuses URLs that are not URLs or that carry credentials', () => {

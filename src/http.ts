@@ -1,4 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http'
+import type { Socket } from 'node:net'
+import { TLSSocket } from 'node:tls'
 import type { Readable } from 'node:stream'
 import { HttpClient } from '@actions/http-client'
 import { USER_AGENT } from './version.js'
@@ -18,8 +20,10 @@ export interface RequestOptions {
 }
 
 export interface HttpOptions {
-  /** Inactivity timeout on the socket, in ms. */
+  /** Inactivity timeout on the socket, in ms: no byte either way for this long fails the request. */
   timeoutMs?: number
+  /** Time allowed to open a connection (TCP and TLS), in ms. */
+  connectTimeoutMs?: number
 }
 
 /**
@@ -29,8 +33,11 @@ export interface HttpOptions {
  */
 export class Http {
   private readonly client: HttpClient
+  private readonly connectTimeoutMs: number
+  private readonly armed = new WeakSet<object>()
 
   constructor(options: HttpOptions = {}) {
+    this.connectTimeoutMs = options.connectTimeoutMs ?? 30_000
     this.client = new HttpClient(USER_AGENT, [], {
       allowRedirects: false,
       allowRetries: false,
@@ -39,9 +46,39 @@ export class Http {
     })
   }
 
+  /**
+   * @actions/http-client has one inactivity timeout and no connect timeout; a host that drops SYNs
+   * would only fail after the (long) inactivity timeout. So each new socket of the client's agent
+   * gets its own connect deadline.
+   */
+  private armConnectTimeout(url: string): void {
+    const agent = this.client.getAgent(url) as unknown as {
+      createConnection?: (options: object, callback?: unknown) => Socket
+    }
+    if (this.armed.has(agent) || typeof agent.createConnection !== 'function') return
+    this.armed.add(agent)
+    const create = agent.createConnection.bind(agent)
+    const limit = this.connectTimeoutMs
+    agent.createConnection = (options: object, callback?: unknown): Socket => {
+      const socket = create(options, callback)
+      const timer = setTimeout(() => {
+        const error = Object.assign(new Error(`could not connect within ${limit / 1000} s`), {
+          code: 'ECONNECTTIMEOUT'
+        })
+        socket.destroy(error)
+      }, limit)
+      timer.unref()
+      const clear = (): void => clearTimeout(timer)
+      socket.once(socket instanceof TLSSocket ? 'secureConnect' : 'connect', clear)
+      socket.once('close', clear)
+      return socket
+    }
+  }
+
   async request(method: string, url: string, options: RequestOptions = {}): Promise<HttpResponse> {
     const headers = { ...(options.headers ?? {}) }
     const body = options.body?.() ?? null
+    this.armConnectTimeout(url)
     let response
     try {
       response = await this.client.request(method, url, body, headers)
@@ -88,6 +125,8 @@ function describeNetworkFailure(code: string | undefined, detail: string): strin
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
       return 'the host name does not resolve (check the URL for typos)'
+    case 'ECONNECTTIMEOUT':
+      return `${detail} (is the host reachable from this runner?)`
     case 'ECONNRESET':
     case 'EPIPE':
       return 'the connection was reset'

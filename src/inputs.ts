@@ -15,7 +15,21 @@ export const Inputs = {
   SkipExisting: 'skip-existing',
   Verbose: 'verbose',
   PrintHash: 'print-hash',
-  Attestations: 'attestations'
+  Attestations: 'attestations',
+  Concurrency: 'concurrency',
+  Retries: 'retries',
+  RetryMaxTime: 'retry-max-time',
+  ConnectTimeout: 'connect-timeout',
+  Timeout: 'timeout',
+  VerifyUpload: 'verify-upload',
+  VerifyTimeout: 'verify-timeout',
+  IndexUrl: 'index-url',
+  VerifyTag: 'verify-tag',
+  AllowMultipleVersions: 'allow-multiple-versions',
+  DryRun: 'dry-run',
+  Build: 'build',
+  BuildCommand: 'build-command',
+  WorkingDirectory: 'working-directory'
 } as const
 
 export type InputName = (typeof Inputs)[keyof typeof Inputs]
@@ -33,7 +47,19 @@ export const INPUT_DEFAULTS: Partial<Record<InputName, string>> = {
   [Inputs.SkipExisting]: 'false',
   [Inputs.Verbose]: 'false',
   [Inputs.PrintHash]: 'false',
-  [Inputs.Attestations]: 'true'
+  [Inputs.Attestations]: 'true',
+  [Inputs.Concurrency]: '4',
+  [Inputs.Retries]: '5',
+  [Inputs.RetryMaxTime]: '600',
+  [Inputs.ConnectTimeout]: '30',
+  [Inputs.Timeout]: '120',
+  [Inputs.VerifyUpload]: 'true',
+  [Inputs.VerifyTimeout]: '120',
+  [Inputs.VerifyTag]: 'true',
+  [Inputs.AllowMultipleVersions]: 'false',
+  [Inputs.DryRun]: 'false',
+  [Inputs.Build]: 'false',
+  [Inputs.WorkingDirectory]: '.'
 }
 
 /**
@@ -53,5 +79,7 @@ export const Outputs = {
   Skipped: 'skipped',
   ProjectName: 'project-name',
   ProjectVersion: 'project-version',
-  Projects: 'projects'
+  Projects: 'projects',
+  Verified: 'verified',
+  AttestationPaths: 'attestation-paths'
 } as const

@@ -1,8 +1,10 @@
 import * as core from '@actions/core'
+import { tmpdir } from 'node:os'
 import { actionsLog } from './actions-log.js'
+import { actionsIdTokenFetcher } from './auth/id-token.js'
 import { DistributionError } from './dists/distribution.js'
 import { Inputs } from './inputs.js'
-import { describeProblem, publish } from './pipeline.js'
+import { describeProblem, publish, type PipelineDeps } from './pipeline.js'
 import { Redactor } from './redact.js'
 import { reportProblems, reportRun } from './report.js'
 import { readSettings } from './settings.js'
@@ -19,7 +21,8 @@ export async function run(): Promise<void> {
     redactor.add(secret?.trim())
   }
   // `::add-mask::` is consumed by GitHub's runner; anywhere else it would print the secret.
-  if (process.env.GITHUB_ACTIONS === 'true') {
+  const inRunner = process.env.GITHUB_ACTIONS === 'true'
+  if (inRunner) {
     for (const form of redactor.forms()) core.setSecret(form)
   }
   const log = actionsLog(redactor)
@@ -27,25 +30,27 @@ export async function run(): Promise<void> {
   try {
     const { settings, warnings } = readSettings(name => core.getInput(name), process.env)
     for (const warning of warnings) log.warning(warning)
-    if (!settings.password) {
-      throw new Error(
-        "No API token: set 'password' (or 'token') to a secret holding a PyPI API token, e.g. " +
-          '`password: ${{ secrets.PYPI_API_TOKEN }}`. If you did set it, the secret may be empty ' +
-          '(a typo in its name reads as an empty string).'
-      )
-    }
-    const result = await publish(settings, log)
+    const result = await publish(settings, {
+      log,
+      env: process.env,
+      getIdToken: actionsIdTokenFetcher(process.env),
+      onSecret: secret => {
+        redactor.add(secret)
+        if (inRunner) for (const form of redactor.forms()) core.setSecret(form)
+      },
+      tempDir: process.env.RUNNER_TEMP || tmpdir(),
+      attestation: attestationOverrides(process.env)
+    })
     await reportRun(result, redactor)
     if (result.failure) {
       const failed = result.files.find(f => f.status === 'failed')
       const done = result.files.filter(f => f.status === 'uploaded').map(f => f.dist.filename)
+      const what = failed
+        ? `Publishing stopped at ${failed.dist.filename}: ${(failed.message ?? '').replace(/\.+$/, '')}.`
+        : result.failure.message.replace(/\.?$/, '.')
       core.setFailed(
         redactor.redact(
-          `Publishing stopped at ${failed?.dist.filename ?? 'a file'}: ` +
-            `${(failed?.message ?? result.failure.message).replace(/\.+$/, '')}. ` +
-            (done.length
-              ? `Uploaded before the failure: ${done.join(', ')}.`
-              : 'No file was uploaded.')
+          `${what} ` + (done.length ? `Uploaded: ${done.join(', ')}.` : 'No file was uploaded.')
         )
       )
     }
@@ -59,5 +64,18 @@ export async function run(): Promise<void> {
     } else {
       core.setFailed(redactor.redact(error instanceof Error ? error.message : String(error)))
     }
+  }
+}
+
+/**
+ * Sigstore endpoints for a private deployment (and for tests on loopback), and whether the index
+ * takes attestations when it is neither PyPI nor TestPyPI.
+ */
+function attestationOverrides(env: NodeJS.ProcessEnv): PipelineDeps['attestation'] {
+  return {
+    fulcioUrl: env.PYPI_PUBLISH_FULCIO_URL || undefined,
+    rekorUrl: env.PYPI_PUBLISH_REKOR_URL || undefined,
+    indexAcceptsAttestations:
+      env.PYPI_PUBLISH_INDEX_ACCEPTS_ATTESTATIONS === 'true' ? true : undefined
   }
 }

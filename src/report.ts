@@ -28,7 +28,11 @@ export function runOutputs(result: RunResult): Record<string, string> {
     [Outputs.Skipped]: JSON.stringify(withStatus('skipped')),
     [Outputs.ProjectName]: [...new Set(projects.map(p => p.name))].join(','),
     [Outputs.ProjectVersion]: [...new Set(projects.map(p => p.version))].join(','),
-    [Outputs.Projects]: JSON.stringify(projects)
+    [Outputs.Projects]: JSON.stringify(projects),
+    [Outputs.Verified]: JSON.stringify(
+      result.files.filter(f => f.verified === true).map(f => fileOutput(f.dist))
+    ),
+    [Outputs.AttestationPaths]: result.attestationPaths.join('\n')
   }
 }
 
@@ -36,6 +40,15 @@ function uniqueProjects(dists: readonly Distribution[]): Array<{ name: string; v
   const seen = new Map<string, { name: string; version: string }>()
   for (const d of dists) seen.set(`${d.name}\0${d.version}`, { name: d.name, version: d.version })
   return [...seen.values()]
+}
+
+function statusLabel(result: RunResult, file: FileResult): string {
+  if (result.dryRun) return '🔍 would upload'
+  let label = STATUS_LABEL[file.status]
+  if (file.status === 'skipped' && file.sameHash === false) label += ' ⚠️ different hash'
+  if (file.verified === true) label += ' · verified'
+  if (file.verified === false) label += ' · ❌ not on the index'
+  return label
 }
 
 const STATUS_LABEL: Record<FileResult['status'], string> = {
@@ -51,9 +64,11 @@ export async function reportRun(result: RunResult, redactor: Redactor): Promise<
 
   const uploaded = result.files.filter(f => f.status === 'uploaded').length
   const skipped = result.files.filter(f => f.status === 'skipped').length
-  const heading = result.failure
-    ? `PyPI publish failed after ${uploaded} of ${result.files.length} file(s)`
-    : `Published ${uploaded} file(s)${skipped ? `, ${skipped} skipped` : ''}`
+  const heading = result.dryRun
+    ? `Dry run: ${result.files.length} file(s) would be published`
+    : result.failure
+      ? `PyPI publish failed after ${uploaded} of ${result.files.length} file(s)`
+      : `Published ${uploaded} file(s)${skipped ? `, ${skipped} skipped` : ''}`
   if (!canWriteSummary()) return
   const summary = core.summary
     .addHeading(heading, 2)
@@ -77,6 +92,15 @@ export async function reportRun(result: RunResult, redactor: Redactor): Promise<
           (f.status === 'skipped' && f.sameHash === false ? ' ⚠️ different hash' : '')
       ])
     ])
+  if (result.verification) {
+    summary.addRaw(
+      `<p>Read back from <code>${escapeHtml(result.verification.simpleUrl)}</code>: ` +
+        `${result.verification.verified.length} file(s) listed with the expected sha256.</p>`,
+      true
+    )
+  } else if (result.verificationSkipped) {
+    summary.addRaw(`<p>Not read back: ${escapeHtml(result.verificationSkipped)}.</p>`, true)
+  }
   if (result.failure) {
     summary.addRaw(
       `<p><b>Error:</b> ${escapeHtml(redactor.redact(result.failure.message))}</p>`,

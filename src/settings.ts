@@ -24,6 +24,26 @@ export interface Settings {
   verbose: boolean
   printHash: boolean
   attestations: boolean
+  /** Uploads at once (after each project's first file). */
+  concurrency: number
+  retry: { retries: number; maxTotalMs: number }
+  connectTimeoutMs: number
+  /** Inactivity timeout: no byte sent or received for this long fails the request. */
+  timeoutMs: number
+  /** Read the index back after uploading until every file is listed with our sha256. */
+  verifyUpload: boolean
+  verifyTimeoutMs: number
+  /** The simple index to read back from; empty: derived from the upload URL. */
+  indexUrl: string
+  /** On tag runs, every version must equal the tag's. */
+  verifyTag: boolean
+  allowMultipleVersions: boolean
+  /** Everything but the upload and its read-back. */
+  dryRun: boolean
+  build: boolean
+  /** A custom build command (e.g. `uv build`); empty: `python -m build`. */
+  buildCommand: string
+  workingDirectory: string
 }
 
 /** Where raw input values come from: the runner's INPUT_* variables at the edge, a map in tests. */
@@ -86,6 +106,9 @@ export function readSettings(read: InputReader, env: NodeJS.ProcessEnv): Setting
     )
   }
 
+  const seconds = (name: InputName, min: number, max: number): number =>
+    integer(name, withDefault(name), min, max) * 1000
+
   const password = readPassword(read)
   const user = raw(Inputs.User) ?? env.TWINE_USERNAME?.trim() ?? INPUT_DEFAULTS[Inputs.User] ?? ''
 
@@ -100,7 +123,23 @@ export function readSettings(read: InputReader, env: NodeJS.ProcessEnv): Setting
       skipExisting: bool(Inputs.SkipExisting),
       verbose: bool(Inputs.Verbose),
       printHash: bool(Inputs.PrintHash),
-      attestations: bool(Inputs.Attestations)
+      attestations: bool(Inputs.Attestations),
+      concurrency: integer(Inputs.Concurrency, withDefault(Inputs.Concurrency), 1, 32),
+      retry: {
+        retries: integer(Inputs.Retries, withDefault(Inputs.Retries), 0, 20),
+        maxTotalMs: seconds(Inputs.RetryMaxTime, 0, 6 * 3600)
+      },
+      connectTimeoutMs: seconds(Inputs.ConnectTimeout, 1, 600),
+      timeoutMs: seconds(Inputs.Timeout, 1, 3600),
+      verifyUpload: bool(Inputs.VerifyUpload),
+      verifyTimeoutMs: seconds(Inputs.VerifyTimeout, 0, 3600),
+      indexUrl: optionalUrl(Inputs.IndexUrl, read(Inputs.IndexUrl)),
+      verifyTag: bool(Inputs.VerifyTag),
+      allowMultipleVersions: bool(Inputs.AllowMultipleVersions),
+      dryRun: bool(Inputs.DryRun),
+      build: bool(Inputs.Build),
+      buildCommand: read(Inputs.BuildCommand).trim(),
+      workingDirectory: withDefault(Inputs.WorkingDirectory)
     },
     warnings
   }
@@ -170,6 +209,28 @@ function validateUrl(url: string): string {
     )
   }
   return parsed.toString()
+}
+
+function integer(name: string, value: string, min: number, max: number): number {
+  const n = Number(value)
+  if (!/^\d+$/.test(value) || n < min || n > max) {
+    throw new SettingsError(
+      `The input '${name}' must be a whole number from ${min} to ${max}, not '${value}'.`
+    )
+  }
+  return n
+}
+
+function optionalUrl(name: string, value: string): string {
+  const url = value.trim()
+  if (!url) return ''
+  try {
+    const parsed = new URL(url)
+    if (parsed.protocol === 'https:' || parsed.protocol === 'http:') return parsed.toString()
+  } catch {
+    // fall through to the error below
+  }
+  throw new SettingsError(`The input '${name}' must be an http(s) URL, not '${url}'.`)
 }
 
 /** `distributions: sdist wheel` (dpl's `bdist_wheel` spelling accepted; commas or spaces). */

@@ -46,7 +46,8 @@ export async function runAction(
       ...inputs
     }
     const env: Record<string, string> = {
-      PATH: process.env.PATH ?? '',
+      // Debian's python3 first: it has readme_renderer, as a runner's Python gets it from pip.
+      PATH: ['/usr/bin', process.env.PATH ?? ''].join(path.delimiter),
       HOME: process.env.HOME ?? work,
       RUNNER_TEMP: work,
       GITHUB_OUTPUT: outputFile,

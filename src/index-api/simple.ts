@@ -1,3 +1,4 @@
+import { normalizeName } from '../dists/filename.js'
 import type { Http } from '../http.js'
 
 /** What the index lists for one project: filename → sha256 (lowercase hex, '' when not given). */
@@ -18,7 +19,10 @@ export async function readSimplePage(
   project: string,
   authorization?: string
 ): Promise<SimplePage> {
-  let url = new URL(`${encodeURIComponent(project)}/`, ensureSlash(simpleUrl)).toString()
+  let url = new URL(
+    `${encodeURIComponent(normalizeName(project))}/`,
+    ensureSlash(simpleUrl)
+  ).toString()
   const origin = new URL(url).origin
   for (let hop = 0; hop < 5; hop++) {
     const headers: Record<string, string> = {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { createReadStream } from 'node:fs'
 import { Readable } from 'node:stream'
 import type { FormField } from '../dists/distribution.js'
+import type { ProgressReporter } from './progress.js'
 
 /**
  * A multipart/form-data body whose length is known before it is sent: the text parts are small and
@@ -23,7 +24,11 @@ export interface FilePart {
   contentType: string
 }
 
-export function buildMultipartBody(fields: readonly FormField[], file: FilePart): MultipartBody {
+export function buildMultipartBody(
+  fields: readonly FormField[],
+  file: FilePart,
+  progress?: ProgressReporter
+): MultipartBody {
   const boundary = `----pypi-publish-${randomBytes(16).toString('hex')}`
   const head = Buffer.concat([
     ...fields.map(([name, value]) =>
@@ -42,17 +47,28 @@ export function buildMultipartBody(fields: readonly FormField[], file: FilePart)
   return {
     contentType: `multipart/form-data; boundary=${boundary}`,
     contentLength: head.length + file.size + tail.length,
-    open: () => Readable.from(bodyChunks(head, file.path, tail), { objectMode: false })
+    open: () => {
+      const length = head.length + file.size + tail.length
+      progress?.start(length)
+      return Readable.from(bodyChunks(head, file.path, tail, progress), { objectMode: false })
+    }
   }
 }
 
-async function* bodyChunks(head: Buffer, filePath: string, tail: Buffer): AsyncGenerator<Buffer> {
+async function* bodyChunks(
+  head: Buffer,
+  filePath: string,
+  tail: Buffer,
+  progress?: ProgressReporter
+): AsyncGenerator<Buffer> {
   yield head
-  // 1 MiB reads: few syscalls, bounded memory.
+  // 1 MiB reads: few syscalls, bounded memory (the stream pauses while the socket is full).
   for await (const chunk of createReadStream(filePath, { highWaterMark: 1 << 20 })) {
+    progress?.sent((chunk as Buffer).length)
     yield chunk as Buffer
   }
   yield tail
+  progress?.done()
 }
 
 /** Field names and filenames are ours or PEP-defined; escape quotes and newlines anyway. */

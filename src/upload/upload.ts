@@ -1,24 +1,21 @@
 import type { Distribution, FormField } from '../dists/distribution.js'
 import { basicAuth, type Http, type HttpResponse } from '../http.js'
-import { readSimplePage } from '../index-api/simple.js'
 import type { Log } from '../log.js'
 import { uploadFields } from './form.js'
 import { buildMultipartBody } from './multipart.js'
+import type { ProgressReporter } from './progress.js'
 import { hintFor, indexMessage, isAlreadyExists } from './response.js'
 
-export interface UploadTarget {
-  /** Upload endpoint. */
+/** One upload attempt's destination and credentials. */
+export interface UploadRequest {
   url: string
   user: string
   password: string
-  skipExisting: boolean
   verbose: boolean
-  /** The index's simple API, when known: used to compare hashes of files that already exist. */
-  simpleUrl?: string
+  /** Extra form fields (attestations). */
+  extraFields?: readonly FormField[]
+  progress?: ProgressReporter
 }
-
-export type UploadOutcome =
-  { status: 'uploaded' } | { status: 'skipped'; reason: string; sameHash: boolean | undefined }
 
 /** An upload the index refused, with its own words, a hint, and what was asked. */
 export class UploadError extends Error {
@@ -27,7 +24,11 @@ export class UploadError extends Error {
     readonly status: number,
     readonly indexMessage: string,
     readonly url: string,
-    readonly hint?: string
+    readonly hint?: string,
+    /** The index says a file of this name (or content) is already there. */
+    readonly alreadyExists = false,
+    /** From a Retry-After header, in ms. */
+    readonly retryAfterMs?: number
   ) {
     super(
       `Uploading ${dist.filename} failed: ${status ? `HTTP ${status}: ` : ''}${indexMessage} (${url})` +
@@ -39,39 +40,51 @@ export class UploadError extends Error {
 
 const MAX_SAME_HOST_REDIRECTS = 3
 
-/** Sends one distribution and says what became of it; throws UploadError when refused. */
+/**
+ * One attempt at sending one distribution. Resolves when the index stored it (2xx); throws
+ * UploadError when the index refused it, NetworkError when no answer came. Retrying, skipping and
+ * credentials renewal are the caller's (send.ts).
+ */
 export async function uploadDistribution(
   http: Http,
-  target: UploadTarget,
+  request: UploadRequest,
   dist: Distribution,
-  log: Log,
-  extraFields: readonly FormField[] = []
-): Promise<UploadOutcome> {
-  const fields = uploadFields(dist, extraFields)
-  const body = buildMultipartBody(fields, {
-    field: 'content',
-    filename: dist.filename,
-    path: dist.path,
-    size: dist.size,
-    contentType: 'application/octet-stream'
-  })
+  log: Log
+): Promise<void> {
+  const fields = uploadFields(dist, request.extraFields)
+  const body = buildMultipartBody(
+    fields,
+    {
+      field: 'content',
+      filename: dist.filename,
+      path: dist.path,
+      size: dist.size,
+      contentType: 'application/octet-stream'
+    },
+    request.progress
+  )
   const headers = {
-    Authorization: basicAuth(target.user, target.password),
+    Authorization: basicAuth(request.user, request.password),
     Accept: 'application/json',
     'Content-Type': body.contentType,
     'Content-Length': body.contentLength
   }
 
-  let url = target.url
+  let url = request.url
   let response: HttpResponse
   for (let hop = 0; ; hop++) {
-    if (target.verbose) {
+    if (request.verbose) {
       log.info(
-        `POST ${url} (${dist.filename}, ${body.contentLength} bytes, ${fields.length} fields)`
+        `POST ${url} (${dist.filename}, ${body.contentLength} bytes, fields: ${fields
+          .map(([name]) => name)
+          .join(' ')})`
       )
     }
     response = await http.request('POST', url, { headers, body: () => body.open() })
-    if (target.verbose) log.info(`→ HTTP ${response.status} ${response.statusText}`.trimEnd())
+    if (request.verbose) {
+      log.info(`← HTTP ${response.status} ${response.statusText}`.trimEnd())
+      if (response.body.trim()) log.info(`← ${response.body.trim().slice(0, 2000)}`)
+    }
     const next = redirectTarget(response, url)
     if (!next) break
     if (new URL(next).origin !== new URL(url).origin || hop >= MAX_SAME_HOST_REDIRECTS) {
@@ -81,7 +94,7 @@ export async function uploadDistribution(
         response.status,
         `the index redirected the upload to ${next}`,
         url,
-        `Set 'repository-url' to the upload URL itself. Credentials are not sent to another host.`
+        `Set 'repository-url' to the upload URL itself (${next}). Credentials are not sent to another host.`
       )
     }
     log.warning(
@@ -93,27 +106,26 @@ export async function uploadDistribution(
   const message = indexMessage(response)
   if (response.status >= 200 && response.status < 300) {
     if (isHtmlPage(response)) {
-      // PyPI answers a form without `:action` with its HTML home page and a 200: nothing stored.
+      // PyPI answers a form it does not take as an upload with its HTML page and a 200.
       throw new UploadError(
         dist,
-        200,
-        'the index answered 200 with an HTML page, not an upload result: the URL is probably not an upload endpoint',
+        response.status,
+        'the index answered with an HTML page, not an upload result: the URL is probably not an upload endpoint',
         url,
         hintFor(405, message, url)
       )
     }
-    return { status: 'uploaded' }
+    return
   }
-  if (isAlreadyExists(response, message)) {
-    if (target.skipExisting) {
-      return {
-        status: 'skipped',
-        reason: message,
-        sameHash: await sameHashOnIndex(http, target, dist)
-      }
-    }
-  }
-  throw new UploadError(dist, response.status, message, url, hintFor(response.status, message, url))
+  throw new UploadError(
+    dist,
+    response.status,
+    message,
+    url,
+    hintFor(response.status, message, url),
+    isAlreadyExists(response, message),
+    retryAfterMs(response)
+  )
 }
 
 function redirectTarget(response: HttpResponse, url: string): string | undefined {
@@ -130,23 +142,11 @@ function isHtmlPage(response: HttpResponse): boolean {
   return /<html[\s>]/i.test(response.body) && /<\/html>/i.test(response.body)
 }
 
-/**
- * After "already exists": is the file on the index the same as ours? undefined when the index's
- * simple page cannot be read.
- */
-async function sameHashOnIndex(
-  http: Http,
-  target: UploadTarget,
-  dist: Distribution
-): Promise<boolean | undefined> {
-  if (!target.simpleUrl) return undefined
-  try {
-    const page = await readSimplePage(http, target.simpleUrl, dist.name)
-    if (!page.found) return undefined
-    const listed = page.files.get(dist.filename)
-    if (listed === undefined || listed === '') return undefined
-    return listed === dist.digests.sha256
-  } catch {
-    return undefined
-  }
+/** Retry-After: delta-seconds or an HTTP date. */
+export function retryAfterMs(response: HttpResponse, now = Date.now()): number | undefined {
+  const value = response.headers['retry-after']
+  if (typeof value !== 'string' || !value.trim()) return undefined
+  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000
+  const date = Date.parse(value)
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now)
 }

@@ -1,0 +1,176 @@
+import { isExpiredTokenResponse, withCurrentToken, type TokenSource } from '../auth/token-source.js'
+import type { Distribution, FormField } from '../dists/distribution.js'
+import { NetworkError, type Http } from '../http.js'
+import { readSimplePage } from '../index-api/simple.js'
+import type { Log } from '../log.js'
+import { progressReporter } from './progress.js'
+import { backoffDelay, classifyFailure, sleep as realSleep, type RetryPolicy } from './retry.js'
+import { UploadError, uploadDistribution } from './upload.js'
+
+export interface SendContext {
+  http: Http
+  /** Upload endpoint. */
+  url: string
+  tokens: TokenSource
+  skipExisting: boolean
+  verbose: boolean
+  /** The index's simple API, when known: read after ambiguous failures and "already exists". */
+  simpleUrl?: string
+  /** Authorization for the simple pages, when the index wants it. */
+  simpleAuth?: string
+  retry: RetryPolicy
+  /** Extra form fields for a file (its attestations). */
+  extraFields?: (dist: Distribution) => readonly FormField[]
+  log: Log
+  /** Injectable for tests. */
+  sleep?: (ms: number) => Promise<void>
+  now?: () => number
+}
+
+export type SendOutcome =
+  | {
+      status: 'uploaded'
+      attempts: number
+      /** Stored by an earlier attempt whose answer was lost: seen on the index, not re-sent. */
+      confirmedOnIndex?: boolean
+    }
+  | {
+      status: 'skipped'
+      attempts: number
+      reason: string
+      /** Whether the index's copy has our sha256; undefined when the index cannot tell. */
+      sameHash: boolean | undefined
+    }
+
+/**
+ * Gets one distribution onto the index: sends it, renews an expired trusted-publishing token,
+ * retries transient failures with backoff, and after an ambiguous failure asks the index whether
+ * the file is already there before sending again, so a file is never uploaded twice and never
+ * reported uploaded without a 2xx or the index listing it with our sha256.
+ */
+export async function sendDistribution(ctx: SendContext, dist: Distribution): Promise<SendOutcome> {
+  const { log } = ctx
+  const now = ctx.now ?? Date.now
+  const sleep = ctx.sleep ?? realSleep
+  const startedAt = now()
+  const extraFields = ctx.extraFields?.(dist) ?? []
+  const progress = progressReporter(dist.filename, log)
+
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await withCurrentToken(
+        ctx.tokens,
+        (user, password) =>
+          uploadDistribution(
+            ctx.http,
+            { url: ctx.url, user, password, verbose: ctx.verbose, extraFields, progress },
+            dist,
+            log
+          ),
+        error =>
+          error instanceof UploadError && isExpiredTokenResponse(error.status, error.indexMessage)
+      )
+      return { status: 'uploaded', attempts: attempt }
+    } catch (error) {
+      if (error instanceof UploadError && error.alreadyExists) {
+        const listed = await hashOnIndex(ctx, dist)
+        if (listed === dist.digests.sha256) {
+          if (attempt > 1) {
+            // Our own earlier attempt stored it; its answer was lost.
+            return { status: 'uploaded', attempts: attempt, confirmedOnIndex: true }
+          }
+          // The identical file is there already: the state the user asked for (PyPI itself
+          // answers 200 to an identical re-upload; other indexes refuse it).
+          return {
+            status: 'skipped',
+            attempts: attempt,
+            reason: error.indexMessage,
+            sameHash: true
+          }
+        }
+        if (ctx.skipExisting) {
+          return {
+            status: 'skipped',
+            attempts: attempt,
+            reason: error.indexMessage,
+            sameHash: listed === undefined ? undefined : false
+          }
+        }
+        throw error
+      }
+
+      const kind = classifyFailure(error)
+      const elapsed = now() - startedAt
+      if (kind === 'final') throw error
+      if (attempt > ctx.retry.retries || elapsed >= ctx.retry.maxTotalMs) {
+        throw gaveUp(error, attempt, elapsed)
+      }
+      if (kind === 'ambiguous') {
+        const listed = await hashOnIndex(ctx, dist)
+        if (listed === dist.digests.sha256) {
+          log.info(
+            `${dist.filename}: the index has it (sha256 matches) although the answer was lost`
+          )
+          return { status: 'uploaded', attempts: attempt, confirmedOnIndex: true }
+        }
+        if (listed) {
+          throw new UploadError(
+            dist,
+            0,
+            `after a lost answer the index lists ${dist.filename} with sha256 ${listed}, not ${dist.digests.sha256}`,
+            ctx.url,
+            'Another upload of this name reached the index. Check what was published before re-running.'
+          )
+        }
+      }
+      const delay = backoffDelay(
+        attempt,
+        ctx.retry,
+        error instanceof UploadError ? error.retryAfterMs : undefined
+      )
+      log.warning(
+        `${dist.filename}: ${shortReason(error)}; retry ${attempt} of ${ctx.retry.retries} in ${(delay / 1000).toFixed(1)} s`
+      )
+      await sleep(delay)
+    }
+  }
+}
+
+/** The sha256 the index lists for this file: undefined when not listed or unreadable. */
+async function hashOnIndex(ctx: SendContext, dist: Distribution): Promise<string | undefined> {
+  if (!ctx.simpleUrl) return undefined
+  try {
+    const page = await readSimplePage(ctx.http, ctx.simpleUrl, dist.name, ctx.simpleAuth)
+    if (!page.found) return undefined
+    return page.files.get(dist.filename) || undefined
+  } catch (error) {
+    ctx.log.debug(`Could not read ${ctx.simpleUrl} for ${dist.name}: ${String(error)}`)
+    return undefined
+  }
+}
+
+function shortReason(error: unknown): string {
+  if (error instanceof UploadError) return `HTTP ${error.status}: ${error.indexMessage}`
+  if (error instanceof NetworkError) return error.message
+  return String(error)
+}
+
+function gaveUp(error: unknown, attempts: number, elapsedMs: number): Error {
+  const note = ` (gave up after ${attempts} attempt(s) in ${Math.round(elapsedMs / 1000)} s)`
+  if (error instanceof UploadError) {
+    return new UploadError(
+      error.dist,
+      error.status,
+      error.indexMessage + note,
+      error.url,
+      error.hint,
+      error.alreadyExists,
+      error.retryAfterMs
+    )
+  }
+  if (error instanceof Error) {
+    error.message += note
+    return error
+  }
+  return new Error(String(error) + note)
+}
