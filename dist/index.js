@@ -70051,8 +70051,7 @@ async function reportRun(result, redactor) {
             escapeHtml(f.dist.version),
             formatSize(f.dist.size),
             `<code>${f.dist.digests.sha256}</code>`,
-            STATUS_LABEL[f.status] +
-                (f.status === 'skipped' && f.sameHash === false ? ' ⚠️ different hash' : '')
+            statusLabel(result, f)
         ])
     ]);
     if (result.verification) {

@@ -88,8 +88,7 @@ export async function reportRun(result: RunResult, redactor: Redactor): Promise<
         escapeHtml(f.dist.version),
         formatSize(f.dist.size),
         `<code>${f.dist.digests.sha256}</code>`,
-        STATUS_LABEL[f.status] +
-          (f.status === 'skipped' && f.sameHash === false ? ' ⚠️ different hash' : '')
+        statusLabel(result, f)
       ])
     ])
   if (result.verification) {
