@@ -69735,14 +69735,16 @@ presenceOnly = new Set()) {
 async function publish(settings, deps) {
     const { log } = deps;
     if (settings.build) {
-        await log.group(`Building ${[...settings.distributions].join(' and ')}`, () => buildDistributions({
+        // buildDistributions streams the build's output in a log group of its own.
+        const built = await buildDistributions({
             workingDirectory: settings.workingDirectory,
             outDir: settings.packagesDir,
             distributions: settings.distributions,
             buildCommand: settings.buildCommand || undefined,
             env: deps.env,
             log
-        }));
+        });
+        log.info(`Built with \`${built.command}\`: ${built.files.map(f => external_node_path_default().basename(f)).join(', ')}`);
     }
     const dists = await prepare(settings, log, deps.env);
     const http = new Http({

@@ -60,16 +60,16 @@ export interface RunResult {
 export async function publish(settings: Settings, deps: PipelineDeps): Promise<RunResult> {
   const { log } = deps
   if (settings.build) {
-    await log.group(`Building ${[...settings.distributions].join(' and ')}`, () =>
-      buildDistributions({
-        workingDirectory: settings.workingDirectory,
-        outDir: settings.packagesDir,
-        distributions: settings.distributions,
-        buildCommand: settings.buildCommand || undefined,
-        env: deps.env,
-        log
-      })
-    )
+    // buildDistributions streams the build's output in a log group of its own.
+    const built = await buildDistributions({
+      workingDirectory: settings.workingDirectory,
+      outDir: settings.packagesDir,
+      distributions: settings.distributions,
+      buildCommand: settings.buildCommand || undefined,
+      env: deps.env,
+      log
+    })
+    log.info(`Built with \`${built.command}\`: ${built.files.map(f => path.basename(f)).join(', ')}`)
   }
   const dists = await prepare(settings, log, deps.env)
   const http = new Http({
