@@ -14,7 +14,7 @@ import {
   looksLikeMarkdown,
   type DescriptionCheckOptions
 } from '../src/checks/description.js'
-import { runProcess, type RunProcess } from '../src/checks/run-process.js'
+import { runProcess, type RunProcess } from '../src/process/run-process.js'
 import type { Distribution } from '../src/dists/distribution.js'
 import { RecordingLog } from '../src/log.js'
 

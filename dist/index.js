@@ -61550,7 +61550,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3129);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1263);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -61559,7 +61559,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3129:
+/***/ 1263:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -65561,7 +65561,7 @@ function attestationsField(prepared) {
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 // EXTERNAL MODULE: external "node:string_decoder"
 var external_node_string_decoder_ = __nccwpck_require__(6193);
-;// CONCATENATED MODULE: ./src/checks/run-process.ts
+;// CONCATENATED MODULE: ./src/process/run-process.ts
 /**
  * Runs a program with text on stdin and collects its output, with a time limit. Uses
  * `node:child_process` directly rather than @actions/exec, so the checks that need a helper
@@ -65647,6 +65647,26 @@ class LineSplitter {
         this.pending = '';
     }
 }
+/** How a run went wrong, in a few words for an error message. */
+function describeFailure(result) {
+    if (result.spawnError?.code === 'ENOENT')
+        return 'not found';
+    if (result.spawnError)
+        return `could not be started (${result.spawnError.message})`;
+    if (result.timedOut)
+        return 'took too long and was stopped';
+    const said = lastOutputLine(result.stderr || result.stdout);
+    return `exited with code ${result.exitCode}${said ? `: ${said}` : ''}`;
+}
+/** The last non-empty line of a program's output, which is where Python and pip say what failed. */
+function lastOutputLine(text) {
+    const lines = text
+        .trim()
+        .split(/\r?\n/)
+        .filter(l => l.trim() !== '');
+    const last = lines[lines.length - 1] ?? '';
+    return last.length > 300 ? `${last.slice(0, 300)}…` : last;
+}
 
 ;// CONCATENATED MODULE: ./src/build/outputs.ts
 /**
@@ -65693,19 +65713,15 @@ async function walk(dir, files) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/build/python.ts
+;// CONCATENATED MODULE: ./src/process/python.ts
 /**
- * Finds a Python that can run `python -m build`, installing `build` when the runner's Python lacks
- * it. The install goes into a temporary folder put on PYTHONPATH (`pip install --target`), never
- * into the runner's Python: the system Python of ubuntu-24.04 runners is externally managed
- * (PEP 668) and refuses a plain `pip install`, and a publishing step should leave no trace.
+ * What the build step and the description check share about the runner's Python: which command
+ * to try, and how to add a package for one run without touching that Python.
  */
 
 
 
-const VERSION_TIMEOUT_MS = 60_000;
-const HOW_TO_FIX = 'Add a step before this one that provides it, e.g. actions/setup-python followed by ' +
-    "'python -m pip install build', or set build-command to the command that builds your project.";
+
 /**
  * Windows runners have `python` on PATH; `python3` there may be the Microsoft Store stub, which
  * only prints advice. Elsewhere `python` may be missing or, on old systems, Python 2.
@@ -65713,6 +65729,47 @@ const HOW_TO_FIX = 'Add a step before this one that provides it, e.g. actions/se
 function defaultPythons() {
     return process.platform === 'win32' ? ['python', 'python3'] : ['python3', 'python'];
 }
+/**
+ * `pip install --target <temp>` and an environment with that folder on PYTHONPATH. Never into the
+ * runner's Python: the system Python of ubuntu-24.04 runners is externally managed (PEP 668) and
+ * refuses a plain `pip install`, and a publishing step should leave no trace.
+ */
+async function installTemporarily(run, python, requirement, options) {
+    const target = await (0,promises_.mkdtemp)(external_node_path_default().join(external_node_os_default().tmpdir(), 'pypi-publish-pip-'));
+    const dispose = () => (0,promises_.rm)(target, { recursive: true, force: true });
+    const command = `${python} -m pip install --target ${target} ${requirement}`;
+    const pip = await run(python, [
+        '-m',
+        'pip',
+        'install',
+        '--disable-pip-version-check',
+        '--no-input',
+        '--progress-bar',
+        'off',
+        '--no-warn-script-location',
+        '--target',
+        target,
+        requirement
+    ], {
+        env: options.env,
+        timeoutMs: options.timeoutMs,
+        onLine: options.onLine ? line => options.onLine?.(line) : undefined
+    });
+    if (pip.exitCode !== 0) {
+        await dispose();
+        return { ok: false, command, failure: describeFailure(pip) };
+    }
+    const pythonPath = [target, options.env.PYTHONPATH].filter(Boolean).join((external_node_path_default()).delimiter);
+    return { ok: true, command, env: { ...options.env, PYTHONPATH: pythonPath }, dispose };
+}
+
+;// CONCATENATED MODULE: ./src/build/python.ts
+
+
+
+const VERSION_TIMEOUT_MS = 60_000;
+const HOW_TO_FIX = 'Add a step before this one that provides it, e.g. actions/setup-python followed by ' +
+    "'python -m pip install build', or set build-command to the command that builds your project.";
 /** Throws an Error saying what was tried and how to fix it when no Python can build. */
 async function findBuildPython(options) {
     const { run, env, log } = options;
@@ -65728,11 +65785,11 @@ async function findBuildPython(options) {
             return { python, env, version: firstLine(result.stdout), dispose: async () => undefined };
         }
         if (result.spawnError || result.timedOut) {
-            unusable.push(`${python}: ${failure(result)}`);
+            unusable.push(`${python}: ${describeFailure(result)}`);
             continue;
         }
-        log.debug(`${python} -m build --version: ${failure(result)}`);
-        lacking ??= { python, why: lastLine(result.stderr || result.stdout) };
+        log.debug(`${python} -m build --version: ${describeFailure(result)}`);
+        lacking ??= { python, why: lastOutputLine(result.stderr || result.stdout) };
     }
     if (!lacking) {
         throw new Error(`No Python found to build with (${unusable.join('; ')}). ${HOW_TO_FIX}`);
@@ -65742,68 +65799,27 @@ async function findBuildPython(options) {
 /** Installs `build` into a temporary folder and checks that `python -m build` then runs. */
 async function installBuild(python, why, options) {
     const { run, log } = options;
-    const target = await (0,promises_.mkdtemp)(external_node_path_default().join(external_node_os_default().tmpdir(), 'pypi-publish-build-'));
-    const dispose = () => (0,promises_.rm)(target, { recursive: true, force: true });
-    try {
-        const command = `${python} -m pip install --target ${target} build`;
-        log.info(`${python} cannot run 'python -m build' (${why}); installing it: ${command}`);
-        const pip = await run(python, [
-            '-m',
-            'pip',
-            'install',
-            '--disable-pip-version-check',
-            '--no-input',
-            '--progress-bar',
-            'off',
-            '--no-warn-script-location',
-            '--target',
-            target,
-            'build'
-        ], {
-            env: options.env,
-            timeoutMs: options.installTimeoutMs ?? 300_000,
-            onLine: line => log.info(line)
-        });
-        if (pip.exitCode !== 0) {
-            throw new Error(`${python} has no 'build' module (${why}), and installing it failed: ${command} ${failure(pip)}. ${HOW_TO_FIX}`);
-        }
-        const pythonPath = [target, options.env.PYTHONPATH].filter(Boolean).join((external_node_path_default()).delimiter);
-        const env = { ...options.env, PYTHONPATH: pythonPath };
-        const check = await run(python, ['-m', 'build', '--version'], {
-            env,
-            timeoutMs: VERSION_TIMEOUT_MS
-        });
-        if (check.exitCode !== 0) {
-            throw new Error(`'build' was installed for ${python} (${command}), but '${python} -m build --version' then ${failure(check)}. ${HOW_TO_FIX}`);
-        }
-        return { python, env, version: firstLine(check.stdout), dispose };
+    log.info(`${python} cannot run 'python -m build' (${why}); installing it: ${python} -m pip install --target <a temporary folder> build`);
+    const install = await installTemporarily(run, python, 'build', {
+        env: options.env,
+        timeoutMs: options.installTimeoutMs ?? 300_000,
+        onLine: line => log.info(line)
+    });
+    if (!install.ok) {
+        throw new Error(`${python} has no 'build' module (${why}), and installing it failed: ${install.command} ${install.failure}. ${HOW_TO_FIX}`);
     }
-    catch (error) {
-        await dispose();
-        throw error;
+    const check = await run(python, ['-m', 'build', '--version'], {
+        env: install.env,
+        timeoutMs: VERSION_TIMEOUT_MS
+    });
+    if (check.exitCode !== 0) {
+        await install.dispose();
+        throw new Error(`'build' was installed for ${python} (${install.command}), but '${python} -m build --version' then ${describeFailure(check)}. ${HOW_TO_FIX}`);
     }
-}
-function failure(result) {
-    if (result.spawnError?.code === 'ENOENT')
-        return 'not found';
-    if (result.spawnError)
-        return `could not be started (${result.spawnError.message})`;
-    if (result.timedOut)
-        return 'took too long and was stopped';
-    const said = lastLine(result.stderr || result.stdout);
-    return `exited with code ${result.exitCode}${said ? `: ${said}` : ''}`;
+    return { python, env: install.env, version: firstLine(check.stdout), dispose: install.dispose };
 }
 function firstLine(text) {
     return text.trim().split(/\r?\n/)[0] ?? '';
-}
-/** The last non-empty line, which is where Python and pip say what failed. */
-function lastLine(text) {
-    const lines = text
-        .trim()
-        .split(/\r?\n/)
-        .filter(l => l.trim() !== '');
-    const last = lines[lines.length - 1] ?? '';
-    return last.length > 300 ? `${last.slice(0, 300)}…` : last;
 }
 
 ;// CONCATENATED MODULE: ./src/build/shell.ts
@@ -66393,25 +66409,10 @@ main()
 `;
 
 ;// CONCATENATED MODULE: ./src/checks/readme-renderer.ts
-/**
- * Renders descriptions with the runner's Python and readme_renderer — the library PyPI renders
- * them with — because no JavaScript renderer reproduces docutils faithfully. One Python process
- * renders every description. When readme_renderer is missing, it is installed with pip into a
- * temporary folder (never into the runner's Python), if the caller allows it.
- */
-
-
 
 
 
 const PACKAGE = 'readme_renderer[md]';
-/**
- * Windows runners have `python` on PATH; `python3` there may be the Microsoft Store stub, which
- * only prints advice. Elsewhere `python` may be missing or, on old systems, Python 2.
- */
-function readme_renderer_defaultPythons() {
-    return process.platform === 'win32' ? ['python', 'python3'] : ['python3', 'python'];
-}
 async function renderDescriptions(requests, options) {
     const run = options.run ?? runProcess;
     const { log } = options;
@@ -66423,7 +66424,7 @@ async function renderDescriptions(requests, options) {
     let installInto;
     /** A run that rendered everything but Markdown, kept in case nothing better turns up. */
     let partial;
-    for (const python of options.python ? [options.python] : readme_renderer_defaultPythons()) {
+    for (const python of options.python ? [options.python] : defaultPythons()) {
         const answer = await runScript(run, python, input, process.env, timeoutMs);
         if (typeof answer === 'string') {
             unusable.push(`${python}: ${answer}`);
@@ -66479,27 +66480,15 @@ function outcome(python, reply, installed) {
 }
 /** Installs readme_renderer[md] into a temporary folder and renders again with it on the path. */
 async function installAndRender(run, python, input, options, timeoutMs) {
-    const target = await (0,promises_.mkdtemp)(external_node_path_default().join(external_node_os_default().tmpdir(), 'readme-renderer-'));
+    options.log.info(`Installing ${PACKAGE} with ${python} -m pip into a temporary folder to check the descriptions as PyPI renders them`);
+    const install = await installTemporarily(run, python, PACKAGE, {
+        env: process.env,
+        timeoutMs: options.installTimeoutMs ?? 300_000
+    });
+    if (!install.ok)
+        return `could not be installed (${install.command}: ${install.failure})`;
     try {
-        options.log.info(`Installing ${PACKAGE} with ${python} -m pip into a temporary folder to check the descriptions as PyPI renders them`);
-        // --target keeps the runner's Python untouched (and is allowed under PEP 668).
-        const pip = await run(python, [
-            '-m',
-            'pip',
-            'install',
-            '--quiet',
-            '--disable-pip-version-check',
-            '--no-input',
-            '--no-warn-script-location',
-            '--target',
-            target,
-            PACKAGE
-        ], { timeoutMs: options.installTimeoutMs ?? 300_000 });
-        if (pip.exitCode !== 0) {
-            return `could not be installed (${python} -m pip install ${PACKAGE}: ${readme_renderer_failure(pip)})`;
-        }
-        const pythonPath = [target, process.env.PYTHONPATH].filter(Boolean).join((external_node_path_default()).delimiter);
-        const answer = await runScript(run, python, input, { ...process.env, PYTHONPATH: pythonPath }, timeoutMs);
+        const answer = await runScript(run, python, input, install.env, timeoutMs);
         if (typeof answer === 'string')
             return `was installed, but then ${python} failed: ${answer}`;
         if (answer.status !== 'rendered') {
@@ -66509,14 +66498,14 @@ async function installAndRender(run, python, input, options, timeoutMs) {
         return answer;
     }
     finally {
-        await (0,promises_.rm)(target, { recursive: true, force: true });
+        await install.dispose();
     }
 }
 /** Runs the render script; a string says why this Python could not be used. */
 async function runScript(run, python, input, env, timeoutMs) {
     const result = await run(python, ['-c', RENDER_SCRIPT], { input, env, timeoutMs });
     if (result.exitCode !== 0)
-        return readme_renderer_failure(result);
+        return describeFailure(result);
     try {
         const reply = JSON.parse(result.stdout);
         if (typeof reply === 'object' && reply !== null && typeof reply.status === 'string')
@@ -66525,25 +66514,7 @@ async function runScript(run, python, input, env, timeoutMs) {
     catch {
         // Falls through: not the answer of our script (a stub, a wrapper that prints).
     }
-    return `did not answer as expected (${tail(result.stdout || result.stderr)})`;
-}
-function readme_renderer_failure(result) {
-    if (result.spawnError?.code === 'ENOENT')
-        return 'not found';
-    if (result.spawnError)
-        return `could not be started (${result.spawnError.message})`;
-    if (result.timedOut)
-        return 'took too long and was stopped';
-    return `exited with code ${result.exitCode}${result.stderr.trim() ? `: ${tail(result.stderr)}` : ''}`;
-}
-/** The last non-empty line of a program's output, which is where Python and pip say what failed. */
-function tail(text) {
-    const lines = text
-        .trim()
-        .split(/\r?\n/)
-        .filter(l => l.trim() !== '');
-    const last = lines[lines.length - 1] ?? '(no output)';
-    return last.length > 300 ? `${last.slice(0, 300)}…` : last;
+    return `did not answer as expected (${lastOutputLine(result.stdout || result.stderr) || '(no output)'})`;
 }
 
 ;// CONCATENATED MODULE: ./src/checks/description.ts
@@ -66565,8 +66536,9 @@ async function checkDescriptions(dists, options) {
     const pending = [];
     for (const dist of dists) {
         const contentType = parseDescriptionContentType(getHeader(dist.metadata, 'Description-Content-Type'));
+        // PyPI refuses the upload outright (400) for a content type packaging.metadata rejects.
         if (contentType.invalid)
-            warnings.push(contentTypeWarning(dist, contentType));
+            errors.push(contentTypeProblem(dist, contentType));
         const text = dist.metadata.description;
         if (text === undefined || isBlankOrUnknown(text)) {
             warnings.push({
@@ -66633,7 +66605,7 @@ function isBlankOrUnknown(text) {
     const trimmed = text.trim();
     return trimmed === '' || trimmed === 'UNKNOWN';
 }
-function contentTypeWarning(dist, contentType) {
+function contentTypeProblem(dist, contentType) {
     return {
         file: dist.path,
         rule: 'description-content-type',

@@ -10,7 +10,7 @@ import { getHeader } from '../dists/metadata.js'
 import type { Log } from '../log.js'
 import { parseDescriptionContentType, type DescriptionContentType } from './content-type.js'
 import { renderDescriptions, type RenderRequest } from './readme-renderer.js'
-import type { RunProcess } from './run-process.js'
+import type { RunProcess } from '../process/run-process.js'
 
 export interface DescriptionCheckOptions {
   /** The Python to render with. Default: `python3`, then `python`. */

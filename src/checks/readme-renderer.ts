@@ -4,13 +4,16 @@
  * renders every description. When readme_renderer is missing, it is installed with pip into a
  * temporary folder (never into the runner's Python), if the caller allows it.
  */
-import { mkdtemp, rm } from 'node:fs/promises'
-import os from 'node:os'
-import path from 'node:path'
 import type { Log } from '../log.js'
+import { defaultPythons, installTemporarily } from '../process/python.js'
 import type { Renderer } from './content-type.js'
 import { RENDER_SCRIPT, type RenderItemResult, type RenderReply } from './render-script.js'
-import { runProcess, type ProcessResult, type RunProcess } from './run-process.js'
+import {
+  describeFailure,
+  lastOutputLine,
+  runProcess,
+  type RunProcess
+} from '../process/run-process.js'
 
 export interface RenderRequest {
   renderer: Renderer
@@ -49,14 +52,6 @@ export type RenderOutcome =
 type Rendered = Extract<RenderReply, { status: 'rendered' }>
 
 const PACKAGE = 'readme_renderer[md]'
-
-/**
- * Windows runners have `python` on PATH; `python3` there may be the Microsoft Store stub, which
- * only prints advice. Elsewhere `python` may be missing or, on old systems, Python 2.
- */
-function defaultPythons(): string[] {
-  return process.platform === 'win32' ? ['python', 'python3'] : ['python3', 'python']
-}
 
 export async function renderDescriptions(
   requests: readonly RenderRequest[],
@@ -134,39 +129,16 @@ async function installAndRender(
   options: RendererOptions,
   timeoutMs: number
 ): Promise<Rendered | string> {
-  const target = await mkdtemp(path.join(os.tmpdir(), 'readme-renderer-'))
+  options.log.info(
+    `Installing ${PACKAGE} with ${python} -m pip into a temporary folder to check the descriptions as PyPI renders them`
+  )
+  const install = await installTemporarily(run, python, PACKAGE, {
+    env: process.env,
+    timeoutMs: options.installTimeoutMs ?? 300_000
+  })
+  if (!install.ok) return `could not be installed (${install.command}: ${install.failure})`
   try {
-    options.log.info(
-      `Installing ${PACKAGE} with ${python} -m pip into a temporary folder to check the descriptions as PyPI renders them`
-    )
-    // --target keeps the runner's Python untouched (and is allowed under PEP 668).
-    const pip = await run(
-      python,
-      [
-        '-m',
-        'pip',
-        'install',
-        '--quiet',
-        '--disable-pip-version-check',
-        '--no-input',
-        '--no-warn-script-location',
-        '--target',
-        target,
-        PACKAGE
-      ],
-      { timeoutMs: options.installTimeoutMs ?? 300_000 }
-    )
-    if (pip.exitCode !== 0) {
-      return `could not be installed (${python} -m pip install ${PACKAGE}: ${failure(pip)})`
-    }
-    const pythonPath = [target, process.env.PYTHONPATH].filter(Boolean).join(path.delimiter)
-    const answer = await runScript(
-      run,
-      python,
-      input,
-      { ...process.env, PYTHONPATH: pythonPath },
-      timeoutMs
-    )
+    const answer = await runScript(run, python, input, install.env, timeoutMs)
     if (typeof answer === 'string') return `was installed, but then ${python} failed: ${answer}`
     if (answer.status !== 'rendered') {
       const error =
@@ -175,7 +147,7 @@ async function installAndRender(
     }
     return answer
   } finally {
-    await rm(target, { recursive: true, force: true })
+    await install.dispose()
   }
 }
 
@@ -188,7 +160,7 @@ async function runScript(
   timeoutMs: number
 ): Promise<RenderReply | string> {
   const result = await run(python, ['-c', RENDER_SCRIPT], { input, env, timeoutMs })
-  if (result.exitCode !== 0) return failure(result)
+  if (result.exitCode !== 0) return describeFailure(result)
   try {
     const reply = JSON.parse(result.stdout) as RenderReply
     if (typeof reply === 'object' && reply !== null && typeof reply.status === 'string')
@@ -196,22 +168,5 @@ async function runScript(
   } catch {
     // Falls through: not the answer of our script (a stub, a wrapper that prints).
   }
-  return `did not answer as expected (${tail(result.stdout || result.stderr)})`
-}
-
-function failure(result: ProcessResult): string {
-  if (result.spawnError?.code === 'ENOENT') return 'not found'
-  if (result.spawnError) return `could not be started (${result.spawnError.message})`
-  if (result.timedOut) return 'took too long and was stopped'
-  return `exited with code ${result.exitCode}${result.stderr.trim() ? `: ${tail(result.stderr)}` : ''}`
-}
-
-/** The last non-empty line of a program's output, which is where Python and pip say what failed. */
-function tail(text: string): string {
-  const lines = text
-    .trim()
-    .split(/\r?\n/)
-    .filter(l => l.trim() !== '')
-  const last = lines[lines.length - 1] ?? '(no output)'
-  return last.length > 300 ? `${last.slice(0, 300)}…` : last
+  return `did not answer as expected (${lastOutputLine(result.stdout || result.stderr) || '(no output)'})`
 }

@@ -122,3 +122,22 @@ class LineSplitter {
     this.pending = ''
   }
 }
+
+/** How a run went wrong, in a few words for an error message. */
+export function describeFailure(result: ProcessResult): string {
+  if (result.spawnError?.code === 'ENOENT') return 'not found'
+  if (result.spawnError) return `could not be started (${result.spawnError.message})`
+  if (result.timedOut) return 'took too long and was stopped'
+  const said = lastOutputLine(result.stderr || result.stdout)
+  return `exited with code ${result.exitCode}${said ? `: ${said}` : ''}`
+}
+
+/** The last non-empty line of a program's output, which is where Python and pip say what failed. */
+export function lastOutputLine(text: string): string {
+  const lines = text
+    .trim()
+    .split(/\r?\n/)
+    .filter(l => l.trim() !== '')
+  const last = lines[lines.length - 1] ?? ''
+  return last.length > 300 ? `${last.slice(0, 300)}…` : last
+}
