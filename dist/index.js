@@ -66990,6 +66990,7 @@ function distKindOf(filename) {
 ;// CONCATENATED MODULE: ./src/dists/check.ts
 
 
+
 const ONE_MIB = 1024 * 1024;
 /** PyPI's default per-file limit (Warehouse `MAX_FILESIZE`), raised per project on request. */
 const PYPI_DEFAULT_FILE_SIZE_LIMIT = 100 * ONE_MIB;
@@ -67072,8 +67073,7 @@ function pyRepr(text) {
 }
 /** Every value of a header, by case-insensitive name (`Home-Page`, `Author-Email` occur). */
 function headerValues(dist, header) {
-    const wanted = header.toLowerCase();
-    return dist.metadata.headers.filter(h => h.name.toLowerCase() === wanted).map(h => h.value);
+    return getAll(dist.metadata, header);
 }
 /** PyPI deletes "UNKNOWN" values (Warehouse `sanitize`) and treats empty ones as absent. */
 function presentValues(dist, header) {
@@ -67184,33 +67184,6 @@ function checkVersion(dist, found) {
     }
 }
 /**
- * The Metadata-Version that introduced each field after 1.0 (core metadata spec; the `added` of
- * packaging.metadata, which PyPI and twine validate with).
- */
-const FIELD_INTRODUCED_IN = new Map(Object.entries({
-    'supported-platform': '1.1',
-    'download-url': '1.1',
-    classifier: '1.1',
-    requires: '1.1',
-    provides: '1.1',
-    obsoletes: '1.1',
-    maintainer: '1.2',
-    'maintainer-email': '1.2',
-    'requires-dist': '1.2',
-    'provides-dist': '1.2',
-    'obsoletes-dist': '1.2',
-    'requires-python': '1.2',
-    'requires-external': '1.2',
-    'project-url': '1.2',
-    'description-content-type': '2.1',
-    'provides-extra': '2.1',
-    dynamic: '2.2',
-    'license-expression': '2.4',
-    'license-file': '2.4',
-    'import-name': '2.5',
-    'import-namespace': '2.5'
-}));
-/**
  * Fields newer than the declared Metadata-Version.
  *
  * PyPI refuses them ("license-expression introduced in metadata version 2.4, not 2.3"), and so does
@@ -67226,13 +67199,9 @@ function checkFieldsNewerThanDeclared(dist, found) {
     if (!hasValidMetadataVersion(dist))
         return;
     const declared = dist.metadataVersion.trim();
-    const declaredAge = ACCEPTED_METADATA_VERSIONS.indexOf(declared);
     const reported = new Set();
-    for (const { name } of dist.metadata.headers) {
+    for (const { name, since } of fieldsNewerThanDeclared(dist.metadata)) {
         const field = name.toLowerCase();
-        const since = FIELD_INTRODUCED_IN.get(field);
-        if (!since || ACCEPTED_METADATA_VERSIONS.indexOf(since) <= declaredAge)
-            continue;
         if (reported.has(field))
             continue;
         reported.add(field);
@@ -68793,6 +68762,8 @@ function byVersion(a, b) {
 
 // EXTERNAL MODULE: external "node:tls"
 var external_node_tls_ = __nccwpck_require__(1692);
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
 ;// CONCATENATED MODULE: ./src/version.ts
 /** The action's own version, sent in the User-Agent. A test keeps it equal to package.json's. */
 const ACTION_VERSION = '0.1.0';
@@ -68800,6 +68771,7 @@ const ACTION_NAME = 'pypi-publish';
 const USER_AGENT = `${ACTION_NAME}/${ACTION_VERSION} (node ${process.versions.node}; ${process.platform})`;
 
 ;// CONCATENATED MODULE: ./src/http.ts
+
 
 
 
@@ -68811,32 +68783,37 @@ const USER_AGENT = `${ACTION_NAME}/${ACTION_VERSION} (node ${process.versions.no
 class Http {
     client;
     connectTimeoutMs;
+    timeoutMs;
     armed = new WeakSet();
     constructor(options = {}) {
         this.connectTimeoutMs = options.connectTimeoutMs ?? 30_000;
+        this.timeoutMs = options.timeoutMs ?? 120_000;
         this.client = new HttpClient(USER_AGENT, [], {
             allowRedirects: false,
             allowRetries: false,
             keepAlive: true,
-            socketTimeout: options.timeoutMs ?? 120_000
+            socketTimeout: this.timeoutMs
         });
     }
     /**
      * @actions/http-client has one inactivity timeout and no connect timeout; a host that drops SYNs
      * would only fail after the (long) inactivity timeout. So each new socket of the client's agent
-     * gets its own connect deadline.
+     * gets its own connect deadline. Its inactivity timeout only half-closes the socket
+     * (`socket.end()`), which leaves a stalled connection (and the file it streams from) open until
+     * the server lets go, so a socket that times out is destroyed here instead.
      */
-    armConnectTimeout(url) {
+    armSockets(url) {
         const agent = this.client.getAgent(url);
         if (this.armed.has(agent) || typeof agent.createConnection !== 'function')
             return;
         this.armed.add(agent);
         const create = agent.createConnection.bind(agent);
         const limit = this.connectTimeoutMs;
+        const inactivity = this.timeoutMs;
         agent.createConnection = (options, callback) => {
             const socket = create(options, callback);
             const timer = setTimeout(() => {
-                const error = Object.assign(new Error(`could not connect within ${limit / 1000} s`), {
+                const error = Object.assign(new Error(`could not connect within ${seconds(limit)} s`), {
                     code: 'ECONNECTTIMEOUT'
                 });
                 socket.destroy(error);
@@ -68845,26 +68822,37 @@ class Http {
             const clear = () => clearTimeout(timer);
             socket.once(socket instanceof external_node_tls_.TLSSocket ? 'secureConnect' : 'connect', clear);
             socket.once('close', clear);
+            // Emitted only while a request has set the socket's timeout (idle pooled sockets have none).
+            socket.on('timeout', () => socket.destroy(inactivityError(inactivity)));
             return socket;
         };
     }
     async request(method, url, options = {}) {
         const headers = { ...(options.headers ?? {}) };
         const body = options.body?.() ?? null;
-        this.armConnectTimeout(url);
-        let response;
+        this.armSockets(url);
         try {
-            response = await this.client.request(method, url, body, headers);
+            const response = await this.client.request(method, url, body, headers);
+            return {
+                status: response.message.statusCode ?? 0,
+                statusText: response.message.statusMessage ?? '',
+                headers: response.message.headers,
+                body: await readBody(response.message, this.timeoutMs)
+            };
         }
         catch (error) {
-            throw new NetworkError(url, error);
+            // A body left half-sent would keep its file open: nothing else ever reads it to the end.
+            if (body instanceof external_node_stream_.Readable)
+                body.destroy();
+            throw new NetworkError(url, this.explain(error));
         }
-        return {
-            status: response.message.statusCode ?? 0,
-            statusText: response.message.statusMessage ?? '',
-            headers: response.message.headers,
-            body: await response.readBody()
-        };
+    }
+    /** @actions/http-client reports its inactivity timeout as "Request timeout: <path>". */
+    explain(error) {
+        if (error instanceof Error && /^Request timeout/.test(error.message)) {
+            return inactivityError(this.timeoutMs);
+        }
+        return error;
     }
     async get(url, headers = {}) {
         return this.request('GET', url, { headers });
@@ -68873,6 +68861,53 @@ class Http {
     dispose() {
         this.client.dispose();
     }
+}
+/**
+ * The whole response body. @actions/http-client's readBody() waits for 'end' only, so a server
+ * that sends its headers and then stalls (or a connection cut mid-body) would hang the run for
+ * ever: here every failure rejects, and silence longer than the inactivity timeout is a failure.
+ */
+function readBody(message, timeoutMs) {
+    const socket = message.socket;
+    return new Promise((resolve, reject) => {
+        const chunks = [];
+        let timer;
+        const fail = (error) => {
+            clearTimeout(timer);
+            // A socket destroyed by its inactivity timeout surfaces here as a bare "aborted".
+            reject(socket?.errored ?? error);
+        };
+        const arm = () => {
+            clearTimeout(timer);
+            timer = setTimeout(() => {
+                const error = inactivityError(timeoutMs);
+                message.destroy(error);
+                fail(error);
+            }, timeoutMs);
+        };
+        arm();
+        message.on('data', (chunk) => {
+            chunks.push(chunk);
+            arm();
+        });
+        message.once('end', () => {
+            clearTimeout(timer);
+            resolve(Buffer.concat(chunks).toString('utf8'));
+        });
+        message.once('error', fail);
+        message.once('close', () => {
+            if (!message.complete)
+                fail(new Error('the connection closed before the answer was complete'));
+        });
+    });
+}
+function inactivityError(timeoutMs) {
+    return Object.assign(new Error(`no data sent or received for ${seconds(timeoutMs)} s`), {
+        code: 'ETIMEDOUT'
+    });
+}
+function seconds(ms) {
+    return String(Math.round(ms / 100) / 10);
 }
 /** No HTTP answer at all: refused, reset, DNS, TLS, or the inactivity timeout. */
 class NetworkError extends Error {
@@ -68899,6 +68934,11 @@ function describeNetworkFailure(code, detail) {
         case 'ECONNRESET':
         case 'EPIPE':
             return 'the connection was reset';
+        case 'ETIMEDOUT':
+            // Ours name the inactivity timeout and its length; the system's are about connecting.
+            return detail.startsWith('no data')
+                ? `${detail} (inactivity timeout)`
+                : 'the connection timed out';
         default:
             return /timeout/i.test(detail) ? 'no data within the timeout' : detail;
     }
@@ -69068,8 +69108,6 @@ function progressReporter(filename, log, options = {}) {
     };
 }
 
-// EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __nccwpck_require__(7075);
 ;// CONCATENATED MODULE: ./src/upload/multipart.ts
 
 
@@ -69391,14 +69429,19 @@ const DEFAULT_RETRY_POLICY = {
     baseDelayMs: 1000,
     maxDelayMs: 60_000
 };
+/** Network failures that happen before a connection exists, so before any byte was sent. */
+const NOT_CONNECTED = new Set(['ECONNREFUSED', 'ECONNECTTIMEOUT', 'ENOTFOUND', 'EAI_AGAIN']);
 /**
  * What a failure means for retrying. Network failures and 5xx answers are ambiguous: the index
  * (or the proxy in front of it) may have stored the file before the answer was lost, so the
- * caller asks the index before sending again. 429 is the index asking us to slow down.
+ * caller asks the index before sending again. A connection that was never opened is not: reading
+ * the index then would only wait on the same unreachable host. 429 is the index asking us to
+ * slow down.
  */
 function classifyFailure(error) {
-    if (error instanceof NetworkError)
-        return 'ambiguous';
+    if (error instanceof NetworkError) {
+        return error.code && NOT_CONNECTED.has(error.code) ? 'unsent' : 'ambiguous';
+    }
     if (error instanceof UploadError) {
         if (error.status === 429)
             return 'rate-limited';
@@ -69442,7 +69485,7 @@ async function sendDistribution(ctx, dist) {
     const sleep = ctx.sleep ?? retry_sleep;
     const startedAt = now();
     const extraFields = ctx.extraFields?.(dist) ?? [];
-    const progress = progressReporter(dist.filename, log);
+    const progress = progressReporter(dist.filename, log, ctx.progress);
     for (let attempt = 1;; attempt++) {
         try {
             await withCurrentToken(ctx.tokens, (user, password) => uploadDistribution(ctx.http, { url: ctx.url, user, password, verbose: ctx.verbose, extraFields, progress }, dist, log), error => error instanceof UploadError && isExpiredTokenResponse(error.status, error.indexMessage));
@@ -69476,12 +69519,10 @@ async function sendDistribution(ctx, dist) {
                 throw error;
             }
             const kind = classifyFailure(error);
-            const elapsed = now() - startedAt;
             if (kind === 'final')
                 throw error;
-            if (attempt > ctx.retry.retries || elapsed >= ctx.retry.maxTotalMs) {
-                throw gaveUp(error, attempt, elapsed);
-            }
+            if (attempt > ctx.retry.retries)
+                throw gaveUp(error, attempt, now() - startedAt);
             if (kind === 'ambiguous') {
                 const listed = await hashOnIndex(ctx, dist);
                 if (listed === dist.digests.sha256) {
@@ -69493,6 +69534,11 @@ async function sendDistribution(ctx, dist) {
                 }
             }
             const delay = backoffDelay(attempt, ctx.retry, error instanceof UploadError ? error.retryAfterMs : undefined);
+            // The bound is on when a retry starts: a retry that would start past it is not waited for
+            // (checking before the wait alone let the last backoff run the total past the bound).
+            const elapsed = now() - startedAt;
+            if (elapsed + delay > ctx.retry.maxTotalMs)
+                throw gaveUp(error, attempt, elapsed);
             log.warning(`${dist.filename}: ${shortReason(error)}; retry ${attempt} of ${ctx.retry.retries} in ${(delay / 1000).toFixed(1)} s`);
             await sleep(delay);
         }
@@ -69521,7 +69567,7 @@ function shortReason(error) {
     return String(error);
 }
 function gaveUp(error, attempts, elapsedMs) {
-    const note = ` (gave up after ${attempts} attempt(s) in ${Math.round(elapsedMs / 1000)} s)`;
+    const note = ` (gave up after ${attempts} ${attempts === 1 ? 'attempt' : 'attempts'} in ${Math.round(elapsedMs / 1000)} s)`;
     if (error instanceof UploadError) {
         return new UploadError(error.dist, error.status, error.indexMessage + note, error.url, error.hint, error.alreadyExists, error.retryAfterMs);
     }

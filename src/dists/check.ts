@@ -12,6 +12,7 @@
  *   may accept such files on purpose, so `pypiRules` says whether they are errors, warnings or off.
  */
 import type { Distribution, Problem } from './distribution.js'
+import { fieldsNewerThanDeclared, getAll } from './metadata.js'
 import {
   expectedSdistFilename,
   expectedWheelPrefix,
@@ -130,8 +131,7 @@ export function pyRepr(text: string): string {
 
 /** Every value of a header, by case-insensitive name (`Home-Page`, `Author-Email` occur). */
 function headerValues(dist: Distribution, header: string): string[] {
-  const wanted = header.toLowerCase()
-  return dist.metadata.headers.filter(h => h.name.toLowerCase() === wanted).map(h => h.value)
+  return getAll(dist.metadata, header)
 }
 
 /** PyPI deletes "UNKNOWN" values (Warehouse `sanitize`) and treats empty ones as absent. */
@@ -247,36 +247,6 @@ function checkVersion(dist: Distribution, found: Findings): void {
 }
 
 /**
- * The Metadata-Version that introduced each field after 1.0 (core metadata spec; the `added` of
- * packaging.metadata, which PyPI and twine validate with).
- */
-const FIELD_INTRODUCED_IN = new Map<string, string>(
-  Object.entries({
-    'supported-platform': '1.1',
-    'download-url': '1.1',
-    classifier: '1.1',
-    requires: '1.1',
-    provides: '1.1',
-    obsoletes: '1.1',
-    maintainer: '1.2',
-    'maintainer-email': '1.2',
-    'requires-dist': '1.2',
-    'provides-dist': '1.2',
-    'obsoletes-dist': '1.2',
-    'requires-python': '1.2',
-    'requires-external': '1.2',
-    'project-url': '1.2',
-    'description-content-type': '2.1',
-    'provides-extra': '2.1',
-    dynamic: '2.2',
-    'license-expression': '2.4',
-    'license-file': '2.4',
-    'import-name': '2.5',
-    'import-namespace': '2.5'
-  })
-)
-
-/**
  * Fields newer than the declared Metadata-Version.
  *
  * PyPI refuses them ("license-expression introduced in metadata version 2.4, not 2.3"), and so does
@@ -291,12 +261,9 @@ const FIELD_INTRODUCED_IN = new Map<string, string>(
 function checkFieldsNewerThanDeclared(dist: Distribution, found: Findings): void {
   if (!hasValidMetadataVersion(dist)) return
   const declared = dist.metadataVersion.trim()
-  const declaredAge = ACCEPTED_METADATA_VERSIONS.indexOf(declared)
   const reported = new Set<string>()
-  for (const { name } of dist.metadata.headers) {
+  for (const { name, since } of fieldsNewerThanDeclared(dist.metadata)) {
     const field = name.toLowerCase()
-    const since = FIELD_INTRODUCED_IN.get(field)
-    if (!since || ACCEPTED_METADATA_VERSIONS.indexOf(since) <= declaredAge) continue
     if (reported.has(field)) continue
     reported.add(field)
     const message = `${field} introduced in metadata version ${since}, not ${declared}.`
