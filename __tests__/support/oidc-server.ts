@@ -8,7 +8,13 @@
  *   endpoint then accepts, until they expire.
  */
 import { randomBytes } from 'node:crypto'
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import {
+  createServer,
+  request,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse
+} from 'node:http'
 import type { AddressInfo } from 'node:net'
 
 export type Claims = Record<string, unknown>
@@ -416,4 +422,51 @@ async function listen(server: Server): Promise<string> {
 async function close(server: Server): Promise<void> {
   server.closeAllConnections()
   await new Promise<void>(resolve => server.close(() => resolve()))
+}
+
+// ─── A front door that lets a test act between uploads ───────────────────────────────────────
+
+export interface UploadGate {
+  /** The upload URL through the gate, `http://127.0.0.1:<port>/legacy/`. */
+  url: string
+  /** Upload POSTs seen so far. */
+  uploads: number
+  close(): Promise<void>
+}
+
+/**
+ * Forwards every request to `targetOrigin` (the test index) unchanged, and calls
+ * `beforeUpload(n)` before forwarding the n-th upload POST (`/legacy/`, counting from 1). A test
+ * can then change the index's state at an exact point of a run — e.g. expire the minted token
+ * between two uploads, as 15 minutes passing would — with no timing involved. The trusted-
+ * publishing routes go through the gate too, since the action finds them at the upload URL's host.
+ */
+export async function startUploadGate(
+  targetOrigin: string,
+  beforeUpload: (n: number) => void
+): Promise<UploadGate> {
+  const target = new URL(targetOrigin)
+  const gate = { uploads: 0 }
+  const server = createServer((req, res) => {
+    const isUpload =
+      req.method === 'POST' && new URL(req.url ?? '/', 'http://127.0.0.1').pathname === '/legacy/'
+    if (isUpload) beforeUpload(++gate.uploads)
+    const forwarded = request(
+      {
+        host: target.hostname,
+        port: target.port,
+        method: req.method,
+        path: req.url,
+        headers: req.headers
+      },
+      answer => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers)
+        answer.pipe(res)
+      }
+    )
+    forwarded.on('error', () => res.destroy())
+    req.pipe(forwarded)
+  })
+  const base = await listen(server)
+  return Object.assign(gate, { url: `${base}/legacy/`, close: () => close(server) })
 }
