@@ -35,8 +35,10 @@ export async function run(): Promise<void> {
       env: process.env,
       getIdToken: actionsIdTokenFetcher(process.env),
       onSecret: secret => {
+        const known = new Set(redactor.forms())
         redactor.add(secret)
-        if (inRunner) for (const form of redactor.forms()) core.setSecret(form)
+        if (inRunner)
+          for (const form of redactor.forms()) if (!known.has(form)) core.setSecret(form)
       },
       tempDir: process.env.RUNNER_TEMP || tmpdir(),
       attestation: attestationOverrides(process.env)
