@@ -1,0 +1,505 @@
+/**
+ * `npm run bench`: the action's bundled entrypoint (`node dist/index.js`) against Debian's twine,
+ * on the same files and a fresh local index per run (so nothing "already exists"):
+ *   (a) 100 small wheels of one release with 20 ms of added latency per request, the action at
+ *       its default settings, with verify-upload off, and at concurrency 1, 2, 4, 8, 16;
+ *   (b) one wheel of at least 500 MB (one STORED member of random bytes);
+ *   and start to first byte: spawning `node dist/index.js` → the index receiving the first byte
+ *   of the first upload, with one small wheel, so it reflects start-up.
+ * Reports wall time, throughput, peak memory (GNU time) and the ratios to twine, and writes them
+ * into BENCHMARKS.md.
+ *
+ * Options: --runs=N (runs per small-wheel case, default 3), --large-runs=N (default 2),
+ * --large-mib=N (default 512), --first-byte-runs=N (default 7), --quick (1 run each, a 64 MiB
+ * large file, BENCHMARKS.md left alone), --no-write.
+ */
+import { execFileSync } from 'node:child_process'
+import { createHash } from 'node:crypto'
+import { createReadStream, existsSync } from 'node:fs'
+import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises'
+import {
+  availableParallelism,
+  cpus,
+  freemem,
+  loadavg,
+  release,
+  tmpdir,
+  totalmem,
+  type
+} from 'node:os'
+import path from 'node:path'
+import { parse } from 'yaml'
+import { REPO_ROOT } from '../__tests__/support/fixtures.js'
+import { startIndexServer, type IndexServer } from '../__tests__/support/index-server.js'
+import { parseOutputFile } from '../__tests__/support/run-action.js'
+import {
+  actionCommand,
+  twineCommand,
+  twineInstalled,
+  twineVersion,
+  type ClientCommand
+} from './bench/clients.js'
+import { makeLargeWheel, makeSmallWheels } from './bench/dists.js'
+import { startFirstByteProxy } from './bench/first-byte-proxy.js'
+import { GNU_TIME, killRunning, measure, type Measured } from './bench/measure.js'
+import { renderResults, writeResults, type ReportKeys } from './bench/report.js'
+import {
+  median,
+  medianWallMs,
+  type BenchResults,
+  type CaseResult,
+  type FirstByteResult,
+  type MachineFacts
+} from './bench/results.js'
+
+const TOKEN = 'pypi-bench-token-0123456789abcdef'
+const SMALL_COUNT = 100
+const SMALL_PAYLOAD = 64 * 1024
+const SMALL_LATENCY_MS = 20
+const SWEEP = [1, 2, 4, 8, 16]
+/** No single client run may take longer than this. */
+const RUN_LIMIT_MS = 5 * 60 * 1000
+/** Nor the whole benchmark. */
+const TOTAL_LIMIT_MS = 60 * 60 * 1000
+
+interface Options {
+  runs: number
+  largeRuns: number
+  largeMiB: number
+  firstByteRuns: number
+  write: boolean
+}
+
+function parseOptions(argv: readonly string[]): Options {
+  const quick = argv.includes('--quick')
+  const number = (name: string, fallback: number): number => {
+    const arg = argv.find(a => a.startsWith(`--${name}=`))
+    const value = arg ? Number(arg.split('=')[1]) : fallback
+    if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} takes a positive integer`)
+    return value
+  }
+  return {
+    runs: number('runs', quick ? 1 : 3),
+    largeRuns: number('large-runs', quick ? 1 : 2),
+    largeMiB: number('large-mib', quick ? 64 : 512),
+    firstByteRuns: number('first-byte-runs', quick ? 3 : 7),
+    write: !quick && !argv.includes('--no-write')
+  }
+}
+
+/** Things to undo however the benchmark ends: servers, temp folders. */
+const cleanups: Array<() => Promise<void>> = []
+
+async function withIndex<T>(
+  options: Parameters<typeof startIndexServer>[0],
+  body: (index: IndexServer) => Promise<T>
+): Promise<T> {
+  const index = await startIndexServer({ tokens: [TOKEN], ...options })
+  const close = (): Promise<void> => index.close()
+  cleanups.push(close)
+  try {
+    return await body(index)
+  } finally {
+    cleanups.splice(cleanups.indexOf(close), 1)
+    await index.close()
+  }
+}
+
+async function scratchDir(prefix: string): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), prefix))
+  cleanups.push(() => rm(dir, { recursive: true, force: true }))
+  return dir
+}
+
+async function sha256Of(file: string): Promise<string> {
+  const hash = createHash('sha256')
+  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) hash.update(chunk)
+  return hash.digest('hex')
+}
+
+function describeFailure(what: string, run: Measured): Error {
+  const tail = (text: string): string => text.trim().split('\n').slice(-15).join('\n')
+  return new Error(
+    `${what} ${run.timedOut ? `timed out after ${RUN_LIMIT_MS / 1000} s` : `exited with ${run.exitCode}`}\n` +
+      `--- stdout (end) ---\n${tail(run.stdout)}\n--- stderr (end) ---\n${tail(run.stderr)}`
+  )
+}
+
+/** Every file on the index exactly once, with the local sha256. */
+function checkIndexHolds(index: IndexServer, expected: Map<string, string>, what: string): void {
+  const stored = index.files()
+  const problems: string[] = []
+  if (stored.length !== expected.size)
+    problems.push(`${stored.length} files stored, ${expected.size} expected`)
+  for (const file of stored) {
+    const sha = expected.get(file.filename)
+    if (sha === undefined) problems.push(`unexpected ${file.filename}`)
+    else if (sha !== file.sha256) problems.push(`${file.filename} stored with another sha256`)
+  }
+  if (problems.length) throw new Error(`${what}: ${problems.join('; ')}`)
+}
+
+interface Upload {
+  /** Folder the action publishes (holds exactly `files`). */
+  dir: string
+  files: string[]
+  sha256: Map<string, string>
+  bytes: number
+}
+
+async function describeUpload(dir: string, files: string[]): Promise<Upload> {
+  const sha256 = new Map<string, string>()
+  let bytes = 0
+  for (const file of files) {
+    sha256.set(path.basename(file), await sha256Of(file))
+    bytes += (await stat(file)).size
+  }
+  return { dir, files, sha256, bytes }
+}
+
+/** One action run on a fresh index; checks it published (and verified) every file. */
+async function runActionOnce(
+  upload: Upload,
+  indexOptions: Parameters<typeof startIndexServer>[0],
+  inputs: Record<string, string>,
+  what: string
+): Promise<Measured> {
+  return withIndex(indexOptions, async index => {
+    const work = await scratchDir('bench-action-')
+    const client = await actionCommand({
+      repoRoot: REPO_ROOT,
+      workDir: work,
+      inputs: {
+        password: TOKEN,
+        'repository-url': index.url,
+        'index-url': index.simpleUrl,
+        'packages-dir': upload.dir,
+        ...inputs
+      }
+    })
+    const run = await measureClient(client, work)
+    if (run.exitCode !== 0 || run.timedOut) throw describeFailure(what, run)
+    checkIndexHolds(index, upload.sha256, what)
+    const outputs = parseOutputFile(await readFile(client.env.GITHUB_OUTPUT, 'utf8'))
+    const uploaded = JSON.parse(outputs.uploaded ?? '[]') as unknown[]
+    if (uploaded.length !== upload.files.length)
+      throw new Error(`${what}: reported ${uploaded.length} uploaded`)
+    if (inputs['verify-upload'] !== 'false') {
+      const verified = JSON.parse(outputs.verified ?? '[]') as unknown[]
+      if (verified.length !== upload.files.length)
+        throw new Error(`${what}: reported ${verified.length} verified`)
+    }
+    return run
+  })
+}
+
+async function runTwineOnce(
+  upload: Upload,
+  indexOptions: Parameters<typeof startIndexServer>[0],
+  what: string
+): Promise<Measured> {
+  return withIndex(indexOptions, async index => {
+    const home = await scratchDir('bench-twine-')
+    const client = twineCommand({ url: index.url, token: TOKEN, files: upload.files, home })
+    const run = await measureClient(client, home)
+    if (run.exitCode !== 0 || run.timedOut) throw describeFailure(what, run)
+    checkIndexHolds(index, upload.sha256, what)
+    return run
+  })
+}
+
+function measureClient(client: ClientCommand, cwd: string): Promise<Measured> {
+  return measure(client.command, client.args, { env: client.env, cwd, timeoutMs: RUN_LIMIT_MS })
+}
+
+function record(results: CaseResult[], base: Omit<CaseResult, 'samples'>, run: Measured): void {
+  let entry = results.find(r => r.key === base.key)
+  if (!entry) results.push((entry = { ...base, samples: [] }))
+  entry.samples.push({ wallMs: run.wallMs, maxRssKb: run.maxRssKb })
+  const rss = Number.isFinite(run.maxRssKb) ? `, ${(run.maxRssKb / 1024).toFixed(0)} MB peak` : ''
+  console.log(`  ${base.key}: ${(run.wallMs / 1000).toFixed(2)} s${rss}`)
+}
+
+/** Spawn → the index receiving the first upload byte, through a relay that notes the moment. */
+async function firstByteRuns(upload: Upload, runs: number): Promise<number[]> {
+  const samples: number[] = []
+  for (let i = 0; i < runs; i++) {
+    await withIndex({}, async index => {
+      const relay = await startFirstByteProxy({
+        host: '127.0.0.1',
+        port: Number(new URL(index.origin).port)
+      })
+      cleanups.push(relay.close)
+      try {
+        const work = await scratchDir('bench-first-byte-')
+        const client = await actionCommand({
+          repoRoot: REPO_ROOT,
+          workDir: work,
+          inputs: {
+            password: TOKEN,
+            'repository-url': `${relay.origin}/legacy/`,
+            'index-url': `${relay.origin}/simple/`,
+            'packages-dir': upload.dir
+          }
+        })
+        let spawnedAt = 0
+        const run = await measure(client.command, client.args, {
+          env: client.env,
+          cwd: work,
+          timeoutMs: RUN_LIMIT_MS,
+          peakMemory: false,
+          onSpawn: at => (spawnedAt = at)
+        })
+        if (run.exitCode !== 0 || run.timedOut) throw describeFailure('first-byte run', run)
+        checkIndexHolds(index, upload.sha256, 'first-byte run')
+        const firstPost = relay.firstPostAt()
+        if (firstPost === undefined) throw new Error('first-byte run: no POST reached the index')
+        samples.push(firstPost - spawnedAt)
+      } finally {
+        cleanups.splice(cleanups.indexOf(relay.close), 1)
+        await relay.close()
+      }
+    })
+  }
+  return samples
+}
+
+async function nodeFloorMs(): Promise<number> {
+  const samples: number[] = []
+  for (let i = 0; i < 5; i++) {
+    const run = await measure(process.execPath, ['-e', '0'], {
+      env: { PATH: process.env.PATH ?? '' },
+      cwd: tmpdir(),
+      timeoutMs: 30_000,
+      peakMemory: false
+    })
+    samples.push(run.wallMs)
+  }
+  return median(samples)
+}
+
+function gitOutput(args: string[]): string {
+  try {
+    return execFileSync('git', args, { cwd: REPO_ROOT, encoding: 'utf8' }).trim()
+  } catch {
+    return ''
+  }
+}
+
+async function machineFacts(twine: boolean): Promise<MachineFacts> {
+  const entry = path.join(REPO_ROOT, 'dist', 'index.js')
+  return {
+    date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+    nproc: availableParallelism(),
+    cpu: cpus()[0]?.model.trim() ?? 'unknown CPU',
+    memoryGiB: totalmem() / 1024 ** 3,
+    os: `${type()} ${release()}`,
+    node: process.version,
+    twine: twine ? twineVersion() : undefined,
+    build: {
+      distSha256: (await sha256Of(entry)).slice(0, 12),
+      commit: gitOutput(['rev-parse', '--short', 'HEAD']) || 'unknown',
+      distChangedSinceCommit: gitOutput(['status', '--porcelain', '--', 'dist']) !== ''
+    },
+    nodeFloorMs: await nodeFloorMs(),
+    loadAverage: { start: loadavg()[0] }
+  }
+}
+
+async function defaultConcurrency(): Promise<number> {
+  const yml = parse(await readFile(path.join(REPO_ROOT, 'action.yml'), 'utf8')) as {
+    inputs: Record<string, { default?: string }>
+  }
+  return Number(yml.inputs.concurrency?.default ?? 1)
+}
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2))
+  const entry = path.join(REPO_ROOT, 'dist', 'index.js')
+  if (!existsSync(entry)) throw new Error(`${entry} is missing: run \`npm run package\` first`)
+  const notes: string[] = []
+  const twine = twineInstalled()
+  if (!twine)
+    notes.push('twine is not installed (/usr/bin/twine): the twine runs and ratios are skipped.')
+  if (!existsSync(GNU_TIME))
+    notes.push('GNU time is not installed (/usr/bin/time): peak memory is not measured.')
+  const machine = await machineFacts(twine)
+  const concurrency = await defaultConcurrency()
+  console.log(
+    `Benchmark: ${machine.nproc} CPU(s), Node ${machine.node}, ${machine.twine ?? 'no twine'}; ` +
+      `action default concurrency ${concurrency}`
+  )
+
+  const results: BenchResults = { machine, small: [], large: [], firstByte: [], notes }
+  const root = await scratchDir('pypi-publish-bench-')
+
+  // (a) many small wheels.
+  const smallDir = path.join(root, 'small')
+  const small = await describeUpload(
+    smallDir,
+    makeSmallWheels(smallDir, { count: SMALL_COUNT, payloadBytes: SMALL_PAYLOAD })
+  )
+  const smallIndex = { latencyMs: SMALL_LATENCY_MS }
+  const smallBase = { files: small.files.length, bytes: small.bytes }
+  console.log(`(a) ${small.files.length} wheels, ${(small.bytes / 1e6).toFixed(1)} MB`)
+  // Rounds interleave the clients, so drift on the machine touches them alike.
+  for (let round = 1; round <= options.runs; round++) {
+    console.log(` round ${round} of ${options.runs}`)
+    if (twine) {
+      const run = await runTwineOnce(small, smallIndex, 'twine (small wheels)')
+      record(
+        results.small,
+        {
+          ...smallBase,
+          key: 'small/twine',
+          client: 'twine',
+          settings: 'twine upload, one file at a time'
+        },
+        run
+      )
+    }
+    for (const c of SWEEP) {
+      const run = await runActionOnce(
+        small,
+        smallIndex,
+        { concurrency: String(c), 'verify-upload': 'true' },
+        `action c=${c}`
+      )
+      record(
+        results.small,
+        {
+          ...smallBase,
+          key: `small/action/c${c}`,
+          client: 'action',
+          settings: `concurrency ${c}${c === concurrency ? ' (default)' : ''}, verify-upload true`
+        },
+        run
+      )
+    }
+    const run = await runActionOnce(
+      small,
+      smallIndex,
+      { concurrency: String(concurrency), 'verify-upload': 'false' },
+      'action verify off'
+    )
+    record(
+      results.small,
+      {
+        ...smallBase,
+        key: 'small/action/no-verify',
+        client: 'action',
+        settings: `concurrency ${concurrency} (default), verify-upload false`
+      },
+      run
+    )
+  }
+
+  // Start to first byte, with one small wheel: with a Markdown README (the action renders it in
+  // Python before uploading, as PyPI would) and without one (start-up alone).
+  const firstByteCases: Array<{ key: string; label: string; readme: boolean }> = [
+    {
+      key: 'first-byte/readme',
+      label: 'one small wheel with a Markdown README (rendered before upload)',
+      readme: true
+    },
+    {
+      key: 'first-byte/no-readme',
+      label: 'one small wheel without a README (nothing to render)',
+      readme: false
+    }
+  ]
+  for (const fb of firstByteCases) {
+    const dir = path.join(root, fb.key.replace('/', '-'))
+    const one = await describeUpload(
+      dir,
+      makeSmallWheels(dir, { count: 1, payloadBytes: SMALL_PAYLOAD, withReadme: fb.readme })
+    )
+    const samplesMs = await firstByteRuns(one, options.firstByteRuns)
+    const result: FirstByteResult = { key: fb.key, label: fb.label, samplesMs }
+    results.firstByte.push(result)
+    console.log(`  ${fb.key}: median ${median(samplesMs).toFixed(0)} ms`)
+  }
+
+  // (b) one large file.
+  const largeDir = path.join(root, 'large')
+  await mkdir(largeDir)
+  console.log(`(b) writing a ${options.largeMiB} MiB wheel …`)
+  const largeFile = await makeLargeWheel(largeDir, options.largeMiB * 1024 * 1024)
+  const large = await describeUpload(largeDir, [largeFile])
+  const largeIndex = { maxFileSize: large.bytes + 1024 * 1024 }
+  const largeBase = { files: 1, bytes: large.bytes }
+  for (let round = 1; round <= options.largeRuns; round++) {
+    console.log(
+      ` round ${round} of ${options.largeRuns} (free memory ${(freemem() / 1024 ** 3).toFixed(1)} GiB)`
+    )
+    if (twine) {
+      const run = await runTwineOnce(large, largeIndex, 'twine (large wheel)')
+      record(
+        results.large,
+        { ...largeBase, key: 'large/twine', client: 'twine', settings: 'twine upload' },
+        run
+      )
+    }
+    const run = await runActionOnce(large, largeIndex, {}, 'action (large wheel)')
+    record(
+      results.large,
+      {
+        ...largeBase,
+        key: 'large/action',
+        client: 'action',
+        settings: `defaults (verify-upload true)`
+      },
+      run
+    )
+  }
+
+  machine.loadAverage.end = loadavg()[0]
+  const keys: ReportKeys = {
+    smallTwine: 'small/twine',
+    smallAction: `small/action/c${concurrency}`,
+    smallActionNoVerify: 'small/action/no-verify',
+    sweep: SWEEP.map(c => ({ concurrency: c, key: `small/action/c${c}` })),
+    largeTwine: 'large/twine',
+    largeAction: 'large/action',
+    firstByte: 'first-byte/readme'
+  }
+  const markdown = renderResults(results, keys)
+  console.log('\n' + markdown.split('<details>')[0])
+  for (const r of [...results.small, ...results.large]) {
+    console.log(`${r.key}: median ${medianWallMs(r).toFixed(0)} ms over ${r.samples.length}`)
+  }
+  if (options.write) {
+    const file = path.join(REPO_ROOT, 'BENCHMARKS.md')
+    await writeResults(file, markdown)
+    console.log(`Written to ${file}`)
+  } else {
+    console.log('(BENCHMARKS.md not written: --quick or --no-write)')
+  }
+}
+
+async function cleanUp(): Promise<void> {
+  killRunning()
+  for (const undo of cleanups.splice(0).reverse()) {
+    await undo().catch(() => undefined)
+  }
+}
+
+const deadline = setTimeout(() => {
+  console.error(`bench: over ${TOTAL_LIMIT_MS / 60000} minutes, stopping`)
+  void cleanUp().finally(() => process.exit(1))
+}, TOTAL_LIMIT_MS)
+
+process.once('SIGINT', () => {
+  console.error('bench: interrupted')
+  void cleanUp().finally(() => process.exit(130))
+})
+
+main()
+  .catch((error: unknown) => {
+    console.error(`bench failed: ${error instanceof Error ? error.message : String(error)}`)
+    process.exitCode = 1
+  })
+  .finally(async () => {
+    clearTimeout(deadline)
+    await cleanUp()
+  })

@@ -1,0 +1,201 @@
+/**
+ * Renders the results as Markdown and puts them into BENCHMARKS.md between two markers, so the
+ * hand-written part of the file (method, how to read the figures) survives every run.
+ */
+import { existsSync } from 'node:fs'
+import { readFile, writeFile } from 'node:fs/promises'
+import {
+  median,
+  medianWallMs,
+  peakRssMb,
+  recommendConcurrency,
+  throughputMBps,
+  type BenchResults,
+  type CaseResult
+} from './results.js'
+
+export const BEGIN =
+  '<!-- bench:results:begin (written by `npm run bench`; edits here are lost) -->'
+export const END = '<!-- bench:results:end -->'
+
+/** The issue's targets. */
+export const TARGETS = {
+  smallWallRatio: 0.3,
+  largeWallRatio: 0.6,
+  largePeakMb: 150,
+  firstByteMs: 150
+}
+
+export interface ReportKeys {
+  smallTwine: string
+  smallAction: string
+  smallActionNoVerify: string
+  /** Keys of the concurrency sweep, by concurrency. */
+  sweep: ReadonlyArray<{ concurrency: number; key: string }>
+  largeTwine: string
+  largeAction: string
+  /** The first-byte figure the target is judged on. */
+  firstByte: string
+}
+
+const seconds = (ms: number): string =>
+  Number.isFinite(ms) ? (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`) : '—'
+const mb = (value: number): string => (Number.isFinite(value) ? `${value.toFixed(1)} MB` : '—')
+const rate = (value: number): string => (Number.isFinite(value) ? `${value.toFixed(1)} MB/s` : '—')
+const ratio = (value: number): string => (Number.isFinite(value) ? `${value.toFixed(2)}×` : '—')
+const verdict = (met: boolean | undefined): string =>
+  met === undefined ? 'not measured' : met ? '**met**' : '**missed**'
+
+export function renderResults(results: BenchResults, keys: ReportKeys): string {
+  const find = (key: string): CaseResult | undefined =>
+    [...results.small, ...results.large].find(r => r.key === key)
+  const wallRatio = (a?: CaseResult, b?: CaseResult): number =>
+    a && b ? medianWallMs(a) / medianWallMs(b) : NaN
+  const memRatio = (a?: CaseResult, b?: CaseResult): number =>
+    a && b ? peakRssMb(a) / peakRssMb(b) : NaN
+
+  const m = results.machine
+  const out: string[] = []
+  out.push(`## Results of ${m.date}`, '')
+  out.push(
+    `Machine: ${m.nproc} CPU(s) (${m.cpu}), ${m.memoryGiB.toFixed(0)} GiB RAM, ${m.os}; ` +
+      `Node ${m.node} (\`node -e 0\` takes ${seconds(m.nodeFloorMs)} spawn to exit); ` +
+      `${m.twine ?? 'twine not installed'}. Load average (1 min) ${m.loadAverage.start.toFixed(2)} at ` +
+      `the start, ${m.loadAverage.end?.toFixed(2) ?? '—'} at the end.`,
+    '',
+    `Measured: \`dist/index.js\` sha256 ${m.build.distSha256}…, commit ${m.build.commit}` +
+      (m.build.distChangedSinceCommit ? ' (dist/ differs from the commit)' : '') +
+      '.',
+    ''
+  )
+
+  const caseTable = (rows: CaseResult[], twine?: CaseResult): void => {
+    out.push(
+      '| client | settings | runs | median wall | throughput | peak RSS | wall ÷ twine | RSS ÷ twine |',
+      '|---|---|---|---|---|---|---|---|'
+    )
+    for (const row of rows) {
+      out.push(
+        `| ${row.client} | ${row.settings} | ${row.samples.length} | ${seconds(medianWallMs(row))} | ` +
+          `${rate(throughputMBps(row))} | ${mb(peakRssMb(row))} | ` +
+          `${row === twine ? '1' : ratio(wallRatio(row, twine))} | ` +
+          `${row === twine ? '1' : ratio(memRatio(row, twine))} |`
+      )
+    }
+    out.push('')
+  }
+
+  const smallTwine = find(keys.smallTwine)
+  const smallAction = find(keys.smallAction)
+  const first = results.small[0]
+  out.push(
+    `### (a) ${first?.files ?? 0} small wheels of one release, 20 ms added latency per request`,
+    ''
+  )
+  if (first) out.push(`${first.files} files, ${mb(first.bytes / 1e6)} in all.`, '')
+  caseTable(
+    [smallTwine, smallAction, find(keys.smallActionNoVerify)].filter(
+      (r): r is CaseResult => r !== undefined
+    ),
+    smallTwine
+  )
+
+  const sweep = keys.sweep
+    .map(s => ({ concurrency: s.concurrency, result: find(s.key) }))
+    .filter((s): s is { concurrency: number; result: CaseResult } => s.result !== undefined)
+  if (sweep.length > 0) {
+    out.push('Concurrency sweep (verify-upload true), same files:', '')
+    out.push(
+      '| concurrency | median wall | min | max | wall ÷ twine | peak RSS |',
+      '|---|---|---|---|---|---|'
+    )
+    for (const { concurrency, result } of sweep) {
+      const walls = result.samples.map(s => s.wallMs)
+      out.push(
+        `| ${concurrency} | ${seconds(medianWallMs(result))} | ${seconds(Math.min(...walls))} | ` +
+          `${seconds(Math.max(...walls))} | ${ratio(wallRatio(result, smallTwine))} | ${mb(peakRssMb(result))} |`
+      )
+    }
+    const recommended = recommendConcurrency(
+      sweep.map(s => ({ concurrency: s.concurrency, medianMs: medianWallMs(s.result) }))
+    )
+    out.push(
+      '',
+      `Smallest concurrency within 5% of the fastest median: **${recommended ?? '—'}**.`,
+      ''
+    )
+  }
+
+  const largeTwine = find(keys.largeTwine)
+  const largeAction = find(keys.largeAction)
+  const big = results.large[0]
+  out.push(
+    `### (b) one large wheel${big ? ` of ${mb(big.bytes / 1e6)}` : ''}, no added latency`,
+    ''
+  )
+  caseTable(
+    [largeTwine, largeAction].filter((r): r is CaseResult => r !== undefined),
+    largeTwine
+  )
+
+  out.push('### Start to first byte', '')
+  out.push('| what | runs | median | min | max |', '|---|---|---|---|---|')
+  for (const fb of results.firstByte) {
+    out.push(
+      `| ${fb.label} | ${fb.samplesMs.length} | ${seconds(median(fb.samplesMs))} | ` +
+        `${seconds(Math.min(...fb.samplesMs))} | ${seconds(Math.max(...fb.samplesMs))} |`
+    )
+  }
+  out.push('')
+
+  const firstByte = results.firstByte.find(f => f.key === keys.firstByte)
+  const smallRatio = wallRatio(smallAction, smallTwine)
+  const largeRatio = wallRatio(largeAction, largeTwine)
+  const largePeak = largeAction ? peakRssMb(largeAction) : NaN
+  const firstByteMs = firstByte ? median(firstByte.samplesMs) : NaN
+  const judged = (value: number, ok: (v: number) => boolean): boolean | undefined =>
+    Number.isFinite(value) ? ok(value) : undefined
+  out.push('### Targets (issue 5)', '')
+  out.push('| target | measured | verdict |', '|---|---|---|')
+  out.push(
+    `| (a) wall ≤ ${TARGETS.smallWallRatio}× twine's | ${ratio(smallRatio)} | ${verdict(judged(smallRatio, v => v <= TARGETS.smallWallRatio))} |`,
+    `| (b) wall ≤ ${TARGETS.largeWallRatio}× twine's | ${ratio(largeRatio)} | ${verdict(judged(largeRatio, v => v <= TARGETS.largeWallRatio))} |`,
+    `| (b) peak RSS < ${TARGETS.largePeakMb} MB | ${mb(largePeak)} | ${verdict(judged(largePeak, v => v < TARGETS.largePeakMb))} |`,
+    `| start to first byte < ${TARGETS.firstByteMs} ms (${firstByte?.label ?? '—'}) | ${seconds(firstByteMs)} | ${verdict(judged(firstByteMs, v => v < TARGETS.firstByteMs))} |`,
+    ''
+  )
+
+  if (results.notes.length > 0) {
+    out.push('Notes from this run:', '', ...results.notes.map(n => `- ${n}`), '')
+  }
+
+  out.push('<details><summary>Raw numbers (every run; wall ms, peak RSS KiB)</summary>', '')
+  out.push('```json', JSON.stringify(results, rawReplacer, 2), '```', '', '</details>')
+  return out.join('\n')
+}
+
+/** Rounds the raw figures so the JSON stays readable. */
+function rawReplacer(key: string, value: unknown): unknown {
+  if (typeof value === 'number' && !Number.isInteger(value)) return Math.round(value * 10) / 10
+  return value
+}
+
+const HEADER = `# Benchmarks
+
+How the action compares with twine on the same files and the same local index. The figures
+below are written by \`npm run bench\` (scripts/bench.ts); the method is described after them.
+
+`
+
+/** Replaces the generated block of `file` (or creates the file), keeping everything around it. */
+export async function writeResults(file: string, markdown: string): Promise<void> {
+  const block = `${BEGIN}\n${markdown}\n${END}`
+  const text = existsSync(file) ? await readFile(file, 'utf8') : `${HEADER}${BEGIN}\n${END}\n`
+  const begin = text.indexOf(BEGIN)
+  const end = text.indexOf(END)
+  const next =
+    begin >= 0 && end > begin
+      ? text.slice(0, begin) + block + text.slice(end + END.length)
+      : `${text.trimEnd()}\n\n${block}\n`
+  await writeFile(file, next)
+}
