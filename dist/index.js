@@ -69131,12 +69131,16 @@ function buildMultipartBody(fields, file, progress) {
     };
 }
 async function* bodyChunks(head, filePath, tail, progress) {
+    // Progress counts every byte of the body, as `start` was given the body's length: counting
+    // the file alone would leave the last line short of 100%.
+    progress?.sent(head.length);
     yield head;
     // 1 MiB reads: few syscalls, bounded memory (the stream pauses while the socket is full).
     for await (const chunk of (0,external_node_fs_.createReadStream)(filePath, { highWaterMark: 1 << 20 })) {
         progress?.sent(chunk.length);
         yield chunk;
     }
+    progress?.sent(tail.length);
     yield tail;
     progress?.done();
 }
@@ -69673,15 +69677,16 @@ presenceOnly = new Set()) {
     const unverifiable = [];
     let wait = 1000;
     for (let round = 1;; round++) {
-        const projects = new Set([...pending.values()].map(d => d.name));
+        // One read per project: an sdist and a wheel may spell the name differently.
+        const projects = new Set([...pending.values()].map(d => normalizeName(d.name)));
         for (const project of projects) {
-            const page = await readSimplePage(options.http, options.simpleUrl, normalizeName(project), options.authorization).catch((error) => {
+            const page = await readSimplePage(options.http, options.simpleUrl, project, options.authorization).catch((error) => {
                 options.log.debug(`Reading ${options.simpleUrl} for ${project} failed: ${String(error)}`);
                 return undefined;
             });
             if (!page?.found)
                 continue;
-            for (const dist of [...pending.values()].filter(d => d.name === project)) {
+            for (const dist of [...pending.values()].filter(d => normalizeName(d.name) === project)) {
                 const listed = page.files.get(dist.filename);
                 if (listed === undefined)
                     continue;
@@ -69692,10 +69697,14 @@ presenceOnly = new Set()) {
                 pending.delete(dist.filename);
             }
         }
-        if (pending.size === 0 || now() + wait > deadline)
+        const left = deadline - now();
+        if (pending.size === 0 || left <= 0)
             break;
-        options.log.info(`Waiting for the index to list ${pending.size} file(s) (read ${round}); reading again in ${wait / 1000} s`);
-        await sleep(wait);
+        // The last wait is cut to the deadline, so the final read happens at the bound and the whole
+        // allowed time is used (waiting the full backoff would either overrun it or give up early).
+        const next = Math.min(wait, left);
+        options.log.info(`Waiting for the index to list ${pending.size} file(s) (read ${round}); reading again in ${next / 1000} s`);
+        await sleep(next);
         wait = Math.min(wait * 2, 15_000);
     }
     const failed = [];
@@ -69985,11 +69994,29 @@ class Redactor {
         for (const pattern of [...this.patterns].sort((a, b) => b.length - a.length)) {
             out = out.split(pattern).join('***');
         }
+        // Basic credentials we could not precompute: the base64 covers `user:password`, and the
+        // user (any name on self-hosted indexes) shifts the password's bytes, so no registered form
+        // matches a header echoed back by a server.
+        out = out.replace(BASIC_CREDENTIALS, (match, scheme, value) => isBasicCredentials(value) ? `${scheme} ***` : match);
         // Tokens we were never told about (e.g. echoed from another source) still look like tokens:
         // PyPI tokens are macaroons, whose base64 always starts with "AgE". A looser pattern would
         // eat ordinary words such as a "pypi-publish-…" temp folder.
         return out.replace(/pypi-AgE[A-Za-z0-9_-]{16,}/g, 'pypi-***');
     }
+}
+const BASIC_CREDENTIALS = /\b(Basic)\s+([A-Za-z0-9+/]{4,}={0,2})/gi;
+/**
+ * Whether `value` is the base64 of `user:password` text: it round-trips through base64 and
+ * decodes to printable text with a colon. Ordinary words after "Basic" ("Basic authentication",
+ * "Basic realm") do not, so messages about authentication stay readable.
+ */
+function isBasicCredentials(value) {
+    const decoded = Buffer.from(value, 'base64');
+    if (decoded.toString('base64').replace(/=+$/, '') !== value.replace(/=+$/, ''))
+        return false;
+    const text = decoded.toString('utf8');
+    const printable = [...text].every(c => c >= ' ' && c !== '\u007f' && c !== '\ufffd');
+    return printable && text.includes(':');
 }
 
 ;// CONCATENATED MODULE: ./src/report.ts
@@ -70326,10 +70353,12 @@ async function run() {
             env: process.env,
             getIdToken: actionsIdTokenFetcher(process.env),
             onSecret: secret => {
+                const known = new Set(redactor.forms());
                 redactor.add(secret);
                 if (inRunner)
                     for (const form of redactor.forms())
-                        setSecret(form);
+                        if (!known.has(form))
+                            setSecret(form);
             },
             tempDir: process.env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)(),
             attestation: attestationOverrides(process.env)

@@ -1,7 +1,7 @@
-import type { IncomingHttpHeaders } from 'node:http'
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http'
 import type { Socket } from 'node:net'
 import { TLSSocket } from 'node:tls'
-import type { Readable } from 'node:stream'
+import { Readable } from 'node:stream'
 import { HttpClient } from '@actions/http-client'
 import { USER_AGENT } from './version.js'
 
@@ -34,24 +34,28 @@ export interface HttpOptions {
 export class Http {
   private readonly client: HttpClient
   private readonly connectTimeoutMs: number
+  private readonly timeoutMs: number
   private readonly armed = new WeakSet<object>()
 
   constructor(options: HttpOptions = {}) {
     this.connectTimeoutMs = options.connectTimeoutMs ?? 30_000
+    this.timeoutMs = options.timeoutMs ?? 120_000
     this.client = new HttpClient(USER_AGENT, [], {
       allowRedirects: false,
       allowRetries: false,
       keepAlive: true,
-      socketTimeout: options.timeoutMs ?? 120_000
+      socketTimeout: this.timeoutMs
     })
   }
 
   /**
    * @actions/http-client has one inactivity timeout and no connect timeout; a host that drops SYNs
    * would only fail after the (long) inactivity timeout. So each new socket of the client's agent
-   * gets its own connect deadline.
+   * gets its own connect deadline. Its inactivity timeout only half-closes the socket
+   * (`socket.end()`), which leaves a stalled connection (and the file it streams from) open until
+   * the server lets go, so a socket that times out is destroyed here instead.
    */
-  private armConnectTimeout(url: string): void {
+  private armSockets(url: string): void {
     const agent = this.client.getAgent(url) as unknown as {
       createConnection?: (options: object, callback?: unknown) => Socket
     }
@@ -59,10 +63,11 @@ export class Http {
     this.armed.add(agent)
     const create = agent.createConnection.bind(agent)
     const limit = this.connectTimeoutMs
+    const inactivity = this.timeoutMs
     agent.createConnection = (options: object, callback?: unknown): Socket => {
       const socket = create(options, callback)
       const timer = setTimeout(() => {
-        const error = Object.assign(new Error(`could not connect within ${limit / 1000} s`), {
+        const error = Object.assign(new Error(`could not connect within ${seconds(limit)} s`), {
           code: 'ECONNECTTIMEOUT'
         })
         socket.destroy(error)
@@ -71,6 +76,8 @@ export class Http {
       const clear = (): void => clearTimeout(timer)
       socket.once(socket instanceof TLSSocket ? 'secureConnect' : 'connect', clear)
       socket.once('close', clear)
+      // Emitted only while a request has set the socket's timeout (idle pooled sockets have none).
+      socket.on('timeout', () => socket.destroy(inactivityError(inactivity)))
       return socket
     }
   }
@@ -78,19 +85,28 @@ export class Http {
   async request(method: string, url: string, options: RequestOptions = {}): Promise<HttpResponse> {
     const headers = { ...(options.headers ?? {}) }
     const body = options.body?.() ?? null
-    this.armConnectTimeout(url)
-    let response
+    this.armSockets(url)
     try {
-      response = await this.client.request(method, url, body, headers)
+      const response = await this.client.request(method, url, body, headers)
+      return {
+        status: response.message.statusCode ?? 0,
+        statusText: response.message.statusMessage ?? '',
+        headers: response.message.headers,
+        body: await readBody(response.message, this.timeoutMs)
+      }
     } catch (error) {
-      throw new NetworkError(url, error)
+      // A body left half-sent would keep its file open: nothing else ever reads it to the end.
+      if (body instanceof Readable) body.destroy()
+      throw new NetworkError(url, this.explain(error))
     }
-    return {
-      status: response.message.statusCode ?? 0,
-      statusText: response.message.statusMessage ?? '',
-      headers: response.message.headers,
-      body: await response.readBody()
+  }
+
+  /** @actions/http-client reports its inactivity timeout as "Request timeout: <path>". */
+  private explain(error: unknown): unknown {
+    if (error instanceof Error && /^Request timeout/.test(error.message)) {
+      return inactivityError(this.timeoutMs)
     }
+    return error
   }
 
   async get(url: string, headers: Record<string, string> = {}): Promise<HttpResponse> {
@@ -101,6 +117,55 @@ export class Http {
   dispose(): void {
     this.client.dispose()
   }
+}
+
+/**
+ * The whole response body. @actions/http-client's readBody() waits for 'end' only, so a server
+ * that sends its headers and then stalls (or a connection cut mid-body) would hang the run for
+ * ever: here every failure rejects, and silence longer than the inactivity timeout is a failure.
+ */
+function readBody(message: IncomingMessage, timeoutMs: number): Promise<string> {
+  const socket = message.socket as Socket | null
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let timer: NodeJS.Timeout | undefined
+    const fail = (error: unknown): void => {
+      clearTimeout(timer)
+      // A socket destroyed by its inactivity timeout surfaces here as a bare "aborted".
+      reject((socket?.errored as Error | null | undefined) ?? error)
+    }
+    const arm = (): void => {
+      clearTimeout(timer)
+      timer = setTimeout(() => {
+        const error = inactivityError(timeoutMs)
+        message.destroy(error)
+        fail(error)
+      }, timeoutMs)
+    }
+    arm()
+    message.on('data', (chunk: Buffer) => {
+      chunks.push(chunk)
+      arm()
+    })
+    message.once('end', () => {
+      clearTimeout(timer)
+      resolve(Buffer.concat(chunks).toString('utf8'))
+    })
+    message.once('error', fail)
+    message.once('close', () => {
+      if (!message.complete) fail(new Error('the connection closed before the answer was complete'))
+    })
+  })
+}
+
+function inactivityError(timeoutMs: number): Error {
+  return Object.assign(new Error(`no data sent or received for ${seconds(timeoutMs)} s`), {
+    code: 'ETIMEDOUT'
+  })
+}
+
+function seconds(ms: number): string {
+  return String(Math.round(ms / 100) / 10)
 }
 
 /** No HTTP answer at all: refused, reset, DNS, TLS, or the inactivity timeout. */
@@ -130,6 +195,11 @@ function describeNetworkFailure(code: string | undefined, detail: string): strin
     case 'ECONNRESET':
     case 'EPIPE':
       return 'the connection was reset'
+    case 'ETIMEDOUT':
+      // Ours name the inactivity timeout and its length; the system's are about connecting.
+      return detail.startsWith('no data')
+        ? `${detail} (inactivity timeout)`
+        : 'the connection timed out'
     default:
       return /timeout/i.test(detail) ? 'no data within the timeout' : detail
   }

@@ -27,9 +27,30 @@ export class Redactor {
     for (const pattern of [...this.patterns].sort((a, b) => b.length - a.length)) {
       out = out.split(pattern).join('***')
     }
+    // Basic credentials we could not precompute: the base64 covers `user:password`, and the
+    // user (any name on self-hosted indexes) shifts the password's bytes, so no registered form
+    // matches a header echoed back by a server.
+    out = out.replace(BASIC_CREDENTIALS, (match, scheme: string, value: string) =>
+      isBasicCredentials(value) ? `${scheme} ***` : match
+    )
     // Tokens we were never told about (e.g. echoed from another source) still look like tokens:
     // PyPI tokens are macaroons, whose base64 always starts with "AgE". A looser pattern would
     // eat ordinary words such as a "pypi-publish-…" temp folder.
     return out.replace(/pypi-AgE[A-Za-z0-9_-]{16,}/g, 'pypi-***')
   }
+}
+
+const BASIC_CREDENTIALS = /\b(Basic)\s+([A-Za-z0-9+/]{4,}={0,2})/gi
+
+/**
+ * Whether `value` is the base64 of `user:password` text: it round-trips through base64 and
+ * decodes to printable text with a colon. Ordinary words after "Basic" ("Basic authentication",
+ * "Basic realm") do not, so messages about authentication stay readable.
+ */
+function isBasicCredentials(value: string): boolean {
+  const decoded = Buffer.from(value, 'base64')
+  if (decoded.toString('base64').replace(/=+$/, '') !== value.replace(/=+$/, '')) return false
+  const text = decoded.toString('utf8')
+  const printable = [...text].every(c => c >= ' ' && c !== '\u007f' && c !== '\ufffd')
+  return printable && text.includes(':')
 }

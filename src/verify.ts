@@ -46,19 +46,20 @@ export async function verifyOnIndex(
   let wait = 1000
 
   for (let round = 1; ; round++) {
-    const projects = new Set([...pending.values()].map(d => d.name))
+    // One read per project: an sdist and a wheel may spell the name differently.
+    const projects = new Set([...pending.values()].map(d => normalizeName(d.name)))
     for (const project of projects) {
       const page = await readSimplePage(
         options.http,
         options.simpleUrl,
-        normalizeName(project),
+        project,
         options.authorization
       ).catch((error: unknown) => {
         options.log.debug(`Reading ${options.simpleUrl} for ${project} failed: ${String(error)}`)
         return undefined
       })
       if (!page?.found) continue
-      for (const dist of [...pending.values()].filter(d => d.name === project)) {
+      for (const dist of [...pending.values()].filter(d => normalizeName(d.name) === project)) {
         const listed = page.files.get(dist.filename)
         if (listed === undefined) continue
         seen.set(dist.filename, listed)
@@ -67,11 +68,15 @@ export async function verifyOnIndex(
         pending.delete(dist.filename)
       }
     }
-    if (pending.size === 0 || now() + wait > deadline) break
+    const left = deadline - now()
+    if (pending.size === 0 || left <= 0) break
+    // The last wait is cut to the deadline, so the final read happens at the bound and the whole
+    // allowed time is used (waiting the full backoff would either overrun it or give up early).
+    const next = Math.min(wait, left)
     options.log.info(
-      `Waiting for the index to list ${pending.size} file(s) (read ${round}); reading again in ${wait / 1000} s`
+      `Waiting for the index to list ${pending.size} file(s) (read ${round}); reading again in ${next / 1000} s`
     )
-    await sleep(wait)
+    await sleep(next)
     wait = Math.min(wait * 2, 15_000)
   }
 

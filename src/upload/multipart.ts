@@ -61,12 +61,16 @@ async function* bodyChunks(
   tail: Buffer,
   progress?: ProgressReporter
 ): AsyncGenerator<Buffer> {
+  // Progress counts every byte of the body, as `start` was given the body's length: counting
+  // the file alone would leave the last line short of 100%.
+  progress?.sent(head.length)
   yield head
   // 1 MiB reads: few syscalls, bounded memory (the stream pauses while the socket is full).
   for await (const chunk of createReadStream(filePath, { highWaterMark: 1 << 20 })) {
     progress?.sent((chunk as Buffer).length)
     yield chunk as Buffer
   }
+  progress?.sent(tail.length)
   yield tail
   progress?.done()
 }

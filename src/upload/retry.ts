@@ -20,6 +20,8 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
 }
 
 export type FailureKind =
+  /** The request never reached the index (no connection): nothing can have been stored. */
+  | 'unsent'
   /** The request may have been stored (no answer, or a 5xx after the body went out). */
   | 'ambiguous'
   /** Refused before storing: rate limit. */
@@ -27,13 +29,20 @@ export type FailureKind =
   /** A refusal retrying cannot change. */
   | 'final'
 
+/** Network failures that happen before a connection exists, so before any byte was sent. */
+const NOT_CONNECTED = new Set(['ECONNREFUSED', 'ECONNECTTIMEOUT', 'ENOTFOUND', 'EAI_AGAIN'])
+
 /**
  * What a failure means for retrying. Network failures and 5xx answers are ambiguous: the index
  * (or the proxy in front of it) may have stored the file before the answer was lost, so the
- * caller asks the index before sending again. 429 is the index asking us to slow down.
+ * caller asks the index before sending again. A connection that was never opened is not: reading
+ * the index then would only wait on the same unreachable host. 429 is the index asking us to
+ * slow down.
  */
 export function classifyFailure(error: unknown): FailureKind {
-  if (error instanceof NetworkError) return 'ambiguous'
+  if (error instanceof NetworkError) {
+    return error.code && NOT_CONNECTED.has(error.code) ? 'unsent' : 'ambiguous'
+  }
   if (error instanceof UploadError) {
     if (error.status === 429) return 'rate-limited'
     if (error.status >= 500 && error.status <= 599) return 'ambiguous'

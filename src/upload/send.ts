@@ -3,7 +3,7 @@ import type { Distribution, FormField } from '../dists/distribution.js'
 import { NetworkError, type Http } from '../http.js'
 import { readSimplePage } from '../index-api/simple.js'
 import type { Log } from '../log.js'
-import { progressReporter } from './progress.js'
+import { progressReporter, type ProgressOptions } from './progress.js'
 import { backoffDelay, classifyFailure, sleep as realSleep, type RetryPolicy } from './retry.js'
 import { UploadError, uploadDistribution } from './upload.js'
 
@@ -22,6 +22,8 @@ export interface SendContext {
   /** Extra form fields for a file (its attestations). */
   extraFields?: (dist: Distribution) => readonly FormField[]
   log: Log
+  /** Progress lines for large files (defaults: files of 10 MiB and more, every 5 s). */
+  progress?: ProgressOptions
   /** Injectable for tests. */
   sleep?: (ms: number) => Promise<void>
   now?: () => number
@@ -54,7 +56,7 @@ export async function sendDistribution(ctx: SendContext, dist: Distribution): Pr
   const sleep = ctx.sleep ?? realSleep
   const startedAt = now()
   const extraFields = ctx.extraFields?.(dist) ?? []
-  const progress = progressReporter(dist.filename, log)
+  const progress = progressReporter(dist.filename, log, ctx.progress)
 
   for (let attempt = 1; ; attempt++) {
     try {
@@ -100,11 +102,8 @@ export async function sendDistribution(ctx: SendContext, dist: Distribution): Pr
       }
 
       const kind = classifyFailure(error)
-      const elapsed = now() - startedAt
       if (kind === 'final') throw error
-      if (attempt > ctx.retry.retries || elapsed >= ctx.retry.maxTotalMs) {
-        throw gaveUp(error, attempt, elapsed)
-      }
+      if (attempt > ctx.retry.retries) throw gaveUp(error, attempt, now() - startedAt)
       if (kind === 'ambiguous') {
         const listed = await hashOnIndex(ctx, dist)
         if (listed === dist.digests.sha256) {
@@ -128,6 +127,10 @@ export async function sendDistribution(ctx: SendContext, dist: Distribution): Pr
         ctx.retry,
         error instanceof UploadError ? error.retryAfterMs : undefined
       )
+      // The bound is on when a retry starts: a retry that would start past it is not waited for
+      // (checking before the wait alone let the last backoff run the total past the bound).
+      const elapsed = now() - startedAt
+      if (elapsed + delay > ctx.retry.maxTotalMs) throw gaveUp(error, attempt, elapsed)
       log.warning(
         `${dist.filename}: ${shortReason(error)}; retry ${attempt} of ${ctx.retry.retries} in ${(delay / 1000).toFixed(1)} s`
       )
@@ -156,7 +159,7 @@ function shortReason(error: unknown): string {
 }
 
 function gaveUp(error: unknown, attempts: number, elapsedMs: number): Error {
-  const note = ` (gave up after ${attempts} attempt(s) in ${Math.round(elapsedMs / 1000)} s)`
+  const note = ` (gave up after ${attempts} ${attempts === 1 ? 'attempt' : 'attempts'} in ${Math.round(elapsedMs / 1000)} s)`
   if (error instanceof UploadError) {
     return new UploadError(
       error.dist,
