@@ -6,6 +6,8 @@
  */
 import { afterEach, beforeAll, afterAll, describe, expect, it } from '@jest/globals'
 import { spawn, type ChildProcess } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { createServer, connect, type Server, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -325,6 +327,36 @@ describe('timeouts', () => {
     expect((error as Error).message).toMatch(/no data .*0\.3 s/)
   })
 
+  it('an upload the server stops reading times out and closes the file it was streaming', async () => {
+    // The server takes the connection and never reads: the socket buffers fill, then nothing
+    // moves either way. A big file, so the body cannot fit in those buffers.
+    const deaf = await tcpServer(socket => socket.pause())
+    const dir = await mkdtemp(path.join(work, 'big-'))
+    const big = await inspectDistribution(
+      makeWheel(dir, {
+        filename: 'stalled-1.0-py3-none-any.whl',
+        metadata: metadataText({ 'Metadata-Version': '2.1', Name: 'stalled', Version: '1.0' }),
+        extraFiles: { 'stalled/blob.bin': randomBytes(24 * 1024 * 1024) },
+        compression: 'store'
+      })
+    )
+    const http = client({ timeoutMs: 300 })
+    const { ctx } = context(await index(), {
+      http,
+      url: `${deaf.origin}/legacy/`,
+      simpleUrl: undefined,
+      retry: { retries: 0, maxTotalMs: 0, baseDelayMs: 1, maxDelayMs: 1 }
+    })
+
+    await expect(sendDistribution(ctx, big)).rejects.toThrow(/no data sent or received for 0\.3 s/)
+    // The half-sent body is let go of: no descriptor of this process still reads the file.
+    await new Promise(resolve => setTimeout(resolve, 50))
+    expect(openDescriptorsOf(big.path)).toBe(0)
+    // And the connection is closed, not left established behind a body that can never drain
+    // (a half-close waits for that body to be written first, which never happens).
+    expect(establishedConnectionsTo(deaf.origin)).toBe(0)
+  })
+
   it('a connection that cannot be opened fails after the connect timeout', async () => {
     // A listening socket whose accept queue is full: Linux drops further SYNs, so connecting
     // hangs as it does for a firewalled host. Python holds the socket, never calling accept().
@@ -365,6 +397,27 @@ describe('a 200 that stored nothing', () => {
     expect(JSON.parse(run.outputs.verified)).toEqual([])
   })
 })
+
+/** How many of this process's file descriptors are open on `file` (Linux's /proc). */
+function openDescriptorsOf(file: string): number {
+  return readdirSync('/proc/self/fd').filter(fd => {
+    try {
+      return readlinkSync(`/proc/self/fd/${fd}`) === file
+    } catch {
+      return false // closed between the listing and the look
+    }
+  }).length
+}
+
+/** Client-side TCP connections to `origin`'s port still ESTABLISHED (Linux's /proc/net/tcp). */
+function establishedConnectionsTo(origin: string): number {
+  const port = Number(new URL(origin).port).toString(16).toUpperCase().padStart(4, '0')
+  return readFileSync('/proc/net/tcp', 'utf8')
+    .split('\n')
+    .slice(1)
+    .map(line => line.trim().split(/\s+/))
+    .filter(([, , remote, state]) => remote?.endsWith(`:${port}`) && state === '01').length
+}
 
 // --- raw sockets --------------------------------------------------------------------------
 
