@@ -14,6 +14,11 @@ describe('Redactor', () => {
     expect(out).not.toContain(basic)
     expect(out).toBe('token=*** enc=*** Authorization: Basic ***')
   })
+  it("knows the Basic-auth form for the run's own user, for the runner's masking", () => {
+    const r = new Redactor()
+    r.add('hunter2-secret', 'alice')
+    expect(r.forms()).toContain(Buffer.from('alice:hunter2-secret').toString('base64'))
+  })
   it('removes PyPI-shaped tokens it was never told about', () => {
     expect(redactor.redact('other pypi-AgENdGVzdC5weXBpLm9yZwIkZjU here')).toBe(
       'other pypi-*** here'

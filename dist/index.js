@@ -69974,14 +69974,15 @@ function describeProblem(problem) {
  */
 class Redactor {
     patterns = new Set();
-    add(secret) {
+    /** `user`: the username the secret is sent with, so its Basic-auth form is known too. */
+    add(secret, user) {
         if (!secret || secret.length < 4)
             return;
         this.patterns.add(secret);
         // The forms a secret takes on the wire: Basic credentials, URL-encoded.
         this.patterns.add(encodeURIComponent(secret));
-        for (const user of ['__token__', '']) {
-            this.patterns.add(Buffer.from(`${user}:${secret}`, 'utf8').toString('base64'));
+        for (const name of new Set(['__token__', '', user ?? ''])) {
+            this.patterns.add(Buffer.from(`${name}:${secret}`, 'utf8').toString('base64'));
         }
     }
     /** Every form of a secret this redactor knows, for core.setSecret. */
@@ -70330,12 +70331,13 @@ function parseDistributions(value) {
 async function run() {
     // Secrets are registered before anything else can print them.
     const redactor = new Redactor();
+    const user = getInput(Inputs.User).trim() || process.env.TWINE_USERNAME?.trim();
     for (const secret of [
         getInput(Inputs.Password),
         getInput(Inputs.Token),
         process.env.TWINE_PASSWORD
     ]) {
-        redactor.add(secret?.trim());
+        redactor.add(secret?.trim(), user);
     }
     // `::add-mask::` is consumed by GitHub's runner; anywhere else it would print the secret.
     const inRunner = process.env.GITHUB_ACTIONS === 'true';

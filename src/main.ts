@@ -13,12 +13,13 @@ import { readSettings } from './settings.js'
 export async function run(): Promise<void> {
   // Secrets are registered before anything else can print them.
   const redactor = new Redactor()
+  const user = core.getInput(Inputs.User).trim() || process.env.TWINE_USERNAME?.trim()
   for (const secret of [
     core.getInput(Inputs.Password),
     core.getInput(Inputs.Token),
     process.env.TWINE_PASSWORD
   ]) {
-    redactor.add(secret?.trim())
+    redactor.add(secret?.trim(), user)
   }
   // `::add-mask::` is consumed by GitHub's runner; anywhere else it would print the secret.
   const inRunner = process.env.GITHUB_ACTIONS === 'true'

@@ -6,13 +6,14 @@
 export class Redactor {
   private readonly patterns = new Set<string>()
 
-  add(secret: string | undefined): void {
+  /** `user`: the username the secret is sent with, so its Basic-auth form is known too. */
+  add(secret: string | undefined, user?: string): void {
     if (!secret || secret.length < 4) return
     this.patterns.add(secret)
     // The forms a secret takes on the wire: Basic credentials, URL-encoded.
     this.patterns.add(encodeURIComponent(secret))
-    for (const user of ['__token__', '']) {
-      this.patterns.add(Buffer.from(`${user}:${secret}`, 'utf8').toString('base64'))
+    for (const name of new Set(['__token__', '', user ?? ''])) {
+      this.patterns.add(Buffer.from(`${name}:${secret}`, 'utf8').toString('base64'))
     }
   }
 
