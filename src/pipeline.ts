@@ -69,7 +69,9 @@ export async function publish(settings: Settings, deps: PipelineDeps): Promise<R
       env: deps.env,
       log
     })
-    log.info(`Built with \`${built.command}\`: ${built.files.map(f => path.basename(f)).join(', ')}`)
+    log.info(
+      `Built with \`${built.command}\`: ${built.files.map(f => path.basename(f)).join(', ')}`
+    )
   }
   const dists = await prepare(settings, log, deps.env)
   const http = new Http({
