@@ -10,8 +10,10 @@
  * into BENCHMARKS.md.
  *
  * Options: --runs=N (runs per small-wheel case, default 3), --large-runs=N (default 2),
- * --large-mib=N (default 512), --first-byte-runs=N (default 7), --quick (1 run each, a 64 MiB
- * large file, BENCHMARKS.md left alone), --no-write.
+ * --large-mib=N (default 512), --first-byte-runs=N (default 7), --only=small,first-byte,large
+ * (some parts only), --entry=PATH (measure another bundle, e.g. a candidate build), --quick (1 run
+ * each, a 64 MiB large file), --no-write. BENCHMARKS.md is written only by a full run of the
+ * repository's dist/index.js.
  */
 import { execFileSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
@@ -45,7 +47,6 @@ import { GNU_TIME, killRunning, measure, type Measured } from './bench/measure.j
 import { renderResults, writeResults, type ReportKeys } from './bench/report.js'
 import {
   median,
-  medianWallMs,
   type BenchResults,
   type CaseResult,
   type FirstByteResult,
@@ -53,10 +54,11 @@ import {
 } from './bench/results.js'
 
 const TOKEN = 'pypi-bench-token-0123456789abcdef'
+const DEFAULT_ENTRY = path.join(REPO_ROOT, 'dist', 'index.js')
 const SMALL_COUNT = 100
 const SMALL_PAYLOAD = 64 * 1024
 const SMALL_LATENCY_MS = 20
-const SWEEP = [1, 2, 4, 8, 16]
+const SWEEP = [1, 2, 4, 8, 16, 32]
 /** No single client run may take longer than this. */
 const RUN_LIMIT_MS = 5 * 60 * 1000
 /** Nor the whole benchmark. */
@@ -67,8 +69,13 @@ interface Options {
   largeRuns: number
   largeMiB: number
   firstByteRuns: number
+  parts: ReadonlySet<Part>
+  entry: string
   write: boolean
 }
+
+type Part = 'small' | 'first-byte' | 'large'
+const PARTS: readonly Part[] = ['small', 'first-byte', 'large']
 
 function parseOptions(argv: readonly string[]): Options {
   const quick = argv.includes('--quick')
@@ -78,12 +85,21 @@ function parseOptions(argv: readonly string[]): Options {
     if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} takes a positive integer`)
     return value
   }
+  const text = (name: string): string | undefined =>
+    argv.find(a => a.startsWith(`--${name}=`))?.slice(name.length + 3)
+  const only = text('only')?.split(',')
+  const unknown = only?.filter(p => !PARTS.includes(p as Part))
+  if (unknown?.length)
+    throw new Error(`--only takes ${PARTS.join(', ')}; not ${unknown.join(', ')}`)
+  const entry = path.resolve(text('entry') ?? DEFAULT_ENTRY)
   return {
     runs: number('runs', quick ? 1 : 3),
     largeRuns: number('large-runs', quick ? 1 : 2),
     largeMiB: number('large-mib', quick ? 64 : 512),
     firstByteRuns: number('first-byte-runs', quick ? 3 : 7),
-    write: !quick && !argv.includes('--no-write')
+    parts: new Set((only ?? PARTS) as Part[]),
+    entry,
+    write: !quick && !argv.includes('--no-write') && !only && entry === DEFAULT_ENTRY
   }
 }
 
@@ -159,6 +175,7 @@ async function describeUpload(dir: string, files: string[]): Promise<Upload> {
 
 /** One action run on a fresh index; checks it published (and verified) every file. */
 async function runActionOnce(
+  entry: string,
   upload: Upload,
   indexOptions: Parameters<typeof startIndexServer>[0],
   inputs: Record<string, string>,
@@ -168,6 +185,7 @@ async function runActionOnce(
     const work = await scratchDir('bench-action-')
     const client = await actionCommand({
       repoRoot: REPO_ROOT,
+      entry,
       workDir: work,
       inputs: {
         password: TOKEN,
@@ -221,7 +239,7 @@ function record(results: CaseResult[], base: Omit<CaseResult, 'samples'>, run: M
 }
 
 /** Spawn → the index receiving the first upload byte, through a relay that notes the moment. */
-async function firstByteRuns(upload: Upload, runs: number): Promise<number[]> {
+async function firstByteRuns(entry: string, upload: Upload, runs: number): Promise<number[]> {
   const samples: number[] = []
   for (let i = 0; i < runs; i++) {
     await withIndex({}, async index => {
@@ -234,6 +252,7 @@ async function firstByteRuns(upload: Upload, runs: number): Promise<number[]> {
         const work = await scratchDir('bench-first-byte-')
         const client = await actionCommand({
           repoRoot: REPO_ROOT,
+          entry,
           workDir: work,
           inputs: {
             password: TOKEN,
@@ -286,8 +305,7 @@ function gitOutput(args: string[]): string {
   }
 }
 
-async function machineFacts(twine: boolean): Promise<MachineFacts> {
-  const entry = path.join(REPO_ROOT, 'dist', 'index.js')
+async function machineFacts(twine: boolean, entry: string): Promise<MachineFacts> {
   return {
     date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
     nproc: availableParallelism(),
@@ -297,6 +315,7 @@ async function machineFacts(twine: boolean): Promise<MachineFacts> {
     node: process.version,
     twine: twine ? twineVersion() : undefined,
     build: {
+      entry: path.relative(REPO_ROOT, entry),
       distSha256: (await sha256Of(entry)).slice(0, 12),
       commit: gitOutput(['rev-parse', '--short', 'HEAD']) || 'unknown',
       distChangedSinceCommit: gitOutput(['status', '--porcelain', '--', 'dist']) !== ''
@@ -313,90 +332,59 @@ async function defaultConcurrency(): Promise<number> {
   return Number(yml.inputs.concurrency?.default ?? 1)
 }
 
-async function main(): Promise<void> {
-  const options = parseOptions(process.argv.slice(2))
-  const entry = path.join(REPO_ROOT, 'dist', 'index.js')
-  if (!existsSync(entry)) throw new Error(`${entry} is missing: run \`npm run package\` first`)
-  const notes: string[] = []
-  const twine = twineInstalled()
-  if (!twine)
-    notes.push('twine is not installed (/usr/bin/twine): the twine runs and ratios are skipped.')
-  if (!existsSync(GNU_TIME))
-    notes.push('GNU time is not installed (/usr/bin/time): peak memory is not measured.')
-  const machine = await machineFacts(twine)
-  const concurrency = await defaultConcurrency()
-  console.log(
-    `Benchmark: ${machine.nproc} CPU(s), Node ${machine.node}, ${machine.twine ?? 'no twine'}; ` +
-      `action default concurrency ${concurrency}`
-  )
+/** What every part of the benchmark shares. */
+interface Bench {
+  options: Options
+  results: BenchResults
+  /** Scratch folder for the generated files. */
+  root: string
+  twine: boolean
+  /** action.yml's default concurrency. */
+  concurrency: number
+}
 
-  const results: BenchResults = { machine, small: [], large: [], firstByte: [], notes }
-  const root = await scratchDir('pypi-publish-bench-')
-
-  // (a) many small wheels.
-  const smallDir = path.join(root, 'small')
+/** (a) many small wheels: twine, the action at each concurrency, and with verify-upload off. */
+async function smallWheels(bench: Bench): Promise<void> {
+  const { options, results, twine, concurrency } = bench
+  const dir = path.join(bench.root, 'small')
   const small = await describeUpload(
-    smallDir,
-    makeSmallWheels(smallDir, { count: SMALL_COUNT, payloadBytes: SMALL_PAYLOAD })
+    dir,
+    makeSmallWheels(dir, { count: SMALL_COUNT, payloadBytes: SMALL_PAYLOAD })
   )
-  const smallIndex = { latencyMs: SMALL_LATENCY_MS }
-  const smallBase = { files: small.files.length, bytes: small.bytes }
+  const index = { latencyMs: SMALL_LATENCY_MS }
+  const base = { files: small.files.length, bytes: small.bytes }
   console.log(`(a) ${small.files.length} wheels, ${(small.bytes / 1e6).toFixed(1)} MB`)
   // Rounds interleave the clients, so drift on the machine touches them alike.
   for (let round = 1; round <= options.runs; round++) {
     console.log(` round ${round} of ${options.runs}`)
     if (twine) {
-      const run = await runTwineOnce(small, smallIndex, 'twine (small wheels)')
-      record(
-        results.small,
-        {
-          ...smallBase,
-          key: 'small/twine',
-          client: 'twine',
-          settings: 'twine upload, one file at a time'
-        },
-        run
-      )
+      const run = await runTwineOnce(small, index, 'twine (small wheels)')
+      const settings = 'twine upload, one file at a time'
+      record(results.small, { ...base, key: 'small/twine', client: 'twine', settings }, run)
     }
     for (const c of SWEEP) {
-      const run = await runActionOnce(
-        small,
-        smallIndex,
-        { concurrency: String(c), 'verify-upload': 'true' },
-        `action c=${c}`
-      )
-      record(
-        results.small,
-        {
-          ...smallBase,
-          key: `small/action/c${c}`,
-          client: 'action',
-          settings: `concurrency ${c}${c === concurrency ? ' (default)' : ''}, verify-upload true`
-        },
-        run
-      )
+      const inputs = { concurrency: String(c), 'verify-upload': 'true' }
+      const run = await runActionOnce(options.entry, small, index, inputs, `action c=${c}`)
+      const settings = `concurrency ${c}${c === concurrency ? ' (default)' : ''}, verify-upload true`
+      record(results.small, { ...base, key: `small/action/c${c}`, client: 'action', settings }, run)
     }
-    const run = await runActionOnce(
-      small,
-      smallIndex,
-      { concurrency: String(concurrency), 'verify-upload': 'false' },
-      'action verify off'
-    )
+    const inputs = { concurrency: String(concurrency), 'verify-upload': 'false' }
+    const run = await runActionOnce(options.entry, small, index, inputs, 'action verify off')
+    const settings = `concurrency ${concurrency} (default), verify-upload false`
     record(
       results.small,
-      {
-        ...smallBase,
-        key: 'small/action/no-verify',
-        client: 'action',
-        settings: `concurrency ${concurrency} (default), verify-upload false`
-      },
+      { ...base, key: 'small/action/no-verify', client: 'action', settings },
       run
     )
   }
+}
 
-  // Start to first byte, with one small wheel: with a Markdown README (the action renders it in
-  // Python before uploading, as PyPI would) and without one (start-up alone).
-  const firstByteCases: Array<{ key: string; label: string; readme: boolean }> = [
+/**
+ * Start to first byte, with one small wheel: with a Markdown README (the action renders it in
+ * Python before uploading, as PyPI would) and without one (start-up alone).
+ */
+async function firstByte(bench: Bench): Promise<void> {
+  const cases: Array<{ key: string; label: string; readme: boolean }> = [
     {
       key: 'first-byte/readme',
       label: 'one small wheel with a Markdown README (rendered before upload)',
@@ -408,50 +396,77 @@ async function main(): Promise<void> {
       readme: false
     }
   ]
-  for (const fb of firstByteCases) {
-    const dir = path.join(root, fb.key.replace('/', '-'))
+  console.log('Start to first byte')
+  for (const fb of cases) {
+    const dir = path.join(bench.root, fb.key.replace('/', '-'))
     const one = await describeUpload(
       dir,
       makeSmallWheels(dir, { count: 1, payloadBytes: SMALL_PAYLOAD, withReadme: fb.readme })
     )
-    const samplesMs = await firstByteRuns(one, options.firstByteRuns)
+    const samplesMs = await firstByteRuns(bench.options.entry, one, bench.options.firstByteRuns)
     const result: FirstByteResult = { key: fb.key, label: fb.label, samplesMs }
-    results.firstByte.push(result)
+    bench.results.firstByte.push(result)
     console.log(`  ${fb.key}: median ${median(samplesMs).toFixed(0)} ms`)
   }
+}
 
-  // (b) one large file.
-  const largeDir = path.join(root, 'large')
-  await mkdir(largeDir)
+/** (b) one large wheel, written for the run and deleted after it. */
+async function largeWheel(bench: Bench): Promise<void> {
+  const { options, results, twine } = bench
+  const dir = path.join(bench.root, 'large')
+  await mkdir(dir)
   console.log(`(b) writing a ${options.largeMiB} MiB wheel …`)
-  const largeFile = await makeLargeWheel(largeDir, options.largeMiB * 1024 * 1024)
-  const large = await describeUpload(largeDir, [largeFile])
-  const largeIndex = { maxFileSize: large.bytes + 1024 * 1024 }
-  const largeBase = { files: 1, bytes: large.bytes }
-  for (let round = 1; round <= options.largeRuns; round++) {
-    console.log(
-      ` round ${round} of ${options.largeRuns} (free memory ${(freemem() / 1024 ** 3).toFixed(1)} GiB)`
-    )
-    if (twine) {
-      const run = await runTwineOnce(large, largeIndex, 'twine (large wheel)')
-      record(
-        results.large,
-        { ...largeBase, key: 'large/twine', client: 'twine', settings: 'twine upload' },
-        run
-      )
+  const file = await makeLargeWheel(dir, options.largeMiB * 1024 * 1024)
+  try {
+    const large = await describeUpload(dir, [file])
+    const index = { maxFileSize: large.bytes + 1024 * 1024 }
+    const base = { files: 1, bytes: large.bytes }
+    for (let round = 1; round <= options.largeRuns; round++) {
+      const free = (freemem() / 1024 ** 3).toFixed(1)
+      console.log(` round ${round} of ${options.largeRuns} (free memory ${free} GiB)`)
+      if (twine) {
+        const run = await runTwineOnce(large, index, 'twine (large wheel)')
+        const settings = 'twine upload'
+        record(results.large, { ...base, key: 'large/twine', client: 'twine', settings }, run)
+      }
+      const run = await runActionOnce(options.entry, large, index, {}, 'action (large wheel)')
+      const settings = 'defaults (verify-upload true)'
+      record(results.large, { ...base, key: 'large/action', client: 'action', settings }, run)
     }
-    const run = await runActionOnce(large, largeIndex, {}, 'action (large wheel)')
-    record(
-      results.large,
-      {
-        ...largeBase,
-        key: 'large/action',
-        client: 'action',
-        settings: `defaults (verify-upload true)`
-      },
-      run
-    )
+  } finally {
+    await rm(file, { force: true })
   }
+}
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2))
+  if (!existsSync(options.entry)) {
+    throw new Error(`${options.entry} is missing: run \`npm run package\` first`)
+  }
+  const notes: string[] = []
+  const twine = twineInstalled()
+  if (!twine)
+    notes.push('twine is not installed (/usr/bin/twine): the twine runs and ratios are skipped.')
+  if (!existsSync(GNU_TIME))
+    notes.push('GNU time is not installed (/usr/bin/time): peak memory is not measured.')
+  const machine = await machineFacts(twine, options.entry)
+  const concurrency = await defaultConcurrency()
+  console.log(
+    `Benchmark of ${machine.build.entry}: ${machine.nproc} CPU(s), Node ${machine.node}, ` +
+      `${machine.twine ?? 'no twine'}; action default concurrency ${concurrency}`
+  )
+
+  const results: BenchResults = { machine, small: [], large: [], firstByte: [], notes }
+  const bench: Bench = {
+    options,
+    results,
+    root: await scratchDir('pypi-publish-bench-'),
+    twine,
+    concurrency
+  }
+  if (options.parts.has('small')) await smallWheels(bench)
+  if (options.parts.has('first-byte')) await firstByte(bench)
+  if (options.parts.has('large')) await largeWheel(bench)
 
   machine.loadAverage.end = loadavg()[0]
   const keys: ReportKeys = {
@@ -465,15 +480,12 @@ async function main(): Promise<void> {
   }
   const markdown = renderResults(results, keys)
   console.log('\n' + markdown.split('<details>')[0])
-  for (const r of [...results.small, ...results.large]) {
-    console.log(`${r.key}: median ${medianWallMs(r).toFixed(0)} ms over ${r.samples.length}`)
-  }
   if (options.write) {
     const file = path.join(REPO_ROOT, 'BENCHMARKS.md')
     await writeResults(file, markdown)
     console.log(`Written to ${file}`)
   } else {
-    console.log('(BENCHMARKS.md not written: --quick or --no-write)')
+    console.log('(BENCHMARKS.md is written only by a full run of dist/index.js)')
   }
 }
 

@@ -22,6 +22,8 @@ export interface ActionRunSetup {
   /** Where the run's output, summary and attestation files go (a fresh folder per run). */
   workDir: string
   inputs: Record<string, string>
+  /** The bundle to run; default `<repoRoot>/dist/index.js`. */
+  entry?: string
 }
 
 /**
@@ -45,7 +47,7 @@ export async function actionCommand(setup: ActionRunSetup): Promise<ClientComman
   }
   return {
     command: process.execPath,
-    args: [path.join(setup.repoRoot, 'dist', 'index.js')],
+    args: [setup.entry ?? path.join(setup.repoRoot, 'dist', 'index.js')],
     env
   }
 }

@@ -35,8 +35,8 @@ export interface MachineFacts {
   os: string
   node: string
   twine: string | undefined
-  /** What was measured: dist/index.js's sha256 (first 12 hex) and the commit it sits on. */
-  build: { distSha256: string; commit: string; distChangedSinceCommit: boolean }
+  /** What was measured: the bundle (relative to the repo), its sha256 (first 12 hex), the commit. */
+  build: { entry: string; distSha256: string; commit: string; distChangedSinceCommit: boolean }
   /** Spawn → exit of `node -e 0`: the floor under any Node program's start-up, median ms. */
   nodeFloorMs: number
   /**
@@ -82,7 +82,7 @@ export function throughputMBps(result: CaseResult): number {
  */
 export function recommendConcurrency(
   byConcurrency: ReadonlyArray<{ concurrency: number; medianMs: number }>,
-  tolerance = 0.05
+  tolerance: number
 ): number | undefined {
   if (byConcurrency.length === 0) return undefined
   const best = Math.min(...byConcurrency.map(c => c.medianMs))
