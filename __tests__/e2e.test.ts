@@ -72,6 +72,13 @@ describe('node dist/index.js against a PyPI-like index', () => {
       [...new Set(publishable.map(p => p.metadataName.wheel))].sort()
     )
     expect(run.summary).toContain('Published 7 file(s)')
+    expect(run.summary).toContain(
+      '<tr><th>File</th><th>Kind</th><th>Version</th><th>Size</th><th>sha256</th><th>Status</th><th>Index</th></tr>'
+    )
+    expect(run.summary).toContain(`<td>${new URL(index.url).host}</td>`)
+    // Read back from the index: every file listed with its sha256.
+    expect(run.summary.match(/✅ uploaded · verified/g)).toHaveLength(7)
+    expect((JSON.parse(run.outputs.verified) as unknown[]).length).toBe(7)
     for (const name of expected) expect(run.summary).toContain(name)
   })
 

@@ -70081,6 +70081,7 @@ async function reportRun(result, redactor) {
             : `Published ${uploaded} file(s)${skipped ? `, ${skipped} skipped` : ''}`;
     if (!canWriteSummary())
         return;
+    const indexHost = new URL(result.repositoryUrl).host;
     const summary = summary_summary
         .addHeading(heading, 2)
         .addRaw(`Index: <code>${escapeHtml(result.repositoryUrl)}</code>`, true)
@@ -70091,7 +70092,8 @@ async function reportRun(result, redactor) {
             { data: 'Version', header: true },
             { data: 'Size', header: true },
             { data: 'sha256', header: true },
-            { data: 'Status', header: true }
+            { data: 'Status', header: true },
+            { data: 'Index', header: true }
         ],
         ...result.files.map(f => [
             `<code>${escapeHtml(f.dist.filename)}</code>`,
@@ -70099,7 +70101,8 @@ async function reportRun(result, redactor) {
             escapeHtml(f.dist.version),
             formatSize(f.dist.size),
             `<code>${f.dist.digests.sha256}</code>`,
-            statusLabel(result, f)
+            statusLabel(result, f),
+            escapeHtml(indexHost)
         ])
     ]);
     if (result.verification) {

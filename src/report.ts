@@ -70,6 +70,7 @@ export async function reportRun(result: RunResult, redactor: Redactor): Promise<
       ? `PyPI publish failed after ${uploaded} of ${result.files.length} file(s)`
       : `Published ${uploaded} file(s)${skipped ? `, ${skipped} skipped` : ''}`
   if (!canWriteSummary()) return
+  const indexHost = new URL(result.repositoryUrl).host
   const summary = core.summary
     .addHeading(heading, 2)
     .addRaw(`Index: <code>${escapeHtml(result.repositoryUrl)}</code>`, true)
@@ -80,7 +81,8 @@ export async function reportRun(result: RunResult, redactor: Redactor): Promise<
         { data: 'Version', header: true },
         { data: 'Size', header: true },
         { data: 'sha256', header: true },
-        { data: 'Status', header: true }
+        { data: 'Status', header: true },
+        { data: 'Index', header: true }
       ],
       ...result.files.map(f => [
         `<code>${escapeHtml(f.dist.filename)}</code>`,
@@ -88,7 +90,8 @@ export async function reportRun(result: RunResult, redactor: Redactor): Promise<
         escapeHtml(f.dist.version),
         formatSize(f.dist.size),
         `<code>${f.dist.digests.sha256}</code>`,
-        statusLabel(result, f)
+        statusLabel(result, f),
+        escapeHtml(indexHost)
       ])
     ])
   if (result.verification) {
