@@ -61550,7 +61550,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1263);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9702);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -61559,7 +61559,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1263:
+/***/ 9702:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -65974,6 +65974,640 @@ function displayCommand(command, args) {
     return [command, ...args].map(a => (/[\s"']/.test(a) ? JSON.stringify(a) : a)).join(' ');
 }
 
+;// CONCATENATED MODULE: ./src/upload/form.ts
+/**
+ * The upload form for one distribution, field by field what twine sends (protocol doc §1):
+ * the action fields, the core metadata, the file's type and python tag, and its digests.
+ * md5 is sent too: twine ≥ 6.2 dropped it, but some self-hosted indexes still use it, and PyPI
+ * only checks that it matches.
+ */
+function uploadFields(dist, extra = []) {
+    return [
+        [':action', 'file_upload'],
+        ['protocol_version', '1'],
+        ...dist.metadataFields,
+        ['filetype', dist.filetype],
+        ['pyversion', dist.pyversion],
+        ['md5_digest', dist.digests.md5],
+        ['sha256_digest', dist.digests.sha256],
+        ['blake2_256_digest', dist.digests.blake2_256],
+        ...extra
+    ];
+}
+
+;// CONCATENATED MODULE: ./src/upload/size.ts
+/** Human sizes for logs and the summary (binary units, as file managers show them). */
+function formatSize(bytes) {
+    if (bytes < 1024)
+        return `${bytes} B`;
+    if (bytes < 1024 * 1024)
+        return `${(bytes / 1024).toFixed(1)} KiB`;
+    if (bytes < 1024 * 1024 * 1024)
+        return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
+    return `${(bytes / (1024 * 1024 * 1024)).toFixed(2)} GiB`;
+}
+
+;// CONCATENATED MODULE: ./src/dry-run.ts
+
+
+
+
+/**
+ * A dry run goes as far as it can without sending a file or spending a token: the credential
+ * choice, the index's trusted-publishing audience, and each file's upload form.
+ */
+async function dryRunChecks(settings, deps, http, dists) {
+    const { log } = deps;
+    const choice = chooseCredential(settings, deps.env);
+    if (choice.method === 'trusted-publishing') {
+        const audience = await fetchAudience(http, settings.repositoryUrl);
+        log.info(`Dry run: trusted publishing is available at the index (audience '${audience}'); no token minted.`);
+    }
+    else {
+        log.info(`Dry run: would authenticate as '${choice.user}' with the given token.`);
+    }
+    for (const dist of dists) {
+        const fields = uploadFields(dist);
+        log.info(`Dry run: would upload ${dist.filename} (${formatSize(dist.size)}, ${fields.length} form fields)`);
+    }
+}
+
+// EXTERNAL MODULE: external "node:tls"
+var external_node_tls_ = __nccwpck_require__(1692);
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
+;// CONCATENATED MODULE: ./src/version.ts
+/** The action's own version, sent in the User-Agent. A test keeps it equal to package.json's. */
+const ACTION_VERSION = '0.1.0';
+const ACTION_NAME = 'pypi-publish';
+const USER_AGENT = `${ACTION_NAME}/${ACTION_VERSION} (node ${process.versions.node}; ${process.platform})`;
+
+;// CONCATENATED MODULE: ./src/http.ts
+
+
+
+
+/**
+ * The one HTTP client of a run: uploads, simple-index reads and token exchanges share its
+ * keep-alive connections, its User-Agent and its policy. Redirects are never followed here:
+ * the caller decides, so credentials are never replayed to another host.
+ */
+class Http {
+    client;
+    connectTimeoutMs;
+    timeoutMs;
+    armed = new WeakSet();
+    constructor(options = {}) {
+        this.connectTimeoutMs = options.connectTimeoutMs ?? 30_000;
+        this.timeoutMs = options.timeoutMs ?? 120_000;
+        this.client = new HttpClient(USER_AGENT, [], {
+            allowRedirects: false,
+            allowRetries: false,
+            keepAlive: true,
+            socketTimeout: this.timeoutMs
+        });
+    }
+    /**
+     * @actions/http-client has one inactivity timeout and no connect timeout; a host that drops SYNs
+     * would only fail after the (long) inactivity timeout. So each new socket of the client's agent
+     * gets its own connect deadline. Its inactivity timeout only half-closes the socket
+     * (`socket.end()`), which leaves a stalled connection (and the file it streams from) open until
+     * the server lets go, so a socket that times out is destroyed here instead.
+     */
+    armSockets(url) {
+        const agent = this.client.getAgent(url);
+        if (this.armed.has(agent) || typeof agent.createConnection !== 'function')
+            return;
+        this.armed.add(agent);
+        const create = agent.createConnection.bind(agent);
+        const limit = this.connectTimeoutMs;
+        const inactivity = this.timeoutMs;
+        agent.createConnection = (options, callback) => {
+            const socket = create(options, callback);
+            const timer = setTimeout(() => {
+                const error = Object.assign(new Error(`could not connect within ${seconds(limit)} s`), {
+                    code: 'ECONNECTTIMEOUT'
+                });
+                socket.destroy(error);
+            }, limit);
+            timer.unref();
+            const clear = () => clearTimeout(timer);
+            socket.once(socket instanceof external_node_tls_.TLSSocket ? 'secureConnect' : 'connect', clear);
+            socket.once('close', clear);
+            // Emitted only while a request has set the socket's timeout (idle pooled sockets have none).
+            socket.on('timeout', () => socket.destroy(inactivityError(inactivity)));
+            return socket;
+        };
+    }
+    async request(method, url, options = {}) {
+        const headers = { ...(options.headers ?? {}) };
+        const body = options.body?.() ?? null;
+        this.armSockets(url);
+        try {
+            const response = await this.client.request(method, url, body, headers);
+            return {
+                status: response.message.statusCode ?? 0,
+                statusText: response.message.statusMessage ?? '',
+                headers: response.message.headers,
+                body: await readBody(response.message, this.timeoutMs)
+            };
+        }
+        catch (error) {
+            // A body left half-sent would keep its file open: nothing else ever reads it to the end.
+            if (body instanceof external_node_stream_.Readable)
+                body.destroy();
+            throw new NetworkError(url, this.explain(error));
+        }
+    }
+    /** @actions/http-client reports its inactivity timeout as "Request timeout: <path>". */
+    explain(error) {
+        if (error instanceof Error && /^Request timeout/.test(error.message)) {
+            return inactivityError(this.timeoutMs);
+        }
+        return error;
+    }
+    async get(url, headers = {}) {
+        return this.request('GET', url, { headers });
+    }
+    /** Closes keep-alive sockets so nothing holds the process open. */
+    dispose() {
+        this.client.dispose();
+    }
+}
+/**
+ * The whole response body. @actions/http-client's readBody() waits for 'end' only, so a server
+ * that sends its headers and then stalls (or a connection cut mid-body) would hang the run for
+ * ever: here every failure rejects, and silence longer than the inactivity timeout is a failure.
+ */
+function readBody(message, timeoutMs) {
+    const socket = message.socket;
+    return new Promise((resolve, reject) => {
+        const chunks = [];
+        let timer;
+        const fail = (error) => {
+            clearTimeout(timer);
+            // A socket destroyed by its inactivity timeout surfaces here as a bare "aborted".
+            reject(socket?.errored ?? error);
+        };
+        const arm = () => {
+            clearTimeout(timer);
+            timer = setTimeout(() => {
+                const error = inactivityError(timeoutMs);
+                message.destroy(error);
+                fail(error);
+            }, timeoutMs);
+        };
+        arm();
+        message.on('data', (chunk) => {
+            chunks.push(chunk);
+            arm();
+        });
+        message.once('end', () => {
+            clearTimeout(timer);
+            resolve(Buffer.concat(chunks).toString('utf8'));
+        });
+        message.once('error', fail);
+        message.once('close', () => {
+            if (!message.complete)
+                fail(new Error('the connection closed before the answer was complete'));
+        });
+    });
+}
+function inactivityError(timeoutMs) {
+    return Object.assign(new Error(`no data sent or received for ${seconds(timeoutMs)} s`), {
+        code: 'ETIMEDOUT'
+    });
+}
+function seconds(ms) {
+    return String(Math.round(ms / 100) / 10);
+}
+/** No HTTP answer at all: refused, reset, DNS, TLS, or the inactivity timeout. */
+class NetworkError extends Error {
+    url;
+    code;
+    constructor(url, cause) {
+        const code = cause?.code;
+        const detail = cause instanceof Error ? cause.message : String(cause);
+        super(`No answer from ${new URL(url).origin}: ${describeNetworkFailure(code, detail)}`);
+        this.url = url;
+        this.name = 'NetworkError';
+        this.code = code ?? (/timeout/i.test(detail) ? 'ETIMEDOUT' : undefined);
+    }
+}
+function describeNetworkFailure(code, detail) {
+    switch (code) {
+        case 'ECONNREFUSED':
+            return 'connection refused (is the URL right, and is the index running?)';
+        case 'ENOTFOUND':
+        case 'EAI_AGAIN':
+            return 'the host name does not resolve (check the URL for typos)';
+        case 'ECONNECTTIMEOUT':
+            return `${detail} (is the host reachable from this runner?)`;
+        case 'ECONNRESET':
+        case 'EPIPE':
+            return 'the connection was reset';
+        case 'ETIMEDOUT':
+            // Ours name the inactivity timeout and its length; the system's are about connecting.
+            return detail.startsWith('no data')
+                ? `${detail} (inactivity timeout)`
+                : 'the connection timed out';
+        default:
+            return /timeout/i.test(detail) ? 'no data within the timeout' : detail;
+    }
+}
+function basicAuth(user, password) {
+    return `Basic ${Buffer.from(`${user}:${password}`, 'utf8').toString('base64')}`;
+}
+
+;// CONCATENATED MODULE: ./src/dists/version.ts
+/**
+ * PEP 440 versions, parsed, normalized and ordered exactly as PyPI does it.
+ *
+ * PyPI (Warehouse) judges versions with `packaging.version.Version`; a version that packaging
+ * refuses, or normalizes to something else, is what PyPI refuses or stores. This module follows
+ * packaging ≥ 26.1 step by step (the regular expression, the spelling normalization, the comparison
+ * key), including its ASCII-only letters and its Unicode-aware surrounding whitespace, so the
+ * checks can quote the same canonical strings PyPI will quote. The tests compare it against the
+ * Python reference on a table of tricky strings.
+ */
+/**
+ * The characters Python's `\s` matches in a str pattern. packaging strips these around a version;
+ * JavaScript's `\s` differs (it has U+FEFF, lacks U+001C–U+001F and U+0085), so they are listed.
+ */
+const PY_WHITESPACE = '[\\t\\n\\v\\f\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]';
+/**
+ * packaging's VERSION_PATTERN, anchored. The `i` flag without `u` folds ASCII letters only, which
+ * is what packaging's `(?a:…)` groups do (so `ſ` is not an `s` and the Kelvin sign is not a `k`).
+ * packaging uses possessive quantifiers for speed; for these groups they accept the same strings.
+ */
+const VERSION_RE = new RegExp(`^${PY_WHITESPACE}*v?` +
+    '(?:(?<epoch>[0-9]+)!)?' +
+    '(?<release>[0-9]+(?:\\.[0-9]+)*)' +
+    '(?:[._-]?(?<preL>alpha|a|beta|b|preview|pre|c|rc)[._-]?(?<preN>[0-9]+)?)?' +
+    '(?:-(?<postN1>[0-9]+)|[._-]?(?<postL>post|rev|r)[._-]?(?<postN2>[0-9]+)?)?' +
+    '(?:[._-]?(?<devL>dev)[._-]?(?<devN>[0-9]+)?)?' +
+    '(?:\\+(?<local>[a-z0-9]+(?:[._-][a-z0-9]+)*))?' +
+    `${PY_WHITESPACE}*$`, 'i');
+/**
+ * Python's `int()` refuses strings of more than 4300 digits (CVE-2020-10735 mitigation), so
+ * packaging raises on such a segment and PyPI can never accept it.
+ */
+const PYTHON_INT_MAX_DIGITS = 4300;
+const PRE_SPELLINGS = {
+    a: 'a',
+    alpha: 'a',
+    b: 'b',
+    beta: 'b',
+    c: 'rc',
+    pre: 'rc',
+    preview: 'rc',
+    rc: 'rc'
+};
+class SegmentTooLong extends Error {
+}
+function toInt(digits) {
+    if (digits.length > PYTHON_INT_MAX_DIGITS)
+        throw new SegmentTooLong();
+    return BigInt(digits);
+}
+/** Parses a version the way `packaging.version.Version(s)` does; undefined where it would raise. */
+function parseVersion(text) {
+    const m = VERSION_RE.exec(text);
+    if (!m?.groups)
+        return undefined;
+    const g = m.groups;
+    try {
+        const parsed = {
+            epoch: g.epoch === undefined ? 0n : toInt(g.epoch),
+            release: g.release.split('.').map(toInt)
+        };
+        if (g.preL !== undefined) {
+            parsed.pre = { label: PRE_SPELLINGS[g.preL.toLowerCase()], number: toInt(g.preN ?? '0') };
+        }
+        // `1.0-1` is the implicit post-release spelling; `post`, `rev` and `r` are all `.postN`.
+        const postNumber = g.postN1 ?? g.postN2;
+        if (g.postL !== undefined || postNumber !== undefined)
+            parsed.post = toInt(postNumber ?? '0');
+        if (g.devL !== undefined)
+            parsed.dev = toInt(g.devN ?? '0');
+        if (g.local !== undefined) {
+            parsed.local = g.local
+                .split(/[._-]/)
+                .map(part => (/^[0-9]+$/.test(part) ? toInt(part) : part.toLowerCase()));
+        }
+        return parsed;
+    }
+    catch (e) {
+        if (e instanceof SegmentTooLong)
+            return undefined;
+        throw e;
+    }
+}
+/** The canonical string of a parsed version, as `str(Version(s))` writes it. */
+function formatVersion(v) {
+    let out = v.epoch !== 0n ? `${v.epoch}!` : '';
+    out += v.release.join('.');
+    if (v.pre)
+        out += `${v.pre.label}${v.pre.number}`;
+    if (v.post !== undefined)
+        out += `.post${v.post}`;
+    if (v.dev !== undefined)
+        out += `.dev${v.dev}`;
+    if (v.local)
+        out += `+${v.local.join('.')}`;
+    return out;
+}
+/** The canonical form of a version (`str(packaging.version.Version(s))`), or undefined if invalid. */
+function normalizeVersion(text) {
+    const parsed = parseVersion(text);
+    return parsed && formatVersion(parsed);
+}
+/** The version without its local segment (`1.0+abc` → `1.0`), canonical; undefined if invalid. */
+function publicVersion(text) {
+    const parsed = parseVersion(text);
+    return parsed && formatVersion({ ...parsed, local: undefined });
+}
+/** Whether the version has a local segment (`+…`), which PyPI refuses. False for invalid input. */
+function isLocal(version) {
+    const parsed = typeof version === 'string' ? parseVersion(version) : version;
+    return parsed?.local !== undefined;
+}
+function toParsed(version) {
+    if (typeof version !== 'string')
+        return version;
+    const parsed = parseVersion(version);
+    if (!parsed)
+        throw new TypeError(`Invalid version: '${version}'`);
+    return parsed;
+}
+function cmp(a, b) {
+    return a < b ? -1 : a > b ? 1 : 0;
+}
+/** Compares two sequences element by element; a proper prefix sorts first (Python tuples). */
+function cmpSeq(a, b, each) {
+    for (let i = 0; i < Math.min(a.length, b.length); i++) {
+        const c = each(a[i], b[i]);
+        if (c !== 0)
+            return c;
+    }
+    return cmp(a.length, b.length);
+}
+function trimTrailingZeros(release) {
+    let end = release.length;
+    while (end > 0 && release[end - 1] === 0n)
+        end--;
+    return release.slice(0, end);
+}
+const PRE_RANK = { a: 0, b: 1, rc: 2 };
+/**
+ * The pre/post/dev part of packaging's comparison key, as one flat tuple:
+ * dev-only releases (`1.0.dev1`) sort before any a/b/rc, final releases after rc;
+ * no post sorts before a post; a dev sorts before no dev.
+ */
+function suffixKey(v) {
+    let preRank;
+    let preNumber = 0n;
+    if (!v.pre && v.post === undefined && v.dev !== undefined)
+        preRank = -1n;
+    else if (!v.pre)
+        preRank = 3n;
+    else {
+        preRank = BigInt(PRE_RANK[v.pre.label]);
+        preNumber = v.pre.number;
+    }
+    return [
+        preRank,
+        preNumber,
+        v.post === undefined ? 0n : 1n,
+        v.post ?? 0n,
+        v.dev === undefined ? 1n : 0n,
+        v.dev ?? 0n
+    ];
+}
+/** PEP 440: in a local segment, text parts sort before numbers; text compares as strings. */
+function cmpLocalPart(a, b) {
+    if (typeof a === 'bigint' && typeof b === 'bigint')
+        return cmp(a, b);
+    if (typeof a === 'string' && typeof b === 'string')
+        return cmp(a, b);
+    return typeof a === 'string' ? -1 : 1;
+}
+/**
+ * PEP 440 ordering, as packaging sorts: negative if a < b, 0 if equal (`1.0` == `1.0.0`), positive
+ * if a > b. Throws a TypeError for a string that is not a valid version.
+ */
+function compareVersions(a, b) {
+    const x = toParsed(a);
+    const y = toParsed(b);
+    return (cmp(x.epoch, y.epoch) ||
+        cmpSeq(trimTrailingZeros(x.release), trimTrailingZeros(y.release), cmp) ||
+        cmpSeq(suffixKey(x), suffixKey(y), cmp) ||
+        // A version without a local segment sorts before one with it.
+        (x.local === undefined || y.local === undefined
+            ? cmp(x.local === undefined ? 0 : 1, y.local === undefined ? 0 : 1)
+            : cmpSeq(x.local, y.local, cmpLocalPart)));
+}
+/** Whether two versions are equal under PEP 440 (`1.0` and `1.0.0` are); false if either is invalid. */
+function versionsEqual(a, b) {
+    const x = parseVersion(a);
+    const y = parseVersion(b);
+    return x !== undefined && y !== undefined && compareVersions(x, y) === 0;
+}
+
+;// CONCATENATED MODULE: ./src/dists/filename.ts
+/**
+ * Project names and distribution filenames: normalization (PEP 503), wheel filename escaping
+ * (PEP 427/491), sdist filenames (PEP 625), and which files are distributions at all.
+ *
+ * The parsers here are structural: they split a filename into its parts as written and leave the
+ * judging (is the version valid, is the name normalized, is the platform allowed) to `check.ts`,
+ * so one badly named file yields a precise problem instead of an unreadable "not a wheel".
+ */
+
+/** PEP 503 normalized name: lowercase, every run of `-`, `_`, `.` becomes one `-`. */
+function normalizeName(name) {
+    return name.replace(/[-_.]+/g, '-').toLowerCase();
+}
+/**
+ * The name as a wheel or sdist filename must spell it: normalized, with `_` for `-` (the escaping
+ * of the binary distribution format spec, which PyPI enforces for wheels and PEP 625 for sdists).
+ */
+function wheelNamePart(name) {
+    return normalizeName(name).replace(/-/g, '_');
+}
+/** PEP 508 / core metadata `Name`: ASCII letters and digits at both ends, `.`, `_`, `-` inside. */
+const PROJECT_NAME_RE = /^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$/i;
+function isValidProjectName(name) {
+    return PROJECT_NAME_RE.test(name);
+}
+/**
+ * Splits `{distribution}-{version}(-{build})?-{python}-{abi}-{platform}.whl` into its parts.
+ * Undefined when the shape is wrong: not `.whl`, not five or six parts, an empty part or tag,
+ * or a build tag that does not start with a digit. The version and name are returned as written.
+ */
+function parseWheelFilename(filename) {
+    if (!filename.endsWith('.whl'))
+        return undefined;
+    const parts = filename.slice(0, -'.whl'.length).split('-');
+    if (parts.length !== 5 && parts.length !== 6)
+        return undefined;
+    if (parts.some(p => p === ''))
+        return undefined;
+    const [distribution, version] = parts;
+    const build = parts.length === 6 ? parts[2] : undefined;
+    if (build !== undefined && !/^[0-9]/.test(build))
+        return undefined;
+    const [pythonTag, abiTag, platformTag] = parts.slice(-3);
+    const pythonTags = pythonTag.split('.');
+    const abiTags = abiTag.split('.');
+    const platformTags = platformTag.split('.');
+    if ([...pythonTags, ...abiTags, ...platformTags].some(t => t === ''))
+        return undefined;
+    return {
+        distribution,
+        version,
+        ...(build !== undefined ? { build } : {}),
+        pythonTags,
+        abiTags,
+        platformTags,
+        pythonTag
+    };
+}
+/**
+ * Splits `{name}-{version}.tar.gz` (or `.zip`) on the last `-`, as packaging does: a PEP 440
+ * version has no `-` in its canonical form. Undefined without a `-` or with an empty part.
+ */
+function parseSdistFilename(filename) {
+    const extension = filename.endsWith('.tar.gz')
+        ? '.tar.gz'
+        : filename.endsWith('.zip')
+            ? '.zip'
+            : undefined;
+    if (!extension)
+        return undefined;
+    const stem = filename.slice(0, -extension.length);
+    const dash = stem.lastIndexOf('-');
+    if (dash <= 0 || dash === stem.length - 1)
+        return undefined;
+    return { name: stem.slice(0, dash), version: stem.slice(dash + 1), extension };
+}
+/**
+ * The one sdist filename PyPI accepts for a release (PEP 625):
+ * `{normalized name with _}-{canonical version}.tar.gz`.
+ */
+function expectedSdistFilename(name, version) {
+    return `${wheelNamePart(name)}-${normalizeVersion(version) ?? version}.tar.gz`;
+}
+/** How a wheel filename for this release should begin: `{name with _}-{canonical version}-`. */
+function expectedWheelPrefix(name, version) {
+    return `${wheelNamePart(name)}-${normalizeVersion(version) ?? version}-`;
+}
+/**
+ * What kind of distribution a filename names, by its extension: a wheel, an sdist, or a `.zip`
+ * sdist (a form PyPI refuses since PEP 625, reported rather than ignored). Undefined for anything
+ * else (attestations, checksums, `.egg`…).
+ */
+function distKindOf(filename) {
+    if (filename.endsWith('.whl') && filename.length > '.whl'.length)
+        return 'wheel';
+    if (filename.endsWith('.tar.gz') && filename.length > '.tar.gz'.length)
+        return 'sdist';
+    if (filename.endsWith('.zip') && filename.length > '.zip'.length)
+        return 'zip-sdist';
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/index-api/simple.ts
+
+const SIMPLE_JSON = 'application/vnd.pypi.simple.v1+json';
+/**
+ * Reads `<simpleUrl><project>/` (PEP 691 JSON when the index offers it, else the PEP 503 HTML page
+ * with `#sha256=` fragments). Follows same-host redirects (PyPI redirects non-normalized names).
+ */
+async function readSimplePage(http, simpleUrl, project, authorization) {
+    let url = new URL(`${encodeURIComponent(normalizeName(project))}/`, ensureSlash(simpleUrl)).toString();
+    const origin = new URL(url).origin;
+    for (let hop = 0; hop < 5; hop++) {
+        const headers = {
+            Accept: `${SIMPLE_JSON}, text/html;q=0.1`,
+            'Cache-Control': 'no-cache'
+        };
+        if (authorization)
+            headers.Authorization = authorization;
+        const response = await http.get(url, headers);
+        if ([301, 302, 303, 307, 308].includes(response.status) && response.headers.location) {
+            const next = new URL(response.headers.location, url);
+            if (next.origin !== origin)
+                return { found: false, status: response.status, url };
+            url = next.toString();
+            continue;
+        }
+        if (response.status !== 200)
+            return { found: false, status: response.status, url };
+        const type = String(response.headers['content-type'] ?? '');
+        const files = type.includes('json') ? simple_parseJson(response.body) : parseHtml(response.body);
+        return { found: true, files, url };
+    }
+    return { found: false, status: 310, url };
+}
+function simple_parseJson(body) {
+    const files = new Map();
+    const parsed = JSON.parse(body);
+    for (const file of parsed.files ?? []) {
+        if (file.filename)
+            files.set(file.filename, (file.hashes?.sha256 ?? '').toLowerCase());
+    }
+    return files;
+}
+function parseHtml(body) {
+    const files = new Map();
+    for (const match of body.matchAll(/<a\s[^>]*href="([^"]*)"[^>]*>([^<]*)<\/a>/gi)) {
+        const href = match[1].replace(/&amp;/g, '&');
+        const text = match[2].trim();
+        const filename = text || decodeURIComponent(href.split('#')[0].split('/').pop() ?? '');
+        const sha256 = /#sha256=([0-9a-f]{64})/i.exec(href)?.[1] ?? '';
+        if (filename)
+            files.set(filename, sha256.toLowerCase());
+    }
+    return files;
+}
+function ensureSlash(url) {
+    return url.endsWith('/') ? url : `${url}/`;
+}
+/**
+ * The simple index that belongs to an upload URL, for the indexes whose layout is known, or
+ * undefined when it cannot be told (the caller then says so instead of skipping silently).
+ */
+function simpleUrlFor(uploadUrl) {
+    const url = new URL(uploadUrl);
+    const host = url.hostname.toLowerCase();
+    if (host === 'upload.pypi.org' || host === 'pypi.org')
+        return 'https://pypi.org/simple/';
+    if (host === 'test.pypi.org')
+        return 'https://test.pypi.org/simple/';
+    const path = url.pathname.replace(/\/+$/, '');
+    const base = `${url.origin}`;
+    // Warehouse-like and many others: …/legacy → …/simple/
+    if (/\/legacy$/.test(path))
+        return `${base}${path.replace(/\/legacy$/, '')}/simple/`;
+    // GitLab: /api/v4/projects/<id>/packages/pypi (and groups)
+    if (/\/packages\/pypi$/.test(path))
+        return `${base}${path}/simple/`;
+    // Artifactory: /artifactory/api/pypi/<repo>
+    if (/\/api\/pypi\/[^/]+$/.test(path))
+        return `${base}${path}/simple/`;
+    // Nexus: /repository/<name>
+    if (/\/repository\/[^/]+$/.test(path))
+        return `${base}${path}/simple/`;
+    // pypiserver: uploads go to the root
+    if (path === '')
+        return `${base}/simple/`;
+    // devpi: /<user>/<index>
+    if (/^\/[^/+]+\/[^/+]+$/.test(path))
+        return `${base}${path}/+simple/`;
+    return undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/dists/metadata.ts
 /**
  * Core metadata (a wheel's METADATA, an sdist's PKG-INFO): parse the email-header text, and map it
@@ -66687,304 +67321,6 @@ function looksLikeMarkdown(text) {
         /^ {0,3}(```|~~~)/m.test(text) ||
         /!?\[[^\]\n]+\]\([^)\s]+\)/.test(text) ||
         /^ {0,3}\|?[ \t]*:?-{3,}:?[ \t]*\|/m.test(text));
-}
-
-;// CONCATENATED MODULE: ./src/dists/version.ts
-/**
- * PEP 440 versions, parsed, normalized and ordered exactly as PyPI does it.
- *
- * PyPI (Warehouse) judges versions with `packaging.version.Version`; a version that packaging
- * refuses, or normalizes to something else, is what PyPI refuses or stores. This module follows
- * packaging ≥ 26.1 step by step (the regular expression, the spelling normalization, the comparison
- * key), including its ASCII-only letters and its Unicode-aware surrounding whitespace, so the
- * checks can quote the same canonical strings PyPI will quote. The tests compare it against the
- * Python reference on a table of tricky strings.
- */
-/**
- * The characters Python's `\s` matches in a str pattern. packaging strips these around a version;
- * JavaScript's `\s` differs (it has U+FEFF, lacks U+001C–U+001F and U+0085), so they are listed.
- */
-const PY_WHITESPACE = '[\\t\\n\\v\\f\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]';
-/**
- * packaging's VERSION_PATTERN, anchored. The `i` flag without `u` folds ASCII letters only, which
- * is what packaging's `(?a:…)` groups do (so `ſ` is not an `s` and the Kelvin sign is not a `k`).
- * packaging uses possessive quantifiers for speed; for these groups they accept the same strings.
- */
-const VERSION_RE = new RegExp(`^${PY_WHITESPACE}*v?` +
-    '(?:(?<epoch>[0-9]+)!)?' +
-    '(?<release>[0-9]+(?:\\.[0-9]+)*)' +
-    '(?:[._-]?(?<preL>alpha|a|beta|b|preview|pre|c|rc)[._-]?(?<preN>[0-9]+)?)?' +
-    '(?:-(?<postN1>[0-9]+)|[._-]?(?<postL>post|rev|r)[._-]?(?<postN2>[0-9]+)?)?' +
-    '(?:[._-]?(?<devL>dev)[._-]?(?<devN>[0-9]+)?)?' +
-    '(?:\\+(?<local>[a-z0-9]+(?:[._-][a-z0-9]+)*))?' +
-    `${PY_WHITESPACE}*$`, 'i');
-/**
- * Python's `int()` refuses strings of more than 4300 digits (CVE-2020-10735 mitigation), so
- * packaging raises on such a segment and PyPI can never accept it.
- */
-const PYTHON_INT_MAX_DIGITS = 4300;
-const PRE_SPELLINGS = {
-    a: 'a',
-    alpha: 'a',
-    b: 'b',
-    beta: 'b',
-    c: 'rc',
-    pre: 'rc',
-    preview: 'rc',
-    rc: 'rc'
-};
-class SegmentTooLong extends Error {
-}
-function toInt(digits) {
-    if (digits.length > PYTHON_INT_MAX_DIGITS)
-        throw new SegmentTooLong();
-    return BigInt(digits);
-}
-/** Parses a version the way `packaging.version.Version(s)` does; undefined where it would raise. */
-function parseVersion(text) {
-    const m = VERSION_RE.exec(text);
-    if (!m?.groups)
-        return undefined;
-    const g = m.groups;
-    try {
-        const parsed = {
-            epoch: g.epoch === undefined ? 0n : toInt(g.epoch),
-            release: g.release.split('.').map(toInt)
-        };
-        if (g.preL !== undefined) {
-            parsed.pre = { label: PRE_SPELLINGS[g.preL.toLowerCase()], number: toInt(g.preN ?? '0') };
-        }
-        // `1.0-1` is the implicit post-release spelling; `post`, `rev` and `r` are all `.postN`.
-        const postNumber = g.postN1 ?? g.postN2;
-        if (g.postL !== undefined || postNumber !== undefined)
-            parsed.post = toInt(postNumber ?? '0');
-        if (g.devL !== undefined)
-            parsed.dev = toInt(g.devN ?? '0');
-        if (g.local !== undefined) {
-            parsed.local = g.local
-                .split(/[._-]/)
-                .map(part => (/^[0-9]+$/.test(part) ? toInt(part) : part.toLowerCase()));
-        }
-        return parsed;
-    }
-    catch (e) {
-        if (e instanceof SegmentTooLong)
-            return undefined;
-        throw e;
-    }
-}
-/** The canonical string of a parsed version, as `str(Version(s))` writes it. */
-function formatVersion(v) {
-    let out = v.epoch !== 0n ? `${v.epoch}!` : '';
-    out += v.release.join('.');
-    if (v.pre)
-        out += `${v.pre.label}${v.pre.number}`;
-    if (v.post !== undefined)
-        out += `.post${v.post}`;
-    if (v.dev !== undefined)
-        out += `.dev${v.dev}`;
-    if (v.local)
-        out += `+${v.local.join('.')}`;
-    return out;
-}
-/** The canonical form of a version (`str(packaging.version.Version(s))`), or undefined if invalid. */
-function normalizeVersion(text) {
-    const parsed = parseVersion(text);
-    return parsed && formatVersion(parsed);
-}
-/** The version without its local segment (`1.0+abc` → `1.0`), canonical; undefined if invalid. */
-function publicVersion(text) {
-    const parsed = parseVersion(text);
-    return parsed && formatVersion({ ...parsed, local: undefined });
-}
-/** Whether the version has a local segment (`+…`), which PyPI refuses. False for invalid input. */
-function isLocal(version) {
-    const parsed = typeof version === 'string' ? parseVersion(version) : version;
-    return parsed?.local !== undefined;
-}
-function toParsed(version) {
-    if (typeof version !== 'string')
-        return version;
-    const parsed = parseVersion(version);
-    if (!parsed)
-        throw new TypeError(`Invalid version: '${version}'`);
-    return parsed;
-}
-function cmp(a, b) {
-    return a < b ? -1 : a > b ? 1 : 0;
-}
-/** Compares two sequences element by element; a proper prefix sorts first (Python tuples). */
-function cmpSeq(a, b, each) {
-    for (let i = 0; i < Math.min(a.length, b.length); i++) {
-        const c = each(a[i], b[i]);
-        if (c !== 0)
-            return c;
-    }
-    return cmp(a.length, b.length);
-}
-function trimTrailingZeros(release) {
-    let end = release.length;
-    while (end > 0 && release[end - 1] === 0n)
-        end--;
-    return release.slice(0, end);
-}
-const PRE_RANK = { a: 0, b: 1, rc: 2 };
-/**
- * The pre/post/dev part of packaging's comparison key, as one flat tuple:
- * dev-only releases (`1.0.dev1`) sort before any a/b/rc, final releases after rc;
- * no post sorts before a post; a dev sorts before no dev.
- */
-function suffixKey(v) {
-    let preRank;
-    let preNumber = 0n;
-    if (!v.pre && v.post === undefined && v.dev !== undefined)
-        preRank = -1n;
-    else if (!v.pre)
-        preRank = 3n;
-    else {
-        preRank = BigInt(PRE_RANK[v.pre.label]);
-        preNumber = v.pre.number;
-    }
-    return [
-        preRank,
-        preNumber,
-        v.post === undefined ? 0n : 1n,
-        v.post ?? 0n,
-        v.dev === undefined ? 1n : 0n,
-        v.dev ?? 0n
-    ];
-}
-/** PEP 440: in a local segment, text parts sort before numbers; text compares as strings. */
-function cmpLocalPart(a, b) {
-    if (typeof a === 'bigint' && typeof b === 'bigint')
-        return cmp(a, b);
-    if (typeof a === 'string' && typeof b === 'string')
-        return cmp(a, b);
-    return typeof a === 'string' ? -1 : 1;
-}
-/**
- * PEP 440 ordering, as packaging sorts: negative if a < b, 0 if equal (`1.0` == `1.0.0`), positive
- * if a > b. Throws a TypeError for a string that is not a valid version.
- */
-function compareVersions(a, b) {
-    const x = toParsed(a);
-    const y = toParsed(b);
-    return (cmp(x.epoch, y.epoch) ||
-        cmpSeq(trimTrailingZeros(x.release), trimTrailingZeros(y.release), cmp) ||
-        cmpSeq(suffixKey(x), suffixKey(y), cmp) ||
-        // A version without a local segment sorts before one with it.
-        (x.local === undefined || y.local === undefined
-            ? cmp(x.local === undefined ? 0 : 1, y.local === undefined ? 0 : 1)
-            : cmpSeq(x.local, y.local, cmpLocalPart)));
-}
-/** Whether two versions are equal under PEP 440 (`1.0` and `1.0.0` are); false if either is invalid. */
-function versionsEqual(a, b) {
-    const x = parseVersion(a);
-    const y = parseVersion(b);
-    return x !== undefined && y !== undefined && compareVersions(x, y) === 0;
-}
-
-;// CONCATENATED MODULE: ./src/dists/filename.ts
-/**
- * Project names and distribution filenames: normalization (PEP 503), wheel filename escaping
- * (PEP 427/491), sdist filenames (PEP 625), and which files are distributions at all.
- *
- * The parsers here are structural: they split a filename into its parts as written and leave the
- * judging (is the version valid, is the name normalized, is the platform allowed) to `check.ts`,
- * so one badly named file yields a precise problem instead of an unreadable "not a wheel".
- */
-
-/** PEP 503 normalized name: lowercase, every run of `-`, `_`, `.` becomes one `-`. */
-function normalizeName(name) {
-    return name.replace(/[-_.]+/g, '-').toLowerCase();
-}
-/**
- * The name as a wheel or sdist filename must spell it: normalized, with `_` for `-` (the escaping
- * of the binary distribution format spec, which PyPI enforces for wheels and PEP 625 for sdists).
- */
-function wheelNamePart(name) {
-    return normalizeName(name).replace(/-/g, '_');
-}
-/** PEP 508 / core metadata `Name`: ASCII letters and digits at both ends, `.`, `_`, `-` inside. */
-const PROJECT_NAME_RE = /^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$/i;
-function isValidProjectName(name) {
-    return PROJECT_NAME_RE.test(name);
-}
-/**
- * Splits `{distribution}-{version}(-{build})?-{python}-{abi}-{platform}.whl` into its parts.
- * Undefined when the shape is wrong: not `.whl`, not five or six parts, an empty part or tag,
- * or a build tag that does not start with a digit. The version and name are returned as written.
- */
-function parseWheelFilename(filename) {
-    if (!filename.endsWith('.whl'))
-        return undefined;
-    const parts = filename.slice(0, -'.whl'.length).split('-');
-    if (parts.length !== 5 && parts.length !== 6)
-        return undefined;
-    if (parts.some(p => p === ''))
-        return undefined;
-    const [distribution, version] = parts;
-    const build = parts.length === 6 ? parts[2] : undefined;
-    if (build !== undefined && !/^[0-9]/.test(build))
-        return undefined;
-    const [pythonTag, abiTag, platformTag] = parts.slice(-3);
-    const pythonTags = pythonTag.split('.');
-    const abiTags = abiTag.split('.');
-    const platformTags = platformTag.split('.');
-    if ([...pythonTags, ...abiTags, ...platformTags].some(t => t === ''))
-        return undefined;
-    return {
-        distribution,
-        version,
-        ...(build !== undefined ? { build } : {}),
-        pythonTags,
-        abiTags,
-        platformTags,
-        pythonTag
-    };
-}
-/**
- * Splits `{name}-{version}.tar.gz` (or `.zip`) on the last `-`, as packaging does: a PEP 440
- * version has no `-` in its canonical form. Undefined without a `-` or with an empty part.
- */
-function parseSdistFilename(filename) {
-    const extension = filename.endsWith('.tar.gz')
-        ? '.tar.gz'
-        : filename.endsWith('.zip')
-            ? '.zip'
-            : undefined;
-    if (!extension)
-        return undefined;
-    const stem = filename.slice(0, -extension.length);
-    const dash = stem.lastIndexOf('-');
-    if (dash <= 0 || dash === stem.length - 1)
-        return undefined;
-    return { name: stem.slice(0, dash), version: stem.slice(dash + 1), extension };
-}
-/**
- * The one sdist filename PyPI accepts for a release (PEP 625):
- * `{normalized name with _}-{canonical version}.tar.gz`.
- */
-function expectedSdistFilename(name, version) {
-    return `${wheelNamePart(name)}-${normalizeVersion(version) ?? version}.tar.gz`;
-}
-/** How a wheel filename for this release should begin: `{name with _}-{canonical version}-`. */
-function expectedWheelPrefix(name, version) {
-    return `${wheelNamePart(name)}-${normalizeVersion(version) ?? version}-`;
-}
-/**
- * What kind of distribution a filename names, by its extension: a wheel, an sdist, or a `.zip`
- * sdist (a form PyPI refuses since PEP 625, reported rather than ignored). Undefined for anything
- * else (attestations, checksums, `.egg`…).
- */
-function distKindOf(filename) {
-    if (filename.endsWith('.whl') && filename.length > '.whl'.length)
-        return 'wheel';
-    if (filename.endsWith('.tar.gz') && filename.length > '.tar.gz'.length)
-        return 'sdist';
-    if (filename.endsWith('.zip') && filename.length > '.zip'.length)
-        return 'zip-sdist';
-    return undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/dists/check.ts
@@ -68760,315 +69096,65 @@ function byVersion(a, b) {
     return (a.parsed ? 0 : 1) - (b.parsed ? 0 : 1);
 }
 
-// EXTERNAL MODULE: external "node:tls"
-var external_node_tls_ = __nccwpck_require__(1692);
-// EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __nccwpck_require__(7075);
-;// CONCATENATED MODULE: ./src/version.ts
-/** The action's own version, sent in the User-Agent. A test keeps it equal to package.json's. */
-const ACTION_VERSION = '0.1.0';
-const ACTION_NAME = 'pypi-publish';
-const USER_AGENT = `${ACTION_NAME}/${ACTION_VERSION} (node ${process.versions.node}; ${process.platform})`;
-
-;// CONCATENATED MODULE: ./src/http.ts
+;// CONCATENATED MODULE: ./src/prepare.ts
 
 
 
 
-/**
- * The one HTTP client of a run: uploads, simple-index reads and token exchanges share its
- * keep-alive connections, its User-Agent and its policy. Redirects are never followed here:
- * the caller decides, so credentials are never replayed to another host.
- */
-class Http {
-    client;
-    connectTimeoutMs;
-    timeoutMs;
-    armed = new WeakSet();
-    constructor(options = {}) {
-        this.connectTimeoutMs = options.connectTimeoutMs ?? 30_000;
-        this.timeoutMs = options.timeoutMs ?? 120_000;
-        this.client = new HttpClient(USER_AGENT, [], {
-            allowRedirects: false,
-            allowRetries: false,
-            keepAlive: true,
-            socketTimeout: this.timeoutMs
-        });
+
+
+
+
+
+
+/** Finds, reads and checks every file; throws with every problem before the first upload. */
+async function prepare(settings, log, env) {
+    const found = await discoverDistributions(settings.packagesDir, settings.distributions);
+    for (const file of found.passedOver)
+        log.debug(`Passed over (not a distribution): ${file}`);
+    for (const file of found.excluded) {
+        log.info(`Not published (kind not in 'distributions'): ${external_node_path_default().basename(file)}`);
     }
-    /**
-     * @actions/http-client has one inactivity timeout and no connect timeout; a host that drops SYNs
-     * would only fail after the (long) inactivity timeout. So each new socket of the client's agent
-     * gets its own connect deadline. Its inactivity timeout only half-closes the socket
-     * (`socket.end()`), which leaves a stalled connection (and the file it streams from) open until
-     * the server lets go, so a socket that times out is destroyed here instead.
-     */
-    armSockets(url) {
-        const agent = this.client.getAgent(url);
-        if (this.armed.has(agent) || typeof agent.createConnection !== 'function')
-            return;
-        this.armed.add(agent);
-        const create = agent.createConnection.bind(agent);
-        const limit = this.connectTimeoutMs;
-        const inactivity = this.timeoutMs;
-        agent.createConnection = (options, callback) => {
-            const socket = create(options, callback);
-            const timer = setTimeout(() => {
-                const error = Object.assign(new Error(`could not connect within ${seconds(limit)} s`), {
-                    code: 'ECONNECTTIMEOUT'
-                });
-                socket.destroy(error);
-            }, limit);
-            timer.unref();
-            const clear = () => clearTimeout(timer);
-            socket.once(socket instanceof external_node_tls_.TLSSocket ? 'secureConnect' : 'connect', clear);
-            socket.once('close', clear);
-            // Emitted only while a request has set the socket's timeout (idle pooled sockets have none).
-            socket.on('timeout', () => socket.destroy(inactivityError(inactivity)));
-            return socket;
-        };
+    const inspected = await inspectAll(found.files.map(f => f.path));
+    const { unique, duplicates, problems: duplicateProblems } = dedupeByFilename(inspected.dists);
+    for (const dup of duplicates)
+        log.debug(`Same file found twice, counted once: ${dup.path}`);
+    const problems = [...found.problems, ...inspected.problems, ...duplicateProblems];
+    if (settings.verifyMetadata) {
+        // PyPI's rules apply to every index: most self-hosted indexes mirror or feed PyPI, and a
+        // file PyPI refuses is a broken release there too. `verify-metadata: false` lets the index
+        // decide (e.g. local versions on a private index).
+        const checked = checkDistributions(unique, { pypiRules: 'enforce' });
+        problems.push(...checked.errors);
+        for (const warning of checked.warnings)
+            log.warning(describeProblem(warning), warning.file);
+        const described = await checkDescriptions(unique, { log });
+        problems.push(...described.errors);
+        for (const warning of described.warnings)
+            log.warning(describeProblem(warning), warning.file);
     }
-    async request(method, url, options = {}) {
-        const headers = { ...(options.headers ?? {}) };
-        const body = options.body?.() ?? null;
-        this.armSockets(url);
-        try {
-            const response = await this.client.request(method, url, body, headers);
-            return {
-                status: response.message.statusCode ?? 0,
-                statusText: response.message.statusMessage ?? '',
-                headers: response.message.headers,
-                body: await readBody(response.message, this.timeoutMs)
-            };
-        }
-        catch (error) {
-            // A body left half-sent would keep its file open: nothing else ever reads it to the end.
-            if (body instanceof external_node_stream_.Readable)
-                body.destroy();
-            throw new NetworkError(url, this.explain(error));
+    if (settings.verifyTag) {
+        const tag = checkTagMatchesVersions(unique, env);
+        problems.push(...tag.errors);
+        for (const notice of tag.notices)
+            log.notice(notice);
+    }
+    problems.push(...checkOneRelease(unique, { allowMultipleVersions: settings.allowMultipleVersions }));
+    if (problems.length > 0)
+        throw new DistributionError(problems);
+    for (const dist of unique) {
+        log.info(`${dist.filename}: ${dist.name} ${dist.version}, ${dist.kind}, ${formatSize(dist.size)}` +
+            (settings.printHash || settings.verbose ? '' : `, sha256 ${dist.digests.sha256}`));
+        if (settings.printHash || settings.verbose) {
+            log.info(`  sha256:      ${dist.digests.sha256}`);
+            log.info(`  md5:         ${dist.digests.md5}`);
+            log.info(`  blake2b-256: ${dist.digests.blake2_256}`);
         }
     }
-    /** @actions/http-client reports its inactivity timeout as "Request timeout: <path>". */
-    explain(error) {
-        if (error instanceof Error && /^Request timeout/.test(error.message)) {
-            return inactivityError(this.timeoutMs);
-        }
-        return error;
-    }
-    async get(url, headers = {}) {
-        return this.request('GET', url, { headers });
-    }
-    /** Closes keep-alive sockets so nothing holds the process open. */
-    dispose() {
-        this.client.dispose();
-    }
+    return unique;
 }
-/**
- * The whole response body. @actions/http-client's readBody() waits for 'end' only, so a server
- * that sends its headers and then stalls (or a connection cut mid-body) would hang the run for
- * ever: here every failure rejects, and silence longer than the inactivity timeout is a failure.
- */
-function readBody(message, timeoutMs) {
-    const socket = message.socket;
-    return new Promise((resolve, reject) => {
-        const chunks = [];
-        let timer;
-        const fail = (error) => {
-            clearTimeout(timer);
-            // A socket destroyed by its inactivity timeout surfaces here as a bare "aborted".
-            reject(socket?.errored ?? error);
-        };
-        const arm = () => {
-            clearTimeout(timer);
-            timer = setTimeout(() => {
-                const error = inactivityError(timeoutMs);
-                message.destroy(error);
-                fail(error);
-            }, timeoutMs);
-        };
-        arm();
-        message.on('data', (chunk) => {
-            chunks.push(chunk);
-            arm();
-        });
-        message.once('end', () => {
-            clearTimeout(timer);
-            resolve(Buffer.concat(chunks).toString('utf8'));
-        });
-        message.once('error', fail);
-        message.once('close', () => {
-            if (!message.complete)
-                fail(new Error('the connection closed before the answer was complete'));
-        });
-    });
-}
-function inactivityError(timeoutMs) {
-    return Object.assign(new Error(`no data sent or received for ${seconds(timeoutMs)} s`), {
-        code: 'ETIMEDOUT'
-    });
-}
-function seconds(ms) {
-    return String(Math.round(ms / 100) / 10);
-}
-/** No HTTP answer at all: refused, reset, DNS, TLS, or the inactivity timeout. */
-class NetworkError extends Error {
-    url;
-    code;
-    constructor(url, cause) {
-        const code = cause?.code;
-        const detail = cause instanceof Error ? cause.message : String(cause);
-        super(`No answer from ${new URL(url).origin}: ${describeNetworkFailure(code, detail)}`);
-        this.url = url;
-        this.name = 'NetworkError';
-        this.code = code ?? (/timeout/i.test(detail) ? 'ETIMEDOUT' : undefined);
-    }
-}
-function describeNetworkFailure(code, detail) {
-    switch (code) {
-        case 'ECONNREFUSED':
-            return 'connection refused (is the URL right, and is the index running?)';
-        case 'ENOTFOUND':
-        case 'EAI_AGAIN':
-            return 'the host name does not resolve (check the URL for typos)';
-        case 'ECONNECTTIMEOUT':
-            return `${detail} (is the host reachable from this runner?)`;
-        case 'ECONNRESET':
-        case 'EPIPE':
-            return 'the connection was reset';
-        case 'ETIMEDOUT':
-            // Ours name the inactivity timeout and its length; the system's are about connecting.
-            return detail.startsWith('no data')
-                ? `${detail} (inactivity timeout)`
-                : 'the connection timed out';
-        default:
-            return /timeout/i.test(detail) ? 'no data within the timeout' : detail;
-    }
-}
-function basicAuth(user, password) {
-    return `Basic ${Buffer.from(`${user}:${password}`, 'utf8').toString('base64')}`;
-}
-
-;// CONCATENATED MODULE: ./src/index-api/simple.ts
-
-const SIMPLE_JSON = 'application/vnd.pypi.simple.v1+json';
-/**
- * Reads `<simpleUrl><project>/` (PEP 691 JSON when the index offers it, else the PEP 503 HTML page
- * with `#sha256=` fragments). Follows same-host redirects (PyPI redirects non-normalized names).
- */
-async function readSimplePage(http, simpleUrl, project, authorization) {
-    let url = new URL(`${encodeURIComponent(normalizeName(project))}/`, ensureSlash(simpleUrl)).toString();
-    const origin = new URL(url).origin;
-    for (let hop = 0; hop < 5; hop++) {
-        const headers = {
-            Accept: `${SIMPLE_JSON}, text/html;q=0.1`,
-            'Cache-Control': 'no-cache'
-        };
-        if (authorization)
-            headers.Authorization = authorization;
-        const response = await http.get(url, headers);
-        if ([301, 302, 303, 307, 308].includes(response.status) && response.headers.location) {
-            const next = new URL(response.headers.location, url);
-            if (next.origin !== origin)
-                return { found: false, status: response.status, url };
-            url = next.toString();
-            continue;
-        }
-        if (response.status !== 200)
-            return { found: false, status: response.status, url };
-        const type = String(response.headers['content-type'] ?? '');
-        const files = type.includes('json') ? simple_parseJson(response.body) : parseHtml(response.body);
-        return { found: true, files, url };
-    }
-    return { found: false, status: 310, url };
-}
-function simple_parseJson(body) {
-    const files = new Map();
-    const parsed = JSON.parse(body);
-    for (const file of parsed.files ?? []) {
-        if (file.filename)
-            files.set(file.filename, (file.hashes?.sha256 ?? '').toLowerCase());
-    }
-    return files;
-}
-function parseHtml(body) {
-    const files = new Map();
-    for (const match of body.matchAll(/<a\s[^>]*href="([^"]*)"[^>]*>([^<]*)<\/a>/gi)) {
-        const href = match[1].replace(/&amp;/g, '&');
-        const text = match[2].trim();
-        const filename = text || decodeURIComponent(href.split('#')[0].split('/').pop() ?? '');
-        const sha256 = /#sha256=([0-9a-f]{64})/i.exec(href)?.[1] ?? '';
-        if (filename)
-            files.set(filename, sha256.toLowerCase());
-    }
-    return files;
-}
-function ensureSlash(url) {
-    return url.endsWith('/') ? url : `${url}/`;
-}
-/**
- * The simple index that belongs to an upload URL, for the indexes whose layout is known, or
- * undefined when it cannot be told (the caller then says so instead of skipping silently).
- */
-function simpleUrlFor(uploadUrl) {
-    const url = new URL(uploadUrl);
-    const host = url.hostname.toLowerCase();
-    if (host === 'upload.pypi.org' || host === 'pypi.org')
-        return 'https://pypi.org/simple/';
-    if (host === 'test.pypi.org')
-        return 'https://test.pypi.org/simple/';
-    const path = url.pathname.replace(/\/+$/, '');
-    const base = `${url.origin}`;
-    // Warehouse-like and many others: …/legacy → …/simple/
-    if (/\/legacy$/.test(path))
-        return `${base}${path.replace(/\/legacy$/, '')}/simple/`;
-    // GitLab: /api/v4/projects/<id>/packages/pypi (and groups)
-    if (/\/packages\/pypi$/.test(path))
-        return `${base}${path}/simple/`;
-    // Artifactory: /artifactory/api/pypi/<repo>
-    if (/\/api\/pypi\/[^/]+$/.test(path))
-        return `${base}${path}/simple/`;
-    // Nexus: /repository/<name>
-    if (/\/repository\/[^/]+$/.test(path))
-        return `${base}${path}/simple/`;
-    // pypiserver: uploads go to the root
-    if (path === '')
-        return `${base}/simple/`;
-    // devpi: /<user>/<index>
-    if (/^\/[^/+]+\/[^/+]+$/.test(path))
-        return `${base}${path}/+simple/`;
-    return undefined;
-}
-
-;// CONCATENATED MODULE: ./src/upload/form.ts
-/**
- * The upload form for one distribution, field by field what twine sends (protocol doc §1):
- * the action fields, the core metadata, the file's type and python tag, and its digests.
- * md5 is sent too: twine ≥ 6.2 dropped it, but some self-hosted indexes still use it, and PyPI
- * only checks that it matches.
- */
-function uploadFields(dist, extra = []) {
-    return [
-        [':action', 'file_upload'],
-        ['protocol_version', '1'],
-        ...dist.metadataFields,
-        ['filetype', dist.filetype],
-        ['pyversion', dist.pyversion],
-        ['md5_digest', dist.digests.md5],
-        ['sha256_digest', dist.digests.sha256],
-        ['blake2_256_digest', dist.digests.blake2_256],
-        ...extra
-    ];
-}
-
-;// CONCATENATED MODULE: ./src/upload/size.ts
-/** Human sizes for logs and the summary (binary units, as file managers show them). */
-function formatSize(bytes) {
-    if (bytes < 1024)
-        return `${bytes} B`;
-    if (bytes < 1024 * 1024)
-        return `${(bytes / 1024).toFixed(1)} KiB`;
-    if (bytes < 1024 * 1024 * 1024)
-        return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
-    return `${(bytes / (1024 * 1024 * 1024)).toFixed(2)} GiB`;
+function describeProblem(problem) {
+    return `${problem.message}${problem.hint ? `\n  → ${problem.hint}` : ''}`;
 }
 
 ;// CONCATENATED MODULE: ./src/upload/progress.ts
@@ -69745,15 +69831,6 @@ presenceOnly = new Set()) {
 
 
 
-
-
-
-
-
-
-
-
-
 /**
  * The whole publish, as plain functions over plain data: discover → inspect → check →
  * authenticate → upload → verify. Knows nothing of GitHub Actions; reports through `log`.
@@ -69896,74 +69973,6 @@ async function readAuthorization(tokens, simpleUrl, uploadUrl) {
     if (new URL(simpleUrl).origin !== new URL(uploadUrl).origin)
         return undefined;
     return basicAuth(tokens.user, await tokens.current());
-}
-/**
- * A dry run goes as far as it can without sending a file or spending a token: the credential
- * choice, the index's trusted-publishing audience, and each file's upload form.
- */
-async function dryRunChecks(settings, deps, http, dists) {
-    const { log } = deps;
-    const choice = chooseCredential(settings, deps.env);
-    if (choice.method === 'trusted-publishing') {
-        const audience = await fetchAudience(http, settings.repositoryUrl);
-        log.info(`Dry run: trusted publishing is available at the index (audience '${audience}'); no token minted.`);
-    }
-    else {
-        log.info(`Dry run: would authenticate as '${choice.user}' with the given token.`);
-    }
-    for (const dist of dists) {
-        const fields = uploadFields(dist);
-        log.info(`Dry run: would upload ${dist.filename} (${formatSize(dist.size)}, ${fields.length} form fields)`);
-    }
-}
-/** Finds, reads and checks every file; throws with every problem before the first upload. */
-async function prepare(settings, log, env) {
-    const found = await discoverDistributions(settings.packagesDir, settings.distributions);
-    for (const file of found.passedOver)
-        log.debug(`Passed over (not a distribution): ${file}`);
-    for (const file of found.excluded) {
-        log.info(`Not published (kind not in 'distributions'): ${external_node_path_default().basename(file)}`);
-    }
-    const inspected = await inspectAll(found.files.map(f => f.path));
-    const { unique, duplicates, problems: duplicateProblems } = dedupeByFilename(inspected.dists);
-    for (const dup of duplicates)
-        log.debug(`Same file found twice, counted once: ${dup.path}`);
-    const problems = [...found.problems, ...inspected.problems, ...duplicateProblems];
-    if (settings.verifyMetadata) {
-        // PyPI's rules apply to every index: most self-hosted indexes mirror or feed PyPI, and a
-        // file PyPI refuses is a broken release there too. `verify-metadata: false` lets the index
-        // decide (e.g. local versions on a private index).
-        const checked = checkDistributions(unique, { pypiRules: 'enforce' });
-        problems.push(...checked.errors);
-        for (const warning of checked.warnings)
-            log.warning(describeProblem(warning), warning.file);
-        const described = await checkDescriptions(unique, { log });
-        problems.push(...described.errors);
-        for (const warning of described.warnings)
-            log.warning(describeProblem(warning), warning.file);
-    }
-    if (settings.verifyTag) {
-        const tag = checkTagMatchesVersions(unique, env);
-        problems.push(...tag.errors);
-        for (const notice of tag.notices)
-            log.notice(notice);
-    }
-    problems.push(...checkOneRelease(unique, { allowMultipleVersions: settings.allowMultipleVersions }));
-    if (problems.length > 0)
-        throw new DistributionError(problems);
-    for (const dist of unique) {
-        log.info(`${dist.filename}: ${dist.name} ${dist.version}, ${dist.kind}, ${formatSize(dist.size)}` +
-            (settings.printHash || settings.verbose ? '' : `, sha256 ${dist.digests.sha256}`));
-        if (settings.printHash || settings.verbose) {
-            log.info(`  sha256:      ${dist.digests.sha256}`);
-            log.info(`  md5:         ${dist.digests.md5}`);
-            log.info(`  blake2b-256: ${dist.digests.blake2_256}`);
-        }
-    }
-    return unique;
-}
-function describeProblem(problem) {
-    return `${problem.message}${problem.hint ? `\n  → ${problem.hint}` : ''}`;
 }
 
 ;// CONCATENATED MODULE: ./src/redact.ts
@@ -70320,6 +70329,7 @@ function parseDistributions(value) {
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
+
 
 
 

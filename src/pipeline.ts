@@ -1,28 +1,21 @@
 import path from 'node:path'
 import { mkdtemp } from 'node:fs/promises'
 import { decideAttestations } from './auth/attestation-policy.js'
-import { chooseCredential, resolveTokenSource } from './auth/credentials.js'
+import { resolveTokenSource } from './auth/credentials.js'
 import { trustedPublishingNudge } from './auth/nudge.js'
-import { fetchAudience, type IdTokenFetcher } from './auth/oidc.js'
+import type { IdTokenFetcher } from './auth/oidc.js'
 import { attestationsField, prepareAttestations } from './auth/prepare-attestations.js'
 import type { TokenSource } from './auth/token-source.js'
 import { buildDistributions } from './build/build.js'
-import { checkDescriptions } from './checks/description.js'
-import { checkDistributions } from './dists/check.js'
-import { dedupeByFilename } from './dists/dedupe.js'
-import { discoverDistributions } from './dists/discover.js'
-import { DistributionError, type Distribution, type Problem } from './dists/distribution.js'
-import { inspectAll } from './dists/inspect.js'
-import { checkTagMatchesVersions } from './guards/tag.js'
-import { checkOneRelease } from './guards/versions.js'
+import type { Distribution } from './dists/distribution.js'
+import { dryRunChecks } from './dry-run.js'
 import { basicAuth, Http } from './http.js'
 import { simpleUrlFor } from './index-api/simple.js'
 import type { Log } from './log.js'
+import { prepare } from './prepare.js'
 import type { Settings } from './settings.js'
-import { uploadFields } from './upload/form.js'
 import { publishAll, type FileResult } from './upload/publish.js'
 import { DEFAULT_RETRY_POLICY } from './upload/retry.js'
-import { formatSize } from './upload/size.js'
 import { verifyOnIndex, type VerifyResult } from './verify.js'
 
 /** What the pipeline needs from its surroundings, passed in so the core never reads globals. */
@@ -222,88 +215,4 @@ async function readAuthorization(
   if (!simpleUrl || tokens.kind !== 'token') return undefined
   if (new URL(simpleUrl).origin !== new URL(uploadUrl).origin) return undefined
   return basicAuth(tokens.user, await tokens.current())
-}
-
-/**
- * A dry run goes as far as it can without sending a file or spending a token: the credential
- * choice, the index's trusted-publishing audience, and each file's upload form.
- */
-async function dryRunChecks(
-  settings: Settings,
-  deps: PipelineDeps,
-  http: Http,
-  dists: readonly Distribution[]
-): Promise<void> {
-  const { log } = deps
-  const choice = chooseCredential(settings, deps.env)
-  if (choice.method === 'trusted-publishing') {
-    const audience = await fetchAudience(http, settings.repositoryUrl)
-    log.info(
-      `Dry run: trusted publishing is available at the index (audience '${audience}'); no token minted.`
-    )
-  } else {
-    log.info(`Dry run: would authenticate as '${choice.user}' with the given token.`)
-  }
-  for (const dist of dists) {
-    const fields = uploadFields(dist)
-    log.info(
-      `Dry run: would upload ${dist.filename} (${formatSize(dist.size)}, ${fields.length} form fields)`
-    )
-  }
-}
-
-/** Finds, reads and checks every file; throws with every problem before the first upload. */
-export async function prepare(
-  settings: Settings,
-  log: Log,
-  env: NodeJS.ProcessEnv
-): Promise<Distribution[]> {
-  const found = await discoverDistributions(settings.packagesDir, settings.distributions)
-  for (const file of found.passedOver) log.debug(`Passed over (not a distribution): ${file}`)
-  for (const file of found.excluded) {
-    log.info(`Not published (kind not in 'distributions'): ${path.basename(file)}`)
-  }
-
-  const inspected = await inspectAll(found.files.map(f => f.path))
-  const { unique, duplicates, problems: duplicateProblems } = dedupeByFilename(inspected.dists)
-  for (const dup of duplicates) log.debug(`Same file found twice, counted once: ${dup.path}`)
-
-  const problems = [...found.problems, ...inspected.problems, ...duplicateProblems]
-  if (settings.verifyMetadata) {
-    // PyPI's rules apply to every index: most self-hosted indexes mirror or feed PyPI, and a
-    // file PyPI refuses is a broken release there too. `verify-metadata: false` lets the index
-    // decide (e.g. local versions on a private index).
-    const checked = checkDistributions(unique, { pypiRules: 'enforce' })
-    problems.push(...checked.errors)
-    for (const warning of checked.warnings) log.warning(describeProblem(warning), warning.file)
-    const described = await checkDescriptions(unique, { log })
-    problems.push(...described.errors)
-    for (const warning of described.warnings) log.warning(describeProblem(warning), warning.file)
-  }
-  if (settings.verifyTag) {
-    const tag = checkTagMatchesVersions(unique, env)
-    problems.push(...tag.errors)
-    for (const notice of tag.notices) log.notice(notice)
-  }
-  problems.push(
-    ...checkOneRelease(unique, { allowMultipleVersions: settings.allowMultipleVersions })
-  )
-  if (problems.length > 0) throw new DistributionError(problems)
-
-  for (const dist of unique) {
-    log.info(
-      `${dist.filename}: ${dist.name} ${dist.version}, ${dist.kind}, ${formatSize(dist.size)}` +
-        (settings.printHash || settings.verbose ? '' : `, sha256 ${dist.digests.sha256}`)
-    )
-    if (settings.printHash || settings.verbose) {
-      log.info(`  sha256:      ${dist.digests.sha256}`)
-      log.info(`  md5:         ${dist.digests.md5}`)
-      log.info(`  blake2b-256: ${dist.digests.blake2_256}`)
-    }
-  }
-  return unique
-}
-
-export function describeProblem(problem: Problem): string {
-  return `${problem.message}${problem.hint ? `\n  → ${problem.hint}` : ''}`
 }
