@@ -206,7 +206,10 @@ below are written by \`npm run bench\` (scripts/bench.ts); the method is describ
 
 `
 
-/** Replaces the generated block of `file` (or creates the file), keeping everything around it. */
+/**
+ * Replaces the generated block of `file` (or creates the file), keeping everything around it, and
+ * formats the result with the repository's Prettier settings so `npm run format:check` stays clean.
+ */
 export async function writeResults(file: string, markdown: string): Promise<void> {
   const block = `${BEGIN}\n${markdown}\n${END}`
   const text = existsSync(file) ? await readFile(file, 'utf8') : `${HEADER}${BEGIN}\n${END}\n`
@@ -216,5 +219,11 @@ export async function writeResults(file: string, markdown: string): Promise<void
     begin >= 0 && end > begin
       ? text.slice(0, begin) + block + text.slice(end + END.length)
       : `${text.trimEnd()}\n\n${block}\n`
-  await writeFile(file, next)
+  await writeFile(file, await formatted(file, next))
+}
+
+async function formatted(file: string, text: string): Promise<string> {
+  const prettier = await import('prettier')
+  const config = (await prettier.resolveConfig(file)) ?? {}
+  return prettier.format(text, { ...config, filepath: file })
 }
