@@ -152,6 +152,17 @@ print(json.dumps({"headers": [[k, v] for k, v in m.items()], "body": m.get_paylo
     expect(run.summary).toContain('nothing was uploaded')
   })
 
+  it('fails cleanly outside the runner (no job summary file), with no stack trace', async () => {
+    const missing = path.join(work, 'no-such-dir')
+    const run = await runAction(
+      { password: TOKEN, 'repository-url': index.url, 'packages-dir': missing },
+      { runnerDefaults: false, noSummaryFile: true }
+    )
+    expect(run.exitCode).toBe(1)
+    expect(run.stdout).toMatch(/::error file=.*no-such-dir::The packages directory/)
+    expect(run.stderr).toBe('')
+  })
+
   it('explains a refused token and never prints it', async () => {
     const dir = path.join(work, 'one')
     await cp(path.join(FIXTURE_DISTS_DIR, 'flit-sample'), dir, { recursive: true })

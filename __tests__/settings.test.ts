@@ -75,7 +75,7 @@ describe('readSettings', () => {
       verbose: false,
       printHash: false,
       attestations: true,
-      concurrency: 4,
+      concurrency: 8,
       retry: { retries: 5, maxTotalMs: 600_000 },
       connectTimeoutMs: 30_000,
       timeoutMs: 120_000,

@@ -117,6 +117,7 @@ export async function reportProblems(
   problems: readonly Problem[],
   redactor: Redactor
 ): Promise<void> {
+  if (!canWriteSummary()) return
   await core.summary
     .addHeading('PyPI publish stopped: nothing was uploaded', 2)
     .addRaw(`<p>${problems.length} problem(s) found before the first upload:</p>`, true)

@@ -21,6 +21,8 @@ export interface RunActionOptions {
   cwd?: string
   /** Fill unset inputs with action.yml's defaults, as GitHub's runner does (default true). */
   runnerDefaults?: boolean
+  /** Run as other CI systems do: no GITHUB_STEP_SUMMARY file. */
+  noSummaryFile?: boolean
   /** The bundled entrypoint (default: the repo's dist/index.js). */
   entry?: string
 }
@@ -51,7 +53,7 @@ export async function runAction(
       HOME: process.env.HOME ?? work,
       RUNNER_TEMP: work,
       GITHUB_OUTPUT: outputFile,
-      GITHUB_STEP_SUMMARY: summaryFile,
+      ...(options.noSummaryFile ? {} : { GITHUB_STEP_SUMMARY: summaryFile }),
       ...options.env
     }
     for (const [name, value] of Object.entries(all)) {

@@ -1,5 +1,4 @@
 import { bundleToJSON, type Bundle } from '@sigstore/bundle'
-import { DSSEBundleBuilder, FulcioSigner, RekorWitness } from '@sigstore/sign'
 import { AttestationError } from './errors.js'
 import type { IdTokenFetcher } from './oidc.js'
 
@@ -72,6 +71,9 @@ export async function createAttestation(
   config: SignerConfig
 ): Promise<PypiAttestation> {
   const timeout = config.timeoutMs ?? 30_000
+  // Loaded on first use: @sigstore/sign brings an HTTP stack of its own (make-fetch-happen,
+  // cacache…) that every run would otherwise parse at start-up, attesting or not (~110 ms).
+  const { DSSEBundleBuilder, FulcioSigner, RekorWitness } = await import('@sigstore/sign')
   const builder = new DSSEBundleBuilder({
     signer: new FulcioSigner({
       identityProvider: { getToken: () => config.getIdToken('sigstore') },
