@@ -2,7 +2,7 @@ import { describe, it, expect, beforeAll, afterAll } from '@jest/globals'
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { DistributionError, type Distribution, type Problem } from '../src/dists/distribution.js'
+import type { Distribution } from '../src/dists/distribution.js'
 import { inspectAll, inspectDistribution } from '../src/dists/inspect.js'
 import { getAll } from '../src/dists/metadata.js'
 import { FIXTURE_DISTS_DIR, fixtureProjects } from './support/fixtures.js'
@@ -16,6 +16,7 @@ import {
   python,
   truncatedTarGz
 } from './support/make-dists.js'
+import { problemOf } from './support/problems.js'
 
 /**
  * The references for one file: twine 4.0.2's upload form (pkginfo 1.8.2; the Debian twine), the
@@ -80,17 +81,6 @@ interface Reference {
 
 function sorted(fields: ReadonlyArray<readonly string[]>): string[][] {
   return fields.map(f => [...f]).sort((a, b) => (a.join('\0') < b.join('\0') ? -1 : 1))
-}
-
-async function problemOf(promise: Promise<unknown>): Promise<Problem> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e
-  )
-  expect(error).toBeInstanceOf(DistributionError)
-  const problems = (error as DistributionError).problems
-  expect(problems).toHaveLength(1)
-  return problems[0]
 }
 
 const HATCH_PROJECT = {

@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
-import { DistributionError } from '../src/dists/distribution.js'
+
 import { readSdistMetadata } from '../src/dists/tar.js'
 import { FIXTURE_DISTS_DIR } from './support/fixtures.js'
 import {
@@ -14,6 +14,7 @@ import {
   python,
   truncatedTarGz
 } from './support/make-dists.js'
+import { problemOf } from './support/problems.js'
 
 const PKG_INFO = metadataText(
   { 'Metadata-Version': '2.1', Name: 'demo', Version: '1.0', Summary: 'Démo' },
@@ -29,19 +30,6 @@ with tarfile.open(sys.argv[1], "r:gz") as tf:
     data = tf.extractfile(root + "/PKG-INFO").read().decode("utf-8")
     print(json.dumps({"names": names, "root": root, "pkgInfo": data}))
 `
-
-async function problemOf(
-  promise: Promise<unknown>
-): Promise<DistributionError['problems'][number]> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e
-  )
-  expect(error).toBeInstanceOf(DistributionError)
-  const problems = (error as DistributionError).problems
-  expect(problems).toHaveLength(1)
-  return problems[0]
-}
 
 describe('sdist reader', () => {
   let dir: string

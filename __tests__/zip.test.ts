@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { randomBytes } from 'node:crypto'
-import { DistributionError } from '../src/dists/distribution.js'
+
 import { crc32, readWheelMetadata, readZipEntries, tableCrc32 } from '../src/dists/zip.js'
 import {
   buildZip,
@@ -14,6 +14,7 @@ import {
   metadataText,
   python
 } from './support/make-dists.js'
+import { problemOf } from './support/problems.js'
 
 const METADATA = metadataText(
   { 'Metadata-Version': '2.1', Name: 'demo', Version: '1.0', Summary: 'Zoë’s demo' },
@@ -34,19 +35,6 @@ interface ReadBack {
   bad: string | null
   names: string[]
   metadata: string | null
-}
-
-async function problemOf(
-  promise: Promise<unknown>
-): Promise<DistributionError['problems'][number]> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e
-  )
-  expect(error).toBeInstanceOf(DistributionError)
-  const problems = (error as DistributionError).problems
-  expect(problems).toHaveLength(1)
-  return problems[0]
 }
 
 describe('zip reader', () => {
