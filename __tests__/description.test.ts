@@ -14,7 +14,7 @@ import {
   looksLikeMarkdown,
   type DescriptionCheckOptions
 } from '../src/checks/description.js'
-import { runProcess, type RunProcess } from '../src/process/run-process.js'
+import { startProcess, type StartProcess } from '../src/process/run-process.js'
 import type { Distribution } from '../src/dists/distribution.js'
 import { RecordingLog } from '../src/log.js'
 
@@ -48,14 +48,14 @@ function fakeDist(description: string | undefined, contentType?: string): Distri
   }
 }
 
-/** Runs the real programs and records what was started. */
-function countingRunner(): { run: RunProcess; commands: string[][] } {
+/** Starts the real programs and records what was started. */
+function countingStarter(): { start: StartProcess; commands: string[][] } {
   const commands: string[][] = []
   return {
     commands,
-    run: (command, args, options) => {
+    start: (command, args, options) => {
       commands.push([command, ...args.slice(0, 3)])
-      return runProcess(command, args, options)
+      return startProcess(command, args, options)
     }
   }
 }
@@ -65,12 +65,12 @@ async function check(
   options: Partial<DescriptionCheckOptions> = {}
 ): Promise<Awaited<ReturnType<typeof checkDescriptions>> & { log: RecordingLog; spawns: number }> {
   const log = new RecordingLog()
-  const { run, commands } = countingRunner()
+  const { start, commands } = countingStarter()
   const result = await checkDescriptions(dists, {
     python: PYTHON,
     allowInstall: false,
     log,
-    exec: run,
+    start,
     ...options
   })
   return { ...result, log, spawns: commands.length }
@@ -290,12 +290,12 @@ describe('checkDescriptions when it cannot render', () => {
 
   it('tries pip when allowed, and says why the install failed', async () => {
     const log = new RecordingLog()
-    const { run, commands } = countingRunner()
+    const { start, commands } = countingStarter()
     const result = await checkDescriptions([fakeDist(SHORT_UNDERLINE)], {
       python: barePython,
       allowInstall: true,
       log,
-      exec: run
+      start
     })
     expect(commands.map(c => c.slice(0, 4))).toEqual([
       [barePython, '-c', expect.any(String)],

@@ -37205,14 +37205,22 @@ const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createReq
 var external_node_string_decoder_ = __nccwpck_require__(6193);
 ;// CONCATENATED MODULE: ./src/process/run-process.ts
 /**
- * Runs a program with text on stdin and collects its output, with a time limit. Uses
+ * Runs a program with text on stdin and collects its output, with a time limit — at once
+ * (`runProcess`), or started early with its input written later (`startProcess`). Uses
  * `node:child_process` directly rather than @actions/exec, so the checks that need a helper
  * program (Python) do not depend on running inside GitHub Actions.
  */
 
 
-/** Never rejects: every way a run can go wrong is described in the result. */
-const runProcess = (command, args, options) => new Promise(resolve => {
+/**
+ * Starts a program now and lets the caller write its input later, so the program's own start-up
+ * (Python importing its libraries, say) overlaps the caller's work. Until `endInput`, neither the
+ * program nor its pipes keep Node's event loop alive: a helper that was started early and then
+ * forgotten must not keep the action running. (Its stdin closes when this process exits, which
+ * ends a program that waits for its input.) The time limit counts from `endInput`, because a
+ * program waiting for its input is not slow.
+ */
+const startProcess = (command, args, options) => {
     const stdout = [];
     const stderr = [];
     const onLine = options.onLine;
@@ -37222,6 +37230,10 @@ const runProcess = (command, args, options) => new Promise(resolve => {
     };
     let timedOut = false;
     let settled = false;
+    let inputEnded = false;
+    let timer;
+    let resolveResult = () => undefined;
+    const result = new Promise(resolve => (resolveResult = resolve));
     const finish = (exitCode, spawnError) => {
         if (settled)
             return;
@@ -37229,7 +37241,7 @@ const runProcess = (command, args, options) => new Promise(resolve => {
         clearTimeout(timer);
         lines?.stdout.end();
         lines?.stderr.end();
-        resolve({
+        resolveResult({
             exitCode,
             stdout: Buffer.concat(stdout).toString('utf8'),
             stderr: Buffer.concat(stderr).toString('utf8'),
@@ -37244,12 +37256,6 @@ const runProcess = (command, args, options) => new Promise(resolve => {
         windowsHide: true,
         windowsVerbatimArguments: options.windowsVerbatimArguments
     });
-    const timer = options.timeoutMs === undefined
-        ? undefined
-        : setTimeout(() => {
-            timedOut = true;
-            child.kill('SIGKILL');
-        }, options.timeoutMs);
     child.stdout.on('data', (chunk) => {
         stdout.push(chunk);
         lines?.stdout.write(chunk);
@@ -37258,13 +37264,59 @@ const runProcess = (command, args, options) => new Promise(resolve => {
         stderr.push(chunk);
         lines?.stderr.write(chunk);
     });
-    // A program that exits without reading its input (too old, crashed) makes the write fail
-    // with EPIPE; its exit status tells the story, so the stream error is not one.
+    // A program that exits without reading its input (too old, crashed, killed) makes the write
+    // fail with EPIPE; its exit status tells the story, so the stream error is not one.
     child.stdin.on('error', () => undefined);
     child.on('error', error => finish(null, error));
     child.on('close', code => finish(code));
-    child.stdin.end(options.input ?? '', 'utf8');
-});
+    setHoldsEventLoop(child, false);
+    return {
+        pid: child.pid,
+        endInput(input = '') {
+            if (inputEnded)
+                return;
+            inputEnded = true;
+            if (settled)
+                return;
+            // From here on the caller waits for the result, so the program must keep Node running.
+            setHoldsEventLoop(child, true);
+            if (options.timeoutMs !== undefined) {
+                timer = setTimeout(() => {
+                    timedOut = true;
+                    child.kill('SIGKILL');
+                }, options.timeoutMs);
+            }
+            child.stdin.end(input, 'utf8');
+        },
+        kill() {
+            if (settled)
+                return;
+            // Whoever kills waits for the exit; an unreferenced child would let Node leave before it.
+            setHoldsEventLoop(child, true);
+            child.kill('SIGKILL');
+        },
+        result
+    };
+};
+/** The child process and its pipes (net.Socket underneath) keep the event loop alive, or not. */
+function setHoldsEventLoop(child, hold) {
+    for (const handle of [child, child.stdin, child.stdout, child.stderr]) {
+        if (hold)
+            handle.ref?.();
+        else
+            handle.unref?.();
+    }
+}
+/** A `RunProcess` made of a `StartProcess`: starts the program and writes its input at once. */
+function runWith(start) {
+    return (command, args, options) => {
+        const running = start(command, args, options);
+        running.endInput(options.input);
+        return running.result;
+    };
+}
+/** Never rejects: every way a run can go wrong is described in the result. */
+const runProcess = runWith(startProcess);
 /**
  * Cuts a byte stream into lines. The decoder keeps a multi-byte character split across two chunks
  * whole; a line split across chunks waits for its end; the last line may have no line ending.
@@ -38585,7 +38637,9 @@ function parseParams(pieces) {
  * Protocol: stdin is UTF-8 JSON `{"items": [{"renderer": "rst"|"markdown"|"txt", "text": …}]}`;
  * stdout is one JSON object (ASCII only, so no console encoding can garble it), `RenderReply`.
  * The program itself decides whether it can do the job (Python version, readme_renderer and
- * cmarkgfm importable), so one run both probes and renders.
+ * cmarkgfm importable), so one run both probes and renders. It does all of that before reading
+ * stdin, so it can be started early and handed the request later; "too-old" and "missing" are
+ * answered without reading stdin at all. Empty input means no request: it exits with no answer.
  *
  * It must still compile on Python 2, so that an old `python` answers "too old" instead of
  * failing with a SyntaxError: no f-strings, no annotations.
@@ -38651,7 +38705,9 @@ def main():
     if sys.version_info < (3, 8):
         reply({"status": "too-old"})
         return
-    request = json.loads(sys.stdin.buffer.read().decode("utf-8"))
+    # Everything that does not depend on the request comes before reading it: the caller starts
+    # this program early and writes the request when it knows the descriptions, so these imports
+    # (most of this program's time) overlap the caller's own work.
     try:
         import readme_renderer.rst
         import readme_renderer.txt
@@ -38669,13 +38725,19 @@ def main():
             import readme_renderer.markdown
     except Exception as exc:
         markdown_error = describe(exc)
+    versions = installed_versions()
 
+    data = sys.stdin.buffer.read()
+    if not data.strip():
+        # No request: the caller cancelled, or went away (which closes this end too).
+        return
+    request = json.loads(data.decode("utf-8"))
     # Nothing a renderer prints may get into the answer.
     sys.stdout = sys.stderr
     results = [render(item, markdown_error) for item in request["items"]]
     reply({
         "status": "rendered",
-        "versions": installed_versions(),
+        "versions": versions,
         "markdown": markdown_error is None,
         "results": results,
     })
@@ -38689,10 +38751,38 @@ main()
 
 
 const PACKAGE = 'readme_renderer[md]';
-async function renderDescriptions(requests, options) {
-    const run = options.run ?? runProcess;
-    const { log } = options;
-    const timeoutMs = options.timeoutMs ?? 120_000;
+/**
+ * Starts the first Python to try, which imports readme_renderer and then waits for the
+ * descriptions. Until `render`, it does not keep Node running (see `startProcess`).
+ */
+function startRenderer(options = {}) {
+    const pythons = options.python ? [options.python] : defaultPythons();
+    const first = startScript(pythons[0], process.env, options);
+    let state = 'waiting';
+    return {
+        python: pythons[0],
+        pid: first.pid,
+        render(requests, log) {
+            if (state !== 'waiting') {
+                return Promise.reject(new Error(`This renderer cannot render: it was ${state} already`));
+            }
+            state = 'used';
+            return renderWith(requests, log, options, pythons, first);
+        },
+        async cancel() {
+            if (state === 'waiting')
+                state = 'cancelled';
+            first.kill();
+            await first.result;
+        }
+    };
+}
+/** Renders in one go: `startRenderer` and `render` at once. */
+function renderDescriptions(requests, options) {
+    return startRenderer(options).render(requests, options.log);
+}
+/** `first` is the render script already started with `pythons[0]`, waiting for its input. */
+async function renderWith(requests, log, options, pythons, first) {
     const input = JSON.stringify({ items: requests });
     /** Why each Python that could not be used at all was passed over. */
     const unusable = [];
@@ -38700,8 +38790,9 @@ async function renderDescriptions(requests, options) {
     let installInto;
     /** A run that rendered everything but Markdown, kept in case nothing better turns up. */
     let partial;
-    for (const python of options.python ? [options.python] : defaultPythons()) {
-        const answer = await runScript(run, python, input, process.env, timeoutMs);
+    for (const [i, python] of pythons.entries()) {
+        const script = i === 0 ? first : startScript(python, process.env, options);
+        const answer = await answerOf(script, input);
         if (typeof answer === 'string') {
             unusable.push(`${python}: ${answer}`);
         }
@@ -38726,7 +38817,7 @@ async function renderDescriptions(requests, options) {
     }
     let installFailure;
     if (installInto && options.allowInstall !== false) {
-        const installed = await installAndRender(run, installInto.python, input, options, timeoutMs);
+        const installed = await installAndRender(installInto.python, input, log, options);
         if (typeof installed !== 'string')
             return outcome(installInto.python, installed, true);
         installFailure = installed;
@@ -38755,8 +38846,9 @@ function outcome(python, reply, installed) {
     };
 }
 /** Installs readme_renderer[md] into a temporary folder and renders again with it on the path. */
-async function installAndRender(run, python, input, options, timeoutMs) {
-    options.log.info(`Installing ${PACKAGE} with ${python} -m pip into a temporary folder to check the descriptions as PyPI renders them`);
+async function installAndRender(python, input, log, options) {
+    log.info(`Installing ${PACKAGE} with ${python} -m pip into a temporary folder to check the descriptions as PyPI renders them`);
+    const run = runWith(options.start ?? startProcess);
     const install = await installTemporarily(run, python, PACKAGE, {
         env: process.env,
         timeoutMs: options.installTimeoutMs ?? 300_000
@@ -38764,7 +38856,7 @@ async function installAndRender(run, python, input, options, timeoutMs) {
     if (!install.ok)
         return `could not be installed (${install.command}: ${install.failure})`;
     try {
-        const answer = await runScript(run, python, input, install.env, timeoutMs);
+        const answer = await answerOf(startScript(python, install.env, options), input);
         if (typeof answer === 'string')
             return `was installed, but then ${python} failed: ${answer}`;
         if (answer.status !== 'rendered') {
@@ -38777,9 +38869,17 @@ async function installAndRender(run, python, input, options, timeoutMs) {
         await install.dispose();
     }
 }
-/** Runs the render script; a string says why this Python could not be used. */
-async function runScript(run, python, input, env, timeoutMs) {
-    const result = await run(python, ['-c', RENDER_SCRIPT], { input, env, timeoutMs });
+/** Starts the render script, which gets ready and then waits for its input. */
+function startScript(python, env, options) {
+    const start = options.start ?? startProcess;
+    return start(python, ['-c', RENDER_SCRIPT], { env, timeoutMs: options.timeoutMs ?? 120_000 });
+}
+/** Hands the started script its input and reads its answer; a string says why there is none. */
+async function answerOf(script, input) {
+    script.endInput(input);
+    return readReply(await script.result);
+}
+function readReply(result) {
     if (result.exitCode !== 0)
         return describeFailure(result);
     try {
@@ -38837,13 +38937,14 @@ async function checkDescriptions(dists, options) {
     }
     if (requests.length === 0)
         return { errors, warnings };
-    const outcome = await renderDescriptions(requests, {
-        python: options.python,
-        allowInstall: options.allowInstall,
-        log,
-        run: options.exec,
-        timeoutMs: options.timeoutMs
-    });
+    const renderer = options.renderer ??
+        startRenderer({
+            python: options.python,
+            allowInstall: options.allowInstall,
+            start: options.start,
+            timeoutMs: options.timeoutMs
+        });
+    const outcome = await renderer.render(requests, log);
     if (!outcome.rendered) {
         const skipped = `Description not checked: ${outcome.reason}. ` +
             'PyPI may refuse a description that does not render.';
@@ -40749,8 +40850,31 @@ function byVersion(a, b) {
 
 
 
+
 /** Finds, reads and checks every file; throws with every problem before the first upload. */
-async function prepare(settings, log, env) {
+async function prepare(settings, log, env, options = {}) {
+    // Python takes longer to import readme_renderer than this takes to find, read and hash a few
+    // files, so the description check's Python starts first and gets the descriptions later.
+    const given = options.renderer;
+    const renderer = settings.verifyMetadata
+        ? (given ?? startRenderer(options.descriptions))
+        : undefined;
+    // verify-metadata is off: a Python started for it is not needed (stopped now, awaited below).
+    const stopping = renderer ? undefined : given?.cancel();
+    if (renderer) {
+        log.debug(`Description check: ${renderer.python}` +
+            `${renderer.pid === undefined ? '' : ` (pid ${renderer.pid})`} loads readme_renderer ` +
+            'while the files are read');
+    }
+    try {
+        return await findAndCheck(settings, log, env, renderer);
+    }
+    finally {
+        // Whatever way this ends (no files, a file that cannot be read), no Python stays behind.
+        await (renderer?.cancel() ?? stopping);
+    }
+}
+async function findAndCheck(settings, log, env, renderer) {
     const found = await discoverDistributions(settings.packagesDir, settings.distributions);
     for (const file of found.passedOver)
         log.debug(`Passed over (not a distribution): ${file}`);
@@ -40770,7 +40894,7 @@ async function prepare(settings, log, env) {
         problems.push(...checked.errors);
         for (const warning of checked.warnings)
             log.warning(describeProblem(warning), warning.file);
-        const described = await checkDescriptions(unique, { log });
+        const described = await checkDescriptions(unique, { log, renderer });
         problems.push(...described.errors);
         for (const warning of described.warnings)
             log.warning(describeProblem(warning), warning.file);

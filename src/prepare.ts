@@ -1,5 +1,10 @@
 import path from 'node:path'
 import { checkDescriptions } from './checks/description.js'
+import {
+  startRenderer,
+  type RendererOptions,
+  type StartedRenderer
+} from './checks/readme-renderer.js'
 import { checkDistributions } from './dists/check.js'
 import { dedupeByFilename } from './dists/dedupe.js'
 import { discoverDistributions } from './dists/discover.js'
@@ -11,11 +16,53 @@ import type { Log } from './log.js'
 import type { Settings } from './settings.js'
 import { formatSize } from './upload/size.js'
 
+export interface PrepareOptions {
+  /**
+   * The description check's Python, started even earlier by the caller (`startRenderer`), e.g.
+   * before the rest of the action has loaded. `prepare` takes it over: it renders with it when
+   * verify-metadata is on and cancels it on every way out. Without it, `prepare` starts one first
+   * thing when verify-metadata is on.
+   */
+  renderer?: StartedRenderer
+  /** Which Python renders the descriptions, and how it is started. Tests set these. */
+  descriptions?: Pick<RendererOptions, 'python' | 'start'>
+}
+
 /** Finds, reads and checks every file; throws with every problem before the first upload. */
 export async function prepare(
   settings: Settings,
   log: Log,
-  env: NodeJS.ProcessEnv
+  env: NodeJS.ProcessEnv,
+  options: PrepareOptions = {}
+): Promise<Distribution[]> {
+  // Python takes longer to import readme_renderer than this takes to find, read and hash a few
+  // files, so the description check's Python starts first and gets the descriptions later.
+  const given = options.renderer
+  const renderer = settings.verifyMetadata
+    ? (given ?? startRenderer(options.descriptions))
+    : undefined
+  // verify-metadata is off: a Python started for it is not needed (stopped now, awaited below).
+  const stopping = renderer ? undefined : given?.cancel()
+  if (renderer) {
+    log.debug(
+      `Description check: ${renderer.python}` +
+        `${renderer.pid === undefined ? '' : ` (pid ${renderer.pid})`} loads readme_renderer ` +
+        'while the files are read'
+    )
+  }
+  try {
+    return await findAndCheck(settings, log, env, renderer)
+  } finally {
+    // Whatever way this ends (no files, a file that cannot be read), no Python stays behind.
+    await (renderer?.cancel() ?? stopping)
+  }
+}
+
+async function findAndCheck(
+  settings: Settings,
+  log: Log,
+  env: NodeJS.ProcessEnv,
+  renderer: StartedRenderer | undefined
 ): Promise<Distribution[]> {
   const found = await discoverDistributions(settings.packagesDir, settings.distributions)
   for (const file of found.passedOver) log.debug(`Passed over (not a distribution): ${file}`)
@@ -35,7 +82,7 @@ export async function prepare(
     const checked = checkDistributions(unique, { pypiRules: 'enforce' })
     problems.push(...checked.errors)
     for (const warning of checked.warnings) log.warning(describeProblem(warning), warning.file)
-    const described = await checkDescriptions(unique, { log })
+    const described = await checkDescriptions(unique, { log, renderer })
     problems.push(...described.errors)
     for (const warning of described.warnings) log.warning(describeProblem(warning), warning.file)
   }

@@ -9,17 +9,24 @@ import type { Distribution, Problem } from '../dists/distribution.js'
 import { getHeader } from '../dists/metadata.js'
 import type { Log } from '../log.js'
 import { parseDescriptionContentType, type DescriptionContentType } from './content-type.js'
-import { renderDescriptions, type RenderRequest } from './readme-renderer.js'
-import type { RunProcess } from '../process/run-process.js'
+import { startRenderer, type RenderRequest, type StartedRenderer } from './readme-renderer.js'
+import type { StartProcess } from '../process/run-process.js'
 
 export interface DescriptionCheckOptions {
+  /**
+   * A renderer started earlier (`startRenderer`), so its Python is ready by now. It renders at
+   * most once here and is not cancelled here: whoever started it does that. Without it, a
+   * renderer is started when there is something to render, with the options below (which are
+   * not used when this is given).
+   */
+  renderer?: StartedRenderer
   /** The Python to render with. Default: `python3`, then `python`. */
   python?: string
   /** Install readme_renderer[md] with pip (into a temporary folder) when missing. Default true. */
   allowInstall?: boolean
   log: Log
-  /** Runs a program; tests wrap the real one. Default: `runProcess` (node:child_process). */
-  exec?: RunProcess
+  /** Starts a program; tests wrap the real one. Default: `startProcess` (node:child_process). */
+  start?: StartProcess
   /** Limit for the rendering run, in milliseconds. */
   timeoutMs?: number
 }
@@ -93,13 +100,15 @@ export async function checkDescriptions(
 
   if (requests.length === 0) return { errors, warnings }
 
-  const outcome = await renderDescriptions(requests, {
-    python: options.python,
-    allowInstall: options.allowInstall,
-    log,
-    run: options.exec,
-    timeoutMs: options.timeoutMs
-  })
+  const renderer =
+    options.renderer ??
+    startRenderer({
+      python: options.python,
+      allowInstall: options.allowInstall,
+      start: options.start,
+      timeoutMs: options.timeoutMs
+    })
+  const outcome = await renderer.render(requests, log)
   if (!outcome.rendered) {
     const skipped =
       `Description not checked: ${outcome.reason}. ` +

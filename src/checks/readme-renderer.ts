@@ -3,6 +3,10 @@
  * them with — because no JavaScript renderer reproduces docutils faithfully. One Python process
  * renders every description. When readme_renderer is missing, it is installed with pip into a
  * temporary folder (never into the runner's Python), if the caller allows it.
+ *
+ * Importing readme_renderer (docutils, bleach, cmarkgfm) takes most of a render's time, and it does
+ * not depend on the descriptions, so `startRenderer` starts the first Python before they are known
+ * and `render` hands them over later: the imports overlap the caller's own work.
  */
 import type { Log } from '../log.js'
 import { defaultPythons, installTemporarily } from '../process/python.js'
@@ -11,8 +15,11 @@ import { RENDER_SCRIPT, type RenderItemResult, type RenderReply } from './render
 import {
   describeFailure,
   lastOutputLine,
-  runProcess,
-  type RunProcess
+  runWith,
+  startProcess,
+  type ProcessResult,
+  type RunningProcess,
+  type StartProcess
 } from '../process/run-process.js'
 
 export interface RenderRequest {
@@ -20,15 +27,18 @@ export interface RenderRequest {
   text: string
 }
 
+/**
+ * Which Python renders, and how. The log comes with the descriptions instead: a renderer may be
+ * started before there is one (see `startRenderer`).
+ */
 export interface RendererOptions {
   /** The Python to use. Default: `python3`, then `python` (the other way round on Windows). */
   python?: string
   /** Install readme_renderer[md] with pip into a temporary folder when it is missing. Default true. */
   allowInstall?: boolean
-  log: Log
-  /** Runs a program; tests wrap the real one. Default `runProcess`. */
-  run?: RunProcess
-  /** Limit for the rendering run. Default 2 minutes. */
+  /** Starts a program (Python, pip); tests wrap the real one. Default `startProcess`. */
+  start?: StartProcess
+  /** Limit for the rendering run, from the moment it is handed the descriptions. Default 2 minutes. */
   timeoutMs?: number
   /** Limit for `pip install`. Default 5 minutes. */
   installTimeoutMs?: number
@@ -49,17 +59,71 @@ export type RenderOutcome =
     }
   | { rendered: false; reason: string }
 
+/** A Python started before the descriptions are known; see `startRenderer`. */
+export interface StartedRenderer {
+  /** The Python that was started: the first one to try. */
+  readonly python: string
+  /** Its process id; undefined when it could not be started. */
+  readonly pid: number | undefined
+  /**
+   * Hands the descriptions to the started Python and renders them, then goes on exactly as
+   * `renderDescriptions` does (the other Pythons, pip). Once per renderer.
+   */
+  render(requests: readonly RenderRequest[], log: Log): Promise<RenderOutcome>
+  /**
+   * Stops the started Python unless it has already finished; resolves once it has exited. Call
+   * it on every way out: a run that ends early must leave no Python behind. Harmless after
+   * `render`, and more than once.
+   */
+  cancel(): Promise<void>
+}
+
 type Rendered = Extract<RenderReply, { status: 'rendered' }>
 
 const PACKAGE = 'readme_renderer[md]'
 
-export async function renderDescriptions(
+/**
+ * Starts the first Python to try, which imports readme_renderer and then waits for the
+ * descriptions. Until `render`, it does not keep Node running (see `startProcess`).
+ */
+export function startRenderer(options: RendererOptions = {}): StartedRenderer {
+  const pythons = options.python ? [options.python] : defaultPythons()
+  const first = startScript(pythons[0], process.env, options)
+  let state: 'waiting' | 'used' | 'cancelled' = 'waiting'
+  return {
+    python: pythons[0],
+    pid: first.pid,
+    render(requests, log) {
+      if (state !== 'waiting') {
+        return Promise.reject(new Error(`This renderer cannot render: it was ${state} already`))
+      }
+      state = 'used'
+      return renderWith(requests, log, options, pythons, first)
+    },
+    async cancel() {
+      if (state === 'waiting') state = 'cancelled'
+      first.kill()
+      await first.result
+    }
+  }
+}
+
+/** Renders in one go: `startRenderer` and `render` at once. */
+export function renderDescriptions(
   requests: readonly RenderRequest[],
-  options: RendererOptions
+  options: RendererOptions & { log: Log }
 ): Promise<RenderOutcome> {
-  const run = options.run ?? runProcess
-  const { log } = options
-  const timeoutMs = options.timeoutMs ?? 120_000
+  return startRenderer(options).render(requests, options.log)
+}
+
+/** `first` is the render script already started with `pythons[0]`, waiting for its input. */
+async function renderWith(
+  requests: readonly RenderRequest[],
+  log: Log,
+  options: RendererOptions,
+  pythons: readonly string[],
+  first: RunningProcess
+): Promise<RenderOutcome> {
   const input = JSON.stringify({ items: requests })
 
   /** Why each Python that could not be used at all was passed over. */
@@ -69,8 +133,9 @@ export async function renderDescriptions(
   /** A run that rendered everything but Markdown, kept in case nothing better turns up. */
   let partial: { python: string; reply: Rendered } | undefined
 
-  for (const python of options.python ? [options.python] : defaultPythons()) {
-    const answer = await runScript(run, python, input, process.env, timeoutMs)
+  for (const [i, python] of pythons.entries()) {
+    const script = i === 0 ? first : startScript(python, process.env, options)
+    const answer = await answerOf(script, input)
     if (typeof answer === 'string') {
       unusable.push(`${python}: ${answer}`)
     } else if (answer.status === 'too-old') {
@@ -92,7 +157,7 @@ export async function renderDescriptions(
 
   let installFailure: string | undefined
   if (installInto && options.allowInstall !== false) {
-    const installed = await installAndRender(run, installInto.python, input, options, timeoutMs)
+    const installed = await installAndRender(installInto.python, input, log, options)
     if (typeof installed !== 'string') return outcome(installInto.python, installed, true)
     installFailure = installed
     log.info(`${PACKAGE} ${installed}`)
@@ -123,22 +188,22 @@ function outcome(python: string, reply: Rendered, installed: boolean): RenderOut
 
 /** Installs readme_renderer[md] into a temporary folder and renders again with it on the path. */
 async function installAndRender(
-  run: RunProcess,
   python: string,
   input: string,
-  options: RendererOptions,
-  timeoutMs: number
+  log: Log,
+  options: RendererOptions
 ): Promise<Rendered | string> {
-  options.log.info(
+  log.info(
     `Installing ${PACKAGE} with ${python} -m pip into a temporary folder to check the descriptions as PyPI renders them`
   )
+  const run = runWith(options.start ?? startProcess)
   const install = await installTemporarily(run, python, PACKAGE, {
     env: process.env,
     timeoutMs: options.installTimeoutMs ?? 300_000
   })
   if (!install.ok) return `could not be installed (${install.command}: ${install.failure})`
   try {
-    const answer = await runScript(run, python, input, install.env, timeoutMs)
+    const answer = await answerOf(startScript(python, install.env, options), input)
     if (typeof answer === 'string') return `was installed, but then ${python} failed: ${answer}`
     if (answer.status !== 'rendered') {
       const error =
@@ -151,15 +216,23 @@ async function installAndRender(
   }
 }
 
-/** Runs the render script; a string says why this Python could not be used. */
-async function runScript(
-  run: RunProcess,
+/** Starts the render script, which gets ready and then waits for its input. */
+function startScript(
   python: string,
-  input: string,
   env: NodeJS.ProcessEnv,
-  timeoutMs: number
-): Promise<RenderReply | string> {
-  const result = await run(python, ['-c', RENDER_SCRIPT], { input, env, timeoutMs })
+  options: RendererOptions
+): RunningProcess {
+  const start = options.start ?? startProcess
+  return start(python, ['-c', RENDER_SCRIPT], { env, timeoutMs: options.timeoutMs ?? 120_000 })
+}
+
+/** Hands the started script its input and reads its answer; a string says why there is none. */
+async function answerOf(script: RunningProcess, input: string): Promise<RenderReply | string> {
+  script.endInput(input)
+  return readReply(await script.result)
+}
+
+function readReply(result: ProcessResult): RenderReply | string {
   if (result.exitCode !== 0) return describeFailure(result)
   try {
     const reply = JSON.parse(result.stdout) as RenderReply

@@ -6,7 +6,9 @@
  * Protocol: stdin is UTF-8 JSON `{"items": [{"renderer": "rst"|"markdown"|"txt", "text": …}]}`;
  * stdout is one JSON object (ASCII only, so no console encoding can garble it), `RenderReply`.
  * The program itself decides whether it can do the job (Python version, readme_renderer and
- * cmarkgfm importable), so one run both probes and renders.
+ * cmarkgfm importable), so one run both probes and renders. It does all of that before reading
+ * stdin, so it can be started early and handed the request later; "too-old" and "missing" are
+ * answered without reading stdin at all. Empty input means no request: it exits with no answer.
  *
  * It must still compile on Python 2, so that an old `python` answers "too old" instead of
  * failing with a SyntaxError: no f-strings, no annotations.
@@ -100,7 +102,9 @@ def main():
     if sys.version_info < (3, 8):
         reply({"status": "too-old"})
         return
-    request = json.loads(sys.stdin.buffer.read().decode("utf-8"))
+    # Everything that does not depend on the request comes before reading it: the caller starts
+    # this program early and writes the request when it knows the descriptions, so these imports
+    # (most of this program's time) overlap the caller's own work.
     try:
         import readme_renderer.rst
         import readme_renderer.txt
@@ -118,13 +122,19 @@ def main():
             import readme_renderer.markdown
     except Exception as exc:
         markdown_error = describe(exc)
+    versions = installed_versions()
 
+    data = sys.stdin.buffer.read()
+    if not data.strip():
+        # No request: the caller cancelled, or went away (which closes this end too).
+        return
+    request = json.loads(data.decode("utf-8"))
     # Nothing a renderer prints may get into the answer.
     sys.stdout = sys.stderr
     results = [render(item, markdown_error) for item in request["items"]]
     reply({
         "status": "rendered",
-        "versions": installed_versions(),
+        "versions": versions,
         "markdown": markdown_error is None,
         "results": results,
     })

@@ -1,16 +1,20 @@
 /**
- * Runs a program with text on stdin and collects its output, with a time limit. Uses
+ * Runs a program with text on stdin and collects its output, with a time limit — at once
+ * (`runProcess`), or started early with its input written later (`startProcess`). Uses
  * `node:child_process` directly rather than @actions/exec, so the checks that need a helper
  * program (Python) do not depend on running inside GitHub Actions.
  */
-import { spawn } from 'node:child_process'
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
 import { StringDecoder } from 'node:string_decoder'
 
 export interface RunOptions {
-  /** Written to the program's stdin (UTF-8), which is then closed. */
+  /** `runProcess` writes it to the program's stdin (UTF-8), then closes it. */
   input?: string
   env?: NodeJS.ProcessEnv
-  /** The program is killed after this many milliseconds. Without it, the program runs to its end. */
+  /**
+   * The program is killed this many milliseconds after its input was written (`runProcess`
+   * writes it at once). Without it, the program runs to its end.
+   */
   timeoutMs?: number
   /** The program's working directory. Default: this process's. */
   cwd?: string
@@ -43,63 +47,139 @@ export type RunProcess = (
   options: RunOptions
 ) => Promise<ProcessResult>
 
-/** Never rejects: every way a run can go wrong is described in the result. */
-export const runProcess: RunProcess = (command, args, options) =>
-  new Promise(resolve => {
-    const stdout: Buffer[] = []
-    const stderr: Buffer[] = []
-    const onLine = options.onLine
-    const lines = onLine && {
-      stdout: new LineSplitter(line => onLine(line, 'stdout')),
-      stderr: new LineSplitter(line => onLine(line, 'stderr'))
-    }
-    let timedOut = false
-    let settled = false
-    const finish = (exitCode: number | null, spawnError?: NodeJS.ErrnoException): void => {
-      if (settled) return
-      settled = true
-      clearTimeout(timer)
-      lines?.stdout.end()
-      lines?.stderr.end()
-      resolve({
-        exitCode,
-        stdout: Buffer.concat(stdout).toString('utf8'),
-        stderr: Buffer.concat(stderr).toString('utf8'),
-        spawnError,
-        timedOut
-      })
-    }
+/** A program started with its input still to come; see `startProcess`. */
+export interface RunningProcess {
+  /** Undefined when the program could not be started. */
+  readonly pid: number | undefined
+  /**
+   * Writes `input` (UTF-8) to the program's stdin, closes it, and starts the time limit. Only the
+   * first call counts; a program that has already exited is not an error (its result says why).
+   */
+  endInput(input?: string): void
+  /** Stops the program at once (SIGKILL). `result` still settles, with a null exit code. */
+  kill(): void
+  /**
+   * Settles when the program has exited and its output is closed. Never rejects. Wait for it only
+   * after `endInput` or `kill`: until then the program does not keep Node running.
+   */
+  readonly result: Promise<ProcessResult>
+}
 
-    const child = spawn(command, [...args], {
-      env: options.env ?? process.env,
-      cwd: options.cwd,
-      stdio: ['pipe', 'pipe', 'pipe'],
-      windowsHide: true,
-      windowsVerbatimArguments: options.windowsVerbatimArguments
-    })
-    const timer =
-      options.timeoutMs === undefined
-        ? undefined
-        : setTimeout(() => {
-            timedOut = true
-            child.kill('SIGKILL')
-          }, options.timeoutMs)
+/** Starts a program whose input is written later; `options.input` is not used. */
+export type StartProcess = (
+  command: string,
+  args: readonly string[],
+  options: RunOptions
+) => RunningProcess
 
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout.push(chunk)
-      lines?.stdout.write(chunk)
+/**
+ * Starts a program now and lets the caller write its input later, so the program's own start-up
+ * (Python importing its libraries, say) overlaps the caller's work. Until `endInput`, neither the
+ * program nor its pipes keep Node's event loop alive: a helper that was started early and then
+ * forgotten must not keep the action running. (Its stdin closes when this process exits, which
+ * ends a program that waits for its input.) The time limit counts from `endInput`, because a
+ * program waiting for its input is not slow.
+ */
+export const startProcess: StartProcess = (command, args, options) => {
+  const stdout: Buffer[] = []
+  const stderr: Buffer[] = []
+  const onLine = options.onLine
+  const lines = onLine && {
+    stdout: new LineSplitter(line => onLine(line, 'stdout')),
+    stderr: new LineSplitter(line => onLine(line, 'stderr'))
+  }
+  let timedOut = false
+  let settled = false
+  let inputEnded = false
+  let timer: NodeJS.Timeout | undefined
+  let resolveResult: (result: ProcessResult) => void = () => undefined
+  const result = new Promise<ProcessResult>(resolve => (resolveResult = resolve))
+
+  const finish = (exitCode: number | null, spawnError?: NodeJS.ErrnoException): void => {
+    if (settled) return
+    settled = true
+    clearTimeout(timer)
+    lines?.stdout.end()
+    lines?.stderr.end()
+    resolveResult({
+      exitCode,
+      stdout: Buffer.concat(stdout).toString('utf8'),
+      stderr: Buffer.concat(stderr).toString('utf8'),
+      spawnError,
+      timedOut
     })
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr.push(chunk)
-      lines?.stderr.write(chunk)
-    })
-    // A program that exits without reading its input (too old, crashed) makes the write fail
-    // with EPIPE; its exit status tells the story, so the stream error is not one.
-    child.stdin.on('error', () => undefined)
-    child.on('error', error => finish(null, error))
-    child.on('close', code => finish(code))
-    child.stdin.end(options.input ?? '', 'utf8')
+  }
+
+  const child = spawn(command, [...args], {
+    env: options.env ?? process.env,
+    cwd: options.cwd,
+    stdio: ['pipe', 'pipe', 'pipe'],
+    windowsHide: true,
+    windowsVerbatimArguments: options.windowsVerbatimArguments
   })
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout.push(chunk)
+    lines?.stdout.write(chunk)
+  })
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr.push(chunk)
+    lines?.stderr.write(chunk)
+  })
+  // A program that exits without reading its input (too old, crashed, killed) makes the write
+  // fail with EPIPE; its exit status tells the story, so the stream error is not one.
+  child.stdin.on('error', () => undefined)
+  child.on('error', error => finish(null, error))
+  child.on('close', code => finish(code))
+  setHoldsEventLoop(child, false)
+
+  return {
+    pid: child.pid,
+    endInput(input = '') {
+      if (inputEnded) return
+      inputEnded = true
+      if (settled) return
+      // From here on the caller waits for the result, so the program must keep Node running.
+      setHoldsEventLoop(child, true)
+      if (options.timeoutMs !== undefined) {
+        timer = setTimeout(() => {
+          timedOut = true
+          child.kill('SIGKILL')
+        }, options.timeoutMs)
+      }
+      child.stdin.end(input, 'utf8')
+    },
+    kill() {
+      if (settled) return
+      // Whoever kills waits for the exit; an unreferenced child would let Node leave before it.
+      setHoldsEventLoop(child, true)
+      child.kill('SIGKILL')
+    },
+    result
+  }
+}
+
+/** The child process and its pipes (net.Socket underneath) keep the event loop alive, or not. */
+function setHoldsEventLoop(child: ChildProcessWithoutNullStreams, hold: boolean): void {
+  for (const handle of [child, child.stdin, child.stdout, child.stderr] as Array<{
+    ref?: () => void
+    unref?: () => void
+  }>) {
+    if (hold) handle.ref?.()
+    else handle.unref?.()
+  }
+}
+
+/** A `RunProcess` made of a `StartProcess`: starts the program and writes its input at once. */
+export function runWith(start: StartProcess): RunProcess {
+  return (command, args, options) => {
+    const running = start(command, args, options)
+    running.endInput(options.input)
+    return running.result
+  }
+}
+
+/** Never rejects: every way a run can go wrong is described in the result. */
+export const runProcess: RunProcess = runWith(startProcess)
 
 /**
  * Cuts a byte stream into lines. The decoder keeps a multi-byte character split across two chunks
