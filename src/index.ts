@@ -1,3 +1,7 @@
-import { run } from './main.js'
+import { startRenderer } from './checks/readme-renderer.js'
 
-await run()
+// The description check's Python needs ~300 ms to import readme_renderer: start it before the
+// rest of the action is even loaded, so that time overlaps start-up, discovery and hashing.
+const renderer = startRenderer()
+const { run } = await import('./main.js')
+await run({ renderer })

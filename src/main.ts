@@ -2,6 +2,7 @@ import * as core from '@actions/core'
 import { tmpdir } from 'node:os'
 import { actionsLog } from './actions-log.js'
 import { actionsIdTokenFetcher } from './auth/id-token.js'
+import type { StartedRenderer } from './checks/readme-renderer.js'
 import { DistributionError } from './dists/distribution.js'
 import { Inputs } from './inputs.js'
 import { publish, type PipelineDeps } from './pipeline.js'
@@ -11,7 +12,16 @@ import { reportProblems, reportRun } from './report.js'
 import { readSettings } from './settings.js'
 
 /** The action: settings from the inputs, the pipeline, then outputs, summary and exit status. */
-export async function run(): Promise<void> {
+export async function run(early: { renderer?: StartedRenderer } = {}): Promise<void> {
+  try {
+    await runAction(early.renderer)
+  } finally {
+    // A run that ends before the description check (bad inputs, a failed build) stops its Python.
+    await early.renderer?.cancel()
+  }
+}
+
+async function runAction(renderer: StartedRenderer | undefined): Promise<void> {
   // Secrets are registered before anything else can print them.
   const redactor = new Redactor()
   const user = core.getInput(Inputs.User).trim() || process.env.TWINE_USERNAME?.trim()
@@ -43,6 +53,7 @@ export async function run(): Promise<void> {
           for (const form of redactor.forms()) if (!known.has(form)) core.setSecret(form)
       },
       tempDir: process.env.RUNNER_TEMP || tmpdir(),
+      renderer,
       attestation: attestationOverrides(process.env)
     })
     await reportRun(result, redactor)

@@ -7,6 +7,7 @@ import type { IdTokenFetcher } from './auth/oidc.js'
 import { attestationsField, prepareAttestations } from './auth/prepare-attestations.js'
 import type { TokenSource } from './auth/token-source.js'
 import { buildDistributions } from './build/build.js'
+import type { StartedRenderer } from './checks/readme-renderer.js'
 import type { Distribution } from './dists/distribution.js'
 import { dryRunChecks } from './dry-run.js'
 import { basicAuth, Http } from './http.js'
@@ -28,6 +29,8 @@ export interface PipelineDeps {
   onSecret: (secret: string) => void
   /** Where attestation files are written (never the packages dir). */
   tempDir: string
+  /** The description check's Python, started early by the entry (see src/index.ts). */
+  renderer?: StartedRenderer
   /** Sigstore endpoints and the index's attestation support, for private deployments and tests. */
   attestation?: { fulcioUrl?: string; rekorUrl?: string; indexAcceptsAttestations?: boolean }
 }
@@ -66,7 +69,7 @@ export async function publish(settings: Settings, deps: PipelineDeps): Promise<R
       `Built with \`${built.command}\`: ${built.files.map(f => path.basename(f)).join(', ')}`
     )
   }
-  const dists = await prepare(settings, log, deps.env)
+  const dists = await prepare(settings, log, deps.env, { renderer: deps.renderer })
   const http = new Http({
     timeoutMs: settings.timeoutMs,
     connectTimeoutMs: settings.connectTimeoutMs
