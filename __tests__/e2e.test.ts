@@ -152,6 +152,24 @@ print(json.dumps({"headers": [[k, v] for k, v in m.items()], "body": m.get_paylo
     expect(run.summary).toContain('nothing was uploaded')
   })
 
+  it('follows a same-host redirect once, then uploads straight to the new URL', async () => {
+    const dir = path.join(work, 'redirect')
+    await cp(path.join(FIXTURE_DISTS_DIR, 'hatch-sample'), dir, { recursive: true })
+    const before = index.requests.length
+    const run = await runAction({
+      password: TOKEN,
+      'repository-url': index.url.replace(/\/$/, ''),
+      'packages-dir': dir,
+      'skip-existing': 'true'
+    })
+    expect(run.exitCode).toBe(0)
+    expect(run.stdout.match(/redirected to/g)).toHaveLength(1)
+    // One 308 for the first file; the second file goes to /legacy/ directly.
+    const posts = index.requests.slice(before)
+    expect(posts.filter(r => r.status === 308)).toHaveLength(1)
+    expect(posts.filter(r => r.path === '/legacy/')).toHaveLength(2)
+  })
+
   it('fails cleanly outside the runner (no job summary file), with no stack trace', async () => {
     const missing = path.join(work, 'no-such-dir')
     const run = await runAction(

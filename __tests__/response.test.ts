@@ -112,6 +112,11 @@ describe('hintFor', () => {
       'https://upload.pypi.org/legacy/'
     )
   })
+  it("suggests a self-hosted index's upload URLs from its /simple/ URL", () => {
+    const hint = hintFor(405, 'Method Not Allowed', 'https://pkgs.example.com/team/simple/')
+    expect(hint).toContain('https://pkgs.example.com/team/legacy/')
+    expect(hint).toContain('https://pkgs.example.com/team/ (pypiserver')
+  })
   it('links the size-limit request for File too large', () => {
     expect(hintFor(400, "File too large. Limit for project 'x' is 100 MB.", url)).toMatch(
       /storage-limits#requesting-a-file-size-limit-increase/

@@ -4548,7 +4548,14 @@ function suggestUploadUrl(url) {
         return 'https://test.pypi.org/legacy/';
     if (/(^|\.)pypi\.(org|python\.org)$/i.test(url.hostname))
         return 'https://upload.pypi.org/legacy/';
-    return "the index's upload endpoint (for many self-hosted indexes the same base URL without /simple/)";
+    const simple = /^(.*\/)\+?simple\/?(?:[^/]+\/?)?$/.exec(url.pathname);
+    if (simple) {
+        // Self-hosted indexes put uploads beside /simple/: Warehouse-style at …/legacy/, pypiserver,
+        // Nexus, Artifactory and GitLab at the base itself.
+        const base = `${url.origin}${simple[1]}`;
+        return `${base}legacy/ (Warehouse-style indexes) or ${base} (pypiserver, Nexus, Artifactory, GitLab, devpi)`;
+    }
+    return "the index's upload endpoint, as its documentation names it";
 }
 
 ;// CONCATENATED MODULE: ./src/upload/upload.ts
@@ -4624,7 +4631,10 @@ async function uploadDistribution(http, request, dist, log) {
             // Never replay credentials to another host; tell the user the right URL instead.
             throw new UploadError(dist, response.status, `the index redirected the upload to ${next}`, url, `Set 'repository-url' to the upload URL itself (${next}). Credentials are not sent to another host.`);
         }
-        log.warning(`${url} redirected to ${next}; following it on the same host. Set 'repository-url: ${next}' to skip the detour.`);
+        if (request.onRedirect)
+            request.onRedirect(url, next);
+        else
+            log.warning(`${url} redirected to ${next}; following it on the same host.`);
         url = next;
     }
     const message = indexMessage(response);
@@ -4729,7 +4739,15 @@ async function sendDistribution(ctx, dist) {
     const progress = progressReporter(dist.filename, log, ctx.progress);
     for (let attempt = 1;; attempt++) {
         try {
-            await withCurrentToken(ctx.tokens, (user, password) => uploadDistribution(ctx.http, { url: ctx.url, user, password, verbose: ctx.verbose, extraFields, progress }, dist, log), error => error instanceof UploadError && isExpiredTokenResponse(error.status, error.indexMessage));
+            await withCurrentToken(ctx.tokens, (user, password) => uploadDistribution(ctx.http, {
+                url: ctx.url,
+                user,
+                password,
+                verbose: ctx.verbose,
+                extraFields,
+                progress,
+                onRedirect: (from, to) => followRedirect(ctx, from, to)
+            }, dist, log), error => error instanceof UploadError && isExpiredTokenResponse(error.status, error.indexMessage));
             return { status: 'uploaded', attempts: attempt };
         }
         catch (error) {
@@ -4784,6 +4802,16 @@ async function sendDistribution(ctx, dist) {
             await sleep(delay);
         }
     }
+}
+/**
+ * The index moved the upload URL on the same host (PyPI: `/legacy` → `/legacy/`): later uploads go
+ * straight there, and the user hears about it once.
+ */
+function followRedirect(ctx, from, to) {
+    if (ctx.url !== from)
+        return;
+    ctx.url = to;
+    ctx.log.warning(`${from} redirected to ${to}; following it on the same host. Set 'repository-url: ${to}' to skip the detour.`);
 }
 /** The sha256 the index lists for this file: undefined when not listed or unreadable. */
 async function hashOnIndex(ctx, dist) {

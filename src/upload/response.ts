@@ -159,5 +159,12 @@ export function hintFor(status: number, message: string, uploadUrl: string): str
 function suggestUploadUrl(url: URL): string {
   if (/(^|\.)test\.pypi\.org$/i.test(url.hostname)) return 'https://test.pypi.org/legacy/'
   if (/(^|\.)pypi\.(org|python\.org)$/i.test(url.hostname)) return 'https://upload.pypi.org/legacy/'
-  return "the index's upload endpoint (for many self-hosted indexes the same base URL without /simple/)"
+  const simple = /^(.*\/)\+?simple\/?(?:[^/]+\/?)?$/.exec(url.pathname)
+  if (simple) {
+    // Self-hosted indexes put uploads beside /simple/: Warehouse-style at …/legacy/, pypiserver,
+    // Nexus, Artifactory and GitLab at the base itself.
+    const base = `${url.origin}${simple[1]}`
+    return `${base}legacy/ (Warehouse-style indexes) or ${base} (pypiserver, Nexus, Artifactory, GitLab, devpi)`
+  }
+  return "the index's upload endpoint, as its documentation names it"
 }

@@ -65,7 +65,15 @@ export async function sendDistribution(ctx: SendContext, dist: Distribution): Pr
         (user, password) =>
           uploadDistribution(
             ctx.http,
-            { url: ctx.url, user, password, verbose: ctx.verbose, extraFields, progress },
+            {
+              url: ctx.url,
+              user,
+              password,
+              verbose: ctx.verbose,
+              extraFields,
+              progress,
+              onRedirect: (from, to) => followRedirect(ctx, from, to)
+            },
             dist,
             log
           ),
@@ -137,6 +145,18 @@ export async function sendDistribution(ctx: SendContext, dist: Distribution): Pr
       await sleep(delay)
     }
   }
+}
+
+/**
+ * The index moved the upload URL on the same host (PyPI: `/legacy` → `/legacy/`): later uploads go
+ * straight there, and the user hears about it once.
+ */
+function followRedirect(ctx: SendContext, from: string, to: string): void {
+  if (ctx.url !== from) return
+  ctx.url = to
+  ctx.log.warning(
+    `${from} redirected to ${to}; following it on the same host. Set 'repository-url: ${to}' to skip the detour.`
+  )
 }
 
 /** The sha256 the index lists for this file: undefined when not listed or unreadable. */

@@ -12,6 +12,8 @@ export interface UploadRequest {
   user: string
   password: string
   verbose: boolean
+  /** Told when the index moved the upload URL on the same host, so later uploads go there directly. */
+  onRedirect?: (from: string, to: string) => void
   /** Extra form fields (attestations). */
   extraFields?: readonly FormField[]
   progress?: ProgressReporter
@@ -97,9 +99,8 @@ export async function uploadDistribution(
         `Set 'repository-url' to the upload URL itself (${next}). Credentials are not sent to another host.`
       )
     }
-    log.warning(
-      `${url} redirected to ${next}; following it on the same host. Set 'repository-url: ${next}' to skip the detour.`
-    )
+    if (request.onRedirect) request.onRedirect(url, next)
+    else log.warning(`${url} redirected to ${next}; following it on the same host.`)
     url = next
   }
 
