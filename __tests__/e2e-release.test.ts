@@ -158,5 +158,7 @@ describe('release guards, dry run and build (node dist/index.js)', () => {
     })
     expect(run.exitCode).toBe(1)
     expect(run.stdout).toMatch(/no pyproject\.toml here/)
+    expect(run.summary).toContain('PyPI publish failed: nothing was uploaded')
+    expect(run.summary).toContain('no pyproject.toml here')
   })
 })

@@ -5326,6 +5326,15 @@ async function reportProblems(problems, redactor) {
     ])
         .write();
 }
+/** The job summary when the run stopped on something other than a file (credentials, a build). */
+async function reportFailure(message, redactor) {
+    if (!canWriteSummary())
+        return;
+    await core/* summary */.z
+        .addHeading('PyPI publish failed: nothing was uploaded', 2)
+        .addCodeBlock(redactor.redact(message))
+        .write();
+}
 /** Outside GitHub's runner (local-action tools, other CI) there is no job summary: skip it. */
 function canWriteSummary() {
     if (process.env.GITHUB_STEP_SUMMARY)
@@ -5587,7 +5596,9 @@ async function runAction(renderer) {
             core/* setFailed */.C1(`${error.problems.length} problem(s) found; nothing was uploaded. See the errors above.`);
         }
         else {
-            core/* setFailed */.C1(redactor.redact(error instanceof Error ? error.message : String(error)));
+            const message = error instanceof Error ? error.message : String(error);
+            await reportFailure(message, redactor);
+            core/* setFailed */.C1(redactor.redact(message));
         }
     }
 }

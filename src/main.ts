@@ -8,7 +8,7 @@ import { Inputs } from './inputs.js'
 import { publish, type PipelineDeps } from './pipeline.js'
 import { describeProblem } from './prepare.js'
 import { Redactor } from './redact.js'
-import { reportProblems, reportRun } from './report.js'
+import { reportFailure, reportProblems, reportRun } from './report.js'
 import { readSettings } from './settings.js'
 
 /** The action: settings from the inputs, the pipeline, then outputs, summary and exit status. */
@@ -77,7 +77,9 @@ async function runAction(renderer: StartedRenderer | undefined): Promise<void> {
         `${error.problems.length} problem(s) found; nothing was uploaded. See the errors above.`
       )
     } else {
-      core.setFailed(redactor.redact(error instanceof Error ? error.message : String(error)))
+      const message = error instanceof Error ? error.message : String(error)
+      await reportFailure(message, redactor)
+      core.setFailed(redactor.redact(message))
     }
   }
 }

@@ -136,6 +136,15 @@ export async function reportProblems(
     .write()
 }
 
+/** The job summary when the run stopped on something other than a file (credentials, a build). */
+export async function reportFailure(message: string, redactor: Redactor): Promise<void> {
+  if (!canWriteSummary()) return
+  await core.summary
+    .addHeading('PyPI publish failed: nothing was uploaded', 2)
+    .addCodeBlock(redactor.redact(message))
+    .write()
+}
+
 /** Outside GitHub's runner (local-action tools, other CI) there is no job summary: skip it. */
 function canWriteSummary(): boolean {
   if (process.env.GITHUB_STEP_SUMMARY) return true
