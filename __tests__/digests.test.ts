@@ -45,6 +45,35 @@ describe('computeDigests', () => {
     }
   })
 
+  it('gives the same digests when sha256 and md5 run in a worker thread', async () => {
+    const paths = Object.keys(files).map(name => join(dir, name))
+    const reference = python<Record<string, unknown>>(HASHLIB_PY, paths)
+    for (const path of paths) {
+      // parallelFrom 0: every file, even the empty one, goes through the worker.
+      expect([path, await computeDigests(path, { parallelFrom: 0 })]).toEqual([
+        path,
+        reference[path]
+      ])
+    }
+  })
+
+  it('gives the right digests when many large files are hashed at once (one worker, the rest inline)', async () => {
+    const paths = Object.keys(files).map(name => join(dir, name))
+    const reference = python<Record<string, { digests: unknown }>>(HASHLIB_PY, paths)
+    const together = await Promise.all(
+      [...paths, ...paths].map(p => computeDigests(p, { parallelFrom: 0 }))
+    )
+    expect(together.map(r => r.digests)).toEqual(
+      [...paths, ...paths].map(p => reference[p].digests)
+    )
+  })
+
+  it('rejects when the file cannot be read', async () => {
+    await expect(computeDigests(join(dir, 'missing.bin'), { parallelFrom: 0 })).rejects.toThrow(
+      /ENOENT/
+    )
+  })
+
   it('gives the known digests of the empty file', async () => {
     const { digests, size } = await computeDigests(join(dir, 'empty.bin'))
     expect(size).toBe(0)
