@@ -29,6 +29,7 @@ import {
 } from '../src/process/run-process.js'
 import { readSettings, type Settings } from '../src/settings.js'
 import { makeWheel, metadataText } from './support/make-dists.js'
+import { describedDist } from './support/described-dist.js'
 
 const PYTHON = process.env.README_RENDERER_PYTHON ?? '/usr/bin/python3'
 
@@ -439,29 +440,5 @@ async function withPath<T>(bin: string, fn: () => Promise<T>): Promise<T> {
   }
 }
 
-let counter = 0
-function fakeDist(description: string, contentType?: string): Distribution {
-  counter += 1
-  const filename = `warm${counter}-1.0-py3-none-any.whl`
-  const headers = [
-    { name: 'Metadata-Version', value: '2.1' },
-    { name: 'Name', value: `warm${counter}` },
-    { name: 'Version', value: '1.0' }
-  ]
-  if (contentType !== undefined)
-    headers.push({ name: 'Description-Content-Type', value: contentType })
-  return {
-    path: `/dist/${filename}`,
-    filename,
-    kind: 'wheel',
-    filetype: 'bdist_wheel',
-    pyversion: 'py3',
-    size: 1000,
-    digests: { sha256: '0'.repeat(64), blake2_256: '0'.repeat(64), md5: '0'.repeat(32) },
-    name: `warm${counter}`,
-    version: '1.0',
-    metadataVersion: '2.1',
-    metadata: { headers, description },
-    metadataFields: []
-  }
-}
+const fakeDist = (description: string | undefined, contentType?: string): Distribution =>
+  describedDist(description, contentType, 'warm')

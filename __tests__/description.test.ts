@@ -17,36 +17,13 @@ import {
 import { startProcess, type StartProcess } from '../src/process/run-process.js'
 import type { Distribution } from '../src/dists/distribution.js'
 import { RecordingLog } from '../src/log.js'
+import { describedDist } from './support/described-dist.js'
 
 const PYTHON = process.env.README_RENDERER_PYTHON ?? '/usr/bin/python3'
 const SITE_PACKAGES = '/usr/lib/python3/dist-packages'
 
-let counter = 0
-function fakeDist(description: string | undefined, contentType?: string): Distribution {
-  counter += 1
-  const filename = `pkg${counter}-1.0-py3-none-any.whl`
-  const headers = [
-    { name: 'Metadata-Version', value: '2.1' },
-    { name: 'Name', value: `pkg${counter}` },
-    { name: 'Version', value: '1.0' }
-  ]
-  if (contentType !== undefined)
-    headers.push({ name: 'Description-Content-Type', value: contentType })
-  return {
-    path: `/dist/${filename}`,
-    filename,
-    kind: 'wheel',
-    filetype: 'bdist_wheel',
-    pyversion: 'py3',
-    size: 1000,
-    digests: { sha256: '0'.repeat(64), blake2_256: '0'.repeat(64), md5: '0'.repeat(32) },
-    name: `pkg${counter}`,
-    version: '1.0',
-    metadataVersion: '2.1',
-    metadata: { headers, description },
-    metadataFields: []
-  }
-}
+const fakeDist = (description: string | undefined, contentType?: string): Distribution =>
+  describedDist(description, contentType, 'pkg')
 
 /** Starts the real programs and records what was started. */
 function countingStarter(): { start: StartProcess; commands: string[][] } {
