@@ -1,7 +1,7 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 245:
+/***/ 1177:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -14,7 +14,7 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./src/process/python.ts
 var process_python = __nccwpck_require__(6595);
-;// CONCATENATED MODULE: ./src/checks/render-script.ts
+;// CONCATENATED MODULE: ./src/check/description/render-script.ts
 /**
  * The Python program that renders descriptions with readme_renderer, the library PyPI (and
  * `twine check`) renders them with. Kept as a string, not a .py file, so the bundler carries it
@@ -134,7 +134,7 @@ main()
 
 // EXTERNAL MODULE: ./src/process/run-process.ts + 1 modules
 var run_process = __nccwpck_require__(2748);
-;// CONCATENATED MODULE: ./src/checks/readme-renderer.ts
+;// CONCATENATED MODULE: ./src/check/description/readme-renderer.ts
 
 
 
@@ -288,12 +288,12 @@ function readReply(result) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _checks_readme_renderer_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(245);
+/* harmony import */ var _check_description_readme_renderer_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1177);
 
 // The description check's Python needs ~300 ms to import readme_renderer: start it before the
 // rest of the action is even loaded, so that time overlaps start-up, discovery and hashing.
-const renderer = (0,_checks_readme_renderer_js__WEBPACK_IMPORTED_MODULE_0__/* .startRenderer */ .o)();
-const { run } = await Promise.all(/* import() */[__nccwpck_require__.e(143), __nccwpck_require__.e(324)]).then(__nccwpck_require__.bind(__nccwpck_require__, 324));
+const renderer = (0,_check_description_readme_renderer_js__WEBPACK_IMPORTED_MODULE_0__/* .startRenderer */ .o)();
+const { run } = await Promise.all(/* import() */[__nccwpck_require__.e(143), __nccwpck_require__.e(87)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6087));
 await run({ renderer });
 
 __webpack_async_result__();

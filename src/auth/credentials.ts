@@ -1,5 +1,5 @@
-import type { Http } from '../http.js'
-import type { Log } from '../log.js'
+import type { Http } from '../shared/http.js'
+import type { Log } from '../shared/log.js'
 import { TrustedPublishingError } from './errors.js'
 import { noIdTokenMessage } from './explain.js'
 import { createTokenMinter, type IdTokenFetcher } from './oidc.js'

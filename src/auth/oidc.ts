@@ -1,4 +1,4 @@
-import type { Http, HttpResponse } from '../http.js'
+import type { Http, HttpResponse } from '../shared/http.js'
 import { decodeClaims, renderClaims, reusableWorkflowHint } from './claims.js'
 import { TRUSTED_PUBLISHING_DOCS, TROUBLESHOOTING_URL } from './explain.js'
 import { TrustedPublishingError } from './errors.js'

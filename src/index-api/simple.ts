@@ -1,5 +1,5 @@
 import { normalizeName } from '../dists/filename.js'
-import type { Http } from '../http.js'
+import type { Http } from '../shared/http.js'
 
 /** What the index lists for one project: filename → sha256 (lowercase hex, '' when not given). */
 export type ListedFiles = Map<string, string>

@@ -1,5 +1,5 @@
-import type { Log } from '../log.js'
-import { formatSize } from './size.js'
+import type { Log } from '../shared/log.js'
+import { formatSize } from '../shared/format.js'
 
 /** Counts bytes as the body streams out, for progress lines on large files. */
 export interface ProgressReporter {

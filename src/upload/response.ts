@@ -1,4 +1,4 @@
-import type { HttpResponse } from '../http.js'
+import type { HttpResponse } from '../shared/http.js'
 
 /**
  * The index's own words for a response. PyPI puts its message in the reason phrase AND the body;

@@ -1,4 +1,4 @@
-import { NetworkError } from '../http.js'
+import { NetworkError } from '../shared/http.js'
 import { UploadError } from './upload.js'
 
 export interface RetryPolicy {

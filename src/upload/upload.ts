@@ -1,6 +1,6 @@
 import type { Distribution, FormField } from '../dists/distribution.js'
-import { basicAuth, type Http, type HttpResponse } from '../http.js'
-import type { Log } from '../log.js'
+import { basicAuth, type Http, type HttpResponse } from '../shared/http.js'
+import type { Log } from '../shared/log.js'
 import { uploadFields } from './form.js'
 import { buildMultipartBody } from './multipart.js'
 import type { ProgressReporter } from './progress.js'

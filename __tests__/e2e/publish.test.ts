@@ -1,0 +1,254 @@
+/**
+ * The bundled action (dist/index.js) run the way the runner runs it, against the local index.
+ * `npm test` bundles first, so this exercises the current sources as shipped.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { execFileSync } from 'node:child_process'
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { FIXTURE_DISTS_DIR, fixtureFilenames, fixtureProjects } from '../support/fixtures.js'
+import { startIndexServer, type IndexServer } from '../support/index-server.js'
+import { makeWheel, metadataText } from '../support/make-dists.js'
+import { runAction } from '../support/run-action.js'
+
+const TOKEN = 'pypi-e2e-token-abcdefghijklmnop'
+const publishable = fixtureProjects.filter(p => p.filenamesFollowPypiRules)
+
+describe('node dist/index.js against a PyPI-like index', () => {
+  let index: IndexServer
+  let work: string
+  beforeAll(async () => {
+    index = await startIndexServer({ tokens: [TOKEN], checkArchives: true })
+    work = await mkdtemp(path.join(tmpdir(), 'e2e-'))
+  })
+  afterAll(async () => {
+    await index.close()
+    await rm(work, { recursive: true, force: true })
+  })
+
+  it('publishes a download-artifact tree of real wheels and sdists, byte for byte', async () => {
+    const dir = path.join(work, 'artifacts')
+    for (const p of publishable) {
+      await cp(path.join(FIXTURE_DISTS_DIR, p.dir), path.join(dir, `${p.dir}-artifact`, p.dir), {
+        recursive: true
+      })
+    }
+    await writeFile(path.join(dir, 'SHA256SUMS'), 'not a distribution\n')
+    const run = await runAction(
+      { password: TOKEN, 'repository-url': index.url, 'packages-dir': dir },
+      { runnerDefaults: false }
+    )
+    expect(run.stderr).toBe('')
+    expect(run.exitCode).toBe(0)
+
+    const expected = publishable.flatMap(p => fixtureFilenames(p)).sort()
+    const stored = index.files()
+    expect(stored.map(f => f.filename).sort()).toEqual(expected)
+    for (const file of stored) {
+      const local = await readFile(
+        path.join(
+          FIXTURE_DISTS_DIR,
+          publishable.find(p => fixtureFilenames(p).includes(file.filename))!.dir,
+          file.filename
+        )
+      )
+      expect(await readFile(file.path)).toEqual(local)
+    }
+
+    const uploaded = JSON.parse(run.outputs.uploaded) as Array<{
+      filename: string
+      sha256: string
+      size: number
+    }>
+    expect(uploaded.map(u => u.filename).sort()).toEqual(expected)
+    for (const u of uploaded) {
+      const s = stored.find(f => f.filename === u.filename)!
+      expect(u.sha256).toBe(s.sha256)
+      expect(u.size).toBe(s.size)
+    }
+    expect(JSON.parse(run.outputs.skipped)).toEqual([])
+    expect(run.outputs['project-name'].split(',').sort()).toEqual(
+      [...new Set(publishable.map(p => p.metadataName.wheel))].sort()
+    )
+    expect(run.summary).toContain('Published 7 file(s)')
+    expect(run.summary).toContain(
+      '<tr><th>File</th><th>Kind</th><th>Version</th><th>Size</th><th>sha256</th><th>Status</th><th>Index</th></tr>'
+    )
+    expect(run.summary).toContain(`<td>${new URL(index.url).host}</td>`)
+    // Read back from the index: every file listed with its sha256.
+    expect(run.summary.match(/✅ uploaded · verified/g)).toHaveLength(7)
+    expect((JSON.parse(run.outputs.verified) as unknown[]).length).toBe(7)
+    for (const name of expected) expect(run.summary).toContain(name)
+  })
+
+  it('sends every metadata field of the file, faithful to its METADATA', async () => {
+    // Python's own parser reads METADATA; every header must arrive as the form field PyPI expects.
+    const hatch = publishable.find(p => p.dir === 'hatch-sample')!
+    const wheel = hatch.wheels[0]
+    const headers = JSON.parse(
+      execFileSync('/usr/bin/python3', [
+        '-c',
+        `import zipfile, email, json, sys
+z = zipfile.ZipFile(sys.argv[1])
+m = email.message_from_bytes(z.read([n for n in z.namelist() if n.endswith('.dist-info/METADATA')][0]))
+print(json.dumps({"headers": [[k, v] for k, v in m.items()], "body": m.get_payload()}))`,
+        path.join(FIXTURE_DISTS_DIR, hatch.dir, wheel)
+      ]).toString()
+    ) as { headers: Array<[string, string]>; body: string }
+    const request = index.requests.find(r => r.file?.filename === wheel && r.status === 200)!
+    const sent = request.fields
+    const special: Record<string, string> = {
+      classifier: 'classifiers',
+      'project-url': 'project_urls',
+      'home-page': 'home_page'
+    }
+    for (const [name, value] of headers.headers) {
+      const field = special[name.toLowerCase()] ?? name.toLowerCase().replace(/-/g, '_')
+      const values = sent.filter(([n]) => n === field).map(([, v]) => v)
+      expect(values).toContain(field === 'project_urls' ? value.replace(/,\s*/, ', ') : value)
+    }
+    expect(sent.find(([n]) => n === 'description')?.[1]).toBe(headers.body)
+    expect(sent).toEqual(
+      expect.arrayContaining([
+        [':action', 'file_upload'],
+        ['protocol_version', '1']
+      ])
+    )
+    expect(request.headers['user-agent']).toMatch(/^pypi-publish\/\d+\.\d+\.\d+/)
+    expect(request.headers['content-length']).toBeDefined()
+  })
+
+  it('refuses bad files before any upload, naming each file and the fix', async () => {
+    const dir = path.join(work, 'bad')
+    await mkdir(dir, { recursive: true })
+    await cp(path.join(FIXTURE_DISTS_DIR, 'setuptools-sample'), dir, { recursive: true })
+    makeWheel(dir, {
+      filename: 'good_pkg-1.0.0-py3-none-any.whl',
+      metadata: metadataText({ 'Metadata-Version': '2.1', Name: 'good-pkg', Version: '1.0.0' })
+    })
+    makeWheel(dir, {
+      filename: 'local_pkg-1.0.0+abc-py3-none-any.whl',
+      metadata: metadataText({ 'Metadata-Version': '2.1', Name: 'local-pkg', Version: '1.0.0+abc' })
+    })
+    const before = index.requests.length
+    const run = await runAction({
+      password: TOKEN,
+      'repository-url': index.url,
+      'packages-dir': dir
+    })
+    expect(run.exitCode).toBe(1)
+    expect(index.requests.length).toBe(before)
+    expect(run.stdout).toMatch(
+      /::error file=.*Sample\.Setup_Tools-1\.2\.3\.tar\.gz::.*should be 'sample_setup_tools-1\.2\.3\.tar\.gz'/
+    )
+    expect(run.stdout).toMatch(
+      /::error file=.*Sample\.Setup_Tools-1\.2\.3-py3-none-any\.whl::.*normalized project name/
+    )
+    expect(run.stdout).toMatch(
+      /::error file=.*local_pkg-1\.0\.0\+abc-py3-none-any\.whl::.*local version/
+    )
+    expect(run.stdout).toMatch(/nothing was uploaded/)
+    expect(run.summary).toContain('nothing was uploaded')
+  })
+
+  it('follows a same-host redirect once, then uploads straight to the new URL', async () => {
+    const dir = path.join(work, 'redirect')
+    await cp(path.join(FIXTURE_DISTS_DIR, 'hatch-sample'), dir, { recursive: true })
+    const before = index.requests.length
+    const run = await runAction({
+      password: TOKEN,
+      'repository-url': index.url.replace(/\/$/, ''),
+      'packages-dir': dir,
+      'skip-existing': 'true'
+    })
+    expect(run.exitCode).toBe(0)
+    expect(run.stdout.match(/redirected to/g)).toHaveLength(1)
+    // One 308 for the first file; the second file goes to /legacy/ directly.
+    const posts = index.requests.slice(before)
+    expect(posts.filter(r => r.status === 308)).toHaveLength(1)
+    expect(posts.filter(r => r.path === '/legacy/')).toHaveLength(2)
+  })
+
+  it('fails cleanly outside the runner (no job summary file), with no stack trace', async () => {
+    const missing = path.join(work, 'no-such-dir')
+    const run = await runAction(
+      { password: TOKEN, 'repository-url': index.url, 'packages-dir': missing },
+      { runnerDefaults: false, noSummaryFile: true }
+    )
+    expect(run.exitCode).toBe(1)
+    expect(run.stdout).toMatch(/::error file=.*no-such-dir::The packages directory/)
+    expect(run.stderr).toBe('')
+  })
+
+  it('explains a refused token and never prints it', async () => {
+    const dir = path.join(work, 'one')
+    await cp(path.join(FIXTURE_DISTS_DIR, 'flit-sample'), dir, { recursive: true })
+    const wrong = 'pypi-wrong-token-0123456789abcdef'
+    const run = await runAction({
+      password: wrong,
+      'repository-url': index.url,
+      'packages-dir': dir
+    })
+    expect(run.exitCode).toBe(1)
+    expect(run.stdout).toMatch(/HTTP 403: Invalid or non-existent authentication information/)
+    expect(run.stdout).toMatch(/__token__/)
+    expect(run.stdout).toMatch(/No file was uploaded/)
+    for (const text of [run.stdout, run.stderr, run.summary, JSON.stringify(run.outputs)]) {
+      expect(text).not.toContain(wrong)
+      expect(text).not.toContain(Buffer.from(`__token__:${wrong}`).toString('base64'))
+    }
+
+    // Inside GitHub's runner the secret is registered for masking, in lines the runner consumes.
+    const inRunner = await runAction(
+      { password: wrong, 'repository-url': index.url, 'packages-dir': dir },
+      { env: { GITHUB_ACTIONS: 'true' } }
+    )
+    const shown = inRunner.stdout
+      .split('\n')
+      .filter(line => !line.startsWith('::add-mask::'))
+      .join('\n')
+    expect(inRunner.stdout).toContain(`::add-mask::${wrong}`)
+    expect(shown).not.toContain(wrong)
+    expect(shown).toMatch(/HTTP 403/)
+  })
+
+  it('skips files that exist with skip-existing, and fails without it', async () => {
+    const dir = path.join(work, 'again')
+    await cp(path.join(FIXTURE_DISTS_DIR, 'flit-sample'), dir, { recursive: true })
+    // Same name, different bytes: PyPI's "File already exists".
+    const wheel = path.join(dir, 'flit_sample-3.1.0-py3-none-any.whl')
+    const sdistOnly = path.join(work, 'again-sdist')
+    await mkdir(sdistOnly)
+    const first = await runAction({
+      password: TOKEN,
+      'repository-url': index.url,
+      'packages-dir': dir
+    })
+    expect(first.exitCode).toBe(0)
+    await rm(wheel)
+    makeWheel(dir, {
+      filename: 'flit_sample-3.1.0-py3-none-any.whl',
+      metadata: metadataText({ 'Metadata-Version': '2.1', Name: 'flit_sample', Version: '3.1.0' })
+    })
+    const failing = await runAction({
+      password: TOKEN,
+      'repository-url': index.url,
+      'packages-dir': dir
+    })
+    expect(failing.exitCode).toBe(1)
+    expect(failing.stdout).toMatch(/File already exists/)
+    expect(failing.stdout).toMatch(/skip-existing/)
+
+    const skipping = await runAction({
+      password: TOKEN,
+      'repository-url': index.url,
+      'packages-dir': dir,
+      'skip-existing': 'true'
+    })
+    expect(skipping.exitCode).toBe(0)
+    const skipped = JSON.parse(skipping.outputs.skipped) as Array<{ filename: string }>
+    expect(skipped.map(s => s.filename)).toEqual(['flit_sample-3.1.0-py3-none-any.whl'])
+    expect(skipping.stdout).toMatch(/::warning.*DIFFERENT content/)
+  })
+})

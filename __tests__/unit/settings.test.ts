@@ -1,0 +1,206 @@
+import { describe, expect, it } from '@jest/globals'
+import { readFileSync } from 'node:fs'
+import { parse } from 'yaml'
+import {
+  DEPRECATED_ALIASES,
+  INPUT_DEFAULTS,
+  Inputs,
+  Outputs,
+  PYPI_UPLOAD_URL,
+  TESTPYPI_UPLOAD_URL
+} from '../../src/settings/inputs.js'
+import { readSettings, SettingsError } from '../../src/settings/settings.js'
+import { ACTION_VERSION } from '../../src/shared/version.js'
+
+type ActionYml = {
+  inputs: Record<string, { default?: string; description: string; deprecationMessage?: string }>
+  outputs: Record<string, { description: string }>
+  runs: { using: string; main: string }
+}
+const actionYml = parse(
+  readFileSync(new URL('../../action.yml', import.meta.url), 'utf8')
+) as ActionYml
+
+/** Inputs as the runner gives them: every declared input holds its action.yml default. */
+function runnerInputs(given: Record<string, string>): (name: string) => string {
+  return name => given[name] ?? actionYml.inputs[name]?.default ?? ''
+}
+/** Inputs as other runners give them: only what was set. */
+function bareInputs(given: Record<string, string>): (name: string) => string {
+  return name => given[name] ?? ''
+}
+
+describe('action.yml', () => {
+  it('declares every input with a description, and the same defaults as the code', () => {
+    for (const name of Object.values(Inputs)) {
+      expect(actionYml.inputs[name]?.description?.length).toBeGreaterThan(10)
+      expect(actionYml.inputs[name].default).toBe(INPUT_DEFAULTS[name])
+    }
+  })
+  it('gives every boolean input a default', () => {
+    for (const [name, input] of Object.entries(actionYml.inputs)) {
+      if (/^(true|false)$/.test(String(INPUT_DEFAULTS[name as keyof typeof INPUT_DEFAULTS]))) {
+        expect(input.default).toMatch(/^(true|false)$/)
+      }
+    }
+  })
+  it("declares the official action's snake_case spellings without defaults, marked deprecated", () => {
+    for (const alias of Object.values(DEPRECATED_ALIASES)) {
+      expect(actionYml.inputs[alias!]).toBeDefined()
+      expect(actionYml.inputs[alias!].default).toBeUndefined()
+      expect(actionYml.inputs[alias!].deprecationMessage).toBeTruthy()
+    }
+  })
+  it('declares every output and runs on node24 from the bundle', () => {
+    expect(Object.keys(actionYml.outputs).sort()).toEqual(Object.values(Outputs).sort())
+    expect(actionYml.runs).toEqual({ using: 'node24', main: 'dist/index.js' })
+  })
+  it('keeps the User-Agent version equal to package.json', () => {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'))
+    expect(ACTION_VERSION).toBe(pkg.version)
+  })
+})
+
+describe('readSettings', () => {
+  it('applies the documented defaults inside the runner', () => {
+    const { settings, warnings } = readSettings(runnerInputs({ password: 'pypi-abc' }), {})
+    expect(settings).toEqual({
+      user: '__token__',
+      password: 'pypi-abc',
+      repositoryUrl: PYPI_UPLOAD_URL,
+      packagesDir: 'dist',
+      distributions: new Set(['sdist', 'wheel']),
+      verifyMetadata: true,
+      skipExisting: false,
+      verbose: false,
+      printHash: false,
+      attestations: true,
+      concurrency: 8,
+      retry: { retries: 5, maxTotalMs: 600_000 },
+      connectTimeoutMs: 30_000,
+      timeoutMs: 120_000,
+      verifyUpload: true,
+      verifyTimeoutMs: 120_000,
+      indexUrl: '',
+      verifyTag: true,
+      allowMultipleVersions: false,
+      dryRun: false,
+      build: false,
+      buildCommand: '',
+      workingDirectory: '.'
+    })
+    expect(warnings).toEqual([])
+  })
+
+  it('applies the same defaults when inputs are empty (outside the runner)', () => {
+    const inRunner = readSettings(runnerInputs({ password: 'pypi-abc' }), {}).settings
+    const bare = readSettings(bareInputs({ password: 'pypi-abc' }), {}).settings
+    expect(bare).toEqual(inRunner)
+  })
+
+  it('falls back to TWINE_* variables when the inputs are left at their defaults', () => {
+    const env = {
+      TWINE_USERNAME: 'alice',
+      TWINE_PASSWORD: 'secret-pw',
+      TWINE_REPOSITORY_URL: 'https://nexus.example/repository/pypi-hosted/'
+    }
+    for (const read of [runnerInputs({}), bareInputs({})]) {
+      const { settings } = readSettings(read, env)
+      expect(settings.user).toBe('alice')
+      expect(settings.password).toBe('secret-pw')
+      expect(settings.repositoryUrl).toBe('https://nexus.example/repository/pypi-hosted/')
+    }
+  })
+
+  it('lets written inputs win over TWINE_* variables', () => {
+    const { settings } = readSettings(
+      runnerInputs({ password: 'pypi-x', 'repository-url': 'https://test.pypi.org/legacy/' }),
+      { TWINE_PASSWORD: 'other', TWINE_REPOSITORY_URL: 'https://elsewhere.example/' }
+    )
+    expect(settings.password).toBe('pypi-x')
+    expect(settings.repositoryUrl).toBe(TESTPYPI_UPLOAD_URL)
+  })
+
+  it('accepts `token` as `password`, and refuses two different values', () => {
+    expect(readSettings(runnerInputs({ token: 'pypi-t' }), {}).settings.password).toBe('pypi-t')
+    expect(() => readSettings(runnerInputs({ token: 'pypi-a', password: 'pypi-b' }), {})).toThrow(
+      /'token' and 'password'/
+    )
+  })
+
+  it('takes the deprecated snake_case spellings with a warning', () => {
+    const { settings, warnings } = readSettings(
+      runnerInputs({
+        repository_url: 'https://test.pypi.org/legacy/',
+        packages_dir: 'wheelhouse',
+        verify_metadata: 'false',
+        skip_existing: 'true',
+        print_hash: 'true'
+      }),
+      {}
+    )
+    expect(settings.repositoryUrl).toBe(TESTPYPI_UPLOAD_URL)
+    expect(settings.packagesDir).toBe('wheelhouse')
+    expect(settings.verifyMetadata).toBe(false)
+    expect(settings.skipExisting).toBe(true)
+    expect(settings.printHash).toBe(true)
+    expect(warnings).toHaveLength(5)
+    expect(warnings[0]).toMatch(/'repository_url' is deprecated; use 'repository-url'/)
+  })
+
+  it('maps the repository shorthand, and refuses it when it disagrees with repository-url', () => {
+    expect(readSettings(runnerInputs({ repository: 'testpypi' }), {}).settings.repositoryUrl).toBe(
+      TESTPYPI_UPLOAD_URL
+    )
+    expect(readSettings(runnerInputs({ repository: 'PyPI' }), {}).settings.repositoryUrl).toBe(
+      PYPI_UPLOAD_URL
+    )
+    expect(() =>
+      readSettings(
+        runnerInputs({ repository: 'testpypi', 'repository-url': 'https://my.index/legacy/' }),
+        {}
+      )
+    ).toThrow(/disagree/)
+    expect(() => readSettings(runnerInputs({ repository: 'warehouse' }), {})).toThrow(
+      /'pypi' or 'testpypi'/
+    )
+  })
+
+  it('parses distributions, accepting dpl spellings', () => {
+    const kinds = (value: string) =>
+      [...readSettings(runnerInputs({ distributions: value }), {}).settings.distributions].sort()
+    expect(kinds('sdist bdist_wheel')).toEqual(['sdist', 'wheel'])
+    expect(kinds('wheel')).toEqual(['wheel'])
+    expect(kinds('sdist,wheel')).toEqual(['sdist', 'wheel'])
+    expect(() => kinds('egg')).toThrow(/'sdist' and\/or 'wheel'/)
+  })
+
+  it('refuses a boolean input that is not a boolean, naming it', () => {
+    expect(() => readSettings(runnerInputs({ 'skip-existing': 'maybe' }), {})).toThrow(
+      SettingsError
+    )
+    expect(() => readSettings(runnerInputs({ 'skip-existing': 'maybe' }), {})).toThrow(
+      /'skip-existing' must be true or false, not 'maybe'/
+    )
+  })
+
+  it('refuses numbers out of range, naming the input', () => {
+    expect(() => readSettings(runnerInputs({ concurrency: '0' }), {})).toThrow(
+      /'concurrency' must be a whole number from 1 to 32, not '0'/
+    )
+    expect(() => readSettings(runnerInputs({ retries: 'many' }), {})).toThrow(/'retries'/)
+    expect(readSettings(runnerInputs({ timeout: '5' }), {}).settings.timeoutMs).toBe(5000)
+  })
+
+  it('refuses URLs that are not URLs or that carry credentials', () => {
+    expect(() => readSettings(runnerInputs({ 'repository-url': 'upload.pypi.org' }), {})).toThrow(
+      /not a URL/
+    )
+    expect(() =>
+      readSettings(runnerInputs({ 'repository-url': 'https://u:pypi-x@my.index/' }), {})
+    ).toThrow(/must not contain credentials/)
+    expect(() => readSettings(runnerInputs({ 'repository-url': 'ftp://my.index/' }), {})).toThrow(
+      /https:\/\//
+    )
+  })
+})

@@ -1,0 +1,98 @@
+import * as core from '@actions/core'
+import { tmpdir } from 'node:os'
+import { actionsLog } from './log.js'
+import { actionsIdTokenFetcher } from './id-token.js'
+import type { StartedRenderer } from '../check/description/readme-renderer.js'
+import { DistributionError } from '../dists/distribution.js'
+import { Inputs } from '../settings/inputs.js'
+import { publish, type PipelineDeps } from '../pipeline/publish.js'
+import { describeProblem } from '../pipeline/prepare.js'
+import { Redactor } from '../shared/redact.js'
+import { reportFailure, reportProblems, reportRun } from './report.js'
+import { readSettings } from '../settings/settings.js'
+
+/** The action: settings from the inputs, the pipeline, then outputs, summary and exit status. */
+export async function run(early: { renderer?: StartedRenderer } = {}): Promise<void> {
+  try {
+    await runAction(early.renderer)
+  } finally {
+    // A run that ends before the description check (bad inputs, a failed build) stops its Python.
+    await early.renderer?.cancel()
+  }
+}
+
+async function runAction(renderer: StartedRenderer | undefined): Promise<void> {
+  // Secrets are registered before anything else can print them.
+  const redactor = new Redactor()
+  const user = core.getInput(Inputs.User).trim() || process.env.TWINE_USERNAME?.trim()
+  for (const secret of [
+    core.getInput(Inputs.Password),
+    core.getInput(Inputs.Token),
+    process.env.TWINE_PASSWORD
+  ]) {
+    redactor.add(secret?.trim(), user)
+  }
+  // `::add-mask::` is consumed by GitHub's runner; anywhere else it would print the secret.
+  const inRunner = process.env.GITHUB_ACTIONS === 'true'
+  if (inRunner) {
+    for (const form of redactor.forms()) core.setSecret(form)
+  }
+  const log = actionsLog(redactor)
+
+  try {
+    const { settings, warnings } = readSettings(name => core.getInput(name), process.env)
+    for (const warning of warnings) log.warning(warning)
+    const result = await publish(settings, {
+      log,
+      env: process.env,
+      getIdToken: actionsIdTokenFetcher(process.env),
+      onSecret: secret => {
+        const known = new Set(redactor.forms())
+        redactor.add(secret)
+        if (inRunner)
+          for (const form of redactor.forms()) if (!known.has(form)) core.setSecret(form)
+      },
+      tempDir: process.env.RUNNER_TEMP || tmpdir(),
+      renderer,
+      attestation: attestationOverrides(process.env)
+    })
+    await reportRun(result, redactor)
+    if (result.failure) {
+      const failed = result.files.find(f => f.status === 'failed')
+      const done = result.files.filter(f => f.status === 'uploaded').map(f => f.dist.filename)
+      const what = failed
+        ? `Publishing stopped at ${failed.dist.filename}: ${(failed.message ?? '').replace(/\.+$/, '')}.`
+        : result.failure.message.replace(/\.?$/, '.')
+      core.setFailed(
+        redactor.redact(
+          `${what} ` + (done.length ? `Uploaded: ${done.join(', ')}.` : 'No file was uploaded.')
+        )
+      )
+    }
+  } catch (error) {
+    if (error instanceof DistributionError) {
+      for (const problem of error.problems) log.error(describeProblem(problem), problem.file)
+      await reportProblems(error.problems, redactor)
+      core.setFailed(
+        `${error.problems.length} problem(s) found; nothing was uploaded. See the errors above.`
+      )
+    } else {
+      const message = error instanceof Error ? error.message : String(error)
+      await reportFailure(message, redactor)
+      core.setFailed(redactor.redact(message))
+    }
+  }
+}
+
+/**
+ * Sigstore endpoints for a private deployment (and for tests on loopback), and whether the index
+ * takes attestations when it is neither PyPI nor TestPyPI.
+ */
+function attestationOverrides(env: NodeJS.ProcessEnv): PipelineDeps['attestation'] {
+  return {
+    fulcioUrl: env.PYPI_PUBLISH_FULCIO_URL || undefined,
+    rekorUrl: env.PYPI_PUBLISH_REKOR_URL || undefined,
+    indexAcceptsAttestations:
+      env.PYPI_PUBLISH_INDEX_ACCEPTS_ATTESTATIONS === 'true' ? true : undefined
+  }
+}

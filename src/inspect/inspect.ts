@@ -1,0 +1,168 @@
+/**
+ * Turns a file on disk into a `Distribution`: its kind from the name, its core metadata from the
+ * archive, its digests and size from one streaming pass (run at the same time as the metadata
+ * read). Every failure is a `DistributionError` whose Problem names the file and says what to do.
+ */
+
+import { resolve, basename } from 'node:path'
+import { computeDigests } from './digests.js'
+import {
+  DistributionError,
+  type DistKind,
+  type Distribution,
+  type Problem
+} from '../dists/distribution.js'
+import { parseWheelFilename } from '../dists/filename.js'
+import { getHeader, metadataToFormFields, parseCoreMetadata } from './metadata.js'
+import { readSdistMetadata } from './tar.js'
+import { readWheelMetadata, type ArchiveMember } from './zip.js'
+
+/** How many files are inspected at once: enough to overlap I/O and hashing, few enough for CI. */
+export const INSPECT_CONCURRENCY = 4
+
+function problem(path: string, rule: string, message: string, hint?: string): DistributionError {
+  return new DistributionError([{ file: path, rule, message, ...(hint ? { hint } : {}) }])
+}
+
+/** Wheels are `.whl`; sdists are `.tar.gz` (PEP 625: PyPI takes no other sdist format). */
+function kindOf(path: string): DistKind {
+  const filename = basename(path)
+  if (filename.endsWith('.whl')) return 'wheel'
+  if (filename.endsWith('.tar.gz')) return 'sdist'
+  throw problem(
+    path,
+    'unsupported-file',
+    `${filename} is neither a wheel (.whl) nor an sdist (.tar.gz).`,
+    'Publish only what `python -m build` writes: a .tar.gz sdist and .whl wheels.'
+  )
+}
+
+/** The `pyversion` form field: the wheel's python tag as written (e.g. `py2.py3`). */
+function pythonTagOf(path: string): string {
+  const parsed = parseWheelFilename(basename(path))
+  if (!parsed) {
+    throw problem(
+      path,
+      'wheel-filename',
+      `${basename(path)} is not a valid wheel filename ({name}-{version}(-{build})?-{python tag}-{abi tag}-{platform tag}.whl).`,
+      'Keep the filename the build backend gave the wheel; renaming it breaks installers and the index.'
+    )
+  }
+  return parsed.pythonTag
+}
+
+/** File-system failures (missing file, no permission, a folder) as problems, not crashes. */
+function asProblem(path: string, error: unknown): DistributionError {
+  if (error instanceof DistributionError) return error
+  const code = (error as NodeJS.ErrnoException).code
+  const why =
+    code === 'ENOENT'
+      ? 'the file does not exist (any more)'
+      : code === 'EACCES' || code === 'EPERM'
+        ? 'permission denied'
+        : code === 'EISDIR'
+          ? 'it is a folder, not a file'
+          : (error as Error).message
+  return problem(
+    path,
+    'unreadable',
+    `${basename(path)} cannot be read: ${why}.`,
+    'Check that the build step wrote the file where this step looks for it, and that nothing removes it in between.'
+  )
+}
+
+/** Decodes METADATA / PKG-INFO bytes: the spec says UTF-8, and anything else is refused. */
+function decodeMetadata(path: string, member: ArchiveMember): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(member.data)
+  } catch {
+    throw problem(
+      path,
+      'metadata-encoding',
+      `${basename(path)}: ${member.entryName} is not valid UTF-8.`,
+      'Core metadata must be UTF-8; rebuild with a current build backend.'
+    )
+  }
+}
+
+export async function inspectDistribution(file: string): Promise<Distribution> {
+  const path = resolve(file)
+  const filename = basename(path)
+  const kind = kindOf(path)
+  const pyversion = kind === 'wheel' ? pythonTagOf(path) : 'source'
+
+  // Both read the file: start them together. allSettled, so a failing metadata read never leaves
+  // the digest stream running unobserved (or an unhandled rejection behind).
+  const [metadataRead, digestPass] = await Promise.allSettled([
+    kind === 'wheel' ? readWheelMetadata(path) : readSdistMetadata(path),
+    computeDigests(path)
+  ])
+  if (metadataRead.status === 'rejected') throw asProblem(path, metadataRead.reason)
+  if (digestPass.status === 'rejected') throw asProblem(path, digestPass.reason)
+
+  const member = metadataRead.value
+  const metadata = parseCoreMetadata(decodeMetadata(path, member))
+  const required = { 'Metadata-Version': '', Name: '', Version: '' }
+  const missing: string[] = []
+  for (const header of Object.keys(required) as Array<keyof typeof required>) {
+    const value = getHeader(metadata, header)?.trim()
+    // setuptools writes "UNKNOWN" when it could not find the name or version: as good as missing.
+    if (!value || value === 'UNKNOWN') missing.push(header)
+    else required[header] = value
+  }
+  if (missing.length > 0) {
+    throw problem(
+      path,
+      'metadata-missing-field',
+      `${filename}: ${member.entryName} has no ${missing.join(', ')} (or only "UNKNOWN").`,
+      'Set the project name and version in pyproject.toml ([project] name, version) and rebuild; an "UNKNOWN" value means the backend could not find them.'
+    )
+  }
+
+  return {
+    path,
+    filename,
+    kind,
+    filetype: kind === 'wheel' ? 'bdist_wheel' : 'sdist',
+    pyversion,
+    size: digestPass.value.size,
+    digests: digestPass.value.digests,
+    name: required.Name,
+    version: required.Version,
+    metadataVersion: required['Metadata-Version'],
+    metadata,
+    metadataFields: metadataToFormFields(metadata)
+  }
+}
+
+/**
+ * Inspects every file, at most `concurrency` at a time, and collects every problem instead of
+ * stopping at the first. `dists` keeps the order of `paths` (minus the files with problems).
+ */
+export async function inspectAll(
+  paths: string[],
+  concurrency = INSPECT_CONCURRENCY
+): Promise<{ dists: Distribution[]; problems: Problem[] }> {
+  const results: Array<Distribution | Problem[]> = new Array(paths.length)
+  let next = 0
+  const worker = async (): Promise<void> => {
+    while (next < paths.length) {
+      const index = next++
+      try {
+        results[index] = await inspectDistribution(paths[index])
+      } catch (error) {
+        results[index] = asProblem(resolve(paths[index]), error).problems
+      }
+    }
+  }
+  const workers = Math.max(1, Math.min(concurrency, paths.length))
+  await Promise.all(Array.from({ length: workers }, worker))
+
+  const dists: Distribution[] = []
+  const problems: Problem[] = []
+  for (const result of results) {
+    if (Array.isArray(result)) problems.push(...result)
+    else dists.push(result)
+  }
+  return { dists, problems }
+}

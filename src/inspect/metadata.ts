@@ -1,0 +1,284 @@
+/**
+ * Core metadata (a wheel's METADATA, an sdist's PKG-INFO): parse the email-header text, and map it
+ * to the upload form fields.
+ *
+ * The reference behaviour is twine's: pkginfo's header handling (twine ≤ 5) for folding and
+ * "UNKNOWN", and `packaging.metadata` + `twine/package.py` (twine ≥ 6) for the form names,
+ * Keywords/Project-URL normalisation and dropping License-File under Metadata-Version < 2.4. Where
+ * the two twines differ, or where PyPI (Warehouse) has the last word, the choice is noted in place.
+ */
+
+import type { CoreMetadata, FormField } from '../dists/distribution.js'
+
+type Header = CoreMetadata['headers'][number]
+
+/** Python's email feedparser: a header line is `name:` with printable ASCII except ':' and space. */
+const HEADER_LINE = /^([\x21-\x39\x3b-\x7e]+):(.*)$/
+const LINE_BREAK = /\r\n|\r|\n/
+
+/**
+ * Parses METADATA / PKG-INFO text the way Python's `email` parser (compat32, which pkginfo and
+ * packaging both use) reads it:
+ * - header names are kept as written; lookups are case-insensitive (`getHeader`, `getAll`);
+ * - a line starting with a space or tab continues the previous header;
+ * - repeated headers are all kept, in file order;
+ * - the first blank line ends the headers and the rest is the body (the description). A line that
+ *   is neither a header nor a continuation also ends the headers and starts the body, as in
+ *   Python (it records a MissingHeaderBodySeparatorDefect and carries on).
+ *
+ * Folded values are unfolded like pkginfo does: for `Description` the line breaks are kept and
+ * the continuation indent is removed (8 spaces, distutils' convention, or 7 spaces and `|`, the
+ * core metadata spec's); every other header is joined into one line, each piece trimmed.
+ */
+export function parseCoreMetadata(text: string): CoreMetadata {
+  // A UTF-8 BOM is not part of the first header's name.
+  const source = text.startsWith('\uFEFF') ? text.slice(1) : text
+  const headers: Header[] = []
+  let current: { name: string; lines: string[] } | undefined
+  const flush = (): void => {
+    if (current) headers.push({ name: current.name, value: unfold(current.name, current.lines) })
+    current = undefined
+  }
+
+  let body: string | undefined
+  let pos = 0
+  // A global regex walked with lastIndex finds each line end without copying the rest of the text.
+  const lineEnd = /\r\n|\r|\n/g
+  while (pos < source.length) {
+    lineEnd.lastIndex = pos
+    const br = lineEnd.exec(source)
+    const line = source.slice(pos, br ? br.index : source.length)
+    const next = br ? br.index + br[0].length : source.length
+
+    if (line === '') {
+      // The blank line that separates headers from the body.
+      body = source.slice(next)
+      break
+    }
+    if (line[0] === ' ' || line[0] === '\t') {
+      // A continuation before any header is a defect Python ignores.
+      current?.lines.push(line)
+    } else if (line.startsWith('From ')) {
+      // An mbox "From " envelope line: Python's parser skips it (a defect when not first).
+    } else {
+      const match = HEADER_LINE.exec(line)
+      if (!match) {
+        // Not a header: the headers are over and this line is the first line of the body.
+        body = source.slice(pos)
+        break
+      }
+      flush()
+      current = { name: match[1], lines: [match[2].replace(/^[ \t]+/, '')] }
+    }
+    pos = next
+  }
+  flush()
+
+  const meta: CoreMetadata = { headers }
+  // pkginfo semantics: a non-empty body is the description and wins over a Description header
+  // (packaging would call having both an error; check.ts can flag it, we keep the body).
+  if (body !== undefined && body !== '') meta.description = body
+  else {
+    const header = getHeader(meta, 'Description')
+    if (header !== undefined) meta.description = header
+  }
+  return meta
+}
+
+function unfold(name: string, lines: string[]): string {
+  if (name.toLowerCase() === 'description') {
+    // pkginfo strips the whole value, then each continuation line's 8-column indent. We also strip
+    // the spec's "7 spaces + |" marker, which pkginfo leaves in; "8 spaces + |" keeps its pipe
+    // (it may be an indented RST line block).
+    return lines
+      .join('\n')
+      .trim()
+      .split(LINE_BREAK)
+      .map(l => (/^ {7}\|/.test(l) || l.startsWith(' '.repeat(8)) ? l.slice(8) : l))
+      .join('\n')
+  }
+  return lines.map(l => l.trim()).join(' ')
+}
+
+/** The first value of a header, by case-insensitive name. */
+export function getHeader(meta: CoreMetadata, name: string): string | undefined {
+  const wanted = name.toLowerCase()
+  return meta.headers.find(h => h.name.toLowerCase() === wanted)?.value
+}
+
+/** Every value of a header, by case-insensitive name, in file order. */
+export function getAll(meta: CoreMetadata, name: string): string[] {
+  const wanted = name.toLowerCase()
+  return meta.headers.filter(h => h.name.toLowerCase() === wanted).map(h => h.value)
+}
+
+interface FieldSpec {
+  /** Form field name on the wire (protocol doc §1). */
+  form: string
+  /** Metadata-Version that introduced the header (core metadata spec). */
+  since: string
+  /** May appear more than once. */
+  multiple: boolean
+}
+
+/**
+ * Every header the core metadata spec knows, keyed by lowercase name. Only `Classifier` and
+ * `Project-URL` have form names the generic rule (lowercase, `-` → `_`) would not give; the rest
+ * are listed for their introduction version and use count. `Import-Name`/`Import-Namespace` use
+ * PyPI's singular spelling (Warehouse's form mapping), which twine does not send at all.
+ */
+const FIELDS: Record<string, FieldSpec> = {
+  'metadata-version': { form: 'metadata_version', since: '1.0', multiple: false },
+  name: { form: 'name', since: '1.0', multiple: false },
+  version: { form: 'version', since: '1.0', multiple: false },
+  platform: { form: 'platform', since: '1.0', multiple: true },
+  summary: { form: 'summary', since: '1.0', multiple: false },
+  description: { form: 'description', since: '1.0', multiple: false },
+  keywords: { form: 'keywords', since: '1.0', multiple: false },
+  'home-page': { form: 'home_page', since: '1.0', multiple: false },
+  author: { form: 'author', since: '1.0', multiple: false },
+  'author-email': { form: 'author_email', since: '1.0', multiple: false },
+  license: { form: 'license', since: '1.0', multiple: false },
+  'supported-platform': { form: 'supported_platform', since: '1.1', multiple: true },
+  classifier: { form: 'classifiers', since: '1.1', multiple: true },
+  'download-url': { form: 'download_url', since: '1.1', multiple: false },
+  requires: { form: 'requires', since: '1.1', multiple: true },
+  provides: { form: 'provides', since: '1.1', multiple: true },
+  obsoletes: { form: 'obsoletes', since: '1.1', multiple: true },
+  maintainer: { form: 'maintainer', since: '1.2', multiple: false },
+  'maintainer-email': { form: 'maintainer_email', since: '1.2', multiple: false },
+  'requires-python': { form: 'requires_python', since: '1.2', multiple: false },
+  'requires-external': { form: 'requires_external', since: '1.2', multiple: true },
+  'requires-dist': { form: 'requires_dist', since: '1.2', multiple: true },
+  'provides-dist': { form: 'provides_dist', since: '1.2', multiple: true },
+  'obsoletes-dist': { form: 'obsoletes_dist', since: '1.2', multiple: true },
+  'project-url': { form: 'project_urls', since: '1.2', multiple: true },
+  'description-content-type': { form: 'description_content_type', since: '2.1', multiple: false },
+  'provides-extra': { form: 'provides_extra', since: '2.1', multiple: true },
+  dynamic: { form: 'dynamic', since: '2.2', multiple: true },
+  'license-expression': { form: 'license_expression', since: '2.4', multiple: false },
+  'license-file': { form: 'license_file', since: '2.4', multiple: true },
+  'import-name': { form: 'import_name', since: '2.5', multiple: true },
+  'import-namespace': { form: 'import_namespace', since: '2.5', multiple: true }
+}
+
+/** The upload form name of a header: the specials of the protocol doc, else lowercase and `_`. */
+export function formFieldName(header: string): string {
+  const key = header.toLowerCase()
+  return FIELDS[key]?.form ?? key.replace(/-/g, '_')
+}
+
+/** True for headers the core metadata spec knows (any case). */
+export function isKnownHeader(header: string): boolean {
+  return header.toLowerCase() in FIELDS
+}
+
+/** True for headers the spec allows more than once; undefined for unknown headers. */
+export function isMultipleUse(header: string): boolean | undefined {
+  return FIELDS[header.toLowerCase()]?.multiple
+}
+
+/** The Metadata-Version that introduced a header (`'2.4'` for License-File), if the spec knows it. */
+export function fieldIntroducedIn(header: string): string | undefined {
+  return FIELDS[header.toLowerCase()]?.since
+}
+
+/** `'2.1'` → [2, 1]; undefined for anything that is not `<major>.<minor>`. */
+function parseMetadataVersion(value: string | undefined): [number, number] | undefined {
+  const match = value === undefined ? null : /^(\d+)\.(\d+)$/.exec(value.trim())
+  return match ? [Number(match[1]), Number(match[2])] : undefined
+}
+
+function olderThan(a: [number, number], b: [number, number]): boolean {
+  return a[0] < b[0] || (a[0] === b[0] && a[1] < b[1])
+}
+
+/**
+ * Headers newer than the declared Metadata-Version, in file order (e.g. License-Expression under
+ * 2.3). Empty when the version is not `<major>.<minor>`: then nothing can be compared, and the
+ * version itself is what check.ts reports.
+ */
+export function fieldsNewerThanDeclared(
+  meta: CoreMetadata
+): Array<{ name: string; since: string }> {
+  const declared = parseMetadataVersion(getHeader(meta, 'Metadata-Version'))
+  if (!declared) return []
+  const found: Array<{ name: string; since: string }> = []
+  for (const { name } of meta.headers) {
+    const since = fieldIntroducedIn(name)
+    const introduced = parseMetadataVersion(since)
+    if (since && introduced && olderThan(declared, introduced)) found.push({ name, since })
+  }
+  return found
+}
+
+/**
+ * PyPI (Warehouse's `sanitize`) deletes any form value that is "UNKNOWN" once trimmed — distutils
+ * wrote it for missing required values — and treats an empty string as absent. We leave both out
+ * rather than send noise: it changes nothing on PyPI and keeps other indexes from storing
+ * "UNKNOWN". (twine ≤ 5 dropped single-use "UNKNOWN" only; twine ≥ 6 sends everything.)
+ */
+function isAbsent(value: string): boolean {
+  const trimmed = value.trim()
+  return trimmed === '' || trimmed === 'UNKNOWN'
+}
+
+/** twine's `_safe_name` (from pkg_resources): runs of other than letters, digits, '.' → '-'. */
+export function safeName(name: string): string {
+  return name.replace(/[^A-Za-z0-9.]+/g, '-')
+}
+
+/** packaging splits Keywords on ',' and strips each; twine joins them back with ', '. */
+function normalizeKeywords(value: string): string {
+  return value
+    .split(',')
+    .map(k => k.trim())
+    .join(', ')
+}
+
+/** packaging splits a Project-URL at its first ',' and strips both; twine sends `label, url`. */
+function normalizeProjectUrl(value: string): string {
+  const comma = value.indexOf(',')
+  const label = (comma < 0 ? value : value.slice(0, comma)).trim()
+  const url = comma < 0 ? '' : value.slice(comma + 1).trim()
+  return `${label}, ${url}`
+}
+
+/**
+ * The metadata part of the upload form, in header order, then `description`.
+ *
+ * - Names: `formFieldName`; multiple-use headers become repeated fields, one per value.
+ * - `name` is sent as twine's safe name (`my_pkg` → `my-pkg`), as twine has always done; PyPI
+ *   normalises the name anyway, and the file's own METADATA is what it stores.
+ * - `keywords` is one field, normalised to `a, b`; `project_urls` values to `label, url` (twine ≥ 6).
+ * - A header newer than the declared Metadata-Version is left out (pkginfo semantics: it only
+ *   reads the headers of the declared version). twine ≥ 6 does this silently for License-File
+ *   under < 2.4 — setuptools writes it with 2.1 — and refuses other too-new headers, as PyPI does;
+ *   refusing is check.ts's job (`fieldsNewerThanDeclared`), so here they are just not sent.
+ *   Metadata-Version 2.0 (PEP 426, withdrawn) therefore gets the 1.2 field set, like pkginfo.
+ * - Headers the spec does not know are sent under the generic name: PyPI ignores unknown fields,
+ *   and a header from a future metadata version reaches an index that knows it. (twine ≥ 6 refuses
+ *   such files; twine ≤ 5 dropped the headers.)
+ * - Empty and "UNKNOWN" values are left out (see `isAbsent`).
+ * - `description` comes from the body, or else the Description header (`parseCoreMetadata`).
+ */
+export function metadataToFormFields(meta: CoreMetadata): FormField[] {
+  const declared = parseMetadataVersion(getHeader(meta, 'Metadata-Version'))
+  const fields: FormField[] = []
+  for (const { name, value } of meta.headers) {
+    const key = name.toLowerCase()
+    if (key === 'description') continue
+    const introduced = parseMetadataVersion(fieldIntroducedIn(name))
+    if (declared && introduced && olderThan(declared, introduced)) continue
+    if (isAbsent(value)) continue
+    let sent = value
+    if (key === 'name') sent = safeName(value)
+    else if (key === 'keywords') sent = normalizeKeywords(value)
+    else if (key === 'project-url') sent = normalizeProjectUrl(value)
+    fields.push([formFieldName(name), sent])
+  }
+  if (meta.description !== undefined && !isAbsent(meta.description)) {
+    fields.push(['description', meta.description])
+  }
+  return fields
+}

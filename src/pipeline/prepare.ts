@@ -1,0 +1,115 @@
+import path from 'node:path'
+import { checkDescriptions } from '../check/description/description.js'
+import {
+  startRenderer,
+  type RendererOptions,
+  type StartedRenderer
+} from '../check/description/readme-renderer.js'
+import { checkDistributions } from '../check/rules.js'
+import { dedupeByFilename } from '../check/dedupe.js'
+import { discoverDistributions } from '../discover/discover.js'
+import { DistributionError, type Distribution, type Problem } from '../dists/distribution.js'
+import { inspectAll } from '../inspect/inspect.js'
+import { checkTagMatchesVersions } from '../check/guards/tag.js'
+import { checkOneRelease } from '../check/guards/versions.js'
+import type { Log } from '../shared/log.js'
+import type { Settings } from '../settings/settings.js'
+import { formatSize } from '../shared/format.js'
+
+export interface PrepareOptions {
+  /**
+   * The description check's Python, started even earlier by the caller (`startRenderer`), e.g.
+   * before the rest of the action has loaded. `prepare` takes it over: it renders with it when
+   * verify-metadata is on and cancels it on every way out. Without it, `prepare` starts one first
+   * thing when verify-metadata is on.
+   */
+  renderer?: StartedRenderer
+  /** Which Python renders the descriptions, and how it is started. Tests set these. */
+  descriptions?: Pick<RendererOptions, 'python' | 'start'>
+}
+
+/** Finds, reads and checks every file; throws with every problem before the first upload. */
+export async function prepare(
+  settings: Settings,
+  log: Log,
+  env: NodeJS.ProcessEnv,
+  options: PrepareOptions = {}
+): Promise<Distribution[]> {
+  // Python takes longer to import readme_renderer than this takes to find, read and hash a few
+  // files, so the description check's Python starts first and gets the descriptions later.
+  const given = options.renderer
+  const renderer = settings.verifyMetadata
+    ? (given ?? startRenderer(options.descriptions))
+    : undefined
+  // verify-metadata is off: a Python started for it is not needed (stopped now, awaited below).
+  const stopping = renderer ? undefined : given?.cancel()
+  if (renderer) {
+    log.debug(
+      `Description check: ${renderer.python}` +
+        `${renderer.pid === undefined ? '' : ` (pid ${renderer.pid})`} loads readme_renderer ` +
+        'while the files are read'
+    )
+  }
+  try {
+    return await findAndCheck(settings, log, env, renderer)
+  } finally {
+    // Whatever way this ends (no files, a file that cannot be read), no Python stays behind.
+    await (renderer?.cancel() ?? stopping)
+  }
+}
+
+async function findAndCheck(
+  settings: Settings,
+  log: Log,
+  env: NodeJS.ProcessEnv,
+  renderer: StartedRenderer | undefined
+): Promise<Distribution[]> {
+  const found = await discoverDistributions(settings.packagesDir, settings.distributions)
+  for (const file of found.passedOver) log.debug(`Passed over (not a distribution): ${file}`)
+  for (const file of found.excluded) {
+    log.info(`Not published (kind not in 'distributions'): ${path.basename(file)}`)
+  }
+
+  const inspected = await inspectAll(found.files.map(f => f.path))
+  const { unique, duplicates, problems: duplicateProblems } = dedupeByFilename(inspected.dists)
+  for (const dup of duplicates) log.debug(`Same file found twice, counted once: ${dup.path}`)
+
+  const problems = [...found.problems, ...inspected.problems, ...duplicateProblems]
+  if (settings.verifyMetadata) {
+    // PyPI's rules apply to every index: most self-hosted indexes mirror or feed PyPI, and a
+    // file PyPI refuses is a broken release there too. `verify-metadata: false` lets the index
+    // decide (e.g. local versions on a private index).
+    const checked = checkDistributions(unique, { pypiRules: 'enforce' })
+    problems.push(...checked.errors)
+    for (const warning of checked.warnings) log.warning(describeProblem(warning), warning.file)
+    const described = await checkDescriptions(unique, { log, renderer })
+    problems.push(...described.errors)
+    for (const warning of described.warnings) log.warning(describeProblem(warning), warning.file)
+  }
+  if (settings.verifyTag) {
+    const tag = checkTagMatchesVersions(unique, env)
+    problems.push(...tag.errors)
+    for (const notice of tag.notices) log.notice(notice)
+  }
+  problems.push(
+    ...checkOneRelease(unique, { allowMultipleVersions: settings.allowMultipleVersions })
+  )
+  if (problems.length > 0) throw new DistributionError(problems)
+
+  for (const dist of unique) {
+    log.info(
+      `${dist.filename}: ${dist.name} ${dist.version}, ${dist.kind}, ${formatSize(dist.size)}` +
+        (settings.printHash || settings.verbose ? '' : `, sha256 ${dist.digests.sha256}`)
+    )
+    if (settings.printHash || settings.verbose) {
+      log.info(`  sha256:      ${dist.digests.sha256}`)
+      log.info(`  md5:         ${dist.digests.md5}`)
+      log.info(`  blake2b-256: ${dist.digests.blake2_256}`)
+    }
+  }
+  return unique
+}
+
+export function describeProblem(problem: Problem): string {
+  return `${problem.message}${problem.hint ? `\n  → ${problem.hint}` : ''}`
+}

@@ -1,0 +1,254 @@
+import type { DistKind } from '../dists/distribution.js'
+import {
+  DEPRECATED_ALIASES,
+  INPUT_DEFAULTS,
+  Inputs,
+  PYPI_UPLOAD_URL,
+  TESTPYPI_UPLOAD_URL,
+  type InputName
+} from './inputs.js'
+
+/** Everything the pipeline needs, made once from the inputs, validated here. */
+export interface Settings {
+  /** `__token__` for API tokens (PyPI refuses any other user). */
+  user: string
+  /** API token or password; empty means none was given. Never logged. */
+  password: string
+  /** Upload endpoint, e.g. https://upload.pypi.org/legacy/ */
+  repositoryUrl: string
+  packagesDir: string
+  /** Which kinds of distribution to publish. */
+  distributions: ReadonlySet<DistKind>
+  verifyMetadata: boolean
+  skipExisting: boolean
+  verbose: boolean
+  printHash: boolean
+  attestations: boolean
+  /** Uploads at once (after each project's first file). */
+  concurrency: number
+  retry: { retries: number; maxTotalMs: number }
+  connectTimeoutMs: number
+  /** Inactivity timeout: no byte sent or received for this long fails the request. */
+  timeoutMs: number
+  /** Read the index back after uploading until every file is listed with our sha256. */
+  verifyUpload: boolean
+  verifyTimeoutMs: number
+  /** The simple index to read back from; empty: derived from the upload URL. */
+  indexUrl: string
+  /** On tag runs, every version must equal the tag's. */
+  verifyTag: boolean
+  allowMultipleVersions: boolean
+  /** Everything but the upload and its read-back. */
+  dryRun: boolean
+  build: boolean
+  /** A custom build command (e.g. `uv build`); empty: `python -m build`. */
+  buildCommand: string
+  workingDirectory: string
+}
+
+/** Where raw input values come from: the runner's INPUT_* variables at the edge, a map in tests. */
+export type InputReader = (name: string) => string
+
+export class SettingsError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'SettingsError'
+  }
+}
+
+export interface SettingsResult {
+  settings: Settings
+  /** Things the user should change (deprecated spellings, ignored TWINE_* variables…). */
+  warnings: string[]
+}
+
+const REPOSITORY_SHORTHANDS: Record<string, string> = {
+  pypi: PYPI_UPLOAD_URL,
+  testpypi: TESTPYPI_UPLOAD_URL
+}
+
+const TRUE_VALUES = new Set(['true', 'True', 'TRUE', 'yes', 'on', '1'])
+const FALSE_VALUES = new Set(['false', 'False', 'FALSE', 'no', 'off', '0'])
+
+/**
+ * Builds the settings. Precedence for each input: a value the user wrote (kebab-case, or the
+ * deprecated snake_case spelling) > the matching TWINE_* variable > the documented default.
+ * Inside the runner a kebab input always holds at least its action.yml default, so a value equal
+ * to the default counts as "not written" and lets a TWINE_* variable through.
+ */
+export function readSettings(read: InputReader, env: NodeJS.ProcessEnv): SettingsResult {
+  const warnings: string[] = []
+
+  const raw = (name: InputName): string | undefined => {
+    const alias = DEPRECATED_ALIASES[name]
+    const aliasValue = alias ? read(alias).trim() : ''
+    const value = read(name).trim()
+    if (aliasValue) {
+      warnings.push(
+        `The input '${alias}' is deprecated; use '${name}' instead (same meaning).` +
+          (value && value !== INPUT_DEFAULTS[name] && value !== aliasValue
+            ? ` Both are set; '${alias}' wins because '${name}' may only hold its default.`
+            : '')
+      )
+      return aliasValue
+    }
+    if (value && value !== INPUT_DEFAULTS[name]) return value
+    return undefined
+  }
+  const withDefault = (name: InputName): string => raw(name) ?? INPUT_DEFAULTS[name] ?? ''
+
+  const bool = (name: InputName): boolean => {
+    const value = withDefault(name)
+    if (TRUE_VALUES.has(value)) return true
+    if (FALSE_VALUES.has(value)) return false
+    throw new SettingsError(
+      `The input '${name}' must be true or false, not '${value}'. Write \`${name}: true\` or \`${name}: false\`.`
+    )
+  }
+
+  const seconds = (name: InputName, min: number, max: number): number =>
+    integer(name, withDefault(name), min, max) * 1000
+
+  const password = readPassword(read)
+  const user = raw(Inputs.User) ?? env.TWINE_USERNAME?.trim() ?? INPUT_DEFAULTS[Inputs.User] ?? ''
+
+  return {
+    settings: {
+      user: user || '__token__',
+      password: password || env.TWINE_PASSWORD?.trim() || '',
+      repositoryUrl: resolveRepositoryUrl(raw(Inputs.RepositoryUrl), read(Inputs.Repository), env),
+      packagesDir: withDefault(Inputs.PackagesDir),
+      distributions: parseDistributions(withDefault(Inputs.Distributions)),
+      verifyMetadata: bool(Inputs.VerifyMetadata),
+      skipExisting: bool(Inputs.SkipExisting),
+      verbose: bool(Inputs.Verbose),
+      printHash: bool(Inputs.PrintHash),
+      attestations: bool(Inputs.Attestations),
+      concurrency: integer(Inputs.Concurrency, withDefault(Inputs.Concurrency), 1, 32),
+      retry: {
+        retries: integer(Inputs.Retries, withDefault(Inputs.Retries), 0, 20),
+        maxTotalMs: seconds(Inputs.RetryMaxTime, 0, 6 * 3600)
+      },
+      connectTimeoutMs: seconds(Inputs.ConnectTimeout, 1, 600),
+      timeoutMs: seconds(Inputs.Timeout, 1, 3600),
+      verifyUpload: bool(Inputs.VerifyUpload),
+      verifyTimeoutMs: seconds(Inputs.VerifyTimeout, 0, 3600),
+      indexUrl: optionalUrl(Inputs.IndexUrl, read(Inputs.IndexUrl)),
+      verifyTag: bool(Inputs.VerifyTag),
+      allowMultipleVersions: bool(Inputs.AllowMultipleVersions),
+      dryRun: bool(Inputs.DryRun),
+      build: bool(Inputs.Build),
+      buildCommand: read(Inputs.BuildCommand).trim(),
+      workingDirectory: withDefault(Inputs.WorkingDirectory)
+    },
+    warnings
+  }
+}
+
+/** `token` is the name we document; `password` is the official action's. They mean the same. */
+function readPassword(read: InputReader): string {
+  const token = read(Inputs.Token).trim()
+  const password = read(Inputs.Password).trim()
+  if (token && password && token !== password) {
+    throw new SettingsError(
+      "Both 'token' and 'password' are set to different values. They mean the same thing: keep one."
+    )
+  }
+  return token || password
+}
+
+function resolveRepositoryUrl(
+  written: string | undefined,
+  shorthand: string,
+  env: NodeJS.ProcessEnv
+): string {
+  const name = shorthand.trim().toLowerCase()
+  let url: string
+  if (name) {
+    const fromShorthand = REPOSITORY_SHORTHANDS[name]
+    if (!fromShorthand) {
+      throw new SettingsError(
+        `The input 'repository' must be 'pypi' or 'testpypi', not '${shorthand.trim()}'. ` +
+          "For any other index, set 'repository-url' to its upload URL instead."
+      )
+    }
+    if (written && normalizeUrl(written) !== fromShorthand) {
+      throw new SettingsError(
+        `'repository: ${name}' and 'repository-url: ${written}' disagree. Set only one of them.`
+      )
+    }
+    url = fromShorthand
+  } else {
+    url = written ?? env.TWINE_REPOSITORY_URL?.trim() ?? INPUT_DEFAULTS[Inputs.RepositoryUrl] ?? ''
+  }
+  return validateUrl(normalizeUrl(url))
+}
+
+function normalizeUrl(url: string): string {
+  return url.trim()
+}
+
+function validateUrl(url: string): string {
+  let parsed: URL
+  try {
+    parsed = new URL(url)
+  } catch {
+    throw new SettingsError(
+      `The repository URL '${url}' is not a URL. Use the index's upload URL, e.g. ${PYPI_UPLOAD_URL}`
+    )
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
+    throw new SettingsError(
+      `The repository URL '${url}' must start with https:// (or http:// for a local index).`
+    )
+  }
+  if (parsed.username || parsed.password) {
+    // Credentials in a URL end up in logs; the token belongs in the `password`/`token` input.
+    throw new SettingsError(
+      "The repository URL must not contain credentials: pass them through 'password' (or 'token') and 'user'."
+    )
+  }
+  return parsed.toString()
+}
+
+function integer(name: string, value: string, min: number, max: number): number {
+  const n = Number(value)
+  if (!/^\d+$/.test(value) || n < min || n > max) {
+    throw new SettingsError(
+      `The input '${name}' must be a whole number from ${min} to ${max}, not '${value}'.`
+    )
+  }
+  return n
+}
+
+function optionalUrl(name: string, value: string): string {
+  const url = value.trim()
+  if (!url) return ''
+  try {
+    const parsed = new URL(url)
+    if (parsed.protocol === 'https:' || parsed.protocol === 'http:') return parsed.toString()
+  } catch {
+    // fall through to the error below
+  }
+  throw new SettingsError(`The input '${name}' must be an http(s) URL, not '${url}'.`)
+}
+
+/** `distributions: sdist wheel` (dpl's `bdist_wheel` spelling accepted; commas or spaces). */
+export function parseDistributions(value: string): ReadonlySet<DistKind> {
+  const kinds = new Set<DistKind>()
+  for (const word of value.split(/[\s,]+/).filter(Boolean)) {
+    const w = word.toLowerCase()
+    if (w === 'sdist') kinds.add('sdist')
+    else if (w === 'wheel' || w === 'bdist_wheel') kinds.add('wheel')
+    else
+      throw new SettingsError(
+        `The input 'distributions' takes 'sdist' and/or 'wheel' (or 'bdist_wheel'), not '${word}'.`
+      )
+  }
+  if (kinds.size === 0) {
+    throw new SettingsError(
+      "The input 'distributions' names no kind: write 'sdist', 'wheel' or both."
+    )
+  }
+  return kinds
+}
