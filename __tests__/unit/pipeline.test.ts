@@ -1,0 +1,180 @@
+/**
+ * publish() driven through its dependency seam (PipelineDeps), with a real index on loopback: the
+ * whole run without the action's edge, as a second entry (a command line) would drive it. Each test
+ * reads what the index holds and what it was sent, not the pipeline's own bookkeeping.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { DistributionError } from '../../src/dists/distribution.js'
+import { publish, type PipelineDeps } from '../../src/pipeline/publish.js'
+import { readSettings } from '../../src/settings/settings.js'
+import { RecordingLog } from '../../src/shared/log.js'
+import { startIndexServer, type IndexServer } from '../support/index-server.js'
+import { makeWheel, metadataText } from '../support/make-dists.js'
+import {
+  addTrustedPublishing,
+  idTokenFetcherFor,
+  startIdTokenService,
+  type IdTokenService
+} from '../support/oidc-server.js'
+
+const TOKEN = 'pypi-pipeline-seam-token'
+
+let work: string
+let ids: IdTokenService
+beforeAll(async () => {
+  work = await mkdtemp(path.join(tmpdir(), 'pipeline-'))
+  ids = await startIdTokenService()
+})
+afterAll(async () => {
+  await ids.close()
+  await rm(work, { recursive: true, force: true })
+})
+
+const closers: Array<() => Promise<void>> = []
+afterEach(async () => {
+  while (closers.length) await closers.pop()!()
+})
+
+async function index(): Promise<IndexServer> {
+  const server = await startIndexServer({ tokens: [TOKEN] })
+  closers.push(() => server.close())
+  return server
+}
+
+/** A packages dir holding one wheel per version given. */
+async function packagesDir(name: string, versions: string[]): Promise<string> {
+  const dir = await mkdtemp(path.join(work, `${name}-`))
+  for (const version of versions) {
+    makeWheel(dir, {
+      filename: `${name}-${version}-py3-none-any.whl`,
+      metadata: metadataText({ 'Metadata-Version': '2.1', Name: name, Version: version })
+    })
+  }
+  return dir
+}
+
+function settingsFor(inputs: Record<string, string>) {
+  return readSettings(name => inputs[name] ?? '', {}).settings
+}
+
+async function deps(overrides: Partial<PipelineDeps> = {}): Promise<PipelineDeps> {
+  return {
+    log: new RecordingLog(),
+    env: {},
+    getIdToken: async () => {
+      throw new Error('no ID token in this test')
+    },
+    onSecret: () => undefined,
+    tempDir: await mkdtemp(path.join(work, 'temp-')),
+    ...overrides
+  }
+}
+
+const uploads = (server: IndexServer) => server.requests.filter(r => r.method === 'POST')
+
+describe('publish() through its seam', () => {
+  it('uploads with a token, reads the file back, and reports both', async () => {
+    const server = await index()
+    const dir = await packagesDir('seam_demo', ['1.0'])
+    const result = await publish(
+      settingsFor({
+        password: TOKEN,
+        'repository-url': server.url,
+        'index-url': server.simpleUrl,
+        'packages-dir': dir
+      }),
+      await deps()
+    )
+    expect(result.failure).toBeUndefined()
+    expect(result.files.map(f => [f.dist.filename, f.status, f.verified])).toEqual([
+      ['seam_demo-1.0-py3-none-any.whl', 'uploaded', true]
+    ])
+    expect(server.files().map(f => f.filename)).toEqual(['seam_demo-1.0-py3-none-any.whl'])
+    expect(server.files()[0].sha256).toBe(result.dists[0].digests.sha256)
+    expect(result.verification?.verified.map(d => d.filename)).toEqual([
+      'seam_demo-1.0-py3-none-any.whl'
+    ])
+  })
+
+  it('stops before any request when a file breaks a rule, with every problem at once', async () => {
+    const server = await index()
+    const dir = await packagesDir('seam_bad', ['1.0+local', '2.0+other'])
+    const error = await publish(
+      settingsFor({
+        password: TOKEN,
+        'repository-url': server.url,
+        'packages-dir': dir,
+        'allow-multiple-versions': 'true'
+      }),
+      await deps()
+    ).then(
+      () => undefined,
+      (e: unknown) => e
+    )
+    expect(error).toBeInstanceOf(DistributionError)
+    const files = (error as DistributionError).problems.map(p => path.basename(p.file ?? ''))
+    expect(new Set(files)).toEqual(
+      new Set(['seam_bad-1.0+local-py3-none-any.whl', 'seam_bad-2.0+other-py3-none-any.whl'])
+    )
+    expect(server.requests).toEqual([])
+  })
+
+  it('dry-run sends no file and mints no token', async () => {
+    const server = await index()
+    const endpoints = addTrustedPublishing(server, {
+      publishers: [{ repository: 'octo-org/octo-repo', workflow: 'release.yml' }]
+    })
+    const dir = await packagesDir('seam_dry', ['1.0'])
+    const seam = await deps({ env: ids.env, getIdToken: idTokenFetcherFor(ids) })
+    const issuedBefore = ids.issued.length
+    const result = await publish(
+      settingsFor({ 'repository-url': server.url, 'packages-dir': dir, 'dry-run': 'true' }),
+      seam
+    )
+    expect(result.dryRun).toBe(true)
+    expect(result.files.map(f => f.status)).toEqual(['not-attempted'])
+    expect(uploads(server)).toEqual([])
+    expect(ids.issued.length).toBe(issuedBefore)
+    expect(endpoints.minted).toEqual([])
+    expect(server.files()).toEqual([])
+  })
+
+  it('trusted publishing through getIdToken and onSecret: the minted token uploads and is handed over first', async () => {
+    const server = await index()
+    const endpoints = addTrustedPublishing(server, {
+      publishers: [
+        { repository: 'octo-org/octo-repo', workflow: 'release.yml', projects: ['seam-tp'] }
+      ]
+    })
+    const dir = await packagesDir('seam_tp', ['1.0'])
+    const secrets: string[] = []
+    const result = await publish(
+      settingsFor({
+        'repository-url': server.url,
+        'index-url': server.simpleUrl,
+        'packages-dir': dir,
+        attestations: 'false'
+      }),
+      await deps({
+        env: ids.env,
+        getIdToken: idTokenFetcherFor(ids),
+        onSecret: secret => secrets.push(secret)
+      })
+    )
+    expect(result.failure).toBeUndefined()
+    expect(endpoints.minted).toHaveLength(1)
+    const minted = endpoints.minted[0].token
+    // The ID token and the minted token reach onSecret before the upload uses them.
+    expect(secrets).toContain(minted)
+    expect(secrets).toContain(ids.issued.at(-1))
+    const upload = uploads(server).find(r => r.file)
+    expect(upload?.status).toBe(200)
+    expect(Buffer.from(upload!.headers.authorization!.split(' ')[1], 'base64').toString()).toBe(
+      `__token__:${minted}`
+    )
+    expect(server.files().map(f => f.filename)).toEqual(['seam_tp-1.0-py3-none-any.whl'])
+  })
+})
