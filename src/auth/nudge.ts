@@ -1,3 +1,4 @@
+import { normalizeName } from '../dists/filename.js'
 import { parseWorkflowRef } from './github-context.js'
 
 /** The upload hosts we know the web side of: where a project's publishing settings live. */
@@ -43,7 +44,7 @@ export function trustedPublishingNudge(options: NudgeOptions): string | undefine
   }
   if (workflow) params.set('workflow_filename', workflow.filename)
 
-  const names = [...new Set(options.projects.map(normalizeProjectName))]
+  const names = [...new Set(options.projects.map(normalizeName))]
   const links = names.map(
     name =>
       `  ${web}/manage/project/${encodeURIComponent(name)}/settings/publishing/?${params.toString()}`
@@ -57,9 +58,4 @@ export function trustedPublishingNudge(options: NudgeOptions): string | undefine
     'then give the publishing job `permissions: id-token: write` and remove the token input.',
     'https://docs.pypi.org/trusted-publishers/'
   ].join('\n')
-}
-
-/** PEP 503: lowercase, runs of `-`, `_`, `.` become one `-` (what PyPI's URLs use). */
-function normalizeProjectName(name: string): string {
-  return name.toLowerCase().replace(/[-_.]+/g, '-')
 }

@@ -12,7 +12,7 @@ import {
   type Distribution,
   type Problem
 } from '../dists/distribution.js'
-import { parseWheelFilename } from '../dists/filename.js'
+import { distKindOf, parseWheelFilename } from '../dists/filename.js'
 import { getHeader, metadataToFormFields, parseCoreMetadata } from './metadata.js'
 import { readSdistMetadata } from './tar.js'
 import { readWheelMetadata, type ArchiveMember } from './zip.js'
@@ -26,9 +26,9 @@ function problem(path: string, rule: string, message: string, hint?: string): Di
 
 /** Wheels are `.whl`; sdists are `.tar.gz` (PEP 625: PyPI takes no other sdist format). */
 function kindOf(path: string): DistKind {
+  const kind = distKindOf(basename(path))
+  if (kind === 'wheel' || kind === 'sdist') return kind
   const filename = basename(path)
-  if (filename.endsWith('.whl')) return 'wheel'
-  if (filename.endsWith('.tar.gz')) return 'sdist'
   throw problem(
     path,
     'unsupported-file',
