@@ -63,7 +63,8 @@ export function readCappedBody(
     message.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
     message.once('error', reject)
     message.once('close', () => {
-      if (!message.complete) reject(new Error('the connection closed before the answer was complete'))
+      if (!message.complete)
+        reject(new Error('the connection closed before the answer was complete'))
     })
   })
 }

@@ -4,6 +4,7 @@ import { TLSSocket } from 'node:tls'
 import { Readable } from 'node:stream'
 import { HttpClient } from '@actions/http-client'
 import { AnswerTooLargeError, readCappedBody, type BodyCap } from './http-body.js'
+import { formatSize } from './upload/size.js'
 import { USER_AGENT } from './version.js'
 
 export interface HttpResponse {
@@ -148,15 +149,25 @@ export class Http {
     const answerMs = 2 * this.timeoutMs
     const sendMs = (bodyBytes(body, headers) / SLOWEST_SEND_RATE) * 1000
     const wholeMs = Math.round(this.connectTimeoutMs + answerMs + sendMs)
-    after(wholeMs, () => deadlineError(wholeMs, 'the request as a whole'))
+    after(wholeMs, () =>
+      deadlineError(
+        wholeMs,
+        'the request',
+        `connect-timeout and twice 'timeout'${sendMs >= 1 ? `, plus the body's size at ${formatSize(SLOWEST_SEND_RATE)}/s` : ''}`
+      )
+    )
     if (body instanceof Readable) {
       body.once('end', () =>
-        after(answerMs, () => deadlineError(answerMs, 'the answer after the upload was sent'))
+        after(answerMs, () =>
+          deadlineError(answerMs, 'the answer to the sent request', "twice 'timeout'")
+        )
       )
     }
     if (options.timeLimit) {
       const { ms, reason } = options.timeLimit
-      after(ms, () => Object.assign(new Error(`${reason} before the answer came`), { code: 'EDEADLINE' }))
+      after(ms, () =>
+        Object.assign(new Error(`${reason} before the answer came`), { code: 'EDEADLINE' })
+      )
     }
 
     const exchange = async (): Promise<HttpResponse> => {
@@ -237,7 +248,10 @@ export class Http {
 }
 
 /** The size of a request body, from its Content-Length (0 when there is none). */
-function bodyBytes(body: Readable | string | null, headers: Record<string, string | number>): number {
+function bodyBytes(
+  body: Readable | string | null,
+  headers: Record<string, string | number>
+): number {
   if (typeof body === 'string') return Buffer.byteLength(body)
   for (const [name, value] of Object.entries(headers)) {
     if (name.toLowerCase() === 'content-length' && Number(value) > 0) return Number(value)
@@ -245,11 +259,11 @@ function bodyBytes(body: Readable | string | null, headers: Record<string, strin
   return 0
 }
 
-function deadlineError(ms: number, what: string): Error {
+function deadlineError(ms: number, what: string, basis: string): Error {
   return Object.assign(
     new Error(
-      `${what} did not complete within ${seconds(ms)} s, although data kept coming (the index is ` +
-        "sending too slowly; raise 'timeout' if it is only slow)"
+      `${what} did not complete within ${seconds(ms)} s (${basis}), although data kept moving: ` +
+        "the index sends or reads too slowly. Raise 'timeout' if it is only slow."
     ),
     { code: 'EDEADLINE' }
   )
