@@ -16,6 +16,7 @@ import { StaticTokenSource } from '../../src/auth/token-source.js'
 import type { Distribution } from '../../src/dists/distribution.js'
 import { inspectDistribution } from '../../src/inspect/inspect.js'
 import { Http, NetworkError } from '../../src/shared/http.js'
+import { SIMPLE_PAGE_CAP } from '../../src/index-api/simple.js'
 import { RecordingLog } from '../../src/shared/log.js'
 import { sendDistribution, type SendContext } from '../../src/upload/send.js'
 import { UploadError } from '../../src/upload/upload.js'
@@ -300,7 +301,7 @@ describe('timeouts', () => {
   it('a server that accepts and never speaks fails the request after the inactivity timeout', async () => {
     const silent = await tcpServer(() => undefined)
     const http = client({ timeoutMs: 300 })
-    const error = await http.get(`${silent.origin}/simple/demo/`).then(
+    const error = await http.get(`${silent.origin}/simple/demo/`, SIMPLE_PAGE_CAP).then(
       () => undefined,
       (e: unknown) => e
     )
@@ -319,7 +320,7 @@ describe('timeouts', () => {
       )
     })
     const http = client({ timeoutMs: 300 })
-    const error = await http.get(`${stalling.origin}/simple/demo/`).then(
+    const error = await http.get(`${stalling.origin}/simple/demo/`, SIMPLE_PAGE_CAP).then(
       () => undefined,
       (e: unknown) => e
     )
@@ -363,7 +364,7 @@ describe('timeouts', () => {
     const { port, close } = await fullBacklogListener()
     cleanup.push(close)
     const http = client({ connectTimeoutMs: 300, timeoutMs: 60_000 })
-    const error = await http.get(`http://127.0.0.1:${port}/simple/demo/`).then(
+    const error = await http.get(`http://127.0.0.1:${port}/simple/demo/`, SIMPLE_PAGE_CAP).then(
       () => undefined,
       (e: unknown) => e
     )

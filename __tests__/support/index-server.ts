@@ -12,7 +12,7 @@ export {
   type RecordedRequest,
   type RouteHandler
 } from './index-server/server.js'
-export { basicPassword, type Fault } from './index-server/faults.js'
+export { basicPassword, sendEndlessBody, sendTrickle, type Fault } from './index-server/faults.js'
 export { FLAVORS, type Flavor } from './index-server/flavors.js'
 export { DEFAULT_USER, type StoredFile, type TokenGrant } from './index-server/registry.js'
 export {

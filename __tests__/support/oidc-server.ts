@@ -16,6 +16,7 @@ import {
   type ServerResponse
 } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { sendEndlessBody, sendTrickle } from './index-server/faults.js'
 
 export type Claims = Record<string, unknown>
 
@@ -202,6 +203,19 @@ export interface TrustedPublishingOptions {
   mintOverride?: { status: number; body: string; contentType?: string }
   /** Refuse every mint with this code (e.g. `not-enabled`). */
   mintErrorCode?: string
+  /** Answer the audience request with a body that never ends, or a byte at a time. */
+  audienceFault?: StreamFault
+  /** Answer mint requests with a body that never ends, or a byte at a time. */
+  mintFault?: StreamFault
+}
+
+/** `endless-body`: as fast as the client reads; `trickle`: a byte every `intervalMs` (default 1000). */
+export type StreamFault = { kind: 'endless-body' } | { kind: 'trickle'; intervalMs?: number }
+
+function streamFault(res: ServerResponse, fault: StreamFault): void {
+  const headers = { 'Content-Type': 'application/json' }
+  if (fault.kind === 'endless-body') sendEndlessBody(res, { headers })
+  else sendTrickle(res, { headers, intervalMs: fault.intervalMs })
 }
 
 /** What the index stores for a minted token (structurally the index's TokenGrant). */
@@ -240,6 +254,7 @@ export class TrustedPublishingEndpoints {
   }
 
   handleAudience(res: ServerResponse): void {
+    if (this.options.audienceFault) return streamFault(res, this.options.audienceFault)
     const status = this.options.audienceStatus
     if (status && status !== 200) {
       return send(
@@ -253,6 +268,7 @@ export class TrustedPublishingEndpoints {
 
   handleMint(body: string, res: ServerResponse): void {
     this.mintRequests.push({ body })
+    if (this.options.mintFault) return streamFault(res, this.options.mintFault)
     const override = this.options.mintOverride
     if (override)
       return send(res, override.status, override.body, override.contentType ?? 'text/html')

@@ -1,3 +1,4 @@
+import { AnswerTooLargeError, type BodyCap } from '../shared/http-body.js'
 import type { Http, HttpResponse } from '../shared/http.js'
 import { decodeClaims, renderClaims, reusableWorkflowHint } from './claims.js'
 import { TRUSTED_PUBLISHING_DOCS, TROUBLESHOOTING_URL } from './explain.js'
@@ -38,6 +39,18 @@ export const DEFAULT_TOKEN_LIFETIME_MS = 15 * 60 * 1000
 
 const BODY_EXCERPT = 500
 
+/**
+ * The audience and mint answers are small JSON documents (a token is a few hundred bytes; a
+ * refusal lists a few reasons); 64 KiB leaves room for a proxy's error page.
+ */
+export const OIDC_ANSWER_CAP: BodyCap = {
+  bytes: 64 * 1024,
+  what: 'the trusted-publishing answer',
+  advice:
+    "Check that 'repository-url' is the index's upload URL; if the index is right, it is " +
+    'misbehaving: wait a few minutes and try again, or use an API token.'
+}
+
 export function oidcUrls(repositoryUrl: string): { audience: string; mint: string } {
   const origin = new URL(repositoryUrl).origin
   return { audience: `${origin}/_/oidc/audience`, mint: `${origin}/_/oidc/mint-token` }
@@ -74,12 +87,11 @@ export async function fetchAudience(http: Http, repositoryUrl: string): Promise<
   const host = new URL(repositoryUrl).host
   let response: HttpResponse
   try {
-    response = await http.get(url, { Accept: 'application/json' })
+    response = await http.get(url, OIDC_ANSWER_CAP, { Accept: 'application/json' })
   } catch (error) {
-    throw new TrustedPublishingError(
-      `Trusted publishing: could not reach ${url}: ${errorText(error)}`,
-      { cause: error }
-    )
+    throw new TrustedPublishingError(`Trusted publishing: ${failedRequest(url, error)}`, {
+      cause: error
+    })
   }
   if (response.status === 403 || response.status === 404) {
     throw new TrustedPublishingError(
@@ -118,13 +130,13 @@ export async function mintToken(
   try {
     response = await http.request('POST', url, {
       headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-      body: () => JSON.stringify({ token: idToken })
+      body: () => JSON.stringify({ token: idToken }),
+      cap: OIDC_ANSWER_CAP
     })
   } catch (error) {
-    throw new TrustedPublishingError(
-      `Trusted publishing: could not reach ${url}: ${scrub(errorText(error))}`,
-      { cause: error }
-    )
+    throw new TrustedPublishingError(`Trusted publishing: ${scrub(failedRequest(url, error))}`, {
+      cause: error
+    })
   }
 
   // Scrubbed before anything is cut or quoted, so a truncated echo cannot slip through.
@@ -236,6 +248,12 @@ function scrubJwts(text: string, idToken: string): string {
     .split(idToken)
     .join('***')
     .replace(/eyJ[A-Za-z0-9_-]+\.eyJ[A-Za-z0-9_-]*(\.[A-Za-z0-9_-]*)?/g, '***')
+}
+
+/** No usable answer: the client's error says why (and, for an oversized answer, what to do). */
+function failedRequest(url: string, error: unknown): string {
+  if (error instanceof AnswerTooLargeError) return error.message
+  return `could not reach ${url}: ${errorText(error)}`
 }
 
 function errorText(error: unknown): string {

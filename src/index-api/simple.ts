@@ -1,5 +1,6 @@
 import { normalizeName } from '../dists/filename.js'
-import type { Http } from '../shared/http.js'
+import type { BodyCap } from '../shared/http-body.js'
+import type { Http, TimeLimit } from '../shared/http.js'
 
 /** What the index lists for one project: filename → sha256 (lowercase hex, '' when not given). */
 export type ListedFiles = Map<string, string>
@@ -10,6 +11,28 @@ export type SimplePage =
 const SIMPLE_JSON = 'application/vnd.pypi.simple.v1+json'
 
 /**
+ * One project's page lists every file it ever had. On PyPI the largest (nightly builds with
+ * thousands of releases, a dozen wheels each) are some MiB of PEP 691 JSON; 64 MiB covers them
+ * with room to spare while keeping a broken or hostile index from filling memory.
+ */
+export const SIMPLE_PAGE_CAP: BodyCap = {
+  bytes: 64 * 1024 * 1024,
+  what: "a project's simple page",
+  advice:
+    "Check that 'index-url' is the index's simple API (e.g. https://pypi.org/simple/). If it is " +
+    "and the project's page is really that large, turn the read-back off with 'verify-upload: false'."
+}
+
+export interface SimpleReadOptions {
+  /** Authorization for indexes whose simple pages need it. */
+  authorization?: string
+  /** A hard end for the whole read, redirects included (e.g. what is left of verify-timeout). */
+  timeLimit?: TimeLimit
+  /** The clock the time limit is counted on (injectable for tests). */
+  now?: () => number
+}
+
+/**
  * Reads `<simpleUrl><project>/` (PEP 691 JSON when the index offers it, else the PEP 503 HTML page
  * with `#sha256=` fragments). Follows same-host redirects (PyPI redirects non-normalized names).
  */
@@ -17,8 +40,11 @@ export async function readSimplePage(
   http: Http,
   simpleUrl: string,
   project: string,
-  authorization?: string
+  options: SimpleReadOptions = {}
 ): Promise<SimplePage> {
+  const { authorization, timeLimit } = options
+  const now = options.now ?? Date.now
+  const started = now()
   let url = new URL(
     `${encodeURIComponent(normalizeName(project))}/`,
     ensureSlash(simpleUrl)
@@ -30,7 +56,8 @@ export async function readSimplePage(
       'Cache-Control': 'no-cache'
     }
     if (authorization) headers.Authorization = authorization
-    const response = await http.get(url, headers)
+    const limit = timeLimit && { ...timeLimit, ms: timeLimit.ms - (now() - started) }
+    const response = await http.get(url, SIMPLE_PAGE_CAP, headers, limit)
     if ([301, 302, 303, 307, 308].includes(response.status) && response.headers.location) {
       const next = new URL(response.headers.location, url)
       if (next.origin !== origin) return { found: false, status: response.status, url }

@@ -1,6 +1,6 @@
 import type { Distribution } from '../dists/distribution.js'
 import { normalizeName } from '../dists/filename.js'
-import type { Http } from '../shared/http.js'
+import type { Http, TimeLimit } from '../shared/http.js'
 import { readSimplePage } from './simple.js'
 import type { Log } from '../shared/log.js'
 import { sleep as realSleep } from '../upload/retry.js'
@@ -40,8 +40,17 @@ export async function verifyOnIndex(
   const now = options.now ?? Date.now
   const sleep = options.sleep ?? realSleep
   const deadline = now() + options.timeoutMs
+  const bound = `verify-timeout (${seconds(options.timeoutMs)} s)`
+  // Each read is cut at the deadline, so the read-back ends by it even when the index stalls or
+  // trickles a page (a request's own deadline is minutes). verify-timeout 0 asks for one read
+  // and no waiting: that read has only the request's own deadline.
+  const timeLimit = (): TimeLimit | undefined =>
+    options.timeoutMs > 0 ? { ms: deadline - now(), reason: `${bound} ran out` } : undefined
+  // The last read starts this long before the deadline: one starting at it would be cut at once.
+  const finalRead = Math.min(FINAL_READ_MS, options.timeoutMs / 10)
   const pending = new Map(dists.map(d => [d.filename, d]))
   const seen = new Map<string, string>() // filename → last sha256 listed
+  const lastError = new Map<string, string>() // project → why its last read failed
   const unverifiable: Distribution[] = []
   let wait = 1000
 
@@ -49,15 +58,18 @@ export async function verifyOnIndex(
     // One read per project: an sdist and a wheel may spell the name differently.
     const projects = new Set([...pending.values()].map(d => normalizeName(d.name)))
     for (const project of projects) {
-      const page = await readSimplePage(
-        options.http,
-        options.simpleUrl,
-        project,
-        options.authorization
-      ).catch((error: unknown) => {
+      const limit = timeLimit()
+      if (limit && limit.ms <= 0) break
+      const page = await readSimplePage(options.http, options.simpleUrl, project, {
+        authorization: options.authorization,
+        timeLimit: limit,
+        now
+      }).catch((error: unknown) => {
+        lastError.set(project, error instanceof Error ? error.message : String(error))
         options.log.debug(`Reading ${options.simpleUrl} for ${project} failed: ${String(error)}`)
         return undefined
       })
+      if (page) lastError.delete(project)
       if (!page?.found) continue
       for (const dist of [...pending.values()].filter(d => normalizeName(d.name) === project)) {
         const listed = page.files.get(dist.filename)
@@ -69,10 +81,10 @@ export async function verifyOnIndex(
       }
     }
     const left = deadline - now()
-    if (pending.size === 0 || left <= 0) break
-    // The last wait is cut to the deadline, so the final read happens at the bound and the whole
-    // allowed time is used (waiting the full backoff would either overrun it or give up early).
-    const next = Math.min(wait, left)
+    if (pending.size === 0 || left <= finalRead) break
+    // The last wait is cut so the final read starts just before the deadline: the whole allowed
+    // time is used, and that read can still finish by it.
+    const next = Math.min(wait, left - finalRead)
     options.log.info(
       `Waiting for the index to list ${pending.size} file(s) (read ${round}); reading again in ${next / 1000} s`
     )
@@ -85,9 +97,12 @@ export async function verifyOnIndex(
   for (const dist of dists) {
     const listed = seen.get(dist.filename)
     if (listed === undefined) {
+      const error = lastError.get(normalizeName(dist.name))
       failed.push({
         dist,
-        reason: `not listed on ${options.simpleUrl} after ${Math.round(options.timeoutMs / 1000)} s`
+        reason:
+          `not listed on ${options.simpleUrl} after ${Math.round(options.timeoutMs / 1000)} s` +
+          (error ? ` (the last read failed: ${error})` : '')
       })
     } else if (listed === dist.digests.sha256 || presenceOnly.has(dist)) {
       verified.push(dist)
@@ -99,4 +114,11 @@ export async function verifyOnIndex(
     }
   }
   return { verified, unverifiable, failed }
+}
+
+/** Time kept for the final read, at most a tenth of the bound. */
+const FINAL_READ_MS = 5000
+
+function seconds(ms: number): string {
+  return String(Math.round(ms / 100) / 10)
 }

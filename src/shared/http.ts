@@ -3,6 +3,8 @@ import type { Socket } from 'node:net'
 import { TLSSocket } from 'node:tls'
 import { Readable } from 'node:stream'
 import { HttpClient } from '@actions/http-client'
+import { AnswerTooLargeError, readCappedBody, type BodyCap } from './http-body.js'
+import { formatSize } from './format.js'
 import { USER_AGENT } from './version.js'
 
 export interface HttpResponse {
@@ -17,6 +19,17 @@ export interface RequestOptions {
   headers?: Record<string, string | number>
   /** A body factory, so that a retry can re-stream it. */
   body?: () => Readable | string
+  /** The most of the answer's body that is read. Required: no answer is read unbounded. */
+  cap: BodyCap
+  /** A hard end the caller puts on top of the client's own deadline (e.g. what is left of verify-timeout). */
+  timeLimit?: TimeLimit
+}
+
+export interface TimeLimit {
+  /** From now, in ms. */
+  ms: number
+  /** Why the request is cut there, for the message: "verify-timeout ran out". */
+  reason: string
 }
 
 export interface HttpOptions {
@@ -27,20 +40,53 @@ export interface HttpOptions {
 }
 
 /**
+ * The slowest upload rate that still counts as progress, in bytes per second: a request body may
+ * take its size at this rate on top of the answer's deadline. 16 KiB/s is a 128 kbit/s link, so
+ * any real link finishes long before; a server that reads a few bytes a second (which keeps the
+ * inactivity timeout from ever firing) cannot hold a 100 MiB upload for more than ~2 hours.
+ */
+export const SLOWEST_SEND_RATE = 16 * 1024
+
+/**
  * The one HTTP client of a run: uploads, simple-index reads and token exchanges share its
  * keep-alive connections, its User-Agent and its policy. Redirects are never followed here:
  * the caller decides, so credentials are never replayed to another host.
+ *
+ * Every request is bounded in size and time. Its answer is read up to the caller's cap. The
+ * inactivity timeout (`timeout`) only measures gaps, so an index that trickles a byte a second
+ * would keep a request alive for ever; each request therefore also has a deadline:
+ *
+ * - the answer (headers and body) must arrive in full within twice `timeout` of the request body
+ *   having been handed over (at once for a GET). Twice, so a silent index is still reported by the
+ *   inactivity timeout, which says more, and a slow index gets a whole `timeout` for its answer on
+ *   top of the time it may think in silence; answers are small (capped), so this is generous;
+ * - the whole request must end within `connect-timeout` + twice `timeout` + the body's size at
+ *   SLOWEST_SEND_RATE: an upload is never cut for being large on a slow link, only a server that
+ *   reads it at a trickle is.
  */
 export class Http {
   private readonly client: HttpClient
   private readonly connectTimeoutMs: number
   private readonly timeoutMs: number
   private readonly armed = new WeakSet<object>()
+  /** Handed to the next request the client prepares (see `request`). */
+  private nextSignal: AbortSignal | undefined
 
   constructor(options: HttpOptions = {}) {
     this.connectTimeoutMs = options.connectTimeoutMs ?? 30_000
     this.timeoutMs = options.timeoutMs ?? 120_000
-    this.client = new HttpClient(USER_AGENT, [], {
+    // @actions/http-client offers no way to abort a request; its handlers may change the options
+    // of each request it prepares, and Node's `signal` option then destroys that request (and
+    // its socket, new or reused) when a deadline passes.
+    const signalHandler = {
+      prepareRequest: (options: { signal?: AbortSignal }): void => {
+        if (this.nextSignal) options.signal = this.nextSignal
+        this.nextSignal = undefined
+      },
+      canHandleAuthentication: (): boolean => false,
+      handleAuthentication: (): Promise<never> => Promise.reject(new Error('unused'))
+    }
+    this.client = new HttpClient(USER_AGENT, [signalHandler], {
       allowRedirects: false,
       allowRetries: false,
       keepAlive: true,
@@ -82,22 +128,74 @@ export class Http {
     }
   }
 
-  async request(method: string, url: string, options: RequestOptions = {}): Promise<HttpResponse> {
+  async request(method: string, url: string, options: RequestOptions): Promise<HttpResponse> {
     const headers = { ...(options.headers ?? {}) }
     const body = options.body?.() ?? null
     this.armSockets(url)
-    try {
-      const response = await this.client.request(method, url, body, headers)
+
+    const controller = new AbortController()
+    const timers: NodeJS.Timeout[] = []
+    let expired: Error | undefined
+    let onExpired: (error: Error) => void = () => undefined
+    const expire = (error: Error): void => {
+      if (expired) return
+      expired = error
+      controller.abort(error)
+      onExpired(error)
+    }
+    const after = (ms: number, error: () => Error): void => {
+      timers.push(setTimeout(() => expire(error()), Math.max(0, ms)))
+    }
+    const answerMs = 2 * this.timeoutMs
+    const sendMs = (bodyBytes(body, headers) / SLOWEST_SEND_RATE) * 1000
+    const wholeMs = Math.round(this.connectTimeoutMs + answerMs + sendMs)
+    after(wholeMs, () =>
+      deadlineError(
+        wholeMs,
+        'the request',
+        `connect-timeout and twice 'timeout'${sendMs >= 1 ? `, plus the body's size at ${formatSize(SLOWEST_SEND_RATE)}/s` : ''}`
+      )
+    )
+    if (body instanceof Readable) {
+      body.once('end', () =>
+        after(answerMs, () =>
+          deadlineError(answerMs, 'the answer to the sent request', "twice 'timeout'")
+        )
+      )
+    }
+    if (options.timeLimit) {
+      const { ms, reason } = options.timeLimit
+      after(ms, () =>
+        Object.assign(new Error(`${reason} before the answer came`), { code: 'EDEADLINE' })
+      )
+    }
+
+    const exchange = async (): Promise<HttpResponse> => {
+      this.nextSignal = controller.signal
+      // The client prepares the request synchronously in this call, taking the signal.
+      const pending = this.client.request(method, url, body, headers)
+      this.nextSignal = undefined
+      const response = await pending
       return {
         status: response.message.statusCode ?? 0,
         statusText: response.message.statusMessage ?? '',
         headers: response.message.headers,
-        body: await readBody(response.message, this.timeoutMs)
+        body: await this.readAnswer(response.message, url, options.cap)
       }
+    }
+    const deadline = new Promise<never>((_, reject) => (onExpired = reject))
+    const work = exchange()
+    work.catch(() => undefined) // lost the race to a deadline: already reported
+    try {
+      return await Promise.race([work, deadline])
     } catch (error) {
       // A body left half-sent would keep its file open: nothing else ever reads it to the end.
       if (body instanceof Readable) body.destroy()
+      if (expired) throw new NetworkError(url, expired)
+      if (error instanceof AnswerTooLargeError) throw error
       throw new NetworkError(url, this.explain(error))
+    } finally {
+      for (const timer of timers) clearTimeout(timer)
     }
   }
 
@@ -109,8 +207,38 @@ export class Http {
     return error
   }
 
-  async get(url: string, headers: Record<string, string> = {}): Promise<HttpResponse> {
-    return this.request('GET', url, { headers })
+  /**
+   * The capped body. @actions/http-client's readBody() waits for 'end' only, so a server that
+   * sends its headers and then stalls (or a connection cut mid-body) would hang the run for ever:
+   * here every failure rejects, and silence longer than the inactivity timeout is a failure.
+   */
+  private async readAnswer(message: IncomingMessage, url: string, cap: BodyCap): Promise<string> {
+    const socket = message.socket as Socket | null
+    let timer: NodeJS.Timeout | undefined
+    const arm = (): void => {
+      clearTimeout(timer)
+      timer = setTimeout(() => message.destroy(inactivityError(this.timeoutMs)), this.timeoutMs)
+    }
+    arm()
+    message.on('data', arm)
+    try {
+      return await readCappedBody(message, url, cap)
+    } catch (error) {
+      if (error instanceof AnswerTooLargeError) throw error
+      // A socket destroyed by its inactivity timeout surfaces here as a bare "aborted".
+      throw (socket?.errored as Error | null | undefined) ?? error
+    } finally {
+      clearTimeout(timer)
+    }
+  }
+
+  async get(
+    url: string,
+    cap: BodyCap,
+    headers: Record<string, string> = {},
+    timeLimit?: TimeLimit
+  ): Promise<HttpResponse> {
+    return this.request('GET', url, { headers, cap, timeLimit })
   }
 
   /** Closes keep-alive sockets so nothing holds the process open. */
@@ -119,43 +247,26 @@ export class Http {
   }
 }
 
-/**
- * The whole response body. @actions/http-client's readBody() waits for 'end' only, so a server
- * that sends its headers and then stalls (or a connection cut mid-body) would hang the run for
- * ever: here every failure rejects, and silence longer than the inactivity timeout is a failure.
- */
-function readBody(message: IncomingMessage, timeoutMs: number): Promise<string> {
-  const socket = message.socket as Socket | null
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = []
-    let timer: NodeJS.Timeout | undefined
-    const fail = (error: unknown): void => {
-      clearTimeout(timer)
-      // A socket destroyed by its inactivity timeout surfaces here as a bare "aborted".
-      reject((socket?.errored as Error | null | undefined) ?? error)
-    }
-    const arm = (): void => {
-      clearTimeout(timer)
-      timer = setTimeout(() => {
-        const error = inactivityError(timeoutMs)
-        message.destroy(error)
-        fail(error)
-      }, timeoutMs)
-    }
-    arm()
-    message.on('data', (chunk: Buffer) => {
-      chunks.push(chunk)
-      arm()
-    })
-    message.once('end', () => {
-      clearTimeout(timer)
-      resolve(Buffer.concat(chunks).toString('utf8'))
-    })
-    message.once('error', fail)
-    message.once('close', () => {
-      if (!message.complete) fail(new Error('the connection closed before the answer was complete'))
-    })
-  })
+/** The size of a request body, from its Content-Length (0 when there is none). */
+function bodyBytes(
+  body: Readable | string | null,
+  headers: Record<string, string | number>
+): number {
+  if (typeof body === 'string') return Buffer.byteLength(body)
+  for (const [name, value] of Object.entries(headers)) {
+    if (name.toLowerCase() === 'content-length' && Number(value) > 0) return Number(value)
+  }
+  return 0
+}
+
+function deadlineError(ms: number, what: string, basis: string): Error {
+  return Object.assign(
+    new Error(
+      `${what} did not complete within ${seconds(ms)} s (${basis}), although data kept moving: ` +
+        "the index sends or reads too slowly. Raise 'timeout' if it is only slow."
+    ),
+    { code: 'EDEADLINE' }
+  )
 }
 
 function inactivityError(timeoutMs: number): Error {
@@ -168,7 +279,7 @@ function seconds(ms: number): string {
   return String(Math.round(ms / 100) / 10)
 }
 
-/** No HTTP answer at all: refused, reset, DNS, TLS, or the inactivity timeout. */
+/** No (complete) HTTP answer: refused, reset, DNS, TLS, the inactivity timeout or a deadline. */
 export class NetworkError extends Error {
   readonly code: string | undefined
   constructor(
@@ -195,6 +306,8 @@ function describeNetworkFailure(code: string | undefined, detail: string): strin
     case 'ECONNRESET':
     case 'EPIPE':
       return 'the connection was reset'
+    case 'EDEADLINE':
+      return detail
     case 'ETIMEDOUT':
       // Ours name the inactivity timeout and its length; the system's are about connecting.
       return detail.startsWith('no data')

@@ -1,3 +1,4 @@
+import { AnswerTooLargeError } from '../shared/http-body.js'
 import { NetworkError } from '../shared/http.js'
 import { UploadError } from './upload.js'
 
@@ -40,6 +41,9 @@ const NOT_CONNECTED = new Set(['ECONNREFUSED', 'ECONNECTTIMEOUT', 'ENOTFOUND', '
  * slow down.
  */
 export function classifyFailure(error: unknown): FailureKind {
+  // An answer larger than any upload result: the same index would answer the same way again.
+  if (error instanceof AnswerTooLargeError) return 'final'
+  // A deadline passed (an index trickling its answer) is like the inactivity timeout: ambiguous.
   if (error instanceof NetworkError) {
     return error.code && NOT_CONNECTED.has(error.code) ? 'unsent' : 'ambiguous'
   }

@@ -1,5 +1,6 @@
 import { isExpiredTokenResponse, withCurrentToken, type TokenSource } from '../auth/token-source.js'
 import type { Distribution, FormField } from '../dists/distribution.js'
+import { AnswerTooLargeError } from '../shared/http-body.js'
 import { NetworkError, type Http } from '../shared/http.js'
 import { readSimplePage } from '../index-api/simple.js'
 import type { Log } from '../shared/log.js'
@@ -109,6 +110,17 @@ export async function sendDistribution(ctx: SendContext, dist: Distribution): Pr
         throw error
       }
 
+      if (error instanceof AnswerTooLargeError) {
+        // The index took the whole upload and then answered with more than an upload result can
+        // be: it may have stored the file. Asked once; re-sending to an index that answers like
+        // this would not help, so this is never retried.
+        if ((await hashOnIndex(ctx, dist)) === dist.digests.sha256) {
+          log.warning(`${dist.filename}: ${error.message} The index lists it with our sha256.`)
+          return { status: 'uploaded', attempts: attempt, confirmedOnIndex: true }
+        }
+        throw error
+      }
+
       const kind = classifyFailure(error)
       if (kind === 'final') throw error
       if (attempt > ctx.retry.retries) throw gaveUp(error, attempt, now() - startedAt)
@@ -163,11 +175,15 @@ function followRedirect(ctx: SendContext, from: string, to: string): void {
 async function hashOnIndex(ctx: SendContext, dist: Distribution): Promise<string | undefined> {
   if (!ctx.simpleUrl) return undefined
   try {
-    const page = await readSimplePage(ctx.http, ctx.simpleUrl, dist.name, ctx.simpleAuth)
+    const page = await readSimplePage(ctx.http, ctx.simpleUrl, dist.name, {
+      authorization: ctx.simpleAuth
+    })
     if (!page.found) return undefined
     return page.files.get(dist.filename) || undefined
   } catch (error) {
-    ctx.log.debug(`Could not read ${ctx.simpleUrl} for ${dist.name}: ${String(error)}`)
+    // An oversized page is the index's configuration, worth a word; other failures are transient.
+    if (error instanceof AnswerTooLargeError) ctx.log.warning(error.message)
+    else ctx.log.debug(`Could not read ${ctx.simpleUrl} for ${dist.name}: ${String(error)}`)
     return undefined
   }
 }

@@ -1,4 +1,5 @@
 import type { Distribution, FormField } from '../dists/distribution.js'
+import type { BodyCap } from '../shared/http-body.js'
 import { basicAuth, type Http, type HttpResponse } from '../shared/http.js'
 import type { Log } from '../shared/log.js'
 import { uploadFields } from './form.js'
@@ -43,6 +44,20 @@ export class UploadError extends Error {
 const MAX_SAME_HOST_REDIRECTS = 3
 
 /**
+ * Indexes answer an upload with a line of text, a small JSON document or an error page of a few
+ * KiB (PyPI's HTML error pages are the largest); 1 MiB leaves a wide margin. More is not an
+ * upload result, and an endless body must not fill the runner's memory.
+ */
+export const UPLOAD_ANSWER_CAP: BodyCap = {
+  bytes: 1024 * 1024,
+  what: 'the answer to an upload',
+  advice:
+    "An index answers an upload with a short message: check that 'repository-url' is the index's " +
+    'upload endpoint. The file may have been stored all the same: look at the index before ' +
+    "re-running, or re-run with 'skip-existing: true'."
+}
+
+/**
  * One attempt at sending one distribution. Resolves when the index stored it (2xx); throws
  * UploadError when the index refused it, NetworkError when no answer came. Retrying, skipping and
  * credentials renewal are the caller's (send.ts).
@@ -82,7 +97,11 @@ export async function uploadDistribution(
           .join(' ')})`
       )
     }
-    response = await http.request('POST', url, { headers, body: () => body.open() })
+    response = await http.request('POST', url, {
+      headers,
+      body: () => body.open(),
+      cap: UPLOAD_ANSWER_CAP
+    })
     if (request.verbose) {
       log.info(`← HTTP ${response.status} ${response.statusText}`.trimEnd())
       if (response.body.trim()) log.info(`← ${response.body.trim().slice(0, 2000)}`)

@@ -13,7 +13,13 @@ import {
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { answersInstead, faultAnswer, type Fault } from './faults.js'
+import {
+  answersInstead,
+  faultAnswer,
+  streamFaultAnswer,
+  streamsAnswer,
+  type Fault
+} from './faults.js'
 import type { Flavor } from './flavors.js'
 import { rawPage, sendPage, statusPage, type Page } from './http-pages.js'
 import { receiveForm, type ReceivedForm } from './multipart-upload.js'
@@ -201,6 +207,11 @@ export async function startIndexServer(options: IndexServerOptions = {}): Promis
     if (fault?.delayMs) await sleep(fault.delayMs)
     await latency()
 
+    if (fault && streamsAnswer(fault) && !fault.storeThenFail) {
+      record.status = fault.status ?? 200
+      record.message = streamFaultAnswer(fault, res)
+      return
+    }
     if (fault && answersInstead(fault)) {
       const { page, message } = faultAnswer(fault, req)
       answer(res, record, page, message)
@@ -217,6 +228,11 @@ export async function startIndexServer(options: IndexServerOptions = {}): Promis
       settings,
       { commit: !fault?.acceptWithoutStoring && !closed }
     )
+    if (fault?.storeThenFail && outcome.stored && streamsAnswer(fault)) {
+      record.status = fault.status ?? 200
+      record.message = streamFaultAnswer(fault, res)
+      return
+    }
     let { page, message } = outcome
     if (fault?.storeThenFail && outcome.stored) {
       ;({ page, message } = faultAnswer({ ...fault, status: fault.status ?? 500 }, req))
