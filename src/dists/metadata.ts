@@ -2,8 +2,9 @@
  * Core metadata (a wheel's METADATA, an sdist's PKG-INFO): parse the email-header text, and map it
  * to the upload form fields.
  *
- * The reference behaviour is twine's: pkginfo's header handling (twine ≤ 5) for folding and
- * "UNKNOWN", and `packaging.metadata` + `twine/package.py` (twine ≥ 6) for the form names,
+ * The text is read exactly as Python's email parser reads it (`readEmailMessage`). The reference
+ * for the form is twine's: pkginfo's header handling (twine ≤ 5) for folding and "UNKNOWN", and
+ * `packaging.metadata` + `twine/package.py` (twine ≥ 6) for multi-line License, the form names,
  * Keywords/Project-URL normalisation and dropping License-File under Metadata-Version < 2.4. Where
  * the two twines differ, or where PyPI (Warehouse) has the last word, the choice is noted in place.
  */
@@ -18,16 +19,19 @@ type Header = CoreMetadata['headers'][number]
  */
 const HEADER_START = /^(?:From |[\x21-\x39\x3b-\x7e]*:|[ \t])/
 /**
- * The only line ends Python's email parser knows (its StringIO with `newline=''`). U+2028,
- * U+2029, U+0085, VT, FF and the other `str.splitlines` boundaries are ordinary characters there,
- * and so they are here: a value holding one goes on, and so do the headers after it.
+ * Lines end at CR, LF and CRLF only, as in Python's email parser (its StringIO with `newline=''`).
+ * U+2028, U+2029, U+0085, VT, FF and the other `str.splitlines` boundaries are ordinary characters
+ * there, and so they are here: a value holding one goes on, and so do the headers after it.
  */
-const LINE_END = /\r\n|\r|\n/g
+const LINE_BREAK = /\r\n|\r|\n/
 
 /** One header as Python's email parser (policy compat32) returns it from `Message.items()`. */
 export interface RawHeader {
   name: string
-  /** The value after `name:`, leading spaces and tabs removed, continuation lines kept with their line ends; trailing CR/LF removed. */
+  /**
+   * The value after `name:`: leading spaces and tabs removed, continuation lines kept with their
+   * line ends and indentation, trailing CR/LF removed.
+   */
   raw: string
 }
 
@@ -37,23 +41,24 @@ export interface RawHeader {
  * `Message.get_payload()`: everything after the headers, '' when there is none.
  */
 export function readEmailMessage(text: string): { headers: RawHeader[]; body: string } {
-  // Split into lines that keep their line ends, as the feedparser's input does.
-  const lines: string[] = []
-  let start = 0
-  LINE_END.lastIndex = 0
-  for (let m = LINE_END.exec(text); m; m = LINE_END.exec(text)) {
-    lines.push(text.slice(start, m.index + m[0].length))
-    start = m.index + m[0].length
+  // The header block: lines (with their line ends) that look like headers, up to a blank line
+  // (dropped) or the first line that does not (it starts the body: Python records a
+  // MissingHeaderBodySeparatorDefect). The body is then sliced off the text, never split.
+  const block: string[] = []
+  let bodyStart = text.length
+  const lineEnd = /\r\n|\r|\n/g
+  for (let pos = 0; pos < text.length;) {
+    lineEnd.lastIndex = pos
+    const br = lineEnd.exec(text)
+    const next = br ? br.index + br[0].length : text.length
+    const line = text.slice(pos, next)
+    if (!HEADER_START.test(line)) {
+      bodyStart = line[0] === '\r' || line[0] === '\n' ? next : pos
+      break
+    }
+    block.push(line)
+    pos = next
   }
-  if (start < text.length) lines.push(text.slice(start))
-
-  // The header block: lines that look like headers, up to a blank line (dropped) or the first line
-  // that does not (kept: it starts the body; a MissingHeaderBodySeparatorDefect in Python).
-  let n = 0
-  while (n < lines.length && HEADER_START.test(lines[n])) n++
-  const block = lines.slice(0, n)
-  let bodyStart = n
-  if (n < lines.length && /^[\r\n]/.test(lines[n])) bodyStart = n + 1
 
   const headers: RawHeader[] = []
   let current: string[] | undefined
@@ -65,7 +70,7 @@ export function readEmailMessage(text: string): { headers: RawHeader[]; body: st
     headers.push({ name: first.slice(0, colon), raw: value.replace(/[\r\n]+$/, '') })
     current = undefined
   }
-  let pushedBack: string | undefined
+  let pushedBack = ''
   for (let i = 0; i < block.length; i++) {
     const line = block[i]
     if (line[0] === ' ' || line[0] === '\t') {
@@ -87,8 +92,7 @@ export function readEmailMessage(text: string): { headers: RawHeader[]; body: st
   }
   flush()
 
-  const body = (pushedBack ?? '') + lines.slice(bodyStart).join('')
-  return { headers, body }
+  return { headers, body: pushedBack + text.slice(bodyStart) }
 }
 
 /**
@@ -119,7 +123,10 @@ export function parseCoreMetadata(text: string): CoreMetadata {
   return meta
 }
 
-/** Spaces, tabs and CR/LF at either end: the folding whitespace, and nothing Python keeps. */
+/**
+ * Spaces, tabs and CR/LF at either end: the folding whitespace. Other Unicode spaces and line
+ * breaks stay, as in the value Python reads (and a summary holding one is refused by check.ts).
+ */
 function trimFolding(text: string): string {
   return text.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, '')
 }
@@ -127,7 +134,7 @@ function trimFolding(text: string): string {
 function unfold(name: string, raw: string): string {
   const key = name.toLowerCase()
   if (key === 'license') return raw
-  const lines = trimFolding(raw).split(/\r\n|\r|\n/)
+  const lines = trimFolding(raw).split(LINE_BREAK)
   if (key === 'description') {
     // pkginfo strips the whole value, then each continuation line's 8-column indent. We also strip
     // the spec's "7 spaces + |" marker, which pkginfo leaves in; "8 spaces + |" keeps its pipe
