@@ -30,6 +30,12 @@ import {
 const TOKEN = 'pypi-interop-token-0123456789abcdef'
 const BASIC_AUTH = `Basic ${Buffer.from(`__token__:${TOKEN}`).toString('base64')}`
 const publishable = fixtureProjects.filter(p => p.filenamesFollowPypiRules)
+const MULTI_LINE_LICENSE = [
+  'Copyright (c) 2024 Someone',
+  '',
+  'Permission is hereby granted, free of charge, to any person obtaining a copy',
+  'of this software.'
+].join('\n')
 
 // --- comparing two forms ----------------------------------------------------------------------
 
@@ -70,6 +76,29 @@ function canonicalProjectUrl(value: string): string {
   const comma = value.indexOf(',')
   if (comma < 0) return value
   return `${value.slice(0, comma).trim()}, ${value.slice(comma + 1).trim()}`
+}
+
+/** What Python's `str.splitlines` breaks at (built from a list: a literal trips no-control-regex). */
+const SPLITLINES_BREAKS = [
+  '\n',
+  '\r',
+  '\v',
+  '\f',
+  '\x1c',
+  '\x1d',
+  '\x1e',
+  '\x85',
+  '\u2028',
+  '\u2029'
+]
+const LINE_BREAK = new RegExp(`\r\n|[${SPLITLINES_BREAKS.join('')}]`)
+
+/** pkginfo's `_collapse_leading_ws` for a header other than Description (ASCII whitespace). */
+function pkginfoJoin(value: string): string {
+  return value
+    .split(LINE_BREAK)
+    .map(l => l.trim())
+    .join(' ')
 }
 
 /**
@@ -142,6 +171,27 @@ const ALLOWED_DIFFERENCES: readonly AllowedDifference[] = [
       twine.delete('provides_extras')
       twine.set('provides_extra', extras)
       return true
+    }
+  },
+  {
+    // pkginfo 1.8.2 (twine ≤ 5) joins every line of a value but Description with spaces, and
+    // splits lines the way `str.splitlines` does (U+2028, U+0085, VT, … too), so a licence text
+    // loses its layout. twine ≥ 6 sends each value exactly as Python's email parser reads it
+    // (packaging's `parse_email`): License with its lines and indentation, the other characters
+    // in place. We do the same; the rest of a folded value is joined by both (CR/LF folds).
+    id: 'twine 4 joins the lines of a value with spaces',
+    reconcile(twine, ours) {
+      let applied = false
+      for (const [name, values] of twine) {
+        const mine = ours.get(name)
+        if (!mine || mine.length !== values.length) continue
+        const joined = mine.map(pkginfoJoin).sort()
+        if (values.every((v, i) => v === joined[i]) && mine.some(v => LINE_BREAK.test(v))) {
+          twine.set(name, [...mine])
+          applied = true
+        }
+      }
+      return applied
     }
   },
   {
@@ -435,6 +485,27 @@ if (!twineInstalled() && twineRequired()) {
             'UNKNOWN\n'
           )
         }),
+        // A licence text over several lines (setuptools folds it with 8 spaces; 84 of 966 real
+        // wheels have one), and characters Python's email parser does not end lines at — before
+        // the headers after them were lost from our form.
+        makeWheel(dir, {
+          filename: 'lines_pkg-1.0.0-py3-none-any.whl',
+          metadata: metadataText(
+            {
+              'Metadata-Version': '2.1',
+              Name: 'lines_pkg',
+              Version: '1.0.0',
+              Summary: 'Line separators',
+              Author: 'Ada\u2028Lovelace',
+              Maintainer: 'Next\x85Line',
+              License: MULTI_LINE_LICENSE,
+              Classifier: ['License :: OSI Approved :: MIT License', 'Typing :: Typed'],
+              'Requires-Dist': ['requests>=2', 'rich; extra == "cli"'],
+              'Provides-Extra': 'cli'
+            },
+            'A body.\n'
+          )
+        }),
         // CRLF line ends and a folded Author.
         makeSdist(dir, {
           filename: 'crlf_pkg-1.0.0.tar.gz',
@@ -462,10 +533,19 @@ if (!twineInstalled() && twineRequired()) {
       expect(edgeWheel.get('description')).toEqual([description])
       expect(edgeWheel.has('license_file')).toBe(false)
       expect(fieldMap(pairs[2].ours.fields).get('dynamic')).toEqual(['Requires-Dist', 'Summary'])
-      expect(fieldMap(pairs[4].ours.fields).get('author')).toEqual(['Ada Lovelace'])
-      expect(fieldMap(pairs[4].ours.fields).get('description')).toEqual([
+      expect(fieldMap(pairs[5].ours.fields).get('author')).toEqual(['Ada Lovelace'])
+      expect(fieldMap(pairs[5].ours.fields).get('description')).toEqual([
         'body line 1\r\nbody line 2\r\n'
       ])
+      // Every header after a U+2028 / U+0085 arrived, and the licence kept its lines.
+      const lines = fieldMap(pairs[4].ours.fields)
+      expect(lines.get('author')).toEqual(['Ada\u2028Lovelace'])
+      expect(lines.get('maintainer')).toEqual(['Next\x85Line'])
+      expect(lines.get('license')).toEqual([MULTI_LINE_LICENSE.split('\n').join('\n        ')])
+      expect(lines.get('classifiers')).toHaveLength(2)
+      expect(lines.get('requires_dist')).toHaveLength(2)
+      expect(lines.get('provides_extra')).toEqual(['cli'])
+      expect(lines.get('description')).toEqual(['A body.\n'])
       // And the allow-list entries these files exist for were the ones needed.
       expect(applied.get('edge_case_pkg-1.0.0-py3-none-any.whl')).toEqual(
         expect.arrayContaining([
@@ -473,6 +553,9 @@ if (!twineInstalled() && twineRequired()) {
           'twine 4 sends Keywords as written',
           'twine 4 sends Project-URL as written'
         ])
+      )
+      expect(applied.get('lines_pkg-1.0.0-py3-none-any.whl')).toContain(
+        'twine 4 joins the lines of a value with spaces'
       )
       expect(applied.get('unknown_pkg-1.0.0-py3-none-any.whl')).toContain(
         'twine sends distutils "UNKNOWN" values'

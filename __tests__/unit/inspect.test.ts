@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Distribution } from '../../src/dists/distribution.js'
+import { checkDistributions } from '../../src/check/rules.js'
 import { inspectAll, inspectDistribution } from '../../src/inspect/inspect.js'
 import { getAll } from '../../src/inspect/metadata.js'
 import { FIXTURE_DISTS_DIR, fixtureProjects } from '../support/fixtures.js'
@@ -283,6 +284,72 @@ describe('inspectDistribution', () => {
     expect(problem.message).toBe(
       'demo-1.0-py3-none-any.whl: demo-1.0.dist-info/METADATA is not valid UTF-8.'
     )
+  })
+
+  it('refuses METADATA that starts with a byte order mark, which Python reads as no headers', async () => {
+    const path = join(dir, 'bom', 'demo-1.0-py3-none-any.whl')
+    makeWheel(join(dir, 'bom'), {
+      filename: 'demo-1.0-py3-none-any.whl',
+      metadata: '\uFEFF' + metadataText({ 'Metadata-Version': '2.1', Name: 'demo', Version: '1.0' })
+    })
+    // The reference: Python's email parser finds no header in the file.
+    const headers = python<number>(
+      String.raw`
+import email, sys, zipfile
+text = zipfile.ZipFile(sys.argv[1]).read("demo-1.0.dist-info/METADATA").decode("utf-8")
+print(len(email.message_from_string(text).keys()))
+`,
+      [path]
+    )
+    expect(headers).toBe(0)
+    const problem = await problemOf(inspectDistribution(path))
+    expect(problem).toMatchObject({ rule: 'metadata-encoding', file: path })
+    expect(problem.message).toBe(
+      "demo-1.0-py3-none-any.whl: demo-1.0.dist-info/METADATA starts with a UTF-8 byte order mark, so Python's email parser (pip, twine) reads no headers in it."
+    )
+  })
+
+  it('a U+2028 in a value keeps every header after it; in the Summary the checks refuse the file', async () => {
+    const requirements = ['requests>=2', 'rich; extra == "cli"']
+    const path = makeWheel(join(dir, 'separators'), {
+      filename: 'demo-1.0-py3-none-any.whl',
+      metadata: metadataText(
+        {
+          'Metadata-Version': '2.1',
+          Name: 'demo',
+          Version: '1.0',
+          Summary: 'One line\u2028and another',
+          Author: 'Ada\u2029Lovelace',
+          Classifier: 'License :: OSI Approved :: MIT License',
+          License: 'MIT\x85licence',
+          'Requires-Dist': requirements,
+          'Provides-Extra': 'cli'
+        },
+        'Body\n'
+      )
+    })
+    const dist = await inspectDistribution(path)
+    expect(dist.metadataFields).toEqual([
+      ['metadata_version', '2.1'],
+      ['name', 'demo'],
+      ['version', '1.0'],
+      ['summary', 'One line\u2028and another'],
+      ['author', 'Ada\u2029Lovelace'],
+      ['classifiers', 'License :: OSI Approved :: MIT License'],
+      ['license', 'MIT\x85licence'],
+      ['requires_dist', requirements[0]],
+      ['requires_dist', requirements[1]],
+      ['provides_extra', 'cli'],
+      ['description', 'Body\n']
+    ])
+    const { errors } = checkDistributions([dist])
+    expect(errors).toEqual([
+      expect.objectContaining({
+        file: path,
+        rule: 'summary',
+        message: "'summary' must be a single line."
+      })
+    ])
   })
 
   it('refuses files that are not wheels or .tar.gz sdists, and misnamed wheels', async () => {

@@ -501,6 +501,29 @@ describe('Summary and Dynamic', () => {
     })
   })
 
+  it('refuses a summary with a line break Python sees (U+2028, U+0085, …), naming the file', () => {
+    for (const [separator, named] of [
+      ['\u2028', 'a line separator (U+2028)'],
+      ['\u2029', 'a paragraph separator (U+2029)'],
+      ['\x85', 'a next-line character (U+0085)'],
+      ['\v', 'a vertical tab (U+000B)'],
+      ['\n', 'a line feed']
+    ]) {
+      const dist = fakeDist({ headers: [['Summary', `First line${separator}second line`]] })
+      const problem = only(check([dist], { pypiRules: 'off' }).errors)
+      expect(problem).toEqual({
+        file: '/work/dist/demo_pkg-1.2.3-py3-none-any.whl',
+        rule: 'summary',
+        message: "'summary' must be a single line.",
+        hint: expect.stringContaining(`holds ${named} after 'First line'`)
+      })
+      expect(problem.hint).toContain('pyproject.toml [project] description')
+    }
+    // Other Unicode spaces are not line breaks.
+    const spaced = fakeDist({ headers: [['Summary', 'a\u00a0b\u2003c\tc']] })
+    expect(check([spaced]).errors).toEqual([])
+  })
+
   it('refuses Dynamic Name/Version and unknown dynamic fields', () => {
     const dist = fakeDist({
       filename: 'demo_pkg-1.2.3.tar.gz',

@@ -361,9 +361,43 @@ function checkClassifiers(dist: Distribution, found: Findings): void {
   }
 }
 
+/**
+ * What `str.splitlines` breaks at, by name. packaging refuses a summary holding any of them
+ * (`'summary' must be a single line`; ≥ 26.3, before that "\n" only): twine ≥ 6 before sending,
+ * PyPI on the form. Python's email parser ends lines at CR/LF only, so the others reach the value.
+ */
+const LINE_BOUNDARY_NAMES: Record<string, string> = {
+  '\n': 'a line feed',
+  '\r': 'a carriage return',
+  '\v': 'a vertical tab (U+000B)',
+  '\f': 'a form feed (U+000C)',
+  '\x1c': 'a file separator (U+001C)',
+  '\x1d': 'a group separator (U+001D)',
+  '\x1e': 'a record separator (U+001E)',
+  '\x85': 'a next-line character (U+0085)',
+  '\u2028': 'a line separator (U+2028)',
+  '\u2029': 'a paragraph separator (U+2029)'
+}
+
+/** Any of them (the control characters make a regex literal unreadable). */
+const LINE_BOUNDARY = new RegExp(`[${Object.keys(LINE_BOUNDARY_NAMES).join('')}]`)
+
 function checkSummary(dist: Distribution, found: Findings): void {
   const summary = presentValues(dist, 'Summary')[0]
-  if (summary === undefined || [...summary].length <= SUMMARY_MAX_LENGTH) return
+  if (summary === undefined) return
+  const boundary = LINE_BOUNDARY.exec(summary)
+  if (boundary) {
+    // A spec rule (the summary is "a one-line summary"): twine refuses it for any index.
+    found.spec({
+      file: dist.path,
+      rule: 'summary',
+      message: "'summary' must be a single line.",
+      hint:
+        `The summary holds ${LINE_BOUNDARY_NAMES[boundary[0]]} after ${pyRepr(summary.slice(0, boundary.index))}, which Python reads as a line break. ` +
+        'Make the summary (pyproject.toml [project] description) one line without it and rebuild.'
+    })
+  }
+  if ([...summary].length <= SUMMARY_MAX_LENGTH) return
   found.policy({
     file: dist.path,
     rule: 'summary',

@@ -73,8 +73,10 @@ function asProblem(path: string, error: unknown): DistributionError {
 
 /** Decodes METADATA / PKG-INFO bytes: the spec says UTF-8, and anything else is refused. */
 function decodeMetadata(path: string, member: ArchiveMember): string {
+  let text: string
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(member.data)
+    // ignoreBOM keeps a byte order mark in the text, where Python keeps it too.
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(member.data)
   } catch {
     throw problem(
       path,
@@ -83,6 +85,17 @@ function decodeMetadata(path: string, member: ArchiveMember): string {
       'Core metadata must be UTF-8; rebuild with a current build backend.'
     )
   }
+  if (text.startsWith('\uFEFF')) {
+    // Python's email parser (pip, twine, PyPI) then reads the first line as body, not as a header,
+    // and so sees no headers at all: installers would find no name, version or requirements.
+    throw problem(
+      path,
+      'metadata-encoding',
+      `${basename(path)}: ${member.entryName} starts with a UTF-8 byte order mark, so Python's email parser (pip, twine) reads no headers in it.`,
+      'Write core metadata as UTF-8 without a byte order mark; rebuild with a current build backend.'
+    )
+  }
+  return text
 }
 
 export async function inspectDistribution(file: string): Promise<Distribution> {

@@ -2,8 +2,9 @@
  * Core metadata (a wheel's METADATA, an sdist's PKG-INFO): parse the email-header text, and map it
  * to the upload form fields.
  *
- * The reference behaviour is twine's: pkginfo's header handling (twine ≤ 5) for folding and
- * "UNKNOWN", and `packaging.metadata` + `twine/package.py` (twine ≥ 6) for the form names,
+ * The text is read exactly as Python's email parser reads it (`readEmailMessage`). The reference
+ * for the form is twine's: pkginfo's header handling (twine ≤ 5) for folding and "UNKNOWN", and
+ * `packaging.metadata` + `twine/package.py` (twine ≥ 6) for multi-line License, the form names,
  * Keywords/Project-URL normalisation and dropping License-File under Metadata-Version < 2.4. Where
  * the two twines differ, or where PyPI (Warehouse) has the last word, the choice is noted in place.
  */
@@ -12,72 +13,109 @@ import type { CoreMetadata, FormField } from '../dists/distribution.js'
 
 type Header = CoreMetadata['headers'][number]
 
-/** Python's email feedparser: a header line is `name:` with printable ASCII except ':' and space. */
-const HEADER_LINE = /^([\x21-\x39\x3b-\x7e]+):(.*)$/
+/**
+ * Python's feedparser `headerRE`: a header line starts with `name:` (printable ASCII except ':'
+ * and space; the name may be empty), with a space or tab (a continuation), or with "From ".
+ */
+const HEADER_START = /^(?:From |[\x21-\x39\x3b-\x7e]*:|[ \t])/
+/**
+ * Lines end at CR, LF and CRLF only, as in Python's email parser (its StringIO with `newline=''`).
+ * U+2028, U+2029, U+0085, VT, FF and the other `str.splitlines` boundaries are ordinary characters
+ * there, and so they are here: a value holding one goes on, and so do the headers after it.
+ */
 const LINE_BREAK = /\r\n|\r|\n/
 
+/** One header as Python's email parser (policy compat32) returns it from `Message.items()`. */
+export interface RawHeader {
+  name: string
+  /**
+   * The value after `name:`: leading spaces and tabs removed, continuation lines kept with their
+   * line ends and indentation, trailing CR/LF removed.
+   */
+  raw: string
+}
+
 /**
- * Parses METADATA / PKG-INFO text the way Python's `email` parser (compat32, which pkginfo and
- * packaging both use) reads it:
- * - header names are kept as written; lookups are case-insensitive (`getHeader`, `getAll`);
- * - a line starting with a space or tab continues the previous header;
- * - repeated headers are all kept, in file order;
- * - the first blank line ends the headers and the rest is the body (the description). A line that
- *   is neither a header nor a continuation also ends the headers and starts the body, as in
- *   Python (it records a MissingHeaderBodySeparatorDefect and carries on).
- *
- * Folded values are unfolded like pkginfo does: for `Description` the line breaks are kept and
- * the continuation indent is removed (8 spaces, distutils' convention, or 7 spaces and `|`, the
- * core metadata spec's); every other header is joined into one line, each piece trimmed.
+ * METADATA / PKG-INFO read exactly as `email.parser.Parser(policy=compat32)` reads it: what
+ * pkginfo, packaging (`parse_email`, so twine ≥ 6 and Warehouse) and pip all see. `body` is
+ * `Message.get_payload()`: everything after the headers, '' when there is none.
  */
-export function parseCoreMetadata(text: string): CoreMetadata {
-  // A UTF-8 BOM is not part of the first header's name.
-  const source = text.startsWith('\uFEFF') ? text.slice(1) : text
-  const headers: Header[] = []
-  let current: { name: string; lines: string[] } | undefined
-  const flush = (): void => {
-    if (current) headers.push({ name: current.name, value: unfold(current.name, current.lines) })
-    current = undefined
-  }
-
-  let body: string | undefined
-  let pos = 0
-  // A global regex walked with lastIndex finds each line end without copying the rest of the text.
+export function readEmailMessage(text: string): { headers: RawHeader[]; body: string } {
+  // The header block: lines (with their line ends) that look like headers, up to a blank line
+  // (dropped) or the first line that does not (it starts the body: Python records a
+  // MissingHeaderBodySeparatorDefect). The body is then sliced off the text, never split.
+  const block: string[] = []
+  let bodyStart = text.length
   const lineEnd = /\r\n|\r|\n/g
-  while (pos < source.length) {
+  for (let pos = 0; pos < text.length;) {
     lineEnd.lastIndex = pos
-    const br = lineEnd.exec(source)
-    const line = source.slice(pos, br ? br.index : source.length)
-    const next = br ? br.index + br[0].length : source.length
-
-    if (line === '') {
-      // The blank line that separates headers from the body.
-      body = source.slice(next)
+    const br = lineEnd.exec(text)
+    const next = br ? br.index + br[0].length : text.length
+    const line = text.slice(pos, next)
+    if (!HEADER_START.test(line)) {
+      bodyStart = line[0] === '\r' || line[0] === '\n' ? next : pos
       break
     }
-    if (line[0] === ' ' || line[0] === '\t') {
-      // A continuation before any header is a defect Python ignores.
-      current?.lines.push(line)
-    } else if (line.startsWith('From ')) {
-      // An mbox "From " envelope line: Python's parser skips it (a defect when not first).
-    } else {
-      const match = HEADER_LINE.exec(line)
-      if (!match) {
-        // Not a header: the headers are over and this line is the first line of the body.
-        body = source.slice(pos)
-        break
-      }
-      flush()
-      current = { name: match[1], lines: [match[2].replace(/^[ \t]+/, '')] }
-    }
+    block.push(line)
     pos = next
+  }
+
+  const headers: RawHeader[] = []
+  let current: string[] | undefined
+  const flush = (): void => {
+    if (!current) return
+    const first = current[0]
+    const colon = first.indexOf(':')
+    const value = first.slice(colon + 1).replace(/^[ \t]+/, '') + current.slice(1).join('')
+    headers.push({ name: first.slice(0, colon), raw: value.replace(/[\r\n]+$/, '') })
+    current = undefined
+  }
+  let pushedBack = ''
+  for (let i = 0; i < block.length; i++) {
+    const line = block[i]
+    if (line[0] === ' ' || line[0] === '\t') {
+      // A continuation with no header before it (first line, or after a skipped line) is a
+      // defect Python drops.
+      current?.push(line)
+      continue
+    }
+    flush()
+    if (line.startsWith('From ')) {
+      // An mbox envelope line: the unix-from when first, skipped when in the middle, and the
+      // first line of the body when last (Python pushes it back).
+      if (i > 0 && i === block.length - 1) pushedBack = line
+      continue
+    }
+    // ":value" has no name: Python notes a defect, skips the line and goes on.
+    if (line.startsWith(':')) continue
+    current = [line]
   }
   flush()
 
+  return { headers, body: pushedBack + text.slice(bodyStart) }
+}
+
+/**
+ * Parses METADATA / PKG-INFO: headers as Python's email parser reads them (`readEmailMessage`),
+ * names kept as written (lookups are case-insensitive: `getHeader`, `getAll`), repeated headers
+ * all kept in file order, and values prepared for the form:
+ * - `Description`: pkginfo's unfolding (line breaks kept, the continuation indent removed: 8
+ *   spaces, distutils' convention, or 7 spaces and `|`, the core metadata spec's);
+ * - `License`: exactly as read, lines and indentation kept, as twine ≥ 6 sends it (packaging's
+ *   `parse_email`). pkginfo (twine ≤ 5) joined the lines into one, losing a licence text's layout;
+ * - every other header: its lines (CR/LF only) trimmed of spaces and tabs and joined with a space,
+ *   as pkginfo did. Single-line fields are not supposed to be folded; PyPI takes the joined line.
+ * The body, when not empty, is the description (and wins over a `Description` header, as in pkginfo).
+ */
+export function parseCoreMetadata(text: string): CoreMetadata {
+  const message = readEmailMessage(text)
+  const headers: Header[] = message.headers.map(({ name, raw }) => ({
+    name,
+    value: unfold(name, raw)
+  }))
   const meta: CoreMetadata = { headers }
-  // pkginfo semantics: a non-empty body is the description and wins over a Description header
-  // (packaging would call having both an error; check.ts can flag it, we keep the body).
-  if (body !== undefined && body !== '') meta.description = body
+  // packaging would call having both an error; check.ts can flag it, we keep the body.
+  if (message.body !== '') meta.description = message.body
   else {
     const header = getHeader(meta, 'Description')
     if (header !== undefined) meta.description = header
@@ -85,19 +123,27 @@ export function parseCoreMetadata(text: string): CoreMetadata {
   return meta
 }
 
-function unfold(name: string, lines: string[]): string {
-  if (name.toLowerCase() === 'description') {
+/**
+ * Spaces, tabs and CR/LF at either end: the folding whitespace. Other Unicode spaces and line
+ * breaks stay, as in the value Python reads (and a summary holding one is refused by check.ts).
+ */
+function trimFolding(text: string): string {
+  return text.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, '')
+}
+
+function unfold(name: string, raw: string): string {
+  const key = name.toLowerCase()
+  if (key === 'license') return raw
+  const lines = trimFolding(raw).split(LINE_BREAK)
+  if (key === 'description') {
     // pkginfo strips the whole value, then each continuation line's 8-column indent. We also strip
     // the spec's "7 spaces + |" marker, which pkginfo leaves in; "8 spaces + |" keeps its pipe
     // (it may be an indented RST line block).
     return lines
-      .join('\n')
-      .trim()
-      .split(LINE_BREAK)
       .map(l => (/^ {7}\|/.test(l) || l.startsWith(' '.repeat(8)) ? l.slice(8) : l))
       .join('\n')
   }
-  return lines.map(l => l.trim()).join(' ')
+  return lines.map(trimFolding).join(' ')
 }
 
 /** The first value of a header, by case-insensitive name. */
