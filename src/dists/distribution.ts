@@ -12,6 +12,14 @@ export interface Digests {
   md5: string
 }
 
+/** What identifies a file's content on disk without reading it again. */
+export interface FileIdentity {
+  size: number
+  mtimeMs: number
+  ino: number
+  dev: number
+}
+
 /** One form field of the upload request, in the order it is sent. Repeated names are allowed. */
 export type FormField = readonly [name: string, value: string]
 
@@ -27,6 +35,11 @@ export interface Distribution {
   pyversion: string
   size: number
   digests: Digests
+  /**
+   * The file as it was when it was hashed (size, mtime, inode): the upload compares it with the
+   * file it opens, so a file changed since the checks is refused instead of sent with stale digests.
+   */
+  onDisk?: FileIdentity
   /** `Name` from the core metadata, as written. */
   name: string
   /** `Version` from the core metadata, as written. */

@@ -10,11 +10,11 @@
  */
 
 import { createHash } from 'node:crypto'
-import { createReadStream } from 'node:fs'
-import { stat } from 'node:fs/promises'
+import { open, type FileHandle } from 'node:fs/promises'
 import { Worker } from 'node:worker_threads'
 import { createBLAKE2b } from 'hash-wasm'
-import type { Digests } from '../dists/distribution.js'
+import type { Digests, FileIdentity } from '../dists/distribution.js'
+import { identityChanges, identityOf } from '../dists/on-disk.js'
 
 const CHUNK = 1024 * 1024
 /** Files from this size on hash sha256 and md5 in a worker. */
@@ -34,11 +34,42 @@ interface NativeHashes {
   finish(): Promise<{ sha256: string; md5: string }>
 }
 
+/** A file that changed while it was hashed: its digests describe no single version of it. */
+export class ChangedWhileReadError extends Error {
+  constructor(
+    readonly path: string,
+    readonly why: string
+  ) {
+    super(`the file changed while it was being read (${why})`)
+    this.name = 'ChangedWhileReadError'
+  }
+}
+
 export async function computeDigests(
   path: string,
   options: DigestOptions = {}
+): Promise<{ digests: Digests; size: number; onDisk: FileIdentity }> {
+  // One handle for the stat and the read, so both are about the same file (a rename between a
+  // stat by path and the open would pair one file's size with another's bytes).
+  const handle = await open(path, 'r')
+  try {
+    const before = identityOf(await handle.stat())
+    const result = await hashHandle(handle, before.size, options)
+    const after = identityOf(await handle.stat())
+    const changes = identityChanges(before, after)
+    if (result.size !== before.size) changes.push(`read ${result.size} of ${before.size} bytes`)
+    if (changes.length > 0) throw new ChangedWhileReadError(path, changes.join(', '))
+    return { ...result, onDisk: before }
+  } finally {
+    await handle.close()
+  }
+}
+
+async function hashHandle(
+  handle: FileHandle,
+  expected: number,
+  options: DigestOptions
 ): Promise<{ digests: Digests; size: number }> {
-  const expected = (await stat(path)).size
   // One worker at a time (files are inspected several at once): memory stays bounded, and two
   // threads are what a runner's two cores can give anyway.
   const useWorker = expected >= (options.parallelFrom ?? PARALLEL_HASHING_FROM) && !workerInUse
@@ -48,7 +79,8 @@ export async function computeDigests(
   blake2b.init()
   let size = 0
   try {
-    for await (const chunk of createReadStream(path, { highWaterMark: CHUNK })) {
+    const chunks = handle.createReadStream({ highWaterMark: CHUNK, start: 0, autoClose: false })
+    for await (const chunk of chunks) {
       const bytes = chunk as Buffer
       size += bytes.length
       // blake2b first: the chunk may then be moved (not copied) to the worker, which hashes it

@@ -5,7 +5,7 @@
  */
 
 import { resolve, basename } from 'node:path'
-import { computeDigests } from './digests.js'
+import { ChangedWhileReadError, computeDigests } from './digests.js'
 import {
   DistributionError,
   type DistKind,
@@ -54,6 +54,14 @@ function pythonTagOf(path: string): string {
 /** File-system failures (missing file, no permission, a folder) as problems, not crashes. */
 function asProblem(path: string, error: unknown): DistributionError {
   if (error instanceof DistributionError) return error
+  if (error instanceof ChangedWhileReadError) {
+    return problem(
+      path,
+      'changed-while-read',
+      `${basename(path)} changed while it was being checked (${error.why}).`,
+      'Another step is still writing to this folder: let the build finish before this step starts, then run again.'
+    )
+  }
   const code = (error as NodeJS.ErrnoException).code
   const why =
     code === 'ENOENT'
@@ -140,6 +148,7 @@ export async function inspectDistribution(file: string): Promise<Distribution> {
     pyversion,
     size: digestPass.value.size,
     digests: digestPass.value.digests,
+    onDisk: digestPass.value.onDisk,
     name: required.Name,
     version: required.Version,
     metadataVersion: required['Metadata-Version'],

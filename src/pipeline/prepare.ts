@@ -66,6 +66,17 @@ async function findAndCheck(
 ): Promise<Distribution[]> {
   const found = await discoverDistributions(settings.packagesDir, settings.distributions)
   for (const file of found.passedOver) log.debug(`Passed over (not a distribution): ${file}`)
+  for (const folder of found.skippedFolders) {
+    log.debug(`Not searched (dot-folders and node_modules never are): ${folder.path}`)
+    if (folder.holds) {
+      log.notice(
+        `${path.relative(settings.packagesDir, folder.path)}/ holds distributions (e.g. ` +
+          `${path.relative(settings.packagesDir, folder.holds)}) that are not published: folders ` +
+          "whose names start with '.', and node_modules, are never searched. To publish them, set " +
+          "'packages-dir' to that folder."
+      )
+    }
+  }
   for (const file of found.excluded) {
     log.info(`Not published (kind not in 'distributions'): ${path.basename(file)}`)
   }

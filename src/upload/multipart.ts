@@ -1,19 +1,29 @@
-import { randomBytes } from 'node:crypto'
-import { createReadStream } from 'node:fs'
-import { Readable } from 'node:stream'
-import type { FormField } from '../dists/distribution.js'
+import { createHash, randomBytes } from 'node:crypto'
+import { open } from 'node:fs/promises'
+import { Readable, type Writable } from 'node:stream'
+import type { FileIdentity, FormField } from '../dists/distribution.js'
+import { FileChangedError, identityChanges, identityOf } from '../dists/on-disk.js'
 import type { ProgressReporter } from './progress.js'
 
 /**
  * A multipart/form-data body whose length is known before it is sent: the text parts are small and
  * built up front, the file part is streamed from disk, so memory stays flat whatever the file size
  * and the index gets a Content-Length (some indexes refuse chunked uploads).
+ *
+ * The form fields (digests, and the Content-Length derived from the size) were computed when the
+ * file was checked, and go out before the file's bytes. So the stream makes sure it sends exactly
+ * those bytes: it refuses a file whose size, mtime or inode differ from the checked ones when it
+ * opens it, sends no more than the checked size, re-hashes what it sends, and when anything
+ * differs it fails before the closing boundary and cuts the connection, so the index receives an
+ * incomplete form (which it cannot store), never a complete one that describes other bytes.
  */
 export interface MultipartBody {
   contentType: string
   contentLength: number
   /** A fresh stream over the whole body; call again to re-send (retries). */
   open(): Readable
+  /** Why the last stream failed (the file changed, a read failed), if it did. */
+  failure(): Error | undefined
 }
 
 export interface FilePart {
@@ -22,7 +32,13 @@ export interface FilePart {
   path: string
   size: number
   contentType: string
+  /** The file as checked; when given, a file that differs when opened is refused. */
+  onDisk?: FileIdentity
+  /** The checked sha256; when given, the bytes sent are hashed and compared before the end. */
+  sha256?: string
 }
+
+const CHUNK = 1 << 20
 
 export function buildMultipartBody(
   fields: readonly FormField[],
@@ -44,31 +60,92 @@ export function buildMultipartBody(
     )
   ])
   const tail = Buffer.from(`\r\n--${boundary}--\r\n`, 'utf8')
+  let failure: Error | undefined
   return {
     contentType: `multipart/form-data; boundary=${boundary}`,
     contentLength: head.length + file.size + tail.length,
+    failure: () => failure,
     open: () => {
+      failure = undefined
       const length = head.length + file.size + tail.length
       progress?.start(length)
-      return Readable.from(bodyChunks(head, file.path, tail, progress), { objectMode: false })
+      const stream = Readable.from(bodyChunks(head, file, tail, progress), { objectMode: false })
+      return abortingTargetsOnError(stream, error => (failure = error))
     }
   }
 }
 
+/**
+ * A stream piped into a request only stops feeding it when it fails: the request itself would be
+ * ended (http-client ends it when the body closes) with the bytes sent so far, and wait for an
+ * answer that never comes. So a failing body destroys whatever it is piped into, which closes the
+ * connection mid-body: the index sees a cut upload, and the caller gets the error at once.
+ */
+function abortingTargetsOnError(stream: Readable, onError: (error: Error) => void): Readable {
+  const targets: Writable[] = []
+  const pipe = stream.pipe.bind(stream)
+  stream.pipe = <T extends NodeJS.WritableStream>(target: T, options?: { end?: boolean }): T => {
+    targets.push(target as unknown as Writable)
+    return pipe(target, options)
+  }
+  stream.once('error', error => {
+    onError(error)
+    for (const target of targets) target.destroy(error)
+  })
+  return stream
+}
+
 async function* bodyChunks(
   head: Buffer,
-  filePath: string,
+  file: FilePart,
   tail: Buffer,
   progress?: ProgressReporter
 ): AsyncGenerator<Buffer> {
-  // Progress counts every byte of the body, as `start` was given the body's length: counting
-  // the file alone would leave the last line short of 100%.
-  progress?.sent(head.length)
-  yield head
-  // 1 MiB reads: few syscalls, bounded memory (the stream pauses while the socket is full).
-  for await (const chunk of createReadStream(filePath, { highWaterMark: 1 << 20 })) {
-    progress?.sent((chunk as Buffer).length)
-    yield chunk as Buffer
+  const changed = (why: string): FileChangedError =>
+    new FileChangedError(file.path, file.filename, why)
+  // Opened and compared before the first byte goes out: a file replaced or rewritten since the
+  // checks is refused with nothing sent.
+  const handle = await open(file.path, 'r')
+  try {
+    const opened = identityOf(await handle.stat())
+    const expected = file.onDisk ?? { ...opened, size: file.size }
+    const differences = identityChanges(expected, opened)
+    if (differences.length > 0) throw changed(differences.join(', '))
+
+    // Progress counts every byte of the body, as `start` was given the body's length: counting
+    // the file alone would leave the last line short of 100%.
+    progress?.sent(head.length)
+    yield head
+
+    // The bytes sent are hashed as they go: ~0.85 ms per MiB with SHA-NI, far below what the
+    // network takes, and the only way to notice a same-size rewrite that kept its mtime.
+    const sha256 = file.sha256 ? createHash('sha256') : undefined
+    let sent = 0
+    while (sent < file.size) {
+      // A fresh buffer per chunk: the socket may still hold the previous one.
+      const buffer = Buffer.allocUnsafe(Math.min(CHUNK, file.size - sent))
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, sent)
+      if (bytesRead === 0) {
+        throw changed(`it ended after ${sent} of the ${file.size} bytes checked`)
+      }
+      const chunk = bytesRead === buffer.length ? buffer : buffer.subarray(0, bytesRead)
+      sha256?.update(chunk)
+      sent += bytesRead
+      progress?.sent(bytesRead)
+      yield chunk
+    }
+
+    // Everything below runs before the closing boundary: a failure here leaves the form incomplete.
+    const probe = await handle.read(Buffer.alloc(1), 0, 1, file.size)
+    if (probe.bytesRead > 0) throw changed(`it has grown past the ${file.size} bytes checked`)
+    const after = identityChanges(expected, identityOf(await handle.stat()))
+    if (after.length > 0) throw changed(after.join(', '))
+    const digest = sha256?.digest('hex')
+    if (digest !== undefined && digest !== file.sha256) {
+      throw changed(`the bytes sent have sha256 ${digest}, not the ${file.sha256} checked`)
+    }
+  } finally {
+    await handle.close()
   }
   progress?.sent(tail.length)
   yield tail

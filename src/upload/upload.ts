@@ -76,7 +76,9 @@ export async function uploadDistribution(
       filename: dist.filename,
       path: dist.path,
       size: dist.size,
-      contentType: 'application/octet-stream'
+      contentType: 'application/octet-stream',
+      onDisk: dist.onDisk,
+      sha256: dist.digests.sha256
     },
     request.progress
   )
@@ -97,11 +99,19 @@ export async function uploadDistribution(
           .join(' ')})`
       )
     }
-    response = await http.request('POST', url, {
-      headers,
-      body: () => body.open(),
-      cap: UPLOAD_ANSWER_CAP
-    })
+    try {
+      response = await http.request('POST', url, {
+        headers,
+        body: () => body.open(),
+        cap: UPLOAD_ANSWER_CAP
+      })
+    } catch (error) {
+      // The body cut the request itself (the file changed, or could not be read): that, not the
+      // "no answer" it caused, is what went wrong, and sending again would not help.
+      throw body.failure() ?? error
+    }
+    const failure = body.failure()
+    if (failure) throw failure
     if (request.verbose) {
       log.info(`← HTTP ${response.status} ${response.statusText}`.trimEnd())
       if (response.body.trim()) log.info(`← ${response.body.trim().slice(0, 2000)}`)
