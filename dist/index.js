@@ -293,7 +293,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 // The description check's Python needs ~300 ms to import readme_renderer: start it before the
 // rest of the action is even loaded, so that time overlaps start-up, discovery and hashing.
 const renderer = (0,_check_description_readme_renderer_js__WEBPACK_IMPORTED_MODULE_0__/* .startRenderer */ .o)();
-const { run } = await Promise.all(/* import() */[__nccwpck_require__.e(143), __nccwpck_require__.e(87)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6087));
+const { run } = await Promise.all(/* import() */[__nccwpck_require__.e(143), __nccwpck_require__.e(328)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6328));
 await run({ renderer });
 
 __webpack_async_result__();
