@@ -21,7 +21,5 @@ const LINK_DEFINITION =
 
 /** True when PyPI renders this Markdown to nothing, and so refuses it. */
 export function markdownRendersNothing(text: string): boolean {
-  return text
-    .split(/\r\n|\r|\n/)
-    .every(line => line.trim() === '' || LINK_DEFINITION.test(line))
+  return text.split(/\r\n|\r|\n/).every(line => line.trim() === '' || LINK_DEFINITION.test(line))
 }

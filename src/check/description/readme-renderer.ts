@@ -16,7 +16,6 @@
  */
 import type { Log } from '../../shared/log.js'
 import { defaultPythons, installTemporarily } from '../../process/python.js'
-import type { Renderer } from './content-type.js'
 import { RENDER_SCRIPT, type RenderItemResult, type RenderReply } from './render-script.js'
 import {
   describeFailure,
@@ -29,7 +28,8 @@ import {
 } from '../../process/run-process.js'
 
 export interface RenderRequest {
-  renderer: Renderer
+  /** Only reStructuredText needs Python (see `markdown.ts`). */
+  renderer: 'rst'
   text: string
 }
 
