@@ -1,9 +1,10 @@
 /**
- * The description check's Python started ahead of the descriptions (`startRenderer`, and
- * `prepare`, which starts it before it looks for files): the same answers as a render in one go,
- * readme_renderer imported before the input is read, no Python left behind on any way out, and
- * the fall-back to the next Python. Real Python (Debian's /usr/bin/python3, which has
- * readme_renderer), real processes.
+ * The description check's Python started ahead of the descriptions (`startRenderer`, which a
+ * caller may hand to `prepare`): the same answers as a render in one go, readme_renderer imported
+ * before the input is read, no Python left behind on any way out, and the fall-back to the next
+ * Python. `prepare` itself starts Python only once it has found reStructuredText. Real Python
+ * (Debian's /usr/bin/python3, which has readme_renderer), real processes; installing PyPI's
+ * versions is off here (description-versions.test.ts covers it).
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { chmod, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises'
@@ -32,6 +33,8 @@ import { makeWheel, metadataText } from '../support/make-dists.js'
 import { describedDist } from '../support/described-dist.js'
 
 const PYTHON = process.env.README_RENDERER_PYTHON ?? '/usr/bin/python3'
+/** The runner's own versions, without trying pip. */
+const OWN = { allowInstall: false } as const
 
 /** Every start, with what became of it, in one list with the log lines: the order is the test. */
 class Recorder {
@@ -103,12 +106,8 @@ async function waitUntilReadingStdin(
 const REQUESTS: RenderRequest[] = [
   { renderer: 'rst', text: 'Title\n=====\n\nSome *text*.\n' },
   { renderer: 'rst', text: 'Hello\n=====\n\nSection title\n-----\n\nmore\n' },
-  {
-    renderer: 'markdown',
-    text: '# pkg\n\n```python\nprint(1)\n```\n\n| a | b |\n|---|---|\n| 1 | 2 |\n'
-  },
-  { renderer: 'markdown', text: '[only]: https://example.org\n' },
-  { renderer: 'txt', text: 'plain *text*' }
+  { renderer: 'rst', text: '.. only a comment\n' },
+  { renderer: 'rst', text: '* a list\n' }
 ]
 
 let tmp: string
@@ -120,17 +119,14 @@ afterAll(async () => {
 })
 
 describe('the render script', () => {
-  it('imports readme_renderer and cmarkgfm before it reads its input', async () => {
-    const running = startProcess(PYTHON, ['-c', RENDER_SCRIPT], {})
-    try {
-      expect(await waitUntilReadingStdin(running.pid!, running.result)).toBe(true)
-      const maps = await readFile(`/proc/${running.pid}/maps`, 'utf8')
-      // cmarkgfm's compiled module is imported last, after readme_renderer and docutils.
-      expect(maps).toContain('cmarkgfm/_cmark')
-    } finally {
-      running.kill()
-      await running.result
-    }
+  it('imports readme_renderer and docutils before it reads its input', async () => {
+    // -X importtime logs each import to stderr as it happens.
+    const running = startProcess(PYTHON, ['-X', 'importtime', '-c', RENDER_SCRIPT], {})
+    expect(await waitUntilReadingStdin(running.pid!, running.result)).toBe(true)
+    running.kill()
+    const { stderr } = await running.result
+    expect(stderr).toMatch(/\|\s+readme_renderer\.rst$/m)
+    expect(stderr).toMatch(/\|\s+docutils\.core$/m)
   })
 
   it('exits quietly, with no answer, when its input is empty', async () => {
@@ -144,19 +140,22 @@ describe('the render script', () => {
 describe('startRenderer', () => {
   it('renders, once it is handed the descriptions, exactly what a render in one go renders', async () => {
     const recorder = new Recorder()
-    const renderer = startRenderer({ python: PYTHON, start: recorder.start })
+    const renderer = startRenderer({ ...OWN, python: PYTHON, start: recorder.start })
     expect(recorder.events).toEqual([`spawn ${path.basename(PYTHON)} -c`])
     // The Python is ready and waiting before it knows what to render.
     expect(await waitUntilReadingStdin(renderer.pid!, recorder.started[0].process.result)).toBe(
       true
     )
     const warm = await renderer.render(REQUESTS, recorder.log)
-    const inOneGo = await renderDescriptions(REQUESTS, { python: PYTHON, log: new RecordingLog() })
+    const inOneGo = await renderDescriptions(REQUESTS, {
+      ...OWN,
+      python: PYTHON,
+      log: new RecordingLog()
+    })
     expect(warm).toEqual(inOneGo)
     expect(warm.rendered && warm.results.map(r => r.status)).toEqual([
       'ok',
       'failed',
-      'ok',
       'failed',
       'ok'
     ])
@@ -170,25 +169,31 @@ describe('startRenderer', () => {
   })
 
   it('gives checkDescriptions the same problems as a renderer it starts itself', async () => {
-    const markdown = REQUESTS[2].text
+    const markdown = '# pkg\n\n.. frobnicate:: x\n'
     const dists = [
       fakeDist('Hello\n=====\n\nSection title\n-----\n\nmore\n'),
       fakeDist(markdown, 'text/markdown'),
       fakeDist(markdown)
     ]
-    const renderer = startRenderer({ python: PYTHON })
+    const renderer = startRenderer({ ...OWN, python: PYTHON })
     try {
       const warm = await checkDescriptions(dists, { log: new RecordingLog(), renderer })
-      const cold = await checkDescriptions(dists, { log: new RecordingLog(), python: PYTHON })
+      const cold = await checkDescriptions(dists, {
+        ...OWN,
+        log: new RecordingLog(),
+        python: PYTHON
+      })
       expect(warm).toEqual(cold)
-      expect(warm.errors.map(e => e.file)).toEqual([dists[0].path, dists[2].path])
+      // Under the runner's docutils a short underline is a warning; an unknown directive an error.
+      expect(warm.warnings.map(e => e.file)).toEqual([dists[0].path])
+      expect(warm.errors.map(e => e.file)).toEqual([dists[2].path])
     } finally {
       await renderer.cancel()
     }
   })
 
   it('leaves no Python behind when cancelled, whether still importing or already waiting', async () => {
-    const importing = startRenderer({ python: PYTHON })
+    const importing = startRenderer({ ...OWN, python: PYTHON })
     const pid = importing.pid!
     expect(isRunning(pid)).toBe(true)
     await importing.cancel()
@@ -196,7 +201,7 @@ describe('startRenderer', () => {
     await expect(importing.render(REQUESTS, new RecordingLog())).rejects.toThrow('cancelled')
 
     const recorder = new Recorder()
-    const waiting = startRenderer({ python: PYTHON, start: recorder.start })
+    const waiting = startRenderer({ ...OWN, python: PYTHON, start: recorder.start })
     const { result } = recorder.started[0].process
     expect(await waitUntilReadingStdin(waiting.pid!, result)).toBe(true)
     await waiting.cancel()
@@ -208,7 +213,7 @@ describe('startRenderer', () => {
 
   it('does not keep Node running while it waits for the descriptions, and does once rendering', async () => {
     const before = processHandles()
-    const renderer = startRenderer({ python: PYTHON })
+    const renderer = startRenderer({ ...OWN, python: PYTHON })
     try {
       expect(processHandles()).toBe(before)
       const rendering = renderer.render(REQUESTS.slice(0, 1), new RecordingLog())
@@ -228,7 +233,7 @@ describe('startRenderer', () => {
 
     const recorder = new Recorder()
     const outcome = await withPath(bin, async () => {
-      const renderer = startRenderer({ start: recorder.start })
+      const renderer = startRenderer({ ...OWN, start: recorder.start })
       try {
         return await renderer.render(REQUESTS.slice(0, 2), recorder.log)
       } finally {
@@ -281,7 +286,7 @@ describe('prepare', () => {
     })
   }
 
-  it('starts the Python before it looks for files, and hands it the descriptions after reading them', async () => {
+  it('starts Python only after reading the files, once, and only for reStructuredText', async () => {
     const dir = path.join(tmp, 'ordering')
     await mkdir(dir)
     await writeFile(path.join(dir, 'notes.txt'), 'not a distribution')
@@ -293,30 +298,39 @@ describe('prepare', () => {
       settingsFor(dir),
       recorder.log,
       {},
-      {
-        descriptions: { python: PYTHON, start: recorder.start }
-      }
+      { descriptions: { ...OWN, python: PYTHON, start: recorder.start } }
     )
     expect(dists.map(d => d.name)).toEqual(['alpha', 'beta'])
 
     const python = path.basename(PYTHON)
     const at = (prefix: string): number => recorder.events.findIndex(e => e.startsWith(prefix))
-    const spawned = at(`spawn ${python}`)
     const passedOver = at('debug Passed over (not a distribution)')
-    const handedOver = at(`input ${python}`)
-    const rendered = at('info Descriptions rendered as PyPI renders them')
-    expect(spawned).toBe(0)
-    expect(at('debug Description check:')).toBe(1)
-    expect(passedOver).toBeGreaterThan(spawned)
-    expect(handedOver).toBeGreaterThan(passedOver)
-    expect(rendered).toBeGreaterThan(handedOver)
-    // One Python for both files, and it is gone.
+    const spawned = at(`spawn ${python}`)
+    expect(passedOver).toBeGreaterThanOrEqual(0)
+    expect(spawned).toBeGreaterThan(passedOver)
+    expect(at(`input ${python}`)).toBeGreaterThan(spawned)
     expect(recorder.started).toHaveLength(1)
     expect((await recorder.started[0].process.result).exitCode).toBe(0)
     expect(isRunning(recorder.started[0].process.pid!)).toBe(false)
   })
 
-  it('reports a description that does not render, with the Python started early', async () => {
+  it('starts no Python when every description is Markdown or plain text', async () => {
+    const dir = path.join(tmp, 'markdown-only')
+    await mkdir(dir)
+    wheel(dir, 'md', '# md\n\nA *tool*.\n', 'text/markdown')
+    wheel(dir, 'txt', 'Plain\n===\n', 'text/plain')
+    const recorder = new Recorder()
+    const dists = await prepare(
+      settingsFor(dir),
+      recorder.log,
+      {},
+      { descriptions: { python: PYTHON, start: recorder.start } }
+    )
+    expect(dists).toHaveLength(2)
+    expect(recorder.started).toEqual([])
+  })
+
+  it('reports a description that does not render', async () => {
     const dir = path.join(tmp, 'broken')
     await mkdir(dir)
     const file = wheel(dir, 'gamma', 'Title\n=====\n\n.. frobnicate:: x\n')
@@ -325,9 +339,7 @@ describe('prepare', () => {
       settingsFor(dir),
       recorder.log,
       {},
-      {
-        descriptions: { python: PYTHON, start: recorder.start }
-      }
+      { descriptions: { ...OWN, python: PYTHON, start: recorder.start } }
     ).catch((error: unknown) => error)
     expect(failure).toBeInstanceOf(DistributionError)
     expect((failure as DistributionError).problems).toMatchObject([
@@ -336,61 +348,46 @@ describe('prepare', () => {
     expect(isRunning(recorder.started[0].process.pid!)).toBe(false)
   })
 
-  it('stops the Python when finding the files fails', async () => {
-    const dir = path.join(tmp, 'empty')
-    await mkdir(dir)
+  it('starts no Python when finding the files fails, or there is no description', async () => {
+    const empty = path.join(tmp, 'empty')
+    await mkdir(empty)
     const recorder = new Recorder()
-    await expect(
-      prepare(
-        settingsFor(dir),
-        recorder.log,
-        {},
-        {
-          descriptions: { python: PYTHON, start: recorder.start }
-        }
-      )
-    ).rejects.toBeInstanceOf(DistributionError)
-    expect(recorder.started).toHaveLength(1)
-    const { process: python } = recorder.started[0]
-    expect(recorder.events).not.toContain(`input ${path.basename(PYTHON)}`)
-    expect(isRunning(python.pid!)).toBe(false)
-    // Killed, not ended by itself.
-    expect((await python.result).exitCode).toBeNull()
-  })
-
-  it('stops the Python when there is no description to render', async () => {
-    const dir = path.join(tmp, 'no-readme')
-    await mkdir(dir)
-    wheel(dir, 'delta')
-    const recorder = new Recorder()
-    const dists = await prepare(
-      settingsFor(dir),
-      recorder.log,
-      {},
-      {
-        descriptions: { python: PYTHON, start: recorder.start }
-      }
+    const options = { descriptions: { python: PYTHON, start: recorder.start } }
+    await expect(prepare(settingsFor(empty), recorder.log, {}, options)).rejects.toBeInstanceOf(
+      DistributionError
     )
-    expect(dists).toHaveLength(1)
+    const bare = path.join(tmp, 'no-readme')
+    await mkdir(bare)
+    wheel(bare, 'delta')
+    expect(await prepare(settingsFor(bare), recorder.log, {}, options)).toHaveLength(1)
     expect(recorder.log.text('warning')).toContain('`long_description` missing')
-    const { process: python } = recorder.started[0]
-    expect(isRunning(python.pid!)).toBe(false)
-    // Killed, not ended by itself.
-    expect((await python.result).exitCode).toBeNull()
+    expect(recorder.started).toEqual([])
   })
 
-  it('renders with a Python the caller started even earlier, and stops it afterwards', async () => {
+  it('renders with a Python the caller started earlier, and stops it afterwards', async () => {
     const dir = path.join(tmp, 'given')
     await mkdir(dir)
-    wheel(dir, 'zeta', '# zeta\n\nA *tool*.\n', 'text/markdown')
+    wheel(dir, 'zeta', 'Zeta\n====\n\nA *tool*.\n')
     const recorder = new Recorder()
-    const renderer = startRenderer({ python: PYTHON, start: recorder.start })
+    const renderer = startRenderer({ ...OWN, python: PYTHON, start: recorder.start })
     const log = new RecordingLog()
     const dists = await prepare(settingsFor(dir), log, {}, { renderer })
     expect(dists).toHaveLength(1)
-    expect(log.text('info')).toContain('Descriptions rendered as PyPI renders them')
+    expect(log.text('notice')).toContain('Descriptions rendered with readme_renderer')
     expect(recorder.started).toHaveLength(1)
     expect((await recorder.started[0].process.result).exitCode).toBe(0)
+    expect(isRunning(renderer.pid!)).toBe(false)
+  })
+
+  it('stops a Python the caller started when no description is reStructuredText', async () => {
+    const dir = path.join(tmp, 'given-markdown')
+    await mkdir(dir)
+    wheel(dir, 'theta', '# theta\n', 'text/markdown')
+    const recorder = new Recorder()
+    const renderer = startRenderer({ ...OWN, python: PYTHON, start: recorder.start })
+    await prepare(settingsFor(dir), recorder.log, {}, { renderer })
+    expect(recorder.events).not.toContain(`input ${path.basename(PYTHON)}`)
+    expect((await recorder.started[0].process.result).exitCode).toBeNull()
     expect(isRunning(renderer.pid!)).toBe(false)
   })
 

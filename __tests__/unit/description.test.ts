@@ -1,10 +1,13 @@
 /**
  * The description check against the real renderer: Debian's python3-readme-renderer at
- * /usr/bin/python3 (README_RENDERER_PYTHON overrides). Pythons without readme_renderer (or
- * without its Markdown support) are made with `-S`, which keeps site-packages off the path.
+ * /usr/bin/python3 (README_RENDERER_PYTHON overrides). Its versions are not PyPI's, so these
+ * tests declare them PyPI's (`pypiVersions`) to check what a runner with PyPI's versions refuses;
+ * description-versions.test.ts checks the other case. Pythons without readme_renderer are made
+ * with `-S`, which keeps site-packages off the path.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { chmod, mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises'
+import { execFileSync } from 'node:child_process'
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { parseDescriptionContentType } from '../../src/check/description/content-type.js'
@@ -20,7 +23,15 @@ import { RecordingLog } from '../../src/shared/log.js'
 import { describedDist } from '../support/described-dist.js'
 
 const PYTHON = process.env.README_RENDERER_PYTHON ?? '/usr/bin/python3'
-const SITE_PACKAGES = '/usr/lib/python3/dist-packages'
+
+/** The runner's versions of what PyPI pins, declared PyPI's for these tests. */
+const RUNNER_VERSIONS = JSON.parse(
+  execFileSync(PYTHON, [
+    '-c',
+    'import json; from importlib import metadata as m; ' +
+      'print(json.dumps({n: m.version(n) for n in ("readme_renderer", "docutils", "Pygments")}))'
+  ]).toString()
+) as Record<string, string>
 
 const fakeDist = (description: string | undefined, contentType?: string): Distribution =>
   describedDist(description, contentType, 'pkg')
@@ -46,6 +57,7 @@ async function check(
   const result = await checkDescriptions(dists, {
     python: PYTHON,
     allowInstall: false,
+    pypiVersions: RUNNER_VERSIONS,
     log,
     start,
     ...options
@@ -105,7 +117,7 @@ describe('checkDescriptions with the real readme_renderer', () => {
     expect(result.errors).toEqual([])
     expect(result.warnings).toEqual([])
     expect(result.skipped).toBeUndefined()
-    expect(result.log.text('info')).toMatch(/readme_renderer \d+/)
+    expect(result.log.text('info')).toMatch(/as PyPI renders them, with readme_renderer \d+/)
   })
 
   it('fails a title underline that is too short, at its line, in PyPI words', async () => {
@@ -220,24 +232,11 @@ describe('checkDescriptions when it cannot render', () => {
   let tmp: string
   /** /usr/bin/python3 without site-packages: no readme_renderer, no pip. */
   let barePython: string
-  /** /usr/bin/python3 with readme_renderer but without cmarkgfm (readme_renderer without [md]). */
-  let noMarkdownPython: string
-
   beforeAll(async () => {
     tmp = await mkdtemp(path.join(os.tmpdir(), 'description-test-'))
     barePython = path.join(tmp, 'python-bare')
     await writeFile(barePython, `#!/bin/sh\nexec ${PYTHON} -S "$@"\n`)
     await chmod(barePython, 0o755)
-
-    const packages = path.join(tmp, 'site-without-cmarkgfm')
-    await mkdir(packages)
-    for (const entry of await readdir(SITE_PACKAGES)) {
-      if (entry.startsWith('cmarkgfm') || entry.endsWith('.pth')) continue
-      await symlink(path.join(SITE_PACKAGES, entry), path.join(packages, entry))
-    }
-    noMarkdownPython = path.join(tmp, 'python-no-markdown')
-    await writeFile(noMarkdownPython, `#!/bin/sh\nPYTHONPATH=${packages} exec ${PYTHON} -S "$@"\n`)
-    await chmod(noMarkdownPython, 0o755)
   })
 
   afterAll(async () => {
@@ -262,7 +261,8 @@ describe('checkDescriptions when it cannot render', () => {
     expect(result.errors).toEqual([])
     expect(result.spawns).toBe(1)
     expect(result.skipped).toContain(`readme_renderer is not installed for ${barePython}`)
-    expect(result.skipped).toContain('installing it is not allowed here')
+    expect(result.skipped).toContain("installing PyPI's readme_renderer")
+    expect(result.skipped).toContain('is not allowed here')
   })
 
   it('tries pip when allowed, and says why the install failed', async () => {
@@ -271,6 +271,7 @@ describe('checkDescriptions when it cannot render', () => {
     const result = await checkDescriptions([fakeDist(SHORT_UNDERLINE)], {
       python: barePython,
       allowInstall: true,
+      pypiVersions: RUNNER_VERSIONS,
       log,
       start
     })
@@ -279,20 +280,9 @@ describe('checkDescriptions when it cannot render', () => {
       [barePython, '-m', 'pip', 'install']
     ])
     expect(result.skipped).toMatch(
-      /readme_renderer is not installed for \S+python-bare \(Python 3\.\d+\.\d+\) and could not be installed/
+      /readme_renderer is not installed for \S+python-bare \(Python 3\.\d+\.\d+\) and PyPI's readme_renderer \S+, docutils \S+, Pygments \S+ could not be installed/
     )
     expect(result.skipped).toContain('No module named pip')
-  })
-
-  it('still checks reStructuredText when Markdown support is missing, and says Markdown was not', async () => {
-    const markdown = fakeDist(MARKDOWN_README, 'text/markdown')
-    const broken = fakeDist(SHORT_UNDERLINE)
-    const result = await check([markdown, broken], { python: noMarkdownPython })
-    expect(result.skipped).toBeUndefined()
-    expect(result.errors.map(e => e.file)).toEqual([broken.path])
-    expect(result.warnings).toHaveLength(1)
-    expect(result.warnings[0]).toMatchObject({ file: markdown.path, rule: 'description-unchecked' })
-    expect(result.warnings[0].message).toContain('cannot render Markdown')
   })
 })
 

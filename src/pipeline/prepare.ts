@@ -1,10 +1,6 @@
 import path from 'node:path'
 import { checkDescriptions } from '../check/description/description.js'
-import {
-  startRenderer,
-  type RendererOptions,
-  type StartedRenderer
-} from '../check/description/readme-renderer.js'
+import type { RendererOptions, StartedRenderer } from '../check/description/readme-renderer.js'
 import { checkDistributions } from '../check/rules.js'
 import { dedupeByFilename } from '../check/dedupe.js'
 import { discoverDistributions } from '../discover/discover.js'
@@ -18,14 +14,14 @@ import { formatSize } from '../shared/format.js'
 
 export interface PrepareOptions {
   /**
-   * The description check's Python, started even earlier by the caller (`startRenderer`), e.g.
-   * before the rest of the action has loaded. `prepare` takes it over: it renders with it when
-   * verify-metadata is on and cancels it on every way out. Without it, `prepare` starts one first
-   * thing when verify-metadata is on.
+   * The description check's Python, started earlier by the caller (`startRenderer`). `prepare`
+   * takes it over: it renders with it when verify-metadata is on and a description is
+   * reStructuredText, and cancels it on every way out. Without it, the description check starts
+   * Python only when a description is reStructuredText: Markdown and plain text need none.
    */
   renderer?: StartedRenderer
   /** Which Python renders the descriptions, and how it is started. Tests set these. */
-  descriptions?: Pick<RendererOptions, 'python' | 'start'>
+  descriptions?: RendererOptions
 }
 
 /** Finds, reads and checks every file; throws with every problem before the first upload. */
@@ -35,26 +31,17 @@ export async function prepare(
   env: NodeJS.ProcessEnv,
   options: PrepareOptions = {}
 ): Promise<Distribution[]> {
-  // Python takes longer to import readme_renderer than this takes to find, read and hash a few
-  // files, so the description check's Python starts first and gets the descriptions later.
   const given = options.renderer
-  const renderer = settings.verifyMetadata
-    ? (given ?? startRenderer(options.descriptions))
-    : undefined
   // verify-metadata is off: a Python started for it is not needed (stopped now, awaited below).
-  const stopping = renderer ? undefined : given?.cancel()
-  if (renderer) {
-    log.debug(
-      `Description check: ${renderer.python}` +
-        `${renderer.pid === undefined ? '' : ` (pid ${renderer.pid})`} loads readme_renderer ` +
-        'while the files are read'
-    )
-  }
+  const stopping = settings.verifyMetadata ? undefined : given?.cancel()
   try {
-    return await findAndCheck(settings, log, env, renderer)
+    return await findAndCheck(settings, log, env, {
+      ...options.descriptions,
+      renderer: settings.verifyMetadata ? given : undefined
+    })
   } finally {
     // Whatever way this ends (no files, a file that cannot be read), no Python stays behind.
-    await (renderer?.cancel() ?? stopping)
+    await (stopping ?? given?.cancel())
   }
 }
 
@@ -62,7 +49,7 @@ async function findAndCheck(
   settings: Settings,
   log: Log,
   env: NodeJS.ProcessEnv,
-  renderer: StartedRenderer | undefined
+  descriptions: RendererOptions & { renderer?: StartedRenderer }
 ): Promise<Distribution[]> {
   const found = await discoverDistributions(settings.packagesDir, settings.distributions)
   for (const file of found.passedOver) log.debug(`Passed over (not a distribution): ${file}`)
@@ -93,7 +80,7 @@ async function findAndCheck(
     const checked = checkDistributions(unique, { pypiRules: 'enforce' })
     problems.push(...checked.errors)
     for (const warning of checked.warnings) log.warning(describeProblem(warning), warning.file)
-    const described = await checkDescriptions(unique, { log, renderer })
+    const described = await checkDescriptions(unique, { ...descriptions, log })
     problems.push(...described.errors)
     for (const warning of described.warnings) log.warning(describeProblem(warning), warning.file)
   }

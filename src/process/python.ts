@@ -23,6 +23,8 @@ export interface TemporaryInstallOptions {
   env: NodeJS.ProcessEnv
   timeoutMs: number
   onLine?: (line: string) => void
+  /** More `pip install` options, e.g. network limits (`--timeout 10 --retries 1`). */
+  pipOptions?: readonly string[]
 }
 
 /**
@@ -33,12 +35,13 @@ export interface TemporaryInstallOptions {
 export async function installTemporarily(
   run: RunProcess,
   python: string,
-  requirement: string,
+  requirement: string | readonly string[],
   options: TemporaryInstallOptions
 ): Promise<TemporaryInstall> {
   const target = await mkdtemp(path.join(os.tmpdir(), 'pypi-publish-pip-'))
   const dispose = (): Promise<void> => rm(target, { recursive: true, force: true })
-  const command = `${python} -m pip install --target ${target} ${requirement}`
+  const requirements = typeof requirement === 'string' ? [requirement] : [...requirement]
+  const command = `${python} -m pip install --target ${target} ${requirements.join(' ')}`
   const pip = await run(
     python,
     [
@@ -50,9 +53,10 @@ export async function installTemporarily(
       '--progress-bar',
       'off',
       '--no-warn-script-location',
+      ...(options.pipOptions ?? []),
       '--target',
       target,
-      requirement
+      ...requirements
     ],
     {
       env: options.env,

@@ -1,34 +1,42 @@
 /**
  * The long description must render the way PyPI renders it, or PyPI refuses the upload with
- * "The description failed to render…". PyPI renders with readme_renderer (reStructuredText through
- * docutils with warnings fatal, Markdown through cmarkgfm, plain text), so this check runs
- * readme_renderer itself, in the runner's Python (`readme-renderer.ts`). Where that cannot be
- * done, the check says so (`skipped`) rather than passing.
+ * "The description failed to render…". PyPI renders with readme_renderer: plain text and
+ * Markdown render unless the Markdown renders to nothing, which is decided here without Python
+ * (`markdown.ts`); reStructuredText goes through docutils with warnings fatal, which only
+ * readme_renderer itself reproduces, so Python is started for it — and only for it
+ * (`readme-renderer.ts`). Where that cannot be done, the check says so (`skipped`) rather than
+ * passing.
+ *
+ * With PyPI's versions of readme_renderer and docutils, what fails to render is what PyPI
+ * refuses. With other versions (PyPI's could not be installed), only docutils errors, which no
+ * version accepts, are errors; a render stopped by a docutils warning is reported as a warning
+ * naming both versions, because another docutils may not warn about the same text.
  */
 import type { Distribution, Problem } from '../../dists/distribution.js'
 import { getHeader } from '../../inspect/metadata.js'
 import type { Log } from '../../shared/log.js'
 import { parseDescriptionContentType, type DescriptionContentType } from './content-type.js'
-import { startRenderer, type RenderRequest, type StartedRenderer } from './readme-renderer.js'
-import type { StartProcess } from '../../process/run-process.js'
+import { markdownRendersNothing } from './markdown.js'
+import {
+  describeVersions,
+  PYPI_RENDERER_VERSIONS,
+  startRenderer,
+  type RendererOptions,
+  type RenderOutcome,
+  type RenderRequest,
+  type StartedRenderer
+} from './readme-renderer.js'
+import type { RenderItemResult } from './render-script.js'
 
-export interface DescriptionCheckOptions {
+export interface DescriptionCheckOptions extends RendererOptions {
   /**
    * A renderer started earlier (`startRenderer`), so its Python is ready by now. It renders at
    * most once here and is not cancelled here: whoever started it does that. Without it, a
-   * renderer is started when there is something to render, with the options below (which are
-   * not used when this is given).
+   * renderer is started when there is reStructuredText to render, with the options inherited
+   * from `RendererOptions` (which are not used when this is given).
    */
   renderer?: StartedRenderer
-  /** The Python to render with. Default: `python3`, then `python`. */
-  python?: string
-  /** Install readme_renderer[md] with pip (into a temporary folder) when missing. Default true. */
-  allowInstall?: boolean
   log: Log
-  /** Starts a program; tests wrap the real one. Default: `startProcess` (node:child_process). */
-  start?: StartProcess
-  /** Limit for the rendering run, in milliseconds. */
-  timeoutMs?: number
 }
 
 export interface DescriptionCheckResult {
@@ -88,26 +96,25 @@ export async function checkDescriptions(
       })
       continue
     }
+    if (contentType.renderer !== 'rst') {
+      // Plain text always renders; Markdown unless it renders to nothing. No Python for these.
+      if (contentType.renderer === 'markdown' && markdownRendersNothing(text)) {
+        errors.push(renderError(dist, contentType, text, ''))
+      }
+      continue
+    }
     // A wheel and an sdist of one release usually carry the same description: render it once.
-    const key = `${contentType.renderer}\0${text}`
-    let index = requestIndex.get(key)
+    let index = requestIndex.get(text)
     if (index === undefined) {
-      index = requests.push({ renderer: contentType.renderer, text }) - 1
-      requestIndex.set(key, index)
+      index = requests.push({ renderer: 'rst', text }) - 1
+      requestIndex.set(text, index)
     }
     pending.push({ dist, contentType, request: index })
   }
 
   if (requests.length === 0) return { errors, warnings }
 
-  const renderer =
-    options.renderer ??
-    startRenderer({
-      python: options.python,
-      allowInstall: options.allowInstall,
-      start: options.start,
-      timeoutMs: options.timeoutMs
-    })
+  const renderer = options.renderer ?? startRenderer(options)
   const outcome = await renderer.render(requests, log)
   if (!outcome.rendered) {
     const skipped =
@@ -117,35 +124,89 @@ export async function checkDescriptions(
     return { errors, warnings, skipped }
   }
 
-  const versions = Object.entries(outcome.versions)
-    .map(([name, version]) => `${name} ${version}`)
-    .join(', ')
-  log.info(
-    `Descriptions rendered as PyPI renders them, with ${versions || 'readme_renderer'} on ` +
-      `Python ${outcome.pythonVersion} (${outcome.executable})`
-  )
+  logVersions(outcome, log, options.pypiVersions ?? PYPI_RENDERER_VERSIONS)
 
   for (const { dist, contentType, request } of pending) {
     const result = outcome.results[request]
     const text = requests[request].text
-    if (result.status === 'failed') {
-      errors.push(renderError(dist, contentType, text, result.messages ?? ''))
-    } else if (result.status === 'unchecked' || result.status === 'crashed') {
+    if (result.status === 'crashed') {
       warnings.push({
         file: dist.path,
         rule: 'description-unchecked',
-        message:
-          result.status === 'unchecked'
-            ? `Description not checked: readme_renderer cannot render Markdown here (${result.error}).`
-            : `Description not checked: readme_renderer failed on it (${result.error}).`,
-        hint:
-          result.status === 'unchecked'
-            ? 'Install readme_renderer[md] (it adds cmarkgfm) for the Python that runs this check.'
-            : 'Run `twine check` on the file to see whether PyPI could render it.'
+        message: `Description not checked: readme_renderer failed on it (${result.error}).`,
+        hint: 'Run `twine check` on the file to see whether PyPI could render it.'
       })
+    } else if (result.status === 'failed') {
+      const problem = judgeFailure(dist, contentType, text, result, outcome, options)
+      if (problem.error) errors.push(problem.problem)
+      else warnings.push(problem.problem)
     }
   }
   return { errors, warnings }
+}
+
+function logVersions(
+  outcome: Extract<RenderOutcome, { rendered: true }>,
+  log: Log,
+  pypi: Readonly<Record<string, string>>
+): void {
+  const where = `on Python ${outcome.pythonVersion} (${outcome.executable})`
+  if (outcome.asPyPI) {
+    log.info(
+      `Descriptions rendered as PyPI renders them, with ${describeVersions(outcome.versions)} ${where}`
+    )
+    return
+  }
+  log.notice(
+    `Descriptions rendered with ${describeVersions(outcome.versions)} ${where}, not with ` +
+      `PyPI's ${describeVersions(pypi)}${outcome.note ? `: ${outcome.note}` : ''}. Only ` +
+      'docutils errors, which fail under every version, stop the upload; text that these ' +
+      'versions warn about is reported as a warning.'
+  )
+}
+
+/**
+ * A reStructuredText description that did not render: an error when PyPI's versions rendered
+ * it or docutils reports an ERROR (no version accepts it), otherwise a warning naming both
+ * docutils versions.
+ */
+function judgeFailure(
+  dist: Distribution,
+  contentType: DescriptionContentType,
+  text: string,
+  result: RenderItemResult,
+  outcome: Extract<RenderOutcome, { rendered: true }>,
+  options: DescriptionCheckOptions
+): { error: boolean; problem: Problem } {
+  if (outcome.asPyPI) {
+    return { error: true, problem: renderError(dist, contentType, text, result.messages ?? '') }
+  }
+  const atError = result.atErrorLevel
+  if (atError === undefined || atError.status === 'failed') {
+    // Shown: what fails under every version (the first WARNING may only be this docutils').
+    const messages = atError?.messages || result.messages || ''
+    return { error: true, problem: renderError(dist, contentType, text, messages) }
+  }
+  const pypi = options.pypiVersions ?? PYPI_RENDERER_VERSIONS
+  const ours = outcome.versions.docutils ?? 'unknown'
+  const theirs = pypi.docutils ?? 'unknown'
+  const report = formatDocutilsReport(result.messages ?? '')
+  return {
+    error: false,
+    problem: {
+      file: dist.path,
+      rule: 'description-render-version',
+      message:
+        `Description rendered with docutils ${ours}; PyPI uses ${theirs}; docutils ${ours} stops ` +
+        'on a warning, so PyPI may refuse this upload ("The description failed to render…") or ' +
+        `accept it.${report.text ? `\n${report.text}` : ''}`,
+      hint:
+        `Check it with PyPI's versions (\`pip install ${Object.entries(pypi)
+          .map(([name, version]) => `${name}==${version}`)
+          .join(' ')}\`, then \`twine check\` on the file). ` +
+        renderHint(contentType, text, report.line)
+    }
+  }
 }
 
 /** PyPI leaves out an empty or "UNKNOWN" description (distutils wrote UNKNOWN for none). */

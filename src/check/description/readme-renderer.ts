@@ -1,8 +1,14 @@
 /**
- * Renders descriptions with the runner's Python and readme_renderer — the library PyPI renders
- * them with — because no JavaScript renderer reproduces docutils faithfully. One Python process
- * renders every description. When readme_renderer is missing, it is installed with pip into a
- * temporary folder (never into the runner's Python), if the caller allows it.
+ * Renders reStructuredText descriptions with the runner's Python and readme_renderer — the library
+ * PyPI renders them with — because no JavaScript renderer reproduces docutils faithfully. One
+ * Python process renders every description.
+ *
+ * Which text draws a docutils warning (and so a refusal) changes between docutils versions, so
+ * the versions PyPI uses (`PYPI_RENDERER_VERSIONS`) are what count. When the runner's differ or
+ * readme_renderer is missing, PyPI's versions are installed with pip into a temporary folder
+ * (never into the runner's Python), if the caller allows it, within about a minute. When that
+ * cannot be done, the outcome says so and carries the runner's own rendering, which the caller
+ * reads leniently (see `asPyPI`).
  *
  * Importing readme_renderer (docutils, bleach, cmarkgfm) takes most of a render's time, and it does
  * not depend on the descriptions, so `startRenderer` starts the first Python before they are known
@@ -10,7 +16,6 @@
  */
 import type { Log } from '../../shared/log.js'
 import { defaultPythons, installTemporarily } from '../../process/python.js'
-import type { Renderer } from './content-type.js'
 import { RENDER_SCRIPT, type RenderItemResult, type RenderReply } from './render-script.js'
 import {
   describeFailure,
@@ -23,7 +28,8 @@ import {
 } from '../../process/run-process.js'
 
 export interface RenderRequest {
-  renderer: Renderer
+  /** Only reStructuredText needs Python (see `markdown.ts`). */
+  renderer: 'rst'
   text: string
 }
 
@@ -34,13 +40,18 @@ export interface RenderRequest {
 export interface RendererOptions {
   /** The Python to use. Default: `python3`, then `python` (the other way round on Windows). */
   python?: string
-  /** Install readme_renderer[md] with pip into a temporary folder when it is missing. Default true. */
+  /**
+   * Install PyPI's versions with pip into a temporary folder when the runner's differ or
+   * readme_renderer is missing. Default true.
+   */
   allowInstall?: boolean
+  /** The versions that count as PyPI's. Default `PYPI_RENDERER_VERSIONS`; tests change it. */
+  pypiVersions?: Readonly<Record<string, string>>
   /** Starts a program (Python, pip); tests wrap the real one. Default `startProcess`. */
   start?: StartProcess
   /** Limit for the rendering run, from the moment it is handed the descriptions. Default 2 minutes. */
   timeoutMs?: number
-  /** Limit for `pip install`. Default 5 minutes. */
+  /** Hard limit for `pip install`. Default one minute: a publish must not hang on it. */
   installTimeoutMs?: number
 }
 
@@ -56,6 +67,10 @@ export type RenderOutcome =
       results: RenderItemResult[]
       /** True when readme_renderer was installed for this run. */
       installed: boolean
+      /** True when these are the versions PyPI renders with: its refusals are PyPI's. */
+      asPyPI: boolean
+      /** Why PyPI's versions are not the ones that rendered (could not install them), if so. */
+      note?: string
     }
   | { rendered: false; reason: string }
 
@@ -80,7 +95,35 @@ export interface StartedRenderer {
 
 type Rendered = Extract<RenderReply, { status: 'rendered' }>
 
-const PACKAGE = 'readme_renderer[md]'
+/**
+ * What PyPI renders descriptions with: Warehouse pins these in `requirements/main.txt`
+ * (readme-renderer[md]==45.0, docutils==0.23, pygments==2.20.0). Pygments counts too: a
+ * `code-block` in a language it does not know is a docutils warning. Keys are the distribution
+ * names the render script reports versions under.
+ */
+export const PYPI_RENDERER_VERSIONS: Readonly<Record<string, string>> = {
+  readme_renderer: '45.0',
+  docutils: '0.23',
+  Pygments: '2.20.0'
+}
+
+/** pip's network limits: seconds per connection attempt, and retries. */
+const PIP_NETWORK_OPTIONS = ['--timeout', '10', '--retries', '1']
+const INSTALL_TIMEOUT_MS = 60_000
+
+/** `readme_renderer 45.0, docutils 0.23`: versions for a message. */
+export function describeVersions(versions: Readonly<Record<string, string>>): string {
+  return Object.entries(versions)
+    .map(([name, version]) => `${name} ${version}`)
+    .join(', ')
+}
+
+function matchesPyPI(
+  versions: Readonly<Record<string, string>>,
+  pypi: Readonly<Record<string, string>>
+): boolean {
+  return Object.entries(pypi).every(([name, version]) => versions[name] === version)
+}
 
 /**
  * Starts the first Python to try, which imports readme_renderer and then waits for the
@@ -125,13 +168,14 @@ async function renderWith(
   first: RunningProcess
 ): Promise<RenderOutcome> {
   const input = JSON.stringify({ items: requests })
+  const pypi = options.pypiVersions ?? PYPI_RENDERER_VERSIONS
 
   /** Why each Python that could not be used at all was passed over. */
   const unusable: string[] = []
-  /** The first Python that works but lacks readme_renderer (or its Markdown support). */
+  /** The first Python that works but lacks readme_renderer, or has other versions than PyPI. */
   let installInto: { python: string; version: string; what: string } | undefined
-  /** A run that rendered everything but Markdown, kept in case nothing better turns up. */
-  let partial: { python: string; reply: Rendered } | undefined
+  /** The runner's own rendering, with versions other than PyPI's: used if no better comes. */
+  let own: { python: string; reply: Rendered } | undefined
 
   for (const [i, python] of pythons.entries()) {
     const script = i === 0 ? first : startScript(python, process.env, options)
@@ -143,38 +187,58 @@ async function renderWith(
     } else if (answer.status === 'missing') {
       log.debug(`${python} cannot import readme_renderer: ${answer.error}`)
       installInto ??= { python, version: answer.python, what: 'readme_renderer is not installed' }
-    } else if (!answer.markdown && answer.results.some(r => r.status === 'unchecked')) {
-      partial ??= { python, reply: answer }
-      installInto ??= {
+    } else if (matchesPyPI(answer.versions, pypi)) {
+      return outcome(python, answer, { installed: false, asPyPI: true })
+    } else {
+      own = { python, reply: answer }
+      installInto = {
         python,
         version: answer.python,
-        what: 'readme_renderer has no Markdown support (cmarkgfm is missing)'
+        what: `${python} has ${describeVersions(pick(answer.versions, pypi))}`
       }
-    } else {
-      return outcome(python, answer, false)
+      // A working readme_renderer: its rendering is the fallback; no other Python is tried.
+      break
     }
   }
 
-  let installFailure: string | undefined
+  let note: string | undefined
   if (installInto && options.allowInstall !== false) {
-    const installed = await installAndRender(installInto.python, input, log, options)
-    if (typeof installed !== 'string') return outcome(installInto.python, installed, true)
-    installFailure = installed
-    log.info(`${PACKAGE} ${installed}`)
+    const installed = await installAndRender(installInto.python, input, log, options, pypi)
+    if (typeof installed !== 'string') {
+      return outcome(installInto.python, installed, {
+        installed: true,
+        asPyPI: matchesPyPI(installed.versions, pypi)
+      })
+    }
+    note = `PyPI's ${describeVersions(pypi)} ${installed}`
+  } else if (installInto) {
+    note = `installing PyPI's ${describeVersions(pypi)} is not allowed here`
   }
-  if (partial) return outcome(partial.python, partial.reply, false)
-
+  if (own) {
+    return outcome(own.python, own.reply, { installed: false, asPyPI: false, note })
+  }
   if (installInto) {
-    const why = installFailure ?? 'installing it is not allowed here'
     return {
       rendered: false,
-      reason: `${installInto.what} for ${installInto.python} (Python ${installInto.version}) and ${why}`
+      reason: `${installInto.what} for ${installInto.python} (Python ${installInto.version}) and ${note}`
     }
   }
   return { rendered: false, reason: `no Python 3.8 or newer found (${unusable.join('; ')})` }
 }
 
-function outcome(python: string, reply: Rendered, installed: boolean): RenderOutcome {
+/** The runner's versions of the packages PyPI pins (`missing` for one it lacks). */
+function pick(
+  versions: Readonly<Record<string, string>>,
+  pypi: Readonly<Record<string, string>>
+): Record<string, string> {
+  return Object.fromEntries(Object.keys(pypi).map(name => [name, versions[name] ?? 'missing']))
+}
+
+function outcome(
+  python: string,
+  reply: Rendered,
+  how: { installed: boolean; asPyPI: boolean; note?: string }
+): RenderOutcome {
   return {
     rendered: true,
     python,
@@ -182,33 +246,44 @@ function outcome(python: string, reply: Rendered, installed: boolean): RenderOut
     pythonVersion: reply.python,
     versions: reply.versions,
     results: reply.results,
-    installed
+    ...how
   }
 }
 
-/** Installs readme_renderer[md] into a temporary folder and renders again with it on the path. */
+/**
+ * Installs PyPI's versions into a temporary folder and renders again with it first on the path.
+ * Bounded: pip's own network timeout and one retry, and a hard limit on the whole install.
+ */
 async function installAndRender(
   python: string,
   input: string,
   log: Log,
-  options: RendererOptions
+  options: RendererOptions,
+  pypi: Readonly<Record<string, string>>
 ): Promise<Rendered | string> {
+  const requirements = Object.entries(pypi).map(([name, version]) => `${name}==${version}`)
+  const limitMs = options.installTimeoutMs ?? INSTALL_TIMEOUT_MS
   log.info(
-    `Installing ${PACKAGE} with ${python} -m pip into a temporary folder to check the descriptions as PyPI renders them`
+    `Installing PyPI's ${describeVersions(pypi)} with ${python} -m pip into a temporary folder ` +
+      `(at most ${Math.round(limitMs / 1000)} s), to check the descriptions as PyPI renders them`
   )
+  const started = Date.now()
   const run = runWith(options.start ?? startProcess)
-  const install = await installTemporarily(run, python, PACKAGE, {
+  const install = await installTemporarily(run, python, requirements, {
     env: process.env,
-    timeoutMs: options.installTimeoutMs ?? 300_000
+    timeoutMs: limitMs,
+    pipOptions: PIP_NETWORK_OPTIONS,
+    onLine: line => log.debug(`pip: ${line}`)
   })
   if (!install.ok) return `could not be installed (${install.command}: ${install.failure})`
+  log.info(`Installed in ${((Date.now() - started) / 1000).toFixed(1)} s`)
   try {
     const answer = await answerOf(startScript(python, install.env, options), input)
-    if (typeof answer === 'string') return `was installed, but then ${python} failed: ${answer}`
+    if (typeof answer === 'string') return `were installed, but then ${python} failed: ${answer}`
     if (answer.status !== 'rendered') {
       const error =
         answer.status === 'missing' ? answer.error : `Python ${answer.python} is too old`
-      return `could not be imported after installing it (${error})`
+      return `could not be imported after installing them (${error})`
     }
     return answer
   } finally {

@@ -3,10 +3,11 @@
  * `twine check`) renders them with. Kept as a string, not a .py file, so the bundler carries it
  * inside the action.
  *
- * Protocol: stdin is UTF-8 JSON `{"items": [{"renderer": "rst"|"markdown"|"txt", "text": …}]}`;
+ * Protocol: stdin is UTF-8 JSON `{"items": [{"renderer": "rst", "text": …}]}`;
  * stdout is one JSON object (ASCII only, so no console encoding can garble it), `RenderReply`.
- * The program itself decides whether it can do the job (Python version, readme_renderer and
- * cmarkgfm importable), so one run both probes and renders. It does all of that before reading
+ * The program itself decides whether it can do the job (Python version, readme_renderer
+ * importable), so one run both probes and renders. Only reStructuredText comes here: Markdown and
+ * plain text are checked without Python (`markdown.ts`). It does all of that before reading
  * stdin, so it can be started early and handed the request later; "too-old" and "missing" are
  * answered without reading stdin at all. Empty input means no request: it exits with no answer.
  *
@@ -14,15 +15,21 @@
  * failing with a SyntaxError: no f-strings, no annotations.
  */
 
-export type RenderStatus = 'ok' | 'failed' | 'unchecked' | 'crashed'
+export type RenderStatus = 'ok' | 'failed' | 'crashed'
 
 export interface RenderItemResult {
   /** `failed`: readme_renderer returned None, which is what PyPI refuses. */
   status: RenderStatus
   /** What docutils wrote to the warning stream (`<string>:12: (WARNING/2) …`). */
   messages?: string
-  /** For `unchecked` (Markdown support missing) and `crashed` (the renderer raised). */
+  /** For `crashed` (the renderer raised). */
   error?: string
+  /**
+   * Only when `failed`: the same text rendered again with docutils halting at ERROR instead of
+   * WARNING. readme_renderer halts at the first WARNING, and which text draws a WARNING changes
+   * between docutils versions; an ERROR fails under every version. `failed` here means that.
+   */
+  atErrorLevel?: { status: 'ok' | 'failed'; messages?: string }
 }
 
 export type RenderReply = {
@@ -33,10 +40,8 @@ export type RenderReply = {
   | { status: 'missing'; error: string }
   | {
       status: 'rendered'
-      /** Installed versions of readme_renderer and its renderers, for the log. */
+      /** Installed versions of readme_renderer and what it renders with, by distribution name. */
       versions: Record<string, string>
-      /** False when cmarkgfm (readme_renderer[md]) is missing: Markdown items are `unchecked`. */
-      markdown: boolean
       results: RenderItemResult[]
     }
 )
@@ -62,7 +67,7 @@ def describe(exc):
 def installed_versions():
     found = {}
     from importlib import metadata
-    for name in ("readme_renderer", "docutils", "cmarkgfm", "nh3", "bleach", "Pygments"):
+    for name in ("readme_renderer", "docutils", "Pygments", "nh3", "bleach"):
         try:
             found[name] = metadata.version(name)
         except Exception:
@@ -70,58 +75,44 @@ def installed_versions():
     return found
 
 
-def render(item, markdown_error):
+def render_rst(text, halt_level=None):
     import io
-    import warnings
     import readme_renderer.rst
-    import readme_renderer.txt
 
-    text = item["text"]
-    kind = item["renderer"]
     stream = io.StringIO()
+    saved = readme_renderer.rst.SETTINGS.get("halt_level")
+    if halt_level is not None:
+        readme_renderer.rst.SETTINGS["halt_level"] = halt_level
     try:
-        if kind == "rst":
-            html = readme_renderer.rst.render(text, stream=stream)
-        elif kind == "markdown":
-            if markdown_error is not None:
-                return {"status": "unchecked", "error": markdown_error}
-            import readme_renderer.markdown
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                # No variant argument: PyPI renders every Markdown description as GFM.
-                html = readme_renderer.markdown.render(text)
-        else:
-            html = readme_renderer.txt.render(text)
-    except Exception as exc:
-        return {"status": "crashed", "error": describe(exc)}
+        html = readme_renderer.rst.render(text, stream=stream)
+    finally:
+        readme_renderer.rst.SETTINGS["halt_level"] = saved
     # PyPI refuses exactly when the renderer returns None.
     return {"status": "ok" if html is not None else "failed", "messages": stream.getvalue()}
+
+
+def render(item):
+    try:
+        result = render_rst(item["text"])
+        if result["status"] == "failed":
+            # 3 is docutils' ERROR level: what fails here fails under any docutils version.
+            result["atErrorLevel"] = render_rst(item["text"], halt_level=3)
+        return result
+    except Exception as exc:
+        return {"status": "crashed", "error": describe(exc)}
 
 
 def main():
     if sys.version_info < (3, 8):
         reply({"status": "too-old"})
         return
-    # Everything that does not depend on the request comes before reading it: the caller starts
-    # this program early and writes the request when it knows the descriptions, so these imports
-    # (most of this program's time) overlap the caller's own work.
+    # Everything that does not depend on the request comes before reading it: the caller may
+    # start this program before it has the descriptions, so these imports overlap its own work.
     try:
         import readme_renderer.rst
-        import readme_renderer.txt
     except Exception as exc:
         reply({"status": "missing", "error": describe(exc)})
         return
-
-    markdown_error = None
-    try:
-        # readme_renderer[md]: without cmarkgfm, readme_renderer renders no Markdown at all.
-        import cmarkgfm
-        import warnings
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            import readme_renderer.markdown
-    except Exception as exc:
-        markdown_error = describe(exc)
     versions = installed_versions()
 
     data = sys.stdin.buffer.read()
@@ -131,13 +122,8 @@ def main():
     request = json.loads(data.decode("utf-8"))
     # Nothing a renderer prints may get into the answer.
     sys.stdout = sys.stderr
-    results = [render(item, markdown_error) for item in request["items"]]
-    reply({
-        "status": "rendered",
-        "versions": versions,
-        "markdown": markdown_error is None,
-        "results": results,
-    })
+    results = [render(item) for item in request["items"]]
+    reply({"status": "rendered", "versions": versions, "results": results})
 
 
 main()
