@@ -25,7 +25,7 @@ export interface PrepareOptions {
    */
   renderer?: StartedRenderer
   /** Which Python renders the descriptions, and how it is started. Tests set these. */
-  descriptions?: Pick<RendererOptions, 'python' | 'start'>
+  descriptions?: Pick<RendererOptions, 'python' | 'start' | 'env'>
 }
 
 /** Finds, reads and checks every file; throws with every problem before the first upload. */

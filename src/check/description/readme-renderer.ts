@@ -9,6 +9,7 @@
  * and `render` hands them over later: the imports overlap the caller's own work.
  */
 import type { Log } from '../../shared/log.js'
+import { ChildEnv } from '../../process/child-env.js'
 import { defaultPythons, installTemporarily } from '../../process/python.js'
 import type { Renderer } from './content-type.js'
 import { RENDER_SCRIPT, type RenderItemResult, type RenderReply } from './render-script.js'
@@ -42,6 +43,11 @@ export interface RendererOptions {
   timeoutMs?: number
   /** Limit for `pip install`. Default 5 minutes. */
   installTimeoutMs?: number
+  /**
+   * The environment of Python and pip: never the action's own (see ChildEnv). Default: this
+   * process's, without inputs, runner tokens and secrets.
+   */
+  env?: ChildEnv
 }
 
 export type RenderOutcome =
@@ -88,7 +94,8 @@ const PACKAGE = 'readme_renderer[md]'
  */
 export function startRenderer(options: RendererOptions = {}): StartedRenderer {
   const pythons = options.python ? [options.python] : defaultPythons()
-  const first = startScript(pythons[0], process.env, options)
+  const env = options.env ?? ChildEnv.from(process.env)
+  const first = startScript(pythons[0], env, options)
   let state: 'waiting' | 'used' | 'cancelled' = 'waiting'
   return {
     python: pythons[0],
@@ -98,7 +105,7 @@ export function startRenderer(options: RendererOptions = {}): StartedRenderer {
         return Promise.reject(new Error(`This renderer cannot render: it was ${state} already`))
       }
       state = 'used'
-      return renderWith(requests, log, options, pythons, first)
+      return renderWith(requests, log, { ...options, env }, pythons, first)
     },
     async cancel() {
       if (state === 'waiting') state = 'cancelled'
@@ -120,7 +127,7 @@ export function renderDescriptions(
 async function renderWith(
   requests: readonly RenderRequest[],
   log: Log,
-  options: RendererOptions,
+  options: RendererOptions & { env: ChildEnv },
   pythons: readonly string[],
   first: RunningProcess
 ): Promise<RenderOutcome> {
@@ -134,7 +141,7 @@ async function renderWith(
   let partial: { python: string; reply: Rendered } | undefined
 
   for (const [i, python] of pythons.entries()) {
-    const script = i === 0 ? first : startScript(python, process.env, options)
+    const script = i === 0 ? first : startScript(python, options.env, options)
     const answer = await answerOf(script, input)
     if (typeof answer === 'string') {
       unusable.push(`${python}: ${answer}`)
@@ -191,14 +198,14 @@ async function installAndRender(
   python: string,
   input: string,
   log: Log,
-  options: RendererOptions
+  options: RendererOptions & { env: ChildEnv }
 ): Promise<Rendered | string> {
   log.info(
     `Installing ${PACKAGE} with ${python} -m pip into a temporary folder to check the descriptions as PyPI renders them`
   )
   const run = runWith(options.start ?? startProcess)
   const install = await installTemporarily(run, python, PACKAGE, {
-    env: process.env,
+    env: options.env,
     timeoutMs: options.installTimeoutMs ?? 300_000
   })
   if (!install.ok) return `could not be installed (${install.command}: ${install.failure})`
@@ -219,7 +226,7 @@ async function installAndRender(
 /** Starts the render script, which gets ready and then waits for its input. */
 function startScript(
   python: string,
-  env: NodeJS.ProcessEnv,
+  env: ChildEnv,
   options: RendererOptions
 ): RunningProcess {
   const start = options.start ?? startProcess
