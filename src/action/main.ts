@@ -54,8 +54,7 @@ async function runAction(renderer: StartedRenderer | undefined): Promise<void> {
       onSecret: secret => {
         const known = new Set(redactor.forms())
         redactor.add(secret)
-        if (inRunner)
-          for (const form of redactor.forms()) if (!known.has(form)) writer.mask(form)
+        if (inRunner) for (const form of redactor.forms()) if (!known.has(form)) writer.mask(form)
       },
       tempDir: process.env.RUNNER_TEMP || tmpdir(),
       renderer,

@@ -27,7 +27,13 @@ const REMOVED_NAMES = new Set([
 const REMOVED_PREFIX = 'INPUT_'
 
 /** Variables whose value is itself a secret, so that a copy under another name goes too. */
-const SECRET_VALUED = ['INPUT_PASSWORD', 'INPUT_TOKEN', 'TWINE_PASSWORD', 'ACTIONS_ID_TOKEN_REQUEST_TOKEN', 'ACTIONS_RUNTIME_TOKEN']
+const SECRET_VALUED = [
+  'INPUT_PASSWORD',
+  'INPUT_TOKEN',
+  'TWINE_PASSWORD',
+  'ACTIONS_ID_TOKEN_REQUEST_TOKEN',
+  'ACTIONS_RUNTIME_TOKEN'
+]
 
 /** Inputs (and their twine spelling) that may be URLs with `user:password@` written in them. */
 const URL_VALUED = [

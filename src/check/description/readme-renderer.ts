@@ -224,11 +224,7 @@ async function installAndRender(
 }
 
 /** Starts the render script, which gets ready and then waits for its input. */
-function startScript(
-  python: string,
-  env: ChildEnv,
-  options: RendererOptions
-): RunningProcess {
+function startScript(python: string, env: ChildEnv, options: RendererOptions): RunningProcess {
   const start = options.start ?? startProcess
   return start(python, ['-c', RENDER_SCRIPT], { env, timeoutMs: options.timeoutMs ?? 120_000 })
 }
