@@ -120,7 +120,10 @@ export async function publish(settings: Settings, deps: PipelineDeps): Promise<R
     result.attestationPaths = [...attestations.values()].map(a => a.path)
 
     const simpleUrl = settings.indexUrl || simpleUrlFor(settings.repositoryUrl)
-    const simpleAuth = await readAuthorization(tokens, simpleUrl, settings.repositoryUrl)
+    // Credentials written in index-url are for index-url (and sent nowhere else).
+    const simpleAuth = settings.indexCredentials
+      ? basicAuth(settings.indexCredentials.user, settings.indexCredentials.password)
+      : await readAuthorization(tokens, simpleUrl, settings.repositoryUrl)
     const { files, failure } = await log.group(
       `Uploading ${dists.length} file(s) to ${settings.repositoryUrl}`,
       () =>
