@@ -343,7 +343,7 @@ describe('buildDistributions with a build command', () => {
     })
     expect(commands).toEqual([['/bin/sh', '-c', command]])
     expect(files).toEqual([path.join(out, WHEEL)])
-    expect(log.text('info')).toContain(`in ${project}`)
+    expect(log.text('output')).toContain(`in ${project}`)
     expect(log.text('info')).toContain(`Built ${WHEEL}`)
   }, 60_000)
 
