@@ -23,6 +23,7 @@ import path from 'node:path'
 import { BuildError, buildDistributions, type BuildOptions } from '../../src/builder/build.js'
 import { changedOutputs, snapshotOutputs } from '../../src/builder/outputs.js'
 import { shellInvocation } from '../../src/builder/shell.js'
+import { ChildEnv } from '../../src/process/child-env.js'
 import { runProcess, type RunProcess } from '../../src/process/run-process.js'
 import { checkDistributions } from '../../src/check/rules.js'
 import { inspectAll } from '../../src/inspect/inspect.js'
@@ -119,8 +120,9 @@ describe('buildDistributions with python -m build', () => {
     const info = log.text('info')
     expect(info).toMatch(/^Using build \d/m)
     expect(info).toContain(`$ ${command}`)
-    expect(info).toContain('* Building wheel from sdist')
-    expect(info).toContain(`Successfully built ${SDIST} and ${WHEEL}`)
+    // The build's own lines are shown as a child's output, never read as runner commands.
+    expect(log.text('output')).toContain('* Building wheel from sdist')
+    expect(log.text('output')).toContain(`Successfully built ${SDIST} and ${WHEEL}`)
     expect(info).toContain(`Built ${WHEEL}`)
 
     // The files are real: Python opens them, and they pass the checks PyPI applies.
@@ -218,7 +220,7 @@ describe('buildDistributions with python -m build', () => {
     )
     expect(error.message).toContain(`Failed to parse ${path.join(project, 'pyproject.toml')}`)
     // The same lines were streamed into the log as they came.
-    expect(log.text('info')).toContain('Failed to parse')
+    expect(log.text('output')).toContain('Failed to parse')
   }, 60_000)
 
   it("fails with the backend's own error when the backend refuses the project", async () => {
@@ -243,7 +245,7 @@ describe('buildDistributions with python -m build', () => {
       outDir: out,
       python: undefined,
       distributions: new Set(['wheel']),
-      env: { ...process.env, PATH: bin }
+      env: ChildEnv.from({ ...process.env, PATH: bin })
     })
     expect(files).toEqual([path.join(out, WHEEL)])
     expect(commands.map(c => c[0]).slice(0, 2)).toEqual(['python3', 'python'])
@@ -257,7 +259,7 @@ describe('buildDistributions with python -m build', () => {
         workingDirectory: project,
         outDir: out,
         python: undefined,
-        env: { ...process.env, PATH: path.join(root, 'no-such-bin') }
+        env: ChildEnv.from({ ...process.env, PATH: path.join(root, 'no-such-bin') })
       })
     )
     expect(error.message).toBe(
@@ -290,12 +292,12 @@ describe('a Python without build', () => {
   it('tries to install build with pip, and says how to fix it when that fails', async () => {
     const { project, out } = await workspace()
     // Keep pip off every index and every configured wheel folder: the install must fail here.
-    const env = {
+    const env = ChildEnv.from({
       ...process.env,
       PIP_CONFIG_FILE: os.devNull,
       PIP_NO_INDEX: '1',
       PIP_FIND_LINKS: emptyLinks
-    }
+    })
     const log = new RecordingLog()
     const { run, commands } = recordingRunner()
     const error = await captureError(
@@ -341,7 +343,7 @@ describe('buildDistributions with a build command', () => {
     })
     expect(commands).toEqual([['/bin/sh', '-c', command]])
     expect(files).toEqual([path.join(out, WHEEL)])
-    expect(log.text('info')).toContain(`in ${project}`)
+    expect(log.text('output')).toContain(`in ${project}`)
     expect(log.text('info')).toContain(`Built ${WHEEL}`)
   }, 60_000)
 
@@ -386,7 +388,7 @@ describe('buildDistributions with a build command', () => {
     )
     expect(error.message).not.toMatch(/^line 21$/m)
     // Every line went to the log as it came.
-    expect(log.text('info')).toMatch(/^line 1$/m)
+    expect(log.text('output')).toMatch(/^line 1$/m)
   })
 
   it('fails when the command succeeds but writes nothing into the output folder', async () => {
@@ -407,7 +409,7 @@ describe('shellInvocation', () => {
       args: ['-c', 'uv build'],
       windowsVerbatimArguments: false
     })
-    expect(shellInvocation('hatch build && dir', 'win32', { ComSpec: 'C:\\cmd.exe' })).toEqual({
+    expect(shellInvocation('hatch build && dir', 'win32', 'C:\\cmd.exe')).toEqual({
       command: 'C:\\cmd.exe',
       args: ['/d', '/s', '/c', '"hatch build && dir"'],
       windowsVerbatimArguments: true
@@ -446,6 +448,7 @@ describe('runProcess line streaming', () => {
       'sys.stderr.write("err line\\n")'
     ].join('\n')
     const result = await runProcess(PYTHON, ['-c', script], {
+      env: ChildEnv.from(process.env),
       timeoutMs: 30_000,
       onLine: (line, stream) => lines.push([stream, line])
     })
@@ -461,7 +464,10 @@ describe('runProcess line streaming', () => {
   })
 
   it('runs in the given folder and without a time limit when none is given', async () => {
-    const result = await runProcess(PYTHON, ['-c', 'import os; print(os.getcwd())'], { cwd: root })
+    const result = await runProcess(PYTHON, ['-c', 'import os; print(os.getcwd())'], {
+      cwd: root,
+      env: ChildEnv.from(process.env)
+    })
     expect(result.stdout.trim()).toBe(root)
     expect(result.timedOut).toBe(false)
   })

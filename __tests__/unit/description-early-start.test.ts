@@ -19,6 +19,7 @@ import {
 } from '../../src/check/description/readme-renderer.js'
 import { RENDER_SCRIPT } from '../../src/check/description/render-script.js'
 import { DistributionError, type Distribution } from '../../src/dists/distribution.js'
+import { ChildEnv } from '../../src/process/child-env.js'
 import { RecordingLog } from '../../src/shared/log.js'
 import { prepare } from '../../src/pipeline/prepare.js'
 import {
@@ -121,7 +122,9 @@ afterAll(async () => {
 describe('the render script', () => {
   it('imports readme_renderer and docutils before it reads its input', async () => {
     // -X importtime logs each import to stderr as it happens.
-    const running = startProcess(PYTHON, ['-X', 'importtime', '-c', RENDER_SCRIPT], {})
+    const running = startProcess(PYTHON, ['-X', 'importtime', '-c', RENDER_SCRIPT], {
+      env: ChildEnv.from(process.env)
+    })
     expect(await waitUntilReadingStdin(running.pid!, running.result)).toBe(true)
     running.kill()
     const { stderr } = await running.result
@@ -130,7 +133,11 @@ describe('the render script', () => {
   })
 
   it('exits quietly, with no answer, when its input is empty', async () => {
-    const result = await runProcess(PYTHON, ['-c', RENDER_SCRIPT], { input: '', timeoutMs: 60_000 })
+    const result = await runProcess(PYTHON, ['-c', RENDER_SCRIPT], {
+      input: '',
+      timeoutMs: 60_000,
+      env: ChildEnv.from(process.env)
+    })
     expect(result.exitCode).toBe(0)
     expect(result.stdout).toBe('')
     expect(result.stderr).toBe('')

@@ -34,3 +34,77 @@ describe('Redactor', () => {
     expect(r.redact('about ab')).toBe('about ab')
   })
 })
+
+describe('Redactor: every encoding of a secret', () => {
+  // Characters that each encoding changes: space, +, /, &, <, ", ', %, =, and a non-ASCII letter.
+  const secret = 'p@ss w+rd/&<"\'%=é-tail'
+  const user = 'alice'
+  const redactor = new Redactor()
+  redactor.add(secret, user)
+  const basic = Buffer.from(`${user}:${secret}`).toString('base64')
+
+  const encodings: Record<string, string> = {
+    plain: secret,
+    'percent-encoded (encodeURIComponent)': encodeURIComponent(secret),
+    'percent-encoded, lower-case hex': encodeURIComponent(secret).replace(/%[0-9A-F]{2}/g, h =>
+      h.toLowerCase()
+    ),
+    'percent-encoded, every character': [...Buffer.from(secret)]
+      .map(b => `%${b.toString(16).padStart(2, '0')}`)
+      .join(''),
+    'form-encoded (+ for space)': new URLSearchParams({ s: secret }).toString().slice(2),
+    'JSON-escaped': JSON.stringify(secret).slice(1, -1),
+    'JSON-escaped with \\/ and \\u escapes (ensure_ascii)': JSON.stringify(secret)
+      .slice(1, -1)
+      .replace(/\//g, '\\/')
+      .replace(/[^\x20-\x7e]|[+&<>']/g, c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`),
+    'HTML-escaped (named)': secret
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/"/g, '&quot;')
+      .replace(/'/g, '&#39;'),
+    'HTML-escaped (hex references)': [...secret]
+      .map(c => (/[a-z]/.test(c) ? c : `&#x${c.codePointAt(0)?.toString(16).toUpperCase()};`))
+      .join(''),
+    'Basic credentials of the user': basic,
+    'Basic credentials, JSON-escaped': JSON.stringify(basic).slice(1, -1).replace(/\//g, '\\/'),
+    'Basic credentials, percent-encoded': encodeURIComponent(basic)
+  }
+  for (const [name, form] of Object.entries(encodings)) {
+    it(`removes the ${name} form`, () => {
+      // The premise: this form is written differently from the others we test.
+      const out = redactor.redact(`before ${form} after`)
+      expect(out).toBe('before *** after')
+    })
+  }
+
+  it('gives the runner the literal forms it can mask', () => {
+    const forms = redactor.forms()
+    for (const name of [
+      'plain',
+      'percent-encoded (encodeURIComponent)',
+      'form-encoded (+ for space)',
+      'JSON-escaped',
+      'Basic credentials of the user'
+    ]) {
+      expect(forms).toContain(encodings[name])
+    }
+  })
+
+  it('leaves no start of a secret where a message was cut', () => {
+    const r = new Redactor()
+    r.add('hunter2-secret-value')
+    const body = `{"detail": "bad password hunter2-secret-value"}`
+    // Cut inside the secret, as a 34-character excerpt would.
+    const cut = body.slice(0, 34)
+    expect(cut.endsWith('hunter2-s')).toBe(true)
+    expect(r.redact(`Index said: ${cut}… (HTTP 403)`)).toBe(
+      'Index said: {"detail": "bad password ***… (HTTP 403)'
+    )
+    expect(r.redact(`← ${cut}`)).toBe('← {"detail": "bad password ***')
+    // A word that merely shares a few letters with the secret, not at a cut, stays.
+    expect(r.redact('hunter2 is a famous password, hunters')).toBe(
+      'hunter2 is a famous password, hunters'
+    )
+  })
+})

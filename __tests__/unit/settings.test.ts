@@ -192,13 +192,39 @@ describe('readSettings', () => {
     expect(readSettings(runnerInputs({ timeout: '5' }), {}).settings.timeoutMs).toBe(5000)
   })
 
-  it('refuses URLs that are not URLs or that carry credentials', () => {
+  it('takes credentials out of the URLs: used when no password is given, never kept in the URL', () => {
+    const { settings } = readSettings(
+      runnerInputs({
+        'repository-url': 'https://alice:p%40ss%2Fword@my.index/legacy/',
+        'index-url': 'https://reader:r3ad%2Bonly@my.index/simple/'
+      }),
+      {}
+    )
+    expect(settings.repositoryUrl).toBe('https://my.index/legacy/')
+    expect(settings.user).toBe('alice')
+    expect(settings.password).toBe('p@ss/word')
+    expect(settings.indexUrl).toBe('https://my.index/simple/')
+    expect(settings.indexCredentials).toEqual({ user: 'reader', password: 'r3ad+only' })
+    // A password given as an input wins, as in twine.
+    const given = readSettings(
+      runnerInputs({ 'repository-url': 'https://alice:p%40ss@my.index/', password: 'pypi-x' }),
+      {}
+    ).settings
+    expect([given.user, given.password, given.repositoryUrl]).toEqual([
+      '__token__',
+      'pypi-x',
+      'https://my.index/'
+    ])
+    // A URL written wrong is named without its credentials.
+    expect(() =>
+      readSettings(runnerInputs({ 'repository-url': 'ftp://u:s3cret-pw@my.index/' }), {})
+    ).toThrow(/'ftp:\/\/my\.index\/' must start/)
+  })
+
+  it('refuses URLs that are not URLs', () => {
     expect(() => readSettings(runnerInputs({ 'repository-url': 'upload.pypi.org' }), {})).toThrow(
       /not a URL/
     )
-    expect(() =>
-      readSettings(runnerInputs({ 'repository-url': 'https://u:pypi-x@my.index/' }), {})
-    ).toThrow(/must not contain credentials/)
     expect(() => readSettings(runnerInputs({ 'repository-url': 'ftp://my.index/' }), {})).toThrow(
       /https:\/\//
     )

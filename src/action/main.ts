@@ -1,10 +1,11 @@
 import * as core from '@actions/core'
 import { tmpdir } from 'node:os'
 import { actionsLog } from './log.js'
+import { Writer } from './writer.js'
+import { ChildEnv, environmentSecrets } from '../process/child-env.js'
 import { actionsIdTokenFetcher } from './id-token.js'
 import type { StartedRenderer } from '../check/description/readme-renderer.js'
 import { DistributionError } from '../dists/distribution.js'
-import { Inputs } from '../settings/inputs.js'
 import { publish, type PipelineDeps } from '../pipeline/publish.js'
 import { describeProblem } from '../pipeline/prepare.js'
 import { Redactor } from '../shared/redact.js'
@@ -22,22 +23,24 @@ export async function run(early: { renderer?: StartedRenderer } = {}): Promise<v
 }
 
 async function runAction(renderer: StartedRenderer | undefined): Promise<void> {
-  // Secrets are registered before anything else can print them.
+  // Secrets are registered before anything else can print them: the inputs, TWINE_PASSWORD and
+  // passwords written in URL inputs (the same list ChildEnv keeps from child processes).
   const redactor = new Redactor()
-  const user = core.getInput(Inputs.User).trim() || process.env.TWINE_USERNAME?.trim()
-  for (const secret of [
-    core.getInput(Inputs.Password),
-    core.getInput(Inputs.Token),
-    process.env.TWINE_PASSWORD
-  ]) {
-    redactor.add(secret?.trim(), user)
-  }
+  for (const { secret, user } of environmentSecrets(process.env)) redactor.add(secret, user)
+  const writer = new Writer({
+    redact: text => redactor.redact(text),
+    workspace: process.env.GITHUB_WORKSPACE
+  })
   // `::add-mask::` is consumed by GitHub's runner; anywhere else it would print the secret.
   const inRunner = process.env.GITHUB_ACTIONS === 'true'
   if (inRunner) {
-    for (const form of redactor.forms()) core.setSecret(form)
+    for (const form of redactor.forms()) writer.mask(form)
   }
-  const log = actionsLog(redactor)
+  const log = actionsLog(writer)
+  const fail = (message: string): void => {
+    process.exitCode = 1
+    writer.annotate('error', message)
+  }
 
   try {
     const { settings, warnings } = readSettings(name => core.getInput(name), process.env)
@@ -45,12 +48,12 @@ async function runAction(renderer: StartedRenderer | undefined): Promise<void> {
     const result = await publish(settings, {
       log,
       env: process.env,
+      childEnv: ChildEnv.from(process.env, redactor.forms()),
       getIdToken: actionsIdTokenFetcher(process.env),
       onSecret: secret => {
         const known = new Set(redactor.forms())
         redactor.add(secret)
-        if (inRunner)
-          for (const form of redactor.forms()) if (!known.has(form)) core.setSecret(form)
+        if (inRunner) for (const form of redactor.forms()) if (!known.has(form)) writer.mask(form)
       },
       tempDir: process.env.RUNNER_TEMP || tmpdir(),
       renderer,
@@ -63,24 +66,20 @@ async function runAction(renderer: StartedRenderer | undefined): Promise<void> {
       const what = failed
         ? `Publishing stopped at ${failed.dist.filename}: ${(failed.message ?? '').replace(/\.+$/, '')}.`
         : result.failure.message.replace(/\.?$/, '.')
-      core.setFailed(
-        redactor.redact(
-          `${what} ` + (done.length ? `Uploaded: ${done.join(', ')}.` : 'No file was uploaded.')
-        )
-      )
+      fail(`${what} ` + (done.length ? `Uploaded: ${done.join(', ')}.` : 'No file was uploaded.'))
     }
   } catch (error) {
     if (error instanceof DistributionError) {
       for (const problem of error.problems) log.error(describeProblem(problem), problem.file)
       await reportProblems(error.problems, redactor)
-      core.setFailed(
-        `${error.problems.length} problem(s) found; nothing was uploaded. See the errors above.`
-      )
+      fail(`${error.problems.length} problem(s) found; nothing was uploaded. See the errors above.`)
     } else {
       const message = error instanceof Error ? error.message : String(error)
       await reportFailure(message, redactor)
-      core.setFailed(redactor.redact(message))
+      fail(message)
     }
+  } finally {
+    writer.endOutput()
   }
 }
 

@@ -9,6 +9,7 @@ import { stat } from 'node:fs/promises'
 import path from 'node:path'
 import type { DistKind } from '../dists/distribution.js'
 import type { Log } from '../shared/log.js'
+import { ChildEnv } from '../process/child-env.js'
 import { runProcess, type ProcessResult, type RunProcess } from '../process/run-process.js'
 import { changedOutputs, snapshotOutputs } from './outputs.js'
 import { findBuildPython } from './python.js'
@@ -27,8 +28,11 @@ export interface BuildOptions {
   python?: string
   /** More arguments for `python -m build`, e.g. `--no-isolation` where no index can be reached. */
   extraArgs?: readonly string[]
-  /** The environment of every program started. Default: this process's. */
-  env?: NodeJS.ProcessEnv
+  /**
+   * The environment of every program started: never the action's own (see ChildEnv). Default:
+   * this process's, without inputs, runner tokens and secrets.
+   */
+  env?: ChildEnv
   log: Log
   /** Runs a program; tests wrap the real one. Default `runProcess`. */
   run?: RunProcess
@@ -65,12 +69,12 @@ export async function buildDistributions(options: BuildOptions): Promise<BuildRe
   const outDir = path.resolve(options.outDir)
   await requireDirectory(workingDirectory)
   // Unbuffered Python output keeps stdout and stderr lines in the order they were written.
-  const env = { ...(options.env ?? process.env), PYTHONUNBUFFERED: '1' }
+  const env = (options.env ?? ChildEnv.from(process.env)).with({ PYTHONUNBUFFERED: '1' })
 
   const before = await snapshotOutputs(outDir)
   const command = await log.group(`Building distributions in ${workingDirectory}`, async () => {
     if (options.buildCommand !== undefined && options.buildCommand.trim() !== '') {
-      const shell = shellInvocation(options.buildCommand, process.platform, env)
+      const shell = shellInvocation(options.buildCommand, process.platform, env.get('ComSpec'))
       await runBuild(run, options.buildCommand, shell.command, shell.args, {
         cwd: workingDirectory,
         env,
@@ -127,7 +131,7 @@ function kindFlags(kinds: ReadonlySet<DistKind>): string[] {
 
 interface RunBuildOptions {
   cwd: string
-  env: NodeJS.ProcessEnv
+  env: ChildEnv
   log: Log
   timeoutMs?: number
   windowsVerbatimArguments?: boolean
@@ -144,17 +148,19 @@ async function runBuild(
   const { log } = options
   log.info(`$ ${shown}`)
   const tail: string[] = []
-  const result = await run(command, args, {
-    cwd: options.cwd,
-    env: options.env,
-    timeoutMs: options.timeoutMs,
-    windowsVerbatimArguments: options.windowsVerbatimArguments,
-    onLine: line => {
-      log.info(line)
-      tail.push(line)
-      if (tail.length > OUTPUT_TAIL_LINES) tail.shift()
-    }
-  })
+  const result = await log.childOutput(show =>
+    run(command, args, {
+      cwd: options.cwd,
+      env: options.env,
+      timeoutMs: options.timeoutMs,
+      windowsVerbatimArguments: options.windowsVerbatimArguments,
+      onLine: line => {
+        show(line)
+        tail.push(line)
+        if (tail.length > OUTPUT_TAIL_LINES) tail.shift()
+      }
+    })
+  )
   if (result.exitCode === 0) return
   const intro =
     tail.length > 0 ? ` Its last ${tail.length} line(s) of output:` : ' It wrote nothing.'

@@ -5,6 +5,7 @@
  * (PEP 668) and refuses a plain `pip install`, and a publishing step should leave no trace.
  */
 import type { Log } from '../shared/log.js'
+import type { ChildEnv } from '../process/child-env.js'
 import { defaultPythons, installTemporarily } from '../process/python.js'
 import { describeFailure, lastOutputLine, type RunProcess } from '../process/run-process.js'
 
@@ -13,7 +14,7 @@ export { defaultPythons } from '../process/python.js'
 /** A Python ready to run `-m build`, and the environment it needs for that. */
 export interface BuildPython {
   python: string
-  env: NodeJS.ProcessEnv
+  env: ChildEnv
   /** `build`'s version line (`build 1.2.2 (…)`). */
   version: string
   /** Removes the temporary install, if there is one. */
@@ -23,7 +24,7 @@ export interface BuildPython {
 export interface FindBuildPythonOptions {
   /** The Python to use. Default: `python3`, then `python` (the other way round on Windows). */
   python?: string
-  env: NodeJS.ProcessEnv
+  env: ChildEnv
   log: Log
   run: RunProcess
   /** Limit for `pip install build`. Default 5 minutes. */
@@ -75,11 +76,13 @@ async function installBuild(
   log.info(
     `${python} cannot run 'python -m build' (${why}); installing it: ${python} -m pip install --target <a temporary folder> build`
   )
-  const install = await installTemporarily(run, python, 'build', {
-    env: options.env,
-    timeoutMs: options.installTimeoutMs ?? 300_000,
-    onLine: line => log.info(line)
-  })
+  const install = await log.childOutput(show =>
+    installTemporarily(run, python, 'build', {
+      env: options.env,
+      timeoutMs: options.installTimeoutMs ?? 300_000,
+      onLine: show
+    })
+  )
   if (!install.ok) {
     throw new Error(
       `${python} has no 'build' module (${why}), and installing it failed: ${install.command} ${install.failure}. ${HOW_TO_FIX}`

@@ -13,12 +13,12 @@ export interface ShellInvocation {
 export function shellInvocation(
   commandLine: string,
   platform: NodeJS.Platform = process.platform,
-  env: NodeJS.ProcessEnv = process.env
+  comSpec?: string
 ): ShellInvocation {
   if (platform === 'win32') {
     // What Node's `shell: true` does: /d skips AutoRun, /s keeps the quoted line as written.
     return {
-      command: env.ComSpec ?? 'cmd.exe',
+      command: comSpec ?? 'cmd.exe',
       args: ['/d', '/s', '/c', `"${commandLine}"`],
       windowsVerbatimArguments: true
     }

@@ -7,6 +7,7 @@ import type { IdTokenFetcher } from '../auth/oidc.js'
 import { attestationsField, prepareAttestations } from '../attest/prepare.js'
 import type { TokenSource } from '../auth/token-source.js'
 import { buildDistributions } from '../builder/build.js'
+import { ChildEnv } from '../process/child-env.js'
 import type { StartedRenderer } from '../check/description/readme-renderer.js'
 import type { Distribution } from '../dists/distribution.js'
 import { dryRunChecks } from './dry-run.js'
@@ -23,6 +24,8 @@ import { verifyOnIndex, type VerifyResult } from '../index-api/verify.js'
 export interface PipelineDeps {
   log: Log
   env: NodeJS.ProcessEnv
+  /** The environment of the build and the description check's Python (see ChildEnv). */
+  childEnv?: ChildEnv
   /** GitHub ID tokens (trusted publishing, Sigstore). */
   getIdToken: IdTokenFetcher
   /** Called with every secret the moment it exists (minted tokens). */
@@ -55,6 +58,7 @@ export interface RunResult {
  */
 export async function publish(settings: Settings, deps: PipelineDeps): Promise<RunResult> {
   const { log } = deps
+  const childEnv = deps.childEnv ?? ChildEnv.from(deps.env)
   if (settings.build) {
     // buildDistributions streams the build's output in a log group of its own.
     const built = await buildDistributions({
@@ -62,14 +66,17 @@ export async function publish(settings: Settings, deps: PipelineDeps): Promise<R
       outDir: settings.packagesDir,
       distributions: settings.distributions,
       buildCommand: settings.buildCommand || undefined,
-      env: deps.env,
+      env: childEnv,
       log
     })
     log.info(
       `Built with \`${built.command}\`: ${built.files.map(f => path.basename(f)).join(', ')}`
     )
   }
-  const dists = await prepare(settings, log, deps.env, { renderer: deps.renderer })
+  const dists = await prepare(settings, log, deps.env, {
+    renderer: deps.renderer,
+    descriptions: { env: childEnv }
+  })
   const http = new Http({
     timeoutMs: settings.timeoutMs,
     connectTimeoutMs: settings.connectTimeoutMs
@@ -113,7 +120,10 @@ export async function publish(settings: Settings, deps: PipelineDeps): Promise<R
     result.attestationPaths = [...attestations.values()].map(a => a.path)
 
     const simpleUrl = settings.indexUrl || simpleUrlFor(settings.repositoryUrl)
-    const simpleAuth = await readAuthorization(tokens, simpleUrl, settings.repositoryUrl)
+    // Credentials written in index-url are for index-url (and sent nowhere else).
+    const simpleAuth = settings.indexCredentials
+      ? basicAuth(settings.indexCredentials.user, settings.indexCredentials.password)
+      : await readAuthorization(tokens, simpleUrl, settings.repositoryUrl)
     const { files, failure } = await log.group(
       `Uploading ${dists.length} file(s) to ${settings.repositoryUrl}`,
       () =>

@@ -5,6 +5,7 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
+import type { ChildEnv } from './child-env.js'
 import { describeFailure, type RunProcess } from './run-process.js'
 
 /**
@@ -16,11 +17,11 @@ export function defaultPythons(): string[] {
 }
 
 export type TemporaryInstall =
-  | { ok: true; command: string; env: NodeJS.ProcessEnv; dispose: () => Promise<void> }
+  | { ok: true; command: string; env: ChildEnv; dispose: () => Promise<void> }
   | { ok: false; command: string; failure: string }
 
 export interface TemporaryInstallOptions {
-  env: NodeJS.ProcessEnv
+  env: ChildEnv
   timeoutMs: number
   onLine?: (line: string) => void
   /** More `pip install` options, e.g. network limits (`--timeout 10 --retries 1`). */
@@ -68,6 +69,6 @@ export async function installTemporarily(
     await dispose()
     return { ok: false, command, failure: describeFailure(pip) }
   }
-  const pythonPath = [target, options.env.PYTHONPATH].filter(Boolean).join(path.delimiter)
-  return { ok: true, command, env: { ...options.env, PYTHONPATH: pythonPath }, dispose }
+  const pythonPath = [target, options.env.get('PYTHONPATH')].filter(Boolean).join(path.delimiter)
+  return { ok: true, command, env: options.env.with({ PYTHONPATH: pythonPath }), dispose }
 }

@@ -6,11 +6,16 @@
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
 import { StringDecoder } from 'node:string_decoder'
+import type { ChildEnv } from './child-env.js'
 
 export interface RunOptions {
   /** `runProcess` writes it to the program's stdin (UTF-8), then closes it. */
   input?: string
-  env?: NodeJS.ProcessEnv
+  /**
+   * Required, and only `ChildEnv.from` makes one: a child never inherits this process's
+   * environment, which holds the inputs (the token) and the runner's ID-token request.
+   */
+  env: ChildEnv
   /**
    * The program is killed this many milliseconds after its input was written (`runProcess`
    * writes it at once). Without it, the program runs to its end.
@@ -111,7 +116,7 @@ export const startProcess: StartProcess = (command, args, options) => {
   }
 
   const child = spawn(command, [...args], {
-    env: options.env ?? process.env,
+    env: options.env.toSpawn(),
     cwd: options.cwd,
     stdio: ['pipe', 'pipe', 'pipe'],
     windowsHide: true,

@@ -14,8 +14,14 @@ export interface Settings {
   user: string
   /** API token or password; empty means none was given. Never logged. */
   password: string
-  /** Upload endpoint, e.g. https://upload.pypi.org/legacy/ */
+  /**
+   * Upload endpoint, e.g. https://upload.pypi.org/legacy/. Never holds credentials: a
+   * `user:password@` written in the input is taken out (see `repositoryCredentials`), so this is
+   * also the form shown in logs, errors and the summary.
+   */
   repositoryUrl: string
+  /** The `user:password` written in the repository URL, used to upload when no password is given. */
+  repositoryCredentials?: UrlCredentials
   packagesDir: string
   /** Which kinds of distribution to publish. */
   distributions: ReadonlySet<DistKind>
@@ -33,8 +39,10 @@ export interface Settings {
   /** Read the index back after uploading until every file is listed with our sha256. */
   verifyUpload: boolean
   verifyTimeoutMs: number
-  /** The simple index to read back from; empty: derived from the upload URL. */
+  /** The simple index to read back from; empty: derived from the upload URL. No credentials. */
   indexUrl: string
+  /** The `user:password` written in index-url: Basic auth for reading it back, to its host only. */
+  indexCredentials?: UrlCredentials
   /** On tag runs, every version must equal the tag's. */
   verifyTag: boolean
   allowMultipleVersions: boolean
@@ -44,6 +52,12 @@ export interface Settings {
   /** A custom build command (e.g. `uv build`); empty: `python -m build`. */
   buildCommand: string
   workingDirectory: string
+}
+
+/** Credentials written in a URL (`https://user:password@host/`), decoded. Secrets. */
+export interface UrlCredentials {
+  user: string
+  password: string
 }
 
 /** Where raw input values come from: the runner's INPUT_* variables at the edge, a map in tests. */
@@ -109,14 +123,22 @@ export function readSettings(read: InputReader, env: NodeJS.ProcessEnv): Setting
   const seconds = (name: InputName, min: number, max: number): number =>
     integer(name, withDefault(name), min, max) * 1000
 
-  const password = readPassword(read)
-  const user = raw(Inputs.User) ?? env.TWINE_USERNAME?.trim() ?? INPUT_DEFAULTS[Inputs.User] ?? ''
+  const password = readPassword(read) || env.TWINE_PASSWORD?.trim() || ''
+  const writtenUser = raw(Inputs.User) ?? env.TWINE_USERNAME?.trim()
+  const repository = withoutCredentials(
+    resolveRepositoryUrl(raw(Inputs.RepositoryUrl), read(Inputs.Repository), env)
+  )
+  const index = withoutCredentials(optionalUrl(Inputs.IndexUrl, read(Inputs.IndexUrl)))
+  // As twine (through requests) does: credentials in the URL are used when no others are given.
+  const fromUrl = password ? undefined : repository.credentials
+  const user = writtenUser || fromUrl?.user || INPUT_DEFAULTS[Inputs.User] || ''
 
   return {
     settings: {
       user: user || '__token__',
-      password: password || env.TWINE_PASSWORD?.trim() || '',
-      repositoryUrl: resolveRepositoryUrl(raw(Inputs.RepositoryUrl), read(Inputs.Repository), env),
+      password: password || fromUrl?.password || '',
+      repositoryUrl: repository.url,
+      repositoryCredentials: repository.credentials,
       packagesDir: withDefault(Inputs.PackagesDir),
       distributions: parseDistributions(withDefault(Inputs.Distributions)),
       verifyMetadata: bool(Inputs.VerifyMetadata),
@@ -133,7 +155,8 @@ export function readSettings(read: InputReader, env: NodeJS.ProcessEnv): Setting
       timeoutMs: seconds(Inputs.Timeout, 1, 3600),
       verifyUpload: bool(Inputs.VerifyUpload),
       verifyTimeoutMs: seconds(Inputs.VerifyTimeout, 0, 3600),
-      indexUrl: optionalUrl(Inputs.IndexUrl, read(Inputs.IndexUrl)),
+      indexUrl: index.url,
+      indexCredentials: index.credentials,
       verifyTag: bool(Inputs.VerifyTag),
       allowMultipleVersions: bool(Inputs.AllowMultipleVersions),
       dryRun: bool(Inputs.DryRun),
@@ -174,7 +197,7 @@ function resolveRepositoryUrl(
     }
     if (written && normalizeUrl(written) !== fromShorthand) {
       throw new SettingsError(
-        `'repository: ${name}' and 'repository-url: ${written}' disagree. Set only one of them.`
+        `'repository: ${name}' and 'repository-url: ${displayUrl(written)}' disagree. Set only one of them.`
       )
     }
     url = fromShorthand
@@ -188,24 +211,45 @@ function normalizeUrl(url: string): string {
   return url.trim()
 }
 
+/**
+ * A URL as it may be shown, with any `user:password@` cut out (also from text that does not parse
+ * as a URL), for messages about URLs that were written wrong.
+ */
+export function displayUrl(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1')
+}
+
+function decoded(text: string): string {
+  try {
+    return decodeURIComponent(text)
+  } catch {
+    return text
+  }
+}
+
+/** The URL without its userinfo, and the credentials that were in it. */
+function withoutCredentials(url: string): { url: string; credentials?: UrlCredentials } {
+  if (!url) return { url }
+  const parsed = new URL(url)
+  if (!parsed.username && !parsed.password) return { url }
+  const credentials = { user: decoded(parsed.username), password: decoded(parsed.password) }
+  parsed.username = ''
+  parsed.password = ''
+  return { url: parsed.toString(), credentials }
+}
+
 function validateUrl(url: string): string {
   let parsed: URL
   try {
     parsed = new URL(url)
   } catch {
     throw new SettingsError(
-      `The repository URL '${url}' is not a URL. Use the index's upload URL, e.g. ${PYPI_UPLOAD_URL}`
+      `The repository URL '${displayUrl(url)}' is not a URL. Use the index's upload URL, e.g. ${PYPI_UPLOAD_URL}`
     )
   }
   if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
     throw new SettingsError(
-      `The repository URL '${url}' must start with https:// (or http:// for a local index).`
-    )
-  }
-  if (parsed.username || parsed.password) {
-    // Credentials in a URL end up in logs; the token belongs in the `password`/`token` input.
-    throw new SettingsError(
-      "The repository URL must not contain credentials: pass them through 'password' (or 'token') and 'user'."
+      `The repository URL '${displayUrl(url)}' must start with https:// (or http:// for a local index).`
     )
   }
   return parsed.toString()
@@ -230,7 +274,7 @@ function optionalUrl(name: string, value: string): string {
   } catch {
     // fall through to the error below
   }
-  throw new SettingsError(`The input '${name}' must be an http(s) URL, not '${url}'.`)
+  throw new SettingsError(`The input '${name}' must be an http(s) URL, not '${displayUrl(url)}'.`)
 }
 
 /** `distributions: sdist wheel` (dpl's `bdist_wheel` spelling accepted; commas or spaces). */

@@ -12,6 +12,12 @@ export interface Log {
   notice(message: string): void
   /** Runs `fn` inside a collapsible group. */
   group<T>(title: string, fn: () => Promise<T>): Promise<T>
+  /**
+   * Runs `fn`, which shows a child program's output (a build, pip) line by line through `show`.
+   * The lines are data: the action's log shows them verbatim and the runner never reads a
+   * command in them (they are fenced with `::stop-commands::`).
+   */
+  childOutput<T>(fn: (show: (line: string) => void) => Promise<T>): Promise<T>
 }
 
 /** A Log that keeps every line, for tests and for callers that want the text. */
@@ -35,6 +41,9 @@ export class RecordingLog implements Log {
   async group<T>(title: string, fn: () => Promise<T>): Promise<T> {
     this.lines.push({ level: 'group', message: title })
     return fn()
+  }
+  async childOutput<T>(fn: (show: (line: string) => void) => Promise<T>): Promise<T> {
+    return fn(line => this.lines.push({ level: 'output', message: line }))
   }
   text(level?: string): string {
     return this.lines

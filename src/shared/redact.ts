@@ -1,33 +1,47 @@
 /**
  * Removes secrets from text before it is printed anywhere. The runner masks registered secrets in
- * its log, but not in step summaries written by file, nor outside GitHub's runner, and a server can
- * echo a token in a form we did not register (Basic auth's base64), so we redact ourselves too.
+ * its log, but not in step summaries written by file, nor outside GitHub's runner, and a server
+ * can echo a token in a form we did not register: inside JSON (`\/`, `\u002b`), inside HTML
+ * (`&amp;`, `&#43;`), form- or percent-encoded (`+`, `%2B`, `%2b`), or as Basic auth's base64.
+ * So each secret is matched character by character in any of those encodings, and a secret cut
+ * short by a truncation (`…`, or the end of the text) does not leave its first characters behind.
  */
 export class Redactor {
-  private readonly patterns = new Set<string>()
+  /** The secrets, and the Basic-auth values made of them: each is looked for in every encoding. */
+  private readonly secrets = new Set<string>()
+  private compiled: { whole: RegExp[]; cut: string[] } | undefined
 
   /** `user`: the username the secret is sent with, so its Basic-auth form is known too. */
   add(secret: string | undefined, user?: string): void {
-    if (!secret || secret.length < 4) return
-    this.patterns.add(secret)
-    // The forms a secret takes on the wire: Basic credentials, URL-encoded.
-    this.patterns.add(encodeURIComponent(secret))
+    if (!secret || secret.length < MIN_SECRET_LENGTH) return
+    this.secrets.add(secret)
     for (const name of new Set(['__token__', '', user ?? ''])) {
-      this.patterns.add(Buffer.from(`${name}:${secret}`, 'utf8').toString('base64'))
+      this.secrets.add(Buffer.from(`${name}:${secret}`, 'utf8').toString('base64'))
     }
+    this.compiled = undefined
   }
 
-  /** Every form of a secret this redactor knows, for core.setSecret. */
+  /** The literal forms of every secret, for the runner's `::add-mask::` (which matches literally). */
   forms(): string[] {
-    return [...this.patterns]
+    const forms = new Set<string>()
+    for (const secret of this.secrets) {
+      for (const form of [
+        secret,
+        encodeURIComponent(secret),
+        formEncode(secret),
+        JSON.stringify(secret).slice(1, -1),
+        escapeHtml(secret)
+      ])
+        forms.add(form)
+    }
+    return [...forms]
   }
 
   redact(text: string): string {
+    const { whole, cut } = this.compile()
     let out = text
-    // Longest first, so that a secret inside a longer encoded form is not half-replaced.
-    for (const pattern of [...this.patterns].sort((a, b) => b.length - a.length)) {
-      out = out.split(pattern).join('***')
-    }
+    for (const pattern of whole) out = out.replace(pattern, '***')
+    out = redactCuts(out, cut)
     // Basic credentials we could not precompute: the base64 covers `user:password`, and the
     // user (any name on self-hosted indexes) shifts the password's bytes, so no registered form
     // matches a header echoed back by a server.
@@ -39,6 +53,116 @@ export class Redactor {
     // eat ordinary words such as a "pypi-publish-…" temp folder.
     return out.replace(/pypi-AgE[A-Za-z0-9_-]{16,}/g, 'pypi-***')
   }
+
+  private compile(): { whole: RegExp[]; cut: string[] } {
+    if (!this.compiled) {
+      // Longest first, so that a secret inside a longer one (its base64) is not half-replaced.
+      const secrets = [...this.secrets].sort((a, b) => b.length - a.length)
+      this.compiled = {
+        whole: secrets.map(secret => new RegExp(encodedPattern(secret), 'g')),
+        cut: this.forms().sort((a, b) => b.length - a.length)
+      }
+    }
+    return this.compiled
+  }
+}
+
+/** Shorter secrets are not looked for: they would blank out ordinary words. */
+export const MIN_SECRET_LENGTH = 4
+
+/**
+ * A pattern matching `secret` with each character written plainly or in any encoding a server,
+ * a URL or a page may give it: percent-encoded UTF-8 (either case of hex), `+` for a space, JSON
+ * escapes (`\uXXXX`, `\/`, `\"`, `\\`), HTML character references (decimal, hex, named).
+ */
+function encodedPattern(secret: string): string {
+  return [...secret].map(characterPattern).join('')
+}
+
+function characterPattern(char: string): string {
+  const ways = new Set<string>([escapeRegExp(char)])
+  const bytes = [...Buffer.from(char, 'utf8')]
+  ways.add(bytes.map(b => `%${hexEitherCase(b)}`).join(''))
+  if (char === ' ') ways.add('\\+')
+  // JSON: \uXXXX for each UTF-16 unit, and the short escapes.
+  const units = [...Array(char.length).keys()].map(i => char.charCodeAt(i))
+  ways.add(units.map(u => `\\\\u${hexEitherCase(u, 4)}`).join(''))
+  const short = JSON_SHORT[char]
+  if (short) ways.add(escapeRegExp(short))
+  // HTML: &#NN; &#xHH; (leading zeros allowed), and the named references.
+  const code = char.codePointAt(0) ?? 0
+  ways.add(`&#0*${code};`)
+  ways.add(`&#[xX]0*${hexEitherCase(code, 1)};`)
+  const named = HTML_NAMED[char]
+  if (named) ways.add(named)
+  return `(?:${[...ways].join('|')})`
+}
+
+const JSON_SHORT: Record<string, string> = {
+  '"': '\\"',
+  '\\': '\\\\',
+  '/': '\\/',
+  '\n': '\\n',
+  '\r': '\\r',
+  '\t': '\\t',
+  '\b': '\\b',
+  '\f': '\\f'
+}
+
+const HTML_NAMED: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&apos;'
+}
+
+/** `n` in hex, each letter matching either case. */
+function hexEitherCase(n: number, width = 2): string {
+  return n
+    .toString(16)
+    .padStart(width, '0')
+    .replace(/[a-f]/g, letter => `[${letter}${letter.toUpperCase()}]`)
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&')
+}
+
+/** application/x-www-form-urlencoded, as an HTML form or URLSearchParams writes it. */
+function formEncode(text: string): string {
+  return new URLSearchParams({ s: text }).toString().slice(2)
+}
+
+function escapeHtml(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;')
+}
+
+/**
+ * A message cut to a length (an excerpt of an index's answer, a program's last line) can end in
+ * the first characters of a secret: the whole secret is not there to be matched. So the end of
+ * the text, and every place marked as a cut (`…`), loses any start of a secret's form it ends
+ * with, down to MIN_SECRET_LENGTH characters.
+ */
+function redactCuts(text: string, forms: readonly string[]): string {
+  // Every piece of the text ends at a cut: a `…` after it, or the end of the text.
+  return text
+    .split('…')
+    .map(piece => {
+      for (const form of forms) {
+        const longest = Math.min(form.length - 1, piece.length)
+        for (let length = longest; length >= MIN_SECRET_LENGTH; length--) {
+          if (piece.endsWith(form.slice(0, length))) return `${piece.slice(0, -length)}***`
+        }
+      }
+      return piece
+    })
+    .join('…')
 }
 
 const BASIC_CREDENTIALS = /\b(Basic)\s+([A-Za-z0-9+/]{4,}={0,2})/gi

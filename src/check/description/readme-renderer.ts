@@ -15,6 +15,7 @@
  * and `render` hands them over later: the imports overlap the caller's own work.
  */
 import type { Log } from '../../shared/log.js'
+import { ChildEnv } from '../../process/child-env.js'
 import { defaultPythons, installTemporarily } from '../../process/python.js'
 import { RENDER_SCRIPT, type RenderItemResult, type RenderReply } from './render-script.js'
 import {
@@ -53,6 +54,11 @@ export interface RendererOptions {
   timeoutMs?: number
   /** Hard limit for `pip install`. Default one minute: a publish must not hang on it. */
   installTimeoutMs?: number
+  /**
+   * The environment of Python and pip: never the action's own (see ChildEnv). Default: this
+   * process's, without inputs, runner tokens and secrets.
+   */
+  env?: ChildEnv
 }
 
 export type RenderOutcome =
@@ -131,7 +137,8 @@ function matchesPyPI(
  */
 export function startRenderer(options: RendererOptions = {}): StartedRenderer {
   const pythons = options.python ? [options.python] : defaultPythons()
-  const first = startScript(pythons[0], process.env, options)
+  const env = options.env ?? ChildEnv.from(process.env)
+  const first = startScript(pythons[0], env, options)
   let state: 'waiting' | 'used' | 'cancelled' = 'waiting'
   return {
     python: pythons[0],
@@ -141,7 +148,7 @@ export function startRenderer(options: RendererOptions = {}): StartedRenderer {
         return Promise.reject(new Error(`This renderer cannot render: it was ${state} already`))
       }
       state = 'used'
-      return renderWith(requests, log, options, pythons, first)
+      return renderWith(requests, log, { ...options, env }, pythons, first)
     },
     async cancel() {
       if (state === 'waiting') state = 'cancelled'
@@ -163,7 +170,7 @@ export function renderDescriptions(
 async function renderWith(
   requests: readonly RenderRequest[],
   log: Log,
-  options: RendererOptions,
+  options: RendererOptions & { env: ChildEnv },
   pythons: readonly string[],
   first: RunningProcess
 ): Promise<RenderOutcome> {
@@ -178,7 +185,7 @@ async function renderWith(
   let own: { python: string; reply: Rendered } | undefined
 
   for (const [i, python] of pythons.entries()) {
-    const script = i === 0 ? first : startScript(python, process.env, options)
+    const script = i === 0 ? first : startScript(python, options.env, options)
     const answer = await answerOf(script, input)
     if (typeof answer === 'string') {
       unusable.push(`${python}: ${answer}`)
@@ -258,7 +265,7 @@ async function installAndRender(
   python: string,
   input: string,
   log: Log,
-  options: RendererOptions,
+  options: RendererOptions & { env: ChildEnv },
   pypi: Readonly<Record<string, string>>
 ): Promise<Rendered | string> {
   const requirements = Object.entries(pypi).map(([name, version]) => `${name}==${version}`)
@@ -270,7 +277,7 @@ async function installAndRender(
   const started = Date.now()
   const run = runWith(options.start ?? startProcess)
   const install = await installTemporarily(run, python, requirements, {
-    env: process.env,
+    env: options.env,
     timeoutMs: limitMs,
     pipOptions: PIP_NETWORK_OPTIONS,
     onLine: line => log.debug(`pip: ${line}`)
@@ -292,11 +299,7 @@ async function installAndRender(
 }
 
 /** Starts the render script, which gets ready and then waits for its input. */
-function startScript(
-  python: string,
-  env: NodeJS.ProcessEnv,
-  options: RendererOptions
-): RunningProcess {
+function startScript(python: string, env: ChildEnv, options: RendererOptions): RunningProcess {
   const start = options.start ?? startProcess
   return start(python, ['-c', RENDER_SCRIPT], { env, timeoutMs: options.timeoutMs ?? 120_000 })
 }

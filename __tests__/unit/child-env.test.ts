@@ -1,0 +1,45 @@
+/** The environment of child processes (src/process/child-env.ts): built in one place, with no secret. */
+import { describe, expect, it } from '@jest/globals'
+import { ChildEnv, environmentSecrets } from '../../src/process/child-env.js'
+
+const PARENT = {
+  PATH: '/usr/bin',
+  HOME: '/home/runner',
+  INPUT_PASSWORD: 'pypi-secret-token',
+  'INPUT_PACKAGES-DIR': 'dist',
+  'INPUT_INDEX-URL': 'https://reader:index%2Fpass@my.index/simple/',
+  ACTIONS_ID_TOKEN_REQUEST_URL: 'https://runner/token',
+  actions_id_token_request_token: 'bearer',
+  ACTIONS_RUNTIME_TOKEN: 'runtime',
+  ACTIONS_RESULTS_URL: 'https://results',
+  ACTIONS_CACHE_URL: 'https://cache',
+  TWINE_PASSWORD: 'twine-pass',
+  COPY: 'x-pypi-secret-token-y',
+  INDEX_COPY: 'index/pass',
+  MINTED_COPY: 'minted-token',
+  GITHUB_REPOSITORY: 'o/r'
+}
+
+describe('ChildEnv', () => {
+  it('leaves out inputs, runner tokens and every variable holding a secret', () => {
+    const env = ChildEnv.from(PARENT, ['minted-token']).toSpawn()
+    expect(env).toEqual({ PATH: '/usr/bin', HOME: '/home/runner', GITHUB_REPOSITORY: 'o/r' })
+  })
+
+  it('adds variables, but never an input', () => {
+    const env = ChildEnv.from(PARENT).with({ PYTHONPATH: '/tmp/x' })
+    expect(env.get('PYTHONPATH')).toBe('/tmp/x')
+    expect(() => env.with({ INPUT_TOKEN: 'x' })).toThrow(/INPUT_TOKEN may not be passed/)
+  })
+
+  it('knows the secrets the environment holds, with their users', () => {
+    expect(environmentSecrets(PARENT)).toEqual([
+      { secret: 'pypi-secret-token', user: undefined },
+      { secret: 'twine-pass', user: undefined },
+      { secret: 'bearer', user: undefined },
+      { secret: 'runtime', user: undefined },
+      { secret: 'index/pass', user: 'reader' },
+      { secret: 'index%2Fpass' }
+    ])
+  })
+})

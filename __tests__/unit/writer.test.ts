@@ -1,0 +1,100 @@
+/**
+ * The one writer of stdout (src/action/writer.ts): no outside text can issue a runner command,
+ * annotations name files relative to the workspace and are not repeated.
+ */
+import { describe, expect, it } from '@jest/globals'
+import path from 'node:path'
+import { Writer } from '../../src/action/writer.js'
+
+function capture(options: { workspace?: string; redact?: (t: string) => string } = {}): {
+  writer: Writer
+  lines: () => string[]
+} {
+  let out = ''
+  const writer = new Writer({ ...options, out: text => (out += text) })
+  return { writer, lines: () => out.split(/\r?\n/).slice(0, -1) }
+}
+
+/** Lines the runner would act on, honouring `::stop-commands::` fences. */
+function processed(lines: readonly string[]): string[] {
+  const commands: string[] = []
+  let stop: string | undefined
+  for (const line of lines) {
+    const v2 = /^\s*::(.*?)::(.*)$/.exec(line)
+    if (!v2 && !line.includes('##[')) continue
+    if (stop !== undefined) {
+      if (v2?.[1] === stop) stop = undefined
+      continue
+    }
+    if (v2?.[1] === 'stop-commands') stop = v2[2]
+    commands.push(line.trimStart())
+  }
+  return commands
+}
+
+describe('Writer', () => {
+  it('shows outside text in our messages, but never as a command', () => {
+    const { writer, lines } = capture()
+    writer.text('Index answered:\n::error::forged\r  ::add-mask::x\r\nok ##[warning]legacy\nend')
+    const all = lines()
+    expect(all).toContain('::error::forged')
+    expect(all).toContain('  ::add-mask::x')
+    expect(all).toContain('ok ##[warning]legacy')
+    expect(
+      processed(all).filter(
+        c => !c.startsWith('::stop-commands::') && !/^::[0-9a-f]{32}::$/.test(c)
+      )
+    ).toEqual([])
+    // Plain lines are not fenced; the fence is closed at the end of the message.
+    expect(all[0]).toBe('Index answered:')
+    expect(all[all.length - 1]).toBe('end')
+  })
+
+  it("fences a child's output, with a new random token each time, and closes it for our commands", () => {
+    const { writer, lines } = capture()
+    writer.output('building…')
+    writer.output('::stop-commands::guess')
+    writer.mask('s3cret-token')
+    writer.output('::error::forged')
+    writer.endOutput()
+    writer.text('done')
+    const all = lines()
+    const fences = all.filter(l => /^::stop-commands::[0-9a-f]{32}$/.test(l))
+    expect(fences).toHaveLength(2)
+    expect(fences[0]).not.toBe(fences[1])
+    expect(fences[0]).toMatch(/^::stop-commands::[0-9a-f]{32}$/)
+    expect(processed(all)).toEqual([fences[0], '::add-mask::s3cret-token', fences[1]])
+    expect(all[all.length - 1]).toBe('done')
+  })
+
+  it('escapes annotation data and properties the way @actions/core does', () => {
+    const { writer, lines } = capture()
+    writer.annotate('error', 'line one\n::error::forged 100%', '/x/a,b:c.whl')
+    expect(lines()).toEqual(['::error file=/x/a%2Cb%3Ac.whl::line one%0A::error::forged 100%25'])
+  })
+
+  it('names files relative to the workspace, and annotates each problem once', () => {
+    const workspace = path.resolve('/work/space')
+    const { writer, lines } = capture({ workspace })
+    const file = path.join(workspace, 'dist', 'a-1.0.tar.gz')
+    writer.annotate('warning', 'Retrying', undefined)
+    writer.annotate('error', 'bad file', file)
+    writer.annotate('error', 'bad file', file)
+    writer.annotate('warning', 'Retrying', undefined)
+    writer.annotate('error', 'bad file', '/elsewhere/a-1.0.tar.gz')
+    expect(lines()).toEqual([
+      '::warning::Retrying',
+      '::error file=dist/a-1.0.tar.gz::bad file',
+      '::error file=/elsewhere/a-1.0.tar.gz::bad file'
+    ])
+  })
+
+  it('redacts everything but the mask itself', () => {
+    const { writer, lines } = capture({ redact: t => t.replaceAll('tok3n', '***') })
+    writer.mask('tok3n')
+    writer.text('a tok3n')
+    writer.output('b tok3n')
+    writer.annotate('error', 'c tok3n', '/tok3n.whl')
+    expect(lines().filter(l => l.includes('tok3n'))).toEqual(['::add-mask::tok3n'])
+  })
+})
