@@ -14,7 +14,7 @@ import {
 } from './distribution.js'
 import { parseWheelFilename } from './filename.js'
 import { sdistArchiveProblems, wheelArchiveProblems } from './archive-rules.js'
-import { getAll, getHeader, metadataToFormFields, parseCoreMetadata } from './metadata.js'
+import { getHeader, metadataToFormFields, parseCoreMetadata } from './metadata.js'
 import { readSdist } from './tar.js'
 import { isZipFile, readWheel, type ArchiveMember } from './zip.js'
 
@@ -104,7 +104,9 @@ export async function inspectDistribution(file: string): Promise<Distribution> {
   const read = archiveRead.value
   const member = read.metadata
   const metadata = parseCoreMetadata(decodeMetadata(path, member))
-  const licenseFiles = getAll(metadata, 'License-File').map(value => value.trim())
+  // PyPI checks the License-File values the form carries (only sent from Metadata-Version 2.4).
+  const metadataFields = metadataToFormFields(metadata)
+  const licenseFiles = metadataFields.filter(([name]) => name === 'license_file').map(([, v]) => v)
   const archiveProblems =
     'alsoZip' in read
       ? sdistArchiveProblems(path, read.archive, licenseFiles, read.alsoZip)
@@ -138,7 +140,7 @@ export async function inspectDistribution(file: string): Promise<Distribution> {
     version: required.Version,
     metadataVersion: required['Metadata-Version'],
     metadata,
-    metadataFields: metadataToFormFields(metadata),
+    metadataFields,
     ...(archiveProblems.length > 0 ? { archiveProblems } : {})
   }
 }

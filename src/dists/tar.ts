@@ -360,11 +360,13 @@ async function scan(
   }
   const top = (absolute ? '/' : '') + (common ?? []).join('/')
   if (top === '' || top === '/' || top === '.') {
-    const tops = [...new Set([...names].map(n => components(n)[0] ?? n))].slice(0, 3)
+    const allTops = [...new Set([...names].map(n => components(n)[0] ?? n))]
+    const tops = allTops.slice(0, 3).map(t => `'${displayName(t)}'`)
+    if (allTops.length > 3) tops.push('…')
     throw sdistProblem(
       path,
       'sdist-layout',
-      `Incorrect number of top-level directories in sdist${names.size === 0 ? ' (the archive is empty)' : ` (${tops.map(t => `'${displayName(t)}'`).join(', ')}…)`}; an sdist holds everything under one folder, <name>-<version>/.`
+      `Incorrect number of top-level directories in sdist${names.size === 0 ? ' (the archive is empty)' : ` (${tops.join(', ')})`}; an sdist holds everything under one folder, <name>-<version>/.`
     )
   }
   const target = `${top}/PKG-INFO`

@@ -22,7 +22,9 @@ const ZIP64_EXTRA = 0x0001
 const UNICODE_PATH_EXTRA = 0x7075
 /** Extras PyPI refuses to see twice in one local header. */
 const SINGLE_EXTRAS = new Set([ZIP64_EXTRA, UNICODE_PATH_EXTRA])
-const WINDOW = 64 * 1024
+/** The most one read takes in; and room for a header with its name and extra after a hint. */
+const MAX_WINDOW = 256 * 1024
+const HEADER_SLACK = 1024
 
 /** Sizes of one member as the central directory gives them (after ZIP64 extras). */
 export interface DirectorySizes {
@@ -32,15 +34,39 @@ export interface DirectorySizes {
 
 class Malformed extends Error {}
 
-/** Positioned reads through a sliding window: sequential small reads cost one read per window. */
+/**
+ * Positioned reads through a window. On a miss the window reaches as far as the known record
+ * starts (`hints`: local header offsets from the central directory, and the directory itself)
+ * allow within MAX_WINDOW, so runs of small members cost one read and large members are jumped
+ * over. The hints only shape the reads; every byte the walk judges is read from the file.
+ */
 class WindowReader {
   private window = Buffer.alloc(0)
   private windowStart = 0
 
   constructor(
     private readonly handle: FileHandle,
-    private readonly fileSize: number
+    private readonly fileSize: number,
+    private readonly hints: readonly number[]
   ) {}
+
+  /** The end of the window to read for a miss at `position`. */
+  private reach(position: number, length: number): number {
+    const limit = position + MAX_WINDOW - HEADER_SLACK
+    let low = 0
+    let high = this.hints.length - 1
+    let best = position
+    while (low <= high) {
+      const middle = (low + high) >> 1
+      if (this.hints[middle] <= limit) {
+        best = Math.max(best, this.hints[middle])
+        low = middle + 1
+      } else {
+        high = middle - 1
+      }
+    }
+    return Math.min(this.fileSize, Math.max(position + length, best + HEADER_SLACK))
+  }
 
   /** Exactly `length` bytes at `position`, or a Malformed error (PyPI: "Malformed zip file"). */
   async read(position: number, length: number): Promise<Buffer> {
@@ -49,8 +75,8 @@ class WindowReader {
     if (offset >= 0 && offset + length <= this.window.length) {
       return this.window.subarray(offset, offset + length)
     }
-    const size = Math.min(Math.max(WINDOW, length), this.fileSize - position)
-    const buffer = Buffer.alloc(size)
+    const size = this.reach(position, length) - position
+    const buffer = Buffer.allocUnsafe(size)
     let done = 0
     while (done < size) {
       const { bytesRead } = await this.handle.read(buffer, done, size - done, position + done)
@@ -79,16 +105,19 @@ const u64 = (buffer: Buffer, at: number): number => Number(buffer.readBigUInt64L
 
 /**
  * Walks the records from byte 0 to the end, as PyPI does. `directory` maps each central
- * directory name, decoded as Python's zipfile decodes it (`orig_filename`), to its sizes.
+ * directory name, decoded as Python's zipfile decodes it (`orig_filename`), to its sizes;
+ * `hints` are where records are expected to start (they only make the reads larger).
  * Returns PyPI's reason for refusing the file, or undefined when PyPI accepts the framing.
  */
 export async function zipFramingProblem(
   handle: FileHandle,
   fileSize: number,
-  directory: ReadonlyMap<string, DirectorySizes>
+  directory: ReadonlyMap<string, DirectorySizes>,
+  hints: readonly number[] = []
 ): Promise<string | undefined> {
   try {
-    return await walk(new WindowReader(handle, fileSize), fileSize, directory)
+    const sorted = [...hints].sort((a, b) => a - b)
+    return await walk(new WindowReader(handle, fileSize, sorted), fileSize, directory)
   } catch (error) {
     if (error instanceof Malformed) return error.message
     throw error

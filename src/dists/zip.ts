@@ -304,11 +304,11 @@ export async function readZipEntries(path: string): Promise<ZipEntry[]> {
 async function entriesOf(
   handle: FileHandle,
   path: string
-): Promise<{ entries: ZipEntry[]; fileSize: number }> {
+): Promise<{ entries: ZipEntry[]; fileSize: number; directory: CentralDirectory }> {
   const { size: fileSize } = await handle.stat()
   const directory = await locateCentralDirectory(handle, path, fileSize)
   const bytes = await readAt(handle, path, directory.start, directory.size)
-  return { entries: parseCentralDirectory(path, bytes, directory), fileSize }
+  return { entries: parseCentralDirectory(path, bytes, directory), fileSize, directory }
 }
 
 /**
@@ -453,7 +453,7 @@ export async function readWheel(
   const maxBytes = options.maxBytes ?? MAX_METADATA_BYTES
   const handle = await open(path, 'r')
   try {
-    const { entries, fileSize } = await entriesOf(handle, path)
+    const { entries, fileSize, directory: where } = await entriesOf(handle, path)
     const byName = new Map(entries.map(entry => [entry.name, entry]))
     const candidates = [...byName.values()].filter(e => TOP_LEVEL_METADATA.test(e.name))
     if (candidates.length !== 1) {
@@ -476,7 +476,10 @@ export async function readWheel(
     const directory = new Map(
       entries.map(e => [e.origName, { compressedSize: e.compressedSize, uncompressedSize: e.uncompressedSize }])
     )
-    const framingProblem = await zipFramingProblem(handle, fileSize, directory)
+    // Where records should start, so the walk reads runs of small members in one go.
+    const hints = entries.map(e => e.localHeaderOffset)
+    for (let at = where.start; at <= where.start + where.size; at += 128 * 1024) hints.push(at)
+    const framingProblem = await zipFramingProblem(handle, fileSize, directory, hints)
     const firstBlock = fileSize >= 512 ? await readAt(handle, path, 0, 512) : undefined
     const distInfoFiles = new Map<string, Buffer | DistributionError>()
     const parts = basename(path).split('-')
