@@ -214,7 +214,9 @@ describe('sdist reader', () => {
       pkgInfoLast: true,
       extraFiles: { 'zeros.bin': Buffer.alloc(8 * 1024 * 1024) }
     })
-    const problem = await problemOf(readSdistMetadata(path, { maxDecompressedBytes: 4 * 1024 * 1024 }))
+    const problem = await problemOf(
+      readSdistMetadata(path, { maxDecompressedBytes: 4 * 1024 * 1024 })
+    )
     expect(problem.rule).toBe('sdist-too-large')
     expect(problem.message).toContain('decompresses to more than 4194304 bytes')
     expect(problem.hint).toMatch(/decompression bomb/)

@@ -257,6 +257,8 @@ export interface TarMember {
   /** '0' file (default), '5' folder, '2' symlink. */
   type?: '0' | '5' | '2'
   linkName?: string
+  /** pax records for this member alone (an `x` header before it), e.g. GNU sparse markers. */
+  pax?: Record<string, string>
 }
 
 export interface TarOptions {
@@ -330,6 +332,15 @@ export function buildTar(members: TarMember[], options: TarOptions = {}): Buffer
     let name = member.name
     let prefix = ''
     const style = options.names ?? 'ustar'
+    if (member.pax) {
+      const records = Buffer.from(
+        Object.entries(member.pax)
+          .map(([key, value]) => paxRecord(key, value))
+          .join(''),
+        'utf8'
+      )
+      blocks.push(header(`PaxHeaders/${index}`, records.length, 'x'), ...padded(records))
+    }
     if (style === 'pax') {
       const records = Buffer.from(paxRecord('path', member.name), 'utf8')
       blocks.push(header(`PaxHeaders/${index}`, records.length, 'x'), ...padded(records))

@@ -40,9 +40,7 @@ export function wheelArchiveProblems(
   const filename = basename(path)
   const problems: Problem[] = []
   if (archive.alsoTar) {
-    problems.push(
-      invalid(path, 'archive-type', 'File is both a zip and a tar file', REBUILD_WHEEL)
-    )
+    problems.push(invalid(path, 'archive-type', 'File is both a zip and a tar file', REBUILD_WHEEL))
   }
   const unpacked = archive.entries.reduce((sum, entry) => sum + entry.uncompressedSize, 0)
   if (unpacked > RATIO_MIN_SIZE && unpacked / archive.fileSize > RATIO_THRESHOLD) {
@@ -55,7 +53,9 @@ export function wheelArchiveProblems(
       )
     )
   }
-  const oddMethods = [...new Set(archive.entries.map(e => e.method))].filter(m => m !== 0 && m !== 8)
+  const oddMethods = [...new Set(archive.entries.map(e => e.method))].filter(
+    m => m !== 0 && m !== 8
+  )
   if (oddMethods.length > 0) {
     problems.push(
       invalid(
@@ -176,13 +176,15 @@ export function sdistArchiveProblems(
   }
   for (const licenseFile of licenseFiles) {
     // os.path.join(top, name): an absolute License-File replaces the top folder.
-    const target = licenseFile.startsWith('/') ? licenseFile : `${displayName(archive.top)}/${licenseFile}`
+    const target = licenseFile.startsWith('/')
+      ? licenseFile
+      : `${displayName(archive.top)}/${licenseFile}`
     if (!archive.names.has(Buffer.from(target, 'utf8').toString('latin1'))) {
       problems.push({
         file: path,
         rule: 'license-file',
         message: `${filename}: License-File ${licenseFile} does not exist in distribution file ${filename} at ${target}`,
-        hint: 'License-File paths are relative to the sdist\'s top folder; include the file in the sdist (`license-files` in pyproject.toml) or drop the License-File, and rebuild.'
+        hint: "License-File paths are relative to the sdist's top folder; include the file in the sdist (`license-files` in pyproject.toml) or drop the License-File, and rebuild."
       })
     }
   }

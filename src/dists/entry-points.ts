@@ -7,7 +7,8 @@
  */
 
 /** Whitespace as Python's str.isspace() / str.strip() / regex `\s` see it. */
-const PY_SPACE = '\\t\\n\\v\\f\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000'
+const PY_SPACE =
+  '\\t\\n\\v\\f\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000'
 const STRIP = new RegExp(`^[${PY_SPACE}]+|[${PY_SPACE}]+$`, 'g')
 const NON_SPACE = new RegExp(`[^${PY_SPACE}]`)
 const SECTION = /^\[(.+)\]/
@@ -55,7 +56,8 @@ export function entryPointsProblem(bytes: Buffer): string | undefined {
       if (sectionName === 'DEFAULT') {
         current = defaults
       } else if (sections.has(sectionName)) {
-        if (added.has(`[${sectionName}`)) return `duplicate section [${sectionName}] (line ${lineNo})`
+        if (added.has(`[${sectionName}`))
+          return `duplicate section [${sectionName}] (line ${lineNo})`
         current = sections.get(sectionName)
       } else {
         current = []

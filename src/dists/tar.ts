@@ -242,7 +242,8 @@ async function scan(
 
   const readData = async (size: number, what: string): Promise<Buffer> => {
     const data = await reader.read(size)
-    if (data.length < size) throw invalidSdist(path, `the tar stream ends inside ${what} (truncated)`)
+    if (data.length < size)
+      throw invalidSdist(path, `the tar stream ends inside ${what} (truncated)`)
     if (!(await reader.skip((BLOCK - (size % BLOCK)) % BLOCK))) {
       throw invalidSdist(path, `the tar stream ends inside ${what} (truncated)`)
     }
@@ -379,7 +380,11 @@ async function scan(
     )
   }
   if (!found.regular) {
-    throw sdistProblem(path, 'sdist-metadata', `${displayName(target)} is not a regular file (a link or a folder).`)
+    throw sdistProblem(
+      path,
+      'sdist-metadata',
+      `${displayName(target)} is not a regular file (a link or a folder).`
+    )
   }
   if (!found.data) {
     throw sdistProblem(

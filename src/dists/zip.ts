@@ -206,7 +206,8 @@ const CP437_HIGH =
 
 function decodeCp437(bytes: Buffer): string {
   let text = ''
-  for (const byte of bytes) text += byte < 0x80 ? String.fromCharCode(byte) : CP437_HIGH[byte - 0x80]
+  for (const byte of bytes)
+    text += byte < 0x80 ? String.fromCharCode(byte) : CP437_HIGH[byte - 0x80]
   return text
 }
 
@@ -474,7 +475,10 @@ export async function readWheel(
     const metadata = { entryName: entry.name, data: await extract(handle, path, entry, maxBytes) }
 
     const directory = new Map(
-      entries.map(e => [e.origName, { compressedSize: e.compressedSize, uncompressedSize: e.uncompressedSize }])
+      entries.map(e => [
+        e.origName,
+        { compressedSize: e.compressedSize, uncompressedSize: e.uncompressedSize }
+      ])
     )
     // Where records should start, so the walk reads runs of small members in one go.
     const hints = entries.map(e => e.localHeaderOffset)
