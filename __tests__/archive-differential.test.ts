@@ -16,7 +16,14 @@ import { DistributionError } from '../src/dists/distribution.js'
 import { entryPointsProblem } from '../src/dists/entry-points.js'
 import { readSdist } from '../src/dists/tar.js'
 import { readWheel } from '../src/dists/zip.js'
-import { buildTar, buildZip, metadataText, python, type ZipMember } from './support/make-dists.js'
+import {
+  buildTar,
+  buildZip,
+  metadataText,
+  python,
+  setZipFlags,
+  type ZipMember
+} from './support/make-dists.js'
 
 const DIST_INFO = 'demo-1.0.dist-info'
 const FILENAME = 'demo-1.0-py3-none-any.whl'
@@ -31,17 +38,6 @@ function wheelMembers(options: { metadata?: string; record?: boolean } = {}): Zi
   ]
   if (options.record !== false) members.push({ name: `${DIST_INFO}/RECORD`, data: '' })
   return members
-}
-
-/** Sets general-purpose flag bits in every local and central header (positions by signature). */
-function setFlags(zip: Buffer, bits: number, clear = 0): Buffer {
-  const out = Buffer.from(zip)
-  for (let at = 0; at + 4 <= out.length; at++) {
-    const signature = out.readUInt32LE(at)
-    const flagsAt = signature === 0x04034b50 ? at + 6 : signature === 0x02014b50 ? at + 8 : -1
-    if (flagsAt > 0) out.writeUInt16LE((out.readUInt16LE(flagsAt) | bits) & ~clear, flagsAt)
-  }
-  return out
 }
 
 /** A zip whose comment hides a second archive and an EOCD Python takes, but a reader that
@@ -93,7 +89,7 @@ const WHEEL_CASES: WheelCase[] = [
   { label: 'a ZIP64 wheel', bytes: buildZip(wheelMembers(), { zip64: true }) },
   {
     label: 'data descriptors',
-    bytes: setFlags(buildZip(wheelMembers()), 0x08),
+    bytes: setZipFlags(buildZip(wheelMembers()), 0x08),
     pypi: 'ZIP archive not accepted: ZIP contains a data descriptor. See https://docs.pypi.org/archives'
   },
   {
@@ -121,7 +117,7 @@ const WHEEL_CASES: WheelCase[] = [
   },
   {
     label: 'a non-UTF-8-flagged name (Python decodes it as CP437)',
-    bytes: setFlags(
+    bytes: setZipFlags(
       buildZip([...wheelMembers(), { name: 'demo/caf\u00e9.py', data: '' }]),
       0,
       0x0800

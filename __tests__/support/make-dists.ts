@@ -152,6 +152,20 @@ export function buildZip(members: ZipMember[], options: ZipOptions = {}): Buffer
   ])
 }
 
+/**
+ * Sets (and clears) general-purpose flag bits in every local and central header, found by their
+ * signatures: e.g. 0x08 claims data descriptors, clearing 0x0800 drops the UTF-8 name flag.
+ */
+export function setZipFlags(zip: Buffer, bits: number, clear = 0): Buffer {
+  const out = Buffer.from(zip)
+  for (let at = 0; at + 4 <= out.length; at++) {
+    const signature = out.readUInt32LE(at)
+    const flagsAt = signature === 0x04034b50 ? at + 6 : signature === 0x02014b50 ? at + 8 : -1
+    if (flagsAt > 0) out.writeUInt16LE((out.readUInt16LE(flagsAt) | bits) & ~clear, flagsAt)
+  }
+  return out
+}
+
 export interface WheelOptions extends ZipOptions {
   /** e.g. `demo-1.0-py3-none-any.whl`. */
   filename: string

@@ -7,7 +7,7 @@
 export const BLOCK = 512
 
 /** ASCII whitespace as Python's str.strip() sees it (it includes \x1c–\x1f). */
-const PY_WHITESPACE = /^[\t\n\v\f\r \x1c-\x1f]+|[\t\n\v\f\r \x1c-\x1f]+$/g
+const PY_WHITESPACE = new RegExp(String.raw`^[\t\n\v\f\r \x1c-\x1f]+|[\t\n\v\f\r \x1c-\x1f]+$`, 'g')
 
 /** What Python's int(text, 8) accepts: a sign, an optional 0o prefix, `_` between digits. */
 const PY_OCTAL = /^([+-]?)(?:0[oO]_?)?([0-7](?:_?[0-7])*)$/
