@@ -346,8 +346,8 @@ async function extract(
       {
         file: path,
         rule: 'metadata-too-large',
-        message: `${basename(path)}: ${entry.name} is ${size}, more than the ${maxBytes}-byte limit for core metadata.`,
-        hint: 'A METADATA file this large is almost certainly a broken or hostile build; rebuild the wheel.'
+        message: `${basename(path)}: ${entry.name} is ${size}, more than the ${maxBytes}-byte limit for ${entry.name.endsWith('/METADATA') ? 'core metadata' : 'this file'}.`,
+        hint: `A ${basename(entry.name)} file this large is almost certainly a broken or hostile build; rebuild the wheel.`
       }
     ])
   if (entry.flags & FLAG_ENCRYPTED) throw invalidWheel(path, `${entry.name} is encrypted`)
