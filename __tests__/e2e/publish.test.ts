@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { FIXTURE_DISTS_DIR, fixtureFilenames, fixtureProjects } from '../support/fixtures.js'
 import { startIndexServer, type IndexServer } from '../support/index-server.js'
-import { makeWheel, metadataText } from '../support/make-dists.js'
+import { makeWheel, metadataText, setZipFlags } from '../support/make-dists.js'
 import { runAction } from '../support/run-action.js'
 
 const TOKEN = 'pypi-e2e-token-abcdefghijklmnop'
@@ -150,6 +150,48 @@ print(json.dumps({"headers": [[k, v] for k, v in m.items()], "body": m.get_paylo
     )
     expect(run.stdout).toMatch(/nothing was uploaded/)
     expect(run.summary).toContain('nothing was uploaded')
+  })
+
+  it("refuses before any upload a wheel PyPI refuses for its zip framing, in PyPI's words", async () => {
+    const dir = path.join(work, 'framing')
+    await mkdir(dir, { recursive: true })
+    makeWheel(dir, {
+      filename: 'aaa_good-1.0.0-py3-none-any.whl',
+      metadata: metadataText({ 'Metadata-Version': '2.1', Name: 'aaa-good', Version: '1.0.0' })
+    })
+    const streamed = makeWheel(dir, {
+      filename: 'zzz_streamed-1.0.0-py3-none-any.whl',
+      metadata: metadataText({ 'Metadata-Version': '2.1', Name: 'zzz-streamed', Version: '1.0.0' })
+    })
+    // Sizes deferred to data descriptors, as streaming zip writers do: pip reads it, PyPI won't.
+    await writeFile(streamed, setZipFlags(await readFile(streamed), 0x08))
+    const words = 'ZIP archive not accepted: ZIP contains a data descriptor'
+
+    const before = index.requests.length
+    const run = await runAction({
+      password: TOKEN,
+      'repository-url': index.url,
+      'packages-dir': dir
+    })
+    expect(run.exitCode).toBe(1)
+    expect(index.requests.length).toBe(before)
+    expect(run.stdout).toMatch(
+      new RegExp(`::error file=.*zzz_streamed-1\\.0\\.0-py3-none-any\\.whl::.*${words}`)
+    )
+    expect(run.stdout).toMatch(/nothing was uploaded/)
+
+    // The same files sent without the checks: the index takes the first, then refuses the
+    // second with those words, leaving a half-published upload behind.
+    const unchecked = await runAction({
+      password: TOKEN,
+      'repository-url': index.url,
+      'packages-dir': dir,
+      'verify-metadata': 'false'
+    })
+    expect(unchecked.exitCode).toBe(1)
+    expect(unchecked.stdout).toContain(words)
+    expect(index.files().map(f => f.filename)).toContain('aaa_good-1.0.0-py3-none-any.whl')
+    expect(index.files().map(f => f.filename)).not.toContain('zzz_streamed-1.0.0-py3-none-any.whl')
   })
 
   it('follows a same-host redirect once, then uploads straight to the new URL', async () => {

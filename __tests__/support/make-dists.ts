@@ -152,6 +152,20 @@ export function buildZip(members: ZipMember[], options: ZipOptions = {}): Buffer
   ])
 }
 
+/**
+ * Sets (and clears) general-purpose flag bits in every local and central header, found by their
+ * signatures: e.g. 0x08 claims data descriptors, clearing 0x0800 drops the UTF-8 name flag.
+ */
+export function setZipFlags(zip: Buffer, bits: number, clear = 0): Buffer {
+  const out = Buffer.from(zip)
+  for (let at = 0; at + 4 <= out.length; at++) {
+    const signature = out.readUInt32LE(at)
+    const flagsAt = signature === 0x04034b50 ? at + 6 : signature === 0x02014b50 ? at + 8 : -1
+    if (flagsAt > 0) out.writeUInt16LE((out.readUInt16LE(flagsAt) | bits) & ~clear, flagsAt)
+  }
+  return out
+}
+
 export interface WheelOptions extends ZipOptions {
   /** e.g. `demo-1.0-py3-none-any.whl`. */
   filename: string
@@ -257,6 +271,8 @@ export interface TarMember {
   /** '0' file (default), '5' folder, '2' symlink. */
   type?: '0' | '5' | '2'
   linkName?: string
+  /** pax records for this member alone (an `x` header before it), e.g. GNU sparse markers. */
+  pax?: Record<string, string>
 }
 
 export interface TarOptions {
@@ -330,6 +346,15 @@ export function buildTar(members: TarMember[], options: TarOptions = {}): Buffer
     let name = member.name
     let prefix = ''
     const style = options.names ?? 'ustar'
+    if (member.pax) {
+      const records = Buffer.from(
+        Object.entries(member.pax)
+          .map(([key, value]) => paxRecord(key, value))
+          .join(''),
+        'utf8'
+      )
+      blocks.push(header(`PaxHeaders/${index}`, records.length, 'x'), ...padded(records))
+    }
     if (style === 'pax') {
       const records = Buffer.from(paxRecord('path', member.name), 'utf8')
       blocks.push(header(`PaxHeaders/${index}`, records.length, 'x'), ...padded(records))

@@ -93,7 +93,9 @@ describe('sdist reader', () => {
     const problem = await problemOf(readSdistMetadata(path))
     expect(problem.rule).toBe('sdist-layout')
     expect(problem.file).toBe(path)
-    expect(problem.message).toContain("'demo-1.0/' and 'other-1.0/setup.py'")
+    expect(problem.message).toContain(
+      "Incorrect number of top-level directories in sdist ('demo-1.0', 'other-1.0')"
+    )
     expect(problem.hint).toMatch(/python -m build --sdist/)
   })
 
@@ -108,17 +110,30 @@ describe('sdist reader', () => {
 
   it('reports an sdist without PKG-INFO', async () => {
     const path = join(dir, 'no-pkg-info.tar.gz')
-    writeFileSync(path, gzipSync(buildTar([{ name: 'demo-1.0/setup.py', data: '' }])))
+    writeFileSync(
+      path,
+      gzipSync(
+        buildTar([
+          { name: 'demo-1.0/setup.py', data: '' },
+          { name: 'demo-1.0/README', data: '' }
+        ])
+      )
+    )
     const problem = await problemOf(readSdistMetadata(path))
     expect(problem.rule).toBe('sdist-metadata')
-    expect(problem.message).toContain('there is no demo-1.0/PKG-INFO')
+    expect(problem.message).toContain('PKG-INFO not found at demo-1.0/PKG-INFO')
   })
 
   it('refuses a PKG-INFO that is a symlink', async () => {
     const path = join(dir, 'link.tar.gz')
     writeFileSync(
       path,
-      gzipSync(buildTar([{ name: 'demo-1.0/PKG-INFO', type: '2', linkName: '/etc/passwd' }]))
+      gzipSync(
+        buildTar([
+          { name: 'demo-1.0/PKG-INFO', type: '2', linkName: '/etc/passwd' },
+          { name: 'demo-1.0/setup.py', data: '' }
+        ])
+      )
     )
     const problem = await problemOf(readSdistMetadata(path))
     expect(problem.rule).toBe('sdist-metadata')
@@ -170,17 +185,41 @@ describe('sdist reader', () => {
     expect((await problemOf(readSdistMetadata(path))).message).toContain('fails its checksum')
   })
 
-  it('stops reading once PKG-INFO is found', async () => {
-    // PKG-INFO first, then 64 MiB whose compressed form is cut off: reading to the end would hit
-    // the truncation, so success means the reader stopped early.
+  it('reads past PKG-INFO to the end, as PyPI does: a cut-off stream after it is refused', async () => {
     const path = truncatedTarGz(join(dir, 'stops'), {
       filename: 'demo-1.0.tar.gz',
       pkgInfo: PKG_INFO,
       extraFiles: { 'huge.bin': Buffer.alloc(64 * 1024 * 1024) },
       keep: 40_000
     })
-    const member = await readSdistMetadata(path)
-    expect(member.data.toString('utf8')).toBe(PKG_INFO)
+    expect((await problemOf(readSdistMetadata(path))).message).toContain('truncated')
+  })
+
+  it('refuses a member after PKG-INFO outside the top folder (PyPI lists every name)', async () => {
+    const path = join(dir, 'stray-after.tar.gz')
+    const members = [
+      { name: 'demo-1.0/PKG-INFO', data: PKG_INFO },
+      { name: 'zzz-stray.txt', data: 'x' }
+    ]
+    writeFileSync(path, gzipSync(buildTar(members)))
+    const problem = await problemOf(readSdistMetadata(path))
+    expect(problem.rule).toBe('sdist-layout')
+    expect(problem.message).toContain('Incorrect number of top-level directories in sdist')
+  })
+
+  it('stops a decompression bomb at the cap, with a clear error', async () => {
+    const path = makeSdist(join(dir, 'bomb'), {
+      filename: 'demo-1.0.tar.gz',
+      pkgInfo: PKG_INFO,
+      pkgInfoLast: true,
+      extraFiles: { 'zeros.bin': Buffer.alloc(8 * 1024 * 1024) }
+    })
+    const problem = await problemOf(
+      readSdistMetadata(path, { maxDecompressedBytes: 4 * 1024 * 1024 })
+    )
+    expect(problem.rule).toBe('sdist-too-large')
+    expect(problem.message).toContain('decompresses to more than 4194304 bytes')
+    expect(problem.hint).toMatch(/decompression bomb/)
   })
 
   it('refuses a PKG-INFO over the cap', async () => {

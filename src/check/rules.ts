@@ -80,6 +80,8 @@ export function checkDistributions(
     if (dist.kind === 'wheel') checkWheelFilename(dist, found)
     else checkSdistFilename(dist, found)
     checkSize(dist, sizeLimit, found)
+    // PyPI's rules about the archive itself (archive-rules.ts), found while reading it.
+    for (const problem of dist.archiveProblems ?? []) found.policy(problem)
   }
   checkOneSdistPerRelease(dists, found)
   return { errors: found.errors, warnings: found.warnings }

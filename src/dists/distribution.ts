@@ -47,6 +47,11 @@ export interface Distribution {
   metadataVersion: string
   /** Parsed core metadata, kept for the checks. */
   metadata: CoreMetadata
+  /**
+   * PyPI's refusals of the archive itself (archive-rules.ts), found while reading it; the check
+   * counts them as PyPI policies.
+   */
+  archiveProblems?: Problem[]
   /** Metadata as upload form fields (lowercased, `-` → `_`, specials mapped, too-new fields dropped). */
   metadataFields: FormField[]
 }

@@ -13,9 +13,10 @@ import {
   type Problem
 } from '../dists/distribution.js'
 import { distKindOf, parseWheelFilename } from '../dists/filename.js'
+import { sdistArchiveProblems, wheelArchiveProblems } from './archive-rules.js'
 import { getHeader, metadataToFormFields, parseCoreMetadata } from './metadata.js'
-import { readSdistMetadata } from './tar.js'
-import { readWheelMetadata, type ArchiveMember } from './zip.js'
+import { readSdist } from './tar.js'
+import { isZipFile, readWheel, type ArchiveMember } from './zip.js'
 
 /** How many files are inspected at once: enough to overlap I/O and hashing, few enough for CI. */
 export const INSPECT_CONCURRENCY = 4
@@ -114,15 +115,23 @@ export async function inspectDistribution(file: string): Promise<Distribution> {
 
   // Both read the file: start them together. allSettled, so a failing metadata read never leaves
   // the digest stream running unobserved (or an unhandled rejection behind).
-  const [metadataRead, digestPass] = await Promise.allSettled([
-    kind === 'wheel' ? readWheelMetadata(path) : readSdistMetadata(path),
+  const [archiveRead, digestPass] = await Promise.allSettled([
+    kind === 'wheel' ? readWheel(path) : readSdistAndKind(path),
     computeDigests(path)
   ])
-  if (metadataRead.status === 'rejected') throw asProblem(path, metadataRead.reason)
+  if (archiveRead.status === 'rejected') throw asProblem(path, archiveRead.reason)
   if (digestPass.status === 'rejected') throw asProblem(path, digestPass.reason)
 
-  const member = metadataRead.value
+  const read = archiveRead.value
+  const member = read.metadata
   const metadata = parseCoreMetadata(decodeMetadata(path, member))
+  // PyPI checks the License-File values the form carries (only sent from Metadata-Version 2.4).
+  const metadataFields = metadataToFormFields(metadata)
+  const licenseFiles = metadataFields.filter(([name]) => name === 'license_file').map(([, v]) => v)
+  const archiveProblems =
+    'alsoZip' in read
+      ? sdistArchiveProblems(path, read.archive, licenseFiles, read.alsoZip)
+      : wheelArchiveProblems(path, read.archive, licenseFiles)
   const required = { 'Metadata-Version': '', Name: '', Version: '' }
   const missing: string[] = []
   for (const header of Object.keys(required) as Array<keyof typeof required>) {
@@ -153,8 +162,17 @@ export async function inspectDistribution(file: string): Promise<Distribution> {
     version: required.Version,
     metadataVersion: required['Metadata-Version'],
     metadata,
-    metadataFields: metadataToFormFields(metadata)
+    metadataFields,
+    ...(archiveProblems.length > 0 ? { archiveProblems } : {})
   }
+}
+
+/** The sdist's contents, and whether it also opens as a zip (PyPI refuses such files). */
+async function readSdistAndKind(
+  path: string
+): Promise<Awaited<ReturnType<typeof readSdist>> & { alsoZip: boolean }> {
+  const [contents, alsoZip] = await Promise.all([readSdist(path), isZipFile(path)])
+  return { ...contents, alsoZip }
 }
 
 /**

@@ -1,23 +1,26 @@
 /**
- * Reads an sdist's `<top>/PKG-INFO` from its .tar.gz by streaming: the file goes through gunzip
- * into a small tar header parser, and reading stops as soon as PKG-INFO is found. Nothing but the
- * headers, a few pax records and PKG-INFO itself is kept in memory.
+ * Reads an sdist (.tar.gz) the way Python's tarfile lists it for PyPI (`getnames`, `getmember`):
+ * the file goes through gunzip into a small tar header parser that reads every header to the end
+ * (member data is skipped, never kept), because PyPI's rules are about all the names: their
+ * common path (`os.path.commonpath`) must be one folder, `<top>/PKG-INFO` must be there (the
+ * last member of that name, as getmember answers), sparse members are refused, and each
+ * License-File must exist under `<top>/`. Only PKG-INFO's bytes are kept.
  *
- * Understood: ustar (with its `prefix` field), pax extended headers (`x`, and `g` globals, which —
- * as in Python's tarfile — only take effect for members that also have an `x` header), GNU
- * long names (`L`), base-256 sizes. Layout rule (the sdist spec, twine, PyPI): every member sits
- * under one top-level folder. Because we stop at PKG-INFO, that rule is checked on the members up
- * to and including it; a stray member after it is left to the index's own full check, a trade of
- * thoroughness for not decompressing a 100 MB sdist twice (the digest pass already reads it).
+ * Understood as tarfile does: ustar `prefix` (joined unless the type is a GNU one), pax records
+ * (`x`, and `g` globals, which apply to every later member), GNU long names (`L`), base-256 and
+ * Python-style octal numbers, trailing slashes of folder names dropped. Names are kept as
+ * binary strings (one character per byte) so two names are equal exactly when their bytes are.
+ * The decompressed bytes read are capped, so a gzip bomb costs a bounded amount of work.
  */
 
 import { createReadStream } from 'node:fs'
+import { stat } from 'node:fs/promises'
 import { basename } from 'node:path'
 import { createGunzip } from 'node:zlib'
 import { DistributionError } from '../dists/distribution.js'
+import { BLOCK, checksumMatches, pythonNti } from './tar-header.js'
 import { MAX_METADATA_BYTES, type ArchiveMember } from './zip.js'
 
-const BLOCK = 512
 /** Pax records and GNU long names are a few hundred bytes; more is a broken or hostile archive. */
 const MAX_EXTENSION_BYTES = 1024 * 1024
 
@@ -48,8 +51,14 @@ class ChunkReader {
   private chunks: Buffer[] = []
   private buffered = 0
   private ended = false
+  /** Decompressed bytes pulled so far. */
+  total = 0
 
-  constructor(private readonly source: AsyncIterator<Buffer>) {}
+  constructor(
+    private readonly source: AsyncIterator<Buffer>,
+    private readonly maxTotal: number,
+    private readonly tooMuch: () => Error
+  ) {}
 
   private async pull(): Promise<boolean> {
     if (this.ended) return false
@@ -58,6 +67,8 @@ class ChunkReader {
       this.ended = true
       return false
     }
+    this.total += next.value.length
+    if (this.total > this.maxTotal) throw this.tooMuch()
     this.chunks.push(next.value)
     this.buffered += next.value.length
     return true
@@ -96,38 +107,16 @@ class ChunkReader {
   }
 }
 
-/** A NUL-terminated field. */
+/** A NUL-terminated field, as a binary string (one character per byte). */
 function text(block: Buffer, start: number, length: number): string {
   const field = block.subarray(start, start + length)
   const nul = field.indexOf(0)
-  return field.subarray(0, nul < 0 ? field.length : nul).toString('utf8')
+  return field.subarray(0, nul < 0 ? field.length : nul).toString('latin1')
 }
 
-/** An octal numeric field, or GNU base-256 when the high bit of the first byte is set. */
-function numeric(block: Buffer, start: number, length: number): number | undefined {
-  const field = block.subarray(start, start + length)
-  if (field[0] & 0x80) {
-    if (field[0] & 0x40) return undefined // negative: never a valid size
-    let value = field[0] & 0x3f
-    for (let i = 1; i < field.length; i++) value = value * 256 + field[i]
-    return Number.isSafeInteger(value) ? value : undefined
-  }
-  const digits = field.toString('latin1').replace(/\0.*$/s, '').trim()
-  if (digits === '') return 0
-  return /^[0-7]+$/.test(digits) ? parseInt(digits, 8) : undefined
-}
-
-/** The header checksum: the byte sum with the checksum field read as spaces (unsigned or signed). */
-function checksumMatches(block: Buffer): boolean {
-  const stored = numeric(block, 148, 8)
-  let unsigned = 0
-  let signed = 0
-  for (let i = 0; i < BLOCK; i++) {
-    const byte = i >= 148 && i < 156 ? 0x20 : block[i]
-    unsigned += byte
-    signed += byte > 127 ? byte - 256 : byte
-  }
-  return stored === unsigned || stored === signed
+/** A binary-string name as text for messages. */
+export function displayName(name: string): string {
+  return Buffer.from(name, 'latin1').toString('utf8')
 }
 
 /** `len key=value\n` records of a pax extended header. */
@@ -140,7 +129,7 @@ function parsePax(path: string, data: Buffer): Map<string, string> {
     if (!Number.isInteger(length) || length <= 0 || at + length > data.length) {
       throw invalidSdist(path, 'a pax extended header is malformed')
     }
-    const record = data.toString('utf8', space + 1, at + length - 1) // drop the trailing '\n'
+    const record = data.toString('latin1', space + 1, at + length - 1) // drop the trailing '\n'
     const equals = record.indexOf('=')
     if (equals > 0) records.set(record.slice(0, equals), record.slice(equals + 1))
     at += length
@@ -148,30 +137,65 @@ function parsePax(path: string, data: Buffer): Map<string, string> {
   return records
 }
 
-/** Path components without empty and `.` parts, the way os.path.commonpath sees them. */
+/** Path components as os.path.commonpath sees them: no empty and no `.` parts. */
 function components(name: string): string[] {
   return name.split('/').filter(part => part !== '' && part !== '.')
 }
 
+/** tarfile's REGULAR_TYPES (a sparse `S` member is refused before it matters). */
 const REGULAR_TYPES = new Set(['0', '\0', '7'])
+/** Types whose data tarfile does not skip (links, devices, folders, FIFOs). */
+const NO_DATA_TYPES = new Set(['1', '2', '3', '4', '5', '6'])
+const GNU_TYPES = new Set(['L', 'K', 'S'])
+
+/** The most decompressed bytes read from one sdist: 1 GiB, or 32× the file when larger. */
+export const MAX_SDIST_DECOMPRESSED_BYTES = 1024 * 1024 * 1024
+/** More members than this is no real sdist, and their names would fill memory. */
+const MAX_MEMBERS = 1_000_000
+
+/** What PyPI's sdist rules look at (see archive-rules.ts). */
+export interface SdistArchive {
+  /** Every member name as tarfile gives it, as binary strings (one character per byte). */
+  names: Set<string>
+  /** `os.path.commonpath` of the names, as a binary string. */
+  top: string
+}
+
+interface Candidate {
+  dirDepth: number
+  data?: Buffer
+  size: number
+  regular: boolean
+}
 
 /**
- * Reads the sdist's core metadata, `<top>/PKG-INFO`, where `<top>` is the single top-level
- * folder every member must be under.
+ * Reads the sdist's core metadata, `<top>/PKG-INFO`, where `<top>` is the common path of every
+ * member name, and the names PyPI's rules need.
  */
-export async function readSdistMetadata(
+export async function readSdist(
   path: string,
-  options: { maxBytes?: number } = {}
-): Promise<ArchiveMember> {
+  options: { maxBytes?: number; maxDecompressedBytes?: number } = {}
+): Promise<{ metadata: ArchiveMember; archive: SdistArchive }> {
   const maxBytes = options.maxBytes ?? MAX_METADATA_BYTES
   const file = createReadStream(path, { highWaterMark: 1024 * 1024 })
   const gunzip = createGunzip()
   // pipe() does not forward errors; a read error must end the gunzip side we iterate.
   file.on('error', error => gunzip.destroy(error))
   file.pipe(gunzip)
-  const reader = new ChunkReader(gunzip[Symbol.asyncIterator]())
   try {
-    return await findPkgInfo(path, reader, maxBytes)
+    const { size } = await stat(path)
+    const cap = options.maxDecompressedBytes ?? Math.max(MAX_SDIST_DECOMPRESSED_BYTES, 32 * size)
+    const tooMuch = (): Error =>
+      sdistProblem(
+        path,
+        'sdist-too-large',
+        `it decompresses to more than ${cap} bytes, the most this check reads from one sdist.`,
+        'An sdist this large is almost certainly a decompression bomb or holds build outputs; ' +
+          'keep large data and build artefacts out of the sdist (MANIFEST.in, or the build ' +
+          "backend's sdist include/exclude settings) and rebuild."
+      )
+    const reader = new ChunkReader(gunzip[Symbol.asyncIterator](), cap, tooMuch)
+    return await scan(path, reader, maxBytes)
   } catch (error) {
     // zlib reports a truncated or damaged stream with Z_* codes; file errors pass through as-is.
     const code = (error as NodeJS.ErrnoException).code
@@ -184,22 +208,37 @@ export async function readSdistMetadata(
     }
     throw error
   } finally {
-    // Stop reading as soon as we have what we came for.
     file.destroy()
     gunzip.destroy()
   }
 }
 
-async function findPkgInfo(
+/** The sdist's core metadata only (see readSdist). */
+export async function readSdistMetadata(
+  path: string,
+  options: { maxBytes?: number; maxDecompressedBytes?: number } = {}
+): Promise<ArchiveMember> {
+  return (await readSdist(path, options)).metadata
+}
+
+const SPARSE_MESSAGE =
+  'tar archive not accepted: Sparse members are not allowed. See https://docs.pypi.org/archives for more information'
+
+async function scan(
   path: string,
   reader: ChunkReader,
   maxBytes: number
-): Promise<ArchiveMember> {
+): Promise<{ metadata: ArchiveMember; archive: SdistArchive }> {
   const globals = new Map<string, string>()
   let pax: Map<string, string> | undefined
   let longName: string | undefined
-  let top: string | undefined
-  let firstMember: string | undefined
+  const names = new Set<string>()
+  let common: string[] | undefined
+  let absolute: boolean | undefined
+  let mixed = false
+  // Members named `<dir>/PKG-INFO` that may still turn out to be `<top>/PKG-INFO`; the last of
+  // each name wins, as tarfile.getmember answers. At most two names can stay candidates.
+  const candidates = new Map<string, Candidate>()
 
   const readData = async (size: number, what: string): Promise<Buffer> => {
     const data = await reader.read(size)
@@ -210,18 +249,30 @@ async function findPkgInfo(
     }
     return data
   }
+  const sparse = (): DistributionError =>
+    sdistProblem(
+      path,
+      'sdist-sparse',
+      SPARSE_MESSAGE,
+      'Rebuild the sdist with `python -m build --sdist` (it never writes sparse members); GNU tar ' +
+        'writes them for files with holes when given --sparse.'
+    )
 
   for (;;) {
     const block = await reader.read(BLOCK)
     if (block.length === 0) break // no end-of-archive blocks: tolerated, as Python does
-    if (block.length < BLOCK)
+    if (block.length < BLOCK) {
       throw invalidSdist(path, 'the tar stream ends inside a header (truncated)')
+    }
     if (block.every(byte => byte === 0)) break // end of archive
     if (!checksumMatches(block)) throw invalidSdist(path, 'a tar header fails its checksum')
 
-    const type = String.fromCharCode(block[156])
-    const size = numeric(block, 124, 12)
-    if (size === undefined) throw invalidSdist(path, 'a tar header has an unreadable size')
+    let type = String.fromCharCode(block[156])
+    const size = pythonNti(block.subarray(124, 136))
+    if (size === undefined || size < 0) {
+      throw invalidSdist(path, 'a tar header has an unreadable size')
+    }
+    if (type === 'S') throw sparse()
 
     // Extension headers describe the next member: pax (`x`, Solaris `X`), pax globals (`g`),
     // GNU long name (`L`) and long link target (`K`, not needed here).
@@ -230,21 +281,28 @@ async function findPkgInfo(
         throw invalidSdist(path, `an extended header of ${size} bytes is larger than any real one`)
       }
       const data = await readData(size, 'an extended header')
-      if (type === 'x' || type === 'X') pax = parsePax(path, data)
+      if (type === 'x' || type === 'X') pax = new Map([...globals, ...parsePax(path, data)])
       else if (type === 'g') for (const [k, v] of parsePax(path, data)) globals.set(k, v)
       else if (type === 'L') longName = text(data, 0, data.length)
       continue
     }
 
-    // A real member: its name from the pax record, else the GNU long name, else the header.
-    const records = pax ? new Map([...globals, ...pax]) : undefined
+    // A real member, named as tarfile names it.
     let name = text(block, 0, 100)
-    if (block.toString('latin1', 257, 263) === 'ustar\0') {
-      const prefix = text(block, 345, 155)
-      if (prefix !== '') name = `${prefix}/${name}`
+    if (type === '\0' && name.endsWith('/')) type = '5'
+    if (type === '5') name = name.replace(/\/+$/, '')
+    const prefix = text(block, 345, 155)
+    if (prefix !== '' && !GNU_TYPES.has(type)) name = `${prefix}/${name}`
+    if (longName !== undefined) name = type === '5' ? longName.replace(/\/$/, '') : longName
+    const records = pax ?? (globals.size > 0 ? globals : undefined)
+    if (records) {
+      if (records.has('GNU.sparse.map') || records.has('GNU.sparse.size')) throw sparse()
+      if (records.get('GNU.sparse.major') === '1' && records.get('GNU.sparse.minor') === '0') {
+        throw sparse()
+      }
+      const paxPath = records.get('path')
+      if (paxPath !== undefined) name = paxPath.replace(/\/+$/, '')
     }
-    if (longName !== undefined) name = longName
-    if (records?.has('path')) name = records.get('path') as string
     let dataSize = size
     const paxSize = records?.get('size')
     if (paxSize !== undefined) {
@@ -254,53 +312,87 @@ async function findPkgInfo(
     pax = undefined
     longName = undefined
 
+    if (names.size >= MAX_MEMBERS) {
+      throw invalidSdist(path, `it has more than ${MAX_MEMBERS} members, more than any real sdist`)
+    }
+    names.add(name)
     const parts = components(name)
-    if (parts.length > 0) {
-      top ??= parts[0]
-      firstMember ??= name
-      if (parts[0] !== top) {
-        throw sdistProblem(
-          path,
-          'sdist-layout',
-          `the archive has more than one top-level entry ('${firstMember}' and '${name}'); an sdist holds everything under one folder, <name>-<version>/.`
-        )
-      }
+    const isAbsolute = name.startsWith('/')
+    if (absolute === undefined) absolute = isAbsolute
+    else if (absolute !== isAbsolute) mixed = true
+    if (common === undefined) common = parts
+    else {
+      let same = 0
+      while (same < common.length && same < parts.length && common[same] === parts[same]) same++
+      common = common.slice(0, same)
+    }
+    for (const [candidate, { dirDepth }] of candidates) {
+      if (dirDepth > common.length) candidates.delete(candidate)
     }
 
-    if (parts.length === 2 && parts[1] === 'PKG-INFO') {
-      if (!REGULAR_TYPES.has(type)) {
-        throw sdistProblem(
-          path,
-          'sdist-metadata',
-          `${name} is not a regular file (a link or a folder).`
-        )
+    const hasData = !NO_DATA_TYPES.has(type)
+    const canonical = (isAbsolute ? '/' : '') + parts.join('/')
+    if (
+      parts.length > 0 &&
+      parts[parts.length - 1] === 'PKG-INFO' &&
+      canonical === name &&
+      parts.length - 1 <= common.length
+    ) {
+      const regular = REGULAR_TYPES.has(type)
+      if (regular && dataSize <= maxBytes) {
+        const data = await readData(dataSize, displayName(name))
+        candidates.set(name, { dirDepth: parts.length - 1, data, size: dataSize, regular })
+        continue
       }
-      if (dataSize > maxBytes) {
-        throw sdistProblem(
-          path,
-          'metadata-too-large',
-          `${name} is ${dataSize} bytes, more than the ${maxBytes}-byte limit for core metadata.`,
-          'A PKG-INFO this large is almost certainly a broken or hostile build; rebuild the sdist.'
-        )
-      }
-      const data = await reader.read(dataSize)
-      if (data.length < dataSize)
-        throw invalidSdist(path, `the tar stream ends inside ${name} (truncated)`)
-      return { entryName: name, data }
+      candidates.set(name, { dirDepth: parts.length - 1, size: dataSize, regular })
     }
-
-    // Links and folders have no data (whatever size they claim, in old archives); others do.
-    const hasData = !['1', '2', '3', '4', '5', '6'].includes(type)
     if (hasData && !(await reader.skip(Math.ceil(dataSize / BLOCK) * BLOCK))) {
-      throw invalidSdist(path, `the tar stream ends inside ${name} (truncated)`)
+      throw invalidSdist(path, `the tar stream ends inside ${displayName(name)} (truncated)`)
     }
   }
 
-  throw sdistProblem(
-    path,
-    'sdist-metadata',
-    top === undefined
-      ? 'the archive is empty.'
-      : `there is no ${top}/PKG-INFO; an sdist carries its core metadata there.`
-  )
+  // PyPI's own layout rule and words (Warehouse `_is_valid_dist_file`).
+  if (mixed) {
+    throw sdistProblem(
+      path,
+      'sdist-layout',
+      'Incorrect number of top-level directories in sdist (it mixes absolute and relative member names).'
+    )
+  }
+  const top = (absolute ? '/' : '') + (common ?? []).join('/')
+  if (top === '' || top === '/' || top === '.') {
+    const allTops = [...new Set([...names].map(n => components(n)[0] ?? n))]
+    const tops = allTops.slice(0, 3).map(t => `'${displayName(t)}'`)
+    if (allTops.length > 3) tops.push('…')
+    throw sdistProblem(
+      path,
+      'sdist-layout',
+      `Incorrect number of top-level directories in sdist${names.size === 0 ? ' (the archive is empty)' : ` (${tops.join(', ')})`}; an sdist holds everything under one folder, <name>-<version>/.`
+    )
+  }
+  const target = `${top}/PKG-INFO`
+  const found = candidates.get(target)
+  if (!names.has(target) || !found) {
+    throw sdistProblem(
+      path,
+      'sdist-metadata',
+      `PKG-INFO not found at ${displayName(target)}; an sdist carries its core metadata there.`
+    )
+  }
+  if (!found.regular) {
+    throw sdistProblem(
+      path,
+      'sdist-metadata',
+      `${displayName(target)} is not a regular file (a link or a folder).`
+    )
+  }
+  if (!found.data) {
+    throw sdistProblem(
+      path,
+      'metadata-too-large',
+      `${displayName(target)} is ${found.size} bytes, more than the ${maxBytes}-byte limit for core metadata.`,
+      'A PKG-INFO this large is almost certainly a broken or hostile build; rebuild the sdist.'
+    )
+  }
+  return { metadata: { entryName: displayName(target), data: found.data }, archive: { names, top } }
 }

@@ -11,6 +11,8 @@ import { open, type FileHandle } from 'node:fs/promises'
 import { basename } from 'node:path'
 import * as zlib from 'node:zlib'
 import { DistributionError } from '../dists/distribution.js'
+import { isTarHeader } from './tar-header.js'
+import { zipFramingProblem } from './zip-framing.js'
 
 /** The most uncompressed METADATA / PKG-INFO we read. Real ones are a few KiB to ~1 MiB. */
 export const MAX_METADATA_BYTES = 4 * 1024 * 1024
@@ -40,7 +42,10 @@ const REBUILD_HINT =
 
 /** One member as the central directory describes it. */
 export interface ZipEntry {
+  /** The name as Python's zipfile gives it (cut at a NUL). */
   name: string
+  /** The name as written, decoded (UTF-8 when flagged, else CP437), Python's `orig_filename`. */
+  origName: string
   method: number
   flags: number
   crc32: number
@@ -123,12 +128,18 @@ interface CentralDirectory {
   /** File position of the first central directory record. */
   start: number
   size: number
-  entries: number
   /** Bytes before the archive proper (self-extractor stubs); added to every recorded offset. */
   base: number
 }
 
-/** Finds the central directory from the End Of Central Directory record (and its ZIP64 form). */
+const EOCD_BYTES = Buffer.from([0x50, 0x4b, 0x05, 0x06])
+
+/**
+ * Finds the central directory exactly as Python's zipfile (pip, PyPI) does, so that an archive
+ * with two end records, or one hidden in a comment, gives us the members Python sees: the EOCD is
+ * the last 22 bytes if they are one with no comment, else the LAST signature in the final 64 KiB;
+ * a ZIP64 EOCD counts only where it would sit, right before its locator, right before the EOCD.
+ */
 async function locateCentralDirectory(
   handle: FileHandle,
   path: string,
@@ -137,20 +148,15 @@ async function locateCentralDirectory(
   if (fileSize < EOCD_SIZE) {
     throw invalidWheel(path, `it is only ${fileSize} bytes long, too short for a zip archive`)
   }
-  // The EOCD is the last thing in the file, followed only by a comment of at most 65535 bytes.
-  const tailLength = Math.min(fileSize, EOCD_SIZE + 0xffff)
+  const tailLength = Math.min(fileSize, EOCD_SIZE + 0x10000)
   const tailStart = fileSize - tailLength
   const tail = await readAt(handle, path, tailStart, tailLength)
-  let at = -1
-  for (let i = tail.length - EOCD_SIZE; i >= 0; i--) {
-    if (
-      tail.readUInt32LE(i) === EOCD_SIGNATURE &&
-      i + EOCD_SIZE + tail.readUInt16LE(i + 20) <= tail.length
-    ) {
-      at = i
-      break
-    }
-  }
+  const last = tail.length - EOCD_SIZE
+  let at =
+    tail.readUInt32LE(last) === EOCD_SIGNATURE && tail.readUInt16LE(last + 20) === 0
+      ? last
+      : tail.lastIndexOf(EOCD_BYTES)
+  if (at >= 0 && at + EOCD_SIZE > tail.length) at = -1
   if (at < 0) {
     throw invalidWheel(
       path,
@@ -158,77 +164,67 @@ async function locateCentralDirectory(
     )
   }
   const eocdPosition = tailStart + at
-  const disk = tail.readUInt16LE(at + 4)
-  const directoryDisk = tail.readUInt16LE(at + 6)
-  let entries = tail.readUInt16LE(at + 10)
   let size = tail.readUInt32LE(at + 12)
   let offset = tail.readUInt32LE(at + 16)
-  if (disk !== 0 || directoryDisk !== 0) {
-    throw invalidWheel(path, 'it is a multi-part (spanned) zip archive')
-  }
-
-  // The central directory ends where the next record begins: the ZIP64 EOCD if there is one
-  // (announced by a locator right before the EOCD), else the EOCD itself.
   let directoryEnd = eocdPosition
-  if (eocdPosition >= ZIP64_LOCATOR_SIZE) {
-    const locator = await readAt(
-      handle,
-      path,
-      eocdPosition - ZIP64_LOCATOR_SIZE,
-      ZIP64_LOCATOR_SIZE
-    )
+
+  const locatorPosition = eocdPosition - ZIP64_LOCATOR_SIZE
+  if (locatorPosition >= 0) {
+    const locator = await readAt(handle, path, locatorPosition, ZIP64_LOCATOR_SIZE)
     if (locator.readUInt32LE(0) === ZIP64_LOCATOR_SIGNATURE) {
-      const zip64Position = toSafeNumber(
-        path,
-        locator.readBigUInt64LE(8),
-        'the ZIP64 record offset'
-      )
-      // Like the central directory, the record may sit after prepended data: find it by its
-      // expected place (right before the locator) first, then by the recorded offset.
-      const expected = eocdPosition - ZIP64_LOCATOR_SIZE - ZIP64_EOCD_SIZE
-      let record: Buffer | undefined
-      let recordPosition = -1
-      for (const candidate of [expected, zip64Position]) {
-        if (candidate < 0 || candidate + ZIP64_EOCD_SIZE > fileSize) continue
-        const bytes = await readAt(handle, path, candidate, ZIP64_EOCD_SIZE)
-        if (bytes.readUInt32LE(0) === ZIP64_EOCD_SIGNATURE) {
-          record = bytes
-          recordPosition = candidate
-          break
-        }
-      }
-      if (!record) throw invalidWheel(path, 'the ZIP64 end of central directory record is missing')
-      if (record.readUInt32LE(16) !== 0 || record.readUInt32LE(20) !== 0) {
+      if (locator.readUInt32LE(4) !== 0 || locator.readUInt32LE(16) > 1) {
         throw invalidWheel(path, 'it is a multi-part (spanned) zip archive')
       }
-      entries = toSafeNumber(path, record.readBigUInt64LE(32), 'the entry count')
-      size = toSafeNumber(path, record.readBigUInt64LE(40), 'the central directory size')
-      offset = toSafeNumber(path, record.readBigUInt64LE(48), 'the central directory offset')
-      directoryEnd = recordPosition
+      const recordPosition = locatorPosition - ZIP64_EOCD_SIZE
+      if (recordPosition < 0) {
+        throw invalidWheel(path, 'the ZIP64 end of central directory record is missing')
+      }
+      const record = await readAt(handle, path, recordPosition, ZIP64_EOCD_SIZE)
+      // Like Python, a locator without its record leaves the plain EOCD in charge.
+      if (record.readUInt32LE(0) === ZIP64_EOCD_SIGNATURE) {
+        size = toSafeNumber(path, record.readBigUInt64LE(40), 'the central directory size')
+        offset = toSafeNumber(path, record.readBigUInt64LE(48), 'the central directory offset')
+        directoryEnd = recordPosition
+      }
     }
   }
 
   const base = directoryEnd - size - offset
-  if (base < 0) {
+  if (offset + base < 0) {
     throw invalidWheel(path, 'the central directory lies outside the file (truncated?)')
   }
   if (size > MAX_CENTRAL_DIRECTORY_BYTES) {
     throw invalidWheel(path, `its central directory is ${size} bytes, more than any real wheel`)
   }
-  return { start: base + offset, size, entries, base }
+  return { start: base + offset, size, base }
 }
 
-/** Decodes the central directory records into entries. */
+/** Code page 437, bytes 0x80–0xFF: how Python's zipfile decodes names without the UTF-8 flag. */
+const CP437_HIGH =
+  'ÇüéâäàåçêëèïîìÄÅÉæÆôöòûùÿÖÜ¢£¥₧ƒáíóúñÑªº¿⌐¬½¼¡«»░▒▓│┤╡╢╖╕╣║╗╝╜╛┐└┴┬├─┼╞╟╚╔╩╦╠═╬╧╨╤╥╙╘╒╓╫╪┘┌█▄▌▐▀' +
+  'αßΓπΣσµτΦΘΩδ∞φε∩≡±≥≤⌠⌡÷≈°∙·√ⁿ²■\u00a0'
+
+function decodeCp437(bytes: Buffer): string {
+  let text = ''
+  for (const byte of bytes)
+    text += byte < 0x80 ? String.fromCharCode(byte) : CP437_HIGH[byte - 0x80]
+  return text
+}
+
+/** Decodes the central directory records into entries, as Python's zipfile reads them. */
 function parseCentralDirectory(
   path: string,
   bytes: Buffer,
   directory: CentralDirectory
 ): ZipEntry[] {
   const entries: ZipEntry[] = []
+  const damaged = (index: number): DistributionError =>
+    invalidWheel(path, `central directory record ${index + 1} is damaged`)
   let at = 0
-  for (let index = 0; index < directory.entries; index++) {
+  // Python reads records until the directory's declared size is used up (the count is not used).
+  for (let index = 0; at < directory.size; index++) {
     if (at + CENTRAL_SIZE > bytes.length || bytes.readUInt32LE(at) !== CENTRAL_SIGNATURE) {
-      throw invalidWheel(path, `central directory record ${index + 1} is damaged`)
+      throw damaged(index)
     }
     const flags = bytes.readUInt16LE(at + 8)
     const method = bytes.readUInt16LE(at + 10)
@@ -242,20 +238,30 @@ function parseCentralDirectory(
     const nameStart = at + CENTRAL_SIZE
     const extraStart = nameStart + nameLength
     const next = extraStart + extraLength + commentLength
-    if (next > bytes.length) {
-      throw invalidWheel(path, `central directory record ${index + 1} is damaged`)
+    if (next > bytes.length) throw damaged(index)
+    const rawName = bytes.subarray(nameStart, extraStart)
+    let origName: string
+    if (flags & FLAG_UTF8) {
+      try {
+        origName = new TextDecoder('utf-8', { fatal: true }).decode(rawName)
+      } catch {
+        throw invalidWheel(path, `a member name flagged as UTF-8 is not UTF-8`)
+      }
+    } else {
+      origName = decodeCp437(rawName)
     }
-    // Names are UTF-8 when flagged, else CP437; wheel paths are ASCII, where both agree, so a
-    // byte-per-character decode is enough for the rest.
-    const name = bytes.toString(flags & FLAG_UTF8 ? 'utf8' : 'latin1', nameStart, extraStart)
+    // Python cuts a name at its first NUL (a trick to hide a member's real name).
+    const nul = origName.indexOf('\0')
+    const name = nul < 0 ? origName : origName.slice(0, nul)
 
-    // ZIP64 extra field: the 64-bit values, in this order, for each 32-bit field that is 0xFFFFFFFF.
+    // ZIP64 extra: the 64-bit values, in this order, for each 32-bit field that is 0xFFFFFFFF.
     let extra = extraStart
-    while (extra + 4 <= extraStart + extraLength) {
+    const extraEnd = extraStart + extraLength
+    while (extra + 4 <= extraEnd) {
       const id = bytes.readUInt16LE(extra)
       const length = bytes.readUInt16LE(extra + 2)
       const end = extra + 4 + length
-      if (end > extraStart + extraLength) break
+      if (end > extraEnd) throw invalidWheel(path, `the extra field of '${name}' is damaged`)
       if (id === ZIP64_EXTRA_ID) {
         let field = extra + 4
         const take = (what: string): number => {
@@ -273,6 +279,7 @@ function parseCentralDirectory(
 
     entries.push({
       name,
+      origName,
       method,
       flags,
       crc32: crc,
@@ -289,17 +296,42 @@ function parseCentralDirectory(
 export async function readZipEntries(path: string): Promise<ZipEntry[]> {
   const handle = await open(path, 'r')
   try {
-    return await entriesOf(handle, path)
+    return (await entriesOf(handle, path)).entries
   } finally {
     await handle.close()
   }
 }
 
-async function entriesOf(handle: FileHandle, path: string): Promise<ZipEntry[]> {
+async function entriesOf(
+  handle: FileHandle,
+  path: string
+): Promise<{ entries: ZipEntry[]; fileSize: number; directory: CentralDirectory }> {
   const { size: fileSize } = await handle.stat()
   const directory = await locateCentralDirectory(handle, path, fileSize)
   const bytes = await readAt(handle, path, directory.start, directory.size)
-  return parseCentralDirectory(path, bytes, directory)
+  return { entries: parseCentralDirectory(path, bytes, directory), fileSize, directory }
+}
+
+/**
+ * Python's zipfile.is_zipfile as PyPI runs it (3.13+): an end record, and either an empty
+ * directory or a central directory record where the end record says. Asked of sdists, which
+ * PyPI refuses when they are both.
+ */
+export async function isZipFile(path: string): Promise<boolean> {
+  const handle = await open(path, 'r')
+  try {
+    const { size: fileSize } = await handle.stat()
+    const directory = await locateCentralDirectory(handle, path, fileSize)
+    if (directory.size === 0 && directory.start === directory.base) return true
+    if (directory.size < CENTRAL_SIZE) return false
+    const record = await readAt(handle, path, directory.start, CENTRAL_SIZE)
+    return record.readUInt32LE(0) === CENTRAL_SIGNATURE
+  } catch (error) {
+    if (error instanceof DistributionError) return false
+    throw error
+  } finally {
+    await handle.close()
+  }
 }
 
 /** Reads one member's bytes: stored or deflated, capped at `maxBytes`, CRC-checked. */
@@ -314,8 +346,8 @@ async function extract(
       {
         file: path,
         rule: 'metadata-too-large',
-        message: `${basename(path)}: ${entry.name} is ${size}, more than the ${maxBytes}-byte limit for core metadata.`,
-        hint: 'A METADATA file this large is almost certainly a broken or hostile build; rebuild the wheel.'
+        message: `${basename(path)}: ${entry.name} is ${size}, more than the ${maxBytes}-byte limit for ${entry.name.endsWith('/METADATA') ? 'core metadata' : 'this file'}.`,
+        hint: `A ${basename(entry.name)} file this large is almost certainly a broken or hostile build; rebuild the wheel.`
       }
     ])
   if (entry.flags & FLAG_ENCRYPTED) throw invalidWheel(path, `${entry.name} is encrypted`)
@@ -374,6 +406,30 @@ async function extract(
 /** `<anything>.dist-info/METADATA` at the top of the archive (not nested in a package). */
 const TOP_LEVEL_METADATA = /^[^/]+\.dist-info\/METADATA$/
 
+/** The most we read of WHEEL, RECORD or entry_points.txt (PyPI reads each whole). */
+export const MAX_WHEEL_FILE_BYTES = 16 * 1024 * 1024
+
+/** The files in `{name}-{version}.dist-info/` that PyPI reads besides METADATA. */
+export const PYPI_READS = ['WHEEL', 'RECORD', 'entry_points.txt'] as const
+
+/** What PyPI's archive rules need from a wheel (see archive-rules.ts). */
+export interface WheelArchive {
+  fileSize: number
+  /** Every central directory record, in order, as Python's zipfile lists them. */
+  entries: ZipEntry[]
+  /** Python's `NameToInfo`: by name, the last record of that name wins. */
+  byName: Map<string, ZipEntry>
+  /** PyPI's reason for refusing the zip framing (zip-framing.ts), if it would. */
+  framingProblem?: string
+  /** The file also opens as a tar archive (its first block is a valid tar header). */
+  alsoTar: boolean
+  /**
+   * WHEEL, RECORD, entry_points.txt from `{name}-{version}.dist-info/` (the filename's parts,
+   * verbatim, as PyPI takes them): the bytes, or why they cannot be read; absent when not there.
+   */
+  distInfoFiles: Map<string, Buffer | DistributionError>
+}
+
 /**
  * Reads the wheel's core metadata: the single top-level `*.dist-info/METADATA`. None or several
  * is an error (a wheel has exactly one .dist-info directory); nested ones (vendored packages'
@@ -383,11 +439,24 @@ export async function readWheelMetadata(
   path: string,
   options: { maxBytes?: number } = {}
 ): Promise<ArchiveMember> {
+  return (await readWheel(path, options)).metadata
+}
+
+/**
+ * Reads the wheel's core metadata and what PyPI's archive rules look at, with one open handle:
+ * the central directory, the framing walk over the local headers (no member data), the first
+ * block, and the few small files PyPI reads. Nothing else is inflated.
+ */
+export async function readWheel(
+  path: string,
+  options: { maxBytes?: number } = {}
+): Promise<{ metadata: ArchiveMember; archive: WheelArchive }> {
   const maxBytes = options.maxBytes ?? MAX_METADATA_BYTES
   const handle = await open(path, 'r')
   try {
-    const entries = await entriesOf(handle, path)
-    const candidates = entries.filter(e => TOP_LEVEL_METADATA.test(e.name))
+    const { entries, fileSize, directory: where } = await entriesOf(handle, path)
+    const byName = new Map(entries.map(entry => [entry.name, entry]))
+    const candidates = [...byName.values()].filter(e => TOP_LEVEL_METADATA.test(e.name))
     if (candidates.length !== 1) {
       const found =
         candidates.length === 0
@@ -403,7 +472,45 @@ export async function readWheelMetadata(
       ])
     }
     const [entry] = candidates
-    return { entryName: entry.name, data: await extract(handle, path, entry, maxBytes) }
+    const metadata = { entryName: entry.name, data: await extract(handle, path, entry, maxBytes) }
+
+    const directory = new Map(
+      entries.map(e => [
+        e.origName,
+        { compressedSize: e.compressedSize, uncompressedSize: e.uncompressedSize }
+      ])
+    )
+    // Where records should start, so the walk reads runs of small members in one go.
+    const hints = entries.map(e => e.localHeaderOffset)
+    for (let at = where.start; at <= where.start + where.size; at += 128 * 1024) hints.push(at)
+    const framingProblem = await zipFramingProblem(handle, fileSize, directory, hints)
+    const firstBlock = fileSize >= 512 ? await readAt(handle, path, 0, 512) : undefined
+    const distInfoFiles = new Map<string, Buffer | DistributionError>()
+    const parts = basename(path).split('-')
+    if (parts.length >= 3) {
+      const distInfo = `${parts[0]}-${parts[1]}.dist-info/`
+      for (const file of PYPI_READS) {
+        const member = byName.get(distInfo + file)
+        if (!member) continue
+        try {
+          distInfoFiles.set(file, await extract(handle, path, member, MAX_WHEEL_FILE_BYTES))
+        } catch (error) {
+          if (!(error instanceof DistributionError)) throw error
+          distInfoFiles.set(file, error)
+        }
+      }
+    }
+    return {
+      metadata,
+      archive: {
+        fileSize,
+        entries,
+        byName,
+        ...(framingProblem === undefined ? {} : { framingProblem }),
+        alsoTar: firstBlock !== undefined && isTarHeader(firstBlock),
+        distInfoFiles
+      }
+    }
   } finally {
     await handle.close()
   }

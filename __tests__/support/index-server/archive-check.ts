@@ -3,10 +3,11 @@
  * warehouse/forklift/legacy.py): a wheel must be a zip holding `{name}-{version}.dist-info/WHEEL`,
  * METADATA and RECORD; an sdist must be a gzipped tar (or zip) with one top-level directory and a
  * PKG-INFO in it. The test index does the same when asked (`checkArchives`), reading only the zip's
- * central directory or the tar headers, never whole members into memory.
+ * central directory or the tar headers, and for wheels the record framing PyPI checks (local
+ * headers walked from byte 0: no prefix, data descriptor, repeated name or trailing data).
  */
 import { createReadStream } from 'node:fs'
-import { open } from 'node:fs/promises'
+import { open, readFile } from 'node:fs/promises'
 import { createGunzip } from 'node:zlib'
 
 const EOCD_SIGNATURE = 0x06054b50
@@ -44,7 +45,11 @@ export async function checkDistributionArchive(
     const [name, version] = filename.split('-')
     if (version === undefined) return 'Unable to parse name and version from wheel filename'
     const target = `${name}-${version}.dist-info/WHEEL`
-    return names.includes(target) ? undefined : `WHEEL not found at ${target}`
+    if (!names.includes(target)) return `WHEEL not found at ${target}`
+    const framing = await walkLocalHeaders(path, size)
+    return framing === undefined
+      ? undefined
+      : `ZIP archive not accepted: ${framing}. See https://docs.pypi.org/archives for more information`
   }
   if (filename.endsWith('.tar.gz')) {
     const names = await readTarNames(path)
@@ -74,6 +79,42 @@ export async function checkWheelContents(
     return `Wheel '${filename}' does not contain the required METADATA file: ${distInfo}/METADATA`
   }
   return undefined
+}
+
+/**
+ * Part of PyPI's framing rule (warehouse/utils/zipfiles.py): walking the records from byte 0, each
+ * must start where the last ended (no prefix, no gaps), local headers must not defer their sizes
+ * to a data descriptor, no name may repeat, and nothing may follow the end record. The test index
+ * checks these cases only; the action applies the whole rule.
+ */
+async function walkLocalHeaders(path: string, size: number): Promise<string | undefined> {
+  const bytes = await readFile(path)
+  const seen = new Set<string>()
+  let at = 0
+  for (;;) {
+    if (at + 4 > size) return 'Malformed zip file'
+    const signature = bytes.readUInt32LE(at)
+    if (signature === 0x04034b50) {
+      if (bytes.readUInt16LE(at + 6) & 0x08) return 'ZIP contains a data descriptor'
+      const nameLength = bytes.readUInt16LE(at + 26)
+      const name = bytes.toString('latin1', at + 30, at + 30 + nameLength)
+      if (seen.has(name)) return 'Duplicate filename in local headers'
+      seen.add(name)
+      at += 30 + nameLength + bytes.readUInt16LE(at + 28) + bytes.readUInt32LE(at + 18)
+    } else if (signature === CENTRAL_ENTRY_SIGNATURE) {
+      at +=
+        46 + bytes.readUInt16LE(at + 28) + bytes.readUInt16LE(at + 30) + bytes.readUInt16LE(at + 32)
+    } else if (signature === 0x06064b50) {
+      at += 12 + Number(bytes.readBigUInt64LE(at + 4))
+    } else if (signature === 0x07064b50) {
+      at += 20
+    } else if (signature === EOCD_SIGNATURE) {
+      at += 22 + bytes.readUInt16LE(at + 20)
+      return at === size ? undefined : 'Trailing data'
+    } else {
+      return 'Unknown record signature'
+    }
+  }
 }
 
 /** An sdist holds exactly one top-level directory, with PKG-INFO in it. */

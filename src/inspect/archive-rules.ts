@@ -1,0 +1,192 @@
+/**
+ * PyPI's rules about the archive itself (Warehouse `_is_valid_dist_file` and the wheel checks of
+ * `file_upload` in warehouse/forklift/legacy.py, `warehouse/utils/zipfiles.py`,
+ * `validate_record` and `validate_entrypoints` in `warehouse/utils/wheel.py`), turned into
+ * Problems with PyPI's own words and a fix. They run on what the inspection already read (zip.ts,
+ * tar.ts): no second pass over the file.
+ *
+ * These are PyPI's policies (a zip with a data descriptor is a valid zip elsewhere), so check.ts
+ * counts them under `pypiRules`. Where an archive is ambiguous (two readers could see different
+ * files), the readers themselves follow Python and refuse what they cannot read as Python does.
+ */
+
+import { basename } from 'node:path'
+import { DistributionError, type Problem } from '../dists/distribution.js'
+import { entryPointsProblem } from './entry-points.js'
+import { displayName, type SdistArchive } from './tar.js'
+import type { WheelArchive } from './zip.js'
+
+/** Warehouse `COMPRESSION_RATIO_MIN_SIZE` and `COMPRESSION_RATIO_THRESHOLD`. */
+const RATIO_MIN_SIZE = 64 * 1024 * 1024
+const RATIO_THRESHOLD = 50
+/** Python's csv module refuses a field longer than this (csv.field_size_limit()). */
+const CSV_FIELD_LIMIT = 131072
+
+const ARCHIVES_DOCS = 'See https://docs.pypi.org/archives for more information'
+const REBUILD_WHEEL =
+  'Rebuild the wheel with its build backend (`python -m build --wheel`) and publish that file ' +
+  'as written; tools that rewrite, append to or stream zips produce archives PyPI refuses.'
+
+function invalid(file: string, rule: string, message: string, hint: string): Problem {
+  return { file, rule, message: `${basename(file)}: Invalid distribution file. ${message}`, hint }
+}
+
+/** The wheel's archive against PyPI's rules. `licenseFiles`: the License-File values. */
+export function wheelArchiveProblems(
+  path: string,
+  archive: WheelArchive,
+  licenseFiles: readonly string[]
+): Problem[] {
+  const filename = basename(path)
+  const problems: Problem[] = []
+  if (archive.alsoTar) {
+    problems.push(invalid(path, 'archive-type', 'File is both a zip and a tar file', REBUILD_WHEEL))
+  }
+  const unpacked = archive.entries.reduce((sum, entry) => sum + entry.uncompressedSize, 0)
+  if (unpacked > RATIO_MIN_SIZE && unpacked / archive.fileSize > RATIO_THRESHOLD) {
+    problems.push(
+      invalid(
+        path,
+        'compression-ratio',
+        `File exceeds compression ratio of ${RATIO_THRESHOLD}`,
+        `It unpacks to ${unpacked} bytes from ${archive.fileSize}; PyPI refuses more than ${RATIO_THRESHOLD}× above 64 MiB. Leave large, highly compressible data (zero-filled files, sparse data) out of the wheel.`
+      )
+    )
+  }
+  const oddMethods = [...new Set(archive.entries.map(e => e.method))].filter(
+    m => m !== 0 && m !== 8
+  )
+  if (oddMethods.length > 0) {
+    problems.push(
+      invalid(
+        path,
+        'compression-method',
+        'File does not use a supported compression type',
+        `Members use compression method ${oddMethods.join(', ')}; PyPI takes stored (0) and deflate (8) only. ${REBUILD_WHEEL}`
+      )
+    )
+  }
+
+  // PyPI takes name and version from the filename verbatim (`split("-", 2)`).
+  const parts = filename.split('-')
+  if (parts.length < 3) {
+    problems.push(
+      invalid(
+        path,
+        'wheel-contents',
+        'Unable to parse name and version from wheel filename',
+        'Keep the filename the build backend gave the wheel.'
+      )
+    )
+    return problems
+  }
+  const distInfo = `${parts[0]}-${parts[1]}.dist-info`
+  const distInfoHint = `The wheel's metadata folder must be ${distInfo}/, named exactly as the filename's name and version. Keep the filename the build backend gave the wheel, or rebuild it.`
+  const read = (file: string): Buffer | undefined => {
+    const got = archive.distInfoFiles.get(file)
+    if (got instanceof DistributionError) problems.push(...got.problems)
+    return got instanceof DistributionError ? undefined : got
+  }
+
+  if (!archive.byName.has(`${distInfo}/WHEEL`)) {
+    problems.push(
+      invalid(path, 'wheel-contents', `WHEEL not found at ${distInfo}/WHEEL`, distInfoHint)
+    )
+  } else {
+    read('WHEEL')
+  }
+
+  if (archive.framingProblem !== undefined) {
+    problems.push(
+      invalid(
+        path,
+        'zip-framing',
+        `ZIP archive not accepted: ${archive.framingProblem}. ${ARCHIVES_DOCS}`,
+        REBUILD_WHEEL
+      )
+    )
+  }
+
+  for (const licenseFile of licenseFiles) {
+    const inZip = `${distInfo}/licenses/${licenseFile}`
+    if (!archive.byName.has(inZip)) {
+      problems.push({
+        file: path,
+        rule: 'license-file',
+        message: `${filename}: License-File ${licenseFile} does not exist in distribution file ${filename} at ${inZip}`,
+        hint: `Build backends copy the files named by \`license-files\` in pyproject.toml to ${distInfo}/licenses/; check that pattern matches the file, or drop the License-File, and rebuild.`
+      })
+    }
+  }
+
+  const record = archive.distInfoFiles.get('RECORD')
+  if (record instanceof DistributionError) {
+    problems.push(...record.problems)
+  } else if (record === undefined || !recordParses(record)) {
+    problems.push({
+      file: path,
+      rule: 'wheel-record',
+      message: `${filename}: Wheel '${filename}' does not contain the required RECORD file: ${distInfo}/RECORD`,
+      hint: `Every wheel lists its files in ${distInfo}/RECORD (a UTF-8 CSV file). ${REBUILD_WHEEL}`
+    })
+  }
+
+  const entryPoints = read('entry_points.txt')
+  const why = entryPoints ? entryPointsProblem(entryPoints) : undefined
+  if (why !== undefined) {
+    problems.push({
+      file: path,
+      rule: 'entry-points',
+      message: `${filename}: Wheel '${filename}' has invalid entry points defined in the entry_points.txt file (${why}).`,
+      hint: 'Script names in [project.scripts] and [project.gui-scripts] may hold only letters, digits, `_`, `.` and `-`, and entry_points.txt must be an INI file with `=` between name and value and no repeated names. Fix them and rebuild.'
+    })
+  }
+  return problems
+}
+
+/** What PyPI's `csv.reader(text.splitlines())` over RECORD accepts: UTF-8, fields within limit. */
+function recordParses(bytes: Buffer): boolean {
+  let text: string
+  try {
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes)
+  } catch {
+    return false
+  }
+  return text.split(/[\r\n,]/).every(field => field.length <= CSV_FIELD_LIMIT)
+}
+
+/** The sdist's archive against PyPI's rules that need the metadata (the layout is tar.ts's). */
+export function sdistArchiveProblems(
+  path: string,
+  archive: SdistArchive,
+  licenseFiles: readonly string[],
+  alsoZip: boolean
+): Problem[] {
+  const filename = basename(path)
+  const problems: Problem[] = []
+  if (alsoZip) {
+    problems.push(
+      invalid(
+        path,
+        'archive-type',
+        'File is both a zip and a tar file',
+        'Rebuild the sdist with `python -m build --sdist` and publish the file as written.'
+      )
+    )
+  }
+  for (const licenseFile of licenseFiles) {
+    // os.path.join(top, name): an absolute License-File replaces the top folder.
+    const target = licenseFile.startsWith('/')
+      ? licenseFile
+      : `${displayName(archive.top)}/${licenseFile}`
+    if (!archive.names.has(Buffer.from(target, 'utf8').toString('latin1'))) {
+      problems.push({
+        file: path,
+        rule: 'license-file',
+        message: `${filename}: License-File ${licenseFile} does not exist in distribution file ${filename} at ${target}`,
+        hint: "License-File paths are relative to the sdist's top folder; include the file in the sdist (`license-files` in pyproject.toml) or drop the License-File, and rebuild."
+      })
+    }
+  }
+  return problems
+}
