@@ -133,7 +133,8 @@ function table(result: RunResult, redact: Redact): string {
   for (const release of releases) {
     const files = result.files.filter(f => `${f.dist.name} ${f.dist.version}` === release)
     // The release is named once above its files (in the heading when there is only one).
-    if (releases.length > 1) rows.push(`<tr><th colspan="4" align="left">${htmlText(release)}</th></tr>`)
+    if (releases.length > 1)
+      rows.push(`<tr><th colspan="4" align="left">${htmlText(release)}</th></tr>`)
     for (const file of files) {
       const note =
         file.message && (file.status === 'failed' || file.sameHash === false)

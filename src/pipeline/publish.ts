@@ -112,52 +112,10 @@ export async function publish(settings: Settings, deps: PipelineDeps): Promise<R
     }
     const toSend = result.files.filter(f => f.status === 'not-attempted').map(f => f.dist)
 
-    const attestations = await prepareAttestations(toSend, {
-      decision: decideAttestations({
-        requested: settings.attestations,
-        method: tokens.kind,
-        repositoryUrl: settings.repositoryUrl,
-        indexAcceptsAttestations: deps.attestation?.indexAcceptsAttestations
-      }),
-      signer: {
-        getIdToken: deps.getIdToken,
-        fulcioUrl: deps.attestation?.fulcioUrl,
-        rekorUrl: deps.attestation?.rekorUrl
-      },
-      outputDir: await mkdtemp(path.join(deps.tempDir, 'pypi-publish-attestations-')),
-      log
-    })
-    result.attestationPaths = [...attestations.values()].map(a => a.path)
-
-    const { files, failure } = await log.group(
-      `Uploading ${toSend.length} file(s) to ${settings.repositoryUrl}`,
-      () =>
-        publishAll(
-          {
-            http,
-            url: settings.repositoryUrl,
-            tokens,
-            skipExisting: settings.skipExisting,
-            verbose: settings.verbose,
-            simpleUrl,
-            simpleAuth,
-            retry: { ...DEFAULT_RETRY_POLICY, ...settings.retry },
-            extraFields: dist => {
-              const prepared = attestations.get(dist.filename)
-              return prepared ? [attestationsField(prepared)] : []
-            },
-            log
-          },
-          toSend,
-          settings.concurrency
-        )
-    )
-    for (const sent of files) Object.assign(result.files.find(f => f.dist === sent.dist)!, sent)
-    result.failure = failure
-    if (failure && simpleUrl) {
-      await log.group(`Reading back what reached ${simpleUrl}`, () =>
-        readBackAfterFailure(result, http, simpleUrl, simpleAuth, log)
-      )
+    if (toSend.length > 0) {
+      await uploadFiles(toSend, result, { settings, deps, tokens, http, simpleUrl, simpleAuth })
+    } else {
+      log.info('Nothing to upload: every file is on the index already or skipped.')
     }
     if (result.failure) return result
 
@@ -180,6 +138,74 @@ export async function publish(settings: Settings, deps: PipelineDeps): Promise<R
     return result
   } finally {
     http.dispose()
+  }
+}
+
+interface UploadContext {
+  settings: Settings
+  deps: PipelineDeps
+  tokens: TokenSource
+  http: Http
+  simpleUrl: string | undefined
+  simpleAuth: string | undefined
+}
+
+/** Signs (when attesting) and uploads the files not on the index yet; reads back after a failure. */
+async function uploadFiles(
+  toSend: Distribution[],
+  result: RunResult,
+  { settings, deps, tokens, http, simpleUrl, simpleAuth }: UploadContext
+): Promise<void> {
+  const { log } = deps
+  const attestations = await prepareAttestations(toSend, {
+    decision: decideAttestations({
+      requested: settings.attestations,
+      method: tokens.kind,
+      repositoryUrl: settings.repositoryUrl,
+      indexAcceptsAttestations: deps.attestation?.indexAcceptsAttestations
+    }),
+    signer: {
+      getIdToken: deps.getIdToken,
+      fulcioUrl: deps.attestation?.fulcioUrl,
+      rekorUrl: deps.attestation?.rekorUrl
+    },
+    outputDir: await mkdtemp(path.join(deps.tempDir, 'pypi-publish-attestations-')),
+    log
+  })
+  result.attestationPaths = [...attestations.values()].map(a => a.path)
+
+  const { files, failure } = await log.group(
+    `Uploading ${toSend.length} file(s) to ${settings.repositoryUrl}`,
+    () =>
+      publishAll(
+        {
+          http,
+          url: settings.repositoryUrl,
+          tokens,
+          skipExisting: settings.skipExisting,
+          verbose: settings.verbose,
+          simpleUrl,
+          simpleAuth,
+          retry: { ...DEFAULT_RETRY_POLICY, ...settings.retry },
+          extraFields: dist => {
+            const prepared = attestations.get(dist.filename)
+            return prepared ? [attestationsField(prepared)] : []
+          },
+          log
+        },
+        toSend,
+        settings.concurrency
+      )
+  )
+  for (const sent of files) {
+    const file = result.files.find(f => f.dist === sent.dist)
+    if (file) Object.assign(file, sent)
+  }
+  result.failure = failure
+  if (failure && simpleUrl) {
+    await log.group(`Reading back what reached ${simpleUrl}`, () =>
+      readBackAfterFailure(result, http, simpleUrl, simpleAuth, log)
+    )
   }
 }
 
@@ -220,6 +246,7 @@ function sortByPresence(
         )
       } else {
         file.status = 'failed'
+        file.sameHash = false
         conflicts.push(file)
         log.error(
           `${dist.filename}: ${file.message}. PyPI never allows a file to be replaced, even after it is deleted; ` +
