@@ -74,7 +74,10 @@ export function failureText(result: RunResult): string {
     : failure.replace(/\.?$/, '.')
   const there = result.files.filter(onIndex).map(f => f.dist.filename)
   const missing = result.files.filter(f => !onIndex(f)).map(f => f.dist.filename)
-  if (there.length === 0) return `${what} No file was uploaded.`
+  if (there.length === 0) {
+    const sent = result.files.some(f => f.status === 'uploaded')
+    return `${what} ${sent ? 'No file is on the index.' : 'No file was uploaded.'}`
+  }
   if (missing.length === 0) return `${what} On the index: ${there.join(', ')}.`
   return (
     `${what} The release is partial. On the index: ${there.join(', ')}. ` +
