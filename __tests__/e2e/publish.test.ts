@@ -71,11 +71,16 @@ describe('node dist/index.js against a PyPI-like index', () => {
     expect(run.outputs['project-name'].split(',').sort()).toEqual(
       [...new Set(publishable.map(p => p.metadataName.wheel))].sort()
     )
-    expect(run.summary).toContain('Published 7 file(s)')
+    // The index once, in the heading; short digests in the table, full ones below.
+    expect(run.summary).toContain(`✅ Published 7 files to <code>${index.url}</code>`)
+    expect(run.summary.split(new URL(index.url).host)).toHaveLength(3) // heading + read-back line
     expect(run.summary).toContain(
-      '<tr><th>File</th><th>Kind</th><th>Version</th><th>Size</th><th>sha256</th><th>Status</th><th>Index</th></tr>'
+      '<tr><th>File</th><th>Size</th><th>sha256</th><th>Result</th></tr>'
     )
-    expect(run.summary).toContain(`<td>${new URL(index.url).host}</td>`)
+    for (const file of stored) {
+      expect(run.summary).toContain(`<code>${file.sha256.slice(0, 12)}</code>`)
+      expect(run.summary).toContain(`${file.sha256}  ${file.filename}`)
+    }
     // Read back from the index: every file listed with its sha256.
     expect(run.summary.match(/✅ uploaded · verified/g)).toHaveLength(7)
     expect((JSON.parse(run.outputs.verified) as unknown[]).length).toBe(7)
@@ -196,7 +201,18 @@ print(json.dumps({"headers": [[k, v] for k, v in m.items()], "body": m.get_paylo
 
   it('follows a same-host redirect once, then uploads straight to the new URL', async () => {
     const dir = path.join(work, 'redirect')
-    await cp(path.join(FIXTURE_DISTS_DIR, 'hatch-sample'), dir, { recursive: true })
+    // A project of its own: files already on the index would not be sent again.
+    for (const tag of ['py2', 'py3'])
+      makeWheel(dir, {
+        filename: `redirect_pkg-1.0.0-${tag}-none-any.whl`,
+        metadata: metadataText({
+          'Metadata-Version': '2.1',
+          Name: 'redirect-pkg',
+          Version: '1.0.0'
+        }),
+        // Two files with the same bytes would be refused.
+        extraFiles: { 'redirect_pkg/tag.txt': tag }
+      })
     const before = index.requests.length
     const run = await runAction({
       password: TOKEN,
@@ -225,7 +241,10 @@ print(json.dumps({"headers": [[k, v] for k, v in m.items()], "body": m.get_paylo
 
   it('explains a refused token and never prints it', async () => {
     const dir = path.join(work, 'one')
-    await cp(path.join(FIXTURE_DISTS_DIR, 'flit-sample'), dir, { recursive: true })
+    makeWheel(dir, {
+      filename: 'refused_pkg-1.0.0-py3-none-any.whl',
+      metadata: metadataText({ 'Metadata-Version': '2.1', Name: 'refused-pkg', Version: '1.0.0' })
+    })
     const wrong = 'pypi-wrong-token-0123456789abcdef'
     const run = await runAction({
       password: wrong,
@@ -273,13 +292,20 @@ print(json.dumps({"headers": [[k, v] for k, v in m.items()], "body": m.get_paylo
       filename: 'flit_sample-3.1.0-py3-none-any.whl',
       metadata: metadataText({ 'Metadata-Version': '2.1', Name: 'flit_sample', Version: '3.1.0' })
     })
+    const before = index.requests.length
     const failing = await runAction({
       password: TOKEN,
       'repository-url': index.url,
       'packages-dir': dir
     })
     expect(failing.exitCode).toBe(1)
-    expect(failing.stdout).toMatch(/File already exists/)
+    // Refused before anything is sent: PyPI would refuse it anyway, after the files before it.
+    expect(index.requests.length).toBe(before)
+    expect(failing.stdout).toMatch(
+      /::error file=.*flit_sample-3\.1\.0-py3-none-any\.whl::.*different file under this name/
+    )
+    expect(failing.stdout).toMatch(/never allows a file to be replaced/)
+    expect(failing.stdout).toMatch(/bump the version/)
     expect(failing.stdout).toMatch(/skip-existing/)
 
     const skipping = await runAction({
@@ -289,8 +315,16 @@ print(json.dumps({"headers": [[k, v] for k, v in m.items()], "body": m.get_paylo
       'skip-existing': 'true'
     })
     expect(skipping.exitCode).toBe(0)
+    expect(index.requests.length).toBe(before)
     const skipped = JSON.parse(skipping.outputs.skipped) as Array<{ filename: string }>
-    expect(skipped.map(s => s.filename)).toEqual(['flit_sample-3.1.0-py3-none-any.whl'])
+    expect(skipped.map(s => s.filename).sort()).toEqual([
+      'flit_sample-3.1.0-py3-none-any.whl',
+      'flit_sample-3.1.0.tar.gz'
+    ])
     expect(skipping.stdout).toMatch(/::warning.*DIFFERENT content/)
+    // Only the sdist is on the index as built here.
+    const verified = JSON.parse(skipping.outputs.verified) as Array<{ filename: string }>
+    expect(verified.map(v => v.filename)).toEqual(['flit_sample-3.1.0.tar.gz'])
+    expect(skipping.stdout).toMatch(/All 1 file\(s\) are on the index/)
   })
 })

@@ -102,7 +102,7 @@ describe('release guards, dry run and build (node dist/index.js)', () => {
     expect(run.exitCode).toBe(0)
     expect(index.requests.length).toBe(before.requests)
     expect(index.files().length).toBe(before.files)
-    expect(run.summary).toMatch(/Dry run: 5 file\(s\) would be published/)
+    expect(run.summary).toMatch(/Dry run: 5 files would be published/)
     for (const name of [
       'hatch_sample-0.4.0-py3-none-any.whl',
       'hatch_sample-0.4.0.tar.gz',

@@ -10,6 +10,7 @@ import { publish, type PipelineDeps } from '../pipeline/publish.js'
 import { describeProblem } from '../pipeline/prepare.js'
 import { Redactor } from '../shared/redact.js'
 import { reportFailure, reportProblems, reportRun } from './report.js'
+import { failureText } from './summary.js'
 import { readSettings } from '../settings/settings.js'
 
 /** The action: settings from the inputs, the pipeline, then outputs, summary and exit status. */
@@ -60,14 +61,7 @@ async function runAction(renderer: StartedRenderer | undefined): Promise<void> {
       attestation: attestationOverrides(process.env)
     })
     await reportRun(result, redactor)
-    if (result.failure) {
-      const failed = result.files.find(f => f.status === 'failed')
-      const done = result.files.filter(f => f.status === 'uploaded').map(f => f.dist.filename)
-      const what = failed
-        ? `Publishing stopped at ${failed.dist.filename}: ${(failed.message ?? '').replace(/\.+$/, '')}.`
-        : result.failure.message.replace(/\.?$/, '.')
-      fail(`${what} ` + (done.length ? `Uploaded: ${done.join(', ')}.` : 'No file was uploaded.'))
-    }
+    if (result.failure) fail(failureText(result))
   } catch (error) {
     if (error instanceof DistributionError) {
       for (const problem of error.problems) log.error(describeProblem(problem), problem.file)

@@ -22,8 +22,8 @@ export interface VerifyResult {
   verified: Distribution[]
   /** Listed, but the index gives no sha256 to compare (some HTML-only indexes). */
   unverifiable: Distribution[]
-  /** Not listed, or listed with another sha256, when time ran out. */
-  failed: Array<{ dist: Distribution; reason: string }>
+  /** Not listed, or listed with another sha256 (given), when time ran out. */
+  failed: Array<{ dist: Distribution; reason: string; listedSha256?: string }>
 }
 
 /**
@@ -33,9 +33,7 @@ export interface VerifyResult {
  */
 export async function verifyOnIndex(
   dists: readonly Distribution[],
-  options: VerifyOptions,
-  /** Files the index is known to hold in another version (skipped with a different hash): they must be listed, any hash. */
-  presenceOnly: ReadonlySet<Distribution> = new Set()
+  options: VerifyOptions
 ): Promise<VerifyResult> {
   const now = options.now ?? Date.now
   const sleep = options.sleep ?? realSleep
@@ -75,7 +73,7 @@ export async function verifyOnIndex(
         const listed = page.files.get(dist.filename)
         if (listed === undefined) continue
         seen.set(dist.filename, listed)
-        if (listed === '' && !presenceOnly.has(dist)) unverifiable.push(dist)
+        if (listed === '') unverifiable.push(dist)
         // Listed with another hash: no amount of waiting changes that, so stop reading for it.
         pending.delete(dist.filename)
       }
@@ -104,12 +102,13 @@ export async function verifyOnIndex(
           `not listed on ${options.simpleUrl} after ${Math.round(options.timeoutMs / 1000)} s` +
           (error ? ` (the last read failed: ${error})` : '')
       })
-    } else if (listed === dist.digests.sha256 || presenceOnly.has(dist)) {
+    } else if (listed === dist.digests.sha256) {
       verified.push(dist)
     } else if (listed !== '') {
       failed.push({
         dist,
-        reason: `listed on ${options.simpleUrl} with sha256 ${listed}, not ${dist.digests.sha256}`
+        reason: `listed on ${options.simpleUrl} with sha256 ${listed}, not ${dist.digests.sha256}`,
+        listedSha256: listed
       })
     }
   }

@@ -13,6 +13,7 @@ import type { Distribution } from '../dists/distribution.js'
 import { dryRunChecks } from './dry-run.js'
 import { basicAuth, Http } from '../shared/http.js'
 import { simpleUrlFor } from '../index-api/simple.js'
+import { listedSha256, presenceOf, readListings, type Listings } from '../index-api/listing.js'
 import type { Log } from '../shared/log.js'
 import { prepare } from './prepare.js'
 import type { Settings } from '../settings/settings.js'
@@ -102,54 +103,31 @@ export async function publish(settings: Settings, deps: PipelineDeps): Promise<R
       onSecret: deps.onSecret,
       log
     })
-    const attestations = await prepareAttestations(dists, {
-      decision: decideAttestations({
-        requested: settings.attestations,
-        method: tokens.kind,
-        repositoryUrl: settings.repositoryUrl,
-        indexAcceptsAttestations: deps.attestation?.indexAcceptsAttestations
-      }),
-      signer: {
-        getIdToken: deps.getIdToken,
-        fulcioUrl: deps.attestation?.fulcioUrl,
-        rekorUrl: deps.attestation?.rekorUrl
-      },
-      outputDir: await mkdtemp(path.join(deps.tempDir, 'pypi-publish-attestations-')),
-      log
-    })
-    result.attestationPaths = [...attestations.values()].map(a => a.path)
-
     const simpleUrl = settings.indexUrl || simpleUrlFor(settings.repositoryUrl)
     // Credentials written in index-url are for index-url (and sent nowhere else).
     const simpleAuth = settings.indexCredentials
       ? basicAuth(settings.indexCredentials.user, settings.indexCredentials.password)
       : await readAuthorization(tokens, simpleUrl, settings.repositoryUrl)
-    const { files, failure } = await log.group(
-      `Uploading ${dists.length} file(s) to ${settings.repositoryUrl}`,
-      () =>
-        publishAll(
-          {
-            http,
-            url: settings.repositoryUrl,
-            tokens,
-            skipExisting: settings.skipExisting,
-            verbose: settings.verbose,
-            simpleUrl,
-            simpleAuth,
-            retry: { ...DEFAULT_RETRY_POLICY, ...settings.retry },
-            extraFields: dist => {
-              const prepared = attestations.get(dist.filename)
-              return prepared ? [attestationsField(prepared)] : []
-            },
-            log
-          },
-          dists,
-          settings.concurrency
+    // Ask the index before sending: a re-run sends nothing that is already there, and a file of
+    // the same name with other content stops the run before its first upload.
+    const listings = simpleUrl
+      ? await log.group(`Reading what ${simpleUrl} already holds`, () =>
+          readListings(http, simpleUrl, dists, simpleAuth, log)
         )
-    )
-    result.files = files
-    result.failure = failure
-    if (failure) return result
+      : new Map()
+    const conflicts = sortByPresence(result.files, listings, settings.skipExisting, log)
+    if (conflicts.length > 0) {
+      result.failure = new Error(conflictMessage(conflicts))
+      return result
+    }
+    const toSend = result.files.filter(f => f.status === 'not-attempted').map(f => f.dist)
+
+    if (toSend.length > 0) {
+      await uploadFiles(toSend, result, { settings, deps, tokens, http, simpleUrl, simpleAuth })
+    } else {
+      log.info('Nothing to upload: every file is on the index already or skipped.')
+    }
+    if (result.failure) return result
 
     if (!settings.verifyUpload) {
       result.verificationSkipped = "'verify-upload' is false"
@@ -173,6 +151,164 @@ export async function publish(settings: Settings, deps: PipelineDeps): Promise<R
   }
 }
 
+interface UploadContext {
+  settings: Settings
+  deps: PipelineDeps
+  tokens: TokenSource
+  http: Http
+  simpleUrl: string | undefined
+  simpleAuth: string | undefined
+}
+
+/** Signs (when attesting) and uploads the files not on the index yet; reads back after a failure. */
+async function uploadFiles(
+  toSend: Distribution[],
+  result: RunResult,
+  { settings, deps, tokens, http, simpleUrl, simpleAuth }: UploadContext
+): Promise<void> {
+  const { log } = deps
+  const attestations = await prepareAttestations(toSend, {
+    decision: decideAttestations({
+      requested: settings.attestations,
+      method: tokens.kind,
+      repositoryUrl: settings.repositoryUrl,
+      indexAcceptsAttestations: deps.attestation?.indexAcceptsAttestations
+    }),
+    signer: {
+      getIdToken: deps.getIdToken,
+      fulcioUrl: deps.attestation?.fulcioUrl,
+      rekorUrl: deps.attestation?.rekorUrl
+    },
+    outputDir: await mkdtemp(path.join(deps.tempDir, 'pypi-publish-attestations-')),
+    log
+  })
+  result.attestationPaths = [...attestations.values()].map(a => a.path)
+
+  const { files, failure } = await log.group(
+    `Uploading ${toSend.length} file(s) to ${settings.repositoryUrl}`,
+    () =>
+      publishAll(
+        {
+          http,
+          url: settings.repositoryUrl,
+          tokens,
+          skipExisting: settings.skipExisting,
+          verbose: settings.verbose,
+          simpleUrl,
+          simpleAuth,
+          retry: { ...DEFAULT_RETRY_POLICY, ...settings.retry },
+          extraFields: dist => {
+            const prepared = attestations.get(dist.filename)
+            return prepared ? [attestationsField(prepared)] : []
+          },
+          log
+        },
+        toSend,
+        settings.concurrency
+      )
+  )
+  for (const sent of files) {
+    const file = result.files.find(f => f.dist === sent.dist)
+    if (file) Object.assign(file, sent)
+  }
+  result.failure = failure
+  if (failure && simpleUrl) {
+    await log.group(`Reading back what reached ${simpleUrl}`, () =>
+      readBackAfterFailure(result, http, simpleUrl, simpleAuth, log)
+    )
+  }
+}
+
+/**
+ * Sorts each file by what the index already holds under its name: the same sha256 is skipped as
+ * already present (with or without `skip-existing`: sending it again changes nothing); another
+ * sha256 is skipped loudly under `skip-existing`, else returned as a conflict. Files of projects
+ * whose page could not be read, or listed without a sha256, stay to be sent (the upload's own
+ * answer then decides, as before there was a read).
+ */
+function sortByPresence(
+  files: FileResult[],
+  listings: Listings,
+  skipExisting: boolean,
+  log: Log
+): FileResult[] {
+  const conflicts: FileResult[] = []
+  for (const file of files) {
+    const { dist } = file
+    const presence = presenceOf(listings, dist)
+    if (presence === 'same') {
+      file.status = 'skipped'
+      file.sameHash = true
+      file.verified = true
+      file.message = 'already on the index with the same sha256'
+      log.info(`↷ ${dist.filename} is already on the index (same sha256); not sent again`)
+    } else if (presence === 'different') {
+      const theirs = listedSha256(listings, dist) ?? ''
+      file.message = `the index holds a different file under this name (sha256 ${theirs} there, ${dist.digests.sha256} here)`
+      if (skipExisting) {
+        file.status = 'skipped'
+        file.sameHash = false
+        log.warning(
+          `${dist.filename} is already on the index with DIFFERENT content (sha256 ${theirs} there, ` +
+            `${dist.digests.sha256} here). It was skipped and the index keeps its own file: this build is NOT published. ` +
+            'PyPI never allows a file to be replaced; bump the version to publish this build.',
+          dist.path
+        )
+      } else {
+        file.status = 'failed'
+        file.sameHash = false
+        conflicts.push(file)
+        log.error(
+          `${dist.filename}: ${file.message}. PyPI never allows a file to be replaced, even after it is deleted; ` +
+            'bump the version and build again.',
+          dist.path
+        )
+      }
+    }
+  }
+  return conflicts
+}
+
+function conflictMessage(conflicts: readonly FileResult[]): string {
+  return (
+    `The index holds a different file under ${conflicts.length === 1 ? 'the name' : 'the names'} ` +
+    `${conflicts.map(f => f.dist.filename).join(', ')}. PyPI never allows a file to be replaced: ` +
+    'bump the version and build again (or set `skip-existing: true` to keep the files on the index ' +
+    'and publish the rest). Nothing was uploaded.'
+  )
+}
+
+/**
+ * After an upload ended in an error, reads the index once: a file it stored (our sha256) counts as
+ * uploaded even though its answer was an error, and when every file is there the run succeeds.
+ */
+async function readBackAfterFailure(
+  result: RunResult,
+  http: Http,
+  simpleUrl: string,
+  authorization: string | undefined,
+  log: Log
+): Promise<void> {
+  const listings = await readListings(http, simpleUrl, result.dists, authorization, log)
+  for (const file of result.files) {
+    if (presenceOf(listings, file.dist) !== 'same') continue
+    file.verified = true
+    if (file.status === 'failed') {
+      file.status = 'uploaded'
+      log.info(`✔ ${file.dist.filename} is on the index (same sha256) despite the error`)
+    } else if (file.status === 'not-attempted') {
+      file.status = 'skipped'
+      file.sameHash = true
+      file.message = 'already on the index with the same sha256'
+    }
+  }
+  // Files skipped as the user asked (skip-existing) count as done, as they would without the error.
+  if (result.files.every(f => f.status === 'uploaded' || f.status === 'skipped')) {
+    log.info('Every file is on the index: the errors above did not stop the release.')
+    result.failure = undefined
+  }
+}
+
 async function verifyUploads(
   result: RunResult,
   settings: Settings,
@@ -181,37 +317,59 @@ async function verifyUploads(
   authorization: string | undefined,
   log: Log
 ): Promise<void> {
-  const onIndex = result.files.filter(f => f.status === 'uploaded' || f.status === 'skipped')
+  // A file skipped because the index holds another build of it is not ours to verify: it was
+  // warned about, and `verified` lists only files the index holds with the local sha256.
+  const expected = result.files.filter(
+    f => f.status === 'uploaded' || (f.status === 'skipped' && f.sameHash !== false)
+  )
   const verification = await log.group(
-    `Reading ${onIndex.length} file(s) back from ${simpleUrl}`,
+    `Reading ${expected.length} file(s) back from ${simpleUrl}`,
     () =>
       verifyOnIndex(
-        onIndex.map(f => f.dist),
-        { http, simpleUrl, authorization, timeoutMs: settings.verifyTimeoutMs, log },
-        // A file skipped because the index holds another build of it was warned about already;
-        // here it only has to be there.
-        new Set(onIndex.filter(f => f.sameHash === false).map(f => f.dist))
+        expected.map(f => f.dist),
+        { http, simpleUrl, authorization, timeoutMs: settings.verifyTimeoutMs, log }
       )
   )
-  result.verification = { ...verification, simpleUrl }
+  // A skipped file whose hash the index did not give at upload time, found to be another build.
+  const otherBuilds = verification.failed.filter(
+    ({ dist, listedSha256 }) =>
+      listedSha256 && result.files.find(f => f.dist === dist)?.status === 'skipped'
+  )
+  for (const { dist, listedSha256 } of otherBuilds) {
+    const file = result.files.find(f => f.dist === dist)!
+    file.sameHash = false
+    log.warning(
+      `${dist.filename} was skipped, and the index holds a DIFFERENT file under this name (sha256 ${listedSha256} there, ` +
+        `${dist.digests.sha256} here): this build is NOT published. Bump the version to publish it.`,
+      dist.path
+    )
+  }
+  const failed = verification.failed.filter(f => !otherBuilds.includes(f))
+  result.verification = { ...verification, failed, simpleUrl }
   for (const file of result.files) {
     if (verification.verified.includes(file.dist)) file.verified = true
-    if (verification.failed.some(f => f.dist === file.dist)) file.verified = false
+    if (failed.some(f => f.dist === file.dist)) file.verified = false
   }
   for (const dist of verification.unverifiable) {
     log.notice(`${dist.filename} is listed on ${simpleUrl}, which gives no sha256 to compare.`)
   }
-  if (verification.failed.length > 0) {
-    for (const { dist, reason } of verification.failed)
-      log.error(`${dist.filename}: ${reason}`, dist.path)
+  if (failed.length > 0) {
+    for (const { dist, reason } of failed) log.error(`${dist.filename}: ${reason}`, dist.path)
     result.failure = new Error(
-      `The index does not have what was uploaded: ${verification.failed
+      `The index does not have what was uploaded: ${failed
         .map(f => `${f.dist.filename} (${f.reason})`)
         .join('; ')}`
     )
-  } else {
+  } else if (verification.verified.length === expected.length) {
     log.info(
       `✔ All ${verification.verified.length} file(s) are on the index with the expected sha256.`
+    )
+  } else {
+    log.info(
+      `✔ ${verification.verified.length} of ${expected.length} file(s) are on the index with the expected sha256` +
+        (verification.unverifiable.length
+          ? `; ${verification.unverifiable.length} listed without a sha256 to compare.`
+          : '.')
     )
   }
 }

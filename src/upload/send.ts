@@ -123,7 +123,8 @@ export async function sendDistribution(ctx: SendContext, dist: Distribution): Pr
 
       const kind = classifyFailure(error)
       if (kind === 'final') throw error
-      if (attempt > ctx.retry.retries) throw gaveUp(error, attempt, now() - startedAt)
+      // Asked before giving up too: the last attempt (or the only one, with `retries: 0`) may
+      // have stored the file, and then it is uploaded whatever the answer said.
       if (kind === 'ambiguous') {
         const listed = await hashOnIndex(ctx, dist)
         if (listed === dist.digests.sha256) {
@@ -142,6 +143,7 @@ export async function sendDistribution(ctx: SendContext, dist: Distribution): Pr
           )
         }
       }
+      if (attempt > ctx.retry.retries) throw gaveUp(error, attempt, now() - startedAt)
       const delay = backoffDelay(
         attempt,
         ctx.retry,

@@ -1,0 +1,272 @@
+/**
+ * What the bundled action reports is what the index holds: it asks the index before sending, reads
+ * it back after a failure, says how to finish a partial release, and a job summary that cannot be
+ * written never fails a publish. Each test has an index of its own, so its POSTs are all it saw.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
+import { mkdir, mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { startIndexServer, type IndexServer } from '../support/index-server.js'
+import { makeWheel, metadataText } from '../support/make-dists.js'
+import { runAction, type ActionRun } from '../support/run-action.js'
+
+const TOKEN = 'pypi-outcomes-token-0123456789'
+
+let work: string
+beforeAll(async () => {
+  work = await mkdtemp(path.join(tmpdir(), 'outcomes-'))
+})
+afterAll(async () => {
+  await rm(work, { recursive: true, force: true })
+})
+
+const servers: IndexServer[] = []
+afterEach(async () => {
+  for (const server of servers.splice(0)) await server.close()
+})
+
+async function index(): Promise<IndexServer> {
+  const server = await startIndexServer({ tokens: [TOKEN] })
+  servers.push(server)
+  return server
+}
+
+let counter = 0
+/** A folder with wheels of one new project, one per python tag; `content` changes their bytes. */
+async function release(
+  tags: string[],
+  content = 'first build'
+): Promise<{ dir: string; names: string[] }> {
+  const name = `outcome${++counter}`
+  const dir = await mkdtemp(path.join(work, 'dist-'))
+  const names = tags.map(tag => {
+    const filename = `${name}-1.0-${tag}-none-any.whl`
+    makeWheel(dir, {
+      filename,
+      metadata: metadataText({ 'Metadata-Version': '2.1', Name: name, Version: '1.0' }),
+      extraFiles: { [`${name}/data.txt`]: `${content} (${tag})` } // PyPI refuses two files with the same bytes
+    })
+    return filename
+  })
+  return { dir, names }
+}
+
+/** The same files with other bytes, in a new folder. */
+async function rebuilt(names: string[]): Promise<string> {
+  const dir = await mkdtemp(path.join(work, 'rebuilt-'))
+  for (const filename of names) {
+    const name = filename.split('-')[0]
+    makeWheel(dir, {
+      filename,
+      metadata: metadataText({ 'Metadata-Version': '2.1', Name: name, Version: '1.0' }),
+      extraFiles: { [`${name}/data.txt`]: `another build of ${filename}` }
+    })
+  }
+  return dir
+}
+
+function publish(
+  server: IndexServer,
+  dir: string,
+  inputs: Record<string, string> = {},
+  env: Record<string, string> = {}
+): Promise<ActionRun> {
+  return runAction(
+    {
+      password: TOKEN,
+      'repository-url': server.url,
+      'packages-dir': dir,
+      'verify-timeout': '2',
+      ...inputs
+    },
+    { env }
+  )
+}
+
+const filenames = (output: string): string[] =>
+  (JSON.parse(output) as Array<{ filename: string }>).map(f => f.filename).sort()
+const errors = (run: ActionRun): string[] =>
+  run.stdout.split('\n').filter(line => line.startsWith('::error'))
+
+describe('asking the index before sending', () => {
+  it('a re-run of the same files sends nothing and reports them as already present', async () => {
+    const server = await index()
+    const { dir, names } = await release(['py2', 'py3'])
+    expect((await publish(server, dir)).exitCode).toBe(0)
+    const posts = server.requests.length
+
+    const again = await publish(server, dir)
+
+    expect(again.exitCode).toBe(0)
+    expect(server.requests.length).toBe(posts) // no upload POST at all
+    expect(filenames(again.outputs.uploaded)).toEqual([])
+    expect(filenames(again.outputs.skipped)).toEqual(names.sort())
+    expect(filenames(again.outputs.verified)).toEqual(names.sort())
+    expect(again.summary).toContain('Nothing new')
+    expect(again.summary.match(/already on the index · verified/g)).toHaveLength(2)
+  })
+
+  it('stops before any upload when the index holds other files under these names, naming all of them', async () => {
+    const server = await index()
+    const { dir, names } = await release(['py2', 'py3'])
+    expect((await publish(server, dir)).exitCode).toBe(0)
+    const posts = server.requests.length
+    const other = await rebuilt(names)
+    // A new file of the release that the conflicts must keep from being sent.
+    makeWheel(other, {
+      filename: names[0].replace('-py2-', '-py2.py3-'),
+      metadata: metadataText({
+        'Metadata-Version': '2.1',
+        Name: names[0].split('-')[0],
+        Version: '1.0'
+      })
+    })
+
+    const run = await publish(server, other)
+
+    expect(run.exitCode).toBe(1)
+    expect(server.requests.length).toBe(posts)
+    for (const name of names) {
+      expect(
+        errors(run).some(l => l.includes(name) && /different file under this name/.test(l))
+      ).toBe(true)
+    }
+    const failure = errors(run).at(-1)!
+    expect(failure).toMatch(/^::error::The index holds a different file under the names/)
+    for (const name of names) expect(failure).toContain(name)
+    expect(failure).toMatch(/PyPI never allows a file to be replaced: bump the version/)
+    expect(failure).toMatch(/Nothing was uploaded/)
+    expect(filenames(run.outputs.uploaded)).toEqual([])
+    expect(filenames(run.outputs.verified)).toEqual([])
+    expect(run.summary).toContain('Nothing was published')
+  })
+
+  it('under skip-existing, skips another build loudly and never calls it verified', async () => {
+    const server = await index()
+    const { dir, names } = await release(['py3'])
+    expect((await publish(server, dir)).exitCode).toBe(0)
+    const posts = server.requests.length
+
+    const run = await publish(server, await rebuilt(names), { 'skip-existing': 'true' })
+
+    expect(run.exitCode).toBe(0)
+    expect(server.requests.length).toBe(posts)
+    expect(filenames(run.outputs.skipped)).toEqual(names)
+    expect(filenames(run.outputs.verified)).toEqual([])
+    expect(run.stdout).toMatch(/::warning file=.*::.*DIFFERENT content.*NOT published/)
+    expect(run.stdout).not.toMatch(/All 1 file\(s\) are on the index with the expected sha256/)
+    expect(run.summary).toContain('the index holds a different file')
+  })
+})
+
+describe('after a failure, what landed', () => {
+  it('a partial release says which files are on the index and how to finish, in the error and the summary', async () => {
+    const server = await index()
+    const { dir, names } = await release(['py2', 'py3'])
+    const [first, second] = names.sort()
+    // The first upload goes through; the second fails on both of its tries.
+    server.injectFaults({}, { status: 503 }, { status: 503 })
+
+    const run = await publish(server, dir, { retries: '1', concurrency: '1' })
+
+    expect(run.exitCode).toBe(1)
+    expect(server.files().map(f => f.filename)).toEqual([first])
+    const failure = errors(run).at(-1)!
+    expect(failure).toMatch(new RegExp(`Publishing stopped at ${second}`))
+    expect(failure).toContain(`On the index: ${first}.`)
+    expect(failure).toContain(`Not on the index: ${second}.`)
+    expect(failure).toMatch(/re-run this job with `skip-existing: true`/)
+    expect(run.summary).toContain('Release left partial')
+    expect(run.summary).toMatch(
+      new RegExp(
+        `<b>On the index:</b> <code>${first}</code><br><b>Not on the index:</b> <code>${second}</code>`
+      )
+    )
+    expect(run.summary).toContain('<code>skip-existing: true</code>')
+    expect(run.summary).toContain('```yaml\nwith:\n  skip-existing: true\n```')
+    expect(filenames(run.outputs.uploaded)).toEqual([first])
+
+    // Following the advice finishes the release; the file already there is not sent again.
+    const finish = await publish(server, dir, { 'skip-existing': 'true' })
+    expect(finish.exitCode).toBe(0)
+    expect(filenames(finish.outputs.uploaded)).toEqual([second])
+    expect(filenames(finish.outputs.skipped)).toEqual([first])
+    expect(
+      server
+        .files()
+        .map(f => f.filename)
+        .sort()
+    ).toEqual([first, second])
+  })
+
+  it('a file stored despite an error answer counts as uploaded (retries: 0), and the run goes on', async () => {
+    const server = await index()
+    const { dir, names } = await release(['py2', 'py3'])
+    server.injectFaults({ storeThenFail: true, status: 502 })
+
+    const run = await publish(server, dir, { retries: '0', concurrency: '1' })
+
+    expect(run.exitCode).toBe(0)
+    expect(server.requests.map(r => r.status)).toEqual([502, 200])
+    expect(filenames(run.outputs.uploaded)).toEqual(names.sort())
+    expect(filenames(run.outputs.verified)).toEqual(names.sort())
+    expect(errors(run)).toEqual([])
+  })
+})
+
+describe('an index without a readable simple page', () => {
+  it('falls back to sending and letting the upload answer decide', async () => {
+    const server = await index()
+    const reads: number[] = []
+    server.addRoute('GET', /^\/simple\//, (_req, res) => {
+      reads.push(401)
+      res.writeHead(401, { 'Content-Type': 'text/plain', 'WWW-Authenticate': 'Basic' })
+      res.end('401 Unauthorized')
+    })
+    const { dir, names } = await release(['py3'])
+
+    const first = await publish(server, dir, { 'verify-upload': 'false' })
+    expect(first.exitCode).toBe(0)
+    expect(reads.length).toBeGreaterThan(0) // it asked
+    expect(filenames(first.outputs.uploaded)).toEqual(names)
+
+    // Another build of the same name: nothing to compare with, so it is sent; the index refuses it.
+    const other = await rebuilt(names)
+    const refused = await publish(server, other, { 'verify-upload': 'false' })
+    expect(refused.exitCode).toBe(1)
+    expect(server.requests.at(-1)?.status).toBe(400)
+    expect(refused.stdout).toMatch(/File already exists/)
+
+    const skipped = await publish(server, other, {
+      'verify-upload': 'false',
+      'skip-existing': 'true'
+    })
+    expect(skipped.exitCode).toBe(0)
+    expect(filenames(skipped.outputs.skipped)).toEqual(names)
+    expect(filenames(skipped.outputs.verified)).toEqual([])
+  })
+})
+
+describe('reporting never fails a publish', () => {
+  it.each([
+    ['a directory', (dir: string) => dir],
+    ['a path under a missing folder', (dir: string) => path.join(dir, 'missing', 'summary.md')]
+  ])(
+    'a job summary file that is %s: outputs set, a warning, exit 0',
+    async (_label, summaryPath) => {
+      const server = await index()
+      const { dir, names } = await release(['py3'])
+      const target = path.join(await mkdtemp(path.join(work, 'summary-')), 'as-dir')
+      await mkdir(target)
+
+      const run = await publish(server, dir, {}, { GITHUB_STEP_SUMMARY: summaryPath(target) })
+
+      expect(run.stderr).toBe('')
+      expect(run.exitCode).toBe(0)
+      expect(filenames(run.outputs.uploaded)).toEqual(names)
+      expect(filenames(run.outputs.verified)).toEqual(names)
+      expect(run.stdout).toMatch(/::warning::The job summary could not be written/)
+    }
+  )
+})

@@ -1,0 +1,231 @@
+/**
+ * The job summary as text, rendered without the runner so it can be tested. It is GitHub-flavoured
+ * Markdown made of HTML blocks and fenced code blocks only, so that no text from outside (file
+ * names, versions, the index's messages, URLs) is read as Markdown or HTML: every such text is
+ * escaped, no HTML block holds a blank line (one would end the block and turn the rest into
+ * Markdown), and long texts go in fences, which copy back exactly as written.
+ */
+import type { Problem } from '../dists/distribution.js'
+import type { RunResult } from '../pipeline/publish.js'
+import { formatSize } from '../shared/format.js'
+import type { FileResult } from '../upload/upload-all.js'
+
+type Redact = (text: string) => string
+
+/** Text for inside HTML: escaped, on one line (a line break becomes <br>, never a blank line). */
+export function htmlText(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;')
+    .replace(/\|/g, '&#124;')
+    .replace(/\r\n|\r|\n|\u2028|\u2029/g, '<br>')
+}
+
+/** A fenced code block longer than any run of backticks inside, so the text cannot close it. */
+export function fenced(text: string, info = 'text'): string {
+  const body = text.replace(/\r\n?/g, '\n').replace(/\n+$/, '')
+  const longest = Math.max(0, ...[...body.matchAll(/`+/g)].map(m => m[0].length))
+  const fence = '`'.repeat(Math.max(3, longest + 1))
+  return `${fence}${info}\n${body}\n${fence}`
+}
+
+/** The first 12 hex digits: enough to tell files apart at a glance. */
+export function shortDigest(sha256: string): string {
+  return sha256.slice(0, 12)
+}
+
+/** A URL without the credentials it may carry (those are secrets). */
+export function displayUrl(url: string): string {
+  try {
+    const parsed = new URL(url)
+    parsed.username = ''
+    parsed.password = ''
+    return parsed.toString()
+  } catch {
+    return url
+  }
+}
+
+/** Files the index holds with the local sha256 (uploaded, or there already). */
+export function onIndex(file: FileResult): boolean {
+  if (file.verified === false) return false
+  return file.status === 'uploaded' || (file.status === 'skipped' && file.sameHash !== false)
+}
+
+/** A failed file that was never sent because the index holds another file under its name. */
+function isConflict(file: FileResult): boolean {
+  return file.status === 'failed' && file.sameHash === false
+}
+
+const FINISH_HINT =
+  'To finish the release, fix the cause, then re-run this job with `skip-existing: true`: ' +
+  'the files already on the index are skipped and the rest are uploaded.'
+
+/** The error for setFailed: what stopped the run, which files are on the index, how to finish. */
+export function failureText(result: RunResult): string {
+  const failure = result.failure?.message ?? ''
+  if (result.files.some(isConflict)) return failure
+  const failed = result.files.find(f => f.status === 'failed')
+  const what = failed
+    ? `Publishing stopped at ${failed.dist.filename}: ${(failed.message ?? failure).replace(/\.+$/, '')}.`
+    : failure.replace(/\.?$/, '.')
+  const there = result.files.filter(onIndex).map(f => f.dist.filename)
+  const missing = result.files.filter(f => !onIndex(f)).map(f => f.dist.filename)
+  if (there.length === 0) {
+    const sent = result.files.some(f => f.status === 'uploaded')
+    return `${what} ${sent ? 'No file is on the index.' : 'No file was uploaded.'}`
+  }
+  if (missing.length === 0) return `${what} On the index: ${there.join(', ')}.`
+  return (
+    `${what} The release is partial. On the index: ${there.join(', ')}. ` +
+    `Not on the index: ${missing.join(', ')}. ${FINISH_HINT}`
+  )
+}
+
+function resultLabel(result: RunResult, file: FileResult): string {
+  if (result.dryRun) return '🔍 would upload'
+  let label: string
+  switch (file.status) {
+    case 'uploaded':
+      label = '✅ uploaded'
+      break
+    case 'skipped':
+      label =
+        file.sameHash === true
+          ? '↷ already on the index'
+          : file.sameHash === false
+            ? '⚠️ skipped: the index holds a different file'
+            : '↷ skipped (exists; sha256 not compared)'
+      break
+    case 'failed':
+      label = isConflict(file) ? '❌ a different file is on the index' : '❌ failed'
+      break
+    default:
+      label = '⏸ not sent'
+  }
+  if (file.verified === true) label += ' · verified'
+  if (file.verified === false) label += ' · ❌ not on the index'
+  return label
+}
+
+function heading(result: RunResult, index: string): string {
+  const n = result.files.length
+  const count = (k: number): string => `${k} file${k === 1 ? '' : 's'}`
+  const releases = [...new Set(result.dists.map(d => `${d.name} ${d.version}`))]
+  const what = releases.length === 1 ? `${releases[0]} (${count(n)})` : count(n)
+  const to = `<code>${htmlText(index)}</code>`
+  if (result.dryRun) return `🔍 Dry run: ${htmlText(what)} would be published to ${to}`
+  const uploaded = result.files.filter(f => f.status === 'uploaded').length
+  const there = result.files.filter(onIndex).length
+  if (result.failure) {
+    if (there === 0) return `❌ Nothing was published to ${to}`
+    if (there === n) return `❌ ${htmlText(what)} on ${to}, with errors`
+    return `❌ Release left partial on ${to}: ${there} of ${count(n)} on the index`
+  }
+  if (uploaded === 0) return `↷ Nothing new: ${htmlText(what)} already on ${to}`
+  const rest = n - uploaded
+  return `✅ Published ${htmlText(what)} to ${to}${rest ? ` (${rest} already there or skipped)` : ''}`
+}
+
+function table(result: RunResult, redact: Redact): string {
+  const rows: string[] = ['<tr><th>File</th><th>Size</th><th>sha256</th><th>Result</th></tr>']
+  const releases = [...new Set(result.dists.map(d => `${d.name} ${d.version}`))]
+  for (const release of releases) {
+    const files = result.files.filter(f => `${f.dist.name} ${f.dist.version}` === release)
+    // The release is named once above its files (in the heading when there is only one).
+    if (releases.length > 1)
+      rows.push(`<tr><th colspan="4" align="left">${htmlText(release)}</th></tr>`)
+    for (const file of files) {
+      const note =
+        file.message && (file.status === 'failed' || file.sameHash === false)
+          ? `<br><sub>${htmlText(redact(file.message))}</sub>`
+          : ''
+      rows.push(
+        `<tr><td><code>${htmlText(file.dist.filename)}</code></td>` +
+          `<td>${formatSize(file.dist.size)}</td>` +
+          `<td><code>${shortDigest(file.dist.digests.sha256)}</code></td>` +
+          `<td>${htmlText(resultLabel(result, file))}${note}</td></tr>`
+      )
+    }
+  }
+  return `<table>\n${rows.join('\n')}\n</table>`
+}
+
+/** The summary of a run that got as far as the upload (or a dry run). */
+export function renderRunSummary(result: RunResult, redact: Redact): string {
+  const blocks: string[] = []
+  blocks.push(`<h2>${heading(result, redact(displayUrl(result.repositoryUrl)))}</h2>`)
+  blocks.push(table(result, redact))
+  if (result.verification) {
+    const { verified, unverifiable, simpleUrl } = result.verification
+    blocks.push(
+      `<p>Read back from <code>${htmlText(redact(displayUrl(simpleUrl)))}</code>: ` +
+        `${verified.length} file(s) listed with the local sha256` +
+        (unverifiable.length ? `, ${unverifiable.length} listed without a sha256 to compare` : '') +
+        '.</p>'
+    )
+  } else if (result.verificationSkipped) {
+    blocks.push(`<p>Not read back: ${htmlText(redact(result.verificationSkipped))}.</p>`)
+  }
+  const differing = result.files.filter(f => f.status === 'skipped' && f.sameHash === false)
+  if (differing.length > 0) {
+    blocks.push(
+      `<p>⚠️ <b>Not published:</b> the index holds a different file under the name of ` +
+        `${differing.map(f => `<code>${htmlText(f.dist.filename)}</code>`).join(', ')}. ` +
+        'PyPI never allows a file to be replaced; bump the version to publish this build.</p>'
+    )
+  }
+  if (result.failure) {
+    const there = result.files.filter(onIndex)
+    const missing = result.files.filter(f => !onIndex(f))
+    const names = (files: FileResult[]): string =>
+      files.map(f => `<code>${htmlText(f.dist.filename)}</code>`).join(', ')
+    if (there.length > 0 && missing.length > 0 && !result.files.some(isConflict)) {
+      blocks.push(
+        `<p><b>On the index:</b> ${names(there)}<br><b>Not on the index:</b> ${names(missing)}</p>`
+      )
+      blocks.push(`<p>${htmlText(FINISH_HINT).replace(/`([^`]*)`/g, '<code>$1</code>')}</p>`)
+      blocks.push(fenced('with:\n  skip-existing: true', 'yaml'))
+    }
+    blocks.push('<p><b>Error</b></p>')
+    blocks.push(fenced(redact(result.failure.message)))
+  }
+  blocks.push('<details><summary>Full sha256 digests</summary>')
+  blocks.push(
+    fenced(result.files.map(f => `${f.dist.digests.sha256}  ${f.dist.filename}`).join('\n'))
+  )
+  blocks.push('</details>')
+  return blocks.join('\n\n') + '\n'
+}
+
+/** The summary when files were refused before any upload. */
+export function renderProblemsSummary(problems: readonly Problem[], redact: Redact): string {
+  const rows = problems.map(
+    p =>
+      `<tr><td><code>${htmlText(basename(p.file))}</code></td>` +
+      `<td>${htmlText(redact(p.message))}</td><td>${htmlText(redact(p.hint ?? ''))}</td></tr>`
+  )
+  return (
+    [
+      '<h2>❌ PyPI publish stopped: nothing was uploaded</h2>',
+      `<p>${problems.length} problem(s) found before the first upload:</p>`,
+      `<table>\n<tr><th>File</th><th>Problem</th><th>What to do</th></tr>\n${rows.join('\n')}\n</table>`
+    ].join('\n\n') + '\n'
+  )
+}
+
+/** The summary when the run stopped on something other than a file (credentials, a build). */
+export function renderFailureSummary(message: string, redact: Redact): string {
+  return (
+    ['<h2>❌ PyPI publish failed: nothing was uploaded</h2>', fenced(redact(message))].join(
+      '\n\n'
+    ) + '\n'
+  )
+}
+
+function basename(file: string): string {
+  return file.split(/[\\/]/).pop() ?? file
+}
