@@ -202,7 +202,15 @@ export interface TrustedPublishingOptions {
   mintOverride?: { status: number; body: string; contentType?: string }
   /** Refuse every mint with this code (e.g. `not-enabled`). */
   mintErrorCode?: string
+  /**
+   * Transient failures answered before the real handling, consumed one per request in order: a
+   * status (e.g. 503, 429) or `reset` (the connection is cut without an answer).
+   */
+  failFirst?: { audience?: TransientFailure[]; mint?: TransientFailure[] }
 }
+
+export type TransientFailure =
+  number | 'reset' | { status: number; headers: Record<string, string> }
 
 /** What the index stores for a minted token (structurally the index's TokenGrant). */
 export interface MintedGrant {
@@ -229,6 +237,8 @@ export interface MintRecord {
 export class TrustedPublishingEndpoints {
   readonly minted: MintRecord[] = []
   readonly mintRequests: Array<{ body: string }> = []
+  /** The scripted failures answered so far. */
+  readonly failures: Array<{ route: 'audience' | 'mint'; failure: TransientFailure }> = []
 
   constructor(
     readonly options: TrustedPublishingOptions,
@@ -239,7 +249,24 @@ export class TrustedPublishingEndpoints {
     return this.options.audience ?? 'pypi'
   }
 
+  /** Answers the next scripted failure for `route`; true when it did. */
+  private failed(route: 'audience' | 'mint', res: ServerResponse): boolean {
+    const next = this.options.failFirst?.[route]?.shift()
+    if (next === undefined) return false
+    this.failures.push({ route, failure: next })
+    if (next === 'reset') {
+      res.socket?.destroy()
+    } else if (typeof next === 'number') {
+      send(res, next, `<html><body>${next} stand-in failure</body></html>`, 'text/html')
+    } else {
+      res.writeHead(next.status, next.headers)
+      res.end('{"message":"slow down"}')
+    }
+    return true
+  }
+
   handleAudience(res: ServerResponse): void {
+    if (this.failed('audience', res)) return
     const status = this.options.audienceStatus
     if (status && status !== 200) {
       return send(
@@ -253,6 +280,7 @@ export class TrustedPublishingEndpoints {
 
   handleMint(body: string, res: ServerResponse): void {
     this.mintRequests.push({ body })
+    if (this.failed('mint', res)) return
     const override = this.options.mintOverride
     if (override)
       return send(res, override.status, override.body, override.contentType ?? 'text/html')

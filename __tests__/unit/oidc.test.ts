@@ -65,7 +65,9 @@ function exchangeOptions(url: string, secrets: string[] = []): ExchangeOptions {
     http,
     repositoryUrl: url,
     getIdToken: idTokenFetcherFor(ids),
-    onSecret: secret => secrets.push(secret)
+    onSecret: secret => secrets.push(secret),
+    // Retries wait for nothing here; the waits asked for are checked where they matter.
+    retry: { sleep: async () => undefined }
   }
 }
 
@@ -251,6 +253,84 @@ describe('the exchange', () => {
     })
     const error = await failureOf(exchangeToken(exchangeOptions(server.url)))
     expect(error.message).toContain('without a token')
+  })
+})
+
+describe('the exchange retries what the index may heal by itself', () => {
+  const POLICY = { retries: 3, maxTotalMs: 600_000, baseDelayMs: 1000, maxDelayMs: 60_000 }
+
+  function retryingOptions(url: string) {
+    const log = new RecordingLog()
+    const delays: number[] = []
+    const options: ExchangeOptions = {
+      ...exchangeOptions(url),
+      retry: {
+        policy: POLICY,
+        log,
+        sleep: async ms => {
+          delays.push(ms)
+        }
+      }
+    }
+    return { options, log, delays }
+  }
+
+  it('retries the audience (503, then a cut connection) and the mint (502) with backoff, then mints', async () => {
+    const server = await tpServer({
+      publishers: [PUBLISHER],
+      failFirst: { audience: [503, 'reset'], mint: [502] }
+    })
+    const { options, log, delays } = retryingOptions(server.url)
+
+    const minted = await exchangeToken(options)
+
+    expect(minted.token).toMatch(/^pypi-/)
+    expect(server.endpoints.failures.map(f => f.route)).toEqual(['audience', 'audience', 'mint'])
+    // The same backoff as uploads: within [base/2, base], then [base, 2·base]; the mint's own.
+    expect(delays).toHaveLength(3)
+    expect(delays[0]).toBeGreaterThanOrEqual(500)
+    expect(delays[0]).toBeLessThanOrEqual(1000)
+    expect(delays[1]).toBeGreaterThanOrEqual(1000)
+    expect(delays[1]).toBeLessThanOrEqual(2000)
+    // Retries that recover are info lines, never warnings.
+    expect(log.lines.filter(l => l.level === 'warning' || l.level === 'error')).toEqual([])
+    expect(log.text('info')).toContain(
+      'Trusted publishing: asking for the token audience failed (HTTP 503 Service Unavailable); retry 1 of 3'
+    )
+    expect(log.text('info')).toMatch(/token request failed \(HTTP 502 Bad Gateway\); retry 1 of 3/)
+    // The retried mint carried a fresh ID token: the lost one may have been spent.
+    const sent = server.endpoints.mintRequests.map(
+      r => (JSON.parse(r.body) as { token: string }).token
+    )
+    expect(sent).toHaveLength(2)
+    expect(sent[0]).not.toBe(sent[1])
+  })
+
+  it('waits as long as a 429 Retry-After asks', async () => {
+    const server = await tpServer({
+      publishers: [PUBLISHER],
+      failFirst: { mint: [{ status: 429, headers: { 'Retry-After': '7' } }] }
+    })
+    const { options, delays } = retryingOptions(server.url)
+    await exchangeToken(options)
+    expect(delays).toEqual([7000])
+  })
+
+  it('gives up after the configured retries, and never retries a refusal', async () => {
+    const down = await tpServer({
+      publishers: [PUBLISHER],
+      failFirst: { mint: [503, 503, 503, 503, 503] }
+    })
+    const { options } = retryingOptions(down.url)
+    const error = await failureOf(exchangeToken(options))
+    expect(error.message).toContain('HTTP 503')
+    expect(down.endpoints.mintRequests).toHaveLength(POLICY.retries + 1)
+
+    const refusing = await tpServer({ publishers: [PUBLISHER], mintErrorCode: 'invalid-publisher' })
+    const refused = retryingOptions(refusing.url)
+    await failureOf(exchangeToken(refused.options))
+    expect(refusing.endpoints.mintRequests).toHaveLength(1)
+    expect(refused.delays).toEqual([])
   })
 })
 

@@ -1,3 +1,5 @@
+import type { HttpResponse } from './http.js'
+
 /**
  * The one retry policy of a run: uploads and the trusted-publishing exchange wait the same way
  * between tries, so a flaky index gets the same patience whichever request it failed.
@@ -44,4 +46,13 @@ export function sleep(ms: number): Promise<void> {
 /** Seconds for a log line: `1.5 s`. */
 export function formatDelay(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`
+}
+
+/** Retry-After: delta-seconds or an HTTP date. */
+export function retryAfterMs(response: HttpResponse, now = Date.now()): number | undefined {
+  const value = response.headers['retry-after']
+  if (typeof value !== 'string' || !value.trim()) return undefined
+  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000
+  const date = Date.parse(value)
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now)
 }
