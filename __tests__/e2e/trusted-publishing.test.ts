@@ -215,6 +215,34 @@ describe('trusted publishing through node dist/index.js', () => {
     expectNothingSecret(run, secrets)
   })
 
+  it('TWINE_* in the job environment neither replaces trusted publishing nor redirects; a notice names them', async () => {
+    const { index, endpoints, ids } = await trustedIndex([hatch])
+    const elsewhere = await started(
+      startIndexServer({ tokens: ['pypi-twine-env-token-0123456789'] })
+    )
+    const dir = await packagesDir('tp-twine-env', [hatch])
+    const run = await runAction(
+      { 'repository-url': index.url, 'packages-dir': dir, attestations: 'false' },
+      {
+        env: runnerEnv(ids, {
+          TWINE_USERNAME: 'ci-bot',
+          TWINE_PASSWORD: 'pypi-twine-env-token-0123456789',
+          TWINE_REPOSITORY_URL: elsewhere.url
+        })
+      }
+    )
+    expect(run.exitCode).toBe(0)
+    expect(endpoints.minted).toHaveLength(1)
+    expect(acceptedUploads(index).map(u => u.password)).toEqual(
+      fixtureFilenames(hatch).map(() => endpoints.minted[0].token)
+    )
+    expect(elsewhere.files()).toEqual([])
+    const notice = annotations(run, 'notice').find(n => n.startsWith('Ignored TWINE_'))
+    expect(notice).toContain('Ignored TWINE_USERNAME, TWINE_PASSWORD, TWINE_REPOSITORY_URL')
+    expect(notice).not.toContain('ci-bot')
+    expectNothingSecret(run, ['pypi-twine-env-token-0123456789'])
+  })
+
   it('fails a refused mint with the reasons, the claims and where to read more; uploads nothing', async () => {
     // The publisher names publish.yml; the job runs release.yml in the `pypi` environment.
     const { index, endpoints, ids } = await trustedIndex([hatch], {
