@@ -323,9 +323,10 @@ describe('trusted publishing through node dist/index.js', () => {
     expect(index.files()).toEqual([])
   })
 
-  it("names the reusable workflow a publisher must name when job_workflow_ref is another repo's", async () => {
-    // release.yml of octo-repo calls a shared workflow of another repository; PyPI matches the
-    // shared one (job_workflow_ref), while the publisher was registered for the caller.
+  it("says a reusable workflow of another repository cannot publish (PyPI's job_workflow_ref rule)", async () => {
+    // release.yml of octo-repo calls a shared workflow of another repository. PyPI takes the
+    // filename from job_workflow_ref but requires it to be a workflow of octo-repo itself, so no
+    // publisher can match: the hint must not send the user to register the shared file.
     const shared = 'octo-org/shared-workflows/.github/workflows/pypi-publish.yml'
     const { index, ids } = await trustedIndex([hatch], { claims: { jobWorkflow: shared } })
     const dir = await packagesDir('tp-reusable', [hatch])
@@ -341,9 +342,9 @@ describe('trusted publishing through node dist/index.js', () => {
         `octo-org/shared-workflows (called from .github/workflows/${WORKFLOW} of ${REPOSITORY}).`
     )
     expect(error).toContain(
-      "the trusted publisher must name the workflow file 'pypi-publish.yml' of " +
-        `octo-org/shared-workflows, not '${WORKFLOW}'`
+      'A reusable workflow from another repository therefore cannot publish to PyPI with trusted publishing'
     )
+    expect(error).not.toContain('must name the workflow file')
     expect(index.files()).toEqual([])
   })
 })

@@ -98,12 +98,42 @@ describe('claims', () => {
     expect(text).toContain('https://docs.pypi.org/trusted-publishers/troubleshooting/')
   })
 
-  it('names the reusable workflow file when job_workflow_ref differs from workflow_ref', () => {
-    const claims = githubClaims({ jobWorkflow: 'octo-org/shared/.github/workflows/pypi.yml' })
-    expect(reusableWorkflowHint(claims)).toContain(
-      "must name the workflow file 'pypi.yml' of octo-org/shared"
+  it("states PyPI's rule: the job's workflow file, in the run's repository, at the run's ref", () => {
+    // Warehouse: publisher looked up by `repository` + the filename in job_workflow_ref, then
+    // job_workflow_ref must equal <repository>/.github/workflows/<file>@<ref or sha>.
+    const same = githubClaims({ jobWorkflow: 'octo-org/octo-repo/.github/workflows/pypi.yml' })
+    const hint = reusableWorkflowHint(same)
+    expect(hint).toContain(
+      "requires job_workflow_ref to be 'octo-org/octo-repo/.github/workflows/<that file>@<ref>' of this run"
     )
+    expect(hint).toContain(
+      "the trusted publisher must name the workflow file 'pypi.yml', not 'release.yml'"
+    )
+    expect(hint).not.toContain('called at')
     expect(reusableWorkflowHint(githubClaims())).toBeUndefined()
+  })
+
+  it('says a reusable workflow of another repository cannot publish, instead of naming a file', () => {
+    const claims = githubClaims({ jobWorkflow: 'octo-org/shared/.github/workflows/pypi.yml' })
+    const hint = reusableWorkflowHint(claims)!
+    expect(hint).toContain(
+      'This job runs a reusable workflow: .github/workflows/pypi.yml of octo-org/shared'
+    )
+    expect(hint).toContain(
+      'A reusable workflow from another repository therefore cannot publish to PyPI with trusted publishing'
+    )
+    expect(hint).toContain('Publish from octo-org/octo-repo itself')
+    expect(hint).not.toContain('must name the workflow file')
+  })
+
+  it('flags a same-repository reusable workflow called at another ref', () => {
+    const claims = {
+      ...githubClaims(),
+      job_workflow_ref: 'octo-org/octo-repo/.github/workflows/pypi.yml@refs/heads/main'
+    }
+    expect(reusableWorkflowHint(claims)).toContain(
+      "It is also called at 'refs/heads/main', not at refs/tags/v1.0.0 or " + 'a'.repeat(40)
+    )
   })
 })
 
@@ -206,13 +236,13 @@ describe('the exchange', () => {
 
   it('says which workflow file to register when the job runs a reusable workflow', async () => {
     ids.claims = githubClaims({
-      jobWorkflow: 'octo-org/shared-ci/.github/workflows/pypi-release.yml'
+      jobWorkflow: 'octo-org/octo-repo/.github/workflows/pypi-release.yml'
     })
     const server = await tpServer({ publishers: [PUBLISHER] })
     const error = await failureOf(exchangeToken(exchangeOptions(server.url)))
     expect(error.message).toContain('invalid-publisher')
     expect(error.message).toContain(
-      "must name the workflow file 'pypi-release.yml' of octo-org/shared-ci, not 'release.yml'"
+      "must name the workflow file 'pypi-release.yml', not 'release.yml'"
     )
   })
 
