@@ -276,7 +276,7 @@ describe('a connection that never opens', () => {
     })
 
     await expect(sendDistribution(ctx, dist)).rejects.toThrow(
-      /connection refused.*gave up after 2 attempts/
+      /the index refused the connection.*gave up after 2 attempts/
     )
     expect(delays).toHaveLength(1)
     expect(reads).toBe(0)
