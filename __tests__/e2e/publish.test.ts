@@ -136,14 +136,15 @@ print(json.dumps({"headers": [[k, v] for k, v in m.items()], "body": m.get_paylo
       filename: 'local_pkg-1.0.0+abc-py3-none-any.whl',
       metadata: metadataText({ 'Metadata-Version': '2.1', Name: 'local-pkg', Version: '1.0.0+abc' })
     })
-    const before = index.requests.length
+    // PyPI's policies stop a run to PyPI (as a dry run: nothing may leave loopback).
     const run = await runAction({
-      password: TOKEN,
-      'repository-url': index.url,
-      'packages-dir': dir
+      password: 'pypi-AgEIcHlwaS5vcmcCAQA-e2e',
+      'repository-url': 'https://upload.pypi.org/legacy/',
+      'packages-dir': dir,
+      'dry-run': 'true'
     })
     expect(run.exitCode).toBe(1)
-    expect(index.requests.length).toBe(before)
+    expect(run.stdout).not.toMatch(/Dry run: would upload/)
     expect(run.stdout).toMatch(
       /::error file=.*Sample\.Setup_Tools-1\.2\.3\.tar\.gz::.*should be 'sample_setup_tools-1\.2\.3\.tar\.gz'/
     )
@@ -172,31 +173,59 @@ print(json.dumps({"headers": [[k, v] for k, v in m.items()], "body": m.get_paylo
     await writeFile(streamed, setZipFlags(await readFile(streamed), 0x08))
     const words = 'ZIP archive not accepted: ZIP contains a data descriptor'
 
+    // PyPI's archive rules stop a run to PyPI (as a dry run: nothing may leave loopback).
+    const run = await runAction({
+      password: 'pypi-AgEIcHlwaS5vcmcCAQA-e2e',
+      'repository-url': 'https://upload.pypi.org/legacy/',
+      'packages-dir': dir,
+      'dry-run': 'true'
+    })
+    expect(run.exitCode).toBe(1)
+    expect(run.stdout).toMatch(
+      new RegExp(`::error file=.*zzz_streamed-1\\.0\\.0-py3-none-any\\.whl::.*${words}`)
+    )
+    expect(run.stdout).toMatch(/nothing was uploaded/)
+
+    // The same files sent to an index that is not PyPI, checks on: PyPI's archive rules are
+    // warnings there, the index takes the first, then refuses the second with those words,
+    // leaving a half-published upload behind: what the checks prevent on PyPI.
+    const elsewhere = await runAction({
+      password: TOKEN,
+      'repository-url': index.url,
+      'packages-dir': dir
+    })
+    expect(elsewhere.exitCode).toBe(1)
+    expect(elsewhere.stdout).toMatch(
+      new RegExp(`::warning file=.*zzz_streamed-1\\.0\\.0-py3-none-any\\.whl::.*${words}`)
+    )
+    expect(index.files().map(f => f.filename)).toContain('aaa_good-1.0.0-py3-none-any.whl')
+    expect(index.files().map(f => f.filename)).not.toContain('zzz_streamed-1.0.0-py3-none-any.whl')
+  })
+
+  it("warns about PyPI's policies for another index and lets that index decide", async () => {
+    const dir = path.join(work, 'local-version-elsewhere')
+    await mkdir(dir, { recursive: true })
+    makeWheel(dir, {
+      filename: 'elsewhere_pkg-1.0.0+abc-py3-none-any.whl',
+      metadata: metadataText({
+        'Metadata-Version': '2.1',
+        Name: 'elsewhere-pkg',
+        Version: '1.0.0+abc'
+      })
+    })
     const before = index.requests.length
     const run = await runAction({
       password: TOKEN,
       'repository-url': index.url,
       'packages-dir': dir
     })
-    expect(run.exitCode).toBe(1)
-    expect(index.requests.length).toBe(before)
     expect(run.stdout).toMatch(
-      new RegExp(`::error file=.*zzz_streamed-1\\.0\\.0-py3-none-any\\.whl::.*${words}`)
+      /::warning file=.*elsewhere_pkg-1\.0\.0\+abc-py3-none-any\.whl::The use of local versions in '1\.0\.0\+abc' is not allowed\..*PyPI and TestPyPI refuse this; other indexes decide for themselves/
     )
-    expect(run.stdout).toMatch(/nothing was uploaded/)
-
-    // The same files sent without the checks: the index takes the first, then refuses the
-    // second with those words, leaving a half-published upload behind.
-    const unchecked = await runAction({
-      password: TOKEN,
-      'repository-url': index.url,
-      'packages-dir': dir,
-      'verify-metadata': 'false'
-    })
-    expect(unchecked.exitCode).toBe(1)
-    expect(unchecked.stdout).toContain(words)
-    expect(index.files().map(f => f.filename)).toContain('aaa_good-1.0.0-py3-none-any.whl')
-    expect(index.files().map(f => f.filename)).not.toContain('zzz_streamed-1.0.0-py3-none-any.whl')
+    // The file went to the index, and its answer (this one follows PyPI) is what stops the run.
+    expect(index.requests.length).toBeGreaterThan(before)
+    expect(run.exitCode).toBe(1)
+    expect(run.stdout).not.toMatch(/problem\(s\) found; nothing was uploaded/)
   })
 
   it('follows a same-host redirect once, then uploads straight to the new URL', async () => {

@@ -117,8 +117,12 @@ describe('release guards, dry run and build (node dist/index.js)', () => {
   })
 
   it('dry run still refuses bad files', async () => {
+    // PEP 625 names are PyPI's policy: an error for PyPI (a dry run sends nothing there).
     const dir = await folder('dry-bad', 'setuptools-sample')
-    const run = await publish(dir, { 'dry-run': 'true' })
+    const run = await publish(dir, {
+      'dry-run': 'true',
+      'repository-url': 'https://upload.pypi.org/legacy/'
+    })
     expect(run.exitCode).toBe(1)
     expect(run.stdout).toMatch(/should be 'sample_setup_tools-1\.2\.3\.tar\.gz'/)
   })

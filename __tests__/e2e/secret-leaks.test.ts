@@ -162,7 +162,7 @@ describe('a server that echoes credentials', () => {
     expectNoLeak(result, c)
   })
 
-  it('never shows it in retry warnings and the final error after 5xx answers', async () => {
+  it('never shows it in retry lines and the final error after 5xx answers', async () => {
     const c = {
       secret: MACAROON,
       verbose: false,
@@ -175,7 +175,9 @@ describe('a server that echoes credentials', () => {
     }
     const result = await run(c)
     expectNoLeak(result, c)
-    expect(result.stdout).toMatch(/::warning::.*HTTP 503.*retry 1 of 1/)
+    // The retry is a plain log line (not an annotation); only the final failure is an error.
+    expect(result.stdout).toMatch(/^leaky-1\.0-py3-none-any\.whl: HTTP 503.*retry 1 of 1/m)
+    expect(result.stdout).not.toMatch(/::warning::.*retry 1 of 1/)
     expect(result.stdout).toMatch(/gave up after 2 attempts/)
   })
 })

@@ -215,6 +215,34 @@ describe('trusted publishing through node dist/index.js', () => {
     expectNothingSecret(run, secrets)
   })
 
+  it('TWINE_* in the job environment neither replaces trusted publishing nor redirects; a notice names them', async () => {
+    const { index, endpoints, ids } = await trustedIndex([hatch])
+    const elsewhere = await started(
+      startIndexServer({ tokens: ['pypi-twine-env-token-0123456789'] })
+    )
+    const dir = await packagesDir('tp-twine-env', [hatch])
+    const run = await runAction(
+      { 'repository-url': index.url, 'packages-dir': dir, attestations: 'false' },
+      {
+        env: runnerEnv(ids, {
+          TWINE_USERNAME: 'ci-bot',
+          TWINE_PASSWORD: 'pypi-twine-env-token-0123456789',
+          TWINE_REPOSITORY_URL: elsewhere.url
+        })
+      }
+    )
+    expect(run.exitCode).toBe(0)
+    expect(endpoints.minted).toHaveLength(1)
+    expect(acceptedUploads(index).map(u => u.password)).toEqual(
+      fixtureFilenames(hatch).map(() => endpoints.minted[0].token)
+    )
+    expect(elsewhere.files()).toEqual([])
+    const notice = annotations(run, 'notice').find(n => n.startsWith('Ignored TWINE_'))
+    expect(notice).toContain('Ignored TWINE_USERNAME, TWINE_PASSWORD, TWINE_REPOSITORY_URL')
+    expect(notice).not.toContain('ci-bot')
+    expectNothingSecret(run, ['pypi-twine-env-token-0123456789'])
+  })
+
   it('fails a refused mint with the reasons, the claims and where to read more; uploads nothing', async () => {
     // The publisher names publish.yml; the job runs release.yml in the `pypi` environment.
     const { index, endpoints, ids } = await trustedIndex([hatch], {
@@ -295,9 +323,10 @@ describe('trusted publishing through node dist/index.js', () => {
     expect(index.files()).toEqual([])
   })
 
-  it("names the reusable workflow a publisher must name when job_workflow_ref is another repo's", async () => {
-    // release.yml of octo-repo calls a shared workflow of another repository; PyPI matches the
-    // shared one (job_workflow_ref), while the publisher was registered for the caller.
+  it("says a reusable workflow of another repository cannot publish (PyPI's job_workflow_ref rule)", async () => {
+    // release.yml of octo-repo calls a shared workflow of another repository. PyPI takes the
+    // filename from job_workflow_ref but requires it to be a workflow of octo-repo itself, so no
+    // publisher can match: the hint must not send the user to register the shared file.
     const shared = 'octo-org/shared-workflows/.github/workflows/pypi-publish.yml'
     const { index, ids } = await trustedIndex([hatch], { claims: { jobWorkflow: shared } })
     const dir = await packagesDir('tp-reusable', [hatch])
@@ -313,9 +342,9 @@ describe('trusted publishing through node dist/index.js', () => {
         `octo-org/shared-workflows (called from .github/workflows/${WORKFLOW} of ${REPOSITORY}).`
     )
     expect(error).toContain(
-      "the trusted publisher must name the workflow file 'pypi-publish.yml' of " +
-        `octo-org/shared-workflows, not '${WORKFLOW}'`
+      'A reusable workflow from another repository therefore cannot publish to PyPI with trusted publishing'
     )
+    expect(error).not.toContain('must name the workflow file')
     expect(index.files()).toEqual([])
   })
 })

@@ -207,6 +207,11 @@ export interface TrustedPublishingOptions {
   audienceFault?: StreamFault
   /** Answer mint requests with a body that never ends, or a byte at a time. */
   mintFault?: StreamFault
+  /**
+   * Transient failures answered before the real handling, consumed one per request in order: a
+   * status (e.g. 503, 429) or `reset` (the connection is cut without an answer).
+   */
+  failFirst?: { audience?: TransientFailure[]; mint?: TransientFailure[] }
 }
 
 /** `endless-body`: as fast as the client reads; `trickle`: a byte every `intervalMs` (default 1000). */
@@ -217,6 +222,9 @@ function streamFault(res: ServerResponse, fault: StreamFault): void {
   if (fault.kind === 'endless-body') sendEndlessBody(res, { headers })
   else sendTrickle(res, { headers, intervalMs: fault.intervalMs })
 }
+
+export type TransientFailure =
+  number | 'reset' | { status: number; headers: Record<string, string> }
 
 /** What the index stores for a minted token (structurally the index's TokenGrant). */
 export interface MintedGrant {
@@ -243,6 +251,8 @@ export interface MintRecord {
 export class TrustedPublishingEndpoints {
   readonly minted: MintRecord[] = []
   readonly mintRequests: Array<{ body: string }> = []
+  /** The scripted failures answered so far. */
+  readonly failures: Array<{ route: 'audience' | 'mint'; failure: TransientFailure }> = []
 
   constructor(
     readonly options: TrustedPublishingOptions,
@@ -253,8 +263,25 @@ export class TrustedPublishingEndpoints {
     return this.options.audience ?? 'pypi'
   }
 
+  /** Answers the next scripted failure for `route`; true when it did. */
+  private failed(route: 'audience' | 'mint', res: ServerResponse): boolean {
+    const next = this.options.failFirst?.[route]?.shift()
+    if (next === undefined) return false
+    this.failures.push({ route, failure: next })
+    if (next === 'reset') {
+      res.socket?.destroy()
+    } else if (typeof next === 'number') {
+      send(res, next, `<html><body>${next} stand-in failure</body></html>`, 'text/html')
+    } else {
+      res.writeHead(next.status, next.headers)
+      res.end('{"message":"slow down"}')
+    }
+    return true
+  }
+
   handleAudience(res: ServerResponse): void {
     if (this.options.audienceFault) return streamFault(res, this.options.audienceFault)
+    if (this.failed('audience', res)) return
     const status = this.options.audienceStatus
     if (status && status !== 200) {
       return send(
@@ -269,6 +296,7 @@ export class TrustedPublishingEndpoints {
   handleMint(body: string, res: ServerResponse): void {
     this.mintRequests.push({ body })
     if (this.options.mintFault) return streamFault(res, this.options.mintFault)
+    if (this.failed('mint', res)) return
     const override = this.options.mintOverride
     if (override)
       return send(res, override.status, override.body, override.contentType ?? 'text/html')

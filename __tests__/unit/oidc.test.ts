@@ -65,7 +65,9 @@ function exchangeOptions(url: string, secrets: string[] = []): ExchangeOptions {
     http,
     repositoryUrl: url,
     getIdToken: idTokenFetcherFor(ids),
-    onSecret: secret => secrets.push(secret)
+    onSecret: secret => secrets.push(secret),
+    // Retries wait for nothing here; the waits asked for are checked where they matter.
+    retry: { sleep: async () => undefined }
   }
 }
 
@@ -96,12 +98,42 @@ describe('claims', () => {
     expect(text).toContain('https://docs.pypi.org/trusted-publishers/troubleshooting/')
   })
 
-  it('names the reusable workflow file when job_workflow_ref differs from workflow_ref', () => {
-    const claims = githubClaims({ jobWorkflow: 'octo-org/shared/.github/workflows/pypi.yml' })
-    expect(reusableWorkflowHint(claims)).toContain(
-      "must name the workflow file 'pypi.yml' of octo-org/shared"
+  it("states PyPI's rule: the job's workflow file, in the run's repository, at the run's ref", () => {
+    // Warehouse: publisher looked up by `repository` + the filename in job_workflow_ref, then
+    // job_workflow_ref must equal <repository>/.github/workflows/<file>@<ref or sha>.
+    const same = githubClaims({ jobWorkflow: 'octo-org/octo-repo/.github/workflows/pypi.yml' })
+    const hint = reusableWorkflowHint(same)
+    expect(hint).toContain(
+      "requires job_workflow_ref to be 'octo-org/octo-repo/.github/workflows/<that file>@<ref>' of this run"
     )
+    expect(hint).toContain(
+      "the trusted publisher must name the workflow file 'pypi.yml', not 'release.yml'"
+    )
+    expect(hint).not.toContain('called at')
     expect(reusableWorkflowHint(githubClaims())).toBeUndefined()
+  })
+
+  it('says a reusable workflow of another repository cannot publish, instead of naming a file', () => {
+    const claims = githubClaims({ jobWorkflow: 'octo-org/shared/.github/workflows/pypi.yml' })
+    const hint = reusableWorkflowHint(claims)!
+    expect(hint).toContain(
+      'This job runs a reusable workflow: .github/workflows/pypi.yml of octo-org/shared'
+    )
+    expect(hint).toContain(
+      'A reusable workflow from another repository therefore cannot publish to PyPI with trusted publishing'
+    )
+    expect(hint).toContain('Publish from octo-org/octo-repo itself')
+    expect(hint).not.toContain('must name the workflow file')
+  })
+
+  it('flags a same-repository reusable workflow called at another ref', () => {
+    const claims = {
+      ...githubClaims(),
+      job_workflow_ref: 'octo-org/octo-repo/.github/workflows/pypi.yml@refs/heads/main'
+    }
+    expect(reusableWorkflowHint(claims)).toContain(
+      "It is also called at 'refs/heads/main', not at refs/tags/v1.0.0 or " + 'a'.repeat(40)
+    )
   })
 })
 
@@ -204,13 +236,13 @@ describe('the exchange', () => {
 
   it('says which workflow file to register when the job runs a reusable workflow', async () => {
     ids.claims = githubClaims({
-      jobWorkflow: 'octo-org/shared-ci/.github/workflows/pypi-release.yml'
+      jobWorkflow: 'octo-org/octo-repo/.github/workflows/pypi-release.yml'
     })
     const server = await tpServer({ publishers: [PUBLISHER] })
     const error = await failureOf(exchangeToken(exchangeOptions(server.url)))
     expect(error.message).toContain('invalid-publisher')
     expect(error.message).toContain(
-      "must name the workflow file 'pypi-release.yml' of octo-org/shared-ci, not 'release.yml'"
+      "must name the workflow file 'pypi-release.yml', not 'release.yml'"
     )
   })
 
@@ -251,6 +283,84 @@ describe('the exchange', () => {
     })
     const error = await failureOf(exchangeToken(exchangeOptions(server.url)))
     expect(error.message).toContain('without a token')
+  })
+})
+
+describe('the exchange retries what the index may heal by itself', () => {
+  const POLICY = { retries: 3, maxTotalMs: 600_000, baseDelayMs: 1000, maxDelayMs: 60_000 }
+
+  function retryingOptions(url: string) {
+    const log = new RecordingLog()
+    const delays: number[] = []
+    const options: ExchangeOptions = {
+      ...exchangeOptions(url),
+      retry: {
+        policy: POLICY,
+        log,
+        sleep: async ms => {
+          delays.push(ms)
+        }
+      }
+    }
+    return { options, log, delays }
+  }
+
+  it('retries the audience (503, then a cut connection) and the mint (502) with backoff, then mints', async () => {
+    const server = await tpServer({
+      publishers: [PUBLISHER],
+      failFirst: { audience: [503, 'reset'], mint: [502] }
+    })
+    const { options, log, delays } = retryingOptions(server.url)
+
+    const minted = await exchangeToken(options)
+
+    expect(minted.token).toMatch(/^pypi-/)
+    expect(server.endpoints.failures.map(f => f.route)).toEqual(['audience', 'audience', 'mint'])
+    // The same backoff as uploads: within [base/2, base], then [base, 2·base]; the mint's own.
+    expect(delays).toHaveLength(3)
+    expect(delays[0]).toBeGreaterThanOrEqual(500)
+    expect(delays[0]).toBeLessThanOrEqual(1000)
+    expect(delays[1]).toBeGreaterThanOrEqual(1000)
+    expect(delays[1]).toBeLessThanOrEqual(2000)
+    // Retries that recover are info lines, never warnings.
+    expect(log.lines.filter(l => l.level === 'warning' || l.level === 'error')).toEqual([])
+    expect(log.text('info')).toContain(
+      'Trusted publishing: asking for the token audience failed (HTTP 503 Service Unavailable); retry 1 of 3'
+    )
+    expect(log.text('info')).toMatch(/token request failed \(HTTP 502 Bad Gateway\); retry 1 of 3/)
+    // The retried mint carried a fresh ID token: the lost one may have been spent.
+    const sent = server.endpoints.mintRequests.map(
+      r => (JSON.parse(r.body) as { token: string }).token
+    )
+    expect(sent).toHaveLength(2)
+    expect(sent[0]).not.toBe(sent[1])
+  })
+
+  it('waits as long as a 429 Retry-After asks', async () => {
+    const server = await tpServer({
+      publishers: [PUBLISHER],
+      failFirst: { mint: [{ status: 429, headers: { 'Retry-After': '7' } }] }
+    })
+    const { options, delays } = retryingOptions(server.url)
+    await exchangeToken(options)
+    expect(delays).toEqual([7000])
+  })
+
+  it('gives up after the configured retries, and never retries a refusal', async () => {
+    const down = await tpServer({
+      publishers: [PUBLISHER],
+      failFirst: { mint: [503, 503, 503, 503, 503] }
+    })
+    const { options } = retryingOptions(down.url)
+    const error = await failureOf(exchangeToken(options))
+    expect(error.message).toContain('HTTP 503')
+    expect(down.endpoints.mintRequests).toHaveLength(POLICY.retries + 1)
+
+    const refusing = await tpServer({ publishers: [PUBLISHER], mintErrorCode: 'invalid-publisher' })
+    const refused = retryingOptions(refusing.url)
+    await failureOf(exchangeToken(refused.options))
+    expect(refusing.endpoints.mintRequests).toHaveLength(1)
+    expect(refused.delays).toEqual([])
   })
 })
 

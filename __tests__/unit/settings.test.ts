@@ -112,6 +112,34 @@ describe('readSettings', () => {
     }
   })
 
+  it('inside GitHub Actions, TWINE_* variables change nothing; a notice names them, not their values', () => {
+    const env = {
+      GITHUB_ACTIONS: 'true',
+      TWINE_USERNAME: 'alice',
+      TWINE_PASSWORD: 'secret-pw',
+      TWINE_REPOSITORY_URL: 'https://nexus.example/repository/pypi-hosted/'
+    }
+    for (const read of [runnerInputs({}), bareInputs({})]) {
+      const { settings, notices, warnings } = readSettings(read, env)
+      // Trusted publishing to PyPI, as the inputs say: no redirect, no password from the env.
+      expect(settings.user).toBe('__token__')
+      expect(settings.password).toBe('')
+      expect(settings.repositoryUrl).toBe(PYPI_UPLOAD_URL)
+      expect(notices).toHaveLength(1)
+      expect(notices[0]).toContain('Ignored TWINE_USERNAME, TWINE_PASSWORD, TWINE_REPOSITORY_URL')
+      expect(notices.join('\n')).not.toMatch(/alice|secret-pw|nexus/)
+      expect(warnings).toEqual([])
+    }
+    // Only what is set is named; nothing set, nothing said.
+    expect(
+      readSettings(runnerInputs({ password: 'pypi-abc' }), {
+        GITHUB_ACTIONS: 'true',
+        TWINE_REPOSITORY_URL: 'https://elsewhere.example/'
+      }).notices
+    ).toEqual([expect.stringMatching(/^Ignored TWINE_REPOSITORY_URL from/)])
+    expect(readSettings(runnerInputs({}), { GITHUB_ACTIONS: 'true' }).notices).toEqual([])
+  })
+
   it('lets written inputs win over TWINE_* variables', () => {
     const { settings } = readSettings(
       runnerInputs({ password: 'pypi-x', 'repository-url': 'https://test.pypi.org/legacy/' }),
@@ -228,5 +256,80 @@ describe('readSettings', () => {
     expect(() => readSettings(runnerInputs({ 'repository-url': 'ftp://my.index/' }), {})).toThrow(
       /https:\/\//
     )
+  })
+})
+
+describe('a password that cannot be a PyPI token', () => {
+  const macaroon = (location: string): string =>
+    'pypi-' +
+    Buffer.concat([
+      Buffer.from([2, 1, location.length]),
+      Buffer.from(location),
+      Buffer.alloc(40, 7)
+    ]).toString('base64url')
+  const settingsError = (given: Record<string, string>, env: NodeJS.ProcessEnv = {}): string => {
+    try {
+      readSettings(runnerInputs(given), env)
+    } catch (error) {
+      expect(error).toBeInstanceOf(SettingsError)
+      return (error as Error).message
+    }
+    throw new Error('no SettingsError')
+  }
+
+  it('names a GitHub token by its prefix only, for PyPI and TestPyPI', () => {
+    const token = 'ghp_' + 'Zx9'.repeat(12)
+    for (const target of [{}, { repository: 'testpypi' }] as Array<Record<string, string>>) {
+      const message = settingsError({ password: token, ...target })
+      expect(message).toContain(
+        "The 'password' input starts with 'ghp_', which is a GitHub personal access token"
+      )
+      expect(message).toContain("start with 'pypi-'")
+      expect(message).not.toContain(token.slice(0, 5))
+    }
+  })
+
+  it('never shows any of a short value that is not a token', () => {
+    const message = settingsError({ token: 'hunter2' })
+    expect(message).toContain(
+      "The 'token' input is 7 characters long and does not start with 'pypi-'"
+    )
+    expect(message).not.toContain('hunt')
+  })
+
+  it('flags a line break or whitespace inside the token', () => {
+    expect(settingsError({ password: 'pypi-AgEIcHlwaS5vcmc\npypi-second' })).toContain(
+      "The 'password' input contains a line break"
+    )
+    expect(settingsError({ password: 'pypi-AgEIcHlw aS5vcmc' })).toContain('contains whitespace')
+  })
+
+  it('flags an input that holds only whitespace instead of falling back to trusted publishing', () => {
+    expect(settingsError({ password: ' \n ' })).toContain(
+      "The 'password' input holds only whitespace"
+    )
+  })
+
+  it('flags a pypi.org token sent to TestPyPI, and the other way round', () => {
+    expect(settingsError({ password: macaroon('pypi.org'), repository: 'testpypi' })).toContain(
+      'is a token for pypi.org, but the upload goes to test.pypi.org'
+    )
+    expect(settingsError({ password: macaroon('test.pypi.org') })).toContain(
+      'is a token for test.pypi.org, but the upload goes to pypi.org'
+    )
+    expect(
+      readSettings(runnerInputs({ password: macaroon('pypi.org') }), {}).settings.password
+    ).toBe(macaroon('pypi.org'))
+  })
+
+  it('names TWINE_PASSWORD outside Actions, and leaves other indexes to decide', () => {
+    expect(settingsError({}, { TWINE_PASSWORD: 'glpat-' + 'q'.repeat(20) })).toContain(
+      "TWINE_PASSWORD starts with 'glpa', which is a GitLab personal access token"
+    )
+    const other = readSettings(
+      runnerInputs({ password: 'plain password', 'repository-url': 'https://nexus.example/pypi/' }),
+      {}
+    )
+    expect(other.settings.password).toBe('plain password')
   })
 })

@@ -44,8 +44,13 @@ async function runAction(renderer: StartedRenderer | undefined): Promise<void> {
   }
 
   try {
-    const { settings, warnings } = readSettings(name => core.getInput(name), process.env)
+    // Untrimmed: settings trims each value itself, and tells a whitespace-only secret from none.
+    const { settings, warnings, notices } = readSettings(
+      name => core.getInput(name, { trimWhitespace: false }),
+      process.env
+    )
     for (const warning of warnings) log.warning(warning)
+    for (const notice of notices) log.notice(notice)
     const result = await publish(settings, {
       log,
       env: process.env,

@@ -54,8 +54,12 @@ export function renderClaims(claims: Claims | undefined): string {
 
 /**
  * When the job runs a reusable workflow, `job_workflow_ref` names a different file than
- * `workflow_ref` (the caller). PyPI matches `job_workflow_ref`, so the publisher must name that
- * file, which surprises people who registered the calling workflow. undefined when not the case.
+ * `workflow_ref` (the caller). PyPI (Warehouse's GitHub publisher) looks the publisher up by the
+ * `repository` claim and the workflow filename taken from `job_workflow_ref`, then requires
+ * `job_workflow_ref` to be exactly `<repository>/.github/workflows/<filename>@<ref or sha>` of
+ * the run. So the publisher must name the reusable workflow's file; that file must live in the
+ * repository that runs the job; and it must run at the run's own ref or commit. undefined when
+ * the job runs its own workflow.
  */
 export function reusableWorkflowHint(claims: Claims | undefined): string | undefined {
   if (!claims) return undefined
@@ -68,12 +72,39 @@ export function reusableWorkflowHint(claims: Claims | undefined): string | undef
   ) {
     return undefined
   }
-  return (
+  const repository = stringClaim(claims, 'repository') || caller.repository
+  const ref = stringClaim(claims, 'ref')
+  const sha = stringClaim(claims, 'sha')
+  const runsAt = [ref, sha].filter(Boolean).join(' or ') || 'the ref being run'
+  const rule =
+    'PyPI takes the workflow filename from job_workflow_ref (the workflow that runs this job, ' +
+    `here the reusable one) and requires job_workflow_ref to be ` +
+    `'${repository}/.github/workflows/<that file>@<${ref ? 'ref' : 'sha'}>' of this run: a ` +
+    `workflow of the repository the run belongs to (${repository}), at ${runsAt}.`
+  const called =
     `This job runs a reusable workflow: ${job.path} of ${job.repository} (called from ` +
-    `${caller.path} of ${caller.repository}). PyPI matches the reusable workflow ` +
-    `(job_workflow_ref), so the trusted publisher must name the workflow file '${job.filename}'` +
-    ` of ${job.repository}, not '${caller.filename}'.`
-  )
+    `${caller.path} of ${caller.repository}).`
+
+  if (job.repository.toLowerCase() !== repository.toLowerCase()) {
+    return (
+      `${called} ${rule} A reusable workflow from another repository therefore cannot publish ` +
+      `to PyPI with trusted publishing, whatever the publisher names. Publish from ${repository} ` +
+      `itself: run this action in a job of ${caller.filename} (the shared workflow can still ` +
+      `build and upload the files as an artifact), or keep the reusable workflow in ` +
+      `${repository}/.github/workflows/ and call it as \`uses: ./.github/workflows/${job.filename}\`.`
+    )
+  }
+  const lines = [
+    `${called} ${rule} So the trusted publisher must name the workflow file '${job.filename}', ` +
+      `not '${caller.filename}'.`
+  ]
+  if (job.ref && job.ref !== ref && job.ref !== sha) {
+    lines.push(
+      `It is also called at '${job.ref}', not at ${runsAt}, which PyPI refuses: call it as ` +
+        `\`uses: ./.github/workflows/${job.filename}\` so that it runs at the same commit.`
+    )
+  }
+  return lines.join(' ')
 }
 
 function stringClaim(claims: Claims, name: string): string | undefined {

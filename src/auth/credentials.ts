@@ -1,3 +1,4 @@
+import { DEFAULT_RETRY_POLICY } from '../shared/backoff.js'
 import type { Http } from '../shared/http.js'
 import type { Log } from '../shared/log.js'
 import { TrustedPublishingError } from './errors.js'
@@ -39,7 +40,13 @@ export function chooseCredential(
 }
 
 export interface CredentialOptions {
-  settings: { user: string; password: string; repositoryUrl: string }
+  settings: {
+    user: string
+    password: string
+    repositoryUrl: string
+    /** The uploads' retry settings: the exchange retries the same way. */
+    retry?: { retries: number; maxTotalMs: number }
+  }
   env: NodeJS.ProcessEnv
   http: Http
   getIdToken: IdTokenFetcher
@@ -66,7 +73,8 @@ export async function resolveTokenSource(options: CredentialOptions): Promise<To
     repositoryUrl: options.settings.repositoryUrl,
     getIdToken: options.getIdToken,
     onSecret: options.onSecret,
-    now: options.now
+    now: options.now,
+    retry: { policy: { ...DEFAULT_RETRY_POLICY, ...options.settings.retry }, log }
   })
   const source = await MintedTokenSource.start(minter, {
     now: options.now,

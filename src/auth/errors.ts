@@ -3,9 +3,18 @@
  * happened, why, what to change) and never holds a secret: no ID token, no minted token.
  */
 export class TrustedPublishingError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
+  /**
+   * Set when waiting may heal it (a 5xx, a 429, no answer): the exchange retries those with the
+   * uploads' backoff. `reason` is the short form for the retry's log line.
+   */
+  readonly transient: { reason: string; retryAfterMs?: number } | undefined
+  constructor(
+    message: string,
+    options?: { cause?: unknown; transient?: { reason: string; retryAfterMs?: number } }
+  ) {
     super(message, options)
     this.name = 'TrustedPublishingError'
+    this.transient = options?.transient
   }
 }
 

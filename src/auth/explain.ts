@@ -28,7 +28,7 @@ export function noIdTokenMessage(env: NodeJS.ProcessEnv, cause?: string): string
   }
   return [
     what,
-    'No token was given either (no `password`/`token` input, no TWINE_PASSWORD), so there is ' +
+    'No token was given either (no `password`/`token` input), so there is ' +
       'nothing to authenticate with. Two ways out:',
     '',
     '1. Trusted publishing (recommended): give the publishing job permission to request an ID ' +

@@ -1,5 +1,8 @@
+import { DEFAULT_RETRY_POLICY, retryAfterMs, type RetryPolicy } from '../shared/backoff.js'
 import { AnswerTooLargeError, type BodyCap } from '../shared/http-body.js'
-import type { Http, HttpResponse } from '../shared/http.js'
+import { NetworkError, type Http, type HttpResponse } from '../shared/http.js'
+import type { Log } from '../shared/log.js'
+import { retryNote, withRetries } from '../shared/retrying.js'
 import { decodeClaims, renderClaims, reusableWorkflowHint } from './claims.js'
 import { TRUSTED_PUBLISHING_DOCS, TROUBLESHOOTING_URL } from './explain.js'
 import { TrustedPublishingError } from './errors.js'
@@ -32,6 +35,16 @@ export interface ExchangeOptions {
   onSecret: (secret: string) => void
   /** The clock, for tests. */
   now?: () => number
+  /** Retries of 5xx, 429 and network failures; default: the uploads' policy. */
+  retry?: ExchangeRetry
+}
+
+/** How the exchange retries (the same backoff as uploads), and where it says so. */
+export interface ExchangeRetry {
+  policy?: RetryPolicy
+  log?: Log
+  /** Injectable for tests. */
+  sleep?: (ms: number) => Promise<void>
 }
 
 /** PyPI's minted tokens live 15 minutes; used when the index does not say. */
@@ -63,7 +76,7 @@ export function oidcUrls(repositoryUrl: string): { audience: string; mint: strin
 export function createTokenMinter(options: ExchangeOptions): () => Promise<MintedToken> {
   let audience: Promise<string> | undefined
   return async () => {
-    audience ??= fetchAudience(options.http, options.repositoryUrl)
+    audience ??= fetchAudience(options.http, options.repositoryUrl, options.retry)
     let aud: string
     try {
       aud = await audience
@@ -71,10 +84,52 @@ export function createTokenMinter(options: ExchangeOptions): () => Promise<Minte
       audience = undefined // a later renewal may try again
       throw error
     }
-    const idToken = await options.getIdToken(aud)
-    options.onSecret(idToken)
-    return mintToken(options.http, options.repositoryUrl, idToken, options)
+    // Each try gets a fresh ID token: when a mint's answer is lost, the index may have spent the
+    // token's jti already and would refuse it as reused.
+    return retrying(
+      'the token request',
+      async () => {
+        const idToken = await options.getIdToken(aud)
+        options.onSecret(idToken)
+        return mintToken(options.http, options.repositoryUrl, idToken, options)
+      },
+      options.retry
+    )
   }
+}
+
+/** Retries what the index may heal by itself, saying so on one info line per retry. */
+function retrying<T>(
+  what: string,
+  attempt: () => Promise<T>,
+  retry: ExchangeRetry = {}
+): Promise<T> {
+  const policy = retry.policy ?? DEFAULT_RETRY_POLICY
+  return withRetries(attempt, {
+    policy,
+    transient: error => (error instanceof TrustedPublishingError ? error.transient : undefined),
+    onRetry: (error, n, delayMs) =>
+      retry.log?.info(
+        `Trusted publishing: ${what} failed (${(error as TrustedPublishingError).transient?.reason}); ` +
+          retryNote(n, policy, delayMs)
+      ),
+    sleep: retry.sleep
+  })
+}
+
+/** 5xx and 429 may heal by waiting; other answers will not. */
+function transientAnswer(response: HttpResponse): TrustedPublishingError['transient'] {
+  if (response.status !== 429 && (response.status < 500 || response.status > 599)) return undefined
+  return {
+    reason: `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`,
+    retryAfterMs: retryAfterMs(response)
+  }
+}
+
+/** No answer at all may heal too, unless retrying cannot help (an untrusted certificate…). */
+function transientFailure(error: unknown): TrustedPublishingError['transient'] {
+  if (error instanceof NetworkError && !error.final) return { reason: error.message }
+  return undefined
 }
 
 /** One exchange: audience, ID token, mint. */
@@ -82,7 +137,15 @@ export async function exchangeToken(options: ExchangeOptions): Promise<MintedTok
   return createTokenMinter(options)()
 }
 
-export async function fetchAudience(http: Http, repositoryUrl: string): Promise<string> {
+export async function fetchAudience(
+  http: Http,
+  repositoryUrl: string,
+  retry?: ExchangeRetry
+): Promise<string> {
+  return retrying('asking for the token audience', () => askAudience(http, repositoryUrl), retry)
+}
+
+async function askAudience(http: Http, repositoryUrl: string): Promise<string> {
   const url = oidcUrls(repositoryUrl).audience
   const host = new URL(repositoryUrl).host
   let response: HttpResponse
@@ -90,7 +153,8 @@ export async function fetchAudience(http: Http, repositoryUrl: string): Promise<
     response = await http.get(url, OIDC_ANSWER_CAP, { Accept: 'application/json' })
   } catch (error) {
     throw new TrustedPublishingError(`Trusted publishing: ${failedRequest(url, error)}`, {
-      cause: error
+      cause: error,
+      transient: transientFailure(error)
     })
   }
   if (response.status === 403 || response.status === 404) {
@@ -104,7 +168,8 @@ export async function fetchAudience(http: Http, repositoryUrl: string): Promise<
   if (response.status !== 200) {
     throw new TrustedPublishingError(
       `Trusted publishing: asking ${url} for the token audience failed: ${describeResponse(response)}\n` +
-        'The index may be down or misconfigured; wait a few minutes and try again, or use an API token.'
+        'The index may be down or misconfigured; wait a few minutes and try again, or use an API token.',
+      { transient: transientAnswer(response) }
     )
   }
   const audience = parseJson(response.body)?.audience
@@ -135,7 +200,8 @@ export async function mintToken(
     })
   } catch (error) {
     throw new TrustedPublishingError(`Trusted publishing: ${scrub(failedRequest(url, error))}`, {
-      cause: error
+      cause: error,
+      transient: transientFailure(error)
     })
   }
 
@@ -146,12 +212,15 @@ export async function mintToken(
     throw new TrustedPublishingError(
       `Token request to ${url} failed: the index answered ${describeResponse(response)}\n` +
         'That is not the JSON a trusted-publishing index sends: the index is probably down or ' +
-        'misconfigured. Wait a few minutes and try again.'
+        'misconfigured. Wait a few minutes and try again.',
+      { transient: transientAnswer(response) }
     )
   }
 
   if (response.status < 200 || response.status >= 300) {
-    throw new TrustedPublishingError(scrub(refusalMessage(url, response, payload, idToken)))
+    throw new TrustedPublishingError(scrub(refusalMessage(url, response, payload, idToken)), {
+      transient: transientAnswer(response)
+    })
   }
 
   const token = payload.token

@@ -28,14 +28,14 @@ import {
   parseVersion,
   publicVersion
 } from '../dists/version.js'
+import { pypiTarget } from '../shared/pypi-hosts.js'
 
 export type PypiRules = 'enforce' | 'warn' | 'off'
 
 export interface CheckOptions {
   /**
    * How PyPI's own policies count: `enforce` (errors; for pypi.org and test.pypi.org), `warn`
-   * (warnings, e.g. a staging index that should mirror PyPI), `off` (another index's rules are
-   * its own). Default `enforce`.
+   * (warnings; any other index, see `pypiRulesFor`), `off` (not reported). Default `enforce`.
    */
   pypiRules?: PypiRules
   /** A file larger than this gets a warning. Default: PyPI's default limit, 100 MiB. */
@@ -87,6 +87,18 @@ export function checkDistributions(
   return { errors: found.errors, warnings: found.warnings }
 }
 
+/**
+ * How PyPI's policies count for an upload to `repositoryUrl`: errors for PyPI and TestPyPI, which
+ * refuse such files; warnings for any other index, which decides for itself (a private index may
+ * take local versions or `linux_*` wheels on purpose) while the user still hears that PyPI would not.
+ */
+export function pypiRulesFor(repositoryUrl: string): PypiRules {
+  return pypiTarget(repositoryUrl) ? 'enforce' : 'warn'
+}
+
+/** Said with a PyPI policy reported as a warning: why it does not stop the run. */
+const NOT_PYPI_NOTE = 'PyPI and TestPyPI refuse this; other indexes decide for themselves. '
+
 /** Sorts problems by rule kind and the `pypiRules` option. */
 class Findings {
   readonly errors: Problem[] = []
@@ -101,7 +113,8 @@ class Findings {
   /** PyPI refuses this upload; other indexes may not. */
   policy(problem: Problem): void {
     if (this.pypiRules === 'enforce') this.errors.push(problem)
-    else if (this.pypiRules === 'warn') this.warnings.push(problem)
+    else if (this.pypiRules === 'warn')
+      this.warnings.push({ ...problem, hint: NOT_PYPI_NOTE + (problem.hint ?? '') })
   }
 
   /** Worth knowing, never a refusal. */

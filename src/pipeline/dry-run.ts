@@ -1,6 +1,9 @@
+import { decodeClaims, type Claims } from '../auth/claims.js'
 import { chooseCredential } from '../auth/credentials.js'
-import { fetchAudience } from '../auth/oidc.js'
+import { parseWorkflowRef } from '../auth/github-context.js'
+import { fetchAudience, type IdTokenFetcher } from '../auth/oidc.js'
 import type { Distribution } from '../dists/distribution.js'
+import { DEFAULT_RETRY_POLICY } from '../shared/backoff.js'
 import type { Http } from '../shared/http.js'
 import type { Log } from '../shared/log.js'
 import type { Settings } from '../settings/settings.js'
@@ -9,23 +12,41 @@ import { formatSize } from '../shared/format.js'
 
 /**
  * A dry run goes as far as it can without sending a file or spending a token: the credential
- * choice, the index's trusted-publishing audience, and each file's upload form.
+ * choice, the index's trusted-publishing audience, and each file's upload form. It says where the
+ * files would go and as whom, so a dry run answers "is this pointed at the right index with the
+ * right identity?" — never showing a secret.
  */
 export async function dryRunChecks(
   settings: Settings,
-  deps: { log: Log; env: NodeJS.ProcessEnv },
+  deps: {
+    log: Log
+    env: NodeJS.ProcessEnv
+    /** When given, the job's ID token is read for the identity PyPI would match (never minted). */
+    getIdToken?: IdTokenFetcher
+    onSecret?: (secret: string) => void
+  },
   http: Http,
   dists: readonly Distribution[]
 ): Promise<void> {
   const { log } = deps
   const choice = chooseCredential(settings, deps.env)
+  const where = `Dry run: would upload ${dists.length} file(s) to ${settings.repositoryUrl}`
   if (choice.method === 'trusted-publishing') {
-    const audience = await fetchAudience(http, settings.repositoryUrl)
+    const audience = await fetchAudience(http, settings.repositoryUrl, {
+      policy: { ...DEFAULT_RETRY_POLICY, ...settings.retry },
+      log
+    })
+    const claims = await idTokenClaims(deps, audience)
     log.info(
-      `Dry run: trusted publishing is available at the index (audience '${audience}'); no token minted.`
+      `${where} with trusted publishing as ${describeIdentity(claims, deps.env)}. ` +
+        `The index offers trusted publishing (audience '${audience}'); no token was minted.`
     )
   } else {
-    log.info(`Dry run: would authenticate as '${choice.user}' with the given token.`)
+    log.info(
+      choice.user === '__token__'
+        ? `${where} with the given API token (user '__token__'; the token is not shown).`
+        : `${where} as user '${choice.user}' with the given password (not shown).`
+    )
   }
   for (const dist of dists) {
     const fields = uploadFields(dist)
@@ -33,4 +54,33 @@ export async function dryRunChecks(
       `Dry run: would upload ${dist.filename} (${formatSize(dist.size)}, ${fields.length} form fields)`
     )
   }
+}
+
+/** The claims of a fresh ID token for the audience, masked first; undefined without a fetcher. */
+async function idTokenClaims(
+  deps: { getIdToken?: IdTokenFetcher; onSecret?: (secret: string) => void },
+  audience: string
+): Promise<Claims | undefined> {
+  if (!deps.getIdToken) return undefined
+  const idToken = await deps.getIdToken(audience)
+  deps.onSecret?.(idToken)
+  return decodeClaims(idToken)
+}
+
+/**
+ * What a trusted publisher is matched on: repository, the workflow file of job_workflow_ref, and
+ * the environment. From the ID token when there is one, else from the runner's variables.
+ */
+function describeIdentity(claims: Claims | undefined, env: NodeJS.ProcessEnv): string {
+  const text = (name: string): string | undefined =>
+    typeof claims?.[name] === 'string' && claims[name] !== '' ? (claims[name] as string) : undefined
+  const repository = text('repository') ?? env.GITHUB_REPOSITORY
+  const workflow = parseWorkflowRef(text('job_workflow_ref') ?? env.GITHUB_WORKFLOW_REF)
+  const environment = text('environment')
+  const parts = [
+    `repository ${repository ?? '(unknown)'}`,
+    `workflow ${workflow ? workflow.filename : '(unknown)'}`
+  ]
+  if (claims) parts.push(environment ? `environment ${environment}` : 'no environment')
+  return parts.join(', ') + (claims ? " (from the job's ID token)" : '')
 }

@@ -1,7 +1,7 @@
 import path from 'node:path'
 import { checkDescriptions } from '../check/description/description.js'
 import type { RendererOptions, StartedRenderer } from '../check/description/readme-renderer.js'
-import { checkDistributions } from '../check/rules.js'
+import { checkDistributions, pypiRulesFor } from '../check/rules.js'
 import { dedupeByFilename } from '../check/dedupe.js'
 import { discoverDistributions } from '../discover/discover.js'
 import { DistributionError, type Distribution, type Problem } from '../dists/distribution.js'
@@ -74,10 +74,12 @@ async function findAndCheck(
 
   const problems = [...found.problems, ...inspected.problems, ...duplicateProblems]
   if (settings.verifyMetadata) {
-    // PyPI's rules apply to every index: most self-hosted indexes mirror or feed PyPI, and a
-    // file PyPI refuses is a broken release there too. `verify-metadata: false` lets the index
-    // decide (e.g. local versions on a private index).
-    const checked = checkDistributions(unique, { pypiRules: 'enforce' })
+    // What any index needs (readable archives, valid metadata, filenames that match it) is an
+    // error everywhere; PyPI's own policies are errors for PyPI and TestPyPI and warnings for
+    // other indexes, which decide for themselves (e.g. local versions on a private index).
+    const checked = checkDistributions(unique, {
+      pypiRules: pypiRulesFor(settings.repositoryUrl)
+    })
     problems.push(...checked.errors)
     for (const warning of checked.warnings) log.warning(describeProblem(warning), warning.file)
     const described = await checkDescriptions(unique, { ...descriptions, log })

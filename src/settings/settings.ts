@@ -7,6 +7,8 @@ import {
   TESTPYPI_UPLOAD_URL,
   type InputName
 } from './inputs.js'
+import { pypiTokenProblem } from '../auth/token-shape.js'
+import { pypiTarget } from '../shared/pypi-hosts.js'
 
 /** Everything the pipeline needs, made once from the inputs, validated here. */
 export interface Settings {
@@ -72,9 +74,14 @@ export class SettingsError extends Error {
 
 export interface SettingsResult {
   settings: Settings
-  /** Things the user should change (deprecated spellings, ignored TWINE_* variables…). */
+  /** Things the user should change (deprecated spellings…). */
   warnings: string[]
+  /** Worth knowing, nothing to fix (TWINE_* variables ignored inside GitHub Actions). */
+  notices: string[]
 }
+
+/** The variables twine reads that would change where an upload goes or who makes it. */
+const TWINE_VARIABLES = ['TWINE_USERNAME', 'TWINE_PASSWORD', 'TWINE_REPOSITORY_URL'] as const
 
 const REPOSITORY_SHORTHANDS: Record<string, string> = {
   pypi: PYPI_UPLOAD_URL,
@@ -86,12 +93,26 @@ const FALSE_VALUES = new Set(['false', 'False', 'FALSE', 'no', 'off', '0'])
 
 /**
  * Builds the settings. Precedence for each input: a value the user wrote (kebab-case, or the
- * deprecated snake_case spelling) > the matching TWINE_* variable > the documented default.
- * Inside the runner a kebab input always holds at least its action.yml default, so a value equal
- * to the default counts as "not written" and lets a TWINE_* variable through.
+ * deprecated snake_case spelling) > the documented default. Inside GitHub Actions
+ * (GITHUB_ACTIONS=true) that is all: a job's environment often carries TWINE_* variables for
+ * other steps, and an input left at its default cannot be told from one never written, so they
+ * must not redirect an upload or replace trusted publishing; a notice says they were ignored.
+ * Elsewhere (other CI systems, a command line) TWINE_USERNAME, TWINE_PASSWORD and
+ * TWINE_REPOSITORY_URL fill in what the inputs leave at their defaults, as twine reads them.
  */
 export function readSettings(read: InputReader, env: NodeJS.ProcessEnv): SettingsResult {
   const warnings: string[] = []
+  const notices: string[] = []
+  const inActions = env.GITHUB_ACTIONS === 'true'
+  const twineEnv: NodeJS.ProcessEnv = inActions ? {} : env
+  const ignored = inActions ? TWINE_VARIABLES.filter(name => env[name]?.trim()) : []
+  if (ignored.length > 0) {
+    notices.push(
+      `Ignored ${ignored.join(', ')} from the job's environment: inside GitHub Actions this ` +
+        "step's inputs decide where to upload and how to authenticate. To use them, pass them as " +
+        'inputs (e.g. `password: ${{ secrets.PYPI_API_TOKEN }}`, `repository-url: ...`).'
+    )
+  }
 
   const raw = (name: InputName): string | undefined => {
     const alias = DEPRECATED_ALIASES[name]
@@ -123,15 +144,25 @@ export function readSettings(read: InputReader, env: NodeJS.ProcessEnv): Setting
   const seconds = (name: InputName, min: number, max: number): number =>
     integer(name, withDefault(name), min, max) * 1000
 
-  const password = readPassword(read) || env.TWINE_PASSWORD?.trim() || ''
-  const writtenUser = raw(Inputs.User) ?? env.TWINE_USERNAME?.trim()
+  const given = readPassword(read)
+  const password = given.value || twineEnv.TWINE_PASSWORD?.trim() || ''
+  const writtenUser = raw(Inputs.User) ?? twineEnv.TWINE_USERNAME?.trim()
   const repository = withoutCredentials(
-    resolveRepositoryUrl(raw(Inputs.RepositoryUrl), read(Inputs.Repository), env)
+    resolveRepositoryUrl(raw(Inputs.RepositoryUrl), read(Inputs.Repository), twineEnv)
   )
   const index = withoutCredentials(optionalUrl(Inputs.IndexUrl, read(Inputs.IndexUrl)))
   // As twine (through requests) does: credentials in the URL are used when no others are given.
   const fromUrl = password ? undefined : repository.credentials
   const user = writtenUser || fromUrl?.user || INPUT_DEFAULTS[Inputs.User] || ''
+  checkPypiToken(repository.url, {
+    password: password || fromUrl?.password || '',
+    blank: given.blank,
+    source: given.value
+      ? `the '${given.input}' input`
+      : password
+        ? 'TWINE_PASSWORD'
+        : "the password in 'repository-url'"
+  })
 
   return {
     settings: {
@@ -164,20 +195,48 @@ export function readSettings(read: InputReader, env: NodeJS.ProcessEnv): Setting
       buildCommand: read(Inputs.BuildCommand).trim(),
       workingDirectory: withDefault(Inputs.WorkingDirectory)
     },
-    warnings
+    warnings,
+    notices
   }
 }
 
-/** `token` is the name we document; `password` is the official action's. They mean the same. */
-function readPassword(read: InputReader): string {
-  const token = read(Inputs.Token).trim()
-  const password = read(Inputs.Password).trim()
+/**
+ * `token` is the name we document; `password` is the official action's. They mean the same.
+ * `blank` names an input that holds only whitespace (a secret that is a stray newline).
+ */
+function readPassword(read: InputReader): { value: string; input: string; blank?: string } {
+  const rawToken = read(Inputs.Token)
+  const rawPassword = read(Inputs.Password)
+  const token = rawToken.trim()
+  const password = rawPassword.trim()
   if (token && password && token !== password) {
     throw new SettingsError(
       "Both 'token' and 'password' are set to different values. They mean the same thing: keep one."
     )
   }
-  return token || password
+  const blank = !token && rawToken ? Inputs.Token : !password && rawPassword ? Inputs.Password : ''
+  return {
+    value: token || password,
+    input: token ? Inputs.Token : Inputs.Password,
+    blank: token || password ? undefined : blank || undefined
+  }
+}
+
+/** For PyPI and TestPyPI, a password that cannot be an API token stops the run before any request. */
+function checkPypiToken(
+  repositoryUrl: string,
+  given: { password: string; blank?: string; source: string }
+): void {
+  const target = pypiTarget(repositoryUrl)
+  if (!target) return
+  if (given.blank) {
+    throw new SettingsError(
+      `The '${given.blank}' input holds only whitespace, so there is no token to upload with. ` +
+        'Store the API token itself in the secret, or remove the input to use trusted publishing.'
+    )
+  }
+  const problem = given.password && pypiTokenProblem(given.password, target, given.source)
+  if (problem) throw new SettingsError(problem)
 }
 
 function resolveRepositoryUrl(

@@ -5,6 +5,7 @@ import { Readable } from 'node:stream'
 import { HttpClient } from '@actions/http-client'
 import { AnswerTooLargeError, readCappedBody, type BodyCap } from './http-body.js'
 import { formatSize } from './format.js'
+import { describeNetworkFailure } from './network-errors.js'
 import { USER_AGENT } from './version.js'
 
 export interface HttpResponse {
@@ -279,42 +280,23 @@ function seconds(ms: number): string {
   return String(Math.round(ms / 100) / 10)
 }
 
-/** No (complete) HTTP answer: refused, reset, DNS, TLS, the inactivity timeout or a deadline. */
+/** No (complete) HTTP answer: refused, reset, DNS, TLS, a proxy, the inactivity timeout or a deadline. */
 export class NetworkError extends Error {
   readonly code: string | undefined
+  /** No byte of the request can have reached the index. */
+  readonly unsent: boolean
+  /** Retrying cannot help (an untrusted certificate, a proxy wanting credentials). */
+  readonly final: boolean
   constructor(
     readonly url: string,
     cause: unknown
   ) {
-    const code = (cause as { code?: string })?.code
-    const detail = cause instanceof Error ? cause.message : String(cause)
-    super(`No answer from ${new URL(url).origin}: ${describeNetworkFailure(code, detail)}`)
+    const failure = describeNetworkFailure(url, cause)
+    super(`No answer from ${new URL(url).origin}: ${failure.text}`)
     this.name = 'NetworkError'
-    this.code = code ?? (/timeout/i.test(detail) ? 'ETIMEDOUT' : undefined)
-  }
-}
-
-function describeNetworkFailure(code: string | undefined, detail: string): string {
-  switch (code) {
-    case 'ECONNREFUSED':
-      return 'connection refused (is the URL right, and is the index running?)'
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-      return 'the host name does not resolve (check the URL for typos)'
-    case 'ECONNECTTIMEOUT':
-      return `${detail} (is the host reachable from this runner?)`
-    case 'ECONNRESET':
-    case 'EPIPE':
-      return 'the connection was reset'
-    case 'EDEADLINE':
-      return detail
-    case 'ETIMEDOUT':
-      // Ours name the inactivity timeout and its length; the system's are about connecting.
-      return detail.startsWith('no data')
-        ? `${detail} (inactivity timeout)`
-        : 'the connection timed out'
-    default:
-      return /timeout/i.test(detail) ? 'no data within the timeout' : detail
+    this.code = failure.code
+    this.unsent = failure.unsent
+    this.final = failure.final
   }
 }
 

@@ -153,7 +153,8 @@ export async function sendDistribution(ctx: SendContext, dist: Distribution): Pr
       // (checking before the wait alone let the last backoff run the total past the bound).
       const elapsed = now() - startedAt
       if (elapsed + delay > ctx.retry.maxTotalMs) throw gaveUp(error, attempt, elapsed)
-      log.warning(
+      // A retry that recovers is not a problem worth an annotation: only the final failure is.
+      log.info(
         `${dist.filename}: ${shortReason(error)}; retry ${attempt} of ${ctx.retry.retries} in ${(delay / 1000).toFixed(1)} s`
       )
       await sleep(delay)

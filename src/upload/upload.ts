@@ -1,5 +1,6 @@
 import type { Distribution, FormField } from '../dists/distribution.js'
 import type { BodyCap } from '../shared/http-body.js'
+import { retryAfterMs } from '../shared/backoff.js'
 import { basicAuth, type Http, type HttpResponse } from '../shared/http.js'
 import type { Log } from '../shared/log.js'
 import { uploadFields } from './form.js'
@@ -172,11 +173,4 @@ function isHtmlPage(response: HttpResponse): boolean {
   return /<html[\s>]/i.test(response.body) && /<\/html>/i.test(response.body)
 }
 
-/** Retry-After: delta-seconds or an HTTP date. */
-export function retryAfterMs(response: HttpResponse, now = Date.now()): number | undefined {
-  const value = response.headers['retry-after']
-  if (typeof value !== 'string' || !value.trim()) return undefined
-  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000
-  const date = Date.parse(value)
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now)
-}
+export { retryAfterMs }
