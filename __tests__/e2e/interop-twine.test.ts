@@ -581,7 +581,9 @@ if (!twineInstalled() && twineRequired()) {
             'License-File': 'LICENSE'
           },
           'A body.\n'
-        )
+        ),
+        // PyPI wants each License-File under .dist-info/licenses/ (PEP 639).
+        extraFiles: { 'lic_pkg-1.0.0.dist-info/licenses/LICENSE': 'MIT License\n' }
       })
       const probeIndex = await startIndexServer({ tokens: [TOKEN] })
       let probe: TwineRun
