@@ -33188,7 +33188,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8347:
+/***/ 4168:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -33529,7 +33529,7 @@ var MediaTypes;
  * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
  */
 function lib_getProxyUrl(serverUrl) {
-    const proxyUrl = pm.getProxyUrl(new URL(serverUrl));
+    const proxyUrl = getProxyUrl(new URL(serverUrl));
     return proxyUrl ? proxyUrl.href : '';
 }
 const HttpRedirectCodes = [
@@ -34595,7 +34595,7 @@ const _summary = new Summary();
  * @deprecated use `core.summary`
  */
 const markdownSummary = (/* unused pure expression or super */ null && (_summary));
-const summary_summary = _summary;
+const summary = (/* unused pure expression or super */ null && (_summary));
 //# sourceMappingURL=summary.js.map
 ;// CONCATENATED MODULE: ../../main/node_modules/@actions/core/lib/path-utils.js
 
@@ -36042,7 +36042,7 @@ function error(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function warning(message, properties = {}) {
-    issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a notice issue
@@ -36464,9 +36464,15 @@ function removedByName(name) {
  * happened, why, what to change) and never holds a secret: no ID token, no minted token.
  */
 class TrustedPublishingError extends Error {
+    /**
+     * Set when waiting may heal it (a 5xx, a 429, no answer): the exchange retries those with the
+     * uploads' backoff. `reason` is the short form for the retry's log line.
+     */
+    transient;
     constructor(message, options) {
         super(message, options);
         this.name = 'TrustedPublishingError';
+        this.transient = options?.transient;
     }
 }
 /** Signing an attestation failed; the run must stop before any upload. */
@@ -36553,7 +36559,7 @@ function noIdTokenMessage(env, cause) {
     }
     return [
         what,
-        'No token was given either (no `password`/`token` input, no TWINE_PASSWORD), so there is ' +
+        'No token was given either (no `password`/`token` input), so there is ' +
             'nothing to authenticate with. Two ways out:',
         '',
         '1. Trusted publishing (recommended): give the publishing job permission to request an ID ' +
@@ -36652,6 +36658,43 @@ function decideAttestations(input) {
     return { sign: true };
 }
 
+;// CONCATENATED MODULE: ./src/shared/backoff.ts
+const DEFAULT_RETRY_POLICY = {
+    retries: 5,
+    maxTotalMs: 10 * 60_000,
+    baseDelayMs: 1000,
+    maxDelayMs: 60_000
+};
+/**
+ * The wait before retry number `retry` (1-based): exponential backoff with full jitter, so that
+ * parallel uploads that failed together do not come back together; a Retry-After wins when
+ * given (bounded by maxDelayMs). `random` is injectable for tests.
+ */
+function backoffDelay(retry, policy, retryAfterMs, random = Math.random) {
+    if (retryAfterMs !== undefined)
+        return Math.min(retryAfterMs, policy.maxDelayMs);
+    const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1));
+    // Half fixed, half random: never a zero wait (twine's failing pattern), still spread out.
+    return Math.round(ceiling / 2 + random() * (ceiling / 2));
+}
+function backoff_sleep(ms) {
+    return new Promise(resolve => setTimeout(resolve, ms));
+}
+/** Seconds for a log line: `1.5 s`. */
+function formatDelay(ms) {
+    return `${(ms / 1000).toFixed(1)} s`;
+}
+/** Retry-After: delta-seconds or an HTTP date. */
+function retryAfterMs(response, now = Date.now()) {
+    const value = response.headers['retry-after'];
+    if (typeof value !== 'string' || !value.trim())
+        return undefined;
+    if (/^\d+$/.test(value.trim()))
+        return Number(value.trim()) * 1000;
+    const date = Date.parse(value);
+    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
 ;// CONCATENATED MODULE: ./src/shared/format.ts
 /** Human sizes for logs and the summary (binary units, as file managers show them). */
 function formatSize(bytes) {
@@ -36734,6 +36777,451 @@ function capitalize(text) {
     return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
+// EXTERNAL MODULE: external "node:tls"
+var external_node_tls_ = __nccwpck_require__(1692);
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
+;// CONCATENATED MODULE: ./src/shared/network-errors.ts
+
+/** Failures before any connection to the index (or to the proxy) exists. */
+const CONNECT_CODES = new Set(['ECONNREFUSED', 'ECONNECTTIMEOUT', 'ENOTFOUND', 'EAI_AGAIN']);
+/** What Node reports for a TLS certificate the runner does not trust. */
+const CERTIFICATE_CODES = new Set([
+    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+    'UNABLE_TO_GET_ISSUER_CERT',
+    'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+    'SELF_SIGNED_CERT_IN_CHAIN',
+    'DEPTH_ZERO_SELF_SIGNED_CERT',
+    'CERT_HAS_EXPIRED',
+    'CERT_NOT_YET_VALID',
+    'CERT_UNTRUSTED',
+    'CERT_REVOKED',
+    'ERR_TLS_CERT_ALTNAME_INVALID',
+    'HOSTNAME_MISMATCH'
+]);
+const TUNNEL_STATUS = /^tunneling socket could not be established, statusCode=(\d+)/;
+const TUNNEL_CAUSE = /^tunneling socket could not be established, cause=(.*)$/s;
+function describeNetworkFailure(url, cause) {
+    const error = (cause ?? {});
+    const code = typeof error.code === 'string' ? error.code : undefined;
+    const detail = cause instanceof Error ? cause.message : String(cause);
+    const proxy = proxyFor(url);
+    const host = new URL(url).hostname;
+    if (proxy) {
+        const viaProxy = describeProxyFailure(proxy, code, detail);
+        if (viaProxy)
+            return viaProxy;
+    }
+    const failure = (text, options = {}) => ({
+        text,
+        code: options.code ?? code,
+        unsent: options.unsent ?? false,
+        final: options.final ?? false
+    });
+    if (code?.startsWith('HPE_')) {
+        return failure('the index sent a malformed HTTP response (is something other than an HTTP server ' +
+            'listening there, or should the URL start with https:// instead of http://?)');
+    }
+    if (code && CERTIFICATE_CODES.has(code)) {
+        return failure(`the TLS certificate of ${host} is not trusted (${certificateReason(code)}). If a company ` +
+            'proxy or a private CA signs it, point NODE_EXTRA_CA_CERTS at that CA certificate (PEM) ' +
+            'in the job environment.', { unsent: true, final: true });
+    }
+    switch (code) {
+        case 'ECONNREFUSED':
+            return failure(`the index refused the connection (nothing listens on ${new URL(url).host}; is the URL right, and is the index running?)`, { unsent: true });
+        case 'ENOTFOUND':
+            return failure(`the host name ${host} could not be resolved (check the URL for typos)`, {
+                unsent: true
+            });
+        case 'EAI_AGAIN':
+            return failure(`the host name ${host} could not be resolved right now (a temporary DNS failure on the runner)`, { unsent: true });
+        case 'ECONNECTTIMEOUT':
+            return failure(`${detail} (is ${host} reachable from this runner?)`, { unsent: true });
+        case 'EDEADLINE':
+            // The request's own deadline (see Http): its message says which limit and how long.
+            return failure(detail);
+        case 'ECONNRESET':
+        case 'EPIPE':
+            return failure('the index closed the connection unexpectedly (connection reset)');
+        case 'ETIMEDOUT':
+            // Ours name the inactivity timeout and its length; the system's are about connecting.
+            return detail.startsWith('no data')
+                ? failure(`${detail} (inactivity timeout)`)
+                : failure(`the connection to ${host} timed out`);
+        case 'EPROTO':
+        case 'ERR_SSL_WRONG_VERSION_NUMBER':
+            return failure(`the TLS handshake with ${host} failed: the server does not speak TLS on that port ` +
+                '(should the URL start with http:// instead of https://?)', { unsent: true, final: true });
+        default:
+            return /timeout/i.test(detail)
+                ? failure('no data within the timeout', { code: code ?? 'ETIMEDOUT' })
+                : failure(detail);
+    }
+}
+/** The proxy @actions/http-client uses for this URL, and the variable it came from. */
+function proxyFor(url) {
+    const proxy = lib_getProxyUrl(url);
+    if (!proxy)
+        return undefined;
+    const https = new URL(url).protocol === 'https:';
+    const names = https ? ['https_proxy', 'HTTPS_PROXY'] : ['http_proxy', 'HTTP_PROXY'];
+    const variable = names.find(name => process.env[name]) ?? names[1];
+    return { url: withoutCredentials(proxy), variable };
+}
+function describeProxyFailure(proxy, code, detail) {
+    const named = `the proxy ${proxy.url} (from ${proxy.variable})`;
+    const status = TUNNEL_STATUS.exec(detail);
+    if (status) {
+        const answer = Number(status[1]);
+        if (answer === 407) {
+            return {
+                text: `${named} refused the connection: it wants proxy credentials (HTTP 407). Put them ` +
+                    `in ${proxy.variable} as http://user:password@host:port, from a secret.`,
+                code: 'EPROXY',
+                unsent: true,
+                final: true
+            };
+        }
+        return {
+            text: `${named} could not open a connection to the index (it answered HTTP ${answer} to ` +
+                'CONNECT): the proxy may not reach the index host, or may not allow it. If the index ' +
+                'should be reached directly, add its host to NO_PROXY.',
+            code: 'EPROXY',
+            unsent: true,
+            final: answer >= 400 && answer < 500
+        };
+    }
+    const tunnelCause = TUNNEL_CAUSE.exec(detail);
+    const causeCode = tunnelCause ? /\b(E[A-Z_]+)\b/.exec(tunnelCause[1])?.[1] : code;
+    // Every connection goes to the proxy first, so a connect-phase failure is the proxy's.
+    if (tunnelCause || (causeCode && CONNECT_CODES.has(causeCode))) {
+        const why = causeCode === 'ECONNREFUSED'
+            ? 'the connection was refused'
+            : causeCode === 'ENOTFOUND' || causeCode === 'EAI_AGAIN'
+                ? 'its host name could not be resolved'
+                : causeCode === 'ECONNECTTIMEOUT' || causeCode === 'ETIMEDOUT'
+                    ? 'connecting timed out'
+                    : 'the connection failed';
+        return {
+            text: `could not reach ${named}: ${why}. Check ${proxy.variable} (and NO_PROXY for hosts to reach directly).`,
+            code: causeCode ?? code,
+            unsent: true,
+            final: false
+        };
+    }
+    return undefined;
+}
+function certificateReason(code) {
+    switch (code) {
+        case 'SELF_SIGNED_CERT_IN_CHAIN':
+        case 'DEPTH_ZERO_SELF_SIGNED_CERT':
+            return 'self-signed certificate';
+        case 'CERT_HAS_EXPIRED':
+            return 'the certificate has expired';
+        case 'CERT_NOT_YET_VALID':
+            return 'the certificate is not valid yet: check the runner clock';
+        case 'ERR_TLS_CERT_ALTNAME_INVALID':
+        case 'HOSTNAME_MISMATCH':
+            return 'the certificate is for another host name';
+        default:
+            return 'signed by an authority the runner does not know';
+    }
+}
+/** A proxy URL as it can be shown: user and password removed. */
+function withoutCredentials(url) {
+    try {
+        const parsed = new URL(url);
+        parsed.username = '';
+        parsed.password = '';
+        return parsed.toString().replace(/\/$/, '');
+    }
+    catch {
+        return '(unparseable proxy URL)';
+    }
+}
+
+;// CONCATENATED MODULE: ./src/shared/version.ts
+/** The action's own version, sent in the User-Agent. A test keeps it equal to package.json's. */
+const ACTION_VERSION = '0.1.0';
+const ACTION_NAME = 'pypi-publish';
+const USER_AGENT = `${ACTION_NAME}/${ACTION_VERSION} (node ${process.versions.node}; ${process.platform})`;
+
+;// CONCATENATED MODULE: ./src/shared/http.ts
+
+
+
+
+
+
+
+/**
+ * The slowest upload rate that still counts as progress, in bytes per second: a request body may
+ * take its size at this rate on top of the answer's deadline. 16 KiB/s is a 128 kbit/s link, so
+ * any real link finishes long before; a server that reads a few bytes a second (which keeps the
+ * inactivity timeout from ever firing) cannot hold a 100 MiB upload for more than ~2 hours.
+ */
+const SLOWEST_SEND_RATE = 16 * 1024;
+/**
+ * The one HTTP client of a run: uploads, simple-index reads and token exchanges share its
+ * keep-alive connections, its User-Agent and its policy. Redirects are never followed here:
+ * the caller decides, so credentials are never replayed to another host.
+ *
+ * Every request is bounded in size and time. Its answer is read up to the caller's cap. The
+ * inactivity timeout (`timeout`) only measures gaps, so an index that trickles a byte a second
+ * would keep a request alive for ever; each request therefore also has a deadline:
+ *
+ * - the answer (headers and body) must arrive in full within twice `timeout` of the request body
+ *   having been handed over (at once for a GET). Twice, so a silent index is still reported by the
+ *   inactivity timeout, which says more, and a slow index gets a whole `timeout` for its answer on
+ *   top of the time it may think in silence; answers are small (capped), so this is generous;
+ * - the whole request must end within `connect-timeout` + twice `timeout` + the body's size at
+ *   SLOWEST_SEND_RATE: an upload is never cut for being large on a slow link, only a server that
+ *   reads it at a trickle is.
+ */
+class Http {
+    client;
+    connectTimeoutMs;
+    timeoutMs;
+    armed = new WeakSet();
+    /** Handed to the next request the client prepares (see `request`). */
+    nextSignal;
+    constructor(options = {}) {
+        this.connectTimeoutMs = options.connectTimeoutMs ?? 30_000;
+        this.timeoutMs = options.timeoutMs ?? 120_000;
+        // @actions/http-client offers no way to abort a request; its handlers may change the options
+        // of each request it prepares, and Node's `signal` option then destroys that request (and
+        // its socket, new or reused) when a deadline passes.
+        const signalHandler = {
+            prepareRequest: (options) => {
+                if (this.nextSignal)
+                    options.signal = this.nextSignal;
+                this.nextSignal = undefined;
+            },
+            canHandleAuthentication: () => false,
+            handleAuthentication: () => Promise.reject(new Error('unused'))
+        };
+        this.client = new HttpClient(USER_AGENT, [signalHandler], {
+            allowRedirects: false,
+            allowRetries: false,
+            keepAlive: true,
+            socketTimeout: this.timeoutMs
+        });
+    }
+    /**
+     * @actions/http-client has one inactivity timeout and no connect timeout; a host that drops SYNs
+     * would only fail after the (long) inactivity timeout. So each new socket of the client's agent
+     * gets its own connect deadline. Its inactivity timeout only half-closes the socket
+     * (`socket.end()`), which leaves a stalled connection (and the file it streams from) open until
+     * the server lets go, so a socket that times out is destroyed here instead.
+     */
+    armSockets(url) {
+        const agent = this.client.getAgent(url);
+        if (this.armed.has(agent) || typeof agent.createConnection !== 'function')
+            return;
+        this.armed.add(agent);
+        const create = agent.createConnection.bind(agent);
+        const limit = this.connectTimeoutMs;
+        const inactivity = this.timeoutMs;
+        agent.createConnection = (options, callback) => {
+            const socket = create(options, callback);
+            const timer = setTimeout(() => {
+                const error = Object.assign(new Error(`could not connect within ${seconds(limit)} s`), {
+                    code: 'ECONNECTTIMEOUT'
+                });
+                socket.destroy(error);
+            }, limit);
+            timer.unref();
+            const clear = () => clearTimeout(timer);
+            socket.once(socket instanceof external_node_tls_.TLSSocket ? 'secureConnect' : 'connect', clear);
+            socket.once('close', clear);
+            // Emitted only while a request has set the socket's timeout (idle pooled sockets have none).
+            socket.on('timeout', () => socket.destroy(inactivityError(inactivity)));
+            return socket;
+        };
+    }
+    async request(method, url, options) {
+        const headers = { ...(options.headers ?? {}) };
+        const body = options.body?.() ?? null;
+        this.armSockets(url);
+        const controller = new AbortController();
+        const timers = [];
+        let expired;
+        let onExpired = () => undefined;
+        const expire = (error) => {
+            if (expired)
+                return;
+            expired = error;
+            controller.abort(error);
+            onExpired(error);
+        };
+        const after = (ms, error) => {
+            timers.push(setTimeout(() => expire(error()), Math.max(0, ms)));
+        };
+        const answerMs = 2 * this.timeoutMs;
+        const sendMs = (bodyBytes(body, headers) / SLOWEST_SEND_RATE) * 1000;
+        const wholeMs = Math.round(this.connectTimeoutMs + answerMs + sendMs);
+        after(wholeMs, () => deadlineError(wholeMs, 'the request', `connect-timeout and twice 'timeout'${sendMs >= 1 ? `, plus the body's size at ${formatSize(SLOWEST_SEND_RATE)}/s` : ''}`));
+        if (body instanceof external_node_stream_.Readable) {
+            body.once('end', () => after(answerMs, () => deadlineError(answerMs, 'the answer to the sent request', "twice 'timeout'")));
+        }
+        if (options.timeLimit) {
+            const { ms, reason } = options.timeLimit;
+            after(ms, () => Object.assign(new Error(`${reason} before the answer came`), { code: 'EDEADLINE' }));
+        }
+        const exchange = async () => {
+            this.nextSignal = controller.signal;
+            // The client prepares the request synchronously in this call, taking the signal.
+            const pending = this.client.request(method, url, body, headers);
+            this.nextSignal = undefined;
+            const response = await pending;
+            return {
+                status: response.message.statusCode ?? 0,
+                statusText: response.message.statusMessage ?? '',
+                headers: response.message.headers,
+                body: await this.readAnswer(response.message, url, options.cap)
+            };
+        };
+        const deadline = new Promise((_, reject) => (onExpired = reject));
+        const work = exchange();
+        work.catch(() => undefined); // lost the race to a deadline: already reported
+        try {
+            return await Promise.race([work, deadline]);
+        }
+        catch (error) {
+            // A body left half-sent would keep its file open: nothing else ever reads it to the end.
+            if (body instanceof external_node_stream_.Readable)
+                body.destroy();
+            if (expired)
+                throw new NetworkError(url, expired);
+            if (error instanceof AnswerTooLargeError)
+                throw error;
+            throw new NetworkError(url, this.explain(error));
+        }
+        finally {
+            for (const timer of timers)
+                clearTimeout(timer);
+        }
+    }
+    /** @actions/http-client reports its inactivity timeout as "Request timeout: <path>". */
+    explain(error) {
+        if (error instanceof Error && /^Request timeout/.test(error.message)) {
+            return inactivityError(this.timeoutMs);
+        }
+        return error;
+    }
+    /**
+     * The capped body. @actions/http-client's readBody() waits for 'end' only, so a server that
+     * sends its headers and then stalls (or a connection cut mid-body) would hang the run for ever:
+     * here every failure rejects, and silence longer than the inactivity timeout is a failure.
+     */
+    async readAnswer(message, url, cap) {
+        const socket = message.socket;
+        let timer;
+        const arm = () => {
+            clearTimeout(timer);
+            timer = setTimeout(() => message.destroy(inactivityError(this.timeoutMs)), this.timeoutMs);
+        };
+        arm();
+        message.on('data', arm);
+        try {
+            return await readCappedBody(message, url, cap);
+        }
+        catch (error) {
+            if (error instanceof AnswerTooLargeError)
+                throw error;
+            // A socket destroyed by its inactivity timeout surfaces here as a bare "aborted".
+            throw socket?.errored ?? error;
+        }
+        finally {
+            clearTimeout(timer);
+        }
+    }
+    async get(url, cap, headers = {}, timeLimit) {
+        return this.request('GET', url, { headers, cap, timeLimit });
+    }
+    /** Closes keep-alive sockets so nothing holds the process open. */
+    dispose() {
+        this.client.dispose();
+    }
+}
+/** The size of a request body, from its Content-Length (0 when there is none). */
+function bodyBytes(body, headers) {
+    if (typeof body === 'string')
+        return Buffer.byteLength(body);
+    for (const [name, value] of Object.entries(headers)) {
+        if (name.toLowerCase() === 'content-length' && Number(value) > 0)
+            return Number(value);
+    }
+    return 0;
+}
+function deadlineError(ms, what, basis) {
+    return Object.assign(new Error(`${what} did not complete within ${seconds(ms)} s (${basis}), although data kept moving: ` +
+        "the index sends or reads too slowly. Raise 'timeout' if it is only slow."), { code: 'EDEADLINE' });
+}
+function inactivityError(timeoutMs) {
+    return Object.assign(new Error(`no data sent or received for ${seconds(timeoutMs)} s`), {
+        code: 'ETIMEDOUT'
+    });
+}
+function seconds(ms) {
+    return String(Math.round(ms / 100) / 10);
+}
+/** No (complete) HTTP answer: refused, reset, DNS, TLS, a proxy, the inactivity timeout or a deadline. */
+class NetworkError extends Error {
+    url;
+    code;
+    /** No byte of the request can have reached the index. */
+    unsent;
+    /** Retrying cannot help (an untrusted certificate, a proxy wanting credentials). */
+    final;
+    constructor(url, cause) {
+        const failure = describeNetworkFailure(url, cause);
+        super(`No answer from ${new URL(url).origin}: ${failure.text}`);
+        this.url = url;
+        this.name = 'NetworkError';
+        this.code = failure.code;
+        this.unsent = failure.unsent;
+        this.final = failure.final;
+    }
+}
+function basicAuth(user, password) {
+    return `Basic ${Buffer.from(`${user}:${password}`, 'utf8').toString('base64')}`;
+}
+
+;// CONCATENATED MODULE: ./src/shared/retrying.ts
+
+/**
+ * Runs `attempt` until it succeeds, a failure is not transient, the retries are spent or the next
+ * retry would start past `policy.maxTotalMs`; then the last failure is thrown as it was. For
+ * requests that are safe to repeat as they are (the upload has its own loop, which first asks the
+ * index whether a lost answer stored the file).
+ */
+async function withRetries(attempt, options) {
+    const now = options.now ?? Date.now;
+    const sleep = options.sleep ?? backoff_sleep;
+    const startedAt = now();
+    for (let retry = 1;; retry++) {
+        try {
+            return await attempt();
+        }
+        catch (error) {
+            const transience = options.transient(error);
+            if (!transience || retry > options.policy.retries)
+                throw error;
+            const delay = backoffDelay(retry, options.policy, transience.retryAfterMs);
+            if (now() - startedAt + delay > options.policy.maxTotalMs)
+                throw error;
+            options.onRetry(error, retry, delay);
+            await sleep(delay);
+        }
+    }
+}
+/** "retry 1 of 5 in 1.2 s", for the retry lines of every caller. */
+function retryNote(retry, policy, delayMs) {
+    return `retry ${retry} of ${policy.retries} in ${formatDelay(delayMs)}`;
+}
+
 ;// CONCATENATED MODULE: ./src/auth/claims.ts
 
 
@@ -36781,8 +37269,12 @@ function renderClaims(claims) {
 }
 /**
  * When the job runs a reusable workflow, `job_workflow_ref` names a different file than
- * `workflow_ref` (the caller). PyPI matches `job_workflow_ref`, so the publisher must name that
- * file, which surprises people who registered the calling workflow. undefined when not the case.
+ * `workflow_ref` (the caller). PyPI (Warehouse's GitHub publisher) looks the publisher up by the
+ * `repository` claim and the workflow filename taken from `job_workflow_ref`, then requires
+ * `job_workflow_ref` to be exactly `<repository>/.github/workflows/<filename>@<ref or sha>` of
+ * the run. So the publisher must name the reusable workflow's file; that file must live in the
+ * repository that runs the job; and it must run at the run's own ref or commit. undefined when
+ * the job runs its own workflow.
  */
 function reusableWorkflowHint(claims) {
     if (!claims)
@@ -36795,10 +37287,32 @@ function reusableWorkflowHint(claims) {
         caller.path === job.path) {
         return undefined;
     }
-    return (`This job runs a reusable workflow: ${job.path} of ${job.repository} (called from ` +
-        `${caller.path} of ${caller.repository}). PyPI matches the reusable workflow ` +
-        `(job_workflow_ref), so the trusted publisher must name the workflow file '${job.filename}'` +
-        ` of ${job.repository}, not '${caller.filename}'.`);
+    const repository = stringClaim(claims, 'repository') || caller.repository;
+    const ref = stringClaim(claims, 'ref');
+    const sha = stringClaim(claims, 'sha');
+    const runsAt = [ref, sha].filter(Boolean).join(' or ') || 'the ref being run';
+    const rule = 'PyPI takes the workflow filename from job_workflow_ref (the workflow that runs this job, ' +
+        `here the reusable one) and requires job_workflow_ref to be ` +
+        `'${repository}/.github/workflows/<that file>@<${ref ? 'ref' : 'sha'}>' of this run: a ` +
+        `workflow of the repository the run belongs to (${repository}), at ${runsAt}.`;
+    const called = `This job runs a reusable workflow: ${job.path} of ${job.repository} (called from ` +
+        `${caller.path} of ${caller.repository}).`;
+    if (job.repository.toLowerCase() !== repository.toLowerCase()) {
+        return (`${called} ${rule} A reusable workflow from another repository therefore cannot publish ` +
+            `to PyPI with trusted publishing, whatever the publisher names. Publish from ${repository} ` +
+            `itself: run this action in a job of ${caller.filename} (the shared workflow can still ` +
+            `build and upload the files as an artifact), or keep the reusable workflow in ` +
+            `${repository}/.github/workflows/ and call it as \`uses: ./.github/workflows/${job.filename}\`.`);
+    }
+    const lines = [
+        `${called} ${rule} So the trusted publisher must name the workflow file '${job.filename}', ` +
+            `not '${caller.filename}'.`
+    ];
+    if (job.ref && job.ref !== ref && job.ref !== sha) {
+        lines.push(`It is also called at '${job.ref}', not at ${runsAt}, which PyPI refuses: call it as ` +
+            `\`uses: ./.github/workflows/${job.filename}\` so that it runs at the same commit.`);
+    }
+    return lines.join(' ');
 }
 function stringClaim(claims, name) {
     const value = claims[name];
@@ -36806,6 +37320,9 @@ function stringClaim(claims, name) {
 }
 
 ;// CONCATENATED MODULE: ./src/auth/oidc.ts
+
+
+
 
 
 
@@ -36834,7 +37351,7 @@ function oidcUrls(repositoryUrl) {
 function createTokenMinter(options) {
     let audience;
     return async () => {
-        audience ??= fetchAudience(options.http, options.repositoryUrl);
+        audience ??= fetchAudience(options.http, options.repositoryUrl, options.retry);
         let aud;
         try {
             aud = await audience;
@@ -36843,16 +37360,49 @@ function createTokenMinter(options) {
             audience = undefined; // a later renewal may try again
             throw error;
         }
-        const idToken = await options.getIdToken(aud);
-        options.onSecret(idToken);
-        return mintToken(options.http, options.repositoryUrl, idToken, options);
+        // Each try gets a fresh ID token: when a mint's answer is lost, the index may have spent the
+        // token's jti already and would refuse it as reused.
+        return retrying('the token request', async () => {
+            const idToken = await options.getIdToken(aud);
+            options.onSecret(idToken);
+            return mintToken(options.http, options.repositoryUrl, idToken, options);
+        }, options.retry);
     };
+}
+/** Retries what the index may heal by itself, saying so on one info line per retry. */
+function retrying(what, attempt, retry = {}) {
+    const policy = retry.policy ?? DEFAULT_RETRY_POLICY;
+    return withRetries(attempt, {
+        policy,
+        transient: error => (error instanceof TrustedPublishingError ? error.transient : undefined),
+        onRetry: (error, n, delayMs) => retry.log?.info(`Trusted publishing: ${what} failed (${error.transient?.reason}); ` +
+            retryNote(n, policy, delayMs)),
+        sleep: retry.sleep
+    });
+}
+/** 5xx and 429 may heal by waiting; other answers will not. */
+function transientAnswer(response) {
+    if (response.status !== 429 && (response.status < 500 || response.status > 599))
+        return undefined;
+    return {
+        reason: `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`,
+        retryAfterMs: retryAfterMs(response)
+    };
+}
+/** No answer at all may heal too, unless retrying cannot help (an untrusted certificate…). */
+function transientFailure(error) {
+    if (error instanceof NetworkError && !error.final)
+        return { reason: error.message };
+    return undefined;
 }
 /** One exchange: audience, ID token, mint. */
 async function exchangeToken(options) {
     return createTokenMinter(options)();
 }
-async function fetchAudience(http, repositoryUrl) {
+async function fetchAudience(http, repositoryUrl, retry) {
+    return retrying('asking for the token audience', () => askAudience(http, repositoryUrl), retry);
+}
+async function askAudience(http, repositoryUrl) {
     const url = oidcUrls(repositoryUrl).audience;
     const host = new URL(repositoryUrl).host;
     let response;
@@ -36861,7 +37411,8 @@ async function fetchAudience(http, repositoryUrl) {
     }
     catch (error) {
         throw new TrustedPublishingError(`Trusted publishing: ${failedRequest(url, error)}`, {
-            cause: error
+            cause: error,
+            transient: transientFailure(error)
         });
     }
     if (response.status === 403 || response.status === 404) {
@@ -36872,7 +37423,7 @@ async function fetchAudience(http, repositoryUrl) {
     }
     if (response.status !== 200) {
         throw new TrustedPublishingError(`Trusted publishing: asking ${url} for the token audience failed: ${describeResponse(response)}\n` +
-            'The index may be down or misconfigured; wait a few minutes and try again, or use an API token.');
+            'The index may be down or misconfigured; wait a few minutes and try again, or use an API token.', { transient: transientAnswer(response) });
     }
     const audience = parseJson(response.body)?.audience;
     if (typeof audience !== 'string' || audience === '') {
@@ -36895,7 +37446,8 @@ async function mintToken(http, repositoryUrl, idToken, options) {
     }
     catch (error) {
         throw new TrustedPublishingError(`Trusted publishing: ${scrub(failedRequest(url, error))}`, {
-            cause: error
+            cause: error,
+            transient: transientFailure(error)
         });
     }
     // Scrubbed before anything is cut or quoted, so a truncated echo cannot slip through.
@@ -36904,10 +37456,12 @@ async function mintToken(http, repositoryUrl, idToken, options) {
     if (payload === undefined) {
         throw new TrustedPublishingError(`Token request to ${url} failed: the index answered ${describeResponse(response)}\n` +
             'That is not the JSON a trusted-publishing index sends: the index is probably down or ' +
-            'misconfigured. Wait a few minutes and try again.');
+            'misconfigured. Wait a few minutes and try again.', { transient: transientAnswer(response) });
     }
     if (response.status < 200 || response.status >= 300) {
-        throw new TrustedPublishingError(scrub(refusalMessage(url, response, payload, idToken)));
+        throw new TrustedPublishingError(scrub(refusalMessage(url, response, payload, idToken)), {
+            transient: transientAnswer(response)
+        });
     }
     const token = payload.token;
     if (typeof token !== 'string' || token === '') {
@@ -37110,6 +37664,7 @@ async function withCurrentToken(source, attempt, isExpired) {
 
 
 
+
 /** The user name API tokens and trusted publishing go with. */
 const TOKEN_USER = '__token__';
 /**
@@ -37148,7 +37703,8 @@ async function resolveTokenSource(options) {
         repositoryUrl: options.settings.repositoryUrl,
         getIdToken: options.getIdToken,
         onSecret: options.onSecret,
-        now: options.now
+        now: options.now,
+        retry: { policy: { ...DEFAULT_RETRY_POLICY, ...options.settings.retry }, log }
     });
     const source = await MintedTokenSource.start(minter, {
         now: options.now,
@@ -38295,293 +38851,62 @@ function uploadFields(dist, extra = []) {
 
 
 
+
+
+
 /**
  * A dry run goes as far as it can without sending a file or spending a token: the credential
- * choice, the index's trusted-publishing audience, and each file's upload form.
+ * choice, the index's trusted-publishing audience, and each file's upload form. It says where the
+ * files would go and as whom, so a dry run answers "is this pointed at the right index with the
+ * right identity?" — never showing a secret.
  */
 async function dryRunChecks(settings, deps, http, dists) {
     const { log } = deps;
     const choice = chooseCredential(settings, deps.env);
+    const where = `Dry run: would upload ${dists.length} file(s) to ${settings.repositoryUrl}`;
     if (choice.method === 'trusted-publishing') {
-        const audience = await fetchAudience(http, settings.repositoryUrl);
-        log.info(`Dry run: trusted publishing is available at the index (audience '${audience}'); no token minted.`);
+        const audience = await fetchAudience(http, settings.repositoryUrl, {
+            policy: { ...DEFAULT_RETRY_POLICY, ...settings.retry },
+            log
+        });
+        const claims = await idTokenClaims(deps, audience);
+        log.info(`${where} with trusted publishing as ${describeIdentity(claims, deps.env)}. ` +
+            `The index offers trusted publishing (audience '${audience}'); no token was minted.`);
     }
     else {
-        log.info(`Dry run: would authenticate as '${choice.user}' with the given token.`);
+        log.info(choice.user === '__token__'
+            ? `${where} with the given API token (user '__token__'; the token is not shown).`
+            : `${where} as user '${choice.user}' with the given password (not shown).`);
     }
     for (const dist of dists) {
         const fields = uploadFields(dist);
         log.info(`Dry run: would upload ${dist.filename} (${formatSize(dist.size)}, ${fields.length} form fields)`);
     }
 }
-
-// EXTERNAL MODULE: external "node:tls"
-var external_node_tls_ = __nccwpck_require__(1692);
-// EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __nccwpck_require__(7075);
-;// CONCATENATED MODULE: ./src/shared/version.ts
-/** The action's own version, sent in the User-Agent. A test keeps it equal to package.json's. */
-const ACTION_VERSION = '0.1.0';
-const ACTION_NAME = 'pypi-publish';
-const USER_AGENT = `${ACTION_NAME}/${ACTION_VERSION} (node ${process.versions.node}; ${process.platform})`;
-
-;// CONCATENATED MODULE: ./src/shared/http.ts
-
-
-
-
-
-
+/** The claims of a fresh ID token for the audience, masked first; undefined without a fetcher. */
+async function idTokenClaims(deps, audience) {
+    if (!deps.getIdToken)
+        return undefined;
+    const idToken = await deps.getIdToken(audience);
+    deps.onSecret?.(idToken);
+    return decodeClaims(idToken);
+}
 /**
- * The slowest upload rate that still counts as progress, in bytes per second: a request body may
- * take its size at this rate on top of the answer's deadline. 16 KiB/s is a 128 kbit/s link, so
- * any real link finishes long before; a server that reads a few bytes a second (which keeps the
- * inactivity timeout from ever firing) cannot hold a 100 MiB upload for more than ~2 hours.
+ * What a trusted publisher is matched on: repository, the workflow file of job_workflow_ref, and
+ * the environment. From the ID token when there is one, else from the runner's variables.
  */
-const SLOWEST_SEND_RATE = 16 * 1024;
-/**
- * The one HTTP client of a run: uploads, simple-index reads and token exchanges share its
- * keep-alive connections, its User-Agent and its policy. Redirects are never followed here:
- * the caller decides, so credentials are never replayed to another host.
- *
- * Every request is bounded in size and time. Its answer is read up to the caller's cap. The
- * inactivity timeout (`timeout`) only measures gaps, so an index that trickles a byte a second
- * would keep a request alive for ever; each request therefore also has a deadline:
- *
- * - the answer (headers and body) must arrive in full within twice `timeout` of the request body
- *   having been handed over (at once for a GET). Twice, so a silent index is still reported by the
- *   inactivity timeout, which says more, and a slow index gets a whole `timeout` for its answer on
- *   top of the time it may think in silence; answers are small (capped), so this is generous;
- * - the whole request must end within `connect-timeout` + twice `timeout` + the body's size at
- *   SLOWEST_SEND_RATE: an upload is never cut for being large on a slow link, only a server that
- *   reads it at a trickle is.
- */
-class Http {
-    client;
-    connectTimeoutMs;
-    timeoutMs;
-    armed = new WeakSet();
-    /** Handed to the next request the client prepares (see `request`). */
-    nextSignal;
-    constructor(options = {}) {
-        this.connectTimeoutMs = options.connectTimeoutMs ?? 30_000;
-        this.timeoutMs = options.timeoutMs ?? 120_000;
-        // @actions/http-client offers no way to abort a request; its handlers may change the options
-        // of each request it prepares, and Node's `signal` option then destroys that request (and
-        // its socket, new or reused) when a deadline passes.
-        const signalHandler = {
-            prepareRequest: (options) => {
-                if (this.nextSignal)
-                    options.signal = this.nextSignal;
-                this.nextSignal = undefined;
-            },
-            canHandleAuthentication: () => false,
-            handleAuthentication: () => Promise.reject(new Error('unused'))
-        };
-        this.client = new HttpClient(USER_AGENT, [signalHandler], {
-            allowRedirects: false,
-            allowRetries: false,
-            keepAlive: true,
-            socketTimeout: this.timeoutMs
-        });
-    }
-    /**
-     * @actions/http-client has one inactivity timeout and no connect timeout; a host that drops SYNs
-     * would only fail after the (long) inactivity timeout. So each new socket of the client's agent
-     * gets its own connect deadline. Its inactivity timeout only half-closes the socket
-     * (`socket.end()`), which leaves a stalled connection (and the file it streams from) open until
-     * the server lets go, so a socket that times out is destroyed here instead.
-     */
-    armSockets(url) {
-        const agent = this.client.getAgent(url);
-        if (this.armed.has(agent) || typeof agent.createConnection !== 'function')
-            return;
-        this.armed.add(agent);
-        const create = agent.createConnection.bind(agent);
-        const limit = this.connectTimeoutMs;
-        const inactivity = this.timeoutMs;
-        agent.createConnection = (options, callback) => {
-            const socket = create(options, callback);
-            const timer = setTimeout(() => {
-                const error = Object.assign(new Error(`could not connect within ${seconds(limit)} s`), {
-                    code: 'ECONNECTTIMEOUT'
-                });
-                socket.destroy(error);
-            }, limit);
-            timer.unref();
-            const clear = () => clearTimeout(timer);
-            socket.once(socket instanceof external_node_tls_.TLSSocket ? 'secureConnect' : 'connect', clear);
-            socket.once('close', clear);
-            // Emitted only while a request has set the socket's timeout (idle pooled sockets have none).
-            socket.on('timeout', () => socket.destroy(inactivityError(inactivity)));
-            return socket;
-        };
-    }
-    async request(method, url, options) {
-        const headers = { ...(options.headers ?? {}) };
-        const body = options.body?.() ?? null;
-        this.armSockets(url);
-        const controller = new AbortController();
-        const timers = [];
-        let expired;
-        let onExpired = () => undefined;
-        const expire = (error) => {
-            if (expired)
-                return;
-            expired = error;
-            controller.abort(error);
-            onExpired(error);
-        };
-        const after = (ms, error) => {
-            timers.push(setTimeout(() => expire(error()), Math.max(0, ms)));
-        };
-        const answerMs = 2 * this.timeoutMs;
-        const sendMs = (bodyBytes(body, headers) / SLOWEST_SEND_RATE) * 1000;
-        const wholeMs = Math.round(this.connectTimeoutMs + answerMs + sendMs);
-        after(wholeMs, () => deadlineError(wholeMs, 'the request', `connect-timeout and twice 'timeout'${sendMs >= 1 ? `, plus the body's size at ${formatSize(SLOWEST_SEND_RATE)}/s` : ''}`));
-        if (body instanceof external_node_stream_.Readable) {
-            body.once('end', () => after(answerMs, () => deadlineError(answerMs, 'the answer to the sent request', "twice 'timeout'")));
-        }
-        if (options.timeLimit) {
-            const { ms, reason } = options.timeLimit;
-            after(ms, () => Object.assign(new Error(`${reason} before the answer came`), { code: 'EDEADLINE' }));
-        }
-        const exchange = async () => {
-            this.nextSignal = controller.signal;
-            // The client prepares the request synchronously in this call, taking the signal.
-            const pending = this.client.request(method, url, body, headers);
-            this.nextSignal = undefined;
-            const response = await pending;
-            return {
-                status: response.message.statusCode ?? 0,
-                statusText: response.message.statusMessage ?? '',
-                headers: response.message.headers,
-                body: await this.readAnswer(response.message, url, options.cap)
-            };
-        };
-        const deadline = new Promise((_, reject) => (onExpired = reject));
-        const work = exchange();
-        work.catch(() => undefined); // lost the race to a deadline: already reported
-        try {
-            return await Promise.race([work, deadline]);
-        }
-        catch (error) {
-            // A body left half-sent would keep its file open: nothing else ever reads it to the end.
-            if (body instanceof external_node_stream_.Readable)
-                body.destroy();
-            if (expired)
-                throw new NetworkError(url, expired);
-            if (error instanceof AnswerTooLargeError)
-                throw error;
-            throw new NetworkError(url, this.explain(error));
-        }
-        finally {
-            for (const timer of timers)
-                clearTimeout(timer);
-        }
-    }
-    /** @actions/http-client reports its inactivity timeout as "Request timeout: <path>". */
-    explain(error) {
-        if (error instanceof Error && /^Request timeout/.test(error.message)) {
-            return inactivityError(this.timeoutMs);
-        }
-        return error;
-    }
-    /**
-     * The capped body. @actions/http-client's readBody() waits for 'end' only, so a server that
-     * sends its headers and then stalls (or a connection cut mid-body) would hang the run for ever:
-     * here every failure rejects, and silence longer than the inactivity timeout is a failure.
-     */
-    async readAnswer(message, url, cap) {
-        const socket = message.socket;
-        let timer;
-        const arm = () => {
-            clearTimeout(timer);
-            timer = setTimeout(() => message.destroy(inactivityError(this.timeoutMs)), this.timeoutMs);
-        };
-        arm();
-        message.on('data', arm);
-        try {
-            return await readCappedBody(message, url, cap);
-        }
-        catch (error) {
-            if (error instanceof AnswerTooLargeError)
-                throw error;
-            // A socket destroyed by its inactivity timeout surfaces here as a bare "aborted".
-            throw socket?.errored ?? error;
-        }
-        finally {
-            clearTimeout(timer);
-        }
-    }
-    async get(url, cap, headers = {}, timeLimit) {
-        return this.request('GET', url, { headers, cap, timeLimit });
-    }
-    /** Closes keep-alive sockets so nothing holds the process open. */
-    dispose() {
-        this.client.dispose();
-    }
-}
-/** The size of a request body, from its Content-Length (0 when there is none). */
-function bodyBytes(body, headers) {
-    if (typeof body === 'string')
-        return Buffer.byteLength(body);
-    for (const [name, value] of Object.entries(headers)) {
-        if (name.toLowerCase() === 'content-length' && Number(value) > 0)
-            return Number(value);
-    }
-    return 0;
-}
-function deadlineError(ms, what, basis) {
-    return Object.assign(new Error(`${what} did not complete within ${seconds(ms)} s (${basis}), although data kept moving: ` +
-        "the index sends or reads too slowly. Raise 'timeout' if it is only slow."), { code: 'EDEADLINE' });
-}
-function inactivityError(timeoutMs) {
-    return Object.assign(new Error(`no data sent or received for ${seconds(timeoutMs)} s`), {
-        code: 'ETIMEDOUT'
-    });
-}
-function seconds(ms) {
-    return String(Math.round(ms / 100) / 10);
-}
-/** No (complete) HTTP answer: refused, reset, DNS, TLS, the inactivity timeout or a deadline. */
-class NetworkError extends Error {
-    url;
-    code;
-    constructor(url, cause) {
-        const code = cause?.code;
-        const detail = cause instanceof Error ? cause.message : String(cause);
-        super(`No answer from ${new URL(url).origin}: ${describeNetworkFailure(code, detail)}`);
-        this.url = url;
-        this.name = 'NetworkError';
-        this.code = code ?? (/timeout/i.test(detail) ? 'ETIMEDOUT' : undefined);
-    }
-}
-function describeNetworkFailure(code, detail) {
-    switch (code) {
-        case 'ECONNREFUSED':
-            return 'connection refused (is the URL right, and is the index running?)';
-        case 'ENOTFOUND':
-        case 'EAI_AGAIN':
-            return 'the host name does not resolve (check the URL for typos)';
-        case 'ECONNECTTIMEOUT':
-            return `${detail} (is the host reachable from this runner?)`;
-        case 'ECONNRESET':
-        case 'EPIPE':
-            return 'the connection was reset';
-        case 'EDEADLINE':
-            return detail;
-        case 'ETIMEDOUT':
-            // Ours name the inactivity timeout and its length; the system's are about connecting.
-            return detail.startsWith('no data')
-                ? `${detail} (inactivity timeout)`
-                : 'the connection timed out';
-        default:
-            return /timeout/i.test(detail) ? 'no data within the timeout' : detail;
-    }
-}
-function basicAuth(user, password) {
-    return `Basic ${Buffer.from(`${user}:${password}`, 'utf8').toString('base64')}`;
+function describeIdentity(claims, env) {
+    const text = (name) => typeof claims?.[name] === 'string' && claims[name] !== '' ? claims[name] : undefined;
+    const repository = text('repository') ?? env.GITHUB_REPOSITORY;
+    const workflow = parseWorkflowRef(text('job_workflow_ref') ?? env.GITHUB_WORKFLOW_REF);
+    const environment = text('environment');
+    const parts = [
+        `repository ${repository ?? '(unknown)'}`,
+        `workflow ${workflow ? workflow.filename : '(unknown)'}`
+    ];
+    if (claims)
+        parts.push(environment ? `environment ${environment}` : 'no environment');
+    return parts.join(', ') + (claims ? " (from the job's ID token)" : '');
 }
 
 ;// CONCATENATED MODULE: ./src/index-api/simple.ts
@@ -38688,6 +39013,47 @@ function simpleUrlFor(uploadUrl) {
     if (/^\/[^/+]+\/[^/+]+$/.test(path))
         return `${base}${path}/+simple/`;
     return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/index-api/listing.ts
+
+
+/**
+ * Reads each project's simple page once. A 404 is a readable answer: the project does not exist
+ * yet, so none of its files are there (a first release).
+ */
+async function readListings(http, simpleUrl, dists, authorization, log) {
+    const listings = new Map();
+    for (const project of new Set(dists.map(d => normalizeName(d.name)))) {
+        try {
+            const page = await readSimplePage(http, simpleUrl, project, { authorization });
+            if (page.found)
+                listings.set(project, page.files);
+            else if (page.status === 404)
+                listings.set(project, new Map());
+            else
+                log.debug(`${page.url} answered HTTP ${page.status}: its files are not known`);
+        }
+        catch (error) {
+            log.debug(`Reading ${simpleUrl} for ${project} failed: ${String(error)}`);
+        }
+    }
+    return listings;
+}
+function presenceOf(listings, dist) {
+    const files = listings.get(normalizeName(dist.name));
+    if (!files)
+        return 'unknown';
+    const listed = files.get(dist.filename);
+    if (listed === undefined)
+        return 'absent';
+    if (listed === '')
+        return 'listed';
+    return listed === dist.digests.sha256 ? 'same' : 'different';
+}
+/** The sha256 the listings give for a file ('' or undefined when none). */
+function listedSha256(listings, dist) {
+    return listings.get(normalizeName(dist.name))?.get(dist.filename);
 }
 
 ;// CONCATENATED MODULE: ./src/inspect/metadata.ts
@@ -39585,7 +39951,28 @@ function looksLikeMarkdown(text) {
         /^ {0,3}\|?[ \t]*:?-{3,}:?[ \t]*\|/m.test(text));
 }
 
+;// CONCATENATED MODULE: ./src/shared/pypi-hosts.ts
+const HOSTS = {
+    'upload.pypi.org': 'pypi',
+    'pypi.org': 'pypi',
+    'test.pypi.org': 'testpypi'
+};
+function pypiTarget(url) {
+    try {
+        return HOSTS[new URL(url).hostname.toLowerCase()];
+    }
+    catch {
+        return undefined;
+    }
+}
+/** The host a PyPI token's macaroon names for each target. */
+const TOKEN_LOCATIONS = {
+    pypi: 'pypi.org',
+    testpypi: 'test.pypi.org'
+};
+
 ;// CONCATENATED MODULE: ./src/check/rules.ts
+
 
 
 
@@ -39622,6 +40009,16 @@ function checkDistributions(dists, options = {}) {
     checkOneSdistPerRelease(dists, found);
     return { errors: found.errors, warnings: found.warnings };
 }
+/**
+ * How PyPI's policies count for an upload to `repositoryUrl`: errors for PyPI and TestPyPI, which
+ * refuse such files; warnings for any other index, which decides for itself (a private index may
+ * take local versions or `linux_*` wheels on purpose) while the user still hears that PyPI would not.
+ */
+function pypiRulesFor(repositoryUrl) {
+    return pypiTarget(repositoryUrl) ? 'enforce' : 'warn';
+}
+/** Said with a PyPI policy reported as a warning: why it does not stop the run. */
+const NOT_PYPI_NOTE = 'PyPI and TestPyPI refuse this; other indexes decide for themselves. ';
 /** Sorts problems by rule kind and the `pypiRules` option. */
 class Findings {
     pypiRules;
@@ -39639,7 +40036,7 @@ class Findings {
         if (this.pypiRules === 'enforce')
             this.errors.push(problem);
         else if (this.pypiRules === 'warn')
-            this.warnings.push(problem);
+            this.warnings.push({ ...problem, hint: NOT_PYPI_NOTE + (problem.hint ?? '') });
     }
     /** Worth knowing, never a refusal. */
     warning(problem) {
@@ -42542,10 +42939,12 @@ async function findAndCheck(settings, log, env, descriptions) {
         log.debug(`Same file found twice, counted once: ${dup.path}`);
     const problems = [...found.problems, ...inspected.problems, ...duplicateProblems];
     if (settings.verifyMetadata) {
-        // PyPI's rules apply to every index: most self-hosted indexes mirror or feed PyPI, and a
-        // file PyPI refuses is a broken release there too. `verify-metadata: false` lets the index
-        // decide (e.g. local versions on a private index).
-        const checked = checkDistributions(unique, { pypiRules: 'enforce' });
+        // What any index needs (readable archives, valid metadata, filenames that match it) is an
+        // error everywhere; PyPI's own policies are errors for PyPI and TestPyPI and warnings for
+        // other indexes, which decide for themselves (e.g. local versions on a private index).
+        const checked = checkDistributions(unique, {
+            pypiRules: pypiRulesFor(settings.repositoryUrl)
+        });
         problems.push(...checked.errors);
         for (const warning of checked.warnings)
             log.warning(describeProblem(warning), warning.file);
@@ -42896,6 +43295,7 @@ function suggestUploadUrl(url) {
 
 
 
+
 /** An upload the index refused, with its own words, a hint, and what was asked. */
 class UploadError extends Error {
     dist;
@@ -43021,35 +43421,19 @@ function redirectTarget(response, url) {
 function isHtmlPage(response) {
     return /<html[\s>]/i.test(response.body) && /<\/html>/i.test(response.body);
 }
-/** Retry-After: delta-seconds or an HTTP date. */
-function retryAfterMs(response, now = Date.now()) {
-    const value = response.headers['retry-after'];
-    if (typeof value !== 'string' || !value.trim())
-        return undefined;
-    if (/^\d+$/.test(value.trim()))
-        return Number(value.trim()) * 1000;
-    const date = Date.parse(value);
-    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
+
 
 ;// CONCATENATED MODULE: ./src/upload/retry.ts
 
 
 
-const DEFAULT_RETRY_POLICY = {
-    retries: 5,
-    maxTotalMs: 10 * 60_000,
-    baseDelayMs: 1000,
-    maxDelayMs: 60_000
-};
-/** Network failures that happen before a connection exists, so before any byte was sent. */
-const NOT_CONNECTED = new Set(['ECONNREFUSED', 'ECONNECTTIMEOUT', 'ENOTFOUND', 'EAI_AGAIN']);
+
 /**
  * What a failure means for retrying. Network failures and 5xx answers are ambiguous: the index
  * (or the proxy in front of it) may have stored the file before the answer was lost, so the
  * caller asks the index before sending again. A connection that was never opened is not: reading
  * the index then would only wait on the same unreachable host. 429 is the index asking us to
- * slow down.
+ * slow down. An untrusted certificate or a proxy that wants credentials does not heal by waiting.
  */
 function classifyFailure(error) {
     // An answer larger than any upload result: the same index would answer the same way again.
@@ -43057,7 +43441,9 @@ function classifyFailure(error) {
         return 'final';
     // A deadline passed (an index trickling its answer) is like the inactivity timeout: ambiguous.
     if (error instanceof NetworkError) {
-        return error.code && NOT_CONNECTED.has(error.code) ? 'unsent' : 'ambiguous';
+        if (error.final)
+            return 'final';
+        return error.unsent ? 'unsent' : 'ambiguous';
     }
     if (error instanceof UploadError) {
         if (error.status === 429)
@@ -43066,21 +43452,6 @@ function classifyFailure(error) {
             return 'ambiguous';
     }
     return 'final';
-}
-/**
- * The wait before retry number `retry` (1-based): exponential backoff with full jitter, so that
- * parallel uploads that failed together do not come back together; a Retry-After wins when
- * given (bounded by maxDelayMs). `random` is injectable for tests.
- */
-function backoffDelay(retry, policy, retryAfterMs, random = Math.random) {
-    if (retryAfterMs !== undefined)
-        return Math.min(retryAfterMs, policy.maxDelayMs);
-    const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1));
-    // Half fixed, half random: never a zero wait (twine's failing pattern), still spread out.
-    return Math.round(ceiling / 2 + random() * (ceiling / 2));
-}
-function retry_sleep(ms) {
-    return new Promise(resolve => setTimeout(resolve, ms));
 }
 
 ;// CONCATENATED MODULE: ./src/upload/send.ts
@@ -43100,7 +43471,7 @@ function retry_sleep(ms) {
 async function sendDistribution(ctx, dist) {
     const { log } = ctx;
     const now = ctx.now ?? Date.now;
-    const sleep = ctx.sleep ?? retry_sleep;
+    const sleep = ctx.sleep ?? backoff_sleep;
     const startedAt = now();
     const extraFields = ctx.extraFields?.(dist) ?? [];
     const progress = progressReporter(dist.filename, log, ctx.progress);
@@ -43157,8 +43528,8 @@ async function sendDistribution(ctx, dist) {
             const kind = classifyFailure(error);
             if (kind === 'final')
                 throw error;
-            if (attempt > ctx.retry.retries)
-                throw gaveUp(error, attempt, now() - startedAt);
+            // Asked before giving up too: the last attempt (or the only one, with `retries: 0`) may
+            // have stored the file, and then it is uploaded whatever the answer said.
             if (kind === 'ambiguous') {
                 const listed = await hashOnIndex(ctx, dist);
                 if (listed === dist.digests.sha256) {
@@ -43169,13 +43540,16 @@ async function sendDistribution(ctx, dist) {
                     throw new UploadError(dist, 0, `after a lost answer the index lists ${dist.filename} with sha256 ${listed}, not ${dist.digests.sha256}`, ctx.url, 'Another upload of this name reached the index. Check what was published before re-running.');
                 }
             }
+            if (attempt > ctx.retry.retries)
+                throw gaveUp(error, attempt, now() - startedAt);
             const delay = backoffDelay(attempt, ctx.retry, error instanceof UploadError ? error.retryAfterMs : undefined);
             // The bound is on when a retry starts: a retry that would start past it is not waited for
             // (checking before the wait alone let the last backoff run the total past the bound).
             const elapsed = now() - startedAt;
             if (elapsed + delay > ctx.retry.maxTotalMs)
                 throw gaveUp(error, attempt, elapsed);
-            log.warning(`${dist.filename}: ${shortReason(error)}; retry ${attempt} of ${ctx.retry.retries} in ${(delay / 1000).toFixed(1)} s`);
+            // A retry that recovers is not a problem worth an annotation: only the final failure is.
+            log.info(`${dist.filename}: ${shortReason(error)}; retry ${attempt} of ${ctx.retry.retries} in ${(delay / 1000).toFixed(1)} s`);
             await sleep(delay);
         }
     }
@@ -43314,11 +43688,9 @@ async function publishAll(ctx, dists, concurrency) {
  * is not proof that a file was stored (PyPI answers 200 with an HTML page to a form without
  * `:action`), and users of other tools needed a script of their own to check a release landed.
  */
-async function verifyOnIndex(dists, options, 
-/** Files the index is known to hold in another version (skipped with a different hash): they must be listed, any hash. */
-presenceOnly = new Set()) {
+async function verifyOnIndex(dists, options) {
     const now = options.now ?? Date.now;
-    const sleep = options.sleep ?? retry_sleep;
+    const sleep = options.sleep ?? backoff_sleep;
     const deadline = now() + options.timeoutMs;
     const bound = `verify-timeout (${verify_seconds(options.timeoutMs)} s)`;
     // Each read is cut at the deadline, so the read-back ends by it even when the index stalls or
@@ -43357,7 +43729,7 @@ presenceOnly = new Set()) {
                 if (listed === undefined)
                     continue;
                 seen.set(dist.filename, listed);
-                if (listed === '' && !presenceOnly.has(dist))
+                if (listed === '')
                     unverifiable.push(dist);
                 // Listed with another hash: no amount of waiting changes that, so stop reading for it.
                 pending.delete(dist.filename);
@@ -43385,13 +43757,14 @@ presenceOnly = new Set()) {
                     (error ? ` (the last read failed: ${error})` : '')
             });
         }
-        else if (listed === dist.digests.sha256 || presenceOnly.has(dist)) {
+        else if (listed === dist.digests.sha256) {
             verified.push(dist);
         }
         else if (listed !== '') {
             failed.push({
                 dist,
-                reason: `listed on ${options.simpleUrl} with sha256 ${listed}, not ${dist.digests.sha256}`
+                reason: `listed on ${options.simpleUrl} with sha256 ${listed}, not ${dist.digests.sha256}`,
+                listedSha256: listed
             });
         }
     }
@@ -43404,6 +43777,7 @@ function verify_seconds(ms) {
 }
 
 ;// CONCATENATED MODULE: ./src/pipeline/publish.ts
+
 
 
 
@@ -43467,45 +43841,29 @@ async function publish(settings, deps) {
             onSecret: deps.onSecret,
             log
         });
-        const attestations = await prepareAttestations(dists, {
-            decision: decideAttestations({
-                requested: settings.attestations,
-                method: tokens.kind,
-                repositoryUrl: settings.repositoryUrl,
-                indexAcceptsAttestations: deps.attestation?.indexAcceptsAttestations
-            }),
-            signer: {
-                getIdToken: deps.getIdToken,
-                fulcioUrl: deps.attestation?.fulcioUrl,
-                rekorUrl: deps.attestation?.rekorUrl
-            },
-            outputDir: await (0,promises_.mkdtemp)(external_node_path_default().join(deps.tempDir, 'pypi-publish-attestations-')),
-            log
-        });
-        result.attestationPaths = [...attestations.values()].map(a => a.path);
         const simpleUrl = settings.indexUrl || simpleUrlFor(settings.repositoryUrl);
         // Credentials written in index-url are for index-url (and sent nowhere else).
         const simpleAuth = settings.indexCredentials
             ? basicAuth(settings.indexCredentials.user, settings.indexCredentials.password)
             : await readAuthorization(tokens, simpleUrl, settings.repositoryUrl);
-        const { files, failure } = await log.group(`Uploading ${dists.length} file(s) to ${settings.repositoryUrl}`, () => publishAll({
-            http,
-            url: settings.repositoryUrl,
-            tokens,
-            skipExisting: settings.skipExisting,
-            verbose: settings.verbose,
-            simpleUrl,
-            simpleAuth,
-            retry: { ...DEFAULT_RETRY_POLICY, ...settings.retry },
-            extraFields: dist => {
-                const prepared = attestations.get(dist.filename);
-                return prepared ? [attestationsField(prepared)] : [];
-            },
-            log
-        }, dists, settings.concurrency));
-        result.files = files;
-        result.failure = failure;
-        if (failure)
+        // Ask the index before sending: a re-run sends nothing that is already there, and a file of
+        // the same name with other content stops the run before its first upload.
+        const listings = simpleUrl
+            ? await log.group(`Reading what ${simpleUrl} already holds`, () => readListings(http, simpleUrl, dists, simpleAuth, log))
+            : new Map();
+        const conflicts = sortByPresence(result.files, listings, settings.skipExisting, log);
+        if (conflicts.length > 0) {
+            result.failure = new Error(conflictMessage(conflicts));
+            return result;
+        }
+        const toSend = result.files.filter(f => f.status === 'not-attempted').map(f => f.dist);
+        if (toSend.length > 0) {
+            await uploadFiles(toSend, result, { settings, deps, tokens, http, simpleUrl, simpleAuth });
+        }
+        else {
+            log.info('Nothing to upload: every file is on the index already or skipped.');
+        }
+        if (result.failure)
             return result;
         if (!settings.verifyUpload) {
             result.verificationSkipped = "'verify-upload' is false";
@@ -43531,31 +43889,161 @@ async function publish(settings, deps) {
         http.dispose();
     }
 }
+/** Signs (when attesting) and uploads the files not on the index yet; reads back after a failure. */
+async function uploadFiles(toSend, result, { settings, deps, tokens, http, simpleUrl, simpleAuth }) {
+    const { log } = deps;
+    const attestations = await prepareAttestations(toSend, {
+        decision: decideAttestations({
+            requested: settings.attestations,
+            method: tokens.kind,
+            repositoryUrl: settings.repositoryUrl,
+            indexAcceptsAttestations: deps.attestation?.indexAcceptsAttestations
+        }),
+        signer: {
+            getIdToken: deps.getIdToken,
+            fulcioUrl: deps.attestation?.fulcioUrl,
+            rekorUrl: deps.attestation?.rekorUrl
+        },
+        outputDir: await (0,promises_.mkdtemp)(external_node_path_default().join(deps.tempDir, 'pypi-publish-attestations-')),
+        log
+    });
+    result.attestationPaths = [...attestations.values()].map(a => a.path);
+    const { files, failure } = await log.group(`Uploading ${toSend.length} file(s) to ${settings.repositoryUrl}`, () => publishAll({
+        http,
+        url: settings.repositoryUrl,
+        tokens,
+        skipExisting: settings.skipExisting,
+        verbose: settings.verbose,
+        simpleUrl,
+        simpleAuth,
+        retry: { ...DEFAULT_RETRY_POLICY, ...settings.retry },
+        extraFields: dist => {
+            const prepared = attestations.get(dist.filename);
+            return prepared ? [attestationsField(prepared)] : [];
+        },
+        log
+    }, toSend, settings.concurrency));
+    for (const sent of files) {
+        const file = result.files.find(f => f.dist === sent.dist);
+        if (file)
+            Object.assign(file, sent);
+    }
+    result.failure = failure;
+    if (failure && simpleUrl) {
+        await log.group(`Reading back what reached ${simpleUrl}`, () => readBackAfterFailure(result, http, simpleUrl, simpleAuth, log));
+    }
+}
+/**
+ * Sorts each file by what the index already holds under its name: the same sha256 is skipped as
+ * already present (with or without `skip-existing`: sending it again changes nothing); another
+ * sha256 is skipped loudly under `skip-existing`, else returned as a conflict. Files of projects
+ * whose page could not be read, or listed without a sha256, stay to be sent (the upload's own
+ * answer then decides, as before there was a read).
+ */
+function sortByPresence(files, listings, skipExisting, log) {
+    const conflicts = [];
+    for (const file of files) {
+        const { dist } = file;
+        const presence = presenceOf(listings, dist);
+        if (presence === 'same') {
+            file.status = 'skipped';
+            file.sameHash = true;
+            file.verified = true;
+            file.message = 'already on the index with the same sha256';
+            log.info(`↷ ${dist.filename} is already on the index (same sha256); not sent again`);
+        }
+        else if (presence === 'different') {
+            const theirs = listedSha256(listings, dist) ?? '';
+            file.message = `the index holds a different file under this name (sha256 ${theirs} there, ${dist.digests.sha256} here)`;
+            if (skipExisting) {
+                file.status = 'skipped';
+                file.sameHash = false;
+                log.warning(`${dist.filename} is already on the index with DIFFERENT content (sha256 ${theirs} there, ` +
+                    `${dist.digests.sha256} here). It was skipped and the index keeps its own file: this build is NOT published. ` +
+                    'PyPI never allows a file to be replaced; bump the version to publish this build.', dist.path);
+            }
+            else {
+                file.status = 'failed';
+                file.sameHash = false;
+                conflicts.push(file);
+                log.error(`${dist.filename}: ${file.message}. PyPI never allows a file to be replaced, even after it is deleted; ` +
+                    'bump the version and build again.', dist.path);
+            }
+        }
+    }
+    return conflicts;
+}
+function conflictMessage(conflicts) {
+    return (`The index holds a different file under ${conflicts.length === 1 ? 'the name' : 'the names'} ` +
+        `${conflicts.map(f => f.dist.filename).join(', ')}. PyPI never allows a file to be replaced: ` +
+        'bump the version and build again (or set `skip-existing: true` to keep the files on the index ' +
+        'and publish the rest). Nothing was uploaded.');
+}
+/**
+ * After an upload ended in an error, reads the index once: a file it stored (our sha256) counts as
+ * uploaded even though its answer was an error, and when every file is there the run succeeds.
+ */
+async function readBackAfterFailure(result, http, simpleUrl, authorization, log) {
+    const listings = await readListings(http, simpleUrl, result.dists, authorization, log);
+    for (const file of result.files) {
+        if (presenceOf(listings, file.dist) !== 'same')
+            continue;
+        file.verified = true;
+        if (file.status === 'failed') {
+            file.status = 'uploaded';
+            log.info(`✔ ${file.dist.filename} is on the index (same sha256) despite the error`);
+        }
+        else if (file.status === 'not-attempted') {
+            file.status = 'skipped';
+            file.sameHash = true;
+            file.message = 'already on the index with the same sha256';
+        }
+    }
+    // Files skipped as the user asked (skip-existing) count as done, as they would without the error.
+    if (result.files.every(f => f.status === 'uploaded' || f.status === 'skipped')) {
+        log.info('Every file is on the index: the errors above did not stop the release.');
+        result.failure = undefined;
+    }
+}
 async function verifyUploads(result, settings, http, simpleUrl, authorization, log) {
-    const onIndex = result.files.filter(f => f.status === 'uploaded' || f.status === 'skipped');
-    const verification = await log.group(`Reading ${onIndex.length} file(s) back from ${simpleUrl}`, () => verifyOnIndex(onIndex.map(f => f.dist), { http, simpleUrl, authorization, timeoutMs: settings.verifyTimeoutMs, log }, 
-    // A file skipped because the index holds another build of it was warned about already;
-    // here it only has to be there.
-    new Set(onIndex.filter(f => f.sameHash === false).map(f => f.dist))));
-    result.verification = { ...verification, simpleUrl };
+    // A file skipped because the index holds another build of it is not ours to verify: it was
+    // warned about, and `verified` lists only files the index holds with the local sha256.
+    const expected = result.files.filter(f => f.status === 'uploaded' || (f.status === 'skipped' && f.sameHash !== false));
+    const verification = await log.group(`Reading ${expected.length} file(s) back from ${simpleUrl}`, () => verifyOnIndex(expected.map(f => f.dist), { http, simpleUrl, authorization, timeoutMs: settings.verifyTimeoutMs, log }));
+    // A skipped file whose hash the index did not give at upload time, found to be another build.
+    const otherBuilds = verification.failed.filter(({ dist, listedSha256 }) => listedSha256 && result.files.find(f => f.dist === dist)?.status === 'skipped');
+    for (const { dist, listedSha256 } of otherBuilds) {
+        const file = result.files.find(f => f.dist === dist);
+        file.sameHash = false;
+        log.warning(`${dist.filename} was skipped, and the index holds a DIFFERENT file under this name (sha256 ${listedSha256} there, ` +
+            `${dist.digests.sha256} here): this build is NOT published. Bump the version to publish it.`, dist.path);
+    }
+    const failed = verification.failed.filter(f => !otherBuilds.includes(f));
+    result.verification = { ...verification, failed, simpleUrl };
     for (const file of result.files) {
         if (verification.verified.includes(file.dist))
             file.verified = true;
-        if (verification.failed.some(f => f.dist === file.dist))
+        if (failed.some(f => f.dist === file.dist))
             file.verified = false;
     }
     for (const dist of verification.unverifiable) {
         log.notice(`${dist.filename} is listed on ${simpleUrl}, which gives no sha256 to compare.`);
     }
-    if (verification.failed.length > 0) {
-        for (const { dist, reason } of verification.failed)
+    if (failed.length > 0) {
+        for (const { dist, reason } of failed)
             log.error(`${dist.filename}: ${reason}`, dist.path);
-        result.failure = new Error(`The index does not have what was uploaded: ${verification.failed
+        result.failure = new Error(`The index does not have what was uploaded: ${failed
             .map(f => `${f.dist.filename} (${f.reason})`)
             .join('; ')}`);
     }
-    else {
+    else if (verification.verified.length === expected.length) {
         log.info(`✔ All ${verification.verified.length} file(s) are on the index with the expected sha256.`);
+    }
+    else {
+        log.info(`✔ ${verification.verified.length} of ${expected.length} file(s) are on the index with the expected sha256` +
+            (verification.unverifiable.length
+                ? `; ${verification.unverifiable.length} listed without a sha256 to compare.`
+                : '.'));
     }
 }
 /**
@@ -43823,6 +44311,200 @@ const Outputs = {
     AttestationPaths: 'attestation-paths'
 };
 
+;// CONCATENATED MODULE: ./src/action/summary.ts
+
+/** Text for inside HTML: escaped, on one line (a line break becomes <br>, never a blank line). */
+function htmlText(text) {
+    return text
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/"/g, '&quot;')
+        .replace(/'/g, '&#39;')
+        .replace(/\|/g, '&#124;')
+        .replace(/\r\n|\r|\n|\u2028|\u2029/g, '<br>');
+}
+/** A fenced code block longer than any run of backticks inside, so the text cannot close it. */
+function fenced(text, info = 'text') {
+    const body = text.replace(/\r\n?/g, '\n').replace(/\n+$/, '');
+    const longest = Math.max(0, ...[...body.matchAll(/`+/g)].map(m => m[0].length));
+    const fence = '`'.repeat(Math.max(3, longest + 1));
+    return `${fence}${info}\n${body}\n${fence}`;
+}
+/** The first 12 hex digits: enough to tell files apart at a glance. */
+function shortDigest(sha256) {
+    return sha256.slice(0, 12);
+}
+/** A URL without the credentials it may carry (those are secrets). */
+function displayUrl(url) {
+    try {
+        const parsed = new URL(url);
+        parsed.username = '';
+        parsed.password = '';
+        return parsed.toString();
+    }
+    catch {
+        return url;
+    }
+}
+/** Files the index holds with the local sha256 (uploaded, or there already). */
+function onIndex(file) {
+    if (file.verified === false)
+        return false;
+    return file.status === 'uploaded' || (file.status === 'skipped' && file.sameHash !== false);
+}
+/** A failed file that was never sent because the index holds another file under its name. */
+function isConflict(file) {
+    return file.status === 'failed' && file.sameHash === false;
+}
+const FINISH_HINT = 'To finish the release, fix the cause, then re-run this job with `skip-existing: true`: ' +
+    'the files already on the index are skipped and the rest are uploaded.';
+/** The error for setFailed: what stopped the run, which files are on the index, how to finish. */
+function failureText(result) {
+    const failure = result.failure?.message ?? '';
+    if (result.files.some(isConflict))
+        return failure;
+    const failed = result.files.find(f => f.status === 'failed');
+    const what = failed
+        ? `Publishing stopped at ${failed.dist.filename}: ${(failed.message ?? failure).replace(/\.+$/, '')}.`
+        : failure.replace(/\.?$/, '.');
+    const there = result.files.filter(onIndex).map(f => f.dist.filename);
+    const missing = result.files.filter(f => !onIndex(f)).map(f => f.dist.filename);
+    if (there.length === 0) {
+        const sent = result.files.some(f => f.status === 'uploaded');
+        return `${what} ${sent ? 'No file is on the index.' : 'No file was uploaded.'}`;
+    }
+    if (missing.length === 0)
+        return `${what} On the index: ${there.join(', ')}.`;
+    return (`${what} The release is partial. On the index: ${there.join(', ')}. ` +
+        `Not on the index: ${missing.join(', ')}. ${FINISH_HINT}`);
+}
+function resultLabel(result, file) {
+    if (result.dryRun)
+        return '🔍 would upload';
+    let label;
+    switch (file.status) {
+        case 'uploaded':
+            label = '✅ uploaded';
+            break;
+        case 'skipped':
+            label =
+                file.sameHash === true
+                    ? '↷ already on the index'
+                    : file.sameHash === false
+                        ? '⚠️ skipped: the index holds a different file'
+                        : '↷ skipped (exists; sha256 not compared)';
+            break;
+        case 'failed':
+            label = isConflict(file) ? '❌ a different file is on the index' : '❌ failed';
+            break;
+        default:
+            label = '⏸ not sent';
+    }
+    if (file.verified === true)
+        label += ' · verified';
+    if (file.verified === false)
+        label += ' · ❌ not on the index';
+    return label;
+}
+function heading(result, index) {
+    const n = result.files.length;
+    const count = (k) => `${k} file${k === 1 ? '' : 's'}`;
+    const releases = [...new Set(result.dists.map(d => `${d.name} ${d.version}`))];
+    const what = releases.length === 1 ? `${releases[0]} (${count(n)})` : count(n);
+    const to = `<code>${htmlText(index)}</code>`;
+    if (result.dryRun)
+        return `🔍 Dry run: ${htmlText(what)} would be published to ${to}`;
+    const uploaded = result.files.filter(f => f.status === 'uploaded').length;
+    const there = result.files.filter(onIndex).length;
+    if (result.failure) {
+        if (there === 0)
+            return `❌ Nothing was published to ${to}`;
+        if (there === n)
+            return `❌ ${htmlText(what)} on ${to}, with errors`;
+        return `❌ Release left partial on ${to}: ${there} of ${count(n)} on the index`;
+    }
+    if (uploaded === 0)
+        return `↷ Nothing new: ${htmlText(what)} already on ${to}`;
+    const rest = n - uploaded;
+    return `✅ Published ${htmlText(what)} to ${to}${rest ? ` (${rest} already there or skipped)` : ''}`;
+}
+function table(result, redact) {
+    const rows = ['<tr><th>File</th><th>Size</th><th>sha256</th><th>Result</th></tr>'];
+    const releases = [...new Set(result.dists.map(d => `${d.name} ${d.version}`))];
+    for (const release of releases) {
+        const files = result.files.filter(f => `${f.dist.name} ${f.dist.version}` === release);
+        // The release is named once above its files (in the heading when there is only one).
+        if (releases.length > 1)
+            rows.push(`<tr><th colspan="4" align="left">${htmlText(release)}</th></tr>`);
+        for (const file of files) {
+            const note = file.message && (file.status === 'failed' || file.sameHash === false)
+                ? `<br><sub>${htmlText(redact(file.message))}</sub>`
+                : '';
+            rows.push(`<tr><td><code>${htmlText(file.dist.filename)}</code></td>` +
+                `<td>${formatSize(file.dist.size)}</td>` +
+                `<td><code>${shortDigest(file.dist.digests.sha256)}</code></td>` +
+                `<td>${htmlText(resultLabel(result, file))}${note}</td></tr>`);
+        }
+    }
+    return `<table>\n${rows.join('\n')}\n</table>`;
+}
+/** The summary of a run that got as far as the upload (or a dry run). */
+function renderRunSummary(result, redact) {
+    const blocks = [];
+    blocks.push(`<h2>${heading(result, redact(displayUrl(result.repositoryUrl)))}</h2>`);
+    blocks.push(table(result, redact));
+    if (result.verification) {
+        const { verified, unverifiable, simpleUrl } = result.verification;
+        blocks.push(`<p>Read back from <code>${htmlText(redact(displayUrl(simpleUrl)))}</code>: ` +
+            `${verified.length} file(s) listed with the local sha256` +
+            (unverifiable.length ? `, ${unverifiable.length} listed without a sha256 to compare` : '') +
+            '.</p>');
+    }
+    else if (result.verificationSkipped) {
+        blocks.push(`<p>Not read back: ${htmlText(redact(result.verificationSkipped))}.</p>`);
+    }
+    const differing = result.files.filter(f => f.status === 'skipped' && f.sameHash === false);
+    if (differing.length > 0) {
+        blocks.push(`<p>⚠️ <b>Not published:</b> the index holds a different file under the name of ` +
+            `${differing.map(f => `<code>${htmlText(f.dist.filename)}</code>`).join(', ')}. ` +
+            'PyPI never allows a file to be replaced; bump the version to publish this build.</p>');
+    }
+    if (result.failure) {
+        const there = result.files.filter(onIndex);
+        const missing = result.files.filter(f => !onIndex(f));
+        const names = (files) => files.map(f => `<code>${htmlText(f.dist.filename)}</code>`).join(', ');
+        if (there.length > 0 && missing.length > 0 && !result.files.some(isConflict)) {
+            blocks.push(`<p><b>On the index:</b> ${names(there)}<br><b>Not on the index:</b> ${names(missing)}</p>`);
+            blocks.push(`<p>${htmlText(FINISH_HINT).replace(/`([^`]*)`/g, '<code>$1</code>')}</p>`);
+            blocks.push(fenced('with:\n  skip-existing: true', 'yaml'));
+        }
+        blocks.push('<p><b>Error</b></p>');
+        blocks.push(fenced(redact(result.failure.message)));
+    }
+    blocks.push('<details><summary>Full sha256 digests</summary>');
+    blocks.push(fenced(result.files.map(f => `${f.dist.digests.sha256}  ${f.dist.filename}`).join('\n')));
+    blocks.push('</details>');
+    return blocks.join('\n\n') + '\n';
+}
+/** The summary when files were refused before any upload. */
+function renderProblemsSummary(problems, redact) {
+    const rows = problems.map(p => `<tr><td><code>${htmlText(basename(p.file))}</code></td>` +
+        `<td>${htmlText(redact(p.message))}</td><td>${htmlText(redact(p.hint ?? ''))}</td></tr>`);
+    return ([
+        '<h2>❌ PyPI publish stopped: nothing was uploaded</h2>',
+        `<p>${problems.length} problem(s) found before the first upload:</p>`,
+        `<table>\n<tr><th>File</th><th>Problem</th><th>What to do</th></tr>\n${rows.join('\n')}\n</table>`
+    ].join('\n\n') + '\n');
+}
+/** The summary when the run stopped on something other than a file (credentials, a build). */
+function renderFailureSummary(message, redact) {
+    return (['<h2>❌ PyPI publish failed: nothing was uploaded</h2>', fenced(redact(message))].join('\n\n') + '\n');
+}
+function basename(file) {
+    return file.split(/[\\/]/).pop() ?? file;
+}
+
 ;// CONCATENATED MODULE: ./src/action/report.ts
 
 
@@ -43853,119 +44535,135 @@ function uniqueProjects(dists) {
         seen.set(`${d.name}\0${d.version}`, { name: d.name, version: d.version });
     return [...seen.values()];
 }
-function statusLabel(result, file) {
-    if (result.dryRun)
-        return '🔍 would upload';
-    let label = STATUS_LABEL[file.status];
-    if (file.status === 'skipped' && file.sameHash === false)
-        label += ' ⚠️ different hash';
-    if (file.verified === true)
-        label += ' · verified';
-    if (file.verified === false)
-        label += ' · ❌ not on the index';
-    return label;
-}
-const STATUS_LABEL = {
-    uploaded: '✅ uploaded',
-    skipped: '↷ skipped (exists)',
-    failed: '❌ failed',
-    'not-attempted': '⏸ not attempted'
-};
-/** Sets the outputs and writes the job summary. */
+/** Sets the outputs first, then writes the job summary: a summary that cannot be written never fails the run. */
 async function reportRun(result, redactor) {
     for (const [name, value] of Object.entries(runOutputs(result)))
         setOutput(name, value);
-    const uploaded = result.files.filter(f => f.status === 'uploaded').length;
-    const skipped = result.files.filter(f => f.status === 'skipped').length;
-    const heading = result.dryRun
-        ? `Dry run: ${result.files.length} file(s) would be published`
-        : result.failure
-            ? `PyPI publish failed after ${uploaded} of ${result.files.length} file(s)`
-            : `Published ${uploaded} file(s)${skipped ? `, ${skipped} skipped` : ''}`;
-    if (!canWriteSummary())
-        return;
-    const indexHost = new URL(result.repositoryUrl).host;
-    const summary = summary_summary
-        .addHeading(heading, 2)
-        .addRaw(`Index: <code>${report_escapeHtml(result.repositoryUrl)}</code>`, true)
-        .addTable([
-        [
-            { data: 'File', header: true },
-            { data: 'Kind', header: true },
-            { data: 'Version', header: true },
-            { data: 'Size', header: true },
-            { data: 'sha256', header: true },
-            { data: 'Status', header: true },
-            { data: 'Index', header: true }
-        ],
-        ...result.files.map(f => [
-            `<code>${report_escapeHtml(f.dist.filename)}</code>`,
-            f.dist.kind,
-            report_escapeHtml(f.dist.version),
-            formatSize(f.dist.size),
-            `<code>${f.dist.digests.sha256}</code>`,
-            statusLabel(result, f),
-            report_escapeHtml(indexHost)
-        ])
-    ]);
-    if (result.verification) {
-        summary.addRaw(`<p>Read back from <code>${report_escapeHtml(result.verification.simpleUrl)}</code>: ` +
-            `${result.verification.verified.length} file(s) listed with the expected sha256.</p>`, true);
-    }
-    else if (result.verificationSkipped) {
-        summary.addRaw(`<p>Not read back: ${report_escapeHtml(result.verificationSkipped)}.</p>`, true);
-    }
-    if (result.failure) {
-        summary.addRaw(`<p><b>Error:</b> ${report_escapeHtml(redactor.redact(result.failure.message))}</p>`, true);
-    }
-    await summary.write();
+    await writeSummary(renderRunSummary(result, text => redactor.redact(text)));
 }
 /** The job summary when files were refused before any upload. */
 async function reportProblems(problems, redactor) {
-    if (!canWriteSummary())
-        return;
-    await summary_summary
-        .addHeading('PyPI publish stopped: nothing was uploaded', 2)
-        .addRaw(`<p>${problems.length} problem(s) found before the first upload:</p>`, true)
-        .addTable([
-        [
-            { data: 'File', header: true },
-            { data: 'Problem', header: true },
-            { data: 'What to do', header: true }
-        ],
-        ...problems.map(p => [
-            `<code>${report_escapeHtml(external_node_path_default().basename(p.file))}</code>`,
-            report_escapeHtml(redactor.redact(p.message)),
-            report_escapeHtml(p.hint ?? '')
-        ])
-    ])
-        .write();
+    await writeSummary(renderProblemsSummary(problems, text => redactor.redact(text)));
 }
 /** The job summary when the run stopped on something other than a file (credentials, a build). */
 async function reportFailure(message, redactor) {
-    if (!canWriteSummary())
+    await writeSummary(renderFailureSummary(message, text => redactor.redact(text)));
+}
+/**
+ * Appends to the job summary. Outside GitHub's runner (local-action tools, other CI) there is
+ * none; a file that cannot be written (a directory, a full disk, no permission) is a warning: the
+ * publish itself is what the job is for, and its outputs are already set.
+ */
+async function writeSummary(text) {
+    if (!process.env.GITHUB_STEP_SUMMARY) {
+        debug('GITHUB_STEP_SUMMARY is not set: no job summary written.');
         return;
-    await summary_summary
-        .addHeading('PyPI publish failed: nothing was uploaded', 2)
-        .addCodeBlock(redactor.redact(message))
-        .write();
+    }
+    try {
+        await (0,promises_.appendFile)(process.env.GITHUB_STEP_SUMMARY, text);
+    }
+    catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        warning(`The job summary could not be written (${reason}); the outputs are set.`);
+    }
 }
-/** Outside GitHub's runner (local-action tools, other CI) there is no job summary: skip it. */
-function canWriteSummary() {
-    if (process.env.GITHUB_STEP_SUMMARY)
-        return true;
-    debug('GITHUB_STEP_SUMMARY is not set: no job summary written.');
-    return false;
+
+;// CONCATENATED MODULE: ./src/auth/token-shape.ts
+
+/**
+ * Whether a password can be a PyPI API token, checked before anything is sent: PyPI would answer
+ * a bare 403, and a release waits on someone reading it. The message says what is wrong without
+ * the token: at most its first four characters, and only when it is not a PyPI token at all.
+ */
+const TOKEN_PREFIX = 'pypi-';
+/** Other services' token prefixes people paste by mistake. */
+const FOREIGN_PREFIXES = [
+    ['github_pat_', 'a GitHub fine-grained personal access token'],
+    ['ghp_', 'a GitHub personal access token'],
+    ['gho_', 'a GitHub OAuth token'],
+    ['ghu_', 'a GitHub App user token'],
+    ['ghs_', 'a GitHub App or GITHUB_TOKEN installation token'],
+    ['ghr_', 'a GitHub refresh token'],
+    ['glpat-', 'a GitLab personal access token'],
+    ['eyJ', 'a JWT (such as a GitHub ID token)']
+];
+/** Shown only when the value is long enough that four characters give nothing useful away. */
+const SHOW_PREFIX_FROM_LENGTH = 16;
+/**
+ * undefined when `token` (already trimmed of surrounding whitespace) can be a token for `target`;
+ * otherwise what is wrong. `source` names where it came from (`the 'password' input`).
+ */
+function pypiTokenProblem(token, target, source) {
+    const index = target === 'pypi' ? 'PyPI' : 'TestPyPI';
+    const fix = `Create an API token at https://${TOKEN_LOCATIONS[target]}/manage/account/token/ and store ` +
+        'it whole (it starts with pypi-) as the secret, or leave the password out and use trusted ' +
+        'publishing.';
+    const lineBreak = /[\r\n]/.test(token);
+    if (lineBreak || /\s/.test(token)) {
+        return (`${token_shape_capitalize(source)} contains ${lineBreak ? 'a line break' : 'whitespace'}, so it cannot be ` +
+            `a ${index} API token (one line, no spaces). The secret probably holds more than the token ` +
+            `(a label, a second line, or a token split when copied): store only the token. ${fix}`);
+    }
+    if (!token.startsWith(TOKEN_PREFIX)) {
+        return `${token_shape_capitalize(source)} ${describeForeign(token)}, so it is not a ${index} API token (those start with 'pypi-'). ${index} accepts only API tokens. ${fix}`;
+    }
+    if (token.length === TOKEN_PREFIX.length) {
+        return `${token_shape_capitalize(source)} is only 'pypi-', without the token itself. ${fix}`;
+    }
+    const location = macaroonLocation(token.slice(TOKEN_PREFIX.length));
+    const other = Object.keys(TOKEN_LOCATIONS).find(t => t !== target && TOKEN_LOCATIONS[t] === location);
+    if (other) {
+        return (`${token_shape_capitalize(source)} is a token for ${location}, but the upload goes to ` +
+            `${TOKEN_LOCATIONS[target]}. PyPI and TestPyPI are separate sites with separate accounts and ` +
+            `tokens. ${fix}`);
+    }
+    return undefined;
 }
-function report_escapeHtml(text) {
-    return text
-        .replace(/&/g, '&amp;')
-        .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(/"/g, '&quot;');
+function describeForeign(token) {
+    const foreign = FOREIGN_PREFIXES.find(([prefix]) => token.startsWith(prefix));
+    if (token.length < SHOW_PREFIX_FROM_LENGTH) {
+        return foreign
+            ? `looks like ${foreign[1]}`
+            : `is ${token.length} characters long and does not start with 'pypi-'`;
+    }
+    const shown = `starts with '${token.slice(0, 4)}'`;
+    if (foreign)
+        return `${shown}, which is ${foreign[1]}`;
+    if (/^pypi[_.:]/i.test(token) || /^pypi-/i.test(token)) {
+        return `${shown}, not 'pypi-' (the prefix is lowercase, followed by a hyphen)`;
+    }
+    if (/^["']/.test(token))
+        return `${shown}: it is wrapped in quotes; store the token without them`;
+    return shown;
+}
+/**
+ * The location of a PyPI token's macaroon (`pypi.org`, `test.pypi.org`), read from its first
+ * field (version 2 binary format: 0x02, field type 0x01, length, bytes); undefined when it cannot
+ * be read. Only used to catch a PyPI token sent to TestPyPI or the other way round.
+ */
+function macaroonLocation(body) {
+    let bytes;
+    try {
+        bytes = Buffer.from(body.slice(0, 64), 'base64url');
+    }
+    catch {
+        return undefined;
+    }
+    if (bytes.length < 3 || bytes[0] !== 0x02 || bytes[1] !== 0x01)
+        return undefined;
+    const length = bytes[2];
+    if (length === 0 || length > 64 || bytes.length < 3 + length)
+        return undefined;
+    const location = bytes.subarray(3, 3 + length).toString('latin1');
+    return /^[a-z0-9.-]+$/.test(location) ? location : undefined;
+}
+function token_shape_capitalize(text) {
+    return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 ;// CONCATENATED MODULE: ./src/settings/settings.ts
+
+
 
 class SettingsError extends Error {
     constructor(message) {
@@ -43973,6 +44671,8 @@ class SettingsError extends Error {
         this.name = 'SettingsError';
     }
 }
+/** The variables twine reads that would change where an upload goes or who makes it. */
+const TWINE_VARIABLES = ['TWINE_USERNAME', 'TWINE_PASSWORD', 'TWINE_REPOSITORY_URL'];
 const REPOSITORY_SHORTHANDS = {
     pypi: PYPI_UPLOAD_URL,
     testpypi: TESTPYPI_UPLOAD_URL
@@ -43981,12 +44681,24 @@ const TRUE_VALUES = new Set(['true', 'True', 'TRUE', 'yes', 'on', '1']);
 const FALSE_VALUES = new Set(['false', 'False', 'FALSE', 'no', 'off', '0']);
 /**
  * Builds the settings. Precedence for each input: a value the user wrote (kebab-case, or the
- * deprecated snake_case spelling) > the matching TWINE_* variable > the documented default.
- * Inside the runner a kebab input always holds at least its action.yml default, so a value equal
- * to the default counts as "not written" and lets a TWINE_* variable through.
+ * deprecated snake_case spelling) > the documented default. Inside GitHub Actions
+ * (GITHUB_ACTIONS=true) that is all: a job's environment often carries TWINE_* variables for
+ * other steps, and an input left at its default cannot be told from one never written, so they
+ * must not redirect an upload or replace trusted publishing; a notice says they were ignored.
+ * Elsewhere (other CI systems, a command line) TWINE_USERNAME, TWINE_PASSWORD and
+ * TWINE_REPOSITORY_URL fill in what the inputs leave at their defaults, as twine reads them.
  */
 function readSettings(read, env) {
     const warnings = [];
+    const notices = [];
+    const inActions = env.GITHUB_ACTIONS === 'true';
+    const twineEnv = inActions ? {} : env;
+    const ignored = inActions ? TWINE_VARIABLES.filter(name => env[name]?.trim()) : [];
+    if (ignored.length > 0) {
+        notices.push(`Ignored ${ignored.join(', ')} from the job's environment: inside GitHub Actions this ` +
+            "step's inputs decide where to upload and how to authenticate. To use them, pass them as " +
+            'inputs (e.g. `password: ${{ secrets.PYPI_API_TOKEN }}`, `repository-url: ...`).');
+    }
     const raw = (name) => {
         const alias = DEPRECATED_ALIASES[name];
         const aliasValue = alias ? read(alias).trim() : '';
@@ -44012,13 +44724,23 @@ function readSettings(read, env) {
         throw new SettingsError(`The input '${name}' must be true or false, not '${value}'. Write \`${name}: true\` or \`${name}: false\`.`);
     };
     const seconds = (name, min, max) => integer(name, withDefault(name), min, max) * 1000;
-    const password = readPassword(read) || env.TWINE_PASSWORD?.trim() || '';
-    const writtenUser = raw(Inputs.User) ?? env.TWINE_USERNAME?.trim();
-    const repository = withoutCredentials(resolveRepositoryUrl(raw(Inputs.RepositoryUrl), read(Inputs.Repository), env));
-    const index = withoutCredentials(optionalUrl(Inputs.IndexUrl, read(Inputs.IndexUrl)));
+    const given = readPassword(read);
+    const password = given.value || twineEnv.TWINE_PASSWORD?.trim() || '';
+    const writtenUser = raw(Inputs.User) ?? twineEnv.TWINE_USERNAME?.trim();
+    const repository = settings_withoutCredentials(resolveRepositoryUrl(raw(Inputs.RepositoryUrl), read(Inputs.Repository), twineEnv));
+    const index = settings_withoutCredentials(optionalUrl(Inputs.IndexUrl, read(Inputs.IndexUrl)));
     // As twine (through requests) does: credentials in the URL are used when no others are given.
     const fromUrl = password ? undefined : repository.credentials;
     const user = writtenUser || fromUrl?.user || INPUT_DEFAULTS[Inputs.User] || '';
+    checkPypiToken(repository.url, {
+        password: password || fromUrl?.password || '',
+        blank: given.blank,
+        source: given.value
+            ? `the '${given.input}' input`
+            : password
+                ? 'TWINE_PASSWORD'
+                : "the password in 'repository-url'"
+    });
     return {
         settings: {
             user: user || '__token__',
@@ -44050,17 +44772,41 @@ function readSettings(read, env) {
             buildCommand: read(Inputs.BuildCommand).trim(),
             workingDirectory: withDefault(Inputs.WorkingDirectory)
         },
-        warnings
+        warnings,
+        notices
     };
 }
-/** `token` is the name we document; `password` is the official action's. They mean the same. */
+/**
+ * `token` is the name we document; `password` is the official action's. They mean the same.
+ * `blank` names an input that holds only whitespace (a secret that is a stray newline).
+ */
 function readPassword(read) {
-    const token = read(Inputs.Token).trim();
-    const password = read(Inputs.Password).trim();
+    const rawToken = read(Inputs.Token);
+    const rawPassword = read(Inputs.Password);
+    const token = rawToken.trim();
+    const password = rawPassword.trim();
     if (token && password && token !== password) {
         throw new SettingsError("Both 'token' and 'password' are set to different values. They mean the same thing: keep one.");
     }
-    return token || password;
+    const blank = !token && rawToken ? Inputs.Token : !password && rawPassword ? Inputs.Password : '';
+    return {
+        value: token || password,
+        input: token ? Inputs.Token : Inputs.Password,
+        blank: token || password ? undefined : blank || undefined
+    };
+}
+/** For PyPI and TestPyPI, a password that cannot be an API token stops the run before any request. */
+function checkPypiToken(repositoryUrl, given) {
+    const target = pypiTarget(repositoryUrl);
+    if (!target)
+        return;
+    if (given.blank) {
+        throw new SettingsError(`The '${given.blank}' input holds only whitespace, so there is no token to upload with. ` +
+            'Store the API token itself in the secret, or remove the input to use trusted publishing.');
+    }
+    const problem = given.password && pypiTokenProblem(given.password, target, given.source);
+    if (problem)
+        throw new SettingsError(problem);
 }
 function resolveRepositoryUrl(written, shorthand, env) {
     const name = shorthand.trim().toLowerCase();
@@ -44072,7 +44818,7 @@ function resolveRepositoryUrl(written, shorthand, env) {
                 "For any other index, set 'repository-url' to its upload URL instead.");
         }
         if (written && normalizeUrl(written) !== fromShorthand) {
-            throw new SettingsError(`'repository: ${name}' and 'repository-url: ${displayUrl(written)}' disagree. Set only one of them.`);
+            throw new SettingsError(`'repository: ${name}' and 'repository-url: ${settings_displayUrl(written)}' disagree. Set only one of them.`);
         }
         url = fromShorthand;
     }
@@ -44088,7 +44834,7 @@ function normalizeUrl(url) {
  * A URL as it may be shown, with any `user:password@` cut out (also from text that does not parse
  * as a URL), for messages about URLs that were written wrong.
  */
-function displayUrl(url) {
+function settings_displayUrl(url) {
     return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1');
 }
 function decoded(text) {
@@ -44100,7 +44846,7 @@ function decoded(text) {
     }
 }
 /** The URL without its userinfo, and the credentials that were in it. */
-function withoutCredentials(url) {
+function settings_withoutCredentials(url) {
     if (!url)
         return { url };
     const parsed = new URL(url);
@@ -44117,10 +44863,10 @@ function validateUrl(url) {
         parsed = new URL(url);
     }
     catch {
-        throw new SettingsError(`The repository URL '${displayUrl(url)}' is not a URL. Use the index's upload URL, e.g. ${PYPI_UPLOAD_URL}`);
+        throw new SettingsError(`The repository URL '${settings_displayUrl(url)}' is not a URL. Use the index's upload URL, e.g. ${PYPI_UPLOAD_URL}`);
     }
     if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
-        throw new SettingsError(`The repository URL '${displayUrl(url)}' must start with https:// (or http:// for a local index).`);
+        throw new SettingsError(`The repository URL '${settings_displayUrl(url)}' must start with https:// (or http:// for a local index).`);
     }
     return parsed.toString();
 }
@@ -44143,7 +44889,7 @@ function optionalUrl(name, value) {
     catch {
         // fall through to the error below
     }
-    throw new SettingsError(`The input '${name}' must be an http(s) URL, not '${displayUrl(url)}'.`);
+    throw new SettingsError(`The input '${name}' must be an http(s) URL, not '${settings_displayUrl(url)}'.`);
 }
 /** `distributions: sdist wheel` (dpl's `bdist_wheel` spelling accepted; commas or spaces). */
 function parseDistributions(value) {
@@ -44164,6 +44910,7 @@ function parseDistributions(value) {
 }
 
 ;// CONCATENATED MODULE: ./src/action/main.ts
+
 
 
 
@@ -44208,9 +44955,12 @@ async function runAction(renderer) {
         writer.annotate('error', message);
     };
     try {
-        const { settings, warnings } = readSettings(name => getInput(name), process.env);
+        // Untrimmed: settings trims each value itself, and tells a whitespace-only secret from none.
+        const { settings, warnings, notices } = readSettings(name => getInput(name, { trimWhitespace: false }), process.env);
         for (const warning of warnings)
             log.warning(warning);
+        for (const notice of notices)
+            log.notice(notice);
         const result = await publish(settings, {
             log,
             env: process.env,
@@ -44229,14 +44979,8 @@ async function runAction(renderer) {
             attestation: attestationOverrides(process.env)
         });
         await reportRun(result, redactor);
-        if (result.failure) {
-            const failed = result.files.find(f => f.status === 'failed');
-            const done = result.files.filter(f => f.status === 'uploaded').map(f => f.dist.filename);
-            const what = failed
-                ? `Publishing stopped at ${failed.dist.filename}: ${(failed.message ?? '').replace(/\.+$/, '')}.`
-                : result.failure.message.replace(/\.?$/, '.');
-            fail(`${what} ` + (done.length ? `Uploaded: ${done.join(', ')}.` : 'No file was uploaded.'));
-        }
+        if (result.failure)
+            fail(failureText(result));
     }
     catch (error) {
         if (error instanceof DistributionError) {
@@ -44274,7 +45018,7 @@ function attestationOverrides(env) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8347);
+/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4168);
 
 await (0,_action_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
