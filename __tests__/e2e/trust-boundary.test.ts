@@ -5,7 +5,7 @@
  * - nothing from outside (a build's output, an index's answer shown with `verbose: true`) can
  *   issue a runner command: stdout is read the way GitHub's runner reads it.
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
 import { chmod, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -39,8 +39,15 @@ let bin: string
 let staged: string
 let dumps: string
 
-beforeAll(async () => {
+// A fresh index per test: the action does not send again what an index already holds.
+beforeEach(async () => {
   index = await startIndexServer({ tokens: [TOKEN] })
+})
+afterEach(async () => {
+  await index.close()
+})
+
+beforeAll(async () => {
   work = await mkdtemp(path.join(tmpdir(), 'boundary-'))
   bin = path.join(work, 'bin')
   staged = path.join(work, 'staged')
@@ -73,7 +80,6 @@ beforeAll(async () => {
 })
 
 afterAll(async () => {
-  await index.close()
   await rm(work, { recursive: true, force: true })
 })
 

@@ -4,7 +4,7 @@
  * not the URL with its userinfo, not the password as an index echoes it (JSON- or HTML-escaped,
  * percent-encoded, in Basic auth).
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -20,8 +20,15 @@ let index: IndexServer
 let work: string
 let packagesDir: string
 
-beforeAll(async () => {
+// A fresh index per test: the action does not send again what an index already holds.
+beforeEach(async () => {
   index = await startIndexServer({ tokens: [SECRET] })
+})
+afterEach(async () => {
+  await index.close()
+})
+
+beforeAll(async () => {
   work = await mkdtemp(path.join(tmpdir(), 'url-creds-'))
   packagesDir = path.join(work, 'dist')
   makeWheel(packagesDir, {
@@ -30,7 +37,6 @@ beforeAll(async () => {
   })
 })
 afterAll(async () => {
-  await index.close()
   await rm(work, { recursive: true, force: true })
 })
 

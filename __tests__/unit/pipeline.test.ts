@@ -101,7 +101,17 @@ describe('publish() through its seam', () => {
 
   it('stops before any request when a file breaks a rule, with every problem at once', async () => {
     const server = await index()
-    const dir = await packagesDir('seam_bad', ['1.0+local', '2.0+other'])
+    // A file name whose version is not the metadata's: a rule every index needs, not only PyPI.
+    const dir = await mkdtemp(path.join(work, 'seam-bad-'))
+    for (const [inName, inMetadata] of [
+      ['1.0', '1.1'],
+      ['2.0', '2.1']
+    ]) {
+      makeWheel(dir, {
+        filename: `seam_bad-${inName}-py3-none-any.whl`,
+        metadata: metadataText({ 'Metadata-Version': '2.1', Name: 'seam-bad', Version: inMetadata })
+      })
+    }
     const error = await publish(
       settingsFor({
         password: TOKEN,
@@ -117,19 +127,18 @@ describe('publish() through its seam', () => {
     expect(error).toBeInstanceOf(DistributionError)
     const files = (error as DistributionError).problems.map(p => path.basename(p.file ?? ''))
     expect(new Set(files)).toEqual(
-      new Set(['seam_bad-1.0+local-py3-none-any.whl', 'seam_bad-2.0+other-py3-none-any.whl'])
+      new Set(['seam_bad-1.0-py3-none-any.whl', 'seam_bad-2.0-py3-none-any.whl'])
     )
     expect(server.requests).toEqual([])
   })
 
-  it('dry-run sends no file and mints no token', async () => {
+  it('dry-run sends no file and mints no token, and names the identity it would use', async () => {
     const server = await index()
     const endpoints = addTrustedPublishing(server, {
       publishers: [{ repository: 'octo-org/octo-repo', workflow: 'release.yml' }]
     })
     const dir = await packagesDir('seam_dry', ['1.0'])
     const seam = await deps({ env: ids.env, getIdToken: idTokenFetcherFor(ids) })
-    const issuedBefore = ids.issued.length
     const result = await publish(
       settingsFor({ 'repository-url': server.url, 'packages-dir': dir, 'dry-run': 'true' }),
       seam
@@ -137,8 +146,10 @@ describe('publish() through its seam', () => {
     expect(result.dryRun).toBe(true)
     expect(result.files.map(f => f.status)).toEqual(['not-attempted'])
     expect(uploads(server)).toEqual([])
-    expect(ids.issued.length).toBe(issuedBefore)
+    // An ID token may be read to name the identity; it is never exchanged for a PyPI token.
     expect(endpoints.minted).toEqual([])
+    expect(endpoints.mintRequests).toEqual([])
+    expect((seam.log as RecordingLog).text()).toContain('octo-org/octo-repo')
     expect(server.files()).toEqual([])
   })
 
