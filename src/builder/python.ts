@@ -29,6 +29,8 @@ export interface FindBuildPythonOptions {
   run: RunProcess
   /** Limit for `pip install build`. Default 5 minutes. */
   installTimeoutMs?: number
+  /** Which runner's Pythons to try; tests simulate Windows and macOS. Default: this one. */
+  platform?: NodeJS.Platform
 }
 
 const VERSION_TIMEOUT_MS = 60_000
@@ -44,7 +46,7 @@ export async function findBuildPython(options: FindBuildPythonOptions): Promise<
   /** The first Python that runs but has no `build`: the one to install it for. */
   let lacking: { python: string; why: string } | undefined
 
-  for (const python of options.python ? [options.python] : defaultPythons()) {
+  for (const python of options.python ? [options.python] : defaultPythons(options.platform)) {
     const result = await run(python, ['-m', 'build', '--version'], {
       env,
       timeoutMs: VERSION_TIMEOUT_MS

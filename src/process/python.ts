@@ -12,8 +12,8 @@ import { describeFailure, type RunProcess } from './run-process.js'
  * Windows runners have `python` on PATH; `python3` there may be the Microsoft Store stub, which
  * only prints advice. Elsewhere `python` may be missing or, on old systems, Python 2.
  */
-export function defaultPythons(): string[] {
-  return process.platform === 'win32' ? ['python', 'python3'] : ['python3', 'python']
+export function defaultPythons(platform: NodeJS.Platform = process.platform): string[] {
+  return platform === 'win32' ? ['python', 'python3'] : ['python3', 'python']
 }
 
 export type TemporaryInstall =
