@@ -20,7 +20,15 @@ const REMOVED_NAMES = new Set([
   'ACTIONS_RESULTS_URL',
   'ACTIONS_CACHE_URL',
   'ACTIONS_CACHE_SERVICE_V2',
-  'TWINE_PASSWORD'
+  'TWINE_PASSWORD',
+  // The runner's file commands: a child holding these could set this step's outputs (claim a
+  // file was uploaded or verified), write raw HTML into the job summary, or set variables and
+  // PATH for every later step of the publishing job. Only the action writes them.
+  'GITHUB_OUTPUT',
+  'GITHUB_STEP_SUMMARY',
+  'GITHUB_STATE',
+  'GITHUB_ENV',
+  'GITHUB_PATH'
 ])
 
 /** Every action input (`INPUT_PASSWORD`, `INPUT_TOKEN`, URLs that may carry credentials…). */
