@@ -93,7 +93,12 @@ export function environmentSecrets(env: NodeJS.ProcessEnv): EnvironmentSecret[] 
 export function urlCredentials(
   url: string
 ): { user: string; password: string; rawPassword: string } | undefined {
-  const match = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)@/i.exec(url.trim())
+  const text = url.trim()
+  // A password pasted unencoded (base64 holds '/') makes the URL unparsable: its userinfo then
+  // runs to the last '@', so the whole password is hidden, not the part before its '/'.
+  const match = (
+    URL.canParse(text) ? /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)@/i : /^[a-z][a-z0-9+.-]*:\/\/(.*)@/is
+  ).exec(text)
   if (!match) return undefined
   const userinfo = match[1]
   const colon = userinfo.indexOf(':')
