@@ -24,10 +24,12 @@ export type Annotation = 'error' | 'warning' | 'notice'
 
 /**
  * Lines the runner would take for a command: `::name` after optional leading whitespace (the
- * runner trims it), or the legacy `##[name]` form, looked for anywhere in the line.
+ * runner trims it), or the legacy `##[name]` form, looked for anywhere in the line. The runner
+ * trims with .NET's TrimStart, whose whitespace includes U+0085 (NEL), which JavaScript's `\s`
+ * does not: without it, an index could start a command behind a NEL.
  */
 function isCommandLike(line: string): boolean {
-  return /^\s*::/.test(line) || line.includes('##[')
+  return /^[\s\u0085]*::/.test(line) || line.includes('##[')
 }
 
 /** The runner reads lines ending in CR, LF or CRLF (.NET's ReadLine). */

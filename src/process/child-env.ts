@@ -20,7 +20,15 @@ const REMOVED_NAMES = new Set([
   'ACTIONS_RESULTS_URL',
   'ACTIONS_CACHE_URL',
   'ACTIONS_CACHE_SERVICE_V2',
-  'TWINE_PASSWORD'
+  'TWINE_PASSWORD',
+  // The runner's file commands: a child holding these could set this step's outputs (claim a
+  // file was uploaded or verified), write raw HTML into the job summary, or set variables and
+  // PATH for every later step of the publishing job. Only the action writes them.
+  'GITHUB_OUTPUT',
+  'GITHUB_STEP_SUMMARY',
+  'GITHUB_STATE',
+  'GITHUB_ENV',
+  'GITHUB_PATH'
 ])
 
 /** Every action input (`INPUT_PASSWORD`, `INPUT_TOKEN`, URLs that may carry credentials…). */
@@ -85,7 +93,12 @@ export function environmentSecrets(env: NodeJS.ProcessEnv): EnvironmentSecret[] 
 export function urlCredentials(
   url: string
 ): { user: string; password: string; rawPassword: string } | undefined {
-  const match = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)@/i.exec(url.trim())
+  const text = url.trim()
+  // A password pasted unencoded (base64 holds '/') makes the URL unparsable: its userinfo then
+  // runs to the last '@', so the whole password is hidden, not the part before its '/'.
+  const match = (
+    URL.canParse(text) ? /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)@/i : /^[a-z][a-z0-9+.-]*:\/\/(.*)@/is
+  ).exec(text)
   if (!match) return undefined
   const userinfo = match[1]
   const colon = userinfo.indexOf(':')
