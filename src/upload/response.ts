@@ -74,13 +74,18 @@ function stripStatusPrefix(title: string, status: number): string {
 
 function decodeEntities(text: string): string {
   return text
-    .replace(/&#(\d+);/g, (_, n: string) => String.fromCodePoint(Number(n)))
-    .replace(/&#x([0-9a-f]+);/gi, (_, n: string) => String.fromCodePoint(parseInt(n, 16)))
+    .replace(/&#(\d+);/g, (_, n: string) => codePoint(Number(n)))
+    .replace(/&#x([0-9a-f]+);/gi, (_, n: string) => codePoint(parseInt(n, 16)))
     .replace(/&quot;/g, '"')
     .replace(/&apos;/g, "'")
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')
     .replace(/&amp;/g, '&')
+}
+
+/** A character reference of the index's page; one past Unicode's end (outside text) becomes U+FFFD. */
+function codePoint(n: number): string {
+  return n <= 0x10ffff ? String.fromCodePoint(n) : '\ufffd'
 }
 
 function truncate(text: string, max: number): string {

@@ -120,7 +120,8 @@ describe('a build dependency', () => {
   // ACTIONS_ID_TOKEN_REQUEST_URL/_TOKEN), so a build backend reads them from its ancestors;
   // deleting them from process.env does not change that memory. Closing it needs the secrets out
   // of the action's own start-up environment (e.g. a re-exec with a cleaned environment, secrets
-  // passed on a pipe) or a build in another job, as PyPA recommends.
+  // passed on a pipe) or a build in another job, as PyPA recommends. A known limit, stated in
+  // SECURITY.md and the README's build section: this test shows it holds (it fails when read).
   it.failing(
     "cannot read the token from the action's own /proc/<pid>/environ",
     async () => {
