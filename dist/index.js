@@ -36200,10 +36200,12 @@ var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_nod
 
 /**
  * Lines the runner would take for a command: `::name` after optional leading whitespace (the
- * runner trims it), or the legacy `##[name]` form, looked for anywhere in the line.
+ * runner trims it), or the legacy `##[name]` form, looked for anywhere in the line. The runner
+ * trims with .NET's TrimStart, whose whitespace includes U+0085 (NEL), which JavaScript's `\s`
+ * does not: without it, an index could start a command behind a NEL.
  */
 function isCommandLike(line) {
-    return /^\s*::/.test(line) || line.includes('##[');
+    return /^[\s\u0085]*::/.test(line) || line.includes('##[');
 }
 /** The runner reads lines ending in CR, LF or CRLF (.NET's ReadLine). */
 const LINE_BREAK = /\r\n|\r|\n/;
@@ -36333,7 +36335,15 @@ const REMOVED_NAMES = new Set([
     'ACTIONS_RESULTS_URL',
     'ACTIONS_CACHE_URL',
     'ACTIONS_CACHE_SERVICE_V2',
-    'TWINE_PASSWORD'
+    'TWINE_PASSWORD',
+    // The runner's file commands: a child holding these could set this step's outputs (claim a
+    // file was uploaded or verified), write raw HTML into the job summary, or set variables and
+    // PATH for every later step of the publishing job. Only the action writes them.
+    'GITHUB_OUTPUT',
+    'GITHUB_STEP_SUMMARY',
+    'GITHUB_STATE',
+    'GITHUB_ENV',
+    'GITHUB_PATH'
 ]);
 /** Every action input (`INPUT_PASSWORD`, `INPUT_TOKEN`, URLs that may carry credentials…). */
 const REMOVED_PREFIX = 'INPUT_';
@@ -36385,7 +36395,10 @@ function environmentSecrets(env) {
  * `new URL`, so that a URL too broken to parse still gives up its password to be hidden.
  */
 function urlCredentials(url) {
-    const match = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)@/i.exec(url.trim());
+    const text = url.trim();
+    // A password pasted unencoded (base64 holds '/') makes the URL unparsable: its userinfo then
+    // runs to the last '@', so the whole password is hidden, not the part before its '/'.
+    const match = (URL.canParse(text) ? /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)@/i : /^[a-z][a-z0-9+.-]*:\/\/(.*)@/is).exec(text);
     if (!match)
         return undefined;
     const userinfo = match[1];
@@ -43198,13 +43211,17 @@ function stripStatusPrefix(title, status) {
 }
 function decodeEntities(text) {
     return text
-        .replace(/&#(\d+);/g, (_, n) => String.fromCodePoint(Number(n)))
-        .replace(/&#x([0-9a-f]+);/gi, (_, n) => String.fromCodePoint(parseInt(n, 16)))
+        .replace(/&#(\d+);/g, (_, n) => codePoint(Number(n)))
+        .replace(/&#x([0-9a-f]+);/gi, (_, n) => codePoint(parseInt(n, 16)))
         .replace(/&quot;/g, '"')
         .replace(/&apos;/g, "'")
         .replace(/&lt;/g, '<')
         .replace(/&gt;/g, '>')
         .replace(/&amp;/g, '&');
+}
+/** A character reference of the index's page; one past Unicode's end (outside text) becomes U+FFFD. */
+function codePoint(n) {
+    return n <= 0x10ffff ? String.fromCodePoint(n) : '\ufffd';
 }
 function truncate(text, max) {
     return text.length > max ? `${text.slice(0, max)}…` : text;
