@@ -191,7 +191,7 @@ function noAmbientTokenMessage(): string {
     '2. Trusted publishing, from a CI system PyPI trusts, with the publisher registered on the index:',
     '   - GitLab CI: `id_tokens: { PYPI_ID_TOKEN: { aud: pypi } }` in the job (TESTPYPI_ID_TOKEN, aud testpypi, for TestPyPI);',
     '   - GitHub Actions: `permissions: id-token: write` in the job;',
-    "   - Google Cloud: a machine whose service account may create identity tokens.",
+    '   - Google Cloud: a machine whose service account may create identity tokens.',
     `   ${TRUSTED_PUBLISHING_DOCS}`
   ].join('\n')
 }

@@ -76,19 +76,23 @@ export function parseCli(argv: readonly string[]): CliArgs {
   const version = values.version === true
   const [command, ...files] = positionals
   if (!help && !version) {
-    if (command === undefined) throw new UsageError('No command given: write `pypi-publish upload FILES…`.')
+    if (command === undefined)
+      throw new UsageError('No command given: write `pypi-publish upload FILES…`.')
     if (command !== 'upload') {
       throw new UsageError(`Unknown command '${command}': the one command is \`upload\`.`)
     }
     if (files.length === 0) {
-      throw new UsageError('No files given: name the wheels and sdists to publish, e.g. `pypi-publish upload "dist/*"`.')
+      throw new UsageError(
+        'No files given: name the wheels and sdists to publish, e.g. `pypi-publish upload "dist/*"`.'
+      )
     }
   }
   for (const [flag, yes, no] of [
     ['verify-upload', values['verify-upload'], values['no-verify-upload']],
     ['verify-metadata', values['verify-metadata'], values['no-verify-metadata']]
   ] as const) {
-    if (yes && no) throw new UsageError(`--${flag} and --no-${flag} contradict each other: give one.`)
+    if (yes && no)
+      throw new UsageError(`--${flag} and --no-${flag} contradict each other: give one.`)
   }
 
   const inputs: Record<string, string> = {}

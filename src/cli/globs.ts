@@ -27,7 +27,12 @@ export async function expandGlob(pattern: string, cwd: string): Promise<string[]
   return [...found].sort()
 }
 
-async function walk(cwd: string, base: string, segments: string[], found: Set<string>): Promise<void> {
+async function walk(
+  cwd: string,
+  base: string,
+  segments: string[],
+  found: Set<string>
+): Promise<void> {
   const here = path.resolve(cwd, base || '.')
   if (segments.length === 0) {
     const info = await stat(here).catch(() => undefined)

@@ -19,8 +19,9 @@ export interface CliLogOptions {
 
 // C0 controls but tab, DEL, C1 controls; the line and paragraph separators and the bidirectional
 // overrides and isolates, which reorder what a reader sees.
-// eslint-disable-next-line no-control-regex -- finding control characters is the point
-const UNPRINTABLE = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g
+const UNPRINTABLE =
+  // eslint-disable-next-line no-control-regex -- finding control characters is the point
+  /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g
 
 /** A line as it can be printed: every character that could steer a terminal escaped as `\xNN`/`\uNNNN`. */
 export function printable(line: string): string {

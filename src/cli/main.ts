@@ -43,7 +43,9 @@ export async function main(
     args = parseCli(argv)
   } catch (error) {
     if (!(error instanceof UsageError)) throw error
-    stderr(`pypi-publish: ${printable(error.message)}\nRun \`pypi-publish --help\` for the options.\n`)
+    stderr(
+      `pypi-publish: ${printable(error.message)}\nRun \`pypi-publish --help\` for the options.\n`
+    )
     return EXIT_USAGE
   }
   if (args.help) {
@@ -164,7 +166,9 @@ function summarise(result: RunResult, info: (line: string) => void): void {
   const outcome = runOutcome(result)
   const parts = [`${outcome.uploaded.length} uploaded`, `${outcome.skipped.length} skipped`]
   if (result.verification) parts.push(`${outcome.verified.length} read back with the same sha256`)
-  info(`${result.failure ? 'Not published' : 'Done'}: ${parts.join(', ')} (${result.repositoryUrl}).`)
+  info(
+    `${result.failure ? 'Not published' : 'Done'}: ${parts.join(', ')} (${result.repositoryUrl}).`
+  )
 }
 
 /** The settings' messages name action inputs; here they are flags. */
