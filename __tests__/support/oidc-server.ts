@@ -70,6 +70,41 @@ export function githubClaims(options: GithubClaimsOptions = {}): Claims {
   return claims
 }
 
+export const GITLAB_ISSUER = 'https://gitlab.com'
+
+export interface GitlabClaimsOptions {
+  /** `namespace/project`; default `octo-group/octo-project`. */
+  project?: string
+  /** The CI file of the pipeline; default `.gitlab-ci.yml`. */
+  ciFile?: string
+  /** The tag or branch; default the tag `v1.0.0`. */
+  ref?: string
+  environment?: string
+}
+
+/** Claims shaped like GitLab CI's `id_tokens`, for a pipeline of `project`. */
+export function gitlabClaims(options: GitlabClaimsOptions = {}): Claims {
+  const project = options.project ?? 'octo-group/octo-project'
+  const ref = options.ref ?? 'v1.0.0'
+  const refPath = `refs/tags/${ref}`
+  const claims: Claims = {
+    iss: GITLAB_ISSUER,
+    sub: `project_path:${project}:ref_type:tag:ref:${ref}`,
+    namespace_path: project.split('/')[0],
+    project_path: project,
+    project_id: '4242',
+    pipeline_source: 'push',
+    ref,
+    ref_type: 'tag',
+    ref_path: refPath,
+    ci_config_ref_uri: `gitlab.com/${project}//${options.ciFile ?? '.gitlab-ci.yml'}@${refPath}`,
+    ci_config_sha: 'c'.repeat(40),
+    runner_environment: 'gitlab-hosted'
+  }
+  if (options.environment) claims.environment = options.environment
+  return claims
+}
+
 /** A JWT with these claims and a random (unverifiable) signature: well-formed, not signed. */
 export function unsignedJwt(claims: Claims): string {
   const part = (value: object): string => Buffer.from(JSON.stringify(value)).toString('base64url')
@@ -180,7 +215,21 @@ export function idTokenFetcherFor(service: Pick<IdTokenService, 'url' | 'request
 
 // ─── The index's trusted-publishing endpoints ────────────────────────────────────────────────
 
-export interface TrustedPublisherConfig {
+export type TrustedPublisherConfig = GithubPublisherConfig | GitlabPublisherConfig
+
+/** PyPI's GitLab publisher: the project, its CI file, and optionally the environment. */
+export interface GitlabPublisherConfig {
+  kind: 'gitlab'
+  /** `namespace/project` */
+  project: string
+  /** The CI file, e.g. `.gitlab-ci.yml`. */
+  ciFile: string
+  environment?: string
+  projects?: string[]
+}
+
+export interface GithubPublisherConfig {
+  kind?: 'github'
   /** `owner/repo` */
   repository: string
   /** Workflow filename, e.g. `release.yml`. */
@@ -319,7 +368,7 @@ export class TrustedPublishingEndpoints {
     if (typeof jwt !== 'string' || !jwt) return refuse('invalid-payload', 'token is missing')
     const claims = jwtClaims(jwt)
     const now = Date.now()
-    if (!claims || claims.iss !== GITHUB_ISSUER) {
+    if (!claims || (claims.iss !== GITHUB_ISSUER && claims.iss !== GITLAB_ISSUER)) {
       return refuse('invalid-token', 'malformed or invalid token (unknown issuer)')
     }
     if (claims.aud !== this.audience) {
@@ -358,6 +407,8 @@ export class TrustedPublishingEndpoints {
 
 /** PyPI's GitHub publisher: repository, the workflow of `job_workflow_ref`, and the environment. */
 function matches(publisher: TrustedPublisherConfig, claims: Claims): boolean {
+  if (publisher.kind === 'gitlab') return matchesGitlab(publisher, claims)
+  if (claims.iss !== GITHUB_ISSUER) return false
   if (String(claims.repository ?? '').toLowerCase() !== publisher.repository.toLowerCase())
     return false
   const expected = `${publisher.repository}/.github/workflows/${publisher.workflow}@`.toLowerCase()
@@ -373,11 +424,32 @@ function matches(publisher: TrustedPublisherConfig, claims: Claims): boolean {
   return true
 }
 
+/**
+ * PyPI's GitLab publisher: `project_path`, the CI file named in `ci_config_ref_uri`
+ * (`gitlab.com/<project>//<file>@<ref>`), and the environment when the publisher names one.
+ */
+function matchesGitlab(publisher: GitlabPublisherConfig, claims: Claims): boolean {
+  if (claims.iss !== GITLAB_ISSUER) return false
+  if (String(claims.project_path ?? '').toLowerCase() !== publisher.project.toLowerCase())
+    return false
+  const uri = String(claims.ci_config_ref_uri ?? '')
+  const prefix = `gitlab.com/${publisher.project}//`.toLowerCase()
+  if (!uri.toLowerCase().startsWith(prefix)) return false
+  if (uri.slice(prefix.length).split('@')[0] !== publisher.ciFile) return false
+  if (publisher.environment !== undefined) return claims.environment === publisher.environment
+  return true
+}
+
 function whyNoPublisher(publishers: TrustedPublisherConfig[], claims: Claims): string {
   if (publishers.length === 0) return 'Publisher with matching claims was not found'
+  if (claims.iss === GITLAB_ISSUER) {
+    return `Publisher with matching claims was not found (project_path ${String(claims.project_path)}, ci_config_ref_uri ${String(claims.ci_config_ref_uri)})`
+  }
   if (
     !publishers.some(
-      p => p.repository.toLowerCase() === String(claims.repository ?? '').toLowerCase()
+      p =>
+        p.kind !== 'gitlab' &&
+        p.repository.toLowerCase() === String(claims.repository ?? '').toLowerCase()
     )
   ) {
     return 'Publisher with matching claims was not found'

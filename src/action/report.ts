@@ -1,46 +1,25 @@
 import * as core from '@actions/core'
 import { appendFile } from 'node:fs/promises'
-import type { Distribution, Problem } from '../dists/distribution.js'
+import type { Problem } from '../dists/distribution.js'
 import { Outputs } from '../settings/inputs.js'
 import type { RunResult } from '../pipeline/publish.js'
+import { runOutcome } from '../pipeline/outcome.js'
 import type { Redactor } from '../shared/redact.js'
-import type { FileResult } from '../upload/upload-all.js'
 import { renderFailureSummary, renderProblemsSummary, renderRunSummary } from './summary.js'
-
-interface FileOutput {
-  filename: string
-  sha256: string
-  size: number
-}
-
-const fileOutput = (d: Distribution): FileOutput => ({
-  filename: d.filename,
-  sha256: d.digests.sha256,
-  size: d.size
-})
 
 /** Outputs of a run, as plain data (tested without the runner). */
 export function runOutputs(result: RunResult): Record<string, string> {
-  const withStatus = (status: FileResult['status']): FileOutput[] =>
-    result.files.filter(f => f.status === status).map(f => fileOutput(f.dist))
-  const projects = uniqueProjects(result.dists)
+  const outcome = runOutcome(result)
+  const { projects } = outcome
   return {
-    [Outputs.Uploaded]: JSON.stringify(withStatus('uploaded')),
-    [Outputs.Skipped]: JSON.stringify(withStatus('skipped')),
+    [Outputs.Uploaded]: JSON.stringify(outcome.uploaded),
+    [Outputs.Skipped]: JSON.stringify(outcome.skipped),
     [Outputs.ProjectName]: [...new Set(projects.map(p => p.name))].join(','),
     [Outputs.ProjectVersion]: [...new Set(projects.map(p => p.version))].join(','),
     [Outputs.Projects]: JSON.stringify(projects),
-    [Outputs.Verified]: JSON.stringify(
-      result.files.filter(f => f.verified === true).map(f => fileOutput(f.dist))
-    ),
-    [Outputs.AttestationPaths]: result.attestationPaths.join('\n')
+    [Outputs.Verified]: JSON.stringify(outcome.verified),
+    [Outputs.AttestationPaths]: outcome.attestationPaths.join('\n')
   }
-}
-
-function uniqueProjects(dists: readonly Distribution[]): Array<{ name: string; version: string }> {
-  const seen = new Map<string, { name: string; version: string }>()
-  for (const d of dists) seen.set(`${d.name}\0${d.version}`, { name: d.name, version: d.version })
-  return [...seen.values()]
 }
 
 /** Sets the outputs first, then writes the job summary: a summary that cannot be written never fails the run. */

@@ -1,3 +1,4 @@
+import type { AmbientIdentity } from './ambient-id-token.js'
 import { DEFAULT_RETRY_POLICY } from '../shared/backoff.js'
 import type { Http } from '../shared/http.js'
 import type { Log } from '../shared/log.js'
@@ -20,7 +21,8 @@ export type CredentialChoice =
  */
 export function chooseCredential(
   settings: { user: string; password: string },
-  env: NodeJS.ProcessEnv
+  env: NodeJS.ProcessEnv,
+  ambient?: AmbientIdentity
 ): CredentialChoice {
   if (settings.password) {
     return { method: 'token', user: settings.user, password: settings.password }
@@ -32,6 +34,11 @@ export function chooseCredential(
         'If you did, the secret is empty: a typo in its name reads as an empty string. ' +
         `(Trusted publishing applies only with the user left as '${TOKEN_USER}'.)`
     )
+  }
+  // Outside the action (the command line), whichever CI system runs us may give the ID token.
+  if (ambient) {
+    if (!ambient.provider) throw new TrustedPublishingError(ambient.missing)
+    return { method: 'trusted-publishing' }
   }
   if (!env.ACTIONS_ID_TOKEN_REQUEST_URL || !env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) {
     throw new TrustedPublishingError(noIdTokenMessage(env))
@@ -48,6 +55,8 @@ export interface CredentialOptions {
     retry?: { retries: number; maxTotalMs: number }
   }
   env: NodeJS.ProcessEnv
+  /** Where the ID token comes from outside the action; absent: the runner's variables. */
+  ambient?: AmbientIdentity
   http: Http
   getIdToken: IdTokenFetcher
   /** Each secret the moment it exists: add it to the Redactor and core.setSecret it. */
@@ -63,7 +72,7 @@ export interface CredentialOptions {
  * so a refused exchange stops the run before anything is uploaded.
  */
 export async function resolveTokenSource(options: CredentialOptions): Promise<TokenSource> {
-  const choice = chooseCredential(options.settings, options.env)
+  const choice = chooseCredential(options.settings, options.env, options.ambient)
   if (choice.method === 'token') return new StaticTokenSource(choice.user, choice.password)
 
   const { log } = options
@@ -83,7 +92,7 @@ export async function resolveTokenSource(options: CredentialOptions): Promise<To
   })
   const expires = source.expiresAt
   log.info(
-    `Trusted publishing: exchanged this workflow's GitHub ID token for a short-lived upload token ` +
+    `Trusted publishing: exchanged ${options.ambient ? `this ${options.ambient.provider} job's` : "this workflow's GitHub"} ID token for a short-lived upload token ` +
       `at ${host}` +
       (expires ? `, valid until ${new Date(expires).toISOString()} (renewed as needed).` : '.')
   )

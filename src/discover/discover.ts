@@ -65,7 +65,71 @@ export async function discoverDistributions(
   }
   const walker = new Walker(root, options.readdir ?? listFolder, result)
   await walker.walk(root)
-  for (const file of walker.files) {
+  classify(walker.files, kinds, result)
+  if (result.files.length === 0 && result.problems.length === 0) {
+    throw new DistributionError([emptyFolderProblem(dir, root, result, kinds)])
+  }
+  return result
+}
+
+/**
+ * The files named by a caller (the command line's arguments, its globs already expanded) instead
+ * of a folder's walk, sorted and refused by the same rules. A name that cannot be read as a file
+ * is a problem; a file that is no distribution (a signature a glob caught) is passed over.
+ */
+export async function listedDistributions(
+  files: readonly string[],
+  kinds: ReadonlySet<DistKind>
+): Promise<Discovery> {
+  const result: Discovery = {
+    files: [],
+    passedOver: [],
+    excluded: [],
+    problems: [],
+    skippedFolders: []
+  }
+  const readable: string[] = []
+  for (const given of files) {
+    const file = path.resolve(given)
+    if (hasControlCharacter(file)) {
+      result.problems.push({
+        file: escapedName(file),
+        rule: 'file-name',
+        message: `The file name ${escapedName(given)} has control characters in it; PyPI refuses such names.`,
+        hint: 'Rename the file (`ls -b` shows such names), then run again.'
+      })
+      continue
+    }
+    const info = await stat(file).catch(() => undefined)
+    if (!info?.isFile()) {
+      result.problems.push({
+        file,
+        rule: 'file-name',
+        message: `'${given}' ${info ? 'is not a file' : 'does not exist'} (looked at ${file}).`,
+        hint: 'Name the wheels and sdists to publish, e.g. `dist/*`; build them first if they are missing.'
+      })
+      continue
+    }
+    readable.push(file)
+  }
+  classify(readable, kinds, result)
+  if (result.files.length === 0 && result.problems.length === 0) {
+    const wanted = [...kinds].map(k => (k === 'wheel' ? '*.whl' : '*.tar.gz')).join(' and ')
+    throw new DistributionError([
+      {
+        file: files.join(' '),
+        rule: 'packages-dir',
+        message: `None of the ${files.length} file(s) given is a distribution (${wanted}).`,
+        hint: 'Name the wheels and sdists to publish, e.g. `dist/*`.'
+      }
+    ])
+  }
+  return result
+}
+
+/** Sorts files into distributions, excluded kinds, refused `.zip` sdists and the rest. */
+function classify(files: readonly string[], kinds: ReadonlySet<DistKind>, result: Discovery): void {
+  for (const file of files) {
     const filename = path.basename(file)
     const kind = distKindOf(filename)
     if (kind === 'zip-sdist') {
@@ -85,10 +149,6 @@ export async function discoverDistributions(
   result.files.sort((a, b) =>
     a.filename === b.filename ? a.path.localeCompare(b.path) : a.filename < b.filename ? -1 : 1
   )
-  if (result.files.length === 0 && result.problems.length === 0) {
-    throw new DistributionError([emptyFolderProblem(dir, root, result, kinds)])
-  }
-  return result
 }
 
 async function assertDirectory(root: string, asGiven: string): Promise<void> {

@@ -1,4 +1,5 @@
 import { decodeClaims, type Claims } from '../auth/claims.js'
+import type { AmbientIdentity } from '../auth/ambient-id-token.js'
 import { chooseCredential } from '../auth/credentials.js'
 import { parseWorkflowRef } from '../auth/github-context.js'
 import { fetchAudience, type IdTokenFetcher } from '../auth/oidc.js'
@@ -21,6 +22,7 @@ export async function dryRunChecks(
   deps: {
     log: Log
     env: NodeJS.ProcessEnv
+    ambient?: AmbientIdentity
     /** When given, the job's ID token is read for the identity PyPI would match (never minted). */
     getIdToken?: IdTokenFetcher
     onSecret?: (secret: string) => void
@@ -29,7 +31,7 @@ export async function dryRunChecks(
   dists: readonly Distribution[]
 ): Promise<void> {
   const { log } = deps
-  const choice = chooseCredential(settings, deps.env)
+  const choice = chooseCredential(settings, deps.env, deps.ambient)
   const where = `Dry run: would upload ${dists.length} file(s) to ${settings.repositoryUrl}`
   if (choice.method === 'trusted-publishing') {
     const audience = await fetchAudience(http, settings.repositoryUrl, {
@@ -74,6 +76,16 @@ async function idTokenClaims(
 function describeIdentity(claims: Claims | undefined, env: NodeJS.ProcessEnv): string {
   const text = (name: string): string | undefined =>
     typeof claims?.[name] === 'string' && claims[name] !== '' ? (claims[name] as string) : undefined
+  // GitLab's publisher matches the project and the CI file of ci_config_ref_uri.
+  const project = text('project_path')
+  if (project) {
+    const ciFile = /\/\/([^@]+)@/.exec(text('ci_config_ref_uri') ?? '')?.[1]
+    const environment = text('environment')
+    return (
+      `GitLab project ${project}, CI file ${ciFile ?? '(unknown)'}, ` +
+      `${environment ? `environment ${environment}` : 'no environment'} (from the job's ID token)`
+    )
+  }
   const repository = text('repository') ?? env.GITHUB_REPOSITORY
   const workflow = parseWorkflowRef(text('job_workflow_ref') ?? env.GITHUB_WORKFLOW_REF)
   const environment = text('environment')

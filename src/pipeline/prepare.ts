@@ -3,7 +3,7 @@ import { checkDescriptions } from '../check/description/description.js'
 import type { RendererOptions, StartedRenderer } from '../check/description/readme-renderer.js'
 import { checkDistributions, pypiRulesFor } from '../check/rules.js'
 import { dedupeByFilename } from '../check/dedupe.js'
-import { discoverDistributions } from '../discover/discover.js'
+import { discoverDistributions, listedDistributions } from '../discover/discover.js'
 import { DistributionError, type Distribution, type Problem } from '../dists/distribution.js'
 import { inspectAll } from '../inspect/inspect.js'
 import { checkTagMatchesVersions } from '../check/guards/tag.js'
@@ -51,7 +51,9 @@ async function findAndCheck(
   env: NodeJS.ProcessEnv,
   descriptions: RendererOptions & { renderer?: StartedRenderer }
 ): Promise<Distribution[]> {
-  const found = await discoverDistributions(settings.packagesDir, settings.distributions)
+  const found = settings.files
+    ? await listedDistributions(settings.files, settings.distributions)
+    : await discoverDistributions(settings.packagesDir, settings.distributions)
   for (const file of found.passedOver) log.debug(`Passed over (not a distribution): ${file}`)
   for (const folder of found.skippedFolders) {
     log.debug(`Not searched (dot-folders and node_modules never are): ${folder.path}`)

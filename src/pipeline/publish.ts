@@ -3,6 +3,7 @@ import { mkdtemp } from 'node:fs/promises'
 import { decideAttestations } from '../attest/policy.js'
 import { resolveTokenSource } from '../auth/credentials.js'
 import { trustedPublishingNudge } from '../auth/nudge.js'
+import type { AmbientIdentity } from '../auth/ambient-id-token.js'
 import type { IdTokenFetcher } from '../auth/oidc.js'
 import { attestationsField, prepareAttestations } from '../attest/prepare.js'
 import type { TokenSource } from '../auth/token-source.js'
@@ -29,6 +30,11 @@ export interface PipelineDeps {
   childEnv?: ChildEnv
   /** GitHub ID tokens (trusted publishing, Sigstore). */
   getIdToken: IdTokenFetcher
+  /**
+   * Which CI system gives `getIdToken` its tokens, for the command line (ambient-id-token.ts);
+   * absent in the action, where the runner's ACTIONS_ID_TOKEN_REQUEST_* variables decide.
+   */
+  ambient?: AmbientIdentity
   /** Called with every secret the moment it exists (minted tokens). */
   onSecret: (secret: string) => void
   /** Where attestation files are written (never the packages dir). */
@@ -98,6 +104,7 @@ export async function publish(settings: Settings, deps: PipelineDeps): Promise<R
     const tokens = await resolveTokenSource({
       settings,
       env: deps.env,
+      ambient: deps.ambient,
       http,
       getIdToken: deps.getIdToken,
       onSecret: deps.onSecret,

@@ -25,6 +25,11 @@ export interface Settings {
   /** The `user:password` written in the repository URL, used to upload when no password is given. */
   repositoryCredentials?: UrlCredentials
   packagesDir: string
+  /**
+   * The files to publish, named one by one (the command line's arguments, globs expanded): when
+   * set, packages-dir is not searched. Never set from the action's inputs.
+   */
+  files?: readonly string[]
   /** Which kinds of distribution to publish. */
   distributions: ReadonlySet<DistKind>
   verifyMetadata: boolean

@@ -1,0 +1,162 @@
+import { parseArgs } from 'node:util'
+
+/**
+ * `pypi-publish upload [options] FILES_OR_GLOBS…`: twine's flags that matter in CI, with their
+ * meaning, and this project's own. Each flag maps to the action input of the same meaning (see
+ * `inputsFrom`), so defaults and validation are the action's.
+ */
+
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'UsageError'
+  }
+}
+
+export interface CliArgs {
+  help: boolean
+  version: boolean
+  json: boolean
+  verbose: boolean
+  /** The action inputs the flags set (only those given). */
+  inputs: Record<string, string>
+  /** Files and globs, as written. */
+  files: string[]
+}
+
+const OPTIONS = {
+  'repository-url': { type: 'string' },
+  repository: { type: 'string', short: 'r' },
+  username: { type: 'string', short: 'u' },
+  password: { type: 'string', short: 'p' },
+  'skip-existing': { type: 'boolean' },
+  verbose: { type: 'boolean' },
+  'disable-progress-bar': { type: 'boolean' },
+  'non-interactive': { type: 'boolean' },
+  attestations: { type: 'boolean' },
+  'print-hash': { type: 'boolean' },
+  concurrency: { type: 'string' },
+  retries: { type: 'string' },
+  timeout: { type: 'string' },
+  'connect-timeout': { type: 'string' },
+  'verify-upload': { type: 'boolean' },
+  'no-verify-upload': { type: 'boolean' },
+  'index-url': { type: 'string' },
+  'dry-run': { type: 'boolean' },
+  'verify-metadata': { type: 'boolean' },
+  'no-verify-metadata': { type: 'boolean' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'V' }
+} as const
+
+/** Flags whose value is the action input of the same meaning. */
+const STRING_INPUTS: Record<string, string> = {
+  'repository-url': 'repository-url',
+  repository: 'repository',
+  username: 'user',
+  password: 'password',
+  concurrency: 'concurrency',
+  retries: 'retries',
+  timeout: 'timeout',
+  'connect-timeout': 'connect-timeout',
+  'index-url': 'index-url'
+}
+
+export function parseCli(argv: readonly string[]): CliArgs {
+  let parsed
+  try {
+    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true })
+  } catch (error) {
+    // Node's messages name the flag ("Unknown option '--foo'", "Option '-u' argument missing").
+    throw new UsageError(error instanceof Error ? error.message : String(error))
+  }
+  const { values, positionals } = parsed
+  const help = values.help === true
+  const version = values.version === true
+  const [command, ...files] = positionals
+  if (!help && !version) {
+    if (command === undefined)
+      throw new UsageError('No command given: write `pypi-publish upload FILES…`.')
+    if (command !== 'upload') {
+      throw new UsageError(`Unknown command '${command}': the one command is \`upload\`.`)
+    }
+    if (files.length === 0) {
+      throw new UsageError(
+        'No files given: name the wheels and sdists to publish, e.g. `pypi-publish upload "dist/*"`.'
+      )
+    }
+  }
+  for (const [flag, yes, no] of [
+    ['verify-upload', values['verify-upload'], values['no-verify-upload']],
+    ['verify-metadata', values['verify-metadata'], values['no-verify-metadata']]
+  ] as const) {
+    if (yes && no)
+      throw new UsageError(`--${flag} and --no-${flag} contradict each other: give one.`)
+  }
+
+  const inputs: Record<string, string> = {}
+  for (const [flag, input] of Object.entries(STRING_INPUTS)) {
+    const value = values[flag as keyof typeof values]
+    if (typeof value === 'string') inputs[input] = value
+  }
+  const flag = (on: boolean | undefined): string | undefined => (on ? 'true' : undefined)
+  const booleans: Record<string, string | undefined> = {
+    'skip-existing': flag(values['skip-existing']),
+    verbose: flag(values.verbose),
+    'print-hash': flag(values['print-hash']),
+    'dry-run': flag(values['dry-run']),
+    // twine attaches attestations only when asked; so does this command line.
+    attestations: values.attestations ? 'true' : 'false',
+    'verify-upload': values['no-verify-upload'] ? 'false' : flag(values['verify-upload']),
+    'verify-metadata': values['no-verify-metadata'] ? 'false' : flag(values['verify-metadata'])
+  }
+  for (const [input, value] of Object.entries(booleans)) if (value) inputs[input] = value
+  return {
+    help,
+    version,
+    json: values.json === true,
+    verbose: values.verbose === true,
+    inputs,
+    files
+  }
+}
+
+export const HELP = `Usage: pypi-publish upload [options] FILES_OR_GLOBS...
+
+Checks, uploads and reads back Python distributions (wheels and sdists) on PyPI, TestPyPI or any
+PyPI-compatible index. Every file is checked before the first upload; nothing is sent when one is
+refused. Globs (quoted or not) are expanded here too: *, ?, [abc] and ** for any depth.
+
+Where and as whom (as twine):
+  --repository-url URL     Upload URL of the index (default: https://upload.pypi.org/legacy/;
+                           TWINE_REPOSITORY_URL when not given)
+  -r, --repository NAME    pypi or testpypi (instead of --repository-url)
+  -u, --username USER      User name (default: __token__, for API tokens; TWINE_USERNAME)
+  -p, --password TOKEN     API token or password (TWINE_PASSWORD; prefer the variable: a flag can
+                           be seen in the process list). With none, trusted publishing: the ID
+                           token of GitLab CI (PYPI_ID_TOKEN), GitHub Actions or Google Cloud
+  --skip-existing          Keep files the index already has and publish the rest
+  --attestations           Sign and attach PEP 740 attestations (trusted publishing only)
+  --verbose                Show more: digests of each file, debug lines
+  --print-hash             Show each file's sha256, md5 and blake2b-256
+  --disable-progress-bar   Accepted for twine's sake: progress is plain lines, never a bar
+  --non-interactive        Accepted for twine's sake: this command never prompts
+
+This project's own:
+  --concurrency N          Uploads at once, after each project's first file (default 8)
+  --retries N              Retries of an upload that failed on the way (default 5)
+  --timeout SECONDS        No byte either way for this long fails a request (default 120)
+  --connect-timeout SECONDS  Time to open a connection (default 30)
+  --no-verify-upload       Do not read the files back from the index after uploading
+  --index-url URL          The simple index to read back from (default: derived from the upload URL)
+  --no-verify-metadata     Do not check metadata and descriptions before uploading
+  --dry-run                Everything but the upload: checks, credentials, the index's answer
+  --json                   Write the outcome (uploaded, skipped, verified, projects) as JSON to
+                           stdout; the log goes to stderr
+  -h, --help               This help
+  -V, --version            The version
+
+Exit status: 0 every file is on the index (or was skipped as asked), 1 a file failed or was
+refused (or the credentials were), 2 the command line is wrong.
+`

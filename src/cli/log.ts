@@ -1,0 +1,58 @@
+import type { Log } from '../shared/log.js'
+
+/**
+ * The command line's Log, for a terminal or any CI system's log. Nothing is GitHub's here: no
+ * workflow commands, no annotations. Every line is redacted, and any control character in it is
+ * shown escaped: messages carry outside text (file names, metadata, an index's answers, a child
+ * program's output), and an escape sequence or a carriage return in a file name must not move
+ * the cursor, recolour or rewrite what the terminal already shows.
+ */
+export interface CliLogOptions {
+  /** Where information lines go (stdout, or stderr when stdout carries `--json`). */
+  out: (text: string) => void
+  /** Where warnings and errors go. */
+  err: (text: string) => void
+  redact: (text: string) => string
+  /** Debug lines are shown only with --verbose. */
+  verbose: boolean
+}
+
+// C0 controls but tab, DEL, C1 controls; the line and paragraph separators and the bidirectional
+// overrides and isolates, which reorder what a reader sees.
+const UNPRINTABLE =
+  // eslint-disable-next-line no-control-regex -- finding control characters is the point
+  /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g
+
+/** A line as it can be printed: every character that could steer a terminal escaped as `\xNN`/`\uNNNN`. */
+export function printable(line: string): string {
+  return line.replace(UNPRINTABLE, ch => {
+    const code = ch.charCodeAt(0)
+    return code <= 0xff
+      ? `\\x${code.toString(16).padStart(2, '0')}`
+      : `\\u${code.toString(16).padStart(4, '0')}`
+  })
+}
+
+export function cliLog(options: CliLogOptions): Log {
+  // Lines are ours to break at \n (and a child's CRLF); a lone \r would rewrite the line, so it is
+  // escaped like any other control character.
+  const write = (to: (text: string) => void, prefix: string, message: string): void => {
+    for (const line of options.redact(message).split(/\r?\n/)) {
+      to(`${prefix}${printable(line)}\n`)
+    }
+  }
+  return {
+    debug: message => {
+      if (options.verbose) write(options.out, 'debug: ', message)
+    },
+    info: message => write(options.out, '', message),
+    warning: message => write(options.err, 'warning: ', message),
+    error: message => write(options.err, 'error: ', message),
+    notice: message => write(options.out, 'note: ', message),
+    group: async (title, fn) => {
+      write(options.out, '', `── ${title}`)
+      return fn()
+    },
+    childOutput: async fn => fn(line => write(options.out, '  | ', line))
+  }
+}

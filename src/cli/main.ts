@@ -1,0 +1,182 @@
+import { stat } from 'node:fs/promises'
+import path from 'node:path'
+import { distKindOf } from '../dists/filename.js'
+import { DistributionError, type Problem } from '../dists/distribution.js'
+import { runOutcome } from '../pipeline/outcome.js'
+import { describeProblem } from '../pipeline/prepare.js'
+import { publish, type RunResult } from '../pipeline/publish.js'
+import { environmentSecrets } from '../process/child-env.js'
+import { readSettings, SettingsError } from '../settings/settings.js'
+import { Redactor } from '../shared/redact.js'
+import { ACTION_VERSION } from '../shared/version.js'
+import { HELP, parseCli, UsageError } from './args.js'
+import { ciSecrets, cliDeps } from './deps.js'
+import { expandGlob, isGlob } from './globs.js'
+import { cliLog, printable } from './log.js'
+
+/** Exit statuses, as --help documents them. */
+export const EXIT_OK = 0
+export const EXIT_FAILED = 1
+export const EXIT_USAGE = 2
+
+export interface Streams {
+  stdout: (text: string) => void
+  stderr: (text: string) => void
+  cwd: string
+}
+
+const processStreams = (): Streams => ({
+  stdout: text => void process.stdout.write(text),
+  stderr: text => void process.stderr.write(text),
+  cwd: process.cwd()
+})
+
+/** Runs the command line; returns the exit status. */
+export async function main(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+  streams: Streams = processStreams()
+): Promise<number> {
+  const { stdout, stderr } = streams
+  let args
+  try {
+    args = parseCli(argv)
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error
+    stderr(
+      `pypi-publish: ${printable(error.message)}\nRun \`pypi-publish --help\` for the options.\n`
+    )
+    return EXIT_USAGE
+  }
+  if (args.help) {
+    stdout(HELP)
+    return EXIT_OK
+  }
+  if (args.version) {
+    stdout(`pypi-publish ${ACTION_VERSION}\n`)
+    return EXIT_OK
+  }
+
+  // Every secret is known before the first line is written: the environment's, and a password
+  // given as a flag (with its user, so its Basic-auth form is known too).
+  const redactor = new Redactor()
+  for (const { secret, user } of environmentSecrets(env)) redactor.add(secret, user)
+  for (const secret of ciSecrets(env)) redactor.add(secret)
+  redactor.add(args.inputs.password, args.inputs.user ?? env.TWINE_USERNAME)
+  const redact = (text: string): string => redactor.redact(text)
+  const log = cliLog({
+    out: args.json ? stderr : stdout,
+    err: stderr,
+    redact,
+    verbose: args.verbose
+  })
+  const inputs = args.inputs
+
+  let result: RunResult | undefined
+  let failure: string | undefined
+  let status = EXIT_OK
+  try {
+    const files = await expandArguments(args.files, streams.cwd)
+    // The flags are the inputs: one not given is not given, so TWINE_* fill in as twine reads
+    // them even when this runs in a GitHub Actions `run:` step (where the action ignores them).
+    const { settings, warnings, notices } = readSettings(name => inputs[name] ?? '', {
+      ...env,
+      GITHUB_ACTIONS: undefined
+    })
+    for (const warning of warnings) log.warning(inFlagWords(warning))
+    for (const notice of notices) log.notice(inFlagWords(notice))
+    result = await publish({ ...settings, files }, cliDeps(env, log, redactor))
+    if (result.failure) {
+      failure = result.failure.message
+      status = EXIT_FAILED
+    }
+    summarise(result, log.info)
+  } catch (error) {
+    if (error instanceof DistributionError) {
+      for (const problem of error.problems) log.error(describeProblem(problem), problem.file)
+      failure = `${error.problems.length} problem(s) found; nothing was uploaded.`
+      status = EXIT_FAILED
+    } else if (error instanceof SettingsError) {
+      failure = inFlagWords(error.message)
+      status = EXIT_USAGE
+    } else {
+      failure = error instanceof Error ? error.message : String(error)
+      status = EXIT_FAILED
+    }
+  }
+  if (failure) log.error(failure)
+  if (args.json) {
+    const outcome = result
+      ? runOutcome(result)
+      : { uploaded: [], skipped: [], verified: [], projects: [], attestationPaths: [] }
+    stdout(
+      redact(
+        JSON.stringify(
+          { ok: status === EXIT_OK, ...outcome, ...(failure ? { error: failure } : {}) },
+          null,
+          2
+        )
+      ) + '\n'
+    )
+  }
+  return status
+}
+
+/**
+ * The arguments as files: each glob expanded (a shell that expanded it already leaves plain
+ * names), each plain name kept for the core to check. A glob that matches nothing, or a plain
+ * name that cannot be a distribution, is refused before anything is read, as twine refuses them.
+ */
+async function expandArguments(argumentsGiven: readonly string[], cwd: string): Promise<string[]> {
+  const files: string[] = []
+  const problems: Problem[] = []
+  for (const argument of argumentsGiven) {
+    const literal = await stat(path.resolve(cwd, argument)).catch(() => undefined)
+    if (isGlob(argument) && !literal) {
+      const matched = await expandGlob(argument, cwd)
+      if (matched.length === 0) {
+        problems.push({
+          file: argument,
+          rule: 'file-name',
+          message: `No file matches '${argument}'.`,
+          hint: 'Build the distributions first (e.g. `python -m build`), or fix the pattern.'
+        })
+      }
+      files.push(...matched.map(file => path.resolve(cwd, file)))
+      continue
+    }
+    const kind = distKindOf(path.basename(argument))
+    if (literal?.isFile() && kind !== 'wheel' && kind !== 'sdist' && kind !== 'zip-sdist') {
+      problems.push({
+        file: argument,
+        rule: 'file-name',
+        message: `'${argument}' is not a distribution: PyPI takes wheels (.whl) and sdists (.tar.gz).`,
+        hint: 'Name only the wheels and sdists to publish, e.g. `dist/*.whl dist/*.tar.gz`.'
+      })
+    }
+    files.push(path.resolve(cwd, argument))
+  }
+  if (problems.length > 0) throw new DistributionError(problems)
+  return files
+}
+
+/** One closing line: what happened to the files. */
+function summarise(result: RunResult, info: (line: string) => void): void {
+  if (result.dryRun) return
+  const outcome = runOutcome(result)
+  const parts = [`${outcome.uploaded.length} uploaded`, `${outcome.skipped.length} skipped`]
+  if (result.verification) parts.push(`${outcome.verified.length} read back with the same sha256`)
+  info(
+    `${result.failure ? 'Not published' : 'Done'}: ${parts.join(', ')} (${result.repositoryUrl}).`
+  )
+}
+
+/** The settings' messages name action inputs; here they are flags. */
+function inFlagWords(message: string): string {
+  const flag = (input: string): string =>
+    input === 'user' ? '--username' : input === 'token' ? '--password' : `--${input}`
+  return message.replace(
+    /\b(the|The) input '([a-z_-]+)'/g,
+    (_match, article: string, input: string) => `${article} option ${flag(input)}`
+  )
+}
