@@ -33188,7 +33188,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1047:
+/***/ 530:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -37686,7 +37686,7 @@ const TOKEN_USER = '__token__';
  * error explains both ways out, because the usual cause is a forgotten permission or an empty
  * secret (a typo in a secret's name reads as an empty string).
  */
-function chooseCredential(settings, env) {
+function chooseCredential(settings, env, ambient) {
     if (settings.password) {
         return { method: 'token', user: settings.user, password: settings.password };
     }
@@ -37695,6 +37695,12 @@ function chooseCredential(settings, env) {
             `'${settings.user}' as 'password' (from a secret), e.g. \`password: \${{ secrets.INDEX_PASSWORD }}\`. ` +
             'If you did, the secret is empty: a typo in its name reads as an empty string. ' +
             `(Trusted publishing applies only with the user left as '${TOKEN_USER}'.)`);
+    }
+    // Outside the action (the command line), whichever CI system runs us may give the ID token.
+    if (ambient) {
+        if (!ambient.provider)
+            throw new TrustedPublishingError(ambient.missing);
+        return { method: 'trusted-publishing' };
     }
     if (!env.ACTIONS_ID_TOKEN_REQUEST_URL || !env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) {
         throw new TrustedPublishingError(noIdTokenMessage(env));
@@ -37706,7 +37712,7 @@ function chooseCredential(settings, env) {
  * so a refused exchange stops the run before anything is uploaded.
  */
 async function resolveTokenSource(options) {
-    const choice = chooseCredential(options.settings, options.env);
+    const choice = chooseCredential(options.settings, options.env, options.ambient);
     if (choice.method === 'token')
         return new StaticTokenSource(choice.user, choice.password);
     const { log } = options;
@@ -37725,7 +37731,7 @@ async function resolveTokenSource(options) {
         onRenew: message => log.info(message)
     });
     const expires = source.expiresAt;
-    log.info(`Trusted publishing: exchanged this workflow's GitHub ID token for a short-lived upload token ` +
+    log.info(`Trusted publishing: exchanged ${options.ambient ? `this ${options.ambient.provider} job's` : "this workflow's GitHub"} ID token for a short-lived upload token ` +
         `at ${host}` +
         (expires ? `, valid until ${new Date(expires).toISOString()} (renewed as needed).` : '.'));
     return source;
@@ -38875,7 +38881,7 @@ function uploadFields(dist, extra = []) {
  */
 async function dryRunChecks(settings, deps, http, dists) {
     const { log } = deps;
-    const choice = chooseCredential(settings, deps.env);
+    const choice = chooseCredential(settings, deps.env, deps.ambient);
     const where = `Dry run: would upload ${dists.length} file(s) to ${settings.repositoryUrl}`;
     if (choice.method === 'trusted-publishing') {
         const audience = await fetchAudience(http, settings.repositoryUrl, {
@@ -38910,6 +38916,14 @@ async function idTokenClaims(deps, audience) {
  */
 function describeIdentity(claims, env) {
     const text = (name) => typeof claims?.[name] === 'string' && claims[name] !== '' ? claims[name] : undefined;
+    // GitLab's publisher matches the project and the CI file of ci_config_ref_uri.
+    const project = text('project_path');
+    if (project) {
+        const ciFile = /\/\/([^@]+)@/.exec(text('ci_config_ref_uri') ?? '')?.[1];
+        const environment = text('environment');
+        return (`GitLab project ${project}, CI file ${ciFile ?? '(unknown)'}, ` +
+            `${environment ? `environment ${environment}` : 'no environment'} (from the job's ID token)`);
+    }
     const repository = text('repository') ?? env.GITHUB_REPOSITORY;
     const workflow = parseWorkflowRef(text('job_workflow_ref') ?? env.GITHUB_WORKFLOW_REF);
     const environment = text('environment');
@@ -40822,7 +40836,66 @@ async function discoverDistributions(dir, kinds, options = {}) {
     };
     const walker = new Walker(root, options.readdir ?? listFolder, result);
     await walker.walk(root);
-    for (const file of walker.files) {
+    classify(walker.files, kinds, result);
+    if (result.files.length === 0 && result.problems.length === 0) {
+        throw new DistributionError([emptyFolderProblem(dir, root, result, kinds)]);
+    }
+    return result;
+}
+/**
+ * The files named by a caller (the command line's arguments, its globs already expanded) instead
+ * of a folder's walk, sorted and refused by the same rules. A name that cannot be read as a file
+ * is a problem; a file that is no distribution (a signature a glob caught) is passed over.
+ */
+async function listedDistributions(files, kinds) {
+    const result = {
+        files: [],
+        passedOver: [],
+        excluded: [],
+        problems: [],
+        skippedFolders: []
+    };
+    const readable = [];
+    for (const given of files) {
+        const file = external_node_path_default().resolve(given);
+        if (hasControlCharacter(file)) {
+            result.problems.push({
+                file: escapedName(file),
+                rule: 'file-name',
+                message: `The file name ${escapedName(given)} has control characters in it; PyPI refuses such names.`,
+                hint: 'Rename the file (`ls -b` shows such names), then run again.'
+            });
+            continue;
+        }
+        const info = await (0,promises_.stat)(file).catch(() => undefined);
+        if (!info?.isFile()) {
+            result.problems.push({
+                file,
+                rule: 'file-name',
+                message: `'${given}' ${info ? 'is not a file' : 'does not exist'} (looked at ${file}).`,
+                hint: 'Name the wheels and sdists to publish, e.g. `dist/*`; build them first if they are missing.'
+            });
+            continue;
+        }
+        readable.push(file);
+    }
+    classify(readable, kinds, result);
+    if (result.files.length === 0 && result.problems.length === 0) {
+        const wanted = [...kinds].map(k => (k === 'wheel' ? '*.whl' : '*.tar.gz')).join(' and ');
+        throw new DistributionError([
+            {
+                file: files.join(' '),
+                rule: 'packages-dir',
+                message: `None of the ${files.length} file(s) given is a distribution (${wanted}).`,
+                hint: 'Name the wheels and sdists to publish, e.g. `dist/*`.'
+            }
+        ]);
+    }
+    return result;
+}
+/** Sorts files into distributions, excluded kinds, refused `.zip` sdists and the rest. */
+function classify(files, kinds, result) {
+    for (const file of files) {
         const filename = external_node_path_default().basename(file);
         const kind = distKindOf(filename);
         if (kind === 'zip-sdist') {
@@ -40844,10 +40917,6 @@ async function discoverDistributions(dir, kinds, options = {}) {
         }
     }
     result.files.sort((a, b) => a.filename === b.filename ? a.path.localeCompare(b.path) : a.filename < b.filename ? -1 : 1);
-    if (result.files.length === 0 && result.problems.length === 0) {
-        throw new DistributionError([emptyFolderProblem(dir, root, result, kinds)]);
-    }
-    return result;
 }
 async function assertDirectory(root, asGiven) {
     if (hasControlCharacter(root)) {
@@ -42931,7 +43000,9 @@ async function prepare(settings, log, env, options = {}) {
     }
 }
 async function findAndCheck(settings, log, env, descriptions) {
-    const found = await discoverDistributions(settings.packagesDir, settings.distributions);
+    const found = settings.files
+        ? await listedDistributions(settings.files, settings.distributions)
+        : await discoverDistributions(settings.packagesDir, settings.distributions);
     for (const file of found.passedOver)
         log.debug(`Passed over (not a distribution): ${file}`);
     for (const folder of found.skippedFolders) {
@@ -43853,6 +43924,7 @@ async function publish(settings, deps) {
         const tokens = await resolveTokenSource({
             settings,
             env: deps.env,
+            ambient: deps.ambient,
             http,
             getIdToken: deps.getIdToken,
             onSecret: deps.onSecret,
@@ -44328,6 +44400,27 @@ const Outputs = {
     AttestationPaths: 'attestation-paths'
 };
 
+;// CONCATENATED MODULE: ./src/pipeline/outcome.ts
+const fileOutcome = (d) => ({
+    filename: d.filename,
+    sha256: d.digests.sha256,
+    size: d.size
+});
+function runOutcome(result) {
+    const withStatus = (status) => result.files.filter(f => f.status === status).map(f => fileOutcome(f.dist));
+    const projects = new Map();
+    for (const d of result.dists) {
+        projects.set(`${d.name}\0${d.version}`, { name: d.name, version: d.version });
+    }
+    return {
+        uploaded: withStatus('uploaded'),
+        skipped: withStatus('skipped'),
+        verified: result.files.filter(f => f.verified === true).map(f => fileOutcome(f.dist)),
+        projects: [...projects.values()],
+        attestationPaths: result.attestationPaths
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/action/summary.ts
 
 /** Text for inside HTML: escaped, on one line (a line break becomes <br>, never a blank line). */
@@ -44527,30 +44620,20 @@ function basename(file) {
 
 
 
-const fileOutput = (d) => ({
-    filename: d.filename,
-    sha256: d.digests.sha256,
-    size: d.size
-});
+
 /** Outputs of a run, as plain data (tested without the runner). */
 function runOutputs(result) {
-    const withStatus = (status) => result.files.filter(f => f.status === status).map(f => fileOutput(f.dist));
-    const projects = uniqueProjects(result.dists);
+    const outcome = runOutcome(result);
+    const { projects } = outcome;
     return {
-        [Outputs.Uploaded]: JSON.stringify(withStatus('uploaded')),
-        [Outputs.Skipped]: JSON.stringify(withStatus('skipped')),
+        [Outputs.Uploaded]: JSON.stringify(outcome.uploaded),
+        [Outputs.Skipped]: JSON.stringify(outcome.skipped),
         [Outputs.ProjectName]: [...new Set(projects.map(p => p.name))].join(','),
         [Outputs.ProjectVersion]: [...new Set(projects.map(p => p.version))].join(','),
         [Outputs.Projects]: JSON.stringify(projects),
-        [Outputs.Verified]: JSON.stringify(result.files.filter(f => f.verified === true).map(f => fileOutput(f.dist))),
-        [Outputs.AttestationPaths]: result.attestationPaths.join('\n')
+        [Outputs.Verified]: JSON.stringify(outcome.verified),
+        [Outputs.AttestationPaths]: outcome.attestationPaths.join('\n')
     };
-}
-function uniqueProjects(dists) {
-    const seen = new Map();
-    for (const d of dists)
-        seen.set(`${d.name}\0${d.version}`, { name: d.name, version: d.version });
-    return [...seen.values()];
 }
 /** Sets the outputs first, then writes the job summary: a summary that cannot be written never fails the run. */
 async function reportRun(result, redactor) {
@@ -45035,7 +45118,7 @@ function attestationOverrides(env) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1047);
+/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(530);
 
 await (0,_action_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
