@@ -1,11 +1,8 @@
 import { describe, expect, it } from '@jest/globals'
-import {
-  checkDistributions,
-  judgePlatformTag,
-  PYPI_DEFAULT_FILE_SIZE_LIMIT,
-  pyRepr,
-  type CheckOptions
-} from '../../src/check/rules.js'
+import { PYPI_DEFAULT_FILE_SIZE_LIMIT } from '../../src/check/file-size-rule.js'
+import { judgePlatformTag } from '../../src/check/platform-tags.js'
+import { pyRepr } from '../../src/check/py-repr.js'
+import { checkDistributions, type CheckOptions } from '../../src/check/rules.js'
 import type { Distribution, Problem } from '../../src/dists/distribution.js'
 
 interface FakeDist {
