@@ -4,6 +4,7 @@ import { judgePlatformTag } from '../../src/check/platform-tags.js'
 import { pyRepr } from '../../src/check/py-repr.js'
 import { checkDistributions, type CheckOptions } from '../../src/check/rules.js'
 import type { Distribution, Problem } from '../../src/dists/distribution.js'
+import { knownFields } from '../../src/inspect/metadata.js'
 
 interface FakeDist {
   filename?: string
@@ -534,6 +535,49 @@ describe('Summary and Dynamic', () => {
       "'version' is not allowed as a dynamic field.",
       "Dynamic field 'colour' is not a valid dynamic field."
     ])
+  })
+
+  it("accepts in Dynamic exactly Warehouse's DYNAMIC_FIELDS among the fields metadata.ts knows", () => {
+    // Warehouse's list, written out: the set is derived from metadata.ts's field list, and a field
+    // added there must not become dynamic (or stop being so) without this list changing too.
+    const warehouse = [
+      'Platform',
+      'Supported-Platform',
+      'Summary',
+      'Description',
+      'Description-Content-Type',
+      'Keywords',
+      'Home-Page',
+      'Download-Url',
+      'Author',
+      'Author-Email',
+      'Maintainer',
+      'Maintainer-Email',
+      'License',
+      'License-Expression',
+      'License-File',
+      'Classifier',
+      'Requires-Dist',
+      'Requires-Python',
+      'Requires-External',
+      'Project-Url',
+      'Provides-Extra',
+      'Provides-Dist',
+      'Obsoletes-Dist',
+      'Requires',
+      'Provides',
+      'Obsoletes',
+      'Import-Name',
+      'Import-Namespace'
+    ].map(f => f.toLowerCase())
+    const accepted = knownFields().filter(field => {
+      const dist = fakeDist({ filename: 'demo_pkg-1.2.3.tar.gz', headers: [['Dynamic', field]] })
+      return check([dist]).errors.length === 0
+    })
+    expect(accepted.sort()).toEqual(warehouse.sort())
+    expect(knownFields()).toEqual(
+      expect.arrayContaining(['metadata-version', 'name', 'version', 'dynamic'])
+    )
   })
 })
 

@@ -5,7 +5,7 @@
 import type { Distribution } from '../dists/distribution.js'
 import { isValidProjectName } from '../dists/filename.js'
 import { normalizeVersion, parseVersion, publicVersion } from '../dists/version.js'
-import { fieldsNewerThanDeclared, getAll } from '../inspect/metadata.js'
+import { fieldsNewerThanDeclared, getAll, knownFields } from '../inspect/metadata.js'
 import type { Findings } from './findings.js'
 import { pyRepr } from './py-repr.js'
 
@@ -304,39 +304,17 @@ function checkSummary(dist: Distribution, found: Findings): void {
   })
 }
 
-/** Fields PyPI accepts in `Dynamic` (Warehouse DYNAMIC_FIELDS), lowercase. */
-const DYNAMIC_FIELDS = new Set(
-  [
-    'Platform',
-    'Supported-Platform',
-    'Summary',
-    'Description',
-    'Description-Content-Type',
-    'Keywords',
-    'Home-Page',
-    'Download-Url',
-    'Author',
-    'Author-Email',
-    'Maintainer',
-    'Maintainer-Email',
-    'License',
-    'License-Expression',
-    'License-File',
-    'Classifier',
-    'Requires-Dist',
-    'Requires-Python',
-    'Requires-External',
-    'Project-Url',
-    'Provides-Extra',
-    'Provides-Dist',
-    'Obsoletes-Dist',
-    'Requires',
-    'Provides',
-    'Obsoletes',
-    'Import-Name',
-    'Import-Namespace'
-  ].map(f => f.toLowerCase())
-)
+/**
+ * Fields that can never be dynamic: Name and Version (PEP 643, and they get a message of their
+ * own), Metadata-Version, and `Dynamic` itself.
+ */
+const NEVER_DYNAMIC = ['metadata-version', 'name', 'version', 'dynamic']
+
+/**
+ * Fields PyPI accepts in `Dynamic` (Warehouse DYNAMIC_FIELDS), lowercase: every core metadata
+ * field the spec knows (metadata.ts) but those.
+ */
+const DYNAMIC_FIELDS = new Set(knownFields().filter(field => !NEVER_DYNAMIC.includes(field)))
 
 function checkDynamic(dist: Distribution, found: Findings): void {
   for (const value of presentValues(dist, 'Dynamic')) {

@@ -209,6 +209,11 @@ const FIELDS: Record<string, FieldSpec> = {
   'import-namespace': { form: 'import_namespace', since: '2.5', multiple: true }
 }
 
+/** Every header the core metadata spec knows, lowercase, in the spec's order. */
+export function knownFields(): string[] {
+  return Object.keys(FIELDS)
+}
+
 /** The upload form name of a header: the specials of the protocol doc, else lowercase and `_`. */
 export function formFieldName(header: string): string {
   const key = header.toLowerCase()
