@@ -5,7 +5,8 @@ import { NetworkError, type Http } from '../shared/http.js'
 import { readSimplePage } from '../index-api/simple.js'
 import type { Log } from '../shared/log.js'
 import { progressReporter, type ProgressOptions } from './progress.js'
-import { backoffDelay, classifyFailure, sleep as realSleep, type RetryPolicy } from './retry.js'
+import { backoffDelay, sleep as realSleep, type RetryPolicy } from '../shared/backoff.js'
+import { classifyFailure } from './retry.js'
 import { UploadError, uploadDistribution } from './upload.js'
 
 export interface SendContext {

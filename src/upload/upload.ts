@@ -195,5 +195,3 @@ function redirectTarget(response: HttpResponse, url: string): string | undefined
 function isHtmlPage(response: HttpResponse): boolean {
   return /<html[\s>]/i.test(response.body) && /<\/html>/i.test(response.body)
 }
-
-export { retryAfterMs }
