@@ -1,3 +1,4 @@
+import { excerpt } from '../shared/excerpt.js'
 import type { HttpResponse } from '../shared/http.js'
 
 /**
@@ -14,7 +15,7 @@ export function indexMessage(response: HttpResponse): string {
   const reason = response.statusText.trim()
   const generic = GENERIC_REASONS.has(reason.toLowerCase())
   if (reason && !generic) return reason
-  if (body && !body.startsWith('<')) return truncate(body.replace(/\s+/g, ' '), 500)
+  if (body && !body.startsWith('<')) return excerpt(body.replace(/\s+/g, ' '), 500)
   return reason || `HTTP ${response.status}`
 }
 
@@ -81,10 +82,6 @@ function decodeEntities(text: string): string {
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')
     .replace(/&amp;/g, '&')
-}
-
-function truncate(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max)}…` : text
 }
 
 /**

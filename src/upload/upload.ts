@@ -1,4 +1,5 @@
 import type { Distribution, FormField } from '../dists/distribution.js'
+import { excerpt } from '../shared/excerpt.js'
 import type { BodyCap } from '../shared/http-body.js'
 import { retryAfterMs } from '../shared/backoff.js'
 import { basicAuth, type Http, type HttpResponse } from '../shared/http.js'
@@ -137,7 +138,7 @@ export async function uploadDistribution(
     if (failure) throw failure
     if (request.verbose) {
       log.info(`← HTTP ${response.status} ${response.statusText}`.trimEnd())
-      if (response.body.trim()) log.info(`← ${response.body.trim().slice(0, 2000)}`)
+      if (response.body.trim()) log.info(`← ${excerpt(response.body.trim(), 2000)}`)
     }
     const next = redirectTarget(response, url)
     if (!next) break
