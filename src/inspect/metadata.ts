@@ -160,7 +160,7 @@ export function getAll(meta: CoreMetadata, name: string): string[] {
 }
 
 interface FieldSpec {
-  /** Form field name on the wire (protocol doc §1). */
+  /** Form field name on the wire (docs/upload-protocol.md §1). */
   form: string
   /** Metadata-Version that introduced the header (core metadata spec). */
   since: string
@@ -214,7 +214,10 @@ export function knownFields(): string[] {
   return Object.keys(FIELDS)
 }
 
-/** The upload form name of a header: the specials of the protocol doc, else lowercase and `_`. */
+/**
+ * The upload form name of a header: the specials of docs/upload-protocol.md §1, else lowercase
+ * and `_`.
+ */
 export function formFieldName(header: string): string {
   const key = header.toLowerCase()
   return FIELDS[key]?.form ?? key.replace(/-/g, '_')

@@ -85,9 +85,9 @@ function decodeEntities(text: string): string {
 }
 
 /**
- * "This file is already there", as each index says it (protocol doc §2). PyPI answers 200 for an
- * identical re-upload, so these matter for a *different* file under a taken name, or for indexes
- * that refuse any re-upload.
+ * "This file is already there", as each index says it (docs/upload-protocol.md §2). PyPI answers
+ * 200 for an identical re-upload, so these matter for a *different* file under a taken name, or
+ * for indexes that refuse any re-upload.
  */
 const ALREADY_EXISTS_PATTERNS: RegExp[] = [
   /already exists?/i, // PyPI/TestPyPI "File already exists", pypiserver, Gitea, GCP "already exist"
