@@ -72,7 +72,7 @@ const MAX_SAME_HOST_REDIRECTS = 3
  * KiB (PyPI's HTML error pages are the largest); 1 MiB leaves a wide margin. More is not an
  * upload result, and an endless body must not fill the runner's memory.
  */
-export const UPLOAD_ANSWER_CAP: BodyCap = {
+const UPLOAD_ANSWER_CAP: BodyCap = {
   bytes: 1024 * 1024,
   what: 'the answer to an upload',
   advice:
