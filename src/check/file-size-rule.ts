@@ -21,7 +21,7 @@ export function checkFileSize(dist: Distribution, limit: number, found: Findings
     limit === PYPI_DEFAULT_FILE_SIZE_LIMIT
       ? "over PyPI's default limit of 100 MB per file"
       : `over the limit of ${Math.floor(limit / ONE_MIB)} MB set for this check`
-  found.policyWarning({
+  found.warning({
     file: dist.path,
     rule: 'file-size',
     message: `${dist.filename} is ${mib(dist.size)}, ${over}.`,

@@ -76,7 +76,7 @@ function checkWheelFilename(dist: Distribution, found: Findings): void {
     const verdict = judgePlatformTag(platform)
     if (verdict.allowed && !verdict.hint) continue
     if (verdict.allowed) {
-      found.policyWarning({
+      found.warning({
         file: dist.path,
         rule: 'wheel-platform',
         message: `Binary wheel ${pyRepr(dist.filename)} has a platform tag PyPI may not support yet: ${pyRepr(platform)}.`,

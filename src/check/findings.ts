@@ -5,7 +5,8 @@
  */
 import type { Problem } from '../dists/distribution.js'
 
-export type PypiRules = 'enforce' | 'warn' | 'off'
+/** How PyPI's policies count: errors (`enforce`) or warnings (`warn`). */
+export type PypiRules = 'enforce' | 'warn'
 
 /** Said with a PyPI policy reported as a warning: why it does not stop the run. */
 const NOT_PYPI_NOTE = 'PyPI and TestPyPI refuse this; other indexes decide for themselves. '
@@ -24,17 +25,11 @@ export class Findings {
   /** PyPI refuses this upload; other indexes may not. */
   policy(problem: Problem): void {
     if (this.pypiRules === 'enforce') this.errors.push(problem)
-    else if (this.pypiRules === 'warn')
-      this.warnings.push({ ...problem, hint: NOT_PYPI_NOTE + (problem.hint ?? '') })
+    else this.warnings.push({ ...problem, hint: NOT_PYPI_NOTE + (problem.hint ?? '') })
   }
 
   /** Worth knowing, never a refusal. */
   warning(problem: Problem): void {
     this.warnings.push(problem)
-  }
-
-  /** Worth knowing when publishing to PyPI. */
-  policyWarning(problem: Problem): void {
-    if (this.pypiRules !== 'off') this.warnings.push(problem)
   }
 }

@@ -9,7 +9,7 @@
  *   filename disagrees with its METADATA). Every index and installer suffers; always errors.
  * - PyPI policies: PyPI's own choices (no local versions, allowed platform tags, PEP 625 sdist
  *   names, known classifiers, accepted Metadata-Versions, the size limit). Self-hosted indexes
- *   may accept such files on purpose, so `pypiRules` says whether they are errors, warnings or off.
+ *   may accept such files on purpose, so `pypiRules` says whether they are errors or warnings.
  */
 import type { Distribution, Problem } from '../dists/distribution.js'
 import { pypiTarget } from '../shared/pypi-hosts.js'
@@ -21,8 +21,8 @@ import { checkOneSdistPerRelease } from './release-rules.js'
 
 export interface CheckOptions {
   /**
-   * How PyPI's own policies count: `enforce` (errors; for pypi.org and test.pypi.org), `warn`
-   * (warnings; any other index, see `pypiRulesFor`), `off` (not reported). Default `enforce`.
+   * How PyPI's own policies count: `enforce` (errors; for pypi.org and test.pypi.org) or `warn`
+   * (warnings; any other index, see `pypiRulesFor`). Default `enforce`.
    */
   pypiRules?: PypiRules
   /** A file larger than this gets a warning. Default: PyPI's default limit, 100 MiB. */
