@@ -109,8 +109,9 @@ const ALLOWED_DIFFERENCES: readonly AllowedDifference[] = [
   {
     // twine 4.0.2 puts every single-use field pkginfo knows into the form, None for absent ones
     // (including `comment` without -c), and requests-toolbelt's MultipartEncoder writes None as an
-    // empty part. PyPI treats an empty value as absent (wtforms `Optional()`; protocol doc §1), and
-    // twine ≥ 6 sends only the fields the file has. We leave absent fields out.
+    // empty part. PyPI treats an empty value as absent (wtforms `Optional()`;
+    // docs/upload-protocol.md §1), and twine ≥ 6 sends only the fields the file has. We leave
+    // absent fields out.
     id: 'twine sends absent fields as empty strings',
     reconcile(twine, ours) {
       let applied = false
@@ -126,7 +127,7 @@ const ALLOWED_DIFFERENCES: readonly AllowedDifference[] = [
   {
     // pkginfo 1.8.2 drops a single-use header whose value is "UNKNOWN" (distutils' filler) but
     // keeps it in multiple-use headers (Platform) and in the body. Warehouse deletes every form
-    // value that is "UNKNOWN" once stripped (protocol doc §1), so we never send it.
+    // value that is "UNKNOWN" once stripped (docs/upload-protocol.md §1), so we never send it.
     id: 'twine sends distutils "UNKNOWN" values',
     reconcile(twine, ours) {
       let applied = false
@@ -143,7 +144,7 @@ const ALLOWED_DIFFERENCES: readonly AllowedDifference[] = [
     // twine 4.0.2 has no python version for an sdist and sends `pyversion` empty; Warehouse's
     // MetadataForm turns an empty sdist pyversion into "source" and refuses any other value
     // ("Use 'source' as Python version for an sdist."). twine ≥ 6 sends "source", as we do
-    // (protocol doc §1).
+    // (docs/upload-protocol.md §1).
     id: 'twine 4 sends an empty pyversion for an sdist',
     reconcile(twine, ours, file) {
       const same = (a: string[] | undefined, b: string[]): boolean =>
@@ -162,7 +163,7 @@ const ALLOWED_DIFFERENCES: readonly AllowedDifference[] = [
     // twine 4.0.2 names the field after pkginfo's attribute, `provides_extras`. Warehouse maps
     // form names to packaging's RawMetadata keys, which spell it `provides_extra`, and silently
     // ignores unknown names — so twine 4's extras never reach PyPI through the form. twine ≥ 6 and
-    // the protocol doc (§1: `Provides-Extra` → `provides_extra`) use the singular, as we do.
+    // docs/upload-protocol.md (§1: `Provides-Extra` → `provides_extra`) use the singular, as we do.
     // The values themselves must still match.
     id: 'twine 4 spells provides_extra as provides_extras',
     reconcile(twine) {
@@ -345,8 +346,8 @@ function expectSameUpload(pair: UploadPair): string[] {
   })
   // Both digests describe the bytes that arrived.
   expect(ourForm.sha256_digest).toEqual([local.sha256])
-  // What the allow-list forgives twine, we do not do ourselves: the protocol doc's sdist
-  // pyversion, and no empty or "UNKNOWN" values.
+  // What the allow-list forgives twine, we do not do ourselves: the sdist pyversion of
+  // docs/upload-protocol.md §1, and no empty or "UNKNOWN" values.
   if (file.filetype === 'sdist') expect(ourForm.pyversion).toEqual(['source'])
   expect(ours.fields.filter(([, v]) => v.trim() === '' || v.trim() === 'UNKNOWN')).toEqual([])
   return applied

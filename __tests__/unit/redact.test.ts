@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
-import { Redactor } from '../../src/shared/redact.js'
+import { excerpt } from '../../src/shared/excerpt.js'
+import { MIN_SECRET_LENGTH, Redactor } from '../../src/shared/redact.js'
 
 describe('Redactor', () => {
   const token = 'pypi-AgEIcHlwaS5vcmcCJDU0NzU1'
@@ -106,5 +107,23 @@ describe('Redactor: every encoding of a secret', () => {
     expect(r.redact('hunter2 is a famous password, hunters')).toBe(
       'hunter2 is a famous password, hunters'
     )
+  })
+
+  it('leaves no start of a secret that excerpt() cut, wherever the excerpt is quoted', () => {
+    const secret = 'pypi-AgEIcHlwaS5vcmcCJGFiY2RlZg'
+    const r = new Redactor()
+    r.add(secret)
+    for (const body of [
+      `{"detail": "bad token ${secret} here"}`,
+      `token=${encodeURIComponent(secret)}`
+    ]) {
+      const start = body.indexOf('pypi')
+      // Every cut that leaves MIN_SECRET_LENGTH or more of the secret's characters behind.
+      for (let max = start + MIN_SECRET_LENGTH; max < start + secret.length; max++) {
+        const shown = r.redact(`Index said: ${excerpt(body, max)} (HTTP 403). Check the token.`)
+        expect(shown).not.toContain(secret.slice(0, MIN_SECRET_LENGTH))
+        expect(shown).toMatch(/\*\*\*… \(HTTP 403\)\. Check the token\.$/)
+      }
+    }
   })
 })

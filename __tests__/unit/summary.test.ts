@@ -147,8 +147,13 @@ describeWithCmark('the job summary as GitHub renders it', () => {
   it('a refusal table survives messages with blank lines and markup', () => {
     const markdown = renderProblemsSummary(
       [
-        { file: '/x/a.whl', rule: 'r', message: HOSTILE, hint: `fix it\n\n*now* ${SECRET}` },
-        { file: '/x/b.whl', rule: 'r', message: 'second' }
+        {
+          file: '/x/a.whl',
+          rule: 'wheel-filename',
+          message: HOSTILE,
+          hint: `fix it\n\n*now* ${SECRET}`
+        },
+        { file: '/x/b.whl', rule: 'wheel-filename', message: 'second' }
       ],
       redact
     )

@@ -3,10 +3,10 @@ import { AttestationError } from '../auth/errors.js'
 import type { IdTokenFetcher } from '../auth/oidc.js'
 
 /**
- * PEP 740 publish attestations (protocol §6): an in-toto statement naming one distribution, signed
- * as a DSSE envelope with a short-lived Sigstore certificate bound to this workflow's identity,
- * logged in Rekor, then reshaped from a Sigstore bundle into the object PyPI takes in the
- * `attestations` form field.
+ * PEP 740 publish attestations (docs/upload-protocol.md §6): an in-toto statement naming one
+ * distribution, signed as a DSSE envelope with a short-lived Sigstore certificate bound to this
+ * workflow's identity, logged in Rekor, then reshaped from a Sigstore bundle into the object PyPI
+ * takes in the `attestations` form field.
  */
 
 export const STATEMENT_TYPE = 'https://in-toto.io/Statement/v1'

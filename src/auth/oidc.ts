@@ -1,4 +1,5 @@
 import { DEFAULT_RETRY_POLICY, retryAfterMs, type RetryPolicy } from '../shared/backoff.js'
+import { excerpt as cut } from '../shared/excerpt.js'
 import { AnswerTooLargeError, type BodyCap } from '../shared/http-body.js'
 import { NetworkError, type Http, type HttpResponse } from '../shared/http.js'
 import type { Log } from '../shared/log.js'
@@ -308,7 +309,7 @@ function describeResponse(response: HttpResponse): string {
 function excerpt(body: string): string {
   const text = body.trim()
   if (text === '') return '(empty body)'
-  return text.length > BODY_EXCERPT ? `${text.slice(0, BODY_EXCERPT)}… (truncated)` : text
+  return text.length > BODY_EXCERPT ? `${cut(text, BODY_EXCERPT)} (truncated)` : text
 }
 
 /** An index might echo the ID token back; it must not reach a log. */

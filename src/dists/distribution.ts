@@ -64,6 +64,72 @@ export interface CoreMetadata {
 }
 
 /**
+ * Every rule a Problem can name, by the stage that finds it: a typo in a rule id is a compile
+ * error, and tests and reports can rely on the ids staying what they are.
+ */
+export type RuleId =
+  // discover: the packages folder and the names in it
+  | 'packages-dir'
+  | 'file-name'
+  | 'unreadable-folder'
+  // dedupe: the same filename twice
+  | 'duplicate-filename'
+  // inspect: reading the archive and its metadata
+  | 'invalid-wheel'
+  | 'invalid-sdist'
+  | 'unreadable'
+  | 'unsupported-file'
+  | 'changed-while-read'
+  | 'metadata-encoding'
+  | 'metadata-missing-field'
+  | 'metadata-too-large'
+  | 'sdist-layout'
+  | 'sdist-metadata'
+  | 'sdist-sparse'
+  | 'sdist-too-large'
+  | 'wheel-metadata'
+  | 'wheel-record'
+  // inspect/archive-rules: what PyPI checks inside archives
+  | 'archive-type'
+  | 'wheel-contents'
+  | 'compression-method'
+  | 'compression-ratio'
+  | 'zip-framing'
+  | 'entry-points'
+  | 'license-file'
+  // check: the metadata
+  | 'metadata-version'
+  | 'name'
+  | 'version'
+  | 'local-version'
+  | 'field-too-new'
+  | 'license'
+  | 'classifier'
+  | 'summary'
+  | 'dynamic'
+  // check: filenames, size, the release
+  | 'wheel-filename'
+  | 'wheel-platform'
+  | 'wheel-name'
+  | 'wheel-version'
+  | 'sdist-format'
+  | 'sdist-name'
+  | 'sdist-version'
+  | 'sdist-filename'
+  | 'file-size'
+  | 'one-sdist'
+  // check/guards: the release against the run
+  | 'one-release'
+  | 'tag-project'
+  | 'tag-version'
+  // check/description: the long description
+  | 'description-content-type'
+  | 'description-missing'
+  | 'description-render'
+  | 'description-render-version'
+  | 'description-unchecked'
+
+/**
  * A problem found in a file before any upload. Problems are values: the check collects every one
  * across all files, then the run stops and shows them all at once.
  */
@@ -71,7 +137,7 @@ export interface Problem {
   /** Path (or filename) of the file the problem is in. */
   file: string
   /** Short rule id, e.g. `metadata-version`, `wheel-filename`, `local-version`. */
-  rule: string
+  rule: RuleId
   /** What is wrong, in the index's terms where PyPI has words for it. */
   message: string
   /** What to do about it. */

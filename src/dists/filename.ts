@@ -3,7 +3,7 @@
  * (PEP 427/491), sdist filenames (PEP 625), and which files are distributions at all.
  *
  * The parsers here are structural: they split a filename into its parts as written and leave the
- * judging (is the version valid, is the name normalized, is the platform allowed) to `check.ts`,
+ * judging (is the version valid, is the name normalized, is the platform allowed) to `src/check/`,
  * so one badly named file yields a precise problem instead of an unreadable "not a wheel".
  */
 import { normalizeVersion } from './version.js'

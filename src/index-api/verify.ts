@@ -3,7 +3,7 @@ import { normalizeName } from '../dists/filename.js'
 import type { Http, TimeLimit } from '../shared/http.js'
 import { readSimplePage } from './simple.js'
 import type { Log } from '../shared/log.js'
-import { sleep as realSleep } from '../upload/retry.js'
+import { sleep as realSleep } from '../shared/backoff.js'
 
 export interface VerifyOptions {
   http: Http

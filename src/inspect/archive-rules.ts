@@ -11,7 +11,7 @@
  */
 
 import { basename } from 'node:path'
-import { DistributionError, type Problem } from '../dists/distribution.js'
+import { DistributionError, type Problem, type RuleId } from '../dists/distribution.js'
 import { entryPointsProblem } from './entry-points.js'
 import { displayName, type SdistArchive } from './tar.js'
 import type { WheelArchive } from './zip.js'
@@ -27,7 +27,7 @@ const REBUILD_WHEEL =
   'Rebuild the wheel with its build backend (`python -m build --wheel`) and publish that file ' +
   'as written; tools that rewrite, append to or stream zips produce archives PyPI refuses.'
 
-function invalid(file: string, rule: string, message: string, hint: string): Problem {
+function invalid(file: string, rule: RuleId, message: string, hint: string): Problem {
   return { file, rule, message: `${basename(file)}: Invalid distribution file. ${message}`, hint }
 }
 

@@ -10,7 +10,8 @@ import {
   DistributionError,
   type DistKind,
   type Distribution,
-  type Problem
+  type Problem,
+  type RuleId
 } from '../dists/distribution.js'
 import { distKindOf, parseWheelFilename } from '../dists/filename.js'
 import { sdistArchiveProblems, wheelArchiveProblems } from './archive-rules.js'
@@ -21,7 +22,7 @@ import { isZipFile, readWheel, type ArchiveMember } from './zip.js'
 /** How many files are inspected at once: enough to overlap I/O and hashing, few enough for CI. */
 export const INSPECT_CONCURRENCY = 4
 
-function problem(path: string, rule: string, message: string, hint?: string): DistributionError {
+function problem(path: string, rule: RuleId, message: string, hint?: string): DistributionError {
   return new DistributionError([{ file: path, rule, message, ...(hint ? { hint } : {}) }])
 }
 

@@ -114,7 +114,7 @@ export function parseCoreMetadata(text: string): CoreMetadata {
     value: unfold(name, raw)
   }))
   const meta: CoreMetadata = { headers }
-  // packaging would call having both an error; check.ts can flag it, we keep the body.
+  // packaging would call having both an error; src/check/ can flag it, we keep the body.
   if (message.body !== '') meta.description = message.body
   else {
     const header = getHeader(meta, 'Description')
@@ -125,7 +125,8 @@ export function parseCoreMetadata(text: string): CoreMetadata {
 
 /**
  * Spaces, tabs and CR/LF at either end: the folding whitespace. Other Unicode spaces and line
- * breaks stay, as in the value Python reads (and a summary holding one is refused by check.ts).
+ * breaks stay, as in the value Python reads (and check/metadata-rules.ts refuses a summary holding
+ * one).
  */
 function trimFolding(text: string): string {
   return text.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, '')
@@ -159,7 +160,7 @@ export function getAll(meta: CoreMetadata, name: string): string[] {
 }
 
 interface FieldSpec {
-  /** Form field name on the wire (protocol doc §1). */
+  /** Form field name on the wire (docs/upload-protocol.md §1). */
   form: string
   /** Metadata-Version that introduced the header (core metadata spec). */
   since: string
@@ -208,7 +209,15 @@ const FIELDS: Record<string, FieldSpec> = {
   'import-namespace': { form: 'import_namespace', since: '2.5', multiple: true }
 }
 
-/** The upload form name of a header: the specials of the protocol doc, else lowercase and `_`. */
+/** Every header the core metadata spec knows, lowercase, in the spec's order. */
+export function knownFields(): string[] {
+  return Object.keys(FIELDS)
+}
+
+/**
+ * The upload form name of a header: the specials of docs/upload-protocol.md §1, else lowercase
+ * and `_`.
+ */
 export function formFieldName(header: string): string {
   const key = header.toLowerCase()
   return FIELDS[key]?.form ?? key.replace(/-/g, '_')
@@ -242,7 +251,7 @@ function olderThan(a: [number, number], b: [number, number]): boolean {
 /**
  * Headers newer than the declared Metadata-Version, in file order (e.g. License-Expression under
  * 2.3). Empty when the version is not `<major>.<minor>`: then nothing can be compared, and the
- * version itself is what check.ts reports.
+ * version itself is what check/metadata-rules.ts reports.
  */
 export function fieldsNewerThanDeclared(
   meta: CoreMetadata
@@ -300,7 +309,8 @@ function normalizeProjectUrl(value: string): string {
  * - A header newer than the declared Metadata-Version is left out (pkginfo semantics: it only
  *   reads the headers of the declared version). twine ≥ 6 does this silently for License-File
  *   under < 2.4 — setuptools writes it with 2.1 — and refuses other too-new headers, as PyPI does;
- *   refusing is check.ts's job (`fieldsNewerThanDeclared`), so here they are just not sent.
+ *   refusing is check/metadata-rules.ts's job (`fieldsNewerThanDeclared`), so here they are just
+ *   not sent.
  *   Metadata-Version 2.0 (PEP 426, withdrawn) therefore gets the 1.2 field set, like pkginfo.
  * - Headers the spec does not know are sent under the generic name: PyPI ignores unknown fields,
  *   and a header from a future metadata version reaches an index that knows it. (twine ≥ 6 refuses

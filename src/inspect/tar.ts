@@ -17,7 +17,7 @@ import { createReadStream } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import { basename } from 'node:path'
 import { createGunzip } from 'node:zlib'
-import { DistributionError } from '../dists/distribution.js'
+import { DistributionError, type RuleId } from '../dists/distribution.js'
 import { BLOCK, checksumMatches, pythonNti } from './tar-header.js'
 import { MAX_METADATA_BYTES, type ArchiveMember } from './zip.js'
 
@@ -30,7 +30,7 @@ const REBUILD_HINT =
 
 function sdistProblem(
   path: string,
-  rule: string,
+  rule: RuleId,
   message: string,
   hint = REBUILD_HINT
 ): DistributionError {

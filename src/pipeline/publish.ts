@@ -19,7 +19,7 @@ import type { Log } from '../shared/log.js'
 import { prepare } from './prepare.js'
 import type { Settings } from '../settings/settings.js'
 import { publishAll, type FileResult } from '../upload/upload-all.js'
-import { DEFAULT_RETRY_POLICY } from '../upload/retry.js'
+import { DEFAULT_RETRY_POLICY } from '../shared/backoff.js'
 import { verifyOnIndex, type VerifyResult } from '../index-api/verify.js'
 
 /** What the pipeline needs from its surroundings, passed in so the core never reads globals. */

@@ -6,6 +6,7 @@
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
 import { StringDecoder } from 'node:string_decoder'
+import { excerpt } from '../shared/excerpt.js'
 import type { ChildEnv } from './child-env.js'
 
 export interface RunOptions {
@@ -224,5 +225,5 @@ export function lastOutputLine(text: string): string {
     .split(/\r?\n/)
     .filter(l => l.trim() !== '')
   const last = lines[lines.length - 1] ?? ''
-  return last.length > 300 ? `${last.slice(0, 300)}…` : last
+  return excerpt(last, 300)
 }

@@ -70,7 +70,7 @@ export function readCappedBody(
 }
 
 /** A URL fit for a message: no user or password, and no query string (indexes put tokens there too). */
-export function urlForMessages(url: string): string {
+function urlForMessages(url: string): string {
   try {
     const parsed = new URL(url)
     parsed.username = ''

@@ -46,7 +46,7 @@ export interface HttpOptions {
  * any real link finishes long before; a server that reads a few bytes a second (which keeps the
  * inactivity timeout from ever firing) cannot hold a 100 MiB upload for more than ~2 hours.
  */
-export const SLOWEST_SEND_RATE = 16 * 1024
+const SLOWEST_SEND_RATE = 16 * 1024
 
 /**
  * The one HTTP client of a run: uploads, simple-index reads and token exchanges share its

@@ -1,3 +1,5 @@
+import { CUT_MARK } from './excerpt.js'
+
 /**
  * Removes secrets from text before it is printed anywhere. The runner masks registered secrets in
  * its log, but not in step summaries written by file, nor outside GitHub's runner, and a server
@@ -152,7 +154,7 @@ function escapeHtml(text: string): string {
 function redactCuts(text: string, forms: readonly string[]): string {
   // Every piece of the text ends at a cut: a `…` after it, or the end of the text.
   return text
-    .split('…')
+    .split(CUT_MARK)
     .map(piece => {
       for (const form of forms) {
         const longest = Math.min(form.length - 1, piece.length)
@@ -162,7 +164,7 @@ function redactCuts(text: string, forms: readonly string[]): string {
       }
       return piece
     })
-    .join('…')
+    .join(CUT_MARK)
 }
 
 const BASIC_CREDENTIALS = /\b(Basic)\s+([A-Za-z0-9+/]{4,}={0,2})/gi

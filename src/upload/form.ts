@@ -1,8 +1,9 @@
 import type { Distribution, FormField } from '../dists/distribution.js'
 
 /**
- * The upload form for one distribution, field by field what twine sends (protocol doc §1):
- * the action fields, the core metadata, the file's type and python tag, and its digests.
+ * The upload form for one distribution, field by field what twine sends
+ * (docs/upload-protocol.md §1): the action fields, the core metadata, the file's type and python
+ * tag, and its digests.
  * md5 is sent too: twine ≥ 6.2 dropped it, but some self-hosted indexes still use it, and PyPI
  * only checks that it matches.
  */

@@ -1,3 +1,4 @@
+import { excerpt } from '../shared/excerpt.js'
 import type { HttpResponse } from '../shared/http.js'
 
 /**
@@ -14,7 +15,7 @@ export function indexMessage(response: HttpResponse): string {
   const reason = response.statusText.trim()
   const generic = GENERIC_REASONS.has(reason.toLowerCase())
   if (reason && !generic) return reason
-  if (body && !body.startsWith('<')) return truncate(body.replace(/\s+/g, ' '), 500)
+  if (body && !body.startsWith('<')) return excerpt(body.replace(/\s+/g, ' '), 500)
   return reason || `HTTP ${response.status}`
 }
 
@@ -88,14 +89,10 @@ function codePoint(n: number): string {
   return n <= 0x10ffff ? String.fromCodePoint(n) : '\ufffd'
 }
 
-function truncate(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max)}…` : text
-}
-
 /**
- * "This file is already there", as each index says it (protocol doc §2). PyPI answers 200 for an
- * identical re-upload, so these matter for a *different* file under a taken name, or for indexes
- * that refuse any re-upload.
+ * "This file is already there", as each index says it (docs/upload-protocol.md §2). PyPI answers
+ * 200 for an identical re-upload, so these matter for a *different* file under a taken name, or
+ * for indexes that refuse any re-upload.
  */
 const ALREADY_EXISTS_PATTERNS: RegExp[] = [
   /already exists?/i, // PyPI/TestPyPI "File already exists", pypiserver, Gitea, GCP "already exist"

@@ -2,8 +2,6 @@ import { AnswerTooLargeError } from '../shared/http-body.js'
 import { NetworkError } from '../shared/http.js'
 import { UploadError } from './upload.js'
 
-export { DEFAULT_RETRY_POLICY, backoffDelay, sleep, type RetryPolicy } from '../shared/backoff.js'
-
 export type FailureKind =
   /** The request never reached the index (no connection): nothing can have been stored. */
   | 'unsent'

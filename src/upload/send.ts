@@ -5,7 +5,8 @@ import { NetworkError, type Http } from '../shared/http.js'
 import { readSimplePage } from '../index-api/simple.js'
 import type { Log } from '../shared/log.js'
 import { progressReporter, type ProgressOptions } from './progress.js'
-import { backoffDelay, classifyFailure, sleep as realSleep, type RetryPolicy } from './retry.js'
+import { backoffDelay, sleep as realSleep, type RetryPolicy } from '../shared/backoff.js'
+import { classifyFailure } from './retry.js'
 import { UploadError, uploadDistribution } from './upload.js'
 
 export interface SendContext {
@@ -134,13 +135,13 @@ export async function sendDistribution(ctx: SendContext, dist: Distribution): Pr
           return { status: 'uploaded', attempts: attempt, confirmedOnIndex: true }
         }
         if (listed) {
-          throw new UploadError(
+          throw new UploadError({
             dist,
-            0,
-            `after a lost answer the index lists ${dist.filename} with sha256 ${listed}, not ${dist.digests.sha256}`,
-            ctx.url,
-            'Another upload of this name reached the index. Check what was published before re-running.'
-          )
+            status: 0,
+            indexMessage: `after a lost answer the index lists ${dist.filename} with sha256 ${listed}, not ${dist.digests.sha256}`,
+            url: ctx.url,
+            hint: 'Another upload of this name reached the index. Check what was published before re-running.'
+          })
         }
       }
       if (attempt > ctx.retry.retries) throw gaveUp(error, attempt, now() - startedAt)
@@ -200,15 +201,15 @@ function shortReason(error: unknown): string {
 function gaveUp(error: unknown, attempts: number, elapsedMs: number): Error {
   const note = ` (gave up after ${attempts} ${attempts === 1 ? 'attempt' : 'attempts'} in ${Math.round(elapsedMs / 1000)} s)`
   if (error instanceof UploadError) {
-    return new UploadError(
-      error.dist,
-      error.status,
-      error.indexMessage + note,
-      error.url,
-      error.hint,
-      error.alreadyExists,
-      error.retryAfterMs
-    )
+    return new UploadError({
+      dist: error.dist,
+      status: error.status,
+      indexMessage: error.indexMessage + note,
+      url: error.url,
+      hint: error.hint,
+      alreadyExists: error.alreadyExists,
+      retryAfterMs: error.retryAfterMs
+    })
   }
   if (error instanceof Error) {
     error.message += note

@@ -3,8 +3,6 @@ import { normalizeName } from '../dists/filename.js'
 import { sendDistribution, type SendContext } from './send.js'
 import { formatSize } from '../shared/format.js'
 
-export { formatSize } from '../shared/format.js'
-
 export type FileStatus = 'uploaded' | 'skipped' | 'failed' | 'not-attempted'
 
 export interface FileResult {

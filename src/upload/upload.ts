@@ -1,4 +1,5 @@
 import type { Distribution, FormField } from '../dists/distribution.js'
+import { excerpt } from '../shared/excerpt.js'
 import type { BodyCap } from '../shared/http-body.js'
 import { retryAfterMs } from '../shared/backoff.js'
 import { basicAuth, type Http, type HttpResponse } from '../shared/http.js'
@@ -21,24 +22,46 @@ export interface UploadRequest {
   progress?: ProgressReporter
 }
 
+/** What an UploadError says: the index's own words, a hint, and what was asked. */
+export interface UploadFailure {
+  dist: Distribution
+  /** The HTTP status; 0 when the failure was not an answer (the index's listing showed it). */
+  status: number
+  /** The index's own words (or ours, when it gave none). */
+  indexMessage: string
+  /** The URL the upload went to. */
+  url: string
+  hint?: string
+  /** The index says a file of this name (or content) is already there. Default false. */
+  alreadyExists?: boolean
+  /** From a Retry-After header, in ms. */
+  retryAfterMs?: number
+}
+
 /** An upload the index refused, with its own words, a hint, and what was asked. */
 export class UploadError extends Error {
-  constructor(
-    readonly dist: Distribution,
-    readonly status: number,
-    readonly indexMessage: string,
-    readonly url: string,
-    readonly hint?: string,
-    /** The index says a file of this name (or content) is already there. */
-    readonly alreadyExists = false,
-    /** From a Retry-After header, in ms. */
-    readonly retryAfterMs?: number
-  ) {
+  readonly dist: Distribution
+  readonly status: number
+  readonly indexMessage: string
+  readonly url: string
+  readonly hint?: string
+  readonly alreadyExists: boolean
+  readonly retryAfterMs?: number
+
+  constructor(failure: UploadFailure) {
+    const { dist, status, indexMessage, url, hint } = failure
     super(
       `Uploading ${dist.filename} failed: ${status ? `HTTP ${status}: ` : ''}${indexMessage} (${url})` +
         (hint ? `\n${hint}` : '')
     )
     this.name = 'UploadError'
+    this.dist = dist
+    this.status = status
+    this.indexMessage = indexMessage
+    this.url = url
+    this.hint = hint
+    this.alreadyExists = failure.alreadyExists ?? false
+    this.retryAfterMs = failure.retryAfterMs
   }
 }
 
@@ -49,7 +72,7 @@ const MAX_SAME_HOST_REDIRECTS = 3
  * KiB (PyPI's HTML error pages are the largest); 1 MiB leaves a wide margin. More is not an
  * upload result, and an endless body must not fill the runner's memory.
  */
-export const UPLOAD_ANSWER_CAP: BodyCap = {
+const UPLOAD_ANSWER_CAP: BodyCap = {
   bytes: 1024 * 1024,
   what: 'the answer to an upload',
   advice:
@@ -115,19 +138,19 @@ export async function uploadDistribution(
     if (failure) throw failure
     if (request.verbose) {
       log.info(`← HTTP ${response.status} ${response.statusText}`.trimEnd())
-      if (response.body.trim()) log.info(`← ${response.body.trim().slice(0, 2000)}`)
+      if (response.body.trim()) log.info(`← ${excerpt(response.body.trim(), 2000)}`)
     }
     const next = redirectTarget(response, url)
     if (!next) break
     if (new URL(next).origin !== new URL(url).origin || hop >= MAX_SAME_HOST_REDIRECTS) {
       // Never replay credentials to another host; tell the user the right URL instead.
-      throw new UploadError(
+      throw new UploadError({
         dist,
-        response.status,
-        `the index redirected the upload to ${next}`,
+        status: response.status,
+        indexMessage: `the index redirected the upload to ${next}`,
         url,
-        `Set 'repository-url' to the upload URL itself (${next}). Credentials are not sent to another host.`
-      )
+        hint: `Set 'repository-url' to the upload URL itself (${next}). Credentials are not sent to another host.`
+      })
     }
     if (request.onRedirect) request.onRedirect(url, next)
     else log.warning(`${url} redirected to ${next}; following it on the same host.`)
@@ -138,25 +161,26 @@ export async function uploadDistribution(
   if (response.status >= 200 && response.status < 300) {
     if (isHtmlPage(response)) {
       // PyPI answers a form it does not take as an upload with its HTML page and a 200.
-      throw new UploadError(
+      throw new UploadError({
         dist,
-        response.status,
-        'the index answered with an HTML page, not an upload result: the URL is probably not an upload endpoint',
+        status: response.status,
+        indexMessage:
+          'the index answered with an HTML page, not an upload result: the URL is probably not an upload endpoint',
         url,
-        hintFor(405, message, url)
-      )
+        hint: hintFor(405, message, url)
+      })
     }
     return
   }
-  throw new UploadError(
+  throw new UploadError({
     dist,
-    response.status,
-    message,
+    status: response.status,
+    indexMessage: message,
     url,
-    hintFor(response.status, message, url),
-    isAlreadyExists(response, message),
-    retryAfterMs(response)
-  )
+    hint: hintFor(response.status, message, url),
+    alreadyExists: isAlreadyExists(response, message),
+    retryAfterMs: retryAfterMs(response)
+  })
 }
 
 function redirectTarget(response: HttpResponse, url: string): string | undefined {
@@ -172,5 +196,3 @@ function redirectTarget(response: HttpResponse, url: string): string | undefined
 function isHtmlPage(response: HttpResponse): boolean {
   return /<html[\s>]/i.test(response.body) && /<\/html>/i.test(response.body)
 }
-
-export { retryAfterMs }

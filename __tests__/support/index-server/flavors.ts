@@ -1,7 +1,7 @@
 /**
- * Indexes other than PyPI say a few things differently (protocol doc §2, §4): how "this file is
- * already there" reads, and how a missing or wrong password is refused. A flavor picks those; every
- * other rule stays PyPI's so tests stay predictable.
+ * Indexes other than PyPI say a few things differently (docs/upload-protocol.md §2, §4): how
+ * "this file is already there" reads, and how a missing or wrong password is refused. A flavor
+ * picks those; every other rule stays PyPI's so tests stay predictable.
  */
 import { escapeHtml, pythonJson, rawPage, statusPage, type Page } from './http-pages.js'
 import { texts } from './warehouse-texts.js'

@@ -1,6 +1,7 @@
 /**
- * Reading the index back, the ways clients do (protocol doc §7): the simple API (PEP 503 HTML and
- * PEP 691 JSON, picked by Accept), PyPI's JSON API, and the files themselves under /packages/.
+ * Reading the index back, the ways clients do (docs/upload-protocol.md §7): the simple API
+ * (PEP 503 HTML and PEP 691 JSON, picked by Accept), PyPI's JSON API, and the files themselves
+ * under /packages/.
  */
 import { createReadStream } from 'node:fs'
 import type { IncomingMessage, ServerResponse } from 'node:http'

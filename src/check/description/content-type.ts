@@ -22,7 +22,7 @@ export interface DescriptionContentType {
   invalid?: string
 }
 
-export const KNOWN_CONTENT_TYPES = ['text/plain', 'text/x-rst', 'text/markdown'] as const
+const KNOWN_CONTENT_TYPES = ['text/plain', 'text/x-rst', 'text/markdown'] as const
 const MARKDOWN_VARIANTS = ['GFM', 'CommonMark']
 
 export function parseDescriptionContentType(header: string | undefined): DescriptionContentType {

@@ -4,7 +4,7 @@
  * would re-publish, or fail on, the old release. Several versions are published only when asked.
  *
  * The other half of the rule, one sdist per release, is PyPI's and lives with PyPI's rules in
- * `check/rules.ts` (`one-sdist`), where it runs whenever the metadata checks do.
+ * `check/release-rules.ts` (`one-sdist`), where it runs whenever the metadata checks do.
  */
 import type { Distribution, Problem } from '../../dists/distribution.js'
 import { normalizeName } from '../../dists/filename.js'
