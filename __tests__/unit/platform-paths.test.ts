@@ -6,6 +6,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { defaultPythons, findBuildPython } from '../../src/builder/python.js'
 import { shellInvocation } from '../../src/builder/shell.js'
+import { ChildEnv } from '../../src/process/child-env.js'
 import type { ProcessResult, RunProcess } from '../../src/process/run-process.js'
 import { RecordingLog } from '../../src/shared/log.js'
 
@@ -53,7 +54,7 @@ describe('the Python lookup', () => {
   it('on Windows builds with python and never runs the python3 Store stub', async () => {
     const { run, tried } = fakeRunner({ python: buildVersion, python3: storeStub })
     const found = await findBuildPython({
-      env: {},
+      env: ChildEnv.from({}),
       log: new RecordingLog(),
       run,
       platform: 'win32'
@@ -68,7 +69,7 @@ describe('the Python lookup', () => {
   it('on macOS, where python is often missing, builds with python3', async () => {
     const { run, tried } = fakeRunner({ python3: { ...buildVersion, stdout: 'build 1.2.2\n' } })
     const found = await findBuildPython({
-      env: {},
+      env: ChildEnv.from({}),
       log: new RecordingLog(),
       run,
       platform: 'darwin'
@@ -95,7 +96,7 @@ describe('the build command shell', () => {
   it('on Windows, cmd.exe runs the line exactly as written, quotes, && and pipes included', () => {
     const line =
       'python -m build --outdir "D:\\a\\_temp\\dist out" . && python -c "print(\'built\')" | more'
-    const shell = shellInvocation(line, 'win32', { ComSpec: 'C:\\Windows\\system32\\cmd.exe' })
+    const shell = shellInvocation(line, 'win32', 'C:\\Windows\\system32\\cmd.exe')
     expect(shell.command).toBe('C:\\Windows\\system32\\cmd.exe')
     expect(shell.windowsVerbatimArguments).toBe(true)
     expect(shell.args.slice(0, 3)).toEqual(['/d', '/s', '/c'])
@@ -103,11 +104,11 @@ describe('the build command shell', () => {
   })
 
   it('on Windows without ComSpec, falls back to cmd.exe on PATH', () => {
-    expect(shellInvocation('uv build', 'win32', {}).command).toBe('cmd.exe')
+    expect(shellInvocation('uv build', 'win32').command).toBe('cmd.exe')
   })
 
   it('on macOS, runs the line with /bin/sh -c, unquoted', () => {
-    expect(shellInvocation('uv build && ls "dist dir"', 'darwin', {})).toEqual({
+    expect(shellInvocation('uv build && ls "dist dir"', 'darwin')).toEqual({
       command: '/bin/sh',
       args: ['-c', 'uv build && ls "dist dir"'],
       windowsVerbatimArguments: false
