@@ -1,8 +1,8 @@
 import * as core from '@actions/core'
-import { tmpdir } from 'node:os'
 import { actionsLog } from './log.js'
 import { Writer } from './writer.js'
-import { ChildEnv, environmentSecrets } from '../process/child-env.js'
+import { environmentSecrets } from '../process/child-env.js'
+import { runContextFromEnv } from './context.js'
 import { actionsIdTokenFetcher } from './id-token.js'
 import type { StartedRenderer } from '../check/description/readme-renderer.js'
 import { DistributionError } from '../dists/distribution.js'
@@ -38,6 +38,8 @@ async function runAction(renderer: StartedRenderer | undefined): Promise<void> {
     for (const form of redactor.forms()) writer.mask(form)
   }
   const log = actionsLog(writer)
+  // After the secrets are known: the children's environment leaves out every variable holding one.
+  const run = runContextFromEnv(process.env, redactor.forms())
   const fail = (message: string): void => {
     process.exitCode = 1
     writer.annotate('error', message)
@@ -53,15 +55,13 @@ async function runAction(renderer: StartedRenderer | undefined): Promise<void> {
     for (const notice of notices) log.notice(notice)
     const result = await publish(settings, {
       log,
-      env: process.env,
-      childEnv: ChildEnv.from(process.env, redactor.forms()),
-      getIdToken: actionsIdTokenFetcher(process.env),
+      run,
+      getIdToken: actionsIdTokenFetcher(run),
       onSecret: secret => {
         const known = new Set(redactor.forms())
         redactor.add(secret)
         if (inRunner) for (const form of redactor.forms()) if (!known.has(form)) writer.mask(form)
       },
-      tempDir: process.env.RUNNER_TEMP || tmpdir(),
       renderer,
       attestation: attestationOverrides(process.env)
     })

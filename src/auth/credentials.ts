@@ -2,7 +2,7 @@ import { DEFAULT_RETRY_POLICY } from '../shared/backoff.js'
 import type { Http } from '../shared/http.js'
 import type { Log } from '../shared/log.js'
 import { TrustedPublishingError } from './errors.js'
-import { noIdTokenMessage } from './explain.js'
+import { noIdTokenMessage, type IdTokenContext } from './explain.js'
 import { createTokenMinter, type IdTokenFetcher } from './oidc.js'
 import { MintedTokenSource, StaticTokenSource, type TokenSource } from './token-source.js'
 
@@ -20,7 +20,7 @@ export type CredentialChoice =
  */
 export function chooseCredential(
   settings: { user: string; password: string },
-  env: NodeJS.ProcessEnv
+  run: IdTokenContext
 ): CredentialChoice {
   if (settings.password) {
     return { method: 'token', user: settings.user, password: settings.password }
@@ -33,9 +33,7 @@ export function chooseCredential(
         `(Trusted publishing applies only with the user left as '${TOKEN_USER}'.)`
     )
   }
-  if (!env.ACTIONS_ID_TOKEN_REQUEST_URL || !env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) {
-    throw new TrustedPublishingError(noIdTokenMessage(env))
-  }
+  if (!run.idToken.available) throw new TrustedPublishingError(noIdTokenMessage(run))
   return { method: 'trusted-publishing' }
 }
 
@@ -47,7 +45,7 @@ export interface CredentialOptions {
     /** The uploads' retry settings: the exchange retries the same way. */
     retry?: { retries: number; maxTotalMs: number }
   }
-  env: NodeJS.ProcessEnv
+  run: IdTokenContext
   http: Http
   getIdToken: IdTokenFetcher
   /** Each secret the moment it exists: add it to the Redactor and core.setSecret it. */
@@ -63,7 +61,7 @@ export interface CredentialOptions {
  * so a refused exchange stops the run before anything is uploaded.
  */
 export async function resolveTokenSource(options: CredentialOptions): Promise<TokenSource> {
-  const choice = chooseCredential(options.settings, options.env)
+  const choice = chooseCredential(options.settings, options.run)
   if (choice.method === 'token') return new StaticTokenSource(choice.user, choice.password)
 
   const { log } = options
