@@ -3,7 +3,7 @@ import type { ChildEnv } from '../process/child-env.js'
 /**
  * What the core needs to know about the run it is part of, already interpreted: one entry (the
  * GitHub Actions edge in src/action/context.ts, or a command line) reads its surroundings once
- * and fills this in, and nothing else reads `process.env`. It lives in shared/ because every
+ * and fills this in; the pipeline reads no environment of its own. It lives in shared/ because every
  * stage takes a slice of it (the tag guard, authentication, the network-error wording), and a
  * stage may only import from below itself. Each module asks for the fields it uses, e.g.
  * `Pick<RunContext, 'tag'>`, so a test passes a small literal and a reader sees what it depends
