@@ -7,6 +7,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { createServer as createHttpServer } from 'node:http'
 import { createServer, type AddressInfo, type Server } from 'node:net'
+import { runContextFromEnv } from '../../src/action/context.js'
 import { SIMPLE_PAGE_CAP } from '../../src/index-api/simple.js'
 import { Http, NetworkError } from '../../src/shared/http.js'
 import { classifyFailure } from '../../src/upload/retry.js'
@@ -38,8 +39,10 @@ function proxyEnv(values: Record<string, string>): void {
   })
 }
 
+/** A client as a run makes it: the proxy variables named as the edge reads them (after proxyEnv). */
 function client(): Http {
-  const http = new Http({ timeoutMs: 5000, connectTimeoutMs: 5000 })
+  const proxy = runContextFromEnv(process.env).proxy
+  const http = new Http({ timeoutMs: 5000, connectTimeoutMs: 5000, proxy })
   cleanup.push(() => http.dispose())
   return http
 }

@@ -56,11 +56,20 @@ describe('ambient ID tokens', () => {
   it('none: trusted publishing is refused up front with both ways out', () => {
     const { identity } = ambientIdToken({}, { productNameFile: notGoogle })
     expect(identity.provider).toBeUndefined()
-    expect(() => chooseCredential({ user: '__token__', password: '' }, {}, identity)).toThrow(
-      /--password[\s\S]*PYPI_ID_TOKEN/
-    )
+    expect(() =>
+      chooseCredential(
+        { user: '__token__', password: '' },
+        { forkPullRequest: false, idToken: { available: false } },
+        identity
+      )
+    ).toThrow(/--password[\s\S]*PYPI_ID_TOKEN/)
     // The action's behaviour without an ambient identity is unchanged: the runner's variables.
-    expect(chooseCredential({ user: '__token__', password: '' }, ids.env)).toEqual({
+    expect(
+      chooseCredential(
+        { user: '__token__', password: '' },
+        { forkPullRequest: false, idToken: { available: true } }
+      )
+    ).toEqual({
       method: 'trusted-publishing'
     })
   })

@@ -3,7 +3,8 @@
  * environment is known to hold.
  */
 import { describe, expect, it } from '@jest/globals'
-import { ChildEnv, environmentSecrets } from '../../src/process/child-env.js'
+import { ChildEnv } from '../../src/process/child-env.js'
+import { givenSecrets } from '../../src/settings/secrets.js'
 
 describe('ChildEnv and the runner file commands', () => {
   it('keeps out the files through which a child could set outputs, the summary or later steps', () => {
@@ -23,16 +24,18 @@ describe('ChildEnv and the runner file commands', () => {
 
 describe('credentials written in a URL input', () => {
   it('are found whole when an unencoded "/" in the password makes the URL unparsable', () => {
-    const secrets = environmentSecrets({
-      'INPUT_INDEX-URL': 'https://reader:abc/Def+ghi=@pypi.example.com/simple/'
-    }).map(s => s.secret)
+    const inputs: Record<string, string> = {
+      'index-url': 'https://reader:abc/Def+ghi=@pypi.example.com/simple/'
+    }
+    const secrets = givenSecrets(name => inputs[name] ?? '', {}).map(s => s.secret)
     expect(secrets).toContain('abc/Def+ghi=')
   })
 
   it('still end at the authority of a URL that parses', () => {
-    const secrets = environmentSecrets({
-      'INPUT_INDEX-URL': 'https://reader:s3cret@pypi.example.com/simple/a@b/'
-    }).map(s => s.secret)
+    const inputs: Record<string, string> = {
+      'index-url': 'https://reader:s3cret@pypi.example.com/simple/a@b/'
+    }
+    const secrets = givenSecrets(name => inputs[name] ?? '', {}).map(s => s.secret)
     expect(secrets).toEqual(['s3cret'])
   })
 })

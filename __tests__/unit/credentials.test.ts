@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { chooseCredential, resolveTokenSource } from '../../src/auth/credentials.js'
 import { TrustedPublishingError } from '../../src/auth/errors.js'
-import { isForkPullRequest, parseWorkflowRef } from '../../src/auth/github-context.js'
+import { parseWorkflowRef } from '../../src/auth/github-context.js'
 import { trustedPublishingNudge } from '../../src/auth/nudge.js'
 import type { MintedToken } from '../../src/auth/oidc.js'
 import {
@@ -30,9 +30,11 @@ afterAll(async () => {
   await rm(work, { recursive: true, force: true })
 })
 
-const ID_TOKEN_ENV = {
-  ACTIONS_ID_TOKEN_REQUEST_URL: 'http://127.0.0.1:9/token?api-version=2.0',
-  ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'request-token'
+/** A run that can request an ID token, and one that cannot (as the edge describes it). */
+const ID_TOKEN_RUN = { forkPullRequest: false, idToken: { available: true } }
+const NO_ID_TOKEN_RUN = {
+  forkPullRequest: false,
+  idToken: { available: false, why: 'ACTIONS_ID_TOKEN_REQUEST_URL is not set' }
 }
 
 function thrown(fn: () => unknown): TrustedPublishingError {
@@ -45,36 +47,32 @@ function thrown(fn: () => unknown): TrustedPublishingError {
   throw new Error('expected an error')
 }
 
-async function eventFile(name: string, event: unknown): Promise<string> {
-  const file = path.join(work, name)
-  await writeFile(file, JSON.stringify(event))
-  return file
-}
-
 describe('chooseCredential', () => {
   it('takes a given password or token, whatever the user', () => {
-    expect(chooseCredential({ user: '__token__', password: 'pypi-abc' }, {})).toEqual({
+    expect(chooseCredential({ user: '__token__', password: 'pypi-abc' }, NO_ID_TOKEN_RUN)).toEqual({
       method: 'token',
       user: '__token__',
       password: 'pypi-abc'
     })
-    expect(chooseCredential({ user: 'alice', password: 'pw' }, ID_TOKEN_ENV).method).toBe('token')
+    expect(chooseCredential({ user: 'alice', password: 'pw' }, ID_TOKEN_RUN).method).toBe('token')
   })
 
   it('uses trusted publishing with no password, user __token__ and ID-token access', () => {
-    expect(chooseCredential({ user: '__token__', password: '' }, ID_TOKEN_ENV)).toEqual({
+    expect(chooseCredential({ user: '__token__', password: '' }, ID_TOKEN_RUN)).toEqual({
       method: 'trusted-publishing'
     })
   })
 
   it('says the password is missing for another user', () => {
-    const error = thrown(() => chooseCredential({ user: 'alice', password: '' }, ID_TOKEN_ENV))
+    const error = thrown(() => chooseCredential({ user: 'alice', password: '' }, ID_TOKEN_RUN))
     expect(error.message).toContain("The user is 'alice' but no password was given")
     expect(error.message).toContain('a typo in its name reads as an empty string')
   })
 
   it('explains both ways out when the job has no ID-token access', () => {
-    const error = thrown(() => chooseCredential({ user: '__token__', password: '' }, {}))
+    const error = thrown(() =>
+      chooseCredential({ user: '__token__', password: '' }, NO_ID_TOKEN_RUN)
+    )
     expect(error.message).toContain('ACTIONS_ID_TOKEN_REQUEST_URL is not set')
     expect(error.message).toContain('    permissions:\n      id-token: write')
     expect(error.message).toContain('password: ${{ secrets.PYPI_API_TOKEN }}')
@@ -82,53 +80,12 @@ describe('chooseCredential', () => {
     expect(error.message).not.toMatch(/fork/)
   })
 
-  it('gives a pull request from a fork its own explanation', async () => {
-    const env = {
-      GITHUB_EVENT_NAME: 'pull_request',
-      GITHUB_REPOSITORY: 'octo-org/octo-repo',
-      GITHUB_EVENT_PATH: await eventFile('fork.json', {
-        pull_request: { head: { repo: { full_name: 'someone/octo-repo' } } }
-      })
-    }
-    const error = thrown(() => chooseCredential({ user: '__token__', password: '' }, env))
+  it('gives a pull request from a fork its own explanation', () => {
+    const run = { ...NO_ID_TOKEN_RUN, forkPullRequest: true }
+    const error = thrown(() => chooseCredential({ user: '__token__', password: '' }, run))
     expect(error.message).toContain('pull request from a fork')
     expect(error.message).toContain('workflow_dispatch')
     expect(error.message).not.toContain('PYPI_API_TOKEN')
-  })
-})
-
-describe('isForkPullRequest', () => {
-  it('compares the head repository with GITHUB_REPOSITORY', async () => {
-    const fork = await eventFile('pr-fork.json', {
-      pull_request: { head: { repo: { full_name: 'someone/octo-repo' } } }
-    })
-    const same = await eventFile('pr-same.json', {
-      pull_request: { head: { repo: { full_name: 'Octo-Org/octo-repo' } } }
-    })
-    const base = { GITHUB_REPOSITORY: 'octo-org/octo-repo' }
-    expect(
-      isForkPullRequest({ ...base, GITHUB_EVENT_NAME: 'pull_request', GITHUB_EVENT_PATH: fork })
-    ).toBe(true)
-    expect(
-      isForkPullRequest({
-        ...base,
-        GITHUB_EVENT_NAME: 'pull_request_target',
-        GITHUB_EVENT_PATH: fork
-      })
-    ).toBe(true)
-    expect(
-      isForkPullRequest({ ...base, GITHUB_EVENT_NAME: 'pull_request', GITHUB_EVENT_PATH: same })
-    ).toBe(false)
-    expect(isForkPullRequest({ ...base, GITHUB_EVENT_NAME: 'push', GITHUB_EVENT_PATH: fork })).toBe(
-      false
-    )
-    expect(
-      isForkPullRequest({
-        ...base,
-        GITHUB_EVENT_NAME: 'pull_request',
-        GITHUB_EVENT_PATH: path.join(work, 'none')
-      })
-    ).toBe(false)
   })
 })
 
@@ -266,7 +223,7 @@ describe('resolveTokenSource', () => {
         password: 'pypi-given',
         repositoryUrl: 'https://upload.pypi.org/legacy/'
       },
-      env: {},
+      run: NO_ID_TOKEN_RUN,
       http,
       getIdToken: () => Promise.reject(new Error('must not be called')),
       onSecret: () => undefined,
@@ -285,7 +242,7 @@ describe('resolveTokenSource', () => {
       const log = new RecordingLog()
       const source = await resolveTokenSource({
         settings: { user: '__token__', password: '', repositoryUrl: server.url },
-        env: ids.env,
+        run: ID_TOKEN_RUN,
         http,
         getIdToken: idTokenFetcherFor(ids),
         onSecret: s => secrets.push(s),
@@ -305,9 +262,9 @@ describe('resolveTokenSource', () => {
 })
 
 describe('trustedPublishingNudge', () => {
-  const env = {
-    GITHUB_REPOSITORY: 'octo-org/octo-repo',
-    GITHUB_WORKFLOW_REF: 'octo-org/octo-repo/.github/workflows/release.yml@refs/tags/v1.0.0'
+  const run = {
+    repository: 'octo-org/octo-repo',
+    workflowRef: 'octo-org/octo-repo/.github/workflows/release.yml@refs/tags/v1.0.0'
   }
 
   it('links the publishing settings pre-filled with owner, repository and workflow', () => {
@@ -315,7 +272,7 @@ describe('trustedPublishingNudge', () => {
       repositoryUrl: 'https://upload.pypi.org/legacy/',
       usedToken: true,
       projects: ['Sample.Setup_Tools'],
-      env
+      run
     })
     expect(text).toContain(
       'https://pypi.org/manage/project/sample-setup-tools/settings/publishing/?provider=github&owner=octo-org&repository=octo-repo&workflow_filename=release.yml'
@@ -328,7 +285,7 @@ describe('trustedPublishingNudge', () => {
       repositoryUrl: 'https://test.pypi.org/legacy/',
       usedToken: true,
       projects: ['demo'],
-      env
+      run
     })
     expect(text).toContain(
       'https://test.pypi.org/manage/project/demo/settings/publishing/?provider=github&'
@@ -340,7 +297,7 @@ describe('trustedPublishingNudge', () => {
       repositoryUrl: 'https://upload.pypi.org/legacy/',
       usedToken: true,
       projects: ['demo'],
-      env
+      run
     }
     expect(trustedPublishingNudge({ ...base, usedToken: false })).toBeUndefined()
     expect(

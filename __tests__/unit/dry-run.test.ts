@@ -39,6 +39,9 @@ function client(): Http {
   return http
 }
 
+/** A run outside any CI: no ID token to be had (a token is given, so none is needed). */
+const NO_ID_TOKEN = { forkPullRequest: false, idToken: { available: false } }
+
 describe('dry run', () => {
   it('names the upload URL and the trusted-publishing identity from the ID token, no secret', async () => {
     const server = await startTrustedPublishingServer({ audience: 'pypi' })
@@ -58,7 +61,7 @@ describe('dry run', () => {
       settingsFor({ 'repository-url': server.url }),
       {
         log,
-        env: ids.env,
+        run: { forkPullRequest: false, idToken: { available: true } },
         getIdToken: idTokenFetcherFor(ids),
         onSecret: secret => secrets.push(secret)
       },
@@ -81,7 +84,7 @@ describe('dry run', () => {
     const token = 'pypi-dry-run-secret-token-value'
     await dryRunChecks(
       settingsFor({ 'repository-url': 'https://nexus.example/repository/pypi/', password: token }),
-      { log, env: {} },
+      { log, run: NO_ID_TOKEN },
       client(),
       [await wheel()]
     )
@@ -97,7 +100,7 @@ describe('dry run', () => {
         user: 'ci-bot',
         password: 'pw-123456'
       }),
-      { log: named, env: {} },
+      { log: named, run: NO_ID_TOKEN },
       client(),
       []
     )

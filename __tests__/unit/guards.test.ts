@@ -7,7 +7,7 @@ import { describe, expect, it } from '@jest/globals'
 import { checkDistributions } from '../../src/check/rules.js'
 import type { Distribution } from '../../src/dists/distribution.js'
 import { inspectAll } from '../../src/inspect/inspect.js'
-import { checkTagMatchesVersions, readTag, tagOfRun } from '../../src/check/guards/tag.js'
+import { checkTagMatchesVersions, readTag } from '../../src/check/guards/tag.js'
 import { checkOneRelease } from '../../src/check/guards/versions.js'
 import { fixtureDistPaths, fixtureProject } from '../support/fixtures.js'
 
@@ -36,28 +36,7 @@ function dist(name: string, version: string, kind: 'wheel' | 'sdist' = 'wheel'):
   }
 }
 
-const onTag = (tag: string): { GITHUB_REF: string } => ({ GITHUB_REF: `refs/tags/${tag}` })
-
-describe('tagOfRun', () => {
-  it('reads the tag from GITHUB_REF, and nothing from a branch or pull request ref', () => {
-    expect(tagOfRun({ GITHUB_REF: 'refs/tags/v1.2.3' })).toBe('v1.2.3')
-    expect(tagOfRun({ GITHUB_REF: 'refs/tags/release/2024' })).toBe('release/2024')
-    expect(tagOfRun({ GITHUB_REF: 'refs/heads/main' })).toBeUndefined()
-    expect(tagOfRun({ GITHUB_REF: 'refs/pull/7/merge' })).toBeUndefined()
-    expect(tagOfRun({})).toBeUndefined()
-  })
-
-  it('trusts GITHUB_REF over the short form, and uses the short form when GITHUB_REF is missing', () => {
-    const branchRun = {
-      GITHUB_REF: 'refs/heads/v1',
-      GITHUB_REF_TYPE: 'tag',
-      GITHUB_REF_NAME: 'v1'
-    }
-    expect(tagOfRun(branchRun)).toBeUndefined()
-    expect(tagOfRun({ GITHUB_REF_TYPE: 'tag', GITHUB_REF_NAME: 'v2.0' })).toBe('v2.0')
-    expect(tagOfRun({ GITHUB_REF_TYPE: 'branch', GITHUB_REF_NAME: 'v2.0' })).toBeUndefined()
-  })
-})
+const onTag = (tag: string): { tag: string } => ({ tag })
 
 describe('readTag', () => {
   it('reads a bare version, with or without v or V', () => {
@@ -88,10 +67,7 @@ describe('checkTagMatchesVersions', () => {
   it('checks nothing outside a tag run', () => {
     const dists = [dist('pkg', '1.0')]
     expect(checkTagMatchesVersions(dists, {})).toEqual({ errors: [], notices: [] })
-    expect(checkTagMatchesVersions(dists, { GITHUB_REF: 'refs/heads/v9.9' })).toEqual({
-      errors: [],
-      notices: []
-    })
+    expect(checkTagMatchesVersions(dists, { tag: undefined })).toEqual({ errors: [], notices: [] })
   })
 
   it('compares as PEP 440 versions: v1.0 is 1.0.0, V2.0rc1 is 2.0.0-rc.1', () => {

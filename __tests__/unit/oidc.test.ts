@@ -3,6 +3,7 @@ import path from 'node:path'
 import { decodeClaims, renderClaims, reusableWorkflowHint } from '../../src/auth/claims.js'
 import { TrustedPublishingError } from '../../src/auth/errors.js'
 import { actionsIdTokenFetcher } from '../../src/action/id-token.js'
+import { runContextFromEnv } from '../../src/action/context.js'
 import { attestationsField, prepareAttestations } from '../../src/attest/prepare.js'
 import {
   createTokenMinter,
@@ -488,7 +489,7 @@ describe('actionsIdTokenFetcher (@actions/core getIDToken against the stand-in)'
   it('gets an ID token for the audience with the runner request token', async () => {
     Object.assign(process.env, ids.env)
     const before = ids.requests.length
-    const jwt = await actionsIdTokenFetcher(process.env)('sigstore')
+    const jwt = await actionsIdTokenFetcher(runContextFromEnv(process.env))('sigstore')
     expect(jwtClaims(jwt)?.aud).toBe('sigstore')
     expect(ids.requests[before].audience).toBe('sigstore')
     expect(ids.requests[before].authorization).toBe(`Bearer ${ids.requestToken}`)
@@ -497,7 +498,7 @@ describe('actionsIdTokenFetcher (@actions/core getIDToken against the stand-in)'
   it('turns a refusal into an explanation with the permissions snippet', async () => {
     Object.assign(process.env, ids.env)
     ids.failure = { status: 403, body: '{"message":"no"}' }
-    const error = await failureOf(actionsIdTokenFetcher(process.env)('pypi'))
+    const error = await failureOf(actionsIdTokenFetcher(runContextFromEnv(process.env))('pypi'))
     expect(error.message).toContain('getting one failed')
     expect(error.message).toContain('permissions:\n      id-token: write')
     expect(error.message).toContain('an empty secret looks exactly like none')
@@ -505,7 +506,7 @@ describe('actionsIdTokenFetcher (@actions/core getIDToken against the stand-in)'
 
   it('explains a job without ID-token access', async () => {
     delete process.env.ACTIONS_ID_TOKEN_REQUEST_URL
-    const error = await failureOf(actionsIdTokenFetcher(process.env)('pypi'))
+    const error = await failureOf(actionsIdTokenFetcher(runContextFromEnv(process.env))('pypi'))
     expect(error.message).toContain('ACTIONS_ID_TOKEN_REQUEST_URL')
     expect(error.message).toContain('id-token: write')
   })

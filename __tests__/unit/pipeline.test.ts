@@ -11,7 +11,9 @@ import { DistributionError } from '../../src/dists/distribution.js'
 import { publish, type PipelineDeps } from '../../src/pipeline/publish.js'
 import { readSettings } from '../../src/settings/settings.js'
 import { RecordingLog } from '../../src/shared/log.js'
+import type { RunContext } from '../../src/shared/run-context.js'
 import { startIndexServer, type IndexServer } from '../support/index-server.js'
+import { runContext, WITH_ID_TOKEN } from '../support/run-context.js'
 import { makeWheel, metadataText } from '../support/make-dists.js'
 import {
   addTrustedPublishing,
@@ -60,15 +62,17 @@ function settingsFor(inputs: Record<string, string>) {
   return readSettings(name => inputs[name] ?? '', {}).settings
 }
 
-async function deps(overrides: Partial<PipelineDeps> = {}): Promise<PipelineDeps> {
+async function deps(
+  overrides: Partial<PipelineDeps> = {},
+  run: Partial<RunContext> = {}
+): Promise<PipelineDeps> {
   return {
     log: new RecordingLog(),
-    env: {},
+    run: runContext({ tempDir: await mkdtemp(path.join(work, 'temp-')), ...run }),
     getIdToken: async () => {
       throw new Error('no ID token in this test')
     },
     onSecret: () => undefined,
-    tempDir: await mkdtemp(path.join(work, 'temp-')),
     ...overrides
   }
 }
@@ -138,7 +142,7 @@ describe('publish() through its seam', () => {
       publishers: [{ repository: 'octo-org/octo-repo', workflow: 'release.yml' }]
     })
     const dir = await packagesDir('seam_dry', ['1.0'])
-    const seam = await deps({ env: ids.env, getIdToken: idTokenFetcherFor(ids) })
+    const seam = await deps({ getIdToken: idTokenFetcherFor(ids) }, WITH_ID_TOKEN)
     const result = await publish(
       settingsFor({ 'repository-url': server.url, 'packages-dir': dir, 'dry-run': 'true' }),
       seam
@@ -169,11 +173,10 @@ describe('publish() through its seam', () => {
         'packages-dir': dir,
         attestations: 'false'
       }),
-      await deps({
-        env: ids.env,
-        getIdToken: idTokenFetcherFor(ids),
-        onSecret: secret => secrets.push(secret)
-      })
+      await deps(
+        { getIdToken: idTokenFetcherFor(ids), onSecret: secret => secrets.push(secret) },
+        WITH_ID_TOKEN
+      )
     )
     expect(result.failure).toBeUndefined()
     expect(endpoints.minted).toHaveLength(1)

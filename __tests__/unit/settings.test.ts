@@ -9,7 +9,11 @@ import {
   PYPI_UPLOAD_URL,
   TESTPYPI_UPLOAD_URL
 } from '../../src/settings/inputs.js'
-import { readSettings, SettingsError } from '../../src/settings/settings.js'
+import {
+  readSettings,
+  SettingsError,
+  type SettingsEnvironment
+} from '../../src/settings/settings.js'
 import { ACTION_VERSION } from '../../src/shared/version.js'
 
 type ActionYml = {
@@ -99,13 +103,13 @@ describe('readSettings', () => {
   })
 
   it('falls back to TWINE_* variables when the inputs are left at their defaults', () => {
-    const env = {
+    const twine = {
       TWINE_USERNAME: 'alice',
       TWINE_PASSWORD: 'secret-pw',
       TWINE_REPOSITORY_URL: 'https://nexus.example/repository/pypi-hosted/'
     }
     for (const read of [runnerInputs({}), bareInputs({})]) {
-      const { settings } = readSettings(read, env)
+      const { settings } = readSettings(read, { twine })
       expect(settings.user).toBe('alice')
       expect(settings.password).toBe('secret-pw')
       expect(settings.repositoryUrl).toBe('https://nexus.example/repository/pypi-hosted/')
@@ -114,10 +118,12 @@ describe('readSettings', () => {
 
   it('inside GitHub Actions, TWINE_* variables change nothing; a notice names them, not their values', () => {
     const env = {
-      GITHUB_ACTIONS: 'true',
-      TWINE_USERNAME: 'alice',
-      TWINE_PASSWORD: 'secret-pw',
-      TWINE_REPOSITORY_URL: 'https://nexus.example/repository/pypi-hosted/'
+      insideActions: true,
+      twine: {
+        TWINE_USERNAME: 'alice',
+        TWINE_PASSWORD: 'secret-pw',
+        TWINE_REPOSITORY_URL: 'https://nexus.example/repository/pypi-hosted/'
+      }
     }
     for (const read of [runnerInputs({}), bareInputs({})]) {
       const { settings, notices, warnings } = readSettings(read, env)
@@ -133,17 +139,17 @@ describe('readSettings', () => {
     // Only what is set is named; nothing set, nothing said.
     expect(
       readSettings(runnerInputs({ password: 'pypi-abc' }), {
-        GITHUB_ACTIONS: 'true',
-        TWINE_REPOSITORY_URL: 'https://elsewhere.example/'
+        insideActions: true,
+        twine: { TWINE_REPOSITORY_URL: 'https://elsewhere.example/' }
       }).notices
     ).toEqual([expect.stringMatching(/^Ignored TWINE_REPOSITORY_URL from/)])
-    expect(readSettings(runnerInputs({}), { GITHUB_ACTIONS: 'true' }).notices).toEqual([])
+    expect(readSettings(runnerInputs({}), { insideActions: true }).notices).toEqual([])
   })
 
   it('lets written inputs win over TWINE_* variables', () => {
     const { settings } = readSettings(
       runnerInputs({ password: 'pypi-x', 'repository-url': 'https://test.pypi.org/legacy/' }),
-      { TWINE_PASSWORD: 'other', TWINE_REPOSITORY_URL: 'https://elsewhere.example/' }
+      { twine: { TWINE_PASSWORD: 'other', TWINE_REPOSITORY_URL: 'https://elsewhere.example/' } }
     )
     expect(settings.password).toBe('pypi-x')
     expect(settings.repositoryUrl).toBe(TESTPYPI_UPLOAD_URL)
@@ -267,7 +273,7 @@ describe('a password that cannot be a PyPI token', () => {
       Buffer.from(location),
       Buffer.alloc(40, 7)
     ]).toString('base64url')
-  const settingsError = (given: Record<string, string>, env: NodeJS.ProcessEnv = {}): string => {
+  const settingsError = (given: Record<string, string>, env: SettingsEnvironment = {}): string => {
     try {
       readSettings(runnerInputs(given), env)
     } catch (error) {
@@ -323,7 +329,7 @@ describe('a password that cannot be a PyPI token', () => {
   })
 
   it('names TWINE_PASSWORD outside Actions, and leaves other indexes to decide', () => {
-    expect(settingsError({}, { TWINE_PASSWORD: 'glpat-' + 'q'.repeat(20) })).toContain(
+    expect(settingsError({}, { twine: { TWINE_PASSWORD: 'glpat-' + 'q'.repeat(20) } })).toContain(
       "TWINE_PASSWORD starts with 'glpa', which is a GitLab personal access token"
     )
     const other = readSettings(

@@ -33193,7 +33193,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3783);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5780);
 // The command line's entry: the one place (with src/action/) that reads argv and the environment.
 
 process.exitCode = await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .iW)(process.argv.slice(2), process.env);
@@ -33203,7 +33203,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3783:
+/***/ 5780:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -33420,7 +33420,7 @@ function versionsEqual(a, b) {
  * (PEP 427/491), sdist filenames (PEP 625), and which files are distributions at all.
  *
  * The parsers here are structural: they split a filename into its parts as written and leave the
- * judging (is the version valid, is the name normalized, is the platform allowed) to `check.ts`,
+ * judging (is the version valid, is the name normalized, is the platform allowed) to `src/check/`,
  * so one badly named file yields a precise problem instead of an unreadable "not a wheel".
  */
 
@@ -33654,7 +33654,7 @@ function parseCoreMetadata(text) {
         value: unfold(name, raw)
     }));
     const meta = { headers };
-    // packaging would call having both an error; check.ts can flag it, we keep the body.
+    // packaging would call having both an error; src/check/ can flag it, we keep the body.
     if (message.body !== '')
         meta.description = message.body;
     else {
@@ -33666,7 +33666,8 @@ function parseCoreMetadata(text) {
 }
 /**
  * Spaces, tabs and CR/LF at either end: the folding whitespace. Other Unicode spaces and line
- * breaks stay, as in the value Python reads (and a summary holding one is refused by check.ts).
+ * breaks stay, as in the value Python reads (and check/metadata-rules.ts refuses a summary holding
+ * one).
  */
 function trimFolding(text) {
     return text.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, '');
@@ -33736,7 +33737,14 @@ const FIELDS = {
     'import-name': { form: 'import_name', since: '2.5', multiple: true },
     'import-namespace': { form: 'import_namespace', since: '2.5', multiple: true }
 };
-/** The upload form name of a header: the specials of the protocol doc, else lowercase and `_`. */
+/** Every header the core metadata spec knows, lowercase, in the spec's order. */
+function knownFields() {
+    return Object.keys(FIELDS);
+}
+/**
+ * The upload form name of a header: the specials of docs/upload-protocol.md §1, else lowercase
+ * and `_`.
+ */
 function formFieldName(header) {
     const key = header.toLowerCase();
     return FIELDS[key]?.form ?? key.replace(/-/g, '_');
@@ -33764,7 +33772,7 @@ function olderThan(a, b) {
 /**
  * Headers newer than the declared Metadata-Version, in file order (e.g. License-Expression under
  * 2.3). Empty when the version is not `<major>.<minor>`: then nothing can be compared, and the
- * version itself is what check.ts reports.
+ * version itself is what check/metadata-rules.ts reports.
  */
 function fieldsNewerThanDeclared(meta) {
     const declared = parseMetadataVersion(getHeader(meta, 'Metadata-Version'));
@@ -33817,7 +33825,8 @@ function normalizeProjectUrl(value) {
  * - A header newer than the declared Metadata-Version is left out (pkginfo semantics: it only
  *   reads the headers of the declared version). twine ≥ 6 does this silently for License-File
  *   under < 2.4 — setuptools writes it with 2.1 — and refuses other too-new headers, as PyPI does;
- *   refusing is check.ts's job (`fieldsNewerThanDeclared`), so here they are just not sent.
+ *   refusing is check/metadata-rules.ts's job (`fieldsNewerThanDeclared`), so here they are just
+ *   not sent.
  *   Metadata-Version 2.0 (PEP 426, withdrawn) therefore gets the 1.2 field set, like pkginfo.
  * - Headers the spec does not know are sent under the generic name: PyPI ignores unknown fields,
  *   and a header from a future metadata version reaches an index that knows it. (twine ≥ 6 refuses
@@ -33973,74 +33982,8 @@ const REMOVED_NAMES = new Set([
 ]);
 /** Every action input (`INPUT_PASSWORD`, `INPUT_TOKEN`, URLs that may carry credentials…). */
 const REMOVED_PREFIX = 'INPUT_';
-/** Variables whose value is itself a secret, so that a copy under another name goes too. */
-const SECRET_VALUED = [
-    'INPUT_PASSWORD',
-    'INPUT_TOKEN',
-    'TWINE_PASSWORD',
-    'ACTIONS_ID_TOKEN_REQUEST_TOKEN',
-    'ACTIONS_RUNTIME_TOKEN'
-];
-/** Inputs (and their twine spelling) that may be URLs with `user:password@` written in them. */
-const URL_VALUED = [
-    'INPUT_REPOSITORY-URL',
-    'INPUT_REPOSITORY_URL',
-    'INPUT_INDEX-URL',
-    'INPUT_INDEX_URL',
-    'TWINE_REPOSITORY_URL'
-];
 /** Shorter secrets are not looked for (the Redactor's rule): they would match ordinary values. */
 const MIN_SECRET_LENGTH = 4;
-/**
- * The secrets the environment itself holds: the password/token inputs, TWINE_PASSWORD, and the
- * password written in a URL input (`https://user:pass@host/`). The action registers these with
- * its Redactor; `ChildEnv.from` removes any variable that carries one.
- */
-function environmentSecrets(env) {
-    const read = (name) => (lookup(env, name) ?? '').trim();
-    const user = read('INPUT_USER') || read('TWINE_USERNAME') || undefined;
-    const found = [];
-    for (const name of SECRET_VALUED) {
-        const value = read(name);
-        if (value)
-            found.push({ secret: value, user });
-    }
-    for (const name of URL_VALUED) {
-        const credentials = urlCredentials(read(name));
-        if (credentials?.password) {
-            found.push({ secret: credentials.password, user: credentials.user });
-            // As written (percent-encoded), too: that is how it appears in the URL itself.
-            if (credentials.rawPassword !== credentials.password)
-                found.push({ secret: credentials.rawPassword });
-        }
-    }
-    return found;
-}
-/**
- * The `user:password` written in a URL, decoded, or undefined. Read with a pattern as well as
- * `new URL`, so that a URL too broken to parse still gives up its password to be hidden.
- */
-function urlCredentials(url) {
-    const text = url.trim();
-    // A password pasted unencoded (base64 holds '/') makes the URL unparsable: its userinfo then
-    // runs to the last '@', so the whole password is hidden, not the part before its '/'.
-    const match = (URL.canParse(text) ? /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)@/i : /^[a-z][a-z0-9+.-]*:\/\/(.*)@/is).exec(text);
-    if (!match)
-        return undefined;
-    const userinfo = match[1];
-    const colon = userinfo.indexOf(':');
-    const rawUser = colon < 0 ? userinfo : userinfo.slice(0, colon);
-    const rawPassword = colon < 0 ? '' : userinfo.slice(colon + 1);
-    return { user: decode(rawUser), password: decode(rawPassword), rawPassword };
-}
-function decode(text) {
-    try {
-        return decodeURIComponent(text);
-    }
-    catch {
-        return text;
-    }
-}
 function lookup(env, name) {
     if (env[name] !== undefined)
         return env[name];
@@ -34058,11 +34001,12 @@ class ChildEnv {
         this.#vars = Object.freeze(vars);
     }
     /**
-     * `parent` without the inputs, the runner's tokens, and any variable whose value contains a
-     * secret: one of `secrets` (the Redactor's forms) or one the environment itself holds.
+     * `parent` without the inputs, the runner's tokens, and any variable whose value contains one
+     * of `secrets`: the Redactor's forms, which hold every secret the run was given (see
+     * src/settings/secrets.ts) — so a copy of a secret under another name goes too.
      */
     static from(parent, secrets = []) {
-        const known = [...secrets, ...environmentSecrets(parent).map(s => s.secret)].filter(s => s.length >= MIN_SECRET_LENGTH);
+        const known = [...secrets].filter(s => s.length >= MIN_SECRET_LENGTH);
         const vars = {};
         for (const [name, value] of Object.entries(parent)) {
             if (value === undefined || removedByName(name))
@@ -34104,6 +34048,26 @@ var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 // EXTERNAL MODULE: external "node:string_decoder"
 var external_node_string_decoder_ = __nccwpck_require__(6193);
+;// CONCATENATED MODULE: ./src/shared/excerpt.ts
+/** The mark of a cut. The Redactor (redact.ts) treats it as an end of text: keep them the same. */
+const CUT_MARK = '…';
+/**
+ * At most `max` characters (UTF-16 units) of text from outside (an index's answer, a program's
+ * output), with the cut marked by `…`. The mark matters beyond looks: a secret cut in half leaves
+ * only its first characters, which the Redactor can recognise only where a cut is marked (or at
+ * the very end of the text), and an excerpt is often quoted inside a longer message.
+ * A surrogate pair is never split, so the excerpt stays valid text.
+ */
+function excerpt(text, max) {
+    if (text.length <= max)
+        return text;
+    let end = max;
+    const last = text.charCodeAt(end - 1);
+    if (last >= 0xd800 && last <= 0xdbff)
+        end--;
+    return text.slice(0, end) + CUT_MARK;
+}
+
 ;// CONCATENATED MODULE: ./src/process/run-process.ts
 /**
  * Runs a program with text on stdin and collects its output, with a time limit — at once
@@ -34111,6 +34075,7 @@ var external_node_string_decoder_ = __nccwpck_require__(6193);
  * `node:child_process` directly rather than @actions/exec, so the checks that need a helper
  * program (Python) do not depend on running inside GitHub Actions.
  */
+
 
 
 /**
@@ -34260,7 +34225,7 @@ function lastOutputLine(text) {
         .split(/\r?\n/)
         .filter(l => l.trim() !== '');
     const last = lines[lines.length - 1] ?? '';
-    return last.length > 300 ? `${last.slice(0, 300)}…` : last;
+    return excerpt(last, 300);
 }
 
 ;// CONCATENATED MODULE: ./src/process/python.ts
@@ -34844,83 +34809,151 @@ const TOKEN_LOCATIONS = {
     testpypi: 'test.pypi.org'
 };
 
-;// CONCATENATED MODULE: ./src/check/rules.ts
-
-
-
-
+;// CONCATENATED MODULE: ./src/check/file-size-rule.ts
 const ONE_MIB = 1024 * 1024;
 /** PyPI's default per-file limit (Warehouse `MAX_FILESIZE`), raised per project on request. */
 const PYPI_DEFAULT_FILE_SIZE_LIMIT = 100 * ONE_MIB;
 const SIZE_LIMIT_DOCS = 'https://docs.pypi.org/project-management/storage-limits#requesting-a-file-size-limit-increase';
-/** Warehouse's SUPPORTED_METADATA_VERSIONS. */
-const ACCEPTED_METADATA_VERSIONS = ['1.0', '1.1', '1.2', '2.1', '2.2', '2.3', '2.4', '2.5'];
-/** Warehouse `_LENGTH_LIMITS`. */
-const SUMMARY_MAX_LENGTH = 512;
-/** Checks every distribution and returns every problem found, split by severity. */
-function checkDistributions(dists, options = {}) {
-    const found = new Findings(options.pypiRules ?? 'enforce');
-    const sizeLimit = options.fileSizeLimit ?? PYPI_DEFAULT_FILE_SIZE_LIMIT;
-    for (const dist of dists) {
-        checkMetadataVersion(dist, found);
-        checkName(dist, found);
-        checkVersion(dist, found);
-        checkFieldsNewerThanDeclared(dist, found);
-        checkLicense(dist, found);
-        checkClassifiers(dist, found);
-        checkSummary(dist, found);
-        checkDynamic(dist, found);
-        if (dist.kind === 'wheel')
-            checkWheelFilename(dist, found);
-        else
-            checkSdistFilename(dist, found);
-        checkSize(dist, sizeLimit, found);
-        // PyPI's rules about the archive itself (archive-rules.ts), found while reading it.
-        for (const problem of dist.archiveProblems ?? [])
-            found.policy(problem);
-    }
-    checkOneSdistPerRelease(dists, found);
-    return { errors: found.errors, warnings: found.warnings };
-}
 /**
- * How PyPI's policies count for an upload to `repositoryUrl`: errors for PyPI and TestPyPI, which
- * refuse such files; warnings for any other index, which decides for itself (a private index may
- * take local versions or `linux_*` wheels on purpose) while the user still hears that PyPI would not.
+ * A file over the limit gets a warning, not an error: PyPI raises the limit per project on request,
+ * and only PyPI knows whether it has been raised for this one.
  */
-function pypiRulesFor(repositoryUrl) {
-    return pypiTarget(repositoryUrl) ? 'enforce' : 'warn';
+function checkFileSize(dist, limit, found) {
+    if (dist.size <= limit)
+        return;
+    const mib = (n) => `${(n / ONE_MIB).toFixed(1)} MiB`;
+    // PyPI counts in MiB and calls them MB ("Limit for project 'x' is 100 MB").
+    const over = limit === PYPI_DEFAULT_FILE_SIZE_LIMIT
+        ? "over PyPI's default limit of 100 MB per file"
+        : `over the limit of ${Math.floor(limit / ONE_MIB)} MB set for this check`;
+    found.warning({
+        file: dist.path,
+        rule: 'file-size',
+        message: `${dist.filename} is ${mib(dist.size)}, ${over}.`,
+        hint: "PyPI refuses it with 'File too large' unless this project's limit has been raised. " +
+            `If it has not, request an increase: ${SIZE_LIMIT_DOCS} (or make the file smaller: ` +
+            'leave test data and debug symbols out).'
+    });
 }
-/** Said with a PyPI policy reported as a warning: why it does not stop the run. */
-const NOT_PYPI_NOTE = 'PyPI and TestPyPI refuse this; other indexes decide for themselves. ';
-/** Sorts problems by rule kind and the `pypiRules` option. */
-class Findings {
-    pypiRules;
-    errors = [];
-    warnings = [];
-    constructor(pypiRules) {
-        this.pypiRules = pypiRules;
+
+;// CONCATENATED MODULE: ./src/check/platform-tags.ts
+/** Which wheel platform tags PyPI accepts (Warehouse's list), and why a refused one is refused. */
+/** Warehouse `_allowed_platforms`: tags accepted as they are. */
+const STATIC_PLATFORMS = new Set([
+    'any',
+    'win32',
+    'win_arm64',
+    'win_amd64',
+    'win_ia64',
+    'manylinux1_x86_64',
+    'manylinux1_i686',
+    'manylinux2010_x86_64',
+    'manylinux2010_i686',
+    'manylinux2014_x86_64',
+    'manylinux2014_i686',
+    'manylinux2014_aarch64',
+    'manylinux2014_armv7l',
+    'manylinux2014_ppc64',
+    'manylinux2014_ppc64le',
+    'manylinux2014_s390x',
+    // Accepted for Raspberry Pi wheels (piwheels); every other linux_* tag is refused.
+    'linux_armv6l',
+    'linux_armv7l'
+]);
+const MACOSX_ARCHES = new Set([
+    'ppc',
+    'ppc64',
+    'i386',
+    'x86_64',
+    'arm64',
+    'intel',
+    'fat',
+    'fat3',
+    'fat64',
+    'universal',
+    'universal2'
+]);
+/** macOS 11 and later, as PyPI lists them (Apple went from 15 to 26). */
+const MACOSX_MAJORS = new Set([11, 12, 13, 14, 15, 26]);
+const MACOSX_LATEST_MAJOR = 26;
+const JOINT_LINUX_ARCHES = ['x86_64', 'i686', 'aarch64', 'armv7l', 'ppc64le', 's390x', 'riscv64'];
+const MANYLINUX_ARCHES = new Set([...JOINT_LINUX_ARCHES, 'ppc64']);
+const MUSLLINUX_ARCHES = new Set(JOINT_LINUX_ARCHES);
+const IOS_ARCHES = new Set(['arm64', 'x86_64']);
+const ANDROID_ARCHES = new Set(['armeabi_v7a', 'arm64_v8a', 'x86', 'x86_64']);
+const ACCEPTED_FAMILIES = 'PyPI accepts any, win32, win_amd64, win_arm64, win_ia64, manylinux1/2010/2014_<arch>, ' +
+    'manylinux_X_Y_<arch>, musllinux_X_Y_<arch>, macosx_10_Y_<arch>, macosx_<11+>_0_<arch>, ' +
+    'ios_X_Y_<arch>_iphoneos/iphonesimulator, android_<api>_<arch> and pyemscripten_X_Y_wasm32.';
+/**
+ * Warehouse's `_valid_platform_tag`, with the reason when a tag is refused. One deliberate
+ * difference: a macOS major newer than PyPI's list is allowed with a warning, since PyPI adds
+ * each macOS release to its list and refusing here would block uploads PyPI would take.
+ */
+function judgePlatformTag(tag) {
+    if (STATIC_PLATFORMS.has(tag))
+        return { allowed: true };
+    const mac = /^macosx_(\d+)_(\d+)_(.*)$/.exec(tag);
+    if (mac) {
+        const [major, minor, arch] = [Number(mac[1]), mac[2], mac[3]];
+        if (!MACOSX_ARCHES.has(arch)) {
+            return {
+                allowed: false,
+                hint: `'${arch}' is not a macOS architecture PyPI knows (${[...MACOSX_ARCHES].join(', ')}).`
+            };
+        }
+        if (major === 10)
+            return { allowed: true };
+        const fixed = `macosx_${major}_0_${arch}`;
+        if (MACOSX_MAJORS.has(major)) {
+            return minor === '0'
+                ? { allowed: true }
+                : {
+                    allowed: false,
+                    hint: `From macOS 11 on, the tag names the major version only: use '${fixed}' (set MACOSX_DEPLOYMENT_TARGET=${major}.0, or let delocate/cibuildwheel tag it).`
+                };
+        }
+        if (major > MACOSX_LATEST_MAJOR && minor === '0') {
+            return {
+                allowed: true,
+                hint: `PyPI listed macOS majors up to ${MACOSX_LATEST_MAJOR} when this action was written; if PyPI refuses '${tag}', it does not support macOS ${major} yet.`
+            };
+        }
+        return {
+            allowed: false,
+            hint: `macOS ${major} is not a macOS release PyPI knows. ${ACCEPTED_FAMILIES}`
+        };
     }
-    /** The file breaks a packaging spec: an error on any index. */
-    spec(problem) {
-        this.errors.push(problem);
+    const linux = /^(many|musl)linux_(\d+)_(\d+)_(.*)$/.exec(tag);
+    if (linux) {
+        const arches = linux[1] === 'many' ? MANYLINUX_ARCHES : MUSLLINUX_ARCHES;
+        if (arches.has(linux[4]))
+            return { allowed: true };
+        return {
+            allowed: false,
+            hint: `'${linux[4]}' is not an architecture PyPI accepts for ${linux[1]}linux (${[...arches].join(', ')}).`
+        };
     }
-    /** PyPI refuses this upload; other indexes may not. */
-    policy(problem) {
-        if (this.pypiRules === 'enforce')
-            this.errors.push(problem);
-        else if (this.pypiRules === 'warn')
-            this.warnings.push({ ...problem, hint: NOT_PYPI_NOTE + (problem.hint ?? '') });
+    const ios = /^ios_(\d+)_(\d+)_(.*)_(iphoneos|iphonesimulator)$/.exec(tag);
+    if (ios && IOS_ARCHES.has(ios[3]))
+        return { allowed: true };
+    const android = /^android_(\d+)_(.*)$/.exec(tag);
+    if (android && ANDROID_ARCHES.has(android[2]))
+        return { allowed: true };
+    if (/^pyemscripten_(\d+)_(\d+)_wasm32$/.test(tag))
+        return { allowed: true };
+    if (tag.startsWith('linux_')) {
+        return {
+            allowed: false,
+            hint: `A '${tag}' wheel only promises to run on the machine that built it, so PyPI refuses it. ` +
+                'Repair it with auditwheel (auditwheel repair dist/*.whl -w wheelhouse/), which bundles the ' +
+                'shared libraries it needs and retags it manylinux_X_Y, or build with cibuildwheel, which ' +
+                'does this for you. A wheel without compiled code should be tagged py3-none-any.'
+        };
     }
-    /** Worth knowing, never a refusal. */
-    warning(problem) {
-        this.warnings.push(problem);
-    }
-    /** Worth knowing when publishing to PyPI. */
-    policyWarning(problem) {
-        if (this.pypiRules !== 'off')
-            this.warnings.push(problem);
-    }
+    return { allowed: false, hint: ACCEPTED_FAMILIES };
 }
+
+;// CONCATENATED MODULE: ./src/check/py-repr.ts
 /** Python's `repr()` of a string, so messages quote values exactly as PyPI's do. */
 function pyRepr(text) {
     const quote = text.includes("'") && !text.includes('"') ? '"' : "'";
@@ -34941,6 +34974,234 @@ function pyRepr(text) {
             body += ch;
     }
     return quote + body + quote;
+}
+
+;// CONCATENATED MODULE: ./src/check/filename-rules.ts
+
+
+
+
+/** Checks the filename of one distribution against its metadata. */
+function checkFilename(dist, found) {
+    if (dist.kind === 'wheel')
+        checkWheelFilename(dist, found);
+    else
+        checkSdistFilename(dist, found);
+}
+function checkWheelFilename(dist, found) {
+    const name = dist.name.trim();
+    const version = dist.version.trim();
+    const nameOk = isValidProjectName(name);
+    const versionOk = parseVersion(version) !== undefined;
+    const example = nameOk && versionOk ? `${expectedWheelPrefix(name, version)}py3-none-any.whl` : undefined;
+    const shapeHint = 'A wheel is named {name}-{version}[-{build}]-{python tag}-{abi tag}-{platform tag}.whl' +
+        (example ? `, e.g. '${example}'` : '') +
+        ". A '-' inside the project name or version is written '_'. Do not rename wheels by hand " +
+        '(PyPI looks for the .dist-info folder the filename names): rebuild them.';
+    const wheel = parseWheelFilename(dist.filename);
+    if (!wheel) {
+        found.spec({
+            file: dist.path,
+            rule: 'wheel-filename',
+            message: `Invalid wheel filename: ${pyRepr(dist.filename)}.`,
+            hint: shapeHint
+        });
+        return;
+    }
+    // packaging's rule for the name part: word characters and '.', no '__'.
+    if (wheel.distribution.includes('__') || !/^[\p{L}\p{N}\p{M}_.]+$/u.test(wheel.distribution)) {
+        found.spec({
+            file: dist.path,
+            rule: 'wheel-filename',
+            message: `Invalid project name: ${pyRepr(dist.filename)}.`,
+            hint: shapeHint
+        });
+    }
+    const fileVersion = parseVersion(wheel.version);
+    if (!fileVersion) {
+        found.spec({
+            file: dist.path,
+            rule: 'wheel-filename',
+            message: `Invalid wheel filename (invalid version): ${pyRepr(dist.filename)}.`,
+            hint: shapeHint
+        });
+    }
+    for (const tag of wheel.pythonTags) {
+        if (/^[\p{L}_][\p{L}\p{N}_]*$/u.test(tag))
+            continue;
+        found.spec({
+            file: dist.path,
+            rule: 'wheel-filename',
+            message: `Invalid wheel filename (invalid tag component): ${pyRepr(dist.filename)}.`,
+            hint: `The python tag ${pyRepr(tag)} is not an identifier (e.g. py3, cp312, py2.py3). ${shapeHint}`
+        });
+    }
+    for (const platform of new Set(wheel.platformTags)) {
+        const verdict = judgePlatformTag(platform);
+        if (verdict.allowed && !verdict.hint)
+            continue;
+        if (verdict.allowed) {
+            found.warning({
+                file: dist.path,
+                rule: 'wheel-platform',
+                message: `Binary wheel ${pyRepr(dist.filename)} has a platform tag PyPI may not support yet: ${pyRepr(platform)}.`,
+                hint: verdict.hint
+            });
+        }
+        else {
+            found.policy({
+                file: dist.path,
+                rule: 'wheel-platform',
+                message: `Binary wheel ${pyRepr(dist.filename)} has an unsupported platform tag ${pyRepr(platform)}.`,
+                hint: verdict.hint
+            });
+        }
+    }
+    if (!nameOk)
+        return;
+    if (normalizeName(wheel.distribution) !== normalizeName(name)) {
+        found.spec({
+            file: dist.path,
+            rule: 'wheel-name',
+            message: `Start filename for ${pyRepr(name)} with ${pyRepr(wheelNamePart(name))}.`,
+            hint: `The filename names project '${wheel.distribution}' but its METADATA says '${name}'. ` +
+                `The wheel was renamed or built from another project: rebuild it. ${shapeHint}`
+        });
+    }
+    else if (wheel.distribution !== wheelNamePart(name)) {
+        found.policy({
+            file: dist.path,
+            rule: 'wheel-name',
+            message: `Filename ${pyRepr(dist.filename)} should contain the normalized project name ` +
+                `${pyRepr(wheelNamePart(name))}, not ${pyRepr(wheel.distribution)}.`,
+            hint: `Rebuild with a current build backend, which writes the normalized name` +
+                (example ? ` ('${example.slice(0, example.indexOf('-'))}-…')` : '') +
+                '. Renaming the file is not enough: PyPI reads the .dist-info folder the filename names.'
+        });
+    }
+    if (fileVersion && versionOk && compareVersions(fileVersion, version) !== 0) {
+        found.spec({
+            file: dist.path,
+            rule: 'wheel-version',
+            message: `Version in filename should be ${pyRepr(normalizeVersion(version) ?? version)} not ` +
+                `${pyRepr(normalizeVersion(wheel.version) ?? wheel.version)}.`,
+            hint: `The filename says ${wheel.version} but METADATA says ${version}: the wheel was renamed or built from another version. Rebuild it.`
+        });
+    }
+}
+/**
+ * PEP 625, as PyPI enforces it: an sdist is `{normalized name with _}-{canonical version}.tar.gz`,
+ * nothing else. A name or version that differs in value (not just in spelling) means the file is
+ * not what its PKG-INFO says, which is a spec error anywhere; a spelling difference is PyPI policy.
+ */
+function checkSdistFilename(dist, found) {
+    const name = dist.name.trim();
+    const version = dist.version.trim();
+    if (!isValidProjectName(name) || !parseVersion(version))
+        return;
+    const expected = expectedSdistFilename(name, version);
+    if (dist.filename === expected)
+        return;
+    const invalid = `Filename ${pyRepr(dist.filename)} is invalid, should be ${pyRepr(expected)}.`;
+    if (dist.filename.endsWith('.zip')) {
+        found.policy({
+            file: dist.path,
+            rule: 'sdist-format',
+            message: invalid,
+            hint: 'PyPI accepts only .tar.gz sdists (PEP 625). Build the sdist with python -m build --sdist, ' +
+                'which writes a .tar.gz, and leave the .zip out.'
+        });
+        return;
+    }
+    const split = splitSdistFilename(dist.filename, name);
+    if (!split) {
+        found.spec({
+            file: dist.path,
+            rule: 'sdist-name',
+            message: `Start filename for ${pyRepr(name)} with ${pyRepr(wheelNamePart(name))}.`,
+            hint: `The filename does not name project '${name}' from its PKG-INFO: the sdist was renamed or built from another project. Rebuild it as '${expected}'.`
+        });
+        return;
+    }
+    const fileVersion = parseVersion(split.version);
+    if (fileVersion && compareVersions(fileVersion, version) !== 0) {
+        found.spec({
+            file: dist.path,
+            rule: 'sdist-version',
+            message: invalid,
+            hint: `The filename says version ${split.version} but PKG-INFO says ${version}: the sdist was renamed or built from another version. Rebuild it.`
+        });
+        return;
+    }
+    found.policy({
+        file: dist.path,
+        rule: 'sdist-filename',
+        message: invalid,
+        hint: `PyPI requires the normalized name and version in sdist filenames (PEP 625). Rebuild with a ` +
+            `current build backend (python -m build), which writes '${expected}'.`
+    });
+}
+/**
+ * Splits an sdist filename where the part before a `-` names the project. Versions can hold a `-`
+ * (`1.0-1` is a post-release), so every `-` is tried, as PyPI does for post-releases.
+ */
+function splitSdistFilename(filename, name) {
+    const stem = filename.endsWith('.tar.gz') ? filename.slice(0, -'.tar.gz'.length) : filename;
+    const wanted = normalizeName(name);
+    for (let dash = stem.indexOf('-'); dash > 0; dash = stem.indexOf('-', dash + 1)) {
+        if (normalizeName(stem.slice(0, dash)) === wanted)
+            return { version: stem.slice(dash + 1) };
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/check/findings.ts
+/** Said with a PyPI policy reported as a warning: why it does not stop the run. */
+const NOT_PYPI_NOTE = 'PyPI and TestPyPI refuse this; other indexes decide for themselves. ';
+/** Sorts problems by rule kind and the `pypiRules` option. */
+class Findings {
+    pypiRules;
+    errors = [];
+    warnings = [];
+    constructor(pypiRules) {
+        this.pypiRules = pypiRules;
+    }
+    /** The file breaks a packaging spec: an error on any index. */
+    spec(problem) {
+        this.errors.push(problem);
+    }
+    /** PyPI refuses this upload; other indexes may not. */
+    policy(problem) {
+        if (this.pypiRules === 'enforce')
+            this.errors.push(problem);
+        else
+            this.warnings.push({ ...problem, hint: NOT_PYPI_NOTE + (problem.hint ?? '') });
+    }
+    /** Worth knowing, never a refusal. */
+    warning(problem) {
+        this.warnings.push(problem);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/check/metadata-rules.ts
+
+
+
+
+/** Warehouse's SUPPORTED_METADATA_VERSIONS. */
+const ACCEPTED_METADATA_VERSIONS = ['1.0', '1.1', '1.2', '2.1', '2.2', '2.3', '2.4', '2.5'];
+/** Warehouse `_LENGTH_LIMITS`. */
+const SUMMARY_MAX_LENGTH = 512;
+/** Checks the metadata of one distribution. */
+function checkMetadata(dist, found) {
+    checkMetadataVersion(dist, found);
+    checkName(dist, found);
+    checkVersion(dist, found);
+    checkFieldsNewerThanDeclared(dist, found);
+    checkLicense(dist, found);
+    checkClassifiers(dist, found);
+    checkSummary(dist, found);
+    checkDynamic(dist, found);
 }
 /** Every value of a header, by case-insensitive name (`Home-Page`, `Author-Email` occur). */
 function headerValues(dist, header) {
@@ -35207,37 +35468,16 @@ function checkSummary(dist, found) {
         hint: `The summary (pyproject.toml [project] description) has ${[...summary].length} characters; shorten it to one line of at most ${SUMMARY_MAX_LENGTH} and put the rest in the README.`
     });
 }
-/** Fields PyPI accepts in `Dynamic` (Warehouse DYNAMIC_FIELDS), lowercase. */
-const DYNAMIC_FIELDS = new Set([
-    'Platform',
-    'Supported-Platform',
-    'Summary',
-    'Description',
-    'Description-Content-Type',
-    'Keywords',
-    'Home-Page',
-    'Download-Url',
-    'Author',
-    'Author-Email',
-    'Maintainer',
-    'Maintainer-Email',
-    'License',
-    'License-Expression',
-    'License-File',
-    'Classifier',
-    'Requires-Dist',
-    'Requires-Python',
-    'Requires-External',
-    'Project-Url',
-    'Provides-Extra',
-    'Provides-Dist',
-    'Obsoletes-Dist',
-    'Requires',
-    'Provides',
-    'Obsoletes',
-    'Import-Name',
-    'Import-Namespace'
-].map(f => f.toLowerCase()));
+/**
+ * Fields that can never be dynamic: Name and Version (PEP 643, and they get a message of their
+ * own), Metadata-Version, and `Dynamic` itself.
+ */
+const NEVER_DYNAMIC = ['metadata-version', 'name', 'version', 'dynamic'];
+/**
+ * Fields PyPI accepts in `Dynamic` (Warehouse DYNAMIC_FIELDS), lowercase: every core metadata
+ * field the spec knows (metadata.ts) but those.
+ */
+const DYNAMIC_FIELDS = new Set(knownFields().filter(field => !NEVER_DYNAMIC.includes(field)));
 function checkDynamic(dist, found) {
     for (const value of presentValues(dist, 'Dynamic')) {
         const field = value.trim().toLowerCase();
@@ -35256,303 +35496,10 @@ function checkDynamic(dist, found) {
         });
     }
 }
-function checkWheelFilename(dist, found) {
-    const name = dist.name.trim();
-    const version = dist.version.trim();
-    const nameOk = isValidProjectName(name);
-    const versionOk = parseVersion(version) !== undefined;
-    const example = nameOk && versionOk ? `${expectedWheelPrefix(name, version)}py3-none-any.whl` : undefined;
-    const shapeHint = 'A wheel is named {name}-{version}[-{build}]-{python tag}-{abi tag}-{platform tag}.whl' +
-        (example ? `, e.g. '${example}'` : '') +
-        ". A '-' inside the project name or version is written '_'. Do not rename wheels by hand " +
-        '(PyPI looks for the .dist-info folder the filename names): rebuild them.';
-    const wheel = parseWheelFilename(dist.filename);
-    if (!wheel) {
-        found.spec({
-            file: dist.path,
-            rule: 'wheel-filename',
-            message: `Invalid wheel filename: ${pyRepr(dist.filename)}.`,
-            hint: shapeHint
-        });
-        return;
-    }
-    // packaging's rule for the name part: word characters and '.', no '__'.
-    if (wheel.distribution.includes('__') || !/^[\p{L}\p{N}\p{M}_.]+$/u.test(wheel.distribution)) {
-        found.spec({
-            file: dist.path,
-            rule: 'wheel-filename',
-            message: `Invalid project name: ${pyRepr(dist.filename)}.`,
-            hint: shapeHint
-        });
-    }
-    const fileVersion = parseVersion(wheel.version);
-    if (!fileVersion) {
-        found.spec({
-            file: dist.path,
-            rule: 'wheel-filename',
-            message: `Invalid wheel filename (invalid version): ${pyRepr(dist.filename)}.`,
-            hint: shapeHint
-        });
-    }
-    for (const tag of wheel.pythonTags) {
-        if (/^[\p{L}_][\p{L}\p{N}_]*$/u.test(tag))
-            continue;
-        found.spec({
-            file: dist.path,
-            rule: 'wheel-filename',
-            message: `Invalid wheel filename (invalid tag component): ${pyRepr(dist.filename)}.`,
-            hint: `The python tag ${pyRepr(tag)} is not an identifier (e.g. py3, cp312, py2.py3). ${shapeHint}`
-        });
-    }
-    for (const platform of new Set(wheel.platformTags)) {
-        const verdict = judgePlatformTag(platform);
-        if (verdict.allowed && !verdict.hint)
-            continue;
-        if (verdict.allowed) {
-            found.policyWarning({
-                file: dist.path,
-                rule: 'wheel-platform',
-                message: `Binary wheel ${pyRepr(dist.filename)} has a platform tag PyPI may not support yet: ${pyRepr(platform)}.`,
-                hint: verdict.hint
-            });
-        }
-        else {
-            found.policy({
-                file: dist.path,
-                rule: 'wheel-platform',
-                message: `Binary wheel ${pyRepr(dist.filename)} has an unsupported platform tag ${pyRepr(platform)}.`,
-                hint: verdict.hint
-            });
-        }
-    }
-    if (!nameOk)
-        return;
-    if (normalizeName(wheel.distribution) !== normalizeName(name)) {
-        found.spec({
-            file: dist.path,
-            rule: 'wheel-name',
-            message: `Start filename for ${pyRepr(name)} with ${pyRepr(wheelNamePart(name))}.`,
-            hint: `The filename names project '${wheel.distribution}' but its METADATA says '${name}'. ` +
-                `The wheel was renamed or built from another project: rebuild it. ${shapeHint}`
-        });
-    }
-    else if (wheel.distribution !== wheelNamePart(name)) {
-        found.policy({
-            file: dist.path,
-            rule: 'wheel-name',
-            message: `Filename ${pyRepr(dist.filename)} should contain the normalized project name ` +
-                `${pyRepr(wheelNamePart(name))}, not ${pyRepr(wheel.distribution)}.`,
-            hint: `Rebuild with a current build backend, which writes the normalized name` +
-                (example ? ` ('${example.slice(0, example.indexOf('-'))}-…')` : '') +
-                '. Renaming the file is not enough: PyPI reads the .dist-info folder the filename names.'
-        });
-    }
-    if (fileVersion && versionOk && compareVersions(fileVersion, version) !== 0) {
-        found.spec({
-            file: dist.path,
-            rule: 'wheel-version',
-            message: `Version in filename should be ${pyRepr(normalizeVersion(version) ?? version)} not ` +
-                `${pyRepr(normalizeVersion(wheel.version) ?? wheel.version)}.`,
-            hint: `The filename says ${wheel.version} but METADATA says ${version}: the wheel was renamed or built from another version. Rebuild it.`
-        });
-    }
-}
-/** Warehouse `_allowed_platforms`: tags accepted as they are. */
-const STATIC_PLATFORMS = new Set([
-    'any',
-    'win32',
-    'win_arm64',
-    'win_amd64',
-    'win_ia64',
-    'manylinux1_x86_64',
-    'manylinux1_i686',
-    'manylinux2010_x86_64',
-    'manylinux2010_i686',
-    'manylinux2014_x86_64',
-    'manylinux2014_i686',
-    'manylinux2014_aarch64',
-    'manylinux2014_armv7l',
-    'manylinux2014_ppc64',
-    'manylinux2014_ppc64le',
-    'manylinux2014_s390x',
-    // Accepted for Raspberry Pi wheels (piwheels); every other linux_* tag is refused.
-    'linux_armv6l',
-    'linux_armv7l'
-]);
-const MACOSX_ARCHES = new Set([
-    'ppc',
-    'ppc64',
-    'i386',
-    'x86_64',
-    'arm64',
-    'intel',
-    'fat',
-    'fat3',
-    'fat64',
-    'universal',
-    'universal2'
-]);
-/** macOS 11 and later, as PyPI lists them (Apple went from 15 to 26). */
-const MACOSX_MAJORS = new Set([11, 12, 13, 14, 15, 26]);
-const MACOSX_LATEST_MAJOR = 26;
-const JOINT_LINUX_ARCHES = ['x86_64', 'i686', 'aarch64', 'armv7l', 'ppc64le', 's390x', 'riscv64'];
-const MANYLINUX_ARCHES = new Set([...JOINT_LINUX_ARCHES, 'ppc64']);
-const MUSLLINUX_ARCHES = new Set(JOINT_LINUX_ARCHES);
-const IOS_ARCHES = new Set(['arm64', 'x86_64']);
-const ANDROID_ARCHES = new Set(['armeabi_v7a', 'arm64_v8a', 'x86', 'x86_64']);
-const ACCEPTED_FAMILIES = 'PyPI accepts any, win32, win_amd64, win_arm64, win_ia64, manylinux1/2010/2014_<arch>, ' +
-    'manylinux_X_Y_<arch>, musllinux_X_Y_<arch>, macosx_10_Y_<arch>, macosx_<11+>_0_<arch>, ' +
-    'ios_X_Y_<arch>_iphoneos/iphonesimulator, android_<api>_<arch> and pyemscripten_X_Y_wasm32.';
-/**
- * Warehouse's `_valid_platform_tag`, with the reason when a tag is refused. One deliberate
- * difference: a macOS major newer than PyPI's list is allowed with a warning, since PyPI adds
- * each macOS release to its list and refusing here would block uploads PyPI would take.
- */
-function judgePlatformTag(tag) {
-    if (STATIC_PLATFORMS.has(tag))
-        return { allowed: true };
-    const mac = /^macosx_(\d+)_(\d+)_(.*)$/.exec(tag);
-    if (mac) {
-        const [major, minor, arch] = [Number(mac[1]), mac[2], mac[3]];
-        if (!MACOSX_ARCHES.has(arch)) {
-            return {
-                allowed: false,
-                hint: `'${arch}' is not a macOS architecture PyPI knows (${[...MACOSX_ARCHES].join(', ')}).`
-            };
-        }
-        if (major === 10)
-            return { allowed: true };
-        const fixed = `macosx_${major}_0_${arch}`;
-        if (MACOSX_MAJORS.has(major)) {
-            return minor === '0'
-                ? { allowed: true }
-                : {
-                    allowed: false,
-                    hint: `From macOS 11 on, the tag names the major version only: use '${fixed}' (set MACOSX_DEPLOYMENT_TARGET=${major}.0, or let delocate/cibuildwheel tag it).`
-                };
-        }
-        if (major > MACOSX_LATEST_MAJOR && minor === '0') {
-            return {
-                allowed: true,
-                hint: `PyPI listed macOS majors up to ${MACOSX_LATEST_MAJOR} when this action was written; if PyPI refuses '${tag}', it does not support macOS ${major} yet.`
-            };
-        }
-        return {
-            allowed: false,
-            hint: `macOS ${major} is not a macOS release PyPI knows. ${ACCEPTED_FAMILIES}`
-        };
-    }
-    const linux = /^(many|musl)linux_(\d+)_(\d+)_(.*)$/.exec(tag);
-    if (linux) {
-        const arches = linux[1] === 'many' ? MANYLINUX_ARCHES : MUSLLINUX_ARCHES;
-        if (arches.has(linux[4]))
-            return { allowed: true };
-        return {
-            allowed: false,
-            hint: `'${linux[4]}' is not an architecture PyPI accepts for ${linux[1]}linux (${[...arches].join(', ')}).`
-        };
-    }
-    const ios = /^ios_(\d+)_(\d+)_(.*)_(iphoneos|iphonesimulator)$/.exec(tag);
-    if (ios && IOS_ARCHES.has(ios[3]))
-        return { allowed: true };
-    const android = /^android_(\d+)_(.*)$/.exec(tag);
-    if (android && ANDROID_ARCHES.has(android[2]))
-        return { allowed: true };
-    if (/^pyemscripten_(\d+)_(\d+)_wasm32$/.test(tag))
-        return { allowed: true };
-    if (tag.startsWith('linux_')) {
-        return {
-            allowed: false,
-            hint: `A '${tag}' wheel only promises to run on the machine that built it, so PyPI refuses it. ` +
-                'Repair it with auditwheel (auditwheel repair dist/*.whl -w wheelhouse/), which bundles the ' +
-                'shared libraries it needs and retags it manylinux_X_Y, or build with cibuildwheel, which ' +
-                'does this for you. A wheel without compiled code should be tagged py3-none-any.'
-        };
-    }
-    return { allowed: false, hint: ACCEPTED_FAMILIES };
-}
-/**
- * PEP 625, as PyPI enforces it: an sdist is `{normalized name with _}-{canonical version}.tar.gz`,
- * nothing else. A name or version that differs in value (not just in spelling) means the file is
- * not what its PKG-INFO says, which is a spec error anywhere; a spelling difference is PyPI policy.
- */
-function checkSdistFilename(dist, found) {
-    const name = dist.name.trim();
-    const version = dist.version.trim();
-    if (!isValidProjectName(name) || !parseVersion(version))
-        return;
-    const expected = expectedSdistFilename(name, version);
-    if (dist.filename === expected)
-        return;
-    const invalid = `Filename ${pyRepr(dist.filename)} is invalid, should be ${pyRepr(expected)}.`;
-    if (dist.filename.endsWith('.zip')) {
-        found.policy({
-            file: dist.path,
-            rule: 'sdist-format',
-            message: invalid,
-            hint: 'PyPI accepts only .tar.gz sdists (PEP 625). Build the sdist with python -m build --sdist, ' +
-                'which writes a .tar.gz, and leave the .zip out.'
-        });
-        return;
-    }
-    const split = splitSdistFilename(dist.filename, name);
-    if (!split) {
-        found.spec({
-            file: dist.path,
-            rule: 'sdist-name',
-            message: `Start filename for ${pyRepr(name)} with ${pyRepr(wheelNamePart(name))}.`,
-            hint: `The filename does not name project '${name}' from its PKG-INFO: the sdist was renamed or built from another project. Rebuild it as '${expected}'.`
-        });
-        return;
-    }
-    const fileVersion = parseVersion(split.version);
-    if (fileVersion && compareVersions(fileVersion, version) !== 0) {
-        found.spec({
-            file: dist.path,
-            rule: 'sdist-version',
-            message: invalid,
-            hint: `The filename says version ${split.version} but PKG-INFO says ${version}: the sdist was renamed or built from another version. Rebuild it.`
-        });
-        return;
-    }
-    found.policy({
-        file: dist.path,
-        rule: 'sdist-filename',
-        message: invalid,
-        hint: `PyPI requires the normalized name and version in sdist filenames (PEP 625). Rebuild with a ` +
-            `current build backend (python -m build), which writes '${expected}'.`
-    });
-}
-/**
- * Splits an sdist filename where the part before a `-` names the project. Versions can hold a `-`
- * (`1.0-1` is a post-release), so every `-` is tried, as PyPI does for post-releases.
- */
-function splitSdistFilename(filename, name) {
-    const stem = filename.endsWith('.tar.gz') ? filename.slice(0, -'.tar.gz'.length) : filename;
-    const wanted = normalizeName(name);
-    for (let dash = stem.indexOf('-'); dash > 0; dash = stem.indexOf('-', dash + 1)) {
-        if (normalizeName(stem.slice(0, dash)) === wanted)
-            return { version: stem.slice(dash + 1) };
-    }
-    return undefined;
-}
-function checkSize(dist, limit, found) {
-    if (dist.size <= limit)
-        return;
-    const mib = (n) => `${(n / ONE_MIB).toFixed(1)} MiB`;
-    // PyPI counts in MiB and calls them MB ("Limit for project 'x' is 100 MB").
-    const over = limit === PYPI_DEFAULT_FILE_SIZE_LIMIT
-        ? "over PyPI's default limit of 100 MB per file"
-        : `over the limit of ${Math.floor(limit / ONE_MIB)} MB set for this check`;
-    found.policyWarning({
-        file: dist.path,
-        rule: 'file-size',
-        message: `${dist.filename} is ${mib(dist.size)}, ${over}.`,
-        hint: "PyPI refuses it with 'File too large' unless this project's limit has been raised. " +
-            `If it has not, request an increase: ${SIZE_LIMIT_DOCS} (or make the file smaller: ` +
-            'leave test data and debug symbols out).'
-    });
-}
+
+;// CONCATENATED MODULE: ./src/check/release-rules.ts
+
+
 /**
  * PyPI: "Only one sdist may be uploaded per release." A release is found by its canonical version,
  * trailing zeros stripped (packaging's `canonicalize_version`), so 1.0 and 1.0.0 are one release.
@@ -35582,6 +35529,37 @@ function checkOneSdistPerRelease(dists, found) {
             hint: `${earlier.filename} is already an sdist of ${dist.name} ${version}; publish only one of them.`
         });
     }
+}
+
+;// CONCATENATED MODULE: ./src/check/rules.ts
+
+
+
+
+
+
+/** Checks every distribution and returns every problem found, split by severity. */
+function checkDistributions(dists, options = {}) {
+    const found = new Findings(options.pypiRules ?? 'enforce');
+    const sizeLimit = options.fileSizeLimit ?? PYPI_DEFAULT_FILE_SIZE_LIMIT;
+    for (const dist of dists) {
+        checkMetadata(dist, found);
+        checkFilename(dist, found);
+        checkFileSize(dist, sizeLimit, found);
+        // PyPI's rules about the archive itself (archive-rules.ts), found while reading it.
+        for (const problem of dist.archiveProblems ?? [])
+            found.policy(problem);
+    }
+    checkOneSdistPerRelease(dists, found);
+    return { errors: found.errors, warnings: found.warnings };
+}
+/**
+ * How PyPI's policies count for an upload to `repositoryUrl`: errors for PyPI and TestPyPI, which
+ * refuse such files; warnings for any other index, which decides for itself (a private index may
+ * take local versions or `linux_*` wheels on purpose) while the user still hears that PyPI would not.
+ */
+function pypiRulesFor(repositoryUrl) {
+    return pypiTarget(repositoryUrl) ? 'enforce' : 'warn';
 }
 
 ;// CONCATENATED MODULE: ./src/check/dedupe.ts
@@ -37660,17 +37638,6 @@ async function inspectAll(paths, concurrency = INSPECT_CONCURRENCY) {
 const FIX = 'Retag, or bump the version in pyproject.toml and rebuild; or set verify-tag: false to publish without this check.';
 /** The characters that separate a project from its version in monorepo tags. */
 const PREFIX_SEPARATORS = new Set(['-', '/', '@', '_']);
-/** The tag a run is for, or undefined when the run is for a branch, a pull request, or nothing. */
-function tagOfRun(env) {
-    const ref = env.GITHUB_REF;
-    if (ref !== undefined && ref !== '') {
-        return ref.startsWith('refs/tags/') ? ref.slice('refs/tags/'.length) : undefined;
-    }
-    // GITHUB_REF is always set on a runner; the short form is accepted for other CI shims.
-    if (env.GITHUB_REF_TYPE === 'tag' && env.GITHUB_REF_NAME)
-        return env.GITHUB_REF_NAME;
-    return undefined;
-}
 /**
  * Every reading of a tag as `[project<sep>]version`. The whole tag as a version comes first (a
  * leading `v`/`V` is allowed, as PEP 440 allows it); then each split at a separator whose left
@@ -37702,8 +37669,8 @@ function readTag(tag) {
  * When the tag's prefix names a project being published, the files of that project must have the
  * tag's version and files of any other project are refused (the tag is not theirs).
  */
-function checkTagMatchesVersions(dists, env) {
-    const tag = tagOfRun(env);
+function checkTagMatchesVersions(dists, run) {
+    const { tag } = run;
     if (tag === undefined || dists.length === 0)
         return { errors: [], notices: [] };
     const readings = readTag(tag);
@@ -37846,12 +37813,12 @@ function formatSize(bytes) {
 
 
 /** Finds, reads and checks every file; throws with every problem before the first upload. */
-async function prepare(settings, log, env, options = {}) {
+async function prepare(settings, log, run, options = {}) {
     const given = options.renderer;
     // verify-metadata is off: a Python started for it is not needed (stopped now, awaited below).
     const stopping = settings.verifyMetadata ? undefined : given?.cancel();
     try {
-        return await findAndCheck(settings, log, env, {
+        return await findAndCheck(settings, log, run, {
             ...options.descriptions,
             renderer: settings.verifyMetadata ? given : undefined
         });
@@ -37861,7 +37828,7 @@ async function prepare(settings, log, env, options = {}) {
         await (stopping ?? given?.cancel());
     }
 }
-async function findAndCheck(settings, log, env, descriptions) {
+async function findAndCheck(settings, log, run, descriptions) {
     const found = settings.files
         ? await listedDistributions(settings.files, settings.distributions)
         : await discoverDistributions(settings.packagesDir, settings.distributions);
@@ -37900,7 +37867,7 @@ async function findAndCheck(settings, log, env, descriptions) {
             log.warning(describeProblem(warning), warning.file);
     }
     if (settings.verifyTag) {
-        const tag = checkTagMatchesVersions(unique, env);
+        const tag = checkTagMatchesVersions(unique, run);
         problems.push(...tag.errors);
         for (const notice of tag.notices)
             log.notice(notice);
@@ -38015,55 +37982,7 @@ class AttestationError extends Error {
     }
 }
 
-;// CONCATENATED MODULE: ./src/auth/github-context.ts
-
-function parseWorkflowRef(value) {
-    if (!value)
-        return undefined;
-    const at = value.indexOf('@');
-    const location = at >= 0 ? value.slice(0, at) : value;
-    const ref = at >= 0 ? value.slice(at + 1) : '';
-    const [owner, repo, ...rest] = location.split('/');
-    if (!owner || !repo || rest.length === 0)
-        return undefined;
-    const path = rest.join('/');
-    return {
-        owner,
-        repo,
-        repository: `${owner}/${repo}`,
-        path,
-        filename: rest[rest.length - 1],
-        ref
-    };
-}
-const PULL_REQUEST_EVENTS = new Set(['pull_request', 'pull_request_target']);
-/**
- * True when the run was triggered by a pull request whose head lives in another repository (a
- * fork). GitHub gives such runs neither secrets nor ID tokens, so both ways to authenticate are
- * closed and the user needs a different explanation. Unreadable event data counts as "not a fork":
- * the general explanation still applies then.
- */
-function isForkPullRequest(env) {
-    if (!PULL_REQUEST_EVENTS.has(env.GITHUB_EVENT_NAME ?? ''))
-        return false;
-    const eventPath = env.GITHUB_EVENT_PATH;
-    const repository = env.GITHUB_REPOSITORY;
-    if (!eventPath || !repository)
-        return false;
-    let event;
-    try {
-        event = JSON.parse((0,external_node_fs_.readFileSync)(eventPath, 'utf8'));
-    }
-    catch {
-        return false;
-    }
-    const head = event
-        ?.pull_request?.head?.repo?.full_name;
-    return typeof head === 'string' && head.toLowerCase() !== repository.toLowerCase();
-}
-
 ;// CONCATENATED MODULE: ./src/auth/explain.ts
-
 /**
  * The explanations for a job that cannot get a GitHub ID token. Shared by the up-front credential
  * check and by the ID-token fetcher, which can fail the same way later (e.g. the runner refused).
@@ -38072,12 +37991,12 @@ const TRUSTED_PUBLISHING_DOCS = 'https://docs.pypi.org/trusted-publishers/';
 const TROUBLESHOOTING_URL = 'https://docs.pypi.org/trusted-publishers/troubleshooting/';
 const PERMISSIONS_SNIPPET = ['permissions:', '  id-token: write'].join('\n');
 /** Why there is no ID token, and the two ways out (or, for a fork's pull request, what to do). */
-function noIdTokenMessage(env, cause) {
+function noIdTokenMessage(run, cause) {
     const what = cause
         ? `Trusted publishing needs a GitHub ID token, and getting one failed: ${cause}`
-        : 'Trusted publishing needs a GitHub ID token, and this job has no access to one ' +
-            '(ACTIONS_ID_TOKEN_REQUEST_URL is not set).';
-    if (isForkPullRequest(env)) {
+        : 'Trusted publishing needs a GitHub ID token, and this job has no access to one' +
+            (run.idToken.why ? ` (${run.idToken.why}).` : '.');
+    if (run.forkPullRequest) {
         return [
             what,
             '',
@@ -39008,11 +38927,11 @@ const CERTIFICATE_CODES = new Set([
 ]);
 const TUNNEL_STATUS = /^tunneling socket could not be established, statusCode=(\d+)/;
 const TUNNEL_CAUSE = /^tunneling socket could not be established, cause=(.*)$/s;
-function describeNetworkFailure(url, cause) {
+function describeNetworkFailure(url, cause, variables = {}) {
     const error = (cause ?? {});
     const code = typeof error.code === 'string' ? error.code : undefined;
     const detail = cause instanceof Error ? cause.message : String(cause);
-    const proxy = proxyFor(url);
+    const proxy = proxyFor(url, variables);
     const host = new URL(url).hostname;
     if (proxy) {
         const viaProxy = describeProxyFailure(proxy, code, detail);
@@ -39066,14 +38985,16 @@ function describeNetworkFailure(url, cause) {
                 : failure(detail);
     }
 }
-/** The proxy @actions/http-client uses for this URL, and the variable it came from. */
-function proxyFor(url) {
+/**
+ * The proxy @actions/http-client uses for this URL, and the variable it came from (as the entry
+ * found it; the upper-case spelling when the entry named none).
+ */
+function proxyFor(url, variables = {}) {
     const proxy = lib_getProxyUrl(url);
     if (!proxy)
         return undefined;
     const https = new URL(url).protocol === 'https:';
-    const names = https ? ['https_proxy', 'HTTPS_PROXY'] : ['http_proxy', 'HTTP_PROXY'];
-    const variable = names.find(name => process.env[name]) ?? names[1];
+    const variable = (https ? variables.https : variables.http) ?? (https ? 'HTTPS_PROXY' : 'HTTP_PROXY');
     return { url: withoutCredentials(proxy), variable };
 }
 function describeProxyFailure(proxy, code, detail) {
@@ -39190,12 +39111,14 @@ class Http {
     client;
     connectTimeoutMs;
     timeoutMs;
+    proxy;
     armed = new WeakSet();
     /** Handed to the next request the client prepares (see `request`). */
     nextSignal;
     constructor(options = {}) {
         this.connectTimeoutMs = options.connectTimeoutMs ?? 30_000;
         this.timeoutMs = options.timeoutMs ?? 120_000;
+        this.proxy = options.proxy ?? {};
         // @actions/http-client offers no way to abort a request; its handlers may change the options
         // of each request it prepares, and Node's `signal` option then destroys that request (and
         // its socket, new or reused) when a deadline passes.
@@ -39300,10 +39223,10 @@ class Http {
             if (body instanceof external_node_stream_.Readable)
                 body.destroy();
             if (expired)
-                throw new NetworkError(url, expired);
+                throw new NetworkError(url, expired, this.proxy);
             if (error instanceof AnswerTooLargeError)
                 throw error;
-            throw new NetworkError(url, this.explain(error));
+            throw new NetworkError(url, this.explain(error), this.proxy);
         }
         finally {
             for (const timer of timers)
@@ -39382,8 +39305,8 @@ class NetworkError extends Error {
     unsent;
     /** Retrying cannot help (an untrusted certificate, a proxy wanting credentials). */
     final;
-    constructor(url, cause) {
-        const failure = describeNetworkFailure(url, cause);
+    constructor(url, cause, proxy = {}) {
+        const failure = describeNetworkFailure(url, cause, proxy);
         super(`No answer from ${new URL(url).origin}: ${failure.text}`);
         this.url = url;
         this.name = 'NetworkError';
@@ -39427,6 +39350,31 @@ async function withRetries(attempt, options) {
 /** "retry 1 of 5 in 1.2 s", for the retry lines of every caller. */
 function retryNote(retry, policy, delayMs) {
     return `retry ${retry} of ${policy.retries} in ${formatDelay(delayMs)}`;
+}
+
+;// CONCATENATED MODULE: ./src/auth/github-context.ts
+/**
+ * The workflow a run belongs to, as trusted publishing names it: taken apart from
+ * RunContext.workflowRef or from the ID token's `job_workflow_ref` claim.
+ */
+function parseWorkflowRef(value) {
+    if (!value)
+        return undefined;
+    const at = value.indexOf('@');
+    const location = at >= 0 ? value.slice(0, at) : value;
+    const ref = at >= 0 ? value.slice(at + 1) : '';
+    const [owner, repo, ...rest] = location.split('/');
+    if (!owner || !repo || rest.length === 0)
+        return undefined;
+    const path = rest.join('/');
+    return {
+        owner,
+        repo,
+        repository: `${owner}/${repo}`,
+        path,
+        filename: rest[rest.length - 1],
+        ref
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/auth/claims.ts
@@ -39527,6 +39475,7 @@ function stringClaim(claims, name) {
 }
 
 ;// CONCATENATED MODULE: ./src/auth/oidc.ts
+
 
 
 
@@ -39635,7 +39584,7 @@ async function askAudience(http, repositoryUrl) {
     const audience = parseJson(response.body)?.audience;
     if (typeof audience !== 'string' || audience === '') {
         throw new TrustedPublishingError(`Trusted publishing: ${url} answered 200 without an audience (expected {"audience": "…"}): ` +
-            excerpt(response.body));
+            oidc_excerpt(response.body));
     }
     return audience;
 }
@@ -39696,7 +39645,7 @@ function refusalMessage(url, response, payload, idToken) {
         lines.push('The index gave these reasons:', ...reasons);
     }
     else {
-        lines.push(`The index gave no reasons: ${excerpt(response.body)}`);
+        lines.push(`The index gave no reasons: ${oidc_excerpt(response.body)}`);
     }
     lines.push('', 'This usually means the trusted publisher registered on the index does not match this ' +
         'workflow run: check the repository owner and name, the workflow file name and the ' +
@@ -39740,13 +39689,13 @@ function parseJson(body) {
 function describeResponse(response) {
     const status = `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`;
     const location = response.headers.location ? ` (redirect to ${response.headers.location})` : '';
-    return `${status}${location}: ${excerpt(response.body)}`;
+    return `${status}${location}: ${oidc_excerpt(response.body)}`;
 }
-function excerpt(body) {
+function oidc_excerpt(body) {
     const text = body.trim();
     if (text === '')
         return '(empty body)';
-    return text.length > BODY_EXCERPT ? `${text.slice(0, BODY_EXCERPT)}… (truncated)` : text;
+    return text.length > BODY_EXCERPT ? `${excerpt(text, BODY_EXCERPT)} (truncated)` : text;
 }
 /** An index might echo the ID token back; it must not reach a log. */
 function scrubJwts(text, idToken) {
@@ -39880,7 +39829,7 @@ const TOKEN_USER = '__token__';
  * error explains both ways out, because the usual cause is a forgotten permission or an empty
  * secret (a typo in a secret's name reads as an empty string).
  */
-function chooseCredential(settings, env, ambient) {
+function chooseCredential(settings, run, ambient) {
     if (settings.password) {
         return { method: 'token', user: settings.user, password: settings.password };
     }
@@ -39896,9 +39845,8 @@ function chooseCredential(settings, env, ambient) {
             throw new TrustedPublishingError(ambient.missing);
         return { method: 'trusted-publishing' };
     }
-    if (!env.ACTIONS_ID_TOKEN_REQUEST_URL || !env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) {
-        throw new TrustedPublishingError(noIdTokenMessage(env));
-    }
+    if (!run.idToken.available)
+        throw new TrustedPublishingError(noIdTokenMessage(run));
     return { method: 'trusted-publishing' };
 }
 /**
@@ -39906,7 +39854,7 @@ function chooseCredential(settings, env, ambient) {
  * so a refused exchange stops the run before anything is uploaded.
  */
 async function resolveTokenSource(options) {
-    const choice = chooseCredential(options.settings, options.env, options.ambient);
+    const choice = chooseCredential(options.settings, options.run, options.ambient);
     if (choice.method === 'token')
         return new StaticTokenSource(choice.user, choice.password);
     const { log } = options;
@@ -39959,8 +39907,8 @@ function trustedPublishingNudge(options) {
     const web = WEB_ORIGIN_BY_UPLOAD_HOST[host];
     if (!web)
         return undefined;
-    const [owner, repo] = (options.env.GITHUB_REPOSITORY ?? '').split('/');
-    const workflow = parseWorkflowRef(options.env.GITHUB_WORKFLOW_REF);
+    const [owner, repo] = (options.run.repository ?? '').split('/');
+    const workflow = parseWorkflowRef(options.run.workflowRef);
     const params = new URLSearchParams({ provider: 'github' });
     if (owner && repo) {
         params.set('owner', owner);
@@ -39987,10 +39935,10 @@ var dist = __nccwpck_require__(1040);
 
 
 /**
- * PEP 740 publish attestations (protocol §6): an in-toto statement naming one distribution, signed
- * as a DSSE envelope with a short-lived Sigstore certificate bound to this workflow's identity,
- * logged in Rekor, then reshaped from a Sigstore bundle into the object PyPI takes in the
- * `attestations` form field.
+ * PEP 740 publish attestations (docs/upload-protocol.md §6): an in-toto statement naming one
+ * distribution, signed as a DSSE envelope with a short-lived Sigstore certificate bound to this
+ * workflow's identity, logged in Rekor, then reshaped from a Sigstore bundle into the object PyPI
+ * takes in the `attestations` form field.
  */
 const STATEMENT_TYPE = 'https://in-toto.io/Statement/v1';
 const PUBLISH_PREDICATE_TYPE = 'https://docs.pypi.org/attestations/publish/v1';
@@ -40527,8 +40475,9 @@ function displayCommand(command, args) {
 
 ;// CONCATENATED MODULE: ./src/upload/form.ts
 /**
- * The upload form for one distribution, field by field what twine sends (protocol doc §1):
- * the action fields, the core metadata, the file's type and python tag, and its digests.
+ * The upload form for one distribution, field by field what twine sends
+ * (docs/upload-protocol.md §1): the action fields, the core metadata, the file's type and python
+ * tag, and its digests.
  * md5 is sent too: twine ≥ 6.2 dropped it, but some self-hosted indexes still use it, and PyPI
  * only checks that it matches.
  */
@@ -40562,7 +40511,7 @@ function uploadFields(dist, extra = []) {
  */
 async function dryRunChecks(settings, deps, http, dists) {
     const { log } = deps;
-    const choice = chooseCredential(settings, deps.env, deps.ambient);
+    const choice = chooseCredential(settings, deps.run, deps.ambient);
     const where = `Dry run: would upload ${dists.length} file(s) to ${settings.repositoryUrl}`;
     if (choice.method === 'trusted-publishing') {
         const audience = await fetchAudience(http, settings.repositoryUrl, {
@@ -40570,7 +40519,7 @@ async function dryRunChecks(settings, deps, http, dists) {
             log
         });
         const claims = await idTokenClaims(deps, audience);
-        log.info(`${where} with trusted publishing as ${describeIdentity(claims, deps.env)}. ` +
+        log.info(`${where} with trusted publishing as ${describeIdentity(claims, deps.run)}. ` +
             `The index offers trusted publishing (audience '${audience}'); no token was minted.`);
     }
     else {
@@ -40593,9 +40542,9 @@ async function idTokenClaims(deps, audience) {
 }
 /**
  * What a trusted publisher is matched on: repository, the workflow file of job_workflow_ref, and
- * the environment. From the ID token when there is one, else from the runner's variables.
+ * the environment. From the ID token when there is one, else from what the entry knows of the run.
  */
-function describeIdentity(claims, env) {
+function describeIdentity(claims, run) {
     const text = (name) => typeof claims?.[name] === 'string' && claims[name] !== '' ? claims[name] : undefined;
     // GitLab's publisher matches the project and the CI file of ci_config_ref_uri.
     const project = text('project_path');
@@ -40605,8 +40554,8 @@ function describeIdentity(claims, env) {
         return (`GitLab project ${project}, CI file ${ciFile ?? '(unknown)'}, ` +
             `${environment ? `environment ${environment}` : 'no environment'} (from the job's ID token)`);
     }
-    const repository = text('repository') ?? env.GITHUB_REPOSITORY;
-    const workflow = parseWorkflowRef(text('job_workflow_ref') ?? env.GITHUB_WORKFLOW_REF);
+    const repository = text('repository') ?? run.repository;
+    const workflow = parseWorkflowRef(text('job_workflow_ref') ?? run.workflowRef);
     const environment = text('environment');
     const parts = [
         `repository ${repository ?? '(unknown)'}`,
@@ -40910,6 +40859,7 @@ function quote(value) {
 }
 
 ;// CONCATENATED MODULE: ./src/upload/response.ts
+
 /**
  * The index's own words for a response. PyPI puts its message in the reason phrase AND the body;
  * HTTP/2 has no reason phrase, so the body comes first: JSON `message` (we send
@@ -40928,7 +40878,7 @@ function indexMessage(response) {
     if (reason && !generic)
         return reason;
     if (body && !body.startsWith('<'))
-        return truncate(body.replace(/\s+/g, ' '), 500);
+        return excerpt(body.replace(/\s+/g, ' '), 500);
     return reason || `HTTP ${response.status}`;
 }
 const GENERIC_REASONS = new Set([
@@ -40997,13 +40947,10 @@ function decodeEntities(text) {
 function codePoint(n) {
     return n <= 0x10ffff ? String.fromCodePoint(n) : '\ufffd';
 }
-function truncate(text, max) {
-    return text.length > max ? `${text.slice(0, max)}…` : text;
-}
 /**
- * "This file is already there", as each index says it (protocol doc §2). PyPI answers 200 for an
- * identical re-upload, so these matter for a *different* file under a taken name, or for indexes
- * that refuse any re-upload.
+ * "This file is already there", as each index says it (docs/upload-protocol.md §2). PyPI answers
+ * 200 for an identical re-upload, so these matter for a *different* file under a taken name, or
+ * for indexes that refuse any re-upload.
  */
 const ALREADY_EXISTS_PATTERNS = [
     /already exists?/i, // PyPI/TestPyPI "File already exists", pypiserver, Gitea, GCP "already exist"
@@ -41087,6 +41034,7 @@ function suggestUploadUrl(url) {
 
 
 
+
 /** An upload the index refused, with its own words, a hint, and what was asked. */
 class UploadError extends Error {
     dist;
@@ -41096,21 +41044,18 @@ class UploadError extends Error {
     hint;
     alreadyExists;
     retryAfterMs;
-    constructor(dist, status, indexMessage, url, hint, 
-    /** The index says a file of this name (or content) is already there. */
-    alreadyExists = false, 
-    /** From a Retry-After header, in ms. */
-    retryAfterMs) {
+    constructor(failure) {
+        const { dist, status, indexMessage, url, hint } = failure;
         super(`Uploading ${dist.filename} failed: ${status ? `HTTP ${status}: ` : ''}${indexMessage} (${url})` +
             (hint ? `\n${hint}` : ''));
+        this.name = 'UploadError';
         this.dist = dist;
         this.status = status;
         this.indexMessage = indexMessage;
         this.url = url;
         this.hint = hint;
-        this.alreadyExists = alreadyExists;
-        this.retryAfterMs = retryAfterMs;
-        this.name = 'UploadError';
+        this.alreadyExists = failure.alreadyExists ?? false;
+        this.retryAfterMs = failure.retryAfterMs;
     }
 }
 const MAX_SAME_HOST_REDIRECTS = 3;
@@ -41174,14 +41119,20 @@ async function uploadDistribution(http, request, dist, log) {
         if (request.verbose) {
             log.info(`← HTTP ${response.status} ${response.statusText}`.trimEnd());
             if (response.body.trim())
-                log.info(`← ${response.body.trim().slice(0, 2000)}`);
+                log.info(`← ${excerpt(response.body.trim(), 2000)}`);
         }
         const next = redirectTarget(response, url);
         if (!next)
             break;
         if (new URL(next).origin !== new URL(url).origin || hop >= MAX_SAME_HOST_REDIRECTS) {
             // Never replay credentials to another host; tell the user the right URL instead.
-            throw new UploadError(dist, response.status, `the index redirected the upload to ${next}`, url, `Set 'repository-url' to the upload URL itself (${next}). Credentials are not sent to another host.`);
+            throw new UploadError({
+                dist,
+                status: response.status,
+                indexMessage: `the index redirected the upload to ${next}`,
+                url,
+                hint: `Set 'repository-url' to the upload URL itself (${next}). Credentials are not sent to another host.`
+            });
         }
         if (request.onRedirect)
             request.onRedirect(url, next);
@@ -41193,11 +41144,25 @@ async function uploadDistribution(http, request, dist, log) {
     if (response.status >= 200 && response.status < 300) {
         if (isHtmlPage(response)) {
             // PyPI answers a form it does not take as an upload with its HTML page and a 200.
-            throw new UploadError(dist, response.status, 'the index answered with an HTML page, not an upload result: the URL is probably not an upload endpoint', url, hintFor(405, message, url));
+            throw new UploadError({
+                dist,
+                status: response.status,
+                indexMessage: 'the index answered with an HTML page, not an upload result: the URL is probably not an upload endpoint',
+                url,
+                hint: hintFor(405, message, url)
+            });
         }
         return;
     }
-    throw new UploadError(dist, response.status, message, url, hintFor(response.status, message, url), isAlreadyExists(response, message), retryAfterMs(response));
+    throw new UploadError({
+        dist,
+        status: response.status,
+        indexMessage: message,
+        url,
+        hint: hintFor(response.status, message, url),
+        alreadyExists: isAlreadyExists(response, message),
+        retryAfterMs: retryAfterMs(response)
+    });
 }
 function redirectTarget(response, url) {
     if (![301, 302, 303, 307, 308].includes(response.status))
@@ -41213,9 +41178,7 @@ function isHtmlPage(response) {
     return /<html[\s>]/i.test(response.body) && /<\/html>/i.test(response.body);
 }
 
-
 ;// CONCATENATED MODULE: ./src/upload/retry.ts
-
 
 
 
@@ -41246,6 +41209,7 @@ function classifyFailure(error) {
 }
 
 ;// CONCATENATED MODULE: ./src/upload/send.ts
+
 
 
 
@@ -41328,7 +41292,13 @@ async function sendDistribution(ctx, dist) {
                     return { status: 'uploaded', attempts: attempt, confirmedOnIndex: true };
                 }
                 if (listed) {
-                    throw new UploadError(dist, 0, `after a lost answer the index lists ${dist.filename} with sha256 ${listed}, not ${dist.digests.sha256}`, ctx.url, 'Another upload of this name reached the index. Check what was published before re-running.');
+                    throw new UploadError({
+                        dist,
+                        status: 0,
+                        indexMessage: `after a lost answer the index lists ${dist.filename} with sha256 ${listed}, not ${dist.digests.sha256}`,
+                        url: ctx.url,
+                        hint: 'Another upload of this name reached the index. Check what was published before re-running.'
+                    });
                 }
             }
             if (attempt > ctx.retry.retries)
@@ -41386,7 +41356,15 @@ function shortReason(error) {
 function gaveUp(error, attempts, elapsedMs) {
     const note = ` (gave up after ${attempts} ${attempts === 1 ? 'attempt' : 'attempts'} in ${Math.round(elapsedMs / 1000)} s)`;
     if (error instanceof UploadError) {
-        return new UploadError(error.dist, error.status, error.indexMessage + note, error.url, error.hint, error.alreadyExists, error.retryAfterMs);
+        return new UploadError({
+            dist: error.dist,
+            status: error.status,
+            indexMessage: error.indexMessage + note,
+            url: error.url,
+            hint: error.hint,
+            alreadyExists: error.alreadyExists,
+            retryAfterMs: error.retryAfterMs
+        });
     }
     if (error instanceof Error) {
         error.message += note;
@@ -41396,7 +41374,6 @@ function gaveUp(error, attempts, elapsedMs) {
 }
 
 ;// CONCATENATED MODULE: ./src/upload/upload-all.ts
-
 
 
 
@@ -41583,15 +41560,13 @@ function verify_seconds(ms) {
 
 
 
-
 /**
  * The whole publish, as plain functions over plain data: discover → inspect → check →
  * authenticate → upload → verify. Knows nothing of GitHub Actions; reports through `log`.
  * Throws DistributionError when a file is not fit to publish, before anything is sent.
  */
 async function publish(settings, deps) {
-    const { log } = deps;
-    const childEnv = deps.childEnv ?? ChildEnv.from(deps.env);
+    const { log, run } = deps;
     if (settings.build) {
         // buildDistributions streams the build's output in a log group of its own.
         const built = await buildDistributions({
@@ -41599,18 +41574,19 @@ async function publish(settings, deps) {
             outDir: settings.packagesDir,
             distributions: settings.distributions,
             buildCommand: settings.buildCommand || undefined,
-            env: childEnv,
+            env: run.childEnv,
             log
         });
         log.info(`Built with \`${built.command}\`: ${built.files.map(f => external_node_path_default().basename(f)).join(', ')}`);
     }
-    const dists = await prepare(settings, log, deps.env, {
+    const dists = await prepare(settings, log, run, {
         renderer: deps.renderer,
-        descriptions: { env: childEnv }
+        descriptions: { env: run.childEnv }
     });
     const http = new Http({
         timeoutMs: settings.timeoutMs,
-        connectTimeoutMs: settings.connectTimeoutMs
+        connectTimeoutMs: settings.connectTimeoutMs,
+        proxy: run.proxy
     });
     const result = {
         repositoryUrl: settings.repositoryUrl,
@@ -41626,7 +41602,7 @@ async function publish(settings, deps) {
         }
         const tokens = await resolveTokenSource({
             settings,
-            env: deps.env,
+            run,
             ambient: deps.ambient,
             http,
             getIdToken: deps.getIdToken,
@@ -41671,7 +41647,7 @@ async function publish(settings, deps) {
             repositoryUrl: settings.repositoryUrl,
             usedToken: tokens.kind === 'token',
             projects: [...new Set(dists.map(d => d.name))],
-            env: deps.env
+            run
         });
         if (nudge)
             log.notice(nudge);
@@ -41696,7 +41672,7 @@ async function uploadFiles(toSend, result, { settings, deps, tokens, http, simpl
             fulcioUrl: deps.attestation?.fulcioUrl,
             rekorUrl: deps.attestation?.rekorUrl
         },
-        outputDir: await (0,promises_.mkdtemp)(external_node_path_default().join(deps.tempDir, 'pypi-publish-attestations-')),
+        outputDir: await (0,promises_.mkdtemp)(external_node_path_default().join(deps.run.tempDir, 'pypi-publish-attestations-')),
         log
     });
     result.attestationPaths = [...attestations.values()].map(a => a.path);
@@ -41931,6 +41907,77 @@ const Outputs = {
     AttestationPaths: 'attestation-paths'
 };
 
+;// CONCATENATED MODULE: ./src/settings/secrets.ts
+
+/** twine's variables in an environment (the settings decide whether they apply). */
+function twineVariables(env) {
+    return {
+        TWINE_USERNAME: env.TWINE_USERNAME,
+        TWINE_PASSWORD: env.TWINE_PASSWORD,
+        TWINE_REPOSITORY_URL: env.TWINE_REPOSITORY_URL
+    };
+}
+/**
+ * The secrets among the inputs and twine's variables: the password/token inputs,
+ * TWINE_PASSWORD, and a password written in a URL input or TWINE_REPOSITORY_URL
+ * (`https://user:pass@host/`, also as written, percent-encoded). `others` are secrets the entry
+ * knows of itself (a runner's own tokens); they are listed with the same user. TWINE_* count
+ * even when the settings ignore them: the job's environment holds them either way.
+ */
+function givenSecrets(read, twine, others = []) {
+    const user = read(Inputs.User).trim() || twine.TWINE_USERNAME?.trim() || undefined;
+    const found = [];
+    const values = [read(Inputs.Password), read(Inputs.Token), twine.TWINE_PASSWORD, ...others];
+    for (const value of values) {
+        const secret = value?.trim();
+        if (secret)
+            found.push({ secret, user });
+    }
+    const urls = [
+        read(Inputs.RepositoryUrl),
+        read(DEPRECATED_ALIASES[Inputs.RepositoryUrl] ?? 'repository_url'),
+        read(Inputs.IndexUrl),
+        read('index_url'),
+        twine.TWINE_REPOSITORY_URL ?? ''
+    ];
+    for (const url of urls) {
+        const credentials = urlCredentials(url.trim());
+        if (!credentials?.password)
+            continue;
+        found.push({ secret: credentials.password, user: credentials.user });
+        // As written (percent-encoded), too: that is how it appears in the URL itself.
+        if (credentials.rawPassword !== credentials.password) {
+            found.push({ secret: credentials.rawPassword });
+        }
+    }
+    return found;
+}
+/**
+ * The `user:password` written in a URL, decoded, or undefined. Read with a pattern as well as
+ * `new URL`, so that a URL too broken to parse still gives up its password to be hidden.
+ */
+function urlCredentials(url) {
+    const text = url.trim();
+    // A password pasted unencoded (base64 holds '/') makes the URL unparsable: its userinfo then
+    // runs to the last '@', so the whole password is hidden, not the part before its '/'.
+    const match = (URL.canParse(text) ? /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)@/i : /^[a-z][a-z0-9+.-]*:\/\/(.*)@/is).exec(text);
+    if (!match)
+        return undefined;
+    const userinfo = match[1];
+    const colon = userinfo.indexOf(':');
+    const rawUser = colon < 0 ? userinfo : userinfo.slice(0, colon);
+    const rawPassword = colon < 0 ? '' : userinfo.slice(colon + 1);
+    return { user: decode(rawUser), password: decode(rawPassword), rawPassword };
+}
+function decode(text) {
+    try {
+        return decodeURIComponent(text);
+    }
+    catch {
+        return text;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/auth/token-shape.ts
 
 /**
@@ -42045,18 +42092,20 @@ const FALSE_VALUES = new Set(['false', 'False', 'FALSE', 'no', 'off', '0']);
 /**
  * Builds the settings. Precedence for each input: a value the user wrote (kebab-case, or the
  * deprecated snake_case spelling) > the documented default. Inside GitHub Actions
- * (GITHUB_ACTIONS=true) that is all: a job's environment often carries TWINE_* variables for
- * other steps, and an input left at its default cannot be told from one never written, so they
+ * (`insideActions`: the entry saw GITHUB_ACTIONS=true) that is all: a job's environment often
+ * carries TWINE_* variables for other steps, and an input left at its default cannot be told
+ * from one never written, so they
  * must not redirect an upload or replace trusted publishing; a notice says they were ignored.
  * Elsewhere (other CI systems, a command line) TWINE_USERNAME, TWINE_PASSWORD and
  * TWINE_REPOSITORY_URL fill in what the inputs leave at their defaults, as twine reads them.
  */
-function readSettings(read, env) {
+function readSettings(read, environment = {}) {
     const warnings = [];
     const notices = [];
-    const inActions = env.GITHUB_ACTIONS === 'true';
-    const twineEnv = inActions ? {} : env;
-    const ignored = inActions ? TWINE_VARIABLES.filter(name => env[name]?.trim()) : [];
+    const inActions = environment.insideActions === true;
+    const found = environment.twine ?? {};
+    const twine = inActions ? {} : found;
+    const ignored = inActions ? TWINE_VARIABLES.filter(name => found[name]?.trim()) : [];
     if (ignored.length > 0) {
         notices.push(`Ignored ${ignored.join(', ')} from the job's environment: inside GitHub Actions this ` +
             "step's inputs decide where to upload and how to authenticate. To use them, pass them as " +
@@ -42088,9 +42137,9 @@ function readSettings(read, env) {
     };
     const seconds = (name, min, max) => integer(name, withDefault(name), min, max) * 1000;
     const given = readPassword(read);
-    const password = given.value || twineEnv.TWINE_PASSWORD?.trim() || '';
-    const writtenUser = raw(Inputs.User) ?? twineEnv.TWINE_USERNAME?.trim();
-    const repository = settings_withoutCredentials(resolveRepositoryUrl(raw(Inputs.RepositoryUrl), read(Inputs.Repository), twineEnv));
+    const password = given.value || twine.TWINE_PASSWORD?.trim() || '';
+    const writtenUser = raw(Inputs.User) ?? twine.TWINE_USERNAME?.trim();
+    const repository = settings_withoutCredentials(resolveRepositoryUrl(raw(Inputs.RepositoryUrl), read(Inputs.Repository), twine));
     const index = settings_withoutCredentials(optionalUrl(Inputs.IndexUrl, read(Inputs.IndexUrl)));
     // As twine (through requests) does: credentials in the URL are used when no others are given.
     const fromUrl = password ? undefined : repository.credentials;
@@ -42171,7 +42220,7 @@ function checkPypiToken(repositoryUrl, given) {
     if (problem)
         throw new SettingsError(problem);
 }
-function resolveRepositoryUrl(written, shorthand, env) {
+function resolveRepositoryUrl(written, shorthand, twine) {
     const name = shorthand.trim().toLowerCase();
     let url;
     if (name) {
@@ -42186,7 +42235,8 @@ function resolveRepositoryUrl(written, shorthand, env) {
         url = fromShorthand;
     }
     else {
-        url = written ?? env.TWINE_REPOSITORY_URL?.trim() ?? INPUT_DEFAULTS[Inputs.RepositoryUrl] ?? '';
+        url =
+            written ?? twine.TWINE_REPOSITORY_URL?.trim() ?? INPUT_DEFAULTS[Inputs.RepositoryUrl] ?? '';
     }
     return validateUrl(normalizeUrl(url));
 }
@@ -42273,6 +42323,7 @@ function parseDistributions(value) {
 }
 
 ;// CONCATENATED MODULE: ./src/shared/redact.ts
+
 /**
  * Removes secrets from text before it is printed anywhere. The runner masks registered secrets in
  * its log, but not in step summaries written by file, nor outside GitHub's runner, and a server
@@ -42416,7 +42467,7 @@ function escapeHtml(text) {
 function redactCuts(text, forms) {
     // Every piece of the text ends at a cut: a `…` after it, or the end of the text.
     return text
-        .split('…')
+        .split(CUT_MARK)
         .map(piece => {
         for (const form of forms) {
             const longest = Math.min(form.length - 1, piece.length);
@@ -42427,7 +42478,7 @@ function redactCuts(text, forms) {
         }
         return piece;
     })
-        .join('…');
+        .join(CUT_MARK);
 }
 const BASIC_CREDENTIALS = /\b(Basic)\s+([A-Za-z0-9+/]{4,}={0,2})/gi;
 /**
@@ -42739,7 +42790,21 @@ function noAmbientTokenMessage() {
     ].join('\n');
 }
 
+;// CONCATENATED MODULE: ./src/shared/run-context.ts
+/**
+ * The variables the proxy comes from, in the order @actions/http-client reads them (lower case
+ * first). The client itself picks the proxy; this only names where it came from, for messages.
+ */
+function proxyVariables(env) {
+    const first = (names) => names.find(name => env[name]);
+    return {
+        https: first(['https_proxy', 'HTTPS_PROXY']),
+        http: first(['http_proxy', 'HTTP_PROXY'])
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/cli/deps.ts
+
 
 
 
@@ -42752,12 +42817,10 @@ function cliDeps(env, log, redactor) {
     const ambient = ambientIdToken(env);
     return {
         log,
-        env,
-        childEnv: ChildEnv.from(env, redactor.forms()),
+        run: cliRunContext(env, redactor.forms(), ambient.identity),
         getIdToken: ambient.getIdToken,
         ambient: ambient.identity,
         onSecret: secret => redactor.add(secret),
-        tempDir: (0,external_node_os_namespaceObject.tmpdir)(),
         attestation: {
             fulcioUrl: env.PYPI_PUBLISH_FULCIO_URL || undefined,
             rekorUrl: env.PYPI_PUBLISH_REKOR_URL || undefined,
@@ -42766,8 +42829,29 @@ function cliDeps(env, log, redactor) {
     };
 }
 /**
- * The secrets the environment holds for the command line beyond the action's (TWINE_PASSWORD and
- * URLs with passwords are found by environmentSecrets): GitLab's ID tokens and its job token.
+ * What the core needs to know of the run, from whichever CI system runs the command line: the
+ * tag a release job is for (GitLab, Travis, Buildkite, GitHub), the repository, whether an ID token
+ * can be had. No pull-request-from-a-fork detection: only GitHub's runner tells it.
+ */
+function cliRunContext(env, secrets, identity) {
+    const githubTag = env.GITHUB_REF?.startsWith('refs/tags/')
+        ? env.GITHUB_REF.slice('refs/tags/'.length)
+        : undefined;
+    return {
+        ref: env.GITHUB_REF || undefined,
+        tag: env.CI_COMMIT_TAG || env.TRAVIS_TAG || env.BUILDKITE_TAG || githubTag || undefined,
+        repository: env.GITHUB_REPOSITORY || env.CI_PROJECT_PATH || undefined,
+        workflowRef: env.GITHUB_WORKFLOW_REF || undefined,
+        forkPullRequest: false,
+        idToken: identity.provider ? { available: true } : { available: false, why: identity.missing },
+        proxy: proxyVariables(env),
+        childEnv: ChildEnv.from(env, secrets),
+        tempDir: (0,external_node_os_namespaceObject.tmpdir)()
+    };
+}
+/**
+ * The secrets the environment holds for the command line beyond the settings' own (see
+ * givenSecrets): GitLab's ID tokens and its job token.
  */
 function ciSecrets(env) {
     return Object.entries(env)
@@ -42951,12 +43035,13 @@ async function main(argv, env, streams = processStreams()) {
     }
     // Every secret is known before the first line is written: the environment's, and a password
     // given as a flag (with its user, so its Basic-auth form is known too).
+    const inputs = args.inputs;
+    const read = (name) => inputs[name] ?? '';
+    const twine = twineVariables(env);
     const redactor = new Redactor();
-    for (const { secret, user } of environmentSecrets(env))
+    for (const { secret, user } of givenSecrets(read, twine, ciSecrets(env))) {
         redactor.add(secret, user);
-    for (const secret of ciSecrets(env))
-        redactor.add(secret);
-    redactor.add(args.inputs.password, args.inputs.user ?? env.TWINE_USERNAME);
+    }
     const redact = (text) => redactor.redact(text);
     const log = cliLog({
         out: args.json ? stderr : stdout,
@@ -42964,7 +43049,6 @@ async function main(argv, env, streams = processStreams()) {
         redact,
         verbose: args.verbose
     });
-    const inputs = args.inputs;
     let result;
     let failure;
     let status = EXIT_OK;
@@ -42972,10 +43056,7 @@ async function main(argv, env, streams = processStreams()) {
         const files = await expandArguments(args.files, streams.cwd);
         // The flags are the inputs: one not given is not given, so TWINE_* fill in as twine reads
         // them even when this runs in a GitHub Actions `run:` step (where the action ignores them).
-        const { settings, warnings, notices } = readSettings(name => inputs[name] ?? '', {
-            ...env,
-            GITHUB_ACTIONS: undefined
-        });
+        const { settings, warnings, notices } = readSettings(read, { twine, insideActions: false });
         for (const warning of warnings)
             log.warning(inFlagWords(warning));
         for (const notice of notices)

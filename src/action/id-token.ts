@@ -1,6 +1,6 @@
 import * as core from '@actions/core'
 import { TrustedPublishingError } from '../auth/errors.js'
-import { noIdTokenMessage } from '../auth/explain.js'
+import { noIdTokenMessage, type IdTokenContext } from '../auth/explain.js'
 import type { IdTokenFetcher } from '../auth/oidc.js'
 
 /**
@@ -9,7 +9,7 @@ import type { IdTokenFetcher } from '../auth/oidc.js'
  * Token…") turned into an explanation of what to change in the workflow. The core never imports
  * @actions/core; it receives this function.
  */
-export function actionsIdTokenFetcher(env: NodeJS.ProcessEnv = process.env): IdTokenFetcher {
+export function actionsIdTokenFetcher(run: IdTokenContext): IdTokenFetcher {
   return async (audience: string) => {
     try {
       return await core.getIDToken(audience)
@@ -18,7 +18,7 @@ export function actionsIdTokenFetcher(env: NodeJS.ProcessEnv = process.env): IdT
         .replace(/^Error message:\s*/, '')
         .replace(/\s*\n\s*/g, ' ')
         .trim()
-      throw new TrustedPublishingError(noIdTokenMessage(env, cause), { cause: error })
+      throw new TrustedPublishingError(noIdTokenMessage(run, cause), { cause: error })
     }
   }
 }

@@ -1,8 +1,7 @@
 import * as core from '@actions/core'
-import { tmpdir } from 'node:os'
 import { actionsLog } from './log.js'
 import { Writer } from './writer.js'
-import { ChildEnv, environmentSecrets } from '../process/child-env.js'
+import { runContextFromEnv } from './context.js'
 import { actionsIdTokenFetcher } from './id-token.js'
 import type { StartedRenderer } from '../check/description/readme-renderer.js'
 import { DistributionError } from '../dists/distribution.js'
@@ -12,6 +11,8 @@ import { Redactor } from '../shared/redact.js'
 import { reportFailure, reportProblems, reportRun } from './report.js'
 import { failureText } from './summary.js'
 import { readSettings } from '../settings/settings.js'
+import { givenSecrets, twineVariables } from '../settings/secrets.js'
+import { readOnce, runnerTokens } from './inputs.js'
 
 /** The action: settings from the inputs, the pipeline, then outputs, summary and exit status. */
 export async function run(early: { renderer?: StartedRenderer } = {}): Promise<void> {
@@ -24,10 +25,16 @@ export async function run(early: { renderer?: StartedRenderer } = {}): Promise<v
 }
 
 async function runAction(renderer: StartedRenderer | undefined): Promise<void> {
-  // Secrets are registered before anything else can print them: the inputs, TWINE_PASSWORD and
-  // passwords written in URL inputs (the same list ChildEnv keeps from child processes).
+  // Each input is read once (untrimmed: settings trims each value itself, and tells a
+  // whitespace-only secret from none). The secrets among the inputs, TWINE_* and the runner's
+  // tokens are registered before anything else can print them; the settings and the children's
+  // environment then work from the same values.
+  const read = readOnce(name => core.getInput(name, { trimWhitespace: false }))
+  const twine = twineVariables(process.env)
   const redactor = new Redactor()
-  for (const { secret, user } of environmentSecrets(process.env)) redactor.add(secret, user)
+  for (const { secret, user } of givenSecrets(read, twine, runnerTokens(process.env))) {
+    redactor.add(secret, user)
+  }
   const writer = new Writer({
     redact: text => redactor.redact(text),
     workspace: process.env.GITHUB_WORKSPACE
@@ -38,30 +45,26 @@ async function runAction(renderer: StartedRenderer | undefined): Promise<void> {
     for (const form of redactor.forms()) writer.mask(form)
   }
   const log = actionsLog(writer)
+  // After the secrets are known: the children's environment leaves out every variable holding one.
+  const run = runContextFromEnv(process.env, redactor.forms())
   const fail = (message: string): void => {
     process.exitCode = 1
     writer.annotate('error', message)
   }
 
   try {
-    // Untrimmed: settings trims each value itself, and tells a whitespace-only secret from none.
-    const { settings, warnings, notices } = readSettings(
-      name => core.getInput(name, { trimWhitespace: false }),
-      process.env
-    )
+    const { settings, warnings, notices } = readSettings(read, { twine, insideActions: inRunner })
     for (const warning of warnings) log.warning(warning)
     for (const notice of notices) log.notice(notice)
     const result = await publish(settings, {
       log,
-      env: process.env,
-      childEnv: ChildEnv.from(process.env, redactor.forms()),
-      getIdToken: actionsIdTokenFetcher(process.env),
+      run,
+      getIdToken: actionsIdTokenFetcher(run),
       onSecret: secret => {
         const known = new Set(redactor.forms())
         redactor.add(secret)
         if (inRunner) for (const form of redactor.forms()) if (!known.has(form)) writer.mask(form)
       },
-      tempDir: process.env.RUNNER_TEMP || tmpdir(),
       renderer,
       attestation: attestationOverrides(process.env)
     })

@@ -3,7 +3,7 @@ import { DEFAULT_RETRY_POLICY } from '../shared/backoff.js'
 import type { Http } from '../shared/http.js'
 import type { Log } from '../shared/log.js'
 import { TrustedPublishingError } from './errors.js'
-import { noIdTokenMessage } from './explain.js'
+import { noIdTokenMessage, type IdTokenContext } from './explain.js'
 import { createTokenMinter, type IdTokenFetcher } from './oidc.js'
 import { MintedTokenSource, StaticTokenSource, type TokenSource } from './token-source.js'
 
@@ -21,7 +21,7 @@ export type CredentialChoice =
  */
 export function chooseCredential(
   settings: { user: string; password: string },
-  env: NodeJS.ProcessEnv,
+  run: IdTokenContext,
   ambient?: AmbientIdentity
 ): CredentialChoice {
   if (settings.password) {
@@ -40,9 +40,7 @@ export function chooseCredential(
     if (!ambient.provider) throw new TrustedPublishingError(ambient.missing)
     return { method: 'trusted-publishing' }
   }
-  if (!env.ACTIONS_ID_TOKEN_REQUEST_URL || !env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) {
-    throw new TrustedPublishingError(noIdTokenMessage(env))
-  }
+  if (!run.idToken.available) throw new TrustedPublishingError(noIdTokenMessage(run))
   return { method: 'trusted-publishing' }
 }
 
@@ -54,7 +52,7 @@ export interface CredentialOptions {
     /** The uploads' retry settings: the exchange retries the same way. */
     retry?: { retries: number; maxTotalMs: number }
   }
-  env: NodeJS.ProcessEnv
+  run: IdTokenContext
   /** Where the ID token comes from outside the action; absent: the runner's variables. */
   ambient?: AmbientIdentity
   http: Http
@@ -72,7 +70,7 @@ export interface CredentialOptions {
  * so a refused exchange stops the run before anything is uploaded.
  */
 export async function resolveTokenSource(options: CredentialOptions): Promise<TokenSource> {
-  const choice = chooseCredential(options.settings, options.env, options.ambient)
+  const choice = chooseCredential(options.settings, options.run, options.ambient)
   if (choice.method === 'token') return new StaticTokenSource(choice.user, choice.password)
 
   const { log } = options

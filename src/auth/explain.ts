@@ -1,4 +1,4 @@
-import { isForkPullRequest } from './github-context.js'
+import type { RunContext } from '../shared/run-context.js'
 
 /**
  * The explanations for a job that cannot get a GitHub ID token. Shared by the up-front credential
@@ -10,13 +10,16 @@ export const TROUBLESHOOTING_URL = 'https://docs.pypi.org/trusted-publishers/tro
 
 const PERMISSIONS_SNIPPET = ['permissions:', '  id-token: write'].join('\n')
 
+/** The facts about the run these explanations depend on. */
+export type IdTokenContext = Pick<RunContext, 'forkPullRequest' | 'idToken'>
+
 /** Why there is no ID token, and the two ways out (or, for a fork's pull request, what to do). */
-export function noIdTokenMessage(env: NodeJS.ProcessEnv, cause?: string): string {
+export function noIdTokenMessage(run: IdTokenContext, cause?: string): string {
   const what = cause
     ? `Trusted publishing needs a GitHub ID token, and getting one failed: ${cause}`
-    : 'Trusted publishing needs a GitHub ID token, and this job has no access to one ' +
-      '(ACTIONS_ID_TOKEN_REQUEST_URL is not set).'
-  if (isForkPullRequest(env)) {
+    : 'Trusted publishing needs a GitHub ID token, and this job has no access to one' +
+      (run.idToken.why ? ` (${run.idToken.why}).` : '.')
+  if (run.forkPullRequest) {
     return [
       what,
       '',

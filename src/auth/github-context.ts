@@ -1,9 +1,6 @@
-import { readFileSync } from 'node:fs'
-
 /**
- * What trusted publishing needs to know about the workflow run, read from the runner's GITHUB_*
- * variables. Plain functions over an env object, so tests pass a map instead of touching
- * process.env.
+ * The workflow a run belongs to, as trusted publishing names it: taken apart from
+ * RunContext.workflowRef or from the ID token's `job_workflow_ref` claim.
  */
 
 /** `owner/repo/.github/workflows/release.yml@refs/tags/v1` taken apart. */
@@ -36,28 +33,4 @@ export function parseWorkflowRef(value: string | undefined): WorkflowRef | undef
     filename: rest[rest.length - 1],
     ref
   }
-}
-
-const PULL_REQUEST_EVENTS = new Set(['pull_request', 'pull_request_target'])
-
-/**
- * True when the run was triggered by a pull request whose head lives in another repository (a
- * fork). GitHub gives such runs neither secrets nor ID tokens, so both ways to authenticate are
- * closed and the user needs a different explanation. Unreadable event data counts as "not a fork":
- * the general explanation still applies then.
- */
-export function isForkPullRequest(env: NodeJS.ProcessEnv): boolean {
-  if (!PULL_REQUEST_EVENTS.has(env.GITHUB_EVENT_NAME ?? '')) return false
-  const eventPath = env.GITHUB_EVENT_PATH
-  const repository = env.GITHUB_REPOSITORY
-  if (!eventPath || !repository) return false
-  let event: unknown
-  try {
-    event = JSON.parse(readFileSync(eventPath, 'utf8'))
-  } catch {
-    return false
-  }
-  const head = (event as { pull_request?: { head?: { repo?: { full_name?: unknown } } } })
-    ?.pull_request?.head?.repo?.full_name
-  return typeof head === 'string' && head.toLowerCase() !== repository.toLowerCase()
 }

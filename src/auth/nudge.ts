@@ -1,5 +1,6 @@
 import { normalizeName } from '../dists/filename.js'
 import { parseWorkflowRef } from './github-context.js'
+import type { RunContext } from '../shared/run-context.js'
 
 /** The upload hosts we know the web side of: where a project's publishing settings live. */
 const WEB_ORIGIN_BY_UPLOAD_HOST: Record<string, string> = {
@@ -15,7 +16,8 @@ export interface NudgeOptions {
   usedToken: boolean
   /** Names of the projects published (any spelling). */
   projects: readonly string[]
-  env: NodeJS.ProcessEnv
+  /** Where the workflow runs: fills in the trusted-publisher form. */
+  run: Pick<RunContext, 'repository' | 'workflowRef'>
 }
 
 /**
@@ -35,8 +37,8 @@ export function trustedPublishingNudge(options: NudgeOptions): string | undefine
   const web = WEB_ORIGIN_BY_UPLOAD_HOST[host]
   if (!web) return undefined
 
-  const [owner, repo] = (options.env.GITHUB_REPOSITORY ?? '').split('/')
-  const workflow = parseWorkflowRef(options.env.GITHUB_WORKFLOW_REF)
+  const [owner, repo] = (options.run.repository ?? '').split('/')
+  const workflow = parseWorkflowRef(options.run.workflowRef)
   const params = new URLSearchParams({ provider: 'github' })
   if (owner && repo) {
     params.set('owner', owner)

@@ -1,9 +1,10 @@
 import { tmpdir } from 'node:os'
-import { ambientIdToken } from '../auth/ambient-id-token.js'
+import { ambientIdToken, type AmbientIdentity } from '../auth/ambient-id-token.js'
 import type { PipelineDeps } from '../pipeline/publish.js'
 import { ChildEnv } from '../process/child-env.js'
 import type { Log } from '../shared/log.js'
 import type { Redactor } from '../shared/redact.js'
+import { proxyVariables, type RunContext } from '../shared/run-context.js'
 
 /**
  * Everything the core gets from the command line's surroundings, made in this one place: the
@@ -14,12 +15,10 @@ export function cliDeps(env: NodeJS.ProcessEnv, log: Log, redactor: Redactor): P
   const ambient = ambientIdToken(env)
   return {
     log,
-    env,
-    childEnv: ChildEnv.from(env, redactor.forms()),
+    run: cliRunContext(env, redactor.forms(), ambient.identity),
     getIdToken: ambient.getIdToken,
     ambient: ambient.identity,
     onSecret: secret => redactor.add(secret),
-    tempDir: tmpdir(),
     attestation: {
       fulcioUrl: env.PYPI_PUBLISH_FULCIO_URL || undefined,
       rekorUrl: env.PYPI_PUBLISH_REKOR_URL || undefined,
@@ -30,8 +29,34 @@ export function cliDeps(env: NodeJS.ProcessEnv, log: Log, redactor: Redactor): P
 }
 
 /**
- * The secrets the environment holds for the command line beyond the action's (TWINE_PASSWORD and
- * URLs with passwords are found by environmentSecrets): GitLab's ID tokens and its job token.
+ * What the core needs to know of the run, from whichever CI system runs the command line: the
+ * tag a release job is for (GitLab, Travis, Buildkite, GitHub), the repository, whether an ID token
+ * can be had. No pull-request-from-a-fork detection: only GitHub's runner tells it.
+ */
+export function cliRunContext(
+  env: NodeJS.ProcessEnv,
+  secrets: Iterable<string>,
+  identity: AmbientIdentity
+): RunContext {
+  const githubTag = env.GITHUB_REF?.startsWith('refs/tags/')
+    ? env.GITHUB_REF.slice('refs/tags/'.length)
+    : undefined
+  return {
+    ref: env.GITHUB_REF || undefined,
+    tag: env.CI_COMMIT_TAG || env.TRAVIS_TAG || env.BUILDKITE_TAG || githubTag || undefined,
+    repository: env.GITHUB_REPOSITORY || env.CI_PROJECT_PATH || undefined,
+    workflowRef: env.GITHUB_WORKFLOW_REF || undefined,
+    forkPullRequest: false,
+    idToken: identity.provider ? { available: true } : { available: false, why: identity.missing },
+    proxy: proxyVariables(env),
+    childEnv: ChildEnv.from(env, secrets),
+    tempDir: tmpdir()
+  }
+}
+
+/**
+ * The secrets the environment holds for the command line beyond the settings' own (see
+ * givenSecrets): GitLab's ID tokens and its job token.
  */
 export function ciSecrets(env: NodeJS.ProcessEnv): string[] {
   return Object.entries(env)

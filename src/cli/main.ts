@@ -5,7 +5,7 @@ import { DistributionError, type Problem } from '../dists/distribution.js'
 import { runOutcome } from '../pipeline/outcome.js'
 import { describeProblem } from '../pipeline/prepare.js'
 import { publish, type RunResult } from '../pipeline/publish.js'
-import { environmentSecrets } from '../process/child-env.js'
+import { givenSecrets, twineVariables } from '../settings/secrets.js'
 import { readSettings, SettingsError } from '../settings/settings.js'
 import { Redactor } from '../shared/redact.js'
 import { ACTION_VERSION } from '../shared/version.js'
@@ -59,10 +59,13 @@ export async function main(
 
   // Every secret is known before the first line is written: the environment's, and a password
   // given as a flag (with its user, so its Basic-auth form is known too).
+  const inputs = args.inputs
+  const read = (name: string): string => inputs[name] ?? ''
+  const twine = twineVariables(env)
   const redactor = new Redactor()
-  for (const { secret, user } of environmentSecrets(env)) redactor.add(secret, user)
-  for (const secret of ciSecrets(env)) redactor.add(secret)
-  redactor.add(args.inputs.password, args.inputs.user ?? env.TWINE_USERNAME)
+  for (const { secret, user } of givenSecrets(read, twine, ciSecrets(env))) {
+    redactor.add(secret, user)
+  }
   const redact = (text: string): string => redactor.redact(text)
   const log = cliLog({
     out: args.json ? stderr : stdout,
@@ -70,7 +73,6 @@ export async function main(
     redact,
     verbose: args.verbose
   })
-  const inputs = args.inputs
 
   let result: RunResult | undefined
   let failure: string | undefined
@@ -79,10 +81,7 @@ export async function main(
     const files = await expandArguments(args.files, streams.cwd)
     // The flags are the inputs: one not given is not given, so TWINE_* fill in as twine reads
     // them even when this runs in a GitHub Actions `run:` step (where the action ignores them).
-    const { settings, warnings, notices } = readSettings(name => inputs[name] ?? '', {
-      ...env,
-      GITHUB_ACTIONS: undefined
-    })
+    const { settings, warnings, notices } = readSettings(read, { twine, insideActions: false })
     for (const warning of warnings) log.warning(inFlagWords(warning))
     for (const notice of notices) log.notice(inFlagWords(notice))
     result = await publish({ ...settings, files }, cliDeps(env, log, redactor))

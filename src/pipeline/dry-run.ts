@@ -8,6 +8,7 @@ import { DEFAULT_RETRY_POLICY } from '../shared/backoff.js'
 import type { Http } from '../shared/http.js'
 import type { Log } from '../shared/log.js'
 import type { Settings } from '../settings/settings.js'
+import type { RunContext } from '../shared/run-context.js'
 import { uploadFields } from '../upload/form.js'
 import { formatSize } from '../shared/format.js'
 
@@ -21,7 +22,7 @@ export async function dryRunChecks(
   settings: Settings,
   deps: {
     log: Log
-    env: NodeJS.ProcessEnv
+    run: Pick<RunContext, 'forkPullRequest' | 'idToken' | 'repository' | 'workflowRef'>
     ambient?: AmbientIdentity
     /** When given, the job's ID token is read for the identity PyPI would match (never minted). */
     getIdToken?: IdTokenFetcher
@@ -31,7 +32,7 @@ export async function dryRunChecks(
   dists: readonly Distribution[]
 ): Promise<void> {
   const { log } = deps
-  const choice = chooseCredential(settings, deps.env, deps.ambient)
+  const choice = chooseCredential(settings, deps.run, deps.ambient)
   const where = `Dry run: would upload ${dists.length} file(s) to ${settings.repositoryUrl}`
   if (choice.method === 'trusted-publishing') {
     const audience = await fetchAudience(http, settings.repositoryUrl, {
@@ -40,7 +41,7 @@ export async function dryRunChecks(
     })
     const claims = await idTokenClaims(deps, audience)
     log.info(
-      `${where} with trusted publishing as ${describeIdentity(claims, deps.env)}. ` +
+      `${where} with trusted publishing as ${describeIdentity(claims, deps.run)}. ` +
         `The index offers trusted publishing (audience '${audience}'); no token was minted.`
     )
   } else {
@@ -71,9 +72,12 @@ async function idTokenClaims(
 
 /**
  * What a trusted publisher is matched on: repository, the workflow file of job_workflow_ref, and
- * the environment. From the ID token when there is one, else from the runner's variables.
+ * the environment. From the ID token when there is one, else from what the entry knows of the run.
  */
-function describeIdentity(claims: Claims | undefined, env: NodeJS.ProcessEnv): string {
+function describeIdentity(
+  claims: Claims | undefined,
+  run: Pick<RunContext, 'repository' | 'workflowRef'>
+): string {
   const text = (name: string): string | undefined =>
     typeof claims?.[name] === 'string' && claims[name] !== '' ? (claims[name] as string) : undefined
   // GitLab's publisher matches the project and the CI file of ci_config_ref_uri.
@@ -86,8 +90,8 @@ function describeIdentity(claims: Claims | undefined, env: NodeJS.ProcessEnv): s
       `${environment ? `environment ${environment}` : 'no environment'} (from the job's ID token)`
     )
   }
-  const repository = text('repository') ?? env.GITHUB_REPOSITORY
-  const workflow = parseWorkflowRef(text('job_workflow_ref') ?? env.GITHUB_WORKFLOW_REF)
+  const repository = text('repository') ?? run.repository
+  const workflow = parseWorkflowRef(text('job_workflow_ref') ?? run.workflowRef)
   const environment = text('environment')
   const parts = [
     `repository ${repository ?? '(unknown)'}`,

@@ -11,6 +11,7 @@ import { checkOneRelease } from '../check/guards/versions.js'
 import type { Log } from '../shared/log.js'
 import type { Settings } from '../settings/settings.js'
 import { formatSize } from '../shared/format.js'
+import type { RunContext } from '../shared/run-context.js'
 
 export interface PrepareOptions {
   /**
@@ -28,14 +29,14 @@ export interface PrepareOptions {
 export async function prepare(
   settings: Settings,
   log: Log,
-  env: NodeJS.ProcessEnv,
+  run: Pick<RunContext, 'tag'>,
   options: PrepareOptions = {}
 ): Promise<Distribution[]> {
   const given = options.renderer
   // verify-metadata is off: a Python started for it is not needed (stopped now, awaited below).
   const stopping = settings.verifyMetadata ? undefined : given?.cancel()
   try {
-    return await findAndCheck(settings, log, env, {
+    return await findAndCheck(settings, log, run, {
       ...options.descriptions,
       renderer: settings.verifyMetadata ? given : undefined
     })
@@ -48,7 +49,7 @@ export async function prepare(
 async function findAndCheck(
   settings: Settings,
   log: Log,
-  env: NodeJS.ProcessEnv,
+  run: Pick<RunContext, 'tag'>,
   descriptions: RendererOptions & { renderer?: StartedRenderer }
 ): Promise<Distribution[]> {
   const found = settings.files
@@ -89,7 +90,7 @@ async function findAndCheck(
     for (const warning of described.warnings) log.warning(describeProblem(warning), warning.file)
   }
   if (settings.verifyTag) {
-    const tag = checkTagMatchesVersions(unique, env)
+    const tag = checkTagMatchesVersions(unique, run)
     problems.push(...tag.errors)
     for (const notice of tag.notices) log.notice(notice)
   }

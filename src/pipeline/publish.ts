@@ -8,7 +8,6 @@ import type { IdTokenFetcher } from '../auth/oidc.js'
 import { attestationsField, prepareAttestations } from '../attest/prepare.js'
 import type { TokenSource } from '../auth/token-source.js'
 import { buildDistributions } from '../builder/build.js'
-import { ChildEnv } from '../process/child-env.js'
 import type { StartedRenderer } from '../check/description/readme-renderer.js'
 import type { Distribution } from '../dists/distribution.js'
 import { dryRunChecks } from './dry-run.js'
@@ -16,6 +15,7 @@ import { basicAuth, Http } from '../shared/http.js'
 import { simpleUrlFor } from '../index-api/simple.js'
 import { listedSha256, presenceOf, readListings, type Listings } from '../index-api/listing.js'
 import type { Log } from '../shared/log.js'
+import type { RunContext } from '../shared/run-context.js'
 import { prepare } from './prepare.js'
 import type { Settings } from '../settings/settings.js'
 import { publishAll, type FileResult } from '../upload/upload-all.js'
@@ -25,9 +25,8 @@ import { verifyOnIndex, type VerifyResult } from '../index-api/verify.js'
 /** What the pipeline needs from its surroundings, passed in so the core never reads globals. */
 export interface PipelineDeps {
   log: Log
-  env: NodeJS.ProcessEnv
-  /** The environment of the build and the description check's Python (see ChildEnv). */
-  childEnv?: ChildEnv
+  /** The run this publish is part of, as the entry read it (the only view of the environment). */
+  run: RunContext
   /** GitHub ID tokens (trusted publishing, Sigstore). */
   getIdToken: IdTokenFetcher
   /**
@@ -37,8 +36,6 @@ export interface PipelineDeps {
   ambient?: AmbientIdentity
   /** Called with every secret the moment it exists (minted tokens). */
   onSecret: (secret: string) => void
-  /** Where attestation files are written (never the packages dir). */
-  tempDir: string
   /** The description check's Python, started early by the entry (see src/index.ts). */
   renderer?: StartedRenderer
   /** Sigstore endpoints and the index's attestation support, for private deployments and tests. */
@@ -64,8 +61,7 @@ export interface RunResult {
  * Throws DistributionError when a file is not fit to publish, before anything is sent.
  */
 export async function publish(settings: Settings, deps: PipelineDeps): Promise<RunResult> {
-  const { log } = deps
-  const childEnv = deps.childEnv ?? ChildEnv.from(deps.env)
+  const { log, run } = deps
   if (settings.build) {
     // buildDistributions streams the build's output in a log group of its own.
     const built = await buildDistributions({
@@ -73,20 +69,21 @@ export async function publish(settings: Settings, deps: PipelineDeps): Promise<R
       outDir: settings.packagesDir,
       distributions: settings.distributions,
       buildCommand: settings.buildCommand || undefined,
-      env: childEnv,
+      env: run.childEnv,
       log
     })
     log.info(
       `Built with \`${built.command}\`: ${built.files.map(f => path.basename(f)).join(', ')}`
     )
   }
-  const dists = await prepare(settings, log, deps.env, {
+  const dists = await prepare(settings, log, run, {
     renderer: deps.renderer,
-    descriptions: { env: childEnv }
+    descriptions: { env: run.childEnv }
   })
   const http = new Http({
     timeoutMs: settings.timeoutMs,
-    connectTimeoutMs: settings.connectTimeoutMs
+    connectTimeoutMs: settings.connectTimeoutMs,
+    proxy: run.proxy
   })
   const result: RunResult = {
     repositoryUrl: settings.repositoryUrl,
@@ -103,7 +100,7 @@ export async function publish(settings: Settings, deps: PipelineDeps): Promise<R
 
     const tokens = await resolveTokenSource({
       settings,
-      env: deps.env,
+      run,
       ambient: deps.ambient,
       http,
       getIdToken: deps.getIdToken,
@@ -149,7 +146,7 @@ export async function publish(settings: Settings, deps: PipelineDeps): Promise<R
       repositoryUrl: settings.repositoryUrl,
       usedToken: tokens.kind === 'token',
       projects: [...new Set(dists.map(d => d.name))],
-      env: deps.env
+      run
     })
     if (nudge) log.notice(nudge)
     return result
@@ -186,7 +183,7 @@ async function uploadFiles(
       fulcioUrl: deps.attestation?.fulcioUrl,
       rekorUrl: deps.attestation?.rekorUrl
     },
-    outputDir: await mkdtemp(path.join(deps.tempDir, 'pypi-publish-attestations-')),
+    outputDir: await mkdtemp(path.join(deps.run.tempDir, 'pypi-publish-attestations-')),
     log
   })
   result.attestationPaths = [...attestations.values()].map(a => a.path)

@@ -34,86 +34,8 @@ const REMOVED_NAMES = new Set([
 /** Every action input (`INPUT_PASSWORD`, `INPUT_TOKEN`, URLs that may carry credentials…). */
 const REMOVED_PREFIX = 'INPUT_'
 
-/** Variables whose value is itself a secret, so that a copy under another name goes too. */
-const SECRET_VALUED = [
-  'INPUT_PASSWORD',
-  'INPUT_TOKEN',
-  'TWINE_PASSWORD',
-  'ACTIONS_ID_TOKEN_REQUEST_TOKEN',
-  'ACTIONS_RUNTIME_TOKEN'
-]
-
-/** Inputs (and their twine spelling) that may be URLs with `user:password@` written in them. */
-const URL_VALUED = [
-  'INPUT_REPOSITORY-URL',
-  'INPUT_REPOSITORY_URL',
-  'INPUT_INDEX-URL',
-  'INPUT_INDEX_URL',
-  'TWINE_REPOSITORY_URL'
-]
-
 /** Shorter secrets are not looked for (the Redactor's rule): they would match ordinary values. */
 const MIN_SECRET_LENGTH = 4
-
-/** A secret found in the environment, with the user it is sent with when there is one. */
-export interface EnvironmentSecret {
-  secret: string
-  user?: string
-}
-
-/**
- * The secrets the environment itself holds: the password/token inputs, TWINE_PASSWORD, and the
- * password written in a URL input (`https://user:pass@host/`). The action registers these with
- * its Redactor; `ChildEnv.from` removes any variable that carries one.
- */
-export function environmentSecrets(env: NodeJS.ProcessEnv): EnvironmentSecret[] {
-  const read = (name: string): string => (lookup(env, name) ?? '').trim()
-  const user = read('INPUT_USER') || read('TWINE_USERNAME') || undefined
-  const found: EnvironmentSecret[] = []
-  for (const name of SECRET_VALUED) {
-    const value = read(name)
-    if (value) found.push({ secret: value, user })
-  }
-  for (const name of URL_VALUED) {
-    const credentials = urlCredentials(read(name))
-    if (credentials?.password) {
-      found.push({ secret: credentials.password, user: credentials.user })
-      // As written (percent-encoded), too: that is how it appears in the URL itself.
-      if (credentials.rawPassword !== credentials.password)
-        found.push({ secret: credentials.rawPassword })
-    }
-  }
-  return found
-}
-
-/**
- * The `user:password` written in a URL, decoded, or undefined. Read with a pattern as well as
- * `new URL`, so that a URL too broken to parse still gives up its password to be hidden.
- */
-export function urlCredentials(
-  url: string
-): { user: string; password: string; rawPassword: string } | undefined {
-  const text = url.trim()
-  // A password pasted unencoded (base64 holds '/') makes the URL unparsable: its userinfo then
-  // runs to the last '@', so the whole password is hidden, not the part before its '/'.
-  const match = (
-    URL.canParse(text) ? /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)@/i : /^[a-z][a-z0-9+.-]*:\/\/(.*)@/is
-  ).exec(text)
-  if (!match) return undefined
-  const userinfo = match[1]
-  const colon = userinfo.indexOf(':')
-  const rawUser = colon < 0 ? userinfo : userinfo.slice(0, colon)
-  const rawPassword = colon < 0 ? '' : userinfo.slice(colon + 1)
-  return { user: decode(rawUser), password: decode(rawPassword), rawPassword }
-}
-
-function decode(text: string): string {
-  try {
-    return decodeURIComponent(text)
-  } catch {
-    return text
-  }
-}
 
 function lookup(env: NodeJS.ProcessEnv, name: string): string | undefined {
   if (env[name] !== undefined) return env[name]
@@ -132,13 +54,12 @@ export class ChildEnv {
   }
 
   /**
-   * `parent` without the inputs, the runner's tokens, and any variable whose value contains a
-   * secret: one of `secrets` (the Redactor's forms) or one the environment itself holds.
+   * `parent` without the inputs, the runner's tokens, and any variable whose value contains one
+   * of `secrets`: the Redactor's forms, which hold every secret the run was given (see
+   * src/settings/secrets.ts) — so a copy of a secret under another name goes too.
    */
   static from(parent: NodeJS.ProcessEnv, secrets: Iterable<string> = []): ChildEnv {
-    const known = [...secrets, ...environmentSecrets(parent).map(s => s.secret)].filter(
-      s => s.length >= MIN_SECRET_LENGTH
-    )
+    const known = [...secrets].filter(s => s.length >= MIN_SECRET_LENGTH)
     const vars: Record<string, string> = {}
     for (const [name, value] of Object.entries(parent)) {
       if (value === undefined || removedByName(name)) continue

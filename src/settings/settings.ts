@@ -9,6 +9,7 @@ import {
 } from './inputs.js'
 import { pypiTokenProblem } from '../auth/token-shape.js'
 import { pypiTarget } from '../shared/pypi-hosts.js'
+import type { TwineVariables } from './secrets.js'
 
 /** Everything the pipeline needs, made once from the inputs, validated here. */
 export interface Settings {
@@ -85,6 +86,16 @@ export interface SettingsResult {
   notices: string[]
 }
 
+/**
+ * What the settings take from outside the inputs, as the entry found it: twine's variables, and
+ * whether the run is inside GitHub Actions (where they are ignored; see readSettings). Left out:
+ * none, and not inside GitHub Actions.
+ */
+export interface SettingsEnvironment {
+  twine?: TwineVariables
+  insideActions?: boolean
+}
+
 /** The variables twine reads that would change where an upload goes or who makes it. */
 const TWINE_VARIABLES = ['TWINE_USERNAME', 'TWINE_PASSWORD', 'TWINE_REPOSITORY_URL'] as const
 
@@ -99,18 +110,23 @@ const FALSE_VALUES = new Set(['false', 'False', 'FALSE', 'no', 'off', '0'])
 /**
  * Builds the settings. Precedence for each input: a value the user wrote (kebab-case, or the
  * deprecated snake_case spelling) > the documented default. Inside GitHub Actions
- * (GITHUB_ACTIONS=true) that is all: a job's environment often carries TWINE_* variables for
- * other steps, and an input left at its default cannot be told from one never written, so they
+ * (`insideActions`: the entry saw GITHUB_ACTIONS=true) that is all: a job's environment often
+ * carries TWINE_* variables for other steps, and an input left at its default cannot be told
+ * from one never written, so they
  * must not redirect an upload or replace trusted publishing; a notice says they were ignored.
  * Elsewhere (other CI systems, a command line) TWINE_USERNAME, TWINE_PASSWORD and
  * TWINE_REPOSITORY_URL fill in what the inputs leave at their defaults, as twine reads them.
  */
-export function readSettings(read: InputReader, env: NodeJS.ProcessEnv): SettingsResult {
+export function readSettings(
+  read: InputReader,
+  environment: SettingsEnvironment = {}
+): SettingsResult {
   const warnings: string[] = []
   const notices: string[] = []
-  const inActions = env.GITHUB_ACTIONS === 'true'
-  const twineEnv: NodeJS.ProcessEnv = inActions ? {} : env
-  const ignored = inActions ? TWINE_VARIABLES.filter(name => env[name]?.trim()) : []
+  const inActions = environment.insideActions === true
+  const found = environment.twine ?? {}
+  const twine: TwineVariables = inActions ? {} : found
+  const ignored = inActions ? TWINE_VARIABLES.filter(name => found[name]?.trim()) : []
   if (ignored.length > 0) {
     notices.push(
       `Ignored ${ignored.join(', ')} from the job's environment: inside GitHub Actions this ` +
@@ -150,10 +166,10 @@ export function readSettings(read: InputReader, env: NodeJS.ProcessEnv): Setting
     integer(name, withDefault(name), min, max) * 1000
 
   const given = readPassword(read)
-  const password = given.value || twineEnv.TWINE_PASSWORD?.trim() || ''
-  const writtenUser = raw(Inputs.User) ?? twineEnv.TWINE_USERNAME?.trim()
+  const password = given.value || twine.TWINE_PASSWORD?.trim() || ''
+  const writtenUser = raw(Inputs.User) ?? twine.TWINE_USERNAME?.trim()
   const repository = withoutCredentials(
-    resolveRepositoryUrl(raw(Inputs.RepositoryUrl), read(Inputs.Repository), twineEnv)
+    resolveRepositoryUrl(raw(Inputs.RepositoryUrl), read(Inputs.Repository), twine)
   )
   const index = withoutCredentials(optionalUrl(Inputs.IndexUrl, read(Inputs.IndexUrl)))
   // As twine (through requests) does: credentials in the URL are used when no others are given.
@@ -247,7 +263,7 @@ function checkPypiToken(
 function resolveRepositoryUrl(
   written: string | undefined,
   shorthand: string,
-  env: NodeJS.ProcessEnv
+  twine: TwineVariables
 ): string {
   const name = shorthand.trim().toLowerCase()
   let url: string
@@ -266,7 +282,8 @@ function resolveRepositoryUrl(
     }
     url = fromShorthand
   } else {
-    url = written ?? env.TWINE_REPOSITORY_URL?.trim() ?? INPUT_DEFAULTS[Inputs.RepositoryUrl] ?? ''
+    url =
+      written ?? twine.TWINE_REPOSITORY_URL?.trim() ?? INPUT_DEFAULTS[Inputs.RepositoryUrl] ?? ''
   }
   return validateUrl(normalizeUrl(url))
 }

@@ -5,7 +5,7 @@ import { Readable } from 'node:stream'
 import { HttpClient } from '@actions/http-client'
 import { AnswerTooLargeError, readCappedBody, type BodyCap } from './http-body.js'
 import { formatSize } from './format.js'
-import { describeNetworkFailure } from './network-errors.js'
+import { describeNetworkFailure, type ProxyVariables } from './network-errors.js'
 import { USER_AGENT } from './version.js'
 
 export interface HttpResponse {
@@ -38,6 +38,8 @@ export interface HttpOptions {
   timeoutMs?: number
   /** Time allowed to open a connection (TCP and TLS), in ms. */
   connectTimeoutMs?: number
+  /** The variables the proxy comes from (RunContext.proxy), named when the proxy fails. */
+  proxy?: ProxyVariables
 }
 
 /**
@@ -69,6 +71,7 @@ export class Http {
   private readonly client: HttpClient
   private readonly connectTimeoutMs: number
   private readonly timeoutMs: number
+  private readonly proxy: ProxyVariables
   private readonly armed = new WeakSet<object>()
   /** Handed to the next request the client prepares (see `request`). */
   private nextSignal: AbortSignal | undefined
@@ -76,6 +79,7 @@ export class Http {
   constructor(options: HttpOptions = {}) {
     this.connectTimeoutMs = options.connectTimeoutMs ?? 30_000
     this.timeoutMs = options.timeoutMs ?? 120_000
+    this.proxy = options.proxy ?? {}
     // @actions/http-client offers no way to abort a request; its handlers may change the options
     // of each request it prepares, and Node's `signal` option then destroys that request (and
     // its socket, new or reused) when a deadline passes.
@@ -192,9 +196,9 @@ export class Http {
     } catch (error) {
       // A body left half-sent would keep its file open: nothing else ever reads it to the end.
       if (body instanceof Readable) body.destroy()
-      if (expired) throw new NetworkError(url, expired)
+      if (expired) throw new NetworkError(url, expired, this.proxy)
       if (error instanceof AnswerTooLargeError) throw error
-      throw new NetworkError(url, this.explain(error))
+      throw new NetworkError(url, this.explain(error), this.proxy)
     } finally {
       for (const timer of timers) clearTimeout(timer)
     }
@@ -289,9 +293,10 @@ export class NetworkError extends Error {
   readonly final: boolean
   constructor(
     readonly url: string,
-    cause: unknown
+    cause: unknown,
+    proxy: ProxyVariables = {}
   ) {
-    const failure = describeNetworkFailure(url, cause)
+    const failure = describeNetworkFailure(url, cause, proxy)
     super(`No answer from ${new URL(url).origin}: ${failure.text}`)
     this.name = 'NetworkError'
     this.code = failure.code

@@ -1,4 +1,5 @@
 import { getProxyUrl } from '@actions/http-client'
+import type { RunContext } from './run-context.js'
 
 /**
  * A failed connection in words a release engineer can act on, instead of a system call's or an
@@ -45,11 +46,18 @@ interface CauseShape {
   hostname?: unknown
 }
 
-export function describeNetworkFailure(url: string, cause: unknown): NetworkFailure {
+/** The variables a proxy may come from (RunContext.proxy): named in the messages about it. */
+export type ProxyVariables = RunContext['proxy']
+
+export function describeNetworkFailure(
+  url: string,
+  cause: unknown,
+  variables: ProxyVariables = {}
+): NetworkFailure {
   const error = (cause ?? {}) as CauseShape
   const code = typeof error.code === 'string' ? error.code : undefined
   const detail = cause instanceof Error ? cause.message : String(cause)
-  const proxy = proxyFor(url)
+  const proxy = proxyFor(url, variables)
   const host = new URL(url).hostname
 
   if (proxy) {
@@ -122,13 +130,19 @@ export function describeNetworkFailure(url: string, cause: unknown): NetworkFail
   }
 }
 
-/** The proxy @actions/http-client uses for this URL, and the variable it came from. */
-export function proxyFor(url: string): { url: string; variable: string } | undefined {
+/**
+ * The proxy @actions/http-client uses for this URL, and the variable it came from (as the entry
+ * found it; the upper-case spelling when the entry named none).
+ */
+export function proxyFor(
+  url: string,
+  variables: ProxyVariables = {}
+): { url: string; variable: string } | undefined {
   const proxy = getProxyUrl(url)
   if (!proxy) return undefined
   const https = new URL(url).protocol === 'https:'
-  const names = https ? ['https_proxy', 'HTTPS_PROXY'] : ['http_proxy', 'HTTP_PROXY']
-  const variable = names.find(name => process.env[name]) ?? names[1]
+  const variable =
+    (https ? variables.https : variables.http) ?? (https ? 'HTTPS_PROXY' : 'HTTP_PROXY')
   return { url: withoutCredentials(proxy), variable }
 }
 

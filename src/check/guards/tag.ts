@@ -1,6 +1,6 @@
 /**
- * The version ↔ tag guard: a run for tag `v1.2.4` must not publish version 1.2.3. The tag is read
- * from the runner's environment; versions are compared under PEP 440, so `v1.0` is `1.0.0`.
+ * The version ↔ tag guard: a run for tag `v1.2.4` must not publish version 1.2.3. The tag is the
+ * run's (RunContext.tag, read by the entry); versions are compared under PEP 440, so `v1.0` is `1.0.0`.
  *
  * Monorepos tag one project at a time (`foo-v1.2.3`, `foo/v1.2.3`, `foo@1.2.3`); when the prefix
  * names a project being published, the tag's version is that project's, and every file of another
@@ -17,13 +17,7 @@ import {
   parseVersion,
   type ParsedVersion
 } from '../../dists/version.js'
-
-/** The variables GitHub Actions sets for the ref a run is for. */
-export interface RefEnvironment {
-  GITHUB_REF?: string
-  GITHUB_REF_TYPE?: string
-  GITHUB_REF_NAME?: string
-}
+import type { RunContext } from '../../shared/run-context.js'
 
 export interface TagCheckResult {
   /** Files whose version is not the tag's: the run stops before any upload. */
@@ -45,17 +39,6 @@ const FIX =
 
 /** The characters that separate a project from its version in monorepo tags. */
 const PREFIX_SEPARATORS = new Set(['-', '/', '@', '_'])
-
-/** The tag a run is for, or undefined when the run is for a branch, a pull request, or nothing. */
-export function tagOfRun(env: RefEnvironment): string | undefined {
-  const ref = env.GITHUB_REF
-  if (ref !== undefined && ref !== '') {
-    return ref.startsWith('refs/tags/') ? ref.slice('refs/tags/'.length) : undefined
-  }
-  // GITHUB_REF is always set on a runner; the short form is accepted for other CI shims.
-  if (env.GITHUB_REF_TYPE === 'tag' && env.GITHUB_REF_NAME) return env.GITHUB_REF_NAME
-  return undefined
-}
 
 /**
  * Every reading of a tag as `[project<sep>]version`. The whole tag as a version comes first (a
@@ -87,9 +70,9 @@ export function readTag(tag: string): TagVersion[] {
  */
 export function checkTagMatchesVersions(
   dists: readonly Distribution[],
-  env: RefEnvironment
+  run: Pick<RunContext, 'tag'>
 ): TagCheckResult {
-  const tag = tagOfRun(env)
+  const { tag } = run
   if (tag === undefined || dists.length === 0) return { errors: [], notices: [] }
 
   const readings = readTag(tag)

@@ -1,0 +1,97 @@
+import { DEPRECATED_ALIASES, Inputs } from './inputs.js'
+
+/**
+ * Which secrets a run was given, decided in one place from the same raw values the settings are
+ * made of (the inputs and twine's variables), so that the Redactor registers exactly what the
+ * settings may use, and no child process gets a variable holding one. The entry registers these
+ * before anything can print: before the settings are read (their errors quote inputs).
+ */
+
+/** A secret, with the user it is sent with when there is one (for its Basic-auth form). */
+export interface Secret {
+  secret: string
+  user?: string
+}
+
+/** twine's variables that change where an upload goes or who makes it, as the entry found them. */
+export interface TwineVariables {
+  TWINE_USERNAME?: string
+  TWINE_PASSWORD?: string
+  TWINE_REPOSITORY_URL?: string
+}
+
+/** twine's variables in an environment (the settings decide whether they apply). */
+export function twineVariables(env: Readonly<Record<string, string | undefined>>): TwineVariables {
+  return {
+    TWINE_USERNAME: env.TWINE_USERNAME,
+    TWINE_PASSWORD: env.TWINE_PASSWORD,
+    TWINE_REPOSITORY_URL: env.TWINE_REPOSITORY_URL
+  }
+}
+
+/**
+ * The secrets among the inputs and twine's variables: the password/token inputs,
+ * TWINE_PASSWORD, and a password written in a URL input or TWINE_REPOSITORY_URL
+ * (`https://user:pass@host/`, also as written, percent-encoded). `others` are secrets the entry
+ * knows of itself (a runner's own tokens); they are listed with the same user. TWINE_* count
+ * even when the settings ignore them: the job's environment holds them either way.
+ */
+export function givenSecrets(
+  read: (name: string) => string,
+  twine: TwineVariables,
+  others: readonly (string | undefined)[] = []
+): Secret[] {
+  const user = read(Inputs.User).trim() || twine.TWINE_USERNAME?.trim() || undefined
+  const found: Secret[] = []
+  const values = [read(Inputs.Password), read(Inputs.Token), twine.TWINE_PASSWORD, ...others]
+  for (const value of values) {
+    const secret = value?.trim()
+    if (secret) found.push({ secret, user })
+  }
+  const urls = [
+    read(Inputs.RepositoryUrl),
+    read(DEPRECATED_ALIASES[Inputs.RepositoryUrl] ?? 'repository_url'),
+    read(Inputs.IndexUrl),
+    read('index_url'),
+    twine.TWINE_REPOSITORY_URL ?? ''
+  ]
+  for (const url of urls) {
+    const credentials = urlCredentials(url.trim())
+    if (!credentials?.password) continue
+    found.push({ secret: credentials.password, user: credentials.user })
+    // As written (percent-encoded), too: that is how it appears in the URL itself.
+    if (credentials.rawPassword !== credentials.password) {
+      found.push({ secret: credentials.rawPassword })
+    }
+  }
+  return found
+}
+
+/**
+ * The `user:password` written in a URL, decoded, or undefined. Read with a pattern as well as
+ * `new URL`, so that a URL too broken to parse still gives up its password to be hidden.
+ */
+export function urlCredentials(
+  url: string
+): { user: string; password: string; rawPassword: string } | undefined {
+  const text = url.trim()
+  // A password pasted unencoded (base64 holds '/') makes the URL unparsable: its userinfo then
+  // runs to the last '@', so the whole password is hidden, not the part before its '/'.
+  const match = (
+    URL.canParse(text) ? /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)@/i : /^[a-z][a-z0-9+.-]*:\/\/(.*)@/is
+  ).exec(text)
+  if (!match) return undefined
+  const userinfo = match[1]
+  const colon = userinfo.indexOf(':')
+  const rawUser = colon < 0 ? userinfo : userinfo.slice(0, colon)
+  const rawPassword = colon < 0 ? '' : userinfo.slice(colon + 1)
+  return { user: decode(rawUser), password: decode(rawPassword), rawPassword }
+}
+
+function decode(text: string): string {
+  try {
+    return decodeURIComponent(text)
+  } catch {
+    return text
+  }
+}
