@@ -10,7 +10,7 @@
  * into BENCHMARKS.md.
  *
  * Options: --runs=N (runs per small-wheel case, default 3), --large-runs=N (default 2),
- * --large-mib=N (default 512), --first-byte-runs=N (default 7), --only=small,first-byte,large
+ * --large-mib=N (default 512), --first-byte-runs=N (default 7), --only=small,first-byte,large,wan
  * (some parts only), --entry=PATH (measure another bundle, e.g. a candidate build), --quick (1 run
  * each, a 64 MiB large file), --no-write. BENCHMARKS.md is written only by a full run of the
  * repository's dist/index.js.
@@ -43,6 +43,7 @@ import {
 } from './bench/clients.js'
 import { makeLargeWheel, makeSmallWheels } from './bench/dists.js'
 import { startFirstByteProxy } from './bench/first-byte-proxy.js'
+import { startWanLink } from './bench/wan-proxy.js'
 import { GNU_TIME, killRunning, measure, type Measured } from './bench/measure.js'
 import { renderResults, writeResults, type ReportKeys } from './bench/report.js'
 import {
@@ -59,6 +60,8 @@ const SMALL_COUNT = 100
 const SMALL_PAYLOAD = 64 * 1024
 const SMALL_LATENCY_MS = 20
 const SWEEP = [1, 2, 4, 8, 16, 32]
+/** The WAN-like case (issue 12): 20 wheels of 5 MB over HTTPS, 40 ms round trip, 200 Mbit/s. */
+const WAN = { count: 20, payloadBytes: 5 * 1000 * 1000, rttMs: 40, bitsPerSecond: 200e6 }
 /** No single client run may take longer than this. */
 const RUN_LIMIT_MS = 5 * 60 * 1000
 /** Nor the whole benchmark. */
@@ -74,8 +77,8 @@ interface Options {
   write: boolean
 }
 
-type Part = 'small' | 'first-byte' | 'large'
-const PARTS: readonly Part[] = ['small', 'first-byte', 'large']
+type Part = 'small' | 'first-byte' | 'large' | 'wan'
+const PARTS: readonly Part[] = ['small', 'first-byte', 'large', 'wan']
 
 function parseOptions(argv: readonly string[]): Options {
   const quick = argv.includes('--quick')
@@ -179,22 +182,61 @@ async function runActionOnce(
   upload: Upload,
   indexOptions: Parameters<typeof startIndexServer>[0],
   inputs: Record<string, string>,
-  what: string
+  what: string,
+  wan = false
 ): Promise<Measured> {
   return withIndex(indexOptions, async index => {
     const work = await scratchDir('bench-action-')
-    const client = await actionCommand({
-      repoRoot: REPO_ROOT,
-      entry,
-      workDir: work,
-      inputs: {
-        password: TOKEN,
-        'repository-url': index.url,
-        'index-url': index.simpleUrl,
-        'packages-dir': upload.dir,
-        ...inputs
-      }
-    })
+    const link = wan ? await wanLink(index, work) : undefined
+    try {
+      const origin = link?.origin ?? index.origin
+      const client = await actionCommand({
+        repoRoot: REPO_ROOT,
+        entry,
+        workDir: work,
+        inputs: {
+          password: TOKEN,
+          'repository-url': link ? `${origin}/legacy/` : index.url,
+          'index-url': link ? `${origin}/simple/` : index.simpleUrl,
+          'packages-dir': upload.dir,
+          ...inputs
+        }
+      })
+      if (link) client.env.NODE_EXTRA_CA_CERTS = link.certFile
+      return await checkActionRun(client, work, index, upload, inputs, what)
+    } finally {
+      await link?.close()
+    }
+  })
+}
+
+/** The WAN-like link in front of `index`, closed however the run ends. */
+async function wanLink(index: IndexServer, dir: string): Promise<WanLinkHandle> {
+  const link = await startWanLink(
+    { host: '127.0.0.1', port: Number(new URL(index.origin).port) },
+    { rttMs: WAN.rttMs, bitsPerSecond: WAN.bitsPerSecond, dir }
+  )
+  cleanups.push(link.close)
+  return {
+    ...link,
+    close: async () => {
+      cleanups.splice(cleanups.indexOf(link.close), 1)
+      await link.close()
+    }
+  }
+}
+
+type WanLinkHandle = Awaited<ReturnType<typeof startWanLink>>
+
+async function checkActionRun(
+  client: ClientCommand,
+  work: string,
+  index: IndexServer,
+  upload: Upload,
+  inputs: Record<string, string>,
+  what: string
+): Promise<Measured> {
+  {
     const run = await measureClient(client, work)
     if (run.exitCode !== 0 || run.timedOut) throw describeFailure(what, run)
     checkIndexHolds(index, upload.sha256, what)
@@ -208,21 +250,34 @@ async function runActionOnce(
         throw new Error(`${what}: reported ${verified.length} verified`)
     }
     return run
-  })
+  }
 }
 
 async function runTwineOnce(
   upload: Upload,
   indexOptions: Parameters<typeof startIndexServer>[0],
-  what: string
+  what: string,
+  wan = false
 ): Promise<Measured> {
   return withIndex(indexOptions, async index => {
     const home = await scratchDir('bench-twine-')
-    const client = twineCommand({ url: index.url, token: TOKEN, files: upload.files, home })
-    const run = await measureClient(client, home)
-    if (run.exitCode !== 0 || run.timedOut) throw describeFailure(what, run)
-    checkIndexHolds(index, upload.sha256, what)
-    return run
+    const link = wan ? await wanLink(index, home) : undefined
+    try {
+      const url = link ? `${link.origin}/legacy/` : index.url
+      const client = twineCommand({
+        url,
+        token: TOKEN,
+        files: upload.files,
+        home,
+        ...(link ? { certFile: link.certFile } : {})
+      })
+      const run = await measureClient(client, home)
+      if (run.exitCode !== 0 || run.timedOut) throw describeFailure(what, run)
+      checkIndexHolds(index, upload.sha256, what)
+      return run
+    } finally {
+      await link?.close()
+    }
   })
 }
 
@@ -239,7 +294,11 @@ function record(results: CaseResult[], base: Omit<CaseResult, 'samples'>, run: M
 }
 
 /** Spawn → the index receiving the first upload byte, through a relay that notes the moment. */
-async function firstByteRuns(entry: string, upload: Upload, runs: number): Promise<number[]> {
+async function firstByteRuns(
+  entry: string | 'twine',
+  upload: Upload,
+  runs: number
+): Promise<number[]> {
   const samples: number[] = []
   for (let i = 0; i < runs; i++) {
     await withIndex({}, async index => {
@@ -250,17 +309,25 @@ async function firstByteRuns(entry: string, upload: Upload, runs: number): Promi
       cleanups.push(relay.close)
       try {
         const work = await scratchDir('bench-first-byte-')
-        const client = await actionCommand({
-          repoRoot: REPO_ROOT,
-          entry,
-          workDir: work,
-          inputs: {
-            password: TOKEN,
-            'repository-url': `${relay.origin}/legacy/`,
-            'index-url': `${relay.origin}/simple/`,
-            'packages-dir': upload.dir
-          }
-        })
+        const client =
+          entry === 'twine'
+            ? twineCommand({
+                url: `${relay.origin}/legacy/`,
+                token: TOKEN,
+                files: upload.files,
+                home: work
+              })
+            : await actionCommand({
+                repoRoot: REPO_ROOT,
+                entry,
+                workDir: work,
+                inputs: {
+                  password: TOKEN,
+                  'repository-url': `${relay.origin}/legacy/`,
+                  'index-url': `${relay.origin}/simple/`,
+                  'packages-dir': upload.dir
+                }
+              })
         let spawnedAt = 0
         const run = await measure(client.command, client.args, {
           env: client.env,
@@ -407,6 +474,46 @@ async function firstByte(bench: Bench): Promise<void> {
     const result: FirstByteResult = { key: fb.key, label: fb.label, samplesMs }
     bench.results.firstByte.push(result)
     console.log(`  ${fb.key}: median ${median(samplesMs).toFixed(0)} ms`)
+    if (fb.readme && bench.twine) {
+      // twine sends the same file through the same relay (it does not render the README).
+      const twineMs = await firstByteRuns('twine', one, bench.options.firstByteRuns)
+      bench.results.firstByte.push({
+        key: 'first-byte/twine',
+        label: 'twine, the same wheel with the Markdown README',
+        samplesMs: twineMs
+      })
+      console.log(`  first-byte/twine: median ${median(twineMs).toFixed(0)} ms`)
+    }
+  }
+}
+
+/**
+ * The WAN-like case: 20 wheels of 5 MB over HTTPS behind a 40 ms round trip and 200 Mbit/s, the
+ * action at its defaults (read-back on) beside twine, rounds interleaved.
+ */
+async function wanCase(bench: Bench): Promise<void> {
+  const { options, results, twine } = bench
+  const dir = path.join(bench.root, 'wan')
+  const files = await describeUpload(
+    dir,
+    makeSmallWheels(dir, { count: WAN.count, payloadBytes: WAN.payloadBytes, name: 'benchwan' })
+  )
+  const base = { files: files.files.length, bytes: files.bytes }
+  console.log(
+    `(c) WAN-like: ${files.files.length} wheels, ${(files.bytes / 1e6).toFixed(1)} MB, HTTPS, ` +
+      `${WAN.rttMs} ms round trip, ${WAN.bitsPerSecond / 1e6} Mbit/s`
+  )
+  const index = { maxFileSize: 64 * 1024 * 1024 }
+  for (let round = 1; round <= options.runs; round++) {
+    console.log(` round ${round} of ${options.runs}`)
+    if (twine) {
+      const run = await runTwineOnce(files, index, 'twine (WAN)', true)
+      const settings = 'twine upload, --cert for the index'
+      record(results.wan, { ...base, key: 'wan/twine', client: 'twine', settings }, run)
+    }
+    const run = await runActionOnce(options.entry, files, index, {}, 'action (WAN)', true)
+    const settings = 'defaults (verify-upload true)'
+    record(results.wan, { ...base, key: 'wan/action', client: 'action', settings }, run)
   }
 }
 
@@ -456,7 +563,14 @@ async function main(): Promise<void> {
       `${machine.twine ?? 'no twine'}; action default concurrency ${concurrency}`
   )
 
-  const results: BenchResults = { machine, small: [], large: [], firstByte: [], notes }
+  const results: BenchResults = {
+    machine,
+    small: [],
+    large: [],
+    wan: [],
+    firstByte: [],
+    notes
+  }
   const bench: Bench = {
     options,
     results,
@@ -467,6 +581,7 @@ async function main(): Promise<void> {
   if (options.parts.has('small')) await smallWheels(bench)
   if (options.parts.has('first-byte')) await firstByte(bench)
   if (options.parts.has('large')) await largeWheel(bench)
+  if (options.parts.has('wan')) await wanCase(bench)
 
   machine.loadAverage.end = loadavg()[0]
   const keys: ReportKeys = {
@@ -476,6 +591,9 @@ async function main(): Promise<void> {
     sweep: SWEEP.map(c => ({ concurrency: c, key: `small/action/c${c}` })),
     largeTwine: 'large/twine',
     largeAction: 'large/action',
+    wanTwine: 'wan/twine',
+    wanAction: 'wan/action',
+    firstByteTwine: 'first-byte/twine',
     firstByte: 'first-byte/readme'
   }
   const markdown = renderResults(results, keys)

@@ -81,6 +81,8 @@ export function twineCommand(options: {
   token: string
   files: readonly string[]
   home: string
+  /** A CA certificate (PEM) to trust for an HTTPS index. */
+  certFile?: string
 }): ClientCommand {
   return {
     command: TWINE,
@@ -90,6 +92,7 @@ export function twineCommand(options: {
       '--disable-progress-bar',
       '--repository-url',
       options.url,
+      ...(options.certFile ? ['--cert', options.certFile] : []),
       ...options.files
     ],
     env: {
@@ -99,7 +102,8 @@ export function twineCommand(options: {
       PYTHON_KEYRING_BACKEND: 'keyring.backends.null.Keyring',
       PYTHONDONTWRITEBYTECODE: '1',
       TWINE_USERNAME: '__token__',
-      TWINE_PASSWORD: options.token
+      TWINE_PASSWORD: options.token,
+      ...(options.certFile ? { REQUESTS_CA_BUNDLE: options.certFile } : {})
     }
   }
 }

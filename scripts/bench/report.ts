@@ -21,11 +21,11 @@ export const END = '<!-- bench:results:end -->'
 /** How close to the fastest a concurrency must be to count as just as fast. */
 const CONCURRENCY_TOLERANCE = 0.1
 
-/** The issue's targets. */
+/** Issue 12's targets. */
 export const TARGETS = {
-  smallWallRatio: 0.3,
-  largeWallRatio: 0.6,
-  largePeakMb: 150,
+  smallWallRatio: 0.2,
+  largeWallRatio: 0.5,
+  largePeakMb: 100,
   firstByteMs: 150
 }
 
@@ -37,6 +37,10 @@ export interface ReportKeys {
   sweep: ReadonlyArray<{ concurrency: number; key: string }>
   largeTwine: string
   largeAction: string
+  wanTwine: string
+  wanAction: string
+  /** twine's first byte, which the action's must beat. */
+  firstByteTwine: string
   /** The first-byte figure the target is judged on. */
   firstByte: string
 }
@@ -51,7 +55,7 @@ const verdict = (met: boolean | undefined): string =>
 
 export function renderResults(results: BenchResults, keys: ReportKeys): string {
   const find = (key: string): CaseResult | undefined =>
-    [...results.small, ...results.large].find(r => r.key === key)
+    [...results.small, ...results.large, ...results.wan].find(r => r.key === key)
   const wallRatio = (a?: CaseResult, b?: CaseResult): number =>
     a && b ? medianWallMs(a) / medianWallMs(b) : NaN
   const memRatio = (a?: CaseResult, b?: CaseResult): number =>
@@ -146,6 +150,20 @@ export function renderResults(results: BenchResults, keys: ReportKeys): string {
     largeTwine
   )
 
+  const wanTwine = find(keys.wanTwine)
+  const wanAction = find(keys.wanAction)
+  const wan = results.wan[0]
+  if (wan) {
+    out.push(
+      `### (c) WAN-like: ${wan.files} wheels, ${mb(wan.bytes / 1e6)}, HTTPS (self-signed, trusted by both), 40 ms round trip, 200 Mbit/s`,
+      ''
+    )
+    caseTable(
+      [wanTwine, wanAction].filter((r): r is CaseResult => r !== undefined),
+      wanTwine
+    )
+  }
+
   out.push('### Start to first byte', '')
   out.push('| what | runs | median | min | max |', '|---|---|---|---|---|')
   for (const fb of results.firstByte) {
@@ -156,30 +174,36 @@ export function renderResults(results: BenchResults, keys: ReportKeys): string {
   }
   out.push('')
 
+  const twineFirstByte = results.firstByte.find(fb => fb.key === keys.firstByteTwine)
+  const twineFirstMs = twineFirstByte ? median(twineFirstByte.samplesMs) : NaN
   const smallRatio = wallRatio(smallAction, smallTwine)
   const largeRatio = wallRatio(largeAction, largeTwine)
   const largePeak = largeAction ? peakRssMb(largeAction) : NaN
   const judged = (value: number, ok: (v: number) => boolean): boolean | undefined =>
     Number.isFinite(value) ? ok(value) : undefined
-  const firstByteRows = results.firstByte.map(fb => {
-    const ms = median(fb.samplesMs)
-    const realistic = fb.key === keys.firstByte ? ' (the realistic case)' : ''
-    return (
-      `| start to first byte < ${TARGETS.firstByteMs} ms: ${fb.label}${realistic} | ` +
-      `${seconds(ms)} | ${verdict(judged(ms, v => v < TARGETS.firstByteMs))} |`
-    )
-  })
+  const firstByteRows = results.firstByte
+    .filter(fb => fb.key !== keys.firstByteTwine)
+    .flatMap(fb => {
+      const ms = median(fb.samplesMs)
+      const realistic = fb.key === keys.firstByte ? ' (the realistic case)' : ''
+      return [
+        `| start to first byte ≤ ${TARGETS.firstByteMs} ms: ${fb.label}${realistic} | ` +
+          `${seconds(ms)} | ${verdict(judged(ms, v => v <= TARGETS.firstByteMs))} |`,
+        `| start to first byte below twine's (${seconds(twineFirstMs)}): ${fb.label} | ` +
+          `${seconds(ms)} | ${verdict(judged(twineFirstMs, v => ms < v))} |`
+      ]
+    })
   if (firstByteRows.length === 0) {
     firstByteRows.push(
       `| start to first byte < ${TARGETS.firstByteMs} ms | — | ${verdict(undefined)} |`
     )
   }
-  out.push('### Targets (issue 5)', '')
+  out.push('### Targets (issue 12)', '')
   out.push('| target | measured | verdict |', '|---|---|---|')
   out.push(
-    `| (a) wall ≤ ${TARGETS.smallWallRatio}× twine's | ${ratio(smallRatio)} | ${verdict(judged(smallRatio, v => v <= TARGETS.smallWallRatio))} |`,
+    `| (a) wall ≤ ${TARGETS.smallWallRatio}× twine's, read-back on | ${ratio(smallRatio)} | ${verdict(judged(smallRatio, v => v <= TARGETS.smallWallRatio))} |`,
     `| (b) wall ≤ ${TARGETS.largeWallRatio}× twine's | ${ratio(largeRatio)} | ${verdict(judged(largeRatio, v => v <= TARGETS.largeWallRatio))} |`,
-    `| (b) peak RSS < ${TARGETS.largePeakMb} MB | ${mb(largePeak)} | ${verdict(judged(largePeak, v => v < TARGETS.largePeakMb))} |`,
+    `| (b) peak RSS ≤ ${TARGETS.largePeakMb} MB | ${mb(largePeak)} | ${verdict(judged(largePeak, v => v <= TARGETS.largePeakMb))} |`,
     ...firstByteRows,
     ''
   )

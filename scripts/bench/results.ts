@@ -50,6 +50,8 @@ export interface BenchResults {
   machine: MachineFacts
   small: CaseResult[]
   large: CaseResult[]
+  /** HTTPS behind a link with a round trip and a bandwidth limit (see wan-proxy.ts). */
+  wan: CaseResult[]
   firstByte: FirstByteResult[]
   notes: string[]
 }
