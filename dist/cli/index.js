@@ -42364,8 +42364,16 @@ class Redactor {
     redact(text) {
         const { whole, cut } = this.compile();
         let out = text;
-        for (const pattern of whole)
-            out = out.replace(pattern, '***');
+        if (ENCODING_MARKS.test(text)) {
+            for (const pattern of whole)
+                out = out.replace(pattern, '***');
+        }
+        else {
+            // Without any of the characters an encoding writes, a secret can only appear as itself; the
+            // literal search spares the first lines printed the patterns' compilation (~40 ms at start).
+            for (const secret of this.sortedSecrets())
+                out = out.split(secret).join('***');
+        }
         out = redactCuts(out, cut);
         // Basic credentials we could not precompute: the base64 covers `user:password`, and the
         // user (any name on self-hosted indexes) shifts the password's bytes, so no registered form
@@ -42376,11 +42384,15 @@ class Redactor {
         // eat ordinary words such as a "pypi-publish-…" temp folder.
         return out.replace(/pypi-AgE[A-Za-z0-9_-]{16,}/g, 'pypi-***');
     }
+    sortedSecrets() {
+        return [...this.secrets].sort((a, b) => b.length - a.length);
+    }
     compile() {
         if (!this.compiled) {
             // Longest first, so that a secret inside a longer one (its base64) is not half-replaced.
-            const secrets = [...this.secrets].sort((a, b) => b.length - a.length);
+            const secrets = this.sortedSecrets();
             this.compiled = {
+                // Compiled on first use only (see `redact`): V8 compiles these on their first match.
                 whole: secrets.map(secret => new RegExp(encodedPattern(secret), 'g')),
                 cut: this.forms().sort((a, b) => b.length - a.length)
             };
@@ -42388,6 +42400,11 @@ class Redactor {
         return this.compiled;
     }
 }
+/**
+ * The characters every encoded form of a character starts with (percent, JSON escape, HTML
+ * reference, `+` for a space): a text without them can hold a secret only as itself.
+ */
+const ENCODING_MARKS = /[%\\&+]/;
 /** Shorter secrets are not looked for: they would blank out ordinary words. */
 const redact_MIN_SECRET_LENGTH = 4;
 /**
