@@ -10,7 +10,7 @@ export function runContext(overrides: Partial<RunContext> = {}): RunContext {
     forkPullRequest: false,
     idToken: { available: false, why: 'no ID token in this test' },
     proxy: {},
-    childEnv: ChildEnv.from(process.env),
+    childEnv: childEnv(),
     tempDir: overrides.tempDir ?? '/nonexistent-temp-dir',
     ...overrides
   }
@@ -18,3 +18,8 @@ export function runContext(overrides: Partial<RunContext> = {}): RunContext {
 
 /** A run that can request an ID token (the stand-in ID-token service answers it). */
 export const WITH_ID_TOKEN: Partial<RunContext> = { idToken: { available: true } }
+
+/** The environment a test's child processes get: this process's, stripped as an entry strips it. */
+export function childEnv(): ChildEnv {
+  return ChildEnv.from(process.env)
+}

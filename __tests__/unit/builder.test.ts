@@ -6,6 +6,7 @@
  * temporary folder, so the repository stays clean.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { childEnv } from '../support/run-context.js'
 import { execFileSync } from 'node:child_process'
 import {
   cp,
@@ -24,7 +25,7 @@ import { BuildError, buildDistributions, type BuildOptions } from '../../src/bui
 import { changedOutputs, snapshotOutputs } from '../../src/builder/outputs.js'
 import { shellInvocation } from '../../src/builder/shell.js'
 import { ChildEnv } from '../../src/process/child-env.js'
-import { runProcess, type RunProcess } from '../../src/process/run-process.js'
+import { MAX_KEPT_OUTPUT, runProcess, type RunProcess } from '../../src/process/run-process.js'
 import { checkDistributions } from '../../src/check/rules.js'
 import { inspectAll } from '../../src/inspect/inspect.js'
 import { RecordingLog } from '../../src/shared/log.js'
@@ -75,6 +76,7 @@ async function build(
   const log = new RecordingLog()
   const { run, commands } = recordingRunner()
   const result = await buildDistributions({
+    env: childEnv(),
     distributions: BOTH,
     python: PYTHON,
     extraArgs: OFFLINE,
@@ -206,6 +208,7 @@ describe('buildDistributions with python -m build', () => {
     const log = new RecordingLog()
     const error = await captureError(
       buildDistributions({
+        env: childEnv(),
         workingDirectory: project,
         outDir: out,
         distributions: BOTH,
@@ -371,6 +374,7 @@ describe('buildDistributions with a build command', () => {
     const log = new RecordingLog()
     const error = await captureError(
       buildDistributions({
+        env: childEnv(),
         workingDirectory: project,
         outDir: out,
         distributions: BOTH,
@@ -461,6 +465,21 @@ describe('runProcess line streaming', () => {
     expect(lines.filter(([s]) => s === 'stderr')).toEqual([['stderr', 'err line']])
     // The collected output is still whole.
     expect(result.stdout).toBe('abcéd\ntwo\r\nlast')
+  })
+
+  it('keeps at most MAX_KEPT_OUTPUT of a stream, while every line still reaches the log', async () => {
+    // 24 MiB in 64 KiB lines: more than is kept, so memory stays bounded whatever a build prints.
+    const script =
+      'import sys\nline = b"x" * 65535 + b"\\n"\nfor _ in range(384): sys.stdout.buffer.write(line)'
+    let seen = 0
+    const result = await runProcess(PYTHON, ['-c', script], {
+      env: ChildEnv.from(process.env),
+      timeoutMs: 60_000,
+      onLine: () => seen++
+    })
+    expect(result.exitCode).toBe(0)
+    expect(seen).toBe(384)
+    expect(Buffer.byteLength(result.stdout)).toBe(MAX_KEPT_OUTPUT)
   })
 
   it('runs in the given folder and without a time limit when none is given', async () => {

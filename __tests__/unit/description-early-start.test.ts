@@ -7,6 +7,7 @@
  * versions is off here (description-versions.test.ts covers it).
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { childEnv } from '../support/run-context.js'
 import { chmod, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
@@ -147,7 +148,12 @@ describe('the render script', () => {
 describe('startRenderer', () => {
   it('renders, once it is handed the descriptions, exactly what a render in one go renders', async () => {
     const recorder = new Recorder()
-    const renderer = startRenderer({ ...OWN, python: PYTHON, start: recorder.start })
+    const renderer = startRenderer({
+      env: childEnv(),
+      ...OWN,
+      python: PYTHON,
+      start: recorder.start
+    })
     expect(recorder.events).toEqual([`spawn ${path.basename(PYTHON)} -c`])
     // The Python is ready and waiting before it knows what to render.
     expect(await waitUntilReadingStdin(renderer.pid!, recorder.started[0].process.result)).toBe(
@@ -155,6 +161,7 @@ describe('startRenderer', () => {
     )
     const warm = await renderer.render(REQUESTS, recorder.log)
     const inOneGo = await renderDescriptions(REQUESTS, {
+      env: childEnv(),
       ...OWN,
       python: PYTHON,
       log: new RecordingLog()
@@ -182,10 +189,15 @@ describe('startRenderer', () => {
       fakeDist(markdown, 'text/markdown'),
       fakeDist(markdown)
     ]
-    const renderer = startRenderer({ ...OWN, python: PYTHON })
+    const renderer = startRenderer({ env: childEnv(), ...OWN, python: PYTHON })
     try {
-      const warm = await checkDescriptions(dists, { log: new RecordingLog(), renderer })
+      const warm = await checkDescriptions(dists, {
+        env: childEnv(),
+        log: new RecordingLog(),
+        renderer
+      })
       const cold = await checkDescriptions(dists, {
+        env: childEnv(),
         ...OWN,
         log: new RecordingLog(),
         python: PYTHON
@@ -200,7 +212,7 @@ describe('startRenderer', () => {
   })
 
   it('leaves no Python behind when cancelled, whether still importing or already waiting', async () => {
-    const importing = startRenderer({ ...OWN, python: PYTHON })
+    const importing = startRenderer({ env: childEnv(), ...OWN, python: PYTHON })
     const pid = importing.pid!
     expect(isRunning(pid)).toBe(true)
     await importing.cancel()
@@ -208,7 +220,12 @@ describe('startRenderer', () => {
     await expect(importing.render(REQUESTS, new RecordingLog())).rejects.toThrow('cancelled')
 
     const recorder = new Recorder()
-    const waiting = startRenderer({ ...OWN, python: PYTHON, start: recorder.start })
+    const waiting = startRenderer({
+      env: childEnv(),
+      ...OWN,
+      python: PYTHON,
+      start: recorder.start
+    })
     const { result } = recorder.started[0].process
     expect(await waitUntilReadingStdin(waiting.pid!, result)).toBe(true)
     await waiting.cancel()
@@ -220,7 +237,7 @@ describe('startRenderer', () => {
 
   it('does not keep Node running while it waits for the descriptions, and does once rendering', async () => {
     const before = processHandles()
-    const renderer = startRenderer({ ...OWN, python: PYTHON })
+    const renderer = startRenderer({ env: childEnv(), ...OWN, python: PYTHON })
     try {
       expect(processHandles()).toBe(before)
       const rendering = renderer.render(REQUESTS.slice(0, 1), new RecordingLog())
@@ -240,7 +257,7 @@ describe('startRenderer', () => {
 
     const recorder = new Recorder()
     const outcome = await withPath(bin, async () => {
-      const renderer = startRenderer({ ...OWN, start: recorder.start })
+      const renderer = startRenderer({ env: childEnv(), ...OWN, start: recorder.start })
       try {
         return await renderer.render(REQUESTS.slice(0, 2), recorder.log)
       } finally {
@@ -268,6 +285,7 @@ describe('startRenderer', () => {
     const recorder = new Recorder()
     const outcome = await withPath(bin, () =>
       renderDescriptions(REQUESTS.slice(0, 1), {
+        env: childEnv(),
         log: recorder.log,
         start: recorder.start,
         allowInstall: false
@@ -304,7 +322,7 @@ describe('prepare', () => {
     const dists = await prepare(
       settingsFor(dir),
       recorder.log,
-      {},
+      { childEnv: childEnv() },
       { descriptions: { ...OWN, python: PYTHON, start: recorder.start } }
     )
     expect(dists.map(d => d.name)).toEqual(['alpha', 'beta'])
@@ -330,7 +348,7 @@ describe('prepare', () => {
     const dists = await prepare(
       settingsFor(dir),
       recorder.log,
-      {},
+      { childEnv: childEnv() },
       { descriptions: { python: PYTHON, start: recorder.start } }
     )
     expect(dists).toHaveLength(2)
@@ -345,7 +363,7 @@ describe('prepare', () => {
     const failure = await prepare(
       settingsFor(dir),
       recorder.log,
-      {},
+      { childEnv: childEnv() },
       { descriptions: { ...OWN, python: PYTHON, start: recorder.start } }
     ).catch((error: unknown) => error)
     expect(failure).toBeInstanceOf(DistributionError)
@@ -360,13 +378,15 @@ describe('prepare', () => {
     await mkdir(empty)
     const recorder = new Recorder()
     const options = { descriptions: { python: PYTHON, start: recorder.start } }
-    await expect(prepare(settingsFor(empty), recorder.log, {}, options)).rejects.toBeInstanceOf(
-      DistributionError
-    )
+    await expect(
+      prepare(settingsFor(empty), recorder.log, { childEnv: childEnv() }, options)
+    ).rejects.toBeInstanceOf(DistributionError)
     const bare = path.join(tmp, 'no-readme')
     await mkdir(bare)
     wheel(bare, 'delta')
-    expect(await prepare(settingsFor(bare), recorder.log, {}, options)).toHaveLength(1)
+    expect(
+      await prepare(settingsFor(bare), recorder.log, { childEnv: childEnv() }, options)
+    ).toHaveLength(1)
     expect(recorder.log.text('warning')).toContain('`long_description` missing')
     expect(recorder.started).toEqual([])
   })
@@ -376,9 +396,14 @@ describe('prepare', () => {
     await mkdir(dir)
     wheel(dir, 'zeta', 'Zeta\n====\n\nA *tool*.\n')
     const recorder = new Recorder()
-    const renderer = startRenderer({ ...OWN, python: PYTHON, start: recorder.start })
+    const renderer = startRenderer({
+      env: childEnv(),
+      ...OWN,
+      python: PYTHON,
+      start: recorder.start
+    })
     const log = new RecordingLog()
-    const dists = await prepare(settingsFor(dir), log, {}, { renderer })
+    const dists = await prepare(settingsFor(dir), log, { childEnv: childEnv() }, { renderer })
     expect(dists).toHaveLength(1)
     expect(log.text('notice')).toContain('Descriptions rendered with readme_renderer')
     expect(recorder.started).toHaveLength(1)
@@ -391,8 +416,13 @@ describe('prepare', () => {
     await mkdir(dir)
     wheel(dir, 'theta', '# theta\n', 'text/markdown')
     const recorder = new Recorder()
-    const renderer = startRenderer({ ...OWN, python: PYTHON, start: recorder.start })
-    await prepare(settingsFor(dir), recorder.log, {}, { renderer })
+    const renderer = startRenderer({
+      env: childEnv(),
+      ...OWN,
+      python: PYTHON,
+      start: recorder.start
+    })
+    await prepare(settingsFor(dir), recorder.log, { childEnv: childEnv() }, { renderer })
     expect(recorder.events).not.toContain(`input ${path.basename(PYTHON)}`)
     expect((await recorder.started[0].process.result).exitCode).toBeNull()
     expect(isRunning(renderer.pid!)).toBe(false)
@@ -403,8 +433,13 @@ describe('prepare', () => {
     await mkdir(dir)
     wheel(dir, 'eta', '# eta\n', 'text/markdown')
     const recorder = new Recorder()
-    const renderer = startRenderer({ python: PYTHON, start: recorder.start })
-    await prepare(settingsFor(dir, { 'verify-metadata': 'false' }), recorder.log, {}, { renderer })
+    const renderer = startRenderer({ env: childEnv(), python: PYTHON, start: recorder.start })
+    await prepare(
+      settingsFor(dir, { 'verify-metadata': 'false' }),
+      recorder.log,
+      { childEnv: childEnv() },
+      { renderer }
+    )
     expect(isRunning(renderer.pid!)).toBe(false)
     expect(recorder.events).not.toContain(`input ${path.basename(PYTHON)}`)
     expect((await recorder.started[0].process.result).exitCode).toBeNull()
@@ -418,7 +453,7 @@ describe('prepare', () => {
     const dists = await prepare(
       settingsFor(dir, { 'verify-metadata': 'false' }),
       recorder.log,
-      {},
+      { childEnv: childEnv() },
       {
         descriptions: { python: PYTHON, start: recorder.start }
       }

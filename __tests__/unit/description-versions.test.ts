@@ -5,6 +5,7 @@
  * its readme_renderer and docutils 0.19), real pip with no index (this machine has no PyPI).
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { childEnv } from '../support/run-context.js'
 import { execFileSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
@@ -93,7 +94,7 @@ describe('Markdown and plain text', () => {
       linksOnly
     ]
     const result = await withEnv({ PATH: `${bin}${path.delimiter}${process.env.PATH}` }, () =>
-      checkDescriptions(dists, { log: new RecordingLog() })
+      checkDescriptions(dists, { env: childEnv(), log: new RecordingLog() })
     )
     expect(existsSync(calls) ? await readFile(calls, 'utf8') : '').toBe('')
     expect(result.warnings).toEqual([])
@@ -144,6 +145,7 @@ describe('reStructuredText under versions other than PyPI', () => {
     const refused = describedDist(UNKNOWN_DIRECTIVE, 'text/x-rst')
     const log = new RecordingLog()
     const result = await checkDescriptions([warned, refused], {
+      env: childEnv(),
       python: PYTHON,
       allowInstall: false,
       log
@@ -176,6 +178,7 @@ describe('reStructuredText under versions other than PyPI', () => {
     const began = Date.now()
     const result = await withEnv({ PIP_NO_INDEX: '1', PIP_FIND_LINKS: empty }, () =>
       checkDescriptions([describedDist(SHORT_UNDERLINE), describedDist(UNKNOWN_DIRECTIVE)], {
+        env: childEnv(),
         python: PYTHON,
         log,
         start
@@ -207,6 +210,7 @@ describe('reStructuredText under versions other than PyPI', () => {
     const log = new RecordingLog()
     const began = Date.now()
     const result = await checkDescriptions([describedDist(SHORT_UNDERLINE)], {
+      env: childEnv(),
       python: hanging,
       installTimeoutMs: 1500,
       log
@@ -237,6 +241,7 @@ const haveWheels =
     const dist = describedDist(description, 'text/x-rst')
 
     const own = await checkDescriptions([dist], {
+      env: childEnv(),
       python: PYTHON,
       allowInstall: false,
       pypiVersions: RUNNER,
@@ -247,7 +252,12 @@ const haveWheels =
     // PyPI's docutils stands for the whole pin set: readme_renderer 45.0 is not among the wheels.
     const log = new RecordingLog()
     const pypi = await withEnv({ PIP_NO_INDEX: '1', PIP_FIND_LINKS: DOCUTILS_WHEELS }, () =>
-      checkDescriptions([dist], { python: PYTHON, pypiVersions: { docutils: '0.23' }, log })
+      checkDescriptions([dist], {
+        env: childEnv(),
+        python: PYTHON,
+        pypiVersions: { docutils: '0.23' },
+        log
+      })
     )
     expect(pypi.errors).toEqual([])
     expect(pypi.warnings).toEqual([])

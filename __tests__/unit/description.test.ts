@@ -6,6 +6,7 @@
  * with `-S`, which keeps site-packages off the path.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { childEnv } from '../support/run-context.js'
 import { execFileSync } from 'node:child_process'
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
@@ -55,6 +56,7 @@ async function check(
   const log = new RecordingLog()
   const { start, commands } = countingStarter()
   const result = await checkDescriptions(dists, {
+    env: childEnv(),
     python: PYTHON,
     allowInstall: false,
     pypiVersions: RUNNER_VERSIONS,
@@ -269,6 +271,7 @@ describe('checkDescriptions when it cannot render', () => {
     const log = new RecordingLog()
     const { start, commands } = countingStarter()
     const result = await checkDescriptions([fakeDist(SHORT_UNDERLINE)], {
+      env: childEnv(),
       python: barePython,
       allowInstall: true,
       pypiVersions: RUNNER_VERSIONS,

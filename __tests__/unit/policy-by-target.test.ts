@@ -4,6 +4,7 @@
  * real check stage (`prepare`) over wheels written to disk; nothing is uploaded.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { childEnv } from '../support/run-context.js'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -47,7 +48,12 @@ async function localVersionDir(name: string): Promise<string> {
 async function outcome(settings: ReturnType<typeof settingsFor>) {
   const log = new RecordingLog()
   try {
-    const dists = await prepare(settings, log, {}, { descriptions: { python: '/nonexistent' } })
+    const dists = await prepare(
+      settings,
+      log,
+      { childEnv: childEnv() },
+      { descriptions: { python: '/nonexistent' } }
+    )
     return { dists, errors: [] as string[], log }
   } catch (error) {
     if (!(error instanceof DistributionError)) throw error

@@ -6,7 +6,13 @@ import { describe, expect, it } from '@jest/globals'
 import path from 'node:path'
 import { Writer } from '../../src/action/writer.js'
 
-function capture(options: { workspace?: string; redact?: (t: string) => string } = {}): {
+function capture(
+  options: {
+    workspace?: string
+    redact?: (t: string) => string
+    paths?: path.PlatformPath
+  } = {}
+): {
   writer: Writer
   lines: () => string[]
 } {
@@ -86,6 +92,22 @@ describe('Writer', () => {
       '::warning::Retrying',
       '::error file=dist/a-1.0.tar.gz::bad file',
       '::error file=/elsewhere/a-1.0.tar.gz::bad file'
+    ])
+  })
+
+  it('on Windows, names files with forward slashes, as GitHub links them', () => {
+    const workspace = 'D:\\a\\project\\project'
+    const { writer, lines } = capture({ workspace, paths: path.win32 })
+    writer.annotate(
+      'error',
+      'bad wheel',
+      'D:\\a\\project\\project\\dist\\nested\\a-1.0-py3-none-any.whl'
+    )
+    writer.annotate('error', 'bad sdist', 'C:\\elsewhere\\a-1.0.tar.gz')
+    expect(lines()).toEqual([
+      '::error file=dist/nested/a-1.0-py3-none-any.whl::bad wheel',
+      // Outside the workspace: the absolute path, as given (its ':' escaped as a property).
+      '::error file=C%3A\\elsewhere\\a-1.0.tar.gz::bad sdist'
     ])
   })
 

@@ -68,16 +68,16 @@ async function runAction(renderer: StartedRenderer | undefined): Promise<void> {
       renderer,
       attestation: attestationOverrides(process.env)
     })
-    await reportRun(result, redactor)
+    await reportRun(result, { redactor, log })
     if (result.failure) fail(failureText(result))
   } catch (error) {
     if (error instanceof DistributionError) {
       for (const problem of error.problems) log.error(describeProblem(problem), problem.file)
-      await reportProblems(error.problems, redactor)
+      await reportProblems(error.problems, { redactor, log })
       fail(`${error.problems.length} problem(s) found; nothing was uploaded. See the errors above.`)
     } else {
       const message = error instanceof Error ? error.message : String(error)
-      await reportFailure(message, redactor)
+      await reportFailure(message, { redactor, log })
       fail(message)
     }
   } finally {

@@ -4,6 +4,7 @@ import type { Problem } from '../dists/distribution.js'
 import { Outputs } from '../settings/inputs.js'
 import type { RunResult } from '../pipeline/publish.js'
 import { runOutcome } from '../pipeline/outcome.js'
+import type { Log } from '../shared/log.js'
 import type { Redactor } from '../shared/redact.js'
 import { renderFailureSummary, renderProblemsSummary, renderRunSummary } from './summary.js'
 
@@ -22,23 +23,40 @@ export function runOutputs(result: RunResult): Record<string, string> {
   }
 }
 
+/** What reporting writes with: secrets leave every value, and its own notes go through the writer. */
+export interface Reporting {
+  redactor: Redactor
+  log: Log
+}
+
 /** Sets the outputs first, then writes the job summary: a summary that cannot be written never fails the run. */
-export async function reportRun(result: RunResult, redactor: Redactor): Promise<void> {
-  for (const [name, value] of Object.entries(runOutputs(result))) core.setOutput(name, value)
-  await writeSummary(renderRunSummary(result, text => redactor.redact(text)))
+export async function reportRun(result: RunResult, { redactor, log }: Reporting): Promise<void> {
+  for (const [name, value] of Object.entries(runOutputs(result))) {
+    core.setOutput(name, redactor.redact(value))
+  }
+  await writeSummary(
+    renderRunSummary(result, text => redactor.redact(text)),
+    log
+  )
 }
 
 /** The job summary when files were refused before any upload. */
 export async function reportProblems(
   problems: readonly Problem[],
-  redactor: Redactor
+  { redactor, log }: Reporting
 ): Promise<void> {
-  await writeSummary(renderProblemsSummary(problems, text => redactor.redact(text)))
+  await writeSummary(
+    renderProblemsSummary(problems, text => redactor.redact(text)),
+    log
+  )
 }
 
 /** The job summary when the run stopped on something other than a file (credentials, a build). */
-export async function reportFailure(message: string, redactor: Redactor): Promise<void> {
-  await writeSummary(renderFailureSummary(message, text => redactor.redact(text)))
+export async function reportFailure(message: string, { redactor, log }: Reporting): Promise<void> {
+  await writeSummary(
+    renderFailureSummary(message, text => redactor.redact(text)),
+    log
+  )
 }
 
 /**
@@ -46,15 +64,15 @@ export async function reportFailure(message: string, redactor: Redactor): Promis
  * none; a file that cannot be written (a directory, a full disk, no permission) is a warning: the
  * publish itself is what the job is for, and its outputs are already set.
  */
-async function writeSummary(text: string): Promise<void> {
+async function writeSummary(text: string, log: Log): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) {
-    core.debug('GITHUB_STEP_SUMMARY is not set: no job summary written.')
+    log.debug('GITHUB_STEP_SUMMARY is not set: no job summary written.')
     return
   }
   try {
     await appendFile(process.env.GITHUB_STEP_SUMMARY, text)
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error)
-    core.warning(`The job summary could not be written (${reason}); the outputs are set.`)
+    log.warning(`The job summary could not be written (${reason}); the outputs are set.`)
   }
 }

@@ -18,6 +18,8 @@ export interface WriterOptions {
   redact?: (text: string) => string
   /** Annotations name files relative to this folder (GITHUB_WORKSPACE), so GitHub links them. */
   workspace?: string
+  /** The runner's path rules (path.win32 on Windows); tests pass the other platform's. */
+  paths?: path.PlatformPath
 }
 
 export type Annotation = 'error' | 'warning' | 'notice'
@@ -49,6 +51,7 @@ export class Writer {
   private readonly out: (text: string) => void
   private readonly redact: (text: string) => string
   private readonly workspace: string | undefined
+  private readonly paths: path.PlatformPath
   /** The token of the open `::stop-commands::` fence, if one is open. */
   private fence: string | undefined
   private readonly annotated = new Set<string>()
@@ -57,6 +60,7 @@ export class Writer {
     this.out = options.out ?? (text => process.stdout.write(text))
     this.redact = options.redact ?? (text => text)
     this.workspace = options.workspace || undefined
+    this.paths = options.paths ?? path
   }
 
   /** Our own text (with outside values in it): each line shown as it is, never as a command. */
@@ -106,11 +110,13 @@ export class Writer {
     this.command(kind, { file: shownFile }, message)
   }
 
+  /** GitHub links an annotation's file by its path in the repository, with `/` on every runner. */
   private relativeFile(file: string): string {
-    if (!this.workspace || !path.isAbsolute(file)) return file.split(path.sep).join('/')
-    const relative = path.relative(this.workspace, file)
-    if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) return file
-    return relative.split(path.sep).join('/')
+    const paths = this.paths
+    if (!this.workspace || !paths.isAbsolute(file)) return file.split(paths.sep).join('/')
+    const relative = paths.relative(this.workspace, file)
+    if (relative === '' || relative.startsWith('..') || paths.isAbsolute(relative)) return file
+    return relative.split(paths.sep).join('/')
   }
 
   /** Our text is fenced only where a line could be a command; a child's output always is. */

@@ -29,10 +29,10 @@ export interface BuildOptions {
   /** More arguments for `python -m build`, e.g. `--no-isolation` where no index can be reached. */
   extraArgs?: readonly string[]
   /**
-   * The environment of every program started: never the action's own (see ChildEnv). Default:
-   * this process's, without inputs, runner tokens and secrets.
+   * The environment of every program started: never the action's own (see ChildEnv); the entry
+   * makes it (RunContext.childEnv).
    */
-  env?: ChildEnv
+  env: ChildEnv
   log: Log
   /** Runs a program; tests wrap the real one. Default `runProcess`. */
   run?: RunProcess
@@ -69,7 +69,7 @@ export async function buildDistributions(options: BuildOptions): Promise<BuildRe
   const outDir = path.resolve(options.outDir)
   await requireDirectory(workingDirectory)
   // Unbuffered Python output keeps stdout and stderr lines in the order they were written.
-  const env = (options.env ?? ChildEnv.from(process.env)).with({ PYTHONUNBUFFERED: '1' })
+  const env = options.env.with({ PYTHONUNBUFFERED: '1' })
 
   const before = await snapshotOutputs(outDir)
   const command = await log.group(`Building distributions in ${workingDirectory}`, async () => {

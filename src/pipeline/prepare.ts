@@ -21,15 +21,18 @@ export interface PrepareOptions {
    * Python only when a description is reStructuredText: Markdown and plain text need none.
    */
   renderer?: StartedRenderer
-  /** Which Python renders the descriptions, and how it is started. Tests set these. */
-  descriptions?: RendererOptions
+  /**
+   * Which Python renders the descriptions, and how it is started. Tests set these; the
+   * environment is the run's children's (`run.childEnv`) unless one is given.
+   */
+  descriptions?: Partial<RendererOptions>
 }
 
 /** Finds, reads and checks every file; throws with every problem before the first upload. */
 export async function prepare(
   settings: Settings,
   log: Log,
-  run: Pick<RunContext, 'tag'>,
+  run: Pick<RunContext, 'tag' | 'childEnv'>,
   options: PrepareOptions = {}
 ): Promise<Distribution[]> {
   const given = options.renderer
@@ -38,6 +41,7 @@ export async function prepare(
   try {
     return await findAndCheck(settings, log, run, {
       ...options.descriptions,
+      env: options.descriptions?.env ?? run.childEnv,
       renderer: settings.verifyMetadata ? given : undefined
     })
   } finally {

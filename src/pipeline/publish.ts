@@ -76,10 +76,7 @@ export async function publish(settings: Settings, deps: PipelineDeps): Promise<R
       `Built with \`${built.command}\`: ${built.files.map(f => path.basename(f)).join(', ')}`
     )
   }
-  const dists = await prepare(settings, log, run, {
-    renderer: deps.renderer,
-    descriptions: { env: run.childEnv }
-  })
+  const dists = await prepare(settings, log, run, { renderer: deps.renderer })
   const http = new Http({
     timeoutMs: settings.timeoutMs,
     connectTimeoutMs: settings.connectTimeoutMs,
@@ -179,7 +176,12 @@ async function uploadFiles(
       indexAcceptsAttestations: deps.attestation?.indexAcceptsAttestations
     }),
     signer: {
-      getIdToken: deps.getIdToken,
+      // Sigstore's ID token is a secret like the others: redacted from everything printed.
+      getIdToken: async audience => {
+        const token = await deps.getIdToken(audience)
+        deps.onSecret(token)
+        return token
+      },
       fulcioUrl: deps.attestation?.fulcioUrl,
       rekorUrl: deps.attestation?.rekorUrl
     },

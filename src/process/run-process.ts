@@ -123,12 +123,25 @@ export const startProcess: StartProcess = (command, args, options) => {
     windowsHide: true,
     windowsVerbatimArguments: options.windowsVerbatimArguments
   })
+  // What is kept of each stream is bounded: a build that prints without end (or a hostile
+  // dependency) must not fill memory. The lines still reach the log as they come.
+  const keeper = (kept: Buffer[]) => {
+    let size = 0
+    return (chunk: Buffer): void => {
+      if (size >= MAX_KEPT_OUTPUT) return
+      const part = chunk.subarray(0, MAX_KEPT_OUTPUT - size)
+      kept.push(part)
+      size += part.length
+    }
+  }
+  const keepStdout = keeper(stdout)
+  const keepStderr = keeper(stderr)
   child.stdout.on('data', (chunk: Buffer) => {
-    stdout.push(chunk)
+    keepStdout(chunk)
     lines?.stdout.write(chunk)
   })
   child.stderr.on('data', (chunk: Buffer) => {
-    stderr.push(chunk)
+    keepStderr(chunk)
     lines?.stderr.write(chunk)
   })
   // A program that exits without reading its input (too old, crashed, killed) makes the write
@@ -163,6 +176,12 @@ export const startProcess: StartProcess = (command, args, options) => {
     result
   }
 }
+
+/**
+ * The most of one output stream kept for the caller: far above what the render script answers
+ * (a status per description) or a failure message needs, far below what would hurt the runner.
+ */
+export const MAX_KEPT_OUTPUT = 16 * 1024 * 1024
 
 /** The child process and its pipes (net.Socket underneath) keep the event loop alive, or not. */
 function setHoldsEventLoop(child: ChildProcessWithoutNullStreams, hold: boolean): void {

@@ -15,7 +15,7 @@
  * and `render` hands them over later: the imports overlap the caller's own work.
  */
 import type { Log } from '../../shared/log.js'
-import { ChildEnv } from '../../process/child-env.js'
+import type { ChildEnv } from '../../process/child-env.js'
 import { defaultPythons, installTemporarily } from '../../process/python.js'
 import { RENDER_SCRIPT, type RenderItemResult, type RenderReply } from './render-script.js'
 import {
@@ -55,10 +55,10 @@ export interface RendererOptions {
   /** Hard limit for `pip install`. Default one minute: a publish must not hang on it. */
   installTimeoutMs?: number
   /**
-   * The environment of Python and pip: never the action's own (see ChildEnv). Default: this
-   * process's, without inputs, runner tokens and secrets.
+   * The environment of Python and pip: never the action's own (see ChildEnv); the entry makes it
+   * (RunContext.childEnv).
    */
-  env?: ChildEnv
+  env: ChildEnv
 }
 
 export type RenderOutcome =
@@ -135,9 +135,9 @@ function matchesPyPI(
  * Starts the first Python to try, which imports readme_renderer and then waits for the
  * descriptions. Until `render`, it does not keep Node running (see `startProcess`).
  */
-export function startRenderer(options: RendererOptions = {}): StartedRenderer {
+export function startRenderer(options: RendererOptions): StartedRenderer {
   const pythons = options.python ? [options.python] : defaultPythons()
-  const env = options.env ?? ChildEnv.from(process.env)
+  const env = options.env
   const first = startScript(pythons[0], env, options)
   let state: 'waiting' | 'used' | 'cancelled' = 'waiting'
   return {
@@ -170,7 +170,7 @@ export function renderDescriptions(
 async function renderWith(
   requests: readonly RenderRequest[],
   log: Log,
-  options: RendererOptions & { env: ChildEnv },
+  options: RendererOptions,
   pythons: readonly string[],
   first: RunningProcess
 ): Promise<RenderOutcome> {
@@ -265,7 +265,7 @@ async function installAndRender(
   python: string,
   input: string,
   log: Log,
-  options: RendererOptions & { env: ChildEnv },
+  options: RendererOptions,
   pypi: Readonly<Record<string, string>>
 ): Promise<Rendered | string> {
   const requirements = Object.entries(pypi).map(([name, version]) => `${name}==${version}`)
