@@ -36042,7 +36042,7 @@ function error(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function warning(message, properties = {}) {
-    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a notice issue
@@ -36221,6 +36221,7 @@ class Writer {
     out;
     redact;
     workspace;
+    paths;
     /** The token of the open `::stop-commands::` fence, if one is open. */
     fence;
     annotated = new Set();
@@ -36228,6 +36229,7 @@ class Writer {
         this.out = options.out ?? (text => process.stdout.write(text));
         this.redact = options.redact ?? (text => text);
         this.workspace = options.workspace || undefined;
+        this.paths = options.paths ?? (external_node_path_default());
     }
     /** Our own text (with outside values in it): each line shown as it is, never as a command. */
     text(message) {
@@ -36273,13 +36275,15 @@ class Writer {
         this.annotated.add(key);
         this.command(kind, { file: shownFile }, message);
     }
+    /** GitHub links an annotation's file by its path in the repository, with `/` on every runner. */
     relativeFile(file) {
-        if (!this.workspace || !external_node_path_default().isAbsolute(file))
-            return file.split((external_node_path_default()).sep).join('/');
-        const relative = external_node_path_default().relative(this.workspace, file);
-        if (relative === '' || relative.startsWith('..') || external_node_path_default().isAbsolute(relative))
+        const paths = this.paths;
+        if (!this.workspace || !paths.isAbsolute(file))
+            return file.split(paths.sep).join('/');
+        const relative = paths.relative(this.workspace, file);
+        if (relative === '' || relative.startsWith('..') || paths.isAbsolute(relative))
             return file;
-        return relative.split((external_node_path_default()).sep).join('/');
+        return relative.split(paths.sep).join('/');
     }
     /** Our text is fenced only where a line could be a command; a child's output always is. */
     line(line, kind) {
@@ -38441,12 +38445,26 @@ const startProcess = (command, args, options) => {
         windowsHide: true,
         windowsVerbatimArguments: options.windowsVerbatimArguments
     });
+    // What is kept of each stream is bounded: a build that prints without end (or a hostile
+    // dependency) must not fill memory. The lines still reach the log as they come.
+    const keeper = (kept) => {
+        let size = 0;
+        return (chunk) => {
+            if (size >= MAX_KEPT_OUTPUT)
+                return;
+            const part = chunk.subarray(0, MAX_KEPT_OUTPUT - size);
+            kept.push(part);
+            size += part.length;
+        };
+    };
+    const keepStdout = keeper(stdout);
+    const keepStderr = keeper(stderr);
     child.stdout.on('data', (chunk) => {
-        stdout.push(chunk);
+        keepStdout(chunk);
         lines?.stdout.write(chunk);
     });
     child.stderr.on('data', (chunk) => {
-        stderr.push(chunk);
+        keepStderr(chunk);
         lines?.stderr.write(chunk);
     });
     // A program that exits without reading its input (too old, crashed, killed) makes the write
@@ -38483,6 +38501,11 @@ const startProcess = (command, args, options) => {
         result
     };
 };
+/**
+ * The most of one output stream kept for the caller: far above what the render script answers
+ * (a status per description) or a failure message needs, far below what would hurt the runner.
+ */
+const MAX_KEPT_OUTPUT = 16 * 1024 * 1024;
 /** The child process and its pipes (net.Socket underneath) keep the event loop alive, or not. */
 function setHoldsEventLoop(child, hold) {
     for (const handle of [child, child.stdin, child.stdout, child.stderr]) {
@@ -38734,7 +38757,6 @@ function shellInvocation(commandLine, platform = process.platform, comSpec) {
 
 
 
-
 /** A build that failed: the command, how it ended, and the last lines of its output. */
 class BuildError extends Error {
     command;
@@ -38755,7 +38777,7 @@ async function buildDistributions(options) {
     const outDir = external_node_path_default().resolve(options.outDir);
     await requireDirectory(workingDirectory);
     // Unbuffered Python output keeps stdout and stderr lines in the order they were written.
-    const env = (options.env ?? ChildEnv.from(process.env)).with({ PYTHONUNBUFFERED: '1' });
+    const env = options.env.with({ PYTHONUNBUFFERED: '1' });
     const before = await snapshotOutputs(outDir);
     const command = await log.group(`Building distributions in ${workingDirectory}`, async () => {
         if (options.buildCommand !== undefined && options.buildCommand.trim() !== '') {
@@ -39595,7 +39617,6 @@ main()
 
 
 
-
 /**
  * What PyPI renders descriptions with: Warehouse pins these in `requirements/main.txt`
  * (readme-renderer[md]==45.0, docutils==0.23, pygments==2.20.0). Pygments counts too: a
@@ -39623,9 +39644,9 @@ function matchesPyPI(versions, pypi) {
  * Starts the first Python to try, which imports readme_renderer and then waits for the
  * descriptions. Until `render`, it does not keep Node running (see `startProcess`).
  */
-function startRenderer(options = {}) {
+function startRenderer(options) {
     const pythons = options.python ? [options.python] : defaultPythons();
-    const env = options.env ?? ChildEnv.from(process.env);
+    const env = options.env;
     const first = startScript(pythons[0], env, options);
     let state = 'waiting';
     return {
@@ -43015,6 +43036,7 @@ async function prepare(settings, log, run, options = {}) {
     try {
         return await findAndCheck(settings, log, run, {
             ...options.descriptions,
+            env: options.descriptions?.env ?? run.childEnv,
             renderer: settings.verifyMetadata ? given : undefined
         });
     }
@@ -43951,10 +43973,7 @@ async function publish(settings, deps) {
         });
         log.info(`Built with \`${built.command}\`: ${built.files.map(f => external_node_path_default().basename(f)).join(', ')}`);
     }
-    const dists = await prepare(settings, log, run, {
-        renderer: deps.renderer,
-        descriptions: { env: run.childEnv }
-    });
+    const dists = await prepare(settings, log, run, { renderer: deps.renderer });
     const http = new Http({
         timeoutMs: settings.timeoutMs,
         connectTimeoutMs: settings.connectTimeoutMs,
@@ -44040,7 +44059,12 @@ async function uploadFiles(toSend, result, { settings, deps, tokens, http, simpl
             indexAcceptsAttestations: deps.attestation?.indexAcceptsAttestations
         }),
         signer: {
-            getIdToken: deps.getIdToken,
+            // Sigstore's ID token is a secret like the others: redacted from everything printed.
+            getIdToken: async (audience) => {
+                const token = await deps.getIdToken(audience);
+                deps.onSecret(token);
+                return token;
+            },
             fulcioUrl: deps.attestation?.fulcioUrl,
             rekorUrl: deps.attestation?.rekorUrl
         },
@@ -44705,27 +44729,28 @@ function runOutputs(result) {
     };
 }
 /** Sets the outputs first, then writes the job summary: a summary that cannot be written never fails the run. */
-async function reportRun(result, redactor) {
-    for (const [name, value] of Object.entries(runOutputs(result)))
-        setOutput(name, value);
-    await writeSummary(renderRunSummary(result, text => redactor.redact(text)));
+async function reportRun(result, { redactor, log }) {
+    for (const [name, value] of Object.entries(runOutputs(result))) {
+        setOutput(name, redactor.redact(value));
+    }
+    await writeSummary(renderRunSummary(result, text => redactor.redact(text)), log);
 }
 /** The job summary when files were refused before any upload. */
-async function reportProblems(problems, redactor) {
-    await writeSummary(renderProblemsSummary(problems, text => redactor.redact(text)));
+async function reportProblems(problems, { redactor, log }) {
+    await writeSummary(renderProblemsSummary(problems, text => redactor.redact(text)), log);
 }
 /** The job summary when the run stopped on something other than a file (credentials, a build). */
-async function reportFailure(message, redactor) {
-    await writeSummary(renderFailureSummary(message, text => redactor.redact(text)));
+async function reportFailure(message, { redactor, log }) {
+    await writeSummary(renderFailureSummary(message, text => redactor.redact(text)), log);
 }
 /**
  * Appends to the job summary. Outside GitHub's runner (local-action tools, other CI) there is
  * none; a file that cannot be written (a directory, a full disk, no permission) is a warning: the
  * publish itself is what the job is for, and its outputs are already set.
  */
-async function writeSummary(text) {
+async function writeSummary(text, log) {
     if (!process.env.GITHUB_STEP_SUMMARY) {
-        debug('GITHUB_STEP_SUMMARY is not set: no job summary written.');
+        log.debug('GITHUB_STEP_SUMMARY is not set: no job summary written.');
         return;
     }
     try {
@@ -44733,7 +44758,7 @@ async function writeSummary(text) {
     }
     catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
-        warning(`The job summary could not be written (${reason}); the outputs are set.`);
+        log.warning(`The job summary could not be written (${reason}); the outputs are set.`);
     }
 }
 
@@ -45252,7 +45277,7 @@ async function runAction(renderer) {
             renderer,
             attestation: attestationOverrides(process.env)
         });
-        await reportRun(result, redactor);
+        await reportRun(result, { redactor, log });
         if (result.failure)
             fail(failureText(result));
     }
@@ -45260,12 +45285,12 @@ async function runAction(renderer) {
         if (error instanceof DistributionError) {
             for (const problem of error.problems)
                 log.error(describeProblem(problem), problem.file);
-            await reportProblems(error.problems, redactor);
+            await reportProblems(error.problems, { redactor, log });
             fail(`${error.problems.length} problem(s) found; nothing was uploaded. See the errors above.`);
         }
         else {
             const message = error instanceof Error ? error.message : String(error);
-            await reportFailure(message, redactor);
+            await reportFailure(message, { redactor, log });
             fail(message);
         }
     }

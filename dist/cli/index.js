@@ -33948,99 +33948,6 @@ function markdownRendersNothing(text) {
     return text.split(/\r\n|\r|\n/).every(line => line.trim() === '' || LINK_DEFINITION.test(line));
 }
 
-;// CONCATENATED MODULE: ./src/process/child-env.ts
-/**
- * The environment of every program this action starts (the build, pip, the description check's
- * Python). A build backend and each of its dependencies run with it, so it must hold nothing
- * that publishes: not the token given as an input, not what mints one (the runner's ID-token
- * request URL and bearer), not the runner's own service tokens. `runProcess`/`startProcess` take
- * only a `ChildEnv`, and only `ChildEnv.from` makes one, so no call site can hand a child the
- * action's own `process.env`.
- */
-/**
- * Variables removed by name (compared upper-cased: Windows names ignore case). The ID-token pair
- * lets its holder mint PyPI tokens for any project trusting this workflow; the runtime token, the
- * results and cache URLs (which carry signed query strings) reach the runner's own services.
- */
-const REMOVED_NAMES = new Set([
-    'ACTIONS_ID_TOKEN_REQUEST_URL',
-    'ACTIONS_ID_TOKEN_REQUEST_TOKEN',
-    'ACTIONS_RUNTIME_TOKEN',
-    'ACTIONS_RUNTIME_URL',
-    'ACTIONS_RESULTS_URL',
-    'ACTIONS_CACHE_URL',
-    'ACTIONS_CACHE_SERVICE_V2',
-    'TWINE_PASSWORD',
-    // The runner's file commands: a child holding these could set this step's outputs (claim a
-    // file was uploaded or verified), write raw HTML into the job summary, or set variables and
-    // PATH for every later step of the publishing job. Only the action writes them.
-    'GITHUB_OUTPUT',
-    'GITHUB_STEP_SUMMARY',
-    'GITHUB_STATE',
-    'GITHUB_ENV',
-    'GITHUB_PATH'
-]);
-/** Every action input (`INPUT_PASSWORD`, `INPUT_TOKEN`, URLs that may carry credentials…). */
-const REMOVED_PREFIX = 'INPUT_';
-/** Shorter secrets are not looked for (the Redactor's rule): they would match ordinary values. */
-const MIN_SECRET_LENGTH = 4;
-function lookup(env, name) {
-    if (env[name] !== undefined)
-        return env[name];
-    const upper = name.toUpperCase();
-    for (const [key, value] of Object.entries(env))
-        if (key.toUpperCase() === upper)
-            return value;
-    return undefined;
-}
-/** An environment fit for a child process; see the module comment. */
-class ChildEnv {
-    // A private field makes the type nominal: an object literal or `process.env` is not a ChildEnv.
-    #vars;
-    constructor(vars) {
-        this.#vars = Object.freeze(vars);
-    }
-    /**
-     * `parent` without the inputs, the runner's tokens, and any variable whose value contains one
-     * of `secrets`: the Redactor's forms, which hold every secret the run was given (see
-     * src/settings/secrets.ts) — so a copy of a secret under another name goes too.
-     */
-    static from(parent, secrets = []) {
-        const known = [...secrets].filter(s => s.length >= MIN_SECRET_LENGTH);
-        const vars = {};
-        for (const [name, value] of Object.entries(parent)) {
-            if (value === undefined || removedByName(name))
-                continue;
-            if (known.some(secret => value.includes(secret)))
-                continue;
-            vars[name] = value;
-        }
-        return new ChildEnv(vars);
-    }
-    /** This environment with some variables set (PYTHONPATH, PYTHONUNBUFFERED); inputs stay out. */
-    with(extra) {
-        const vars = { ...this.#vars };
-        for (const [name, value] of Object.entries(extra)) {
-            if (removedByName(name))
-                throw new Error(`${name} may not be passed to a child process`);
-            vars[name] = value;
-        }
-        return new ChildEnv(vars);
-    }
-    /** One variable (name compared without case on Windows, as the OS does). */
-    get(name) {
-        return lookup(this.#vars, name);
-    }
-    /** A fresh copy for `spawn`. */
-    toSpawn() {
-        return { ...this.#vars };
-    }
-}
-function removedByName(name) {
-    const upper = name.toUpperCase();
-    return upper.startsWith(REMOVED_PREFIX) || REMOVED_NAMES.has(upper);
-}
-
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_namespaceObject);
@@ -34122,12 +34029,26 @@ const startProcess = (command, args, options) => {
         windowsHide: true,
         windowsVerbatimArguments: options.windowsVerbatimArguments
     });
+    // What is kept of each stream is bounded: a build that prints without end (or a hostile
+    // dependency) must not fill memory. The lines still reach the log as they come.
+    const keeper = (kept) => {
+        let size = 0;
+        return (chunk) => {
+            if (size >= MAX_KEPT_OUTPUT)
+                return;
+            const part = chunk.subarray(0, MAX_KEPT_OUTPUT - size);
+            kept.push(part);
+            size += part.length;
+        };
+    };
+    const keepStdout = keeper(stdout);
+    const keepStderr = keeper(stderr);
     child.stdout.on('data', (chunk) => {
-        stdout.push(chunk);
+        keepStdout(chunk);
         lines?.stdout.write(chunk);
     });
     child.stderr.on('data', (chunk) => {
-        stderr.push(chunk);
+        keepStderr(chunk);
         lines?.stderr.write(chunk);
     });
     // A program that exits without reading its input (too old, crashed, killed) makes the write
@@ -34164,6 +34085,11 @@ const startProcess = (command, args, options) => {
         result
     };
 };
+/**
+ * The most of one output stream kept for the caller: far above what the render script answers
+ * (a status per description) or a failure message needs, far below what would hurt the runner.
+ */
+const MAX_KEPT_OUTPUT = 16 * 1024 * 1024;
 /** The child process and its pipes (net.Socket underneath) keep the event loop alive, or not. */
 function setHoldsEventLoop(child, hold) {
     for (const handle of [child, child.stdin, child.stdout, child.stderr]) {
@@ -34384,7 +34310,6 @@ main()
 
 
 
-
 /**
  * What PyPI renders descriptions with: Warehouse pins these in `requirements/main.txt`
  * (readme-renderer[md]==45.0, docutils==0.23, pygments==2.20.0). Pygments counts too: a
@@ -34412,9 +34337,9 @@ function matchesPyPI(versions, pypi) {
  * Starts the first Python to try, which imports readme_renderer and then waits for the
  * descriptions. Until `render`, it does not keep Node running (see `startProcess`).
  */
-function startRenderer(options = {}) {
+function startRenderer(options) {
     const pythons = options.python ? [options.python] : defaultPythons();
-    const env = options.env ?? ChildEnv.from(process.env);
+    const env = options.env;
     const first = startScript(pythons[0], env, options);
     let state = 'waiting';
     return {
@@ -37820,6 +37745,7 @@ async function prepare(settings, log, run, options = {}) {
     try {
         return await findAndCheck(settings, log, run, {
             ...options.descriptions,
+            env: options.descriptions?.env ?? run.childEnv,
             renderer: settings.verifyMetadata ? given : undefined
         });
     }
@@ -40351,7 +40277,6 @@ function shellInvocation(commandLine, platform = process.platform, comSpec) {
 
 
 
-
 /** A build that failed: the command, how it ended, and the last lines of its output. */
 class BuildError extends Error {
     command;
@@ -40372,7 +40297,7 @@ async function buildDistributions(options) {
     const outDir = external_node_path_default().resolve(options.outDir);
     await requireDirectory(workingDirectory);
     // Unbuffered Python output keeps stdout and stderr lines in the order they were written.
-    const env = (options.env ?? ChildEnv.from(process.env)).with({ PYTHONUNBUFFERED: '1' });
+    const env = options.env.with({ PYTHONUNBUFFERED: '1' });
     const before = await snapshotOutputs(outDir);
     const command = await log.group(`Building distributions in ${workingDirectory}`, async () => {
         if (options.buildCommand !== undefined && options.buildCommand.trim() !== '') {
@@ -41579,10 +41504,7 @@ async function publish(settings, deps) {
         });
         log.info(`Built with \`${built.command}\`: ${built.files.map(f => external_node_path_default().basename(f)).join(', ')}`);
     }
-    const dists = await prepare(settings, log, run, {
-        renderer: deps.renderer,
-        descriptions: { env: run.childEnv }
-    });
+    const dists = await prepare(settings, log, run, { renderer: deps.renderer });
     const http = new Http({
         timeoutMs: settings.timeoutMs,
         connectTimeoutMs: settings.connectTimeoutMs,
@@ -41668,7 +41590,12 @@ async function uploadFiles(toSend, result, { settings, deps, tokens, http, simpl
             indexAcceptsAttestations: deps.attestation?.indexAcceptsAttestations
         }),
         signer: {
-            getIdToken: deps.getIdToken,
+            // Sigstore's ID token is a secret like the others: redacted from everything printed.
+            getIdToken: async (audience) => {
+                const token = await deps.getIdToken(audience);
+                deps.onSecret(token);
+                return token;
+            },
             fulcioUrl: deps.attestation?.fulcioUrl,
             rekorUrl: deps.attestation?.rekorUrl
         },
@@ -42338,7 +42265,7 @@ class Redactor {
     compiled;
     /** `user`: the username the secret is sent with, so its Basic-auth form is known too. */
     add(secret, user) {
-        if (!secret || secret.length < redact_MIN_SECRET_LENGTH)
+        if (!secret || secret.length < MIN_SECRET_LENGTH)
             return;
         this.secrets.add(secret);
         for (const name of new Set(['__token__', '', user ?? ''])) {
@@ -42406,7 +42333,7 @@ class Redactor {
  */
 const ENCODING_MARKS = /[%\\&+]/;
 /** Shorter secrets are not looked for: they would blank out ordinary words. */
-const redact_MIN_SECRET_LENGTH = 4;
+const MIN_SECRET_LENGTH = 4;
 /**
  * A pattern matching `secret` with each character written plainly or in any encoding a server,
  * a URL or a page may give it: percent-encoded UTF-8 (either case of hex), `+` for a space, JSON
@@ -42488,7 +42415,7 @@ function redactCuts(text, forms) {
         .map(piece => {
         for (const form of forms) {
             const longest = Math.min(form.length - 1, piece.length);
-            for (let length = longest; length >= redact_MIN_SECRET_LENGTH; length--) {
+            for (let length = longest; length >= MIN_SECRET_LENGTH; length--) {
                 if (piece.endsWith(form.slice(0, length)))
                     return `${piece.slice(0, -length)}***`;
             }
@@ -42805,6 +42732,99 @@ function noAmbientTokenMessage() {
         '   - Google Cloud: a machine whose service account may create identity tokens.',
         `   ${TRUSTED_PUBLISHING_DOCS}`
     ].join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/process/child-env.ts
+/**
+ * The environment of every program this action starts (the build, pip, the description check's
+ * Python). A build backend and each of its dependencies run with it, so it must hold nothing
+ * that publishes: not the token given as an input, not what mints one (the runner's ID-token
+ * request URL and bearer), not the runner's own service tokens. `runProcess`/`startProcess` take
+ * only a `ChildEnv`, and only `ChildEnv.from` makes one, so no call site can hand a child the
+ * action's own `process.env`.
+ */
+/**
+ * Variables removed by name (compared upper-cased: Windows names ignore case). The ID-token pair
+ * lets its holder mint PyPI tokens for any project trusting this workflow; the runtime token, the
+ * results and cache URLs (which carry signed query strings) reach the runner's own services.
+ */
+const REMOVED_NAMES = new Set([
+    'ACTIONS_ID_TOKEN_REQUEST_URL',
+    'ACTIONS_ID_TOKEN_REQUEST_TOKEN',
+    'ACTIONS_RUNTIME_TOKEN',
+    'ACTIONS_RUNTIME_URL',
+    'ACTIONS_RESULTS_URL',
+    'ACTIONS_CACHE_URL',
+    'ACTIONS_CACHE_SERVICE_V2',
+    'TWINE_PASSWORD',
+    // The runner's file commands: a child holding these could set this step's outputs (claim a
+    // file was uploaded or verified), write raw HTML into the job summary, or set variables and
+    // PATH for every later step of the publishing job. Only the action writes them.
+    'GITHUB_OUTPUT',
+    'GITHUB_STEP_SUMMARY',
+    'GITHUB_STATE',
+    'GITHUB_ENV',
+    'GITHUB_PATH'
+]);
+/** Every action input (`INPUT_PASSWORD`, `INPUT_TOKEN`, URLs that may carry credentials…). */
+const REMOVED_PREFIX = 'INPUT_';
+/** Shorter secrets are not looked for (the Redactor's rule): they would match ordinary values. */
+const child_env_MIN_SECRET_LENGTH = 4;
+function lookup(env, name) {
+    if (env[name] !== undefined)
+        return env[name];
+    const upper = name.toUpperCase();
+    for (const [key, value] of Object.entries(env))
+        if (key.toUpperCase() === upper)
+            return value;
+    return undefined;
+}
+/** An environment fit for a child process; see the module comment. */
+class ChildEnv {
+    // A private field makes the type nominal: an object literal or `process.env` is not a ChildEnv.
+    #vars;
+    constructor(vars) {
+        this.#vars = Object.freeze(vars);
+    }
+    /**
+     * `parent` without the inputs, the runner's tokens, and any variable whose value contains one
+     * of `secrets`: the Redactor's forms, which hold every secret the run was given (see
+     * src/settings/secrets.ts) — so a copy of a secret under another name goes too.
+     */
+    static from(parent, secrets = []) {
+        const known = [...secrets].filter(s => s.length >= child_env_MIN_SECRET_LENGTH);
+        const vars = {};
+        for (const [name, value] of Object.entries(parent)) {
+            if (value === undefined || removedByName(name))
+                continue;
+            if (known.some(secret => value.includes(secret)))
+                continue;
+            vars[name] = value;
+        }
+        return new ChildEnv(vars);
+    }
+    /** This environment with some variables set (PYTHONPATH, PYTHONUNBUFFERED); inputs stay out. */
+    with(extra) {
+        const vars = { ...this.#vars };
+        for (const [name, value] of Object.entries(extra)) {
+            if (removedByName(name))
+                throw new Error(`${name} may not be passed to a child process`);
+            vars[name] = value;
+        }
+        return new ChildEnv(vars);
+    }
+    /** One variable (name compared without case on Windows, as the OS does). */
+    get(name) {
+        return lookup(this.#vars, name);
+    }
+    /** A fresh copy for `spawn`. */
+    toSpawn() {
+        return { ...this.#vars };
+    }
+}
+function removedByName(name) {
+    const upper = name.toUpperCase();
+    return upper.startsWith(REMOVED_PREFIX) || REMOVED_NAMES.has(upper);
 }
 
 ;// CONCATENATED MODULE: ./src/shared/run-context.ts
