@@ -33188,7 +33188,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7192:
+/***/ 7932:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -40883,13 +40883,7 @@ function isSkippedFolder(name) {
 async function discoverDistributions(dir, kinds, options = {}) {
     const root = external_node_path_default().resolve(dir);
     await assertDirectory(root, dir);
-    const result = {
-        files: [],
-        passedOver: [],
-        excluded: [],
-        problems: [],
-        skippedFolders: []
-    };
+    const result = emptyDiscovery();
     const walker = new Walker(root, options.readdir ?? listFolder, result);
     await walker.walk(root);
     classify(walker.files, kinds, result);
@@ -40898,19 +40892,16 @@ async function discoverDistributions(dir, kinds, options = {}) {
     }
     return result;
 }
+function emptyDiscovery() {
+    return { files: [], passedOver: [], excluded: [], problems: [], skippedFolders: [] };
+}
 /**
  * The files named by a caller (the command line's arguments, its globs already expanded) instead
  * of a folder's walk, sorted and refused by the same rules. A name that cannot be read as a file
  * is a problem; a file that is no distribution (a signature a glob caught) is passed over.
  */
 async function listedDistributions(files, kinds) {
-    const result = {
-        files: [],
-        passedOver: [],
-        excluded: [],
-        problems: [],
-        skippedFolders: []
-    };
+    const result = emptyDiscovery();
     const readable = [];
     for (const given of files) {
         const file = external_node_path_default().resolve(given);
@@ -44222,7 +44213,23 @@ async function readAuthorization(tokens, simpleUrl, uploadUrl) {
     return basicAuth(tokens.user, await tokens.current());
 }
 
+;// CONCATENATED MODULE: ./src/shared/html.ts
+/**
+ * Text made safe inside HTML: the five characters that could open markup or end an attribute.
+ * One rule for the job summary (which escapes what it did not write) and the Redactor (which
+ * looks for a secret as an HTML page would echo it).
+ */
+function escapeHtml(text) {
+    return text
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/"/g, '&quot;')
+        .replace(/'/g, '&#39;');
+}
+
 ;// CONCATENATED MODULE: ./src/shared/redact.ts
+
 
 /**
  * Removes secrets from text before it is printed anywhere. The runner masks registered secrets in
@@ -44367,14 +44374,6 @@ function escapeRegExp(text) {
 function formEncode(text) {
     return new URLSearchParams({ s: text }).toString().slice(2);
 }
-function escapeHtml(text) {
-    return text
-        .replace(/&/g, '&amp;')
-        .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(/"/g, '&quot;')
-        .replace(/'/g, '&#39;');
-}
 /**
  * A message cut to a length (an excerpt of an index's answer, a program's last line) can end in
  * the first characters of a secret: the whole secret is not there to be matched. So the end of
@@ -44516,14 +44515,10 @@ function runOutcome(result) {
 
 ;// CONCATENATED MODULE: ./src/action/summary.ts
 
+
 /** Text for inside HTML: escaped, on one line (a line break becomes <br>, never a blank line). */
 function htmlText(text) {
-    return text
-        .replace(/&/g, '&amp;')
-        .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(/"/g, '&quot;')
-        .replace(/'/g, '&#39;')
+    return escapeHtml(text)
         .replace(/\|/g, '&#124;')
         .replace(/\r\n|\r|\n|\u2028|\u2029/g, '<br>');
 }
@@ -45317,7 +45312,7 @@ function attestationOverrides(env) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7192);
+/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7932);
 
 await (0,_action_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 

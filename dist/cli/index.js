@@ -33193,7 +33193,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5780);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4728);
 // The command line's entry: the one place (with src/action/) that reads argv and the environment.
 
 process.exitCode = await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .iW)(process.argv.slice(2), process.env);
@@ -33203,7 +33203,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5780:
+/***/ 4728:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -35576,13 +35576,7 @@ function isSkippedFolder(name) {
 async function discoverDistributions(dir, kinds, options = {}) {
     const root = external_node_path_default().resolve(dir);
     await assertDirectory(root, dir);
-    const result = {
-        files: [],
-        passedOver: [],
-        excluded: [],
-        problems: [],
-        skippedFolders: []
-    };
+    const result = emptyDiscovery();
     const walker = new Walker(root, options.readdir ?? listFolder, result);
     await walker.walk(root);
     classify(walker.files, kinds, result);
@@ -35591,19 +35585,16 @@ async function discoverDistributions(dir, kinds, options = {}) {
     }
     return result;
 }
+function emptyDiscovery() {
+    return { files: [], passedOver: [], excluded: [], problems: [], skippedFolders: [] };
+}
 /**
  * The files named by a caller (the command line's arguments, its globs already expanded) instead
  * of a folder's walk, sorted and refused by the same rules. A name that cannot be read as a file
  * is a problem; a file that is no distribution (a signature a glob caught) is passed over.
  */
 async function listedDistributions(files, kinds) {
-    const result = {
-        files: [],
-        passedOver: [],
-        excluded: [],
-        problems: [],
-        skippedFolders: []
-    };
+    const result = emptyDiscovery();
     const readable = [];
     for (const given of files) {
         const file = external_node_path_default().resolve(given);
@@ -42249,7 +42240,23 @@ function parseDistributions(value) {
     return kinds;
 }
 
+;// CONCATENATED MODULE: ./src/shared/html.ts
+/**
+ * Text made safe inside HTML: the five characters that could open markup or end an attribute.
+ * One rule for the job summary (which escapes what it did not write) and the Redactor (which
+ * looks for a secret as an HTML page would echo it).
+ */
+function escapeHtml(text) {
+    return text
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/"/g, '&quot;')
+        .replace(/'/g, '&#39;');
+}
+
 ;// CONCATENATED MODULE: ./src/shared/redact.ts
+
 
 /**
  * Removes secrets from text before it is printed anywhere. The runner masks registered secrets in
@@ -42393,14 +42400,6 @@ function escapeRegExp(text) {
 /** application/x-www-form-urlencoded, as an HTML form or URLSearchParams writes it. */
 function formEncode(text) {
     return new URLSearchParams({ s: text }).toString().slice(2);
-}
-function escapeHtml(text) {
-    return text
-        .replace(/&/g, '&amp;')
-        .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(/"/g, '&quot;')
-        .replace(/'/g, '&#39;');
 }
 /**
  * A message cut to a length (an excerpt of an index's answer, a program's last line) can end in

@@ -8,18 +8,14 @@
 import type { Problem } from '../dists/distribution.js'
 import type { RunResult } from '../pipeline/publish.js'
 import { formatSize } from '../shared/format.js'
+import { escapeHtml } from '../shared/html.js'
 import type { FileResult } from '../upload/upload-all.js'
 
 type Redact = (text: string) => string
 
 /** Text for inside HTML: escaped, on one line (a line break becomes <br>, never a blank line). */
 export function htmlText(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;')
+  return escapeHtml(text)
     .replace(/\|/g, '&#124;')
     .replace(/\r\n|\r|\n|\u2028|\u2029/g, '<br>')
 }

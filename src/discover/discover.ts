@@ -56,13 +56,7 @@ export async function discoverDistributions(
 ): Promise<Discovery> {
   const root = path.resolve(dir)
   await assertDirectory(root, dir)
-  const result: Discovery = {
-    files: [],
-    passedOver: [],
-    excluded: [],
-    problems: [],
-    skippedFolders: []
-  }
+  const result = emptyDiscovery()
   const walker = new Walker(root, options.readdir ?? listFolder, result)
   await walker.walk(root)
   classify(walker.files, kinds, result)
@@ -70,6 +64,10 @@ export async function discoverDistributions(
     throw new DistributionError([emptyFolderProblem(dir, root, result, kinds)])
   }
   return result
+}
+
+function emptyDiscovery(): Discovery {
+  return { files: [], passedOver: [], excluded: [], problems: [], skippedFolders: [] }
 }
 
 /**
@@ -81,13 +79,7 @@ export async function listedDistributions(
   files: readonly string[],
   kinds: ReadonlySet<DistKind>
 ): Promise<Discovery> {
-  const result: Discovery = {
-    files: [],
-    passedOver: [],
-    excluded: [],
-    problems: [],
-    skippedFolders: []
-  }
+  const result = emptyDiscovery()
   const readable: string[] = []
   for (const given of files) {
     const file = path.resolve(given)

@@ -1,4 +1,5 @@
 import { CUT_MARK } from './excerpt.js'
+import { escapeHtml } from './html.js'
 
 /**
  * Removes secrets from text before it is printed anywhere. The runner masks registered secrets in
@@ -151,15 +152,6 @@ function escapeRegExp(text: string): string {
 /** application/x-www-form-urlencoded, as an HTML form or URLSearchParams writes it. */
 function formEncode(text: string): string {
   return new URLSearchParams({ s: text }).toString().slice(2)
-}
-
-function escapeHtml(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;')
 }
 
 /**
