@@ -33188,7 +33188,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7932:
+/***/ 3328:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -36319,7 +36319,7 @@ function formatCommand(name, properties, message, redact) {
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
-;// CONCATENATED MODULE: ./src/process/child-env.ts
+;// CONCATENATED MODULE: ./src/shared/child-env.ts
 /**
  * The environment of every program this action starts (the build, pip, the description check's
  * Python). A build backend and each of its dependencies run with it, so it must hold nothing
@@ -45312,7 +45312,7 @@ function attestationOverrides(env) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7932);
+/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3328);
 
 await (0,_action_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 

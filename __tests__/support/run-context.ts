@@ -1,4 +1,4 @@
-import { ChildEnv } from '../../src/process/child-env.js'
+import { ChildEnv } from '../../src/shared/child-env.js'
 import type { RunContext } from '../../src/shared/run-context.js'
 
 /**

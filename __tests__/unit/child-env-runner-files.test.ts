@@ -3,7 +3,7 @@
  * environment is known to hold.
  */
 import { describe, expect, it } from '@jest/globals'
-import { ChildEnv } from '../../src/process/child-env.js'
+import { ChildEnv } from '../../src/shared/child-env.js'
 import { givenSecrets } from '../../src/settings/secrets.js'
 
 describe('ChildEnv and the runner file commands', () => {

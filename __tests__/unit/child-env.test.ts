@@ -1,6 +1,6 @@
 /** The environment of child processes (src/process/child-env.ts): built in one place, with no secret. */
 import { describe, expect, it } from '@jest/globals'
-import { ChildEnv } from '../../src/process/child-env.js'
+import { ChildEnv } from '../../src/shared/child-env.js'
 
 const PARENT = {
   PATH: '/usr/bin',

@@ -20,7 +20,7 @@ import {
 } from '../../src/check/description/readme-renderer.js'
 import { RENDER_SCRIPT } from '../../src/check/description/render-script.js'
 import { DistributionError, type Distribution } from '../../src/dists/distribution.js'
-import { ChildEnv } from '../../src/process/child-env.js'
+import { ChildEnv } from '../../src/shared/child-env.js'
 import { RecordingLog } from '../../src/shared/log.js'
 import { prepare } from '../../src/pipeline/prepare.js'
 import {

@@ -6,7 +6,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { defaultPythons, findBuildPython } from '../../src/builder/python.js'
 import { shellInvocation } from '../../src/builder/shell.js'
-import { ChildEnv } from '../../src/process/child-env.js'
+import { ChildEnv } from '../../src/shared/child-env.js'
 import type { ProcessResult, RunProcess } from '../../src/process/run-process.js'
 import { RecordingLog } from '../../src/shared/log.js'
 

@@ -33193,7 +33193,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4728);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7968);
 // The command line's entry: the one place (with src/action/) that reads argv and the environment.
 
 process.exitCode = await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .iW)(process.argv.slice(2), process.env);
@@ -33203,7 +33203,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4728:
+/***/ 7968:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -42733,7 +42733,7 @@ function noAmbientTokenMessage() {
     ].join('\n');
 }
 
-;// CONCATENATED MODULE: ./src/process/child-env.ts
+;// CONCATENATED MODULE: ./src/shared/child-env.ts
 /**
  * The environment of every program this action starts (the build, pip, the description check's
  * Python). A build backend and each of its dependencies run with it, so it must hold nothing

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { ChildEnv } from '../process/child-env.js'
+import { ChildEnv } from '../shared/child-env.js'
 import { proxyVariables, type RunContext } from '../shared/run-context.js'
 
 /**

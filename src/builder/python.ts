@@ -5,7 +5,7 @@
  * (PEP 668) and refuses a plain `pip install`, and a publishing step should leave no trace.
  */
 import type { Log } from '../shared/log.js'
-import type { ChildEnv } from '../process/child-env.js'
+import type { ChildEnv } from '../shared/child-env.js'
 import { defaultPythons, installTemporarily } from '../process/python.js'
 import { describeFailure, lastOutputLine, type RunProcess } from '../process/run-process.js'
 

@@ -1,7 +1,7 @@
 import { tmpdir } from 'node:os'
 import { ambientIdToken, type AmbientIdentity } from '../auth/ambient-id-token.js'
 import type { PipelineDeps } from '../pipeline/publish.js'
-import { ChildEnv } from '../process/child-env.js'
+import { ChildEnv } from '../shared/child-env.js'
 import type { Log } from '../shared/log.js'
 import type { Redactor } from '../shared/redact.js'
 import { proxyVariables, type RunContext } from '../shared/run-context.js'

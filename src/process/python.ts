@@ -5,7 +5,7 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import type { ChildEnv } from './child-env.js'
+import type { ChildEnv } from '../shared/child-env.js'
 import { describeFailure, type RunProcess } from './run-process.js'
 
 /**

@@ -7,7 +7,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
 import { StringDecoder } from 'node:string_decoder'
 import { excerpt } from '../shared/excerpt.js'
-import type { ChildEnv } from './child-env.js'
+import type { ChildEnv } from '../shared/child-env.js'
 
 export interface RunOptions {
   /** `runProcess` writes it to the program's stdin (UTF-8), then closes it. */

@@ -1,4 +1,4 @@
-import type { ChildEnv } from '../process/child-env.js'
+import type { ChildEnv } from './child-env.js'
 
 /**
  * What the core needs to know about the run it is part of, already interpreted: one entry (the

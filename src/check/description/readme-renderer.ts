@@ -15,7 +15,7 @@
  * and `render` hands them over later: the imports overlap the caller's own work.
  */
 import type { Log } from '../../shared/log.js'
-import type { ChildEnv } from '../../process/child-env.js'
+import type { ChildEnv } from '../../shared/child-env.js'
 import { defaultPythons, installTemporarily } from '../../process/python.js'
 import { RENDER_SCRIPT, type RenderItemResult, type RenderReply } from './render-script.js'
 import {
