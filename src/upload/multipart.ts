@@ -59,10 +59,13 @@ export interface RecyclingReadable extends Readable {
 class ChunkPool {
   /** Given out and not handed back yet, by their memory. */
   private readonly out = new WeakSet<ArrayBufferLike>()
-  private readonly free: ArrayBuffer[] = []
+  /** Full-size chunks only: every read but a file's last is CHUNK long. */
+  private readonly free: ArrayBufferLike[] = []
 
   take(size: number): Buffer {
-    const memory = this.free.pop() ?? new ArrayBuffer(CHUNK)
+    // Only as large as the read: a small file's body costs no 1 MiB allocation (zeroed memory
+    // and page faults measured ~1 ms per file).
+    const memory = this.free.pop() ?? Buffer.allocUnsafeSlow(size).buffer
     this.out.add(memory)
     return Buffer.from(memory, 0, size)
   }
@@ -71,7 +74,7 @@ class ChunkPool {
   give(chunk: Buffer): void {
     const memory = chunk.buffer
     if (!this.out.delete(memory)) return
-    if (this.free.length < POOLED_CHUNKS) this.free.push(memory as ArrayBuffer)
+    if (memory.byteLength === CHUNK && this.free.length < POOLED_CHUNKS) this.free.push(memory)
   }
 }
 
