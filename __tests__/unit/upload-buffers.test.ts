@@ -1,6 +1,6 @@
 /**
- * A large upload reads its file into a few reused buffers (issue 12): a fresh 1 MiB buffer per
- * chunk left up to ~64 MB of sent chunks waiting for a garbage collection. Real socket: a
+ * A large upload reads its file into a few reused buffers (issue 12): a fresh buffer per chunk
+ * left up to ~64 MB of sent chunks waiting for a garbage collection. Real socket: a
  * server on 127.0.0.1 that reads the body slowly, so the socket pushes back and chunks queue.
  */
 import { afterAll, beforeAll, expect, it } from '@jest/globals'
@@ -40,7 +40,7 @@ afterAll(async () => {
   await rm(work, { recursive: true, force: true })
 })
 
-it('sends a 24 MiB file through a handful of reused 1 MiB buffers, byte for byte', async () => {
+it('sends a 24 MiB file through a handful of reused buffers, byte for byte', async () => {
   const bytes = randomBytes(24 * MIB + 123)
   const file = path.join(work, 'big-1.0-py3-none-any.whl')
   writeFileSync(file, bytes)
@@ -59,10 +59,11 @@ it('sends a 24 MiB file through a handful of reused 1 MiB buffers, byte for byte
       headers: { 'Content-Type': body.contentType, 'Content-Length': body.contentLength },
       body: () => {
         const stream = body.open()
-        // Every chunk the body emits, as it emits it: the memory of each full file chunk.
+        // Every chunk the body emits, as it emits it: the memory of each file chunk (the form's
+        // head and tail are a few hundred bytes; the file's chunks are far larger).
         const push = stream.push.bind(stream)
         stream.push = (chunk: unknown, encoding?: BufferEncoding) => {
-          if (Buffer.isBuffer(chunk) && chunk.length === MIB) {
+          if (Buffer.isBuffer(chunk) && chunk.length >= 64 * 1024) {
             fileChunks++
             memories.add(chunk.buffer)
           }
@@ -77,8 +78,8 @@ it('sends a 24 MiB file through a handful of reused 1 MiB buffers, byte for byte
     http.dispose()
   }
   expect(body.failure()).toBeUndefined()
-  expect(fileChunks).toBe(24)
-  // Reused: the old code read each chunk into new memory (24 distinct buffers).
+  expect(fileChunks).toBeGreaterThanOrEqual(24)
+  // Reused: the old code read each chunk into new memory (one distinct buffer per chunk).
   expect(memories.size).toBeLessThanOrEqual(6)
   // And nothing was overwritten before it left: the index got the file exactly.
   const sent = Buffer.concat(received)

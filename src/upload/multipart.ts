@@ -38,9 +38,14 @@ export interface FilePart {
   sha256?: string
 }
 
-const CHUNK = 1 << 20
 /**
- * File chunks kept for reuse. A 1 MiB buffer lives outside V8's heap, so a fresh one per chunk
+ * The file is sent in chunks of this size. 1 MiB chunks measured ~30 MB more peak memory with
+ * eight uploads at once over TLS (each connection holds a few chunks, encrypted, until the link
+ * takes them) and no faster a send, on loopback or over a 200 Mbit/s link.
+ */
+const CHUNK = 256 * 1024
+/**
+ * File chunks kept for reuse. A chunk's buffer lives outside V8's heap, so a fresh one per chunk
  * left up to ~64 MB of sent chunks waiting for a collection during a large upload; the socket
  * holds one or two chunks at a time, so a few buffers handed back by the sender cover it.
  */
@@ -63,8 +68,7 @@ class ChunkPool {
   private readonly free: ArrayBufferLike[] = []
 
   take(size: number): Buffer {
-    // Only as large as the read: a small file's body costs no 1 MiB allocation (zeroed memory
-    // and page faults measured ~1 ms per file).
+    // Only as large as the read: a small file's body costs no full-chunk allocation.
     const memory = this.free.pop() ?? Buffer.allocUnsafeSlow(size).buffer
     this.out.add(memory)
     return Buffer.from(memory, 0, size)
