@@ -26,7 +26,10 @@ describe('computeDigests', () => {
     'small.txt': Buffer.from('hello, wörld\n'),
     'exactly-one-chunk.bin': randomBytes(1024 * 1024),
     // Several 1 MiB chunks plus a ragged end.
-    'several-chunks.bin': randomBytes(3 * 1024 * 1024 + 12345)
+    'several-chunks.bin': randomBytes(3 * 1024 * 1024 + 12345),
+    // More chunks than the worker's shared slots (4): each slot is read into again only after
+    // the worker handed it back, or these digests would come out wrong.
+    'wraps-the-slots.bin': randomBytes(9 * 1024 * 1024 + 777)
   }
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'digests-test-'))

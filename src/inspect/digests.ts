@@ -12,7 +12,7 @@
 import { createHash } from 'node:crypto'
 import { open, type FileHandle } from 'node:fs/promises'
 import { Worker } from 'node:worker_threads'
-import { createBLAKE2b } from 'hash-wasm'
+import { createBLAKE2b, type IHasher } from 'hash-wasm'
 import type { Digests, FileIdentity } from '../dists/distribution.js'
 import { identityChanges, identityOf } from '../dists/on-disk.js'
 
@@ -23,14 +23,28 @@ let workerInUse = false
 /** Chunks handed to the worker and not yet hashed there: bounds memory if the worker lags. */
 const MAX_CHUNKS_IN_FLIGHT = 4
 
+/**
+ * blake2b hashers done with, to hash the next file: each new one instantiates a WebAssembly
+ * module (~0.4 ms), which was a tenth of the inspection of a small wheel. A hasher that failed
+ * mid-file is not kept. As many as files were hashed at once, at most.
+ */
+const spareBlake2b: IHasher[] = []
+
 export interface DigestOptions {
   /** Override the size from which hashing is split over two threads (tests). */
   parallelFrom?: number
 }
 
-/** sha256 and md5 of a stream of chunks, wherever they are computed. */
+/**
+ * sha256 and md5 of a file's chunks, wherever they are computed. The file is read into memory they
+ * lend (`buffer`), so nothing is allocated per chunk: a fresh 1 MiB buffer per chunk lives outside
+ * V8's heap and piled up as garbage (tens of MB) before a collection freed it.
+ */
 interface NativeHashes {
-  update(chunk: Buffer): Promise<void> | void
+  /** Memory to read the next chunk into; after `update` it is theirs until they lend it again. */
+  buffer(): Promise<Buffer>
+  /** The start of the last lent buffer, filled. */
+  update(chunk: Buffer): void
   finish(): Promise<{ sha256: string; md5: string }>
 }
 
@@ -74,19 +88,21 @@ async function hashHandle(
   // threads are what a runner's two cores can give anyway.
   const useWorker = expected >= (options.parallelFrom ?? PARALLEL_HASHING_FROM) && !workerInUse
   if (useWorker) workerInUse = true
-  const native = useWorker ? inWorker() : inThisThread()
-  const blake2b = await createBLAKE2b(256)
+  const native = useWorker ? inWorker() : inThisThread(expected)
+  const blake2b = spareBlake2b.pop() ?? (await createBLAKE2b(256))
   blake2b.init()
   let size = 0
   try {
-    const chunks = handle.createReadStream({ highWaterMark: CHUNK, start: 0, autoClose: false })
-    for await (const chunk of chunks) {
-      const bytes = chunk as Buffer
-      size += bytes.length
-      // blake2b first: the chunk may then be moved (not copied) to the worker, which hashes it
-      // while this thread reads and hashes the next one.
-      blake2b.update(bytes)
-      await native.update(bytes)
+    // Read to the end, not to the expected size: a file that grew is noticed by the caller.
+    for (;;) {
+      const buffer = await native.buffer()
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, size)
+      if (bytesRead === 0) break
+      const chunk = buffer.subarray(0, bytesRead)
+      size += bytesRead
+      // blake2b here while the worker (if any) hashes the same bytes: the memory is shared.
+      blake2b.update(chunk)
+      native.update(chunk)
     }
   } catch (error) {
     // A read that failed still ends the worker.
@@ -97,13 +113,23 @@ async function hashHandle(
   const { sha256, md5 } = await native.finish().finally(() => {
     if (useWorker) workerInUse = false
   })
-  return { digests: { sha256, blake2_256: blake2b.digest('hex'), md5 }, size }
+  const blake2_256 = blake2b.digest('hex')
+  spareBlake2b.push(blake2b)
+  return { digests: { sha256, blake2_256, md5 }, size }
 }
 
-function inThisThread(): NativeHashes {
+function inThisThread(expected: number): NativeHashes {
   const sha256 = createHash('sha256')
   const md5 = createHash('md5')
+  // Hashed synchronously in `update`, so one buffer serves every chunk; sized to the file (one
+  // byte more, so a file that grew is read to its end in as many reads), since a 1 MiB buffer
+  // per small file measured ~1 ms of zeroing and page faults each.
+  let memory: Buffer | undefined
   return {
+    async buffer() {
+      memory ??= Buffer.allocUnsafeSlow(Math.min(CHUNK, expected + 1))
+      return memory
+    },
     update(chunk) {
       sha256.update(chunk)
       md5.update(chunk)
@@ -115,43 +141,51 @@ function inThisThread(): NativeHashes {
 }
 
 /**
- * The worker's code, evaluated from a string so that the bundle needs no separate file. It acks
- * every chunk, so this side never has more than MAX_CHUNKS_IN_FLIGHT chunks queued.
+ * The worker's code, evaluated from a string so that the bundle needs no separate file. Chunks
+ * are slots of memory shared with this thread; it hashes a slot and hands it back by number, so
+ * no more than MAX_CHUNKS_IN_FLIGHT chunks are ever held, and none is copied or moved.
  */
 const WORKER_SOURCE = `
-const { parentPort } = require('node:worker_threads')
+const { parentPort, workerData } = require('node:worker_threads')
 const { createHash } = require('node:crypto')
 const sha256 = createHash('sha256')
 const md5 = createHash('md5')
-parentPort.on('message', chunk => {
-  if (chunk === null) {
+parentPort.on('message', message => {
+  if (message === null) {
     parentPort.postMessage({ sha256: sha256.digest('hex'), md5: md5.digest('hex') })
     parentPort.close()
     return
   }
+  const chunk = new Uint8Array(workerData, message.slot * workerData.byteLength / ${MAX_CHUNKS_IN_FLIGHT}, message.length)
   sha256.update(chunk)
   md5.update(chunk)
-  parentPort.postMessage('ack')
+  parentPort.postMessage(message.slot)
 })
 `
 
 function inWorker(): NativeHashes {
-  // The chunks are ArrayBuffers outside the heap; the worker's own heap stays tiny, so a small
-  // young generation keeps a second isolate from adding tens of MB to peak memory.
+  const shared = new SharedArrayBuffer(MAX_CHUNKS_IN_FLIGHT * CHUNK)
+  const slots = Array.from({ length: MAX_CHUNKS_IN_FLIGHT }, (_, slot) =>
+    Buffer.from(shared, slot * CHUNK, CHUNK)
+  )
+  const free = slots.map((_, slot) => slot).reverse()
+  // The worker's heap holds next to nothing (the chunks are shared memory), so a small young
+  // generation keeps a second isolate from adding tens of MB to peak memory.
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
+    workerData: shared,
     resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 16 }
   })
-  let inFlight = 0
+  let lent: number | undefined
   let wake: (() => void) | undefined
   let failure: Error | undefined
   let settle: { resolve: (v: { sha256: string; md5: string }) => void; reject: (e: Error) => void }
   const result = new Promise<{ sha256: string; md5: string }>((resolve, reject) => {
     settle = { resolve, reject }
   })
-  worker.on('message', (message: 'ack' | { sha256: string; md5: string }) => {
-    if (message === 'ack') {
-      inFlight--
+  worker.on('message', (message: number | { sha256: string; md5: string }) => {
+    if (typeof message === 'number') {
+      free.push(message)
       wake?.()
       wake = undefined
     } else {
@@ -166,17 +200,21 @@ function inWorker(): NativeHashes {
   // Settled already when the worker answered; otherwise it ended without an answer.
   worker.on('exit', code => settle.reject(new Error(`the hashing worker exited (${code})`)))
   return {
-    async update(chunk) {
-      if (failure) throw failure
-      inFlight++
-      // Move the bytes when the chunk owns its whole buffer (fs reads of 1 MiB do); else copy.
-      const owned = chunk.byteOffset === 0 && chunk.byteLength === chunk.buffer.byteLength
-      if (owned) worker.postMessage(chunk, [chunk.buffer as ArrayBuffer])
-      else worker.postMessage(chunk)
-      while (inFlight >= MAX_CHUNKS_IN_FLIGHT && !failure) {
+    async buffer() {
+      // A slot lent and not filled (the read found the end) is lent again.
+      if (lent !== undefined) return slots[lent]
+      while (free.length === 0 && !failure) {
         await new Promise<void>(resolve => (wake = resolve))
       }
       if (failure) throw failure
+      lent = free.pop() as number
+      return slots[lent]
+    },
+    update(chunk) {
+      if (failure) throw failure
+      if (lent === undefined) throw new Error('a chunk was hashed in memory that was not lent')
+      worker.postMessage({ slot: lent, length: chunk.length })
+      lent = undefined
     },
     async finish() {
       worker.postMessage(null)

@@ -10,8 +10,6 @@
  * of many small files costs a few large reads, and member data is never read.
  */
 
-import type { FileHandle } from 'node:fs/promises'
-
 const SIG_CENTRAL = 0x02014b50
 const SIG_LOCAL = 0x04034b50
 const SIG_EOCD = 0x06054b50
@@ -34,6 +32,17 @@ export interface DirectorySizes {
 
 class Malformed extends Error {}
 
+/** What the readers use of a file: positioned reads and its size (a FileHandle, or a file in memory). */
+export interface ArchiveFile {
+  read(
+    buffer: Buffer,
+    offset: number,
+    length: number,
+    position: number
+  ): Promise<{ bytesRead: number }>
+  stat(): Promise<{ size: number }>
+}
+
 /**
  * Positioned reads through a window. On a miss the window reaches as far as the known record
  * starts (`hints`: local header offsets from the central directory, and the directory itself)
@@ -45,7 +54,7 @@ class WindowReader {
   private windowStart = 0
 
   constructor(
-    private readonly handle: FileHandle,
+    private readonly handle: ArchiveFile,
     private readonly fileSize: number,
     private readonly hints: readonly number[]
   ) {}
@@ -110,7 +119,7 @@ const u64 = (buffer: Buffer, at: number): number => Number(buffer.readBigUInt64L
  * Returns PyPI's reason for refusing the file, or undefined when PyPI accepts the framing.
  */
 export async function zipFramingProblem(
-  handle: FileHandle,
+  handle: ArchiveFile,
   fileSize: number,
   directory: ReadonlyMap<string, DirectorySizes>,
   hints: readonly number[] = []

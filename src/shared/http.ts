@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http'
 import type { Socket } from 'node:net'
 import { TLSSocket } from 'node:tls'
-import { Readable } from 'node:stream'
+import { Readable, Writable } from 'node:stream'
 import { HttpClient } from '@actions/http-client'
 import { AnswerTooLargeError, readCappedBody, type BodyCap } from './http-body.js'
 import { formatSize } from './format.js'
@@ -178,7 +178,7 @@ export class Http {
     const exchange = async (): Promise<HttpResponse> => {
       this.nextSignal = controller.signal
       // The client prepares the request synchronously in this call, taking the signal.
-      const pending = this.client.request(method, url, body, headers)
+      const pending = this.client.request(method, url, sendable(body), headers)
       this.nextSignal = undefined
       const response = await pending
       return {
@@ -250,6 +250,47 @@ export class Http {
   dispose(): void {
     this.client.dispose()
   }
+}
+
+/** A body stream that takes back its chunks once they are sent (see `sendable`). */
+interface Recycling {
+  recycle(chunk: Buffer): void
+}
+
+/**
+ * What is handed to @actions/http-client, which pipes a stream body into the request. A body that
+ * recycles its chunks is piped into a writer that passes each chunk to the request and hands it
+ * back when the request's write callback says the socket has taken it, so the body can read into
+ * the same memory again. Destroying that writer (a failing body does) destroys the request, as
+ * destroying the request itself would.
+ */
+function sendable(body: Readable | string | null): Readable | string | null {
+  if (!(body instanceof Readable) || typeof (body as Partial<Recycling>).recycle !== 'function') {
+    return body
+  }
+  const recycling = body as Readable & Recycling
+  return {
+    on: (event: string, listener: () => void) => recycling.on(event, listener),
+    pipe: (request: Writable) => {
+      const writer = new Writable({
+        write(chunk: Buffer, _encoding, done) {
+          if (request.write(chunk, () => recycling.recycle(chunk))) done()
+          else request.once('drain', () => done())
+        },
+        final(done) {
+          request.end()
+          done()
+        },
+        destroy(error, done) {
+          if (error) request.destroy(error)
+          done(error)
+        }
+      })
+      // The error reaches the caller through the request it destroys.
+      writer.on('error', () => undefined)
+      return recycling.pipe(writer)
+    }
+  } as unknown as Readable
 }
 
 /** The size of a request body, from its Content-Length (0 when there is none). */
