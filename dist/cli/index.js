@@ -35909,6 +35909,12 @@ const PARALLEL_HASHING_FROM = 16 * 1024 * 1024;
 let workerInUse = false;
 /** Chunks handed to the worker and not yet hashed there: bounds memory if the worker lags. */
 const MAX_CHUNKS_IN_FLIGHT = 4;
+/**
+ * blake2b hashers done with, to hash the next file: each new one instantiates a WebAssembly
+ * module (~0.4 ms), which was a tenth of the inspection of a small wheel. A hasher that failed
+ * mid-file is not kept. As many as files were hashed at once, at most.
+ */
+const spareBlake2b = [];
 /** A file that changed while it was hashed: its digests describe no single version of it. */
 class ChangedWhileReadError extends Error {
     path;
@@ -35945,19 +35951,22 @@ async function hashHandle(handle, expected, options) {
     const useWorker = expected >= (options.parallelFrom ?? PARALLEL_HASHING_FROM) && !workerInUse;
     if (useWorker)
         workerInUse = true;
-    const native = useWorker ? inWorker() : inThisThread();
-    const blake2b = await (0,index_umd.createBLAKE2b)(256);
+    const native = useWorker ? inWorker() : inThisThread(expected);
+    const blake2b = spareBlake2b.pop() ?? (await (0,index_umd.createBLAKE2b)(256));
     blake2b.init();
     let size = 0;
     try {
-        const chunks = handle.createReadStream({ highWaterMark: CHUNK, start: 0, autoClose: false });
-        for await (const chunk of chunks) {
-            const bytes = chunk;
-            size += bytes.length;
-            // blake2b first: the chunk may then be moved (not copied) to the worker, which hashes it
-            // while this thread reads and hashes the next one.
-            blake2b.update(bytes);
-            await native.update(bytes);
+        // Read to the end, not to the expected size: a file that grew is noticed by the caller.
+        for (;;) {
+            const buffer = await native.buffer();
+            const { bytesRead } = await handle.read(buffer, 0, buffer.length, size);
+            if (bytesRead === 0)
+                break;
+            const chunk = buffer.subarray(0, bytesRead);
+            size += bytesRead;
+            // blake2b here while the worker (if any) hashes the same bytes: the memory is shared.
+            blake2b.update(chunk);
+            native.update(chunk);
         }
     }
     catch (error) {
@@ -35971,12 +35980,22 @@ async function hashHandle(handle, expected, options) {
         if (useWorker)
             workerInUse = false;
     });
-    return { digests: { sha256, blake2_256: blake2b.digest('hex'), md5 }, size };
+    const blake2_256 = blake2b.digest('hex');
+    spareBlake2b.push(blake2b);
+    return { digests: { sha256, blake2_256, md5 }, size };
 }
-function inThisThread() {
+function inThisThread(expected) {
     const sha256 = (0,external_node_crypto_.createHash)('sha256');
     const md5 = (0,external_node_crypto_.createHash)('md5');
+    // Hashed synchronously in `update`, so one buffer serves every chunk; sized to the file (one
+    // byte more, so a file that grew is read to its end in as many reads), since a 1 MiB buffer
+    // per small file measured ~1 ms of zeroing and page faults each.
+    let memory;
     return {
+        async buffer() {
+            memory ??= Buffer.allocUnsafeSlow(Math.min(CHUNK, expected + 1));
+            return memory;
+        },
         update(chunk) {
             sha256.update(chunk);
             md5.update(chunk);
@@ -35987,33 +36006,39 @@ function inThisThread() {
     };
 }
 /**
- * The worker's code, evaluated from a string so that the bundle needs no separate file. It acks
- * every chunk, so this side never has more than MAX_CHUNKS_IN_FLIGHT chunks queued.
+ * The worker's code, evaluated from a string so that the bundle needs no separate file. Chunks
+ * are slots of memory shared with this thread; it hashes a slot and hands it back by number, so
+ * no more than MAX_CHUNKS_IN_FLIGHT chunks are ever held, and none is copied or moved.
  */
 const WORKER_SOURCE = `
-const { parentPort } = require('node:worker_threads')
+const { parentPort, workerData } = require('node:worker_threads')
 const { createHash } = require('node:crypto')
 const sha256 = createHash('sha256')
 const md5 = createHash('md5')
-parentPort.on('message', chunk => {
-  if (chunk === null) {
+parentPort.on('message', message => {
+  if (message === null) {
     parentPort.postMessage({ sha256: sha256.digest('hex'), md5: md5.digest('hex') })
     parentPort.close()
     return
   }
+  const chunk = new Uint8Array(workerData, message.slot * workerData.byteLength / ${MAX_CHUNKS_IN_FLIGHT}, message.length)
   sha256.update(chunk)
   md5.update(chunk)
-  parentPort.postMessage('ack')
+  parentPort.postMessage(message.slot)
 })
 `;
 function inWorker() {
-    // The chunks are ArrayBuffers outside the heap; the worker's own heap stays tiny, so a small
-    // young generation keeps a second isolate from adding tens of MB to peak memory.
+    const shared = new SharedArrayBuffer(MAX_CHUNKS_IN_FLIGHT * CHUNK);
+    const slots = Array.from({ length: MAX_CHUNKS_IN_FLIGHT }, (_, slot) => Buffer.from(shared, slot * CHUNK, CHUNK));
+    const free = slots.map((_, slot) => slot).reverse();
+    // The worker's heap holds next to nothing (the chunks are shared memory), so a small young
+    // generation keeps a second isolate from adding tens of MB to peak memory.
     const worker = new external_node_worker_threads_.Worker(WORKER_SOURCE, {
         eval: true,
+        workerData: shared,
         resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 16 }
     });
-    let inFlight = 0;
+    let lent;
     let wake;
     let failure;
     let settle;
@@ -36021,8 +36046,8 @@ function inWorker() {
         settle = { resolve, reject };
     });
     worker.on('message', (message) => {
-        if (message === 'ack') {
-            inFlight--;
+        if (typeof message === 'number') {
+            free.push(message);
             wake?.();
             wake = undefined;
         }
@@ -36038,21 +36063,25 @@ function inWorker() {
     // Settled already when the worker answered; otherwise it ended without an answer.
     worker.on('exit', code => settle.reject(new Error(`the hashing worker exited (${code})`)));
     return {
-        async update(chunk) {
-            if (failure)
-                throw failure;
-            inFlight++;
-            // Move the bytes when the chunk owns its whole buffer (fs reads of 1 MiB do); else copy.
-            const owned = chunk.byteOffset === 0 && chunk.byteLength === chunk.buffer.byteLength;
-            if (owned)
-                worker.postMessage(chunk, [chunk.buffer]);
-            else
-                worker.postMessage(chunk);
-            while (inFlight >= MAX_CHUNKS_IN_FLIGHT && !failure) {
+        async buffer() {
+            // A slot lent and not filled (the read found the end) is lent again.
+            if (lent !== undefined)
+                return slots[lent];
+            while (free.length === 0 && !failure) {
                 await new Promise(resolve => (wake = resolve));
             }
             if (failure)
                 throw failure;
+            lent = free.pop();
+            return slots[lent];
+        },
+        update(chunk) {
+            if (failure)
+                throw failure;
+            if (lent === undefined)
+                throw new Error('a chunk was hashed in memory that was not lent');
+            worker.postMessage({ slot: lent, length: chunk.length });
+            lent = undefined;
         },
         async finish() {
             worker.postMessage(null);
@@ -36574,6 +36603,33 @@ function invalidWheel(path, why) {
     ]);
 }
 // --- reading --------------------------------------------------------------------------------
+/**
+ * Wheels up to this size are read whole with one read: the directory, the framing walk and the
+ * few members PyPI reads then cost no further reads (each one a round trip through libuv's
+ * thread pool), which was a third of the inspection of a small wheel.
+ */
+const READ_WHOLE_UP_TO = 1024 * 1024;
+/** The file's bytes at the size `stat` gave, as an ArchiveFile; a file cut short reads as such. */
+async function inMemory(handle, size) {
+    const bytes = Buffer.allocUnsafe(size);
+    let filled = 0;
+    while (filled < size) {
+        const { bytesRead } = await handle.read(bytes, filled, size - filled, filled);
+        if (bytesRead === 0)
+            break;
+        filled += bytesRead;
+    }
+    const held = bytes.subarray(0, filled);
+    return {
+        async read(buffer, offset, length, position) {
+            const end = Math.min(held.length, position + length);
+            return { bytesRead: position >= end ? 0 : held.copy(buffer, offset, position, end) };
+        },
+        async stat() {
+            return { size };
+        }
+    };
+}
 /** Reads exactly `length` bytes at `position`, or fails naming the file as cut short. */
 async function readAt(handle, path, position, length) {
     const buffer = Buffer.alloc(length);
@@ -36854,8 +36910,10 @@ async function readWheelMetadata(path, options = {}) {
  */
 async function readWheel(path, options = {}) {
     const maxBytes = options.maxBytes ?? MAX_METADATA_BYTES;
-    const handle = await (0,promises_.open)(path, 'r');
+    const opened = await (0,promises_.open)(path, 'r');
     try {
+        const { size } = await opened.stat();
+        const handle = size <= READ_WHOLE_UP_TO ? await inMemory(opened, size) : opened;
         const { entries, fileSize, directory: where } = await entriesOf(handle, path);
         const byName = new Map(entries.map(entry => [entry.name, entry]));
         const candidates = [...byName.values()].filter(e => TOP_LEVEL_METADATA.test(e.name));
@@ -36915,7 +36973,7 @@ async function readWheel(path, options = {}) {
         };
     }
     finally {
-        await handle.close();
+        await opened.close();
     }
 }
 
@@ -39119,7 +39177,7 @@ class Http {
         const exchange = async () => {
             this.nextSignal = controller.signal;
             // The client prepares the request synchronously in this call, taking the signal.
-            const pending = this.client.request(method, url, body, headers);
+            const pending = this.client.request(method, url, sendable(body), headers);
             this.nextSignal = undefined;
             const response = await pending;
             return {
@@ -39191,6 +39249,44 @@ class Http {
     dispose() {
         this.client.dispose();
     }
+}
+/**
+ * What is handed to @actions/http-client, which pipes a stream body into the request. A body that
+ * recycles its chunks is piped into a writer that passes each chunk to the request and hands it
+ * back when the request's write callback says the socket has taken it, so the body can read into
+ * the same memory again. Destroying that writer (a failing body does) destroys the request, as
+ * destroying the request itself would.
+ */
+function sendable(body) {
+    if (!(body instanceof external_node_stream_.Readable) || typeof body.recycle !== 'function') {
+        return body;
+    }
+    const recycling = body;
+    return {
+        on: (event, listener) => recycling.on(event, listener),
+        pipe: (request) => {
+            const writer = new external_node_stream_.Writable({
+                write(chunk, _encoding, done) {
+                    if (request.write(chunk, () => recycling.recycle(chunk)))
+                        done();
+                    else
+                        request.once('drain', () => done());
+                },
+                final(done) {
+                    request.end();
+                    done();
+                },
+                destroy(error, done) {
+                    if (error)
+                        request.destroy(error);
+                    done(error);
+                }
+            });
+            // The error reaches the caller through the request it destroys.
+            writer.on('error', () => undefined);
+            return recycling.pipe(writer);
+        }
+    };
 }
 /** The size of a request body, from its Content-Length (0 when there is none). */
 function bodyBytes(body, headers) {
@@ -40671,7 +40767,39 @@ function progressReporter(filename, log, options = {}) {
 
 
 
-const multipart_CHUNK = 1 << 20;
+/**
+ * The file is sent in chunks of this size. 1 MiB chunks measured ~30 MB more peak memory with
+ * eight uploads at once over TLS (each connection holds a few chunks, encrypted, until the link
+ * takes them) and no faster a send, on loopback or over a 200 Mbit/s link.
+ */
+const multipart_CHUNK = 256 * 1024;
+/**
+ * File chunks kept for reuse. A chunk's buffer lives outside V8's heap, so a fresh one per chunk
+ * left up to ~64 MB of sent chunks waiting for a collection during a large upload; the socket
+ * holds one or two chunks at a time, so a few buffers handed back by the sender cover it.
+ */
+const POOLED_CHUNKS = 4;
+/** The buffers file chunks are read into: reused when handed back, fresh when none is free. */
+class ChunkPool {
+    /** Given out and not handed back yet, by their memory. */
+    out = new WeakSet();
+    /** Full-size chunks only: every read but a file's last is CHUNK long. */
+    free = [];
+    take(size) {
+        // Only as large as the read: a small file's body costs no full-chunk allocation.
+        const memory = this.free.pop() ?? Buffer.allocUnsafeSlow(size).buffer;
+        this.out.add(memory);
+        return Buffer.from(memory, 0, size);
+    }
+    /** Ignores chunks it did not give out (the head and tail), and keeps POOLED_CHUNKS at most. */
+    give(chunk) {
+        const memory = chunk.buffer;
+        if (!this.out.delete(memory))
+            return;
+        if (memory.byteLength === multipart_CHUNK && this.free.length < POOLED_CHUNKS)
+            this.free.push(memory);
+    }
+}
 function buildMultipartBody(fields, file, progress) {
     const boundary = `----pypi-publish-${(0,external_node_crypto_.randomBytes)(16).toString('hex')}`;
     const head = Buffer.concat([
@@ -40689,7 +40817,11 @@ function buildMultipartBody(fields, file, progress) {
             failure = undefined;
             const length = head.length + file.size + tail.length;
             progress?.start(length);
-            const stream = external_node_stream_.Readable.from(bodyChunks(head, file, tail, progress), { objectMode: false });
+            const pool = new ChunkPool();
+            const stream = external_node_stream_.Readable.from(bodyChunks(head, file, tail, pool, progress), {
+                objectMode: false
+            });
+            stream.recycle = chunk => pool.give(chunk);
             return abortingTargetsOnError(stream, error => (failure = error));
         }
     };
@@ -40714,7 +40846,7 @@ function abortingTargetsOnError(stream, onError) {
     });
     return stream;
 }
-async function* bodyChunks(head, file, tail, progress) {
+async function* bodyChunks(head, file, tail, pool, progress) {
     const changed = (why) => new FileChangedError(file.path, file.filename, why);
     // Opened and compared before the first byte goes out: a file replaced or rewritten since the
     // checks is refused with nothing sent.
@@ -40734,8 +40866,8 @@ async function* bodyChunks(head, file, tail, progress) {
         const sha256 = file.sha256 ? (0,external_node_crypto_.createHash)('sha256') : undefined;
         let sent = 0;
         while (sent < file.size) {
-            // A fresh buffer per chunk: the socket may still hold the previous one.
-            const buffer = Buffer.allocUnsafe(Math.min(multipart_CHUNK, file.size - sent));
+            // Never a buffer the socket may still hold: a fresh one, or one the sender handed back.
+            const buffer = pool.take(Math.min(multipart_CHUNK, file.size - sent));
             const { bytesRead } = await handle.read(buffer, 0, buffer.length, sent);
             if (bytesRead === 0) {
                 throw changed(`it ended after ${sent} of the ${file.size} bytes checked`);
