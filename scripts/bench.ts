@@ -454,7 +454,7 @@ async function firstByte(bench: Bench): Promise<void> {
   const cases: Array<{ key: string; label: string; readme: boolean }> = [
     {
       key: 'first-byte/readme',
-      label: 'one small wheel with a Markdown README (rendered before upload)',
+      label: 'one small wheel with a Markdown README (checked in-process before upload)',
       readme: true
     },
     {
