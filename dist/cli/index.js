@@ -43121,14 +43121,20 @@ function segmentPattern(segment) {
 const UNPRINTABLE = 
 // eslint-disable-next-line no-control-regex -- finding control characters is the point
 /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-/** A line as it can be printed: every character that could steer a terminal escaped as `\xNN`/`\uNNNN`. */
+/**
+ * A line as it can be printed: every character that could steer a terminal escaped as
+ * `\xNN`/`\uNNNN`. And since the command line also runs inside CI systems that read commands from
+ * a program's output (GitHub Actions' `::name::` lines and legacy `##[name]`), a line of outside
+ * text that would read as one has its first colon (or hash) escaped the same way.
+ */
 function printable(line) {
-    return line.replace(UNPRINTABLE, ch => {
+    const escaped = line.replace(UNPRINTABLE, ch => {
         const code = ch.charCodeAt(0);
         return code <= 0xff
             ? `\\x${code.toString(16).padStart(2, '0')}`
             : `\\u${code.toString(16).padStart(4, '0')}`;
     });
+    return escaped.replace(/^(\s*):/, '$1\\x3a').replace(/##\[/g, '#\\x23[');
 }
 function cliLog(options) {
     // Lines are ours to break at \n (and a child's CRLF); a lone \r would rewrite the line, so it is
@@ -43258,7 +43264,10 @@ async function main(argv, env, streams = processStreams()) {
         const outcome = result
             ? runOutcome(result)
             : { uploaded: [], skipped: [], verified: [], projects: [], attestationPaths: [] };
-        stdout(redact(JSON.stringify({ ok: status === EXIT_OK, ...outcome, ...(failure ? { error: failure } : {}) }, null, 2)) + '\n');
+        const json = JSON.stringify({ ok: status === EXIT_OK, ...outcome, ...(failure ? { error: failure } : {}) }, null, 2);
+        // `##[` can only stand inside a string value here; `\u0023` is the same JSON, and no CI
+        // system reading this output takes it for a legacy command.
+        stdout(redact(json).replace(/##\[/g, '#\\u0023[') + '\n');
     }
     return status;
 }

@@ -23,14 +23,20 @@ const UNPRINTABLE =
   // eslint-disable-next-line no-control-regex -- finding control characters is the point
   /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g
 
-/** A line as it can be printed: every character that could steer a terminal escaped as `\xNN`/`\uNNNN`. */
+/**
+ * A line as it can be printed: every character that could steer a terminal escaped as
+ * `\xNN`/`\uNNNN`. And since the command line also runs inside CI systems that read commands from
+ * a program's output (GitHub Actions' `::name::` lines and legacy `##[name]`), a line of outside
+ * text that would read as one has its first colon (or hash) escaped the same way.
+ */
 export function printable(line: string): string {
-  return line.replace(UNPRINTABLE, ch => {
+  const escaped = line.replace(UNPRINTABLE, ch => {
     const code = ch.charCodeAt(0)
     return code <= 0xff
       ? `\\x${code.toString(16).padStart(2, '0')}`
       : `\\u${code.toString(16).padStart(4, '0')}`
   })
+  return escaped.replace(/^(\s*):/, '$1\\x3a').replace(/##\[/g, '#\\x23[')
 }
 
 export function cliLog(options: CliLogOptions): Log {

@@ -108,15 +108,14 @@ export async function main(
     const outcome = result
       ? runOutcome(result)
       : { uploaded: [], skipped: [], verified: [], projects: [], attestationPaths: [] }
-    stdout(
-      redact(
-        JSON.stringify(
-          { ok: status === EXIT_OK, ...outcome, ...(failure ? { error: failure } : {}) },
-          null,
-          2
-        )
-      ) + '\n'
+    const json = JSON.stringify(
+      { ok: status === EXIT_OK, ...outcome, ...(failure ? { error: failure } : {}) },
+      null,
+      2
     )
+    // `##[` can only stand inside a string value here; `\u0023` is the same JSON, and no CI
+    // system reading this output takes it for a legacy command.
+    stdout(redact(json).replace(/##\[/g, '#\\u0023[') + '\n')
   }
   return status
 }
