@@ -45346,16 +45346,7 @@ function runnerTokens(env) {
 
 
 /** The action: settings from the inputs, the pipeline, then outputs, summary and exit status. */
-async function run(early = {}) {
-    try {
-        await runAction(early.renderer);
-    }
-    finally {
-        // A run that ends before the description check (bad inputs, a failed build) stops its Python.
-        await early.renderer?.cancel();
-    }
-}
-async function runAction(renderer) {
+async function run() {
     // Each input is read once (untrimmed: settings trims each value itself, and tells a
     // whitespace-only secret from none). The secrets among the inputs, TWINE_* and the runner's
     // tokens are registered before anything else can print them; the settings and the children's
@@ -45401,7 +45392,6 @@ async function runAction(renderer) {
                         if (!known.has(form))
                             writer.mask(form);
             },
-            renderer,
             attestation: attestationOverrides(process.env)
         });
         await reportRun(result, { redactor, log });

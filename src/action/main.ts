@@ -3,7 +3,6 @@ import { actionsLog } from './log.js'
 import { Writer } from './writer.js'
 import { runContextFromEnv } from './context.js'
 import { actionsIdTokenFetcher } from './id-token.js'
-import type { StartedRenderer } from '../check/description/readme-renderer.js'
 import { DistributionError } from '../dists/distribution.js'
 import { publish, type PipelineDeps } from '../pipeline/publish.js'
 import { describeProblem } from '../pipeline/prepare.js'
@@ -15,16 +14,7 @@ import { givenSecrets, twineVariables } from '../settings/secrets.js'
 import { readOnce, runnerTokens } from './inputs.js'
 
 /** The action: settings from the inputs, the pipeline, then outputs, summary and exit status. */
-export async function run(early: { renderer?: StartedRenderer } = {}): Promise<void> {
-  try {
-    await runAction(early.renderer)
-  } finally {
-    // A run that ends before the description check (bad inputs, a failed build) stops its Python.
-    await early.renderer?.cancel()
-  }
-}
-
-async function runAction(renderer: StartedRenderer | undefined): Promise<void> {
+export async function run(): Promise<void> {
   // Each input is read once (untrimmed: settings trims each value itself, and tells a
   // whitespace-only secret from none). The secrets among the inputs, TWINE_* and the runner's
   // tokens are registered before anything else can print them; the settings and the children's
@@ -65,7 +55,6 @@ async function runAction(renderer: StartedRenderer | undefined): Promise<void> {
         redactor.add(secret)
         if (inRunner) for (const form of redactor.forms()) if (!known.has(form)) writer.mask(form)
       },
-      renderer,
       attestation: attestationOverrides(process.env)
     })
     await reportRun(result, { redactor, log })
