@@ -7033,7 +7033,7 @@ exports.SignedCertificateTimestamp = SignedCertificateTimestamp;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.DSSELogEntryV002 = exports.DSSERequestV002 = void 0;
 /* eslint-disable */
-const envelope_1 = __webpack_require__(4649);
+const envelope_1 = __webpack_require__(7030);
 const sigstore_common_1 = __webpack_require__(5334);
 const verifier_1 = __webpack_require__(7543);
 exports.DSSERequestV002 = {
@@ -8298,26 +8298,25 @@ Object.defineProperty(exports, "CIContextProvider", ({ enumerable: true, get: fu
 /***/ 5179:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
-var __webpack_unused_export__;
 
-__webpack_unused_export__ = ({ value: true });
-__webpack_unused_export__ = exports.RekorWitness = __webpack_unused_export__ = exports.FulcioSigner = __webpack_unused_export__ = __webpack_unused_export__ = __webpack_unused_export__ = __webpack_unused_export__ = __webpack_unused_export__ = exports.DSSEBundleBuilder = void 0;
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.TSAWitness = exports.RekorWitness = exports.DEFAULT_REKOR_URL = exports.FulcioSigner = exports.DEFAULT_FULCIO_URL = exports.CIContextProvider = exports.InternalError = exports.bundleBuilderFromSigningConfig = exports.MessageSignatureBundleBuilder = exports.DSSEBundleBuilder = void 0;
 var bundler_1 = __webpack_require__(5530);
 Object.defineProperty(exports, "DSSEBundleBuilder", ({ enumerable: true, get: function () { return bundler_1.DSSEBundleBuilder; } }));
-__webpack_unused_export__ = ({ enumerable: true, get: function () { return bundler_1.MessageSignatureBundleBuilder; } });
+Object.defineProperty(exports, "MessageSignatureBundleBuilder", ({ enumerable: true, get: function () { return bundler_1.MessageSignatureBundleBuilder; } }));
 var config_1 = __webpack_require__(5985);
-__webpack_unused_export__ = ({ enumerable: true, get: function () { return config_1.bundleBuilderFromSigningConfig; } });
+Object.defineProperty(exports, "bundleBuilderFromSigningConfig", ({ enumerable: true, get: function () { return config_1.bundleBuilderFromSigningConfig; } }));
 var error_1 = __webpack_require__(7841);
-__webpack_unused_export__ = ({ enumerable: true, get: function () { return error_1.InternalError; } });
+Object.defineProperty(exports, "InternalError", ({ enumerable: true, get: function () { return error_1.InternalError; } }));
 var identity_1 = __webpack_require__(5022);
-__webpack_unused_export__ = ({ enumerable: true, get: function () { return identity_1.CIContextProvider; } });
+Object.defineProperty(exports, "CIContextProvider", ({ enumerable: true, get: function () { return identity_1.CIContextProvider; } }));
 var signer_1 = __webpack_require__(4342);
-__webpack_unused_export__ = ({ enumerable: true, get: function () { return signer_1.DEFAULT_FULCIO_URL; } });
+Object.defineProperty(exports, "DEFAULT_FULCIO_URL", ({ enumerable: true, get: function () { return signer_1.DEFAULT_FULCIO_URL; } }));
 Object.defineProperty(exports, "FulcioSigner", ({ enumerable: true, get: function () { return signer_1.FulcioSigner; } }));
 var witness_1 = __webpack_require__(5383);
-__webpack_unused_export__ = ({ enumerable: true, get: function () { return witness_1.DEFAULT_REKOR_URL; } });
+Object.defineProperty(exports, "DEFAULT_REKOR_URL", ({ enumerable: true, get: function () { return witness_1.DEFAULT_REKOR_URL; } }));
 Object.defineProperty(exports, "RekorWitness", ({ enumerable: true, get: function () { return witness_1.RekorWitness; } }));
-__webpack_unused_export__ = ({ enumerable: true, get: function () { return witness_1.TSAWitness; } });
+Object.defineProperty(exports, "TSAWitness", ({ enumerable: true, get: function () { return witness_1.TSAWitness; } }));
 
 
 /***/ }),
@@ -23928,7 +23927,7 @@ Negotiator.prototype.preferredMediaTypes = Negotiator.prototype.mediaTypes;
 
 
 
-var contentType = __webpack_require__(5440);
+var contentType = __webpack_require__(4649);
 
 /**
  * Module exports.
@@ -24334,7 +24333,7 @@ function isQuality(spec) {
 
 
 
-var contentType = __webpack_require__(5440);
+var contentType = __webpack_require__(4649);
 var parseAccept = __webpack_require__(1914);
 
 /**
@@ -24499,7 +24498,7 @@ function isQuality(spec) {
 
 
 
-var contentType = __webpack_require__(5440);
+var contentType = __webpack_require__(4649);
 var parseAcceptHeader = __webpack_require__(1914);
 
 /**
@@ -28563,7 +28562,7 @@ var j=(u,t)=>()=>(t||u((t={exports:{}}).exports,t),t.exports);var I=j(O=>{"use s
 
 /***/ }),
 
-/***/ 5440:
+/***/ 4649:
 /***/ ((__unused_webpack_module, exports) => {
 
 

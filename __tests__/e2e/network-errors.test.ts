@@ -5,8 +5,14 @@
  * quote a parser's or a system call's message.
  */
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { createServer as createHttpServer } from 'node:http'
-import { createServer, type AddressInfo, type Server } from 'node:net'
+import { createServer as createHttpServer, type IncomingMessage } from 'node:http'
+import {
+  connect as netConnect,
+  createServer,
+  type AddressInfo,
+  type Server,
+  type Socket
+} from 'node:net'
 import { runContextFromEnv } from '../../src/action/context.js'
 import { SIMPLE_PAGE_CAP } from '../../src/index-api/simple.js'
 import { Http, NetworkError } from '../../src/shared/http.js'
@@ -155,5 +161,48 @@ describe('network failures in words', () => {
       `the proxy http://127.0.0.1:${port} (from HTTP_PROXY) could not open a connection to the index (it answered HTTP 502 to CONNECT)`
     )
     expect(classifyFailure(error)).toBe('unsent')
+  })
+})
+
+describe('through a proxy that works', () => {
+  it('tunnels with CONNECT to the host the URL names, with the proxy credentials from the variable', async () => {
+    const target = createHttpServer((req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain' }).end(`you asked for ${req.url}`)
+    })
+    const targetPort = await listen(target)
+    const connects: Array<{ authority: string; auth: string | undefined }> = []
+    const proxy = createHttpServer((_req, res) => res.writeHead(400).end())
+    proxy.on('connect', (req: IncomingMessage, socket: Socket) => {
+      connects.push({ authority: req.url ?? '', auth: req.headers['proxy-authorization'] })
+      // Every tunnel ends at the local server, whatever host was asked for.
+      const upstream = netConnect(targetPort, '127.0.0.1', () => {
+        socket.write('HTTP/1.1 200 Connection Established\r\n\r\n')
+        upstream.pipe(socket)
+        socket.pipe(upstream)
+      })
+      upstream.on('error', () => socket.destroy())
+      socket.on('error', () => upstream.destroy())
+    })
+    const port = await listen(proxy)
+    proxyEnv({ http_proxy: `http://alice:s%40cret@127.0.0.1:${port}` })
+    const answer = await client().get('http://index.example.test/simple/demo/', SIMPLE_PAGE_CAP)
+    expect(answer.status).toBe(200)
+    expect(answer.body).toBe('you asked for /simple/demo/')
+    expect(connects).toEqual([
+      {
+        authority: 'index.example.test:80',
+        auth: `Basic ${Buffer.from('alice:s@cret').toString('base64')}`
+      }
+    ])
+  })
+
+  it('NO_PROXY sends a listed host around the proxy', async () => {
+    const port = await closedPort()
+    proxyEnv({ HTTP_PROXY: `http://127.0.0.1:${port}`, NO_PROXY: 'example.test' })
+    const error = await failure(
+      client().get('http://index.example.test:9/simple/', SIMPLE_PAGE_CAP)
+    )
+    // Straight to the host (which does not resolve), not to the (closed) proxy.
+    expect(error.message).not.toContain('proxy')
   })
 })

@@ -477,9 +477,10 @@ describe('minted tokens on the test index', () => {
   })
 })
 
-describe('actionsIdTokenFetcher (@actions/core getIDToken against the stand-in)', () => {
+describe("actionsIdTokenFetcher (the runner's ID-token request against the stand-in)", () => {
   const saved = { ...process.env }
   afterEach(() => {
+    ids.failure = undefined
     for (const name of ['ACTIONS_ID_TOKEN_REQUEST_URL', 'ACTIONS_ID_TOKEN_REQUEST_TOKEN']) {
       if (saved[name] === undefined) delete process.env[name]
       else process.env[name] = saved[name]
@@ -489,24 +490,40 @@ describe('actionsIdTokenFetcher (@actions/core getIDToken against the stand-in)'
   it('gets an ID token for the audience with the runner request token', async () => {
     Object.assign(process.env, ids.env)
     const before = ids.requests.length
-    const jwt = await actionsIdTokenFetcher(runContextFromEnv(process.env))('sigstore')
+    const jwt = await actionsIdTokenFetcher(runContextFromEnv(process.env), process.env)('sigstore')
     expect(jwtClaims(jwt)?.aud).toBe('sigstore')
     expect(ids.requests[before].audience).toBe('sigstore')
-    expect(ids.requests[before].authorization).toBe(`Bearer ${ids.requestToken}`)
+    expect(ids.requests[before].authorization).toBe(`bearer ${ids.requestToken}`)
   })
 
   it('turns a refusal into an explanation with the permissions snippet', async () => {
     Object.assign(process.env, ids.env)
     ids.failure = { status: 403, body: '{"message":"no"}' }
-    const error = await failureOf(actionsIdTokenFetcher(runContextFromEnv(process.env))('pypi'))
-    expect(error.message).toContain('getting one failed')
+    const error = await failureOf(
+      actionsIdTokenFetcher(runContextFromEnv(process.env), process.env)('pypi')
+    )
+    expect(error.message).toContain('getting one failed: GitHub Actions answered HTTP 403')
     expect(error.message).toContain('permissions:\n      id-token: write')
     expect(error.message).toContain('an empty secret looks exactly like none')
+    // The command line's flag is not advice for a workflow.
+    expect(error.message).not.toContain('--password')
+    expect((error as TrustedPublishingError).transient).toBeUndefined()
+  })
+
+  it('marks a 503 from the runner as transient, so the exchange asks again', async () => {
+    Object.assign(process.env, ids.env)
+    ids.failure = { status: 503, body: 'busy' }
+    const error = await failureOf(
+      actionsIdTokenFetcher(runContextFromEnv(process.env), process.env)('pypi')
+    )
+    expect((error as TrustedPublishingError).transient?.reason).toBe('HTTP 503')
   })
 
   it('explains a job without ID-token access', async () => {
     delete process.env.ACTIONS_ID_TOKEN_REQUEST_URL
-    const error = await failureOf(actionsIdTokenFetcher(runContextFromEnv(process.env))('pypi'))
+    const error = await failureOf(
+      actionsIdTokenFetcher(runContextFromEnv(process.env), process.env)('pypi')
+    )
     expect(error.message).toContain('ACTIONS_ID_TOKEN_REQUEST_URL')
     expect(error.message).toContain('id-token: write')
   })

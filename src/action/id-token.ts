@@ -1,24 +1,42 @@
-import * as core from '@actions/core'
 import { TrustedPublishingError } from '../auth/errors.js'
+import { githubRunnerIdToken } from '../auth/ambient-id-token.js'
 import { noIdTokenMessage, type IdTokenContext } from '../auth/explain.js'
 import type { IdTokenFetcher } from '../auth/oidc.js'
 
 /**
- * The edge's ID-token fetcher: @actions/core's getIDToken (which also masks the token), with its
- * terse errors ("Unable to get ACTIONS_ID_TOKEN_REQUEST_URL env variable", "Failed to get ID
- * Token…") turned into an explanation of what to change in the workflow. The core never imports
- * @actions/core; it receives this function.
+ * The action's ID-token fetcher: the runner's ACTIONS_ID_TOKEN_REQUEST_URL, asked with its bearer
+ * token (as @actions/core's getIDToken asks it), through the run's own HTTP stack. A failure is
+ * turned into an explanation of what to change in the workflow; one that may heal by waiting keeps
+ * its transient mark, so the exchange retries it. The token is registered as a secret by the
+ * pipeline (onSecret) as soon as it arrives.
  */
-export function actionsIdTokenFetcher(run: IdTokenContext): IdTokenFetcher {
+export function actionsIdTokenFetcher(
+  run: IdTokenContext,
+  env: Readonly<Record<string, string | undefined>>
+): IdTokenFetcher {
   return async (audience: string) => {
+    const missing = ['ACTIONS_ID_TOKEN_REQUEST_URL', 'ACTIONS_ID_TOKEN_REQUEST_TOKEN'].filter(
+      name => !env[name]
+    )
+    if (missing.length) {
+      throw new TrustedPublishingError(
+        noIdTokenMessage(run, `the runner did not set ${missing.join(' or ')} for this step`)
+      )
+    }
     try {
-      return await core.getIDToken(audience)
+      return await githubRunnerIdToken(env, audience)
     } catch (error) {
+      // The first sentence says what failed; the command line's advice after it (--password) is
+      // replaced by the action's own two ways out.
       const cause = (error instanceof Error ? error.message : String(error))
-        .replace(/^Error message:\s*/, '')
+        .replace(/^Trusted publishing: /, '')
+        .replace(/ without an ID token\. .*$/s, ' without an ID token')
         .replace(/\s*\n\s*/g, ' ')
         .trim()
-      throw new TrustedPublishingError(noIdTokenMessage(run, cause), { cause: error })
+      throw new TrustedPublishingError(noIdTokenMessage(run, cause), {
+        cause: error,
+        transient: error instanceof TrustedPublishingError ? error.transient : undefined
+      })
     }
   }
 }

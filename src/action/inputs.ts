@@ -4,6 +4,17 @@
  * and the runner's own tokens.
  */
 
+/**
+ * An input as the runner hands it over: `INPUT_<NAME>` (spaces as `_`, upper case), untrimmed;
+ * '' when the workflow gave none and action.yml has no default.
+ */
+export function actionInput(
+  env: Readonly<Record<string, string | undefined>>,
+  name: string
+): string {
+  return env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? ''
+}
+
 /** `getInput` asked once per name: later reads of a name answer what the first one found. */
 export function readOnce(getInput: (name: string) => string): (name: string) => string {
   const seen = new Map<string, string>()

@@ -1,4 +1,3 @@
-import * as core from '@actions/core'
 import { actionsLog } from './log.js'
 import { Writer } from './writer.js'
 import { runContextFromEnv } from './context.js'
@@ -11,7 +10,8 @@ import { reportFailure, reportProblems, reportRun } from './report.js'
 import { failureText } from './summary.js'
 import { readSettings } from '../settings/settings.js'
 import { givenSecrets, twineVariables } from '../settings/secrets.js'
-import { readOnce, runnerTokens } from './inputs.js'
+import { actionInput, readOnce, runnerTokens } from './inputs.js'
+import { setOutput } from './outputs.js'
 
 /** The action: settings from the inputs, the pipeline, then outputs, summary and exit status. */
 export async function run(): Promise<void> {
@@ -19,7 +19,7 @@ export async function run(): Promise<void> {
   // whitespace-only secret from none). The secrets among the inputs, TWINE_* and the runner's
   // tokens are registered before anything else can print them; the settings and the children's
   // environment then work from the same values.
-  const read = readOnce(name => core.getInput(name, { trimWhitespace: false }))
+  const read = readOnce(name => actionInput(process.env, name))
   const twine = twineVariables(process.env)
   const redactor = new Redactor()
   for (const { secret, user } of givenSecrets(read, twine, runnerTokens(process.env))) {
@@ -49,7 +49,7 @@ export async function run(): Promise<void> {
     const result = await publish(settings, {
       log,
       run,
-      getIdToken: actionsIdTokenFetcher(run),
+      getIdToken: actionsIdTokenFetcher(run, process.env),
       onSecret: secret => {
         const known = new Set(redactor.forms())
         redactor.add(secret)
@@ -57,7 +57,11 @@ export async function run(): Promise<void> {
       },
       attestation: attestationOverrides(process.env)
     })
-    await reportRun(result, { redactor, log })
+    await reportRun(result, {
+      redactor,
+      log,
+      setOutput: (name, value) => setOutput(name, value, process.env, writer)
+    })
     if (result.failure) fail(failureText(result))
   } catch (error) {
     if (error instanceof DistributionError) {

@@ -1,4 +1,3 @@
-import * as core from '@actions/core'
 import { appendFile } from 'node:fs/promises'
 import type { Problem } from '../dists/distribution.js'
 import { Outputs } from '../settings/inputs.js'
@@ -29,10 +28,18 @@ export interface Reporting {
   log: Log
 }
 
+/** A run's report also sets the step's outputs. */
+export interface RunReporting extends Reporting {
+  setOutput: (name: string, value: string) => void
+}
+
 /** Sets the outputs first, then writes the job summary: a summary that cannot be written never fails the run. */
-export async function reportRun(result: RunResult, { redactor, log }: Reporting): Promise<void> {
+export async function reportRun(
+  result: RunResult,
+  { redactor, log, setOutput }: RunReporting
+): Promise<void> {
   for (const [name, value] of Object.entries(runOutputs(result))) {
-    core.setOutput(name, redactor.redact(value))
+    setOutput(name, redactor.redact(value))
   }
   await writeSummary(
     renderRunSummary(result, text => redactor.redact(text)),

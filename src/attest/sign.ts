@@ -1,4 +1,4 @@
-import { bundleToJSON, type Bundle } from '@sigstore/bundle'
+import type { Bundle, SerializedBundle } from '@sigstore/bundle'
 import { AttestationError } from '../auth/errors.js'
 import type { IdTokenFetcher } from '../auth/oidc.js'
 
@@ -73,7 +73,10 @@ export async function createAttestation(
   const timeout = config.timeoutMs ?? 30_000
   // Loaded on first use: @sigstore/sign brings an HTTP stack of its own (make-fetch-happen,
   // cacache…) that every run would otherwise parse at start-up, attesting or not (~110 ms).
-  const { DSSEBundleBuilder, FulcioSigner, RekorWitness } = await import('@sigstore/sign')
+  const [{ DSSEBundleBuilder, FulcioSigner, RekorWitness }, { bundleToJSON }] = await Promise.all([
+    import('@sigstore/sign'),
+    import('@sigstore/bundle')
+  ])
   const builder = new DSSEBundleBuilder({
     signer: new FulcioSigner({
       identityProvider: { getToken: () => config.getIdToken('sigstore') },
@@ -103,16 +106,15 @@ export async function createAttestation(
       { cause: error }
     )
   }
-  return bundleToAttestation(bundle)
+  return bundleToAttestation(bundleToJSON(bundle))
 }
 
 /**
- * A Sigstore bundle (DSSE, one signature, one tlog entry) in PyPI's shape: the leaf certificate,
+ * A Sigstore bundle (DSSE, one signature, one tlog entry; as JSON) in PyPI's shape: the leaf certificate,
  * the Rekor entry, and the envelope's payload and signature. The statement keeps the exact bytes
  * that were signed.
  */
-export function bundleToAttestation(bundle: Bundle): PypiAttestation {
-  const json = bundleToJSON(bundle)
+export function bundleToAttestation(json: SerializedBundle): PypiAttestation {
   const material = json.verificationMaterial
   const certificate =
     material?.certificate?.rawBytes ?? material?.x509CertificateChain?.certificates[0]?.rawBytes

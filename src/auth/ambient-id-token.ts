@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs'
-import { Http, type HttpResponse } from '../shared/http.js'
+import { Http, NetworkError, type HttpResponse } from '../shared/http.js'
 import type { BodyCap } from '../shared/http-body.js'
 import { TrustedPublishingError } from './errors.js'
 import { TRUSTED_PUBLISHING_DOCS } from './explain.js'
@@ -7,7 +7,7 @@ import type { IdTokenFetcher } from './oidc.js'
 
 /**
  * The ID token of whatever CI system runs us, found the way PyPA's `id` library finds it, for the
- * command line (the action gets its token from @actions/core). Here in the core, not in src/cli/,
+ * command line (the action asks GitHub's runner only, through githubRunnerIdToken). Here in the core, not in src/cli/,
  * because it reads nothing global: the entry hands it the environment, and a test can hand it a map.
  *
  * - GitHub Actions: the runner's ACTIONS_ID_TOKEN_REQUEST_URL, asked with its bearer token;
@@ -66,17 +66,7 @@ export function ambientIdToken(
   const identity = { provider, missing: noAmbientTokenMessage() }
 
   const getIdToken: IdTokenFetcher = async audience => {
-    if (provider === 'GitHub Actions') {
-      const url = new URL(env.ACTIONS_ID_TOKEN_REQUEST_URL ?? '')
-      url.searchParams.set('audience', audience)
-      const response = await ask(url.toString(), provider, options, {
-        Authorization: `bearer ${env.ACTIONS_ID_TOKEN_REQUEST_TOKEN ?? ''}`,
-        Accept: 'application/json'
-      })
-      const value = parseValue(response.body)
-      if (!value) throw unexpected(provider, response)
-      return value
-    }
+    if (provider === 'GitHub Actions') return githubRunnerIdToken(env, audience, options)
     if (provider === 'GitLab CI') {
       const name = gitlabTokenVariable(audience)
       const token = env[name]?.trim()
@@ -95,6 +85,28 @@ export function ambientIdToken(
     throw new TrustedPublishingError(identity.missing)
   }
   return { identity, getIdToken }
+}
+
+/**
+ * An ID token for `audience` from GitHub's runner: ACTIONS_ID_TOKEN_REQUEST_URL with the audience,
+ * asked with the runner's bearer token (what @actions/core's getIDToken does). A 5xx, a 429 or no
+ * answer is marked transient, so the token exchange retries it with a fresh request.
+ */
+export async function githubRunnerIdToken(
+  env: Readonly<Record<string, string | undefined>>,
+  audience: string,
+  options: AmbientOptions = {}
+): Promise<string> {
+  const provider = 'GitHub Actions'
+  const url = new URL(env.ACTIONS_ID_TOKEN_REQUEST_URL ?? '')
+  url.searchParams.set('audience', audience)
+  const response = await ask(url.toString(), provider, options, {
+    Authorization: `bearer ${env.ACTIONS_ID_TOKEN_REQUEST_TOKEN ?? ''}`,
+    Accept: 'application/json'
+  })
+  const value = parseValue(response.body)
+  if (!value) throw unexpected(provider, response)
+  return value
 }
 
 function gcpMetadataHost(
@@ -127,7 +139,10 @@ async function ask(
     const reason = error instanceof Error ? error.message : String(error)
     throw new TrustedPublishingError(
       `Trusted publishing: asking ${provider} for an ID token failed: ${reason}`,
-      { cause: error }
+      {
+        cause: error,
+        transient: error instanceof NetworkError && !error.final ? { reason } : undefined
+      }
     )
   } finally {
     http.dispose()
@@ -147,13 +162,18 @@ function parseValue(body: string): string | undefined {
 
 /** The answer is not shown: it may be a token in a shape we did not expect. */
 function unexpected(provider: AmbientProvider, response: HttpResponse): TrustedPublishingError {
+  const transient =
+    response.status === 429 || (response.status >= 500 && response.status <= 599)
+      ? { reason: `HTTP ${response.status}` }
+      : undefined
   return new TrustedPublishingError(
     `Trusted publishing: ${provider} answered HTTP ${response.status} without an ID token. ` +
       (provider === 'GitHub Actions'
         ? "Give the job `permissions: id-token: write`, or pass an API token with '--password'."
         : provider === 'Google Cloud'
           ? "Check that the machine's service account may create identity tokens, or pass an API token with '--password'."
-          : "Pass an API token with '--password'.")
+          : "Pass an API token with '--password'."),
+    { transient }
   )
 }
 

@@ -11,10 +11,14 @@
 
 import { createHash } from 'node:crypto'
 import { open, type FileHandle } from 'node:fs/promises'
-import { Worker } from 'node:worker_threads'
-import { createBLAKE2b, type IHasher } from 'hash-wasm'
+import type { IHasher } from 'hash-wasm'
+import blake2bBuild from 'hash-wasm/dist/blake2b.umd.min.js'
 import type { Digests, FileIdentity } from '../dists/distribution.js'
 import { identityChanges, identityOf } from '../dists/on-disk.js'
+import { lazyBuiltin } from '../shared/lazy-builtin.js'
+
+/** Only a large file needs the hashing thread. */
+const workerThreads = lazyBuiltin<typeof import('node:worker_threads')>('node:worker_threads')
 
 const CHUNK = 1024 * 1024
 /** Files from this size on hash sha256 and md5 in a worker. */
@@ -89,7 +93,7 @@ async function hashHandle(
   const useWorker = expected >= (options.parallelFrom ?? PARALLEL_HASHING_FROM) && !workerInUse
   if (useWorker) workerInUse = true
   const native = useWorker ? inWorker() : inThisThread(expected)
-  const blake2b = spareBlake2b.pop() ?? (await createBLAKE2b(256))
+  const blake2b = spareBlake2b.pop() ?? (await blake2bBuild.createBLAKE2b(256))
   blake2b.init()
   let size = 0
   try {
@@ -171,7 +175,7 @@ function inWorker(): NativeHashes {
   const free = slots.map((_, slot) => slot).reverse()
   // The worker's heap holds next to nothing (the chunks are shared memory), so a small young
   // generation keeps a second isolate from adding tens of MB to peak memory.
-  const worker = new Worker(WORKER_SOURCE, {
+  const worker = new (workerThreads().Worker)(WORKER_SOURCE, {
     eval: true,
     workerData: shared,
     resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 16 }

@@ -1,11 +1,17 @@
-import type { IncomingHttpHeaders, IncomingMessage } from 'node:http'
+import {
+  Agent as HttpAgent,
+  request as httpRequest,
+  type Agent,
+  type ClientRequest,
+  type IncomingHttpHeaders,
+  type IncomingMessage
+} from 'node:http'
 import type { Socket } from 'node:net'
-import { TLSSocket } from 'node:tls'
 import { Readable, Writable } from 'node:stream'
-import { HttpClient } from '@actions/http-client'
 import { AnswerTooLargeError, readCappedBody, type BodyCap } from './http-body.js'
 import { formatSize } from './format.js'
 import { describeNetworkFailure, type ProxyVariables } from './network-errors.js'
+import { proxyUrlFor } from './proxy.js'
 import { USER_AGENT } from './version.js'
 
 export interface HttpResponse {
@@ -68,75 +74,74 @@ const SLOWEST_SEND_RATE = 16 * 1024
  *   reads it at a trickle is.
  */
 export class Http {
-  private readonly client: HttpClient
   private readonly connectTimeoutMs: number
   private readonly timeoutMs: number
   private readonly proxy: ProxyVariables
-  private readonly armed = new WeakSet<object>()
-  /** Handed to the next request the client prepares (see `request`). */
-  private nextSignal: AbortSignal | undefined
+  /** One keep-alive agent per way out (direct or through a proxy) and scheme, made on first use. */
+  private readonly agents = new Map<string, Promise<Agent>>()
 
   constructor(options: HttpOptions = {}) {
     this.connectTimeoutMs = options.connectTimeoutMs ?? 30_000
     this.timeoutMs = options.timeoutMs ?? 120_000
     this.proxy = options.proxy ?? {}
-    // @actions/http-client offers no way to abort a request; its handlers may change the options
-    // of each request it prepares, and Node's `signal` option then destroys that request (and
-    // its socket, new or reused) when a deadline passes.
-    const signalHandler = {
-      prepareRequest: (options: { signal?: AbortSignal }): void => {
-        if (this.nextSignal) options.signal = this.nextSignal
-        this.nextSignal = undefined
-      },
-      canHandleAuthentication: (): boolean => false,
-      handleAuthentication: (): Promise<never> => Promise.reject(new Error('unused'))
-    }
-    this.client = new HttpClient(USER_AGENT, [signalHandler], {
-      allowRedirects: false,
-      allowRetries: false,
-      keepAlive: true,
-      socketTimeout: this.timeoutMs
-    })
   }
 
   /**
-   * @actions/http-client has one inactivity timeout and no connect timeout; a host that drops SYNs
-   * would only fail after the (long) inactivity timeout. So each new socket of the client's agent
-   * gets its own connect deadline. Its inactivity timeout only half-closes the socket
-   * (`socket.end()`), which leaves a stalled connection (and the file it streams from) open until
-   * the server lets go, so a socket that times out is destroyed here instead.
+   * The agent for `url`: through the proxy the runner's variables name for it (the rules every
+   * Actions toolkit client follows, from @actions/http-client's proxy module: lower case first,
+   * NO_PROXY, loopback never proxied), tunnelled with CONNECT as that client does; otherwise a
+   * direct keep-alive agent. `node:https` and the tunnel are loaded only by a run that uses them.
    */
-  private armSockets(url: string): void {
-    const agent = this.client.getAgent(url) as unknown as {
-      createConnection?: (options: object, callback?: unknown) => Socket
+  private agentFor(url: URL): Promise<Agent> {
+    const proxy = proxyUrlFor(url)
+    const key = `${url.protocol}${proxy ? ` via ${proxy.href}` : ''}`
+    let agent = this.agents.get(key)
+    if (!agent) {
+      agent = proxy ? tunnelAgent(url, proxy) : this.directAgent(url)
+      this.agents.set(key, agent)
     }
-    if (this.armed.has(agent) || typeof agent.createConnection !== 'function') return
-    this.armed.add(agent)
-    const create = agent.createConnection.bind(agent)
+    return agent
+  }
+
+  /**
+   * A direct agent whose sockets get a connect deadline (a host that drops SYNs would otherwise
+   * only fail after the long inactivity timeout).
+   */
+  private async directAgent(url: URL): Promise<Agent> {
+    const tls = url.protocol === 'https:'
+    const agent = tls
+      ? new (await import('node:https')).Agent({ keepAlive: true })
+      : new HttpAgent({ keepAlive: true })
+    const create = (
+      agent as unknown as { createConnection: (o: object, cb?: unknown) => Socket }
+    ).createConnection.bind(agent)
     const limit = this.connectTimeoutMs
-    const inactivity = this.timeoutMs
-    agent.createConnection = (options: object, callback?: unknown): Socket => {
-      const socket = create(options, callback)
-      const timer = setTimeout(() => {
-        const error = Object.assign(new Error(`could not connect within ${seconds(limit)} s`), {
-          code: 'ECONNECTTIMEOUT'
-        })
-        socket.destroy(error)
-      }, limit)
-      timer.unref()
-      const clear = (): void => clearTimeout(timer)
-      socket.once(socket instanceof TLSSocket ? 'secureConnect' : 'connect', clear)
-      socket.once('close', clear)
-      // Emitted only while a request has set the socket's timeout (idle pooled sockets have none).
-      socket.on('timeout', () => socket.destroy(inactivityError(inactivity)))
-      return socket
-    }
+    Object.assign(agent, {
+      createConnection: (options: object, callback?: unknown): Socket => {
+        const socket = create(options, callback)
+        const timer = setTimeout(() => {
+          const error = Object.assign(new Error(`could not connect within ${seconds(limit)} s`), {
+            code: 'ECONNECTTIMEOUT'
+          })
+          socket.destroy(error)
+        }, limit)
+        timer.unref()
+        const clear = (): void => clearTimeout(timer)
+        socket.once(tls ? 'secureConnect' : 'connect', clear)
+        socket.once('close', clear)
+        return socket
+      }
+    })
+    return agent
   }
 
   async request(method: string, url: string, options: RequestOptions): Promise<HttpResponse> {
-    const headers = { ...(options.headers ?? {}) }
+    const headers: Record<string, string | number> = {
+      'user-agent': USER_AGENT,
+      ...lowerCaseKeys(options.headers ?? {})
+    }
     const body = options.body?.() ?? null
-    this.armSockets(url)
+    if (typeof body === 'string') headers['content-length'] = Buffer.byteLength(body)
 
     const controller = new AbortController()
     const timers: NodeJS.Timeout[] = []
@@ -176,16 +181,13 @@ export class Http {
     }
 
     const exchange = async (): Promise<HttpResponse> => {
-      this.nextSignal = controller.signal
-      // The client prepares the request synchronously in this call, taking the signal.
-      const pending = this.client.request(method, url, sendable(body), headers)
-      this.nextSignal = undefined
-      const response = await pending
+      const target = new URL(url)
+      const message = await this.send(method, target, headers, body, controller.signal)
       return {
-        status: response.message.statusCode ?? 0,
-        statusText: response.message.statusMessage ?? '',
-        headers: response.message.headers,
-        body: await this.readAnswer(response.message, url, options.cap)
+        status: message.statusCode ?? 0,
+        statusText: message.statusMessage ?? '',
+        headers: message.headers,
+        body: await this.readAnswer(message, url, options.cap)
       }
     }
     const deadline = new Promise<never>((_, reject) => (onExpired = reject))
@@ -198,24 +200,44 @@ export class Http {
       if (body instanceof Readable) body.destroy()
       if (expired) throw new NetworkError(url, expired, this.proxy)
       if (error instanceof AnswerTooLargeError) throw error
-      throw new NetworkError(url, this.explain(error), this.proxy)
+      throw new NetworkError(url, error, this.proxy)
     } finally {
       for (const timer of timers) clearTimeout(timer)
     }
   }
 
-  /** @actions/http-client reports its inactivity timeout as "Request timeout: <path>". */
-  private explain(error: unknown): unknown {
-    if (error instanceof Error && /^Request timeout/.test(error.message)) {
-      return inactivityError(this.timeoutMs)
-    }
-    return error
+  /**
+   * Sends the request; resolves with the answer's head. The inactivity timeout covers the whole
+   * exchange (no byte either way for `timeout`): the socket is destroyed, not half-closed, so a
+   * stalled connection lets go of the file it streams from at once.
+   */
+  private async send(
+    method: string,
+    url: URL,
+    headers: Record<string, string | number>,
+    body: Readable | string | null,
+    signal: AbortSignal
+  ): Promise<IncomingMessage> {
+    const agent = await this.agentFor(url)
+    const https = url.protocol === 'https:'
+    const request = (https ? (await import('node:https')).request : httpRequest)(url, {
+      method,
+      headers,
+      agent,
+      signal
+    })
+    return new Promise<IncomingMessage>((resolve, reject) => {
+      request.once('response', resolve)
+      request.on('error', reject)
+      request.setTimeout(this.timeoutMs, () => request.destroy(inactivityError(this.timeoutMs)))
+      if (body instanceof Readable) pipeBody(body, request)
+      else request.end(body ?? undefined)
+    })
   }
 
   /**
-   * The capped body. @actions/http-client's readBody() waits for 'end' only, so a server that
-   * sends its headers and then stalls (or a connection cut mid-body) would hang the run for ever:
-   * here every failure rejects, and silence longer than the inactivity timeout is a failure.
+   * The capped body: every failure rejects (a server that sends its headers and then stalls, or a
+   * connection cut mid-body), and silence longer than the inactivity timeout is a failure.
    */
   private async readAnswer(message: IncomingMessage, url: string, cap: BodyCap): Promise<string> {
     const socket = message.socket as Socket | null
@@ -246,10 +268,46 @@ export class Http {
     return this.request('GET', url, { headers, cap, timeLimit })
   }
 
-  /** Closes keep-alive sockets so nothing holds the process open. */
+  /**
+   * Closes keep-alive sockets so nothing holds the process open. (A tunnel agent keeps none: it
+   * closes each tunnel when its request ends.)
+   */
   dispose(): void {
-    this.client.dispose()
+    for (const agent of this.agents.values()) {
+      void agent.then(
+        a => (a as Partial<Agent>).destroy?.(),
+        () => undefined
+      )
+    }
+    this.agents.clear()
   }
+}
+
+/** The proxy agent for `url` through `proxy`: a CONNECT tunnel, whatever the target's scheme. */
+async function tunnelAgent(url: URL, proxy: URL): Promise<Agent> {
+  const tunnel = await import('tunnel')
+  const make =
+    url.protocol === 'https:'
+      ? proxy.protocol === 'https:'
+        ? tunnel.httpsOverHttps
+        : tunnel.httpsOverHttp
+      : proxy.protocol === 'https:'
+        ? tunnel.httpOverHttps
+        : tunnel.httpOverHttp
+  return make({
+    maxSockets: Infinity,
+    proxy: {
+      host: proxy.hostname,
+      port: Number(proxy.port) || (proxy.protocol === 'https:' ? 443 : 80),
+      ...(proxy.username || proxy.password
+        ? { proxyAuth: `${proxy.username}:${proxy.password}` }
+        : {})
+    }
+  })
+}
+
+function lowerCaseKeys(headers: Record<string, string | number>): Record<string, string | number> {
+  return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]))
 }
 
 /** A body stream that takes back its chunks once they are sent (see `sendable`). */
@@ -258,39 +316,31 @@ interface Recycling {
 }
 
 /**
- * What is handed to @actions/http-client, which pipes a stream body into the request. A body that
- * recycles its chunks is piped into a writer that passes each chunk to the request and hands it
- * back when the request's write callback says the socket has taken it, so the body can read into
- * the same memory again. Destroying that writer (a failing body does) destroys the request, as
- * destroying the request itself would.
+ * Streams `body` into the request. A body that recycles its chunks hands each chunk to the request
+ * and takes it back when the request's write callback says the socket has it, so the body can read
+ * into the same memory again. A body that fails destroys the request (the error reaches the caller
+ * through it); the request ends when the body does.
  */
-function sendable(body: Readable | string | null): Readable | string | null {
-  if (!(body instanceof Readable) || typeof (body as Partial<Recycling>).recycle !== 'function') {
-    return body
-  }
-  const recycling = body as Readable & Recycling
-  return {
-    on: (event: string, listener: () => void) => recycling.on(event, listener),
-    pipe: (request: Writable) => {
-      const writer = new Writable({
-        write(chunk: Buffer, _encoding, done) {
-          if (request.write(chunk, () => recycling.recycle(chunk))) done()
-          else request.once('drain', () => done())
-        },
-        final(done) {
-          request.end()
-          done()
-        },
-        destroy(error, done) {
-          if (error) request.destroy(error)
-          done(error)
-        }
-      })
-      // The error reaches the caller through the request it destroys.
-      writer.on('error', () => undefined)
-      return recycling.pipe(writer)
+function pipeBody(body: Readable, request: ClientRequest): void {
+  const recycle = (body as Partial<Recycling>).recycle?.bind(body)
+  const writer = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      const sent = recycle ? (): void => recycle(chunk) : undefined
+      if (request.write(chunk, sent)) done()
+      else request.once('drain', () => done())
+    },
+    final(done) {
+      request.end()
+      done()
+    },
+    destroy(error, done) {
+      if (error) request.destroy(error)
+      done(error)
     }
-  } as unknown as Readable
+  })
+  writer.on('error', () => undefined)
+  body.on('error', error => writer.destroy(error))
+  body.pipe(writer)
 }
 
 /** The size of a request body, from its Content-Length (0 when there is none). */

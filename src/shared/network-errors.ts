@@ -1,10 +1,10 @@
-import { getProxyUrl } from '@actions/http-client'
+import { proxyUrlFor } from './proxy.js'
 import type { RunContext } from './run-context.js'
 
 /**
  * A failed connection in words a release engineer can act on, instead of a system call's or an
  * HTTP parser's message. When the request went through a proxy (HTTPS_PROXY / HTTP_PROXY, chosen
- * by @actions/http-client), failures to reach it or refusals of its CONNECT are about the proxy,
+ * by the runner's proxy variables), failures to reach it or refusals of its CONNECT are about the proxy,
  * not the index, and are named as such: "connection refused" there would send people looking at
  * the index.
  */
@@ -131,14 +131,14 @@ export function describeNetworkFailure(
 }
 
 /**
- * The proxy @actions/http-client uses for this URL, and the variable it came from (as the entry
+ * The proxy the client uses for this URL, and the variable it came from (as the entry
  * found it; the upper-case spelling when the entry named none).
  */
 export function proxyFor(
   url: string,
   variables: ProxyVariables = {}
 ): { url: string; variable: string } | undefined {
-  const proxy = getProxyUrl(url)
+  const proxy = proxyUrlFor(url)?.href
   if (!proxy) return undefined
   const https = new URL(url).protocol === 'https:'
   const variable =
