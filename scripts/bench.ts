@@ -3,7 +3,8 @@
  * on the same files and a fresh local index per run (so nothing "already exists"):
  *   (a) 100 small wheels of one release with 20 ms of added latency per request, the action at
  *       its default settings, with verify-upload off, and at concurrency 1, 2, 4, 8, 16;
- *   (b) one wheel of at least 500 MB (one STORED member of random bytes);
+ *   (b) one wheel of at least 500 MB (one STORED member of random bytes), to the full index and
+ *       to a streaming sink (scripts/bench/sink-index.ts: the clients' own work alone);
  *   and start to first byte: spawning `node dist/index.js` → the index receiving the first byte
  *   of the first upload, with one small wheel, so it reflects start-up.
  * Reports wall time, throughput, peak memory (GNU time) and the ratios to twine, and writes them
@@ -43,6 +44,7 @@ import {
 } from './bench/clients.js'
 import { makeLargeWheel, makeSmallWheels } from './bench/dists.js'
 import { startFirstByteProxy } from './bench/first-byte-proxy.js'
+import { startSinkIndex } from './bench/sink-index.js'
 import { startWanLink } from './bench/wan-proxy.js'
 import { GNU_TIME, killRunning, measure, type Measured } from './bench/measure.js'
 import { renderResults, writeResults, type ReportKeys } from './bench/report.js'
@@ -517,6 +519,44 @@ async function wanCase(bench: Bench): Promise<void> {
   }
 }
 
+/**
+ * One client run against the streaming sink: it must exit 0, and the sink must have received one
+ * POST carrying at least the whole file.
+ */
+async function runToSink(upload: Upload, entry: string | 'twine'): Promise<Measured> {
+  const sink = await startSinkIndex()
+  cleanups.push(sink.close)
+  try {
+    const work = await scratchDir('bench-sink-')
+    const client =
+      entry === 'twine'
+        ? twineCommand({ url: sink.url, token: TOKEN, files: upload.files, home: work })
+        : await actionCommand({
+            repoRoot: REPO_ROOT,
+            entry,
+            workDir: work,
+            inputs: {
+              password: TOKEN,
+              'repository-url': sink.url,
+              'index-url': sink.simpleUrl,
+              'packages-dir': upload.dir,
+              'verify-upload': 'false'
+            }
+          })
+    const what = `${entry === 'twine' ? 'twine' : 'action'} (large wheel, sink)`
+    const run = await measureClient(client, work)
+    if (run.exitCode !== 0 || run.timedOut) throw describeFailure(what, run)
+    const posts = sink.posts()
+    if (posts.length !== 1 || posts[0] < upload.bytes) {
+      throw new Error(`${what}: the sink received ${JSON.stringify(posts)} body bytes`)
+    }
+    return run
+  } finally {
+    cleanups.splice(cleanups.indexOf(sink.close), 1)
+    await sink.close()
+  }
+}
+
 /** (b) one large wheel, written for the run and deleted after it. */
 async function largeWheel(bench: Bench): Promise<void> {
   const { options, results, twine } = bench
@@ -539,6 +579,17 @@ async function largeWheel(bench: Bench): Promise<void> {
       const run = await runActionOnce(options.entry, large, index, {}, 'action (large wheel)')
       const settings = 'defaults (verify-upload true)'
       record(results.large, { ...base, key: 'large/action', client: 'action', settings }, run)
+    }
+    for (let round = 1; round <= options.largeRuns; round++) {
+      console.log(` round ${round} of ${options.largeRuns}, to a streaming sink`)
+      if (twine) {
+        const run = await runToSink(large, 'twine')
+        const settings = 'twine upload'
+        record(results.large, { ...base, key: 'sink/twine', client: 'twine', settings }, run)
+      }
+      const run = await runToSink(large, options.entry)
+      const settings = 'verify-upload false (a sink holds nothing to read back)'
+      record(results.large, { ...base, key: 'sink/action', client: 'action', settings }, run)
     }
   } finally {
     await rm(file, { force: true })
@@ -591,6 +642,8 @@ async function main(): Promise<void> {
     sweep: SWEEP.map(c => ({ concurrency: c, key: `small/action/c${c}` })),
     largeTwine: 'large/twine',
     largeAction: 'large/action',
+    sinkTwine: 'sink/twine',
+    sinkAction: 'sink/action',
     wanTwine: 'wan/twine',
     wanAction: 'wan/action',
     firstByteTwine: 'first-byte/twine',
