@@ -4,6 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { execFileSync } from 'node:child_process'
+import { createServer as createHttpServer, type IncomingMessage } from 'node:http'
+import { connect, type AddressInfo, type Socket } from 'node:net'
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -255,6 +257,52 @@ print(json.dumps({"headers": [[k, v] for k, v in m.items()], "body": m.get_paylo
     const posts = index.requests.slice(before)
     expect(posts.filter(r => r.status === 308)).toHaveLength(1)
     expect(posts.filter(r => r.path === '/legacy/')).toHaveLength(2)
+  })
+
+  it('goes through the proxy HTTP_PROXY names: the bundle loads its CONNECT tunnel on demand', async () => {
+    const dir = path.join(work, 'proxied')
+    makeWheel(dir, {
+      filename: 'proxied_pkg-1.0.0-py3-none-any.whl',
+      metadata: metadataText({ 'Metadata-Version': '2.1', Name: 'proxied-pkg', Version: '1.0.0' })
+    })
+    const indexPort = Number(new URL(index.origin).port)
+    const tunnels: string[] = []
+    const proxy = createHttpServer((_req, res) => res.writeHead(400).end())
+    proxy.on('connect', (req: IncomingMessage, socket: Socket) => {
+      tunnels.push(req.url ?? '')
+      // The index's host name does not resolve: every tunnel ends at the local index.
+      const upstream = connect(indexPort, '127.0.0.1', () => {
+        socket.write('HTTP/1.1 200 Connection Established\r\n\r\n')
+        upstream.pipe(socket)
+        socket.pipe(upstream)
+      })
+      upstream.on('error', () => socket.destroy())
+      socket.on('error', () => upstream.destroy())
+    })
+    await new Promise<void>(resolve => proxy.listen(0, '127.0.0.1', resolve))
+    try {
+      const proxyPort = (proxy.address() as AddressInfo).port
+      const origin = `http://index.example.test:${indexPort}`
+      const run = await runAction(
+        {
+          password: TOKEN,
+          'repository-url': `${origin}/legacy/`,
+          'index-url': `${origin}/simple/`,
+          'packages-dir': dir
+        },
+        { env: { HTTP_PROXY: `http://127.0.0.1:${proxyPort}` } }
+      )
+      expect(run.stderr).toBe('')
+      expect(run.exitCode).toBe(0)
+      expect(JSON.parse(run.outputs.verified)).toHaveLength(1)
+      expect(index.files().map(f => f.filename)).toContain('proxied_pkg-1.0.0-py3-none-any.whl')
+      // The read-ahead, the upload and the read-back all went through the proxy.
+      expect(tunnels.length).toBeGreaterThanOrEqual(3)
+      expect(new Set(tunnels)).toEqual(new Set([`index.example.test:${indexPort}`]))
+    } finally {
+      proxy.closeAllConnections()
+      await new Promise(resolve => proxy.close(resolve))
+    }
   })
 
   it('fails cleanly outside the runner (no job summary file), with no stack trace', async () => {
