@@ -96,7 +96,19 @@ export const MIN_SECRET_LENGTH = 4
  * escapes (`\uXXXX`, `\/`, `\"`, `\\`), HTML character references (decimal, hex, named).
  */
 function encodedPattern(secret: string): string {
-  return [...secret].map(characterPattern).join('')
+  return [...secret].map(cachedCharacterPattern).join('')
+}
+
+/**
+ * A token and its Basic-auth forms are hundreds of characters from an alphabet of about 64, so
+ * each character's pattern is built once (this was the first log line's largest cost).
+ */
+const characterPatterns = new Map<string, string>()
+
+function cachedCharacterPattern(char: string): string {
+  let pattern = characterPatterns.get(char)
+  if (pattern === undefined) characterPatterns.set(char, (pattern = characterPattern(char)))
+  return pattern
 }
 
 function characterPattern(char: string): string {
