@@ -25,8 +25,12 @@ export interface PrepareAttestationsOptions {
   /** From decideAttestations: only when it says sign are attestations made or sent. */
   decision: AttestationDecision
   signer: SignerConfig
-  /** Where new attestation files go: a directory under RUNNER_TEMP, never the packages dir. */
-  outputDir: string
+  /**
+   * Where new attestation files go: a directory under RUNNER_TEMP, never the packages dir. A
+   * function is called once, when the first attestation is signed (no empty folder is made for a
+   * run that signs none).
+   */
+  outputDir: string | (() => Promise<string>)
   log: Log
 }
 
@@ -48,6 +52,11 @@ export async function prepareAttestations(
     }
     return prepared
   }
+  let outputDir: Promise<string> | undefined
+  const output = (): Promise<string> => {
+    const dir = options.outputDir
+    return (outputDir ??= typeof dir === 'string' ? Promise.resolve(dir) : dir())
+  }
   for (const dist of dists) {
     const found = await findExistingAttestation(dist.path, dist.digests.sha256)
     if (found) {
@@ -65,7 +74,7 @@ export async function prepareAttestations(
       { filename: dist.filename, sha256: dist.digests.sha256 },
       options.signer
     )
-    const file = await writeAttestation(options.outputDir, dist.filename, attestation)
+    const file = await writeAttestation(await output(), dist.filename, attestation)
     log.info(`${dist.filename}: signed a publish attestation (${file})`)
     prepared.set(dist.filename, {
       filename: dist.filename,

@@ -185,7 +185,7 @@ async function uploadFiles(
       fulcioUrl: deps.attestation?.fulcioUrl,
       rekorUrl: deps.attestation?.rekorUrl
     },
-    outputDir: await mkdtemp(path.join(deps.run.tempDir, 'pypi-publish-attestations-')),
+    outputDir: () => mkdtemp(path.join(deps.run.tempDir, 'pypi-publish-attestations-')),
     log
   })
   result.attestationPaths = [...attestations.values()].map(a => a.path)
