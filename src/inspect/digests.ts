@@ -9,6 +9,7 @@
  * cost more than it saves.
  */
 
+import * as crypto from 'node:crypto'
 import { createHash } from 'node:crypto'
 import { open, type FileHandle } from 'node:fs/promises'
 import type { IHasher } from 'hash-wasm'
@@ -81,6 +82,30 @@ export async function computeDigests(
   } finally {
     await handle.close()
   }
+}
+
+/** crypto.hash (Node 20.12+): one call, no Hash object; createHash where it is missing. */
+const oneShot = (
+  crypto as { hash?: (algorithm: string, data: Uint8Array, encoding: 'hex') => string }
+).hash
+
+function hexDigest(algorithm: 'sha256' | 'md5', bytes: Uint8Array): string {
+  return oneShot
+    ? oneShot(algorithm, bytes, 'hex')
+    : createHash(algorithm).update(bytes).digest('hex')
+}
+
+/**
+ * The digests of bytes already in memory (a small file read whole, see whole-file.ts): the same
+ * three as computeDigests gives for the file, without reading it again.
+ */
+export async function digestsOf(bytes: Uint8Array): Promise<Digests> {
+  const blake2b = spareBlake2b.pop() ?? (await blake2bBuild.createBLAKE2b(256))
+  blake2b.init()
+  blake2b.update(bytes)
+  const blake2_256 = blake2b.digest('hex')
+  spareBlake2b.push(blake2b)
+  return { sha256: hexDigest('sha256', bytes), blake2_256, md5: hexDigest('md5', bytes) }
 }
 
 async function hashHandle(
