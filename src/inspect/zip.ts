@@ -387,6 +387,9 @@ export async function isZipFile(path: string): Promise<boolean> {
   }
 }
 
+/** zlib's default output chunk: the most a member's declared size makes us ask for at once. */
+const INFLATE_CHUNK = 16 * 1024
+
 /** Reads one member's bytes: stored or deflated, capped at `maxBytes`, CRC-checked. */
 async function extract(
   handle: ArchiveFile,
@@ -435,7 +438,10 @@ async function extract(
     try {
       // maxOutputLength makes zlib stop (RangeError) as soon as the output passes the cap, so a
       // tiny stream claiming a small size but inflating to gigabytes costs at most maxBytes.
-      data = zlib.inflateRawSync(raw, { maxOutputLength: maxBytes })
+      // Output room for the declared size (zlib's default is 16 KiB, fresh memory per member),
+      // so a small member inflates into memory from Node's pool in one step.
+      const chunkSize = Math.min(INFLATE_CHUNK, Math.max(1024, entry.uncompressedSize + 1))
+      data = zlib.inflateRawSync(raw, { maxOutputLength: maxBytes, chunkSize })
     } catch (error) {
       // Checked by code, not `instanceof RangeError`: errors from node internals may come from
       // another realm (jest's vm modules).
