@@ -1,7 +1,8 @@
 /**
  * Turns a file on disk into a `Distribution`: its kind from the name, its core metadata from the
- * archive, its digests and size from one streaming pass (run at the same time as the metadata
- * read). Every failure is a `DistributionError` whose Problem names the file and says what to do.
+ * archive, its digests and size from the same bytes (a small wheel read once, whole) or from one
+ * streaming pass run at the same time as the metadata read. Every failure is a
+ * `DistributionError` whose Problem names the file and says what to do.
  */
 
 import { resolve, basename } from 'node:path'
@@ -123,13 +124,11 @@ export async function inspectDistribution(
   const kind = kindOf(path)
   const pyversion = kind === 'wheel' ? pythonTagOf(path) : 'source'
 
-  let read: Awaited<ReturnType<typeof readArchive>>
-  let digestPass: Awaited<ReturnType<typeof computeDigests>>
-  try {
-    ;[read, digestPass] = await readArchiveAndDigests(path, kind, buffers)
-  } catch (error) {
-    throw asProblem(path, error)
-  }
+  const [read, digestPass] = await readArchiveAndDigests(path, kind, buffers).catch(
+    (error: unknown) => {
+      throw asProblem(path, error)
+    }
+  )
 
   const member = read.metadata
   const metadata = parseCoreMetadata(decodeMetadata(path, member))
