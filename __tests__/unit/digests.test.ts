@@ -1,9 +1,9 @@
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals'
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { randomBytes } from 'node:crypto'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { computeDigests } from '../../src/inspect/digests.js'
+import { computeDigests, digestsOf } from '../../src/inspect/digests.js'
 import { python } from '../support/make-dists.js'
 
 /** hashlib's view of each file: what twine sends and PyPI recomputes. */
@@ -94,6 +94,18 @@ describe('computeDigests', () => {
     const alone: Awaited<ReturnType<typeof computeDigests>>[] = []
     for (const p of paths) alone.push(await computeDigests(p))
     expect(together).toEqual([...alone, ...alone])
+  })
+
+  it('digestsOf bytes in memory equals hashlib, as the streaming pass does', async () => {
+    const paths = Object.keys(files).map(name => join(dir, name))
+    const reference = python<Record<string, { digests: unknown }>>(HASHLIB_PY, paths)
+    for (const [index, path] of paths.entries()) {
+      const bytes = files[Object.keys(files)[index]]
+      expect([path, await digestsOf(bytes)]).toEqual([path, reference[path].digests])
+    }
+    // Several at once share the BLAKE2b hashers without mixing them up.
+    const together = await Promise.all(paths.map(p => digestsOf(readFileSync(p))))
+    expect(together).toEqual(paths.map(p => reference[p].digests))
   })
 
   it('rejects for a missing file', async () => {

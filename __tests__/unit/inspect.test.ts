@@ -1,11 +1,13 @@
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals'
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { randomBytes } from 'node:crypto'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Distribution } from '../../src/dists/distribution.js'
 import { checkDistributions } from '../../src/check/rules.js'
 import { inspectAll, inspectDistribution } from '../../src/inspect/inspect.js'
 import { getAll } from '../../src/inspect/metadata.js'
+import { READ_WHOLE_UP_TO } from '../../src/inspect/zip.js'
 import { FIXTURE_DISTS_DIR, fixtureProjects } from '../support/fixtures.js'
 import {
   buildWithPython,
@@ -428,6 +430,48 @@ describe('inspectAll', () => {
       ])
       expect(problems.every(p => p.hint)).toBe(true)
     }
+  })
+
+  it('reads small wheels once, through shared memory, and large ones by streaming: each its own digests and metadata', async () => {
+    // Small wheels of different sizes (stored members, so METADATA's bytes sit in the read
+    // buffer), and one too large to be read whole; inspected together, memory lent from file to
+    // file must never mix one wheel's bytes into another's result.
+    const paths = [100, 70_000, 3_000, 140_000, READ_WHOLE_UP_TO + 1, 10].map((size, i) =>
+      makeWheel(join(dir, `shared${i}`), {
+        filename: `shared${i}-1.0-py3-none-any.whl`,
+        metadata: metadataText({
+          'Metadata-Version': '2.1',
+          Name: `shared${i}`,
+          Version: '1.0',
+          Summary: `wheel ${i}`
+        }),
+        compression: 'store',
+        extraFiles: { [`shared${i}/blob.bin`]: randomBytes(size) }
+      })
+    )
+    const hashlib = python<Array<{ sha256: string; md5: string; blake2_256: string }>>(
+      String.raw`
+import hashlib, json, sys
+out = []
+for path in sys.argv[1:]:
+    data = open(path, "rb").read()
+    out.append({"sha256": hashlib.sha256(data).hexdigest(), "md5": hashlib.md5(data).hexdigest(),
+                "blake2_256": hashlib.blake2b(data, digest_size=32).hexdigest()})
+print(json.dumps(out))
+`,
+      paths
+    )
+    const alone = await Promise.all(paths.map(path => inspectDistribution(path)))
+    for (const concurrency of [1, 4]) {
+      const { dists, problems } = await inspectAll(paths, concurrency)
+      expect(problems).toEqual([])
+      expect(dists).toEqual(alone)
+    }
+    expect(alone.map(d => d.digests)).toEqual(hashlib)
+    expect(alone.map(d => d.size)).toEqual(paths.map(path => statSync(path).size))
+    expect(alone.map(d => [d.name, getAll(d.metadata, 'Summary')])).toEqual(
+      paths.map((_, i) => [`shared${i}`, [`wheel ${i}`]])
+    )
   })
 
   it('returns nothing for no paths', async () => {

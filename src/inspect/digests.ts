@@ -1,7 +1,8 @@
 /**
  * The file's digests and size from one streaming pass: each 1 MiB chunk feeds sha256 and md5
  * (node:crypto) and blake2b-256 (hash-wasm; node's crypto only has 512-bit blake2b). The file is
- * never held in memory.
+ * never held in memory. (`digestsOf` gives the same three for bytes a caller already holds: a
+ * small wheel, read whole once for its archive and its digests.)
  *
  * On one thread the three run one after another (~170 MB/s here). For large files sha256 and md5
  * run in a worker thread while this thread does blake2b on the same chunks, which is what bounds
@@ -9,7 +10,7 @@
  * cost more than it saves.
  */
 
-import { createHash } from 'node:crypto'
+import * as crypto from 'node:crypto'
 import { open, type FileHandle } from 'node:fs/promises'
 import type { IHasher } from 'hash-wasm'
 import blake2bBuild from 'hash-wasm/dist/blake2b.umd.min.js'
@@ -83,6 +84,30 @@ export async function computeDigests(
   }
 }
 
+/** crypto.hash (Node 20.12+): one call, no Hash object; createHash where it is missing. */
+const oneShot = (
+  crypto as { hash?: (algorithm: string, data: Uint8Array, encoding: 'hex') => string }
+).hash
+
+function hexDigest(algorithm: 'sha256' | 'md5', bytes: Uint8Array): string {
+  return oneShot
+    ? oneShot(algorithm, bytes, 'hex')
+    : crypto.createHash(algorithm).update(bytes).digest('hex')
+}
+
+/**
+ * The digests of bytes already in memory (a small file read whole, see whole-file.ts): the same
+ * three as computeDigests gives for the file, without reading it again.
+ */
+export async function digestsOf(bytes: Uint8Array): Promise<Digests> {
+  const blake2b = spareBlake2b.pop() ?? (await blake2bBuild.createBLAKE2b(256))
+  blake2b.init()
+  blake2b.update(bytes)
+  const blake2_256 = blake2b.digest('hex')
+  spareBlake2b.push(blake2b)
+  return { sha256: hexDigest('sha256', bytes), blake2_256, md5: hexDigest('md5', bytes) }
+}
+
 async function hashHandle(
   handle: FileHandle,
   expected: number,
@@ -123,8 +148,8 @@ async function hashHandle(
 }
 
 function inThisThread(expected: number): NativeHashes {
-  const sha256 = createHash('sha256')
-  const md5 = createHash('md5')
+  const sha256 = crypto.createHash('sha256')
+  const md5 = crypto.createHash('md5')
   // Hashed synchronously in `update`, so one buffer serves every chunk; sized to the file (one
   // byte more, so a file that grew is read to its end in as many reads), since a 1 MiB buffer
   // per small file measured ~1 ms of zeroing and page faults each.

@@ -1,11 +1,12 @@
 /**
  * Turns a file on disk into a `Distribution`: its kind from the name, its core metadata from the
- * archive, its digests and size from one streaming pass (run at the same time as the metadata
- * read). Every failure is a `DistributionError` whose Problem names the file and says what to do.
+ * archive, its digests and size from the same bytes (a small wheel read once, whole) or from one
+ * streaming pass run at the same time as the metadata read. Every failure is a
+ * `DistributionError` whose Problem names the file and says what to do.
  */
 
 import { resolve, basename } from 'node:path'
-import { ChangedWhileReadError, computeDigests } from './digests.js'
+import { ChangedWhileReadError, computeDigests, digestsOf } from './digests.js'
 import {
   DistributionError,
   type DistKind,
@@ -17,7 +18,8 @@ import { distKindOf, parseWheelFilename } from '../dists/filename.js'
 import { sdistArchiveProblems, wheelArchiveProblems } from './archive-rules.js'
 import { getHeader, metadataToFormFields, parseCoreMetadata } from './metadata.js'
 import { readSdist } from './tar.js'
-import { isZipFile, readWheel, type ArchiveMember } from './zip.js'
+import { ReadBuffers, readWholeFile } from './whole-file.js'
+import { isZipFile, READ_WHOLE_UP_TO, readWheel, type ArchiveMember } from './zip.js'
 
 /** How many files are inspected at once: enough to overlap I/O and hashing, few enough for CI. */
 export const INSPECT_CONCURRENCY = 4
@@ -81,12 +83,17 @@ function asProblem(path: string, error: unknown): DistributionError {
   )
 }
 
+/**
+ * ignoreBOM keeps a byte order mark in the text, where Python keeps it too. One decoder serves
+ * every file: without `stream`, each decode starts afresh, even after a failure.
+ */
+const metadataDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
+
 /** Decodes METADATA / PKG-INFO bytes: the spec says UTF-8, and anything else is refused. */
 function decodeMetadata(path: string, member: ArchiveMember): string {
   let text: string
   try {
-    // ignoreBOM keeps a byte order mark in the text, where Python keeps it too.
-    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(member.data)
+    text = metadataDecoder.decode(member.data)
   } catch {
     throw problem(
       path,
@@ -108,22 +115,21 @@ function decodeMetadata(path: string, member: ArchiveMember): string {
   return text
 }
 
-export async function inspectDistribution(file: string): Promise<Distribution> {
+export async function inspectDistribution(
+  file: string,
+  buffers = new ReadBuffers()
+): Promise<Distribution> {
   const path = resolve(file)
   const filename = basename(path)
   const kind = kindOf(path)
   const pyversion = kind === 'wheel' ? pythonTagOf(path) : 'source'
 
-  // Both read the file: start them together. allSettled, so a failing metadata read never leaves
-  // the digest stream running unobserved (or an unhandled rejection behind).
-  const [archiveRead, digestPass] = await Promise.allSettled([
-    kind === 'wheel' ? readWheel(path) : readSdistAndKind(path),
-    computeDigests(path)
-  ])
-  if (archiveRead.status === 'rejected') throw asProblem(path, archiveRead.reason)
-  if (digestPass.status === 'rejected') throw asProblem(path, digestPass.reason)
+  const [read, digestPass] = await readArchiveAndDigests(path, kind, buffers).catch(
+    (error: unknown) => {
+      throw asProblem(path, error)
+    }
+  )
 
-  const read = archiveRead.value
   const member = read.metadata
   const metadata = parseCoreMetadata(decodeMetadata(path, member))
   // PyPI checks the License-File values the form carries (only sent from Metadata-Version 2.4).
@@ -156,9 +162,9 @@ export async function inspectDistribution(file: string): Promise<Distribution> {
     kind,
     filetype: kind === 'wheel' ? 'bdist_wheel' : 'sdist',
     pyversion,
-    size: digestPass.value.size,
-    digests: digestPass.value.digests,
-    onDisk: digestPass.value.onDisk,
+    size: digestPass.size,
+    digests: digestPass.digests,
+    onDisk: digestPass.onDisk,
     name: required.Name,
     version: required.Version,
     metadataVersion: required['Metadata-Version'],
@@ -166,6 +172,46 @@ export async function inspectDistribution(file: string): Promise<Distribution> {
     metadataFields,
     ...(archiveProblems.length > 0 ? { archiveProblems } : {})
   }
+}
+
+function readArchive(path: string, kind: DistKind, read?: { bytes: Buffer; size: number }) {
+  return kind === 'wheel' ? readWheel(path, { read }) : readSdistAndKind(path)
+}
+
+/**
+ * The archive's contents and the file's digests. A small wheel is read once, whole, and both come
+ * from those bytes; other files are read twice at once (the archive where it is needed, the
+ * digests in one streaming pass). Either way an archive problem is reported before a change
+ * to the file while it was read.
+ */
+async function readArchiveAndDigests(
+  path: string,
+  kind: DistKind,
+  buffers: ReadBuffers
+): Promise<[Awaited<ReturnType<typeof readArchive>>, Awaited<ReturnType<typeof computeDigests>>]> {
+  const whole = kind === 'wheel' ? readWholeFile(path, READ_WHOLE_UP_TO, buffers) : undefined
+  if (whole) {
+    try {
+      const read = await readArchive(path, kind, { bytes: whole.bytes, size: whole.onDisk.size })
+      if (whole.changes.length > 0) {
+        throw new ChangedWhileReadError(path, whole.changes.join(', '))
+      }
+      const digests = await digestsOf(whole.bytes)
+      return [read, { digests, size: whole.bytes.length, onDisk: whole.onDisk }]
+    } finally {
+      // Nothing read from the bytes points into them (readWheel copies what it returns).
+      buffers.give(whole.memory)
+    }
+  }
+  // Both read the file: start them together. allSettled, so a failing metadata read never leaves
+  // the digest stream running unobserved (or an unhandled rejection behind).
+  const [archiveRead, digestPass] = await Promise.allSettled([
+    readArchive(path, kind),
+    computeDigests(path)
+  ])
+  if (archiveRead.status === 'rejected') throw archiveRead.reason
+  if (digestPass.status === 'rejected') throw digestPass.reason
+  return [archiveRead.value, digestPass.value]
 }
 
 /** The sdist's contents, and whether it also opens as a zip (PyPI refuses such files). */
@@ -185,12 +231,14 @@ export async function inspectAll(
   concurrency = INSPECT_CONCURRENCY
 ): Promise<{ dists: Distribution[]; problems: Problem[] }> {
   const results: Array<Distribution | Problem[]> = new Array(paths.length)
+  // Shared by the workers, and gone with this run.
+  const buffers = new ReadBuffers()
   let next = 0
   const worker = async (): Promise<void> => {
     while (next < paths.length) {
       const index = next++
       try {
-        results[index] = await inspectDistribution(paths[index])
+        results[index] = await inspectDistribution(paths[index], buffers)
       } catch (error) {
         results[index] = asProblem(resolve(paths[index]), error).problems
       }

@@ -41,6 +41,11 @@ export interface ArchiveFile {
     position: number
   ): Promise<{ bytesRead: number }>
   stat(): Promise<{ size: number }>
+  /**
+   * The file's bytes, when it is held in memory (as far as they were read): readers then take
+   * views of them instead of copying. Nothing writes into a view, and none outlives the reading.
+   */
+  readonly bytes?: Buffer
 }
 
 /**
@@ -80,6 +85,12 @@ class WindowReader {
   /** Exactly `length` bytes at `position`, or a Malformed error (PyPI: "Malformed zip file"). */
   async read(position: number, length: number): Promise<Buffer> {
     if (position + length > this.fileSize) throw new Malformed('Malformed zip file')
+    const held = this.handle.bytes
+    if (held) {
+      // A file in memory is its own window; bytes it does not hold are bytes a read would not find.
+      if (position + length > held.length) throw new Malformed('Malformed zip file')
+      return held.subarray(position, position + length)
+    }
     const offset = position - this.windowStart
     if (offset >= 0 && offset + length <= this.window.length) {
       return this.window.subarray(offset, offset + length)
@@ -98,13 +109,21 @@ class WindowReader {
   }
 }
 
+/** A control character (C0 or DEL); a plain loop, as this runs on every name of every wheel. */
 function hasUnprintable(bytes: Buffer): boolean {
-  return bytes.some(byte => byte < 0x20 || byte === 0x7f)
+  for (let i = 0; i < bytes.length; i++) {
+    const byte = bytes[i]
+    if (byte < 0x20 || byte === 0x7f) return true
+  }
+  return false
 }
+
+/** One decoder for every name: without `stream`, each decode starts afresh, even after a failure. */
+const utf8 = new TextDecoder('utf-8', { fatal: true })
 
 function strictUtf8(bytes: Buffer): string | undefined {
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes)
+    return utf8.decode(bytes)
   } catch {
     return undefined
   }
@@ -179,8 +198,9 @@ async function walk(
       let fileSizeField = header.readUInt32LE(18)
       const nameLength = header.readUInt16LE(22)
       const extraLength = header.readUInt16LE(24)
-      const name = Buffer.from(await reader.read(body + 26, nameLength))
-      let extra = Buffer.from(await reader.read(body + 26 + nameLength, extraLength))
+      // Views, not copies: the reader never writes into a window it has handed out.
+      const name = await reader.read(body + 26, nameLength)
+      let extra = await reader.read(body + 26 + nameLength, extraLength)
       if (hasUnprintable(name)) return 'Invalid character in filename'
 
       const seen = new Set<number>()

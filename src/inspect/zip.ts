@@ -107,7 +107,7 @@ function invalidWheel(path: string, why: string): DistributionError {
  * few members PyPI reads then cost no further reads (each one a round trip through libuv's
  * thread pool), which was a third of the inspection of a small wheel.
  */
-const READ_WHOLE_UP_TO = 1024 * 1024
+export const READ_WHOLE_UP_TO = 1024 * 1024
 
 /** The file's bytes at the size `stat` gave, as an ArchiveFile; a file cut short reads as such. */
 async function inMemory(handle: FileHandle, size: number): Promise<ArchiveFile> {
@@ -118,8 +118,16 @@ async function inMemory(handle: FileHandle, size: number): Promise<ArchiveFile> 
     if (bytesRead === 0) break
     filled += bytesRead
   }
-  const held = bytes.subarray(0, filled)
+  return heldFile(bytes.subarray(0, filled), size)
+}
+
+/**
+ * Bytes already in memory as an ArchiveFile of `size` bytes (a file whose read came up short
+ * holds fewer: reading past them finds the end, as on disk).
+ */
+function heldFile(held: Buffer, size = held.length): ArchiveFile {
   return {
+    bytes: held,
     async read(buffer, offset, length, position) {
       const end = Math.min(held.length, position + length)
       return { bytesRead: position >= end ? 0 : held.copy(buffer, offset, position, end) }
@@ -130,14 +138,24 @@ async function inMemory(handle: FileHandle, size: number): Promise<ArchiveFile> 
   }
 }
 
-/** Reads exactly `length` bytes at `position`, or fails naming the file as cut short. */
+/**
+ * Reads exactly `length` bytes at `position`, or fails naming the file as cut short. From a file
+ * in memory the answer is a view of its bytes (callers only read it), else a fresh buffer.
+ */
 async function readAt(
   handle: ArchiveFile,
   path: string,
   position: number,
   length: number
 ): Promise<Buffer> {
-  const buffer = Buffer.alloc(length)
+  // (A negative position, from a directory that points before the file, takes the general path.)
+  if (handle.bytes && position >= 0) {
+    if (position + length > handle.bytes.length) {
+      throw invalidWheel(path, 'the file ends early (truncated)')
+    }
+    return handle.bytes.subarray(position, position + length)
+  }
+  const buffer = Buffer.allocUnsafe(length)
   let done = 0
   while (done < length) {
     const { bytesRead } = await handle.read(buffer, done, length - done, position + done)
@@ -233,11 +251,18 @@ const CP437_HIGH =
   'αßΓπΣσµτΦΘΩδ∞φε∩≡±≥≤⌠⌡÷≈°∙·√ⁿ²■\u00a0'
 
 function decodeCp437(bytes: Buffer): string {
+  // Most names are ASCII, where CP437 is ASCII: one conversion instead of a string per byte.
+  let ascii = true
+  for (let i = 0; i < bytes.length && ascii; i++) ascii = bytes[i] < 0x80
+  if (ascii) return bytes.toString('latin1')
   let text = ''
   for (const byte of bytes)
     text += byte < 0x80 ? String.fromCharCode(byte) : CP437_HIGH[byte - 0x80]
   return text
 }
+
+/** One decoder for every name: without `stream`, each decode starts afresh, even after a failure. */
+const utf8 = new TextDecoder('utf-8', { fatal: true })
 
 /** Decodes the central directory records into entries, as Python's zipfile reads them. */
 function parseCentralDirectory(
@@ -271,7 +296,7 @@ function parseCentralDirectory(
     let origName: string
     if (flags & FLAG_UTF8) {
       try {
-        origName = new TextDecoder('utf-8', { fatal: true }).decode(rawName)
+        origName = utf8.decode(rawName)
       } catch {
         throw invalidWheel(path, `a member name flagged as UTF-8 is not UTF-8`)
       }
@@ -362,6 +387,9 @@ export async function isZipFile(path: string): Promise<boolean> {
   }
 }
 
+/** zlib's default output chunk: the most a member's declared size makes us ask for at once. */
+const INFLATE_CHUNK = 16 * 1024
+
 /** Reads one member's bytes: stored or deflated, capped at `maxBytes`, CRC-checked. */
 async function extract(
   handle: ArchiveFile,
@@ -403,12 +431,17 @@ async function extract(
 
   let data: Buffer
   if (entry.method === METHOD_STORED) {
-    data = raw
+    // From a file in memory `raw` is a view of memory that is used again for the next file: what
+    // the wheel's readers return must not point into it.
+    data = handle.bytes ? Buffer.from(raw) : raw
   } else {
     try {
       // maxOutputLength makes zlib stop (RangeError) as soon as the output passes the cap, so a
       // tiny stream claiming a small size but inflating to gigabytes costs at most maxBytes.
-      data = zlib.inflateRawSync(raw, { maxOutputLength: maxBytes })
+      // Output room for the declared size (zlib's default is 16 KiB, fresh memory per member),
+      // so a small member inflates into memory from Node's pool in one step.
+      const chunkSize = Math.min(INFLATE_CHUNK, Math.max(1024, entry.uncompressedSize + 1))
+      data = zlib.inflateRawSync(raw, { maxOutputLength: maxBytes, chunkSize })
     } catch (error) {
       // Checked by code, not `instanceof RangeError`: errors from node internals may come from
       // another realm (jest's vm modules).
@@ -477,71 +510,92 @@ export async function readWheelMetadata(
  */
 export async function readWheel(
   path: string,
-  options: { maxBytes?: number } = {}
+  options: {
+    maxBytes?: number
+    /**
+     * The whole file, already read (see READ_WHOLE_UP_TO), and its size as `stat` gave it: the
+     * wheel is read from these bytes as if from the file (bytes past the size are not seen; a
+     * read that came up short reads as a file cut short). Nothing returned points into them, so
+     * the caller may use their memory again.
+     */
+    read?: { bytes: Buffer; size: number }
+  } = {}
 ): Promise<{ metadata: ArchiveMember; archive: WheelArchive }> {
   const maxBytes = options.maxBytes ?? MAX_METADATA_BYTES
+  if (options.read) {
+    const { bytes, size } = options.read
+    return readWheelFrom(heldFile(bytes.subarray(0, size), size), path, maxBytes)
+  }
   const opened = await open(path, 'r')
   try {
     const { size } = await opened.stat()
     const handle = size <= READ_WHOLE_UP_TO ? await inMemory(opened, size) : opened
-    const { entries, fileSize, directory: where } = await entriesOf(handle, path)
-    const byName = new Map(entries.map(entry => [entry.name, entry]))
-    const candidates = [...byName.values()].filter(e => TOP_LEVEL_METADATA.test(e.name))
-    if (candidates.length !== 1) {
-      const found =
-        candidates.length === 0
-          ? 'it has no <name>-<version>.dist-info/METADATA at the top level'
-          : `it has ${candidates.length} top-level .dist-info/METADATA files (${candidates.map(c => c.name).join(', ')})`
-      throw new DistributionError([
-        {
-          file: path,
-          rule: 'wheel-metadata',
-          message: `${basename(path)}: ${found}; a wheel has exactly one.`,
-          hint: REBUILD_HINT
-        }
-      ])
-    }
-    const [entry] = candidates
-    const metadata = { entryName: entry.name, data: await extract(handle, path, entry, maxBytes) }
-
-    const directory = new Map(
-      entries.map(e => [
-        e.origName,
-        { compressedSize: e.compressedSize, uncompressedSize: e.uncompressedSize }
-      ])
-    )
-    // Where records should start, so the walk reads runs of small members in one go.
-    const hints = entries.map(e => e.localHeaderOffset)
-    for (let at = where.start; at <= where.start + where.size; at += 128 * 1024) hints.push(at)
-    const framingProblem = await zipFramingProblem(handle, fileSize, directory, hints)
-    const firstBlock = fileSize >= 512 ? await readAt(handle, path, 0, 512) : undefined
-    const distInfoFiles = new Map<string, Buffer | DistributionError>()
-    const parts = basename(path).split('-')
-    if (parts.length >= 3) {
-      const distInfo = `${parts[0]}-${parts[1]}.dist-info/`
-      for (const file of PYPI_READS) {
-        const member = byName.get(distInfo + file)
-        if (!member) continue
-        try {
-          distInfoFiles.set(file, await extract(handle, path, member, MAX_WHEEL_FILE_BYTES))
-        } catch (error) {
-          if (!(error instanceof DistributionError)) throw error
-          distInfoFiles.set(file, error)
-        }
-      }
-    }
-    return {
-      metadata,
-      archive: {
-        fileSize,
-        entries,
-        byName,
-        ...(framingProblem === undefined ? {} : { framingProblem }),
-        alsoTar: firstBlock !== undefined && isTarHeader(firstBlock),
-        distInfoFiles
-      }
-    }
+    return await readWheelFrom(handle, path, maxBytes)
   } finally {
     await opened.close()
+  }
+}
+
+async function readWheelFrom(
+  handle: ArchiveFile,
+  path: string,
+  maxBytes: number
+): Promise<{ metadata: ArchiveMember; archive: WheelArchive }> {
+  const { entries, fileSize, directory: where } = await entriesOf(handle, path)
+  const byName = new Map(entries.map(entry => [entry.name, entry]))
+  const candidates = [...byName.values()].filter(e => TOP_LEVEL_METADATA.test(e.name))
+  if (candidates.length !== 1) {
+    const found =
+      candidates.length === 0
+        ? 'it has no <name>-<version>.dist-info/METADATA at the top level'
+        : `it has ${candidates.length} top-level .dist-info/METADATA files (${candidates.map(c => c.name).join(', ')})`
+    throw new DistributionError([
+      {
+        file: path,
+        rule: 'wheel-metadata',
+        message: `${basename(path)}: ${found}; a wheel has exactly one.`,
+        hint: REBUILD_HINT
+      }
+    ])
+  }
+  const [entry] = candidates
+  const metadata = { entryName: entry.name, data: await extract(handle, path, entry, maxBytes) }
+
+  const directory = new Map(
+    entries.map(e => [
+      e.origName,
+      { compressedSize: e.compressedSize, uncompressedSize: e.uncompressedSize }
+    ])
+  )
+  // Where records should start, so the walk reads runs of small members in one go.
+  const hints = entries.map(e => e.localHeaderOffset)
+  for (let at = where.start; at <= where.start + where.size; at += 128 * 1024) hints.push(at)
+  const framingProblem = await zipFramingProblem(handle, fileSize, directory, hints)
+  const firstBlock = fileSize >= 512 ? await readAt(handle, path, 0, 512) : undefined
+  const distInfoFiles = new Map<string, Buffer | DistributionError>()
+  const parts = basename(path).split('-')
+  if (parts.length >= 3) {
+    const distInfo = `${parts[0]}-${parts[1]}.dist-info/`
+    for (const file of PYPI_READS) {
+      const member = byName.get(distInfo + file)
+      if (!member) continue
+      try {
+        distInfoFiles.set(file, await extract(handle, path, member, MAX_WHEEL_FILE_BYTES))
+      } catch (error) {
+        if (!(error instanceof DistributionError)) throw error
+        distInfoFiles.set(file, error)
+      }
+    }
+  }
+  return {
+    metadata,
+    archive: {
+      fileSize,
+      entries,
+      byName,
+      ...(framingProblem === undefined ? {} : { framingProblem }),
+      alsoTar: firstBlock !== undefined && isTarHeader(firstBlock),
+      distInfoFiles
+    }
   }
 }
