@@ -15,7 +15,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 
 /***/ }),
 
-/***/ 5333:
+/***/ 2896:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -2581,6 +2581,11 @@ async function prepareAttestations(dists, options) {
         }
         return prepared;
     }
+    let outputDir;
+    const output = () => {
+        const dir = options.outputDir;
+        return (outputDir ??= typeof dir === 'string' ? Promise.resolve(dir) : dir());
+    };
     for (const dist of dists) {
         const found = await findExistingAttestation(dist.path, dist.digests.sha256);
         if (found) {
@@ -2595,7 +2600,7 @@ async function prepareAttestations(dists, options) {
             continue;
         }
         const attestation = await createAttestation({ filename: dist.filename, sha256: dist.digests.sha256 }, options.signer);
-        const file = await writeAttestation(options.outputDir, dist.filename, attestation);
+        const file = await writeAttestation(await output(), dist.filename, attestation);
         log.info(`${dist.filename}: signed a publish attestation (${file})`);
         prepared.set(dist.filename, {
             filename: dist.filename,
@@ -5429,7 +5434,8 @@ class FileChangedError extends Error {
 /**
  * The file's digests and size from one streaming pass: each 1 MiB chunk feeds sha256 and md5
  * (node:crypto) and blake2b-256 (hash-wasm; node's crypto only has 512-bit blake2b). The file is
- * never held in memory.
+ * never held in memory. (`digestsOf` gives the same three for bytes a caller already holds: a
+ * small wheel, read whole once for its archive and its digests.)
  *
  * On one thread the three run one after another (~170 MB/s here). For large files sha256 and md5
  * run in a worker thread while this thread does blake2b on the same chunks, which is what bounds
@@ -5485,6 +5491,25 @@ async function computeDigests(path, options = {}) {
         await handle.close();
     }
 }
+/** crypto.hash (Node 20.12+): one call, no Hash object; createHash where it is missing. */
+const oneShot = external_node_crypto_namespaceObject.hash;
+function hexDigest(algorithm, bytes) {
+    return oneShot
+        ? oneShot(algorithm, bytes, 'hex')
+        : external_node_crypto_namespaceObject.createHash(algorithm).update(bytes).digest('hex');
+}
+/**
+ * The digests of bytes already in memory (a small file read whole, see whole-file.ts): the same
+ * three as computeDigests gives for the file, without reading it again.
+ */
+async function digestsOf(bytes) {
+    const blake2b = spareBlake2b.pop() ?? (await blake2b_umd_min_default().createBLAKE2b(256));
+    blake2b.init();
+    blake2b.update(bytes);
+    const blake2_256 = blake2b.digest('hex');
+    spareBlake2b.push(blake2b);
+    return { sha256: hexDigest('sha256', bytes), blake2_256, md5: hexDigest('md5', bytes) };
+}
 async function hashHandle(handle, expected, options) {
     // One worker at a time (files are inspected several at once): memory stays bounded, and two
     // threads are what a runner's two cores can give anyway.
@@ -5525,8 +5550,8 @@ async function hashHandle(handle, expected, options) {
     return { digests: { sha256, blake2_256, md5 }, size };
 }
 function inThisThread(expected) {
-    const sha256 = (0,external_node_crypto_namespaceObject.createHash)('sha256');
-    const md5 = (0,external_node_crypto_namespaceObject.createHash)('md5');
+    const sha256 = external_node_crypto_namespaceObject.createHash('sha256');
+    const md5 = external_node_crypto_namespaceObject.createHash('md5');
     // Hashed synchronously in `update`, so one buffer serves every chunk; sized to the file (one
     // byte more, so a file that grew is read to its end in as many reads), since a 1 MiB buffer
     // per small file measured ~1 ms of zeroing and page faults each.
@@ -5862,6 +5887,13 @@ class WindowReader {
     async read(position, length) {
         if (position + length > this.fileSize)
             throw new Malformed('Malformed zip file');
+        const held = this.handle.bytes;
+        if (held) {
+            // A file in memory is its own window; bytes it does not hold are bytes a read would not find.
+            if (position + length > held.length)
+                throw new Malformed('Malformed zip file');
+            return held.subarray(position, position + length);
+        }
         const offset = position - this.windowStart;
         if (offset >= 0 && offset + length <= this.window.length) {
             return this.window.subarray(offset, offset + length);
@@ -5880,12 +5912,20 @@ class WindowReader {
         return buffer.subarray(0, length);
     }
 }
+/** A control character (C0 or DEL); a plain loop, as this runs on every name of every wheel. */
 function hasUnprintable(bytes) {
-    return bytes.some(byte => byte < 0x20 || byte === 0x7f);
+    for (let i = 0; i < bytes.length; i++) {
+        const byte = bytes[i];
+        if (byte < 0x20 || byte === 0x7f)
+            return true;
+    }
+    return false;
 }
+/** One decoder for every name: without `stream`, each decode starts afresh, even after a failure. */
+const utf8 = new TextDecoder('utf-8', { fatal: true });
 function strictUtf8(bytes) {
     try {
-        return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+        return utf8.decode(bytes);
     }
     catch {
         return undefined;
@@ -5955,8 +5995,9 @@ async function zip_framing_walk(reader, fileSize, directory) {
             let fileSizeField = header.readUInt32LE(18);
             const nameLength = header.readUInt16LE(22);
             const extraLength = header.readUInt16LE(24);
-            const name = Buffer.from(await reader.read(body + 26, nameLength));
-            let extra = Buffer.from(await reader.read(body + 26 + nameLength, extraLength));
+            // Views, not copies: the reader never writes into a window it has handed out.
+            const name = await reader.read(body + 26, nameLength);
+            let extra = await reader.read(body + 26 + nameLength, extraLength);
             if (hasUnprintable(name))
                 return 'Invalid character in filename';
             const seen = new Set();
@@ -6157,8 +6198,15 @@ async function inMemory(handle, size) {
             break;
         filled += bytesRead;
     }
-    const held = bytes.subarray(0, filled);
+    return heldFile(bytes.subarray(0, filled), size);
+}
+/**
+ * Bytes already in memory as an ArchiveFile of `size` bytes (a file whose read came up short
+ * holds fewer: reading past them finds the end, as on disk).
+ */
+function heldFile(held, size = held.length) {
     return {
+        bytes: held,
         async read(buffer, offset, length, position) {
             const end = Math.min(held.length, position + length);
             return { bytesRead: position >= end ? 0 : held.copy(buffer, offset, position, end) };
@@ -6168,9 +6216,19 @@ async function inMemory(handle, size) {
         }
     };
 }
-/** Reads exactly `length` bytes at `position`, or fails naming the file as cut short. */
+/**
+ * Reads exactly `length` bytes at `position`, or fails naming the file as cut short. From a file
+ * in memory the answer is a view of its bytes (callers only read it), else a fresh buffer.
+ */
 async function readAt(handle, path, position, length) {
-    const buffer = Buffer.alloc(length);
+    // (A negative position, from a directory that points before the file, takes the general path.)
+    if (handle.bytes && position >= 0) {
+        if (position + length > handle.bytes.length) {
+            throw invalidWheel(path, 'the file ends early (truncated)');
+        }
+        return handle.bytes.subarray(position, position + length);
+    }
+    const buffer = Buffer.allocUnsafe(length);
     let done = 0;
     while (done < length) {
         const { bytesRead } = await handle.read(buffer, done, length - done, position + done);
@@ -6245,11 +6303,19 @@ async function locateCentralDirectory(handle, path, fileSize) {
 const CP437_HIGH = 'ÇüéâäàåçêëèïîìÄÅÉæÆôöòûùÿÖÜ¢£¥₧ƒáíóúñÑªº¿⌐¬½¼¡«»░▒▓│┤╡╢╖╕╣║╗╝╜╛┐└┴┬├─┼╞╟╚╔╩╦╠═╬╧╨╤╥╙╘╒╓╫╪┘┌█▄▌▐▀' +
     'αßΓπΣσµτΦΘΩδ∞φε∩≡±≥≤⌠⌡÷≈°∙·√ⁿ²■\u00a0';
 function decodeCp437(bytes) {
+    // Most names are ASCII, where CP437 is ASCII: one conversion instead of a string per byte.
+    let ascii = true;
+    for (let i = 0; i < bytes.length && ascii; i++)
+        ascii = bytes[i] < 0x80;
+    if (ascii)
+        return bytes.toString('latin1');
     let text = '';
     for (const byte of bytes)
         text += byte < 0x80 ? String.fromCharCode(byte) : CP437_HIGH[byte - 0x80];
     return text;
 }
+/** One decoder for every name: without `stream`, each decode starts afresh, even after a failure. */
+const zip_utf8 = new TextDecoder('utf-8', { fatal: true });
 /** Decodes the central directory records into entries, as Python's zipfile reads them. */
 function parseCentralDirectory(path, bytes, directory) {
     const entries = [];
@@ -6278,7 +6344,7 @@ function parseCentralDirectory(path, bytes, directory) {
         let origName;
         if (flags & FLAG_UTF8) {
             try {
-                origName = new TextDecoder('utf-8', { fatal: true }).decode(rawName);
+                origName = zip_utf8.decode(rawName);
             }
             catch {
                 throw invalidWheel(path, `a member name flagged as UTF-8 is not UTF-8`);
@@ -6373,6 +6439,8 @@ async function isZipFile(path) {
         await handle.close();
     }
 }
+/** zlib's default output chunk: the most a member's declared size makes us ask for at once. */
+const INFLATE_CHUNK = 16 * 1024;
 /** Reads one member's bytes: stored or deflated, capped at `maxBytes`, CRC-checked. */
 async function extract(handle, path, entry, maxBytes) {
     const tooLarge = (size) => new DistributionError([
@@ -6403,13 +6471,18 @@ async function extract(handle, path, entry, maxBytes) {
     const raw = await readAt(handle, path, dataStart, entry.compressedSize);
     let data;
     if (entry.method === METHOD_STORED) {
-        data = raw;
+        // From a file in memory `raw` is a view of memory that is used again for the next file: what
+        // the wheel's readers return must not point into it.
+        data = handle.bytes ? Buffer.from(raw) : raw;
     }
     else {
         try {
             // maxOutputLength makes zlib stop (RangeError) as soon as the output passes the cap, so a
             // tiny stream claiming a small size but inflating to gigabytes costs at most maxBytes.
-            data = external_node_zlib_namespaceObject.inflateRawSync(raw, { maxOutputLength: maxBytes });
+            // Output room for the declared size (zlib's default is 16 KiB, fresh memory per member),
+            // so a small member inflates into memory from Node's pool in one step.
+            const chunkSize = Math.min(INFLATE_CHUNK, Math.max(1024, entry.uncompressedSize + 1));
+            data = external_node_zlib_namespaceObject.inflateRawSync(raw, { maxOutputLength: maxBytes, chunkSize });
         }
         catch (error) {
             // Checked by code, not `instanceof RangeError`: errors from node internals may come from
@@ -6448,71 +6521,78 @@ async function readWheelMetadata(path, options = {}) {
  */
 async function readWheel(path, options = {}) {
     const maxBytes = options.maxBytes ?? MAX_METADATA_BYTES;
+    if (options.read) {
+        const { bytes, size } = options.read;
+        return readWheelFrom(heldFile(bytes.subarray(0, size), size), path, maxBytes);
+    }
     const opened = await (0,promises_.open)(path, 'r');
     try {
         const { size } = await opened.stat();
         const handle = size <= READ_WHOLE_UP_TO ? await inMemory(opened, size) : opened;
-        const { entries, fileSize, directory: where } = await entriesOf(handle, path);
-        const byName = new Map(entries.map(entry => [entry.name, entry]));
-        const candidates = [...byName.values()].filter(e => TOP_LEVEL_METADATA.test(e.name));
-        if (candidates.length !== 1) {
-            const found = candidates.length === 0
-                ? 'it has no <name>-<version>.dist-info/METADATA at the top level'
-                : `it has ${candidates.length} top-level .dist-info/METADATA files (${candidates.map(c => c.name).join(', ')})`;
-            throw new DistributionError([
-                {
-                    file: path,
-                    rule: 'wheel-metadata',
-                    message: `${(0,external_node_path_.basename)(path)}: ${found}; a wheel has exactly one.`,
-                    hint: REBUILD_HINT
-                }
-            ]);
-        }
-        const [entry] = candidates;
-        const metadata = { entryName: entry.name, data: await extract(handle, path, entry, maxBytes) };
-        const directory = new Map(entries.map(e => [
-            e.origName,
-            { compressedSize: e.compressedSize, uncompressedSize: e.uncompressedSize }
-        ]));
-        // Where records should start, so the walk reads runs of small members in one go.
-        const hints = entries.map(e => e.localHeaderOffset);
-        for (let at = where.start; at <= where.start + where.size; at += 128 * 1024)
-            hints.push(at);
-        const framingProblem = await zipFramingProblem(handle, fileSize, directory, hints);
-        const firstBlock = fileSize >= 512 ? await readAt(handle, path, 0, 512) : undefined;
-        const distInfoFiles = new Map();
-        const parts = (0,external_node_path_.basename)(path).split('-');
-        if (parts.length >= 3) {
-            const distInfo = `${parts[0]}-${parts[1]}.dist-info/`;
-            for (const file of PYPI_READS) {
-                const member = byName.get(distInfo + file);
-                if (!member)
-                    continue;
-                try {
-                    distInfoFiles.set(file, await extract(handle, path, member, MAX_WHEEL_FILE_BYTES));
-                }
-                catch (error) {
-                    if (!(error instanceof DistributionError))
-                        throw error;
-                    distInfoFiles.set(file, error);
-                }
-            }
-        }
-        return {
-            metadata,
-            archive: {
-                fileSize,
-                entries,
-                byName,
-                ...(framingProblem === undefined ? {} : { framingProblem }),
-                alsoTar: firstBlock !== undefined && isTarHeader(firstBlock),
-                distInfoFiles
-            }
-        };
+        return await readWheelFrom(handle, path, maxBytes);
     }
     finally {
         await opened.close();
     }
+}
+async function readWheelFrom(handle, path, maxBytes) {
+    const { entries, fileSize, directory: where } = await entriesOf(handle, path);
+    const byName = new Map(entries.map(entry => [entry.name, entry]));
+    const candidates = [...byName.values()].filter(e => TOP_LEVEL_METADATA.test(e.name));
+    if (candidates.length !== 1) {
+        const found = candidates.length === 0
+            ? 'it has no <name>-<version>.dist-info/METADATA at the top level'
+            : `it has ${candidates.length} top-level .dist-info/METADATA files (${candidates.map(c => c.name).join(', ')})`;
+        throw new DistributionError([
+            {
+                file: path,
+                rule: 'wheel-metadata',
+                message: `${(0,external_node_path_.basename)(path)}: ${found}; a wheel has exactly one.`,
+                hint: REBUILD_HINT
+            }
+        ]);
+    }
+    const [entry] = candidates;
+    const metadata = { entryName: entry.name, data: await extract(handle, path, entry, maxBytes) };
+    const directory = new Map(entries.map(e => [
+        e.origName,
+        { compressedSize: e.compressedSize, uncompressedSize: e.uncompressedSize }
+    ]));
+    // Where records should start, so the walk reads runs of small members in one go.
+    const hints = entries.map(e => e.localHeaderOffset);
+    for (let at = where.start; at <= where.start + where.size; at += 128 * 1024)
+        hints.push(at);
+    const framingProblem = await zipFramingProblem(handle, fileSize, directory, hints);
+    const firstBlock = fileSize >= 512 ? await readAt(handle, path, 0, 512) : undefined;
+    const distInfoFiles = new Map();
+    const parts = (0,external_node_path_.basename)(path).split('-');
+    if (parts.length >= 3) {
+        const distInfo = `${parts[0]}-${parts[1]}.dist-info/`;
+        for (const file of PYPI_READS) {
+            const member = byName.get(distInfo + file);
+            if (!member)
+                continue;
+            try {
+                distInfoFiles.set(file, await extract(handle, path, member, MAX_WHEEL_FILE_BYTES));
+            }
+            catch (error) {
+                if (!(error instanceof DistributionError))
+                    throw error;
+                distInfoFiles.set(file, error);
+            }
+        }
+    }
+    return {
+        metadata,
+        archive: {
+            fileSize,
+            entries,
+            byName,
+            ...(framingProblem === undefined ? {} : { framingProblem }),
+            alsoTar: firstBlock !== undefined && isTarHeader(firstBlock),
+            distInfoFiles
+        }
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/inspect/tar.ts
@@ -6985,12 +7065,99 @@ function sdistArchiveProblems(path, archive, licenseFiles, alsoZip) {
     return problems;
 }
 
+;// CONCATENATED MODULE: ./src/inspect/whole-file.ts
+/**
+ * A small file read once, whole: the same bytes then serve the archive reading and every digest,
+ * with no second open, stat or read of the file. Its identity is taken before and after the read,
+ * as the streaming digest pass does, so a file that changed meanwhile is known.
+ *
+ * The read is synchronous, and into memory used again from file to file: for 100 wheels of 64 KiB
+ * the thread pool's round trips (open, two stats, read, close) and a fresh buffer per file (page
+ * faults, collections) were a third of their inspection. Only regular files up to a small size
+ * are read so, a few hundred microseconds at most; anything else is left to the streaming readers.
+ */
+
+
+/** Read buffers are sized in steps of this, so that files of similar sizes share them. */
+const STEP = 64 * 1024;
+/**
+ * Read buffers done with, for the next file. One set per inspection run (its memory goes when the
+ * run ends); no more buffers are kept than were in use at once.
+ */
+class ReadBuffers {
+    spare = [];
+    inUse = 0;
+    mostInUse = 0;
+    /** A buffer of at least `length` bytes, lent until `give` hands it back. */
+    take(length) {
+        this.inUse++;
+        this.mostInUse = Math.max(this.mostInUse, this.inUse);
+        const fits = this.spare.findIndex(buffer => buffer.length >= length);
+        if (fits >= 0)
+            return this.spare.splice(fits, 1)[0];
+        return Buffer.allocUnsafe(Math.ceil(length / STEP) * STEP);
+    }
+    /** Takes back a buffer from `take`: nothing may read or keep a view of it after this. */
+    give(buffer) {
+        this.inUse--;
+        this.spare.push(buffer);
+        if (this.spare.length > this.mostInUse) {
+            this.spare.sort((a, b) => b.length - a.length);
+            this.spare.pop();
+        }
+    }
+}
+/** O_NONBLOCK, where it exists: opening a FIFO then returns at once instead of waiting for a writer. */
+const OPEN_FLAGS = external_node_fs_.constants.O_RDONLY | (external_node_fs_.constants.O_NONBLOCK ?? 0);
+/**
+ * The bytes of a regular file of at most `upTo` bytes; undefined for anything else (a larger file,
+ * which is never held in memory whole, or a folder, device or FIFO), left to the streaming
+ * readers, which open it again and report on it as they always did.
+ */
+function readWholeFile(path, upTo, buffers) {
+    const fd = (0,external_node_fs_.openSync)(path, OPEN_FLAGS);
+    try {
+        const stats = (0,external_node_fs_.fstatSync)(fd);
+        if (!stats.isFile() || stats.size > upTo)
+            return undefined;
+        const onDisk = identityOf(stats);
+        // One byte more than the size: a file that grew fills it, and is known to have changed (the
+        // read stops there, so memory stays bounded whatever the file does).
+        const wanted = onDisk.size + 1;
+        const memory = buffers.take(wanted);
+        let filled = 0;
+        try {
+            for (;;) {
+                const bytesRead = (0,external_node_fs_.readSync)(fd, memory, filled, wanted - filled, filled);
+                filled += bytesRead;
+                // A regular file's read comes up short only at its end: once the size is read, a short
+                // read is the end (a growth after it shows in the second stat).
+                if (bytesRead === 0 || filled === wanted || filled >= onDisk.size)
+                    break;
+            }
+        }
+        catch (error) {
+            buffers.give(memory);
+            throw error;
+        }
+        const changes = identityChanges(onDisk, identityOf((0,external_node_fs_.fstatSync)(fd)));
+        if (filled !== onDisk.size)
+            changes.push(`read ${filled} of ${onDisk.size} bytes`);
+        return { bytes: memory.subarray(0, filled), memory, onDisk, changes };
+    }
+    finally {
+        (0,external_node_fs_.closeSync)(fd);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/inspect/inspect.ts
 /**
  * Turns a file on disk into a `Distribution`: its kind from the name, its core metadata from the
- * archive, its digests and size from one streaming pass (run at the same time as the metadata
- * read). Every failure is a `DistributionError` whose Problem names the file and says what to do.
+ * archive, its digests and size from the same bytes (a small wheel read once, whole) or from one
+ * streaming pass run at the same time as the metadata read. Every failure is a
+ * `DistributionError` whose Problem names the file and says what to do.
  */
+
 
 
 
@@ -7037,12 +7204,16 @@ function asProblem(path, error) {
                 : error.message;
     return problem(path, 'unreadable', `${(0,external_node_path_.basename)(path)} cannot be read: ${why}.`, 'Check that the build step wrote the file where this step looks for it, and that nothing removes it in between.');
 }
+/**
+ * ignoreBOM keeps a byte order mark in the text, where Python keeps it too. One decoder serves
+ * every file: without `stream`, each decode starts afresh, even after a failure.
+ */
+const metadataDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 /** Decodes METADATA / PKG-INFO bytes: the spec says UTF-8, and anything else is refused. */
 function decodeMetadata(path, member) {
     let text;
     try {
-        // ignoreBOM keeps a byte order mark in the text, where Python keeps it too.
-        text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(member.data);
+        text = metadataDecoder.decode(member.data);
     }
     catch {
         throw problem(path, 'metadata-encoding', `${(0,external_node_path_.basename)(path)}: ${member.entryName} is not valid UTF-8.`, 'Core metadata must be UTF-8; rebuild with a current build backend.');
@@ -7054,22 +7225,14 @@ function decodeMetadata(path, member) {
     }
     return text;
 }
-async function inspectDistribution(file) {
+async function inspectDistribution(file, buffers = new ReadBuffers()) {
     const path = (0,external_node_path_.resolve)(file);
     const filename = (0,external_node_path_.basename)(path);
     const kind = kindOf(path);
     const pyversion = kind === 'wheel' ? pythonTagOf(path) : 'source';
-    // Both read the file: start them together. allSettled, so a failing metadata read never leaves
-    // the digest stream running unobserved (or an unhandled rejection behind).
-    const [archiveRead, digestPass] = await Promise.allSettled([
-        kind === 'wheel' ? readWheel(path) : readSdistAndKind(path),
-        computeDigests(path)
-    ]);
-    if (archiveRead.status === 'rejected')
-        throw asProblem(path, archiveRead.reason);
-    if (digestPass.status === 'rejected')
-        throw asProblem(path, digestPass.reason);
-    const read = archiveRead.value;
+    const [read, digestPass] = await readArchiveAndDigests(path, kind, buffers).catch((error) => {
+        throw asProblem(path, error);
+    });
     const member = read.metadata;
     const metadata = parseCoreMetadata(decodeMetadata(path, member));
     // PyPI checks the License-File values the form carries (only sent from Metadata-Version 2.4).
@@ -7097,9 +7260,9 @@ async function inspectDistribution(file) {
         kind,
         filetype: kind === 'wheel' ? 'bdist_wheel' : 'sdist',
         pyversion,
-        size: digestPass.value.size,
-        digests: digestPass.value.digests,
-        onDisk: digestPass.value.onDisk,
+        size: digestPass.size,
+        digests: digestPass.digests,
+        onDisk: digestPass.onDisk,
         name: required.Name,
         version: required.Version,
         metadataVersion: required['Metadata-Version'],
@@ -7107,6 +7270,43 @@ async function inspectDistribution(file) {
         metadataFields,
         ...(archiveProblems.length > 0 ? { archiveProblems } : {})
     };
+}
+function readArchive(path, kind, read) {
+    return kind === 'wheel' ? readWheel(path, { read }) : readSdistAndKind(path);
+}
+/**
+ * The archive's contents and the file's digests. A small wheel is read once, whole, and both come
+ * from those bytes; other files are read twice at once (the archive where it is needed, the
+ * digests in one streaming pass). Either way an archive problem is reported before a change
+ * to the file while it was read.
+ */
+async function readArchiveAndDigests(path, kind, buffers) {
+    const whole = kind === 'wheel' ? readWholeFile(path, READ_WHOLE_UP_TO, buffers) : undefined;
+    if (whole) {
+        try {
+            const read = await readArchive(path, kind, { bytes: whole.bytes, size: whole.onDisk.size });
+            if (whole.changes.length > 0) {
+                throw new ChangedWhileReadError(path, whole.changes.join(', '));
+            }
+            const digests = await digestsOf(whole.bytes);
+            return [read, { digests, size: whole.bytes.length, onDisk: whole.onDisk }];
+        }
+        finally {
+            // Nothing read from the bytes points into them (readWheel copies what it returns).
+            buffers.give(whole.memory);
+        }
+    }
+    // Both read the file: start them together. allSettled, so a failing metadata read never leaves
+    // the digest stream running unobserved (or an unhandled rejection behind).
+    const [archiveRead, digestPass] = await Promise.allSettled([
+        readArchive(path, kind),
+        computeDigests(path)
+    ]);
+    if (archiveRead.status === 'rejected')
+        throw archiveRead.reason;
+    if (digestPass.status === 'rejected')
+        throw digestPass.reason;
+    return [archiveRead.value, digestPass.value];
 }
 /** The sdist's contents, and whether it also opens as a zip (PyPI refuses such files). */
 async function readSdistAndKind(path) {
@@ -7119,12 +7319,14 @@ async function readSdistAndKind(path) {
  */
 async function inspectAll(paths, concurrency = INSPECT_CONCURRENCY) {
     const results = new Array(paths.length);
+    // Shared by the workers, and gone with this run.
+    const buffers = new ReadBuffers();
     let next = 0;
     const worker = async () => {
         while (next < paths.length) {
             const index = next++;
             try {
-                results[index] = await inspectDistribution(paths[index]);
+                results[index] = await inspectDistribution(paths[index], buffers);
             }
             catch (error) {
                 results[index] = asProblem((0,external_node_path_.resolve)(paths[index]), error).problems;
@@ -7433,6 +7635,7 @@ function progressReporter(filename, log, options = {}) {
 
 
 
+
 /**
  * The file is sent in chunks of this size. 1 MiB chunks measured ~30 MB more peak memory with
  * eight uploads at once over TLS (each connection holds a few chunks, encrypted, until the link
@@ -7445,6 +7648,13 @@ const multipart_CHUNK = 256 * 1024;
  * holds one or two chunks at a time, so a few buffers handed back by the sender cover it.
  */
 const POOLED_CHUNKS = 4;
+/**
+ * A file up to this size is read whole, into the body's own memory between the head and the tail,
+ * and checked (identity, size, sha256) before the first byte goes out; the body is then one write.
+ * For many small files the per-chunk stream (open, two stats, two reads, close, through the thread
+ * pool) cost more than sending them.
+ */
+const WHOLE_BODY_UP_TO = 1024 * 1024;
 /** The buffers file chunks are read into: reused when handed back, fresh when none is free. */
 class ChunkPool {
     /** Given out and not handed back yet, by their memory. */
@@ -7514,6 +7724,15 @@ function abortingTargetsOnError(stream, onError) {
 }
 async function* bodyChunks(head, file, tail, pool, progress) {
     const changed = (why) => new FileChangedError(file.path, file.filename, why);
+    if (file.size <= WHOLE_BODY_UP_TO) {
+        const whole = wholeBody(head, file, tail, changed);
+        if (whole) {
+            progress?.sent(whole.length);
+            yield whole;
+            progress?.done();
+            return;
+        }
+    }
     // Opened and compared before the first byte goes out: a file replaced or rewritten since the
     // checks is refused with nothing sent.
     const handle = await (0,promises_.open)(file.path, 'r');
@@ -7562,6 +7781,36 @@ async function* bodyChunks(head, file, tail, pool, progress) {
     progress?.sent(tail.length);
     yield tail;
     progress?.done();
+}
+/**
+ * The whole body of a small file in one buffer: the file is read straight into the room between
+ * the head and the tail, and nothing is sent unless it is exactly the file checked (same identity
+ * and size, same sha256). Undefined when the path is no longer a regular file of at most
+ * WHOLE_BODY_UP_TO bytes: the streaming path then opens it and says what changed.
+ */
+function wholeBody(head, file, tail, changed) {
+    // One byte of room past the file, so that a file that grew is noticed (the read stops there).
+    const body = Buffer.allocUnsafe(head.length + file.size + 1 + tail.length);
+    head.copy(body, 0);
+    const region = {
+        take: (length) => body.subarray(head.length, head.length + length),
+        give: () => undefined
+    };
+    const read = readWholeFile(file.path, WHOLE_BODY_UP_TO, region);
+    if (!read)
+        return undefined;
+    const expected = file.onDisk ?? { ...read.onDisk, size: file.size };
+    const differences = [...identityChanges(expected, read.onDisk), ...read.changes];
+    if (differences.length > 0)
+        throw changed(differences.join(', '));
+    if (file.sha256 !== undefined) {
+        const digest = (0,external_node_crypto_namespaceObject.createHash)('sha256').update(read.bytes).digest('hex');
+        if (digest !== file.sha256) {
+            throw changed(`its bytes have sha256 ${digest}, not the ${file.sha256} checked`);
+        }
+    }
+    tail.copy(body, head.length + file.size);
+    return body.subarray(0, head.length + file.size + tail.length);
 }
 /** Field names and filenames are ours or PEP-defined; escape quotes and newlines anyway. */
 function quote(value) {
@@ -8388,7 +8637,7 @@ async function uploadFiles(toSend, result, { settings, deps, tokens, http, simpl
             fulcioUrl: deps.attestation?.fulcioUrl,
             rekorUrl: deps.attestation?.rekorUrl
         },
-        outputDir: await (0,promises_.mkdtemp)(external_node_path_default().join(deps.run.tempDir, 'pypi-publish-attestations-')),
+        outputDir: () => (0,promises_.mkdtemp)(external_node_path_default().join(deps.run.tempDir, 'pypi-publish-attestations-')),
         log
     });
     result.attestationPaths = [...attestations.values()].map(a => a.path);
@@ -8649,7 +8898,18 @@ const redact_MIN_SECRET_LENGTH = 4;
  * escapes (`\uXXXX`, `\/`, `\"`, `\\`), HTML character references (decimal, hex, named).
  */
 function encodedPattern(secret) {
-    return [...secret].map(characterPattern).join('');
+    return [...secret].map(cachedCharacterPattern).join('');
+}
+/**
+ * A token and its Basic-auth forms are hundreds of characters from an alphabet of about 64, so
+ * each character's pattern is built once (this was the first log line's largest cost).
+ */
+const characterPatterns = new Map();
+function cachedCharacterPattern(char) {
+    let pattern = characterPatterns.get(char);
+    if (pattern === undefined)
+        characterPatterns.set(char, (pattern = characterPattern(char)));
+    return pattern;
 }
 function characterPattern(char) {
     const ways = new Set([escapeRegExp(char)]);
@@ -9665,7 +9925,7 @@ function attestationOverrides(env) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5333);
+/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2896);
 
 await (0,_action_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 

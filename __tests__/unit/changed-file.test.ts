@@ -223,3 +223,50 @@ describe('a file that changes while it streams', () => {
     await server.deleteFile(dist.filename)
   })
 })
+
+describe('a small file (read whole before sending) that changed since the checks', () => {
+  const small = (): Promise<Distribution> => bigWheel(1 / 16)
+
+  it('rewritten in place with its size and mtime kept: refused with its sha256, before a byte is sent', async () => {
+    const dist = await small()
+    expect(dist.size).toBeLessThan(1024 * 1024)
+    const fd = openSync(dist.path, 'r+')
+    writeSync(fd, randomBytes(64), 0, 64, dist.size - 1000)
+    closeSync(fd)
+    utimesSync(dist.path, 1_700_000_000, 1_700_000_000)
+    const before = server.requests.length
+
+    const error = await failure(uploadDistribution(http, request(), dist, new RecordingLog()))
+    expect(error).toBeInstanceOf(FileChangedError)
+    expect(error.message).toContain(`not the ${dist.digests.sha256} checked)`)
+    expect(classifyFailure(error)).toBe('final')
+    // Checked whole before the request: the index never saw it.
+    expect(server.requests.length).toBe(before)
+  })
+
+  it('grown: refused before a byte is sent, naming the change', async () => {
+    const dist = await small()
+    appendFileSync(dist.path, 'more bytes')
+    const before = server.requests.length
+    const error = await failure(uploadDistribution(http, request(), dist, new RecordingLog()))
+    expect(error).toBeInstanceOf(FileChangedError)
+    expect(error.message).toContain(`size ${dist.size} → ${dist.size + 10} bytes`)
+    expect(server.requests.length).toBe(before)
+  })
+
+  it('unchanged: uploads byte for byte, the whole body in one piece', async () => {
+    const dist = await small()
+    const seen: number[] = []
+    const progress: ProgressReporter = {
+      start: () => undefined,
+      sent: bytes => seen.push(bytes),
+      done: () => undefined
+    }
+    await uploadDistribution(http, request(progress), dist, new RecordingLog())
+    const stored = server.files()
+    expect(stored.map(f => f.filename)).toEqual([dist.filename])
+    expect(stored[0].sha256).toBe(dist.digests.sha256)
+    expect(seen).toHaveLength(1)
+    await server.deleteFile(dist.filename)
+  })
+})

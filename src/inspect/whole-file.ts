@@ -45,10 +45,13 @@ export class ReadBuffers {
   }
 }
 
+/** Where readWholeFile reads into: ReadBuffers, or a caller's own memory. */
+export type ReadMemory = Pick<ReadBuffers, 'take' | 'give'>
+
 export interface WholeFile {
   /** What was read: the file's bytes, unless it changed while read. A view of `memory`. */
   bytes: Buffer
-  /** The buffer lent by ReadBuffers: give it back once `bytes` is no longer read. */
+  /** The buffer lent by `buffers`: give it back once `bytes` is no longer read. */
   memory: Buffer
   /** The file as found before the read (what the upload later checks it against). */
   onDisk: FileIdentity
@@ -67,7 +70,7 @@ const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0)
 export function readWholeFile(
   path: string,
   upTo: number,
-  buffers: ReadBuffers
+  buffers: ReadMemory
 ): WholeFile | undefined {
   const fd = openSync(path, OPEN_FLAGS)
   try {

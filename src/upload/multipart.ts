@@ -3,6 +3,7 @@ import { open } from 'node:fs/promises'
 import { Readable, type Writable } from 'node:stream'
 import type { FileIdentity, FormField } from '../dists/distribution.js'
 import { FileChangedError, identityChanges, identityOf } from '../dists/on-disk.js'
+import { readWholeFile } from '../inspect/whole-file.js'
 import type { ProgressReporter } from './progress.js'
 
 /**
@@ -50,6 +51,14 @@ const CHUNK = 256 * 1024
  * holds one or two chunks at a time, so a few buffers handed back by the sender cover it.
  */
 const POOLED_CHUNKS = 4
+
+/**
+ * A file up to this size is read whole, into the body's own memory between the head and the tail,
+ * and checked (identity, size, sha256) before the first byte goes out; the body is then one write.
+ * For many small files the per-chunk stream (open, two stats, two reads, close, through the thread
+ * pool) cost more than sending them.
+ */
+const WHOLE_BODY_UP_TO = 1024 * 1024
 
 /**
  * A body stream whose file chunks may be handed back (`recycle`) once the socket has taken them
@@ -150,6 +159,15 @@ async function* bodyChunks(
 ): AsyncGenerator<Buffer> {
   const changed = (why: string): FileChangedError =>
     new FileChangedError(file.path, file.filename, why)
+  if (file.size <= WHOLE_BODY_UP_TO) {
+    const whole = wholeBody(head, file, tail, changed)
+    if (whole) {
+      progress?.sent(whole.length)
+      yield whole
+      progress?.done()
+      return
+    }
+  }
   // Opened and compared before the first byte goes out: a file replaced or rewritten since the
   // checks is refused with nothing sent.
   const handle = await open(file.path, 'r')
@@ -197,6 +215,40 @@ async function* bodyChunks(
   progress?.sent(tail.length)
   yield tail
   progress?.done()
+}
+
+/**
+ * The whole body of a small file in one buffer: the file is read straight into the room between
+ * the head and the tail, and nothing is sent unless it is exactly the file checked (same identity
+ * and size, same sha256). Undefined when the path is no longer a regular file of at most
+ * WHOLE_BODY_UP_TO bytes: the streaming path then opens it and says what changed.
+ */
+function wholeBody(
+  head: Buffer,
+  file: FilePart,
+  tail: Buffer,
+  changed: (why: string) => FileChangedError
+): Buffer | undefined {
+  // One byte of room past the file, so that a file that grew is noticed (the read stops there).
+  const body = Buffer.allocUnsafe(head.length + file.size + 1 + tail.length)
+  head.copy(body, 0)
+  const region = {
+    take: (length: number) => body.subarray(head.length, head.length + length),
+    give: () => undefined
+  }
+  const read = readWholeFile(file.path, WHOLE_BODY_UP_TO, region)
+  if (!read) return undefined
+  const expected = file.onDisk ?? { ...read.onDisk, size: file.size }
+  const differences = [...identityChanges(expected, read.onDisk), ...read.changes]
+  if (differences.length > 0) throw changed(differences.join(', '))
+  if (file.sha256 !== undefined) {
+    const digest = createHash('sha256').update(read.bytes).digest('hex')
+    if (digest !== file.sha256) {
+      throw changed(`its bytes have sha256 ${digest}, not the ${file.sha256} checked`)
+    }
+  }
+  tail.copy(body, head.length + file.size)
+  return body.subarray(0, head.length + file.size + tail.length)
 }
 
 /** Field names and filenames are ours or PEP-defined; escape quotes and newlines anyway. */
