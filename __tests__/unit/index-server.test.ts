@@ -4,7 +4,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
 import { execFile } from 'node:child_process'
-import { createHash } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -23,6 +23,7 @@ import {
   type IndexServer,
   type IndexServerOptions
 } from '../support/index-server.js'
+import { makeWheel, metadataText } from '../support/make-dists.js'
 
 const run = promisify(execFile)
 
@@ -1118,6 +1119,48 @@ describe('index server', () => {
       const s = await fresh({ checkArchives: true })
       const answer = await upload(s)
       expect(answer.statusText).toBe('Invalid distribution file. File is not a zipfile')
+    })
+
+    it('checks a large upload from its temp file as it checks a small one in memory', async () => {
+      const s = await fresh({ checkArchives: true })
+      const dir = await mkdtemp(join(tmpdir(), 'index-server-wheels-'))
+      try {
+        const metadata = metadataText({
+          'Metadata-Version': '2.1',
+          Name: 'sample-pkg',
+          Version: '1.0.0'
+        })
+        const wheel = (filename: string, payload: number): Promise<Buffer> =>
+          readFile(
+            makeWheel(dir, {
+              filename,
+              metadata,
+              compression: 'store',
+              extraFiles: { 'sample_pkg/blob.bin': randomBytes(payload) }
+            })
+          )
+        const small = await wheel(WHEEL, 1024)
+        const large = await wheel('sample_pkg-1.0.0-py2-none-any.whl', 6 * 1024 * 1024)
+        expect((await upload(s, { content: small })).status).toBe(200)
+        const answer = await upload(s, {
+          filename: 'sample_pkg-1.0.0-py2-none-any.whl',
+          content: large,
+          fields: { pyversion: 'py2' }
+        })
+        expect(answer.status).toBe(200)
+        const sha256 = (bytes: Uint8Array): string =>
+          createHash('sha256').update(bytes).digest('hex')
+        expect(sha256(await readFile(s.files()[1].path))).toBe(sha256(large))
+        const notZip = await upload(s, {
+          filename: 'sample_pkg-1.0.0-py38-none-any.whl',
+          content: new Uint8Array(6 * 1024 * 1024),
+          fields: { pyversion: 'py38' }
+        })
+        expect(notZip.statusText).toBe('Invalid distribution file. File is not a zipfile')
+        expect(await readdir(join(s.storageDir, 'incoming'))).toEqual([])
+      } finally {
+        await rm(dir, { recursive: true, force: true })
+      }
     })
 
     it('refuses a .tar.gz that is not a tar', async () => {
