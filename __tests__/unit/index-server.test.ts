@@ -1079,6 +1079,23 @@ describe('index server', () => {
   })
 
   describe('latency', () => {
+    it('decides and stores an upload while the added latency runs, not after it', async () => {
+      const s = await fresh({ latencyMs: 400 })
+      let answeredAt = 0
+      const answer = upload(s).then(a => {
+        answeredAt = performance.now()
+        return a
+      })
+      await waitFor(() => s.files().length === 1)
+      const storedAt = performance.now()
+      // Stored in place: a small upload never waits in a temp file.
+      expect(await readdir(join(s.storageDir, 'incoming'))).toEqual([])
+      expect(await readFile(s.files()[0].path, 'utf8')).toBe(`contents of ${WHEEL}`)
+      expect((await answer).status).toBe(200)
+      // The answer still waits out the latency, counted from the body's arrival.
+      expect(answeredAt - storedAt).toBeGreaterThan(200)
+    })
+
     it('still answers uploads and reads correctly with added latency', async () => {
       const s = await fresh({ latencyMs: 20 })
       const answers = await Promise.all(
