@@ -23,6 +23,7 @@ import {
   type IndexServer,
   type IndexServerOptions
 } from '../support/index-server.js'
+import { pythonJson } from '../support/index-server/http-pages.js'
 import { makeWheel, metadataText } from '../support/make-dists.js'
 
 const run = promisify(execFile)
@@ -1323,6 +1324,27 @@ describe('index server with Python clients', () => {
     },
     120_000
   )
+})
+
+describe('Python-looking JSON', () => {
+  it("writes what Python's json.dumps writes, separators outside strings only", () => {
+    const value = {
+      message: 'a, b: c',
+      nested: [1, { k: 'v' }, null, true],
+      quote: 'say "hi", ok:',
+      'back\\slash': '\\,\\:',
+      uni: 'é ü \u2028 😀',
+      ctl: '\t\n\x01'
+    }
+    // Printed by Debian's python3: json.dumps(value), then json.dumps(…, indent=2).
+    expect(pythonJson(value)).toBe(
+      '{"message": "a, b: c", "nested": [1, {"k": "v"}, null, true], "quote": "say \\"hi\\", ok:", ' +
+        '"back\\\\slash": "\\\\,\\\\:", "uni": "\\u00e9 \\u00fc \\u2028 \\ud83d\\ude00", "ctl": "\\t\\n\\u0001"}'
+    )
+    expect(pythonJson({ errors: [{ status: 403, message: 'ç: x, y' }] }, 2)).toBe(
+      '{\n  "errors": [\n    {\n      "status": 403,\n      "message": "\\u00e7: x, y"\n    }\n  ]\n}'
+    )
+  })
 })
 
 describe('PEP 440 and PEP 503 helpers', () => {
