@@ -4,7 +4,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
 import { execFile } from 'node:child_process'
-import { createHash } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -23,6 +23,8 @@ import {
   type IndexServer,
   type IndexServerOptions
 } from '../support/index-server.js'
+import { pythonJson } from '../support/index-server/http-pages.js'
+import { makeWheel, metadataText } from '../support/make-dists.js'
 
 const run = promisify(execFile)
 
@@ -1078,6 +1080,23 @@ describe('index server', () => {
   })
 
   describe('latency', () => {
+    it('decides and stores an upload while the added latency runs, not after it', async () => {
+      const s = await fresh({ latencyMs: 400 })
+      let answeredAt = 0
+      const answer = upload(s).then(a => {
+        answeredAt = performance.now()
+        return a
+      })
+      await waitFor(() => s.files().length === 1)
+      const storedAt = performance.now()
+      // Stored in place: a small upload never waits in a temp file.
+      expect(await readdir(join(s.storageDir, 'incoming'))).toEqual([])
+      expect(await readFile(s.files()[0].path, 'utf8')).toBe(`contents of ${WHEEL}`)
+      expect((await answer).status).toBe(200)
+      // The answer still waits out the latency, counted from the body's arrival.
+      expect(answeredAt - storedAt).toBeGreaterThan(200)
+    })
+
     it('still answers uploads and reads correctly with added latency', async () => {
       const s = await fresh({ latencyMs: 20 })
       const answers = await Promise.all(
@@ -1118,6 +1137,48 @@ describe('index server', () => {
       const s = await fresh({ checkArchives: true })
       const answer = await upload(s)
       expect(answer.statusText).toBe('Invalid distribution file. File is not a zipfile')
+    })
+
+    it('checks a large upload from its temp file as it checks a small one in memory', async () => {
+      const s = await fresh({ checkArchives: true })
+      const dir = await mkdtemp(join(tmpdir(), 'index-server-wheels-'))
+      try {
+        const metadata = metadataText({
+          'Metadata-Version': '2.1',
+          Name: 'sample-pkg',
+          Version: '1.0.0'
+        })
+        const wheel = (filename: string, payload: number): Promise<Buffer> =>
+          readFile(
+            makeWheel(dir, {
+              filename,
+              metadata,
+              compression: 'store',
+              extraFiles: { 'sample_pkg/blob.bin': randomBytes(payload) }
+            })
+          )
+        const small = await wheel(WHEEL, 1024)
+        const large = await wheel('sample_pkg-1.0.0-py2-none-any.whl', 6 * 1024 * 1024)
+        expect((await upload(s, { content: small })).status).toBe(200)
+        const answer = await upload(s, {
+          filename: 'sample_pkg-1.0.0-py2-none-any.whl',
+          content: large,
+          fields: { pyversion: 'py2' }
+        })
+        expect(answer.status).toBe(200)
+        const sha256 = (bytes: Uint8Array): string =>
+          createHash('sha256').update(bytes).digest('hex')
+        expect(sha256(await readFile(s.files()[1].path))).toBe(sha256(large))
+        const notZip = await upload(s, {
+          filename: 'sample_pkg-1.0.0-py38-none-any.whl',
+          content: new Uint8Array(6 * 1024 * 1024),
+          fields: { pyversion: 'py38' }
+        })
+        expect(notZip.statusText).toBe('Invalid distribution file. File is not a zipfile')
+        expect(await readdir(join(s.storageDir, 'incoming'))).toEqual([])
+      } finally {
+        await rm(dir, { recursive: true, force: true })
+      }
     })
 
     it('refuses a .tar.gz that is not a tar', async () => {
@@ -1263,6 +1324,27 @@ describe('index server with Python clients', () => {
     },
     120_000
   )
+})
+
+describe('Python-looking JSON', () => {
+  it("writes what Python's json.dumps writes, separators outside strings only", () => {
+    const value = {
+      message: 'a, b: c',
+      nested: [1, { k: 'v' }, null, true],
+      quote: 'say "hi", ok:',
+      'back\\slash': '\\,\\:',
+      uni: 'é ü \u2028 😀',
+      ctl: '\t\n\x01'
+    }
+    // Printed by Debian's python3: json.dumps(value), then json.dumps(…, indent=2).
+    expect(pythonJson(value)).toBe(
+      '{"message": "a, b: c", "nested": [1, {"k": "v"}, null, true], "quote": "say \\"hi\\", ok:", ' +
+        '"back\\\\slash": "\\\\,\\\\:", "uni": "\\u00e9 \\u00fc \\u2028 \\ud83d\\ude00", "ctl": "\\t\\n\\u0001"}'
+    )
+    expect(pythonJson({ errors: [{ status: 403, message: 'ç: x, y' }] }, 2)).toBe(
+      '{\n  "errors": [\n    {\n      "status": 403,\n      "message": "\\u00e7: x, y"\n    }\n  ]\n}'
+    )
+  })
 })
 
 describe('PEP 440 and PEP 503 helpers', () => {

@@ -215,8 +215,16 @@ describe('publishAll', () => {
     const server = await index(150)
     const proxy = await countingProxy(server.origin)
     const dists = await matrixWheels()
-    // The third upload to arrive is refused; retrying cannot change a 400.
-    server.injectFaults({}, {}, { status: 400, body: 'Invalid value for requires_dist.' })
+    // The third upload to arrive is refused; retrying cannot change a 400. The uploads in flight
+    // beside it are answered well after it: a success answered first would rightly let the client
+    // start another file while the refusal is still on its way.
+    const later = { delayMs: 300 }
+    server.injectFaults(
+      {},
+      later,
+      { status: 400, body: 'Invalid value for requires_dist.' },
+      ...Array.from({ length: 9 }, () => later)
+    )
     const log = new RecordingLog()
 
     const result = await publishAll(context(proxy.url, server, log), dists, 4)

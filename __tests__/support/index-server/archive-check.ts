@@ -8,7 +8,11 @@
  */
 import { createReadStream } from 'node:fs'
 import { open, readFile } from 'node:fs/promises'
+import { Readable } from 'node:stream'
 import { createGunzip } from 'node:zlib'
+
+/** The upload: its bytes when they are in memory, else the path of the file holding them. */
+export type Archive = Buffer | string
 
 const EOCD_SIGNATURE = 0x06054b50
 const CENTRAL_ENTRY_SIGNATURE = 0x02014b50
@@ -26,16 +30,16 @@ interface ZipEntry {
  * words), or undefined when it looks like a distribution.
  */
 export async function checkDistributionArchive(
-  path: string,
+  archive: Archive,
   filename: string
 ): Promise<string | undefined> {
   if (filename.endsWith('.whl') || filename.endsWith('.zip')) {
-    const entries = await readZipDirectory(path)
+    const entries = await readZipDirectory(archive)
     if (!entries) return 'File is not a zipfile'
     if (entries.some(e => e.method !== 0 && e.method !== 8)) {
       return 'File does not use a supported compression type'
     }
-    const { size } = await statSize(path)
+    const size = typeof archive === 'string' ? (await statSize(archive)).size : archive.length
     const unpacked = entries.reduce((sum, e) => sum + e.uncompressedSize, 0)
     if (unpacked > COMPRESSION_RATIO_MIN_SIZE && unpacked / size > COMPRESSION_RATIO_THRESHOLD) {
       return `File exceeds compression ratio of ${COMPRESSION_RATIO_THRESHOLD}`
@@ -46,13 +50,13 @@ export async function checkDistributionArchive(
     if (version === undefined) return 'Unable to parse name and version from wheel filename'
     const target = `${name}-${version}.dist-info/WHEEL`
     if (!names.includes(target)) return `WHEEL not found at ${target}`
-    const framing = await walkLocalHeaders(path, size)
+    const framing = await walkLocalHeaders(archive, size)
     return framing === undefined
       ? undefined
       : `ZIP archive not accepted: ${framing}. See https://docs.pypi.org/archives for more information`
   }
   if (filename.endsWith('.tar.gz')) {
-    const names = await readTarNames(path)
+    const names = await readTarNames(archive)
     if (!names) return 'File is not a tarfile'
     return findPkgInfo(names)
   }
@@ -64,10 +68,10 @@ export async function checkDistributionArchive(
  * filename says the .dist-info directory is. Undefined when both are there (or not a zip).
  */
 export async function checkWheelContents(
-  path: string,
+  archive: Archive,
   filename: string
 ): Promise<string | undefined> {
-  const entries = await readZipDirectory(path)
+  const entries = await readZipDirectory(archive)
   if (!entries) return undefined
   const names = new Set(entries.map(e => e.name))
   const [name, version] = filename.split('-')
@@ -87,8 +91,8 @@ export async function checkWheelContents(
  * to a data descriptor, no name may repeat, and nothing may follow the end record. The test index
  * checks these cases only; the action applies the whole rule.
  */
-async function walkLocalHeaders(path: string, size: number): Promise<string | undefined> {
-  const bytes = await readFile(path)
+async function walkLocalHeaders(archive: Archive, size: number): Promise<string | undefined> {
+  const bytes = typeof archive === 'string' ? await readFile(archive) : archive
   const seen = new Set<string>()
   let at = 0
   for (;;) {
@@ -142,51 +146,65 @@ async function statSize(path: string): Promise<{ size: number }> {
 }
 
 /** The zip's central directory (names, methods, sizes), or undefined when it is not a zip. */
-async function readZipDirectory(path: string): Promise<ZipEntry[] | undefined> {
-  const handle = await open(path, 'r')
+async function readZipDirectory(archive: Archive): Promise<ZipEntry[] | undefined> {
+  if (typeof archive !== 'string') {
+    return parseZipDirectory(archive.length, async (at, length) =>
+      archive.subarray(at, at + length)
+    )
+  }
+  const handle = await open(archive, 'r')
   try {
     const { size } = await handle.stat()
-    // The end record (22 bytes) sits within the last 64 KiB, after an optional comment.
-    const tailLength = Math.min(size, 22 + 0xffff)
-    const tail = Buffer.alloc(tailLength)
-    await handle.read(tail, 0, tailLength, size - tailLength)
-    let eocd = -1
-    for (let i = tailLength - 22; i >= 0; i--) {
-      if (tail.readUInt32LE(i) === EOCD_SIGNATURE) {
-        eocd = i
-        break
-      }
-    }
-    if (eocd < 0) return undefined
-    const count = tail.readUInt16LE(eocd + 10)
-    const dirSize = tail.readUInt32LE(eocd + 12)
-    const dirOffset = tail.readUInt32LE(eocd + 16)
-    // ZIP64 archives (over 4 GiB or 65535 entries) are beyond what a test needs: accept them.
-    if (count === 0xffff || dirOffset === 0xffffffff) return []
-    if (dirOffset + dirSize > size) return undefined
-    const dir = Buffer.alloc(dirSize)
-    await handle.read(dir, 0, dirSize, dirOffset)
-    const entries: ZipEntry[] = []
-    let at = 0
-    for (let n = 0; n < count; n++) {
-      if (at + 46 > dir.length || dir.readUInt32LE(at) !== CENTRAL_ENTRY_SIGNATURE) return undefined
-      const method = dir.readUInt16LE(at + 10)
-      const uncompressedSize = dir.readUInt32LE(at + 24)
-      const nameLength = dir.readUInt16LE(at + 28)
-      const extraLength = dir.readUInt16LE(at + 30)
-      const commentLength = dir.readUInt16LE(at + 32)
-      const name = dir.toString('utf8', at + 46, at + 46 + nameLength)
-      entries.push({ name, method, uncompressedSize })
-      at += 46 + nameLength + extraLength + commentLength
-    }
-    return entries
+    return await parseZipDirectory(size, async (at, length) => {
+      const bytes = Buffer.alloc(length)
+      await handle.read(bytes, 0, length, at)
+      return bytes
+    })
   } finally {
     await handle.close()
   }
 }
 
+async function parseZipDirectory(
+  size: number,
+  read: (at: number, length: number) => Promise<Buffer>
+): Promise<ZipEntry[] | undefined> {
+  // The end record (22 bytes) sits within the last 64 KiB, after an optional comment.
+  const tailLength = Math.min(size, 22 + 0xffff)
+  const tail = await read(size - tailLength, tailLength)
+  let eocd = -1
+  for (let i = tailLength - 22; i >= 0; i--) {
+    if (tail.readUInt32LE(i) === EOCD_SIGNATURE) {
+      eocd = i
+      break
+    }
+  }
+  if (eocd < 0) return undefined
+  const count = tail.readUInt16LE(eocd + 10)
+  const dirSize = tail.readUInt32LE(eocd + 12)
+  const dirOffset = tail.readUInt32LE(eocd + 16)
+  // ZIP64 archives (over 4 GiB or 65535 entries) are beyond what a test needs: accept them.
+  if (count === 0xffff || dirOffset === 0xffffffff) return []
+  if (dirOffset + dirSize > size) return undefined
+  const dir = await read(dirOffset, dirSize)
+  const entries: ZipEntry[] = []
+  let at = 0
+  for (let n = 0; n < count; n++) {
+    if (at + 46 > dir.length || dir.readUInt32LE(at) !== CENTRAL_ENTRY_SIGNATURE) return undefined
+    const method = dir.readUInt16LE(at + 10)
+    const uncompressedSize = dir.readUInt32LE(at + 24)
+    const nameLength = dir.readUInt16LE(at + 28)
+    const extraLength = dir.readUInt16LE(at + 30)
+    const commentLength = dir.readUInt16LE(at + 32)
+    const name = dir.toString('utf8', at + 46, at + 46 + nameLength)
+    entries.push({ name, method, uncompressedSize })
+    at += 46 + nameLength + extraLength + commentLength
+  }
+  return entries
+}
+
 /** Member names of a gzipped tar, read header by header; undefined when it is not one. */
-async function readTarNames(path: string): Promise<string[] | undefined> {
+async function readTarNames(archive: Archive): Promise<string[] | undefined> {
   const names: string[] = []
   let pending: Buffer = Buffer.alloc(0)
   let skip = 0
@@ -195,7 +213,8 @@ async function readTarNames(path: string): Promise<string[] | undefined> {
   let paxPath: string | undefined
   let ended = false
   try {
-    for await (const chunk of createReadStream(path).pipe(createGunzip())) {
+    const input = typeof archive === 'string' ? createReadStream(archive) : Readable.from([archive])
+    for await (const chunk of input.pipe(createGunzip())) {
       pending = pending.length ? Buffer.concat([pending, chunk as Buffer]) : (chunk as Buffer)
       while (!ended) {
         if (skip) {

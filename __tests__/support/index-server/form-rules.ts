@@ -27,27 +27,50 @@ export type FormResult = { ok: true; form: UploadForm } | { ok: false; message: 
 
 /** Runs the form checks, then the metadata checks. */
 export function checkForm(fields: Fields): FormResult {
-  const formError = checkUploadForm(fields)
+  const values = new FieldValues(fields)
+  const formError = checkUploadForm(values)
   if (formError) return { ok: false, message: formError }
-  const metadataError = checkMetadata(fields)
+  const metadataError = checkMetadata(values)
   if (metadataError) return { ok: false, message: metadataError }
-  const filetype = first(fields, 'filetype') as UploadForm['filetype']
-  const version = parseVersion(first(fields, 'version') ?? '') as Version
+  const first = (name: string): string | undefined => values.first(name)
+  const filetype = first('filetype') as UploadForm['filetype']
+  const version = parseVersion(first('version') ?? '') as Version
   return {
     ok: true,
     form: {
-      name: first(fields, 'name') ?? '',
+      name: first('name') ?? '',
       version,
       versionText: formatVersion(version),
-      metadataVersion: first(fields, 'metadata_version') ?? '',
+      metadataVersion: first('metadata_version') ?? '',
       filetype,
-      pyversion: first(fields, 'pyversion') || (filetype === 'sdist' ? 'source' : ''),
+      pyversion: first('pyversion') || (filetype === 'sdist' ? 'source' : ''),
       digests: {
-        md5: first(fields, 'md5_digest')?.toLowerCase() || undefined,
-        sha256: first(fields, 'sha256_digest')?.toLowerCase() || undefined,
-        blake2_256: first(fields, 'blake2_256_digest')?.toLowerCase() || undefined
+        md5: first('md5_digest')?.toLowerCase() || undefined,
+        sha256: first('sha256_digest')?.toLowerCase() || undefined,
+        blake2_256: first('blake2_256_digest')?.toLowerCase() || undefined
       }
     }
+  }
+}
+
+/**
+ * The form's values by field name, gathered in one pass: the checks ask for some thirty fields,
+ * and scanning the whole form for each cost more than all the checks together.
+ */
+class FieldValues {
+  private readonly byName = new Map<string, string[]>()
+  constructor(fields: Fields) {
+    for (const [name, value] of fields) {
+      const values = this.byName.get(name)
+      if (values) values.push(value)
+      else this.byName.set(name, [value])
+    }
+  }
+  first(name: string): string | undefined {
+    return this.byName.get(name)?.[0]
+  }
+  all(name: string): readonly string[] {
+    return this.byName.get(name) ?? []
   }
 }
 
@@ -68,23 +91,23 @@ const NAME_RULE =
   "Start and end with a letter or numeral containing only ASCII numeric and '.', '_' and '-'."
 const REQUIRED = 'This field is required.'
 
-function checkUploadForm(fields: Fields): string | undefined {
+function checkUploadForm(values: FieldValues): string | undefined {
   const errors = new Map<string, string>()
-  const name = first(fields, 'name')
+  const name = values.first('name')
   if (!name) errors.set('name', REQUIRED)
   else if (!PROJECT_NAME_PATTERN.test(name)) errors.set('name', NAME_RULE)
 
-  const filetype = first(fields, 'filetype')
+  const filetype = values.first('filetype')
   if (!filetype) errors.set('filetype', REQUIRED)
   else if (filetype !== 'sdist' && filetype !== 'bdist_wheel')
     errors.set('filetype', 'Use a known file type.')
 
   const hex64 = /^[A-F0-9]{64}$/i
-  const sha256 = first(fields, 'sha256_digest')
+  const sha256 = values.first('sha256_digest')
   if (sha256 && !hex64.test(sha256)) {
     errors.set('sha256_digest', 'Use a valid, hex-encoded, SHA256 message digest.')
   }
-  const blake2 = first(fields, 'blake2_256_digest')
+  const blake2 = values.first('blake2_256_digest')
   if (blake2 && !hex64.test(blake2)) {
     errors.set('blake2_256_digest', 'Use a valid, hex-encoded, BLAKE2 message digest.')
   }
@@ -104,14 +127,14 @@ function checkUploadForm(fields: Fields): string | undefined {
   }
 
   // Cross-field rules run only once every field is valid on its own.
-  const pyversion = first(fields, 'pyversion')
+  const pyversion = values.first('pyversion')
   if (filetype !== 'sdist' && !pyversion) {
     return 'Invalid value for pyversion. Error: Python version is required for binary distribution uploads.'
   }
   if (filetype === 'sdist' && pyversion && pyversion !== 'source') {
     return "Invalid value for pyversion. Error: Use 'source' as Python version for an sdist."
   }
-  if (!first(fields, 'md5_digest') && !sha256 && !blake2) {
+  if (!values.first('md5_digest') && !sha256 && !blake2) {
     return 'Error: Include at least one message digest.'
   }
   return undefined
@@ -156,6 +179,8 @@ const METADATA_FIELDS: Record<string, { header: string; added: string; multi?: b
   obsoletes: { header: 'obsoletes', added: '1.1', multi: true }
 }
 
+const METADATA_FIELD_NAMES = Object.keys(METADATA_FIELDS)
+
 /** What `packaging` knows; Warehouse accepts all but the newest. */
 const PACKAGING_METADATA_VERSIONS = ['1.0', '1.1', '1.2', '2.1', '2.2', '2.3', '2.4', '2.5', '2.6']
 export const SUPPORTED_METADATA_VERSIONS = ['1.0', '1.1', '1.2', '2.1', '2.2', '2.3', '2.4', '2.5']
@@ -198,11 +223,11 @@ class MetadataErrors {
   }
 }
 
-function checkMetadata(fields: Fields): string | undefined {
+function checkMetadata(form: FieldValues): string | undefined {
   // Values as `parse_form_metadata` sees them: empty strings are absent.
-  const present = new Map<string, string[]>()
-  for (const formName of Object.keys(METADATA_FIELDS)) {
-    const values = all(fields, formName)
+  const present = new Map<string, readonly string[]>()
+  for (const formName of METADATA_FIELD_NAMES) {
+    const values = form.all(formName)
     if (values.length && !(values.length === 1 && values[0] === '')) present.set(formName, values)
   }
 
@@ -292,7 +317,7 @@ const LINE_BOUNDARIES = new Set([
 ])
 
 /** packaging's per-field checks (the ones a test index needs). */
-function checkValue(formName: string, values: string[] | undefined): string | undefined {
+function checkValue(formName: string, values: readonly string[] | undefined): string | undefined {
   const value = values?.[0]
   const header = METADATA_FIELDS[formName].header
   switch (formName) {

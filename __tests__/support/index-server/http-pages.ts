@@ -142,30 +142,26 @@ export function escapeHtml(text: string): string {
     .replace(/'/g, '&#x27;')
 }
 
+const STRING_LITERALS = /"[^"\\]*(?:\\.[^"\\]*)*"/g
+const TOKENS_TO_RESPACE = /"[^"\\]*(?:\\.[^"\\]*)*"|[,:]/g
+const NON_ASCII = /[\u0080-\uffff]/g
+const HAS_NON_ASCII = /[\u0080-\uffff]/
+
 /** Python's `json.dumps` look (", " and ": " separators, non-ASCII as \u escapes) for flat or nested data. */
 export function pythonJson(value: unknown, indent?: number): string {
   const text = JSON.stringify(value, null, indent)
-  const spaced = indent === undefined ? respace(text) : text
-  return spaced.replace(
-    /[\u0080-\uffff]/g,
-    ch => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`
+  // One regex pass over JSON.stringify's output: a string literal is matched whole (only strings
+  // can hold non-ASCII), and a separator outside one gets Python's space. A character-by-character
+  // copy cost about 1 ms for a simple page of 100 files.
+  return text.replace(indent === undefined ? TOKENS_TO_RESPACE : STRING_LITERALS, token =>
+    token === ',' ? ', ' : token === ':' ? ': ' : asciiOnly(token)
   )
 }
 
-/** Adds Python's spaces after `,` and `:` that sit outside strings. */
-function respace(json: string): string {
-  let out = ''
-  let inString = false
-  for (let i = 0; i < json.length; i++) {
-    const ch = json[i]
-    out += ch
-    if (inString) {
-      if (ch === '\\') out += json[++i]
-      else if (ch === '"') inString = false
-    } else if (ch === '"') inString = true
-    else if (ch === ',' || ch === ':') out += ' '
-  }
-  return out
+/** `ensure_ascii`: each UTF-16 unit past ASCII as `\uXXXX` (astral characters as surrogate pairs). */
+function asciiOnly(literal: string): string {
+  if (!HAS_NON_ASCII.test(literal)) return literal
+  return literal.replace(NON_ASCII, ch => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`)
 }
 
 /**

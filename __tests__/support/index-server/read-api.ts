@@ -55,10 +55,7 @@ export function handleRead(req: IncomingMessage, res: ServerResponse, ctx: ReadC
     return true
   }
   if ((m = /^\/packages\/([^/]+)$/.exec(path))) {
-    sendFile(
-      res,
-      ctx.registry.files().find(f => f.filename === decodeURIComponent(m?.[1] ?? ''))
-    )
+    sendFile(res, ctx.registry.file(decodeURIComponent(m[1])))
     return true
   }
   return false

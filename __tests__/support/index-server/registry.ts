@@ -77,6 +77,9 @@ export class Registry {
   readonly deletedFilenames = new Set<string>()
   private serial = 0
   private readonly inUploadOrder: StoredFile[] = []
+  // Indexes for the per-upload look-ups, so an upload's checks do not grow with the files stored.
+  private readonly byFilename = new Map<string, StoredFile>()
+  private readonly byBlake2 = new Map<string, StoredFile[]>()
 
   /** Files in upload order. */
   files(): StoredFile[] {
@@ -92,12 +95,15 @@ export class Registry {
     return project.releases.find(r => compareVersions(r.parsed, version) === 0)
   }
 
-  /** A stored file with this name, or (when given) with these exact contents under another name. */
+  /** The stored file with this name. */
+  file(filename: string): StoredFile | undefined {
+    return this.byFilename.get(filename)
+  }
+
+  /** A stored file with this name, or (when given) the first with these exact contents. */
   findFile(filename: string, blake2_256?: string): StoredFile | undefined {
-    const byName = this.inUploadOrder.find(f => f.filename === filename)
-    return (
-      byName ?? (blake2_256 ? this.inUploadOrder.find(f => f.blake2_256 === blake2_256) : undefined)
-    )
+    const byName = this.byFilename.get(filename)
+    return byName ?? (blake2_256 ? this.byBlake2.get(blake2_256)?.[0] : undefined)
   }
 
   hasSdist(project: Project | undefined, version: Version): boolean {
@@ -119,6 +125,10 @@ export class Registry {
     }
     release.files.push(file)
     this.inUploadOrder.push(file)
+    this.byFilename.set(file.filename, file)
+    const sameBytes = this.byBlake2.get(file.blake2_256)
+    if (sameBytes) sameBytes.push(file)
+    else this.byBlake2.set(file.blake2_256, [file])
     project.serial = ++this.serial
   }
 
@@ -130,6 +140,10 @@ export class Registry {
         if (index < 0) continue
         const [file] = release.files.splice(index, 1)
         this.inUploadOrder.splice(this.inUploadOrder.indexOf(file), 1)
+        this.byFilename.delete(filename)
+        const sameBytes = this.byBlake2.get(file.blake2_256) ?? []
+        sameBytes.splice(sameBytes.indexOf(file), 1)
+        if (!sameBytes.length) this.byBlake2.delete(file.blake2_256)
         this.deletedFilenames.add(filename)
         project.serial = ++this.serial
         return file

@@ -22,7 +22,7 @@ import {
 } from './faults.js'
 import type { Flavor } from './flavors.js'
 import { rawPage, sendPage, statusPage, type Page } from './http-pages.js'
-import { receiveForm, type ReceivedForm } from './multipart-upload.js'
+import { prepareHashers, receiveForm, type ReceivedForm } from './multipart-upload.js'
 import { handleRead } from './read-api.js'
 import { Registry, type StoredFile, type TokenGrant } from './registry.js'
 import { handleUpload, uploadPage, type UploadSettings } from './upload-handler.js'
@@ -35,7 +35,10 @@ export interface IndexServerOptions {
   maxFileSize?: number
   /** Which index to imitate where indexes differ: "already exists" answers and credential refusals. */
   flavor?: Flavor
-  /** Added before answering each request (benchmarks). */
+  /**
+   * Added before answering each request (benchmarks): a GET is answered this long after it
+   * arrives, an upload this long after its body did, or when it is decided if that is later.
+   */
   latencyMs?: number
   /** Where files are stored; default a fresh temp dir, removed on close. */
   storageDir?: string
@@ -105,6 +108,7 @@ export async function startIndexServer(options: IndexServerOptions = {}): Promis
   const incomingDir = join(storageDir, 'incoming')
   await mkdir(packagesDir, { recursive: true })
   await mkdir(incomingDir, { recursive: true })
+  await prepareHashers()
 
   const registry = new Registry()
   const addToken = (token: string | TokenGrant): void => {
@@ -205,14 +209,19 @@ export async function startIndexServer(options: IndexServerOptions = {}): Promis
       return
     }
     if (fault?.delayMs) await sleep(fault.delayMs)
-    await latency()
+    // The added latency stands for the time a real index takes to answer, so it runs while this
+    // one decides and stores: the answer leaves `latencyMs` after the body, or when the work is
+    // done if that takes longer, not after the sum of both.
+    const answerable = latency()
 
     if (fault && streamsAnswer(fault) && !fault.storeThenFail) {
+      await answerable
       record.status = fault.status ?? 200
       record.message = streamFaultAnswer(fault, res)
       return
     }
     if (fault && answersInstead(fault)) {
+      await answerable
       const { page, message } = faultAnswer(fault, req)
       answer(res, record, page, message)
       return
@@ -228,6 +237,7 @@ export async function startIndexServer(options: IndexServerOptions = {}): Promis
       settings,
       { commit: !fault?.acceptWithoutStoring && !closed }
     )
+    await answerable
     if (fault?.storeThenFail && outcome.stored && streamsAnswer(fault)) {
       record.status = fault.status ?? 200
       record.message = streamFaultAnswer(fault, res)
