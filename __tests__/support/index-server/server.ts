@@ -36,8 +36,8 @@ export interface IndexServerOptions {
   /** Which index to imitate where indexes differ: "already exists" answers and credential refusals. */
   flavor?: Flavor
   /**
-   * Added before answering each request (benchmarks): a GET is answered this long after it
-   * arrives, an upload this long after its body did, or when it is decided if that is later.
+   * Added before answering each request (benchmarks), after the index's own work: it stands for
+   * the network's round trip, which a real index's work never overlaps.
    */
   latencyMs?: number
   /** Where files are stored; default a fresh temp dir, removed on close. */
@@ -209,19 +209,16 @@ export async function startIndexServer(options: IndexServerOptions = {}): Promis
       return
     }
     if (fault?.delayMs) await sleep(fault.delayMs)
-    // The added latency stands for the time a real index takes to answer, so it runs while this
-    // one decides and stores: the answer leaves `latencyMs` after the body, or when the work is
-    // done if that takes longer, not after the sum of both.
-    const answerable = latency()
-
+    // The added latency stands for the network's round trip, which comes on top of the index's
+    // own work (it never overlaps it): the work is done first, then the answer waits `latencyMs`.
     if (fault && streamsAnswer(fault) && !fault.storeThenFail) {
-      await answerable
+      await latency()
       record.status = fault.status ?? 200
       record.message = streamFaultAnswer(fault, res)
       return
     }
     if (fault && answersInstead(fault)) {
-      await answerable
+      await latency()
       const { page, message } = faultAnswer(fault, req)
       answer(res, record, page, message)
       return
@@ -237,7 +234,7 @@ export async function startIndexServer(options: IndexServerOptions = {}): Promis
       settings,
       { commit: !fault?.acceptWithoutStoring && !closed }
     )
-    await answerable
+    await latency()
     if (fault?.storeThenFail && outcome.stored && streamsAnswer(fault)) {
       record.status = fault.status ?? 200
       record.message = streamFaultAnswer(fault, res)
