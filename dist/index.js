@@ -9047,7 +9047,7 @@ const INPUT_DEFAULTS = {
     [Inputs.Verbose]: 'false',
     [Inputs.PrintHash]: 'false',
     [Inputs.Attestations]: 'true',
-    [Inputs.Concurrency]: '8',
+    [Inputs.Concurrency]: '16',
     [Inputs.Retries]: '5',
     [Inputs.RetryMaxTime]: '600',
     [Inputs.ConnectTimeout]: '30',

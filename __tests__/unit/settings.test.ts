@@ -79,7 +79,7 @@ describe('readSettings', () => {
       verbose: false,
       printHash: false,
       attestations: true,
-      concurrency: 8,
+      concurrency: 16,
       retry: { retries: 5, maxTotalMs: 600_000 },
       connectTimeoutMs: 30_000,
       timeoutMs: 120_000,

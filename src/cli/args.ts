@@ -144,7 +144,7 @@ Where and as whom (as twine):
   --non-interactive        Accepted for twine's sake: this command never prompts
 
 This project's own:
-  --concurrency N          Uploads at once, after each project's first file (default 8)
+  --concurrency N          Uploads at once, after each project's first file (default 16)
   --retries N              Retries of an upload that failed on the way (default 5)
   --timeout SECONDS        No byte either way for this long fails a request (default 120)
   --connect-timeout SECONDS  Time to open a connection (default 30)

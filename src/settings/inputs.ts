@@ -48,7 +48,7 @@ export const INPUT_DEFAULTS: Partial<Record<InputName, string>> = {
   [Inputs.Verbose]: 'false',
   [Inputs.PrintHash]: 'false',
   [Inputs.Attestations]: 'true',
-  [Inputs.Concurrency]: '8',
+  [Inputs.Concurrency]: '16',
   [Inputs.Retries]: '5',
   [Inputs.RetryMaxTime]: '600',
   [Inputs.ConnectTimeout]: '30',
