@@ -13,6 +13,7 @@ import { FIXTURE_DISTS_DIR, fixtureFilenames, fixtureProjects } from '../support
 import { startIndexServer, type IndexServer } from '../support/index-server.js'
 import { makeWheel, metadataText, setZipFlags } from '../support/make-dists.js'
 import { runAction } from '../support/run-action.js'
+import { startWanLink } from '../../scripts/bench/wan-proxy.js'
 
 const TOKEN = 'pypi-e2e-token-abcdefghijklmnop'
 const publishable = fixtureProjects.filter(p => p.filenamesFollowPypiRules)
@@ -302,6 +303,39 @@ print(json.dumps({"headers": [[k, v] for k, v in m.items()], "body": m.get_paylo
     } finally {
       proxy.closeAllConnections()
       await new Promise(resolve => proxy.close(resolve))
+    }
+  })
+
+  it('publishes over HTTPS to an index whose CA the runner trusts, and refuses one it does not trust', async () => {
+    const dir = path.join(work, 'tls')
+    makeWheel(dir, {
+      filename: 'tls_pkg-1.0.0-py3-none-any.whl',
+      metadata: metadataText({ 'Metadata-Version': '2.1', Name: 'tls-pkg', Version: '1.0.0' })
+    })
+    // A TLS terminator (certificate for 127.0.0.1, made with openssl) in front of the index.
+    const link = await startWanLink(
+      { host: '127.0.0.1', port: Number(new URL(index.origin).port) },
+      { rttMs: 0, bitsPerSecond: 10e9, dir: await mkdtemp(path.join(work, 'cert-')) }
+    )
+    try {
+      const inputs = {
+        password: TOKEN,
+        'repository-url': `${link.origin}/legacy/`,
+        'index-url': `${link.origin}/simple/`,
+        'packages-dir': dir
+      }
+      const untrusted = await runAction(inputs)
+      expect(untrusted.exitCode).toBe(1)
+      expect(untrusted.stdout).toContain('certificate')
+      expect(index.files().map(f => f.filename)).not.toContain('tls_pkg-1.0.0-py3-none-any.whl')
+
+      const trusted = await runAction(inputs, { env: { NODE_EXTRA_CA_CERTS: link.certFile } })
+      expect(trusted.stderr).toBe('')
+      expect(trusted.exitCode).toBe(0)
+      expect(JSON.parse(trusted.outputs.verified)).toHaveLength(1)
+      expect(index.files().map(f => f.filename)).toContain('tls_pkg-1.0.0-py3-none-any.whl')
+    } finally {
+      await link.close()
     }
   })
 
