@@ -421,7 +421,7 @@ describe('inspectAll', () => {
     const paths = [good1, corrupt, good2, truncated, missing]
 
     for (const concurrency of [1, 2, 4, 16]) {
-      const { dists, problems } = await inspectAll(paths, concurrency)
+      const { dists, problems } = await inspectAll(paths, { concurrency })
       expect(dists.map(d => d.path)).toEqual([good1, good2])
       expect(problems.map(p => [p.file, p.rule])).toEqual([
         [corrupt, 'invalid-wheel'],
@@ -463,7 +463,7 @@ print(json.dumps(out))
     )
     const alone = await Promise.all(paths.map(path => inspectDistribution(path)))
     for (const concurrency of [1, 4]) {
-      const { dists, problems } = await inspectAll(paths, concurrency)
+      const { dists, problems } = await inspectAll(paths, { concurrency })
       expect(problems).toEqual([])
       expect(dists).toEqual(alone)
     }

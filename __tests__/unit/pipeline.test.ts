@@ -5,9 +5,12 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
 import { mkdtemp, rm } from 'node:fs/promises'
+import { createServer, request as httpRequest } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { DistributionError } from '../../src/dists/distribution.js'
+import { prepare } from '../../src/pipeline/prepare.js'
 import { publish, type PipelineDeps } from '../../src/pipeline/publish.js'
 import { readSettings } from '../../src/settings/settings.js'
 import { RecordingLog } from '../../src/shared/log.js'
@@ -79,6 +82,33 @@ async function deps(
 
 const uploads = (server: IndexServer) => server.requests.filter(r => r.method === 'POST')
 
+/** A relay in front of the index that notes each request's method and path. */
+async function loggingProxy(target: string): Promise<{ origin: string; requests: string[] }> {
+  const requests: string[] = []
+  const relay = createServer((req, res) => {
+    requests.push(`${req.method} ${req.url}`)
+    const upstream = httpRequest(
+      new URL(req.url ?? '/', target),
+      { method: req.method, headers: req.headers },
+      answer => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers)
+        answer.pipe(res)
+      }
+    )
+    upstream.on('error', () => res.destroy())
+    req.pipe(upstream)
+  })
+  await new Promise<void>(resolve => relay.listen(0, '127.0.0.1', resolve))
+  closers.push(
+    () =>
+      new Promise<void>(resolve => {
+        relay.closeAllConnections()
+        relay.close(() => resolve())
+      })
+  )
+  return { origin: `http://127.0.0.1:${(relay.address() as AddressInfo).port}`, requests }
+}
+
 describe('publish() through its seam', () => {
   it('uploads with a token, reads the file back, and reports both', async () => {
     const server = await index()
@@ -134,6 +164,62 @@ describe('publish() through its seam', () => {
       new Set(['seam_bad-1.0-py3-none-any.whl', 'seam_bad-2.0-py3-none-any.whl'])
     )
     expect(server.requests).toEqual([])
+  })
+
+  it('hands each file over as soon as it is read, before the checks of the whole set (the read-ahead of the index starts there)', async () => {
+    const dir = await mkdtemp(path.join(work, 'seam-ahead-'))
+    makeWheel(dir, {
+      filename: 'seam_ahead-1.0-py3-none-any.whl',
+      metadata: metadataText({ 'Metadata-Version': '2.1', Name: 'seam-ahead', Version: '1.0' })
+    })
+    // Reads fine (so its project is known), then fails the filename/metadata check.
+    makeWheel(dir, {
+      filename: 'seam_ahead-2.0-py3-none-any.whl',
+      metadata: metadataText({ 'Metadata-Version': '2.1', Name: 'seam-ahead', Version: '2.1' })
+    })
+    const handed: string[] = []
+    const error = await prepare(
+      settingsFor({ password: TOKEN, 'packages-dir': dir, 'allow-multiple-versions': 'true' }),
+      new RecordingLog(),
+      runContext(),
+      { onInspected: dist => handed.push(`${dist.name} ${dist.filename}`) }
+    ).then(
+      () => undefined,
+      (e: unknown) => e
+    )
+    expect(error).toBeInstanceOf(DistributionError)
+    expect(handed.sort()).toEqual([
+      'seam-ahead seam_ahead-1.0-py3-none-any.whl',
+      'seam-ahead seam_ahead-2.0-py3-none-any.whl'
+    ])
+  })
+
+  it('a run reads each project page once, and uploads after it', async () => {
+    const server = await index()
+    const seen = await loggingProxy(server.origin)
+    const dir = await packagesDir('seam_once', ['1.0'])
+    makeWheel(dir, {
+      filename: 'seam_once-1.0-py2-none-any.whl',
+      metadata: metadataText({ 'Metadata-Version': '2.1', Name: 'seam-once', Version: '1.0' }),
+      extraFiles: { 'seam_once/py2.txt': 'py2' }
+    })
+    const result = await publish(
+      settingsFor({
+        password: TOKEN,
+        'repository-url': `${seen.origin}/legacy/`,
+        'index-url': `${seen.origin}/simple/`,
+        'packages-dir': dir
+      }),
+      await deps()
+    )
+    expect(result.failure).toBeUndefined()
+    // One read ahead, two uploads, one read back.
+    expect(seen.requests).toEqual([
+      'GET /simple/seam-once/',
+      'POST /legacy/',
+      'POST /legacy/',
+      'GET /simple/seam-once/'
+    ])
   })
 
   it('dry-run sends no file and mints no token, and names the identity it would use', async () => {

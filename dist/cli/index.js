@@ -4612,7 +4612,8 @@ async function readSdistAndKind(path) {
  * Inspects every file, at most `concurrency` at a time, and collects every problem instead of
  * stopping at the first. `dists` keeps the order of `paths` (minus the files with problems).
  */
-async function inspectAll(paths, concurrency = INSPECT_CONCURRENCY) {
+async function inspectAll(paths, options = {}) {
+    const concurrency = options.concurrency ?? INSPECT_CONCURRENCY;
     const results = new Array(paths.length);
     // Shared by the workers, and gone with this run.
     const buffers = new ReadBuffers();
@@ -4621,7 +4622,9 @@ async function inspectAll(paths, concurrency = INSPECT_CONCURRENCY) {
         while (next < paths.length) {
             const index = next++;
             try {
-                results[index] = await inspectDistribution(paths[index], buffers);
+                const dist = await inspectDistribution(paths[index], buffers);
+                results[index] = dist;
+                options.onInspected?.(dist);
             }
             catch (error) {
                 results[index] = asProblem((0,external_node_path_.resolve)(paths[index]), error).problems;
@@ -4831,14 +4834,14 @@ async function prepare(settings, log, run, options = {}) {
             ...options.descriptions,
             env: options.descriptions?.env ?? run.childEnv,
             renderer: settings.verifyMetadata ? given : undefined
-        });
+        }, options.onInspected);
     }
     finally {
         // Whatever way this ends (no files, a file that cannot be read), no Python stays behind.
         await (stopping ?? given?.cancel());
     }
 }
-async function findAndCheck(settings, log, run, descriptions) {
+async function findAndCheck(settings, log, run, descriptions, onInspected) {
     const found = settings.files
         ? await listedDistributions(settings.files, settings.distributions)
         : await discoverDistributions(settings.packagesDir, settings.distributions);
@@ -4856,7 +4859,7 @@ async function findAndCheck(settings, log, run, descriptions) {
     for (const file of found.excluded) {
         log.info(`Not published (kind not in 'distributions'): ${external_node_path_default().basename(file)}`);
     }
-    const inspected = await inspectAll(found.files.map(f => f.path));
+    const inspected = await inspectAll(found.files.map(f => f.path), { onInspected });
     const { unique, duplicates, problems: duplicateProblems } = dedupeByFilename(inspected.dists);
     for (const dup of duplicates)
         log.debug(`Same file found twice, counted once: ${dup.path}`);
@@ -7070,22 +7073,59 @@ function simpleUrlFor(uploadUrl) {
  * yet, so none of its files are there (a first release).
  */
 async function readListings(http, simpleUrl, dists, authorization, log) {
-    const listings = new Map();
-    for (const project of new Set(dists.map(d => normalizeName(d.name)))) {
-        try {
-            const page = await readSimplePage(http, simpleUrl, project, { authorization });
-            if (page.found)
-                listings.set(project, page.files);
-            else if (page.status === 404)
-                listings.set(project, new Map());
+    return new ListingReader(http, simpleUrl, authorization).listings(dists, log);
+}
+/**
+ * The simple pages of a run's projects, each asked for once, as soon as its project is known:
+ * the pipeline starts a project's read when its first file has been inspected, so the round trip
+ * (a TLS handshake and an answer, against PyPI) runs while the other files are still read and
+ * checked. It only reads: nothing is sent before every file has passed its checks.
+ */
+class ListingReader {
+    http;
+    simpleUrl;
+    authorization;
+    pages = new Map();
+    constructor(http, simpleUrl, authorization) {
+        this.http = http;
+        this.simpleUrl = simpleUrl;
+        this.authorization = authorization;
+    }
+    /** Starts reading the page of `projectName` (a no-op when it was started already). */
+    start(projectName) {
+        const project = normalizeName(projectName);
+        if (!this.pages.has(project))
+            this.pages.set(project, this.read(project));
+    }
+    /** What the index lists for the projects of `dists` (their reads started now if not yet). */
+    async listings(dists, log) {
+        const listings = new Map();
+        for (const dist of dists)
+            this.start(dist.name);
+        for (const project of new Set(dists.map(d => normalizeName(d.name)))) {
+            const read = await this.pages.get(project);
+            if ('files' in read)
+                listings.set(project, read.files);
             else
-                log.debug(`${page.url} answered HTTP ${page.status}: its files are not known`);
+                log.debug(read.note);
+        }
+        return listings;
+    }
+    async read(project) {
+        try {
+            const page = await readSimplePage(this.http, this.simpleUrl, project, {
+                authorization: this.authorization
+            });
+            if (page.found)
+                return { files: page.files };
+            if (page.status === 404)
+                return { files: new Map() };
+            return { note: `${page.url} answered HTTP ${page.status}: its files are not known` };
         }
         catch (error) {
-            log.debug(`Reading ${simpleUrl} for ${project} failed: ${String(error)}`);
+            return { note: `Reading ${this.simpleUrl} for ${project} failed: ${String(error)}` };
         }
     }
-    return listings;
 }
 function presenceOf(listings, dist) {
     const files = listings.get(normalizeName(dist.name));
@@ -8052,11 +8092,30 @@ async function publish(settings, deps) {
         });
         log.info(`Built with \`${built.command}\`: ${built.files.map(f => external_node_path_default().basename(f)).join(', ')}`);
     }
-    const dists = await prepare(settings, log, run, { renderer: deps.renderer });
     const http = new Http({
         timeoutMs: settings.timeoutMs,
         connectTimeoutMs: settings.connectTimeoutMs,
         proxy: run.proxy
+    });
+    try {
+        return await publishWith(http, settings, deps);
+    }
+    finally {
+        http.dispose();
+    }
+}
+async function publishWith(http, settings, deps) {
+    const { log, run } = deps;
+    const simpleUrl = settings.indexUrl || simpleUrlFor(settings.repositoryUrl);
+    const simpleAuth = listingAuthorization(settings, simpleUrl);
+    // Ask the index before sending: a re-run sends nothing that is already there, and a file of
+    // the same name with other content stops the run before its first upload. Each project's page
+    // is asked for as soon as one of its files has been read, so the round trip overlaps the
+    // reading and checking of the others (a read only: nothing is sent before every check passed).
+    const reader = simpleUrl && !settings.dryRun ? new ListingReader(http, simpleUrl, simpleAuth) : undefined;
+    const dists = await prepare(settings, log, run, {
+        renderer: deps.renderer,
+        onInspected: reader && (dist => reader.start(dist.name))
     });
     const result = {
         repositoryUrl: settings.repositoryUrl,
@@ -8065,67 +8124,55 @@ async function publish(settings, deps) {
         files: dists.map(dist => ({ dist, status: 'not-attempted' })),
         attestationPaths: []
     };
-    try {
-        if (settings.dryRun) {
-            await dryRunChecks(settings, deps, http, dists);
-            return result;
-        }
-        const tokens = await resolveTokenSource({
-            settings,
-            run,
-            ambient: deps.ambient,
-            http,
-            getIdToken: deps.getIdToken,
-            onSecret: deps.onSecret,
-            log
-        });
-        const simpleUrl = settings.indexUrl || simpleUrlFor(settings.repositoryUrl);
-        // Credentials written in index-url are for index-url (and sent nowhere else).
-        const simpleAuth = settings.indexCredentials
-            ? basicAuth(settings.indexCredentials.user, settings.indexCredentials.password)
-            : await readAuthorization(tokens, simpleUrl, settings.repositoryUrl);
-        // Ask the index before sending: a re-run sends nothing that is already there, and a file of
-        // the same name with other content stops the run before its first upload.
-        const listings = simpleUrl
-            ? await log.group(`Reading what ${simpleUrl} already holds`, () => readListings(http, simpleUrl, dists, simpleAuth, log))
-            : new Map();
-        const conflicts = sortByPresence(result.files, listings, settings.skipExisting, log);
-        if (conflicts.length > 0) {
-            result.failure = new Error(conflictMessage(conflicts));
-            return result;
-        }
-        const toSend = result.files.filter(f => f.status === 'not-attempted').map(f => f.dist);
-        if (toSend.length > 0) {
-            await uploadFiles(toSend, result, { settings, deps, tokens, http, simpleUrl, simpleAuth });
-        }
-        else {
-            log.info('Nothing to upload: every file is on the index already or skipped.');
-        }
-        if (result.failure)
-            return result;
-        if (!settings.verifyUpload) {
-            result.verificationSkipped = "'verify-upload' is false";
-        }
-        else if (!simpleUrl) {
-            result.verificationSkipped = `the simple index of ${settings.repositoryUrl} is not known; set 'index-url' to read the upload back`;
-            log.notice(`Upload not read back: ${result.verificationSkipped}.`);
-        }
-        else {
-            await verifyUploads(result, settings, http, simpleUrl, simpleAuth, log);
-        }
-        const nudge = trustedPublishingNudge({
-            repositoryUrl: settings.repositoryUrl,
-            usedToken: tokens.kind === 'token',
-            projects: [...new Set(dists.map(d => d.name))],
-            run
-        });
-        if (nudge)
-            log.notice(nudge);
+    if (settings.dryRun) {
+        await dryRunChecks(settings, deps, http, dists);
         return result;
     }
-    finally {
-        http.dispose();
+    const tokens = await resolveTokenSource({
+        settings,
+        run,
+        ambient: deps.ambient,
+        http,
+        getIdToken: deps.getIdToken,
+        onSecret: deps.onSecret,
+        log
+    });
+    const listings = simpleUrl && reader
+        ? await log.group(`Reading what ${simpleUrl} already holds`, () => reader.listings(dists, log))
+        : new Map();
+    const conflicts = sortByPresence(result.files, listings, settings.skipExisting, log);
+    if (conflicts.length > 0) {
+        result.failure = new Error(conflictMessage(conflicts));
+        return result;
     }
+    const toSend = result.files.filter(f => f.status === 'not-attempted').map(f => f.dist);
+    if (toSend.length > 0) {
+        await uploadFiles(toSend, result, { settings, deps, tokens, http, simpleUrl, simpleAuth });
+    }
+    else {
+        log.info('Nothing to upload: every file is on the index already or skipped.');
+    }
+    if (result.failure)
+        return result;
+    if (!settings.verifyUpload) {
+        result.verificationSkipped = "'verify-upload' is false";
+    }
+    else if (!simpleUrl) {
+        result.verificationSkipped = `the simple index of ${settings.repositoryUrl} is not known; set 'index-url' to read the upload back`;
+        log.notice(`Upload not read back: ${result.verificationSkipped}.`);
+    }
+    else {
+        await verifyUploads(result, settings, http, simpleUrl, simpleAuth, log);
+    }
+    const nudge = trustedPublishingNudge({
+        repositoryUrl: settings.repositoryUrl,
+        usedToken: tokens.kind === 'token',
+        projects: [...new Set(dists.map(d => d.name))],
+        run
+    });
+    if (nudge)
+        log.notice(nudge);
+    return result;
 }
 /** Signs (when attesting) and uploads the files not on the index yet; reads back after a failure. */
 async function uploadFiles(toSend, result, { settings, deps, tokens, http, simpleUrl, simpleAuth }) {
@@ -8293,12 +8340,17 @@ async function verifyUploads(result, settings, http, simpleUrl, authorization, l
  * Simple pages on the upload host of a self-hosted index often need the same credentials
  * (Nexus, Artifactory, GitLab); another host (pypi.org for upload.pypi.org) never gets them.
  */
-async function readAuthorization(tokens, simpleUrl, uploadUrl) {
-    if (!simpleUrl || tokens.kind !== 'token')
+function listingAuthorization(settings, simpleUrl) {
+    // Credentials written in index-url are for index-url (and sent nowhere else).
+    if (settings.indexCredentials) {
+        return basicAuth(settings.indexCredentials.user, settings.indexCredentials.password);
+    }
+    // The upload's own token, only to the upload's origin (a minted token is never sent there).
+    if (!simpleUrl || !settings.password)
         return undefined;
-    if (new URL(simpleUrl).origin !== new URL(uploadUrl).origin)
+    if (new URL(simpleUrl).origin !== new URL(settings.repositoryUrl).origin)
         return undefined;
-    return basicAuth(tokens.user, await tokens.current());
+    return basicAuth(settings.user, settings.password);
 }
 
 ;// CONCATENATED MODULE: ./src/settings/inputs.ts

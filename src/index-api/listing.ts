@@ -22,18 +22,57 @@ export async function readListings(
   authorization: string | undefined,
   log: Log
 ): Promise<Listings> {
-  const listings: Listings = new Map()
-  for (const project of new Set(dists.map(d => normalizeName(d.name)))) {
+  return new ListingReader(http, simpleUrl, authorization).listings(dists, log)
+}
+
+/** One page read, as it ended: never a rejection (a failed read only means "not known"). */
+type PageRead = { files: ListedFiles } | { note: string }
+
+/**
+ * The simple pages of a run's projects, each asked for once, as soon as its project is known:
+ * the pipeline starts a project's read when its first file has been inspected, so the round trip
+ * (a TLS handshake and an answer, against PyPI) runs while the other files are still read and
+ * checked. It only reads: nothing is sent before every file has passed its checks.
+ */
+export class ListingReader {
+  private readonly pages = new Map<string, Promise<PageRead>>()
+
+  constructor(
+    private readonly http: Http,
+    private readonly simpleUrl: string,
+    private readonly authorization: string | undefined
+  ) {}
+
+  /** Starts reading the page of `projectName` (a no-op when it was started already). */
+  start(projectName: string): void {
+    const project = normalizeName(projectName)
+    if (!this.pages.has(project)) this.pages.set(project, this.read(project))
+  }
+
+  /** What the index lists for the projects of `dists` (their reads started now if not yet). */
+  async listings(dists: readonly Distribution[], log: Log): Promise<Listings> {
+    const listings: Listings = new Map()
+    for (const dist of dists) this.start(dist.name)
+    for (const project of new Set(dists.map(d => normalizeName(d.name)))) {
+      const read = await (this.pages.get(project) as Promise<PageRead>)
+      if ('files' in read) listings.set(project, read.files)
+      else log.debug(read.note)
+    }
+    return listings
+  }
+
+  private async read(project: string): Promise<PageRead> {
     try {
-      const page = await readSimplePage(http, simpleUrl, project, { authorization })
-      if (page.found) listings.set(project, page.files)
-      else if (page.status === 404) listings.set(project, new Map())
-      else log.debug(`${page.url} answered HTTP ${page.status}: its files are not known`)
+      const page = await readSimplePage(this.http, this.simpleUrl, project, {
+        authorization: this.authorization
+      })
+      if (page.found) return { files: page.files }
+      if (page.status === 404) return { files: new Map() }
+      return { note: `${page.url} answered HTTP ${page.status}: its files are not known` }
     } catch (error) {
-      log.debug(`Reading ${simpleUrl} for ${project} failed: ${String(error)}`)
+      return { note: `Reading ${this.simpleUrl} for ${project} failed: ${String(error)}` }
     }
   }
-  return listings
 }
 
 /** What the index holds under a file's name, by its listings. */

@@ -228,8 +228,13 @@ async function readSdistAndKind(
  */
 export async function inspectAll(
   paths: string[],
-  concurrency = INSPECT_CONCURRENCY
+  options: {
+    concurrency?: number
+    /** Told of each file that inspected without a problem, as soon as it did. */
+    onInspected?: (dist: Distribution) => void
+  } = {}
 ): Promise<{ dists: Distribution[]; problems: Problem[] }> {
+  const concurrency = options.concurrency ?? INSPECT_CONCURRENCY
   const results: Array<Distribution | Problem[]> = new Array(paths.length)
   // Shared by the workers, and gone with this run.
   const buffers = new ReadBuffers()
@@ -238,7 +243,9 @@ export async function inspectAll(
     while (next < paths.length) {
       const index = next++
       try {
-        results[index] = await inspectDistribution(paths[index], buffers)
+        const dist = await inspectDistribution(paths[index], buffers)
+        results[index] = dist
+        options.onInspected?.(dist)
       } catch (error) {
         results[index] = asProblem(resolve(paths[index]), error).problems
       }

@@ -26,6 +26,8 @@ export interface PrepareOptions {
    * environment is the run's children's (`run.childEnv`) unless one is given.
    */
   descriptions?: Partial<RendererOptions>
+  /** Told of each file that was read without a problem, before the checks of the whole set. */
+  onInspected?: (dist: Distribution) => void
 }
 
 /** Finds, reads and checks every file; throws with every problem before the first upload. */
@@ -39,11 +41,17 @@ export async function prepare(
   // verify-metadata is off: a Python started for it is not needed (stopped now, awaited below).
   const stopping = settings.verifyMetadata ? undefined : given?.cancel()
   try {
-    return await findAndCheck(settings, log, run, {
-      ...options.descriptions,
-      env: options.descriptions?.env ?? run.childEnv,
-      renderer: settings.verifyMetadata ? given : undefined
-    })
+    return await findAndCheck(
+      settings,
+      log,
+      run,
+      {
+        ...options.descriptions,
+        env: options.descriptions?.env ?? run.childEnv,
+        renderer: settings.verifyMetadata ? given : undefined
+      },
+      options.onInspected
+    )
   } finally {
     // Whatever way this ends (no files, a file that cannot be read), no Python stays behind.
     await (stopping ?? given?.cancel())
@@ -54,7 +62,8 @@ async function findAndCheck(
   settings: Settings,
   log: Log,
   run: Pick<RunContext, 'tag'>,
-  descriptions: RendererOptions & { renderer?: StartedRenderer }
+  descriptions: RendererOptions & { renderer?: StartedRenderer },
+  onInspected?: (dist: Distribution) => void
 ): Promise<Distribution[]> {
   const found = settings.files
     ? await listedDistributions(settings.files, settings.distributions)
@@ -75,7 +84,10 @@ async function findAndCheck(
     log.info(`Not published (kind not in 'distributions'): ${path.basename(file)}`)
   }
 
-  const inspected = await inspectAll(found.files.map(f => f.path))
+  const inspected = await inspectAll(
+    found.files.map(f => f.path),
+    { onInspected }
+  )
   const { unique, duplicates, problems: duplicateProblems } = dedupeByFilename(inspected.dists)
   for (const dup of duplicates) log.debug(`Same file found twice, counted once: ${dup.path}`)
 

@@ -13,7 +13,13 @@ import type { Distribution } from '../dists/distribution.js'
 import { dryRunChecks } from './dry-run.js'
 import { basicAuth, Http } from '../shared/http.js'
 import { simpleUrlFor } from '../index-api/simple.js'
-import { listedSha256, presenceOf, readListings, type Listings } from '../index-api/listing.js'
+import {
+  ListingReader,
+  listedSha256,
+  presenceOf,
+  readListings,
+  type Listings
+} from '../index-api/listing.js'
 import type { Log } from '../shared/log.js'
 import type { RunContext } from '../shared/run-context.js'
 import { prepare } from './prepare.js'
@@ -76,11 +82,31 @@ export async function publish(settings: Settings, deps: PipelineDeps): Promise<R
       `Built with \`${built.command}\`: ${built.files.map(f => path.basename(f)).join(', ')}`
     )
   }
-  const dists = await prepare(settings, log, run, { renderer: deps.renderer })
   const http = new Http({
     timeoutMs: settings.timeoutMs,
     connectTimeoutMs: settings.connectTimeoutMs,
     proxy: run.proxy
+  })
+  try {
+    return await publishWith(http, settings, deps)
+  } finally {
+    http.dispose()
+  }
+}
+
+async function publishWith(http: Http, settings: Settings, deps: PipelineDeps): Promise<RunResult> {
+  const { log, run } = deps
+  const simpleUrl = settings.indexUrl || simpleUrlFor(settings.repositoryUrl)
+  const simpleAuth = listingAuthorization(settings, simpleUrl)
+  // Ask the index before sending: a re-run sends nothing that is already there, and a file of
+  // the same name with other content stops the run before its first upload. Each project's page
+  // is asked for as soon as one of its files has been read, so the round trip overlaps the
+  // reading and checking of the others (a read only: nothing is sent before every check passed).
+  const reader =
+    simpleUrl && !settings.dryRun ? new ListingReader(http, simpleUrl, simpleAuth) : undefined
+  const dists = await prepare(settings, log, run, {
+    renderer: deps.renderer,
+    onInspected: reader && (dist => reader.start(dist.name))
   })
   const result: RunResult = {
     repositoryUrl: settings.repositoryUrl,
@@ -89,67 +115,57 @@ export async function publish(settings: Settings, deps: PipelineDeps): Promise<R
     files: dists.map(dist => ({ dist, status: 'not-attempted' })),
     attestationPaths: []
   }
-  try {
-    if (settings.dryRun) {
-      await dryRunChecks(settings, deps, http, dists)
-      return result
-    }
+  if (settings.dryRun) {
+    await dryRunChecks(settings, deps, http, dists)
+    return result
+  }
 
-    const tokens = await resolveTokenSource({
-      settings,
-      run,
-      ambient: deps.ambient,
-      http,
-      getIdToken: deps.getIdToken,
-      onSecret: deps.onSecret,
-      log
-    })
-    const simpleUrl = settings.indexUrl || simpleUrlFor(settings.repositoryUrl)
-    // Credentials written in index-url are for index-url (and sent nowhere else).
-    const simpleAuth = settings.indexCredentials
-      ? basicAuth(settings.indexCredentials.user, settings.indexCredentials.password)
-      : await readAuthorization(tokens, simpleUrl, settings.repositoryUrl)
-    // Ask the index before sending: a re-run sends nothing that is already there, and a file of
-    // the same name with other content stops the run before its first upload.
-    const listings = simpleUrl
+  const tokens = await resolveTokenSource({
+    settings,
+    run,
+    ambient: deps.ambient,
+    http,
+    getIdToken: deps.getIdToken,
+    onSecret: deps.onSecret,
+    log
+  })
+  const listings =
+    simpleUrl && reader
       ? await log.group(`Reading what ${simpleUrl} already holds`, () =>
-          readListings(http, simpleUrl, dists, simpleAuth, log)
+          reader.listings(dists, log)
         )
       : new Map()
-    const conflicts = sortByPresence(result.files, listings, settings.skipExisting, log)
-    if (conflicts.length > 0) {
-      result.failure = new Error(conflictMessage(conflicts))
-      return result
-    }
-    const toSend = result.files.filter(f => f.status === 'not-attempted').map(f => f.dist)
-
-    if (toSend.length > 0) {
-      await uploadFiles(toSend, result, { settings, deps, tokens, http, simpleUrl, simpleAuth })
-    } else {
-      log.info('Nothing to upload: every file is on the index already or skipped.')
-    }
-    if (result.failure) return result
-
-    if (!settings.verifyUpload) {
-      result.verificationSkipped = "'verify-upload' is false"
-    } else if (!simpleUrl) {
-      result.verificationSkipped = `the simple index of ${settings.repositoryUrl} is not known; set 'index-url' to read the upload back`
-      log.notice(`Upload not read back: ${result.verificationSkipped}.`)
-    } else {
-      await verifyUploads(result, settings, http, simpleUrl, simpleAuth, log)
-    }
-
-    const nudge = trustedPublishingNudge({
-      repositoryUrl: settings.repositoryUrl,
-      usedToken: tokens.kind === 'token',
-      projects: [...new Set(dists.map(d => d.name))],
-      run
-    })
-    if (nudge) log.notice(nudge)
+  const conflicts = sortByPresence(result.files, listings, settings.skipExisting, log)
+  if (conflicts.length > 0) {
+    result.failure = new Error(conflictMessage(conflicts))
     return result
-  } finally {
-    http.dispose()
   }
+  const toSend = result.files.filter(f => f.status === 'not-attempted').map(f => f.dist)
+
+  if (toSend.length > 0) {
+    await uploadFiles(toSend, result, { settings, deps, tokens, http, simpleUrl, simpleAuth })
+  } else {
+    log.info('Nothing to upload: every file is on the index already or skipped.')
+  }
+  if (result.failure) return result
+
+  if (!settings.verifyUpload) {
+    result.verificationSkipped = "'verify-upload' is false"
+  } else if (!simpleUrl) {
+    result.verificationSkipped = `the simple index of ${settings.repositoryUrl} is not known; set 'index-url' to read the upload back`
+    log.notice(`Upload not read back: ${result.verificationSkipped}.`)
+  } else {
+    await verifyUploads(result, settings, http, simpleUrl, simpleAuth, log)
+  }
+
+  const nudge = trustedPublishingNudge({
+    repositoryUrl: settings.repositoryUrl,
+    usedToken: tokens.kind === 'token',
+    projects: [...new Set(dists.map(d => d.name))],
+    run
+  })
+  if (nudge) log.notice(nudge)
+  return result
 }
 
 interface UploadContext {
@@ -384,12 +400,16 @@ async function verifyUploads(
  * Simple pages on the upload host of a self-hosted index often need the same credentials
  * (Nexus, Artifactory, GitLab); another host (pypi.org for upload.pypi.org) never gets them.
  */
-async function readAuthorization(
-  tokens: TokenSource,
-  simpleUrl: string | undefined,
-  uploadUrl: string
-): Promise<string | undefined> {
-  if (!simpleUrl || tokens.kind !== 'token') return undefined
-  if (new URL(simpleUrl).origin !== new URL(uploadUrl).origin) return undefined
-  return basicAuth(tokens.user, await tokens.current())
+function listingAuthorization(
+  settings: Pick<Settings, 'indexCredentials' | 'user' | 'password' | 'repositoryUrl'>,
+  simpleUrl: string | undefined
+): string | undefined {
+  // Credentials written in index-url are for index-url (and sent nowhere else).
+  if (settings.indexCredentials) {
+    return basicAuth(settings.indexCredentials.user, settings.indexCredentials.password)
+  }
+  // The upload's own token, only to the upload's origin (a minted token is never sent there).
+  if (!simpleUrl || !settings.password) return undefined
+  if (new URL(simpleUrl).origin !== new URL(settings.repositoryUrl).origin) return undefined
+  return basicAuth(settings.user, settings.password)
 }
