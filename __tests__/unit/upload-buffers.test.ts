@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { Http } from '../../src/shared/http.js'
-import { buildMultipartBody } from '../../src/upload/multipart.js'
+import { buildMultipartBody, type RecyclingReadable } from '../../src/upload/multipart.js'
 
 const MIB = 1024 * 1024
 let work: string
@@ -58,7 +58,7 @@ it('sends a 24 MiB file through a handful of reused buffers, byte for byte', asy
     const response = await http.request('POST', url, {
       headers: { 'Content-Type': body.contentType, 'Content-Length': body.contentLength },
       body: () => {
-        const stream = body.open()
+        const stream = body.open() as RecyclingReadable
         // Every chunk the body emits, as it emits it: the memory of each file chunk (the form's
         // head and tail are a few hundred bytes; the file's chunks are far larger).
         const push = stream.push.bind(stream)

@@ -5489,8 +5489,9 @@ class Http {
             ...lowerCaseKeys(options.headers ?? {})
         };
         const body = options.body?.() ?? null;
-        if (typeof body === 'string')
+        if (typeof body === 'string' || Buffer.isBuffer(body)) {
             headers['content-length'] = Buffer.byteLength(body);
+        }
         const controller = new AbortController();
         const timers = [];
         let expired;
@@ -5667,7 +5668,7 @@ function pipeBody(body, request) {
 }
 /** The size of a request body, from its Content-Length (0 when there is none). */
 function bodyBytes(body, headers) {
-    if (typeof body === 'string')
+    if (typeof body === 'string' || Buffer.isBuffer(body))
         return Buffer.byteLength(body);
     for (const [name, value] of Object.entries(headers)) {
         if (name.toLowerCase() === 'content-length' && Number(value) > 0)
@@ -7200,9 +7201,9 @@ const multipart_CHUNK = 256 * 1024;
 const POOLED_CHUNKS = 4;
 /**
  * A file up to this size is read whole, into the body's own memory between the head and the tail,
- * and checked (identity, size, sha256) before the first byte goes out; the body is then one write.
- * For many small files the per-chunk stream (open, two stats, two reads, close, through the thread
- * pool) cost more than sending them.
+ * and checked (identity, size, sha256) before the first byte goes out; the body is then one
+ * Buffer, sent in one write. For many small files the per-chunk stream (open, two stats, two
+ * reads, close, through the thread pool, and a stream per upload) cost more than sending them.
  */
 const WHOLE_BODY_UP_TO = 1024 * 1024;
 /** The buffers file chunks are read into: reused when handed back, fresh when none is free. */
@@ -7243,6 +7244,22 @@ function buildMultipartBody(fields, file, progress) {
             failure = undefined;
             const length = head.length + file.size + tail.length;
             progress?.start(length);
+            if (file.size <= WHOLE_BODY_UP_TO) {
+                const changed = (why) => new FileChangedError(file.path, file.filename, why);
+                let whole;
+                try {
+                    whole = wholeBody(head, file, tail, changed);
+                }
+                catch (error) {
+                    failure = error;
+                    throw error;
+                }
+                if (whole) {
+                    progress?.sent(whole.length);
+                    progress?.done();
+                    return whole;
+                }
+            }
             const pool = new ChunkPool();
             const stream = external_node_stream_.Readable.from(bodyChunks(head, file, tail, pool, progress), {
                 objectMode: false
@@ -7274,15 +7291,6 @@ function abortingTargetsOnError(stream, onError) {
 }
 async function* bodyChunks(head, file, tail, pool, progress) {
     const changed = (why) => new FileChangedError(file.path, file.filename, why);
-    if (file.size <= WHOLE_BODY_UP_TO) {
-        const whole = wholeBody(head, file, tail, changed);
-        if (whole) {
-            progress?.sent(whole.length);
-            yield whole;
-            progress?.done();
-            return;
-        }
-    }
     // Opened and compared before the first byte goes out: a file replaced or rewritten since the
     // checks is refused with nothing sent.
     const handle = await (0,promises_.open)(file.path, 'r');

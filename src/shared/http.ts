@@ -24,8 +24,8 @@ export interface HttpResponse {
 
 export interface RequestOptions {
   headers?: Record<string, string | number>
-  /** A body factory, so that a retry can re-stream it. */
-  body?: () => Readable | string
+  /** A body factory, so that a retry can re-stream it; a Buffer is sent in one write. */
+  body?: () => Readable | string | Buffer
   /** The most of the answer's body that is read. Required: no answer is read unbounded. */
   cap: BodyCap
   /** A hard end the caller puts on top of the client's own deadline (e.g. what is left of verify-timeout). */
@@ -141,7 +141,9 @@ export class Http {
       ...lowerCaseKeys(options.headers ?? {})
     }
     const body = options.body?.() ?? null
-    if (typeof body === 'string') headers['content-length'] = Buffer.byteLength(body)
+    if (typeof body === 'string' || Buffer.isBuffer(body)) {
+      headers['content-length'] = Buffer.byteLength(body)
+    }
 
     const controller = new AbortController()
     const timers: NodeJS.Timeout[] = []
@@ -215,7 +217,7 @@ export class Http {
     method: string,
     url: URL,
     headers: Record<string, string | number>,
-    body: Readable | string | null,
+    body: Readable | string | Buffer | null,
     signal: AbortSignal
   ): Promise<IncomingMessage> {
     const agent = await this.agentFor(url)
@@ -345,10 +347,10 @@ function pipeBody(body: Readable, request: ClientRequest): void {
 
 /** The size of a request body, from its Content-Length (0 when there is none). */
 function bodyBytes(
-  body: Readable | string | null,
+  body: Readable | string | Buffer | null,
   headers: Record<string, string | number>
 ): number {
-  if (typeof body === 'string') return Buffer.byteLength(body)
+  if (typeof body === 'string' || Buffer.isBuffer(body)) return Buffer.byteLength(body)
   for (const [name, value] of Object.entries(headers)) {
     if (name.toLowerCase() === 'content-length' && Number(value) > 0) return Number(value)
   }

@@ -21,8 +21,12 @@ import type { ProgressReporter } from './progress.js'
 export interface MultipartBody {
   contentType: string
   contentLength: number
-  /** A fresh stream over the whole body; call again to re-send (retries). */
-  open(): RecyclingReadable
+  /**
+   * The whole body afresh; call again to re-send (retries). A file up to WHOLE_BODY_UP_TO comes
+   * back as one Buffer, read and checked now (a file changed since the checks throws, with
+   * nothing sent); a larger one as a stream that reads, re-hashes and checks it as it goes.
+   */
+  open(): RecyclingReadable | Buffer
   /** Why the last stream failed (the file changed, a read failed), if it did. */
   failure(): Error | undefined
 }
@@ -54,9 +58,9 @@ const POOLED_CHUNKS = 4
 
 /**
  * A file up to this size is read whole, into the body's own memory between the head and the tail,
- * and checked (identity, size, sha256) before the first byte goes out; the body is then one write.
- * For many small files the per-chunk stream (open, two stats, two reads, close, through the thread
- * pool) cost more than sending them.
+ * and checked (identity, size, sha256) before the first byte goes out; the body is then one
+ * Buffer, sent in one write. For many small files the per-chunk stream (open, two stats, two
+ * reads, close, through the thread pool, and a stream per upload) cost more than sending them.
  */
 const WHOLE_BODY_UP_TO = 1024 * 1024
 
@@ -120,6 +124,22 @@ export function buildMultipartBody(
       failure = undefined
       const length = head.length + file.size + tail.length
       progress?.start(length)
+      if (file.size <= WHOLE_BODY_UP_TO) {
+        const changed = (why: string): FileChangedError =>
+          new FileChangedError(file.path, file.filename, why)
+        let whole: Buffer | undefined
+        try {
+          whole = wholeBody(head, file, tail, changed)
+        } catch (error) {
+          failure = error as Error
+          throw error
+        }
+        if (whole) {
+          progress?.sent(whole.length)
+          progress?.done()
+          return whole
+        }
+      }
       const pool = new ChunkPool()
       const stream = Readable.from(bodyChunks(head, file, tail, pool, progress), {
         objectMode: false
@@ -159,15 +179,6 @@ async function* bodyChunks(
 ): AsyncGenerator<Buffer> {
   const changed = (why: string): FileChangedError =>
     new FileChangedError(file.path, file.filename, why)
-  if (file.size <= WHOLE_BODY_UP_TO) {
-    const whole = wholeBody(head, file, tail, changed)
-    if (whole) {
-      progress?.sent(whole.length)
-      yield whole
-      progress?.done()
-      return
-    }
-  }
   // Opened and compared before the first byte goes out: a file replaced or rewritten since the
   // checks is refused with nothing sent.
   const handle = await open(file.path, 'r')
