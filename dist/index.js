@@ -7367,7 +7367,13 @@ async function inspectAll(paths, options = {}) {
             try {
                 const dist = await inspectDistribution(paths[index], buffers);
                 results[index] = dist;
-                options.onInspected?.(dist);
+                if (options.onInspected) {
+                    options.onInspected(dist);
+                    // Small files are read synchronously, so without a turn of the event loop between
+                    // them the whole set would run as one chain of microtasks, and whatever onInspected
+                    // started (the index's page, asked for ahead) would not even connect until the end.
+                    await new Promise(resolve => setImmediate(resolve));
+                }
             }
             catch (error) {
                 results[index] = asProblem((0,external_node_path_.resolve)(paths[index]), error).problems;
