@@ -53,6 +53,9 @@ const seconds = (ms: number): string =>
 const mb = (value: number): string => (Number.isFinite(value) ? `${value.toFixed(1)} MB` : '—')
 const rate = (value: number): string => (Number.isFinite(value) ? `${value.toFixed(1)} MB/s` : '—')
 const ratio = (value: number): string => (Number.isFinite(value) ? `${value.toFixed(2)}×` : '—')
+/** The targets table judges the exact ratio: three decimals, so that 0.204 does not read as 0.20. */
+const exactRatio = (value: number): string =>
+  Number.isFinite(value) ? `${value.toFixed(3)}×` : '—'
 const verdict = (met: boolean | undefined): string =>
   met === undefined ? 'not measured' : met ? '**met**' : '**missed**'
 
@@ -219,9 +222,9 @@ export function renderResults(results: BenchResults, keys: ReportKeys): string {
   out.push('### Targets (issue 12)', '')
   out.push('| target | measured | verdict |', '|---|---|---|')
   out.push(
-    `| (a) wall ≤ ${TARGETS.smallWallRatio}× twine's, read-back on | ${ratio(smallRatio)} | ${verdict(judged(smallRatio, v => v <= TARGETS.smallWallRatio))} |`,
-    `| (b) wall ≤ ${TARGETS.largeWallRatio}× twine's | ${ratio(largeRatio)} | ${verdict(judged(largeRatio, v => v <= TARGETS.largeWallRatio))} |`,
-    `| (b) wall ≤ ${TARGETS.largeWallRatio}× twine's, to a streaming sink | ${ratio(sinkRatio)} | ${verdict(judged(sinkRatio, v => v <= TARGETS.largeWallRatio))} |`,
+    `| (a) wall ≤ ${TARGETS.smallWallRatio}× twine's, read-back on | ${exactRatio(smallRatio)} | ${verdict(judged(smallRatio, v => v <= TARGETS.smallWallRatio))} |`,
+    `| (b) wall ≤ ${TARGETS.largeWallRatio}× twine's | ${exactRatio(largeRatio)} | ${verdict(judged(largeRatio, v => v <= TARGETS.largeWallRatio))} |`,
+    `| (b) wall ≤ ${TARGETS.largeWallRatio}× twine's, to a streaming sink | ${exactRatio(sinkRatio)} | ${verdict(judged(sinkRatio, v => v <= TARGETS.largeWallRatio))} |`,
     `| (b) peak RSS ≤ ${TARGETS.largePeakMb} MB | ${mb(largePeak)} | ${verdict(judged(largePeak, v => v <= TARGETS.largePeakMb))} |`,
     ...firstByteRows,
     ''
