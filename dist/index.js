@@ -775,13 +775,13 @@ const SLOWEST_SEND_RATE = 16 * 1024;
  * inactivity timeout (`timeout`) only measures gaps, so an index that trickles a byte a second
  * would keep a request alive for ever; each request therefore also has a deadline:
  *
- * - the answer (headers and body) must arrive in full within twice `timeout` of the request body
- *   having been handed over (at once for a GET). Twice, so a silent index is still reported by the
+ * - an upload's answer (headers and body) must arrive in full within twice `timeout` of its body
+ *   having been handed over. Twice, so a silent index is still reported by the
  *   inactivity timeout, which says more, and a slow index gets a whole `timeout` for its answer on
  *   top of the time it may think in silence; answers are small (capped), so this is generous;
- * - the whole request must end within `connect-timeout` + twice `timeout` + the body's size at
- *   SLOWEST_SEND_RATE: an upload is never cut for being large on a slow link, only a server that
- *   reads it at a trickle is.
+ * - the whole request (any request: a GET, a token request) must end within `connect-timeout` +
+ *   twice `timeout` + the body's size at SLOWEST_SEND_RATE: an upload is never cut for being large
+ *   on a slow link, only a server that reads it at a trickle is.
  */
 class Http {
     connectTimeoutMs;
@@ -866,16 +866,22 @@ class Http {
         const sendMs = (bodyBytes(body, headers) / SLOWEST_SEND_RATE) * 1000;
         const wholeMs = Math.round(this.connectTimeoutMs + answerMs + sendMs);
         after(wholeMs, () => deadlineError(wholeMs, 'the request', `connect-timeout and twice 'timeout'${sendMs >= 1 ? `, plus the body's size at ${formatSize(SLOWEST_SEND_RATE)}/s` : ''}`));
-        if (body instanceof external_node_stream_.Readable) {
-            body.once('end', () => after(answerMs, () => deadlineError(answerMs, 'the answer to the sent request', "twice 'timeout'")));
-        }
+        const armAnswerDeadline = () => after(answerMs, () => deadlineError(answerMs, 'the answer to the sent request', "twice 'timeout'"));
+        // An upload's body is handed over when its stream ends, or (a small file's body, one Buffer)
+        // when the request has been written. Requests without a body or with a short text (a GET, a
+        // token request) have the whole-request deadline only.
+        if (body instanceof external_node_stream_.Readable)
+            body.once('end', armAnswerDeadline);
         if (options.timeLimit) {
             const { ms, reason } = options.timeLimit;
             after(ms, () => Object.assign(new Error(`${reason} before the answer came`), { code: 'EDEADLINE' }));
         }
         const exchange = async () => {
             const target = new URL(url);
-            const message = await this.send(method, target, headers, body, controller.signal);
+            const message = await this.send(method, target, headers, body, controller.signal, () => {
+                if (Buffer.isBuffer(body))
+                    armAnswerDeadline();
+            });
             return {
                 status: message.statusCode ?? 0,
                 statusText: message.statusMessage ?? '',
@@ -909,7 +915,7 @@ class Http {
      * exchange (no byte either way for `timeout`): the socket is destroyed, not half-closed, so a
      * stalled connection lets go of the file it streams from at once.
      */
-    async send(method, url, headers, body, signal) {
+    async send(method, url, headers, body, signal, onWritten) {
         const agent = await this.agentFor(url);
         const https = url.protocol === 'https:';
         const request = (https ? (await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 4708, 23))).request : external_node_http_namespaceObject.request)(url, {
@@ -922,6 +928,7 @@ class Http {
             request.once('response', resolve);
             request.on('error', reject);
             request.setTimeout(this.timeoutMs, () => request.destroy(inactivityError(this.timeoutMs)));
+            request.once('finish', onWritten);
             if (body instanceof external_node_stream_.Readable)
                 pipeBody(body, request);
             else
