@@ -863,7 +863,7 @@ class Http {
             timers.push(setTimeout(() => expire(error()), Math.max(0, ms)));
         };
         const answerMs = 2 * this.timeoutMs;
-        const sendMs = (bodyBytes(body, headers) / SLOWEST_SEND_RATE) * 1000;
+        const sendMs = (bodyBytes(headers) / SLOWEST_SEND_RATE) * 1000;
         const wholeMs = Math.round(this.connectTimeoutMs + answerMs + sendMs);
         after(wholeMs, () => deadlineError(wholeMs, 'the request', `connect-timeout and twice 'timeout'${sendMs >= 1 ? `, plus the body's size at ${formatSize(SLOWEST_SEND_RATE)}/s` : ''}`));
         const armAnswerDeadline = () => after(answerMs, () => deadlineError(answerMs, 'the answer to the sent request', "twice 'timeout'"));
@@ -1030,14 +1030,8 @@ function pipeBody(body, request) {
     body.pipe(writer);
 }
 /** The size of a request body, from its Content-Length (0 when there is none). */
-function bodyBytes(body, headers) {
-    if (typeof body === 'string' || Buffer.isBuffer(body))
-        return Buffer.byteLength(body);
-    for (const [name, value] of Object.entries(headers)) {
-        if (name.toLowerCase() === 'content-length' && Number(value) > 0)
-            return Number(value);
-    }
-    return 0;
+function bodyBytes(headers) {
+    return Number(headers['content-length']) || 0;
 }
 function deadlineError(ms, what, basis) {
     return Object.assign(new Error(`${what} did not complete within ${seconds(ms)} s (${basis}), although data kept moving: ` +
@@ -1218,7 +1212,7 @@ async function ask(url, provider, options, headers) {
     }
     catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
-        throw new errors_TrustedPublishingError(`Trusted publishing: asking ${provider} for an ID token failed: ${reason}`, {
+        throw new IdTokenRequestError(`asking ${provider} for an ID token failed: ${reason}`, '', {
             cause: error,
             transient: error instanceof NetworkError && !error.final ? { reason } : undefined
         });
@@ -1244,12 +1238,23 @@ function unexpected(provider, response) {
     const transient = response.status === 429 || (response.status >= 500 && response.status <= 599)
         ? { reason: `HTTP ${response.status}` }
         : undefined;
-    return new errors_TrustedPublishingError(`Trusted publishing: ${provider} answered HTTP ${response.status} without an ID token. ` +
-        (provider === 'GitHub Actions'
-            ? "Give the job `permissions: id-token: write`, or pass an API token with '--password'."
-            : provider === 'Google Cloud'
-                ? "Check that the machine's service account may create identity tokens, or pass an API token with '--password'."
-                : "Pass an API token with '--password'."), { transient });
+    return new IdTokenRequestError(`${provider} answered HTTP ${response.status} without an ID token.`, provider === 'GitHub Actions'
+        ? "Give the job `permissions: id-token: write`, or pass an API token with '--password'."
+        : provider === 'Google Cloud'
+            ? "Check that the machine's service account may create identity tokens, or pass an API token with '--password'."
+            : "Pass an API token with '--password'.", { transient });
+}
+/**
+ * An ID-token request that failed. `failure` says what went wrong and nothing more; the message
+ * adds the command line's advice, which the action replaces with its own (action/id-token.ts).
+ */
+class IdTokenRequestError extends errors_TrustedPublishingError {
+    failure;
+    constructor(failure, advice, options) {
+        super(`Trusted publishing: ${failure}${advice ? ` ${advice}` : ''}`, options);
+        this.failure = failure;
+        this.name = 'IdTokenRequestError';
+    }
 }
 function gitlabMissingMessage(name, audience, env) {
     const others = Object.keys(env)
@@ -1306,11 +1311,12 @@ function actionsIdTokenFetcher(run, env) {
             return await githubRunnerIdToken(env, audience);
         }
         catch (error) {
-            // The first sentence says what failed; the command line's advice after it (--password) is
-            // replaced by the action's own two ways out.
-            const cause = (error instanceof Error ? error.message : String(error))
-                .replace(/^Trusted publishing: /, '')
-                .replace(/ without an ID token\. .*$/s, ' without an ID token')
+            // What failed, without the command line's advice: the action gives its own two ways out.
+            const cause = (error instanceof IdTokenRequestError
+                ? error.failure.replace(/\.$/, '')
+                : error instanceof Error
+                    ? error.message
+                    : String(error))
                 .replace(/\s*\n\s*/g, ' ')
                 .trim();
             throw new errors_TrustedPublishingError(noIdTokenMessage(run, cause), {
@@ -6156,6 +6162,98 @@ async function zip_framing_walk(reader, fileSize, directory) {
     return undefined;
 }
 
+;// CONCATENATED MODULE: ./src/inspect/whole-file.ts
+/**
+ * A small file read once, whole: the same bytes then serve the archive reading and every digest,
+ * with no second open, stat or read of the file. Its identity is taken before and after the read,
+ * as the streaming digest pass does, so a file that changed meanwhile is known.
+ *
+ * The read is synchronous, and into memory used again from file to file: for 100 wheels of 64 KiB
+ * the thread pool's round trips (open, two stats, read, close) and a fresh buffer per file (page
+ * faults, collections) were a third of their inspection. Only regular files up to a small size
+ * are read so, a few hundred microseconds at most; anything else is left to the streaming readers.
+ */
+
+
+/**
+ * Files up to this size are read whole with one read, once: for a wheel, the directory, the
+ * framing walk, the few members PyPI reads and all three digests then cost no further reads (each
+ * one a round trip through libuv's thread pool, a third of a small wheel's inspection); for its
+ * upload, the body is checked whole before the first byte and sent in one write.
+ */
+const READ_WHOLE_UP_TO = 1024 * 1024;
+/** Read buffers are sized in steps of this, so that files of similar sizes share them. */
+const STEP = 64 * 1024;
+/**
+ * Read buffers done with, for the next file. One set per inspection run (its memory goes when the
+ * run ends); no more buffers are kept than were in use at once.
+ */
+class ReadBuffers {
+    spare = [];
+    inUse = 0;
+    mostInUse = 0;
+    /** A buffer of at least `length` bytes, lent until `give` hands it back. */
+    take(length) {
+        this.inUse++;
+        this.mostInUse = Math.max(this.mostInUse, this.inUse);
+        const fits = this.spare.findIndex(buffer => buffer.length >= length);
+        if (fits >= 0)
+            return this.spare.splice(fits, 1)[0];
+        return Buffer.allocUnsafe(Math.ceil(length / STEP) * STEP);
+    }
+    /** Takes back a buffer from `take`: nothing may read or keep a view of it after this. */
+    give(buffer) {
+        this.inUse--;
+        this.spare.push(buffer);
+        if (this.spare.length > this.mostInUse) {
+            this.spare.sort((a, b) => b.length - a.length);
+            this.spare.pop();
+        }
+    }
+}
+/** O_NONBLOCK, where it exists: opening a FIFO then returns at once instead of waiting for a writer. */
+const OPEN_FLAGS = external_node_fs_.constants.O_RDONLY | (external_node_fs_.constants.O_NONBLOCK ?? 0);
+/**
+ * The bytes of a regular file of at most `upTo` bytes; undefined for anything else (a larger file,
+ * which is never held in memory whole, or a folder, device or FIFO), left to the streaming
+ * readers, which open it again and report on it as they always did.
+ */
+function readWholeFile(path, upTo, buffers) {
+    const fd = (0,external_node_fs_.openSync)(path, OPEN_FLAGS);
+    try {
+        const stats = (0,external_node_fs_.fstatSync)(fd);
+        if (!stats.isFile() || stats.size > upTo)
+            return undefined;
+        const onDisk = identityOf(stats);
+        // One byte more than the size: a file that grew fills it, and is known to have changed (the
+        // read stops there, so memory stays bounded whatever the file does).
+        const wanted = onDisk.size + 1;
+        const memory = buffers.take(wanted);
+        let filled = 0;
+        try {
+            for (;;) {
+                const bytesRead = (0,external_node_fs_.readSync)(fd, memory, filled, wanted - filled, filled);
+                filled += bytesRead;
+                // A regular file's read comes up short only at its end: once the size is read, a short
+                // read is the end (a growth after it shows in the second stat).
+                if (bytesRead === 0 || filled === wanted || filled >= onDisk.size)
+                    break;
+            }
+        }
+        catch (error) {
+            buffers.give(memory);
+            throw error;
+        }
+        const changes = identityChanges(onDisk, identityOf((0,external_node_fs_.fstatSync)(fd)));
+        if (filled !== onDisk.size)
+            changes.push(`read ${filled} of ${onDisk.size} bytes`);
+        return { bytes: memory.subarray(0, filled), memory, onDisk, changes };
+    }
+    finally {
+        (0,external_node_fs_.closeSync)(fd);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/inspect/zip.ts
 /**
  * Reads a wheel's `*.dist-info/METADATA` through the zip's central directory, with positioned
@@ -6165,6 +6263,7 @@ async function zip_framing_walk(reader, fileSize, directory) {
  * The member is capped (declared size, and again while inflating) so a hostile compression ratio
  * cannot exhaust memory, and its CRC-32 is checked.
  */
+
 
 
 
@@ -6227,12 +6326,6 @@ function invalidWheel(path, why) {
     ]);
 }
 // --- reading --------------------------------------------------------------------------------
-/**
- * Wheels up to this size are read whole with one read: the directory, the framing walk and the
- * few members PyPI reads then cost no further reads (each one a round trip through libuv's
- * thread pool), which was a third of the inspection of a small wheel.
- */
-const READ_WHOLE_UP_TO = 1024 * 1024;
 /** The file's bytes at the size `stat` gave, as an ArchiveFile; a file cut short reads as such. */
 async function inMemory(handle, size) {
     const bytes = Buffer.allocUnsafe(size);
@@ -7110,91 +7203,6 @@ function sdistArchiveProblems(path, archive, licenseFiles, alsoZip) {
     return problems;
 }
 
-;// CONCATENATED MODULE: ./src/inspect/whole-file.ts
-/**
- * A small file read once, whole: the same bytes then serve the archive reading and every digest,
- * with no second open, stat or read of the file. Its identity is taken before and after the read,
- * as the streaming digest pass does, so a file that changed meanwhile is known.
- *
- * The read is synchronous, and into memory used again from file to file: for 100 wheels of 64 KiB
- * the thread pool's round trips (open, two stats, read, close) and a fresh buffer per file (page
- * faults, collections) were a third of their inspection. Only regular files up to a small size
- * are read so, a few hundred microseconds at most; anything else is left to the streaming readers.
- */
-
-
-/** Read buffers are sized in steps of this, so that files of similar sizes share them. */
-const STEP = 64 * 1024;
-/**
- * Read buffers done with, for the next file. One set per inspection run (its memory goes when the
- * run ends); no more buffers are kept than were in use at once.
- */
-class ReadBuffers {
-    spare = [];
-    inUse = 0;
-    mostInUse = 0;
-    /** A buffer of at least `length` bytes, lent until `give` hands it back. */
-    take(length) {
-        this.inUse++;
-        this.mostInUse = Math.max(this.mostInUse, this.inUse);
-        const fits = this.spare.findIndex(buffer => buffer.length >= length);
-        if (fits >= 0)
-            return this.spare.splice(fits, 1)[0];
-        return Buffer.allocUnsafe(Math.ceil(length / STEP) * STEP);
-    }
-    /** Takes back a buffer from `take`: nothing may read or keep a view of it after this. */
-    give(buffer) {
-        this.inUse--;
-        this.spare.push(buffer);
-        if (this.spare.length > this.mostInUse) {
-            this.spare.sort((a, b) => b.length - a.length);
-            this.spare.pop();
-        }
-    }
-}
-/** O_NONBLOCK, where it exists: opening a FIFO then returns at once instead of waiting for a writer. */
-const OPEN_FLAGS = external_node_fs_.constants.O_RDONLY | (external_node_fs_.constants.O_NONBLOCK ?? 0);
-/**
- * The bytes of a regular file of at most `upTo` bytes; undefined for anything else (a larger file,
- * which is never held in memory whole, or a folder, device or FIFO), left to the streaming
- * readers, which open it again and report on it as they always did.
- */
-function readWholeFile(path, upTo, buffers) {
-    const fd = (0,external_node_fs_.openSync)(path, OPEN_FLAGS);
-    try {
-        const stats = (0,external_node_fs_.fstatSync)(fd);
-        if (!stats.isFile() || stats.size > upTo)
-            return undefined;
-        const onDisk = identityOf(stats);
-        // One byte more than the size: a file that grew fills it, and is known to have changed (the
-        // read stops there, so memory stays bounded whatever the file does).
-        const wanted = onDisk.size + 1;
-        const memory = buffers.take(wanted);
-        let filled = 0;
-        try {
-            for (;;) {
-                const bytesRead = (0,external_node_fs_.readSync)(fd, memory, filled, wanted - filled, filled);
-                filled += bytesRead;
-                // A regular file's read comes up short only at its end: once the size is read, a short
-                // read is the end (a growth after it shows in the second stat).
-                if (bytesRead === 0 || filled === wanted || filled >= onDisk.size)
-                    break;
-            }
-        }
-        catch (error) {
-            buffers.give(memory);
-            throw error;
-        }
-        const changes = identityChanges(onDisk, identityOf((0,external_node_fs_.fstatSync)(fd)));
-        if (filled !== onDisk.size)
-            changes.push(`read ${filled} of ${onDisk.size} bytes`);
-        return { bytes: memory.subarray(0, filled), memory, onDisk, changes };
-    }
-    finally {
-        (0,external_node_fs_.closeSync)(fd);
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/inspect/inspect.ts
 /**
  * Turns a file on disk into a `Distribution`: its kind from the name, its core metadata from the
@@ -7690,6 +7698,7 @@ function progressReporter(filename, log, options = {}) {
 
 
 
+
 /**
  * The file is sent in chunks of this size. 1 MiB chunks measured ~30 MB more peak memory with
  * eight uploads at once over TLS (each connection holds a few chunks, encrypted, until the link
@@ -7702,13 +7711,6 @@ const multipart_CHUNK = 256 * 1024;
  * holds one or two chunks at a time, so a few buffers handed back by the sender cover it.
  */
 const POOLED_CHUNKS = 4;
-/**
- * A file up to this size is read whole, into the body's own memory between the head and the tail,
- * and checked (identity, size, sha256) before the first byte goes out; the body is then one
- * Buffer, sent in one write. For many small files the per-chunk stream (open, two stats, two
- * reads, close, through the thread pool, and a stream per upload) cost more than sending them.
- */
-const WHOLE_BODY_UP_TO = 1024 * 1024;
 /** The buffers file chunks are read into: reused when handed back, fresh when none is free. */
 class ChunkPool {
     /** Given out and not handed back yet, by their memory. */
@@ -7747,11 +7749,10 @@ function buildMultipartBody(fields, file, progress) {
             failure = undefined;
             const length = head.length + file.size + tail.length;
             progress?.start(length);
-            if (file.size <= WHOLE_BODY_UP_TO) {
-                const changed = (why) => new FileChangedError(file.path, file.filename, why);
+            if (file.size <= READ_WHOLE_UP_TO) {
                 let whole;
                 try {
-                    whole = wholeBody(head, file, tail, changed);
+                    whole = wholeBody(head, file, tail);
                 }
                 catch (error) {
                     failure = error;
@@ -7768,32 +7769,14 @@ function buildMultipartBody(fields, file, progress) {
                 objectMode: false
             });
             stream.recycle = chunk => pool.give(chunk);
-            return abortingTargetsOnError(stream, error => (failure = error));
+            // The HTTP client destroys the request when its body fails (the index sees a cut upload);
+            // the failure is kept so the caller reports it rather than the cut connection.
+            stream.once('error', error => (failure = error));
+            return stream;
         }
     };
 }
-/**
- * A stream piped into a request only stops feeding it when it fails: the request itself would be
- * ended (http-client ends it when the body closes) with the bytes sent so far, and wait for an
- * answer that never comes. So a failing body destroys whatever it is piped into, which closes the
- * connection mid-body: the index sees a cut upload, and the caller gets the error at once.
- */
-function abortingTargetsOnError(stream, onError) {
-    const targets = [];
-    const pipe = stream.pipe.bind(stream);
-    stream.pipe = (target, options) => {
-        targets.push(target);
-        return pipe(target, options);
-    };
-    stream.once('error', error => {
-        onError(error);
-        for (const target of targets)
-            target.destroy(error);
-    });
-    return stream;
-}
 async function* bodyChunks(head, file, tail, pool, progress) {
-    const changed = (why) => new FileChangedError(file.path, file.filename, why);
     // Opened and compared before the first byte goes out: a file replaced or rewritten since the
     // checks is refused with nothing sent.
     const handle = await (0,promises_.open)(file.path, 'r');
@@ -7802,7 +7785,7 @@ async function* bodyChunks(head, file, tail, pool, progress) {
         const expected = file.onDisk ?? { ...opened, size: file.size };
         const differences = identityChanges(expected, opened);
         if (differences.length > 0)
-            throw changed(differences.join(', '));
+            throw changedFile(file, differences.join(', '));
         // Progress counts every byte of the body, as `start` was given the body's length: counting
         // the file alone would leave the last line short of 100%.
         progress?.sent(head.length);
@@ -7816,7 +7799,7 @@ async function* bodyChunks(head, file, tail, pool, progress) {
             const buffer = pool.take(Math.min(multipart_CHUNK, file.size - sent));
             const { bytesRead } = await handle.read(buffer, 0, buffer.length, sent);
             if (bytesRead === 0) {
-                throw changed(`it ended after ${sent} of the ${file.size} bytes checked`);
+                throw changedFile(file, `it ended after ${sent} of the ${file.size} bytes checked`);
             }
             const chunk = bytesRead === buffer.length ? buffer : buffer.subarray(0, bytesRead);
             sha256?.update(chunk);
@@ -7827,13 +7810,13 @@ async function* bodyChunks(head, file, tail, pool, progress) {
         // Everything below runs before the closing boundary: a failure here leaves the form incomplete.
         const probe = await handle.read(Buffer.alloc(1), 0, 1, file.size);
         if (probe.bytesRead > 0)
-            throw changed(`it has grown past the ${file.size} bytes checked`);
+            throw changedFile(file, `it has grown past the ${file.size} bytes checked`);
         const after = identityChanges(expected, identityOf(await handle.stat()));
         if (after.length > 0)
-            throw changed(after.join(', '));
+            throw changedFile(file, after.join(', '));
         const digest = sha256?.digest('hex');
         if (digest !== undefined && digest !== file.sha256) {
-            throw changed(`the bytes sent have sha256 ${digest}, not the ${file.sha256} checked`);
+            throw changedFile(file, `the bytes sent have sha256 ${digest}, not the ${file.sha256} checked`);
         }
     }
     finally {
@@ -7847,9 +7830,9 @@ async function* bodyChunks(head, file, tail, pool, progress) {
  * The whole body of a small file in one buffer: the file is read straight into the room between
  * the head and the tail, and nothing is sent unless it is exactly the file checked (same identity
  * and size, same sha256). Undefined when the path is no longer a regular file of at most
- * WHOLE_BODY_UP_TO bytes: the streaming path then opens it and says what changed.
+ * READ_WHOLE_UP_TO bytes: the streaming path then opens it and says what changed.
  */
-function wholeBody(head, file, tail, changed) {
+function wholeBody(head, file, tail) {
     // One byte of room past the file, so that a file that grew is noticed (the read stops there).
     const body = Buffer.allocUnsafe(head.length + file.size + 1 + tail.length);
     head.copy(body, 0);
@@ -7857,21 +7840,24 @@ function wholeBody(head, file, tail, changed) {
         take: (length) => body.subarray(head.length, head.length + length),
         give: () => undefined
     };
-    const read = readWholeFile(file.path, WHOLE_BODY_UP_TO, region);
+    const read = readWholeFile(file.path, READ_WHOLE_UP_TO, region);
     if (!read)
         return undefined;
     const expected = file.onDisk ?? { ...read.onDisk, size: file.size };
     const differences = [...identityChanges(expected, read.onDisk), ...read.changes];
     if (differences.length > 0)
-        throw changed(differences.join(', '));
+        throw changedFile(file, differences.join(', '));
     if (file.sha256 !== undefined) {
-        const digest = (0,external_node_crypto_namespaceObject.createHash)('sha256').update(read.bytes).digest('hex');
+        const digest = hexDigest('sha256', read.bytes);
         if (digest !== file.sha256) {
-            throw changed(`its bytes have sha256 ${digest}, not the ${file.sha256} checked`);
+            throw changedFile(file, `its bytes have sha256 ${digest}, not the ${file.sha256} checked`);
         }
     }
     tail.copy(body, head.length + file.size);
     return body.subarray(0, head.length + file.size + tail.length);
+}
+function changedFile(file, why) {
+    return new FileChangedError(file.path, file.filename, why);
 }
 /** Field names and filenames are ours or PEP-defined; escape quotes and newlines anyway. */
 function quote(value) {

@@ -7,7 +7,7 @@ import type { Distribution } from '../../src/dists/distribution.js'
 import { checkDistributions } from '../../src/check/rules.js'
 import { inspectAll, inspectDistribution } from '../../src/inspect/inspect.js'
 import { getAll } from '../../src/inspect/metadata.js'
-import { READ_WHOLE_UP_TO } from '../../src/inspect/zip.js'
+import { READ_WHOLE_UP_TO } from '../../src/inspect/whole-file.js'
 import { FIXTURE_DISTS_DIR, fixtureProjects } from '../support/fixtures.js'
 import {
   buildWithPython,

@@ -10,7 +10,8 @@ import { randomBytes } from 'node:crypto'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
-import { READ_WHOLE_UP_TO, readWheel } from '../../src/inspect/zip.js'
+import { READ_WHOLE_UP_TO } from '../../src/inspect/whole-file.js'
+import { readWheel } from '../../src/inspect/zip.js'
 import { buildZip, metadataText, setZipFlags, type ZipMember } from '../support/make-dists.js'
 
 const DIST_INFO = 'demo-1.0.dist-info'

@@ -1,5 +1,5 @@
 import { TrustedPublishingError } from '../auth/errors.js'
-import { githubRunnerIdToken } from '../auth/ambient-id-token.js'
+import { githubRunnerIdToken, IdTokenRequestError } from '../auth/ambient-id-token.js'
 import { noIdTokenMessage, type IdTokenContext } from '../auth/explain.js'
 import type { IdTokenFetcher } from '../auth/oidc.js'
 
@@ -26,11 +26,14 @@ export function actionsIdTokenFetcher(
     try {
       return await githubRunnerIdToken(env, audience)
     } catch (error) {
-      // The first sentence says what failed; the command line's advice after it (--password) is
-      // replaced by the action's own two ways out.
-      const cause = (error instanceof Error ? error.message : String(error))
-        .replace(/^Trusted publishing: /, '')
-        .replace(/ without an ID token\. .*$/s, ' without an ID token')
+      // What failed, without the command line's advice: the action gives its own two ways out.
+      const cause = (
+        error instanceof IdTokenRequestError
+          ? error.failure.replace(/\.$/, '')
+          : error instanceof Error
+            ? error.message
+            : String(error)
+      )
         .replace(/\s*\n\s*/g, ' ')
         .trim()
       throw new TrustedPublishingError(noIdTokenMessage(run, cause), {

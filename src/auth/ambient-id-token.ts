@@ -137,13 +137,10 @@ async function ask(
     response = await http.get(url, ID_TOKEN_CAP, headers)
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error)
-    throw new TrustedPublishingError(
-      `Trusted publishing: asking ${provider} for an ID token failed: ${reason}`,
-      {
-        cause: error,
-        transient: error instanceof NetworkError && !error.final ? { reason } : undefined
-      }
-    )
+    throw new IdTokenRequestError(`asking ${provider} for an ID token failed: ${reason}`, '', {
+      cause: error,
+      transient: error instanceof NetworkError && !error.final ? { reason } : undefined
+    })
   } finally {
     http.dispose()
   }
@@ -161,20 +158,35 @@ function parseValue(body: string): string | undefined {
 }
 
 /** The answer is not shown: it may be a token in a shape we did not expect. */
-function unexpected(provider: AmbientProvider, response: HttpResponse): TrustedPublishingError {
+function unexpected(provider: AmbientProvider, response: HttpResponse): IdTokenRequestError {
   const transient =
     response.status === 429 || (response.status >= 500 && response.status <= 599)
       ? { reason: `HTTP ${response.status}` }
       : undefined
-  return new TrustedPublishingError(
-    `Trusted publishing: ${provider} answered HTTP ${response.status} without an ID token. ` +
-      (provider === 'GitHub Actions'
-        ? "Give the job `permissions: id-token: write`, or pass an API token with '--password'."
-        : provider === 'Google Cloud'
-          ? "Check that the machine's service account may create identity tokens, or pass an API token with '--password'."
-          : "Pass an API token with '--password'."),
+  return new IdTokenRequestError(
+    `${provider} answered HTTP ${response.status} without an ID token.`,
+    provider === 'GitHub Actions'
+      ? "Give the job `permissions: id-token: write`, or pass an API token with '--password'."
+      : provider === 'Google Cloud'
+        ? "Check that the machine's service account may create identity tokens, or pass an API token with '--password'."
+        : "Pass an API token with '--password'.",
     { transient }
   )
+}
+
+/**
+ * An ID-token request that failed. `failure` says what went wrong and nothing more; the message
+ * adds the command line's advice, which the action replaces with its own (action/id-token.ts).
+ */
+export class IdTokenRequestError extends TrustedPublishingError {
+  constructor(
+    readonly failure: string,
+    advice: string,
+    options: ConstructorParameters<typeof TrustedPublishingError>[1]
+  ) {
+    super(`Trusted publishing: ${failure}${advice ? ` ${advice}` : ''}`, options)
+    this.name = 'IdTokenRequestError'
+  }
 }
 
 function gitlabMissingMessage(

@@ -89,7 +89,7 @@ const oneShot = (
   crypto as { hash?: (algorithm: string, data: Uint8Array, encoding: 'hex') => string }
 ).hash
 
-function hexDigest(algorithm: 'sha256' | 'md5', bytes: Uint8Array): string {
+export function hexDigest(algorithm: 'sha256' | 'md5', bytes: Uint8Array): string {
   return oneShot
     ? oneShot(algorithm, bytes, 'hex')
     : crypto.createHash(algorithm).update(bytes).digest('hex')

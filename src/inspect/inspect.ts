@@ -18,8 +18,8 @@ import { distKindOf, parseWheelFilename } from '../dists/filename.js'
 import { sdistArchiveProblems, wheelArchiveProblems } from './archive-rules.js'
 import { getHeader, metadataToFormFields, parseCoreMetadata } from './metadata.js'
 import { readSdist } from './tar.js'
-import { ReadBuffers, readWholeFile } from './whole-file.js'
-import { isZipFile, READ_WHOLE_UP_TO, readWheel, type ArchiveMember } from './zip.js'
+import { READ_WHOLE_UP_TO, ReadBuffers, readWholeFile } from './whole-file.js'
+import { isZipFile, readWheel, type ArchiveMember } from './zip.js'
 
 /** How many files are inspected at once: enough to overlap I/O and hashing, few enough for CI. */
 export const INSPECT_CONCURRENCY = 4

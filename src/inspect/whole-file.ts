@@ -13,6 +13,14 @@ import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs'
 import type { FileIdentity } from '../dists/distribution.js'
 import { identityChanges, identityOf } from '../dists/on-disk.js'
 
+/**
+ * Files up to this size are read whole with one read, once: for a wheel, the directory, the
+ * framing walk, the few members PyPI reads and all three digests then cost no further reads (each
+ * one a round trip through libuv's thread pool, a third of a small wheel's inspection); for its
+ * upload, the body is checked whole before the first byte and sent in one write.
+ */
+export const READ_WHOLE_UP_TO = 1024 * 1024
+
 /** Read buffers are sized in steps of this, so that files of similar sizes share them. */
 const STEP = 64 * 1024
 

@@ -13,6 +13,7 @@ import * as zlib from 'node:zlib'
 import { DistributionError } from '../dists/distribution.js'
 import { isTarHeader } from './tar-header.js'
 import { zipFramingProblem, type ArchiveFile } from './zip-framing.js'
+import { READ_WHOLE_UP_TO } from './whole-file.js'
 
 /** The most uncompressed METADATA / PKG-INFO we read. Real ones are a few KiB to ~1 MiB. */
 export const MAX_METADATA_BYTES = 4 * 1024 * 1024
@@ -101,13 +102,6 @@ function invalidWheel(path: string, why: string): DistributionError {
 }
 
 // --- reading --------------------------------------------------------------------------------
-
-/**
- * Wheels up to this size are read whole with one read: the directory, the framing walk and the
- * few members PyPI reads then cost no further reads (each one a round trip through libuv's
- * thread pool), which was a third of the inspection of a small wheel.
- */
-export const READ_WHOLE_UP_TO = 1024 * 1024
 
 /** The file's bytes at the size `stat` gave, as an ArchiveFile; a file cut short reads as such. */
 async function inMemory(handle: FileHandle, size: number): Promise<ArchiveFile> {

@@ -159,7 +159,7 @@ export class Http {
       timers.push(setTimeout(() => expire(error()), Math.max(0, ms)))
     }
     const answerMs = 2 * this.timeoutMs
-    const sendMs = (bodyBytes(body, headers) / SLOWEST_SEND_RATE) * 1000
+    const sendMs = (bodyBytes(headers) / SLOWEST_SEND_RATE) * 1000
     const wholeMs = Math.round(this.connectTimeoutMs + answerMs + sendMs)
     after(wholeMs, () =>
       deadlineError(
@@ -317,7 +317,7 @@ function lowerCaseKeys(headers: Record<string, string | number>): Record<string,
   return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]))
 }
 
-/** A body stream that takes back its chunks once they are sent (see `sendable`). */
+/** A body stream that takes back its chunks once they are sent (see `pipeBody`). */
 interface Recycling {
   recycle(chunk: Buffer): void
 }
@@ -351,15 +351,8 @@ function pipeBody(body: Readable, request: ClientRequest): void {
 }
 
 /** The size of a request body, from its Content-Length (0 when there is none). */
-function bodyBytes(
-  body: Readable | string | Buffer | null,
-  headers: Record<string, string | number>
-): number {
-  if (typeof body === 'string' || Buffer.isBuffer(body)) return Buffer.byteLength(body)
-  for (const [name, value] of Object.entries(headers)) {
-    if (name.toLowerCase() === 'content-length' && Number(value) > 0) return Number(value)
-  }
-  return 0
+function bodyBytes(headers: Record<string, string | number>): number {
+  return Number(headers['content-length']) || 0
 }
 
 function deadlineError(ms: number, what: string, basis: string): Error {

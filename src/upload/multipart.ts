@@ -1,9 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { open } from 'node:fs/promises'
-import { Readable, type Writable } from 'node:stream'
+import { Readable } from 'node:stream'
 import type { FileIdentity, FormField } from '../dists/distribution.js'
 import { FileChangedError, identityChanges, identityOf } from '../dists/on-disk.js'
-import { readWholeFile } from '../inspect/whole-file.js'
+import { hexDigest } from '../inspect/digests.js'
+import { READ_WHOLE_UP_TO, readWholeFile } from '../inspect/whole-file.js'
 import type { ProgressReporter } from './progress.js'
 
 /**
@@ -22,9 +23,11 @@ export interface MultipartBody {
   contentType: string
   contentLength: number
   /**
-   * The whole body afresh; call again to re-send (retries). A file up to WHOLE_BODY_UP_TO comes
+   * The whole body afresh; call again to re-send (retries). A file up to READ_WHOLE_UP_TO comes
    * back as one Buffer, read and checked now (a file changed since the checks throws, with
-   * nothing sent); a larger one as a stream that reads, re-hashes and checks it as it goes.
+   * nothing sent: for many small files the per-chunk stream, its file calls through the thread
+   * pool and a stream per upload cost more than sending them); a larger one as a stream that
+   * reads, re-hashes and checks it as it goes.
    */
   open(): RecyclingReadable | Buffer
   /** Why the last stream failed (the file changed, a read failed), if it did. */
@@ -55,14 +58,6 @@ const CHUNK = 256 * 1024
  * holds one or two chunks at a time, so a few buffers handed back by the sender cover it.
  */
 const POOLED_CHUNKS = 4
-
-/**
- * A file up to this size is read whole, into the body's own memory between the head and the tail,
- * and checked (identity, size, sha256) before the first byte goes out; the body is then one
- * Buffer, sent in one write. For many small files the per-chunk stream (open, two stats, two
- * reads, close, through the thread pool, and a stream per upload) cost more than sending them.
- */
-const WHOLE_BODY_UP_TO = 1024 * 1024
 
 /**
  * A body stream whose file chunks may be handed back (`recycle`) once the socket has taken them
@@ -124,12 +119,10 @@ export function buildMultipartBody(
       failure = undefined
       const length = head.length + file.size + tail.length
       progress?.start(length)
-      if (file.size <= WHOLE_BODY_UP_TO) {
-        const changed = (why: string): FileChangedError =>
-          new FileChangedError(file.path, file.filename, why)
+      if (file.size <= READ_WHOLE_UP_TO) {
         let whole: Buffer | undefined
         try {
-          whole = wholeBody(head, file, tail, changed)
+          whole = wholeBody(head, file, tail)
         } catch (error) {
           failure = error as Error
           throw error
@@ -145,29 +138,12 @@ export function buildMultipartBody(
         objectMode: false
       }) as RecyclingReadable
       stream.recycle = chunk => pool.give(chunk)
-      return abortingTargetsOnError(stream, error => (failure = error))
+      // The HTTP client destroys the request when its body fails (the index sees a cut upload);
+      // the failure is kept so the caller reports it rather than the cut connection.
+      stream.once('error', error => (failure = error))
+      return stream
     }
   }
-}
-
-/**
- * A stream piped into a request only stops feeding it when it fails: the request itself would be
- * ended (http-client ends it when the body closes) with the bytes sent so far, and wait for an
- * answer that never comes. So a failing body destroys whatever it is piped into, which closes the
- * connection mid-body: the index sees a cut upload, and the caller gets the error at once.
- */
-function abortingTargetsOnError<S extends Readable>(stream: S, onError: (error: Error) => void): S {
-  const targets: Writable[] = []
-  const pipe = stream.pipe.bind(stream)
-  stream.pipe = <T extends NodeJS.WritableStream>(target: T, options?: { end?: boolean }): T => {
-    targets.push(target as unknown as Writable)
-    return pipe(target, options)
-  }
-  stream.once('error', error => {
-    onError(error)
-    for (const target of targets) target.destroy(error)
-  })
-  return stream
 }
 
 async function* bodyChunks(
@@ -177,8 +153,6 @@ async function* bodyChunks(
   pool: ChunkPool,
   progress?: ProgressReporter
 ): AsyncGenerator<Buffer> {
-  const changed = (why: string): FileChangedError =>
-    new FileChangedError(file.path, file.filename, why)
   // Opened and compared before the first byte goes out: a file replaced or rewritten since the
   // checks is refused with nothing sent.
   const handle = await open(file.path, 'r')
@@ -186,7 +160,7 @@ async function* bodyChunks(
     const opened = identityOf(await handle.stat())
     const expected = file.onDisk ?? { ...opened, size: file.size }
     const differences = identityChanges(expected, opened)
-    if (differences.length > 0) throw changed(differences.join(', '))
+    if (differences.length > 0) throw changedFile(file, differences.join(', '))
 
     // Progress counts every byte of the body, as `start` was given the body's length: counting
     // the file alone would leave the last line short of 100%.
@@ -202,7 +176,7 @@ async function* bodyChunks(
       const buffer = pool.take(Math.min(CHUNK, file.size - sent))
       const { bytesRead } = await handle.read(buffer, 0, buffer.length, sent)
       if (bytesRead === 0) {
-        throw changed(`it ended after ${sent} of the ${file.size} bytes checked`)
+        throw changedFile(file, `it ended after ${sent} of the ${file.size} bytes checked`)
       }
       const chunk = bytesRead === buffer.length ? buffer : buffer.subarray(0, bytesRead)
       sha256?.update(chunk)
@@ -213,12 +187,16 @@ async function* bodyChunks(
 
     // Everything below runs before the closing boundary: a failure here leaves the form incomplete.
     const probe = await handle.read(Buffer.alloc(1), 0, 1, file.size)
-    if (probe.bytesRead > 0) throw changed(`it has grown past the ${file.size} bytes checked`)
+    if (probe.bytesRead > 0)
+      throw changedFile(file, `it has grown past the ${file.size} bytes checked`)
     const after = identityChanges(expected, identityOf(await handle.stat()))
-    if (after.length > 0) throw changed(after.join(', '))
+    if (after.length > 0) throw changedFile(file, after.join(', '))
     const digest = sha256?.digest('hex')
     if (digest !== undefined && digest !== file.sha256) {
-      throw changed(`the bytes sent have sha256 ${digest}, not the ${file.sha256} checked`)
+      throw changedFile(
+        file,
+        `the bytes sent have sha256 ${digest}, not the ${file.sha256} checked`
+      )
     }
   } finally {
     await handle.close()
@@ -232,14 +210,9 @@ async function* bodyChunks(
  * The whole body of a small file in one buffer: the file is read straight into the room between
  * the head and the tail, and nothing is sent unless it is exactly the file checked (same identity
  * and size, same sha256). Undefined when the path is no longer a regular file of at most
- * WHOLE_BODY_UP_TO bytes: the streaming path then opens it and says what changed.
+ * READ_WHOLE_UP_TO bytes: the streaming path then opens it and says what changed.
  */
-function wholeBody(
-  head: Buffer,
-  file: FilePart,
-  tail: Buffer,
-  changed: (why: string) => FileChangedError
-): Buffer | undefined {
+function wholeBody(head: Buffer, file: FilePart, tail: Buffer): Buffer | undefined {
   // One byte of room past the file, so that a file that grew is noticed (the read stops there).
   const body = Buffer.allocUnsafe(head.length + file.size + 1 + tail.length)
   head.copy(body, 0)
@@ -247,19 +220,23 @@ function wholeBody(
     take: (length: number) => body.subarray(head.length, head.length + length),
     give: () => undefined
   }
-  const read = readWholeFile(file.path, WHOLE_BODY_UP_TO, region)
+  const read = readWholeFile(file.path, READ_WHOLE_UP_TO, region)
   if (!read) return undefined
   const expected = file.onDisk ?? { ...read.onDisk, size: file.size }
   const differences = [...identityChanges(expected, read.onDisk), ...read.changes]
-  if (differences.length > 0) throw changed(differences.join(', '))
+  if (differences.length > 0) throw changedFile(file, differences.join(', '))
   if (file.sha256 !== undefined) {
-    const digest = createHash('sha256').update(read.bytes).digest('hex')
+    const digest = hexDigest('sha256', read.bytes)
     if (digest !== file.sha256) {
-      throw changed(`its bytes have sha256 ${digest}, not the ${file.sha256} checked`)
+      throw changedFile(file, `its bytes have sha256 ${digest}, not the ${file.sha256} checked`)
     }
   }
   tail.copy(body, head.length + file.size)
   return body.subarray(0, head.length + file.size + tail.length)
+}
+
+function changedFile(file: FilePart, why: string): FileChangedError {
+  return new FileChangedError(file.path, file.filename, why)
 }
 
 /** Field names and filenames are ours or PEP-defined; escape quotes and newlines anyway. */
