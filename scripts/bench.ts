@@ -31,6 +31,7 @@ import {
   type
 } from 'node:os'
 import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { parse } from 'yaml'
 import { REPO_ROOT } from '../__tests__/support/fixtures.js'
 import { startIndexServer, type IndexServer } from '../__tests__/support/index-server.js'
@@ -58,6 +59,8 @@ import {
 
 const TOKEN = 'pypi-bench-token-0123456789abcdef'
 const DEFAULT_ENTRY = path.join(REPO_ROOT, 'dist', 'index.js')
+/** The first-byte floor's client, compiled beside this script (bench/bare-post.ts). */
+const BARE_POST = fileURLToPath(new URL('./bench/bare-post.js', import.meta.url))
 const SMALL_COUNT = 100
 const SMALL_PAYLOAD = 64 * 1024
 const SMALL_LATENCY_MS = 20
@@ -297,7 +300,7 @@ function record(results: CaseResult[], base: Omit<CaseResult, 'samples'>, run: M
 
 /** Spawn → the index receiving the first upload byte, through a relay that notes the moment. */
 async function firstByteRuns(
-  entry: string | 'twine',
+  entry: string | 'twine' | 'bare',
   upload: Upload,
   runs: number
 ): Promise<number[]> {
@@ -312,24 +315,30 @@ async function firstByteRuns(
       try {
         const work = await scratchDir('bench-first-byte-')
         const client =
-          entry === 'twine'
-            ? twineCommand({
-                url: `${relay.origin}/legacy/`,
-                token: TOKEN,
-                files: upload.files,
-                home: work
-              })
-            : await actionCommand({
-                repoRoot: REPO_ROOT,
-                entry,
-                workDir: work,
-                inputs: {
-                  password: TOKEN,
-                  'repository-url': `${relay.origin}/legacy/`,
-                  'index-url': `${relay.origin}/simple/`,
-                  'packages-dir': upload.dir
-                }
-              })
+          entry === 'bare'
+            ? {
+                command: process.execPath,
+                args: [BARE_POST, upload.files[0], `${relay.origin}/legacy/`],
+                env: { PATH: process.env.PATH ?? '' }
+              }
+            : entry === 'twine'
+              ? twineCommand({
+                  url: `${relay.origin}/legacy/`,
+                  token: TOKEN,
+                  files: upload.files,
+                  home: work
+                })
+              : await actionCommand({
+                  repoRoot: REPO_ROOT,
+                  entry,
+                  workDir: work,
+                  inputs: {
+                    password: TOKEN,
+                    'repository-url': `${relay.origin}/legacy/`,
+                    'index-url': `${relay.origin}/simple/`,
+                    'packages-dir': upload.dir
+                  }
+                })
         let spawnedAt = 0
         const run = await measure(client.command, client.args, {
           env: client.env,
@@ -339,7 +348,8 @@ async function firstByteRuns(
           onSpawn: at => (spawnedAt = at)
         })
         if (run.exitCode !== 0 || run.timedOut) throw describeFailure('first-byte run', run)
-        checkIndexHolds(index, upload.sha256, 'first-byte run')
+        // The bare POST sends a form no index stores: only its first byte is of interest.
+        if (entry !== 'bare') checkIndexHolds(index, upload.sha256, 'first-byte run')
         const firstPost = relay.firstPostAt()
         if (firstPost === undefined) throw new Error('first-byte run: no POST reached the index')
         samples.push(firstPost - spawnedAt)
@@ -472,19 +482,40 @@ async function firstByte(bench: Bench): Promise<void> {
       dir,
       makeSmallWheels(dir, { count: 1, payloadBytes: SMALL_PAYLOAD, withReadme: fb.readme })
     )
-    const samplesMs = await firstByteRuns(bench.options.entry, one, bench.options.firstByteRuns)
-    const result: FirstByteResult = { key: fb.key, label: fb.label, samplesMs }
-    bench.results.firstByte.push(result)
-    console.log(`  ${fb.key}: median ${median(samplesMs).toFixed(0)} ms`)
+    // Beside the README case: twine sends the same file through the same relay (it does not
+    // render the README), and the floor (bare-post.ts) POSTs it with nothing checked. Rounds
+    // interleave the clients, so drift on the machine touches them alike.
+    const clients: Array<{ entry: string; key: string; label: string }> = [
+      { entry: bench.options.entry, key: fb.key, label: fb.label }
+    ]
     if (fb.readme && bench.twine) {
-      // twine sends the same file through the same relay (it does not render the README).
-      const twineMs = await firstByteRuns('twine', one, bench.options.firstByteRuns)
-      bench.results.firstByte.push({
+      clients.push({
+        entry: 'twine',
         key: 'first-byte/twine',
-        label: 'twine, the same wheel with the Markdown README',
-        samplesMs: twineMs
+        label: 'twine, the same wheel with the Markdown README'
       })
-      console.log(`  first-byte/twine: median ${median(twineMs).toFixed(0)} ms`)
+    }
+    if (fb.readme) {
+      clients.push({
+        entry: 'bare',
+        key: 'first-byte/bare',
+        label:
+          'the floor: a bare Node script that loads http and crypto, hashes the same wheel and POSTs it (no checks)'
+      })
+    }
+    const results: FirstByteResult[] = clients.map(c => ({
+      key: c.key,
+      label: c.label,
+      samplesMs: []
+    }))
+    for (let round = 0; round < bench.options.firstByteRuns; round++) {
+      for (const [i, client] of clients.entries()) {
+        results[i].samplesMs.push(...(await firstByteRuns(client.entry, one, 1)))
+      }
+    }
+    for (const result of results) {
+      bench.results.firstByte.push(result)
+      console.log(`  ${result.key}: median ${median(result.samplesMs).toFixed(0)} ms`)
     }
   }
 }
@@ -647,6 +678,7 @@ async function main(): Promise<void> {
     wanTwine: 'wan/twine',
     wanAction: 'wan/action',
     firstByteTwine: 'first-byte/twine',
+    firstByteBare: 'first-byte/bare',
     firstByte: 'first-byte/readme'
   }
   const markdown = renderResults(results, keys)

@@ -1,6 +1,7 @@
 /**
  * A large upload reads its file into a few reused buffers (issue 12): a fresh buffer per chunk
- * left up to ~64 MB of sent chunks waiting for a garbage collection. Real socket: a
+ * left up to ~64 MB of sent chunks waiting for a garbage collection. Small files' bodies share
+ * memory across uploads, handed back only once the socket has taken them. Real socket: a
  * server on 127.0.0.1 that reads the body slowly, so the socket pushes back and chunks queue.
  */
 import { afterAll, beforeAll, expect, it } from '@jest/globals'
@@ -13,6 +14,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { Http } from '../../src/shared/http.js'
 import { buildMultipartBody, type RecyclingReadable } from '../../src/upload/multipart.js'
+import { ReadBuffers } from '../../src/inspect/whole-file.js'
 
 const MIB = 1024 * 1024
 let work: string
@@ -86,4 +88,69 @@ it('sends a 24 MiB file through a handful of reused buffers, byte for byte', asy
   expect(sent.length).toBe(body.contentLength)
   const start = sent.indexOf('application/octet-stream\r\n\r\n') + 28
   expect(sent.subarray(start, start + bytes.length).equals(bytes)).toBe(true)
+})
+
+it('sends small files one after another from the same memory, each byte for byte, and never lends memory the socket still holds', async () => {
+  const memory = new ReadBuffers()
+  const lent: Buffer[] = []
+  const pool = {
+    take: (length: number) => {
+      const taken = memory.take(length)
+      lent.push(taken)
+      return taken
+    },
+    give: (taken: Buffer) => memory.give(taken)
+  }
+  const files = [0, 1, 2].map(i => {
+    // Different contents and sizes, all in the same 64 KiB step: one buffer can hold each.
+    const bytes = randomBytes(200_000 + i * 1000)
+    const file = path.join(work, `small${i}-1.0-py3-none-any.whl`)
+    writeFileSync(file, bytes)
+    return { bytes, file, name: `small${i}-1.0-py3-none-any.whl` }
+  })
+  const bodyOf = (f: (typeof files)[number]) =>
+    buildMultipartBody(
+      [['name', 'small']],
+      {
+        field: 'content',
+        filename: f.name,
+        path: f.file,
+        size: f.bytes.length,
+        contentType: 'application/octet-stream'
+      },
+      undefined,
+      pool
+    )
+  const http = new Http({ timeoutMs: 10_000 })
+  try {
+    // Two bodies open at once (not handed back yet) are never the same memory.
+    const first = bodyOf(files[0])
+    const second = bodyOf(files[1])
+    const a = first.open() as Buffer
+    const b = second.open() as Buffer
+    expect(Buffer.isBuffer(a) && Buffer.isBuffer(b)).toBe(true)
+    expect(a.buffer).not.toBe(b.buffer)
+    first.sent(a)
+    second.sent(b)
+
+    for (const f of files) {
+      const body = bodyOf(f)
+      const response = await http.request('POST', url, {
+        headers: { 'Content-Type': body.contentType, 'Content-Length': body.contentLength },
+        body: () => body.open(),
+        onBodySent: sent => body.sent(sent),
+        cap: { bytes: 1024, what: 'the answer', advice: '' }
+      })
+      expect(response.status).toBe(200)
+      const got = Buffer.concat(received)
+      expect(got.length).toBe(body.contentLength)
+      const start = got.indexOf('application/octet-stream\r\n\r\n') + 28
+      expect(got.subarray(start, start + f.bytes.length).equals(f.bytes)).toBe(true)
+    }
+  } finally {
+    http.dispose()
+  }
+  // The three uploads, one at a time, were read into memory already used: two buffers in all
+  // (the two opened together above), not one per body.
+  expect(new Set(lent.map(taken => taken.buffer)).size).toBe(2)
 })

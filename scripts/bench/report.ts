@@ -44,12 +44,16 @@ export interface ReportKeys {
   wanAction: string
   /** twine's first byte, which the action's must beat. */
   firstByteTwine: string
+  /** The floor: a bare Node POST of the same wheel (bare-post.ts); not judged, shown beside. */
+  firstByteBare: string
   /** The first-byte figure the target is judged on. */
   firstByte: string
 }
 
 const seconds = (ms: number): string =>
   Number.isFinite(ms) ? (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`) : '—'
+/** A difference in ms, with its sign: "+22 ms", "−3 ms". */
+const signed = (ms: number): string => `${ms < 0 ? '−' : '+'}${seconds(Math.abs(ms))}`
 const mb = (value: number): string => (Number.isFinite(value) ? `${value.toFixed(1)} MB` : '—')
 const rate = (value: number): string => (Number.isFinite(value) ? `${value.toFixed(1)} MB/s` : '—')
 const ratio = (value: number): string => (Number.isFinite(value) ? `${value.toFixed(2)}×` : '—')
@@ -202,8 +206,10 @@ export function renderResults(results: BenchResults, keys: ReportKeys): string {
   const sinkRatio = wallRatio(find(keys.sinkAction), find(keys.sinkTwine))
   const judged = (value: number, ok: (v: number) => boolean): boolean | undefined =>
     Number.isFinite(value) ? ok(value) : undefined
+  const bareFirstByte = results.firstByte.find(fb => fb.key === keys.firstByteBare)
+  const bareFirstMs = bareFirstByte ? median(bareFirstByte.samplesMs) : NaN
   const firstByteRows = results.firstByte
-    .filter(fb => fb.key !== keys.firstByteTwine)
+    .filter(fb => fb.key !== keys.firstByteTwine && fb.key !== keys.firstByteBare)
     .flatMap(fb => {
       const ms = median(fb.samplesMs)
       const realistic = fb.key === keys.firstByte ? ' (the realistic case)' : ''
@@ -211,7 +217,10 @@ export function renderResults(results: BenchResults, keys: ReportKeys): string {
         `| start to first byte ≤ ${TARGETS.firstByteMs} ms: ${fb.label}${realistic} | ` +
           `${seconds(ms)} | ${verdict(judged(ms, v => v <= TARGETS.firstByteMs))} |`,
         `| start to first byte below twine's (${seconds(twineFirstMs)}): ${fb.label} | ` +
-          `${seconds(ms)} | ${verdict(judged(twineFirstMs, v => ms < v))} |`
+          `${seconds(ms)} | ${verdict(judged(twineFirstMs, v => ms < v))} |`,
+        // Not a target: how much of the figure is the action's own, above what Node needs here.
+        `| (for reference) above the floor of a bare Node POST (${seconds(bareFirstMs)}): ${fb.label} | ` +
+          `${Number.isFinite(bareFirstMs) ? signed(ms - bareFirstMs) : '—'} | — |`
       ]
     })
   if (firstByteRows.length === 0) {

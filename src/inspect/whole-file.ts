@@ -25,8 +25,8 @@ export const READ_WHOLE_UP_TO = 1024 * 1024
 const STEP = 64 * 1024
 
 /**
- * Read buffers done with, for the next file. One set per inspection run (its memory goes when the
- * run ends); no more buffers are kept than were in use at once.
+ * Read buffers done with, for the next file. One set per inspection run and one per upload run
+ * (its memory goes when the run ends); no more buffers are kept than were in use at once.
  */
 export class ReadBuffers {
   private readonly spare: Buffer[] = []

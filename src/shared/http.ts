@@ -26,6 +26,12 @@ export interface RequestOptions {
   headers?: Record<string, string | number>
   /** A body factory, so that a retry can re-stream it; a Buffer is sent in one write. */
   body?: () => Readable | string | Buffer
+  /**
+   * Told when a Buffer body has been handed to the socket whole (the request's 'finish'), so its
+   * memory may be read into again. Not told when the request fails first: the memory is then
+   * simply not reused.
+   */
+  onBodySent?: (body: Buffer) => void
   /** The most of the answer's body that is read. Required: no answer is read unbounded. */
   cap: BodyCap
   /** A hard end the caller puts on top of the client's own deadline (e.g. what is left of verify-timeout). */
@@ -186,7 +192,9 @@ export class Http {
     const exchange = async (): Promise<HttpResponse> => {
       const target = new URL(url)
       const message = await this.send(method, target, headers, body, controller.signal, () => {
-        if (Buffer.isBuffer(body)) armAnswerDeadline()
+        if (!Buffer.isBuffer(body)) return
+        armAnswerDeadline()
+        options.onBodySent?.(body)
       })
       return {
         status: message.statusCode ?? 0,

@@ -5,6 +5,7 @@ import { NetworkError, type Http } from '../shared/http.js'
 import { readSimplePage } from '../index-api/simple.js'
 import type { Log } from '../shared/log.js'
 import { progressReporter, type ProgressOptions } from './progress.js'
+import type { ReadMemory } from '../inspect/whole-file.js'
 import { backoffDelay, sleep as realSleep, type RetryPolicy } from '../shared/backoff.js'
 import { classifyFailure } from './retry.js'
 import { UploadError, uploadDistribution } from './upload.js'
@@ -26,6 +27,11 @@ export interface SendContext {
   log: Log
   /** Progress lines for large files (defaults: files of 10 MiB and more, every 5 s). */
   progress?: ProgressOptions
+  /**
+   * Memory shared by the run's small bodies, each handed back once sent; fresh memory per body
+   * when absent. publishAll gives its uploads one.
+   */
+  bodyMemory?: ReadMemory
   /** Injectable for tests. */
   sleep?: (ms: number) => Promise<void>
   now?: () => number
@@ -74,6 +80,7 @@ export async function sendDistribution(ctx: SendContext, dist: Distribution): Pr
               verbose: ctx.verbose,
               extraFields,
               progress,
+              bodyMemory: ctx.bodyMemory,
               onRedirect: (from, to) => followRedirect(ctx, from, to)
             },
             dist,

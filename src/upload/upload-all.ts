@@ -2,6 +2,7 @@ import type { Distribution } from '../dists/distribution.js'
 import { normalizeName } from '../dists/filename.js'
 import { sendDistribution, type SendContext } from './send.js'
 import { formatSize } from '../shared/format.js'
+import { ReadBuffers } from '../inspect/whole-file.js'
 
 export type FileStatus = 'uploaded' | 'skipped' | 'failed' | 'not-attempted'
 
@@ -30,10 +31,12 @@ export interface PublishResult {
  * starts (those in flight finish), so every file ends with a result that says what happened.
  */
 export async function publishAll(
-  ctx: SendContext,
+  given: SendContext,
   dists: readonly Distribution[],
   concurrency: number
 ): Promise<PublishResult> {
+  // The run's small bodies share memory: about `concurrency` buffers in all, not one per file.
+  const ctx: SendContext = { ...given, bodyMemory: given.bodyMemory ?? new ReadBuffers() }
   const { log } = ctx
   const files: FileResult[] = dists.map(dist => ({ dist, status: 'not-attempted' }))
   let failure: Error | undefined

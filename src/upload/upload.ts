@@ -6,6 +6,7 @@ import { basicAuth, type Http, type HttpResponse } from '../shared/http.js'
 import type { Log } from '../shared/log.js'
 import { uploadFields } from './form.js'
 import { buildMultipartBody } from './multipart.js'
+import type { ReadMemory } from '../inspect/whole-file.js'
 import type { ProgressReporter } from './progress.js'
 import { hintFor, indexMessage, isAlreadyExists } from './response.js'
 
@@ -20,6 +21,8 @@ export interface UploadRequest {
   /** Extra form fields (attestations). */
   extraFields?: readonly FormField[]
   progress?: ProgressReporter
+  /** Memory small bodies are read into and handed back to once sent (see multipart.ts). */
+  bodyMemory?: ReadMemory
 }
 
 /** What an UploadError says: the index's own words, a hint, and what was asked. */
@@ -104,7 +107,8 @@ export async function uploadDistribution(
       onDisk: dist.onDisk,
       sha256: dist.digests.sha256
     },
-    request.progress
+    request.progress,
+    request.bodyMemory
   )
   const headers = {
     Authorization: basicAuth(request.user, request.password),
@@ -127,6 +131,7 @@ export async function uploadDistribution(
       response = await http.request('POST', url, {
         headers,
         body: () => body.open(),
+        onBodySent: sent => body.sent(sent),
         cap: UPLOAD_ANSWER_CAP
       })
     } catch (error) {
@@ -157,8 +162,8 @@ export async function uploadDistribution(
     url = next
   }
 
-  const message = indexMessage(response)
   if (response.status >= 200 && response.status < 300) {
+    // A stored upload's answer is not read further: its words matter only when it is refused.
     if (isHtmlPage(response)) {
       // PyPI answers a form it does not take as an upload with its HTML page and a 200.
       throw new UploadError({
@@ -167,11 +172,12 @@ export async function uploadDistribution(
         indexMessage:
           'the index answered with an HTML page, not an upload result: the URL is probably not an upload endpoint',
         url,
-        hint: hintFor(405, message, url)
+        hint: hintFor(405, indexMessage(response), url)
       })
     }
     return
   }
+  const message = indexMessage(response)
   throw new UploadError({
     dist,
     status: response.status,
