@@ -2754,6 +2754,27 @@ const MAX_CHUNKS_IN_FLIGHT = 4;
  * mid-file is not kept. As many as files were hashed at once, at most.
  */
 const spareBlake2b = [];
+/** A blake2b hasher being made ahead of the first file (warmDigests), for one taker. */
+let warming;
+/**
+ * Starts making a blake2b hasher now. WebAssembly compiles off the main thread, so the ~7 ms its
+ * first hasher takes (decode, compile, instantiate) overlap finding the files instead of delaying
+ * the first file's digests. A failure here is ignored: the first file then makes its own hasher,
+ * and reports that failure as it always did.
+ */
+function warmDigests() {
+    warming ??= blake2b_umd_min_default().createBLAKE2b(256).then(hasher => hasher, () => undefined);
+}
+/** A spare hasher, else the one warmDigests is making (given to one caller only), else a new one. */
+async function takeBlake2b() {
+    const spare = spareBlake2b.pop();
+    if (spare)
+        return spare;
+    const pending = warming;
+    warming = undefined;
+    const warmed = await pending;
+    return warmed ?? blake2b_umd_min_default().createBLAKE2b(256);
+}
 /** A file that changed while it was hashed: its digests describe no single version of it. */
 class ChangedWhileReadError extends Error {
     path;
@@ -2796,7 +2817,7 @@ function hexDigest(algorithm, bytes) {
  * three as computeDigests gives for the file, without reading it again.
  */
 async function digestsOf(bytes) {
-    const blake2b = spareBlake2b.pop() ?? (await blake2b_umd_min_default().createBLAKE2b(256));
+    const blake2b = await takeBlake2b();
     blake2b.init();
     blake2b.update(bytes);
     const blake2_256 = blake2b.digest('hex');
@@ -2810,7 +2831,7 @@ async function hashHandle(handle, expected, options) {
     if (useWorker)
         workerInUse = true;
     const native = useWorker ? inWorker() : inThisThread(expected);
-    const blake2b = spareBlake2b.pop() ?? (await blake2b_umd_min_default().createBLAKE2b(256));
+    const blake2b = await takeBlake2b();
     blake2b.init();
     let size = 0;
     try {
@@ -4832,8 +4853,11 @@ function formatSize(bytes) {
 
 
 
+
 /** Finds, reads and checks every file; throws with every problem before the first upload. */
 async function prepare(settings, log, run, options = {}) {
+    // The first file's digests need a blake2b hasher: it compiles off this thread meanwhile.
+    warmDigests();
     const given = options.renderer;
     // verify-metadata is off: a Python started for it is not needed (stopped now, awaited below).
     const stopping = settings.verifyMetadata ? undefined : given?.cancel();

@@ -35,6 +35,32 @@ const MAX_CHUNKS_IN_FLIGHT = 4
  */
 const spareBlake2b: IHasher[] = []
 
+/** A blake2b hasher being made ahead of the first file (warmDigests), for one taker. */
+let warming: Promise<IHasher | undefined> | undefined
+
+/**
+ * Starts making a blake2b hasher now. WebAssembly compiles off the main thread, so the ~7 ms its
+ * first hasher takes (decode, compile, instantiate) overlap finding the files instead of delaying
+ * the first file's digests. A failure here is ignored: the first file then makes its own hasher,
+ * and reports that failure as it always did.
+ */
+export function warmDigests(): void {
+  warming ??= blake2bBuild.createBLAKE2b(256).then(
+    hasher => hasher,
+    () => undefined
+  )
+}
+
+/** A spare hasher, else the one warmDigests is making (given to one caller only), else a new one. */
+async function takeBlake2b(): Promise<IHasher> {
+  const spare = spareBlake2b.pop()
+  if (spare) return spare
+  const pending = warming
+  warming = undefined
+  const warmed = await pending
+  return warmed ?? blake2bBuild.createBLAKE2b(256)
+}
+
 export interface DigestOptions {
   /** Override the size from which hashing is split over two threads (tests). */
   parallelFrom?: number
@@ -100,7 +126,7 @@ export function hexDigest(algorithm: 'sha256' | 'md5', bytes: Uint8Array): strin
  * three as computeDigests gives for the file, without reading it again.
  */
 export async function digestsOf(bytes: Uint8Array): Promise<Digests> {
-  const blake2b = spareBlake2b.pop() ?? (await blake2bBuild.createBLAKE2b(256))
+  const blake2b = await takeBlake2b()
   blake2b.init()
   blake2b.update(bytes)
   const blake2_256 = blake2b.digest('hex')
@@ -118,7 +144,7 @@ async function hashHandle(
   const useWorker = expected >= (options.parallelFrom ?? PARALLEL_HASHING_FROM) && !workerInUse
   if (useWorker) workerInUse = true
   const native = useWorker ? inWorker() : inThisThread(expected)
-  const blake2b = spareBlake2b.pop() ?? (await blake2bBuild.createBLAKE2b(256))
+  const blake2b = await takeBlake2b()
   blake2b.init()
   let size = 0
   try {
