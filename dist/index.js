@@ -878,11 +878,14 @@ class Http {
         }
         const exchange = async () => {
             const target = new URL(url);
-            const message = await this.send(method, target, headers, body, controller.signal, () => {
-                if (!Buffer.isBuffer(body))
-                    return;
-                armAnswerDeadline();
-                options.onBodySent?.(body);
+            const message = await this.send(method, target, headers, body, controller.signal, {
+                onSent: options.onSent,
+                onWritten: () => {
+                    if (!Buffer.isBuffer(body))
+                        return;
+                    armAnswerDeadline();
+                    options.onSent?.(body);
+                }
             });
             return {
                 status: message.statusCode ?? 0,
@@ -917,7 +920,7 @@ class Http {
      * exchange (no byte either way for `timeout`): the socket is destroyed, not half-closed, so a
      * stalled connection lets go of the file it streams from at once.
      */
-    async send(method, url, headers, body, signal, onWritten) {
+    async send(method, url, headers, body, signal, hooks) {
         const agent = await this.agentFor(url);
         const https = url.protocol === 'https:';
         const request = (https ? (await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 4708, 23))).request : external_node_http_namespaceObject.request)(url, {
@@ -930,9 +933,9 @@ class Http {
             request.once('response', resolve);
             request.on('error', reject);
             request.setTimeout(this.timeoutMs, () => request.destroy(inactivityError(this.timeoutMs)));
-            request.once('finish', onWritten);
+            request.once('finish', hooks.onWritten);
             if (body instanceof external_node_stream_.Readable)
-                pipeBody(body, request);
+                pipeBody(body, request, hooks.onSent);
             else
                 request.end(body ?? undefined);
         });
@@ -1002,16 +1005,15 @@ function lowerCaseKeys(headers) {
     return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
 }
 /**
- * Streams `body` into the request. A body that recycles its chunks hands each chunk to the request
- * and takes it back when the request's write callback says the socket has it, so the body can read
- * into the same memory again. A body that fails destroys the request (the error reaches the caller
- * through it); the request ends when the body does.
+ * Streams `body` into the request. Each chunk is handed to the request, and `onSent` is told of it
+ * when the request's write callback says the socket has it, so the body can read into the same
+ * memory again. A body that fails destroys the request (the error reaches the caller through it);
+ * the request ends when the body does.
  */
-function pipeBody(body, request) {
-    const recycle = body.recycle?.bind(body);
+function pipeBody(body, request, onSent) {
     const writer = new external_node_stream_.Writable({
         write(chunk, _encoding, done) {
-            const sent = recycle ? () => recycle(chunk) : undefined;
+            const sent = onSent ? () => onSent(chunk) : undefined;
             if (request.write(chunk, sent))
                 done();
             else
@@ -6185,98 +6187,6 @@ async function zip_framing_walk(reader, fileSize, directory) {
     return undefined;
 }
 
-;// CONCATENATED MODULE: ./src/inspect/whole-file.ts
-/**
- * A small file read once, whole: the same bytes then serve the archive reading and every digest,
- * with no second open, stat or read of the file. Its identity is taken before and after the read,
- * as the streaming digest pass does, so a file that changed meanwhile is known.
- *
- * The read is synchronous, and into memory used again from file to file: for 100 wheels of 64 KiB
- * the thread pool's round trips (open, two stats, read, close) and a fresh buffer per file (page
- * faults, collections) were a third of their inspection. Only regular files up to a small size
- * are read so, a few hundred microseconds at most; anything else is left to the streaming readers.
- */
-
-
-/**
- * Files up to this size are read whole with one read, once: for a wheel, the directory, the
- * framing walk, the few members PyPI reads and all three digests then cost no further reads (each
- * one a round trip through libuv's thread pool, a third of a small wheel's inspection); for its
- * upload, the body is checked whole before the first byte and sent in one write.
- */
-const READ_WHOLE_UP_TO = 1024 * 1024;
-/** Read buffers are sized in steps of this, so that files of similar sizes share them. */
-const STEP = 64 * 1024;
-/**
- * Read buffers done with, for the next file. One set per inspection run and one per upload run
- * (its memory goes when the run ends); no more buffers are kept than were in use at once.
- */
-class ReadBuffers {
-    spare = [];
-    inUse = 0;
-    mostInUse = 0;
-    /** A buffer of at least `length` bytes, lent until `give` hands it back. */
-    take(length) {
-        this.inUse++;
-        this.mostInUse = Math.max(this.mostInUse, this.inUse);
-        const fits = this.spare.findIndex(buffer => buffer.length >= length);
-        if (fits >= 0)
-            return this.spare.splice(fits, 1)[0];
-        return Buffer.allocUnsafe(Math.ceil(length / STEP) * STEP);
-    }
-    /** Takes back a buffer from `take`: nothing may read or keep a view of it after this. */
-    give(buffer) {
-        this.inUse--;
-        this.spare.push(buffer);
-        if (this.spare.length > this.mostInUse) {
-            this.spare.sort((a, b) => b.length - a.length);
-            this.spare.pop();
-        }
-    }
-}
-/** O_NONBLOCK, where it exists: opening a FIFO then returns at once instead of waiting for a writer. */
-const OPEN_FLAGS = external_node_fs_.constants.O_RDONLY | (external_node_fs_.constants.O_NONBLOCK ?? 0);
-/**
- * The bytes of a regular file of at most `upTo` bytes; undefined for anything else (a larger file,
- * which is never held in memory whole, or a folder, device or FIFO), left to the streaming
- * readers, which open it again and report on it as they always did.
- */
-function readWholeFile(path, upTo, buffers) {
-    const fd = (0,external_node_fs_.openSync)(path, OPEN_FLAGS);
-    try {
-        const stats = (0,external_node_fs_.fstatSync)(fd);
-        if (!stats.isFile() || stats.size > upTo)
-            return undefined;
-        const onDisk = identityOf(stats);
-        // One byte more than the size: a file that grew fills it, and is known to have changed (the
-        // read stops there, so memory stays bounded whatever the file does).
-        const wanted = onDisk.size + 1;
-        const memory = buffers.take(wanted);
-        let filled = 0;
-        try {
-            for (;;) {
-                const bytesRead = (0,external_node_fs_.readSync)(fd, memory, filled, wanted - filled, filled);
-                filled += bytesRead;
-                // A regular file's read comes up short only at its end: once the size is read, a short
-                // read is the end (a growth after it shows in the second stat).
-                if (bytesRead === 0 || filled === wanted || filled >= onDisk.size)
-                    break;
-            }
-        }
-        catch (error) {
-            buffers.give(memory);
-            throw error;
-        }
-        const changes = identityChanges(onDisk, identityOf((0,external_node_fs_.fstatSync)(fd)));
-        if (filled !== onDisk.size)
-            changes.push(`read ${filled} of ${onDisk.size} bytes`);
-        return { bytes: memory.subarray(0, filled), memory, onDisk, changes };
-    }
-    finally {
-        (0,external_node_fs_.closeSync)(fd);
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/inspect/zip.ts
 /**
  * Reads a wheel's `*.dist-info/METADATA` through the zip's central directory, with positioned
@@ -6286,7 +6196,6 @@ function readWholeFile(path, upTo, buffers) {
  * The member is capped (declared size, and again while inflating) so a hostile compression ratio
  * cannot exhaust memory, and its CRC-32 is checked.
  */
-
 
 
 
@@ -6349,23 +6258,11 @@ function invalidWheel(path, why) {
     ]);
 }
 // --- reading --------------------------------------------------------------------------------
-/** The file's bytes at the size `stat` gave, as an ArchiveFile; a file cut short reads as such. */
-async function inMemory(handle, size) {
-    const bytes = Buffer.allocUnsafe(size);
-    let filled = 0;
-    while (filled < size) {
-        const { bytesRead } = await handle.read(bytes, filled, size - filled, filled);
-        if (bytesRead === 0)
-            break;
-        filled += bytesRead;
-    }
-    return heldFile(bytes.subarray(0, filled), size);
-}
 /**
  * Bytes already in memory as an ArchiveFile of `size` bytes (a file whose read came up short
  * holds fewer: reading past them finds the end, as on disk).
  */
-function heldFile(held, size = held.length) {
+function heldFile(held, size) {
     return {
         bytes: held,
         async read(buffer, offset, length, position) {
@@ -6686,14 +6583,14 @@ async function readWheel(path, options = {}) {
         const { bytes, size } = options.read;
         return readWheelFrom(heldFile(bytes.subarray(0, size), size), path, maxBytes);
     }
-    const opened = await (0,promises_.open)(path, 'r');
+    // Otherwise through the file: positioned reads in windows (inspection reads a small wheel whole
+    // beforehand and passes `read`; what comes here is larger, or not a regular file).
+    const handle = await (0,promises_.open)(path, 'r');
     try {
-        const { size } = await opened.stat();
-        const handle = size <= READ_WHOLE_UP_TO ? await inMemory(opened, size) : opened;
         return await readWheelFrom(handle, path, maxBytes);
     }
     finally {
-        await opened.close();
+        await handle.close();
     }
 }
 async function readWheelFrom(handle, path, maxBytes) {
@@ -7224,6 +7121,98 @@ function sdistArchiveProblems(path, archive, licenseFiles, alsoZip) {
         }
     }
     return problems;
+}
+
+;// CONCATENATED MODULE: ./src/inspect/whole-file.ts
+/**
+ * A small file read once, whole: the same bytes then serve the archive reading and every digest,
+ * with no second open, stat or read of the file. Its identity is taken before and after the read,
+ * as the streaming digest pass does, so a file that changed meanwhile is known.
+ *
+ * The read is synchronous, and into memory used again from file to file: for 100 wheels of 64 KiB
+ * the thread pool's round trips (open, two stats, read, close) and a fresh buffer per file (page
+ * faults, collections) were a third of their inspection. Only regular files up to a small size
+ * are read so, a few hundred microseconds at most; anything else is left to the streaming readers.
+ */
+
+
+/**
+ * Files up to this size are read whole with one read, once: for a wheel, the directory, the
+ * framing walk, the few members PyPI reads and all three digests then cost no further reads (each
+ * one a round trip through libuv's thread pool, a third of a small wheel's inspection); for its
+ * upload, the body is checked whole before the first byte and sent in one write.
+ */
+const READ_WHOLE_UP_TO = 1024 * 1024;
+/** Read buffers are sized in steps of this, so that files of similar sizes share them. */
+const STEP = 64 * 1024;
+/**
+ * Read buffers done with, for the next file. One set per inspection run and one per upload run
+ * (its memory goes when the run ends); no more buffers are kept than were in use at once.
+ */
+class ReadBuffers {
+    spare = [];
+    inUse = 0;
+    mostInUse = 0;
+    /** A buffer of at least `length` bytes, lent until `give` hands it back. */
+    take(length) {
+        this.inUse++;
+        this.mostInUse = Math.max(this.mostInUse, this.inUse);
+        const fits = this.spare.findIndex(buffer => buffer.length >= length);
+        if (fits >= 0)
+            return this.spare.splice(fits, 1)[0];
+        return Buffer.allocUnsafe(Math.ceil(length / STEP) * STEP);
+    }
+    /** Takes back a buffer from `take`: nothing may read or keep a view of it after this. */
+    give(buffer) {
+        this.inUse--;
+        this.spare.push(buffer);
+        if (this.spare.length > this.mostInUse) {
+            this.spare.sort((a, b) => b.length - a.length);
+            this.spare.pop();
+        }
+    }
+}
+/** O_NONBLOCK, where it exists: opening a FIFO then returns at once instead of waiting for a writer. */
+const OPEN_FLAGS = external_node_fs_.constants.O_RDONLY | (external_node_fs_.constants.O_NONBLOCK ?? 0);
+/**
+ * The bytes of a regular file of at most `upTo` bytes; undefined for anything else (a larger file,
+ * which is never held in memory whole, or a folder, device or FIFO), left to the streaming
+ * readers, which open it again and report on it as they always did.
+ */
+function readWholeFile(path, upTo, buffers) {
+    const fd = (0,external_node_fs_.openSync)(path, OPEN_FLAGS);
+    try {
+        const stats = (0,external_node_fs_.fstatSync)(fd);
+        if (!stats.isFile() || stats.size > upTo)
+            return undefined;
+        const onDisk = identityOf(stats);
+        // One byte more than the size: a file that grew fills it, and is known to have changed (the
+        // read stops there, so memory stays bounded whatever the file does).
+        const wanted = onDisk.size + 1;
+        const memory = buffers.take(wanted);
+        let filled = 0;
+        try {
+            for (;;) {
+                const bytesRead = (0,external_node_fs_.readSync)(fd, memory, filled, wanted - filled, filled);
+                filled += bytesRead;
+                // A regular file's read comes up short only at its end: once the size is read, a short
+                // read is the end (a growth after it shows in the second stat).
+                if (bytesRead === 0 || filled === wanted || filled >= onDisk.size)
+                    break;
+            }
+        }
+        catch (error) {
+            buffers.give(memory);
+            throw error;
+        }
+        const changes = identityChanges(onDisk, identityOf((0,external_node_fs_.fstatSync)(fd)));
+        if (filled !== onDisk.size)
+            changes.push(`read ${filled} of ${onDisk.size} bytes`);
+        return { bytes: memory.subarray(0, filled), memory, onDisk, changes };
+    }
+    finally {
+        (0,external_node_fs_.closeSync)(fd);
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/inspect/inspect.ts
@@ -7780,16 +7769,21 @@ function buildMultipartBody(fields, file, progress, memory = FRESH_MEMORY) {
     let failure;
     // Each small body handed out by `open`, with the memory it is a view of, until `sent`.
     const lent = new Map();
+    // A large file's chunks, for every attempt at sending this body.
+    const pool = new ChunkPool();
     return {
         contentType: `multipart/form-data; boundary=${boundary}`,
         contentLength: head.length + file.size + tail.length,
         failure: () => failure,
-        sent: body => {
-            const taken = lent.get(body);
-            if (!taken)
-                return;
-            lent.delete(body);
-            memory.give(taken);
+        sent: chunk => {
+            const taken = lent.get(chunk);
+            if (taken) {
+                lent.delete(chunk);
+                memory.give(taken);
+            }
+            else {
+                pool.give(chunk);
+            }
         },
         open: () => {
             failure = undefined;
@@ -7811,11 +7805,9 @@ function buildMultipartBody(fields, file, progress, memory = FRESH_MEMORY) {
                     return whole.body;
                 }
             }
-            const pool = new ChunkPool();
             const stream = external_node_stream_.Readable.from(bodyChunks(head, file, tail, pool, progress), {
                 objectMode: false
             });
-            stream.recycle = chunk => pool.give(chunk);
             // The HTTP client destroys the request when its body fails (the index sees a cut upload);
             // the failure is kept so the caller reports it rather than the cut connection.
             stream.once('error', error => (failure = error));
@@ -8171,7 +8163,7 @@ async function uploadDistribution(http, request, dist, log) {
             response = await http.request('POST', url, {
                 headers,
                 body: () => body.open(),
-                onBodySent: sent => body.sent(sent),
+                onSent: chunk => body.sent(chunk),
                 cap: UPLOAD_ANSWER_CAP
             });
         }

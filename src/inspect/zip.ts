@@ -7,13 +7,12 @@
  * cannot exhaust memory, and its CRC-32 is checked.
  */
 
-import { open, type FileHandle } from 'node:fs/promises'
+import { open } from 'node:fs/promises'
 import { basename } from 'node:path'
 import * as zlib from 'node:zlib'
 import { DistributionError } from '../dists/distribution.js'
 import { isTarHeader } from './tar-header.js'
 import { zipFramingProblem, type ArchiveFile } from './zip-framing.js'
-import { READ_WHOLE_UP_TO } from './whole-file.js'
 
 /** The most uncompressed METADATA / PKG-INFO we read. Real ones are a few KiB to ~1 MiB. */
 export const MAX_METADATA_BYTES = 4 * 1024 * 1024
@@ -103,23 +102,11 @@ function invalidWheel(path: string, why: string): DistributionError {
 
 // --- reading --------------------------------------------------------------------------------
 
-/** The file's bytes at the size `stat` gave, as an ArchiveFile; a file cut short reads as such. */
-async function inMemory(handle: FileHandle, size: number): Promise<ArchiveFile> {
-  const bytes = Buffer.allocUnsafe(size)
-  let filled = 0
-  while (filled < size) {
-    const { bytesRead } = await handle.read(bytes, filled, size - filled, filled)
-    if (bytesRead === 0) break
-    filled += bytesRead
-  }
-  return heldFile(bytes.subarray(0, filled), size)
-}
-
 /**
  * Bytes already in memory as an ArchiveFile of `size` bytes (a file whose read came up short
  * holds fewer: reading past them finds the end, as on disk).
  */
-function heldFile(held: Buffer, size = held.length): ArchiveFile {
+function heldFile(held: Buffer, size: number): ArchiveFile {
   return {
     bytes: held,
     async read(buffer, offset, length, position) {
@@ -520,13 +507,13 @@ export async function readWheel(
     const { bytes, size } = options.read
     return readWheelFrom(heldFile(bytes.subarray(0, size), size), path, maxBytes)
   }
-  const opened = await open(path, 'r')
+  // Otherwise through the file: positioned reads in windows (inspection reads a small wheel whole
+  // beforehand and passes `read`; what comes here is larger, or not a regular file).
+  const handle = await open(path, 'r')
   try {
-    const { size } = await opened.stat()
-    const handle = size <= READ_WHOLE_UP_TO ? await inMemory(opened, size) : opened
     return await readWheelFrom(handle, path, maxBytes)
   } finally {
-    await opened.close()
+    await handle.close()
   }
 }
 

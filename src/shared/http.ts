@@ -27,11 +27,12 @@ export interface RequestOptions {
   /** A body factory, so that a retry can re-stream it; a Buffer is sent in one write. */
   body?: () => Readable | string | Buffer
   /**
-   * Told when a Buffer body has been handed to the socket whole (the request's 'finish'), so its
-   * memory may be read into again. Not told when the request fails first: the memory is then
-   * simply not reused.
+   * Told of each Buffer of the body once the socket has taken it (a stream's chunks one by one as
+   * they are written; a one-Buffer body when the whole request has been), so its memory may be
+   * read into again. What a failed request never wrote is not told of: that memory is simply not
+   * used again.
    */
-  onBodySent?: (body: Buffer) => void
+  onSent?: (chunk: Buffer) => void
   /** The most of the answer's body that is read. Required: no answer is read unbounded. */
   cap: BodyCap
   /** A hard end the caller puts on top of the client's own deadline (e.g. what is left of verify-timeout). */
@@ -191,10 +192,13 @@ export class Http {
 
     const exchange = async (): Promise<HttpResponse> => {
       const target = new URL(url)
-      const message = await this.send(method, target, headers, body, controller.signal, () => {
-        if (!Buffer.isBuffer(body)) return
-        armAnswerDeadline()
-        options.onBodySent?.(body)
+      const message = await this.send(method, target, headers, body, controller.signal, {
+        onSent: options.onSent,
+        onWritten: () => {
+          if (!Buffer.isBuffer(body)) return
+          armAnswerDeadline()
+          options.onSent?.(body)
+        }
       })
       return {
         status: message.statusCode ?? 0,
@@ -230,7 +234,7 @@ export class Http {
     headers: Record<string, string | number>,
     body: Readable | string | Buffer | null,
     signal: AbortSignal,
-    onWritten: () => void
+    hooks: { onSent?: (chunk: Buffer) => void; onWritten: () => void }
   ): Promise<IncomingMessage> {
     const agent = await this.agentFor(url)
     const https = url.protocol === 'https:'
@@ -244,8 +248,8 @@ export class Http {
       request.once('response', resolve)
       request.on('error', reject)
       request.setTimeout(this.timeoutMs, () => request.destroy(inactivityError(this.timeoutMs)))
-      request.once('finish', onWritten)
-      if (body instanceof Readable) pipeBody(body, request)
+      request.once('finish', hooks.onWritten)
+      if (body instanceof Readable) pipeBody(body, request, hooks.onSent)
       else request.end(body ?? undefined)
     })
   }
@@ -325,22 +329,20 @@ function lowerCaseKeys(headers: Record<string, string | number>): Record<string,
   return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]))
 }
 
-/** A body stream that takes back its chunks once they are sent (see `pipeBody`). */
-interface Recycling {
-  recycle(chunk: Buffer): void
-}
-
 /**
- * Streams `body` into the request. A body that recycles its chunks hands each chunk to the request
- * and takes it back when the request's write callback says the socket has it, so the body can read
- * into the same memory again. A body that fails destroys the request (the error reaches the caller
- * through it); the request ends when the body does.
+ * Streams `body` into the request. Each chunk is handed to the request, and `onSent` is told of it
+ * when the request's write callback says the socket has it, so the body can read into the same
+ * memory again. A body that fails destroys the request (the error reaches the caller through it);
+ * the request ends when the body does.
  */
-function pipeBody(body: Readable, request: ClientRequest): void {
-  const recycle = (body as Partial<Recycling>).recycle?.bind(body)
+function pipeBody(
+  body: Readable,
+  request: ClientRequest,
+  onSent: ((chunk: Buffer) => void) | undefined
+): void {
   const writer = new Writable({
     write(chunk: Buffer, _encoding, done) {
-      const sent = recycle ? (): void => recycle(chunk) : undefined
+      const sent = onSent ? (): void => onSent(chunk) : undefined
       if (request.write(chunk, sent)) done()
       else request.once('drain', () => done())
     },

@@ -29,13 +29,14 @@ export interface MultipartBody {
    * pool and a stream per upload cost more than sending them); a larger one as a stream that
    * reads, re-hashes and checks it as it goes.
    */
-  open(): RecyclingReadable | Buffer
+  open(): Readable | Buffer
   /**
-   * Hands back a Buffer from `open` once the socket has taken all of it (the request's write
-   * callback), so the next small body is read into the same memory. Bodies never handed back
-   * (a failed request) cost a fresh buffer next time, nothing more.
+   * Hands back a Buffer `open` gave out (a small body whole, or one chunk of a stream) once the
+   * socket has taken all of it (the HTTP client's `onSent`), so the next body or chunk is read into
+   * the same memory. What is never handed back (a failed request) costs fresh memory next time,
+   * nothing more; Buffers it did not give out (the form's head and tail) are ignored.
    */
-  sent(body: Buffer): void
+  sent(chunk: Buffer): void
   /** Why the last stream failed (the file changed, a read failed), if it did. */
   failure(): Error | undefined
 }
@@ -64,15 +65,6 @@ const CHUNK = 256 * 1024
  * holds one or two chunks at a time, so a few buffers handed back by the sender cover it.
  */
 const POOLED_CHUNKS = 4
-
-/**
- * A body stream whose file chunks may be handed back (`recycle`) once the socket has taken them
- * (the request's write callback), to be read into again. A consumer that never hands them back
- * (a plain pipe, a test reading the stream) costs a fresh buffer per chunk, as before.
- */
-export interface RecyclingReadable extends Readable {
-  recycle(chunk: Buffer): void
-}
 
 /** The buffers file chunks are read into: reused when handed back, fresh when none is free. */
 class ChunkPool {
@@ -132,15 +124,20 @@ export function buildMultipartBody(
   let failure: Error | undefined
   // Each small body handed out by `open`, with the memory it is a view of, until `sent`.
   const lent = new Map<Buffer, Buffer>()
+  // A large file's chunks, for every attempt at sending this body.
+  const pool = new ChunkPool()
   return {
     contentType: `multipart/form-data; boundary=${boundary}`,
     contentLength: head.length + file.size + tail.length,
     failure: () => failure,
-    sent: body => {
-      const taken = lent.get(body)
-      if (!taken) return
-      lent.delete(body)
-      memory.give(taken)
+    sent: chunk => {
+      const taken = lent.get(chunk)
+      if (taken) {
+        lent.delete(chunk)
+        memory.give(taken)
+      } else {
+        pool.give(chunk)
+      }
     },
     open: () => {
       failure = undefined
@@ -161,11 +158,9 @@ export function buildMultipartBody(
           return whole.body
         }
       }
-      const pool = new ChunkPool()
       const stream = Readable.from(bodyChunks(head, file, tail, pool, progress), {
         objectMode: false
-      }) as RecyclingReadable
-      stream.recycle = chunk => pool.give(chunk)
+      })
       // The HTTP client destroys the request when its body fails (the index sees a cut upload);
       // the failure is kept so the caller reports it rather than the cut connection.
       stream.once('error', error => (failure = error))

@@ -131,7 +131,7 @@ export async function uploadDistribution(
       response = await http.request('POST', url, {
         headers,
         body: () => body.open(),
-        onBodySent: sent => body.sent(sent),
+        onSent: chunk => body.sent(chunk),
         cap: UPLOAD_ANSWER_CAP
       })
     } catch (error) {
