@@ -3,18 +3,20 @@
  * on the same files and a fresh local index per run (so nothing "already exists"):
  *   (a) 100 small wheels of one release with 20 ms of added latency per request, the action at
  *       its default settings, with verify-upload off, and at concurrency 1, 2, 4, 8, 16;
- *   (b) one wheel of at least 500 MB (one STORED member of random bytes), to the full index and
- *       to a streaming sink (scripts/bench/sink-index.ts: the clients' own work alone);
- *   and start to first byte: spawning `node dist/index.js` → the index receiving the first byte
- *   of the first upload, with one small wheel, so it reflects start-up.
+ *   (b) one wheel of 512 MiB and one of 2 GiB (one STORED member of random bytes each), so peak
+ *       memory can be seen to stay flat as the file grows;
+ *   (c) 20 wheels of 5 MB over HTTPS behind a 40 ms round trip and 200 Mbit/s, beside the link's
+ *       floor (the bytes at the link's rate plus the TCP and TLS handshakes);
+ *   and start to first byte (spawn → the index receiving the first byte of the first upload), and
+ *   the size of src/ (lines, the largest module).
  * Reports wall time, throughput, peak memory (GNU time) and the ratios to twine, and writes them
  * into BENCHMARKS.md.
  *
- * Options: --runs=N (runs per small-wheel case, default 3), --large-runs=N (default 2),
- * --large-mib=N (default 512), --first-byte-runs=N (default 7), --only=small,first-byte,large,wan
- * (some parts only), --entry=PATH (measure another bundle, e.g. a candidate build), --quick (1 run
- * each, a 64 MiB large file), --no-write. BENCHMARKS.md is written only by a full run of the
- * repository's dist/index.js.
+ * Options: --runs=N (runs per small-wheel and WAN case, default 3), --large-runs=N (default 2),
+ * --large-mib=N,N (default 512,2048), --first-byte-runs=N (default 7),
+ * --only=small,first-byte,large,wan (some parts only), --entry=PATH (measure another bundle),
+ * --quick (1 run each, a 64 MiB large file), --no-write. BENCHMARKS.md is written only by a full run
+ * of the repository's dist/index.js.
  */
 import { execFileSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
@@ -31,7 +33,6 @@ import {
   type
 } from 'node:os'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { parse } from 'yaml'
 import { REPO_ROOT } from '../__tests__/support/fixtures.js'
 import { startIndexServer, type IndexServer } from '../__tests__/support/index-server.js'
@@ -45,8 +46,8 @@ import {
 } from './bench/clients.js'
 import { makeLargeWheel, makeSmallWheels } from './bench/dists.js'
 import { startFirstByteProxy } from './bench/first-byte-proxy.js'
-import { startSinkIndex } from './bench/sink-index.js'
-import { startWanLink } from './bench/wan-proxy.js'
+import { startWanLink } from '../__tests__/support/wan-link.js'
+import { measureSource } from './bench/code-size.js'
 import { GNU_TIME, killRunning, measure, type Measured } from './bench/measure.js'
 import { renderResults, writeResults, type ReportKeys } from './bench/report.js'
 import {
@@ -59,8 +60,6 @@ import {
 
 const TOKEN = 'pypi-bench-token-0123456789abcdef'
 const DEFAULT_ENTRY = path.join(REPO_ROOT, 'dist', 'index.js')
-/** The first-byte floor's client, compiled beside this script (bench/bare-post.ts). */
-const BARE_POST = fileURLToPath(new URL('./bench/bare-post.js', import.meta.url))
 const SMALL_COUNT = 100
 const SMALL_PAYLOAD = 64 * 1024
 const SMALL_LATENCY_MS = 20
@@ -75,7 +74,7 @@ const TOTAL_LIMIT_MS = 60 * 60 * 1000
 interface Options {
   runs: number
   largeRuns: number
-  largeMiB: number
+  largeMiB: number[]
   firstByteRuns: number
   parts: ReadonlySet<Part>
   entry: string
@@ -103,7 +102,7 @@ function parseOptions(argv: readonly string[]): Options {
   return {
     runs: number('runs', quick ? 1 : 3),
     largeRuns: number('large-runs', quick ? 1 : 2),
-    largeMiB: number('large-mib', quick ? 64 : 512),
+    largeMiB: (text('large-mib') ?? (quick ? '64' : '512,2048')).split(',').map(Number),
     firstByteRuns: number('first-byte-runs', quick ? 3 : 7),
     parts: new Set((only ?? PARTS) as Part[]),
     entry,
@@ -300,7 +299,7 @@ function record(results: CaseResult[], base: Omit<CaseResult, 'samples'>, run: M
 
 /** Spawn → the index receiving the first upload byte, through a relay that notes the moment. */
 async function firstByteRuns(
-  entry: string | 'twine' | 'bare',
+  entry: string | 'twine',
   upload: Upload,
   runs: number
 ): Promise<number[]> {
@@ -315,30 +314,24 @@ async function firstByteRuns(
       try {
         const work = await scratchDir('bench-first-byte-')
         const client =
-          entry === 'bare'
-            ? {
-                command: process.execPath,
-                args: [BARE_POST, upload.files[0], `${relay.origin}/legacy/`],
-                env: { PATH: process.env.PATH ?? '' }
-              }
-            : entry === 'twine'
-              ? twineCommand({
-                  url: `${relay.origin}/legacy/`,
-                  token: TOKEN,
-                  files: upload.files,
-                  home: work
-                })
-              : await actionCommand({
-                  repoRoot: REPO_ROOT,
-                  entry,
-                  workDir: work,
-                  inputs: {
-                    password: TOKEN,
-                    'repository-url': `${relay.origin}/legacy/`,
-                    'index-url': `${relay.origin}/simple/`,
-                    'packages-dir': upload.dir
-                  }
-                })
+          entry === 'twine'
+            ? twineCommand({
+                url: `${relay.origin}/legacy/`,
+                token: TOKEN,
+                files: upload.files,
+                home: work
+              })
+            : await actionCommand({
+                repoRoot: REPO_ROOT,
+                entry,
+                workDir: work,
+                inputs: {
+                  password: TOKEN,
+                  'repository-url': `${relay.origin}/legacy/`,
+                  'index-url': `${relay.origin}/simple/`,
+                  'packages-dir': upload.dir
+                }
+              })
         let spawnedAt = 0
         const run = await measure(client.command, client.args, {
           env: client.env,
@@ -348,8 +341,7 @@ async function firstByteRuns(
           onSpawn: at => (spawnedAt = at)
         })
         if (run.exitCode !== 0 || run.timedOut) throw describeFailure('first-byte run', run)
-        // The bare POST sends a form no index stores: only its first byte is of interest.
-        if (entry !== 'bare') checkIndexHolds(index, upload.sha256, 'first-byte run')
+        checkIndexHolds(index, upload.sha256, 'first-byte run')
         const firstPost = relay.firstPostAt()
         if (firstPost === undefined) throw new Error('first-byte run: no POST reached the index')
         samples.push(firstPost - spawnedAt)
@@ -459,64 +451,41 @@ async function smallWheels(bench: Bench): Promise<void> {
 }
 
 /**
- * Start to first byte, with one small wheel: with a Markdown README (the action renders it in
- * Python before uploading, as PyPI would) and without one (start-up alone).
+ * Start to first byte, with one small wheel with a Markdown README (the action renders it in
+ * Python before uploading, as PyPI would), beside twine on the same wheel. Start-up is not a goal
+ * of its own: below twine's is enough.
  */
 async function firstByte(bench: Bench): Promise<void> {
-  const cases: Array<{ key: string; label: string; readme: boolean }> = [
-    {
-      key: 'first-byte/readme',
-      label: 'one small wheel with a Markdown README (checked in-process before upload)',
-      readme: true
-    },
-    {
-      key: 'first-byte/no-readme',
-      label: 'one small wheel without a README (nothing to render)',
-      readme: false
-    }
-  ]
   console.log('Start to first byte')
-  for (const fb of cases) {
-    const dir = path.join(bench.root, fb.key.replace('/', '-'))
-    const one = await describeUpload(
-      dir,
-      makeSmallWheels(dir, { count: 1, payloadBytes: SMALL_PAYLOAD, withReadme: fb.readme })
-    )
-    // Beside the README case: twine sends the same file through the same relay (it does not
-    // render the README), and the floor (bare-post.ts) POSTs it with nothing checked. Rounds
-    // interleave the clients, so drift on the machine touches them alike.
-    const clients: Array<{ entry: string; key: string; label: string }> = [
-      { entry: bench.options.entry, key: fb.key, label: fb.label }
-    ]
-    if (fb.readme && bench.twine) {
-      clients.push({
-        entry: 'twine',
-        key: 'first-byte/twine',
-        label: 'twine, the same wheel with the Markdown README'
-      })
+  const dir = path.join(bench.root, 'first-byte')
+  const one = await describeUpload(
+    dir,
+    makeSmallWheels(dir, { count: 1, payloadBytes: SMALL_PAYLOAD, withReadme: true })
+  )
+  const clients = [
+    {
+      entry: bench.options.entry,
+      key: 'first-byte/readme',
+      label: 'the action: one small wheel with a Markdown README (checked before upload)'
+    },
+    ...(bench.twine
+      ? [{ entry: 'twine', key: 'first-byte/twine', label: 'twine: the same wheel' }]
+      : [])
+  ]
+  const results: FirstByteResult[] = clients.map(c => ({
+    key: c.key,
+    label: c.label,
+    samplesMs: []
+  }))
+  // Rounds interleave the clients, so drift on the machine touches them alike.
+  for (let round = 0; round < bench.options.firstByteRuns; round++) {
+    for (const [i, client] of clients.entries()) {
+      results[i].samplesMs.push(...(await firstByteRuns(client.entry, one, 1)))
     }
-    if (fb.readme) {
-      clients.push({
-        entry: 'bare',
-        key: 'first-byte/bare',
-        label:
-          'the floor: a bare Node script that loads http and crypto, hashes the same wheel and POSTs it (no checks)'
-      })
-    }
-    const results: FirstByteResult[] = clients.map(c => ({
-      key: c.key,
-      label: c.label,
-      samplesMs: []
-    }))
-    for (let round = 0; round < bench.options.firstByteRuns; round++) {
-      for (const [i, client] of clients.entries()) {
-        results[i].samplesMs.push(...(await firstByteRuns(client.entry, one, 1)))
-      }
-    }
-    for (const result of results) {
-      bench.results.firstByte.push(result)
-      console.log(`  ${result.key}: median ${median(result.samplesMs).toFixed(0)} ms`)
-    }
+  }
+  for (const result of results) {
+    bench.results.firstByte.push(result)
+    console.log(`  ${result.key}: median ${median(result.samplesMs).toFixed(0)} ms`)
   }
 }
 
@@ -536,6 +505,9 @@ async function wanCase(bench: Bench): Promise<void> {
     `(c) WAN-like: ${files.files.length} wheels, ${(files.bytes / 1e6).toFixed(1)} MB, HTTPS, ` +
       `${WAN.rttMs} ms round trip, ${WAN.bitsPerSecond / 1e6} Mbit/s`
   )
+  // The floor no client can beat: every byte at the link's rate, plus the TCP and the TLS 1.3
+  // handshake (one round trip each) before the first byte can go.
+  results.wanFloorMs = (files.bytes * 8 * 1000) / WAN.bitsPerSecond + 2 * WAN.rttMs
   const index = { maxFileSize: 64 * 1024 * 1024 }
   for (let round = 1; round <= options.runs; round++) {
     console.log(` round ${round} of ${options.runs}`)
@@ -551,79 +523,36 @@ async function wanCase(bench: Bench): Promise<void> {
 }
 
 /**
- * One client run against the streaming sink: it must exit 0, and the sink must have received one
- * POST carrying at least the whole file.
+ * (b) one large wheel of each size, written for its runs and deleted after them: the same client
+ * at 512 MiB and 2 GiB shows whether memory stays flat as the file grows.
  */
-async function runToSink(upload: Upload, entry: string | 'twine'): Promise<Measured> {
-  const sink = await startSinkIndex()
-  cleanups.push(sink.close)
-  try {
-    const work = await scratchDir('bench-sink-')
-    const client =
-      entry === 'twine'
-        ? twineCommand({ url: sink.url, token: TOKEN, files: upload.files, home: work })
-        : await actionCommand({
-            repoRoot: REPO_ROOT,
-            entry,
-            workDir: work,
-            inputs: {
-              password: TOKEN,
-              'repository-url': sink.url,
-              'index-url': sink.simpleUrl,
-              'packages-dir': upload.dir,
-              'verify-upload': 'false'
-            }
-          })
-    const what = `${entry === 'twine' ? 'twine' : 'action'} (large wheel, sink)`
-    const run = await measureClient(client, work)
-    if (run.exitCode !== 0 || run.timedOut) throw describeFailure(what, run)
-    const posts = sink.posts()
-    if (posts.length !== 1 || posts[0] < upload.bytes) {
-      throw new Error(`${what}: the sink received ${JSON.stringify(posts)} body bytes`)
-    }
-    return run
-  } finally {
-    cleanups.splice(cleanups.indexOf(sink.close), 1)
-    await sink.close()
-  }
-}
-
-/** (b) one large wheel, written for the run and deleted after it. */
 async function largeWheel(bench: Bench): Promise<void> {
   const { options, results, twine } = bench
-  const dir = path.join(bench.root, 'large')
-  await mkdir(dir)
-  console.log(`(b) writing a ${options.largeMiB} MiB wheel …`)
-  const file = await makeLargeWheel(dir, options.largeMiB * 1024 * 1024)
-  try {
-    const large = await describeUpload(dir, [file])
-    const index = { maxFileSize: large.bytes + 1024 * 1024 }
-    const base = { files: 1, bytes: large.bytes }
-    for (let round = 1; round <= options.largeRuns; round++) {
-      const free = (freemem() / 1024 ** 3).toFixed(1)
-      console.log(` round ${round} of ${options.largeRuns} (free memory ${free} GiB)`)
-      if (twine) {
-        const run = await runTwineOnce(large, index, 'twine (large wheel)')
-        const settings = 'twine upload'
-        record(results.large, { ...base, key: 'large/twine', client: 'twine', settings }, run)
+  for (const mib of options.largeMiB) {
+    const dir = path.join(bench.root, `large-${mib}`)
+    await mkdir(dir)
+    console.log(`(b) writing a ${mib} MiB wheel …`)
+    const file = await makeLargeWheel(dir, mib * 1024 * 1024)
+    try {
+      const large = await describeUpload(dir, [file])
+      const index = { maxFileSize: large.bytes + 1024 * 1024 }
+      const base = { files: 1, bytes: large.bytes }
+      for (let round = 1; round <= options.largeRuns; round++) {
+        const free = (freemem() / 1024 ** 3).toFixed(1)
+        console.log(` round ${round} of ${options.largeRuns} (free memory ${free} GiB)`)
+        if (twine) {
+          const run = await runTwineOnce(large, index, `twine (${mib} MiB wheel)`)
+          const key = `large/twine/${mib}`
+          record(results.large, { ...base, key, client: 'twine', settings: 'twine upload' }, run)
+        }
+        const run = await runActionOnce(options.entry, large, index, {}, `action (${mib} MiB)`)
+        const key = `large/action/${mib}`
+        const settings = 'defaults (verify-upload true)'
+        record(results.large, { ...base, key, client: 'action', settings }, run)
       }
-      const run = await runActionOnce(options.entry, large, index, {}, 'action (large wheel)')
-      const settings = 'defaults (verify-upload true)'
-      record(results.large, { ...base, key: 'large/action', client: 'action', settings }, run)
+    } finally {
+      await rm(file, { force: true })
     }
-    for (let round = 1; round <= options.largeRuns; round++) {
-      console.log(` round ${round} of ${options.largeRuns}, to a streaming sink`)
-      if (twine) {
-        const run = await runToSink(large, 'twine')
-        const settings = 'twine upload'
-        record(results.large, { ...base, key: 'sink/twine', client: 'twine', settings }, run)
-      }
-      const run = await runToSink(large, options.entry)
-      const settings = 'verify-upload false (a sink holds nothing to read back)'
-      record(results.large, { ...base, key: 'sink/action', client: 'action', settings }, run)
-    }
-  } finally {
-    await rm(file, { force: true })
   }
 }
 
@@ -651,6 +580,7 @@ async function main(): Promise<void> {
     large: [],
     wan: [],
     firstByte: [],
+    source: await measureSource(path.join(REPO_ROOT, 'src')),
     notes
   }
   const bench: Bench = {
@@ -671,14 +601,14 @@ async function main(): Promise<void> {
     smallAction: `small/action/c${concurrency}`,
     smallActionNoVerify: 'small/action/no-verify',
     sweep: SWEEP.map(c => ({ concurrency: c, key: `small/action/c${c}` })),
-    largeTwine: 'large/twine',
-    largeAction: 'large/action',
-    sinkTwine: 'sink/twine',
-    sinkAction: 'sink/action',
+    large: options.largeMiB.map(mib => ({
+      mib,
+      twine: `large/twine/${mib}`,
+      action: `large/action/${mib}`
+    })),
     wanTwine: 'wan/twine',
     wanAction: 'wan/action',
     firstByteTwine: 'first-byte/twine',
-    firstByteBare: 'first-byte/bare',
     firstByte: 'first-byte/readme'
   }
   const markdown = renderResults(results, keys)

@@ -13,7 +13,7 @@ import { FIXTURE_DISTS_DIR, fixtureFilenames, fixtureProjects } from '../support
 import { startIndexServer, type IndexServer } from '../support/index-server.js'
 import { makeWheel, metadataText, setZipFlags } from '../support/make-dists.js'
 import { runAction } from '../support/run-action.js'
-import { startWanLink } from '../../scripts/bench/wan-proxy.js'
+import { startWanLink } from '../support/wan-link.js'
 
 const TOKEN = 'pypi-e2e-token-abcdefghijklmnop'
 const publishable = fixtureProjects.filter(p => p.filenamesFollowPypiRules)

@@ -2,6 +2,7 @@
  * What one benchmark run found, and the few numbers derived from it (medians, throughput, ratios),
  * kept apart from the measuring so the report can be re-rendered from the raw samples.
  */
+import type { SourceSize } from './code-size.js'
 
 export interface Sample {
   wallMs: number
@@ -52,7 +53,10 @@ export interface BenchResults {
   large: CaseResult[]
   /** HTTPS behind a link with a round trip and a bandwidth limit (see wan-proxy.ts). */
   wan: CaseResult[]
+  /** The link's floor for the WAN case: its bytes at the link's rate plus the handshakes, ms. */
+  wanFloorMs?: number
   firstByte: FirstByteResult[]
+  source: SourceSize
   notes: string[]
 }
 
