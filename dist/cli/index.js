@@ -52,19 +52,19 @@ var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_nod
  *
  * PyPI (Warehouse) judges versions with `packaging.version.Version`; a version that packaging
  * refuses, or normalizes to something else, is what PyPI refuses or stores. This module follows
- * packaging \u2265 26.1 step by step (the regular expression, the spelling normalization, the comparison
+ * packaging ≥ 26.1 step by step (the regular expression, the spelling normalization, the comparison
  * key), including its ASCII-only letters and its Unicode-aware surrounding whitespace, so the
  * checks can quote the same canonical strings PyPI will quote. The tests compare it against the
  * Python reference on a table of tricky strings.
  */
 /**
  * The characters Python's `\s` matches in a str pattern. packaging strips these around a version;
- * JavaScript's `\s` differs (it has U+FEFF, lacks U+001C\u2013U+001F and U+0085), so they are listed.
+ * JavaScript's `\s` differs (it has U+FEFF, lacks U+001C–U+001F and U+0085), so they are listed.
  */
 const PY_WHITESPACE = '[\\t\\n\\v\\f\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]';
 /**
  * packaging's VERSION_PATTERN, anchored. The `i` flag without `u` folds ASCII letters only, which
- * is what packaging's `(?a:\u2026)` groups do (so `\u017f` is not an `s` and the Kelvin sign is not a `k`).
+ * is what packaging's `(?a:…)` groups do (so `ſ` is not an `s` and the Kelvin sign is not a `k`).
  * packaging uses possessive quantifiers for speed; for these groups they accept the same strings.
  */
 const VERSION_RE = new RegExp(`^${PY_WHITESPACE}*v?` +
@@ -149,12 +149,12 @@ function normalizeVersion(text) {
     const parsed = parseVersion(text);
     return parsed && formatVersion(parsed);
 }
-/** The version without its local segment (`1.0+abc` \u2192 `1.0`), canonical; undefined if invalid. */
+/** The version without its local segment (`1.0+abc` → `1.0`), canonical; undefined if invalid. */
 function publicVersion(text) {
     const parsed = parseVersion(text);
     return parsed && formatVersion({ ...parsed, local: undefined });
 }
-/** Whether the version has a local segment (`+\u2026`), which PyPI refuses. False for invalid input. */
+/** Whether the version has a local segment (`+…`), which PyPI refuses. False for invalid input. */
 function isLocal(version) {
     const parsed = typeof version === 'string' ? parseVersion(version) : version;
     return parsed?.local !== undefined;
@@ -332,7 +332,7 @@ function expectedWheelPrefix(name, version) {
 /**
  * What kind of distribution a filename names, by its extension: a wheel, an sdist, or a `.zip`
  * sdist (a form PyPI refuses since PEP 625, reported rather than ignored). Undefined for anything
- * else (attestations, checksums, `.egg`\u2026).
+ * else (attestations, checksums, `.egg`…).
  */
 function distKindOf(filename) {
     if (filename.endsWith('.whl') && filename.length > '.whl'.length)
@@ -386,8 +386,8 @@ function runOutcome(result) {
  * to the upload form fields.
  *
  * The text is read exactly as Python's email parser reads it (`readEmailMessage`). The reference
- * for the form is twine's: pkginfo's header handling (twine \u2264 5) for folding and "UNKNOWN", and
- * `packaging.metadata` + `twine/package.py` (twine \u2265 6) for multi-line License, the form names,
+ * for the form is twine's: pkginfo's header handling (twine ≤ 5) for folding and "UNKNOWN", and
+ * `packaging.metadata` + `twine/package.py` (twine ≥ 6) for multi-line License, the form names,
  * Keywords/Project-URL normalisation and dropping License-File under Metadata-Version < 2.4. Where
  * the two twines differ, or where PyPI (Warehouse) has the last word, the choice is noted in place.
  */
@@ -404,7 +404,7 @@ const HEADER_START = /^(?:From |[\x21-\x39\x3b-\x7e]*:|[ \t])/;
 const LINE_BREAK = /\r\n|\r|\n/;
 /**
  * METADATA / PKG-INFO read exactly as `email.parser.Parser(policy=compat32)` reads it: what
- * pkginfo, packaging (`parse_email`, so twine \u2265 6 and Warehouse) and pip all see. `body` is
+ * pkginfo, packaging (`parse_email`, so twine ≥ 6 and Warehouse) and pip all see. `body` is
  * `Message.get_payload()`: everything after the headers, '' when there is none.
  */
 function readEmailMessage(text) {
@@ -468,8 +468,8 @@ function readEmailMessage(text) {
  * all kept in file order, and values prepared for the form:
  * - `Description`: pkginfo's unfolding (line breaks kept, the continuation indent removed: 8
  *   spaces, distutils' convention, or 7 spaces and `|`, the core metadata spec's);
- * - `License`: exactly as read, lines and indentation kept, as twine \u2265 6 sends it (packaging's
- *   `parse_email`). pkginfo (twine \u2264 5) joined the lines into one, losing a licence text's layout;
+ * - `License`: exactly as read, lines and indentation kept, as twine ≥ 6 sends it (packaging's
+ *   `parse_email`). pkginfo (twine ≤ 5) joined the lines into one, losing a licence text's layout;
  * - every other header: its lines (CR/LF only) trimmed of spaces and tabs and joined with a space,
  *   as pkginfo did. Single-line fields are not supposed to be folded; PyPI takes the joined line.
  * The body, when not empty, is the description (and wins over a `Description` header, as in pkginfo).
@@ -526,7 +526,7 @@ function getAll(meta, name) {
 }
 /**
  * Every header the core metadata spec knows, keyed by lowercase name. Only `Classifier` and
- * `Project-URL` have form names the generic rule (lowercase, `-` \u2192 `_`) would not give; the rest
+ * `Project-URL` have form names the generic rule (lowercase, `-` → `_`) would not give; the rest
  * are listed for their introduction version and use count. `Import-Name`/`Import-Namespace` use
  * PyPI's singular spelling (Warehouse's form mapping), which twine does not send at all.
  */
@@ -569,7 +569,7 @@ function knownFields() {
     return Object.keys(FIELDS);
 }
 /**
- * The upload form name of a header: the specials of docs/upload-protocol.md \u00a71, else lowercase
+ * The upload form name of a header: the specials of docs/upload-protocol.md §1, else lowercase
  * and `_`.
  */
 function formFieldName(header) {
@@ -588,7 +588,7 @@ function isMultipleUse(header) {
 function fieldIntroducedIn(header) {
     return FIELDS[header.toLowerCase()]?.since;
 }
-/** `'2.1'` \u2192 [2, 1]; undefined for anything that is not `<major>.<minor>`. */
+/** `'2.1'` → [2, 1]; undefined for anything that is not `<major>.<minor>`. */
 function parseMetadataVersion(value) {
     const match = value === undefined ? null : /^(\d+)\.(\d+)$/.exec(value.trim());
     return match ? [Number(match[1]), Number(match[2])] : undefined;
@@ -615,16 +615,16 @@ function fieldsNewerThanDeclared(meta) {
     return found;
 }
 /**
- * PyPI (Warehouse's `sanitize`) deletes any form value that is "UNKNOWN" once trimmed \u2014 distutils
- * wrote it for missing required values \u2014 and treats an empty string as absent. We leave both out
+ * PyPI (Warehouse's `sanitize`) deletes any form value that is "UNKNOWN" once trimmed — distutils
+ * wrote it for missing required values — and treats an empty string as absent. We leave both out
  * rather than send noise: it changes nothing on PyPI and keeps other indexes from storing
- * "UNKNOWN". (twine \u2264 5 dropped single-use "UNKNOWN" only; twine \u2265 6 sends everything.)
+ * "UNKNOWN". (twine ≤ 5 dropped single-use "UNKNOWN" only; twine ≥ 6 sends everything.)
  */
 function isAbsent(value) {
     const trimmed = value.trim();
     return trimmed === '' || trimmed === 'UNKNOWN';
 }
-/** twine's `_safe_name` (from pkg_resources): runs of other than letters, digits, '.' \u2192 '-'. */
+/** twine's `_safe_name` (from pkg_resources): runs of other than letters, digits, '.' → '-'. */
 function safeName(name) {
     return name.replace(/[^A-Za-z0-9.]+/g, '-');
 }
@@ -646,18 +646,18 @@ function normalizeProjectUrl(value) {
  * The metadata part of the upload form, in header order, then `description`.
  *
  * - Names: `formFieldName`; multiple-use headers become repeated fields, one per value.
- * - `name` is sent as twine's safe name (`my_pkg` \u2192 `my-pkg`), as twine has always done; PyPI
+ * - `name` is sent as twine's safe name (`my_pkg` → `my-pkg`), as twine has always done; PyPI
  *   normalises the name anyway, and the file's own METADATA is what it stores.
- * - `keywords` is one field, normalised to `a, b`; `project_urls` values to `label, url` (twine \u2265 6).
+ * - `keywords` is one field, normalised to `a, b`; `project_urls` values to `label, url` (twine ≥ 6).
  * - A header newer than the declared Metadata-Version is left out (pkginfo semantics: it only
- *   reads the headers of the declared version). twine \u2265 6 does this silently for License-File
- *   under < 2.4 \u2014 setuptools writes it with 2.1 \u2014 and refuses other too-new headers, as PyPI does;
+ *   reads the headers of the declared version). twine ≥ 6 does this silently for License-File
+ *   under < 2.4 — setuptools writes it with 2.1 — and refuses other too-new headers, as PyPI does;
  *   refusing is check/metadata-rules.ts's job (`fieldsNewerThanDeclared`), so here they are just
  *   not sent.
  *   Metadata-Version 2.0 (PEP 426, withdrawn) therefore gets the 1.2 field set, like pkginfo.
  * - Headers the spec does not know are sent under the generic name: PyPI ignores unknown fields,
- *   and a header from a future metadata version reaches an index that knows it. (twine \u2265 6 refuses
- *   such files; twine \u2264 5 dropped the headers.)
+ *   and a header from a future metadata version reaches an index that knows it. (twine ≥ 6 refuses
+ *   such files; twine ≤ 5 dropped the headers.)
  * - Empty and "UNKNOWN" values are left out (see `isAbsent`).
  * - `description` comes from the body, or else the Description header (`parseCoreMetadata`).
  */
@@ -757,14 +757,14 @@ function parseParams(pieces) {
  *
  * readme_renderer's plain-text renderer escapes the text and never returns None (its sanitizer
  * only fails on bad arguments, never on input), so PyPI accepts any plain text. Its Markdown
- * renderer (comrak in readme_renderer 45.0, cmarkgfm before) parses any input; it returns None \u2014
- * which PyPI refuses \u2014 only when the rendered HTML is empty. For a description that is not blank
+ * renderer (comrak in readme_renderer 45.0, cmarkgfm before) parses any input; it returns None —
+ * which PyPI refuses — only when the rendered HTML is empty. For a description that is not blank
  * (blank ones are reported as missing before this), that happens when every line is blank or a
- * link reference definition (`[label]: https://\u2026`), which renders to nothing.
+ * link reference definition (`[label]: https://…`), which renders to nothing.
  */
 /**
- * One link reference definition on one line (CommonMark \u00a74.7): up to three spaces, a label with
- * something other than whitespace and no unescaped brackets, a colon, a destination (`<\u2026>` or
+ * One link reference definition on one line (CommonMark §4.7): up to three spaces, a label with
+ * something other than whitespace and no unescaped brackets, a colon, a destination (`<…>` or
  * text without spaces), an optional title, nothing else. `[^x]:` is a footnote (GFM), not a
  * link definition, so it is left out: what is not matched here is taken to render, so a doubt
  * never refuses a description PyPI accepts.
@@ -782,10 +782,10 @@ var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_
 var external_node_string_decoder_ = __nccwpck_require__(6193);
 ;// CONCATENATED MODULE: ./src/shared/excerpt.ts
 /** The mark of a cut. The Redactor (redact.ts) treats it as an end of text: keep them the same. */
-const CUT_MARK = '\u2026';
+const CUT_MARK = '…';
 /**
  * At most `max` characters (UTF-16 units) of text from outside (an index's answer, a program's
- * output), with the cut marked by `\u2026`. The mark matters beyond looks: a secret cut in half leaves
+ * output), with the cut marked by `…`. The mark matters beyond looks: a secret cut in half leaves
  * only its first characters, which the Redactor can recognise only where a cut is marked (or at
  * the very end of the text), and an excerpt is often quoted inside a longer message.
  * A surrogate pair is never split, so the excerpt stays valid text.
@@ -1049,7 +1049,7 @@ async function installTemporarily(run, python, requirement, options) {
  * `twine check`) renders them with. Kept as a string, not a .py file, so the bundler carries it
  * inside the action.
  *
- * Protocol: stdin is UTF-8 JSON `{"items": [{"renderer": "rst", "text": \u2026}]}`;
+ * Protocol: stdin is UTF-8 JSON `{"items": [{"renderer": "rst", "text": …}]}`;
  * stdout is one JSON object (ASCII only, so no console encoding can garble it), `RenderReply`.
  * The program itself decides whether it can do the job (Python version, readme_renderer
  * importable), so one run both probes and renders. Only reStructuredText comes here: Markdown and
@@ -1453,7 +1453,7 @@ function judgeFailure(dist, contentType, text, result, outcome, options) {
             file: dist.path,
             rule: 'description-render-version',
             message: `Description rendered with docutils ${ours}; PyPI uses ${theirs}; docutils ${ours} stops ` +
-                'on a warning, so PyPI may refuse this upload ("The description failed to render\u2026") or ' +
+                'on a warning, so PyPI may refuse this upload ("The description failed to render…") or ' +
                 `accept it.${report.text ? `\n${report.text}` : ''}`,
             hint: `Check it with PyPI's versions (\`pip install ${Object.entries(pypi)
                 .map(([name, version]) => `${name}==${version}`)
@@ -1498,8 +1498,8 @@ function renderHint(contentType, text, line) {
         const declared = contentType.declared
             ? `is declared as '${contentType.declared}'`
             : 'declares no content type, so PyPI reads it as reStructuredText (its default)';
-        return (`The description looks like Markdown but ${declared}. Declare it as Markdown \u2014 ` +
-            `${DECLARE_MARKDOWN} \u2014 or fix the reStructuredText${where}. ${counting}`);
+        return (`The description looks like Markdown but ${declared}. Declare it as Markdown — ` +
+            `${DECLARE_MARKDOWN} — or fix the reStructuredText${where}. ${counting}`);
     }
     if (contentType.renderer === 'markdown') {
         return ('PyPI renders this Markdown to nothing (it may hold only link definitions); give the ' +
@@ -1533,7 +1533,7 @@ function formatDocutilsReport(messages) {
         const sourceLines = source.join('\n\n').split(/\r?\n/);
         const shown = sourceLines.slice(0, MAX_SOURCE_LINES).map(l => `    | ${l}`);
         if (sourceLines.length > MAX_SOURCE_LINES)
-            shown.push('    | \u2026');
+            shown.push('    | …');
         parts.push(`${line === undefined ? '' : `line ${line}: `}${message.replace(/\s*\n\s*/g, ' ')} ` +
             `(docutils ${start[2]})` +
             (source.length > 0 ? `\n${shown.join('\n')}` : ''));
@@ -1837,7 +1837,7 @@ function checkWheelFilename(dist, found) {
             message: `Filename ${pyRepr(dist.filename)} should contain the normalized project name ` +
                 `${pyRepr(wheelNamePart(name))}, not ${pyRepr(wheel.distribution)}.`,
             hint: `Rebuild with a current build backend, which writes the normalized name` +
-                (example ? ` ('${example.slice(0, example.indexOf('-'))}-\u2026')` : '') +
+                (example ? ` ('${example.slice(0, example.indexOf('-'))}-…')` : '') +
                 '. Renaming the file is not enough: PyPI reads the .dist-info folder the filename names.'
         });
     }
@@ -2081,9 +2081,9 @@ function checkVersion(dist, found) {
  * Fields newer than the declared Metadata-Version.
  *
  * PyPI refuses them ("license-expression introduced in metadata version 2.4, not 2.3"), and so does
- * twine \u2265 6 before uploading, except License-File: setuptools wrote License-File under
+ * twine ≥ 6 before uploading, except License-File: setuptools wrote License-File under
  * Metadata-Version 2.1/2.2 for years, so twine drops it silently rather than refuse those files.
- * Our form builder leaves every too-new field out, so PyPI would not see them \u2014 but silently
+ * Our form builder leaves every too-new field out, so PyPI would not see them — but silently
  * publishing a release without its License-Expression, Dynamic or Import-Name is worse than
  * stopping, so those stay errors (as in twine). License-File is a warning: it is what twine drops
  * too, and the file is otherwise fine. Only checked under an accepted Metadata-Version; any other
@@ -2106,7 +2106,7 @@ function checkFieldsNewerThanDeclared(dist, found) {
                 rule: 'field-too-new',
                 message: `${message} License-File is not sent (as twine does), so PyPI will not list the license files.`,
                 hint: 'Declare Metadata-Version 2.4 or drop License-File: upgrade the build backend ' +
-                    '(setuptools \u2265 77 writes 2.4 with License-File), or remove license_files from its configuration.'
+                    '(setuptools ≥ 77 writes 2.4 with License-File), or remove license_files from its configuration.'
             });
         }
         else {
@@ -2120,7 +2120,7 @@ function checkFieldsNewerThanDeclared(dist, found) {
         }
     }
 }
-/** A header name in its spec spelling for hints (`license-expression` \u2192 `License-Expression`). */
+/** A header name in its spec spelling for hints (`license-expression` → `License-Expression`). */
 function fieldLabel(name) {
     return name
         .toLowerCase()
@@ -2156,8 +2156,8 @@ const CLASSIFIER_CATEGORIES = new Set([
 ]);
 /**
  * PyPI accepts only classifiers from its list. Without the list at hand (it changes monthly), this
- * checks the shape: `Category :: Value[ :: \u2026]`, single spaces around `::`, a known category.
- * `Private :: \u2026` is refused by PyPI on purpose, to keep private projects off it.
+ * checks the shape: `Category :: Value[ :: …]`, single spaces around `::`, a known category.
+ * `Private :: …` is refused by PyPI on purpose, to keep private projects off it.
  */
 function checkClassifiers(dist, found) {
     for (const classifier of new Set(presentValues(dist, 'Classifier'))) {
@@ -2189,7 +2189,7 @@ function checkClassifiers(dist, found) {
 }
 /**
  * What `str.splitlines` breaks at, by name. packaging refuses a summary holding any of them
- * (`'summary' must be a single line`; \u2265 26.3, before that "\n" only): twine \u2265 6 before sending,
+ * (`'summary' must be a single line`; ≥ 26.3, before that "\n" only): twine ≥ 6 before sending,
  * PyPI on the form. Python's email parser ends lines at CR/LF only, so the others reach the value.
  */
 const LINE_BOUNDARY_NAMES = {
@@ -2350,7 +2350,7 @@ function dedupeByFilename(dists) {
                 file: group[0].path,
                 rule: 'duplicate-filename',
                 message: `'${filename}' occurs ${group.length} times with different content: ` +
-                    group.map(d => `${d.path} (sha256 ${d.digests.sha256.slice(0, 12)}\u2026)`).join(', '),
+                    group.map(d => `${d.path} (sha256 ${d.digests.sha256.slice(0, 12)}…)`).join(', '),
                 hint: 'Keep one copy: builds of the same name and version must be identical, or the version must differ.'
             });
         }
@@ -2361,7 +2361,7 @@ function dedupeByFilename(dists) {
 ;// CONCATENATED MODULE: ./src/discover/names.ts
 /**
  * File and folder names are text from outside: a name can hold a newline that starts a workflow
- * command (`::stop-commands::\u2026`) or a line the reader takes for ours. Names with control
+ * command (`::stop-commands::…`) or a line the reader takes for ours. Names with control
  * characters are refused (PyPI refuses them too: a distribution's name is its project name,
  * version and tags, none of which may hold one), and are only ever shown escaped.
  */
@@ -2537,7 +2537,7 @@ function emptyFolderProblem(asGiven, root, found, kinds) {
     const seen = [...found.excluded, ...found.passedOver].map(f => external_node_path_default().relative(root, f));
     const skipped = found.skippedFolders.filter(f => f.holds !== undefined);
     const detail = (seen.length
-        ? ` It holds ${seen.length} other file(s): ${seen.slice(0, 10).join(', ')}${seen.length > 10 ? ', \u2026' : ''}.`
+        ? ` It holds ${seen.length} other file(s): ${seen.slice(0, 10).join(', ')}${seen.length > 10 ? ', …' : ''}.`
         : ' It is empty.') +
         (skipped.length
             ? ` Distributions were seen in ${skipped.map(f => external_node_path_default().relative(root, f.holds ?? f.path)).join(', ')}, ` +
@@ -2697,11 +2697,11 @@ function identityChanges(checked, now) {
         changes.push('it was replaced by another file');
     }
     if (checked.size !== now.size)
-        changes.push(`size ${checked.size} \u2192 ${now.size} bytes`);
+        changes.push(`size ${checked.size} → ${now.size} bytes`);
     if (checked.mtimeMs !== now.mtimeMs) {
         const [then, later] = [checked.mtimeMs, now.mtimeMs].map(ms => new Date(ms).toISOString());
         // Within one millisecond the two dates print alike; the file was still written again.
-        changes.push(then === later ? `modified again at ${later}` : `modified ${then} \u2192 ${later}`);
+        changes.push(then === later ? `modified again at ${later}` : `modified ${then} → ${later}`);
     }
     return changes;
 }
@@ -3087,7 +3087,7 @@ const external_node_zlib_namespaceObject = __WEBPACK_EXTERNAL_createRequire(impo
  * by the wheel check "a file both zip and tar is refused" (PyPI asks tarfile.is_tarfile).
  */
 const BLOCK = 512;
-/** ASCII whitespace as Python's str.strip() sees it (it includes \x1c\u2013\x1f). */
+/** ASCII whitespace as Python's str.strip() sees it (it includes \x1c–\x1f). */
 const tar_header_PY_WHITESPACE = new RegExp(String.raw `^[\t\n\v\f\r \x1c-\x1f]+|[\t\n\v\f\r \x1c-\x1f]+$`, 'g');
 /** What Python's int(text, 8) accepts: a sign, an optional 0o prefix, `_` between digits. */
 const PY_OCTAL = /^([+-]?)(?:0[oO]_?)?([0-7](?:_?[0-7])*)$/;
@@ -3597,9 +3597,9 @@ async function locateCentralDirectory(handle, path, fileSize) {
     }
     return { start: base + offset, size, base };
 }
-/** Code page 437, bytes 0x80\u20130xFF: how Python's zipfile decodes names without the UTF-8 flag. */
-const CP437_HIGH = '\u00c7\u00fc\u00e9\u00e2\u00e4\u00e0\u00e5\u00e7\u00ea\u00eb\u00e8\u00ef\u00ee\u00ec\u00c4\u00c5\u00c9\u00e6\u00c6\u00f4\u00f6\u00f2\u00fb\u00f9\u00ff\u00d6\u00dc\u00a2\u00a3\u00a5\u20a7\u0192\u00e1\u00ed\u00f3\u00fa\u00f1\u00d1\u00aa\u00ba\u00bf\u2310\u00ac\u00bd\u00bc\u00a1\u00ab\u00bb\u2591\u2592\u2593\u2502\u2524\u2561\u2562\u2556\u2555\u2563\u2551\u2557\u255d\u255c\u255b\u2510\u2514\u2534\u252c\u251c\u2500\u253c\u255e\u255f\u255a\u2554\u2569\u2566\u2560\u2550\u256c\u2567\u2568\u2564\u2565\u2559\u2558\u2552\u2553\u256b\u256a\u2518\u250c\u2588\u2584\u258c\u2590\u2580' +
-    '\u03b1\u00df\u0393\u03c0\u03a3\u03c3\u00b5\u03c4\u03a6\u0398\u03a9\u03b4\u221e\u03c6\u03b5\u2229\u2261\u00b1\u2265\u2264\u2320\u2321\u00f7\u2248\u00b0\u2219\u00b7\u221a\u207f\u00b2\u25a0\u00a0';
+/** Code page 437, bytes 0x80–0xFF: how Python's zipfile decodes names without the UTF-8 flag. */
+const CP437_HIGH = 'ÇüéâäàåçêëèïîìÄÅÉæÆôöòûùÿÖÜ¢£¥₧ƒáíóúñÑªº¿⌐¬½¼¡«»░▒▓│┤╡╢╖╕╣║╗╝╜╛┐└┴┬├─┼╞╟╚╔╩╦╠═╬╧╨╤╥╙╘╒╓╫╪┘┌█▄▌▐▀' +
+    'αßΓπΣσµτΦΘΩδ∞φε∩≡±≥≤⌠⌡÷≈°∙·√ⁿ²■\u00a0';
 function decodeCp437(bytes) {
     // Most names are ASCII, where CP437 is ASCII: one conversion instead of a string per byte.
     let ascii = true;
@@ -4030,7 +4030,7 @@ const REGULAR_TYPES = new Set(['0', '\0', '7']);
 /** Types whose data tarfile does not skip (links, devices, folders, FIFOs). */
 const NO_DATA_TYPES = new Set(['1', '2', '3', '4', '5', '6']);
 const GNU_TYPES = new Set(['L', 'K', 'S']);
-/** The most decompressed bytes read from one sdist: 1 GiB, or 32\u00d7 the file when larger. */
+/** The most decompressed bytes read from one sdist: 1 GiB, or 32× the file when larger. */
 const MAX_SDIST_DECOMPRESSED_BYTES = 1024 * 1024 * 1024;
 /** More members than this is no real sdist, and their names would fill memory. */
 const MAX_MEMBERS = 1_000_000;
@@ -4211,7 +4211,7 @@ async function scan(path, reader, maxBytes) {
         const allTops = [...new Set([...names].map(n => components(n)[0] ?? n))];
         const tops = allTops.slice(0, 3).map(t => `'${displayName(t)}'`);
         if (allTops.length > 3)
-            tops.push('\u2026');
+            tops.push('…');
         throw sdistProblem(path, 'sdist-layout', `Incorrect number of top-level directories in sdist${names.size === 0 ? ' (the archive is empty)' : ` (${tops.join(', ')})`}; an sdist holds everything under one folder, <name>-<version>/.`);
     }
     const target = `${top}/PKG-INFO`;
@@ -4264,7 +4264,7 @@ function wheelArchiveProblems(path, archive, licenseFiles) {
     }
     const unpacked = archive.entries.reduce((sum, entry) => sum + entry.uncompressedSize, 0);
     if (unpacked > RATIO_MIN_SIZE && unpacked / archive.fileSize > RATIO_THRESHOLD) {
-        problems.push(invalid(path, 'compression-ratio', `File exceeds compression ratio of ${RATIO_THRESHOLD}`, `It unpacks to ${unpacked} bytes from ${archive.fileSize}; PyPI refuses more than ${RATIO_THRESHOLD}\u00d7 above 64 MiB. Leave large, highly compressible data (zero-filled files, sparse data) out of the wheel.`));
+        problems.push(invalid(path, 'compression-ratio', `File exceeds compression ratio of ${RATIO_THRESHOLD}`, `It unpacks to ${unpacked} bytes from ${archive.fileSize}; PyPI refuses more than ${RATIO_THRESHOLD}× above 64 MiB. Leave large, highly compressible data (zero-filled files, sparse data) out of the wheel.`));
     }
     const oddMethods = [...new Set(archive.entries.map(e => e.method))].filter(m => m !== 0 && m !== 8);
     if (oddMethods.length > 0) {
@@ -4919,7 +4919,7 @@ async function findAndCheck(settings, log, run, descriptions, onInspected) {
     return unique;
 }
 function describeProblem(problem) {
-    return `${problem.message}${problem.hint ? `\n  \u2192 ${problem.hint}` : ''}`;
+    return `${problem.message}${problem.hint ? `\n  → ${problem.hint}` : ''}`;
 }
 
 ;// CONCATENATED MODULE: ./src/attest/policy.ts
@@ -5035,7 +5035,7 @@ function noIdTokenMessage(run, cause) {
             'This run was triggered by a pull request from a fork. GitHub gives such runs neither ID ' +
                 "tokens nor secrets, even with 'id-token: write', so they cannot publish.",
             'Publish from an event a fork cannot trigger instead: a pushed tag, a published release, or ' +
-                'workflow_dispatch \u2014 and skip the publish step on pull requests.'
+                'workflow_dispatch — and skip the publish step on pull requests.'
         ].join('\n');
     }
     return [
@@ -5127,7 +5127,7 @@ function urlForMessages(url) {
         const hadQuery = parsed.search !== '';
         parsed.search = '';
         parsed.hash = '';
-        return parsed.toString() + (hadQuery ? '?\u2026' : '');
+        return parsed.toString() + (hadQuery ? '?…' : '');
     }
     catch {
         return '(an invalid URL)';
@@ -5960,7 +5960,7 @@ function transientAnswer(response) {
         retryAfterMs: retryAfterMs(response)
     };
 }
-/** No answer at all may heal too, unless retrying cannot help (an untrusted certificate\u2026). */
+/** No answer at all may heal too, unless retrying cannot help (an untrusted certificate…). */
 function transientFailure(error) {
     if (error instanceof NetworkError && !error.final)
         return { reason: error.message };
@@ -5998,7 +5998,7 @@ async function askAudience(http, repositoryUrl) {
     }
     const audience = parseJson(response.body)?.audience;
     if (typeof audience !== 'string' || audience === '') {
-        throw new TrustedPublishingError(`Trusted publishing: ${url} answered 200 without an audience (expected {"audience": "\u2026"}): ` +
+        throw new TrustedPublishingError(`Trusted publishing: ${url} answered 200 without an audience (expected {"audience": "…"}): ` +
             oidc_excerpt(response.body));
     }
     return audience;
@@ -6037,7 +6037,7 @@ async function mintToken(http, repositoryUrl, idToken, options) {
     const token = payload.token;
     if (typeof token !== 'string' || token === '') {
         throw new TrustedPublishingError(`Token request to ${url} answered HTTP ${response.status} without a token ` +
-            `(expected {"success": true, "token": "\u2026", "expires": \u2026}). The index is probably ` +
+            `(expected {"success": true, "token": "…", "expires": …}). The index is probably ` +
             'misconfigured; wait a few minutes and try again.');
     }
     options.onSecret(token);
@@ -6130,7 +6130,7 @@ function errorText(error) {
 }
 
 ;// CONCATENATED MODULE: ./src/auth/token-source.ts
-/** The index's words for an expired token (protocol \u00a72): 403 "Invalid API Token: token is expired". */
+/** The index's words for an expired token (protocol §2): 403 "Invalid API Token: token is expired". */
 function isExpiredTokenResponse(status, message) {
     return status === 403 && /token is expired/i.test(message);
 }
@@ -6240,7 +6240,7 @@ async function withCurrentToken(source, attempt, isExpired) {
 const TOKEN_USER = '__token__';
 /**
  * Which way to authenticate. A given password/token always wins. With none, and the user left as
- * `__token__`, trusted publishing \u2014 if the job can get an ID token at all; if it cannot, the
+ * `__token__`, trusted publishing — if the job can get an ID token at all; if it cannot, the
  * error explains both ways out, because the usual cause is a forgotten permission or an empty
  * secret (a typo in a secret's name reads as an empty string).
  */
@@ -6347,7 +6347,7 @@ function trustedPublishingNudge(options) {
 ;// CONCATENATED MODULE: ./src/attest/sign.ts
 
 /**
- * PEP 740 publish attestations (docs/upload-protocol.md \u00a76): an in-toto statement naming one
+ * PEP 740 publish attestations (docs/upload-protocol.md §6): an in-toto statement naming one
  * distribution, signed as a DSSE envelope with a short-lived Sigstore certificate bound to this
  * workflow's identity, logged in Rekor, then reshaped from a Sigstore bundle into the object PyPI
  * takes in the `attestations` form field.
@@ -6376,7 +6376,7 @@ function publishStatement(subject) {
 async function createAttestation(subject, config) {
     const timeout = config.timeoutMs ?? 30_000;
     // Loaded on first use: @sigstore/sign brings an HTTP stack of its own (make-fetch-happen,
-    // cacache\u2026) that every run would otherwise parse at start-up, attesting or not (~110 ms).
+    // cacache…) that every run would otherwise parse at start-up, attesting or not (~110 ms).
     const [{ DSSEBundleBuilder, FulcioSigner, RekorWitness }, { bundleToJSON }] = await Promise.all([
         Promise.all(/* import() */[__nccwpck_require__.e(40), __nccwpck_require__.e(179)]).then(__nccwpck_require__.bind(__nccwpck_require__, 5179)),
         __nccwpck_require__.e(/* import() */ 40).then(__nccwpck_require__.bind(__nccwpck_require__, 1040))
@@ -6741,7 +6741,7 @@ function firstLine(text) {
 
 ;// CONCATENATED MODULE: ./src/builder/shell.ts
 /**
- * How a custom build command (`uv build`, `hatch build && \u2026`) is run: through the platform's shell,
+ * How a custom build command (`uv build`, `hatch build && …`) is run: through the platform's shell,
  * the way a workflow's `run:` line is, so pipes, `&&` and quoting work as the user wrote them.
  */
 function shellInvocation(commandLine, platform = process.platform, comSpec) {
@@ -6894,9 +6894,9 @@ function displayCommand(command, args) {
 ;// CONCATENATED MODULE: ./src/upload/form.ts
 /**
  * The upload form for one distribution, field by field what twine sends
- * (docs/upload-protocol.md \u00a71): the action fields, the core metadata, the file's type and python
+ * (docs/upload-protocol.md §1): the action fields, the core metadata, the file's type and python
  * tag, and its digests.
- * md5 is sent too: twine \u2265 6.2 dropped it, but some self-hosted indexes still use it, and PyPI
+ * md5 is sent too: twine ≥ 6.2 dropped it, but some self-hosted indexes still use it, and PyPI
  * only checks that it matches.
  */
 function uploadFields(dist, extra = []) {
@@ -6925,7 +6925,7 @@ function uploadFields(dist, extra = []) {
  * A dry run goes as far as it can without sending a file or spending a token: the credential
  * choice, the index's trusted-publishing audience, and each file's upload form. It says where the
  * files would go and as whom, so a dry run answers "is this pointed at the right index with the
- * right identity?" \u2014 never showing a secret.
+ * right identity?" — never showing a secret.
  */
 async function dryRunChecks(settings, deps, http, dists) {
     const { log } = deps;
@@ -7069,7 +7069,7 @@ function simpleUrlFor(uploadUrl) {
         return 'https://test.pypi.org/simple/';
     const path = url.pathname.replace(/\/+$/, '');
     const base = `${url.origin}`;
-    // Warehouse-like and many others: \u2026/legacy \u2192 \u2026/simple/
+    // Warehouse-like and many others: …/legacy → …/simple/
     if (/\/legacy$/.test(path))
         return `${base}${path.replace(/\/legacy$/, '')}/simple/`;
     // GitLab: /api/v4/projects/<id>/packages/pypi (and groups)
@@ -7196,7 +7196,7 @@ function progressReporter(filename, log, options = {}) {
             if (t - lastLine < intervalMs)
                 return;
             lastLine = t;
-            const rate = sent / Math.max(1, t - startedAt) / 1.024 / 1024; // bytes/ms \u2192 MiB/s
+            const rate = sent / Math.max(1, t - startedAt) / 1.024 / 1024; // bytes/ms → MiB/s
             log.info(`${filename}: ${Math.floor((sent / total) * 100)}% (${formatSize(sent)} of ${formatSize(total)}, ${rate.toFixed(1)} MiB/s)`);
         },
         done() {
@@ -7256,7 +7256,7 @@ const FRESH_MEMORY = {
 };
 function buildMultipartBody(fields, file, progress, memory = FRESH_MEMORY) {
     // Unpredictable, so no file can hold it: 122 random bits. randomUUID draws from a pool Node
-    // refills in batches; randomBytes made a system call per body (~70 \u00b5s each on a VM).
+    // refills in batches; randomBytes made a system call per body (~70 µs each on a VM).
     const boundary = `----pypi-publish-${(0,external_node_crypto_namespaceObject.randomUUID)().replaceAll('-', '')}`;
     const head = Buffer.concat([
         ...fields.map(([name, value]) => Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${quote(name)}"\r\n\r\n${value}\r\n`, 'utf8')),
@@ -7504,7 +7504,7 @@ function codePoint(n) {
     return n <= 0x10ffff ? String.fromCodePoint(n) : '\ufffd';
 }
 /**
- * "This file is already there", as each index says it (docs/upload-protocol.md \u00a72). PyPI answers
+ * "This file is already there", as each index says it (docs/upload-protocol.md §2). PyPI answers
  * 200 for an identical re-upload, so these matter for a *different* file under a taken name, or
  * for indexes that refuse any re-upload.
  */
@@ -7576,7 +7576,7 @@ function suggestUploadUrl(url) {
         return 'https://upload.pypi.org/legacy/';
     const simple = /^(.*\/)\+?simple\/?(?:[^/]+\/?)?$/.exec(url.pathname);
     if (simple) {
-        // Self-hosted indexes put uploads beside /simple/: Warehouse-style at \u2026/legacy/, pypiserver,
+        // Self-hosted indexes put uploads beside /simple/: Warehouse-style at …/legacy/, pypiserver,
         // Nexus, Artifactory and GitLab at the base itself.
         const base = `${url.origin}${simple[1]}`;
         return `${base}legacy/ (Warehouse-style indexes) or ${base} (pypiserver, Nexus, Artifactory, GitLab, devpi)`;
@@ -7674,9 +7674,9 @@ async function uploadDistribution(http, request, dist, log) {
         if (failure)
             throw failure;
         if (request.verbose) {
-            log.info(`\u2190 HTTP ${response.status} ${response.statusText}`.trimEnd());
+            log.info(`← HTTP ${response.status} ${response.statusText}`.trimEnd());
             if (response.body.trim())
-                log.info(`\u2190 ${excerpt(response.body.trim(), 2000)}`);
+                log.info(`← ${excerpt(response.body.trim(), 2000)}`);
         }
         const next = redirectTarget(response, url);
         if (!next)
@@ -7875,7 +7875,7 @@ async function sendDistribution(ctx, dist) {
     }
 }
 /**
- * The index moved the upload URL on the same host (PyPI: `/legacy` \u2192 `/legacy/`): later uploads go
+ * The index moved the upload URL on the same host (PyPI: `/legacy` → `/legacy/`): later uploads go
  * straight there, and the user hears about it once.
  */
 function followRedirect(ctx, from, to) {
@@ -7964,7 +7964,7 @@ async function publishAll(given, dists, concurrency) {
                     : outcome.attempts > 1
                         ? ` after ${outcome.attempts} attempts`
                         : '';
-                log.info(`\u2714 ${dist.filename} uploaded (${formatSize(dist.size)}${note})`);
+                log.info(`✔ ${dist.filename} uploaded (${formatSize(dist.size)}${note})`);
             }
             else {
                 result.status = 'skipped';
@@ -7975,7 +7975,7 @@ async function publishAll(given, dists, concurrency) {
                         'It was skipped and the index keeps its own file. Bump the version if this build should be published.', dist.path);
                 }
                 else {
-                    log.info(`\u21b7 ${dist.filename} already on the index; skipped` +
+                    log.info(`↷ ${dist.filename} already on the index; skipped` +
                         (outcome.sameHash ? ' (identical sha256)' : ' (its hash could not be compared)'));
                 }
             }
@@ -8030,8 +8030,8 @@ async function verifyOnIndex(dists, options) {
     // The last read starts this long before the deadline: one starting at it would be cut at once.
     const finalRead = Math.min(FINAL_READ_MS, options.timeoutMs / 10);
     const pending = new Map(dists.map(d => [d.filename, d]));
-    const seen = new Map(); // filename \u2192 last sha256 listed
-    const lastError = new Map(); // project \u2192 why its last read failed
+    const seen = new Map(); // filename → last sha256 listed
+    const lastError = new Map(); // project → why its last read failed
     const unverifiable = [];
     let wait = 1000;
     for (let round = 1;; round++) {
@@ -8123,8 +8123,8 @@ function verify_seconds(ms) {
 
 
 /**
- * The whole publish, as plain functions over plain data: discover \u2192 inspect \u2192 check \u2192
- * authenticate \u2192 upload \u2192 verify. Knows nothing of GitHub Actions; reports through `log`.
+ * The whole publish, as plain functions over plain data: discover → inspect → check →
+ * authenticate → upload → verify. Knows nothing of GitHub Actions; reports through `log`.
  * Throws DistributionError when a file is not fit to publish, before anything is sent.
  */
 async function publish(settings, deps) {
@@ -8289,7 +8289,7 @@ function sortByPresence(files, listings, skipExisting, log) {
             file.sameHash = true;
             file.verified = true;
             file.message = 'already on the index with the same sha256';
-            log.info(`\u21b7 ${dist.filename} is already on the index (same sha256); not sent again`);
+            log.info(`↷ ${dist.filename} is already on the index (same sha256); not sent again`);
         }
         else if (presence === 'different') {
             const theirs = listedSha256(listings, dist) ?? '';
@@ -8330,7 +8330,7 @@ async function readBackAfterFailure(result, http, simpleUrl, authorization, log)
         file.verified = true;
         if (file.status === 'failed') {
             file.status = 'uploaded';
-            log.info(`\u2714 ${file.dist.filename} is on the index (same sha256) despite the error`);
+            log.info(`✔ ${file.dist.filename} is on the index (same sha256) despite the error`);
         }
         else if (file.status === 'not-attempted') {
             file.status = 'skipped';
@@ -8376,10 +8376,10 @@ async function verifyUploads(result, settings, http, simpleUrl, authorization, l
             .join('; ')}`);
     }
     else if (verification.verified.length === expected.length) {
-        log.info(`\u2714 All ${verification.verified.length} file(s) are on the index with the expected sha256.`);
+        log.info(`✔ All ${verification.verified.length} file(s) are on the index with the expected sha256.`);
     }
     else {
-        log.info(`\u2714 ${verification.verified.length} of ${expected.length} file(s) are on the index with the expected sha256` +
+        log.info(`✔ ${verification.verified.length} of ${expected.length} file(s) are on the index with the expected sha256` +
             (verification.unverifiable.length
                 ? `; ${verification.unverifiable.length} listed without a sha256 to compare.`
                 : '.'));
@@ -8922,7 +8922,7 @@ function escapeHtml(text) {
  * can echo a token in a form we did not register: inside JSON (`\/`, `\u002b`), inside HTML
  * (`&amp;`, `&#43;`), form- or percent-encoded (`+`, `%2B`, `%2b`), or as Basic auth's base64.
  * So each secret is matched character by character in any of those encodings, and a secret cut
- * short by a truncation (`\u2026`, or the end of the text) does not leave its first characters behind.
+ * short by a truncation (`…`, or the end of the text) does not leave its first characters behind.
  */
 class Redactor {
     /** The secrets, and the Basic-auth values made of them: each is looked for in every encoding. */
@@ -8973,7 +8973,7 @@ class Redactor {
         out = out.replace(BASIC_CREDENTIALS, (match, scheme, value) => isBasicCredentials(value) ? `${scheme} ***` : match);
         // Tokens we were never told about (e.g. echoed from another source) still look like tokens:
         // PyPI tokens are macaroons, whose base64 always starts with "AgE". A looser pattern would
-        // eat ordinary words such as a "pypi-publish-\u2026" temp folder.
+        // eat ordinary words such as a "pypi-publish-…" temp folder.
         return out.replace(/pypi-AgE[A-Za-z0-9_-]{16,}/g, 'pypi-***');
     }
     sortedSecrets() {
@@ -9073,11 +9073,11 @@ function formEncode(text) {
 /**
  * A message cut to a length (an excerpt of an index's answer, a program's last line) can end in
  * the first characters of a secret: the whole secret is not there to be matched. So the end of
- * the text, and every place marked as a cut (`\u2026`), loses any start of a secret's form it ends
+ * the text, and every place marked as a cut (`…`), loses any start of a secret's form it ends
  * with, down to MIN_SECRET_LENGTH characters.
  */
 function redactCuts(text, forms) {
-    // Every piece of the text ends at a cut: a `\u2026` after it, or the end of the text.
+    // Every piece of the text ends at a cut: a `…` after it, or the end of the text.
     return text
         .split(CUT_MARK)
         .map(piece => {
@@ -9112,7 +9112,7 @@ const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(impo
 ;// CONCATENATED MODULE: ./src/cli/args.ts
 
 /**
- * `pypi-publish upload [options] FILES_OR_GLOBS\u2026`: twine's flags that matter in CI, with their
+ * `pypi-publish upload [options] FILES_OR_GLOBS…`: twine's flags that matter in CI, with their
  * meaning, and this project's own. Each flag maps to the action input of the same meaning (see
  * `inputsFrom`), so defaults and validation are the action's.
  */
@@ -9174,7 +9174,7 @@ function parseCli(argv) {
     const [command, ...files] = positionals;
     if (!help && !version) {
         if (command === undefined)
-            throw new UsageError('No command given: write `pypi-publish upload FILES\u2026`.');
+            throw new UsageError('No command given: write `pypi-publish upload FILES…`.');
         if (command !== 'upload') {
             throw new UsageError(`Unknown command '${command}': the one command is \`upload\`.`);
         }
@@ -9459,7 +9459,7 @@ const REMOVED_NAMES = new Set([
     'GITHUB_ENV',
     'GITHUB_PATH'
 ]);
-/** Every action input (`INPUT_PASSWORD`, `INPUT_TOKEN`, URLs that may carry credentials\u2026). */
+/** Every action input (`INPUT_PASSWORD`, `INPUT_TOKEN`, URLs that may carry credentials…). */
 const REMOVED_PREFIX = 'INPUT_';
 /** Shorter secrets are not looked for (the Redactor's rule): they would match ordinary values. */
 const child_env_MIN_SECRET_LENGTH = 4;
@@ -9482,7 +9482,7 @@ class ChildEnv {
     /**
      * `parent` without the inputs, the runner's tokens, and any variable whose value contains one
      * of `secrets`: the Redactor's forms, which hold every secret the run was given (see
-     * src/settings/secrets.ts) \u2014 so a copy of a secret under another name goes too.
+     * src/settings/secrets.ts) — so a copy of a secret under another name goes too.
      */
     static from(parent, secrets = []) {
         const known = [...secrets].filter(s => s.length >= child_env_MIN_SECRET_LENGTH);
@@ -9607,7 +9607,7 @@ function isGlob(argument) {
 async function expandGlob(pattern, cwd) {
     const written = process.platform === 'win32' ? pattern.replace(/\\/g, '/') : pattern;
     const segments = written.split('/');
-    // An absolute pattern starts at the root (`/\u2026`, or `C:/\u2026` on Windows); `a//b` is `a/b`.
+    // An absolute pattern starts at the root (`/…`, or `C:/…` on Windows); `a//b` is `a/b`.
     const root = segments[0] === '' ? '/' : /^[A-Za-z]:$/.test(segments[0]) ? `${segments[0]}/` : '';
     const rest = segments.slice(root ? 1 : 0).filter(s => s !== '' && s !== '.');
     const found = new Set();
@@ -9716,7 +9716,7 @@ function cliLog(options) {
         error: message => write(options.err, 'error: ', message),
         notice: message => write(options.out, 'note: ', message),
         group: async (title, fn) => {
-            write(options.out, '', `\u2500\u2500 ${title}`);
+            write(options.out, '', `── ${title}`);
             return fn();
         },
         childOutput: async (fn) => fn(line => write(options.out, '  | ', line))
