@@ -5,12 +5,27 @@
  * Only the directory, the headers and those members are read, never the whole file.
  */
 
-import { open, type FileHandle } from 'node:fs/promises'
 import { basename } from 'node:path'
 import { crc32, inflateRawSync } from 'node:zlib'
 import { DistributionError } from '../dists/distribution.js'
 import { MAX_METADATA_BYTES, problem, type ArchiveMember } from './archive.js'
 import { isTarHeader } from './tar-header.js'
+import { zipFramingProblem } from './zip-framing.js'
+import {
+  CENTRAL_SIZE,
+  EOCD_SIZE,
+  FLAG_ENCRYPTED,
+  FLAG_UTF8,
+  SIG_CENTRAL,
+  SIG_EOCD,
+  SIG_EOCD64,
+  SIG_EOCD64_LOCATOR,
+  SIG_LOCAL,
+  ZIP64_EXTRA,
+  FileReader,
+  strictUtf8,
+  withFile
+} from './zip-file.js'
 
 export { crc32 }
 
@@ -20,20 +35,6 @@ const MAX_CENTRAL_DIRECTORY_BYTES = 64 * 1024 * 1024
 export const MAX_WHEEL_FILE_BYTES = 16 * 1024 * 1024
 /** The files in `{name}-{version}.dist-info/` that PyPI reads besides METADATA. */
 export const PYPI_READS = ['WHEEL', 'RECORD', 'entry_points.txt'] as const
-
-const SIG_LOCAL = 0x04034b50
-const SIG_CENTRAL = 0x02014b50
-const SIG_EOCD = 0x06054b50
-const SIG_EOCD64 = 0x06064b50
-const SIG_EOCD64_LOCATOR = 0x07064b50
-const ZIP64_EXTRA = 0x0001
-const UNICODE_PATH_EXTRA = 0x7075
-const FLAG_ENCRYPTED = 0x0001
-const FLAG_DATA_DESCRIPTOR = 0x0008
-const FLAG_UTF8 = 0x0800
-const EOCD_SIZE = 22
-const CENTRAL_SIZE = 46
-const READ_AHEAD = 64 * 1024
 
 const REBUILD_HINT =
   'Rebuild the wheel (e.g. `python -m build --wheel`) and make sure the file is not altered ' +
@@ -77,40 +78,11 @@ const invalidWheel = (path: string, why: string): DistributionError =>
     REBUILD_HINT
   )
 
-/** Positioned reads with a small read-ahead, so the headers of small members cost one read. */
-class FileReader {
-  private window = Buffer.alloc(0)
-  private start = 0
-
-  constructor(
-    private readonly handle: FileHandle,
-    readonly size: number
-  ) {}
-
-  /** Exactly `length` bytes at `position` (a view), or undefined where the file has none. */
-  async read(position: number, length: number): Promise<Buffer | undefined> {
-    if (position < 0 || position + length > this.size) return undefined
-    const offset = position - this.start
-    if (offset < 0 || offset + length > this.window.length) {
-      const want = Math.min(this.size - position, Math.max(length, READ_AHEAD))
-      const buffer = Buffer.allocUnsafe(want)
-      let done = 0
-      for (let got = -1; done < want && got !== 0; done += got) {
-        got = (await this.handle.read(buffer, done, want - done, position + done)).bytesRead
-      }
-      this.window = buffer.subarray(0, done)
-      this.start = position
-      if (length > done) return undefined
-    }
-    return this.window.subarray(position - this.start, position - this.start + length)
-  }
-
-  /** As `read`, but a missing byte is a file cut short. */
-  async need(path: string, position: number, length: number): Promise<Buffer> {
-    const bytes = await this.read(position, length)
-    if (!bytes) throw invalidWheel(path, 'the file ends early (truncated)')
-    return bytes
-  }
+/** Exactly `length` bytes at `position`, or the file is cut short. */
+async function need(file: FileReader, path: string, position: number, length: number) {
+  const bytes = await file.read(position, length)
+  if (!bytes) throw invalidWheel(path, 'the file ends early (truncated)')
+  return bytes
 }
 
 function safeNumber(path: string, value: bigint, what: string): number {
@@ -135,7 +107,7 @@ async function locateCentralDirectory(file: FileReader, path: string): Promise<C
     throw invalidWheel(path, `it is only ${file.size} bytes long, too short for a zip archive`)
   }
   const tailStart = Math.max(0, file.size - EOCD_SIZE - 0x10000)
-  const tail = await file.need(path, tailStart, file.size - tailStart)
+  const tail = await need(file, path, tailStart, file.size - tailStart)
   const last = tail.length - EOCD_SIZE
   let at =
     tail.readUInt32LE(last) === SIG_EOCD && tail.readUInt16LE(last + 20) === 0
@@ -182,17 +154,6 @@ const CP437_HIGH =
 
 const decodeCp437 = (bytes: Buffer): string =>
   Array.from(bytes, b => (b < 0x80 ? String.fromCharCode(b) : CP437_HIGH[b - 0x80])).join('')
-
-/** Without `stream`, each decode starts afresh, even after a failure. */
-const utf8 = new TextDecoder('utf-8', { fatal: true })
-
-function strictUtf8(bytes: Buffer): string | undefined {
-  try {
-    return utf8.decode(bytes)
-  } catch {
-    return undefined
-  }
-}
 
 /** The central directory records as Python's zipfile reads them: until the declared size is used. */
 function parseCentralDirectory(path: string, bytes: Buffer, base: number): ZipEntry[] {
@@ -247,17 +208,8 @@ function parseCentralDirectory(path: string, bytes: Buffer, base: number): ZipEn
 
 async function entriesOf(file: FileReader, path: string): Promise<ZipEntry[]> {
   const directory = await locateCentralDirectory(file, path)
-  const bytes = await file.need(path, directory.start, directory.size)
+  const bytes = await need(file, path, directory.start, directory.size)
   return parseCentralDirectory(path, bytes, directory.base)
-}
-
-async function withFile<T>(path: string, use: (file: FileReader) => Promise<T>): Promise<T> {
-  const handle = await open(path, 'r')
-  try {
-    return await use(new FileReader(handle, (await handle.stat()).size))
-  } finally {
-    await handle.close()
-  }
 }
 
 /** Lists the archive's members from its central directory. */
@@ -304,12 +256,12 @@ async function extract(file: FileReader, path: string, entry: ZipEntry, maxBytes
   if (entry.compressedSize > (entry.method === 0 ? maxBytes : maxBytes + (maxBytes >> 4) + 1024)) {
     throw tooLarge(`${entry.compressedSize} bytes compressed`)
   }
-  const local = await file.need(path, entry.localHeaderOffset, 30)
+  const local = await need(file, path, entry.localHeaderOffset, 30)
   if (local.readUInt32LE(0) !== SIG_LOCAL) {
     throw invalidWheel(path, `the local header of ${name} is missing or damaged`)
   }
   const dataStart = entry.localHeaderOffset + 30 + local.readUInt16LE(26) + local.readUInt16LE(28)
-  const raw = await file.need(path, dataStart, entry.compressedSize)
+  const raw = await need(file, path, dataStart, entry.compressedSize)
   let data = raw
   if (entry.method === 8) {
     try {
@@ -374,7 +326,7 @@ export function readWheel(
     const [entry] = candidates
     const maxBytes = options.maxBytes ?? MAX_METADATA_BYTES
     const metadata = { entryName: entry.name, data: await extract(file, path, entry, maxBytes) }
-    const framingProblem = await zipFramingProblem(file, entries)
+    const framingProblem = await zipFramingProblem(file, new Map(entries.map(e => [e.origName, e])))
     const firstBlock = await file.read(0, 512)
     const distInfoFiles = new Map<string, Buffer | DistributionError>()
     const parts = basename(path).split('-')
@@ -399,145 +351,4 @@ export function readWheel(
     }
     return { metadata, archive }
   })
-}
-
-/** A control character (C0 or DEL). */
-const hasUnprintable = (bytes: Buffer): boolean => bytes.some(b => b < 0x20 || b === 0x7f)
-const u64 = (buffer: Buffer, at: number): number => Number(buffer.readBigUInt64LE(at))
-
-/**
- * PyPI's zip framing rule (Warehouse `warehouse/utils/zipfiles.py`): a wheel must read the same
- * through the central directory (pip) and through a stream of local headers (other tools), so
- * PyPI walks the records from byte 0 and refuses anything that could make the two disagree. Same
- * walk, PyPI's own words; undefined when PyPI accepts the framing.
- */
-async function zipFramingProblem(
-  file: FileReader,
-  entries: ZipEntry[]
-): Promise<string | undefined> {
-  const malformed = 'Malformed zip file'
-  const directory = new Map(entries.map(e => [e.origName, e]))
-  // Names as raw bytes (latin1: one character per byte, so equal strings are equal bytes).
-  const localNames = new Set<string>()
-  const centralNames = new Set<string>()
-  let eocd64Seen = false
-  let locatorSeen = false
-  let centralRecords = 0
-  let centralOffset: number | undefined
-  let centralSize = 0
-  let declared: { records: number; size: number; offset: number } | undefined
-  let position = 0
-  const read = async (at: number, length: number): Promise<Buffer> => {
-    const bytes = await file.read(at, length)
-    if (!bytes) throw new Error(malformed)
-    return bytes
-  }
-  try {
-    for (;;) {
-      const signature = (await read(position, 4)).readUInt32LE(0)
-      const body = position + 4
-      // An EOCD after a ZIP64 EOCD must have its locator in between.
-      if (signature === SIG_EOCD && eocd64Seen && !locatorSeen) return malformed
-      if (signature === SIG_CENTRAL) {
-        centralOffset ??= position
-        centralRecords++
-        const header = await read(body, 42)
-        const [nameLength, extraLength] = [header.readUInt16LE(24), header.readUInt16LE(26)]
-        if (header.readUInt16LE(28) !== 0) return 'Comment in central directory'
-        const name = await read(body + 42, nameLength)
-        await read(body + 42 + nameLength, extraLength)
-        if (hasUnprintable(name)) return 'Invalid character in filename'
-        centralSize += 46 + nameLength + extraLength
-        const key = name.toString('latin1')
-        if (centralNames.has(key)) return 'Duplicate filename in central directory'
-        if (!localNames.has(key)) return 'Missing filename in local headers'
-        centralNames.add(key)
-        position = body + 42 + nameLength + extraLength
-      } else if (signature === SIG_LOCAL) {
-        const header = await read(body, 26)
-        const method = header.readUInt16LE(4)
-        let compressedSize = header.readUInt32LE(14)
-        let fileSize = header.readUInt32LE(18)
-        const [nameLength, extraLength] = [header.readUInt16LE(22), header.readUInt16LE(24)]
-        const name = await read(body + 26, nameLength)
-        let extra = await read(body + 26 + nameLength, extraLength)
-        if (hasUnprintable(name)) return 'Invalid character in filename'
-        const seen = new Set<number>()
-        while (extra.length > 0) {
-          if (extra.length < 4) return malformed
-          const id = extra.readUInt16LE(0)
-          const size = extra.readUInt16LE(2)
-          if (size + 4 > extra.length) return malformed
-          if (seen.has(id) && (id === ZIP64_EXTRA || id === UNICODE_PATH_EXTRA)) {
-            return 'Invalid duplicate extra in local file'
-          }
-          seen.add(id)
-          if (id === ZIP64_EXTRA) {
-            if (![0, 8, 16, 24, 28].includes(size)) return malformed
-            if (size === 0) {
-              if (compressedSize === 0xffffffff || fileSize === 0xffffffff) return malformed
-            } else if (size === 8) {
-              // Only the uncompressed size: sound only when stored (compressed = uncompressed).
-              if (method !== 0) return malformed
-              compressedSize = u64(extra, 4)
-              if (fileSize === 0xffffffff) fileSize = compressedSize
-            } else {
-              if (fileSize === 0xffffffff) fileSize = u64(extra, 4)
-              compressedSize = u64(extra, 12)
-            }
-          } else if (id === UNICODE_PATH_EXTRA) {
-            const unicodeName = extra.subarray(Math.min(9, 4 + size), 4 + size)
-            if (hasUnprintable(unicodeName)) return 'Invalid character in filename'
-            if (strictUtf8(unicodeName) === undefined) return 'Filename not valid UTF-8'
-          }
-          extra = extra.subarray(size + 4)
-        }
-        if (header.readUInt16LE(2) & FLAG_DATA_DESCRIPTOR) return 'ZIP contains a data descriptor'
-        const text = strictUtf8(name)
-        if (text === undefined) return 'Filename not unicode'
-        const expected = directory.get(text)
-        if (!expected) return 'Filename not in central directory'
-        if (expected.compressedSize !== compressedSize) return 'Mis-matched data size'
-        if (expected.uncompressedSize !== fileSize) return 'Mis-matched file size'
-        const key = name.toString('latin1')
-        if (localNames.has(key)) return 'Duplicate filename in local headers'
-        localNames.add(key)
-        position = body + 26 + nameLength + extraLength + compressedSize
-      } else if (signature === SIG_EOCD) {
-        centralOffset ??= position
-        const record = await read(body, 18)
-        const records = record.readUInt16LE(6)
-        if (record.readUInt16LE(4) !== records) return malformed
-        // With ZIP64, the ZIP64 record's values count and this record's are placeholders.
-        if (!(locatorSeen && declared)) {
-          declared = { records, size: record.readUInt32LE(8), offset: record.readUInt32LE(12) }
-        }
-        position = body + 18 + record.readUInt16LE(16)
-        if (declared.records !== centralRecords) return 'Mismatched central directory records'
-        if (declared.offset !== centralOffset) return 'Mismatched central directory offset'
-        if (declared.size !== centralSize) return 'Mismatched central directory size'
-        break
-      } else if (signature === SIG_EOCD64) {
-        eocd64Seen = true
-        const record = await read(body, 52)
-        const records = u64(record, 28)
-        if (u64(record, 20) !== records) return malformed
-        if (u64(record, 0) !== 44) return 'ZIP64 extensible data not allowed'
-        declared = { records, size: u64(record, 36), offset: u64(record, 44) }
-        position = body + 52
-      } else if (signature === SIG_EOCD64_LOCATOR) {
-        await read(body, 16)
-        locatorSeen = true
-        position = body + 16
-      } else {
-        return 'Unknown record signature'
-      }
-    }
-  } catch (error) {
-    if ((error as Error).message === malformed) return malformed
-    throw error
-  }
-  if (localNames.size !== centralNames.size)
-    return 'Mis-matched local headers and central directory'
-  return position === file.size ? undefined : 'Trailing data'
 }

@@ -1,0 +1,152 @@
+import {
+  FLAG_DATA_DESCRIPTOR,
+  SIG_CENTRAL,
+  SIG_EOCD,
+  SIG_EOCD64,
+  SIG_EOCD64_LOCATOR,
+  SIG_LOCAL,
+  UNICODE_PATH_EXTRA,
+  ZIP64_EXTRA,
+  strictUtf8,
+  type FileReader
+} from './zip-file.js'
+
+/** A control character (C0 or DEL). */
+const hasUnprintable = (bytes: Buffer): boolean => bytes.some(b => b < 0x20 || b === 0x7f)
+const u64 = (buffer: Buffer, at: number): number => Number(buffer.readBigUInt64LE(at))
+
+/**
+ * PyPI's zip framing rule (Warehouse `warehouse/utils/zipfiles.py`): a wheel must read the same
+ * through the central directory (pip) and through a stream of local headers (other tools), so
+ * PyPI walks the records from byte 0 and refuses anything that could make the two disagree. Same
+ * walk, PyPI's own words; undefined when PyPI accepts it. `directory`: sizes by `orig_filename`.
+ */
+export async function zipFramingProblem(
+  file: FileReader,
+  directory: ReadonlyMap<string, { compressedSize: number; uncompressedSize: number }>
+): Promise<string | undefined> {
+  const malformed = 'Malformed zip file'
+  // Names as raw bytes (latin1: one character per byte, so equal strings are equal bytes).
+  const localNames = new Set<string>()
+  const centralNames = new Set<string>()
+  let eocd64Seen = false
+  let locatorSeen = false
+  let centralRecords = 0
+  let centralOffset: number | undefined
+  let centralSize = 0
+  let declared: { records: number; size: number; offset: number } | undefined
+  let position = 0
+  const read = async (at: number, length: number): Promise<Buffer> => {
+    const bytes = await file.read(at, length)
+    if (!bytes) throw new Error(malformed)
+    return bytes
+  }
+  try {
+    for (;;) {
+      const signature = (await read(position, 4)).readUInt32LE(0)
+      const body = position + 4
+      // An EOCD after a ZIP64 EOCD must have its locator in between.
+      if (signature === SIG_EOCD && eocd64Seen && !locatorSeen) return malformed
+      if (signature === SIG_CENTRAL) {
+        centralOffset ??= position
+        centralRecords++
+        const header = await read(body, 42)
+        const [nameLength, extraLength] = [header.readUInt16LE(24), header.readUInt16LE(26)]
+        if (header.readUInt16LE(28) !== 0) return 'Comment in central directory'
+        const name = await read(body + 42, nameLength)
+        await read(body + 42 + nameLength, extraLength)
+        if (hasUnprintable(name)) return 'Invalid character in filename'
+        centralSize += 46 + nameLength + extraLength
+        const key = name.toString('latin1')
+        if (centralNames.has(key)) return 'Duplicate filename in central directory'
+        if (!localNames.has(key)) return 'Missing filename in local headers'
+        centralNames.add(key)
+        position = body + 42 + nameLength + extraLength
+      } else if (signature === SIG_LOCAL) {
+        const header = await read(body, 26)
+        const method = header.readUInt16LE(4)
+        let compressedSize = header.readUInt32LE(14)
+        let fileSize = header.readUInt32LE(18)
+        const [nameLength, extraLength] = [header.readUInt16LE(22), header.readUInt16LE(24)]
+        const name = await read(body + 26, nameLength)
+        let extra = await read(body + 26 + nameLength, extraLength)
+        if (hasUnprintable(name)) return 'Invalid character in filename'
+        const seen = new Set<number>()
+        while (extra.length > 0) {
+          if (extra.length < 4) return malformed
+          const id = extra.readUInt16LE(0)
+          const size = extra.readUInt16LE(2)
+          if (size + 4 > extra.length) return malformed
+          if (seen.has(id) && (id === ZIP64_EXTRA || id === UNICODE_PATH_EXTRA)) {
+            return 'Invalid duplicate extra in local file'
+          }
+          seen.add(id)
+          if (id === ZIP64_EXTRA) {
+            if (![0, 8, 16, 24, 28].includes(size)) return malformed
+            if (size === 0) {
+              if (compressedSize === 0xffffffff || fileSize === 0xffffffff) return malformed
+            } else if (size === 8) {
+              // Only the uncompressed size: sound only when stored (compressed = uncompressed).
+              if (method !== 0) return malformed
+              compressedSize = u64(extra, 4)
+              if (fileSize === 0xffffffff) fileSize = compressedSize
+            } else {
+              if (fileSize === 0xffffffff) fileSize = u64(extra, 4)
+              compressedSize = u64(extra, 12)
+            }
+          } else if (id === UNICODE_PATH_EXTRA) {
+            const unicodeName = extra.subarray(Math.min(9, 4 + size), 4 + size)
+            if (hasUnprintable(unicodeName)) return 'Invalid character in filename'
+            if (strictUtf8(unicodeName) === undefined) return 'Filename not valid UTF-8'
+          }
+          extra = extra.subarray(size + 4)
+        }
+        if (header.readUInt16LE(2) & FLAG_DATA_DESCRIPTOR) return 'ZIP contains a data descriptor'
+        const text = strictUtf8(name)
+        if (text === undefined) return 'Filename not unicode'
+        const expected = directory.get(text)
+        if (!expected) return 'Filename not in central directory'
+        if (expected.compressedSize !== compressedSize) return 'Mis-matched data size'
+        if (expected.uncompressedSize !== fileSize) return 'Mis-matched file size'
+        const key = name.toString('latin1')
+        if (localNames.has(key)) return 'Duplicate filename in local headers'
+        localNames.add(key)
+        position = body + 26 + nameLength + extraLength + compressedSize
+      } else if (signature === SIG_EOCD) {
+        centralOffset ??= position
+        const record = await read(body, 18)
+        const records = record.readUInt16LE(6)
+        if (record.readUInt16LE(4) !== records) return malformed
+        // With ZIP64, the ZIP64 record's values count and this record's are placeholders.
+        if (!(locatorSeen && declared)) {
+          declared = { records, size: record.readUInt32LE(8), offset: record.readUInt32LE(12) }
+        }
+        position = body + 18 + record.readUInt16LE(16)
+        if (declared.records !== centralRecords) return 'Mismatched central directory records'
+        if (declared.offset !== centralOffset) return 'Mismatched central directory offset'
+        if (declared.size !== centralSize) return 'Mismatched central directory size'
+        break
+      } else if (signature === SIG_EOCD64) {
+        eocd64Seen = true
+        const record = await read(body, 52)
+        const records = u64(record, 28)
+        if (u64(record, 20) !== records) return malformed
+        if (u64(record, 0) !== 44) return 'ZIP64 extensible data not allowed'
+        declared = { records, size: u64(record, 36), offset: u64(record, 44) }
+        position = body + 52
+      } else if (signature === SIG_EOCD64_LOCATOR) {
+        await read(body, 16)
+        locatorSeen = true
+        position = body + 16
+      } else {
+        return 'Unknown record signature'
+      }
+    }
+  } catch (error) {
+    if ((error as Error).message === malformed) return malformed
+    throw error
+  }
+  if (localNames.size !== centralNames.size)
+    return 'Mis-matched local headers and central directory'
+  return position === file.size ? undefined : 'Trailing data'
+}
