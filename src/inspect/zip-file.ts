@@ -2,18 +2,21 @@
 
 import { open, type FileHandle } from 'node:fs/promises'
 
-export const SIG_LOCAL = 0x04034b50
-export const SIG_CENTRAL = 0x02014b50
-export const SIG_EOCD = 0x06054b50
-export const SIG_EOCD64 = 0x06064b50
-export const SIG_EOCD64_LOCATOR = 0x07064b50
-export const ZIP64_EXTRA = 0x0001
-export const UNICODE_PATH_EXTRA = 0x7075
-export const FLAG_ENCRYPTED = 0x0001
-export const FLAG_DATA_DESCRIPTOR = 0x0008
-export const FLAG_UTF8 = 0x0800
-export const EOCD_SIZE = 22
-export const CENTRAL_SIZE = 46
+/** Record signatures, extra field ids, flags and fixed record sizes of the zip format. */
+export const ZIP = {
+  SIG_LOCAL: 0x04034b50,
+  SIG_CENTRAL: 0x02014b50,
+  SIG_EOCD: 0x06054b50,
+  SIG_EOCD64: 0x06064b50,
+  SIG_EOCD64_LOCATOR: 0x07064b50,
+  ZIP64_EXTRA: 0x0001,
+  UNICODE_PATH_EXTRA: 0x7075,
+  FLAG_ENCRYPTED: 0x0001,
+  FLAG_DATA_DESCRIPTOR: 0x0008,
+  FLAG_UTF8: 0x0800,
+  EOCD_SIZE: 22,
+  CENTRAL_SIZE: 46
+} as const
 const READ_AHEAD = 64 * 1024
 /** Positioned reads with a small read-ahead, so the headers of small members cost one read. */
 export class FileReader {

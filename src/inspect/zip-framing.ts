@@ -1,15 +1,4 @@
-import {
-  FLAG_DATA_DESCRIPTOR,
-  SIG_CENTRAL,
-  SIG_EOCD,
-  SIG_EOCD64,
-  SIG_EOCD64_LOCATOR,
-  SIG_LOCAL,
-  UNICODE_PATH_EXTRA,
-  ZIP64_EXTRA,
-  strictUtf8,
-  type FileReader
-} from './zip-file.js'
+import { strictUtf8, ZIP, type FileReader } from './zip-file.js'
 
 /** A control character (C0 or DEL). */
 const hasUnprintable = (bytes: Buffer): boolean => bytes.some(b => b < 0x20 || b === 0x7f)
@@ -46,8 +35,8 @@ export async function zipFramingProblem(
       const signature = (await read(position, 4)).readUInt32LE(0)
       const body = position + 4
       // An EOCD after a ZIP64 EOCD must have its locator in between.
-      if (signature === SIG_EOCD && eocd64Seen && !locatorSeen) return malformed
-      if (signature === SIG_CENTRAL) {
+      if (signature === ZIP.SIG_EOCD && eocd64Seen && !locatorSeen) return malformed
+      if (signature === ZIP.SIG_CENTRAL) {
         centralOffset ??= position
         centralRecords++
         const header = await read(body, 42)
@@ -62,7 +51,7 @@ export async function zipFramingProblem(
         if (!localNames.has(key)) return 'Missing filename in local headers'
         centralNames.add(key)
         position = body + 42 + nameLength + extraLength
-      } else if (signature === SIG_LOCAL) {
+      } else if (signature === ZIP.SIG_LOCAL) {
         const header = await read(body, 26)
         const method = header.readUInt16LE(4)
         let compressedSize = header.readUInt32LE(14)
@@ -77,11 +66,11 @@ export async function zipFramingProblem(
           const id = extra.readUInt16LE(0)
           const size = extra.readUInt16LE(2)
           if (size + 4 > extra.length) return malformed
-          if (seen.has(id) && (id === ZIP64_EXTRA || id === UNICODE_PATH_EXTRA)) {
+          if (seen.has(id) && (id === ZIP.ZIP64_EXTRA || id === ZIP.UNICODE_PATH_EXTRA)) {
             return 'Invalid duplicate extra in local file'
           }
           seen.add(id)
-          if (id === ZIP64_EXTRA) {
+          if (id === ZIP.ZIP64_EXTRA) {
             if (![0, 8, 16, 24, 28].includes(size)) return malformed
             if (size === 0) {
               if (compressedSize === 0xffffffff || fileSize === 0xffffffff) return malformed
@@ -94,14 +83,15 @@ export async function zipFramingProblem(
               if (fileSize === 0xffffffff) fileSize = u64(extra, 4)
               compressedSize = u64(extra, 12)
             }
-          } else if (id === UNICODE_PATH_EXTRA) {
+          } else if (id === ZIP.UNICODE_PATH_EXTRA) {
             const unicodeName = extra.subarray(Math.min(9, 4 + size), 4 + size)
             if (hasUnprintable(unicodeName)) return 'Invalid character in filename'
             if (strictUtf8(unicodeName) === undefined) return 'Filename not valid UTF-8'
           }
           extra = extra.subarray(size + 4)
         }
-        if (header.readUInt16LE(2) & FLAG_DATA_DESCRIPTOR) return 'ZIP contains a data descriptor'
+        if (header.readUInt16LE(2) & ZIP.FLAG_DATA_DESCRIPTOR)
+          return 'ZIP contains a data descriptor'
         const text = strictUtf8(name)
         if (text === undefined) return 'Filename not unicode'
         const expected = directory.get(text)
@@ -112,7 +102,7 @@ export async function zipFramingProblem(
         if (localNames.has(key)) return 'Duplicate filename in local headers'
         localNames.add(key)
         position = body + 26 + nameLength + extraLength + compressedSize
-      } else if (signature === SIG_EOCD) {
+      } else if (signature === ZIP.SIG_EOCD) {
         centralOffset ??= position
         const record = await read(body, 18)
         const records = record.readUInt16LE(6)
@@ -126,7 +116,7 @@ export async function zipFramingProblem(
         if (declared.offset !== centralOffset) return 'Mismatched central directory offset'
         if (declared.size !== centralSize) return 'Mismatched central directory size'
         break
-      } else if (signature === SIG_EOCD64) {
+      } else if (signature === ZIP.SIG_EOCD64) {
         eocd64Seen = true
         const record = await read(body, 52)
         const records = u64(record, 28)
@@ -134,7 +124,7 @@ export async function zipFramingProblem(
         if (u64(record, 0) !== 44) return 'ZIP64 extensible data not allowed'
         declared = { records, size: u64(record, 36), offset: u64(record, 44) }
         position = body + 52
-      } else if (signature === SIG_EOCD64_LOCATOR) {
+      } else if (signature === ZIP.SIG_EOCD64_LOCATOR) {
         await read(body, 16)
         locatorSeen = true
         position = body + 16

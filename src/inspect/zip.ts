@@ -10,22 +10,8 @@ import { crc32, inflateRawSync } from 'node:zlib'
 import { DistributionError } from '../dists/distribution.js'
 import { MAX_METADATA_BYTES, problem, type ArchiveMember } from './archive.js'
 import { isTarHeader } from './tar-header.js'
+import { FileReader, strictUtf8, withFile, ZIP } from './zip-file.js'
 import { zipFramingProblem } from './zip-framing.js'
-import {
-  CENTRAL_SIZE,
-  EOCD_SIZE,
-  FLAG_ENCRYPTED,
-  FLAG_UTF8,
-  SIG_CENTRAL,
-  SIG_EOCD,
-  SIG_EOCD64,
-  SIG_EOCD64_LOCATOR,
-  SIG_LOCAL,
-  ZIP64_EXTRA,
-  FileReader,
-  strictUtf8,
-  withFile
-} from './zip-file.js'
 
 export { crc32 }
 
@@ -103,14 +89,14 @@ interface CentralDirectory {
  * else the LAST signature in the final 64 KiB; a ZIP64 record counts only right before its locator.
  */
 async function locateCentralDirectory(file: FileReader, path: string): Promise<CentralDirectory> {
-  if (file.size < EOCD_SIZE) {
+  if (file.size < ZIP.EOCD_SIZE) {
     throw invalidWheel(path, `it is only ${file.size} bytes long, too short for a zip archive`)
   }
-  const tailStart = Math.max(0, file.size - EOCD_SIZE - 0x10000)
+  const tailStart = Math.max(0, file.size - ZIP.EOCD_SIZE - 0x10000)
   const tail = await need(file, path, tailStart, file.size - tailStart)
-  const last = tail.length - EOCD_SIZE
+  const last = tail.length - ZIP.EOCD_SIZE
   let at =
-    tail.readUInt32LE(last) === SIG_EOCD && tail.readUInt16LE(last + 20) === 0
+    tail.readUInt32LE(last) === ZIP.SIG_EOCD && tail.readUInt16LE(last + 20) === 0
       ? last
       : tail.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]))
   if (at > last) at = -1
@@ -124,14 +110,14 @@ async function locateCentralDirectory(file: FileReader, path: string): Promise<C
   let offset = tail.readUInt32LE(at + 16)
   let directoryEnd = tailStart + at
   const locator = await file.read(directoryEnd - 20, 20)
-  if (locator?.readUInt32LE(0) === SIG_EOCD64_LOCATOR) {
+  if (locator?.readUInt32LE(0) === ZIP.SIG_EOCD64_LOCATOR) {
     if (locator.readUInt32LE(4) !== 0 || locator.readUInt32LE(16) > 1) {
       throw invalidWheel(path, 'it is a multi-part (spanned) zip archive')
     }
     const record = await file.read(directoryEnd - 76, 56)
     if (!record) throw invalidWheel(path, 'the ZIP64 end of central directory record is missing')
     // Like Python, a locator without its record leaves the plain EOCD in charge.
-    if (record.readUInt32LE(0) === SIG_EOCD64) {
+    if (record.readUInt32LE(0) === ZIP.SIG_EOCD64) {
       size = safeNumber(path, record.readBigUInt64LE(40), 'the central directory size')
       offset = safeNumber(path, record.readBigUInt64LE(48), 'the central directory offset')
       directoryEnd -= 76
@@ -160,17 +146,18 @@ function parseCentralDirectory(path: string, bytes: Buffer, base: number): ZipEn
   const entries: ZipEntry[] = []
   for (let at = 0; at < bytes.length;) {
     const damaged = invalidWheel(path, `central directory record ${entries.length + 1} is damaged`)
-    if (at + CENTRAL_SIZE > bytes.length || bytes.readUInt32LE(at) !== SIG_CENTRAL) throw damaged
+    if (at + ZIP.CENTRAL_SIZE > bytes.length || bytes.readUInt32LE(at) !== ZIP.SIG_CENTRAL)
+      throw damaged
     const flags = bytes.readUInt16LE(at + 8)
     const [nameLength, extraLength, commentLength] = [28, 30, 32].map(f =>
       bytes.readUInt16LE(at + f)
     )
-    const nameStart = at + CENTRAL_SIZE
+    const nameStart = at + ZIP.CENTRAL_SIZE
     const extraStart = nameStart + nameLength
     const extraEnd = extraStart + extraLength
     if (extraEnd + commentLength > bytes.length) throw damaged
     const rawName = bytes.subarray(nameStart, extraStart)
-    const origName = flags & FLAG_UTF8 ? strictUtf8(rawName) : decodeCp437(rawName)
+    const origName = flags & ZIP.FLAG_UTF8 ? strictUtf8(rawName) : decodeCp437(rawName)
     if (origName === undefined)
       throw invalidWheel(path, 'a member name flagged as UTF-8 is not UTF-8')
     // Python cuts a name at its first NUL (a trick to hide a member's real name).
@@ -180,7 +167,7 @@ function parseCentralDirectory(path: string, bytes: Buffer, base: number): ZipEn
     for (let extra = extraStart; extra + 4 <= extraEnd;) {
       const end = extra + 4 + bytes.readUInt16LE(extra + 2)
       if (end > extraEnd) throw invalidWheel(path, `the extra field of '${name}' is damaged`)
-      if (bytes.readUInt16LE(extra) === ZIP64_EXTRA) {
+      if (bytes.readUInt16LE(extra) === ZIP.ZIP64_EXTRA) {
         let field = extra + 4
         for (let i = 0; i < 3; i++) {
           if (sizes[i] !== 0xffffffff) continue
@@ -226,8 +213,10 @@ export function isZipFile(path: string): Promise<boolean> {
     const directory = await locateCentralDirectory(file, path)
     if (directory.size === 0 && directory.start === directory.base) return true
     const record =
-      directory.size < CENTRAL_SIZE ? undefined : await file.read(directory.start, CENTRAL_SIZE)
-    return record?.readUInt32LE(0) === SIG_CENTRAL
+      directory.size < ZIP.CENTRAL_SIZE
+        ? undefined
+        : await file.read(directory.start, ZIP.CENTRAL_SIZE)
+    return record?.readUInt32LE(0) === ZIP.SIG_CENTRAL
   }).catch((error: unknown) => {
     if (error instanceof DistributionError) return false
     throw error
@@ -244,7 +233,7 @@ async function extract(file: FileReader, path: string, entry: ZipEntry, maxBytes
       `${basename(path)}: ${name} is ${size}, more than the ${maxBytes}-byte limit for ${name.endsWith('/METADATA') ? 'core metadata' : 'this file'}.`,
       `A ${basename(name)} file this large is almost certainly a broken or hostile build; rebuild the wheel.`
     )
-  if (entry.flags & FLAG_ENCRYPTED) throw invalidWheel(path, `${name} is encrypted`)
+  if (entry.flags & ZIP.FLAG_ENCRYPTED) throw invalidWheel(path, `${name} is encrypted`)
   if (entry.method !== 0 && entry.method !== 8) {
     throw invalidWheel(
       path,
@@ -257,7 +246,7 @@ async function extract(file: FileReader, path: string, entry: ZipEntry, maxBytes
     throw tooLarge(`${entry.compressedSize} bytes compressed`)
   }
   const local = await need(file, path, entry.localHeaderOffset, 30)
-  if (local.readUInt32LE(0) !== SIG_LOCAL) {
+  if (local.readUInt32LE(0) !== ZIP.SIG_LOCAL) {
     throw invalidWheel(path, `the local header of ${name} is missing or damaged`)
   }
   const dataStart = entry.localHeaderOffset + 30 + local.readUInt16LE(26) + local.readUInt16LE(28)
