@@ -1,9 +1,9 @@
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals'
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { randomBytes } from 'node:crypto'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { computeDigests, digestsOf } from '../../src/inspect/digests.js'
+import { computeDigests } from '../../src/inspect/digests.js'
 import { python } from '../support/make-dists.js'
 
 /** hashlib's view of each file: what twine sends and PyPI recomputes. */
@@ -27,9 +27,7 @@ describe('computeDigests', () => {
     'exactly-one-chunk.bin': randomBytes(1024 * 1024),
     // Several 1 MiB chunks plus a ragged end.
     'several-chunks.bin': randomBytes(3 * 1024 * 1024 + 12345),
-    // More chunks than the worker's shared slots (4): each slot is read into again only after
-    // the worker handed it back, or these digests would come out wrong.
-    'wraps-the-slots.bin': randomBytes(9 * 1024 * 1024 + 777)
+    'nine-chunks.bin': randomBytes(9 * 1024 * 1024 + 777)
   }
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'digests-test-'))
@@ -49,33 +47,17 @@ describe('computeDigests', () => {
     }
   })
 
-  it('gives the same digests when sha256 and md5 run in a worker thread', async () => {
-    const paths = Object.keys(files).map(name => join(dir, name))
-    const reference = python<Record<string, unknown>>(HASHLIB_PY, paths)
-    for (const path of paths) {
-      // parallelFrom 0: every file, even the empty one, goes through the worker.
-      expect([path, await computeDigests(path, { parallelFrom: 0 })]).toMatchObject([
-        path,
-        reference[path]
-      ])
-    }
-  })
-
-  it('gives the right digests when many large files are hashed at once (one worker, the rest inline)', async () => {
+  it('gives the right digests when many large files are hashed at once ', async () => {
     const paths = Object.keys(files).map(name => join(dir, name))
     const reference = python<Record<string, { digests: unknown }>>(HASHLIB_PY, paths)
-    const together = await Promise.all(
-      [...paths, ...paths].map(p => computeDigests(p, { parallelFrom: 0 }))
-    )
+    const together = await Promise.all([...paths, ...paths].map(p => computeDigests(p)))
     expect(together.map(r => r.digests)).toEqual(
       [...paths, ...paths].map(p => reference[p].digests)
     )
   })
 
   it('rejects when the file cannot be read', async () => {
-    await expect(computeDigests(join(dir, 'missing.bin'), { parallelFrom: 0 })).rejects.toThrow(
-      /ENOENT/
-    )
+    await expect(computeDigests(join(dir, 'missing.bin'))).rejects.toThrow(/ENOENT/)
   })
 
   it('gives the known digests of the empty file', async () => {
@@ -94,18 +76,6 @@ describe('computeDigests', () => {
     const alone: Awaited<ReturnType<typeof computeDigests>>[] = []
     for (const p of paths) alone.push(await computeDigests(p))
     expect(together).toEqual([...alone, ...alone])
-  })
-
-  it('digestsOf bytes in memory equals hashlib, as the streaming pass does', async () => {
-    const paths = Object.keys(files).map(name => join(dir, name))
-    const reference = python<Record<string, { digests: unknown }>>(HASHLIB_PY, paths)
-    for (const [index, path] of paths.entries()) {
-      const bytes = files[Object.keys(files)[index]]
-      expect([path, await digestsOf(bytes)]).toEqual([path, reference[path].digests])
-    }
-    // Several at once share the BLAKE2b hashers without mixing them up.
-    const together = await Promise.all(paths.map(p => digestsOf(readFileSync(p))))
-    expect(together).toEqual(paths.map(p => reference[p].digests))
   })
 
   it('rejects for a missing file', async () => {

@@ -1,13 +1,9 @@
 /**
- * PyPI's rules about the archive itself (Warehouse `_is_valid_dist_file` and the wheel checks of
- * `file_upload` in warehouse/forklift/legacy.py, `warehouse/utils/zipfiles.py`,
- * `validate_record` and `validate_entrypoints` in `warehouse/utils/wheel.py`), turned into
- * Problems with PyPI's own words and a fix. They run on what the inspection already read (zip.ts,
- * tar.ts): no second pass over the file.
- *
- * These are PyPI's policies (a zip with a data descriptor is a valid zip elsewhere), so check.ts
- * counts them under `pypiRules`. Where an archive is ambiguous (two readers could see different
- * files), the readers themselves follow Python and refuse what they cannot read as Python does.
+ * PyPI's rules about the archive itself (Warehouse `_is_valid_dist_file`, `file_upload` in
+ * forklift/legacy.py, `utils/zipfiles.py`, `validate_record` and `validate_entrypoints` in
+ * `utils/wheel.py`) as Problems in PyPI's words with a fix, over what inspection already read.
+ * These are PyPI's policies (a zip with a data descriptor is valid elsewhere): check.ts counts
+ * them under `pypiRules`.
  */
 
 import { basename } from 'node:path'
@@ -22,14 +18,24 @@ const RATIO_THRESHOLD = 50
 /** Python's csv module refuses a field longer than this (csv.field_size_limit()). */
 const CSV_FIELD_LIMIT = 131072
 
-const ARCHIVES_DOCS = 'See https://docs.pypi.org/archives for more information'
 const REBUILD_WHEEL =
   'Rebuild the wheel with its build backend (`python -m build --wheel`) and publish that file ' +
   'as written; tools that rewrite, append to or stream zips produce archives PyPI refuses.'
 
-function invalid(file: string, rule: RuleId, message: string, hint: string): Problem {
-  return { file, rule, message: `${basename(file)}: Invalid distribution file. ${message}`, hint }
-}
+const invalid = (file: string, rule: RuleId, message: string, hint: string): Problem => ({
+  file,
+  rule,
+  message: `${basename(file)}: Invalid distribution file. ${message}`,
+  hint
+})
+
+/** A License-File PyPI does not find where it looks. */
+const missingLicense = (file: string, licenseFile: string, at: string, hint: string) => ({
+  file,
+  rule: 'license-file' as const,
+  message: `${basename(file)}: License-File ${licenseFile} does not exist in distribution file ${basename(file)} at ${at}`,
+  hint
+})
 
 /** The wheel's archive against PyPI's rules. `licenseFiles`: the License-File values. */
 export function wheelArchiveProblems(
@@ -70,55 +76,34 @@ export function wheelArchiveProblems(
   // PyPI takes name and version from the filename verbatim (`split("-", 2)`).
   const parts = filename.split('-')
   if (parts.length < 3) {
-    problems.push(
-      invalid(
-        path,
-        'wheel-contents',
-        'Unable to parse name and version from wheel filename',
-        'Keep the filename the build backend gave the wheel.'
-      )
-    )
-    return problems
+    const hint = 'Keep the filename the build backend gave the wheel.'
+    return [
+      ...problems,
+      invalid(path, 'wheel-contents', 'Unable to parse name and version from wheel filename', hint)
+    ]
   }
   const distInfo = `${parts[0]}-${parts[1]}.dist-info`
-  const distInfoHint = `The wheel's metadata folder must be ${distInfo}/, named exactly as the filename's name and version. Keep the filename the build backend gave the wheel, or rebuild it.`
   const read = (file: string): Buffer | undefined => {
     const got = archive.distInfoFiles.get(file)
     if (got instanceof DistributionError) problems.push(...got.problems)
     return got instanceof DistributionError ? undefined : got
   }
-
   if (!archive.byName.has(`${distInfo}/WHEEL`)) {
-    problems.push(
-      invalid(path, 'wheel-contents', `WHEEL not found at ${distInfo}/WHEEL`, distInfoHint)
-    )
+    const hint = `The wheel's metadata folder must be ${distInfo}/, named exactly as the filename's name and version. Keep the filename the build backend gave the wheel, or rebuild it.`
+    problems.push(invalid(path, 'wheel-contents', `WHEEL not found at ${distInfo}/WHEEL`, hint))
   } else {
     read('WHEEL')
   }
-
   if (archive.framingProblem !== undefined) {
-    problems.push(
-      invalid(
-        path,
-        'zip-framing',
-        `ZIP archive not accepted: ${archive.framingProblem}. ${ARCHIVES_DOCS}`,
-        REBUILD_WHEEL
-      )
-    )
+    const message = `ZIP archive not accepted: ${archive.framingProblem}. See https://docs.pypi.org/archives for more information`
+    problems.push(invalid(path, 'zip-framing', message, REBUILD_WHEEL))
   }
-
   for (const licenseFile of licenseFiles) {
     const inZip = `${distInfo}/licenses/${licenseFile}`
-    if (!archive.byName.has(inZip)) {
-      problems.push({
-        file: path,
-        rule: 'license-file',
-        message: `${filename}: License-File ${licenseFile} does not exist in distribution file ${filename} at ${inZip}`,
-        hint: `Build backends copy the files named by \`license-files\` in pyproject.toml to ${distInfo}/licenses/; check that pattern matches the file, or drop the License-File, and rebuild.`
-      })
-    }
+    if (archive.byName.has(inZip)) continue
+    const hint = `Build backends copy the files named by \`license-files\` in pyproject.toml to ${distInfo}/licenses/; check that pattern matches the file, or drop the License-File, and rebuild.`
+    problems.push(missingLicense(path, licenseFile, inZip, hint))
   }
-
   const record = archive.distInfoFiles.get('RECORD')
   if (record instanceof DistributionError) {
     problems.push(...record.problems)
@@ -130,7 +115,6 @@ export function wheelArchiveProblems(
       hint: `Every wheel lists its files in ${distInfo}/RECORD (a UTF-8 CSV file). ${REBUILD_WHEEL}`
     })
   }
-
   const entryPoints = read('entry_points.txt')
   const why = entryPoints ? entryPointsProblem(entryPoints) : undefined
   if (why !== undefined) {
@@ -146,13 +130,12 @@ export function wheelArchiveProblems(
 
 /** What PyPI's `csv.reader(text.splitlines())` over RECORD accepts: UTF-8, fields within limit. */
 function recordParses(bytes: Buffer): boolean {
-  let text: string
   try {
-    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes)
+    const text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes)
+    return text.split(/[\r\n,]/).every(field => field.length <= CSV_FIELD_LIMIT)
   } catch {
     return false
   }
-  return text.split(/[\r\n,]/).every(field => field.length <= CSV_FIELD_LIMIT)
 }
 
 /** The sdist's archive against PyPI's rules that need the metadata (the layout is tar.ts's). */
@@ -162,31 +145,20 @@ export function sdistArchiveProblems(
   licenseFiles: readonly string[],
   alsoZip: boolean
 ): Problem[] {
-  const filename = basename(path)
   const problems: Problem[] = []
   if (alsoZip) {
-    problems.push(
-      invalid(
-        path,
-        'archive-type',
-        'File is both a zip and a tar file',
-        'Rebuild the sdist with `python -m build --sdist` and publish the file as written.'
-      )
-    )
+    const hint = 'Rebuild the sdist with `python -m build --sdist` and publish the file as written.'
+    problems.push(invalid(path, 'archive-type', 'File is both a zip and a tar file', hint))
   }
   for (const licenseFile of licenseFiles) {
     // os.path.join(top, name): an absolute License-File replaces the top folder.
     const target = licenseFile.startsWith('/')
       ? licenseFile
       : `${displayName(archive.top)}/${licenseFile}`
-    if (!archive.names.has(Buffer.from(target, 'utf8').toString('latin1'))) {
-      problems.push({
-        file: path,
-        rule: 'license-file',
-        message: `${filename}: License-File ${licenseFile} does not exist in distribution file ${filename} at ${target}`,
-        hint: "License-File paths are relative to the sdist's top folder; include the file in the sdist (`license-files` in pyproject.toml) or drop the License-File, and rebuild."
-      })
-    }
+    if (archive.names.has(Buffer.from(target, 'utf8').toString('latin1'))) continue
+    const hint =
+      "License-File paths are relative to the sdist's top folder; include the file in the sdist (`license-files` in pyproject.toml) or drop the License-File, and rebuild."
+    problems.push(missingLicense(path, licenseFile, target, hint))
   }
   return problems
 }

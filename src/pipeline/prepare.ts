@@ -6,7 +6,6 @@ import { dedupeByFilename } from '../check/dedupe.js'
 import { discoverDistributions, listedDistributions } from '../discover/discover.js'
 import { DistributionError, type Distribution, type Problem } from '../dists/distribution.js'
 import { inspectAll } from '../inspect/inspect.js'
-import { warmDigests } from '../inspect/digests.js'
 import { checkTagMatchesVersions } from '../check/guards/tag.js'
 import { checkOneRelease } from '../check/guards/versions.js'
 import type { Log } from '../shared/log.js'
@@ -38,8 +37,6 @@ export async function prepare(
   run: Pick<RunContext, 'tag' | 'childEnv'>,
   options: PrepareOptions = {}
 ): Promise<Distribution[]> {
-  // The first file's digests need a blake2b hasher: it compiles off this thread meanwhile.
-  warmDigests()
   const given = options.renderer
   // verify-metadata is off: a Python started for it is not needed (stopped now, awaited below).
   const stopping = settings.verifyMetadata ? undefined : given?.cancel()

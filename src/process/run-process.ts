@@ -4,13 +4,10 @@
  * `node:child_process` directly rather than @actions/exec, so the checks that need a helper
  * program (Python) do not depend on running inside GitHub Actions.
  */
-import type { ChildProcessWithoutNullStreams } from 'node:child_process'
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
 import { StringDecoder } from 'node:string_decoder'
 import { excerpt } from '../shared/excerpt.js'
 import type { ChildEnv } from '../shared/child-env.js'
-import { lazyBuiltin } from '../shared/lazy-builtin.js'
-
-const childProcess = lazyBuiltin<typeof import('node:child_process')>('node:child_process')
 
 export interface RunOptions {
   /** `runProcess` writes it to the program's stdin (UTF-8), then closes it. */
@@ -119,7 +116,7 @@ export const startProcess: StartProcess = (command, args, options) => {
     })
   }
 
-  const child = childProcess().spawn(command, [...args], {
+  const child = spawn(command, [...args], {
     env: options.env.toSpawn(),
     cwd: options.cwd,
     stdio: ['pipe', 'pipe', 'pipe'],
