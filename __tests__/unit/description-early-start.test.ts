@@ -391,60 +391,6 @@ describe('prepare', () => {
     expect(recorder.started).toEqual([])
   })
 
-  it('renders with a Python the caller started earlier, and stops it afterwards', async () => {
-    const dir = path.join(tmp, 'given')
-    await mkdir(dir)
-    wheel(dir, 'zeta', 'Zeta\n====\n\nA *tool*.\n')
-    const recorder = new Recorder()
-    const renderer = startRenderer({
-      env: childEnv(),
-      ...OWN,
-      python: PYTHON,
-      start: recorder.start
-    })
-    const log = new RecordingLog()
-    const dists = await prepare(settingsFor(dir), log, { childEnv: childEnv() }, { renderer })
-    expect(dists).toHaveLength(1)
-    expect(log.text('notice')).toContain('Descriptions rendered with readme_renderer')
-    expect(recorder.started).toHaveLength(1)
-    expect((await recorder.started[0].process.result).exitCode).toBe(0)
-    expect(isRunning(renderer.pid!)).toBe(false)
-  })
-
-  it('stops a Python the caller started when no description is reStructuredText', async () => {
-    const dir = path.join(tmp, 'given-markdown')
-    await mkdir(dir)
-    wheel(dir, 'theta', '# theta\n', 'text/markdown')
-    const recorder = new Recorder()
-    const renderer = startRenderer({
-      env: childEnv(),
-      ...OWN,
-      python: PYTHON,
-      start: recorder.start
-    })
-    await prepare(settingsFor(dir), recorder.log, { childEnv: childEnv() }, { renderer })
-    expect(recorder.events).not.toContain(`input ${path.basename(PYTHON)}`)
-    expect((await recorder.started[0].process.result).exitCode).toBeNull()
-    expect(isRunning(renderer.pid!)).toBe(false)
-  })
-
-  it('stops a Python the caller started when verify-metadata is false', async () => {
-    const dir = path.join(tmp, 'given-unverified')
-    await mkdir(dir)
-    wheel(dir, 'eta', '# eta\n', 'text/markdown')
-    const recorder = new Recorder()
-    const renderer = startRenderer({ env: childEnv(), python: PYTHON, start: recorder.start })
-    await prepare(
-      settingsFor(dir, { 'verify-metadata': 'false' }),
-      recorder.log,
-      { childEnv: childEnv() },
-      { renderer }
-    )
-    expect(isRunning(renderer.pid!)).toBe(false)
-    expect(recorder.events).not.toContain(`input ${path.basename(PYTHON)}`)
-    expect((await recorder.started[0].process.result).exitCode).toBeNull()
-  })
-
   it('starts no Python when verify-metadata is false', async () => {
     const dir = path.join(tmp, 'unverified')
     await mkdir(dir)

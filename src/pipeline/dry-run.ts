@@ -13,10 +13,8 @@ import { uploadFields } from '../upload/form.js'
 import { formatSize } from '../shared/format.js'
 
 /**
- * A dry run goes as far as it can without sending a file or spending a token: the credential
- * choice, the index's trusted-publishing audience, and each file's upload form. It says where the
- * files would go and as whom, so a dry run answers "is this pointed at the right index with the
- * right identity?" — never showing a secret.
+ * Goes as far as it can without sending a file or spending a token (credential choice, the
+ * index's trusted-publishing audience, each upload form), saying where and as whom, no secret.
  */
 export async function dryRunChecks(
   settings: Settings,
@@ -70,10 +68,7 @@ async function idTokenClaims(
   return decodeClaims(idToken)
 }
 
-/**
- * What a trusted publisher is matched on: repository, the workflow file of job_workflow_ref, and
- * the environment. From the ID token when there is one, else from what the entry knows of the run.
- */
+/** What a trusted publisher is matched on, from the ID token if any, else from the run. */
 function describeIdentity(
   claims: Claims | undefined,
   run: Pick<RunContext, 'repository' | 'workflowRef'>

@@ -9,10 +9,7 @@ export interface FileOutcome {
   size: number
 }
 
-/**
- * What a run did, as plain data: the action's outputs (as JSON strings) and the command line's
- * `--json` are both this, so scripts read the same fields wherever they run.
- */
+/** What a run did: the action's outputs and the command line's `--json` alike. */
 export interface RunOutcome {
   uploaded: FileOutcome[]
   skipped: FileOutcome[]

@@ -1,8 +1,4 @@
-/**
- * The core reports through this small interface and never imports @actions/core, so the same
- * pipeline serves the action, tests and a future command-line entry. The action's edge supplies an
- * implementation backed by @actions/core; tests supply a recorder.
- */
+/** How the core reports: the action backs it with @actions/core, the command line with stderr. */
 export interface Log {
   debug(message: string): void
   info(message: string): void
@@ -12,17 +8,15 @@ export interface Log {
   notice(message: string): void
   /** Runs `fn` inside a collapsible group. */
   group<T>(title: string, fn: () => Promise<T>): Promise<T>
-  /**
-   * Runs `fn`, which shows a child program's output (a build, pip) line by line through `show`.
-   * The lines are data: the action's log shows them verbatim and the runner never reads a
-   * command in them (they are fenced with `::stop-commands::`).
-   */
+  /** Runs `fn`, whose child program's lines `show` prints as data (fenced: never runner commands). */
   childOutput<T>(fn: (show: (line: string) => void) => Promise<T>): Promise<T>
 }
 
-/** A Log that keeps every line, for tests and for callers that want the text. */
+type Line = { level: string; message: string; file?: string }
+
+/** A Log that keeps every line, for tests. */
 export class RecordingLog implements Log {
-  readonly lines: Array<{ level: string; message: string; file?: string }> = []
+  readonly lines: Line[] = []
   debug(message: string): void {
     this.lines.push({ level: 'debug', message })
   }
@@ -46,9 +40,7 @@ export class RecordingLog implements Log {
     return fn(line => this.lines.push({ level: 'output', message: line }))
   }
   text(level?: string): string {
-    return this.lines
-      .filter(l => level === undefined || l.level === level)
-      .map(l => l.message)
-      .join('\n')
+    const lines = this.lines.filter(l => level === undefined || l.level === level)
+    return lines.map(l => l.message).join('\n')
   }
 }

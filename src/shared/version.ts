@@ -1,4 +1,5 @@
-/** The action's own version, sent in the User-Agent. A test keeps it equal to package.json's. */
-export const ACTION_VERSION = '0.1.0'
-const ACTION_NAME = 'pypi-publish'
-export const USER_AGENT = `${ACTION_NAME}/${ACTION_VERSION} (node ${process.versions.node}; ${process.platform})`
+import pkg from '../../package.json' with { type: 'json' }
+
+/** The action's own version, sent in the User-Agent. */
+export const ACTION_VERSION: string = pkg.version
+export const USER_AGENT = `pypi-publish/${ACTION_VERSION} (node ${process.versions.node}; ${process.platform})`
