@@ -15,7 +15,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 
 /***/ }),
 
-/***/ 2896:
+/***/ 6743:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -293,10 +293,7 @@ function removedByName(name) {
 }
 
 ;// CONCATENATED MODULE: ./src/shared/run-context.ts
-/**
- * The variables the proxy comes from, in the order @actions/http-client reads them (lower case
- * first). The client itself picks the proxy; this only names where it came from, for messages.
- */
+/** The proxy variables in the order @actions/http-client reads them (lower case first). */
 function proxyVariables(env) {
     const first = (names) => names.find(name => env[name]);
     return {
@@ -745,11 +742,13 @@ function withoutCredentials(url) {
     }
 }
 
+;// CONCATENATED MODULE: ./package.json
+const package_namespaceObject = {"rE":"0.1.0"};
 ;// CONCATENATED MODULE: ./src/shared/version.ts
-/** The action's own version, sent in the User-Agent. A test keeps it equal to package.json's. */
-const ACTION_VERSION = '0.1.0';
-const ACTION_NAME = 'pypi-publish';
-const USER_AGENT = `${ACTION_NAME}/${ACTION_VERSION} (node ${process.versions.node}; ${process.platform})`;
+
+/** The action's own version, sent in the User-Agent. */
+const ACTION_VERSION = package_namespaceObject.rE;
+const USER_AGENT = `pypi-publish/${ACTION_VERSION} (node ${process.versions.node}; ${process.platform})`;
 
 ;// CONCATENATED MODULE: ./src/shared/http.ts
 
@@ -1376,6 +1375,297 @@ function decideAttestations(input) {
         };
     }
     return { sign: true };
+}
+
+;// CONCATENATED MODULE: ./src/attest/sign.ts
+
+/**
+ * PEP 740 publish attestations (docs/upload-protocol.md §6): an in-toto statement naming one
+ * distribution, signed as a DSSE envelope with a short-lived Sigstore certificate bound to this
+ * workflow's identity, logged in Rekor, then reshaped from a Sigstore bundle into the object PyPI
+ * takes in the `attestations` form field.
+ */
+const STATEMENT_TYPE = 'https://in-toto.io/Statement/v1';
+const PUBLISH_PREDICATE_TYPE = 'https://docs.pypi.org/attestations/publish/v1';
+/** The DSSE payload type of an in-toto statement. */
+const INTOTO_PAYLOAD_TYPE = 'application/vnd.in-toto+json';
+const PUBLIC_FULCIO_URL = 'https://fulcio.sigstore.dev';
+const PUBLIC_REKOR_URL = 'https://rekor.sigstore.dev';
+/** The statement's bytes. Exactly one subject: PyPI refuses more. */
+function publishStatement(subject) {
+    const statement = {
+        _type: STATEMENT_TYPE,
+        subject: [{ name: subject.filename, digest: { sha256: subject.sha256.toLowerCase() } }],
+        predicateType: PUBLISH_PREDICATE_TYPE,
+        predicate: {}
+    };
+    return Buffer.from(JSON.stringify(statement), 'utf8');
+}
+/**
+ * Signs a publish attestation for one distribution. Throws AttestationError when any step fails
+ * (ID token, Fulcio, Rekor): the caller must stop before uploading, since a release published
+ * without its attestation cannot get one later.
+ */
+async function createAttestation(subject, config) {
+    const timeout = config.timeoutMs ?? 30_000;
+    // Loaded on first use: @sigstore/sign brings an HTTP stack of its own (make-fetch-happen,
+    // cacache…) that every run would otherwise parse at start-up, attesting or not (~110 ms).
+    const [{ DSSEBundleBuilder, FulcioSigner, RekorWitness }, { bundleToJSON }] = await Promise.all([
+        Promise.all(/* import() */[__nccwpck_require__.e(40), __nccwpck_require__.e(179)]).then(__nccwpck_require__.bind(__nccwpck_require__, 5179)),
+        __nccwpck_require__.e(/* import() */ 40).then(__nccwpck_require__.bind(__nccwpck_require__, 1040))
+    ]);
+    const builder = new DSSEBundleBuilder({
+        signer: new FulcioSigner({
+            identityProvider: { getToken: () => config.getIdToken('sigstore') },
+            fulcioBaseURL: config.fulcioUrl ?? PUBLIC_FULCIO_URL,
+            timeout,
+            retry: 2
+        }),
+        witnesses: [
+            new RekorWitness({
+                rekorBaseURL: config.rekorUrl ?? PUBLIC_REKOR_URL,
+                // PyPI verifies `dsse` entries (the kind sigstore-python writes for DSSE envelopes).
+                entryType: 'dsse',
+                majorApiVersion: 1,
+                timeout,
+                retry: 2
+            })
+        ]
+    });
+    let bundle;
+    try {
+        bundle = await builder.create({ data: publishStatement(subject), type: INTOTO_PAYLOAD_TYPE });
+    }
+    catch (error) {
+        throw new AttestationError(`Signing the attestation for ${subject.filename} failed: ${describeSigningError(error)}\n` +
+            'Nothing was uploaded. Retry the job; if it keeps failing, check https://status.sigstore.dev ' +
+            'or publish without attestations (`attestations: false`).', { cause: error });
+    }
+    return bundleToAttestation(bundleToJSON(bundle));
+}
+/**
+ * A Sigstore bundle (DSSE, one signature, one tlog entry; as JSON) in PyPI's shape: the leaf certificate,
+ * the Rekor entry, and the envelope's payload and signature. The statement keeps the exact bytes
+ * that were signed.
+ */
+function bundleToAttestation(json) {
+    const material = json.verificationMaterial;
+    const certificate = material?.certificate?.rawBytes ?? material?.x509CertificateChain?.certificates[0]?.rawBytes;
+    const envelope = json.dsseEnvelope;
+    if (!certificate)
+        throw new AttestationError('the Sigstore bundle has no signing certificate');
+    if (!envelope)
+        throw new AttestationError('the Sigstore bundle holds no DSSE envelope');
+    if (envelope.signatures.length !== 1) {
+        throw new AttestationError(`the DSSE envelope has ${envelope.signatures.length} signatures; exactly one is expected`);
+    }
+    const entry = material?.tlogEntries[0];
+    if (!entry)
+        throw new AttestationError('the Sigstore bundle has no transparency log entry');
+    return {
+        version: 1,
+        verification_material: {
+            certificate,
+            transparency_entries: [withoutUndefined(entry)]
+        },
+        envelope: { statement: envelope.payload, signature: envelope.signatures[0].sig }
+    };
+}
+/** JSON-ready copy (absent optional protobuf fields are `undefined` in the serialized bundle). */
+function withoutUndefined(value) {
+    return JSON.parse(JSON.stringify(value));
+}
+/** @sigstore/sign wraps HTTP failures in InternalError; the useful words are in the causes. */
+function describeSigningError(error) {
+    const parts = [];
+    let current = error;
+    for (let depth = 0; current && depth < 4; depth++) {
+        const text = current instanceof Error ? current.message : String(current);
+        if (text && !parts.includes(text))
+            parts.push(text);
+        current = current instanceof Error ? current.cause : undefined;
+    }
+    return parts.join(': ') || 'unknown error';
+}
+
+;// CONCATENATED MODULE: ./src/attest/files.ts
+
+
+
+
+/** The suffix other tools (pypi-attestations, the official action) give a publish attestation. */
+const ATTESTATION_SUFFIX = '.publish.attestation';
+/**
+ * Reads `<dist>.publish.attestation` beside a distribution, made by another tool, so it can be
+ * sent with the file. undefined when there is none. A file that is there but malformed, or that
+ * attests another file (e.g. left over from an earlier build), throws: sending it would make the
+ * index refuse the upload, and silently dropping it would publish without the attestation the
+ * user prepared.
+ */
+async function findExistingAttestation(distPath, sha256) {
+    const file = `${distPath}${ATTESTATION_SUFFIX}`;
+    let text;
+    try {
+        text = await (0,promises_.readFile)(file, 'utf8');
+    }
+    catch (error) {
+        if (error.code === 'ENOENT')
+            return undefined;
+        throw new AttestationError(`Cannot read ${file}: ${error.message}`, { cause: error });
+    }
+    let value;
+    try {
+        value = JSON.parse(text);
+    }
+    catch {
+        throw new AttestationError(`${file} is not JSON, so it is not an attestation. Remove it or remake it.`);
+    }
+    const problems = attestationProblems(value, { filename: external_node_path_default().basename(distPath), sha256 });
+    if (problems.length > 0) {
+        throw new AttestationError(`${file} is not a usable publish attestation for ${external_node_path_default().basename(distPath)}:\n` +
+            problems.map(p => `  - ${p}`).join('\n') +
+            '\nRemove it, or remake it for this file.');
+    }
+    return value;
+}
+/**
+ * Writes an attestation as `<filename>.publish.attestation` into `dir`, which must NOT be the
+ * packages directory: a second publish in the same job (TestPyPI, then PyPI) would find the file
+ * and send it again beside a fresh one (the official action's #283/#319). Returns the path.
+ */
+async function writeAttestation(dir, filename, attestation) {
+    await (0,promises_.mkdir)(dir, { recursive: true });
+    const file = external_node_path_default().join(dir, `${filename}${ATTESTATION_SUFFIX}`);
+    await (0,promises_.writeFile)(file, `${JSON.stringify(attestation)}\n`, 'utf8');
+    return file;
+}
+/**
+ * What is wrong with `value` as a publish attestation for `subject` ([] when nothing): the shape
+ * PyPI checks, and a statement naming exactly this file and digest with the publish predicate.
+ * The signature is not verified here; the index does that.
+ */
+function attestationProblems(value, subject) {
+    const problems = [];
+    if (!isObject(value))
+        return ['it is not a JSON object'];
+    if (value.version !== 1)
+        problems.push(`"version" is ${JSON.stringify(value.version)}, not 1`);
+    const material = value.verification_material;
+    if (!isObject(material)) {
+        problems.push('"verification_material" is missing');
+    }
+    else {
+        if (!isBase64(material.certificate)) {
+            problems.push('"verification_material.certificate" is not base64 (DER certificate)');
+        }
+        const entries = material.transparency_entries;
+        if (!Array.isArray(entries) || entries.length === 0 || !entries.every(isObject)) {
+            problems.push('"verification_material.transparency_entries" is not a non-empty list of objects');
+        }
+    }
+    const envelope = value.envelope;
+    if (!isObject(envelope)) {
+        problems.push('"envelope" is missing');
+        return problems;
+    }
+    if (!isBase64(envelope.signature))
+        problems.push('"envelope.signature" is not base64');
+    if (!isBase64(envelope.statement)) {
+        problems.push('"envelope.statement" is not base64');
+        return problems;
+    }
+    let statement;
+    try {
+        statement = JSON.parse(Buffer.from(envelope.statement, 'base64').toString('utf8'));
+    }
+    catch {
+        problems.push('the statement is not JSON');
+        return problems;
+    }
+    if (!isObject(statement))
+        return [...problems, 'the statement is not a JSON object'];
+    if (statement._type !== STATEMENT_TYPE) {
+        problems.push(`the statement's _type is ${JSON.stringify(statement._type)}, not ${STATEMENT_TYPE}`);
+    }
+    if (statement.predicateType !== PUBLISH_PREDICATE_TYPE) {
+        problems.push(`the predicate type is ${JSON.stringify(statement.predicateType)}, not ${PUBLISH_PREDICATE_TYPE}`);
+    }
+    const subjects = statement.subject;
+    if (!Array.isArray(subjects) || subjects.length !== 1) {
+        problems.push('the statement must have exactly one subject');
+        return problems;
+    }
+    const only = subjects[0];
+    const name = isObject(only) ? only.name : undefined;
+    const digest = isObject(only) && isObject(only.digest) ? only.digest.sha256 : undefined;
+    if (name !== subject.filename) {
+        problems.push(`it attests ${JSON.stringify(name)}, not ${subject.filename}`);
+    }
+    if (typeof digest !== 'string' || digest.toLowerCase() !== subject.sha256.toLowerCase()) {
+        problems.push(`it attests sha256 ${String(digest)}, but the file's is ${subject.sha256} ` +
+            '(the file was rebuilt after the attestation was made?)');
+    }
+    return problems;
+}
+function isObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+function isBase64(value) {
+    return typeof value === 'string' && value.length > 0 && /^[A-Za-z0-9+/]+={0,2}$/.test(value);
+}
+
+;// CONCATENATED MODULE: ./src/attest/prepare.ts
+
+
+
+/**
+ * Every attestation of the run, made before the first upload so that a signing failure stops
+ * the run with nothing published. A `<dist>.publish.attestation` made by another tool is sent
+ * instead of signing a new one (two of the same predicate type would be refused). Returns them
+ * by filename; a distribution without an entry is uploaded without the field.
+ */
+async function prepareAttestations(dists, options) {
+    const { log } = options;
+    const prepared = new Map();
+    if (!options.decision.sign) {
+        if ('warning' in options.decision && options.decision.warning) {
+            log.warning(options.decision.warning);
+        }
+        return prepared;
+    }
+    let outputDir;
+    const output = () => {
+        const dir = options.outputDir;
+        return (outputDir ??= typeof dir === 'string' ? Promise.resolve(dir) : dir());
+    };
+    for (const dist of dists) {
+        const found = await findExistingAttestation(dist.path, dist.digests.sha256);
+        if (found) {
+            const file = `${dist.path}${ATTESTATION_SUFFIX}`;
+            log.info(`${dist.filename}: sending the attestation found beside it (${external_node_path_default().basename(file)})`);
+            prepared.set(dist.filename, {
+                filename: dist.filename,
+                attestations: [found],
+                path: file,
+                origin: 'found'
+            });
+            continue;
+        }
+        const attestation = await createAttestation({ filename: dist.filename, sha256: dist.digests.sha256 }, options.signer);
+        const file = await writeAttestation(await output(), dist.filename, attestation);
+        log.info(`${dist.filename}: signed a publish attestation (${file})`);
+        prepared.set(dist.filename, {
+            filename: dist.filename,
+            attestations: [attestation],
+            path: file,
+            origin: 'signed'
+        });
+    }
+    return prepared;
+}
+/** The upload form field for a distribution's attestations. */
+function attestationsField(prepared) {
+    return ['attestations', JSON.stringify(prepared.attestations)];
 }
 
 ;// CONCATENATED MODULE: ./src/shared/backoff.ts
@@ -2343,321 +2633,20 @@ function trustedPublishingNudge(options) {
     ].join('\n');
 }
 
-;// CONCATENATED MODULE: ./src/attest/sign.ts
-
-/**
- * PEP 740 publish attestations (docs/upload-protocol.md §6): an in-toto statement naming one
- * distribution, signed as a DSSE envelope with a short-lived Sigstore certificate bound to this
- * workflow's identity, logged in Rekor, then reshaped from a Sigstore bundle into the object PyPI
- * takes in the `attestations` form field.
- */
-const STATEMENT_TYPE = 'https://in-toto.io/Statement/v1';
-const PUBLISH_PREDICATE_TYPE = 'https://docs.pypi.org/attestations/publish/v1';
-/** The DSSE payload type of an in-toto statement. */
-const INTOTO_PAYLOAD_TYPE = 'application/vnd.in-toto+json';
-const PUBLIC_FULCIO_URL = 'https://fulcio.sigstore.dev';
-const PUBLIC_REKOR_URL = 'https://rekor.sigstore.dev';
-/** The statement's bytes. Exactly one subject: PyPI refuses more. */
-function publishStatement(subject) {
-    const statement = {
-        _type: STATEMENT_TYPE,
-        subject: [{ name: subject.filename, digest: { sha256: subject.sha256.toLowerCase() } }],
-        predicateType: PUBLISH_PREDICATE_TYPE,
-        predicate: {}
-    };
-    return Buffer.from(JSON.stringify(statement), 'utf8');
-}
-/**
- * Signs a publish attestation for one distribution. Throws AttestationError when any step fails
- * (ID token, Fulcio, Rekor): the caller must stop before uploading, since a release published
- * without its attestation cannot get one later.
- */
-async function createAttestation(subject, config) {
-    const timeout = config.timeoutMs ?? 30_000;
-    // Loaded on first use: @sigstore/sign brings an HTTP stack of its own (make-fetch-happen,
-    // cacache…) that every run would otherwise parse at start-up, attesting or not (~110 ms).
-    const [{ DSSEBundleBuilder, FulcioSigner, RekorWitness }, { bundleToJSON }] = await Promise.all([
-        Promise.all(/* import() */[__nccwpck_require__.e(40), __nccwpck_require__.e(179)]).then(__nccwpck_require__.bind(__nccwpck_require__, 5179)),
-        __nccwpck_require__.e(/* import() */ 40).then(__nccwpck_require__.bind(__nccwpck_require__, 1040))
-    ]);
-    const builder = new DSSEBundleBuilder({
-        signer: new FulcioSigner({
-            identityProvider: { getToken: () => config.getIdToken('sigstore') },
-            fulcioBaseURL: config.fulcioUrl ?? PUBLIC_FULCIO_URL,
-            timeout,
-            retry: 2
-        }),
-        witnesses: [
-            new RekorWitness({
-                rekorBaseURL: config.rekorUrl ?? PUBLIC_REKOR_URL,
-                // PyPI verifies `dsse` entries (the kind sigstore-python writes for DSSE envelopes).
-                entryType: 'dsse',
-                majorApiVersion: 1,
-                timeout,
-                retry: 2
-            })
-        ]
-    });
-    let bundle;
-    try {
-        bundle = await builder.create({ data: publishStatement(subject), type: INTOTO_PAYLOAD_TYPE });
-    }
-    catch (error) {
-        throw new AttestationError(`Signing the attestation for ${subject.filename} failed: ${describeSigningError(error)}\n` +
-            'Nothing was uploaded. Retry the job; if it keeps failing, check https://status.sigstore.dev ' +
-            'or publish without attestations (`attestations: false`).', { cause: error });
-    }
-    return bundleToAttestation(bundleToJSON(bundle));
-}
-/**
- * A Sigstore bundle (DSSE, one signature, one tlog entry; as JSON) in PyPI's shape: the leaf certificate,
- * the Rekor entry, and the envelope's payload and signature. The statement keeps the exact bytes
- * that were signed.
- */
-function bundleToAttestation(json) {
-    const material = json.verificationMaterial;
-    const certificate = material?.certificate?.rawBytes ?? material?.x509CertificateChain?.certificates[0]?.rawBytes;
-    const envelope = json.dsseEnvelope;
-    if (!certificate)
-        throw new AttestationError('the Sigstore bundle has no signing certificate');
-    if (!envelope)
-        throw new AttestationError('the Sigstore bundle holds no DSSE envelope');
-    if (envelope.signatures.length !== 1) {
-        throw new AttestationError(`the DSSE envelope has ${envelope.signatures.length} signatures; exactly one is expected`);
-    }
-    const entry = material?.tlogEntries[0];
-    if (!entry)
-        throw new AttestationError('the Sigstore bundle has no transparency log entry');
-    return {
-        version: 1,
-        verification_material: {
-            certificate,
-            transparency_entries: [withoutUndefined(entry)]
-        },
-        envelope: { statement: envelope.payload, signature: envelope.signatures[0].sig }
-    };
-}
-/** JSON-ready copy (absent optional protobuf fields are `undefined` in the serialized bundle). */
-function withoutUndefined(value) {
-    return JSON.parse(JSON.stringify(value));
-}
-/** @sigstore/sign wraps HTTP failures in InternalError; the useful words are in the causes. */
-function describeSigningError(error) {
-    const parts = [];
-    let current = error;
-    for (let depth = 0; current && depth < 4; depth++) {
-        const text = current instanceof Error ? current.message : String(current);
-        if (text && !parts.includes(text))
-            parts.push(text);
-        current = current instanceof Error ? current.cause : undefined;
-    }
-    return parts.join(': ') || 'unknown error';
-}
-
-;// CONCATENATED MODULE: ./src/attest/files.ts
-
-
-
-
-/** The suffix other tools (pypi-attestations, the official action) give a publish attestation. */
-const ATTESTATION_SUFFIX = '.publish.attestation';
-/**
- * Reads `<dist>.publish.attestation` beside a distribution, made by another tool, so it can be
- * sent with the file. undefined when there is none. A file that is there but malformed, or that
- * attests another file (e.g. left over from an earlier build), throws: sending it would make the
- * index refuse the upload, and silently dropping it would publish without the attestation the
- * user prepared.
- */
-async function findExistingAttestation(distPath, sha256) {
-    const file = `${distPath}${ATTESTATION_SUFFIX}`;
-    let text;
-    try {
-        text = await (0,promises_.readFile)(file, 'utf8');
-    }
-    catch (error) {
-        if (error.code === 'ENOENT')
-            return undefined;
-        throw new AttestationError(`Cannot read ${file}: ${error.message}`, { cause: error });
-    }
-    let value;
-    try {
-        value = JSON.parse(text);
-    }
-    catch {
-        throw new AttestationError(`${file} is not JSON, so it is not an attestation. Remove it or remake it.`);
-    }
-    const problems = attestationProblems(value, { filename: external_node_path_default().basename(distPath), sha256 });
-    if (problems.length > 0) {
-        throw new AttestationError(`${file} is not a usable publish attestation for ${external_node_path_default().basename(distPath)}:\n` +
-            problems.map(p => `  - ${p}`).join('\n') +
-            '\nRemove it, or remake it for this file.');
-    }
-    return value;
-}
-/**
- * Writes an attestation as `<filename>.publish.attestation` into `dir`, which must NOT be the
- * packages directory: a second publish in the same job (TestPyPI, then PyPI) would find the file
- * and send it again beside a fresh one (the official action's #283/#319). Returns the path.
- */
-async function writeAttestation(dir, filename, attestation) {
-    await (0,promises_.mkdir)(dir, { recursive: true });
-    const file = external_node_path_default().join(dir, `${filename}${ATTESTATION_SUFFIX}`);
-    await (0,promises_.writeFile)(file, `${JSON.stringify(attestation)}\n`, 'utf8');
-    return file;
-}
-/**
- * What is wrong with `value` as a publish attestation for `subject` ([] when nothing): the shape
- * PyPI checks, and a statement naming exactly this file and digest with the publish predicate.
- * The signature is not verified here; the index does that.
- */
-function attestationProblems(value, subject) {
-    const problems = [];
-    if (!isObject(value))
-        return ['it is not a JSON object'];
-    if (value.version !== 1)
-        problems.push(`"version" is ${JSON.stringify(value.version)}, not 1`);
-    const material = value.verification_material;
-    if (!isObject(material)) {
-        problems.push('"verification_material" is missing');
-    }
-    else {
-        if (!isBase64(material.certificate)) {
-            problems.push('"verification_material.certificate" is not base64 (DER certificate)');
-        }
-        const entries = material.transparency_entries;
-        if (!Array.isArray(entries) || entries.length === 0 || !entries.every(isObject)) {
-            problems.push('"verification_material.transparency_entries" is not a non-empty list of objects');
-        }
-    }
-    const envelope = value.envelope;
-    if (!isObject(envelope)) {
-        problems.push('"envelope" is missing');
-        return problems;
-    }
-    if (!isBase64(envelope.signature))
-        problems.push('"envelope.signature" is not base64');
-    if (!isBase64(envelope.statement)) {
-        problems.push('"envelope.statement" is not base64');
-        return problems;
-    }
-    let statement;
-    try {
-        statement = JSON.parse(Buffer.from(envelope.statement, 'base64').toString('utf8'));
-    }
-    catch {
-        problems.push('the statement is not JSON');
-        return problems;
-    }
-    if (!isObject(statement))
-        return [...problems, 'the statement is not a JSON object'];
-    if (statement._type !== STATEMENT_TYPE) {
-        problems.push(`the statement's _type is ${JSON.stringify(statement._type)}, not ${STATEMENT_TYPE}`);
-    }
-    if (statement.predicateType !== PUBLISH_PREDICATE_TYPE) {
-        problems.push(`the predicate type is ${JSON.stringify(statement.predicateType)}, not ${PUBLISH_PREDICATE_TYPE}`);
-    }
-    const subjects = statement.subject;
-    if (!Array.isArray(subjects) || subjects.length !== 1) {
-        problems.push('the statement must have exactly one subject');
-        return problems;
-    }
-    const only = subjects[0];
-    const name = isObject(only) ? only.name : undefined;
-    const digest = isObject(only) && isObject(only.digest) ? only.digest.sha256 : undefined;
-    if (name !== subject.filename) {
-        problems.push(`it attests ${JSON.stringify(name)}, not ${subject.filename}`);
-    }
-    if (typeof digest !== 'string' || digest.toLowerCase() !== subject.sha256.toLowerCase()) {
-        problems.push(`it attests sha256 ${String(digest)}, but the file's is ${subject.sha256} ` +
-            '(the file was rebuilt after the attestation was made?)');
-    }
-    return problems;
-}
-function isObject(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-function isBase64(value) {
-    return typeof value === 'string' && value.length > 0 && /^[A-Za-z0-9+/]+={0,2}$/.test(value);
-}
-
-;// CONCATENATED MODULE: ./src/attest/prepare.ts
-
-
-
-/**
- * Every attestation of the run, made before the first upload so that a signing failure stops
- * the run with nothing published. A `<dist>.publish.attestation` made by another tool is sent
- * instead of signing a new one (two of the same predicate type would be refused). Returns them
- * by filename; a distribution without an entry is uploaded without the field.
- */
-async function prepareAttestations(dists, options) {
-    const { log } = options;
-    const prepared = new Map();
-    if (!options.decision.sign) {
-        if ('warning' in options.decision && options.decision.warning) {
-            log.warning(options.decision.warning);
-        }
-        return prepared;
-    }
-    let outputDir;
-    const output = () => {
-        const dir = options.outputDir;
-        return (outputDir ??= typeof dir === 'string' ? Promise.resolve(dir) : dir());
-    };
-    for (const dist of dists) {
-        const found = await findExistingAttestation(dist.path, dist.digests.sha256);
-        if (found) {
-            const file = `${dist.path}${ATTESTATION_SUFFIX}`;
-            log.info(`${dist.filename}: sending the attestation found beside it (${external_node_path_default().basename(file)})`);
-            prepared.set(dist.filename, {
-                filename: dist.filename,
-                attestations: [found],
-                path: file,
-                origin: 'found'
-            });
-            continue;
-        }
-        const attestation = await createAttestation({ filename: dist.filename, sha256: dist.digests.sha256 }, options.signer);
-        const file = await writeAttestation(await output(), dist.filename, attestation);
-        log.info(`${dist.filename}: signed a publish attestation (${file})`);
-        prepared.set(dist.filename, {
-            filename: dist.filename,
-            attestations: [attestation],
-            path: file,
-            origin: 'signed'
-        });
-    }
-    return prepared;
-}
-/** The upload form field for a distribution's attestations. */
-function attestationsField(prepared) {
-    return ['attestations', JSON.stringify(prepared.attestations)];
-}
-
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 // EXTERNAL MODULE: external "node:string_decoder"
 var external_node_string_decoder_ = __nccwpck_require__(6193);
-;// CONCATENATED MODULE: external "node:module"
-const external_node_module_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:module");
-;// CONCATENATED MODULE: ./src/shared/lazy-builtin.ts
-
-const load = (0,external_node_module_namespaceObject.createRequire)(import.meta.url);
-/**
- * A Node built-in module loaded on first use rather than at start-up. Loading one costs its share
- * of every run's start-up (measured on Node 24: child_process ~7 ms, worker_threads ~4 ms), so
- * the ones only some runs need (child processes for a build or Python, a hashing thread for a
- * large file) wait until a run needs them. Synchronous, unlike `import()`, so callers stay as
- * they are.
- */
-function lazyBuiltin(id) {
-    let module;
-    return () => (module ??= load(id));
-}
-
 ;// CONCATENATED MODULE: ./src/process/run-process.ts
+/**
+ * Runs a program with text on stdin and collects its output, with a time limit — at once
+ * (`runProcess`), or started early with its input written later (`startProcess`). Uses
+ * `node:child_process` directly rather than @actions/exec, so the checks that need a helper
+ * program (Python) do not depend on running inside GitHub Actions.
+ */
 
 
 
-const childProcess = lazyBuiltin('node:child_process');
 /**
  * Starts a program now and lets the caller write its input later, so the program's own start-up
  * (Python importing its libraries, say) overlaps the caller's work. Until `endInput`, neither the
@@ -2695,7 +2684,7 @@ const startProcess = (command, args, options) => {
             timedOut
         });
     };
-    const child = childProcess().spawn(command, [...args], {
+    const child = (0,external_node_child_process_namespaceObject.spawn)(command, [...args], {
         env: options.env.toSpawn(),
         cwd: options.cwd,
         stdio: ['pipe', 'pipe', 'pipe'],
@@ -3135,99 +3124,6 @@ function displayCommand(command, args) {
     return [command, ...args].map(a => (/[\s"']/.test(a) ? JSON.stringify(a) : a)).join(' ');
 }
 
-;// CONCATENATED MODULE: ./src/upload/form.ts
-/**
- * The upload form for one distribution, field by field what twine sends
- * (docs/upload-protocol.md §1): the action fields, the core metadata, the file's type and python
- * tag, and its digests.
- * md5 is sent too: twine ≥ 6.2 dropped it, but some self-hosted indexes still use it, and PyPI
- * only checks that it matches.
- */
-function uploadFields(dist, extra = []) {
-    return [
-        [':action', 'file_upload'],
-        ['protocol_version', '1'],
-        ...dist.metadataFields,
-        ['filetype', dist.filetype],
-        ['pyversion', dist.pyversion],
-        ['md5_digest', dist.digests.md5],
-        ['sha256_digest', dist.digests.sha256],
-        ['blake2_256_digest', dist.digests.blake2_256],
-        ...extra
-    ];
-}
-
-;// CONCATENATED MODULE: ./src/pipeline/dry-run.ts
-
-
-
-
-
-
-
-/**
- * A dry run goes as far as it can without sending a file or spending a token: the credential
- * choice, the index's trusted-publishing audience, and each file's upload form. It says where the
- * files would go and as whom, so a dry run answers "is this pointed at the right index with the
- * right identity?" — never showing a secret.
- */
-async function dryRunChecks(settings, deps, http, dists) {
-    const { log } = deps;
-    const choice = chooseCredential(settings, deps.run, deps.ambient);
-    const where = `Dry run: would upload ${dists.length} file(s) to ${settings.repositoryUrl}`;
-    if (choice.method === 'trusted-publishing') {
-        const audience = await fetchAudience(http, settings.repositoryUrl, {
-            policy: { ...DEFAULT_RETRY_POLICY, ...settings.retry },
-            log
-        });
-        const claims = await idTokenClaims(deps, audience);
-        log.info(`${where} with trusted publishing as ${describeIdentity(claims, deps.run)}. ` +
-            `The index offers trusted publishing (audience '${audience}'); no token was minted.`);
-    }
-    else {
-        log.info(choice.user === '__token__'
-            ? `${where} with the given API token (user '__token__'; the token is not shown).`
-            : `${where} as user '${choice.user}' with the given password (not shown).`);
-    }
-    for (const dist of dists) {
-        const fields = uploadFields(dist);
-        log.info(`Dry run: would upload ${dist.filename} (${formatSize(dist.size)}, ${fields.length} form fields)`);
-    }
-}
-/** The claims of a fresh ID token for the audience, masked first; undefined without a fetcher. */
-async function idTokenClaims(deps, audience) {
-    if (!deps.getIdToken)
-        return undefined;
-    const idToken = await deps.getIdToken(audience);
-    deps.onSecret?.(idToken);
-    return decodeClaims(idToken);
-}
-/**
- * What a trusted publisher is matched on: repository, the workflow file of job_workflow_ref, and
- * the environment. From the ID token when there is one, else from what the entry knows of the run.
- */
-function describeIdentity(claims, run) {
-    const text = (name) => typeof claims?.[name] === 'string' && claims[name] !== '' ? claims[name] : undefined;
-    // GitLab's publisher matches the project and the CI file of ci_config_ref_uri.
-    const project = text('project_path');
-    if (project) {
-        const ciFile = /\/\/([^@]+)@/.exec(text('ci_config_ref_uri') ?? '')?.[1];
-        const environment = text('environment');
-        return (`GitLab project ${project}, CI file ${ciFile ?? '(unknown)'}, ` +
-            `${environment ? `environment ${environment}` : 'no environment'} (from the job's ID token)`);
-    }
-    const repository = text('repository') ?? run.repository;
-    const workflow = parseWorkflowRef(text('job_workflow_ref') ?? run.workflowRef);
-    const environment = text('environment');
-    const parts = [
-        `repository ${repository ?? '(unknown)'}`,
-        `workflow ${workflow ? workflow.filename : '(unknown)'}`
-    ];
-    if (claims)
-        parts.push(environment ? `environment ${environment}` : 'no environment');
-    return parts.join(', ') + (claims ? " (from the job's ID token)" : '');
-}
-
 ;// CONCATENATED MODULE: ./src/index-api/simple.ts
 
 const SIMPLE_JSON = 'application/vnd.pypi.simple.v1+json';
@@ -3412,37 +3308,1388 @@ function listedSha256(listings, dist) {
     return listings.get(normalizeName(dist.name))?.get(dist.filename);
 }
 
+;// CONCATENATED MODULE: ./src/upload/progress.ts
+
+/**
+ * Progress lines at a steady interval: `name: 45% (120.0 MiB of 260.0 MiB, 85.3 MiB/s)`. Lines,
+ * not a redrawn bar: CI logs are append-only, and parallel uploads stay readable.
+ */
+function progressReporter(filename, log, options = {}) {
+    const minSize = options.minSize ?? 10 * 1024 * 1024;
+    const intervalMs = options.intervalMs ?? 5000;
+    const now = options.now ?? Date.now;
+    let total = 0;
+    let sent = 0;
+    let startedAt = 0;
+    let lastLine = 0;
+    return {
+        start(size) {
+            total = size;
+            sent = 0;
+            startedAt = lastLine = now();
+        },
+        sent(bytes) {
+            sent += bytes;
+            if (total < minSize)
+                return;
+            const t = now();
+            if (t - lastLine < intervalMs)
+                return;
+            lastLine = t;
+            const rate = sent / Math.max(1, t - startedAt) / 1.024 / 1024; // bytes/ms → MiB/s
+            log.info(`${filename}: ${Math.floor((sent / total) * 100)}% (${formatSize(sent)} of ${formatSize(total)}, ${rate.toFixed(1)} MiB/s)`);
+        },
+        done() {
+            /* the caller prints the result line */
+        }
+    };
+}
+
+;// CONCATENATED MODULE: ./src/upload/form.ts
+/**
+ * The upload form for one distribution, field by field what twine sends
+ * (docs/upload-protocol.md §1): the action fields, the core metadata, the file's type and python
+ * tag, and its digests.
+ * md5 is sent too: twine ≥ 6.2 dropped it, but some self-hosted indexes still use it, and PyPI
+ * only checks that it matches.
+ */
+function uploadFields(dist, extra = []) {
+    return [
+        [':action', 'file_upload'],
+        ['protocol_version', '1'],
+        ...dist.metadataFields,
+        ['filetype', dist.filetype],
+        ['pyversion', dist.pyversion],
+        ['md5_digest', dist.digests.md5],
+        ['sha256_digest', dist.digests.sha256],
+        ['blake2_256_digest', dist.digests.blake2_256],
+        ...extra
+    ];
+}
+
+;// CONCATENATED MODULE: ./src/dists/on-disk.ts
+function identityOf(stats) {
+    return { size: stats.size, mtimeMs: stats.mtimeMs, ino: stats.ino, dev: stats.dev };
+}
+/** What differs between the file as checked and as found now, in words ([] when nothing). */
+function identityChanges(checked, now) {
+    const changes = [];
+    if (checked.dev !== now.dev || checked.ino !== now.ino) {
+        changes.push('it was replaced by another file');
+    }
+    if (checked.size !== now.size)
+        changes.push(`size ${checked.size} → ${now.size} bytes`);
+    if (checked.mtimeMs !== now.mtimeMs) {
+        const [then, later] = [checked.mtimeMs, now.mtimeMs].map(ms => new Date(ms).toISOString());
+        // Within one millisecond the two dates print alike; the file was still written again.
+        changes.push(then === later ? `modified again at ${later}` : `modified ${then} → ${later}`);
+    }
+    return changes;
+}
+/**
+ * The file is not the one that was checked: its digests, size and metadata in the form would
+ * describe other bytes. Never retried (sending again would send the same stale form).
+ */
+class FileChangedError extends Error {
+    path;
+    filename;
+    why;
+    constructor(path, filename, why) {
+        super(`${filename} changed on disk after it was checked (${why}); nothing was published for it; ` +
+            'rebuild and run again (with no other step writing to that folder meanwhile).');
+        this.path = path;
+        this.filename = filename;
+        this.why = why;
+        this.name = 'FileChangedError';
+    }
+}
+
+// EXTERNAL MODULE: ./node_modules/hash-wasm/dist/blake2b.umd.min.js
+var blake2b_umd_min = __nccwpck_require__(6427);
+var blake2b_umd_min_default = /*#__PURE__*/__nccwpck_require__.n(blake2b_umd_min);
+;// CONCATENATED MODULE: ./src/inspect/digests.ts
+/**
+ * A file's size and digests in one streaming pass: sha256 and md5 from node:crypto, blake2b-256
+ * from hash-wasm (node's crypto only has 512-bit blake2b). The file is never held whole.
+ */
+
+
+
+
+/** A file that changed while it was hashed: its digests describe no single version of it. */
+class ChangedWhileReadError extends Error {
+    path;
+    why;
+    constructor(path, why) {
+        super(`the file changed while it was being read (${why})`);
+        this.path = path;
+        this.why = why;
+        this.name = 'ChangedWhileReadError';
+    }
+}
+function hexDigest(algorithm, bytes) {
+    return (0,external_node_crypto_namespaceObject.createHash)(algorithm).update(bytes).digest('hex');
+}
+async function computeDigests(path) {
+    // One handle for the stats and the read, so all are about the same file (not one renamed over it).
+    const handle = await (0,promises_.open)(path, 'r');
+    try {
+        const before = identityOf(await handle.stat());
+        const sha256 = (0,external_node_crypto_namespaceObject.createHash)('sha256');
+        const md5 = (0,external_node_crypto_namespaceObject.createHash)('md5');
+        const blake2b = await blake2b_umd_min_default().createBLAKE2b(256);
+        let size = 0;
+        // Read to the end, not to the size stat gave: a file that grew is noticed below.
+        for await (const chunk of handle.createReadStream({
+            autoClose: false,
+            highWaterMark: 1 << 20
+        })) {
+            const bytes = chunk;
+            size += bytes.length;
+            sha256.update(bytes);
+            md5.update(bytes);
+            blake2b.update(bytes);
+        }
+        const changes = identityChanges(before, identityOf(await handle.stat()));
+        if (size !== before.size)
+            changes.push(`read ${size} of ${before.size} bytes`);
+        if (changes.length > 0)
+            throw new ChangedWhileReadError(path, changes.join(', '));
+        const digests = {
+            sha256: sha256.digest('hex'),
+            blake2_256: blake2b.digest('hex'),
+            md5: md5.digest('hex')
+        };
+        return { digests, size, onDisk: before };
+    }
+    finally {
+        await handle.close();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/inspect/whole-file.ts
+/**
+ * A small file read once, whole: the same bytes then serve the archive reading and every digest,
+ * with no second open, stat or read of the file. Its identity is taken before and after the read,
+ * as the streaming digest pass does, so a file that changed meanwhile is known.
+ *
+ * The read is synchronous, and into memory used again from file to file: for 100 wheels of 64 KiB
+ * the thread pool's round trips (open, two stats, read, close) and a fresh buffer per file (page
+ * faults, collections) were a third of their inspection. Only regular files up to a small size
+ * are read so, a few hundred microseconds at most; anything else is left to the streaming readers.
+ */
+
+
+/**
+ * Files up to this size are read whole with one read, once: for a wheel, the directory, the
+ * framing walk, the few members PyPI reads and all three digests then cost no further reads (each
+ * one a round trip through libuv's thread pool, a third of a small wheel's inspection); for its
+ * upload, the body is checked whole before the first byte and sent in one write.
+ */
+const READ_WHOLE_UP_TO = 1024 * 1024;
+/** Read buffers are sized in steps of this, so that files of similar sizes share them. */
+const STEP = 64 * 1024;
+/**
+ * Read buffers done with, for the next file. One set per inspection run and one per upload run
+ * (its memory goes when the run ends); no more buffers are kept than were in use at once.
+ */
+class ReadBuffers {
+    spare = [];
+    inUse = 0;
+    mostInUse = 0;
+    /** A buffer of at least `length` bytes, lent until `give` hands it back. */
+    take(length) {
+        this.inUse++;
+        this.mostInUse = Math.max(this.mostInUse, this.inUse);
+        const fits = this.spare.findIndex(buffer => buffer.length >= length);
+        if (fits >= 0)
+            return this.spare.splice(fits, 1)[0];
+        return Buffer.allocUnsafe(Math.ceil(length / STEP) * STEP);
+    }
+    /** Takes back a buffer from `take`: nothing may read or keep a view of it after this. */
+    give(buffer) {
+        this.inUse--;
+        this.spare.push(buffer);
+        if (this.spare.length > this.mostInUse) {
+            this.spare.sort((a, b) => b.length - a.length);
+            this.spare.pop();
+        }
+    }
+}
+/** O_NONBLOCK, where it exists: opening a FIFO then returns at once instead of waiting for a writer. */
+const OPEN_FLAGS = external_node_fs_.constants.O_RDONLY | (external_node_fs_.constants.O_NONBLOCK ?? 0);
+/**
+ * The bytes of a regular file of at most `upTo` bytes; undefined for anything else (a larger file,
+ * which is never held in memory whole, or a folder, device or FIFO), left to the streaming
+ * readers, which open it again and report on it as they always did.
+ */
+function readWholeFile(path, upTo, buffers) {
+    const fd = (0,external_node_fs_.openSync)(path, OPEN_FLAGS);
+    try {
+        const stats = (0,external_node_fs_.fstatSync)(fd);
+        if (!stats.isFile() || stats.size > upTo)
+            return undefined;
+        const onDisk = identityOf(stats);
+        // One byte more than the size: a file that grew fills it, and is known to have changed (the
+        // read stops there, so memory stays bounded whatever the file does).
+        const wanted = onDisk.size + 1;
+        const memory = buffers.take(wanted);
+        let filled = 0;
+        try {
+            for (;;) {
+                const bytesRead = (0,external_node_fs_.readSync)(fd, memory, filled, wanted - filled, filled);
+                filled += bytesRead;
+                // A regular file's read comes up short only at its end: once the size is read, a short
+                // read is the end (a growth after it shows in the second stat).
+                if (bytesRead === 0 || filled === wanted || filled >= onDisk.size)
+                    break;
+            }
+        }
+        catch (error) {
+            buffers.give(memory);
+            throw error;
+        }
+        const changes = identityChanges(onDisk, identityOf((0,external_node_fs_.fstatSync)(fd)));
+        if (filled !== onDisk.size)
+            changes.push(`read ${filled} of ${onDisk.size} bytes`);
+        return { bytes: memory.subarray(0, filled), memory, onDisk, changes };
+    }
+    finally {
+        (0,external_node_fs_.closeSync)(fd);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/upload/multipart.ts
+
+
+
+
+
+
+/**
+ * The file is sent in chunks of this size. 1 MiB chunks measured ~30 MB more peak memory with
+ * eight uploads at once over TLS (each connection holds a few chunks, encrypted, until the link
+ * takes them) and no faster a send, on loopback or over a 200 Mbit/s link.
+ */
+const CHUNK = 256 * 1024;
+/**
+ * File chunks kept for reuse. A chunk's buffer lives outside V8's heap, so a fresh one per chunk
+ * left up to ~64 MB of sent chunks waiting for a collection during a large upload; the socket
+ * holds one or two chunks at a time, so a few buffers handed back by the sender cover it.
+ */
+const POOLED_CHUNKS = 4;
+/** The buffers file chunks are read into: reused when handed back, fresh when none is free. */
+class ChunkPool {
+    /** Given out and not handed back yet, by their memory. */
+    out = new WeakSet();
+    /** Full-size chunks only: every read but a file's last is CHUNK long. */
+    free = [];
+    take(size) {
+        // Only as large as the read: a small file's body costs no full-chunk allocation.
+        const memory = this.free.pop() ?? Buffer.allocUnsafeSlow(size).buffer;
+        this.out.add(memory);
+        return Buffer.from(memory, 0, size);
+    }
+    /** Ignores chunks it did not give out (the head and tail), and keeps POOLED_CHUNKS at most. */
+    give(chunk) {
+        const memory = chunk.buffer;
+        if (!this.out.delete(memory))
+            return;
+        if (memory.byteLength === CHUNK && this.free.length < POOLED_CHUNKS)
+            this.free.push(memory);
+    }
+}
+/**
+ * Fresh memory for each small body: what a body gets when no shared memory is given. For 100
+ * uploads of 64 KiB, fresh buffers cost ~0.3 ms each in page faults on a VM and then collections;
+ * memory shared across a run's uploads (ReadBuffers) costs neither.
+ */
+const FRESH_MEMORY = {
+    take: length => Buffer.allocUnsafe(length),
+    give: () => undefined
+};
+function buildMultipartBody(fields, file, progress, memory = FRESH_MEMORY) {
+    // Unpredictable, so no file can hold it: 122 random bits. randomUUID draws from a pool Node
+    // refills in batches; randomBytes made a system call per body (~70 µs each on a VM).
+    const boundary = `----pypi-publish-${(0,external_node_crypto_namespaceObject.randomUUID)().replaceAll('-', '')}`;
+    const head = Buffer.concat([
+        ...fields.map(([name, value]) => Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${quote(name)}"\r\n\r\n${value}\r\n`, 'utf8')),
+        Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${quote(file.field)}"; ` +
+            `filename="${quote(file.filename)}"\r\nContent-Type: ${file.contentType}\r\n\r\n`, 'utf8')
+    ]);
+    const tail = Buffer.from(`\r\n--${boundary}--\r\n`, 'utf8');
+    let failure;
+    // Each small body handed out by `open`, with the memory it is a view of, until `sent`.
+    const lent = new Map();
+    // A large file's chunks, for every attempt at sending this body.
+    const pool = new ChunkPool();
+    return {
+        contentType: `multipart/form-data; boundary=${boundary}`,
+        contentLength: head.length + file.size + tail.length,
+        failure: () => failure,
+        sent: chunk => {
+            const taken = lent.get(chunk);
+            if (taken) {
+                lent.delete(chunk);
+                memory.give(taken);
+            }
+            else {
+                pool.give(chunk);
+            }
+        },
+        open: () => {
+            failure = undefined;
+            const length = head.length + file.size + tail.length;
+            progress?.start(length);
+            if (file.size <= READ_WHOLE_UP_TO) {
+                let whole;
+                try {
+                    whole = wholeBody(head, file, tail, memory);
+                }
+                catch (error) {
+                    failure = error;
+                    throw error;
+                }
+                if (whole) {
+                    lent.set(whole.body, whole.memory);
+                    progress?.sent(whole.body.length);
+                    progress?.done();
+                    return whole.body;
+                }
+            }
+            const stream = external_node_stream_.Readable.from(bodyChunks(head, file, tail, pool, progress), {
+                objectMode: false
+            });
+            // The HTTP client destroys the request when its body fails (the index sees a cut upload);
+            // the failure is kept so the caller reports it rather than the cut connection.
+            stream.once('error', error => (failure = error));
+            return stream;
+        }
+    };
+}
+async function* bodyChunks(head, file, tail, pool, progress) {
+    // Opened and compared before the first byte goes out: a file replaced or rewritten since the
+    // checks is refused with nothing sent.
+    const handle = await (0,promises_.open)(file.path, 'r');
+    try {
+        const opened = identityOf(await handle.stat());
+        const expected = file.onDisk ?? { ...opened, size: file.size };
+        const differences = identityChanges(expected, opened);
+        if (differences.length > 0)
+            throw changedFile(file, differences.join(', '));
+        // Progress counts every byte of the body, as `start` was given the body's length: counting
+        // the file alone would leave the last line short of 100%.
+        progress?.sent(head.length);
+        yield head;
+        // The bytes sent are hashed as they go: ~0.85 ms per MiB with SHA-NI, far below what the
+        // network takes, and the only way to notice a same-size rewrite that kept its mtime.
+        const sha256 = file.sha256 ? (0,external_node_crypto_namespaceObject.createHash)('sha256') : undefined;
+        let sent = 0;
+        while (sent < file.size) {
+            // Never a buffer the socket may still hold: a fresh one, or one the sender handed back.
+            const buffer = pool.take(Math.min(CHUNK, file.size - sent));
+            const { bytesRead } = await handle.read(buffer, 0, buffer.length, sent);
+            if (bytesRead === 0) {
+                throw changedFile(file, `it ended after ${sent} of the ${file.size} bytes checked`);
+            }
+            const chunk = bytesRead === buffer.length ? buffer : buffer.subarray(0, bytesRead);
+            sha256?.update(chunk);
+            sent += bytesRead;
+            progress?.sent(bytesRead);
+            yield chunk;
+        }
+        // Everything below runs before the closing boundary: a failure here leaves the form incomplete.
+        const probe = await handle.read(Buffer.alloc(1), 0, 1, file.size);
+        if (probe.bytesRead > 0)
+            throw changedFile(file, `it has grown past the ${file.size} bytes checked`);
+        const after = identityChanges(expected, identityOf(await handle.stat()));
+        if (after.length > 0)
+            throw changedFile(file, after.join(', '));
+        const digest = sha256?.digest('hex');
+        if (digest !== undefined && digest !== file.sha256) {
+            throw changedFile(file, `the bytes sent have sha256 ${digest}, not the ${file.sha256} checked`);
+        }
+    }
+    finally {
+        await handle.close();
+    }
+    progress?.sent(tail.length);
+    yield tail;
+    progress?.done();
+}
+/**
+ * The whole body of a small file in one buffer: the file is read straight into the room between
+ * the head and the tail, and nothing is sent unless it is exactly the file checked (same identity
+ * and size, same sha256). Undefined when the path is no longer a regular file of at most
+ * READ_WHOLE_UP_TO bytes: the streaming path then opens it and says what changed. The body is a
+ * view of `memory` taken from the pool, which the caller gives back once it is sent.
+ */
+function wholeBody(head, file, tail, pool) {
+    // One byte of room past the file, so that a file that grew is noticed (the read stops there).
+    const memory = pool.take(head.length + file.size + 1 + tail.length);
+    try {
+        head.copy(memory, 0);
+        const region = {
+            take: (length) => memory.subarray(head.length, head.length + length),
+            give: () => undefined
+        };
+        const read = readWholeFile(file.path, READ_WHOLE_UP_TO, region);
+        if (!read) {
+            pool.give(memory);
+            return undefined;
+        }
+        const expected = file.onDisk ?? { ...read.onDisk, size: file.size };
+        const differences = [...identityChanges(expected, read.onDisk), ...read.changes];
+        if (differences.length > 0)
+            throw changedFile(file, differences.join(', '));
+        if (file.sha256 !== undefined) {
+            const digest = hexDigest('sha256', read.bytes);
+            if (digest !== file.sha256) {
+                throw changedFile(file, `its bytes have sha256 ${digest}, not the ${file.sha256} checked`);
+            }
+        }
+        tail.copy(memory, head.length + file.size);
+        return { body: memory.subarray(0, head.length + file.size + tail.length), memory };
+    }
+    catch (error) {
+        pool.give(memory);
+        throw error;
+    }
+}
+function changedFile(file, why) {
+    return new FileChangedError(file.path, file.filename, why);
+}
+/** Field names and filenames are ours or PEP-defined; escape quotes and newlines anyway. */
+function quote(value) {
+    return value
+        .replace(/\\/g, '\\\\')
+        .replace(/"/g, '%22')
+        .replace(/\r/g, '%0D')
+        .replace(/\n/g, '%0A');
+}
+
+;// CONCATENATED MODULE: ./src/upload/response.ts
+
+/**
+ * The index's own words for a response. PyPI puts its message in the reason phrase AND the body;
+ * HTTP/2 has no reason phrase, so the body comes first: JSON `message` (we send
+ * `Accept: application/json`), then an HTML `<title>`, then the reason phrase, then plain text.
+ */
+function indexMessage(response) {
+    const body = response.body.trim();
+    const fromJson = jsonMessage(body);
+    if (fromJson)
+        return fromJson;
+    const title = /<title>([\s\S]*?)<\/title>/i.exec(body)?.[1];
+    if (title)
+        return stripStatusPrefix(decodeEntities(title.trim()), response.status);
+    const reason = response.statusText.trim();
+    const generic = GENERIC_REASONS.has(reason.toLowerCase());
+    if (reason && !generic)
+        return reason;
+    if (body && !body.startsWith('<'))
+        return excerpt(body.replace(/\s+/g, ' '), 500);
+    return reason || `HTTP ${response.status}`;
+}
+const GENERIC_REASONS = new Set([
+    'ok',
+    'bad request',
+    'forbidden',
+    'unauthorized',
+    'not found',
+    'conflict',
+    'method not allowed',
+    'internal server error',
+    'bad gateway',
+    'service unavailable',
+    'gateway timeout'
+]);
+/**
+ * Warehouse renders errors through Pyramid: `code` is the whole status line ("400 <message>") and
+ * `message` is Pyramid's generic explanation followed by the detail. Prefer the status line's
+ * text, then the last paragraph of `message`; other indexes use `message`, `detail` or `error`.
+ */
+function jsonMessage(body) {
+    if (!body.startsWith('{'))
+        return undefined;
+    let parsed;
+    try {
+        parsed = JSON.parse(body);
+    }
+    catch {
+        return undefined;
+    }
+    const code = typeof parsed.code === 'string' ? /^\d{3} (.+)$/s.exec(parsed.code.trim())?.[1] : undefined;
+    if (code && code !== parsed.title && !GENERIC_REASONS.has(code.trim().toLowerCase())) {
+        return code.trim();
+    }
+    for (const key of ['message', 'detail', 'error', 'errors']) {
+        const value = parsed[key];
+        if (typeof value === 'string' && value.trim())
+            return lastParagraph(value);
+        if (Array.isArray(value) && value.length) {
+            return value.map(v => (typeof v === 'string' ? v : JSON.stringify(v))).join('; ');
+        }
+    }
+    return undefined;
+}
+function lastParagraph(text) {
+    const paragraphs = text
+        .split(/\n\s*\n/)
+        .map(p => p.trim())
+        .filter(Boolean);
+    return paragraphs[paragraphs.length - 1] ?? text.trim();
+}
+function stripStatusPrefix(title, status) {
+    return title.startsWith(`${status} `) ? title.slice(String(status).length + 1) : title;
+}
+function decodeEntities(text) {
+    return text
+        .replace(/&#(\d+);/g, (_, n) => codePoint(Number(n)))
+        .replace(/&#x([0-9a-f]+);/gi, (_, n) => codePoint(parseInt(n, 16)))
+        .replace(/&quot;/g, '"')
+        .replace(/&apos;/g, "'")
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&amp;/g, '&');
+}
+/** A character reference of the index's page; one past Unicode's end (outside text) becomes U+FFFD. */
+function codePoint(n) {
+    return n <= 0x10ffff ? String.fromCodePoint(n) : '\ufffd';
+}
+/**
+ * "This file is already there", as each index says it (docs/upload-protocol.md §2). PyPI answers
+ * 200 for an identical re-upload, so these matter for a *different* file under a taken name, or
+ * for indexes that refuse any re-upload.
+ */
+const ALREADY_EXISTS_PATTERNS = [
+    /already exists?/i, // PyPI/TestPyPI "File already exists", pypiserver, Gitea, GCP "already exist"
+    /updating asset/i, // Nexus "Repository does not allow updating assets"
+    /overwrite artifact/i, // Artifactory "Not enough permissions to overwrite artifact"
+    /already been taken/i // GitLab "File name has already been taken"
+    // Not PyPI's "previously used by a file that has since been deleted": that file is NOT there,
+    // so skipping it would publish nothing while reporting success.
+];
+function isAlreadyExists(response, message) {
+    if (response.status === 409)
+        return !/conflicts with an existing project/i.test(message);
+    if (response.status !== 400 && response.status !== 403)
+        return false;
+    return ALREADY_EXISTS_PATTERNS.some(p => p.test(message));
+}
+/** A hint for the usual causes of a failed upload, or undefined. */
+function hintFor(status, message, uploadUrl) {
+    const url = new URL(uploadUrl);
+    const isPyPI = /(^|\.)pypi\.org$/i.test(url.hostname);
+    if (/file too large/i.test(message)) {
+        return 'Ask for a larger file size limit: https://docs.pypi.org/project-management/storage-limits#requesting-a-file-size-limit-increase';
+    }
+    if (/project too large/i.test(message)) {
+        return 'The project is over its total size limit: delete old releases or ask for more: https://docs.pypi.org/project-management/storage-limits';
+    }
+    if (/previously used by a file that has since been deleted/i.test(message)) {
+        return 'A deleted file name can never be reused on PyPI: bump the version (or add a post release) and rebuild.';
+    }
+    if (/already exists?/i.test(message)) {
+        return "A different file with this name is already on the index. Bump the version and rebuild, or set 'skip-existing: true' if re-running a release.";
+    }
+    switch (status) {
+        case 401:
+        case 403:
+            if (/username\/password authentication/i.test(message)) {
+                return "PyPI accepts only API tokens: set 'user' to '__token__' (the default) and 'password' to a token starting with 'pypi-'.";
+            }
+            if (/isn't allowed to upload|not valid for project|scoped/i.test(message)) {
+                return 'The token is not allowed to upload to this project: use a token scoped to this project (or an account-wide one for a new project), or check the project name.';
+            }
+            if (/expired/i.test(message)) {
+                return 'The token has expired: create a new one and update the secret.';
+            }
+            return ("The index refused the credentials. Check that the secret holds a valid token (starting with 'pypi-' for PyPI), " +
+                `that it was made for ${isPyPI ? url.hostname.replace(/^upload\./, '') : 'this index'} (TestPyPI and PyPI tokens differ), and that 'user' is '__token__'.`);
+        case 404:
+            return `Nothing answers uploads at ${uploadUrl}. Use the index's upload URL (PyPI: https://upload.pypi.org/legacy/, TestPyPI: https://test.pypi.org/legacy/).`;
+        case 405:
+            return `${uploadUrl} does not take uploads (it looks like a browsing or /simple/ URL). Use the upload URL: ${suggestUploadUrl(url)}`;
+        case 410:
+            return `This URL is retired. Use ${suggestUploadUrl(url)}`;
+        case 409:
+            return /conflicts with an existing project/i.test(message)
+                ? 'The project name is too close to an existing project: pick another name.'
+                : undefined;
+        case 429:
+            return 'The index is rate-limiting: wait and re-run the job.';
+        default:
+            return status >= 500 ? 'The index had a server error: re-run the job later.' : undefined;
+    }
+}
+function suggestUploadUrl(url) {
+    if (/(^|\.)test\.pypi\.org$/i.test(url.hostname))
+        return 'https://test.pypi.org/legacy/';
+    if (/(^|\.)pypi\.(org|python\.org)$/i.test(url.hostname))
+        return 'https://upload.pypi.org/legacy/';
+    const simple = /^(.*\/)\+?simple\/?(?:[^/]+\/?)?$/.exec(url.pathname);
+    if (simple) {
+        // Self-hosted indexes put uploads beside /simple/: Warehouse-style at …/legacy/, pypiserver,
+        // Nexus, Artifactory and GitLab at the base itself.
+        const base = `${url.origin}${simple[1]}`;
+        return `${base}legacy/ (Warehouse-style indexes) or ${base} (pypiserver, Nexus, Artifactory, GitLab, devpi)`;
+    }
+    return "the index's upload endpoint, as its documentation names it";
+}
+
+;// CONCATENATED MODULE: ./src/upload/upload.ts
+
+
+
+
+
+
+/** An upload the index refused, with its own words, a hint, and what was asked. */
+class UploadError extends Error {
+    dist;
+    status;
+    indexMessage;
+    url;
+    hint;
+    alreadyExists;
+    retryAfterMs;
+    constructor(failure) {
+        const { dist, status, indexMessage, url, hint } = failure;
+        super(`Uploading ${dist.filename} failed: ${status ? `HTTP ${status}: ` : ''}${indexMessage} (${url})` +
+            (hint ? `\n${hint}` : ''));
+        this.name = 'UploadError';
+        this.dist = dist;
+        this.status = status;
+        this.indexMessage = indexMessage;
+        this.url = url;
+        this.hint = hint;
+        this.alreadyExists = failure.alreadyExists ?? false;
+        this.retryAfterMs = failure.retryAfterMs;
+    }
+}
+const MAX_SAME_HOST_REDIRECTS = 3;
+/**
+ * Indexes answer an upload with a line of text, a small JSON document or an error page of a few
+ * KiB (PyPI's HTML error pages are the largest); 1 MiB leaves a wide margin. More is not an
+ * upload result, and an endless body must not fill the runner's memory.
+ */
+const UPLOAD_ANSWER_CAP = {
+    bytes: 1024 * 1024,
+    what: 'the answer to an upload',
+    advice: "An index answers an upload with a short message: check that 'repository-url' is the index's " +
+        'upload endpoint. The file may have been stored all the same: look at the index before ' +
+        "re-running, or re-run with 'skip-existing: true'."
+};
+/**
+ * One attempt at sending one distribution. Resolves when the index stored it (2xx); throws
+ * UploadError when the index refused it, NetworkError when no answer came. Retrying, skipping and
+ * credentials renewal are the caller's (send.ts).
+ */
+async function uploadDistribution(http, request, dist, log) {
+    const fields = uploadFields(dist, request.extraFields);
+    const body = buildMultipartBody(fields, {
+        field: 'content',
+        filename: dist.filename,
+        path: dist.path,
+        size: dist.size,
+        contentType: 'application/octet-stream',
+        onDisk: dist.onDisk,
+        sha256: dist.digests.sha256
+    }, request.progress, request.bodyMemory);
+    const headers = {
+        Authorization: basicAuth(request.user, request.password),
+        Accept: 'application/json',
+        'Content-Type': body.contentType,
+        'Content-Length': body.contentLength
+    };
+    let url = request.url;
+    let response;
+    for (let hop = 0;; hop++) {
+        if (request.verbose) {
+            log.info(`POST ${url} (${dist.filename}, ${body.contentLength} bytes, fields: ${fields
+                .map(([name]) => name)
+                .join(' ')})`);
+        }
+        try {
+            response = await http.request('POST', url, {
+                headers,
+                body: () => body.open(),
+                onSent: chunk => body.sent(chunk),
+                cap: UPLOAD_ANSWER_CAP
+            });
+        }
+        catch (error) {
+            // The body cut the request itself (the file changed, or could not be read): that, not the
+            // "no answer" it caused, is what went wrong, and sending again would not help.
+            throw body.failure() ?? error;
+        }
+        const failure = body.failure();
+        if (failure)
+            throw failure;
+        if (request.verbose) {
+            log.info(`← HTTP ${response.status} ${response.statusText}`.trimEnd());
+            if (response.body.trim())
+                log.info(`← ${excerpt(response.body.trim(), 2000)}`);
+        }
+        const next = redirectTarget(response, url);
+        if (!next)
+            break;
+        if (new URL(next).origin !== new URL(url).origin || hop >= MAX_SAME_HOST_REDIRECTS) {
+            // Never replay credentials to another host; tell the user the right URL instead.
+            throw new UploadError({
+                dist,
+                status: response.status,
+                indexMessage: `the index redirected the upload to ${next}`,
+                url,
+                hint: `Set 'repository-url' to the upload URL itself (${next}). Credentials are not sent to another host.`
+            });
+        }
+        if (request.onRedirect)
+            request.onRedirect(url, next);
+        else
+            log.warning(`${url} redirected to ${next}; following it on the same host.`);
+        url = next;
+    }
+    if (response.status >= 200 && response.status < 300) {
+        // A stored upload's answer is not read further: its words matter only when it is refused.
+        if (isHtmlPage(response)) {
+            // PyPI answers a form it does not take as an upload with its HTML page and a 200.
+            throw new UploadError({
+                dist,
+                status: response.status,
+                indexMessage: 'the index answered with an HTML page, not an upload result: the URL is probably not an upload endpoint',
+                url,
+                hint: hintFor(405, indexMessage(response), url)
+            });
+        }
+        return;
+    }
+    const message = indexMessage(response);
+    throw new UploadError({
+        dist,
+        status: response.status,
+        indexMessage: message,
+        url,
+        hint: hintFor(response.status, message, url),
+        alreadyExists: isAlreadyExists(response, message),
+        retryAfterMs: retryAfterMs(response)
+    });
+}
+function redirectTarget(response, url) {
+    if (![301, 302, 303, 307, 308].includes(response.status))
+        return undefined;
+    const location = response.headers.location;
+    return location ? new URL(location, url).toString() : undefined;
+}
+/**
+ * Indexes answer a stored upload with an empty body, "OK" or JSON (GitLab: 201). A whole HTML
+ * document is what PyPI sends for a form it did not take as an upload (no `:action`): nothing stored.
+ */
+function isHtmlPage(response) {
+    return /<html[\s>]/i.test(response.body) && /<\/html>/i.test(response.body);
+}
+
+;// CONCATENATED MODULE: ./src/upload/retry.ts
+
+
+
+/**
+ * What a failure means for retrying. Network failures and 5xx answers are ambiguous: the index
+ * (or the proxy in front of it) may have stored the file before the answer was lost, so the
+ * caller asks the index before sending again. A connection that was never opened is not: reading
+ * the index then would only wait on the same unreachable host. 429 is the index asking us to
+ * slow down. An untrusted certificate or a proxy that wants credentials does not heal by waiting.
+ */
+function classifyFailure(error) {
+    // An answer larger than any upload result: the same index would answer the same way again.
+    if (error instanceof AnswerTooLargeError)
+        return 'final';
+    // A deadline passed (an index trickling its answer) is like the inactivity timeout: ambiguous.
+    if (error instanceof NetworkError) {
+        if (error.final)
+            return 'final';
+        return error.unsent ? 'unsent' : 'ambiguous';
+    }
+    if (error instanceof UploadError) {
+        if (error.status === 429)
+            return 'rate-limited';
+        if (error.status >= 500 && error.status <= 599)
+            return 'ambiguous';
+    }
+    return 'final';
+}
+
+;// CONCATENATED MODULE: ./src/upload/send.ts
+
+
+
+
+
+
+
+
+/**
+ * Gets one distribution onto the index: sends it, renews an expired trusted-publishing token,
+ * retries transient failures with backoff, and after an ambiguous failure asks the index whether
+ * the file is already there before sending again, so a file is never uploaded twice and never
+ * reported uploaded without a 2xx or the index listing it with our sha256.
+ */
+async function sendDistribution(ctx, dist) {
+    const { log } = ctx;
+    const now = ctx.now ?? Date.now;
+    const sleep = ctx.sleep ?? backoff_sleep;
+    const startedAt = now();
+    const extraFields = ctx.extraFields?.(dist) ?? [];
+    const progress = progressReporter(dist.filename, log, ctx.progress);
+    for (let attempt = 1;; attempt++) {
+        try {
+            await withCurrentToken(ctx.tokens, (user, password) => uploadDistribution(ctx.http, {
+                url: ctx.url,
+                user,
+                password,
+                verbose: ctx.verbose,
+                extraFields,
+                progress,
+                bodyMemory: ctx.bodyMemory,
+                onRedirect: (from, to) => followRedirect(ctx, from, to)
+            }, dist, log), error => error instanceof UploadError && isExpiredTokenResponse(error.status, error.indexMessage));
+            return { status: 'uploaded', attempts: attempt };
+        }
+        catch (error) {
+            if (error instanceof UploadError && error.alreadyExists) {
+                const listed = await hashOnIndex(ctx, dist);
+                if (listed === dist.digests.sha256) {
+                    if (attempt > 1) {
+                        // Our own earlier attempt stored it; its answer was lost.
+                        return { status: 'uploaded', attempts: attempt, confirmedOnIndex: true };
+                    }
+                    // The identical file is there already: the state the user asked for (PyPI itself
+                    // answers 200 to an identical re-upload; other indexes refuse it).
+                    return {
+                        status: 'skipped',
+                        attempts: attempt,
+                        reason: error.indexMessage,
+                        sameHash: true
+                    };
+                }
+                if (ctx.skipExisting) {
+                    return {
+                        status: 'skipped',
+                        attempts: attempt,
+                        reason: error.indexMessage,
+                        sameHash: listed === undefined ? undefined : false
+                    };
+                }
+                throw error;
+            }
+            if (error instanceof AnswerTooLargeError) {
+                // The index took the whole upload and then answered with more than an upload result can
+                // be: it may have stored the file. Asked once; re-sending to an index that answers like
+                // this would not help, so this is never retried.
+                if ((await hashOnIndex(ctx, dist)) === dist.digests.sha256) {
+                    log.warning(`${dist.filename}: ${error.message} The index lists it with our sha256.`);
+                    return { status: 'uploaded', attempts: attempt, confirmedOnIndex: true };
+                }
+                throw error;
+            }
+            const kind = classifyFailure(error);
+            if (kind === 'final')
+                throw error;
+            // Asked before giving up too: the last attempt (or the only one, with `retries: 0`) may
+            // have stored the file, and then it is uploaded whatever the answer said.
+            if (kind === 'ambiguous') {
+                const listed = await hashOnIndex(ctx, dist);
+                if (listed === dist.digests.sha256) {
+                    log.info(`${dist.filename}: the index has it (sha256 matches) although the answer was lost`);
+                    return { status: 'uploaded', attempts: attempt, confirmedOnIndex: true };
+                }
+                if (listed) {
+                    throw new UploadError({
+                        dist,
+                        status: 0,
+                        indexMessage: `after a lost answer the index lists ${dist.filename} with sha256 ${listed}, not ${dist.digests.sha256}`,
+                        url: ctx.url,
+                        hint: 'Another upload of this name reached the index. Check what was published before re-running.'
+                    });
+                }
+            }
+            if (attempt > ctx.retry.retries)
+                throw gaveUp(error, attempt, now() - startedAt);
+            const delay = backoffDelay(attempt, ctx.retry, error instanceof UploadError ? error.retryAfterMs : undefined);
+            // The bound is on when a retry starts: a retry that would start past it is not waited for
+            // (checking before the wait alone let the last backoff run the total past the bound).
+            const elapsed = now() - startedAt;
+            if (elapsed + delay > ctx.retry.maxTotalMs)
+                throw gaveUp(error, attempt, elapsed);
+            // A retry that recovers is not a problem worth an annotation: only the final failure is.
+            log.info(`${dist.filename}: ${shortReason(error)}; retry ${attempt} of ${ctx.retry.retries} in ${(delay / 1000).toFixed(1)} s`);
+            await sleep(delay);
+        }
+    }
+}
+/**
+ * The index moved the upload URL on the same host (PyPI: `/legacy` → `/legacy/`): later uploads go
+ * straight there, and the user hears about it once.
+ */
+function followRedirect(ctx, from, to) {
+    if (ctx.url !== from)
+        return;
+    ctx.url = to;
+    ctx.log.warning(`${from} redirected to ${to}; following it on the same host. Set 'repository-url: ${to}' to skip the detour.`);
+}
+/** The sha256 the index lists for this file: undefined when not listed or unreadable. */
+async function hashOnIndex(ctx, dist) {
+    if (!ctx.simpleUrl)
+        return undefined;
+    try {
+        const page = await readSimplePage(ctx.http, ctx.simpleUrl, dist.name, {
+            authorization: ctx.simpleAuth
+        });
+        if (!page.found)
+            return undefined;
+        return page.files.get(dist.filename) || undefined;
+    }
+    catch (error) {
+        // An oversized page is the index's configuration, worth a word; other failures are transient.
+        if (error instanceof AnswerTooLargeError)
+            ctx.log.warning(error.message);
+        else
+            ctx.log.debug(`Could not read ${ctx.simpleUrl} for ${dist.name}: ${String(error)}`);
+        return undefined;
+    }
+}
+function shortReason(error) {
+    if (error instanceof UploadError)
+        return `HTTP ${error.status}: ${error.indexMessage}`;
+    if (error instanceof NetworkError)
+        return error.message;
+    return String(error);
+}
+function gaveUp(error, attempts, elapsedMs) {
+    const note = ` (gave up after ${attempts} ${attempts === 1 ? 'attempt' : 'attempts'} in ${Math.round(elapsedMs / 1000)} s)`;
+    if (error instanceof UploadError) {
+        return new UploadError({
+            dist: error.dist,
+            status: error.status,
+            indexMessage: error.indexMessage + note,
+            url: error.url,
+            hint: error.hint,
+            alreadyExists: error.alreadyExists,
+            retryAfterMs: error.retryAfterMs
+        });
+    }
+    if (error instanceof Error) {
+        error.message += note;
+        return error;
+    }
+    return new Error(String(error) + note);
+}
+
+;// CONCATENATED MODULE: ./src/upload/upload-all.ts
+
+
+
+
+/**
+ * Uploads the distributions, `concurrency` at a time. The first file of each project goes alone,
+ * because it may create the project or the release and PyPI takes the release's metadata from
+ * it; the project's other files follow in parallel. On the first hard failure no new upload
+ * starts (those in flight finish), so every file ends with a result that says what happened.
+ */
+async function publishAll(given, dists, concurrency) {
+    // The run's small bodies share memory: about `concurrency` buffers in all, not one per file.
+    const ctx = { ...given, bodyMemory: given.bodyMemory ?? new ReadBuffers() };
+    const { log } = ctx;
+    const files = dists.map(dist => ({ dist, status: 'not-attempted' }));
+    let failure;
+    // Each project's first upload, as a promise its other files wait for.
+    const firstOfProject = new Map();
+    const queue = [...files];
+    const uploadOne = async (result) => {
+        const { dist } = result;
+        try {
+            const outcome = await sendDistribution(ctx, dist);
+            result.attempts = outcome.attempts;
+            if (outcome.status === 'uploaded') {
+                result.status = 'uploaded';
+                const note = outcome.confirmedOnIndex
+                    ? ', confirmed on the index'
+                    : outcome.attempts > 1
+                        ? ` after ${outcome.attempts} attempts`
+                        : '';
+                log.info(`✔ ${dist.filename} uploaded (${formatSize(dist.size)}${note})`);
+            }
+            else {
+                result.status = 'skipped';
+                result.message = outcome.reason;
+                result.sameHash = outcome.sameHash;
+                if (outcome.sameHash === false) {
+                    log.warning(`${dist.filename} is already on the index with DIFFERENT content (its sha256 is not ${dist.digests.sha256}). ` +
+                        'It was skipped and the index keeps its own file. Bump the version if this build should be published.', dist.path);
+                }
+                else {
+                    log.info(`↷ ${dist.filename} already on the index; skipped` +
+                        (outcome.sameHash ? ' (identical sha256)' : ' (its hash could not be compared)'));
+                }
+            }
+            return true;
+        }
+        catch (error) {
+            result.status = 'failed';
+            const err = error instanceof Error ? error : new Error(String(error));
+            result.message = 'indexMessage' in err ? String(err.indexMessage) : err.message;
+            log.error(err.message, dist.path);
+            failure ??= err;
+            return false;
+        }
+    };
+    const worker = async () => {
+        for (let next = queue.shift(); next && !failure; next = queue.shift()) {
+            const project = normalizeName(next.dist.name);
+            const first = firstOfProject.get(project);
+            if (first === undefined) {
+                const result = next;
+                firstOfProject.set(project, uploadOne(result));
+                await firstOfProject.get(project);
+            }
+            else if (await first) {
+                if (!failure)
+                    await uploadOne(next);
+            }
+        }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
+    return { files, failure };
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/dry-run.ts
+
+
+
+
+
+
+
+/**
+ * Goes as far as it can without sending a file or spending a token (credential choice, the
+ * index's trusted-publishing audience, each upload form), saying where and as whom, no secret.
+ */
+async function dryRunChecks(settings, deps, http, dists) {
+    const { log } = deps;
+    const choice = chooseCredential(settings, deps.run, deps.ambient);
+    const where = `Dry run: would upload ${dists.length} file(s) to ${settings.repositoryUrl}`;
+    if (choice.method === 'trusted-publishing') {
+        const audience = await fetchAudience(http, settings.repositoryUrl, {
+            policy: { ...DEFAULT_RETRY_POLICY, ...settings.retry },
+            log
+        });
+        const claims = await idTokenClaims(deps, audience);
+        log.info(`${where} with trusted publishing as ${describeIdentity(claims, deps.run)}. ` +
+            `The index offers trusted publishing (audience '${audience}'); no token was minted.`);
+    }
+    else {
+        log.info(choice.user === '__token__'
+            ? `${where} with the given API token (user '__token__'; the token is not shown).`
+            : `${where} as user '${choice.user}' with the given password (not shown).`);
+    }
+    for (const dist of dists) {
+        const fields = uploadFields(dist);
+        log.info(`Dry run: would upload ${dist.filename} (${formatSize(dist.size)}, ${fields.length} form fields)`);
+    }
+}
+/** The claims of a fresh ID token for the audience, masked first; undefined without a fetcher. */
+async function idTokenClaims(deps, audience) {
+    if (!deps.getIdToken)
+        return undefined;
+    const idToken = await deps.getIdToken(audience);
+    deps.onSecret?.(idToken);
+    return decodeClaims(idToken);
+}
+/** What a trusted publisher is matched on, from the ID token if any, else from the run. */
+function describeIdentity(claims, run) {
+    const text = (name) => typeof claims?.[name] === 'string' && claims[name] !== '' ? claims[name] : undefined;
+    // GitLab's publisher matches the project and the CI file of ci_config_ref_uri.
+    const project = text('project_path');
+    if (project) {
+        const ciFile = /\/\/([^@]+)@/.exec(text('ci_config_ref_uri') ?? '')?.[1];
+        const environment = text('environment');
+        return (`GitLab project ${project}, CI file ${ciFile ?? '(unknown)'}, ` +
+            `${environment ? `environment ${environment}` : 'no environment'} (from the job's ID token)`);
+    }
+    const repository = text('repository') ?? run.repository;
+    const workflow = parseWorkflowRef(text('job_workflow_ref') ?? run.workflowRef);
+    const environment = text('environment');
+    const parts = [
+        `repository ${repository ?? '(unknown)'}`,
+        `workflow ${workflow ? workflow.filename : '(unknown)'}`
+    ];
+    if (claims)
+        parts.push(environment ? `environment ${environment}` : 'no environment');
+    return parts.join(', ') + (claims ? " (from the job's ID token)" : '');
+}
+
+;// CONCATENATED MODULE: ./src/index-api/verify.ts
+
+
+
+/**
+ * Reads the index back until every file is listed with the local sha256, or the time is up. A 200
+ * is not proof that a file was stored (PyPI answers 200 with an HTML page to a form without
+ * `:action`), and users of other tools needed a script of their own to check a release landed.
+ */
+async function verifyOnIndex(dists, options) {
+    const now = options.now ?? Date.now;
+    const sleep = options.sleep ?? backoff_sleep;
+    const deadline = now() + options.timeoutMs;
+    const bound = `verify-timeout (${verify_seconds(options.timeoutMs)} s)`;
+    // Each read is cut at the deadline, so the read-back ends by it even when the index stalls or
+    // trickles a page (a request's own deadline is minutes). verify-timeout 0 asks for one read
+    // and no waiting: that read has only the request's own deadline.
+    const timeLimit = () => options.timeoutMs > 0 ? { ms: deadline - now(), reason: `${bound} ran out` } : undefined;
+    // The last read starts this long before the deadline: one starting at it would be cut at once.
+    const finalRead = Math.min(FINAL_READ_MS, options.timeoutMs / 10);
+    const pending = new Map(dists.map(d => [d.filename, d]));
+    const seen = new Map(); // filename → last sha256 listed
+    const lastError = new Map(); // project → why its last read failed
+    const unverifiable = [];
+    let wait = 1000;
+    for (let round = 1;; round++) {
+        // One read per project: an sdist and a wheel may spell the name differently.
+        const projects = new Set([...pending.values()].map(d => normalizeName(d.name)));
+        for (const project of projects) {
+            const limit = timeLimit();
+            if (limit && limit.ms <= 0)
+                break;
+            const page = await readSimplePage(options.http, options.simpleUrl, project, {
+                authorization: options.authorization,
+                timeLimit: limit,
+                now
+            }).catch((error) => {
+                lastError.set(project, error instanceof Error ? error.message : String(error));
+                options.log.debug(`Reading ${options.simpleUrl} for ${project} failed: ${String(error)}`);
+                return undefined;
+            });
+            if (page)
+                lastError.delete(project);
+            if (!page?.found)
+                continue;
+            for (const dist of [...pending.values()].filter(d => normalizeName(d.name) === project)) {
+                const listed = page.files.get(dist.filename);
+                if (listed === undefined)
+                    continue;
+                seen.set(dist.filename, listed);
+                if (listed === '')
+                    unverifiable.push(dist);
+                // Listed with another hash: no amount of waiting changes that, so stop reading for it.
+                pending.delete(dist.filename);
+            }
+        }
+        const left = deadline - now();
+        if (pending.size === 0 || left <= finalRead)
+            break;
+        // The last wait is cut so the final read starts just before the deadline: the whole allowed
+        // time is used, and that read can still finish by it.
+        const next = Math.min(wait, left - finalRead);
+        options.log.info(`Waiting for the index to list ${pending.size} file(s) (read ${round}); reading again in ${next / 1000} s`);
+        await sleep(next);
+        wait = Math.min(wait * 2, 15_000);
+    }
+    const failed = [];
+    const verified = [];
+    for (const dist of dists) {
+        const listed = seen.get(dist.filename);
+        if (listed === undefined) {
+            const error = lastError.get(normalizeName(dist.name));
+            failed.push({
+                dist,
+                reason: `not listed on ${options.simpleUrl} after ${Math.round(options.timeoutMs / 1000)} s` +
+                    (error ? ` (the last read failed: ${error})` : '')
+            });
+        }
+        else if (listed === dist.digests.sha256) {
+            verified.push(dist);
+        }
+        else if (listed !== '') {
+            failed.push({
+                dist,
+                reason: `listed on ${options.simpleUrl} with sha256 ${listed}, not ${dist.digests.sha256}`,
+                listedSha256: listed
+            });
+        }
+    }
+    return { verified, unverifiable, failed };
+}
+/** Time kept for the final read, at most a tenth of the bound. */
+const FINAL_READ_MS = 5000;
+function verify_seconds(ms) {
+    return String(Math.round(ms / 100) / 10);
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/index-status.ts
+
+
+const SAME = 'already on the index with the same sha256';
+const NO_REPLACE = 'PyPI never allows a file to be replaced';
+/**
+ * Each file's status by what the index holds before any upload: our sha256 is skipped (sending it
+ * again changes nothing); another sha256 is skipped loudly under `skip-existing`, else a conflict
+ * that stops the run. Files of unread pages, or listed without a sha256, stay to be sent.
+ */
+function statusesBeforeUpload(dists, listings, skipExisting, log) {
+    const files = dists.map((dist) => {
+        const presence = presenceOf(listings, dist);
+        if (presence === 'same') {
+            log.info(`↷ ${dist.filename} is already on the index (same sha256); not sent again`);
+            return { dist, status: 'skipped', sameHash: true, verified: true, message: SAME };
+        }
+        if (presence !== 'different')
+            return { dist, status: 'not-attempted' };
+        const shas = `sha256 ${listedSha256(listings, dist)} there, ${dist.digests.sha256} here`;
+        const message = `the index holds a different file under this name (${shas})`;
+        if (skipExisting) {
+            log.warning(`${dist.filename} is already on the index with DIFFERENT content (${shas}). It was skipped ` +
+                'and the index keeps its own file: this build is NOT published. ' +
+                `${NO_REPLACE}; bump the version to publish this build.`, dist.path);
+            return { dist, status: 'skipped', sameHash: false, message };
+        }
+        log.error(`${dist.filename}: ${message}. ${NO_REPLACE}, even after it is deleted; bump the version and build again.`, dist.path);
+        return { dist, status: 'failed', sameHash: false, message };
+    });
+    const conflicts = files.filter(f => f.status === 'failed').map(f => f.dist.filename);
+    if (conflicts.length === 0)
+        return { files };
+    const names = `${conflicts.length === 1 ? 'the name' : 'the names'} ${conflicts.join(', ')}`;
+    return {
+        files,
+        failure: new Error(`The index holds a different file under ${names}. ${NO_REPLACE}: bump the version and build ` +
+            'again (or set `skip-existing: true` to keep the files on the index and publish the rest). ' +
+            'Nothing was uploaded.')
+    };
+}
+/**
+ * After an upload ended in an error, reads the index once: a file it holds with our sha256 counts
+ * as uploaded despite its answer, and when every file is there the run succeeds.
+ */
+async function statusesAfterFailure({ files, failure }, index) {
+    const { http, simpleUrl, authorization, log } = index;
+    const dists = files.map(f => f.dist);
+    const listings = await readListings(http, simpleUrl, dists, authorization, log);
+    const read = files.map((file) => {
+        if (presenceOf(listings, file.dist) !== 'same')
+            return file;
+        if (file.status === 'failed') {
+            log.info(`✔ ${file.dist.filename} is on the index (same sha256) despite the error`);
+            return { ...file, status: 'uploaded', verified: true };
+        }
+        if (file.status === 'not-attempted') {
+            return { ...file, status: 'skipped', sameHash: true, verified: true, message: SAME };
+        }
+        return { ...file, verified: true };
+    });
+    // Files skipped as the user asked (skip-existing) count as done, as they would without the error.
+    if (!read.every(f => f.status === 'uploaded' || f.status === 'skipped')) {
+        return { files: read, failure };
+    }
+    log.info('Every file is on the index: the errors above did not stop the release.');
+    return { files: read };
+}
+/** Reads back every file the index should hold with our sha256 (a file skipped as another build is not ours). */
+async function verifyStatuses(files, index, timeoutMs) {
+    const { simpleUrl, log } = index;
+    const expected = files.filter(f => f.status === 'uploaded' || (f.status === 'skipped' && f.sameHash !== false));
+    const found = await log.group(`Reading ${expected.length} file(s) back from ${simpleUrl}`, () => verifyOnIndex(expected.map(f => f.dist), { ...index, timeoutMs }));
+    const failedOf = new Map(found.failed.map(f => [f.dist, f]));
+    const verified = new Set(found.verified);
+    const failed = [];
+    const read = files.map((file) => {
+        const failure = failedOf.get(file.dist);
+        if (failure?.listedSha256 && file.status === 'skipped') {
+            // Skipped when the index gave no hash to compare: it holds another build.
+            log.warning(`${file.dist.filename} was skipped, and the index holds a DIFFERENT file under this name ` +
+                `(sha256 ${failure.listedSha256} there, ${file.dist.digests.sha256} here): this build is ` +
+                'NOT published. Bump the version to publish it.', file.dist.path);
+            return { ...file, sameHash: false };
+        }
+        if (failure)
+            failed.push(failure);
+        if (failure)
+            return { ...file, verified: false };
+        return verified.has(file.dist) ? { ...file, verified: true } : file;
+    });
+    for (const dist of found.unverifiable) {
+        log.notice(`${dist.filename} is listed on ${simpleUrl}, which gives no sha256 to compare.`);
+    }
+    const verification = { ...found, failed, simpleUrl };
+    if (failed.length > 0) {
+        for (const { dist, reason } of failed)
+            log.error(`${dist.filename}: ${reason}`, dist.path);
+        const what = failed.map(f => `${f.dist.filename} (${f.reason})`).join('; ');
+        return {
+            files: read,
+            verification,
+            failure: new Error(`The index does not have what was uploaded: ${what}`)
+        };
+    }
+    const count = found.verified.length;
+    const unverifiable = found.unverifiable.length;
+    log.info(count === expected.length
+        ? `✔ All ${count} file(s) are on the index with the expected sha256.`
+        : `✔ ${count} of ${expected.length} file(s) are on the index with the expected sha256` +
+            (unverifiable ? `; ${unverifiable} listed without a sha256 to compare.` : '.'));
+    return { files: read, verification };
+}
+
+;// CONCATENATED MODULE: ./src/check/dedupe.ts
+/**
+ * download-artifact layouts often hold the same file twice (an sdist in every matrix artifact).
+ * The same filename with the same content counts once; with different content nobody can tell
+ * which one is meant, so that is a problem.
+ */
+function dedupeByFilename(dists) {
+    const byName = new Map();
+    for (const dist of dists) {
+        const group = byName.get(dist.filename);
+        if (group)
+            group.push(dist);
+        else
+            byName.set(dist.filename, [dist]);
+    }
+    const unique = [];
+    const duplicates = [];
+    const problems = [];
+    for (const [filename, group] of byName) {
+        unique.push(group[0]);
+        duplicates.push(...group.slice(1));
+        if (new Set(group.map(d => d.digests.sha256)).size > 1) {
+            problems.push({
+                file: group[0].path,
+                rule: 'duplicate-filename',
+                message: `'${filename}' occurs ${group.length} times with different content: ` +
+                    group.map(d => `${d.path} (sha256 ${d.digests.sha256.slice(0, 12)}…)`).join(', '),
+                hint: 'Keep one copy: builds of the same name and version must be identical, or the version must differ.'
+            });
+        }
+    }
+    return { unique, duplicates, problems };
+}
+
 ;// CONCATENATED MODULE: ./src/inspect/metadata.ts
 /**
- * Core metadata (a wheel's METADATA, an sdist's PKG-INFO): parse the email-header text, and map it
- * to the upload form fields.
- *
- * The text is read exactly as Python's email parser reads it (`readEmailMessage`). The reference
- * for the form is twine's: pkginfo's header handling (twine ≤ 5) for folding and "UNKNOWN", and
- * `packaging.metadata` + `twine/package.py` (twine ≥ 6) for multi-line License, the form names,
- * Keywords/Project-URL normalisation and dropping License-File under Metadata-Version < 2.4. Where
- * the two twines differ, or where PyPI (Warehouse) has the last word, the choice is noted in place.
+ * Core metadata (a wheel's METADATA, an sdist's PKG-INFO): the email-header text read exactly as
+ * Python's email parser reads it, and mapped to the upload form as twine does (pkginfo in twine
+ * ≤ 5, `packaging.metadata` in twine ≥ 6); where the two differ or PyPI decides, it says so here.
  */
-/**
- * Python's feedparser `headerRE`: a header line starts with `name:` (printable ASCII except ':'
- * and space; the name may be empty), with a space or tab (a continuation), or with "From ".
- */
+/** feedparser's `headerRE`: `name:` (printable ASCII but ':' and space), a continuation, "From ". */
 const HEADER_START = /^(?:From |[\x21-\x39\x3b-\x7e]*:|[ \t])/;
-/**
- * Lines end at CR, LF and CRLF only, as in Python's email parser (its StringIO with `newline=''`).
- * U+2028, U+2029, U+0085, VT, FF and the other `str.splitlines` boundaries are ordinary characters
- * there, and so they are here: a value holding one goes on, and so do the headers after it.
- */
+/** Lines end at CR, LF and CRLF only, as in Python's parser: U+2028, VT, FF... are characters. */
 const metadata_LINE_BREAK = /\r\n|\r|\n/;
 /**
- * METADATA / PKG-INFO read exactly as `email.parser.Parser(policy=compat32)` reads it: what
- * pkginfo, packaging (`parse_email`, so twine ≥ 6 and Warehouse) and pip all see. `body` is
- * `Message.get_payload()`: everything after the headers, '' when there is none.
+ * METADATA / PKG-INFO as `email.parser.Parser(policy=compat32)` reads it: what pkginfo, packaging
+ * (twine ≥ 6, Warehouse) and pip see. `body` is `get_payload()`: '' when there is none.
  */
 function readEmailMessage(text) {
-    // The header block: lines (with their line ends) that look like headers, up to a blank line
-    // (dropped) or the first line that does not (it starts the body: Python records a
-    // MissingHeaderBodySeparatorDefect). The body is then sliced off the text, never split.
+    // Header lines up to a blank line (dropped) or the first line that is not one (the body's).
     const block = [];
     let bodyStart = text.length;
     const lineEnd = /\r\n|\r|\n/g;
@@ -3463,93 +4710,62 @@ function readEmailMessage(text) {
     const flush = () => {
         if (!current)
             return;
-        const first = current[0];
-        const colon = first.indexOf(':');
-        const value = first.slice(colon + 1).replace(/^[ \t]+/, '') + current.slice(1).join('');
-        headers.push({ name: first.slice(0, colon), raw: value.replace(/[\r\n]+$/, '') });
+        const colon = current[0].indexOf(':');
+        const value = current[0].slice(colon + 1).replace(/^[ \t]+/, '') + current.slice(1).join('');
+        headers.push({ name: current[0].slice(0, colon), raw: value.replace(/[\r\n]+$/, '') });
         current = undefined;
     };
     let pushedBack = '';
-    for (let i = 0; i < block.length; i++) {
-        const line = block[i];
-        if (line[0] === ' ' || line[0] === '\t') {
-            // A continuation with no header before it (first line, or after a skipped line) is a
-            // defect Python drops.
-            current?.push(line);
-            continue;
-        }
+    block.forEach((line, i) => {
+        // A continuation with no header before it is a defect Python drops.
+        if (line[0] === ' ' || line[0] === '\t')
+            return void current?.push(line);
         flush();
-        if (line.startsWith('From ')) {
-            // An mbox envelope line: the unix-from when first, skipped when in the middle, and the
-            // first line of the body when last (Python pushes it back).
-            if (i > 0 && i === block.length - 1)
-                pushedBack = line;
-            continue;
-        }
-        // ":value" has no name: Python notes a defect, skips the line and goes on.
-        if (line.startsWith(':'))
-            continue;
-        current = [line];
-    }
+        // An mbox "From " line: skipped, but the body's first line when it ends the headers.
+        if (line.startsWith('From '))
+            pushedBack = i > 0 && i === block.length - 1 ? line : '';
+        // ":value" has no name: Python skips the line.
+        else if (!line.startsWith(':'))
+            current = [line];
+    });
     flush();
     return { headers, body: pushedBack + text.slice(bodyStart) };
 }
 /**
- * Parses METADATA / PKG-INFO: headers as Python's email parser reads them (`readEmailMessage`),
- * names kept as written (lookups are case-insensitive: `getHeader`, `getAll`), repeated headers
- * all kept in file order, and values prepared for the form:
- * - `Description`: pkginfo's unfolding (line breaks kept, the continuation indent removed: 8
- *   spaces, distutils' convention, or 7 spaces and `|`, the core metadata spec's);
- * - `License`: exactly as read, lines and indentation kept, as twine ≥ 6 sends it (packaging's
- *   `parse_email`). pkginfo (twine ≤ 5) joined the lines into one, losing a licence text's layout;
- * - every other header: its lines (CR/LF only) trimmed of spaces and tabs and joined with a space,
- *   as pkginfo did. Single-line fields are not supposed to be folded; PyPI takes the joined line.
- * The body, when not empty, is the description (and wins over a `Description` header, as in pkginfo).
+ * Parses METADATA / PKG-INFO: headers in file order, names as written (lookups ignore case), and
+ * values prepared for the form (`unfold`). A non-empty body is the description, else the header.
  */
 function parseCoreMetadata(text) {
     const message = readEmailMessage(text);
-    const headers = message.headers.map(({ name, raw }) => ({
-        name,
-        value: unfold(name, raw)
-    }));
+    const headers = message.headers.map(({ name, raw }) => ({ name, value: unfold(name, raw) }));
     const meta = { headers };
     // packaging would call having both an error; src/check/ can flag it, we keep the body.
-    if (message.body !== '')
-        meta.description = message.body;
-    else {
-        const header = getHeader(meta, 'Description');
-        if (header !== undefined)
-            meta.description = header;
-    }
+    const description = message.body !== '' ? message.body : getHeader(meta, 'Description');
+    if (description !== undefined)
+        meta.description = description;
     return meta;
 }
+/** The folding whitespace; other Unicode spaces stay, as in the value Python reads. */
+const trimFolding = (text) => text.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, '');
 /**
- * Spaces, tabs and CR/LF at either end: the folding whitespace. Other Unicode spaces and line
- * breaks stay, as in the value Python reads (and check/metadata-rules.ts refuses a summary holding
- * one).
+ * `License` as read (twine ≥ 6 keeps a licence text's layout); `Description` as pkginfo unfolds
+ * it, minus the 8-space indent or the spec's "7 spaces + |" ("8 spaces + |" keeps its pipe: an
+ * RST line block); any other header's lines trimmed and joined with a space, as pkginfo did.
  */
-function trimFolding(text) {
-    return text.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, '');
-}
 function unfold(name, raw) {
     const key = name.toLowerCase();
     if (key === 'license')
         return raw;
     const lines = trimFolding(raw).split(metadata_LINE_BREAK);
-    if (key === 'description') {
-        // pkginfo strips the whole value, then each continuation line's 8-column indent. We also strip
-        // the spec's "7 spaces + |" marker, which pkginfo leaves in; "8 spaces + |" keeps its pipe
-        // (it may be an indented RST line block).
-        return lines
-            .map(l => (/^ {7}\|/.test(l) || l.startsWith(' '.repeat(8)) ? l.slice(8) : l))
-            .join('\n');
-    }
-    return lines.map(trimFolding).join(' ');
+    if (key !== 'description')
+        return lines.map(trimFolding).join(' ');
+    return lines
+        .map(l => (/^ {7}\|/.test(l) || l.startsWith(' '.repeat(8)) ? l.slice(8) : l))
+        .join('\n');
 }
 /** The first value of a header, by case-insensitive name. */
 function getHeader(meta, name) {
-    const wanted = name.toLowerCase();
-    return meta.headers.find(h => h.name.toLowerCase() === wanted)?.value;
+    return getAll(meta, name)[0];
 }
 /** Every value of a header, by case-insensitive name, in file order. */
 function getAll(meta, name) {
@@ -3557,163 +4773,97 @@ function getAll(meta, name) {
     return meta.headers.filter(h => h.name.toLowerCase() === wanted).map(h => h.value);
 }
 /**
- * Every header the core metadata spec knows, keyed by lowercase name. Only `Classifier` and
- * `Project-URL` have form names the generic rule (lowercase, `-` → `_`) would not give; the rest
- * are listed for their introduction version and use count. `Import-Name`/`Import-Namespace` use
- * PyPI's singular spelling (Warehouse's form mapping), which twine does not send at all.
+ * Every header the core metadata spec knows, in its order, by the Metadata-Version that brought
+ * it; `*` marks multiple use. `Import-Name`/`Import-Namespace`: PyPI's singular form names.
  */
-const FIELDS = {
-    'metadata-version': { form: 'metadata_version', since: '1.0', multiple: false },
-    name: { form: 'name', since: '1.0', multiple: false },
-    version: { form: 'version', since: '1.0', multiple: false },
-    platform: { form: 'platform', since: '1.0', multiple: true },
-    summary: { form: 'summary', since: '1.0', multiple: false },
-    description: { form: 'description', since: '1.0', multiple: false },
-    keywords: { form: 'keywords', since: '1.0', multiple: false },
-    'home-page': { form: 'home_page', since: '1.0', multiple: false },
-    author: { form: 'author', since: '1.0', multiple: false },
-    'author-email': { form: 'author_email', since: '1.0', multiple: false },
-    license: { form: 'license', since: '1.0', multiple: false },
-    'supported-platform': { form: 'supported_platform', since: '1.1', multiple: true },
-    classifier: { form: 'classifiers', since: '1.1', multiple: true },
-    'download-url': { form: 'download_url', since: '1.1', multiple: false },
-    requires: { form: 'requires', since: '1.1', multiple: true },
-    provides: { form: 'provides', since: '1.1', multiple: true },
-    obsoletes: { form: 'obsoletes', since: '1.1', multiple: true },
-    maintainer: { form: 'maintainer', since: '1.2', multiple: false },
-    'maintainer-email': { form: 'maintainer_email', since: '1.2', multiple: false },
-    'requires-python': { form: 'requires_python', since: '1.2', multiple: false },
-    'requires-external': { form: 'requires_external', since: '1.2', multiple: true },
-    'requires-dist': { form: 'requires_dist', since: '1.2', multiple: true },
-    'provides-dist': { form: 'provides_dist', since: '1.2', multiple: true },
-    'obsoletes-dist': { form: 'obsoletes_dist', since: '1.2', multiple: true },
-    'project-url': { form: 'project_urls', since: '1.2', multiple: true },
-    'description-content-type': { form: 'description_content_type', since: '2.1', multiple: false },
-    'provides-extra': { form: 'provides_extra', since: '2.1', multiple: true },
-    dynamic: { form: 'dynamic', since: '2.2', multiple: true },
-    'license-expression': { form: 'license_expression', since: '2.4', multiple: false },
-    'license-file': { form: 'license_file', since: '2.4', multiple: true },
-    'import-name': { form: 'import_name', since: '2.5', multiple: true },
-    'import-namespace': { form: 'import_namespace', since: '2.5', multiple: true }
+const SPEC = {
+    '1.0': 'metadata-version name version platform* summary description keywords home-page author ' +
+        'author-email license',
+    '1.1': 'supported-platform* classifier* download-url requires* provides* obsoletes*',
+    '1.2': 'maintainer maintainer-email requires-python requires-external* requires-dist* ' +
+        'provides-dist* obsoletes-dist* project-url*',
+    '2.1': 'description-content-type provides-extra*',
+    '2.2': 'dynamic*',
+    '2.4': 'license-expression license-file*',
+    '2.5': 'import-name* import-namespace*'
+};
+const FIELDS = new Map(Object.entries(SPEC).flatMap(([since, names]) => names.split(' ').map(n => [n.replace('*', ''), { since, multiple: n.endsWith('*') }])));
+/** The form names the generic rule (lowercase, `-` → `_`) would not give. */
+const FORM_NAMES = {
+    classifier: 'classifiers',
+    'project-url': 'project_urls'
 };
 /** Every header the core metadata spec knows, lowercase, in the spec's order. */
-function knownFields() {
-    return Object.keys(FIELDS);
-}
-/**
- * The upload form name of a header: the specials of docs/upload-protocol.md §1, else lowercase
- * and `_`.
- */
+const knownFields = () => [...FIELDS.keys()];
+/** The upload form name of a header (docs/upload-protocol.md §1). */
 function formFieldName(header) {
     const key = header.toLowerCase();
-    return FIELDS[key]?.form ?? key.replace(/-/g, '_');
+    return FORM_NAMES[key] ?? key.replace(/-/g, '_');
 }
 /** True for headers the core metadata spec knows (any case). */
-function isKnownHeader(header) {
-    return header.toLowerCase() in FIELDS;
-}
+const isKnownHeader = (header) => FIELDS.has(header.toLowerCase());
 /** True for headers the spec allows more than once; undefined for unknown headers. */
-function isMultipleUse(header) {
-    return FIELDS[header.toLowerCase()]?.multiple;
-}
+const isMultipleUse = (header) => FIELDS.get(header.toLowerCase())?.multiple;
 /** The Metadata-Version that introduced a header (`'2.4'` for License-File), if the spec knows it. */
-function fieldIntroducedIn(header) {
-    return FIELDS[header.toLowerCase()]?.since;
-}
+const fieldIntroducedIn = (header) => FIELDS.get(header.toLowerCase())?.since;
 /** `'2.1'` → [2, 1]; undefined for anything that is not `<major>.<minor>`. */
 function parseMetadataVersion(value) {
     const match = value === undefined ? null : /^(\d+)\.(\d+)$/.exec(value.trim());
     return match ? [Number(match[1]), Number(match[2])] : undefined;
 }
-function olderThan(a, b) {
-    return a[0] < b[0] || (a[0] === b[0] && a[1] < b[1]);
+/** Is the header newer than the declared version (false when either is not `<major>.<minor>`)? */
+function newerThan(declared, header) {
+    const since = parseMetadataVersion(fieldIntroducedIn(header));
+    if (!declared || !since)
+        return false;
+    return declared[0] < since[0] || (declared[0] === since[0] && declared[1] < since[1]);
 }
-/**
- * Headers newer than the declared Metadata-Version, in file order (e.g. License-Expression under
- * 2.3). Empty when the version is not `<major>.<minor>`: then nothing can be compared, and the
- * version itself is what check/metadata-rules.ts reports.
- */
+/** Headers newer than the declared Metadata-Version, in file order (check/metadata-rules.ts). */
 function fieldsNewerThanDeclared(meta) {
     const declared = parseMetadataVersion(getHeader(meta, 'Metadata-Version'));
-    if (!declared)
-        return [];
-    const found = [];
-    for (const { name } of meta.headers) {
-        const since = fieldIntroducedIn(name);
-        const introduced = parseMetadataVersion(since);
-        if (since && introduced && olderThan(declared, introduced))
-            found.push({ name, since });
-    }
-    return found;
+    return meta.headers
+        .filter(({ name }) => newerThan(declared, name))
+        .map(({ name }) => ({ name, since: fieldIntroducedIn(name) }));
 }
 /**
- * PyPI (Warehouse's `sanitize`) deletes any form value that is "UNKNOWN" once trimmed — distutils
- * wrote it for missing required values — and treats an empty string as absent. We leave both out
- * rather than send noise: it changes nothing on PyPI and keeps other indexes from storing
- * "UNKNOWN". (twine ≤ 5 dropped single-use "UNKNOWN" only; twine ≥ 6 sends everything.)
+ * PyPI (Warehouse's `sanitize`) drops a value that is "UNKNOWN" once trimmed (distutils wrote it)
+ * and treats '' as absent: we leave both out, which keeps other indexes from storing "UNKNOWN".
  */
 function isAbsent(value) {
     const trimmed = value.trim();
     return trimmed === '' || trimmed === 'UNKNOWN';
 }
 /** twine's `_safe_name` (from pkg_resources): runs of other than letters, digits, '.' → '-'. */
-function safeName(name) {
-    return name.replace(/[^A-Za-z0-9.]+/g, '-');
-}
-/** packaging splits Keywords on ',' and strips each; twine joins them back with ', '. */
-function normalizeKeywords(value) {
-    return value
-        .split(',')
-        .map(k => k.trim())
-        .join(', ');
-}
-/** packaging splits a Project-URL at its first ',' and strips both; twine sends `label, url`. */
-function normalizeProjectUrl(value) {
+const safeName = (name) => name.replace(/[^A-Za-z0-9.]+/g, '-');
+/** Keywords as packaging splits them and twine joins them; Project-URL as `label, url`. */
+function normalize(key, value) {
+    if (key === 'name')
+        return safeName(value);
+    if (key === 'keywords')
+        return value
+            .split(',')
+            .map(k => k.trim())
+            .join(', ');
+    if (key !== 'project-url')
+        return value;
     const comma = value.indexOf(',');
     const label = (comma < 0 ? value : value.slice(0, comma)).trim();
-    const url = comma < 0 ? '' : value.slice(comma + 1).trim();
-    return `${label}, ${url}`;
+    return `${label}, ${comma < 0 ? '' : value.slice(comma + 1).trim()}`;
 }
 /**
- * The metadata part of the upload form, in header order, then `description`.
- *
- * - Names: `formFieldName`; multiple-use headers become repeated fields, one per value.
- * - `name` is sent as twine's safe name (`my_pkg` → `my-pkg`), as twine has always done; PyPI
- *   normalises the name anyway, and the file's own METADATA is what it stores.
- * - `keywords` is one field, normalised to `a, b`; `project_urls` values to `label, url` (twine ≥ 6).
- * - A header newer than the declared Metadata-Version is left out (pkginfo semantics: it only
- *   reads the headers of the declared version). twine ≥ 6 does this silently for License-File
- *   under < 2.4 — setuptools writes it with 2.1 — and refuses other too-new headers, as PyPI does;
- *   refusing is check/metadata-rules.ts's job (`fieldsNewerThanDeclared`), so here they are just
- *   not sent.
- *   Metadata-Version 2.0 (PEP 426, withdrawn) therefore gets the 1.2 field set, like pkginfo.
- * - Headers the spec does not know are sent under the generic name: PyPI ignores unknown fields,
- *   and a header from a future metadata version reaches an index that knows it. (twine ≥ 6 refuses
- *   such files; twine ≤ 5 dropped the headers.)
- * - Empty and "UNKNOWN" values are left out (see `isAbsent`).
- * - `description` comes from the body, or else the Description header (`parseCoreMetadata`).
+ * The metadata part of the upload form, in header order, then `description`. A header newer than
+ * the declared Metadata-Version is not sent (pkginfo reads only the declared version's; twine ≥ 6
+ * drops License-File under 2.4, which setuptools writes with 2.1; check/metadata-rules.ts refuses
+ * the others, as PyPI does). Unknown headers go under the generic name (PyPI ignores them).
  */
 function metadataToFormFields(meta) {
     const declared = parseMetadataVersion(getHeader(meta, 'Metadata-Version'));
-    const fields = [];
-    for (const { name, value } of meta.headers) {
+    const fields = meta.headers
+        .filter(({ name, value }) => {
         const key = name.toLowerCase();
-        if (key === 'description')
-            continue;
-        const introduced = parseMetadataVersion(fieldIntroducedIn(name));
-        if (declared && introduced && olderThan(declared, introduced))
-            continue;
-        if (isAbsent(value))
-            continue;
-        let sent = value;
-        if (key === 'name')
-            sent = safeName(value);
-        else if (key === 'keywords')
-            sent = normalizeKeywords(value);
-        else if (key === 'project-url')
-            sent = normalizeProjectUrl(value);
-        fields.push([formFieldName(name), sent]);
-    }
+        return key !== 'description' && !newerThan(declared, name) && !isAbsent(value);
+    })
+        .map(({ name, value }) => [formFieldName(name), normalize(name.toLowerCase(), value)]);
     if (meta.description !== undefined && !isAbsent(meta.description)) {
         fields.push(['description', meta.description]);
     }
@@ -4315,25 +5465,177 @@ function looksLikeMarkdown(text) {
         /^ {0,3}\|?[ \t]*:?-{3,}:?[ \t]*\|/m.test(text));
 }
 
-;// CONCATENATED MODULE: ./src/shared/pypi-hosts.ts
-const HOSTS = {
-    'upload.pypi.org': 'pypi',
-    'pypi.org': 'pypi',
-    'test.pypi.org': 'testpypi'
-};
-function pypiTarget(url) {
-    try {
-        return HOSTS[new URL(url).hostname.toLowerCase()];
+;// CONCATENATED MODULE: ./src/check/guards/tag.ts
+
+
+const FIX = 'Retag, or bump the version in pyproject.toml and rebuild; or set verify-tag: false to publish without this check.';
+/** The characters that separate a project from its version in monorepo tags. */
+const PREFIX_SEPARATORS = new Set(['-', '/', '@', '_']);
+/**
+ * Every reading of a tag as `[project<sep>]version`. The whole tag as a version comes first (a
+ * leading `v`/`V` is allowed, as PEP 440 allows it); then each split at a separator whose left
+ * side is a valid project name and whose right side a version, shortest project first. Project
+ * names and versions may both hold `-`, so `a-1-2` has two readings; the caller picks the one
+ * that names a project being published.
+ */
+function readTag(tag) {
+    const whole = parseVersion(tag);
+    if (whole && tag.trim() === tag)
+        return [{ tag, version: whole }];
+    const readings = [];
+    for (let i = 1; i < tag.length - 1; i++) {
+        if (!PREFIX_SEPARATORS.has(tag[i]))
+            continue;
+        const project = tag.slice(0, i);
+        const rest = tag.slice(i + 1);
+        // parseVersion strips surrounding whitespace as packaging does; a tag with spaces is no version.
+        if (!isValidProjectName(project) || rest.trim() !== rest)
+            continue;
+        const version = parseVersion(rest);
+        if (version)
+            readings.push({ tag, project, version });
     }
-    catch {
-        return undefined;
-    }
+    return readings;
 }
+/**
+ * Checks that every distribution's version is the tag's version. Not a tag run: nothing to check.
+ * When the tag's prefix names a project being published, the files of that project must have the
+ * tag's version and files of any other project are refused (the tag is not theirs).
+ */
+function checkTagMatchesVersions(dists, run) {
+    const { tag } = run;
+    if (tag === undefined || dists.length === 0)
+        return { errors: [], notices: [] };
+    const readings = readTag(tag);
+    if (readings.length === 0) {
+        return {
+            errors: [],
+            notices: [
+                `The tag '${tag}' is not a version (PEP 440, optionally after 'v' or '<project>-v'); the version check was skipped.`
+            ]
+        };
+    }
+    const projects = new Set(dists.map(d => normalizeName(d.name.trim())));
+    const named = readings.find(r => r.project !== undefined && projects.has(normalizeName(r.project)));
+    const errors = [];
+    if (named?.project !== undefined) {
+        const tagVersion = formatVersion(named.version);
+        for (const dist of dists) {
+            const problem = projectMismatch(dist, tag, named.project) ??
+                versionMismatch(dist, tag, tagVersion, named.version);
+            if (problem)
+                errors.push(problem);
+        }
+        return { errors, notices: [] };
+    }
+    // A prefix that names no project being published is a word of the tag, not a project
+    // (`release-1.2.3`): every file must then have the version. Of several readings, the one every
+    // file agrees with wins, so a tag is refused only when no reading of it fits.
+    const reading = readings.find(r => dists.every(d => sameVersion(d.version, r.version))) ?? readings[0];
+    const tagVersion = formatVersion(reading.version);
+    for (const dist of dists) {
+        const problem = versionMismatch(dist, tag, tagVersion, reading.version);
+        if (problem)
+            errors.push(problem);
+    }
+    return { errors, notices: [] };
+}
+function versionMismatch(dist, tag, tagVersion, version) {
+    if (sameVersion(dist.version, version))
+        return undefined;
+    return {
+        file: dist.path,
+        rule: 'tag-version',
+        message: `The tag '${tag}' is version ${tagVersion}, but ${dist.filename} is version ${dist.version.trim()} of ${dist.name.trim()}.`,
+        hint: FIX
+    };
+}
+/** PEP 440 equality; a version that does not parse equals nothing (the metadata check names it). */
+function sameVersion(written, version) {
+    const own = parseVersion(written);
+    return own !== undefined && compareVersions(own, version) === 0;
+}
+function projectMismatch(dist, tag, project) {
+    if (normalizeName(dist.name.trim()) === normalizeName(project))
+        return undefined;
+    return {
+        file: dist.path,
+        rule: 'tag-project',
+        message: `The tag '${tag}' names project '${project}', but ${dist.filename} belongs to project '${dist.name.trim()}'.`,
+        hint: `Publish only ${project}'s files from this tag (point packages-dir at them, or build only that project), ` +
+            "or tag this project's release separately; or set verify-tag: false to publish without this check."
+    };
+}
+
+;// CONCATENATED MODULE: ./src/check/guards/versions.ts
+
+
+/**
+ * One problem per project whose files hold more than one version, listing every version and its
+ * files, oldest first. Versions are compared under PEP 440 (`1.0` and `1.0.0` are one release).
+ */
+function checkOneRelease(dists, options) {
+    if (options.allowMultipleVersions)
+        return [];
+    const problems = [];
+    for (const [project, releases] of releasesByProject(dists)) {
+        if (releases.length < 2)
+            continue;
+        releases.sort(byVersion);
+        const listing = releases
+            .map(r => `${r.version} (${r.files.map(f => f.filename).join(', ')})`)
+            .join('; ');
+        problems.push({
+            // The oldest release's first file: the likeliest leftover.
+            file: releases[0].files[0].path,
+            rule: 'one-release',
+            message: `The files of project '${project}' hold ${releases.length} versions: ${listing}.`,
+            hint: 'A stale dist/? Remove the old files (or clean the folder before building), ' +
+                'or set allow-multiple-versions: true to publish several versions on purpose.'
+        });
+    }
+    return problems;
+}
+/** Groups files by normalized project name, then by PEP 440 version, in the order found. */
+function releasesByProject(dists) {
+    const projects = new Map();
+    for (const dist of dists) {
+        const name = dist.name.trim();
+        const key = normalizeName(name);
+        const releases = projects.get(key) ?? [];
+        projects.set(key, releases);
+        const version = dist.version.trim();
+        const parsed = parseVersion(version);
+        const release = releases.find(r => parsed && r.parsed ? compareVersions(parsed, r.parsed) === 0 : r.version === version);
+        if (release)
+            release.files.push(dist);
+        else
+            releases.push({ version, parsed, files: [dist] });
+    }
+    // Keyed by the normalized name, shown as the first file writes it.
+    return new Map([...projects.values()].map(r => [r[0].files[0].name.trim(), r]));
+}
+/** Oldest first; versions that do not parse last, in the order found. */
+function byVersion(a, b) {
+    if (a.parsed && b.parsed)
+        return compareVersions(a.parsed, b.parsed);
+    return (a.parsed ? 0 : 1) - (b.parsed ? 0 : 1);
+}
+
+;// CONCATENATED MODULE: ./src/shared/pypi-hosts.ts
 /** The host a PyPI token's macaroon names for each target. */
 const TOKEN_LOCATIONS = {
     pypi: 'pypi.org',
     testpypi: 'test.pypi.org'
 };
+const HOSTS = new Map([
+    ['upload.pypi.org', 'pypi'],
+    ['pypi.org', 'pypi'],
+    ['test.pypi.org', 'testpypi']
+]);
+function pypiTarget(url) {
+    return URL.canParse(url) ? HOSTS.get(new URL(url).hostname.toLowerCase()) : undefined;
+}
 
 ;// CONCATENATED MODULE: ./src/check/file-size-rule.ts
 const ONE_MIB = 1024 * 1024;
@@ -5088,40 +6390,6 @@ function pypiRulesFor(repositoryUrl) {
     return pypiTarget(repositoryUrl) ? 'enforce' : 'warn';
 }
 
-;// CONCATENATED MODULE: ./src/check/dedupe.ts
-/**
- * download-artifact layouts often hold the same file twice (an sdist in every matrix artifact).
- * The same filename with the same content counts once; with different content nobody can tell
- * which one is meant, so that is a problem.
- */
-function dedupeByFilename(dists) {
-    const byName = new Map();
-    for (const dist of dists) {
-        const group = byName.get(dist.filename);
-        if (group)
-            group.push(dist);
-        else
-            byName.set(dist.filename, [dist]);
-    }
-    const unique = [];
-    const duplicates = [];
-    const problems = [];
-    for (const [filename, group] of byName) {
-        unique.push(group[0]);
-        duplicates.push(...group.slice(1));
-        if (new Set(group.map(d => d.digests.sha256)).size > 1) {
-            problems.push({
-                file: group[0].path,
-                rule: 'duplicate-filename',
-                message: `'${filename}' occurs ${group.length} times with different content: ` +
-                    group.map(d => `${d.path} (sha256 ${d.digests.sha256.slice(0, 12)}…)`).join(', '),
-                hint: 'Keep one copy: builds of the same name and version must be identical, or the version must differ.'
-            });
-        }
-    }
-    return { unique, duplicates, problems };
-}
-
 ;// CONCATENATED MODULE: ./src/discover/names.ts
 /**
  * File and folder names are text from outside: a name can hold a newline that starts a workflow
@@ -5445,295 +6713,14 @@ async function firstDistribution(folder) {
     return look(folder, 1);
 }
 
-// EXTERNAL MODULE: ./node_modules/hash-wasm/dist/blake2b.umd.min.js
-var blake2b_umd_min = __nccwpck_require__(6427);
-var blake2b_umd_min_default = /*#__PURE__*/__nccwpck_require__.n(blake2b_umd_min);
-;// CONCATENATED MODULE: ./src/dists/on-disk.ts
-function identityOf(stats) {
-    return { size: stats.size, mtimeMs: stats.mtimeMs, ino: stats.ino, dev: stats.dev };
-}
-/** What differs between the file as checked and as found now, in words ([] when nothing). */
-function identityChanges(checked, now) {
-    const changes = [];
-    if (checked.dev !== now.dev || checked.ino !== now.ino) {
-        changes.push('it was replaced by another file');
-    }
-    if (checked.size !== now.size)
-        changes.push(`size ${checked.size} → ${now.size} bytes`);
-    if (checked.mtimeMs !== now.mtimeMs) {
-        const [then, later] = [checked.mtimeMs, now.mtimeMs].map(ms => new Date(ms).toISOString());
-        // Within one millisecond the two dates print alike; the file was still written again.
-        changes.push(then === later ? `modified again at ${later}` : `modified ${then} → ${later}`);
-    }
-    return changes;
-}
-/**
- * The file is not the one that was checked: its digests, size and metadata in the form would
- * describe other bytes. Never retried (sending again would send the same stale form).
- */
-class FileChangedError extends Error {
-    path;
-    filename;
-    why;
-    constructor(path, filename, why) {
-        super(`${filename} changed on disk after it was checked (${why}); nothing was published for it; ` +
-            'rebuild and run again (with no other step writing to that folder meanwhile).');
-        this.path = path;
-        this.filename = filename;
-        this.why = why;
-        this.name = 'FileChangedError';
-    }
-}
+;// CONCATENATED MODULE: ./src/inspect/archive.ts
+/** What the wheel and sdist readers share: the metadata cap, a member read, the problem builder. */
 
-;// CONCATENATED MODULE: ./src/inspect/digests.ts
-/**
- * The file's digests and size from one streaming pass: each 1 MiB chunk feeds sha256 and md5
- * (node:crypto) and blake2b-256 (hash-wasm; node's crypto only has 512-bit blake2b). The file is
- * never held in memory. (`digestsOf` gives the same three for bytes a caller already holds: a
- * small wheel, read whole once for its archive and its digests.)
- *
- * On one thread the three run one after another (~170 MB/s here). For large files sha256 and md5
- * run in a worker thread while this thread does blake2b on the same chunks, which is what bounds
- * a large upload's preparation; small files stay on this thread, where a worker's start-up would
- * cost more than it saves.
- */
-
-
-
-
-
-/** Only a large file needs the hashing thread. */
-const workerThreads = lazyBuiltin('node:worker_threads');
-const CHUNK = 1024 * 1024;
-/** Files from this size on hash sha256 and md5 in a worker. */
-const PARALLEL_HASHING_FROM = 16 * 1024 * 1024;
-let workerInUse = false;
-/** Chunks handed to the worker and not yet hashed there: bounds memory if the worker lags. */
-const MAX_CHUNKS_IN_FLIGHT = 4;
-/**
- * blake2b hashers done with, to hash the next file: each new one instantiates a WebAssembly
- * module (~0.4 ms), which was a tenth of the inspection of a small wheel. A hasher that failed
- * mid-file is not kept. As many as files were hashed at once, at most.
- */
-const spareBlake2b = [];
-/** A blake2b hasher being made ahead of the first file (warmDigests), for one taker. */
-let warming;
-/**
- * Starts making a blake2b hasher now. WebAssembly compiles off the main thread, so the ~7 ms its
- * first hasher takes (decode, compile, instantiate) overlap finding the files instead of delaying
- * the first file's digests. A failure here is ignored: the first file then makes its own hasher,
- * and reports that failure as it always did.
- */
-function warmDigests() {
-    warming ??= blake2b_umd_min_default().createBLAKE2b(256).then(hasher => hasher, () => undefined);
-}
-/** A spare hasher, else the one warmDigests is making (given to one caller only), else a new one. */
-async function takeBlake2b() {
-    const spare = spareBlake2b.pop();
-    if (spare)
-        return spare;
-    const pending = warming;
-    warming = undefined;
-    const warmed = await pending;
-    return warmed ?? blake2b_umd_min_default().createBLAKE2b(256);
-}
-/** A file that changed while it was hashed: its digests describe no single version of it. */
-class ChangedWhileReadError extends Error {
-    path;
-    why;
-    constructor(path, why) {
-        super(`the file changed while it was being read (${why})`);
-        this.path = path;
-        this.why = why;
-        this.name = 'ChangedWhileReadError';
-    }
-}
-async function computeDigests(path, options = {}) {
-    // One handle for the stat and the read, so both are about the same file (a rename between a
-    // stat by path and the open would pair one file's size with another's bytes).
-    const handle = await (0,promises_.open)(path, 'r');
-    try {
-        const before = identityOf(await handle.stat());
-        const result = await hashHandle(handle, before.size, options);
-        const after = identityOf(await handle.stat());
-        const changes = identityChanges(before, after);
-        if (result.size !== before.size)
-            changes.push(`read ${result.size} of ${before.size} bytes`);
-        if (changes.length > 0)
-            throw new ChangedWhileReadError(path, changes.join(', '));
-        return { ...result, onDisk: before };
-    }
-    finally {
-        await handle.close();
-    }
-}
-/** crypto.hash (Node 20.12+): one call, no Hash object; createHash where it is missing. */
-const oneShot = external_node_crypto_namespaceObject.hash;
-function hexDigest(algorithm, bytes) {
-    return oneShot
-        ? oneShot(algorithm, bytes, 'hex')
-        : external_node_crypto_namespaceObject.createHash(algorithm).update(bytes).digest('hex');
-}
-/**
- * The digests of bytes already in memory (a small file read whole, see whole-file.ts): the same
- * three as computeDigests gives for the file, without reading it again.
- */
-async function digestsOf(bytes) {
-    const blake2b = await takeBlake2b();
-    blake2b.init();
-    blake2b.update(bytes);
-    const blake2_256 = blake2b.digest('hex');
-    spareBlake2b.push(blake2b);
-    return { sha256: hexDigest('sha256', bytes), blake2_256, md5: hexDigest('md5', bytes) };
-}
-async function hashHandle(handle, expected, options) {
-    // One worker at a time (files are inspected several at once): memory stays bounded, and two
-    // threads are what a runner's two cores can give anyway.
-    const useWorker = expected >= (options.parallelFrom ?? PARALLEL_HASHING_FROM) && !workerInUse;
-    if (useWorker)
-        workerInUse = true;
-    const native = useWorker ? inWorker() : inThisThread(expected);
-    const blake2b = await takeBlake2b();
-    blake2b.init();
-    let size = 0;
-    try {
-        // Read to the end, not to the expected size: a file that grew is noticed by the caller.
-        for (;;) {
-            const buffer = await native.buffer();
-            const { bytesRead } = await handle.read(buffer, 0, buffer.length, size);
-            if (bytesRead === 0)
-                break;
-            const chunk = buffer.subarray(0, bytesRead);
-            size += bytesRead;
-            // blake2b here while the worker (if any) hashes the same bytes: the memory is shared.
-            blake2b.update(chunk);
-            native.update(chunk);
-        }
-    }
-    catch (error) {
-        // A read that failed still ends the worker.
-        await native.finish().catch(() => undefined);
-        if (useWorker)
-            workerInUse = false;
-        throw error;
-    }
-    const { sha256, md5 } = await native.finish().finally(() => {
-        if (useWorker)
-            workerInUse = false;
-    });
-    const blake2_256 = blake2b.digest('hex');
-    spareBlake2b.push(blake2b);
-    return { digests: { sha256, blake2_256, md5 }, size };
-}
-function inThisThread(expected) {
-    const sha256 = external_node_crypto_namespaceObject.createHash('sha256');
-    const md5 = external_node_crypto_namespaceObject.createHash('md5');
-    // Hashed synchronously in `update`, so one buffer serves every chunk; sized to the file (one
-    // byte more, so a file that grew is read to its end in as many reads), since a 1 MiB buffer
-    // per small file measured ~1 ms of zeroing and page faults each.
-    let memory;
-    return {
-        async buffer() {
-            memory ??= Buffer.allocUnsafeSlow(Math.min(CHUNK, expected + 1));
-            return memory;
-        },
-        update(chunk) {
-            sha256.update(chunk);
-            md5.update(chunk);
-        },
-        async finish() {
-            return { sha256: sha256.digest('hex'), md5: md5.digest('hex') };
-        }
-    };
-}
-/**
- * The worker's code, evaluated from a string so that the bundle needs no separate file. Chunks
- * are slots of memory shared with this thread; it hashes a slot and hands it back by number, so
- * no more than MAX_CHUNKS_IN_FLIGHT chunks are ever held, and none is copied or moved.
- */
-const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads')
-const { createHash } = require('node:crypto')
-const sha256 = createHash('sha256')
-const md5 = createHash('md5')
-parentPort.on('message', message => {
-  if (message === null) {
-    parentPort.postMessage({ sha256: sha256.digest('hex'), md5: md5.digest('hex') })
-    parentPort.close()
-    return
-  }
-  const chunk = new Uint8Array(workerData, message.slot * workerData.byteLength / ${MAX_CHUNKS_IN_FLIGHT}, message.length)
-  sha256.update(chunk)
-  md5.update(chunk)
-  parentPort.postMessage(message.slot)
-})
-`;
-function inWorker() {
-    const shared = new SharedArrayBuffer(MAX_CHUNKS_IN_FLIGHT * CHUNK);
-    const slots = Array.from({ length: MAX_CHUNKS_IN_FLIGHT }, (_, slot) => Buffer.from(shared, slot * CHUNK, CHUNK));
-    const free = slots.map((_, slot) => slot).reverse();
-    // The worker's heap holds next to nothing (the chunks are shared memory), so a small young
-    // generation keeps a second isolate from adding tens of MB to peak memory.
-    const worker = new (workerThreads().Worker)(WORKER_SOURCE, {
-        eval: true,
-        workerData: shared,
-        resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 16 }
-    });
-    let lent;
-    let wake;
-    let failure;
-    let settle;
-    const result = new Promise((resolve, reject) => {
-        settle = { resolve, reject };
-    });
-    worker.on('message', (message) => {
-        if (typeof message === 'number') {
-            free.push(message);
-            wake?.();
-            wake = undefined;
-        }
-        else {
-            settle.resolve(message);
-        }
-    });
-    worker.on('error', error => {
-        failure = error;
-        wake?.();
-        settle.reject(error);
-    });
-    // Settled already when the worker answered; otherwise it ended without an answer.
-    worker.on('exit', code => settle.reject(new Error(`the hashing worker exited (${code})`)));
-    return {
-        async buffer() {
-            // A slot lent and not filled (the read found the end) is lent again.
-            if (lent !== undefined)
-                return slots[lent];
-            while (free.length === 0 && !failure) {
-                await new Promise(resolve => (wake = resolve));
-            }
-            if (failure)
-                throw failure;
-            lent = free.pop();
-            return slots[lent];
-        },
-        update(chunk) {
-            if (failure)
-                throw failure;
-            if (lent === undefined)
-                throw new Error('a chunk was hashed in memory that was not lent');
-            worker.postMessage({ slot: lent, length: chunk.length });
-            lent = undefined;
-        },
-        async finish() {
-            worker.postMessage(null);
-            try {
-                return await result;
-            }
-            finally {
-                await worker.terminate();
-            }
-        }
-    };
+/** The most uncompressed METADATA / PKG-INFO we read. Real ones are a few KiB to ~1 MiB. */
+const MAX_METADATA_BYTES = 4 * 1024 * 1024;
+/** One Problem about `file`, thrown or collected. */
+function problem(file, rule, message, hint) {
+    return new DistributionError([{ file, rule, message, ...(hint ? { hint } : {}) }]);
 }
 
 ;// CONCATENATED MODULE: ./src/inspect/entry-points.ts
@@ -5898,777 +6885,18 @@ function isTarHeader(block) {
     return checksumMatches(block);
 }
 
-;// CONCATENATED MODULE: ./src/inspect/zip-framing.ts
-/**
- * PyPI's zip framing rule (Warehouse `warehouse/utils/zipfiles.py`): a wheel must read the same
- * through the central directory (pip, Python's zipfile) and through a stream of local headers
- * (other tools). PyPI walks the file record by record from byte 0 and refuses anything that could
- * make the two disagree: bytes before or between records, data descriptors, duplicate or
- * mismatched names and sizes, comments in directory records, a second EOCD, trailing bytes.
- *
- * This walk applies the same rules and answers with the reason PyPI gives (its own words), so a
- * refusal is known before the first upload. Local headers are read through a window, so a wheel
- * of many small files costs a few large reads, and member data is never read.
- */
-const SIG_CENTRAL = 0x02014b50;
-const SIG_LOCAL = 0x04034b50;
-const SIG_EOCD = 0x06054b50;
-const SIG_EOCD64 = 0x06064b50;
-const SIG_EOCD64_LOCATOR = 0x07064b50;
-const ZIP64_EXTRA = 0x0001;
-const UNICODE_PATH_EXTRA = 0x7075;
-/** Extras PyPI refuses to see twice in one local header. */
-const SINGLE_EXTRAS = new Set([ZIP64_EXTRA, UNICODE_PATH_EXTRA]);
-/** The most one read takes in; and room for a header with its name and extra after a hint. */
-const MAX_WINDOW = 256 * 1024;
-const HEADER_SLACK = 1024;
-class Malformed extends Error {
-}
-/**
- * Positioned reads through a window. On a miss the window reaches as far as the known record
- * starts (`hints`: local header offsets from the central directory, and the directory itself)
- * allow within MAX_WINDOW, so runs of small members cost one read and large members are jumped
- * over. The hints only shape the reads; every byte the walk judges is read from the file.
- */
-class WindowReader {
-    handle;
-    fileSize;
-    hints;
-    window = Buffer.alloc(0);
-    windowStart = 0;
-    constructor(handle, fileSize, hints) {
-        this.handle = handle;
-        this.fileSize = fileSize;
-        this.hints = hints;
-    }
-    /** The end of the window to read for a miss at `position`. */
-    reach(position, length) {
-        const limit = position + MAX_WINDOW - HEADER_SLACK;
-        let low = 0;
-        let high = this.hints.length - 1;
-        let best = position;
-        while (low <= high) {
-            const middle = (low + high) >> 1;
-            if (this.hints[middle] <= limit) {
-                best = Math.max(best, this.hints[middle]);
-                low = middle + 1;
-            }
-            else {
-                high = middle - 1;
-            }
-        }
-        return Math.min(this.fileSize, Math.max(position + length, best + HEADER_SLACK));
-    }
-    /** Exactly `length` bytes at `position`, or a Malformed error (PyPI: "Malformed zip file"). */
-    async read(position, length) {
-        if (position + length > this.fileSize)
-            throw new Malformed('Malformed zip file');
-        const held = this.handle.bytes;
-        if (held) {
-            // A file in memory is its own window; bytes it does not hold are bytes a read would not find.
-            if (position + length > held.length)
-                throw new Malformed('Malformed zip file');
-            return held.subarray(position, position + length);
-        }
-        const offset = position - this.windowStart;
-        if (offset >= 0 && offset + length <= this.window.length) {
-            return this.window.subarray(offset, offset + length);
-        }
-        const size = this.reach(position, length) - position;
-        const buffer = Buffer.allocUnsafe(size);
-        let done = 0;
-        while (done < size) {
-            const { bytesRead } = await this.handle.read(buffer, done, size - done, position + done);
-            if (bytesRead === 0)
-                throw new Malformed('Malformed zip file');
-            done += bytesRead;
-        }
-        this.window = buffer;
-        this.windowStart = position;
-        return buffer.subarray(0, length);
-    }
-}
-/** A control character (C0 or DEL); a plain loop, as this runs on every name of every wheel. */
-function hasUnprintable(bytes) {
-    for (let i = 0; i < bytes.length; i++) {
-        const byte = bytes[i];
-        if (byte < 0x20 || byte === 0x7f)
-            return true;
-    }
-    return false;
-}
-/** One decoder for every name: without `stream`, each decode starts afresh, even after a failure. */
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-function strictUtf8(bytes) {
-    try {
-        return utf8.decode(bytes);
-    }
-    catch {
-        return undefined;
-    }
-}
-const u64 = (buffer, at) => Number(buffer.readBigUInt64LE(at));
-/**
- * Walks the records from byte 0 to the end, as PyPI does. `directory` maps each central
- * directory name, decoded as Python's zipfile decodes it (`orig_filename`), to its sizes;
- * `hints` are where records are expected to start (they only make the reads larger).
- * Returns PyPI's reason for refusing the file, or undefined when PyPI accepts the framing.
- */
-async function zipFramingProblem(handle, fileSize, directory, hints = []) {
-    try {
-        const sorted = [...hints].sort((a, b) => a - b);
-        return await zip_framing_walk(new WindowReader(handle, fileSize, sorted), fileSize, directory);
-    }
-    catch (error) {
-        if (error instanceof Malformed)
-            return error.message;
-        throw error;
-    }
-}
-async function zip_framing_walk(reader, fileSize, directory) {
-    // Names as raw bytes (latin1 keeps one character per byte, so equal strings = equal bytes).
-    const localNames = new Set();
-    const centralNames = new Set();
-    let eocd64Seen = false;
-    let locatorSeen = false;
-    let centralRecords = 0;
-    let centralOffset;
-    let centralSize = 0;
-    let declared;
-    let position = 0;
-    for (;;) {
-        const signature = (await reader.read(position, 4)).readUInt32LE(0);
-        const body = position + 4;
-        // An EOCD after a ZIP64 EOCD must have its locator in between.
-        if (signature === SIG_EOCD && eocd64Seen && !locatorSeen)
-            return 'Malformed zip file';
-        if (signature === SIG_CENTRAL) {
-            centralOffset ??= position;
-            centralRecords++;
-            const header = await reader.read(body, 42);
-            const nameLength = header.readUInt16LE(24);
-            const extraLength = header.readUInt16LE(26);
-            if (header.readUInt16LE(28) !== 0)
-                return 'Comment in central directory';
-            const name = await reader.read(body + 42, nameLength);
-            await reader.read(body + 42 + nameLength, extraLength);
-            if (hasUnprintable(name))
-                return 'Invalid character in filename';
-            centralSize += 46 + nameLength + extraLength;
-            const key = name.toString('latin1');
-            if (centralNames.has(key))
-                return 'Duplicate filename in central directory';
-            if (!localNames.has(key))
-                return 'Missing filename in local headers';
-            centralNames.add(key);
-            position = body + 42 + nameLength + extraLength;
-        }
-        else if (signature === SIG_LOCAL) {
-            const header = await reader.read(body, 26);
-            const flags = header.readUInt16LE(2);
-            const method = header.readUInt16LE(4);
-            let compressedSize = header.readUInt32LE(14);
-            let fileSizeField = header.readUInt32LE(18);
-            const nameLength = header.readUInt16LE(22);
-            const extraLength = header.readUInt16LE(24);
-            // Views, not copies: the reader never writes into a window it has handed out.
-            const name = await reader.read(body + 26, nameLength);
-            let extra = await reader.read(body + 26 + nameLength, extraLength);
-            if (hasUnprintable(name))
-                return 'Invalid character in filename';
-            const seen = new Set();
-            while (extra.length > 0) {
-                if (extra.length < 4)
-                    return 'Malformed zip file';
-                const id = extra.readUInt16LE(0);
-                const size = extra.readUInt16LE(2);
-                if (size + 4 > extra.length)
-                    return 'Malformed zip file';
-                if (seen.has(id) && SINGLE_EXTRAS.has(id))
-                    return 'Invalid duplicate extra in local file';
-                seen.add(id);
-                if (id === ZIP64_EXTRA) {
-                    if (![0, 8, 16, 24, 28].includes(size))
-                        return 'Malformed zip file';
-                    if (size === 0) {
-                        if (compressedSize === 0xffffffff || fileSizeField === 0xffffffff) {
-                            return 'Malformed zip file';
-                        }
-                    }
-                    else if (size === 8) {
-                        // Only the uncompressed size: sound only when stored (compressed = uncompressed).
-                        if (method !== 0)
-                            return 'Malformed zip file';
-                        const uncompressed = u64(extra, 4);
-                        compressedSize = uncompressed;
-                        if (fileSizeField === 0xffffffff)
-                            fileSizeField = uncompressed;
-                    }
-                    else {
-                        if (fileSizeField === 0xffffffff)
-                            fileSizeField = u64(extra, 4);
-                        compressedSize = u64(extra, 12);
-                    }
-                }
-                else if (id === UNICODE_PATH_EXTRA) {
-                    const unicodeName = extra.subarray(Math.min(9, 4 + size), 4 + size);
-                    if (hasUnprintable(unicodeName))
-                        return 'Invalid character in filename';
-                    if (strictUtf8(unicodeName) === undefined)
-                        return 'Filename not valid UTF-8';
-                }
-                extra = extra.subarray(size + 4);
-            }
-            if (flags & 0x08)
-                return 'ZIP contains a data descriptor';
-            const text = strictUtf8(name);
-            if (text === undefined)
-                return 'Filename not unicode';
-            const expected = directory.get(text);
-            if (!expected)
-                return 'Filename not in central directory';
-            if (expected.compressedSize !== compressedSize)
-                return 'Mis-matched data size';
-            if (expected.uncompressedSize !== fileSizeField)
-                return 'Mis-matched file size';
-            const key = name.toString('latin1');
-            if (localNames.has(key))
-                return 'Duplicate filename in local headers';
-            localNames.add(key);
-            position = body + 26 + nameLength + extraLength + compressedSize;
-        }
-        else if (signature === SIG_EOCD) {
-            centralOffset ??= position;
-            const record = await reader.read(body, 18);
-            const recordsOnDisk = record.readUInt16LE(4);
-            const records = record.readUInt16LE(6);
-            if (recordsOnDisk !== records)
-                return 'Malformed zip file';
-            // With ZIP64, the ZIP64 record's values count and this record's are placeholders.
-            if (!(locatorSeen && declared)) {
-                declared = { records, size: record.readUInt32LE(8), offset: record.readUInt32LE(12) };
-            }
-            position = body + 18 + record.readUInt16LE(16);
-            if (declared.records !== centralRecords)
-                return 'Mismatched central directory records';
-            if (declared.offset !== centralOffset)
-                return 'Mismatched central directory offset';
-            if (declared.size !== centralSize)
-                return 'Mismatched central directory size';
-            break;
-        }
-        else if (signature === SIG_EOCD64) {
-            eocd64Seen = true;
-            const record = await reader.read(body, 52);
-            const recordSize = u64(record, 0);
-            const recordsOnDisk = u64(record, 20);
-            const records = u64(record, 28);
-            if (recordsOnDisk !== records)
-                return 'Malformed zip file';
-            if (recordSize !== 44)
-                return 'ZIP64 extensible data not allowed';
-            declared = { records, size: u64(record, 36), offset: u64(record, 44) };
-            position = body + 52;
-        }
-        else if (signature === SIG_EOCD64_LOCATOR) {
-            await reader.read(body, 16);
-            locatorSeen = true;
-            position = body + 16;
-        }
-        else {
-            return 'Unknown record signature';
-        }
-    }
-    if (localNames.size !== centralNames.size) {
-        return 'Mis-matched local headers and central directory';
-    }
-    if (position !== fileSize)
-        return 'Trailing data';
-    return undefined;
-}
-
-;// CONCATENATED MODULE: ./src/inspect/zip.ts
-/**
- * Reads a wheel's `*.dist-info/METADATA` through the zip's central directory, with positioned
- * reads on a file handle: only the directory and the one member are read, never the whole file.
- *
- * Like pip and PyPI, we trust the central directory (not the local headers) for names and sizes.
- * The member is capped (declared size, and again while inflating) so a hostile compression ratio
- * cannot exhaust memory, and its CRC-32 is checked.
- */
-
-
-
-
-
-
-/** The most uncompressed METADATA / PKG-INFO we read. Real ones are a few KiB to ~1 MiB. */
-const MAX_METADATA_BYTES = 4 * 1024 * 1024;
-/** A bigger central directory than this is not a wheel anyone built (~400k members). */
-const MAX_CENTRAL_DIRECTORY_BYTES = 64 * 1024 * 1024;
-const EOCD_SIGNATURE = 0x06054b50;
-const EOCD_SIZE = 22;
-const ZIP64_LOCATOR_SIGNATURE = 0x07064b50;
-const ZIP64_LOCATOR_SIZE = 20;
-const ZIP64_EOCD_SIGNATURE = 0x06064b50;
-const ZIP64_EOCD_SIZE = 56;
-const CENTRAL_SIGNATURE = 0x02014b50;
-const CENTRAL_SIZE = 46;
-const LOCAL_SIGNATURE = 0x04034b50;
-const LOCAL_SIZE = 30;
-const ZIP64_EXTRA_ID = 0x0001;
-const FLAG_ENCRYPTED = 0x0001;
-const FLAG_UTF8 = 0x0800;
-const METHOD_STORED = 0;
-const METHOD_DEFLATED = 8;
-const REBUILD_HINT = 'Rebuild the wheel (e.g. `python -m build --wheel`) and make sure the file is not altered ' +
-    'or cut short between the build and this step (artifact upload/download, caches).';
-// --- CRC-32 ---------------------------------------------------------------------------------
-let crcTable;
-/** CRC-32 (IEEE, as zip uses). zlib.crc32 exists from Node 20.15; older 20.x use the table. */
-function crc32(data, value = 0) {
-    const native = external_node_zlib_namespaceObject.crc32;
-    return native ? native(data, value) : tableCrc32(data, value);
-}
-/** The table-driven CRC-32, for Node versions without zlib.crc32. */
-function tableCrc32(data, value = 0) {
-    if (!crcTable) {
-        crcTable = new Uint32Array(256);
-        for (let n = 0; n < 256; n++) {
-            let c = n;
-            for (let k = 0; k < 8; k++)
-                c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-            crcTable[n] = c >>> 0;
-        }
-    }
-    let crc = ~value >>> 0;
-    for (let i = 0; i < data.length; i++)
-        crc = crcTable[(crc ^ data[i]) & 0xff] ^ (crc >>> 8);
-    return ~crc >>> 0;
-}
-// --- errors ---------------------------------------------------------------------------------
-function invalidWheel(path, why) {
-    return new DistributionError([
-        {
-            file: path,
-            rule: 'invalid-wheel',
-            message: `${(0,external_node_path_.basename)(path)} is not a valid wheel (zip archive): ${why}.`,
-            hint: REBUILD_HINT
-        }
-    ]);
-}
-// --- reading --------------------------------------------------------------------------------
-/**
- * Bytes already in memory as an ArchiveFile of `size` bytes (a file whose read came up short
- * holds fewer: reading past them finds the end, as on disk).
- */
-function heldFile(held, size) {
-    return {
-        bytes: held,
-        async read(buffer, offset, length, position) {
-            const end = Math.min(held.length, position + length);
-            return { bytesRead: position >= end ? 0 : held.copy(buffer, offset, position, end) };
-        },
-        async stat() {
-            return { size };
-        }
-    };
-}
-/**
- * Reads exactly `length` bytes at `position`, or fails naming the file as cut short. From a file
- * in memory the answer is a view of its bytes (callers only read it), else a fresh buffer.
- */
-async function readAt(handle, path, position, length) {
-    // (A negative position, from a directory that points before the file, takes the general path.)
-    if (handle.bytes && position >= 0) {
-        if (position + length > handle.bytes.length) {
-            throw invalidWheel(path, 'the file ends early (truncated)');
-        }
-        return handle.bytes.subarray(position, position + length);
-    }
-    const buffer = Buffer.allocUnsafe(length);
-    let done = 0;
-    while (done < length) {
-        const { bytesRead } = await handle.read(buffer, done, length - done, position + done);
-        if (bytesRead === 0)
-            throw invalidWheel(path, 'the file ends early (truncated)');
-        done += bytesRead;
-    }
-    return buffer;
-}
-function toSafeNumber(path, value, what) {
-    if (value > BigInt(Number.MAX_SAFE_INTEGER))
-        throw invalidWheel(path, `${what} is out of range`);
-    return Number(value);
-}
-const EOCD_BYTES = Buffer.from([0x50, 0x4b, 0x05, 0x06]);
-/**
- * Finds the central directory exactly as Python's zipfile (pip, PyPI) does, so that an archive
- * with two end records, or one hidden in a comment, gives us the members Python sees: the EOCD is
- * the last 22 bytes if they are one with no comment, else the LAST signature in the final 64 KiB;
- * a ZIP64 EOCD counts only where it would sit, right before its locator, right before the EOCD.
- */
-async function locateCentralDirectory(handle, path, fileSize) {
-    if (fileSize < EOCD_SIZE) {
-        throw invalidWheel(path, `it is only ${fileSize} bytes long, too short for a zip archive`);
-    }
-    const tailLength = Math.min(fileSize, EOCD_SIZE + 0x10000);
-    const tailStart = fileSize - tailLength;
-    const tail = await readAt(handle, path, tailStart, tailLength);
-    const last = tail.length - EOCD_SIZE;
-    let at = tail.readUInt32LE(last) === EOCD_SIGNATURE && tail.readUInt16LE(last + 20) === 0
-        ? last
-        : tail.lastIndexOf(EOCD_BYTES);
-    if (at >= 0 && at + EOCD_SIZE > tail.length)
-        at = -1;
-    if (at < 0) {
-        throw invalidWheel(path, 'no end of central directory record (the file is truncated or not a zip)');
-    }
-    const eocdPosition = tailStart + at;
-    let size = tail.readUInt32LE(at + 12);
-    let offset = tail.readUInt32LE(at + 16);
-    let directoryEnd = eocdPosition;
-    const locatorPosition = eocdPosition - ZIP64_LOCATOR_SIZE;
-    if (locatorPosition >= 0) {
-        const locator = await readAt(handle, path, locatorPosition, ZIP64_LOCATOR_SIZE);
-        if (locator.readUInt32LE(0) === ZIP64_LOCATOR_SIGNATURE) {
-            if (locator.readUInt32LE(4) !== 0 || locator.readUInt32LE(16) > 1) {
-                throw invalidWheel(path, 'it is a multi-part (spanned) zip archive');
-            }
-            const recordPosition = locatorPosition - ZIP64_EOCD_SIZE;
-            if (recordPosition < 0) {
-                throw invalidWheel(path, 'the ZIP64 end of central directory record is missing');
-            }
-            const record = await readAt(handle, path, recordPosition, ZIP64_EOCD_SIZE);
-            // Like Python, a locator without its record leaves the plain EOCD in charge.
-            if (record.readUInt32LE(0) === ZIP64_EOCD_SIGNATURE) {
-                size = toSafeNumber(path, record.readBigUInt64LE(40), 'the central directory size');
-                offset = toSafeNumber(path, record.readBigUInt64LE(48), 'the central directory offset');
-                directoryEnd = recordPosition;
-            }
-        }
-    }
-    const base = directoryEnd - size - offset;
-    if (offset + base < 0) {
-        throw invalidWheel(path, 'the central directory lies outside the file (truncated?)');
-    }
-    if (size > MAX_CENTRAL_DIRECTORY_BYTES) {
-        throw invalidWheel(path, `its central directory is ${size} bytes, more than any real wheel`);
-    }
-    return { start: base + offset, size, base };
-}
-/** Code page 437, bytes 0x80–0xFF: how Python's zipfile decodes names without the UTF-8 flag. */
-const CP437_HIGH = 'ÇüéâäàåçêëèïîìÄÅÉæÆôöòûùÿÖÜ¢£¥₧ƒáíóúñÑªº¿⌐¬½¼¡«»░▒▓│┤╡╢╖╕╣║╗╝╜╛┐└┴┬├─┼╞╟╚╔╩╦╠═╬╧╨╤╥╙╘╒╓╫╪┘┌█▄▌▐▀' +
-    'αßΓπΣσµτΦΘΩδ∞φε∩≡±≥≤⌠⌡÷≈°∙·√ⁿ²■\u00a0';
-function decodeCp437(bytes) {
-    // Most names are ASCII, where CP437 is ASCII: one conversion instead of a string per byte.
-    let ascii = true;
-    for (let i = 0; i < bytes.length && ascii; i++)
-        ascii = bytes[i] < 0x80;
-    if (ascii)
-        return bytes.toString('latin1');
-    let text = '';
-    for (const byte of bytes)
-        text += byte < 0x80 ? String.fromCharCode(byte) : CP437_HIGH[byte - 0x80];
-    return text;
-}
-/** One decoder for every name: without `stream`, each decode starts afresh, even after a failure. */
-const zip_utf8 = new TextDecoder('utf-8', { fatal: true });
-/** Decodes the central directory records into entries, as Python's zipfile reads them. */
-function parseCentralDirectory(path, bytes, directory) {
-    const entries = [];
-    const damaged = (index) => invalidWheel(path, `central directory record ${index + 1} is damaged`);
-    let at = 0;
-    // Python reads records until the directory's declared size is used up (the count is not used).
-    for (let index = 0; at < directory.size; index++) {
-        if (at + CENTRAL_SIZE > bytes.length || bytes.readUInt32LE(at) !== CENTRAL_SIGNATURE) {
-            throw damaged(index);
-        }
-        const flags = bytes.readUInt16LE(at + 8);
-        const method = bytes.readUInt16LE(at + 10);
-        const crc = bytes.readUInt32LE(at + 16);
-        let compressedSize = bytes.readUInt32LE(at + 20);
-        let uncompressedSize = bytes.readUInt32LE(at + 24);
-        const nameLength = bytes.readUInt16LE(at + 28);
-        const extraLength = bytes.readUInt16LE(at + 30);
-        const commentLength = bytes.readUInt16LE(at + 32);
-        let localOffset = bytes.readUInt32LE(at + 42);
-        const nameStart = at + CENTRAL_SIZE;
-        const extraStart = nameStart + nameLength;
-        const next = extraStart + extraLength + commentLength;
-        if (next > bytes.length)
-            throw damaged(index);
-        const rawName = bytes.subarray(nameStart, extraStart);
-        let origName;
-        if (flags & FLAG_UTF8) {
-            try {
-                origName = zip_utf8.decode(rawName);
-            }
-            catch {
-                throw invalidWheel(path, `a member name flagged as UTF-8 is not UTF-8`);
-            }
-        }
-        else {
-            origName = decodeCp437(rawName);
-        }
-        // Python cuts a name at its first NUL (a trick to hide a member's real name).
-        const nul = origName.indexOf('\0');
-        const name = nul < 0 ? origName : origName.slice(0, nul);
-        // ZIP64 extra: the 64-bit values, in this order, for each 32-bit field that is 0xFFFFFFFF.
-        let extra = extraStart;
-        const extraEnd = extraStart + extraLength;
-        while (extra + 4 <= extraEnd) {
-            const id = bytes.readUInt16LE(extra);
-            const length = bytes.readUInt16LE(extra + 2);
-            const end = extra + 4 + length;
-            if (end > extraEnd)
-                throw invalidWheel(path, `the extra field of '${name}' is damaged`);
-            if (id === ZIP64_EXTRA_ID) {
-                let field = extra + 4;
-                const take = (what) => {
-                    if (field + 8 > end)
-                        throw invalidWheel(path, `the ZIP64 data of '${name}' is damaged`);
-                    const value = toSafeNumber(path, bytes.readBigUInt64LE(field), what);
-                    field += 8;
-                    return value;
-                };
-                if (uncompressedSize === 0xffffffff)
-                    uncompressedSize = take('a size');
-                if (compressedSize === 0xffffffff)
-                    compressedSize = take('a size');
-                if (localOffset === 0xffffffff)
-                    localOffset = take('an offset');
-            }
-            extra = end;
-        }
-        entries.push({
-            name,
-            origName,
-            method,
-            flags,
-            crc32: crc,
-            compressedSize,
-            uncompressedSize,
-            localHeaderOffset: directory.base + localOffset
-        });
-        at = next;
-    }
-    return entries;
-}
-/** Lists the archive's members from its central directory. */
-async function readZipEntries(path) {
-    const handle = await open(path, 'r');
-    try {
-        return (await entriesOf(handle, path)).entries;
-    }
-    finally {
-        await handle.close();
-    }
-}
-async function entriesOf(handle, path) {
-    const { size: fileSize } = await handle.stat();
-    const directory = await locateCentralDirectory(handle, path, fileSize);
-    const bytes = await readAt(handle, path, directory.start, directory.size);
-    return { entries: parseCentralDirectory(path, bytes, directory), fileSize, directory };
-}
-/**
- * Python's zipfile.is_zipfile as PyPI runs it (3.13+): an end record, and either an empty
- * directory or a central directory record where the end record says. Asked of sdists, which
- * PyPI refuses when they are both.
- */
-async function isZipFile(path) {
-    const handle = await (0,promises_.open)(path, 'r');
-    try {
-        const { size: fileSize } = await handle.stat();
-        const directory = await locateCentralDirectory(handle, path, fileSize);
-        if (directory.size === 0 && directory.start === directory.base)
-            return true;
-        if (directory.size < CENTRAL_SIZE)
-            return false;
-        const record = await readAt(handle, path, directory.start, CENTRAL_SIZE);
-        return record.readUInt32LE(0) === CENTRAL_SIGNATURE;
-    }
-    catch (error) {
-        if (error instanceof DistributionError)
-            return false;
-        throw error;
-    }
-    finally {
-        await handle.close();
-    }
-}
-/** zlib's default output chunk: the most a member's declared size makes us ask for at once. */
-const INFLATE_CHUNK = 16 * 1024;
-/** Reads one member's bytes: stored or deflated, capped at `maxBytes`, CRC-checked. */
-async function extract(handle, path, entry, maxBytes) {
-    const tooLarge = (size) => new DistributionError([
-        {
-            file: path,
-            rule: 'metadata-too-large',
-            message: `${(0,external_node_path_.basename)(path)}: ${entry.name} is ${size}, more than the ${maxBytes}-byte limit for ${entry.name.endsWith('/METADATA') ? 'core metadata' : 'this file'}.`,
-            hint: `A ${(0,external_node_path_.basename)(entry.name)} file this large is almost certainly a broken or hostile build; rebuild the wheel.`
-        }
-    ]);
-    if (entry.flags & FLAG_ENCRYPTED)
-        throw invalidWheel(path, `${entry.name} is encrypted`);
-    if (entry.method !== METHOD_STORED && entry.method !== METHOD_DEFLATED) {
-        throw invalidWheel(path, `${entry.name} uses compression method ${entry.method}; wheels may only use stored (0) or deflate (8)`);
-    }
-    if (entry.uncompressedSize > maxBytes)
-        throw tooLarge(`${entry.uncompressedSize} bytes`);
-    // Deflate never needs much more room than the data it encodes; anything bigger is not METADATA.
-    const compressedLimit = entry.method === METHOD_STORED ? maxBytes : maxBytes + (maxBytes >> 4) + 1024;
-    if (entry.compressedSize > compressedLimit) {
-        throw tooLarge(`${entry.compressedSize} bytes compressed`);
-    }
-    const local = await readAt(handle, path, entry.localHeaderOffset, LOCAL_SIZE);
-    if (local.readUInt32LE(0) !== LOCAL_SIGNATURE) {
-        throw invalidWheel(path, `the local header of ${entry.name} is missing or damaged`);
-    }
-    const dataStart = entry.localHeaderOffset + LOCAL_SIZE + local.readUInt16LE(26) + local.readUInt16LE(28);
-    const raw = await readAt(handle, path, dataStart, entry.compressedSize);
-    let data;
-    if (entry.method === METHOD_STORED) {
-        // From a file in memory `raw` is a view of memory that is used again for the next file: what
-        // the wheel's readers return must not point into it.
-        data = handle.bytes ? Buffer.from(raw) : raw;
-    }
-    else {
-        try {
-            // maxOutputLength makes zlib stop (RangeError) as soon as the output passes the cap, so a
-            // tiny stream claiming a small size but inflating to gigabytes costs at most maxBytes.
-            // Output room for the declared size (zlib's default is 16 KiB, fresh memory per member),
-            // so a small member inflates into memory from Node's pool in one step.
-            const chunkSize = Math.min(INFLATE_CHUNK, Math.max(1024, entry.uncompressedSize + 1));
-            data = external_node_zlib_namespaceObject.inflateRawSync(raw, { maxOutputLength: maxBytes, chunkSize });
-        }
-        catch (error) {
-            // Checked by code, not `instanceof RangeError`: errors from node internals may come from
-            // another realm (jest's vm modules).
-            if (error.code === 'ERR_BUFFER_TOO_LARGE') {
-                throw tooLarge(`inflating to more than ${maxBytes} bytes`);
-            }
-            throw invalidWheel(path, `the compressed data of ${entry.name} is corrupt (${error.message})`);
-        }
-    }
-    if (data.length !== entry.uncompressedSize) {
-        throw invalidWheel(path, `${entry.name} holds ${data.length} bytes but the directory says ${entry.uncompressedSize}`);
-    }
-    if (crc32(data) !== entry.crc32)
-        throw invalidWheel(path, `${entry.name} fails its CRC-32 check`);
-    return data;
-}
-/** `<anything>.dist-info/METADATA` at the top of the archive (not nested in a package). */
-const TOP_LEVEL_METADATA = /^[^/]+\.dist-info\/METADATA$/;
-/** The most we read of WHEEL, RECORD or entry_points.txt (PyPI reads each whole). */
-const MAX_WHEEL_FILE_BYTES = 16 * 1024 * 1024;
-/** The files in `{name}-{version}.dist-info/` that PyPI reads besides METADATA. */
-const PYPI_READS = ['WHEEL', 'RECORD', 'entry_points.txt'];
-/**
- * Reads the wheel's core metadata: the single top-level `*.dist-info/METADATA`. None or several
- * is an error (a wheel has exactly one .dist-info directory); nested ones (vendored packages'
- * own metadata) are ignored.
- */
-async function readWheelMetadata(path, options = {}) {
-    return (await readWheel(path, options)).metadata;
-}
-/**
- * Reads the wheel's core metadata and what PyPI's archive rules look at, with one open handle:
- * the central directory, the framing walk over the local headers (no member data), the first
- * block, and the few small files PyPI reads. Nothing else is inflated.
- */
-async function readWheel(path, options = {}) {
-    const maxBytes = options.maxBytes ?? MAX_METADATA_BYTES;
-    if (options.read) {
-        const { bytes, size } = options.read;
-        return readWheelFrom(heldFile(bytes.subarray(0, size), size), path, maxBytes);
-    }
-    // Otherwise through the file: positioned reads in windows (inspection reads a small wheel whole
-    // beforehand and passes `read`; what comes here is larger, or not a regular file).
-    const handle = await (0,promises_.open)(path, 'r');
-    try {
-        return await readWheelFrom(handle, path, maxBytes);
-    }
-    finally {
-        await handle.close();
-    }
-}
-async function readWheelFrom(handle, path, maxBytes) {
-    const { entries, fileSize, directory: where } = await entriesOf(handle, path);
-    const byName = new Map(entries.map(entry => [entry.name, entry]));
-    const candidates = [...byName.values()].filter(e => TOP_LEVEL_METADATA.test(e.name));
-    if (candidates.length !== 1) {
-        const found = candidates.length === 0
-            ? 'it has no <name>-<version>.dist-info/METADATA at the top level'
-            : `it has ${candidates.length} top-level .dist-info/METADATA files (${candidates.map(c => c.name).join(', ')})`;
-        throw new DistributionError([
-            {
-                file: path,
-                rule: 'wheel-metadata',
-                message: `${(0,external_node_path_.basename)(path)}: ${found}; a wheel has exactly one.`,
-                hint: REBUILD_HINT
-            }
-        ]);
-    }
-    const [entry] = candidates;
-    const metadata = { entryName: entry.name, data: await extract(handle, path, entry, maxBytes) };
-    const directory = new Map(entries.map(e => [
-        e.origName,
-        { compressedSize: e.compressedSize, uncompressedSize: e.uncompressedSize }
-    ]));
-    // Where records should start, so the walk reads runs of small members in one go.
-    const hints = entries.map(e => e.localHeaderOffset);
-    for (let at = where.start; at <= where.start + where.size; at += 128 * 1024)
-        hints.push(at);
-    const framingProblem = await zipFramingProblem(handle, fileSize, directory, hints);
-    const firstBlock = fileSize >= 512 ? await readAt(handle, path, 0, 512) : undefined;
-    const distInfoFiles = new Map();
-    const parts = (0,external_node_path_.basename)(path).split('-');
-    if (parts.length >= 3) {
-        const distInfo = `${parts[0]}-${parts[1]}.dist-info/`;
-        for (const file of PYPI_READS) {
-            const member = byName.get(distInfo + file);
-            if (!member)
-                continue;
-            try {
-                distInfoFiles.set(file, await extract(handle, path, member, MAX_WHEEL_FILE_BYTES));
-            }
-            catch (error) {
-                if (!(error instanceof DistributionError))
-                    throw error;
-                distInfoFiles.set(file, error);
-            }
-        }
-    }
-    return {
-        metadata,
-        archive: {
-            fileSize,
-            entries,
-            byName,
-            ...(framingProblem === undefined ? {} : { framingProblem }),
-            alsoTar: firstBlock !== undefined && isTarHeader(firstBlock),
-            distInfoFiles
-        }
-    };
-}
-
 ;// CONCATENATED MODULE: ./src/inspect/tar.ts
 /**
- * Reads an sdist (.tar.gz) the way Python's tarfile lists it for PyPI (`getnames`, `getmember`):
- * the file goes through gunzip into a small tar header parser that reads every header to the end
- * (member data is skipped, never kept), because PyPI's rules are about all the names: their
- * common path (`os.path.commonpath`) must be one folder, `<top>/PKG-INFO` must be there (the
- * last member of that name, as getmember answers), sparse members are refused, and each
- * License-File must exist under `<top>/`. Only PKG-INFO's bytes are kept.
+ * Reads an sdist (.tar.gz) the way Python's tarfile lists it for PyPI: every header to the end
+ * (member data skipped), since PyPI's rules are about all the names: their `os.path.commonpath`
+ * must be one folder, `<top>/PKG-INFO` must be there (the last of that name, as getmember
+ * answers), sparse members are refused. Only PKG-INFO's bytes are kept. Not tar-stream, which
+ * reads hostile headers otherwise than tarfile does (docs/archives.md).
  *
- * Understood as tarfile does: ustar `prefix` (joined unless the type is a GNU one), pax records
- * (`x`, and `g` globals, which apply to every later member), GNU long names (`L`), base-256 and
- * Python-style octal numbers, trailing slashes of folder names dropped. Names are kept as
- * binary strings (one character per byte) so two names are equal exactly when their bytes are.
- * The decompressed bytes read are capped, so a gzip bomb costs a bounded amount of work.
+ * As tarfile: ustar `prefix` (unless the type is a GNU one), pax `x` and global `g` records, GNU
+ * long names (`L`), tarfile's numbers (tar-header.ts), folder names' trailing slashes dropped.
+ * Names are binary strings (one character per byte): equal exactly when their bytes are.
  */
-
 
 
 
@@ -6677,103 +6905,71 @@ async function readWheelFrom(handle, path, maxBytes) {
 
 /** Pax records and GNU long names are a few hundred bytes; more is a broken or hostile archive. */
 const MAX_EXTENSION_BYTES = 1024 * 1024;
-const tar_REBUILD_HINT = 'Rebuild the sdist (e.g. `python -m build --sdist`) and make sure the file is not altered or ' +
+/** The most decompressed bytes read from one sdist: 1 GiB, or 32× the file when larger. */
+const MAX_SDIST_DECOMPRESSED_BYTES = 1024 * 1024 * 1024;
+/** More members than this is no real sdist, and their names would fill memory. */
+const MAX_MEMBERS = 1_000_000;
+const REBUILD_HINT = 'Rebuild the sdist (e.g. `python -m build --sdist`) and make sure the file is not altered or ' +
     'cut short between the build and this step (artifact upload/download, caches).';
-function sdistProblem(path, rule, message, hint = tar_REBUILD_HINT) {
-    return new DistributionError([
-        { file: path, rule, message: `${(0,external_node_path_.basename)(path)}: ${message}`, hint }
-    ]);
-}
-function invalidSdist(path, why) {
-    return sdistProblem(path, 'invalid-sdist', `not a valid sdist (.tar.gz): ${why}.`);
-}
-/**
- * Pulls exact byte counts out of a stream of chunks. Skipped bytes are dropped as they arrive, so
- * passing over a large member costs no memory.
- */
+const SPARSE_MESSAGE = 'tar archive not accepted: Sparse members are not allowed. See https://docs.pypi.org/archives for more information';
+const sdistProblem = (path, rule, message, hint = REBUILD_HINT) => problem(path, rule, `${(0,external_node_path_.basename)(path)}: ${message}`, hint);
+const invalidSdist = (path, why) => sdistProblem(path, 'invalid-sdist', `not a valid sdist (.tar.gz): ${why}.`);
+/** A binary-string name as text for messages. */
+const displayName = (name) => Buffer.from(name, 'latin1').toString('utf8');
+/** Exact byte counts from a stream of chunks; skipped bytes are dropped as they arrive. */
 class ChunkReader {
     source;
     maxTotal;
     tooMuch;
-    chunks = [];
-    buffered = 0;
-    ended = false;
-    /** Decompressed bytes pulled so far. */
+    held = Buffer.alloc(0);
     total = 0;
     constructor(source, maxTotal, tooMuch) {
         this.source = source;
         this.maxTotal = maxTotal;
         this.tooMuch = tooMuch;
     }
-    async pull() {
-        if (this.ended)
-            return false;
-        const next = await this.source.next();
-        if (next.done) {
-            this.ended = true;
-            return false;
+    /** Takes up to `length` bytes (fewer only at the end) into `parts`, or drops them; how many. */
+    async take(length, parts) {
+        let got = 0;
+        while (got < length) {
+            if (this.held.length === 0) {
+                const next = await this.source.next();
+                if (next.done)
+                    break;
+                this.total += next.value.length;
+                if (this.total > this.maxTotal)
+                    throw this.tooMuch();
+                this.held = next.value;
+            }
+            const part = this.held.subarray(0, length - got);
+            parts?.push(part);
+            got += part.length;
+            this.held = this.held.subarray(part.length);
         }
-        this.total += next.value.length;
-        if (this.total > this.maxTotal)
-            throw this.tooMuch();
-        this.chunks.push(next.value);
-        this.buffered += next.value.length;
-        return true;
+        return got;
     }
-    /** Up to `length` bytes; fewer only at the end of the stream. */
     async read(length) {
-        while (this.buffered < length && (await this.pull())) {
-            /* keep pulling */
-        }
-        const all = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks);
-        const taken = all.subarray(0, Math.min(length, all.length));
-        const rest = all.subarray(taken.length);
-        this.chunks = rest.length > 0 ? [rest] : [];
-        this.buffered = rest.length;
-        return taken;
-    }
-    /** Skips `length` bytes; false if the stream ended first. */
-    async skip(length) {
-        let left = length;
-        while (left > 0) {
-            if (this.chunks.length === 0 && !(await this.pull()))
-                return false;
-            const head = this.chunks[0];
-            if (head.length <= left) {
-                this.chunks.shift();
-                this.buffered -= head.length;
-                left -= head.length;
-            }
-            else {
-                this.chunks[0] = head.subarray(left);
-                this.buffered -= left;
-                left = 0;
-            }
-        }
-        return true;
+        const parts = [];
+        await this.take(length, parts);
+        return Buffer.concat(parts);
     }
 }
-/** A NUL-terminated field, as a binary string (one character per byte). */
-function tar_text(block, start, length) {
+/** A NUL-terminated field, as a binary string. */
+function tar_text(block, start = 0, length = block.length) {
     const field = block.subarray(start, start + length);
     const nul = field.indexOf(0);
-    return field.subarray(0, nul < 0 ? field.length : nul).toString('latin1');
-}
-/** A binary-string name as text for messages. */
-function displayName(name) {
-    return Buffer.from(name, 'latin1').toString('utf8');
+    return field.toString('latin1', 0, nul < 0 ? field.length : nul);
 }
 /** `len key=value\n` records of a pax extended header. */
 function parsePax(path, data) {
     const records = new Map();
-    let at = 0;
-    while (at < data.length && data[at] !== 0) {
+    for (let at = 0; at < data.length && data[at] !== 0;) {
         const space = data.indexOf(0x20, at);
         const length = space < 0 ? NaN : Number(data.toString('latin1', at, space));
         if (!Number.isInteger(length) || length <= 0 || at + length > data.length) {
             throw invalidSdist(path, 'a pax extended header is malformed');
         }
-        const record = data.toString('latin1', space + 1, at + length - 1); // drop the trailing '\n'
+        const record = data.toString('latin1', space + 1, at + length - 1); // without the '\n'
         const equals = record.indexOf('=');
         if (equals > 0)
             records.set(record.slice(0, equals), record.slice(equals + 1));
@@ -6782,24 +6978,15 @@ function parsePax(path, data) {
     return records;
 }
 /** Path components as os.path.commonpath sees them: no empty and no `.` parts. */
-function components(name) {
-    return name.split('/').filter(part => part !== '' && part !== '.');
-}
+const components = (name) => name.split('/').filter(part => part !== '' && part !== '.');
 /** tarfile's REGULAR_TYPES (a sparse `S` member is refused before it matters). */
 const REGULAR_TYPES = new Set(['0', '\0', '7']);
 /** Types whose data tarfile does not skip (links, devices, folders, FIFOs). */
 const NO_DATA_TYPES = new Set(['1', '2', '3', '4', '5', '6']);
 const GNU_TYPES = new Set(['L', 'K', 'S']);
-/** The most decompressed bytes read from one sdist: 1 GiB, or 32× the file when larger. */
-const MAX_SDIST_DECOMPRESSED_BYTES = 1024 * 1024 * 1024;
-/** More members than this is no real sdist, and their names would fill memory. */
-const MAX_MEMBERS = 1_000_000;
-/**
- * Reads the sdist's core metadata, `<top>/PKG-INFO`, where `<top>` is the common path of every
- * member name, and the names PyPI's rules need.
- */
+const EXTENSION_TYPES = new Set(['x', 'X', 'g', 'L', 'K']);
+/** The sdist's core metadata, `<top>/PKG-INFO`, and the names PyPI's rules need. */
 async function readSdist(path, options = {}) {
-    const maxBytes = options.maxBytes ?? MAX_METADATA_BYTES;
     const file = (0,external_node_fs_.createReadStream)(path, { highWaterMark: 1024 * 1024 });
     const gunzip = (0,external_node_zlib_namespaceObject.createGunzip)();
     // pipe() does not forward errors; a read error must end the gunzip side we iterate.
@@ -6812,16 +6999,15 @@ async function readSdist(path, options = {}) {
             'keep large data and build artefacts out of the sdist (MANIFEST.in, or the build ' +
             "backend's sdist include/exclude settings) and rebuild.");
         const reader = new ChunkReader(gunzip[Symbol.asyncIterator](), cap, tooMuch);
-        return await scan(path, reader, maxBytes);
+        return await scan(path, reader, options.maxBytes ?? MAX_METADATA_BYTES);
     }
     catch (error) {
         // zlib reports a truncated or damaged stream with Z_* codes; file errors pass through as-is.
         const code = error.code;
         if (typeof code === 'string' && code.startsWith('Z_')) {
-            const why = code === 'Z_BUF_ERROR'
+            throw invalidSdist(path, code === 'Z_BUF_ERROR'
                 ? 'the gzip stream ends early (truncated)'
-                : `the gzip data is corrupt (${error.message})`;
-            throw invalidSdist(path, why);
+                : `the gzip data is corrupt (${error.message})`);
         }
         throw error;
     }
@@ -6834,7 +7020,6 @@ async function readSdist(path, options = {}) {
 async function readSdistMetadata(path, options = {}) {
     return (await readSdist(path, options)).metadata;
 }
-const SPARSE_MESSAGE = 'tar archive not accepted: Sparse members are not allowed. See https://docs.pypi.org/archives for more information';
 async function scan(path, reader, maxBytes) {
     const globals = new Map();
     let pax;
@@ -6843,17 +7028,16 @@ async function scan(path, reader, maxBytes) {
     let common;
     let absolute;
     let mixed = false;
-    // Members named `<dir>/PKG-INFO` that may still turn out to be `<top>/PKG-INFO`; the last of
-    // each name wins, as tarfile.getmember answers. At most two names can stay candidates.
+    // Members named `<dir>/PKG-INFO` that may still be `<top>/PKG-INFO`; the last of a name wins.
     const candidates = new Map();
-    const readData = async (size, what) => {
-        const data = await reader.read(size);
-        if (data.length < size)
-            throw invalidSdist(path, `the tar stream ends inside ${what} (truncated)`);
-        if (!(await reader.skip((BLOCK - (size % BLOCK)) % BLOCK))) {
+    /** `size` bytes and the padding to the next block, kept (or skipped, when `keep` is false). */
+    const readData = async (size, what, keep = true) => {
+        const padded = Math.ceil(size / BLOCK) * BLOCK;
+        const parts = [];
+        if ((await reader.take(padded, keep ? parts : undefined)) < padded) {
             throw invalidSdist(path, `the tar stream ends inside ${what} (truncated)`);
         }
-        return data;
+        return Buffer.concat(parts).subarray(0, size);
     };
     const sparse = () => sdistProblem(path, 'sdist-sparse', SPARSE_MESSAGE, 'Rebuild the sdist with `python -m build --sdist` (it never writes sparse members); GNU tar ' +
         'writes them for files with holes when given --sparse.');
@@ -6861,23 +7045,20 @@ async function scan(path, reader, maxBytes) {
         const block = await reader.read(BLOCK);
         if (block.length === 0)
             break; // no end-of-archive blocks: tolerated, as Python does
-        if (block.length < BLOCK) {
+        if (block.length < BLOCK)
             throw invalidSdist(path, 'the tar stream ends inside a header (truncated)');
-        }
         if (block.every(byte => byte === 0))
-            break; // end of archive
+            break;
         if (!checksumMatches(block))
             throw invalidSdist(path, 'a tar header fails its checksum');
         let type = String.fromCharCode(block[156]);
         const size = pythonNti(block.subarray(124, 136));
-        if (size === undefined || size < 0) {
+        if (size === undefined || size < 0)
             throw invalidSdist(path, 'a tar header has an unreadable size');
-        }
         if (type === 'S')
             throw sparse();
-        // Extension headers describe the next member: pax (`x`, Solaris `X`), pax globals (`g`),
-        // GNU long name (`L`) and long link target (`K`, not needed here).
-        if (type === 'x' || type === 'X' || type === 'g' || type === 'L' || type === 'K') {
+        // Extension headers describe the next member (`K`, a long link target, is not needed).
+        if (EXTENSION_TYPES.has(type)) {
             if (size > MAX_EXTENSION_BYTES) {
                 throw invalidSdist(path, `an extended header of ${size} bytes is larger than any real one`);
             }
@@ -6888,10 +7069,9 @@ async function scan(path, reader, maxBytes) {
                 for (const [k, v] of parsePax(path, data))
                     globals.set(k, v);
             else if (type === 'L')
-                longName = tar_text(data, 0, data.length);
+                longName = tar_text(data);
             continue;
         }
-        // A real member, named as tarfile names it.
         let name = tar_text(block, 0, 100);
         if (type === '\0' && name.endsWith('/'))
             type = '5';
@@ -6903,25 +7083,18 @@ async function scan(path, reader, maxBytes) {
         if (longName !== undefined)
             name = type === '5' ? longName.replace(/\/$/, '') : longName;
         const records = pax ?? (globals.size > 0 ? globals : undefined);
-        if (records) {
-            if (records.has('GNU.sparse.map') || records.has('GNU.sparse.size'))
-                throw sparse();
-            if (records.get('GNU.sparse.major') === '1' && records.get('GNU.sparse.minor') === '0') {
-                throw sparse();
-            }
-            const paxPath = records.get('path');
-            if (paxPath !== undefined)
-                name = paxPath.replace(/\/+$/, '');
-        }
-        let dataSize = size;
+        const sparseMajor = records?.get('GNU.sparse.major') === '1';
+        if (records?.has('GNU.sparse.map') || records?.has('GNU.sparse.size'))
+            throw sparse();
+        if (sparseMajor && records?.get('GNU.sparse.minor') === '0')
+            throw sparse();
+        name = records?.get('path')?.replace(/\/+$/, '') ?? name;
         const paxSize = records?.get('size');
-        if (paxSize !== undefined) {
-            if (!/^\d+$/.test(paxSize))
-                throw invalidSdist(path, 'a pax size record is malformed');
-            dataSize = Number(paxSize);
+        if (paxSize !== undefined && !/^\d+$/.test(paxSize)) {
+            throw invalidSdist(path, 'a pax size record is malformed');
         }
-        pax = undefined;
-        longName = undefined;
+        const dataSize = paxSize === undefined ? size : Number(paxSize);
+        pax = longName = undefined;
         if (names.size >= MAX_MEMBERS) {
             throw invalidSdist(path, `it has more than ${MAX_MEMBERS} members, more than any real sdist`);
         }
@@ -6932,35 +7105,26 @@ async function scan(path, reader, maxBytes) {
             absolute = isAbsolute;
         else if (absolute !== isAbsolute)
             mixed = true;
-        if (common === undefined)
-            common = parts;
-        else {
-            let same = 0;
-            while (same < common.length && same < parts.length && common[same] === parts[same])
-                same++;
-            common = common.slice(0, same);
-        }
-        for (const [candidate, { dirDepth }] of candidates) {
-            if (dirDepth > common.length)
+        let same = 0;
+        while (same < (common ?? parts).length && common?.[same] === parts[same])
+            same++;
+        common = common === undefined ? parts : common.slice(0, same);
+        for (const [candidate, { depth }] of candidates) {
+            if (depth > common.length)
                 candidates.delete(candidate);
         }
-        const hasData = !NO_DATA_TYPES.has(type);
+        const depth = parts.length - 1;
         const canonical = (isAbsolute ? '/' : '') + parts.join('/');
-        if (parts.length > 0 &&
-            parts[parts.length - 1] === 'PKG-INFO' &&
-            canonical === name &&
-            parts.length - 1 <= common.length) {
+        if (parts[depth] === 'PKG-INFO' && canonical === name && depth <= common.length) {
             const regular = REGULAR_TYPES.has(type);
-            if (regular && dataSize <= maxBytes) {
-                const data = await readData(dataSize, displayName(name));
-                candidates.set(name, { dirDepth: parts.length - 1, data, size: dataSize, regular });
+            const keep = regular && dataSize <= maxBytes;
+            const data = keep ? await readData(dataSize, displayName(name)) : undefined;
+            candidates.set(name, { depth, size: dataSize, regular, ...(data ? { data } : {}) });
+            if (keep)
                 continue;
-            }
-            candidates.set(name, { dirDepth: parts.length - 1, size: dataSize, regular });
         }
-        if (hasData && !(await reader.skip(Math.ceil(dataSize / BLOCK) * BLOCK))) {
-            throw invalidSdist(path, `the tar stream ends inside ${displayName(name)} (truncated)`);
-        }
+        if (!NO_DATA_TYPES.has(type))
+            await readData(dataSize, displayName(name), false);
     }
     // PyPI's own layout rule and words (Warehouse `_is_valid_dist_file`).
     if (mixed) {
@@ -6972,33 +7136,31 @@ async function scan(path, reader, maxBytes) {
         const tops = allTops.slice(0, 3).map(t => `'${displayName(t)}'`);
         if (allTops.length > 3)
             tops.push('…');
-        throw sdistProblem(path, 'sdist-layout', `Incorrect number of top-level directories in sdist${names.size === 0 ? ' (the archive is empty)' : ` (${tops.join(', ')})`}; an sdist holds everything under one folder, <name>-<version>/.`);
+        const which = names.size === 0 ? ' (the archive is empty)' : ` (${tops.join(', ')})`;
+        throw sdistProblem(path, 'sdist-layout', `Incorrect number of top-level directories in sdist${which}; an sdist holds everything under one folder, <name>-<version>/.`);
     }
     const target = `${top}/PKG-INFO`;
     const found = candidates.get(target);
+    const shown = displayName(target);
     if (!names.has(target) || !found) {
-        throw sdistProblem(path, 'sdist-metadata', `PKG-INFO not found at ${displayName(target)}; an sdist carries its core metadata there.`);
+        throw sdistProblem(path, 'sdist-metadata', `PKG-INFO not found at ${shown}; an sdist carries its core metadata there.`);
     }
     if (!found.regular) {
-        throw sdistProblem(path, 'sdist-metadata', `${displayName(target)} is not a regular file (a link or a folder).`);
+        throw sdistProblem(path, 'sdist-metadata', `${shown} is not a regular file (a link or a folder).`);
     }
     if (!found.data) {
-        throw sdistProblem(path, 'metadata-too-large', `${displayName(target)} is ${found.size} bytes, more than the ${maxBytes}-byte limit for core metadata.`, 'A PKG-INFO this large is almost certainly a broken or hostile build; rebuild the sdist.');
+        throw sdistProblem(path, 'metadata-too-large', `${shown} is ${found.size} bytes, more than the ${maxBytes}-byte limit for core metadata.`, 'A PKG-INFO this large is almost certainly a broken or hostile build; rebuild the sdist.');
     }
-    return { metadata: { entryName: displayName(target), data: found.data }, archive: { names, top } };
+    return { metadata: { entryName: shown, data: found.data }, archive: { names, top } };
 }
 
 ;// CONCATENATED MODULE: ./src/inspect/archive-rules.ts
 /**
- * PyPI's rules about the archive itself (Warehouse `_is_valid_dist_file` and the wheel checks of
- * `file_upload` in warehouse/forklift/legacy.py, `warehouse/utils/zipfiles.py`,
- * `validate_record` and `validate_entrypoints` in `warehouse/utils/wheel.py`), turned into
- * Problems with PyPI's own words and a fix. They run on what the inspection already read (zip.ts,
- * tar.ts): no second pass over the file.
- *
- * These are PyPI's policies (a zip with a data descriptor is a valid zip elsewhere), so check.ts
- * counts them under `pypiRules`. Where an archive is ambiguous (two readers could see different
- * files), the readers themselves follow Python and refuse what they cannot read as Python does.
+ * PyPI's rules about the archive itself (Warehouse `_is_valid_dist_file`, `file_upload` in
+ * forklift/legacy.py, `utils/zipfiles.py`, `validate_record` and `validate_entrypoints` in
+ * `utils/wheel.py`) as Problems in PyPI's words with a fix, over what inspection already read.
+ * These are PyPI's policies (a zip with a data descriptor is valid elsewhere): check.ts counts
+ * them under `pypiRules`.
  */
 
 
@@ -7009,12 +7171,21 @@ const RATIO_MIN_SIZE = 64 * 1024 * 1024;
 const RATIO_THRESHOLD = 50;
 /** Python's csv module refuses a field longer than this (csv.field_size_limit()). */
 const CSV_FIELD_LIMIT = 131072;
-const ARCHIVES_DOCS = 'See https://docs.pypi.org/archives for more information';
 const REBUILD_WHEEL = 'Rebuild the wheel with its build backend (`python -m build --wheel`) and publish that file ' +
     'as written; tools that rewrite, append to or stream zips produce archives PyPI refuses.';
-function invalid(file, rule, message, hint) {
-    return { file, rule, message: `${(0,external_node_path_.basename)(file)}: Invalid distribution file. ${message}`, hint };
-}
+const invalid = (file, rule, message, hint) => ({
+    file,
+    rule,
+    message: `${(0,external_node_path_.basename)(file)}: Invalid distribution file. ${message}`,
+    hint
+});
+/** A License-File PyPI does not find where it looks. */
+const missingLicense = (file, licenseFile, at, hint) => ({
+    file,
+    rule: 'license-file',
+    message: `${(0,external_node_path_.basename)(file)}: License-File ${licenseFile} does not exist in distribution file ${(0,external_node_path_.basename)(file)} at ${at}`,
+    hint
+});
 /** The wheel's archive against PyPI's rules. `licenseFiles`: the License-File values. */
 function wheelArchiveProblems(path, archive, licenseFiles) {
     const filename = (0,external_node_path_.basename)(path);
@@ -7033,11 +7204,13 @@ function wheelArchiveProblems(path, archive, licenseFiles) {
     // PyPI takes name and version from the filename verbatim (`split("-", 2)`).
     const parts = filename.split('-');
     if (parts.length < 3) {
-        problems.push(invalid(path, 'wheel-contents', 'Unable to parse name and version from wheel filename', 'Keep the filename the build backend gave the wheel.'));
-        return problems;
+        const hint = 'Keep the filename the build backend gave the wheel.';
+        return [
+            ...problems,
+            invalid(path, 'wheel-contents', 'Unable to parse name and version from wheel filename', hint)
+        ];
     }
     const distInfo = `${parts[0]}-${parts[1]}.dist-info`;
-    const distInfoHint = `The wheel's metadata folder must be ${distInfo}/, named exactly as the filename's name and version. Keep the filename the build backend gave the wheel, or rebuild it.`;
     const read = (file) => {
         const got = archive.distInfoFiles.get(file);
         if (got instanceof DistributionError)
@@ -7045,24 +7218,22 @@ function wheelArchiveProblems(path, archive, licenseFiles) {
         return got instanceof DistributionError ? undefined : got;
     };
     if (!archive.byName.has(`${distInfo}/WHEEL`)) {
-        problems.push(invalid(path, 'wheel-contents', `WHEEL not found at ${distInfo}/WHEEL`, distInfoHint));
+        const hint = `The wheel's metadata folder must be ${distInfo}/, named exactly as the filename's name and version. Keep the filename the build backend gave the wheel, or rebuild it.`;
+        problems.push(invalid(path, 'wheel-contents', `WHEEL not found at ${distInfo}/WHEEL`, hint));
     }
     else {
         read('WHEEL');
     }
     if (archive.framingProblem !== undefined) {
-        problems.push(invalid(path, 'zip-framing', `ZIP archive not accepted: ${archive.framingProblem}. ${ARCHIVES_DOCS}`, REBUILD_WHEEL));
+        const message = `ZIP archive not accepted: ${archive.framingProblem}. See https://docs.pypi.org/archives for more information`;
+        problems.push(invalid(path, 'zip-framing', message, REBUILD_WHEEL));
     }
     for (const licenseFile of licenseFiles) {
         const inZip = `${distInfo}/licenses/${licenseFile}`;
-        if (!archive.byName.has(inZip)) {
-            problems.push({
-                file: path,
-                rule: 'license-file',
-                message: `${filename}: License-File ${licenseFile} does not exist in distribution file ${filename} at ${inZip}`,
-                hint: `Build backends copy the files named by \`license-files\` in pyproject.toml to ${distInfo}/licenses/; check that pattern matches the file, or drop the License-File, and rebuild.`
-            });
-        }
+        if (archive.byName.has(inZip))
+            continue;
+        const hint = `Build backends copy the files named by \`license-files\` in pyproject.toml to ${distInfo}/licenses/; check that pattern matches the file, or drop the License-File, and rebuild.`;
+        problems.push(missingLicense(path, licenseFile, inZip, hint));
     }
     const record = archive.distInfoFiles.get('RECORD');
     if (record instanceof DistributionError) {
@@ -7090,137 +7261,545 @@ function wheelArchiveProblems(path, archive, licenseFiles) {
 }
 /** What PyPI's `csv.reader(text.splitlines())` over RECORD accepts: UTF-8, fields within limit. */
 function recordParses(bytes) {
-    let text;
     try {
-        text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+        const text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+        return text.split(/[\r\n,]/).every(field => field.length <= CSV_FIELD_LIMIT);
     }
     catch {
         return false;
     }
-    return text.split(/[\r\n,]/).every(field => field.length <= CSV_FIELD_LIMIT);
 }
 /** The sdist's archive against PyPI's rules that need the metadata (the layout is tar.ts's). */
 function sdistArchiveProblems(path, archive, licenseFiles, alsoZip) {
-    const filename = (0,external_node_path_.basename)(path);
     const problems = [];
     if (alsoZip) {
-        problems.push(invalid(path, 'archive-type', 'File is both a zip and a tar file', 'Rebuild the sdist with `python -m build --sdist` and publish the file as written.'));
+        const hint = 'Rebuild the sdist with `python -m build --sdist` and publish the file as written.';
+        problems.push(invalid(path, 'archive-type', 'File is both a zip and a tar file', hint));
     }
     for (const licenseFile of licenseFiles) {
         // os.path.join(top, name): an absolute License-File replaces the top folder.
         const target = licenseFile.startsWith('/')
             ? licenseFile
             : `${displayName(archive.top)}/${licenseFile}`;
-        if (!archive.names.has(Buffer.from(target, 'utf8').toString('latin1'))) {
-            problems.push({
-                file: path,
-                rule: 'license-file',
-                message: `${filename}: License-File ${licenseFile} does not exist in distribution file ${filename} at ${target}`,
-                hint: "License-File paths are relative to the sdist's top folder; include the file in the sdist (`license-files` in pyproject.toml) or drop the License-File, and rebuild."
-            });
-        }
+        if (archive.names.has(Buffer.from(target, 'utf8').toString('latin1')))
+            continue;
+        const hint = "License-File paths are relative to the sdist's top folder; include the file in the sdist (`license-files` in pyproject.toml) or drop the License-File, and rebuild.";
+        problems.push(missingLicense(path, licenseFile, target, hint));
     }
     return problems;
 }
 
-;// CONCATENATED MODULE: ./src/inspect/whole-file.ts
-/**
- * A small file read once, whole: the same bytes then serve the archive reading and every digest,
- * with no second open, stat or read of the file. Its identity is taken before and after the read,
- * as the streaming digest pass does, so a file that changed meanwhile is known.
- *
- * The read is synchronous, and into memory used again from file to file: for 100 wheels of 64 KiB
- * the thread pool's round trips (open, two stats, read, close) and a fresh buffer per file (page
- * faults, collections) were a third of their inspection. Only regular files up to a small size
- * are read so, a few hundred microseconds at most; anything else is left to the streaming readers.
- */
+;// CONCATENATED MODULE: ./src/inspect/zip-file.ts
+/** What the wheel reader and the framing walk share: zip's record signatures and positioned reads. */
 
-
-/**
- * Files up to this size are read whole with one read, once: for a wheel, the directory, the
- * framing walk, the few members PyPI reads and all three digests then cost no further reads (each
- * one a round trip through libuv's thread pool, a third of a small wheel's inspection); for its
- * upload, the body is checked whole before the first byte and sent in one write.
- */
-const READ_WHOLE_UP_TO = 1024 * 1024;
-/** Read buffers are sized in steps of this, so that files of similar sizes share them. */
-const STEP = 64 * 1024;
-/**
- * Read buffers done with, for the next file. One set per inspection run and one per upload run
- * (its memory goes when the run ends); no more buffers are kept than were in use at once.
- */
-class ReadBuffers {
-    spare = [];
-    inUse = 0;
-    mostInUse = 0;
-    /** A buffer of at least `length` bytes, lent until `give` hands it back. */
-    take(length) {
-        this.inUse++;
-        this.mostInUse = Math.max(this.mostInUse, this.inUse);
-        const fits = this.spare.findIndex(buffer => buffer.length >= length);
-        if (fits >= 0)
-            return this.spare.splice(fits, 1)[0];
-        return Buffer.allocUnsafe(Math.ceil(length / STEP) * STEP);
+/** Record signatures, extra field ids, flags and fixed record sizes of the zip format. */
+const ZIP = {
+    SIG_LOCAL: 0x04034b50,
+    SIG_CENTRAL: 0x02014b50,
+    SIG_EOCD: 0x06054b50,
+    SIG_EOCD64: 0x06064b50,
+    SIG_EOCD64_LOCATOR: 0x07064b50,
+    ZIP64_EXTRA: 0x0001,
+    UNICODE_PATH_EXTRA: 0x7075,
+    FLAG_ENCRYPTED: 0x0001,
+    FLAG_DATA_DESCRIPTOR: 0x0008,
+    FLAG_UTF8: 0x0800,
+    EOCD_SIZE: 22,
+    CENTRAL_SIZE: 46
+};
+const READ_AHEAD = 64 * 1024;
+/** Positioned reads with a small read-ahead, so the headers of small members cost one read. */
+class FileReader {
+    handle;
+    size;
+    window = Buffer.alloc(0);
+    start = 0;
+    constructor(handle, size) {
+        this.handle = handle;
+        this.size = size;
     }
-    /** Takes back a buffer from `take`: nothing may read or keep a view of it after this. */
-    give(buffer) {
-        this.inUse--;
-        this.spare.push(buffer);
-        if (this.spare.length > this.mostInUse) {
-            this.spare.sort((a, b) => b.length - a.length);
-            this.spare.pop();
+    /** Exactly `length` bytes at `position` (a view), or undefined where the file has none. */
+    async read(position, length) {
+        if (position < 0 || position + length > this.size)
+            return undefined;
+        const offset = position - this.start;
+        if (offset < 0 || offset + length > this.window.length) {
+            const want = Math.min(this.size - position, Math.max(length, READ_AHEAD));
+            const buffer = Buffer.allocUnsafe(want);
+            let done = 0;
+            for (let got = -1; done < want && got !== 0; done += got) {
+                got = (await this.handle.read(buffer, done, want - done, position + done)).bytesRead;
+            }
+            this.window = buffer.subarray(0, done);
+            this.start = position;
+            if (length > done)
+                return undefined;
         }
+        return this.window.subarray(position - this.start, position - this.start + length);
     }
 }
-/** O_NONBLOCK, where it exists: opening a FIFO then returns at once instead of waiting for a writer. */
-const OPEN_FLAGS = external_node_fs_.constants.O_RDONLY | (external_node_fs_.constants.O_NONBLOCK ?? 0);
-/**
- * The bytes of a regular file of at most `upTo` bytes; undefined for anything else (a larger file,
- * which is never held in memory whole, or a folder, device or FIFO), left to the streaming
- * readers, which open it again and report on it as they always did.
- */
-function readWholeFile(path, upTo, buffers) {
-    const fd = (0,external_node_fs_.openSync)(path, OPEN_FLAGS);
+/** Without `stream`, each decode starts afresh, even after a failure. */
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+function strictUtf8(bytes) {
     try {
-        const stats = (0,external_node_fs_.fstatSync)(fd);
-        if (!stats.isFile() || stats.size > upTo)
-            return undefined;
-        const onDisk = identityOf(stats);
-        // One byte more than the size: a file that grew fills it, and is known to have changed (the
-        // read stops there, so memory stays bounded whatever the file does).
-        const wanted = onDisk.size + 1;
-        const memory = buffers.take(wanted);
-        let filled = 0;
-        try {
-            for (;;) {
-                const bytesRead = (0,external_node_fs_.readSync)(fd, memory, filled, wanted - filled, filled);
-                filled += bytesRead;
-                // A regular file's read comes up short only at its end: once the size is read, a short
-                // read is the end (a growth after it shows in the second stat).
-                if (bytesRead === 0 || filled === wanted || filled >= onDisk.size)
-                    break;
-            }
-        }
-        catch (error) {
-            buffers.give(memory);
-            throw error;
-        }
-        const changes = identityChanges(onDisk, identityOf((0,external_node_fs_.fstatSync)(fd)));
-        if (filled !== onDisk.size)
-            changes.push(`read ${filled} of ${onDisk.size} bytes`);
-        return { bytes: memory.subarray(0, filled), memory, onDisk, changes };
+        return utf8.decode(bytes);
+    }
+    catch {
+        return undefined;
+    }
+}
+async function zip_file_withFile(path, use) {
+    const handle = await (0,promises_.open)(path, 'r');
+    try {
+        return await use(new FileReader(handle, (await handle.stat()).size));
     }
     finally {
-        (0,external_node_fs_.closeSync)(fd);
+        await handle.close();
     }
+}
+
+;// CONCATENATED MODULE: ./src/inspect/zip-framing.ts
+
+/** A control character (C0 or DEL). */
+const hasUnprintable = (bytes) => bytes.some(b => b < 0x20 || b === 0x7f);
+const u64 = (buffer, at) => Number(buffer.readBigUInt64LE(at));
+/**
+ * PyPI's zip framing rule (Warehouse `warehouse/utils/zipfiles.py`): a wheel must read the same
+ * through the central directory (pip) and through a stream of local headers (other tools), so
+ * PyPI walks the records from byte 0 and refuses anything that could make the two disagree. Same
+ * walk, PyPI's own words; undefined when PyPI accepts it. `directory`: sizes by `orig_filename`.
+ */
+async function zipFramingProblem(file, directory) {
+    const malformed = 'Malformed zip file';
+    // Names as raw bytes (latin1: one character per byte, so equal strings are equal bytes).
+    const localNames = new Set();
+    const centralNames = new Set();
+    let eocd64Seen = false;
+    let locatorSeen = false;
+    let centralRecords = 0;
+    let centralOffset;
+    let centralSize = 0;
+    let declared;
+    let position = 0;
+    const read = async (at, length) => {
+        const bytes = await file.read(at, length);
+        if (!bytes)
+            throw new Error(malformed);
+        return bytes;
+    };
+    try {
+        for (;;) {
+            const signature = (await read(position, 4)).readUInt32LE(0);
+            const body = position + 4;
+            // An EOCD after a ZIP64 EOCD must have its locator in between.
+            if (signature === ZIP.SIG_EOCD && eocd64Seen && !locatorSeen)
+                return malformed;
+            if (signature === ZIP.SIG_CENTRAL) {
+                centralOffset ??= position;
+                centralRecords++;
+                const header = await read(body, 42);
+                const [nameLength, extraLength] = [header.readUInt16LE(24), header.readUInt16LE(26)];
+                if (header.readUInt16LE(28) !== 0)
+                    return 'Comment in central directory';
+                const name = await read(body + 42, nameLength);
+                await read(body + 42 + nameLength, extraLength);
+                if (hasUnprintable(name))
+                    return 'Invalid character in filename';
+                centralSize += 46 + nameLength + extraLength;
+                const key = name.toString('latin1');
+                if (centralNames.has(key))
+                    return 'Duplicate filename in central directory';
+                if (!localNames.has(key))
+                    return 'Missing filename in local headers';
+                centralNames.add(key);
+                position = body + 42 + nameLength + extraLength;
+            }
+            else if (signature === ZIP.SIG_LOCAL) {
+                const header = await read(body, 26);
+                const method = header.readUInt16LE(4);
+                let compressedSize = header.readUInt32LE(14);
+                let fileSize = header.readUInt32LE(18);
+                const [nameLength, extraLength] = [header.readUInt16LE(22), header.readUInt16LE(24)];
+                const name = await read(body + 26, nameLength);
+                let extra = await read(body + 26 + nameLength, extraLength);
+                if (hasUnprintable(name))
+                    return 'Invalid character in filename';
+                const seen = new Set();
+                while (extra.length > 0) {
+                    if (extra.length < 4)
+                        return malformed;
+                    const id = extra.readUInt16LE(0);
+                    const size = extra.readUInt16LE(2);
+                    if (size + 4 > extra.length)
+                        return malformed;
+                    if (seen.has(id) && (id === ZIP.ZIP64_EXTRA || id === ZIP.UNICODE_PATH_EXTRA)) {
+                        return 'Invalid duplicate extra in local file';
+                    }
+                    seen.add(id);
+                    if (id === ZIP.ZIP64_EXTRA) {
+                        if (![0, 8, 16, 24, 28].includes(size))
+                            return malformed;
+                        if (size === 0) {
+                            if (compressedSize === 0xffffffff || fileSize === 0xffffffff)
+                                return malformed;
+                        }
+                        else if (size === 8) {
+                            // Only the uncompressed size: sound only when stored (compressed = uncompressed).
+                            if (method !== 0)
+                                return malformed;
+                            compressedSize = u64(extra, 4);
+                            if (fileSize === 0xffffffff)
+                                fileSize = compressedSize;
+                        }
+                        else {
+                            if (fileSize === 0xffffffff)
+                                fileSize = u64(extra, 4);
+                            compressedSize = u64(extra, 12);
+                        }
+                    }
+                    else if (id === ZIP.UNICODE_PATH_EXTRA) {
+                        const unicodeName = extra.subarray(Math.min(9, 4 + size), 4 + size);
+                        if (hasUnprintable(unicodeName))
+                            return 'Invalid character in filename';
+                        if (strictUtf8(unicodeName) === undefined)
+                            return 'Filename not valid UTF-8';
+                    }
+                    extra = extra.subarray(size + 4);
+                }
+                if (header.readUInt16LE(2) & ZIP.FLAG_DATA_DESCRIPTOR)
+                    return 'ZIP contains a data descriptor';
+                const text = strictUtf8(name);
+                if (text === undefined)
+                    return 'Filename not unicode';
+                const expected = directory.get(text);
+                if (!expected)
+                    return 'Filename not in central directory';
+                if (expected.compressedSize !== compressedSize)
+                    return 'Mis-matched data size';
+                if (expected.uncompressedSize !== fileSize)
+                    return 'Mis-matched file size';
+                const key = name.toString('latin1');
+                if (localNames.has(key))
+                    return 'Duplicate filename in local headers';
+                localNames.add(key);
+                position = body + 26 + nameLength + extraLength + compressedSize;
+            }
+            else if (signature === ZIP.SIG_EOCD) {
+                centralOffset ??= position;
+                const record = await read(body, 18);
+                const records = record.readUInt16LE(6);
+                if (record.readUInt16LE(4) !== records)
+                    return malformed;
+                // With ZIP64, the ZIP64 record's values count and this record's are placeholders.
+                if (!(locatorSeen && declared)) {
+                    declared = { records, size: record.readUInt32LE(8), offset: record.readUInt32LE(12) };
+                }
+                position = body + 18 + record.readUInt16LE(16);
+                if (declared.records !== centralRecords)
+                    return 'Mismatched central directory records';
+                if (declared.offset !== centralOffset)
+                    return 'Mismatched central directory offset';
+                if (declared.size !== centralSize)
+                    return 'Mismatched central directory size';
+                break;
+            }
+            else if (signature === ZIP.SIG_EOCD64) {
+                eocd64Seen = true;
+                const record = await read(body, 52);
+                const records = u64(record, 28);
+                if (u64(record, 20) !== records)
+                    return malformed;
+                if (u64(record, 0) !== 44)
+                    return 'ZIP64 extensible data not allowed';
+                declared = { records, size: u64(record, 36), offset: u64(record, 44) };
+                position = body + 52;
+            }
+            else if (signature === ZIP.SIG_EOCD64_LOCATOR) {
+                await read(body, 16);
+                locatorSeen = true;
+                position = body + 16;
+            }
+            else {
+                return 'Unknown record signature';
+            }
+        }
+    }
+    catch (error) {
+        if (error.message === malformed)
+            return malformed;
+        throw error;
+    }
+    if (localNames.size !== centralNames.size)
+        return 'Mis-matched local headers and central directory';
+    return position === file.size ? undefined : 'Trailing data';
+}
+
+;// CONCATENATED MODULE: ./src/inspect/zip.ts
+/**
+ * Reads a wheel as pip and PyPI do: the central directory found and decoded exactly as Python's
+ * zipfile does (not yauzl, which differs on hostile files: docs/archives.md), METADATA and the
+ * few files PyPI reads, capped and CRC-checked, and PyPI's framing walk over the local headers.
+ * Only the directory, the headers and those members are read, never the whole file.
+ */
+
+
+
+
+
+
+
+
+/** A bigger central directory than this is not a wheel anyone built (~400k members). */
+const MAX_CENTRAL_DIRECTORY_BYTES = 64 * 1024 * 1024;
+/** The most we read of WHEEL, RECORD or entry_points.txt (PyPI reads each whole). */
+const MAX_WHEEL_FILE_BYTES = 16 * 1024 * 1024;
+/** The files in `{name}-{version}.dist-info/` that PyPI reads besides METADATA. */
+const PYPI_READS = ['WHEEL', 'RECORD', 'entry_points.txt'];
+const zip_REBUILD_HINT = 'Rebuild the wheel (e.g. `python -m build --wheel`) and make sure the file is not altered ' +
+    'or cut short between the build and this step (artifact upload/download, caches).';
+const invalidWheel = (path, why) => problem(path, 'invalid-wheel', `${(0,external_node_path_.basename)(path)} is not a valid wheel (zip archive): ${why}.`, zip_REBUILD_HINT);
+/** Exactly `length` bytes at `position`, or the file is cut short. */
+async function need(file, path, position, length) {
+    const bytes = await file.read(position, length);
+    if (!bytes)
+        throw invalidWheel(path, 'the file ends early (truncated)');
+    return bytes;
+}
+function safeNumber(path, value, what) {
+    if (value > BigInt(Number.MAX_SAFE_INTEGER))
+        throw invalidWheel(path, `${what} is out of range`);
+    return Number(value);
+}
+/**
+ * Finds the central directory as Python's zipfile does, so that two end records, or one hidden in
+ * a comment, give the members Python sees: the last 22 bytes if they are an EOCD with no comment,
+ * else the LAST signature in the final 64 KiB; a ZIP64 record counts only right before its locator.
+ */
+async function locateCentralDirectory(file, path) {
+    if (file.size < ZIP.EOCD_SIZE) {
+        throw invalidWheel(path, `it is only ${file.size} bytes long, too short for a zip archive`);
+    }
+    const tailStart = Math.max(0, file.size - ZIP.EOCD_SIZE - 0x10000);
+    const tail = await need(file, path, tailStart, file.size - tailStart);
+    const last = tail.length - ZIP.EOCD_SIZE;
+    let at = tail.readUInt32LE(last) === ZIP.SIG_EOCD && tail.readUInt16LE(last + 20) === 0
+        ? last
+        : tail.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+    if (at > last)
+        at = -1;
+    if (at < 0) {
+        throw invalidWheel(path, 'no end of central directory record (the file is truncated or not a zip)');
+    }
+    let size = tail.readUInt32LE(at + 12);
+    let offset = tail.readUInt32LE(at + 16);
+    let directoryEnd = tailStart + at;
+    const locator = await file.read(directoryEnd - 20, 20);
+    if (locator?.readUInt32LE(0) === ZIP.SIG_EOCD64_LOCATOR) {
+        if (locator.readUInt32LE(4) !== 0 || locator.readUInt32LE(16) > 1) {
+            throw invalidWheel(path, 'it is a multi-part (spanned) zip archive');
+        }
+        const record = await file.read(directoryEnd - 76, 56);
+        if (!record)
+            throw invalidWheel(path, 'the ZIP64 end of central directory record is missing');
+        // Like Python, a locator without its record leaves the plain EOCD in charge.
+        if (record.readUInt32LE(0) === ZIP.SIG_EOCD64) {
+            size = safeNumber(path, record.readBigUInt64LE(40), 'the central directory size');
+            offset = safeNumber(path, record.readBigUInt64LE(48), 'the central directory offset');
+            directoryEnd -= 76;
+        }
+    }
+    const base = directoryEnd - size - offset;
+    if (offset + base < 0) {
+        throw invalidWheel(path, 'the central directory lies outside the file (truncated?)');
+    }
+    if (size > MAX_CENTRAL_DIRECTORY_BYTES) {
+        throw invalidWheel(path, `its central directory is ${size} bytes, more than any real wheel`);
+    }
+    return { start: base + offset, size, base };
+}
+/** Code page 437, bytes 0x80–0xFF: how Python's zipfile decodes names without the UTF-8 flag. */
+const CP437_HIGH = 'ÇüéâäàåçêëèïîìÄÅÉæÆôöòûùÿÖÜ¢£¥₧ƒáíóúñÑªº¿⌐¬½¼¡«»░▒▓│┤╡╢╖╕╣║╗╝╜╛┐└┴┬├─┼╞╟╚╔╩╦╠═╬╧╨╤╥╙╘╒╓╫╪┘┌█▄▌▐▀' +
+    'αßΓπΣσµτΦΘΩδ∞φε∩≡±≥≤⌠⌡÷≈°∙·√ⁿ²■\u00a0';
+const decodeCp437 = (bytes) => Array.from(bytes, b => (b < 0x80 ? String.fromCharCode(b) : CP437_HIGH[b - 0x80])).join('');
+/** The central directory records as Python's zipfile reads them: until the declared size is used. */
+function parseCentralDirectory(path, bytes, base) {
+    const entries = [];
+    for (let at = 0; at < bytes.length;) {
+        const damaged = invalidWheel(path, `central directory record ${entries.length + 1} is damaged`);
+        if (at + ZIP.CENTRAL_SIZE > bytes.length || bytes.readUInt32LE(at) !== ZIP.SIG_CENTRAL)
+            throw damaged;
+        const flags = bytes.readUInt16LE(at + 8);
+        const [nameLength, extraLength, commentLength] = [28, 30, 32].map(f => bytes.readUInt16LE(at + f));
+        const nameStart = at + ZIP.CENTRAL_SIZE;
+        const extraStart = nameStart + nameLength;
+        const extraEnd = extraStart + extraLength;
+        if (extraEnd + commentLength > bytes.length)
+            throw damaged;
+        const rawName = bytes.subarray(nameStart, extraStart);
+        const origName = flags & ZIP.FLAG_UTF8 ? strictUtf8(rawName) : decodeCp437(rawName);
+        if (origName === undefined)
+            throw invalidWheel(path, 'a member name flagged as UTF-8 is not UTF-8');
+        // Python cuts a name at its first NUL (a trick to hide a member's real name).
+        const name = origName.split('\0')[0];
+        const sizes = [24, 20, 42].map(f => bytes.readUInt32LE(at + f));
+        // ZIP64 extra: 64-bit values, in this order, for each 32-bit field that is 0xFFFFFFFF.
+        for (let extra = extraStart; extra + 4 <= extraEnd;) {
+            const end = extra + 4 + bytes.readUInt16LE(extra + 2);
+            if (end > extraEnd)
+                throw invalidWheel(path, `the extra field of '${name}' is damaged`);
+            if (bytes.readUInt16LE(extra) === ZIP.ZIP64_EXTRA) {
+                let field = extra + 4;
+                for (let i = 0; i < 3; i++) {
+                    if (sizes[i] !== 0xffffffff)
+                        continue;
+                    if (field + 8 > end)
+                        throw invalidWheel(path, `the ZIP64 data of '${name}' is damaged`);
+                    sizes[i] = safeNumber(path, bytes.readBigUInt64LE(field), i < 2 ? 'a size' : 'an offset');
+                    field += 8;
+                }
+            }
+            extra = end;
+        }
+        entries.push({
+            name,
+            origName,
+            method: bytes.readUInt16LE(at + 10),
+            flags,
+            crc32: bytes.readUInt32LE(at + 16),
+            uncompressedSize: sizes[0],
+            compressedSize: sizes[1],
+            localHeaderOffset: base + sizes[2]
+        });
+        at = extraEnd + commentLength;
+    }
+    return entries;
+}
+async function entriesOf(file, path) {
+    const directory = await locateCentralDirectory(file, path);
+    const bytes = await need(file, path, directory.start, directory.size);
+    return parseCentralDirectory(path, bytes, directory.base);
+}
+/** Lists the archive's members from its central directory. */
+function readZipEntries(path) {
+    return withFile(path, file => entriesOf(file, path));
+}
+/**
+ * Python's zipfile.is_zipfile as PyPI runs it (3.13+): an end record, and either an empty
+ * directory or a central directory record where it says. Asked of sdists (PyPI refuses both).
+ */
+function isZipFile(path) {
+    return zip_file_withFile(path, async (file) => {
+        const directory = await locateCentralDirectory(file, path);
+        if (directory.size === 0 && directory.start === directory.base)
+            return true;
+        const record = directory.size < ZIP.CENTRAL_SIZE
+            ? undefined
+            : await file.read(directory.start, ZIP.CENTRAL_SIZE);
+        return record?.readUInt32LE(0) === ZIP.SIG_CENTRAL;
+    }).catch((error) => {
+        if (error instanceof DistributionError)
+            return false;
+        throw error;
+    });
+}
+/** One member's bytes: stored or deflated, capped at `maxBytes`, CRC-checked. */
+async function extract(file, path, entry, maxBytes) {
+    const { name } = entry;
+    const tooLarge = (size) => problem(path, 'metadata-too-large', `${(0,external_node_path_.basename)(path)}: ${name} is ${size}, more than the ${maxBytes}-byte limit for ${name.endsWith('/METADATA') ? 'core metadata' : 'this file'}.`, `A ${(0,external_node_path_.basename)(name)} file this large is almost certainly a broken or hostile build; rebuild the wheel.`);
+    if (entry.flags & ZIP.FLAG_ENCRYPTED)
+        throw invalidWheel(path, `${name} is encrypted`);
+    if (entry.method !== 0 && entry.method !== 8) {
+        throw invalidWheel(path, `${name} uses compression method ${entry.method}; wheels may only use stored (0) or deflate (8)`);
+    }
+    if (entry.uncompressedSize > maxBytes)
+        throw tooLarge(`${entry.uncompressedSize} bytes`);
+    // Deflate never needs much more room than the data it encodes; anything bigger is not METADATA.
+    if (entry.compressedSize > (entry.method === 0 ? maxBytes : maxBytes + (maxBytes >> 4) + 1024)) {
+        throw tooLarge(`${entry.compressedSize} bytes compressed`);
+    }
+    const local = await need(file, path, entry.localHeaderOffset, 30);
+    if (local.readUInt32LE(0) !== ZIP.SIG_LOCAL) {
+        throw invalidWheel(path, `the local header of ${name} is missing or damaged`);
+    }
+    const dataStart = entry.localHeaderOffset + 30 + local.readUInt16LE(26) + local.readUInt16LE(28);
+    const raw = await need(file, path, dataStart, entry.compressedSize);
+    let data = raw;
+    if (entry.method === 8) {
+        try {
+            // zlib stops as soon as the output passes the cap, whatever size the member claims.
+            data = (0,external_node_zlib_namespaceObject.inflateRawSync)(raw, { maxOutputLength: maxBytes });
+        }
+        catch (error) {
+            // By code, not instanceof: node's errors may come from another realm (jest's vm modules).
+            if (error.code === 'ERR_BUFFER_TOO_LARGE') {
+                throw tooLarge(`inflating to more than ${maxBytes} bytes`);
+            }
+            throw invalidWheel(path, `the compressed data of ${name} is corrupt (${error.message})`);
+        }
+    }
+    if (data.length !== entry.uncompressedSize) {
+        throw invalidWheel(path, `${name} holds ${data.length} bytes but the directory says ${entry.uncompressedSize}`);
+    }
+    if ((0,external_node_zlib_namespaceObject.crc32)(data) !== entry.crc32)
+        throw invalidWheel(path, `${name} fails its CRC-32 check`);
+    return data;
+}
+/** `<anything>.dist-info/METADATA` at the top of the archive (not nested in a package). */
+const TOP_LEVEL_METADATA = /^[^/]+\.dist-info\/METADATA$/;
+/** The wheel's core metadata: the single top-level `*.dist-info/METADATA` (see readWheel). */
+async function readWheelMetadata(path, options = {}) {
+    return (await readWheel(path, options)).metadata;
+}
+/**
+ * The wheel's core metadata (exactly one top-level `.dist-info/METADATA`; vendored packages'
+ * nested ones are ignored) and what PyPI's archive rules look at.
+ */
+function readWheel(path, options = {}) {
+    return zip_file_withFile(path, async (file) => {
+        const entries = await entriesOf(file, path);
+        const byName = new Map(entries.map(entry => [entry.name, entry]));
+        const candidates = [...byName.values()].filter(e => TOP_LEVEL_METADATA.test(e.name));
+        if (candidates.length !== 1) {
+            const found = candidates.length === 0
+                ? 'it has no <name>-<version>.dist-info/METADATA at the top level'
+                : `it has ${candidates.length} top-level .dist-info/METADATA files (${candidates.map(c => c.name).join(', ')})`;
+            throw problem(path, 'wheel-metadata', `${(0,external_node_path_.basename)(path)}: ${found}; a wheel has exactly one.`, zip_REBUILD_HINT);
+        }
+        const [entry] = candidates;
+        const maxBytes = options.maxBytes ?? MAX_METADATA_BYTES;
+        const metadata = { entryName: entry.name, data: await extract(file, path, entry, maxBytes) };
+        const framingProblem = await zipFramingProblem(file, new Map(entries.map(e => [e.origName, e])));
+        const firstBlock = await file.read(0, 512);
+        const distInfoFiles = new Map();
+        const parts = (0,external_node_path_.basename)(path).split('-');
+        for (const name of parts.length >= 3 ? PYPI_READS : []) {
+            const member = byName.get(`${parts[0]}-${parts[1]}.dist-info/${name}`);
+            if (!member)
+                continue;
+            const data = await extract(file, path, member, MAX_WHEEL_FILE_BYTES).catch((error) => {
+                if (error instanceof DistributionError)
+                    return error;
+                throw error;
+            });
+            distInfoFiles.set(name, data);
+        }
+        const archive = {
+            fileSize: file.size,
+            entries,
+            byName,
+            ...(framingProblem === undefined ? {} : { framingProblem }),
+            alsoTar: firstBlock !== undefined && isTarHeader(firstBlock),
+            distInfoFiles
+        };
+        return { metadata, archive };
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/inspect/inspect.ts
 /**
  * Turns a file on disk into a `Distribution`: its kind from the name, its core metadata from the
- * archive, its digests and size from the same bytes (a small wheel read once, whole) or from one
- * streaming pass run at the same time as the metadata read. Every failure is a
- * `DistributionError` whose Problem names the file and says what to do.
+ * archive, its digests and size from one streaming pass run beside the archive read. Every
+ * failure is a `DistributionError` whose Problem names the file and says what to do.
  */
 
 
@@ -7233,25 +7812,26 @@ function readWholeFile(path, upTo, buffers) {
 
 /** How many files are inspected at once: enough to overlap I/O and hashing, few enough for CI. */
 const INSPECT_CONCURRENCY = 4;
-function problem(path, rule, message, hint) {
-    return new DistributionError([{ file: path, rule, message, ...(hint ? { hint } : {}) }]);
-}
 /** Wheels are `.whl`; sdists are `.tar.gz` (PEP 625: PyPI takes no other sdist format). */
 function kindOf(path) {
     const kind = distKindOf((0,external_node_path_.basename)(path));
     if (kind === 'wheel' || kind === 'sdist')
         return kind;
-    const filename = (0,external_node_path_.basename)(path);
-    throw problem(path, 'unsupported-file', `${filename} is neither a wheel (.whl) nor an sdist (.tar.gz).`, 'Publish only what `python -m build` writes: a .tar.gz sdist and .whl wheels.');
+    throw problem(path, 'unsupported-file', `${(0,external_node_path_.basename)(path)} is neither a wheel (.whl) nor an sdist (.tar.gz).`, 'Publish only what `python -m build` writes: a .tar.gz sdist and .whl wheels.');
 }
 /** The `pyversion` form field: the wheel's python tag as written (e.g. `py2.py3`). */
 function pythonTagOf(path) {
     const parsed = parseWheelFilename((0,external_node_path_.basename)(path));
-    if (!parsed) {
-        throw problem(path, 'wheel-filename', `${(0,external_node_path_.basename)(path)} is not a valid wheel filename ({name}-{version}(-{build})?-{python tag}-{abi tag}-{platform tag}.whl).`, 'Keep the filename the build backend gave the wheel; renaming it breaks installers and the index.');
-    }
-    return parsed.pythonTag;
+    if (parsed)
+        return parsed.pythonTag;
+    throw problem(path, 'wheel-filename', `${(0,external_node_path_.basename)(path)} is not a valid wheel filename ({name}-{version}(-{build})?-{python tag}-{abi tag}-{platform tag}.whl).`, 'Keep the filename the build backend gave the wheel; renaming it breaks installers and the index.');
 }
+const FS_ERRORS = {
+    ENOENT: 'the file does not exist (any more)',
+    EACCES: 'permission denied',
+    EPERM: 'permission denied',
+    EISDIR: 'it is a folder, not a file'
+};
 /** File-system failures (missing file, no permission, a folder) as problems, not crashes. */
 function asProblem(path, error) {
     if (error instanceof DistributionError)
@@ -7259,20 +7839,10 @@ function asProblem(path, error) {
     if (error instanceof ChangedWhileReadError) {
         return problem(path, 'changed-while-read', `${(0,external_node_path_.basename)(path)} changed while it was being checked (${error.why}).`, 'Another step is still writing to this folder: let the build finish before this step starts, then run again.');
     }
-    const code = error.code;
-    const why = code === 'ENOENT'
-        ? 'the file does not exist (any more)'
-        : code === 'EACCES' || code === 'EPERM'
-            ? 'permission denied'
-            : code === 'EISDIR'
-                ? 'it is a folder, not a file'
-                : error.message;
+    const why = FS_ERRORS[error.code ?? ''] ?? error.message;
     return problem(path, 'unreadable', `${(0,external_node_path_.basename)(path)} cannot be read: ${why}.`, 'Check that the build step wrote the file where this step looks for it, and that nothing removes it in between.');
 }
-/**
- * ignoreBOM keeps a byte order mark in the text, where Python keeps it too. One decoder serves
- * every file: without `stream`, each decode starts afresh, even after a failure.
- */
+/** ignoreBOM keeps a byte order mark in the text, where Python keeps it too. */
 const metadataDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 /** Decodes METADATA / PKG-INFO bytes: the spec says UTF-8, and anything else is refused. */
 function decodeMetadata(path, member) {
@@ -7284,28 +7854,44 @@ function decodeMetadata(path, member) {
         throw problem(path, 'metadata-encoding', `${(0,external_node_path_.basename)(path)}: ${member.entryName} is not valid UTF-8.`, 'Core metadata must be UTF-8; rebuild with a current build backend.');
     }
     if (text.startsWith('\uFEFF')) {
-        // Python's email parser (pip, twine, PyPI) then reads the first line as body, not as a header,
-        // and so sees no headers at all: installers would find no name, version or requirements.
+        // Python's email parser (pip, twine, PyPI) then reads the first line as body: no headers.
         throw problem(path, 'metadata-encoding', `${(0,external_node_path_.basename)(path)}: ${member.entryName} starts with a UTF-8 byte order mark, so Python's email parser (pip, twine) reads no headers in it.`, 'Write core metadata as UTF-8 without a byte order mark; rebuild with a current build backend.');
     }
     return text;
 }
-async function inspectDistribution(file, buffers = new ReadBuffers()) {
+/** The archive as read, with PyPI's archive rules applied to it (they need the License-Files). */
+async function readArchive(path, kind) {
+    if (kind === 'wheel') {
+        const { metadata, archive } = await readWheel(path);
+        return {
+            metadata,
+            rules: (licenses) => wheelArchiveProblems(path, archive, licenses)
+        };
+    }
+    const [{ metadata, archive }, alsoZip] = await Promise.all([readSdist(path), isZipFile(path)]);
+    return {
+        metadata,
+        rules: (licenses) => sdistArchiveProblems(path, archive, licenses, alsoZip)
+    };
+}
+async function inspectDistribution(file) {
     const path = (0,external_node_path_.resolve)(file);
     const filename = (0,external_node_path_.basename)(path);
     const kind = kindOf(path);
     const pyversion = kind === 'wheel' ? pythonTagOf(path) : 'source';
-    const [read, digestPass] = await readArchiveAndDigests(path, kind, buffers).catch((error) => {
-        throw asProblem(path, error);
-    });
-    const member = read.metadata;
+    // Both read the file at once. allSettled, so a failing archive read never leaves the digest
+    // pass unobserved; an archive problem is reported before a change to the file.
+    const [read, hashed] = await Promise.allSettled([readArchive(path, kind), computeDigests(path)]);
+    if (read.status === 'rejected')
+        throw asProblem(path, read.reason);
+    if (hashed.status === 'rejected')
+        throw asProblem(path, hashed.reason);
+    const member = read.value.metadata;
     const metadata = parseCoreMetadata(decodeMetadata(path, member));
     // PyPI checks the License-File values the form carries (only sent from Metadata-Version 2.4).
     const metadataFields = metadataToFormFields(metadata);
     const licenseFiles = metadataFields.filter(([name]) => name === 'license_file').map(([, v]) => v);
-    const archiveProblems = 'alsoZip' in read
-        ? sdistArchiveProblems(path, read.archive, licenseFiles, read.alsoZip)
-        : wheelArchiveProblems(path, read.archive, licenseFiles);
+    const archiveProblems = read.value.rules(licenseFiles);
     const required = { 'Metadata-Version': '', Name: '', Version: '' };
     const missing = [];
     for (const header of Object.keys(required)) {
@@ -7319,15 +7905,16 @@ async function inspectDistribution(file, buffers = new ReadBuffers()) {
     if (missing.length > 0) {
         throw problem(path, 'metadata-missing-field', `${filename}: ${member.entryName} has no ${missing.join(', ')} (or only "UNKNOWN").`, 'Set the project name and version in pyproject.toml ([project] name, version) and rebuild; an "UNKNOWN" value means the backend could not find them.');
     }
+    const { size, digests, onDisk } = hashed.value;
     return {
         path,
         filename,
         kind,
         filetype: kind === 'wheel' ? 'bdist_wheel' : 'sdist',
         pyversion,
-        size: digestPass.size,
-        digests: digestPass.digests,
-        onDisk: digestPass.onDisk,
+        size,
+        digests,
+        onDisk,
         name: required.Name,
         version: required.Version,
         metadataVersion: required['Metadata-Version'],
@@ -7336,245 +7923,30 @@ async function inspectDistribution(file, buffers = new ReadBuffers()) {
         ...(archiveProblems.length > 0 ? { archiveProblems } : {})
     };
 }
-function readArchive(path, kind, read) {
-    return kind === 'wheel' ? readWheel(path, { read }) : readSdistAndKind(path);
-}
-/**
- * The archive's contents and the file's digests. A small wheel is read once, whole, and both come
- * from those bytes; other files are read twice at once (the archive where it is needed, the
- * digests in one streaming pass). Either way an archive problem is reported before a change
- * to the file while it was read.
- */
-async function readArchiveAndDigests(path, kind, buffers) {
-    const whole = kind === 'wheel' ? readWholeFile(path, READ_WHOLE_UP_TO, buffers) : undefined;
-    if (whole) {
-        try {
-            const read = await readArchive(path, kind, { bytes: whole.bytes, size: whole.onDisk.size });
-            if (whole.changes.length > 0) {
-                throw new ChangedWhileReadError(path, whole.changes.join(', '));
-            }
-            const digests = await digestsOf(whole.bytes);
-            return [read, { digests, size: whole.bytes.length, onDisk: whole.onDisk }];
-        }
-        finally {
-            // Nothing read from the bytes points into them (readWheel copies what it returns).
-            buffers.give(whole.memory);
-        }
-    }
-    // Both read the file: start them together. allSettled, so a failing metadata read never leaves
-    // the digest stream running unobserved (or an unhandled rejection behind).
-    const [archiveRead, digestPass] = await Promise.allSettled([
-        readArchive(path, kind),
-        computeDigests(path)
-    ]);
-    if (archiveRead.status === 'rejected')
-        throw archiveRead.reason;
-    if (digestPass.status === 'rejected')
-        throw digestPass.reason;
-    return [archiveRead.value, digestPass.value];
-}
-/** The sdist's contents, and whether it also opens as a zip (PyPI refuses such files). */
-async function readSdistAndKind(path) {
-    const [contents, alsoZip] = await Promise.all([readSdist(path), isZipFile(path)]);
-    return { ...contents, alsoZip };
-}
 /**
  * Inspects every file, at most `concurrency` at a time, and collects every problem instead of
  * stopping at the first. `dists` keeps the order of `paths` (minus the files with problems).
  */
 async function inspectAll(paths, options = {}) {
-    const concurrency = options.concurrency ?? INSPECT_CONCURRENCY;
     const results = new Array(paths.length);
-    // Shared by the workers, and gone with this run.
-    const buffers = new ReadBuffers();
     let next = 0;
     const worker = async () => {
-        while (next < paths.length) {
-            const index = next++;
+        for (let index = next++; index < paths.length; index = next++) {
             try {
-                const dist = await inspectDistribution(paths[index], buffers);
-                results[index] = dist;
-                if (options.onInspected) {
-                    options.onInspected(dist);
-                    // Small files are read synchronously, so without a turn of the event loop between
-                    // them the whole set would run as one chain of microtasks, and whatever onInspected
-                    // started (the index's page, asked for ahead) would not even connect until the end.
-                    await new Promise(resolve => setImmediate(resolve));
-                }
+                results[index] = await inspectDistribution(paths[index]);
+                options.onInspected?.(results[index]);
             }
             catch (error) {
                 results[index] = asProblem((0,external_node_path_.resolve)(paths[index]), error).problems;
             }
         }
     };
-    const workers = Math.max(1, Math.min(concurrency, paths.length));
+    const workers = Math.max(1, Math.min(options.concurrency ?? INSPECT_CONCURRENCY, paths.length));
     await Promise.all(Array.from({ length: workers }, worker));
-    const dists = [];
-    const problems = [];
-    for (const result of results) {
-        if (Array.isArray(result))
-            problems.push(...result);
-        else
-            dists.push(result);
-    }
-    return { dists, problems };
-}
-
-;// CONCATENATED MODULE: ./src/check/guards/tag.ts
-
-
-const FIX = 'Retag, or bump the version in pyproject.toml and rebuild; or set verify-tag: false to publish without this check.';
-/** The characters that separate a project from its version in monorepo tags. */
-const PREFIX_SEPARATORS = new Set(['-', '/', '@', '_']);
-/**
- * Every reading of a tag as `[project<sep>]version`. The whole tag as a version comes first (a
- * leading `v`/`V` is allowed, as PEP 440 allows it); then each split at a separator whose left
- * side is a valid project name and whose right side a version, shortest project first. Project
- * names and versions may both hold `-`, so `a-1-2` has two readings; the caller picks the one
- * that names a project being published.
- */
-function readTag(tag) {
-    const whole = parseVersion(tag);
-    if (whole && tag.trim() === tag)
-        return [{ tag, version: whole }];
-    const readings = [];
-    for (let i = 1; i < tag.length - 1; i++) {
-        if (!PREFIX_SEPARATORS.has(tag[i]))
-            continue;
-        const project = tag.slice(0, i);
-        const rest = tag.slice(i + 1);
-        // parseVersion strips surrounding whitespace as packaging does; a tag with spaces is no version.
-        if (!isValidProjectName(project) || rest.trim() !== rest)
-            continue;
-        const version = parseVersion(rest);
-        if (version)
-            readings.push({ tag, project, version });
-    }
-    return readings;
-}
-/**
- * Checks that every distribution's version is the tag's version. Not a tag run: nothing to check.
- * When the tag's prefix names a project being published, the files of that project must have the
- * tag's version and files of any other project are refused (the tag is not theirs).
- */
-function checkTagMatchesVersions(dists, run) {
-    const { tag } = run;
-    if (tag === undefined || dists.length === 0)
-        return { errors: [], notices: [] };
-    const readings = readTag(tag);
-    if (readings.length === 0) {
-        return {
-            errors: [],
-            notices: [
-                `The tag '${tag}' is not a version (PEP 440, optionally after 'v' or '<project>-v'); the version check was skipped.`
-            ]
-        };
-    }
-    const projects = new Set(dists.map(d => normalizeName(d.name.trim())));
-    const named = readings.find(r => r.project !== undefined && projects.has(normalizeName(r.project)));
-    const errors = [];
-    if (named?.project !== undefined) {
-        const tagVersion = formatVersion(named.version);
-        for (const dist of dists) {
-            const problem = projectMismatch(dist, tag, named.project) ??
-                versionMismatch(dist, tag, tagVersion, named.version);
-            if (problem)
-                errors.push(problem);
-        }
-        return { errors, notices: [] };
-    }
-    // A prefix that names no project being published is a word of the tag, not a project
-    // (`release-1.2.3`): every file must then have the version. Of several readings, the one every
-    // file agrees with wins, so a tag is refused only when no reading of it fits.
-    const reading = readings.find(r => dists.every(d => sameVersion(d.version, r.version))) ?? readings[0];
-    const tagVersion = formatVersion(reading.version);
-    for (const dist of dists) {
-        const problem = versionMismatch(dist, tag, tagVersion, reading.version);
-        if (problem)
-            errors.push(problem);
-    }
-    return { errors, notices: [] };
-}
-function versionMismatch(dist, tag, tagVersion, version) {
-    if (sameVersion(dist.version, version))
-        return undefined;
     return {
-        file: dist.path,
-        rule: 'tag-version',
-        message: `The tag '${tag}' is version ${tagVersion}, but ${dist.filename} is version ${dist.version.trim()} of ${dist.name.trim()}.`,
-        hint: FIX
+        dists: results.filter((r) => !Array.isArray(r)),
+        problems: results.filter(Array.isArray).flat()
     };
-}
-/** PEP 440 equality; a version that does not parse equals nothing (the metadata check names it). */
-function sameVersion(written, version) {
-    const own = parseVersion(written);
-    return own !== undefined && compareVersions(own, version) === 0;
-}
-function projectMismatch(dist, tag, project) {
-    if (normalizeName(dist.name.trim()) === normalizeName(project))
-        return undefined;
-    return {
-        file: dist.path,
-        rule: 'tag-project',
-        message: `The tag '${tag}' names project '${project}', but ${dist.filename} belongs to project '${dist.name.trim()}'.`,
-        hint: `Publish only ${project}'s files from this tag (point packages-dir at them, or build only that project), ` +
-            "or tag this project's release separately; or set verify-tag: false to publish without this check."
-    };
-}
-
-;// CONCATENATED MODULE: ./src/check/guards/versions.ts
-
-
-/**
- * One problem per project whose files hold more than one version, listing every version and its
- * files, oldest first. Versions are compared under PEP 440 (`1.0` and `1.0.0` are one release).
- */
-function checkOneRelease(dists, options) {
-    if (options.allowMultipleVersions)
-        return [];
-    const problems = [];
-    for (const [project, releases] of releasesByProject(dists)) {
-        if (releases.length < 2)
-            continue;
-        releases.sort(byVersion);
-        const listing = releases
-            .map(r => `${r.version} (${r.files.map(f => f.filename).join(', ')})`)
-            .join('; ');
-        problems.push({
-            // The oldest release's first file: the likeliest leftover.
-            file: releases[0].files[0].path,
-            rule: 'one-release',
-            message: `The files of project '${project}' hold ${releases.length} versions: ${listing}.`,
-            hint: 'A stale dist/? Remove the old files (or clean the folder before building), ' +
-                'or set allow-multiple-versions: true to publish several versions on purpose.'
-        });
-    }
-    return problems;
-}
-/** Groups files by normalized project name, then by PEP 440 version, in the order found. */
-function releasesByProject(dists) {
-    const projects = new Map();
-    for (const dist of dists) {
-        const name = dist.name.trim();
-        const key = normalizeName(name);
-        const releases = projects.get(key) ?? [];
-        projects.set(key, releases);
-        const version = dist.version.trim();
-        const parsed = parseVersion(version);
-        const release = releases.find(r => parsed && r.parsed ? compareVersions(parsed, r.parsed) === 0 : r.version === version);
-        if (release)
-            release.files.push(dist);
-        else
-            releases.push({ version, parsed, files: [dist] });
-    }
-    // Keyed by the normalized name, shown as the first file writes it.
-    return new Map([...projects.values()].map(r => [r[0].files[0].name.trim(), r]));
-}
-/** Oldest first; versions that do not parse last, in the order found. */
-function byVersion(a, b) {
-    if (a.parsed && b.parsed)
-        return compareVersions(a.parsed, b.parsed);
-    return (a.parsed ? 0 : 1) - (b.parsed ? 0 : 1);
 }
 
 ;// CONCATENATED MODULE: ./src/pipeline/prepare.ts
@@ -7588,27 +7960,8 @@ function byVersion(a, b) {
 
 
 
-
 /** Finds, reads and checks every file; throws with every problem before the first upload. */
 async function prepare(settings, log, run, options = {}) {
-    // The first file's digests need a blake2b hasher: it compiles off this thread meanwhile.
-    warmDigests();
-    const given = options.renderer;
-    // verify-metadata is off: a Python started for it is not needed (stopped now, awaited below).
-    const stopping = settings.verifyMetadata ? undefined : given?.cancel();
-    try {
-        return await findAndCheck(settings, log, run, {
-            ...options.descriptions,
-            env: options.descriptions?.env ?? run.childEnv,
-            renderer: settings.verifyMetadata ? given : undefined
-        }, options.onInspected);
-    }
-    finally {
-        // Whatever way this ends (no files, a file that cannot be read), no Python stays behind.
-        await (stopping ?? given?.cancel());
-    }
-}
-async function findAndCheck(settings, log, run, descriptions, onInspected) {
     const found = settings.files
         ? await listedDistributions(settings.files, settings.distributions)
         : await discoverDistributions(settings.packagesDir, settings.distributions);
@@ -7626,25 +7979,22 @@ async function findAndCheck(settings, log, run, descriptions, onInspected) {
     for (const file of found.excluded) {
         log.info(`Not published (kind not in 'distributions'): ${external_node_path_default().basename(file)}`);
     }
-    const inspected = await inspectAll(found.files.map(f => f.path), { onInspected });
+    const inspected = await inspectAll(found.files.map(f => f.path), { onInspected: options.onInspected });
     const { unique, duplicates, problems: duplicateProblems } = dedupeByFilename(inspected.dists);
     for (const dup of duplicates)
         log.debug(`Same file found twice, counted once: ${dup.path}`);
     const problems = [...found.problems, ...inspected.problems, ...duplicateProblems];
     if (settings.verifyMetadata) {
-        // What any index needs (readable archives, valid metadata, filenames that match it) is an
-        // error everywhere; PyPI's own policies are errors for PyPI and TestPyPI and warnings for
-        // other indexes, which decide for themselves (e.g. local versions on a private index).
-        const checked = checkDistributions(unique, {
-            pypiRules: pypiRulesFor(settings.repositoryUrl)
-        });
-        problems.push(...checked.errors);
-        for (const warning of checked.warnings)
-            log.warning(describeProblem(warning), warning.file);
-        const described = await checkDescriptions(unique, { ...descriptions, log });
-        problems.push(...described.errors);
-        for (const warning of described.warnings)
-            log.warning(describeProblem(warning), warning.file);
+        // What any index needs is an error everywhere; PyPI's own policies are errors for PyPI and
+        // TestPyPI, warnings for other indexes, which decide for themselves (e.g. local versions).
+        const report = ({ errors, warnings }) => {
+            problems.push(...errors);
+            for (const warning of warnings)
+                log.warning(describeProblem(warning), warning.file);
+        };
+        report(checkDistributions(unique, { pypiRules: pypiRulesFor(settings.repositoryUrl) }));
+        const env = options.descriptions?.env ?? run.childEnv;
+        report(await checkDescriptions(unique, { ...options.descriptions, env, log }));
     }
     if (settings.verifyTag) {
         const tag = checkTagMatchesVersions(unique, run);
@@ -7652,13 +8002,15 @@ async function findAndCheck(settings, log, run, descriptions, onInspected) {
         for (const notice of tag.notices)
             log.notice(notice);
     }
-    problems.push(...checkOneRelease(unique, { allowMultipleVersions: settings.allowMultipleVersions }));
+    const { allowMultipleVersions } = settings;
+    problems.push(...checkOneRelease(unique, { allowMultipleVersions }));
     if (problems.length > 0)
         throw new DistributionError(problems);
+    const hashes = settings.printHash || settings.verbose;
     for (const dist of unique) {
         log.info(`${dist.filename}: ${dist.name} ${dist.version}, ${dist.kind}, ${formatSize(dist.size)}` +
-            (settings.printHash || settings.verbose ? '' : `, sha256 ${dist.digests.sha256}`));
-        if (settings.printHash || settings.verbose) {
+            (hashes ? '' : `, sha256 ${dist.digests.sha256}`));
+        if (hashes) {
             log.info(`  sha256:      ${dist.digests.sha256}`);
             log.info(`  md5:         ${dist.digests.md5}`);
             log.info(`  blake2b-256: ${dist.digests.blake2_256}`);
@@ -7668,944 +8020,6 @@ async function findAndCheck(settings, log, run, descriptions, onInspected) {
 }
 function describeProblem(problem) {
     return `${problem.message}${problem.hint ? `\n  → ${problem.hint}` : ''}`;
-}
-
-;// CONCATENATED MODULE: ./src/upload/progress.ts
-
-/**
- * Progress lines at a steady interval: `name: 45% (120.0 MiB of 260.0 MiB, 85.3 MiB/s)`. Lines,
- * not a redrawn bar: CI logs are append-only, and parallel uploads stay readable.
- */
-function progressReporter(filename, log, options = {}) {
-    const minSize = options.minSize ?? 10 * 1024 * 1024;
-    const intervalMs = options.intervalMs ?? 5000;
-    const now = options.now ?? Date.now;
-    let total = 0;
-    let sent = 0;
-    let startedAt = 0;
-    let lastLine = 0;
-    return {
-        start(size) {
-            total = size;
-            sent = 0;
-            startedAt = lastLine = now();
-        },
-        sent(bytes) {
-            sent += bytes;
-            if (total < minSize)
-                return;
-            const t = now();
-            if (t - lastLine < intervalMs)
-                return;
-            lastLine = t;
-            const rate = sent / Math.max(1, t - startedAt) / 1.024 / 1024; // bytes/ms → MiB/s
-            log.info(`${filename}: ${Math.floor((sent / total) * 100)}% (${formatSize(sent)} of ${formatSize(total)}, ${rate.toFixed(1)} MiB/s)`);
-        },
-        done() {
-            /* the caller prints the result line */
-        }
-    };
-}
-
-;// CONCATENATED MODULE: ./src/upload/multipart.ts
-
-
-
-
-
-
-/**
- * The file is sent in chunks of this size. 1 MiB chunks measured ~30 MB more peak memory with
- * eight uploads at once over TLS (each connection holds a few chunks, encrypted, until the link
- * takes them) and no faster a send, on loopback or over a 200 Mbit/s link.
- */
-const multipart_CHUNK = 256 * 1024;
-/**
- * File chunks kept for reuse. A chunk's buffer lives outside V8's heap, so a fresh one per chunk
- * left up to ~64 MB of sent chunks waiting for a collection during a large upload; the socket
- * holds one or two chunks at a time, so a few buffers handed back by the sender cover it.
- */
-const POOLED_CHUNKS = 4;
-/** The buffers file chunks are read into: reused when handed back, fresh when none is free. */
-class ChunkPool {
-    /** Given out and not handed back yet, by their memory. */
-    out = new WeakSet();
-    /** Full-size chunks only: every read but a file's last is CHUNK long. */
-    free = [];
-    take(size) {
-        // Only as large as the read: a small file's body costs no full-chunk allocation.
-        const memory = this.free.pop() ?? Buffer.allocUnsafeSlow(size).buffer;
-        this.out.add(memory);
-        return Buffer.from(memory, 0, size);
-    }
-    /** Ignores chunks it did not give out (the head and tail), and keeps POOLED_CHUNKS at most. */
-    give(chunk) {
-        const memory = chunk.buffer;
-        if (!this.out.delete(memory))
-            return;
-        if (memory.byteLength === multipart_CHUNK && this.free.length < POOLED_CHUNKS)
-            this.free.push(memory);
-    }
-}
-/**
- * Fresh memory for each small body: what a body gets when no shared memory is given. For 100
- * uploads of 64 KiB, fresh buffers cost ~0.3 ms each in page faults on a VM and then collections;
- * memory shared across a run's uploads (ReadBuffers) costs neither.
- */
-const FRESH_MEMORY = {
-    take: length => Buffer.allocUnsafe(length),
-    give: () => undefined
-};
-function buildMultipartBody(fields, file, progress, memory = FRESH_MEMORY) {
-    // Unpredictable, so no file can hold it: 122 random bits. randomUUID draws from a pool Node
-    // refills in batches; randomBytes made a system call per body (~70 µs each on a VM).
-    const boundary = `----pypi-publish-${(0,external_node_crypto_namespaceObject.randomUUID)().replaceAll('-', '')}`;
-    const head = Buffer.concat([
-        ...fields.map(([name, value]) => Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${quote(name)}"\r\n\r\n${value}\r\n`, 'utf8')),
-        Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${quote(file.field)}"; ` +
-            `filename="${quote(file.filename)}"\r\nContent-Type: ${file.contentType}\r\n\r\n`, 'utf8')
-    ]);
-    const tail = Buffer.from(`\r\n--${boundary}--\r\n`, 'utf8');
-    let failure;
-    // Each small body handed out by `open`, with the memory it is a view of, until `sent`.
-    const lent = new Map();
-    // A large file's chunks, for every attempt at sending this body.
-    const pool = new ChunkPool();
-    return {
-        contentType: `multipart/form-data; boundary=${boundary}`,
-        contentLength: head.length + file.size + tail.length,
-        failure: () => failure,
-        sent: chunk => {
-            const taken = lent.get(chunk);
-            if (taken) {
-                lent.delete(chunk);
-                memory.give(taken);
-            }
-            else {
-                pool.give(chunk);
-            }
-        },
-        open: () => {
-            failure = undefined;
-            const length = head.length + file.size + tail.length;
-            progress?.start(length);
-            if (file.size <= READ_WHOLE_UP_TO) {
-                let whole;
-                try {
-                    whole = wholeBody(head, file, tail, memory);
-                }
-                catch (error) {
-                    failure = error;
-                    throw error;
-                }
-                if (whole) {
-                    lent.set(whole.body, whole.memory);
-                    progress?.sent(whole.body.length);
-                    progress?.done();
-                    return whole.body;
-                }
-            }
-            const stream = external_node_stream_.Readable.from(bodyChunks(head, file, tail, pool, progress), {
-                objectMode: false
-            });
-            // The HTTP client destroys the request when its body fails (the index sees a cut upload);
-            // the failure is kept so the caller reports it rather than the cut connection.
-            stream.once('error', error => (failure = error));
-            return stream;
-        }
-    };
-}
-async function* bodyChunks(head, file, tail, pool, progress) {
-    // Opened and compared before the first byte goes out: a file replaced or rewritten since the
-    // checks is refused with nothing sent.
-    const handle = await (0,promises_.open)(file.path, 'r');
-    try {
-        const opened = identityOf(await handle.stat());
-        const expected = file.onDisk ?? { ...opened, size: file.size };
-        const differences = identityChanges(expected, opened);
-        if (differences.length > 0)
-            throw changedFile(file, differences.join(', '));
-        // Progress counts every byte of the body, as `start` was given the body's length: counting
-        // the file alone would leave the last line short of 100%.
-        progress?.sent(head.length);
-        yield head;
-        // The bytes sent are hashed as they go: ~0.85 ms per MiB with SHA-NI, far below what the
-        // network takes, and the only way to notice a same-size rewrite that kept its mtime.
-        const sha256 = file.sha256 ? (0,external_node_crypto_namespaceObject.createHash)('sha256') : undefined;
-        let sent = 0;
-        while (sent < file.size) {
-            // Never a buffer the socket may still hold: a fresh one, or one the sender handed back.
-            const buffer = pool.take(Math.min(multipart_CHUNK, file.size - sent));
-            const { bytesRead } = await handle.read(buffer, 0, buffer.length, sent);
-            if (bytesRead === 0) {
-                throw changedFile(file, `it ended after ${sent} of the ${file.size} bytes checked`);
-            }
-            const chunk = bytesRead === buffer.length ? buffer : buffer.subarray(0, bytesRead);
-            sha256?.update(chunk);
-            sent += bytesRead;
-            progress?.sent(bytesRead);
-            yield chunk;
-        }
-        // Everything below runs before the closing boundary: a failure here leaves the form incomplete.
-        const probe = await handle.read(Buffer.alloc(1), 0, 1, file.size);
-        if (probe.bytesRead > 0)
-            throw changedFile(file, `it has grown past the ${file.size} bytes checked`);
-        const after = identityChanges(expected, identityOf(await handle.stat()));
-        if (after.length > 0)
-            throw changedFile(file, after.join(', '));
-        const digest = sha256?.digest('hex');
-        if (digest !== undefined && digest !== file.sha256) {
-            throw changedFile(file, `the bytes sent have sha256 ${digest}, not the ${file.sha256} checked`);
-        }
-    }
-    finally {
-        await handle.close();
-    }
-    progress?.sent(tail.length);
-    yield tail;
-    progress?.done();
-}
-/**
- * The whole body of a small file in one buffer: the file is read straight into the room between
- * the head and the tail, and nothing is sent unless it is exactly the file checked (same identity
- * and size, same sha256). Undefined when the path is no longer a regular file of at most
- * READ_WHOLE_UP_TO bytes: the streaming path then opens it and says what changed. The body is a
- * view of `memory` taken from the pool, which the caller gives back once it is sent.
- */
-function wholeBody(head, file, tail, pool) {
-    // One byte of room past the file, so that a file that grew is noticed (the read stops there).
-    const memory = pool.take(head.length + file.size + 1 + tail.length);
-    try {
-        head.copy(memory, 0);
-        const region = {
-            take: (length) => memory.subarray(head.length, head.length + length),
-            give: () => undefined
-        };
-        const read = readWholeFile(file.path, READ_WHOLE_UP_TO, region);
-        if (!read) {
-            pool.give(memory);
-            return undefined;
-        }
-        const expected = file.onDisk ?? { ...read.onDisk, size: file.size };
-        const differences = [...identityChanges(expected, read.onDisk), ...read.changes];
-        if (differences.length > 0)
-            throw changedFile(file, differences.join(', '));
-        if (file.sha256 !== undefined) {
-            const digest = hexDigest('sha256', read.bytes);
-            if (digest !== file.sha256) {
-                throw changedFile(file, `its bytes have sha256 ${digest}, not the ${file.sha256} checked`);
-            }
-        }
-        tail.copy(memory, head.length + file.size);
-        return { body: memory.subarray(0, head.length + file.size + tail.length), memory };
-    }
-    catch (error) {
-        pool.give(memory);
-        throw error;
-    }
-}
-function changedFile(file, why) {
-    return new FileChangedError(file.path, file.filename, why);
-}
-/** Field names and filenames are ours or PEP-defined; escape quotes and newlines anyway. */
-function quote(value) {
-    return value
-        .replace(/\\/g, '\\\\')
-        .replace(/"/g, '%22')
-        .replace(/\r/g, '%0D')
-        .replace(/\n/g, '%0A');
-}
-
-;// CONCATENATED MODULE: ./src/upload/response.ts
-
-/**
- * The index's own words for a response. PyPI puts its message in the reason phrase AND the body;
- * HTTP/2 has no reason phrase, so the body comes first: JSON `message` (we send
- * `Accept: application/json`), then an HTML `<title>`, then the reason phrase, then plain text.
- */
-function indexMessage(response) {
-    const body = response.body.trim();
-    const fromJson = jsonMessage(body);
-    if (fromJson)
-        return fromJson;
-    const title = /<title>([\s\S]*?)<\/title>/i.exec(body)?.[1];
-    if (title)
-        return stripStatusPrefix(decodeEntities(title.trim()), response.status);
-    const reason = response.statusText.trim();
-    const generic = GENERIC_REASONS.has(reason.toLowerCase());
-    if (reason && !generic)
-        return reason;
-    if (body && !body.startsWith('<'))
-        return excerpt(body.replace(/\s+/g, ' '), 500);
-    return reason || `HTTP ${response.status}`;
-}
-const GENERIC_REASONS = new Set([
-    'ok',
-    'bad request',
-    'forbidden',
-    'unauthorized',
-    'not found',
-    'conflict',
-    'method not allowed',
-    'internal server error',
-    'bad gateway',
-    'service unavailable',
-    'gateway timeout'
-]);
-/**
- * Warehouse renders errors through Pyramid: `code` is the whole status line ("400 <message>") and
- * `message` is Pyramid's generic explanation followed by the detail. Prefer the status line's
- * text, then the last paragraph of `message`; other indexes use `message`, `detail` or `error`.
- */
-function jsonMessage(body) {
-    if (!body.startsWith('{'))
-        return undefined;
-    let parsed;
-    try {
-        parsed = JSON.parse(body);
-    }
-    catch {
-        return undefined;
-    }
-    const code = typeof parsed.code === 'string' ? /^\d{3} (.+)$/s.exec(parsed.code.trim())?.[1] : undefined;
-    if (code && code !== parsed.title && !GENERIC_REASONS.has(code.trim().toLowerCase())) {
-        return code.trim();
-    }
-    for (const key of ['message', 'detail', 'error', 'errors']) {
-        const value = parsed[key];
-        if (typeof value === 'string' && value.trim())
-            return lastParagraph(value);
-        if (Array.isArray(value) && value.length) {
-            return value.map(v => (typeof v === 'string' ? v : JSON.stringify(v))).join('; ');
-        }
-    }
-    return undefined;
-}
-function lastParagraph(text) {
-    const paragraphs = text
-        .split(/\n\s*\n/)
-        .map(p => p.trim())
-        .filter(Boolean);
-    return paragraphs[paragraphs.length - 1] ?? text.trim();
-}
-function stripStatusPrefix(title, status) {
-    return title.startsWith(`${status} `) ? title.slice(String(status).length + 1) : title;
-}
-function decodeEntities(text) {
-    return text
-        .replace(/&#(\d+);/g, (_, n) => codePoint(Number(n)))
-        .replace(/&#x([0-9a-f]+);/gi, (_, n) => codePoint(parseInt(n, 16)))
-        .replace(/&quot;/g, '"')
-        .replace(/&apos;/g, "'")
-        .replace(/&lt;/g, '<')
-        .replace(/&gt;/g, '>')
-        .replace(/&amp;/g, '&');
-}
-/** A character reference of the index's page; one past Unicode's end (outside text) becomes U+FFFD. */
-function codePoint(n) {
-    return n <= 0x10ffff ? String.fromCodePoint(n) : '\ufffd';
-}
-/**
- * "This file is already there", as each index says it (docs/upload-protocol.md §2). PyPI answers
- * 200 for an identical re-upload, so these matter for a *different* file under a taken name, or
- * for indexes that refuse any re-upload.
- */
-const ALREADY_EXISTS_PATTERNS = [
-    /already exists?/i, // PyPI/TestPyPI "File already exists", pypiserver, Gitea, GCP "already exist"
-    /updating asset/i, // Nexus "Repository does not allow updating assets"
-    /overwrite artifact/i, // Artifactory "Not enough permissions to overwrite artifact"
-    /already been taken/i // GitLab "File name has already been taken"
-    // Not PyPI's "previously used by a file that has since been deleted": that file is NOT there,
-    // so skipping it would publish nothing while reporting success.
-];
-function isAlreadyExists(response, message) {
-    if (response.status === 409)
-        return !/conflicts with an existing project/i.test(message);
-    if (response.status !== 400 && response.status !== 403)
-        return false;
-    return ALREADY_EXISTS_PATTERNS.some(p => p.test(message));
-}
-/** A hint for the usual causes of a failed upload, or undefined. */
-function hintFor(status, message, uploadUrl) {
-    const url = new URL(uploadUrl);
-    const isPyPI = /(^|\.)pypi\.org$/i.test(url.hostname);
-    if (/file too large/i.test(message)) {
-        return 'Ask for a larger file size limit: https://docs.pypi.org/project-management/storage-limits#requesting-a-file-size-limit-increase';
-    }
-    if (/project too large/i.test(message)) {
-        return 'The project is over its total size limit: delete old releases or ask for more: https://docs.pypi.org/project-management/storage-limits';
-    }
-    if (/previously used by a file that has since been deleted/i.test(message)) {
-        return 'A deleted file name can never be reused on PyPI: bump the version (or add a post release) and rebuild.';
-    }
-    if (/already exists?/i.test(message)) {
-        return "A different file with this name is already on the index. Bump the version and rebuild, or set 'skip-existing: true' if re-running a release.";
-    }
-    switch (status) {
-        case 401:
-        case 403:
-            if (/username\/password authentication/i.test(message)) {
-                return "PyPI accepts only API tokens: set 'user' to '__token__' (the default) and 'password' to a token starting with 'pypi-'.";
-            }
-            if (/isn't allowed to upload|not valid for project|scoped/i.test(message)) {
-                return 'The token is not allowed to upload to this project: use a token scoped to this project (or an account-wide one for a new project), or check the project name.';
-            }
-            if (/expired/i.test(message)) {
-                return 'The token has expired: create a new one and update the secret.';
-            }
-            return ("The index refused the credentials. Check that the secret holds a valid token (starting with 'pypi-' for PyPI), " +
-                `that it was made for ${isPyPI ? url.hostname.replace(/^upload\./, '') : 'this index'} (TestPyPI and PyPI tokens differ), and that 'user' is '__token__'.`);
-        case 404:
-            return `Nothing answers uploads at ${uploadUrl}. Use the index's upload URL (PyPI: https://upload.pypi.org/legacy/, TestPyPI: https://test.pypi.org/legacy/).`;
-        case 405:
-            return `${uploadUrl} does not take uploads (it looks like a browsing or /simple/ URL). Use the upload URL: ${suggestUploadUrl(url)}`;
-        case 410:
-            return `This URL is retired. Use ${suggestUploadUrl(url)}`;
-        case 409:
-            return /conflicts with an existing project/i.test(message)
-                ? 'The project name is too close to an existing project: pick another name.'
-                : undefined;
-        case 429:
-            return 'The index is rate-limiting: wait and re-run the job.';
-        default:
-            return status >= 500 ? 'The index had a server error: re-run the job later.' : undefined;
-    }
-}
-function suggestUploadUrl(url) {
-    if (/(^|\.)test\.pypi\.org$/i.test(url.hostname))
-        return 'https://test.pypi.org/legacy/';
-    if (/(^|\.)pypi\.(org|python\.org)$/i.test(url.hostname))
-        return 'https://upload.pypi.org/legacy/';
-    const simple = /^(.*\/)\+?simple\/?(?:[^/]+\/?)?$/.exec(url.pathname);
-    if (simple) {
-        // Self-hosted indexes put uploads beside /simple/: Warehouse-style at …/legacy/, pypiserver,
-        // Nexus, Artifactory and GitLab at the base itself.
-        const base = `${url.origin}${simple[1]}`;
-        return `${base}legacy/ (Warehouse-style indexes) or ${base} (pypiserver, Nexus, Artifactory, GitLab, devpi)`;
-    }
-    return "the index's upload endpoint, as its documentation names it";
-}
-
-;// CONCATENATED MODULE: ./src/upload/upload.ts
-
-
-
-
-
-
-/** An upload the index refused, with its own words, a hint, and what was asked. */
-class UploadError extends Error {
-    dist;
-    status;
-    indexMessage;
-    url;
-    hint;
-    alreadyExists;
-    retryAfterMs;
-    constructor(failure) {
-        const { dist, status, indexMessage, url, hint } = failure;
-        super(`Uploading ${dist.filename} failed: ${status ? `HTTP ${status}: ` : ''}${indexMessage} (${url})` +
-            (hint ? `\n${hint}` : ''));
-        this.name = 'UploadError';
-        this.dist = dist;
-        this.status = status;
-        this.indexMessage = indexMessage;
-        this.url = url;
-        this.hint = hint;
-        this.alreadyExists = failure.alreadyExists ?? false;
-        this.retryAfterMs = failure.retryAfterMs;
-    }
-}
-const MAX_SAME_HOST_REDIRECTS = 3;
-/**
- * Indexes answer an upload with a line of text, a small JSON document or an error page of a few
- * KiB (PyPI's HTML error pages are the largest); 1 MiB leaves a wide margin. More is not an
- * upload result, and an endless body must not fill the runner's memory.
- */
-const UPLOAD_ANSWER_CAP = {
-    bytes: 1024 * 1024,
-    what: 'the answer to an upload',
-    advice: "An index answers an upload with a short message: check that 'repository-url' is the index's " +
-        'upload endpoint. The file may have been stored all the same: look at the index before ' +
-        "re-running, or re-run with 'skip-existing: true'."
-};
-/**
- * One attempt at sending one distribution. Resolves when the index stored it (2xx); throws
- * UploadError when the index refused it, NetworkError when no answer came. Retrying, skipping and
- * credentials renewal are the caller's (send.ts).
- */
-async function uploadDistribution(http, request, dist, log) {
-    const fields = uploadFields(dist, request.extraFields);
-    const body = buildMultipartBody(fields, {
-        field: 'content',
-        filename: dist.filename,
-        path: dist.path,
-        size: dist.size,
-        contentType: 'application/octet-stream',
-        onDisk: dist.onDisk,
-        sha256: dist.digests.sha256
-    }, request.progress, request.bodyMemory);
-    const headers = {
-        Authorization: basicAuth(request.user, request.password),
-        Accept: 'application/json',
-        'Content-Type': body.contentType,
-        'Content-Length': body.contentLength
-    };
-    let url = request.url;
-    let response;
-    for (let hop = 0;; hop++) {
-        if (request.verbose) {
-            log.info(`POST ${url} (${dist.filename}, ${body.contentLength} bytes, fields: ${fields
-                .map(([name]) => name)
-                .join(' ')})`);
-        }
-        try {
-            response = await http.request('POST', url, {
-                headers,
-                body: () => body.open(),
-                onSent: chunk => body.sent(chunk),
-                cap: UPLOAD_ANSWER_CAP
-            });
-        }
-        catch (error) {
-            // The body cut the request itself (the file changed, or could not be read): that, not the
-            // "no answer" it caused, is what went wrong, and sending again would not help.
-            throw body.failure() ?? error;
-        }
-        const failure = body.failure();
-        if (failure)
-            throw failure;
-        if (request.verbose) {
-            log.info(`← HTTP ${response.status} ${response.statusText}`.trimEnd());
-            if (response.body.trim())
-                log.info(`← ${excerpt(response.body.trim(), 2000)}`);
-        }
-        const next = redirectTarget(response, url);
-        if (!next)
-            break;
-        if (new URL(next).origin !== new URL(url).origin || hop >= MAX_SAME_HOST_REDIRECTS) {
-            // Never replay credentials to another host; tell the user the right URL instead.
-            throw new UploadError({
-                dist,
-                status: response.status,
-                indexMessage: `the index redirected the upload to ${next}`,
-                url,
-                hint: `Set 'repository-url' to the upload URL itself (${next}). Credentials are not sent to another host.`
-            });
-        }
-        if (request.onRedirect)
-            request.onRedirect(url, next);
-        else
-            log.warning(`${url} redirected to ${next}; following it on the same host.`);
-        url = next;
-    }
-    if (response.status >= 200 && response.status < 300) {
-        // A stored upload's answer is not read further: its words matter only when it is refused.
-        if (isHtmlPage(response)) {
-            // PyPI answers a form it does not take as an upload with its HTML page and a 200.
-            throw new UploadError({
-                dist,
-                status: response.status,
-                indexMessage: 'the index answered with an HTML page, not an upload result: the URL is probably not an upload endpoint',
-                url,
-                hint: hintFor(405, indexMessage(response), url)
-            });
-        }
-        return;
-    }
-    const message = indexMessage(response);
-    throw new UploadError({
-        dist,
-        status: response.status,
-        indexMessage: message,
-        url,
-        hint: hintFor(response.status, message, url),
-        alreadyExists: isAlreadyExists(response, message),
-        retryAfterMs: retryAfterMs(response)
-    });
-}
-function redirectTarget(response, url) {
-    if (![301, 302, 303, 307, 308].includes(response.status))
-        return undefined;
-    const location = response.headers.location;
-    return location ? new URL(location, url).toString() : undefined;
-}
-/**
- * Indexes answer a stored upload with an empty body, "OK" or JSON (GitLab: 201). A whole HTML
- * document is what PyPI sends for a form it did not take as an upload (no `:action`): nothing stored.
- */
-function isHtmlPage(response) {
-    return /<html[\s>]/i.test(response.body) && /<\/html>/i.test(response.body);
-}
-
-;// CONCATENATED MODULE: ./src/upload/retry.ts
-
-
-
-/**
- * What a failure means for retrying. Network failures and 5xx answers are ambiguous: the index
- * (or the proxy in front of it) may have stored the file before the answer was lost, so the
- * caller asks the index before sending again. A connection that was never opened is not: reading
- * the index then would only wait on the same unreachable host. 429 is the index asking us to
- * slow down. An untrusted certificate or a proxy that wants credentials does not heal by waiting.
- */
-function classifyFailure(error) {
-    // An answer larger than any upload result: the same index would answer the same way again.
-    if (error instanceof AnswerTooLargeError)
-        return 'final';
-    // A deadline passed (an index trickling its answer) is like the inactivity timeout: ambiguous.
-    if (error instanceof NetworkError) {
-        if (error.final)
-            return 'final';
-        return error.unsent ? 'unsent' : 'ambiguous';
-    }
-    if (error instanceof UploadError) {
-        if (error.status === 429)
-            return 'rate-limited';
-        if (error.status >= 500 && error.status <= 599)
-            return 'ambiguous';
-    }
-    return 'final';
-}
-
-;// CONCATENATED MODULE: ./src/upload/send.ts
-
-
-
-
-
-
-
-
-/**
- * Gets one distribution onto the index: sends it, renews an expired trusted-publishing token,
- * retries transient failures with backoff, and after an ambiguous failure asks the index whether
- * the file is already there before sending again, so a file is never uploaded twice and never
- * reported uploaded without a 2xx or the index listing it with our sha256.
- */
-async function sendDistribution(ctx, dist) {
-    const { log } = ctx;
-    const now = ctx.now ?? Date.now;
-    const sleep = ctx.sleep ?? backoff_sleep;
-    const startedAt = now();
-    const extraFields = ctx.extraFields?.(dist) ?? [];
-    const progress = progressReporter(dist.filename, log, ctx.progress);
-    for (let attempt = 1;; attempt++) {
-        try {
-            await withCurrentToken(ctx.tokens, (user, password) => uploadDistribution(ctx.http, {
-                url: ctx.url,
-                user,
-                password,
-                verbose: ctx.verbose,
-                extraFields,
-                progress,
-                bodyMemory: ctx.bodyMemory,
-                onRedirect: (from, to) => followRedirect(ctx, from, to)
-            }, dist, log), error => error instanceof UploadError && isExpiredTokenResponse(error.status, error.indexMessage));
-            return { status: 'uploaded', attempts: attempt };
-        }
-        catch (error) {
-            if (error instanceof UploadError && error.alreadyExists) {
-                const listed = await hashOnIndex(ctx, dist);
-                if (listed === dist.digests.sha256) {
-                    if (attempt > 1) {
-                        // Our own earlier attempt stored it; its answer was lost.
-                        return { status: 'uploaded', attempts: attempt, confirmedOnIndex: true };
-                    }
-                    // The identical file is there already: the state the user asked for (PyPI itself
-                    // answers 200 to an identical re-upload; other indexes refuse it).
-                    return {
-                        status: 'skipped',
-                        attempts: attempt,
-                        reason: error.indexMessage,
-                        sameHash: true
-                    };
-                }
-                if (ctx.skipExisting) {
-                    return {
-                        status: 'skipped',
-                        attempts: attempt,
-                        reason: error.indexMessage,
-                        sameHash: listed === undefined ? undefined : false
-                    };
-                }
-                throw error;
-            }
-            if (error instanceof AnswerTooLargeError) {
-                // The index took the whole upload and then answered with more than an upload result can
-                // be: it may have stored the file. Asked once; re-sending to an index that answers like
-                // this would not help, so this is never retried.
-                if ((await hashOnIndex(ctx, dist)) === dist.digests.sha256) {
-                    log.warning(`${dist.filename}: ${error.message} The index lists it with our sha256.`);
-                    return { status: 'uploaded', attempts: attempt, confirmedOnIndex: true };
-                }
-                throw error;
-            }
-            const kind = classifyFailure(error);
-            if (kind === 'final')
-                throw error;
-            // Asked before giving up too: the last attempt (or the only one, with `retries: 0`) may
-            // have stored the file, and then it is uploaded whatever the answer said.
-            if (kind === 'ambiguous') {
-                const listed = await hashOnIndex(ctx, dist);
-                if (listed === dist.digests.sha256) {
-                    log.info(`${dist.filename}: the index has it (sha256 matches) although the answer was lost`);
-                    return { status: 'uploaded', attempts: attempt, confirmedOnIndex: true };
-                }
-                if (listed) {
-                    throw new UploadError({
-                        dist,
-                        status: 0,
-                        indexMessage: `after a lost answer the index lists ${dist.filename} with sha256 ${listed}, not ${dist.digests.sha256}`,
-                        url: ctx.url,
-                        hint: 'Another upload of this name reached the index. Check what was published before re-running.'
-                    });
-                }
-            }
-            if (attempt > ctx.retry.retries)
-                throw gaveUp(error, attempt, now() - startedAt);
-            const delay = backoffDelay(attempt, ctx.retry, error instanceof UploadError ? error.retryAfterMs : undefined);
-            // The bound is on when a retry starts: a retry that would start past it is not waited for
-            // (checking before the wait alone let the last backoff run the total past the bound).
-            const elapsed = now() - startedAt;
-            if (elapsed + delay > ctx.retry.maxTotalMs)
-                throw gaveUp(error, attempt, elapsed);
-            // A retry that recovers is not a problem worth an annotation: only the final failure is.
-            log.info(`${dist.filename}: ${shortReason(error)}; retry ${attempt} of ${ctx.retry.retries} in ${(delay / 1000).toFixed(1)} s`);
-            await sleep(delay);
-        }
-    }
-}
-/**
- * The index moved the upload URL on the same host (PyPI: `/legacy` → `/legacy/`): later uploads go
- * straight there, and the user hears about it once.
- */
-function followRedirect(ctx, from, to) {
-    if (ctx.url !== from)
-        return;
-    ctx.url = to;
-    ctx.log.warning(`${from} redirected to ${to}; following it on the same host. Set 'repository-url: ${to}' to skip the detour.`);
-}
-/** The sha256 the index lists for this file: undefined when not listed or unreadable. */
-async function hashOnIndex(ctx, dist) {
-    if (!ctx.simpleUrl)
-        return undefined;
-    try {
-        const page = await readSimplePage(ctx.http, ctx.simpleUrl, dist.name, {
-            authorization: ctx.simpleAuth
-        });
-        if (!page.found)
-            return undefined;
-        return page.files.get(dist.filename) || undefined;
-    }
-    catch (error) {
-        // An oversized page is the index's configuration, worth a word; other failures are transient.
-        if (error instanceof AnswerTooLargeError)
-            ctx.log.warning(error.message);
-        else
-            ctx.log.debug(`Could not read ${ctx.simpleUrl} for ${dist.name}: ${String(error)}`);
-        return undefined;
-    }
-}
-function shortReason(error) {
-    if (error instanceof UploadError)
-        return `HTTP ${error.status}: ${error.indexMessage}`;
-    if (error instanceof NetworkError)
-        return error.message;
-    return String(error);
-}
-function gaveUp(error, attempts, elapsedMs) {
-    const note = ` (gave up after ${attempts} ${attempts === 1 ? 'attempt' : 'attempts'} in ${Math.round(elapsedMs / 1000)} s)`;
-    if (error instanceof UploadError) {
-        return new UploadError({
-            dist: error.dist,
-            status: error.status,
-            indexMessage: error.indexMessage + note,
-            url: error.url,
-            hint: error.hint,
-            alreadyExists: error.alreadyExists,
-            retryAfterMs: error.retryAfterMs
-        });
-    }
-    if (error instanceof Error) {
-        error.message += note;
-        return error;
-    }
-    return new Error(String(error) + note);
-}
-
-;// CONCATENATED MODULE: ./src/upload/upload-all.ts
-
-
-
-
-/**
- * Uploads the distributions, `concurrency` at a time. The first file of each project goes alone,
- * because it may create the project or the release and PyPI takes the release's metadata from
- * it; the project's other files follow in parallel. On the first hard failure no new upload
- * starts (those in flight finish), so every file ends with a result that says what happened.
- */
-async function publishAll(given, dists, concurrency) {
-    // The run's small bodies share memory: about `concurrency` buffers in all, not one per file.
-    const ctx = { ...given, bodyMemory: given.bodyMemory ?? new ReadBuffers() };
-    const { log } = ctx;
-    const files = dists.map(dist => ({ dist, status: 'not-attempted' }));
-    let failure;
-    // Each project's first upload, as a promise its other files wait for.
-    const firstOfProject = new Map();
-    const queue = [...files];
-    const uploadOne = async (result) => {
-        const { dist } = result;
-        try {
-            const outcome = await sendDistribution(ctx, dist);
-            result.attempts = outcome.attempts;
-            if (outcome.status === 'uploaded') {
-                result.status = 'uploaded';
-                const note = outcome.confirmedOnIndex
-                    ? ', confirmed on the index'
-                    : outcome.attempts > 1
-                        ? ` after ${outcome.attempts} attempts`
-                        : '';
-                log.info(`✔ ${dist.filename} uploaded (${formatSize(dist.size)}${note})`);
-            }
-            else {
-                result.status = 'skipped';
-                result.message = outcome.reason;
-                result.sameHash = outcome.sameHash;
-                if (outcome.sameHash === false) {
-                    log.warning(`${dist.filename} is already on the index with DIFFERENT content (its sha256 is not ${dist.digests.sha256}). ` +
-                        'It was skipped and the index keeps its own file. Bump the version if this build should be published.', dist.path);
-                }
-                else {
-                    log.info(`↷ ${dist.filename} already on the index; skipped` +
-                        (outcome.sameHash ? ' (identical sha256)' : ' (its hash could not be compared)'));
-                }
-            }
-            return true;
-        }
-        catch (error) {
-            result.status = 'failed';
-            const err = error instanceof Error ? error : new Error(String(error));
-            result.message = 'indexMessage' in err ? String(err.indexMessage) : err.message;
-            log.error(err.message, dist.path);
-            failure ??= err;
-            return false;
-        }
-    };
-    const worker = async () => {
-        for (let next = queue.shift(); next && !failure; next = queue.shift()) {
-            const project = normalizeName(next.dist.name);
-            const first = firstOfProject.get(project);
-            if (first === undefined) {
-                const result = next;
-                firstOfProject.set(project, uploadOne(result));
-                await firstOfProject.get(project);
-            }
-            else if (await first) {
-                if (!failure)
-                    await uploadOne(next);
-            }
-        }
-    };
-    await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
-    return { files, failure };
-}
-
-;// CONCATENATED MODULE: ./src/index-api/verify.ts
-
-
-
-/**
- * Reads the index back until every file is listed with the local sha256, or the time is up. A 200
- * is not proof that a file was stored (PyPI answers 200 with an HTML page to a form without
- * `:action`), and users of other tools needed a script of their own to check a release landed.
- */
-async function verifyOnIndex(dists, options) {
-    const now = options.now ?? Date.now;
-    const sleep = options.sleep ?? backoff_sleep;
-    const deadline = now() + options.timeoutMs;
-    const bound = `verify-timeout (${verify_seconds(options.timeoutMs)} s)`;
-    // Each read is cut at the deadline, so the read-back ends by it even when the index stalls or
-    // trickles a page (a request's own deadline is minutes). verify-timeout 0 asks for one read
-    // and no waiting: that read has only the request's own deadline.
-    const timeLimit = () => options.timeoutMs > 0 ? { ms: deadline - now(), reason: `${bound} ran out` } : undefined;
-    // The last read starts this long before the deadline: one starting at it would be cut at once.
-    const finalRead = Math.min(FINAL_READ_MS, options.timeoutMs / 10);
-    const pending = new Map(dists.map(d => [d.filename, d]));
-    const seen = new Map(); // filename → last sha256 listed
-    const lastError = new Map(); // project → why its last read failed
-    const unverifiable = [];
-    let wait = 1000;
-    for (let round = 1;; round++) {
-        // One read per project: an sdist and a wheel may spell the name differently.
-        const projects = new Set([...pending.values()].map(d => normalizeName(d.name)));
-        for (const project of projects) {
-            const limit = timeLimit();
-            if (limit && limit.ms <= 0)
-                break;
-            const page = await readSimplePage(options.http, options.simpleUrl, project, {
-                authorization: options.authorization,
-                timeLimit: limit,
-                now
-            }).catch((error) => {
-                lastError.set(project, error instanceof Error ? error.message : String(error));
-                options.log.debug(`Reading ${options.simpleUrl} for ${project} failed: ${String(error)}`);
-                return undefined;
-            });
-            if (page)
-                lastError.delete(project);
-            if (!page?.found)
-                continue;
-            for (const dist of [...pending.values()].filter(d => normalizeName(d.name) === project)) {
-                const listed = page.files.get(dist.filename);
-                if (listed === undefined)
-                    continue;
-                seen.set(dist.filename, listed);
-                if (listed === '')
-                    unverifiable.push(dist);
-                // Listed with another hash: no amount of waiting changes that, so stop reading for it.
-                pending.delete(dist.filename);
-            }
-        }
-        const left = deadline - now();
-        if (pending.size === 0 || left <= finalRead)
-            break;
-        // The last wait is cut so the final read starts just before the deadline: the whole allowed
-        // time is used, and that read can still finish by it.
-        const next = Math.min(wait, left - finalRead);
-        options.log.info(`Waiting for the index to list ${pending.size} file(s) (read ${round}); reading again in ${next / 1000} s`);
-        await sleep(next);
-        wait = Math.min(wait * 2, 15_000);
-    }
-    const failed = [];
-    const verified = [];
-    for (const dist of dists) {
-        const listed = seen.get(dist.filename);
-        if (listed === undefined) {
-            const error = lastError.get(normalizeName(dist.name));
-            failed.push({
-                dist,
-                reason: `not listed on ${options.simpleUrl} after ${Math.round(options.timeoutMs / 1000)} s` +
-                    (error ? ` (the last read failed: ${error})` : '')
-            });
-        }
-        else if (listed === dist.digests.sha256) {
-            verified.push(dist);
-        }
-        else if (listed !== '') {
-            failed.push({
-                dist,
-                reason: `listed on ${options.simpleUrl} with sha256 ${listed}, not ${dist.digests.sha256}`,
-                listedSha256: listed
-            });
-        }
-    }
-    return { verified, unverifiable, failed };
-}
-/** Time kept for the final read, at most a tenth of the bound. */
-const FINAL_READ_MS = 5000;
-function verify_seconds(ms) {
-    return String(Math.round(ms / 100) / 10);
 }
 
 ;// CONCATENATED MODULE: ./src/pipeline/publish.ts
@@ -8625,14 +8039,13 @@ function verify_seconds(ms) {
 
 
 /**
- * The whole publish, as plain functions over plain data: discover → inspect → check →
- * authenticate → upload → verify. Knows nothing of GitHub Actions; reports through `log`.
- * Throws DistributionError when a file is not fit to publish, before anything is sent.
+ * The whole publish: [build] → discover → inspect → check → authenticate → upload → verify.
+ * Knows nothing of GitHub Actions; reports through `log`. Throws DistributionError when a file
+ * is not fit to publish, before anything is sent.
  */
 async function publish(settings, deps) {
     const { log, run } = deps;
     if (settings.build) {
-        // buildDistributions streams the build's output in a log group of its own.
         const built = await buildDistributions({
             workingDirectory: settings.workingDirectory,
             outDir: settings.packagesDir,
@@ -8643,11 +8056,8 @@ async function publish(settings, deps) {
         });
         log.info(`Built with \`${built.command}\`: ${built.files.map(f => external_node_path_default().basename(f)).join(', ')}`);
     }
-    const http = new Http({
-        timeoutMs: settings.timeoutMs,
-        connectTimeoutMs: settings.connectTimeoutMs,
-        proxy: run.proxy
-    });
+    const { timeoutMs, connectTimeoutMs } = settings;
+    const http = new Http({ timeoutMs, connectTimeoutMs, proxy: run.proxy });
     try {
         return await publishWith(http, settings, deps);
     }
@@ -8658,14 +8068,11 @@ async function publish(settings, deps) {
 async function publishWith(http, settings, deps) {
     const { log, run } = deps;
     const simpleUrl = settings.indexUrl || simpleUrlFor(settings.repositoryUrl);
-    const simpleAuth = listingAuthorization(settings, simpleUrl);
-    // Ask the index before sending: a re-run sends nothing that is already there, and a file of
-    // the same name with other content stops the run before its first upload. Each project's page
-    // is asked for as soon as one of its files has been read, so the round trip overlaps the
-    // reading and checking of the others (a read only: nothing is sent before every check passed).
-    const reader = simpleUrl && !settings.dryRun ? new ListingReader(http, simpleUrl, simpleAuth) : undefined;
+    const authorization = listingAuthorization(settings, simpleUrl);
+    // A re-run sends nothing already there, and another file under the same name stops the run
+    // before its first upload. Each project's page is read while the other files are checked.
+    const reader = simpleUrl && !settings.dryRun ? new ListingReader(http, simpleUrl, authorization) : undefined;
     const dists = await prepare(settings, log, run, {
-        renderer: deps.renderer,
         onInspected: reader && (dist => reader.start(dist.name))
     });
     const result = {
@@ -8679,41 +8086,44 @@ async function publishWith(http, settings, deps) {
         await dryRunChecks(settings, deps, http, dists);
         return result;
     }
-    const tokens = await resolveTokenSource({
-        settings,
-        run,
-        ambient: deps.ambient,
-        http,
-        getIdToken: deps.getIdToken,
-        onSecret: deps.onSecret,
-        log
-    });
-    const listings = simpleUrl && reader
+    const tokens = await resolveTokenSource({ ...deps, settings, http });
+    const index = simpleUrl
+        ? { http, simpleUrl, authorization, log }
+        : undefined;
+    const listings = reader
         ? await log.group(`Reading what ${simpleUrl} already holds`, () => reader.listings(dists, log))
         : new Map();
-    const conflicts = sortByPresence(result.files, listings, settings.skipExisting, log);
-    if (conflicts.length > 0) {
-        result.failure = new Error(conflictMessage(conflicts));
-        return result;
-    }
-    const toSend = result.files.filter(f => f.status === 'not-attempted').map(f => f.dist);
-    if (toSend.length > 0) {
-        await uploadFiles(toSend, result, { settings, deps, tokens, http, simpleUrl, simpleAuth });
-    }
-    else {
+    const before = statusesBeforeUpload(dists, listings, settings.skipExisting, log);
+    if (before.failure)
+        return { ...result, ...before };
+    const toSend = before.files.filter(f => f.status === 'not-attempted').map(f => f.dist);
+    let sent = before;
+    if (toSend.length === 0) {
         log.info('Nothing to upload: every file is on the index already or skipped.');
     }
-    if (result.failure)
-        return result;
-    if (!settings.verifyUpload) {
-        result.verificationSkipped = "'verify-upload' is false";
+    else {
+        const uploaded = await upload(toSend, tokens, http, index, settings, deps);
+        result.attestationPaths = uploaded.attestationPaths;
+        const files = before.files.map(f => uploaded.files.find(u => u.dist === f.dist) ?? f);
+        sent = { files, failure: uploaded.failure };
+        if (uploaded.failure && index) {
+            const failed = sent;
+            sent = await log.group(`Reading back what reached ${simpleUrl}`, () => statusesAfterFailure(failed, index));
+        }
     }
-    else if (!simpleUrl) {
-        result.verificationSkipped = `the simple index of ${settings.repositoryUrl} is not known; set 'index-url' to read the upload back`;
-        log.notice(`Upload not read back: ${result.verificationSkipped}.`);
+    if (sent.failure)
+        return { ...result, ...sent };
+    let read;
+    if (!settings.verifyUpload) {
+        read = { ...sent, verificationSkipped: "'verify-upload' is false" };
+    }
+    else if (!index) {
+        const why = `the simple index of ${settings.repositoryUrl} is not known; set 'index-url' to read the upload back`;
+        log.notice(`Upload not read back: ${why}.`);
+        read = { ...sent, verificationSkipped: why };
     }
     else {
-        await verifyUploads(result, settings, http, simpleUrl, simpleAuth, log);
+        read = await verifyStatuses(sent.files, index, settings.verifyTimeoutMs);
     }
     const nudge = trustedPublishingNudge({
         repositoryUrl: settings.repositoryUrl,
@@ -8723,17 +8133,17 @@ async function publishWith(http, settings, deps) {
     });
     if (nudge)
         log.notice(nudge);
-    return result;
+    return { ...result, ...read };
 }
-/** Signs (when attesting) and uploads the files not on the index yet; reads back after a failure. */
-async function uploadFiles(toSend, result, { settings, deps, tokens, http, simpleUrl, simpleAuth }) {
-    const { log } = deps;
-    const attestations = await prepareAttestations(toSend, {
+/** Signs the files (when attesting) and uploads them. */
+async function upload(dists, tokens, http, index, settings, deps) {
+    const { log, attestation } = deps;
+    const attestations = await prepareAttestations(dists, {
         decision: decideAttestations({
             requested: settings.attestations,
             method: tokens.kind,
             repositoryUrl: settings.repositoryUrl,
-            indexAcceptsAttestations: deps.attestation?.indexAcceptsAttestations
+            indexAcceptsAttestations: attestation?.indexAcceptsAttestations
         }),
         signer: {
             // Sigstore's ID token is a secret like the others: redacted from everything printed.
@@ -8742,161 +8152,39 @@ async function uploadFiles(toSend, result, { settings, deps, tokens, http, simpl
                 deps.onSecret(token);
                 return token;
             },
-            fulcioUrl: deps.attestation?.fulcioUrl,
-            rekorUrl: deps.attestation?.rekorUrl
+            fulcioUrl: attestation?.fulcioUrl,
+            rekorUrl: attestation?.rekorUrl
         },
         outputDir: () => (0,promises_.mkdtemp)(external_node_path_default().join(deps.run.tempDir, 'pypi-publish-attestations-')),
         log
     });
-    result.attestationPaths = [...attestations.values()].map(a => a.path);
-    const { files, failure } = await log.group(`Uploading ${toSend.length} file(s) to ${settings.repositoryUrl}`, () => publishAll({
+    const sent = await log.group(`Uploading ${dists.length} file(s) to ${settings.repositoryUrl}`, () => publishAll({
         http,
         url: settings.repositoryUrl,
         tokens,
         skipExisting: settings.skipExisting,
         verbose: settings.verbose,
-        simpleUrl,
-        simpleAuth,
+        simpleUrl: index?.simpleUrl,
+        simpleAuth: index?.authorization,
         retry: { ...DEFAULT_RETRY_POLICY, ...settings.retry },
         extraFields: dist => {
             const prepared = attestations.get(dist.filename);
             return prepared ? [attestationsField(prepared)] : [];
         },
         log
-    }, toSend, settings.concurrency));
-    for (const sent of files) {
-        const file = result.files.find(f => f.dist === sent.dist);
-        if (file)
-            Object.assign(file, sent);
-    }
-    result.failure = failure;
-    if (failure && simpleUrl) {
-        await log.group(`Reading back what reached ${simpleUrl}`, () => readBackAfterFailure(result, http, simpleUrl, simpleAuth, log));
-    }
+    }, dists, settings.concurrency));
+    return { ...sent, attestationPaths: [...attestations.values()].map(a => a.path) };
 }
 /**
- * Sorts each file by what the index already holds under its name: the same sha256 is skipped as
- * already present (with or without `skip-existing`: sending it again changes nothing); another
- * sha256 is skipped loudly under `skip-existing`, else returned as a conflict. Files of projects
- * whose page could not be read, or listed without a sha256, stay to be sent (the upload's own
- * answer then decides, as before there was a read).
- */
-function sortByPresence(files, listings, skipExisting, log) {
-    const conflicts = [];
-    for (const file of files) {
-        const { dist } = file;
-        const presence = presenceOf(listings, dist);
-        if (presence === 'same') {
-            file.status = 'skipped';
-            file.sameHash = true;
-            file.verified = true;
-            file.message = 'already on the index with the same sha256';
-            log.info(`↷ ${dist.filename} is already on the index (same sha256); not sent again`);
-        }
-        else if (presence === 'different') {
-            const theirs = listedSha256(listings, dist) ?? '';
-            file.message = `the index holds a different file under this name (sha256 ${theirs} there, ${dist.digests.sha256} here)`;
-            if (skipExisting) {
-                file.status = 'skipped';
-                file.sameHash = false;
-                log.warning(`${dist.filename} is already on the index with DIFFERENT content (sha256 ${theirs} there, ` +
-                    `${dist.digests.sha256} here). It was skipped and the index keeps its own file: this build is NOT published. ` +
-                    'PyPI never allows a file to be replaced; bump the version to publish this build.', dist.path);
-            }
-            else {
-                file.status = 'failed';
-                file.sameHash = false;
-                conflicts.push(file);
-                log.error(`${dist.filename}: ${file.message}. PyPI never allows a file to be replaced, even after it is deleted; ` +
-                    'bump the version and build again.', dist.path);
-            }
-        }
-    }
-    return conflicts;
-}
-function conflictMessage(conflicts) {
-    return (`The index holds a different file under ${conflicts.length === 1 ? 'the name' : 'the names'} ` +
-        `${conflicts.map(f => f.dist.filename).join(', ')}. PyPI never allows a file to be replaced: ` +
-        'bump the version and build again (or set `skip-existing: true` to keep the files on the index ' +
-        'and publish the rest). Nothing was uploaded.');
-}
-/**
- * After an upload ended in an error, reads the index once: a file it stored (our sha256) counts as
- * uploaded even though its answer was an error, and when every file is there the run succeeds.
- */
-async function readBackAfterFailure(result, http, simpleUrl, authorization, log) {
-    const listings = await readListings(http, simpleUrl, result.dists, authorization, log);
-    for (const file of result.files) {
-        if (presenceOf(listings, file.dist) !== 'same')
-            continue;
-        file.verified = true;
-        if (file.status === 'failed') {
-            file.status = 'uploaded';
-            log.info(`✔ ${file.dist.filename} is on the index (same sha256) despite the error`);
-        }
-        else if (file.status === 'not-attempted') {
-            file.status = 'skipped';
-            file.sameHash = true;
-            file.message = 'already on the index with the same sha256';
-        }
-    }
-    // Files skipped as the user asked (skip-existing) count as done, as they would without the error.
-    if (result.files.every(f => f.status === 'uploaded' || f.status === 'skipped')) {
-        log.info('Every file is on the index: the errors above did not stop the release.');
-        result.failure = undefined;
-    }
-}
-async function verifyUploads(result, settings, http, simpleUrl, authorization, log) {
-    // A file skipped because the index holds another build of it is not ours to verify: it was
-    // warned about, and `verified` lists only files the index holds with the local sha256.
-    const expected = result.files.filter(f => f.status === 'uploaded' || (f.status === 'skipped' && f.sameHash !== false));
-    const verification = await log.group(`Reading ${expected.length} file(s) back from ${simpleUrl}`, () => verifyOnIndex(expected.map(f => f.dist), { http, simpleUrl, authorization, timeoutMs: settings.verifyTimeoutMs, log }));
-    // A skipped file whose hash the index did not give at upload time, found to be another build.
-    const otherBuilds = verification.failed.filter(({ dist, listedSha256 }) => listedSha256 && result.files.find(f => f.dist === dist)?.status === 'skipped');
-    for (const { dist, listedSha256 } of otherBuilds) {
-        const file = result.files.find(f => f.dist === dist);
-        file.sameHash = false;
-        log.warning(`${dist.filename} was skipped, and the index holds a DIFFERENT file under this name (sha256 ${listedSha256} there, ` +
-            `${dist.digests.sha256} here): this build is NOT published. Bump the version to publish it.`, dist.path);
-    }
-    const failed = verification.failed.filter(f => !otherBuilds.includes(f));
-    result.verification = { ...verification, failed, simpleUrl };
-    for (const file of result.files) {
-        if (verification.verified.includes(file.dist))
-            file.verified = true;
-        if (failed.some(f => f.dist === file.dist))
-            file.verified = false;
-    }
-    for (const dist of verification.unverifiable) {
-        log.notice(`${dist.filename} is listed on ${simpleUrl}, which gives no sha256 to compare.`);
-    }
-    if (failed.length > 0) {
-        for (const { dist, reason } of failed)
-            log.error(`${dist.filename}: ${reason}`, dist.path);
-        result.failure = new Error(`The index does not have what was uploaded: ${failed
-            .map(f => `${f.dist.filename} (${f.reason})`)
-            .join('; ')}`);
-    }
-    else if (verification.verified.length === expected.length) {
-        log.info(`✔ All ${verification.verified.length} file(s) are on the index with the expected sha256.`);
-    }
-    else {
-        log.info(`✔ ${verification.verified.length} of ${expected.length} file(s) are on the index with the expected sha256` +
-            (verification.unverifiable.length
-                ? `; ${verification.unverifiable.length} listed without a sha256 to compare.`
-                : '.'));
-    }
-}
-/**
- * Simple pages on the upload host of a self-hosted index often need the same credentials
+ * Simple pages on the upload's host of a self-hosted index often need the same credentials
  * (Nexus, Artifactory, GitLab); another host (pypi.org for upload.pypi.org) never gets them.
  */
 function listingAuthorization(settings, simpleUrl) {
     // Credentials written in index-url are for index-url (and sent nowhere else).
-    if (settings.indexCredentials) {
-        return basicAuth(settings.indexCredentials.user, settings.indexCredentials.password);
-    }
-    // The upload's own token, only to the upload's origin (a minted token is never sent there).
+    const given = settings.indexCredentials;
+    if (given)
+        return basicAuth(given.user, given.password);
+    // The upload's own password, only to the upload's origin (a minted token is never sent there).
     if (!simpleUrl || !settings.password)
         return undefined;
     if (new URL(simpleUrl).origin !== new URL(settings.repositoryUrl).origin)
@@ -8922,16 +8210,15 @@ function escapeHtml(text) {
 ;// CONCATENATED MODULE: ./src/shared/redact.ts
 
 
+/** Shorter secrets are not looked for: they would blank out ordinary words. */
+const redact_MIN_SECRET_LENGTH = 4;
 /**
- * Removes secrets from text before it is printed anywhere. The runner masks registered secrets in
- * its log, but not in step summaries written by file, nor outside GitHub's runner, and a server
- * can echo a token in a form we did not register: inside JSON (`\/`, `\u002b`), inside HTML
- * (`&amp;`, `&#43;`), form- or percent-encoded (`+`, `%2B`, `%2b`), or as Basic auth's base64.
- * So each secret is matched character by character in any of those encodings, and a secret cut
- * short by a truncation (`…`, or the end of the text) does not leave its first characters behind.
+ * Removes secrets from text before it is printed. The runner masks registered secrets only in its
+ * log and only literally, while an index can echo a token encoded (JSON `\/` `\u002b`, HTML
+ * `&#43;`, percent or form encoding, Basic auth's base64) or cut short (`…`, the end of the text).
  */
 class Redactor {
-    /** The secrets, and the Basic-auth values made of them: each is looked for in every encoding. */
+    /** The secrets, and the Basic-auth values made of them. */
     secrets = new Set();
     compiled;
     /** `user`: the username the secret is sent with, so its Basic-auth form is known too. */
@@ -8940,121 +8227,68 @@ class Redactor {
             return;
         this.secrets.add(secret);
         for (const name of new Set(['__token__', '', user ?? ''])) {
-            this.secrets.add(Buffer.from(`${name}:${secret}`, 'utf8').toString('base64'));
+            this.secrets.add(Buffer.from(`${name}:${secret}`).toString('base64'));
         }
         this.compiled = undefined;
     }
     /** The literal forms of every secret, for the runner's `::add-mask::` (which matches literally). */
     forms() {
-        const forms = new Set();
-        for (const secret of this.secrets) {
-            for (const form of [
-                secret,
-                encodeURIComponent(secret),
-                formEncode(secret),
-                JSON.stringify(secret).slice(1, -1),
-                escapeHtml(secret)
-            ])
-                forms.add(form);
-        }
-        return [...forms];
+        const forms = [...this.secrets].flatMap(s => [
+            s,
+            encodeURIComponent(s),
+            new URLSearchParams({ s }).toString().slice(2),
+            JSON.stringify(s).slice(1, -1),
+            escapeHtml(s)
+        ]);
+        return [...new Set(forms)];
     }
     redact(text) {
-        const { whole, cut } = this.compile();
+        // Longest first, so a secret inside a longer one (its base64) is not half-replaced.
+        const secrets = [...this.secrets].sort((a, b) => b.length - a.length);
+        this.compiled ??= {
+            secrets,
+            patterns: secrets.map(secret => new RegExp([...secret].map(characterPattern).join(''), 'g')),
+            forms: this.forms().sort((a, b) => b.length - a.length)
+        };
         let out = text;
-        if (ENCODING_MARKS.test(text)) {
-            for (const pattern of whole)
+        // Without a character an encoding writes, a secret can only appear as itself: the literal
+        // search spares V8 compiling the encoded patterns (~0.1 s per 100 characters of secret).
+        if (/[%\\&+]/.test(text)) {
+            for (const pattern of this.compiled.patterns)
                 out = out.replace(pattern, '***');
         }
         else {
-            // Without any of the characters an encoding writes, a secret can only appear as itself; the
-            // literal search spares the first lines printed the patterns' compilation (~40 ms at start).
-            for (const secret of this.sortedSecrets())
+            for (const secret of this.compiled.secrets)
                 out = out.split(secret).join('***');
         }
-        out = redactCuts(out, cut);
-        // Basic credentials we could not precompute: the base64 covers `user:password`, and the
-        // user (any name on self-hosted indexes) shifts the password's bytes, so no registered form
-        // matches a header echoed back by a server.
+        out = redactCuts(out, this.compiled.forms);
+        // A Basic header echoed back for any user: the user shifts the base64, so no form matches it.
         out = out.replace(BASIC_CREDENTIALS, (match, scheme, value) => isBasicCredentials(value) ? `${scheme} ***` : match);
-        // Tokens we were never told about (e.g. echoed from another source) still look like tokens:
-        // PyPI tokens are macaroons, whose base64 always starts with "AgE". A looser pattern would
-        // eat ordinary words such as a "pypi-publish-…" temp folder.
+        // Tokens never registered still look like tokens: a PyPI macaroon's base64 starts with "AgE"
+        // (a looser pattern would eat a "pypi-publish-…" temp folder).
         return out.replace(/pypi-AgE[A-Za-z0-9_-]{16,}/g, 'pypi-***');
     }
-    sortedSecrets() {
-        return [...this.secrets].sort((a, b) => b.length - a.length);
-    }
-    compile() {
-        if (!this.compiled) {
-            // Longest first, so that a secret inside a longer one (its base64) is not half-replaced.
-            const secrets = this.sortedSecrets();
-            this.compiled = {
-                // Compiled on first use only (see `redact`): V8 compiles these on their first match.
-                whole: secrets.map(secret => new RegExp(encodedPattern(secret), 'g')),
-                cut: this.forms().sort((a, b) => b.length - a.length)
-            };
-        }
-        return this.compiled;
-    }
 }
 /**
- * The characters every encoded form of a character starts with (percent, JSON escape, HTML
- * reference, `+` for a space): a text without them can hold a secret only as itself.
+ * One character written plainly or as a server, a URL or a page may encode it: percent-encoded
+ * UTF-8, `+` for a space, JSON escapes, HTML references (decimal, hex, named); hex in either case.
  */
-const ENCODING_MARKS = /[%\\&+]/;
-/** Shorter secrets are not looked for: they would blank out ordinary words. */
-const redact_MIN_SECRET_LENGTH = 4;
-/**
- * A pattern matching `secret` with each character written plainly or in any encoding a server,
- * a URL or a page may give it: percent-encoded UTF-8 (either case of hex), `+` for a space, JSON
- * escapes (`\uXXXX`, `\/`, `\"`, `\\`), HTML character references (decimal, hex, named).
- */
-function encodedPattern(secret) {
-    return [...secret].map(cachedCharacterPattern).join('');
-}
-/**
- * A token and its Basic-auth forms are hundreds of characters from an alphabet of about 64, so
- * each character's pattern is built once (this was the first log line's largest cost).
- */
-const characterPatterns = new Map();
-function cachedCharacterPattern(char) {
-    let pattern = characterPatterns.get(char);
-    if (pattern === undefined)
-        characterPatterns.set(char, (pattern = characterPattern(char)));
-    return pattern;
-}
 function characterPattern(char) {
-    const ways = new Set([escapeRegExp(char)]);
-    const bytes = [...Buffer.from(char, 'utf8')];
-    ways.add(bytes.map(b => `%${hexEitherCase(b)}`).join(''));
+    const code = char.codePointAt(0) ?? 0;
+    const units = [...Array(char.length).keys()].map(i => char.charCodeAt(i));
+    const ways = new Set([
+        escapeRegExp(char),
+        [...Buffer.from(char)].map(b => `%${hex(b, 2)}`).join(''),
+        units.map(u => `\\\\u${hex(u, 4)}`).join(''),
+        escapeRegExp(char === '/' ? '\\/' : JSON.stringify(char).slice(1, -1)),
+        `&#0*${code};`,
+        `&#[xX]0*${hex(code, 1)};`,
+        escapeRegExp(HTML_NAMED[char] ?? char)
+    ]);
     if (char === ' ')
         ways.add('\\+');
-    // JSON: \uXXXX for each UTF-16 unit, and the short escapes.
-    const units = [...Array(char.length).keys()].map(i => char.charCodeAt(i));
-    ways.add(units.map(u => `\\\\u${hexEitherCase(u, 4)}`).join(''));
-    const short = JSON_SHORT[char];
-    if (short)
-        ways.add(escapeRegExp(short));
-    // HTML: &#NN; &#xHH; (leading zeros allowed), and the named references.
-    const code = char.codePointAt(0) ?? 0;
-    ways.add(`&#0*${code};`);
-    ways.add(`&#[xX]0*${hexEitherCase(code, 1)};`);
-    const named = HTML_NAMED[char];
-    if (named)
-        ways.add(named);
     return `(?:${[...ways].join('|')})`;
 }
-const JSON_SHORT = {
-    '"': '\\"',
-    '\\': '\\\\',
-    '/': '\\/',
-    '\n': '\\n',
-    '\r': '\\r',
-    '\t': '\\t',
-    '\b': '\\b',
-    '\f': '\\f'
-};
 const HTML_NAMED = {
     '&': '&amp;',
     '<': '&lt;',
@@ -9063,54 +8297,37 @@ const HTML_NAMED = {
     "'": '&apos;'
 };
 /** `n` in hex, each letter matching either case. */
-function hexEitherCase(n, width = 2) {
-    return n
-        .toString(16)
-        .padStart(width, '0')
-        .replace(/[a-f]/g, letter => `[${letter}${letter.toUpperCase()}]`);
+function hex(n, width) {
+    const digits = n.toString(16).padStart(width, '0');
+    return digits.replace(/[a-f]/g, letter => `[${letter}${letter.toUpperCase()}]`);
 }
 function escapeRegExp(text) {
     return text.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');
 }
-/** application/x-www-form-urlencoded, as an HTML form or URLSearchParams writes it. */
-function formEncode(text) {
-    return new URLSearchParams({ s: text }).toString().slice(2);
-}
 /**
- * A message cut to a length (an excerpt of an index's answer, a program's last line) can end in
- * the first characters of a secret: the whole secret is not there to be matched. So the end of
- * the text, and every place marked as a cut (`…`), loses any start of a secret's form it ends
- * with, down to MIN_SECRET_LENGTH characters.
+ * A message cut to a length can end in the first characters of a secret, so each piece before a
+ * cut (`…`) or the end of the text loses any start of a secret's form it ends with.
  */
 function redactCuts(text, forms) {
-    // Every piece of the text ends at a cut: a `…` after it, or the end of the text.
-    return text
-        .split(CUT_MARK)
-        .map(piece => {
+    const cutPiece = (piece) => {
         for (const form of forms) {
-            const longest = Math.min(form.length - 1, piece.length);
-            for (let length = longest; length >= redact_MIN_SECRET_LENGTH; length--) {
+            for (let length = Math.min(form.length - 1, piece.length); length >= redact_MIN_SECRET_LENGTH; length--) {
                 if (piece.endsWith(form.slice(0, length)))
                     return `${piece.slice(0, -length)}***`;
             }
         }
         return piece;
-    })
-        .join(CUT_MARK);
+    };
+    return text.split(CUT_MARK).map(cutPiece).join(CUT_MARK);
 }
 const BASIC_CREDENTIALS = /\b(Basic)\s+([A-Za-z0-9+/]{4,}={0,2})/gi;
-/**
- * Whether `value` is the base64 of `user:password` text: it round-trips through base64 and
- * decodes to printable text with a colon. Ordinary words after "Basic" ("Basic authentication",
- * "Basic realm") do not, so messages about authentication stay readable.
- */
+/** Base64 of printable `user:password` text; "Basic realm" and "Basic authentication" are not. */
 function isBasicCredentials(value) {
     const decoded = Buffer.from(value, 'base64');
     if (decoded.toString('base64').replace(/=+$/, '') !== value.replace(/=+$/, ''))
         return false;
     const text = decoded.toString('utf8');
-    const printable = [...text].every(c => c >= ' ' && c !== '\u007f' && c !== '\ufffd');
-    return printable && text.includes(':');
+    return text.includes(':') && [...text].every(c => c >= ' ' && c !== '\u007f' && c !== '\ufffd');
 }
 
 ;// CONCATENATED MODULE: ./src/settings/inputs.ts
@@ -10038,7 +9255,7 @@ function attestationOverrides(env) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2896);
+/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6743);
 
 await (0,_action_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
