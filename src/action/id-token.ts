@@ -2,6 +2,7 @@ import { TrustedPublishingError } from '../auth/errors.js'
 import { githubRunnerIdToken, IdTokenRequestError } from '../auth/ambient-id-token.js'
 import { noIdTokenMessage, type IdTokenContext } from '../auth/explain.js'
 import type { IdTokenFetcher } from '../auth/oidc.js'
+import { oneLine } from '../shared/format.js'
 
 /**
  * The action's ID-token fetcher: the runner's ACTIONS_ID_TOKEN_REQUEST_URL, asked with its bearer
@@ -27,15 +28,13 @@ export function actionsIdTokenFetcher(
       return await githubRunnerIdToken(env, audience)
     } catch (error) {
       // What failed, without the command line's advice: the action gives its own two ways out.
-      const cause = (
+      const cause = oneLine(
         error instanceof IdTokenRequestError
           ? error.failure.replace(/\.$/, '')
           : error instanceof Error
             ? error.message
             : String(error)
       )
-        .replace(/\s*\n\s*/g, ' ')
-        .trim()
       throw new TrustedPublishingError(noIdTokenMessage(run, cause), {
         cause: error,
         transient: error instanceof TrustedPublishingError ? error.transient : undefined

@@ -10,6 +10,7 @@ import type { RunResult } from '../pipeline/publish.js'
 import { formatSize } from '../shared/format.js'
 import { escapeHtml } from '../shared/html.js'
 import type { FileResult } from '../upload/upload-all.js'
+import { trimEndOf } from '../shared/format.js'
 
 type Redact = (text: string) => string
 
@@ -22,7 +23,7 @@ export function htmlText(text: string): string {
 
 /** A fenced code block longer than any run of backticks inside, so the text cannot close it. */
 export function fenced(text: string, info = 'text'): string {
-  const body = text.replace(/\r\n?/g, '\n').replace(/\n+$/, '')
+  const body = trimEndOf(text.replace(/\r\n?/g, '\n'), '\n')
   const longest = Math.max(0, ...[...body.matchAll(/`+/g)].map(m => m[0].length))
   const fence = '`'.repeat(Math.max(3, longest + 1))
   return `${fence}${info}\n${body}\n${fence}`
@@ -66,7 +67,7 @@ export function failureText(result: RunResult): string {
   if (result.files.some(isConflict)) return failure
   const failed = result.files.find(f => f.status === 'failed')
   const what = failed
-    ? `Publishing stopped at ${failed.dist.filename}: ${(failed.message ?? failure).replace(/\.+$/, '')}.`
+    ? `Publishing stopped at ${failed.dist.filename}: ${trimEndOf(failed.message ?? failure, '.')}.`
     : failure.replace(/\.?$/, '.')
   const there = result.files.filter(onIndex).map(f => f.dist.filename)
   const missing = result.files.filter(f => !onIndex(f)).map(f => f.dist.filename)

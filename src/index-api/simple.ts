@@ -1,6 +1,8 @@
 import { normalizeName } from '../dists/filename.js'
+import { anchors } from '../shared/html.js'
 import type { BodyCap } from '../shared/http-body.js'
 import type { Http, TimeLimit } from '../shared/http.js'
+import { trimEndOf } from '../shared/format.js'
 
 /** What the index lists for one project: filename → sha256 (lowercase hex, '' when not given). */
 export type ListedFiles = Map<string, string>
@@ -85,11 +87,10 @@ function parseJson(body: string): ListedFiles {
 
 function parseHtml(body: string): ListedFiles {
   const files: ListedFiles = new Map()
-  for (const match of body.matchAll(/<a\s[^>]*href="([^"]*)"[^>]*>([^<]*)<\/a>/gi)) {
-    const href = match[1].replace(/&amp;/g, '&')
-    const text = match[2].trim()
-    const filename = text || decodeURIComponent(href.split('#')[0].split('/').pop() ?? '')
-    const sha256 = /#sha256=([0-9a-f]{64})/i.exec(href)?.[1] ?? ''
+  for (const { href, text } of anchors(body)) {
+    const [location, fragment = ''] = href.split('#', 2)
+    const filename = text.trim() || decodeURIComponent(location.split('/').pop() ?? '')
+    const sha256 = /^sha256=([0-9a-f]{64})$/i.exec(fragment)?.[1] ?? ''
     if (filename) files.set(filename, sha256.toLowerCase())
   }
   return files
@@ -108,7 +109,7 @@ export function simpleUrlFor(uploadUrl: string): string | undefined {
   const host = url.hostname.toLowerCase()
   if (host === 'upload.pypi.org' || host === 'pypi.org') return 'https://pypi.org/simple/'
   if (host === 'test.pypi.org') return 'https://test.pypi.org/simple/'
-  const path = url.pathname.replace(/\/+$/, '')
+  const path = trimEndOf(url.pathname, '/')
   const base = `${url.origin}`
   // Warehouse-like and many others: …/legacy → …/simple/
   if (/\/legacy$/.test(path)) return `${base}${path.replace(/\/legacy$/, '')}/simple/`

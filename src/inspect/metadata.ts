@@ -5,6 +5,7 @@
  */
 
 import type { CoreMetadata, FormField } from '../dists/distribution.js'
+import { trimEndOf } from '../shared/format.js'
 
 /** feedparser's `headerRE`: `name:` (printable ASCII but ':' and space), a continuation, "From ". */
 const HEADER_START = /^(?:From |[\x21-\x39\x3b-\x7e]*:|[ \t])/
@@ -46,7 +47,7 @@ export function readEmailMessage(text: string): { headers: RawHeader[]; body: st
     if (!current) return
     const colon = current[0].indexOf(':')
     const value = current[0].slice(colon + 1).replace(/^[ \t]+/, '') + current.slice(1).join('')
-    headers.push({ name: current[0].slice(0, colon), raw: value.replace(/[\r\n]+$/, '') })
+    headers.push({ name: current[0].slice(0, colon), raw: trimEndOf(value, '\r\n') })
     current = undefined
   }
   let pushedBack = ''

@@ -17,6 +17,7 @@ import { createGunzip } from 'node:zlib'
 import type { RuleId } from '../dists/distribution.js'
 import { MAX_METADATA_BYTES, problem, type ArchiveMember } from './archive.js'
 import { BLOCK, checksumMatches, pythonNti } from './tar-header.js'
+import { trimEndOf } from '../shared/format.js'
 
 /** Pax records and GNU long names are a few hundred bytes; more is a broken or hostile archive. */
 const MAX_EXTENSION_BYTES = 1024 * 1024
@@ -227,7 +228,7 @@ async function scan(path: string, reader: ChunkReader, maxBytes: number) {
 
     let name = text(block, 0, 100)
     if (type === '\0' && name.endsWith('/')) type = '5'
-    if (type === '5') name = name.replace(/\/+$/, '')
+    if (type === '5') name = trimEndOf(name, '/')
     const prefix = text(block, 345, 155)
     if (prefix !== '' && !GNU_TYPES.has(type)) name = `${prefix}/${name}`
     if (longName !== undefined) name = type === '5' ? longName.replace(/\/$/, '') : longName
@@ -235,7 +236,8 @@ async function scan(path: string, reader: ChunkReader, maxBytes: number) {
     const sparseMajor = records?.get('GNU.sparse.major') === '1'
     if (records?.has('GNU.sparse.map') || records?.has('GNU.sparse.size')) throw sparse()
     if (sparseMajor && records?.get('GNU.sparse.minor') === '0') throw sparse()
-    name = records?.get('path')?.replace(/\/+$/, '') ?? name
+    const paxPath = records?.get('path')
+    if (paxPath !== undefined) name = trimEndOf(paxPath, '/')
     const paxSize = records?.get('size')
     if (paxSize !== undefined && !/^\d+$/.test(paxSize)) {
       throw invalidSdist(path, 'a pax size record is malformed')

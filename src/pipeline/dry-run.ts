@@ -78,7 +78,7 @@ function describeIdentity(
   // GitLab's publisher matches the project and the CI file of ci_config_ref_uri.
   const project = text('project_path')
   if (project) {
-    const ciFile = /\/\/([^@]+)@/.exec(text('ci_config_ref_uri') ?? '')?.[1]
+    const ciFile = ciFileOf(text('ci_config_ref_uri') ?? '')
     const environment = text('environment')
     return (
       `GitLab project ${project}, CI file ${ciFile ?? '(unknown)'}, ` +
@@ -94,4 +94,11 @@ function describeIdentity(
   ]
   if (claims) parts.push(environment ? `environment ${environment}` : 'no environment')
   return parts.join(', ') + (claims ? " (from the job's ID token)" : '')
+}
+
+/** The CI file of GitLab's `host/project//file@ref` (string search: the claim is outside text). */
+function ciFileOf(uri: string): string | undefined {
+  const start = uri.indexOf('//')
+  const end = uri.indexOf('@', start + 2)
+  return start < 0 || end <= start + 2 ? undefined : uri.slice(start + 2, end)
 }

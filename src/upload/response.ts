@@ -1,4 +1,5 @@
 import { excerpt } from '../shared/excerpt.js'
+import { titleOf } from '../shared/html.js'
 import type { HttpResponse } from '../shared/http.js'
 
 /**
@@ -10,8 +11,8 @@ export function indexMessage(response: HttpResponse): string {
   const body = response.body.trim()
   const fromJson = jsonMessage(body)
   if (fromJson) return fromJson
-  const title = /<title>([\s\S]*?)<\/title>/i.exec(body)?.[1]
-  if (title) return stripStatusPrefix(decodeEntities(title.trim()), response.status)
+  const title = titleOf(body)?.trim()
+  if (title) return stripStatusPrefix(title, response.status)
   const reason = response.statusText.trim()
   const generic = GENERIC_REASONS.has(reason.toLowerCase())
   if (reason && !generic) return reason
@@ -71,22 +72,6 @@ function lastParagraph(text: string): string {
 
 function stripStatusPrefix(title: string, status: number): string {
   return title.startsWith(`${status} `) ? title.slice(String(status).length + 1) : title
-}
-
-function decodeEntities(text: string): string {
-  return text
-    .replace(/&#(\d+);/g, (_, n: string) => codePoint(Number(n)))
-    .replace(/&#x([0-9a-f]+);/gi, (_, n: string) => codePoint(parseInt(n, 16)))
-    .replace(/&quot;/g, '"')
-    .replace(/&apos;/g, "'")
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&')
-}
-
-/** A character reference of the index's page; one past Unicode's end (outside text) becomes U+FFFD. */
-function codePoint(n: number): string {
-  return n <= 0x10ffff ? String.fromCodePoint(n) : '\ufffd'
 }
 
 /**

@@ -27,6 +27,7 @@ import {
   type StartedRenderer
 } from './readme-renderer.js'
 import type { RenderItemResult } from './render-script.js'
+import { oneLine } from '../../shared/format.js'
 
 export interface DescriptionCheckOptions extends RendererOptions {
   /**
@@ -291,7 +292,7 @@ export function formatDocutilsReport(messages: string): { text: string; line?: n
   if (before) parts.push(before)
   starts.forEach((start, i) => {
     const end = i + 1 < starts.length ? starts[i + 1].index : messages.length
-    const body = messages.slice(start.index + start[0].length, end).replace(/\s+$/, '')
+    const body = messages.slice(start.index + start[0].length, end).trimEnd()
     const [message, ...source] = body.split(/\r?\n\r?\n/)
     const line = start[1] === '' ? undefined : Number(start[1])
     firstLine ??= line
@@ -299,7 +300,7 @@ export function formatDocutilsReport(messages: string): { text: string; line?: n
     const shown = sourceLines.slice(0, MAX_SOURCE_LINES).map(l => `    | ${l}`)
     if (sourceLines.length > MAX_SOURCE_LINES) shown.push('    | …')
     parts.push(
-      `${line === undefined ? '' : `line ${line}: `}${message.replace(/\s*\n\s*/g, ' ')} ` +
+      `${line === undefined ? '' : `line ${line}: `}${oneLine(message)} ` +
         `(docutils ${start[2]})` +
         (source.length > 0 ? `\n${shown.join('\n')}` : '')
     )
