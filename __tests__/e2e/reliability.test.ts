@@ -9,6 +9,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
+import { createServer as createHttpServer } from 'node:http'
 import { createServer, connect, type Server, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -489,3 +490,36 @@ async function fullBacklogListener(): Promise<{ port: number; close: () => Promi
   await close()
   throw new Error('the accept queue never filled: this kernel answers SYNs on a full queue')
 }
+
+describe('a hostile simple page (issue 21)', () => {
+  it('cannot hang the bundled action: it stops within verify-timeout, naming the file', async () => {
+    const server = await index()
+    const dist = await wheel('hostilepage')
+    // 8 MiB of anchors never terminated: a backtracking reader blocked the event loop on 139 KiB
+    // for 15 s, so the verify-timeout timer could not fire.
+    const page = '<a href="'.repeat(Math.floor((8 * 1024 * 1024) / 9))
+    const hostile = createHttpServer((_, response) => {
+      response.writeHead(200, { 'content-type': 'text/html' })
+      response.end(page)
+    })
+    await new Promise<void>(resolve => hostile.listen(0, '127.0.0.1', resolve))
+    cleanup.push(() => new Promise(resolve => hostile.close(resolve)))
+    const { port } = hostile.address() as { port: number }
+    const started = Date.now()
+    const run = await runAction(
+      {
+        password: TOKEN,
+        'repository-url': server.url,
+        'index-url': `http://127.0.0.1:${port}/simple/`,
+        'packages-dir': path.dirname(dist.path),
+        'verify-timeout': '5'
+      },
+      { runnerDefaults: true }
+    )
+    expect(Date.now() - started).toBeLessThan(30_000)
+    expect(run.exitCode).toBe(1)
+    const errors = run.stdout.split('\n').filter(l => l.startsWith('::error'))
+    expect(errors.some(l => l.includes(dist.filename) && /not listed/.test(l))).toBe(true)
+    expect(JSON.parse(run.outputs.verified)).toEqual([])
+  }, 60_000)
+})
