@@ -5,7 +5,6 @@ import {
   expectedWheelPrefix,
   isValidProjectName,
   normalizeName,
-  parseSdistFilename,
   parseWheelFilename,
   wheelNamePart
 } from '../../src/dists/filename.js'
@@ -105,33 +104,6 @@ describe('parseWheelFilename', () => {
   ])('refuses %s', (_why, filename) => {
     expect(parseWheelFilename(filename)).toBeUndefined()
   })
-})
-
-describe('parseSdistFilename', () => {
-  it('splits on the last dash', () => {
-    expect(parseSdistFilename('foo_bar-1.0.post1.tar.gz')).toEqual({
-      name: 'foo_bar',
-      version: '1.0.post1',
-      extension: '.tar.gz'
-    })
-    expect(parseSdistFilename('foo-bar-1.0.tar.gz')).toEqual({
-      name: 'foo-bar',
-      version: '1.0',
-      extension: '.tar.gz'
-    })
-    expect(parseSdistFilename('Foo-2.0.zip')).toEqual({
-      name: 'Foo',
-      version: '2.0',
-      extension: '.zip'
-    })
-  })
-
-  it.each(['foo.tar.gz', '-1.0.tar.gz', 'foo-.tar.gz', 'foo-1.0.tar.bz2', 'foo-1.0.whl'])(
-    'refuses %j',
-    filename => {
-      expect(parseSdistFilename(filename)).toBeUndefined()
-    }
-  )
 })
 
 describe('expected filenames', () => {

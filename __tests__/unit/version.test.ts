@@ -3,11 +3,9 @@ import { describe, expect, it } from '@jest/globals'
 import {
   compareVersions,
   formatVersion,
-  isLocal,
   normalizeVersion,
   parseVersion,
-  publicVersion,
-  versionsEqual
+  publicVersion
 } from '../../src/dists/version.js'
 
 /**
@@ -358,9 +356,6 @@ describe('compareVersions', () => {
     expect(compareVersions('1.0-1', '1.0.post1')).toBe(0)
     expect(compareVersions('0!1.0', '1')).toBe(0)
     expect(compareVersions('1.0+A.01', '1.0+a.1')).toBe(0)
-    expect(versionsEqual('1.0', '1.0.0')).toBe(true)
-    expect(versionsEqual('1.0', '1.0.1')).toBe(false)
-    expect(versionsEqual('1.0', 'nope')).toBe(false)
   })
 
   it('throws on an invalid version rather than guess', () => {
@@ -368,12 +363,10 @@ describe('compareVersions', () => {
   })
 })
 
-describe('isLocal and publicVersion', () => {
+describe('local segments and publicVersion', () => {
   it('tells local versions apart', () => {
-    expect(isLocal('1.0+abc')).toBe(true)
-    expect(isLocal('1.0')).toBe(false)
-    expect(isLocal('not a version')).toBe(false)
-    expect(isLocal(parseVersion('1.0+1')!)).toBe(true)
+    expect(parseVersion('1.0+abc')?.local).toEqual(['abc'])
+    expect(parseVersion('1.0')?.local).toBeUndefined()
     expect(publicVersion('1.0.post1+g1234abc.d20260101')).toBe('1.0.post1')
     expect(publicVersion('nope')).toBeUndefined()
     expect(formatVersion(parseVersion('2!1.0rc1+x')!)).toBe('2!1.0rc1+x')

@@ -1,7 +1,4 @@
-/**
- * A distribution is one value, built once by `inspect` and passed along the pipeline:
- * nobody downstream re-reads or re-hashes the file.
- */
+/** A distribution is built once by `inspect` and passed along: nobody re-reads or re-hashes it. */
 
 export type DistKind = 'wheel' | 'sdist'
 
@@ -29,28 +26,19 @@ export interface Distribution {
   /** Basename, as sent in the `content` part. */
   filename: string
   kind: DistKind
-  /** `bdist_wheel` or `sdist`, the `filetype` form field. */
   filetype: 'bdist_wheel' | 'sdist'
-  /** Wheel: the python tag of the filename (e.g. `py3`, `py2.py3`); sdist: `source`. */
+  /** Wheel: the python tag of the filename (e.g. `py2.py3`); sdist: `source`. */
   pyversion: string
   size: number
   digests: Digests
-  /**
-   * The file as it was when it was hashed (size, mtime, inode): the upload compares it with the
-   * file it opens, so a file changed since the checks is refused instead of sent with stale digests.
-   */
+  /** The file as hashed: the upload refuses a file changed since, rather than send stale digests. */
   onDisk?: FileIdentity
-  /** `Name` from the core metadata, as written. */
+  /** `Name` and `Version` from the core metadata, as written. */
   name: string
-  /** `Version` from the core metadata, as written. */
   version: string
   metadataVersion: string
-  /** Parsed core metadata, kept for the checks. */
   metadata: CoreMetadata
-  /**
-   * PyPI's refusals of the archive itself (archive-rules.ts), found while reading it; the check
-   * counts them as PyPI policies.
-   */
+  /** PyPI's refusals of the archive itself (archive-rules.ts); the check counts them as policies. */
   archiveProblems?: Problem[]
   /** Metadata as upload form fields (lowercased, `-` → `_`, specials mapped, too-new fields dropped). */
   metadataFields: FormField[]
@@ -63,82 +51,31 @@ export interface CoreMetadata {
   description?: string
 }
 
-/**
- * Every rule a Problem can name, by the stage that finds it: a typo in a rule id is a compile
- * error, and tests and reports can rely on the ids staying what they are.
- */
-export type RuleId =
-  // discover: the packages folder and the names in it
-  | 'packages-dir'
-  | 'file-name'
-  | 'unreadable-folder'
-  // dedupe: the same filename twice
-  | 'duplicate-filename'
-  // inspect: reading the archive and its metadata
-  | 'invalid-wheel'
-  | 'invalid-sdist'
-  | 'unreadable'
-  | 'unsupported-file'
-  | 'changed-while-read'
-  | 'metadata-encoding'
-  | 'metadata-missing-field'
-  | 'metadata-too-large'
-  | 'sdist-layout'
-  | 'sdist-metadata'
-  | 'sdist-sparse'
-  | 'sdist-too-large'
-  | 'wheel-metadata'
-  | 'wheel-record'
-  // inspect/archive-rules: what PyPI checks inside archives
-  | 'archive-type'
-  | 'wheel-contents'
-  | 'compression-method'
-  | 'compression-ratio'
-  | 'zip-framing'
-  | 'entry-points'
-  | 'license-file'
-  // check: the metadata
-  | 'metadata-version'
-  | 'name'
-  | 'version'
-  | 'local-version'
-  | 'field-too-new'
-  | 'license'
-  | 'classifier'
-  | 'summary'
-  | 'dynamic'
-  // check: filenames, size, the release
-  | 'wheel-filename'
-  | 'wheel-platform'
-  | 'wheel-name'
-  | 'wheel-version'
-  | 'sdist-format'
-  | 'sdist-name'
-  | 'sdist-version'
-  | 'sdist-filename'
-  | 'file-size'
-  | 'one-sdist'
-  // check/guards: the release against the run
-  | 'one-release'
-  | 'tag-project'
-  | 'tag-version'
-  // check/description: the long description
-  | 'description-content-type'
-  | 'description-missing'
-  | 'description-render'
-  | 'description-render-version'
-  | 'description-unchecked'
+/** The union of the space-separated words of `S`: rule ids stay checked and take few lines. */
+type Words<S extends string> = S extends `${infer W} ${infer Rest}` ? W | Words<Rest> : S
 
-/**
- * A problem found in a file before any upload. Problems are values: the check collects every one
- * across all files, then the run stops and shows them all at once.
- */
+/** Every rule id, by the stage that finds it: a typo is a compile error, and reports rely on them. */
+export type RuleId = Words<
+  | 'packages-dir file-name unreadable-folder duplicate-filename' // discover
+  | 'invalid-wheel invalid-sdist unreadable unsupported-file changed-while-read' // inspect
+  | 'metadata-encoding metadata-missing-field metadata-too-large sdist-layout sdist-metadata'
+  | 'sdist-sparse sdist-too-large wheel-metadata wheel-record'
+  | 'archive-type wheel-contents compression-method compression-ratio zip-framing' // archive-rules
+  | 'entry-points license-file'
+  | 'metadata-version name version local-version field-too-new license classifier' // check
+  | 'summary dynamic wheel-filename wheel-platform wheel-name wheel-version sdist-format'
+  | 'sdist-name sdist-version sdist-filename file-size one-sdist'
+  | 'one-release tag-project tag-version' // check/guards
+  | 'description-content-type description-missing description-render' // check/description
+  | 'description-render-version description-unchecked'
+>
+
+/** A problem found before any upload; all are collected, then shown at once. */
 export interface Problem {
   /** Path (or filename) of the file the problem is in. */
   file: string
-  /** Short rule id, e.g. `metadata-version`, `wheel-filename`, `local-version`. */
   rule: RuleId
-  /** What is wrong, in the index's terms where PyPI has words for it. */
+  /** What is wrong, in PyPI's words where it has them. */
   message: string
   /** What to do about it. */
   hint?: string

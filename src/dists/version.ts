@@ -1,12 +1,6 @@
 /**
- * PEP 440 versions, parsed, normalized and ordered exactly as PyPI does it.
- *
- * PyPI (Warehouse) judges versions with `packaging.version.Version`; a version that packaging
- * refuses, or normalizes to something else, is what PyPI refuses or stores. This module follows
- * packaging ≥ 26.1 step by step (the regular expression, the spelling normalization, the comparison
- * key), including its ASCII-only letters and its Unicode-aware surrounding whitespace, so the
- * checks can quote the same canonical strings PyPI will quote. The tests compare it against the
- * Python reference on a table of tricky strings.
+ * PEP 440 versions as PyPI judges them: packaging ≥ 26.1's `Version` step by step (pattern,
+ * normalization, comparison key), so messages quote the canonical strings PyPI quotes.
  */
 
 /** A version split into its PEP 440 segments. Numbers are bigint: segments have no size limit. */
@@ -21,18 +15,11 @@ export interface ParsedVersion {
   local?: Array<string | bigint>
 }
 
-/**
- * The characters Python's `\s` matches in a str pattern. packaging strips these around a version;
- * JavaScript's `\s` differs (it has U+FEFF, lacks U+001C–U+001F and U+0085), so they are listed.
- */
+/** Python's `\s`, which packaging strips around a version; JavaScript's differs (U+FEFF, U+001C…). */
 const PY_WHITESPACE =
   '[\\t\\n\\v\\f\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]'
 
-/**
- * packaging's VERSION_PATTERN, anchored. The `i` flag without `u` folds ASCII letters only, which
- * is what packaging's `(?a:…)` groups do (so `ſ` is not an `s` and the Kelvin sign is not a `k`).
- * packaging uses possessive quantifiers for speed; for these groups they accept the same strings.
- */
+/** packaging's VERSION_PATTERN; `i` without `u` folds ASCII only, as its `(?a:…)` groups do. */
 const VERSION_RE = new RegExp(
   `^${PY_WHITESPACE}*v?` +
     '(?:(?<epoch>[0-9]+)!)?' +
@@ -45,10 +32,7 @@ const VERSION_RE = new RegExp(
   'i'
 )
 
-/**
- * Python's `int()` refuses strings of more than 4300 digits (CVE-2020-10735 mitigation), so
- * packaging raises on such a segment and PyPI can never accept it.
- */
+/** Python's `int()` refuses longer digit strings (CVE-2020-10735), so PyPI never accepts them. */
 const PYTHON_INT_MAX_DIGITS = 4300
 
 const PRE_SPELLINGS: Record<string, 'a' | 'b' | 'rc'> = {
@@ -121,12 +105,6 @@ export function publicVersion(text: string): string | undefined {
   return parsed && formatVersion({ ...parsed, local: undefined })
 }
 
-/** Whether the version has a local segment (`+…`), which PyPI refuses. False for invalid input. */
-export function isLocal(version: string | ParsedVersion): boolean {
-  const parsed = typeof version === 'string' ? parseVersion(version) : version
-  return parsed?.local !== undefined
-}
-
 function toParsed(version: string | ParsedVersion): ParsedVersion {
   if (typeof version !== 'string') return version
   const parsed = parseVersion(version)
@@ -155,11 +133,7 @@ function trimTrailingZeros(release: readonly bigint[]): bigint[] {
 
 const PRE_RANK = { a: 0, b: 1, rc: 2 } as const
 
-/**
- * The pre/post/dev part of packaging's comparison key, as one flat tuple:
- * dev-only releases (`1.0.dev1`) sort before any a/b/rc, final releases after rc;
- * no post sorts before a post; a dev sorts before no dev.
- */
+/** packaging's pre/post/dev key: `1.0.dev1` < a/b/rc < final; no post < post; dev < no dev. */
 function suffixKey(v: ParsedVersion): bigint[] {
   let preRank: bigint
   let preNumber = 0n
@@ -186,10 +160,7 @@ function cmpLocalPart(a: string | bigint, b: string | bigint): number {
   return typeof a === 'string' ? -1 : 1
 }
 
-/**
- * PEP 440 ordering, as packaging sorts: negative if a < b, 0 if equal (`1.0` == `1.0.0`), positive
- * if a > b. Throws a TypeError for a string that is not a valid version.
- */
+/** PEP 440 order (`1.0` == `1.0.0`); throws a TypeError for a string that is not a version. */
 export function compareVersions(a: string | ParsedVersion, b: string | ParsedVersion): number {
   const x = toParsed(a)
   const y = toParsed(b)
@@ -202,11 +173,4 @@ export function compareVersions(a: string | ParsedVersion, b: string | ParsedVer
       ? cmp(x.local === undefined ? 0 : 1, y.local === undefined ? 0 : 1)
       : cmpSeq(x.local, y.local, cmpLocalPart))
   )
-}
-
-/** Whether two versions are equal under PEP 440 (`1.0` and `1.0.0` are); false if either is invalid. */
-export function versionsEqual(a: string, b: string): boolean {
-  const x = parseVersion(a)
-  const y = parseVersion(b)
-  return x !== undefined && y !== undefined && compareVersions(x, y) === 0
 }
