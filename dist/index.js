@@ -1348,10 +1348,7 @@ function actionsIdTokenFetcher(run, env) {
 }
 
 ;// CONCATENATED MODULE: ./src/dists/distribution.ts
-/**
- * A distribution is one value, built once by `inspect` and passed along the pipeline:
- * nobody downstream re-reads or re-hashes the file.
- */
+/** A distribution is built once by `inspect` and passed along: nobody re-reads or re-hashes it. */
 /** A problem that stops the run; thrown by discover/inspect, collected by check. */
 class DistributionError extends Error {
     problems;
@@ -2309,25 +2306,12 @@ async function resolveTokenSource(options) {
 
 ;// CONCATENATED MODULE: ./src/dists/version.ts
 /**
- * PEP 440 versions, parsed, normalized and ordered exactly as PyPI does it.
- *
- * PyPI (Warehouse) judges versions with `packaging.version.Version`; a version that packaging
- * refuses, or normalizes to something else, is what PyPI refuses or stores. This module follows
- * packaging ≥ 26.1 step by step (the regular expression, the spelling normalization, the comparison
- * key), including its ASCII-only letters and its Unicode-aware surrounding whitespace, so the
- * checks can quote the same canonical strings PyPI will quote. The tests compare it against the
- * Python reference on a table of tricky strings.
+ * PEP 440 versions as PyPI judges them: packaging ≥ 26.1's `Version` step by step (pattern,
+ * normalization, comparison key), so messages quote the canonical strings PyPI quotes.
  */
-/**
- * The characters Python's `\s` matches in a str pattern. packaging strips these around a version;
- * JavaScript's `\s` differs (it has U+FEFF, lacks U+001C–U+001F and U+0085), so they are listed.
- */
+/** Python's `\s`, which packaging strips around a version; JavaScript's differs (U+FEFF, U+001C…). */
 const PY_WHITESPACE = '[\\t\\n\\v\\f\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]';
-/**
- * packaging's VERSION_PATTERN, anchored. The `i` flag without `u` folds ASCII letters only, which
- * is what packaging's `(?a:…)` groups do (so `ſ` is not an `s` and the Kelvin sign is not a `k`).
- * packaging uses possessive quantifiers for speed; for these groups they accept the same strings.
- */
+/** packaging's VERSION_PATTERN; `i` without `u` folds ASCII only, as its `(?a:…)` groups do. */
 const VERSION_RE = new RegExp(`^${PY_WHITESPACE}*v?` +
     '(?:(?<epoch>[0-9]+)!)?' +
     '(?<release>[0-9]+(?:\\.[0-9]+)*)' +
@@ -2336,10 +2320,7 @@ const VERSION_RE = new RegExp(`^${PY_WHITESPACE}*v?` +
     '(?:[._-]?(?<devL>dev)[._-]?(?<devN>[0-9]+)?)?' +
     '(?:\\+(?<local>[a-z0-9]+(?:[._-][a-z0-9]+)*))?' +
     `${PY_WHITESPACE}*$`, 'i');
-/**
- * Python's `int()` refuses strings of more than 4300 digits (CVE-2020-10735 mitigation), so
- * packaging raises on such a segment and PyPI can never accept it.
- */
+/** Python's `int()` refuses longer digit strings (CVE-2020-10735), so PyPI never accepts them. */
 const PYTHON_INT_MAX_DIGITS = 4300;
 const PRE_SPELLINGS = {
     a: 'a',
@@ -2415,11 +2396,6 @@ function publicVersion(text) {
     const parsed = parseVersion(text);
     return parsed && formatVersion({ ...parsed, local: undefined });
 }
-/** Whether the version has a local segment (`+…`), which PyPI refuses. False for invalid input. */
-function isLocal(version) {
-    const parsed = typeof version === 'string' ? parseVersion(version) : version;
-    return parsed?.local !== undefined;
-}
 function toParsed(version) {
     if (typeof version !== 'string')
         return version;
@@ -2447,11 +2423,7 @@ function trimTrailingZeros(release) {
     return release.slice(0, end);
 }
 const PRE_RANK = { a: 0, b: 1, rc: 2 };
-/**
- * The pre/post/dev part of packaging's comparison key, as one flat tuple:
- * dev-only releases (`1.0.dev1`) sort before any a/b/rc, final releases after rc;
- * no post sorts before a post; a dev sorts before no dev.
- */
+/** packaging's pre/post/dev key: `1.0.dev1` < a/b/rc < final; no post < post; dev < no dev. */
 function suffixKey(v) {
     let preRank;
     let preNumber = 0n;
@@ -2480,10 +2452,7 @@ function cmpLocalPart(a, b) {
         return cmp(a, b);
     return typeof a === 'string' ? -1 : 1;
 }
-/**
- * PEP 440 ordering, as packaging sorts: negative if a < b, 0 if equal (`1.0` == `1.0.0`), positive
- * if a > b. Throws a TypeError for a string that is not a valid version.
- */
+/** PEP 440 order (`1.0` == `1.0.0`); throws a TypeError for a string that is not a version. */
 function compareVersions(a, b) {
     const x = toParsed(a);
     const y = toParsed(b);
@@ -2495,61 +2464,42 @@ function compareVersions(a, b) {
             ? cmp(x.local === undefined ? 0 : 1, y.local === undefined ? 0 : 1)
             : cmpSeq(x.local, y.local, cmpLocalPart)));
 }
-/** Whether two versions are equal under PEP 440 (`1.0` and `1.0.0` are); false if either is invalid. */
-function versionsEqual(a, b) {
-    const x = parseVersion(a);
-    const y = parseVersion(b);
-    return x !== undefined && y !== undefined && compareVersions(x, y) === 0;
-}
 
 ;// CONCATENATED MODULE: ./src/dists/filename.ts
 /**
- * Project names and distribution filenames: normalization (PEP 503), wheel filename escaping
- * (PEP 427/491), sdist filenames (PEP 625), and which files are distributions at all.
- *
- * The parsers here are structural: they split a filename into its parts as written and leave the
- * judging (is the version valid, is the name normalized, is the platform allowed) to `src/check/`,
- * so one badly named file yields a precise problem instead of an unreadable "not a wheel".
+ * Project names and distribution filenames (PEP 503, 427/491, 625). The parsers only split a name
+ * into its parts; `src/check/` judges them, so a badly named file gets a precise problem.
  */
 
 /** PEP 503 normalized name: lowercase, every run of `-`, `_`, `.` becomes one `-`. */
 function normalizeName(name) {
     return name.replace(/[-_.]+/g, '-').toLowerCase();
 }
-/**
- * The name as a wheel or sdist filename must spell it: normalized, with `_` for `-` (the escaping
- * of the binary distribution format spec, which PyPI enforces for wheels and PEP 625 for sdists).
- */
+/** The name as wheel and sdist filenames must spell it: normalized, with `_` for `-`. */
 function wheelNamePart(name) {
     return normalizeName(name).replace(/-/g, '_');
 }
 /** PEP 508 / core metadata `Name`: ASCII letters and digits at both ends, `.`, `_`, `-` inside. */
-const PROJECT_NAME_RE = /^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$/i;
 function isValidProjectName(name) {
-    return PROJECT_NAME_RE.test(name);
+    return /^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$/i.test(name);
 }
 /**
- * Splits `{distribution}-{version}(-{build})?-{python}-{abi}-{platform}.whl` into its parts.
- * Undefined when the shape is wrong: not `.whl`, not five or six parts, an empty part or tag,
- * or a build tag that does not start with a digit. The version and name are returned as written.
+ * Splits `{distribution}-{version}(-{build})?-{python}-{abi}-{platform}.whl`. Undefined when the
+ * shape is wrong: five or six parts, none empty, a build tag starting with a digit.
  */
 function parseWheelFilename(filename) {
     if (!filename.endsWith('.whl'))
         return undefined;
     const parts = filename.slice(0, -'.whl'.length).split('-');
-    if (parts.length !== 5 && parts.length !== 6)
-        return undefined;
-    if (parts.some(p => p === ''))
+    if ((parts.length !== 5 && parts.length !== 6) || parts.includes(''))
         return undefined;
     const [distribution, version] = parts;
     const build = parts.length === 6 ? parts[2] : undefined;
     if (build !== undefined && !/^[0-9]/.test(build))
         return undefined;
     const [pythonTag, abiTag, platformTag] = parts.slice(-3);
-    const pythonTags = pythonTag.split('.');
-    const abiTags = abiTag.split('.');
-    const platformTags = platformTag.split('.');
-    if ([...pythonTags, ...abiTags, ...platformTags].some(t => t === ''))
+    const [pythonTags, abiTags, platformTags] = [pythonTag, abiTag, platformTag].map(t => t.split('.'));
+    if ([...pythonTags, ...abiTags, ...platformTags].includes(''))
         return undefined;
     return {
         distribution,
@@ -2561,39 +2511,17 @@ function parseWheelFilename(filename) {
         pythonTag
     };
 }
-/**
- * Splits `{name}-{version}.tar.gz` (or `.zip`) on the last `-`, as packaging does: a PEP 440
- * version has no `-` in its canonical form. Undefined without a `-` or with an empty part.
- */
-function parseSdistFilename(filename) {
-    const extension = filename.endsWith('.tar.gz')
-        ? '.tar.gz'
-        : filename.endsWith('.zip')
-            ? '.zip'
-            : undefined;
-    if (!extension)
-        return undefined;
-    const stem = filename.slice(0, -extension.length);
-    const dash = stem.lastIndexOf('-');
-    if (dash <= 0 || dash === stem.length - 1)
-        return undefined;
-    return { name: stem.slice(0, dash), version: stem.slice(dash + 1), extension };
-}
-/**
- * The one sdist filename PyPI accepts for a release (PEP 625):
- * `{normalized name with _}-{canonical version}.tar.gz`.
- */
+/** The one sdist filename PyPI accepts (PEP 625): `{name with _}-{canonical version}.tar.gz`. */
 function expectedSdistFilename(name, version) {
     return `${wheelNamePart(name)}-${normalizeVersion(version) ?? version}.tar.gz`;
 }
-/** How a wheel filename for this release should begin: `{name with _}-{canonical version}-`. */
+/** How a wheel filename for this release begins: `{name with _}-{canonical version}-`. */
 function expectedWheelPrefix(name, version) {
     return `${wheelNamePart(name)}-${normalizeVersion(version) ?? version}-`;
 }
 /**
- * What kind of distribution a filename names, by its extension: a wheel, an sdist, or a `.zip`
- * sdist (a form PyPI refuses since PEP 625, reported rather than ignored). Undefined for anything
- * else (attestations, checksums, `.egg`…).
+ * A distribution's kind by its extension; a `.zip` sdist (refused since PEP 625) is reported, not
+ * ignored. Undefined for anything else (attestations, checksums, `.egg`…).
  */
 function distKindOf(filename) {
     if (filename.endsWith('.whl') && filename.length > '.whl'.length)
