@@ -21,9 +21,14 @@ import {
 } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { BuildError, buildDistributions, type BuildOptions } from '../../src/builder/build.js'
-import { changedOutputs, snapshotOutputs } from '../../src/builder/outputs.js'
-import { shellInvocation } from '../../src/builder/shell.js'
+import {
+  BuildError,
+  buildDistributions,
+  changedOutputs,
+  shellInvocation,
+  snapshotOutputs,
+  type BuildOptions
+} from '../../src/builder/build.js'
 import { ChildEnv } from '../../src/shared/child-env.js'
 import { MAX_KEPT_OUTPUT, runProcess, type RunProcess } from '../../src/process/run-process.js'
 import { checkDistributions } from '../../src/check/rules.js'

@@ -4,8 +4,8 @@
  * paths run for real in .github/workflows/self-test.yml on windows-latest and macos-latest.
  */
 import { describe, expect, it } from '@jest/globals'
-import { defaultPythons, findBuildPython } from '../../src/builder/python.js'
-import { shellInvocation } from '../../src/builder/shell.js'
+import { shellInvocation } from '../../src/builder/build.js'
+import { defaultPythons, findBuildPython } from '../../src/process/python.js'
 import { ChildEnv } from '../../src/shared/child-env.js'
 import type { ProcessResult, RunProcess } from '../../src/process/run-process.js'
 import { RecordingLog } from '../../src/shared/log.js'

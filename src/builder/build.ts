@@ -1,53 +1,35 @@
 /**
- * The optional build step: makes the distributions before they are published, as Travis's dpl
- * did, so a workflow needs no separate build step. By default `python -m build` (PyPA's front end,
- * which runs any PEP 517 backend); a custom command (`uv build`, `hatch build`) runs instead when
- * given. The build's output is streamed line by line into a log group; a failed build stops the
- * run with the command and the tail of its output, which is where every build tool says why.
+ * The optional build step, as Travis's dpl had: `python -m build` (any PEP 517 backend) or a
+ * custom command (`uv build`, `hatch build`), its output streamed into a log group; a failed
+ * build stops the run with the command and the tail of its output, where build tools say why.
  */
-import { stat } from 'node:fs/promises'
+import { readdir, stat } from 'node:fs/promises'
 import path from 'node:path'
 import type { DistKind } from '../dists/distribution.js'
 import type { Log } from '../shared/log.js'
-import { ChildEnv } from '../shared/child-env.js'
+import type { ChildEnv } from '../shared/child-env.js'
 import { runProcess, type ProcessResult, type RunProcess } from '../process/run-process.js'
-import { changedOutputs, snapshotOutputs } from './outputs.js'
-import { findBuildPython } from './python.js'
-import { shellInvocation } from './shell.js'
+import { findBuildPython } from '../process/python.js'
 
 export interface BuildOptions {
-  /** The project to build (where pyproject.toml is); the build runs in it. */
+  /** Where pyproject.toml is; the build runs in it. */
   workingDirectory: string
-  /** Where the files go (`--outdir`); the folder that is published. Relative to the current directory. */
+  /** `--outdir`, the folder that is published; relative to the current directory. */
   outDir: string
-  /** What `python -m build` makes: `--sdist`, `--wheel`, or both (the wheel built from the sdist). */
   distributions: ReadonlySet<DistKind>
-  /** A command line run through the platform shell in `workingDirectory` instead of `python -m build`. */
+  /** Run through the platform shell in `workingDirectory` instead of `python -m build`. */
   buildCommand?: string
-  /** The Python for `python -m build`. Default: `python3`, then `python` (`python` first on Windows). */
   python?: string
-  /** More arguments for `python -m build`, e.g. `--no-isolation` where no index can be reached. */
+  /** e.g. `--no-isolation` where no index can be reached. */
   extraArgs?: readonly string[]
-  /**
-   * The environment of every program started: never the action's own (see ChildEnv); the entry
-   * makes it (RunContext.childEnv).
-   */
   env: ChildEnv
   log: Log
-  /** Runs a program; tests wrap the real one. Default `runProcess`. */
+  /** Tests wrap the real one. */
   run?: RunProcess
-  /** The build is stopped after this long. Default: no limit (the job's own timeout applies). */
+  /** Default: no limit (the job's own timeout applies). */
   timeoutMs?: number
 }
 
-export interface BuildResult {
-  /** Absolute paths of the `.whl` and `.tar.gz` files the build wrote (new or rewritten), sorted. */
-  files: string[]
-  /** The command that built them, as shown in the log. */
-  command: string
-}
-
-/** A build that failed: the command, how it ended, and the last lines of its output. */
 export class BuildError extends Error {
   constructor(
     message: string,
@@ -59,49 +41,48 @@ export class BuildError extends Error {
   }
 }
 
-/** How many of the last lines of output a failure shows. */
-export const OUTPUT_TAIL_LINES = 30
+const OUTPUT_TAIL_LINES = 30
 
-export async function buildDistributions(options: BuildOptions): Promise<BuildResult> {
+/** Returns the `.whl` and `.tar.gz` files the build wrote (new or rewritten), sorted. */
+export async function buildDistributions(
+  options: BuildOptions
+): Promise<{ files: string[]; command: string }> {
   const { log } = options
   const run = options.run ?? runProcess
-  const workingDirectory = path.resolve(options.workingDirectory)
+  const cwd = path.resolve(options.workingDirectory)
   const outDir = path.resolve(options.outDir)
-  await requireDirectory(workingDirectory)
-  // Unbuffered Python output keeps stdout and stderr lines in the order they were written.
+  if (!(await stat(cwd).catch(() => undefined))?.isDirectory()) {
+    throw new Error(
+      `The working directory to build in, ${cwd}, is not a folder. Check working-directory.`
+    )
+  }
+  // Unbuffered, stdout and stderr lines keep the order they were written in.
   const env = options.env.with({ PYTHONUNBUFFERED: '1' })
+  const step = { run, cwd, log, timeoutMs: options.timeoutMs }
 
   const before = await snapshotOutputs(outDir)
-  const command = await log.group(`Building distributions in ${workingDirectory}`, async () => {
-    if (options.buildCommand !== undefined && options.buildCommand.trim() !== '') {
-      const shell = shellInvocation(options.buildCommand, process.platform, env.get('ComSpec'))
-      await runBuild(run, options.buildCommand, shell.command, shell.args, {
-        cwd: workingDirectory,
+  const command = await log.group(`Building distributions in ${cwd}`, async () => {
+    const line = options.buildCommand
+    if (line !== undefined && line.trim() !== '') {
+      const shell = shellInvocation(line, process.platform, env.get('ComSpec'))
+      await runBuild(line, shell.command, shell.args, {
+        ...step,
         env,
-        log,
-        timeoutMs: options.timeoutMs,
         windowsVerbatimArguments: shell.windowsVerbatimArguments
       })
-      return options.buildCommand
+      return line
     }
     const python = await findBuildPython({ python: options.python, env, log, run })
     try {
       log.info(`Using ${python.version} with ${python.python}`)
       const args = [
-        '-m',
-        'build',
-        ...kindFlags(options.distributions),
-        '--outdir',
-        outDir,
-        ...(options.extraArgs ?? [])
+        ...['-m', 'build', ...kindFlags(options.distributions)],
+        ...['--outdir', outDir, ...(options.extraArgs ?? [])]
       ]
-      const shown = displayCommand(python.python, args)
-      await runBuild(run, shown, python.python, args, {
-        cwd: workingDirectory,
-        env: python.env,
-        log,
-        timeoutMs: options.timeoutMs
-      })
+      const shown = [python.python, ...args]
+        .map(a => (/[\s"']/.test(a) ? JSON.stringify(a) : a))
+        .join(' ')
+      await runBuild(shown, python.python, args, { ...step, env: python.env })
       return shown
     } finally {
       await python.dispose()
@@ -121,7 +102,7 @@ export async function buildDistributions(options: BuildOptions): Promise<BuildRe
   return { files, command }
 }
 
-/** `python -m build` makes both by default, the wheel from the sdist, which tests the sdist too. */
+/** Both is `python -m build`'s default: the wheel built from the sdist, which tests the sdist. */
 function kindFlags(kinds: ReadonlySet<DistKind>): string[] {
   if (kinds.has('sdist') && kinds.has('wheel')) return []
   if (kinds.has('sdist')) return ['--sdist']
@@ -129,7 +110,26 @@ function kindFlags(kinds: ReadonlySet<DistKind>): string[] {
   throw new Error("Nothing to build: 'distributions' names neither sdist nor wheel.")
 }
 
+/** The way a workflow's `run:` line is run, so pipes, `&&` and quoting work as written. */
+export function shellInvocation(
+  commandLine: string,
+  platform: NodeJS.Platform = process.platform,
+  comSpec?: string
+): { command: string; args: string[]; windowsVerbatimArguments: boolean } {
+  if (platform === 'win32') {
+    // As Node's `shell: true`: /d skips AutoRun, /s keeps the quoted line as written, and
+    // cmd.exe parses its own command line, so Node must not quote it again.
+    return {
+      command: comSpec ?? 'cmd.exe',
+      args: ['/d', '/s', '/c', `"${commandLine}"`],
+      windowsVerbatimArguments: true
+    }
+  }
+  return { command: '/bin/sh', args: ['-c', commandLine], windowsVerbatimArguments: false }
+}
+
 interface RunBuildOptions {
+  run: RunProcess
   cwd: string
   env: ChildEnv
   log: Log
@@ -137,23 +137,18 @@ interface RunBuildOptions {
   windowsVerbatimArguments?: boolean
 }
 
-/** Runs the build, every line of output into the log; throws a BuildError if it fails. */
+/** Every line into the log, fenced as a child's output; a BuildError with the tail if it fails. */
 async function runBuild(
-  run: RunProcess,
   shown: string,
   command: string,
   args: readonly string[],
-  options: RunBuildOptions
+  { run, log, ...options }: RunBuildOptions
 ): Promise<void> {
-  const { log } = options
   log.info(`$ ${shown}`)
   const tail: string[] = []
   const result = await log.childOutput(show =>
     run(command, args, {
-      cwd: options.cwd,
-      env: options.env,
-      timeoutMs: options.timeoutMs,
-      windowsVerbatimArguments: options.windowsVerbatimArguments,
+      ...options,
       onLine: line => {
         show(line)
         tail.push(line)
@@ -179,16 +174,39 @@ function ending(result: ProcessResult): string {
   return `exited with code ${result.exitCode}`
 }
 
-async function requireDirectory(dir: string): Promise<void> {
-  const info = await stat(dir).catch(() => undefined)
-  if (!info?.isDirectory()) {
-    throw new Error(
-      `The working directory to build in, ${dir}, is not a folder. Check working-directory.`
-    )
+/**
+ * The distribution files under `dir` (nested too) by absolute path, each with what a rewrite
+ * changes: a custom command says nothing of what it wrote, so the folder is compared before and
+ * after, and a stale release left alone is not counted. Empty if `dir` is missing.
+ */
+export async function snapshotOutputs(dir: string): Promise<ReadonlyMap<string, string>> {
+  const files = new Map<string, string>()
+  const walk = async (folder: string): Promise<void> => {
+    const entries = await readdir(folder, { withFileTypes: true }).catch((error: unknown) => {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return []
+      throw error
+    })
+    for (const entry of entries) {
+      const full = path.join(folder, entry.name)
+      if (entry.isDirectory()) await walk(full)
+      else if (entry.isFile() && /\.(whl|tar\.gz)$/i.test(entry.name)) {
+        const info = await stat(full, { bigint: true })
+        // Nanoseconds: a rebuild of the same bytes within a millisecond still shows.
+        files.set(full, `${info.ino}:${info.size}:${info.mtimeNs}:${info.ctimeNs}`)
+      }
+    }
   }
+  await walk(path.resolve(dir))
+  return files
 }
 
-/** A command line for the log, arguments with spaces quoted. */
-function displayCommand(command: string, args: readonly string[]): string {
-  return [command, ...args].map(a => (/[\s"']/.test(a) ? JSON.stringify(a) : a)).join(' ')
+/** The files of `after` that `before` did not have, or had in another state; sorted. */
+export function changedOutputs(
+  before: ReadonlyMap<string, string>,
+  after: ReadonlyMap<string, string>
+): string[] {
+  return [...after]
+    .filter(([file, state]) => before.get(file) !== state)
+    .map(([file]) => file)
+    .sort()
 }

@@ -1,8 +1,10 @@
 /**
- * Runs a program with text on stdin and collects its output, with a time limit — at once
- * (`runProcess`), or started early with its input written later (`startProcess`). Uses
- * `node:child_process` directly rather than @actions/exec, so the checks that need a helper
- * program (Python) do not depend on running inside GitHub Actions.
+ * Runs a program with a time limit and collects its output: at once (`runProcess`), or started
+ * early with its input written later (`startProcess`). On `node:child_process`, not @actions/exec,
+ * whose runner cannot be killed (description-versions: "stops an install that outlasts its
+ * limit"), looks the program up on the action's PATH instead of the child's (builder: "finds
+ * python3 or python on PATH"), decodes each chunk alone (builder: "keeps split characters
+ * whole"), and takes stdin only up front (description-early-start).
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
 import { StringDecoder } from 'node:string_decoder'
@@ -10,29 +12,16 @@ import { excerpt } from '../shared/excerpt.js'
 import type { ChildEnv } from '../shared/child-env.js'
 
 export interface RunOptions {
-  /** `runProcess` writes it to the program's stdin (UTF-8), then closes it. */
+  /** `runProcess` writes it to stdin (UTF-8), then closes it. */
   input?: string
-  /**
-   * Required, and only `ChildEnv.from` makes one: a child never inherits this process's
-   * environment, which holds the inputs (the token) and the runner's ID-token request.
-   */
+  /** Only `ChildEnv.from` makes one: a child never inherits the token or the ID-token request. */
   env: ChildEnv
-  /**
-   * The program is killed this many milliseconds after its input was written (`runProcess`
-   * writes it at once). Without it, the program runs to its end.
-   */
+  /** Killed this long after its input was written. Without it, runs to its end. */
   timeoutMs?: number
-  /** The program's working directory. Default: this process's. */
   cwd?: string
-  /**
-   * Called with each line of output as it arrives (without its line ending), so a long run can be
-   * shown while it goes. The output is still collected into the result.
-   */
+  /** Each line (without its ending) as it arrives; the output is still collected. */
   onLine?: (line: string, stream: 'stdout' | 'stderr') => void
-  /**
-   * Windows only: pass the arguments as written, unquoted. Needed for `cmd.exe /c "…"`, whose
-   * quoting rules are not the C runtime's that Node quotes for.
-   */
+  /** For `cmd.exe /c "…"`, whose quoting is not the C runtime's that Node applies. */
   windowsVerbatimArguments?: boolean
 }
 
@@ -41,81 +30,47 @@ export interface ProcessResult {
   exitCode: number | null
   stdout: string
   stderr: string
-  /** Set when the program could not be started at all (e.g. ENOENT: not on PATH). */
   spawnError?: NodeJS.ErrnoException
   timedOut: boolean
 }
 
-/** The shape callers depend on, so a test can wrap the real runner (to count the runs, say). */
 export type RunProcess = (
   command: string,
   args: readonly string[],
   options: RunOptions
 ) => Promise<ProcessResult>
 
-/** A program started with its input still to come; see `startProcess`. */
 export interface RunningProcess {
-  /** Undefined when the program could not be started. */
   readonly pid: number | undefined
-  /**
-   * Writes `input` (UTF-8) to the program's stdin, closes it, and starts the time limit. Only the
-   * first call counts; a program that has already exited is not an error (its result says why).
-   */
+  /** Writes `input`, closes stdin and starts the time limit; only the first call counts. */
   endInput(input?: string): void
-  /** Stops the program at once (SIGKILL). `result` still settles, with a null exit code. */
+  /** SIGKILL; `result` still settles, with a null exit code. */
   kill(): void
-  /**
-   * Settles when the program has exited and its output is closed. Never rejects. Wait for it only
-   * after `endInput` or `kill`: until then the program does not keep Node running.
-   */
+  /** Never rejects. Until `endInput` or `kill` the program does not keep Node running. */
   readonly result: Promise<ProcessResult>
 }
 
-/** Starts a program whose input is written later; `options.input` is not used. */
 export type StartProcess = (
   command: string,
   args: readonly string[],
   options: RunOptions
 ) => RunningProcess
 
+/** Far above a render reply or a failure message, far below what would hurt the runner. */
+export const MAX_KEPT_OUTPUT = 16 * 1024 * 1024
+
 /**
- * Starts a program now and lets the caller write its input later, so the program's own start-up
- * (Python importing its libraries, say) overlaps the caller's work. Until `endInput`, neither the
- * program nor its pipes keep Node's event loop alive: a helper that was started early and then
- * forgotten must not keep the action running. (Its stdin closes when this process exits, which
- * ends a program that waits for its input.) The time limit counts from `endInput`, because a
- * program waiting for its input is not slow.
+ * Starts a program whose input comes later, so its start-up overlaps the caller's work. Until
+ * `endInput` it holds no event-loop reference: a helper started early and forgotten must not keep
+ * the action running. The time limit counts from `endInput`: waiting for input is not slowness.
  */
 export const startProcess: StartProcess = (command, args, options) => {
-  const stdout: Buffer[] = []
-  const stderr: Buffer[] = []
-  const onLine = options.onLine
-  const lines = onLine && {
-    stdout: new LineSplitter(line => onLine(line, 'stdout')),
-    stderr: new LineSplitter(line => onLine(line, 'stderr'))
-  }
   let timedOut = false
   let settled = false
   let inputEnded = false
   let timer: NodeJS.Timeout | undefined
   let resolveResult: (result: ProcessResult) => void = () => undefined
   const result = new Promise<ProcessResult>(resolve => (resolveResult = resolve))
-
-  const finish = (exitCode: number | null, spawnError?: NodeJS.ErrnoException): void => {
-    if (settled) return
-    settled = true
-    clearTimeout(timer)
-    lines?.stdout.end()
-    lines?.stderr.end()
-    resolveResult({
-      exitCode,
-      stdout: Buffer.concat(stdout).toString('utf8'),
-      stderr: Buffer.concat(stderr).toString('utf8'),
-      spawnError,
-      timedOut
-    })
-  }
-
   const child = spawn(command, [...args], {
     env: options.env.toSpawn(),
     cwd: options.cwd,
@@ -123,33 +78,40 @@ export const startProcess: StartProcess = (command, args, options) => {
     windowsHide: true,
     windowsVerbatimArguments: options.windowsVerbatimArguments
   })
-  // What is kept of each stream is bounded: a build that prints without end (or a hostile
-  // dependency) must not fill memory. The lines still reach the log as they come.
-  const keeper = (kept: Buffer[]) => {
+  const streams = (['stdout', 'stderr'] as const).map(name => {
+    const kept: Buffer[] = []
     let size = 0
-    return (chunk: Buffer): void => {
-      if (size >= MAX_KEPT_OUTPUT) return
-      const part = chunk.subarray(0, MAX_KEPT_OUTPUT - size)
-      kept.push(part)
+    const decoder = new StringDecoder('utf8')
+    let pending = ''
+    const emit = (line: string): void => options.onLine?.(line.replace(/\r$/, ''), name)
+    child[name].on('data', (chunk: Buffer) => {
+      // Bounded: a build that prints without end must not fill memory; the log still gets it all.
+      const part = chunk.subarray(0, Math.max(0, MAX_KEPT_OUTPUT - size))
+      if (part.length > 0) kept.push(part)
       size += part.length
+      if (!options.onLine) return
+      const lines = (pending + decoder.write(chunk)).split('\n')
+      pending = lines.pop() ?? ''
+      lines.forEach(emit)
+    })
+    return () => {
+      pending += decoder.end()
+      if (pending !== '') emit(pending)
+      return Buffer.concat(kept).toString('utf8')
     }
+  })
+  const finish = (exitCode: number | null, spawnError?: NodeJS.ErrnoException): void => {
+    if (settled) return
+    settled = true
+    clearTimeout(timer)
+    const [stdout, stderr] = streams.map(end => end())
+    resolveResult({ exitCode, stdout, stderr, spawnError, timedOut })
   }
-  const keepStdout = keeper(stdout)
-  const keepStderr = keeper(stderr)
-  child.stdout.on('data', (chunk: Buffer) => {
-    keepStdout(chunk)
-    lines?.stdout.write(chunk)
-  })
-  child.stderr.on('data', (chunk: Buffer) => {
-    keepStderr(chunk)
-    lines?.stderr.write(chunk)
-  })
-  // A program that exits without reading its input (too old, crashed, killed) makes the write
-  // fail with EPIPE; its exit status tells the story, so the stream error is not one.
+  // A program that exits without reading its input makes the write fail (EPIPE): its exit says why.
   child.stdin.on('error', () => undefined)
   child.on('error', error => finish(null, error))
   child.on('close', code => finish(code))
-  setHoldsEventLoop(child, false)
+  holdEventLoop(child, false)
 
   return {
     pid: child.pid,
@@ -157,8 +119,7 @@ export const startProcess: StartProcess = (command, args, options) => {
       if (inputEnded) return
       inputEnded = true
       if (settled) return
-      // From here on the caller waits for the result, so the program must keep Node running.
-      setHoldsEventLoop(child, true)
+      holdEventLoop(child, true)
       if (options.timeoutMs !== undefined) {
         timer = setTimeout(() => {
           timedOut = true
@@ -170,21 +131,14 @@ export const startProcess: StartProcess = (command, args, options) => {
     kill() {
       if (settled) return
       // Whoever kills waits for the exit; an unreferenced child would let Node leave before it.
-      setHoldsEventLoop(child, true)
+      holdEventLoop(child, true)
       child.kill('SIGKILL')
     },
     result
   }
 }
 
-/**
- * The most of one output stream kept for the caller: far above what the render script answers
- * (a status per description) or a failure message needs, far below what would hurt the runner.
- */
-export const MAX_KEPT_OUTPUT = 16 * 1024 * 1024
-
-/** The child process and its pipes (net.Socket underneath) keep the event loop alive, or not. */
-function setHoldsEventLoop(child: ChildProcessWithoutNullStreams, hold: boolean): void {
+function holdEventLoop(child: ChildProcessWithoutNullStreams, hold: boolean): void {
   for (const handle of [child, child.stdin, child.stdout, child.stderr] as Array<{
     ref?: () => void
     unref?: () => void
@@ -194,7 +148,6 @@ function setHoldsEventLoop(child: ChildProcessWithoutNullStreams, hold: boolean)
   }
 }
 
-/** A `RunProcess` made of a `StartProcess`: starts the program and writes its input at once. */
 export function runWith(start: StartProcess): RunProcess {
   return (command, args, options) => {
     const running = start(command, args, options)
@@ -203,32 +156,9 @@ export function runWith(start: StartProcess): RunProcess {
   }
 }
 
-/** Never rejects: every way a run can go wrong is described in the result. */
+/** Never rejects: every way a run can go wrong is in the result. */
 export const runProcess: RunProcess = runWith(startProcess)
 
-/**
- * Cuts a byte stream into lines. The decoder keeps a multi-byte character split across two chunks
- * whole; a line split across chunks waits for its end; the last line may have no line ending.
- */
-class LineSplitter {
-  private readonly decoder = new StringDecoder('utf8')
-  private pending = ''
-  constructor(private readonly emit: (line: string) => void) {}
-
-  write(chunk: Buffer): void {
-    const parts = (this.pending + this.decoder.write(chunk)).split('\n')
-    this.pending = parts.pop() ?? ''
-    for (const line of parts) this.emit(line.replace(/\r$/, ''))
-  }
-
-  end(): void {
-    this.pending += this.decoder.end()
-    if (this.pending !== '') this.emit(this.pending.replace(/\r$/, ''))
-    this.pending = ''
-  }
-}
-
-/** How a run went wrong, in a few words for an error message. */
 export function describeFailure(result: ProcessResult): string {
   if (result.spawnError?.code === 'ENOENT') return 'not found'
   if (result.spawnError) return `could not be started (${result.spawnError.message})`
@@ -237,12 +167,11 @@ export function describeFailure(result: ProcessResult): string {
   return `exited with code ${result.exitCode}${said ? `: ${said}` : ''}`
 }
 
-/** The last non-empty line of a program's output, which is where Python and pip say what failed. */
+/** Where Python and pip say what failed. */
 export function lastOutputLine(text: string): string {
   const lines = text
     .trim()
     .split(/\r?\n/)
     .filter(l => l.trim() !== '')
-  const last = lines[lines.length - 1] ?? ''
-  return excerpt(last, 300)
+  return excerpt(lines[lines.length - 1] ?? '', 300)
 }
