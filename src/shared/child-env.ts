@@ -1,29 +1,23 @@
 /**
- * The environment of every program this action starts (the build, pip, the description check's
- * Python). A build backend and each of its dependencies run with it, so it must hold nothing
- * that publishes: not the token given as an input, not what mints one (the runner's ID-token
- * request URL and bearer), not the runner's own service tokens. `runProcess`/`startProcess` take
- * only a `ChildEnv`, and only `ChildEnv.from` makes one, so no call site can hand a child the
- * action's own `process.env`.
+ * The environment of every program this action starts (the build and its backend's dependencies,
+ * pip, the description check's Python): nothing in it may publish. Children take only a
+ * `ChildEnv`, and only `ChildEnv.from` makes one, so no call site can hand over `process.env`.
  */
 
-/**
- * Variables removed by name (compared upper-cased: Windows names ignore case). The ID-token pair
- * lets its holder mint PyPI tokens for any project trusting this workflow; the runtime token, the
- * results and cache URLs (which carry signed query strings) reach the runner's own services.
- */
+/** Compared upper-cased, as Windows compares names. */
 const REMOVED_NAMES = new Set([
+  // Mints PyPI tokens for any project trusting this workflow.
   'ACTIONS_ID_TOKEN_REQUEST_URL',
   'ACTIONS_ID_TOKEN_REQUEST_TOKEN',
+  // Reach the runner's own services (signed query strings in the URLs).
   'ACTIONS_RUNTIME_TOKEN',
   'ACTIONS_RUNTIME_URL',
   'ACTIONS_RESULTS_URL',
   'ACTIONS_CACHE_URL',
   'ACTIONS_CACHE_SERVICE_V2',
   'TWINE_PASSWORD',
-  // The runner's file commands: a child holding these could set this step's outputs (claim a
-  // file was uploaded or verified), write raw HTML into the job summary, or set variables and
-  // PATH for every later step of the publishing job. Only the action writes them.
+  // File commands: a child could claim uploads in the outputs, write raw HTML into the summary,
+  // or set variables and PATH for every later step of the job.
   'GITHUB_OUTPUT',
   'GITHUB_STEP_SUMMARY',
   'GITHUB_STATE',
@@ -31,20 +25,15 @@ const REMOVED_NAMES = new Set([
   'GITHUB_PATH'
 ])
 
-/** Every action input (`INPUT_PASSWORD`, `INPUT_TOKEN`, URLs that may carry credentials…). */
-const REMOVED_PREFIX = 'INPUT_'
-
-/** Shorter secrets are not looked for (the Redactor's rule): they would match ordinary values. */
+/** The Redactor's rule: shorter secrets would match ordinary values. */
 const MIN_SECRET_LENGTH = 4
 
-function lookup(env: NodeJS.ProcessEnv, name: string): string | undefined {
-  if (env[name] !== undefined) return env[name]
+function removedByName(name: string): boolean {
   const upper = name.toUpperCase()
-  for (const [key, value] of Object.entries(env)) if (key.toUpperCase() === upper) return value
-  return undefined
+  // Every action input: the token, URLs that may carry credentials…
+  return upper.startsWith('INPUT_') || REMOVED_NAMES.has(upper)
 }
 
-/** An environment fit for a child process; see the module comment. */
 export class ChildEnv {
   // A private field makes the type nominal: an object literal or `process.env` is not a ChildEnv.
   readonly #vars: Readonly<Record<string, string>>
@@ -54,9 +43,8 @@ export class ChildEnv {
   }
 
   /**
-   * `parent` without the inputs, the runner's tokens, and any variable whose value contains one
-   * of `secrets`: the Redactor's forms, which hold every secret the run was given (see
-   * src/settings/secrets.ts) — so a copy of a secret under another name goes too.
+   * `parent` without the inputs, the runner's tokens, and any variable whose value holds one of
+   * `secrets` (the Redactor's forms, see src/settings/secrets.ts): a copy under another name goes too.
    */
   static from(parent: NodeJS.ProcessEnv, secrets: Iterable<string> = []): ChildEnv {
     const known = [...secrets].filter(s => s.length >= MIN_SECRET_LENGTH)
@@ -69,7 +57,6 @@ export class ChildEnv {
     return new ChildEnv(vars)
   }
 
-  /** This environment with some variables set (PYTHONPATH, PYTHONUNBUFFERED); inputs stay out. */
   with(extra: Record<string, string>): ChildEnv {
     const vars = { ...this.#vars }
     for (const [name, value] of Object.entries(extra)) {
@@ -79,18 +66,15 @@ export class ChildEnv {
     return new ChildEnv(vars)
   }
 
-  /** One variable (name compared without case on Windows, as the OS does). */
+  /** Found without case too, as Windows does. */
   get(name: string): string | undefined {
-    return lookup(this.#vars, name)
+    if (this.#vars[name] !== undefined) return this.#vars[name]
+    const upper = name.toUpperCase()
+    return Object.entries(this.#vars).find(([key]) => key.toUpperCase() === upper)?.[1]
   }
 
   /** A fresh copy for `spawn`. */
   toSpawn(): NodeJS.ProcessEnv {
     return { ...this.#vars }
   }
-}
-
-function removedByName(name: string): boolean {
-  const upper = name.toUpperCase()
-  return upper.startsWith(REMOVED_PREFIX) || REMOVED_NAMES.has(upper)
 }
