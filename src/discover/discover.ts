@@ -1,35 +1,31 @@
+/**
+ * Finds the distributions under packages-dir at any depth (download-artifact puts each artifact
+ * in a folder of its own). Our own walk, not @actions/glob: glob reads names as strings (a
+ * non-UTF-8 name becomes U+FFFD and is then not found), lists a folder whose name holds a
+ * newline before it could be refused, throws on an unreadable or vanished folder, and offers no
+ * seam for the tests that inject those (discover.test.ts).
+ */
 import type { Dirent } from 'node:fs'
 import { readdir, stat } from 'node:fs/promises'
 import path from 'node:path'
 import type { DistKind, Problem } from '../dists/distribution.js'
 import { DistributionError } from '../dists/distribution.js'
 import { distKindOf } from '../dists/filename.js'
-import { decodeName, escapedName, hasControlCharacter } from './names.js'
 
 export interface Discovery {
-  /** Distribution files found, sorted by filename then path so runs are repeatable. */
+  /** Sorted by filename then path, so runs are repeatable. */
   files: Array<{ path: string; filename: string; kind: DistKind }>
-  /** Files passed over (attestations, checksums, .gitignore…), named in debug output. */
+  /** Not distributions (attestations, checksums…), named in debug output. */
   passedOver: string[]
   /** Distributions of a kind the user did not ask for. */
   excluded: string[]
-  /**
-   * Files that look like distributions PyPI refuses (`.zip` sdists), names with control characters
-   * or not in UTF-8, folders that cannot be read.
-   */
   problems: Problem[]
-  /**
-   * Folders below packages-dir that were not searched (dot-folders, node_modules), each with a
-   * distribution found in it when there is one, so the run can say so.
-   */
+  /** Dot-folders and node_modules below packages-dir, with a distribution seen in one, if any. */
   skippedFolders: Array<{ path: string; holds?: string }>
 }
 
 export interface DiscoverOptions {
-  /**
-   * Lists a folder. Tests inject failures through it that root (who runs them here) never meets:
-   * root reads a folder whatever its permissions.
-   */
+  /** Tests inject failures root never meets (root reads a folder whatever its mode). */
   readdir?: (dir: string) => Promise<Array<Dirent<Buffer>>>
 }
 
@@ -37,18 +33,41 @@ const listFolder = (dir: string): Promise<Array<Dirent<Buffer>>> =>
   readdir(dir, { withFileTypes: true, encoding: 'buffer' })
 
 /**
- * Folders never searched below packages-dir: with `packages-dir: .` they hold other projects'
- * wheels (`.venv/`, `.tox/`, `.nox/`, pip caches), git's objects, or npm's packages. A packages-dir
- * that is itself such a folder is searched: the user named it.
+ * Names are outside text: a newline in one can start a workflow command. PyPI refuses control
+ * characters in file names too. C0, DEL, C1 (NEL among them) and the Unicode line separators.
  */
-function isSkippedFolder(name: string): boolean {
-  return name.startsWith('.') || name === 'node_modules'
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/
+
+/** As a JSON string with DEL, C1 and U+2028/9 escaped too: one safe line whatever it holds. */
+function escapedName(name: string): string {
+  return JSON.stringify(name).replace(
+    /[\u007f-\u009f\u2028\u2029]/g,
+    ch => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`
+  )
 }
 
-/**
- * Finds distributions under `dir`, at any depth: actions/download-artifact puts each artifact in a
- * folder of its own, and the official action's flat listing misses them.
- */
+/** undefined when the bytes are not UTF-8 (PyPI takes only UTF-8). */
+function decodeName(bytes: Buffer): string | undefined {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes)
+  } catch {
+    return undefined
+  }
+}
+
+function wantedPatterns(kinds: ReadonlySet<DistKind>): string {
+  return [...kinds].map(k => (k === 'wheel' ? '*.whl' : '*.tar.gz')).join(' and ')
+}
+
+const emptyDiscovery = (): Discovery => ({
+  files: [],
+  passedOver: [],
+  excluded: [],
+  problems: [],
+  skippedFolders: []
+})
+
 export async function discoverDistributions(
   dir: string,
   kinds: ReadonlySet<DistKind>,
@@ -57,23 +76,18 @@ export async function discoverDistributions(
   const root = path.resolve(dir)
   await assertDirectory(root, dir)
   const result = emptyDiscovery()
-  const walker = new Walker(root, options.readdir ?? listFolder, result)
-  await walker.walk(root)
-  classify(walker.files, kinds, result)
+  const files: string[] = []
+  await walk(root, root, options.readdir ?? listFolder, files, result)
+  classify(files, kinds, result)
   if (result.files.length === 0 && result.problems.length === 0) {
     throw new DistributionError([emptyFolderProblem(dir, root, result, kinds)])
   }
   return result
 }
 
-function emptyDiscovery(): Discovery {
-  return { files: [], passedOver: [], excluded: [], problems: [], skippedFolders: [] }
-}
-
 /**
- * The files named by a caller (the command line's arguments, its globs already expanded) instead
- * of a folder's walk, sorted and refused by the same rules. A name that cannot be read as a file
- * is a problem; a file that is no distribution (a signature a glob caught) is passed over.
+ * The command line's files (globs expanded) instead of a walk, by the same rules: a name that
+ * is no readable file is a problem, a file that is no distribution is passed over.
  */
 export async function listedDistributions(
   files: readonly string[],
@@ -81,9 +95,10 @@ export async function listedDistributions(
 ): Promise<Discovery> {
   const result = emptyDiscovery()
   const readable: string[] = []
+  const hint = 'Name the wheels and sdists to publish, e.g. `dist/*`'
   for (const given of files) {
     const file = path.resolve(given)
-    if (hasControlCharacter(file)) {
+    if (CONTROL.test(file)) {
       result.problems.push({
         file: escapedName(file),
         rule: 'file-name',
@@ -98,7 +113,7 @@ export async function listedDistributions(
         file,
         rule: 'file-name',
         message: `'${given}' ${info ? 'is not a file' : 'does not exist'} (looked at ${file}).`,
-        hint: 'Name the wheels and sdists to publish, e.g. `dist/*`; build them first if they are missing.'
+        hint: `${hint}; build them first if they are missing.`
       })
       continue
     }
@@ -106,20 +121,18 @@ export async function listedDistributions(
   }
   classify(readable, kinds, result)
   if (result.files.length === 0 && result.problems.length === 0) {
-    const wanted = [...kinds].map(k => (k === 'wheel' ? '*.whl' : '*.tar.gz')).join(' and ')
     throw new DistributionError([
       {
         file: files.join(' '),
         rule: 'packages-dir',
-        message: `None of the ${files.length} file(s) given is a distribution (${wanted}).`,
-        hint: 'Name the wheels and sdists to publish, e.g. `dist/*`.'
+        message: `None of the ${files.length} file(s) given is a distribution (${wantedPatterns(kinds)}).`,
+        hint: `${hint}.`
       }
     ])
   }
   return result
 }
 
-/** Sorts files into distributions, excluded kinds, refused `.zip` sdists and the rest. */
 function classify(files: readonly string[], kinds: ReadonlySet<DistKind>, result: Discovery): void {
   for (const file of files) {
     const filename = path.basename(file)
@@ -144,40 +157,30 @@ function classify(files: readonly string[], kinds: ReadonlySet<DistKind>, result
 }
 
 async function assertDirectory(root: string, asGiven: string): Promise<void> {
-  if (hasControlCharacter(root)) {
-    throw new DistributionError([
-      {
-        file: escapedName(root),
-        rule: 'packages-dir',
-        message: `The packages directory ${escapedName(asGiven)} has control characters in its path.`,
-        hint: "Set 'packages-dir' to a folder whose path has none (e.g. `dist`)."
-      }
-    ])
+  const refuse = (file: string, message: string, hint: string): never => {
+    throw new DistributionError([{ file, rule: 'packages-dir', message, hint }])
   }
-  let isDir: boolean
-  try {
-    isDir = (await stat(root)).isDirectory()
-  } catch {
-    throw new DistributionError([
-      {
-        file: root,
-        rule: 'packages-dir',
-        message: `The packages directory '${asGiven}' does not exist (looked in ${root}).`,
-        hint:
-          'Build the distributions first (e.g. `python -m build`), or download the artifact that holds ' +
-          "them into this folder, or point 'packages-dir' at the folder that holds them."
-      }
-    ])
+  if (CONTROL.test(root)) {
+    refuse(
+      escapedName(root),
+      `The packages directory ${escapedName(asGiven)} has control characters in its path.`,
+      "Set 'packages-dir' to a folder whose path has none (e.g. `dist`)."
+    )
   }
-  if (!isDir) {
-    throw new DistributionError([
-      {
-        file: root,
-        rule: 'packages-dir',
-        message: `'${asGiven}' is a file, not a directory.`,
-        hint: "Set 'packages-dir' to the folder that holds the wheels and sdists."
-      }
-    ])
+  const info = await stat(root).catch(() => undefined)
+  if (!info) {
+    refuse(
+      root,
+      `The packages directory '${asGiven}' does not exist (looked in ${root}).`,
+      'Build the distributions first (e.g. `python -m build`), or download the artifact that holds ' +
+        "them into this folder, or point 'packages-dir' at the folder that holds them."
+    )
+  } else if (!info.isDirectory()) {
+    refuse(
+      root,
+      `'${asGiven}' is a file, not a directory.`,
+      "Set 'packages-dir' to the folder that holds the wheels and sdists."
+    )
   }
 }
 
@@ -187,7 +190,6 @@ function emptyFolderProblem(
   found: Discovery,
   kinds: ReadonlySet<DistKind>
 ): Problem {
-  const wanted = [...kinds].map(k => (k === 'wheel' ? '*.whl' : '*.tar.gz')).join(' and ')
   const seen = [...found.excluded, ...found.passedOver].map(f => path.relative(root, f))
   const skipped = found.skippedFolders.filter(f => f.holds !== undefined)
   const detail =
@@ -201,7 +203,7 @@ function emptyFolderProblem(
   return {
     file: root,
     rule: 'packages-dir',
-    message: `No distributions (${wanted}) found in '${asGiven}' or below it.${detail}`,
+    message: `No distributions (${wantedPatterns(kinds)}) found in '${asGiven}' or below it.${detail}`,
     hint:
       skipped.length > 0
         ? "Point 'packages-dir' at the folder that holds the distributions to publish (a dot-folder is searched when packages-dir names it)."
@@ -211,50 +213,53 @@ function emptyFolderProblem(
   }
 }
 
-/** Walks packages-dir, collecting files and recording what it refuses or does not search. */
-class Walker {
-  readonly files: string[] = []
-  constructor(
-    private readonly root: string,
-    private readonly list: (dir: string) => Promise<Array<Dirent<Buffer>>>,
-    private readonly result: Discovery
-  ) {}
-
-  /** Every regular file below `dir`. Symlinked folders are not followed (they can loop). */
-  async walk(dir: string): Promise<void> {
-    let entries: Array<Dirent<Buffer>>
-    try {
-      entries = await this.list(dir)
-    } catch (error) {
-      this.result.problems.push(unreadableFolder(this.root, dir, error))
-      return
+/**
+ * Every regular file (or link to one) below `dir`. Links to folders are not followed (they can
+ * loop). Dot-folders and node_modules below packages-dir hold other projects' wheels (`.venv`,
+ * `.tox`, pip caches), git's objects or npm's packages, so they are not searched; packages-dir
+ * itself is, whatever its name: the user named it.
+ */
+async function walk(
+  root: string,
+  dir: string,
+  list: (dir: string) => Promise<Array<Dirent<Buffer>>>,
+  files: string[],
+  result: Discovery
+): Promise<void> {
+  let entries: Array<Dirent<Buffer>>
+  try {
+    entries = await list(dir)
+  } catch (error) {
+    result.problems.push(unreadableFolder(root, dir, error))
+    return
+  }
+  for (const entry of entries) {
+    const name = decodeName(entry.name)
+    if (name === undefined || CONTROL.test(name)) {
+      // Never descended into: no path below it reaches a log or the index.
+      result.problems.push(badName(root, dir, entry, name))
+      continue
     }
-    for (const entry of entries) {
-      const name = decodeName(entry.name)
-      if (name === undefined || hasControlCharacter(name)) {
-        // Refused, and never descended into: no path below it reaches a log or the index.
-        this.result.problems.push(badName(this.root, dir, entry, name))
-        continue
+    const full = path.join(dir, name)
+    if (entry.isDirectory()) {
+      if (name.startsWith('.') || name === 'node_modules') {
+        result.skippedFolders.push({ path: full, holds: await firstDistribution(full) })
+      } else {
+        await walk(root, full, list, files, result)
       }
-      const full = path.join(dir, name)
-      if (entry.isDirectory()) {
-        if (isSkippedFolder(name)) {
-          this.result.skippedFolders.push({ path: full, holds: await firstDistribution(full) })
-        } else {
-          await this.walk(full)
-        }
-      } else if (entry.isFile()) {
-        this.files.push(full)
-      } else if (entry.isSymbolicLink()) {
-        // A link to a file counts; a dangling link or a link to a folder does not.
-        const target = await stat(full).catch(() => undefined)
-        if (target?.isFile()) this.files.push(full)
-      }
+    } else if (entry.isFile() || (entry.isSymbolicLink() && (await isFile(full)))) {
+      files.push(full)
     }
   }
 }
 
-/** Where a folder is, for messages: relative to packages-dir ('.' for itself). */
+const isFile = (file: string): Promise<boolean> =>
+  stat(file).then(
+    info => info.isFile(),
+    () => false
+  )
+
+/** Relative to packages-dir ('.' for itself), escaped. */
 function where(root: string, dir: string): string {
   return escapedName(path.relative(root, dir) || '.')
 }
@@ -284,24 +289,22 @@ function badName(
   }
 }
 
+const UNREADABLE_WHY: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  ENOENT: 'it disappeared while it was being searched',
+  ELOOP: 'too many levels of symbolic links'
+}
+
 function unreadableFolder(root: string, dir: string, error: unknown): Problem {
   const code = (error as NodeJS.ErrnoException).code
-  const why =
-    code === 'EACCES' || code === 'EPERM'
-      ? 'permission denied'
-      : code === 'ENOENT'
-        ? 'it disappeared while it was being searched'
-        : code === 'ELOOP'
-          ? 'too many levels of symbolic links'
-          : code
-            ? `error ${code}`
-            : 'it could not be listed'
+  const why = (code && UNREADABLE_WHY[code]) ?? (code ? `error ${code}` : 'it could not be listed')
   return {
     file: dir,
     rule: 'unreadable-folder',
     message: `The folder ${where(root, dir)} under packages-dir cannot be read: ${why}. Nothing was uploaded.`,
     hint:
-      code === 'EACCES' || code === 'EPERM'
+      why === 'permission denied'
         ? "Give the runner's user read and execute permission on it (e.g. `chmod -R u+rX` on it), " +
           "or point 'packages-dir' at the folder that holds only the distributions."
         : "Make sure nothing changes the folder while this step runs, or point 'packages-dir' at the " +
@@ -309,29 +312,24 @@ function unreadableFolder(root: string, dir: string, error: unknown): Problem {
   }
 }
 
-/** Bounds on looking inside a skipped folder: a node_modules or a .git can hold 100 000 entries. */
-const PEEK_DEPTH = 4
-const PEEK_ENTRIES = 5000
-
 /**
- * The first distribution inside a skipped folder, if one is found within a few levels and a few
- * thousand entries (tox puts sdists in `.tox/.pkg/dist/`): enough to warn whoever expected it to
- * be published, without reading a whole virtualenv. Errors only end the look.
+ * A distribution in a skipped folder, looked for a few levels and a few thousand entries deep
+ * (tox puts sdists in `.tox/.pkg/dist/`; a node_modules can hold 100 000 entries), to warn
+ * whoever expected it published. Errors only end the look.
  */
 async function firstDistribution(folder: string): Promise<string | undefined> {
-  let budget = PEEK_ENTRIES
+  let budget = 5000
   const look = async (dir: string, depth: number): Promise<string | undefined> => {
-    const entries = await listFolder(dir).catch(() => [])
     const below: string[] = []
-    for (const entry of entries) {
+    for (const entry of await listFolder(dir).catch(() => [])) {
       if (--budget < 0) return undefined
       const name = decodeName(entry.name)
-      if (name === undefined || hasControlCharacter(name)) continue
+      if (name === undefined || CONTROL.test(name)) continue
       const kind = distKindOf(name)
       if ((entry.isFile() || entry.isSymbolicLink()) && (kind === 'wheel' || kind === 'sdist')) {
         return path.join(dir, name)
       }
-      if (entry.isDirectory() && depth < PEEK_DEPTH) below.push(path.join(dir, name))
+      if (entry.isDirectory() && depth < 4) below.push(path.join(dir, name))
     }
     for (const sub of below) {
       const found = await look(sub, depth + 1)
