@@ -4,13 +4,6 @@ import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import {
-  ATTESTATION_SUFFIX,
-  attestationProblems,
-  findExistingAttestation,
-  writeAttestation
-} from '../../src/attest/files.js'
-import { decideAttestations } from '../../src/attest/policy.js'
-import {
   INTOTO_PAYLOAD_TYPE,
   PUBLISH_PREDICATE_TYPE,
   createAttestation,
@@ -18,7 +11,15 @@ import {
   type PypiAttestation
 } from '../../src/attest/sign.js'
 import { AttestationError } from '../../src/auth/errors.js'
-import { attestationsField, prepareAttestations } from '../../src/attest/prepare.js'
+import {
+  ATTESTATION_SUFFIX,
+  attestationProblems,
+  attestationsField,
+  decideAttestations,
+  findExistingAttestation,
+  prepareAttestations,
+  writeAttestation
+} from '../../src/attest/prepare.js'
 import { RecordingLog } from '../../src/shared/log.js'
 import {
   githubClaims,

@@ -1,56 +1,50 @@
-import type { Bundle, SerializedBundle } from '@sigstore/bundle'
+/**
+ * PEP 740 publish attestations (docs/upload-protocol.md §6): an in-toto statement naming one
+ * distribution, signed as a DSSE envelope with a short-lived Sigstore certificate for this
+ * workflow, logged in Rekor, then reshaped from the Sigstore bundle into PyPI's object.
+ */
+import { bundleToJSON, type Bundle, type SerializedBundle } from '@sigstore/bundle'
+import { DSSEBundleBuilder, FulcioSigner, RekorWitness } from '@sigstore/sign'
 import { AttestationError } from '../auth/errors.js'
 import type { IdTokenFetcher } from '../auth/oidc.js'
 
-/**
- * PEP 740 publish attestations (docs/upload-protocol.md §6): an in-toto statement naming one
- * distribution, signed as a DSSE envelope with a short-lived Sigstore certificate bound to this
- * workflow's identity, logged in Rekor, then reshaped from a Sigstore bundle into the object PyPI
- * takes in the `attestations` form field.
- */
-
 export const STATEMENT_TYPE = 'https://in-toto.io/Statement/v1'
 export const PUBLISH_PREDICATE_TYPE = 'https://docs.pypi.org/attestations/publish/v1'
-/** The DSSE payload type of an in-toto statement. */
 export const INTOTO_PAYLOAD_TYPE = 'application/vnd.in-toto+json'
-
-export const PUBLIC_FULCIO_URL = 'https://fulcio.sigstore.dev'
-export const PUBLIC_REKOR_URL = 'https://rekor.sigstore.dev'
 
 /** PyPI's attestation object, as sent (JSON array of these) in the `attestations` field. */
 export interface PypiAttestation {
   version: 1
   verification_material: {
-    /** base64 of the DER signing certificate. */
+    /** base64 DER. */
     certificate: string
-    /** Rekor entries in the protobuf-JSON form of a Sigstore bundle's tlogEntries. */
+    /** As a Sigstore bundle's tlogEntries (protobuf JSON). */
     transparency_entries: Array<Record<string, unknown>>
   }
   envelope: {
-    /** base64 of the statement's bytes, exactly as signed. */
+    /** base64 of the bytes exactly as signed. */
     statement: string
-    /** base64 of the DSSE signature. */
     signature: string
   }
 }
 
-/** What is attested: a distribution's filename (as uploaded) and its sha256 (hex). */
+/** The filename as uploaded, the sha256 in hex. */
 export interface AttestationSubject {
   filename: string
   sha256: string
 }
 
 export interface SignerConfig {
-  /** ID tokens for Fulcio; called with the audience `sigstore`. */
+  /** Called with the audience `sigstore`. */
   getIdToken: IdTokenFetcher
-  /** Default: the public-good instance. Tests point these at loopback. */
+  /** Default: the public-good instance; tests use loopback. */
   fulcioUrl?: string
   rekorUrl?: string
   /** Per request, ms (default 30 s). */
   timeoutMs?: number
 }
 
-/** The statement's bytes. Exactly one subject: PyPI refuses more. */
+/** Exactly one subject: PyPI refuses more. */
 export function publishStatement(subject: AttestationSubject): Buffer {
   const statement = {
     _type: STATEMENT_TYPE,
@@ -61,32 +55,22 @@ export function publishStatement(subject: AttestationSubject): Buffer {
   return Buffer.from(JSON.stringify(statement), 'utf8')
 }
 
-/**
- * Signs a publish attestation for one distribution. Throws AttestationError when any step fails
- * (ID token, Fulcio, Rekor): the caller must stop before uploading, since a release published
- * without its attestation cannot get one later.
- */
+/** Throws AttestationError at any failure: a release published without one cannot get it later. */
 export async function createAttestation(
   subject: AttestationSubject,
   config: SignerConfig
 ): Promise<PypiAttestation> {
   const timeout = config.timeoutMs ?? 30_000
-  // Loaded on first use: @sigstore/sign brings an HTTP stack of its own (make-fetch-happen,
-  // cacache…) that every run would otherwise parse at start-up, attesting or not (~110 ms).
-  const [{ DSSEBundleBuilder, FulcioSigner, RekorWitness }, { bundleToJSON }] = await Promise.all([
-    import('@sigstore/sign'),
-    import('@sigstore/bundle')
-  ])
   const builder = new DSSEBundleBuilder({
     signer: new FulcioSigner({
       identityProvider: { getToken: () => config.getIdToken('sigstore') },
-      fulcioBaseURL: config.fulcioUrl ?? PUBLIC_FULCIO_URL,
+      fulcioBaseURL: config.fulcioUrl ?? 'https://fulcio.sigstore.dev',
       timeout,
       retry: 2
     }),
     witnesses: [
       new RekorWitness({
-        rekorBaseURL: config.rekorUrl ?? PUBLIC_REKOR_URL,
+        rekorBaseURL: config.rekorUrl ?? 'https://rekor.sigstore.dev',
         // PyPI verifies `dsse` entries (the kind sigstore-python writes for DSSE envelopes).
         entryType: 'dsse',
         majorApiVersion: 1,
@@ -109,12 +93,8 @@ export async function createAttestation(
   return bundleToAttestation(bundleToJSON(bundle))
 }
 
-/**
- * A Sigstore bundle (DSSE, one signature, one tlog entry; as JSON) in PyPI's shape: the leaf certificate,
- * the Rekor entry, and the envelope's payload and signature. The statement keeps the exact bytes
- * that were signed.
- */
-export function bundleToAttestation(json: SerializedBundle): PypiAttestation {
+/** The leaf certificate, the Rekor entry, and the envelope's payload (the signed bytes) and signature. */
+function bundleToAttestation(json: SerializedBundle): PypiAttestation {
   const material = json.verificationMaterial
   const certificate =
     material?.certificate?.rawBytes ?? material?.x509CertificateChain?.certificates[0]?.rawBytes
@@ -132,15 +112,11 @@ export function bundleToAttestation(json: SerializedBundle): PypiAttestation {
     version: 1,
     verification_material: {
       certificate,
-      transparency_entries: [withoutUndefined(entry)]
+      // Absent optional protobuf fields are `undefined` in the serialized bundle.
+      transparency_entries: [JSON.parse(JSON.stringify(entry)) as Record<string, unknown>]
     },
     envelope: { statement: envelope.payload, signature: envelope.signatures[0].sig }
   }
-}
-
-/** JSON-ready copy (absent optional protobuf fields are `undefined` in the serialized bundle). */
-function withoutUndefined(value: object): Record<string, unknown> {
-  return JSON.parse(JSON.stringify(value)) as Record<string, unknown>
 }
 
 /** @sigstore/sign wraps HTTP failures in InternalError; the useful words are in the causes. */

@@ -1,7 +1,6 @@
 import path from 'node:path'
 import { mkdtemp } from 'node:fs/promises'
-import { decideAttestations } from '../attest/policy.js'
-import { attestationsField, prepareAttestations } from '../attest/prepare.js'
+import { attestationsField, decideAttestations, prepareAttestations } from '../attest/prepare.js'
 import type { AmbientIdentity } from '../auth/ambient-id-token.js'
 import { resolveTokenSource } from '../auth/credentials.js'
 import { trustedPublishingNudge } from '../auth/nudge.js'
