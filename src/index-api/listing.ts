@@ -4,18 +4,10 @@ import type { Http } from '../shared/http.js'
 import type { Log } from '../shared/log.js'
 import { readSimplePage, type ListedFiles } from './simple.js'
 
-/**
- * What the index lists for each project (normalized name → its files), read once per project.
- * A project whose page could not be read (401/403, 5xx, a redirect elsewhere, a body that does
- * not parse) has no entry: nothing can be said about its files.
- */
+/** Normalized project name → its files; a project whose page could not be read has no entry. */
 export type Listings = Map<string, ListedFiles>
 
-/**
- * Reads each project's simple page once. A 404 is a readable answer: the project does not exist
- * yet, so none of its files are there (a first release).
- */
-export async function readListings(
+export function readListings(
   http: Http,
   simpleUrl: string,
   dists: readonly Distribution[],
@@ -25,14 +17,13 @@ export async function readListings(
   return new ListingReader(http, simpleUrl, authorization).listings(dists, log)
 }
 
-/** One page read, as it ended: never a rejection (a failed read only means "not known"). */
+/** A failed read only means "not known": never a rejection. */
 type PageRead = { files: ListedFiles } | { note: string }
 
 /**
- * The simple pages of a run's projects, each asked for once, as soon as its project is known:
- * the pipeline starts a project's read when its first file has been inspected, so the round trip
- * (a TLS handshake and an answer, against PyPI) runs while the other files are still read and
- * checked. It only reads: nothing is sent before every file has passed its checks.
+ * Each project's simple page, read once and started as soon as its first file is inspected, so
+ * the round trip runs while the other files are still read. It only reads: nothing is sent
+ * before every file has passed its checks.
  */
 export class ListingReader {
   private readonly pages = new Map<string, Promise<PageRead>>()
@@ -43,13 +34,11 @@ export class ListingReader {
     private readonly authorization: string | undefined
   ) {}
 
-  /** Starts reading the page of `projectName` (a no-op when it was started already). */
   start(projectName: string): void {
     const project = normalizeName(projectName)
     if (!this.pages.has(project)) this.pages.set(project, this.read(project))
   }
 
-  /** What the index lists for the projects of `dists` (their reads started now if not yet). */
   async listings(dists: readonly Distribution[], log: Log): Promise<Listings> {
     const listings: Listings = new Map()
     for (const dist of dists) this.start(dist.name)
@@ -67,6 +56,7 @@ export class ListingReader {
         authorization: this.authorization
       })
       if (page.found) return { files: page.files }
+      // The project does not exist yet (a first release): none of its files are there.
       if (page.status === 404) return { files: new Map() }
       return { note: `${page.url} answered HTTP ${page.status}: its files are not known` }
     } catch (error) {
@@ -75,17 +65,8 @@ export class ListingReader {
   }
 }
 
-/** What the index holds under a file's name, by its listings. */
-export type Presence =
-  /** The project's page could not be read. */
-  | 'unknown'
-  | 'absent'
-  /** Listed with the local sha256. */
-  | 'same'
-  /** Listed with another sha256. */
-  | 'different'
-  /** Listed without a sha256 (some HTML-only indexes). */
-  | 'listed'
+/** 'listed': without a sha256 (some HTML-only indexes); 'unknown': the page could not be read. */
+export type Presence = 'unknown' | 'absent' | 'same' | 'different' | 'listed'
 
 export function presenceOf(listings: Listings, dist: Distribution): Presence {
   const files = listings.get(normalizeName(dist.name))
@@ -96,7 +77,7 @@ export function presenceOf(listings: Listings, dist: Distribution): Presence {
   return listed === dist.digests.sha256 ? 'same' : 'different'
 }
 
-/** The sha256 the listings give for a file ('' or undefined when none). */
+/** '' or undefined when none. */
 export function listedSha256(listings: Listings, dist: Distribution): string | undefined {
   return listings.get(normalizeName(dist.name))?.get(dist.filename)
 }

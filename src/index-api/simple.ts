@@ -7,16 +7,12 @@ import { trimEndOf } from '../shared/format.js'
 /** What the index lists for one project: filename → sha256 (lowercase hex, '' when not given). */
 export type ListedFiles = Map<string, string>
 
-export type SimplePage =
+type SimplePage =
   { found: true; files: ListedFiles; url: string } | { found: false; status: number; url: string }
 
 const SIMPLE_JSON = 'application/vnd.pypi.simple.v1+json'
 
-/**
- * One project's page lists every file it ever had. On PyPI the largest (nightly builds with
- * thousands of releases, a dozen wheels each) are some MiB of PEP 691 JSON; 64 MiB covers them
- * with room to spare while keeping a broken or hostile index from filling memory.
- */
+/** The largest pages on PyPI (nightlies, thousands of releases) are some MiB of PEP 691 JSON. */
 export const SIMPLE_PAGE_CAP: BodyCap = {
   bytes: 64 * 1024 * 1024,
   what: "a project's simple page",
@@ -25,18 +21,16 @@ export const SIMPLE_PAGE_CAP: BodyCap = {
     "and the project's page is really that large, turn the read-back off with 'verify-upload: false'."
 }
 
-export interface SimpleReadOptions {
-  /** Authorization for indexes whose simple pages need it. */
+interface SimpleReadOptions {
   authorization?: string
-  /** A hard end for the whole read, redirects included (e.g. what is left of verify-timeout). */
+  /** For the whole read, redirects included (what is left of verify-timeout). */
   timeLimit?: TimeLimit
-  /** The clock the time limit is counted on (injectable for tests). */
   now?: () => number
 }
 
 /**
- * Reads `<simpleUrl><project>/` (PEP 691 JSON when the index offers it, else the PEP 503 HTML page
- * with `#sha256=` fragments). Follows same-host redirects (PyPI redirects non-normalized names).
+ * `<simpleUrl><project>/`: PEP 691 JSON when offered, else PEP 503 HTML with `#sha256=`
+ * fragments. Same-origin redirects only (PyPI redirects non-normalized names).
  */
 export async function readSimplePage(
   http: Http,
@@ -47,10 +41,8 @@ export async function readSimplePage(
   const { authorization, timeLimit } = options
   const now = options.now ?? Date.now
   const started = now()
-  let url = new URL(
-    `${encodeURIComponent(normalizeName(project))}/`,
-    ensureSlash(simpleUrl)
-  ).toString()
+  const base = simpleUrl.endsWith('/') ? simpleUrl : `${simpleUrl}/`
+  let url = new URL(`${encodeURIComponent(normalizeName(project))}/`, base).toString()
   const origin = new URL(url).origin
   for (let hop = 0; hop < 5; hop++) {
     const headers: Record<string, string> = {
@@ -96,32 +88,29 @@ function parseHtml(body: string): ListedFiles {
   return files
 }
 
-function ensureSlash(url: string): string {
-  return url.endsWith('/') ? url : `${url}/`
-}
+/** Upload path → simple index path, by the layouts of the indexes we know. */
+const SIMPLE_OF_UPLOAD: Array<[RegExp, (path: string) => string]> = [
+  // Warehouse-like and many others: …/legacy → …/simple/
+  [/\/legacy$/, path => `${path.replace(/\/legacy$/, '')}/simple/`],
+  // GitLab: /api/v4/projects/<id>/packages/pypi (and groups)
+  [/\/packages\/pypi$/, path => `${path}/simple/`],
+  // Artifactory: /artifactory/api/pypi/<repo>
+  [/\/api\/pypi\/[^/]+$/, path => `${path}/simple/`],
+  // Nexus: /repository/<name>
+  [/\/repository\/[^/]+$/, path => `${path}/simple/`],
+  // pypiserver: uploads go to the root
+  [/^$/, () => '/simple/'],
+  // devpi: /<user>/<index>
+  [/^\/[^/+]+\/[^/+]+$/, path => `${path}/+simple/`]
+]
 
-/**
- * The simple index that belongs to an upload URL, for the indexes whose layout is known, or
- * undefined when it cannot be told (the caller then says so instead of skipping silently).
- */
+/** undefined when the layout is not known: the caller says so instead of skipping silently. */
 export function simpleUrlFor(uploadUrl: string): string | undefined {
   const url = new URL(uploadUrl)
   const host = url.hostname.toLowerCase()
   if (host === 'upload.pypi.org' || host === 'pypi.org') return 'https://pypi.org/simple/'
   if (host === 'test.pypi.org') return 'https://test.pypi.org/simple/'
   const path = trimEndOf(url.pathname, '/')
-  const base = `${url.origin}`
-  // Warehouse-like and many others: …/legacy → …/simple/
-  if (/\/legacy$/.test(path)) return `${base}${path.replace(/\/legacy$/, '')}/simple/`
-  // GitLab: /api/v4/projects/<id>/packages/pypi (and groups)
-  if (/\/packages\/pypi$/.test(path)) return `${base}${path}/simple/`
-  // Artifactory: /artifactory/api/pypi/<repo>
-  if (/\/api\/pypi\/[^/]+$/.test(path)) return `${base}${path}/simple/`
-  // Nexus: /repository/<name>
-  if (/\/repository\/[^/]+$/.test(path)) return `${base}${path}/simple/`
-  // pypiserver: uploads go to the root
-  if (path === '') return `${base}/simple/`
-  // devpi: /<user>/<index>
-  if (/^\/[^/+]+\/[^/+]+$/.test(path)) return `${base}${path}/+simple/`
-  return undefined
+  const known = SIMPLE_OF_UPLOAD.find(([layout]) => layout.test(path))
+  return known && `${url.origin}${known[1](path)}`
 }

@@ -8,9 +8,9 @@ import { sleep as realSleep } from '../shared/backoff.js'
 export interface VerifyOptions {
   http: Http
   simpleUrl: string
-  /** Basic auth for indexes whose simple pages need it (same host as the upload URL). */
+  /** Basic auth, for indexes whose simple pages need it. */
   authorization?: string
-  /** How long to keep reading until every file shows up (indexes and CDNs lag). */
+  /** Indexes and CDNs lag: how long to keep reading until every file shows up. */
   timeoutMs: number
   log: Log
   sleep?: (ms: number) => Promise<void>
@@ -18,18 +18,16 @@ export interface VerifyOptions {
 }
 
 export interface VerifyResult {
-  /** Listed with our sha256. */
   verified: Distribution[]
-  /** Listed, but the index gives no sha256 to compare (some HTML-only indexes). */
+  /** Listed without a sha256 (some HTML-only indexes). */
   unverifiable: Distribution[]
-  /** Not listed, or listed with another sha256 (given), when time ran out. */
+  /** Not listed when time ran out, or listed with another sha256. */
   failed: Array<{ dist: Distribution; reason: string; listedSha256?: string }>
 }
 
 /**
- * Reads the index back until every file is listed with the local sha256, or the time is up. A 200
- * is not proof that a file was stored (PyPI answers 200 with an HTML page to a form without
- * `:action`), and users of other tools needed a script of their own to check a release landed.
+ * Reads the index back until every file is listed with the local sha256, or the time is up: a 200
+ * is no proof a file was stored (PyPI answers 200 with an HTML page to a form without `:action`).
  */
 export async function verifyOnIndex(
   dists: readonly Distribution[],
@@ -39,13 +37,12 @@ export async function verifyOnIndex(
   const sleep = options.sleep ?? realSleep
   const deadline = now() + options.timeoutMs
   const bound = `verify-timeout (${seconds(options.timeoutMs)} s)`
-  // Each read is cut at the deadline, so the read-back ends by it even when the index stalls or
-  // trickles a page (a request's own deadline is minutes). verify-timeout 0 asks for one read
-  // and no waiting: that read has only the request's own deadline.
+  // Each read is cut at the deadline, even when the index trickles a page (a request's own
+  // deadline is minutes). verify-timeout 0 is one read, with only the request's deadline.
   const timeLimit = (): TimeLimit | undefined =>
     options.timeoutMs > 0 ? { ms: deadline - now(), reason: `${bound} ran out` } : undefined
   // The last read starts this long before the deadline: one starting at it would be cut at once.
-  const finalRead = Math.min(FINAL_READ_MS, options.timeoutMs / 10)
+  const finalRead = Math.min(5000, options.timeoutMs / 10)
   const pending = new Map(dists.map(d => [d.filename, d]))
   const seen = new Map<string, string>() // filename → last sha256 listed
   const lastError = new Map<string, string>() // project → why its last read failed
@@ -80,8 +77,7 @@ export async function verifyOnIndex(
     }
     const left = deadline - now()
     if (pending.size === 0 || left <= finalRead) break
-    // The last wait is cut so the final read starts just before the deadline: the whole allowed
-    // time is used, and that read can still finish by it.
+    // Cut so the final read starts just before the deadline and can still finish by it.
     const next = Math.min(wait, left - finalRead)
     options.log.info(
       `Waiting for the index to list ${pending.size} file(s) (read ${round}); reading again in ${next / 1000} s`
@@ -114,9 +110,6 @@ export async function verifyOnIndex(
   }
   return { verified, unverifiable, failed }
 }
-
-/** Time kept for the final read, at most a tenth of the bound. */
-const FINAL_READ_MS = 5000
 
 function seconds(ms: number): string {
   return String(Math.round(ms / 100) / 10)
