@@ -1,0 +1,142 @@
+/** What discovery refuses, and the words for it: names and folders are outside text. */
+import type { Dirent } from 'node:fs'
+import { stat } from 'node:fs/promises'
+import path from 'node:path'
+import type { DistKind, Problem } from '../dists/distribution.js'
+import { DistributionError } from '../dists/distribution.js'
+import type { Discovery } from './discover.js'
+
+/**
+ * Names are outside text: a newline in one can start a workflow command. PyPI refuses control
+ * characters in file names too. C0, DEL, C1 (NEL among them) and the Unicode line separators.
+ */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+export const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/
+
+/** As a JSON string with DEL, C1 and U+2028/9 escaped too: one safe line whatever it holds. */
+export function escapedName(name: string): string {
+  return JSON.stringify(name).replace(
+    /[\u007f-\u009f\u2028\u2029]/g,
+    ch => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`
+  )
+}
+
+/** undefined when the bytes are not UTF-8 (PyPI takes only UTF-8). */
+export function decodeName(bytes: Buffer): string | undefined {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes)
+  } catch {
+    return undefined
+  }
+}
+
+export const wantedPatterns = (kinds: ReadonlySet<DistKind>): string =>
+  [...kinds].map(k => (k === 'wheel' ? '*.whl' : '*.tar.gz')).join(' and ')
+
+export async function assertDirectory(root: string, asGiven: string): Promise<void> {
+  const refuse = (file: string, message: string, hint: string): never => {
+    throw new DistributionError([{ file, rule: 'packages-dir', message, hint }])
+  }
+  if (CONTROL.test(root)) {
+    refuse(
+      escapedName(root),
+      `The packages directory ${escapedName(asGiven)} has control characters in its path.`,
+      "Set 'packages-dir' to a folder whose path has none (e.g. `dist`)."
+    )
+  }
+  const info = await stat(root).catch(() => undefined)
+  if (!info) {
+    refuse(
+      root,
+      `The packages directory '${asGiven}' does not exist (looked in ${root}).`,
+      'Build the distributions first (e.g. `python -m build`), or download the artifact that holds ' +
+        "them into this folder, or point 'packages-dir' at the folder that holds them."
+    )
+  } else if (!info.isDirectory()) {
+    refuse(
+      root,
+      `'${asGiven}' is a file, not a directory.`,
+      "Set 'packages-dir' to the folder that holds the wheels and sdists."
+    )
+  }
+}
+
+export function emptyFolderProblem(
+  asGiven: string,
+  root: string,
+  found: Discovery,
+  kinds: ReadonlySet<DistKind>
+): Problem {
+  const seen = [...found.excluded, ...found.passedOver].map(f => path.relative(root, f))
+  const skipped = found.skippedFolders.filter(f => f.holds !== undefined)
+  const detail =
+    (seen.length
+      ? ` It holds ${seen.length} other file(s): ${seen.slice(0, 10).join(', ')}${seen.length > 10 ? ', …' : ''}.`
+      : ' It is empty.') +
+    (skipped.length
+      ? ` Distributions were seen in ${skipped.map(f => path.relative(root, f.holds ?? f.path)).join(', ')}, ` +
+        'inside a folder that is never searched (dot-folders and node_modules).'
+      : '')
+  return {
+    file: root,
+    rule: 'packages-dir',
+    message: `No distributions (${wantedPatterns(kinds)}) found in '${asGiven}' or below it.${detail}`,
+    hint:
+      skipped.length > 0
+        ? "Point 'packages-dir' at the folder that holds the distributions to publish (a dot-folder is searched when packages-dir names it)."
+        : found.excluded.length > 0
+          ? "Only distributions of the kinds in 'distributions' are published: widen it, or build the missing kind."
+          : 'Did the build step run, and did download-artifact put the files into this folder (check its `path:`)?'
+  }
+}
+
+/** Relative to packages-dir ('.' for itself), escaped. */
+export const where = (root: string, dir: string): string =>
+  escapedName(path.relative(root, dir) || '.')
+
+export function badName(
+  root: string,
+  dir: string,
+  entry: Dirent<Buffer>,
+  name: string | undefined
+): Problem {
+  const what = entry.isDirectory() ? 'folder' : 'file'
+  // Not UTF-8: shown with U+FFFD where the bytes do not decode, and escaped all the same.
+  const shown = escapedName(name ?? entry.name.toString('utf8'))
+  const why = name
+    ? 'has control characters (newlines, escapes or the like) in it'
+    : 'is not valid UTF-8'
+  return {
+    file: dir,
+    rule: 'file-name',
+    message:
+      `A ${what} in ${where(root, dir)} (under packages-dir) has a name that ${why}: ${shown}. ` +
+      'PyPI refuses such file names, and they are not safe to print in a log; nothing was uploaded.',
+    hint:
+      `Rename or delete that ${what} (\`ls -b\` shows such names), or point 'packages-dir' at a folder ` +
+      'that holds only the distributions, then run again.'
+  }
+}
+
+const UNREADABLE_WHY: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  ENOENT: 'it disappeared while it was being searched',
+  ELOOP: 'too many levels of symbolic links'
+}
+
+export function unreadableFolder(root: string, dir: string, error: unknown): Problem {
+  const code = (error as NodeJS.ErrnoException).code
+  const why = (code && UNREADABLE_WHY[code]) ?? (code ? `error ${code}` : 'it could not be listed')
+  return {
+    file: dir,
+    rule: 'unreadable-folder',
+    message: `The folder ${where(root, dir)} under packages-dir cannot be read: ${why}. Nothing was uploaded.`,
+    hint:
+      why === 'permission denied'
+        ? "Give the runner's user read and execute permission on it (e.g. `chmod -R u+rX` on it), " +
+          "or point 'packages-dir' at the folder that holds only the distributions."
+        : "Make sure nothing changes the folder while this step runs, or point 'packages-dir' at the " +
+          'folder that holds only the distributions.'
+  }
+}
