@@ -1,8 +1,11 @@
 import { describe, expect, it } from '@jest/globals'
-import { PYPI_DEFAULT_FILE_SIZE_LIMIT } from '../../src/check/file-size-rule.js'
-import { judgePlatformTag } from '../../src/check/platform-tags.js'
-import { pyRepr } from '../../src/check/py-repr.js'
-import { checkDistributions, type CheckOptions } from '../../src/check/rules.js'
+import { judgePlatformTag } from '../../src/check/filename-rules.js'
+import { pyRepr } from '../../src/check/findings.js'
+import {
+  checkDistributions,
+  PYPI_DEFAULT_FILE_SIZE_LIMIT,
+  type CheckOptions
+} from '../../src/check/rules.js'
 import type { Distribution, Problem } from '../../src/dists/distribution.js'
 import { knownFields } from '../../src/inspect/metadata.js'
 

@@ -12,9 +12,7 @@ import {
   wheelNamePart
 } from '../dists/filename.js'
 import { compareVersions, normalizeVersion, parseVersion } from '../dists/version.js'
-import type { Findings } from './findings.js'
-import { judgePlatformTag } from './platform-tags.js'
-import { pyRepr } from './py-repr.js'
+import { pyRepr, type Findings } from './findings.js'
 
 /** Checks the filename of one distribution against its metadata. */
 export function checkFilename(dist: Distribution, found: Findings): void {
@@ -37,65 +35,45 @@ function checkWheelFilename(dist: Distribution, found: Findings): void {
 
   const wheel = parseWheelFilename(dist.filename)
   if (!wheel) {
-    found.spec({
-      file: dist.path,
+    found.spec(dist.path, {
       rule: 'wheel-filename',
       message: `Invalid wheel filename: ${pyRepr(dist.filename)}.`,
       hint: shapeHint
     })
     return
   }
-  // packaging's rule for the name part: word characters and '.', no '__'.
-  if (wheel.distribution.includes('__') || !/^[\p{L}\p{N}\p{M}_.]+$/u.test(wheel.distribution)) {
-    found.spec({
-      file: dist.path,
-      rule: 'wheel-filename',
-      message: `Invalid project name: ${pyRepr(dist.filename)}.`,
-      hint: shapeHint
-    })
-  }
-  const fileVersion = parseVersion(wheel.version)
-  if (!fileVersion) {
-    found.spec({
-      file: dist.path,
-      rule: 'wheel-filename',
-      message: `Invalid wheel filename (invalid version): ${pyRepr(dist.filename)}.`,
-      hint: shapeHint
-    })
-  }
-  for (const tag of wheel.pythonTags) {
-    if (/^[\p{L}_][\p{L}\p{N}_]*$/u.test(tag)) continue
-    found.spec({
-      file: dist.path,
-      rule: 'wheel-filename',
-      message: `Invalid wheel filename (invalid tag component): ${pyRepr(dist.filename)}.`,
-      hint: `The python tag ${pyRepr(tag)} is not an identifier (e.g. py3, cp312, py2.py3). ${shapeHint}`
-    })
+  const file = pyRepr(dist.filename)
+  const malformed: Array<[boolean, string, string?]> = [
+    // packaging's rule for the name part: word characters and '.', no '__'.
+    [
+      wheel.distribution.includes('__') || !/^[\p{L}\p{N}\p{M}_.]+$/u.test(wheel.distribution),
+      `Invalid project name: ${file}.`
+    ],
+    [!parseVersion(wheel.version), `Invalid wheel filename (invalid version): ${file}.`],
+    ...wheel.pythonTags.map((tag): [boolean, string, string] => [
+      !/^[\p{L}_][\p{L}\p{N}_]*$/u.test(tag),
+      `Invalid wheel filename (invalid tag component): ${file}.`,
+      `The python tag ${pyRepr(tag)} is not an identifier (e.g. py3, cp312, py2.py3). ${shapeHint}`
+    ])
+  ]
+  for (const [bad, message, hint = shapeHint] of malformed) {
+    if (bad) found.spec(dist.path, { rule: 'wheel-filename', message, hint })
   }
   for (const platform of new Set(wheel.platformTags)) {
-    const verdict = judgePlatformTag(platform)
-    if (verdict.allowed && !verdict.hint) continue
-    if (verdict.allowed) {
-      found.warning({
-        file: dist.path,
-        rule: 'wheel-platform',
-        message: `Binary wheel ${pyRepr(dist.filename)} has a platform tag PyPI may not support yet: ${pyRepr(platform)}.`,
-        hint: verdict.hint
-      })
-    } else {
-      found.policy({
-        file: dist.path,
-        rule: 'wheel-platform',
-        message: `Binary wheel ${pyRepr(dist.filename)} has an unsupported platform tag ${pyRepr(platform)}.`,
-        hint: verdict.hint
-      })
-    }
+    const { allowed, hint } = judgePlatformTag(platform)
+    if (allowed && !hint) continue
+    found[allowed ? 'warning' : 'policy'](dist.path, {
+      rule: 'wheel-platform',
+      message: allowed
+        ? `Binary wheel ${file} has a platform tag PyPI may not support yet: ${pyRepr(platform)}.`
+        : `Binary wheel ${file} has an unsupported platform tag ${pyRepr(platform)}.`,
+      hint
+    })
   }
 
   if (!nameOk) return
   if (normalizeName(wheel.distribution) !== normalizeName(name)) {
-    found.spec({
-      file: dist.path,
+    found.spec(dist.path, {
       rule: 'wheel-name',
       message: `Start filename for ${pyRepr(name)} with ${pyRepr(wheelNamePart(name))}.`,
       hint:
@@ -103,8 +81,7 @@ function checkWheelFilename(dist: Distribution, found: Findings): void {
         `The wheel was renamed or built from another project: rebuild it. ${shapeHint}`
     })
   } else if (wheel.distribution !== wheelNamePart(name)) {
-    found.policy({
-      file: dist.path,
+    found.policy(dist.path, {
       rule: 'wheel-name',
       message:
         `Filename ${pyRepr(dist.filename)} should contain the normalized project name ` +
@@ -115,9 +92,9 @@ function checkWheelFilename(dist: Distribution, found: Findings): void {
         '. Renaming the file is not enough: PyPI reads the .dist-info folder the filename names.'
     })
   }
+  const fileVersion = parseVersion(wheel.version)
   if (fileVersion && versionOk && compareVersions(fileVersion, version) !== 0) {
-    found.spec({
-      file: dist.path,
+    found.spec(dist.path, {
       rule: 'wheel-version',
       message:
         `Version in filename should be ${pyRepr(normalizeVersion(version) ?? version)} not ` +
@@ -141,8 +118,7 @@ function checkSdistFilename(dist: Distribution, found: Findings): void {
   const invalid = `Filename ${pyRepr(dist.filename)} is invalid, should be ${pyRepr(expected)}.`
 
   if (dist.filename.endsWith('.zip')) {
-    found.policy({
-      file: dist.path,
+    found.policy(dist.path, {
       rule: 'sdist-format',
       message: invalid,
       hint:
@@ -152,28 +128,25 @@ function checkSdistFilename(dist: Distribution, found: Findings): void {
     return
   }
 
-  const split = splitSdistFilename(dist.filename, name)
-  if (!split) {
-    found.spec({
-      file: dist.path,
+  const fileVersion = sdistFileVersion(dist.filename, name)
+  if (fileVersion === undefined) {
+    found.spec(dist.path, {
       rule: 'sdist-name',
       message: `Start filename for ${pyRepr(name)} with ${pyRepr(wheelNamePart(name))}.`,
       hint: `The filename does not name project '${name}' from its PKG-INFO: the sdist was renamed or built from another project. Rebuild it as '${expected}'.`
     })
     return
   }
-  const fileVersion = parseVersion(split.version)
-  if (fileVersion && compareVersions(fileVersion, version) !== 0) {
-    found.spec({
-      file: dist.path,
+  const parsed = parseVersion(fileVersion)
+  if (parsed && compareVersions(parsed, version) !== 0) {
+    found.spec(dist.path, {
       rule: 'sdist-version',
       message: invalid,
-      hint: `The filename says version ${split.version} but PKG-INFO says ${version}: the sdist was renamed or built from another version. Rebuild it.`
+      hint: `The filename says version ${fileVersion} but PKG-INFO says ${version}: the sdist was renamed or built from another version. Rebuild it.`
     })
     return
   }
-  found.policy({
-    file: dist.path,
+  found.policy(dist.path, {
     rule: 'sdist-filename',
     message: invalid,
     hint:
@@ -182,15 +155,108 @@ function checkSdistFilename(dist: Distribution, found: Findings): void {
   })
 }
 
-/**
- * Splits an sdist filename where the part before a `-` names the project. Versions can hold a `-`
- * (`1.0-1` is a post-release), so every `-` is tried, as PyPI does for post-releases.
- */
-function splitSdistFilename(filename: string, name: string): { version: string } | undefined {
+/** What follows the project's name; every `-` is tried, as PyPI does (`1.0-1` is a post-release). */
+function sdistFileVersion(filename: string, name: string): string | undefined {
   const stem = filename.endsWith('.tar.gz') ? filename.slice(0, -'.tar.gz'.length) : filename
   const wanted = normalizeName(name)
   for (let dash = stem.indexOf('-'); dash > 0; dash = stem.indexOf('-', dash + 1)) {
-    if (normalizeName(stem.slice(0, dash)) === wanted) return { version: stem.slice(dash + 1) }
+    if (normalizeName(stem.slice(0, dash)) === wanted) return stem.slice(dash + 1)
   }
   return undefined
+}
+
+interface PlatformVerdict {
+  allowed: boolean
+  /** Why not, and the fix; for an allowed tag, a caveat worth a warning. */
+  hint?: string
+}
+
+const words = (text: string): Set<string> => new Set(text.split(' '))
+/** Warehouse `_allowed_platforms`; of linux_*, only the Raspberry Pi tags (piwheels). */
+const STATIC_PLATFORMS = words(
+  'any win32 win_arm64 win_amd64 win_ia64 manylinux1_x86_64 manylinux1_i686 manylinux2010_x86_64 ' +
+    'manylinux2010_i686 manylinux2014_x86_64 manylinux2014_i686 manylinux2014_aarch64 ' +
+    'manylinux2014_armv7l manylinux2014_ppc64 manylinux2014_ppc64le manylinux2014_s390x ' +
+    'linux_armv6l linux_armv7l'
+)
+const MACOSX_ARCHES = words('ppc ppc64 i386 x86_64 arm64 intel fat fat3 fat64 universal universal2')
+/** macOS 11 and later, as PyPI lists them (Apple went from 15 to 26). */
+const MACOSX_MAJORS = new Set([11, 12, 13, 14, 15, 26])
+const MACOSX_LATEST_MAJOR = 26
+const JOINT_LINUX_ARCHES = 'x86_64 i686 aarch64 armv7l ppc64le s390x riscv64'
+const LINUX_ARCHES = { many: words(`${JOINT_LINUX_ARCHES} ppc64`), musl: words(JOINT_LINUX_ARCHES) }
+const IOS_ARCHES = words('arm64 x86_64')
+const ANDROID_ARCHES = words('armeabi_v7a arm64_v8a x86 x86_64')
+
+const ACCEPTED_FAMILIES =
+  'PyPI accepts any, win32, win_amd64, win_arm64, win_ia64, manylinux1/2010/2014_<arch>, ' +
+  'manylinux_X_Y_<arch>, musllinux_X_Y_<arch>, macosx_10_Y_<arch>, macosx_<11+>_0_<arch>, ' +
+  'ios_X_Y_<arch>_iphoneos/iphonesimulator, android_<api>_<arch> and pyemscripten_X_Y_wasm32.'
+
+/**
+ * Warehouse's `_valid_platform_tag`, with the reason when a tag is refused. One deliberate
+ * difference: a macOS major newer than PyPI's list is allowed with a warning, since PyPI adds
+ * each macOS release to its list and refusing here would block uploads PyPI would take.
+ */
+export function judgePlatformTag(tag: string): PlatformVerdict {
+  if (STATIC_PLATFORMS.has(tag)) return { allowed: true }
+
+  const mac = /^macosx_(\d+)_(\d+)_(.*)$/.exec(tag)
+  if (mac) {
+    const [major, minor, arch] = [Number(mac[1]), mac[2], mac[3]]
+    if (!MACOSX_ARCHES.has(arch)) {
+      return {
+        allowed: false,
+        hint: `'${arch}' is not a macOS architecture PyPI knows (${[...MACOSX_ARCHES].join(', ')}).`
+      }
+    }
+    if (major === 10) return { allowed: true }
+    const fixed = `macosx_${major}_0_${arch}`
+    if (MACOSX_MAJORS.has(major)) {
+      return minor === '0'
+        ? { allowed: true }
+        : {
+            allowed: false,
+            hint: `From macOS 11 on, the tag names the major version only: use '${fixed}' (set MACOSX_DEPLOYMENT_TARGET=${major}.0, or let delocate/cibuildwheel tag it).`
+          }
+    }
+    if (major > MACOSX_LATEST_MAJOR && minor === '0') {
+      return {
+        allowed: true,
+        hint: `PyPI listed macOS majors up to ${MACOSX_LATEST_MAJOR} when this action was written; if PyPI refuses '${tag}', it does not support macOS ${major} yet.`
+      }
+    }
+    return {
+      allowed: false,
+      hint: `macOS ${major} is not a macOS release PyPI knows. ${ACCEPTED_FAMILIES}`
+    }
+  }
+
+  const linux = /^(many|musl)linux_(\d+)_(\d+)_(.*)$/.exec(tag)
+  if (linux) {
+    const arches = LINUX_ARCHES[linux[1] as 'many' | 'musl']
+    if (arches.has(linux[4])) return { allowed: true }
+    return {
+      allowed: false,
+      hint: `'${linux[4]}' is not an architecture PyPI accepts for ${linux[1]}linux (${[...arches].join(', ')}).`
+    }
+  }
+
+  const ios = /^ios_(\d+)_(\d+)_(.*)_(iphoneos|iphonesimulator)$/.exec(tag)
+  if (ios && IOS_ARCHES.has(ios[3])) return { allowed: true }
+  const android = /^android_(\d+)_(.*)$/.exec(tag)
+  if (android && ANDROID_ARCHES.has(android[2])) return { allowed: true }
+  if (/^pyemscripten_(\d+)_(\d+)_wasm32$/.test(tag)) return { allowed: true }
+
+  if (tag.startsWith('linux_')) {
+    return {
+      allowed: false,
+      hint:
+        `A '${tag}' wheel only promises to run on the machine that built it, so PyPI refuses it. ` +
+        'Repair it with auditwheel (auditwheel repair dist/*.whl -w wheelhouse/), which bundles the ' +
+        'shared libraries it needs and retags it manylinux_X_Y, or build with cibuildwheel, which ' +
+        'does this for you. A wheel without compiled code should be tagged py3-none-any.'
+    }
+  }
+  return { allowed: false, hint: ACCEPTED_FAMILIES }
 }

@@ -1,63 +1,131 @@
 /**
  * The rules PyPI applies to an upload, run on every file before the first byte is sent, so a
  * release is never left half-published by a refusal on its fifth file. Every problem across every
- * file is collected; messages use PyPI's (Warehouse's) own words where it has them, and each
- * problem carries a hint with the fix.
+ * file is collected, in PyPI's (Warehouse's) own words where it has them, each with a hint.
  *
- * Two kinds of rule:
- * - spec rules: the file is malformed by the packaging specs (an invalid version, a wheel whose
- *   filename disagrees with its METADATA). Every index and installer suffers; always errors.
- * - PyPI policies: PyPI's own choices (no local versions, allowed platform tags, PEP 625 sdist
- *   names, known classifiers, accepted Metadata-Versions, the size limit). Self-hosted indexes
- *   may accept such files on purpose, so `pypiRules` says whether they are errors or warnings.
+ * Spec rules (the file is malformed by the packaging specs: every index suffers) are always
+ * errors. PyPI's own policies (local versions, platform tags, PEP 625 names, classifiers,
+ * Metadata-Versions, sizes) are errors for PyPI and warnings for self-hosted indexes, which may
+ * accept such files on purpose (`pypiRules`).
  */
 import type { Distribution, Problem } from '../dists/distribution.js'
+import { isValidProjectName, normalizeName } from '../dists/filename.js'
+import { parseVersion, releaseKey } from '../dists/version.js'
 import { pypiTarget } from '../shared/pypi-hosts.js'
-import { checkFileSize, PYPI_DEFAULT_FILE_SIZE_LIMIT } from './file-size-rule.js'
 import { checkFilename } from './filename-rules.js'
 import { Findings, type PypiRules } from './findings.js'
 import { checkMetadata } from './metadata-rules.js'
-import { checkOneSdistPerRelease } from './release-rules.js'
 
 export interface CheckOptions {
-  /**
-   * How PyPI's own policies count: `enforce` (errors; for pypi.org and test.pypi.org) or `warn`
-   * (warnings; any other index, see `pypiRulesFor`). Default `enforce`.
-   */
+  /** `enforce` (errors; pypi.org and test.pypi.org) or `warn` (see `pypiRulesFor`). Default `enforce`. */
   pypiRules?: PypiRules
   /** A file larger than this gets a warning. Default: PyPI's default limit, 100 MiB. */
   fileSizeLimit?: number
 }
 
 /** Errors stop the run before any upload; warnings are shown and the run goes on. */
-export interface CheckResult {
-  errors: Problem[]
-  warnings: Problem[]
-}
-
-/** Checks every distribution and returns every problem found, split by severity. */
 export function checkDistributions(
   dists: readonly Distribution[],
   options: CheckOptions = {}
-): CheckResult {
+): { errors: Problem[]; warnings: Problem[] } {
   const found = new Findings(options.pypiRules ?? 'enforce')
-  const sizeLimit = options.fileSizeLimit ?? PYPI_DEFAULT_FILE_SIZE_LIMIT
   for (const dist of dists) {
     checkMetadata(dist, found)
     checkFilename(dist, found)
-    checkFileSize(dist, sizeLimit, found)
+    checkFileSize(dist, options.fileSizeLimit ?? PYPI_DEFAULT_FILE_SIZE_LIMIT, found)
     // PyPI's rules about the archive itself (archive-rules.ts), found while reading it.
-    for (const problem of dist.archiveProblems ?? []) found.policy(problem)
+    for (const problem of dist.archiveProblems ?? []) found.policy(problem.file, problem)
   }
   checkOneSdistPerRelease(dists, found)
   return { errors: found.errors, warnings: found.warnings }
 }
 
 /**
- * How PyPI's policies count for an upload to `repositoryUrl`: errors for PyPI and TestPyPI, which
- * refuse such files; warnings for any other index, which decides for itself (a private index may
- * take local versions or `linux_*` wheels on purpose) while the user still hears that PyPI would not.
+ * Errors for PyPI and TestPyPI, which refuse such files; warnings for any other index, which
+ * decides for itself (a private index may take local versions on purpose).
  */
 export function pypiRulesFor(repositoryUrl: string): PypiRules {
   return pypiTarget(repositoryUrl) ? 'enforce' : 'warn'
+}
+
+const ONE_MIB = 1024 * 1024
+/** PyPI's default per-file limit (Warehouse `MAX_FILESIZE`), raised per project on request. */
+export const PYPI_DEFAULT_FILE_SIZE_LIMIT = 100 * ONE_MIB
+
+const SIZE_LIMIT_DOCS =
+  'https://docs.pypi.org/project-management/storage-limits#requesting-a-file-size-limit-increase'
+
+/** A warning, not an error: only PyPI knows whether this project's limit has been raised. */
+function checkFileSize(dist: Distribution, limit: number, found: Findings): void {
+  if (dist.size <= limit) return
+  // PyPI counts in MiB and calls them MB ("Limit for project 'x' is 100 MB").
+  const over =
+    limit === PYPI_DEFAULT_FILE_SIZE_LIMIT
+      ? "over PyPI's default limit of 100 MB per file"
+      : `over the limit of ${Math.floor(limit / ONE_MIB)} MB set for this check`
+  found.warning(dist.path, {
+    rule: 'file-size',
+    message: `${dist.filename} is ${(dist.size / ONE_MIB).toFixed(1)} MiB, ${over}.`,
+    hint:
+      "PyPI refuses it with 'File too large' unless this project's limit has been raised. " +
+      `If it has not, request an increase: ${SIZE_LIMIT_DOCS} (or make the file smaller: ` +
+      'leave test data and debug symbols out).'
+  })
+}
+
+/** PyPI: "Only one sdist may be uploaded per release." (1.0 and 1.0.0 are one release.) */
+function checkOneSdistPerRelease(dists: readonly Distribution[], found: Findings): void {
+  const first = new Map<string, Distribution>()
+  for (const dist of dists) {
+    const parsed = parseVersion(dist.version.trim())
+    if (dist.kind !== 'sdist' || !parsed || !isValidProjectName(dist.name.trim())) continue
+    const version = releaseKey(parsed)
+    const key = `${normalizeName(dist.name.trim())} ${version}`
+    const earlier = first.get(key)
+    if (!earlier) first.set(key, dist)
+    else {
+      found.policy(dist.path, {
+        rule: 'one-sdist',
+        message: 'Only one sdist may be uploaded per release.',
+        hint: `${earlier.filename} is already an sdist of ${dist.name} ${version}; publish only one of them.`
+      })
+    }
+  }
+}
+
+/**
+ * download-artifact layouts often hold the same file twice (an sdist in every matrix artifact).
+ * The same filename with the same content counts once; with different content nobody can tell
+ * which one is meant, so that is a problem.
+ */
+export function dedupeByFilename(dists: readonly Distribution[]): {
+  unique: Distribution[]
+  duplicates: Distribution[]
+  problems: Problem[]
+} {
+  const byName = new Map<string, Distribution[]>()
+  for (const d of dists) {
+    const group = byName.get(d.filename)
+    if (group) group.push(d)
+    else byName.set(d.filename, [d])
+  }
+  const result = {
+    unique: [] as Distribution[],
+    duplicates: [] as Distribution[],
+    problems: [] as Problem[]
+  }
+  for (const [filename, group] of byName) {
+    result.unique.push(group[0])
+    result.duplicates.push(...group.slice(1))
+    if (new Set(group.map(d => d.digests.sha256)).size === 1) continue
+    result.problems.push({
+      file: group[0].path,
+      rule: 'duplicate-filename',
+      message:
+        `'${filename}' occurs ${group.length} times with different content: ` +
+        group.map(d => `${d.path} (sha256 ${d.digests.sha256.slice(0, 12)}…)`).join(', '),
+      hint: 'Keep one copy: builds of the same name and version must be identical, or the version must differ.'
+    })
+  }
+  return result
 }

@@ -21,9 +21,8 @@ export interface FileIdentity {
 export type FormField = readonly [name: string, value: string]
 
 export interface Distribution {
-  /** Absolute path on disk. */
+  /** Absolute; `filename` is its basename, as sent in the `content` part. */
   path: string
-  /** Basename, as sent in the `content` part. */
   filename: string
   kind: DistKind
   filetype: 'bdist_wheel' | 'sdist'
@@ -33,7 +32,7 @@ export interface Distribution {
   digests: Digests
   /** The file as hashed: the upload refuses a file changed since, rather than send stale digests. */
   onDisk?: FileIdentity
-  /** `Name` and `Version` from the core metadata, as written. */
+  /** `Name`, `Version` and `Metadata-Version` from the core metadata, as written. */
   name: string
   version: string
   metadataVersion: string
@@ -44,10 +43,9 @@ export interface Distribution {
   metadataFields: FormField[]
 }
 
-/** Core metadata (METADATA / PKG-INFO) as parsed: headers in file order, names as written. */
+/** Core metadata (METADATA / PKG-INFO): headers in file order, names as written; the body. */
 export interface CoreMetadata {
   headers: Array<{ name: string; value: string }>
-  /** The message body (or the `Description` header), if any. */
   description?: string
 }
 
@@ -72,10 +70,9 @@ export type RuleId = Words<
 
 /** A problem found before any upload; all are collected, then shown at once. */
 export interface Problem {
-  /** Path (or filename) of the file the problem is in. */
+  /** Path (or filename) of the file; the message is in PyPI's words where it has them. */
   file: string
   rule: RuleId
-  /** What is wrong, in PyPI's words where it has them. */
   message: string
   /** What to do about it. */
   hint?: string

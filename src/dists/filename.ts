@@ -19,33 +19,20 @@ export function isValidProjectName(name: string): boolean {
   return /^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$/i.test(name)
 }
 
-interface WheelFilename {
-  /** The name and version parts as written, not validated here. */
-  distribution: string
-  version: string
-  build?: string
-  pythonTags: string[]
-  abiTags: string[]
-  platformTags: string[]
-  /** As written, e.g. `py2.py3`: the `pyversion` upload field. */
-  pythonTag: string
-}
-
 /**
- * Splits `{distribution}-{version}(-{build})?-{python}-{abi}-{platform}.whl`. Undefined when the
- * shape is wrong: five or six parts, none empty, a build tag starting with a digit.
+ * Splits `{distribution}-{version}(-{build})?-{python}-{abi}-{platform}.whl`, parts as written.
+ * Undefined when the shape is wrong: five or six parts, none empty, a build tag starting with a
+ * digit. `pythonTag` (e.g. `py2.py3`) is the `pyversion` upload field.
  */
-export function parseWheelFilename(filename: string): WheelFilename | undefined {
+export function parseWheelFilename(filename: string) {
   if (!filename.endsWith('.whl')) return undefined
   const parts = filename.slice(0, -'.whl'.length).split('-')
   if ((parts.length !== 5 && parts.length !== 6) || parts.includes('')) return undefined
   const [distribution, version] = parts
   const build = parts.length === 6 ? parts[2] : undefined
   if (build !== undefined && !/^[0-9]/.test(build)) return undefined
-  const [pythonTag, abiTag, platformTag] = parts.slice(-3)
-  const [pythonTags, abiTags, platformTags] = [pythonTag, abiTag, platformTag].map(t =>
-    t.split('.')
-  )
+  const pythonTag = parts[parts.length - 3]
+  const [pythonTags, abiTags, platformTags] = parts.slice(-3).map(t => t.split('.'))
   if ([...pythonTags, ...abiTags, ...platformTags].includes('')) return undefined
   return {
     distribution,
@@ -58,14 +45,14 @@ export function parseWheelFilename(filename: string): WheelFilename | undefined 
   }
 }
 
-/** The one sdist filename PyPI accepts (PEP 625): `{name with _}-{canonical version}.tar.gz`. */
-export function expectedSdistFilename(name: string, version: string): string {
-  return `${wheelNamePart(name)}-${normalizeVersion(version) ?? version}.tar.gz`
-}
-
 /** How a wheel filename for this release begins: `{name with _}-{canonical version}-`. */
 export function expectedWheelPrefix(name: string, version: string): string {
   return `${wheelNamePart(name)}-${normalizeVersion(version) ?? version}-`
+}
+
+/** The one sdist filename PyPI accepts (PEP 625): `{name with _}-{canonical version}.tar.gz`. */
+export function expectedSdistFilename(name: string, version: string): string {
+  return `${expectedWheelPrefix(name, version).slice(0, -1)}.tar.gz`
 }
 
 /**

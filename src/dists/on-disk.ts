@@ -1,7 +1,6 @@
 /**
- * A file is checked once and uploaded later: between the two, a build step, a second job writing
- * to the same folder or an attacker can change it. These helpers say whether the file opened for
- * sending is still the one that was checked, and name the error when it is not.
+ * A file is checked once and uploaded later: between the two, a build step, a second job or an
+ * attacker can change it. Whether the file opened for sending is still the one checked.
  */
 import type { Stats } from 'node:fs'
 import type { FileIdentity } from './distribution.js'
@@ -25,10 +24,7 @@ export function identityChanges(checked: FileIdentity, now: FileIdentity): strin
   return changes
 }
 
-/**
- * The file is not the one that was checked: its digests, size and metadata in the form would
- * describe other bytes. Never retried (sending again would send the same stale form).
- */
+/** The form would describe other bytes; never retried (it would send the same stale form). */
 export class FileChangedError extends Error {
   constructor(
     readonly path: string,

@@ -6,12 +6,12 @@
 /** A version split into its PEP 440 segments. Numbers are bigint: segments have no size limit. */
 export interface ParsedVersion {
   epoch: bigint
-  /** The release segment as written, trailing zeros kept (`1.0.0` → [1, 0, 0]). */
+  /** As written, trailing zeros kept (`1.0.0` → [1, 0, 0]). */
   release: bigint[]
   pre?: { label: 'a' | 'b' | 'rc'; number: bigint }
   post?: bigint
   dev?: bigint
-  /** Local segment parts: numbers where a part is all digits, lowercased text otherwise. */
+  /** Numbers where a part is all digits, lowercased text otherwise. */
   local?: Array<string | bigint>
 }
 
@@ -35,51 +35,31 @@ const VERSION_RE = new RegExp(
 /** Python's `int()` refuses longer digit strings (CVE-2020-10735), so PyPI never accepts them. */
 const PYTHON_INT_MAX_DIGITS = 4300
 
-const PRE_SPELLINGS: Record<string, 'a' | 'b' | 'rc'> = {
-  a: 'a',
-  alpha: 'a',
-  b: 'b',
-  beta: 'b',
-  c: 'rc',
-  pre: 'rc',
-  preview: 'rc',
-  rc: 'rc'
-}
-
-class SegmentTooLong extends Error {}
-
-function toInt(digits: string): bigint {
-  if (digits.length > PYTHON_INT_MAX_DIGITS) throw new SegmentTooLong()
-  return BigInt(digits)
-}
-
 /** Parses a version the way `packaging.version.Version(s)` does; undefined where it would raise. */
 export function parseVersion(text: string): ParsedVersion | undefined {
-  const m = VERSION_RE.exec(text)
-  if (!m?.groups) return undefined
-  const g = m.groups
-  try {
-    const parsed: ParsedVersion = {
-      epoch: g.epoch === undefined ? 0n : toInt(g.epoch),
-      release: g.release.split('.').map(toInt)
-    }
-    if (g.preL !== undefined) {
-      parsed.pre = { label: PRE_SPELLINGS[g.preL.toLowerCase()], number: toInt(g.preN ?? '0') }
-    }
-    // `1.0-1` is the implicit post-release spelling; `post`, `rev` and `r` are all `.postN`.
-    const postNumber = g.postN1 ?? g.postN2
-    if (g.postL !== undefined || postNumber !== undefined) parsed.post = toInt(postNumber ?? '0')
-    if (g.devL !== undefined) parsed.dev = toInt(g.devN ?? '0')
-    if (g.local !== undefined) {
-      parsed.local = g.local
-        .split(/[._-]/)
-        .map(part => (/^[0-9]+$/.test(part) ? toInt(part) : part.toLowerCase()))
-    }
-    return parsed
-  } catch (e) {
-    if (e instanceof SegmentTooLong) return undefined
-    throw e
+  const g = VERSION_RE.exec(text)?.groups
+  if (!g) return undefined
+  let tooLong = false
+  const toInt = (digits: string): bigint =>
+    digits.length > PYTHON_INT_MAX_DIGITS ? ((tooLong = true), 0n) : BigInt(digits)
+  const parsed: ParsedVersion = {
+    epoch: toInt(g.epoch ?? '0'),
+    release: g.release.split('.').map(toInt)
   }
+  if (g.preL !== undefined) {
+    // alpha/a → a, beta/b → b, c/pre/preview/rc → rc.
+    const first = g.preL[0].toLowerCase()
+    const label = first === 'a' || first === 'b' ? first : 'rc'
+    parsed.pre = { label, number: toInt(g.preN ?? '0') }
+  }
+  // `1.0-1` is the implicit post-release spelling; `post`, `rev` and `r` are all `.postN`.
+  const postNumber = g.postN1 ?? g.postN2
+  if (g.postL !== undefined || postNumber !== undefined) parsed.post = toInt(postNumber ?? '0')
+  if (g.devL !== undefined) parsed.dev = toInt(g.devN ?? '0')
+  parsed.local = g.local
+    ?.split(/[._-]/)
+    .map(part => (/^[0-9]+$/.test(part) ? toInt(part) : part.toLowerCase()))
+  return tooLong ? undefined : parsed
 }
 
 /** The canonical string of a parsed version, as `str(Version(s))` writes it. */
@@ -105,18 +85,26 @@ export function publicVersion(text: string): string | undefined {
   return parsed && formatVersion({ ...parsed, local: undefined })
 }
 
-function toParsed(version: string | ParsedVersion): ParsedVersion {
-  if (typeof version !== 'string') return version
-  const parsed = parseVersion(version)
-  if (!parsed) throw new TypeError(`Invalid version: '${version}'`)
-  return parsed
+function trimTrailingZeros(release: readonly bigint[]): bigint[] {
+  let end = release.length
+  while (end > 0 && release[end - 1] === 0n) end--
+  return release.slice(0, end)
+}
+
+/**
+ * packaging's `canonicalize_version`: the canonical string with trailing zeros cut, so `1.0` and
+ * `1.0.0` are one release. Two versions have the same key exactly when they compare equal.
+ */
+export function releaseKey(v: ParsedVersion): string {
+  const release = trimTrailingZeros(v.release)
+  return formatVersion({ ...v, release: release.length > 0 ? release : [0n] })
 }
 
 function cmp(a: bigint | number | string, b: bigint | number | string): number {
   return a < b ? -1 : a > b ? 1 : 0
 }
 
-/** Compares two sequences element by element; a proper prefix sorts first (Python tuples). */
+/** Element by element; a proper prefix sorts first (Python tuples). */
 function cmpSeq<T>(a: readonly T[], b: readonly T[], each: (x: T, y: T) => number): number {
   for (let i = 0; i < Math.min(a.length, b.length); i++) {
     const c = each(a[i], b[i])
@@ -125,27 +113,14 @@ function cmpSeq<T>(a: readonly T[], b: readonly T[], each: (x: T, y: T) => numbe
   return cmp(a.length, b.length)
 }
 
-function trimTrailingZeros(release: readonly bigint[]): bigint[] {
-  let end = release.length
-  while (end > 0 && release[end - 1] === 0n) end--
-  return release.slice(0, end)
-}
-
-const PRE_RANK = { a: 0, b: 1, rc: 2 } as const
+const PRE_RANK = { a: 0n, b: 1n, rc: 2n } as const
 
 /** packaging's pre/post/dev key: `1.0.dev1` < a/b/rc < final; no post < post; dev < no dev. */
 function suffixKey(v: ParsedVersion): bigint[] {
-  let preRank: bigint
-  let preNumber = 0n
-  if (!v.pre && v.post === undefined && v.dev !== undefined) preRank = -1n
-  else if (!v.pre) preRank = 3n
-  else {
-    preRank = BigInt(PRE_RANK[v.pre.label])
-    preNumber = v.pre.number
-  }
+  const devOnly = !v.pre && v.post === undefined && v.dev !== undefined
   return [
-    preRank,
-    preNumber,
+    v.pre ? PRE_RANK[v.pre.label] : devOnly ? -1n : 3n,
+    v.pre?.number ?? 0n,
     v.post === undefined ? 0n : 1n,
     v.post ?? 0n,
     v.dev === undefined ? 1n : 0n,
@@ -155,22 +130,27 @@ function suffixKey(v: ParsedVersion): bigint[] {
 
 /** PEP 440: in a local segment, text parts sort before numbers; text compares as strings. */
 function cmpLocalPart(a: string | bigint, b: string | bigint): number {
-  if (typeof a === 'bigint' && typeof b === 'bigint') return cmp(a, b)
-  if (typeof a === 'string' && typeof b === 'string') return cmp(a, b)
+  if (typeof a === typeof b) return cmp(a, b)
   return typeof a === 'string' ? -1 : 1
+}
+
+function toParsed(version: string | ParsedVersion): ParsedVersion {
+  if (typeof version !== 'string') return version
+  const parsed = parseVersion(version)
+  if (!parsed) throw new TypeError(`Invalid version: '${version}'`)
+  return parsed
 }
 
 /** PEP 440 order (`1.0` == `1.0.0`); throws a TypeError for a string that is not a version. */
 export function compareVersions(a: string | ParsedVersion, b: string | ParsedVersion): number {
-  const x = toParsed(a)
-  const y = toParsed(b)
+  const [x, y] = [toParsed(a), toParsed(b)]
   return (
     cmp(x.epoch, y.epoch) ||
     cmpSeq(trimTrailingZeros(x.release), trimTrailingZeros(y.release), cmp) ||
     cmpSeq(suffixKey(x), suffixKey(y), cmp) ||
     // A version without a local segment sorts before one with it.
-    (x.local === undefined || y.local === undefined
-      ? cmp(x.local === undefined ? 0 : 1, y.local === undefined ? 0 : 1)
-      : cmpSeq(x.local, y.local, cmpLocalPart))
+    (x.local && y.local
+      ? cmpSeq(x.local, y.local, cmpLocalPart)
+      : cmp(Number(!!x.local), Number(!!y.local)))
   )
 }
