@@ -16,7 +16,7 @@ import {
 import { runContextFromEnv } from '../../src/action/context.js'
 import { SIMPLE_PAGE_CAP } from '../../src/index-api/simple.js'
 import { Http, NetworkError } from '../../src/shared/http.js'
-import { classifyFailure } from '../../src/upload/retry.js'
+import { classifyFailure } from '../../src/upload/send.js'
 
 const cleanup: Array<() => unknown> = []
 afterEach(async () => {

@@ -19,7 +19,7 @@ import { AnswerTooLargeError } from '../../src/shared/http-body.js'
 import { Http, NetworkError, type HttpOptions } from '../../src/shared/http.js'
 import { SIMPLE_PAGE_CAP } from '../../src/index-api/simple.js'
 import { RecordingLog } from '../../src/shared/log.js'
-import { classifyFailure } from '../../src/upload/retry.js'
+import { classifyFailure } from '../../src/upload/send.js'
 import { sendDistribution, type SendContext } from '../../src/upload/send.js'
 import { verifyOnIndex } from '../../src/index-api/verify.js'
 import {

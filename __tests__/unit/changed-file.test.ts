@@ -24,9 +24,8 @@ import { FileChangedError } from '../../src/dists/on-disk.js'
 import { inspectDistribution } from '../../src/inspect/inspect.js'
 import { Http } from '../../src/shared/http.js'
 import { RecordingLog } from '../../src/shared/log.js'
-import type { ProgressReporter } from '../../src/upload/progress.js'
-import { classifyFailure } from '../../src/upload/retry.js'
-import { sendDistribution } from '../../src/upload/send.js'
+import type { ProgressReporter } from '../../src/upload/multipart.js'
+import { classifyFailure, sendDistribution } from '../../src/upload/send.js'
 import { uploadDistribution } from '../../src/upload/upload.js'
 import { startIndexServer, DEFAULT_TOKEN, type IndexServer } from '../support/index-server.js'
 import { makeWheel, metadataText } from '../support/make-dists.js'
@@ -88,8 +87,7 @@ function changeWhileSending(afterBytes: number, change: () => void): ProgressRep
         done = true
         change()
       }
-    },
-    done: () => undefined
+    }
   }
 }
 
@@ -224,7 +222,7 @@ describe('a file that changes while it streams', () => {
   })
 })
 
-describe('a small file (read whole before sending) that changed since the checks', () => {
+describe('a small file (checked through before sending) that changed since the checks', () => {
   const small = (): Promise<Distribution> => bigWheel(1 / 16)
 
   it('rewritten in place with its size and mtime kept: refused with its sha256, before a byte is sent', async () => {
@@ -240,7 +238,7 @@ describe('a small file (read whole before sending) that changed since the checks
     expect(error).toBeInstanceOf(FileChangedError)
     expect(error.message).toContain(`not the ${dist.digests.sha256} checked)`)
     expect(classifyFailure(error)).toBe('final')
-    // Checked whole before the request: the index never saw it.
+    // Checked through before the request: the index never saw it.
     expect(server.requests.length).toBe(before)
   })
 
@@ -254,19 +252,20 @@ describe('a small file (read whole before sending) that changed since the checks
     expect(server.requests.length).toBe(before)
   })
 
-  it('unchanged: uploads byte for byte, the whole body in one piece', async () => {
+  it('unchanged: uploads byte for byte, progress counting the whole body once', async () => {
     const dist = await small()
     const seen: number[] = []
+    let total = 0
     const progress: ProgressReporter = {
-      start: () => undefined,
-      sent: bytes => seen.push(bytes),
-      done: () => undefined
+      start: size => (total = size),
+      sent: bytes => seen.push(bytes)
     }
     await uploadDistribution(http, request(progress), dist, new RecordingLog())
     const stored = server.files()
     expect(stored.map(f => f.filename)).toEqual([dist.filename])
     expect(stored[0].sha256).toBe(dist.digests.sha256)
-    expect(seen).toHaveLength(1)
+    expect(total).toBeGreaterThan(dist.size)
+    expect(seen.reduce((a, b) => a + b, 0)).toBe(total)
     await server.deleteFile(dist.filename)
   })
 })

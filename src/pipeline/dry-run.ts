@@ -9,7 +9,7 @@ import type { Http } from '../shared/http.js'
 import type { Log } from '../shared/log.js'
 import type { Settings } from '../settings/settings.js'
 import type { RunContext } from '../shared/run-context.js'
-import { uploadFields } from '../upload/form.js'
+import { uploadFields } from '../upload/upload.js'
 import { formatSize } from '../shared/format.js'
 
 /**

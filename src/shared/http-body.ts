@@ -1,4 +1,3 @@
-import type { IncomingMessage } from 'node:http'
 import { formatSize } from './format.js'
 
 /**
@@ -33,40 +32,6 @@ export class AnswerTooLargeError extends Error {
     this.name = 'AnswerTooLargeError'
     this.url = shown
   }
-}
-
-/**
- * The whole body of `message`, at most `cap.bytes` of it: an announced Content-Length over the cap
- * fails before reading, and a body that grows past it fails as soon as it does (the connection is
- * destroyed, so no more arrives). Failures of the stream reject; time limits are the caller's.
- */
-export function readCappedBody(
-  message: IncomingMessage,
-  url: string,
-  cap: BodyCap
-): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const tooLarge = (): void => {
-      const error = new AnswerTooLargeError(url, cap, message.statusCode ?? 0)
-      message.destroy(error)
-      reject(error)
-    }
-    const announced = Number(message.headers['content-length'])
-    if (Number.isFinite(announced) && announced > cap.bytes) return tooLarge()
-    const chunks: Buffer[] = []
-    let size = 0
-    message.on('data', (chunk: Buffer) => {
-      size += chunk.length
-      if (size > cap.bytes) return tooLarge()
-      chunks.push(chunk)
-    })
-    message.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
-    message.once('error', reject)
-    message.once('close', () => {
-      if (!message.complete)
-        reject(new Error('the connection closed before the answer was complete'))
-    })
-  })
 }
 
 /** A URL fit for a message: no user or password, and no query string (indexes put tokens there too). */

@@ -1,12 +1,10 @@
-import { proxyUrlFor } from './proxy.js'
+import { getProxyUrl } from '@actions/http-client/lib/proxy'
 import type { RunContext } from './run-context.js'
 
 /**
  * A failed connection in words a release engineer can act on, instead of a system call's or an
- * HTTP parser's message. When the request went through a proxy (HTTPS_PROXY / HTTP_PROXY, chosen
- * by the runner's proxy variables), failures to reach it or refusals of its CONNECT are about the proxy,
- * not the index, and are named as such: "connection refused" there would send people looking at
- * the index.
+ * HTTP parser's message. Through a proxy, failures to reach it or refusals of its CONNECT are
+ * named as the proxy's: "connection refused" there would send people looking at the index.
  */
 export interface NetworkFailure {
   /** The sentence after "No answer from <origin>: ". */
@@ -19,131 +17,135 @@ export interface NetworkFailure {
   final: boolean
 }
 
+/** The variables a proxy may come from (RunContext.proxy): named in the messages about it. */
+export type ProxyVariables = RunContext['proxy']
+
+/**
+ * The proxy a request to `url` goes through, by the rules of every Actions toolkit client
+ * (lower case first, NO_PROXY, loopback never proxied). Username and password come back decoded.
+ */
+export function proxyUrlFor(url: URL | string): URL | undefined {
+  const proxy = getProxyUrl(typeof url === 'string' ? new URL(url) : url)
+  return proxy?.hostname ? proxy : undefined
+}
+
 /** Failures before any connection to the index (or to the proxy) exists. */
 const CONNECT_CODES = new Set(['ECONNREFUSED', 'ECONNECTTIMEOUT', 'ENOTFOUND', 'EAI_AGAIN'])
 
-/** What Node reports for a TLS certificate the runner does not trust. */
-const CERTIFICATE_CODES = new Set([
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'CERT_HAS_EXPIRED',
-  'CERT_NOT_YET_VALID',
-  'CERT_UNTRUSTED',
-  'CERT_REVOKED',
-  'ERR_TLS_CERT_ALTNAME_INVALID',
-  'HOSTNAME_MISMATCH'
-])
-
-const TUNNEL_STATUS = /^tunneling socket could not be established, statusCode=(\d+)/
-const TUNNEL_CAUSE = /^tunneling socket could not be established, cause=(.*)$/s
-
-interface CauseShape {
-  code?: unknown
-  message?: unknown
-  hostname?: unknown
+/** Node's codes for a TLS certificate the runner does not trust, with the reason shown. */
+const CERTIFICATE_REASONS: Record<string, string> = {
+  SELF_SIGNED_CERT_IN_CHAIN: 'self-signed certificate',
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'self-signed certificate',
+  CERT_HAS_EXPIRED: 'the certificate has expired',
+  CERT_NOT_YET_VALID: 'the certificate is not valid yet: check the runner clock',
+  ERR_TLS_CERT_ALTNAME_INVALID: 'the certificate is for another host name',
+  HOSTNAME_MISMATCH: 'the certificate is for another host name',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: '',
+  UNABLE_TO_GET_ISSUER_CERT: '',
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: '',
+  CERT_UNTRUSTED: '',
+  CERT_REVOKED: ''
 }
 
-/** The variables a proxy may come from (RunContext.proxy): named in the messages about it. */
-export type ProxyVariables = RunContext['proxy']
+/** undici's refusal of a CONNECT the proxy did not answer with 200. */
+const PROXY_STATUS = /^Proxy response \((\d+)\) !== 200/
 
 export function describeNetworkFailure(
   url: string,
   cause: unknown,
   variables: ProxyVariables = {}
 ): NetworkFailure {
-  const error = (cause ?? {}) as CauseShape
-  const code = typeof error.code === 'string' ? error.code : undefined
+  const given = (cause as { code?: unknown } | null)?.code
+  const code = typeof given === 'string' ? given : undefined
   const detail = cause instanceof Error ? cause.message : String(cause)
+  const { host, hostname } = new URL(url)
+
   const proxy = proxyFor(url, variables)
-  const host = new URL(url).hostname
+  const viaProxy = proxy && describeProxyFailure(proxy, code, detail)
+  if (viaProxy) return viaProxy
 
-  if (proxy) {
-    const viaProxy = describeProxyFailure(proxy, code, detail)
-    if (viaProxy) return viaProxy
-  }
-  const failure = (
-    text: string,
-    options: { unsent?: boolean; final?: boolean; code?: string } = {}
-  ): NetworkFailure => ({
+  const failure = (text: string, unsent = false, final = false): NetworkFailure => ({
     text,
-    code: options.code ?? code,
-    unsent: options.unsent ?? false,
-    final: options.final ?? false
+    code,
+    unsent,
+    final
   })
-
   if (code?.startsWith('HPE_')) {
     return failure(
       'the index sent a malformed HTTP response (is something other than an HTTP server ' +
         'listening there, or should the URL start with https:// instead of http://?)'
     )
   }
-  if (code && CERTIFICATE_CODES.has(code)) {
+  if (code && Object.hasOwn(CERTIFICATE_REASONS, code)) {
+    const reason = CERTIFICATE_REASONS[code] || 'signed by an authority the runner does not know'
     return failure(
-      `the TLS certificate of ${host} is not trusted (${certificateReason(code)}). If a company ` +
+      `the TLS certificate of ${hostname} is not trusted (${reason}). If a company ` +
         'proxy or a private CA signs it, point NODE_EXTRA_CA_CERTS at that CA certificate (PEM) ' +
         'in the job environment.',
-      { unsent: true, final: true }
+      true,
+      true
     )
   }
   switch (code) {
     case 'ECONNREFUSED':
       return failure(
-        `the index refused the connection (nothing listens on ${new URL(url).host}; is the URL right, and is the index running?)`,
-        { unsent: true }
+        `the index refused the connection (nothing listens on ${host}; is the URL right, and is the index running?)`,
+        true
       )
     case 'ENOTFOUND':
-      return failure(`the host name ${host} could not be resolved (check the URL for typos)`, {
-        unsent: true
-      })
+      return failure(
+        `the host name ${hostname} could not be resolved (check the URL for typos)`,
+        true
+      )
     case 'EAI_AGAIN':
       return failure(
-        `the host name ${host} could not be resolved right now (a temporary DNS failure on the runner)`,
-        { unsent: true }
+        `the host name ${hostname} could not be resolved right now (a temporary DNS failure on the runner)`,
+        true
       )
     case 'ECONNECTTIMEOUT':
-      return failure(`${detail} (is ${host} reachable from this runner?)`, { unsent: true })
+      return failure(`${detail} (is ${hostname} reachable from this runner?)`, true)
     case 'EDEADLINE':
       // The request's own deadline (see Http): its message says which limit and how long.
       return failure(detail)
     case 'ECONNRESET':
     case 'EPIPE':
+    case 'UND_ERR_SOCKET':
       return failure('the index closed the connection unexpectedly (connection reset)')
     case 'ETIMEDOUT':
       // Ours name the inactivity timeout and its length; the system's are about connecting.
       return detail.startsWith('no data')
         ? failure(`${detail} (inactivity timeout)`)
-        : failure(`the connection to ${host} timed out`)
+        : failure(`the connection to ${hostname} timed out`)
     case 'EPROTO':
     case 'ERR_SSL_WRONG_VERSION_NUMBER':
       return failure(
-        `the TLS handshake with ${host} failed: the server does not speak TLS on that port ` +
+        `the TLS handshake with ${hostname} failed: the server does not speak TLS on that port ` +
           '(should the URL start with http:// instead of https://?)',
-        { unsent: true, final: true }
+        true,
+        true
       )
     default:
       return /timeout/i.test(detail)
-        ? failure('no data within the timeout', { code: code ?? 'ETIMEDOUT' })
+        ? { ...failure('no data within the timeout'), code: code ?? 'ETIMEDOUT' }
         : failure(detail)
   }
 }
 
 /**
- * The proxy the client uses for this URL, and the variable it came from (as the entry
- * found it; the upper-case spelling when the entry named none).
+ * The proxy the client uses for this URL, and the variable it came from (as the entry found it;
+ * the upper-case spelling when the entry named none).
  */
 export function proxyFor(
   url: string,
   variables: ProxyVariables = {}
 ): { url: string; variable: string } | undefined {
-  const proxy = proxyUrlFor(url)?.href
+  const proxy = proxyUrlFor(url)
   if (!proxy) return undefined
   const https = new URL(url).protocol === 'https:'
   const variable =
     (https ? variables.https : variables.http) ?? (https ? 'HTTPS_PROXY' : 'HTTP_PROXY')
-  return { url: withoutCredentials(proxy), variable }
+  // Shown without user and password.
+  return { url: `${proxy.protocol}//${proxy.host}`, variable }
 }
 
 function describeProxyFailure(
@@ -152,76 +154,30 @@ function describeProxyFailure(
   detail: string
 ): NetworkFailure | undefined {
   const named = `the proxy ${proxy.url} (from ${proxy.variable})`
-  const status = TUNNEL_STATUS.exec(detail)
+  const status = PROXY_STATUS.exec(detail)
   if (status) {
     const answer = Number(status[1])
-    if (answer === 407) {
-      return {
-        text:
-          `${named} refused the connection: it wants proxy credentials (HTTP 407). Put them ` +
-          `in ${proxy.variable} as http://user:password@host:port, from a secret.`,
-        code: 'EPROXY',
-        unsent: true,
-        final: true
-      }
-    }
-    return {
-      text:
-        `${named} could not open a connection to the index (it answered HTTP ${answer} to ` +
-        'CONNECT): the proxy may not reach the index host, or may not allow it. If the index ' +
-        'should be reached directly, add its host to NO_PROXY.',
-      code: 'EPROXY',
-      unsent: true,
-      final: answer >= 400 && answer < 500
-    }
+    const text =
+      answer === 407
+        ? `${named} refused the connection: it wants proxy credentials (HTTP 407). Put them ` +
+          `in ${proxy.variable} as http://user:password@host:port, from a secret.`
+        : `${named} could not open a connection to the index (it answered HTTP ${answer} to ` +
+          'CONNECT): the proxy may not reach the index host, or may not allow it. If the index ' +
+          'should be reached directly, add its host to NO_PROXY.'
+    return { text, code: 'EPROXY', unsent: true, final: answer >= 400 && answer < 500 }
   }
-  const tunnelCause = TUNNEL_CAUSE.exec(detail)
-  const causeCode = tunnelCause ? /\b(E[A-Z_]+)\b/.exec(tunnelCause[1])?.[1] : code
   // Every connection goes to the proxy first, so a connect-phase failure is the proxy's.
-  if (tunnelCause || (causeCode && CONNECT_CODES.has(causeCode))) {
-    const why =
-      causeCode === 'ECONNREFUSED'
-        ? 'the connection was refused'
-        : causeCode === 'ENOTFOUND' || causeCode === 'EAI_AGAIN'
-          ? 'its host name could not be resolved'
-          : causeCode === 'ECONNECTTIMEOUT' || causeCode === 'ETIMEDOUT'
-            ? 'connecting timed out'
-            : 'the connection failed'
-    return {
-      text: `could not reach ${named}: ${why}. Check ${proxy.variable} (and NO_PROXY for hosts to reach directly).`,
-      code: causeCode ?? code,
-      unsent: true,
-      final: false
-    }
-  }
-  return undefined
-}
-
-function certificateReason(code: string): string {
-  switch (code) {
-    case 'SELF_SIGNED_CERT_IN_CHAIN':
-    case 'DEPTH_ZERO_SELF_SIGNED_CERT':
-      return 'self-signed certificate'
-    case 'CERT_HAS_EXPIRED':
-      return 'the certificate has expired'
-    case 'CERT_NOT_YET_VALID':
-      return 'the certificate is not valid yet: check the runner clock'
-    case 'ERR_TLS_CERT_ALTNAME_INVALID':
-    case 'HOSTNAME_MISMATCH':
-      return 'the certificate is for another host name'
-    default:
-      return 'signed by an authority the runner does not know'
-  }
-}
-
-/** A proxy URL as it can be shown: user and password removed. */
-function withoutCredentials(url: string): string {
-  try {
-    const parsed = new URL(url)
-    parsed.username = ''
-    parsed.password = ''
-    return parsed.toString().replace(/\/$/, '')
-  } catch {
-    return '(unparseable proxy URL)'
+  if (!code || !CONNECT_CODES.has(code)) return undefined
+  const why =
+    code === 'ECONNREFUSED'
+      ? 'the connection was refused'
+      : code === 'ECONNECTTIMEOUT'
+        ? 'connecting timed out'
+        : 'its host name could not be resolved'
+  return {
+    text: `could not reach ${named}: ${why}. Check ${proxy.variable} (and NO_PROXY for hosts to reach directly).`,
+    code,
+    unsent: true,
+    final: false
   }
 }

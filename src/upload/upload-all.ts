@@ -2,7 +2,7 @@ import type { Distribution } from '../dists/distribution.js'
 import { normalizeName } from '../dists/filename.js'
 import { sendDistribution, type SendContext } from './send.js'
 import { formatSize } from '../shared/format.js'
-import { ReadBuffers } from '../inspect/whole-file.js'
+import { UploadError } from './upload.js'
 
 export type FileStatus = 'uploaded' | 'skipped' | 'failed' | 'not-attempted'
 
@@ -31,12 +31,10 @@ export interface PublishResult {
  * starts (those in flight finish), so every file ends with a result that says what happened.
  */
 export async function publishAll(
-  given: SendContext,
+  ctx: SendContext,
   dists: readonly Distribution[],
   concurrency: number
 ): Promise<PublishResult> {
-  // The run's small bodies share memory: about `concurrency` buffers in all, not one per file.
-  const ctx: SendContext = { ...given, bodyMemory: given.bodyMemory ?? new ReadBuffers() }
   const { log } = ctx
   const files: FileResult[] = dists.map(dist => ({ dist, status: 'not-attempted' }))
   let failure: Error | undefined
@@ -79,7 +77,7 @@ export async function publishAll(
     } catch (error) {
       result.status = 'failed'
       const err = error instanceof Error ? error : new Error(String(error))
-      result.message = 'indexMessage' in err ? String(err.indexMessage) : err.message
+      result.message = err instanceof UploadError ? err.indexMessage : err.message
       log.error(err.message, dist.path)
       failure ??= err
       return false

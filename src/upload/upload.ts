@@ -4,10 +4,7 @@ import type { BodyCap } from '../shared/http-body.js'
 import { retryAfterMs } from '../shared/backoff.js'
 import { basicAuth, type Http, type HttpResponse } from '../shared/http.js'
 import type { Log } from '../shared/log.js'
-import { uploadFields } from './form.js'
-import { buildMultipartBody } from './multipart.js'
-import type { ReadMemory } from '../inspect/whole-file.js'
-import type { ProgressReporter } from './progress.js'
+import { buildMultipartBody, type ProgressReporter } from './multipart.js'
 import { hintFor, indexMessage, isAlreadyExists } from './response.js'
 
 /** One upload attempt's destination and credentials. */
@@ -21,8 +18,6 @@ export interface UploadRequest {
   /** Extra form fields (attestations). */
   extraFields?: readonly FormField[]
   progress?: ProgressReporter
-  /** Memory small bodies are read into and handed back to once sent (see multipart.ts). */
-  bodyMemory?: ReadMemory
 }
 
 /** What an UploadError says: the index's own words, a hint, and what was asked. */
@@ -71,6 +66,30 @@ export class UploadError extends Error {
 const MAX_SAME_HOST_REDIRECTS = 3
 
 /**
+ * Files up to this size are read through and checked before the request: a changed one is refused
+ * with nothing sent. Larger ones are checked as they stream, before the form's closing boundary.
+ */
+const CHECK_BEFORE_SENDING_UP_TO = 1024 * 1024
+
+/**
+ * The upload form, field by field what twine sends (docs/upload-protocol.md §1). md5 too: twine
+ * ≥ 6.2 dropped it, but some self-hosted indexes still use it, and PyPI only checks that it matches.
+ */
+export function uploadFields(dist: Distribution, extra: readonly FormField[] = []): FormField[] {
+  return [
+    [':action', 'file_upload'],
+    ['protocol_version', '1'],
+    ...dist.metadataFields,
+    ['filetype', dist.filetype],
+    ['pyversion', dist.pyversion],
+    ['md5_digest', dist.digests.md5],
+    ['sha256_digest', dist.digests.sha256],
+    ['blake2_256_digest', dist.digests.blake2_256],
+    ...extra
+  ]
+}
+
+/**
  * Indexes answer an upload with a line of text, a small JSON document or an error page of a few
  * KiB (PyPI's HTML error pages are the largest); 1 MiB leaves a wide margin. More is not an
  * upload result, and an endless body must not fill the runner's memory.
@@ -107,9 +126,9 @@ export async function uploadDistribution(
       onDisk: dist.onDisk,
       sha256: dist.digests.sha256
     },
-    request.progress,
-    request.bodyMemory
+    request.progress
   )
+  if (dist.size <= CHECK_BEFORE_SENDING_UP_TO) await body.check()
   const headers = {
     Authorization: basicAuth(request.user, request.password),
     Accept: 'application/json',
@@ -131,7 +150,6 @@ export async function uploadDistribution(
       response = await http.request('POST', url, {
         headers,
         body: () => body.open(),
-        onSent: chunk => body.sent(chunk),
         cap: UPLOAD_ANSWER_CAP
       })
     } catch (error) {
