@@ -7,6 +7,15 @@
 import type { CoreMetadata, FormField } from '../dists/distribution.js'
 import { trimEndOf } from '../shared/format.js'
 
+/** The most uncompressed METADATA / PKG-INFO we read. Real ones are a few KiB to ~1 MiB. */
+export const MAX_METADATA_BYTES = 4 * 1024 * 1024
+
+/** A member read from an archive: its path inside it, e.g. `pkg-1.0.dist-info/METADATA`. */
+export interface ArchiveMember {
+  entryName: string
+  data: Buffer
+}
+
 /** feedparser's `headerRE`: `name:` (printable ASCII but ':' and space), a continuation, "From ". */
 const HEADER_START = /^(?:From |[\x21-\x39\x3b-\x7e]*:|[ \t])/
 /** Lines end at CR, LF and CRLF only, as in Python's parser: U+2028, VT, FF... are characters. */
