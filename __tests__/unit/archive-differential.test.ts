@@ -11,11 +11,14 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 
-import { sdistArchiveProblems, wheelArchiveProblems } from '../../src/inspect/archive-rules.js'
+import {
+  entryPointsProblem,
+  sdistArchiveProblems,
+  wheelArchiveProblems
+} from '../../src/inspect/archive-rules.js'
 import { DistributionError } from '../../src/dists/distribution.js'
-import { entryPointsProblem } from '../../src/inspect/entry-points.js'
-import { readSdist } from '../../src/inspect/tar.js'
-import { readWheel } from '../../src/inspect/zip.js'
+import { readSdist } from '../../src/inspect/sdist.js'
+import { readWheel } from '../../src/inspect/wheel.js'
 import {
   buildTar,
   buildZip,

@@ -6,8 +6,8 @@
 import { describe, expect, it } from '@jest/globals'
 import { execFileSync } from 'node:child_process'
 import { readEmailMessage, parseCoreMetadata, type RawHeader } from '../../src/inspect/metadata.js'
-import { readSdistMetadata } from '../../src/inspect/tar.js'
-import { readWheelMetadata } from '../../src/inspect/zip.js'
+import { readSdist } from '../../src/inspect/sdist.js'
+import { readWheel } from '../../src/inspect/wheel.js'
 import { fixtureDistPaths } from '../support/fixtures.js'
 import { PYTHON } from '../support/make-dists.js'
 
@@ -153,8 +153,8 @@ describe('reading core metadata as Python’s email parser does', () => {
     const reference = pythonRead(paths.map(path => ({ path })))
     for (const [i, path] of paths.entries()) {
       const member = path.endsWith('.whl')
-        ? await readWheelMetadata(path)
-        : await readSdistMetadata(path)
+        ? (await readWheel(path)).metadata
+        : (await readSdist(path)).metadata
       const text = new TextDecoder('utf-8', { fatal: true }).decode(member.data)
       expect({ path, ...ours(text) }).toEqual({ path, ...reference[i] })
     }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 
-import { readSdistMetadata } from '../../src/inspect/tar.js'
+import { readSdist } from '../../src/inspect/sdist.js'
 import { FIXTURE_DISTS_DIR } from '../support/fixtures.js'
 import {
   buildTar,
@@ -15,6 +15,9 @@ import {
   truncatedTarGz
 } from '../support/make-dists.js'
 import { problemOf } from '../support/problems.js'
+
+const readSdistMetadata = async (path: string, options?: Parameters<typeof readSdist>[1]) =>
+  (await readSdist(path, options)).metadata
 
 const PKG_INFO = metadataText(
   { 'Metadata-Version': '2.1', Name: 'demo', Version: '1.0', Summary: 'Démo' },

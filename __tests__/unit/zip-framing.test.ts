@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
-import { readWheel } from '../../src/inspect/zip.js'
+import { readWheel } from '../../src/inspect/wheel.js'
 import { buildZip, metadataText, setZipFlags, type ZipMember } from '../support/make-dists.js'
 
 const DIST_INFO = 'demo-1.0.dist-info'

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { randomBytes } from 'node:crypto'
 
-import { crc32, readWheelMetadata, readZipEntries } from '../../src/inspect/zip.js'
+import { readWheel } from '../../src/inspect/wheel.js'
+import { crc32 } from '../../src/inspect/zip.js'
 import {
   buildZip,
   buildWithPython,
@@ -15,6 +16,10 @@ import {
   python
 } from '../support/make-dists.js'
 import { problemOf } from '../support/problems.js'
+
+const readWheelMetadata = async (path: string, options?: { maxBytes?: number }) =>
+  (await readWheel(path, options)).metadata
+const readZipEntries = async (path: string) => (await readWheel(path)).archive.entries
 
 const METADATA = metadataText(
   { 'Metadata-Version': '2.1', Name: 'demo', Version: '1.0', Summary: 'Zoë’s demo' },

@@ -6,17 +6,25 @@
 
 import { resolve, basename } from 'node:path'
 import type { DistKind, Distribution, Problem } from '../dists/distribution.js'
-import { DistributionError } from '../dists/distribution.js'
+import { DistributionError, type RuleId } from '../dists/distribution.js'
 import { distKindOf, parseWheelFilename } from '../dists/filename.js'
-import { problem, type ArchiveMember } from './archive.js'
 import { sdistArchiveProblems, wheelArchiveProblems } from './archive-rules.js'
 import { ChangedWhileReadError, computeDigests } from './digests.js'
-import { getHeader, metadataToFormFields, parseCoreMetadata } from './metadata.js'
-import { readSdist } from './tar.js'
-import { isZipFile, readWheel } from './zip.js'
+import {
+  getHeader,
+  metadataToFormFields,
+  parseCoreMetadata,
+  type ArchiveMember
+} from './metadata.js'
+import { readSdist } from './sdist.js'
+import { readWheel } from './wheel.js'
+import { isZipFile } from './zip.js'
 
 /** How many files are inspected at once: enough to overlap I/O and hashing, few enough for CI. */
 export const INSPECT_CONCURRENCY = 4
+
+const problem = (file: string, rule: RuleId, message: string, hint: string) =>
+  new DistributionError([{ file, rule, message, hint }])
 
 /** Wheels are `.whl`; sdists are `.tar.gz` (PEP 625: PyPI takes no other sdist format). */
 function kindOf(path: string): DistKind {

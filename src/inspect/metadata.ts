@@ -7,6 +7,15 @@
 import type { CoreMetadata, FormField } from '../dists/distribution.js'
 import { trimEndOf } from '../shared/format.js'
 
+/** The most uncompressed METADATA / PKG-INFO we read. Real ones are a few KiB to ~1 MiB. */
+export const MAX_METADATA_BYTES = 4 * 1024 * 1024
+
+/** A member read from an archive: its path inside it, e.g. `pkg-1.0.dist-info/METADATA`. */
+export interface ArchiveMember {
+  entryName: string
+  data: Buffer
+}
+
 /** feedparser's `headerRE`: `name:` (printable ASCII but ':' and space), a continuation, "From ". */
 const HEADER_START = /^(?:From |[\x21-\x39\x3b-\x7e]*:|[ \t])/
 /** Lines end at CR, LF and CRLF only, as in Python's parser: U+2028, VT, FF... are characters. */
@@ -109,24 +118,24 @@ export function getAll(meta: CoreMetadata, name: string): string[] {
 
 /**
  * Every header the core metadata spec knows, in its order, by the Metadata-Version that brought
- * it; `*` marks multiple use. `Import-Name`/`Import-Namespace`: PyPI's singular form names.
+ * it. `Import-Name`/`Import-Namespace`: PyPI's singular form names.
  */
 const SPEC: Record<string, string> = {
   '1.0':
-    'metadata-version name version platform* summary description keywords home-page author ' +
+    'metadata-version name version platform summary description keywords home-page author ' +
     'author-email license',
-  '1.1': 'supported-platform* classifier* download-url requires* provides* obsoletes*',
+  '1.1': 'supported-platform classifier download-url requires provides obsoletes',
   '1.2':
-    'maintainer maintainer-email requires-python requires-external* requires-dist* ' +
-    'provides-dist* obsoletes-dist* project-url*',
-  '2.1': 'description-content-type provides-extra*',
-  '2.2': 'dynamic*',
-  '2.4': 'license-expression license-file*',
-  '2.5': 'import-name* import-namespace*'
+    'maintainer maintainer-email requires-python requires-external requires-dist ' +
+    'provides-dist obsoletes-dist project-url',
+  '2.1': 'description-content-type provides-extra',
+  '2.2': 'dynamic',
+  '2.4': 'license-expression license-file',
+  '2.5': 'import-name import-namespace'
 }
 const FIELDS = new Map(
   Object.entries(SPEC).flatMap(([since, names]) =>
-    names.split(' ').map(n => [n.replace('*', ''), { since, multiple: n.endsWith('*') }] as const)
+    names.split(' ').map(name => [name, since] as const)
   )
 )
 /** The form names the generic rule (lowercase, `-` → `_`) would not give. */
@@ -144,16 +153,9 @@ export function formFieldName(header: string): string {
   return FORM_NAMES[key] ?? key.replace(/-/g, '_')
 }
 
-/** True for headers the core metadata spec knows (any case). */
-export const isKnownHeader = (header: string): boolean => FIELDS.has(header.toLowerCase())
-
-/** True for headers the spec allows more than once; undefined for unknown headers. */
-export const isMultipleUse = (header: string): boolean | undefined =>
-  FIELDS.get(header.toLowerCase())?.multiple
-
 /** The Metadata-Version that introduced a header (`'2.4'` for License-File), if the spec knows it. */
 export const fieldIntroducedIn = (header: string): string | undefined =>
-  FIELDS.get(header.toLowerCase())?.since
+  FIELDS.get(header.toLowerCase())
 
 /** `'2.1'` → [2, 1]; undefined for anything that is not `<major>.<minor>`. */
 function parseMetadataVersion(value: string | undefined): [number, number] | undefined {

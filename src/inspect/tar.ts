@@ -1,55 +1,65 @@
 /**
- * Reads an sdist (.tar.gz) the way Python's tarfile lists it for PyPI: every header to the end
- * (member data skipped), since PyPI's rules are about all the names: their `os.path.commonpath`
- * must be one folder, `<top>/PKG-INFO` must be there (the last of that name, as getmember
- * answers), sparse members are refused. Only PKG-INFO's bytes are kept. Not tar-stream, which
- * reads hostile headers otherwise than tarfile does (docs/archives.md).
+ * The tar format as Python's tarfile reads it (`nti`, `calc_chksums`, pax records), so that our
+ * verdict on a header (valid or not, which size) is Python's. Used by the sdist reader and by the
+ * wheel check "a file both zip and tar is refused" (PyPI asks tarfile.is_tarfile).
  *
- * As tarfile: ustar `prefix` (unless the type is a GNU one), pax `x` and global `g` records, GNU
- * long names (`L`), tarfile's numbers (tar-header.ts), folder names' trailing slashes dropped.
- * Names are binary strings (one character per byte): equal exactly when their bytes are.
+ * Not tar-stream: on hostile headers it differs from tarfile (archive-differential.test.ts): it
+ * takes only the unsigned checksum, reads `0o`/`_` sizes as invalid and junk after the digits as
+ * valid, joins `prefix` only under the ustar magic, refuses v7 headers, keeps folders' `/`.
  */
 
-import { createReadStream } from 'node:fs'
-import { stat } from 'node:fs/promises'
-import { basename } from 'node:path'
-import { createGunzip } from 'node:zlib'
-import type { RuleId } from '../dists/distribution.js'
-import { MAX_METADATA_BYTES, problem, type ArchiveMember } from './archive.js'
-import { BLOCK, checksumMatches, pythonNti } from './tar-header.js'
-import { trimEndOf } from '../shared/format.js'
+export const BLOCK = 512
 
-/** Pax records and GNU long names are a few hundred bytes; more is a broken or hostile archive. */
-const MAX_EXTENSION_BYTES = 1024 * 1024
-/** The most decompressed bytes read from one sdist: 1 GiB, or 32× the file when larger. */
-export const MAX_SDIST_DECOMPRESSED_BYTES = 1024 * 1024 * 1024
-/** More members than this is no real sdist, and their names would fill memory. */
-const MAX_MEMBERS = 1_000_000
+/** ASCII whitespace as Python's str.strip() sees it (it includes \x1c–\x1f). */
+const PY_WHITESPACE = new RegExp(String.raw`^[\t\n\v\f\r \x1c-\x1f]+|[\t\n\v\f\r \x1c-\x1f]+$`, 'g')
 
-const REBUILD_HINT =
-  'Rebuild the sdist (e.g. `python -m build --sdist`) and make sure the file is not altered or ' +
-  'cut short between the build and this step (artifact upload/download, caches).'
-const SPARSE_MESSAGE =
-  'tar archive not accepted: Sparse members are not allowed. See https://docs.pypi.org/archives for more information'
+/** What Python's int(text, 8) accepts: a sign, an optional 0o prefix, `_` between digits. */
+const PY_OCTAL = /^([+-]?)(?:0[oO]_?)?([0-7](?:_?[0-7])*)$/
 
-const sdistProblem = (path: string, rule: RuleId, message: string, hint = REBUILD_HINT) =>
-  problem(path, rule, `${basename(path)}: ${message}`, hint)
-const invalidSdist = (path: string, why: string) =>
-  sdistProblem(path, 'invalid-sdist', `not a valid sdist (.tar.gz): ${why}.`)
-
-/** What PyPI's sdist rules look at (see archive-rules.ts). */
-export interface SdistArchive {
-  /** Every member name as tarfile gives it, as binary strings (one character per byte). */
-  names: Set<string>
-  /** `os.path.commonpath` of the names, as a binary string. */
-  top: string
+/**
+ * A numeric field as tarfile's `nti`: GNU base-256 when the first byte is 0x80 (positive) or
+ * 0xFF (negative), else ASCII octal up to the first NUL. undefined where Python raises.
+ */
+export function pythonNti(field: Buffer): number | undefined {
+  if (field[0] === 0x80 || field[0] === 0xff) {
+    let value = 0
+    for (let i = 1; i < field.length; i++) value = value * 256 + field[i]
+    if (field[0] === 0xff) value = value - 256 ** (field.length - 1)
+    return Number.isSafeInteger(value) ? value : undefined
+  }
+  const nul = field.indexOf(0)
+  const raw = field.subarray(0, nul < 0 ? field.length : nul)
+  if (raw.some(byte => byte > 0x7f)) return undefined
+  const text = raw.toString('latin1').replace(PY_WHITESPACE, '')
+  if (text === '') return 0
+  const match = PY_OCTAL.exec(text)
+  if (!match) return undefined
+  const value = parseInt(match[2].replace(/_/g, ''), 8)
+  return match[1] === '-' ? -value : value
 }
 
-/** A binary-string name as text for messages. */
-export const displayName = (name: string): string => Buffer.from(name, 'latin1').toString('utf8')
+/** The header checksum, as Python checks it: unsigned or signed byte sum, field as spaces. */
+export function checksumMatches(block: Buffer): boolean {
+  const stored = pythonNti(block.subarray(148, 156))
+  if (stored === undefined) return false
+  let unsigned = 0
+  let signed = 0
+  for (let i = 0; i < BLOCK; i++) {
+    const byte = i >= 148 && i < 156 ? 0x20 : block[i]
+    unsigned += byte
+    signed += byte > 127 ? byte - 256 : byte
+  }
+  return stored === unsigned || stored === signed
+}
+
+/** Would tarfile take this first block as a member header (so `is_tarfile` says yes)? */
+export function isTarHeader(block: Buffer): boolean {
+  if (block.length !== BLOCK || block.every(byte => byte === 0)) return false
+  return checksumMatches(block)
+}
 
 /** Exact byte counts from a stream of chunks; skipped bytes are dropped as they arrive. */
-class ChunkReader {
+export class ChunkReader {
   private held: Buffer = Buffer.alloc(0)
   private total = 0
 
@@ -86,20 +96,20 @@ class ChunkReader {
 }
 
 /** A NUL-terminated field, as a binary string. */
-function text(block: Buffer, start = 0, length = block.length): string {
+export function text(block: Buffer, start = 0, length = block.length): string {
   const field = block.subarray(start, start + length)
   const nul = field.indexOf(0)
   return field.toString('latin1', 0, nul < 0 ? field.length : nul)
 }
 
 /** `len key=value\n` records of a pax extended header. */
-function parsePax(path: string, data: Buffer): Map<string, string> {
+export function parsePax(data: Buffer, malformed: () => Error): Map<string, string> {
   const records = new Map<string, string>()
   for (let at = 0; at < data.length && data[at] !== 0;) {
     const space = data.indexOf(0x20, at)
     const length = space < 0 ? NaN : Number(data.toString('latin1', at, space))
     if (!Number.isInteger(length) || length <= 0 || at + length > data.length) {
-      throw invalidSdist(path, 'a pax extended header is malformed')
+      throw malformed()
     }
     const record = data.toString('latin1', space + 1, at + length - 1) // without the '\n'
     const equals = record.indexOf('=')
@@ -107,215 +117,4 @@ function parsePax(path: string, data: Buffer): Map<string, string> {
     at += length
   }
   return records
-}
-
-/** Path components as os.path.commonpath sees them: no empty and no `.` parts. */
-const components = (name: string): string[] =>
-  name.split('/').filter(part => part !== '' && part !== '.')
-
-/** tarfile's REGULAR_TYPES (a sparse `S` member is refused before it matters). */
-const REGULAR_TYPES = new Set(['0', '\0', '7'])
-/** Types whose data tarfile does not skip (links, devices, folders, FIFOs). */
-const NO_DATA_TYPES = new Set(['1', '2', '3', '4', '5', '6'])
-const GNU_TYPES = new Set(['L', 'K', 'S'])
-const EXTENSION_TYPES = new Set(['x', 'X', 'g', 'L', 'K'])
-
-/** The sdist's core metadata, `<top>/PKG-INFO`, and the names PyPI's rules need. */
-export async function readSdist(
-  path: string,
-  options: { maxBytes?: number; maxDecompressedBytes?: number } = {}
-): Promise<{ metadata: ArchiveMember; archive: SdistArchive }> {
-  const file = createReadStream(path, { highWaterMark: 1024 * 1024 })
-  const gunzip = createGunzip()
-  // pipe() does not forward errors; a read error must end the gunzip side we iterate.
-  file.on('error', error => gunzip.destroy(error))
-  file.pipe(gunzip)
-  try {
-    const { size } = await stat(path)
-    const cap = options.maxDecompressedBytes ?? Math.max(MAX_SDIST_DECOMPRESSED_BYTES, 32 * size)
-    const tooMuch = (): Error =>
-      sdistProblem(
-        path,
-        'sdist-too-large',
-        `it decompresses to more than ${cap} bytes, the most this check reads from one sdist.`,
-        'An sdist this large is almost certainly a decompression bomb or holds build outputs; ' +
-          'keep large data and build artefacts out of the sdist (MANIFEST.in, or the build ' +
-          "backend's sdist include/exclude settings) and rebuild."
-      )
-    const reader = new ChunkReader(gunzip[Symbol.asyncIterator](), cap, tooMuch)
-    return await scan(path, reader, options.maxBytes ?? MAX_METADATA_BYTES)
-  } catch (error) {
-    // zlib reports a truncated or damaged stream with Z_* codes; file errors pass through as-is.
-    const code = (error as NodeJS.ErrnoException).code
-    if (typeof code === 'string' && code.startsWith('Z_')) {
-      throw invalidSdist(
-        path,
-        code === 'Z_BUF_ERROR'
-          ? 'the gzip stream ends early (truncated)'
-          : `the gzip data is corrupt (${(error as Error).message})`
-      )
-    }
-    throw error
-  } finally {
-    file.destroy()
-    gunzip.destroy()
-  }
-}
-
-/** The sdist's core metadata only (see readSdist). */
-export async function readSdistMetadata(
-  path: string,
-  options: { maxBytes?: number; maxDecompressedBytes?: number } = {}
-): Promise<ArchiveMember> {
-  return (await readSdist(path, options)).metadata
-}
-
-async function scan(path: string, reader: ChunkReader, maxBytes: number) {
-  const globals = new Map<string, string>()
-  let pax: Map<string, string> | undefined
-  let longName: string | undefined
-  const names = new Set<string>()
-  let common: string[] | undefined
-  let absolute: boolean | undefined
-  let mixed = false
-  // Members named `<dir>/PKG-INFO` that may still be `<top>/PKG-INFO`; the last of a name wins.
-  const candidates = new Map<
-    string,
-    { depth: number; size: number; regular: boolean; data?: Buffer }
-  >()
-  /** `size` bytes and the padding to the next block, kept (or skipped, when `keep` is false). */
-  const readData = async (size: number, what: string, keep = true): Promise<Buffer> => {
-    const padded = Math.ceil(size / BLOCK) * BLOCK
-    const parts: Buffer[] = []
-    if ((await reader.take(padded, keep ? parts : undefined)) < padded) {
-      throw invalidSdist(path, `the tar stream ends inside ${what} (truncated)`)
-    }
-    return Buffer.concat(parts).subarray(0, size)
-  }
-  const sparse = () =>
-    sdistProblem(
-      path,
-      'sdist-sparse',
-      SPARSE_MESSAGE,
-      'Rebuild the sdist with `python -m build --sdist` (it never writes sparse members); GNU tar ' +
-        'writes them for files with holes when given --sparse.'
-    )
-
-  for (;;) {
-    const block = await reader.read(BLOCK)
-    if (block.length === 0) break // no end-of-archive blocks: tolerated, as Python does
-    if (block.length < BLOCK)
-      throw invalidSdist(path, 'the tar stream ends inside a header (truncated)')
-    if (block.every(byte => byte === 0)) break
-    if (!checksumMatches(block)) throw invalidSdist(path, 'a tar header fails its checksum')
-    let type = String.fromCharCode(block[156])
-    const size = pythonNti(block.subarray(124, 136))
-    if (size === undefined || size < 0)
-      throw invalidSdist(path, 'a tar header has an unreadable size')
-    if (type === 'S') throw sparse()
-
-    // Extension headers describe the next member (`K`, a long link target, is not needed).
-    if (EXTENSION_TYPES.has(type)) {
-      if (size > MAX_EXTENSION_BYTES) {
-        throw invalidSdist(path, `an extended header of ${size} bytes is larger than any real one`)
-      }
-      const data = await readData(size, 'an extended header')
-      if (type === 'x' || type === 'X') pax = new Map([...globals, ...parsePax(path, data)])
-      else if (type === 'g') for (const [k, v] of parsePax(path, data)) globals.set(k, v)
-      else if (type === 'L') longName = text(data)
-      continue
-    }
-
-    let name = text(block, 0, 100)
-    if (type === '\0' && name.endsWith('/')) type = '5'
-    if (type === '5') name = trimEndOf(name, '/')
-    const prefix = text(block, 345, 155)
-    if (prefix !== '' && !GNU_TYPES.has(type)) name = `${prefix}/${name}`
-    if (longName !== undefined) name = type === '5' ? longName.replace(/\/$/, '') : longName
-    const records = pax ?? (globals.size > 0 ? globals : undefined)
-    const sparseMajor = records?.get('GNU.sparse.major') === '1'
-    if (records?.has('GNU.sparse.map') || records?.has('GNU.sparse.size')) throw sparse()
-    if (sparseMajor && records?.get('GNU.sparse.minor') === '0') throw sparse()
-    const paxPath = records?.get('path')
-    if (paxPath !== undefined) name = trimEndOf(paxPath, '/')
-    const paxSize = records?.get('size')
-    if (paxSize !== undefined && !/^\d+$/.test(paxSize)) {
-      throw invalidSdist(path, 'a pax size record is malformed')
-    }
-    const dataSize = paxSize === undefined ? size : Number(paxSize)
-    pax = longName = undefined
-
-    if (names.size >= MAX_MEMBERS) {
-      throw invalidSdist(path, `it has more than ${MAX_MEMBERS} members, more than any real sdist`)
-    }
-    names.add(name)
-    const parts = components(name)
-    const isAbsolute = name.startsWith('/')
-    if (absolute === undefined) absolute = isAbsolute
-    else if (absolute !== isAbsolute) mixed = true
-    let same = 0
-    while (same < (common ?? parts).length && common?.[same] === parts[same]) same++
-    common = common === undefined ? parts : common.slice(0, same)
-    for (const [candidate, { depth }] of candidates) {
-      if (depth > common.length) candidates.delete(candidate)
-    }
-
-    const depth = parts.length - 1
-    const canonical = (isAbsolute ? '/' : '') + parts.join('/')
-    if (parts[depth] === 'PKG-INFO' && canonical === name && depth <= common.length) {
-      const regular = REGULAR_TYPES.has(type)
-      const keep = regular && dataSize <= maxBytes
-      const data = keep ? await readData(dataSize, displayName(name)) : undefined
-      candidates.set(name, { depth, size: dataSize, regular, ...(data ? { data } : {}) })
-      if (keep) continue
-    }
-    if (!NO_DATA_TYPES.has(type)) await readData(dataSize, displayName(name), false)
-  }
-
-  // PyPI's own layout rule and words (Warehouse `_is_valid_dist_file`).
-  if (mixed) {
-    throw sdistProblem(
-      path,
-      'sdist-layout',
-      'Incorrect number of top-level directories in sdist (it mixes absolute and relative member names).'
-    )
-  }
-  const top = (absolute ? '/' : '') + (common ?? []).join('/')
-  if (top === '' || top === '/' || top === '.') {
-    const allTops = [...new Set([...names].map(n => components(n)[0] ?? n))]
-    const tops = allTops.slice(0, 3).map(t => `'${displayName(t)}'`)
-    if (allTops.length > 3) tops.push('…')
-    const which = names.size === 0 ? ' (the archive is empty)' : ` (${tops.join(', ')})`
-    throw sdistProblem(
-      path,
-      'sdist-layout',
-      `Incorrect number of top-level directories in sdist${which}; an sdist holds everything under one folder, <name>-<version>/.`
-    )
-  }
-  const target = `${top}/PKG-INFO`
-  const found = candidates.get(target)
-  const shown = displayName(target)
-  if (!names.has(target) || !found) {
-    throw sdistProblem(
-      path,
-      'sdist-metadata',
-      `PKG-INFO not found at ${shown}; an sdist carries its core metadata there.`
-    )
-  }
-  if (!found.regular) {
-    throw sdistProblem(
-      path,
-      'sdist-metadata',
-      `${shown} is not a regular file (a link or a folder).`
-    )
-  }
-  if (!found.data) {
-    throw sdistProblem(
-      path,
-      'metadata-too-large',
-      `${shown} is ${found.size} bytes, more than the ${maxBytes}-byte limit for core metadata.`,
-      'A PKG-INFO this large is almost certainly a broken or hostile build; rebuild the sdist.'
-    )
-  }
-  return { metadata: { entryName: shown, data: found.data }, archive: { names, top } }
 }

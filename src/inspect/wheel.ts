@@ -1,4 +1,89 @@
-import { strictUtf8, ZIP, type FileReader } from './zip-file.js'
+/**
+ * A wheel as pip and PyPI read it: exactly one top-level `.dist-info/METADATA` (vendored
+ * packages' nested ones are ignored), the dist-info files PyPI reads, and PyPI's zip framing
+ * rule, over the zip reader in zip.ts.
+ */
+
+import { basename } from 'node:path'
+import { DistributionError } from '../dists/distribution.js'
+import { MAX_METADATA_BYTES, type ArchiveMember } from './metadata.js'
+import { isTarHeader } from './tar.js'
+import {
+  extract,
+  readEntries,
+  REBUILD_WHEEL_HINT,
+  strictUtf8,
+  wheelProblem,
+  ZIP,
+  ZipFile,
+  type ZipEntry
+} from './zip.js'
+
+/** The most we read of WHEEL, RECORD or entry_points.txt (PyPI reads each whole). */
+const MAX_WHEEL_FILE_BYTES = 16 * 1024 * 1024
+/** The files in `{name}-{version}.dist-info/` that PyPI reads besides METADATA. */
+const PYPI_READS = ['WHEEL', 'RECORD', 'entry_points.txt'] as const
+/** `<anything>.dist-info/METADATA` at the top of the archive (not nested in a package). */
+const TOP_LEVEL_METADATA = /^[^/]+\.dist-info\/METADATA$/
+
+/** What PyPI's archive rules need from a wheel (see archive-rules.ts). */
+export interface WheelArchive {
+  fileSize: number
+  /** Every central directory record, in order, as Python's zipfile lists them. */
+  entries: ZipEntry[]
+  /** Python's `NameToInfo`: by name, the last record of that name wins. */
+  byName: Map<string, ZipEntry>
+  /** PyPI's reason for refusing the zip framing, if it would. */
+  framingProblem?: string
+  /** The file also opens as a tar archive (its first block is a valid tar header). */
+  alsoTar: boolean
+  /** WHEEL, RECORD, entry_points.txt of `{name}-{version}.dist-info/`: bytes, or why unreadable. */
+  distInfoFiles: Map<string, Buffer | DistributionError>
+}
+
+/** The wheel's core metadata and what PyPI's archive rules look at. */
+export function readWheel(
+  path: string,
+  options: { maxBytes?: number } = {}
+): Promise<{ metadata: ArchiveMember; archive: WheelArchive }> {
+  return ZipFile.use(path, async file => {
+    const entries = await readEntries(file)
+    const byName = new Map(entries.map(entry => [entry.name, entry]))
+    const candidates = [...byName.values()].filter(e => TOP_LEVEL_METADATA.test(e.name))
+    if (candidates.length !== 1) {
+      const found =
+        candidates.length === 0
+          ? 'it has no <name>-<version>.dist-info/METADATA at the top level'
+          : `it has ${candidates.length} top-level .dist-info/METADATA files (${candidates.map(c => c.name).join(', ')})`
+      const message = `${basename(path)}: ${found}; a wheel has exactly one.`
+      throw wheelProblem(path, 'wheel-metadata', message, REBUILD_WHEEL_HINT)
+    }
+    const [entry] = candidates
+    const data = await extract(file, entry, options.maxBytes ?? MAX_METADATA_BYTES)
+    const framingProblem = await zipFramingProblem(file, new Map(entries.map(e => [e.origName, e])))
+    const firstBlock = await file.read(0, 512)
+    const distInfoFiles = new Map<string, Buffer | DistributionError>()
+    const parts = basename(path).split('-')
+    for (const name of parts.length >= 3 ? PYPI_READS : []) {
+      const member = byName.get(`${parts[0]}-${parts[1]}.dist-info/${name}`)
+      if (!member) continue
+      const got = await extract(file, member, MAX_WHEEL_FILE_BYTES).catch((error: unknown) => {
+        if (error instanceof DistributionError) return error
+        throw error
+      })
+      distInfoFiles.set(name, got)
+    }
+    const archive: WheelArchive = {
+      fileSize: file.size,
+      entries,
+      byName,
+      ...(framingProblem === undefined ? {} : { framingProblem }),
+      alsoTar: firstBlock !== undefined && isTarHeader(firstBlock),
+      distInfoFiles
+    }
+    return { metadata: { entryName: entry.name, data }, archive }
+  })
+}
 
 /** A control character (C0 or DEL). */
 const hasUnprintable = (bytes: Buffer): boolean => bytes.some(b => b < 0x20 || b === 0x7f)
@@ -10,8 +95,8 @@ const u64 = (buffer: Buffer, at: number): number => Number(buffer.readBigUInt64L
  * PyPI walks the records from byte 0 and refuses anything that could make the two disagree. Same
  * walk, PyPI's own words; undefined when PyPI accepts it. `directory`: sizes by `orig_filename`.
  */
-export async function zipFramingProblem(
-  file: FileReader,
+async function zipFramingProblem(
+  file: ZipFile,
   directory: ReadonlyMap<string, { compressedSize: number; uncompressedSize: number }>
 ): Promise<string | undefined> {
   const malformed = 'Malformed zip file'
