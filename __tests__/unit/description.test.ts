@@ -11,13 +11,13 @@ import { execFileSync } from 'node:child_process'
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { parseDescriptionContentType } from '../../src/check/description/content-type.js'
 import {
   checkDescriptions,
   formatDocutilsReport,
   looksLikeMarkdown,
+  parseDescriptionContentType,
   type DescriptionCheckOptions
-} from '../../src/check/description/description.js'
+} from '../../src/check/description.js'
 import { startProcess, type StartProcess } from '../../src/process/run-process.js'
 import type { Distribution } from '../../src/dists/distribution.js'
 import { RecordingLog } from '../../src/shared/log.js'

@@ -7,8 +7,7 @@ import { describe, expect, it } from '@jest/globals'
 import { checkDistributions } from '../../src/check/rules.js'
 import type { Distribution } from '../../src/dists/distribution.js'
 import { inspectAll } from '../../src/inspect/inspect.js'
-import { checkTagMatchesVersions, readTag } from '../../src/check/guards/tag.js'
-import { checkOneRelease } from '../../src/check/guards/versions.js'
+import { checkOneRelease, checkTagMatchesVersions, readTag } from '../../src/check/guards.js'
 import { fixtureDistPaths, fixtureProject } from '../support/fixtures.js'
 
 function dist(name: string, version: string, kind: 'wheel' | 'sdist' = 'wheel'): Distribution {

@@ -1,38 +1,25 @@
 /**
- * The description check's Python started ahead of the descriptions (`startRenderer`, which a
- * caller may hand to `prepare`): the same answers as a render in one go, readme_renderer imported
- * before the input is read, no Python left behind on any way out, and the fall-back to the next
- * Python. `prepare` itself starts Python only once it has found reStructuredText. Real Python
- * (Debian's /usr/bin/python3, which has readme_renderer), real processes; installing PyPI's
- * versions is off here (description-versions.test.ts covers it).
+ * The description check's Python as real processes: the fall-back from a `python3` that fails or
+ * lacks readme_renderer to `python`, and `prepare` starting Python only once it has found
+ * reStructuredText, once, leaving none behind. Real Python (Debian's /usr/bin/python3, which has
+ * readme_renderer); installing PyPI's versions is off here (description-versions.test.ts covers it).
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { childEnv } from '../support/run-context.js'
-import { chmod, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises'
+import { chmod, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { setTimeout as sleep } from 'node:timers/promises'
-import { checkDescriptions } from '../../src/check/description/description.js'
-import {
-  renderDescriptions,
-  startRenderer,
-  type RenderRequest
-} from '../../src/check/description/readme-renderer.js'
-import { RENDER_SCRIPT } from '../../src/check/description/render-script.js'
-import { DistributionError, type Distribution } from '../../src/dists/distribution.js'
-import { ChildEnv } from '../../src/shared/child-env.js'
+import { renderDescriptions } from '../../src/check/readme-renderer.js'
+import { DistributionError } from '../../src/dists/distribution.js'
 import { RecordingLog } from '../../src/shared/log.js'
 import { prepare } from '../../src/pipeline/prepare.js'
 import {
-  runProcess,
   startProcess,
-  type ProcessResult,
   type RunningProcess,
   type StartProcess
 } from '../../src/process/run-process.js'
 import { readSettings, type Settings } from '../../src/settings/settings.js'
 import { makeWheel, metadataText } from '../support/make-dists.js'
-import { describedDist } from '../support/described-dist.js'
 
 const PYTHON = process.env.README_RENDERER_PYTHON ?? '/usr/bin/python3'
 /** The runner's own versions, without trying pip. */
@@ -87,167 +74,17 @@ function isRunning(pid: number): boolean {
   }
 }
 
-/**
- * Waits until the process blocks reading its stdin (Linux: /proc/PID/syscall names the system
- * call a blocked process is in; read is 0, and stdin is fd 0). False if it exits first.
- */
-async function waitUntilReadingStdin(
-  pid: number,
-  result: Promise<ProcessResult>
-): Promise<boolean> {
-  let exited = false
-  void result.then(() => (exited = true))
-  while (!exited) {
-    const syscall = await readFile(`/proc/${pid}/syscall`, 'utf8').catch(() => '')
-    if (/^0 0x0 /.test(syscall)) return true
-    await sleep(5)
-  }
-  return false
-}
-
-const REQUESTS: RenderRequest[] = [
-  { renderer: 'rst', text: 'Title\n=====\n\nSome *text*.\n' },
-  { renderer: 'rst', text: 'Hello\n=====\n\nSection title\n-----\n\nmore\n' },
-  { renderer: 'rst', text: '.. only a comment\n' },
-  { renderer: 'rst', text: '* a list\n' }
-]
+const TEXTS = ['Title\n=====\n\nSome *text*.\n', 'Hello\n=====\n\nSection title\n-----\n\nmore\n']
 
 let tmp: string
 beforeAll(async () => {
-  tmp = await mkdtemp(path.join(os.tmpdir(), 'description-warm-'))
+  tmp = await mkdtemp(path.join(os.tmpdir(), 'description-python-'))
 })
 afterAll(async () => {
   await rm(tmp, { recursive: true, force: true })
 })
 
-describe('the render script', () => {
-  it('imports readme_renderer and docutils before it reads its input', async () => {
-    // -X importtime logs each import to stderr as it happens.
-    const running = startProcess(PYTHON, ['-X', 'importtime', '-c', RENDER_SCRIPT], {
-      env: ChildEnv.from(process.env)
-    })
-    expect(await waitUntilReadingStdin(running.pid!, running.result)).toBe(true)
-    running.kill()
-    const { stderr } = await running.result
-    expect(stderr).toMatch(/\|\s+readme_renderer\.rst$/m)
-    expect(stderr).toMatch(/\|\s+docutils\.core$/m)
-  })
-
-  it('exits quietly, with no answer, when its input is empty', async () => {
-    const result = await runProcess(PYTHON, ['-c', RENDER_SCRIPT], {
-      input: '',
-      timeoutMs: 60_000,
-      env: ChildEnv.from(process.env)
-    })
-    expect(result.exitCode).toBe(0)
-    expect(result.stdout).toBe('')
-    expect(result.stderr).toBe('')
-  })
-})
-
-describe('startRenderer', () => {
-  it('renders, once it is handed the descriptions, exactly what a render in one go renders', async () => {
-    const recorder = new Recorder()
-    const renderer = startRenderer({
-      env: childEnv(),
-      ...OWN,
-      python: PYTHON,
-      start: recorder.start
-    })
-    expect(recorder.events).toEqual([`spawn ${path.basename(PYTHON)} -c`])
-    // The Python is ready and waiting before it knows what to render.
-    expect(await waitUntilReadingStdin(renderer.pid!, recorder.started[0].process.result)).toBe(
-      true
-    )
-    const warm = await renderer.render(REQUESTS, recorder.log)
-    const inOneGo = await renderDescriptions(REQUESTS, {
-      env: childEnv(),
-      ...OWN,
-      python: PYTHON,
-      log: new RecordingLog()
-    })
-    expect(warm).toEqual(inOneGo)
-    expect(warm.rendered && warm.results.map(r => r.status)).toEqual([
-      'ok',
-      'failed',
-      'failed',
-      'ok'
-    ])
-    expect(recorder.events).toEqual([
-      `spawn ${path.basename(PYTHON)} -c`,
-      `input ${path.basename(PYTHON)}`
-    ])
-    await renderer.cancel()
-    expect(recorder.events).toContain(`kill ${path.basename(PYTHON)}`)
-    expect(isRunning(renderer.pid!)).toBe(false)
-  })
-
-  it('gives checkDescriptions the same problems as a renderer it starts itself', async () => {
-    const markdown = '# pkg\n\n.. frobnicate:: x\n'
-    const dists = [
-      fakeDist('Hello\n=====\n\nSection title\n-----\n\nmore\n'),
-      fakeDist(markdown, 'text/markdown'),
-      fakeDist(markdown)
-    ]
-    const renderer = startRenderer({ env: childEnv(), ...OWN, python: PYTHON })
-    try {
-      const warm = await checkDescriptions(dists, {
-        env: childEnv(),
-        log: new RecordingLog(),
-        renderer
-      })
-      const cold = await checkDescriptions(dists, {
-        env: childEnv(),
-        ...OWN,
-        log: new RecordingLog(),
-        python: PYTHON
-      })
-      expect(warm).toEqual(cold)
-      // Under the runner's docutils a short underline is a warning; an unknown directive an error.
-      expect(warm.warnings.map(e => e.file)).toEqual([dists[0].path])
-      expect(warm.errors.map(e => e.file)).toEqual([dists[2].path])
-    } finally {
-      await renderer.cancel()
-    }
-  })
-
-  it('leaves no Python behind when cancelled, whether still importing or already waiting', async () => {
-    const importing = startRenderer({ env: childEnv(), ...OWN, python: PYTHON })
-    const pid = importing.pid!
-    expect(isRunning(pid)).toBe(true)
-    await importing.cancel()
-    expect(isRunning(pid)).toBe(false)
-    await expect(importing.render(REQUESTS, new RecordingLog())).rejects.toThrow('cancelled')
-
-    const recorder = new Recorder()
-    const waiting = startRenderer({
-      env: childEnv(),
-      ...OWN,
-      python: PYTHON,
-      start: recorder.start
-    })
-    const { result } = recorder.started[0].process
-    expect(await waitUntilReadingStdin(waiting.pid!, result)).toBe(true)
-    await waiting.cancel()
-    await waiting.cancel()
-    expect(isRunning(waiting.pid!)).toBe(false)
-    // Killed, not ended by itself.
-    expect((await result).exitCode).toBeNull()
-  })
-
-  it('does not keep Node running while it waits for the descriptions, and does once rendering', async () => {
-    const before = processHandles()
-    const renderer = startRenderer({ env: childEnv(), ...OWN, python: PYTHON })
-    try {
-      expect(processHandles()).toBe(before)
-      const rendering = renderer.render(REQUESTS.slice(0, 1), new RecordingLog())
-      expect(processHandles()).toBe(before + 1)
-      expect((await rendering).rendered).toBe(true)
-    } finally {
-      await renderer.cancel()
-    }
-  })
-
+describe('renderDescriptions', () => {
   it('falls back to `python` when the `python3` it started first fails', async () => {
     const bin = path.join(tmp, 'bin-broken-python3')
     await mkdir(bin)
@@ -256,16 +93,16 @@ describe('startRenderer', () => {
     await symlink(PYTHON, path.join(bin, 'python'))
 
     const recorder = new Recorder()
-    const outcome = await withPath(bin, async () => {
-      const renderer = startRenderer({ env: childEnv(), ...OWN, start: recorder.start })
-      try {
-        return await renderer.render(REQUESTS.slice(0, 2), recorder.log)
-      } finally {
-        await renderer.cancel()
-      }
-    })
-    expect(outcome).toMatchObject({ rendered: true, python: 'python', installed: false })
-    expect(outcome.rendered && outcome.results.map(r => r.status)).toEqual(['ok', 'failed'])
+    const outcome = await withPath(bin, () =>
+      renderDescriptions(TEXTS, {
+        env: childEnv(),
+        ...OWN,
+        log: recorder.log,
+        start: recorder.start
+      })
+    )
+    expect(outcome).toMatchObject({ rendered: true, python: 'python' })
+    expect(outcome.rendered && outcome.reply.results.map(r => r.status)).toEqual(['ok', 'failed'])
     expect(recorder.events.filter(e => !e.startsWith('debug') && !e.startsWith('kill'))).toEqual([
       'spawn python3 -c',
       'input python3',
@@ -284,7 +121,7 @@ describe('startRenderer', () => {
 
     const recorder = new Recorder()
     const outcome = await withPath(bin, () =>
-      renderDescriptions(REQUESTS.slice(0, 1), {
+      renderDescriptions(TEXTS.slice(0, 1), {
         env: childEnv(),
         log: recorder.log,
         start: recorder.start,
@@ -409,11 +246,6 @@ describe('prepare', () => {
   })
 })
 
-/** Child processes that keep Node's event loop alive. */
-function processHandles(): number {
-  return process.getActiveResourcesInfo().filter(r => r === 'ProcessWrap').length
-}
-
 /** Runs `fn` with `bin` alone on PATH before the usual folders (`python3`/`python` found there). */
 async function withPath<T>(bin: string, fn: () => Promise<T>): Promise<T> {
   const saved = process.env.PATH
@@ -424,6 +256,3 @@ async function withPath<T>(bin: string, fn: () => Promise<T>): Promise<T> {
     process.env.PATH = saved
   }
 }
-
-const fakeDist = (description: string | undefined, contentType?: string): Distribution =>
-  describedDist(description, contentType, 'warm')
