@@ -16,6 +16,7 @@ import { PYPI_RENDERER_VERSIONS } from '../../src/check/readme-renderer.js'
 import { startProcess, type StartProcess } from '../../src/process/run-process.js'
 import { RecordingLog } from '../../src/shared/log.js'
 import { describedDist } from '../support/described-dist.js'
+import { describeWhen } from '../support/required.js'
 
 const PYTHON = process.env.README_RENDERER_PYTHON ?? '/usr/bin/python3'
 
@@ -221,46 +222,49 @@ describe('reStructuredText under versions other than PyPI', () => {
 })
 
 // The real case from the issue: peewee 4.5.1's description draws a docutils 0.19 warning and
-// renders under 0.23. Needs the wheels in /opt/pypi (not committed); skipped without them.
+// renders under 0.23. Needs the wheels in /opt/pypi (not committed; this machine's local index).
 const PEEWEE = '/opt/pypi/files/peewee-4.5.1-py3-none-any.whl'
 const DOCUTILS_WHEELS = '/opt/pypi/files'
 const haveWheels =
   existsSync(PEEWEE) && existsSync(`${DOCUTILS_WHEELS}/docutils-0.23-py3-none-any.whl`)
 
-;(haveWheels ? describe : describe.skip)("installing PyPI's docutils (local wheels)", () => {
-  it("renders peewee 4.5.1 with docutils 0.23 where the runner's docutils warns", async () => {
-    const description = execFileSync(PYTHON, [
-      '-c',
-      'import sys, zipfile, email\n' +
-        'z = zipfile.ZipFile(sys.argv[1])\n' +
-        'name = [n for n in z.namelist() if n.endswith(".dist-info/METADATA")][0]\n' +
-        'sys.stdout.write(email.message_from_bytes(z.read(name)).get_payload())',
-      PEEWEE
-    ]).toString()
-    const dist = describedDist(description, 'text/x-rst')
+describeWhen(haveWheels, `the wheels in ${DOCUTILS_WHEELS}`)(
+  "installing PyPI's docutils (local wheels)",
+  () => {
+    it("renders peewee 4.5.1 with docutils 0.23 where the runner's docutils warns", async () => {
+      const description = execFileSync(PYTHON, [
+        '-c',
+        'import sys, zipfile, email\n' +
+          'z = zipfile.ZipFile(sys.argv[1])\n' +
+          'name = [n for n in z.namelist() if n.endswith(".dist-info/METADATA")][0]\n' +
+          'sys.stdout.write(email.message_from_bytes(z.read(name)).get_payload())',
+        PEEWEE
+      ]).toString()
+      const dist = describedDist(description, 'text/x-rst')
 
-    const own = await checkDescriptions([dist], {
-      env: childEnv(),
-      python: PYTHON,
-      allowInstall: false,
-      pypiVersions: RUNNER,
-      log: new RecordingLog()
-    })
-    expect(own.errors.map(e => e.rule)).toEqual(['description-render'])
-
-    // PyPI's docutils stands for the whole pin set: readme_renderer 45.0 is not among the wheels.
-    const log = new RecordingLog()
-    const pypi = await withEnv({ PIP_NO_INDEX: '1', PIP_FIND_LINKS: DOCUTILS_WHEELS }, () =>
-      checkDescriptions([dist], {
+      const own = await checkDescriptions([dist], {
         env: childEnv(),
         python: PYTHON,
-        pypiVersions: { docutils: '0.23' },
-        log
+        allowInstall: false,
+        pypiVersions: RUNNER,
+        log: new RecordingLog()
       })
-    )
-    expect(pypi.errors).toEqual([])
-    expect(pypi.warnings).toEqual([])
-    expect(log.text('info')).toContain('as PyPI renders them')
-    expect(log.text('info')).toContain('docutils 0.23')
-  })
-})
+      expect(own.errors.map(e => e.rule)).toEqual(['description-render'])
+
+      // PyPI's docutils stands for the whole pin set: readme_renderer 45.0 is not among the wheels.
+      const log = new RecordingLog()
+      const pypi = await withEnv({ PIP_NO_INDEX: '1', PIP_FIND_LINKS: DOCUTILS_WHEELS }, () =>
+        checkDescriptions([dist], {
+          env: childEnv(),
+          python: PYTHON,
+          pypiVersions: { docutils: '0.23' },
+          log
+        })
+      )
+      expect(pypi.errors).toEqual([])
+      expect(pypi.warnings).toEqual([])
+      expect(log.text('info')).toContain('as PyPI renders them')
+      expect(log.text('info')).toContain('docutils 0.23')
+    })
+  }
+)

@@ -25,6 +25,7 @@ import {
 } from '../support/index-server.js'
 import { pythonJson } from '../support/index-server/http-pages.js'
 import { makeWheel, metadataText } from '../support/make-dists.js'
+import { itWhen } from '../support/required.js'
 
 const run = promisify(execFile)
 
@@ -1236,10 +1237,7 @@ describe('index server with Python clients', () => {
     if (work) await rm(work, { recursive: true, force: true })
   })
 
-  const withTools = haveTools ? it : it.skip
-  if (!haveTools) {
-    it.skip(`twine upload (skipped: ${twine} or ${python} is not installed; run scripts/setup-python-tools.sh)`, () => {})
-  }
+  const withTools = itWhen(haveTools, `${twine} and ${python}`)
 
   async function twineUpload(
     server: IndexServer,

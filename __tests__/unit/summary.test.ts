@@ -18,6 +18,7 @@ import type { Distribution } from '../../src/dists/distribution.js'
 import type { RunResult } from '../../src/pipeline/publish.js'
 import type { FileResult } from '../../src/upload/upload-all.js'
 import { PYTHON } from '../support/make-dists.js'
+import { describeWhen } from '../support/required.js'
 
 const hasCmark =
   existsSync(PYTHON) &&
@@ -89,7 +90,7 @@ function run(files: FileResult[], extra: Partial<RunResult> = {}): RunResult {
   }
 }
 
-const describeWithCmark = hasCmark ? describe : describe.skip
+const describeWithCmark = describeWhen(hasCmark, "Python's cmarkgfm")
 
 describeWithCmark('the job summary as GitHub renders it', () => {
   it('escapes hostile file names, versions, messages and URLs, and keeps the table whole', () => {

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process'
 import { describe, expect, it } from '@jest/globals'
+import { itWhen } from '../support/required.js'
 import {
   compareVersions,
   formatVersion,
@@ -374,7 +375,7 @@ describe('local segments and publicVersion', () => {
 })
 
 const reference = findReference()
-const withReference = reference ? it : it.skip
+const withReference = itWhen(reference !== undefined, 'the Python packaging reference')
 
 /** The table for the reference at hand: the Unicode folds only where packaging is ≥ 26.1. */
 function referenceTable(ref: Reference): string[] {
