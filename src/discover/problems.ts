@@ -4,7 +4,6 @@ import { stat } from 'node:fs/promises'
 import path from 'node:path'
 import type { DistKind, Problem } from '../dists/distribution.js'
 import { DistributionError } from '../dists/distribution.js'
-import type { Discovery } from './discover.js'
 
 /**
  * Names are outside text: a newline in one can start a workflow command. PyPI refuses control
@@ -64,7 +63,11 @@ export async function assertDirectory(root: string, asGiven: string): Promise<vo
 export function emptyFolderProblem(
   asGiven: string,
   root: string,
-  found: Discovery,
+  found: {
+    excluded: string[]
+    passedOver: string[]
+    skippedFolders: Array<{ path: string; holds?: string }>
+  },
   kinds: ReadonlySet<DistKind>
 ): Problem {
   const seen = [...found.excluded, ...found.passedOver].map(f => path.relative(root, f))
