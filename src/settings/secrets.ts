@@ -1,40 +1,26 @@
 import { DEPRECATED_ALIASES, Inputs } from './inputs.js'
 
-/**
- * Which secrets a run was given, decided in one place from the same raw values the settings are
- * made of (the inputs and twine's variables), so that the Redactor registers exactly what the
- * settings may use, and no child process gets a variable holding one. The entry registers these
- * before anything can print: before the settings are read (their errors quote inputs).
- */
-
 /** A secret, with the user it is sent with when there is one (for its Basic-auth form). */
 export interface Secret {
   secret: string
   user?: string
 }
 
-/** twine's variables that change where an upload goes or who makes it, as the entry found them. */
-export interface TwineVariables {
-  TWINE_USERNAME?: string
-  TWINE_PASSWORD?: string
-  TWINE_REPOSITORY_URL?: string
-}
+/** The variables twine reads that would change where an upload goes or who makes it. */
+export const TWINE_VARIABLES = ['TWINE_USERNAME', 'TWINE_PASSWORD', 'TWINE_REPOSITORY_URL'] as const
+
+export type TwineVariables = Partial<Record<(typeof TWINE_VARIABLES)[number], string>>
 
 /** twine's variables in an environment (the settings decide whether they apply). */
 export function twineVariables(env: Readonly<Record<string, string | undefined>>): TwineVariables {
-  return {
-    TWINE_USERNAME: env.TWINE_USERNAME,
-    TWINE_PASSWORD: env.TWINE_PASSWORD,
-    TWINE_REPOSITORY_URL: env.TWINE_REPOSITORY_URL
-  }
+  return Object.fromEntries(TWINE_VARIABLES.map(name => [name, env[name]]))
 }
 
 /**
- * The secrets among the inputs and twine's variables: the password/token inputs,
- * TWINE_PASSWORD, and a password written in a URL input or TWINE_REPOSITORY_URL
- * (`https://user:pass@host/`, also as written, percent-encoded). `others` are secrets the entry
- * knows of itself (a runner's own tokens); they are listed with the same user. TWINE_* count
- * even when the settings ignore them: the job's environment holds them either way.
+ * The secrets among the raw inputs and TWINE_* (even where the settings ignore them: the job's
+ * environment holds them), registered before the settings are read, as their errors quote
+ * inputs: passwords, tokens, and passwords written in URLs (also percent-encoded, as written).
+ * `others`: secrets the entry knows of itself (the runner's tokens).
  */
 export function givenSecrets(
   read: (name: string) => string,
@@ -88,7 +74,7 @@ export function urlCredentials(
   return { user: decode(rawUser), password: decode(rawPassword), rawPassword }
 }
 
-function decode(text: string): string {
+export function decode(text: string): string {
   try {
     return decodeURIComponent(text)
   } catch {
