@@ -81,3 +81,25 @@ export function decode(text: string): string {
     return text
   }
 }
+
+/** Credentials written in a URL (`https://user:password@host/`), decoded. Secrets. */
+export interface UrlCredentials {
+  user: string
+  password: string
+}
+
+/** A URL without its `user:password@`, also when it does not parse (for errors about it). */
+export function displayUrl(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1')
+}
+
+/** The URL without its userinfo, and the credentials that were in it. */
+export function withoutCredentials(url: string): { url: string; credentials?: UrlCredentials } {
+  if (!url) return { url }
+  const parsed = new URL(url)
+  if (!parsed.username && !parsed.password) return { url }
+  const credentials = { user: decode(parsed.username), password: decode(parsed.password) }
+  parsed.username = ''
+  parsed.password = ''
+  return { url: parsed.toString(), credentials }
+}

@@ -9,7 +9,13 @@ import {
 } from './inputs.js'
 import { pypiTokenProblem } from '../auth/token-shape.js'
 import { pypiTarget } from '../shared/pypi-hosts.js'
-import { decode, TWINE_VARIABLES, type TwineVariables } from './secrets.js'
+import {
+  displayUrl,
+  TWINE_VARIABLES,
+  withoutCredentials,
+  type TwineVariables,
+  type UrlCredentials
+} from './secrets.js'
 
 /** Everything the pipeline needs, made once from the inputs and validated. */
 export interface Settings {
@@ -49,12 +55,6 @@ export interface Settings {
   /** A custom build command (e.g. `uv build`); empty: `python -m build`. */
   buildCommand: string
   workingDirectory: string
-}
-
-/** Credentials written in a URL (`https://user:password@host/`), decoded. Secrets. */
-export interface UrlCredentials {
-  user: string
-  password: string
 }
 
 /** Raw input values: the runner's INPUT_* variables, the command line's flags, a map in tests. */
@@ -264,22 +264,6 @@ function resolveRepositoryUrl(
       written ?? twine.TWINE_REPOSITORY_URL?.trim() ?? INPUT_DEFAULTS[Inputs.RepositoryUrl] ?? ''
   }
   return validateUrl(url.trim())
-}
-
-/** A URL without its `user:password@`, also when it does not parse (for errors about it). */
-export function displayUrl(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1')
-}
-
-/** The URL without its userinfo, and the credentials that were in it. */
-function withoutCredentials(url: string): { url: string; credentials?: UrlCredentials } {
-  if (!url) return { url }
-  const parsed = new URL(url)
-  if (!parsed.username && !parsed.password) return { url }
-  const credentials = { user: decode(parsed.username), password: decode(parsed.password) }
-  parsed.username = ''
-  parsed.password = ''
-  return { url: parsed.toString(), credentials }
 }
 
 function validateUrl(url: string): string {
