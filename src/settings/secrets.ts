@@ -1,4 +1,13 @@
-import { DEPRECATED_ALIASES, Inputs } from './inputs.js'
+import {
+  DEPRECATED_ALIASES,
+  INPUT_DEFAULTS,
+  Inputs,
+  PYPI_UPLOAD_URL,
+  SettingsError,
+  TESTPYPI_UPLOAD_URL
+} from './inputs.js'
+
+// The secrets a run was given, and the URLs that may carry them (parsed, checked, shown).
 
 /** A secret, with the user it is sent with when there is one (for its Basic-auth form). */
 export interface Secret {
@@ -102,4 +111,67 @@ export function withoutCredentials(url: string): { url: string; credentials?: Ur
   parsed.username = ''
   parsed.password = ''
   return { url: parsed.toString(), credentials }
+}
+
+const REPOSITORY_SHORTHANDS: Record<string, string> = {
+  pypi: PYPI_UPLOAD_URL,
+  testpypi: TESTPYPI_UPLOAD_URL
+}
+
+/** The upload URL: the `repository` shorthand, the input, TWINE_REPOSITORY_URL, the default. */
+export function resolveRepositoryUrl(
+  written: string | undefined,
+  shorthand: string,
+  twine: TwineVariables
+): string {
+  const name = shorthand.trim().toLowerCase()
+  let url: string
+  if (name) {
+    const fromShorthand = REPOSITORY_SHORTHANDS[name]
+    if (!fromShorthand) {
+      throw new SettingsError(
+        `The input 'repository' must be 'pypi' or 'testpypi', not '${shorthand.trim()}'. ` +
+          "For any other index, set 'repository-url' to its upload URL instead."
+      )
+    }
+    if (written && written.trim() !== fromShorthand) {
+      throw new SettingsError(
+        `'repository: ${name}' and 'repository-url: ${displayUrl(written)}' disagree. Set only one of them.`
+      )
+    }
+    url = fromShorthand
+  } else {
+    url =
+      written ?? twine.TWINE_REPOSITORY_URL?.trim() ?? INPUT_DEFAULTS[Inputs.RepositoryUrl] ?? ''
+  }
+  return validateUrl(url.trim())
+}
+
+function validateUrl(url: string): string {
+  let parsed: URL
+  try {
+    parsed = new URL(url)
+  } catch {
+    throw new SettingsError(
+      `The repository URL '${displayUrl(url)}' is not a URL. Use the index's upload URL, e.g. ${PYPI_UPLOAD_URL}`
+    )
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
+    throw new SettingsError(
+      `The repository URL '${displayUrl(url)}' must start with https:// (or http:// for a local index).`
+    )
+  }
+  return parsed.toString()
+}
+
+export function optionalUrl(name: string, value: string): string {
+  const url = value.trim()
+  if (!url) return ''
+  try {
+    const parsed = new URL(url)
+    if (parsed.protocol === 'https:' || parsed.protocol === 'http:') return parsed.toString()
+  } catch {
+    // fall through to the error below
+  }
+  throw new SettingsError(`The input '${name}' must be an http(s) URL, not '${displayUrl(url)}'.`)
 }

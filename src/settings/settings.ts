@@ -3,19 +3,21 @@ import {
   DEPRECATED_ALIASES,
   INPUT_DEFAULTS,
   Inputs,
-  PYPI_UPLOAD_URL,
-  TESTPYPI_UPLOAD_URL,
+  SettingsError,
   type InputName
 } from './inputs.js'
 import { pypiTokenProblem } from '../auth/token-shape.js'
 import { pypiTarget } from '../shared/pypi-hosts.js'
 import {
-  displayUrl,
+  optionalUrl,
+  resolveRepositoryUrl,
   TWINE_VARIABLES,
   withoutCredentials,
   type TwineVariables,
   type UrlCredentials
 } from './secrets.js'
+
+export { SettingsError }
 
 /** Everything the pipeline needs, made once from the inputs and validated. */
 export interface Settings {
@@ -60,10 +62,6 @@ export interface Settings {
 /** Raw input values: the runner's INPUT_* variables, the command line's flags, a map in tests. */
 export type InputReader = (name: string) => string
 
-export class SettingsError extends Error {
-  override name = 'SettingsError'
-}
-
 export interface SettingsResult {
   settings: Settings
   /** Things the user should change (deprecated spellings…). */
@@ -76,11 +74,6 @@ export interface SettingsResult {
 export interface SettingsEnvironment {
   twine?: TwineVariables
   insideActions?: boolean
-}
-
-const REPOSITORY_SHORTHANDS: Record<string, string> = {
-  pypi: PYPI_UPLOAD_URL,
-  testpypi: TESTPYPI_UPLOAD_URL
 }
 
 const BOOLEANS = new Map<string, boolean>([
@@ -238,51 +231,6 @@ function checkPypiToken(
   if (problem) throw new SettingsError(problem)
 }
 
-function resolveRepositoryUrl(
-  written: string | undefined,
-  shorthand: string,
-  twine: TwineVariables
-): string {
-  const name = shorthand.trim().toLowerCase()
-  let url: string
-  if (name) {
-    const fromShorthand = REPOSITORY_SHORTHANDS[name]
-    if (!fromShorthand) {
-      throw new SettingsError(
-        `The input 'repository' must be 'pypi' or 'testpypi', not '${shorthand.trim()}'. ` +
-          "For any other index, set 'repository-url' to its upload URL instead."
-      )
-    }
-    if (written && written.trim() !== fromShorthand) {
-      throw new SettingsError(
-        `'repository: ${name}' and 'repository-url: ${displayUrl(written)}' disagree. Set only one of them.`
-      )
-    }
-    url = fromShorthand
-  } else {
-    url =
-      written ?? twine.TWINE_REPOSITORY_URL?.trim() ?? INPUT_DEFAULTS[Inputs.RepositoryUrl] ?? ''
-  }
-  return validateUrl(url.trim())
-}
-
-function validateUrl(url: string): string {
-  let parsed: URL
-  try {
-    parsed = new URL(url)
-  } catch {
-    throw new SettingsError(
-      `The repository URL '${displayUrl(url)}' is not a URL. Use the index's upload URL, e.g. ${PYPI_UPLOAD_URL}`
-    )
-  }
-  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
-    throw new SettingsError(
-      `The repository URL '${displayUrl(url)}' must start with https:// (or http:// for a local index).`
-    )
-  }
-  return parsed.toString()
-}
-
 function integer(name: string, value: string, min: number, max: number): number {
   const n = Number(value)
   if (!/^\d+$/.test(value) || n < min || n > max) {
@@ -291,18 +239,6 @@ function integer(name: string, value: string, min: number, max: number): number 
     )
   }
   return n
-}
-
-function optionalUrl(name: string, value: string): string {
-  const url = value.trim()
-  if (!url) return ''
-  try {
-    const parsed = new URL(url)
-    if (parsed.protocol === 'https:' || parsed.protocol === 'http:') return parsed.toString()
-  } catch {
-    // fall through to the error below
-  }
-  throw new SettingsError(`The input '${name}' must be an http(s) URL, not '${displayUrl(url)}'.`)
 }
 
 const KINDS: Record<string, DistKind> = { sdist: 'sdist', wheel: 'wheel', bdist_wheel: 'wheel' }
