@@ -15,7 +15,7 @@ import type { FileResult } from '../upload/upload-all.js'
 type Redact = (text: string) => string
 
 /** Text for inside HTML: escaped, on one line (a line break becomes <br>, never a blank line). */
-export function htmlText(text: string): string {
+function htmlText(text: string): string {
   return escapeHtml(text)
     .replace(/\|/g, '&#124;')
     .replace(/\r\n|\r|\n|\u2028|\u2029/g, '<br>')

@@ -244,7 +244,7 @@ function integer(name: string, value: string, min: number, max: number): number 
 const KINDS: Record<string, DistKind> = { sdist: 'sdist', wheel: 'wheel', bdist_wheel: 'wheel' }
 
 /** `distributions: sdist wheel` (dpl's `bdist_wheel` spelling accepted; commas or spaces). */
-export function parseDistributions(value: string): ReadonlySet<DistKind> {
+function parseDistributions(value: string): ReadonlySet<DistKind> {
   const kinds = new Set<DistKind>()
   for (const word of value.split(/[\s,]+/).filter(Boolean)) {
     const kind = Object.hasOwn(KINDS, word.toLowerCase()) ? KINDS[word.toLowerCase()] : undefined
