@@ -7,6 +7,7 @@
  */
 import type { Problem } from '../dists/distribution.js'
 import type { RunResult } from '../pipeline/publish.js'
+import { sentOrHeld } from '../pipeline/index-status.js'
 import { formatSize, trimEndOf } from '../shared/format.js'
 import { displayUrl } from '../settings/secrets.js'
 import { escapeHtml } from '../shared/html.js'
@@ -30,9 +31,8 @@ export function fenced(text: string, info = 'text'): string {
 }
 
 /** Files the index holds with the local sha256 (uploaded, or there already). */
-export function onIndex(file: FileResult): boolean {
-  if (file.verified === false) return false
-  return file.status === 'uploaded' || (file.status === 'skipped' && file.sameHash !== false)
+function onIndex(file: FileResult): boolean {
+  return file.verified !== false && sentOrHeld(file)
 }
 
 /** A failed file that was never sent because the index holds another file under its name. */
