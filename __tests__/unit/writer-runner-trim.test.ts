@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from '@jest/globals'
 import { Writer } from '../../src/action/writer.js'
+import { captureStdout } from '../support/stdout.js'
 
 /** Char.IsWhiteSpace: U+0009–U+000D, U+0020, U+0085, U+00A0, and the Zs, Zl, Zp categories. */
 const DOTNET_WHITESPACE =
@@ -36,9 +37,7 @@ describe('Writer and the runner’s TrimStart', () => {
     ['LINE SEPARATOR (U+2028)', '\u2028']
   ]) {
     it(`fences a line that starts with ${name} before '::'`, () => {
-      let out = ''
-      const writer = new Writer({ out: text => (out += text) })
-      writer.text(`The index said:\n${space}::error::forged`)
+      const out = captureStdout(() => new Writer().text(`The index said:\n${space}::error::forged`))
       // The premise: the line was printed.
       expect(out).toContain('::error::forged')
       expect(processed(out)).toEqual([])

@@ -5,20 +5,17 @@
 import { describe, expect, it } from '@jest/globals'
 import path from 'node:path'
 import { Writer } from '../../src/action/writer.js'
+import { captureStdout } from '../support/stdout.js'
 
+/** Runs `use` on a Writer, and gives the lines it printed. */
 function capture(
-  options: {
-    workspace?: string
-    redact?: (t: string) => string
-    paths?: path.PlatformPath
-  } = {}
-): {
-  writer: Writer
-  lines: () => string[]
-} {
-  let out = ''
-  const writer = new Writer({ ...options, out: text => (out += text) })
-  return { writer, lines: () => out.split(/\r?\n/).slice(0, -1) }
+  options: { workspace?: string; redact?: (t: string) => string; paths?: path.PlatformPath },
+  use: (writer: Writer) => void
+): string[] {
+  const writer = new Writer(options)
+  return captureStdout(() => use(writer))
+    .split(/\r?\n/)
+    .slice(0, -1)
 }
 
 /** Lines the runner would act on, honouring `::stop-commands::` fences. */
@@ -40,9 +37,9 @@ function processed(lines: readonly string[]): string[] {
 
 describe('Writer', () => {
   it('shows outside text in our messages, but never as a command', () => {
-    const { writer, lines } = capture()
-    writer.text('Index answered:\n::error::forged\r  ::add-mask::x\r\nok ##[warning]legacy\nend')
-    const all = lines()
+    const all = capture({}, writer =>
+      writer.text('Index answered:\n::error::forged\r  ::add-mask::x\r\nok ##[warning]legacy\nend')
+    )
     expect(all).toContain('::error::forged')
     expect(all).toContain('  ::add-mask::x')
     expect(all).toContain('ok ##[warning]legacy')
@@ -57,14 +54,14 @@ describe('Writer', () => {
   })
 
   it("fences a child's output, with a new random token each time, and closes it for our commands", () => {
-    const { writer, lines } = capture()
-    writer.output('building…')
-    writer.output('::stop-commands::guess')
-    writer.mask('s3cret-token')
-    writer.output('::error::forged')
-    writer.endOutput()
-    writer.text('done')
-    const all = lines()
+    const all = capture({}, writer => {
+      writer.output('building…')
+      writer.output('::stop-commands::guess')
+      writer.mask('s3cret-token')
+      writer.output('::error::forged')
+      writer.endOutput()
+      writer.text('done')
+    })
     const fences = all.filter(l => /^::stop-commands::[0-9a-f]{32}$/.test(l))
     expect(fences).toHaveLength(2)
     expect(fences[0]).not.toBe(fences[1])
@@ -74,21 +71,23 @@ describe('Writer', () => {
   })
 
   it('escapes annotation data and properties the way @actions/core does', () => {
-    const { writer, lines } = capture()
-    writer.annotate('error', 'line one\n::error::forged 100%', '/x/a,b:c.whl')
-    expect(lines()).toEqual(['::error file=/x/a%2Cb%3Ac.whl::line one%0A::error::forged 100%25'])
+    const lines = capture({}, writer =>
+      writer.annotate('error', 'line one\n::error::forged 100%', '/x/a,b:c.whl')
+    )
+    expect(lines).toEqual(['::error file=/x/a%2Cb%3Ac.whl::line one%0A::error::forged 100%25'])
   })
 
   it('names files relative to the workspace, and annotates each problem once', () => {
     const workspace = path.resolve('/work/space')
-    const { writer, lines } = capture({ workspace })
     const file = path.join(workspace, 'dist', 'a-1.0.tar.gz')
-    writer.annotate('warning', 'Retrying', undefined)
-    writer.annotate('error', 'bad file', file)
-    writer.annotate('error', 'bad file', file)
-    writer.annotate('warning', 'Retrying', undefined)
-    writer.annotate('error', 'bad file', '/elsewhere/a-1.0.tar.gz')
-    expect(lines()).toEqual([
+    const lines = capture({ workspace }, writer => {
+      writer.annotate('warning', 'Retrying', undefined)
+      writer.annotate('error', 'bad file', file)
+      writer.annotate('error', 'bad file', file)
+      writer.annotate('warning', 'Retrying', undefined)
+      writer.annotate('error', 'bad file', '/elsewhere/a-1.0.tar.gz')
+    })
+    expect(lines).toEqual([
       '::warning::Retrying',
       '::error file=dist/a-1.0.tar.gz::bad file',
       '::error file=/elsewhere/a-1.0.tar.gz::bad file'
@@ -97,14 +96,15 @@ describe('Writer', () => {
 
   it('on Windows, names files with forward slashes, as GitHub links them', () => {
     const workspace = 'D:\\a\\project\\project'
-    const { writer, lines } = capture({ workspace, paths: path.win32 })
-    writer.annotate(
-      'error',
-      'bad wheel',
-      'D:\\a\\project\\project\\dist\\nested\\a-1.0-py3-none-any.whl'
-    )
-    writer.annotate('error', 'bad sdist', 'C:\\elsewhere\\a-1.0.tar.gz')
-    expect(lines()).toEqual([
+    const lines = capture({ workspace, paths: path.win32 }, writer => {
+      writer.annotate(
+        'error',
+        'bad wheel',
+        'D:\\a\\project\\project\\dist\\nested\\a-1.0-py3-none-any.whl'
+      )
+      writer.annotate('error', 'bad sdist', 'C:\\elsewhere\\a-1.0.tar.gz')
+    })
+    expect(lines).toEqual([
       '::error file=dist/nested/a-1.0-py3-none-any.whl::bad wheel',
       // Outside the workspace: the absolute path, as given (its ':' escaped as a property).
       '::error file=C%3A\\elsewhere\\a-1.0.tar.gz::bad sdist'
@@ -112,11 +112,12 @@ describe('Writer', () => {
   })
 
   it('redacts everything but the mask itself', () => {
-    const { writer, lines } = capture({ redact: t => t.replaceAll('tok3n', '***') })
-    writer.mask('tok3n')
-    writer.text('a tok3n')
-    writer.output('b tok3n')
-    writer.annotate('error', 'c tok3n', '/tok3n.whl')
-    expect(lines().filter(l => l.includes('tok3n'))).toEqual(['::add-mask::tok3n'])
+    const lines = capture({ redact: t => t.replaceAll('tok3n', '***') }, writer => {
+      writer.mask('tok3n')
+      writer.text('a tok3n')
+      writer.output('b tok3n')
+      writer.annotate('error', 'c tok3n', '/tok3n.whl')
+    })
+    expect(lines.filter(l => l.includes('tok3n'))).toEqual(['::add-mask::tok3n'])
   })
 })

@@ -3,10 +3,11 @@ import { tmpdir } from 'node:os'
 import { ChildEnv } from '../shared/child-env.js'
 import { proxyVariables, type RunContext } from '../shared/run-context.js'
 
+type Env = Readonly<Record<string, string | undefined>>
+
 /**
- * The run as GitHub Actions describes it in the runner's variables (GITHUB_*, ACTIONS_*,
- * RUNNER_TEMP, the proxy variables), read once here and handed to the core as a RunContext.
- * `secrets` are the Redactor's forms: no child process gets a variable that carries one.
+ * The run as the runner's variables describe it, read once. `secrets` are the Redactor's forms:
+ * no child process gets a variable that carries one.
  */
 export function runContextFromEnv(
   env: NodeJS.ProcessEnv,
@@ -28,44 +29,30 @@ export function runContextFromEnv(
   }
 }
 
-/** The variables GitHub Actions sets for the ref a run is for. */
-export interface RefEnvironment {
-  GITHUB_REF?: string
-  GITHUB_REF_TYPE?: string
-  GITHUB_REF_NAME?: string
-}
-
-/** The tag a run is for, or undefined when the run is for a branch, a pull request, or nothing. */
-export function tagOfRun(env: RefEnvironment): string | undefined {
+/** The tag a run is for, or undefined (a branch, a pull request, nothing). */
+export function tagOfRun(env: Env): string | undefined {
   const ref = env.GITHUB_REF
-  if (ref !== undefined && ref !== '') {
-    return ref.startsWith('refs/tags/') ? ref.slice('refs/tags/'.length) : undefined
-  }
-  // GITHUB_REF is always set on a runner; the short form is accepted for other CI shims.
-  if (env.GITHUB_REF_TYPE === 'tag' && env.GITHUB_REF_NAME) return env.GITHUB_REF_NAME
-  return undefined
+  if (ref) return ref.startsWith('refs/tags/') ? ref.slice('refs/tags/'.length) : undefined
+  // GITHUB_REF is always set on a runner; the short form is for other CI shims.
+  return env.GITHUB_REF_TYPE === 'tag' && env.GITHUB_REF_NAME ? env.GITHUB_REF_NAME : undefined
 }
-
-const PULL_REQUEST_EVENTS = new Set(['pull_request', 'pull_request_target'])
 
 /**
- * True when the run was triggered by a pull request whose head lives in another repository (a
- * fork). GitHub gives such runs neither secrets nor ID tokens, so both ways to authenticate are
- * closed and the user needs a different explanation. Unreadable event data counts as "not a fork":
- * the general explanation still applies then.
+ * A pull request from a fork: GitHub gives it neither secrets nor ID tokens, which needs its own
+ * explanation. Unreadable event data counts as no fork (the general explanation still applies).
  */
-export function isForkPullRequest(env: NodeJS.ProcessEnv): boolean {
-  if (!PULL_REQUEST_EVENTS.has(env.GITHUB_EVENT_NAME ?? '')) return false
-  const eventPath = env.GITHUB_EVENT_PATH
-  const repository = env.GITHUB_REPOSITORY
+export function isForkPullRequest(env: Env): boolean {
+  if (env.GITHUB_EVENT_NAME !== 'pull_request' && env.GITHUB_EVENT_NAME !== 'pull_request_target') {
+    return false
+  }
+  const { GITHUB_EVENT_PATH: eventPath, GITHUB_REPOSITORY: repository } = env
   if (!eventPath || !repository) return false
-  let event: unknown
+  let event: { pull_request?: { head?: { repo?: { full_name?: unknown } } } }
   try {
     event = JSON.parse(readFileSync(eventPath, 'utf8'))
   } catch {
     return false
   }
-  const head = (event as { pull_request?: { head?: { repo?: { full_name?: unknown } } } })
-    ?.pull_request?.head?.repo?.full_name
+  const head = event?.pull_request?.head?.repo?.full_name
   return typeof head === 'string' && head.toLowerCase() !== repository.toLowerCase()
 }

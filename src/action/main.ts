@@ -1,46 +1,41 @@
-import { actionsLog } from './log.js'
+import * as core from '@actions/core'
 import { Writer } from './writer.js'
 import { runContextFromEnv } from './context.js'
 import { actionsIdTokenFetcher } from './id-token.js'
 import { DistributionError } from '../dists/distribution.js'
-import { publish, type PipelineDeps } from '../pipeline/publish.js'
+import { publish, type PipelineDeps, type RunResult } from '../pipeline/publish.js'
+import { runOutcome } from '../pipeline/outcome.js'
 import { describeProblem } from '../pipeline/prepare.js'
 import { Redactor } from '../shared/redact.js'
-import { reportFailure, reportProblems, reportRun } from './report.js'
-import { failureText } from './summary.js'
+import {
+  failureText,
+  renderFailureSummary,
+  renderProblemsSummary,
+  renderRunSummary
+} from './summary.js'
+import { Outputs } from '../settings/inputs.js'
 import { readSettings } from '../settings/settings.js'
 import { givenSecrets, twineVariables } from '../settings/secrets.js'
-import { actionInput, readOnce, runnerTokens } from './inputs.js'
-import { setOutput } from './outputs.js'
 
 /** The action: settings from the inputs, the pipeline, then outputs, summary and exit status. */
 export async function run(): Promise<void> {
-  // Each input is read once (untrimmed: settings trims each value itself, and tells a
-  // whitespace-only secret from none). The secrets among the inputs, TWINE_* and the runner's
-  // tokens are registered before anything else can print them; the settings and the children's
-  // environment then work from the same values.
-  const read = readOnce(name => actionInput(process.env, name))
-  const twine = twineVariables(process.env)
+  // Untrimmed: the settings trim each value, and tell a whitespace-only secret from none.
+  const read = (name: string): string => core.getInput(name, { trimWhitespace: false })
+  const env = process.env
+  const twine = twineVariables(env)
   const redactor = new Redactor()
-  for (const { secret, user } of givenSecrets(read, twine, runnerTokens(process.env))) {
+  // Registered before anything can print them; the runner's own tokens are secrets too.
+  const runnerTokens = [env.ACTIONS_ID_TOKEN_REQUEST_TOKEN, env.ACTIONS_RUNTIME_TOKEN]
+  for (const { secret, user } of givenSecrets(read, twine, runnerTokens)) {
     redactor.add(secret, user)
   }
-  const writer = new Writer({
-    redact: text => redactor.redact(text),
-    workspace: process.env.GITHUB_WORKSPACE
-  })
+  const redact = (text: string): string => redactor.redact(text)
+  const log = new Writer({ redact, workspace: env.GITHUB_WORKSPACE })
   // `::add-mask::` is consumed by GitHub's runner; anywhere else it would print the secret.
-  const inRunner = process.env.GITHUB_ACTIONS === 'true'
-  if (inRunner) {
-    for (const form of redactor.forms()) writer.mask(form)
-  }
-  const log = actionsLog(writer)
+  const inRunner = env.GITHUB_ACTIONS === 'true'
+  if (inRunner) for (const form of redactor.forms()) log.mask(form)
   // After the secrets are known: the children's environment leaves out every variable holding one.
-  const run = runContextFromEnv(process.env, redactor.forms())
-  const fail = (message: string): void => {
-    process.exitCode = 1
-    writer.annotate('error', message)
-  }
+  const run = runContextFromEnv(env, redactor.forms())
 
   try {
     const { settings, warnings, notices } = readSettings(read, { twine, insideActions: inRunner })
@@ -49,44 +44,73 @@ export async function run(): Promise<void> {
     const result = await publish(settings, {
       log,
       run,
-      getIdToken: actionsIdTokenFetcher(run, process.env),
+      getIdToken: actionsIdTokenFetcher(run, env),
       onSecret: secret => {
         const known = new Set(redactor.forms())
         redactor.add(secret)
-        if (inRunner) for (const form of redactor.forms()) if (!known.has(form)) writer.mask(form)
+        if (inRunner) for (const form of redactor.forms()) if (!known.has(form)) log.mask(form)
       },
-      attestation: attestationOverrides(process.env)
+      attestation: {
+        fulcioUrl: env.PYPI_PUBLISH_FULCIO_URL || undefined,
+        rekorUrl: env.PYPI_PUBLISH_REKOR_URL || undefined,
+        indexAcceptsAttestations:
+          env.PYPI_PUBLISH_INDEX_ACCEPTS_ATTESTATIONS === 'true' || undefined
+      } satisfies PipelineDeps['attestation']
     })
-    await reportRun(result, {
-      redactor,
-      log,
-      setOutput: (name, value) => setOutput(name, value, process.env, writer)
-    })
-    if (result.failure) fail(failureText(result))
+    // Outputs first: a summary that cannot be written never fails the run.
+    for (const [name, value] of Object.entries(runOutputs(result))) {
+      core.setOutput(name, redact(value))
+    }
+    await writeSummary(renderRunSummary(result, redact), log)
+    if (result.failure) log.fail(failureText(result))
   } catch (error) {
     if (error instanceof DistributionError) {
       for (const problem of error.problems) log.error(describeProblem(problem), problem.file)
-      await reportProblems(error.problems, { redactor, log })
-      fail(`${error.problems.length} problem(s) found; nothing was uploaded. See the errors above.`)
+      await writeSummary(renderProblemsSummary(error.problems, redact), log)
+      log.fail(
+        `${error.problems.length} problem(s) found; nothing was uploaded. See the errors above.`
+      )
     } else {
       const message = error instanceof Error ? error.message : String(error)
-      await reportFailure(message, { redactor, log })
-      fail(message)
+      await writeSummary(renderFailureSummary(message, redact), log)
+      log.fail(message)
     }
   } finally {
-    writer.endOutput()
+    log.endOutput()
+  }
+}
+
+/** The step's outputs, as plain data. */
+function runOutputs(result: RunResult): Record<string, string> {
+  const outcome = runOutcome(result)
+  const { projects } = outcome
+  return {
+    [Outputs.Uploaded]: JSON.stringify(outcome.uploaded),
+    [Outputs.Skipped]: JSON.stringify(outcome.skipped),
+    [Outputs.ProjectName]: [...new Set(projects.map(p => p.name))].join(','),
+    [Outputs.ProjectVersion]: [...new Set(projects.map(p => p.version))].join(','),
+    [Outputs.Projects]: JSON.stringify(projects),
+    [Outputs.Verified]: JSON.stringify(outcome.verified),
+    [Outputs.AttestationPaths]: outcome.attestationPaths.join('\n')
   }
 }
 
 /**
- * Sigstore endpoints for a private deployment (and for tests on loopback), and whether the index
- * takes attestations when it is neither PyPI nor TestPyPI.
+ * Outside GitHub's runner there is no job summary; one that cannot be written (a directory, a
+ * full disk) is a warning: the outputs are set, and the publish is what the job is for.
  */
-function attestationOverrides(env: NodeJS.ProcessEnv): PipelineDeps['attestation'] {
-  return {
-    fulcioUrl: env.PYPI_PUBLISH_FULCIO_URL || undefined,
-    rekorUrl: env.PYPI_PUBLISH_REKOR_URL || undefined,
-    indexAcceptsAttestations:
-      env.PYPI_PUBLISH_INDEX_ACCEPTS_ATTESTATIONS === 'true' ? true : undefined
+async function writeSummary(text: string, log: Writer): Promise<void> {
+  if (!process.env.GITHUB_STEP_SUMMARY) {
+    log.debug('GITHUB_STEP_SUMMARY is not set: no job summary written.')
+    return
+  }
+  try {
+    // addRaw does not escape: the rendered summary escapes every outside text itself.
+    await core.summary.addRaw(text).write()
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error)
+    log.warning(`The job summary could not be written (${reason}); the outputs are set.`)
+  } finally {
+    core.summary.emptyBuffer()
   }
 }

@@ -7,15 +7,16 @@
  */
 import type { Problem } from '../dists/distribution.js'
 import type { RunResult } from '../pipeline/publish.js'
-import { formatSize } from '../shared/format.js'
+import { sentOrHeld } from '../pipeline/index-status.js'
+import { formatSize, trimEndOf } from '../shared/format.js'
+import { displayUrl } from '../settings/secrets.js'
 import { escapeHtml } from '../shared/html.js'
 import type { FileResult } from '../upload/upload-all.js'
-import { trimEndOf } from '../shared/format.js'
 
 type Redact = (text: string) => string
 
 /** Text for inside HTML: escaped, on one line (a line break becomes <br>, never a blank line). */
-export function htmlText(text: string): string {
+function htmlText(text: string): string {
   return escapeHtml(text)
     .replace(/\|/g, '&#124;')
     .replace(/\r\n|\r|\n|\u2028|\u2029/g, '<br>')
@@ -29,27 +30,9 @@ export function fenced(text: string, info = 'text'): string {
   return `${fence}${info}\n${body}\n${fence}`
 }
 
-/** The first 12 hex digits: enough to tell files apart at a glance. */
-export function shortDigest(sha256: string): string {
-  return sha256.slice(0, 12)
-}
-
-/** A URL without the credentials it may carry (those are secrets). */
-export function displayUrl(url: string): string {
-  try {
-    const parsed = new URL(url)
-    parsed.username = ''
-    parsed.password = ''
-    return parsed.toString()
-  } catch {
-    return url
-  }
-}
-
 /** Files the index holds with the local sha256 (uploaded, or there already). */
-export function onIndex(file: FileResult): boolean {
-  if (file.verified === false) return false
-  return file.status === 'uploaded' || (file.status === 'skipped' && file.sameHash !== false)
+function onIndex(file: FileResult): boolean {
+  return file.verified !== false && sentOrHeld(file)
 }
 
 /** A failed file that was never sent because the index holds another file under its name. */
@@ -82,30 +65,22 @@ export function failureText(result: RunResult): string {
   )
 }
 
+const LABELS: Record<string, string> = {
+  uploaded: '✅ uploaded',
+  'skipped true': '↷ already on the index',
+  'skipped false': '⚠️ skipped: the index holds a different file',
+  'skipped undefined': '↷ skipped (exists; sha256 not compared)',
+  'failed true': '❌ failed',
+  'failed false': '❌ a different file is on the index',
+  'failed undefined': '❌ failed',
+  'not-attempted': '⏸ not sent'
+}
+const VERIFIED = { true: ' · verified', false: ' · ❌ not on the index', undefined: '' }
+
 function resultLabel(result: RunResult, file: FileResult): string {
   if (result.dryRun) return '🔍 would upload'
-  let label: string
-  switch (file.status) {
-    case 'uploaded':
-      label = '✅ uploaded'
-      break
-    case 'skipped':
-      label =
-        file.sameHash === true
-          ? '↷ already on the index'
-          : file.sameHash === false
-            ? '⚠️ skipped: the index holds a different file'
-            : '↷ skipped (exists; sha256 not compared)'
-      break
-    case 'failed':
-      label = isConflict(file) ? '❌ a different file is on the index' : '❌ failed'
-      break
-    default:
-      label = '⏸ not sent'
-  }
-  if (file.verified === true) label += ' · verified'
-  if (file.verified === false) label += ' · ❌ not on the index'
-  return label
+  const label = LABELS[file.status] ?? LABELS[`${file.status} ${file.sameHash}`]
+  return label + VERIFIED[`${file.verified}`]
 }
 
 function heading(result: RunResult, index: string): string {
@@ -143,7 +118,7 @@ function table(result: RunResult, redact: Redact): string {
       rows.push(
         `<tr><td><code>${htmlText(file.dist.filename)}</code></td>` +
           `<td>${formatSize(file.dist.size)}</td>` +
-          `<td><code>${shortDigest(file.dist.digests.sha256)}</code></td>` +
+          `<td><code>${file.dist.digests.sha256.slice(0, 12)}</code></td>` +
           `<td>${htmlText(resultLabel(result, file))}${note}</td></tr>`
       )
     }
@@ -202,7 +177,7 @@ export function renderRunSummary(result: RunResult, redact: Redact): string {
 export function renderProblemsSummary(problems: readonly Problem[], redact: Redact): string {
   const rows = problems.map(
     p =>
-      `<tr><td><code>${htmlText(basename(p.file))}</code></td>` +
+      `<tr><td><code>${htmlText(p.file.split(/[\\/]/).pop() ?? p.file)}</code></td>` +
       `<td>${htmlText(redact(p.message))}</td><td>${htmlText(redact(p.hint ?? ''))}</td></tr>`
   )
   return (
@@ -221,8 +196,4 @@ export function renderFailureSummary(message: string, redact: Redact): string {
       '\n\n'
     ) + '\n'
   )
-}
-
-function basename(file: string): string {
-  return file.split(/[\\/]/).pop() ?? file
 }

@@ -1,20 +1,11 @@
-/**
- * The one writer of the action's stdout, which GitHub's runner reads for workflow commands
- * (`::add-mask::`, `::error::`, `::stop-commands::`…). Everything printed goes through it, so
- * text from outside (file names, metadata, an index's answers, a build's output) can never issue
- * a command: the only commands on stdout are the ones written by `command` here, whose data and
- * properties are escaped so that each is exactly one line. Plain text is redacted, and any line
- * of it the runner could read as a command is shown inside a `::stop-commands::` fence whose
- * token is random, so nothing in the text can end it.
- */
+import * as core from '@actions/core'
 import { randomBytes } from 'node:crypto'
 import { EOL } from 'node:os'
 import path from 'node:path'
+import type { Log } from '../shared/log.js'
 
 export interface WriterOptions {
-  /** Where the lines go. Default: process.stdout. */
-  out?: (text: string) => void
-  /** Applied to every text and command data except `::add-mask::`'s. */
+  /** Applied to everything printed except `::add-mask::`'s secret. */
   redact?: (text: string) => string
   /** Annotations name files relative to this folder (GITHUB_WORKSPACE), so GitHub links them. */
   workspace?: string
@@ -22,13 +13,11 @@ export interface WriterOptions {
   paths?: path.PlatformPath
 }
 
-export type Annotation = 'error' | 'warning' | 'notice'
+type Annotation = 'error' | 'warning' | 'notice'
 
 /**
- * Lines the runner would take for a command: `::name` after optional leading whitespace (the
- * runner trims it), or the legacy `##[name]` form, looked for anywhere in the line. The runner
- * trims with .NET's TrimStart, whose whitespace includes U+0085 (NEL), which JavaScript's `\s`
- * does not: without it, an index could start a command behind a NEL.
+ * What the runner would take for a command: `::` after whitespace as .NET's TrimStart counts it
+ * (U+0085, NEL, is whitespace there but not in `\s`), or the legacy `##[`, anywhere in the line.
  */
 function isCommandLike(line: string): boolean {
   return /^[\s\u0085]*::/.test(line) || line.includes('##[')
@@ -37,30 +26,45 @@ function isCommandLike(line: string): boolean {
 /** The runner reads lines ending in CR, LF or CRLF (.NET's ReadLine). */
 const LINE_BREAK = /\r\n|\r|\n/
 
-/** Command data, as @actions/core escapes it: one line, `%` kept unambiguous. */
-export function escapeData(text: string): string {
-  return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A')
-}
-
-/** Command properties (file, title), as @actions/core escapes them: `,` and `:` end a property. */
-export function escapeProperty(text: string): string {
-  return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C')
-}
-
-export class Writer {
-  private readonly out: (text: string) => void
+/**
+ * The action's Log and only writer of stdout. Commands go through @actions/core (which escapes
+ * them); core lacks the rest of what outside text needs: redaction of encoded secrets, and a
+ * `::stop-commands::` fence with a random token around any line (a child's: every line) that
+ * the runner could read as a command.
+ */
+export class Writer implements Log {
   private readonly redact: (text: string) => string
   private readonly workspace: string | undefined
   private readonly paths: path.PlatformPath
-  /** The token of the open `::stop-commands::` fence, if one is open. */
+  /** The token of the open fence, if one is open. */
   private fence: string | undefined
+  /** Parallel uploads failing alike report the same problem: annotated once. */
   private readonly annotated = new Set<string>()
 
   constructor(options: WriterOptions = {}) {
-    this.out = options.out ?? (text => process.stdout.write(text))
     this.redact = options.redact ?? (text => text)
     this.workspace = options.workspace || undefined
     this.paths = options.paths ?? path
+  }
+
+  debug = (message: string): void => {
+    this.closeFence()
+    core.debug(this.redact(message))
+  }
+  info = (message: string): void => this.text(message)
+  warning = (message: string, file?: string): void => this.annotate('warning', message, file)
+  error = (message: string, file?: string): void => this.annotate('error', message, file)
+  notice = (message: string): void => this.annotate('notice', message)
+  group = async <T>(title: string, fn: () => Promise<T>): Promise<T> => {
+    this.closeFence()
+    return core.group(this.redact(title), fn)
+  }
+  childOutput = async <T>(fn: (show: (line: string) => void) => Promise<T>): Promise<T> => {
+    try {
+      return await fn(line => this.output(line))
+    } finally {
+      this.endOutput()
+    }
   }
 
   /** Our own text (with outside values in it): each line shown as it is, never as a command. */
@@ -69,45 +73,38 @@ export class Writer {
     this.closeFence()
   }
 
-  /**
-   * A line a child program wrote: always fenced, whatever it looks like, because a program can
-   * know forms of commands we do not. The fence stays open for the lines after it, and is closed
-   * before anything else is written and by `endOutput`.
-   */
+  /** A child's line: always fenced (it may know commands we do not); the fence stays open. */
   output(line: string): void {
     for (const part of this.redact(line).split(LINE_BREAK)) this.line(part, 'output')
   }
 
-  /** Closes the fence of `output`, if one is open. */
   endOutput(): void {
     this.closeFence()
-  }
-
-  /**
-   * A workflow command written by the action itself. Data and properties are redacted and
-   * escaped, so the command is one line and outside text in it cannot start another.
-   */
-  command(name: string, properties: Record<string, string | undefined>, message: string): void {
-    this.closeFence()
-    this.emit(formatCommand(name, properties, this.redact(message), this.redact))
   }
 
   /** `::add-mask::`, the one command whose data is the secret itself. */
   mask(secret: string): void {
     this.closeFence()
-    this.emit(formatCommand('add-mask', {}, secret, text => text))
+    core.setSecret(secret)
   }
 
-  /**
-   * An annotation. `file` is shown relative to the workspace, where GitHub can link it; the same
-   * problem reported twice (parallel uploads failing alike) is annotated once.
-   */
   annotate(kind: Annotation, message: string, file?: string): void {
-    const shownFile = file === undefined ? undefined : this.relativeFile(file)
+    const shownFile = file === undefined ? undefined : this.relativeFile(this.redact(file))
     const key = `${kind}\0${shownFile ?? ''}\0${message}`
     if (this.annotated.has(key)) return
     this.annotated.add(key)
-    this.command(kind, { file: shownFile }, message)
+    this.closeFence()
+    core[kind](this.redact(message), shownFile ? { file: shownFile } : {})
+  }
+
+  /** Fails the step with `message` as its error (not repeated if already annotated). */
+  fail(message: string): void {
+    if (this.annotated.has(`error\0\0${message}`)) process.exitCode = core.ExitCode.Failure
+    else {
+      this.annotated.add(`error\0\0${message}`)
+      this.closeFence()
+      core.setFailed(this.redact(message))
+    }
   }
 
   /** GitHub links an annotation's file by its path in the repository, with `/` on every runner. */
@@ -119,11 +116,10 @@ export class Writer {
     return relative.split(paths.sep).join('/')
   }
 
-  /** Our text is fenced only where a line could be a command; a child's output always is. */
   private line(line: string, kind: 'text' | 'output'): void {
     if (kind === 'output' || isCommandLike(line)) {
+      // From the OS's CSPRNG, per fence: the text inside cannot know it to end the fence.
       if (!this.fence) {
-        // Random per fence, from the OS's CSPRNG: the text inside cannot know it to end the fence.
         this.fence = randomBytes(16).toString('hex')
         this.emit(`::stop-commands::${this.fence}`)
       }
@@ -134,25 +130,11 @@ export class Writer {
   }
 
   private closeFence(): void {
-    if (!this.fence) return
-    this.emit(`::${this.fence}::`)
+    if (this.fence) this.emit(`::${this.fence}::`)
     this.fence = undefined
   }
 
   private emit(line: string): void {
-    this.out(line + EOL)
+    process.stdout.write(line + EOL)
   }
-}
-
-function formatCommand(
-  name: string,
-  properties: Record<string, string | undefined>,
-  message: string,
-  redact: (text: string) => string
-): string {
-  const props = Object.entries(properties)
-    .filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== '')
-    .map(([key, value]) => `${key}=${escapeProperty(redact(value))}`)
-    .join(',')
-  return `::${name}${props ? ` ${props}` : ''}::${escapeData(message)}`
 }

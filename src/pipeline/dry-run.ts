@@ -22,7 +22,6 @@ export async function dryRunChecks(
     log: Log
     run: Pick<RunContext, 'forkPullRequest' | 'idToken' | 'repository' | 'workflowRef'>
     ambient?: AmbientIdentity
-    /** When given, the job's ID token is read for the identity PyPI would match (never minted). */
     getIdToken?: IdTokenFetcher
     onSecret?: (secret: string) => void
   },
@@ -37,7 +36,13 @@ export async function dryRunChecks(
       policy: { ...DEFAULT_RETRY_POLICY, ...settings.retry },
       log
     })
-    const claims = await idTokenClaims(deps, audience)
+    // The job's ID token, masked first, for the identity PyPI would match (never exchanged).
+    let claims: Claims | undefined
+    if (deps.getIdToken) {
+      const idToken = await deps.getIdToken(audience)
+      deps.onSecret?.(idToken)
+      claims = decodeClaims(idToken)
+    }
     log.info(
       `${where} with trusted publishing as ${describeIdentity(claims, deps.run)}. ` +
         `The index offers trusted publishing (audience '${audience}'); no token was minted.`
@@ -55,17 +60,6 @@ export async function dryRunChecks(
       `Dry run: would upload ${dist.filename} (${formatSize(dist.size)}, ${fields.length} form fields)`
     )
   }
-}
-
-/** The claims of a fresh ID token for the audience, masked first; undefined without a fetcher. */
-async function idTokenClaims(
-  deps: { getIdToken?: IdTokenFetcher; onSecret?: (secret: string) => void },
-  audience: string
-): Promise<Claims | undefined> {
-  if (!deps.getIdToken) return undefined
-  const idToken = await deps.getIdToken(audience)
-  deps.onSecret?.(idToken)
-  return decodeClaims(idToken)
 }
 
 /** What a trusted publisher is matched on, from the ID token if any, else from the run. */

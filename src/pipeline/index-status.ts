@@ -105,6 +105,11 @@ export interface Verified extends Statuses {
   verification: VerifyResult & { simpleUrl: string }
 }
 
+/** Uploaded, or held by the index with our sha256 (or one not compared) before the upload. */
+export function sentOrHeld(file: FileResult): boolean {
+  return file.status === 'uploaded' || (file.status === 'skipped' && file.sameHash !== false)
+}
+
 /** Reads back every file the index should hold with our sha256 (a file skipped as another build is not ours). */
 export async function verifyStatuses(
   files: readonly FileResult[],
@@ -112,9 +117,7 @@ export async function verifyStatuses(
   timeoutMs: number
 ): Promise<Verified> {
   const { simpleUrl, log } = index
-  const expected = files.filter(
-    f => f.status === 'uploaded' || (f.status === 'skipped' && f.sameHash !== false)
-  )
+  const expected = files.filter(sentOrHeld)
   const found = await log.group(`Reading ${expected.length} file(s) back from ${simpleUrl}`, () =>
     verifyOnIndex(
       expected.map(f => f.dist),
@@ -136,8 +139,10 @@ export async function verifyStatuses(
       )
       return { ...file, sameHash: false }
     }
-    if (failure) failed.push(failure)
-    if (failure) return { ...file, verified: false }
+    if (failure) {
+      failed.push(failure)
+      return { ...file, verified: false }
+    }
     return verified.has(file.dist) ? { ...file, verified: true } : file
   })
   for (const dist of found.unverifiable) {

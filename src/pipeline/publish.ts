@@ -27,18 +27,17 @@ import {
 } from './index-status.js'
 import { prepare } from './prepare.js'
 
-/** What the pipeline needs from its surroundings, passed in so the core never reads globals. */
+/** What the pipeline needs from its surroundings: the core never reads globals. */
 export interface PipelineDeps {
   log: Log
-  /** The run this publish is part of, as the entry read it (the only view of the environment). */
   run: RunContext
   /** ID tokens (trusted publishing, Sigstore). */
   getIdToken: IdTokenFetcher
-  /** The CI system behind `getIdToken`, for the command line; absent in the action. */
+  /** The command line's CI system behind `getIdToken`. */
   ambient?: AmbientIdentity
   /** Called with every secret the moment it exists (minted tokens). */
   onSecret: (secret: string) => void
-  /** Sigstore endpoints and the index's attestation support, for private deployments and tests. */
+  /** Sigstore endpoints and the index's attestation support (private deployments, tests). */
   attestation?: { fulcioUrl?: string; rekorUrl?: string; indexAcceptsAttestations?: boolean }
 }
 
@@ -56,9 +55,8 @@ export interface RunResult {
 }
 
 /**
- * The whole publish: [build] → discover → inspect → check → authenticate → upload → verify.
- * Knows nothing of GitHub Actions; reports through `log`. Throws DistributionError when a file
- * is not fit to publish, before anything is sent.
+ * [build] → discover → inspect → check → authenticate → upload → verify. Throws
+ * DistributionError, before anything is sent, when a file is not fit to publish.
  */
 export async function publish(settings: Settings, deps: PipelineDeps): Promise<RunResult> {
   const { log, run } = deps
@@ -78,82 +76,79 @@ export async function publish(settings: Settings, deps: PipelineDeps): Promise<R
   const { timeoutMs, connectTimeoutMs } = settings
   const http = new Http({ timeoutMs, connectTimeoutMs, proxy: run.proxy })
   try {
-    return await publishWith(http, settings, deps)
+    const simpleUrl = settings.indexUrl || simpleUrlFor(settings.repositoryUrl)
+    const authorization = listingAuthorization(settings, simpleUrl)
+    // A re-run sends nothing already there, and another file under the same name stops the run
+    // before its first upload. Each project's page is read while the other files are checked.
+    const reader =
+      simpleUrl && !settings.dryRun ? new ListingReader(http, simpleUrl, authorization) : undefined
+    const dists = await prepare(settings, log, run, {
+      onInspected: reader && (dist => reader.start(dist.name))
+    })
+    const result: RunResult = {
+      repositoryUrl: settings.repositoryUrl,
+      dryRun: settings.dryRun,
+      dists,
+      files: dists.map(dist => ({ dist, status: 'not-attempted' })),
+      attestationPaths: []
+    }
+    if (settings.dryRun) {
+      await dryRunChecks(settings, deps, http, dists)
+      return result
+    }
+
+    const tokens = await resolveTokenSource({ ...deps, settings, http })
+    const index: IndexReader | undefined = simpleUrl
+      ? { http, simpleUrl, authorization, log }
+      : undefined
+    const listings = reader
+      ? await log.group(`Reading what ${simpleUrl} already holds`, () =>
+          reader.listings(dists, log)
+        )
+      : new Map()
+    const before = statusesBeforeUpload(dists, listings, settings.skipExisting, log)
+    if (before.failure) return { ...result, ...before }
+
+    const toSend = before.files.filter(f => f.status === 'not-attempted').map(f => f.dist)
+    let sent: Statuses = before
+    if (toSend.length === 0) {
+      log.info('Nothing to upload: every file is on the index already or skipped.')
+    } else {
+      const uploaded = await upload(toSend, tokens, http, index, settings, deps)
+      result.attestationPaths = uploaded.attestationPaths
+      const files = before.files.map(f => uploaded.files.find(u => u.dist === f.dist) ?? f)
+      sent = { files, failure: uploaded.failure }
+      if (uploaded.failure && index) {
+        const failed = sent
+        sent = await log.group(`Reading back what reached ${simpleUrl}`, () =>
+          statusesAfterFailure(failed, index)
+        )
+      }
+    }
+    if (sent.failure) return { ...result, ...sent }
+
+    let read: Partial<RunResult>
+    if (!settings.verifyUpload) {
+      read = { ...sent, verificationSkipped: "'verify-upload' is false" }
+    } else if (!index) {
+      const why = `the simple index of ${settings.repositoryUrl} is not known; set 'index-url' to read the upload back`
+      log.notice(`Upload not read back: ${why}.`)
+      read = { ...sent, verificationSkipped: why }
+    } else {
+      read = await verifyStatuses(sent.files, index, settings.verifyTimeoutMs)
+    }
+
+    const nudge = trustedPublishingNudge({
+      repositoryUrl: settings.repositoryUrl,
+      usedToken: tokens.kind === 'token',
+      projects: [...new Set(dists.map(d => d.name))],
+      run
+    })
+    if (nudge) log.notice(nudge)
+    return { ...result, ...read }
   } finally {
     http.dispose()
   }
-}
-
-async function publishWith(http: Http, settings: Settings, deps: PipelineDeps): Promise<RunResult> {
-  const { log, run } = deps
-  const simpleUrl = settings.indexUrl || simpleUrlFor(settings.repositoryUrl)
-  const authorization = listingAuthorization(settings, simpleUrl)
-  // A re-run sends nothing already there, and another file under the same name stops the run
-  // before its first upload. Each project's page is read while the other files are checked.
-  const reader =
-    simpleUrl && !settings.dryRun ? new ListingReader(http, simpleUrl, authorization) : undefined
-  const dists = await prepare(settings, log, run, {
-    onInspected: reader && (dist => reader.start(dist.name))
-  })
-  const result: RunResult = {
-    repositoryUrl: settings.repositoryUrl,
-    dryRun: settings.dryRun,
-    dists,
-    files: dists.map(dist => ({ dist, status: 'not-attempted' })),
-    attestationPaths: []
-  }
-  if (settings.dryRun) {
-    await dryRunChecks(settings, deps, http, dists)
-    return result
-  }
-
-  const tokens = await resolveTokenSource({ ...deps, settings, http })
-  const index: IndexReader | undefined = simpleUrl
-    ? { http, simpleUrl, authorization, log }
-    : undefined
-  const listings = reader
-    ? await log.group(`Reading what ${simpleUrl} already holds`, () => reader.listings(dists, log))
-    : new Map()
-  const before = statusesBeforeUpload(dists, listings, settings.skipExisting, log)
-  if (before.failure) return { ...result, ...before }
-
-  const toSend = before.files.filter(f => f.status === 'not-attempted').map(f => f.dist)
-  let sent: Statuses = before
-  if (toSend.length === 0) {
-    log.info('Nothing to upload: every file is on the index already or skipped.')
-  } else {
-    const uploaded = await upload(toSend, tokens, http, index, settings, deps)
-    result.attestationPaths = uploaded.attestationPaths
-    const files = before.files.map(f => uploaded.files.find(u => u.dist === f.dist) ?? f)
-    sent = { files, failure: uploaded.failure }
-    if (uploaded.failure && index) {
-      const failed = sent
-      sent = await log.group(`Reading back what reached ${simpleUrl}`, () =>
-        statusesAfterFailure(failed, index)
-      )
-    }
-  }
-  if (sent.failure) return { ...result, ...sent }
-
-  let read: Partial<RunResult>
-  if (!settings.verifyUpload) {
-    read = { ...sent, verificationSkipped: "'verify-upload' is false" }
-  } else if (!index) {
-    const why = `the simple index of ${settings.repositoryUrl} is not known; set 'index-url' to read the upload back`
-    log.notice(`Upload not read back: ${why}.`)
-    read = { ...sent, verificationSkipped: why }
-  } else {
-    read = await verifyStatuses(sent.files, index, settings.verifyTimeoutMs)
-  }
-
-  const nudge = trustedPublishingNudge({
-    repositoryUrl: settings.repositoryUrl,
-    usedToken: tokens.kind === 'token',
-    projects: [...new Set(dists.map(d => d.name))],
-    run
-  })
-  if (nudge) log.notice(nudge)
-  return { ...result, ...read }
 }
 
 /** Signs the files (when attesting) and uploads them. */

@@ -83,3 +83,7 @@ export const Outputs = {
   Verified: 'verified',
   AttestationPaths: 'attestation-paths'
 } as const
+
+export class SettingsError extends Error {
+  override name = 'SettingsError'
+}

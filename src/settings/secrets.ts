@@ -1,11 +1,13 @@
-import { DEPRECATED_ALIASES, Inputs } from './inputs.js'
+import {
+  DEPRECATED_ALIASES,
+  INPUT_DEFAULTS,
+  Inputs,
+  PYPI_UPLOAD_URL,
+  SettingsError,
+  TESTPYPI_UPLOAD_URL
+} from './inputs.js'
 
-/**
- * Which secrets a run was given, decided in one place from the same raw values the settings are
- * made of (the inputs and twine's variables), so that the Redactor registers exactly what the
- * settings may use, and no child process gets a variable holding one. The entry registers these
- * before anything can print: before the settings are read (their errors quote inputs).
- */
+// The secrets a run was given, and the URLs that may carry them (parsed, checked, shown).
 
 /** A secret, with the user it is sent with when there is one (for its Basic-auth form). */
 export interface Secret {
@@ -13,28 +15,21 @@ export interface Secret {
   user?: string
 }
 
-/** twine's variables that change where an upload goes or who makes it, as the entry found them. */
-export interface TwineVariables {
-  TWINE_USERNAME?: string
-  TWINE_PASSWORD?: string
-  TWINE_REPOSITORY_URL?: string
-}
+/** The variables twine reads that would change where an upload goes or who makes it. */
+export const TWINE_VARIABLES = ['TWINE_USERNAME', 'TWINE_PASSWORD', 'TWINE_REPOSITORY_URL'] as const
+
+export type TwineVariables = Partial<Record<(typeof TWINE_VARIABLES)[number], string>>
 
 /** twine's variables in an environment (the settings decide whether they apply). */
 export function twineVariables(env: Readonly<Record<string, string | undefined>>): TwineVariables {
-  return {
-    TWINE_USERNAME: env.TWINE_USERNAME,
-    TWINE_PASSWORD: env.TWINE_PASSWORD,
-    TWINE_REPOSITORY_URL: env.TWINE_REPOSITORY_URL
-  }
+  return Object.fromEntries(TWINE_VARIABLES.map(name => [name, env[name]]))
 }
 
 /**
- * The secrets among the inputs and twine's variables: the password/token inputs,
- * TWINE_PASSWORD, and a password written in a URL input or TWINE_REPOSITORY_URL
- * (`https://user:pass@host/`, also as written, percent-encoded). `others` are secrets the entry
- * knows of itself (a runner's own tokens); they are listed with the same user. TWINE_* count
- * even when the settings ignore them: the job's environment holds them either way.
+ * The secrets among the raw inputs and TWINE_* (even where the settings ignore them: the job's
+ * environment holds them), registered before the settings are read, as their errors quote
+ * inputs: passwords, tokens, and passwords written in URLs (also percent-encoded, as written).
+ * `others`: secrets the entry knows of itself (the runner's tokens).
  */
 export function givenSecrets(
   read: (name: string) => string,
@@ -88,10 +83,95 @@ export function urlCredentials(
   return { user: decode(rawUser), password: decode(rawPassword), rawPassword }
 }
 
-function decode(text: string): string {
+export function decode(text: string): string {
   try {
     return decodeURIComponent(text)
   } catch {
     return text
   }
+}
+
+/** Credentials written in a URL (`https://user:password@host/`), decoded. Secrets. */
+export interface UrlCredentials {
+  user: string
+  password: string
+}
+
+/** A URL without its `user:password@`, also when it does not parse (for errors about it). */
+export function displayUrl(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1')
+}
+
+/** The URL without its userinfo, and the credentials that were in it. */
+export function withoutCredentials(url: string): { url: string; credentials?: UrlCredentials } {
+  if (!url) return { url }
+  const parsed = new URL(url)
+  if (!parsed.username && !parsed.password) return { url }
+  const credentials = { user: decode(parsed.username), password: decode(parsed.password) }
+  parsed.username = ''
+  parsed.password = ''
+  return { url: parsed.toString(), credentials }
+}
+
+const REPOSITORY_SHORTHANDS: Record<string, string> = {
+  pypi: PYPI_UPLOAD_URL,
+  testpypi: TESTPYPI_UPLOAD_URL
+}
+
+/** The upload URL: the `repository` shorthand, the input, TWINE_REPOSITORY_URL, the default. */
+export function resolveRepositoryUrl(
+  written: string | undefined,
+  shorthand: string,
+  twine: TwineVariables
+): string {
+  const name = shorthand.trim().toLowerCase()
+  let url: string
+  if (name) {
+    const fromShorthand = REPOSITORY_SHORTHANDS[name]
+    if (!fromShorthand) {
+      throw new SettingsError(
+        `The input 'repository' must be 'pypi' or 'testpypi', not '${shorthand.trim()}'. ` +
+          "For any other index, set 'repository-url' to its upload URL instead."
+      )
+    }
+    if (written && written.trim() !== fromShorthand) {
+      throw new SettingsError(
+        `'repository: ${name}' and 'repository-url: ${displayUrl(written)}' disagree. Set only one of them.`
+      )
+    }
+    url = fromShorthand
+  } else {
+    url =
+      written ?? twine.TWINE_REPOSITORY_URL?.trim() ?? INPUT_DEFAULTS[Inputs.RepositoryUrl] ?? ''
+  }
+  return validateUrl(url.trim())
+}
+
+function validateUrl(url: string): string {
+  let parsed: URL
+  try {
+    parsed = new URL(url)
+  } catch {
+    throw new SettingsError(
+      `The repository URL '${displayUrl(url)}' is not a URL. Use the index's upload URL, e.g. ${PYPI_UPLOAD_URL}`
+    )
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
+    throw new SettingsError(
+      `The repository URL '${displayUrl(url)}' must start with https:// (or http:// for a local index).`
+    )
+  }
+  return parsed.toString()
+}
+
+export function optionalUrl(name: string, value: string): string {
+  const url = value.trim()
+  if (!url) return ''
+  try {
+    const parsed = new URL(url)
+    if (parsed.protocol === 'https:' || parsed.protocol === 'http:') return parsed.toString()
+  } catch {
+    // fall through to the error below
+  }
+  throw new SettingsError(`The input '${name}' must be an http(s) URL, not '${displayUrl(url)}'.`)
 }

@@ -3,35 +3,35 @@ import {
   DEPRECATED_ALIASES,
   INPUT_DEFAULTS,
   Inputs,
-  PYPI_UPLOAD_URL,
-  TESTPYPI_UPLOAD_URL,
+  SettingsError,
   type InputName
 } from './inputs.js'
 import { pypiTokenProblem } from '../auth/token-shape.js'
 import { pypiTarget } from '../shared/pypi-hosts.js'
-import type { TwineVariables } from './secrets.js'
+import {
+  optionalUrl,
+  resolveRepositoryUrl,
+  TWINE_VARIABLES,
+  withoutCredentials,
+  type TwineVariables,
+  type UrlCredentials
+} from './secrets.js'
 
-/** Everything the pipeline needs, made once from the inputs, validated here. */
+export { SettingsError }
+
+/** Everything the pipeline needs, made once from the inputs and validated. */
 export interface Settings {
   /** `__token__` for API tokens (PyPI refuses any other user). */
   user: string
-  /** API token or password; empty means none was given. Never logged. */
+  /** API token or password; empty: none given. A secret. */
   password: string
-  /**
-   * Upload endpoint, e.g. https://upload.pypi.org/legacy/. Never holds credentials: a
-   * `user:password@` written in the input is taken out (see `repositoryCredentials`), so this is
-   * also the form shown in logs, errors and the summary.
-   */
+  /** Upload endpoint, without the `user:password@` written in it: safe to show. */
   repositoryUrl: string
-  /** The `user:password` written in the repository URL, used to upload when no password is given. */
+  /** The `user:password` written in the repository URL: used when no password is given. */
   repositoryCredentials?: UrlCredentials
   packagesDir: string
-  /**
-   * The files to publish, named one by one (the command line's arguments, globs expanded): when
-   * set, packages-dir is not searched. Never set from the action's inputs.
-   */
+  /** The command line's files (globs expanded); when set, packages-dir is not searched. */
   files?: readonly string[]
-  /** Which kinds of distribution to publish. */
   distributions: ReadonlySet<DistKind>
   verifyMetadata: boolean
   skipExisting: boolean
@@ -42,19 +42,16 @@ export interface Settings {
   concurrency: number
   retry: { retries: number; maxTotalMs: number }
   connectTimeoutMs: number
-  /** Inactivity timeout: no byte sent or received for this long fails the request. */
+  /** No byte sent or received for this long fails the request. */
   timeoutMs: number
-  /** Read the index back after uploading until every file is listed with our sha256. */
   verifyUpload: boolean
   verifyTimeoutMs: number
-  /** The simple index to read back from; empty: derived from the upload URL. No credentials. */
+  /** The simple index to read back from, without credentials; empty: derived from the upload URL. */
   indexUrl: string
-  /** The `user:password` written in index-url: Basic auth for reading it back, to its host only. */
+  /** The `user:password` written in index-url: for reading it back, sent to its host only. */
   indexCredentials?: UrlCredentials
-  /** On tag runs, every version must equal the tag's. */
   verifyTag: boolean
   allowMultipleVersions: boolean
-  /** Everything but the upload and its read-back. */
   dryRun: boolean
   build: boolean
   /** A custom build command (e.g. `uv build`); empty: `python -m build`. */
@@ -62,60 +59,33 @@ export interface Settings {
   workingDirectory: string
 }
 
-/** Credentials written in a URL (`https://user:password@host/`), decoded. Secrets. */
-export interface UrlCredentials {
-  user: string
-  password: string
-}
-
-/** Where raw input values come from: the runner's INPUT_* variables at the edge, a map in tests. */
+/** Raw input values: the runner's INPUT_* variables, the command line's flags, a map in tests. */
 export type InputReader = (name: string) => string
-
-export class SettingsError extends Error {
-  constructor(message: string) {
-    super(message)
-    this.name = 'SettingsError'
-  }
-}
 
 export interface SettingsResult {
   settings: Settings
   /** Things the user should change (deprecated spellings…). */
   warnings: string[]
-  /** Worth knowing, nothing to fix (TWINE_* variables ignored inside GitHub Actions). */
+  /** Worth knowing, nothing to fix (TWINE_* ignored inside GitHub Actions). */
   notices: string[]
 }
 
-/**
- * What the settings take from outside the inputs, as the entry found it: twine's variables, and
- * whether the run is inside GitHub Actions (where they are ignored; see readSettings). Left out:
- * none, and not inside GitHub Actions.
- */
+/** twine's variables as the entry found them, and whether the run is inside GitHub Actions. */
 export interface SettingsEnvironment {
   twine?: TwineVariables
   insideActions?: boolean
 }
 
-/** The variables twine reads that would change where an upload goes or who makes it. */
-const TWINE_VARIABLES = ['TWINE_USERNAME', 'TWINE_PASSWORD', 'TWINE_REPOSITORY_URL'] as const
-
-const REPOSITORY_SHORTHANDS: Record<string, string> = {
-  pypi: PYPI_UPLOAD_URL,
-  testpypi: TESTPYPI_UPLOAD_URL
-}
-
-const TRUE_VALUES = new Set(['true', 'True', 'TRUE', 'yes', 'on', '1'])
-const FALSE_VALUES = new Set(['false', 'False', 'FALSE', 'no', 'off', '0'])
+const BOOLEANS = new Map<string, boolean>([
+  ...['true', 'True', 'TRUE', 'yes', 'on', '1'].map(v => [v, true] as const),
+  ...['false', 'False', 'FALSE', 'no', 'off', '0'].map(v => [v, false] as const)
+])
 
 /**
- * Builds the settings. Precedence for each input: a value the user wrote (kebab-case, or the
- * deprecated snake_case spelling) > the documented default. Inside GitHub Actions
- * (`insideActions`: the entry saw GITHUB_ACTIONS=true) that is all: a job's environment often
- * carries TWINE_* variables for other steps, and an input left at its default cannot be told
- * from one never written, so they
- * must not redirect an upload or replace trusted publishing; a notice says they were ignored.
- * Elsewhere (other CI systems, a command line) TWINE_USERNAME, TWINE_PASSWORD and
- * TWINE_REPOSITORY_URL fill in what the inputs leave at their defaults, as twine reads them.
+ * Each input: what the user wrote (kebab-case, or the deprecated snake_case) > its default.
+ * Inside GitHub Actions, TWINE_* are ignored with a notice: jobs often carry them for other steps,
+ * and an input left at its default cannot be told from one never written, so they must not
+ * redirect an upload. Elsewhere they fill in what the inputs leave at their defaults, as in twine.
  */
 export function readSettings(
   read: InputReader,
@@ -155,8 +125,8 @@ export function readSettings(
 
   const bool = (name: InputName): boolean => {
     const value = withDefault(name)
-    if (TRUE_VALUES.has(value)) return true
-    if (FALSE_VALUES.has(value)) return false
+    const known = BOOLEANS.get(value)
+    if (known !== undefined) return known
     throw new SettingsError(
       `The input '${name}' must be true or false, not '${value}'. Write \`${name}: true\` or \`${name}: false\`.`
     )
@@ -165,18 +135,19 @@ export function readSettings(
   const seconds = (name: InputName, min: number, max: number): number =>
     integer(name, withDefault(name), min, max) * 1000
 
+  // Precedence, once: the inputs > TWINE_* (outside Actions) > credentials written in the URL
+  // (used by twine, through requests, when no others are given) > the default user.
   const given = readPassword(read)
   const password = given.value || twine.TWINE_PASSWORD?.trim() || ''
-  const writtenUser = raw(Inputs.User) ?? twine.TWINE_USERNAME?.trim()
   const repository = withoutCredentials(
     resolveRepositoryUrl(raw(Inputs.RepositoryUrl), read(Inputs.Repository), twine)
   )
   const index = withoutCredentials(optionalUrl(Inputs.IndexUrl, read(Inputs.IndexUrl)))
-  // As twine (through requests) does: credentials in the URL are used when no others are given.
   const fromUrl = password ? undefined : repository.credentials
-  const user = writtenUser || fromUrl?.user || INPUT_DEFAULTS[Inputs.User] || ''
+  const user = raw(Inputs.User) || twine.TWINE_USERNAME?.trim() || fromUrl?.user || '__token__'
+  const secret = password || fromUrl?.password || ''
   checkPypiToken(repository.url, {
-    password: password || fromUrl?.password || '',
+    password: secret,
     blank: given.blank,
     source: given.value
       ? `the '${given.input}' input`
@@ -187,8 +158,8 @@ export function readSettings(
 
   return {
     settings: {
-      user: user || '__token__',
-      password: password || fromUrl?.password || '',
+      user,
+      password: secret,
       repositoryUrl: repository.url,
       repositoryCredentials: repository.credentials,
       packagesDir: withDefault(Inputs.PackagesDir),
@@ -260,82 +231,6 @@ function checkPypiToken(
   if (problem) throw new SettingsError(problem)
 }
 
-function resolveRepositoryUrl(
-  written: string | undefined,
-  shorthand: string,
-  twine: TwineVariables
-): string {
-  const name = shorthand.trim().toLowerCase()
-  let url: string
-  if (name) {
-    const fromShorthand = REPOSITORY_SHORTHANDS[name]
-    if (!fromShorthand) {
-      throw new SettingsError(
-        `The input 'repository' must be 'pypi' or 'testpypi', not '${shorthand.trim()}'. ` +
-          "For any other index, set 'repository-url' to its upload URL instead."
-      )
-    }
-    if (written && normalizeUrl(written) !== fromShorthand) {
-      throw new SettingsError(
-        `'repository: ${name}' and 'repository-url: ${displayUrl(written)}' disagree. Set only one of them.`
-      )
-    }
-    url = fromShorthand
-  } else {
-    url =
-      written ?? twine.TWINE_REPOSITORY_URL?.trim() ?? INPUT_DEFAULTS[Inputs.RepositoryUrl] ?? ''
-  }
-  return validateUrl(normalizeUrl(url))
-}
-
-function normalizeUrl(url: string): string {
-  return url.trim()
-}
-
-/**
- * A URL as it may be shown, with any `user:password@` cut out (also from text that does not parse
- * as a URL), for messages about URLs that were written wrong.
- */
-export function displayUrl(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1')
-}
-
-function decoded(text: string): string {
-  try {
-    return decodeURIComponent(text)
-  } catch {
-    return text
-  }
-}
-
-/** The URL without its userinfo, and the credentials that were in it. */
-function withoutCredentials(url: string): { url: string; credentials?: UrlCredentials } {
-  if (!url) return { url }
-  const parsed = new URL(url)
-  if (!parsed.username && !parsed.password) return { url }
-  const credentials = { user: decoded(parsed.username), password: decoded(parsed.password) }
-  parsed.username = ''
-  parsed.password = ''
-  return { url: parsed.toString(), credentials }
-}
-
-function validateUrl(url: string): string {
-  let parsed: URL
-  try {
-    parsed = new URL(url)
-  } catch {
-    throw new SettingsError(
-      `The repository URL '${displayUrl(url)}' is not a URL. Use the index's upload URL, e.g. ${PYPI_UPLOAD_URL}`
-    )
-  }
-  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
-    throw new SettingsError(
-      `The repository URL '${displayUrl(url)}' must start with https:// (or http:// for a local index).`
-    )
-  }
-  return parsed.toString()
-}
-
 function integer(name: string, value: string, min: number, max: number): number {
   const n = Number(value)
   if (!/^\d+$/.test(value) || n < min || n > max) {
@@ -346,29 +241,19 @@ function integer(name: string, value: string, min: number, max: number): number 
   return n
 }
 
-function optionalUrl(name: string, value: string): string {
-  const url = value.trim()
-  if (!url) return ''
-  try {
-    const parsed = new URL(url)
-    if (parsed.protocol === 'https:' || parsed.protocol === 'http:') return parsed.toString()
-  } catch {
-    // fall through to the error below
-  }
-  throw new SettingsError(`The input '${name}' must be an http(s) URL, not '${displayUrl(url)}'.`)
-}
+const KINDS: Record<string, DistKind> = { sdist: 'sdist', wheel: 'wheel', bdist_wheel: 'wheel' }
 
 /** `distributions: sdist wheel` (dpl's `bdist_wheel` spelling accepted; commas or spaces). */
-export function parseDistributions(value: string): ReadonlySet<DistKind> {
+function parseDistributions(value: string): ReadonlySet<DistKind> {
   const kinds = new Set<DistKind>()
   for (const word of value.split(/[\s,]+/).filter(Boolean)) {
-    const w = word.toLowerCase()
-    if (w === 'sdist') kinds.add('sdist')
-    else if (w === 'wheel' || w === 'bdist_wheel') kinds.add('wheel')
-    else
+    const kind = Object.hasOwn(KINDS, word.toLowerCase()) ? KINDS[word.toLowerCase()] : undefined
+    if (!kind) {
       throw new SettingsError(
         `The input 'distributions' takes 'sdist' and/or 'wheel' (or 'bdist_wheel'), not '${word}'.`
       )
+    }
+    kinds.add(kind)
   }
   if (kinds.size === 0) {
     throw new SettingsError(
