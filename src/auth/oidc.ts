@@ -5,7 +5,7 @@ import { NetworkError, type Http, type HttpResponse } from '../shared/http.js'
 import type { Log } from '../shared/log.js'
 import { retryNote, withRetries } from '../shared/retrying.js'
 import { decodeClaims, renderClaims, reusableWorkflowHint } from './claims.js'
-import { TRUSTED_PUBLISHING_DOCS, TROUBLESHOOTING_URL } from './explain.js'
+import { TRUSTED_PUBLISHING_DOCS, TROUBLESHOOTING_URL, type IdTokenFetcher } from './id-token.js'
 import { TrustedPublishingError } from './errors.js'
 
 /**
@@ -15,8 +15,7 @@ import { TrustedPublishingError } from './errors.js'
  * the ID token nor the minted token ever appears in a message.
  */
 
-/** Gets a GitHub ID token for an audience: `core.getIDToken` at the edge, a stand-in in tests. */
-export type IdTokenFetcher = (audience: string) => Promise<string>
+export type { IdTokenFetcher }
 
 export interface MintedToken {
   token: string

@@ -1,10 +1,11 @@
 import { tmpdir } from 'node:os'
-import { ambientIdToken, type AmbientIdentity } from '../auth/ambient-id-token.js'
+import type { AmbientIdentity } from '../auth/credentials.js'
 import type { PipelineDeps } from '../pipeline/publish.js'
 import { ChildEnv } from '../shared/child-env.js'
 import type { Log } from '../shared/log.js'
 import type { Redactor } from '../shared/redact.js'
 import { proxyVariables, type RunContext } from '../shared/run-context.js'
+import { ambientIdToken } from './ambient-id-token.js'
 
 /**
  * Everything the core gets from the command line's surroundings, made in this one place: the

@@ -7,7 +7,7 @@ import {
   TESTPYPI_UPLOAD_URL,
   type InputName
 } from './inputs.js'
-import { pypiTokenProblem } from '../auth/token-shape.js'
+import { pypiTokenProblem } from '../auth/credentials.js'
 import { pypiTarget } from '../shared/pypi-hosts.js'
 import type { TwineVariables } from './secrets.js'
 
