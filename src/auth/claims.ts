@@ -1,4 +1,4 @@
-import { TROUBLESHOOTING_URL } from './id-token.js'
+import { TROUBLESHOOTING_URL, TRUSTED_PUBLISHING_DOCS } from './id-token.js'
 
 /**
  * A GitHub ID token's claims and workflow refs, to explain a refused exchange. The signature is
@@ -127,4 +127,39 @@ export function reusableWorkflowHint(claims: Claims | undefined): string | undef
 function stringClaim(claims: Claims, name: string): string | undefined {
   const value = claims[name]
   return typeof value === 'string' ? value : undefined
+}
+
+/** The 422 (or other refusal): every code and description, the claims, and where to read more. */
+export function refusalMessage(
+  host: string,
+  status: number,
+  payload: Record<string, unknown>,
+  claims: Claims | undefined,
+  body: string
+): string {
+  const errors = Array.isArray(payload.errors) ? payload.errors : []
+  const reasons = errors.map(e => {
+    const { code, description } = (e ?? {}) as { code?: unknown; description?: unknown }
+    return `  - ${String(code ?? 'unknown')}: ${String(description ?? '')}`
+  })
+  const lines = [
+    `Trusted publishing failed: ${host} refused the token request (HTTP ` +
+      `${status}${typeof payload.message === 'string' ? `, "${payload.message}"` : ''}).`
+  ]
+  if (reasons.length > 0) {
+    lines.push('The index gave these reasons:', ...reasons)
+  } else {
+    lines.push(`The index gave no reasons: ${body}`)
+  }
+  lines.push(
+    '',
+    'This usually means the trusted publisher registered on the index does not match this ' +
+      'workflow run: check the repository owner and name, the workflow file name and the ' +
+      `environment (if you set one). ${TRUSTED_PUBLISHING_DOCS}`
+  )
+  const reusable = reusableWorkflowHint(claims)
+  if (reusable) lines.push('', reusable)
+  lines.push('', renderClaims(claims))
+  if (!claims) lines.push(`See ${TROUBLESHOOTING_URL}`)
+  return lines.join('\n')
 }
