@@ -32,10 +32,9 @@ export type CredentialChoice =
   { method: 'token'; user: string; password: string } | { method: 'trusted-publishing' }
 
 /**
- * Which way to authenticate. A given password/token always wins. With none, and the user left as
- * `__token__`, trusted publishing — if the job can get an ID token at all; if it cannot, the
- * error explains both ways out, because the usual cause is a forgotten permission or an empty
- * secret (a typo in a secret's name reads as an empty string).
+ * A given password always wins; with none and the user `__token__`, trusted publishing if an ID
+ * token can be had. Otherwise the error explains both ways out (a typo in a secret's name reads
+ * as an empty secret).
  */
 export function chooseCredential(
   settings: { user: string; password: string },
@@ -71,7 +70,7 @@ export interface CredentialOptions {
     retry?: { retries: number; maxTotalMs: number }
   }
   run: IdTokenContext
-  /** Where the ID token comes from outside the action; absent: the runner's variables. */
+  /** The command line's ID-token source; absent: the runner's. */
   ambient?: AmbientIdentity
   http: Http
   getIdToken: IdTokenFetcher
@@ -83,10 +82,7 @@ export interface CredentialOptions {
   renewMarginMs?: number
 }
 
-/**
- * The password source for the uploads. Under trusted publishing the first token is minted here,
- * so a refused exchange stops the run before anything is uploaded.
- */
+/** The uploads' password source; a first token is minted here, so a refusal stops the run before any upload. */
 export async function resolveTokenSource(options: CredentialOptions): Promise<TokenSource> {
   const choice = chooseCredential(options.settings, options.run, options.ambient)
   if (choice.method === 'token') return new StaticTokenSource(choice.user, choice.password)

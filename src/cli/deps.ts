@@ -7,11 +7,7 @@ import type { Redactor } from '../shared/redact.js'
 import { proxyVariables, type RunContext } from '../shared/run-context.js'
 import { ambientIdToken } from './ambient-id-token.js'
 
-/**
- * Everything the core gets from the command line's surroundings, made in this one place: the
- * environment it was started with, ID tokens from whichever CI system runs it, and the redactor
- * every secret goes into the moment it exists.
- */
+/** What the core gets from the command line's surroundings: environment, ID tokens, redactor. */
 export function cliDeps(env: NodeJS.ProcessEnv, log: Log, redactor: Redactor): PipelineDeps {
   const ambient = ambientIdToken(env)
   return {
@@ -29,11 +25,7 @@ export function cliDeps(env: NodeJS.ProcessEnv, log: Log, redactor: Redactor): P
   }
 }
 
-/**
- * What the core needs to know of the run, from whichever CI system runs the command line: the
- * tag a release job is for (GitLab, Travis, Buildkite, GitHub), the repository, whether an ID token
- * can be had. No pull-request-from-a-fork detection: only GitHub's runner tells it.
- */
+/** The run, from whichever CI system runs us (no fork detection: only GitHub's runner tells it). */
 export function cliRunContext(
   env: NodeJS.ProcessEnv,
   secrets: Iterable<string>,
@@ -55,10 +47,7 @@ export function cliRunContext(
   }
 }
 
-/**
- * The secrets the environment holds for the command line beyond the settings' own (see
- * givenSecrets): GitLab's ID tokens and its job token.
- */
+/** The environment's secrets beyond the settings' own: ID tokens and GitLab's job token. */
 export function ciSecrets(env: NodeJS.ProcessEnv): string[] {
   return Object.entries(env)
     .filter(([name, value]) => value && (name.endsWith('_ID_TOKEN') || name === 'CI_JOB_TOKEN'))
