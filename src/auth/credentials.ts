@@ -74,7 +74,7 @@ export interface CredentialOptions {
   ambient?: AmbientIdentity
   http: Http
   getIdToken: IdTokenFetcher
-  /** Each secret the moment it exists: add it to the Redactor and core.setSecret it. */
+  /** Each secret the moment it exists (into the Redactor). */
   onSecret: (secret: string) => void
   log: Log
   now?: () => number
@@ -82,7 +82,10 @@ export interface CredentialOptions {
   renewMarginMs?: number
 }
 
-/** The uploads' password source; a first token is minted here, so a refusal stops the run before any upload. */
+/**
+ * The uploads' password source; the first token is minted here, so a refusal stops the run
+ * before any upload.
+ */
 export async function resolveTokenSource(options: CredentialOptions): Promise<TokenSource> {
   const choice = chooseCredential(options.settings, options.run, options.ambient)
   if (choice.method === 'token') return new StaticTokenSource(choice.user, choice.password)

@@ -104,7 +104,7 @@ function retrying<T>(
   })
 }
 
-/** 5xx and 429 may heal by waiting, and no answer unless retrying cannot help (a bad certificate). */
+/** 5xx, 429 and no answer may heal by waiting (not a bad certificate: NetworkError.final). */
 function transientAnswer(response: HttpResponse): TrustedPublishingError['transient'] {
   if (response.status !== 429 && (response.status < 500 || response.status > 599)) return undefined
   return {
@@ -222,7 +222,10 @@ export async function mintToken(
   return { token, expiresAt: expiryOf(payload.expires, response.headers.date, now()) }
 }
 
-/** `expires` is on the index's clock: made a lifetime with its Date header, so a skewed runner clock does not matter. */
+/**
+ * `expires` is on the index's clock: made a lifetime with its Date header, so a skewed runner
+ * clock cannot make us send a token the index considers expired.
+ */
 function expiryOf(expires: unknown, dateHeader: string | undefined, now: number): number {
   if (typeof expires !== 'number' || !Number.isFinite(expires)) {
     return now + DEFAULT_TOKEN_LIFETIME_MS
