@@ -8,7 +8,7 @@ import { TROUBLESHOOTING_URL, TRUSTED_PUBLISHING_DOCS } from './id-token.js'
 export type Claims = Record<string, unknown>
 
 /** The claims PyPI's GitHub publisher looks at, in the order we show them. */
-export const DEBUG_CLAIMS = [
+const DEBUG_CLAIMS = [
   'sub',
   'repository',
   'repository_owner',

@@ -26,9 +26,9 @@ export interface AmbientIdentity {
 }
 
 /** The user name API tokens and trusted publishing go with. */
-export const TOKEN_USER = '__token__'
+const TOKEN_USER = '__token__'
 
-export type CredentialChoice =
+type CredentialChoice =
   { method: 'token'; user: string; password: string } | { method: 'trusted-publishing' }
 
 /**

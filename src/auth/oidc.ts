@@ -41,12 +41,12 @@ export interface ExchangeRetry {
 }
 
 /** PyPI's minted tokens live 15 minutes; used when the index does not say. */
-export const DEFAULT_TOKEN_LIFETIME_MS = 15 * 60 * 1000
+const DEFAULT_TOKEN_LIFETIME_MS = 15 * 60 * 1000
 
 const BODY_EXCERPT = 500
 
 /** Small JSON answers; 64 KiB leaves room for a proxy's error page. */
-export const OIDC_ANSWER_CAP: BodyCap = {
+const OIDC_ANSWER_CAP: BodyCap = {
   bytes: 64 * 1024,
   what: 'the trusted-publishing answer',
   advice:
@@ -162,7 +162,7 @@ async function askAudience(http: Http, repositoryUrl: string): Promise<string> {
 }
 
 /** Trades an ID token for an upload token; calls `onSecret` with it before returning. */
-export async function mintToken(
+async function mintToken(
   http: Http,
   repositoryUrl: string,
   idToken: string,
