@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { ambientIdToken, gitlabTokenVariable } from '../../src/auth/ambient-id-token.js'
+import { ambientIdToken, gitlabTokenVariable } from '../../src/cli/ambient-id-token.js'
 import { chooseCredential } from '../../src/auth/credentials.js'
 import { startIdTokenService, type IdTokenService } from '../support/oidc-server.js'
 

@@ -2,10 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { chooseCredential, resolveTokenSource } from '../../src/auth/credentials.js'
+import {
+  chooseCredential,
+  resolveTokenSource,
+  trustedPublishingNudge
+} from '../../src/auth/credentials.js'
 import { TrustedPublishingError } from '../../src/auth/errors.js'
-import { parseWorkflowRef } from '../../src/auth/github-context.js'
-import { trustedPublishingNudge } from '../../src/auth/nudge.js'
+import { parseWorkflowRef } from '../../src/auth/claims.js'
 import type { MintedToken } from '../../src/auth/oidc.js'
 import {
   MintedTokenSource,

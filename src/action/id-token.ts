@@ -1,15 +1,16 @@
 import { TrustedPublishingError } from '../auth/errors.js'
-import { githubRunnerIdToken, IdTokenRequestError } from '../auth/ambient-id-token.js'
-import { noIdTokenMessage, type IdTokenContext } from '../auth/explain.js'
-import type { IdTokenFetcher } from '../auth/oidc.js'
+import {
+  githubRunnerIdToken,
+  IdTokenRequestError,
+  noIdTokenMessage,
+  type IdTokenContext,
+  type IdTokenFetcher
+} from '../auth/id-token.js'
 import { oneLine } from '../shared/format.js'
 
 /**
- * The action's ID-token fetcher: the runner's ACTIONS_ID_TOKEN_REQUEST_URL, asked with its bearer
- * token (as @actions/core's getIDToken asks it), through the run's own HTTP stack. A failure is
- * turned into an explanation of what to change in the workflow; one that may heal by waiting keeps
- * its transient mark, so the exchange retries it. The token is registered as a secret by the
- * pipeline (onSecret) as soon as it arrives.
+ * The action's ID-token fetcher. Ours, not core.getIDToken (see requestIdToken): a failure becomes
+ * an explanation of what to change in the workflow, keeping its transient mark for the exchange.
  */
 export function actionsIdTokenFetcher(
   run: IdTokenContext,
@@ -27,15 +28,10 @@ export function actionsIdTokenFetcher(
     try {
       return await githubRunnerIdToken(env, audience)
     } catch (error) {
-      // What failed, without the command line's advice: the action gives its own two ways out.
-      const cause = oneLine(
-        error instanceof IdTokenRequestError
-          ? error.failure.replace(/\.$/, '')
-          : error instanceof Error
-            ? error.message
-            : String(error)
-      )
-      throw new TrustedPublishingError(noIdTokenMessage(run, cause), {
+      // Without the command line's advice: the action gives its own two ways out.
+      const cause =
+        error instanceof IdTokenRequestError ? error.failure.replace(/\.$/, '') : String(error)
+      throw new TrustedPublishingError(noIdTokenMessage(run, oneLine(cause)), {
         cause: error,
         transient: error instanceof TrustedPublishingError ? error.transient : undefined
       })

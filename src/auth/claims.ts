@@ -1,16 +1,14 @@
-import { TROUBLESHOOTING_URL } from './explain.js'
-import { parseWorkflowRef } from './github-context.js'
+import { TROUBLESHOOTING_URL, TRUSTED_PUBLISHING_DOCS } from './id-token.js'
 
 /**
- * Reading a GitHub ID token's claims to explain a refused exchange. The signature is NOT checked:
- * the index checks it; we only show what the token says, and say so, so that nobody configures a
- * publisher from claims they have not confirmed.
+ * A GitHub ID token's claims and workflow refs, to explain a refused exchange. The signature is
+ * NOT checked (the index does): we show what the token says, marked as unverified.
  */
 
 export type Claims = Record<string, unknown>
 
 /** The claims PyPI's GitHub publisher looks at, in the order we show them. */
-export const DEBUG_CLAIMS = [
+const DEBUG_CLAIMS = [
   'sub',
   'repository',
   'repository_owner',
@@ -20,6 +18,30 @@ export const DEBUG_CLAIMS = [
   'ref',
   'environment'
 ] as const
+
+/** `owner/repo/.github/workflows/release.yml@refs/tags/v1` taken apart. */
+export interface WorkflowRef {
+  owner: string
+  repo: string
+  /** `owner/repo` */
+  repository: string
+  /** e.g. `.github/workflows/release.yml` */
+  path: string
+  /** e.g. `release.yml`: what a PyPI trusted publisher names. */
+  filename: string
+  /** What follows `@`; '' when absent. */
+  ref: string
+}
+
+export function parseWorkflowRef(value: string | undefined): WorkflowRef | undefined {
+  if (!value) return undefined
+  const at = value.indexOf('@')
+  const [owner, repo, ...rest] = (at >= 0 ? value.slice(0, at) : value).split('/')
+  if (!owner || !repo || rest.length === 0) return undefined
+  const ref = at >= 0 ? value.slice(at + 1) : ''
+  const path = rest.join('/')
+  return { owner, repo, repository: `${owner}/${repo}`, path, filename: rest.at(-1)!, ref }
+}
 
 /** The JWT's payload, or undefined when it is not a well-formed JWT. */
 export function decodeClaims(jwt: string): Claims | undefined {
@@ -53,13 +75,8 @@ export function renderClaims(claims: Claims | undefined): string {
 }
 
 /**
- * When the job runs a reusable workflow, `job_workflow_ref` names a different file than
- * `workflow_ref` (the caller). PyPI (Warehouse's GitHub publisher) looks the publisher up by the
- * `repository` claim and the workflow filename taken from `job_workflow_ref`, then requires
- * `job_workflow_ref` to be exactly `<repository>/.github/workflows/<filename>@<ref or sha>` of
- * the run. So the publisher must name the reusable workflow's file; that file must live in the
- * repository that runs the job; and it must run at the run's own ref or commit. undefined when
- * the job runs its own workflow.
+ * For a job that runs a reusable workflow: Warehouse takes the filename from `job_workflow_ref`
+ * and requires it to be `<repository>/.github/workflows/<file>@<ref or sha>` of this run.
  */
 export function reusableWorkflowHint(claims: Claims | undefined): string | undefined {
   if (!claims) return undefined
@@ -110,4 +127,39 @@ export function reusableWorkflowHint(claims: Claims | undefined): string | undef
 function stringClaim(claims: Claims, name: string): string | undefined {
   const value = claims[name]
   return typeof value === 'string' ? value : undefined
+}
+
+/** The 422 (or other refusal): every code and description, the claims, and where to read more. */
+export function refusalMessage(
+  host: string,
+  status: number,
+  payload: Record<string, unknown>,
+  claims: Claims | undefined,
+  body: string
+): string {
+  const errors = Array.isArray(payload.errors) ? payload.errors : []
+  const reasons = errors.map(e => {
+    const { code, description } = (e ?? {}) as { code?: unknown; description?: unknown }
+    return `  - ${String(code ?? 'unknown')}: ${String(description ?? '')}`
+  })
+  const lines = [
+    `Trusted publishing failed: ${host} refused the token request (HTTP ` +
+      `${status}${typeof payload.message === 'string' ? `, "${payload.message}"` : ''}).`
+  ]
+  if (reasons.length > 0) {
+    lines.push('The index gave these reasons:', ...reasons)
+  } else {
+    lines.push(`The index gave no reasons: ${body}`)
+  }
+  lines.push(
+    '',
+    'This usually means the trusted publisher registered on the index does not match this ' +
+      'workflow run: check the repository owner and name, the workflow file name and the ' +
+      `environment (if you set one). ${TRUSTED_PUBLISHING_DOCS}`
+  )
+  const reusable = reusableWorkflowHint(claims)
+  if (reusable) lines.push('', reusable)
+  lines.push('', renderClaims(claims))
+  if (!claims) lines.push(`See ${TROUBLESHOOTING_URL}`)
+  return lines.join('\n')
 }

@@ -1,23 +1,40 @@
-import type { AmbientIdentity } from './ambient-id-token.js'
+import { normalizeName } from '../dists/filename.js'
 import { DEFAULT_RETRY_POLICY } from '../shared/backoff.js'
 import type { Http } from '../shared/http.js'
 import type { Log } from '../shared/log.js'
+import { TOKEN_LOCATIONS, type PypiTarget } from '../shared/pypi-hosts.js'
+import type { RunContext } from '../shared/run-context.js'
+import { parseWorkflowRef } from './claims.js'
 import { TrustedPublishingError } from './errors.js'
-import { noIdTokenMessage, type IdTokenContext } from './explain.js'
-import { createTokenMinter, type IdTokenFetcher } from './oidc.js'
+import {
+  noIdTokenMessage,
+  TRUSTED_PUBLISHING_DOCS,
+  type IdTokenContext,
+  type IdTokenFetcher
+} from './id-token.js'
+import { createTokenMinter } from './oidc.js'
 import { MintedTokenSource, StaticTokenSource, type TokenSource } from './token-source.js'
 
-/** The user name API tokens and trusted publishing go with. */
-export const TOKEN_USER = '__token__'
+export type AmbientProvider = 'GitHub Actions' | 'GitLab CI' | 'Google Cloud'
 
-export type CredentialChoice =
+/** Where the command line's ID tokens come from (cli/ambient-id-token.ts). */
+export interface AmbientIdentity {
+  /** undefined when this machine offers none. */
+  provider?: AmbientProvider
+  /** Why trusted publishing cannot work here and the ways out (when `provider` is undefined). */
+  missing: string
+}
+
+/** The user name API tokens and trusted publishing go with. */
+const TOKEN_USER = '__token__'
+
+type CredentialChoice =
   { method: 'token'; user: string; password: string } | { method: 'trusted-publishing' }
 
 /**
- * Which way to authenticate. A given password/token always wins. With none, and the user left as
- * `__token__`, trusted publishing — if the job can get an ID token at all; if it cannot, the
- * error explains both ways out, because the usual cause is a forgotten permission or an empty
- * secret (a typo in a secret's name reads as an empty string).
+ * A given password always wins; with none and the user `__token__`, trusted publishing if an ID
+ * token can be had. Otherwise the error explains both ways out (a typo in a secret's name reads
+ * as an empty secret).
  */
 export function chooseCredential(
   settings: { user: string; password: string },
@@ -53,11 +70,11 @@ export interface CredentialOptions {
     retry?: { retries: number; maxTotalMs: number }
   }
   run: IdTokenContext
-  /** Where the ID token comes from outside the action; absent: the runner's variables. */
+  /** The command line's ID-token source; absent: the runner's. */
   ambient?: AmbientIdentity
   http: Http
   getIdToken: IdTokenFetcher
-  /** Each secret the moment it exists: add it to the Redactor and core.setSecret it. */
+  /** Each secret the moment it exists (into the Redactor). */
   onSecret: (secret: string) => void
   log: Log
   now?: () => number
@@ -66,8 +83,8 @@ export interface CredentialOptions {
 }
 
 /**
- * The password source for the uploads. Under trusted publishing the first token is minted here,
- * so a refused exchange stops the run before anything is uploaded.
+ * The uploads' password source; the first token is minted here, so a refusal stops the run
+ * before any upload.
  */
 export async function resolveTokenSource(options: CredentialOptions): Promise<TokenSource> {
   const choice = chooseCredential(options.settings, options.run, options.ambient)
@@ -95,4 +112,139 @@ export async function resolveTokenSource(options: CredentialOptions): Promise<To
       (expires ? `, valid until ${new Date(expires).toISOString()} (renewed as needed).` : '.')
   )
   return source
+}
+
+/** Other services' token prefixes people paste by mistake. */
+const FOREIGN_PREFIXES: Array<[string, string]> = [
+  ['github_pat_', 'a GitHub fine-grained personal access token'],
+  ['ghp_', 'a GitHub personal access token'],
+  ['gho_', 'a GitHub OAuth token'],
+  ['ghu_', 'a GitHub App user token'],
+  ['ghs_', 'a GitHub App or GITHUB_TOKEN installation token'],
+  ['ghr_', 'a GitHub refresh token'],
+  ['glpat-', 'a GitLab personal access token'],
+  ['eyJ', 'a JWT (such as a GitHub ID token)']
+]
+
+/**
+ * What makes `token` (trimmed) unusable as a PyPI API token for `target`, checked before anything
+ * is sent: PyPI would answer a bare 403. Never shows the token: at most its first four characters,
+ * and only when it is long and not a PyPI token at all. `source` names where it came from.
+ */
+export function pypiTokenProblem(
+  token: string,
+  target: PypiTarget,
+  source: string
+): string | undefined {
+  const index = target === 'pypi' ? 'PyPI' : 'TestPyPI'
+  const what = source.charAt(0).toUpperCase() + source.slice(1)
+  const fix =
+    `Create an API token at https://${TOKEN_LOCATIONS[target]}/manage/account/token/ and store ` +
+    'it whole (it starts with pypi-) as the secret, or leave the password out and use trusted ' +
+    'publishing.'
+  const lineBreak = /[\r\n]/.test(token)
+  if (lineBreak || /\s/.test(token)) {
+    return (
+      `${what} contains ${lineBreak ? 'a line break' : 'whitespace'}, so it cannot be ` +
+      `a ${index} API token (one line, no spaces). The secret probably holds more than the token ` +
+      `(a label, a second line, or a token split when copied): store only the token. ${fix}`
+    )
+  }
+  if (!token.startsWith('pypi-')) {
+    return `${what} ${describeForeign(token)}, so it is not a ${index} API token (those start with 'pypi-'). ${index} accepts only API tokens. ${fix}`
+  }
+  if (token === 'pypi-') return `${what} is only 'pypi-', without the token itself. ${fix}`
+  const location = macaroonLocation(token.slice('pypi-'.length))
+  const other = (Object.keys(TOKEN_LOCATIONS) as PypiTarget[]).find(
+    t => t !== target && TOKEN_LOCATIONS[t] === location
+  )
+  if (!other) return undefined
+  return (
+    `${what} is a token for ${location}, but the upload goes to ` +
+    `${TOKEN_LOCATIONS[target]}. PyPI and TestPyPI are separate sites with separate accounts and ` +
+    `tokens. ${fix}`
+  )
+}
+
+function describeForeign(token: string): string {
+  const foreign = FOREIGN_PREFIXES.find(([prefix]) => token.startsWith(prefix))
+  // Four characters of a short value would give too much of it away.
+  if (token.length < 16) {
+    return foreign
+      ? `looks like ${foreign[1]}`
+      : `is ${token.length} characters long and does not start with 'pypi-'`
+  }
+  const shown = `starts with '${token.slice(0, 4)}'`
+  if (foreign) return `${shown}, which is ${foreign[1]}`
+  if (/^pypi[-_.:]/i.test(token)) {
+    return `${shown}, not 'pypi-' (the prefix is lowercase, followed by a hyphen)`
+  }
+  if (/^["']/.test(token)) return `${shown}: it is wrapped in quotes; store the token without them`
+  return shown
+}
+
+/**
+ * The location in a PyPI token's macaroon (v2 binary: 0x02, field 0x01, length, bytes), only to
+ * catch a PyPI token sent to TestPyPI or the other way round.
+ */
+function macaroonLocation(body: string): string | undefined {
+  const bytes = Buffer.from(body.slice(0, 64), 'base64url')
+  if (bytes.length < 3 || bytes[0] !== 0x02 || bytes[1] !== 0x01) return undefined
+  const length = bytes[2]
+  if (length === 0 || length > 64 || bytes.length < 3 + length) return undefined
+  const location = bytes.subarray(3, 3 + length).toString('latin1')
+  return /^[a-z0-9.-]+$/.test(location) ? location : undefined
+}
+
+/** The upload hosts whose web side we know: where a project's publishing settings live. */
+const WEB_ORIGIN_BY_UPLOAD_HOST: Record<string, string> = {
+  'upload.pypi.org': 'https://pypi.org',
+  'pypi.org': 'https://pypi.org',
+  'test.pypi.org': 'https://test.pypi.org'
+}
+
+export interface NudgeOptions {
+  repositoryUrl: string
+  /** Whether the run authenticated with a token or password (no nudge under trusted publishing). */
+  usedToken: boolean
+  /** Names of the projects published (any spelling). */
+  projects: readonly string[]
+  run: Pick<RunContext, 'repository' | 'workflowRef'>
+}
+
+/**
+ * For a run that published to PyPI or TestPyPI with a long-lived token: a notice with links that
+ * open each project's trusted-publisher form pre-filled, so switching takes one click.
+ */
+export function trustedPublishingNudge(options: NudgeOptions): string | undefined {
+  if (!options.usedToken || options.projects.length === 0) return undefined
+  let web: string | undefined
+  try {
+    web = WEB_ORIGIN_BY_UPLOAD_HOST[new URL(options.repositoryUrl).host]
+  } catch {
+    return undefined
+  }
+  if (!web) return undefined
+
+  const [owner, repo] = (options.run.repository ?? '').split('/')
+  const workflow = parseWorkflowRef(options.run.workflowRef)
+  const params = new URLSearchParams({ provider: 'github' })
+  if (owner && repo) {
+    params.set('owner', owner)
+    params.set('repository', repo)
+  }
+  if (workflow) params.set('workflow_filename', workflow.filename)
+  const links = [...new Set(options.projects.map(normalizeName))].map(
+    name =>
+      `  ${web}/manage/project/${encodeURIComponent(name)}/settings/publishing/?${params.toString()}`
+  )
+  return [
+    `This run published to ${new URL(web).host} with a long-lived API token. Consider trusted ` +
+      'publishing instead: no secret to leak or rotate, and each file gets a signed attestation ' +
+      'of where it was built.',
+    `Add this workflow as a trusted publisher (the form opens pre-filled):`,
+    ...links,
+    'then give the publishing job `permissions: id-token: write` and remove the token input.',
+    TRUSTED_PUBLISHING_DOCS
+  ].join('\n')
 }

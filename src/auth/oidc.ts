@@ -4,19 +4,16 @@ import { AnswerTooLargeError, type BodyCap } from '../shared/http-body.js'
 import { NetworkError, type Http, type HttpResponse } from '../shared/http.js'
 import type { Log } from '../shared/log.js'
 import { retryNote, withRetries } from '../shared/retrying.js'
-import { decodeClaims, renderClaims, reusableWorkflowHint } from './claims.js'
-import { TRUSTED_PUBLISHING_DOCS, TROUBLESHOOTING_URL } from './explain.js'
+import { decodeClaims, refusalMessage } from './claims.js'
+import type { IdTokenFetcher } from './id-token.js'
 import { TrustedPublishingError } from './errors.js'
 
 /**
- * The trusted-publishing exchange (protocol §5): ask the index which audience it wants, get a
- * GitHub ID token for that audience, trade it for a short-lived `pypi-` token. Every failure
- * becomes a TrustedPublishingError that says what the index answered and what to change; neither
- * the ID token nor the minted token ever appears in a message.
+ * The trusted-publishing exchange (protocol §5): audience, ID token, short-lived `pypi-` token.
+ * Failures say what the index answered and what to change, never with either token.
  */
 
-/** Gets a GitHub ID token for an audience: `core.getIDToken` at the edge, a stand-in in tests. */
-export type IdTokenFetcher = (audience: string) => Promise<string>
+export type { IdTokenFetcher }
 
 export interface MintedToken {
   token: string
@@ -29,12 +26,8 @@ export interface ExchangeOptions {
   /** The upload URL; the exchange talks to the same scheme and host. */
   repositoryUrl: string
   getIdToken: IdTokenFetcher
-  /**
-   * Called with each secret the moment it exists (the ID token, the minted token), before it can
-   * reach any log: the edge adds it to the Redactor and calls core.setSecret.
-   */
+  /** Each secret (ID token, minted token) the moment it exists, before it can reach a log. */
   onSecret: (secret: string) => void
-  /** The clock, for tests. */
   now?: () => number
   /** Retries of 5xx, 429 and network failures; default: the uploads' policy. */
   retry?: ExchangeRetry
@@ -44,20 +37,16 @@ export interface ExchangeOptions {
 export interface ExchangeRetry {
   policy?: RetryPolicy
   log?: Log
-  /** Injectable for tests. */
   sleep?: (ms: number) => Promise<void>
 }
 
 /** PyPI's minted tokens live 15 minutes; used when the index does not say. */
-export const DEFAULT_TOKEN_LIFETIME_MS = 15 * 60 * 1000
+const DEFAULT_TOKEN_LIFETIME_MS = 15 * 60 * 1000
 
 const BODY_EXCERPT = 500
 
-/**
- * The audience and mint answers are small JSON documents (a token is a few hundred bytes; a
- * refusal lists a few reasons); 64 KiB leaves room for a proxy's error page.
- */
-export const OIDC_ANSWER_CAP: BodyCap = {
+/** Small JSON answers; 64 KiB leaves room for a proxy's error page. */
+const OIDC_ANSWER_CAP: BodyCap = {
   bytes: 64 * 1024,
   what: 'the trusted-publishing answer',
   advice:
@@ -70,10 +59,7 @@ export function oidcUrls(repositoryUrl: string): { audience: string; mint: strin
   return { audience: `${origin}/_/oidc/audience`, mint: `${origin}/_/oidc/mint-token` }
 }
 
-/**
- * A function that mints a fresh token each time it is called (fresh ID token, fresh mint). The
- * audience is asked once: it does not change during a run.
- */
+/** Mints a fresh token at each call; the audience is asked once per run. */
 export function createTokenMinter(options: ExchangeOptions): () => Promise<MintedToken> {
   let audience: Promise<string> | undefined
   return async () => {
@@ -118,7 +104,7 @@ function retrying<T>(
   })
 }
 
-/** 5xx and 429 may heal by waiting; other answers will not. */
+/** 5xx, 429 and no answer may heal by waiting (not a bad certificate: NetworkError.final). */
 function transientAnswer(response: HttpResponse): TrustedPublishingError['transient'] {
   if (response.status !== 429 && (response.status < 500 || response.status > 599)) return undefined
   return {
@@ -127,24 +113,16 @@ function transientAnswer(response: HttpResponse): TrustedPublishingError['transi
   }
 }
 
-/** No answer at all may heal too, unless retrying cannot help (an untrusted certificate…). */
 function transientFailure(error: unknown): TrustedPublishingError['transient'] {
   if (error instanceof NetworkError && !error.final) return { reason: error.message }
   return undefined
 }
 
-/** One exchange: audience, ID token, mint. */
-export async function exchangeToken(options: ExchangeOptions): Promise<MintedToken> {
-  return createTokenMinter(options)()
-}
+export const exchangeToken = (options: ExchangeOptions): Promise<MintedToken> =>
+  createTokenMinter(options)()
 
-export async function fetchAudience(
-  http: Http,
-  repositoryUrl: string,
-  retry?: ExchangeRetry
-): Promise<string> {
-  return retrying('asking for the token audience', () => askAudience(http, repositoryUrl), retry)
-}
+export const fetchAudience = (http: Http, repositoryUrl: string, retry?: ExchangeRetry) =>
+  retrying('asking for the token audience', () => askAudience(http, repositoryUrl), retry)
 
 async function askAudience(http: Http, repositoryUrl: string): Promise<string> {
   const url = oidcUrls(repositoryUrl).audience
@@ -184,7 +162,7 @@ async function askAudience(http: Http, repositoryUrl: string): Promise<string> {
 }
 
 /** Trades an ID token for an upload token; calls `onSecret` with it before returning. */
-export async function mintToken(
+async function mintToken(
   http: Http,
   repositoryUrl: string,
   idToken: string,
@@ -219,7 +197,14 @@ export async function mintToken(
   }
 
   if (response.status < 200 || response.status >= 300) {
-    throw new TrustedPublishingError(scrub(refusalMessage(url, response, payload, idToken)), {
+    const why = refusalMessage(
+      new URL(url).host,
+      response.status,
+      payload,
+      decodeClaims(idToken),
+      excerpt(response.body)
+    )
+    throw new TrustedPublishingError(scrub(why), {
       transient: transientAnswer(response)
     })
   }
@@ -237,45 +222,9 @@ export async function mintToken(
   return { token, expiresAt: expiryOf(payload.expires, response.headers.date, now()) }
 }
 
-/** The 422 (or other refusal): every code and description, the claims, and where to read more. */
-function refusalMessage(
-  url: string,
-  response: HttpResponse,
-  payload: Record<string, unknown>,
-  idToken: string
-): string {
-  const errors = Array.isArray(payload.errors) ? payload.errors : []
-  const reasons = errors.map(e => {
-    const { code, description } = (e ?? {}) as { code?: unknown; description?: unknown }
-    return `  - ${String(code ?? 'unknown')}: ${String(description ?? '')}`
-  })
-  const claims = decodeClaims(idToken)
-  const lines = [
-    `Trusted publishing failed: ${new URL(url).host} refused the token request (HTTP ` +
-      `${response.status}${typeof payload.message === 'string' ? `, "${payload.message}"` : ''}).`
-  ]
-  if (reasons.length > 0) {
-    lines.push('The index gave these reasons:', ...reasons)
-  } else {
-    lines.push(`The index gave no reasons: ${excerpt(response.body)}`)
-  }
-  lines.push(
-    '',
-    'This usually means the trusted publisher registered on the index does not match this ' +
-      'workflow run: check the repository owner and name, the workflow file name and the ' +
-      `environment (if you set one). ${TRUSTED_PUBLISHING_DOCS}`
-  )
-  const reusable = reusableWorkflowHint(claims)
-  if (reusable) lines.push('', reusable)
-  lines.push('', renderClaims(claims))
-  if (!claims) lines.push(`See ${TROUBLESHOOTING_URL}`)
-  return lines.join('\n')
-}
-
 /**
- * `expires` is the server's clock; ours may be off. With the response's Date header we turn it
- * into a lifetime and count from our own clock, so a skewed runner clock cannot make us use a
- * token the index already considers expired (or renew far too early).
+ * `expires` is on the index's clock: made a lifetime with its Date header, so a skewed runner
+ * clock cannot make us send a token the index considers expired.
  */
 function expiryOf(expires: unknown, dateHeader: string | undefined, now: number): number {
   if (typeof expires !== 'number' || !Number.isFinite(expires)) {
@@ -328,9 +277,5 @@ export function scrubJwts(text: string, idToken: string): string {
 /** No usable answer: the client's error says why (and, for an oversized answer, what to do). */
 function failedRequest(url: string, error: unknown): string {
   if (error instanceof AnswerTooLargeError) return error.message
-  return `could not reach ${url}: ${errorText(error)}`
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error)
+  return `could not reach ${url}: ${error instanceof Error ? error.message : String(error)}`
 }

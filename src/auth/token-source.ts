@@ -1,23 +1,17 @@
 import type { MintedToken } from './oidc.js'
 
 /**
- * Where uploads get their password. A static token never changes. A minted token lives 15
- * minutes, and a long run (big files, slow links, many files) can outlive it — the official
- * action's issue #307 — so the trusted-publishing source renews it before it runs out and when
- * the index says it has, and every upload asks for the password right before it sends.
+ * Where uploads get their password, asked right before each send. A minted token lives 15
+ * minutes and a long run can outlive it (the official action's issue #307): it is renewed.
  */
 export interface TokenSource {
-  /** `token` for a given password/token, `trusted-publishing` for a minted one. */
   readonly kind: 'token' | 'trusted-publishing'
-  /** The user to send with the password (`__token__` for minted tokens). */
   readonly user: string
   /** The password to send now; renews first when the current token is about to expire. */
   current(): Promise<string>
   /**
-   * Called after the index refused `rejected` as expired (403 "token is expired"): returns a fresh
-   * token. Callers that were refused the same token share one renewal; a caller whose token was
-   * already replaced gets the replacement without another mint. A static source has nothing to
-   * renew and returns undefined: the refusal stands.
+   * A fresh token after the index refused `rejected` as expired; callers refused the same token
+   * share one renewal. undefined from a static source: the refusal stands.
    */
   renew(rejected: string): Promise<string | undefined>
 }
@@ -48,7 +42,7 @@ export interface MintedTokenSourceOptions {
   /** Renew when fewer than this many ms remain (default 60 s: room for a request to start). */
   marginMs?: number
   now?: () => number
-  /** Told about each renewal (e.g. log.info), never with the token. */
+  /** Told about each renewal, never with the token. */
   onRenew?: (reason: string) => void
 }
 
@@ -60,7 +54,6 @@ export class MintedTokenSource implements TokenSource {
   private readonly marginMs: number
   private readonly now: () => number
 
-  /** `mint` gets a fresh ID token and mints with it (see createTokenMinter). */
   constructor(
     private readonly mint: () => Promise<MintedToken>,
     private readonly options: MintedTokenSourceOptions = {}
@@ -79,7 +72,7 @@ export class MintedTokenSource implements TokenSource {
     return source
   }
 
-  /** When the current token expires (epoch ms, our clock); undefined before the first mint. */
+  /** Epoch ms, our clock; undefined before the first mint. */
   get expiresAt(): number | undefined {
     return this.token?.expiresAt
   }
@@ -116,10 +109,8 @@ export class MintedTokenSource implements TokenSource {
 }
 
 /**
- * Runs one request with the source's current credentials; when it fails because the index found
- * the token expired, renews and runs it once more. The refused request stored nothing, so the
- * retry neither loses nor repeats an upload. `isExpired` tells an expiry refusal from others
- * (e.g. `e instanceof UploadError && isExpiredTokenResponse(e.status, e.indexMessage)`).
+ * Runs one request; when the index refused the token as expired, renews and runs it once more
+ * (the refused request stored nothing, so nothing is lost or repeated).
  */
 export async function withCurrentToken<T>(
   source: TokenSource,

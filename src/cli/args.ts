@@ -1,9 +1,8 @@
 import { parseArgs } from 'node:util'
 
 /**
- * `pypi-publish upload [options] FILES_OR_GLOBS…`: twine's flags that matter in CI, with their
- * meaning, and this project's own. Each flag maps to the action input of the same meaning (see
- * `inputsFrom`), so defaults and validation are the action's.
+ * `pypi-publish upload [options] FILES_OR_GLOBS…`: twine's flags that matter in CI and this
+ * project's own, each mapped to the action input of the same meaning (defaults and checks are the action's).
  */
 
 export class UsageError extends Error {
@@ -100,18 +99,15 @@ export function parseCli(argv: readonly string[]): CliArgs {
     const value = values[flag as keyof typeof values]
     if (typeof value === 'string') inputs[input] = value
   }
-  const flag = (on: boolean | undefined): string | undefined => (on ? 'true' : undefined)
-  const booleans: Record<string, string | undefined> = {
-    'skip-existing': flag(values['skip-existing']),
-    verbose: flag(values.verbose),
-    'print-hash': flag(values['print-hash']),
-    'dry-run': flag(values['dry-run']),
-    // twine attaches attestations only when asked; so does this command line.
-    attestations: values.attestations ? 'true' : 'false',
-    'verify-upload': values['no-verify-upload'] ? 'false' : flag(values['verify-upload']),
-    'verify-metadata': values['no-verify-metadata'] ? 'false' : flag(values['verify-metadata'])
+  for (const name of ['skip-existing', 'verbose', 'print-hash', 'dry-run'] as const) {
+    if (values[name]) inputs[name] = 'true'
   }
-  for (const [input, value] of Object.entries(booleans)) if (value) inputs[input] = value
+  // twine attaches attestations only when asked; so does this command line.
+  inputs.attestations = values.attestations ? 'true' : 'false'
+  for (const name of ['verify-upload', 'verify-metadata'] as const) {
+    if (values[`no-${name}`]) inputs[name] = 'false'
+    else if (values[name]) inputs[name] = 'true'
+  }
   return {
     help,
     version,

@@ -3,11 +3,9 @@ import { readdir, stat } from 'node:fs/promises'
 import path from 'node:path'
 
 /**
- * Globs the shell did not expand (quoted, or a shell that never does, such as cmd.exe): `*` and
- * `?` within a name, `[abc]`/`[!abc]` classes, and `**` for any depth of folders. As in a POSIX
- * shell, a wildcard does not match a leading `.`, and `**` does not descend into dot-folders or
- * through symbolic links to folders (they can loop). Node 22 has fs.glob; Node 20, which the
- * command line supports, does not.
+ * Globs the shell did not expand (quoted, or cmd.exe): `*`, `?`, `[abc]`/`[!abc]`, `**`. As in a
+ * POSIX shell, no wildcard matches a leading `.`, and `**` skips dot-folders and symbolic links to
+ * folders (they can loop). Node 20 has no fs.glob.
  */
 
 /** Whether the argument has a wildcard in it (a plain file name is used as it is). */

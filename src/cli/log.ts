@@ -1,19 +1,14 @@
 import type { Log } from '../shared/log.js'
 
 /**
- * The command line's Log, for a terminal or any CI system's log. Nothing is GitHub's here: no
- * workflow commands, no annotations. Every line is redacted, and any control character in it is
- * shown escaped: messages carry outside text (file names, metadata, an index's answers, a child
- * program's output), and an escape sequence or a carriage return in a file name must not move
- * the cursor, recolour or rewrite what the terminal already shows.
+ * The command line's Log, for a terminal or any CI system's log: no workflow commands. Every line
+ * is redacted and its control characters escaped, since outside text must not steer a terminal.
  */
 export interface CliLogOptions {
-  /** Where information lines go (stdout, or stderr when stdout carries `--json`). */
+  /** Information lines (stderr when stdout carries `--json`). */
   out: (text: string) => void
-  /** Where warnings and errors go. */
   err: (text: string) => void
   redact: (text: string) => string
-  /** Debug lines are shown only with --verbose. */
   verbose: boolean
 }
 
@@ -24,10 +19,8 @@ const UNPRINTABLE =
   /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g
 
 /**
- * A line as it can be printed: every character that could steer a terminal escaped as
- * `\xNN`/`\uNNNN`. And since the command line also runs inside CI systems that read commands from
- * a program's output (GitHub Actions' `::name::` lines and legacy `##[name]`), a line of outside
- * text that would read as one has its first colon (or hash) escaped the same way.
+ * A line as it can be printed: control characters as `\xNN`/`\uNNNN`, and a line that a CI system
+ * would read as a command (`::name::`, legacy `##[name]`) escaped the same way.
  */
 export function printable(line: string): string {
   const escaped = line.replace(UNPRINTABLE, ch => {

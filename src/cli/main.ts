@@ -1,23 +1,28 @@
 import { stat } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
 import path from 'node:path'
+import type { AmbientIdentity } from '../auth/credentials.js'
 import { distKindOf } from '../dists/filename.js'
 import { DistributionError, type Problem } from '../dists/distribution.js'
 import { runOutcome } from '../pipeline/outcome.js'
 import { describeProblem } from '../pipeline/prepare.js'
-import { publish, type RunResult } from '../pipeline/publish.js'
+import { publish, type PipelineDeps, type RunResult } from '../pipeline/publish.js'
 import { givenSecrets, twineVariables } from '../settings/secrets.js'
 import { readSettings, SettingsError } from '../settings/settings.js'
+import { ChildEnv } from '../shared/child-env.js'
+import type { Log } from '../shared/log.js'
 import { Redactor } from '../shared/redact.js'
+import { proxyVariables, type RunContext } from '../shared/run-context.js'
 import { ACTION_VERSION } from '../shared/version.js'
 import { HELP, parseCli, UsageError } from './args.js'
-import { ciSecrets, cliDeps } from './deps.js'
+import { ambientIdToken } from './ambient-id-token.js'
 import { expandGlob, isGlob } from './globs.js'
 import { cliLog, printable } from './log.js'
 
 /** Exit statuses, as --help documents them. */
-export const EXIT_OK = 0
-export const EXIT_FAILED = 1
-export const EXIT_USAGE = 2
+const EXIT_OK = 0
+const EXIT_FAILED = 1
+const EXIT_USAGE = 2
 
 export interface Streams {
   stdout: (text: string) => void
@@ -177,4 +182,51 @@ function inFlagWords(message: string): string {
     /\b(the|The) input '([a-z_-]+)'/g,
     (_match, article: string, input: string) => `${article} option ${flag(input)}`
   )
+}
+
+/** What the core gets from the command line's surroundings: environment, ID tokens, redactor. */
+function cliDeps(env: NodeJS.ProcessEnv, log: Log, redactor: Redactor): PipelineDeps {
+  const ambient = ambientIdToken(env)
+  return {
+    log,
+    run: cliRunContext(env, redactor.forms(), ambient.identity),
+    getIdToken: ambient.getIdToken,
+    ambient: ambient.identity,
+    onSecret: secret => redactor.add(secret),
+    attestation: {
+      fulcioUrl: env.PYPI_PUBLISH_FULCIO_URL || undefined,
+      rekorUrl: env.PYPI_PUBLISH_REKOR_URL || undefined,
+      indexAcceptsAttestations:
+        env.PYPI_PUBLISH_INDEX_ACCEPTS_ATTESTATIONS === 'true' ? true : undefined
+    }
+  }
+}
+
+/** The run, from whichever CI system runs us (no fork detection: only GitHub's runner tells it). */
+function cliRunContext(
+  env: NodeJS.ProcessEnv,
+  secrets: Iterable<string>,
+  identity: AmbientIdentity
+): RunContext {
+  const githubTag = env.GITHUB_REF?.startsWith('refs/tags/')
+    ? env.GITHUB_REF.slice('refs/tags/'.length)
+    : undefined
+  return {
+    ref: env.GITHUB_REF || undefined,
+    tag: env.CI_COMMIT_TAG || env.TRAVIS_TAG || env.BUILDKITE_TAG || githubTag || undefined,
+    repository: env.GITHUB_REPOSITORY || env.CI_PROJECT_PATH || undefined,
+    workflowRef: env.GITHUB_WORKFLOW_REF || undefined,
+    forkPullRequest: false,
+    idToken: identity.provider ? { available: true } : { available: false, why: identity.missing },
+    proxy: proxyVariables(env),
+    childEnv: ChildEnv.from(env, secrets),
+    tempDir: tmpdir()
+  }
+}
+
+/** The environment's secrets beyond the settings' own: ID tokens and GitLab's job token. */
+function ciSecrets(env: NodeJS.ProcessEnv): string[] {
+  return Object.entries(env)
+    .filter(([name, value]) => value && (name.endsWith('_ID_TOKEN') || name === 'CI_JOB_TOKEN'))
+    .map(([, value]) => value!.trim())
 }

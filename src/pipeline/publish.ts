@@ -1,9 +1,11 @@
 import path from 'node:path'
 import { mkdtemp } from 'node:fs/promises'
 import { attestationsField, decideAttestations, prepareAttestations } from '../attest/prepare.js'
-import type { AmbientIdentity } from '../auth/ambient-id-token.js'
-import { resolveTokenSource } from '../auth/credentials.js'
-import { trustedPublishingNudge } from '../auth/nudge.js'
+import {
+  resolveTokenSource,
+  trustedPublishingNudge,
+  type AmbientIdentity
+} from '../auth/credentials.js'
 import type { IdTokenFetcher } from '../auth/oidc.js'
 import type { TokenSource } from '../auth/token-source.js'
 import { buildDistributions } from '../builder/build.js'

@@ -6,7 +6,7 @@ import {
   SettingsError,
   type InputName
 } from './inputs.js'
-import { pypiTokenProblem } from '../auth/token-shape.js'
+import { pypiTokenProblem } from '../auth/credentials.js'
 import { pypiTarget } from '../shared/pypi-hosts.js'
 import {
   optionalUrl,
