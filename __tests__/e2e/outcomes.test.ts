@@ -133,7 +133,9 @@ describe('asking the index before sending', () => {
       ).toBe(true)
     }
     const failure = errors(run).at(-1)!
-    expect(failure).toMatch(/^::error::The index holds a different file under the names/)
+    expect(failure).toMatch(
+      /^::error title=pypi-publish::The index holds a different file under the names/
+    )
     for (const name of names) expect(failure).toContain(name)
     expect(failure).toMatch(/PyPI never allows a file to be replaced: bump the version/)
     expect(failure).toMatch(/Nothing was uploaded/)
@@ -154,7 +156,7 @@ describe('asking the index before sending', () => {
     expect(server.requests.length).toBe(posts)
     expect(filenames(run.outputs.skipped)).toEqual(names)
     expect(filenames(run.outputs.verified)).toEqual([])
-    expect(run.stdout).toMatch(/::warning file=.*::.*DIFFERENT content.*NOT published/)
+    expect(run.stdout).toMatch(/::warning title=[^,]*,file=.*::.*DIFFERENT content.*NOT published/)
     expect(run.stdout).not.toMatch(/All 1 file\(s\) are on the index with the expected sha256/)
     expect(run.summary).toContain('the index holds a different file')
   })
@@ -266,7 +268,9 @@ describe('reporting never fails a publish', () => {
       expect(run.exitCode).toBe(0)
       expect(filenames(run.outputs.uploaded)).toEqual(names)
       expect(filenames(run.outputs.verified)).toEqual(names)
-      expect(run.stdout).toMatch(/::warning::The job summary could not be written/)
+      expect(run.stdout).toMatch(
+        /::warning title=pypi-publish::The job summary could not be written/
+      )
     }
   )
 })

@@ -149,13 +149,13 @@ print(json.dumps({"headers": [[k, v] for k, v in m.items()], "body": m.get_paylo
     expect(run.exitCode).toBe(1)
     expect(run.stdout).not.toMatch(/Dry run: would upload/)
     expect(run.stdout).toMatch(
-      /::error file=.*Sample\.Setup_Tools-1\.2\.3\.tar\.gz::.*should be 'sample_setup_tools-1\.2\.3\.tar\.gz'/
+      /::error title=[^,]*,file=.*Sample\.Setup_Tools-1\.2\.3\.tar\.gz::.*should be 'sample_setup_tools-1\.2\.3\.tar\.gz'/
     )
     expect(run.stdout).toMatch(
-      /::error file=.*Sample\.Setup_Tools-1\.2\.3-py3-none-any\.whl::.*normalized project name/
+      /::error title=[^,]*,file=.*Sample\.Setup_Tools-1\.2\.3-py3-none-any\.whl::.*normalized project name/
     )
     expect(run.stdout).toMatch(
-      /::error file=.*local_pkg-1\.0\.0\+abc-py3-none-any\.whl::.*local version/
+      /::error title=[^,]*,file=.*local_pkg-1\.0\.0\+abc-py3-none-any\.whl::.*local version/
     )
     expect(run.stdout).toMatch(/nothing was uploaded/)
     expect(run.summary).toContain('nothing was uploaded')
@@ -185,7 +185,7 @@ print(json.dumps({"headers": [[k, v] for k, v in m.items()], "body": m.get_paylo
     })
     expect(run.exitCode).toBe(1)
     expect(run.stdout).toMatch(
-      new RegExp(`::error file=.*zzz_streamed-1\\.0\\.0-py3-none-any\\.whl::.*${words}`)
+      new RegExp(`::error title=[^,]*,file=.*zzz_streamed-1\\.0\\.0-py3-none-any\\.whl::.*${words}`)
     )
     expect(run.stdout).toMatch(/nothing was uploaded/)
 
@@ -199,7 +199,9 @@ print(json.dumps({"headers": [[k, v] for k, v in m.items()], "body": m.get_paylo
     })
     expect(elsewhere.exitCode).toBe(1)
     expect(elsewhere.stdout).toMatch(
-      new RegExp(`::warning file=.*zzz_streamed-1\\.0\\.0-py3-none-any\\.whl::.*${words}`)
+      new RegExp(
+        `::warning title=[^,]*,file=.*zzz_streamed-1\\.0\\.0-py3-none-any\\.whl::.*${words}`
+      )
     )
     expect(index.files().map(f => f.filename)).toContain('aaa_good-1.0.0-py3-none-any.whl')
     expect(index.files().map(f => f.filename)).not.toContain('zzz_streamed-1.0.0-py3-none-any.whl')
@@ -223,7 +225,7 @@ print(json.dumps({"headers": [[k, v] for k, v in m.items()], "body": m.get_paylo
       'packages-dir': dir
     })
     expect(run.stdout).toMatch(
-      /::warning file=.*elsewhere_pkg-1\.0\.0\+abc-py3-none-any\.whl::The use of local versions in '1\.0\.0\+abc' is not allowed\..*PyPI and TestPyPI refuse this; other indexes decide for themselves/
+      /::warning title=[^,]*,file=.*elsewhere_pkg-1\.0\.0\+abc-py3-none-any\.whl::The use of local versions in '1\.0\.0\+abc' is not allowed\..*PyPI and TestPyPI refuse this; other indexes decide for themselves/
     )
     // The file went to the index, and its answer (this one follows PyPI) is what stops the run.
     expect(index.requests.length).toBeGreaterThan(before)
@@ -356,7 +358,7 @@ print(json.dumps({"headers": [[k, v] for k, v in m.items()], "body": m.get_paylo
       { runnerDefaults: false, noSummaryFile: true }
     )
     expect(run.exitCode).toBe(1)
-    expect(run.stdout).toMatch(/::error file=.*no-such-dir::The packages directory/)
+    expect(run.stdout).toMatch(/::error title=[^,]*,file=.*no-such-dir::The packages directory/)
     expect(run.stderr).toBe('')
   })
 
@@ -423,7 +425,7 @@ print(json.dumps({"headers": [[k, v] for k, v in m.items()], "body": m.get_paylo
     // Refused before anything is sent: PyPI would refuse it anyway, after the files before it.
     expect(index.requests.length).toBe(before)
     expect(failing.stdout).toMatch(
-      /::error file=.*flit_sample-3\.1\.0-py3-none-any\.whl::.*different file under this name/
+      /::error title=[^,]*,file=.*flit_sample-3\.1\.0-py3-none-any\.whl::.*different file under this name/
     )
     expect(failing.stdout).toMatch(/never allows a file to be replaced/)
     expect(failing.stdout).toMatch(/bump the version/)

@@ -74,7 +74,9 @@ describe('Writer', () => {
     const lines = capture({}, writer =>
       writer.annotate('error', 'line one\n::error::forged 100%', '/x/a,b:c.whl')
     )
-    expect(lines).toEqual(['::error file=/x/a%2Cb%3Ac.whl::line one%0A::error::forged 100%25'])
+    expect(lines).toEqual([
+      '::error title=pypi-publish%3A a%2Cb%3Ac.whl,file=/x/a%2Cb%3Ac.whl::line one%0A::error::forged 100%25'
+    ])
   })
 
   it('names files relative to the workspace, and annotates each problem once', () => {
@@ -88,9 +90,9 @@ describe('Writer', () => {
       writer.annotate('error', 'bad file', '/elsewhere/a-1.0.tar.gz')
     })
     expect(lines).toEqual([
-      '::warning::Retrying',
-      '::error file=dist/a-1.0.tar.gz::bad file',
-      '::error file=/elsewhere/a-1.0.tar.gz::bad file'
+      '::warning title=pypi-publish::Retrying',
+      '::error title=pypi-publish%3A a-1.0.tar.gz,file=dist/a-1.0.tar.gz::bad file',
+      '::error title=pypi-publish%3A a-1.0.tar.gz,file=/elsewhere/a-1.0.tar.gz::bad file'
     ])
   })
 
@@ -105,9 +107,9 @@ describe('Writer', () => {
       writer.annotate('error', 'bad sdist', 'C:\\elsewhere\\a-1.0.tar.gz')
     })
     expect(lines).toEqual([
-      '::error file=dist/nested/a-1.0-py3-none-any.whl::bad wheel',
+      '::error title=pypi-publish%3A a-1.0-py3-none-any.whl,file=dist/nested/a-1.0-py3-none-any.whl::bad wheel',
       // Outside the workspace: the absolute path, as given (its ':' escaped as a property).
-      '::error file=C%3A\\elsewhere\\a-1.0.tar.gz::bad sdist'
+      '::error title=pypi-publish%3A a-1.0.tar.gz,file=C%3A\\elsewhere\\a-1.0.tar.gz::bad sdist'
     ])
   })
 

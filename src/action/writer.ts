@@ -94,7 +94,9 @@ export class Writer implements Log {
     if (this.annotated.has(key)) return
     this.annotated.add(key)
     this.closeFence()
-    core[kind](this.redact(message), shownFile ? { file: shownFile } : {})
+    // The title heads the annotation on the run's page: which file, when there is one.
+    const title = shownFile ? `pypi-publish: ${shownFile.split(/[\\/]/).pop()}` : 'pypi-publish'
+    core[kind](this.redact(message), shownFile ? { title, file: shownFile } : { title })
   }
 
   /** Fails the step with `message` as its error (not repeated if already annotated). */
@@ -103,7 +105,9 @@ export class Writer implements Log {
     else {
       this.annotated.add(`error\0\0${message}`)
       this.closeFence()
-      core.setFailed(this.redact(message))
+      // core.setFailed's annotation has no title; the exit code is the same.
+      process.exitCode = core.ExitCode.Failure
+      core.error(this.redact(message), { title: 'pypi-publish' })
     }
   }
 
