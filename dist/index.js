@@ -15636,7 +15636,7 @@ const assert_1 = __importDefault(__nccwpck_require__(2613));
 const debug_1 = __importDefault(__nccwpck_require__(2830));
 const agent_base_1 = __nccwpck_require__(8894);
 const url_1 = __nccwpck_require__(7016);
-const parse_proxy_response_1 = __nccwpck_require__(7943);
+const parse_proxy_response_1 = __nccwpck_require__(324);
 const debug = (0, debug_1.default)('https-proxy-agent');
 const setServernameFromNonIpHost = (options) => {
     if (options.servername === undefined &&
@@ -15784,7 +15784,7 @@ function omit(obj, ...keys) {
 
 /***/ }),
 
-/***/ 7943:
+/***/ 324:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 
@@ -30449,6 +30449,286 @@ module.exports = {
 	stdout: translateLevel(supportsColor(true, tty.isatty(1))),
 	stderr: translateLevel(supportsColor(true, tty.isatty(2)))
 };
+
+
+/***/ }),
+
+/***/ 770:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+module.exports = __nccwpck_require__(218);
+
+
+/***/ }),
+
+/***/ 218:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+var __webpack_unused_export__;
+
+
+var net = __nccwpck_require__(9278);
+var tls = __nccwpck_require__(4756);
+var http = __nccwpck_require__(8611);
+var https = __nccwpck_require__(5692);
+var events = __nccwpck_require__(4434);
+var assert = __nccwpck_require__(2613);
+var util = __nccwpck_require__(9023);
+
+
+exports.httpOverHttp = httpOverHttp;
+exports.httpsOverHttp = httpsOverHttp;
+exports.httpOverHttps = httpOverHttps;
+exports.httpsOverHttps = httpsOverHttps;
+
+
+function httpOverHttp(options) {
+  var agent = new TunnelingAgent(options);
+  agent.request = http.request;
+  return agent;
+}
+
+function httpsOverHttp(options) {
+  var agent = new TunnelingAgent(options);
+  agent.request = http.request;
+  agent.createSocket = createSecureSocket;
+  agent.defaultPort = 443;
+  return agent;
+}
+
+function httpOverHttps(options) {
+  var agent = new TunnelingAgent(options);
+  agent.request = https.request;
+  return agent;
+}
+
+function httpsOverHttps(options) {
+  var agent = new TunnelingAgent(options);
+  agent.request = https.request;
+  agent.createSocket = createSecureSocket;
+  agent.defaultPort = 443;
+  return agent;
+}
+
+
+function TunnelingAgent(options) {
+  var self = this;
+  self.options = options || {};
+  self.proxyOptions = self.options.proxy || {};
+  self.maxSockets = self.options.maxSockets || http.Agent.defaultMaxSockets;
+  self.requests = [];
+  self.sockets = [];
+
+  self.on('free', function onFree(socket, host, port, localAddress) {
+    var options = toOptions(host, port, localAddress);
+    for (var i = 0, len = self.requests.length; i < len; ++i) {
+      var pending = self.requests[i];
+      if (pending.host === options.host && pending.port === options.port) {
+        // Detect the request to connect same origin server,
+        // reuse the connection.
+        self.requests.splice(i, 1);
+        pending.request.onSocket(socket);
+        return;
+      }
+    }
+    socket.destroy();
+    self.removeSocket(socket);
+  });
+}
+util.inherits(TunnelingAgent, events.EventEmitter);
+
+TunnelingAgent.prototype.addRequest = function addRequest(req, host, port, localAddress) {
+  var self = this;
+  var options = mergeOptions({request: req}, self.options, toOptions(host, port, localAddress));
+
+  if (self.sockets.length >= this.maxSockets) {
+    // We are over limit so we'll add it to the queue.
+    self.requests.push(options);
+    return;
+  }
+
+  // If we are under maxSockets create a new one.
+  self.createSocket(options, function(socket) {
+    socket.on('free', onFree);
+    socket.on('close', onCloseOrRemove);
+    socket.on('agentRemove', onCloseOrRemove);
+    req.onSocket(socket);
+
+    function onFree() {
+      self.emit('free', socket, options);
+    }
+
+    function onCloseOrRemove(err) {
+      self.removeSocket(socket);
+      socket.removeListener('free', onFree);
+      socket.removeListener('close', onCloseOrRemove);
+      socket.removeListener('agentRemove', onCloseOrRemove);
+    }
+  });
+};
+
+TunnelingAgent.prototype.createSocket = function createSocket(options, cb) {
+  var self = this;
+  var placeholder = {};
+  self.sockets.push(placeholder);
+
+  var connectOptions = mergeOptions({}, self.proxyOptions, {
+    method: 'CONNECT',
+    path: options.host + ':' + options.port,
+    agent: false,
+    headers: {
+      host: options.host + ':' + options.port
+    }
+  });
+  if (options.localAddress) {
+    connectOptions.localAddress = options.localAddress;
+  }
+  if (connectOptions.proxyAuth) {
+    connectOptions.headers = connectOptions.headers || {};
+    connectOptions.headers['Proxy-Authorization'] = 'Basic ' +
+        new Buffer(connectOptions.proxyAuth).toString('base64');
+  }
+
+  debug('making CONNECT request');
+  var connectReq = self.request(connectOptions);
+  connectReq.useChunkedEncodingByDefault = false; // for v0.6
+  connectReq.once('response', onResponse); // for v0.6
+  connectReq.once('upgrade', onUpgrade);   // for v0.6
+  connectReq.once('connect', onConnect);   // for v0.7 or later
+  connectReq.once('error', onError);
+  connectReq.end();
+
+  function onResponse(res) {
+    // Very hacky. This is necessary to avoid http-parser leaks.
+    res.upgrade = true;
+  }
+
+  function onUpgrade(res, socket, head) {
+    // Hacky.
+    process.nextTick(function() {
+      onConnect(res, socket, head);
+    });
+  }
+
+  function onConnect(res, socket, head) {
+    connectReq.removeAllListeners();
+    socket.removeAllListeners();
+
+    if (res.statusCode !== 200) {
+      debug('tunneling socket could not be established, statusCode=%d',
+        res.statusCode);
+      socket.destroy();
+      var error = new Error('tunneling socket could not be established, ' +
+        'statusCode=' + res.statusCode);
+      error.code = 'ECONNRESET';
+      options.request.emit('error', error);
+      self.removeSocket(placeholder);
+      return;
+    }
+    if (head.length > 0) {
+      debug('got illegal response body from proxy');
+      socket.destroy();
+      var error = new Error('got illegal response body from proxy');
+      error.code = 'ECONNRESET';
+      options.request.emit('error', error);
+      self.removeSocket(placeholder);
+      return;
+    }
+    debug('tunneling connection has established');
+    self.sockets[self.sockets.indexOf(placeholder)] = socket;
+    return cb(socket);
+  }
+
+  function onError(cause) {
+    connectReq.removeAllListeners();
+
+    debug('tunneling socket could not be established, cause=%s\n',
+          cause.message, cause.stack);
+    var error = new Error('tunneling socket could not be established, ' +
+                          'cause=' + cause.message);
+    error.code = 'ECONNRESET';
+    options.request.emit('error', error);
+    self.removeSocket(placeholder);
+  }
+};
+
+TunnelingAgent.prototype.removeSocket = function removeSocket(socket) {
+  var pos = this.sockets.indexOf(socket)
+  if (pos === -1) {
+    return;
+  }
+  this.sockets.splice(pos, 1);
+
+  var pending = this.requests.shift();
+  if (pending) {
+    // If we have pending requests and a socket gets closed a new one
+    // needs to be created to take over in the pool for the one that closed.
+    this.createSocket(pending, function(socket) {
+      pending.request.onSocket(socket);
+    });
+  }
+};
+
+function createSecureSocket(options, cb) {
+  var self = this;
+  TunnelingAgent.prototype.createSocket.call(self, options, function(socket) {
+    var hostHeader = options.request.getHeader('host');
+    var tlsOptions = mergeOptions({}, self.options, {
+      socket: socket,
+      servername: hostHeader ? hostHeader.replace(/:.*$/, '') : options.host
+    });
+
+    // 0 is dummy port for v0.6
+    var secureSocket = tls.connect(0, tlsOptions);
+    self.sockets[self.sockets.indexOf(socket)] = secureSocket;
+    cb(secureSocket);
+  });
+}
+
+
+function toOptions(host, port, localAddress) {
+  if (typeof host === 'string') { // since v0.10
+    return {
+      host: host,
+      port: port,
+      localAddress: localAddress
+    };
+  }
+  return host; // for v0.11 or later
+}
+
+function mergeOptions(target) {
+  for (var i = 1, len = arguments.length; i < len; ++i) {
+    var overrides = arguments[i];
+    if (typeof overrides === 'object') {
+      var keys = Object.keys(overrides);
+      for (var j = 0, keyLen = keys.length; j < keyLen; ++j) {
+        var k = keys[j];
+        if (overrides[k] !== undefined) {
+          target[k] = overrides[k];
+        }
+      }
+    }
+  }
+  return target;
+}
+
+
+var debug;
+if (process.env.NODE_DEBUG && /\btunnel\b/.test(process.env.NODE_DEBUG)) {
+  debug = function() {
+    var args = Array.prototype.slice.call(arguments);
+    if (typeof args[0] === 'string') {
+      args[0] = 'TUNNEL: ' + args[0];
+    } else {
+      args.unshift('TUNNEL:');
+    }
+    console.error.apply(console, args);
+  }
+} else {
+  debug = function() {};
+}
+__webpack_unused_export__ = debug; // for test
 
 
 /***/ }),
@@ -58542,7 +58822,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1554:
+/***/ 7943:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -58551,39 +58831,2999 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
 
-;// CONCATENATED MODULE: ./src/action/log.ts
+// NAMESPACE OBJECT: ./node_modules/@actions/core/lib/platform.js
+var platform_namespaceObject = {};
+__nccwpck_require__.r(platform_namespaceObject);
+__nccwpck_require__.d(platform_namespaceObject, {
+  arch: () => (arch),
+  getDetails: () => (getDetails),
+  isLinux: () => (isLinux),
+  isMacOS: () => (isMacOS),
+  isWindows: () => (isWindows),
+  platform: () => (platform)
+});
+
+// NAMESPACE OBJECT: ./node_modules/@actions/core/lib/core.js
+var core_namespaceObject = {};
+__nccwpck_require__.r(core_namespaceObject);
+__nccwpck_require__.d(core_namespaceObject, {
+  ExitCode: () => (ExitCode),
+  addPath: () => (addPath),
+  debug: () => (debug),
+  endGroup: () => (endGroup),
+  error: () => (error),
+  exportVariable: () => (exportVariable),
+  getBooleanInput: () => (getBooleanInput),
+  getIDToken: () => (getIDToken),
+  getInput: () => (getInput),
+  getMultilineInput: () => (getMultilineInput),
+  getState: () => (getState),
+  group: () => (group),
+  info: () => (info),
+  isDebug: () => (isDebug),
+  markdownSummary: () => (markdownSummary),
+  notice: () => (notice),
+  platform: () => (platform_namespaceObject),
+  saveState: () => (saveState),
+  setCommandEcho: () => (setCommandEcho),
+  setFailed: () => (setFailed),
+  setOutput: () => (setOutput),
+  setSecret: () => (setSecret),
+  startGroup: () => (startGroup),
+  summary: () => (summary),
+  toPlatformPath: () => (toPlatformPath),
+  toPosixPath: () => (toPosixPath),
+  toWin32Path: () => (toWin32Path),
+  warning: () => (warning)
+});
+
+// EXTERNAL MODULE: external "os"
+var external_os_ = __nccwpck_require__(857);
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
+// We use any as a valid input type
+/* eslint-disable @typescript-eslint/no-explicit-any */
 /**
- * The Log the action uses: every message through the one Writer, which redacts it and makes sure
- * no outside text in it can issue a runner command. Groups are the runner's `::group::`.
+ * Sanitizes an input into a string so it can be passed into issueCommand safely
+ * @param input input to sanitize into a string
  */
-function actionsLog(writer) {
+function toCommandValue(input) {
+    if (input === null || input === undefined) {
+        return '';
+    }
+    else if (typeof input === 'string' || input instanceof String) {
+        return input;
+    }
+    return JSON.stringify(input);
+}
+/**
+ *
+ * @param annotationProperties
+ * @returns The command properties to send with the actual annotation command
+ * See IssueCommandProperties: https://github.com/actions/runner/blob/main/src/Runner.Worker/ActionCommandManager.cs#L646
+ */
+function toCommandProperties(annotationProperties) {
+    if (!Object.keys(annotationProperties).length) {
+        return {};
+    }
     return {
-        // Written always; the runner shows it only with step debugging on.
-        debug: message => writer.command('debug', {}, message),
-        info: message => writer.text(message),
-        warning: (message, file) => writer.annotate('warning', message, file),
-        error: (message, file) => writer.annotate('error', message, file),
-        notice: message => writer.annotate('notice', message),
-        group: async (title, fn) => {
-            writer.command('group', {}, title);
-            try {
-                return await fn();
-            }
-            finally {
-                writer.command('endgroup', {}, '');
-            }
-        },
-        childOutput: async (fn) => {
-            try {
-                return await fn(line => writer.output(line));
-            }
-            finally {
-                writer.endOutput();
-            }
-        }
+        title: annotationProperties.title,
+        file: annotationProperties.file,
+        line: annotationProperties.startLine,
+        endLine: annotationProperties.endLine,
+        col: annotationProperties.startColumn,
+        endColumn: annotationProperties.endColumn
     };
 }
+//# sourceMappingURL=utils.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/command.js
 
+
+/**
+ * Issues a command to the GitHub Actions runner
+ *
+ * @param command - The command name to issue
+ * @param properties - Additional properties for the command (key-value pairs)
+ * @param message - The message to include with the command
+ * @remarks
+ * This function outputs a specially formatted string to stdout that the Actions
+ * runner interprets as a command. These commands can control workflow behavior,
+ * set outputs, create annotations, mask values, and more.
+ *
+ * Command Format:
+ *   ::name key=value,key=value::message
+ *
+ * @example
+ * ```typescript
+ * // Issue a warning annotation
+ * issueCommand('warning', {}, 'This is a warning message');
+ * // Output: ::warning::This is a warning message
+ *
+ * // Set an environment variable
+ * issueCommand('set-env', { name: 'MY_VAR' }, 'some value');
+ * // Output: ::set-env name=MY_VAR::some value
+ *
+ * // Add a secret mask
+ * issueCommand('add-mask', {}, 'secretValue123');
+ * // Output: ::add-mask::secretValue123
+ * ```
+ *
+ * @internal
+ * This is an internal utility function that powers the public API functions
+ * such as setSecret, warning, error, and exportVariable.
+ */
+function issueCommand(command, properties, message) {
+    const cmd = new Command(command, properties, message);
+    process.stdout.write(cmd.toString() + external_os_.EOL);
+}
+function issue(name, message = '') {
+    issueCommand(name, {}, message);
+}
+const CMD_STRING = '::';
+class Command {
+    constructor(command, properties, message) {
+        if (!command) {
+            command = 'missing.command';
+        }
+        this.command = command;
+        this.properties = properties;
+        this.message = message;
+    }
+    toString() {
+        let cmdStr = CMD_STRING + this.command;
+        if (this.properties && Object.keys(this.properties).length > 0) {
+            cmdStr += ' ';
+            let first = true;
+            for (const key in this.properties) {
+                if (this.properties.hasOwnProperty(key)) {
+                    const val = this.properties[key];
+                    if (val) {
+                        if (first) {
+                            first = false;
+                        }
+                        else {
+                            cmdStr += ',';
+                        }
+                        cmdStr += `${key}=${escapeProperty(val)}`;
+                    }
+                }
+            }
+        }
+        cmdStr += `${CMD_STRING}${escapeData(this.message)}`;
+        return cmdStr;
+    }
+}
+function escapeData(s) {
+    return toCommandValue(s)
+        .replace(/%/g, '%25')
+        .replace(/\r/g, '%0D')
+        .replace(/\n/g, '%0A');
+}
+function escapeProperty(s) {
+    return toCommandValue(s)
+        .replace(/%/g, '%25')
+        .replace(/\r/g, '%0D')
+        .replace(/\n/g, '%0A')
+        .replace(/:/g, '%3A')
+        .replace(/,/g, '%2C');
+}
+//# sourceMappingURL=command.js.map
+// EXTERNAL MODULE: external "crypto"
+var external_crypto_ = __nccwpck_require__(6982);
+// EXTERNAL MODULE: external "fs"
+var external_fs_ = __nccwpck_require__(9896);
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
+// For internal use, subject to change.
+// We use any as a valid input type
+/* eslint-disable @typescript-eslint/no-explicit-any */
+
+
+
+
+function issueFileCommand(command, message) {
+    const filePath = process.env[`GITHUB_${command}`];
+    if (!filePath) {
+        throw new Error(`Unable to find environment variable for file command ${command}`);
+    }
+    if (!external_fs_.existsSync(filePath)) {
+        throw new Error(`Missing file at path: ${filePath}`);
+    }
+    external_fs_.appendFileSync(filePath, `${toCommandValue(message)}${external_os_.EOL}`, {
+        encoding: 'utf8'
+    });
+}
+function prepareKeyValueMessage(key, value) {
+    const delimiter = `ghadelimiter_${external_crypto_.randomUUID()}`;
+    const convertedValue = toCommandValue(value);
+    // These should realistically never happen, but just in case someone finds a
+    // way to exploit uuid generation let's not allow keys or values that contain
+    // the delimiter.
+    if (key.includes(delimiter)) {
+        throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter}"`);
+    }
+    if (convertedValue.includes(delimiter)) {
+        throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
+    }
+    return `${key}<<${delimiter}${external_os_.EOL}${convertedValue}${external_os_.EOL}${delimiter}`;
+}
+//# sourceMappingURL=file-command.js.map
+// EXTERNAL MODULE: external "path"
+var external_path_ = __nccwpck_require__(6928);
+// EXTERNAL MODULE: external "http"
+var external_http_ = __nccwpck_require__(8611);
+var external_http_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_http_, 2);
+// EXTERNAL MODULE: external "https"
+var external_https_ = __nccwpck_require__(5692);
+var external_https_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_https_, 2);
+;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
+function getProxyUrl(reqUrl) {
+    const usingSsl = reqUrl.protocol === 'https:';
+    if (checkBypass(reqUrl)) {
+        return undefined;
+    }
+    const proxyVar = (() => {
+        if (usingSsl) {
+            return process.env['https_proxy'] || process.env['HTTPS_PROXY'];
+        }
+        else {
+            return process.env['http_proxy'] || process.env['HTTP_PROXY'];
+        }
+    })();
+    if (proxyVar) {
+        try {
+            return new DecodedURL(proxyVar);
+        }
+        catch (_a) {
+            if (!proxyVar.startsWith('http://') && !proxyVar.startsWith('https://'))
+                return new DecodedURL(`http://${proxyVar}`);
+        }
+    }
+    else {
+        return undefined;
+    }
+}
+function checkBypass(reqUrl) {
+    if (!reqUrl.hostname) {
+        return false;
+    }
+    const reqHost = reqUrl.hostname;
+    if (isLoopbackAddress(reqHost)) {
+        return true;
+    }
+    const noProxy = process.env['no_proxy'] || process.env['NO_PROXY'] || '';
+    if (!noProxy) {
+        return false;
+    }
+    // Determine the request port
+    let reqPort;
+    if (reqUrl.port) {
+        reqPort = Number(reqUrl.port);
+    }
+    else if (reqUrl.protocol === 'http:') {
+        reqPort = 80;
+    }
+    else if (reqUrl.protocol === 'https:') {
+        reqPort = 443;
+    }
+    // Format the request hostname and hostname with port
+    const upperReqHosts = [reqUrl.hostname.toUpperCase()];
+    if (typeof reqPort === 'number') {
+        upperReqHosts.push(`${upperReqHosts[0]}:${reqPort}`);
+    }
+    // Compare request host against noproxy
+    for (const upperNoProxyItem of noProxy
+        .split(',')
+        .map(x => x.trim().toUpperCase())
+        .filter(x => x)) {
+        if (upperNoProxyItem === '*' ||
+            upperReqHosts.some(x => x === upperNoProxyItem ||
+                x.endsWith(`.${upperNoProxyItem}`) ||
+                (upperNoProxyItem.startsWith('.') &&
+                    x.endsWith(`${upperNoProxyItem}`)))) {
+            return true;
+        }
+    }
+    return false;
+}
+function isLoopbackAddress(host) {
+    const hostLower = host.toLowerCase();
+    return (hostLower === 'localhost' ||
+        hostLower.startsWith('127.') ||
+        hostLower.startsWith('[::1]') ||
+        hostLower.startsWith('[0:0:0:0:0:0:0:1]'));
+}
+class DecodedURL extends URL {
+    constructor(url, base) {
+        super(url, base);
+        this._decodedUsername = decodeURIComponent(super.username);
+        this._decodedPassword = decodeURIComponent(super.password);
+    }
+    get username() {
+        return this._decodedUsername;
+    }
+    get password() {
+        return this._decodedPassword;
+    }
+}
+//# sourceMappingURL=proxy.js.map
+// EXTERNAL MODULE: ./node_modules/tunnel/index.js
+var tunnel = __nccwpck_require__(770);
+// EXTERNAL MODULE: ./node_modules/undici/index.js
+var undici = __nccwpck_require__(6752);
+;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/index.js
+/* eslint-disable @typescript-eslint/no-explicit-any */
+var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+
+
+var HttpCodes;
+(function (HttpCodes) {
+    HttpCodes[HttpCodes["OK"] = 200] = "OK";
+    HttpCodes[HttpCodes["MultipleChoices"] = 300] = "MultipleChoices";
+    HttpCodes[HttpCodes["MovedPermanently"] = 301] = "MovedPermanently";
+    HttpCodes[HttpCodes["ResourceMoved"] = 302] = "ResourceMoved";
+    HttpCodes[HttpCodes["SeeOther"] = 303] = "SeeOther";
+    HttpCodes[HttpCodes["NotModified"] = 304] = "NotModified";
+    HttpCodes[HttpCodes["UseProxy"] = 305] = "UseProxy";
+    HttpCodes[HttpCodes["SwitchProxy"] = 306] = "SwitchProxy";
+    HttpCodes[HttpCodes["TemporaryRedirect"] = 307] = "TemporaryRedirect";
+    HttpCodes[HttpCodes["PermanentRedirect"] = 308] = "PermanentRedirect";
+    HttpCodes[HttpCodes["BadRequest"] = 400] = "BadRequest";
+    HttpCodes[HttpCodes["Unauthorized"] = 401] = "Unauthorized";
+    HttpCodes[HttpCodes["PaymentRequired"] = 402] = "PaymentRequired";
+    HttpCodes[HttpCodes["Forbidden"] = 403] = "Forbidden";
+    HttpCodes[HttpCodes["NotFound"] = 404] = "NotFound";
+    HttpCodes[HttpCodes["MethodNotAllowed"] = 405] = "MethodNotAllowed";
+    HttpCodes[HttpCodes["NotAcceptable"] = 406] = "NotAcceptable";
+    HttpCodes[HttpCodes["ProxyAuthenticationRequired"] = 407] = "ProxyAuthenticationRequired";
+    HttpCodes[HttpCodes["RequestTimeout"] = 408] = "RequestTimeout";
+    HttpCodes[HttpCodes["Conflict"] = 409] = "Conflict";
+    HttpCodes[HttpCodes["Gone"] = 410] = "Gone";
+    HttpCodes[HttpCodes["TooManyRequests"] = 429] = "TooManyRequests";
+    HttpCodes[HttpCodes["InternalServerError"] = 500] = "InternalServerError";
+    HttpCodes[HttpCodes["NotImplemented"] = 501] = "NotImplemented";
+    HttpCodes[HttpCodes["BadGateway"] = 502] = "BadGateway";
+    HttpCodes[HttpCodes["ServiceUnavailable"] = 503] = "ServiceUnavailable";
+    HttpCodes[HttpCodes["GatewayTimeout"] = 504] = "GatewayTimeout";
+})(HttpCodes || (HttpCodes = {}));
+var Headers;
+(function (Headers) {
+    Headers["Accept"] = "accept";
+    Headers["ContentType"] = "content-type";
+})(Headers || (Headers = {}));
+var MediaTypes;
+(function (MediaTypes) {
+    MediaTypes["ApplicationJson"] = "application/json";
+})(MediaTypes || (MediaTypes = {}));
+/**
+ * Returns the proxy URL, depending upon the supplied url and proxy environment variables.
+ * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
+ */
+function lib_getProxyUrl(serverUrl) {
+    const proxyUrl = pm.getProxyUrl(new URL(serverUrl));
+    return proxyUrl ? proxyUrl.href : '';
+}
+const HttpRedirectCodes = [
+    HttpCodes.MovedPermanently,
+    HttpCodes.ResourceMoved,
+    HttpCodes.SeeOther,
+    HttpCodes.TemporaryRedirect,
+    HttpCodes.PermanentRedirect
+];
+const HttpResponseRetryCodes = [
+    HttpCodes.BadGateway,
+    HttpCodes.ServiceUnavailable,
+    HttpCodes.GatewayTimeout
+];
+const RetryableHttpVerbs = ['OPTIONS', 'GET', 'DELETE', 'HEAD'];
+const ExponentialBackoffCeiling = 10;
+const ExponentialBackoffTimeSlice = 5;
+class HttpClientError extends Error {
+    constructor(message, statusCode) {
+        super(message);
+        this.name = 'HttpClientError';
+        this.statusCode = statusCode;
+        Object.setPrototypeOf(this, HttpClientError.prototype);
+    }
+}
+class HttpClientResponse {
+    constructor(message) {
+        this.message = message;
+    }
+    readBody() {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
+                let output = Buffer.alloc(0);
+                this.message.on('data', (chunk) => {
+                    output = Buffer.concat([output, chunk]);
+                });
+                this.message.on('end', () => {
+                    resolve(output.toString());
+                });
+            }));
+        });
+    }
+    readBodyBuffer() {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
+                const chunks = [];
+                this.message.on('data', (chunk) => {
+                    chunks.push(chunk);
+                });
+                this.message.on('end', () => {
+                    resolve(Buffer.concat(chunks));
+                });
+            }));
+        });
+    }
+}
+function isHttps(requestUrl) {
+    const parsedUrl = new URL(requestUrl);
+    return parsedUrl.protocol === 'https:';
+}
+class HttpClient {
+    constructor(userAgent, handlers, requestOptions) {
+        this._ignoreSslError = false;
+        this._allowRedirects = true;
+        this._allowRedirectDowngrade = false;
+        this._maxRedirects = 50;
+        this._allowRetries = false;
+        this._maxRetries = 1;
+        this._keepAlive = false;
+        this._disposed = false;
+        this.userAgent = this._getUserAgentWithOrchestrationId(userAgent);
+        this.handlers = handlers || [];
+        this.requestOptions = requestOptions;
+        if (requestOptions) {
+            if (requestOptions.ignoreSslError != null) {
+                this._ignoreSslError = requestOptions.ignoreSslError;
+            }
+            this._socketTimeout = requestOptions.socketTimeout;
+            if (requestOptions.allowRedirects != null) {
+                this._allowRedirects = requestOptions.allowRedirects;
+            }
+            if (requestOptions.allowRedirectDowngrade != null) {
+                this._allowRedirectDowngrade = requestOptions.allowRedirectDowngrade;
+            }
+            if (requestOptions.maxRedirects != null) {
+                this._maxRedirects = Math.max(requestOptions.maxRedirects, 0);
+            }
+            if (requestOptions.keepAlive != null) {
+                this._keepAlive = requestOptions.keepAlive;
+            }
+            if (requestOptions.allowRetries != null) {
+                this._allowRetries = requestOptions.allowRetries;
+            }
+            if (requestOptions.maxRetries != null) {
+                this._maxRetries = requestOptions.maxRetries;
+            }
+        }
+    }
+    options(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('OPTIONS', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    get(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('GET', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    del(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('DELETE', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    post(requestUrl, data, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('POST', requestUrl, data, additionalHeaders || {});
+        });
+    }
+    patch(requestUrl, data, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('PATCH', requestUrl, data, additionalHeaders || {});
+        });
+    }
+    put(requestUrl, data, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('PUT', requestUrl, data, additionalHeaders || {});
+        });
+    }
+    head(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('HEAD', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    sendStream(verb, requestUrl, stream, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request(verb, requestUrl, stream, additionalHeaders);
+        });
+    }
+    /**
+     * Gets a typed object from an endpoint
+     * Be aware that not found returns a null.  Other errors (4xx, 5xx) reject the promise
+     */
+    getJson(requestUrl_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, additionalHeaders = {}) {
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            const res = yield this.get(requestUrl, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    postJson(requestUrl_1, obj_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+            const data = JSON.stringify(obj, null, 2);
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[Headers.ContentType] =
+                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
+            const res = yield this.post(requestUrl, data, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    putJson(requestUrl_1, obj_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+            const data = JSON.stringify(obj, null, 2);
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[Headers.ContentType] =
+                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
+            const res = yield this.put(requestUrl, data, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    patchJson(requestUrl_1, obj_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+            const data = JSON.stringify(obj, null, 2);
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[Headers.ContentType] =
+                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
+            const res = yield this.patch(requestUrl, data, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    /**
+     * Makes a raw http request.
+     * All other methods such as get, post, patch, and request ultimately call this.
+     * Prefer get, del, post and patch
+     */
+    request(verb, requestUrl, data, headers) {
+        return __awaiter(this, void 0, void 0, function* () {
+            if (this._disposed) {
+                throw new Error('Client has already been disposed.');
+            }
+            const parsedUrl = new URL(requestUrl);
+            let info = this._prepareRequest(verb, parsedUrl, headers);
+            // Only perform retries on reads since writes may not be idempotent.
+            const maxTries = this._allowRetries && RetryableHttpVerbs.includes(verb)
+                ? this._maxRetries + 1
+                : 1;
+            let numTries = 0;
+            let response;
+            do {
+                response = yield this.requestRaw(info, data);
+                // Check if it's an authentication challenge
+                if (response &&
+                    response.message &&
+                    response.message.statusCode === HttpCodes.Unauthorized) {
+                    let authenticationHandler;
+                    for (const handler of this.handlers) {
+                        if (handler.canHandleAuthentication(response)) {
+                            authenticationHandler = handler;
+                            break;
+                        }
+                    }
+                    if (authenticationHandler) {
+                        return authenticationHandler.handleAuthentication(this, info, data);
+                    }
+                    else {
+                        // We have received an unauthorized response but have no handlers to handle it.
+                        // Let the response return to the caller.
+                        return response;
+                    }
+                }
+                let redirectsRemaining = this._maxRedirects;
+                while (response.message.statusCode &&
+                    HttpRedirectCodes.includes(response.message.statusCode) &&
+                    this._allowRedirects &&
+                    redirectsRemaining > 0) {
+                    const redirectUrl = response.message.headers['location'];
+                    if (!redirectUrl) {
+                        // if there's no location to redirect to, we won't
+                        break;
+                    }
+                    const parsedRedirectUrl = new URL(redirectUrl);
+                    if (parsedUrl.protocol === 'https:' &&
+                        parsedUrl.protocol !== parsedRedirectUrl.protocol &&
+                        !this._allowRedirectDowngrade) {
+                        throw new Error('Redirect from HTTPS to HTTP protocol. This downgrade is not allowed for security reasons. If you want to allow this behavior, set the allowRedirectDowngrade option to true.');
+                    }
+                    // we need to finish reading the response before reassigning response
+                    // which will leak the open socket.
+                    yield response.readBody();
+                    // strip authorization header if redirected to a different hostname
+                    if (parsedRedirectUrl.hostname !== parsedUrl.hostname) {
+                        for (const header in headers) {
+                            // header names are case insensitive
+                            if (header.toLowerCase() === 'authorization') {
+                                delete headers[header];
+                            }
+                        }
+                    }
+                    // let's make the request with the new redirectUrl
+                    info = this._prepareRequest(verb, parsedRedirectUrl, headers);
+                    response = yield this.requestRaw(info, data);
+                    redirectsRemaining--;
+                }
+                if (!response.message.statusCode ||
+                    !HttpResponseRetryCodes.includes(response.message.statusCode)) {
+                    // If not a retry code, return immediately instead of retrying
+                    return response;
+                }
+                numTries += 1;
+                if (numTries < maxTries) {
+                    yield response.readBody();
+                    yield this._performExponentialBackoff(numTries);
+                }
+            } while (numTries < maxTries);
+            return response;
+        });
+    }
+    /**
+     * Needs to be called if keepAlive is set to true in request options.
+     */
+    dispose() {
+        if (this._agent) {
+            this._agent.destroy();
+        }
+        this._disposed = true;
+    }
+    /**
+     * Raw request.
+     * @param info
+     * @param data
+     */
+    requestRaw(info, data) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve, reject) => {
+                function callbackForResult(err, res) {
+                    if (err) {
+                        reject(err);
+                    }
+                    else if (!res) {
+                        // If `err` is not passed, then `res` must be passed.
+                        reject(new Error('Unknown error'));
+                    }
+                    else {
+                        resolve(res);
+                    }
+                }
+                this.requestRawWithCallback(info, data, callbackForResult);
+            });
+        });
+    }
+    /**
+     * Raw request with callback.
+     * @param info
+     * @param data
+     * @param onResult
+     */
+    requestRawWithCallback(info, data, onResult) {
+        if (typeof data === 'string') {
+            if (!info.options.headers) {
+                info.options.headers = {};
+            }
+            info.options.headers['Content-Length'] = Buffer.byteLength(data, 'utf8');
+        }
+        let callbackCalled = false;
+        function handleResult(err, res) {
+            if (!callbackCalled) {
+                callbackCalled = true;
+                onResult(err, res);
+            }
+        }
+        const req = info.httpModule.request(info.options, (msg) => {
+            const res = new HttpClientResponse(msg);
+            handleResult(undefined, res);
+        });
+        let socket;
+        req.on('socket', sock => {
+            socket = sock;
+        });
+        // If we ever get disconnected, we want the socket to timeout eventually
+        req.setTimeout(this._socketTimeout || 3 * 60000, () => {
+            if (socket) {
+                socket.end();
+            }
+            handleResult(new Error(`Request timeout: ${info.options.path}`));
+        });
+        req.on('error', function (err) {
+            // err has statusCode property
+            // res should have headers
+            handleResult(err);
+        });
+        if (data && typeof data === 'string') {
+            req.write(data, 'utf8');
+        }
+        if (data && typeof data !== 'string') {
+            data.on('close', function () {
+                req.end();
+            });
+            data.pipe(req);
+        }
+        else {
+            req.end();
+        }
+    }
+    /**
+     * Gets an http agent. This function is useful when you need an http agent that handles
+     * routing through a proxy server - depending upon the url and proxy environment variables.
+     * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
+     */
+    getAgent(serverUrl) {
+        const parsedUrl = new URL(serverUrl);
+        return this._getAgent(parsedUrl);
+    }
+    getAgentDispatcher(serverUrl) {
+        const parsedUrl = new URL(serverUrl);
+        const proxyUrl = getProxyUrl(parsedUrl);
+        const useProxy = proxyUrl && proxyUrl.hostname;
+        if (!useProxy) {
+            return;
+        }
+        return this._getProxyAgentDispatcher(parsedUrl, proxyUrl);
+    }
+    _prepareRequest(method, requestUrl, headers) {
+        const info = {};
+        info.parsedUrl = requestUrl;
+        const usingSsl = info.parsedUrl.protocol === 'https:';
+        info.httpModule = usingSsl ? external_https_namespaceObject : external_http_namespaceObject;
+        const defaultPort = usingSsl ? 443 : 80;
+        info.options = {};
+        info.options.host = info.parsedUrl.hostname;
+        info.options.port = info.parsedUrl.port
+            ? parseInt(info.parsedUrl.port)
+            : defaultPort;
+        info.options.path =
+            (info.parsedUrl.pathname || '') + (info.parsedUrl.search || '');
+        info.options.method = method;
+        info.options.headers = this._mergeHeaders(headers);
+        if (this.userAgent != null) {
+            info.options.headers['user-agent'] = this.userAgent;
+        }
+        info.options.agent = this._getAgent(info.parsedUrl);
+        // gives handlers an opportunity to participate
+        if (this.handlers) {
+            for (const handler of this.handlers) {
+                handler.prepareRequest(info.options);
+            }
+        }
+        return info;
+    }
+    _mergeHeaders(headers) {
+        if (this.requestOptions && this.requestOptions.headers) {
+            return Object.assign({}, lowercaseKeys(this.requestOptions.headers), lowercaseKeys(headers || {}));
+        }
+        return lowercaseKeys(headers || {});
+    }
+    /**
+     * Gets an existing header value or returns a default.
+     * Handles converting number header values to strings since HTTP headers must be strings.
+     * Note: This returns string | string[] since some headers can have multiple values.
+     * For headers that must always be a single string (like Content-Type), use the
+     * specialized _getExistingOrDefaultContentTypeHeader method instead.
+     */
+    _getExistingOrDefaultHeader(additionalHeaders, header, _default) {
+        let clientHeader;
+        if (this.requestOptions && this.requestOptions.headers) {
+            const headerValue = lowercaseKeys(this.requestOptions.headers)[header];
+            if (headerValue) {
+                clientHeader =
+                    typeof headerValue === 'number' ? headerValue.toString() : headerValue;
+            }
+        }
+        const additionalValue = additionalHeaders[header];
+        if (additionalValue !== undefined) {
+            return typeof additionalValue === 'number'
+                ? additionalValue.toString()
+                : additionalValue;
+        }
+        if (clientHeader !== undefined) {
+            return clientHeader;
+        }
+        return _default;
+    }
+    /**
+     * Specialized version of _getExistingOrDefaultHeader for Content-Type header.
+     * Always returns a single string (not an array) since Content-Type should be a single value.
+     * Converts arrays to comma-separated strings and numbers to strings to ensure type safety.
+     * This was split from _getExistingOrDefaultHeader to provide stricter typing for callers
+     * that assign the result to places expecting a string (e.g., additionalHeaders[Headers.ContentType]).
+     */
+    _getExistingOrDefaultContentTypeHeader(additionalHeaders, _default) {
+        let clientHeader;
+        if (this.requestOptions && this.requestOptions.headers) {
+            const headerValue = lowercaseKeys(this.requestOptions.headers)[Headers.ContentType];
+            if (headerValue) {
+                if (typeof headerValue === 'number') {
+                    clientHeader = String(headerValue);
+                }
+                else if (Array.isArray(headerValue)) {
+                    clientHeader = headerValue.join(', ');
+                }
+                else {
+                    clientHeader = headerValue;
+                }
+            }
+        }
+        const additionalValue = additionalHeaders[Headers.ContentType];
+        // Return the first non-undefined value, converting numbers or arrays to strings if necessary
+        if (additionalValue !== undefined) {
+            if (typeof additionalValue === 'number') {
+                return String(additionalValue);
+            }
+            else if (Array.isArray(additionalValue)) {
+                return additionalValue.join(', ');
+            }
+            else {
+                return additionalValue;
+            }
+        }
+        if (clientHeader !== undefined) {
+            return clientHeader;
+        }
+        return _default;
+    }
+    _getAgent(parsedUrl) {
+        let agent;
+        const proxyUrl = getProxyUrl(parsedUrl);
+        const useProxy = proxyUrl && proxyUrl.hostname;
+        if (this._keepAlive && useProxy) {
+            agent = this._proxyAgent;
+        }
+        if (!useProxy) {
+            agent = this._agent;
+        }
+        // if agent is already assigned use that agent.
+        if (agent) {
+            return agent;
+        }
+        const usingSsl = parsedUrl.protocol === 'https:';
+        let maxSockets = 100;
+        if (this.requestOptions) {
+            maxSockets = this.requestOptions.maxSockets || external_http_.globalAgent.maxSockets;
+        }
+        // This is `useProxy` again, but we need to check `proxyURl` directly for TypeScripts's flow analysis.
+        if (proxyUrl && proxyUrl.hostname) {
+            const agentOptions = {
+                maxSockets,
+                keepAlive: this._keepAlive,
+                proxy: Object.assign(Object.assign({}, ((proxyUrl.username || proxyUrl.password) && {
+                    proxyAuth: `${proxyUrl.username}:${proxyUrl.password}`
+                })), { host: proxyUrl.hostname, port: proxyUrl.port })
+            };
+            let tunnelAgent;
+            const overHttps = proxyUrl.protocol === 'https:';
+            if (usingSsl) {
+                tunnelAgent = overHttps ? tunnel.httpsOverHttps : tunnel.httpsOverHttp;
+            }
+            else {
+                tunnelAgent = overHttps ? tunnel.httpOverHttps : tunnel.httpOverHttp;
+            }
+            agent = tunnelAgent(agentOptions);
+            this._proxyAgent = agent;
+        }
+        // if tunneling agent isn't assigned create a new agent
+        if (!agent) {
+            const options = { keepAlive: this._keepAlive, maxSockets };
+            agent = usingSsl ? new external_https_.Agent(options) : new external_http_.Agent(options);
+            this._agent = agent;
+        }
+        if (usingSsl && this._ignoreSslError) {
+            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
+            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
+            // we have to cast it to any and change it directly
+            agent.options = Object.assign(agent.options || {}, {
+                rejectUnauthorized: false
+            });
+        }
+        return agent;
+    }
+    _getProxyAgentDispatcher(parsedUrl, proxyUrl) {
+        let proxyAgent;
+        if (this._keepAlive) {
+            proxyAgent = this._proxyAgentDispatcher;
+        }
+        // if agent is already assigned use that agent.
+        if (proxyAgent) {
+            return proxyAgent;
+        }
+        const usingSsl = parsedUrl.protocol === 'https:';
+        proxyAgent = new undici/* ProxyAgent */.kT(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
+            token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString('base64')}`
+        })));
+        this._proxyAgentDispatcher = proxyAgent;
+        if (usingSsl && this._ignoreSslError) {
+            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
+            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
+            // we have to cast it to any and change it directly
+            proxyAgent.options = Object.assign(proxyAgent.options.requestTls || {}, {
+                rejectUnauthorized: false
+            });
+        }
+        return proxyAgent;
+    }
+    _getUserAgentWithOrchestrationId(userAgent) {
+        const baseUserAgent = userAgent || 'actions/http-client';
+        const orchId = process.env['ACTIONS_ORCHESTRATION_ID'];
+        if (orchId) {
+            // Sanitize the orchestration ID to ensure it contains only valid characters
+            // Valid characters: 0-9, a-z, _, -, .
+            const sanitizedId = orchId.replace(/[^a-z0-9_.-]/gi, '_');
+            return `${baseUserAgent} actions_orchestration_id/${sanitizedId}`;
+        }
+        return baseUserAgent;
+    }
+    _performExponentialBackoff(retryNumber) {
+        return __awaiter(this, void 0, void 0, function* () {
+            retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
+            const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
+            return new Promise(resolve => setTimeout(() => resolve(), ms));
+        });
+    }
+    _processResponse(res, options) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve, reject) => __awaiter(this, void 0, void 0, function* () {
+                const statusCode = res.message.statusCode || 0;
+                const response = {
+                    statusCode,
+                    result: null,
+                    headers: {}
+                };
+                // not found leads to null obj returned
+                if (statusCode === HttpCodes.NotFound) {
+                    resolve(response);
+                }
+                // get the result from the body
+                function dateTimeDeserializer(key, value) {
+                    if (typeof value === 'string') {
+                        const a = new Date(value);
+                        if (!isNaN(a.valueOf())) {
+                            return a;
+                        }
+                    }
+                    return value;
+                }
+                let obj;
+                let contents;
+                try {
+                    contents = yield res.readBody();
+                    if (contents && contents.length > 0) {
+                        if (options && options.deserializeDates) {
+                            obj = JSON.parse(contents, dateTimeDeserializer);
+                        }
+                        else {
+                            obj = JSON.parse(contents);
+                        }
+                        response.result = obj;
+                    }
+                    response.headers = res.message.headers;
+                }
+                catch (err) {
+                    // Invalid resource (contents not json);  leaving result obj null
+                }
+                // note that 3xx redirects are handled by the http layer.
+                if (statusCode > 299) {
+                    let msg;
+                    // if exception/error in body, attempt to get better error
+                    if (obj && obj.message) {
+                        msg = obj.message;
+                    }
+                    else if (contents && contents.length > 0) {
+                        // it may be the case that the exception is in the body message as string
+                        msg = contents;
+                    }
+                    else {
+                        msg = `Failed request: (${statusCode})`;
+                    }
+                    const err = new HttpClientError(msg, statusCode);
+                    err.result = response.result;
+                    reject(err);
+                }
+                else {
+                    resolve(response);
+                }
+            }));
+        });
+    }
+}
+const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCase()] = obj[k]), c), {});
+//# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/auth.js
+var auth_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+class BasicCredentialHandler {
+    constructor(username, password) {
+        this.username = username;
+        this.password = password;
+    }
+    prepareRequest(options) {
+        if (!options.headers) {
+            throw Error('The request has no headers');
+        }
+        options.headers['Authorization'] = `Basic ${Buffer.from(`${this.username}:${this.password}`).toString('base64')}`;
+    }
+    // This handler cannot handle 401
+    canHandleAuthentication() {
+        return false;
+    }
+    handleAuthentication() {
+        return auth_awaiter(this, void 0, void 0, function* () {
+            throw new Error('not implemented');
+        });
+    }
+}
+class BearerCredentialHandler {
+    constructor(token) {
+        this.token = token;
+    }
+    // currently implements pre-authorization
+    // TODO: support preAuth = false where it hooks on 401
+    prepareRequest(options) {
+        if (!options.headers) {
+            throw Error('The request has no headers');
+        }
+        options.headers['Authorization'] = `Bearer ${this.token}`;
+    }
+    // This handler cannot handle 401
+    canHandleAuthentication() {
+        return false;
+    }
+    handleAuthentication() {
+        return auth_awaiter(this, void 0, void 0, function* () {
+            throw new Error('not implemented');
+        });
+    }
+}
+class PersonalAccessTokenCredentialHandler {
+    constructor(token) {
+        this.token = token;
+    }
+    // currently implements pre-authorization
+    // TODO: support preAuth = false where it hooks on 401
+    prepareRequest(options) {
+        if (!options.headers) {
+            throw Error('The request has no headers');
+        }
+        options.headers['Authorization'] = `Basic ${Buffer.from(`PAT:${this.token}`).toString('base64')}`;
+    }
+    // This handler cannot handle 401
+    canHandleAuthentication() {
+        return false;
+    }
+    handleAuthentication() {
+        return auth_awaiter(this, void 0, void 0, function* () {
+            throw new Error('not implemented');
+        });
+    }
+}
+//# sourceMappingURL=auth.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/oidc-utils.js
+var oidc_utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+class OidcClient {
+    static createHttpClient(allowRetry = true, maxRetry = 10) {
+        const requestOptions = {
+            allowRetries: allowRetry,
+            maxRetries: maxRetry
+        };
+        return new HttpClient('actions/oidc-client', [new BearerCredentialHandler(OidcClient.getRequestToken())], requestOptions);
+    }
+    static getRequestToken() {
+        const token = process.env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'];
+        if (!token) {
+            throw new Error('Unable to get ACTIONS_ID_TOKEN_REQUEST_TOKEN env variable');
+        }
+        return token;
+    }
+    static getIDTokenUrl() {
+        const runtimeUrl = process.env['ACTIONS_ID_TOKEN_REQUEST_URL'];
+        if (!runtimeUrl) {
+            throw new Error('Unable to get ACTIONS_ID_TOKEN_REQUEST_URL env variable');
+        }
+        return runtimeUrl;
+    }
+    static getCall(id_token_url) {
+        return oidc_utils_awaiter(this, void 0, void 0, function* () {
+            var _a;
+            const httpclient = OidcClient.createHttpClient();
+            const res = yield httpclient
+                .getJson(id_token_url)
+                .catch(error => {
+                throw new Error(`Failed to get ID Token. \n 
+        Error Code : ${error.statusCode}\n 
+        Error Message: ${error.message}`);
+            });
+            const id_token = (_a = res.result) === null || _a === void 0 ? void 0 : _a.value;
+            if (!id_token) {
+                throw new Error('Response json body do not have ID Token field');
+            }
+            return id_token;
+        });
+    }
+    static getIDToken(audience) {
+        return oidc_utils_awaiter(this, void 0, void 0, function* () {
+            try {
+                // New ID Token is requested from action service
+                let id_token_url = OidcClient.getIDTokenUrl();
+                if (audience) {
+                    const encodedAudience = encodeURIComponent(audience);
+                    id_token_url = `${id_token_url}&audience=${encodedAudience}`;
+                }
+                debug(`ID token url is ${id_token_url}`);
+                const id_token = yield OidcClient.getCall(id_token_url);
+                setSecret(id_token);
+                return id_token;
+            }
+            catch (error) {
+                throw new Error(`Error message: ${error.message}`);
+            }
+        });
+    }
+}
+//# sourceMappingURL=oidc-utils.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/summary.js
+var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+const { access, appendFile, writeFile } = external_fs_.promises;
+const SUMMARY_ENV_VAR = 'GITHUB_STEP_SUMMARY';
+const SUMMARY_DOCS_URL = 'https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions#adding-a-job-summary';
+class Summary {
+    constructor() {
+        this._buffer = '';
+    }
+    /**
+     * Finds the summary file path from the environment, rejects if env var is not found or file does not exist
+     * Also checks r/w permissions.
+     *
+     * @returns step summary file path
+     */
+    filePath() {
+        return summary_awaiter(this, void 0, void 0, function* () {
+            if (this._filePath) {
+                return this._filePath;
+            }
+            const pathFromEnv = process.env[SUMMARY_ENV_VAR];
+            if (!pathFromEnv) {
+                throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
+            }
+            try {
+                yield access(pathFromEnv, external_fs_.constants.R_OK | external_fs_.constants.W_OK);
+            }
+            catch (_a) {
+                throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
+            }
+            this._filePath = pathFromEnv;
+            return this._filePath;
+        });
+    }
+    /**
+     * Wraps content in an HTML tag, adding any HTML attributes
+     *
+     * @param {string} tag HTML tag to wrap
+     * @param {string | null} content content within the tag
+     * @param {[attribute: string]: string} attrs key-value list of HTML attributes to add
+     *
+     * @returns {string} content wrapped in HTML element
+     */
+    wrap(tag, content, attrs = {}) {
+        const htmlAttrs = Object.entries(attrs)
+            .map(([key, value]) => ` ${key}="${value}"`)
+            .join('');
+        if (!content) {
+            return `<${tag}${htmlAttrs}>`;
+        }
+        return `<${tag}${htmlAttrs}>${content}</${tag}>`;
+    }
+    /**
+     * Writes text in the buffer to the summary buffer file and empties buffer. Will append by default.
+     *
+     * @param {SummaryWriteOptions} [options] (optional) options for write operation
+     *
+     * @returns {Promise<Summary>} summary instance
+     */
+    write(options) {
+        return summary_awaiter(this, void 0, void 0, function* () {
+            const overwrite = !!(options === null || options === void 0 ? void 0 : options.overwrite);
+            const filePath = yield this.filePath();
+            const writeFunc = overwrite ? writeFile : appendFile;
+            yield writeFunc(filePath, this._buffer, { encoding: 'utf8' });
+            return this.emptyBuffer();
+        });
+    }
+    /**
+     * Clears the summary buffer and wipes the summary file
+     *
+     * @returns {Summary} summary instance
+     */
+    clear() {
+        return summary_awaiter(this, void 0, void 0, function* () {
+            return this.emptyBuffer().write({ overwrite: true });
+        });
+    }
+    /**
+     * Returns the current summary buffer as a string
+     *
+     * @returns {string} string of summary buffer
+     */
+    stringify() {
+        return this._buffer;
+    }
+    /**
+     * If the summary buffer is empty
+     *
+     * @returns {boolen} true if the buffer is empty
+     */
+    isEmptyBuffer() {
+        return this._buffer.length === 0;
+    }
+    /**
+     * Resets the summary buffer without writing to summary file
+     *
+     * @returns {Summary} summary instance
+     */
+    emptyBuffer() {
+        this._buffer = '';
+        return this;
+    }
+    /**
+     * Adds raw text to the summary buffer
+     *
+     * @param {string} text content to add
+     * @param {boolean} [addEOL=false] (optional) append an EOL to the raw text (default: false)
+     *
+     * @returns {Summary} summary instance
+     */
+    addRaw(text, addEOL = false) {
+        this._buffer += text;
+        return addEOL ? this.addEOL() : this;
+    }
+    /**
+     * Adds the operating system-specific end-of-line marker to the buffer
+     *
+     * @returns {Summary} summary instance
+     */
+    addEOL() {
+        return this.addRaw(external_os_.EOL);
+    }
+    /**
+     * Adds an HTML codeblock to the summary buffer
+     *
+     * @param {string} code content to render within fenced code block
+     * @param {string} lang (optional) language to syntax highlight code
+     *
+     * @returns {Summary} summary instance
+     */
+    addCodeBlock(code, lang) {
+        const attrs = Object.assign({}, (lang && { lang }));
+        const element = this.wrap('pre', this.wrap('code', code), attrs);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML list to the summary buffer
+     *
+     * @param {string[]} items list of items to render
+     * @param {boolean} [ordered=false] (optional) if the rendered list should be ordered or not (default: false)
+     *
+     * @returns {Summary} summary instance
+     */
+    addList(items, ordered = false) {
+        const tag = ordered ? 'ol' : 'ul';
+        const listItems = items.map(item => this.wrap('li', item)).join('');
+        const element = this.wrap(tag, listItems);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML table to the summary buffer
+     *
+     * @param {SummaryTableCell[]} rows table rows
+     *
+     * @returns {Summary} summary instance
+     */
+    addTable(rows) {
+        const tableBody = rows
+            .map(row => {
+            const cells = row
+                .map(cell => {
+                if (typeof cell === 'string') {
+                    return this.wrap('td', cell);
+                }
+                const { header, data, colspan, rowspan } = cell;
+                const tag = header ? 'th' : 'td';
+                const attrs = Object.assign(Object.assign({}, (colspan && { colspan })), (rowspan && { rowspan }));
+                return this.wrap(tag, data, attrs);
+            })
+                .join('');
+            return this.wrap('tr', cells);
+        })
+            .join('');
+        const element = this.wrap('table', tableBody);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds a collapsable HTML details element to the summary buffer
+     *
+     * @param {string} label text for the closed state
+     * @param {string} content collapsable content
+     *
+     * @returns {Summary} summary instance
+     */
+    addDetails(label, content) {
+        const element = this.wrap('details', this.wrap('summary', label) + content);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML image tag to the summary buffer
+     *
+     * @param {string} src path to the image you to embed
+     * @param {string} alt text description of the image
+     * @param {SummaryImageOptions} options (optional) addition image attributes
+     *
+     * @returns {Summary} summary instance
+     */
+    addImage(src, alt, options) {
+        const { width, height } = options || {};
+        const attrs = Object.assign(Object.assign({}, (width && { width })), (height && { height }));
+        const element = this.wrap('img', null, Object.assign({ src, alt }, attrs));
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML section heading element
+     *
+     * @param {string} text heading text
+     * @param {number | string} [level=1] (optional) the heading level, default: 1
+     *
+     * @returns {Summary} summary instance
+     */
+    addHeading(text, level) {
+        const tag = `h${level}`;
+        const allowedTag = ['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].includes(tag)
+            ? tag
+            : 'h1';
+        const element = this.wrap(allowedTag, text);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML thematic break (<hr>) to the summary buffer
+     *
+     * @returns {Summary} summary instance
+     */
+    addSeparator() {
+        const element = this.wrap('hr', null);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML line break (<br>) to the summary buffer
+     *
+     * @returns {Summary} summary instance
+     */
+    addBreak() {
+        const element = this.wrap('br', null);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML blockquote to the summary buffer
+     *
+     * @param {string} text quote text
+     * @param {string} cite (optional) citation url
+     *
+     * @returns {Summary} summary instance
+     */
+    addQuote(text, cite) {
+        const attrs = Object.assign({}, (cite && { cite }));
+        const element = this.wrap('blockquote', text, attrs);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML anchor tag to the summary buffer
+     *
+     * @param {string} text link text/content
+     * @param {string} href hyperlink
+     *
+     * @returns {Summary} summary instance
+     */
+    addLink(text, href) {
+        const element = this.wrap('a', text, { href });
+        return this.addRaw(element).addEOL();
+    }
+}
+const _summary = new Summary();
+/**
+ * @deprecated use `core.summary`
+ */
+const markdownSummary = _summary;
+const summary = _summary;
+//# sourceMappingURL=summary.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
+
+/**
+ * toPosixPath converts the given path to the posix form. On Windows, \\ will be
+ * replaced with /.
+ *
+ * @param pth. Path to transform.
+ * @return string Posix path.
+ */
+function toPosixPath(pth) {
+    return pth.replace(/[\\]/g, '/');
+}
+/**
+ * toWin32Path converts the given path to the win32 form. On Linux, / will be
+ * replaced with \\.
+ *
+ * @param pth. Path to transform.
+ * @return string Win32 path.
+ */
+function toWin32Path(pth) {
+    return pth.replace(/[/]/g, '\\');
+}
+/**
+ * toPlatformPath converts the given path to a platform-specific path. It does
+ * this by replacing instances of / and \ with the platform-specific path
+ * separator.
+ *
+ * @param pth The path to platformize.
+ * @return string The platform-specific path.
+ */
+function toPlatformPath(pth) {
+    return pth.replace(/[/\\]/g, external_path_.sep);
+}
+//# sourceMappingURL=path-utils.js.map
+// EXTERNAL MODULE: external "string_decoder"
+var external_string_decoder_ = __nccwpck_require__(3193);
+// EXTERNAL MODULE: external "events"
+var external_events_ = __nccwpck_require__(4434);
+;// CONCATENATED MODULE: external "child_process"
+const external_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
+// EXTERNAL MODULE: external "assert"
+var external_assert_ = __nccwpck_require__(2613);
+;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io-util.js
+var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_.promises;
+// export const {open} = 'fs'
+const IS_WINDOWS = process.platform === 'win32';
+/**
+ * Custom implementation of readlink to ensure Windows junctions
+ * maintain trailing backslash for backward compatibility with Node.js < 24
+ *
+ * In Node.js 20, Windows junctions (directory symlinks) always returned paths
+ * with trailing backslashes. Node.js 24 removed this behavior, which breaks
+ * code that relied on this format for path operations.
+ *
+ * This implementation restores the Node 20 behavior by adding a trailing
+ * backslash to all junction results on Windows.
+ */
+function readlink(fsPath) {
+    return io_util_awaiter(this, void 0, void 0, function* () {
+        const result = yield fs.promises.readlink(fsPath);
+        // On Windows, restore Node 20 behavior: add trailing backslash to all results
+        // since junctions on Windows are always directory links
+        if (IS_WINDOWS && !result.endsWith('\\')) {
+            return `${result}\\`;
+        }
+        return result;
+    });
+}
+// See https://github.com/nodejs/node/blob/d0153aee367422d0858105abec186da4dff0a0c5/deps/uv/include/uv/win.h#L691
+const UV_FS_O_EXLOCK = 0x10000000;
+const READONLY = external_fs_.constants.O_RDONLY;
+function exists(fsPath) {
+    return io_util_awaiter(this, void 0, void 0, function* () {
+        try {
+            yield stat(fsPath);
+        }
+        catch (err) {
+            if (err.code === 'ENOENT') {
+                return false;
+            }
+            throw err;
+        }
+        return true;
+    });
+}
+function isDirectory(fsPath_1) {
+    return io_util_awaiter(this, arguments, void 0, function* (fsPath, useStat = false) {
+        const stats = useStat ? yield stat(fsPath) : yield lstat(fsPath);
+        return stats.isDirectory();
+    });
+}
+/**
+ * On OSX/Linux, true if path starts with '/'. On Windows, true for paths like:
+ * \, \hello, \\hello\share, C:, and C:\hello (and corresponding alternate separator cases).
+ */
+function isRooted(p) {
+    p = normalizeSeparators(p);
+    if (!p) {
+        throw new Error('isRooted() parameter "p" cannot be empty');
+    }
+    if (IS_WINDOWS) {
+        return (p.startsWith('\\') || /^[A-Z]:/i.test(p) // e.g. \ or \hello or \\hello
+        ); // e.g. C: or C:\hello
+    }
+    return p.startsWith('/');
+}
+/**
+ * Best effort attempt to determine whether a file exists and is executable.
+ * @param filePath    file path to check
+ * @param extensions  additional file extensions to try
+ * @return if file exists and is executable, returns the file path. otherwise empty string.
+ */
+function tryGetExecutablePath(filePath, extensions) {
+    return io_util_awaiter(this, void 0, void 0, function* () {
+        let stats = undefined;
+        try {
+            // test file exists
+            stats = yield stat(filePath);
+        }
+        catch (err) {
+            if (err.code !== 'ENOENT') {
+                // eslint-disable-next-line no-console
+                console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
+            }
+        }
+        if (stats && stats.isFile()) {
+            if (IS_WINDOWS) {
+                // on Windows, test for valid extension
+                const upperExt = external_path_.extname(filePath).toUpperCase();
+                if (extensions.some(validExt => validExt.toUpperCase() === upperExt)) {
+                    return filePath;
+                }
+            }
+            else {
+                if (isUnixExecutable(stats)) {
+                    return filePath;
+                }
+            }
+        }
+        // try each extension
+        const originalFilePath = filePath;
+        for (const extension of extensions) {
+            filePath = originalFilePath + extension;
+            stats = undefined;
+            try {
+                stats = yield stat(filePath);
+            }
+            catch (err) {
+                if (err.code !== 'ENOENT') {
+                    // eslint-disable-next-line no-console
+                    console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
+                }
+            }
+            if (stats && stats.isFile()) {
+                if (IS_WINDOWS) {
+                    // preserve the case of the actual file (since an extension was appended)
+                    try {
+                        const directory = external_path_.dirname(filePath);
+                        const upperName = external_path_.basename(filePath).toUpperCase();
+                        for (const actualName of yield readdir(directory)) {
+                            if (upperName === actualName.toUpperCase()) {
+                                filePath = external_path_.join(directory, actualName);
+                                break;
+                            }
+                        }
+                    }
+                    catch (err) {
+                        // eslint-disable-next-line no-console
+                        console.log(`Unexpected error attempting to determine the actual case of the file '${filePath}': ${err}`);
+                    }
+                    return filePath;
+                }
+                else {
+                    if (isUnixExecutable(stats)) {
+                        return filePath;
+                    }
+                }
+            }
+        }
+        return '';
+    });
+}
+function normalizeSeparators(p) {
+    p = p || '';
+    if (IS_WINDOWS) {
+        // convert slashes on Windows
+        p = p.replace(/\//g, '\\');
+        // remove redundant slashes
+        return p.replace(/\\\\+/g, '\\');
+    }
+    // remove redundant slashes
+    return p.replace(/\/\/+/g, '/');
+}
+// on Mac/Linux, test the execute bit
+//     R   W  X  R  W X R W X
+//   256 128 64 32 16 8 4 2 1
+function isUnixExecutable(stats) {
+    return ((stats.mode & 1) > 0 ||
+        ((stats.mode & 8) > 0 &&
+            process.getgid !== undefined &&
+            stats.gid === process.getgid()) ||
+        ((stats.mode & 64) > 0 &&
+            process.getuid !== undefined &&
+            stats.uid === process.getuid()));
+}
+// Get the path of cmd.exe in windows
+function getCmdPath() {
+    var _a;
+    return (_a = process.env['COMSPEC']) !== null && _a !== void 0 ? _a : `cmd.exe`;
+}
+//# sourceMappingURL=io-util.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io.js
+var io_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+/**
+ * Copies a file or folder.
+ * Based off of shelljs - https://github.com/shelljs/shelljs/blob/9237f66c52e5daa40458f94f9565e18e8132f5a6/src/cp.js
+ *
+ * @param     source    source path
+ * @param     dest      destination path
+ * @param     options   optional. See CopyOptions.
+ */
+function cp(source_1, dest_1) {
+    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
+        const { force, recursive, copySourceDirectory } = readCopyOptions(options);
+        const destStat = (yield ioUtil.exists(dest)) ? yield ioUtil.stat(dest) : null;
+        // Dest is an existing file, but not forcing
+        if (destStat && destStat.isFile() && !force) {
+            return;
+        }
+        // If dest is an existing directory, should copy inside.
+        const newDest = destStat && destStat.isDirectory() && copySourceDirectory
+            ? path.join(dest, path.basename(source))
+            : dest;
+        if (!(yield ioUtil.exists(source))) {
+            throw new Error(`no such file or directory: ${source}`);
+        }
+        const sourceStat = yield ioUtil.stat(source);
+        if (sourceStat.isDirectory()) {
+            if (!recursive) {
+                throw new Error(`Failed to copy. ${source} is a directory, but tried to copy without recursive flag.`);
+            }
+            else {
+                yield cpDirRecursive(source, newDest, 0, force);
+            }
+        }
+        else {
+            if (path.relative(source, newDest) === '') {
+                // a file cannot be copied to itself
+                throw new Error(`'${newDest}' and '${source}' are the same file`);
+            }
+            yield io_copyFile(source, newDest, force);
+        }
+    });
+}
+/**
+ * Moves a path.
+ *
+ * @param     source    source path
+ * @param     dest      destination path
+ * @param     options   optional. See MoveOptions.
+ */
+function mv(source_1, dest_1) {
+    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
+        if (yield ioUtil.exists(dest)) {
+            let destExists = true;
+            if (yield ioUtil.isDirectory(dest)) {
+                // If dest is directory copy src into dest
+                dest = path.join(dest, path.basename(source));
+                destExists = yield ioUtil.exists(dest);
+            }
+            if (destExists) {
+                if (options.force == null || options.force) {
+                    yield rmRF(dest);
+                }
+                else {
+                    throw new Error('Destination already exists');
+                }
+            }
+        }
+        yield mkdirP(path.dirname(dest));
+        yield ioUtil.rename(source, dest);
+    });
+}
+/**
+ * Remove a path recursively with force
+ *
+ * @param inputPath path to remove
+ */
+function rmRF(inputPath) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        if (ioUtil.IS_WINDOWS) {
+            // Check for invalid characters
+            // https://docs.microsoft.com/en-us/windows/win32/fileio/naming-a-file
+            if (/[*"<>|]/.test(inputPath)) {
+                throw new Error('File path must not contain `*`, `"`, `<`, `>` or `|` on Windows');
+            }
+        }
+        try {
+            // note if path does not exist, error is silent
+            yield ioUtil.rm(inputPath, {
+                force: true,
+                maxRetries: 3,
+                recursive: true,
+                retryDelay: 300
+            });
+        }
+        catch (err) {
+            throw new Error(`File was unable to be removed ${err}`);
+        }
+    });
+}
+/**
+ * Make a directory.  Creates the full path with folders in between
+ * Will throw if it fails
+ *
+ * @param   fsPath        path to create
+ * @returns Promise<void>
+ */
+function mkdirP(fsPath) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        ok(fsPath, 'a path argument must be provided');
+        yield ioUtil.mkdir(fsPath, { recursive: true });
+    });
+}
+/**
+ * Returns path of a tool had the tool actually been invoked.  Resolves via paths.
+ * If you check and the tool does not exist, it will throw.
+ *
+ * @param     tool              name of the tool
+ * @param     check             whether to check if tool exists
+ * @returns   Promise<string>   path to tool
+ */
+function which(tool, check) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        if (!tool) {
+            throw new Error("parameter 'tool' is required");
+        }
+        // recursive when check=true
+        if (check) {
+            const result = yield which(tool, false);
+            if (!result) {
+                if (IS_WINDOWS) {
+                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also verify the file has a valid extension for an executable file.`);
+                }
+                else {
+                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also check the file mode to verify the file is executable.`);
+                }
+            }
+            return result;
+        }
+        const matches = yield findInPath(tool);
+        if (matches && matches.length > 0) {
+            return matches[0];
+        }
+        return '';
+    });
+}
+/**
+ * Returns a list of all occurrences of the given tool on the system path.
+ *
+ * @returns   Promise<string[]>  the paths of the tool
+ */
+function findInPath(tool) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        if (!tool) {
+            throw new Error("parameter 'tool' is required");
+        }
+        // build the list of extensions to try
+        const extensions = [];
+        if (IS_WINDOWS && process.env['PATHEXT']) {
+            for (const extension of process.env['PATHEXT'].split(external_path_.delimiter)) {
+                if (extension) {
+                    extensions.push(extension);
+                }
+            }
+        }
+        // if it's rooted, return it if exists. otherwise return empty.
+        if (isRooted(tool)) {
+            const filePath = yield tryGetExecutablePath(tool, extensions);
+            if (filePath) {
+                return [filePath];
+            }
+            return [];
+        }
+        // if any path separators, return empty
+        if (tool.includes(external_path_.sep)) {
+            return [];
+        }
+        // build the list of directories
+        //
+        // Note, technically "where" checks the current directory on Windows. From a toolkit perspective,
+        // it feels like we should not do this. Checking the current directory seems like more of a use
+        // case of a shell, and the which() function exposed by the toolkit should strive for consistency
+        // across platforms.
+        const directories = [];
+        if (process.env.PATH) {
+            for (const p of process.env.PATH.split(external_path_.delimiter)) {
+                if (p) {
+                    directories.push(p);
+                }
+            }
+        }
+        // find all matches
+        const matches = [];
+        for (const directory of directories) {
+            const filePath = yield tryGetExecutablePath(external_path_.join(directory, tool), extensions);
+            if (filePath) {
+                matches.push(filePath);
+            }
+        }
+        return matches;
+    });
+}
+function readCopyOptions(options) {
+    const force = options.force == null ? true : options.force;
+    const recursive = Boolean(options.recursive);
+    const copySourceDirectory = options.copySourceDirectory == null
+        ? true
+        : Boolean(options.copySourceDirectory);
+    return { force, recursive, copySourceDirectory };
+}
+function cpDirRecursive(sourceDir, destDir, currentDepth, force) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        // Ensure there is not a run away recursive copy
+        if (currentDepth >= 255)
+            return;
+        currentDepth++;
+        yield mkdirP(destDir);
+        const files = yield ioUtil.readdir(sourceDir);
+        for (const fileName of files) {
+            const srcFile = `${sourceDir}/${fileName}`;
+            const destFile = `${destDir}/${fileName}`;
+            const srcFileStat = yield ioUtil.lstat(srcFile);
+            if (srcFileStat.isDirectory()) {
+                // Recurse
+                yield cpDirRecursive(srcFile, destFile, currentDepth, force);
+            }
+            else {
+                yield io_copyFile(srcFile, destFile, force);
+            }
+        }
+        // Change the mode for the newly created directory
+        yield ioUtil.chmod(destDir, (yield ioUtil.stat(sourceDir)).mode);
+    });
+}
+// Buffered file copy
+function io_copyFile(srcFile, destFile, force) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        if ((yield ioUtil.lstat(srcFile)).isSymbolicLink()) {
+            // unlink/re-link it
+            try {
+                yield ioUtil.lstat(destFile);
+                yield ioUtil.unlink(destFile);
+            }
+            catch (e) {
+                // Try to override file permission
+                if (e.code === 'EPERM') {
+                    yield ioUtil.chmod(destFile, '0666');
+                    yield ioUtil.unlink(destFile);
+                }
+                // other errors = it doesn't exist, no work to do
+            }
+            // Copy over symlink
+            const symlinkFull = yield ioUtil.readlink(srcFile);
+            yield ioUtil.symlink(symlinkFull, destFile, ioUtil.IS_WINDOWS ? 'junction' : null);
+        }
+        else if (!(yield ioUtil.exists(destFile)) || force) {
+            yield ioUtil.copyFile(srcFile, destFile);
+        }
+    });
+}
+//# sourceMappingURL=io.js.map
+;// CONCATENATED MODULE: external "timers"
+const external_timers_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("timers");
+;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/toolrunner.js
+var toolrunner_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+
+
+
+
+/* eslint-disable @typescript-eslint/unbound-method */
+const toolrunner_IS_WINDOWS = process.platform === 'win32';
+/*
+ * Class for running command line tools. Handles quoting and arg parsing in a platform agnostic way.
+ */
+class ToolRunner extends external_events_.EventEmitter {
+    constructor(toolPath, args, options) {
+        super();
+        if (!toolPath) {
+            throw new Error("Parameter 'toolPath' cannot be null or empty.");
+        }
+        this.toolPath = toolPath;
+        this.args = args || [];
+        this.options = options || {};
+    }
+    _debug(message) {
+        if (this.options.listeners && this.options.listeners.debug) {
+            this.options.listeners.debug(message);
+        }
+    }
+    _getCommandString(options, noPrefix) {
+        const toolPath = this._getSpawnFileName();
+        const args = this._getSpawnArgs(options);
+        let cmd = noPrefix ? '' : '[command]'; // omit prefix when piped to a second tool
+        if (toolrunner_IS_WINDOWS) {
+            // Windows + cmd file
+            if (this._isCmdFile()) {
+                cmd += toolPath;
+                for (const a of args) {
+                    cmd += ` ${a}`;
+                }
+            }
+            // Windows + verbatim
+            else if (options.windowsVerbatimArguments) {
+                cmd += `"${toolPath}"`;
+                for (const a of args) {
+                    cmd += ` ${a}`;
+                }
+            }
+            // Windows (regular)
+            else {
+                cmd += this._windowsQuoteCmdArg(toolPath);
+                for (const a of args) {
+                    cmd += ` ${this._windowsQuoteCmdArg(a)}`;
+                }
+            }
+        }
+        else {
+            // OSX/Linux - this can likely be improved with some form of quoting.
+            // creating processes on Unix is fundamentally different than Windows.
+            // on Unix, execvp() takes an arg array.
+            cmd += toolPath;
+            for (const a of args) {
+                cmd += ` ${a}`;
+            }
+        }
+        return cmd;
+    }
+    _processLineBuffer(data, strBuffer, onLine) {
+        try {
+            let s = strBuffer + data.toString();
+            let n = s.indexOf(external_os_.EOL);
+            while (n > -1) {
+                const line = s.substring(0, n);
+                onLine(line);
+                // the rest of the string ...
+                s = s.substring(n + external_os_.EOL.length);
+                n = s.indexOf(external_os_.EOL);
+            }
+            return s;
+        }
+        catch (err) {
+            // streaming lines to console is best effort.  Don't fail a build.
+            this._debug(`error processing line. Failed with error ${err}`);
+            return '';
+        }
+    }
+    _getSpawnFileName() {
+        if (toolrunner_IS_WINDOWS) {
+            if (this._isCmdFile()) {
+                return process.env['COMSPEC'] || 'cmd.exe';
+            }
+        }
+        return this.toolPath;
+    }
+    _getSpawnArgs(options) {
+        if (toolrunner_IS_WINDOWS) {
+            if (this._isCmdFile()) {
+                let argline = `/D /S /C "${this._windowsQuoteCmdArg(this.toolPath)}`;
+                for (const a of this.args) {
+                    argline += ' ';
+                    argline += options.windowsVerbatimArguments
+                        ? a
+                        : this._windowsQuoteCmdArg(a);
+                }
+                argline += '"';
+                return [argline];
+            }
+        }
+        return this.args;
+    }
+    _endsWith(str, end) {
+        return str.endsWith(end);
+    }
+    _isCmdFile() {
+        const upperToolPath = this.toolPath.toUpperCase();
+        return (this._endsWith(upperToolPath, '.CMD') ||
+            this._endsWith(upperToolPath, '.BAT'));
+    }
+    _windowsQuoteCmdArg(arg) {
+        // for .exe, apply the normal quoting rules that libuv applies
+        if (!this._isCmdFile()) {
+            return this._uvQuoteCmdArg(arg);
+        }
+        // otherwise apply quoting rules specific to the cmd.exe command line parser.
+        // the libuv rules are generic and are not designed specifically for cmd.exe
+        // command line parser.
+        //
+        // for a detailed description of the cmd.exe command line parser, refer to
+        // http://stackoverflow.com/questions/4094699/how-does-the-windows-command-interpreter-cmd-exe-parse-scripts/7970912#7970912
+        // need quotes for empty arg
+        if (!arg) {
+            return '""';
+        }
+        // determine whether the arg needs to be quoted
+        const cmdSpecialChars = [
+            ' ',
+            '\t',
+            '&',
+            '(',
+            ')',
+            '[',
+            ']',
+            '{',
+            '}',
+            '^',
+            '=',
+            ';',
+            '!',
+            "'",
+            '+',
+            ',',
+            '`',
+            '~',
+            '|',
+            '<',
+            '>',
+            '"'
+        ];
+        let needsQuotes = false;
+        for (const char of arg) {
+            if (cmdSpecialChars.some(x => x === char)) {
+                needsQuotes = true;
+                break;
+            }
+        }
+        // short-circuit if quotes not needed
+        if (!needsQuotes) {
+            return arg;
+        }
+        // the following quoting rules are very similar to the rules that by libuv applies.
+        //
+        // 1) wrap the string in quotes
+        //
+        // 2) double-up quotes - i.e. " => ""
+        //
+        //    this is different from the libuv quoting rules. libuv replaces " with \", which unfortunately
+        //    doesn't work well with a cmd.exe command line.
+        //
+        //    note, replacing " with "" also works well if the arg is passed to a downstream .NET console app.
+        //    for example, the command line:
+        //          foo.exe "myarg:""my val"""
+        //    is parsed by a .NET console app into an arg array:
+        //          [ "myarg:\"my val\"" ]
+        //    which is the same end result when applying libuv quoting rules. although the actual
+        //    command line from libuv quoting rules would look like:
+        //          foo.exe "myarg:\"my val\""
+        //
+        // 3) double-up slashes that precede a quote,
+        //    e.g.  hello \world    => "hello \world"
+        //          hello\"world    => "hello\\""world"
+        //          hello\\"world   => "hello\\\\""world"
+        //          hello world\    => "hello world\\"
+        //
+        //    technically this is not required for a cmd.exe command line, or the batch argument parser.
+        //    the reasons for including this as a .cmd quoting rule are:
+        //
+        //    a) this is optimized for the scenario where the argument is passed from the .cmd file to an
+        //       external program. many programs (e.g. .NET console apps) rely on the slash-doubling rule.
+        //
+        //    b) it's what we've been doing previously (by deferring to node default behavior) and we
+        //       haven't heard any complaints about that aspect.
+        //
+        // note, a weakness of the quoting rules chosen here, is that % is not escaped. in fact, % cannot be
+        // escaped when used on the command line directly - even though within a .cmd file % can be escaped
+        // by using %%.
+        //
+        // the saving grace is, on the command line, %var% is left as-is if var is not defined. this contrasts
+        // the line parsing rules within a .cmd file, where if var is not defined it is replaced with nothing.
+        //
+        // one option that was explored was replacing % with ^% - i.e. %var% => ^%var^%. this hack would
+        // often work, since it is unlikely that var^ would exist, and the ^ character is removed when the
+        // variable is used. the problem, however, is that ^ is not removed when %* is used to pass the args
+        // to an external program.
+        //
+        // an unexplored potential solution for the % escaping problem, is to create a wrapper .cmd file.
+        // % can be escaped within a .cmd file.
+        let reverse = '"';
+        let quoteHit = true;
+        for (let i = arg.length; i > 0; i--) {
+            // walk the string in reverse
+            reverse += arg[i - 1];
+            if (quoteHit && arg[i - 1] === '\\') {
+                reverse += '\\'; // double the slash
+            }
+            else if (arg[i - 1] === '"') {
+                quoteHit = true;
+                reverse += '"'; // double the quote
+            }
+            else {
+                quoteHit = false;
+            }
+        }
+        reverse += '"';
+        return reverse.split('').reverse().join('');
+    }
+    _uvQuoteCmdArg(arg) {
+        // Tool runner wraps child_process.spawn() and needs to apply the same quoting as
+        // Node in certain cases where the undocumented spawn option windowsVerbatimArguments
+        // is used.
+        //
+        // Since this function is a port of quote_cmd_arg from Node 4.x (technically, lib UV,
+        // see https://github.com/nodejs/node/blob/v4.x/deps/uv/src/win/process.c for details),
+        // pasting copyright notice from Node within this function:
+        //
+        //      Copyright Joyent, Inc. and other Node contributors. All rights reserved.
+        //
+        //      Permission is hereby granted, free of charge, to any person obtaining a copy
+        //      of this software and associated documentation files (the "Software"), to
+        //      deal in the Software without restriction, including without limitation the
+        //      rights to use, copy, modify, merge, publish, distribute, sublicense, and/or
+        //      sell copies of the Software, and to permit persons to whom the Software is
+        //      furnished to do so, subject to the following conditions:
+        //
+        //      The above copyright notice and this permission notice shall be included in
+        //      all copies or substantial portions of the Software.
+        //
+        //      THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
+        //      IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
+        //      FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
+        //      AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
+        //      LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING
+        //      FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS
+        //      IN THE SOFTWARE.
+        if (!arg) {
+            // Need double quotation for empty argument
+            return '""';
+        }
+        if (!arg.includes(' ') && !arg.includes('\t') && !arg.includes('"')) {
+            // No quotation needed
+            return arg;
+        }
+        if (!arg.includes('"') && !arg.includes('\\')) {
+            // No embedded double quotes or backslashes, so I can just wrap
+            // quote marks around the whole thing.
+            return `"${arg}"`;
+        }
+        // Expected input/output:
+        //   input : hello"world
+        //   output: "hello\"world"
+        //   input : hello""world
+        //   output: "hello\"\"world"
+        //   input : hello\world
+        //   output: hello\world
+        //   input : hello\\world
+        //   output: hello\\world
+        //   input : hello\"world
+        //   output: "hello\\\"world"
+        //   input : hello\\"world
+        //   output: "hello\\\\\"world"
+        //   input : hello world\
+        //   output: "hello world\\" - note the comment in libuv actually reads "hello world\"
+        //                             but it appears the comment is wrong, it should be "hello world\\"
+        let reverse = '"';
+        let quoteHit = true;
+        for (let i = arg.length; i > 0; i--) {
+            // walk the string in reverse
+            reverse += arg[i - 1];
+            if (quoteHit && arg[i - 1] === '\\') {
+                reverse += '\\';
+            }
+            else if (arg[i - 1] === '"') {
+                quoteHit = true;
+                reverse += '\\';
+            }
+            else {
+                quoteHit = false;
+            }
+        }
+        reverse += '"';
+        return reverse.split('').reverse().join('');
+    }
+    _cloneExecOptions(options) {
+        options = options || {};
+        const result = {
+            cwd: options.cwd || process.cwd(),
+            env: options.env || process.env,
+            silent: options.silent || false,
+            windowsVerbatimArguments: options.windowsVerbatimArguments || false,
+            failOnStdErr: options.failOnStdErr || false,
+            ignoreReturnCode: options.ignoreReturnCode || false,
+            delay: options.delay || 10000
+        };
+        result.outStream = options.outStream || process.stdout;
+        result.errStream = options.errStream || process.stderr;
+        return result;
+    }
+    _getSpawnOptions(options, toolPath) {
+        options = options || {};
+        const result = {};
+        result.cwd = options.cwd;
+        result.env = options.env;
+        result['windowsVerbatimArguments'] =
+            options.windowsVerbatimArguments || this._isCmdFile();
+        if (options.windowsVerbatimArguments) {
+            result.argv0 = `"${toolPath}"`;
+        }
+        return result;
+    }
+    /**
+     * Exec a tool.
+     * Output will be streamed to the live console.
+     * Returns promise with return code
+     *
+     * @param     tool     path to tool to exec
+     * @param     options  optional exec options.  See ExecOptions
+     * @returns   number
+     */
+    exec() {
+        return toolrunner_awaiter(this, void 0, void 0, function* () {
+            // root the tool path if it is unrooted and contains relative pathing
+            if (!isRooted(this.toolPath) &&
+                (this.toolPath.includes('/') ||
+                    (toolrunner_IS_WINDOWS && this.toolPath.includes('\\')))) {
+                // prefer options.cwd if it is specified, however options.cwd may also need to be rooted
+                this.toolPath = external_path_.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
+            }
+            // if the tool is only a file name, then resolve it from the PATH
+            // otherwise verify it exists (add extension on Windows if necessary)
+            this.toolPath = yield which(this.toolPath, true);
+            return new Promise((resolve, reject) => toolrunner_awaiter(this, void 0, void 0, function* () {
+                this._debug(`exec tool: ${this.toolPath}`);
+                this._debug('arguments:');
+                for (const arg of this.args) {
+                    this._debug(`   ${arg}`);
+                }
+                const optionsNonNull = this._cloneExecOptions(this.options);
+                if (!optionsNonNull.silent && optionsNonNull.outStream) {
+                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_.EOL);
+                }
+                const state = new ExecState(optionsNonNull, this.toolPath);
+                state.on('debug', (message) => {
+                    this._debug(message);
+                });
+                if (this.options.cwd && !(yield exists(this.options.cwd))) {
+                    return reject(new Error(`The cwd: ${this.options.cwd} does not exist!`));
+                }
+                const fileName = this._getSpawnFileName();
+                const cp = external_child_process_namespaceObject.spawn(fileName, this._getSpawnArgs(optionsNonNull), this._getSpawnOptions(this.options, fileName));
+                let stdbuffer = '';
+                if (cp.stdout) {
+                    cp.stdout.on('data', (data) => {
+                        if (this.options.listeners && this.options.listeners.stdout) {
+                            this.options.listeners.stdout(data);
+                        }
+                        if (!optionsNonNull.silent && optionsNonNull.outStream) {
+                            optionsNonNull.outStream.write(data);
+                        }
+                        stdbuffer = this._processLineBuffer(data, stdbuffer, (line) => {
+                            if (this.options.listeners && this.options.listeners.stdline) {
+                                this.options.listeners.stdline(line);
+                            }
+                        });
+                    });
+                }
+                let errbuffer = '';
+                if (cp.stderr) {
+                    cp.stderr.on('data', (data) => {
+                        state.processStderr = true;
+                        if (this.options.listeners && this.options.listeners.stderr) {
+                            this.options.listeners.stderr(data);
+                        }
+                        if (!optionsNonNull.silent &&
+                            optionsNonNull.errStream &&
+                            optionsNonNull.outStream) {
+                            const s = optionsNonNull.failOnStdErr
+                                ? optionsNonNull.errStream
+                                : optionsNonNull.outStream;
+                            s.write(data);
+                        }
+                        errbuffer = this._processLineBuffer(data, errbuffer, (line) => {
+                            if (this.options.listeners && this.options.listeners.errline) {
+                                this.options.listeners.errline(line);
+                            }
+                        });
+                    });
+                }
+                cp.on('error', (err) => {
+                    state.processError = err.message;
+                    state.processExited = true;
+                    state.processClosed = true;
+                    state.CheckComplete();
+                });
+                cp.on('exit', (code) => {
+                    state.processExitCode = code;
+                    state.processExited = true;
+                    this._debug(`Exit code ${code} received from tool '${this.toolPath}'`);
+                    state.CheckComplete();
+                });
+                cp.on('close', (code) => {
+                    state.processExitCode = code;
+                    state.processExited = true;
+                    state.processClosed = true;
+                    this._debug(`STDIO streams have closed for tool '${this.toolPath}'`);
+                    state.CheckComplete();
+                });
+                state.on('done', (error, exitCode) => {
+                    if (stdbuffer.length > 0) {
+                        this.emit('stdline', stdbuffer);
+                    }
+                    if (errbuffer.length > 0) {
+                        this.emit('errline', errbuffer);
+                    }
+                    cp.removeAllListeners();
+                    if (error) {
+                        reject(error);
+                    }
+                    else {
+                        resolve(exitCode);
+                    }
+                });
+                if (this.options.input) {
+                    if (!cp.stdin) {
+                        throw new Error('child process missing stdin');
+                    }
+                    cp.stdin.end(this.options.input);
+                }
+            }));
+        });
+    }
+}
+/**
+ * Convert an arg string to an array of args. Handles escaping
+ *
+ * @param    argString   string of arguments
+ * @returns  string[]    array of arguments
+ */
+function argStringToArray(argString) {
+    const args = [];
+    let inQuotes = false;
+    let escaped = false;
+    let arg = '';
+    function append(c) {
+        // we only escape double quotes.
+        if (escaped && c !== '"') {
+            arg += '\\';
+        }
+        arg += c;
+        escaped = false;
+    }
+    for (let i = 0; i < argString.length; i++) {
+        const c = argString.charAt(i);
+        if (c === '"') {
+            if (!escaped) {
+                inQuotes = !inQuotes;
+            }
+            else {
+                append(c);
+            }
+            continue;
+        }
+        if (c === '\\' && escaped) {
+            append(c);
+            continue;
+        }
+        if (c === '\\' && inQuotes) {
+            escaped = true;
+            continue;
+        }
+        if (c === ' ' && !inQuotes) {
+            if (arg.length > 0) {
+                args.push(arg);
+                arg = '';
+            }
+            continue;
+        }
+        append(c);
+    }
+    if (arg.length > 0) {
+        args.push(arg.trim());
+    }
+    return args;
+}
+class ExecState extends external_events_.EventEmitter {
+    constructor(options, toolPath) {
+        super();
+        this.processClosed = false; // tracks whether the process has exited and stdio is closed
+        this.processError = '';
+        this.processExitCode = 0;
+        this.processExited = false; // tracks whether the process has exited
+        this.processStderr = false; // tracks whether stderr was written to
+        this.delay = 10000; // 10 seconds
+        this.done = false;
+        this.timeout = null;
+        if (!toolPath) {
+            throw new Error('toolPath must not be empty');
+        }
+        this.options = options;
+        this.toolPath = toolPath;
+        if (options.delay) {
+            this.delay = options.delay;
+        }
+    }
+    CheckComplete() {
+        if (this.done) {
+            return;
+        }
+        if (this.processClosed) {
+            this._setResult();
+        }
+        else if (this.processExited) {
+            this.timeout = (0,external_timers_namespaceObject.setTimeout)(ExecState.HandleTimeout, this.delay, this);
+        }
+    }
+    _debug(message) {
+        this.emit('debug', message);
+    }
+    _setResult() {
+        // determine whether there is an error
+        let error;
+        if (this.processExited) {
+            if (this.processError) {
+                error = new Error(`There was an error when attempting to execute the process '${this.toolPath}'. This may indicate the process failed to start. Error: ${this.processError}`);
+            }
+            else if (this.processExitCode !== 0 && !this.options.ignoreReturnCode) {
+                error = new Error(`The process '${this.toolPath}' failed with exit code ${this.processExitCode}`);
+            }
+            else if (this.processStderr && this.options.failOnStdErr) {
+                error = new Error(`The process '${this.toolPath}' failed because one or more lines were written to the STDERR stream`);
+            }
+        }
+        // clear the timeout
+        if (this.timeout) {
+            clearTimeout(this.timeout);
+            this.timeout = null;
+        }
+        this.done = true;
+        this.emit('done', error, this.processExitCode);
+    }
+    static HandleTimeout(state) {
+        if (state.done) {
+            return;
+        }
+        if (!state.processClosed && state.processExited) {
+            const message = `The STDIO streams did not close within ${state.delay / 1000} seconds of the exit event from process '${state.toolPath}'. This may indicate a child process inherited the STDIO streams and has not yet exited.`;
+            state._debug(message);
+        }
+        state._setResult();
+    }
+}
+//# sourceMappingURL=toolrunner.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/exec.js
+var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+/**
+ * Exec a command.
+ * Output will be streamed to the live console.
+ * Returns promise with return code
+ *
+ * @param     commandLine        command to execute (can include additional args). Must be correctly escaped.
+ * @param     args               optional arguments for tool. Escaping is handled by the lib.
+ * @param     options            optional exec options.  See ExecOptions
+ * @returns   Promise<number>    exit code
+ */
+function exec(commandLine, args, options) {
+    return exec_awaiter(this, void 0, void 0, function* () {
+        const commandArgs = argStringToArray(commandLine);
+        if (commandArgs.length === 0) {
+            throw new Error(`Parameter 'commandLine' cannot be null or empty.`);
+        }
+        // Path to tool to execute should be first arg
+        const toolPath = commandArgs[0];
+        args = commandArgs.slice(1).concat(args || []);
+        const runner = new ToolRunner(toolPath, args, options);
+        return runner.exec();
+    });
+}
+/**
+ * Exec a command and get the output.
+ * Output will be streamed to the live console.
+ * Returns promise with the exit code and collected stdout and stderr
+ *
+ * @param     commandLine           command to execute (can include additional args). Must be correctly escaped.
+ * @param     args                  optional arguments for tool. Escaping is handled by the lib.
+ * @param     options               optional exec options.  See ExecOptions
+ * @returns   Promise<ExecOutput>   exit code, stdout, and stderr
+ */
+function getExecOutput(commandLine, args, options) {
+    return exec_awaiter(this, void 0, void 0, function* () {
+        var _a, _b;
+        let stdout = '';
+        let stderr = '';
+        //Using string decoder covers the case where a mult-byte character is split
+        const stdoutDecoder = new external_string_decoder_.StringDecoder('utf8');
+        const stderrDecoder = new external_string_decoder_.StringDecoder('utf8');
+        const originalStdoutListener = (_a = options === null || options === void 0 ? void 0 : options.listeners) === null || _a === void 0 ? void 0 : _a.stdout;
+        const originalStdErrListener = (_b = options === null || options === void 0 ? void 0 : options.listeners) === null || _b === void 0 ? void 0 : _b.stderr;
+        const stdErrListener = (data) => {
+            stderr += stderrDecoder.write(data);
+            if (originalStdErrListener) {
+                originalStdErrListener(data);
+            }
+        };
+        const stdOutListener = (data) => {
+            stdout += stdoutDecoder.write(data);
+            if (originalStdoutListener) {
+                originalStdoutListener(data);
+            }
+        };
+        const listeners = Object.assign(Object.assign({}, options === null || options === void 0 ? void 0 : options.listeners), { stdout: stdOutListener, stderr: stdErrListener });
+        const exitCode = yield exec(commandLine, args, Object.assign(Object.assign({}, options), { listeners }));
+        //flush any remaining characters
+        stdout += stdoutDecoder.end();
+        stderr += stderrDecoder.end();
+        return {
+            exitCode,
+            stdout,
+            stderr
+        };
+    });
+}
+//# sourceMappingURL=exec.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/platform.js
+var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+const getWindowsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
+    const { stdout: version } = yield getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Version"', undefined, {
+        silent: true
+    });
+    const { stdout: name } = yield getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Caption"', undefined, {
+        silent: true
+    });
+    return {
+        name: name.trim(),
+        version: version.trim()
+    };
+});
+const getMacOsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
+    var _a, _b, _c, _d;
+    const { stdout } = yield getExecOutput('sw_vers', undefined, {
+        silent: true
+    });
+    const version = (_b = (_a = stdout.match(/ProductVersion:\s*(.+)/)) === null || _a === void 0 ? void 0 : _a[1]) !== null && _b !== void 0 ? _b : '';
+    const name = (_d = (_c = stdout.match(/ProductName:\s*(.+)/)) === null || _c === void 0 ? void 0 : _c[1]) !== null && _d !== void 0 ? _d : '';
+    return {
+        name,
+        version
+    };
+});
+const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
+    const { stdout } = yield getExecOutput('lsb_release', ['-i', '-r', '-s'], {
+        silent: true
+    });
+    const [name, version] = stdout.trim().split('\n');
+    return {
+        name,
+        version
+    };
+});
+const platform = external_os_.platform();
+const arch = external_os_.arch();
+const isWindows = platform === 'win32';
+const isMacOS = platform === 'darwin';
+const isLinux = platform === 'linux';
+function getDetails() {
+    return platform_awaiter(this, void 0, void 0, function* () {
+        return Object.assign(Object.assign({}, (yield (isWindows
+            ? getWindowsInfo()
+            : isMacOS
+                ? getMacOsInfo()
+                : getLinuxInfo()))), { platform,
+            arch,
+            isWindows,
+            isMacOS,
+            isLinux });
+    });
+}
+//# sourceMappingURL=platform.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/core.js
+var core_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+
+
+
+/**
+ * The code to exit an action
+ */
+var ExitCode;
+(function (ExitCode) {
+    /**
+     * A code indicating that the action was successful
+     */
+    ExitCode[ExitCode["Success"] = 0] = "Success";
+    /**
+     * A code indicating that the action was a failure
+     */
+    ExitCode[ExitCode["Failure"] = 1] = "Failure";
+})(ExitCode || (ExitCode = {}));
+//-----------------------------------------------------------------------
+// Variables
+//-----------------------------------------------------------------------
+/**
+ * Sets env variable for this action and future actions in the job
+ * @param name the name of the variable to set
+ * @param val the value of the variable. Non-string values will be converted to a string via JSON.stringify
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function exportVariable(name, val) {
+    const convertedVal = toCommandValue(val);
+    process.env[name] = convertedVal;
+    const filePath = process.env['GITHUB_ENV'] || '';
+    if (filePath) {
+        return issueFileCommand('ENV', prepareKeyValueMessage(name, val));
+    }
+    issueCommand('set-env', { name }, convertedVal);
+}
+/**
+ * Registers a secret which will get masked from logs
+ *
+ * @param secret - Value of the secret to be masked
+ * @remarks
+ * This function instructs the Actions runner to mask the specified value in any
+ * logs produced during the workflow run. Once registered, the secret value will
+ * be replaced with asterisks (***) whenever it appears in console output, logs,
+ * or error messages.
+ *
+ * This is useful for protecting sensitive information such as:
+ * - API keys
+ * - Access tokens
+ * - Authentication credentials
+ * - URL parameters containing signatures (SAS tokens)
+ *
+ * Note that masking only affects future logs; any previous appearances of the
+ * secret in logs before calling this function will remain unmasked.
+ *
+ * @example
+ * ```typescript
+ * // Register an API token as a secret
+ * const apiToken = "abc123xyz456";
+ * setSecret(apiToken);
+ *
+ * // Now any logs containing this value will show *** instead
+ * console.log(`Using token: ${apiToken}`); // Outputs: "Using token: ***"
+ * ```
+ */
+function setSecret(secret) {
+    issueCommand('add-mask', {}, secret);
+}
+/**
+ * Prepends inputPath to the PATH (for this action and future actions)
+ * @param inputPath
+ */
+function addPath(inputPath) {
+    const filePath = process.env['GITHUB_PATH'] || '';
+    if (filePath) {
+        issueFileCommand('PATH', inputPath);
+    }
+    else {
+        issueCommand('add-path', {}, inputPath);
+    }
+    process.env['PATH'] = `${inputPath}${external_path_.delimiter}${process.env['PATH']}`;
+}
+/**
+ * Gets the value of an input.
+ * Unless trimWhitespace is set to false in InputOptions, the value is also trimmed.
+ * Returns an empty string if the value is not defined.
+ *
+ * @param     name     name of the input to get
+ * @param     options  optional. See InputOptions.
+ * @returns   string
+ */
+function getInput(name, options) {
+    const val = process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] || '';
+    if (options && options.required && !val) {
+        throw new Error(`Input required and not supplied: ${name}`);
+    }
+    if (options && options.trimWhitespace === false) {
+        return val;
+    }
+    return val.trim();
+}
+/**
+ * Gets the values of an multiline input.  Each value is also trimmed.
+ *
+ * @param     name     name of the input to get
+ * @param     options  optional. See InputOptions.
+ * @returns   string[]
+ *
+ */
+function getMultilineInput(name, options) {
+    const inputs = getInput(name, options)
+        .split('\n')
+        .filter(x => x !== '');
+    if (options && options.trimWhitespace === false) {
+        return inputs;
+    }
+    return inputs.map(input => input.trim());
+}
+/**
+ * Gets the input value of the boolean type in the YAML 1.2 "core schema" specification.
+ * Support boolean input list: `true | True | TRUE | false | False | FALSE` .
+ * The return value is also in boolean type.
+ * ref: https://yaml.org/spec/1.2/spec.html#id2804923
+ *
+ * @param     name     name of the input to get
+ * @param     options  optional. See InputOptions.
+ * @returns   boolean
+ */
+function getBooleanInput(name, options) {
+    const trueValue = ['true', 'True', 'TRUE'];
+    const falseValue = ['false', 'False', 'FALSE'];
+    const val = getInput(name, options);
+    if (trueValue.includes(val))
+        return true;
+    if (falseValue.includes(val))
+        return false;
+    throw new TypeError(`Input does not meet YAML 1.2 "Core Schema" specification: ${name}\n` +
+        `Support boolean input list: \`true | True | TRUE | false | False | FALSE\``);
+}
+/**
+ * Sets the value of an output.
+ *
+ * @param     name     name of the output to set
+ * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function setOutput(name, value) {
+    const filePath = process.env['GITHUB_OUTPUT'] || '';
+    if (filePath) {
+        return issueFileCommand('OUTPUT', prepareKeyValueMessage(name, value));
+    }
+    process.stdout.write(external_os_.EOL);
+    issueCommand('set-output', { name }, toCommandValue(value));
+}
+/**
+ * Enables or disables the echoing of commands into stdout for the rest of the step.
+ * Echoing is disabled by default if ACTIONS_STEP_DEBUG is not set.
+ *
+ */
+function setCommandEcho(enabled) {
+    issue('echo', enabled ? 'on' : 'off');
+}
+//-----------------------------------------------------------------------
+// Results
+//-----------------------------------------------------------------------
+/**
+ * Sets the action status to failed.
+ * When the action exits it will be with an exit code of 1
+ * @param message add error issue message
+ */
+function setFailed(message) {
+    process.exitCode = ExitCode.Failure;
+    error(message);
+}
+//-----------------------------------------------------------------------
+// Logging Commands
+//-----------------------------------------------------------------------
+/**
+ * Gets whether Actions Step Debug is on or not
+ */
+function isDebug() {
+    return process.env['RUNNER_DEBUG'] === '1';
+}
+/**
+ * Writes debug message to user log
+ * @param message debug message
+ */
+function debug(message) {
+    issueCommand('debug', {}, message);
+}
+/**
+ * Adds an error issue
+ * @param message error issue message. Errors will be converted to string via toString()
+ * @param properties optional properties to add to the annotation.
+ */
+function error(message, properties = {}) {
+    issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+/**
+ * Adds a warning issue
+ * @param message warning issue message. Errors will be converted to string via toString()
+ * @param properties optional properties to add to the annotation.
+ */
+function warning(message, properties = {}) {
+    issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+/**
+ * Adds a notice issue
+ * @param message notice issue message. Errors will be converted to string via toString()
+ * @param properties optional properties to add to the annotation.
+ */
+function notice(message, properties = {}) {
+    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+/**
+ * Writes info to log with console.log.
+ * @param message info message
+ */
+function info(message) {
+    process.stdout.write(message + external_os_.EOL);
+}
+/**
+ * Begin an output group.
+ *
+ * Output until the next `groupEnd` will be foldable in this group
+ *
+ * @param name The name of the output group
+ */
+function startGroup(name) {
+    issue('group', name);
+}
+/**
+ * End an output group.
+ */
+function endGroup() {
+    issue('endgroup');
+}
+/**
+ * Wrap an asynchronous function call in a group.
+ *
+ * Returns the same type as the function itself.
+ *
+ * @param name The name of the group
+ * @param fn The function to wrap in the group
+ */
+function group(name, fn) {
+    return core_awaiter(this, void 0, void 0, function* () {
+        startGroup(name);
+        let result;
+        try {
+            result = yield fn();
+        }
+        finally {
+            endGroup();
+        }
+        return result;
+    });
+}
+//-----------------------------------------------------------------------
+// Wrapper action state
+//-----------------------------------------------------------------------
+/**
+ * Saves state for current action, the state can only be retrieved by this action's post job execution.
+ *
+ * @param     name     name of the state to store
+ * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function saveState(name, value) {
+    const filePath = process.env['GITHUB_STATE'] || '';
+    if (filePath) {
+        return issueFileCommand('STATE', prepareKeyValueMessage(name, value));
+    }
+    issueCommand('save-state', { name }, toCommandValue(value));
+}
+/**
+ * Gets the value of an state set by this action's main execution.
+ *
+ * @param     name     name of the state to get
+ * @returns   string
+ */
+function getState(name) {
+    return process.env[`STATE_${name}`] || '';
+}
+function getIDToken(aud) {
+    return core_awaiter(this, void 0, void 0, function* () {
+        return yield OidcClient.getIDToken(aud);
+    });
+}
+/**
+ * Summary exports
+ */
+
+/**
+ * @deprecated use core.summary
+ */
+
+/**
+ * Path exports
+ */
+
+/**
+ * Platform utilities exports
+ */
+
+//# sourceMappingURL=core.js.map
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: external "node:os"
@@ -58593,94 +61833,99 @@ var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_
 var external_node_path_ = __nccwpck_require__(6760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
 ;// CONCATENATED MODULE: ./src/action/writer.ts
-/**
- * The one writer of the action's stdout, which GitHub's runner reads for workflow commands
- * (`::add-mask::`, `::error::`, `::stop-commands::`…). Everything printed goes through it, so
- * text from outside (file names, metadata, an index's answers, a build's output) can never issue
- * a command: the only commands on stdout are the ones written by `command` here, whose data and
- * properties are escaped so that each is exactly one line. Plain text is redacted, and any line
- * of it the runner could read as a command is shown inside a `::stop-commands::` fence whose
- * token is random, so nothing in the text can end it.
- */
+
 
 
 
 /**
- * Lines the runner would take for a command: `::name` after optional leading whitespace (the
- * runner trims it), or the legacy `##[name]` form, looked for anywhere in the line. The runner
- * trims with .NET's TrimStart, whose whitespace includes U+0085 (NEL), which JavaScript's `\s`
- * does not: without it, an index could start a command behind a NEL.
+ * What the runner would take for a command: `::` after whitespace as .NET's TrimStart counts it
+ * (U+0085, NEL, is whitespace there but not in `\s`), or the legacy `##[`, anywhere in the line.
  */
 function isCommandLike(line) {
     return /^[\s\u0085]*::/.test(line) || line.includes('##[');
 }
 /** The runner reads lines ending in CR, LF or CRLF (.NET's ReadLine). */
 const LINE_BREAK = /\r\n|\r|\n/;
-/** Command data, as @actions/core escapes it: one line, `%` kept unambiguous. */
-function escapeData(text) {
-    return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-}
-/** Command properties (file, title), as @actions/core escapes them: `,` and `:` end a property. */
-function escapeProperty(text) {
-    return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
-}
+/**
+ * The action's Log and only writer of stdout. Commands go through @actions/core (which escapes
+ * them); core lacks the rest of what outside text needs: redaction of encoded secrets, and a
+ * `::stop-commands::` fence with a random token around any line (a child's: every line) that
+ * the runner could read as a command.
+ */
 class Writer {
-    out;
     redact;
     workspace;
     paths;
-    /** The token of the open `::stop-commands::` fence, if one is open. */
+    /** The token of the open fence, if one is open. */
     fence;
+    /** Parallel uploads failing alike report the same problem: annotated once. */
     annotated = new Set();
     constructor(options = {}) {
-        this.out = options.out ?? (text => process.stdout.write(text));
         this.redact = options.redact ?? (text => text);
         this.workspace = options.workspace || undefined;
         this.paths = options.paths ?? (external_node_path_default());
     }
+    debug = (message) => {
+        this.closeFence();
+        debug(this.redact(message));
+    };
+    info = (message) => this.text(message);
+    warning = (message, file) => this.annotate('warning', message, file);
+    error = (message, file) => this.annotate('error', message, file);
+    notice = (message) => this.annotate('notice', message);
+    group = async (title, fn) => {
+        this.closeFence();
+        return group(this.redact(title), fn);
+    };
+    childOutput = async (fn) => {
+        try {
+            return await fn(line => this.output(line));
+        }
+        finally {
+            this.endOutput();
+        }
+    };
     /** Our own text (with outside values in it): each line shown as it is, never as a command. */
     text(message) {
         for (const line of this.redact(message).split(LINE_BREAK))
             this.line(line, 'text');
         this.closeFence();
     }
-    /**
-     * A line a child program wrote: always fenced, whatever it looks like, because a program can
-     * know forms of commands we do not. The fence stays open for the lines after it, and is closed
-     * before anything else is written and by `endOutput`.
-     */
+    /** A child's line: always fenced (it may know commands we do not); the fence stays open. */
     output(line) {
         for (const part of this.redact(line).split(LINE_BREAK))
             this.line(part, 'output');
     }
-    /** Closes the fence of `output`, if one is open. */
     endOutput() {
         this.closeFence();
-    }
-    /**
-     * A workflow command written by the action itself. Data and properties are redacted and
-     * escaped, so the command is one line and outside text in it cannot start another.
-     */
-    command(name, properties, message) {
-        this.closeFence();
-        this.emit(formatCommand(name, properties, this.redact(message), this.redact));
     }
     /** `::add-mask::`, the one command whose data is the secret itself. */
     mask(secret) {
         this.closeFence();
-        this.emit(formatCommand('add-mask', {}, secret, text => text));
+        setSecret(secret);
     }
-    /**
-     * An annotation. `file` is shown relative to the workspace, where GitHub can link it; the same
-     * problem reported twice (parallel uploads failing alike) is annotated once.
-     */
     annotate(kind, message, file) {
-        const shownFile = file === undefined ? undefined : this.relativeFile(file);
+        const shownFile = file === undefined ? undefined : this.relativeFile(this.redact(file));
         const key = `${kind}\0${shownFile ?? ''}\0${message}`;
         if (this.annotated.has(key))
             return;
         this.annotated.add(key);
-        this.command(kind, { file: shownFile }, message);
+        this.closeFence();
+        // The title heads the annotation on the run's page: which file, when there is one.
+        const title = shownFile ? `pypi-publish: ${shownFile.split(/[\\/]/).pop()}` : 'pypi-publish';
+        core_namespaceObject[kind](this.redact(message), shownFile ? { title, file: shownFile } : { title });
+    }
+    /** Fails the step with `message` as its error (not repeated if already annotated). */
+    fail(message) {
+        if (this.annotated.has(`error\0\0${message}`))
+            process.exitCode = ExitCode.Failure;
+        else {
+            this.annotated.add(`error\0\0${message}`);
+            this.closeFence();
+            // core.setFailed's annotation has no title; the exit code is the same.
+            process.exitCode = ExitCode.Failure;
+            error(this.redact(message), { title: 'pypi-publish' });
+        }
     }
     /** GitHub links an annotation's file by its path in the repository, with `/` on every runner. */
     relativeFile(file) {
@@ -58692,11 +61937,10 @@ class Writer {
             return file;
         return relative.split(paths.sep).join('/');
     }
-    /** Our text is fenced only where a line could be a command; a child's output always is. */
     line(line, kind) {
         if (kind === 'output' || isCommandLike(line)) {
+            // From the OS's CSPRNG, per fence: the text inside cannot know it to end the fence.
             if (!this.fence) {
-                // Random per fence, from the OS's CSPRNG: the text inside cannot know it to end the fence.
                 this.fence = (0,external_node_crypto_.randomBytes)(16).toString('hex');
                 this.emit(`::stop-commands::${this.fence}`);
             }
@@ -58707,21 +61951,13 @@ class Writer {
         this.emit(line);
     }
     closeFence() {
-        if (!this.fence)
-            return;
-        this.emit(`::${this.fence}::`);
+        if (this.fence)
+            this.emit(`::${this.fence}::`);
         this.fence = undefined;
     }
     emit(line) {
-        this.out(line + external_node_os_namespaceObject.EOL);
+        process.stdout.write(line + external_node_os_namespaceObject.EOL);
     }
-}
-function formatCommand(name, properties, message, redact) {
-    const props = Object.entries(properties)
-        .filter((entry) => entry[1] !== undefined && entry[1] !== '')
-        .map(([key, value]) => `${key}=${escapeProperty(redact(value))}`)
-        .join(',');
-    return `::${name}${props ? ` ${props}` : ''}::${escapeData(message)}`;
 }
 
 // EXTERNAL MODULE: external "node:fs"
@@ -58819,9 +62055,8 @@ function proxyVariables(env) {
 
 
 /**
- * The run as GitHub Actions describes it in the runner's variables (GITHUB_*, ACTIONS_*,
- * RUNNER_TEMP, the proxy variables), read once here and handed to the core as a RunContext.
- * `secrets` are the Redactor's forms: no child process gets a variable that carries one.
+ * The run as the runner's variables describe it, read once. `secrets` are the Redactor's forms:
+ * no child process gets a variable that carries one.
  */
 function runContextFromEnv(env, secrets = []) {
     return {
@@ -58838,29 +62073,23 @@ function runContextFromEnv(env, secrets = []) {
         tempDir: env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)()
     };
 }
-/** The tag a run is for, or undefined when the run is for a branch, a pull request, or nothing. */
+/** The tag a run is for, or undefined (a branch, a pull request, nothing). */
 function tagOfRun(env) {
     const ref = env.GITHUB_REF;
-    if (ref !== undefined && ref !== '') {
+    if (ref)
         return ref.startsWith('refs/tags/') ? ref.slice('refs/tags/'.length) : undefined;
-    }
-    // GITHUB_REF is always set on a runner; the short form is accepted for other CI shims.
-    if (env.GITHUB_REF_TYPE === 'tag' && env.GITHUB_REF_NAME)
-        return env.GITHUB_REF_NAME;
-    return undefined;
+    // GITHUB_REF is always set on a runner; the short form is for other CI shims.
+    return env.GITHUB_REF_TYPE === 'tag' && env.GITHUB_REF_NAME ? env.GITHUB_REF_NAME : undefined;
 }
-const PULL_REQUEST_EVENTS = new Set(['pull_request', 'pull_request_target']);
 /**
- * True when the run was triggered by a pull request whose head lives in another repository (a
- * fork). GitHub gives such runs neither secrets nor ID tokens, so both ways to authenticate are
- * closed and the user needs a different explanation. Unreadable event data counts as "not a fork":
- * the general explanation still applies then.
+ * A pull request from a fork: GitHub gives it neither secrets nor ID tokens, which needs its own
+ * explanation. Unreadable event data counts as no fork (the general explanation still applies).
  */
 function isForkPullRequest(env) {
-    if (!PULL_REQUEST_EVENTS.has(env.GITHUB_EVENT_NAME ?? ''))
+    if (env.GITHUB_EVENT_NAME !== 'pull_request' && env.GITHUB_EVENT_NAME !== 'pull_request_target') {
         return false;
-    const eventPath = env.GITHUB_EVENT_PATH;
-    const repository = env.GITHUB_REPOSITORY;
+    }
+    const { GITHUB_EVENT_PATH: eventPath, GITHUB_REPOSITORY: repository } = env;
     if (!eventPath || !repository)
         return false;
     let event;
@@ -58870,8 +62099,7 @@ function isForkPullRequest(env) {
     catch {
         return false;
     }
-    const head = event
-        ?.pull_request?.head?.repo?.full_name;
+    const head = event?.pull_request?.head?.repo?.full_name;
     return typeof head === 'string' && head.toLowerCase() !== repository.toLowerCase();
 }
 
@@ -58880,7 +62108,7 @@ function isForkPullRequest(env) {
  * A trusted-publishing or credential problem the user can act on. The message is complete (what
  * happened, why, what to change) and never holds a secret: no ID token, no minted token.
  */
-class errors_TrustedPublishingError extends Error {
+class TrustedPublishingError extends Error {
     /**
      * Set when waiting may heal it (a 5xx, a 429, no answer): the exchange retries those with the
      * uploads' backoff. `reason` is the short form for the retry's log line.
@@ -58900,8 +62128,6 @@ class AttestationError extends Error {
     }
 }
 
-// EXTERNAL MODULE: ./node_modules/undici/index.js
-var undici = __nccwpck_require__(6752);
 ;// CONCATENATED MODULE: ./src/shared/format.ts
 /** Human sizes for logs and the summary (binary units, as file managers show them). */
 function formatSize(bytes) {
@@ -58971,97 +62197,6 @@ function capitalize(text) {
     return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
-function getProxyUrl(reqUrl) {
-    const usingSsl = reqUrl.protocol === 'https:';
-    if (checkBypass(reqUrl)) {
-        return undefined;
-    }
-    const proxyVar = (() => {
-        if (usingSsl) {
-            return process.env['https_proxy'] || process.env['HTTPS_PROXY'];
-        }
-        else {
-            return process.env['http_proxy'] || process.env['HTTP_PROXY'];
-        }
-    })();
-    if (proxyVar) {
-        try {
-            return new DecodedURL(proxyVar);
-        }
-        catch (_a) {
-            if (!proxyVar.startsWith('http://') && !proxyVar.startsWith('https://'))
-                return new DecodedURL(`http://${proxyVar}`);
-        }
-    }
-    else {
-        return undefined;
-    }
-}
-function checkBypass(reqUrl) {
-    if (!reqUrl.hostname) {
-        return false;
-    }
-    const reqHost = reqUrl.hostname;
-    if (isLoopbackAddress(reqHost)) {
-        return true;
-    }
-    const noProxy = process.env['no_proxy'] || process.env['NO_PROXY'] || '';
-    if (!noProxy) {
-        return false;
-    }
-    // Determine the request port
-    let reqPort;
-    if (reqUrl.port) {
-        reqPort = Number(reqUrl.port);
-    }
-    else if (reqUrl.protocol === 'http:') {
-        reqPort = 80;
-    }
-    else if (reqUrl.protocol === 'https:') {
-        reqPort = 443;
-    }
-    // Format the request hostname and hostname with port
-    const upperReqHosts = [reqUrl.hostname.toUpperCase()];
-    if (typeof reqPort === 'number') {
-        upperReqHosts.push(`${upperReqHosts[0]}:${reqPort}`);
-    }
-    // Compare request host against noproxy
-    for (const upperNoProxyItem of noProxy
-        .split(',')
-        .map(x => x.trim().toUpperCase())
-        .filter(x => x)) {
-        if (upperNoProxyItem === '*' ||
-            upperReqHosts.some(x => x === upperNoProxyItem ||
-                x.endsWith(`.${upperNoProxyItem}`) ||
-                (upperNoProxyItem.startsWith('.') &&
-                    x.endsWith(`${upperNoProxyItem}`)))) {
-            return true;
-        }
-    }
-    return false;
-}
-function isLoopbackAddress(host) {
-    const hostLower = host.toLowerCase();
-    return (hostLower === 'localhost' ||
-        hostLower.startsWith('127.') ||
-        hostLower.startsWith('[::1]') ||
-        hostLower.startsWith('[0:0:0:0:0:0:0:1]'));
-}
-class DecodedURL extends URL {
-    constructor(url, base) {
-        super(url, base);
-        this._decodedUsername = decodeURIComponent(super.username);
-        this._decodedPassword = decodeURIComponent(super.password);
-    }
-    get username() {
-        return this._decodedUsername;
-    }
-    get password() {
-        return this._decodedPassword;
-    }
-}
-//# sourceMappingURL=proxy.js.map
 ;// CONCATENATED MODULE: ./src/shared/network-errors.ts
 
 /**
@@ -59410,15 +62545,86 @@ function basicAuth(user, password) {
     return `Basic ${Buffer.from(`${user}:${password}`, 'utf8').toString('base64')}`;
 }
 
-;// CONCATENATED MODULE: ./src/auth/explain.ts
-/**
- * The explanations for a job that cannot get a GitHub ID token. Shared by the up-front credential
- * check and by the ID-token fetcher, which can fail the same way later (e.g. the runner refused).
- */
-const explain_TRUSTED_PUBLISHING_DOCS = 'https://docs.pypi.org/trusted-publishers/';
+;// CONCATENATED MODULE: ./src/auth/id-token.ts
+
+
+const TRUSTED_PUBLISHING_DOCS = 'https://docs.pypi.org/trusted-publishers/';
 const TROUBLESHOOTING_URL = 'https://docs.pypi.org/trusted-publishers/troubleshooting/';
-const PERMISSIONS_SNIPPET = ['permissions:', '  id-token: write'].join('\n');
-/** Why there is no ID token, and the two ways out (or, for a fork's pull request, what to do). */
+/**
+ * An ID-token request that failed. `failure` says what went wrong; the message adds the command
+ * line's advice, which the action replaces with its own (action/id-token.ts).
+ */
+class IdTokenRequestError extends TrustedPublishingError {
+    failure;
+    constructor(failure, advice, options) {
+        super(`Trusted publishing: ${failure}${advice ? ` ${advice}` : ''}`, options);
+        this.failure = failure;
+        this.name = 'IdTokenRequestError';
+    }
+}
+/** The answers are one JWT (a few KiB) in a small JSON document. */
+const ID_TOKEN_CAP = {
+    bytes: 64 * 1024,
+    what: 'the ID token answer',
+    advice: 'The CI system is misbehaving; try again, or use an API token.'
+};
+/**
+ * A capped GET of an ID token, whose body (the token) is returned. A 5xx, a 429 or no answer is
+ * marked transient, so the exchange retries it with a fresh request. Not core.getIDToken: it reads
+ * answers uncapped, retries by itself and marks nothing transient, and puts the body of a refusal
+ * in its error.
+ */
+async function requestIdToken(provider, url, headers, advice, timeoutMs = 30_000) {
+    const http = new Http({ timeoutMs, connectTimeoutMs: 10_000 });
+    let response;
+    try {
+        response = await http.get(url, ID_TOKEN_CAP, headers);
+    }
+    catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        throw new IdTokenRequestError(`asking ${provider} for an ID token failed: ${reason}`, '', {
+            cause: error,
+            transient: error instanceof NetworkError && !error.final ? { reason } : undefined
+        });
+    }
+    finally {
+        http.dispose();
+    }
+    const { status } = response;
+    // The body is not shown: it may be a token in a shape we did not expect.
+    if (status !== 200) {
+        throw new IdTokenRequestError(`${provider} answered HTTP ${status} without an ID token.`, advice, {
+            transient: status === 429 || (status >= 500 && status <= 599)
+                ? { reason: `HTTP ${status}` }
+                : undefined
+        });
+    }
+    return response.body;
+}
+/** An ID token from GitHub's runner: ACTIONS_ID_TOKEN_REQUEST_URL with its bearer token. */
+async function githubRunnerIdToken(env, audience, options = {}) {
+    const provider = 'GitHub Actions';
+    const advice = "Give the job `permissions: id-token: write`, or pass an API token with '--password'.";
+    const url = new URL(env.ACTIONS_ID_TOKEN_REQUEST_URL ?? '');
+    url.searchParams.set('audience', audience);
+    const headers = {
+        Authorization: `bearer ${env.ACTIONS_ID_TOKEN_REQUEST_TOKEN ?? ''}`,
+        Accept: 'application/json'
+    };
+    const body = await requestIdToken(provider, url.toString(), headers, advice, options.timeoutMs);
+    let value;
+    try {
+        value = JSON.parse(body).value;
+    }
+    catch {
+        // answered below
+    }
+    if (typeof value === 'string' && value)
+        return value;
+    throw new IdTokenRequestError(`${provider} answered HTTP 200 without an ID token.`, advice, {});
+}
+const indent = (lines) => lines.map(line => `    ${line}`);
+/** Why there is no GitHub ID token, and the two ways out (or, for a fork's pull request, what to do). */
 function noIdTokenMessage(run, cause) {
     const what = cause
         ? `Trusted publishing needs a GitHub ID token, and getting one failed: ${cause}`
@@ -59442,194 +62648,17 @@ function noIdTokenMessage(run, cause) {
         '1. Trusted publishing (recommended): give the publishing job permission to request an ID ' +
             'token, and register this workflow as a trusted publisher on the index:',
         '',
-        indent(PERMISSIONS_SNIPPET, 4),
+        ...indent(['permissions:', '  id-token: write']),
         '',
-        `   ${explain_TRUSTED_PUBLISHING_DOCS}`,
+        `   ${TRUSTED_PUBLISHING_DOCS}`,
         '',
         '2. An API token: store it as a repository secret and pass it, e.g.',
         '',
-        indent('password: ${{ secrets.PYPI_API_TOKEN }}', 4),
+        ...indent(['password: ${{ secrets.PYPI_API_TOKEN }}']),
         '',
         '   If you already pass a secret: an empty secret looks exactly like none. A typo in the ' +
             "secret's name, or a secret defined in another environment or repository, reads as an " +
             'empty string.'
-    ].join('\n');
-}
-function indent(text, spaces) {
-    const pad = ' '.repeat(spaces);
-    return text
-        .split('\n')
-        .map(line => pad + line)
-        .join('\n');
-}
-
-;// CONCATENATED MODULE: ./src/auth/ambient-id-token.ts
-
-
-
-
-/** The answers are one JWT (a few KiB) in a small JSON document. */
-const ID_TOKEN_CAP = {
-    bytes: 64 * 1024,
-    what: 'the ID token answer',
-    advice: 'The CI system is misbehaving; try again, or use an API token.'
-};
-const DMI_PRODUCT_NAME = '/sys/class/dmi/id/product_name';
-/** The environment variable GitLab CI puts the token for `audience` in (as `id` names it). */
-function gitlabTokenVariable(audience) {
-    return `${audience.toUpperCase().replace(/[^A-Z0-9_]|^[^A-Z_]/g, '_')}_ID_TOKEN`;
-}
-/** Which CI system can give an ID token here, and a fetcher that asks it. */
-function ambientIdToken(env, options = {}) {
-    const github = env.ACTIONS_ID_TOKEN_REQUEST_URL && env.ACTIONS_ID_TOKEN_REQUEST_TOKEN;
-    const gitlab = env.GITLAB_CI === 'true' || Object.keys(env).some(k => k.endsWith('_ID_TOKEN') && env[k]);
-    const gcpHost = gcpMetadataHost(env, options.productNameFile ?? DMI_PRODUCT_NAME);
-    const provider = github
-        ? 'GitHub Actions'
-        : gitlab
-            ? 'GitLab CI'
-            : gcpHost
-                ? 'Google Cloud'
-                : undefined;
-    const identity = { provider, missing: noAmbientTokenMessage() };
-    const getIdToken = async (audience) => {
-        if (provider === 'GitHub Actions')
-            return githubRunnerIdToken(env, audience, options);
-        if (provider === 'GitLab CI') {
-            const name = gitlabTokenVariable(audience);
-            const token = env[name]?.trim();
-            if (token)
-                return token;
-            throw new TrustedPublishingError(gitlabMissingMessage(name, audience, env));
-        }
-        if (provider === 'Google Cloud' && gcpHost) {
-            const url = `http://${gcpHost}/computeMetadata/v1/instance/service-accounts/default/identity` +
-                `?audience=${encodeURIComponent(audience)}&format=full`;
-            const response = await ask(url, provider, options, { 'Metadata-Flavor': 'Google' });
-            const token = response.body.trim();
-            if (token.split('.').length !== 3)
-                throw unexpected(provider, response);
-            return token;
-        }
-        throw new TrustedPublishingError(identity.missing);
-    };
-    return { identity, getIdToken };
-}
-/**
- * An ID token for `audience` from GitHub's runner: ACTIONS_ID_TOKEN_REQUEST_URL with the audience,
- * asked with the runner's bearer token (what @actions/core's getIDToken does). A 5xx, a 429 or no
- * answer is marked transient, so the token exchange retries it with a fresh request.
- */
-async function githubRunnerIdToken(env, audience, options = {}) {
-    const provider = 'GitHub Actions';
-    const url = new URL(env.ACTIONS_ID_TOKEN_REQUEST_URL ?? '');
-    url.searchParams.set('audience', audience);
-    const response = await ask(url.toString(), provider, options, {
-        Authorization: `bearer ${env.ACTIONS_ID_TOKEN_REQUEST_TOKEN ?? ''}`,
-        Accept: 'application/json'
-    });
-    const value = parseValue(response.body);
-    if (!value)
-        throw unexpected(provider, response);
-    return value;
-}
-function gcpMetadataHost(env, productNameFile) {
-    if (env.GCE_METADATA_HOST?.trim())
-        return env.GCE_METADATA_HOST.trim();
-    try {
-        const product = readFileSync(productNameFile, 'utf8').trim();
-        if (product === 'Google' || product === 'Google Compute Engine') {
-            return 'metadata.google.internal';
-        }
-    }
-    catch {
-        // Not Linux, or no DMI: not detectably Google Cloud.
-    }
-    return undefined;
-}
-async function ask(url, provider, options, headers) {
-    const http = new Http({ timeoutMs: options.timeoutMs ?? 30_000, connectTimeoutMs: 10_000 });
-    let response;
-    try {
-        response = await http.get(url, ID_TOKEN_CAP, headers);
-    }
-    catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        throw new IdTokenRequestError(`asking ${provider} for an ID token failed: ${reason}`, '', {
-            cause: error,
-            transient: error instanceof NetworkError && !error.final ? { reason } : undefined
-        });
-    }
-    finally {
-        http.dispose();
-    }
-    if (response.status !== 200)
-        throw unexpected(provider, response);
-    return response;
-}
-function parseValue(body) {
-    try {
-        const value = JSON.parse(body).value;
-        return typeof value === 'string' && value ? value : undefined;
-    }
-    catch {
-        return undefined;
-    }
-}
-/** The answer is not shown: it may be a token in a shape we did not expect. */
-function unexpected(provider, response) {
-    const transient = response.status === 429 || (response.status >= 500 && response.status <= 599)
-        ? { reason: `HTTP ${response.status}` }
-        : undefined;
-    return new IdTokenRequestError(`${provider} answered HTTP ${response.status} without an ID token.`, provider === 'GitHub Actions'
-        ? "Give the job `permissions: id-token: write`, or pass an API token with '--password'."
-        : provider === 'Google Cloud'
-            ? "Check that the machine's service account may create identity tokens, or pass an API token with '--password'."
-            : "Pass an API token with '--password'.", { transient });
-}
-/**
- * An ID-token request that failed. `failure` says what went wrong and nothing more; the message
- * adds the command line's advice, which the action replaces with its own (action/id-token.ts).
- */
-class IdTokenRequestError extends errors_TrustedPublishingError {
-    failure;
-    constructor(failure, advice, options) {
-        super(`Trusted publishing: ${failure}${advice ? ` ${advice}` : ''}`, options);
-        this.failure = failure;
-        this.name = 'IdTokenRequestError';
-    }
-}
-function gitlabMissingMessage(name, audience, env) {
-    const others = Object.keys(env)
-        .filter(k => k.endsWith('_ID_TOKEN') && env[k])
-        .sort();
-    return [
-        `Trusted publishing on GitLab CI needs an ID token for the audience '${audience}' in the ` +
-            `variable ${name}, and this job has none` +
-            (others.length ? ` (it has ${others.join(', ')}, for other audiences).` : '.'),
-        'Declare it in the job of .gitlab-ci.yml:',
-        '',
-        '    id_tokens:',
-        `      ${name}:`,
-        `        aud: ${audience}`,
-        '',
-        `and register this project and CI file as a trusted publisher on the index: ${TRUSTED_PUBLISHING_DOCS}`,
-        "Or pass an API token with '--password' (or TWINE_PASSWORD)."
-    ].join('\n');
-}
-function noAmbientTokenMessage() {
-    return [
-        'No password or API token was given, and trusted publishing needs an ID token from the CI ' +
-            'system, which this machine does not offer. Two ways out:',
-        '',
-        "1. An API token: pass it with '--password' or the TWINE_PASSWORD variable (from the CI " +
-            "system's secret store, never written in the CI file).",
-        '',
-        '2. Trusted publishing, from a CI system PyPI trusts, with the publisher registered on the index:',
-        '   - GitLab CI: `id_tokens: { PYPI_ID_TOKEN: { aud: pypi } }` in the job (TESTPYPI_ID_TOKEN, aud testpypi, for TestPyPI);',
-        '   - GitHub Actions: `permissions: id-token: write` in the job;',
-        '   - Google Cloud: a machine whose service account may create identity tokens.',
-        `   ${TRUSTED_PUBLISHING_DOCS}`
     ].join('\n');
 }
 
@@ -59637,33 +62666,25 @@ function noAmbientTokenMessage() {
 
 
 
-
 /**
- * The action's ID-token fetcher: the runner's ACTIONS_ID_TOKEN_REQUEST_URL, asked with its bearer
- * token (as @actions/core's getIDToken asks it), through the run's own HTTP stack. A failure is
- * turned into an explanation of what to change in the workflow; one that may heal by waiting keeps
- * its transient mark, so the exchange retries it. The token is registered as a secret by the
- * pipeline (onSecret) as soon as it arrives.
+ * The action's ID-token fetcher. Ours, not core.getIDToken (see requestIdToken): a failure becomes
+ * an explanation of what to change in the workflow, keeping its transient mark for the exchange.
  */
 function actionsIdTokenFetcher(run, env) {
     return async (audience) => {
         const missing = ['ACTIONS_ID_TOKEN_REQUEST_URL', 'ACTIONS_ID_TOKEN_REQUEST_TOKEN'].filter(name => !env[name]);
         if (missing.length) {
-            throw new errors_TrustedPublishingError(noIdTokenMessage(run, `the runner did not set ${missing.join(' or ')} for this step`));
+            throw new TrustedPublishingError(noIdTokenMessage(run, `the runner did not set ${missing.join(' or ')} for this step`));
         }
         try {
             return await githubRunnerIdToken(env, audience);
         }
         catch (error) {
-            // What failed, without the command line's advice: the action gives its own two ways out.
-            const cause = oneLine(error instanceof IdTokenRequestError
-                ? error.failure.replace(/\.$/, '')
-                : error instanceof Error
-                    ? error.message
-                    : String(error));
-            throw new errors_TrustedPublishingError(noIdTokenMessage(run, cause), {
+            // Without the command line's advice: the action gives its own two ways out.
+            const cause = error instanceof IdTokenRequestError ? error.failure.replace(/\.$/, '') : String(error);
+            throw new TrustedPublishingError(noIdTokenMessage(run, oneLine(cause)), {
                 cause: error,
-                transient: error instanceof errors_TrustedPublishingError ? error.transient : undefined
+                transient: error instanceof TrustedPublishingError ? error.transient : undefined
             });
         }
     };
@@ -59953,628 +62974,6 @@ function isBase64(value) {
     return typeof value === 'string' && value.length > 0 && /^[A-Za-z0-9+/]+={0,2}$/.test(value);
 }
 
-;// CONCATENATED MODULE: ./src/shared/backoff.ts
-const DEFAULT_RETRY_POLICY = {
-    retries: 5,
-    maxTotalMs: 10 * 60_000,
-    baseDelayMs: 1000,
-    maxDelayMs: 60_000
-};
-/**
- * The wait before retry number `retry` (1-based): exponential backoff with full jitter, so that
- * parallel uploads that failed together do not come back together; a Retry-After wins when
- * given (bounded by maxDelayMs). `random` is injectable for tests.
- */
-function backoffDelay(retry, policy, retryAfterMs, random = Math.random) {
-    if (retryAfterMs !== undefined)
-        return Math.min(retryAfterMs, policy.maxDelayMs);
-    const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1));
-    // Half fixed, half random: never a zero wait (twine's failing pattern), still spread out.
-    return Math.round(ceiling / 2 + random() * (ceiling / 2));
-}
-function backoff_sleep(ms) {
-    return new Promise(resolve => setTimeout(resolve, ms));
-}
-/** Seconds for a log line: `1.5 s`. */
-function formatDelay(ms) {
-    return `${(ms / 1000).toFixed(1)} s`;
-}
-/** Retry-After: delta-seconds or an HTTP date. */
-function retryAfterMs(response, now = Date.now()) {
-    const value = response.headers['retry-after'];
-    if (typeof value !== 'string' || !value.trim())
-        return undefined;
-    if (/^\d+$/.test(value.trim()))
-        return Number(value.trim()) * 1000;
-    const date = Date.parse(value);
-    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-
-;// CONCATENATED MODULE: ./src/shared/excerpt.ts
-/** The mark of a cut. The Redactor (redact.ts) treats it as an end of text: keep them the same. */
-const CUT_MARK = '…';
-/**
- * At most `max` characters (UTF-16 units) of text from outside (an index's answer, a program's
- * output), with the cut marked by `…`. The mark matters beyond looks: a secret cut in half leaves
- * only its first characters, which the Redactor can recognise only where a cut is marked (or at
- * the very end of the text), and an excerpt is often quoted inside a longer message.
- * A surrogate pair is never split, so the excerpt stays valid text.
- */
-function excerpt(text, max) {
-    if (text.length <= max)
-        return text;
-    let end = max;
-    const last = text.charCodeAt(end - 1);
-    if (last >= 0xd800 && last <= 0xdbff)
-        end--;
-    return text.slice(0, end) + CUT_MARK;
-}
-
-;// CONCATENATED MODULE: ./src/shared/retrying.ts
-
-/**
- * Runs `attempt` until it succeeds, a failure is not transient, the retries are spent or the next
- * retry would start past `policy.maxTotalMs`; then the last failure is thrown as it was. For
- * requests that are safe to repeat as they are (the upload has its own loop, which first asks the
- * index whether a lost answer stored the file).
- */
-async function withRetries(attempt, options) {
-    const now = options.now ?? Date.now;
-    const sleep = options.sleep ?? backoff_sleep;
-    const startedAt = now();
-    for (let retry = 1;; retry++) {
-        try {
-            return await attempt();
-        }
-        catch (error) {
-            const transience = options.transient(error);
-            if (!transience || retry > options.policy.retries)
-                throw error;
-            const delay = backoffDelay(retry, options.policy, transience.retryAfterMs);
-            if (now() - startedAt + delay > options.policy.maxTotalMs)
-                throw error;
-            options.onRetry(error, retry, delay);
-            await sleep(delay);
-        }
-    }
-}
-/** "retry 1 of 5 in 1.2 s", for the retry lines of every caller. */
-function retryNote(retry, policy, delayMs) {
-    return `retry ${retry} of ${policy.retries} in ${formatDelay(delayMs)}`;
-}
-
-;// CONCATENATED MODULE: ./src/auth/github-context.ts
-/**
- * The workflow a run belongs to, as trusted publishing names it: taken apart from
- * RunContext.workflowRef or from the ID token's `job_workflow_ref` claim.
- */
-function parseWorkflowRef(value) {
-    if (!value)
-        return undefined;
-    const at = value.indexOf('@');
-    const location = at >= 0 ? value.slice(0, at) : value;
-    const ref = at >= 0 ? value.slice(at + 1) : '';
-    const [owner, repo, ...rest] = location.split('/');
-    if (!owner || !repo || rest.length === 0)
-        return undefined;
-    const path = rest.join('/');
-    return {
-        owner,
-        repo,
-        repository: `${owner}/${repo}`,
-        path,
-        filename: rest[rest.length - 1],
-        ref
-    };
-}
-
-;// CONCATENATED MODULE: ./src/auth/claims.ts
-
-
-/** The claims PyPI's GitHub publisher looks at, in the order we show them. */
-const DEBUG_CLAIMS = [
-    'sub',
-    'repository',
-    'repository_owner',
-    'repository_owner_id',
-    'workflow_ref',
-    'job_workflow_ref',
-    'ref',
-    'environment'
-];
-/** The JWT's payload, or undefined when it is not a well-formed JWT. */
-function decodeClaims(jwt) {
-    const parts = jwt.split('.');
-    if (parts.length !== 3)
-        return undefined;
-    try {
-        const payload = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8'));
-        return payload && typeof payload === 'object' && !Array.isArray(payload)
-            ? payload
-            : undefined;
-    }
-    catch {
-        return undefined;
-    }
-}
-/** The claims as a list for an error message, marked as unverified and for debugging only. */
-function renderClaims(claims) {
-    if (!claims) {
-        return 'The ID token could not be decoded, so its claims cannot be shown.';
-    }
-    const lines = [
-        'Claims of the ID token, decoded WITHOUT verification, for debugging only. Do not configure a ' +
-            'trusted publisher from them unless they already match what you expect:'
-    ];
-    for (const name of DEBUG_CLAIMS) {
-        const value = claims[name];
-        lines.push(`  ${name}: ${value === undefined || value === '' ? 'MISSING' : String(value)}`);
-    }
-    lines.push(`See ${TROUBLESHOOTING_URL}`);
-    return lines.join('\n');
-}
-/**
- * When the job runs a reusable workflow, `job_workflow_ref` names a different file than
- * `workflow_ref` (the caller). PyPI (Warehouse's GitHub publisher) looks the publisher up by the
- * `repository` claim and the workflow filename taken from `job_workflow_ref`, then requires
- * `job_workflow_ref` to be exactly `<repository>/.github/workflows/<filename>@<ref or sha>` of
- * the run. So the publisher must name the reusable workflow's file; that file must live in the
- * repository that runs the job; and it must run at the run's own ref or commit. undefined when
- * the job runs its own workflow.
- */
-function reusableWorkflowHint(claims) {
-    if (!claims)
-        return undefined;
-    const caller = parseWorkflowRef(stringClaim(claims, 'workflow_ref'));
-    const job = parseWorkflowRef(stringClaim(claims, 'job_workflow_ref'));
-    if (!caller || !job)
-        return undefined;
-    if (caller.repository.toLowerCase() === job.repository.toLowerCase() &&
-        caller.path === job.path) {
-        return undefined;
-    }
-    const repository = stringClaim(claims, 'repository') || caller.repository;
-    const ref = stringClaim(claims, 'ref');
-    const sha = stringClaim(claims, 'sha');
-    const runsAt = [ref, sha].filter(Boolean).join(' or ') || 'the ref being run';
-    const rule = 'PyPI takes the workflow filename from job_workflow_ref (the workflow that runs this job, ' +
-        `here the reusable one) and requires job_workflow_ref to be ` +
-        `'${repository}/.github/workflows/<that file>@<${ref ? 'ref' : 'sha'}>' of this run: a ` +
-        `workflow of the repository the run belongs to (${repository}), at ${runsAt}.`;
-    const called = `This job runs a reusable workflow: ${job.path} of ${job.repository} (called from ` +
-        `${caller.path} of ${caller.repository}).`;
-    if (job.repository.toLowerCase() !== repository.toLowerCase()) {
-        return (`${called} ${rule} A reusable workflow from another repository therefore cannot publish ` +
-            `to PyPI with trusted publishing, whatever the publisher names. Publish from ${repository} ` +
-            `itself: run this action in a job of ${caller.filename} (the shared workflow can still ` +
-            `build and upload the files as an artifact), or keep the reusable workflow in ` +
-            `${repository}/.github/workflows/ and call it as \`uses: ./.github/workflows/${job.filename}\`.`);
-    }
-    const lines = [
-        `${called} ${rule} So the trusted publisher must name the workflow file '${job.filename}', ` +
-            `not '${caller.filename}'.`
-    ];
-    if (job.ref && job.ref !== ref && job.ref !== sha) {
-        lines.push(`It is also called at '${job.ref}', not at ${runsAt}, which PyPI refuses: call it as ` +
-            `\`uses: ./.github/workflows/${job.filename}\` so that it runs at the same commit.`);
-    }
-    return lines.join(' ');
-}
-function stringClaim(claims, name) {
-    const value = claims[name];
-    return typeof value === 'string' ? value : undefined;
-}
-
-;// CONCATENATED MODULE: ./src/auth/oidc.ts
-
-
-
-
-
-
-
-
-/** PyPI's minted tokens live 15 minutes; used when the index does not say. */
-const DEFAULT_TOKEN_LIFETIME_MS = 15 * 60 * 1000;
-const BODY_EXCERPT = 500;
-/**
- * The audience and mint answers are small JSON documents (a token is a few hundred bytes; a
- * refusal lists a few reasons); 64 KiB leaves room for a proxy's error page.
- */
-const OIDC_ANSWER_CAP = {
-    bytes: 64 * 1024,
-    what: 'the trusted-publishing answer',
-    advice: "Check that 'repository-url' is the index's upload URL; if the index is right, it is " +
-        'misbehaving: wait a few minutes and try again, or use an API token.'
-};
-function oidcUrls(repositoryUrl) {
-    const origin = new URL(repositoryUrl).origin;
-    return { audience: `${origin}/_/oidc/audience`, mint: `${origin}/_/oidc/mint-token` };
-}
-/**
- * A function that mints a fresh token each time it is called (fresh ID token, fresh mint). The
- * audience is asked once: it does not change during a run.
- */
-function createTokenMinter(options) {
-    let audience;
-    return async () => {
-        audience ??= fetchAudience(options.http, options.repositoryUrl, options.retry);
-        let aud;
-        try {
-            aud = await audience;
-        }
-        catch (error) {
-            audience = undefined; // a later renewal may try again
-            throw error;
-        }
-        // Each try gets a fresh ID token: when a mint's answer is lost, the index may have spent the
-        // token's jti already and would refuse it as reused.
-        return retrying('the token request', async () => {
-            const idToken = await options.getIdToken(aud);
-            options.onSecret(idToken);
-            return mintToken(options.http, options.repositoryUrl, idToken, options);
-        }, options.retry);
-    };
-}
-/** Retries what the index may heal by itself, saying so on one info line per retry. */
-function retrying(what, attempt, retry = {}) {
-    const policy = retry.policy ?? DEFAULT_RETRY_POLICY;
-    return withRetries(attempt, {
-        policy,
-        transient: error => (error instanceof errors_TrustedPublishingError ? error.transient : undefined),
-        onRetry: (error, n, delayMs) => retry.log?.info(`Trusted publishing: ${what} failed (${error.transient?.reason}); ` +
-            retryNote(n, policy, delayMs)),
-        sleep: retry.sleep
-    });
-}
-/** 5xx and 429 may heal by waiting; other answers will not. */
-function transientAnswer(response) {
-    if (response.status !== 429 && (response.status < 500 || response.status > 599))
-        return undefined;
-    return {
-        reason: `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`,
-        retryAfterMs: retryAfterMs(response)
-    };
-}
-/** No answer at all may heal too, unless retrying cannot help (an untrusted certificate…). */
-function transientFailure(error) {
-    if (error instanceof NetworkError && !error.final)
-        return { reason: error.message };
-    return undefined;
-}
-/** One exchange: audience, ID token, mint. */
-async function exchangeToken(options) {
-    return createTokenMinter(options)();
-}
-async function fetchAudience(http, repositoryUrl, retry) {
-    return retrying('asking for the token audience', () => askAudience(http, repositoryUrl), retry);
-}
-async function askAudience(http, repositoryUrl) {
-    const url = oidcUrls(repositoryUrl).audience;
-    const host = new URL(repositoryUrl).host;
-    let response;
-    try {
-        response = await http.get(url, OIDC_ANSWER_CAP, { Accept: 'application/json' });
-    }
-    catch (error) {
-        throw new errors_TrustedPublishingError(`Trusted publishing: ${failedRequest(url, error)}`, {
-            cause: error,
-            transient: transientFailure(error)
-        });
-    }
-    if (response.status === 403 || response.status === 404) {
-        throw new errors_TrustedPublishingError(`This index does not support trusted publishing; use a token. (${host} answered HTTP ` +
-            `${response.status} to GET ${url}${response.status === 403 ? ': trusted publishing is disabled there' : ''}.)\n` +
-            "Pass an API token for this index as 'password' (or 'token'), e.g. " +
-            '`password: ${{ secrets.INDEX_TOKEN }}`.');
-    }
-    if (response.status !== 200) {
-        throw new errors_TrustedPublishingError(`Trusted publishing: asking ${url} for the token audience failed: ${describeResponse(response)}\n` +
-            'The index may be down or misconfigured; wait a few minutes and try again, or use an API token.', { transient: transientAnswer(response) });
-    }
-    const audience = parseJson(response.body)?.audience;
-    if (typeof audience !== 'string' || audience === '') {
-        throw new errors_TrustedPublishingError(`Trusted publishing: ${url} answered 200 without an audience (expected {"audience": "…"}): ` +
-            oidc_excerpt(response.body));
-    }
-    return audience;
-}
-/** Trades an ID token for an upload token; calls `onSecret` with it before returning. */
-async function mintToken(http, repositoryUrl, idToken, options) {
-    const url = oidcUrls(repositoryUrl).mint;
-    const scrub = (text) => scrubJwts(text, idToken);
-    let response;
-    try {
-        response = await http.request('POST', url, {
-            headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-            body: () => JSON.stringify({ token: idToken }),
-            cap: OIDC_ANSWER_CAP
-        });
-    }
-    catch (error) {
-        throw new errors_TrustedPublishingError(`Trusted publishing: ${scrub(failedRequest(url, error))}`, {
-            cause: error,
-            transient: transientFailure(error)
-        });
-    }
-    // Scrubbed before anything is cut or quoted, so a truncated echo cannot slip through.
-    response = { ...response, body: scrub(response.body) };
-    const payload = parseJson(response.body);
-    if (payload === undefined) {
-        throw new errors_TrustedPublishingError(`Token request to ${url} failed: the index answered ${describeResponse(response)}\n` +
-            'That is not the JSON a trusted-publishing index sends: the index is probably down or ' +
-            'misconfigured. Wait a few minutes and try again.', { transient: transientAnswer(response) });
-    }
-    if (response.status < 200 || response.status >= 300) {
-        throw new errors_TrustedPublishingError(scrub(refusalMessage(url, response, payload, idToken)), {
-            transient: transientAnswer(response)
-        });
-    }
-    const token = payload.token;
-    if (typeof token !== 'string' || token === '') {
-        throw new errors_TrustedPublishingError(`Token request to ${url} answered HTTP ${response.status} without a token ` +
-            `(expected {"success": true, "token": "…", "expires": …}). The index is probably ` +
-            'misconfigured; wait a few minutes and try again.');
-    }
-    options.onSecret(token);
-    const now = options.now ?? Date.now;
-    return { token, expiresAt: expiryOf(payload.expires, response.headers.date, now()) };
-}
-/** The 422 (or other refusal): every code and description, the claims, and where to read more. */
-function refusalMessage(url, response, payload, idToken) {
-    const errors = Array.isArray(payload.errors) ? payload.errors : [];
-    const reasons = errors.map(e => {
-        const { code, description } = (e ?? {});
-        return `  - ${String(code ?? 'unknown')}: ${String(description ?? '')}`;
-    });
-    const claims = decodeClaims(idToken);
-    const lines = [
-        `Trusted publishing failed: ${new URL(url).host} refused the token request (HTTP ` +
-            `${response.status}${typeof payload.message === 'string' ? `, "${payload.message}"` : ''}).`
-    ];
-    if (reasons.length > 0) {
-        lines.push('The index gave these reasons:', ...reasons);
-    }
-    else {
-        lines.push(`The index gave no reasons: ${oidc_excerpt(response.body)}`);
-    }
-    lines.push('', 'This usually means the trusted publisher registered on the index does not match this ' +
-        'workflow run: check the repository owner and name, the workflow file name and the ' +
-        `environment (if you set one). ${explain_TRUSTED_PUBLISHING_DOCS}`);
-    const reusable = reusableWorkflowHint(claims);
-    if (reusable)
-        lines.push('', reusable);
-    lines.push('', renderClaims(claims));
-    if (!claims)
-        lines.push(`See ${TROUBLESHOOTING_URL}`);
-    return lines.join('\n');
-}
-/**
- * `expires` is the server's clock; ours may be off. With the response's Date header we turn it
- * into a lifetime and count from our own clock, so a skewed runner clock cannot make us use a
- * token the index already considers expired (or renew far too early).
- */
-function expiryOf(expires, dateHeader, now) {
-    if (typeof expires !== 'number' || !Number.isFinite(expires)) {
-        return now + DEFAULT_TOKEN_LIFETIME_MS;
-    }
-    const serverNow = dateHeader ? Date.parse(dateHeader) : NaN;
-    if (Number.isFinite(serverNow)) {
-        const lifetime = expires * 1000 - serverNow;
-        if (lifetime > 0 && lifetime <= 24 * 60 * 60 * 1000)
-            return now + lifetime;
-    }
-    return expires * 1000;
-}
-function parseJson(body) {
-    try {
-        const value = JSON.parse(body);
-        return value && typeof value === 'object' && !Array.isArray(value)
-            ? value
-            : undefined;
-    }
-    catch {
-        return undefined;
-    }
-}
-function describeResponse(response) {
-    const status = `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`;
-    const location = response.headers.location ? ` (redirect to ${response.headers.location})` : '';
-    return `${status}${location}: ${oidc_excerpt(response.body)}`;
-}
-function oidc_excerpt(body) {
-    const text = body.trim();
-    if (text === '')
-        return '(empty body)';
-    return text.length > BODY_EXCERPT ? `${excerpt(text, BODY_EXCERPT)} (truncated)` : text;
-}
-/** An index might echo the ID token back; it must not reach a log. */
-function scrubJwts(text, idToken) {
-    return text
-        .split(idToken)
-        .join('***')
-        .replace(/[\w.-]+/g, run => {
-        // A JWT-shaped run (`eyJ….eyJ…`) is cut from its first `eyJ` on: found with string search,
-        // since a pattern retried at each `eyJ` of a long run is quadratic (issue 21).
-        const start = run.indexOf('eyJ');
-        return start >= 0 && run.indexOf('.eyJ', start + 4) > 0 ? `${run.slice(0, start)}***` : run;
-    });
-}
-/** No usable answer: the client's error says why (and, for an oversized answer, what to do). */
-function failedRequest(url, error) {
-    if (error instanceof AnswerTooLargeError)
-        return error.message;
-    return `could not reach ${url}: ${errorText(error)}`;
-}
-function errorText(error) {
-    return error instanceof Error ? error.message : String(error);
-}
-
-;// CONCATENATED MODULE: ./src/auth/token-source.ts
-/** The index's words for an expired token (protocol §2): 403 "Invalid API Token: token is expired". */
-function isExpiredTokenResponse(status, message) {
-    return status === 403 && /token is expired/i.test(message);
-}
-class StaticTokenSource {
-    user;
-    password;
-    kind = 'token';
-    constructor(user, password) {
-        this.user = user;
-        this.password = password;
-    }
-    async current() {
-        return this.password;
-    }
-    async renew() {
-        return undefined;
-    }
-}
-class MintedTokenSource {
-    mint;
-    options;
-    kind = 'trusted-publishing';
-    user = '__token__';
-    token;
-    inFlight;
-    marginMs;
-    now;
-    /** `mint` gets a fresh ID token and mints with it (see createTokenMinter). */
-    constructor(mint, options = {}) {
-        this.mint = mint;
-        this.options = options;
-        this.marginMs = options.marginMs ?? 60_000;
-        this.now = options.now ?? Date.now;
-    }
-    /** Mints the first token now, so that a refused exchange fails the run before any upload. */
-    static async start(mint, options = {}) {
-        const source = new MintedTokenSource(mint, options);
-        await source.current();
-        return source;
-    }
-    /** When the current token expires (epoch ms, our clock); undefined before the first mint. */
-    get expiresAt() {
-        return this.token?.expiresAt;
-    }
-    async current() {
-        const token = this.token;
-        if (token && token.expiresAt - this.now() > this.marginMs)
-            return token.token;
-        return (await this.refresh(token ? 'the token is about to expire' : undefined)).token;
-    }
-    async renew(rejected) {
-        if (this.inFlight)
-            return (await this.inFlight).token;
-        if (this.token && this.token.token !== rejected)
-            return this.token.token;
-        return (await this.refresh('the index said the token has expired')).token;
-    }
-    refresh(reason) {
-        // One renewal at a time: parallel uploads that all notice expiry wait for the same mint.
-        if (this.inFlight)
-            return this.inFlight;
-        const attempt = Promise.resolve()
-            .then(() => this.mint())
-            .then(fresh => {
-            this.token = fresh;
-            if (reason)
-                this.options.onRenew?.(`Minted a fresh upload token: ${reason}.`);
-            return fresh;
-        });
-        this.inFlight = attempt;
-        const settled = () => {
-            if (this.inFlight === attempt)
-                this.inFlight = undefined;
-        };
-        attempt.then(settled, settled);
-        return attempt;
-    }
-}
-/**
- * Runs one request with the source's current credentials; when it fails because the index found
- * the token expired, renews and runs it once more. The refused request stored nothing, so the
- * retry neither loses nor repeats an upload. `isExpired` tells an expiry refusal from others
- * (e.g. `e instanceof UploadError && isExpiredTokenResponse(e.status, e.indexMessage)`).
- */
-async function withCurrentToken(source, attempt, isExpired) {
-    const password = await source.current();
-    try {
-        return await attempt(source.user, password);
-    }
-    catch (error) {
-        if (!isExpired(error))
-            throw error;
-        const fresh = await source.renew(password);
-        if (fresh === undefined)
-            throw error;
-        return attempt(source.user, fresh);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/auth/credentials.ts
-
-
-
-
-
-/** The user name API tokens and trusted publishing go with. */
-const TOKEN_USER = '__token__';
-/**
- * Which way to authenticate. A given password/token always wins. With none, and the user left as
- * `__token__`, trusted publishing — if the job can get an ID token at all; if it cannot, the
- * error explains both ways out, because the usual cause is a forgotten permission or an empty
- * secret (a typo in a secret's name reads as an empty string).
- */
-function chooseCredential(settings, run, ambient) {
-    if (settings.password) {
-        return { method: 'token', user: settings.user, password: settings.password };
-    }
-    if (settings.user !== TOKEN_USER) {
-        throw new errors_TrustedPublishingError(`The user is '${settings.user}' but no password was given. Pass the password for ` +
-            `'${settings.user}' as 'password' (from a secret), e.g. \`password: \${{ secrets.INDEX_PASSWORD }}\`. ` +
-            'If you did, the secret is empty: a typo in its name reads as an empty string. ' +
-            `(Trusted publishing applies only with the user left as '${TOKEN_USER}'.)`);
-    }
-    // Outside the action (the command line), whichever CI system runs us may give the ID token.
-    if (ambient) {
-        if (!ambient.provider)
-            throw new errors_TrustedPublishingError(ambient.missing);
-        return { method: 'trusted-publishing' };
-    }
-    if (!run.idToken.available)
-        throw new errors_TrustedPublishingError(noIdTokenMessage(run));
-    return { method: 'trusted-publishing' };
-}
-/**
- * The password source for the uploads. Under trusted publishing the first token is minted here,
- * so a refused exchange stops the run before anything is uploaded.
- */
-async function resolveTokenSource(options) {
-    const choice = chooseCredential(options.settings, options.run, options.ambient);
-    if (choice.method === 'token')
-        return new StaticTokenSource(choice.user, choice.password);
-    const { log } = options;
-    const host = new URL(options.settings.repositoryUrl).host;
-    const minter = createTokenMinter({
-        http: options.http,
-        repositoryUrl: options.settings.repositoryUrl,
-        getIdToken: options.getIdToken,
-        onSecret: options.onSecret,
-        now: options.now,
-        retry: { policy: { ...DEFAULT_RETRY_POLICY, ...options.settings.retry }, log }
-    });
-    const source = await MintedTokenSource.start(minter, {
-        now: options.now,
-        marginMs: options.renewMarginMs,
-        onRenew: message => log.info(message)
-    });
-    const expires = source.expiresAt;
-    log.info(`Trusted publishing: exchanged ${options.ambient ? `this ${options.ambient.provider} job's` : "this workflow's GitHub"} ID token for a short-lived upload token ` +
-        `at ${host}` +
-        (expires ? `, valid until ${new Date(expires).toISOString()} (renewed as needed).` : '.'));
-    return source;
-}
-
 ;// CONCATENATED MODULE: ./src/dists/version.ts
 /**
  * PEP 440 versions as PyPI judges them: packaging ≥ 26.1's `Version` step by step (pattern,
@@ -60779,32 +63178,697 @@ function distKindOf(filename) {
     return undefined;
 }
 
-;// CONCATENATED MODULE: ./src/auth/nudge.ts
+;// CONCATENATED MODULE: ./src/shared/backoff.ts
+const DEFAULT_RETRY_POLICY = {
+    retries: 5,
+    maxTotalMs: 10 * 60_000,
+    baseDelayMs: 1000,
+    maxDelayMs: 60_000
+};
+/**
+ * The wait before retry number `retry` (1-based): exponential backoff with full jitter, so that
+ * parallel uploads that failed together do not come back together; a Retry-After wins when
+ * given (bounded by maxDelayMs). `random` is injectable for tests.
+ */
+function backoffDelay(retry, policy, retryAfterMs, random = Math.random) {
+    if (retryAfterMs !== undefined)
+        return Math.min(retryAfterMs, policy.maxDelayMs);
+    const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1));
+    // Half fixed, half random: never a zero wait (twine's failing pattern), still spread out.
+    return Math.round(ceiling / 2 + random() * (ceiling / 2));
+}
+function backoff_sleep(ms) {
+    return new Promise(resolve => setTimeout(resolve, ms));
+}
+/** Seconds for a log line: `1.5 s`. */
+function formatDelay(ms) {
+    return `${(ms / 1000).toFixed(1)} s`;
+}
+/** Retry-After: delta-seconds or an HTTP date. */
+function retryAfterMs(response, now = Date.now()) {
+    const value = response.headers['retry-after'];
+    if (typeof value !== 'string' || !value.trim())
+        return undefined;
+    if (/^\d+$/.test(value.trim()))
+        return Number(value.trim()) * 1000;
+    const date = Date.parse(value);
+    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+;// CONCATENATED MODULE: ./src/shared/pypi-hosts.ts
+/** The host a PyPI token's macaroon names for each target. */
+const TOKEN_LOCATIONS = {
+    pypi: 'pypi.org',
+    testpypi: 'test.pypi.org'
+};
+const HOSTS = new Map([
+    ['upload.pypi.org', 'pypi'],
+    ['pypi.org', 'pypi'],
+    ['test.pypi.org', 'testpypi']
+]);
+function pypiTarget(url) {
+    return URL.canParse(url) ? HOSTS.get(new URL(url).hostname.toLowerCase()) : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/auth/claims.ts
+
+/** The claims PyPI's GitHub publisher looks at, in the order we show them. */
+const DEBUG_CLAIMS = [
+    'sub',
+    'repository',
+    'repository_owner',
+    'repository_owner_id',
+    'workflow_ref',
+    'job_workflow_ref',
+    'ref',
+    'environment'
+];
+function parseWorkflowRef(value) {
+    if (!value)
+        return undefined;
+    const at = value.indexOf('@');
+    const [owner, repo, ...rest] = (at >= 0 ? value.slice(0, at) : value).split('/');
+    if (!owner || !repo || rest.length === 0)
+        return undefined;
+    const ref = at >= 0 ? value.slice(at + 1) : '';
+    const path = rest.join('/');
+    return { owner, repo, repository: `${owner}/${repo}`, path, filename: rest.at(-1), ref };
+}
+/** The JWT's payload, or undefined when it is not a well-formed JWT. */
+function decodeClaims(jwt) {
+    const parts = jwt.split('.');
+    if (parts.length !== 3)
+        return undefined;
+    try {
+        const payload = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8'));
+        return payload && typeof payload === 'object' && !Array.isArray(payload)
+            ? payload
+            : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+/** The claims as a list for an error message, marked as unverified and for debugging only. */
+function renderClaims(claims) {
+    if (!claims) {
+        return 'The ID token could not be decoded, so its claims cannot be shown.';
+    }
+    const lines = [
+        'Claims of the ID token, decoded WITHOUT verification, for debugging only. Do not configure a ' +
+            'trusted publisher from them unless they already match what you expect:'
+    ];
+    for (const name of DEBUG_CLAIMS) {
+        const value = claims[name];
+        lines.push(`  ${name}: ${value === undefined || value === '' ? 'MISSING' : String(value)}`);
+    }
+    lines.push(`See ${TROUBLESHOOTING_URL}`);
+    return lines.join('\n');
+}
+/**
+ * For a job that runs a reusable workflow: Warehouse takes the filename from `job_workflow_ref`
+ * and requires it to be `<repository>/.github/workflows/<file>@<ref or sha>` of this run.
+ */
+function reusableWorkflowHint(claims) {
+    if (!claims)
+        return undefined;
+    const caller = parseWorkflowRef(stringClaim(claims, 'workflow_ref'));
+    const job = parseWorkflowRef(stringClaim(claims, 'job_workflow_ref'));
+    if (!caller || !job)
+        return undefined;
+    if (caller.repository.toLowerCase() === job.repository.toLowerCase() &&
+        caller.path === job.path) {
+        return undefined;
+    }
+    const repository = stringClaim(claims, 'repository') || caller.repository;
+    const ref = stringClaim(claims, 'ref');
+    const sha = stringClaim(claims, 'sha');
+    const runsAt = [ref, sha].filter(Boolean).join(' or ') || 'the ref being run';
+    const rule = 'PyPI takes the workflow filename from job_workflow_ref (the workflow that runs this job, ' +
+        `here the reusable one) and requires job_workflow_ref to be ` +
+        `'${repository}/.github/workflows/<that file>@<${ref ? 'ref' : 'sha'}>' of this run: a ` +
+        `workflow of the repository the run belongs to (${repository}), at ${runsAt}.`;
+    const called = `This job runs a reusable workflow: ${job.path} of ${job.repository} (called from ` +
+        `${caller.path} of ${caller.repository}).`;
+    if (job.repository.toLowerCase() !== repository.toLowerCase()) {
+        return (`${called} ${rule} A reusable workflow from another repository therefore cannot publish ` +
+            `to PyPI with trusted publishing, whatever the publisher names. Publish from ${repository} ` +
+            `itself: run this action in a job of ${caller.filename} (the shared workflow can still ` +
+            `build and upload the files as an artifact), or keep the reusable workflow in ` +
+            `${repository}/.github/workflows/ and call it as \`uses: ./.github/workflows/${job.filename}\`.`);
+    }
+    const lines = [
+        `${called} ${rule} So the trusted publisher must name the workflow file '${job.filename}', ` +
+            `not '${caller.filename}'.`
+    ];
+    if (job.ref && job.ref !== ref && job.ref !== sha) {
+        lines.push(`It is also called at '${job.ref}', not at ${runsAt}, which PyPI refuses: call it as ` +
+            `\`uses: ./.github/workflows/${job.filename}\` so that it runs at the same commit.`);
+    }
+    return lines.join(' ');
+}
+function stringClaim(claims, name) {
+    const value = claims[name];
+    return typeof value === 'string' ? value : undefined;
+}
+/** The 422 (or other refusal): every code and description, the claims, and where to read more. */
+function refusalMessage(host, status, payload, claims, body) {
+    const errors = Array.isArray(payload.errors) ? payload.errors : [];
+    const reasons = errors.map(e => {
+        const { code, description } = (e ?? {});
+        return `  - ${String(code ?? 'unknown')}: ${String(description ?? '')}`;
+    });
+    const lines = [
+        `Trusted publishing failed: ${host} refused the token request (HTTP ` +
+            `${status}${typeof payload.message === 'string' ? `, "${payload.message}"` : ''}).`
+    ];
+    if (reasons.length > 0) {
+        lines.push('The index gave these reasons:', ...reasons);
+    }
+    else {
+        lines.push(`The index gave no reasons: ${body}`);
+    }
+    lines.push('', 'This usually means the trusted publisher registered on the index does not match this ' +
+        'workflow run: check the repository owner and name, the workflow file name and the ' +
+        `environment (if you set one). ${TRUSTED_PUBLISHING_DOCS}`);
+    const reusable = reusableWorkflowHint(claims);
+    if (reusable)
+        lines.push('', reusable);
+    lines.push('', renderClaims(claims));
+    if (!claims)
+        lines.push(`See ${TROUBLESHOOTING_URL}`);
+    return lines.join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/shared/excerpt.ts
+/** The mark of a cut. The Redactor (redact.ts) treats it as an end of text: keep them the same. */
+const CUT_MARK = '…';
+/**
+ * At most `max` characters (UTF-16 units) of text from outside (an index's answer, a program's
+ * output), with the cut marked by `…`. The mark matters beyond looks: a secret cut in half leaves
+ * only its first characters, which the Redactor can recognise only where a cut is marked (or at
+ * the very end of the text), and an excerpt is often quoted inside a longer message.
+ * A surrogate pair is never split, so the excerpt stays valid text.
+ */
+function excerpt(text, max) {
+    if (text.length <= max)
+        return text;
+    let end = max;
+    const last = text.charCodeAt(end - 1);
+    if (last >= 0xd800 && last <= 0xdbff)
+        end--;
+    return text.slice(0, end) + CUT_MARK;
+}
+
+;// CONCATENATED MODULE: ./src/shared/retrying.ts
+
+/**
+ * Runs `attempt` until it succeeds, a failure is not transient, the retries are spent or the next
+ * retry would start past `policy.maxTotalMs`; then the last failure is thrown as it was. For
+ * requests that are safe to repeat as they are (the upload has its own loop, which first asks the
+ * index whether a lost answer stored the file).
+ */
+async function withRetries(attempt, options) {
+    const now = options.now ?? Date.now;
+    const sleep = options.sleep ?? backoff_sleep;
+    const startedAt = now();
+    for (let retry = 1;; retry++) {
+        try {
+            return await attempt();
+        }
+        catch (error) {
+            const transience = options.transient(error);
+            if (!transience || retry > options.policy.retries)
+                throw error;
+            const delay = backoffDelay(retry, options.policy, transience.retryAfterMs);
+            if (now() - startedAt + delay > options.policy.maxTotalMs)
+                throw error;
+            options.onRetry(error, retry, delay);
+            await sleep(delay);
+        }
+    }
+}
+/** "retry 1 of 5 in 1.2 s", for the retry lines of every caller. */
+function retryNote(retry, policy, delayMs) {
+    return `retry ${retry} of ${policy.retries} in ${formatDelay(delayMs)}`;
+}
+
+;// CONCATENATED MODULE: ./src/auth/oidc.ts
 
 
-/** The upload hosts we know the web side of: where a project's publishing settings live. */
+
+
+
+
+
+/** PyPI's minted tokens live 15 minutes; used when the index does not say. */
+const DEFAULT_TOKEN_LIFETIME_MS = 15 * 60 * 1000;
+const BODY_EXCERPT = 500;
+/** Small JSON answers; 64 KiB leaves room for a proxy's error page. */
+const OIDC_ANSWER_CAP = {
+    bytes: 64 * 1024,
+    what: 'the trusted-publishing answer',
+    advice: "Check that 'repository-url' is the index's upload URL; if the index is right, it is " +
+        'misbehaving: wait a few minutes and try again, or use an API token.'
+};
+function oidcUrls(repositoryUrl) {
+    const origin = new URL(repositoryUrl).origin;
+    return { audience: `${origin}/_/oidc/audience`, mint: `${origin}/_/oidc/mint-token` };
+}
+/** Mints a fresh token at each call; the audience is asked once per run. */
+function createTokenMinter(options) {
+    let audience;
+    return async () => {
+        audience ??= fetchAudience(options.http, options.repositoryUrl, options.retry);
+        let aud;
+        try {
+            aud = await audience;
+        }
+        catch (error) {
+            audience = undefined; // a later renewal may try again
+            throw error;
+        }
+        // Each try gets a fresh ID token: when a mint's answer is lost, the index may have spent the
+        // token's jti already and would refuse it as reused.
+        return retrying('the token request', async () => {
+            const idToken = await options.getIdToken(aud);
+            options.onSecret(idToken);
+            return mintToken(options.http, options.repositoryUrl, idToken, options);
+        }, options.retry);
+    };
+}
+/** Retries what the index may heal by itself, saying so on one info line per retry. */
+function retrying(what, attempt, retry = {}) {
+    const policy = retry.policy ?? DEFAULT_RETRY_POLICY;
+    return withRetries(attempt, {
+        policy,
+        transient: error => (error instanceof TrustedPublishingError ? error.transient : undefined),
+        onRetry: (error, n, delayMs) => retry.log?.info(`Trusted publishing: ${what} failed (${error.transient?.reason}); ` +
+            retryNote(n, policy, delayMs)),
+        sleep: retry.sleep
+    });
+}
+/** 5xx, 429 and no answer may heal by waiting (not a bad certificate: NetworkError.final). */
+function transientAnswer(response) {
+    if (response.status !== 429 && (response.status < 500 || response.status > 599))
+        return undefined;
+    return {
+        reason: `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`,
+        retryAfterMs: retryAfterMs(response)
+    };
+}
+function transientFailure(error) {
+    if (error instanceof NetworkError && !error.final)
+        return { reason: error.message };
+    return undefined;
+}
+const exchangeToken = (options) => createTokenMinter(options)();
+const fetchAudience = (http, repositoryUrl, retry) => retrying('asking for the token audience', () => askAudience(http, repositoryUrl), retry);
+async function askAudience(http, repositoryUrl) {
+    const url = oidcUrls(repositoryUrl).audience;
+    const host = new URL(repositoryUrl).host;
+    let response;
+    try {
+        response = await http.get(url, OIDC_ANSWER_CAP, { Accept: 'application/json' });
+    }
+    catch (error) {
+        throw new TrustedPublishingError(`Trusted publishing: ${failedRequest(url, error)}`, {
+            cause: error,
+            transient: transientFailure(error)
+        });
+    }
+    if (response.status === 403 || response.status === 404) {
+        throw new TrustedPublishingError(`This index does not support trusted publishing; use a token. (${host} answered HTTP ` +
+            `${response.status} to GET ${url}${response.status === 403 ? ': trusted publishing is disabled there' : ''}.)\n` +
+            "Pass an API token for this index as 'password' (or 'token'), e.g. " +
+            '`password: ${{ secrets.INDEX_TOKEN }}`.');
+    }
+    if (response.status !== 200) {
+        throw new TrustedPublishingError(`Trusted publishing: asking ${url} for the token audience failed: ${describeResponse(response)}\n` +
+            'The index may be down or misconfigured; wait a few minutes and try again, or use an API token.', { transient: transientAnswer(response) });
+    }
+    const audience = parseJson(response.body)?.audience;
+    if (typeof audience !== 'string' || audience === '') {
+        throw new TrustedPublishingError(`Trusted publishing: ${url} answered 200 without an audience (expected {"audience": "…"}): ` +
+            oidc_excerpt(response.body));
+    }
+    return audience;
+}
+/** Trades an ID token for an upload token; calls `onSecret` with it before returning. */
+async function mintToken(http, repositoryUrl, idToken, options) {
+    const url = oidcUrls(repositoryUrl).mint;
+    const scrub = (text) => scrubJwts(text, idToken);
+    let response;
+    try {
+        response = await http.request('POST', url, {
+            headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+            body: () => JSON.stringify({ token: idToken }),
+            cap: OIDC_ANSWER_CAP
+        });
+    }
+    catch (error) {
+        throw new TrustedPublishingError(`Trusted publishing: ${scrub(failedRequest(url, error))}`, {
+            cause: error,
+            transient: transientFailure(error)
+        });
+    }
+    // Scrubbed before anything is cut or quoted, so a truncated echo cannot slip through.
+    response = { ...response, body: scrub(response.body) };
+    const payload = parseJson(response.body);
+    if (payload === undefined) {
+        throw new TrustedPublishingError(`Token request to ${url} failed: the index answered ${describeResponse(response)}\n` +
+            'That is not the JSON a trusted-publishing index sends: the index is probably down or ' +
+            'misconfigured. Wait a few minutes and try again.', { transient: transientAnswer(response) });
+    }
+    if (response.status < 200 || response.status >= 300) {
+        const why = refusalMessage(new URL(url).host, response.status, payload, decodeClaims(idToken), oidc_excerpt(response.body));
+        throw new TrustedPublishingError(scrub(why), {
+            transient: transientAnswer(response)
+        });
+    }
+    const token = payload.token;
+    if (typeof token !== 'string' || token === '') {
+        throw new TrustedPublishingError(`Token request to ${url} answered HTTP ${response.status} without a token ` +
+            `(expected {"success": true, "token": "…", "expires": …}). The index is probably ` +
+            'misconfigured; wait a few minutes and try again.');
+    }
+    options.onSecret(token);
+    const now = options.now ?? Date.now;
+    return { token, expiresAt: expiryOf(payload.expires, response.headers.date, now()) };
+}
+/**
+ * `expires` is on the index's clock: made a lifetime with its Date header, so a skewed runner
+ * clock cannot make us send a token the index considers expired.
+ */
+function expiryOf(expires, dateHeader, now) {
+    if (typeof expires !== 'number' || !Number.isFinite(expires)) {
+        return now + DEFAULT_TOKEN_LIFETIME_MS;
+    }
+    const serverNow = dateHeader ? Date.parse(dateHeader) : NaN;
+    if (Number.isFinite(serverNow)) {
+        const lifetime = expires * 1000 - serverNow;
+        if (lifetime > 0 && lifetime <= 24 * 60 * 60 * 1000)
+            return now + lifetime;
+    }
+    return expires * 1000;
+}
+function parseJson(body) {
+    try {
+        const value = JSON.parse(body);
+        return value && typeof value === 'object' && !Array.isArray(value)
+            ? value
+            : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+function describeResponse(response) {
+    const status = `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`;
+    const location = response.headers.location ? ` (redirect to ${response.headers.location})` : '';
+    return `${status}${location}: ${oidc_excerpt(response.body)}`;
+}
+function oidc_excerpt(body) {
+    const text = body.trim();
+    if (text === '')
+        return '(empty body)';
+    return text.length > BODY_EXCERPT ? `${excerpt(text, BODY_EXCERPT)} (truncated)` : text;
+}
+/** An index might echo the ID token back; it must not reach a log. */
+function scrubJwts(text, idToken) {
+    return text
+        .split(idToken)
+        .join('***')
+        .replace(/[\w.-]+/g, run => {
+        // A JWT-shaped run (`eyJ….eyJ…`) is cut from its first `eyJ` on: found with string search,
+        // since a pattern retried at each `eyJ` of a long run is quadratic (issue 21).
+        const start = run.indexOf('eyJ');
+        return start >= 0 && run.indexOf('.eyJ', start + 4) > 0 ? `${run.slice(0, start)}***` : run;
+    });
+}
+/** No usable answer: the client's error says why (and, for an oversized answer, what to do). */
+function failedRequest(url, error) {
+    if (error instanceof AnswerTooLargeError)
+        return error.message;
+    return `could not reach ${url}: ${error instanceof Error ? error.message : String(error)}`;
+}
+
+;// CONCATENATED MODULE: ./src/auth/token-source.ts
+/** The index's words for an expired token (protocol §2): 403 "Invalid API Token: token is expired". */
+function isExpiredTokenResponse(status, message) {
+    return status === 403 && /token is expired/i.test(message);
+}
+class StaticTokenSource {
+    user;
+    password;
+    kind = 'token';
+    constructor(user, password) {
+        this.user = user;
+        this.password = password;
+    }
+    async current() {
+        return this.password;
+    }
+    async renew() {
+        return undefined;
+    }
+}
+class MintedTokenSource {
+    mint;
+    options;
+    kind = 'trusted-publishing';
+    user = '__token__';
+    token;
+    inFlight;
+    marginMs;
+    now;
+    constructor(mint, options = {}) {
+        this.mint = mint;
+        this.options = options;
+        this.marginMs = options.marginMs ?? 60_000;
+        this.now = options.now ?? Date.now;
+    }
+    /** Mints the first token now, so that a refused exchange fails the run before any upload. */
+    static async start(mint, options = {}) {
+        const source = new MintedTokenSource(mint, options);
+        await source.current();
+        return source;
+    }
+    /** Epoch ms, our clock; undefined before the first mint. */
+    get expiresAt() {
+        return this.token?.expiresAt;
+    }
+    async current() {
+        const token = this.token;
+        if (token && token.expiresAt - this.now() > this.marginMs)
+            return token.token;
+        return (await this.refresh(token ? 'the token is about to expire' : undefined)).token;
+    }
+    async renew(rejected) {
+        if (this.inFlight)
+            return (await this.inFlight).token;
+        if (this.token && this.token.token !== rejected)
+            return this.token.token;
+        return (await this.refresh('the index said the token has expired')).token;
+    }
+    refresh(reason) {
+        // One renewal at a time: parallel uploads that all notice expiry wait for the same mint.
+        if (this.inFlight)
+            return this.inFlight;
+        const attempt = Promise.resolve()
+            .then(() => this.mint())
+            .then(fresh => {
+            this.token = fresh;
+            if (reason)
+                this.options.onRenew?.(`Minted a fresh upload token: ${reason}.`);
+            return fresh;
+        });
+        this.inFlight = attempt;
+        const settled = () => {
+            if (this.inFlight === attempt)
+                this.inFlight = undefined;
+        };
+        attempt.then(settled, settled);
+        return attempt;
+    }
+}
+/**
+ * Runs one request; when the index refused the token as expired, renews and runs it once more
+ * (the refused request stored nothing, so nothing is lost or repeated).
+ */
+async function withCurrentToken(source, attempt, isExpired) {
+    const password = await source.current();
+    try {
+        return await attempt(source.user, password);
+    }
+    catch (error) {
+        if (!isExpired(error))
+            throw error;
+        const fresh = await source.renew(password);
+        if (fresh === undefined)
+            throw error;
+        return attempt(source.user, fresh);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/auth/credentials.ts
+
+
+
+
+
+
+
+
+/** The user name API tokens and trusted publishing go with. */
+const TOKEN_USER = '__token__';
+/**
+ * A given password always wins; with none and the user `__token__`, trusted publishing if an ID
+ * token can be had. Otherwise the error explains both ways out (a typo in a secret's name reads
+ * as an empty secret).
+ */
+function chooseCredential(settings, run, ambient) {
+    if (settings.password) {
+        return { method: 'token', user: settings.user, password: settings.password };
+    }
+    if (settings.user !== TOKEN_USER) {
+        throw new TrustedPublishingError(`The user is '${settings.user}' but no password was given. Pass the password for ` +
+            `'${settings.user}' as 'password' (from a secret), e.g. \`password: \${{ secrets.INDEX_PASSWORD }}\`. ` +
+            'If you did, the secret is empty: a typo in its name reads as an empty string. ' +
+            `(Trusted publishing applies only with the user left as '${TOKEN_USER}'.)`);
+    }
+    // Outside the action (the command line), whichever CI system runs us may give the ID token.
+    if (ambient) {
+        if (!ambient.provider)
+            throw new TrustedPublishingError(ambient.missing);
+        return { method: 'trusted-publishing' };
+    }
+    if (!run.idToken.available)
+        throw new TrustedPublishingError(noIdTokenMessage(run));
+    return { method: 'trusted-publishing' };
+}
+/**
+ * The uploads' password source; the first token is minted here, so a refusal stops the run
+ * before any upload.
+ */
+async function resolveTokenSource(options) {
+    const choice = chooseCredential(options.settings, options.run, options.ambient);
+    if (choice.method === 'token')
+        return new StaticTokenSource(choice.user, choice.password);
+    const { log } = options;
+    const host = new URL(options.settings.repositoryUrl).host;
+    const minter = createTokenMinter({
+        http: options.http,
+        repositoryUrl: options.settings.repositoryUrl,
+        getIdToken: options.getIdToken,
+        onSecret: options.onSecret,
+        now: options.now,
+        retry: { policy: { ...DEFAULT_RETRY_POLICY, ...options.settings.retry }, log }
+    });
+    const source = await MintedTokenSource.start(minter, {
+        now: options.now,
+        marginMs: options.renewMarginMs,
+        onRenew: message => log.info(message)
+    });
+    const expires = source.expiresAt;
+    log.info(`Trusted publishing: exchanged ${options.ambient ? `this ${options.ambient.provider} job's` : "this workflow's GitHub"} ID token for a short-lived upload token ` +
+        `at ${host}` +
+        (expires ? `, valid until ${new Date(expires).toISOString()} (renewed as needed).` : '.'));
+    return source;
+}
+/** Other services' token prefixes people paste by mistake. */
+const FOREIGN_PREFIXES = [
+    ['github_pat_', 'a GitHub fine-grained personal access token'],
+    ['ghp_', 'a GitHub personal access token'],
+    ['gho_', 'a GitHub OAuth token'],
+    ['ghu_', 'a GitHub App user token'],
+    ['ghs_', 'a GitHub App or GITHUB_TOKEN installation token'],
+    ['ghr_', 'a GitHub refresh token'],
+    ['glpat-', 'a GitLab personal access token'],
+    ['eyJ', 'a JWT (such as a GitHub ID token)']
+];
+/**
+ * What makes `token` (trimmed) unusable as a PyPI API token for `target`, checked before anything
+ * is sent: PyPI would answer a bare 403. Never shows the token: at most its first four characters,
+ * and only when it is long and not a PyPI token at all. `source` names where it came from.
+ */
+function pypiTokenProblem(token, target, source) {
+    const index = target === 'pypi' ? 'PyPI' : 'TestPyPI';
+    const what = source.charAt(0).toUpperCase() + source.slice(1);
+    const fix = `Create an API token at https://${TOKEN_LOCATIONS[target]}/manage/account/token/ and store ` +
+        'it whole (it starts with pypi-) as the secret, or leave the password out and use trusted ' +
+        'publishing.';
+    const lineBreak = /[\r\n]/.test(token);
+    if (lineBreak || /\s/.test(token)) {
+        return (`${what} contains ${lineBreak ? 'a line break' : 'whitespace'}, so it cannot be ` +
+            `a ${index} API token (one line, no spaces). The secret probably holds more than the token ` +
+            `(a label, a second line, or a token split when copied): store only the token. ${fix}`);
+    }
+    if (!token.startsWith('pypi-')) {
+        return `${what} ${describeForeign(token)}, so it is not a ${index} API token (those start with 'pypi-'). ${index} accepts only API tokens. ${fix}`;
+    }
+    if (token === 'pypi-')
+        return `${what} is only 'pypi-', without the token itself. ${fix}`;
+    const location = macaroonLocation(token.slice('pypi-'.length));
+    const other = Object.keys(TOKEN_LOCATIONS).find(t => t !== target && TOKEN_LOCATIONS[t] === location);
+    if (!other)
+        return undefined;
+    return (`${what} is a token for ${location}, but the upload goes to ` +
+        `${TOKEN_LOCATIONS[target]}. PyPI and TestPyPI are separate sites with separate accounts and ` +
+        `tokens. ${fix}`);
+}
+function describeForeign(token) {
+    const foreign = FOREIGN_PREFIXES.find(([prefix]) => token.startsWith(prefix));
+    // Four characters of a short value would give too much of it away.
+    if (token.length < 16) {
+        return foreign
+            ? `looks like ${foreign[1]}`
+            : `is ${token.length} characters long and does not start with 'pypi-'`;
+    }
+    const shown = `starts with '${token.slice(0, 4)}'`;
+    if (foreign)
+        return `${shown}, which is ${foreign[1]}`;
+    if (/^pypi[-_.:]/i.test(token)) {
+        return `${shown}, not 'pypi-' (the prefix is lowercase, followed by a hyphen)`;
+    }
+    if (/^["']/.test(token))
+        return `${shown}: it is wrapped in quotes; store the token without them`;
+    return shown;
+}
+/**
+ * The location in a PyPI token's macaroon (v2 binary: 0x02, field 0x01, length, bytes), only to
+ * catch a PyPI token sent to TestPyPI or the other way round.
+ */
+function macaroonLocation(body) {
+    const bytes = Buffer.from(body.slice(0, 64), 'base64url');
+    if (bytes.length < 3 || bytes[0] !== 0x02 || bytes[1] !== 0x01)
+        return undefined;
+    const length = bytes[2];
+    if (length === 0 || length > 64 || bytes.length < 3 + length)
+        return undefined;
+    const location = bytes.subarray(3, 3 + length).toString('latin1');
+    return /^[a-z0-9.-]+$/.test(location) ? location : undefined;
+}
+/** The upload hosts whose web side we know: where a project's publishing settings live. */
 const WEB_ORIGIN_BY_UPLOAD_HOST = {
     'upload.pypi.org': 'https://pypi.org',
     'pypi.org': 'https://pypi.org',
     'test.pypi.org': 'https://test.pypi.org'
 };
 /**
- * A notice for runs that publish to PyPI or TestPyPI with a long-lived token: trusted publishing
- * needs no secret and enables attestations, and the link opens the project's publishing settings
- * with owner, repository and workflow file filled in, so switching takes one click and one
- * permission line. undefined when it does not apply.
+ * For a run that published to PyPI or TestPyPI with a long-lived token: a notice with links that
+ * open each project's trusted-publisher form pre-filled, so switching takes one click.
  */
 function trustedPublishingNudge(options) {
     if (!options.usedToken || options.projects.length === 0)
         return undefined;
-    let host;
+    let web;
     try {
-        host = new URL(options.repositoryUrl).host;
+        web = WEB_ORIGIN_BY_UPLOAD_HOST[new URL(options.repositoryUrl).host];
     }
     catch {
         return undefined;
     }
-    const web = WEB_ORIGIN_BY_UPLOAD_HOST[host];
     if (!web)
         return undefined;
     const [owner, repo] = (options.run.repository ?? '').split('/');
@@ -60816,8 +63880,7 @@ function trustedPublishingNudge(options) {
     }
     if (workflow)
         params.set('workflow_filename', workflow.filename);
-    const names = [...new Set(options.projects.map(normalizeName))];
-    const links = names.map(name => `  ${web}/manage/project/${encodeURIComponent(name)}/settings/publishing/?${params.toString()}`);
+    const links = [...new Set(options.projects.map(normalizeName))].map(name => `  ${web}/manage/project/${encodeURIComponent(name)}/settings/publishing/?${params.toString()}`);
     return [
         `This run published to ${new URL(web).host} with a long-lived API token. Consider trusted ` +
             'publishing instead: no secret to leak or rotate, and each file gets a signed attestation ' +
@@ -60825,7 +63888,7 @@ function trustedPublishingNudge(options) {
         `Add this workflow as a trusted publisher (the form opens pre-filled):`,
         ...links,
         'then give the publishing job `permissions: id-token: write` and remove the token input.',
-        'https://docs.pypi.org/trusted-publishers/'
+        TRUSTED_PUBLISHING_DOCS
     ].join('\n');
 }
 
@@ -66121,8 +69184,8 @@ class FileChangedError extends Error {
 
 
 
-/** Read size: larger chunks measured more memory held by TLS sockets and no faster a send. */
-const CHUNK = 256 * 1024;
+/** Read size: 256 KiB chunks measured ~20 MB more peak memory (BENCHMARKS.md, (b)), no faster. */
+const CHUNK = 64 * 1024;
 function buildMultipartBody(fields, file, progress) {
     // Unpredictable, so no file can hold it: 122 random bits.
     const boundary = `----pypi-publish-${(0,external_node_crypto_.randomUUID)().replaceAll('-', '')}`;
@@ -66860,7 +69923,6 @@ async function publishAll(ctx, dists, concurrency) {
 
 
 
-
 /**
  * Goes as far as it can without sending a file or spending a token (credential choice, the
  * index's trusted-publishing audience, each upload form), saying where and as whom, no secret.
@@ -66874,7 +69936,13 @@ async function dryRunChecks(settings, deps, http, dists) {
             policy: { ...DEFAULT_RETRY_POLICY, ...settings.retry },
             log
         });
-        const claims = await idTokenClaims(deps, audience);
+        // The job's ID token, masked first, for the identity PyPI would match (never exchanged).
+        let claims;
+        if (deps.getIdToken) {
+            const idToken = await deps.getIdToken(audience);
+            deps.onSecret?.(idToken);
+            claims = decodeClaims(idToken);
+        }
         log.info(`${where} with trusted publishing as ${describeIdentity(claims, deps.run)}. ` +
             `The index offers trusted publishing (audience '${audience}'); no token was minted.`);
     }
@@ -66887,14 +69955,6 @@ async function dryRunChecks(settings, deps, http, dists) {
         const fields = uploadFields(dist);
         log.info(`Dry run: would upload ${dist.filename} (${formatSize(dist.size)}, ${fields.length} form fields)`);
     }
-}
-/** The claims of a fresh ID token for the audience, masked first; undefined without a fetcher. */
-async function idTokenClaims(deps, audience) {
-    if (!deps.getIdToken)
-        return undefined;
-    const idToken = await deps.getIdToken(audience);
-    deps.onSecret?.(idToken);
-    return decodeClaims(idToken);
 }
 /** What a trusted publisher is matched on, from the ID token if any, else from the run. */
 function describeIdentity(claims, run) {
@@ -67085,10 +70145,14 @@ async function statusesAfterFailure({ files, failure }, index) {
     log.info('Every file is on the index: the errors above did not stop the release.');
     return { files: read };
 }
+/** Uploaded, or held by the index with our sha256 (or one not compared) before the upload. */
+function sentOrHeld(file) {
+    return file.status === 'uploaded' || (file.status === 'skipped' && file.sameHash !== false);
+}
 /** Reads back every file the index should hold with our sha256 (a file skipped as another build is not ours). */
 async function verifyStatuses(files, index, timeoutMs) {
     const { simpleUrl, log } = index;
-    const expected = files.filter(f => f.status === 'uploaded' || (f.status === 'skipped' && f.sameHash !== false));
+    const expected = files.filter(sentOrHeld);
     const found = await log.group(`Reading ${expected.length} file(s) back from ${simpleUrl}`, () => verifyOnIndex(expected.map(f => f.dist), { ...index, timeoutMs }));
     const failedOf = new Map(found.failed.map(f => [f.dist, f]));
     const verified = new Set(found.verified);
@@ -67102,10 +70166,10 @@ async function verifyStatuses(files, index, timeoutMs) {
                 'NOT published. Bump the version to publish it.', file.dist.path);
             return { ...file, sameHash: false };
         }
-        if (failure)
+        if (failure) {
             failed.push(failure);
-        if (failure)
             return { ...file, verified: false };
+        }
         return verified.has(file.dist) ? { ...file, verified: true } : file;
     });
     for (const dist of found.unverifiable) {
@@ -67129,21 +70193,6 @@ async function verifyStatuses(files, index, timeoutMs) {
         : `✔ ${count} of ${expected.length} file(s) are on the index with the expected sha256` +
             (unverifiable ? `; ${unverifiable} listed without a sha256 to compare.` : '.'));
     return { files: read, verification };
-}
-
-;// CONCATENATED MODULE: ./src/shared/pypi-hosts.ts
-/** The host a PyPI token's macaroon names for each target. */
-const TOKEN_LOCATIONS = {
-    pypi: 'pypi.org',
-    testpypi: 'test.pypi.org'
-};
-const HOSTS = new Map([
-    ['upload.pypi.org', 'pypi'],
-    ['pypi.org', 'pypi'],
-    ['test.pypi.org', 'testpypi']
-]);
-function pypiTarget(url) {
-    return URL.canParse(url) ? HOSTS.get(new URL(url).hostname.toLowerCase()) : undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/check/findings.ts
@@ -69390,10 +72439,8 @@ async function computeDigests(path) {
         const blake2b = await blake2b_umd_min_default().createBLAKE2b(256);
         let size = 0;
         // Read to the end, not to the size stat gave: a file that grew is noticed below.
-        for await (const chunk of handle.createReadStream({
-            autoClose: false,
-            highWaterMark: 1 << 20
-        })) {
+        // The stream's default 64 KiB chunks: 1 MiB ones held ~20 MB more at peak (BENCHMARKS.md, (b)).
+        for await (const chunk of handle.createReadStream({ autoClose: false })) {
             const bytes = chunk;
             size += bytes.length;
             sha256.update(bytes);
@@ -70157,11 +73204,9 @@ function describeProblem(problem) {
 
 
 
-
 /**
- * The whole publish: [build] → discover → inspect → check → authenticate → upload → verify.
- * Knows nothing of GitHub Actions; reports through `log`. Throws DistributionError when a file
- * is not fit to publish, before anything is sent.
+ * [build] → discover → inspect → check → authenticate → upload → verify. Throws
+ * DistributionError, before anything is sent, when a file is not fit to publish.
  */
 async function publish(settings, deps) {
     const { log, run } = deps;
@@ -70179,81 +73224,77 @@ async function publish(settings, deps) {
     const { timeoutMs, connectTimeoutMs } = settings;
     const http = new Http({ timeoutMs, connectTimeoutMs, proxy: run.proxy });
     try {
-        return await publishWith(http, settings, deps);
+        const simpleUrl = settings.indexUrl || simpleUrlFor(settings.repositoryUrl);
+        const authorization = listingAuthorization(settings, simpleUrl);
+        // A re-run sends nothing already there, and another file under the same name stops the run
+        // before its first upload. Each project's page is read while the other files are checked.
+        const reader = simpleUrl && !settings.dryRun ? new ListingReader(http, simpleUrl, authorization) : undefined;
+        const dists = await prepare(settings, log, run, {
+            onInspected: reader && (dist => reader.start(dist.name))
+        });
+        const result = {
+            repositoryUrl: settings.repositoryUrl,
+            dryRun: settings.dryRun,
+            dists,
+            files: dists.map(dist => ({ dist, status: 'not-attempted' })),
+            attestationPaths: []
+        };
+        if (settings.dryRun) {
+            await dryRunChecks(settings, deps, http, dists);
+            return result;
+        }
+        const tokens = await resolveTokenSource({ ...deps, settings, http });
+        const index = simpleUrl
+            ? { http, simpleUrl, authorization, log }
+            : undefined;
+        const listings = reader
+            ? await log.group(`Reading what ${simpleUrl} already holds`, () => reader.listings(dists, log))
+            : new Map();
+        const before = statusesBeforeUpload(dists, listings, settings.skipExisting, log);
+        if (before.failure)
+            return { ...result, ...before };
+        const toSend = before.files.filter(f => f.status === 'not-attempted').map(f => f.dist);
+        let sent = before;
+        if (toSend.length === 0) {
+            log.info('Nothing to upload: every file is on the index already or skipped.');
+        }
+        else {
+            const uploaded = await upload(toSend, tokens, http, index, settings, deps);
+            result.attestationPaths = uploaded.attestationPaths;
+            const files = before.files.map(f => uploaded.files.find(u => u.dist === f.dist) ?? f);
+            sent = { files, failure: uploaded.failure };
+            if (uploaded.failure && index) {
+                const failed = sent;
+                sent = await log.group(`Reading back what reached ${simpleUrl}`, () => statusesAfterFailure(failed, index));
+            }
+        }
+        if (sent.failure)
+            return { ...result, ...sent };
+        let read;
+        if (!settings.verifyUpload) {
+            read = { ...sent, verificationSkipped: "'verify-upload' is false" };
+        }
+        else if (!index) {
+            const why = `the simple index of ${settings.repositoryUrl} is not known; set 'index-url' to read the upload back`;
+            log.notice(`Upload not read back: ${why}.`);
+            read = { ...sent, verificationSkipped: why };
+        }
+        else {
+            read = await verifyStatuses(sent.files, index, settings.verifyTimeoutMs);
+        }
+        const nudge = trustedPublishingNudge({
+            repositoryUrl: settings.repositoryUrl,
+            usedToken: tokens.kind === 'token',
+            projects: [...new Set(dists.map(d => d.name))],
+            run
+        });
+        if (nudge)
+            log.notice(nudge);
+        return { ...result, ...read };
     }
     finally {
         http.dispose();
     }
-}
-async function publishWith(http, settings, deps) {
-    const { log, run } = deps;
-    const simpleUrl = settings.indexUrl || simpleUrlFor(settings.repositoryUrl);
-    const authorization = listingAuthorization(settings, simpleUrl);
-    // A re-run sends nothing already there, and another file under the same name stops the run
-    // before its first upload. Each project's page is read while the other files are checked.
-    const reader = simpleUrl && !settings.dryRun ? new ListingReader(http, simpleUrl, authorization) : undefined;
-    const dists = await prepare(settings, log, run, {
-        onInspected: reader && (dist => reader.start(dist.name))
-    });
-    const result = {
-        repositoryUrl: settings.repositoryUrl,
-        dryRun: settings.dryRun,
-        dists,
-        files: dists.map(dist => ({ dist, status: 'not-attempted' })),
-        attestationPaths: []
-    };
-    if (settings.dryRun) {
-        await dryRunChecks(settings, deps, http, dists);
-        return result;
-    }
-    const tokens = await resolveTokenSource({ ...deps, settings, http });
-    const index = simpleUrl
-        ? { http, simpleUrl, authorization, log }
-        : undefined;
-    const listings = reader
-        ? await log.group(`Reading what ${simpleUrl} already holds`, () => reader.listings(dists, log))
-        : new Map();
-    const before = statusesBeforeUpload(dists, listings, settings.skipExisting, log);
-    if (before.failure)
-        return { ...result, ...before };
-    const toSend = before.files.filter(f => f.status === 'not-attempted').map(f => f.dist);
-    let sent = before;
-    if (toSend.length === 0) {
-        log.info('Nothing to upload: every file is on the index already or skipped.');
-    }
-    else {
-        const uploaded = await upload(toSend, tokens, http, index, settings, deps);
-        result.attestationPaths = uploaded.attestationPaths;
-        const files = before.files.map(f => uploaded.files.find(u => u.dist === f.dist) ?? f);
-        sent = { files, failure: uploaded.failure };
-        if (uploaded.failure && index) {
-            const failed = sent;
-            sent = await log.group(`Reading back what reached ${simpleUrl}`, () => statusesAfterFailure(failed, index));
-        }
-    }
-    if (sent.failure)
-        return { ...result, ...sent };
-    let read;
-    if (!settings.verifyUpload) {
-        read = { ...sent, verificationSkipped: "'verify-upload' is false" };
-    }
-    else if (!index) {
-        const why = `the simple index of ${settings.repositoryUrl} is not known; set 'index-url' to read the upload back`;
-        log.notice(`Upload not read back: ${why}.`);
-        read = { ...sent, verificationSkipped: why };
-    }
-    else {
-        read = await verifyStatuses(sent.files, index, settings.verifyTimeoutMs);
-    }
-    const nudge = trustedPublishingNudge({
-        repositoryUrl: settings.repositoryUrl,
-        usedToken: tokens.kind === 'token',
-        projects: [...new Set(dists.map(d => d.name))],
-        run
-    });
-    if (nudge)
-        log.notice(nudge);
-    return { ...result, ...read };
 }
 /** Signs the files (when attesting) and uploads them. */
 async function upload(dists, tokens, http, index, settings, deps) {
@@ -70310,6 +73351,27 @@ function listingAuthorization(settings, simpleUrl) {
     if (new URL(simpleUrl).origin !== new URL(settings.repositoryUrl).origin)
         return undefined;
     return basicAuth(settings.user, settings.password);
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/outcome.ts
+const fileOutcome = (d) => ({
+    filename: d.filename,
+    sha256: d.digests.sha256,
+    size: d.size
+});
+function runOutcome(result) {
+    const withStatus = (status) => result.files.filter(f => f.status === status).map(f => fileOutcome(f.dist));
+    const projects = new Map();
+    for (const d of result.dists) {
+        projects.set(`${d.name}\0${d.version}`, { name: d.name, version: d.version });
+    }
+    return {
+        uploaded: withStatus('uploaded'),
+        skipped: withStatus('skipped'),
+        verified: result.files.filter(f => f.verified === true).map(f => fileOutcome(f.dist)),
+        projects: [...projects.values()],
+        attestationPaths: result.attestationPaths
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/shared/redact.ts
@@ -70515,29 +73577,148 @@ const Outputs = {
     Verified: 'verified',
     AttestationPaths: 'attestation-paths'
 };
+class SettingsError extends Error {
+    name = 'SettingsError';
+}
 
-;// CONCATENATED MODULE: ./src/pipeline/outcome.ts
-const fileOutcome = (d) => ({
-    filename: d.filename,
-    sha256: d.digests.sha256,
-    size: d.size
-});
-function runOutcome(result) {
-    const withStatus = (status) => result.files.filter(f => f.status === status).map(f => fileOutcome(f.dist));
-    const projects = new Map();
-    for (const d of result.dists) {
-        projects.set(`${d.name}\0${d.version}`, { name: d.name, version: d.version });
+;// CONCATENATED MODULE: ./src/settings/secrets.ts
+
+/** The variables twine reads that would change where an upload goes or who makes it. */
+const TWINE_VARIABLES = ['TWINE_USERNAME', 'TWINE_PASSWORD', 'TWINE_REPOSITORY_URL'];
+/** twine's variables in an environment (the settings decide whether they apply). */
+function twineVariables(env) {
+    return Object.fromEntries(TWINE_VARIABLES.map(name => [name, env[name]]));
+}
+/**
+ * The secrets among the raw inputs and TWINE_* (even where the settings ignore them: the job's
+ * environment holds them), registered before the settings are read, as their errors quote
+ * inputs: passwords, tokens, and passwords written in URLs (also percent-encoded, as written).
+ * `others`: secrets the entry knows of itself (the runner's tokens).
+ */
+function givenSecrets(read, twine, others = []) {
+    const user = read(Inputs.User).trim() || twine.TWINE_USERNAME?.trim() || undefined;
+    const found = [];
+    const values = [read(Inputs.Password), read(Inputs.Token), twine.TWINE_PASSWORD, ...others];
+    for (const value of values) {
+        const secret = value?.trim();
+        if (secret)
+            found.push({ secret, user });
     }
-    return {
-        uploaded: withStatus('uploaded'),
-        skipped: withStatus('skipped'),
-        verified: result.files.filter(f => f.verified === true).map(f => fileOutcome(f.dist)),
-        projects: [...projects.values()],
-        attestationPaths: result.attestationPaths
-    };
+    const urls = [
+        read(Inputs.RepositoryUrl),
+        read(DEPRECATED_ALIASES[Inputs.RepositoryUrl] ?? 'repository_url'),
+        read(Inputs.IndexUrl),
+        read('index_url'),
+        twine.TWINE_REPOSITORY_URL ?? ''
+    ];
+    for (const url of urls) {
+        const credentials = urlCredentials(url.trim());
+        if (!credentials?.password)
+            continue;
+        found.push({ secret: credentials.password, user: credentials.user });
+        // As written (percent-encoded), too: that is how it appears in the URL itself.
+        if (credentials.rawPassword !== credentials.password) {
+            found.push({ secret: credentials.rawPassword });
+        }
+    }
+    return found;
+}
+/**
+ * The `user:password` written in a URL, decoded, or undefined. Read with a pattern as well as
+ * `new URL`, so that a URL too broken to parse still gives up its password to be hidden.
+ */
+function urlCredentials(url) {
+    const text = url.trim();
+    // A password pasted unencoded (base64 holds '/') makes the URL unparsable: its userinfo then
+    // runs to the last '@', so the whole password is hidden, not the part before its '/'.
+    const match = (URL.canParse(text) ? /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)@/i : /^[a-z][a-z0-9+.-]*:\/\/(.*)@/is).exec(text);
+    if (!match)
+        return undefined;
+    const userinfo = match[1];
+    const colon = userinfo.indexOf(':');
+    const rawUser = colon < 0 ? userinfo : userinfo.slice(0, colon);
+    const rawPassword = colon < 0 ? '' : userinfo.slice(colon + 1);
+    return { user: secrets_decode(rawUser), password: secrets_decode(rawPassword), rawPassword };
+}
+function secrets_decode(text) {
+    try {
+        return decodeURIComponent(text);
+    }
+    catch {
+        return text;
+    }
+}
+/** A URL without its `user:password@`, also when it does not parse (for errors about it). */
+function displayUrl(url) {
+    return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1');
+}
+/** The URL without its userinfo, and the credentials that were in it. */
+function withoutCredentials(url) {
+    if (!url)
+        return { url };
+    const parsed = new URL(url);
+    if (!parsed.username && !parsed.password)
+        return { url };
+    const credentials = { user: secrets_decode(parsed.username), password: secrets_decode(parsed.password) };
+    parsed.username = '';
+    parsed.password = '';
+    return { url: parsed.toString(), credentials };
+}
+const REPOSITORY_SHORTHANDS = {
+    pypi: PYPI_UPLOAD_URL,
+    testpypi: TESTPYPI_UPLOAD_URL
+};
+/** The upload URL: the `repository` shorthand, the input, TWINE_REPOSITORY_URL, the default. */
+function resolveRepositoryUrl(written, shorthand, twine) {
+    const name = shorthand.trim().toLowerCase();
+    let url;
+    if (name) {
+        const fromShorthand = REPOSITORY_SHORTHANDS[name];
+        if (!fromShorthand) {
+            throw new SettingsError(`The input 'repository' must be 'pypi' or 'testpypi', not '${shorthand.trim()}'. ` +
+                "For any other index, set 'repository-url' to its upload URL instead.");
+        }
+        if (written && written.trim() !== fromShorthand) {
+            throw new SettingsError(`'repository: ${name}' and 'repository-url: ${displayUrl(written)}' disagree. Set only one of them.`);
+        }
+        url = fromShorthand;
+    }
+    else {
+        url =
+            written ?? twine.TWINE_REPOSITORY_URL?.trim() ?? INPUT_DEFAULTS[Inputs.RepositoryUrl] ?? '';
+    }
+    return validateUrl(url.trim());
+}
+function validateUrl(url) {
+    let parsed;
+    try {
+        parsed = new URL(url);
+    }
+    catch {
+        throw new SettingsError(`The repository URL '${displayUrl(url)}' is not a URL. Use the index's upload URL, e.g. ${PYPI_UPLOAD_URL}`);
+    }
+    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
+        throw new SettingsError(`The repository URL '${displayUrl(url)}' must start with https:// (or http:// for a local index).`);
+    }
+    return parsed.toString();
+}
+function optionalUrl(name, value) {
+    const url = value.trim();
+    if (!url)
+        return '';
+    try {
+        const parsed = new URL(url);
+        if (parsed.protocol === 'https:' || parsed.protocol === 'http:')
+            return parsed.toString();
+    }
+    catch {
+        // fall through to the error below
+    }
+    throw new SettingsError(`The input '${name}' must be an http(s) URL, not '${displayUrl(url)}'.`);
 }
 
 ;// CONCATENATED MODULE: ./src/action/summary.ts
+
 
 
 
@@ -70554,27 +73735,9 @@ function fenced(text, info = 'text') {
     const fence = '`'.repeat(Math.max(3, longest + 1));
     return `${fence}${info}\n${body}\n${fence}`;
 }
-/** The first 12 hex digits: enough to tell files apart at a glance. */
-function shortDigest(sha256) {
-    return sha256.slice(0, 12);
-}
-/** A URL without the credentials it may carry (those are secrets). */
-function displayUrl(url) {
-    try {
-        const parsed = new URL(url);
-        parsed.username = '';
-        parsed.password = '';
-        return parsed.toString();
-    }
-    catch {
-        return url;
-    }
-}
 /** Files the index holds with the local sha256 (uploaded, or there already). */
 function onIndex(file) {
-    if (file.verified === false)
-        return false;
-    return file.status === 'uploaded' || (file.status === 'skipped' && file.sameHash !== false);
+    return file.verified !== false && sentOrHeld(file);
 }
 /** A failed file that was never sent because the index holds another file under its name. */
 function isConflict(file) {
@@ -70602,33 +73765,22 @@ function failureText(result) {
     return (`${what} The release is partial. On the index: ${there.join(', ')}. ` +
         `Not on the index: ${missing.join(', ')}. ${FINISH_HINT}`);
 }
+const LABELS = {
+    uploaded: '✅ uploaded',
+    'skipped true': '↷ already on the index',
+    'skipped false': '⚠️ skipped: the index holds a different file',
+    'skipped undefined': '↷ skipped (exists; sha256 not compared)',
+    'failed true': '❌ failed',
+    'failed false': '❌ a different file is on the index',
+    'failed undefined': '❌ failed',
+    'not-attempted': '⏸ not sent'
+};
+const VERIFIED = { true: ' · verified', false: ' · ❌ not on the index', undefined: '' };
 function resultLabel(result, file) {
     if (result.dryRun)
         return '🔍 would upload';
-    let label;
-    switch (file.status) {
-        case 'uploaded':
-            label = '✅ uploaded';
-            break;
-        case 'skipped':
-            label =
-                file.sameHash === true
-                    ? '↷ already on the index'
-                    : file.sameHash === false
-                        ? '⚠️ skipped: the index holds a different file'
-                        : '↷ skipped (exists; sha256 not compared)';
-            break;
-        case 'failed':
-            label = isConflict(file) ? '❌ a different file is on the index' : '❌ failed';
-            break;
-        default:
-            label = '⏸ not sent';
-    }
-    if (file.verified === true)
-        label += ' · verified';
-    if (file.verified === false)
-        label += ' · ❌ not on the index';
-    return label;
+    const label = LABELS[file.status] ?? LABELS[`${file.status} ${file.sameHash}`];
+    return label + VERIFIED[`${file.verified}`];
 }
 function heading(result, index) {
     const n = result.files.length;
@@ -70666,7 +73818,7 @@ function table(result, redact) {
                 : '';
             rows.push(`<tr><td><code>${htmlText(file.dist.filename)}</code></td>` +
                 `<td>${formatSize(file.dist.size)}</td>` +
-                `<td><code>${shortDigest(file.dist.digests.sha256)}</code></td>` +
+                `<td><code>${file.dist.digests.sha256.slice(0, 12)}</code></td>` +
                 `<td>${htmlText(resultLabel(result, file))}${note}</td></tr>`);
         }
     }
@@ -70712,7 +73864,7 @@ function renderRunSummary(result, redact) {
 }
 /** The summary when files were refused before any upload. */
 function renderProblemsSummary(problems, redact) {
-    const rows = problems.map(p => `<tr><td><code>${htmlText(basename(p.file))}</code></td>` +
+    const rows = problems.map(p => `<tr><td><code>${htmlText(p.file.split(/[\\/]/).pop() ?? p.file)}</code></td>` +
         `<td>${htmlText(redact(p.message))}</td><td>${htmlText(redact(p.hint ?? ''))}</td></tr>`);
     return ([
         '<h2>❌ PyPI publish stopped: nothing was uploaded</h2>',
@@ -70724,183 +73876,22 @@ function renderProblemsSummary(problems, redact) {
 function renderFailureSummary(message, redact) {
     return (['<h2>❌ PyPI publish failed: nothing was uploaded</h2>', fenced(redact(message))].join('\n\n') + '\n');
 }
-function basename(file) {
-    return file.split(/[\\/]/).pop() ?? file;
-}
-
-;// CONCATENATED MODULE: ./src/action/report.ts
-
-
-
-
-/** Outputs of a run, as plain data (tested without the runner). */
-function runOutputs(result) {
-    const outcome = runOutcome(result);
-    const { projects } = outcome;
-    return {
-        [Outputs.Uploaded]: JSON.stringify(outcome.uploaded),
-        [Outputs.Skipped]: JSON.stringify(outcome.skipped),
-        [Outputs.ProjectName]: [...new Set(projects.map(p => p.name))].join(','),
-        [Outputs.ProjectVersion]: [...new Set(projects.map(p => p.version))].join(','),
-        [Outputs.Projects]: JSON.stringify(projects),
-        [Outputs.Verified]: JSON.stringify(outcome.verified),
-        [Outputs.AttestationPaths]: outcome.attestationPaths.join('\n')
-    };
-}
-/** Sets the outputs first, then writes the job summary: a summary that cannot be written never fails the run. */
-async function reportRun(result, { redactor, log, setOutput }) {
-    for (const [name, value] of Object.entries(runOutputs(result))) {
-        setOutput(name, redactor.redact(value));
-    }
-    await writeSummary(renderRunSummary(result, text => redactor.redact(text)), log);
-}
-/** The job summary when files were refused before any upload. */
-async function reportProblems(problems, { redactor, log }) {
-    await writeSummary(renderProblemsSummary(problems, text => redactor.redact(text)), log);
-}
-/** The job summary when the run stopped on something other than a file (credentials, a build). */
-async function reportFailure(message, { redactor, log }) {
-    await writeSummary(renderFailureSummary(message, text => redactor.redact(text)), log);
-}
-/**
- * Appends to the job summary. Outside GitHub's runner (local-action tools, other CI) there is
- * none; a file that cannot be written (a directory, a full disk, no permission) is a warning: the
- * publish itself is what the job is for, and its outputs are already set.
- */
-async function writeSummary(text, log) {
-    if (!process.env.GITHUB_STEP_SUMMARY) {
-        log.debug('GITHUB_STEP_SUMMARY is not set: no job summary written.');
-        return;
-    }
-    try {
-        await (0,promises_.appendFile)(process.env.GITHUB_STEP_SUMMARY, text);
-    }
-    catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        log.warning(`The job summary could not be written (${reason}); the outputs are set.`);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/auth/token-shape.ts
-
-/**
- * Whether a password can be a PyPI API token, checked before anything is sent: PyPI would answer
- * a bare 403, and a release waits on someone reading it. The message says what is wrong without
- * the token: at most its first four characters, and only when it is not a PyPI token at all.
- */
-const TOKEN_PREFIX = 'pypi-';
-/** Other services' token prefixes people paste by mistake. */
-const FOREIGN_PREFIXES = [
-    ['github_pat_', 'a GitHub fine-grained personal access token'],
-    ['ghp_', 'a GitHub personal access token'],
-    ['gho_', 'a GitHub OAuth token'],
-    ['ghu_', 'a GitHub App user token'],
-    ['ghs_', 'a GitHub App or GITHUB_TOKEN installation token'],
-    ['ghr_', 'a GitHub refresh token'],
-    ['glpat-', 'a GitLab personal access token'],
-    ['eyJ', 'a JWT (such as a GitHub ID token)']
-];
-/** Shown only when the value is long enough that four characters give nothing useful away. */
-const SHOW_PREFIX_FROM_LENGTH = 16;
-/**
- * undefined when `token` (already trimmed of surrounding whitespace) can be a token for `target`;
- * otherwise what is wrong. `source` names where it came from (`the 'password' input`).
- */
-function pypiTokenProblem(token, target, source) {
-    const index = target === 'pypi' ? 'PyPI' : 'TestPyPI';
-    const fix = `Create an API token at https://${TOKEN_LOCATIONS[target]}/manage/account/token/ and store ` +
-        'it whole (it starts with pypi-) as the secret, or leave the password out and use trusted ' +
-        'publishing.';
-    const lineBreak = /[\r\n]/.test(token);
-    if (lineBreak || /\s/.test(token)) {
-        return (`${token_shape_capitalize(source)} contains ${lineBreak ? 'a line break' : 'whitespace'}, so it cannot be ` +
-            `a ${index} API token (one line, no spaces). The secret probably holds more than the token ` +
-            `(a label, a second line, or a token split when copied): store only the token. ${fix}`);
-    }
-    if (!token.startsWith(TOKEN_PREFIX)) {
-        return `${token_shape_capitalize(source)} ${describeForeign(token)}, so it is not a ${index} API token (those start with 'pypi-'). ${index} accepts only API tokens. ${fix}`;
-    }
-    if (token.length === TOKEN_PREFIX.length) {
-        return `${token_shape_capitalize(source)} is only 'pypi-', without the token itself. ${fix}`;
-    }
-    const location = macaroonLocation(token.slice(TOKEN_PREFIX.length));
-    const other = Object.keys(TOKEN_LOCATIONS).find(t => t !== target && TOKEN_LOCATIONS[t] === location);
-    if (other) {
-        return (`${token_shape_capitalize(source)} is a token for ${location}, but the upload goes to ` +
-            `${TOKEN_LOCATIONS[target]}. PyPI and TestPyPI are separate sites with separate accounts and ` +
-            `tokens. ${fix}`);
-    }
-    return undefined;
-}
-function describeForeign(token) {
-    const foreign = FOREIGN_PREFIXES.find(([prefix]) => token.startsWith(prefix));
-    if (token.length < SHOW_PREFIX_FROM_LENGTH) {
-        return foreign
-            ? `looks like ${foreign[1]}`
-            : `is ${token.length} characters long and does not start with 'pypi-'`;
-    }
-    const shown = `starts with '${token.slice(0, 4)}'`;
-    if (foreign)
-        return `${shown}, which is ${foreign[1]}`;
-    if (/^pypi[_.:]/i.test(token) || /^pypi-/i.test(token)) {
-        return `${shown}, not 'pypi-' (the prefix is lowercase, followed by a hyphen)`;
-    }
-    if (/^["']/.test(token))
-        return `${shown}: it is wrapped in quotes; store the token without them`;
-    return shown;
-}
-/**
- * The location of a PyPI token's macaroon (`pypi.org`, `test.pypi.org`), read from its first
- * field (version 2 binary format: 0x02, field type 0x01, length, bytes); undefined when it cannot
- * be read. Only used to catch a PyPI token sent to TestPyPI or the other way round.
- */
-function macaroonLocation(body) {
-    let bytes;
-    try {
-        bytes = Buffer.from(body.slice(0, 64), 'base64url');
-    }
-    catch {
-        return undefined;
-    }
-    if (bytes.length < 3 || bytes[0] !== 0x02 || bytes[1] !== 0x01)
-        return undefined;
-    const length = bytes[2];
-    if (length === 0 || length > 64 || bytes.length < 3 + length)
-        return undefined;
-    const location = bytes.subarray(3, 3 + length).toString('latin1');
-    return /^[a-z0-9.-]+$/.test(location) ? location : undefined;
-}
-function token_shape_capitalize(text) {
-    return text.charAt(0).toUpperCase() + text.slice(1);
-}
 
 ;// CONCATENATED MODULE: ./src/settings/settings.ts
 
 
 
-class SettingsError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = 'SettingsError';
-    }
-}
-/** The variables twine reads that would change where an upload goes or who makes it. */
-const TWINE_VARIABLES = ['TWINE_USERNAME', 'TWINE_PASSWORD', 'TWINE_REPOSITORY_URL'];
-const REPOSITORY_SHORTHANDS = {
-    pypi: PYPI_UPLOAD_URL,
-    testpypi: TESTPYPI_UPLOAD_URL
-};
-const TRUE_VALUES = new Set(['true', 'True', 'TRUE', 'yes', 'on', '1']);
-const FALSE_VALUES = new Set(['false', 'False', 'FALSE', 'no', 'off', '0']);
+
+
+const BOOLEANS = new Map([
+    ...['true', 'True', 'TRUE', 'yes', 'on', '1'].map(v => [v, true]),
+    ...['false', 'False', 'FALSE', 'no', 'off', '0'].map(v => [v, false])
+]);
 /**
- * Builds the settings. Precedence for each input: a value the user wrote (kebab-case, or the
- * deprecated snake_case spelling) > the documented default. Inside GitHub Actions
- * (`insideActions`: the entry saw GITHUB_ACTIONS=true) that is all: a job's environment often
- * carries TWINE_* variables for other steps, and an input left at its default cannot be told
- * from one never written, so they
- * must not redirect an upload or replace trusted publishing; a notice says they were ignored.
- * Elsewhere (other CI systems, a command line) TWINE_USERNAME, TWINE_PASSWORD and
- * TWINE_REPOSITORY_URL fill in what the inputs leave at their defaults, as twine reads them.
+ * Each input: what the user wrote (kebab-case, or the deprecated snake_case) > its default.
+ * Inside GitHub Actions, TWINE_* are ignored with a notice: jobs often carry them for other steps,
+ * and an input left at its default cannot be told from one never written, so they must not
+ * redirect an upload. Elsewhere they fill in what the inputs leave at their defaults, as in twine.
  */
 function readSettings(read, environment = {}) {
     const warnings = [];
@@ -70932,23 +73923,23 @@ function readSettings(read, environment = {}) {
     const withDefault = (name) => raw(name) ?? INPUT_DEFAULTS[name] ?? '';
     const bool = (name) => {
         const value = withDefault(name);
-        if (TRUE_VALUES.has(value))
-            return true;
-        if (FALSE_VALUES.has(value))
-            return false;
+        const known = BOOLEANS.get(value);
+        if (known !== undefined)
+            return known;
         throw new SettingsError(`The input '${name}' must be true or false, not '${value}'. Write \`${name}: true\` or \`${name}: false\`.`);
     };
     const seconds = (name, min, max) => integer(name, withDefault(name), min, max) * 1000;
+    // Precedence, once: the inputs > TWINE_* (outside Actions) > credentials written in the URL
+    // (used by twine, through requests, when no others are given) > the default user.
     const given = readPassword(read);
     const password = given.value || twine.TWINE_PASSWORD?.trim() || '';
-    const writtenUser = raw(Inputs.User) ?? twine.TWINE_USERNAME?.trim();
     const repository = withoutCredentials(resolveRepositoryUrl(raw(Inputs.RepositoryUrl), read(Inputs.Repository), twine));
     const index = withoutCredentials(optionalUrl(Inputs.IndexUrl, read(Inputs.IndexUrl)));
-    // As twine (through requests) does: credentials in the URL are used when no others are given.
     const fromUrl = password ? undefined : repository.credentials;
-    const user = writtenUser || fromUrl?.user || INPUT_DEFAULTS[Inputs.User] || '';
+    const user = raw(Inputs.User) || twine.TWINE_USERNAME?.trim() || fromUrl?.user || '__token__';
+    const secret = password || fromUrl?.password || '';
     checkPypiToken(repository.url, {
-        password: password || fromUrl?.password || '',
+        password: secret,
         blank: given.blank,
         source: given.value
             ? `the '${given.input}' input`
@@ -70958,8 +73949,8 @@ function readSettings(read, environment = {}) {
     });
     return {
         settings: {
-            user: user || '__token__',
-            password: password || fromUrl?.password || '',
+            user,
+            password: secret,
             repositoryUrl: repository.url,
             repositoryCredentials: repository.credentials,
             packagesDir: withDefault(Inputs.PackagesDir),
@@ -71023,69 +74014,6 @@ function checkPypiToken(repositoryUrl, given) {
     if (problem)
         throw new SettingsError(problem);
 }
-function resolveRepositoryUrl(written, shorthand, twine) {
-    const name = shorthand.trim().toLowerCase();
-    let url;
-    if (name) {
-        const fromShorthand = REPOSITORY_SHORTHANDS[name];
-        if (!fromShorthand) {
-            throw new SettingsError(`The input 'repository' must be 'pypi' or 'testpypi', not '${shorthand.trim()}'. ` +
-                "For any other index, set 'repository-url' to its upload URL instead.");
-        }
-        if (written && normalizeUrl(written) !== fromShorthand) {
-            throw new SettingsError(`'repository: ${name}' and 'repository-url: ${settings_displayUrl(written)}' disagree. Set only one of them.`);
-        }
-        url = fromShorthand;
-    }
-    else {
-        url =
-            written ?? twine.TWINE_REPOSITORY_URL?.trim() ?? INPUT_DEFAULTS[Inputs.RepositoryUrl] ?? '';
-    }
-    return validateUrl(normalizeUrl(url));
-}
-function normalizeUrl(url) {
-    return url.trim();
-}
-/**
- * A URL as it may be shown, with any `user:password@` cut out (also from text that does not parse
- * as a URL), for messages about URLs that were written wrong.
- */
-function settings_displayUrl(url) {
-    return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1');
-}
-function decoded(text) {
-    try {
-        return decodeURIComponent(text);
-    }
-    catch {
-        return text;
-    }
-}
-/** The URL without its userinfo, and the credentials that were in it. */
-function withoutCredentials(url) {
-    if (!url)
-        return { url };
-    const parsed = new URL(url);
-    if (!parsed.username && !parsed.password)
-        return { url };
-    const credentials = { user: decoded(parsed.username), password: decoded(parsed.password) };
-    parsed.username = '';
-    parsed.password = '';
-    return { url: parsed.toString(), credentials };
-}
-function validateUrl(url) {
-    let parsed;
-    try {
-        parsed = new URL(url);
-    }
-    catch {
-        throw new SettingsError(`The repository URL '${settings_displayUrl(url)}' is not a URL. Use the index's upload URL, e.g. ${PYPI_UPLOAD_URL}`);
-    }
-    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
-        throw new SettingsError(`The repository URL '${settings_displayUrl(url)}' must start with https:// (or http:// for a local index).`);
-    }
-    return parsed.toString();
-}
 function integer(name, value, min, max) {
     const n = Number(value);
     if (!/^\d+$/.test(value) || n < min || n > max) {
@@ -71093,164 +74021,21 @@ function integer(name, value, min, max) {
     }
     return n;
 }
-function optionalUrl(name, value) {
-    const url = value.trim();
-    if (!url)
-        return '';
-    try {
-        const parsed = new URL(url);
-        if (parsed.protocol === 'https:' || parsed.protocol === 'http:')
-            return parsed.toString();
-    }
-    catch {
-        // fall through to the error below
-    }
-    throw new SettingsError(`The input '${name}' must be an http(s) URL, not '${settings_displayUrl(url)}'.`);
-}
+const KINDS = { sdist: 'sdist', wheel: 'wheel', bdist_wheel: 'wheel' };
 /** `distributions: sdist wheel` (dpl's `bdist_wheel` spelling accepted; commas or spaces). */
 function parseDistributions(value) {
     const kinds = new Set();
     for (const word of value.split(/[\s,]+/).filter(Boolean)) {
-        const w = word.toLowerCase();
-        if (w === 'sdist')
-            kinds.add('sdist');
-        else if (w === 'wheel' || w === 'bdist_wheel')
-            kinds.add('wheel');
-        else
+        const kind = Object.hasOwn(KINDS, word.toLowerCase()) ? KINDS[word.toLowerCase()] : undefined;
+        if (!kind) {
             throw new SettingsError(`The input 'distributions' takes 'sdist' and/or 'wheel' (or 'bdist_wheel'), not '${word}'.`);
+        }
+        kinds.add(kind);
     }
     if (kinds.size === 0) {
         throw new SettingsError("The input 'distributions' names no kind: write 'sdist', 'wheel' or both.");
     }
     return kinds;
-}
-
-;// CONCATENATED MODULE: ./src/settings/secrets.ts
-
-/** twine's variables in an environment (the settings decide whether they apply). */
-function twineVariables(env) {
-    return {
-        TWINE_USERNAME: env.TWINE_USERNAME,
-        TWINE_PASSWORD: env.TWINE_PASSWORD,
-        TWINE_REPOSITORY_URL: env.TWINE_REPOSITORY_URL
-    };
-}
-/**
- * The secrets among the inputs and twine's variables: the password/token inputs,
- * TWINE_PASSWORD, and a password written in a URL input or TWINE_REPOSITORY_URL
- * (`https://user:pass@host/`, also as written, percent-encoded). `others` are secrets the entry
- * knows of itself (a runner's own tokens); they are listed with the same user. TWINE_* count
- * even when the settings ignore them: the job's environment holds them either way.
- */
-function givenSecrets(read, twine, others = []) {
-    const user = read(Inputs.User).trim() || twine.TWINE_USERNAME?.trim() || undefined;
-    const found = [];
-    const values = [read(Inputs.Password), read(Inputs.Token), twine.TWINE_PASSWORD, ...others];
-    for (const value of values) {
-        const secret = value?.trim();
-        if (secret)
-            found.push({ secret, user });
-    }
-    const urls = [
-        read(Inputs.RepositoryUrl),
-        read(DEPRECATED_ALIASES[Inputs.RepositoryUrl] ?? 'repository_url'),
-        read(Inputs.IndexUrl),
-        read('index_url'),
-        twine.TWINE_REPOSITORY_URL ?? ''
-    ];
-    for (const url of urls) {
-        const credentials = urlCredentials(url.trim());
-        if (!credentials?.password)
-            continue;
-        found.push({ secret: credentials.password, user: credentials.user });
-        // As written (percent-encoded), too: that is how it appears in the URL itself.
-        if (credentials.rawPassword !== credentials.password) {
-            found.push({ secret: credentials.rawPassword });
-        }
-    }
-    return found;
-}
-/**
- * The `user:password` written in a URL, decoded, or undefined. Read with a pattern as well as
- * `new URL`, so that a URL too broken to parse still gives up its password to be hidden.
- */
-function urlCredentials(url) {
-    const text = url.trim();
-    // A password pasted unencoded (base64 holds '/') makes the URL unparsable: its userinfo then
-    // runs to the last '@', so the whole password is hidden, not the part before its '/'.
-    const match = (URL.canParse(text) ? /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)@/i : /^[a-z][a-z0-9+.-]*:\/\/(.*)@/is).exec(text);
-    if (!match)
-        return undefined;
-    const userinfo = match[1];
-    const colon = userinfo.indexOf(':');
-    const rawUser = colon < 0 ? userinfo : userinfo.slice(0, colon);
-    const rawPassword = colon < 0 ? '' : userinfo.slice(colon + 1);
-    return { user: secrets_decode(rawUser), password: secrets_decode(rawPassword), rawPassword };
-}
-function secrets_decode(text) {
-    try {
-        return decodeURIComponent(text);
-    }
-    catch {
-        return text;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/action/inputs.ts
-/**
- * The edge's reading of what the job gave this step: each input once (the secrets among them are
- * registered from these values, and the settings are made of the same ones), twine's variables,
- * and the runner's own tokens.
- */
-/**
- * An input as the runner hands it over: `INPUT_<NAME>` (spaces as `_`, upper case), untrimmed;
- * '' when the workflow gave none and action.yml has no default.
- */
-function actionInput(env, name) {
-    return env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '';
-}
-/** `getInput` asked once per name: later reads of a name answer what the first one found. */
-function readOnce(getInput) {
-    const seen = new Map();
-    return name => {
-        let value = seen.get(name);
-        if (value === undefined) {
-            value = getInput(name);
-            seen.set(name, value);
-        }
-        return value;
-    };
-}
-/**
- * The runner's own tokens: the ID-token request bearer (whoever holds it can mint PyPI tokens for
- * projects trusting this workflow) and the runtime token. Secrets, though never inputs.
- */
-function runnerTokens(env) {
-    return [env.ACTIONS_ID_TOKEN_REQUEST_TOKEN, env.ACTIONS_RUNTIME_TOKEN];
-}
-
-;// CONCATENATED MODULE: ./src/action/outputs.ts
-
-
-
-/**
- * Sets a step output the way the runner reads it (as @actions/core does, without loading it and
- * the HTTP stack it brings): a `name<<delimiter` block appended to the GITHUB_OUTPUT file, with a
- * random delimiter. A value that held the delimiter would end its block early and could set other
- * outputs, so that is refused (it cannot happen by chance: the delimiter is a fresh UUID). Without
- * the file (a runner older than 2.297), the legacy `::set-output` command, through the writer.
- */
-function setOutput(name, value, env, writer) {
-    const file = env.GITHUB_OUTPUT;
-    if (!file) {
-        writer.command('set-output', { name }, value);
-        return;
-    }
-    const delimiter = `ghadelimiter_${(0,external_node_crypto_.randomUUID)()}`;
-    if (name.includes(delimiter) || value.includes(delimiter)) {
-        throw new Error(`The output ${name} holds its own delimiter; it was not set.`);
-    }
-    (0,external_node_fs_.appendFileSync)(file, `${name}<<${delimiter}${external_node_os_namespaceObject.EOL}${value}${external_node_os_namespaceObject.EOL}${delimiter}${external_node_os_namespaceObject.EOL}`, 'utf8');
 }
 
 ;// CONCATENATED MODULE: ./src/action/main.ts
@@ -71267,36 +74052,27 @@ function setOutput(name, value, env, writer) {
 
 
 
-
 /** The action: settings from the inputs, the pipeline, then outputs, summary and exit status. */
 async function run() {
-    // Each input is read once (untrimmed: settings trims each value itself, and tells a
-    // whitespace-only secret from none). The secrets among the inputs, TWINE_* and the runner's
-    // tokens are registered before anything else can print them; the settings and the children's
-    // environment then work from the same values.
-    const read = readOnce(name => actionInput(process.env, name));
-    const twine = twineVariables(process.env);
+    // Untrimmed: the settings trim each value, and tell a whitespace-only secret from none.
+    const read = (name) => getInput(name, { trimWhitespace: false });
+    const env = process.env;
+    const twine = twineVariables(env);
     const redactor = new Redactor();
-    for (const { secret, user } of givenSecrets(read, twine, runnerTokens(process.env))) {
+    // Registered before anything can print them; the runner's own tokens are secrets too.
+    const runnerTokens = [env.ACTIONS_ID_TOKEN_REQUEST_TOKEN, env.ACTIONS_RUNTIME_TOKEN];
+    for (const { secret, user } of givenSecrets(read, twine, runnerTokens)) {
         redactor.add(secret, user);
     }
-    const writer = new Writer({
-        redact: text => redactor.redact(text),
-        workspace: process.env.GITHUB_WORKSPACE
-    });
+    const redact = (text) => redactor.redact(text);
+    const log = new Writer({ redact, workspace: env.GITHUB_WORKSPACE });
     // `::add-mask::` is consumed by GitHub's runner; anywhere else it would print the secret.
-    const inRunner = process.env.GITHUB_ACTIONS === 'true';
-    if (inRunner) {
+    const inRunner = env.GITHUB_ACTIONS === 'true';
+    if (inRunner)
         for (const form of redactor.forms())
-            writer.mask(form);
-    }
-    const log = actionsLog(writer);
+            log.mask(form);
     // After the secrets are known: the children's environment leaves out every variable holding one.
-    const run = runContextFromEnv(process.env, redactor.forms());
-    const fail = (message) => {
-        process.exitCode = 1;
-        writer.annotate('error', message);
-    };
+    const run = runContextFromEnv(env, redactor.forms());
     try {
         const { settings, warnings, notices } = readSettings(read, { twine, insideActions: inRunner });
         for (const warning of warnings)
@@ -71306,52 +74082,80 @@ async function run() {
         const result = await publish(settings, {
             log,
             run,
-            getIdToken: actionsIdTokenFetcher(run, process.env),
+            getIdToken: actionsIdTokenFetcher(run, env),
             onSecret: secret => {
                 const known = new Set(redactor.forms());
                 redactor.add(secret);
                 if (inRunner)
                     for (const form of redactor.forms())
                         if (!known.has(form))
-                            writer.mask(form);
+                            log.mask(form);
             },
-            attestation: attestationOverrides(process.env)
+            attestation: {
+                fulcioUrl: env.PYPI_PUBLISH_FULCIO_URL || undefined,
+                rekorUrl: env.PYPI_PUBLISH_REKOR_URL || undefined,
+                indexAcceptsAttestations: env.PYPI_PUBLISH_INDEX_ACCEPTS_ATTESTATIONS === 'true' || undefined
+            }
         });
-        await reportRun(result, {
-            redactor,
-            log,
-            setOutput: (name, value) => setOutput(name, value, process.env, writer)
-        });
+        // Outputs first: a summary that cannot be written never fails the run.
+        for (const [name, value] of Object.entries(runOutputs(result))) {
+            setOutput(name, redact(value));
+        }
+        await writeSummary(renderRunSummary(result, redact), log);
         if (result.failure)
-            fail(failureText(result));
+            log.fail(failureText(result));
     }
     catch (error) {
         if (error instanceof DistributionError) {
             for (const problem of error.problems)
                 log.error(describeProblem(problem), problem.file);
-            await reportProblems(error.problems, { redactor, log });
-            fail(`${error.problems.length} problem(s) found; nothing was uploaded. See the errors above.`);
+            await writeSummary(renderProblemsSummary(error.problems, redact), log);
+            log.fail(`${error.problems.length} problem(s) found; nothing was uploaded. See the errors above.`);
         }
         else {
             const message = error instanceof Error ? error.message : String(error);
-            await reportFailure(message, { redactor, log });
-            fail(message);
+            await writeSummary(renderFailureSummary(message, redact), log);
+            log.fail(message);
         }
     }
     finally {
-        writer.endOutput();
+        log.endOutput();
     }
 }
-/**
- * Sigstore endpoints for a private deployment (and for tests on loopback), and whether the index
- * takes attestations when it is neither PyPI nor TestPyPI.
- */
-function attestationOverrides(env) {
+/** The step's outputs, as plain data. */
+function runOutputs(result) {
+    const outcome = runOutcome(result);
+    const { projects } = outcome;
     return {
-        fulcioUrl: env.PYPI_PUBLISH_FULCIO_URL || undefined,
-        rekorUrl: env.PYPI_PUBLISH_REKOR_URL || undefined,
-        indexAcceptsAttestations: env.PYPI_PUBLISH_INDEX_ACCEPTS_ATTESTATIONS === 'true' ? true : undefined
+        [Outputs.Uploaded]: JSON.stringify(outcome.uploaded),
+        [Outputs.Skipped]: JSON.stringify(outcome.skipped),
+        [Outputs.ProjectName]: [...new Set(projects.map(p => p.name))].join(','),
+        [Outputs.ProjectVersion]: [...new Set(projects.map(p => p.version))].join(','),
+        [Outputs.Projects]: JSON.stringify(projects),
+        [Outputs.Verified]: JSON.stringify(outcome.verified),
+        [Outputs.AttestationPaths]: outcome.attestationPaths.join('\n')
     };
+}
+/**
+ * Outside GitHub's runner there is no job summary; one that cannot be written (a directory, a
+ * full disk) is a warning: the outputs are set, and the publish is what the job is for.
+ */
+async function writeSummary(text, log) {
+    if (!process.env.GITHUB_STEP_SUMMARY) {
+        log.debug('GITHUB_STEP_SUMMARY is not set: no job summary written.');
+        return;
+    }
+    try {
+        // addRaw does not escape: the rendered summary escapes every outside text itself.
+        await summary.addRaw(text).write();
+    }
+    catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        log.warning(`The job summary could not be written (${reason}); the outputs are set.`);
+    }
+    finally {
+        summary.emptyBuffer();
+    }
 }
 
 
@@ -71361,7 +74165,7 @@ function attestationOverrides(env) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1554);
+/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7943);
 
 await (0,_action_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -73955,6 +76759,36 @@ module.exports = {"rE":"5.0.2"};
 /******/ 	};
 /******/ })();
 /******/ 
+/******/ /* webpack/runtime/create fake namespace object */
+/******/ (() => {
+/******/ 	var getProto = Object.getPrototypeOf ? (obj) => (Object.getPrototypeOf(obj)) : (obj) => (obj.__proto__);
+/******/ 	var leafPrototypes;
+/******/ 	// create a fake namespace object
+/******/ 	// mode & 1: value is a module id, require it
+/******/ 	// mode & 2: merge all properties of value into the ns
+/******/ 	// mode & 4: return value when already ns object
+/******/ 	// mode & 16: return value when it's Promise-like
+/******/ 	// mode & 8|1: behave like require
+/******/ 	__nccwpck_require__.t = function(value, mode) {
+/******/ 		if(mode & 1) value = this(value);
+/******/ 		if(mode & 8) return value;
+/******/ 		if(typeof value === 'object' && value) {
+/******/ 			if((mode & 4) && value.__esModule) return value;
+/******/ 			if((mode & 16) && typeof value.then === 'function') return value;
+/******/ 		}
+/******/ 		var ns = Object.create(null);
+/******/ 		__nccwpck_require__.r(ns);
+/******/ 		var def = {};
+/******/ 		leafPrototypes = leafPrototypes || [null, getProto({}), getProto([]), getProto(getProto)];
+/******/ 		for(var current = mode & 2 && value; typeof current == 'object' && !~leafPrototypes.indexOf(current); current = getProto(current)) {
+/******/ 			Object.getOwnPropertyNames(current).forEach((key) => (def[key] = () => (value[key])));
+/******/ 		}
+/******/ 		def['default'] = () => (value);
+/******/ 		__nccwpck_require__.d(ns, def);
+/******/ 		return ns;
+/******/ 	};
+/******/ })();
+/******/ 
 /******/ /* webpack/runtime/define property getters */
 /******/ (() => {
 /******/ 	// define getter functions for harmony exports
@@ -73992,6 +76826,17 @@ module.exports = {"rE":"5.0.2"};
 /******/ /* webpack/runtime/hasOwnProperty shorthand */
 /******/ (() => {
 /******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/make namespace object */
+/******/ (() => {
+/******/ 	// define __esModule on exports
+/******/ 	__nccwpck_require__.r = (exports) => {
+/******/ 		if(typeof Symbol !== 'undefined' && Symbol.toStringTag) {
+/******/ 			Object.defineProperty(exports, Symbol.toStringTag, { value: 'Module' });
+/******/ 		}
+/******/ 		Object.defineProperty(exports, '__esModule', { value: true });
+/******/ 	};
 /******/ })();
 /******/ 
 /******/ /* webpack/runtime/import chunk loading */

@@ -58547,29 +58547,30 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7110);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7538);
 // The command line's entry: the one place (with src/action/) that reads argv and the environment.
 
-process.exitCode = await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .iW)(process.argv.slice(2), process.env);
+process.exitCode = await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)(process.argv.slice(2), process.env);
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 
-/***/ 7110:
+/***/ 7538:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  iW: () => (/* binding */ main)
+  i: () => (/* binding */ main)
 });
-
-// UNUSED EXPORTS: EXIT_FAILED, EXIT_OK, EXIT_USAGE
 
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(1455);
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_namespaceObject);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
@@ -59674,9 +59675,6 @@ function dedupeByFilename(dists) {
     return result;
 }
 
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_namespaceObject);
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 // EXTERNAL MODULE: external "node:string_decoder"
@@ -61381,10 +61379,8 @@ async function computeDigests(path) {
         const blake2b = await blake2b_umd_min_default().createBLAKE2b(256);
         let size = 0;
         // Read to the end, not to the size stat gave: a file that grew is noticed below.
-        for await (const chunk of handle.createReadStream({
-            autoClose: false,
-            highWaterMark: 1 << 20
-        })) {
+        // The stream's default 64 KiB chunks: 1 MiB ones held ~20 MB more at peak (BENCHMARKS.md, (b)).
+        for await (const chunk of handle.createReadStream({ autoClose: false })) {
             const bytes = chunk;
             size += bytes.length;
             sha256.update(bytes);
@@ -62466,59 +62462,8 @@ function retryAfterMs(response, now = Date.now()) {
     return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
-;// CONCATENATED MODULE: ./src/auth/explain.ts
-/**
- * The explanations for a job that cannot get a GitHub ID token. Shared by the up-front credential
- * check and by the ID-token fetcher, which can fail the same way later (e.g. the runner refused).
- */
-const TRUSTED_PUBLISHING_DOCS = 'https://docs.pypi.org/trusted-publishers/';
-const TROUBLESHOOTING_URL = 'https://docs.pypi.org/trusted-publishers/troubleshooting/';
-const PERMISSIONS_SNIPPET = ['permissions:', '  id-token: write'].join('\n');
-/** Why there is no ID token, and the two ways out (or, for a fork's pull request, what to do). */
-function noIdTokenMessage(run, cause) {
-    const what = cause
-        ? `Trusted publishing needs a GitHub ID token, and getting one failed: ${cause}`
-        : 'Trusted publishing needs a GitHub ID token, and this job has no access to one' +
-            (run.idToken.why ? ` (${run.idToken.why}).` : '.');
-    if (run.forkPullRequest) {
-        return [
-            what,
-            '',
-            'This run was triggered by a pull request from a fork. GitHub gives such runs neither ID ' +
-                "tokens nor secrets, even with 'id-token: write', so they cannot publish.",
-            'Publish from an event a fork cannot trigger instead: a pushed tag, a published release, or ' +
-                'workflow_dispatch — and skip the publish step on pull requests.'
-        ].join('\n');
-    }
-    return [
-        what,
-        'No token was given either (no `password`/`token` input), so there is ' +
-            'nothing to authenticate with. Two ways out:',
-        '',
-        '1. Trusted publishing (recommended): give the publishing job permission to request an ID ' +
-            'token, and register this workflow as a trusted publisher on the index:',
-        '',
-        indent(PERMISSIONS_SNIPPET, 4),
-        '',
-        `   ${TRUSTED_PUBLISHING_DOCS}`,
-        '',
-        '2. An API token: store it as a repository secret and pass it, e.g.',
-        '',
-        indent('password: ${{ secrets.PYPI_API_TOKEN }}', 4),
-        '',
-        '   If you already pass a secret: an empty secret looks exactly like none. A typo in the ' +
-            "secret's name, or a secret defined in another environment or repository, reads as an " +
-            'empty string.'
-    ].join('\n');
-}
-function indent(text, spaces) {
-    const pad = ' '.repeat(spaces);
-    return text
-        .split('\n')
-        .map(line => pad + line)
-        .join('\n');
-}
-
+// EXTERNAL MODULE: ./node_modules/undici/index.js
+var undici = __nccwpck_require__(6752);
 ;// CONCATENATED MODULE: ./src/shared/http-body.ts
 
 /** An answer larger than its cap: reading stopped there, and the connection was closed. */
@@ -62558,8 +62503,6 @@ function capitalize(text) {
     return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
-// EXTERNAL MODULE: ./node_modules/undici/index.js
-var undici = __nccwpck_require__(6752);
 ;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
 function getProxyUrl(reqUrl) {
     const usingSsl = reqUrl.protocol === 'https:';
@@ -62999,66 +62942,124 @@ function basicAuth(user, password) {
     return `Basic ${Buffer.from(`${user}:${password}`, 'utf8').toString('base64')}`;
 }
 
-;// CONCATENATED MODULE: ./src/shared/retrying.ts
+;// CONCATENATED MODULE: ./src/auth/id-token.ts
 
+
+const TRUSTED_PUBLISHING_DOCS = 'https://docs.pypi.org/trusted-publishers/';
+const TROUBLESHOOTING_URL = 'https://docs.pypi.org/trusted-publishers/troubleshooting/';
 /**
- * Runs `attempt` until it succeeds, a failure is not transient, the retries are spent or the next
- * retry would start past `policy.maxTotalMs`; then the last failure is thrown as it was. For
- * requests that are safe to repeat as they are (the upload has its own loop, which first asks the
- * index whether a lost answer stored the file).
+ * An ID-token request that failed. `failure` says what went wrong; the message adds the command
+ * line's advice, which the action replaces with its own (action/id-token.ts).
  */
-async function withRetries(attempt, options) {
-    const now = options.now ?? Date.now;
-    const sleep = options.sleep ?? backoff_sleep;
-    const startedAt = now();
-    for (let retry = 1;; retry++) {
-        try {
-            return await attempt();
-        }
-        catch (error) {
-            const transience = options.transient(error);
-            if (!transience || retry > options.policy.retries)
-                throw error;
-            const delay = backoffDelay(retry, options.policy, transience.retryAfterMs);
-            if (now() - startedAt + delay > options.policy.maxTotalMs)
-                throw error;
-            options.onRetry(error, retry, delay);
-            await sleep(delay);
-        }
+class IdTokenRequestError extends TrustedPublishingError {
+    failure;
+    constructor(failure, advice, options) {
+        super(`Trusted publishing: ${failure}${advice ? ` ${advice}` : ''}`, options);
+        this.failure = failure;
+        this.name = 'IdTokenRequestError';
     }
 }
-/** "retry 1 of 5 in 1.2 s", for the retry lines of every caller. */
-function retryNote(retry, policy, delayMs) {
-    return `retry ${retry} of ${policy.retries} in ${formatDelay(delayMs)}`;
-}
-
-;// CONCATENATED MODULE: ./src/auth/github-context.ts
+/** The answers are one JWT (a few KiB) in a small JSON document. */
+const ID_TOKEN_CAP = {
+    bytes: 64 * 1024,
+    what: 'the ID token answer',
+    advice: 'The CI system is misbehaving; try again, or use an API token.'
+};
 /**
- * The workflow a run belongs to, as trusted publishing names it: taken apart from
- * RunContext.workflowRef or from the ID token's `job_workflow_ref` claim.
+ * A capped GET of an ID token, whose body (the token) is returned. A 5xx, a 429 or no answer is
+ * marked transient, so the exchange retries it with a fresh request. Not core.getIDToken: it reads
+ * answers uncapped, retries by itself and marks nothing transient, and puts the body of a refusal
+ * in its error.
  */
-function parseWorkflowRef(value) {
-    if (!value)
-        return undefined;
-    const at = value.indexOf('@');
-    const location = at >= 0 ? value.slice(0, at) : value;
-    const ref = at >= 0 ? value.slice(at + 1) : '';
-    const [owner, repo, ...rest] = location.split('/');
-    if (!owner || !repo || rest.length === 0)
-        return undefined;
-    const path = rest.join('/');
-    return {
-        owner,
-        repo,
-        repository: `${owner}/${repo}`,
-        path,
-        filename: rest[rest.length - 1],
-        ref
+async function requestIdToken(provider, url, headers, advice, timeoutMs = 30_000) {
+    const http = new Http({ timeoutMs, connectTimeoutMs: 10_000 });
+    let response;
+    try {
+        response = await http.get(url, ID_TOKEN_CAP, headers);
+    }
+    catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        throw new IdTokenRequestError(`asking ${provider} for an ID token failed: ${reason}`, '', {
+            cause: error,
+            transient: error instanceof NetworkError && !error.final ? { reason } : undefined
+        });
+    }
+    finally {
+        http.dispose();
+    }
+    const { status } = response;
+    // The body is not shown: it may be a token in a shape we did not expect.
+    if (status !== 200) {
+        throw new IdTokenRequestError(`${provider} answered HTTP ${status} without an ID token.`, advice, {
+            transient: status === 429 || (status >= 500 && status <= 599)
+                ? { reason: `HTTP ${status}` }
+                : undefined
+        });
+    }
+    return response.body;
+}
+/** An ID token from GitHub's runner: ACTIONS_ID_TOKEN_REQUEST_URL with its bearer token. */
+async function githubRunnerIdToken(env, audience, options = {}) {
+    const provider = 'GitHub Actions';
+    const advice = "Give the job `permissions: id-token: write`, or pass an API token with '--password'.";
+    const url = new URL(env.ACTIONS_ID_TOKEN_REQUEST_URL ?? '');
+    url.searchParams.set('audience', audience);
+    const headers = {
+        Authorization: `bearer ${env.ACTIONS_ID_TOKEN_REQUEST_TOKEN ?? ''}`,
+        Accept: 'application/json'
     };
+    const body = await requestIdToken(provider, url.toString(), headers, advice, options.timeoutMs);
+    let value;
+    try {
+        value = JSON.parse(body).value;
+    }
+    catch {
+        // answered below
+    }
+    if (typeof value === 'string' && value)
+        return value;
+    throw new IdTokenRequestError(`${provider} answered HTTP 200 without an ID token.`, advice, {});
+}
+const indent = (lines) => lines.map(line => `    ${line}`);
+/** Why there is no GitHub ID token, and the two ways out (or, for a fork's pull request, what to do). */
+function noIdTokenMessage(run, cause) {
+    const what = cause
+        ? `Trusted publishing needs a GitHub ID token, and getting one failed: ${cause}`
+        : 'Trusted publishing needs a GitHub ID token, and this job has no access to one' +
+            (run.idToken.why ? ` (${run.idToken.why}).` : '.');
+    if (run.forkPullRequest) {
+        return [
+            what,
+            '',
+            'This run was triggered by a pull request from a fork. GitHub gives such runs neither ID ' +
+                "tokens nor secrets, even with 'id-token: write', so they cannot publish.",
+            'Publish from an event a fork cannot trigger instead: a pushed tag, a published release, or ' +
+                'workflow_dispatch — and skip the publish step on pull requests.'
+        ].join('\n');
+    }
+    return [
+        what,
+        'No token was given either (no `password`/`token` input), so there is ' +
+            'nothing to authenticate with. Two ways out:',
+        '',
+        '1. Trusted publishing (recommended): give the publishing job permission to request an ID ' +
+            'token, and register this workflow as a trusted publisher on the index:',
+        '',
+        ...indent(['permissions:', '  id-token: write']),
+        '',
+        `   ${TRUSTED_PUBLISHING_DOCS}`,
+        '',
+        '2. An API token: store it as a repository secret and pass it, e.g.',
+        '',
+        ...indent(['password: ${{ secrets.PYPI_API_TOKEN }}']),
+        '',
+        '   If you already pass a secret: an empty secret looks exactly like none. A typo in the ' +
+            "secret's name, or a secret defined in another environment or repository, reads as an " +
+            'empty string.'
+    ].join('\n');
 }
 
 ;// CONCATENATED MODULE: ./src/auth/claims.ts
-
 
 /** The claims PyPI's GitHub publisher looks at, in the order we show them. */
 const DEBUG_CLAIMS = [
@@ -63071,6 +63072,17 @@ const DEBUG_CLAIMS = [
     'ref',
     'environment'
 ];
+function parseWorkflowRef(value) {
+    if (!value)
+        return undefined;
+    const at = value.indexOf('@');
+    const [owner, repo, ...rest] = (at >= 0 ? value.slice(0, at) : value).split('/');
+    if (!owner || !repo || rest.length === 0)
+        return undefined;
+    const ref = at >= 0 ? value.slice(at + 1) : '';
+    const path = rest.join('/');
+    return { owner, repo, repository: `${owner}/${repo}`, path, filename: rest.at(-1), ref };
+}
 /** The JWT's payload, or undefined when it is not a well-formed JWT. */
 function decodeClaims(jwt) {
     const parts = jwt.split('.');
@@ -63103,13 +63115,8 @@ function renderClaims(claims) {
     return lines.join('\n');
 }
 /**
- * When the job runs a reusable workflow, `job_workflow_ref` names a different file than
- * `workflow_ref` (the caller). PyPI (Warehouse's GitHub publisher) looks the publisher up by the
- * `repository` claim and the workflow filename taken from `job_workflow_ref`, then requires
- * `job_workflow_ref` to be exactly `<repository>/.github/workflows/<filename>@<ref or sha>` of
- * the run. So the publisher must name the reusable workflow's file; that file must live in the
- * repository that runs the job; and it must run at the run's own ref or commit. undefined when
- * the job runs its own workflow.
+ * For a job that runs a reusable workflow: Warehouse takes the filename from `job_workflow_ref`
+ * and requires it to be `<repository>/.github/workflows/<file>@<ref or sha>` of this run.
  */
 function reusableWorkflowHint(claims) {
     if (!claims)
@@ -63153,9 +63160,69 @@ function stringClaim(claims, name) {
     const value = claims[name];
     return typeof value === 'string' ? value : undefined;
 }
+/** The 422 (or other refusal): every code and description, the claims, and where to read more. */
+function refusalMessage(host, status, payload, claims, body) {
+    const errors = Array.isArray(payload.errors) ? payload.errors : [];
+    const reasons = errors.map(e => {
+        const { code, description } = (e ?? {});
+        return `  - ${String(code ?? 'unknown')}: ${String(description ?? '')}`;
+    });
+    const lines = [
+        `Trusted publishing failed: ${host} refused the token request (HTTP ` +
+            `${status}${typeof payload.message === 'string' ? `, "${payload.message}"` : ''}).`
+    ];
+    if (reasons.length > 0) {
+        lines.push('The index gave these reasons:', ...reasons);
+    }
+    else {
+        lines.push(`The index gave no reasons: ${body}`);
+    }
+    lines.push('', 'This usually means the trusted publisher registered on the index does not match this ' +
+        'workflow run: check the repository owner and name, the workflow file name and the ' +
+        `environment (if you set one). ${TRUSTED_PUBLISHING_DOCS}`);
+    const reusable = reusableWorkflowHint(claims);
+    if (reusable)
+        lines.push('', reusable);
+    lines.push('', renderClaims(claims));
+    if (!claims)
+        lines.push(`See ${TROUBLESHOOTING_URL}`);
+    return lines.join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/shared/retrying.ts
+
+/**
+ * Runs `attempt` until it succeeds, a failure is not transient, the retries are spent or the next
+ * retry would start past `policy.maxTotalMs`; then the last failure is thrown as it was. For
+ * requests that are safe to repeat as they are (the upload has its own loop, which first asks the
+ * index whether a lost answer stored the file).
+ */
+async function withRetries(attempt, options) {
+    const now = options.now ?? Date.now;
+    const sleep = options.sleep ?? backoff_sleep;
+    const startedAt = now();
+    for (let retry = 1;; retry++) {
+        try {
+            return await attempt();
+        }
+        catch (error) {
+            const transience = options.transient(error);
+            if (!transience || retry > options.policy.retries)
+                throw error;
+            const delay = backoffDelay(retry, options.policy, transience.retryAfterMs);
+            if (now() - startedAt + delay > options.policy.maxTotalMs)
+                throw error;
+            options.onRetry(error, retry, delay);
+            await sleep(delay);
+        }
+    }
+}
+/** "retry 1 of 5 in 1.2 s", for the retry lines of every caller. */
+function retryNote(retry, policy, delayMs) {
+    return `retry ${retry} of ${policy.retries} in ${formatDelay(delayMs)}`;
+}
 
 ;// CONCATENATED MODULE: ./src/auth/oidc.ts
-
 
 
 
@@ -63166,10 +63233,7 @@ function stringClaim(claims, name) {
 /** PyPI's minted tokens live 15 minutes; used when the index does not say. */
 const DEFAULT_TOKEN_LIFETIME_MS = 15 * 60 * 1000;
 const BODY_EXCERPT = 500;
-/**
- * The audience and mint answers are small JSON documents (a token is a few hundred bytes; a
- * refusal lists a few reasons); 64 KiB leaves room for a proxy's error page.
- */
+/** Small JSON answers; 64 KiB leaves room for a proxy's error page. */
 const OIDC_ANSWER_CAP = {
     bytes: 64 * 1024,
     what: 'the trusted-publishing answer',
@@ -63180,10 +63244,7 @@ function oidcUrls(repositoryUrl) {
     const origin = new URL(repositoryUrl).origin;
     return { audience: `${origin}/_/oidc/audience`, mint: `${origin}/_/oidc/mint-token` };
 }
-/**
- * A function that mints a fresh token each time it is called (fresh ID token, fresh mint). The
- * audience is asked once: it does not change during a run.
- */
+/** Mints a fresh token at each call; the audience is asked once per run. */
 function createTokenMinter(options) {
     let audience;
     return async () => {
@@ -63216,7 +63277,7 @@ function retrying(what, attempt, retry = {}) {
         sleep: retry.sleep
     });
 }
-/** 5xx and 429 may heal by waiting; other answers will not. */
+/** 5xx, 429 and no answer may heal by waiting (not a bad certificate: NetworkError.final). */
 function transientAnswer(response) {
     if (response.status !== 429 && (response.status < 500 || response.status > 599))
         return undefined;
@@ -63225,19 +63286,13 @@ function transientAnswer(response) {
         retryAfterMs: retryAfterMs(response)
     };
 }
-/** No answer at all may heal too, unless retrying cannot help (an untrusted certificate…). */
 function transientFailure(error) {
     if (error instanceof NetworkError && !error.final)
         return { reason: error.message };
     return undefined;
 }
-/** One exchange: audience, ID token, mint. */
-async function exchangeToken(options) {
-    return createTokenMinter(options)();
-}
-async function fetchAudience(http, repositoryUrl, retry) {
-    return retrying('asking for the token audience', () => askAudience(http, repositoryUrl), retry);
-}
+const exchangeToken = (options) => createTokenMinter(options)();
+const fetchAudience = (http, repositoryUrl, retry) => retrying('asking for the token audience', () => askAudience(http, repositoryUrl), retry);
 async function askAudience(http, repositoryUrl) {
     const url = oidcUrls(repositoryUrl).audience;
     const host = new URL(repositoryUrl).host;
@@ -63295,7 +63350,8 @@ async function mintToken(http, repositoryUrl, idToken, options) {
             'misconfigured. Wait a few minutes and try again.', { transient: transientAnswer(response) });
     }
     if (response.status < 200 || response.status >= 300) {
-        throw new TrustedPublishingError(scrub(refusalMessage(url, response, payload, idToken)), {
+        const why = refusalMessage(new URL(url).host, response.status, payload, decodeClaims(idToken), oidc_excerpt(response.body));
+        throw new TrustedPublishingError(scrub(why), {
             transient: transientAnswer(response)
         });
     }
@@ -63309,39 +63365,9 @@ async function mintToken(http, repositoryUrl, idToken, options) {
     const now = options.now ?? Date.now;
     return { token, expiresAt: expiryOf(payload.expires, response.headers.date, now()) };
 }
-/** The 422 (or other refusal): every code and description, the claims, and where to read more. */
-function refusalMessage(url, response, payload, idToken) {
-    const errors = Array.isArray(payload.errors) ? payload.errors : [];
-    const reasons = errors.map(e => {
-        const { code, description } = (e ?? {});
-        return `  - ${String(code ?? 'unknown')}: ${String(description ?? '')}`;
-    });
-    const claims = decodeClaims(idToken);
-    const lines = [
-        `Trusted publishing failed: ${new URL(url).host} refused the token request (HTTP ` +
-            `${response.status}${typeof payload.message === 'string' ? `, "${payload.message}"` : ''}).`
-    ];
-    if (reasons.length > 0) {
-        lines.push('The index gave these reasons:', ...reasons);
-    }
-    else {
-        lines.push(`The index gave no reasons: ${oidc_excerpt(response.body)}`);
-    }
-    lines.push('', 'This usually means the trusted publisher registered on the index does not match this ' +
-        'workflow run: check the repository owner and name, the workflow file name and the ' +
-        `environment (if you set one). ${TRUSTED_PUBLISHING_DOCS}`);
-    const reusable = reusableWorkflowHint(claims);
-    if (reusable)
-        lines.push('', reusable);
-    lines.push('', renderClaims(claims));
-    if (!claims)
-        lines.push(`See ${TROUBLESHOOTING_URL}`);
-    return lines.join('\n');
-}
 /**
- * `expires` is the server's clock; ours may be off. With the response's Date header we turn it
- * into a lifetime and count from our own clock, so a skewed runner clock cannot make us use a
- * token the index already considers expired (or renew far too early).
+ * `expires` is on the index's clock: made a lifetime with its Date header, so a skewed runner
+ * clock cannot make us send a token the index considers expired.
  */
 function expiryOf(expires, dateHeader, now) {
     if (typeof expires !== 'number' || !Number.isFinite(expires)) {
@@ -63393,10 +63419,7 @@ function scrubJwts(text, idToken) {
 function failedRequest(url, error) {
     if (error instanceof AnswerTooLargeError)
         return error.message;
-    return `could not reach ${url}: ${errorText(error)}`;
-}
-function errorText(error) {
-    return error instanceof Error ? error.message : String(error);
+    return `could not reach ${url}: ${error instanceof Error ? error.message : String(error)}`;
 }
 
 ;// CONCATENATED MODULE: ./src/auth/token-source.ts
@@ -63428,7 +63451,6 @@ class MintedTokenSource {
     inFlight;
     marginMs;
     now;
-    /** `mint` gets a fresh ID token and mints with it (see createTokenMinter). */
     constructor(mint, options = {}) {
         this.mint = mint;
         this.options = options;
@@ -63441,7 +63463,7 @@ class MintedTokenSource {
         await source.current();
         return source;
     }
-    /** When the current token expires (epoch ms, our clock); undefined before the first mint. */
+    /** Epoch ms, our clock; undefined before the first mint. */
     get expiresAt() {
         return this.token?.expiresAt;
     }
@@ -63480,10 +63502,8 @@ class MintedTokenSource {
     }
 }
 /**
- * Runs one request with the source's current credentials; when it fails because the index found
- * the token expired, renews and runs it once more. The refused request stored nothing, so the
- * retry neither loses nor repeats an upload. `isExpired` tells an expiry refusal from others
- * (e.g. `e instanceof UploadError && isExpiredTokenResponse(e.status, e.indexMessage)`).
+ * Runs one request; when the index refused the token as expired, renews and runs it once more
+ * (the refused request stored nothing, so nothing is lost or repeated).
  */
 async function withCurrentToken(source, attempt, isExpired) {
     const password = await source.current();
@@ -63506,13 +63526,15 @@ async function withCurrentToken(source, attempt, isExpired) {
 
 
 
+
+
+
 /** The user name API tokens and trusted publishing go with. */
 const TOKEN_USER = '__token__';
 /**
- * Which way to authenticate. A given password/token always wins. With none, and the user left as
- * `__token__`, trusted publishing — if the job can get an ID token at all; if it cannot, the
- * error explains both ways out, because the usual cause is a forgotten permission or an empty
- * secret (a typo in a secret's name reads as an empty string).
+ * A given password always wins; with none and the user `__token__`, trusted publishing if an ID
+ * token can be had. Otherwise the error explains both ways out (a typo in a secret's name reads
+ * as an empty secret).
  */
 function chooseCredential(settings, run, ambient) {
     if (settings.password) {
@@ -63535,8 +63557,8 @@ function chooseCredential(settings, run, ambient) {
     return { method: 'trusted-publishing' };
 }
 /**
- * The password source for the uploads. Under trusted publishing the first token is minted here,
- * so a refused exchange stops the run before anything is uploaded.
+ * The uploads' password source; the first token is minted here, so a refusal stops the run
+ * before any upload.
  */
 async function resolveTokenSource(options) {
     const choice = chooseCredential(options.settings, options.run, options.ambient);
@@ -63563,33 +63585,99 @@ async function resolveTokenSource(options) {
         (expires ? `, valid until ${new Date(expires).toISOString()} (renewed as needed).` : '.'));
     return source;
 }
-
-;// CONCATENATED MODULE: ./src/auth/nudge.ts
-
-
-/** The upload hosts we know the web side of: where a project's publishing settings live. */
+/** Other services' token prefixes people paste by mistake. */
+const FOREIGN_PREFIXES = [
+    ['github_pat_', 'a GitHub fine-grained personal access token'],
+    ['ghp_', 'a GitHub personal access token'],
+    ['gho_', 'a GitHub OAuth token'],
+    ['ghu_', 'a GitHub App user token'],
+    ['ghs_', 'a GitHub App or GITHUB_TOKEN installation token'],
+    ['ghr_', 'a GitHub refresh token'],
+    ['glpat-', 'a GitLab personal access token'],
+    ['eyJ', 'a JWT (such as a GitHub ID token)']
+];
+/**
+ * What makes `token` (trimmed) unusable as a PyPI API token for `target`, checked before anything
+ * is sent: PyPI would answer a bare 403. Never shows the token: at most its first four characters,
+ * and only when it is long and not a PyPI token at all. `source` names where it came from.
+ */
+function pypiTokenProblem(token, target, source) {
+    const index = target === 'pypi' ? 'PyPI' : 'TestPyPI';
+    const what = source.charAt(0).toUpperCase() + source.slice(1);
+    const fix = `Create an API token at https://${TOKEN_LOCATIONS[target]}/manage/account/token/ and store ` +
+        'it whole (it starts with pypi-) as the secret, or leave the password out and use trusted ' +
+        'publishing.';
+    const lineBreak = /[\r\n]/.test(token);
+    if (lineBreak || /\s/.test(token)) {
+        return (`${what} contains ${lineBreak ? 'a line break' : 'whitespace'}, so it cannot be ` +
+            `a ${index} API token (one line, no spaces). The secret probably holds more than the token ` +
+            `(a label, a second line, or a token split when copied): store only the token. ${fix}`);
+    }
+    if (!token.startsWith('pypi-')) {
+        return `${what} ${describeForeign(token)}, so it is not a ${index} API token (those start with 'pypi-'). ${index} accepts only API tokens. ${fix}`;
+    }
+    if (token === 'pypi-')
+        return `${what} is only 'pypi-', without the token itself. ${fix}`;
+    const location = macaroonLocation(token.slice('pypi-'.length));
+    const other = Object.keys(TOKEN_LOCATIONS).find(t => t !== target && TOKEN_LOCATIONS[t] === location);
+    if (!other)
+        return undefined;
+    return (`${what} is a token for ${location}, but the upload goes to ` +
+        `${TOKEN_LOCATIONS[target]}. PyPI and TestPyPI are separate sites with separate accounts and ` +
+        `tokens. ${fix}`);
+}
+function describeForeign(token) {
+    const foreign = FOREIGN_PREFIXES.find(([prefix]) => token.startsWith(prefix));
+    // Four characters of a short value would give too much of it away.
+    if (token.length < 16) {
+        return foreign
+            ? `looks like ${foreign[1]}`
+            : `is ${token.length} characters long and does not start with 'pypi-'`;
+    }
+    const shown = `starts with '${token.slice(0, 4)}'`;
+    if (foreign)
+        return `${shown}, which is ${foreign[1]}`;
+    if (/^pypi[-_.:]/i.test(token)) {
+        return `${shown}, not 'pypi-' (the prefix is lowercase, followed by a hyphen)`;
+    }
+    if (/^["']/.test(token))
+        return `${shown}: it is wrapped in quotes; store the token without them`;
+    return shown;
+}
+/**
+ * The location in a PyPI token's macaroon (v2 binary: 0x02, field 0x01, length, bytes), only to
+ * catch a PyPI token sent to TestPyPI or the other way round.
+ */
+function macaroonLocation(body) {
+    const bytes = Buffer.from(body.slice(0, 64), 'base64url');
+    if (bytes.length < 3 || bytes[0] !== 0x02 || bytes[1] !== 0x01)
+        return undefined;
+    const length = bytes[2];
+    if (length === 0 || length > 64 || bytes.length < 3 + length)
+        return undefined;
+    const location = bytes.subarray(3, 3 + length).toString('latin1');
+    return /^[a-z0-9.-]+$/.test(location) ? location : undefined;
+}
+/** The upload hosts whose web side we know: where a project's publishing settings live. */
 const WEB_ORIGIN_BY_UPLOAD_HOST = {
     'upload.pypi.org': 'https://pypi.org',
     'pypi.org': 'https://pypi.org',
     'test.pypi.org': 'https://test.pypi.org'
 };
 /**
- * A notice for runs that publish to PyPI or TestPyPI with a long-lived token: trusted publishing
- * needs no secret and enables attestations, and the link opens the project's publishing settings
- * with owner, repository and workflow file filled in, so switching takes one click and one
- * permission line. undefined when it does not apply.
+ * For a run that published to PyPI or TestPyPI with a long-lived token: a notice with links that
+ * open each project's trusted-publisher form pre-filled, so switching takes one click.
  */
 function trustedPublishingNudge(options) {
     if (!options.usedToken || options.projects.length === 0)
         return undefined;
-    let host;
+    let web;
     try {
-        host = new URL(options.repositoryUrl).host;
+        web = WEB_ORIGIN_BY_UPLOAD_HOST[new URL(options.repositoryUrl).host];
     }
     catch {
         return undefined;
     }
-    const web = WEB_ORIGIN_BY_UPLOAD_HOST[host];
     if (!web)
         return undefined;
     const [owner, repo] = (options.run.repository ?? '').split('/');
@@ -63601,8 +63689,7 @@ function trustedPublishingNudge(options) {
     }
     if (workflow)
         params.set('workflow_filename', workflow.filename);
-    const names = [...new Set(options.projects.map(normalizeName))];
-    const links = names.map(name => `  ${web}/manage/project/${encodeURIComponent(name)}/settings/publishing/?${params.toString()}`);
+    const links = [...new Set(options.projects.map(normalizeName))].map(name => `  ${web}/manage/project/${encodeURIComponent(name)}/settings/publishing/?${params.toString()}`);
     return [
         `This run published to ${new URL(web).host} with a long-lived API token. Consider trusted ` +
             'publishing instead: no secret to leak or rotate, and each file gets a signed attestation ' +
@@ -63610,7 +63697,7 @@ function trustedPublishingNudge(options) {
         `Add this workflow as a trusted publisher (the form opens pre-filled):`,
         ...links,
         'then give the publishing job `permissions: id-token: write` and remove the token input.',
-        'https://docs.pypi.org/trusted-publishers/'
+        TRUSTED_PUBLISHING_DOCS
     ].join('\n');
 }
 
@@ -68651,8 +68738,8 @@ var external_node_stream_ = __nccwpck_require__(7075);
 
 
 
-/** Read size: larger chunks measured more memory held by TLS sockets and no faster a send. */
-const CHUNK = 256 * 1024;
+/** Read size: 256 KiB chunks measured ~20 MB more peak memory (BENCHMARKS.md, (b)), no faster. */
+const CHUNK = 64 * 1024;
 function buildMultipartBody(fields, file, progress) {
     // Unpredictable, so no file can hold it: 122 random bits.
     const boundary = `----pypi-publish-${(0,external_node_crypto_.randomUUID)().replaceAll('-', '')}`;
@@ -69390,7 +69477,6 @@ async function publishAll(ctx, dists, concurrency) {
 
 
 
-
 /**
  * Goes as far as it can without sending a file or spending a token (credential choice, the
  * index's trusted-publishing audience, each upload form), saying where and as whom, no secret.
@@ -69404,7 +69490,13 @@ async function dryRunChecks(settings, deps, http, dists) {
             policy: { ...DEFAULT_RETRY_POLICY, ...settings.retry },
             log
         });
-        const claims = await idTokenClaims(deps, audience);
+        // The job's ID token, masked first, for the identity PyPI would match (never exchanged).
+        let claims;
+        if (deps.getIdToken) {
+            const idToken = await deps.getIdToken(audience);
+            deps.onSecret?.(idToken);
+            claims = decodeClaims(idToken);
+        }
         log.info(`${where} with trusted publishing as ${describeIdentity(claims, deps.run)}. ` +
             `The index offers trusted publishing (audience '${audience}'); no token was minted.`);
     }
@@ -69417,14 +69509,6 @@ async function dryRunChecks(settings, deps, http, dists) {
         const fields = uploadFields(dist);
         log.info(`Dry run: would upload ${dist.filename} (${formatSize(dist.size)}, ${fields.length} form fields)`);
     }
-}
-/** The claims of a fresh ID token for the audience, masked first; undefined without a fetcher. */
-async function idTokenClaims(deps, audience) {
-    if (!deps.getIdToken)
-        return undefined;
-    const idToken = await deps.getIdToken(audience);
-    deps.onSecret?.(idToken);
-    return decodeClaims(idToken);
 }
 /** What a trusted publisher is matched on, from the ID token if any, else from the run. */
 function describeIdentity(claims, run) {
@@ -69615,10 +69699,14 @@ async function statusesAfterFailure({ files, failure }, index) {
     log.info('Every file is on the index: the errors above did not stop the release.');
     return { files: read };
 }
+/** Uploaded, or held by the index with our sha256 (or one not compared) before the upload. */
+function sentOrHeld(file) {
+    return file.status === 'uploaded' || (file.status === 'skipped' && file.sameHash !== false);
+}
 /** Reads back every file the index should hold with our sha256 (a file skipped as another build is not ours). */
 async function verifyStatuses(files, index, timeoutMs) {
     const { simpleUrl, log } = index;
-    const expected = files.filter(f => f.status === 'uploaded' || (f.status === 'skipped' && f.sameHash !== false));
+    const expected = files.filter(sentOrHeld);
     const found = await log.group(`Reading ${expected.length} file(s) back from ${simpleUrl}`, () => verifyOnIndex(expected.map(f => f.dist), { ...index, timeoutMs }));
     const failedOf = new Map(found.failed.map(f => [f.dist, f]));
     const verified = new Set(found.verified);
@@ -69632,10 +69720,10 @@ async function verifyStatuses(files, index, timeoutMs) {
                 'NOT published. Bump the version to publish it.', file.dist.path);
             return { ...file, sameHash: false };
         }
-        if (failure)
+        if (failure) {
             failed.push(failure);
-        if (failure)
             return { ...file, verified: false };
+        }
         return verified.has(file.dist) ? { ...file, verified: true } : file;
     });
     for (const dist of found.unverifiable) {
@@ -69675,11 +69763,9 @@ async function verifyStatuses(files, index, timeoutMs) {
 
 
 
-
 /**
- * The whole publish: [build] → discover → inspect → check → authenticate → upload → verify.
- * Knows nothing of GitHub Actions; reports through `log`. Throws DistributionError when a file
- * is not fit to publish, before anything is sent.
+ * [build] → discover → inspect → check → authenticate → upload → verify. Throws
+ * DistributionError, before anything is sent, when a file is not fit to publish.
  */
 async function publish(settings, deps) {
     const { log, run } = deps;
@@ -69697,81 +69783,77 @@ async function publish(settings, deps) {
     const { timeoutMs, connectTimeoutMs } = settings;
     const http = new Http({ timeoutMs, connectTimeoutMs, proxy: run.proxy });
     try {
-        return await publishWith(http, settings, deps);
+        const simpleUrl = settings.indexUrl || simpleUrlFor(settings.repositoryUrl);
+        const authorization = listingAuthorization(settings, simpleUrl);
+        // A re-run sends nothing already there, and another file under the same name stops the run
+        // before its first upload. Each project's page is read while the other files are checked.
+        const reader = simpleUrl && !settings.dryRun ? new ListingReader(http, simpleUrl, authorization) : undefined;
+        const dists = await prepare(settings, log, run, {
+            onInspected: reader && (dist => reader.start(dist.name))
+        });
+        const result = {
+            repositoryUrl: settings.repositoryUrl,
+            dryRun: settings.dryRun,
+            dists,
+            files: dists.map(dist => ({ dist, status: 'not-attempted' })),
+            attestationPaths: []
+        };
+        if (settings.dryRun) {
+            await dryRunChecks(settings, deps, http, dists);
+            return result;
+        }
+        const tokens = await resolveTokenSource({ ...deps, settings, http });
+        const index = simpleUrl
+            ? { http, simpleUrl, authorization, log }
+            : undefined;
+        const listings = reader
+            ? await log.group(`Reading what ${simpleUrl} already holds`, () => reader.listings(dists, log))
+            : new Map();
+        const before = statusesBeforeUpload(dists, listings, settings.skipExisting, log);
+        if (before.failure)
+            return { ...result, ...before };
+        const toSend = before.files.filter(f => f.status === 'not-attempted').map(f => f.dist);
+        let sent = before;
+        if (toSend.length === 0) {
+            log.info('Nothing to upload: every file is on the index already or skipped.');
+        }
+        else {
+            const uploaded = await upload(toSend, tokens, http, index, settings, deps);
+            result.attestationPaths = uploaded.attestationPaths;
+            const files = before.files.map(f => uploaded.files.find(u => u.dist === f.dist) ?? f);
+            sent = { files, failure: uploaded.failure };
+            if (uploaded.failure && index) {
+                const failed = sent;
+                sent = await log.group(`Reading back what reached ${simpleUrl}`, () => statusesAfterFailure(failed, index));
+            }
+        }
+        if (sent.failure)
+            return { ...result, ...sent };
+        let read;
+        if (!settings.verifyUpload) {
+            read = { ...sent, verificationSkipped: "'verify-upload' is false" };
+        }
+        else if (!index) {
+            const why = `the simple index of ${settings.repositoryUrl} is not known; set 'index-url' to read the upload back`;
+            log.notice(`Upload not read back: ${why}.`);
+            read = { ...sent, verificationSkipped: why };
+        }
+        else {
+            read = await verifyStatuses(sent.files, index, settings.verifyTimeoutMs);
+        }
+        const nudge = trustedPublishingNudge({
+            repositoryUrl: settings.repositoryUrl,
+            usedToken: tokens.kind === 'token',
+            projects: [...new Set(dists.map(d => d.name))],
+            run
+        });
+        if (nudge)
+            log.notice(nudge);
+        return { ...result, ...read };
     }
     finally {
         http.dispose();
     }
-}
-async function publishWith(http, settings, deps) {
-    const { log, run } = deps;
-    const simpleUrl = settings.indexUrl || simpleUrlFor(settings.repositoryUrl);
-    const authorization = listingAuthorization(settings, simpleUrl);
-    // A re-run sends nothing already there, and another file under the same name stops the run
-    // before its first upload. Each project's page is read while the other files are checked.
-    const reader = simpleUrl && !settings.dryRun ? new ListingReader(http, simpleUrl, authorization) : undefined;
-    const dists = await prepare(settings, log, run, {
-        onInspected: reader && (dist => reader.start(dist.name))
-    });
-    const result = {
-        repositoryUrl: settings.repositoryUrl,
-        dryRun: settings.dryRun,
-        dists,
-        files: dists.map(dist => ({ dist, status: 'not-attempted' })),
-        attestationPaths: []
-    };
-    if (settings.dryRun) {
-        await dryRunChecks(settings, deps, http, dists);
-        return result;
-    }
-    const tokens = await resolveTokenSource({ ...deps, settings, http });
-    const index = simpleUrl
-        ? { http, simpleUrl, authorization, log }
-        : undefined;
-    const listings = reader
-        ? await log.group(`Reading what ${simpleUrl} already holds`, () => reader.listings(dists, log))
-        : new Map();
-    const before = statusesBeforeUpload(dists, listings, settings.skipExisting, log);
-    if (before.failure)
-        return { ...result, ...before };
-    const toSend = before.files.filter(f => f.status === 'not-attempted').map(f => f.dist);
-    let sent = before;
-    if (toSend.length === 0) {
-        log.info('Nothing to upload: every file is on the index already or skipped.');
-    }
-    else {
-        const uploaded = await upload(toSend, tokens, http, index, settings, deps);
-        result.attestationPaths = uploaded.attestationPaths;
-        const files = before.files.map(f => uploaded.files.find(u => u.dist === f.dist) ?? f);
-        sent = { files, failure: uploaded.failure };
-        if (uploaded.failure && index) {
-            const failed = sent;
-            sent = await log.group(`Reading back what reached ${simpleUrl}`, () => statusesAfterFailure(failed, index));
-        }
-    }
-    if (sent.failure)
-        return { ...result, ...sent };
-    let read;
-    if (!settings.verifyUpload) {
-        read = { ...sent, verificationSkipped: "'verify-upload' is false" };
-    }
-    else if (!index) {
-        const why = `the simple index of ${settings.repositoryUrl} is not known; set 'index-url' to read the upload back`;
-        log.notice(`Upload not read back: ${why}.`);
-        read = { ...sent, verificationSkipped: why };
-    }
-    else {
-        read = await verifyStatuses(sent.files, index, settings.verifyTimeoutMs);
-    }
-    const nudge = trustedPublishingNudge({
-        repositoryUrl: settings.repositoryUrl,
-        usedToken: tokens.kind === 'token',
-        projects: [...new Set(dists.map(d => d.name))],
-        run
-    });
-    if (nudge)
-        log.notice(nudge);
-    return { ...result, ...read };
 }
 /** Signs the files (when attesting) and uploads them. */
 async function upload(dists, tokens, http, index, settings, deps) {
@@ -69910,23 +69992,23 @@ const Outputs = {
     Verified: 'verified',
     AttestationPaths: 'attestation-paths'
 };
+class SettingsError extends Error {
+    name = 'SettingsError';
+}
 
 ;// CONCATENATED MODULE: ./src/settings/secrets.ts
 
+/** The variables twine reads that would change where an upload goes or who makes it. */
+const TWINE_VARIABLES = ['TWINE_USERNAME', 'TWINE_PASSWORD', 'TWINE_REPOSITORY_URL'];
 /** twine's variables in an environment (the settings decide whether they apply). */
 function twineVariables(env) {
-    return {
-        TWINE_USERNAME: env.TWINE_USERNAME,
-        TWINE_PASSWORD: env.TWINE_PASSWORD,
-        TWINE_REPOSITORY_URL: env.TWINE_REPOSITORY_URL
-    };
+    return Object.fromEntries(TWINE_VARIABLES.map(name => [name, env[name]]));
 }
 /**
- * The secrets among the inputs and twine's variables: the password/token inputs,
- * TWINE_PASSWORD, and a password written in a URL input or TWINE_REPOSITORY_URL
- * (`https://user:pass@host/`, also as written, percent-encoded). `others` are secrets the entry
- * knows of itself (a runner's own tokens); they are listed with the same user. TWINE_* count
- * even when the settings ignore them: the job's environment holds them either way.
+ * The secrets among the raw inputs and TWINE_* (even where the settings ignore them: the job's
+ * environment holds them), registered before the settings are read, as their errors quote
+ * inputs: passwords, tokens, and passwords written in URLs (also percent-encoded, as written).
+ * `others`: secrets the entry knows of itself (the runner's tokens).
  */
 function givenSecrets(read, twine, others = []) {
     const user = read(Inputs.User).trim() || twine.TWINE_USERNAME?.trim() || undefined;
@@ -69981,127 +70063,90 @@ function secrets_decode(text) {
         return text;
     }
 }
-
-;// CONCATENATED MODULE: ./src/auth/token-shape.ts
-
-/**
- * Whether a password can be a PyPI API token, checked before anything is sent: PyPI would answer
- * a bare 403, and a release waits on someone reading it. The message says what is wrong without
- * the token: at most its first four characters, and only when it is not a PyPI token at all.
- */
-const TOKEN_PREFIX = 'pypi-';
-/** Other services' token prefixes people paste by mistake. */
-const FOREIGN_PREFIXES = [
-    ['github_pat_', 'a GitHub fine-grained personal access token'],
-    ['ghp_', 'a GitHub personal access token'],
-    ['gho_', 'a GitHub OAuth token'],
-    ['ghu_', 'a GitHub App user token'],
-    ['ghs_', 'a GitHub App or GITHUB_TOKEN installation token'],
-    ['ghr_', 'a GitHub refresh token'],
-    ['glpat-', 'a GitLab personal access token'],
-    ['eyJ', 'a JWT (such as a GitHub ID token)']
-];
-/** Shown only when the value is long enough that four characters give nothing useful away. */
-const SHOW_PREFIX_FROM_LENGTH = 16;
-/**
- * undefined when `token` (already trimmed of surrounding whitespace) can be a token for `target`;
- * otherwise what is wrong. `source` names where it came from (`the 'password' input`).
- */
-function pypiTokenProblem(token, target, source) {
-    const index = target === 'pypi' ? 'PyPI' : 'TestPyPI';
-    const fix = `Create an API token at https://${TOKEN_LOCATIONS[target]}/manage/account/token/ and store ` +
-        'it whole (it starts with pypi-) as the secret, or leave the password out and use trusted ' +
-        'publishing.';
-    const lineBreak = /[\r\n]/.test(token);
-    if (lineBreak || /\s/.test(token)) {
-        return (`${token_shape_capitalize(source)} contains ${lineBreak ? 'a line break' : 'whitespace'}, so it cannot be ` +
-            `a ${index} API token (one line, no spaces). The secret probably holds more than the token ` +
-            `(a label, a second line, or a token split when copied): store only the token. ${fix}`);
-    }
-    if (!token.startsWith(TOKEN_PREFIX)) {
-        return `${token_shape_capitalize(source)} ${describeForeign(token)}, so it is not a ${index} API token (those start with 'pypi-'). ${index} accepts only API tokens. ${fix}`;
-    }
-    if (token.length === TOKEN_PREFIX.length) {
-        return `${token_shape_capitalize(source)} is only 'pypi-', without the token itself. ${fix}`;
-    }
-    const location = macaroonLocation(token.slice(TOKEN_PREFIX.length));
-    const other = Object.keys(TOKEN_LOCATIONS).find(t => t !== target && TOKEN_LOCATIONS[t] === location);
-    if (other) {
-        return (`${token_shape_capitalize(source)} is a token for ${location}, but the upload goes to ` +
-            `${TOKEN_LOCATIONS[target]}. PyPI and TestPyPI are separate sites with separate accounts and ` +
-            `tokens. ${fix}`);
-    }
-    return undefined;
+/** A URL without its `user:password@`, also when it does not parse (for errors about it). */
+function displayUrl(url) {
+    return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1');
 }
-function describeForeign(token) {
-    const foreign = FOREIGN_PREFIXES.find(([prefix]) => token.startsWith(prefix));
-    if (token.length < SHOW_PREFIX_FROM_LENGTH) {
-        return foreign
-            ? `looks like ${foreign[1]}`
-            : `is ${token.length} characters long and does not start with 'pypi-'`;
-    }
-    const shown = `starts with '${token.slice(0, 4)}'`;
-    if (foreign)
-        return `${shown}, which is ${foreign[1]}`;
-    if (/^pypi[_.:]/i.test(token) || /^pypi-/i.test(token)) {
-        return `${shown}, not 'pypi-' (the prefix is lowercase, followed by a hyphen)`;
-    }
-    if (/^["']/.test(token))
-        return `${shown}: it is wrapped in quotes; store the token without them`;
-    return shown;
+/** The URL without its userinfo, and the credentials that were in it. */
+function withoutCredentials(url) {
+    if (!url)
+        return { url };
+    const parsed = new URL(url);
+    if (!parsed.username && !parsed.password)
+        return { url };
+    const credentials = { user: secrets_decode(parsed.username), password: secrets_decode(parsed.password) };
+    parsed.username = '';
+    parsed.password = '';
+    return { url: parsed.toString(), credentials };
 }
-/**
- * The location of a PyPI token's macaroon (`pypi.org`, `test.pypi.org`), read from its first
- * field (version 2 binary format: 0x02, field type 0x01, length, bytes); undefined when it cannot
- * be read. Only used to catch a PyPI token sent to TestPyPI or the other way round.
- */
-function macaroonLocation(body) {
-    let bytes;
+const REPOSITORY_SHORTHANDS = {
+    pypi: PYPI_UPLOAD_URL,
+    testpypi: TESTPYPI_UPLOAD_URL
+};
+/** The upload URL: the `repository` shorthand, the input, TWINE_REPOSITORY_URL, the default. */
+function resolveRepositoryUrl(written, shorthand, twine) {
+    const name = shorthand.trim().toLowerCase();
+    let url;
+    if (name) {
+        const fromShorthand = REPOSITORY_SHORTHANDS[name];
+        if (!fromShorthand) {
+            throw new SettingsError(`The input 'repository' must be 'pypi' or 'testpypi', not '${shorthand.trim()}'. ` +
+                "For any other index, set 'repository-url' to its upload URL instead.");
+        }
+        if (written && written.trim() !== fromShorthand) {
+            throw new SettingsError(`'repository: ${name}' and 'repository-url: ${displayUrl(written)}' disagree. Set only one of them.`);
+        }
+        url = fromShorthand;
+    }
+    else {
+        url =
+            written ?? twine.TWINE_REPOSITORY_URL?.trim() ?? INPUT_DEFAULTS[Inputs.RepositoryUrl] ?? '';
+    }
+    return validateUrl(url.trim());
+}
+function validateUrl(url) {
+    let parsed;
     try {
-        bytes = Buffer.from(body.slice(0, 64), 'base64url');
+        parsed = new URL(url);
     }
     catch {
-        return undefined;
+        throw new SettingsError(`The repository URL '${displayUrl(url)}' is not a URL. Use the index's upload URL, e.g. ${PYPI_UPLOAD_URL}`);
     }
-    if (bytes.length < 3 || bytes[0] !== 0x02 || bytes[1] !== 0x01)
-        return undefined;
-    const length = bytes[2];
-    if (length === 0 || length > 64 || bytes.length < 3 + length)
-        return undefined;
-    const location = bytes.subarray(3, 3 + length).toString('latin1');
-    return /^[a-z0-9.-]+$/.test(location) ? location : undefined;
+    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
+        throw new SettingsError(`The repository URL '${displayUrl(url)}' must start with https:// (or http:// for a local index).`);
+    }
+    return parsed.toString();
 }
-function token_shape_capitalize(text) {
-    return text.charAt(0).toUpperCase() + text.slice(1);
+function optionalUrl(name, value) {
+    const url = value.trim();
+    if (!url)
+        return '';
+    try {
+        const parsed = new URL(url);
+        if (parsed.protocol === 'https:' || parsed.protocol === 'http:')
+            return parsed.toString();
+    }
+    catch {
+        // fall through to the error below
+    }
+    throw new SettingsError(`The input '${name}' must be an http(s) URL, not '${displayUrl(url)}'.`);
 }
 
 ;// CONCATENATED MODULE: ./src/settings/settings.ts
 
 
 
-class SettingsError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = 'SettingsError';
-    }
-}
-/** The variables twine reads that would change where an upload goes or who makes it. */
-const TWINE_VARIABLES = ['TWINE_USERNAME', 'TWINE_PASSWORD', 'TWINE_REPOSITORY_URL'];
-const REPOSITORY_SHORTHANDS = {
-    pypi: PYPI_UPLOAD_URL,
-    testpypi: TESTPYPI_UPLOAD_URL
-};
-const TRUE_VALUES = new Set(['true', 'True', 'TRUE', 'yes', 'on', '1']);
-const FALSE_VALUES = new Set(['false', 'False', 'FALSE', 'no', 'off', '0']);
+
+
+const BOOLEANS = new Map([
+    ...['true', 'True', 'TRUE', 'yes', 'on', '1'].map(v => [v, true]),
+    ...['false', 'False', 'FALSE', 'no', 'off', '0'].map(v => [v, false])
+]);
 /**
- * Builds the settings. Precedence for each input: a value the user wrote (kebab-case, or the
- * deprecated snake_case spelling) > the documented default. Inside GitHub Actions
- * (`insideActions`: the entry saw GITHUB_ACTIONS=true) that is all: a job's environment often
- * carries TWINE_* variables for other steps, and an input left at its default cannot be told
- * from one never written, so they
- * must not redirect an upload or replace trusted publishing; a notice says they were ignored.
- * Elsewhere (other CI systems, a command line) TWINE_USERNAME, TWINE_PASSWORD and
- * TWINE_REPOSITORY_URL fill in what the inputs leave at their defaults, as twine reads them.
+ * Each input: what the user wrote (kebab-case, or the deprecated snake_case) > its default.
+ * Inside GitHub Actions, TWINE_* are ignored with a notice: jobs often carry them for other steps,
+ * and an input left at its default cannot be told from one never written, so they must not
+ * redirect an upload. Elsewhere they fill in what the inputs leave at their defaults, as in twine.
  */
 function readSettings(read, environment = {}) {
     const warnings = [];
@@ -70133,23 +70178,23 @@ function readSettings(read, environment = {}) {
     const withDefault = (name) => raw(name) ?? INPUT_DEFAULTS[name] ?? '';
     const bool = (name) => {
         const value = withDefault(name);
-        if (TRUE_VALUES.has(value))
-            return true;
-        if (FALSE_VALUES.has(value))
-            return false;
+        const known = BOOLEANS.get(value);
+        if (known !== undefined)
+            return known;
         throw new SettingsError(`The input '${name}' must be true or false, not '${value}'. Write \`${name}: true\` or \`${name}: false\`.`);
     };
     const seconds = (name, min, max) => integer(name, withDefault(name), min, max) * 1000;
+    // Precedence, once: the inputs > TWINE_* (outside Actions) > credentials written in the URL
+    // (used by twine, through requests, when no others are given) > the default user.
     const given = readPassword(read);
     const password = given.value || twine.TWINE_PASSWORD?.trim() || '';
-    const writtenUser = raw(Inputs.User) ?? twine.TWINE_USERNAME?.trim();
     const repository = withoutCredentials(resolveRepositoryUrl(raw(Inputs.RepositoryUrl), read(Inputs.Repository), twine));
     const index = withoutCredentials(optionalUrl(Inputs.IndexUrl, read(Inputs.IndexUrl)));
-    // As twine (through requests) does: credentials in the URL are used when no others are given.
     const fromUrl = password ? undefined : repository.credentials;
-    const user = writtenUser || fromUrl?.user || INPUT_DEFAULTS[Inputs.User] || '';
+    const user = raw(Inputs.User) || twine.TWINE_USERNAME?.trim() || fromUrl?.user || '__token__';
+    const secret = password || fromUrl?.password || '';
     checkPypiToken(repository.url, {
-        password: password || fromUrl?.password || '',
+        password: secret,
         blank: given.blank,
         source: given.value
             ? `the '${given.input}' input`
@@ -70159,8 +70204,8 @@ function readSettings(read, environment = {}) {
     });
     return {
         settings: {
-            user: user || '__token__',
-            password: password || fromUrl?.password || '',
+            user,
+            password: secret,
             repositoryUrl: repository.url,
             repositoryCredentials: repository.credentials,
             packagesDir: withDefault(Inputs.PackagesDir),
@@ -70224,69 +70269,6 @@ function checkPypiToken(repositoryUrl, given) {
     if (problem)
         throw new SettingsError(problem);
 }
-function resolveRepositoryUrl(written, shorthand, twine) {
-    const name = shorthand.trim().toLowerCase();
-    let url;
-    if (name) {
-        const fromShorthand = REPOSITORY_SHORTHANDS[name];
-        if (!fromShorthand) {
-            throw new SettingsError(`The input 'repository' must be 'pypi' or 'testpypi', not '${shorthand.trim()}'. ` +
-                "For any other index, set 'repository-url' to its upload URL instead.");
-        }
-        if (written && normalizeUrl(written) !== fromShorthand) {
-            throw new SettingsError(`'repository: ${name}' and 'repository-url: ${displayUrl(written)}' disagree. Set only one of them.`);
-        }
-        url = fromShorthand;
-    }
-    else {
-        url =
-            written ?? twine.TWINE_REPOSITORY_URL?.trim() ?? INPUT_DEFAULTS[Inputs.RepositoryUrl] ?? '';
-    }
-    return validateUrl(normalizeUrl(url));
-}
-function normalizeUrl(url) {
-    return url.trim();
-}
-/**
- * A URL as it may be shown, with any `user:password@` cut out (also from text that does not parse
- * as a URL), for messages about URLs that were written wrong.
- */
-function displayUrl(url) {
-    return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1');
-}
-function decoded(text) {
-    try {
-        return decodeURIComponent(text);
-    }
-    catch {
-        return text;
-    }
-}
-/** The URL without its userinfo, and the credentials that were in it. */
-function withoutCredentials(url) {
-    if (!url)
-        return { url };
-    const parsed = new URL(url);
-    if (!parsed.username && !parsed.password)
-        return { url };
-    const credentials = { user: decoded(parsed.username), password: decoded(parsed.password) };
-    parsed.username = '';
-    parsed.password = '';
-    return { url: parsed.toString(), credentials };
-}
-function validateUrl(url) {
-    let parsed;
-    try {
-        parsed = new URL(url);
-    }
-    catch {
-        throw new SettingsError(`The repository URL '${displayUrl(url)}' is not a URL. Use the index's upload URL, e.g. ${PYPI_UPLOAD_URL}`);
-    }
-    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
-        throw new SettingsError(`The repository URL '${displayUrl(url)}' must start with https:// (or http:// for a local index).`);
-    }
-    return parsed.toString();
-}
 function integer(name, value, min, max) {
     const n = Number(value);
     if (!/^\d+$/.test(value) || n < min || n > max) {
@@ -70294,31 +70276,16 @@ function integer(name, value, min, max) {
     }
     return n;
 }
-function optionalUrl(name, value) {
-    const url = value.trim();
-    if (!url)
-        return '';
-    try {
-        const parsed = new URL(url);
-        if (parsed.protocol === 'https:' || parsed.protocol === 'http:')
-            return parsed.toString();
-    }
-    catch {
-        // fall through to the error below
-    }
-    throw new SettingsError(`The input '${name}' must be an http(s) URL, not '${displayUrl(url)}'.`);
-}
+const KINDS = { sdist: 'sdist', wheel: 'wheel', bdist_wheel: 'wheel' };
 /** `distributions: sdist wheel` (dpl's `bdist_wheel` spelling accepted; commas or spaces). */
 function parseDistributions(value) {
     const kinds = new Set();
     for (const word of value.split(/[\s,]+/).filter(Boolean)) {
-        const w = word.toLowerCase();
-        if (w === 'sdist')
-            kinds.add('sdist');
-        else if (w === 'wheel' || w === 'bdist_wheel')
-            kinds.add('wheel');
-        else
+        const kind = Object.hasOwn(KINDS, word.toLowerCase()) ? KINDS[word.toLowerCase()] : undefined;
+        if (!kind) {
             throw new SettingsError(`The input 'distributions' takes 'sdist' and/or 'wheel' (or 'bdist_wheel'), not '${word}'.`);
+        }
+        kinds.add(kind);
     }
     if (kinds.size === 0) {
         throw new SettingsError("The input 'distributions' names no kind: write 'sdist', 'wheel' or both.");
@@ -70326,11 +70293,88 @@ function parseDistributions(value) {
     return kinds;
 }
 
+;// CONCATENATED MODULE: ./src/shared/child-env.ts
+/**
+ * The environment of every program this action starts (the build and its backend's dependencies,
+ * pip, the description check's Python): nothing in it may publish. Children take only a
+ * `ChildEnv`, and only `ChildEnv.from` makes one, so no call site can hand over `process.env`.
+ */
+/** Compared upper-cased, as Windows compares names. */
+const REMOVED_NAMES = new Set([
+    // Mints PyPI tokens for any project trusting this workflow.
+    'ACTIONS_ID_TOKEN_REQUEST_URL',
+    'ACTIONS_ID_TOKEN_REQUEST_TOKEN',
+    // Reach the runner's own services (signed query strings in the URLs).
+    'ACTIONS_RUNTIME_TOKEN',
+    'ACTIONS_RUNTIME_URL',
+    'ACTIONS_RESULTS_URL',
+    'ACTIONS_CACHE_URL',
+    'ACTIONS_CACHE_SERVICE_V2',
+    'TWINE_PASSWORD',
+    // File commands: a child could claim uploads in the outputs, write raw HTML into the summary,
+    // or set variables and PATH for every later step of the job.
+    'GITHUB_OUTPUT',
+    'GITHUB_STEP_SUMMARY',
+    'GITHUB_STATE',
+    'GITHUB_ENV',
+    'GITHUB_PATH'
+]);
+/** The Redactor's rule: shorter secrets would match ordinary values. */
+const MIN_SECRET_LENGTH = 4;
+function removedByName(name) {
+    const upper = name.toUpperCase();
+    // Every action input: the token, URLs that may carry credentials…
+    return upper.startsWith('INPUT_') || REMOVED_NAMES.has(upper);
+}
+class ChildEnv {
+    // A private field makes the type nominal: an object literal or `process.env` is not a ChildEnv.
+    #vars;
+    constructor(vars) {
+        this.#vars = Object.freeze(vars);
+    }
+    /**
+     * `parent` without the inputs, the runner's tokens, and any variable whose value holds one of
+     * `secrets` (the Redactor's forms, see src/settings/secrets.ts): a copy under another name goes too.
+     */
+    static from(parent, secrets = []) {
+        const known = [...secrets].filter(s => s.length >= MIN_SECRET_LENGTH);
+        const vars = {};
+        for (const [name, value] of Object.entries(parent)) {
+            if (value === undefined || removedByName(name))
+                continue;
+            if (known.some(secret => value.includes(secret)))
+                continue;
+            vars[name] = value;
+        }
+        return new ChildEnv(vars);
+    }
+    with(extra) {
+        const vars = { ...this.#vars };
+        for (const [name, value] of Object.entries(extra)) {
+            if (removedByName(name))
+                throw new Error(`${name} may not be passed to a child process`);
+            vars[name] = value;
+        }
+        return new ChildEnv(vars);
+    }
+    /** Found without case too, as Windows does. */
+    get(name) {
+        if (this.#vars[name] !== undefined)
+            return this.#vars[name];
+        const upper = name.toUpperCase();
+        return Object.entries(this.#vars).find(([key]) => key.toUpperCase() === upper)?.[1];
+    }
+    /** A fresh copy for `spawn`. */
+    toSpawn() {
+        return { ...this.#vars };
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/shared/redact.ts
 
 
 /** Shorter secrets are not looked for: they would blank out ordinary words. */
-const MIN_SECRET_LENGTH = 4;
+const redact_MIN_SECRET_LENGTH = 4;
 /**
  * Removes secrets from text before it is printed. The runner masks registered secrets only in its
  * log and only literally, while an index can echo a token encoded (JSON `\/` `\u002b`, HTML
@@ -70342,7 +70386,7 @@ class Redactor {
     compiled;
     /** `user`: the username the secret is sent with, so its Basic-auth form is known too. */
     add(secret, user) {
-        if (!secret || secret.length < MIN_SECRET_LENGTH)
+        if (!secret || secret.length < redact_MIN_SECRET_LENGTH)
             return;
         this.secrets.add(secret);
         for (const name of new Set(['__token__', '', user ?? ''])) {
@@ -70430,7 +70474,7 @@ function escapeRegExp(text) {
 function redactCuts(text, forms) {
     const cutPiece = (piece) => {
         for (const form of forms) {
-            for (let length = Math.min(form.length - 1, piece.length); length >= MIN_SECRET_LENGTH; length--) {
+            for (let length = Math.min(form.length - 1, piece.length); length >= redact_MIN_SECRET_LENGTH; length--) {
                 if (piece.endsWith(form.slice(0, length)))
                     return `${piece.slice(0, -length)}***`;
             }
@@ -70449,14 +70493,23 @@ function isBasicCredentials(value) {
     return text.includes(':') && [...text].every(c => c >= ' ' && c !== '\u007f' && c !== '\ufffd');
 }
 
+;// CONCATENATED MODULE: ./src/shared/run-context.ts
+/** The proxy variables in the order @actions/http-client reads them (lower case first). */
+function proxyVariables(env) {
+    const first = (names) => names.find(name => env[name]);
+    return {
+        https: first(['https_proxy', 'HTTPS_PROXY']),
+        http: first(['http_proxy', 'HTTP_PROXY'])
+    };
+}
+
 // EXTERNAL MODULE: external "node:util"
 var external_node_util_ = __nccwpck_require__(7975);
 ;// CONCATENATED MODULE: ./src/cli/args.ts
 
 /**
- * `pypi-publish upload [options] FILES_OR_GLOBS…`: twine's flags that matter in CI, with their
- * meaning, and this project's own. Each flag maps to the action input of the same meaning (see
- * `inputsFrom`), so defaults and validation are the action's.
+ * `pypi-publish upload [options] FILES_OR_GLOBS…`: twine's flags that matter in CI and this
+ * project's own, each mapped to the action input of the same meaning (defaults and checks are the action's).
  */
 class UsageError extends Error {
     constructor(message) {
@@ -70537,20 +70590,18 @@ function parseCli(argv) {
         if (typeof value === 'string')
             inputs[input] = value;
     }
-    const flag = (on) => (on ? 'true' : undefined);
-    const booleans = {
-        'skip-existing': flag(values['skip-existing']),
-        verbose: flag(values.verbose),
-        'print-hash': flag(values['print-hash']),
-        'dry-run': flag(values['dry-run']),
-        // twine attaches attestations only when asked; so does this command line.
-        attestations: values.attestations ? 'true' : 'false',
-        'verify-upload': values['no-verify-upload'] ? 'false' : flag(values['verify-upload']),
-        'verify-metadata': values['no-verify-metadata'] ? 'false' : flag(values['verify-metadata'])
-    };
-    for (const [input, value] of Object.entries(booleans))
-        if (value)
-            inputs[input] = value;
+    for (const name of ['skip-existing', 'verbose', 'print-hash', 'dry-run']) {
+        if (values[name])
+            inputs[name] = 'true';
+    }
+    // twine attaches attestations only when asked; so does this command line.
+    inputs.attestations = values.attestations ? 'true' : 'false';
+    for (const name of ['verify-upload', 'verify-metadata']) {
+        if (values[`no-${name}`])
+            inputs[name] = 'false';
+        else if (values[name])
+            inputs[name] = 'true';
+    }
     return {
         help,
         version,
@@ -70599,146 +70650,68 @@ Exit status: 0 every file is on the index (or was skipped as asked), 1 a file fa
 refused (or the credentials were), 2 the command line is wrong.
 `;
 
-;// CONCATENATED MODULE: ./src/auth/ambient-id-token.ts
+;// CONCATENATED MODULE: ./src/cli/ambient-id-token.ts
 
 
 
-
-/** The answers are one JWT (a few KiB) in a small JSON document. */
-const ID_TOKEN_CAP = {
-    bytes: 64 * 1024,
-    what: 'the ID token answer',
-    advice: 'The CI system is misbehaving; try again, or use an API token.'
-};
-const DMI_PRODUCT_NAME = '/sys/class/dmi/id/product_name';
 /** The environment variable GitLab CI puts the token for `audience` in (as `id` names it). */
 function gitlabTokenVariable(audience) {
     return `${audience.toUpperCase().replace(/[^A-Z0-9_]|^[^A-Z_]/g, '_')}_ID_TOKEN`;
 }
+const idTokenVariables = (env) => Object.keys(env)
+    .filter(k => k.endsWith('_ID_TOKEN') && env[k])
+    .sort();
 /** Which CI system can give an ID token here, and a fetcher that asks it. */
 function ambientIdToken(env, options = {}) {
-    const github = env.ACTIONS_ID_TOKEN_REQUEST_URL && env.ACTIONS_ID_TOKEN_REQUEST_TOKEN;
-    const gitlab = env.GITLAB_CI === 'true' || Object.keys(env).some(k => k.endsWith('_ID_TOKEN') && env[k]);
-    const gcpHost = gcpMetadataHost(env, options.productNameFile ?? DMI_PRODUCT_NAME);
-    const provider = github
+    const gcpHost = gcpMetadataHost(env, options.productNameFile ?? '/sys/class/dmi/id/product_name');
+    const provider = env.ACTIONS_ID_TOKEN_REQUEST_URL && env.ACTIONS_ID_TOKEN_REQUEST_TOKEN
         ? 'GitHub Actions'
-        : gitlab
+        : env.GITLAB_CI === 'true' || idTokenVariables(env).length
             ? 'GitLab CI'
             : gcpHost
                 ? 'Google Cloud'
                 : undefined;
-    const identity = { provider, missing: noAmbientTokenMessage() };
-    const getIdToken = async (audience) => {
-        if (provider === 'GitHub Actions')
-            return githubRunnerIdToken(env, audience, options);
-        if (provider === 'GitLab CI') {
+    const identity = { provider, missing: NO_AMBIENT_TOKEN };
+    const fetchers = {
+        'GitHub Actions': audience => githubRunnerIdToken(env, audience, options),
+        'GitLab CI': async (audience) => {
             const name = gitlabTokenVariable(audience);
             const token = env[name]?.trim();
             if (token)
                 return token;
-            throw new TrustedPublishingError(gitlabMissingMessage(name, audience, env));
-        }
-        if (provider === 'Google Cloud' && gcpHost) {
+            throw new TrustedPublishingError(gitlabMissingMessage(name, audience, idTokenVariables(env)));
+        },
+        'Google Cloud': async (audience) => {
             const url = `http://${gcpHost}/computeMetadata/v1/instance/service-accounts/default/identity` +
                 `?audience=${encodeURIComponent(audience)}&format=full`;
-            const response = await ask(url, provider, options, { 'Metadata-Flavor': 'Google' });
-            const token = response.body.trim();
-            if (token.split('.').length !== 3)
-                throw unexpected(provider, response);
-            return token;
+            const advice = "Check that the machine's service account may create identity tokens, or pass an API token with '--password'.";
+            const token = (await requestIdToken('Google Cloud', url, { 'Metadata-Flavor': 'Google' }, advice, options.timeoutMs)).trim();
+            if (token.split('.').length === 3)
+                return token;
+            throw new IdTokenRequestError('Google Cloud answered HTTP 200 without an ID token.', advice, {});
         }
-        throw new TrustedPublishingError(identity.missing);
+    };
+    const getIdToken = async (audience) => {
+        if (!provider)
+            throw new TrustedPublishingError(NO_AMBIENT_TOKEN);
+        return fetchers[provider](audience);
     };
     return { identity, getIdToken };
-}
-/**
- * An ID token for `audience` from GitHub's runner: ACTIONS_ID_TOKEN_REQUEST_URL with the audience,
- * asked with the runner's bearer token (what @actions/core's getIDToken does). A 5xx, a 429 or no
- * answer is marked transient, so the token exchange retries it with a fresh request.
- */
-async function githubRunnerIdToken(env, audience, options = {}) {
-    const provider = 'GitHub Actions';
-    const url = new URL(env.ACTIONS_ID_TOKEN_REQUEST_URL ?? '');
-    url.searchParams.set('audience', audience);
-    const response = await ask(url.toString(), provider, options, {
-        Authorization: `bearer ${env.ACTIONS_ID_TOKEN_REQUEST_TOKEN ?? ''}`,
-        Accept: 'application/json'
-    });
-    const value = parseValue(response.body);
-    if (!value)
-        throw unexpected(provider, response);
-    return value;
 }
 function gcpMetadataHost(env, productNameFile) {
     if (env.GCE_METADATA_HOST?.trim())
         return env.GCE_METADATA_HOST.trim();
     try {
         const product = (0,external_node_fs_.readFileSync)(productNameFile, 'utf8').trim();
-        if (product === 'Google' || product === 'Google Compute Engine') {
+        if (product === 'Google' || product === 'Google Compute Engine')
             return 'metadata.google.internal';
-        }
     }
     catch {
         // Not Linux, or no DMI: not detectably Google Cloud.
     }
     return undefined;
 }
-async function ask(url, provider, options, headers) {
-    const http = new Http({ timeoutMs: options.timeoutMs ?? 30_000, connectTimeoutMs: 10_000 });
-    let response;
-    try {
-        response = await http.get(url, ID_TOKEN_CAP, headers);
-    }
-    catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        throw new IdTokenRequestError(`asking ${provider} for an ID token failed: ${reason}`, '', {
-            cause: error,
-            transient: error instanceof NetworkError && !error.final ? { reason } : undefined
-        });
-    }
-    finally {
-        http.dispose();
-    }
-    if (response.status !== 200)
-        throw unexpected(provider, response);
-    return response;
-}
-function parseValue(body) {
-    try {
-        const value = JSON.parse(body).value;
-        return typeof value === 'string' && value ? value : undefined;
-    }
-    catch {
-        return undefined;
-    }
-}
-/** The answer is not shown: it may be a token in a shape we did not expect. */
-function unexpected(provider, response) {
-    const transient = response.status === 429 || (response.status >= 500 && response.status <= 599)
-        ? { reason: `HTTP ${response.status}` }
-        : undefined;
-    return new IdTokenRequestError(`${provider} answered HTTP ${response.status} without an ID token.`, provider === 'GitHub Actions'
-        ? "Give the job `permissions: id-token: write`, or pass an API token with '--password'."
-        : provider === 'Google Cloud'
-            ? "Check that the machine's service account may create identity tokens, or pass an API token with '--password'."
-            : "Pass an API token with '--password'.", { transient });
-}
-/**
- * An ID-token request that failed. `failure` says what went wrong and nothing more; the message
- * adds the command line's advice, which the action replaces with its own (action/id-token.ts).
- */
-class IdTokenRequestError extends TrustedPublishingError {
-    failure;
-    constructor(failure, advice, options) {
-        super(`Trusted publishing: ${failure}${advice ? ` ${advice}` : ''}`, options);
-        this.failure = failure;
-        this.name = 'IdTokenRequestError';
-    }
-}
-function gitlabMissingMessage(name, audience, env) {
-    const others = Object.keys(env)
-        .filter(k => k.endsWith('_ID_TOKEN') && env[k])
-        .sort();
+function gitlabMissingMessage(name, audience, others) {
     return [
         `Trusted publishing on GitLab CI needs an ID token for the audience '${audience}' in the ` +
             `variable ${name}, and this job has none` +
@@ -70753,174 +70726,27 @@ function gitlabMissingMessage(name, audience, env) {
         "Or pass an API token with '--password' (or TWINE_PASSWORD)."
     ].join('\n');
 }
-function noAmbientTokenMessage() {
-    return [
-        'No password or API token was given, and trusted publishing needs an ID token from the CI ' +
-            'system, which this machine does not offer. Two ways out:',
-        '',
-        "1. An API token: pass it with '--password' or the TWINE_PASSWORD variable (from the CI " +
-            "system's secret store, never written in the CI file).",
-        '',
-        '2. Trusted publishing, from a CI system PyPI trusts, with the publisher registered on the index:',
-        '   - GitLab CI: `id_tokens: { PYPI_ID_TOKEN: { aud: pypi } }` in the job (TESTPYPI_ID_TOKEN, aud testpypi, for TestPyPI);',
-        '   - GitHub Actions: `permissions: id-token: write` in the job;',
-        '   - Google Cloud: a machine whose service account may create identity tokens.',
-        `   ${TRUSTED_PUBLISHING_DOCS}`
-    ].join('\n');
-}
-
-;// CONCATENATED MODULE: ./src/shared/child-env.ts
-/**
- * The environment of every program this action starts (the build and its backend's dependencies,
- * pip, the description check's Python): nothing in it may publish. Children take only a
- * `ChildEnv`, and only `ChildEnv.from` makes one, so no call site can hand over `process.env`.
- */
-/** Compared upper-cased, as Windows compares names. */
-const REMOVED_NAMES = new Set([
-    // Mints PyPI tokens for any project trusting this workflow.
-    'ACTIONS_ID_TOKEN_REQUEST_URL',
-    'ACTIONS_ID_TOKEN_REQUEST_TOKEN',
-    // Reach the runner's own services (signed query strings in the URLs).
-    'ACTIONS_RUNTIME_TOKEN',
-    'ACTIONS_RUNTIME_URL',
-    'ACTIONS_RESULTS_URL',
-    'ACTIONS_CACHE_URL',
-    'ACTIONS_CACHE_SERVICE_V2',
-    'TWINE_PASSWORD',
-    // File commands: a child could claim uploads in the outputs, write raw HTML into the summary,
-    // or set variables and PATH for every later step of the job.
-    'GITHUB_OUTPUT',
-    'GITHUB_STEP_SUMMARY',
-    'GITHUB_STATE',
-    'GITHUB_ENV',
-    'GITHUB_PATH'
-]);
-/** The Redactor's rule: shorter secrets would match ordinary values. */
-const child_env_MIN_SECRET_LENGTH = 4;
-function removedByName(name) {
-    const upper = name.toUpperCase();
-    // Every action input: the token, URLs that may carry credentials…
-    return upper.startsWith('INPUT_') || REMOVED_NAMES.has(upper);
-}
-class ChildEnv {
-    // A private field makes the type nominal: an object literal or `process.env` is not a ChildEnv.
-    #vars;
-    constructor(vars) {
-        this.#vars = Object.freeze(vars);
-    }
-    /**
-     * `parent` without the inputs, the runner's tokens, and any variable whose value holds one of
-     * `secrets` (the Redactor's forms, see src/settings/secrets.ts): a copy under another name goes too.
-     */
-    static from(parent, secrets = []) {
-        const known = [...secrets].filter(s => s.length >= child_env_MIN_SECRET_LENGTH);
-        const vars = {};
-        for (const [name, value] of Object.entries(parent)) {
-            if (value === undefined || removedByName(name))
-                continue;
-            if (known.some(secret => value.includes(secret)))
-                continue;
-            vars[name] = value;
-        }
-        return new ChildEnv(vars);
-    }
-    with(extra) {
-        const vars = { ...this.#vars };
-        for (const [name, value] of Object.entries(extra)) {
-            if (removedByName(name))
-                throw new Error(`${name} may not be passed to a child process`);
-            vars[name] = value;
-        }
-        return new ChildEnv(vars);
-    }
-    /** Found without case too, as Windows does. */
-    get(name) {
-        if (this.#vars[name] !== undefined)
-            return this.#vars[name];
-        const upper = name.toUpperCase();
-        return Object.entries(this.#vars).find(([key]) => key.toUpperCase() === upper)?.[1];
-    }
-    /** A fresh copy for `spawn`. */
-    toSpawn() {
-        return { ...this.#vars };
-    }
-}
-
-;// CONCATENATED MODULE: ./src/shared/run-context.ts
-/** The proxy variables in the order @actions/http-client reads them (lower case first). */
-function proxyVariables(env) {
-    const first = (names) => names.find(name => env[name]);
-    return {
-        https: first(['https_proxy', 'HTTPS_PROXY']),
-        http: first(['http_proxy', 'HTTP_PROXY'])
-    };
-}
-
-;// CONCATENATED MODULE: ./src/cli/deps.ts
-
-
-
-
-/**
- * Everything the core gets from the command line's surroundings, made in this one place: the
- * environment it was started with, ID tokens from whichever CI system runs it, and the redactor
- * every secret goes into the moment it exists.
- */
-function cliDeps(env, log, redactor) {
-    const ambient = ambientIdToken(env);
-    return {
-        log,
-        run: cliRunContext(env, redactor.forms(), ambient.identity),
-        getIdToken: ambient.getIdToken,
-        ambient: ambient.identity,
-        onSecret: secret => redactor.add(secret),
-        attestation: {
-            fulcioUrl: env.PYPI_PUBLISH_FULCIO_URL || undefined,
-            rekorUrl: env.PYPI_PUBLISH_REKOR_URL || undefined,
-            indexAcceptsAttestations: env.PYPI_PUBLISH_INDEX_ACCEPTS_ATTESTATIONS === 'true' ? true : undefined
-        }
-    };
-}
-/**
- * What the core needs to know of the run, from whichever CI system runs the command line: the
- * tag a release job is for (GitLab, Travis, Buildkite, GitHub), the repository, whether an ID token
- * can be had. No pull-request-from-a-fork detection: only GitHub's runner tells it.
- */
-function cliRunContext(env, secrets, identity) {
-    const githubTag = env.GITHUB_REF?.startsWith('refs/tags/')
-        ? env.GITHUB_REF.slice('refs/tags/'.length)
-        : undefined;
-    return {
-        ref: env.GITHUB_REF || undefined,
-        tag: env.CI_COMMIT_TAG || env.TRAVIS_TAG || env.BUILDKITE_TAG || githubTag || undefined,
-        repository: env.GITHUB_REPOSITORY || env.CI_PROJECT_PATH || undefined,
-        workflowRef: env.GITHUB_WORKFLOW_REF || undefined,
-        forkPullRequest: false,
-        idToken: identity.provider ? { available: true } : { available: false, why: identity.missing },
-        proxy: proxyVariables(env),
-        childEnv: ChildEnv.from(env, secrets),
-        tempDir: (0,external_node_os_namespaceObject.tmpdir)()
-    };
-}
-/**
- * The secrets the environment holds for the command line beyond the settings' own (see
- * givenSecrets): GitLab's ID tokens and its job token.
- */
-function ciSecrets(env) {
-    return Object.entries(env)
-        .filter(([name, value]) => value && (name.endsWith('_ID_TOKEN') || name === 'CI_JOB_TOKEN'))
-        .map(([, value]) => value.trim());
-}
+const NO_AMBIENT_TOKEN = [
+    'No password or API token was given, and trusted publishing needs an ID token from the CI ' +
+        'system, which this machine does not offer. Two ways out:',
+    '',
+    "1. An API token: pass it with '--password' or the TWINE_PASSWORD variable (from the CI " +
+        "system's secret store, never written in the CI file).",
+    '',
+    '2. Trusted publishing, from a CI system PyPI trusts, with the publisher registered on the index:',
+    '   - GitLab CI: `id_tokens: { PYPI_ID_TOKEN: { aud: pypi } }` in the job (TESTPYPI_ID_TOKEN, aud testpypi, for TestPyPI);',
+    '   - GitHub Actions: `permissions: id-token: write` in the job;',
+    '   - Google Cloud: a machine whose service account may create identity tokens.',
+    `   ${TRUSTED_PUBLISHING_DOCS}`
+].join('\n');
 
 ;// CONCATENATED MODULE: ./src/cli/globs.ts
 
 
 /**
- * Globs the shell did not expand (quoted, or a shell that never does, such as cmd.exe): `*` and
- * `?` within a name, `[abc]`/`[!abc]` classes, and `**` for any depth of folders. As in a POSIX
- * shell, a wildcard does not match a leading `.`, and `**` does not descend into dot-folders or
- * through symbolic links to folders (they can loop). Node 22 has fs.glob; Node 20, which the
- * command line supports, does not.
+ * Globs the shell did not expand (quoted, or cmd.exe): `*`, `?`, `[abc]`/`[!abc]`, `**`. As in a
+ * POSIX shell, no wildcard matches a leading `.`, and `**` skips dot-folders and symbolic links to
+ * folders (they can loop). Node 20 has no fs.glob.
  */
 /** Whether the argument has a wildcard in it (a plain file name is used as it is). */
 function isGlob(argument) {
@@ -71007,10 +70833,8 @@ const UNPRINTABLE =
 // eslint-disable-next-line no-control-regex -- finding control characters is the point
 /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 /**
- * A line as it can be printed: every character that could steer a terminal escaped as
- * `\xNN`/`\uNNNN`. And since the command line also runs inside CI systems that read commands from
- * a program's output (GitHub Actions' `::name::` lines and legacy `##[name]`), a line of outside
- * text that would read as one has its first colon (or hash) escaped the same way.
+ * A line as it can be printed: control characters as `\xNN`/`\uNNNN`, and a line that a CI system
+ * would read as a command (`::name::`, legacy `##[name]`) escaped the same way.
  */
 function printable(line) {
     const escaped = line.replace(UNPRINTABLE, ch => {
@@ -71047,6 +70871,9 @@ function cliLog(options) {
 }
 
 ;// CONCATENATED MODULE: ./src/cli/main.ts
+
+
+
 
 
 
@@ -71208,6 +71035,45 @@ function summarise(result, info) {
 function inFlagWords(message) {
     const flag = (input) => input === 'user' ? '--username' : input === 'token' ? '--password' : `--${input}`;
     return message.replace(/\b(the|The) input '([a-z_-]+)'/g, (_match, article, input) => `${article} option ${flag(input)}`);
+}
+/** What the core gets from the command line's surroundings: environment, ID tokens, redactor. */
+function cliDeps(env, log, redactor) {
+    const ambient = ambientIdToken(env);
+    return {
+        log,
+        run: cliRunContext(env, redactor.forms(), ambient.identity),
+        getIdToken: ambient.getIdToken,
+        ambient: ambient.identity,
+        onSecret: secret => redactor.add(secret),
+        attestation: {
+            fulcioUrl: env.PYPI_PUBLISH_FULCIO_URL || undefined,
+            rekorUrl: env.PYPI_PUBLISH_REKOR_URL || undefined,
+            indexAcceptsAttestations: env.PYPI_PUBLISH_INDEX_ACCEPTS_ATTESTATIONS === 'true' ? true : undefined
+        }
+    };
+}
+/** The run, from whichever CI system runs us (no fork detection: only GitHub's runner tells it). */
+function cliRunContext(env, secrets, identity) {
+    const githubTag = env.GITHUB_REF?.startsWith('refs/tags/')
+        ? env.GITHUB_REF.slice('refs/tags/'.length)
+        : undefined;
+    return {
+        ref: env.GITHUB_REF || undefined,
+        tag: env.CI_COMMIT_TAG || env.TRAVIS_TAG || env.BUILDKITE_TAG || githubTag || undefined,
+        repository: env.GITHUB_REPOSITORY || env.CI_PROJECT_PATH || undefined,
+        workflowRef: env.GITHUB_WORKFLOW_REF || undefined,
+        forkPullRequest: false,
+        idToken: identity.provider ? { available: true } : { available: false, why: identity.missing },
+        proxy: proxyVariables(env),
+        childEnv: ChildEnv.from(env, secrets),
+        tempDir: (0,external_node_os_namespaceObject.tmpdir)()
+    };
+}
+/** The environment's secrets beyond the settings' own: ID tokens and GitLab's job token. */
+function ciSecrets(env) {
+    return Object.entries(env)
+        .filter(([name, value]) => value && (name.endsWith('_ID_TOKEN') || name === 'CI_JOB_TOKEN'))
+        .map(([, value]) => value.trim());
 }
 
 
