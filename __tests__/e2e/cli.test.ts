@@ -279,6 +279,37 @@ describe('pypi-publish upload (dist/cli/index.js)', () => {
     expect(version.stdout).toMatch(/^pypi-publish \d+\.\d+\.\d+\n$/)
   })
 
+  it('reads TWINE_REPOSITORY as twine does: testpypi resolves, a ~/.pypirc name stops the run', async () => {
+    const p = await project()
+    const testpypi = await runCli(
+      ['upload', 'dist/*', '--dry-run', '--json'],
+      { TWINE_PASSWORD: TOKEN, TWINE_REPOSITORY: 'testpypi' },
+      p.dir
+    )
+    expect(testpypi.exitCode).toBe(0)
+    expect(testpypi.stdout + testpypi.stderr).toContain('https://test.pypi.org/legacy/')
+    expect(testpypi.stdout + testpypi.stderr).not.toContain('upload.pypi.org')
+
+    const unknown = await runCli(
+      ['upload', 'dist/*'],
+      { TWINE_PASSWORD: TOKEN, TWINE_REPOSITORY: 'private' },
+      p.dir
+    )
+    expect(unknown.exitCode).toBe(2)
+    expect(unknown.stderr).toContain('TWINE_REPOSITORY=private')
+    expect(unknown.stderr).toContain('~/.pypirc')
+    expect(index.requests).toHaveLength(0)
+
+    // twine's order: the URL wins over the name.
+    const both = await runCli(
+      ['upload', 'dist/*'],
+      { TWINE_PASSWORD: TOKEN, TWINE_REPOSITORY_URL: index.url, TWINE_REPOSITORY: 'private' },
+      p.dir
+    )
+    expect(both.exitCode).toBe(0)
+    expect(stored()).toEqual(p.files)
+  })
+
   it('with no credentials and no CI identity, says both ways out and uploads nothing', async () => {
     const p = await project()
     const run = await runCli(['upload', '--repository-url', index.url, 'dist/*'], {}, p.dir)

@@ -227,7 +227,8 @@ describe('trusted publishing through node dist/index.js', () => {
         env: runnerEnv(ids, {
           TWINE_USERNAME: 'ci-bot',
           TWINE_PASSWORD: 'pypi-twine-env-token-0123456789',
-          TWINE_REPOSITORY_URL: elsewhere.url
+          TWINE_REPOSITORY_URL: elsewhere.url,
+          TWINE_REPOSITORY: 'testpypi'
         })
       }
     )
@@ -238,7 +239,9 @@ describe('trusted publishing through node dist/index.js', () => {
     )
     expect(elsewhere.files()).toEqual([])
     const notice = annotations(run, 'notice').find(n => n.startsWith('Ignored TWINE_'))
-    expect(notice).toContain('Ignored TWINE_USERNAME, TWINE_PASSWORD, TWINE_REPOSITORY_URL')
+    expect(notice).toContain(
+      'Ignored TWINE_USERNAME, TWINE_PASSWORD, TWINE_REPOSITORY_URL, TWINE_REPOSITORY'
+    )
     expect(notice).not.toContain('ci-bot')
     expectNothingSecret(run, ['pypi-twine-env-token-0123456789'])
   })

@@ -69999,7 +69999,12 @@ class SettingsError extends Error {
 ;// CONCATENATED MODULE: ./src/settings/secrets.ts
 
 /** The variables twine reads that would change where an upload goes or who makes it. */
-const TWINE_VARIABLES = ['TWINE_USERNAME', 'TWINE_PASSWORD', 'TWINE_REPOSITORY_URL'];
+const TWINE_VARIABLES = [
+    'TWINE_USERNAME',
+    'TWINE_PASSWORD',
+    'TWINE_REPOSITORY_URL',
+    'TWINE_REPOSITORY'
+];
 /** twine's variables in an environment (the settings decide whether they apply). */
 function twineVariables(env) {
     return Object.fromEntries(TWINE_VARIABLES.map(name => [name, env[name]]));
@@ -70099,10 +70104,25 @@ function resolveRepositoryUrl(written, shorthand, twine) {
         url = fromShorthand;
     }
     else {
+        // twine's order: a URL wins over a repository name; a name twine would look up in ~/.pypirc
+        // stops the run here, before any request, rather than fall back to PyPI.
         url =
-            written ?? twine.TWINE_REPOSITORY_URL?.trim() ?? INPUT_DEFAULTS[Inputs.RepositoryUrl] ?? '';
+            written ??
+                (twine.TWINE_REPOSITORY_URL?.trim() ||
+                    twineRepositoryUrl(twine.TWINE_REPOSITORY?.trim()) ||
+                    (INPUT_DEFAULTS[Inputs.RepositoryUrl] ?? ''));
     }
     return validateUrl(url.trim());
+}
+function twineRepositoryUrl(name) {
+    if (!name)
+        return undefined;
+    const url = REPOSITORY_SHORTHANDS[name.toLowerCase()];
+    if (url)
+        return url;
+    throw new SettingsError(`TWINE_REPOSITORY=${name} names an index that twine would look up in ~/.pypirc, which this ` +
+        "tool does not read. Nothing was uploaded. Use 'pypi' or 'testpypi', or set " +
+        'TWINE_REPOSITORY_URL (or --repository-url) to the upload URL.');
 }
 function validateUrl(url) {
     let parsed;
@@ -70620,7 +70640,7 @@ refused. Globs (quoted or not) are expanded here too: *, ?, [abc] and ** for any
 Where and as whom (as twine):
   --repository-url URL     Upload URL of the index (default: https://upload.pypi.org/legacy/;
                            TWINE_REPOSITORY_URL when not given)
-  -r, --repository NAME    pypi or testpypi (instead of --repository-url)
+  -r, --repository NAME    pypi or testpypi (instead of --repository-url; TWINE_REPOSITORY)
   -u, --username USER      User name (default: __token__, for API tokens; TWINE_USERNAME)
   -p, --password TOKEN     API token or password (TWINE_PASSWORD; prefer the variable: a flag can
                            be seen in the process list). With none, trusted publishing: the ID

@@ -127,7 +127,7 @@ refused. Globs (quoted or not) are expanded here too: *, ?, [abc] and ** for any
 Where and as whom (as twine):
   --repository-url URL     Upload URL of the index (default: https://upload.pypi.org/legacy/;
                            TWINE_REPOSITORY_URL when not given)
-  -r, --repository NAME    pypi or testpypi (instead of --repository-url)
+  -r, --repository NAME    pypi or testpypi (instead of --repository-url; TWINE_REPOSITORY)
   -u, --username USER      User name (default: __token__, for API tokens; TWINE_USERNAME)
   -p, --password TOKEN     API token or password (TWINE_PASSWORD; prefer the variable: a flag can
                            be seen in the process list). With none, trusted publishing: the ID

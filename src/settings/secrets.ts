@@ -16,7 +16,12 @@ export interface Secret {
 }
 
 /** The variables twine reads that would change where an upload goes or who makes it. */
-export const TWINE_VARIABLES = ['TWINE_USERNAME', 'TWINE_PASSWORD', 'TWINE_REPOSITORY_URL'] as const
+export const TWINE_VARIABLES = [
+  'TWINE_USERNAME',
+  'TWINE_PASSWORD',
+  'TWINE_REPOSITORY_URL',
+  'TWINE_REPOSITORY'
+] as const
 
 export type TwineVariables = Partial<Record<(typeof TWINE_VARIABLES)[number], string>>
 
@@ -141,10 +146,26 @@ export function resolveRepositoryUrl(
     }
     url = fromShorthand
   } else {
+    // twine's order: a URL wins over a repository name; a name twine would look up in ~/.pypirc
+    // stops the run here, before any request, rather than fall back to PyPI.
     url =
-      written ?? twine.TWINE_REPOSITORY_URL?.trim() ?? INPUT_DEFAULTS[Inputs.RepositoryUrl] ?? ''
+      written ??
+      (twine.TWINE_REPOSITORY_URL?.trim() ||
+        twineRepositoryUrl(twine.TWINE_REPOSITORY?.trim()) ||
+        (INPUT_DEFAULTS[Inputs.RepositoryUrl] ?? ''))
   }
   return validateUrl(url.trim())
+}
+
+function twineRepositoryUrl(name: string | undefined): string | undefined {
+  if (!name) return undefined
+  const url = REPOSITORY_SHORTHANDS[name.toLowerCase()]
+  if (url) return url
+  throw new SettingsError(
+    `TWINE_REPOSITORY=${name} names an index that twine would look up in ~/.pypirc, which this ` +
+      "tool does not read. Nothing was uploaded. Use 'pypi' or 'testpypi', or set " +
+      'TWINE_REPOSITORY_URL (or --repository-url) to the upload URL.'
+  )
 }
 
 function validateUrl(url: string): string {
