@@ -61860,6 +61860,9 @@ class Writer {
     fence;
     /** Parallel uploads failing alike report the same problem: annotated once. */
     annotated = new Set();
+    /** The group being run, opened in the log by its first line (none: no empty fold). */
+    groupTitle;
+    groupOpen = false;
     constructor(options = {}) {
         this.redact = options.redact ?? (text => text);
         this.workspace = options.workspace || undefined;
@@ -61875,7 +61878,17 @@ class Writer {
     notice = (message) => this.annotate('notice', message);
     group = async (title, fn) => {
         this.closeFence();
-        return group(this.redact(title), fn);
+        this.groupTitle = this.redact(title);
+        try {
+            return await fn();
+        }
+        finally {
+            this.closeFence();
+            if (this.groupOpen)
+                endGroup();
+            this.groupTitle = undefined;
+            this.groupOpen = false;
+        }
     };
     childOutput = async (fn) => {
         try {
@@ -61913,6 +61926,7 @@ class Writer {
         this.closeFence();
         // The title heads the annotation on the run's page: which file, when there is one.
         const title = shownFile ? `pypi-publish: ${shownFile.split(/[\\/]/).pop()}` : 'pypi-publish';
+        this.openGroup();
         core_namespaceObject[kind](this.redact(message), shownFile ? { title, file: shownFile } : { title });
     }
     /** Fails the step with `message` as its error (not repeated if already annotated). */
@@ -61956,7 +61970,15 @@ class Writer {
         this.fence = undefined;
     }
     emit(line) {
+        this.openGroup();
         process.stdout.write(line + external_node_os_namespaceObject.EOL);
+    }
+    /** Debug lines do not open a group: hidden without step debugging, they would leave it empty. */
+    openGroup() {
+        if (this.groupTitle === undefined || this.groupOpen)
+            return;
+        this.groupOpen = true;
+        startGroup(this.groupTitle);
     }
 }
 
@@ -63226,6 +63248,11 @@ const HOSTS = new Map([
     ['pypi.org', 'pypi'],
     ['test.pypi.org', 'testpypi']
 ]);
+/** Each target's release page; `{name}` and `{version}` are filled in per release. */
+const RELEASE_PAGES = {
+    pypi: 'https://pypi.org/project/{name}/{version}/',
+    testpypi: 'https://test.pypi.org/project/{name}/{version}/'
+};
 function pypiTarget(url) {
     return URL.canParse(url) ? HOSTS.get(new URL(url).hostname.toLowerCase()) : undefined;
 }
@@ -69926,9 +69953,14 @@ async function publishAll(ctx, dists, concurrency) {
 /**
  * Goes as far as it can without sending a file or spending a token (credential choice, the
  * index's trusted-publishing audience, each upload form), saying where and as whom, no secret.
+ * `dists` are the files the real run would send: those the index does not hold already.
  */
 async function dryRunChecks(settings, deps, http, dists) {
     const { log } = deps;
+    if (dists.length === 0) {
+        log.info('Dry run: nothing would be uploaded: every file is on the index already or skipped.');
+        return;
+    }
     const choice = chooseCredential(settings, deps.run, deps.ambient);
     const where = `Dry run: would upload ${dists.length} file(s) to ${settings.repositoryUrl}`;
     if (choice.method === 'trusted-publishing') {
@@ -70148,6 +70180,10 @@ async function statusesAfterFailure({ files, failure }, index) {
 /** Uploaded, or held by the index with our sha256 (or one not compared) before the upload. */
 function sentOrHeld(file) {
     return file.status === 'uploaded' || (file.status === 'skipped' && file.sameHash !== false);
+}
+/** Files the index holds with the local sha256 (uploaded, or there already), as far as read back. */
+function onIndex(file) {
+    return file.verified !== false && sentOrHeld(file);
 }
 /** Reads back every file the index should hold with our sha256 (a file skipped as another build is not ours). */
 async function verifyStatuses(files, index, timeoutMs) {
@@ -73227,30 +73263,39 @@ async function publish(settings, deps) {
         const simpleUrl = settings.indexUrl || simpleUrlFor(settings.repositoryUrl);
         const authorization = listingAuthorization(settings, simpleUrl);
         // A re-run sends nothing already there, and another file under the same name stops the run
-        // before its first upload. Each project's page is read while the other files are checked.
-        const reader = simpleUrl && !settings.dryRun ? new ListingReader(http, simpleUrl, authorization) : undefined;
+        // before its first upload (a dry run reads the same pages, to say so). Each project's page
+        // is read while the other files are checked.
+        const reader = simpleUrl ? new ListingReader(http, simpleUrl, authorization) : undefined;
         const dists = await prepare(settings, log, run, {
             onInspected: reader && (dist => reader.start(dist.name))
         });
         const result = {
             repositoryUrl: settings.repositoryUrl,
             dryRun: settings.dryRun,
+            releaseUrlPattern: settings.releaseUrlPattern,
             dists,
             files: dists.map(dist => ({ dist, status: 'not-attempted' })),
             attestationPaths: []
         };
+        const readIndex = async () => {
+            const listings = reader
+                ? await log.group(`Reading what ${simpleUrl} already holds`, () => reader.listings(dists, log))
+                : new Map();
+            return statusesBeforeUpload(dists, listings, settings.skipExisting, log);
+        };
         if (settings.dryRun) {
-            await dryRunChecks(settings, deps, http, dists);
-            return result;
+            const before = await readIndex();
+            if (before.failure)
+                return { ...result, ...before };
+            const toSend = before.files.filter(f => f.status === 'not-attempted').map(f => f.dist);
+            await dryRunChecks(settings, deps, http, toSend);
+            return { ...result, ...before };
         }
         const tokens = await resolveTokenSource({ ...deps, settings, http });
         const index = simpleUrl
             ? { http, simpleUrl, authorization, log }
             : undefined;
-        const listings = reader
-            ? await log.group(`Reading what ${simpleUrl} already holds`, () => reader.listings(dists, log))
-            : new Map();
-        const before = statusesBeforeUpload(dists, listings, settings.skipExisting, log);
+        const before = await readIndex();
         if (before.failure)
             return { ...result, ...before };
         const toSend = before.files.filter(f => f.status === 'not-attempted').map(f => f.dist);
@@ -73354,6 +73399,9 @@ function listingAuthorization(settings, simpleUrl) {
 }
 
 ;// CONCATENATED MODULE: ./src/pipeline/outcome.ts
+
+
+
 const fileOutcome = (d) => ({
     filename: d.filename,
     sha256: d.digests.sha256,
@@ -73370,8 +73418,25 @@ function runOutcome(result) {
         skipped: withStatus('skipped'),
         verified: result.files.filter(f => f.verified === true).map(f => fileOutcome(f.dist)),
         projects: [...projects.values()],
+        releaseUrls: releaseUrls(result),
         attestationPaths: result.attestationPaths
     };
+}
+/**
+ * PyPI's and TestPyPI's release pages, or the `release-url` pattern's for another index; only
+ * for releases the index holds a file of, so that a link never points at a page that is not there.
+ */
+function releaseUrls(result) {
+    const target = pypiTarget(result.repositoryUrl);
+    const pattern = result.releaseUrlPattern || (target ? RELEASE_PAGES[target] : '');
+    if (!pattern || result.dryRun)
+        return [];
+    const urls = result.files
+        .filter(onIndex)
+        .map(({ dist }) => pattern
+        .replaceAll('{name}', encodeURIComponent(normalizeName(dist.name)))
+        .replaceAll('{version}', encodeURIComponent(dist.version)));
+    return [...new Set(urls)];
 }
 
 ;// CONCATENATED MODULE: ./src/shared/redact.ts
@@ -73529,7 +73594,9 @@ const Inputs = {
     DryRun: 'dry-run',
     Build: 'build',
     BuildCommand: 'build-command',
-    WorkingDirectory: 'working-directory'
+    WorkingDirectory: 'working-directory',
+    Summary: 'summary',
+    ReleaseUrlPattern: 'release-url-pattern'
 };
 const PYPI_UPLOAD_URL = 'https://upload.pypi.org/legacy/';
 const TESTPYPI_UPLOAD_URL = 'https://test.pypi.org/legacy/';
@@ -73555,7 +73622,8 @@ const INPUT_DEFAULTS = {
     [Inputs.AllowMultipleVersions]: 'false',
     [Inputs.DryRun]: 'false',
     [Inputs.Build]: 'false',
-    [Inputs.WorkingDirectory]: '.'
+    [Inputs.WorkingDirectory]: '.',
+    [Inputs.Summary]: 'true'
 };
 /**
  * The official action's snake_case spellings, still accepted so that switching is a one-line change.
@@ -73575,7 +73643,8 @@ const Outputs = {
     ProjectVersion: 'project-version',
     Projects: 'projects',
     Verified: 'verified',
-    AttestationPaths: 'attestation-paths'
+    AttestationPaths: 'attestation-paths',
+    ReleaseUrl: 'release-url'
 };
 class SettingsError extends Error {
     name = 'SettingsError';
@@ -73742,6 +73811,7 @@ function optionalUrl(name, value) {
 
 
 
+
 /** Text for inside HTML: escaped, on one line (a line break becomes <br>, never a blank line). */
 function htmlText(text) {
     return escapeHtml(text)
@@ -73755,16 +73825,14 @@ function fenced(text, info = 'text') {
     const fence = '`'.repeat(Math.max(3, longest + 1));
     return `${fence}${info}\n${body}\n${fence}`;
 }
-/** Files the index holds with the local sha256 (uploaded, or there already). */
-function onIndex(file) {
-    return file.verified !== false && sentOrHeld(file);
-}
 /** A failed file that was never sent because the index holds another file under its name. */
 function isConflict(file) {
     return file.status === 'failed' && file.sameHash === false;
 }
-const FINISH_HINT = 'To finish the release, fix the cause, then re-run this job with `skip-existing: true`: ' +
-    'the files already on the index are skipped and the rest are uploaded.';
+// True on a tag run too: a re-run needs no new commit, since files the index holds with the same
+// sha256 are never sent again (skip-existing is only for another build under the same name).
+const FINISH_HINT = 'To finish the release, fix the cause and re-run this job as it is: the files the index ' +
+    'already holds with the same sha256 are skipped, and the rest are uploaded.';
 /** The error for setFailed: what stopped the run, which files are on the index, how to finish. */
 function failureText(result) {
     const failure = result.failure?.message ?? '';
@@ -73797,7 +73865,7 @@ const LABELS = {
 };
 const VERIFIED = { true: ' · verified', false: ' · ❌ not on the index', undefined: '' };
 function resultLabel(result, file) {
-    if (result.dryRun)
+    if (result.dryRun && file.status === 'not-attempted')
         return '🔍 would upload';
     const label = LABELS[file.status] ?? LABELS[`${file.status} ${file.sameHash}`];
     return label + VERIFIED[`${file.verified}`];
@@ -73808,8 +73876,14 @@ function heading(result, index) {
     const releases = [...new Set(result.dists.map(d => `${d.name} ${d.version}`))];
     const what = releases.length === 1 ? `${releases[0]} (${count(n)})` : count(n);
     const to = `<code>${htmlText(index)}</code>`;
-    if (result.dryRun)
-        return `🔍 Dry run: ${htmlText(what)} would be published to ${to}`;
+    if (result.dryRun) {
+        const toSend = result.files.filter(f => f.status === 'not-attempted').length;
+        if (result.failure)
+            return `❌ Dry run: publishing ${htmlText(what)} to ${to} would fail`;
+        if (toSend === n)
+            return `🔍 Dry run: ${htmlText(what)} would be published to ${to}`;
+        return `🔍 Dry run: ${htmlText(what)}: ${toSend} would be uploaded to ${to}, ${n - toSend} already there`;
+    }
     const uploaded = result.files.filter(f => f.status === 'uploaded').length;
     const there = result.files.filter(onIndex).length;
     if (result.failure) {
@@ -73848,6 +73922,12 @@ function table(result, redact) {
 function renderRunSummary(result, redact) {
     const blocks = [];
     blocks.push(`<h2>${heading(result, redact(displayUrl(result.repositoryUrl)))}</h2>`);
+    const pages = releaseUrls(result).map(url => {
+        const shown = htmlText(redact(url));
+        return `<a href="${shown}">${shown}</a>`;
+    });
+    if (pages.length > 0)
+        blocks.push(`<p>Release page: ${pages.join(' · ')}</p>`);
     blocks.push(table(result, redact));
     if (result.verification) {
         const { verified, unverifiable, simpleUrl } = result.verification;
@@ -73871,8 +73951,7 @@ function renderRunSummary(result, redact) {
         const names = (files) => files.map(f => `<code>${htmlText(f.dist.filename)}</code>`).join(', ');
         if (there.length > 0 && missing.length > 0 && !result.files.some(isConflict)) {
             blocks.push(`<p><b>On the index:</b> ${names(there)}<br><b>Not on the index:</b> ${names(missing)}</p>`);
-            blocks.push(`<p>${htmlText(FINISH_HINT).replace(/`([^`]*)`/g, '<code>$1</code>')}</p>`);
-            blocks.push(fenced('with:\n  skip-existing: true', 'yaml'));
+            blocks.push(`<p>${htmlText(FINISH_HINT)}</p>`);
         }
         blocks.push('<p><b>Error</b></p>');
         blocks.push(fenced(redact(result.failure.message)));
@@ -73907,6 +73986,10 @@ const BOOLEANS = new Map([
     ...['true', 'True', 'TRUE', 'yes', 'on', '1'].map(v => [v, true]),
     ...['false', 'False', 'FALSE', 'no', 'off', '0'].map(v => [v, false])
 ]);
+/** `true`/`false` and their YAML spellings; undefined for anything else. */
+function booleanValue(value) {
+    return BOOLEANS.get(value.trim());
+}
 /**
  * Each input: what the user wrote (kebab-case, or the deprecated snake_case) > its default.
  * Inside GitHub Actions, TWINE_* are ignored with a notice: jobs often carry them for other steps,
@@ -73943,7 +74026,7 @@ function readSettings(read, environment = {}) {
     const withDefault = (name) => raw(name) ?? INPUT_DEFAULTS[name] ?? '';
     const bool = (name) => {
         const value = withDefault(name);
-        const known = BOOLEANS.get(value);
+        const known = booleanValue(value);
         if (known !== undefined)
             return known;
         throw new SettingsError(`The input '${name}' must be true or false, not '${value}'. Write \`${name}: true\` or \`${name}: false\`.`);
@@ -73996,7 +74079,9 @@ function readSettings(read, environment = {}) {
             dryRun: bool(Inputs.DryRun),
             build: bool(Inputs.Build),
             buildCommand: read(Inputs.BuildCommand).trim(),
-            workingDirectory: withDefault(Inputs.WorkingDirectory)
+            workingDirectory: withDefault(Inputs.WorkingDirectory),
+            summary: bool(Inputs.Summary),
+            releaseUrlPattern: releaseUrlPattern(read(Inputs.ReleaseUrlPattern).trim())
         },
         warnings,
         notices
@@ -74033,6 +74118,17 @@ function checkPypiToken(repositoryUrl, given) {
     const problem = given.password && pypiTokenProblem(given.password, target, given.source);
     if (problem)
         throw new SettingsError(problem);
+}
+/** `https://my.index/project/{name}/{version}/`: an http(s) URL once filled in, naming the project. */
+function releaseUrlPattern(pattern) {
+    if (!pattern)
+        return '';
+    const filled = pattern.replaceAll('{name}', 'name').replaceAll('{version}', '1.0');
+    if (!pattern.includes('{name}') || !/^https?:\/\//i.test(filled) || !URL.canParse(filled)) {
+        throw new SettingsError(`The input '${Inputs.ReleaseUrlPattern}' must be an http(s) URL with {name} (and usually ` +
+            `{version}) in it, such as https://my.index/project/{name}/{version}/, not '${pattern}'.`);
+    }
+    return pattern;
 }
 function integer(name, value, min, max) {
     const n = Number(value);
@@ -74093,6 +74189,14 @@ async function run() {
             log.mask(form);
     // After the secrets are known: the children's environment leaves out every variable holding one.
     const run = runContextFromEnv(env, redactor.forms());
+    // Read before the settings, so that `summary: false` holds when another input is refused too.
+    const summaryWanted = booleanValue(read(Inputs.Summary) || 'true') !== false;
+    const writeSummary = async (text) => {
+        if (summaryWanted)
+            await writeJobSummary(text, log);
+        else
+            log.debug('summary is false: no job summary written.');
+    };
     try {
         const { settings, warnings, notices } = readSettings(read, { twine, insideActions: inRunner });
         for (const warning of warnings)
@@ -74121,7 +74225,7 @@ async function run() {
         for (const [name, value] of Object.entries(runOutputs(result))) {
             setOutput(name, redact(value));
         }
-        await writeSummary(renderRunSummary(result, redact), log);
+        await writeSummary(renderRunSummary(result, redact));
         if (result.failure)
             log.fail(failureText(result));
     }
@@ -74129,12 +74233,12 @@ async function run() {
         if (error instanceof DistributionError) {
             for (const problem of error.problems)
                 log.error(describeProblem(problem), problem.file);
-            await writeSummary(renderProblemsSummary(error.problems, redact), log);
+            await writeSummary(renderProblemsSummary(error.problems, redact));
             log.fail(`${error.problems.length} problem(s) found; nothing was uploaded. See the errors above.`);
         }
         else {
             const message = error instanceof Error ? error.message : String(error);
-            await writeSummary(renderFailureSummary(message, redact), log);
+            await writeSummary(renderFailureSummary(message, redact));
             log.fail(message);
         }
     }
@@ -74153,14 +74257,15 @@ function runOutputs(result) {
         [Outputs.ProjectVersion]: [...new Set(projects.map(p => p.version))].join(','),
         [Outputs.Projects]: JSON.stringify(projects),
         [Outputs.Verified]: JSON.stringify(outcome.verified),
-        [Outputs.AttestationPaths]: outcome.attestationPaths.join('\n')
+        [Outputs.AttestationPaths]: outcome.attestationPaths.join('\n'),
+        [Outputs.ReleaseUrl]: outcome.releaseUrls.join('\n')
     };
 }
 /**
  * Outside GitHub's runner there is no job summary; one that cannot be written (a directory, a
  * full disk) is a warning: the outputs are set, and the publish is what the job is for.
  */
-async function writeSummary(text, log) {
+async function writeJobSummary(text, log) {
     if (!process.env.GITHUB_STEP_SUMMARY) {
         log.debug('GITHUB_STEP_SUMMARY is not set: no job summary written.');
         return;

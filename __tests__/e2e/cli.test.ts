@@ -282,7 +282,9 @@ describe('pypi-publish upload (dist/cli/index.js)', () => {
   it('reads TWINE_REPOSITORY as twine does: testpypi resolves, a ~/.pypirc name stops the run', async () => {
     const p = await project()
     const testpypi = await runCli(
-      ['upload', 'dist/*', '--dry-run', '--json'],
+      // The dry run reads the index: a closed loopback port, so nothing leaves this machine
+      // (an index that cannot be read only means its files are not known).
+      ['upload', 'dist/*', '--dry-run', '--json', '--index-url', 'http://127.0.0.1:9/simple/'],
       { TWINE_PASSWORD: TOKEN, TWINE_REPOSITORY: 'testpypi' },
       p.dir
     )

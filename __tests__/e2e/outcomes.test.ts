@@ -4,7 +4,7 @@
  * written never fails a publish. Each test has an index of its own, so its POSTs are all it saw.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
-import { mkdir, mkdtemp, rm } from 'node:fs/promises'
+import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { startIndexServer, type IndexServer } from '../support/index-server.js'
@@ -162,6 +162,41 @@ describe('asking the index before sending', () => {
   })
 })
 
+describe('a dry run reads the index as the real run would', () => {
+  it('reports files already there as skipped, and another build under the same name as the conflict', async () => {
+    const server = await index()
+    const { dir, names } = await release(['py2', 'py3'])
+    const [first, second] = names.sort()
+    const once = await mkdtemp(path.join(work, 'first-'))
+    await cp(path.join(dir, first), path.join(once, first))
+    expect((await publish(server, once)).exitCode).toBe(0)
+    const posts = server.requests.filter(r => r.method === 'POST').length
+
+    const dry = await publish(server, dir, { 'dry-run': 'true' })
+    expect(dry.exitCode).toBe(0)
+    expect(filenames(dry.outputs.skipped)).toEqual([first])
+    expect(filenames(dry.outputs.uploaded)).toEqual([])
+    expect(dry.stdout).toContain(`Dry run: would upload ${second}`)
+    expect(dry.stdout).not.toContain(`Dry run: would upload ${first}`)
+    expect(dry.summary).toContain('1 would be uploaded')
+    expect(dry.summary).toContain('already on the index')
+
+    // Another build of the file on the index: the real run would stop before sending; so does this.
+    const other = await rebuilt([first])
+    await cp(path.join(dir, second), path.join(other, second))
+    const conflict = await publish(server, other, { 'dry-run': 'true' })
+    expect(conflict.exitCode).toBe(1)
+    expect(errors(conflict).at(-1)).toContain(
+      `The index holds a different file under the name ${first}`
+    )
+    expect(conflict.summary).toContain('would fail')
+    expect(conflict.summary).toContain('a different file is on the index')
+    expect(conflict.stdout).not.toContain('Dry run: would upload')
+    expect(server.requests.filter(r => r.method === 'POST')).toHaveLength(posts)
+    expect(server.files().map(f => f.filename)).toEqual([first])
+  })
+})
+
 describe('after a failure, what landed', () => {
   it('a partial release says which files are on the index and how to finish, in the error and the summary', async () => {
     const server = await index()
@@ -178,19 +213,21 @@ describe('after a failure, what landed', () => {
     expect(failure).toMatch(new RegExp(`Publishing stopped at ${second}`))
     expect(failure).toContain(`On the index: ${first}.`)
     expect(failure).toContain(`Not on the index: ${second}.`)
-    expect(failure).toMatch(/re-run this job with `skip-existing: true`/)
+    expect(failure).toMatch(/re-run this job as it is: the files the index already holds/)
+    expect(failure).not.toContain('skip-existing')
     expect(run.summary).toContain('Release left partial')
     expect(run.summary).toMatch(
       new RegExp(
         `<b>On the index:</b> <code>${first}</code><br><b>Not on the index:</b> <code>${second}</code>`
       )
     )
-    expect(run.summary).toContain('<code>skip-existing: true</code>')
-    expect(run.summary).toContain('```yaml\nwith:\n  skip-existing: true\n```')
+    expect(run.summary).toContain('re-run this job as it is')
+    expect(run.summary).not.toContain('skip-existing')
     expect(filenames(run.outputs.uploaded)).toEqual([first])
 
-    // Following the advice finishes the release; the file already there is not sent again.
-    const finish = await publish(server, dir, { 'skip-existing': 'true' })
+    // Following the advice (the same inputs, run again) finishes the release; the file already
+    // there is not sent again.
+    const finish = await publish(server, dir, { retries: '1', concurrency: '1' })
     expect(finish.exitCode).toBe(0)
     expect(filenames(finish.outputs.uploaded)).toEqual([second])
     expect(filenames(finish.outputs.skipped)).toEqual([first])

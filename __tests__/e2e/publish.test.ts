@@ -143,6 +143,8 @@ print(json.dumps({"headers": [[k, v] for k, v in m.items()], "body": m.get_paylo
     const run = await runAction({
       password: 'pypi-AgEIcHlwaS5vcmcCAQA-e2e',
       'repository-url': 'https://upload.pypi.org/legacy/',
+      // The dry run reads the index as the real run would: here, the local one.
+      'index-url': index.simpleUrl,
       'packages-dir': dir,
       'dry-run': 'true'
     })
@@ -180,6 +182,8 @@ print(json.dumps({"headers": [[k, v] for k, v in m.items()], "body": m.get_paylo
     const run = await runAction({
       password: 'pypi-AgEIcHlwaS5vcmcCAQA-e2e',
       'repository-url': 'https://upload.pypi.org/legacy/',
+      // The dry run reads the index as the real run would: here, the local one.
+      'index-url': index.simpleUrl,
       'packages-dir': dir,
       'dry-run': 'true'
     })
@@ -360,6 +364,55 @@ print(json.dumps({"headers": [[k, v] for k, v in m.items()], "body": m.get_paylo
     expect(run.exitCode).toBe(1)
     expect(run.stdout).toMatch(/::error title=[^,]*,file=.*no-such-dir::The packages directory/)
     expect(run.stderr).toBe('')
+  })
+
+  it('writes no job summary with summary: false, on success and on a refused input alike', async () => {
+    const dir = path.join(work, 'quiet')
+    makeWheel(dir, {
+      filename: 'quiet_pkg-1.0.0-py3-none-any.whl',
+      metadata: metadataText({ 'Metadata-Version': '2.1', Name: 'quiet-pkg', Version: '1.0.0' })
+    })
+    const inputs = { password: TOKEN, 'repository-url': index.url, 'packages-dir': dir }
+    const published = await runAction({ ...inputs, summary: 'false' })
+    expect(published.exitCode).toBe(0)
+    expect(published.summary).toBe('')
+    expect(JSON.parse(published.outputs.verified)).toHaveLength(1)
+    expect(published.stdout).toContain('quiet_pkg-1.0.0-py3-none-any.whl')
+
+    const refused = await runAction({ ...inputs, summary: 'false', concurrency: 'many' })
+    expect(refused.exitCode).toBe(1)
+    expect(refused.summary).toBe('')
+    expect(refused.stdout).toContain("The input 'concurrency' must be a whole number")
+    // The default still writes one.
+    const summarised = await runAction({ ...inputs, concurrency: 'many' })
+    expect(summarised.summary).toContain("The input 'concurrency' must be a whole number")
+  })
+
+  it('links the release page the index holds files of, from release-url-pattern', async () => {
+    const dir = path.join(work, 'linked')
+    makeWheel(dir, {
+      filename: 'linked_pkg-2.0.0-py3-none-any.whl',
+      metadata: metadataText({ 'Metadata-Version': '2.1', Name: 'Linked.Pkg', Version: '2.0.0' })
+    })
+    const pattern = `${new URL(index.url).origin}/project/{name}/{version}/`
+    const inputs = { password: TOKEN, 'repository-url': index.url, 'packages-dir': dir }
+    const dry = await runAction({ ...inputs, 'release-url-pattern': pattern, 'dry-run': 'true' })
+    expect(dry.exitCode).toBe(0)
+    expect(dry.outputs['release-url']).toBe('')
+    expect(dry.summary).not.toContain('Release page')
+
+    const run = await runAction({ ...inputs, 'release-url-pattern': pattern })
+    expect(run.exitCode).toBe(0)
+    const page = `${new URL(index.url).origin}/project/linked-pkg/2.0.0/`
+    expect(run.outputs['release-url']).toBe(page)
+    expect(run.summary).toContain(`Release page: <a href="${page}">${page}</a>`)
+
+    const refused = await runAction({ ...inputs, 'release-url-pattern': 'ftp://x/{name}' })
+    expect(refused.exitCode).toBe(1)
+    expect(refused.stdout).toContain("The input 'release-url-pattern' must be an http(s) URL")
+    // An index other than PyPI's without a pattern: no link is made up.
+    const plain = await runAction(inputs)
+    expect(plain.outputs['release-url']).toBe('')
   })
 
   it('explains a refused token and never prints it', async () => {

@@ -100,19 +100,33 @@ describe('release guards, dry run and build (node dist/index.js)', () => {
     const before = { requests: index.requests.length, files: index.files().length }
     const run = await publish(dir, { 'dry-run': 'true' })
     expect(run.exitCode).toBe(0)
+    // No POST: the dry run only reads the index (the simple pages, as the real run does first).
     expect(index.requests.length).toBe(before.requests)
     expect(index.files().length).toBe(before.files)
-    expect(run.summary).toMatch(/Dry run: 5 files would be published/)
-    for (const name of [
+    // Earlier tests published some of these files: the dry run reads the index, as the real
+    // run does, and would send only the others.
+    const held = new Set(index.files().map(f => f.filename))
+    expect(run.summary).toMatch(/Dry run: 5 files/)
+    const names = [
       'hatch_sample-0.4.0-py3-none-any.whl',
       'hatch_sample-0.4.0.tar.gz',
       'multi_wheel_sample-2.0.0-py2.py3-none-any.whl',
       'multi_wheel_sample-2.0.0-py3-none-any.whl',
       'multi_wheel_sample-2.0.0.tar.gz'
-    ]) {
+    ]
+    expect(names.some(name => held.has(name))).toBe(true)
+    expect(names.some(name => !held.has(name))).toBe(true)
+    for (const name of names) {
       expect(run.summary).toContain(name)
-      expect(run.stdout).toMatch(new RegExp(`would upload ${name.replace(/\./g, '\\.')}`))
+      const wouldUpload = new RegExp(`would upload ${name.replace(/\./g, '\\.')}`)
+      if (held.has(name)) expect(run.stdout).not.toMatch(wouldUpload)
+      else expect(run.stdout).toMatch(wouldUpload)
     }
+    expect(
+      JSON.parse(run.outputs.skipped)
+        .map((f: { filename: string }) => f.filename)
+        .sort()
+    ).toEqual(names.filter(name => held.has(name)).sort())
     expect(JSON.parse(run.outputs.uploaded)).toEqual([])
   })
 
@@ -121,7 +135,8 @@ describe('release guards, dry run and build (node dist/index.js)', () => {
     const dir = await folder('dry-bad', 'setuptools-sample')
     const run = await publish(dir, {
       'dry-run': 'true',
-      'repository-url': 'https://upload.pypi.org/legacy/'
+      'repository-url': 'https://upload.pypi.org/legacy/',
+      'index-url': index.simpleUrl
     })
     expect(run.exitCode).toBe(1)
     expect(run.stdout).toMatch(/should be 'sample_setup_tools-1\.2\.3\.tar\.gz'/)

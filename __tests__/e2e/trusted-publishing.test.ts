@@ -514,7 +514,7 @@ describe('a minted token that expires during the run', () => {
     expect(failure).toContain('  - invalid-publisher: valid token, but no corresponding publisher')
     expect(failure).toContain(`  repository: ${REPOSITORY}`)
     expect(failure).toContain(`The release is partial. On the index: ${accepted[0].filename}.`)
-    expect(failure).toMatch(/re-run this job with `skip-existing: true`/)
+    expect(failure).toMatch(/re-run this job as it is/)
     expect(ids.requests).toHaveLength(2)
     expectNothingSecret(run, [...ids.issued, endpoints.minted[0].token])
   })

@@ -102,9 +102,22 @@ describe('dry run', () => {
       }),
       { log: named, run: NO_ID_TOKEN },
       client(),
-      []
+      [await wheel()]
     )
     expect(named.text('info')).toContain("as user 'ci-bot' with the given password (not shown)")
     expect(named.text()).not.toContain('pw-123456')
+  })
+
+  it('with nothing left to send (every file on the index), says so and asks for no credential', async () => {
+    const log = new RecordingLog()
+    await dryRunChecks(
+      settingsFor({ 'repository-url': 'https://nexus.example/repository/pypi/' }),
+      { log, run: NO_ID_TOKEN },
+      client(),
+      []
+    )
+    expect(log.text('info')).toBe(
+      'Dry run: nothing would be uploaded: every file is on the index already or skipped.'
+    )
   })
 })

@@ -91,7 +91,9 @@ describe('readSettings', () => {
       dryRun: false,
       build: false,
       buildCommand: '',
-      workingDirectory: '.'
+      workingDirectory: '.',
+      summary: true,
+      releaseUrlPattern: ''
     })
     expect(warnings).toEqual([])
   })

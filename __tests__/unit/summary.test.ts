@@ -197,8 +197,8 @@ describe('failureText (the error of a failed run)', () => {
     )
     expect(text).toBe(
       `Publishing stopped at ${b.filename}: HTTP 503: Service Unavailable. The release is partial. ` +
-        `On the index: ${a.filename}. Not on the index: ${b.filename}. To finish the release, fix the cause, ` +
-        'then re-run this job with `skip-existing: true`: the files already on the index are skipped and the rest are uploaded.'
+        `On the index: ${a.filename}. Not on the index: ${b.filename}. To finish the release, fix the cause ` +
+        'and re-run this job as it is: the files the index already holds with the same sha256 are skipped, and the rest are uploaded.'
     )
   })
 

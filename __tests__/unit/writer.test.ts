@@ -123,3 +123,55 @@ describe('Writer', () => {
     expect(lines.filter(l => l.includes('tok3n'))).toEqual(['::add-mask::tok3n'])
   })
 })
+
+describe('groups', () => {
+  async function captured(use: (writer: Writer) => Promise<void>): Promise<string[]> {
+    let out = ''
+    const write = process.stdout.write
+    process.stdout.write = ((chunk: string | Uint8Array): boolean => {
+      out += chunk.toString()
+      return true
+    }) as typeof process.stdout.write
+    try {
+      await use(new Writer())
+    } finally {
+      process.stdout.write = write
+    }
+    return out.split(/\r?\n/).slice(0, -1)
+  }
+
+  it('opens a group at its first line and prints nothing for a group with none', async () => {
+    const lines = await captured(async writer => {
+      await writer.group('Nothing to say', async () => writer.debug('only a debug line'))
+      await writer.group('Reading ::x::', async () => {
+        await Promise.resolve()
+        writer.info('one line')
+        writer.warning('and a warning')
+      })
+      await writer.group('Only a warning', async () => writer.warning('late'))
+    })
+    expect(lines).toEqual([
+      '::debug::only a debug line',
+      '::group::Reading ::x::',
+      'one line',
+      '::warning title=pypi-publish::and a warning',
+      '::endgroup::',
+      '::group::Only a warning',
+      '::warning title=pypi-publish::late',
+      '::endgroup::'
+    ])
+  })
+
+  it('ends the group when its work throws', async () => {
+    const lines = await captured(async writer => {
+      await writer
+        .group('Failing', async () => {
+          writer.info('started')
+          throw new Error('boom')
+        })
+        .catch(() => undefined)
+      writer.info('after')
+    })
+    expect(lines).toEqual(['::group::Failing', 'started', '::endgroup::', 'after'])
+  })
+})

@@ -58790,27 +58790,6 @@ class DistributionError extends Error {
     }
 }
 
-;// CONCATENATED MODULE: ./src/pipeline/outcome.ts
-const fileOutcome = (d) => ({
-    filename: d.filename,
-    sha256: d.digests.sha256,
-    size: d.size
-});
-function runOutcome(result) {
-    const withStatus = (status) => result.files.filter(f => f.status === status).map(f => fileOutcome(f.dist));
-    const projects = new Map();
-    for (const d of result.dists) {
-        projects.set(`${d.name}\0${d.version}`, { name: d.name, version: d.version });
-    }
-    return {
-        uploaded: withStatus('uploaded'),
-        skipped: withStatus('skipped'),
-        verified: result.files.filter(f => f.verified === true).map(f => fileOutcome(f.dist)),
-        projects: [...projects.values()],
-        attestationPaths: result.attestationPaths
-    };
-}
-
 ;// CONCATENATED MODULE: ./src/shared/pypi-hosts.ts
 /** The host a PyPI token's macaroon names for each target. */
 const TOKEN_LOCATIONS = {
@@ -58822,5041 +58801,13 @@ const HOSTS = new Map([
     ['pypi.org', 'pypi'],
     ['test.pypi.org', 'testpypi']
 ]);
+/** Each target's release page; `{name}` and `{version}` are filled in per release. */
+const RELEASE_PAGES = {
+    pypi: 'https://pypi.org/project/{name}/{version}/',
+    testpypi: 'https://test.pypi.org/project/{name}/{version}/'
+};
 function pypiTarget(url) {
     return URL.canParse(url) ? HOSTS.get(new URL(url).hostname.toLowerCase()) : undefined;
-}
-
-;// CONCATENATED MODULE: ./src/check/findings.ts
-/** Said with a PyPI policy reported as a warning: why it does not stop the run. */
-const NOT_PYPI_NOTE = 'PyPI and TestPyPI refuse this; other indexes decide for themselves. ';
-class Findings {
-    pypiRules;
-    errors = [];
-    warnings = [];
-    constructor(pypiRules) {
-        this.pypiRules = pypiRules;
-    }
-    /** The file breaks a packaging spec: an error on any index. */
-    spec(file, found) {
-        this.errors.push({ file, ...found });
-    }
-    /** PyPI refuses this upload; other indexes may not. */
-    policy(file, found) {
-        if (this.pypiRules === 'enforce')
-            this.errors.push({ file, ...found });
-        else
-            this.warnings.push({ file, ...found, hint: NOT_PYPI_NOTE + (found.hint ?? '') });
-    }
-    /** Worth knowing, never a refusal. */
-    warning(file, found) {
-        this.warnings.push({ file, ...found });
-    }
-}
-const PY_ESCAPES = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
-/** Python's `repr()` of a string, so messages quote values exactly as PyPI's do. */
-function pyRepr(text) {
-    const quote = text.includes("'") && !text.includes('"') ? '"' : "'";
-    let body = '';
-    for (const ch of text) {
-        const code = ch.codePointAt(0) ?? 0;
-        if (ch === quote)
-            body += `\\${ch}`;
-        else if (ch in PY_ESCAPES)
-            body += PY_ESCAPES[ch];
-        else if (code < 0x20 || code === 0x7f)
-            body += `\\x${code.toString(16).padStart(2, '0')}`;
-        else
-            body += ch;
-    }
-    return quote + body + quote;
-}
-
-;// CONCATENATED MODULE: ./src/check/filename-rules.ts
-
-
-
-/** Checks the filename of one distribution against its metadata. */
-function checkFilename(dist, found) {
-    if (dist.kind === 'wheel')
-        checkWheelFilename(dist, found);
-    else
-        checkSdistFilename(dist, found);
-}
-function checkWheelFilename(dist, found) {
-    const name = dist.name.trim();
-    const version = dist.version.trim();
-    const nameOk = isValidProjectName(name);
-    const versionOk = parseVersion(version) !== undefined;
-    const example = nameOk && versionOk ? `${expectedWheelPrefix(name, version)}py3-none-any.whl` : undefined;
-    const shapeHint = 'A wheel is named {name}-{version}[-{build}]-{python tag}-{abi tag}-{platform tag}.whl' +
-        (example ? `, e.g. '${example}'` : '') +
-        ". A '-' inside the project name or version is written '_'. Do not rename wheels by hand " +
-        '(PyPI looks for the .dist-info folder the filename names): rebuild them.';
-    const wheel = parseWheelFilename(dist.filename);
-    if (!wheel) {
-        found.spec(dist.path, {
-            rule: 'wheel-filename',
-            message: `Invalid wheel filename: ${pyRepr(dist.filename)}.`,
-            hint: shapeHint
-        });
-        return;
-    }
-    const file = pyRepr(dist.filename);
-    const malformed = [
-        // packaging's rule for the name part: word characters and '.', no '__'.
-        [
-            wheel.distribution.includes('__') || !/^[\p{L}\p{N}\p{M}_.]+$/u.test(wheel.distribution),
-            `Invalid project name: ${file}.`
-        ],
-        [!parseVersion(wheel.version), `Invalid wheel filename (invalid version): ${file}.`],
-        ...wheel.pythonTags.map((tag) => [
-            !/^[\p{L}_][\p{L}\p{N}_]*$/u.test(tag),
-            `Invalid wheel filename (invalid tag component): ${file}.`,
-            `The python tag ${pyRepr(tag)} is not an identifier (e.g. py3, cp312, py2.py3). ${shapeHint}`
-        ])
-    ];
-    for (const [bad, message, hint = shapeHint] of malformed) {
-        if (bad)
-            found.spec(dist.path, { rule: 'wheel-filename', message, hint });
-    }
-    for (const platform of new Set(wheel.platformTags)) {
-        const { allowed, hint } = judgePlatformTag(platform);
-        if (allowed && !hint)
-            continue;
-        found[allowed ? 'warning' : 'policy'](dist.path, {
-            rule: 'wheel-platform',
-            message: allowed
-                ? `Binary wheel ${file} has a platform tag PyPI may not support yet: ${pyRepr(platform)}.`
-                : `Binary wheel ${file} has an unsupported platform tag ${pyRepr(platform)}.`,
-            hint
-        });
-    }
-    if (!nameOk)
-        return;
-    if (normalizeName(wheel.distribution) !== normalizeName(name)) {
-        found.spec(dist.path, {
-            rule: 'wheel-name',
-            message: `Start filename for ${pyRepr(name)} with ${pyRepr(wheelNamePart(name))}.`,
-            hint: `The filename names project '${wheel.distribution}' but its METADATA says '${name}'. ` +
-                `The wheel was renamed or built from another project: rebuild it. ${shapeHint}`
-        });
-    }
-    else if (wheel.distribution !== wheelNamePart(name)) {
-        found.policy(dist.path, {
-            rule: 'wheel-name',
-            message: `Filename ${pyRepr(dist.filename)} should contain the normalized project name ` +
-                `${pyRepr(wheelNamePart(name))}, not ${pyRepr(wheel.distribution)}.`,
-            hint: `Rebuild with a current build backend, which writes the normalized name` +
-                (example ? ` ('${example.slice(0, example.indexOf('-'))}-…')` : '') +
-                '. Renaming the file is not enough: PyPI reads the .dist-info folder the filename names.'
-        });
-    }
-    const fileVersion = parseVersion(wheel.version);
-    if (fileVersion && versionOk && compareVersions(fileVersion, version) !== 0) {
-        found.spec(dist.path, {
-            rule: 'wheel-version',
-            message: `Version in filename should be ${pyRepr(normalizeVersion(version) ?? version)} not ` +
-                `${pyRepr(normalizeVersion(wheel.version) ?? wheel.version)}.`,
-            hint: `The filename says ${wheel.version} but METADATA says ${version}: the wheel was renamed or built from another version. Rebuild it.`
-        });
-    }
-}
-/**
- * PEP 625, as PyPI enforces it: an sdist is `{normalized name with _}-{canonical version}.tar.gz`,
- * nothing else. A name or version that differs in value (not just in spelling) means the file is
- * not what its PKG-INFO says, which is a spec error anywhere; a spelling difference is PyPI policy.
- */
-function checkSdistFilename(dist, found) {
-    const name = dist.name.trim();
-    const version = dist.version.trim();
-    if (!isValidProjectName(name) || !parseVersion(version))
-        return;
-    const expected = expectedSdistFilename(name, version);
-    if (dist.filename === expected)
-        return;
-    const invalid = `Filename ${pyRepr(dist.filename)} is invalid, should be ${pyRepr(expected)}.`;
-    if (dist.filename.endsWith('.zip')) {
-        found.policy(dist.path, {
-            rule: 'sdist-format',
-            message: invalid,
-            hint: 'PyPI accepts only .tar.gz sdists (PEP 625). Build the sdist with python -m build --sdist, ' +
-                'which writes a .tar.gz, and leave the .zip out.'
-        });
-        return;
-    }
-    const fileVersion = sdistFileVersion(dist.filename, name);
-    if (fileVersion === undefined) {
-        found.spec(dist.path, {
-            rule: 'sdist-name',
-            message: `Start filename for ${pyRepr(name)} with ${pyRepr(wheelNamePart(name))}.`,
-            hint: `The filename does not name project '${name}' from its PKG-INFO: the sdist was renamed or built from another project. Rebuild it as '${expected}'.`
-        });
-        return;
-    }
-    const parsed = parseVersion(fileVersion);
-    if (parsed && compareVersions(parsed, version) !== 0) {
-        found.spec(dist.path, {
-            rule: 'sdist-version',
-            message: invalid,
-            hint: `The filename says version ${fileVersion} but PKG-INFO says ${version}: the sdist was renamed or built from another version. Rebuild it.`
-        });
-        return;
-    }
-    found.policy(dist.path, {
-        rule: 'sdist-filename',
-        message: invalid,
-        hint: `PyPI requires the normalized name and version in sdist filenames (PEP 625). Rebuild with a ` +
-            `current build backend (python -m build), which writes '${expected}'.`
-    });
-}
-/** What follows the project's name; every `-` is tried, as PyPI does (`1.0-1` is a post-release). */
-function sdistFileVersion(filename, name) {
-    const stem = filename.endsWith('.tar.gz') ? filename.slice(0, -'.tar.gz'.length) : filename;
-    const wanted = normalizeName(name);
-    for (let dash = stem.indexOf('-'); dash > 0; dash = stem.indexOf('-', dash + 1)) {
-        if (normalizeName(stem.slice(0, dash)) === wanted)
-            return stem.slice(dash + 1);
-    }
-    return undefined;
-}
-const words = (text) => new Set(text.split(' '));
-/** Warehouse `_allowed_platforms`; of linux_*, only the Raspberry Pi tags (piwheels). */
-const STATIC_PLATFORMS = words('any win32 win_arm64 win_amd64 win_ia64 manylinux1_x86_64 manylinux1_i686 manylinux2010_x86_64 ' +
-    'manylinux2010_i686 manylinux2014_x86_64 manylinux2014_i686 manylinux2014_aarch64 ' +
-    'manylinux2014_armv7l manylinux2014_ppc64 manylinux2014_ppc64le manylinux2014_s390x ' +
-    'linux_armv6l linux_armv7l');
-const MACOSX_ARCHES = words('ppc ppc64 i386 x86_64 arm64 intel fat fat3 fat64 universal universal2');
-/** macOS 11 and later, as PyPI lists them (Apple went from 15 to 26). */
-const MACOSX_MAJORS = new Set([11, 12, 13, 14, 15, 26]);
-const MACOSX_LATEST_MAJOR = 26;
-const JOINT_LINUX_ARCHES = 'x86_64 i686 aarch64 armv7l ppc64le s390x riscv64';
-const LINUX_ARCHES = { many: words(`${JOINT_LINUX_ARCHES} ppc64`), musl: words(JOINT_LINUX_ARCHES) };
-const IOS_ARCHES = words('arm64 x86_64');
-const ANDROID_ARCHES = words('armeabi_v7a arm64_v8a x86 x86_64');
-const ACCEPTED_FAMILIES = 'PyPI accepts any, win32, win_amd64, win_arm64, win_ia64, manylinux1/2010/2014_<arch>, ' +
-    'manylinux_X_Y_<arch>, musllinux_X_Y_<arch>, macosx_10_Y_<arch>, macosx_<11+>_0_<arch>, ' +
-    'ios_X_Y_<arch>_iphoneos/iphonesimulator, android_<api>_<arch> and pyemscripten_X_Y_wasm32.';
-/**
- * Warehouse's `_valid_platform_tag`, with the reason when a tag is refused. One deliberate
- * difference: a macOS major newer than PyPI's list is allowed with a warning, since PyPI adds
- * each macOS release to its list and refusing here would block uploads PyPI would take.
- */
-function judgePlatformTag(tag) {
-    if (STATIC_PLATFORMS.has(tag))
-        return { allowed: true };
-    const mac = /^macosx_(\d+)_(\d+)_(.*)$/.exec(tag);
-    if (mac) {
-        const [major, minor, arch] = [Number(mac[1]), mac[2], mac[3]];
-        if (!MACOSX_ARCHES.has(arch)) {
-            return {
-                allowed: false,
-                hint: `'${arch}' is not a macOS architecture PyPI knows (${[...MACOSX_ARCHES].join(', ')}).`
-            };
-        }
-        if (major === 10)
-            return { allowed: true };
-        const fixed = `macosx_${major}_0_${arch}`;
-        if (MACOSX_MAJORS.has(major)) {
-            return minor === '0'
-                ? { allowed: true }
-                : {
-                    allowed: false,
-                    hint: `From macOS 11 on, the tag names the major version only: use '${fixed}' (set MACOSX_DEPLOYMENT_TARGET=${major}.0, or let delocate/cibuildwheel tag it).`
-                };
-        }
-        if (major > MACOSX_LATEST_MAJOR && minor === '0') {
-            return {
-                allowed: true,
-                hint: `PyPI listed macOS majors up to ${MACOSX_LATEST_MAJOR} when this action was written; if PyPI refuses '${tag}', it does not support macOS ${major} yet.`
-            };
-        }
-        return {
-            allowed: false,
-            hint: `macOS ${major} is not a macOS release PyPI knows. ${ACCEPTED_FAMILIES}`
-        };
-    }
-    const linux = /^(many|musl)linux_(\d+)_(\d+)_(.*)$/.exec(tag);
-    if (linux) {
-        const arches = LINUX_ARCHES[linux[1]];
-        if (arches.has(linux[4]))
-            return { allowed: true };
-        return {
-            allowed: false,
-            hint: `'${linux[4]}' is not an architecture PyPI accepts for ${linux[1]}linux (${[...arches].join(', ')}).`
-        };
-    }
-    const ios = /^ios_(\d+)_(\d+)_(.*)_(iphoneos|iphonesimulator)$/.exec(tag);
-    if (ios && IOS_ARCHES.has(ios[3]))
-        return { allowed: true };
-    const android = /^android_(\d+)_(.*)$/.exec(tag);
-    if (android && ANDROID_ARCHES.has(android[2]))
-        return { allowed: true };
-    if (/^pyemscripten_(\d+)_(\d+)_wasm32$/.test(tag))
-        return { allowed: true };
-    if (tag.startsWith('linux_')) {
-        return {
-            allowed: false,
-            hint: `A '${tag}' wheel only promises to run on the machine that built it, so PyPI refuses it. ` +
-                'Repair it with auditwheel (auditwheel repair dist/*.whl -w wheelhouse/), which bundles the ' +
-                'shared libraries it needs and retags it manylinux_X_Y, or build with cibuildwheel, which ' +
-                'does this for you. A wheel without compiled code should be tagged py3-none-any.'
-        };
-    }
-    return { allowed: false, hint: ACCEPTED_FAMILIES };
-}
-
-;// CONCATENATED MODULE: ./src/shared/format.ts
-/** Human sizes for logs and the summary (binary units, as file managers show them). */
-function formatSize(bytes) {
-    if (bytes < 1024)
-        return `${bytes} B`;
-    if (bytes < 1024 * 1024)
-        return `${(bytes / 1024).toFixed(1)} KiB`;
-    if (bytes < 1024 * 1024 * 1024)
-        return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
-    return `${(bytes / (1024 * 1024 * 1024)).toFixed(2)} GiB`;
-}
-/**
- * Outside text without the given characters at its end. A loop, not `/[…]+$/`: that pattern
- * retries at every character of a long run that does not reach the end, quadratic (issue 21).
- */
-function trimEndOf(text, characters) {
-    let end = text.length;
-    while (end > 0 && characters.includes(text[end - 1]))
-        end--;
-    return text.slice(0, end);
-}
-/** Outside text on one line: each line trimmed, blank ones dropped (a split, linear in the text). */
-function oneLine(text) {
-    return text
-        .split('\n')
-        .map(line => line.trim())
-        .filter(line => line !== '')
-        .join(' ');
-}
-
-;// CONCATENATED MODULE: ./src/inspect/metadata.ts
-/**
- * Core metadata (a wheel's METADATA, an sdist's PKG-INFO): the email-header text read exactly as
- * Python's email parser reads it, and mapped to the upload form as twine does (pkginfo in twine
- * ≤ 5, `packaging.metadata` in twine ≥ 6); where the two differ or PyPI decides, it says so here.
- */
-
-/** The most uncompressed METADATA / PKG-INFO we read. Real ones are a few KiB to ~1 MiB. */
-const MAX_METADATA_BYTES = 4 * 1024 * 1024;
-/** feedparser's `headerRE`: `name:` (printable ASCII but ':' and space), a continuation, "From ". */
-const HEADER_START = /^(?:From |[\x21-\x39\x3b-\x7e]*:|[ \t])/;
-/** Lines end at CR, LF and CRLF only, as in Python's parser: U+2028, VT, FF... are characters. */
-const LINE_BREAK = /\r\n|\r|\n/;
-/**
- * METADATA / PKG-INFO as `email.parser.Parser(policy=compat32)` reads it: what pkginfo, packaging
- * (twine ≥ 6, Warehouse) and pip see. `body` is `get_payload()`: '' when there is none.
- */
-function readEmailMessage(text) {
-    // Header lines up to a blank line (dropped) or the first line that is not one (the body's).
-    const block = [];
-    let bodyStart = text.length;
-    const lineEnd = /\r\n|\r|\n/g;
-    for (let pos = 0; pos < text.length;) {
-        lineEnd.lastIndex = pos;
-        const br = lineEnd.exec(text);
-        const next = br ? br.index + br[0].length : text.length;
-        const line = text.slice(pos, next);
-        if (!HEADER_START.test(line)) {
-            bodyStart = line[0] === '\r' || line[0] === '\n' ? next : pos;
-            break;
-        }
-        block.push(line);
-        pos = next;
-    }
-    const headers = [];
-    let current;
-    const flush = () => {
-        if (!current)
-            return;
-        const colon = current[0].indexOf(':');
-        const value = current[0].slice(colon + 1).replace(/^[ \t]+/, '') + current.slice(1).join('');
-        headers.push({ name: current[0].slice(0, colon), raw: trimEndOf(value, '\r\n') });
-        current = undefined;
-    };
-    let pushedBack = '';
-    block.forEach((line, i) => {
-        // A continuation with no header before it is a defect Python drops.
-        if (line[0] === ' ' || line[0] === '\t')
-            return void current?.push(line);
-        flush();
-        // An mbox "From " line: skipped, but the body's first line when it ends the headers.
-        if (line.startsWith('From '))
-            pushedBack = i > 0 && i === block.length - 1 ? line : '';
-        // ":value" has no name: Python skips the line.
-        else if (!line.startsWith(':'))
-            current = [line];
-    });
-    flush();
-    return { headers, body: pushedBack + text.slice(bodyStart) };
-}
-/**
- * Parses METADATA / PKG-INFO: headers in file order, names as written (lookups ignore case), and
- * values prepared for the form (`unfold`). A non-empty body is the description, else the header.
- */
-function parseCoreMetadata(text) {
-    const message = readEmailMessage(text);
-    const headers = message.headers.map(({ name, raw }) => ({ name, value: unfold(name, raw) }));
-    const meta = { headers };
-    // packaging would call having both an error; src/check/ can flag it, we keep the body.
-    const description = message.body !== '' ? message.body : getHeader(meta, 'Description');
-    if (description !== undefined)
-        meta.description = description;
-    return meta;
-}
-/** The folding whitespace; other Unicode spaces stay, as in the value Python reads. */
-const trimFolding = (text) => text.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, '');
-/**
- * `License` as read (twine ≥ 6 keeps a licence text's layout); `Description` as pkginfo unfolds
- * it, minus the 8-space indent or the spec's "7 spaces + |" ("8 spaces + |" keeps its pipe: an
- * RST line block); any other header's lines trimmed and joined with a space, as pkginfo did.
- */
-function unfold(name, raw) {
-    const key = name.toLowerCase();
-    if (key === 'license')
-        return raw;
-    const lines = trimFolding(raw).split(LINE_BREAK);
-    if (key !== 'description')
-        return lines.map(trimFolding).join(' ');
-    return lines
-        .map(l => (/^ {7}\|/.test(l) || l.startsWith(' '.repeat(8)) ? l.slice(8) : l))
-        .join('\n');
-}
-/** The first value of a header, by case-insensitive name. */
-function getHeader(meta, name) {
-    return getAll(meta, name)[0];
-}
-/** Every value of a header, by case-insensitive name, in file order. */
-function getAll(meta, name) {
-    const wanted = name.toLowerCase();
-    return meta.headers.filter(h => h.name.toLowerCase() === wanted).map(h => h.value);
-}
-/**
- * Every header the core metadata spec knows, in its order, by the Metadata-Version that brought
- * it. `Import-Name`/`Import-Namespace`: PyPI's singular form names.
- */
-const SPEC = {
-    '1.0': 'metadata-version name version platform summary description keywords home-page author ' +
-        'author-email license',
-    '1.1': 'supported-platform classifier download-url requires provides obsoletes',
-    '1.2': 'maintainer maintainer-email requires-python requires-external requires-dist ' +
-        'provides-dist obsoletes-dist project-url',
-    '2.1': 'description-content-type provides-extra',
-    '2.2': 'dynamic',
-    '2.4': 'license-expression license-file',
-    '2.5': 'import-name import-namespace'
-};
-const FIELDS = new Map(Object.entries(SPEC).flatMap(([since, names]) => names.split(' ').map(name => [name, since])));
-/** The form names the generic rule (lowercase, `-` → `_`) would not give. */
-const FORM_NAMES = {
-    classifier: 'classifiers',
-    'project-url': 'project_urls'
-};
-/** Every header the core metadata spec knows, lowercase, in the spec's order. */
-const knownFields = () => [...FIELDS.keys()];
-/** The upload form name of a header (docs/upload-protocol.md §1). */
-function formFieldName(header) {
-    const key = header.toLowerCase();
-    return FORM_NAMES[key] ?? key.replace(/-/g, '_');
-}
-/** The Metadata-Version that introduced a header (`'2.4'` for License-File), if the spec knows it. */
-const fieldIntroducedIn = (header) => FIELDS.get(header.toLowerCase());
-/** `'2.1'` → [2, 1]; undefined for anything that is not `<major>.<minor>`. */
-function parseMetadataVersion(value) {
-    const match = value === undefined ? null : /^(\d+)\.(\d+)$/.exec(value.trim());
-    return match ? [Number(match[1]), Number(match[2])] : undefined;
-}
-/** Is the header newer than the declared version (false when either is not `<major>.<minor>`)? */
-function newerThan(declared, header) {
-    const since = parseMetadataVersion(fieldIntroducedIn(header));
-    if (!declared || !since)
-        return false;
-    return declared[0] < since[0] || (declared[0] === since[0] && declared[1] < since[1]);
-}
-/** Headers newer than the declared Metadata-Version, in file order (check/metadata-rules.ts). */
-function fieldsNewerThanDeclared(meta) {
-    const declared = parseMetadataVersion(getHeader(meta, 'Metadata-Version'));
-    return meta.headers
-        .filter(({ name }) => newerThan(declared, name))
-        .map(({ name }) => ({ name, since: fieldIntroducedIn(name) }));
-}
-/**
- * PyPI (Warehouse's `sanitize`) drops a value that is "UNKNOWN" once trimmed (distutils wrote it)
- * and treats '' as absent: we leave both out, which keeps other indexes from storing "UNKNOWN".
- */
-function isAbsent(value) {
-    const trimmed = value.trim();
-    return trimmed === '' || trimmed === 'UNKNOWN';
-}
-/** twine's `_safe_name` (from pkg_resources): runs of other than letters, digits, '.' → '-'. */
-const safeName = (name) => name.replace(/[^A-Za-z0-9.]+/g, '-');
-/** Keywords as packaging splits them and twine joins them; Project-URL as `label, url`. */
-function normalize(key, value) {
-    if (key === 'name')
-        return safeName(value);
-    if (key === 'keywords')
-        return value
-            .split(',')
-            .map(k => k.trim())
-            .join(', ');
-    if (key !== 'project-url')
-        return value;
-    const comma = value.indexOf(',');
-    const label = (comma < 0 ? value : value.slice(0, comma)).trim();
-    return `${label}, ${comma < 0 ? '' : value.slice(comma + 1).trim()}`;
-}
-/**
- * The metadata part of the upload form, in header order, then `description`. A header newer than
- * the declared Metadata-Version is not sent (pkginfo reads only the declared version's; twine ≥ 6
- * drops License-File under 2.4, which setuptools writes with 2.1; check/metadata-rules.ts refuses
- * the others, as PyPI does). Unknown headers go under the generic name (PyPI ignores them).
- */
-function metadataToFormFields(meta) {
-    const declared = parseMetadataVersion(getHeader(meta, 'Metadata-Version'));
-    const fields = meta.headers
-        .filter(({ name, value }) => {
-        const key = name.toLowerCase();
-        return key !== 'description' && !newerThan(declared, name) && !isAbsent(value);
-    })
-        .map(({ name, value }) => [formFieldName(name), normalize(name.toLowerCase(), value)]);
-    if (meta.description !== undefined && !isAbsent(meta.description)) {
-        fields.push(['description', meta.description]);
-    }
-    return fields;
-}
-
-;// CONCATENATED MODULE: ./src/check/metadata-rules.ts
-
-
-
-
-/** Warehouse's SUPPORTED_METADATA_VERSIONS. */
-const ACCEPTED_METADATA_VERSIONS = ['1.0', '1.1', '1.2', '2.1', '2.2', '2.3', '2.4', '2.5'];
-/** Warehouse `_LENGTH_LIMITS`. */
-const SUMMARY_MAX_LENGTH = 512;
-function checkMetadata(dist, found) {
-    checkMetadataVersion(dist, found);
-    checkName(dist, found);
-    checkVersion(dist, found);
-    checkFieldsNewerThanDeclared(dist, found);
-    checkLicense(dist, found);
-    checkClassifiers(dist, found);
-    checkSummary(dist, found);
-    checkDynamic(dist, found);
-}
-/** PyPI deletes "UNKNOWN" values (Warehouse `sanitize`) and treats empty ones as absent. */
-function presentValues(dist, header) {
-    return getAll(dist.metadata, header).filter(v => v.trim() !== '' && v.trim() !== 'UNKNOWN');
-}
-/** A header name in its spec spelling (`license-expression` → `License-Expression`). */
-function fieldLabel(field) {
-    return field
-        .split('-')
-        .map(w => (w === 'url' ? 'URL' : w.charAt(0).toUpperCase() + w.slice(1)))
-        .join('-');
-}
-function required(dist, found, field, fix) {
-    found.spec(dist.path, {
-        rule: field,
-        message: `'${field}' is a required field.`,
-        hint: `The METADATA/PKG-INFO has no ${fieldLabel(field)} header. ${fix}`
-    });
-}
-function checkMetadataVersion(dist, found) {
-    const declared = dist.metadataVersion.trim();
-    const rebuild = 'Rebuild with a standard build backend (python -m build).';
-    if (declared === '')
-        return required(dist, found, 'metadata-version', rebuild);
-    if (ACCEPTED_METADATA_VERSIONS.includes(declared))
-        return;
-    const accepted = 'PyPI accepts Metadata-Version 1.0, 1.1, 1.2 and 2.1 to 2.5.';
-    const [, major, minor] = (/^(\d+)\.(\d+)$/.exec(declared) ?? []).map(Number);
-    let hint = `${accepted} ${rebuild}`;
-    if (declared === '2.0') {
-        hint =
-            `Metadata-Version 2.0 was a draft (PEP 426) that was never accepted; old wheel/bdist_wheel ` +
-                `releases wrote it. Rebuild with a current backend (python -m build with an up-to-date ` +
-                `setuptools and wheel, hatchling, flit-core, pdm-backend, poetry-core or maturin), which ` +
-                `writes 2.1 or later. ${accepted}`;
-    }
-    else if (major > 2 || (major === 2 && minor > 5)) {
-        hint =
-            `${accepted} This file declares a newer one: pin the build backend to a release that ` +
-                `writes 2.5 or older until PyPI supports Metadata-Version ${declared}.`;
-    }
-    found.policy(dist.path, {
-        rule: 'metadata-version',
-        message: `${pyRepr(declared)} is not a valid metadata version.`,
-        hint
-    });
-}
-function checkName(dist, found) {
-    const name = dist.name.trim();
-    if (name === '') {
-        required(dist, found, 'name', 'Set [project] name in pyproject.toml and rebuild.');
-    }
-    else if (!isValidProjectName(name)) {
-        found.spec(dist.path, {
-            rule: 'name',
-            message: `${pyRepr(name)} is invalid for 'name'.`,
-            hint: 'A project name must start and end with an ASCII letter or digit and contain only ' +
-                "ASCII letters, digits, '.', '_' and '-' (PEP 508). Fix [project] name and rebuild."
-        });
-    }
-}
-function checkVersion(dist, found) {
-    const version = dist.version.trim();
-    const fix = 'Set [project] version (or a dynamic version source) and rebuild.';
-    if (version === '')
-        return required(dist, found, 'version', fix);
-    const parsed = parseVersion(version);
-    if (!parsed) {
-        found.spec(dist.path, {
-            rule: 'version',
-            message: `${pyRepr(version)} is invalid for 'version'.`,
-            hint: 'Use a PEP 440 version, e.g. 1.2.3, 1.2.3rc1, 1.2.3.post1, 1.2.3.dev4 or 2!1.0 ' +
-                '(https://packaging.python.org/en/latest/specifications/version-specifiers/).'
-        });
-    }
-    else if (parsed.local) {
-        const canonical = normalizeVersion(version) ?? version;
-        found.policy(dist.path, {
-            rule: 'local-version',
-            message: `The use of local versions in ${pyRepr(canonical)} is not allowed.`,
-            hint: `Remove the local version segment '${canonical.slice(canonical.indexOf('+'))}' (PyPI ` +
-                `refuses local versions); build with a release version such as '${publicVersion(version)}'. ` +
-                `setuptools-scm and hatch-vcs add '+g<hash>' or '+d<date>' when the checkout is not ` +
-                `exactly at a tag or has changes: build from a clean, tagged commit (actions/checkout with ` +
-                `fetch-depth: 0), or set local_scheme = "no-local-version".`
-        });
-    }
-}
-/**
- * PyPI and twine ≥ 6 refuse fields newer than the declared Metadata-Version, except that twine
- * drops License-File (setuptools wrote it under 2.1/2.2 for years). The form leaves every too-new
- * field out, but publishing without License-Expression, Dynamic or Import-Name is worse than
- * stopping: errors, as in twine; License-File a warning. Only under an accepted Metadata-Version.
- */
-function checkFieldsNewerThanDeclared(dist, found) {
-    const declared = dist.metadataVersion.trim();
-    if (!ACCEPTED_METADATA_VERSIONS.includes(declared))
-        return;
-    const reported = new Set();
-    for (const { name, since } of fieldsNewerThanDeclared(dist.metadata)) {
-        const field = name.toLowerCase();
-        if (reported.has(field))
-            continue;
-        reported.add(field);
-        const message = `${field} introduced in metadata version ${since}, not ${declared}.`;
-        if (field === 'license-file') {
-            found.warning(dist.path, {
-                rule: 'field-too-new',
-                message: `${message} License-File is not sent (as twine does), so PyPI will not list the license files.`,
-                hint: 'Declare Metadata-Version 2.4 or drop License-File: upgrade the build backend ' +
-                    '(setuptools ≥ 77 writes 2.4 with License-File), or remove license_files from its configuration.'
-            });
-            continue;
-        }
-        found.spec(dist.path, {
-            rule: 'field-too-new',
-            message,
-            hint: `${fieldLabel(field)} needs Metadata-Version ${since} or later. Upgrade the build backend ` +
-                `so it declares the version its fields need, then rebuild.`
-        });
-    }
-}
-function checkLicense(dist, found) {
-    if (presentValues(dist, 'License').length === 0)
-        return;
-    if (presentValues(dist, 'License-Expression').length === 0)
-        return;
-    found.policy(dist.path, {
-        rule: 'license',
-        message: 'License is deprecated when License-Expression is present. Only License-Expression should be present.',
-        hint: 'Keep the SPDX expression (pyproject.toml: license = "MIT", license-files = [...]) and remove ' +
-            'the free-text license (license = { text = ... } or { file = ... }, setup.py license=...), then rebuild.'
-    });
-}
-/** The top-level categories of the trove classifier list (pypi.org/classifiers). */
-const CATEGORIES = 'Development Status,Environment,Framework,Intended Audience,License,Natural Language,' +
-    'Operating System,Programming Language,Topic,Typing';
-const CLASSIFIER_CATEGORIES = new Set(CATEGORIES.split(','));
-/**
- * Without PyPI's list at hand (it changes monthly), the shape: `Category :: Value[ :: …]`, single
- * spaces around `::`, a known category. PyPI refuses `Private :: …` on purpose.
- */
-function checkClassifiers(dist, found) {
-    for (const classifier of new Set(presentValues(dist, 'Classifier'))) {
-        const parts = classifier.split(' :: ');
-        const wellFormed = parts.length >= 2 && parts.every(p => p !== '' && p === p.trim() && !p.includes('::'));
-        if (parts[0] !== 'Private' && wellFormed && CLASSIFIER_CATEGORIES.has(parts[0]))
-            continue;
-        found.policy(dist.path, {
-            rule: 'classifier',
-            message: `${pyRepr(classifier)} is not a valid classifier.`,
-            hint: parts[0] === 'Private'
-                ? "PyPI always refuses classifiers beginning with 'Private ::': they mark projects that must " +
-                    'never be uploaded there. Remove it if this project is meant to be public, or publish to ' +
-                    'your private index instead.'
-                : wellFormed
-                    ? `'${parts[0]}' is not a classifier category. Use classifiers exactly as listed at https://pypi.org/classifiers/.`
-                    : "A classifier is 'Category :: Value', parts separated by ' :: ' exactly as listed at https://pypi.org/classifiers/."
-        });
-    }
-}
-/**
- * What `str.splitlines` breaks at. packaging (≥ 26.3; "\n" only before) refuses a summary holding
- * any: twine ≥ 6 before sending, PyPI on the form. Python's email parser keeps all but CR/LF.
- */
-const LINE_BOUNDARY_NAMES = {
-    '\n': 'a line feed',
-    '\r': 'a carriage return',
-    '\v': 'a vertical tab (U+000B)',
-    '\f': 'a form feed (U+000C)',
-    '\x1c': 'a file separator (U+001C)',
-    '\x1d': 'a group separator (U+001D)',
-    '\x1e': 'a record separator (U+001E)',
-    '\x85': 'a next-line character (U+0085)',
-    '\u2028': 'a line separator (U+2028)',
-    '\u2029': 'a paragraph separator (U+2029)'
-};
-const LINE_BOUNDARY = new RegExp(`[${Object.keys(LINE_BOUNDARY_NAMES).join('')}]`);
-function checkSummary(dist, found) {
-    const summary = presentValues(dist, 'Summary')[0];
-    if (summary === undefined)
-        return;
-    const boundary = LINE_BOUNDARY.exec(summary);
-    if (boundary) {
-        // A spec rule (the summary is "a one-line summary"): twine refuses it for any index.
-        found.spec(dist.path, {
-            rule: 'summary',
-            message: "'summary' must be a single line.",
-            hint: `The summary holds ${LINE_BOUNDARY_NAMES[boundary[0]]} after ${pyRepr(summary.slice(0, boundary.index))}, which Python reads as a line break. ` +
-                'Make the summary (pyproject.toml [project] description) one line without it and rebuild.'
-        });
-    }
-    const length = [...summary].length;
-    if (length <= SUMMARY_MAX_LENGTH)
-        return;
-    found.policy(dist.path, {
-        rule: 'summary',
-        message: `'summary' field must be ${SUMMARY_MAX_LENGTH} characters or less.`,
-        hint: `The summary (pyproject.toml [project] description) has ${length} characters; shorten it to one line of at most ${SUMMARY_MAX_LENGTH} and put the rest in the README.`
-    });
-}
-/** Never dynamic (PEP 643): Name, Version, Metadata-Version, and `Dynamic` itself. */
-const NEVER_DYNAMIC = ['metadata-version', 'name', 'version', 'dynamic'];
-/** Warehouse DYNAMIC_FIELDS: every core metadata field the spec knows but those. */
-const DYNAMIC_FIELDS = new Set(knownFields().filter(field => !NEVER_DYNAMIC.includes(field)));
-function checkDynamic(dist, found) {
-    for (const value of presentValues(dist, 'Dynamic')) {
-        const field = value.trim().toLowerCase();
-        if (DYNAMIC_FIELDS.has(field))
-            continue;
-        const never = ['name', 'version', 'metadata-version'].includes(field);
-        found.spec(dist.path, {
-            rule: 'dynamic',
-            message: never
-                ? `${pyRepr(field)} is not allowed as a dynamic field.`
-                : `Dynamic field ${pyRepr(field)} is not a valid dynamic field.`,
-            hint: never
-                ? 'Name and Version are fixed in an sdist (PEP 643); rebuild with a backend that does not mark them Dynamic.'
-                : 'Dynamic may only name core metadata fields (PEP 643); rebuild with a current build backend.'
-        });
-    }
-}
-
-;// CONCATENATED MODULE: ./src/check/rules.ts
-
-
-
-
-
-
-/** Errors stop the run before any upload; warnings are shown and the run goes on. */
-function checkDistributions(dists, options = {}) {
-    const found = new Findings(options.pypiRules ?? 'enforce');
-    for (const dist of dists) {
-        checkMetadata(dist, found);
-        checkFilename(dist, found);
-        checkFileSize(dist, options.fileSizeLimit ?? PYPI_DEFAULT_FILE_SIZE_LIMIT, found);
-        // PyPI's rules about the archive itself (archive-rules.ts), found while reading it.
-        for (const problem of dist.archiveProblems ?? [])
-            found.policy(problem.file, problem);
-    }
-    checkOneSdistPerRelease(dists, found);
-    return { errors: found.errors, warnings: found.warnings };
-}
-/**
- * Errors for PyPI and TestPyPI, which refuse such files; warnings for any other index, which
- * decides for itself (a private index may take local versions on purpose).
- */
-function pypiRulesFor(repositoryUrl) {
-    return pypiTarget(repositoryUrl) ? 'enforce' : 'warn';
-}
-const ONE_MIB = 1024 * 1024;
-/** PyPI's default per-file limit (Warehouse `MAX_FILESIZE`), raised per project on request. */
-const PYPI_DEFAULT_FILE_SIZE_LIMIT = 100 * ONE_MIB;
-const SIZE_LIMIT_DOCS = 'https://docs.pypi.org/project-management/storage-limits#requesting-a-file-size-limit-increase';
-/** A warning, not an error: only PyPI knows whether this project's limit has been raised. */
-function checkFileSize(dist, limit, found) {
-    if (dist.size <= limit)
-        return;
-    // PyPI counts in MiB and calls them MB ("Limit for project 'x' is 100 MB").
-    const over = limit === PYPI_DEFAULT_FILE_SIZE_LIMIT
-        ? "over PyPI's default limit of 100 MB per file"
-        : `over the limit of ${Math.floor(limit / ONE_MIB)} MB set for this check`;
-    found.warning(dist.path, {
-        rule: 'file-size',
-        message: `${dist.filename} is ${(dist.size / ONE_MIB).toFixed(1)} MiB, ${over}.`,
-        hint: "PyPI refuses it with 'File too large' unless this project's limit has been raised. " +
-            `If it has not, request an increase: ${SIZE_LIMIT_DOCS} (or make the file smaller: ` +
-            'leave test data and debug symbols out).'
-    });
-}
-/** PyPI: "Only one sdist may be uploaded per release." (1.0 and 1.0.0 are one release.) */
-function checkOneSdistPerRelease(dists, found) {
-    const first = new Map();
-    for (const dist of dists) {
-        const parsed = parseVersion(dist.version.trim());
-        if (dist.kind !== 'sdist' || !parsed || !isValidProjectName(dist.name.trim()))
-            continue;
-        const version = releaseKey(parsed);
-        const key = `${normalizeName(dist.name.trim())} ${version}`;
-        const earlier = first.get(key);
-        if (!earlier)
-            first.set(key, dist);
-        else {
-            found.policy(dist.path, {
-                rule: 'one-sdist',
-                message: 'Only one sdist may be uploaded per release.',
-                hint: `${earlier.filename} is already an sdist of ${dist.name} ${version}; publish only one of them.`
-            });
-        }
-    }
-}
-/**
- * download-artifact layouts often hold the same file twice (an sdist in every matrix artifact).
- * The same filename with the same content counts once; with different content nobody can tell
- * which one is meant, so that is a problem.
- */
-function dedupeByFilename(dists) {
-    const byName = new Map();
-    for (const d of dists) {
-        const group = byName.get(d.filename);
-        if (group)
-            group.push(d);
-        else
-            byName.set(d.filename, [d]);
-    }
-    const result = {
-        unique: [],
-        duplicates: [],
-        problems: []
-    };
-    for (const [filename, group] of byName) {
-        result.unique.push(group[0]);
-        result.duplicates.push(...group.slice(1));
-        if (new Set(group.map(d => d.digests.sha256)).size === 1)
-            continue;
-        result.problems.push({
-            file: group[0].path,
-            rule: 'duplicate-filename',
-            message: `'${filename}' occurs ${group.length} times with different content: ` +
-                group.map(d => `${d.path} (sha256 ${d.digests.sha256.slice(0, 12)}…)`).join(', '),
-            hint: 'Keep one copy: builds of the same name and version must be identical, or the version must differ.'
-        });
-    }
-    return result;
-}
-
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-// EXTERNAL MODULE: external "node:string_decoder"
-var external_node_string_decoder_ = __nccwpck_require__(6193);
-;// CONCATENATED MODULE: ./src/shared/excerpt.ts
-/** The mark of a cut. The Redactor (redact.ts) treats it as an end of text: keep them the same. */
-const CUT_MARK = '…';
-/**
- * At most `max` characters (UTF-16 units) of text from outside (an index's answer, a program's
- * output), with the cut marked by `…`. The mark matters beyond looks: a secret cut in half leaves
- * only its first characters, which the Redactor can recognise only where a cut is marked (or at
- * the very end of the text), and an excerpt is often quoted inside a longer message.
- * A surrogate pair is never split, so the excerpt stays valid text.
- */
-function excerpt(text, max) {
-    if (text.length <= max)
-        return text;
-    let end = max;
-    const last = text.charCodeAt(end - 1);
-    if (last >= 0xd800 && last <= 0xdbff)
-        end--;
-    return text.slice(0, end) + CUT_MARK;
-}
-
-;// CONCATENATED MODULE: ./src/process/run-process.ts
-/**
- * Runs a program with a time limit and collects its output: at once (`runProcess`), or started
- * early with its input written later (`startProcess`). On `node:child_process`, not @actions/exec,
- * whose runner cannot be killed (description-versions: "stops an install that outlasts its
- * limit"), looks the program up on the action's PATH instead of the child's (builder: "finds
- * python3 or python on PATH"), decodes each chunk alone (builder: "keeps split characters
- * whole"), and takes stdin only up front (description-early-start).
- */
-
-
-
-/** Far above a render reply or a failure message, far below what would hurt the runner. */
-const MAX_KEPT_OUTPUT = 16 * 1024 * 1024;
-/**
- * Starts a program whose input comes later, so its start-up overlaps the caller's work. Until
- * `endInput` it holds no event-loop reference: a helper started early and forgotten must not keep
- * the action running. The time limit counts from `endInput`: waiting for input is not slowness.
- */
-const startProcess = (command, args, options) => {
-    let timedOut = false;
-    let settled = false;
-    let inputEnded = false;
-    let timer;
-    let resolveResult = () => undefined;
-    const result = new Promise(resolve => (resolveResult = resolve));
-    const child = (0,external_node_child_process_namespaceObject.spawn)(command, [...args], {
-        env: options.env.toSpawn(),
-        cwd: options.cwd,
-        stdio: ['pipe', 'pipe', 'pipe'],
-        windowsHide: true,
-        windowsVerbatimArguments: options.windowsVerbatimArguments
-    });
-    const streams = ['stdout', 'stderr'].map(name => {
-        const kept = [];
-        let size = 0;
-        const decoder = new external_node_string_decoder_.StringDecoder('utf8');
-        let pending = '';
-        const emit = (line) => options.onLine?.(line.replace(/\r$/, ''), name);
-        child[name].on('data', (chunk) => {
-            // Bounded: a build that prints without end must not fill memory; the log still gets it all.
-            const part = chunk.subarray(0, Math.max(0, MAX_KEPT_OUTPUT - size));
-            if (part.length > 0)
-                kept.push(part);
-            size += part.length;
-            if (!options.onLine)
-                return;
-            const lines = (pending + decoder.write(chunk)).split('\n');
-            pending = lines.pop() ?? '';
-            lines.forEach(emit);
-        });
-        return () => {
-            pending += decoder.end();
-            if (pending !== '')
-                emit(pending);
-            return Buffer.concat(kept).toString('utf8');
-        };
-    });
-    const finish = (exitCode, spawnError) => {
-        if (settled)
-            return;
-        settled = true;
-        clearTimeout(timer);
-        const [stdout, stderr] = streams.map(end => end());
-        resolveResult({ exitCode, stdout, stderr, spawnError, timedOut });
-    };
-    // A program that exits without reading its input makes the write fail (EPIPE): its exit says why.
-    child.stdin.on('error', () => undefined);
-    child.on('error', error => finish(null, error));
-    child.on('close', code => finish(code));
-    holdEventLoop(child, false);
-    return {
-        pid: child.pid,
-        endInput(input = '') {
-            if (inputEnded)
-                return;
-            inputEnded = true;
-            if (settled)
-                return;
-            holdEventLoop(child, true);
-            if (options.timeoutMs !== undefined) {
-                timer = setTimeout(() => {
-                    timedOut = true;
-                    child.kill('SIGKILL');
-                }, options.timeoutMs);
-            }
-            child.stdin.end(input, 'utf8');
-        },
-        kill() {
-            if (settled)
-                return;
-            // Whoever kills waits for the exit; an unreferenced child would let Node leave before it.
-            holdEventLoop(child, true);
-            child.kill('SIGKILL');
-        },
-        result
-    };
-};
-function holdEventLoop(child, hold) {
-    for (const handle of [child, child.stdin, child.stdout, child.stderr]) {
-        if (hold)
-            handle.ref?.();
-        else
-            handle.unref?.();
-    }
-}
-function runWith(start) {
-    return (command, args, options) => {
-        const running = start(command, args, options);
-        running.endInput(options.input);
-        return running.result;
-    };
-}
-/** Never rejects: every way a run can go wrong is in the result. */
-const runProcess = runWith(startProcess);
-function describeFailure(result) {
-    if (result.spawnError?.code === 'ENOENT')
-        return 'not found';
-    if (result.spawnError)
-        return `could not be started (${result.spawnError.message})`;
-    if (result.timedOut)
-        return 'took too long and was stopped';
-    const said = lastOutputLine(result.stderr || result.stdout);
-    return `exited with code ${result.exitCode}${said ? `: ${said}` : ''}`;
-}
-/** Where Python and pip say what failed. */
-function lastOutputLine(text) {
-    const lines = text
-        .trim()
-        .split(/\r?\n/)
-        .filter(l => l.trim() !== '');
-    return excerpt(lines[lines.length - 1] ?? '', 300);
-}
-
-;// CONCATENATED MODULE: ./src/process/python.ts
-/**
- * The runner's Python, for the build and the description check: which command to try, how to add
- * a package for one run, and a Python that can run `python -m build`.
- */
-
-
-
-
-/**
- * `python3` on Windows may be the Microsoft Store stub, which only prints advice; elsewhere
- * `python` may be missing or Python 2.
- */
-function defaultPythons(platform = process.platform) {
-    return platform === 'win32' ? ['python', 'python3'] : ['python3', 'python'];
-}
-/**
- * `pip install --target <temp>`, then that folder on PYTHONPATH. Never into the runner's Python:
- * ubuntu-24.04's is externally managed (PEP 668), and a publishing step should leave no trace.
- */
-async function installTemporarily(run, python, requirement, options) {
-    const target = await (0,promises_.mkdtemp)(external_node_path_default().join(external_node_os_default().tmpdir(), 'pypi-publish-pip-'));
-    const dispose = () => (0,promises_.rm)(target, { recursive: true, force: true });
-    const requirements = typeof requirement === 'string' ? [requirement] : [...requirement];
-    const command = `${python} -m pip install --target ${target} ${requirements.join(' ')}`;
-    const quiet = ['--disable-pip-version-check', '--no-input', '--progress-bar', 'off'];
-    const pip = await run(python, [
-        ...['-m', 'pip', 'install', ...quiet, '--no-warn-script-location'],
-        ...(options.pipOptions ?? []),
-        ...['--target', target, ...requirements]
-    ], { env: options.env, timeoutMs: options.timeoutMs, onLine: line => options.onLine?.(line) });
-    if (pip.exitCode !== 0) {
-        await dispose();
-        return { ok: false, command, failure: describeFailure(pip) };
-    }
-    const pythonPath = [target, options.env.get('PYTHONPATH')].filter(Boolean).join((external_node_path_default()).delimiter);
-    return { ok: true, command, env: options.env.with({ PYTHONPATH: pythonPath }), dispose };
-}
-const VERSION_TIMEOUT_MS = 60_000;
-const HOW_TO_FIX = 'Add a step before this one that provides it, e.g. actions/setup-python followed by ' +
-    "'python -m pip install build', or set build-command to the command that builds your project.";
-/** A Python that runs `-m build`, installing `build` for this run into the first that lacks it. */
-async function findBuildPython(options) {
-    const { run, env, log } = options;
-    const version = (python, env) => run(python, ['-m', 'build', '--version'], { env, timeoutMs: VERSION_TIMEOUT_MS });
-    const unusable = [];
-    let lacking;
-    for (const python of options.python ? [options.python] : defaultPythons(options.platform)) {
-        const result = await version(python, env);
-        if (result.exitCode === 0) {
-            return { python, env, version: firstLine(result.stdout), dispose: async () => undefined };
-        }
-        if (result.spawnError || result.timedOut) {
-            unusable.push(`${python}: ${describeFailure(result)}`);
-            continue;
-        }
-        log.debug(`${python} -m build --version: ${describeFailure(result)}`);
-        lacking ??= { python, why: lastOutputLine(result.stderr || result.stdout) };
-    }
-    if (!lacking) {
-        throw new Error(`No Python found to build with (${unusable.join('; ')}). ${HOW_TO_FIX}`);
-    }
-    const { python, why } = lacking;
-    log.info(`${python} cannot run 'python -m build' (${why}); installing it: ${python} -m pip install --target <a temporary folder> build`);
-    const install = await log.childOutput(show => installTemporarily(run, python, 'build', {
-        env,
-        timeoutMs: options.installTimeoutMs ?? 300_000,
-        onLine: show
-    }));
-    if (!install.ok) {
-        throw new Error(`${python} has no 'build' module (${why}), and installing it failed: ${install.command} ${install.failure}. ${HOW_TO_FIX}`);
-    }
-    const check = await version(python, install.env);
-    if (check.exitCode !== 0) {
-        await install.dispose();
-        throw new Error(`'build' was installed for ${python} (${install.command}), but '${python} -m build --version' then ${describeFailure(check)}. ${HOW_TO_FIX}`);
-    }
-    return { python, env: install.env, version: firstLine(check.stdout), dispose: install.dispose };
-}
-function firstLine(text) {
-    return text.trim().split(/\r?\n/)[0] ?? '';
-}
-
-;// CONCATENATED MODULE: ./src/check/readme-renderer.ts
-
-
-/**
- * Warehouse pins these in `requirements/main.txt` (readme-renderer[md]==45.0, docutils==0.23,
- * pygments==2.20.0). Pygments counts too: a `code-block` in a language it does not know is a
- * docutils warning. Keys are the distribution names the script reports versions under.
- */
-const PYPI_RENDERER_VERSIONS = {
-    readme_renderer: '45.0',
-    docutils: '0.23',
-    Pygments: '2.20.0'
-};
-/**
- * stdin: UTF-8 JSON `{"items": [text, …]}`; stdout: one `RenderReply`, ASCII only so no console
- * encoding can garble it. It must compile on Python 2, so that an old `python` answers "too old":
- * no f-strings, no annotations.
- */
-const RENDER_SCRIPT = `
-import json
-import sys
-
-REAL_STDOUT = sys.stdout
-
-
-def reply(answer):
-    answer["python"] = ".".join(str(n) for n in sys.version_info[:3])
-    answer["executable"] = sys.executable
-    REAL_STDOUT.write(json.dumps(answer))
-    REAL_STDOUT.flush()
-
-
-def describe(exc):
-    return "%s: %s" % (type(exc).__name__, exc)
-
-
-def render_rst(text, halt_level=None):
-    import io
-    import readme_renderer.rst
-
-    stream = io.StringIO()
-    saved = readme_renderer.rst.SETTINGS.get("halt_level")
-    if halt_level is not None:
-        readme_renderer.rst.SETTINGS["halt_level"] = halt_level
-    try:
-        html = readme_renderer.rst.render(text, stream=stream)
-    finally:
-        readme_renderer.rst.SETTINGS["halt_level"] = saved
-    # PyPI refuses exactly when the renderer returns None.
-    return {"status": "ok" if html is not None else "failed", "messages": stream.getvalue()}
-
-
-def render(text):
-    try:
-        result = render_rst(text)
-        if result["status"] == "failed":
-            # 3 is docutils' ERROR level: what fails here fails under any docutils version.
-            result["atErrorLevel"] = render_rst(text, halt_level=3)
-        return result
-    except Exception as exc:
-        return {"status": "crashed", "error": describe(exc)}
-
-
-def main():
-    if sys.version_info < (3, 8):
-        reply({"status": "too-old"})
-        return
-    try:
-        import readme_renderer.rst
-    except Exception as exc:
-        reply({"status": "missing", "error": describe(exc)})
-        return
-    from importlib import metadata
-    versions = {}
-    for name in ("readme_renderer", "docutils", "Pygments", "nh3", "bleach"):
-        try:
-            versions[name] = metadata.version(name)
-        except Exception:
-            pass
-    request = json.loads(sys.stdin.buffer.read().decode("utf-8"))
-    # Nothing a renderer prints may get into the answer.
-    sys.stdout = sys.stderr
-    results = [render(text) for text in request["items"]]
-    reply({"status": "rendered", "versions": versions, "results": results})
-
-
-main()
-`;
-/** pip's network limits: seconds per connection attempt, and retries. */
-const PIP_NETWORK_OPTIONS = ['--timeout', '10', '--retries', '1'];
-/** `readme_renderer 45.0, docutils 0.23`: versions for a message. */
-function describeVersions(versions) {
-    return Object.entries(versions)
-        .map(([name, version]) => `${name} ${version}`)
-        .join(', ');
-}
-/**
- * The first Python that renders with PyPI's versions; else PyPI's installed into the first that
- * works; else the runner's own rendering, or why there is none.
- */
-async function renderDescriptions(texts, options) {
-    const { log } = options;
-    const input = JSON.stringify({ items: texts });
-    const pypi = options.pypiVersions ?? PYPI_RENDERER_VERSIONS;
-    const asPyPI = (versions) => Object.entries(pypi).every(([name, version]) => versions[name] === version);
-    const unusable = [];
-    /** The first Python that works but lacks readme_renderer or PyPI's versions of it. */
-    let installInto;
-    /** The runner's own rendering, with other versions than PyPI's: used if no better comes. */
-    let own;
-    for (const python of options.python ? [options.python] : defaultPythons()) {
-        const answer = await renderWith(python, input, options.env, options);
-        if (typeof answer === 'string') {
-            unusable.push(`${python}: ${answer}`);
-        }
-        else if (answer.status === 'too-old') {
-            unusable.push(`${python}: Python ${answer.python} is older than 3.8`);
-        }
-        else if (answer.status === 'missing') {
-            log.debug(`${python} cannot import readme_renderer: ${answer.error}`);
-            installInto ??= { python, version: answer.python, what: 'readme_renderer is not installed' };
-        }
-        else if (asPyPI(answer.versions)) {
-            return { rendered: true, python, reply: answer, asPyPI: true };
-        }
-        else {
-            own = { python, reply: answer };
-            const theirs = Object.fromEntries(Object.keys(pypi).map(name => [name, answer.versions[name] ?? 'missing']));
-            installInto = {
-                python,
-                version: answer.python,
-                what: `${python} has ${describeVersions(theirs)}`
-            };
-            // A working readme_renderer: its rendering is the fallback; no other Python is tried.
-            break;
-        }
-    }
-    let note;
-    if (installInto && options.allowInstall !== false) {
-        const installed = await installAndRender(installInto.python, input, options, pypi);
-        if (typeof installed !== 'string') {
-            const { python } = installInto;
-            return { rendered: true, python, reply: installed, asPyPI: asPyPI(installed.versions) };
-        }
-        note = `PyPI's ${describeVersions(pypi)} ${installed}`;
-    }
-    else if (installInto) {
-        note = `installing PyPI's ${describeVersions(pypi)} is not allowed here`;
-    }
-    if (own)
-        return { rendered: true, ...own, asPyPI: false, note };
-    if (installInto) {
-        return {
-            rendered: false,
-            reason: `${installInto.what} for ${installInto.python} (Python ${installInto.version}) and ${note}`
-        };
-    }
-    return { rendered: false, reason: `no Python 3.8 or newer found (${unusable.join('; ')})` };
-}
-/** PyPI's versions into a temporary folder, first on the path; bounded by pip's and our limits. */
-async function installAndRender(python, input, options, pypi) {
-    const { log } = options;
-    const limitMs = options.installTimeoutMs ?? 60_000;
-    log.info(`Installing PyPI's ${describeVersions(pypi)} with ${python} -m pip into a temporary folder ` +
-        `(at most ${Math.round(limitMs / 1000)} s), to check the descriptions as PyPI renders them`);
-    const started = Date.now();
-    const requirements = Object.entries(pypi).map(([name, version]) => `${name}==${version}`);
-    const install = await installTemporarily(runWith(options.start ?? startProcess), python, requirements, {
-        env: options.env,
-        timeoutMs: limitMs,
-        pipOptions: PIP_NETWORK_OPTIONS,
-        onLine: line => log.debug(`pip: ${line}`)
-    });
-    if (!install.ok)
-        return `could not be installed (${install.command}: ${install.failure})`;
-    log.info(`Installed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    try {
-        const answer = await renderWith(python, input, install.env, options);
-        if (typeof answer === 'string')
-            return `were installed, but then ${python} failed: ${answer}`;
-        if (answer.status === 'rendered')
-            return answer;
-        const error = answer.status === 'missing' ? answer.error : `Python ${answer.python} is too old`;
-        return `could not be imported after installing them (${error})`;
-    }
-    finally {
-        await install.dispose();
-    }
-}
-/** Runs the render script; a string says why there is no answer. */
-async function renderWith(python, input, env, options) {
-    const run = runWith(options.start ?? startProcess);
-    const result = await run(python, ['-c', RENDER_SCRIPT], {
-        env,
-        input,
-        timeoutMs: options.timeoutMs ?? 120_000
-    });
-    if (result.exitCode !== 0)
-        return describeFailure(result);
-    try {
-        const reply = JSON.parse(result.stdout);
-        if (typeof reply?.status === 'string')
-            return reply;
-    }
-    catch {
-        // Not the answer of our script (a stub, a wrapper that prints).
-    }
-    return `did not answer as expected (${lastOutputLine(result.stdout || result.stderr) || '(no output)'})`;
-}
-
-;// CONCATENATED MODULE: ./src/check/description.ts
-
-
-
-/** The pyproject.toml / setup.py spellings, for hints. */
-const DECLARE_MARKDOWN = 'pyproject.toml: `readme = "README.md"` (the .md suffix declares it) or ' +
-    '`readme = {file = "README.md", content-type = "text/markdown"}`; ' +
-    'setup.py: `long_description_content_type="text/markdown"`';
-/**
- * Checks every distribution's description, reStructuredText in one Python run. `skipped` says why
- * nothing could be rendered (no Python, no readme_renderer); it is logged as a warning already.
- */
-async function checkDescriptions(dists, options) {
-    const { log } = options;
-    const errors = [];
-    const warnings = [];
-    /** A wheel and an sdist of one release usually carry the same description: rendered once. */
-    const texts = new Map();
-    const pending = [];
-    for (const dist of dists) {
-        const contentType = parseDescriptionContentType(getHeader(dist.metadata, 'Description-Content-Type'));
-        // PyPI refuses the upload outright (400) for a content type packaging.metadata rejects.
-        if (contentType.invalid) {
-            errors.push({
-                file: dist.path,
-                rule: 'description-content-type',
-                message: `Description-Content-Type ${contentType.invalid}. PyPI's metadata validation ` +
-                    `(packaging.metadata) does not accept it.`,
-                hint: 'Declare text/markdown (optionally `; variant=GFM` or `; variant=CommonMark`), text/x-rst or ' +
-                    `text/plain, with no charset or \`charset=UTF-8\` exactly. ${DECLARE_MARKDOWN}.`
-            });
-        }
-        const text = dist.metadata.description;
-        // PyPI leaves out an empty or "UNKNOWN" description (distutils wrote UNKNOWN for none).
-        if (text === undefined || ['', 'UNKNOWN'].includes(text.trim())) {
-            warnings.push({
-                file: dist.path,
-                rule: 'description-missing',
-                message: '`long_description` missing: PyPI will show an empty page for this release.',
-                hint: 'Give the project a README: pyproject.toml `[project] readme = "README.md"`, or ' +
-                    '`long_description=open("README.md").read()` in setup.py.'
-            });
-        }
-        else if (contentType.renderer === 'rst') {
-            if (!texts.has(text))
-                texts.set(text, texts.size);
-            pending.push({ dist, contentType, text });
-        }
-        else if (contentType.renderer === 'markdown' && markdownRendersNothing(text)) {
-            errors.push(renderError(dist, contentType, text, ''));
-        }
-    }
-    if (texts.size === 0)
-        return { errors, warnings };
-    const outcome = await renderDescriptions([...texts.keys()], options);
-    if (!outcome.rendered) {
-        const skipped = `Description not checked: ${outcome.reason}. ` +
-            'PyPI may refuse a description that does not render.';
-        log.warning(skipped);
-        return { errors, warnings, skipped };
-    }
-    const { reply, asPyPI } = outcome;
-    const pypi = options.pypiVersions ?? PYPI_RENDERER_VERSIONS;
-    const where = `on Python ${reply.python} (${reply.executable})`;
-    if (asPyPI) {
-        log.info(`Descriptions rendered as PyPI renders them, with ${describeVersions(reply.versions)} ${where}`);
-    }
-    else {
-        log.notice(`Descriptions rendered with ${describeVersions(reply.versions)} ${where}, not with ` +
-            `PyPI's ${describeVersions(pypi)}${outcome.note ? `: ${outcome.note}` : ''}. Only ` +
-            'docutils errors, which fail under every version, stop the upload; text that these ' +
-            'versions warn about is reported as a warning.');
-    }
-    for (const { dist, contentType, text } of pending) {
-        const result = reply.results[texts.get(text)];
-        const atError = result.atErrorLevel;
-        if (result.status === 'crashed') {
-            warnings.push({
-                file: dist.path,
-                rule: 'description-unchecked',
-                message: `Description not checked: readme_renderer failed on it (${result.error}).`,
-                hint: 'Run `twine check` on the file to see whether PyPI could render it.'
-            });
-        }
-        else if (result.status === 'ok') {
-            continue;
-        }
-        else if (asPyPI) {
-            errors.push(renderError(dist, contentType, text, result.messages ?? ''));
-        }
-        else if (atError === undefined || atError.status === 'failed') {
-            // Shown: what fails under every version (the first WARNING may only be this docutils').
-            errors.push(renderError(dist, contentType, text, atError?.messages || result.messages || ''));
-        }
-        else {
-            const [ours, theirs] = [reply.versions.docutils, pypi.docutils].map(v => v ?? 'unknown');
-            const report = formatDocutilsReport(result.messages ?? '');
-            const pins = Object.entries(pypi).map(([name, version]) => `${name}==${version}`);
-            warnings.push({
-                file: dist.path,
-                rule: 'description-render-version',
-                message: `Description rendered with docutils ${ours}; PyPI uses ${theirs}; docutils ${ours} stops ` +
-                    'on a warning, so PyPI may refuse this upload ("The description failed to render…") or ' +
-                    `accept it.${report.text ? `\n${report.text}` : ''}`,
-                hint: `Check it with PyPI's versions (\`pip install ${pins.join(' ')}\`, then \`twine check\` ` +
-                    `on the file). ${renderHint(contentType, text, report.line)}`
-            });
-        }
-    }
-    return { errors, warnings };
-}
-function renderError(dist, type, text, messages) {
-    // PyPI's words (Warehouse forklift/legacy.py).
-    const refusal = type.declared
-        ? `The description failed to render for '${type.declared}'.`
-        : 'The description failed to render in the default format of reStructuredText.';
-    const report = formatDocutilsReport(messages);
-    return {
-        file: dist.path,
-        rule: 'description-render',
-        message: `${refusal} See https://pypi.org/help/#description-content-type for more information.${report.text ? `\n${report.text}` : ''}`,
-        hint: renderHint(type, text, report.line)
-    };
-}
-function renderHint(type, text, line) {
-    const where = line === undefined ? '' : ` at line ${line}`;
-    const counting = 'Lines count from the first line of the description, which is the README as the build ' +
-        "stored it in the file's metadata.";
-    if (type.renderer === 'rst' && looksLikeMarkdown(text)) {
-        const declared = type.declared
-            ? `is declared as '${type.declared}'`
-            : 'declares no content type, so PyPI reads it as reStructuredText (its default)';
-        return (`The description looks like Markdown but ${declared}. Declare it as Markdown — ` +
-            `${DECLARE_MARKDOWN} — or fix the reStructuredText${where}. ${counting}`);
-    }
-    if (type.renderer === 'markdown') {
-        return ('PyPI renders this Markdown to nothing (it may hold only link definitions); give the ' +
-            'README some text.');
-    }
-    return (`Fix the reStructuredText${where} of the README, or declare it as Markdown if it is ` +
-        `Markdown (${DECLARE_MARKDOWN}). ${counting} \`twine check\` on the file, or ` +
-        '`python -m readme_renderer README.rst`, shows the same error locally.');
-}
-/**
- * docutils reports `<string>:LINE: (LEVEL/N) message`, then a blank line and the offending
- * source. With PyPI's settings the first warning stops rendering, so there is usually one.
- */
-const DOCUTILS_REPORT = /^<string>:(\d*): \((DEBUG|INFO|WARNING|ERROR|SEVERE)\/\d\) /gm;
-const MAX_SOURCE_LINES = 6;
-function formatDocutilsReport(messages) {
-    const starts = [...messages.matchAll(DOCUTILS_REPORT)];
-    if (starts.length === 0)
-        return { text: messages.trim() };
-    let firstLine;
-    const parts = [];
-    const before = messages.slice(0, starts[0].index).trim();
-    if (before)
-        parts.push(before);
-    starts.forEach((start, i) => {
-        const end = i + 1 < starts.length ? starts[i + 1].index : messages.length;
-        const body = messages.slice(start.index + start[0].length, end).trimEnd();
-        const [message, ...source] = body.split(/\r?\n\r?\n/);
-        const line = start[1] === '' ? undefined : Number(start[1]);
-        firstLine ??= line;
-        const sourceLines = source.join('\n\n').split(/\r?\n/);
-        const shown = sourceLines.slice(0, MAX_SOURCE_LINES).map(l => `    | ${l}`);
-        if (sourceLines.length > MAX_SOURCE_LINES)
-            shown.push('    | …');
-        parts.push(`${line === undefined ? '' : `line ${line}: `}${oneLine(message)} ` +
-            `(docutils ${start[2]})` +
-            (source.length > 0 ? `\n${shown.join('\n')}` : ''));
-    });
-    return { text: parts.join('\n'), line: firstLine };
-}
-/**
- * Signs of Markdown that reStructuredText never uses: `# ` headings, ``` or ~~~ fences,
- * `[text](url)` links, pipe tables. Only for choosing a hint, so a guess is fine.
- */
-function looksLikeMarkdown(text) {
-    return (/^#{1,6}[ \t]+\S/m.test(text) ||
-        /^ {0,3}(```|~~~)/m.test(text) ||
-        /!?\[[^\]\n]+\]\([^)\s]+\)/.test(text) ||
-        /^ {0,3}\|?[ \t]*:?-{3,}:?[ \t]*\|/m.test(text));
-}
-/**
- * readme_renderer's Markdown renderer returns None (PyPI refuses) only when the HTML is empty: for
- * a text not blank, when every line is blank or a link reference definition (CommonMark §4.7) on
- * one line. `[^x]:` is a GFM footnote, so left out: a doubt never refuses what PyPI accepts.
- */
-const LINK_DEFINITION = /^ {0,3}\[(?!\^)(?=[^\]]*\S)(?:[^\\[\]]|\\.){1,999}\]:[ \t]*(?:<[^<>\n]*>|[^\s<>()]+)(?:[ \t]+(?:"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|\((?:[^()\\]|\\.)*\)))?[ \t]*$/;
-function markdownRendersNothing(text) {
-    return text.split(/\r\n|\r|\n/).every(line => line.trim() === '' || LINK_DEFINITION.test(line));
-}
-const KNOWN_CONTENT_TYPES = ['text/plain', 'text/x-rst', 'text/markdown'];
-const MARKDOWN_VARIANTS = ['GFM', 'CommonMark'];
-const RENDERERS = {
-    'text/x-rst': 'rst',
-    'text/markdown': 'markdown'
-};
-function parseDescriptionContentType(header) {
-    const declared = header?.trim() || undefined;
-    if (declared === undefined)
-        return { type: 'text/x-rst', params: {}, renderer: 'rst' };
-    const [head, ...rest] = declared.split(';');
-    let type = head.trim().toLowerCase();
-    // Python's Message.get_content_type(): anything that is not `a/b` counts as text/plain (RFC 2045).
-    if (type.split('/').length !== 2)
-        type = 'text/plain';
-    // No prototype: a parameter named `__proto__` or `constructor` is just a name.
-    const params = Object.create(null);
-    for (const piece of rest) {
-        const eq = piece.indexOf('=');
-        if (eq < 0)
-            continue;
-        const name = piece.slice(0, eq).trim().toLowerCase();
-        let value = piece.slice(eq + 1).trim();
-        if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) {
-            value = value.slice(1, -1).replace(/\\(.)/g, '$1');
-        }
-        if (name !== '' && !(name in params))
-            params[name] = value;
-    }
-    const parsed = { declared, type, params, renderer: RENDERERS[type] ?? 'txt' };
-    // packaging also refuses a value that only became text/plain by the fallback above.
-    if (!KNOWN_CONTENT_TYPES.includes(type) || !declared.toLowerCase().includes(type)) {
-        parsed.invalid = `must be one of ${KNOWN_CONTENT_TYPES.join(', ')}, not '${declared}'`;
-    }
-    else if ((params.charset ?? 'UTF-8') !== 'UTF-8') {
-        // Compared exactly, as packaging does: 'utf-8' is refused too.
-        parsed.invalid = `can only specify the UTF-8 charset, not '${params.charset}'`;
-    }
-    else if (type === 'text/markdown' && !MARKDOWN_VARIANTS.includes(params.variant ?? 'GFM')) {
-        parsed.invalid = `valid Markdown variants are ${MARKDOWN_VARIANTS.join(', ')}, not '${params.variant}'`;
-    }
-    return parsed;
-}
-
-;// CONCATENATED MODULE: ./src/check/guards.ts
-
-
-/**
- * Every reading of a tag as `[project<sep>]version`: the whole tag first (PEP 440 allows a leading
- * `v`), then each split at `-`, `/`, `@` or `_` into a valid project name and a version, shortest
- * project first. Names and versions may both hold `-`, so `a-1-2` has two readings.
- */
-function readTag(tag) {
-    const whole = parseVersion(tag);
-    if (whole && tag.trim() === tag)
-        return [{ tag, version: whole }];
-    const readings = [];
-    for (let i = 1; i < tag.length - 1; i++) {
-        if (!'-/@_'.includes(tag[i]))
-            continue;
-        const [project, rest] = [tag.slice(0, i), tag.slice(i + 1)];
-        // parseVersion strips surrounding whitespace as packaging does; a tag with spaces is no version.
-        if (!isValidProjectName(project) || rest.trim() !== rest)
-            continue;
-        const version = parseVersion(rest);
-        if (version)
-            readings.push({ tag, project, version });
-    }
-    return readings;
-}
-/** Every file must have the tag's version; not a tag run, nothing to check. */
-function checkTagMatchesVersions(dists, run) {
-    const { tag } = run;
-    if (tag === undefined || dists.length === 0)
-        return { errors: [], notices: [] };
-    const readings = readTag(tag);
-    if (readings.length === 0) {
-        return {
-            errors: [],
-            notices: [
-                `The tag '${tag}' is not a version (PEP 440, optionally after 'v' or '<project>-v'); the version check was skipped.`
-            ]
-        };
-    }
-    const projects = new Set(dists.map(d => normalizeName(d.name.trim())));
-    const named = readings.find(r => r.project && projects.has(normalizeName(r.project)));
-    const project = named?.project;
-    // Of several readings, the one every file agrees with wins: a tag is refused only when none fits.
-    const reading = named ?? readings.find(r => dists.every(d => sameVersion(d.version, r.version))) ?? readings[0];
-    const tagVersion = formatVersion(reading.version);
-    const errors = [];
-    for (const dist of dists) {
-        const name = dist.name.trim();
-        if (project !== undefined && normalizeName(name) !== normalizeName(project)) {
-            errors.push({
-                file: dist.path,
-                rule: 'tag-project',
-                message: `The tag '${tag}' names project '${project}', but ${dist.filename} belongs to project '${name}'.`,
-                hint: `Publish only ${project}'s files from this tag (point packages-dir at them, or build only that project), ` +
-                    "or tag this project's release separately; or set verify-tag: false to publish without this check."
-            });
-        }
-        else if (!sameVersion(dist.version, reading.version)) {
-            errors.push({
-                file: dist.path,
-                rule: 'tag-version',
-                message: `The tag '${tag}' is version ${tagVersion}, but ${dist.filename} is version ${dist.version.trim()} of ${name}.`,
-                hint: 'Retag, or bump the version in pyproject.toml and rebuild; or set verify-tag: false to publish without this check.'
-            });
-        }
-    }
-    return { errors, notices: [] };
-}
-/** PEP 440 equality; a version that does not parse equals nothing (the metadata check names it). */
-function sameVersion(written, version) {
-    const own = parseVersion(written);
-    return own !== undefined && compareVersions(own, version) === 0;
-}
-/**
- * One problem per project whose files hold more than one version (1.0 and 1.0.0 are one),
- * listing every version and its files, oldest first; unless several are published on purpose.
- */
-function checkOneRelease(dists, options) {
-    if (options.allowMultipleVersions)
-        return [];
-    const projects = new Map();
-    for (const dist of dists) {
-        const version = dist.version.trim();
-        const parsed = parseVersion(version);
-        const key = parsed ? `=${releaseKey(parsed)}` : `?${version}`;
-        const project = normalizeName(dist.name.trim());
-        const releases = projects.get(project) ?? projects.set(project, new Map()).get(project);
-        const release = releases.get(key) ?? releases.set(key, { version, parsed, files: [] }).get(key);
-        release.files.push(dist);
-    }
-    const problems = [];
-    for (const byVersion of projects.values()) {
-        if (byVersion.size < 2)
-            continue;
-        const first = byVersion.values().next().value.files[0];
-        // Oldest first; versions that do not parse last, in the order found.
-        const releases = [...byVersion.values()].sort((a, b) => a.parsed && b.parsed
-            ? compareVersions(a.parsed, b.parsed)
-            : Number(!a.parsed) - Number(!b.parsed));
-        const listing = releases
-            .map(r => `${r.version} (${r.files.map(f => f.filename).join(', ')})`)
-            .join('; ');
-        problems.push({
-            // The oldest release's first file: the likeliest leftover.
-            file: releases[0].files[0].path,
-            rule: 'one-release',
-            message: `The files of project '${first.name.trim()}' hold ${releases.length} versions: ${listing}.`,
-            hint: 'A stale dist/? Remove the old files (or clean the folder before building), ' +
-                'or set allow-multiple-versions: true to publish several versions on purpose.'
-        });
-    }
-    return problems;
-}
-
-;// CONCATENATED MODULE: ./src/discover/problems.ts
-
-
-
-/**
- * Names are outside text: a newline in one can start a workflow command. PyPI refuses control
- * characters in file names too. C0, DEL, C1 (NEL among them) and the Unicode line separators.
- */
-// eslint-disable-next-line no-control-regex -- finding control characters is the point
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
-/** As a JSON string with DEL, C1 and U+2028/9 escaped too: one safe line whatever it holds. */
-function escapedName(name) {
-    return JSON.stringify(name).replace(/[\u007f-\u009f\u2028\u2029]/g, ch => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
-/** undefined when the bytes are not UTF-8 (PyPI takes only UTF-8). */
-function decodeName(bytes) {
-    try {
-        return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    }
-    catch {
-        return undefined;
-    }
-}
-const wantedPatterns = (kinds) => [...kinds].map(k => (k === 'wheel' ? '*.whl' : '*.tar.gz')).join(' and ');
-async function assertDirectory(root, asGiven) {
-    const refuse = (file, message, hint) => {
-        throw new DistributionError([{ file, rule: 'packages-dir', message, hint }]);
-    };
-    if (CONTROL.test(root)) {
-        refuse(escapedName(root), `The packages directory ${escapedName(asGiven)} has control characters in its path.`, "Set 'packages-dir' to a folder whose path has none (e.g. `dist`).");
-    }
-    const info = await (0,promises_.stat)(root).catch(() => undefined);
-    if (!info) {
-        refuse(root, `The packages directory '${asGiven}' does not exist (looked in ${root}).`, 'Build the distributions first (e.g. `python -m build`), or download the artifact that holds ' +
-            "them into this folder, or point 'packages-dir' at the folder that holds them.");
-    }
-    else if (!info.isDirectory()) {
-        refuse(root, `'${asGiven}' is a file, not a directory.`, "Set 'packages-dir' to the folder that holds the wheels and sdists.");
-    }
-}
-function emptyFolderProblem(asGiven, root, found, kinds) {
-    const seen = [...found.excluded, ...found.passedOver].map(f => external_node_path_default().relative(root, f));
-    const skipped = found.skippedFolders.filter(f => f.holds !== undefined);
-    const detail = (seen.length
-        ? ` It holds ${seen.length} other file(s): ${seen.slice(0, 10).join(', ')}${seen.length > 10 ? ', …' : ''}.`
-        : ' It is empty.') +
-        (skipped.length
-            ? ` Distributions were seen in ${skipped.map(f => external_node_path_default().relative(root, f.holds ?? f.path)).join(', ')}, ` +
-                'inside a folder that is never searched (dot-folders and node_modules).'
-            : '');
-    return {
-        file: root,
-        rule: 'packages-dir',
-        message: `No distributions (${wantedPatterns(kinds)}) found in '${asGiven}' or below it.${detail}`,
-        hint: skipped.length > 0
-            ? "Point 'packages-dir' at the folder that holds the distributions to publish (a dot-folder is searched when packages-dir names it)."
-            : found.excluded.length > 0
-                ? "Only distributions of the kinds in 'distributions' are published: widen it, or build the missing kind."
-                : 'Did the build step run, and did download-artifact put the files into this folder (check its `path:`)?'
-    };
-}
-/** Relative to packages-dir ('.' for itself), escaped. */
-const where = (root, dir) => escapedName(external_node_path_default().relative(root, dir) || '.');
-function badName(root, dir, entry, name) {
-    const what = entry.isDirectory() ? 'folder' : 'file';
-    // Not UTF-8: shown with U+FFFD where the bytes do not decode, and escaped all the same.
-    const shown = escapedName(name ?? entry.name.toString('utf8'));
-    const why = name
-        ? 'has control characters (newlines, escapes or the like) in it'
-        : 'is not valid UTF-8';
-    return {
-        file: dir,
-        rule: 'file-name',
-        message: `A ${what} in ${where(root, dir)} (under packages-dir) has a name that ${why}: ${shown}. ` +
-            'PyPI refuses such file names, and they are not safe to print in a log; nothing was uploaded.',
-        hint: `Rename or delete that ${what} (\`ls -b\` shows such names), or point 'packages-dir' at a folder ` +
-            'that holds only the distributions, then run again.'
-    };
-}
-const UNREADABLE_WHY = {
-    EACCES: 'permission denied',
-    EPERM: 'permission denied',
-    ENOENT: 'it disappeared while it was being searched',
-    ELOOP: 'too many levels of symbolic links'
-};
-function unreadableFolder(root, dir, error) {
-    const code = error.code;
-    const why = (code && UNREADABLE_WHY[code]) ?? (code ? `error ${code}` : 'it could not be listed');
-    return {
-        file: dir,
-        rule: 'unreadable-folder',
-        message: `The folder ${where(root, dir)} under packages-dir cannot be read: ${why}. Nothing was uploaded.`,
-        hint: why === 'permission denied'
-            ? "Give the runner's user read and execute permission on it (e.g. `chmod -R u+rX` on it), " +
-                "or point 'packages-dir' at the folder that holds only the distributions."
-            : "Make sure nothing changes the folder while this step runs, or point 'packages-dir' at the " +
-                'folder that holds only the distributions.'
-    };
-}
-
-;// CONCATENATED MODULE: ./src/discover/discover.ts
-
-
-
-
-
-const listFolder = (dir) => (0,promises_.readdir)(dir, { withFileTypes: true, encoding: 'buffer' });
-const emptyDiscovery = () => ({
-    files: [],
-    passedOver: [],
-    excluded: [],
-    problems: [],
-    skippedFolders: []
-});
-async function discoverDistributions(dir, kinds, options = {}) {
-    const root = external_node_path_default().resolve(dir);
-    await assertDirectory(root, dir);
-    const result = emptyDiscovery();
-    const files = [];
-    await walk(root, root, options.readdir ?? listFolder, files, result);
-    classify(files, kinds, result);
-    if (result.files.length === 0 && result.problems.length === 0) {
-        throw new DistributionError([emptyFolderProblem(dir, root, result, kinds)]);
-    }
-    return result;
-}
-/**
- * The command line's files (globs expanded) instead of a walk, by the same rules: a name that
- * is no readable file is a problem, a file that is no distribution is passed over.
- */
-async function listedDistributions(files, kinds) {
-    const result = emptyDiscovery();
-    const readable = [];
-    const hint = 'Name the wheels and sdists to publish, e.g. `dist/*`';
-    for (const given of files) {
-        const file = external_node_path_default().resolve(given);
-        if (CONTROL.test(file)) {
-            result.problems.push({
-                file: escapedName(file),
-                rule: 'file-name',
-                message: `The file name ${escapedName(given)} has control characters in it; PyPI refuses such names.`,
-                hint: 'Rename the file (`ls -b` shows such names), then run again.'
-            });
-            continue;
-        }
-        const info = await (0,promises_.stat)(file).catch(() => undefined);
-        if (!info?.isFile()) {
-            result.problems.push({
-                file,
-                rule: 'file-name',
-                message: `'${given}' ${info ? 'is not a file' : 'does not exist'} (looked at ${file}).`,
-                hint: `${hint}; build them first if they are missing.`
-            });
-            continue;
-        }
-        readable.push(file);
-    }
-    classify(readable, kinds, result);
-    if (result.files.length === 0 && result.problems.length === 0) {
-        throw new DistributionError([
-            {
-                file: files.join(' '),
-                rule: 'packages-dir',
-                message: `None of the ${files.length} file(s) given is a distribution (${wantedPatterns(kinds)}).`,
-                hint: `${hint}.`
-            }
-        ]);
-    }
-    return result;
-}
-function classify(files, kinds, result) {
-    for (const file of files) {
-        const filename = external_node_path_default().basename(file);
-        const kind = distKindOf(filename);
-        if (kind === 'zip-sdist') {
-            result.problems.push({
-                file,
-                rule: 'sdist-format',
-                message: `'${filename}' is a .zip sdist; PyPI accepts only .tar.gz sdists (PEP 625).`,
-                hint: 'Build the sdist with `python -m build --sdist`, which writes a .tar.gz, or remove the .zip from the folder.'
-            });
-        }
-        else if (kind === 'wheel' || kind === 'sdist') {
-            if (kinds.has(kind))
-                result.files.push({ path: file, filename, kind });
-            else
-                result.excluded.push(file);
-        }
-        else {
-            result.passedOver.push(file);
-        }
-    }
-    result.files.sort((a, b) => a.filename === b.filename ? a.path.localeCompare(b.path) : a.filename < b.filename ? -1 : 1);
-}
-/**
- * Every regular file (or link to one) below `dir`. Links to folders are not followed (they can
- * loop). Dot-folders and node_modules below packages-dir hold other projects' wheels (`.venv`,
- * `.tox`, pip caches), git's objects or npm's packages, so they are not searched; packages-dir
- * itself is, whatever its name: the user named it.
- */
-async function walk(root, dir, list, files, result) {
-    let entries;
-    try {
-        entries = await list(dir);
-    }
-    catch (error) {
-        result.problems.push(unreadableFolder(root, dir, error));
-        return;
-    }
-    for (const entry of entries) {
-        const name = decodeName(entry.name);
-        if (name === undefined || CONTROL.test(name)) {
-            // Never descended into: no path below it reaches a log or the index.
-            result.problems.push(badName(root, dir, entry, name));
-            continue;
-        }
-        const full = external_node_path_default().join(dir, name);
-        if (entry.isDirectory()) {
-            if (name.startsWith('.') || name === 'node_modules') {
-                result.skippedFolders.push({ path: full, holds: await firstDistribution(full) });
-            }
-            else {
-                await walk(root, full, list, files, result);
-            }
-        }
-        else if (entry.isFile() || (await (0,promises_.stat)(full).catch(() => undefined))?.isFile()) {
-            // A link to a file counts; a dangling link or a link to a folder does not.
-            files.push(full);
-        }
-    }
-}
-/**
- * A distribution in a skipped folder, looked for a few levels and a few thousand entries deep
- * (tox puts sdists in `.tox/.pkg/dist/`; a node_modules can hold 100 000 entries), to warn
- * whoever expected it published. Errors only end the look.
- */
-async function firstDistribution(folder) {
-    let budget = 5000;
-    const look = async (dir, depth) => {
-        const below = [];
-        for (const entry of await listFolder(dir).catch(() => [])) {
-            if (--budget < 0)
-                return undefined;
-            const name = decodeName(entry.name);
-            if (name === undefined || CONTROL.test(name))
-                continue;
-            const kind = distKindOf(name);
-            if ((entry.isFile() || entry.isSymbolicLink()) && (kind === 'wheel' || kind === 'sdist')) {
-                return external_node_path_default().join(dir, name);
-            }
-            if (entry.isDirectory() && depth < 4)
-                below.push(external_node_path_default().join(dir, name));
-        }
-        for (const sub of below) {
-            const found = await look(sub, depth + 1);
-            if (found)
-                return found;
-        }
-        return undefined;
-    };
-    return look(folder, 1);
-}
-
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-// EXTERNAL MODULE: external "node:zlib"
-var external_node_zlib_ = __nccwpck_require__(8522);
-;// CONCATENATED MODULE: ./src/inspect/tar.ts
-/**
- * The tar format as Python's tarfile reads it (`nti`, `calc_chksums`, pax records), so that our
- * verdict on a header (valid or not, which size) is Python's. Used by the sdist reader and by the
- * wheel check "a file both zip and tar is refused" (PyPI asks tarfile.is_tarfile).
- *
- * Not tar-stream: on hostile headers it differs from tarfile (archive-differential.test.ts): it
- * takes only the unsigned checksum, reads `0o`/`_` sizes as invalid and junk after the digits as
- * valid, joins `prefix` only under the ustar magic, refuses v7 headers, keeps folders' `/`.
- */
-const BLOCK = 512;
-/** ASCII whitespace as Python's str.strip() sees it (it includes \x1c–\x1f). */
-const tar_PY_WHITESPACE = new RegExp(String.raw `^[\t\n\v\f\r \x1c-\x1f]+|[\t\n\v\f\r \x1c-\x1f]+$`, 'g');
-/** What Python's int(text, 8) accepts: a sign, an optional 0o prefix, `_` between digits. */
-const PY_OCTAL = /^([+-]?)(?:0[oO]_?)?([0-7](?:_?[0-7])*)$/;
-/**
- * A numeric field as tarfile's `nti`: GNU base-256 when the first byte is 0x80 (positive) or
- * 0xFF (negative), else ASCII octal up to the first NUL. undefined where Python raises.
- */
-function pythonNti(field) {
-    if (field[0] === 0x80 || field[0] === 0xff) {
-        let value = 0;
-        for (let i = 1; i < field.length; i++)
-            value = value * 256 + field[i];
-        if (field[0] === 0xff)
-            value = value - 256 ** (field.length - 1);
-        return Number.isSafeInteger(value) ? value : undefined;
-    }
-    const nul = field.indexOf(0);
-    const raw = field.subarray(0, nul < 0 ? field.length : nul);
-    if (raw.some(byte => byte > 0x7f))
-        return undefined;
-    const text = raw.toString('latin1').replace(tar_PY_WHITESPACE, '');
-    if (text === '')
-        return 0;
-    const match = PY_OCTAL.exec(text);
-    if (!match)
-        return undefined;
-    const value = parseInt(match[2].replace(/_/g, ''), 8);
-    return match[1] === '-' ? -value : value;
-}
-/** The header checksum, as Python checks it: unsigned or signed byte sum, field as spaces. */
-function checksumMatches(block) {
-    const stored = pythonNti(block.subarray(148, 156));
-    if (stored === undefined)
-        return false;
-    let unsigned = 0;
-    let signed = 0;
-    for (let i = 0; i < BLOCK; i++) {
-        const byte = i >= 148 && i < 156 ? 0x20 : block[i];
-        unsigned += byte;
-        signed += byte > 127 ? byte - 256 : byte;
-    }
-    return stored === unsigned || stored === signed;
-}
-/** Would tarfile take this first block as a member header (so `is_tarfile` says yes)? */
-function isTarHeader(block) {
-    if (block.length !== BLOCK || block.every(byte => byte === 0))
-        return false;
-    return checksumMatches(block);
-}
-/** Exact byte counts from a stream of chunks; skipped bytes are dropped as they arrive. */
-class ChunkReader {
-    source;
-    maxTotal;
-    tooMuch;
-    held = Buffer.alloc(0);
-    total = 0;
-    constructor(source, maxTotal, tooMuch) {
-        this.source = source;
-        this.maxTotal = maxTotal;
-        this.tooMuch = tooMuch;
-    }
-    /** Takes up to `length` bytes (fewer only at the end) into `parts`, or drops them; how many. */
-    async take(length, parts) {
-        let got = 0;
-        while (got < length) {
-            if (this.held.length === 0) {
-                const next = await this.source.next();
-                if (next.done)
-                    break;
-                this.total += next.value.length;
-                if (this.total > this.maxTotal)
-                    throw this.tooMuch();
-                this.held = next.value;
-            }
-            const part = this.held.subarray(0, length - got);
-            parts?.push(part);
-            got += part.length;
-            this.held = this.held.subarray(part.length);
-        }
-        return got;
-    }
-    async read(length) {
-        const parts = [];
-        await this.take(length, parts);
-        return Buffer.concat(parts);
-    }
-}
-/** A NUL-terminated field, as a binary string. */
-function tar_text(block, start = 0, length = block.length) {
-    const field = block.subarray(start, start + length);
-    const nul = field.indexOf(0);
-    return field.toString('latin1', 0, nul < 0 ? field.length : nul);
-}
-/** `len key=value\n` records of a pax extended header. */
-function parsePax(data, malformed) {
-    const records = new Map();
-    for (let at = 0; at < data.length && data[at] !== 0;) {
-        const space = data.indexOf(0x20, at);
-        const length = space < 0 ? NaN : Number(data.toString('latin1', at, space));
-        if (!Number.isInteger(length) || length <= 0 || at + length > data.length) {
-            throw malformed();
-        }
-        const record = data.toString('latin1', space + 1, at + length - 1); // without the '\n'
-        const equals = record.indexOf('=');
-        if (equals > 0)
-            records.set(record.slice(0, equals), record.slice(equals + 1));
-        at += length;
-    }
-    return records;
-}
-
-;// CONCATENATED MODULE: ./src/inspect/sdist.ts
-/**
- * Reads an sdist (.tar.gz) the way Python's tarfile lists it for PyPI: every header to the end
- * (member data skipped), since PyPI's rules are about all the names: their `os.path.commonpath`
- * must be one folder, `<top>/PKG-INFO` must be there (the last of that name, as getmember
- * answers), sparse members are refused. Only PKG-INFO's bytes are kept.
- *
- * As tarfile: ustar `prefix` (unless the type is a GNU one), pax `x` and global `g` records, GNU
- * long names (`L`), tarfile's numbers and checksums (tar.ts), folder names' trailing slashes
- * dropped. Names are binary strings (one character per byte): equal exactly when their bytes are.
- */
-
-
-
-
-
-
-
-
-/** Pax records and GNU long names are a few hundred bytes; more is a broken or hostile archive. */
-const MAX_EXTENSION_BYTES = 1024 * 1024;
-/** The most decompressed bytes read from one sdist: 1 GiB, or 32× the file when larger. */
-const MAX_SDIST_DECOMPRESSED_BYTES = 1024 * 1024 * 1024;
-/** More members than this is no real sdist, and their names would fill memory. */
-const MAX_MEMBERS = 1_000_000;
-const REBUILD_HINT = 'Rebuild the sdist (e.g. `python -m build --sdist`) and make sure the file is not altered or ' +
-    'cut short between the build and this step (artifact upload/download, caches).';
-const SPARSE_MESSAGE = 'tar archive not accepted: Sparse members are not allowed. See https://docs.pypi.org/archives for more information';
-const sdistProblem = (path, rule, message, hint = REBUILD_HINT) => new DistributionError([{ file: path, rule, message: `${(0,external_node_path_.basename)(path)}: ${message}`, hint }]);
-const invalidSdist = (path, why) => sdistProblem(path, 'invalid-sdist', `not a valid sdist (.tar.gz): ${why}.`);
-/** A binary-string name as text for messages. */
-const displayName = (name) => Buffer.from(name, 'latin1').toString('utf8');
-/** Path components as os.path.commonpath sees them: no empty and no `.` parts. */
-const components = (name) => name.split('/').filter(part => part !== '' && part !== '.');
-/** tarfile's REGULAR_TYPES (a sparse `S` member is refused before it matters). */
-const REGULAR_TYPES = new Set(['0', '\0', '7']);
-/** Types whose data tarfile does not skip (links, devices, folders, FIFOs). */
-const NO_DATA_TYPES = new Set(['1', '2', '3', '4', '5', '6']);
-const GNU_TYPES = new Set(['L', 'K', 'S']);
-const EXTENSION_TYPES = new Set(['x', 'X', 'g', 'L', 'K']);
-/** The sdist's core metadata, `<top>/PKG-INFO`, and the names PyPI's rules need. */
-async function readSdist(path, options = {}) {
-    const file = (0,external_node_fs_.createReadStream)(path, { highWaterMark: 1024 * 1024 });
-    const gunzip = (0,external_node_zlib_.createGunzip)();
-    // pipe() does not forward errors; a read error must end the gunzip side we iterate.
-    file.on('error', error => gunzip.destroy(error));
-    file.pipe(gunzip);
-    try {
-        const { size } = await (0,promises_.stat)(path);
-        const cap = options.maxDecompressedBytes ?? Math.max(MAX_SDIST_DECOMPRESSED_BYTES, 32 * size);
-        const tooMuch = () => sdistProblem(path, 'sdist-too-large', `it decompresses to more than ${cap} bytes, the most this check reads from one sdist.`, 'An sdist this large is almost certainly a decompression bomb or holds build outputs; ' +
-            'keep large data and build artefacts out of the sdist (MANIFEST.in, or the build ' +
-            "backend's sdist include/exclude settings) and rebuild.");
-        const reader = new ChunkReader(gunzip[Symbol.asyncIterator](), cap, tooMuch);
-        return await scan(path, reader, options.maxBytes ?? MAX_METADATA_BYTES);
-    }
-    catch (error) {
-        // zlib reports a truncated or damaged stream with Z_* codes; file errors pass through as-is.
-        const code = error.code;
-        if (typeof code === 'string' && code.startsWith('Z_')) {
-            throw invalidSdist(path, code === 'Z_BUF_ERROR'
-                ? 'the gzip stream ends early (truncated)'
-                : `the gzip data is corrupt (${error.message})`);
-        }
-        throw error;
-    }
-    finally {
-        file.destroy();
-        gunzip.destroy();
-    }
-}
-async function scan(path, reader, maxBytes) {
-    const globals = new Map();
-    let pax;
-    let longName;
-    const names = new Set();
-    let common;
-    let absolute;
-    let mixed = false;
-    // Members named `<dir>/PKG-INFO` that may still be `<top>/PKG-INFO`; the last of a name wins.
-    const candidates = new Map();
-    /** `size` bytes and the padding to the next block, kept (or skipped, when `keep` is false). */
-    const readData = async (size, what, keep = true) => {
-        const padded = Math.ceil(size / BLOCK) * BLOCK;
-        const parts = [];
-        if ((await reader.take(padded, keep ? parts : undefined)) < padded) {
-            throw invalidSdist(path, `the tar stream ends inside ${what} (truncated)`);
-        }
-        return Buffer.concat(parts).subarray(0, size);
-    };
-    const malformedPax = () => invalidSdist(path, 'a pax extended header is malformed');
-    const sparse = () => sdistProblem(path, 'sdist-sparse', SPARSE_MESSAGE, 'Rebuild the sdist with `python -m build --sdist` (it never writes sparse members); GNU tar ' +
-        'writes them for files with holes when given --sparse.');
-    for (;;) {
-        const block = await reader.read(BLOCK);
-        if (block.length === 0)
-            break; // no end-of-archive blocks: tolerated, as Python does
-        if (block.length < BLOCK)
-            throw invalidSdist(path, 'the tar stream ends inside a header (truncated)');
-        if (block.every(byte => byte === 0))
-            break;
-        if (!checksumMatches(block))
-            throw invalidSdist(path, 'a tar header fails its checksum');
-        let type = String.fromCharCode(block[156]);
-        const size = pythonNti(block.subarray(124, 136));
-        if (size === undefined || size < 0)
-            throw invalidSdist(path, 'a tar header has an unreadable size');
-        if (type === 'S')
-            throw sparse();
-        // Extension headers describe the next member (`K`, a long link target, is not needed).
-        if (EXTENSION_TYPES.has(type)) {
-            if (size > MAX_EXTENSION_BYTES) {
-                throw invalidSdist(path, `an extended header of ${size} bytes is larger than any real one`);
-            }
-            const data = await readData(size, 'an extended header');
-            if (type === 'x' || type === 'X')
-                pax = new Map([...globals, ...parsePax(data, malformedPax)]);
-            else if (type === 'g')
-                for (const [k, v] of parsePax(data, malformedPax))
-                    globals.set(k, v);
-            else if (type === 'L')
-                longName = tar_text(data);
-            continue;
-        }
-        let name = tar_text(block, 0, 100);
-        if (type === '\0' && name.endsWith('/'))
-            type = '5';
-        if (type === '5')
-            name = trimEndOf(name, '/');
-        const prefix = tar_text(block, 345, 155);
-        if (prefix !== '' && !GNU_TYPES.has(type))
-            name = `${prefix}/${name}`;
-        if (longName !== undefined)
-            name = type === '5' ? longName.replace(/\/$/, '') : longName;
-        const records = pax ?? (globals.size > 0 ? globals : undefined);
-        const sparseMajor = records?.get('GNU.sparse.major') === '1';
-        if (records?.has('GNU.sparse.map') || records?.has('GNU.sparse.size'))
-            throw sparse();
-        if (sparseMajor && records?.get('GNU.sparse.minor') === '0')
-            throw sparse();
-        const paxPath = records?.get('path');
-        if (paxPath !== undefined)
-            name = trimEndOf(paxPath, '/');
-        const paxSize = records?.get('size');
-        if (paxSize !== undefined && !/^\d+$/.test(paxSize)) {
-            throw invalidSdist(path, 'a pax size record is malformed');
-        }
-        const dataSize = paxSize === undefined ? size : Number(paxSize);
-        pax = longName = undefined;
-        if (names.size >= MAX_MEMBERS) {
-            throw invalidSdist(path, `it has more than ${MAX_MEMBERS} members, more than any real sdist`);
-        }
-        names.add(name);
-        const parts = components(name);
-        const isAbsolute = name.startsWith('/');
-        if (absolute === undefined)
-            absolute = isAbsolute;
-        else if (absolute !== isAbsolute)
-            mixed = true;
-        let same = 0;
-        while (same < (common ?? parts).length && common?.[same] === parts[same])
-            same++;
-        common = common === undefined ? parts : common.slice(0, same);
-        for (const [candidate, { depth }] of candidates) {
-            if (depth > common.length)
-                candidates.delete(candidate);
-        }
-        const depth = parts.length - 1;
-        const canonical = (isAbsolute ? '/' : '') + parts.join('/');
-        if (parts[depth] === 'PKG-INFO' && canonical === name && depth <= common.length) {
-            const regular = REGULAR_TYPES.has(type);
-            const keep = regular && dataSize <= maxBytes;
-            const data = keep ? await readData(dataSize, displayName(name)) : undefined;
-            candidates.set(name, { depth, size: dataSize, regular, ...(data ? { data } : {}) });
-            if (keep)
-                continue;
-        }
-        if (!NO_DATA_TYPES.has(type))
-            await readData(dataSize, displayName(name), false);
-    }
-    // PyPI's own layout rule and words (Warehouse `_is_valid_dist_file`).
-    if (mixed) {
-        throw sdistProblem(path, 'sdist-layout', 'Incorrect number of top-level directories in sdist (it mixes absolute and relative member names).');
-    }
-    const top = (absolute ? '/' : '') + (common ?? []).join('/');
-    if (top === '' || top === '/' || top === '.') {
-        const allTops = [...new Set([...names].map(n => components(n)[0] ?? n))];
-        const tops = allTops.slice(0, 3).map(t => `'${displayName(t)}'`);
-        if (allTops.length > 3)
-            tops.push('…');
-        const which = names.size === 0 ? ' (the archive is empty)' : ` (${tops.join(', ')})`;
-        throw sdistProblem(path, 'sdist-layout', `Incorrect number of top-level directories in sdist${which}; an sdist holds everything under one folder, <name>-<version>/.`);
-    }
-    const target = `${top}/PKG-INFO`;
-    const found = candidates.get(target);
-    const shown = displayName(target);
-    if (!names.has(target) || !found) {
-        throw sdistProblem(path, 'sdist-metadata', `PKG-INFO not found at ${shown}; an sdist carries its core metadata there.`);
-    }
-    if (!found.regular) {
-        throw sdistProblem(path, 'sdist-metadata', `${shown} is not a regular file (a link or a folder).`);
-    }
-    if (!found.data) {
-        throw sdistProblem(path, 'metadata-too-large', `${shown} is ${found.size} bytes, more than the ${maxBytes}-byte limit for core metadata.`, 'A PKG-INFO this large is almost certainly a broken or hostile build; rebuild the sdist.');
-    }
-    return { metadata: { entryName: shown, data: found.data }, archive: { names, top } };
-}
-
-;// CONCATENATED MODULE: ./src/inspect/archive-rules.ts
-/**
- * PyPI's rules about the archive itself (Warehouse `_is_valid_dist_file`, `file_upload` in
- * forklift/legacy.py, `utils/zipfiles.py`, `validate_record` and `validate_entrypoints` in
- * `utils/wheel.py`) as Problems in PyPI's words with a fix, over what inspection already read.
- * These are PyPI's policies (a zip with a data descriptor is valid elsewhere): check.ts counts
- * them under `pypiRules`.
- */
-
-
-
-/** Warehouse `COMPRESSION_RATIO_MIN_SIZE` and `COMPRESSION_RATIO_THRESHOLD`. */
-const RATIO_MIN_SIZE = 64 * 1024 * 1024;
-const RATIO_THRESHOLD = 50;
-/** Python's csv module refuses a field longer than this (csv.field_size_limit()). */
-const CSV_FIELD_LIMIT = 131072;
-const REBUILD_WHEEL = 'Rebuild the wheel with its build backend (`python -m build --wheel`) and publish that file ' +
-    'as written; tools that rewrite, append to or stream zips produce archives PyPI refuses.';
-const invalid = (file, rule, message, hint) => ({
-    file,
-    rule,
-    message: `${(0,external_node_path_.basename)(file)}: Invalid distribution file. ${message}`,
-    hint
-});
-/** A License-File PyPI does not find where it looks. */
-const missingLicense = (file, licenseFile, at, hint) => ({
-    file,
-    rule: 'license-file',
-    message: `${(0,external_node_path_.basename)(file)}: License-File ${licenseFile} does not exist in distribution file ${(0,external_node_path_.basename)(file)} at ${at}`,
-    hint
-});
-/** The wheel's archive against PyPI's rules. `licenseFiles`: the License-File values. */
-function wheelArchiveProblems(path, archive, licenseFiles) {
-    const filename = (0,external_node_path_.basename)(path);
-    const problems = [];
-    if (archive.alsoTar) {
-        problems.push(invalid(path, 'archive-type', 'File is both a zip and a tar file', REBUILD_WHEEL));
-    }
-    const unpacked = archive.entries.reduce((sum, entry) => sum + entry.uncompressedSize, 0);
-    if (unpacked > RATIO_MIN_SIZE && unpacked / archive.fileSize > RATIO_THRESHOLD) {
-        problems.push(invalid(path, 'compression-ratio', `File exceeds compression ratio of ${RATIO_THRESHOLD}`, `It unpacks to ${unpacked} bytes from ${archive.fileSize}; PyPI refuses more than ${RATIO_THRESHOLD}× above 64 MiB. Leave large, highly compressible data (zero-filled files, sparse data) out of the wheel.`));
-    }
-    const oddMethods = [...new Set(archive.entries.map(e => e.method))].filter(m => m !== 0 && m !== 8);
-    if (oddMethods.length > 0) {
-        problems.push(invalid(path, 'compression-method', 'File does not use a supported compression type', `Members use compression method ${oddMethods.join(', ')}; PyPI takes stored (0) and deflate (8) only. ${REBUILD_WHEEL}`));
-    }
-    // PyPI takes name and version from the filename verbatim (`split("-", 2)`).
-    const parts = filename.split('-');
-    if (parts.length < 3) {
-        const hint = 'Keep the filename the build backend gave the wheel.';
-        return [
-            ...problems,
-            invalid(path, 'wheel-contents', 'Unable to parse name and version from wheel filename', hint)
-        ];
-    }
-    const distInfo = `${parts[0]}-${parts[1]}.dist-info`;
-    const read = (file) => {
-        const got = archive.distInfoFiles.get(file);
-        if (got instanceof DistributionError)
-            problems.push(...got.problems);
-        return got instanceof DistributionError ? undefined : got;
-    };
-    if (!archive.byName.has(`${distInfo}/WHEEL`)) {
-        const hint = `The wheel's metadata folder must be ${distInfo}/, named exactly as the filename's name and version. Keep the filename the build backend gave the wheel, or rebuild it.`;
-        problems.push(invalid(path, 'wheel-contents', `WHEEL not found at ${distInfo}/WHEEL`, hint));
-    }
-    else {
-        read('WHEEL');
-    }
-    if (archive.framingProblem !== undefined) {
-        const message = `ZIP archive not accepted: ${archive.framingProblem}. See https://docs.pypi.org/archives for more information`;
-        problems.push(invalid(path, 'zip-framing', message, REBUILD_WHEEL));
-    }
-    for (const licenseFile of licenseFiles) {
-        const inZip = `${distInfo}/licenses/${licenseFile}`;
-        if (archive.byName.has(inZip))
-            continue;
-        const hint = `Build backends copy the files named by \`license-files\` in pyproject.toml to ${distInfo}/licenses/; check that pattern matches the file, or drop the License-File, and rebuild.`;
-        problems.push(missingLicense(path, licenseFile, inZip, hint));
-    }
-    const record = archive.distInfoFiles.get('RECORD');
-    if (record instanceof DistributionError) {
-        problems.push(...record.problems);
-    }
-    else if (record === undefined || !recordParses(record)) {
-        problems.push({
-            file: path,
-            rule: 'wheel-record',
-            message: `${filename}: Wheel '${filename}' does not contain the required RECORD file: ${distInfo}/RECORD`,
-            hint: `Every wheel lists its files in ${distInfo}/RECORD (a UTF-8 CSV file). ${REBUILD_WHEEL}`
-        });
-    }
-    const entryPoints = read('entry_points.txt');
-    const why = entryPoints ? entryPointsProblem(entryPoints) : undefined;
-    if (why !== undefined) {
-        problems.push({
-            file: path,
-            rule: 'entry-points',
-            message: `${filename}: Wheel '${filename}' has invalid entry points defined in the entry_points.txt file (${why}).`,
-            hint: 'Script names in [project.scripts] and [project.gui-scripts] may hold only letters, digits, `_`, `.` and `-`, and entry_points.txt must be an INI file with `=` between name and value and no repeated names. Fix them and rebuild.'
-        });
-    }
-    return problems;
-}
-/** What PyPI's `csv.reader(text.splitlines())` over RECORD accepts: UTF-8, fields within limit. */
-function recordParses(bytes) {
-    try {
-        const text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
-        return text.split(/[\r\n,]/).every(field => field.length <= CSV_FIELD_LIMIT);
-    }
-    catch {
-        return false;
-    }
-}
-/** The sdist's archive against PyPI's rules that need the metadata (the layout is tar.ts's). */
-function sdistArchiveProblems(path, archive, licenseFiles, alsoZip) {
-    const problems = [];
-    if (alsoZip) {
-        const hint = 'Rebuild the sdist with `python -m build --sdist` and publish the file as written.';
-        problems.push(invalid(path, 'archive-type', 'File is both a zip and a tar file', hint));
-    }
-    for (const licenseFile of licenseFiles) {
-        // os.path.join(top, name): an absolute License-File replaces the top folder.
-        const target = licenseFile.startsWith('/')
-            ? licenseFile
-            : `${displayName(archive.top)}/${licenseFile}`;
-        if (archive.names.has(Buffer.from(target, 'utf8').toString('latin1')))
-            continue;
-        const hint = "License-File paths are relative to the sdist's top folder; include the file in the sdist (`license-files` in pyproject.toml) or drop the License-File, and rebuild.";
-        problems.push(missingLicense(path, licenseFile, target, hint));
-    }
-    return problems;
-}
-/** Whitespace as Python's str.isspace() / str.strip() / regex `\s` see it. */
-const PY_SPACE = '\\t\\n\\v\\f\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
-const STRIP = new RegExp(`^[${PY_SPACE}]+|[${PY_SPACE}]+$`, 'g');
-const NON_SPACE = new RegExp(`[^${PY_SPACE}]`);
-const SECTION = /^\[(.+)\]/;
-const OPTION = new RegExp(`^(.*?)[${PY_SPACE}]*=[${PY_SPACE}]*(.*)$`, 's');
-const RSTRIP = new RegExp(`[${PY_SPACE}]+$`);
-/** Python's `[\w.-]+` on str: letters, digits (all Unicode numerics), `_`, `.`, `-`. */
-const ENTRY_POINT_NAME = /^[\p{L}\p{N}_.-]+$/u;
-const pyStrip = (text) => text.replace(STRIP, '');
-/**
- * PyPI's entry_points.txt rule (Warehouse `validate_entrypoints`): UTF-8, read without error by
- * configparser (case-sensitive keys, `=` the only delimiter, strict: no duplicate sections or
- * keys), and names in `[console_scripts]`/`[gui_scripts]` matching `[\w.-]+`. configparser's line
- * grammar, rewritten to answer the same yes or no (compared with Python's in the differential
- * test). Why PyPI would refuse the file (for the message), or undefined when it accepts it.
- */
-function entryPointsProblem(bytes) {
-    let text;
-    try {
-        text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
-    }
-    catch {
-        return 'entry_points.txt is not decodable as UTF-8';
-    }
-    const sections = new Map();
-    const defaults = [];
-    const added = new Set();
-    let current;
-    let sectionName;
-    let option = '';
-    let indent = 0;
-    let error;
-    // io.StringIO splits on '\n' only; each line keeps its '\n' (stripped below).
-    const lines = text.split(/(?<=\n)/);
-    for (let index = 0; index < lines.length; index++) {
-        const line = lines[index];
-        const lineNo = index + 1;
-        const stripped = pyStrip(line);
-        const comment = stripped.startsWith('#') || stripped.startsWith(';');
-        const value = comment ? '' : stripped;
-        if (value === '')
-            continue; // empty lines join the value; comments are dropped
-        const firstNonSpace = NON_SPACE.exec(line)?.index ?? 0;
-        if (current && option && firstNonSpace > indent)
-            continue; // a continuation line
-        indent = firstNonSpace;
-        const section = SECTION.exec(value);
-        if (section) {
-            sectionName = section[1];
-            if (sectionName === 'DEFAULT') {
-                current = defaults;
-            }
-            else if (sections.has(sectionName)) {
-                if (added.has(`[${sectionName}`))
-                    return `duplicate section [${sectionName}] (line ${lineNo})`;
-                current = sections.get(sectionName);
-            }
-            else {
-                current = [];
-                sections.set(sectionName, current);
-            }
-            added.add(`[${sectionName}`);
-            option = '';
-            continue;
-        }
-        if (!current)
-            return `a line outside any [section] (line ${lineNo})`;
-        const match = OPTION.exec(value);
-        if (!match) {
-            error ??= `line ${lineNo} is not "name = value"`;
-            continue;
-        }
-        if (match[1] === '')
-            error ??= `line ${lineNo} has no name before "="`;
-        option = match[1].replace(RSTRIP, '');
-        const key = `${sectionName}\u0000${option}`;
-        if (added.has(key))
-            return `duplicate name '${option}' in [${sectionName}] (line ${lineNo})`;
-        added.add(key);
-        if (!current.includes(option))
-            current.push(option);
-    }
-    if (error)
-        return error;
-    for (const name of ['console_scripts', 'gui_scripts']) {
-        const names = sections.get(name);
-        if (!names)
-            continue;
-        // A section's keys include those of [DEFAULT], as configparser lists them.
-        for (const key of [...names, ...defaults]) {
-            if (!ENTRY_POINT_NAME.test(key))
-                return `invalid entry point name '${key}' in [${name}]`;
-        }
-    }
-    return undefined;
-}
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-// EXTERNAL MODULE: ./node_modules/hash-wasm/dist/blake2b.umd.min.js
-var blake2b_umd_min = __nccwpck_require__(6427);
-var blake2b_umd_min_default = /*#__PURE__*/__nccwpck_require__.n(blake2b_umd_min);
-;// CONCATENATED MODULE: ./src/dists/on-disk.ts
-function identityOf(stats) {
-    return { size: stats.size, mtimeMs: stats.mtimeMs, ino: stats.ino, dev: stats.dev };
-}
-/** What differs between the file as checked and as found now, in words ([] when nothing). */
-function identityChanges(checked, now) {
-    const changes = [];
-    if (checked.dev !== now.dev || checked.ino !== now.ino) {
-        changes.push('it was replaced by another file');
-    }
-    if (checked.size !== now.size)
-        changes.push(`size ${checked.size} → ${now.size} bytes`);
-    if (checked.mtimeMs !== now.mtimeMs) {
-        const [then, later] = [checked.mtimeMs, now.mtimeMs].map(ms => new Date(ms).toISOString());
-        // Within one millisecond the two dates print alike; the file was still written again.
-        changes.push(then === later ? `modified again at ${later}` : `modified ${then} → ${later}`);
-    }
-    return changes;
-}
-/** The form would describe other bytes; never retried (it would send the same stale form). */
-class FileChangedError extends Error {
-    path;
-    filename;
-    why;
-    constructor(path, filename, why) {
-        super(`${filename} changed on disk after it was checked (${why}); nothing was published for it; ` +
-            'rebuild and run again (with no other step writing to that folder meanwhile).');
-        this.path = path;
-        this.filename = filename;
-        this.why = why;
-        this.name = 'FileChangedError';
-    }
-}
-
-;// CONCATENATED MODULE: ./src/inspect/digests.ts
-/**
- * A file's size and digests in one streaming pass: sha256 and md5 from node:crypto, blake2b-256
- * from hash-wasm (node's crypto only has 512-bit blake2b). The file is never held whole.
- */
-
-
-
-
-/** A file that changed while it was hashed: its digests describe no single version of it. */
-class ChangedWhileReadError extends Error {
-    path;
-    why;
-    constructor(path, why) {
-        super(`the file changed while it was being read (${why})`);
-        this.path = path;
-        this.why = why;
-        this.name = 'ChangedWhileReadError';
-    }
-}
-function hexDigest(algorithm, bytes) {
-    return createHash(algorithm).update(bytes).digest('hex');
-}
-async function computeDigests(path) {
-    // One handle for the stats and the read, so all are about the same file (not one renamed over it).
-    const handle = await (0,promises_.open)(path, 'r');
-    try {
-        const before = identityOf(await handle.stat());
-        const sha256 = (0,external_node_crypto_.createHash)('sha256');
-        const md5 = (0,external_node_crypto_.createHash)('md5');
-        const blake2b = await blake2b_umd_min_default().createBLAKE2b(256);
-        let size = 0;
-        // Read to the end, not to the size stat gave: a file that grew is noticed below.
-        // The stream's default 64 KiB chunks: 1 MiB ones held ~20 MB more at peak (BENCHMARKS.md, (b)).
-        for await (const chunk of handle.createReadStream({ autoClose: false })) {
-            const bytes = chunk;
-            size += bytes.length;
-            sha256.update(bytes);
-            md5.update(bytes);
-            blake2b.update(bytes);
-        }
-        const changes = identityChanges(before, identityOf(await handle.stat()));
-        if (size !== before.size)
-            changes.push(`read ${size} of ${before.size} bytes`);
-        if (changes.length > 0)
-            throw new ChangedWhileReadError(path, changes.join(', '));
-        const digests = {
-            sha256: sha256.digest('hex'),
-            blake2_256: blake2b.digest('hex'),
-            md5: md5.digest('hex')
-        };
-        return { digests, size, onDisk: before };
-    }
-    finally {
-        await handle.close();
-    }
-}
-
-;// CONCATENATED MODULE: ./src/inspect/zip.ts
-/**
- * Zip as Python's zipfile reads it (what pip and PyPI use): the end record found, the central
- * directory decoded and members extracted exactly as zipfile does, capped and CRC-checked. The
- * one zip reader: wheel.ts adds what a wheel and PyPI's framing rule need on top of it.
- *
- * Not yauzl: on the differential cases (archive-differential.test.ts) yauzl refuses what zipfile
- * reads (bytes before the first member, bytes after the end record, a second end record in the
- * comment, `../` names), keeps a name's part after a NUL, turns `\` into `/`, and reads the
- * record count where zipfile reads the declared size (a lying count hides members).
- */
-
-
-
-
-
-/** Record signatures, extra field ids and flags of the zip format. */
-const ZIP = {
-    SIG_LOCAL: 0x04034b50,
-    SIG_CENTRAL: 0x02014b50,
-    SIG_EOCD: 0x06054b50,
-    SIG_EOCD64: 0x06064b50,
-    SIG_EOCD64_LOCATOR: 0x07064b50,
-    ZIP64_EXTRA: 0x0001,
-    UNICODE_PATH_EXTRA: 0x7075,
-    FLAG_ENCRYPTED: 0x0001,
-    FLAG_DATA_DESCRIPTOR: 0x0008,
-    FLAG_UTF8: 0x0800
-};
-const EOCD_SIZE = 22;
-const CENTRAL_SIZE = 46;
-/** A bigger central directory than this is not a wheel anyone built (~400k members). */
-const MAX_CENTRAL_DIRECTORY_BYTES = 64 * 1024 * 1024;
-const READ_AHEAD = 64 * 1024;
-const REBUILD_WHEEL_HINT = 'Rebuild the wheel (e.g. `python -m build --wheel`) and make sure the file is not altered ' +
-    'or cut short between the build and this step (artifact upload/download, caches).';
-const wheelProblem = (path, rule, message, hint) => new DistributionError([{ file: path, rule, message, ...(hint ? { hint } : {}) }]);
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-function strictUtf8(bytes) {
-    try {
-        return utf8.decode(bytes);
-    }
-    catch {
-        return undefined;
-    }
-}
-/** An open zip: positioned reads with a read-ahead, so small members' headers cost one read. */
-class ZipFile {
-    path;
-    handle;
-    size;
-    window = Buffer.alloc(0);
-    start = 0;
-    constructor(path, handle, size) {
-        this.path = path;
-        this.handle = handle;
-        this.size = size;
-    }
-    static async use(path, use) {
-        const handle = await (0,promises_.open)(path, 'r');
-        try {
-            return await use(new ZipFile(path, handle, (await handle.stat()).size));
-        }
-        finally {
-            await handle.close();
-        }
-    }
-    /** Exactly `length` bytes at `position` (a view), or undefined where the file has none. */
-    async read(position, length) {
-        if (position < 0 || position + length > this.size)
-            return undefined;
-        if (position < this.start || position + length > this.start + this.window.length) {
-            const want = Math.min(this.size - position, Math.max(length, READ_AHEAD));
-            const buffer = Buffer.allocUnsafe(want);
-            let done = 0;
-            for (let got = -1; done < want && got !== 0; done += got) {
-                got = (await this.handle.read(buffer, done, want - done, position + done)).bytesRead;
-            }
-            this.window = buffer.subarray(0, done);
-            this.start = position;
-            if (length > done)
-                return undefined;
-        }
-        return this.window.subarray(position - this.start, position - this.start + length);
-    }
-    /** Exactly `length` bytes at `position`, or the wheel is cut short. */
-    async need(position, length) {
-        const bytes = await this.read(position, length);
-        if (!bytes)
-            throw this.invalid('the file ends early (truncated)');
-        return bytes;
-    }
-    invalid(why) {
-        const message = `${(0,external_node_path_.basename)(this.path)} is not a valid wheel (zip archive): ${why}.`;
-        return wheelProblem(this.path, 'invalid-wheel', message, REBUILD_WHEEL_HINT);
-    }
-    safeNumber(value, what) {
-        if (value > BigInt(Number.MAX_SAFE_INTEGER))
-            throw this.invalid(`${what} is out of range`);
-        return Number(value);
-    }
-}
-/**
- * The central directory where Python's zipfile finds it, so that two end records, or one hidden
- * in a comment, give the members Python sees: the last 22 bytes if they are an end record with
- * no comment, else the LAST signature in the final 64 KiB; a ZIP64 record counts only right
- * before its locator. `base`: bytes before the archive (a self-extractor stub).
- */
-async function locateCentralDirectory(file) {
-    if (file.size < EOCD_SIZE) {
-        throw file.invalid(`it is only ${file.size} bytes long, too short for a zip archive`);
-    }
-    const tailStart = Math.max(0, file.size - EOCD_SIZE - 0x10000);
-    const tail = await file.need(tailStart, file.size - tailStart);
-    const last = tail.length - EOCD_SIZE;
-    let at = tail.readUInt32LE(last) === ZIP.SIG_EOCD && tail.readUInt16LE(last + 20) === 0
-        ? last
-        : tail.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
-    if (at > last)
-        at = -1;
-    if (at < 0) {
-        throw file.invalid('no end of central directory record (the file is truncated or not a zip)');
-    }
-    let size = tail.readUInt32LE(at + 12);
-    let offset = tail.readUInt32LE(at + 16);
-    let directoryEnd = tailStart + at;
-    const locator = await file.read(directoryEnd - 20, 20);
-    if (locator?.readUInt32LE(0) === ZIP.SIG_EOCD64_LOCATOR) {
-        if (locator.readUInt32LE(4) !== 0 || locator.readUInt32LE(16) > 1) {
-            throw file.invalid('it is a multi-part (spanned) zip archive');
-        }
-        const record = await file.read(directoryEnd - 76, 56);
-        if (!record)
-            throw file.invalid('the ZIP64 end of central directory record is missing');
-        // Like Python, a locator without its record leaves the plain end record in charge.
-        if (record.readUInt32LE(0) === ZIP.SIG_EOCD64) {
-            size = file.safeNumber(record.readBigUInt64LE(40), 'the central directory size');
-            offset = file.safeNumber(record.readBigUInt64LE(48), 'the central directory offset');
-            directoryEnd -= 76;
-        }
-    }
-    const base = directoryEnd - size - offset;
-    if (offset + base < 0) {
-        throw file.invalid('the central directory lies outside the file (truncated?)');
-    }
-    if (size > MAX_CENTRAL_DIRECTORY_BYTES) {
-        throw file.invalid(`its central directory is ${size} bytes, more than any real wheel`);
-    }
-    return { start: base + offset, size, base };
-}
-/** Code page 437, bytes 0x80–0xFF: how Python's zipfile decodes names without the UTF-8 flag. */
-const CP437_HIGH = 'ÇüéâäàåçêëèïîìÄÅÉæÆôöòûùÿÖÜ¢£¥₧ƒáíóúñÑªº¿⌐¬½¼¡«»░▒▓│┤╡╢╖╕╣║╗╝╜╛┐└┴┬├─┼╞╟╚╔╩╦╠═╬╧╨╤╥╙╘╒╓╫╪┘┌█▄▌▐▀' +
-    'αßΓπΣσµτΦΘΩδ∞φε∩≡±≥≤⌠⌡÷≈°∙·√ⁿ²■\u00a0';
-const decodeCp437 = (bytes) => Array.from(bytes, b => (b < 0x80 ? String.fromCharCode(b) : CP437_HIGH[b - 0x80])).join('');
-/** The central directory records as Python's zipfile reads them: until the declared size is used. */
-async function readEntries(file) {
-    const { start, size, base } = await locateCentralDirectory(file);
-    const bytes = await file.need(start, size);
-    const entries = [];
-    for (let at = 0; at < bytes.length;) {
-        const damaged = () => file.invalid(`central directory record ${entries.length + 1} is damaged`);
-        if (at + CENTRAL_SIZE > bytes.length || bytes.readUInt32LE(at) !== ZIP.SIG_CENTRAL) {
-            throw damaged();
-        }
-        const flags = bytes.readUInt16LE(at + 8);
-        const [nameLength, extraLength, commentLength] = [28, 30, 32].map(f => bytes.readUInt16LE(at + f));
-        const extraStart = at + CENTRAL_SIZE + nameLength;
-        const extraEnd = extraStart + extraLength;
-        if (extraEnd + commentLength > bytes.length)
-            throw damaged();
-        const rawName = bytes.subarray(at + CENTRAL_SIZE, extraStart);
-        const origName = flags & ZIP.FLAG_UTF8 ? strictUtf8(rawName) : decodeCp437(rawName);
-        if (origName === undefined)
-            throw file.invalid('a member name flagged as UTF-8 is not UTF-8');
-        // Python cuts a name at its first NUL (a trick to hide a member's real name).
-        const name = origName.split('\0')[0];
-        const sizes = [24, 20, 42].map(f => bytes.readUInt32LE(at + f));
-        // ZIP64 extra: 64-bit values, in this order, for each 32-bit field that is 0xFFFFFFFF.
-        for (let extra = extraStart; extra + 4 <= extraEnd;) {
-            const end = extra + 4 + bytes.readUInt16LE(extra + 2);
-            if (end > extraEnd)
-                throw file.invalid(`the extra field of '${name}' is damaged`);
-            if (bytes.readUInt16LE(extra) === ZIP.ZIP64_EXTRA) {
-                let field = extra + 4;
-                for (let i = 0; i < 3; i++) {
-                    if (sizes[i] !== 0xffffffff)
-                        continue;
-                    if (field + 8 > end)
-                        throw file.invalid(`the ZIP64 data of '${name}' is damaged`);
-                    sizes[i] = file.safeNumber(bytes.readBigUInt64LE(field), i < 2 ? 'a size' : 'an offset');
-                    field += 8;
-                }
-            }
-            extra = end;
-        }
-        entries.push({
-            name,
-            origName,
-            method: bytes.readUInt16LE(at + 10),
-            flags,
-            crc32: bytes.readUInt32LE(at + 16),
-            uncompressedSize: sizes[0],
-            compressedSize: sizes[1],
-            localHeaderOffset: base + sizes[2]
-        });
-        at = extraEnd + commentLength;
-    }
-    return entries;
-}
-/**
- * Python's zipfile.is_zipfile as PyPI runs it (3.13+): an end record, and either an empty
- * directory or a central directory record where it says. Asked of sdists (PyPI refuses both).
- */
-function isZipFile(path) {
-    return ZipFile.use(path, async (file) => {
-        const { start, size, base } = await locateCentralDirectory(file);
-        if (size === 0 && start === base)
-            return true;
-        const record = size < CENTRAL_SIZE ? undefined : await file.read(start, CENTRAL_SIZE);
-        return record?.readUInt32LE(0) === ZIP.SIG_CENTRAL;
-    }).catch((error) => {
-        if (error instanceof DistributionError)
-            return false;
-        throw error;
-    });
-}
-/** One member's bytes: stored or deflated, capped at `maxBytes`, CRC-checked. */
-async function extract(file, entry, maxBytes) {
-    const { name } = entry;
-    const tooLarge = (size) => wheelProblem(file.path, 'metadata-too-large', `${(0,external_node_path_.basename)(file.path)}: ${name} is ${size}, more than the ${maxBytes}-byte limit for ${name.endsWith('/METADATA') ? 'core metadata' : 'this file'}.`, `A ${(0,external_node_path_.basename)(name)} file this large is almost certainly a broken or hostile build; rebuild the wheel.`);
-    if (entry.flags & ZIP.FLAG_ENCRYPTED)
-        throw file.invalid(`${name} is encrypted`);
-    if (entry.method !== 0 && entry.method !== 8) {
-        throw file.invalid(`${name} uses compression method ${entry.method}; wheels may only use stored (0) or deflate (8)`);
-    }
-    if (entry.uncompressedSize > maxBytes)
-        throw tooLarge(`${entry.uncompressedSize} bytes`);
-    // Deflate never needs much more room than the data it encodes; anything bigger is not METADATA.
-    if (entry.compressedSize > (entry.method === 0 ? maxBytes : maxBytes + (maxBytes >> 4) + 1024)) {
-        throw tooLarge(`${entry.compressedSize} bytes compressed`);
-    }
-    const local = await file.need(entry.localHeaderOffset, 30);
-    if (local.readUInt32LE(0) !== ZIP.SIG_LOCAL) {
-        throw file.invalid(`the local header of ${name} is missing or damaged`);
-    }
-    const dataStart = entry.localHeaderOffset + 30 + local.readUInt16LE(26) + local.readUInt16LE(28);
-    let data = await file.need(dataStart, entry.compressedSize);
-    if (entry.method === 8) {
-        try {
-            // zlib stops as soon as the output passes the cap, whatever size the member claims.
-            data = (0,external_node_zlib_.inflateRawSync)(data, { maxOutputLength: maxBytes });
-        }
-        catch (error) {
-            // By code, not instanceof: node's errors may come from another realm (jest's vm modules).
-            if (error.code === 'ERR_BUFFER_TOO_LARGE') {
-                throw tooLarge(`inflating to more than ${maxBytes} bytes`);
-            }
-            throw file.invalid(`the compressed data of ${name} is corrupt (${error.message})`);
-        }
-    }
-    if (data.length !== entry.uncompressedSize) {
-        throw file.invalid(`${name} holds ${data.length} bytes but the directory says ${entry.uncompressedSize}`);
-    }
-    if ((0,external_node_zlib_.crc32)(data) !== entry.crc32)
-        throw file.invalid(`${name} fails its CRC-32 check`);
-    return data;
-}
-
-;// CONCATENATED MODULE: ./src/inspect/wheel.ts
-/**
- * A wheel as pip and PyPI read it: exactly one top-level `.dist-info/METADATA` (vendored
- * packages' nested ones are ignored), the dist-info files PyPI reads, and PyPI's zip framing
- * rule, over the zip reader in zip.ts.
- */
-
-
-
-
-
-/** The most we read of WHEEL, RECORD or entry_points.txt (PyPI reads each whole). */
-const MAX_WHEEL_FILE_BYTES = 16 * 1024 * 1024;
-/** The files in `{name}-{version}.dist-info/` that PyPI reads besides METADATA. */
-const PYPI_READS = ['WHEEL', 'RECORD', 'entry_points.txt'];
-/** `<anything>.dist-info/METADATA` at the top of the archive (not nested in a package). */
-const TOP_LEVEL_METADATA = /^[^/]+\.dist-info\/METADATA$/;
-/** The wheel's core metadata and what PyPI's archive rules look at. */
-function readWheel(path, options = {}) {
-    return ZipFile.use(path, async (file) => {
-        const entries = await readEntries(file);
-        const byName = new Map(entries.map(entry => [entry.name, entry]));
-        const candidates = [...byName.values()].filter(e => TOP_LEVEL_METADATA.test(e.name));
-        if (candidates.length !== 1) {
-            const found = candidates.length === 0
-                ? 'it has no <name>-<version>.dist-info/METADATA at the top level'
-                : `it has ${candidates.length} top-level .dist-info/METADATA files (${candidates.map(c => c.name).join(', ')})`;
-            const message = `${(0,external_node_path_.basename)(path)}: ${found}; a wheel has exactly one.`;
-            throw wheelProblem(path, 'wheel-metadata', message, REBUILD_WHEEL_HINT);
-        }
-        const [entry] = candidates;
-        const data = await extract(file, entry, options.maxBytes ?? MAX_METADATA_BYTES);
-        const framingProblem = await zipFramingProblem(file, new Map(entries.map(e => [e.origName, e])));
-        const firstBlock = await file.read(0, 512);
-        const distInfoFiles = new Map();
-        const parts = (0,external_node_path_.basename)(path).split('-');
-        for (const name of parts.length >= 3 ? PYPI_READS : []) {
-            const member = byName.get(`${parts[0]}-${parts[1]}.dist-info/${name}`);
-            if (!member)
-                continue;
-            const got = await extract(file, member, MAX_WHEEL_FILE_BYTES).catch((error) => {
-                if (error instanceof DistributionError)
-                    return error;
-                throw error;
-            });
-            distInfoFiles.set(name, got);
-        }
-        const archive = {
-            fileSize: file.size,
-            entries,
-            byName,
-            ...(framingProblem === undefined ? {} : { framingProblem }),
-            alsoTar: firstBlock !== undefined && isTarHeader(firstBlock),
-            distInfoFiles
-        };
-        return { metadata: { entryName: entry.name, data }, archive };
-    });
-}
-/** A control character (C0 or DEL). */
-const hasUnprintable = (bytes) => bytes.some(b => b < 0x20 || b === 0x7f);
-const u64 = (buffer, at) => Number(buffer.readBigUInt64LE(at));
-/**
- * PyPI's zip framing rule (Warehouse `warehouse/utils/zipfiles.py`): a wheel must read the same
- * through the central directory (pip) and through a stream of local headers (other tools), so
- * PyPI walks the records from byte 0 and refuses anything that could make the two disagree. Same
- * walk, PyPI's own words; undefined when PyPI accepts it. `directory`: sizes by `orig_filename`.
- */
-async function zipFramingProblem(file, directory) {
-    const malformed = 'Malformed zip file';
-    // Names as raw bytes (latin1: one character per byte, so equal strings are equal bytes).
-    const localNames = new Set();
-    const centralNames = new Set();
-    let eocd64Seen = false;
-    let locatorSeen = false;
-    let centralRecords = 0;
-    let centralOffset;
-    let centralSize = 0;
-    let declared;
-    let position = 0;
-    const read = async (at, length) => {
-        const bytes = await file.read(at, length);
-        if (!bytes)
-            throw new Error(malformed);
-        return bytes;
-    };
-    try {
-        for (;;) {
-            const signature = (await read(position, 4)).readUInt32LE(0);
-            const body = position + 4;
-            // An EOCD after a ZIP64 EOCD must have its locator in between.
-            if (signature === ZIP.SIG_EOCD && eocd64Seen && !locatorSeen)
-                return malformed;
-            if (signature === ZIP.SIG_CENTRAL) {
-                centralOffset ??= position;
-                centralRecords++;
-                const header = await read(body, 42);
-                const [nameLength, extraLength] = [header.readUInt16LE(24), header.readUInt16LE(26)];
-                if (header.readUInt16LE(28) !== 0)
-                    return 'Comment in central directory';
-                const name = await read(body + 42, nameLength);
-                await read(body + 42 + nameLength, extraLength);
-                if (hasUnprintable(name))
-                    return 'Invalid character in filename';
-                centralSize += 46 + nameLength + extraLength;
-                const key = name.toString('latin1');
-                if (centralNames.has(key))
-                    return 'Duplicate filename in central directory';
-                if (!localNames.has(key))
-                    return 'Missing filename in local headers';
-                centralNames.add(key);
-                position = body + 42 + nameLength + extraLength;
-            }
-            else if (signature === ZIP.SIG_LOCAL) {
-                const header = await read(body, 26);
-                const method = header.readUInt16LE(4);
-                let compressedSize = header.readUInt32LE(14);
-                let fileSize = header.readUInt32LE(18);
-                const [nameLength, extraLength] = [header.readUInt16LE(22), header.readUInt16LE(24)];
-                const name = await read(body + 26, nameLength);
-                let extra = await read(body + 26 + nameLength, extraLength);
-                if (hasUnprintable(name))
-                    return 'Invalid character in filename';
-                const seen = new Set();
-                while (extra.length > 0) {
-                    if (extra.length < 4)
-                        return malformed;
-                    const id = extra.readUInt16LE(0);
-                    const size = extra.readUInt16LE(2);
-                    if (size + 4 > extra.length)
-                        return malformed;
-                    if (seen.has(id) && (id === ZIP.ZIP64_EXTRA || id === ZIP.UNICODE_PATH_EXTRA)) {
-                        return 'Invalid duplicate extra in local file';
-                    }
-                    seen.add(id);
-                    if (id === ZIP.ZIP64_EXTRA) {
-                        if (![0, 8, 16, 24, 28].includes(size))
-                            return malformed;
-                        if (size === 0) {
-                            if (compressedSize === 0xffffffff || fileSize === 0xffffffff)
-                                return malformed;
-                        }
-                        else if (size === 8) {
-                            // Only the uncompressed size: sound only when stored (compressed = uncompressed).
-                            if (method !== 0)
-                                return malformed;
-                            compressedSize = u64(extra, 4);
-                            if (fileSize === 0xffffffff)
-                                fileSize = compressedSize;
-                        }
-                        else {
-                            if (fileSize === 0xffffffff)
-                                fileSize = u64(extra, 4);
-                            compressedSize = u64(extra, 12);
-                        }
-                    }
-                    else if (id === ZIP.UNICODE_PATH_EXTRA) {
-                        const unicodeName = extra.subarray(Math.min(9, 4 + size), 4 + size);
-                        if (hasUnprintable(unicodeName))
-                            return 'Invalid character in filename';
-                        if (strictUtf8(unicodeName) === undefined)
-                            return 'Filename not valid UTF-8';
-                    }
-                    extra = extra.subarray(size + 4);
-                }
-                if (header.readUInt16LE(2) & ZIP.FLAG_DATA_DESCRIPTOR)
-                    return 'ZIP contains a data descriptor';
-                const text = strictUtf8(name);
-                if (text === undefined)
-                    return 'Filename not unicode';
-                const expected = directory.get(text);
-                if (!expected)
-                    return 'Filename not in central directory';
-                if (expected.compressedSize !== compressedSize)
-                    return 'Mis-matched data size';
-                if (expected.uncompressedSize !== fileSize)
-                    return 'Mis-matched file size';
-                const key = name.toString('latin1');
-                if (localNames.has(key))
-                    return 'Duplicate filename in local headers';
-                localNames.add(key);
-                position = body + 26 + nameLength + extraLength + compressedSize;
-            }
-            else if (signature === ZIP.SIG_EOCD) {
-                centralOffset ??= position;
-                const record = await read(body, 18);
-                const records = record.readUInt16LE(6);
-                if (record.readUInt16LE(4) !== records)
-                    return malformed;
-                // With ZIP64, the ZIP64 record's values count and this record's are placeholders.
-                if (!(locatorSeen && declared)) {
-                    declared = { records, size: record.readUInt32LE(8), offset: record.readUInt32LE(12) };
-                }
-                position = body + 18 + record.readUInt16LE(16);
-                if (declared.records !== centralRecords)
-                    return 'Mismatched central directory records';
-                if (declared.offset !== centralOffset)
-                    return 'Mismatched central directory offset';
-                if (declared.size !== centralSize)
-                    return 'Mismatched central directory size';
-                break;
-            }
-            else if (signature === ZIP.SIG_EOCD64) {
-                eocd64Seen = true;
-                const record = await read(body, 52);
-                const records = u64(record, 28);
-                if (u64(record, 20) !== records)
-                    return malformed;
-                if (u64(record, 0) !== 44)
-                    return 'ZIP64 extensible data not allowed';
-                declared = { records, size: u64(record, 36), offset: u64(record, 44) };
-                position = body + 52;
-            }
-            else if (signature === ZIP.SIG_EOCD64_LOCATOR) {
-                await read(body, 16);
-                locatorSeen = true;
-                position = body + 16;
-            }
-            else {
-                return 'Unknown record signature';
-            }
-        }
-    }
-    catch (error) {
-        if (error.message === malformed)
-            return malformed;
-        throw error;
-    }
-    if (localNames.size !== centralNames.size)
-        return 'Mis-matched local headers and central directory';
-    return position === file.size ? undefined : 'Trailing data';
-}
-
-;// CONCATENATED MODULE: ./src/inspect/inspect.ts
-/**
- * Turns a file on disk into a `Distribution`: its kind from the name, its core metadata from the
- * archive, its digests and size from one streaming pass run beside the archive read. Every
- * failure is a `DistributionError` whose Problem names the file and says what to do.
- */
-
-
-
-
-
-
-
-
-
-/** How many files are inspected at once: enough to overlap I/O and hashing, few enough for CI. */
-const INSPECT_CONCURRENCY = 4;
-const problem = (file, rule, message, hint) => new DistributionError([{ file, rule, message, hint }]);
-/** Wheels are `.whl`; sdists are `.tar.gz` (PEP 625: PyPI takes no other sdist format). */
-function kindOf(path) {
-    const kind = distKindOf((0,external_node_path_.basename)(path));
-    if (kind === 'wheel' || kind === 'sdist')
-        return kind;
-    throw problem(path, 'unsupported-file', `${(0,external_node_path_.basename)(path)} is neither a wheel (.whl) nor an sdist (.tar.gz).`, 'Publish only what `python -m build` writes: a .tar.gz sdist and .whl wheels.');
-}
-/** The `pyversion` form field: the wheel's python tag as written (e.g. `py2.py3`). */
-function pythonTagOf(path) {
-    const parsed = parseWheelFilename((0,external_node_path_.basename)(path));
-    if (parsed)
-        return parsed.pythonTag;
-    throw problem(path, 'wheel-filename', `${(0,external_node_path_.basename)(path)} is not a valid wheel filename ({name}-{version}(-{build})?-{python tag}-{abi tag}-{platform tag}.whl).`, 'Keep the filename the build backend gave the wheel; renaming it breaks installers and the index.');
-}
-const FS_ERRORS = {
-    ENOENT: 'the file does not exist (any more)',
-    EACCES: 'permission denied',
-    EPERM: 'permission denied',
-    EISDIR: 'it is a folder, not a file'
-};
-/** File-system failures (missing file, no permission, a folder) as problems, not crashes. */
-function asProblem(path, error) {
-    if (error instanceof DistributionError)
-        return error;
-    if (error instanceof ChangedWhileReadError) {
-        return problem(path, 'changed-while-read', `${(0,external_node_path_.basename)(path)} changed while it was being checked (${error.why}).`, 'Another step is still writing to this folder: let the build finish before this step starts, then run again.');
-    }
-    const why = FS_ERRORS[error.code ?? ''] ?? error.message;
-    return problem(path, 'unreadable', `${(0,external_node_path_.basename)(path)} cannot be read: ${why}.`, 'Check that the build step wrote the file where this step looks for it, and that nothing removes it in between.');
-}
-/** ignoreBOM keeps a byte order mark in the text, where Python keeps it too. */
-const metadataDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-/** Decodes METADATA / PKG-INFO bytes: the spec says UTF-8, and anything else is refused. */
-function decodeMetadata(path, member) {
-    let text;
-    try {
-        text = metadataDecoder.decode(member.data);
-    }
-    catch {
-        throw problem(path, 'metadata-encoding', `${(0,external_node_path_.basename)(path)}: ${member.entryName} is not valid UTF-8.`, 'Core metadata must be UTF-8; rebuild with a current build backend.');
-    }
-    if (text.startsWith('\uFEFF')) {
-        // Python's email parser (pip, twine, PyPI) then reads the first line as body: no headers.
-        throw problem(path, 'metadata-encoding', `${(0,external_node_path_.basename)(path)}: ${member.entryName} starts with a UTF-8 byte order mark, so Python's email parser (pip, twine) reads no headers in it.`, 'Write core metadata as UTF-8 without a byte order mark; rebuild with a current build backend.');
-    }
-    return text;
-}
-/** The archive as read, with PyPI's archive rules applied to it (they need the License-Files). */
-async function readArchive(path, kind) {
-    if (kind === 'wheel') {
-        const { metadata, archive } = await readWheel(path);
-        return {
-            metadata,
-            rules: (licenses) => wheelArchiveProblems(path, archive, licenses)
-        };
-    }
-    const [{ metadata, archive }, alsoZip] = await Promise.all([readSdist(path), isZipFile(path)]);
-    return {
-        metadata,
-        rules: (licenses) => sdistArchiveProblems(path, archive, licenses, alsoZip)
-    };
-}
-async function inspectDistribution(file) {
-    const path = (0,external_node_path_.resolve)(file);
-    const filename = (0,external_node_path_.basename)(path);
-    const kind = kindOf(path);
-    const pyversion = kind === 'wheel' ? pythonTagOf(path) : 'source';
-    // Both read the file at once. allSettled, so a failing archive read never leaves the digest
-    // pass unobserved; an archive problem is reported before a change to the file.
-    const [read, hashed] = await Promise.allSettled([readArchive(path, kind), computeDigests(path)]);
-    if (read.status === 'rejected')
-        throw asProblem(path, read.reason);
-    if (hashed.status === 'rejected')
-        throw asProblem(path, hashed.reason);
-    const member = read.value.metadata;
-    const metadata = parseCoreMetadata(decodeMetadata(path, member));
-    // PyPI checks the License-File values the form carries (only sent from Metadata-Version 2.4).
-    const metadataFields = metadataToFormFields(metadata);
-    const licenseFiles = metadataFields.filter(([name]) => name === 'license_file').map(([, v]) => v);
-    const archiveProblems = read.value.rules(licenseFiles);
-    const required = { 'Metadata-Version': '', Name: '', Version: '' };
-    const missing = [];
-    for (const header of Object.keys(required)) {
-        const value = getHeader(metadata, header)?.trim();
-        // setuptools writes "UNKNOWN" when it could not find the name or version: as good as missing.
-        if (!value || value === 'UNKNOWN')
-            missing.push(header);
-        else
-            required[header] = value;
-    }
-    if (missing.length > 0) {
-        throw problem(path, 'metadata-missing-field', `${filename}: ${member.entryName} has no ${missing.join(', ')} (or only "UNKNOWN").`, 'Set the project name and version in pyproject.toml ([project] name, version) and rebuild; an "UNKNOWN" value means the backend could not find them.');
-    }
-    const { size, digests, onDisk } = hashed.value;
-    return {
-        path,
-        filename,
-        kind,
-        filetype: kind === 'wheel' ? 'bdist_wheel' : 'sdist',
-        pyversion,
-        size,
-        digests,
-        onDisk,
-        name: required.Name,
-        version: required.Version,
-        metadataVersion: required['Metadata-Version'],
-        metadata,
-        metadataFields,
-        ...(archiveProblems.length > 0 ? { archiveProblems } : {})
-    };
-}
-/**
- * Inspects every file, at most `concurrency` at a time, and collects every problem instead of
- * stopping at the first. `dists` keeps the order of `paths` (minus the files with problems).
- */
-async function inspectAll(paths, options = {}) {
-    const results = new Array(paths.length);
-    let next = 0;
-    const worker = async () => {
-        for (let index = next++; index < paths.length; index = next++) {
-            try {
-                results[index] = await inspectDistribution(paths[index]);
-                options.onInspected?.(results[index]);
-            }
-            catch (error) {
-                results[index] = asProblem((0,external_node_path_.resolve)(paths[index]), error).problems;
-            }
-        }
-    };
-    const workers = Math.max(1, Math.min(options.concurrency ?? INSPECT_CONCURRENCY, paths.length));
-    await Promise.all(Array.from({ length: workers }, worker));
-    return {
-        dists: results.filter((r) => !Array.isArray(r)),
-        problems: results.filter(Array.isArray).flat()
-    };
-}
-
-;// CONCATENATED MODULE: ./src/pipeline/prepare.ts
-
-
-
-
-
-
-
-
-/** Finds, reads and checks every file; throws with every problem before the first upload. */
-async function prepare(settings, log, run, options = {}) {
-    const found = settings.files
-        ? await listedDistributions(settings.files, settings.distributions)
-        : await discoverDistributions(settings.packagesDir, settings.distributions);
-    for (const file of found.passedOver)
-        log.debug(`Passed over (not a distribution): ${file}`);
-    for (const folder of found.skippedFolders) {
-        log.debug(`Not searched (dot-folders and node_modules never are): ${folder.path}`);
-        if (folder.holds) {
-            log.notice(`${external_node_path_default().relative(settings.packagesDir, folder.path)}/ holds distributions (e.g. ` +
-                `${external_node_path_default().relative(settings.packagesDir, folder.holds)}) that are not published: folders ` +
-                "whose names start with '.', and node_modules, are never searched. To publish them, set " +
-                "'packages-dir' to that folder.");
-        }
-    }
-    for (const file of found.excluded) {
-        log.info(`Not published (kind not in 'distributions'): ${external_node_path_default().basename(file)}`);
-    }
-    const inspected = await inspectAll(found.files.map(f => f.path), { onInspected: options.onInspected });
-    const { unique, duplicates, problems: duplicateProblems } = dedupeByFilename(inspected.dists);
-    for (const dup of duplicates)
-        log.debug(`Same file found twice, counted once: ${dup.path}`);
-    const problems = [...found.problems, ...inspected.problems, ...duplicateProblems];
-    if (settings.verifyMetadata) {
-        // What any index needs is an error everywhere; PyPI's own policies are errors for PyPI and
-        // TestPyPI, warnings for other indexes, which decide for themselves (e.g. local versions).
-        const report = ({ errors, warnings }) => {
-            problems.push(...errors);
-            for (const warning of warnings)
-                log.warning(describeProblem(warning), warning.file);
-        };
-        report(checkDistributions(unique, { pypiRules: pypiRulesFor(settings.repositoryUrl) }));
-        const env = options.descriptions?.env ?? run.childEnv;
-        report(await checkDescriptions(unique, { ...options.descriptions, env, log }));
-    }
-    if (settings.verifyTag) {
-        const tag = checkTagMatchesVersions(unique, run);
-        problems.push(...tag.errors);
-        for (const notice of tag.notices)
-            log.notice(notice);
-    }
-    const { allowMultipleVersions } = settings;
-    problems.push(...checkOneRelease(unique, { allowMultipleVersions }));
-    if (problems.length > 0)
-        throw new DistributionError(problems);
-    const hashes = settings.printHash || settings.verbose;
-    for (const dist of unique) {
-        log.info(`${dist.filename}: ${dist.name} ${dist.version}, ${dist.kind}, ${formatSize(dist.size)}` +
-            (hashes ? '' : `, sha256 ${dist.digests.sha256}`));
-        if (hashes) {
-            log.info(`  sha256:      ${dist.digests.sha256}`);
-            log.info(`  md5:         ${dist.digests.md5}`);
-            log.info(`  blake2b-256: ${dist.digests.blake2_256}`);
-        }
-    }
-    return unique;
-}
-function describeProblem(problem) {
-    return `${problem.message}${problem.hint ? `\n  → ${problem.hint}` : ''}`;
-}
-
-;// CONCATENATED MODULE: ./src/auth/errors.ts
-/**
- * A trusted-publishing or credential problem the user can act on. The message is complete (what
- * happened, why, what to change) and never holds a secret: no ID token, no minted token.
- */
-class TrustedPublishingError extends Error {
-    /**
-     * Set when waiting may heal it (a 5xx, a 429, no answer): the exchange retries those with the
-     * uploads' backoff. `reason` is the short form for the retry's log line.
-     */
-    transient;
-    constructor(message, options) {
-        super(message, options);
-        this.name = 'TrustedPublishingError';
-        this.transient = options?.transient;
-    }
-}
-/** Signing an attestation failed; the run must stop before any upload. */
-class AttestationError extends Error {
-    constructor(message, options) {
-        super(message, options);
-        this.name = 'AttestationError';
-    }
-}
-
-// EXTERNAL MODULE: ./node_modules/@sigstore/bundle/dist/index.js
-var dist = __nccwpck_require__(1040);
-// EXTERNAL MODULE: ./node_modules/@sigstore/sign/dist/index.js
-var sign_dist = __nccwpck_require__(5179);
-;// CONCATENATED MODULE: ./src/attest/sign.ts
-/**
- * PEP 740 publish attestations (docs/upload-protocol.md §6): an in-toto statement naming one
- * distribution, signed as a DSSE envelope with a short-lived Sigstore certificate for this
- * workflow, logged in Rekor, then reshaped from the Sigstore bundle into PyPI's object.
- */
-
-
-
-const STATEMENT_TYPE = 'https://in-toto.io/Statement/v1';
-const PUBLISH_PREDICATE_TYPE = 'https://docs.pypi.org/attestations/publish/v1';
-const INTOTO_PAYLOAD_TYPE = 'application/vnd.in-toto+json';
-/** Exactly one subject: PyPI refuses more. */
-function publishStatement(subject) {
-    const statement = {
-        _type: STATEMENT_TYPE,
-        subject: [{ name: subject.filename, digest: { sha256: subject.sha256.toLowerCase() } }],
-        predicateType: PUBLISH_PREDICATE_TYPE,
-        predicate: {}
-    };
-    return Buffer.from(JSON.stringify(statement), 'utf8');
-}
-/** Throws AttestationError at any failure: a release published without one cannot get it later. */
-async function createAttestation(subject, config) {
-    const timeout = config.timeoutMs ?? 30_000;
-    const builder = new sign_dist/* DSSEBundleBuilder */.VV({
-        signer: new sign_dist/* FulcioSigner */.$o({
-            identityProvider: { getToken: () => config.getIdToken('sigstore') },
-            fulcioBaseURL: config.fulcioUrl ?? 'https://fulcio.sigstore.dev',
-            timeout,
-            retry: 2
-        }),
-        witnesses: [
-            new sign_dist/* RekorWitness */.fU({
-                rekorBaseURL: config.rekorUrl ?? 'https://rekor.sigstore.dev',
-                // PyPI verifies `dsse` entries (the kind sigstore-python writes for DSSE envelopes).
-                entryType: 'dsse',
-                majorApiVersion: 1,
-                timeout,
-                retry: 2
-            })
-        ]
-    });
-    let bundle;
-    try {
-        bundle = await builder.create({ data: publishStatement(subject), type: INTOTO_PAYLOAD_TYPE });
-    }
-    catch (error) {
-        throw new AttestationError(`Signing the attestation for ${subject.filename} failed: ${describeSigningError(error)}\n` +
-            'Nothing was uploaded. Retry the job; if it keeps failing, check https://status.sigstore.dev ' +
-            'or publish without attestations (`attestations: false`).', { cause: error });
-    }
-    return bundleToAttestation((0,dist.bundleToJSON)(bundle));
-}
-/** The leaf certificate, the Rekor entry, and the envelope's payload (the signed bytes) and signature. */
-function bundleToAttestation(json) {
-    const material = json.verificationMaterial;
-    const certificate = material?.certificate?.rawBytes ?? material?.x509CertificateChain?.certificates[0]?.rawBytes;
-    const envelope = json.dsseEnvelope;
-    if (!certificate)
-        throw new AttestationError('the Sigstore bundle has no signing certificate');
-    if (!envelope)
-        throw new AttestationError('the Sigstore bundle holds no DSSE envelope');
-    if (envelope.signatures.length !== 1) {
-        throw new AttestationError(`the DSSE envelope has ${envelope.signatures.length} signatures; exactly one is expected`);
-    }
-    const entry = material?.tlogEntries[0];
-    if (!entry)
-        throw new AttestationError('the Sigstore bundle has no transparency log entry');
-    return {
-        version: 1,
-        verification_material: {
-            certificate,
-            // Absent optional protobuf fields are `undefined` in the serialized bundle.
-            transparency_entries: [JSON.parse(JSON.stringify(entry))]
-        },
-        envelope: { statement: envelope.payload, signature: envelope.signatures[0].sig }
-    };
-}
-/** @sigstore/sign wraps HTTP failures in InternalError; the useful words are in the causes. */
-function describeSigningError(error) {
-    const parts = [];
-    let current = error;
-    for (let depth = 0; current && depth < 4; depth++) {
-        const text = current instanceof Error ? current.message : String(current);
-        if (text && !parts.includes(text))
-            parts.push(text);
-        current = current instanceof Error ? current.cause : undefined;
-    }
-    return parts.join(': ') || 'unknown error';
-}
-
-;// CONCATENATED MODULE: ./src/attest/prepare.ts
-/**
- * Which files get a PEP 740 publish attestation, and where it comes from: signed now, or made by
- * another tool and found beside the file as `<dist>.publish.attestation`.
- */
-
-
-
-
-/** The suffix pypi-attestations and the official action give a publish attestation. */
-const ATTESTATION_SUFFIX = '.publish.attestation';
-const ATTESTING_HOSTS = new Set(['upload.pypi.org', 'test.pypi.org']);
-/** PyPI takes attestations only with trusted publishing, other indexes not at all. */
-function decideAttestations(input) {
-    if (!input.requested)
-        return { sign: false };
-    const host = new URL(input.repositoryUrl).host;
-    if (!(input.indexAcceptsAttestations ?? ATTESTING_HOSTS.has(host))) {
-        return {
-            sign: false,
-            warning: `No attestations: ${host} is not PyPI or TestPyPI, and other indexes do not accept PEP 740 ` +
-                'attestations. Set `attestations: false` to silence this warning.'
-        };
-    }
-    if (input.method === 'token') {
-        return {
-            sign: false,
-            warning: 'No attestations: they need trusted publishing (a Sigstore certificate for this ' +
-                'workflow), and this run uses an API token. Switch to trusted publishing to attest ' +
-                'your files, or set `attestations: false` to silence this warning.'
-        };
-    }
-    return { sign: true };
-}
-/**
- * Every attestation of the run, before the first upload, so a signing failure stops the run with
- * nothing published. A found one is sent instead of signing (two of one predicate type are
- * refused). By filename; a file without an entry is uploaded without the field.
- */
-async function prepareAttestations(dists, options) {
-    const { log, decision } = options;
-    const prepared = new Map();
-    if (!decision.sign) {
-        if (decision.warning)
-            log.warning(decision.warning);
-        return prepared;
-    }
-    let outputDir;
-    for (const { path: distPath, filename, digests } of dists) {
-        const found = await findExistingAttestation(distPath, digests.sha256);
-        if (found) {
-            const file = `${distPath}${ATTESTATION_SUFFIX}`;
-            log.info(`${filename}: sending the attestation found beside it (${external_node_path_default().basename(file)})`);
-            prepared.set(filename, { filename, attestations: [found], path: file, origin: 'found' });
-            continue;
-        }
-        const attestation = await createAttestation({ filename, sha256: digests.sha256 }, options.signer);
-        const dir = options.outputDir;
-        outputDir ??= typeof dir === 'string' ? Promise.resolve(dir) : dir();
-        const file = await writeAttestation(await outputDir, filename, attestation);
-        log.info(`${filename}: signed a publish attestation (${file})`);
-        prepared.set(filename, { filename, attestations: [attestation], path: file, origin: 'signed' });
-    }
-    return prepared;
-}
-function attestationsField(prepared) {
-    return ['attestations', JSON.stringify(prepared.attestations)];
-}
-/**
- * The attestation another tool left beside a distribution, or undefined. A malformed one, or one
- * for another file (an earlier build's), throws: the index would refuse it, and dropping it
- * silently would publish without the attestation the user prepared.
- */
-async function findExistingAttestation(distPath, sha256) {
-    const file = `${distPath}${ATTESTATION_SUFFIX}`;
-    const filename = external_node_path_default().basename(distPath);
-    let text;
-    try {
-        text = await (0,promises_.readFile)(file, 'utf8');
-    }
-    catch (error) {
-        if (error.code === 'ENOENT')
-            return undefined;
-        throw new AttestationError(`Cannot read ${file}: ${error.message}`, { cause: error });
-    }
-    let value;
-    try {
-        value = JSON.parse(text);
-    }
-    catch {
-        throw new AttestationError(`${file} is not JSON, so it is not an attestation. Remove it or remake it.`);
-    }
-    const problems = attestationProblems(value, { filename, sha256 });
-    if (problems.length > 0) {
-        throw new AttestationError(`${file} is not a usable publish attestation for ${filename}:\n` +
-            problems.map(p => `  - ${p}`).join('\n') +
-            '\nRemove it, or remake it for this file.');
-    }
-    return value;
-}
-async function writeAttestation(dir, filename, attestation) {
-    await (0,promises_.mkdir)(dir, { recursive: true });
-    const file = external_node_path_default().join(dir, `${filename}${ATTESTATION_SUFFIX}`);
-    await (0,promises_.writeFile)(file, `${JSON.stringify(attestation)}\n`, 'utf8');
-    return file;
-}
-/**
- * What PyPI checks of the shape, and a statement naming exactly this file and digest with the
- * publish predicate ([] when all is well). The signature is the index's to verify.
- */
-function attestationProblems(value, subject) {
-    if (!isObject(value))
-        return ['it is not a JSON object'];
-    const problems = [];
-    if (value.version !== 1)
-        problems.push(`"version" is ${JSON.stringify(value.version)}, not 1`);
-    const material = value.verification_material;
-    if (!isObject(material)) {
-        problems.push('"verification_material" is missing');
-    }
-    else {
-        if (!isBase64(material.certificate)) {
-            problems.push('"verification_material.certificate" is not base64 (DER certificate)');
-        }
-        const entries = material.transparency_entries;
-        if (!Array.isArray(entries) || entries.length === 0 || !entries.every(isObject)) {
-            problems.push('"verification_material.transparency_entries" is not a non-empty list of objects');
-        }
-    }
-    const envelope = value.envelope;
-    if (!isObject(envelope))
-        return [...problems, '"envelope" is missing'];
-    if (!isBase64(envelope.signature))
-        problems.push('"envelope.signature" is not base64');
-    if (!isBase64(envelope.statement))
-        return [...problems, '"envelope.statement" is not base64'];
-    let statement;
-    try {
-        statement = JSON.parse(Buffer.from(envelope.statement, 'base64').toString('utf8'));
-    }
-    catch {
-        return [...problems, 'the statement is not JSON'];
-    }
-    if (!isObject(statement))
-        return [...problems, 'the statement is not a JSON object'];
-    const { _type: type, predicateType, subject: subjects } = statement;
-    if (type !== STATEMENT_TYPE) {
-        problems.push(`the statement's _type is ${JSON.stringify(type)}, not ${STATEMENT_TYPE}`);
-    }
-    if (predicateType !== PUBLISH_PREDICATE_TYPE) {
-        problems.push(`the predicate type is ${JSON.stringify(predicateType)}, not ${PUBLISH_PREDICATE_TYPE}`);
-    }
-    if (!Array.isArray(subjects) || subjects.length !== 1) {
-        return [...problems, 'the statement must have exactly one subject'];
-    }
-    const only = subjects[0];
-    const name = isObject(only) ? only.name : undefined;
-    const digest = isObject(only) && isObject(only.digest) ? only.digest.sha256 : undefined;
-    if (name !== subject.filename) {
-        problems.push(`it attests ${JSON.stringify(name)}, not ${subject.filename}`);
-    }
-    if (typeof digest !== 'string' || digest.toLowerCase() !== subject.sha256.toLowerCase()) {
-        problems.push(`it attests sha256 ${String(digest)}, but the file's is ${subject.sha256} ` +
-            '(the file was rebuilt after the attestation was made?)');
-    }
-    return problems;
-}
-function isObject(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-function isBase64(value) {
-    return typeof value === 'string' && value.length > 0 && /^[A-Za-z0-9+/]+={0,2}$/.test(value);
-}
-
-;// CONCATENATED MODULE: ./src/shared/backoff.ts
-const DEFAULT_RETRY_POLICY = {
-    retries: 5,
-    maxTotalMs: 10 * 60_000,
-    baseDelayMs: 1000,
-    maxDelayMs: 60_000
-};
-/**
- * The wait before retry number `retry` (1-based): exponential backoff with full jitter, so that
- * parallel uploads that failed together do not come back together; a Retry-After wins when
- * given (bounded by maxDelayMs). `random` is injectable for tests.
- */
-function backoffDelay(retry, policy, retryAfterMs, random = Math.random) {
-    if (retryAfterMs !== undefined)
-        return Math.min(retryAfterMs, policy.maxDelayMs);
-    const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1));
-    // Half fixed, half random: never a zero wait (twine's failing pattern), still spread out.
-    return Math.round(ceiling / 2 + random() * (ceiling / 2));
-}
-function backoff_sleep(ms) {
-    return new Promise(resolve => setTimeout(resolve, ms));
-}
-/** Seconds for a log line: `1.5 s`. */
-function formatDelay(ms) {
-    return `${(ms / 1000).toFixed(1)} s`;
-}
-/** Retry-After: delta-seconds or an HTTP date. */
-function retryAfterMs(response, now = Date.now()) {
-    const value = response.headers['retry-after'];
-    if (typeof value !== 'string' || !value.trim())
-        return undefined;
-    if (/^\d+$/.test(value.trim()))
-        return Number(value.trim()) * 1000;
-    const date = Date.parse(value);
-    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-
-// EXTERNAL MODULE: ./node_modules/undici/index.js
-var undici = __nccwpck_require__(6752);
-;// CONCATENATED MODULE: ./src/shared/http-body.ts
-
-/** An answer larger than its cap: reading stopped there, and the connection was closed. */
-class AnswerTooLargeError extends Error {
-    cap;
-    status;
-    /** The URL without credentials, query or fragment. */
-    url;
-    constructor(url, cap, 
-    /** The status the answer came with. */
-    status) {
-        const shown = urlForMessages(url);
-        super(`${capitalize(cap.what)} from ${shown} (HTTP ${status}) is larger than ${formatSize(cap.bytes)}, ` +
-            `the most this action reads for it; it stopped reading there. ${cap.advice}`);
-        this.cap = cap;
-        this.status = status;
-        this.name = 'AnswerTooLargeError';
-        this.url = shown;
-    }
-}
-/** A URL fit for a message: no user or password, and no query string (indexes put tokens there too). */
-function urlForMessages(url) {
-    try {
-        const parsed = new URL(url);
-        parsed.username = '';
-        parsed.password = '';
-        const hadQuery = parsed.search !== '';
-        parsed.search = '';
-        parsed.hash = '';
-        return parsed.toString() + (hadQuery ? '?…' : '');
-    }
-    catch {
-        return '(an invalid URL)';
-    }
-}
-function capitalize(text) {
-    return text.charAt(0).toUpperCase() + text.slice(1);
-}
-
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
-function getProxyUrl(reqUrl) {
-    const usingSsl = reqUrl.protocol === 'https:';
-    if (checkBypass(reqUrl)) {
-        return undefined;
-    }
-    const proxyVar = (() => {
-        if (usingSsl) {
-            return process.env['https_proxy'] || process.env['HTTPS_PROXY'];
-        }
-        else {
-            return process.env['http_proxy'] || process.env['HTTP_PROXY'];
-        }
-    })();
-    if (proxyVar) {
-        try {
-            return new DecodedURL(proxyVar);
-        }
-        catch (_a) {
-            if (!proxyVar.startsWith('http://') && !proxyVar.startsWith('https://'))
-                return new DecodedURL(`http://${proxyVar}`);
-        }
-    }
-    else {
-        return undefined;
-    }
-}
-function checkBypass(reqUrl) {
-    if (!reqUrl.hostname) {
-        return false;
-    }
-    const reqHost = reqUrl.hostname;
-    if (isLoopbackAddress(reqHost)) {
-        return true;
-    }
-    const noProxy = process.env['no_proxy'] || process.env['NO_PROXY'] || '';
-    if (!noProxy) {
-        return false;
-    }
-    // Determine the request port
-    let reqPort;
-    if (reqUrl.port) {
-        reqPort = Number(reqUrl.port);
-    }
-    else if (reqUrl.protocol === 'http:') {
-        reqPort = 80;
-    }
-    else if (reqUrl.protocol === 'https:') {
-        reqPort = 443;
-    }
-    // Format the request hostname and hostname with port
-    const upperReqHosts = [reqUrl.hostname.toUpperCase()];
-    if (typeof reqPort === 'number') {
-        upperReqHosts.push(`${upperReqHosts[0]}:${reqPort}`);
-    }
-    // Compare request host against noproxy
-    for (const upperNoProxyItem of noProxy
-        .split(',')
-        .map(x => x.trim().toUpperCase())
-        .filter(x => x)) {
-        if (upperNoProxyItem === '*' ||
-            upperReqHosts.some(x => x === upperNoProxyItem ||
-                x.endsWith(`.${upperNoProxyItem}`) ||
-                (upperNoProxyItem.startsWith('.') &&
-                    x.endsWith(`${upperNoProxyItem}`)))) {
-            return true;
-        }
-    }
-    return false;
-}
-function isLoopbackAddress(host) {
-    const hostLower = host.toLowerCase();
-    return (hostLower === 'localhost' ||
-        hostLower.startsWith('127.') ||
-        hostLower.startsWith('[::1]') ||
-        hostLower.startsWith('[0:0:0:0:0:0:0:1]'));
-}
-class DecodedURL extends URL {
-    constructor(url, base) {
-        super(url, base);
-        this._decodedUsername = decodeURIComponent(super.username);
-        this._decodedPassword = decodeURIComponent(super.password);
-    }
-    get username() {
-        return this._decodedUsername;
-    }
-    get password() {
-        return this._decodedPassword;
-    }
-}
-//# sourceMappingURL=proxy.js.map
-;// CONCATENATED MODULE: ./src/shared/network-errors.ts
-
-/**
- * The proxy a request to `url` goes through, by the rules of every Actions toolkit client
- * (lower case first, NO_PROXY, loopback never proxied). Username and password come back decoded.
- */
-function proxyUrlFor(url) {
-    const proxy = getProxyUrl(typeof url === 'string' ? new URL(url) : url);
-    return proxy?.hostname ? proxy : undefined;
-}
-/** Failures before any connection to the index (or to the proxy) exists. */
-const CONNECT_CODES = new Set(['ECONNREFUSED', 'ECONNECTTIMEOUT', 'ENOTFOUND', 'EAI_AGAIN']);
-/** Node's codes for a TLS certificate the runner does not trust, with the reason shown. */
-const CERTIFICATE_REASONS = {
-    SELF_SIGNED_CERT_IN_CHAIN: 'self-signed certificate',
-    DEPTH_ZERO_SELF_SIGNED_CERT: 'self-signed certificate',
-    CERT_HAS_EXPIRED: 'the certificate has expired',
-    CERT_NOT_YET_VALID: 'the certificate is not valid yet: check the runner clock',
-    ERR_TLS_CERT_ALTNAME_INVALID: 'the certificate is for another host name',
-    HOSTNAME_MISMATCH: 'the certificate is for another host name',
-    UNABLE_TO_VERIFY_LEAF_SIGNATURE: '',
-    UNABLE_TO_GET_ISSUER_CERT: '',
-    UNABLE_TO_GET_ISSUER_CERT_LOCALLY: '',
-    CERT_UNTRUSTED: '',
-    CERT_REVOKED: ''
-};
-/** undici's refusal of a CONNECT the proxy did not answer with 200. */
-const PROXY_STATUS = /^Proxy response \((\d+)\) !== 200/;
-function describeNetworkFailure(url, cause, variables = {}) {
-    const given = cause?.code;
-    const code = typeof given === 'string' ? given : undefined;
-    const detail = cause instanceof Error ? cause.message : String(cause);
-    const { host, hostname } = new URL(url);
-    const proxy = proxyFor(url, variables);
-    const viaProxy = proxy && describeProxyFailure(proxy, code, detail);
-    if (viaProxy)
-        return viaProxy;
-    const failure = (text, unsent = false, final = false) => ({
-        text,
-        code,
-        unsent,
-        final
-    });
-    if (code?.startsWith('HPE_')) {
-        return failure('the index sent a malformed HTTP response (is something other than an HTTP server ' +
-            'listening there, or should the URL start with https:// instead of http://?)');
-    }
-    if (code && Object.hasOwn(CERTIFICATE_REASONS, code)) {
-        const reason = CERTIFICATE_REASONS[code] || 'signed by an authority the runner does not know';
-        return failure(`the TLS certificate of ${hostname} is not trusted (${reason}). If a company ` +
-            'proxy or a private CA signs it, point NODE_EXTRA_CA_CERTS at that CA certificate (PEM) ' +
-            'in the job environment.', true, true);
-    }
-    switch (code) {
-        case 'ECONNREFUSED':
-            return failure(`the index refused the connection (nothing listens on ${host}; is the URL right, and is the index running?)`, true);
-        case 'ENOTFOUND':
-            return failure(`the host name ${hostname} could not be resolved (check the URL for typos)`, true);
-        case 'EAI_AGAIN':
-            return failure(`the host name ${hostname} could not be resolved right now (a temporary DNS failure on the runner)`, true);
-        case 'ECONNECTTIMEOUT':
-            return failure(`${detail} (is ${hostname} reachable from this runner?)`, true);
-        case 'EDEADLINE':
-            // The request's own deadline (see Http): its message says which limit and how long.
-            return failure(detail);
-        case 'ECONNRESET':
-        case 'EPIPE':
-        case 'UND_ERR_SOCKET':
-            return failure('the index closed the connection unexpectedly (connection reset)');
-        case 'ETIMEDOUT':
-            // Ours name the inactivity timeout and its length; the system's are about connecting.
-            return detail.startsWith('no data')
-                ? failure(`${detail} (inactivity timeout)`)
-                : failure(`the connection to ${hostname} timed out`);
-        case 'EPROTO':
-        case 'ERR_SSL_WRONG_VERSION_NUMBER':
-            return failure(`the TLS handshake with ${hostname} failed: the server does not speak TLS on that port ` +
-                '(should the URL start with http:// instead of https://?)', true, true);
-        default:
-            return /timeout/i.test(detail)
-                ? { ...failure('no data within the timeout'), code: code ?? 'ETIMEDOUT' }
-                : failure(detail);
-    }
-}
-/**
- * The proxy the client uses for this URL, and the variable it came from (as the entry found it;
- * the upper-case spelling when the entry named none).
- */
-function proxyFor(url, variables = {}) {
-    const proxy = proxyUrlFor(url);
-    if (!proxy)
-        return undefined;
-    const https = new URL(url).protocol === 'https:';
-    const variable = (https ? variables.https : variables.http) ?? (https ? 'HTTPS_PROXY' : 'HTTP_PROXY');
-    // Shown without user and password.
-    return { url: `${proxy.protocol}//${proxy.host}`, variable };
-}
-function describeProxyFailure(proxy, code, detail) {
-    const named = `the proxy ${proxy.url} (from ${proxy.variable})`;
-    const status = PROXY_STATUS.exec(detail);
-    if (status) {
-        const answer = Number(status[1]);
-        const text = answer === 407
-            ? `${named} refused the connection: it wants proxy credentials (HTTP 407). Put them ` +
-                `in ${proxy.variable} as http://user:password@host:port, from a secret.`
-            : `${named} could not open a connection to the index (it answered HTTP ${answer} to ` +
-                'CONNECT): the proxy may not reach the index host, or may not allow it. If the index ' +
-                'should be reached directly, add its host to NO_PROXY.';
-        return { text, code: 'EPROXY', unsent: true, final: answer >= 400 && answer < 500 };
-    }
-    // Every connection goes to the proxy first, so a connect-phase failure is the proxy's.
-    if (!code || !CONNECT_CODES.has(code))
-        return undefined;
-    const why = code === 'ECONNREFUSED'
-        ? 'the connection was refused'
-        : code === 'ECONNECTTIMEOUT'
-            ? 'connecting timed out'
-            : 'its host name could not be resolved';
-    return {
-        text: `could not reach ${named}: ${why}. Check ${proxy.variable} (and NO_PROXY for hosts to reach directly).`,
-        code,
-        unsent: true,
-        final: false
-    };
-}
-
-;// CONCATENATED MODULE: ./package.json
-const package_namespaceObject = {"rE":"0.1.0"};
-;// CONCATENATED MODULE: ./src/shared/version.ts
-
-/** The action's own version, sent in the User-Agent. */
-const ACTION_VERSION = package_namespaceObject.rE;
-const USER_AGENT = `pypi-publish/${ACTION_VERSION} (node ${process.versions.node}; ${process.platform})`;
-
-;// CONCATENATED MODULE: ./src/shared/http.ts
-
-
-
-
-
-/**
- * The slowest upload rate that still counts as progress (16 KiB/s, a 128 kbit/s link): a body may
- * take its size at this rate on top of the answer's deadline, so a server that reads a few bytes
- * a second (which the inactivity timeout never notices) cannot hold an upload for ever.
- */
-const SLOWEST_SEND_RATE = 16 * 1024;
-/**
- * The one HTTP client of a run, on undici: one keep-alive Agent for direct requests and one
- * ProxyAgent (CONNECT tunnel) per proxy. Redirects are never followed: the caller decides, so
- * credentials never reach another host. Every answer is read up to the caller's cap, and every
- * request has a deadline on top of the inactivity timeout (which a trickling index never trips):
- * - a streamed body's answer must arrive in full within twice `timeout` of the body being sent;
- * - the whole request must end within `connect-timeout` + twice `timeout` + the body's size at
- *   SLOWEST_SEND_RATE.
- */
-class Http {
-    connectTimeoutMs;
-    timeoutMs;
-    proxy;
-    /** By proxy URL ('' for direct), made on first use. */
-    dispatchers = new Map();
-    constructor(options = {}) {
-        this.connectTimeoutMs = options.connectTimeoutMs ?? 30_000;
-        this.timeoutMs = options.timeoutMs ?? 120_000;
-        this.proxy = options.proxy ?? {};
-    }
-    /**
-     * The proxy comes from @actions/http-client's rules (lower case first, NO_PROXY, loopback never
-     * proxied); undici's EnvHttpProxyAgent was tried and rejected: no loopback bypass, other rules.
-     */
-    dispatcherFor(url) {
-        const proxy = proxyUrlFor(url);
-        const key = proxy?.href ?? '';
-        let dispatcher = this.dispatchers.get(key);
-        if (!dispatcher) {
-            const timeouts = { headersTimeout: this.timeoutMs, bodyTimeout: this.timeoutMs };
-            const connect = { timeout: this.connectTimeoutMs };
-            dispatcher = proxy
-                ? new undici/* ProxyAgent */.kT({
-                    uri: proxy.origin,
-                    // getProxyUrl gives them decoded.
-                    token: proxy.username || proxy.password
-                        ? basicAuth(proxy.username, proxy.password)
-                        : undefined,
-                    proxyTls: connect,
-                    requestTls: connect,
-                    ...timeouts
-                })
-                : new undici/* Agent */.g6({ connect, ...timeouts });
-            this.dispatchers.set(key, dispatcher);
-        }
-        return dispatcher;
-    }
-    async request(method, url, options) {
-        const target = new URL(url);
-        const headers = {
-            'user-agent': USER_AGENT,
-            ...Object.fromEntries(Object.entries(options.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]))
-        };
-        const body = options.body?.() ?? null;
-        const streamed = body !== null && typeof body !== 'string' && !Buffer.isBuffer(body);
-        const { cap } = options;
-        const timers = [];
-        let expired;
-        let abort;
-        let reject = () => undefined;
-        const expire = (error) => {
-            if (expired)
-                return;
-            expired = error;
-            if (abort)
-                abort(error);
-            else
-                reject(error);
-        };
-        const after = (ms, error) => {
-            timers.push(setTimeout(() => expire(error()), Math.max(0, ms)));
-        };
-        const answerMs = 2 * this.timeoutMs;
-        const sendMs = ((Number(headers['content-length']) || 0) / SLOWEST_SEND_RATE) * 1000;
-        const wholeMs = Math.round(this.connectTimeoutMs + answerMs + sendMs);
-        after(wholeMs, () => deadlineError(wholeMs, 'the request', `connect-timeout and twice 'timeout'${sendMs >= 1 ? `, plus the body's size at ${formatSize(SLOWEST_SEND_RATE)}/s` : ''}`));
-        if (options.timeLimit) {
-            const { ms, reason } = options.timeLimit;
-            after(ms, () => coded('EDEADLINE', `${reason} before the answer came`));
-        }
-        try {
-            return await new Promise((resolve, fail) => {
-                reject = fail;
-                const chunks = [];
-                let size = 0;
-                let answer = { status: 0, statusText: '', headers: {} };
-                const tooLarge = () => {
-                    abort?.(new AnswerTooLargeError(url, cap, answer.status));
-                    return false;
-                };
-                const handler = {
-                    onConnect: a => {
-                        abort = a;
-                        if (expired)
-                            a(expired);
-                    },
-                    onHeaders: (status, raw, _resume, statusText) => {
-                        if (status < 200)
-                            return true;
-                        answer = { status, statusText, headers: headersOf(raw) };
-                        return Number(answer.headers['content-length']) > cap.bytes ? tooLarge() : true;
-                    },
-                    onData: chunk => {
-                        size += chunk.length;
-                        if (size > cap.bytes)
-                            return tooLarge();
-                        chunks.push(chunk);
-                        return true;
-                    },
-                    onComplete: () => resolve({ ...answer, body: Buffer.concat(chunks).toString('utf8') }),
-                    onError: fail,
-                    // Requests with no body or a short text (a GET, a token request) have the whole-request
-                    // deadline only.
-                    onRequestSent: streamed
-                        ? () => after(answerMs, () => deadlineError(answerMs, 'the answer to the sent request', "twice 'timeout'"))
-                        : undefined
-                };
-                this.dispatcherFor(target).dispatch({
-                    origin: target.origin,
-                    path: target.pathname + target.search,
-                    method: method,
-                    headers,
-                    body
-                }, handler);
-            });
-        }
-        catch (error) {
-            // A body left half-sent would keep its file open.
-            if (streamed)
-                body.destroy();
-            if (error instanceof AnswerTooLargeError)
-                throw error;
-            throw new NetworkError(url, expired ?? this.ourWords(error), this.proxy);
-        }
-        finally {
-            for (const timer of timers)
-                clearTimeout(timer);
-        }
-    }
-    /** undici's timeouts, as the limits the user set. */
-    ourWords(error) {
-        switch (error?.code) {
-            case 'UND_ERR_CONNECT_TIMEOUT':
-                return coded('ECONNECTTIMEOUT', `could not connect within ${seconds(this.connectTimeoutMs)} s`);
-            case 'UND_ERR_HEADERS_TIMEOUT':
-            case 'UND_ERR_BODY_TIMEOUT':
-                return coded('ETIMEDOUT', `no data sent or received for ${seconds(this.timeoutMs)} s`);
-            default:
-                return error;
-        }
-    }
-    async get(url, cap, headers = {}, timeLimit) {
-        return this.request('GET', url, { headers, cap, timeLimit });
-    }
-    /** Closes keep-alive sockets so nothing holds the process open. */
-    dispose() {
-        for (const dispatcher of this.dispatchers.values())
-            void dispatcher.destroy().catch(() => undefined);
-        this.dispatchers.clear();
-    }
-}
-function headersOf(raw) {
-    const headers = {};
-    for (let i = 0; i + 1 < raw.length; i += 2) {
-        const name = raw[i].toString('latin1').toLowerCase();
-        const value = raw[i + 1].toString('latin1');
-        headers[name] = name in headers ? `${headers[name]}, ${value}` : value;
-    }
-    return headers;
-}
-function deadlineError(ms, what, basis) {
-    return coded('EDEADLINE', `${what} did not complete within ${seconds(ms)} s (${basis}), although data kept moving: ` +
-        "the index sends or reads too slowly. Raise 'timeout' if it is only slow.");
-}
-function coded(code, message) {
-    return Object.assign(new Error(message), { code });
-}
-function seconds(ms) {
-    return String(Math.round(ms / 100) / 10);
-}
-/** No (complete) HTTP answer: refused, reset, DNS, TLS, a proxy, the inactivity timeout or a deadline. */
-class NetworkError extends Error {
-    url;
-    code;
-    /** No byte of the request can have reached the index. */
-    unsent;
-    /** Retrying cannot help (an untrusted certificate, a proxy wanting credentials). */
-    final;
-    constructor(url, cause, proxy = {}) {
-        const failure = describeNetworkFailure(url, cause, proxy);
-        super(`No answer from ${new URL(url).origin}: ${failure.text}`);
-        this.url = url;
-        this.name = 'NetworkError';
-        this.code = failure.code;
-        this.unsent = failure.unsent;
-        this.final = failure.final;
-    }
-}
-function basicAuth(user, password) {
-    return `Basic ${Buffer.from(`${user}:${password}`, 'utf8').toString('base64')}`;
-}
-
-;// CONCATENATED MODULE: ./src/auth/id-token.ts
-
-
-const TRUSTED_PUBLISHING_DOCS = 'https://docs.pypi.org/trusted-publishers/';
-const TROUBLESHOOTING_URL = 'https://docs.pypi.org/trusted-publishers/troubleshooting/';
-/**
- * An ID-token request that failed. `failure` says what went wrong; the message adds the command
- * line's advice, which the action replaces with its own (action/id-token.ts).
- */
-class IdTokenRequestError extends TrustedPublishingError {
-    failure;
-    constructor(failure, advice, options) {
-        super(`Trusted publishing: ${failure}${advice ? ` ${advice}` : ''}`, options);
-        this.failure = failure;
-        this.name = 'IdTokenRequestError';
-    }
-}
-/** The answers are one JWT (a few KiB) in a small JSON document. */
-const ID_TOKEN_CAP = {
-    bytes: 64 * 1024,
-    what: 'the ID token answer',
-    advice: 'The CI system is misbehaving; try again, or use an API token.'
-};
-/**
- * A capped GET of an ID token, whose body (the token) is returned. A 5xx, a 429 or no answer is
- * marked transient, so the exchange retries it with a fresh request. Not core.getIDToken: it reads
- * answers uncapped, retries by itself and marks nothing transient, and puts the body of a refusal
- * in its error.
- */
-async function requestIdToken(provider, url, headers, advice, timeoutMs = 30_000) {
-    const http = new Http({ timeoutMs, connectTimeoutMs: 10_000 });
-    let response;
-    try {
-        response = await http.get(url, ID_TOKEN_CAP, headers);
-    }
-    catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        throw new IdTokenRequestError(`asking ${provider} for an ID token failed: ${reason}`, '', {
-            cause: error,
-            transient: error instanceof NetworkError && !error.final ? { reason } : undefined
-        });
-    }
-    finally {
-        http.dispose();
-    }
-    const { status } = response;
-    // The body is not shown: it may be a token in a shape we did not expect.
-    if (status !== 200) {
-        throw new IdTokenRequestError(`${provider} answered HTTP ${status} without an ID token.`, advice, {
-            transient: status === 429 || (status >= 500 && status <= 599)
-                ? { reason: `HTTP ${status}` }
-                : undefined
-        });
-    }
-    return response.body;
-}
-/** An ID token from GitHub's runner: ACTIONS_ID_TOKEN_REQUEST_URL with its bearer token. */
-async function githubRunnerIdToken(env, audience, options = {}) {
-    const provider = 'GitHub Actions';
-    const advice = "Give the job `permissions: id-token: write`, or pass an API token with '--password'.";
-    const url = new URL(env.ACTIONS_ID_TOKEN_REQUEST_URL ?? '');
-    url.searchParams.set('audience', audience);
-    const headers = {
-        Authorization: `bearer ${env.ACTIONS_ID_TOKEN_REQUEST_TOKEN ?? ''}`,
-        Accept: 'application/json'
-    };
-    const body = await requestIdToken(provider, url.toString(), headers, advice, options.timeoutMs);
-    let value;
-    try {
-        value = JSON.parse(body).value;
-    }
-    catch {
-        // answered below
-    }
-    if (typeof value === 'string' && value)
-        return value;
-    throw new IdTokenRequestError(`${provider} answered HTTP 200 without an ID token.`, advice, {});
-}
-const indent = (lines) => lines.map(line => `    ${line}`);
-/** Why there is no GitHub ID token, and the two ways out (or, for a fork's pull request, what to do). */
-function noIdTokenMessage(run, cause) {
-    const what = cause
-        ? `Trusted publishing needs a GitHub ID token, and getting one failed: ${cause}`
-        : 'Trusted publishing needs a GitHub ID token, and this job has no access to one' +
-            (run.idToken.why ? ` (${run.idToken.why}).` : '.');
-    if (run.forkPullRequest) {
-        return [
-            what,
-            '',
-            'This run was triggered by a pull request from a fork. GitHub gives such runs neither ID ' +
-                "tokens nor secrets, even with 'id-token: write', so they cannot publish.",
-            'Publish from an event a fork cannot trigger instead: a pushed tag, a published release, or ' +
-                'workflow_dispatch — and skip the publish step on pull requests.'
-        ].join('\n');
-    }
-    return [
-        what,
-        'No token was given either (no `password`/`token` input), so there is ' +
-            'nothing to authenticate with. Two ways out:',
-        '',
-        '1. Trusted publishing (recommended): give the publishing job permission to request an ID ' +
-            'token, and register this workflow as a trusted publisher on the index:',
-        '',
-        ...indent(['permissions:', '  id-token: write']),
-        '',
-        `   ${TRUSTED_PUBLISHING_DOCS}`,
-        '',
-        '2. An API token: store it as a repository secret and pass it, e.g.',
-        '',
-        ...indent(['password: ${{ secrets.PYPI_API_TOKEN }}']),
-        '',
-        '   If you already pass a secret: an empty secret looks exactly like none. A typo in the ' +
-            "secret's name, or a secret defined in another environment or repository, reads as an " +
-            'empty string.'
-    ].join('\n');
-}
-
-;// CONCATENATED MODULE: ./src/auth/claims.ts
-
-/** The claims PyPI's GitHub publisher looks at, in the order we show them. */
-const DEBUG_CLAIMS = [
-    'sub',
-    'repository',
-    'repository_owner',
-    'repository_owner_id',
-    'workflow_ref',
-    'job_workflow_ref',
-    'ref',
-    'environment'
-];
-function parseWorkflowRef(value) {
-    if (!value)
-        return undefined;
-    const at = value.indexOf('@');
-    const [owner, repo, ...rest] = (at >= 0 ? value.slice(0, at) : value).split('/');
-    if (!owner || !repo || rest.length === 0)
-        return undefined;
-    const ref = at >= 0 ? value.slice(at + 1) : '';
-    const path = rest.join('/');
-    return { owner, repo, repository: `${owner}/${repo}`, path, filename: rest.at(-1), ref };
-}
-/** The JWT's payload, or undefined when it is not a well-formed JWT. */
-function decodeClaims(jwt) {
-    const parts = jwt.split('.');
-    if (parts.length !== 3)
-        return undefined;
-    try {
-        const payload = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8'));
-        return payload && typeof payload === 'object' && !Array.isArray(payload)
-            ? payload
-            : undefined;
-    }
-    catch {
-        return undefined;
-    }
-}
-/** The claims as a list for an error message, marked as unverified and for debugging only. */
-function renderClaims(claims) {
-    if (!claims) {
-        return 'The ID token could not be decoded, so its claims cannot be shown.';
-    }
-    const lines = [
-        'Claims of the ID token, decoded WITHOUT verification, for debugging only. Do not configure a ' +
-            'trusted publisher from them unless they already match what you expect:'
-    ];
-    for (const name of DEBUG_CLAIMS) {
-        const value = claims[name];
-        lines.push(`  ${name}: ${value === undefined || value === '' ? 'MISSING' : String(value)}`);
-    }
-    lines.push(`See ${TROUBLESHOOTING_URL}`);
-    return lines.join('\n');
-}
-/**
- * For a job that runs a reusable workflow: Warehouse takes the filename from `job_workflow_ref`
- * and requires it to be `<repository>/.github/workflows/<file>@<ref or sha>` of this run.
- */
-function reusableWorkflowHint(claims) {
-    if (!claims)
-        return undefined;
-    const caller = parseWorkflowRef(stringClaim(claims, 'workflow_ref'));
-    const job = parseWorkflowRef(stringClaim(claims, 'job_workflow_ref'));
-    if (!caller || !job)
-        return undefined;
-    if (caller.repository.toLowerCase() === job.repository.toLowerCase() &&
-        caller.path === job.path) {
-        return undefined;
-    }
-    const repository = stringClaim(claims, 'repository') || caller.repository;
-    const ref = stringClaim(claims, 'ref');
-    const sha = stringClaim(claims, 'sha');
-    const runsAt = [ref, sha].filter(Boolean).join(' or ') || 'the ref being run';
-    const rule = 'PyPI takes the workflow filename from job_workflow_ref (the workflow that runs this job, ' +
-        `here the reusable one) and requires job_workflow_ref to be ` +
-        `'${repository}/.github/workflows/<that file>@<${ref ? 'ref' : 'sha'}>' of this run: a ` +
-        `workflow of the repository the run belongs to (${repository}), at ${runsAt}.`;
-    const called = `This job runs a reusable workflow: ${job.path} of ${job.repository} (called from ` +
-        `${caller.path} of ${caller.repository}).`;
-    if (job.repository.toLowerCase() !== repository.toLowerCase()) {
-        return (`${called} ${rule} A reusable workflow from another repository therefore cannot publish ` +
-            `to PyPI with trusted publishing, whatever the publisher names. Publish from ${repository} ` +
-            `itself: run this action in a job of ${caller.filename} (the shared workflow can still ` +
-            `build and upload the files as an artifact), or keep the reusable workflow in ` +
-            `${repository}/.github/workflows/ and call it as \`uses: ./.github/workflows/${job.filename}\`.`);
-    }
-    const lines = [
-        `${called} ${rule} So the trusted publisher must name the workflow file '${job.filename}', ` +
-            `not '${caller.filename}'.`
-    ];
-    if (job.ref && job.ref !== ref && job.ref !== sha) {
-        lines.push(`It is also called at '${job.ref}', not at ${runsAt}, which PyPI refuses: call it as ` +
-            `\`uses: ./.github/workflows/${job.filename}\` so that it runs at the same commit.`);
-    }
-    return lines.join(' ');
-}
-function stringClaim(claims, name) {
-    const value = claims[name];
-    return typeof value === 'string' ? value : undefined;
-}
-/** The 422 (or other refusal): every code and description, the claims, and where to read more. */
-function refusalMessage(host, status, payload, claims, body) {
-    const errors = Array.isArray(payload.errors) ? payload.errors : [];
-    const reasons = errors.map(e => {
-        const { code, description } = (e ?? {});
-        return `  - ${String(code ?? 'unknown')}: ${String(description ?? '')}`;
-    });
-    const lines = [
-        `Trusted publishing failed: ${host} refused the token request (HTTP ` +
-            `${status}${typeof payload.message === 'string' ? `, "${payload.message}"` : ''}).`
-    ];
-    if (reasons.length > 0) {
-        lines.push('The index gave these reasons:', ...reasons);
-    }
-    else {
-        lines.push(`The index gave no reasons: ${body}`);
-    }
-    lines.push('', 'This usually means the trusted publisher registered on the index does not match this ' +
-        'workflow run: check the repository owner and name, the workflow file name and the ' +
-        `environment (if you set one). ${TRUSTED_PUBLISHING_DOCS}`);
-    const reusable = reusableWorkflowHint(claims);
-    if (reusable)
-        lines.push('', reusable);
-    lines.push('', renderClaims(claims));
-    if (!claims)
-        lines.push(`See ${TROUBLESHOOTING_URL}`);
-    return lines.join('\n');
-}
-
-;// CONCATENATED MODULE: ./src/shared/retrying.ts
-
-/**
- * Runs `attempt` until it succeeds, a failure is not transient, the retries are spent or the next
- * retry would start past `policy.maxTotalMs`; then the last failure is thrown as it was. For
- * requests that are safe to repeat as they are (the upload has its own loop, which first asks the
- * index whether a lost answer stored the file).
- */
-async function withRetries(attempt, options) {
-    const now = options.now ?? Date.now;
-    const sleep = options.sleep ?? backoff_sleep;
-    const startedAt = now();
-    for (let retry = 1;; retry++) {
-        try {
-            return await attempt();
-        }
-        catch (error) {
-            const transience = options.transient(error);
-            if (!transience || retry > options.policy.retries)
-                throw error;
-            const delay = backoffDelay(retry, options.policy, transience.retryAfterMs);
-            if (now() - startedAt + delay > options.policy.maxTotalMs)
-                throw error;
-            options.onRetry(error, retry, delay);
-            await sleep(delay);
-        }
-    }
-}
-/** "retry 1 of 5 in 1.2 s", for the retry lines of every caller. */
-function retryNote(retry, policy, delayMs) {
-    return `retry ${retry} of ${policy.retries} in ${formatDelay(delayMs)}`;
-}
-
-;// CONCATENATED MODULE: ./src/auth/oidc.ts
-
-
-
-
-
-
-
-/** PyPI's minted tokens live 15 minutes; used when the index does not say. */
-const DEFAULT_TOKEN_LIFETIME_MS = 15 * 60 * 1000;
-const BODY_EXCERPT = 500;
-/** Small JSON answers; 64 KiB leaves room for a proxy's error page. */
-const OIDC_ANSWER_CAP = {
-    bytes: 64 * 1024,
-    what: 'the trusted-publishing answer',
-    advice: "Check that 'repository-url' is the index's upload URL; if the index is right, it is " +
-        'misbehaving: wait a few minutes and try again, or use an API token.'
-};
-function oidcUrls(repositoryUrl) {
-    const origin = new URL(repositoryUrl).origin;
-    return { audience: `${origin}/_/oidc/audience`, mint: `${origin}/_/oidc/mint-token` };
-}
-/** Mints a fresh token at each call; the audience is asked once per run. */
-function createTokenMinter(options) {
-    let audience;
-    return async () => {
-        audience ??= fetchAudience(options.http, options.repositoryUrl, options.retry);
-        let aud;
-        try {
-            aud = await audience;
-        }
-        catch (error) {
-            audience = undefined; // a later renewal may try again
-            throw error;
-        }
-        // Each try gets a fresh ID token: when a mint's answer is lost, the index may have spent the
-        // token's jti already and would refuse it as reused.
-        return retrying('the token request', async () => {
-            const idToken = await options.getIdToken(aud);
-            options.onSecret(idToken);
-            return mintToken(options.http, options.repositoryUrl, idToken, options);
-        }, options.retry);
-    };
-}
-/** Retries what the index may heal by itself, saying so on one info line per retry. */
-function retrying(what, attempt, retry = {}) {
-    const policy = retry.policy ?? DEFAULT_RETRY_POLICY;
-    return withRetries(attempt, {
-        policy,
-        transient: error => (error instanceof TrustedPublishingError ? error.transient : undefined),
-        onRetry: (error, n, delayMs) => retry.log?.info(`Trusted publishing: ${what} failed (${error.transient?.reason}); ` +
-            retryNote(n, policy, delayMs)),
-        sleep: retry.sleep
-    });
-}
-/** 5xx, 429 and no answer may heal by waiting (not a bad certificate: NetworkError.final). */
-function transientAnswer(response) {
-    if (response.status !== 429 && (response.status < 500 || response.status > 599))
-        return undefined;
-    return {
-        reason: `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`,
-        retryAfterMs: retryAfterMs(response)
-    };
-}
-function transientFailure(error) {
-    if (error instanceof NetworkError && !error.final)
-        return { reason: error.message };
-    return undefined;
-}
-const exchangeToken = (options) => createTokenMinter(options)();
-const fetchAudience = (http, repositoryUrl, retry) => retrying('asking for the token audience', () => askAudience(http, repositoryUrl), retry);
-async function askAudience(http, repositoryUrl) {
-    const url = oidcUrls(repositoryUrl).audience;
-    const host = new URL(repositoryUrl).host;
-    let response;
-    try {
-        response = await http.get(url, OIDC_ANSWER_CAP, { Accept: 'application/json' });
-    }
-    catch (error) {
-        throw new TrustedPublishingError(`Trusted publishing: ${failedRequest(url, error)}`, {
-            cause: error,
-            transient: transientFailure(error)
-        });
-    }
-    if (response.status === 403 || response.status === 404) {
-        throw new TrustedPublishingError(`This index does not support trusted publishing; use a token. (${host} answered HTTP ` +
-            `${response.status} to GET ${url}${response.status === 403 ? ': trusted publishing is disabled there' : ''}.)\n` +
-            "Pass an API token for this index as 'password' (or 'token'), e.g. " +
-            '`password: ${{ secrets.INDEX_TOKEN }}`.');
-    }
-    if (response.status !== 200) {
-        throw new TrustedPublishingError(`Trusted publishing: asking ${url} for the token audience failed: ${describeResponse(response)}\n` +
-            'The index may be down or misconfigured; wait a few minutes and try again, or use an API token.', { transient: transientAnswer(response) });
-    }
-    const audience = parseJson(response.body)?.audience;
-    if (typeof audience !== 'string' || audience === '') {
-        throw new TrustedPublishingError(`Trusted publishing: ${url} answered 200 without an audience (expected {"audience": "…"}): ` +
-            oidc_excerpt(response.body));
-    }
-    return audience;
-}
-/** Trades an ID token for an upload token; calls `onSecret` with it before returning. */
-async function mintToken(http, repositoryUrl, idToken, options) {
-    const url = oidcUrls(repositoryUrl).mint;
-    const scrub = (text) => scrubJwts(text, idToken);
-    let response;
-    try {
-        response = await http.request('POST', url, {
-            headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-            body: () => JSON.stringify({ token: idToken }),
-            cap: OIDC_ANSWER_CAP
-        });
-    }
-    catch (error) {
-        throw new TrustedPublishingError(`Trusted publishing: ${scrub(failedRequest(url, error))}`, {
-            cause: error,
-            transient: transientFailure(error)
-        });
-    }
-    // Scrubbed before anything is cut or quoted, so a truncated echo cannot slip through.
-    response = { ...response, body: scrub(response.body) };
-    const payload = parseJson(response.body);
-    if (payload === undefined) {
-        throw new TrustedPublishingError(`Token request to ${url} failed: the index answered ${describeResponse(response)}\n` +
-            'That is not the JSON a trusted-publishing index sends: the index is probably down or ' +
-            'misconfigured. Wait a few minutes and try again.', { transient: transientAnswer(response) });
-    }
-    if (response.status < 200 || response.status >= 300) {
-        const why = refusalMessage(new URL(url).host, response.status, payload, decodeClaims(idToken), oidc_excerpt(response.body));
-        throw new TrustedPublishingError(scrub(why), {
-            transient: transientAnswer(response)
-        });
-    }
-    const token = payload.token;
-    if (typeof token !== 'string' || token === '') {
-        throw new TrustedPublishingError(`Token request to ${url} answered HTTP ${response.status} without a token ` +
-            `(expected {"success": true, "token": "…", "expires": …}). The index is probably ` +
-            'misconfigured; wait a few minutes and try again.');
-    }
-    options.onSecret(token);
-    const now = options.now ?? Date.now;
-    return { token, expiresAt: expiryOf(payload.expires, response.headers.date, now()) };
-}
-/**
- * `expires` is on the index's clock: made a lifetime with its Date header, so a skewed runner
- * clock cannot make us send a token the index considers expired.
- */
-function expiryOf(expires, dateHeader, now) {
-    if (typeof expires !== 'number' || !Number.isFinite(expires)) {
-        return now + DEFAULT_TOKEN_LIFETIME_MS;
-    }
-    const serverNow = dateHeader ? Date.parse(dateHeader) : NaN;
-    if (Number.isFinite(serverNow)) {
-        const lifetime = expires * 1000 - serverNow;
-        if (lifetime > 0 && lifetime <= 24 * 60 * 60 * 1000)
-            return now + lifetime;
-    }
-    return expires * 1000;
-}
-function parseJson(body) {
-    try {
-        const value = JSON.parse(body);
-        return value && typeof value === 'object' && !Array.isArray(value)
-            ? value
-            : undefined;
-    }
-    catch {
-        return undefined;
-    }
-}
-function describeResponse(response) {
-    const status = `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`;
-    const location = response.headers.location ? ` (redirect to ${response.headers.location})` : '';
-    return `${status}${location}: ${oidc_excerpt(response.body)}`;
-}
-function oidc_excerpt(body) {
-    const text = body.trim();
-    if (text === '')
-        return '(empty body)';
-    return text.length > BODY_EXCERPT ? `${excerpt(text, BODY_EXCERPT)} (truncated)` : text;
-}
-/** An index might echo the ID token back; it must not reach a log. */
-function scrubJwts(text, idToken) {
-    return text
-        .split(idToken)
-        .join('***')
-        .replace(/[\w.-]+/g, run => {
-        // A JWT-shaped run (`eyJ….eyJ…`) is cut from its first `eyJ` on: found with string search,
-        // since a pattern retried at each `eyJ` of a long run is quadratic (issue 21).
-        const start = run.indexOf('eyJ');
-        return start >= 0 && run.indexOf('.eyJ', start + 4) > 0 ? `${run.slice(0, start)}***` : run;
-    });
-}
-/** No usable answer: the client's error says why (and, for an oversized answer, what to do). */
-function failedRequest(url, error) {
-    if (error instanceof AnswerTooLargeError)
-        return error.message;
-    return `could not reach ${url}: ${error instanceof Error ? error.message : String(error)}`;
-}
-
-;// CONCATENATED MODULE: ./src/auth/token-source.ts
-/** The index's words for an expired token (protocol §2): 403 "Invalid API Token: token is expired". */
-function isExpiredTokenResponse(status, message) {
-    return status === 403 && /token is expired/i.test(message);
-}
-class StaticTokenSource {
-    user;
-    password;
-    kind = 'token';
-    constructor(user, password) {
-        this.user = user;
-        this.password = password;
-    }
-    async current() {
-        return this.password;
-    }
-    async renew() {
-        return undefined;
-    }
-}
-class MintedTokenSource {
-    mint;
-    options;
-    kind = 'trusted-publishing';
-    user = '__token__';
-    token;
-    inFlight;
-    marginMs;
-    now;
-    constructor(mint, options = {}) {
-        this.mint = mint;
-        this.options = options;
-        this.marginMs = options.marginMs ?? 60_000;
-        this.now = options.now ?? Date.now;
-    }
-    /** Mints the first token now, so that a refused exchange fails the run before any upload. */
-    static async start(mint, options = {}) {
-        const source = new MintedTokenSource(mint, options);
-        await source.current();
-        return source;
-    }
-    /** Epoch ms, our clock; undefined before the first mint. */
-    get expiresAt() {
-        return this.token?.expiresAt;
-    }
-    async current() {
-        const token = this.token;
-        if (token && token.expiresAt - this.now() > this.marginMs)
-            return token.token;
-        return (await this.refresh(token ? 'the token is about to expire' : undefined)).token;
-    }
-    async renew(rejected) {
-        if (this.inFlight)
-            return (await this.inFlight).token;
-        if (this.token && this.token.token !== rejected)
-            return this.token.token;
-        return (await this.refresh('the index said the token has expired')).token;
-    }
-    refresh(reason) {
-        // One renewal at a time: parallel uploads that all notice expiry wait for the same mint.
-        if (this.inFlight)
-            return this.inFlight;
-        const attempt = Promise.resolve()
-            .then(() => this.mint())
-            .then(fresh => {
-            this.token = fresh;
-            if (reason)
-                this.options.onRenew?.(`Minted a fresh upload token: ${reason}.`);
-            return fresh;
-        });
-        this.inFlight = attempt;
-        const settled = () => {
-            if (this.inFlight === attempt)
-                this.inFlight = undefined;
-        };
-        attempt.then(settled, settled);
-        return attempt;
-    }
-}
-/**
- * Runs one request; when the index refused the token as expired, renews and runs it once more
- * (the refused request stored nothing, so nothing is lost or repeated).
- */
-async function withCurrentToken(source, attempt, isExpired) {
-    const password = await source.current();
-    try {
-        return await attempt(source.user, password);
-    }
-    catch (error) {
-        if (!isExpired(error))
-            throw error;
-        const fresh = await source.renew(password);
-        if (fresh === undefined)
-            throw error;
-        return attempt(source.user, fresh);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/auth/credentials.ts
-
-
-
-
-
-
-
-
-/** The user name API tokens and trusted publishing go with. */
-const TOKEN_USER = '__token__';
-/**
- * A given password always wins; with none and the user `__token__`, trusted publishing if an ID
- * token can be had. Otherwise the error explains both ways out (a typo in a secret's name reads
- * as an empty secret).
- */
-function chooseCredential(settings, run, ambient) {
-    if (settings.password) {
-        return { method: 'token', user: settings.user, password: settings.password };
-    }
-    if (settings.user !== TOKEN_USER) {
-        throw new TrustedPublishingError(`The user is '${settings.user}' but no password was given. Pass the password for ` +
-            `'${settings.user}' as 'password' (from a secret), e.g. \`password: \${{ secrets.INDEX_PASSWORD }}\`. ` +
-            'If you did, the secret is empty: a typo in its name reads as an empty string. ' +
-            `(Trusted publishing applies only with the user left as '${TOKEN_USER}'.)`);
-    }
-    // Outside the action (the command line), whichever CI system runs us may give the ID token.
-    if (ambient) {
-        if (!ambient.provider)
-            throw new TrustedPublishingError(ambient.missing);
-        return { method: 'trusted-publishing' };
-    }
-    if (!run.idToken.available)
-        throw new TrustedPublishingError(noIdTokenMessage(run));
-    return { method: 'trusted-publishing' };
-}
-/**
- * The uploads' password source; the first token is minted here, so a refusal stops the run
- * before any upload.
- */
-async function resolveTokenSource(options) {
-    const choice = chooseCredential(options.settings, options.run, options.ambient);
-    if (choice.method === 'token')
-        return new StaticTokenSource(choice.user, choice.password);
-    const { log } = options;
-    const host = new URL(options.settings.repositoryUrl).host;
-    const minter = createTokenMinter({
-        http: options.http,
-        repositoryUrl: options.settings.repositoryUrl,
-        getIdToken: options.getIdToken,
-        onSecret: options.onSecret,
-        now: options.now,
-        retry: { policy: { ...DEFAULT_RETRY_POLICY, ...options.settings.retry }, log }
-    });
-    const source = await MintedTokenSource.start(minter, {
-        now: options.now,
-        marginMs: options.renewMarginMs,
-        onRenew: message => log.info(message)
-    });
-    const expires = source.expiresAt;
-    log.info(`Trusted publishing: exchanged ${options.ambient ? `this ${options.ambient.provider} job's` : "this workflow's GitHub"} ID token for a short-lived upload token ` +
-        `at ${host}` +
-        (expires ? `, valid until ${new Date(expires).toISOString()} (renewed as needed).` : '.'));
-    return source;
-}
-/** Other services' token prefixes people paste by mistake. */
-const FOREIGN_PREFIXES = [
-    ['github_pat_', 'a GitHub fine-grained personal access token'],
-    ['ghp_', 'a GitHub personal access token'],
-    ['gho_', 'a GitHub OAuth token'],
-    ['ghu_', 'a GitHub App user token'],
-    ['ghs_', 'a GitHub App or GITHUB_TOKEN installation token'],
-    ['ghr_', 'a GitHub refresh token'],
-    ['glpat-', 'a GitLab personal access token'],
-    ['eyJ', 'a JWT (such as a GitHub ID token)']
-];
-/**
- * What makes `token` (trimmed) unusable as a PyPI API token for `target`, checked before anything
- * is sent: PyPI would answer a bare 403. Never shows the token: at most its first four characters,
- * and only when it is long and not a PyPI token at all. `source` names where it came from.
- */
-function pypiTokenProblem(token, target, source) {
-    const index = target === 'pypi' ? 'PyPI' : 'TestPyPI';
-    const what = source.charAt(0).toUpperCase() + source.slice(1);
-    const fix = `Create an API token at https://${TOKEN_LOCATIONS[target]}/manage/account/token/ and store ` +
-        'it whole (it starts with pypi-) as the secret, or leave the password out and use trusted ' +
-        'publishing.';
-    const lineBreak = /[\r\n]/.test(token);
-    if (lineBreak || /\s/.test(token)) {
-        return (`${what} contains ${lineBreak ? 'a line break' : 'whitespace'}, so it cannot be ` +
-            `a ${index} API token (one line, no spaces). The secret probably holds more than the token ` +
-            `(a label, a second line, or a token split when copied): store only the token. ${fix}`);
-    }
-    if (!token.startsWith('pypi-')) {
-        return `${what} ${describeForeign(token)}, so it is not a ${index} API token (those start with 'pypi-'). ${index} accepts only API tokens. ${fix}`;
-    }
-    if (token === 'pypi-')
-        return `${what} is only 'pypi-', without the token itself. ${fix}`;
-    const location = macaroonLocation(token.slice('pypi-'.length));
-    const other = Object.keys(TOKEN_LOCATIONS).find(t => t !== target && TOKEN_LOCATIONS[t] === location);
-    if (!other)
-        return undefined;
-    return (`${what} is a token for ${location}, but the upload goes to ` +
-        `${TOKEN_LOCATIONS[target]}. PyPI and TestPyPI are separate sites with separate accounts and ` +
-        `tokens. ${fix}`);
-}
-function describeForeign(token) {
-    const foreign = FOREIGN_PREFIXES.find(([prefix]) => token.startsWith(prefix));
-    // Four characters of a short value would give too much of it away.
-    if (token.length < 16) {
-        return foreign
-            ? `looks like ${foreign[1]}`
-            : `is ${token.length} characters long and does not start with 'pypi-'`;
-    }
-    const shown = `starts with '${token.slice(0, 4)}'`;
-    if (foreign)
-        return `${shown}, which is ${foreign[1]}`;
-    if (/^pypi[-_.:]/i.test(token)) {
-        return `${shown}, not 'pypi-' (the prefix is lowercase, followed by a hyphen)`;
-    }
-    if (/^["']/.test(token))
-        return `${shown}: it is wrapped in quotes; store the token without them`;
-    return shown;
-}
-/**
- * The location in a PyPI token's macaroon (v2 binary: 0x02, field 0x01, length, bytes), only to
- * catch a PyPI token sent to TestPyPI or the other way round.
- */
-function macaroonLocation(body) {
-    const bytes = Buffer.from(body.slice(0, 64), 'base64url');
-    if (bytes.length < 3 || bytes[0] !== 0x02 || bytes[1] !== 0x01)
-        return undefined;
-    const length = bytes[2];
-    if (length === 0 || length > 64 || bytes.length < 3 + length)
-        return undefined;
-    const location = bytes.subarray(3, 3 + length).toString('latin1');
-    return /^[a-z0-9.-]+$/.test(location) ? location : undefined;
-}
-/** The upload hosts whose web side we know: where a project's publishing settings live. */
-const WEB_ORIGIN_BY_UPLOAD_HOST = {
-    'upload.pypi.org': 'https://pypi.org',
-    'pypi.org': 'https://pypi.org',
-    'test.pypi.org': 'https://test.pypi.org'
-};
-/**
- * For a run that published to PyPI or TestPyPI with a long-lived token: a notice with links that
- * open each project's trusted-publisher form pre-filled, so switching takes one click.
- */
-function trustedPublishingNudge(options) {
-    if (!options.usedToken || options.projects.length === 0)
-        return undefined;
-    let web;
-    try {
-        web = WEB_ORIGIN_BY_UPLOAD_HOST[new URL(options.repositoryUrl).host];
-    }
-    catch {
-        return undefined;
-    }
-    if (!web)
-        return undefined;
-    const [owner, repo] = (options.run.repository ?? '').split('/');
-    const workflow = parseWorkflowRef(options.run.workflowRef);
-    const params = new URLSearchParams({ provider: 'github' });
-    if (owner && repo) {
-        params.set('owner', owner);
-        params.set('repository', repo);
-    }
-    if (workflow)
-        params.set('workflow_filename', workflow.filename);
-    const links = [...new Set(options.projects.map(normalizeName))].map(name => `  ${web}/manage/project/${encodeURIComponent(name)}/settings/publishing/?${params.toString()}`);
-    return [
-        `This run published to ${new URL(web).host} with a long-lived API token. Consider trusted ` +
-            'publishing instead: no secret to leak or rotate, and each file gets a signed attestation ' +
-            'of where it was built.',
-        `Add this workflow as a trusted publisher (the form opens pre-filled):`,
-        ...links,
-        'then give the publishing job `permissions: id-token: write` and remove the token input.',
-        TRUSTED_PUBLISHING_DOCS
-    ].join('\n');
-}
-
-;// CONCATENATED MODULE: ./src/builder/build.ts
-/**
- * The optional build step, as Travis's dpl had: `python -m build` (any PEP 517 backend) or a
- * custom command (`uv build`, `hatch build`), its output streamed into a log group; a failed
- * build stops the run with the command and the tail of its output, where build tools say why.
- */
-
-
-
-
-class BuildError extends Error {
-    command;
-    outputTail;
-    constructor(message, command, outputTail) {
-        super(outputTail.length > 0 ? `${message}\n${outputTail.join('\n')}` : message);
-        this.command = command;
-        this.outputTail = outputTail;
-        this.name = 'BuildError';
-    }
-}
-const OUTPUT_TAIL_LINES = 30;
-/** Returns the `.whl` and `.tar.gz` files the build wrote (new or rewritten), sorted. */
-async function buildDistributions(options) {
-    const { log } = options;
-    const run = options.run ?? runProcess;
-    const cwd = external_node_path_default().resolve(options.workingDirectory);
-    const outDir = external_node_path_default().resolve(options.outDir);
-    if (!(await (0,promises_.stat)(cwd).catch(() => undefined))?.isDirectory()) {
-        throw new Error(`The working directory to build in, ${cwd}, is not a folder. Check working-directory.`);
-    }
-    // Unbuffered, stdout and stderr lines keep the order they were written in.
-    const env = options.env.with({ PYTHONUNBUFFERED: '1' });
-    const step = { run, cwd, log, timeoutMs: options.timeoutMs };
-    const before = await snapshotOutputs(outDir);
-    const command = await log.group(`Building distributions in ${cwd}`, async () => {
-        const line = options.buildCommand;
-        if (line !== undefined && line.trim() !== '') {
-            const shell = shellInvocation(line, process.platform, env.get('ComSpec'));
-            await runBuild(line, shell.command, shell.args, {
-                ...step,
-                env,
-                windowsVerbatimArguments: shell.windowsVerbatimArguments
-            });
-            return line;
-        }
-        const python = await findBuildPython({ python: options.python, env, log, run });
-        try {
-            log.info(`Using ${python.version} with ${python.python}`);
-            const args = [
-                ...['-m', 'build', ...kindFlags(options.distributions)],
-                ...['--outdir', outDir, ...(options.extraArgs ?? [])]
-            ];
-            const shown = [python.python, ...args]
-                .map(a => (/[\s"']/.test(a) ? JSON.stringify(a) : a))
-                .join(' ');
-            await runBuild(shown, python.python, args, { ...step, env: python.env });
-            return shown;
-        }
-        finally {
-            await python.dispose();
-        }
-    });
-    const files = changedOutputs(before, await snapshotOutputs(outDir));
-    if (files.length === 0) {
-        throw new BuildError(`The build (${command}) succeeded but wrote no .whl or .tar.gz file into ${outDir}, the folder that is published. ` +
-            'Make the build write there (e.g. uv build --out-dir, hatch build <dir>) or point packages-dir at where it writes.', command, []);
-    }
-    for (const file of files)
-        log.info(`Built ${external_node_path_default().relative(outDir, file)}`);
-    return { files, command };
-}
-/** Both is `python -m build`'s default: the wheel built from the sdist, which tests the sdist. */
-function kindFlags(kinds) {
-    if (kinds.has('sdist') && kinds.has('wheel'))
-        return [];
-    if (kinds.has('sdist'))
-        return ['--sdist'];
-    if (kinds.has('wheel'))
-        return ['--wheel'];
-    throw new Error("Nothing to build: 'distributions' names neither sdist nor wheel.");
-}
-/** The way a workflow's `run:` line is run, so pipes, `&&` and quoting work as written. */
-function shellInvocation(commandLine, platform = process.platform, comSpec) {
-    if (platform === 'win32') {
-        // As Node's `shell: true`: /d skips AutoRun, /s keeps the quoted line as written, and
-        // cmd.exe parses its own command line, so Node must not quote it again.
-        return {
-            command: comSpec ?? 'cmd.exe',
-            args: ['/d', '/s', '/c', `"${commandLine}"`],
-            windowsVerbatimArguments: true
-        };
-    }
-    return { command: '/bin/sh', args: ['-c', commandLine], windowsVerbatimArguments: false };
-}
-/** Every line into the log, fenced as a child's output; a BuildError with the tail if it fails. */
-async function runBuild(shown, command, args, { run, log, ...options }) {
-    log.info(`$ ${shown}`);
-    const tail = [];
-    const result = await log.childOutput(show => run(command, args, {
-        ...options,
-        onLine: line => {
-            show(line);
-            tail.push(line);
-            if (tail.length > OUTPUT_TAIL_LINES)
-                tail.shift();
-        }
-    }));
-    if (result.exitCode === 0)
-        return;
-    const intro = tail.length > 0 ? ` Its last ${tail.length} line(s) of output:` : ' It wrote nothing.';
-    throw new BuildError(`The build failed: ${shown} ${ending(result)} (in ${options.cwd}).${intro}`, shown, tail);
-}
-function ending(result) {
-    if (result.spawnError?.code === 'ENOENT')
-        return 'could not be started: the program was not found';
-    if (result.spawnError)
-        return `could not be started (${result.spawnError.message})`;
-    if (result.timedOut)
-        return 'took too long and was stopped';
-    if (result.exitCode === null)
-        return 'was stopped by a signal';
-    return `exited with code ${result.exitCode}`;
-}
-/**
- * The distribution files under `dir` (nested too) by absolute path, each with what a rewrite
- * changes: a custom command says nothing of what it wrote, so the folder is compared before and
- * after, and a stale release left alone is not counted. Empty if `dir` is missing.
- */
-async function snapshotOutputs(dir) {
-    const files = new Map();
-    const walk = async (folder) => {
-        const entries = await (0,promises_.readdir)(folder, { withFileTypes: true }).catch((error) => {
-            if (error.code === 'ENOENT')
-                return [];
-            throw error;
-        });
-        for (const entry of entries) {
-            const full = external_node_path_default().join(folder, entry.name);
-            if (entry.isDirectory())
-                await walk(full);
-            else if (entry.isFile() && /\.(whl|tar\.gz)$/i.test(entry.name)) {
-                const info = await (0,promises_.stat)(full, { bigint: true });
-                // Nanoseconds: a rebuild of the same bytes within a millisecond still shows.
-                files.set(full, `${info.ino}:${info.size}:${info.mtimeNs}:${info.ctimeNs}`);
-            }
-        }
-    };
-    await walk(external_node_path_default().resolve(dir));
-    return files;
-}
-/** The files of `after` that `before` did not have, or had in another state; sorted. */
-function changedOutputs(before, after) {
-    return [...after]
-        .filter(([file, state]) => before.get(file) !== state)
-        .map(([file]) => file)
-        .sort();
 }
 
 ;// CONCATENATED MODULE: ./node_modules/entities/dist/esm/decode-codepoint.js
@@ -68470,7 +63421,7 @@ function escapeHtml(text) {
  * is quadratic on a page of tags never closed (a 4 MiB page of `<a href="x">` took 23 s).
  * Entities come decoded, each exactly once.
  */
-function html_scan(html, events) {
+function scan(html, events) {
     const slice = (start, end) => html.slice(start, end);
     let tag = '';
     let attribute = '';
@@ -68520,7 +63471,7 @@ function html_scan(html, events) {
 function html_anchors(html) {
     const found = [];
     let open;
-    html_scan(html, {
+    scan(html, {
         open(name, attributes) {
             if (name !== 'a')
                 return;
@@ -68544,7 +63495,7 @@ function html_anchors(html) {
 function titleOf(html) {
     let text;
     let title;
-    html_scan(html, {
+    scan(html, {
         open(name) {
             if (name === 'title' && title === undefined)
                 text = '';
@@ -68561,6 +63512,36 @@ function titleOf(html) {
         }
     });
     return title;
+}
+
+;// CONCATENATED MODULE: ./src/shared/format.ts
+/** Human sizes for logs and the summary (binary units, as file managers show them). */
+function formatSize(bytes) {
+    if (bytes < 1024)
+        return `${bytes} B`;
+    if (bytes < 1024 * 1024)
+        return `${(bytes / 1024).toFixed(1)} KiB`;
+    if (bytes < 1024 * 1024 * 1024)
+        return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
+    return `${(bytes / (1024 * 1024 * 1024)).toFixed(2)} GiB`;
+}
+/**
+ * Outside text without the given characters at its end. A loop, not `/[…]+$/`: that pattern
+ * retries at every character of a long run that does not reach the end, quadratic (issue 21).
+ */
+function trimEndOf(text, characters) {
+    let end = text.length;
+    while (end > 0 && characters.includes(text[end - 1]))
+        end--;
+    return text.slice(0, end);
+}
+/** Outside text on one line: each line trimmed, blank ones dropped (a split, linear in the text). */
+function oneLine(text) {
+    return text
+        .split('\n')
+        .map(line => line.trim())
+        .filter(line => line !== '')
+        .join(' ');
 }
 
 ;// CONCATENATED MODULE: ./src/index-api/simple.ts
@@ -68605,12 +63586,12 @@ async function readSimplePage(http, simpleUrl, project, options = {}) {
         if (response.status !== 200)
             return { found: false, status: response.status, url };
         const type = String(response.headers['content-type'] ?? '');
-        const files = type.includes('json') ? simple_parseJson(response.body) : parseHtml(response.body);
+        const files = type.includes('json') ? parseJson(response.body) : parseHtml(response.body);
         return { found: true, files, url };
     }
     return { found: false, status: 310, url };
 }
-function simple_parseJson(body) {
+function parseJson(body) {
     const files = new Map();
     const parsed = JSON.parse(body);
     for (const file of parsed.files ?? []) {
@@ -68728,6 +63709,5264 @@ function presenceOf(listings, dist) {
 /** '' or undefined when none. */
 function listedSha256(listings, dist) {
     return listings.get(normalizeName(dist.name))?.get(dist.filename);
+}
+
+;// CONCATENATED MODULE: ./src/shared/backoff.ts
+const DEFAULT_RETRY_POLICY = {
+    retries: 5,
+    maxTotalMs: 10 * 60_000,
+    baseDelayMs: 1000,
+    maxDelayMs: 60_000
+};
+/**
+ * The wait before retry number `retry` (1-based): exponential backoff with full jitter, so that
+ * parallel uploads that failed together do not come back together; a Retry-After wins when
+ * given (bounded by maxDelayMs). `random` is injectable for tests.
+ */
+function backoffDelay(retry, policy, retryAfterMs, random = Math.random) {
+    if (retryAfterMs !== undefined)
+        return Math.min(retryAfterMs, policy.maxDelayMs);
+    const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1));
+    // Half fixed, half random: never a zero wait (twine's failing pattern), still spread out.
+    return Math.round(ceiling / 2 + random() * (ceiling / 2));
+}
+function backoff_sleep(ms) {
+    return new Promise(resolve => setTimeout(resolve, ms));
+}
+/** Seconds for a log line: `1.5 s`. */
+function formatDelay(ms) {
+    return `${(ms / 1000).toFixed(1)} s`;
+}
+/** Retry-After: delta-seconds or an HTTP date. */
+function retryAfterMs(response, now = Date.now()) {
+    const value = response.headers['retry-after'];
+    if (typeof value !== 'string' || !value.trim())
+        return undefined;
+    if (/^\d+$/.test(value.trim()))
+        return Number(value.trim()) * 1000;
+    const date = Date.parse(value);
+    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+;// CONCATENATED MODULE: ./src/index-api/verify.ts
+
+
+
+/**
+ * Reads the index back until every file is listed with the local sha256, or the time is up: a 200
+ * is no proof a file was stored (PyPI answers 200 with an HTML page to a form without `:action`).
+ */
+async function verifyOnIndex(dists, options) {
+    const now = options.now ?? Date.now;
+    const sleep = options.sleep ?? backoff_sleep;
+    const deadline = now() + options.timeoutMs;
+    const bound = `verify-timeout (${seconds(options.timeoutMs)} s)`;
+    // Each read is cut at the deadline, even when the index trickles a page (a request's own
+    // deadline is minutes). verify-timeout 0 is one read, with only the request's deadline.
+    const timeLimit = () => options.timeoutMs > 0 ? { ms: deadline - now(), reason: `${bound} ran out` } : undefined;
+    // The last read starts this long before the deadline: one starting at it would be cut at once.
+    const finalRead = Math.min(5000, options.timeoutMs / 10);
+    const pending = new Map(dists.map(d => [d.filename, d]));
+    const seen = new Map(); // filename → last sha256 listed
+    const lastError = new Map(); // project → why its last read failed
+    const unverifiable = [];
+    let wait = 1000;
+    for (let round = 1;; round++) {
+        // One read per project: an sdist and a wheel may spell the name differently.
+        const projects = new Set([...pending.values()].map(d => normalizeName(d.name)));
+        for (const project of projects) {
+            const limit = timeLimit();
+            if (limit && limit.ms <= 0)
+                break;
+            const page = await readSimplePage(options.http, options.simpleUrl, project, {
+                authorization: options.authorization,
+                timeLimit: limit,
+                now
+            }).catch((error) => {
+                lastError.set(project, error instanceof Error ? error.message : String(error));
+                options.log.debug(`Reading ${options.simpleUrl} for ${project} failed: ${String(error)}`);
+                return undefined;
+            });
+            if (page)
+                lastError.delete(project);
+            if (!page?.found)
+                continue;
+            for (const dist of [...pending.values()].filter(d => normalizeName(d.name) === project)) {
+                const listed = page.files.get(dist.filename);
+                if (listed === undefined)
+                    continue;
+                seen.set(dist.filename, listed);
+                if (listed === '')
+                    unverifiable.push(dist);
+                // Listed with another hash: no amount of waiting changes that, so stop reading for it.
+                pending.delete(dist.filename);
+            }
+        }
+        const left = deadline - now();
+        if (pending.size === 0 || left <= finalRead)
+            break;
+        // Cut so the final read starts just before the deadline and can still finish by it.
+        const next = Math.min(wait, left - finalRead);
+        options.log.info(`Waiting for the index to list ${pending.size} file(s) (read ${round}); reading again in ${next / 1000} s`);
+        await sleep(next);
+        wait = Math.min(wait * 2, 15_000);
+    }
+    const failed = [];
+    const verified = [];
+    for (const dist of dists) {
+        const listed = seen.get(dist.filename);
+        if (listed === undefined) {
+            const error = lastError.get(normalizeName(dist.name));
+            failed.push({
+                dist,
+                reason: `not listed on ${options.simpleUrl} after ${Math.round(options.timeoutMs / 1000)} s` +
+                    (error ? ` (the last read failed: ${error})` : '')
+            });
+        }
+        else if (listed === dist.digests.sha256) {
+            verified.push(dist);
+        }
+        else if (listed !== '') {
+            failed.push({
+                dist,
+                reason: `listed on ${options.simpleUrl} with sha256 ${listed}, not ${dist.digests.sha256}`,
+                listedSha256: listed
+            });
+        }
+    }
+    return { verified, unverifiable, failed };
+}
+function seconds(ms) {
+    return String(Math.round(ms / 100) / 10);
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/index-status.ts
+
+
+const SAME = 'already on the index with the same sha256';
+const NO_REPLACE = 'PyPI never allows a file to be replaced';
+/**
+ * Each file's status by what the index holds before any upload: our sha256 is skipped (sending it
+ * again changes nothing); another sha256 is skipped loudly under `skip-existing`, else a conflict
+ * that stops the run. Files of unread pages, or listed without a sha256, stay to be sent.
+ */
+function statusesBeforeUpload(dists, listings, skipExisting, log) {
+    const files = dists.map((dist) => {
+        const presence = presenceOf(listings, dist);
+        if (presence === 'same') {
+            log.info(`↷ ${dist.filename} is already on the index (same sha256); not sent again`);
+            return { dist, status: 'skipped', sameHash: true, verified: true, message: SAME };
+        }
+        if (presence !== 'different')
+            return { dist, status: 'not-attempted' };
+        const shas = `sha256 ${listedSha256(listings, dist)} there, ${dist.digests.sha256} here`;
+        const message = `the index holds a different file under this name (${shas})`;
+        if (skipExisting) {
+            log.warning(`${dist.filename} is already on the index with DIFFERENT content (${shas}). It was skipped ` +
+                'and the index keeps its own file: this build is NOT published. ' +
+                `${NO_REPLACE}; bump the version to publish this build.`, dist.path);
+            return { dist, status: 'skipped', sameHash: false, message };
+        }
+        log.error(`${dist.filename}: ${message}. ${NO_REPLACE}, even after it is deleted; bump the version and build again.`, dist.path);
+        return { dist, status: 'failed', sameHash: false, message };
+    });
+    const conflicts = files.filter(f => f.status === 'failed').map(f => f.dist.filename);
+    if (conflicts.length === 0)
+        return { files };
+    const names = `${conflicts.length === 1 ? 'the name' : 'the names'} ${conflicts.join(', ')}`;
+    return {
+        files,
+        failure: new Error(`The index holds a different file under ${names}. ${NO_REPLACE}: bump the version and build ` +
+            'again (or set `skip-existing: true` to keep the files on the index and publish the rest). ' +
+            'Nothing was uploaded.')
+    };
+}
+/**
+ * After an upload ended in an error, reads the index once: a file it holds with our sha256 counts
+ * as uploaded despite its answer, and when every file is there the run succeeds.
+ */
+async function statusesAfterFailure({ files, failure }, index) {
+    const { http, simpleUrl, authorization, log } = index;
+    const dists = files.map(f => f.dist);
+    const listings = await readListings(http, simpleUrl, dists, authorization, log);
+    const read = files.map((file) => {
+        if (presenceOf(listings, file.dist) !== 'same')
+            return file;
+        if (file.status === 'failed') {
+            log.info(`✔ ${file.dist.filename} is on the index (same sha256) despite the error`);
+            return { ...file, status: 'uploaded', verified: true };
+        }
+        if (file.status === 'not-attempted') {
+            return { ...file, status: 'skipped', sameHash: true, verified: true, message: SAME };
+        }
+        return { ...file, verified: true };
+    });
+    // Files skipped as the user asked (skip-existing) count as done, as they would without the error.
+    if (!read.every(f => f.status === 'uploaded' || f.status === 'skipped')) {
+        return { files: read, failure };
+    }
+    log.info('Every file is on the index: the errors above did not stop the release.');
+    return { files: read };
+}
+/** Uploaded, or held by the index with our sha256 (or one not compared) before the upload. */
+function sentOrHeld(file) {
+    return file.status === 'uploaded' || (file.status === 'skipped' && file.sameHash !== false);
+}
+/** Files the index holds with the local sha256 (uploaded, or there already), as far as read back. */
+function onIndex(file) {
+    return file.verified !== false && sentOrHeld(file);
+}
+/** Reads back every file the index should hold with our sha256 (a file skipped as another build is not ours). */
+async function verifyStatuses(files, index, timeoutMs) {
+    const { simpleUrl, log } = index;
+    const expected = files.filter(sentOrHeld);
+    const found = await log.group(`Reading ${expected.length} file(s) back from ${simpleUrl}`, () => verifyOnIndex(expected.map(f => f.dist), { ...index, timeoutMs }));
+    const failedOf = new Map(found.failed.map(f => [f.dist, f]));
+    const verified = new Set(found.verified);
+    const failed = [];
+    const read = files.map((file) => {
+        const failure = failedOf.get(file.dist);
+        if (failure?.listedSha256 && file.status === 'skipped') {
+            // Skipped when the index gave no hash to compare: it holds another build.
+            log.warning(`${file.dist.filename} was skipped, and the index holds a DIFFERENT file under this name ` +
+                `(sha256 ${failure.listedSha256} there, ${file.dist.digests.sha256} here): this build is ` +
+                'NOT published. Bump the version to publish it.', file.dist.path);
+            return { ...file, sameHash: false };
+        }
+        if (failure) {
+            failed.push(failure);
+            return { ...file, verified: false };
+        }
+        return verified.has(file.dist) ? { ...file, verified: true } : file;
+    });
+    for (const dist of found.unverifiable) {
+        log.notice(`${dist.filename} is listed on ${simpleUrl}, which gives no sha256 to compare.`);
+    }
+    const verification = { ...found, failed, simpleUrl };
+    if (failed.length > 0) {
+        for (const { dist, reason } of failed)
+            log.error(`${dist.filename}: ${reason}`, dist.path);
+        const what = failed.map(f => `${f.dist.filename} (${f.reason})`).join('; ');
+        return {
+            files: read,
+            verification,
+            failure: new Error(`The index does not have what was uploaded: ${what}`)
+        };
+    }
+    const count = found.verified.length;
+    const unverifiable = found.unverifiable.length;
+    log.info(count === expected.length
+        ? `✔ All ${count} file(s) are on the index with the expected sha256.`
+        : `✔ ${count} of ${expected.length} file(s) are on the index with the expected sha256` +
+            (unverifiable ? `; ${unverifiable} listed without a sha256 to compare.` : '.'));
+    return { files: read, verification };
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/outcome.ts
+
+
+
+const fileOutcome = (d) => ({
+    filename: d.filename,
+    sha256: d.digests.sha256,
+    size: d.size
+});
+function runOutcome(result) {
+    const withStatus = (status) => result.files.filter(f => f.status === status).map(f => fileOutcome(f.dist));
+    const projects = new Map();
+    for (const d of result.dists) {
+        projects.set(`${d.name}\0${d.version}`, { name: d.name, version: d.version });
+    }
+    return {
+        uploaded: withStatus('uploaded'),
+        skipped: withStatus('skipped'),
+        verified: result.files.filter(f => f.verified === true).map(f => fileOutcome(f.dist)),
+        projects: [...projects.values()],
+        releaseUrls: releaseUrls(result),
+        attestationPaths: result.attestationPaths
+    };
+}
+/**
+ * PyPI's and TestPyPI's release pages, or the `release-url` pattern's for another index; only
+ * for releases the index holds a file of, so that a link never points at a page that is not there.
+ */
+function releaseUrls(result) {
+    const target = pypiTarget(result.repositoryUrl);
+    const pattern = result.releaseUrlPattern || (target ? RELEASE_PAGES[target] : '');
+    if (!pattern || result.dryRun)
+        return [];
+    const urls = result.files
+        .filter(onIndex)
+        .map(({ dist }) => pattern
+        .replaceAll('{name}', encodeURIComponent(normalizeName(dist.name)))
+        .replaceAll('{version}', encodeURIComponent(dist.version)));
+    return [...new Set(urls)];
+}
+
+;// CONCATENATED MODULE: ./src/check/findings.ts
+/** Said with a PyPI policy reported as a warning: why it does not stop the run. */
+const NOT_PYPI_NOTE = 'PyPI and TestPyPI refuse this; other indexes decide for themselves. ';
+class Findings {
+    pypiRules;
+    errors = [];
+    warnings = [];
+    constructor(pypiRules) {
+        this.pypiRules = pypiRules;
+    }
+    /** The file breaks a packaging spec: an error on any index. */
+    spec(file, found) {
+        this.errors.push({ file, ...found });
+    }
+    /** PyPI refuses this upload; other indexes may not. */
+    policy(file, found) {
+        if (this.pypiRules === 'enforce')
+            this.errors.push({ file, ...found });
+        else
+            this.warnings.push({ file, ...found, hint: NOT_PYPI_NOTE + (found.hint ?? '') });
+    }
+    /** Worth knowing, never a refusal. */
+    warning(file, found) {
+        this.warnings.push({ file, ...found });
+    }
+}
+const PY_ESCAPES = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+/** Python's `repr()` of a string, so messages quote values exactly as PyPI's do. */
+function pyRepr(text) {
+    const quote = text.includes("'") && !text.includes('"') ? '"' : "'";
+    let body = '';
+    for (const ch of text) {
+        const code = ch.codePointAt(0) ?? 0;
+        if (ch === quote)
+            body += `\\${ch}`;
+        else if (ch in PY_ESCAPES)
+            body += PY_ESCAPES[ch];
+        else if (code < 0x20 || code === 0x7f)
+            body += `\\x${code.toString(16).padStart(2, '0')}`;
+        else
+            body += ch;
+    }
+    return quote + body + quote;
+}
+
+;// CONCATENATED MODULE: ./src/check/filename-rules.ts
+
+
+
+/** Checks the filename of one distribution against its metadata. */
+function checkFilename(dist, found) {
+    if (dist.kind === 'wheel')
+        checkWheelFilename(dist, found);
+    else
+        checkSdistFilename(dist, found);
+}
+function checkWheelFilename(dist, found) {
+    const name = dist.name.trim();
+    const version = dist.version.trim();
+    const nameOk = isValidProjectName(name);
+    const versionOk = parseVersion(version) !== undefined;
+    const example = nameOk && versionOk ? `${expectedWheelPrefix(name, version)}py3-none-any.whl` : undefined;
+    const shapeHint = 'A wheel is named {name}-{version}[-{build}]-{python tag}-{abi tag}-{platform tag}.whl' +
+        (example ? `, e.g. '${example}'` : '') +
+        ". A '-' inside the project name or version is written '_'. Do not rename wheels by hand " +
+        '(PyPI looks for the .dist-info folder the filename names): rebuild them.';
+    const wheel = parseWheelFilename(dist.filename);
+    if (!wheel) {
+        found.spec(dist.path, {
+            rule: 'wheel-filename',
+            message: `Invalid wheel filename: ${pyRepr(dist.filename)}.`,
+            hint: shapeHint
+        });
+        return;
+    }
+    const file = pyRepr(dist.filename);
+    const malformed = [
+        // packaging's rule for the name part: word characters and '.', no '__'.
+        [
+            wheel.distribution.includes('__') || !/^[\p{L}\p{N}\p{M}_.]+$/u.test(wheel.distribution),
+            `Invalid project name: ${file}.`
+        ],
+        [!parseVersion(wheel.version), `Invalid wheel filename (invalid version): ${file}.`],
+        ...wheel.pythonTags.map((tag) => [
+            !/^[\p{L}_][\p{L}\p{N}_]*$/u.test(tag),
+            `Invalid wheel filename (invalid tag component): ${file}.`,
+            `The python tag ${pyRepr(tag)} is not an identifier (e.g. py3, cp312, py2.py3). ${shapeHint}`
+        ])
+    ];
+    for (const [bad, message, hint = shapeHint] of malformed) {
+        if (bad)
+            found.spec(dist.path, { rule: 'wheel-filename', message, hint });
+    }
+    for (const platform of new Set(wheel.platformTags)) {
+        const { allowed, hint } = judgePlatformTag(platform);
+        if (allowed && !hint)
+            continue;
+        found[allowed ? 'warning' : 'policy'](dist.path, {
+            rule: 'wheel-platform',
+            message: allowed
+                ? `Binary wheel ${file} has a platform tag PyPI may not support yet: ${pyRepr(platform)}.`
+                : `Binary wheel ${file} has an unsupported platform tag ${pyRepr(platform)}.`,
+            hint
+        });
+    }
+    if (!nameOk)
+        return;
+    if (normalizeName(wheel.distribution) !== normalizeName(name)) {
+        found.spec(dist.path, {
+            rule: 'wheel-name',
+            message: `Start filename for ${pyRepr(name)} with ${pyRepr(wheelNamePart(name))}.`,
+            hint: `The filename names project '${wheel.distribution}' but its METADATA says '${name}'. ` +
+                `The wheel was renamed or built from another project: rebuild it. ${shapeHint}`
+        });
+    }
+    else if (wheel.distribution !== wheelNamePart(name)) {
+        found.policy(dist.path, {
+            rule: 'wheel-name',
+            message: `Filename ${pyRepr(dist.filename)} should contain the normalized project name ` +
+                `${pyRepr(wheelNamePart(name))}, not ${pyRepr(wheel.distribution)}.`,
+            hint: `Rebuild with a current build backend, which writes the normalized name` +
+                (example ? ` ('${example.slice(0, example.indexOf('-'))}-…')` : '') +
+                '. Renaming the file is not enough: PyPI reads the .dist-info folder the filename names.'
+        });
+    }
+    const fileVersion = parseVersion(wheel.version);
+    if (fileVersion && versionOk && compareVersions(fileVersion, version) !== 0) {
+        found.spec(dist.path, {
+            rule: 'wheel-version',
+            message: `Version in filename should be ${pyRepr(normalizeVersion(version) ?? version)} not ` +
+                `${pyRepr(normalizeVersion(wheel.version) ?? wheel.version)}.`,
+            hint: `The filename says ${wheel.version} but METADATA says ${version}: the wheel was renamed or built from another version. Rebuild it.`
+        });
+    }
+}
+/**
+ * PEP 625, as PyPI enforces it: an sdist is `{normalized name with _}-{canonical version}.tar.gz`,
+ * nothing else. A name or version that differs in value (not just in spelling) means the file is
+ * not what its PKG-INFO says, which is a spec error anywhere; a spelling difference is PyPI policy.
+ */
+function checkSdistFilename(dist, found) {
+    const name = dist.name.trim();
+    const version = dist.version.trim();
+    if (!isValidProjectName(name) || !parseVersion(version))
+        return;
+    const expected = expectedSdistFilename(name, version);
+    if (dist.filename === expected)
+        return;
+    const invalid = `Filename ${pyRepr(dist.filename)} is invalid, should be ${pyRepr(expected)}.`;
+    if (dist.filename.endsWith('.zip')) {
+        found.policy(dist.path, {
+            rule: 'sdist-format',
+            message: invalid,
+            hint: 'PyPI accepts only .tar.gz sdists (PEP 625). Build the sdist with python -m build --sdist, ' +
+                'which writes a .tar.gz, and leave the .zip out.'
+        });
+        return;
+    }
+    const fileVersion = sdistFileVersion(dist.filename, name);
+    if (fileVersion === undefined) {
+        found.spec(dist.path, {
+            rule: 'sdist-name',
+            message: `Start filename for ${pyRepr(name)} with ${pyRepr(wheelNamePart(name))}.`,
+            hint: `The filename does not name project '${name}' from its PKG-INFO: the sdist was renamed or built from another project. Rebuild it as '${expected}'.`
+        });
+        return;
+    }
+    const parsed = parseVersion(fileVersion);
+    if (parsed && compareVersions(parsed, version) !== 0) {
+        found.spec(dist.path, {
+            rule: 'sdist-version',
+            message: invalid,
+            hint: `The filename says version ${fileVersion} but PKG-INFO says ${version}: the sdist was renamed or built from another version. Rebuild it.`
+        });
+        return;
+    }
+    found.policy(dist.path, {
+        rule: 'sdist-filename',
+        message: invalid,
+        hint: `PyPI requires the normalized name and version in sdist filenames (PEP 625). Rebuild with a ` +
+            `current build backend (python -m build), which writes '${expected}'.`
+    });
+}
+/** What follows the project's name; every `-` is tried, as PyPI does (`1.0-1` is a post-release). */
+function sdistFileVersion(filename, name) {
+    const stem = filename.endsWith('.tar.gz') ? filename.slice(0, -'.tar.gz'.length) : filename;
+    const wanted = normalizeName(name);
+    for (let dash = stem.indexOf('-'); dash > 0; dash = stem.indexOf('-', dash + 1)) {
+        if (normalizeName(stem.slice(0, dash)) === wanted)
+            return stem.slice(dash + 1);
+    }
+    return undefined;
+}
+const words = (text) => new Set(text.split(' '));
+/** Warehouse `_allowed_platforms`; of linux_*, only the Raspberry Pi tags (piwheels). */
+const STATIC_PLATFORMS = words('any win32 win_arm64 win_amd64 win_ia64 manylinux1_x86_64 manylinux1_i686 manylinux2010_x86_64 ' +
+    'manylinux2010_i686 manylinux2014_x86_64 manylinux2014_i686 manylinux2014_aarch64 ' +
+    'manylinux2014_armv7l manylinux2014_ppc64 manylinux2014_ppc64le manylinux2014_s390x ' +
+    'linux_armv6l linux_armv7l');
+const MACOSX_ARCHES = words('ppc ppc64 i386 x86_64 arm64 intel fat fat3 fat64 universal universal2');
+/** macOS 11 and later, as PyPI lists them (Apple went from 15 to 26). */
+const MACOSX_MAJORS = new Set([11, 12, 13, 14, 15, 26]);
+const MACOSX_LATEST_MAJOR = 26;
+const JOINT_LINUX_ARCHES = 'x86_64 i686 aarch64 armv7l ppc64le s390x riscv64';
+const LINUX_ARCHES = { many: words(`${JOINT_LINUX_ARCHES} ppc64`), musl: words(JOINT_LINUX_ARCHES) };
+const IOS_ARCHES = words('arm64 x86_64');
+const ANDROID_ARCHES = words('armeabi_v7a arm64_v8a x86 x86_64');
+const ACCEPTED_FAMILIES = 'PyPI accepts any, win32, win_amd64, win_arm64, win_ia64, manylinux1/2010/2014_<arch>, ' +
+    'manylinux_X_Y_<arch>, musllinux_X_Y_<arch>, macosx_10_Y_<arch>, macosx_<11+>_0_<arch>, ' +
+    'ios_X_Y_<arch>_iphoneos/iphonesimulator, android_<api>_<arch> and pyemscripten_X_Y_wasm32.';
+/**
+ * Warehouse's `_valid_platform_tag`, with the reason when a tag is refused. One deliberate
+ * difference: a macOS major newer than PyPI's list is allowed with a warning, since PyPI adds
+ * each macOS release to its list and refusing here would block uploads PyPI would take.
+ */
+function judgePlatformTag(tag) {
+    if (STATIC_PLATFORMS.has(tag))
+        return { allowed: true };
+    const mac = /^macosx_(\d+)_(\d+)_(.*)$/.exec(tag);
+    if (mac) {
+        const [major, minor, arch] = [Number(mac[1]), mac[2], mac[3]];
+        if (!MACOSX_ARCHES.has(arch)) {
+            return {
+                allowed: false,
+                hint: `'${arch}' is not a macOS architecture PyPI knows (${[...MACOSX_ARCHES].join(', ')}).`
+            };
+        }
+        if (major === 10)
+            return { allowed: true };
+        const fixed = `macosx_${major}_0_${arch}`;
+        if (MACOSX_MAJORS.has(major)) {
+            return minor === '0'
+                ? { allowed: true }
+                : {
+                    allowed: false,
+                    hint: `From macOS 11 on, the tag names the major version only: use '${fixed}' (set MACOSX_DEPLOYMENT_TARGET=${major}.0, or let delocate/cibuildwheel tag it).`
+                };
+        }
+        if (major > MACOSX_LATEST_MAJOR && minor === '0') {
+            return {
+                allowed: true,
+                hint: `PyPI listed macOS majors up to ${MACOSX_LATEST_MAJOR} when this action was written; if PyPI refuses '${tag}', it does not support macOS ${major} yet.`
+            };
+        }
+        return {
+            allowed: false,
+            hint: `macOS ${major} is not a macOS release PyPI knows. ${ACCEPTED_FAMILIES}`
+        };
+    }
+    const linux = /^(many|musl)linux_(\d+)_(\d+)_(.*)$/.exec(tag);
+    if (linux) {
+        const arches = LINUX_ARCHES[linux[1]];
+        if (arches.has(linux[4]))
+            return { allowed: true };
+        return {
+            allowed: false,
+            hint: `'${linux[4]}' is not an architecture PyPI accepts for ${linux[1]}linux (${[...arches].join(', ')}).`
+        };
+    }
+    const ios = /^ios_(\d+)_(\d+)_(.*)_(iphoneos|iphonesimulator)$/.exec(tag);
+    if (ios && IOS_ARCHES.has(ios[3]))
+        return { allowed: true };
+    const android = /^android_(\d+)_(.*)$/.exec(tag);
+    if (android && ANDROID_ARCHES.has(android[2]))
+        return { allowed: true };
+    if (/^pyemscripten_(\d+)_(\d+)_wasm32$/.test(tag))
+        return { allowed: true };
+    if (tag.startsWith('linux_')) {
+        return {
+            allowed: false,
+            hint: `A '${tag}' wheel only promises to run on the machine that built it, so PyPI refuses it. ` +
+                'Repair it with auditwheel (auditwheel repair dist/*.whl -w wheelhouse/), which bundles the ' +
+                'shared libraries it needs and retags it manylinux_X_Y, or build with cibuildwheel, which ' +
+                'does this for you. A wheel without compiled code should be tagged py3-none-any.'
+        };
+    }
+    return { allowed: false, hint: ACCEPTED_FAMILIES };
+}
+
+;// CONCATENATED MODULE: ./src/inspect/metadata.ts
+/**
+ * Core metadata (a wheel's METADATA, an sdist's PKG-INFO): the email-header text read exactly as
+ * Python's email parser reads it, and mapped to the upload form as twine does (pkginfo in twine
+ * ≤ 5, `packaging.metadata` in twine ≥ 6); where the two differ or PyPI decides, it says so here.
+ */
+
+/** The most uncompressed METADATA / PKG-INFO we read. Real ones are a few KiB to ~1 MiB. */
+const MAX_METADATA_BYTES = 4 * 1024 * 1024;
+/** feedparser's `headerRE`: `name:` (printable ASCII but ':' and space), a continuation, "From ". */
+const HEADER_START = /^(?:From |[\x21-\x39\x3b-\x7e]*:|[ \t])/;
+/** Lines end at CR, LF and CRLF only, as in Python's parser: U+2028, VT, FF... are characters. */
+const LINE_BREAK = /\r\n|\r|\n/;
+/**
+ * METADATA / PKG-INFO as `email.parser.Parser(policy=compat32)` reads it: what pkginfo, packaging
+ * (twine ≥ 6, Warehouse) and pip see. `body` is `get_payload()`: '' when there is none.
+ */
+function readEmailMessage(text) {
+    // Header lines up to a blank line (dropped) or the first line that is not one (the body's).
+    const block = [];
+    let bodyStart = text.length;
+    const lineEnd = /\r\n|\r|\n/g;
+    for (let pos = 0; pos < text.length;) {
+        lineEnd.lastIndex = pos;
+        const br = lineEnd.exec(text);
+        const next = br ? br.index + br[0].length : text.length;
+        const line = text.slice(pos, next);
+        if (!HEADER_START.test(line)) {
+            bodyStart = line[0] === '\r' || line[0] === '\n' ? next : pos;
+            break;
+        }
+        block.push(line);
+        pos = next;
+    }
+    const headers = [];
+    let current;
+    const flush = () => {
+        if (!current)
+            return;
+        const colon = current[0].indexOf(':');
+        const value = current[0].slice(colon + 1).replace(/^[ \t]+/, '') + current.slice(1).join('');
+        headers.push({ name: current[0].slice(0, colon), raw: trimEndOf(value, '\r\n') });
+        current = undefined;
+    };
+    let pushedBack = '';
+    block.forEach((line, i) => {
+        // A continuation with no header before it is a defect Python drops.
+        if (line[0] === ' ' || line[0] === '\t')
+            return void current?.push(line);
+        flush();
+        // An mbox "From " line: skipped, but the body's first line when it ends the headers.
+        if (line.startsWith('From '))
+            pushedBack = i > 0 && i === block.length - 1 ? line : '';
+        // ":value" has no name: Python skips the line.
+        else if (!line.startsWith(':'))
+            current = [line];
+    });
+    flush();
+    return { headers, body: pushedBack + text.slice(bodyStart) };
+}
+/**
+ * Parses METADATA / PKG-INFO: headers in file order, names as written (lookups ignore case), and
+ * values prepared for the form (`unfold`). A non-empty body is the description, else the header.
+ */
+function parseCoreMetadata(text) {
+    const message = readEmailMessage(text);
+    const headers = message.headers.map(({ name, raw }) => ({ name, value: unfold(name, raw) }));
+    const meta = { headers };
+    // packaging would call having both an error; src/check/ can flag it, we keep the body.
+    const description = message.body !== '' ? message.body : getHeader(meta, 'Description');
+    if (description !== undefined)
+        meta.description = description;
+    return meta;
+}
+/** The folding whitespace; other Unicode spaces stay, as in the value Python reads. */
+const trimFolding = (text) => text.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, '');
+/**
+ * `License` as read (twine ≥ 6 keeps a licence text's layout); `Description` as pkginfo unfolds
+ * it, minus the 8-space indent or the spec's "7 spaces + |" ("8 spaces + |" keeps its pipe: an
+ * RST line block); any other header's lines trimmed and joined with a space, as pkginfo did.
+ */
+function unfold(name, raw) {
+    const key = name.toLowerCase();
+    if (key === 'license')
+        return raw;
+    const lines = trimFolding(raw).split(LINE_BREAK);
+    if (key !== 'description')
+        return lines.map(trimFolding).join(' ');
+    return lines
+        .map(l => (/^ {7}\|/.test(l) || l.startsWith(' '.repeat(8)) ? l.slice(8) : l))
+        .join('\n');
+}
+/** The first value of a header, by case-insensitive name. */
+function getHeader(meta, name) {
+    return getAll(meta, name)[0];
+}
+/** Every value of a header, by case-insensitive name, in file order. */
+function getAll(meta, name) {
+    const wanted = name.toLowerCase();
+    return meta.headers.filter(h => h.name.toLowerCase() === wanted).map(h => h.value);
+}
+/**
+ * Every header the core metadata spec knows, in its order, by the Metadata-Version that brought
+ * it. `Import-Name`/`Import-Namespace`: PyPI's singular form names.
+ */
+const SPEC = {
+    '1.0': 'metadata-version name version platform summary description keywords home-page author ' +
+        'author-email license',
+    '1.1': 'supported-platform classifier download-url requires provides obsoletes',
+    '1.2': 'maintainer maintainer-email requires-python requires-external requires-dist ' +
+        'provides-dist obsoletes-dist project-url',
+    '2.1': 'description-content-type provides-extra',
+    '2.2': 'dynamic',
+    '2.4': 'license-expression license-file',
+    '2.5': 'import-name import-namespace'
+};
+const FIELDS = new Map(Object.entries(SPEC).flatMap(([since, names]) => names.split(' ').map(name => [name, since])));
+/** The form names the generic rule (lowercase, `-` → `_`) would not give. */
+const FORM_NAMES = {
+    classifier: 'classifiers',
+    'project-url': 'project_urls'
+};
+/** Every header the core metadata spec knows, lowercase, in the spec's order. */
+const knownFields = () => [...FIELDS.keys()];
+/** The upload form name of a header (docs/upload-protocol.md §1). */
+function formFieldName(header) {
+    const key = header.toLowerCase();
+    return FORM_NAMES[key] ?? key.replace(/-/g, '_');
+}
+/** The Metadata-Version that introduced a header (`'2.4'` for License-File), if the spec knows it. */
+const fieldIntroducedIn = (header) => FIELDS.get(header.toLowerCase());
+/** `'2.1'` → [2, 1]; undefined for anything that is not `<major>.<minor>`. */
+function parseMetadataVersion(value) {
+    const match = value === undefined ? null : /^(\d+)\.(\d+)$/.exec(value.trim());
+    return match ? [Number(match[1]), Number(match[2])] : undefined;
+}
+/** Is the header newer than the declared version (false when either is not `<major>.<minor>`)? */
+function newerThan(declared, header) {
+    const since = parseMetadataVersion(fieldIntroducedIn(header));
+    if (!declared || !since)
+        return false;
+    return declared[0] < since[0] || (declared[0] === since[0] && declared[1] < since[1]);
+}
+/** Headers newer than the declared Metadata-Version, in file order (check/metadata-rules.ts). */
+function fieldsNewerThanDeclared(meta) {
+    const declared = parseMetadataVersion(getHeader(meta, 'Metadata-Version'));
+    return meta.headers
+        .filter(({ name }) => newerThan(declared, name))
+        .map(({ name }) => ({ name, since: fieldIntroducedIn(name) }));
+}
+/**
+ * PyPI (Warehouse's `sanitize`) drops a value that is "UNKNOWN" once trimmed (distutils wrote it)
+ * and treats '' as absent: we leave both out, which keeps other indexes from storing "UNKNOWN".
+ */
+function isAbsent(value) {
+    const trimmed = value.trim();
+    return trimmed === '' || trimmed === 'UNKNOWN';
+}
+/** twine's `_safe_name` (from pkg_resources): runs of other than letters, digits, '.' → '-'. */
+const safeName = (name) => name.replace(/[^A-Za-z0-9.]+/g, '-');
+/** Keywords as packaging splits them and twine joins them; Project-URL as `label, url`. */
+function normalize(key, value) {
+    if (key === 'name')
+        return safeName(value);
+    if (key === 'keywords')
+        return value
+            .split(',')
+            .map(k => k.trim())
+            .join(', ');
+    if (key !== 'project-url')
+        return value;
+    const comma = value.indexOf(',');
+    const label = (comma < 0 ? value : value.slice(0, comma)).trim();
+    return `${label}, ${comma < 0 ? '' : value.slice(comma + 1).trim()}`;
+}
+/**
+ * The metadata part of the upload form, in header order, then `description`. A header newer than
+ * the declared Metadata-Version is not sent (pkginfo reads only the declared version's; twine ≥ 6
+ * drops License-File under 2.4, which setuptools writes with 2.1; check/metadata-rules.ts refuses
+ * the others, as PyPI does). Unknown headers go under the generic name (PyPI ignores them).
+ */
+function metadataToFormFields(meta) {
+    const declared = parseMetadataVersion(getHeader(meta, 'Metadata-Version'));
+    const fields = meta.headers
+        .filter(({ name, value }) => {
+        const key = name.toLowerCase();
+        return key !== 'description' && !newerThan(declared, name) && !isAbsent(value);
+    })
+        .map(({ name, value }) => [formFieldName(name), normalize(name.toLowerCase(), value)]);
+    if (meta.description !== undefined && !isAbsent(meta.description)) {
+        fields.push(['description', meta.description]);
+    }
+    return fields;
+}
+
+;// CONCATENATED MODULE: ./src/check/metadata-rules.ts
+
+
+
+
+/** Warehouse's SUPPORTED_METADATA_VERSIONS. */
+const ACCEPTED_METADATA_VERSIONS = ['1.0', '1.1', '1.2', '2.1', '2.2', '2.3', '2.4', '2.5'];
+/** Warehouse `_LENGTH_LIMITS`. */
+const SUMMARY_MAX_LENGTH = 512;
+function checkMetadata(dist, found) {
+    checkMetadataVersion(dist, found);
+    checkName(dist, found);
+    checkVersion(dist, found);
+    checkFieldsNewerThanDeclared(dist, found);
+    checkLicense(dist, found);
+    checkClassifiers(dist, found);
+    checkSummary(dist, found);
+    checkDynamic(dist, found);
+}
+/** PyPI deletes "UNKNOWN" values (Warehouse `sanitize`) and treats empty ones as absent. */
+function presentValues(dist, header) {
+    return getAll(dist.metadata, header).filter(v => v.trim() !== '' && v.trim() !== 'UNKNOWN');
+}
+/** A header name in its spec spelling (`license-expression` → `License-Expression`). */
+function fieldLabel(field) {
+    return field
+        .split('-')
+        .map(w => (w === 'url' ? 'URL' : w.charAt(0).toUpperCase() + w.slice(1)))
+        .join('-');
+}
+function required(dist, found, field, fix) {
+    found.spec(dist.path, {
+        rule: field,
+        message: `'${field}' is a required field.`,
+        hint: `The METADATA/PKG-INFO has no ${fieldLabel(field)} header. ${fix}`
+    });
+}
+function checkMetadataVersion(dist, found) {
+    const declared = dist.metadataVersion.trim();
+    const rebuild = 'Rebuild with a standard build backend (python -m build).';
+    if (declared === '')
+        return required(dist, found, 'metadata-version', rebuild);
+    if (ACCEPTED_METADATA_VERSIONS.includes(declared))
+        return;
+    const accepted = 'PyPI accepts Metadata-Version 1.0, 1.1, 1.2 and 2.1 to 2.5.';
+    const [, major, minor] = (/^(\d+)\.(\d+)$/.exec(declared) ?? []).map(Number);
+    let hint = `${accepted} ${rebuild}`;
+    if (declared === '2.0') {
+        hint =
+            `Metadata-Version 2.0 was a draft (PEP 426) that was never accepted; old wheel/bdist_wheel ` +
+                `releases wrote it. Rebuild with a current backend (python -m build with an up-to-date ` +
+                `setuptools and wheel, hatchling, flit-core, pdm-backend, poetry-core or maturin), which ` +
+                `writes 2.1 or later. ${accepted}`;
+    }
+    else if (major > 2 || (major === 2 && minor > 5)) {
+        hint =
+            `${accepted} This file declares a newer one: pin the build backend to a release that ` +
+                `writes 2.5 or older until PyPI supports Metadata-Version ${declared}.`;
+    }
+    found.policy(dist.path, {
+        rule: 'metadata-version',
+        message: `${pyRepr(declared)} is not a valid metadata version.`,
+        hint
+    });
+}
+function checkName(dist, found) {
+    const name = dist.name.trim();
+    if (name === '') {
+        required(dist, found, 'name', 'Set [project] name in pyproject.toml and rebuild.');
+    }
+    else if (!isValidProjectName(name)) {
+        found.spec(dist.path, {
+            rule: 'name',
+            message: `${pyRepr(name)} is invalid for 'name'.`,
+            hint: 'A project name must start and end with an ASCII letter or digit and contain only ' +
+                "ASCII letters, digits, '.', '_' and '-' (PEP 508). Fix [project] name and rebuild."
+        });
+    }
+}
+function checkVersion(dist, found) {
+    const version = dist.version.trim();
+    const fix = 'Set [project] version (or a dynamic version source) and rebuild.';
+    if (version === '')
+        return required(dist, found, 'version', fix);
+    const parsed = parseVersion(version);
+    if (!parsed) {
+        found.spec(dist.path, {
+            rule: 'version',
+            message: `${pyRepr(version)} is invalid for 'version'.`,
+            hint: 'Use a PEP 440 version, e.g. 1.2.3, 1.2.3rc1, 1.2.3.post1, 1.2.3.dev4 or 2!1.0 ' +
+                '(https://packaging.python.org/en/latest/specifications/version-specifiers/).'
+        });
+    }
+    else if (parsed.local) {
+        const canonical = normalizeVersion(version) ?? version;
+        found.policy(dist.path, {
+            rule: 'local-version',
+            message: `The use of local versions in ${pyRepr(canonical)} is not allowed.`,
+            hint: `Remove the local version segment '${canonical.slice(canonical.indexOf('+'))}' (PyPI ` +
+                `refuses local versions); build with a release version such as '${publicVersion(version)}'. ` +
+                `setuptools-scm and hatch-vcs add '+g<hash>' or '+d<date>' when the checkout is not ` +
+                `exactly at a tag or has changes: build from a clean, tagged commit (actions/checkout with ` +
+                `fetch-depth: 0), or set local_scheme = "no-local-version".`
+        });
+    }
+}
+/**
+ * PyPI and twine ≥ 6 refuse fields newer than the declared Metadata-Version, except that twine
+ * drops License-File (setuptools wrote it under 2.1/2.2 for years). The form leaves every too-new
+ * field out, but publishing without License-Expression, Dynamic or Import-Name is worse than
+ * stopping: errors, as in twine; License-File a warning. Only under an accepted Metadata-Version.
+ */
+function checkFieldsNewerThanDeclared(dist, found) {
+    const declared = dist.metadataVersion.trim();
+    if (!ACCEPTED_METADATA_VERSIONS.includes(declared))
+        return;
+    const reported = new Set();
+    for (const { name, since } of fieldsNewerThanDeclared(dist.metadata)) {
+        const field = name.toLowerCase();
+        if (reported.has(field))
+            continue;
+        reported.add(field);
+        const message = `${field} introduced in metadata version ${since}, not ${declared}.`;
+        if (field === 'license-file') {
+            found.warning(dist.path, {
+                rule: 'field-too-new',
+                message: `${message} License-File is not sent (as twine does), so PyPI will not list the license files.`,
+                hint: 'Declare Metadata-Version 2.4 or drop License-File: upgrade the build backend ' +
+                    '(setuptools ≥ 77 writes 2.4 with License-File), or remove license_files from its configuration.'
+            });
+            continue;
+        }
+        found.spec(dist.path, {
+            rule: 'field-too-new',
+            message,
+            hint: `${fieldLabel(field)} needs Metadata-Version ${since} or later. Upgrade the build backend ` +
+                `so it declares the version its fields need, then rebuild.`
+        });
+    }
+}
+function checkLicense(dist, found) {
+    if (presentValues(dist, 'License').length === 0)
+        return;
+    if (presentValues(dist, 'License-Expression').length === 0)
+        return;
+    found.policy(dist.path, {
+        rule: 'license',
+        message: 'License is deprecated when License-Expression is present. Only License-Expression should be present.',
+        hint: 'Keep the SPDX expression (pyproject.toml: license = "MIT", license-files = [...]) and remove ' +
+            'the free-text license (license = { text = ... } or { file = ... }, setup.py license=...), then rebuild.'
+    });
+}
+/** The top-level categories of the trove classifier list (pypi.org/classifiers). */
+const CATEGORIES = 'Development Status,Environment,Framework,Intended Audience,License,Natural Language,' +
+    'Operating System,Programming Language,Topic,Typing';
+const CLASSIFIER_CATEGORIES = new Set(CATEGORIES.split(','));
+/**
+ * Without PyPI's list at hand (it changes monthly), the shape: `Category :: Value[ :: …]`, single
+ * spaces around `::`, a known category. PyPI refuses `Private :: …` on purpose.
+ */
+function checkClassifiers(dist, found) {
+    for (const classifier of new Set(presentValues(dist, 'Classifier'))) {
+        const parts = classifier.split(' :: ');
+        const wellFormed = parts.length >= 2 && parts.every(p => p !== '' && p === p.trim() && !p.includes('::'));
+        if (parts[0] !== 'Private' && wellFormed && CLASSIFIER_CATEGORIES.has(parts[0]))
+            continue;
+        found.policy(dist.path, {
+            rule: 'classifier',
+            message: `${pyRepr(classifier)} is not a valid classifier.`,
+            hint: parts[0] === 'Private'
+                ? "PyPI always refuses classifiers beginning with 'Private ::': they mark projects that must " +
+                    'never be uploaded there. Remove it if this project is meant to be public, or publish to ' +
+                    'your private index instead.'
+                : wellFormed
+                    ? `'${parts[0]}' is not a classifier category. Use classifiers exactly as listed at https://pypi.org/classifiers/.`
+                    : "A classifier is 'Category :: Value', parts separated by ' :: ' exactly as listed at https://pypi.org/classifiers/."
+        });
+    }
+}
+/**
+ * What `str.splitlines` breaks at. packaging (≥ 26.3; "\n" only before) refuses a summary holding
+ * any: twine ≥ 6 before sending, PyPI on the form. Python's email parser keeps all but CR/LF.
+ */
+const LINE_BOUNDARY_NAMES = {
+    '\n': 'a line feed',
+    '\r': 'a carriage return',
+    '\v': 'a vertical tab (U+000B)',
+    '\f': 'a form feed (U+000C)',
+    '\x1c': 'a file separator (U+001C)',
+    '\x1d': 'a group separator (U+001D)',
+    '\x1e': 'a record separator (U+001E)',
+    '\x85': 'a next-line character (U+0085)',
+    '\u2028': 'a line separator (U+2028)',
+    '\u2029': 'a paragraph separator (U+2029)'
+};
+const LINE_BOUNDARY = new RegExp(`[${Object.keys(LINE_BOUNDARY_NAMES).join('')}]`);
+function checkSummary(dist, found) {
+    const summary = presentValues(dist, 'Summary')[0];
+    if (summary === undefined)
+        return;
+    const boundary = LINE_BOUNDARY.exec(summary);
+    if (boundary) {
+        // A spec rule (the summary is "a one-line summary"): twine refuses it for any index.
+        found.spec(dist.path, {
+            rule: 'summary',
+            message: "'summary' must be a single line.",
+            hint: `The summary holds ${LINE_BOUNDARY_NAMES[boundary[0]]} after ${pyRepr(summary.slice(0, boundary.index))}, which Python reads as a line break. ` +
+                'Make the summary (pyproject.toml [project] description) one line without it and rebuild.'
+        });
+    }
+    const length = [...summary].length;
+    if (length <= SUMMARY_MAX_LENGTH)
+        return;
+    found.policy(dist.path, {
+        rule: 'summary',
+        message: `'summary' field must be ${SUMMARY_MAX_LENGTH} characters or less.`,
+        hint: `The summary (pyproject.toml [project] description) has ${length} characters; shorten it to one line of at most ${SUMMARY_MAX_LENGTH} and put the rest in the README.`
+    });
+}
+/** Never dynamic (PEP 643): Name, Version, Metadata-Version, and `Dynamic` itself. */
+const NEVER_DYNAMIC = ['metadata-version', 'name', 'version', 'dynamic'];
+/** Warehouse DYNAMIC_FIELDS: every core metadata field the spec knows but those. */
+const DYNAMIC_FIELDS = new Set(knownFields().filter(field => !NEVER_DYNAMIC.includes(field)));
+function checkDynamic(dist, found) {
+    for (const value of presentValues(dist, 'Dynamic')) {
+        const field = value.trim().toLowerCase();
+        if (DYNAMIC_FIELDS.has(field))
+            continue;
+        const never = ['name', 'version', 'metadata-version'].includes(field);
+        found.spec(dist.path, {
+            rule: 'dynamic',
+            message: never
+                ? `${pyRepr(field)} is not allowed as a dynamic field.`
+                : `Dynamic field ${pyRepr(field)} is not a valid dynamic field.`,
+            hint: never
+                ? 'Name and Version are fixed in an sdist (PEP 643); rebuild with a backend that does not mark them Dynamic.'
+                : 'Dynamic may only name core metadata fields (PEP 643); rebuild with a current build backend.'
+        });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/check/rules.ts
+
+
+
+
+
+
+/** Errors stop the run before any upload; warnings are shown and the run goes on. */
+function checkDistributions(dists, options = {}) {
+    const found = new Findings(options.pypiRules ?? 'enforce');
+    for (const dist of dists) {
+        checkMetadata(dist, found);
+        checkFilename(dist, found);
+        checkFileSize(dist, options.fileSizeLimit ?? PYPI_DEFAULT_FILE_SIZE_LIMIT, found);
+        // PyPI's rules about the archive itself (archive-rules.ts), found while reading it.
+        for (const problem of dist.archiveProblems ?? [])
+            found.policy(problem.file, problem);
+    }
+    checkOneSdistPerRelease(dists, found);
+    return { errors: found.errors, warnings: found.warnings };
+}
+/**
+ * Errors for PyPI and TestPyPI, which refuse such files; warnings for any other index, which
+ * decides for itself (a private index may take local versions on purpose).
+ */
+function pypiRulesFor(repositoryUrl) {
+    return pypiTarget(repositoryUrl) ? 'enforce' : 'warn';
+}
+const ONE_MIB = 1024 * 1024;
+/** PyPI's default per-file limit (Warehouse `MAX_FILESIZE`), raised per project on request. */
+const PYPI_DEFAULT_FILE_SIZE_LIMIT = 100 * ONE_MIB;
+const SIZE_LIMIT_DOCS = 'https://docs.pypi.org/project-management/storage-limits#requesting-a-file-size-limit-increase';
+/** A warning, not an error: only PyPI knows whether this project's limit has been raised. */
+function checkFileSize(dist, limit, found) {
+    if (dist.size <= limit)
+        return;
+    // PyPI counts in MiB and calls them MB ("Limit for project 'x' is 100 MB").
+    const over = limit === PYPI_DEFAULT_FILE_SIZE_LIMIT
+        ? "over PyPI's default limit of 100 MB per file"
+        : `over the limit of ${Math.floor(limit / ONE_MIB)} MB set for this check`;
+    found.warning(dist.path, {
+        rule: 'file-size',
+        message: `${dist.filename} is ${(dist.size / ONE_MIB).toFixed(1)} MiB, ${over}.`,
+        hint: "PyPI refuses it with 'File too large' unless this project's limit has been raised. " +
+            `If it has not, request an increase: ${SIZE_LIMIT_DOCS} (or make the file smaller: ` +
+            'leave test data and debug symbols out).'
+    });
+}
+/** PyPI: "Only one sdist may be uploaded per release." (1.0 and 1.0.0 are one release.) */
+function checkOneSdistPerRelease(dists, found) {
+    const first = new Map();
+    for (const dist of dists) {
+        const parsed = parseVersion(dist.version.trim());
+        if (dist.kind !== 'sdist' || !parsed || !isValidProjectName(dist.name.trim()))
+            continue;
+        const version = releaseKey(parsed);
+        const key = `${normalizeName(dist.name.trim())} ${version}`;
+        const earlier = first.get(key);
+        if (!earlier)
+            first.set(key, dist);
+        else {
+            found.policy(dist.path, {
+                rule: 'one-sdist',
+                message: 'Only one sdist may be uploaded per release.',
+                hint: `${earlier.filename} is already an sdist of ${dist.name} ${version}; publish only one of them.`
+            });
+        }
+    }
+}
+/**
+ * download-artifact layouts often hold the same file twice (an sdist in every matrix artifact).
+ * The same filename with the same content counts once; with different content nobody can tell
+ * which one is meant, so that is a problem.
+ */
+function dedupeByFilename(dists) {
+    const byName = new Map();
+    for (const d of dists) {
+        const group = byName.get(d.filename);
+        if (group)
+            group.push(d);
+        else
+            byName.set(d.filename, [d]);
+    }
+    const result = {
+        unique: [],
+        duplicates: [],
+        problems: []
+    };
+    for (const [filename, group] of byName) {
+        result.unique.push(group[0]);
+        result.duplicates.push(...group.slice(1));
+        if (new Set(group.map(d => d.digests.sha256)).size === 1)
+            continue;
+        result.problems.push({
+            file: group[0].path,
+            rule: 'duplicate-filename',
+            message: `'${filename}' occurs ${group.length} times with different content: ` +
+                group.map(d => `${d.path} (sha256 ${d.digests.sha256.slice(0, 12)}…)`).join(', '),
+            hint: 'Keep one copy: builds of the same name and version must be identical, or the version must differ.'
+        });
+    }
+    return result;
+}
+
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+// EXTERNAL MODULE: external "node:string_decoder"
+var external_node_string_decoder_ = __nccwpck_require__(6193);
+;// CONCATENATED MODULE: ./src/shared/excerpt.ts
+/** The mark of a cut. The Redactor (redact.ts) treats it as an end of text: keep them the same. */
+const CUT_MARK = '…';
+/**
+ * At most `max` characters (UTF-16 units) of text from outside (an index's answer, a program's
+ * output), with the cut marked by `…`. The mark matters beyond looks: a secret cut in half leaves
+ * only its first characters, which the Redactor can recognise only where a cut is marked (or at
+ * the very end of the text), and an excerpt is often quoted inside a longer message.
+ * A surrogate pair is never split, so the excerpt stays valid text.
+ */
+function excerpt(text, max) {
+    if (text.length <= max)
+        return text;
+    let end = max;
+    const last = text.charCodeAt(end - 1);
+    if (last >= 0xd800 && last <= 0xdbff)
+        end--;
+    return text.slice(0, end) + CUT_MARK;
+}
+
+;// CONCATENATED MODULE: ./src/process/run-process.ts
+/**
+ * Runs a program with a time limit and collects its output: at once (`runProcess`), or started
+ * early with its input written later (`startProcess`). On `node:child_process`, not @actions/exec,
+ * whose runner cannot be killed (description-versions: "stops an install that outlasts its
+ * limit"), looks the program up on the action's PATH instead of the child's (builder: "finds
+ * python3 or python on PATH"), decodes each chunk alone (builder: "keeps split characters
+ * whole"), and takes stdin only up front (description-early-start).
+ */
+
+
+
+/** Far above a render reply or a failure message, far below what would hurt the runner. */
+const MAX_KEPT_OUTPUT = 16 * 1024 * 1024;
+/**
+ * Starts a program whose input comes later, so its start-up overlaps the caller's work. Until
+ * `endInput` it holds no event-loop reference: a helper started early and forgotten must not keep
+ * the action running. The time limit counts from `endInput`: waiting for input is not slowness.
+ */
+const startProcess = (command, args, options) => {
+    let timedOut = false;
+    let settled = false;
+    let inputEnded = false;
+    let timer;
+    let resolveResult = () => undefined;
+    const result = new Promise(resolve => (resolveResult = resolve));
+    const child = (0,external_node_child_process_namespaceObject.spawn)(command, [...args], {
+        env: options.env.toSpawn(),
+        cwd: options.cwd,
+        stdio: ['pipe', 'pipe', 'pipe'],
+        windowsHide: true,
+        windowsVerbatimArguments: options.windowsVerbatimArguments
+    });
+    const streams = ['stdout', 'stderr'].map(name => {
+        const kept = [];
+        let size = 0;
+        const decoder = new external_node_string_decoder_.StringDecoder('utf8');
+        let pending = '';
+        const emit = (line) => options.onLine?.(line.replace(/\r$/, ''), name);
+        child[name].on('data', (chunk) => {
+            // Bounded: a build that prints without end must not fill memory; the log still gets it all.
+            const part = chunk.subarray(0, Math.max(0, MAX_KEPT_OUTPUT - size));
+            if (part.length > 0)
+                kept.push(part);
+            size += part.length;
+            if (!options.onLine)
+                return;
+            const lines = (pending + decoder.write(chunk)).split('\n');
+            pending = lines.pop() ?? '';
+            lines.forEach(emit);
+        });
+        return () => {
+            pending += decoder.end();
+            if (pending !== '')
+                emit(pending);
+            return Buffer.concat(kept).toString('utf8');
+        };
+    });
+    const finish = (exitCode, spawnError) => {
+        if (settled)
+            return;
+        settled = true;
+        clearTimeout(timer);
+        const [stdout, stderr] = streams.map(end => end());
+        resolveResult({ exitCode, stdout, stderr, spawnError, timedOut });
+    };
+    // A program that exits without reading its input makes the write fail (EPIPE): its exit says why.
+    child.stdin.on('error', () => undefined);
+    child.on('error', error => finish(null, error));
+    child.on('close', code => finish(code));
+    holdEventLoop(child, false);
+    return {
+        pid: child.pid,
+        endInput(input = '') {
+            if (inputEnded)
+                return;
+            inputEnded = true;
+            if (settled)
+                return;
+            holdEventLoop(child, true);
+            if (options.timeoutMs !== undefined) {
+                timer = setTimeout(() => {
+                    timedOut = true;
+                    child.kill('SIGKILL');
+                }, options.timeoutMs);
+            }
+            child.stdin.end(input, 'utf8');
+        },
+        kill() {
+            if (settled)
+                return;
+            // Whoever kills waits for the exit; an unreferenced child would let Node leave before it.
+            holdEventLoop(child, true);
+            child.kill('SIGKILL');
+        },
+        result
+    };
+};
+function holdEventLoop(child, hold) {
+    for (const handle of [child, child.stdin, child.stdout, child.stderr]) {
+        if (hold)
+            handle.ref?.();
+        else
+            handle.unref?.();
+    }
+}
+function runWith(start) {
+    return (command, args, options) => {
+        const running = start(command, args, options);
+        running.endInput(options.input);
+        return running.result;
+    };
+}
+/** Never rejects: every way a run can go wrong is in the result. */
+const runProcess = runWith(startProcess);
+function describeFailure(result) {
+    if (result.spawnError?.code === 'ENOENT')
+        return 'not found';
+    if (result.spawnError)
+        return `could not be started (${result.spawnError.message})`;
+    if (result.timedOut)
+        return 'took too long and was stopped';
+    const said = lastOutputLine(result.stderr || result.stdout);
+    return `exited with code ${result.exitCode}${said ? `: ${said}` : ''}`;
+}
+/** Where Python and pip say what failed. */
+function lastOutputLine(text) {
+    const lines = text
+        .trim()
+        .split(/\r?\n/)
+        .filter(l => l.trim() !== '');
+    return excerpt(lines[lines.length - 1] ?? '', 300);
+}
+
+;// CONCATENATED MODULE: ./src/process/python.ts
+/**
+ * The runner's Python, for the build and the description check: which command to try, how to add
+ * a package for one run, and a Python that can run `python -m build`.
+ */
+
+
+
+
+/**
+ * `python3` on Windows may be the Microsoft Store stub, which only prints advice; elsewhere
+ * `python` may be missing or Python 2.
+ */
+function defaultPythons(platform = process.platform) {
+    return platform === 'win32' ? ['python', 'python3'] : ['python3', 'python'];
+}
+/**
+ * `pip install --target <temp>`, then that folder on PYTHONPATH. Never into the runner's Python:
+ * ubuntu-24.04's is externally managed (PEP 668), and a publishing step should leave no trace.
+ */
+async function installTemporarily(run, python, requirement, options) {
+    const target = await (0,promises_.mkdtemp)(external_node_path_default().join(external_node_os_default().tmpdir(), 'pypi-publish-pip-'));
+    const dispose = () => (0,promises_.rm)(target, { recursive: true, force: true });
+    const requirements = typeof requirement === 'string' ? [requirement] : [...requirement];
+    const command = `${python} -m pip install --target ${target} ${requirements.join(' ')}`;
+    const quiet = ['--disable-pip-version-check', '--no-input', '--progress-bar', 'off'];
+    const pip = await run(python, [
+        ...['-m', 'pip', 'install', ...quiet, '--no-warn-script-location'],
+        ...(options.pipOptions ?? []),
+        ...['--target', target, ...requirements]
+    ], { env: options.env, timeoutMs: options.timeoutMs, onLine: line => options.onLine?.(line) });
+    if (pip.exitCode !== 0) {
+        await dispose();
+        return { ok: false, command, failure: describeFailure(pip) };
+    }
+    const pythonPath = [target, options.env.get('PYTHONPATH')].filter(Boolean).join((external_node_path_default()).delimiter);
+    return { ok: true, command, env: options.env.with({ PYTHONPATH: pythonPath }), dispose };
+}
+const VERSION_TIMEOUT_MS = 60_000;
+const HOW_TO_FIX = 'Add a step before this one that provides it, e.g. actions/setup-python followed by ' +
+    "'python -m pip install build', or set build-command to the command that builds your project.";
+/** A Python that runs `-m build`, installing `build` for this run into the first that lacks it. */
+async function findBuildPython(options) {
+    const { run, env, log } = options;
+    const version = (python, env) => run(python, ['-m', 'build', '--version'], { env, timeoutMs: VERSION_TIMEOUT_MS });
+    const unusable = [];
+    let lacking;
+    for (const python of options.python ? [options.python] : defaultPythons(options.platform)) {
+        const result = await version(python, env);
+        if (result.exitCode === 0) {
+            return { python, env, version: firstLine(result.stdout), dispose: async () => undefined };
+        }
+        if (result.spawnError || result.timedOut) {
+            unusable.push(`${python}: ${describeFailure(result)}`);
+            continue;
+        }
+        log.debug(`${python} -m build --version: ${describeFailure(result)}`);
+        lacking ??= { python, why: lastOutputLine(result.stderr || result.stdout) };
+    }
+    if (!lacking) {
+        throw new Error(`No Python found to build with (${unusable.join('; ')}). ${HOW_TO_FIX}`);
+    }
+    const { python, why } = lacking;
+    log.info(`${python} cannot run 'python -m build' (${why}); installing it: ${python} -m pip install --target <a temporary folder> build`);
+    const install = await log.childOutput(show => installTemporarily(run, python, 'build', {
+        env,
+        timeoutMs: options.installTimeoutMs ?? 300_000,
+        onLine: show
+    }));
+    if (!install.ok) {
+        throw new Error(`${python} has no 'build' module (${why}), and installing it failed: ${install.command} ${install.failure}. ${HOW_TO_FIX}`);
+    }
+    const check = await version(python, install.env);
+    if (check.exitCode !== 0) {
+        await install.dispose();
+        throw new Error(`'build' was installed for ${python} (${install.command}), but '${python} -m build --version' then ${describeFailure(check)}. ${HOW_TO_FIX}`);
+    }
+    return { python, env: install.env, version: firstLine(check.stdout), dispose: install.dispose };
+}
+function firstLine(text) {
+    return text.trim().split(/\r?\n/)[0] ?? '';
+}
+
+;// CONCATENATED MODULE: ./src/check/readme-renderer.ts
+
+
+/**
+ * Warehouse pins these in `requirements/main.txt` (readme-renderer[md]==45.0, docutils==0.23,
+ * pygments==2.20.0). Pygments counts too: a `code-block` in a language it does not know is a
+ * docutils warning. Keys are the distribution names the script reports versions under.
+ */
+const PYPI_RENDERER_VERSIONS = {
+    readme_renderer: '45.0',
+    docutils: '0.23',
+    Pygments: '2.20.0'
+};
+/**
+ * stdin: UTF-8 JSON `{"items": [text, …]}`; stdout: one `RenderReply`, ASCII only so no console
+ * encoding can garble it. It must compile on Python 2, so that an old `python` answers "too old":
+ * no f-strings, no annotations.
+ */
+const RENDER_SCRIPT = `
+import json
+import sys
+
+REAL_STDOUT = sys.stdout
+
+
+def reply(answer):
+    answer["python"] = ".".join(str(n) for n in sys.version_info[:3])
+    answer["executable"] = sys.executable
+    REAL_STDOUT.write(json.dumps(answer))
+    REAL_STDOUT.flush()
+
+
+def describe(exc):
+    return "%s: %s" % (type(exc).__name__, exc)
+
+
+def render_rst(text, halt_level=None):
+    import io
+    import readme_renderer.rst
+
+    stream = io.StringIO()
+    saved = readme_renderer.rst.SETTINGS.get("halt_level")
+    if halt_level is not None:
+        readme_renderer.rst.SETTINGS["halt_level"] = halt_level
+    try:
+        html = readme_renderer.rst.render(text, stream=stream)
+    finally:
+        readme_renderer.rst.SETTINGS["halt_level"] = saved
+    # PyPI refuses exactly when the renderer returns None.
+    return {"status": "ok" if html is not None else "failed", "messages": stream.getvalue()}
+
+
+def render(text):
+    try:
+        result = render_rst(text)
+        if result["status"] == "failed":
+            # 3 is docutils' ERROR level: what fails here fails under any docutils version.
+            result["atErrorLevel"] = render_rst(text, halt_level=3)
+        return result
+    except Exception as exc:
+        return {"status": "crashed", "error": describe(exc)}
+
+
+def main():
+    if sys.version_info < (3, 8):
+        reply({"status": "too-old"})
+        return
+    try:
+        import readme_renderer.rst
+    except Exception as exc:
+        reply({"status": "missing", "error": describe(exc)})
+        return
+    from importlib import metadata
+    versions = {}
+    for name in ("readme_renderer", "docutils", "Pygments", "nh3", "bleach"):
+        try:
+            versions[name] = metadata.version(name)
+        except Exception:
+            pass
+    request = json.loads(sys.stdin.buffer.read().decode("utf-8"))
+    # Nothing a renderer prints may get into the answer.
+    sys.stdout = sys.stderr
+    results = [render(text) for text in request["items"]]
+    reply({"status": "rendered", "versions": versions, "results": results})
+
+
+main()
+`;
+/** pip's network limits: seconds per connection attempt, and retries. */
+const PIP_NETWORK_OPTIONS = ['--timeout', '10', '--retries', '1'];
+/** `readme_renderer 45.0, docutils 0.23`: versions for a message. */
+function describeVersions(versions) {
+    return Object.entries(versions)
+        .map(([name, version]) => `${name} ${version}`)
+        .join(', ');
+}
+/**
+ * The first Python that renders with PyPI's versions; else PyPI's installed into the first that
+ * works; else the runner's own rendering, or why there is none.
+ */
+async function renderDescriptions(texts, options) {
+    const { log } = options;
+    const input = JSON.stringify({ items: texts });
+    const pypi = options.pypiVersions ?? PYPI_RENDERER_VERSIONS;
+    const asPyPI = (versions) => Object.entries(pypi).every(([name, version]) => versions[name] === version);
+    const unusable = [];
+    /** The first Python that works but lacks readme_renderer or PyPI's versions of it. */
+    let installInto;
+    /** The runner's own rendering, with other versions than PyPI's: used if no better comes. */
+    let own;
+    for (const python of options.python ? [options.python] : defaultPythons()) {
+        const answer = await renderWith(python, input, options.env, options);
+        if (typeof answer === 'string') {
+            unusable.push(`${python}: ${answer}`);
+        }
+        else if (answer.status === 'too-old') {
+            unusable.push(`${python}: Python ${answer.python} is older than 3.8`);
+        }
+        else if (answer.status === 'missing') {
+            log.debug(`${python} cannot import readme_renderer: ${answer.error}`);
+            installInto ??= { python, version: answer.python, what: 'readme_renderer is not installed' };
+        }
+        else if (asPyPI(answer.versions)) {
+            return { rendered: true, python, reply: answer, asPyPI: true };
+        }
+        else {
+            own = { python, reply: answer };
+            const theirs = Object.fromEntries(Object.keys(pypi).map(name => [name, answer.versions[name] ?? 'missing']));
+            installInto = {
+                python,
+                version: answer.python,
+                what: `${python} has ${describeVersions(theirs)}`
+            };
+            // A working readme_renderer: its rendering is the fallback; no other Python is tried.
+            break;
+        }
+    }
+    let note;
+    if (installInto && options.allowInstall !== false) {
+        const installed = await installAndRender(installInto.python, input, options, pypi);
+        if (typeof installed !== 'string') {
+            const { python } = installInto;
+            return { rendered: true, python, reply: installed, asPyPI: asPyPI(installed.versions) };
+        }
+        note = `PyPI's ${describeVersions(pypi)} ${installed}`;
+    }
+    else if (installInto) {
+        note = `installing PyPI's ${describeVersions(pypi)} is not allowed here`;
+    }
+    if (own)
+        return { rendered: true, ...own, asPyPI: false, note };
+    if (installInto) {
+        return {
+            rendered: false,
+            reason: `${installInto.what} for ${installInto.python} (Python ${installInto.version}) and ${note}`
+        };
+    }
+    return { rendered: false, reason: `no Python 3.8 or newer found (${unusable.join('; ')})` };
+}
+/** PyPI's versions into a temporary folder, first on the path; bounded by pip's and our limits. */
+async function installAndRender(python, input, options, pypi) {
+    const { log } = options;
+    const limitMs = options.installTimeoutMs ?? 60_000;
+    log.info(`Installing PyPI's ${describeVersions(pypi)} with ${python} -m pip into a temporary folder ` +
+        `(at most ${Math.round(limitMs / 1000)} s), to check the descriptions as PyPI renders them`);
+    const started = Date.now();
+    const requirements = Object.entries(pypi).map(([name, version]) => `${name}==${version}`);
+    const install = await installTemporarily(runWith(options.start ?? startProcess), python, requirements, {
+        env: options.env,
+        timeoutMs: limitMs,
+        pipOptions: PIP_NETWORK_OPTIONS,
+        onLine: line => log.debug(`pip: ${line}`)
+    });
+    if (!install.ok)
+        return `could not be installed (${install.command}: ${install.failure})`;
+    log.info(`Installed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    try {
+        const answer = await renderWith(python, input, install.env, options);
+        if (typeof answer === 'string')
+            return `were installed, but then ${python} failed: ${answer}`;
+        if (answer.status === 'rendered')
+            return answer;
+        const error = answer.status === 'missing' ? answer.error : `Python ${answer.python} is too old`;
+        return `could not be imported after installing them (${error})`;
+    }
+    finally {
+        await install.dispose();
+    }
+}
+/** Runs the render script; a string says why there is no answer. */
+async function renderWith(python, input, env, options) {
+    const run = runWith(options.start ?? startProcess);
+    const result = await run(python, ['-c', RENDER_SCRIPT], {
+        env,
+        input,
+        timeoutMs: options.timeoutMs ?? 120_000
+    });
+    if (result.exitCode !== 0)
+        return describeFailure(result);
+    try {
+        const reply = JSON.parse(result.stdout);
+        if (typeof reply?.status === 'string')
+            return reply;
+    }
+    catch {
+        // Not the answer of our script (a stub, a wrapper that prints).
+    }
+    return `did not answer as expected (${lastOutputLine(result.stdout || result.stderr) || '(no output)'})`;
+}
+
+;// CONCATENATED MODULE: ./src/check/description.ts
+
+
+
+/** The pyproject.toml / setup.py spellings, for hints. */
+const DECLARE_MARKDOWN = 'pyproject.toml: `readme = "README.md"` (the .md suffix declares it) or ' +
+    '`readme = {file = "README.md", content-type = "text/markdown"}`; ' +
+    'setup.py: `long_description_content_type="text/markdown"`';
+/**
+ * Checks every distribution's description, reStructuredText in one Python run. `skipped` says why
+ * nothing could be rendered (no Python, no readme_renderer); it is logged as a warning already.
+ */
+async function checkDescriptions(dists, options) {
+    const { log } = options;
+    const errors = [];
+    const warnings = [];
+    /** A wheel and an sdist of one release usually carry the same description: rendered once. */
+    const texts = new Map();
+    const pending = [];
+    for (const dist of dists) {
+        const contentType = parseDescriptionContentType(getHeader(dist.metadata, 'Description-Content-Type'));
+        // PyPI refuses the upload outright (400) for a content type packaging.metadata rejects.
+        if (contentType.invalid) {
+            errors.push({
+                file: dist.path,
+                rule: 'description-content-type',
+                message: `Description-Content-Type ${contentType.invalid}. PyPI's metadata validation ` +
+                    `(packaging.metadata) does not accept it.`,
+                hint: 'Declare text/markdown (optionally `; variant=GFM` or `; variant=CommonMark`), text/x-rst or ' +
+                    `text/plain, with no charset or \`charset=UTF-8\` exactly. ${DECLARE_MARKDOWN}.`
+            });
+        }
+        const text = dist.metadata.description;
+        // PyPI leaves out an empty or "UNKNOWN" description (distutils wrote UNKNOWN for none).
+        if (text === undefined || ['', 'UNKNOWN'].includes(text.trim())) {
+            warnings.push({
+                file: dist.path,
+                rule: 'description-missing',
+                message: '`long_description` missing: PyPI will show an empty page for this release.',
+                hint: 'Give the project a README: pyproject.toml `[project] readme = "README.md"`, or ' +
+                    '`long_description=open("README.md").read()` in setup.py.'
+            });
+        }
+        else if (contentType.renderer === 'rst') {
+            if (!texts.has(text))
+                texts.set(text, texts.size);
+            pending.push({ dist, contentType, text });
+        }
+        else if (contentType.renderer === 'markdown' && markdownRendersNothing(text)) {
+            errors.push(renderError(dist, contentType, text, ''));
+        }
+    }
+    if (texts.size === 0)
+        return { errors, warnings };
+    const outcome = await renderDescriptions([...texts.keys()], options);
+    if (!outcome.rendered) {
+        const skipped = `Description not checked: ${outcome.reason}. ` +
+            'PyPI may refuse a description that does not render.';
+        log.warning(skipped);
+        return { errors, warnings, skipped };
+    }
+    const { reply, asPyPI } = outcome;
+    const pypi = options.pypiVersions ?? PYPI_RENDERER_VERSIONS;
+    const where = `on Python ${reply.python} (${reply.executable})`;
+    if (asPyPI) {
+        log.info(`Descriptions rendered as PyPI renders them, with ${describeVersions(reply.versions)} ${where}`);
+    }
+    else {
+        log.notice(`Descriptions rendered with ${describeVersions(reply.versions)} ${where}, not with ` +
+            `PyPI's ${describeVersions(pypi)}${outcome.note ? `: ${outcome.note}` : ''}. Only ` +
+            'docutils errors, which fail under every version, stop the upload; text that these ' +
+            'versions warn about is reported as a warning.');
+    }
+    for (const { dist, contentType, text } of pending) {
+        const result = reply.results[texts.get(text)];
+        const atError = result.atErrorLevel;
+        if (result.status === 'crashed') {
+            warnings.push({
+                file: dist.path,
+                rule: 'description-unchecked',
+                message: `Description not checked: readme_renderer failed on it (${result.error}).`,
+                hint: 'Run `twine check` on the file to see whether PyPI could render it.'
+            });
+        }
+        else if (result.status === 'ok') {
+            continue;
+        }
+        else if (asPyPI) {
+            errors.push(renderError(dist, contentType, text, result.messages ?? ''));
+        }
+        else if (atError === undefined || atError.status === 'failed') {
+            // Shown: what fails under every version (the first WARNING may only be this docutils').
+            errors.push(renderError(dist, contentType, text, atError?.messages || result.messages || ''));
+        }
+        else {
+            const [ours, theirs] = [reply.versions.docutils, pypi.docutils].map(v => v ?? 'unknown');
+            const report = formatDocutilsReport(result.messages ?? '');
+            const pins = Object.entries(pypi).map(([name, version]) => `${name}==${version}`);
+            warnings.push({
+                file: dist.path,
+                rule: 'description-render-version',
+                message: `Description rendered with docutils ${ours}; PyPI uses ${theirs}; docutils ${ours} stops ` +
+                    'on a warning, so PyPI may refuse this upload ("The description failed to render…") or ' +
+                    `accept it.${report.text ? `\n${report.text}` : ''}`,
+                hint: `Check it with PyPI's versions (\`pip install ${pins.join(' ')}\`, then \`twine check\` ` +
+                    `on the file). ${renderHint(contentType, text, report.line)}`
+            });
+        }
+    }
+    return { errors, warnings };
+}
+function renderError(dist, type, text, messages) {
+    // PyPI's words (Warehouse forklift/legacy.py).
+    const refusal = type.declared
+        ? `The description failed to render for '${type.declared}'.`
+        : 'The description failed to render in the default format of reStructuredText.';
+    const report = formatDocutilsReport(messages);
+    return {
+        file: dist.path,
+        rule: 'description-render',
+        message: `${refusal} See https://pypi.org/help/#description-content-type for more information.${report.text ? `\n${report.text}` : ''}`,
+        hint: renderHint(type, text, report.line)
+    };
+}
+function renderHint(type, text, line) {
+    const where = line === undefined ? '' : ` at line ${line}`;
+    const counting = 'Lines count from the first line of the description, which is the README as the build ' +
+        "stored it in the file's metadata.";
+    if (type.renderer === 'rst' && looksLikeMarkdown(text)) {
+        const declared = type.declared
+            ? `is declared as '${type.declared}'`
+            : 'declares no content type, so PyPI reads it as reStructuredText (its default)';
+        return (`The description looks like Markdown but ${declared}. Declare it as Markdown — ` +
+            `${DECLARE_MARKDOWN} — or fix the reStructuredText${where}. ${counting}`);
+    }
+    if (type.renderer === 'markdown') {
+        return ('PyPI renders this Markdown to nothing (it may hold only link definitions); give the ' +
+            'README some text.');
+    }
+    return (`Fix the reStructuredText${where} of the README, or declare it as Markdown if it is ` +
+        `Markdown (${DECLARE_MARKDOWN}). ${counting} \`twine check\` on the file, or ` +
+        '`python -m readme_renderer README.rst`, shows the same error locally.');
+}
+/**
+ * docutils reports `<string>:LINE: (LEVEL/N) message`, then a blank line and the offending
+ * source. With PyPI's settings the first warning stops rendering, so there is usually one.
+ */
+const DOCUTILS_REPORT = /^<string>:(\d*): \((DEBUG|INFO|WARNING|ERROR|SEVERE)\/\d\) /gm;
+const MAX_SOURCE_LINES = 6;
+function formatDocutilsReport(messages) {
+    const starts = [...messages.matchAll(DOCUTILS_REPORT)];
+    if (starts.length === 0)
+        return { text: messages.trim() };
+    let firstLine;
+    const parts = [];
+    const before = messages.slice(0, starts[0].index).trim();
+    if (before)
+        parts.push(before);
+    starts.forEach((start, i) => {
+        const end = i + 1 < starts.length ? starts[i + 1].index : messages.length;
+        const body = messages.slice(start.index + start[0].length, end).trimEnd();
+        const [message, ...source] = body.split(/\r?\n\r?\n/);
+        const line = start[1] === '' ? undefined : Number(start[1]);
+        firstLine ??= line;
+        const sourceLines = source.join('\n\n').split(/\r?\n/);
+        const shown = sourceLines.slice(0, MAX_SOURCE_LINES).map(l => `    | ${l}`);
+        if (sourceLines.length > MAX_SOURCE_LINES)
+            shown.push('    | …');
+        parts.push(`${line === undefined ? '' : `line ${line}: `}${oneLine(message)} ` +
+            `(docutils ${start[2]})` +
+            (source.length > 0 ? `\n${shown.join('\n')}` : ''));
+    });
+    return { text: parts.join('\n'), line: firstLine };
+}
+/**
+ * Signs of Markdown that reStructuredText never uses: `# ` headings, ``` or ~~~ fences,
+ * `[text](url)` links, pipe tables. Only for choosing a hint, so a guess is fine.
+ */
+function looksLikeMarkdown(text) {
+    return (/^#{1,6}[ \t]+\S/m.test(text) ||
+        /^ {0,3}(```|~~~)/m.test(text) ||
+        /!?\[[^\]\n]+\]\([^)\s]+\)/.test(text) ||
+        /^ {0,3}\|?[ \t]*:?-{3,}:?[ \t]*\|/m.test(text));
+}
+/**
+ * readme_renderer's Markdown renderer returns None (PyPI refuses) only when the HTML is empty: for
+ * a text not blank, when every line is blank or a link reference definition (CommonMark §4.7) on
+ * one line. `[^x]:` is a GFM footnote, so left out: a doubt never refuses what PyPI accepts.
+ */
+const LINK_DEFINITION = /^ {0,3}\[(?!\^)(?=[^\]]*\S)(?:[^\\[\]]|\\.){1,999}\]:[ \t]*(?:<[^<>\n]*>|[^\s<>()]+)(?:[ \t]+(?:"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|\((?:[^()\\]|\\.)*\)))?[ \t]*$/;
+function markdownRendersNothing(text) {
+    return text.split(/\r\n|\r|\n/).every(line => line.trim() === '' || LINK_DEFINITION.test(line));
+}
+const KNOWN_CONTENT_TYPES = ['text/plain', 'text/x-rst', 'text/markdown'];
+const MARKDOWN_VARIANTS = ['GFM', 'CommonMark'];
+const RENDERERS = {
+    'text/x-rst': 'rst',
+    'text/markdown': 'markdown'
+};
+function parseDescriptionContentType(header) {
+    const declared = header?.trim() || undefined;
+    if (declared === undefined)
+        return { type: 'text/x-rst', params: {}, renderer: 'rst' };
+    const [head, ...rest] = declared.split(';');
+    let type = head.trim().toLowerCase();
+    // Python's Message.get_content_type(): anything that is not `a/b` counts as text/plain (RFC 2045).
+    if (type.split('/').length !== 2)
+        type = 'text/plain';
+    // No prototype: a parameter named `__proto__` or `constructor` is just a name.
+    const params = Object.create(null);
+    for (const piece of rest) {
+        const eq = piece.indexOf('=');
+        if (eq < 0)
+            continue;
+        const name = piece.slice(0, eq).trim().toLowerCase();
+        let value = piece.slice(eq + 1).trim();
+        if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) {
+            value = value.slice(1, -1).replace(/\\(.)/g, '$1');
+        }
+        if (name !== '' && !(name in params))
+            params[name] = value;
+    }
+    const parsed = { declared, type, params, renderer: RENDERERS[type] ?? 'txt' };
+    // packaging also refuses a value that only became text/plain by the fallback above.
+    if (!KNOWN_CONTENT_TYPES.includes(type) || !declared.toLowerCase().includes(type)) {
+        parsed.invalid = `must be one of ${KNOWN_CONTENT_TYPES.join(', ')}, not '${declared}'`;
+    }
+    else if ((params.charset ?? 'UTF-8') !== 'UTF-8') {
+        // Compared exactly, as packaging does: 'utf-8' is refused too.
+        parsed.invalid = `can only specify the UTF-8 charset, not '${params.charset}'`;
+    }
+    else if (type === 'text/markdown' && !MARKDOWN_VARIANTS.includes(params.variant ?? 'GFM')) {
+        parsed.invalid = `valid Markdown variants are ${MARKDOWN_VARIANTS.join(', ')}, not '${params.variant}'`;
+    }
+    return parsed;
+}
+
+;// CONCATENATED MODULE: ./src/check/guards.ts
+
+
+/**
+ * Every reading of a tag as `[project<sep>]version`: the whole tag first (PEP 440 allows a leading
+ * `v`), then each split at `-`, `/`, `@` or `_` into a valid project name and a version, shortest
+ * project first. Names and versions may both hold `-`, so `a-1-2` has two readings.
+ */
+function readTag(tag) {
+    const whole = parseVersion(tag);
+    if (whole && tag.trim() === tag)
+        return [{ tag, version: whole }];
+    const readings = [];
+    for (let i = 1; i < tag.length - 1; i++) {
+        if (!'-/@_'.includes(tag[i]))
+            continue;
+        const [project, rest] = [tag.slice(0, i), tag.slice(i + 1)];
+        // parseVersion strips surrounding whitespace as packaging does; a tag with spaces is no version.
+        if (!isValidProjectName(project) || rest.trim() !== rest)
+            continue;
+        const version = parseVersion(rest);
+        if (version)
+            readings.push({ tag, project, version });
+    }
+    return readings;
+}
+/** Every file must have the tag's version; not a tag run, nothing to check. */
+function checkTagMatchesVersions(dists, run) {
+    const { tag } = run;
+    if (tag === undefined || dists.length === 0)
+        return { errors: [], notices: [] };
+    const readings = readTag(tag);
+    if (readings.length === 0) {
+        return {
+            errors: [],
+            notices: [
+                `The tag '${tag}' is not a version (PEP 440, optionally after 'v' or '<project>-v'); the version check was skipped.`
+            ]
+        };
+    }
+    const projects = new Set(dists.map(d => normalizeName(d.name.trim())));
+    const named = readings.find(r => r.project && projects.has(normalizeName(r.project)));
+    const project = named?.project;
+    // Of several readings, the one every file agrees with wins: a tag is refused only when none fits.
+    const reading = named ?? readings.find(r => dists.every(d => sameVersion(d.version, r.version))) ?? readings[0];
+    const tagVersion = formatVersion(reading.version);
+    const errors = [];
+    for (const dist of dists) {
+        const name = dist.name.trim();
+        if (project !== undefined && normalizeName(name) !== normalizeName(project)) {
+            errors.push({
+                file: dist.path,
+                rule: 'tag-project',
+                message: `The tag '${tag}' names project '${project}', but ${dist.filename} belongs to project '${name}'.`,
+                hint: `Publish only ${project}'s files from this tag (point packages-dir at them, or build only that project), ` +
+                    "or tag this project's release separately; or set verify-tag: false to publish without this check."
+            });
+        }
+        else if (!sameVersion(dist.version, reading.version)) {
+            errors.push({
+                file: dist.path,
+                rule: 'tag-version',
+                message: `The tag '${tag}' is version ${tagVersion}, but ${dist.filename} is version ${dist.version.trim()} of ${name}.`,
+                hint: 'Retag, or bump the version in pyproject.toml and rebuild; or set verify-tag: false to publish without this check.'
+            });
+        }
+    }
+    return { errors, notices: [] };
+}
+/** PEP 440 equality; a version that does not parse equals nothing (the metadata check names it). */
+function sameVersion(written, version) {
+    const own = parseVersion(written);
+    return own !== undefined && compareVersions(own, version) === 0;
+}
+/**
+ * One problem per project whose files hold more than one version (1.0 and 1.0.0 are one),
+ * listing every version and its files, oldest first; unless several are published on purpose.
+ */
+function checkOneRelease(dists, options) {
+    if (options.allowMultipleVersions)
+        return [];
+    const projects = new Map();
+    for (const dist of dists) {
+        const version = dist.version.trim();
+        const parsed = parseVersion(version);
+        const key = parsed ? `=${releaseKey(parsed)}` : `?${version}`;
+        const project = normalizeName(dist.name.trim());
+        const releases = projects.get(project) ?? projects.set(project, new Map()).get(project);
+        const release = releases.get(key) ?? releases.set(key, { version, parsed, files: [] }).get(key);
+        release.files.push(dist);
+    }
+    const problems = [];
+    for (const byVersion of projects.values()) {
+        if (byVersion.size < 2)
+            continue;
+        const first = byVersion.values().next().value.files[0];
+        // Oldest first; versions that do not parse last, in the order found.
+        const releases = [...byVersion.values()].sort((a, b) => a.parsed && b.parsed
+            ? compareVersions(a.parsed, b.parsed)
+            : Number(!a.parsed) - Number(!b.parsed));
+        const listing = releases
+            .map(r => `${r.version} (${r.files.map(f => f.filename).join(', ')})`)
+            .join('; ');
+        problems.push({
+            // The oldest release's first file: the likeliest leftover.
+            file: releases[0].files[0].path,
+            rule: 'one-release',
+            message: `The files of project '${first.name.trim()}' hold ${releases.length} versions: ${listing}.`,
+            hint: 'A stale dist/? Remove the old files (or clean the folder before building), ' +
+                'or set allow-multiple-versions: true to publish several versions on purpose.'
+        });
+    }
+    return problems;
+}
+
+;// CONCATENATED MODULE: ./src/discover/problems.ts
+
+
+
+/**
+ * Names are outside text: a newline in one can start a workflow command. PyPI refuses control
+ * characters in file names too. C0, DEL, C1 (NEL among them) and the Unicode line separators.
+ */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+/** As a JSON string with DEL, C1 and U+2028/9 escaped too: one safe line whatever it holds. */
+function escapedName(name) {
+    return JSON.stringify(name).replace(/[\u007f-\u009f\u2028\u2029]/g, ch => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+/** undefined when the bytes are not UTF-8 (PyPI takes only UTF-8). */
+function decodeName(bytes) {
+    try {
+        return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    }
+    catch {
+        return undefined;
+    }
+}
+const wantedPatterns = (kinds) => [...kinds].map(k => (k === 'wheel' ? '*.whl' : '*.tar.gz')).join(' and ');
+async function assertDirectory(root, asGiven) {
+    const refuse = (file, message, hint) => {
+        throw new DistributionError([{ file, rule: 'packages-dir', message, hint }]);
+    };
+    if (CONTROL.test(root)) {
+        refuse(escapedName(root), `The packages directory ${escapedName(asGiven)} has control characters in its path.`, "Set 'packages-dir' to a folder whose path has none (e.g. `dist`).");
+    }
+    const info = await (0,promises_.stat)(root).catch(() => undefined);
+    if (!info) {
+        refuse(root, `The packages directory '${asGiven}' does not exist (looked in ${root}).`, 'Build the distributions first (e.g. `python -m build`), or download the artifact that holds ' +
+            "them into this folder, or point 'packages-dir' at the folder that holds them.");
+    }
+    else if (!info.isDirectory()) {
+        refuse(root, `'${asGiven}' is a file, not a directory.`, "Set 'packages-dir' to the folder that holds the wheels and sdists.");
+    }
+}
+function emptyFolderProblem(asGiven, root, found, kinds) {
+    const seen = [...found.excluded, ...found.passedOver].map(f => external_node_path_default().relative(root, f));
+    const skipped = found.skippedFolders.filter(f => f.holds !== undefined);
+    const detail = (seen.length
+        ? ` It holds ${seen.length} other file(s): ${seen.slice(0, 10).join(', ')}${seen.length > 10 ? ', …' : ''}.`
+        : ' It is empty.') +
+        (skipped.length
+            ? ` Distributions were seen in ${skipped.map(f => external_node_path_default().relative(root, f.holds ?? f.path)).join(', ')}, ` +
+                'inside a folder that is never searched (dot-folders and node_modules).'
+            : '');
+    return {
+        file: root,
+        rule: 'packages-dir',
+        message: `No distributions (${wantedPatterns(kinds)}) found in '${asGiven}' or below it.${detail}`,
+        hint: skipped.length > 0
+            ? "Point 'packages-dir' at the folder that holds the distributions to publish (a dot-folder is searched when packages-dir names it)."
+            : found.excluded.length > 0
+                ? "Only distributions of the kinds in 'distributions' are published: widen it, or build the missing kind."
+                : 'Did the build step run, and did download-artifact put the files into this folder (check its `path:`)?'
+    };
+}
+/** Relative to packages-dir ('.' for itself), escaped. */
+const where = (root, dir) => escapedName(external_node_path_default().relative(root, dir) || '.');
+function badName(root, dir, entry, name) {
+    const what = entry.isDirectory() ? 'folder' : 'file';
+    // Not UTF-8: shown with U+FFFD where the bytes do not decode, and escaped all the same.
+    const shown = escapedName(name ?? entry.name.toString('utf8'));
+    const why = name
+        ? 'has control characters (newlines, escapes or the like) in it'
+        : 'is not valid UTF-8';
+    return {
+        file: dir,
+        rule: 'file-name',
+        message: `A ${what} in ${where(root, dir)} (under packages-dir) has a name that ${why}: ${shown}. ` +
+            'PyPI refuses such file names, and they are not safe to print in a log; nothing was uploaded.',
+        hint: `Rename or delete that ${what} (\`ls -b\` shows such names), or point 'packages-dir' at a folder ` +
+            'that holds only the distributions, then run again.'
+    };
+}
+const UNREADABLE_WHY = {
+    EACCES: 'permission denied',
+    EPERM: 'permission denied',
+    ENOENT: 'it disappeared while it was being searched',
+    ELOOP: 'too many levels of symbolic links'
+};
+function unreadableFolder(root, dir, error) {
+    const code = error.code;
+    const why = (code && UNREADABLE_WHY[code]) ?? (code ? `error ${code}` : 'it could not be listed');
+    return {
+        file: dir,
+        rule: 'unreadable-folder',
+        message: `The folder ${where(root, dir)} under packages-dir cannot be read: ${why}. Nothing was uploaded.`,
+        hint: why === 'permission denied'
+            ? "Give the runner's user read and execute permission on it (e.g. `chmod -R u+rX` on it), " +
+                "or point 'packages-dir' at the folder that holds only the distributions."
+            : "Make sure nothing changes the folder while this step runs, or point 'packages-dir' at the " +
+                'folder that holds only the distributions.'
+    };
+}
+
+;// CONCATENATED MODULE: ./src/discover/discover.ts
+
+
+
+
+
+const listFolder = (dir) => (0,promises_.readdir)(dir, { withFileTypes: true, encoding: 'buffer' });
+const emptyDiscovery = () => ({
+    files: [],
+    passedOver: [],
+    excluded: [],
+    problems: [],
+    skippedFolders: []
+});
+async function discoverDistributions(dir, kinds, options = {}) {
+    const root = external_node_path_default().resolve(dir);
+    await assertDirectory(root, dir);
+    const result = emptyDiscovery();
+    const files = [];
+    await walk(root, root, options.readdir ?? listFolder, files, result);
+    classify(files, kinds, result);
+    if (result.files.length === 0 && result.problems.length === 0) {
+        throw new DistributionError([emptyFolderProblem(dir, root, result, kinds)]);
+    }
+    return result;
+}
+/**
+ * The command line's files (globs expanded) instead of a walk, by the same rules: a name that
+ * is no readable file is a problem, a file that is no distribution is passed over.
+ */
+async function listedDistributions(files, kinds) {
+    const result = emptyDiscovery();
+    const readable = [];
+    const hint = 'Name the wheels and sdists to publish, e.g. `dist/*`';
+    for (const given of files) {
+        const file = external_node_path_default().resolve(given);
+        if (CONTROL.test(file)) {
+            result.problems.push({
+                file: escapedName(file),
+                rule: 'file-name',
+                message: `The file name ${escapedName(given)} has control characters in it; PyPI refuses such names.`,
+                hint: 'Rename the file (`ls -b` shows such names), then run again.'
+            });
+            continue;
+        }
+        const info = await (0,promises_.stat)(file).catch(() => undefined);
+        if (!info?.isFile()) {
+            result.problems.push({
+                file,
+                rule: 'file-name',
+                message: `'${given}' ${info ? 'is not a file' : 'does not exist'} (looked at ${file}).`,
+                hint: `${hint}; build them first if they are missing.`
+            });
+            continue;
+        }
+        readable.push(file);
+    }
+    classify(readable, kinds, result);
+    if (result.files.length === 0 && result.problems.length === 0) {
+        throw new DistributionError([
+            {
+                file: files.join(' '),
+                rule: 'packages-dir',
+                message: `None of the ${files.length} file(s) given is a distribution (${wantedPatterns(kinds)}).`,
+                hint: `${hint}.`
+            }
+        ]);
+    }
+    return result;
+}
+function classify(files, kinds, result) {
+    for (const file of files) {
+        const filename = external_node_path_default().basename(file);
+        const kind = distKindOf(filename);
+        if (kind === 'zip-sdist') {
+            result.problems.push({
+                file,
+                rule: 'sdist-format',
+                message: `'${filename}' is a .zip sdist; PyPI accepts only .tar.gz sdists (PEP 625).`,
+                hint: 'Build the sdist with `python -m build --sdist`, which writes a .tar.gz, or remove the .zip from the folder.'
+            });
+        }
+        else if (kind === 'wheel' || kind === 'sdist') {
+            if (kinds.has(kind))
+                result.files.push({ path: file, filename, kind });
+            else
+                result.excluded.push(file);
+        }
+        else {
+            result.passedOver.push(file);
+        }
+    }
+    result.files.sort((a, b) => a.filename === b.filename ? a.path.localeCompare(b.path) : a.filename < b.filename ? -1 : 1);
+}
+/**
+ * Every regular file (or link to one) below `dir`. Links to folders are not followed (they can
+ * loop). Dot-folders and node_modules below packages-dir hold other projects' wheels (`.venv`,
+ * `.tox`, pip caches), git's objects or npm's packages, so they are not searched; packages-dir
+ * itself is, whatever its name: the user named it.
+ */
+async function walk(root, dir, list, files, result) {
+    let entries;
+    try {
+        entries = await list(dir);
+    }
+    catch (error) {
+        result.problems.push(unreadableFolder(root, dir, error));
+        return;
+    }
+    for (const entry of entries) {
+        const name = decodeName(entry.name);
+        if (name === undefined || CONTROL.test(name)) {
+            // Never descended into: no path below it reaches a log or the index.
+            result.problems.push(badName(root, dir, entry, name));
+            continue;
+        }
+        const full = external_node_path_default().join(dir, name);
+        if (entry.isDirectory()) {
+            if (name.startsWith('.') || name === 'node_modules') {
+                result.skippedFolders.push({ path: full, holds: await firstDistribution(full) });
+            }
+            else {
+                await walk(root, full, list, files, result);
+            }
+        }
+        else if (entry.isFile() || (await (0,promises_.stat)(full).catch(() => undefined))?.isFile()) {
+            // A link to a file counts; a dangling link or a link to a folder does not.
+            files.push(full);
+        }
+    }
+}
+/**
+ * A distribution in a skipped folder, looked for a few levels and a few thousand entries deep
+ * (tox puts sdists in `.tox/.pkg/dist/`; a node_modules can hold 100 000 entries), to warn
+ * whoever expected it published. Errors only end the look.
+ */
+async function firstDistribution(folder) {
+    let budget = 5000;
+    const look = async (dir, depth) => {
+        const below = [];
+        for (const entry of await listFolder(dir).catch(() => [])) {
+            if (--budget < 0)
+                return undefined;
+            const name = decodeName(entry.name);
+            if (name === undefined || CONTROL.test(name))
+                continue;
+            const kind = distKindOf(name);
+            if ((entry.isFile() || entry.isSymbolicLink()) && (kind === 'wheel' || kind === 'sdist')) {
+                return external_node_path_default().join(dir, name);
+            }
+            if (entry.isDirectory() && depth < 4)
+                below.push(external_node_path_default().join(dir, name));
+        }
+        for (const sub of below) {
+            const found = await look(sub, depth + 1);
+            if (found)
+                return found;
+        }
+        return undefined;
+    };
+    return look(folder, 1);
+}
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __nccwpck_require__(8522);
+;// CONCATENATED MODULE: ./src/inspect/tar.ts
+/**
+ * The tar format as Python's tarfile reads it (`nti`, `calc_chksums`, pax records), so that our
+ * verdict on a header (valid or not, which size) is Python's. Used by the sdist reader and by the
+ * wheel check "a file both zip and tar is refused" (PyPI asks tarfile.is_tarfile).
+ *
+ * Not tar-stream: on hostile headers it differs from tarfile (archive-differential.test.ts): it
+ * takes only the unsigned checksum, reads `0o`/`_` sizes as invalid and junk after the digits as
+ * valid, joins `prefix` only under the ustar magic, refuses v7 headers, keeps folders' `/`.
+ */
+const BLOCK = 512;
+/** ASCII whitespace as Python's str.strip() sees it (it includes \x1c–\x1f). */
+const tar_PY_WHITESPACE = new RegExp(String.raw `^[\t\n\v\f\r \x1c-\x1f]+|[\t\n\v\f\r \x1c-\x1f]+$`, 'g');
+/** What Python's int(text, 8) accepts: a sign, an optional 0o prefix, `_` between digits. */
+const PY_OCTAL = /^([+-]?)(?:0[oO]_?)?([0-7](?:_?[0-7])*)$/;
+/**
+ * A numeric field as tarfile's `nti`: GNU base-256 when the first byte is 0x80 (positive) or
+ * 0xFF (negative), else ASCII octal up to the first NUL. undefined where Python raises.
+ */
+function pythonNti(field) {
+    if (field[0] === 0x80 || field[0] === 0xff) {
+        let value = 0;
+        for (let i = 1; i < field.length; i++)
+            value = value * 256 + field[i];
+        if (field[0] === 0xff)
+            value = value - 256 ** (field.length - 1);
+        return Number.isSafeInteger(value) ? value : undefined;
+    }
+    const nul = field.indexOf(0);
+    const raw = field.subarray(0, nul < 0 ? field.length : nul);
+    if (raw.some(byte => byte > 0x7f))
+        return undefined;
+    const text = raw.toString('latin1').replace(tar_PY_WHITESPACE, '');
+    if (text === '')
+        return 0;
+    const match = PY_OCTAL.exec(text);
+    if (!match)
+        return undefined;
+    const value = parseInt(match[2].replace(/_/g, ''), 8);
+    return match[1] === '-' ? -value : value;
+}
+/** The header checksum, as Python checks it: unsigned or signed byte sum, field as spaces. */
+function checksumMatches(block) {
+    const stored = pythonNti(block.subarray(148, 156));
+    if (stored === undefined)
+        return false;
+    let unsigned = 0;
+    let signed = 0;
+    for (let i = 0; i < BLOCK; i++) {
+        const byte = i >= 148 && i < 156 ? 0x20 : block[i];
+        unsigned += byte;
+        signed += byte > 127 ? byte - 256 : byte;
+    }
+    return stored === unsigned || stored === signed;
+}
+/** Would tarfile take this first block as a member header (so `is_tarfile` says yes)? */
+function isTarHeader(block) {
+    if (block.length !== BLOCK || block.every(byte => byte === 0))
+        return false;
+    return checksumMatches(block);
+}
+/** Exact byte counts from a stream of chunks; skipped bytes are dropped as they arrive. */
+class ChunkReader {
+    source;
+    maxTotal;
+    tooMuch;
+    held = Buffer.alloc(0);
+    total = 0;
+    constructor(source, maxTotal, tooMuch) {
+        this.source = source;
+        this.maxTotal = maxTotal;
+        this.tooMuch = tooMuch;
+    }
+    /** Takes up to `length` bytes (fewer only at the end) into `parts`, or drops them; how many. */
+    async take(length, parts) {
+        let got = 0;
+        while (got < length) {
+            if (this.held.length === 0) {
+                const next = await this.source.next();
+                if (next.done)
+                    break;
+                this.total += next.value.length;
+                if (this.total > this.maxTotal)
+                    throw this.tooMuch();
+                this.held = next.value;
+            }
+            const part = this.held.subarray(0, length - got);
+            parts?.push(part);
+            got += part.length;
+            this.held = this.held.subarray(part.length);
+        }
+        return got;
+    }
+    async read(length) {
+        const parts = [];
+        await this.take(length, parts);
+        return Buffer.concat(parts);
+    }
+}
+/** A NUL-terminated field, as a binary string. */
+function tar_text(block, start = 0, length = block.length) {
+    const field = block.subarray(start, start + length);
+    const nul = field.indexOf(0);
+    return field.toString('latin1', 0, nul < 0 ? field.length : nul);
+}
+/** `len key=value\n` records of a pax extended header. */
+function parsePax(data, malformed) {
+    const records = new Map();
+    for (let at = 0; at < data.length && data[at] !== 0;) {
+        const space = data.indexOf(0x20, at);
+        const length = space < 0 ? NaN : Number(data.toString('latin1', at, space));
+        if (!Number.isInteger(length) || length <= 0 || at + length > data.length) {
+            throw malformed();
+        }
+        const record = data.toString('latin1', space + 1, at + length - 1); // without the '\n'
+        const equals = record.indexOf('=');
+        if (equals > 0)
+            records.set(record.slice(0, equals), record.slice(equals + 1));
+        at += length;
+    }
+    return records;
+}
+
+;// CONCATENATED MODULE: ./src/inspect/sdist.ts
+/**
+ * Reads an sdist (.tar.gz) the way Python's tarfile lists it for PyPI: every header to the end
+ * (member data skipped), since PyPI's rules are about all the names: their `os.path.commonpath`
+ * must be one folder, `<top>/PKG-INFO` must be there (the last of that name, as getmember
+ * answers), sparse members are refused. Only PKG-INFO's bytes are kept.
+ *
+ * As tarfile: ustar `prefix` (unless the type is a GNU one), pax `x` and global `g` records, GNU
+ * long names (`L`), tarfile's numbers and checksums (tar.ts), folder names' trailing slashes
+ * dropped. Names are binary strings (one character per byte): equal exactly when their bytes are.
+ */
+
+
+
+
+
+
+
+
+/** Pax records and GNU long names are a few hundred bytes; more is a broken or hostile archive. */
+const MAX_EXTENSION_BYTES = 1024 * 1024;
+/** The most decompressed bytes read from one sdist: 1 GiB, or 32× the file when larger. */
+const MAX_SDIST_DECOMPRESSED_BYTES = 1024 * 1024 * 1024;
+/** More members than this is no real sdist, and their names would fill memory. */
+const MAX_MEMBERS = 1_000_000;
+const REBUILD_HINT = 'Rebuild the sdist (e.g. `python -m build --sdist`) and make sure the file is not altered or ' +
+    'cut short between the build and this step (artifact upload/download, caches).';
+const SPARSE_MESSAGE = 'tar archive not accepted: Sparse members are not allowed. See https://docs.pypi.org/archives for more information';
+const sdistProblem = (path, rule, message, hint = REBUILD_HINT) => new DistributionError([{ file: path, rule, message: `${(0,external_node_path_.basename)(path)}: ${message}`, hint }]);
+const invalidSdist = (path, why) => sdistProblem(path, 'invalid-sdist', `not a valid sdist (.tar.gz): ${why}.`);
+/** A binary-string name as text for messages. */
+const displayName = (name) => Buffer.from(name, 'latin1').toString('utf8');
+/** Path components as os.path.commonpath sees them: no empty and no `.` parts. */
+const components = (name) => name.split('/').filter(part => part !== '' && part !== '.');
+/** tarfile's REGULAR_TYPES (a sparse `S` member is refused before it matters). */
+const REGULAR_TYPES = new Set(['0', '\0', '7']);
+/** Types whose data tarfile does not skip (links, devices, folders, FIFOs). */
+const NO_DATA_TYPES = new Set(['1', '2', '3', '4', '5', '6']);
+const GNU_TYPES = new Set(['L', 'K', 'S']);
+const EXTENSION_TYPES = new Set(['x', 'X', 'g', 'L', 'K']);
+/** The sdist's core metadata, `<top>/PKG-INFO`, and the names PyPI's rules need. */
+async function readSdist(path, options = {}) {
+    const file = (0,external_node_fs_.createReadStream)(path, { highWaterMark: 1024 * 1024 });
+    const gunzip = (0,external_node_zlib_.createGunzip)();
+    // pipe() does not forward errors; a read error must end the gunzip side we iterate.
+    file.on('error', error => gunzip.destroy(error));
+    file.pipe(gunzip);
+    try {
+        const { size } = await (0,promises_.stat)(path);
+        const cap = options.maxDecompressedBytes ?? Math.max(MAX_SDIST_DECOMPRESSED_BYTES, 32 * size);
+        const tooMuch = () => sdistProblem(path, 'sdist-too-large', `it decompresses to more than ${cap} bytes, the most this check reads from one sdist.`, 'An sdist this large is almost certainly a decompression bomb or holds build outputs; ' +
+            'keep large data and build artefacts out of the sdist (MANIFEST.in, or the build ' +
+            "backend's sdist include/exclude settings) and rebuild.");
+        const reader = new ChunkReader(gunzip[Symbol.asyncIterator](), cap, tooMuch);
+        return await sdist_scan(path, reader, options.maxBytes ?? MAX_METADATA_BYTES);
+    }
+    catch (error) {
+        // zlib reports a truncated or damaged stream with Z_* codes; file errors pass through as-is.
+        const code = error.code;
+        if (typeof code === 'string' && code.startsWith('Z_')) {
+            throw invalidSdist(path, code === 'Z_BUF_ERROR'
+                ? 'the gzip stream ends early (truncated)'
+                : `the gzip data is corrupt (${error.message})`);
+        }
+        throw error;
+    }
+    finally {
+        file.destroy();
+        gunzip.destroy();
+    }
+}
+async function sdist_scan(path, reader, maxBytes) {
+    const globals = new Map();
+    let pax;
+    let longName;
+    const names = new Set();
+    let common;
+    let absolute;
+    let mixed = false;
+    // Members named `<dir>/PKG-INFO` that may still be `<top>/PKG-INFO`; the last of a name wins.
+    const candidates = new Map();
+    /** `size` bytes and the padding to the next block, kept (or skipped, when `keep` is false). */
+    const readData = async (size, what, keep = true) => {
+        const padded = Math.ceil(size / BLOCK) * BLOCK;
+        const parts = [];
+        if ((await reader.take(padded, keep ? parts : undefined)) < padded) {
+            throw invalidSdist(path, `the tar stream ends inside ${what} (truncated)`);
+        }
+        return Buffer.concat(parts).subarray(0, size);
+    };
+    const malformedPax = () => invalidSdist(path, 'a pax extended header is malformed');
+    const sparse = () => sdistProblem(path, 'sdist-sparse', SPARSE_MESSAGE, 'Rebuild the sdist with `python -m build --sdist` (it never writes sparse members); GNU tar ' +
+        'writes them for files with holes when given --sparse.');
+    for (;;) {
+        const block = await reader.read(BLOCK);
+        if (block.length === 0)
+            break; // no end-of-archive blocks: tolerated, as Python does
+        if (block.length < BLOCK)
+            throw invalidSdist(path, 'the tar stream ends inside a header (truncated)');
+        if (block.every(byte => byte === 0))
+            break;
+        if (!checksumMatches(block))
+            throw invalidSdist(path, 'a tar header fails its checksum');
+        let type = String.fromCharCode(block[156]);
+        const size = pythonNti(block.subarray(124, 136));
+        if (size === undefined || size < 0)
+            throw invalidSdist(path, 'a tar header has an unreadable size');
+        if (type === 'S')
+            throw sparse();
+        // Extension headers describe the next member (`K`, a long link target, is not needed).
+        if (EXTENSION_TYPES.has(type)) {
+            if (size > MAX_EXTENSION_BYTES) {
+                throw invalidSdist(path, `an extended header of ${size} bytes is larger than any real one`);
+            }
+            const data = await readData(size, 'an extended header');
+            if (type === 'x' || type === 'X')
+                pax = new Map([...globals, ...parsePax(data, malformedPax)]);
+            else if (type === 'g')
+                for (const [k, v] of parsePax(data, malformedPax))
+                    globals.set(k, v);
+            else if (type === 'L')
+                longName = tar_text(data);
+            continue;
+        }
+        let name = tar_text(block, 0, 100);
+        if (type === '\0' && name.endsWith('/'))
+            type = '5';
+        if (type === '5')
+            name = trimEndOf(name, '/');
+        const prefix = tar_text(block, 345, 155);
+        if (prefix !== '' && !GNU_TYPES.has(type))
+            name = `${prefix}/${name}`;
+        if (longName !== undefined)
+            name = type === '5' ? longName.replace(/\/$/, '') : longName;
+        const records = pax ?? (globals.size > 0 ? globals : undefined);
+        const sparseMajor = records?.get('GNU.sparse.major') === '1';
+        if (records?.has('GNU.sparse.map') || records?.has('GNU.sparse.size'))
+            throw sparse();
+        if (sparseMajor && records?.get('GNU.sparse.minor') === '0')
+            throw sparse();
+        const paxPath = records?.get('path');
+        if (paxPath !== undefined)
+            name = trimEndOf(paxPath, '/');
+        const paxSize = records?.get('size');
+        if (paxSize !== undefined && !/^\d+$/.test(paxSize)) {
+            throw invalidSdist(path, 'a pax size record is malformed');
+        }
+        const dataSize = paxSize === undefined ? size : Number(paxSize);
+        pax = longName = undefined;
+        if (names.size >= MAX_MEMBERS) {
+            throw invalidSdist(path, `it has more than ${MAX_MEMBERS} members, more than any real sdist`);
+        }
+        names.add(name);
+        const parts = components(name);
+        const isAbsolute = name.startsWith('/');
+        if (absolute === undefined)
+            absolute = isAbsolute;
+        else if (absolute !== isAbsolute)
+            mixed = true;
+        let same = 0;
+        while (same < (common ?? parts).length && common?.[same] === parts[same])
+            same++;
+        common = common === undefined ? parts : common.slice(0, same);
+        for (const [candidate, { depth }] of candidates) {
+            if (depth > common.length)
+                candidates.delete(candidate);
+        }
+        const depth = parts.length - 1;
+        const canonical = (isAbsolute ? '/' : '') + parts.join('/');
+        if (parts[depth] === 'PKG-INFO' && canonical === name && depth <= common.length) {
+            const regular = REGULAR_TYPES.has(type);
+            const keep = regular && dataSize <= maxBytes;
+            const data = keep ? await readData(dataSize, displayName(name)) : undefined;
+            candidates.set(name, { depth, size: dataSize, regular, ...(data ? { data } : {}) });
+            if (keep)
+                continue;
+        }
+        if (!NO_DATA_TYPES.has(type))
+            await readData(dataSize, displayName(name), false);
+    }
+    // PyPI's own layout rule and words (Warehouse `_is_valid_dist_file`).
+    if (mixed) {
+        throw sdistProblem(path, 'sdist-layout', 'Incorrect number of top-level directories in sdist (it mixes absolute and relative member names).');
+    }
+    const top = (absolute ? '/' : '') + (common ?? []).join('/');
+    if (top === '' || top === '/' || top === '.') {
+        const allTops = [...new Set([...names].map(n => components(n)[0] ?? n))];
+        const tops = allTops.slice(0, 3).map(t => `'${displayName(t)}'`);
+        if (allTops.length > 3)
+            tops.push('…');
+        const which = names.size === 0 ? ' (the archive is empty)' : ` (${tops.join(', ')})`;
+        throw sdistProblem(path, 'sdist-layout', `Incorrect number of top-level directories in sdist${which}; an sdist holds everything under one folder, <name>-<version>/.`);
+    }
+    const target = `${top}/PKG-INFO`;
+    const found = candidates.get(target);
+    const shown = displayName(target);
+    if (!names.has(target) || !found) {
+        throw sdistProblem(path, 'sdist-metadata', `PKG-INFO not found at ${shown}; an sdist carries its core metadata there.`);
+    }
+    if (!found.regular) {
+        throw sdistProblem(path, 'sdist-metadata', `${shown} is not a regular file (a link or a folder).`);
+    }
+    if (!found.data) {
+        throw sdistProblem(path, 'metadata-too-large', `${shown} is ${found.size} bytes, more than the ${maxBytes}-byte limit for core metadata.`, 'A PKG-INFO this large is almost certainly a broken or hostile build; rebuild the sdist.');
+    }
+    return { metadata: { entryName: shown, data: found.data }, archive: { names, top } };
+}
+
+;// CONCATENATED MODULE: ./src/inspect/archive-rules.ts
+/**
+ * PyPI's rules about the archive itself (Warehouse `_is_valid_dist_file`, `file_upload` in
+ * forklift/legacy.py, `utils/zipfiles.py`, `validate_record` and `validate_entrypoints` in
+ * `utils/wheel.py`) as Problems in PyPI's words with a fix, over what inspection already read.
+ * These are PyPI's policies (a zip with a data descriptor is valid elsewhere): check.ts counts
+ * them under `pypiRules`.
+ */
+
+
+
+/** Warehouse `COMPRESSION_RATIO_MIN_SIZE` and `COMPRESSION_RATIO_THRESHOLD`. */
+const RATIO_MIN_SIZE = 64 * 1024 * 1024;
+const RATIO_THRESHOLD = 50;
+/** Python's csv module refuses a field longer than this (csv.field_size_limit()). */
+const CSV_FIELD_LIMIT = 131072;
+const REBUILD_WHEEL = 'Rebuild the wheel with its build backend (`python -m build --wheel`) and publish that file ' +
+    'as written; tools that rewrite, append to or stream zips produce archives PyPI refuses.';
+const invalid = (file, rule, message, hint) => ({
+    file,
+    rule,
+    message: `${(0,external_node_path_.basename)(file)}: Invalid distribution file. ${message}`,
+    hint
+});
+/** A License-File PyPI does not find where it looks. */
+const missingLicense = (file, licenseFile, at, hint) => ({
+    file,
+    rule: 'license-file',
+    message: `${(0,external_node_path_.basename)(file)}: License-File ${licenseFile} does not exist in distribution file ${(0,external_node_path_.basename)(file)} at ${at}`,
+    hint
+});
+/** The wheel's archive against PyPI's rules. `licenseFiles`: the License-File values. */
+function wheelArchiveProblems(path, archive, licenseFiles) {
+    const filename = (0,external_node_path_.basename)(path);
+    const problems = [];
+    if (archive.alsoTar) {
+        problems.push(invalid(path, 'archive-type', 'File is both a zip and a tar file', REBUILD_WHEEL));
+    }
+    const unpacked = archive.entries.reduce((sum, entry) => sum + entry.uncompressedSize, 0);
+    if (unpacked > RATIO_MIN_SIZE && unpacked / archive.fileSize > RATIO_THRESHOLD) {
+        problems.push(invalid(path, 'compression-ratio', `File exceeds compression ratio of ${RATIO_THRESHOLD}`, `It unpacks to ${unpacked} bytes from ${archive.fileSize}; PyPI refuses more than ${RATIO_THRESHOLD}× above 64 MiB. Leave large, highly compressible data (zero-filled files, sparse data) out of the wheel.`));
+    }
+    const oddMethods = [...new Set(archive.entries.map(e => e.method))].filter(m => m !== 0 && m !== 8);
+    if (oddMethods.length > 0) {
+        problems.push(invalid(path, 'compression-method', 'File does not use a supported compression type', `Members use compression method ${oddMethods.join(', ')}; PyPI takes stored (0) and deflate (8) only. ${REBUILD_WHEEL}`));
+    }
+    // PyPI takes name and version from the filename verbatim (`split("-", 2)`).
+    const parts = filename.split('-');
+    if (parts.length < 3) {
+        const hint = 'Keep the filename the build backend gave the wheel.';
+        return [
+            ...problems,
+            invalid(path, 'wheel-contents', 'Unable to parse name and version from wheel filename', hint)
+        ];
+    }
+    const distInfo = `${parts[0]}-${parts[1]}.dist-info`;
+    const read = (file) => {
+        const got = archive.distInfoFiles.get(file);
+        if (got instanceof DistributionError)
+            problems.push(...got.problems);
+        return got instanceof DistributionError ? undefined : got;
+    };
+    if (!archive.byName.has(`${distInfo}/WHEEL`)) {
+        const hint = `The wheel's metadata folder must be ${distInfo}/, named exactly as the filename's name and version. Keep the filename the build backend gave the wheel, or rebuild it.`;
+        problems.push(invalid(path, 'wheel-contents', `WHEEL not found at ${distInfo}/WHEEL`, hint));
+    }
+    else {
+        read('WHEEL');
+    }
+    if (archive.framingProblem !== undefined) {
+        const message = `ZIP archive not accepted: ${archive.framingProblem}. See https://docs.pypi.org/archives for more information`;
+        problems.push(invalid(path, 'zip-framing', message, REBUILD_WHEEL));
+    }
+    for (const licenseFile of licenseFiles) {
+        const inZip = `${distInfo}/licenses/${licenseFile}`;
+        if (archive.byName.has(inZip))
+            continue;
+        const hint = `Build backends copy the files named by \`license-files\` in pyproject.toml to ${distInfo}/licenses/; check that pattern matches the file, or drop the License-File, and rebuild.`;
+        problems.push(missingLicense(path, licenseFile, inZip, hint));
+    }
+    const record = archive.distInfoFiles.get('RECORD');
+    if (record instanceof DistributionError) {
+        problems.push(...record.problems);
+    }
+    else if (record === undefined || !recordParses(record)) {
+        problems.push({
+            file: path,
+            rule: 'wheel-record',
+            message: `${filename}: Wheel '${filename}' does not contain the required RECORD file: ${distInfo}/RECORD`,
+            hint: `Every wheel lists its files in ${distInfo}/RECORD (a UTF-8 CSV file). ${REBUILD_WHEEL}`
+        });
+    }
+    const entryPoints = read('entry_points.txt');
+    const why = entryPoints ? entryPointsProblem(entryPoints) : undefined;
+    if (why !== undefined) {
+        problems.push({
+            file: path,
+            rule: 'entry-points',
+            message: `${filename}: Wheel '${filename}' has invalid entry points defined in the entry_points.txt file (${why}).`,
+            hint: 'Script names in [project.scripts] and [project.gui-scripts] may hold only letters, digits, `_`, `.` and `-`, and entry_points.txt must be an INI file with `=` between name and value and no repeated names. Fix them and rebuild.'
+        });
+    }
+    return problems;
+}
+/** What PyPI's `csv.reader(text.splitlines())` over RECORD accepts: UTF-8, fields within limit. */
+function recordParses(bytes) {
+    try {
+        const text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+        return text.split(/[\r\n,]/).every(field => field.length <= CSV_FIELD_LIMIT);
+    }
+    catch {
+        return false;
+    }
+}
+/** The sdist's archive against PyPI's rules that need the metadata (the layout is tar.ts's). */
+function sdistArchiveProblems(path, archive, licenseFiles, alsoZip) {
+    const problems = [];
+    if (alsoZip) {
+        const hint = 'Rebuild the sdist with `python -m build --sdist` and publish the file as written.';
+        problems.push(invalid(path, 'archive-type', 'File is both a zip and a tar file', hint));
+    }
+    for (const licenseFile of licenseFiles) {
+        // os.path.join(top, name): an absolute License-File replaces the top folder.
+        const target = licenseFile.startsWith('/')
+            ? licenseFile
+            : `${displayName(archive.top)}/${licenseFile}`;
+        if (archive.names.has(Buffer.from(target, 'utf8').toString('latin1')))
+            continue;
+        const hint = "License-File paths are relative to the sdist's top folder; include the file in the sdist (`license-files` in pyproject.toml) or drop the License-File, and rebuild.";
+        problems.push(missingLicense(path, licenseFile, target, hint));
+    }
+    return problems;
+}
+/** Whitespace as Python's str.isspace() / str.strip() / regex `\s` see it. */
+const PY_SPACE = '\\t\\n\\v\\f\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
+const STRIP = new RegExp(`^[${PY_SPACE}]+|[${PY_SPACE}]+$`, 'g');
+const NON_SPACE = new RegExp(`[^${PY_SPACE}]`);
+const SECTION = /^\[(.+)\]/;
+const OPTION = new RegExp(`^(.*?)[${PY_SPACE}]*=[${PY_SPACE}]*(.*)$`, 's');
+const RSTRIP = new RegExp(`[${PY_SPACE}]+$`);
+/** Python's `[\w.-]+` on str: letters, digits (all Unicode numerics), `_`, `.`, `-`. */
+const ENTRY_POINT_NAME = /^[\p{L}\p{N}_.-]+$/u;
+const pyStrip = (text) => text.replace(STRIP, '');
+/**
+ * PyPI's entry_points.txt rule (Warehouse `validate_entrypoints`): UTF-8, read without error by
+ * configparser (case-sensitive keys, `=` the only delimiter, strict: no duplicate sections or
+ * keys), and names in `[console_scripts]`/`[gui_scripts]` matching `[\w.-]+`. configparser's line
+ * grammar, rewritten to answer the same yes or no (compared with Python's in the differential
+ * test). Why PyPI would refuse the file (for the message), or undefined when it accepts it.
+ */
+function entryPointsProblem(bytes) {
+    let text;
+    try {
+        text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+    }
+    catch {
+        return 'entry_points.txt is not decodable as UTF-8';
+    }
+    const sections = new Map();
+    const defaults = [];
+    const added = new Set();
+    let current;
+    let sectionName;
+    let option = '';
+    let indent = 0;
+    let error;
+    // io.StringIO splits on '\n' only; each line keeps its '\n' (stripped below).
+    const lines = text.split(/(?<=\n)/);
+    for (let index = 0; index < lines.length; index++) {
+        const line = lines[index];
+        const lineNo = index + 1;
+        const stripped = pyStrip(line);
+        const comment = stripped.startsWith('#') || stripped.startsWith(';');
+        const value = comment ? '' : stripped;
+        if (value === '')
+            continue; // empty lines join the value; comments are dropped
+        const firstNonSpace = NON_SPACE.exec(line)?.index ?? 0;
+        if (current && option && firstNonSpace > indent)
+            continue; // a continuation line
+        indent = firstNonSpace;
+        const section = SECTION.exec(value);
+        if (section) {
+            sectionName = section[1];
+            if (sectionName === 'DEFAULT') {
+                current = defaults;
+            }
+            else if (sections.has(sectionName)) {
+                if (added.has(`[${sectionName}`))
+                    return `duplicate section [${sectionName}] (line ${lineNo})`;
+                current = sections.get(sectionName);
+            }
+            else {
+                current = [];
+                sections.set(sectionName, current);
+            }
+            added.add(`[${sectionName}`);
+            option = '';
+            continue;
+        }
+        if (!current)
+            return `a line outside any [section] (line ${lineNo})`;
+        const match = OPTION.exec(value);
+        if (!match) {
+            error ??= `line ${lineNo} is not "name = value"`;
+            continue;
+        }
+        if (match[1] === '')
+            error ??= `line ${lineNo} has no name before "="`;
+        option = match[1].replace(RSTRIP, '');
+        const key = `${sectionName}\u0000${option}`;
+        if (added.has(key))
+            return `duplicate name '${option}' in [${sectionName}] (line ${lineNo})`;
+        added.add(key);
+        if (!current.includes(option))
+            current.push(option);
+    }
+    if (error)
+        return error;
+    for (const name of ['console_scripts', 'gui_scripts']) {
+        const names = sections.get(name);
+        if (!names)
+            continue;
+        // A section's keys include those of [DEFAULT], as configparser lists them.
+        for (const key of [...names, ...defaults]) {
+            if (!ENTRY_POINT_NAME.test(key))
+                return `invalid entry point name '${key}' in [${name}]`;
+        }
+    }
+    return undefined;
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+// EXTERNAL MODULE: ./node_modules/hash-wasm/dist/blake2b.umd.min.js
+var blake2b_umd_min = __nccwpck_require__(6427);
+var blake2b_umd_min_default = /*#__PURE__*/__nccwpck_require__.n(blake2b_umd_min);
+;// CONCATENATED MODULE: ./src/dists/on-disk.ts
+function identityOf(stats) {
+    return { size: stats.size, mtimeMs: stats.mtimeMs, ino: stats.ino, dev: stats.dev };
+}
+/** What differs between the file as checked and as found now, in words ([] when nothing). */
+function identityChanges(checked, now) {
+    const changes = [];
+    if (checked.dev !== now.dev || checked.ino !== now.ino) {
+        changes.push('it was replaced by another file');
+    }
+    if (checked.size !== now.size)
+        changes.push(`size ${checked.size} → ${now.size} bytes`);
+    if (checked.mtimeMs !== now.mtimeMs) {
+        const [then, later] = [checked.mtimeMs, now.mtimeMs].map(ms => new Date(ms).toISOString());
+        // Within one millisecond the two dates print alike; the file was still written again.
+        changes.push(then === later ? `modified again at ${later}` : `modified ${then} → ${later}`);
+    }
+    return changes;
+}
+/** The form would describe other bytes; never retried (it would send the same stale form). */
+class FileChangedError extends Error {
+    path;
+    filename;
+    why;
+    constructor(path, filename, why) {
+        super(`${filename} changed on disk after it was checked (${why}); nothing was published for it; ` +
+            'rebuild and run again (with no other step writing to that folder meanwhile).');
+        this.path = path;
+        this.filename = filename;
+        this.why = why;
+        this.name = 'FileChangedError';
+    }
+}
+
+;// CONCATENATED MODULE: ./src/inspect/digests.ts
+/**
+ * A file's size and digests in one streaming pass: sha256 and md5 from node:crypto, blake2b-256
+ * from hash-wasm (node's crypto only has 512-bit blake2b). The file is never held whole.
+ */
+
+
+
+
+/** A file that changed while it was hashed: its digests describe no single version of it. */
+class ChangedWhileReadError extends Error {
+    path;
+    why;
+    constructor(path, why) {
+        super(`the file changed while it was being read (${why})`);
+        this.path = path;
+        this.why = why;
+        this.name = 'ChangedWhileReadError';
+    }
+}
+function hexDigest(algorithm, bytes) {
+    return createHash(algorithm).update(bytes).digest('hex');
+}
+async function computeDigests(path) {
+    // One handle for the stats and the read, so all are about the same file (not one renamed over it).
+    const handle = await (0,promises_.open)(path, 'r');
+    try {
+        const before = identityOf(await handle.stat());
+        const sha256 = (0,external_node_crypto_.createHash)('sha256');
+        const md5 = (0,external_node_crypto_.createHash)('md5');
+        const blake2b = await blake2b_umd_min_default().createBLAKE2b(256);
+        let size = 0;
+        // Read to the end, not to the size stat gave: a file that grew is noticed below.
+        // The stream's default 64 KiB chunks: 1 MiB ones held ~20 MB more at peak (BENCHMARKS.md, (b)).
+        for await (const chunk of handle.createReadStream({ autoClose: false })) {
+            const bytes = chunk;
+            size += bytes.length;
+            sha256.update(bytes);
+            md5.update(bytes);
+            blake2b.update(bytes);
+        }
+        const changes = identityChanges(before, identityOf(await handle.stat()));
+        if (size !== before.size)
+            changes.push(`read ${size} of ${before.size} bytes`);
+        if (changes.length > 0)
+            throw new ChangedWhileReadError(path, changes.join(', '));
+        const digests = {
+            sha256: sha256.digest('hex'),
+            blake2_256: blake2b.digest('hex'),
+            md5: md5.digest('hex')
+        };
+        return { digests, size, onDisk: before };
+    }
+    finally {
+        await handle.close();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/inspect/zip.ts
+/**
+ * Zip as Python's zipfile reads it (what pip and PyPI use): the end record found, the central
+ * directory decoded and members extracted exactly as zipfile does, capped and CRC-checked. The
+ * one zip reader: wheel.ts adds what a wheel and PyPI's framing rule need on top of it.
+ *
+ * Not yauzl: on the differential cases (archive-differential.test.ts) yauzl refuses what zipfile
+ * reads (bytes before the first member, bytes after the end record, a second end record in the
+ * comment, `../` names), keeps a name's part after a NUL, turns `\` into `/`, and reads the
+ * record count where zipfile reads the declared size (a lying count hides members).
+ */
+
+
+
+
+
+/** Record signatures, extra field ids and flags of the zip format. */
+const ZIP = {
+    SIG_LOCAL: 0x04034b50,
+    SIG_CENTRAL: 0x02014b50,
+    SIG_EOCD: 0x06054b50,
+    SIG_EOCD64: 0x06064b50,
+    SIG_EOCD64_LOCATOR: 0x07064b50,
+    ZIP64_EXTRA: 0x0001,
+    UNICODE_PATH_EXTRA: 0x7075,
+    FLAG_ENCRYPTED: 0x0001,
+    FLAG_DATA_DESCRIPTOR: 0x0008,
+    FLAG_UTF8: 0x0800
+};
+const EOCD_SIZE = 22;
+const CENTRAL_SIZE = 46;
+/** A bigger central directory than this is not a wheel anyone built (~400k members). */
+const MAX_CENTRAL_DIRECTORY_BYTES = 64 * 1024 * 1024;
+const READ_AHEAD = 64 * 1024;
+const REBUILD_WHEEL_HINT = 'Rebuild the wheel (e.g. `python -m build --wheel`) and make sure the file is not altered ' +
+    'or cut short between the build and this step (artifact upload/download, caches).';
+const wheelProblem = (path, rule, message, hint) => new DistributionError([{ file: path, rule, message, ...(hint ? { hint } : {}) }]);
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+function strictUtf8(bytes) {
+    try {
+        return utf8.decode(bytes);
+    }
+    catch {
+        return undefined;
+    }
+}
+/** An open zip: positioned reads with a read-ahead, so small members' headers cost one read. */
+class ZipFile {
+    path;
+    handle;
+    size;
+    window = Buffer.alloc(0);
+    start = 0;
+    constructor(path, handle, size) {
+        this.path = path;
+        this.handle = handle;
+        this.size = size;
+    }
+    static async use(path, use) {
+        const handle = await (0,promises_.open)(path, 'r');
+        try {
+            return await use(new ZipFile(path, handle, (await handle.stat()).size));
+        }
+        finally {
+            await handle.close();
+        }
+    }
+    /** Exactly `length` bytes at `position` (a view), or undefined where the file has none. */
+    async read(position, length) {
+        if (position < 0 || position + length > this.size)
+            return undefined;
+        if (position < this.start || position + length > this.start + this.window.length) {
+            const want = Math.min(this.size - position, Math.max(length, READ_AHEAD));
+            const buffer = Buffer.allocUnsafe(want);
+            let done = 0;
+            for (let got = -1; done < want && got !== 0; done += got) {
+                got = (await this.handle.read(buffer, done, want - done, position + done)).bytesRead;
+            }
+            this.window = buffer.subarray(0, done);
+            this.start = position;
+            if (length > done)
+                return undefined;
+        }
+        return this.window.subarray(position - this.start, position - this.start + length);
+    }
+    /** Exactly `length` bytes at `position`, or the wheel is cut short. */
+    async need(position, length) {
+        const bytes = await this.read(position, length);
+        if (!bytes)
+            throw this.invalid('the file ends early (truncated)');
+        return bytes;
+    }
+    invalid(why) {
+        const message = `${(0,external_node_path_.basename)(this.path)} is not a valid wheel (zip archive): ${why}.`;
+        return wheelProblem(this.path, 'invalid-wheel', message, REBUILD_WHEEL_HINT);
+    }
+    safeNumber(value, what) {
+        if (value > BigInt(Number.MAX_SAFE_INTEGER))
+            throw this.invalid(`${what} is out of range`);
+        return Number(value);
+    }
+}
+/**
+ * The central directory where Python's zipfile finds it, so that two end records, or one hidden
+ * in a comment, give the members Python sees: the last 22 bytes if they are an end record with
+ * no comment, else the LAST signature in the final 64 KiB; a ZIP64 record counts only right
+ * before its locator. `base`: bytes before the archive (a self-extractor stub).
+ */
+async function locateCentralDirectory(file) {
+    if (file.size < EOCD_SIZE) {
+        throw file.invalid(`it is only ${file.size} bytes long, too short for a zip archive`);
+    }
+    const tailStart = Math.max(0, file.size - EOCD_SIZE - 0x10000);
+    const tail = await file.need(tailStart, file.size - tailStart);
+    const last = tail.length - EOCD_SIZE;
+    let at = tail.readUInt32LE(last) === ZIP.SIG_EOCD && tail.readUInt16LE(last + 20) === 0
+        ? last
+        : tail.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+    if (at > last)
+        at = -1;
+    if (at < 0) {
+        throw file.invalid('no end of central directory record (the file is truncated or not a zip)');
+    }
+    let size = tail.readUInt32LE(at + 12);
+    let offset = tail.readUInt32LE(at + 16);
+    let directoryEnd = tailStart + at;
+    const locator = await file.read(directoryEnd - 20, 20);
+    if (locator?.readUInt32LE(0) === ZIP.SIG_EOCD64_LOCATOR) {
+        if (locator.readUInt32LE(4) !== 0 || locator.readUInt32LE(16) > 1) {
+            throw file.invalid('it is a multi-part (spanned) zip archive');
+        }
+        const record = await file.read(directoryEnd - 76, 56);
+        if (!record)
+            throw file.invalid('the ZIP64 end of central directory record is missing');
+        // Like Python, a locator without its record leaves the plain end record in charge.
+        if (record.readUInt32LE(0) === ZIP.SIG_EOCD64) {
+            size = file.safeNumber(record.readBigUInt64LE(40), 'the central directory size');
+            offset = file.safeNumber(record.readBigUInt64LE(48), 'the central directory offset');
+            directoryEnd -= 76;
+        }
+    }
+    const base = directoryEnd - size - offset;
+    if (offset + base < 0) {
+        throw file.invalid('the central directory lies outside the file (truncated?)');
+    }
+    if (size > MAX_CENTRAL_DIRECTORY_BYTES) {
+        throw file.invalid(`its central directory is ${size} bytes, more than any real wheel`);
+    }
+    return { start: base + offset, size, base };
+}
+/** Code page 437, bytes 0x80–0xFF: how Python's zipfile decodes names without the UTF-8 flag. */
+const CP437_HIGH = 'ÇüéâäàåçêëèïîìÄÅÉæÆôöòûùÿÖÜ¢£¥₧ƒáíóúñÑªº¿⌐¬½¼¡«»░▒▓│┤╡╢╖╕╣║╗╝╜╛┐└┴┬├─┼╞╟╚╔╩╦╠═╬╧╨╤╥╙╘╒╓╫╪┘┌█▄▌▐▀' +
+    'αßΓπΣσµτΦΘΩδ∞φε∩≡±≥≤⌠⌡÷≈°∙·√ⁿ²■\u00a0';
+const decodeCp437 = (bytes) => Array.from(bytes, b => (b < 0x80 ? String.fromCharCode(b) : CP437_HIGH[b - 0x80])).join('');
+/** The central directory records as Python's zipfile reads them: until the declared size is used. */
+async function readEntries(file) {
+    const { start, size, base } = await locateCentralDirectory(file);
+    const bytes = await file.need(start, size);
+    const entries = [];
+    for (let at = 0; at < bytes.length;) {
+        const damaged = () => file.invalid(`central directory record ${entries.length + 1} is damaged`);
+        if (at + CENTRAL_SIZE > bytes.length || bytes.readUInt32LE(at) !== ZIP.SIG_CENTRAL) {
+            throw damaged();
+        }
+        const flags = bytes.readUInt16LE(at + 8);
+        const [nameLength, extraLength, commentLength] = [28, 30, 32].map(f => bytes.readUInt16LE(at + f));
+        const extraStart = at + CENTRAL_SIZE + nameLength;
+        const extraEnd = extraStart + extraLength;
+        if (extraEnd + commentLength > bytes.length)
+            throw damaged();
+        const rawName = bytes.subarray(at + CENTRAL_SIZE, extraStart);
+        const origName = flags & ZIP.FLAG_UTF8 ? strictUtf8(rawName) : decodeCp437(rawName);
+        if (origName === undefined)
+            throw file.invalid('a member name flagged as UTF-8 is not UTF-8');
+        // Python cuts a name at its first NUL (a trick to hide a member's real name).
+        const name = origName.split('\0')[0];
+        const sizes = [24, 20, 42].map(f => bytes.readUInt32LE(at + f));
+        // ZIP64 extra: 64-bit values, in this order, for each 32-bit field that is 0xFFFFFFFF.
+        for (let extra = extraStart; extra + 4 <= extraEnd;) {
+            const end = extra + 4 + bytes.readUInt16LE(extra + 2);
+            if (end > extraEnd)
+                throw file.invalid(`the extra field of '${name}' is damaged`);
+            if (bytes.readUInt16LE(extra) === ZIP.ZIP64_EXTRA) {
+                let field = extra + 4;
+                for (let i = 0; i < 3; i++) {
+                    if (sizes[i] !== 0xffffffff)
+                        continue;
+                    if (field + 8 > end)
+                        throw file.invalid(`the ZIP64 data of '${name}' is damaged`);
+                    sizes[i] = file.safeNumber(bytes.readBigUInt64LE(field), i < 2 ? 'a size' : 'an offset');
+                    field += 8;
+                }
+            }
+            extra = end;
+        }
+        entries.push({
+            name,
+            origName,
+            method: bytes.readUInt16LE(at + 10),
+            flags,
+            crc32: bytes.readUInt32LE(at + 16),
+            uncompressedSize: sizes[0],
+            compressedSize: sizes[1],
+            localHeaderOffset: base + sizes[2]
+        });
+        at = extraEnd + commentLength;
+    }
+    return entries;
+}
+/**
+ * Python's zipfile.is_zipfile as PyPI runs it (3.13+): an end record, and either an empty
+ * directory or a central directory record where it says. Asked of sdists (PyPI refuses both).
+ */
+function isZipFile(path) {
+    return ZipFile.use(path, async (file) => {
+        const { start, size, base } = await locateCentralDirectory(file);
+        if (size === 0 && start === base)
+            return true;
+        const record = size < CENTRAL_SIZE ? undefined : await file.read(start, CENTRAL_SIZE);
+        return record?.readUInt32LE(0) === ZIP.SIG_CENTRAL;
+    }).catch((error) => {
+        if (error instanceof DistributionError)
+            return false;
+        throw error;
+    });
+}
+/** One member's bytes: stored or deflated, capped at `maxBytes`, CRC-checked. */
+async function extract(file, entry, maxBytes) {
+    const { name } = entry;
+    const tooLarge = (size) => wheelProblem(file.path, 'metadata-too-large', `${(0,external_node_path_.basename)(file.path)}: ${name} is ${size}, more than the ${maxBytes}-byte limit for ${name.endsWith('/METADATA') ? 'core metadata' : 'this file'}.`, `A ${(0,external_node_path_.basename)(name)} file this large is almost certainly a broken or hostile build; rebuild the wheel.`);
+    if (entry.flags & ZIP.FLAG_ENCRYPTED)
+        throw file.invalid(`${name} is encrypted`);
+    if (entry.method !== 0 && entry.method !== 8) {
+        throw file.invalid(`${name} uses compression method ${entry.method}; wheels may only use stored (0) or deflate (8)`);
+    }
+    if (entry.uncompressedSize > maxBytes)
+        throw tooLarge(`${entry.uncompressedSize} bytes`);
+    // Deflate never needs much more room than the data it encodes; anything bigger is not METADATA.
+    if (entry.compressedSize > (entry.method === 0 ? maxBytes : maxBytes + (maxBytes >> 4) + 1024)) {
+        throw tooLarge(`${entry.compressedSize} bytes compressed`);
+    }
+    const local = await file.need(entry.localHeaderOffset, 30);
+    if (local.readUInt32LE(0) !== ZIP.SIG_LOCAL) {
+        throw file.invalid(`the local header of ${name} is missing or damaged`);
+    }
+    const dataStart = entry.localHeaderOffset + 30 + local.readUInt16LE(26) + local.readUInt16LE(28);
+    let data = await file.need(dataStart, entry.compressedSize);
+    if (entry.method === 8) {
+        try {
+            // zlib stops as soon as the output passes the cap, whatever size the member claims.
+            data = (0,external_node_zlib_.inflateRawSync)(data, { maxOutputLength: maxBytes });
+        }
+        catch (error) {
+            // By code, not instanceof: node's errors may come from another realm (jest's vm modules).
+            if (error.code === 'ERR_BUFFER_TOO_LARGE') {
+                throw tooLarge(`inflating to more than ${maxBytes} bytes`);
+            }
+            throw file.invalid(`the compressed data of ${name} is corrupt (${error.message})`);
+        }
+    }
+    if (data.length !== entry.uncompressedSize) {
+        throw file.invalid(`${name} holds ${data.length} bytes but the directory says ${entry.uncompressedSize}`);
+    }
+    if ((0,external_node_zlib_.crc32)(data) !== entry.crc32)
+        throw file.invalid(`${name} fails its CRC-32 check`);
+    return data;
+}
+
+;// CONCATENATED MODULE: ./src/inspect/wheel.ts
+/**
+ * A wheel as pip and PyPI read it: exactly one top-level `.dist-info/METADATA` (vendored
+ * packages' nested ones are ignored), the dist-info files PyPI reads, and PyPI's zip framing
+ * rule, over the zip reader in zip.ts.
+ */
+
+
+
+
+
+/** The most we read of WHEEL, RECORD or entry_points.txt (PyPI reads each whole). */
+const MAX_WHEEL_FILE_BYTES = 16 * 1024 * 1024;
+/** The files in `{name}-{version}.dist-info/` that PyPI reads besides METADATA. */
+const PYPI_READS = ['WHEEL', 'RECORD', 'entry_points.txt'];
+/** `<anything>.dist-info/METADATA` at the top of the archive (not nested in a package). */
+const TOP_LEVEL_METADATA = /^[^/]+\.dist-info\/METADATA$/;
+/** The wheel's core metadata and what PyPI's archive rules look at. */
+function readWheel(path, options = {}) {
+    return ZipFile.use(path, async (file) => {
+        const entries = await readEntries(file);
+        const byName = new Map(entries.map(entry => [entry.name, entry]));
+        const candidates = [...byName.values()].filter(e => TOP_LEVEL_METADATA.test(e.name));
+        if (candidates.length !== 1) {
+            const found = candidates.length === 0
+                ? 'it has no <name>-<version>.dist-info/METADATA at the top level'
+                : `it has ${candidates.length} top-level .dist-info/METADATA files (${candidates.map(c => c.name).join(', ')})`;
+            const message = `${(0,external_node_path_.basename)(path)}: ${found}; a wheel has exactly one.`;
+            throw wheelProblem(path, 'wheel-metadata', message, REBUILD_WHEEL_HINT);
+        }
+        const [entry] = candidates;
+        const data = await extract(file, entry, options.maxBytes ?? MAX_METADATA_BYTES);
+        const framingProblem = await zipFramingProblem(file, new Map(entries.map(e => [e.origName, e])));
+        const firstBlock = await file.read(0, 512);
+        const distInfoFiles = new Map();
+        const parts = (0,external_node_path_.basename)(path).split('-');
+        for (const name of parts.length >= 3 ? PYPI_READS : []) {
+            const member = byName.get(`${parts[0]}-${parts[1]}.dist-info/${name}`);
+            if (!member)
+                continue;
+            const got = await extract(file, member, MAX_WHEEL_FILE_BYTES).catch((error) => {
+                if (error instanceof DistributionError)
+                    return error;
+                throw error;
+            });
+            distInfoFiles.set(name, got);
+        }
+        const archive = {
+            fileSize: file.size,
+            entries,
+            byName,
+            ...(framingProblem === undefined ? {} : { framingProblem }),
+            alsoTar: firstBlock !== undefined && isTarHeader(firstBlock),
+            distInfoFiles
+        };
+        return { metadata: { entryName: entry.name, data }, archive };
+    });
+}
+/** A control character (C0 or DEL). */
+const hasUnprintable = (bytes) => bytes.some(b => b < 0x20 || b === 0x7f);
+const u64 = (buffer, at) => Number(buffer.readBigUInt64LE(at));
+/**
+ * PyPI's zip framing rule (Warehouse `warehouse/utils/zipfiles.py`): a wheel must read the same
+ * through the central directory (pip) and through a stream of local headers (other tools), so
+ * PyPI walks the records from byte 0 and refuses anything that could make the two disagree. Same
+ * walk, PyPI's own words; undefined when PyPI accepts it. `directory`: sizes by `orig_filename`.
+ */
+async function zipFramingProblem(file, directory) {
+    const malformed = 'Malformed zip file';
+    // Names as raw bytes (latin1: one character per byte, so equal strings are equal bytes).
+    const localNames = new Set();
+    const centralNames = new Set();
+    let eocd64Seen = false;
+    let locatorSeen = false;
+    let centralRecords = 0;
+    let centralOffset;
+    let centralSize = 0;
+    let declared;
+    let position = 0;
+    const read = async (at, length) => {
+        const bytes = await file.read(at, length);
+        if (!bytes)
+            throw new Error(malformed);
+        return bytes;
+    };
+    try {
+        for (;;) {
+            const signature = (await read(position, 4)).readUInt32LE(0);
+            const body = position + 4;
+            // An EOCD after a ZIP64 EOCD must have its locator in between.
+            if (signature === ZIP.SIG_EOCD && eocd64Seen && !locatorSeen)
+                return malformed;
+            if (signature === ZIP.SIG_CENTRAL) {
+                centralOffset ??= position;
+                centralRecords++;
+                const header = await read(body, 42);
+                const [nameLength, extraLength] = [header.readUInt16LE(24), header.readUInt16LE(26)];
+                if (header.readUInt16LE(28) !== 0)
+                    return 'Comment in central directory';
+                const name = await read(body + 42, nameLength);
+                await read(body + 42 + nameLength, extraLength);
+                if (hasUnprintable(name))
+                    return 'Invalid character in filename';
+                centralSize += 46 + nameLength + extraLength;
+                const key = name.toString('latin1');
+                if (centralNames.has(key))
+                    return 'Duplicate filename in central directory';
+                if (!localNames.has(key))
+                    return 'Missing filename in local headers';
+                centralNames.add(key);
+                position = body + 42 + nameLength + extraLength;
+            }
+            else if (signature === ZIP.SIG_LOCAL) {
+                const header = await read(body, 26);
+                const method = header.readUInt16LE(4);
+                let compressedSize = header.readUInt32LE(14);
+                let fileSize = header.readUInt32LE(18);
+                const [nameLength, extraLength] = [header.readUInt16LE(22), header.readUInt16LE(24)];
+                const name = await read(body + 26, nameLength);
+                let extra = await read(body + 26 + nameLength, extraLength);
+                if (hasUnprintable(name))
+                    return 'Invalid character in filename';
+                const seen = new Set();
+                while (extra.length > 0) {
+                    if (extra.length < 4)
+                        return malformed;
+                    const id = extra.readUInt16LE(0);
+                    const size = extra.readUInt16LE(2);
+                    if (size + 4 > extra.length)
+                        return malformed;
+                    if (seen.has(id) && (id === ZIP.ZIP64_EXTRA || id === ZIP.UNICODE_PATH_EXTRA)) {
+                        return 'Invalid duplicate extra in local file';
+                    }
+                    seen.add(id);
+                    if (id === ZIP.ZIP64_EXTRA) {
+                        if (![0, 8, 16, 24, 28].includes(size))
+                            return malformed;
+                        if (size === 0) {
+                            if (compressedSize === 0xffffffff || fileSize === 0xffffffff)
+                                return malformed;
+                        }
+                        else if (size === 8) {
+                            // Only the uncompressed size: sound only when stored (compressed = uncompressed).
+                            if (method !== 0)
+                                return malformed;
+                            compressedSize = u64(extra, 4);
+                            if (fileSize === 0xffffffff)
+                                fileSize = compressedSize;
+                        }
+                        else {
+                            if (fileSize === 0xffffffff)
+                                fileSize = u64(extra, 4);
+                            compressedSize = u64(extra, 12);
+                        }
+                    }
+                    else if (id === ZIP.UNICODE_PATH_EXTRA) {
+                        const unicodeName = extra.subarray(Math.min(9, 4 + size), 4 + size);
+                        if (hasUnprintable(unicodeName))
+                            return 'Invalid character in filename';
+                        if (strictUtf8(unicodeName) === undefined)
+                            return 'Filename not valid UTF-8';
+                    }
+                    extra = extra.subarray(size + 4);
+                }
+                if (header.readUInt16LE(2) & ZIP.FLAG_DATA_DESCRIPTOR)
+                    return 'ZIP contains a data descriptor';
+                const text = strictUtf8(name);
+                if (text === undefined)
+                    return 'Filename not unicode';
+                const expected = directory.get(text);
+                if (!expected)
+                    return 'Filename not in central directory';
+                if (expected.compressedSize !== compressedSize)
+                    return 'Mis-matched data size';
+                if (expected.uncompressedSize !== fileSize)
+                    return 'Mis-matched file size';
+                const key = name.toString('latin1');
+                if (localNames.has(key))
+                    return 'Duplicate filename in local headers';
+                localNames.add(key);
+                position = body + 26 + nameLength + extraLength + compressedSize;
+            }
+            else if (signature === ZIP.SIG_EOCD) {
+                centralOffset ??= position;
+                const record = await read(body, 18);
+                const records = record.readUInt16LE(6);
+                if (record.readUInt16LE(4) !== records)
+                    return malformed;
+                // With ZIP64, the ZIP64 record's values count and this record's are placeholders.
+                if (!(locatorSeen && declared)) {
+                    declared = { records, size: record.readUInt32LE(8), offset: record.readUInt32LE(12) };
+                }
+                position = body + 18 + record.readUInt16LE(16);
+                if (declared.records !== centralRecords)
+                    return 'Mismatched central directory records';
+                if (declared.offset !== centralOffset)
+                    return 'Mismatched central directory offset';
+                if (declared.size !== centralSize)
+                    return 'Mismatched central directory size';
+                break;
+            }
+            else if (signature === ZIP.SIG_EOCD64) {
+                eocd64Seen = true;
+                const record = await read(body, 52);
+                const records = u64(record, 28);
+                if (u64(record, 20) !== records)
+                    return malformed;
+                if (u64(record, 0) !== 44)
+                    return 'ZIP64 extensible data not allowed';
+                declared = { records, size: u64(record, 36), offset: u64(record, 44) };
+                position = body + 52;
+            }
+            else if (signature === ZIP.SIG_EOCD64_LOCATOR) {
+                await read(body, 16);
+                locatorSeen = true;
+                position = body + 16;
+            }
+            else {
+                return 'Unknown record signature';
+            }
+        }
+    }
+    catch (error) {
+        if (error.message === malformed)
+            return malformed;
+        throw error;
+    }
+    if (localNames.size !== centralNames.size)
+        return 'Mis-matched local headers and central directory';
+    return position === file.size ? undefined : 'Trailing data';
+}
+
+;// CONCATENATED MODULE: ./src/inspect/inspect.ts
+/**
+ * Turns a file on disk into a `Distribution`: its kind from the name, its core metadata from the
+ * archive, its digests and size from one streaming pass run beside the archive read. Every
+ * failure is a `DistributionError` whose Problem names the file and says what to do.
+ */
+
+
+
+
+
+
+
+
+
+/** How many files are inspected at once: enough to overlap I/O and hashing, few enough for CI. */
+const INSPECT_CONCURRENCY = 4;
+const problem = (file, rule, message, hint) => new DistributionError([{ file, rule, message, hint }]);
+/** Wheels are `.whl`; sdists are `.tar.gz` (PEP 625: PyPI takes no other sdist format). */
+function kindOf(path) {
+    const kind = distKindOf((0,external_node_path_.basename)(path));
+    if (kind === 'wheel' || kind === 'sdist')
+        return kind;
+    throw problem(path, 'unsupported-file', `${(0,external_node_path_.basename)(path)} is neither a wheel (.whl) nor an sdist (.tar.gz).`, 'Publish only what `python -m build` writes: a .tar.gz sdist and .whl wheels.');
+}
+/** The `pyversion` form field: the wheel's python tag as written (e.g. `py2.py3`). */
+function pythonTagOf(path) {
+    const parsed = parseWheelFilename((0,external_node_path_.basename)(path));
+    if (parsed)
+        return parsed.pythonTag;
+    throw problem(path, 'wheel-filename', `${(0,external_node_path_.basename)(path)} is not a valid wheel filename ({name}-{version}(-{build})?-{python tag}-{abi tag}-{platform tag}.whl).`, 'Keep the filename the build backend gave the wheel; renaming it breaks installers and the index.');
+}
+const FS_ERRORS = {
+    ENOENT: 'the file does not exist (any more)',
+    EACCES: 'permission denied',
+    EPERM: 'permission denied',
+    EISDIR: 'it is a folder, not a file'
+};
+/** File-system failures (missing file, no permission, a folder) as problems, not crashes. */
+function asProblem(path, error) {
+    if (error instanceof DistributionError)
+        return error;
+    if (error instanceof ChangedWhileReadError) {
+        return problem(path, 'changed-while-read', `${(0,external_node_path_.basename)(path)} changed while it was being checked (${error.why}).`, 'Another step is still writing to this folder: let the build finish before this step starts, then run again.');
+    }
+    const why = FS_ERRORS[error.code ?? ''] ?? error.message;
+    return problem(path, 'unreadable', `${(0,external_node_path_.basename)(path)} cannot be read: ${why}.`, 'Check that the build step wrote the file where this step looks for it, and that nothing removes it in between.');
+}
+/** ignoreBOM keeps a byte order mark in the text, where Python keeps it too. */
+const metadataDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+/** Decodes METADATA / PKG-INFO bytes: the spec says UTF-8, and anything else is refused. */
+function decodeMetadata(path, member) {
+    let text;
+    try {
+        text = metadataDecoder.decode(member.data);
+    }
+    catch {
+        throw problem(path, 'metadata-encoding', `${(0,external_node_path_.basename)(path)}: ${member.entryName} is not valid UTF-8.`, 'Core metadata must be UTF-8; rebuild with a current build backend.');
+    }
+    if (text.startsWith('\uFEFF')) {
+        // Python's email parser (pip, twine, PyPI) then reads the first line as body: no headers.
+        throw problem(path, 'metadata-encoding', `${(0,external_node_path_.basename)(path)}: ${member.entryName} starts with a UTF-8 byte order mark, so Python's email parser (pip, twine) reads no headers in it.`, 'Write core metadata as UTF-8 without a byte order mark; rebuild with a current build backend.');
+    }
+    return text;
+}
+/** The archive as read, with PyPI's archive rules applied to it (they need the License-Files). */
+async function readArchive(path, kind) {
+    if (kind === 'wheel') {
+        const { metadata, archive } = await readWheel(path);
+        return {
+            metadata,
+            rules: (licenses) => wheelArchiveProblems(path, archive, licenses)
+        };
+    }
+    const [{ metadata, archive }, alsoZip] = await Promise.all([readSdist(path), isZipFile(path)]);
+    return {
+        metadata,
+        rules: (licenses) => sdistArchiveProblems(path, archive, licenses, alsoZip)
+    };
+}
+async function inspectDistribution(file) {
+    const path = (0,external_node_path_.resolve)(file);
+    const filename = (0,external_node_path_.basename)(path);
+    const kind = kindOf(path);
+    const pyversion = kind === 'wheel' ? pythonTagOf(path) : 'source';
+    // Both read the file at once. allSettled, so a failing archive read never leaves the digest
+    // pass unobserved; an archive problem is reported before a change to the file.
+    const [read, hashed] = await Promise.allSettled([readArchive(path, kind), computeDigests(path)]);
+    if (read.status === 'rejected')
+        throw asProblem(path, read.reason);
+    if (hashed.status === 'rejected')
+        throw asProblem(path, hashed.reason);
+    const member = read.value.metadata;
+    const metadata = parseCoreMetadata(decodeMetadata(path, member));
+    // PyPI checks the License-File values the form carries (only sent from Metadata-Version 2.4).
+    const metadataFields = metadataToFormFields(metadata);
+    const licenseFiles = metadataFields.filter(([name]) => name === 'license_file').map(([, v]) => v);
+    const archiveProblems = read.value.rules(licenseFiles);
+    const required = { 'Metadata-Version': '', Name: '', Version: '' };
+    const missing = [];
+    for (const header of Object.keys(required)) {
+        const value = getHeader(metadata, header)?.trim();
+        // setuptools writes "UNKNOWN" when it could not find the name or version: as good as missing.
+        if (!value || value === 'UNKNOWN')
+            missing.push(header);
+        else
+            required[header] = value;
+    }
+    if (missing.length > 0) {
+        throw problem(path, 'metadata-missing-field', `${filename}: ${member.entryName} has no ${missing.join(', ')} (or only "UNKNOWN").`, 'Set the project name and version in pyproject.toml ([project] name, version) and rebuild; an "UNKNOWN" value means the backend could not find them.');
+    }
+    const { size, digests, onDisk } = hashed.value;
+    return {
+        path,
+        filename,
+        kind,
+        filetype: kind === 'wheel' ? 'bdist_wheel' : 'sdist',
+        pyversion,
+        size,
+        digests,
+        onDisk,
+        name: required.Name,
+        version: required.Version,
+        metadataVersion: required['Metadata-Version'],
+        metadata,
+        metadataFields,
+        ...(archiveProblems.length > 0 ? { archiveProblems } : {})
+    };
+}
+/**
+ * Inspects every file, at most `concurrency` at a time, and collects every problem instead of
+ * stopping at the first. `dists` keeps the order of `paths` (minus the files with problems).
+ */
+async function inspectAll(paths, options = {}) {
+    const results = new Array(paths.length);
+    let next = 0;
+    const worker = async () => {
+        for (let index = next++; index < paths.length; index = next++) {
+            try {
+                results[index] = await inspectDistribution(paths[index]);
+                options.onInspected?.(results[index]);
+            }
+            catch (error) {
+                results[index] = asProblem((0,external_node_path_.resolve)(paths[index]), error).problems;
+            }
+        }
+    };
+    const workers = Math.max(1, Math.min(options.concurrency ?? INSPECT_CONCURRENCY, paths.length));
+    await Promise.all(Array.from({ length: workers }, worker));
+    return {
+        dists: results.filter((r) => !Array.isArray(r)),
+        problems: results.filter(Array.isArray).flat()
+    };
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/prepare.ts
+
+
+
+
+
+
+
+
+/** Finds, reads and checks every file; throws with every problem before the first upload. */
+async function prepare(settings, log, run, options = {}) {
+    const found = settings.files
+        ? await listedDistributions(settings.files, settings.distributions)
+        : await discoverDistributions(settings.packagesDir, settings.distributions);
+    for (const file of found.passedOver)
+        log.debug(`Passed over (not a distribution): ${file}`);
+    for (const folder of found.skippedFolders) {
+        log.debug(`Not searched (dot-folders and node_modules never are): ${folder.path}`);
+        if (folder.holds) {
+            log.notice(`${external_node_path_default().relative(settings.packagesDir, folder.path)}/ holds distributions (e.g. ` +
+                `${external_node_path_default().relative(settings.packagesDir, folder.holds)}) that are not published: folders ` +
+                "whose names start with '.', and node_modules, are never searched. To publish them, set " +
+                "'packages-dir' to that folder.");
+        }
+    }
+    for (const file of found.excluded) {
+        log.info(`Not published (kind not in 'distributions'): ${external_node_path_default().basename(file)}`);
+    }
+    const inspected = await inspectAll(found.files.map(f => f.path), { onInspected: options.onInspected });
+    const { unique, duplicates, problems: duplicateProblems } = dedupeByFilename(inspected.dists);
+    for (const dup of duplicates)
+        log.debug(`Same file found twice, counted once: ${dup.path}`);
+    const problems = [...found.problems, ...inspected.problems, ...duplicateProblems];
+    if (settings.verifyMetadata) {
+        // What any index needs is an error everywhere; PyPI's own policies are errors for PyPI and
+        // TestPyPI, warnings for other indexes, which decide for themselves (e.g. local versions).
+        const report = ({ errors, warnings }) => {
+            problems.push(...errors);
+            for (const warning of warnings)
+                log.warning(describeProblem(warning), warning.file);
+        };
+        report(checkDistributions(unique, { pypiRules: pypiRulesFor(settings.repositoryUrl) }));
+        const env = options.descriptions?.env ?? run.childEnv;
+        report(await checkDescriptions(unique, { ...options.descriptions, env, log }));
+    }
+    if (settings.verifyTag) {
+        const tag = checkTagMatchesVersions(unique, run);
+        problems.push(...tag.errors);
+        for (const notice of tag.notices)
+            log.notice(notice);
+    }
+    const { allowMultipleVersions } = settings;
+    problems.push(...checkOneRelease(unique, { allowMultipleVersions }));
+    if (problems.length > 0)
+        throw new DistributionError(problems);
+    const hashes = settings.printHash || settings.verbose;
+    for (const dist of unique) {
+        log.info(`${dist.filename}: ${dist.name} ${dist.version}, ${dist.kind}, ${formatSize(dist.size)}` +
+            (hashes ? '' : `, sha256 ${dist.digests.sha256}`));
+        if (hashes) {
+            log.info(`  sha256:      ${dist.digests.sha256}`);
+            log.info(`  md5:         ${dist.digests.md5}`);
+            log.info(`  blake2b-256: ${dist.digests.blake2_256}`);
+        }
+    }
+    return unique;
+}
+function describeProblem(problem) {
+    return `${problem.message}${problem.hint ? `\n  → ${problem.hint}` : ''}`;
+}
+
+;// CONCATENATED MODULE: ./src/auth/errors.ts
+/**
+ * A trusted-publishing or credential problem the user can act on. The message is complete (what
+ * happened, why, what to change) and never holds a secret: no ID token, no minted token.
+ */
+class TrustedPublishingError extends Error {
+    /**
+     * Set when waiting may heal it (a 5xx, a 429, no answer): the exchange retries those with the
+     * uploads' backoff. `reason` is the short form for the retry's log line.
+     */
+    transient;
+    constructor(message, options) {
+        super(message, options);
+        this.name = 'TrustedPublishingError';
+        this.transient = options?.transient;
+    }
+}
+/** Signing an attestation failed; the run must stop before any upload. */
+class AttestationError extends Error {
+    constructor(message, options) {
+        super(message, options);
+        this.name = 'AttestationError';
+    }
+}
+
+// EXTERNAL MODULE: ./node_modules/@sigstore/bundle/dist/index.js
+var dist = __nccwpck_require__(1040);
+// EXTERNAL MODULE: ./node_modules/@sigstore/sign/dist/index.js
+var sign_dist = __nccwpck_require__(5179);
+;// CONCATENATED MODULE: ./src/attest/sign.ts
+/**
+ * PEP 740 publish attestations (docs/upload-protocol.md §6): an in-toto statement naming one
+ * distribution, signed as a DSSE envelope with a short-lived Sigstore certificate for this
+ * workflow, logged in Rekor, then reshaped from the Sigstore bundle into PyPI's object.
+ */
+
+
+
+const STATEMENT_TYPE = 'https://in-toto.io/Statement/v1';
+const PUBLISH_PREDICATE_TYPE = 'https://docs.pypi.org/attestations/publish/v1';
+const INTOTO_PAYLOAD_TYPE = 'application/vnd.in-toto+json';
+/** Exactly one subject: PyPI refuses more. */
+function publishStatement(subject) {
+    const statement = {
+        _type: STATEMENT_TYPE,
+        subject: [{ name: subject.filename, digest: { sha256: subject.sha256.toLowerCase() } }],
+        predicateType: PUBLISH_PREDICATE_TYPE,
+        predicate: {}
+    };
+    return Buffer.from(JSON.stringify(statement), 'utf8');
+}
+/** Throws AttestationError at any failure: a release published without one cannot get it later. */
+async function createAttestation(subject, config) {
+    const timeout = config.timeoutMs ?? 30_000;
+    const builder = new sign_dist/* DSSEBundleBuilder */.VV({
+        signer: new sign_dist/* FulcioSigner */.$o({
+            identityProvider: { getToken: () => config.getIdToken('sigstore') },
+            fulcioBaseURL: config.fulcioUrl ?? 'https://fulcio.sigstore.dev',
+            timeout,
+            retry: 2
+        }),
+        witnesses: [
+            new sign_dist/* RekorWitness */.fU({
+                rekorBaseURL: config.rekorUrl ?? 'https://rekor.sigstore.dev',
+                // PyPI verifies `dsse` entries (the kind sigstore-python writes for DSSE envelopes).
+                entryType: 'dsse',
+                majorApiVersion: 1,
+                timeout,
+                retry: 2
+            })
+        ]
+    });
+    let bundle;
+    try {
+        bundle = await builder.create({ data: publishStatement(subject), type: INTOTO_PAYLOAD_TYPE });
+    }
+    catch (error) {
+        throw new AttestationError(`Signing the attestation for ${subject.filename} failed: ${describeSigningError(error)}\n` +
+            'Nothing was uploaded. Retry the job; if it keeps failing, check https://status.sigstore.dev ' +
+            'or publish without attestations (`attestations: false`).', { cause: error });
+    }
+    return bundleToAttestation((0,dist.bundleToJSON)(bundle));
+}
+/** The leaf certificate, the Rekor entry, and the envelope's payload (the signed bytes) and signature. */
+function bundleToAttestation(json) {
+    const material = json.verificationMaterial;
+    const certificate = material?.certificate?.rawBytes ?? material?.x509CertificateChain?.certificates[0]?.rawBytes;
+    const envelope = json.dsseEnvelope;
+    if (!certificate)
+        throw new AttestationError('the Sigstore bundle has no signing certificate');
+    if (!envelope)
+        throw new AttestationError('the Sigstore bundle holds no DSSE envelope');
+    if (envelope.signatures.length !== 1) {
+        throw new AttestationError(`the DSSE envelope has ${envelope.signatures.length} signatures; exactly one is expected`);
+    }
+    const entry = material?.tlogEntries[0];
+    if (!entry)
+        throw new AttestationError('the Sigstore bundle has no transparency log entry');
+    return {
+        version: 1,
+        verification_material: {
+            certificate,
+            // Absent optional protobuf fields are `undefined` in the serialized bundle.
+            transparency_entries: [JSON.parse(JSON.stringify(entry))]
+        },
+        envelope: { statement: envelope.payload, signature: envelope.signatures[0].sig }
+    };
+}
+/** @sigstore/sign wraps HTTP failures in InternalError; the useful words are in the causes. */
+function describeSigningError(error) {
+    const parts = [];
+    let current = error;
+    for (let depth = 0; current && depth < 4; depth++) {
+        const text = current instanceof Error ? current.message : String(current);
+        if (text && !parts.includes(text))
+            parts.push(text);
+        current = current instanceof Error ? current.cause : undefined;
+    }
+    return parts.join(': ') || 'unknown error';
+}
+
+;// CONCATENATED MODULE: ./src/attest/prepare.ts
+/**
+ * Which files get a PEP 740 publish attestation, and where it comes from: signed now, or made by
+ * another tool and found beside the file as `<dist>.publish.attestation`.
+ */
+
+
+
+
+/** The suffix pypi-attestations and the official action give a publish attestation. */
+const ATTESTATION_SUFFIX = '.publish.attestation';
+const ATTESTING_HOSTS = new Set(['upload.pypi.org', 'test.pypi.org']);
+/** PyPI takes attestations only with trusted publishing, other indexes not at all. */
+function decideAttestations(input) {
+    if (!input.requested)
+        return { sign: false };
+    const host = new URL(input.repositoryUrl).host;
+    if (!(input.indexAcceptsAttestations ?? ATTESTING_HOSTS.has(host))) {
+        return {
+            sign: false,
+            warning: `No attestations: ${host} is not PyPI or TestPyPI, and other indexes do not accept PEP 740 ` +
+                'attestations. Set `attestations: false` to silence this warning.'
+        };
+    }
+    if (input.method === 'token') {
+        return {
+            sign: false,
+            warning: 'No attestations: they need trusted publishing (a Sigstore certificate for this ' +
+                'workflow), and this run uses an API token. Switch to trusted publishing to attest ' +
+                'your files, or set `attestations: false` to silence this warning.'
+        };
+    }
+    return { sign: true };
+}
+/**
+ * Every attestation of the run, before the first upload, so a signing failure stops the run with
+ * nothing published. A found one is sent instead of signing (two of one predicate type are
+ * refused). By filename; a file without an entry is uploaded without the field.
+ */
+async function prepareAttestations(dists, options) {
+    const { log, decision } = options;
+    const prepared = new Map();
+    if (!decision.sign) {
+        if (decision.warning)
+            log.warning(decision.warning);
+        return prepared;
+    }
+    let outputDir;
+    for (const { path: distPath, filename, digests } of dists) {
+        const found = await findExistingAttestation(distPath, digests.sha256);
+        if (found) {
+            const file = `${distPath}${ATTESTATION_SUFFIX}`;
+            log.info(`${filename}: sending the attestation found beside it (${external_node_path_default().basename(file)})`);
+            prepared.set(filename, { filename, attestations: [found], path: file, origin: 'found' });
+            continue;
+        }
+        const attestation = await createAttestation({ filename, sha256: digests.sha256 }, options.signer);
+        const dir = options.outputDir;
+        outputDir ??= typeof dir === 'string' ? Promise.resolve(dir) : dir();
+        const file = await writeAttestation(await outputDir, filename, attestation);
+        log.info(`${filename}: signed a publish attestation (${file})`);
+        prepared.set(filename, { filename, attestations: [attestation], path: file, origin: 'signed' });
+    }
+    return prepared;
+}
+function attestationsField(prepared) {
+    return ['attestations', JSON.stringify(prepared.attestations)];
+}
+/**
+ * The attestation another tool left beside a distribution, or undefined. A malformed one, or one
+ * for another file (an earlier build's), throws: the index would refuse it, and dropping it
+ * silently would publish without the attestation the user prepared.
+ */
+async function findExistingAttestation(distPath, sha256) {
+    const file = `${distPath}${ATTESTATION_SUFFIX}`;
+    const filename = external_node_path_default().basename(distPath);
+    let text;
+    try {
+        text = await (0,promises_.readFile)(file, 'utf8');
+    }
+    catch (error) {
+        if (error.code === 'ENOENT')
+            return undefined;
+        throw new AttestationError(`Cannot read ${file}: ${error.message}`, { cause: error });
+    }
+    let value;
+    try {
+        value = JSON.parse(text);
+    }
+    catch {
+        throw new AttestationError(`${file} is not JSON, so it is not an attestation. Remove it or remake it.`);
+    }
+    const problems = attestationProblems(value, { filename, sha256 });
+    if (problems.length > 0) {
+        throw new AttestationError(`${file} is not a usable publish attestation for ${filename}:\n` +
+            problems.map(p => `  - ${p}`).join('\n') +
+            '\nRemove it, or remake it for this file.');
+    }
+    return value;
+}
+async function writeAttestation(dir, filename, attestation) {
+    await (0,promises_.mkdir)(dir, { recursive: true });
+    const file = external_node_path_default().join(dir, `${filename}${ATTESTATION_SUFFIX}`);
+    await (0,promises_.writeFile)(file, `${JSON.stringify(attestation)}\n`, 'utf8');
+    return file;
+}
+/**
+ * What PyPI checks of the shape, and a statement naming exactly this file and digest with the
+ * publish predicate ([] when all is well). The signature is the index's to verify.
+ */
+function attestationProblems(value, subject) {
+    if (!isObject(value))
+        return ['it is not a JSON object'];
+    const problems = [];
+    if (value.version !== 1)
+        problems.push(`"version" is ${JSON.stringify(value.version)}, not 1`);
+    const material = value.verification_material;
+    if (!isObject(material)) {
+        problems.push('"verification_material" is missing');
+    }
+    else {
+        if (!isBase64(material.certificate)) {
+            problems.push('"verification_material.certificate" is not base64 (DER certificate)');
+        }
+        const entries = material.transparency_entries;
+        if (!Array.isArray(entries) || entries.length === 0 || !entries.every(isObject)) {
+            problems.push('"verification_material.transparency_entries" is not a non-empty list of objects');
+        }
+    }
+    const envelope = value.envelope;
+    if (!isObject(envelope))
+        return [...problems, '"envelope" is missing'];
+    if (!isBase64(envelope.signature))
+        problems.push('"envelope.signature" is not base64');
+    if (!isBase64(envelope.statement))
+        return [...problems, '"envelope.statement" is not base64'];
+    let statement;
+    try {
+        statement = JSON.parse(Buffer.from(envelope.statement, 'base64').toString('utf8'));
+    }
+    catch {
+        return [...problems, 'the statement is not JSON'];
+    }
+    if (!isObject(statement))
+        return [...problems, 'the statement is not a JSON object'];
+    const { _type: type, predicateType, subject: subjects } = statement;
+    if (type !== STATEMENT_TYPE) {
+        problems.push(`the statement's _type is ${JSON.stringify(type)}, not ${STATEMENT_TYPE}`);
+    }
+    if (predicateType !== PUBLISH_PREDICATE_TYPE) {
+        problems.push(`the predicate type is ${JSON.stringify(predicateType)}, not ${PUBLISH_PREDICATE_TYPE}`);
+    }
+    if (!Array.isArray(subjects) || subjects.length !== 1) {
+        return [...problems, 'the statement must have exactly one subject'];
+    }
+    const only = subjects[0];
+    const name = isObject(only) ? only.name : undefined;
+    const digest = isObject(only) && isObject(only.digest) ? only.digest.sha256 : undefined;
+    if (name !== subject.filename) {
+        problems.push(`it attests ${JSON.stringify(name)}, not ${subject.filename}`);
+    }
+    if (typeof digest !== 'string' || digest.toLowerCase() !== subject.sha256.toLowerCase()) {
+        problems.push(`it attests sha256 ${String(digest)}, but the file's is ${subject.sha256} ` +
+            '(the file was rebuilt after the attestation was made?)');
+    }
+    return problems;
+}
+function isObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+function isBase64(value) {
+    return typeof value === 'string' && value.length > 0 && /^[A-Za-z0-9+/]+={0,2}$/.test(value);
+}
+
+// EXTERNAL MODULE: ./node_modules/undici/index.js
+var undici = __nccwpck_require__(6752);
+;// CONCATENATED MODULE: ./src/shared/http-body.ts
+
+/** An answer larger than its cap: reading stopped there, and the connection was closed. */
+class AnswerTooLargeError extends Error {
+    cap;
+    status;
+    /** The URL without credentials, query or fragment. */
+    url;
+    constructor(url, cap, 
+    /** The status the answer came with. */
+    status) {
+        const shown = urlForMessages(url);
+        super(`${capitalize(cap.what)} from ${shown} (HTTP ${status}) is larger than ${formatSize(cap.bytes)}, ` +
+            `the most this action reads for it; it stopped reading there. ${cap.advice}`);
+        this.cap = cap;
+        this.status = status;
+        this.name = 'AnswerTooLargeError';
+        this.url = shown;
+    }
+}
+/** A URL fit for a message: no user or password, and no query string (indexes put tokens there too). */
+function urlForMessages(url) {
+    try {
+        const parsed = new URL(url);
+        parsed.username = '';
+        parsed.password = '';
+        const hadQuery = parsed.search !== '';
+        parsed.search = '';
+        parsed.hash = '';
+        return parsed.toString() + (hadQuery ? '?…' : '');
+    }
+    catch {
+        return '(an invalid URL)';
+    }
+}
+function capitalize(text) {
+    return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
+function getProxyUrl(reqUrl) {
+    const usingSsl = reqUrl.protocol === 'https:';
+    if (checkBypass(reqUrl)) {
+        return undefined;
+    }
+    const proxyVar = (() => {
+        if (usingSsl) {
+            return process.env['https_proxy'] || process.env['HTTPS_PROXY'];
+        }
+        else {
+            return process.env['http_proxy'] || process.env['HTTP_PROXY'];
+        }
+    })();
+    if (proxyVar) {
+        try {
+            return new DecodedURL(proxyVar);
+        }
+        catch (_a) {
+            if (!proxyVar.startsWith('http://') && !proxyVar.startsWith('https://'))
+                return new DecodedURL(`http://${proxyVar}`);
+        }
+    }
+    else {
+        return undefined;
+    }
+}
+function checkBypass(reqUrl) {
+    if (!reqUrl.hostname) {
+        return false;
+    }
+    const reqHost = reqUrl.hostname;
+    if (isLoopbackAddress(reqHost)) {
+        return true;
+    }
+    const noProxy = process.env['no_proxy'] || process.env['NO_PROXY'] || '';
+    if (!noProxy) {
+        return false;
+    }
+    // Determine the request port
+    let reqPort;
+    if (reqUrl.port) {
+        reqPort = Number(reqUrl.port);
+    }
+    else if (reqUrl.protocol === 'http:') {
+        reqPort = 80;
+    }
+    else if (reqUrl.protocol === 'https:') {
+        reqPort = 443;
+    }
+    // Format the request hostname and hostname with port
+    const upperReqHosts = [reqUrl.hostname.toUpperCase()];
+    if (typeof reqPort === 'number') {
+        upperReqHosts.push(`${upperReqHosts[0]}:${reqPort}`);
+    }
+    // Compare request host against noproxy
+    for (const upperNoProxyItem of noProxy
+        .split(',')
+        .map(x => x.trim().toUpperCase())
+        .filter(x => x)) {
+        if (upperNoProxyItem === '*' ||
+            upperReqHosts.some(x => x === upperNoProxyItem ||
+                x.endsWith(`.${upperNoProxyItem}`) ||
+                (upperNoProxyItem.startsWith('.') &&
+                    x.endsWith(`${upperNoProxyItem}`)))) {
+            return true;
+        }
+    }
+    return false;
+}
+function isLoopbackAddress(host) {
+    const hostLower = host.toLowerCase();
+    return (hostLower === 'localhost' ||
+        hostLower.startsWith('127.') ||
+        hostLower.startsWith('[::1]') ||
+        hostLower.startsWith('[0:0:0:0:0:0:0:1]'));
+}
+class DecodedURL extends URL {
+    constructor(url, base) {
+        super(url, base);
+        this._decodedUsername = decodeURIComponent(super.username);
+        this._decodedPassword = decodeURIComponent(super.password);
+    }
+    get username() {
+        return this._decodedUsername;
+    }
+    get password() {
+        return this._decodedPassword;
+    }
+}
+//# sourceMappingURL=proxy.js.map
+;// CONCATENATED MODULE: ./src/shared/network-errors.ts
+
+/**
+ * The proxy a request to `url` goes through, by the rules of every Actions toolkit client
+ * (lower case first, NO_PROXY, loopback never proxied). Username and password come back decoded.
+ */
+function proxyUrlFor(url) {
+    const proxy = getProxyUrl(typeof url === 'string' ? new URL(url) : url);
+    return proxy?.hostname ? proxy : undefined;
+}
+/** Failures before any connection to the index (or to the proxy) exists. */
+const CONNECT_CODES = new Set(['ECONNREFUSED', 'ECONNECTTIMEOUT', 'ENOTFOUND', 'EAI_AGAIN']);
+/** Node's codes for a TLS certificate the runner does not trust, with the reason shown. */
+const CERTIFICATE_REASONS = {
+    SELF_SIGNED_CERT_IN_CHAIN: 'self-signed certificate',
+    DEPTH_ZERO_SELF_SIGNED_CERT: 'self-signed certificate',
+    CERT_HAS_EXPIRED: 'the certificate has expired',
+    CERT_NOT_YET_VALID: 'the certificate is not valid yet: check the runner clock',
+    ERR_TLS_CERT_ALTNAME_INVALID: 'the certificate is for another host name',
+    HOSTNAME_MISMATCH: 'the certificate is for another host name',
+    UNABLE_TO_VERIFY_LEAF_SIGNATURE: '',
+    UNABLE_TO_GET_ISSUER_CERT: '',
+    UNABLE_TO_GET_ISSUER_CERT_LOCALLY: '',
+    CERT_UNTRUSTED: '',
+    CERT_REVOKED: ''
+};
+/** undici's refusal of a CONNECT the proxy did not answer with 200. */
+const PROXY_STATUS = /^Proxy response \((\d+)\) !== 200/;
+function describeNetworkFailure(url, cause, variables = {}) {
+    const given = cause?.code;
+    const code = typeof given === 'string' ? given : undefined;
+    const detail = cause instanceof Error ? cause.message : String(cause);
+    const { host, hostname } = new URL(url);
+    const proxy = proxyFor(url, variables);
+    const viaProxy = proxy && describeProxyFailure(proxy, code, detail);
+    if (viaProxy)
+        return viaProxy;
+    const failure = (text, unsent = false, final = false) => ({
+        text,
+        code,
+        unsent,
+        final
+    });
+    if (code?.startsWith('HPE_')) {
+        return failure('the index sent a malformed HTTP response (is something other than an HTTP server ' +
+            'listening there, or should the URL start with https:// instead of http://?)');
+    }
+    if (code && Object.hasOwn(CERTIFICATE_REASONS, code)) {
+        const reason = CERTIFICATE_REASONS[code] || 'signed by an authority the runner does not know';
+        return failure(`the TLS certificate of ${hostname} is not trusted (${reason}). If a company ` +
+            'proxy or a private CA signs it, point NODE_EXTRA_CA_CERTS at that CA certificate (PEM) ' +
+            'in the job environment.', true, true);
+    }
+    switch (code) {
+        case 'ECONNREFUSED':
+            return failure(`the index refused the connection (nothing listens on ${host}; is the URL right, and is the index running?)`, true);
+        case 'ENOTFOUND':
+            return failure(`the host name ${hostname} could not be resolved (check the URL for typos)`, true);
+        case 'EAI_AGAIN':
+            return failure(`the host name ${hostname} could not be resolved right now (a temporary DNS failure on the runner)`, true);
+        case 'ECONNECTTIMEOUT':
+            return failure(`${detail} (is ${hostname} reachable from this runner?)`, true);
+        case 'EDEADLINE':
+            // The request's own deadline (see Http): its message says which limit and how long.
+            return failure(detail);
+        case 'ECONNRESET':
+        case 'EPIPE':
+        case 'UND_ERR_SOCKET':
+            return failure('the index closed the connection unexpectedly (connection reset)');
+        case 'ETIMEDOUT':
+            // Ours name the inactivity timeout and its length; the system's are about connecting.
+            return detail.startsWith('no data')
+                ? failure(`${detail} (inactivity timeout)`)
+                : failure(`the connection to ${hostname} timed out`);
+        case 'EPROTO':
+        case 'ERR_SSL_WRONG_VERSION_NUMBER':
+            return failure(`the TLS handshake with ${hostname} failed: the server does not speak TLS on that port ` +
+                '(should the URL start with http:// instead of https://?)', true, true);
+        default:
+            return /timeout/i.test(detail)
+                ? { ...failure('no data within the timeout'), code: code ?? 'ETIMEDOUT' }
+                : failure(detail);
+    }
+}
+/**
+ * The proxy the client uses for this URL, and the variable it came from (as the entry found it;
+ * the upper-case spelling when the entry named none).
+ */
+function proxyFor(url, variables = {}) {
+    const proxy = proxyUrlFor(url);
+    if (!proxy)
+        return undefined;
+    const https = new URL(url).protocol === 'https:';
+    const variable = (https ? variables.https : variables.http) ?? (https ? 'HTTPS_PROXY' : 'HTTP_PROXY');
+    // Shown without user and password.
+    return { url: `${proxy.protocol}//${proxy.host}`, variable };
+}
+function describeProxyFailure(proxy, code, detail) {
+    const named = `the proxy ${proxy.url} (from ${proxy.variable})`;
+    const status = PROXY_STATUS.exec(detail);
+    if (status) {
+        const answer = Number(status[1]);
+        const text = answer === 407
+            ? `${named} refused the connection: it wants proxy credentials (HTTP 407). Put them ` +
+                `in ${proxy.variable} as http://user:password@host:port, from a secret.`
+            : `${named} could not open a connection to the index (it answered HTTP ${answer} to ` +
+                'CONNECT): the proxy may not reach the index host, or may not allow it. If the index ' +
+                'should be reached directly, add its host to NO_PROXY.';
+        return { text, code: 'EPROXY', unsent: true, final: answer >= 400 && answer < 500 };
+    }
+    // Every connection goes to the proxy first, so a connect-phase failure is the proxy's.
+    if (!code || !CONNECT_CODES.has(code))
+        return undefined;
+    const why = code === 'ECONNREFUSED'
+        ? 'the connection was refused'
+        : code === 'ECONNECTTIMEOUT'
+            ? 'connecting timed out'
+            : 'its host name could not be resolved';
+    return {
+        text: `could not reach ${named}: ${why}. Check ${proxy.variable} (and NO_PROXY for hosts to reach directly).`,
+        code,
+        unsent: true,
+        final: false
+    };
+}
+
+;// CONCATENATED MODULE: ./package.json
+const package_namespaceObject = {"rE":"0.1.0"};
+;// CONCATENATED MODULE: ./src/shared/version.ts
+
+/** The action's own version, sent in the User-Agent. */
+const ACTION_VERSION = package_namespaceObject.rE;
+const USER_AGENT = `pypi-publish/${ACTION_VERSION} (node ${process.versions.node}; ${process.platform})`;
+
+;// CONCATENATED MODULE: ./src/shared/http.ts
+
+
+
+
+
+/**
+ * The slowest upload rate that still counts as progress (16 KiB/s, a 128 kbit/s link): a body may
+ * take its size at this rate on top of the answer's deadline, so a server that reads a few bytes
+ * a second (which the inactivity timeout never notices) cannot hold an upload for ever.
+ */
+const SLOWEST_SEND_RATE = 16 * 1024;
+/**
+ * The one HTTP client of a run, on undici: one keep-alive Agent for direct requests and one
+ * ProxyAgent (CONNECT tunnel) per proxy. Redirects are never followed: the caller decides, so
+ * credentials never reach another host. Every answer is read up to the caller's cap, and every
+ * request has a deadline on top of the inactivity timeout (which a trickling index never trips):
+ * - a streamed body's answer must arrive in full within twice `timeout` of the body being sent;
+ * - the whole request must end within `connect-timeout` + twice `timeout` + the body's size at
+ *   SLOWEST_SEND_RATE.
+ */
+class Http {
+    connectTimeoutMs;
+    timeoutMs;
+    proxy;
+    /** By proxy URL ('' for direct), made on first use. */
+    dispatchers = new Map();
+    constructor(options = {}) {
+        this.connectTimeoutMs = options.connectTimeoutMs ?? 30_000;
+        this.timeoutMs = options.timeoutMs ?? 120_000;
+        this.proxy = options.proxy ?? {};
+    }
+    /**
+     * The proxy comes from @actions/http-client's rules (lower case first, NO_PROXY, loopback never
+     * proxied); undici's EnvHttpProxyAgent was tried and rejected: no loopback bypass, other rules.
+     */
+    dispatcherFor(url) {
+        const proxy = proxyUrlFor(url);
+        const key = proxy?.href ?? '';
+        let dispatcher = this.dispatchers.get(key);
+        if (!dispatcher) {
+            const timeouts = { headersTimeout: this.timeoutMs, bodyTimeout: this.timeoutMs };
+            const connect = { timeout: this.connectTimeoutMs };
+            dispatcher = proxy
+                ? new undici/* ProxyAgent */.kT({
+                    uri: proxy.origin,
+                    // getProxyUrl gives them decoded.
+                    token: proxy.username || proxy.password
+                        ? basicAuth(proxy.username, proxy.password)
+                        : undefined,
+                    proxyTls: connect,
+                    requestTls: connect,
+                    ...timeouts
+                })
+                : new undici/* Agent */.g6({ connect, ...timeouts });
+            this.dispatchers.set(key, dispatcher);
+        }
+        return dispatcher;
+    }
+    async request(method, url, options) {
+        const target = new URL(url);
+        const headers = {
+            'user-agent': USER_AGENT,
+            ...Object.fromEntries(Object.entries(options.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]))
+        };
+        const body = options.body?.() ?? null;
+        const streamed = body !== null && typeof body !== 'string' && !Buffer.isBuffer(body);
+        const { cap } = options;
+        const timers = [];
+        let expired;
+        let abort;
+        let reject = () => undefined;
+        const expire = (error) => {
+            if (expired)
+                return;
+            expired = error;
+            if (abort)
+                abort(error);
+            else
+                reject(error);
+        };
+        const after = (ms, error) => {
+            timers.push(setTimeout(() => expire(error()), Math.max(0, ms)));
+        };
+        const answerMs = 2 * this.timeoutMs;
+        const sendMs = ((Number(headers['content-length']) || 0) / SLOWEST_SEND_RATE) * 1000;
+        const wholeMs = Math.round(this.connectTimeoutMs + answerMs + sendMs);
+        after(wholeMs, () => deadlineError(wholeMs, 'the request', `connect-timeout and twice 'timeout'${sendMs >= 1 ? `, plus the body's size at ${formatSize(SLOWEST_SEND_RATE)}/s` : ''}`));
+        if (options.timeLimit) {
+            const { ms, reason } = options.timeLimit;
+            after(ms, () => coded('EDEADLINE', `${reason} before the answer came`));
+        }
+        try {
+            return await new Promise((resolve, fail) => {
+                reject = fail;
+                const chunks = [];
+                let size = 0;
+                let answer = { status: 0, statusText: '', headers: {} };
+                const tooLarge = () => {
+                    abort?.(new AnswerTooLargeError(url, cap, answer.status));
+                    return false;
+                };
+                const handler = {
+                    onConnect: a => {
+                        abort = a;
+                        if (expired)
+                            a(expired);
+                    },
+                    onHeaders: (status, raw, _resume, statusText) => {
+                        if (status < 200)
+                            return true;
+                        answer = { status, statusText, headers: headersOf(raw) };
+                        return Number(answer.headers['content-length']) > cap.bytes ? tooLarge() : true;
+                    },
+                    onData: chunk => {
+                        size += chunk.length;
+                        if (size > cap.bytes)
+                            return tooLarge();
+                        chunks.push(chunk);
+                        return true;
+                    },
+                    onComplete: () => resolve({ ...answer, body: Buffer.concat(chunks).toString('utf8') }),
+                    onError: fail,
+                    // Requests with no body or a short text (a GET, a token request) have the whole-request
+                    // deadline only.
+                    onRequestSent: streamed
+                        ? () => after(answerMs, () => deadlineError(answerMs, 'the answer to the sent request', "twice 'timeout'"))
+                        : undefined
+                };
+                this.dispatcherFor(target).dispatch({
+                    origin: target.origin,
+                    path: target.pathname + target.search,
+                    method: method,
+                    headers,
+                    body
+                }, handler);
+            });
+        }
+        catch (error) {
+            // A body left half-sent would keep its file open.
+            if (streamed)
+                body.destroy();
+            if (error instanceof AnswerTooLargeError)
+                throw error;
+            throw new NetworkError(url, expired ?? this.ourWords(error), this.proxy);
+        }
+        finally {
+            for (const timer of timers)
+                clearTimeout(timer);
+        }
+    }
+    /** undici's timeouts, as the limits the user set. */
+    ourWords(error) {
+        switch (error?.code) {
+            case 'UND_ERR_CONNECT_TIMEOUT':
+                return coded('ECONNECTTIMEOUT', `could not connect within ${http_seconds(this.connectTimeoutMs)} s`);
+            case 'UND_ERR_HEADERS_TIMEOUT':
+            case 'UND_ERR_BODY_TIMEOUT':
+                return coded('ETIMEDOUT', `no data sent or received for ${http_seconds(this.timeoutMs)} s`);
+            default:
+                return error;
+        }
+    }
+    async get(url, cap, headers = {}, timeLimit) {
+        return this.request('GET', url, { headers, cap, timeLimit });
+    }
+    /** Closes keep-alive sockets so nothing holds the process open. */
+    dispose() {
+        for (const dispatcher of this.dispatchers.values())
+            void dispatcher.destroy().catch(() => undefined);
+        this.dispatchers.clear();
+    }
+}
+function headersOf(raw) {
+    const headers = {};
+    for (let i = 0; i + 1 < raw.length; i += 2) {
+        const name = raw[i].toString('latin1').toLowerCase();
+        const value = raw[i + 1].toString('latin1');
+        headers[name] = name in headers ? `${headers[name]}, ${value}` : value;
+    }
+    return headers;
+}
+function deadlineError(ms, what, basis) {
+    return coded('EDEADLINE', `${what} did not complete within ${http_seconds(ms)} s (${basis}), although data kept moving: ` +
+        "the index sends or reads too slowly. Raise 'timeout' if it is only slow.");
+}
+function coded(code, message) {
+    return Object.assign(new Error(message), { code });
+}
+function http_seconds(ms) {
+    return String(Math.round(ms / 100) / 10);
+}
+/** No (complete) HTTP answer: refused, reset, DNS, TLS, a proxy, the inactivity timeout or a deadline. */
+class NetworkError extends Error {
+    url;
+    code;
+    /** No byte of the request can have reached the index. */
+    unsent;
+    /** Retrying cannot help (an untrusted certificate, a proxy wanting credentials). */
+    final;
+    constructor(url, cause, proxy = {}) {
+        const failure = describeNetworkFailure(url, cause, proxy);
+        super(`No answer from ${new URL(url).origin}: ${failure.text}`);
+        this.url = url;
+        this.name = 'NetworkError';
+        this.code = failure.code;
+        this.unsent = failure.unsent;
+        this.final = failure.final;
+    }
+}
+function basicAuth(user, password) {
+    return `Basic ${Buffer.from(`${user}:${password}`, 'utf8').toString('base64')}`;
+}
+
+;// CONCATENATED MODULE: ./src/auth/id-token.ts
+
+
+const TRUSTED_PUBLISHING_DOCS = 'https://docs.pypi.org/trusted-publishers/';
+const TROUBLESHOOTING_URL = 'https://docs.pypi.org/trusted-publishers/troubleshooting/';
+/**
+ * An ID-token request that failed. `failure` says what went wrong; the message adds the command
+ * line's advice, which the action replaces with its own (action/id-token.ts).
+ */
+class IdTokenRequestError extends TrustedPublishingError {
+    failure;
+    constructor(failure, advice, options) {
+        super(`Trusted publishing: ${failure}${advice ? ` ${advice}` : ''}`, options);
+        this.failure = failure;
+        this.name = 'IdTokenRequestError';
+    }
+}
+/** The answers are one JWT (a few KiB) in a small JSON document. */
+const ID_TOKEN_CAP = {
+    bytes: 64 * 1024,
+    what: 'the ID token answer',
+    advice: 'The CI system is misbehaving; try again, or use an API token.'
+};
+/**
+ * A capped GET of an ID token, whose body (the token) is returned. A 5xx, a 429 or no answer is
+ * marked transient, so the exchange retries it with a fresh request. Not core.getIDToken: it reads
+ * answers uncapped, retries by itself and marks nothing transient, and puts the body of a refusal
+ * in its error.
+ */
+async function requestIdToken(provider, url, headers, advice, timeoutMs = 30_000) {
+    const http = new Http({ timeoutMs, connectTimeoutMs: 10_000 });
+    let response;
+    try {
+        response = await http.get(url, ID_TOKEN_CAP, headers);
+    }
+    catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        throw new IdTokenRequestError(`asking ${provider} for an ID token failed: ${reason}`, '', {
+            cause: error,
+            transient: error instanceof NetworkError && !error.final ? { reason } : undefined
+        });
+    }
+    finally {
+        http.dispose();
+    }
+    const { status } = response;
+    // The body is not shown: it may be a token in a shape we did not expect.
+    if (status !== 200) {
+        throw new IdTokenRequestError(`${provider} answered HTTP ${status} without an ID token.`, advice, {
+            transient: status === 429 || (status >= 500 && status <= 599)
+                ? { reason: `HTTP ${status}` }
+                : undefined
+        });
+    }
+    return response.body;
+}
+/** An ID token from GitHub's runner: ACTIONS_ID_TOKEN_REQUEST_URL with its bearer token. */
+async function githubRunnerIdToken(env, audience, options = {}) {
+    const provider = 'GitHub Actions';
+    const advice = "Give the job `permissions: id-token: write`, or pass an API token with '--password'.";
+    const url = new URL(env.ACTIONS_ID_TOKEN_REQUEST_URL ?? '');
+    url.searchParams.set('audience', audience);
+    const headers = {
+        Authorization: `bearer ${env.ACTIONS_ID_TOKEN_REQUEST_TOKEN ?? ''}`,
+        Accept: 'application/json'
+    };
+    const body = await requestIdToken(provider, url.toString(), headers, advice, options.timeoutMs);
+    let value;
+    try {
+        value = JSON.parse(body).value;
+    }
+    catch {
+        // answered below
+    }
+    if (typeof value === 'string' && value)
+        return value;
+    throw new IdTokenRequestError(`${provider} answered HTTP 200 without an ID token.`, advice, {});
+}
+const indent = (lines) => lines.map(line => `    ${line}`);
+/** Why there is no GitHub ID token, and the two ways out (or, for a fork's pull request, what to do). */
+function noIdTokenMessage(run, cause) {
+    const what = cause
+        ? `Trusted publishing needs a GitHub ID token, and getting one failed: ${cause}`
+        : 'Trusted publishing needs a GitHub ID token, and this job has no access to one' +
+            (run.idToken.why ? ` (${run.idToken.why}).` : '.');
+    if (run.forkPullRequest) {
+        return [
+            what,
+            '',
+            'This run was triggered by a pull request from a fork. GitHub gives such runs neither ID ' +
+                "tokens nor secrets, even with 'id-token: write', so they cannot publish.",
+            'Publish from an event a fork cannot trigger instead: a pushed tag, a published release, or ' +
+                'workflow_dispatch — and skip the publish step on pull requests.'
+        ].join('\n');
+    }
+    return [
+        what,
+        'No token was given either (no `password`/`token` input), so there is ' +
+            'nothing to authenticate with. Two ways out:',
+        '',
+        '1. Trusted publishing (recommended): give the publishing job permission to request an ID ' +
+            'token, and register this workflow as a trusted publisher on the index:',
+        '',
+        ...indent(['permissions:', '  id-token: write']),
+        '',
+        `   ${TRUSTED_PUBLISHING_DOCS}`,
+        '',
+        '2. An API token: store it as a repository secret and pass it, e.g.',
+        '',
+        ...indent(['password: ${{ secrets.PYPI_API_TOKEN }}']),
+        '',
+        '   If you already pass a secret: an empty secret looks exactly like none. A typo in the ' +
+            "secret's name, or a secret defined in another environment or repository, reads as an " +
+            'empty string.'
+    ].join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/auth/claims.ts
+
+/** The claims PyPI's GitHub publisher looks at, in the order we show them. */
+const DEBUG_CLAIMS = [
+    'sub',
+    'repository',
+    'repository_owner',
+    'repository_owner_id',
+    'workflow_ref',
+    'job_workflow_ref',
+    'ref',
+    'environment'
+];
+function parseWorkflowRef(value) {
+    if (!value)
+        return undefined;
+    const at = value.indexOf('@');
+    const [owner, repo, ...rest] = (at >= 0 ? value.slice(0, at) : value).split('/');
+    if (!owner || !repo || rest.length === 0)
+        return undefined;
+    const ref = at >= 0 ? value.slice(at + 1) : '';
+    const path = rest.join('/');
+    return { owner, repo, repository: `${owner}/${repo}`, path, filename: rest.at(-1), ref };
+}
+/** The JWT's payload, or undefined when it is not a well-formed JWT. */
+function decodeClaims(jwt) {
+    const parts = jwt.split('.');
+    if (parts.length !== 3)
+        return undefined;
+    try {
+        const payload = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8'));
+        return payload && typeof payload === 'object' && !Array.isArray(payload)
+            ? payload
+            : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+/** The claims as a list for an error message, marked as unverified and for debugging only. */
+function renderClaims(claims) {
+    if (!claims) {
+        return 'The ID token could not be decoded, so its claims cannot be shown.';
+    }
+    const lines = [
+        'Claims of the ID token, decoded WITHOUT verification, for debugging only. Do not configure a ' +
+            'trusted publisher from them unless they already match what you expect:'
+    ];
+    for (const name of DEBUG_CLAIMS) {
+        const value = claims[name];
+        lines.push(`  ${name}: ${value === undefined || value === '' ? 'MISSING' : String(value)}`);
+    }
+    lines.push(`See ${TROUBLESHOOTING_URL}`);
+    return lines.join('\n');
+}
+/**
+ * For a job that runs a reusable workflow: Warehouse takes the filename from `job_workflow_ref`
+ * and requires it to be `<repository>/.github/workflows/<file>@<ref or sha>` of this run.
+ */
+function reusableWorkflowHint(claims) {
+    if (!claims)
+        return undefined;
+    const caller = parseWorkflowRef(stringClaim(claims, 'workflow_ref'));
+    const job = parseWorkflowRef(stringClaim(claims, 'job_workflow_ref'));
+    if (!caller || !job)
+        return undefined;
+    if (caller.repository.toLowerCase() === job.repository.toLowerCase() &&
+        caller.path === job.path) {
+        return undefined;
+    }
+    const repository = stringClaim(claims, 'repository') || caller.repository;
+    const ref = stringClaim(claims, 'ref');
+    const sha = stringClaim(claims, 'sha');
+    const runsAt = [ref, sha].filter(Boolean).join(' or ') || 'the ref being run';
+    const rule = 'PyPI takes the workflow filename from job_workflow_ref (the workflow that runs this job, ' +
+        `here the reusable one) and requires job_workflow_ref to be ` +
+        `'${repository}/.github/workflows/<that file>@<${ref ? 'ref' : 'sha'}>' of this run: a ` +
+        `workflow of the repository the run belongs to (${repository}), at ${runsAt}.`;
+    const called = `This job runs a reusable workflow: ${job.path} of ${job.repository} (called from ` +
+        `${caller.path} of ${caller.repository}).`;
+    if (job.repository.toLowerCase() !== repository.toLowerCase()) {
+        return (`${called} ${rule} A reusable workflow from another repository therefore cannot publish ` +
+            `to PyPI with trusted publishing, whatever the publisher names. Publish from ${repository} ` +
+            `itself: run this action in a job of ${caller.filename} (the shared workflow can still ` +
+            `build and upload the files as an artifact), or keep the reusable workflow in ` +
+            `${repository}/.github/workflows/ and call it as \`uses: ./.github/workflows/${job.filename}\`.`);
+    }
+    const lines = [
+        `${called} ${rule} So the trusted publisher must name the workflow file '${job.filename}', ` +
+            `not '${caller.filename}'.`
+    ];
+    if (job.ref && job.ref !== ref && job.ref !== sha) {
+        lines.push(`It is also called at '${job.ref}', not at ${runsAt}, which PyPI refuses: call it as ` +
+            `\`uses: ./.github/workflows/${job.filename}\` so that it runs at the same commit.`);
+    }
+    return lines.join(' ');
+}
+function stringClaim(claims, name) {
+    const value = claims[name];
+    return typeof value === 'string' ? value : undefined;
+}
+/** The 422 (or other refusal): every code and description, the claims, and where to read more. */
+function refusalMessage(host, status, payload, claims, body) {
+    const errors = Array.isArray(payload.errors) ? payload.errors : [];
+    const reasons = errors.map(e => {
+        const { code, description } = (e ?? {});
+        return `  - ${String(code ?? 'unknown')}: ${String(description ?? '')}`;
+    });
+    const lines = [
+        `Trusted publishing failed: ${host} refused the token request (HTTP ` +
+            `${status}${typeof payload.message === 'string' ? `, "${payload.message}"` : ''}).`
+    ];
+    if (reasons.length > 0) {
+        lines.push('The index gave these reasons:', ...reasons);
+    }
+    else {
+        lines.push(`The index gave no reasons: ${body}`);
+    }
+    lines.push('', 'This usually means the trusted publisher registered on the index does not match this ' +
+        'workflow run: check the repository owner and name, the workflow file name and the ' +
+        `environment (if you set one). ${TRUSTED_PUBLISHING_DOCS}`);
+    const reusable = reusableWorkflowHint(claims);
+    if (reusable)
+        lines.push('', reusable);
+    lines.push('', renderClaims(claims));
+    if (!claims)
+        lines.push(`See ${TROUBLESHOOTING_URL}`);
+    return lines.join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/shared/retrying.ts
+
+/**
+ * Runs `attempt` until it succeeds, a failure is not transient, the retries are spent or the next
+ * retry would start past `policy.maxTotalMs`; then the last failure is thrown as it was. For
+ * requests that are safe to repeat as they are (the upload has its own loop, which first asks the
+ * index whether a lost answer stored the file).
+ */
+async function withRetries(attempt, options) {
+    const now = options.now ?? Date.now;
+    const sleep = options.sleep ?? backoff_sleep;
+    const startedAt = now();
+    for (let retry = 1;; retry++) {
+        try {
+            return await attempt();
+        }
+        catch (error) {
+            const transience = options.transient(error);
+            if (!transience || retry > options.policy.retries)
+                throw error;
+            const delay = backoffDelay(retry, options.policy, transience.retryAfterMs);
+            if (now() - startedAt + delay > options.policy.maxTotalMs)
+                throw error;
+            options.onRetry(error, retry, delay);
+            await sleep(delay);
+        }
+    }
+}
+/** "retry 1 of 5 in 1.2 s", for the retry lines of every caller. */
+function retryNote(retry, policy, delayMs) {
+    return `retry ${retry} of ${policy.retries} in ${formatDelay(delayMs)}`;
+}
+
+;// CONCATENATED MODULE: ./src/auth/oidc.ts
+
+
+
+
+
+
+
+/** PyPI's minted tokens live 15 minutes; used when the index does not say. */
+const DEFAULT_TOKEN_LIFETIME_MS = 15 * 60 * 1000;
+const BODY_EXCERPT = 500;
+/** Small JSON answers; 64 KiB leaves room for a proxy's error page. */
+const OIDC_ANSWER_CAP = {
+    bytes: 64 * 1024,
+    what: 'the trusted-publishing answer',
+    advice: "Check that 'repository-url' is the index's upload URL; if the index is right, it is " +
+        'misbehaving: wait a few minutes and try again, or use an API token.'
+};
+function oidcUrls(repositoryUrl) {
+    const origin = new URL(repositoryUrl).origin;
+    return { audience: `${origin}/_/oidc/audience`, mint: `${origin}/_/oidc/mint-token` };
+}
+/** Mints a fresh token at each call; the audience is asked once per run. */
+function createTokenMinter(options) {
+    let audience;
+    return async () => {
+        audience ??= fetchAudience(options.http, options.repositoryUrl, options.retry);
+        let aud;
+        try {
+            aud = await audience;
+        }
+        catch (error) {
+            audience = undefined; // a later renewal may try again
+            throw error;
+        }
+        // Each try gets a fresh ID token: when a mint's answer is lost, the index may have spent the
+        // token's jti already and would refuse it as reused.
+        return retrying('the token request', async () => {
+            const idToken = await options.getIdToken(aud);
+            options.onSecret(idToken);
+            return mintToken(options.http, options.repositoryUrl, idToken, options);
+        }, options.retry);
+    };
+}
+/** Retries what the index may heal by itself, saying so on one info line per retry. */
+function retrying(what, attempt, retry = {}) {
+    const policy = retry.policy ?? DEFAULT_RETRY_POLICY;
+    return withRetries(attempt, {
+        policy,
+        transient: error => (error instanceof TrustedPublishingError ? error.transient : undefined),
+        onRetry: (error, n, delayMs) => retry.log?.info(`Trusted publishing: ${what} failed (${error.transient?.reason}); ` +
+            retryNote(n, policy, delayMs)),
+        sleep: retry.sleep
+    });
+}
+/** 5xx, 429 and no answer may heal by waiting (not a bad certificate: NetworkError.final). */
+function transientAnswer(response) {
+    if (response.status !== 429 && (response.status < 500 || response.status > 599))
+        return undefined;
+    return {
+        reason: `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`,
+        retryAfterMs: retryAfterMs(response)
+    };
+}
+function transientFailure(error) {
+    if (error instanceof NetworkError && !error.final)
+        return { reason: error.message };
+    return undefined;
+}
+const exchangeToken = (options) => createTokenMinter(options)();
+const fetchAudience = (http, repositoryUrl, retry) => retrying('asking for the token audience', () => askAudience(http, repositoryUrl), retry);
+async function askAudience(http, repositoryUrl) {
+    const url = oidcUrls(repositoryUrl).audience;
+    const host = new URL(repositoryUrl).host;
+    let response;
+    try {
+        response = await http.get(url, OIDC_ANSWER_CAP, { Accept: 'application/json' });
+    }
+    catch (error) {
+        throw new TrustedPublishingError(`Trusted publishing: ${failedRequest(url, error)}`, {
+            cause: error,
+            transient: transientFailure(error)
+        });
+    }
+    if (response.status === 403 || response.status === 404) {
+        throw new TrustedPublishingError(`This index does not support trusted publishing; use a token. (${host} answered HTTP ` +
+            `${response.status} to GET ${url}${response.status === 403 ? ': trusted publishing is disabled there' : ''}.)\n` +
+            "Pass an API token for this index as 'password' (or 'token'), e.g. " +
+            '`password: ${{ secrets.INDEX_TOKEN }}`.');
+    }
+    if (response.status !== 200) {
+        throw new TrustedPublishingError(`Trusted publishing: asking ${url} for the token audience failed: ${describeResponse(response)}\n` +
+            'The index may be down or misconfigured; wait a few minutes and try again, or use an API token.', { transient: transientAnswer(response) });
+    }
+    const audience = oidc_parseJson(response.body)?.audience;
+    if (typeof audience !== 'string' || audience === '') {
+        throw new TrustedPublishingError(`Trusted publishing: ${url} answered 200 without an audience (expected {"audience": "…"}): ` +
+            oidc_excerpt(response.body));
+    }
+    return audience;
+}
+/** Trades an ID token for an upload token; calls `onSecret` with it before returning. */
+async function mintToken(http, repositoryUrl, idToken, options) {
+    const url = oidcUrls(repositoryUrl).mint;
+    const scrub = (text) => scrubJwts(text, idToken);
+    let response;
+    try {
+        response = await http.request('POST', url, {
+            headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+            body: () => JSON.stringify({ token: idToken }),
+            cap: OIDC_ANSWER_CAP
+        });
+    }
+    catch (error) {
+        throw new TrustedPublishingError(`Trusted publishing: ${scrub(failedRequest(url, error))}`, {
+            cause: error,
+            transient: transientFailure(error)
+        });
+    }
+    // Scrubbed before anything is cut or quoted, so a truncated echo cannot slip through.
+    response = { ...response, body: scrub(response.body) };
+    const payload = oidc_parseJson(response.body);
+    if (payload === undefined) {
+        throw new TrustedPublishingError(`Token request to ${url} failed: the index answered ${describeResponse(response)}\n` +
+            'That is not the JSON a trusted-publishing index sends: the index is probably down or ' +
+            'misconfigured. Wait a few minutes and try again.', { transient: transientAnswer(response) });
+    }
+    if (response.status < 200 || response.status >= 300) {
+        const why = refusalMessage(new URL(url).host, response.status, payload, decodeClaims(idToken), oidc_excerpt(response.body));
+        throw new TrustedPublishingError(scrub(why), {
+            transient: transientAnswer(response)
+        });
+    }
+    const token = payload.token;
+    if (typeof token !== 'string' || token === '') {
+        throw new TrustedPublishingError(`Token request to ${url} answered HTTP ${response.status} without a token ` +
+            `(expected {"success": true, "token": "…", "expires": …}). The index is probably ` +
+            'misconfigured; wait a few minutes and try again.');
+    }
+    options.onSecret(token);
+    const now = options.now ?? Date.now;
+    return { token, expiresAt: expiryOf(payload.expires, response.headers.date, now()) };
+}
+/**
+ * `expires` is on the index's clock: made a lifetime with its Date header, so a skewed runner
+ * clock cannot make us send a token the index considers expired.
+ */
+function expiryOf(expires, dateHeader, now) {
+    if (typeof expires !== 'number' || !Number.isFinite(expires)) {
+        return now + DEFAULT_TOKEN_LIFETIME_MS;
+    }
+    const serverNow = dateHeader ? Date.parse(dateHeader) : NaN;
+    if (Number.isFinite(serverNow)) {
+        const lifetime = expires * 1000 - serverNow;
+        if (lifetime > 0 && lifetime <= 24 * 60 * 60 * 1000)
+            return now + lifetime;
+    }
+    return expires * 1000;
+}
+function oidc_parseJson(body) {
+    try {
+        const value = JSON.parse(body);
+        return value && typeof value === 'object' && !Array.isArray(value)
+            ? value
+            : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+function describeResponse(response) {
+    const status = `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`;
+    const location = response.headers.location ? ` (redirect to ${response.headers.location})` : '';
+    return `${status}${location}: ${oidc_excerpt(response.body)}`;
+}
+function oidc_excerpt(body) {
+    const text = body.trim();
+    if (text === '')
+        return '(empty body)';
+    return text.length > BODY_EXCERPT ? `${excerpt(text, BODY_EXCERPT)} (truncated)` : text;
+}
+/** An index might echo the ID token back; it must not reach a log. */
+function scrubJwts(text, idToken) {
+    return text
+        .split(idToken)
+        .join('***')
+        .replace(/[\w.-]+/g, run => {
+        // A JWT-shaped run (`eyJ….eyJ…`) is cut from its first `eyJ` on: found with string search,
+        // since a pattern retried at each `eyJ` of a long run is quadratic (issue 21).
+        const start = run.indexOf('eyJ');
+        return start >= 0 && run.indexOf('.eyJ', start + 4) > 0 ? `${run.slice(0, start)}***` : run;
+    });
+}
+/** No usable answer: the client's error says why (and, for an oversized answer, what to do). */
+function failedRequest(url, error) {
+    if (error instanceof AnswerTooLargeError)
+        return error.message;
+    return `could not reach ${url}: ${error instanceof Error ? error.message : String(error)}`;
+}
+
+;// CONCATENATED MODULE: ./src/auth/token-source.ts
+/** The index's words for an expired token (protocol §2): 403 "Invalid API Token: token is expired". */
+function isExpiredTokenResponse(status, message) {
+    return status === 403 && /token is expired/i.test(message);
+}
+class StaticTokenSource {
+    user;
+    password;
+    kind = 'token';
+    constructor(user, password) {
+        this.user = user;
+        this.password = password;
+    }
+    async current() {
+        return this.password;
+    }
+    async renew() {
+        return undefined;
+    }
+}
+class MintedTokenSource {
+    mint;
+    options;
+    kind = 'trusted-publishing';
+    user = '__token__';
+    token;
+    inFlight;
+    marginMs;
+    now;
+    constructor(mint, options = {}) {
+        this.mint = mint;
+        this.options = options;
+        this.marginMs = options.marginMs ?? 60_000;
+        this.now = options.now ?? Date.now;
+    }
+    /** Mints the first token now, so that a refused exchange fails the run before any upload. */
+    static async start(mint, options = {}) {
+        const source = new MintedTokenSource(mint, options);
+        await source.current();
+        return source;
+    }
+    /** Epoch ms, our clock; undefined before the first mint. */
+    get expiresAt() {
+        return this.token?.expiresAt;
+    }
+    async current() {
+        const token = this.token;
+        if (token && token.expiresAt - this.now() > this.marginMs)
+            return token.token;
+        return (await this.refresh(token ? 'the token is about to expire' : undefined)).token;
+    }
+    async renew(rejected) {
+        if (this.inFlight)
+            return (await this.inFlight).token;
+        if (this.token && this.token.token !== rejected)
+            return this.token.token;
+        return (await this.refresh('the index said the token has expired')).token;
+    }
+    refresh(reason) {
+        // One renewal at a time: parallel uploads that all notice expiry wait for the same mint.
+        if (this.inFlight)
+            return this.inFlight;
+        const attempt = Promise.resolve()
+            .then(() => this.mint())
+            .then(fresh => {
+            this.token = fresh;
+            if (reason)
+                this.options.onRenew?.(`Minted a fresh upload token: ${reason}.`);
+            return fresh;
+        });
+        this.inFlight = attempt;
+        const settled = () => {
+            if (this.inFlight === attempt)
+                this.inFlight = undefined;
+        };
+        attempt.then(settled, settled);
+        return attempt;
+    }
+}
+/**
+ * Runs one request; when the index refused the token as expired, renews and runs it once more
+ * (the refused request stored nothing, so nothing is lost or repeated).
+ */
+async function withCurrentToken(source, attempt, isExpired) {
+    const password = await source.current();
+    try {
+        return await attempt(source.user, password);
+    }
+    catch (error) {
+        if (!isExpired(error))
+            throw error;
+        const fresh = await source.renew(password);
+        if (fresh === undefined)
+            throw error;
+        return attempt(source.user, fresh);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/auth/credentials.ts
+
+
+
+
+
+
+
+
+/** The user name API tokens and trusted publishing go with. */
+const TOKEN_USER = '__token__';
+/**
+ * A given password always wins; with none and the user `__token__`, trusted publishing if an ID
+ * token can be had. Otherwise the error explains both ways out (a typo in a secret's name reads
+ * as an empty secret).
+ */
+function chooseCredential(settings, run, ambient) {
+    if (settings.password) {
+        return { method: 'token', user: settings.user, password: settings.password };
+    }
+    if (settings.user !== TOKEN_USER) {
+        throw new TrustedPublishingError(`The user is '${settings.user}' but no password was given. Pass the password for ` +
+            `'${settings.user}' as 'password' (from a secret), e.g. \`password: \${{ secrets.INDEX_PASSWORD }}\`. ` +
+            'If you did, the secret is empty: a typo in its name reads as an empty string. ' +
+            `(Trusted publishing applies only with the user left as '${TOKEN_USER}'.)`);
+    }
+    // Outside the action (the command line), whichever CI system runs us may give the ID token.
+    if (ambient) {
+        if (!ambient.provider)
+            throw new TrustedPublishingError(ambient.missing);
+        return { method: 'trusted-publishing' };
+    }
+    if (!run.idToken.available)
+        throw new TrustedPublishingError(noIdTokenMessage(run));
+    return { method: 'trusted-publishing' };
+}
+/**
+ * The uploads' password source; the first token is minted here, so a refusal stops the run
+ * before any upload.
+ */
+async function resolveTokenSource(options) {
+    const choice = chooseCredential(options.settings, options.run, options.ambient);
+    if (choice.method === 'token')
+        return new StaticTokenSource(choice.user, choice.password);
+    const { log } = options;
+    const host = new URL(options.settings.repositoryUrl).host;
+    const minter = createTokenMinter({
+        http: options.http,
+        repositoryUrl: options.settings.repositoryUrl,
+        getIdToken: options.getIdToken,
+        onSecret: options.onSecret,
+        now: options.now,
+        retry: { policy: { ...DEFAULT_RETRY_POLICY, ...options.settings.retry }, log }
+    });
+    const source = await MintedTokenSource.start(minter, {
+        now: options.now,
+        marginMs: options.renewMarginMs,
+        onRenew: message => log.info(message)
+    });
+    const expires = source.expiresAt;
+    log.info(`Trusted publishing: exchanged ${options.ambient ? `this ${options.ambient.provider} job's` : "this workflow's GitHub"} ID token for a short-lived upload token ` +
+        `at ${host}` +
+        (expires ? `, valid until ${new Date(expires).toISOString()} (renewed as needed).` : '.'));
+    return source;
+}
+/** Other services' token prefixes people paste by mistake. */
+const FOREIGN_PREFIXES = [
+    ['github_pat_', 'a GitHub fine-grained personal access token'],
+    ['ghp_', 'a GitHub personal access token'],
+    ['gho_', 'a GitHub OAuth token'],
+    ['ghu_', 'a GitHub App user token'],
+    ['ghs_', 'a GitHub App or GITHUB_TOKEN installation token'],
+    ['ghr_', 'a GitHub refresh token'],
+    ['glpat-', 'a GitLab personal access token'],
+    ['eyJ', 'a JWT (such as a GitHub ID token)']
+];
+/**
+ * What makes `token` (trimmed) unusable as a PyPI API token for `target`, checked before anything
+ * is sent: PyPI would answer a bare 403. Never shows the token: at most its first four characters,
+ * and only when it is long and not a PyPI token at all. `source` names where it came from.
+ */
+function pypiTokenProblem(token, target, source) {
+    const index = target === 'pypi' ? 'PyPI' : 'TestPyPI';
+    const what = source.charAt(0).toUpperCase() + source.slice(1);
+    const fix = `Create an API token at https://${TOKEN_LOCATIONS[target]}/manage/account/token/ and store ` +
+        'it whole (it starts with pypi-) as the secret, or leave the password out and use trusted ' +
+        'publishing.';
+    const lineBreak = /[\r\n]/.test(token);
+    if (lineBreak || /\s/.test(token)) {
+        return (`${what} contains ${lineBreak ? 'a line break' : 'whitespace'}, so it cannot be ` +
+            `a ${index} API token (one line, no spaces). The secret probably holds more than the token ` +
+            `(a label, a second line, or a token split when copied): store only the token. ${fix}`);
+    }
+    if (!token.startsWith('pypi-')) {
+        return `${what} ${describeForeign(token)}, so it is not a ${index} API token (those start with 'pypi-'). ${index} accepts only API tokens. ${fix}`;
+    }
+    if (token === 'pypi-')
+        return `${what} is only 'pypi-', without the token itself. ${fix}`;
+    const location = macaroonLocation(token.slice('pypi-'.length));
+    const other = Object.keys(TOKEN_LOCATIONS).find(t => t !== target && TOKEN_LOCATIONS[t] === location);
+    if (!other)
+        return undefined;
+    return (`${what} is a token for ${location}, but the upload goes to ` +
+        `${TOKEN_LOCATIONS[target]}. PyPI and TestPyPI are separate sites with separate accounts and ` +
+        `tokens. ${fix}`);
+}
+function describeForeign(token) {
+    const foreign = FOREIGN_PREFIXES.find(([prefix]) => token.startsWith(prefix));
+    // Four characters of a short value would give too much of it away.
+    if (token.length < 16) {
+        return foreign
+            ? `looks like ${foreign[1]}`
+            : `is ${token.length} characters long and does not start with 'pypi-'`;
+    }
+    const shown = `starts with '${token.slice(0, 4)}'`;
+    if (foreign)
+        return `${shown}, which is ${foreign[1]}`;
+    if (/^pypi[-_.:]/i.test(token)) {
+        return `${shown}, not 'pypi-' (the prefix is lowercase, followed by a hyphen)`;
+    }
+    if (/^["']/.test(token))
+        return `${shown}: it is wrapped in quotes; store the token without them`;
+    return shown;
+}
+/**
+ * The location in a PyPI token's macaroon (v2 binary: 0x02, field 0x01, length, bytes), only to
+ * catch a PyPI token sent to TestPyPI or the other way round.
+ */
+function macaroonLocation(body) {
+    const bytes = Buffer.from(body.slice(0, 64), 'base64url');
+    if (bytes.length < 3 || bytes[0] !== 0x02 || bytes[1] !== 0x01)
+        return undefined;
+    const length = bytes[2];
+    if (length === 0 || length > 64 || bytes.length < 3 + length)
+        return undefined;
+    const location = bytes.subarray(3, 3 + length).toString('latin1');
+    return /^[a-z0-9.-]+$/.test(location) ? location : undefined;
+}
+/** The upload hosts whose web side we know: where a project's publishing settings live. */
+const WEB_ORIGIN_BY_UPLOAD_HOST = {
+    'upload.pypi.org': 'https://pypi.org',
+    'pypi.org': 'https://pypi.org',
+    'test.pypi.org': 'https://test.pypi.org'
+};
+/**
+ * For a run that published to PyPI or TestPyPI with a long-lived token: a notice with links that
+ * open each project's trusted-publisher form pre-filled, so switching takes one click.
+ */
+function trustedPublishingNudge(options) {
+    if (!options.usedToken || options.projects.length === 0)
+        return undefined;
+    let web;
+    try {
+        web = WEB_ORIGIN_BY_UPLOAD_HOST[new URL(options.repositoryUrl).host];
+    }
+    catch {
+        return undefined;
+    }
+    if (!web)
+        return undefined;
+    const [owner, repo] = (options.run.repository ?? '').split('/');
+    const workflow = parseWorkflowRef(options.run.workflowRef);
+    const params = new URLSearchParams({ provider: 'github' });
+    if (owner && repo) {
+        params.set('owner', owner);
+        params.set('repository', repo);
+    }
+    if (workflow)
+        params.set('workflow_filename', workflow.filename);
+    const links = [...new Set(options.projects.map(normalizeName))].map(name => `  ${web}/manage/project/${encodeURIComponent(name)}/settings/publishing/?${params.toString()}`);
+    return [
+        `This run published to ${new URL(web).host} with a long-lived API token. Consider trusted ` +
+            'publishing instead: no secret to leak or rotate, and each file gets a signed attestation ' +
+            'of where it was built.',
+        `Add this workflow as a trusted publisher (the form opens pre-filled):`,
+        ...links,
+        'then give the publishing job `permissions: id-token: write` and remove the token input.',
+        TRUSTED_PUBLISHING_DOCS
+    ].join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/builder/build.ts
+/**
+ * The optional build step, as Travis's dpl had: `python -m build` (any PEP 517 backend) or a
+ * custom command (`uv build`, `hatch build`), its output streamed into a log group; a failed
+ * build stops the run with the command and the tail of its output, where build tools say why.
+ */
+
+
+
+
+class BuildError extends Error {
+    command;
+    outputTail;
+    constructor(message, command, outputTail) {
+        super(outputTail.length > 0 ? `${message}\n${outputTail.join('\n')}` : message);
+        this.command = command;
+        this.outputTail = outputTail;
+        this.name = 'BuildError';
+    }
+}
+const OUTPUT_TAIL_LINES = 30;
+/** Returns the `.whl` and `.tar.gz` files the build wrote (new or rewritten), sorted. */
+async function buildDistributions(options) {
+    const { log } = options;
+    const run = options.run ?? runProcess;
+    const cwd = external_node_path_default().resolve(options.workingDirectory);
+    const outDir = external_node_path_default().resolve(options.outDir);
+    if (!(await (0,promises_.stat)(cwd).catch(() => undefined))?.isDirectory()) {
+        throw new Error(`The working directory to build in, ${cwd}, is not a folder. Check working-directory.`);
+    }
+    // Unbuffered, stdout and stderr lines keep the order they were written in.
+    const env = options.env.with({ PYTHONUNBUFFERED: '1' });
+    const step = { run, cwd, log, timeoutMs: options.timeoutMs };
+    const before = await snapshotOutputs(outDir);
+    const command = await log.group(`Building distributions in ${cwd}`, async () => {
+        const line = options.buildCommand;
+        if (line !== undefined && line.trim() !== '') {
+            const shell = shellInvocation(line, process.platform, env.get('ComSpec'));
+            await runBuild(line, shell.command, shell.args, {
+                ...step,
+                env,
+                windowsVerbatimArguments: shell.windowsVerbatimArguments
+            });
+            return line;
+        }
+        const python = await findBuildPython({ python: options.python, env, log, run });
+        try {
+            log.info(`Using ${python.version} with ${python.python}`);
+            const args = [
+                ...['-m', 'build', ...kindFlags(options.distributions)],
+                ...['--outdir', outDir, ...(options.extraArgs ?? [])]
+            ];
+            const shown = [python.python, ...args]
+                .map(a => (/[\s"']/.test(a) ? JSON.stringify(a) : a))
+                .join(' ');
+            await runBuild(shown, python.python, args, { ...step, env: python.env });
+            return shown;
+        }
+        finally {
+            await python.dispose();
+        }
+    });
+    const files = changedOutputs(before, await snapshotOutputs(outDir));
+    if (files.length === 0) {
+        throw new BuildError(`The build (${command}) succeeded but wrote no .whl or .tar.gz file into ${outDir}, the folder that is published. ` +
+            'Make the build write there (e.g. uv build --out-dir, hatch build <dir>) or point packages-dir at where it writes.', command, []);
+    }
+    for (const file of files)
+        log.info(`Built ${external_node_path_default().relative(outDir, file)}`);
+    return { files, command };
+}
+/** Both is `python -m build`'s default: the wheel built from the sdist, which tests the sdist. */
+function kindFlags(kinds) {
+    if (kinds.has('sdist') && kinds.has('wheel'))
+        return [];
+    if (kinds.has('sdist'))
+        return ['--sdist'];
+    if (kinds.has('wheel'))
+        return ['--wheel'];
+    throw new Error("Nothing to build: 'distributions' names neither sdist nor wheel.");
+}
+/** The way a workflow's `run:` line is run, so pipes, `&&` and quoting work as written. */
+function shellInvocation(commandLine, platform = process.platform, comSpec) {
+    if (platform === 'win32') {
+        // As Node's `shell: true`: /d skips AutoRun, /s keeps the quoted line as written, and
+        // cmd.exe parses its own command line, so Node must not quote it again.
+        return {
+            command: comSpec ?? 'cmd.exe',
+            args: ['/d', '/s', '/c', `"${commandLine}"`],
+            windowsVerbatimArguments: true
+        };
+    }
+    return { command: '/bin/sh', args: ['-c', commandLine], windowsVerbatimArguments: false };
+}
+/** Every line into the log, fenced as a child's output; a BuildError with the tail if it fails. */
+async function runBuild(shown, command, args, { run, log, ...options }) {
+    log.info(`$ ${shown}`);
+    const tail = [];
+    const result = await log.childOutput(show => run(command, args, {
+        ...options,
+        onLine: line => {
+            show(line);
+            tail.push(line);
+            if (tail.length > OUTPUT_TAIL_LINES)
+                tail.shift();
+        }
+    }));
+    if (result.exitCode === 0)
+        return;
+    const intro = tail.length > 0 ? ` Its last ${tail.length} line(s) of output:` : ' It wrote nothing.';
+    throw new BuildError(`The build failed: ${shown} ${ending(result)} (in ${options.cwd}).${intro}`, shown, tail);
+}
+function ending(result) {
+    if (result.spawnError?.code === 'ENOENT')
+        return 'could not be started: the program was not found';
+    if (result.spawnError)
+        return `could not be started (${result.spawnError.message})`;
+    if (result.timedOut)
+        return 'took too long and was stopped';
+    if (result.exitCode === null)
+        return 'was stopped by a signal';
+    return `exited with code ${result.exitCode}`;
+}
+/**
+ * The distribution files under `dir` (nested too) by absolute path, each with what a rewrite
+ * changes: a custom command says nothing of what it wrote, so the folder is compared before and
+ * after, and a stale release left alone is not counted. Empty if `dir` is missing.
+ */
+async function snapshotOutputs(dir) {
+    const files = new Map();
+    const walk = async (folder) => {
+        const entries = await (0,promises_.readdir)(folder, { withFileTypes: true }).catch((error) => {
+            if (error.code === 'ENOENT')
+                return [];
+            throw error;
+        });
+        for (const entry of entries) {
+            const full = external_node_path_default().join(folder, entry.name);
+            if (entry.isDirectory())
+                await walk(full);
+            else if (entry.isFile() && /\.(whl|tar\.gz)$/i.test(entry.name)) {
+                const info = await (0,promises_.stat)(full, { bigint: true });
+                // Nanoseconds: a rebuild of the same bytes within a millisecond still shows.
+                files.set(full, `${info.ino}:${info.size}:${info.mtimeNs}:${info.ctimeNs}`);
+            }
+        }
+    };
+    await walk(external_node_path_default().resolve(dir));
+    return files;
+}
+/** The files of `after` that `before` did not have, or had in another state; sorted. */
+function changedOutputs(before, after) {
+    return [...after]
+        .filter(([file, state]) => before.get(file) !== state)
+        .map(([file]) => file)
+        .sort();
 }
 
 // EXTERNAL MODULE: external "node:stream"
@@ -69480,9 +69719,14 @@ async function publishAll(ctx, dists, concurrency) {
 /**
  * Goes as far as it can without sending a file or spending a token (credential choice, the
  * index's trusted-publishing audience, each upload form), saying where and as whom, no secret.
+ * `dists` are the files the real run would send: those the index does not hold already.
  */
 async function dryRunChecks(settings, deps, http, dists) {
     const { log } = deps;
+    if (dists.length === 0) {
+        log.info('Dry run: nothing would be uploaded: every file is on the index already or skipped.');
+        return;
+    }
     const choice = chooseCredential(settings, deps.run, deps.ambient);
     const where = `Dry run: would upload ${dists.length} file(s) to ${settings.repositoryUrl}`;
     if (choice.method === 'trusted-publishing') {
@@ -69539,216 +69783,6 @@ function ciFileOf(uri) {
     return start < 0 || end <= start + 2 ? undefined : uri.slice(start + 2, end);
 }
 
-;// CONCATENATED MODULE: ./src/index-api/verify.ts
-
-
-
-/**
- * Reads the index back until every file is listed with the local sha256, or the time is up: a 200
- * is no proof a file was stored (PyPI answers 200 with an HTML page to a form without `:action`).
- */
-async function verifyOnIndex(dists, options) {
-    const now = options.now ?? Date.now;
-    const sleep = options.sleep ?? backoff_sleep;
-    const deadline = now() + options.timeoutMs;
-    const bound = `verify-timeout (${verify_seconds(options.timeoutMs)} s)`;
-    // Each read is cut at the deadline, even when the index trickles a page (a request's own
-    // deadline is minutes). verify-timeout 0 is one read, with only the request's deadline.
-    const timeLimit = () => options.timeoutMs > 0 ? { ms: deadline - now(), reason: `${bound} ran out` } : undefined;
-    // The last read starts this long before the deadline: one starting at it would be cut at once.
-    const finalRead = Math.min(5000, options.timeoutMs / 10);
-    const pending = new Map(dists.map(d => [d.filename, d]));
-    const seen = new Map(); // filename → last sha256 listed
-    const lastError = new Map(); // project → why its last read failed
-    const unverifiable = [];
-    let wait = 1000;
-    for (let round = 1;; round++) {
-        // One read per project: an sdist and a wheel may spell the name differently.
-        const projects = new Set([...pending.values()].map(d => normalizeName(d.name)));
-        for (const project of projects) {
-            const limit = timeLimit();
-            if (limit && limit.ms <= 0)
-                break;
-            const page = await readSimplePage(options.http, options.simpleUrl, project, {
-                authorization: options.authorization,
-                timeLimit: limit,
-                now
-            }).catch((error) => {
-                lastError.set(project, error instanceof Error ? error.message : String(error));
-                options.log.debug(`Reading ${options.simpleUrl} for ${project} failed: ${String(error)}`);
-                return undefined;
-            });
-            if (page)
-                lastError.delete(project);
-            if (!page?.found)
-                continue;
-            for (const dist of [...pending.values()].filter(d => normalizeName(d.name) === project)) {
-                const listed = page.files.get(dist.filename);
-                if (listed === undefined)
-                    continue;
-                seen.set(dist.filename, listed);
-                if (listed === '')
-                    unverifiable.push(dist);
-                // Listed with another hash: no amount of waiting changes that, so stop reading for it.
-                pending.delete(dist.filename);
-            }
-        }
-        const left = deadline - now();
-        if (pending.size === 0 || left <= finalRead)
-            break;
-        // Cut so the final read starts just before the deadline and can still finish by it.
-        const next = Math.min(wait, left - finalRead);
-        options.log.info(`Waiting for the index to list ${pending.size} file(s) (read ${round}); reading again in ${next / 1000} s`);
-        await sleep(next);
-        wait = Math.min(wait * 2, 15_000);
-    }
-    const failed = [];
-    const verified = [];
-    for (const dist of dists) {
-        const listed = seen.get(dist.filename);
-        if (listed === undefined) {
-            const error = lastError.get(normalizeName(dist.name));
-            failed.push({
-                dist,
-                reason: `not listed on ${options.simpleUrl} after ${Math.round(options.timeoutMs / 1000)} s` +
-                    (error ? ` (the last read failed: ${error})` : '')
-            });
-        }
-        else if (listed === dist.digests.sha256) {
-            verified.push(dist);
-        }
-        else if (listed !== '') {
-            failed.push({
-                dist,
-                reason: `listed on ${options.simpleUrl} with sha256 ${listed}, not ${dist.digests.sha256}`,
-                listedSha256: listed
-            });
-        }
-    }
-    return { verified, unverifiable, failed };
-}
-function verify_seconds(ms) {
-    return String(Math.round(ms / 100) / 10);
-}
-
-;// CONCATENATED MODULE: ./src/pipeline/index-status.ts
-
-
-const SAME = 'already on the index with the same sha256';
-const NO_REPLACE = 'PyPI never allows a file to be replaced';
-/**
- * Each file's status by what the index holds before any upload: our sha256 is skipped (sending it
- * again changes nothing); another sha256 is skipped loudly under `skip-existing`, else a conflict
- * that stops the run. Files of unread pages, or listed without a sha256, stay to be sent.
- */
-function statusesBeforeUpload(dists, listings, skipExisting, log) {
-    const files = dists.map((dist) => {
-        const presence = presenceOf(listings, dist);
-        if (presence === 'same') {
-            log.info(`↷ ${dist.filename} is already on the index (same sha256); not sent again`);
-            return { dist, status: 'skipped', sameHash: true, verified: true, message: SAME };
-        }
-        if (presence !== 'different')
-            return { dist, status: 'not-attempted' };
-        const shas = `sha256 ${listedSha256(listings, dist)} there, ${dist.digests.sha256} here`;
-        const message = `the index holds a different file under this name (${shas})`;
-        if (skipExisting) {
-            log.warning(`${dist.filename} is already on the index with DIFFERENT content (${shas}). It was skipped ` +
-                'and the index keeps its own file: this build is NOT published. ' +
-                `${NO_REPLACE}; bump the version to publish this build.`, dist.path);
-            return { dist, status: 'skipped', sameHash: false, message };
-        }
-        log.error(`${dist.filename}: ${message}. ${NO_REPLACE}, even after it is deleted; bump the version and build again.`, dist.path);
-        return { dist, status: 'failed', sameHash: false, message };
-    });
-    const conflicts = files.filter(f => f.status === 'failed').map(f => f.dist.filename);
-    if (conflicts.length === 0)
-        return { files };
-    const names = `${conflicts.length === 1 ? 'the name' : 'the names'} ${conflicts.join(', ')}`;
-    return {
-        files,
-        failure: new Error(`The index holds a different file under ${names}. ${NO_REPLACE}: bump the version and build ` +
-            'again (or set `skip-existing: true` to keep the files on the index and publish the rest). ' +
-            'Nothing was uploaded.')
-    };
-}
-/**
- * After an upload ended in an error, reads the index once: a file it holds with our sha256 counts
- * as uploaded despite its answer, and when every file is there the run succeeds.
- */
-async function statusesAfterFailure({ files, failure }, index) {
-    const { http, simpleUrl, authorization, log } = index;
-    const dists = files.map(f => f.dist);
-    const listings = await readListings(http, simpleUrl, dists, authorization, log);
-    const read = files.map((file) => {
-        if (presenceOf(listings, file.dist) !== 'same')
-            return file;
-        if (file.status === 'failed') {
-            log.info(`✔ ${file.dist.filename} is on the index (same sha256) despite the error`);
-            return { ...file, status: 'uploaded', verified: true };
-        }
-        if (file.status === 'not-attempted') {
-            return { ...file, status: 'skipped', sameHash: true, verified: true, message: SAME };
-        }
-        return { ...file, verified: true };
-    });
-    // Files skipped as the user asked (skip-existing) count as done, as they would without the error.
-    if (!read.every(f => f.status === 'uploaded' || f.status === 'skipped')) {
-        return { files: read, failure };
-    }
-    log.info('Every file is on the index: the errors above did not stop the release.');
-    return { files: read };
-}
-/** Uploaded, or held by the index with our sha256 (or one not compared) before the upload. */
-function sentOrHeld(file) {
-    return file.status === 'uploaded' || (file.status === 'skipped' && file.sameHash !== false);
-}
-/** Reads back every file the index should hold with our sha256 (a file skipped as another build is not ours). */
-async function verifyStatuses(files, index, timeoutMs) {
-    const { simpleUrl, log } = index;
-    const expected = files.filter(sentOrHeld);
-    const found = await log.group(`Reading ${expected.length} file(s) back from ${simpleUrl}`, () => verifyOnIndex(expected.map(f => f.dist), { ...index, timeoutMs }));
-    const failedOf = new Map(found.failed.map(f => [f.dist, f]));
-    const verified = new Set(found.verified);
-    const failed = [];
-    const read = files.map((file) => {
-        const failure = failedOf.get(file.dist);
-        if (failure?.listedSha256 && file.status === 'skipped') {
-            // Skipped when the index gave no hash to compare: it holds another build.
-            log.warning(`${file.dist.filename} was skipped, and the index holds a DIFFERENT file under this name ` +
-                `(sha256 ${failure.listedSha256} there, ${file.dist.digests.sha256} here): this build is ` +
-                'NOT published. Bump the version to publish it.', file.dist.path);
-            return { ...file, sameHash: false };
-        }
-        if (failure) {
-            failed.push(failure);
-            return { ...file, verified: false };
-        }
-        return verified.has(file.dist) ? { ...file, verified: true } : file;
-    });
-    for (const dist of found.unverifiable) {
-        log.notice(`${dist.filename} is listed on ${simpleUrl}, which gives no sha256 to compare.`);
-    }
-    const verification = { ...found, failed, simpleUrl };
-    if (failed.length > 0) {
-        for (const { dist, reason } of failed)
-            log.error(`${dist.filename}: ${reason}`, dist.path);
-        const what = failed.map(f => `${f.dist.filename} (${f.reason})`).join('; ');
-        return {
-            files: read,
-            verification,
-            failure: new Error(`The index does not have what was uploaded: ${what}`)
-        };
-    }
-    const count = found.verified.length;
-    const unverifiable = found.unverifiable.length;
-    log.info(count === expected.length
-        ? `✔ All ${count} file(s) are on the index with the expected sha256.`
-        : `✔ ${count} of ${expected.length} file(s) are on the index with the expected sha256` +
-            (unverifiable ? `; ${unverifiable} listed without a sha256 to compare.` : '.'));
-    return { files: read, verification };
-}
-
 ;// CONCATENATED MODULE: ./src/pipeline/publish.ts
 
 
@@ -69786,30 +69820,39 @@ async function publish(settings, deps) {
         const simpleUrl = settings.indexUrl || simpleUrlFor(settings.repositoryUrl);
         const authorization = listingAuthorization(settings, simpleUrl);
         // A re-run sends nothing already there, and another file under the same name stops the run
-        // before its first upload. Each project's page is read while the other files are checked.
-        const reader = simpleUrl && !settings.dryRun ? new ListingReader(http, simpleUrl, authorization) : undefined;
+        // before its first upload (a dry run reads the same pages, to say so). Each project's page
+        // is read while the other files are checked.
+        const reader = simpleUrl ? new ListingReader(http, simpleUrl, authorization) : undefined;
         const dists = await prepare(settings, log, run, {
             onInspected: reader && (dist => reader.start(dist.name))
         });
         const result = {
             repositoryUrl: settings.repositoryUrl,
             dryRun: settings.dryRun,
+            releaseUrlPattern: settings.releaseUrlPattern,
             dists,
             files: dists.map(dist => ({ dist, status: 'not-attempted' })),
             attestationPaths: []
         };
+        const readIndex = async () => {
+            const listings = reader
+                ? await log.group(`Reading what ${simpleUrl} already holds`, () => reader.listings(dists, log))
+                : new Map();
+            return statusesBeforeUpload(dists, listings, settings.skipExisting, log);
+        };
         if (settings.dryRun) {
-            await dryRunChecks(settings, deps, http, dists);
-            return result;
+            const before = await readIndex();
+            if (before.failure)
+                return { ...result, ...before };
+            const toSend = before.files.filter(f => f.status === 'not-attempted').map(f => f.dist);
+            await dryRunChecks(settings, deps, http, toSend);
+            return { ...result, ...before };
         }
         const tokens = await resolveTokenSource({ ...deps, settings, http });
         const index = simpleUrl
             ? { http, simpleUrl, authorization, log }
             : undefined;
-        const listings = reader
-            ? await log.group(`Reading what ${simpleUrl} already holds`, () => reader.listings(dists, log))
-            : new Map();
-        const before = statusesBeforeUpload(dists, listings, settings.skipExisting, log);
+        const before = await readIndex();
         if (before.failure)
             return { ...result, ...before };
         const toSend = before.files.filter(f => f.status === 'not-attempted').map(f => f.dist);
@@ -69944,7 +69987,9 @@ const Inputs = {
     DryRun: 'dry-run',
     Build: 'build',
     BuildCommand: 'build-command',
-    WorkingDirectory: 'working-directory'
+    WorkingDirectory: 'working-directory',
+    Summary: 'summary',
+    ReleaseUrlPattern: 'release-url-pattern'
 };
 const PYPI_UPLOAD_URL = 'https://upload.pypi.org/legacy/';
 const TESTPYPI_UPLOAD_URL = 'https://test.pypi.org/legacy/';
@@ -69970,7 +70015,8 @@ const INPUT_DEFAULTS = {
     [Inputs.AllowMultipleVersions]: 'false',
     [Inputs.DryRun]: 'false',
     [Inputs.Build]: 'false',
-    [Inputs.WorkingDirectory]: '.'
+    [Inputs.WorkingDirectory]: '.',
+    [Inputs.Summary]: 'true'
 };
 /**
  * The official action's snake_case spellings, still accepted so that switching is a one-line change.
@@ -69990,7 +70036,8 @@ const Outputs = {
     ProjectVersion: 'project-version',
     Projects: 'projects',
     Verified: 'verified',
-    AttestationPaths: 'attestation-paths'
+    AttestationPaths: 'attestation-paths',
+    ReleaseUrl: 'release-url'
 };
 class SettingsError extends Error {
     name = 'SettingsError';
@@ -70162,6 +70209,10 @@ const BOOLEANS = new Map([
     ...['true', 'True', 'TRUE', 'yes', 'on', '1'].map(v => [v, true]),
     ...['false', 'False', 'FALSE', 'no', 'off', '0'].map(v => [v, false])
 ]);
+/** `true`/`false` and their YAML spellings; undefined for anything else. */
+function booleanValue(value) {
+    return BOOLEANS.get(value.trim());
+}
 /**
  * Each input: what the user wrote (kebab-case, or the deprecated snake_case) > its default.
  * Inside GitHub Actions, TWINE_* are ignored with a notice: jobs often carry them for other steps,
@@ -70198,7 +70249,7 @@ function readSettings(read, environment = {}) {
     const withDefault = (name) => raw(name) ?? INPUT_DEFAULTS[name] ?? '';
     const bool = (name) => {
         const value = withDefault(name);
-        const known = BOOLEANS.get(value);
+        const known = booleanValue(value);
         if (known !== undefined)
             return known;
         throw new SettingsError(`The input '${name}' must be true or false, not '${value}'. Write \`${name}: true\` or \`${name}: false\`.`);
@@ -70251,7 +70302,9 @@ function readSettings(read, environment = {}) {
             dryRun: bool(Inputs.DryRun),
             build: bool(Inputs.Build),
             buildCommand: read(Inputs.BuildCommand).trim(),
-            workingDirectory: withDefault(Inputs.WorkingDirectory)
+            workingDirectory: withDefault(Inputs.WorkingDirectory),
+            summary: bool(Inputs.Summary),
+            releaseUrlPattern: releaseUrlPattern(read(Inputs.ReleaseUrlPattern).trim())
         },
         warnings,
         notices
@@ -70288,6 +70341,17 @@ function checkPypiToken(repositoryUrl, given) {
     const problem = given.password && pypiTokenProblem(given.password, target, given.source);
     if (problem)
         throw new SettingsError(problem);
+}
+/** `https://my.index/project/{name}/{version}/`: an http(s) URL once filled in, naming the project. */
+function releaseUrlPattern(pattern) {
+    if (!pattern)
+        return '';
+    const filled = pattern.replaceAll('{name}', 'name').replaceAll('{version}', '1.0');
+    if (!pattern.includes('{name}') || !/^https?:\/\//i.test(filled) || !URL.canParse(filled)) {
+        throw new SettingsError(`The input '${Inputs.ReleaseUrlPattern}' must be an http(s) URL with {name} (and usually ` +
+            `{version}) in it, such as https://my.index/project/{name}/{version}/, not '${pattern}'.`);
+    }
+    return pattern;
 }
 function integer(name, value, min, max) {
     const n = Number(value);
@@ -70995,7 +71059,14 @@ async function main(argv, env, streams = processStreams()) {
     if (args.json) {
         const outcome = result
             ? runOutcome(result)
-            : { uploaded: [], skipped: [], verified: [], projects: [], attestationPaths: [] };
+            : {
+                uploaded: [],
+                skipped: [],
+                verified: [],
+                projects: [],
+                releaseUrls: [],
+                attestationPaths: []
+            };
         const json = JSON.stringify({ ok: status === EXIT_OK, ...outcome, ...(failure ? { error: failure } : {}) }, null, 2);
         // `##[` can only stand inside a string value here; `\u0023` is the same JSON, and no CI
         // system reading this output takes it for a legacy command.
@@ -71050,6 +71121,8 @@ function summarise(result, info) {
     if (result.verification)
         parts.push(`${outcome.verified.length} read back with the same sha256`);
     info(`${result.failure ? 'Not published' : 'Done'}: ${parts.join(', ')} (${result.repositoryUrl}).`);
+    for (const url of outcome.releaseUrls)
+        info(`Release page: ${url}`);
 }
 /** The settings' messages name action inputs; here they are flags. */
 function inFlagWords(message) {

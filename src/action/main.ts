@@ -13,8 +13,8 @@ import {
   renderProblemsSummary,
   renderRunSummary
 } from './summary.js'
-import { Outputs } from '../settings/inputs.js'
-import { readSettings } from '../settings/settings.js'
+import { Inputs, Outputs } from '../settings/inputs.js'
+import { booleanValue, readSettings } from '../settings/settings.js'
 import { givenSecrets, twineVariables } from '../settings/secrets.js'
 
 /** The action: settings from the inputs, the pipeline, then outputs, summary and exit status. */
@@ -36,6 +36,12 @@ export async function run(): Promise<void> {
   if (inRunner) for (const form of redactor.forms()) log.mask(form)
   // After the secrets are known: the children's environment leaves out every variable holding one.
   const run = runContextFromEnv(env, redactor.forms())
+  // Read before the settings, so that `summary: false` holds when another input is refused too.
+  const summaryWanted = booleanValue(read(Inputs.Summary) || 'true') !== false
+  const writeSummary = async (text: string): Promise<void> => {
+    if (summaryWanted) await writeJobSummary(text, log)
+    else log.debug('summary is false: no job summary written.')
+  }
 
   try {
     const { settings, warnings, notices } = readSettings(read, { twine, insideActions: inRunner })
@@ -61,18 +67,18 @@ export async function run(): Promise<void> {
     for (const [name, value] of Object.entries(runOutputs(result))) {
       core.setOutput(name, redact(value))
     }
-    await writeSummary(renderRunSummary(result, redact), log)
+    await writeSummary(renderRunSummary(result, redact))
     if (result.failure) log.fail(failureText(result))
   } catch (error) {
     if (error instanceof DistributionError) {
       for (const problem of error.problems) log.error(describeProblem(problem), problem.file)
-      await writeSummary(renderProblemsSummary(error.problems, redact), log)
+      await writeSummary(renderProblemsSummary(error.problems, redact))
       log.fail(
         `${error.problems.length} problem(s) found; nothing was uploaded. See the errors above.`
       )
     } else {
       const message = error instanceof Error ? error.message : String(error)
-      await writeSummary(renderFailureSummary(message, redact), log)
+      await writeSummary(renderFailureSummary(message, redact))
       log.fail(message)
     }
   } finally {
@@ -91,7 +97,8 @@ function runOutputs(result: RunResult): Record<string, string> {
     [Outputs.ProjectVersion]: [...new Set(projects.map(p => p.version))].join(','),
     [Outputs.Projects]: JSON.stringify(projects),
     [Outputs.Verified]: JSON.stringify(outcome.verified),
-    [Outputs.AttestationPaths]: outcome.attestationPaths.join('\n')
+    [Outputs.AttestationPaths]: outcome.attestationPaths.join('\n'),
+    [Outputs.ReleaseUrl]: outcome.releaseUrls.join('\n')
   }
 }
 
@@ -99,7 +106,7 @@ function runOutputs(result: RunResult): Record<string, string> {
  * Outside GitHub's runner there is no job summary; one that cannot be written (a directory, a
  * full disk) is a warning: the outputs are set, and the publish is what the job is for.
  */
-async function writeSummary(text: string, log: Writer): Promise<void> {
+async function writeJobSummary(text: string, log: Writer): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) {
     log.debug('GITHUB_STEP_SUMMARY is not set: no job summary written.')
     return

@@ -7,7 +7,8 @@
  */
 import type { Problem } from '../dists/distribution.js'
 import type { RunResult } from '../pipeline/publish.js'
-import { sentOrHeld } from '../pipeline/index-status.js'
+import { onIndex } from '../pipeline/index-status.js'
+import { releaseUrls } from '../pipeline/outcome.js'
 import { formatSize, trimEndOf } from '../shared/format.js'
 import { displayUrl } from '../settings/secrets.js'
 import { escapeHtml } from '../shared/html.js'
@@ -30,19 +31,16 @@ export function fenced(text: string, info = 'text'): string {
   return `${fence}${info}\n${body}\n${fence}`
 }
 
-/** Files the index holds with the local sha256 (uploaded, or there already). */
-function onIndex(file: FileResult): boolean {
-  return file.verified !== false && sentOrHeld(file)
-}
-
 /** A failed file that was never sent because the index holds another file under its name. */
 function isConflict(file: FileResult): boolean {
   return file.status === 'failed' && file.sameHash === false
 }
 
+// True on a tag run too: a re-run needs no new commit, since files the index holds with the same
+// sha256 are never sent again (skip-existing is only for another build under the same name).
 const FINISH_HINT =
-  'To finish the release, fix the cause, then re-run this job with `skip-existing: true`: ' +
-  'the files already on the index are skipped and the rest are uploaded.'
+  'To finish the release, fix the cause and re-run this job as it is: the files the index ' +
+  'already holds with the same sha256 are skipped, and the rest are uploaded.'
 
 /** The error for setFailed: what stopped the run, which files are on the index, how to finish. */
 export function failureText(result: RunResult): string {
@@ -78,7 +76,7 @@ const LABELS: Record<string, string> = {
 const VERIFIED = { true: ' · verified', false: ' · ❌ not on the index', undefined: '' }
 
 function resultLabel(result: RunResult, file: FileResult): string {
-  if (result.dryRun) return '🔍 would upload'
+  if (result.dryRun && file.status === 'not-attempted') return '🔍 would upload'
   const label = LABELS[file.status] ?? LABELS[`${file.status} ${file.sameHash}`]
   return label + VERIFIED[`${file.verified}`]
 }
@@ -89,7 +87,12 @@ function heading(result: RunResult, index: string): string {
   const releases = [...new Set(result.dists.map(d => `${d.name} ${d.version}`))]
   const what = releases.length === 1 ? `${releases[0]} (${count(n)})` : count(n)
   const to = `<code>${htmlText(index)}</code>`
-  if (result.dryRun) return `🔍 Dry run: ${htmlText(what)} would be published to ${to}`
+  if (result.dryRun) {
+    const toSend = result.files.filter(f => f.status === 'not-attempted').length
+    if (result.failure) return `❌ Dry run: publishing ${htmlText(what)} to ${to} would fail`
+    if (toSend === n) return `🔍 Dry run: ${htmlText(what)} would be published to ${to}`
+    return `🔍 Dry run: ${htmlText(what)}: ${toSend} would be uploaded to ${to}, ${n - toSend} already there`
+  }
   const uploaded = result.files.filter(f => f.status === 'uploaded').length
   const there = result.files.filter(onIndex).length
   if (result.failure) {
@@ -130,6 +133,11 @@ function table(result: RunResult, redact: Redact): string {
 export function renderRunSummary(result: RunResult, redact: Redact): string {
   const blocks: string[] = []
   blocks.push(`<h2>${heading(result, redact(displayUrl(result.repositoryUrl)))}</h2>`)
+  const pages = releaseUrls(result).map(url => {
+    const shown = htmlText(redact(url))
+    return `<a href="${shown}">${shown}</a>`
+  })
+  if (pages.length > 0) blocks.push(`<p>Release page: ${pages.join(' · ')}</p>`)
   blocks.push(table(result, redact))
   if (result.verification) {
     const { verified, unverifiable, simpleUrl } = result.verification
@@ -159,8 +167,7 @@ export function renderRunSummary(result: RunResult, redact: Redact): string {
       blocks.push(
         `<p><b>On the index:</b> ${names(there)}<br><b>Not on the index:</b> ${names(missing)}</p>`
       )
-      blocks.push(`<p>${htmlText(FINISH_HINT).replace(/`([^`]*)`/g, '<code>$1</code>')}</p>`)
-      blocks.push(fenced('with:\n  skip-existing: true', 'yaml'))
+      blocks.push(`<p>${htmlText(FINISH_HINT)}</p>`)
     }
     blocks.push('<p><b>Error</b></p>')
     blocks.push(fenced(redact(result.failure.message)))

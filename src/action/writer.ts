@@ -40,6 +40,9 @@ export class Writer implements Log {
   private fence: string | undefined
   /** Parallel uploads failing alike report the same problem: annotated once. */
   private readonly annotated = new Set<string>()
+  /** The group being run, opened in the log by its first line (none: no empty fold). */
+  private groupTitle: string | undefined
+  private groupOpen = false
 
   constructor(options: WriterOptions = {}) {
     this.redact = options.redact ?? (text => text)
@@ -57,7 +60,15 @@ export class Writer implements Log {
   notice = (message: string): void => this.annotate('notice', message)
   group = async <T>(title: string, fn: () => Promise<T>): Promise<T> => {
     this.closeFence()
-    return core.group(this.redact(title), fn)
+    this.groupTitle = this.redact(title)
+    try {
+      return await fn()
+    } finally {
+      this.closeFence()
+      if (this.groupOpen) core.endGroup()
+      this.groupTitle = undefined
+      this.groupOpen = false
+    }
   }
   childOutput = async <T>(fn: (show: (line: string) => void) => Promise<T>): Promise<T> => {
     try {
@@ -96,6 +107,7 @@ export class Writer implements Log {
     this.closeFence()
     // The title heads the annotation on the run's page: which file, when there is one.
     const title = shownFile ? `pypi-publish: ${shownFile.split(/[\\/]/).pop()}` : 'pypi-publish'
+    this.openGroup()
     core[kind](this.redact(message), shownFile ? { title, file: shownFile } : { title })
   }
 
@@ -139,6 +151,14 @@ export class Writer implements Log {
   }
 
   private emit(line: string): void {
+    this.openGroup()
     process.stdout.write(line + EOL)
+  }
+
+  /** Debug lines do not open a group: hidden without step debugging, they would leave it empty. */
+  private openGroup(): void {
+    if (this.groupTitle === undefined || this.groupOpen) return
+    this.groupOpen = true
+    core.startGroup(this.groupTitle)
   }
 }

@@ -112,7 +112,14 @@ export async function main(
   if (args.json) {
     const outcome = result
       ? runOutcome(result)
-      : { uploaded: [], skipped: [], verified: [], projects: [], attestationPaths: [] }
+      : {
+          uploaded: [],
+          skipped: [],
+          verified: [],
+          projects: [],
+          releaseUrls: [],
+          attestationPaths: []
+        }
     const json = JSON.stringify(
       { ok: status === EXIT_OK, ...outcome, ...(failure ? { error: failure } : {}) },
       null,
@@ -172,6 +179,7 @@ function summarise(result: RunResult, info: (line: string) => void): void {
   info(
     `${result.failure ? 'Not published' : 'Done'}: ${parts.join(', ')} (${result.repositoryUrl}).`
   )
+  for (const url of outcome.releaseUrls) info(`Release page: ${url}`)
 }
 
 /** The settings' messages name action inputs; here they are flags. */

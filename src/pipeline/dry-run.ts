@@ -13,6 +13,7 @@ import { formatSize } from '../shared/format.js'
 /**
  * Goes as far as it can without sending a file or spending a token (credential choice, the
  * index's trusted-publishing audience, each upload form), saying where and as whom, no secret.
+ * `dists` are the files the real run would send: those the index does not hold already.
  */
 export async function dryRunChecks(
   settings: Settings,
@@ -27,6 +28,10 @@ export async function dryRunChecks(
   dists: readonly Distribution[]
 ): Promise<void> {
   const { log } = deps
+  if (dists.length === 0) {
+    log.info('Dry run: nothing would be uploaded: every file is on the index already or skipped.')
+    return
+  }
   const choice = chooseCredential(settings, deps.run, deps.ambient)
   const where = `Dry run: would upload ${dists.length} file(s) to ${settings.repositoryUrl}`
   if (choice.method === 'trusted-publishing') {

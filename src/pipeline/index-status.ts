@@ -110,6 +110,11 @@ export function sentOrHeld(file: FileResult): boolean {
   return file.status === 'uploaded' || (file.status === 'skipped' && file.sameHash !== false)
 }
 
+/** Files the index holds with the local sha256 (uploaded, or there already), as far as read back. */
+export function onIndex(file: FileResult): boolean {
+  return file.verified !== false && sentOrHeld(file)
+}
+
 /** Reads back every file the index should hold with our sha256 (a file skipped as another build is not ours). */
 export async function verifyStatuses(
   files: readonly FileResult[],

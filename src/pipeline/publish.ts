@@ -46,6 +46,8 @@ export interface PipelineDeps {
 export interface RunResult {
   repositoryUrl: string
   dryRun: boolean
+  /** The release page of an index other than PyPI's (`{name}`, `{version}`); empty: none. */
+  releaseUrlPattern?: string
   dists: Distribution[]
   files: FileResult[]
   /** Where the run read the index back, and what it found; undefined when not read back. */
@@ -81,34 +83,41 @@ export async function publish(settings: Settings, deps: PipelineDeps): Promise<R
     const simpleUrl = settings.indexUrl || simpleUrlFor(settings.repositoryUrl)
     const authorization = listingAuthorization(settings, simpleUrl)
     // A re-run sends nothing already there, and another file under the same name stops the run
-    // before its first upload. Each project's page is read while the other files are checked.
-    const reader =
-      simpleUrl && !settings.dryRun ? new ListingReader(http, simpleUrl, authorization) : undefined
+    // before its first upload (a dry run reads the same pages, to say so). Each project's page
+    // is read while the other files are checked.
+    const reader = simpleUrl ? new ListingReader(http, simpleUrl, authorization) : undefined
     const dists = await prepare(settings, log, run, {
       onInspected: reader && (dist => reader.start(dist.name))
     })
     const result: RunResult = {
       repositoryUrl: settings.repositoryUrl,
       dryRun: settings.dryRun,
+      releaseUrlPattern: settings.releaseUrlPattern,
       dists,
       files: dists.map(dist => ({ dist, status: 'not-attempted' })),
       attestationPaths: []
     }
+    const readIndex = async (): Promise<Statuses> => {
+      const listings = reader
+        ? await log.group(`Reading what ${simpleUrl} already holds`, () =>
+            reader.listings(dists, log)
+          )
+        : new Map()
+      return statusesBeforeUpload(dists, listings, settings.skipExisting, log)
+    }
     if (settings.dryRun) {
-      await dryRunChecks(settings, deps, http, dists)
-      return result
+      const before = await readIndex()
+      if (before.failure) return { ...result, ...before }
+      const toSend = before.files.filter(f => f.status === 'not-attempted').map(f => f.dist)
+      await dryRunChecks(settings, deps, http, toSend)
+      return { ...result, ...before }
     }
 
     const tokens = await resolveTokenSource({ ...deps, settings, http })
     const index: IndexReader | undefined = simpleUrl
       ? { http, simpleUrl, authorization, log }
       : undefined
-    const listings = reader
-      ? await log.group(`Reading what ${simpleUrl} already holds`, () =>
-          reader.listings(dists, log)
-        )
-      : new Map()
-    const before = statusesBeforeUpload(dists, listings, settings.skipExisting, log)
+    const before = await readIndex()
     if (before.failure) return { ...result, ...before }
 
     const toSend = before.files.filter(f => f.status === 'not-attempted').map(f => f.dist)

@@ -29,7 +29,9 @@ export const Inputs = {
   DryRun: 'dry-run',
   Build: 'build',
   BuildCommand: 'build-command',
-  WorkingDirectory: 'working-directory'
+  WorkingDirectory: 'working-directory',
+  Summary: 'summary',
+  ReleaseUrlPattern: 'release-url-pattern'
 } as const
 
 export type InputName = (typeof Inputs)[keyof typeof Inputs]
@@ -59,7 +61,8 @@ export const INPUT_DEFAULTS: Partial<Record<InputName, string>> = {
   [Inputs.AllowMultipleVersions]: 'false',
   [Inputs.DryRun]: 'false',
   [Inputs.Build]: 'false',
-  [Inputs.WorkingDirectory]: '.'
+  [Inputs.WorkingDirectory]: '.',
+  [Inputs.Summary]: 'true'
 }
 
 /**
@@ -81,7 +84,8 @@ export const Outputs = {
   ProjectVersion: 'project-version',
   Projects: 'projects',
   Verified: 'verified',
-  AttestationPaths: 'attestation-paths'
+  AttestationPaths: 'attestation-paths',
+  ReleaseUrl: 'release-url'
 } as const
 
 export class SettingsError extends Error {

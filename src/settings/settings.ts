@@ -57,6 +57,10 @@ export interface Settings {
   /** A custom build command (e.g. `uv build`); empty: `python -m build`. */
   buildCommand: string
   workingDirectory: string
+  /** A release page pattern with `{name}` and `{version}`, for indexes other than PyPI's. */
+  releaseUrlPattern: string
+  /** Write the job summary (the log, outputs and annotations are written either way). */
+  summary: boolean
 }
 
 /** Raw input values: the runner's INPUT_* variables, the command line's flags, a map in tests. */
@@ -80,6 +84,11 @@ const BOOLEANS = new Map<string, boolean>([
   ...['true', 'True', 'TRUE', 'yes', 'on', '1'].map(v => [v, true] as const),
   ...['false', 'False', 'FALSE', 'no', 'off', '0'].map(v => [v, false] as const)
 ])
+
+/** `true`/`false` and their YAML spellings; undefined for anything else. */
+export function booleanValue(value: string): boolean | undefined {
+  return BOOLEANS.get(value.trim())
+}
 
 /**
  * Each input: what the user wrote (kebab-case, or the deprecated snake_case) > its default.
@@ -125,7 +134,7 @@ export function readSettings(
 
   const bool = (name: InputName): boolean => {
     const value = withDefault(name)
-    const known = BOOLEANS.get(value)
+    const known = booleanValue(value)
     if (known !== undefined) return known
     throw new SettingsError(
       `The input '${name}' must be true or false, not '${value}'. Write \`${name}: true\` or \`${name}: false\`.`
@@ -185,7 +194,9 @@ export function readSettings(
       dryRun: bool(Inputs.DryRun),
       build: bool(Inputs.Build),
       buildCommand: read(Inputs.BuildCommand).trim(),
-      workingDirectory: withDefault(Inputs.WorkingDirectory)
+      workingDirectory: withDefault(Inputs.WorkingDirectory),
+      summary: bool(Inputs.Summary),
+      releaseUrlPattern: releaseUrlPattern(read(Inputs.ReleaseUrlPattern).trim())
     },
     warnings,
     notices
@@ -229,6 +240,19 @@ function checkPypiToken(
   }
   const problem = given.password && pypiTokenProblem(given.password, target, given.source)
   if (problem) throw new SettingsError(problem)
+}
+
+/** `https://my.index/project/{name}/{version}/`: an http(s) URL once filled in, naming the project. */
+function releaseUrlPattern(pattern: string): string {
+  if (!pattern) return ''
+  const filled = pattern.replaceAll('{name}', 'name').replaceAll('{version}', '1.0')
+  if (!pattern.includes('{name}') || !/^https?:\/\//i.test(filled) || !URL.canParse(filled)) {
+    throw new SettingsError(
+      `The input '${Inputs.ReleaseUrlPattern}' must be an http(s) URL with {name} (and usually ` +
+        `{version}) in it, such as https://my.index/project/{name}/{version}/, not '${pattern}'.`
+    )
+  }
+  return pattern
 }
 
 function integer(name: string, value: string, min: number, max: number): number {

@@ -13,6 +13,12 @@ const HOSTS = new Map<string, PypiTarget>([
   ['test.pypi.org', 'testpypi']
 ])
 
+/** Each target's release page; `{name}` and `{version}` are filled in per release. */
+export const RELEASE_PAGES: Record<PypiTarget, string> = {
+  pypi: 'https://pypi.org/project/{name}/{version}/',
+  testpypi: 'https://test.pypi.org/project/{name}/{version}/'
+}
+
 export function pypiTarget(url: string): PypiTarget | undefined {
   return URL.canParse(url) ? HOSTS.get(new URL(url).hostname.toLowerCase()) : undefined
 }
