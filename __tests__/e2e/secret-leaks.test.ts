@@ -181,3 +181,79 @@ describe('a server that echoes credentials', () => {
     expect(result.stdout).toMatch(/gave up after 2 attempts/)
   })
 })
+
+describe('an index that echoes the token in other forms (issue 20)', () => {
+  const uEscaped = (s: string): string =>
+    [...s].map(c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('')
+  const echoes: Record<string, { form: (p: string) => string; contentType?: string }> = {
+    'split over two lines of a wrapped error page': {
+      form: p =>
+        `<html><body><pre>Invalid token\n${p.slice(0, 40)}\n${p.slice(40)}\n</pre></body></html>`,
+      contentType: 'text/html; charset=utf-8'
+    },
+    'every character \\u-escaped in JSON': {
+      form: p => `{"message": "Invalid token ${uEscaped(p)}"}`,
+      contentType: 'application/json'
+    },
+    '\\u-escaped in JSON, cut short by the index': {
+      form: p => `{"message": "Invalid token ${uEscaped(p).slice(0, 6 * 40 + 3)}", "code": 403}`,
+      contentType: 'application/json'
+    },
+    'hex, lower case': { form: p => `Invalid token ${Buffer.from(p).toString('hex')}` },
+    'hex, upper case': {
+      form: p => `Invalid token ${Buffer.from(p).toString('hex').toUpperCase()}`
+    },
+    'base64 of the token alone': {
+      form: p => `Invalid token ${Buffer.from(p).toString('base64')}`
+    },
+    'percent-encoded twice': {
+      form: p => `Invalid token ${encodeURIComponent(encodeURIComponent(p).replace(/-/g, '%2D'))}`
+    }
+  }
+  for (const [name, echo] of Object.entries(echoes)) {
+    it(`shows none of it: ${name}`, async () => {
+      const faults = [
+        {
+          status: 403,
+          echoAs: echo.form,
+          headers: echo.contentType ? { 'content-type': echo.contentType } : undefined
+        }
+      ]
+      index.injectFaults(...faults)
+      const result = await runAction(
+        {
+          password: MACAROON,
+          'repository-url': index.url,
+          'packages-dir': packagesDir,
+          verbose: 'true'
+        },
+        { env: { GITHUB_ACTIONS: 'true' } }
+      )
+      expect(index.pendingFaults()).toBe(0)
+      expect(result.exitCode).toBe(1)
+      const shown = result.stdout
+        .split('\n')
+        .filter(line => !line.startsWith('::add-mask::'))
+        .join('\n')
+      const written: Record<string, string> = {
+        stdout: shown,
+        stderr: result.stderr,
+        outputs: JSON.stringify(result.outputs),
+        summary: result.summary,
+        ...result.tempFiles
+      }
+      // The token's own characters beyond the part every PyPI token shares ("pypi-AgEIcHlwaS5vcmcC").
+      const own = MACAROON.slice(22, 34)
+      for (const [where, text] of Object.entries(written)) {
+        for (const leaked of [MACAROON, echo.form(MACAROON), own, uEscaped(own)]) {
+          expect({ where, leaked: text.includes(leaked) ? leaked : null }).toEqual({
+            where,
+            leaked: null
+          })
+        }
+      }
+      // The refusal itself is still reported.
+      expect(shown).toMatch(/HTTP 403/)
+    })
+  }
+})

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { parse } from 'yaml'
@@ -13,6 +13,8 @@ export interface ActionRun {
   outputs: Record<string, string>
   /** The GITHUB_STEP_SUMMARY file's content. */
   summary: string
+  /** Every other file the run left under RUNNER_TEMP (attestations…), by path inside it. */
+  tempFiles: Record<string, string>
 }
 
 export interface RunActionOptions {
@@ -66,11 +68,23 @@ export async function runAction(
       stdout,
       stderr,
       outputs: parseOutputFile(await readFile(outputFile, 'utf8')),
-      summary: await readFile(summaryFile, 'utf8')
+      summary: await readFile(summaryFile, 'utf8'),
+      tempFiles: await filesUnder(work, [outputFile, summaryFile])
     }
   } finally {
     await rm(work, { recursive: true, force: true })
   }
+}
+
+async function filesUnder(dir: string, except: string[]): Promise<Record<string, string>> {
+  const files: Record<string, string> = {}
+  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
+    const file = path.join(entry.parentPath, entry.name)
+    if (entry.isFile() && !except.includes(file)) {
+      files[path.relative(dir, file)] = await readFile(file, 'utf8')
+    }
+  }
+  return files
 }
 
 async function actionDefaults(root: string): Promise<Record<string, string>> {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { excerpt } from '../../src/shared/excerpt.js'
-import { MIN_SECRET_LENGTH, Redactor } from '../../src/shared/redact.js'
+import { hideTokenLike, MIN_SECRET_LENGTH, Redactor } from '../../src/shared/redact.js'
 
 describe('Redactor', () => {
   const token = 'pypi-AgEIcHlwaS5vcmcCJDU0NzU1'
@@ -145,5 +145,101 @@ describe('Redactor: texts without any encoding mark', () => {
     own.add(secret)
     expect(own.redact(`x ${secret}; y`)).toBe('x ***; y')
     expect(own.redact(`x ${secret.replace('5', '%35')}; y`)).toBe('x ***; y')
+  })
+})
+
+describe('Redactor: the forms an echoing index writes beyond single encodings (issue 20)', () => {
+  const token =
+    'pypi-AgEIcHlwaS5vcmcCJDdkNmQ4YzQ0LTk1ZjctNGU2Yi05ZjBmLTNkYjE3ZDQ1YjU4MwACKlszLCI5MmFh'
+  const short = 'hunter2-secret-value'
+  const redactor = new Redactor()
+  redactor.add(token)
+  redactor.add(short)
+  // Every character as a JSON \u escape, as an ensure_ascii=True dump of a binary-safe echo does.
+  const uEscaped = (s: string): string =>
+    [...s].map(c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('')
+
+  const forms: Record<string, (s: string) => string> = {
+    'split over two lines (a wrapped page)': s => `${s.slice(0, 12)}\n${s.slice(12)}`,
+    'split over lines with indentation (CRLF)': s => `${s.slice(0, 9)}\r\n    ${s.slice(9)}`,
+    'every character \\u-escaped (JSON)': uEscaped,
+    'hex, lower case': s => Buffer.from(s).toString('hex'),
+    'hex, upper case': s => Buffer.from(s).toString('hex').toUpperCase(),
+    'base64 of the secret alone': s => Buffer.from(s).toString('base64'),
+    'base64url of the secret alone': s => Buffer.from(s).toString('base64url'),
+    'percent-encoded twice': s => encodeURIComponent(encodeURIComponent(s).replace(/-/g, '%2D')),
+    'JSON \\u escapes, then percent-encoded': s => encodeURIComponent(uEscaped(s)),
+    'Python bytes repr (\\x escapes)': s =>
+      [...Buffer.from(s)].map(b => `\\x${b.toString(16).padStart(2, '0')}`).join('')
+  }
+  for (const [name, form] of Object.entries(forms)) {
+    for (const secret of [token, short]) {
+      it(`removes the ${name} form of a ${secret === token ? 'PyPI token' : 'plain password'}`, () => {
+        const shown = redactor.redact(`{"detail": "refused ${form(secret)}", "code": 403}`)
+        expect(shown).toBe('{"detail": "refused ***", "code": 403}')
+      })
+    }
+  }
+
+  it('removes the start of a \\u-escaped, hex or base64 echo cut short', () => {
+    // Cut after 4 to 19 of the secret's characters, and inside an escape.
+    const cuts: Array<[(s: string) => string, number[]]> = [
+      [uEscaped, [6 * 4, 6 * 5 + 3, 6 * 11, 6 * 19 + 5]],
+      [(s: string) => Buffer.from(s).toString('hex'), [2 * 8, 2 * 9 + 1, 2 * 19]]
+    ]
+    for (const [form, keeps] of cuts) {
+      const echo = `{"detail": "refused ${form(short)}"}`
+      const at = echo.indexOf('refused ') + 8
+      for (const keep of keeps) {
+        const cut = `${echo.slice(0, at + keep)}…`
+        const shown = redactor.redact(`Index said: ${cut} (HTTP 403)`)
+        expect(shown).toBe('Index said: {"detail": "refused ***… (HTTP 403)')
+      }
+    }
+    const base64 = Buffer.from(short).toString('base64')
+    expect(redactor.redact(`token ${base64.slice(0, 16)}`)).toBe('token ***')
+  })
+
+  it('leaves digests, words and file names alone', () => {
+    const text =
+      'sha256 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08 of ' +
+      'demo_pkg-1.0.0-py3-none-any.whl: distributions uploaded; MD5 D41D8CD98F00B204E9800998ECF8427E'
+    expect(redactor.redact(text)).toBe(text)
+  })
+})
+
+describe('Redactor: a secret the index cut short itself, text following', () => {
+  it('removes a start of 12 or more characters wherever it stands, decoded or not', () => {
+    const secret = 'hunter2-secret-value-0123456789'
+    const r = new Redactor()
+    r.add(secret)
+    const u = (t: string): string =>
+      [...t].map(c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('')
+    expect(r.redact(`{"detail": "bad ${secret.slice(0, 12)}", "code": 1}`)).toBe(
+      '{"detail": "bad ***", "code": 1}'
+    )
+    expect(r.redact(`{"detail": "bad ${u(secret.slice(0, 20))}", "code": 1}`)).toBe(
+      '{"detail": "bad ***", "code": 1}'
+    )
+    // Fewer characters, not at a cut: ordinary text that happens to share them stays.
+    expect(r.redact('hunter2-secr is not it, nor hunter2 here')).toBe(
+      '*** is not it, nor hunter2 here'
+    )
+  })
+})
+
+describe("hideTokenLike: what could be a secret in an index's answer", () => {
+  it('replaces token-like runs, and leaves digests, words, versions and file names', () => {
+    const unknown = 'glpat-Xq7mZ2vR9kLp4TbW8nYc3Hd'
+    const macaroon = 'AgEIcHlwaS5vcmcCJDdkNmQ4YzQ0LTk1ZjctNGU2Yi05ZjBmLTNkYjE3ZDQ1YjU4Mw'
+    expect(hideTokenLike(`Invalid token ${unknown}; header ${macaroon}.`)).toBe(
+      'Invalid token ***; header ***.'
+    )
+    const plain =
+      'File already exists (demo_pkg-1.0.0-py3-none-any.whl, with sha256 ' +
+      '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08). See ' +
+      'https://pypi.org/help/#file-name-reuse for more information. Version 2024.12.0rc1, ' +
+      'MD5 D41D8CD98F00B204E9800998ECF8427E, InvalidDistributionFilename1Error'
+    expect(hideTokenLike(plain)).toBe(plain)
   })
 })

@@ -31,6 +31,11 @@ export interface Fault {
   acceptWithoutStoring?: boolean
   /** Answer `status` (default 400) with the request's Authorization header and password in the text. */
   echoAuth?: boolean
+  /**
+   * Answer `status` (default 400) with this text made of the password the request carried (its
+   * Basic header's), as an index that echoes it in some encoding; Content-Type from `headers`.
+   */
+  echoAs?: (password: string) => string
   /** Answer `status` (default 200) with a body that never ends (see sendEndlessBody). */
   endlessBody?: boolean
   /** Answer `status` (default 200) one byte at a time, every `trickle` ms (see sendTrickle). */
@@ -44,6 +49,7 @@ export function answersInstead(fault: Fault): boolean {
     fault.status !== undefined ||
     fault.body !== undefined ||
     !!fault.echoAuth ||
+    fault.echoAs !== undefined ||
     streamsAnswer(fault)
   )
 }
@@ -121,6 +127,15 @@ export function faultAnswer(fault: Fault, req: IncomingMessage): { page: Page; m
     return {
       page: statusPage(fault.status ?? 400, message, { accept, headers: fault.headers }),
       message
+    }
+  }
+  if (fault.echoAs) {
+    const body = fault.echoAs(basicPassword(req.headers.authorization ?? ''))
+    const contentType = fault.headers?.['content-type'] ?? 'text/plain; charset=utf-8'
+    const status = fault.status ?? 400
+    return {
+      page: rawPage(status, body, contentType, statusTitle(status), fault.headers),
+      message: body
     }
   }
   const status = fault.status ?? (fault.echoAuth ? 400 : 500)
