@@ -71643,13 +71643,24 @@ async function assertDirectory(root, asGiven) {
     if (CONTROL.test(root)) {
         refuse(escapedName(root), `The packages directory ${escapedName(asGiven)} has control characters in its path.`, "Set 'packages-dir' to a folder whose path has none (e.g. `dist`).");
     }
-    const info = await (0,promises_.stat)(root).catch(() => undefined);
-    if (!info) {
+    let statError;
+    const info = await (0,promises_.stat)(root).catch((error) => {
+        statError = error;
+        return undefined;
+    });
+    if (statError?.code === 'ELOOP') {
+        refuse(root, `The packages directory '${asGiven}' is a symbolic link that loops: following it leads back ` +
+            `to itself (looked at ${root}).`, "Point 'packages-dir' at the real folder that holds the distributions, or fix the link (`ls -l` shows where it points).");
+    }
+    else if (statError && statError.code !== 'ENOENT' && statError.code !== 'ENOTDIR') {
+        refuse(root, `The packages directory '${asGiven}' cannot be read: ${UNREADABLE_WHY[statError.code ?? ''] ?? `error ${statError.code}`} (looked at ${root}).`, "Give the runner's user read permission on it, or point 'packages-dir' at another folder.");
+    }
+    else if (!info) {
         refuse(root, `The packages directory '${asGiven}' does not exist (looked in ${root}).`, 'Build the distributions first (e.g. `python -m build`), or download the artifact that holds ' +
             "them into this folder, or point 'packages-dir' at the folder that holds them.");
     }
     else if (!info.isDirectory()) {
-        refuse(root, `'${asGiven}' is a file, not a directory.`, "Set 'packages-dir' to the folder that holds the wheels and sdists.");
+        refuse(root, `'${asGiven}' is ${info.isFile() ? 'a file' : notRegular(info)}, not a directory.`, "Set 'packages-dir' to the folder that holds the wheels and sdists.");
     }
 }
 function emptyFolderProblem(asGiven, root, found, kinds) {
@@ -71689,6 +71700,32 @@ function badName(root, dir, entry, name) {
             'PyPI refuses such file names, and they are not safe to print in a log; nothing was uploaded.',
         hint: `Rename or delete that ${what} (\`ls -b\` shows such names), or point 'packages-dir' at a folder ` +
             'that holds only the distributions, then run again.'
+    };
+}
+/** What a path is when it is neither a folder nor a regular file. */
+function notRegular(info, error) {
+    if (error?.code === 'ELOOP')
+        return 'a symbolic link that loops';
+    if (!info)
+        return 'a symbolic link to nothing';
+    if (info.isFIFO())
+        return 'a named pipe (FIFO)';
+    if (info.isSocket())
+        return 'a socket';
+    if (info.isCharacterDevice() || info.isBlockDevice())
+        return 'a device';
+    if (info.isDirectory())
+        return 'a folder';
+    return 'not a regular file';
+}
+/** A distribution's name on something that is not a file: never read (a pipe would hang the run). */
+function notAFile(root, file, what) {
+    return {
+        file,
+        rule: 'file-name',
+        message: `${escapedName(external_node_path_default().relative(root, file) || file)} is named like a distribution but is ` +
+            `${what}, not a regular file; nothing was uploaded.`,
+        hint: 'Remove it from the folder, or replace it with the built file itself, then run again.'
     };
 }
 const UNREADABLE_WHY = {
@@ -71757,12 +71794,16 @@ async function listedDistributions(files, kinds) {
             });
             continue;
         }
-        const info = await (0,promises_.stat)(file).catch(() => undefined);
+        let error;
+        const info = await (0,promises_.stat)(file).catch((e) => void (error = e));
         if (!info?.isFile()) {
+            const what = info || error?.code === 'ELOOP'
+                ? `is ${notRegular(info ?? undefined, error)}, not a regular file`
+                : 'does not exist';
             result.problems.push({
                 file,
                 rule: 'file-name',
-                message: `'${given}' ${info ? 'is not a file' : 'does not exist'} (looked at ${file}).`,
+                message: `'${given}' ${what} (looked at ${file}).`,
                 hint: `${hint}; build them first if they are missing.`
             });
             continue;
@@ -71781,6 +71822,9 @@ async function listedDistributions(files, kinds) {
         ]);
     }
     return result;
+}
+function isDistributionName(name) {
+    return distKindOf(name) !== undefined;
 }
 function classify(files, kinds, result) {
     for (const file of files) {
@@ -71837,9 +71881,19 @@ async function walk(root, dir, list, files, result) {
                 await walk(root, full, list, files, result);
             }
         }
-        else if (entry.isFile() || (await (0,promises_.stat)(full).catch(() => undefined))?.isFile()) {
-            // A link to a file counts; a dangling link or a link to a folder does not.
+        else if (entry.isFile()) {
             files.push(full);
+        }
+        else {
+            // A link to a file counts; a dangling link or a link to a folder does not. Anything else
+            // named like a distribution (a pipe, a device, a looping link) is refused, never opened.
+            let error;
+            const info = await (0,promises_.stat)(full).catch((e) => void (error = e));
+            if (info?.isFile())
+                files.push(full);
+            else if (isDistributionName(name) && !info?.isDirectory()) {
+                result.problems.push(notAFile(root, full, notRegular(info ?? undefined, error)));
+            }
         }
     }
 }
@@ -74397,12 +74451,12 @@ async function run() {
             }
         });
         // Outputs first: a summary that cannot be written never fails the run.
-        for (const [name, value] of Object.entries(runOutputs(result))) {
-            setOutput(name, redact(value));
-        }
+        const outputsProblem = setOutputs(runOutputs(result), redact);
         await writeSummary(renderRunSummary(result, redact));
         if (result.failure)
             log.fail(failureText(result));
+        else if (outputsProblem)
+            log.fail(outputsProblem);
     }
     catch (error) {
         if (error instanceof DistributionError) {
@@ -74435,6 +74489,23 @@ function runOutputs(result) {
         [Outputs.AttestationPaths]: outcome.attestationPaths.join('\n'),
         [Outputs.ReleaseUrl]: outcome.releaseUrls.join('\n')
     };
+}
+/**
+ * Sets every output; when the runner's GITHUB_OUTPUT file cannot be written (a full disk, a
+ * read-only or missing folder), says which file and that later steps get no outputs.
+ */
+function setOutputs(outputs, redact) {
+    try {
+        for (const [name, value] of Object.entries(outputs))
+            setOutput(name, redact(value));
+        return '';
+    }
+    catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        return (`The step's outputs were not set: the runner's GITHUB_OUTPUT file ` +
+            `(${process.env.GITHUB_OUTPUT}) could not be written (${reason}). What was published is ` +
+            'listed above and in the job summary; later steps that read these outputs get none.');
+    }
 }
 /**
  * Outside GitHub's runner there is no job summary; one that cannot be written (a directory, a

@@ -4,7 +4,8 @@
  * not closed yet (the suite stays green, and the test starts failing the day it is closed).
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { execFileSync } from 'node:child_process'
+import { cp, mkdtemp, readFile, rm, symlink } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { startIndexServer, type IndexServer } from '../support/index-server.js'
@@ -177,4 +178,56 @@ describe('credentials written in a URL input', () => {
       expect(text).not.toContain('Def+ghi')
     }
   }, 60_000)
+})
+
+describe('bad paths say what is wrong (issue 20)', () => {
+  const inputs = (dir: string): Record<string, string> => ({
+    password: TOKEN,
+    'repository-url': index.url,
+    'packages-dir': dir
+  })
+
+  it('a packages-dir that is a symbolic link loop says "loop"', async () => {
+    const loop = path.join(work, 'loop')
+    await symlink(loop, loop)
+    const run = await runAction(inputs(loop))
+    expect(run.exitCode).toBe(1)
+    expect(run.stdout).toContain(
+      "The packages directory '" + loop + "' is a symbolic link that loops"
+    )
+    expect(run.stdout).not.toContain('does not exist')
+    expect(index.files()).toEqual([])
+  })
+
+  it('a FIFO, a device or a looping link named *.whl is not a regular file, and nothing is sent', async () => {
+    const dir = path.join(work, 'odd-files')
+    await cp(staged, dir, { recursive: true })
+    execFileSync('mkfifo', [path.join(dir, 'pipe-1.0-py3-none-any.whl')])
+    await symlink('/dev/null', path.join(dir, 'device-1.0-py3-none-any.whl'))
+    await symlink('self-1.0.tar.gz', path.join(dir, 'self-1.0.tar.gz'))
+    const run = await runAction(inputs(dir))
+    expect(run.exitCode).toBe(1)
+    expect(run.stdout).toMatch(
+      /"pipe-1\.0-py3-none-any\.whl" is named like a distribution but is a named pipe \(FIFO\), not a regular file/
+    )
+    expect(run.stdout).toMatch(/"device-1\.0-py3-none-any\.whl" .* is a device, not a regular file/)
+    expect(run.stdout).toMatch(
+      /"self-1\.0\.tar\.gz" .* is a symbolic link that loops, not a regular file/
+    )
+    expect(run.stdout).not.toContain('It is empty')
+    expect(run.summary).toContain('named pipe (FIFO)')
+    expect(index.files()).toEqual([])
+  })
+
+  it('an unwritable GITHUB_OUTPUT names the file and says the outputs were not set', async () => {
+    const run = await runAction(inputs(staged), { env: { GITHUB_OUTPUT: '/dev/full' } })
+    expect(run.exitCode).toBe(1)
+    expect(run.stdout).toMatch(
+      /::error title=pypi-publish::The step's outputs were not set: the runner's GITHUB_OUTPUT file \(\/dev\/full\) could not be written \(ENOSPC/
+    )
+    expect(run.stdout).not.toMatch(/^\s+at /m) // no stack trace
+    // The publish itself went through, and the summary says what the index holds.
+    expect(index.files().map(f => f.filename)).toEqual(['review-1.0-py3-none-any.whl'])
+    expect(run.summary).toContain('review-1.0-py3-none-any.whl')
+  })
 })

@@ -122,6 +122,27 @@ describeWithCmark('the job summary as GitHub renders it', () => {
     expect(codeBlocks(html)).toContain(redact(result.failure!.message))
   })
 
+  it("keeps an index answer that is a Markdown table (| … |) as text, in every part of the summary", () => {
+    const answer = '| field | error |\n|---|---|\n| version | <b>bad</b> |'
+    const bad = dist('demo-1.0-py3-none-any.whl', 'c')
+    const markdown = renderRunSummary(
+      run([{ dist: bad, status: 'failed', message: answer }], { failure: new Error(answer) }),
+      redact
+    )
+    const html = gfm(markdown)
+    expect(html.match(/<table>/g)).toHaveLength(1) // ours; the answer's makes none
+    expect(html).not.toContain('<b>bad</b>')
+    expect(html).toContain('&#124; field &#124; error &#124;')
+    const problems = gfm(
+      renderProblemsSummary(
+        [{ file: '/w/demo.whl', rule: 'metadata', message: answer, hint: answer }],
+        redact
+      )
+    )
+    expect(problems.match(/<table>/g)).toHaveLength(1)
+    expect(gfm(renderFailureSummary(answer, redact))).not.toContain('<table>')
+  })
+
   it('shows short digests in the table, the full ones in a details block, and the index once', () => {
     const files: FileResult[] = ['1', '2', '3'].map(c => ({
       dist: dist(`demo-1.0-py${c}-none-any.whl`, c),

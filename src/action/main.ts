@@ -64,11 +64,10 @@ export async function run(): Promise<void> {
       } satisfies PipelineDeps['attestation']
     })
     // Outputs first: a summary that cannot be written never fails the run.
-    for (const [name, value] of Object.entries(runOutputs(result))) {
-      core.setOutput(name, redact(value))
-    }
+    const outputsProblem = setOutputs(runOutputs(result), redact)
     await writeSummary(renderRunSummary(result, redact))
     if (result.failure) log.fail(failureText(result))
+    else if (outputsProblem) log.fail(outputsProblem)
   } catch (error) {
     if (error instanceof DistributionError) {
       for (const problem of error.problems) log.error(describeProblem(problem), problem.file)
@@ -99,6 +98,24 @@ function runOutputs(result: RunResult): Record<string, string> {
     [Outputs.Verified]: JSON.stringify(outcome.verified),
     [Outputs.AttestationPaths]: outcome.attestationPaths.join('\n'),
     [Outputs.ReleaseUrl]: outcome.releaseUrls.join('\n')
+  }
+}
+
+/**
+ * Sets every output; when the runner's GITHUB_OUTPUT file cannot be written (a full disk, a
+ * read-only or missing folder), says which file and that later steps get no outputs.
+ */
+function setOutputs(outputs: Record<string, string>, redact: (text: string) => string): string {
+  try {
+    for (const [name, value] of Object.entries(outputs)) core.setOutput(name, redact(value))
+    return ''
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error)
+    return (
+      `The step's outputs were not set: the runner's GITHUB_OUTPUT file ` +
+      `(${process.env.GITHUB_OUTPUT}) could not be written (${reason}). What was published is ` +
+      'listed above and in the job summary; later steps that read these outputs get none.'
+    )
   }
 }
 

@@ -18,6 +18,8 @@ import {
   decodeName,
   emptyFolderProblem,
   escapedName,
+  notAFile,
+  notRegular,
   unreadableFolder,
   wantedPatterns
 } from './problems.js'
@@ -89,12 +91,17 @@ export async function listedDistributions(
       })
       continue
     }
-    const info = await stat(file).catch(() => undefined)
+    let error: NodeJS.ErrnoException | undefined
+    const info = await stat(file).catch((e: NodeJS.ErrnoException) => void (error = e))
     if (!info?.isFile()) {
+      const what =
+        info || error?.code === 'ELOOP'
+          ? `is ${notRegular(info ?? undefined, error)}, not a regular file`
+          : 'does not exist'
       result.problems.push({
         file,
         rule: 'file-name',
-        message: `'${given}' ${info ? 'is not a file' : 'does not exist'} (looked at ${file}).`,
+        message: `'${given}' ${what} (looked at ${file}).`,
         hint: `${hint}; build them first if they are missing.`
       })
       continue
@@ -113,6 +120,10 @@ export async function listedDistributions(
     ])
   }
   return result
+}
+
+function isDistributionName(name: string): boolean {
+  return distKindOf(name) !== undefined
 }
 
 function classify(files: readonly string[], kinds: ReadonlySet<DistKind>, result: Discovery): void {
@@ -172,9 +183,17 @@ async function walk(
       } else {
         await walk(root, full, list, files, result)
       }
-    } else if (entry.isFile() || (await stat(full).catch(() => undefined))?.isFile()) {
-      // A link to a file counts; a dangling link or a link to a folder does not.
+    } else if (entry.isFile()) {
       files.push(full)
+    } else {
+      // A link to a file counts; a dangling link or a link to a folder does not. Anything else
+      // named like a distribution (a pipe, a device, a looping link) is refused, never opened.
+      let error: NodeJS.ErrnoException | undefined
+      const info = await stat(full).catch((e: NodeJS.ErrnoException) => void (error = e))
+      if (info?.isFile()) files.push(full)
+      else if (isDistributionName(name) && !info?.isDirectory()) {
+        result.problems.push(notAFile(root, full, notRegular(info ?? undefined, error)))
+      }
     }
   }
 }

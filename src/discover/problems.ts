@@ -1,5 +1,5 @@
 /** What discovery refuses, and the words for it: names and folders are outside text. */
-import type { Dirent } from 'node:fs'
+import type { Dirent, Stats } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import path from 'node:path'
 import type { DistKind, Problem } from '../dists/distribution.js'
@@ -43,8 +43,25 @@ export async function assertDirectory(root: string, asGiven: string): Promise<vo
       "Set 'packages-dir' to a folder whose path has none (e.g. `dist`)."
     )
   }
-  const info = await stat(root).catch(() => undefined)
-  if (!info) {
+  let statError: NodeJS.ErrnoException | undefined
+  const info = await stat(root).catch((error: NodeJS.ErrnoException) => {
+    statError = error
+    return undefined
+  })
+  if (statError?.code === 'ELOOP') {
+    refuse(
+      root,
+      `The packages directory '${asGiven}' is a symbolic link that loops: following it leads back ` +
+        `to itself (looked at ${root}).`,
+      "Point 'packages-dir' at the real folder that holds the distributions, or fix the link (`ls -l` shows where it points)."
+    )
+  } else if (statError && statError.code !== 'ENOENT' && statError.code !== 'ENOTDIR') {
+    refuse(
+      root,
+      `The packages directory '${asGiven}' cannot be read: ${UNREADABLE_WHY[statError.code ?? ''] ?? `error ${statError.code}`} (looked at ${root}).`,
+      "Give the runner's user read permission on it, or point 'packages-dir' at another folder."
+    )
+  } else if (!info) {
     refuse(
       root,
       `The packages directory '${asGiven}' does not exist (looked in ${root}).`,
@@ -54,7 +71,7 @@ export async function assertDirectory(root: string, asGiven: string): Promise<vo
   } else if (!info.isDirectory()) {
     refuse(
       root,
-      `'${asGiven}' is a file, not a directory.`,
+      `'${asGiven}' is ${info.isFile() ? 'a file' : notRegular(info)}, not a directory.`,
       "Set 'packages-dir' to the folder that holds the wheels and sdists."
     )
   }
@@ -118,6 +135,29 @@ export function badName(
     hint:
       `Rename or delete that ${what} (\`ls -b\` shows such names), or point 'packages-dir' at a folder ` +
       'that holds only the distributions, then run again.'
+  }
+}
+
+/** What a path is when it is neither a folder nor a regular file. */
+export function notRegular(info: Stats | undefined, error?: NodeJS.ErrnoException): string {
+  if (error?.code === 'ELOOP') return 'a symbolic link that loops'
+  if (!info) return 'a symbolic link to nothing'
+  if (info.isFIFO()) return 'a named pipe (FIFO)'
+  if (info.isSocket()) return 'a socket'
+  if (info.isCharacterDevice() || info.isBlockDevice()) return 'a device'
+  if (info.isDirectory()) return 'a folder'
+  return 'not a regular file'
+}
+
+/** A distribution's name on something that is not a file: never read (a pipe would hang the run). */
+export function notAFile(root: string, file: string, what: string): Problem {
+  return {
+    file,
+    rule: 'file-name',
+    message:
+      `${escapedName(path.relative(root, file) || file)} is named like a distribution but is ` +
+      `${what}, not a regular file; nothing was uploaded.`,
+    hint: 'Remove it from the folder, or replace it with the built file itself, then run again.'
   }
 }
 
