@@ -385,3 +385,70 @@ describe('trusted publishing from GitLab CI', () => {
     expect(uploadPosts()).toBe(0)
   })
 })
+
+describe('pypi-publish check (offline, as twine check)', () => {
+  it('passes good files, fails refused ones with exit 1, and sends nothing anywhere', async () => {
+    const good = await project()
+    const passed = await runCli(['check', 'dist/*'], {}, good.dir)
+    expect(passed.exitCode).toBe(0)
+    for (const file of good.files)
+      expect(passed.stdout).toContain(`Checking dist/${file}: PASSED\n`)
+
+    // A local version (PyPI refuses it) and a wheel without a description (a warning).
+    const dir = await mkdtemp(path.join(work, 'check-'))
+    makeWheel(dir, {
+      filename: 'local_pkg-1.0.0+abc-py3-none-any.whl',
+      metadata: metadataText({ 'Metadata-Version': '2.1', Name: 'local-pkg', Version: '1.0.0+abc' })
+    })
+    makeWheel(dir, {
+      filename: 'bare_pkg-1.0.0-py3-none-any.whl',
+      metadata: metadataText({ 'Metadata-Version': '2.1', Name: 'bare-pkg', Version: '1.0.0' })
+    })
+    const refused = await runCli(
+      ['check', '--json', 'bare_pkg-1.0.0-py3-none-any.whl', 'local_pkg-*.whl'],
+      {},
+      dir
+    )
+    expect(refused.exitCode).toBe(1)
+    const report = JSON.parse(refused.stdout) as {
+      ok: boolean
+      files: Array<{
+        file: string
+        result: string
+        errors: Array<{ rule: string }>
+        warnings: string[]
+      }>
+    }
+    expect(report.ok).toBe(false)
+    const byName = new Map(report.files.map(f => [path.basename(f.file), f]))
+    expect(byName.get('bare_pkg-1.0.0-py3-none-any.whl')?.result).toBe('warnings')
+    expect(byName.get('bare_pkg-1.0.0-py3-none-any.whl')?.warnings.join(' ')).toContain(
+      'long_description'
+    )
+    expect(byName.get('local_pkg-1.0.0+abc-py3-none-any.whl')?.result).toBe('failed')
+    expect(byName.get('local_pkg-1.0.0+abc-py3-none-any.whl')?.errors.map(e => e.rule)).toContain(
+      'local-version'
+    )
+    expect(refused.stderr).toContain('FAILED')
+    expect(refused.stderr).not.toContain('nothing was uploaded')
+
+    // For another index, PyPI's own policies are warnings; --strict fails on warnings as twine's.
+    const elsewhere = ['--repository-url', 'https://my.index/upload/']
+    const lenient = await runCli(['check', ...elsewhere, 'local_pkg-*.whl'], {}, dir)
+    expect(lenient.exitCode).toBe(0)
+    expect(lenient.stdout).toContain('PASSED with warnings')
+    const strict = await runCli(['check', '--strict', 'bare_pkg-1.0.0-py3-none-any.whl'], {}, dir)
+    expect(strict.exitCode).toBe(1)
+    expect(index.requests).toEqual([])
+  })
+
+  it('names a missing file or a non-distribution, and asks for files', async () => {
+    const p = await project()
+    const missing = await runCli(['check', 'dist/nothing-*.whl'], {}, p.dir)
+    expect(missing.exitCode).toBe(1)
+    expect(missing.stderr).toContain("No file matches 'dist/nothing-*.whl'")
+    const none = await runCli(['check'], {}, p.dir)
+    expect(none.exitCode).toBe(2)
+    expect(none.stderr).toContain('name the wheels and sdists to check')
+  })
+})

@@ -122,7 +122,7 @@ describeWithCmark('the job summary as GitHub renders it', () => {
     expect(codeBlocks(html)).toContain(redact(result.failure!.message))
   })
 
-  it("keeps an index answer that is a Markdown table (| … |) as text, in every part of the summary", () => {
+  it('keeps an index answer that is a Markdown table (| … |) as text, in every part of the summary', () => {
     const answer = '| field | error |\n|---|---|\n| version | <b>bad</b> |'
     const bad = dist('demo-1.0-py3-none-any.whl', 'c')
     const markdown = renderRunSummary(
@@ -135,7 +135,7 @@ describeWithCmark('the job summary as GitHub renders it', () => {
     expect(html).toContain('&#124; field &#124; error &#124;')
     const problems = gfm(
       renderProblemsSummary(
-        [{ file: '/w/demo.whl', rule: 'metadata', message: answer, hint: answer }],
+        [{ file: '/w/demo.whl', rule: 'summary', message: answer, hint: answer }],
         redact
       )
     )

@@ -58547,7 +58547,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7538);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4757);
 // The command line's entry: the one place (with src/action/) that reads argv and the environment.
 
 process.exitCode = await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)(process.argv.slice(2), process.env);
@@ -58557,7 +58557,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7538:
+/***/ 4757:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -70852,6 +70852,7 @@ const OPTIONS = {
     'verify-metadata': { type: 'boolean' },
     'no-verify-metadata': { type: 'boolean' },
     json: { type: 'boolean' },
+    strict: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
     version: { type: 'boolean', short: 'V' }
 };
@@ -70883,11 +70884,11 @@ function parseCli(argv) {
     if (!help && !version) {
         if (command === undefined)
             throw new UsageError('No command given: write `pypi-publish upload FILES…`.');
-        if (command !== 'upload') {
-            throw new UsageError(`Unknown command '${command}': the one command is \`upload\`.`);
+        if (command !== 'upload' && command !== 'check') {
+            throw new UsageError(`Unknown command '${command}': the commands are \`upload\` and \`check\`.`);
         }
         if (files.length === 0) {
-            throw new UsageError('No files given: name the wheels and sdists to publish, e.g. `pypi-publish upload "dist/*"`.');
+            throw new UsageError(`No files given: name the wheels and sdists to ${command === 'check' ? 'check' : 'publish'}, e.g. \`pypi-publish ${command} "dist/*"\`.`);
         }
     }
     for (const [flag, yes, no] of [
@@ -70916,15 +70917,18 @@ function parseCli(argv) {
             inputs[name] = 'true';
     }
     return {
+        command: command === 'check' ? 'check' : 'upload',
         help,
         version,
         json: values.json === true,
         verbose: values.verbose === true,
+        strict: values.strict === true,
         inputs,
         files
     };
 }
 const HELP = `Usage: pypi-publish upload [options] FILES_OR_GLOBS...
+       pypi-publish check [--strict] [--json] [-r NAME | --repository-url URL] FILES_OR_GLOBS...
 
 Checks, uploads and reads back Python distributions (wheels and sdists) on PyPI, TestPyPI or any
 PyPI-compatible index. Every file is checked before the first upload; nothing is sent when one is
@@ -70956,11 +70960,19 @@ This project's own:
   --dry-run                Everything but the upload: checks, credentials, the index's answer
   --json                   Write the outcome (uploaded, skipped, verified, projects) as JSON to
                            stdout; the log goes to stderr
+
+check: the same checks as upload, offline (no credentials, no index), as \`twine check\` in a pull
+request's CI. Each file is PASSED, PASSED with warnings or FAILED; PyPI's rules apply unless
+--repository-url names another index (its own policies are then warnings).
+  --strict                 Warnings fail the check too
+  --json                   Write each file's result as JSON to stdout
+
   -h, --help               This help
   -V, --version            The version
 
 Exit status: 0 every file is on the index (or was skipped as asked), 1 a file failed or was
-refused (or the credentials were), 2 the command line is wrong.
+refused (or the credentials were), 2 the command line is wrong. For check: 0 every file passed,
+1 a file was refused (or, with --strict, warned about).
 `;
 
 ;// CONCATENATED MODULE: ./src/cli/ambient-id-token.ts
@@ -71052,6 +71064,55 @@ const NO_AMBIENT_TOKEN = [
     '   - Google Cloud: a machine whose service account may create identity tokens.',
     `   ${TRUSTED_PUBLISHING_DOCS}`
 ].join('\n');
+
+;// CONCATENATED MODULE: ./src/cli/check.ts
+/**
+ * `pypi-publish check FILES…`: the upload's checks on their own, offline: no credentials, no
+ * index, no request (for a pull request's CI, as `twine check` is used there).
+ */
+
+
+
+/** Checks `settings.files`, printing one verdict per file as twine does; never throws a refusal. */
+async function checkFiles(settings, log, run, options) {
+    const warnings = new Map();
+    // Warnings are printed as they come and kept, by file, for the verdicts.
+    const recording = {
+        ...log,
+        warning: (message, file) => {
+            if (file)
+                warnings.set(file, [...(warnings.get(file) ?? []), message]);
+            log.warning(message, file);
+        }
+    };
+    let problems = [];
+    try {
+        await prepare(settings, recording, run);
+    }
+    catch (error) {
+        if (!(error instanceof DistributionError))
+            throw error;
+        problems = error.problems;
+        for (const problem of problems)
+            log.error(describeProblem(problem), problem.file);
+    }
+    const plain = ({ rule, message, hint }) => ({
+        rule,
+        message,
+        hint
+    });
+    const files = settings.files.map((file) => {
+        const errors = problems.filter(p => p.file === file).map(plain);
+        const warned = warnings.get(file) ?? [];
+        const result = errors.length ? 'failed' : warned.length ? 'warnings' : 'passed';
+        const verdict = { passed: 'PASSED', warnings: 'PASSED with warnings', failed: 'FAILED' };
+        log.info(`Checking ${external_node_path_default().relative(options.cwd, file) || file}: ${verdict[result]}`);
+        return { file, result, errors, warnings: warned };
+    });
+    const errors = problems.filter(p => !settings.files.includes(p.file)).map(plain);
+    const failed = (f) => f.result === 'failed' || (options.strict && f.result === 'warnings');
+    return { ok: errors.length === 0 && !files.some(failed), files, errors };
+}
 
 ;// CONCATENATED MODULE: ./src/cli/globs.ts
 
@@ -71202,6 +71263,7 @@ function cliLog(options) {
 
 
 
+
 /** Exit statuses, as --help documents them. */
 const EXIT_OK = 0;
 const EXIT_FAILED = 1;
@@ -71260,6 +71322,16 @@ async function main(argv, env, streams = processStreams()) {
             log.warning(inFlagWords(warning));
         for (const notice of notices)
             log.notice(inFlagWords(notice));
+        if (args.command === 'check') {
+            const run = cliRunContext(env, redactor.forms(), ambientIdToken(env).identity);
+            const report = await checkFiles({ ...settings, files, verifyMetadata: true }, log, run, {
+                strict: args.strict,
+                cwd: streams.cwd
+            });
+            if (args.json)
+                stdout(jsonText(report, redact));
+            return report.ok ? EXIT_OK : EXIT_FAILED;
+        }
         result = await publish({ ...settings, files }, cliDeps(env, log, redactor));
         if (result.failure) {
             failure = result.failure.message;
@@ -71271,7 +71343,7 @@ async function main(argv, env, streams = processStreams()) {
         if (error instanceof DistributionError) {
             for (const problem of error.problems)
                 log.error(describeProblem(problem), problem.file);
-            failure = `${error.problems.length} problem(s) found; nothing was uploaded.`;
+            failure = `${error.problems.length} problem(s) found${args.command === 'check' ? '' : '; nothing was uploaded'}.`;
             status = EXIT_FAILED;
         }
         else if (error instanceof SettingsError) {
@@ -71285,7 +71357,10 @@ async function main(argv, env, streams = processStreams()) {
     }
     if (failure)
         log.error(failure);
-    if (args.json) {
+    if (args.json && args.command === 'check') {
+        stdout(jsonText({ ok: false, files: [], errors: [], error: failure }, redact));
+    }
+    else if (args.json) {
         const outcome = result
             ? runOutcome(result)
             : {
@@ -71296,12 +71371,15 @@ async function main(argv, env, streams = processStreams()) {
                 releaseUrls: [],
                 attestationPaths: []
             };
-        const json = JSON.stringify({ ok: status === EXIT_OK, ...outcome, ...(failure ? { error: failure } : {}) }, null, 2);
-        // `##[` can only stand inside a string value here; `\u0023` is the same JSON, and no CI
-        // system reading this output takes it for a legacy command.
-        stdout(redact(json).replace(/##\[/g, '#\\u0023[') + '\n');
+        const report = { ok: status === EXIT_OK, ...outcome, ...(failure ? { error: failure } : {}) };
+        stdout(jsonText(report, redact));
     }
     return status;
+}
+function jsonText(value, redact) {
+    // `##[` can only stand inside a string value here; `\u0023` is the same JSON, and no CI
+    // system reading this output takes it for a legacy command.
+    return redact(JSON.stringify(value, null, 2)).replace(/##\[/g, '#\\u0023[') + '\n';
 }
 /**
  * The arguments as files: each glob expanded (a shell that expanded it already leaves plain

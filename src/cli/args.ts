@@ -12,11 +12,16 @@ export class UsageError extends Error {
   }
 }
 
+export type Command = 'upload' | 'check'
+
 export interface CliArgs {
+  command: Command
   help: boolean
   version: boolean
   json: boolean
   verbose: boolean
+  /** `check --strict`: warnings fail too, as in twine. */
+  strict: boolean
   /** The action inputs the flags set (only those given). */
   inputs: Record<string, string>
   /** Files and globs, as written. */
@@ -45,6 +50,7 @@ const OPTIONS = {
   'verify-metadata': { type: 'boolean' },
   'no-verify-metadata': { type: 'boolean' },
   json: { type: 'boolean' },
+  strict: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' }
 } as const
@@ -77,12 +83,14 @@ export function parseCli(argv: readonly string[]): CliArgs {
   if (!help && !version) {
     if (command === undefined)
       throw new UsageError('No command given: write `pypi-publish upload FILES…`.')
-    if (command !== 'upload') {
-      throw new UsageError(`Unknown command '${command}': the one command is \`upload\`.`)
+    if (command !== 'upload' && command !== 'check') {
+      throw new UsageError(
+        `Unknown command '${command}': the commands are \`upload\` and \`check\`.`
+      )
     }
     if (files.length === 0) {
       throw new UsageError(
-        'No files given: name the wheels and sdists to publish, e.g. `pypi-publish upload "dist/*"`.'
+        `No files given: name the wheels and sdists to ${command === 'check' ? 'check' : 'publish'}, e.g. \`pypi-publish ${command} "dist/*"\`.`
       )
     }
   }
@@ -109,16 +117,19 @@ export function parseCli(argv: readonly string[]): CliArgs {
     else if (values[name]) inputs[name] = 'true'
   }
   return {
+    command: command === 'check' ? 'check' : 'upload',
     help,
     version,
     json: values.json === true,
     verbose: values.verbose === true,
+    strict: values.strict === true,
     inputs,
     files
   }
 }
 
 export const HELP = `Usage: pypi-publish upload [options] FILES_OR_GLOBS...
+       pypi-publish check [--strict] [--json] [-r NAME | --repository-url URL] FILES_OR_GLOBS...
 
 Checks, uploads and reads back Python distributions (wheels and sdists) on PyPI, TestPyPI or any
 PyPI-compatible index. Every file is checked before the first upload; nothing is sent when one is
@@ -150,9 +161,17 @@ This project's own:
   --dry-run                Everything but the upload: checks, credentials, the index's answer
   --json                   Write the outcome (uploaded, skipped, verified, projects) as JSON to
                            stdout; the log goes to stderr
+
+check: the same checks as upload, offline (no credentials, no index), as \`twine check\` in a pull
+request's CI. Each file is PASSED, PASSED with warnings or FAILED; PyPI's rules apply unless
+--repository-url names another index (its own policies are then warnings).
+  --strict                 Warnings fail the check too
+  --json                   Write each file's result as JSON to stdout
+
   -h, --help               This help
   -V, --version            The version
 
 Exit status: 0 every file is on the index (or was skipped as asked), 1 a file failed or was
-refused (or the credentials were), 2 the command line is wrong.
+refused (or the credentials were), 2 the command line is wrong. For check: 0 every file passed,
+1 a file was refused (or, with --strict, warned about).
 `

@@ -16,6 +16,7 @@ import { proxyVariables, type RunContext } from '../shared/run-context.js'
 import { ACTION_VERSION } from '../shared/version.js'
 import { HELP, parseCli, UsageError } from './args.js'
 import { ambientIdToken } from './ambient-id-token.js'
+import { checkFiles } from './check.js'
 import { expandGlob, isGlob } from './globs.js'
 import { cliLog, printable } from './log.js'
 
@@ -89,6 +90,15 @@ export async function main(
     const { settings, warnings, notices } = readSettings(read, { twine, insideActions: false })
     for (const warning of warnings) log.warning(inFlagWords(warning))
     for (const notice of notices) log.notice(inFlagWords(notice))
+    if (args.command === 'check') {
+      const run = cliRunContext(env, redactor.forms(), ambientIdToken(env).identity)
+      const report = await checkFiles({ ...settings, files, verifyMetadata: true }, log, run, {
+        strict: args.strict,
+        cwd: streams.cwd
+      })
+      if (args.json) stdout(jsonText(report, redact))
+      return report.ok ? EXIT_OK : EXIT_FAILED
+    }
     result = await publish({ ...settings, files }, cliDeps(env, log, redactor))
     if (result.failure) {
       failure = result.failure.message
@@ -98,7 +108,7 @@ export async function main(
   } catch (error) {
     if (error instanceof DistributionError) {
       for (const problem of error.problems) log.error(describeProblem(problem), problem.file)
-      failure = `${error.problems.length} problem(s) found; nothing was uploaded.`
+      failure = `${error.problems.length} problem(s) found${args.command === 'check' ? '' : '; nothing was uploaded'}.`
       status = EXIT_FAILED
     } else if (error instanceof SettingsError) {
       failure = inFlagWords(error.message)
@@ -109,7 +119,9 @@ export async function main(
     }
   }
   if (failure) log.error(failure)
-  if (args.json) {
+  if (args.json && args.command === 'check') {
+    stdout(jsonText({ ok: false, files: [], errors: [], error: failure }, redact))
+  } else if (args.json) {
     const outcome = result
       ? runOutcome(result)
       : {
@@ -120,16 +132,16 @@ export async function main(
           releaseUrls: [],
           attestationPaths: []
         }
-    const json = JSON.stringify(
-      { ok: status === EXIT_OK, ...outcome, ...(failure ? { error: failure } : {}) },
-      null,
-      2
-    )
-    // `##[` can only stand inside a string value here; `\u0023` is the same JSON, and no CI
-    // system reading this output takes it for a legacy command.
-    stdout(redact(json).replace(/##\[/g, '#\\u0023[') + '\n')
+    const report = { ok: status === EXIT_OK, ...outcome, ...(failure ? { error: failure } : {}) }
+    stdout(jsonText(report, redact))
   }
   return status
+}
+
+function jsonText(value: object, redact: (text: string) => string): string {
+  // `##[` can only stand inside a string value here; `\u0023` is the same JSON, and no CI
+  // system reading this output takes it for a legacy command.
+  return redact(JSON.stringify(value, null, 2)).replace(/##\[/g, '#\\u0023[') + '\n'
 }
 
 /**
