@@ -20,6 +20,7 @@ import {
   type ParsedVersion
 } from '../dists/version.js'
 import type { RunContext } from '../shared/run-context.js'
+import { groupBy } from './findings.js'
 
 /** What a tag says: an optional project prefix (as written) and a version. */
 export interface TagVersion {
@@ -110,27 +111,22 @@ export function checkOneRelease(
   options: { allowMultipleVersions: boolean }
 ): Problem[] {
   if (options.allowMultipleVersions) return []
-  type Release = { version: string; parsed?: ParsedVersion; files: Distribution[] }
-  const projects = new Map<string, Map<string, Release>>()
-  for (const dist of dists) {
-    const version = dist.version.trim()
-    const parsed = parseVersion(version)
-    const key = parsed ? `=${releaseKey(parsed)}` : `?${version}`
-    const project = normalizeName(dist.name.trim())
-    const releases = projects.get(project) ?? projects.set(project, new Map()).get(project)!
-    const release = releases.get(key) ?? releases.set(key, { version, parsed, files: [] }).get(key)!
-    release.files.push(dist)
-  }
   const problems: Problem[] = []
-  for (const byVersion of projects.values()) {
+  for (const files of groupBy(dists, d => normalizeName(d.name.trim())).values()) {
+    const byVersion = groupBy(files, d => {
+      const parsed = parseVersion(d.version.trim())
+      return parsed ? `=${releaseKey(parsed)}` : `?${d.version.trim()}`
+    })
     if (byVersion.size < 2) continue
-    const first = byVersion.values().next().value!.files[0]
     // Oldest first; versions that do not parse last, in the order found.
-    const releases = [...byVersion.values()].sort((a, b) =>
-      a.parsed && b.parsed
-        ? compareVersions(a.parsed, b.parsed)
-        : Number(!a.parsed) - Number(!b.parsed)
-    )
+    const releases = [...byVersion.values()]
+      .map(files => ({ files, version: files[0].version.trim() }))
+      .map(r => ({ ...r, parsed: parseVersion(r.version) }))
+      .sort((a, b) =>
+        a.parsed && b.parsed
+          ? compareVersions(a.parsed, b.parsed)
+          : Number(!a.parsed) - Number(!b.parsed)
+      )
     const listing = releases
       .map(r => `${r.version} (${r.files.map(f => f.filename).join(', ')})`)
       .join('; ')
@@ -138,7 +134,7 @@ export function checkOneRelease(
       // The oldest release's first file: the likeliest leftover.
       file: releases[0].files[0].path,
       rule: 'one-release',
-      message: `The files of project '${first.name.trim()}' hold ${releases.length} versions: ${listing}.`,
+      message: `The files of project '${files[0].name.trim()}' hold ${releases.length} versions: ${listing}.`,
       hint:
         'A stale dist/? Remove the old files (or clean the folder before building), ' +
         'or set allow-multiple-versions: true to publish several versions on purpose.'
