@@ -4,11 +4,11 @@
  * file is collected, in PyPI's (Warehouse's) own words where it has them, each with a hint.
  *
  * Spec rules (the file is malformed by the packaging specs: every index suffers) are always
- * errors. PyPI's own policies (local versions, platform tags, PEP 625 names, classifiers,
- * Metadata-Versions, sizes) are errors for PyPI and warnings for self-hosted indexes, which may
- * accept such files on purpose (`pypiRules`).
+ * errors, and so are archives that break installers. PyPI's own policies (local versions, platform
+ * tags, PEP 625 names, classifiers, Metadata-Versions, sizes, zip framing) are errors for PyPI and
+ * warnings for self-hosted indexes, which may accept such files on purpose (`pypiRules`).
  */
-import type { Distribution, Problem } from '../dists/distribution.js'
+import type { Distribution, Problem, RuleId } from '../dists/distribution.js'
 import { isValidProjectName, normalizeName } from '../dists/filename.js'
 import { parseVersion, releaseKey } from '../dists/version.js'
 import { pypiTarget } from '../shared/pypi-hosts.js'
@@ -34,11 +34,26 @@ export function checkDistributions(
     checkFilename(dist, found)
     checkFileSize(dist, options.fileSizeLimit ?? PYPI_DEFAULT_FILE_SIZE_LIMIT, found)
     // PyPI's rules about the archive itself (archive-rules.ts), found while reading it.
-    for (const problem of dist.archiveProblems ?? []) found.policy(problem.file, problem)
+    for (const problem of dist.archiveProblems ?? []) {
+      if (BREAKS_INSTALLERS.has(problem.rule)) found.spec(problem.file, problem)
+      else found.policy(problem.file, problem)
+    }
   }
   checkOneSdistPerRelease(dists, found)
   return { errors: found.errors, warnings: found.warnings }
 }
+
+/**
+ * The archive problems every installer suffers, not only PyPI: no RECORD, a .dist-info folder the
+ * filename does not name, a dist-info member that does not unpack, and a zip its readers read
+ * differently (the same name twice, bytes before the first member, a second end record).
+ */
+const BREAKS_INSTALLERS = new Set<RuleId>([
+  'wheel-record',
+  'wheel-contents',
+  'invalid-wheel',
+  'zip-ambiguous'
+])
 
 /**
  * Errors for PyPI and TestPyPI, which refuse such files; warnings for any other index, which
