@@ -148,8 +148,7 @@ function checkFieldsNewerThanDeclared(dist: Distribution, found: Findings): void
 }
 
 function checkLicense(dist: Distribution, found: Findings): void {
-  if (presentValues(dist, 'License').length === 0) return
-  if (presentValues(dist, 'License-Expression').length === 0) return
+  if (!['License', 'License-Expression'].every(field => presentValues(dist, field).length)) return
   found.policy(dist.path, {
     rule: 'license',
     message:
