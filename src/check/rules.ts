@@ -45,15 +45,10 @@ export function checkDistributions(
 
 /**
  * The archive problems every installer suffers, not only PyPI: no RECORD, a .dist-info folder the
- * filename does not name, a dist-info member that does not unpack, and a zip its readers read
- * differently (the same name twice, bytes before the first member, a second end record).
+ * filename does not name, and a zip its readers read differently (the same name twice, bytes
+ * before the first member, a second end record).
  */
-const BREAKS_INSTALLERS = new Set<RuleId>([
-  'wheel-record',
-  'wheel-contents',
-  'invalid-wheel',
-  'zip-ambiguous'
-])
+const BREAKS_INSTALLERS = new Set<RuleId>(['wheel-record', 'wheel-contents', 'zip-ambiguous'])
 
 /**
  * Errors for PyPI and TestPyPI, which refuse such files; warnings for any other index, which
