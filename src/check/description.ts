@@ -91,16 +91,13 @@ export async function checkDescriptions(
   }
   const { reply, asPyPI } = outcome
   const pypi = options.pypiVersions ?? PYPI_RENDERER_VERSIONS
-  const where = `on Python ${reply.python} (${reply.executable})`
-  if (asPyPI) {
-    log.info(
-      `Descriptions rendered as PyPI renders them, with ${describeVersions(reply.versions)} ${where}`
-    )
-  } else {
+  const versions = `${describeVersions(reply.versions)} on Python ${reply.python} (${reply.executable})`
+  if (asPyPI) log.info(`Descriptions rendered as PyPI renders them, with ${versions}`)
+  else {
+    const note = outcome.note ? `: ${outcome.note}` : ''
     log.notice(
-      `Descriptions rendered with ${describeVersions(reply.versions)} ${where}, not with ` +
-        `PyPI's ${describeVersions(pypi)}${outcome.note ? `: ${outcome.note}` : ''}. Only ` +
-        'docutils errors, which fail under every version, stop the upload; text that these ' +
+      `Descriptions rendered with ${versions}, not with PyPI's ${describeVersions(pypi)}${note}. ` +
+        'Only docutils errors, which fail under every version, stop the upload; text that these ' +
         'versions warn about is reported as a warning.'
     )
   }

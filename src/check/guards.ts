@@ -58,12 +58,8 @@ export function checkTagMatchesVersions(
   if (tag === undefined || dists.length === 0) return { errors: [], notices: [] }
   const readings = readTag(tag)
   if (readings.length === 0) {
-    return {
-      errors: [],
-      notices: [
-        `The tag '${tag}' is not a version (PEP 440, optionally after 'v' or '<project>-v'); the version check was skipped.`
-      ]
-    }
+    const notice = `The tag '${tag}' is not a version (PEP 440, optionally after 'v' or '<project>-v'); the version check was skipped.`
+    return { errors: [], notices: [notice] }
   }
   const projects = new Set(dists.map(d => normalizeName(d.name.trim())))
   const named = readings.find(r => r.project && projects.has(normalizeName(r.project)))
