@@ -35,8 +35,7 @@ export function checkDistributions(
     checkFileSize(dist, options.fileSizeLimit ?? PYPI_DEFAULT_FILE_SIZE_LIMIT, found)
     // PyPI's rules about the archive itself (archive-rules.ts), found while reading it.
     for (const problem of dist.archiveProblems ?? []) {
-      if (BREAKS_INSTALLERS.has(problem.rule)) found.spec(problem.file, problem)
-      else found.policy(problem.file, problem)
+      found[BREAKS_INSTALLERS.has(problem.rule) ? 'spec' : 'policy'](problem.file, problem)
     }
   }
   checkOneSdistPerRelease(dists, found)
