@@ -114,15 +114,16 @@ export function checkOneRelease(
       return parsed ? `=${releaseKey(parsed)}` : `?${d.version.trim()}`
     })
     if (byVersion.size < 2) continue
+    const releases = [...byVersion.values()].map(files => {
+      const version = files[0].version.trim()
+      return { files, version, parsed: parseVersion(version) }
+    })
     // Oldest first; versions that do not parse last, in the order found.
-    const releases = [...byVersion.values()]
-      .map(files => ({ files, version: files[0].version.trim() }))
-      .map(r => ({ ...r, parsed: parseVersion(r.version) }))
-      .sort((a, b) =>
-        a.parsed && b.parsed
-          ? compareVersions(a.parsed, b.parsed)
-          : Number(!a.parsed) - Number(!b.parsed)
-      )
+    releases.sort((a, b) =>
+      a.parsed && b.parsed
+        ? compareVersions(a.parsed, b.parsed)
+        : Number(!a.parsed) - Number(!b.parsed)
+    )
     const listing = releases
       .map(r => `${r.version} (${r.files.map(f => f.filename).join(', ')})`)
       .join('; ')

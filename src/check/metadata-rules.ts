@@ -2,7 +2,7 @@
  * The rules on a distribution's core metadata (METADATA / PKG-INFO): Metadata-Version, Name,
  * Version, fields newer than the declared version, License, classifiers, Summary and Dynamic.
  */
-import type { Distribution, RuleId } from '../dists/distribution.js'
+import type { Distribution } from '../dists/distribution.js'
 import { isValidProjectName } from '../dists/filename.js'
 import { normalizeVersion, parseVersion, publicVersion } from '../dists/version.js'
 import { fieldsNewerThanDeclared, getAll, knownFields } from '../inspect/metadata.js'
@@ -57,9 +57,11 @@ const IDENTITY = [
   }
 ] as const
 
-function required(dist: Distribution, found: Findings, field: string, fix: string): void {
+type Required = 'metadata-version' | 'name' | 'version'
+
+function required(dist: Distribution, found: Findings, field: Required, fix: string): void {
   found.spec(dist.path, {
-    rule: field as RuleId,
+    rule: field,
     message: `'${field}' is a required field.`,
     hint: `The METADATA/PKG-INFO has no ${fieldLabel(field)} header. ${fix}`
   })
