@@ -166,6 +166,21 @@ export function setZipFlags(zip: Buffer, bits: number, clear = 0): Buffer {
   return out
 }
 
+/**
+ * A second end-of-central-directory record: `outer`, whose comment holds `hidden` and ends in an
+ * end record with a comment longer than the file. Python's zipfile takes that last end record and
+ * reads `hidden`'s members (its "concat" finds their offsets); a reader from the start reads
+ * `outer`'s.
+ */
+export function hideZipInComment(outer: Buffer, hidden: Buffer): Buffer {
+  const fake = Buffer.from(hidden.subarray(hidden.length - 22))
+  fake.writeUInt16LE(0xffff, 20) // a comment longer than the file: skipped by a careful scan
+  const comment = Buffer.concat([hidden.subarray(0, hidden.length - 22), fake])
+  const eocd = Buffer.from(outer.subarray(outer.length - 22))
+  eocd.writeUInt16LE(comment.length, 20)
+  return Buffer.concat([outer.subarray(0, outer.length - 22), eocd, comment])
+}
+
 export interface WheelOptions extends ZipOptions {
   /** e.g. `demo-1.0-py3-none-any.whl`. */
   filename: string

@@ -22,6 +22,7 @@ import { readWheel } from '../../src/inspect/wheel.js'
 import {
   buildTar,
   buildZip,
+  hideZipInComment,
   metadataText,
   python,
   setZipFlags,
@@ -46,15 +47,11 @@ function wheelMembers(options: { metadata?: string; record?: boolean } = {}): Zi
 /** A zip whose comment hides a second archive and an EOCD Python takes, but a reader that
  *  checks the comment length does not. */
 function twoEndRecords(): Buffer {
-  const hidden = buildZip(wheelMembers({ metadata: meta('evil-twin') }))
-  const fake = Buffer.from(hidden.subarray(hidden.length - 22))
-  fake.writeUInt16LE(0xffff, 20) // a comment longer than the file: skipped by a careful scan
-  const comment = Buffer.concat([hidden.subarray(0, hidden.length - 22), fake])
-  const outer = buildZip(wheelMembers({ metadata: meta('demo') }))
-  const eocd = Buffer.from(outer.subarray(outer.length - 22))
-  eocd.writeUInt16LE(comment.length, 20)
   // The hidden archive's offsets are relative to its own start, which Python's "concat" finds.
-  return Buffer.concat([outer.subarray(0, outer.length - 22), eocd, comment])
+  return hideZipInComment(
+    buildZip(wheelMembers({ metadata: meta('demo') })),
+    buildZip(wheelMembers({ metadata: meta('evil-twin') }))
+  )
 }
 
 const ZIP_PY = String.raw`

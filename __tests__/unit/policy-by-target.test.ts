@@ -5,14 +5,21 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { childEnv } from '../support/run-context.js'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { DistributionError } from '../../src/dists/distribution.js'
 import { prepare } from '../../src/pipeline/prepare.js'
 import { readSettings } from '../../src/settings/settings.js'
 import { RecordingLog } from '../../src/shared/log.js'
-import { makeWheel, metadataText } from '../support/make-dists.js'
+import {
+  buildZip,
+  hideZipInComment,
+  makeWheel,
+  metadataText,
+  setZipFlags,
+  type ZipMember
+} from '../support/make-dists.js'
 
 let work: string
 beforeAll(async () => {
@@ -98,5 +105,77 @@ describe("PyPI's policies follow the target", () => {
     })
     const result = await outcome(settingsFor(dir, { password: 'pw', 'repository-url': PRIVATE }))
     expect(result.errors).toContain('wheel-version')
+  })
+})
+
+const DIST_INFO = 'demo-1.0.dist-info'
+const WHEEL = 'demo-1.0-py3-none-any.whl'
+
+/** A good wheel's members; `summary` changes METADATA's size, `record: false` leaves RECORD out. */
+function members(options: { summary?: string; record?: boolean } = {}): ZipMember[] {
+  const fields = { 'Metadata-Version': '2.1', Name: 'demo', Version: '1.0' }
+  const metadata = metadataText({ ...fields, Summary: options.summary ?? 'A demo.' })
+  return [
+    { name: 'demo/__init__.py', data: 'x = 1\n' },
+    { name: `${DIST_INFO}/METADATA`, data: metadata },
+    { name: `${DIST_INFO}/WHEEL`, data: 'Wheel-Version: 1.0\nRoot-Is-Purelib: true\n' },
+    ...(options.record === false ? [] : [{ name: `${DIST_INFO}/RECORD`, data: '' }])
+  ]
+}
+
+async function wheelDir(label: string, bytes: Buffer, filename = WHEEL): Promise<string> {
+  const dir = await mkdtemp(path.join(work, `${label}-`))
+  await writeFile(path.join(dir, filename), bytes)
+  return dir
+}
+
+describe('archives that break installers are errors for any index', () => {
+  const renamed = buildZip(
+    members().map(m => ({ ...m, name: m.name.replace(DIST_INFO, 'other-1.0.dist-info') }))
+  )
+  const cases: Array<[string, Buffer, string]> = [
+    ['no RECORD', buildZip(members({ record: false })), 'wheel-record'],
+    ['a .dist-info folder the filename does not name', renamed, 'wheel-contents'],
+    ['two members of one name', buildZip([...members(), members()[1]]), 'zip-ambiguous'],
+    [
+      'bytes before the first member',
+      buildZip(members(), { prefix: Buffer.from('#!/bin/sh\nexit 0\n') }),
+      'zip-ambiguous'
+    ],
+    [
+      'a second end-of-central-directory record',
+      hideZipInComment(buildZip(members()), buildZip(members({ summary: 'Another demo.' }))),
+      'zip-ambiguous'
+    ]
+  ]
+
+  it.each(cases)('%s', async (label, bytes, rule) => {
+    const dir = await wheelDir(label.replace(/\W+/g, '-'), bytes)
+    const privately = await outcome(settingsFor(dir, { password: 'pw', 'repository-url': PRIVATE }))
+    expect(privately.errors).toContain(rule)
+    expect((await outcome(settingsFor(dir, { password: PYPI_TOKEN }))).errors).toContain(rule)
+  })
+
+  it("a second end record is an error there, PyPI's words for the same file a warning", async () => {
+    const hidden = buildZip(members({ summary: 'Another demo.' }))
+    const dir = await wheelDir('second-end', hideZipInComment(buildZip(members()), hidden))
+    const result = await outcome(settingsFor(dir, { password: 'pw', 'repository-url': PRIVATE }))
+    // PyPI's own words for the same file (its framing walk) stay a warning here.
+    expect(result.errors).toEqual(['zip-ambiguous'])
+    expect(result.log.text('warning')).toContain('ZIP archive not accepted: Mis-matched data size.')
+  })
+})
+
+describe("PyPI's archive policies stay warnings for another index", () => {
+  it('a wheel with data descriptors', async () => {
+    const dir = await wheelDir('descriptors', setZipFlags(buildZip(members()), 0x08))
+    const pypi = await outcome(settingsFor(dir, { password: PYPI_TOKEN }))
+    expect(pypi.errors).toEqual(['zip-framing'])
+    const result = await outcome(settingsFor(dir, { password: 'pw', 'repository-url': PRIVATE }))
+    expect(result.errors).toEqual([])
+    expect(result.dists.map(d => d.filename)).toEqual([WHEEL])
+    const warning = result.log.lines.find(l => l.level === 'warning')?.message
+    expect(warning).toContain('ZIP archive not accepted: ZIP contains a data descriptor.')
+    expect(warning).toContain('PyPI and TestPyPI refuse this; other indexes decide for themselves.')
   })
 })

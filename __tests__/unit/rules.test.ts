@@ -3,6 +3,7 @@ import { judgePlatformTag } from '../../src/check/filename-rules.js'
 import { pyRepr } from '../../src/check/findings.js'
 import {
   checkDistributions,
+  dedupeByFilename,
   PYPI_DEFAULT_FILE_SIZE_LIMIT,
   type CheckOptions
 } from '../../src/check/rules.js'
@@ -371,8 +372,34 @@ describe('sdist filenames (PEP 625)', () => {
     const problem = only(check([first, second]).errors.filter(p => p.rule === 'one-sdist'))
     expect(problem).toMatchObject({
       file: '/work/other/demo_pkg-1.2.3.tar.gz',
-      message: 'Only one sdist may be uploaded per release.'
+      message: 'Only one sdist may be uploaded per release.',
+      hint: 'demo_pkg-1.2.3.tar.gz is already an sdist of demo-pkg 1.2.3; publish only one of them.'
     })
+  })
+})
+
+describe('dedupeByFilename', () => {
+  it('keeps one copy of the same file, and names copies that differ', () => {
+    const a = fakeDist({ dir: '/a' })
+    const same = fakeDist({ dir: '/b' })
+    const other = { ...fakeDist({ dir: '/c' }), digests: { ...a.digests, sha256: 'd'.repeat(64) } }
+    const sdist = fakeDist({ filename: 'demo_pkg-1.2.3.tar.gz' })
+    const result = dedupeByFilename([a, sdist, same, other])
+    expect(result.unique).toEqual([a, sdist])
+    expect(result.duplicates).toEqual([same, other])
+    expect(result.problems).toEqual([
+      {
+        file: a.path,
+        rule: 'duplicate-filename',
+        message:
+          "'demo_pkg-1.2.3-py3-none-any.whl' occurs 3 times with different content: " +
+          '/a/demo_pkg-1.2.3-py3-none-any.whl (sha256 aaaaaaaaaaaa…), ' +
+          '/b/demo_pkg-1.2.3-py3-none-any.whl (sha256 aaaaaaaaaaaa…), ' +
+          '/c/demo_pkg-1.2.3-py3-none-any.whl (sha256 dddddddddddd…)',
+        hint: expect.stringContaining('Keep one copy')
+      }
+    ])
+    expect(dedupeByFilename([a, same]).problems).toEqual([])
   })
 })
 

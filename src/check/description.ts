@@ -21,6 +21,8 @@ import {
 } from './readme-renderer.js'
 
 export type DescriptionCheckOptions = RendererOptions & { log: Log }
+/** A description to render, and where it came from. */
+type Pending = { dist: Distribution; contentType: ContentType; text: string }
 
 /** The pyproject.toml / setup.py spellings, for hints. */
 const DECLARE_MARKDOWN =
@@ -39,9 +41,7 @@ export async function checkDescriptions(
   const { log } = options
   const errors: Problem[] = []
   const warnings: Problem[] = []
-  /** A wheel and an sdist of one release usually carry the same description: rendered once. */
-  const texts = new Map<string, number>()
-  const pending: Array<{ dist: Distribution; contentType: ContentType; text: string }> = []
+  const pending: Pending[] = []
 
   for (const dist of dists) {
     const contentType = parseDescriptionContentType(
@@ -72,15 +72,16 @@ export async function checkDescriptions(
           '`long_description=open("README.md").read()` in setup.py.'
       })
     } else if (contentType.renderer === 'rst') {
-      if (!texts.has(text)) texts.set(text, texts.size)
       pending.push({ dist, contentType, text })
     } else if (contentType.renderer === 'markdown' && markdownRendersNothing(text)) {
-      errors.push(renderError(dist, contentType, text, ''))
+      errors.push(renderProblem({ dist, contentType, text }, ''))
     }
   }
-  if (texts.size === 0) return { errors, warnings }
+  /** A wheel and an sdist of one release usually carry the same description: rendered once. */
+  const texts = [...new Set(pending.map(p => p.text))]
+  if (texts.length === 0) return { errors, warnings }
 
-  const outcome = await renderDescriptions([...texts.keys()], options)
+  const outcome = await renderDescriptions(texts, options)
   if (!outcome.rendered) {
     const skipped =
       `Description not checked: ${outcome.reason}. ` +
@@ -90,101 +91,89 @@ export async function checkDescriptions(
   }
   const { reply, asPyPI } = outcome
   const pypi = options.pypiVersions ?? PYPI_RENDERER_VERSIONS
-  const where = `on Python ${reply.python} (${reply.executable})`
-  if (asPyPI) {
-    log.info(
-      `Descriptions rendered as PyPI renders them, with ${describeVersions(reply.versions)} ${where}`
-    )
-  } else {
+  const versions = `${describeVersions(reply.versions)} on Python ${reply.python} (${reply.executable})`
+  if (asPyPI) log.info(`Descriptions rendered as PyPI renders them, with ${versions}`)
+  else {
+    const note = outcome.note ? `: ${outcome.note}` : ''
     log.notice(
-      `Descriptions rendered with ${describeVersions(reply.versions)} ${where}, not with ` +
-        `PyPI's ${describeVersions(pypi)}${outcome.note ? `: ${outcome.note}` : ''}. Only ` +
-        'docutils errors, which fail under every version, stop the upload; text that these ' +
+      `Descriptions rendered with ${versions}, not with PyPI's ${describeVersions(pypi)}${note}. ` +
+        'Only docutils errors, which fail under every version, stop the upload; text that these ' +
         'versions warn about is reported as a warning.'
     )
   }
 
-  for (const { dist, contentType, text } of pending) {
-    const result = reply.results[texts.get(text) as number]
+  for (const item of pending) {
+    const result = reply.results[texts.indexOf(item.text)]
     const atError = result.atErrorLevel
+    if (result.status === 'ok') continue
     if (result.status === 'crashed') {
       warnings.push({
-        file: dist.path,
+        file: item.dist.path,
         rule: 'description-unchecked',
         message: `Description not checked: readme_renderer failed on it (${result.error}).`,
         hint: 'Run `twine check` on the file to see whether PyPI could render it.'
       })
-    } else if (result.status === 'ok') {
-      continue
-    } else if (asPyPI) {
-      errors.push(renderError(dist, contentType, text, result.messages ?? ''))
-    } else if (atError === undefined || atError.status === 'failed') {
-      // Shown: what fails under every version (the first WARNING may only be this docutils').
-      errors.push(renderError(dist, contentType, text, atError?.messages || result.messages || ''))
+    } else if (asPyPI || atError === undefined || atError.status === 'failed') {
+      // With other versions than PyPI's, shown: what fails under every version (the first
+      // WARNING may only be this docutils').
+      errors.push(renderProblem(item, (!asPyPI && atError?.messages) || result.messages || ''))
     } else {
-      const [ours, theirs] = [reply.versions.docutils, pypi.docutils].map(v => v ?? 'unknown')
-      const report = formatDocutilsReport(result.messages ?? '')
-      const pins = Object.entries(pypi).map(([name, version]) => `${name}==${version}`)
-      warnings.push({
-        file: dist.path,
-        rule: 'description-render-version',
-        message:
-          `Description rendered with docutils ${ours}; PyPI uses ${theirs}; docutils ${ours} stops ` +
-          'on a warning, so PyPI may refuse this upload ("The description failed to render…") or ' +
-          `accept it.${report.text ? `\n${report.text}` : ''}`,
-        hint:
-          `Check it with PyPI's versions (\`pip install ${pins.join(' ')}\`, then \`twine check\` ` +
-          `on the file). ${renderHint(contentType, text, report.line)}`
-      })
+      const docutils = reply.versions.docutils ?? 'unknown'
+      warnings.push(renderProblem(item, result.messages ?? '', { docutils, pypi }))
     }
   }
   return { errors, warnings }
 }
 
-function renderError(
-  dist: Distribution,
-  type: ContentType,
-  text: string,
-  messages: string
+/**
+ * A text that did not render: PyPI's refusal (Warehouse forklift/legacy.py's words); or, when
+ * only `otherVersion`'s docutils stopped on a warning, a warning that PyPI may refuse it.
+ */
+function renderProblem(
+  { dist, contentType: type, text }: Pending,
+  messages: string,
+  otherVersion?: { docutils: string; pypi: Readonly<Record<string, string>> }
 ): Problem {
-  // PyPI's words (Warehouse forklift/legacy.py).
-  const refusal = type.declared
-    ? `The description failed to render for '${type.declared}'.`
-    : 'The description failed to render in the default format of reStructuredText.'
   const report = formatDocutilsReport(messages)
-  return {
-    file: dist.path,
-    rule: 'description-render',
-    message: `${refusal} See https://pypi.org/help/#description-content-type for more information.${report.text ? `\n${report.text}` : ''}`,
-    hint: renderHint(type, text, report.line)
-  }
-}
-
-function renderHint(type: ContentType, text: string, line?: number): string {
-  const where = line === undefined ? '' : ` at line ${line}`
+  const where = report.line === undefined ? '' : ` at line ${report.line}`
   const counting =
     'Lines count from the first line of the description, which is the README as the build ' +
     "stored it in the file's metadata."
+  let hint =
+    `Fix the reStructuredText${where} of the README, or declare it as Markdown if it is ` +
+    `Markdown (${DECLARE_MARKDOWN}). ${counting} \`twine check\` on the file, or ` +
+    '`python -m readme_renderer README.rst`, shows the same error locally.'
   if (type.renderer === 'rst' && looksLikeMarkdown(text)) {
     const declared = type.declared
       ? `is declared as '${type.declared}'`
       : 'declares no content type, so PyPI reads it as reStructuredText (its default)'
-    return (
+    hint =
       `The description looks like Markdown but ${declared}. Declare it as Markdown — ` +
       `${DECLARE_MARKDOWN} — or fix the reStructuredText${where}. ${counting}`
-    )
-  }
-  if (type.renderer === 'markdown') {
-    return (
+  } else if (type.renderer === 'markdown') {
+    hint =
       'PyPI renders this Markdown to nothing (it may hold only link definitions); give the ' +
       'README some text.'
-    )
   }
-  return (
-    `Fix the reStructuredText${where} of the README, or declare it as Markdown if it is ` +
-    `Markdown (${DECLARE_MARKDOWN}). ${counting} \`twine check\` on the file, or ` +
-    '`python -m readme_renderer README.rst`, shows the same error locally.'
-  )
+  let message = type.declared
+    ? `The description failed to render for '${type.declared}'.`
+    : 'The description failed to render in the default format of reStructuredText.'
+  message += ' See https://pypi.org/help/#description-content-type for more information.'
+  if (otherVersion) {
+    const { docutils: ours, pypi } = otherVersion
+    const pins = Object.entries(pypi).map(([name, version]) => `${name}==${version}`)
+    message =
+      `Description rendered with docutils ${ours}; PyPI uses ${pypi.docutils ?? 'unknown'}; ` +
+      `docutils ${ours} stops on a warning, so PyPI may refuse this upload ("The description ` +
+      'failed to render…") or accept it.'
+    hint = `Check it with PyPI's versions (\`pip install ${pins.join(' ')}\`, then \`twine check\` on the file). ${hint}`
+  }
+  return {
+    file: dist.path,
+    rule: otherVersion ? 'description-render-version' : 'description-render',
+    message: report.text ? `${message}\n${report.text}` : message,
+    hint
+  }
 }
 
 /**

@@ -117,6 +117,8 @@ function checkSdistFilename(dist: Distribution, found: Findings): void {
   if (dist.filename === expected) return
   const invalid = `Filename ${pyRepr(dist.filename)} is invalid, should be ${pyRepr(expected)}.`
 
+  const fileVersion = sdistFileVersion(dist.filename, name)
+  const parsed = fileVersion === undefined ? undefined : parseVersion(fileVersion)
   if (dist.filename.endsWith('.zip')) {
     found.policy(dist.path, {
       rule: 'sdist-format',
@@ -125,34 +127,27 @@ function checkSdistFilename(dist: Distribution, found: Findings): void {
         'PyPI accepts only .tar.gz sdists (PEP 625). Build the sdist with python -m build --sdist, ' +
         'which writes a .tar.gz, and leave the .zip out.'
     })
-    return
-  }
-
-  const fileVersion = sdistFileVersion(dist.filename, name)
-  if (fileVersion === undefined) {
+  } else if (fileVersion === undefined) {
     found.spec(dist.path, {
       rule: 'sdist-name',
       message: `Start filename for ${pyRepr(name)} with ${pyRepr(wheelNamePart(name))}.`,
       hint: `The filename does not name project '${name}' from its PKG-INFO: the sdist was renamed or built from another project. Rebuild it as '${expected}'.`
     })
-    return
-  }
-  const parsed = parseVersion(fileVersion)
-  if (parsed && compareVersions(parsed, version) !== 0) {
+  } else if (parsed && compareVersions(parsed, version) !== 0) {
     found.spec(dist.path, {
       rule: 'sdist-version',
       message: invalid,
       hint: `The filename says version ${fileVersion} but PKG-INFO says ${version}: the sdist was renamed or built from another version. Rebuild it.`
     })
-    return
+  } else {
+    found.policy(dist.path, {
+      rule: 'sdist-filename',
+      message: invalid,
+      hint:
+        `PyPI requires the normalized name and version in sdist filenames (PEP 625). Rebuild with a ` +
+        `current build backend (python -m build), which writes '${expected}'.`
+    })
   }
-  found.policy(dist.path, {
-    rule: 'sdist-filename',
-    message: invalid,
-    hint:
-      `PyPI requires the normalized name and version in sdist filenames (PEP 625). Rebuild with a ` +
-      `current build backend (python -m build), which writes '${expected}'.`
-  })
 }
 
 /** What follows the project's name; every `-` is tried, as PyPI does (`1.0-1` is a post-release). */
@@ -199,26 +194,22 @@ const ACCEPTED_FAMILIES =
  * each macOS release to its list and refusing here would block uploads PyPI would take.
  */
 export function judgePlatformTag(tag: string): PlatformVerdict {
+  const refuse = (hint: string): PlatformVerdict => ({ allowed: false, hint })
   if (STATIC_PLATFORMS.has(tag)) return { allowed: true }
 
   const mac = /^macosx_(\d+)_(\d+)_(.*)$/.exec(tag)
   if (mac) {
     const [major, minor, arch] = [Number(mac[1]), mac[2], mac[3]]
     if (!MACOSX_ARCHES.has(arch)) {
-      return {
-        allowed: false,
-        hint: `'${arch}' is not a macOS architecture PyPI knows (${[...MACOSX_ARCHES].join(', ')}).`
-      }
+      return refuse(
+        `'${arch}' is not a macOS architecture PyPI knows (${[...MACOSX_ARCHES].join(', ')}).`
+      )
     }
-    if (major === 10) return { allowed: true }
-    const fixed = `macosx_${major}_0_${arch}`
+    if (major === 10 || (MACOSX_MAJORS.has(major) && minor === '0')) return { allowed: true }
     if (MACOSX_MAJORS.has(major)) {
-      return minor === '0'
-        ? { allowed: true }
-        : {
-            allowed: false,
-            hint: `From macOS 11 on, the tag names the major version only: use '${fixed}' (set MACOSX_DEPLOYMENT_TARGET=${major}.0, or let delocate/cibuildwheel tag it).`
-          }
+      return refuse(
+        `From macOS 11 on, the tag names the major version only: use 'macosx_${major}_0_${arch}' (set MACOSX_DEPLOYMENT_TARGET=${major}.0, or let delocate/cibuildwheel tag it).`
+      )
     }
     if (major > MACOSX_LATEST_MAJOR && minor === '0') {
       return {
@@ -226,20 +217,16 @@ export function judgePlatformTag(tag: string): PlatformVerdict {
         hint: `PyPI listed macOS majors up to ${MACOSX_LATEST_MAJOR} when this action was written; if PyPI refuses '${tag}', it does not support macOS ${major} yet.`
       }
     }
-    return {
-      allowed: false,
-      hint: `macOS ${major} is not a macOS release PyPI knows. ${ACCEPTED_FAMILIES}`
-    }
+    return refuse(`macOS ${major} is not a macOS release PyPI knows. ${ACCEPTED_FAMILIES}`)
   }
 
   const linux = /^(many|musl)linux_(\d+)_(\d+)_(.*)$/.exec(tag)
   if (linux) {
     const arches = LINUX_ARCHES[linux[1] as 'many' | 'musl']
     if (arches.has(linux[4])) return { allowed: true }
-    return {
-      allowed: false,
-      hint: `'${linux[4]}' is not an architecture PyPI accepts for ${linux[1]}linux (${[...arches].join(', ')}).`
-    }
+    return refuse(
+      `'${linux[4]}' is not an architecture PyPI accepts for ${linux[1]}linux (${[...arches].join(', ')}).`
+    )
   }
 
   const ios = /^ios_(\d+)_(\d+)_(.*)_(iphoneos|iphonesimulator)$/.exec(tag)
@@ -248,15 +235,11 @@ export function judgePlatformTag(tag: string): PlatformVerdict {
   if (android && ANDROID_ARCHES.has(android[2])) return { allowed: true }
   if (/^pyemscripten_(\d+)_(\d+)_wasm32$/.test(tag)) return { allowed: true }
 
-  if (tag.startsWith('linux_')) {
-    return {
-      allowed: false,
-      hint:
-        `A '${tag}' wheel only promises to run on the machine that built it, so PyPI refuses it. ` +
-        'Repair it with auditwheel (auditwheel repair dist/*.whl -w wheelhouse/), which bundles the ' +
-        'shared libraries it needs and retags it manylinux_X_Y, or build with cibuildwheel, which ' +
-        'does this for you. A wheel without compiled code should be tagged py3-none-any.'
-    }
-  }
-  return { allowed: false, hint: ACCEPTED_FAMILIES }
+  if (!tag.startsWith('linux_')) return refuse(ACCEPTED_FAMILIES)
+  return refuse(
+    `A '${tag}' wheel only promises to run on the machine that built it, so PyPI refuses it. ` +
+      'Repair it with auditwheel (auditwheel repair dist/*.whl -w wheelhouse/), which bundles the ' +
+      'shared libraries it needs and retags it manylinux_X_Y, or build with cibuildwheel, which ' +
+      'does this for you. A wheel without compiled code should be tagged py3-none-any.'
+  )
 }

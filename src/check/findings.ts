@@ -40,13 +40,20 @@ const PY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\n': '\\n', '\r': '\
 /** Python's `repr()` of a string, so messages quote values exactly as PyPI's do. */
 export function pyRepr(text: string): string {
   const quote = text.includes("'") && !text.includes('"') ? '"' : "'"
-  let body = ''
-  for (const ch of text) {
-    const code = ch.codePointAt(0) ?? 0
-    if (ch === quote) body += `\\${ch}`
-    else if (ch in PY_ESCAPES) body += PY_ESCAPES[ch]
-    else if (code < 0x20 || code === 0x7f) body += `\\x${code.toString(16).padStart(2, '0')}`
-    else body += ch
+  const body = text.replace(
+    // eslint-disable-next-line no-control-regex -- escaping control characters is the point
+    /[\\\x00-\x1f\x7f]/g,
+    ch => PY_ESCAPES[ch] ?? `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`
+  )
+  return quote + body.replaceAll(quote, `\\${quote}`) + quote
+}
+
+/** Items by key, in first-seen order; an undefined key leaves the item out. */
+export function groupBy<T>(items: readonly T[], keyOf: (item: T) => string | undefined) {
+  const groups = new Map<string, T[]>()
+  for (const item of items) {
+    const key = keyOf(item)
+    if (key !== undefined) groups.set(key, [...(groups.get(key) ?? []), item])
   }
-  return quote + body + quote
+  return groups
 }

@@ -20,6 +20,7 @@ import {
   type ParsedVersion
 } from '../dists/version.js'
 import type { RunContext } from '../shared/run-context.js'
+import { groupBy } from './findings.js'
 
 /** What a tag says: an optional project prefix (as written) and a version. */
 export interface TagVersion {
@@ -57,12 +58,8 @@ export function checkTagMatchesVersions(
   if (tag === undefined || dists.length === 0) return { errors: [], notices: [] }
   const readings = readTag(tag)
   if (readings.length === 0) {
-    return {
-      errors: [],
-      notices: [
-        `The tag '${tag}' is not a version (PEP 440, optionally after 'v' or '<project>-v'); the version check was skipped.`
-      ]
-    }
+    const notice = `The tag '${tag}' is not a version (PEP 440, optionally after 'v' or '<project>-v'); the version check was skipped.`
+    return { errors: [], notices: [notice] }
   }
   const projects = new Set(dists.map(d => normalizeName(d.name.trim())))
   const named = readings.find(r => r.project && projects.has(normalizeName(r.project)))
@@ -110,23 +107,19 @@ export function checkOneRelease(
   options: { allowMultipleVersions: boolean }
 ): Problem[] {
   if (options.allowMultipleVersions) return []
-  type Release = { version: string; parsed?: ParsedVersion; files: Distribution[] }
-  const projects = new Map<string, Map<string, Release>>()
-  for (const dist of dists) {
-    const version = dist.version.trim()
-    const parsed = parseVersion(version)
-    const key = parsed ? `=${releaseKey(parsed)}` : `?${version}`
-    const project = normalizeName(dist.name.trim())
-    const releases = projects.get(project) ?? projects.set(project, new Map()).get(project)!
-    const release = releases.get(key) ?? releases.set(key, { version, parsed, files: [] }).get(key)!
-    release.files.push(dist)
-  }
   const problems: Problem[] = []
-  for (const byVersion of projects.values()) {
+  for (const files of groupBy(dists, d => normalizeName(d.name.trim())).values()) {
+    const byVersion = groupBy(files, d => {
+      const parsed = parseVersion(d.version.trim())
+      return parsed ? `=${releaseKey(parsed)}` : `?${d.version.trim()}`
+    })
     if (byVersion.size < 2) continue
-    const first = byVersion.values().next().value!.files[0]
+    const releases = [...byVersion.values()].map(files => {
+      const version = files[0].version.trim()
+      return { files, version, parsed: parseVersion(version) }
+    })
     // Oldest first; versions that do not parse last, in the order found.
-    const releases = [...byVersion.values()].sort((a, b) =>
+    releases.sort((a, b) =>
       a.parsed && b.parsed
         ? compareVersions(a.parsed, b.parsed)
         : Number(!a.parsed) - Number(!b.parsed)
@@ -138,7 +131,7 @@ export function checkOneRelease(
       // The oldest release's first file: the likeliest leftover.
       file: releases[0].files[0].path,
       rule: 'one-release',
-      message: `The files of project '${first.name.trim()}' hold ${releases.length} versions: ${listing}.`,
+      message: `The files of project '${files[0].name.trim()}' hold ${releases.length} versions: ${listing}.`,
       hint:
         'A stale dist/? Remove the old files (or clean the folder before building), ' +
         'or set allow-multiple-versions: true to publish several versions on purpose.'

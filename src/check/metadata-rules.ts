@@ -16,8 +16,7 @@ const SUMMARY_MAX_LENGTH = 512
 
 export function checkMetadata(dist: Distribution, found: Findings): void {
   checkMetadataVersion(dist, found)
-  checkName(dist, found)
-  checkVersion(dist, found)
+  checkNameAndVersion(dist, found)
   checkFieldsNewerThanDeclared(dist, found)
   checkLicense(dist, found)
   checkClassifiers(dist, found)
@@ -37,6 +36,26 @@ function fieldLabel(field: string): string {
     .map(w => (w === 'url' ? 'URL' : w.charAt(0).toUpperCase() + w.slice(1)))
     .join('-')
 }
+
+/** Name and Version: present (a required field) and valid, in PyPI's words. */
+const IDENTITY = [
+  {
+    field: 'name',
+    valid: isValidProjectName,
+    fix: 'Set [project] name in pyproject.toml and rebuild.',
+    invalid:
+      'A project name must start and end with an ASCII letter or digit and contain only ' +
+      "ASCII letters, digits, '.', '_' and '-' (PEP 508). Fix [project] name and rebuild."
+  },
+  {
+    field: 'version',
+    valid: (version: string) => parseVersion(version) !== undefined,
+    fix: 'Set [project] version (or a dynamic version source) and rebuild.',
+    invalid:
+      'Use a PEP 440 version, e.g. 1.2.3, 1.2.3rc1, 1.2.3.post1, 1.2.3.dev4 or 2!1.0 ' +
+      '(https://packaging.python.org/en/latest/specifications/version-specifiers/).'
+  }
+] as const
 
 type Required = 'metadata-version' | 'name' | 'version'
 
@@ -74,47 +93,28 @@ function checkMetadataVersion(dist: Distribution, found: Findings): void {
   })
 }
 
-function checkName(dist: Distribution, found: Findings): void {
-  const name = dist.name.trim()
-  if (name === '') {
-    required(dist, found, 'name', 'Set [project] name in pyproject.toml and rebuild.')
-  } else if (!isValidProjectName(name)) {
-    found.spec(dist.path, {
-      rule: 'name',
-      message: `${pyRepr(name)} is invalid for 'name'.`,
-      hint:
-        'A project name must start and end with an ASCII letter or digit and contain only ' +
-        "ASCII letters, digits, '.', '_' and '-' (PEP 508). Fix [project] name and rebuild."
-    })
+function checkNameAndVersion(dist: Distribution, found: Findings): void {
+  for (const { field, valid, fix, invalid } of IDENTITY) {
+    const value = dist[field].trim()
+    if (value === '') required(dist, found, field, fix)
+    else if (!valid(value)) {
+      const message = `${pyRepr(value)} is invalid for '${field}'.`
+      found.spec(dist.path, { rule: field, message, hint: invalid })
+    }
   }
-}
-
-function checkVersion(dist: Distribution, found: Findings): void {
   const version = dist.version.trim()
-  const fix = 'Set [project] version (or a dynamic version source) and rebuild.'
-  if (version === '') return required(dist, found, 'version', fix)
-  const parsed = parseVersion(version)
-  if (!parsed) {
-    found.spec(dist.path, {
-      rule: 'version',
-      message: `${pyRepr(version)} is invalid for 'version'.`,
-      hint:
-        'Use a PEP 440 version, e.g. 1.2.3, 1.2.3rc1, 1.2.3.post1, 1.2.3.dev4 or 2!1.0 ' +
-        '(https://packaging.python.org/en/latest/specifications/version-specifiers/).'
-    })
-  } else if (parsed.local) {
-    const canonical = normalizeVersion(version) ?? version
-    found.policy(dist.path, {
-      rule: 'local-version',
-      message: `The use of local versions in ${pyRepr(canonical)} is not allowed.`,
-      hint:
-        `Remove the local version segment '${canonical.slice(canonical.indexOf('+'))}' (PyPI ` +
-        `refuses local versions); build with a release version such as '${publicVersion(version)}'. ` +
-        `setuptools-scm and hatch-vcs add '+g<hash>' or '+d<date>' when the checkout is not ` +
-        `exactly at a tag or has changes: build from a clean, tagged commit (actions/checkout with ` +
-        `fetch-depth: 0), or set local_scheme = "no-local-version".`
-    })
-  }
+  if (!parseVersion(version)?.local) return
+  const canonical = normalizeVersion(version) ?? version
+  found.policy(dist.path, {
+    rule: 'local-version',
+    message: `The use of local versions in ${pyRepr(canonical)} is not allowed.`,
+    hint:
+      `Remove the local version segment '${canonical.slice(canonical.indexOf('+'))}' (PyPI ` +
+      `refuses local versions); build with a release version such as '${publicVersion(version)}'. ` +
+      `setuptools-scm and hatch-vcs add '+g<hash>' or '+d<date>' when the checkout is not ` +
+      `exactly at a tag or has changes: build from a clean, tagged commit (actions/checkout with ` +
+      `fetch-depth: 0), or set local_scheme = "no-local-version".`
+  })
 }
 
 /**
@@ -126,11 +126,8 @@ function checkVersion(dist: Distribution, found: Findings): void {
 function checkFieldsNewerThanDeclared(dist: Distribution, found: Findings): void {
   const declared = dist.metadataVersion.trim()
   if (!ACCEPTED_METADATA_VERSIONS.includes(declared)) return
-  const reported = new Set<string>()
-  for (const { name, since } of fieldsNewerThanDeclared(dist.metadata)) {
-    const field = name.toLowerCase()
-    if (reported.has(field)) continue
-    reported.add(field)
+  const newer = fieldsNewerThanDeclared(dist.metadata)
+  for (const [field, since] of new Map(newer.map(f => [f.name.toLowerCase(), f.since]))) {
     const message = `${field} introduced in metadata version ${since}, not ${declared}.`
     if (field === 'license-file') {
       found.warning(dist.path, {
@@ -153,8 +150,7 @@ function checkFieldsNewerThanDeclared(dist: Distribution, found: Findings): void
 }
 
 function checkLicense(dist: Distribution, found: Findings): void {
-  if (presentValues(dist, 'License').length === 0) return
-  if (presentValues(dist, 'License-Expression').length === 0) return
+  if (!['License', 'License-Expression'].every(field => presentValues(dist, field).length)) return
   found.policy(dist.path, {
     rule: 'license',
     message:

@@ -103,28 +103,27 @@ def describe(exc):
     return "%s: %s" % (type(exc).__name__, exc)
 
 
-def render_rst(text, halt_level=None):
+def render_rst(text, halt_level):
     import io
-    import readme_renderer.rst
+    import readme_renderer.rst as rst
 
     stream = io.StringIO()
-    saved = readme_renderer.rst.SETTINGS.get("halt_level")
-    if halt_level is not None:
-        readme_renderer.rst.SETTINGS["halt_level"] = halt_level
+    saved = rst.SETTINGS.get("halt_level")
+    rst.SETTINGS["halt_level"] = halt_level or saved
     try:
-        html = readme_renderer.rst.render(text, stream=stream)
+        html = rst.render(text, stream=stream)
     finally:
-        readme_renderer.rst.SETTINGS["halt_level"] = saved
+        rst.SETTINGS["halt_level"] = saved
     # PyPI refuses exactly when the renderer returns None.
     return {"status": "ok" if html is not None else "failed", "messages": stream.getvalue()}
 
 
 def render(text):
     try:
-        result = render_rst(text)
+        result = render_rst(text, None)
         if result["status"] == "failed":
             # 3 is docutils' ERROR level: what fails here fails under any docutils version.
-            result["atErrorLevel"] = render_rst(text, halt_level=3)
+            result["atErrorLevel"] = render_rst(text, 3)
         return result
     except Exception as exc:
         return {"status": "crashed", "error": describe(exc)}
@@ -132,13 +131,11 @@ def render(text):
 
 def main():
     if sys.version_info < (3, 8):
-        reply({"status": "too-old"})
-        return
+        return reply({"status": "too-old"})
     try:
         import readme_renderer.rst
     except Exception as exc:
-        reply({"status": "missing", "error": describe(exc)})
-        return
+        return reply({"status": "missing", "error": describe(exc)})
     from importlib import metadata
     versions = {}
     for name in ("readme_renderer", "docutils", "Pygments", "nh3", "bleach"):
@@ -177,13 +174,13 @@ export async function renderDescriptions(
   const { log } = options
   const input = JSON.stringify({ items: texts })
   const pypi = options.pypiVersions ?? PYPI_RENDERER_VERSIONS
-  const asPyPI = (versions: Record<string, string>): boolean =>
-    Object.entries(pypi).every(([name, version]) => versions[name] === version)
+  const asPyPI = (reply: Rendered): boolean =>
+    Object.entries(pypi).every(([name, version]) => reply.versions[name] === version)
   const unusable: string[] = []
   /** The first Python that works but lacks readme_renderer or PyPI's versions of it. */
-  let installInto: { python: string; version: string; what: string } | undefined
+  let installInto: { python: string; version: string } | undefined
   /** The runner's own rendering, with other versions than PyPI's: used if no better comes. */
-  let own: { python: string; reply: Rendered } | undefined
+  let own: Rendered | undefined
 
   for (const python of options.python ? [options.python] : defaultPythons()) {
     const answer = await renderWith(python, input, options.env, options)
@@ -193,43 +190,32 @@ export async function renderDescriptions(
       unusable.push(`${python}: Python ${answer.python} is older than 3.8`)
     } else if (answer.status === 'missing') {
       log.debug(`${python} cannot import readme_renderer: ${answer.error}`)
-      installInto ??= { python, version: answer.python, what: 'readme_renderer is not installed' }
-    } else if (asPyPI(answer.versions)) {
+      installInto ??= { python, version: answer.python }
+    } else if (asPyPI(answer)) {
       return { rendered: true, python, reply: answer, asPyPI: true }
     } else {
-      own = { python, reply: answer }
-      const theirs = Object.fromEntries(
-        Object.keys(pypi).map(name => [name, answer.versions[name] ?? 'missing'])
-      )
-      installInto = {
-        python,
-        version: answer.python,
-        what: `${python} has ${describeVersions(theirs)}`
-      }
       // A working readme_renderer: its rendering is the fallback; no other Python is tried.
+      own = answer
+      installInto = { python, version: answer.python }
       break
     }
   }
+  if (!installInto) {
+    return { rendered: false, reason: `no Python 3.8 or newer found (${unusable.join('; ')})` }
+  }
 
-  let note: string | undefined
-  if (installInto && options.allowInstall !== false) {
-    const installed = await installAndRender(installInto.python, input, options, pypi)
+  const { python } = installInto
+  let note = `installing PyPI's ${describeVersions(pypi)} is not allowed here`
+  if (options.allowInstall !== false) {
+    const installed = await installAndRender(python, input, options, pypi)
     if (typeof installed !== 'string') {
-      const { python } = installInto
-      return { rendered: true, python, reply: installed, asPyPI: asPyPI(installed.versions) }
+      return { rendered: true, python, reply: installed, asPyPI: asPyPI(installed) }
     }
     note = `PyPI's ${describeVersions(pypi)} ${installed}`
-  } else if (installInto) {
-    note = `installing PyPI's ${describeVersions(pypi)} is not allowed here`
   }
-  if (own) return { rendered: true, ...own, asPyPI: false, note }
-  if (installInto) {
-    return {
-      rendered: false,
-      reason: `${installInto.what} for ${installInto.python} (Python ${installInto.version}) and ${note}`
-    }
-  }
-  return { rendered: false, reason: `no Python 3.8 or newer found (${unusable.join('; ')})` }
+  if (own) return { rendered: true, python, reply: own, asPyPI: false, note }
+  const reason = `readme_renderer is not installed for ${python} (Python ${installInto.version}) and ${note}`
+  return { rendered: false, reason }
 }
 
 /** PyPI's versions into a temporary folder, first on the path; bounded by pip's and our limits. */

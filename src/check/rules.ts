@@ -4,16 +4,16 @@
  * file is collected, in PyPI's (Warehouse's) own words where it has them, each with a hint.
  *
  * Spec rules (the file is malformed by the packaging specs: every index suffers) are always
- * errors. PyPI's own policies (local versions, platform tags, PEP 625 names, classifiers,
- * Metadata-Versions, sizes) are errors for PyPI and warnings for self-hosted indexes, which may
- * accept such files on purpose (`pypiRules`).
+ * errors, and so are archives that break installers. PyPI's own policies (local versions, platform
+ * tags, PEP 625 names, classifiers, Metadata-Versions, sizes, zip framing) are errors for PyPI and
+ * warnings for self-hosted indexes, which may accept such files on purpose (`pypiRules`).
  */
-import type { Distribution, Problem } from '../dists/distribution.js'
+import type { Distribution, Problem, RuleId } from '../dists/distribution.js'
 import { isValidProjectName, normalizeName } from '../dists/filename.js'
 import { parseVersion, releaseKey } from '../dists/version.js'
 import { pypiTarget } from '../shared/pypi-hosts.js'
 import { checkFilename } from './filename-rules.js'
-import { Findings, type PypiRules } from './findings.js'
+import { Findings, groupBy, type PypiRules } from './findings.js'
 import { checkMetadata } from './metadata-rules.js'
 
 export interface CheckOptions {
@@ -34,11 +34,20 @@ export function checkDistributions(
     checkFilename(dist, found)
     checkFileSize(dist, options.fileSizeLimit ?? PYPI_DEFAULT_FILE_SIZE_LIMIT, found)
     // PyPI's rules about the archive itself (archive-rules.ts), found while reading it.
-    for (const problem of dist.archiveProblems ?? []) found.policy(problem.file, problem)
+    for (const problem of dist.archiveProblems ?? []) {
+      found[BREAKS_INSTALLERS.has(problem.rule) ? 'spec' : 'policy'](problem.file, problem)
+    }
   }
   checkOneSdistPerRelease(dists, found)
   return { errors: found.errors, warnings: found.warnings }
 }
+
+/**
+ * The archive problems every installer suffers, not only PyPI: no RECORD, a .dist-info folder the
+ * filename does not name, and a zip its readers read differently (the same name twice, bytes
+ * before the first member, a second end record).
+ */
+const BREAKS_INSTALLERS = new Set<RuleId>(['wheel-record', 'wheel-contents', 'zip-ambiguous'])
 
 /**
  * Errors for PyPI and TestPyPI, which refuse such files; warnings for any other index, which
@@ -75,19 +84,17 @@ function checkFileSize(dist: Distribution, limit: number, found: Findings): void
 
 /** PyPI: "Only one sdist may be uploaded per release." (1.0 and 1.0.0 are one release.) */
 function checkOneSdistPerRelease(dists: readonly Distribution[], found: Findings): void {
-  const first = new Map<string, Distribution>()
-  for (const dist of dists) {
-    const parsed = parseVersion(dist.version.trim())
-    if (dist.kind !== 'sdist' || !parsed || !isValidProjectName(dist.name.trim())) continue
-    const version = releaseKey(parsed)
-    const key = `${normalizeName(dist.name.trim())} ${version}`
-    const earlier = first.get(key)
-    if (!earlier) first.set(key, dist)
-    else {
+  const sdists = dists.filter(d => d.kind === 'sdist' && isValidProjectName(d.name.trim()))
+  const releases = groupBy(sdists, d => {
+    const parsed = parseVersion(d.version.trim())
+    return parsed && `${normalizeName(d.name.trim())} ${releaseKey(parsed)}`
+  })
+  for (const [key, [earlier, ...later]] of releases) {
+    for (const dist of later) {
       found.policy(dist.path, {
         rule: 'one-sdist',
         message: 'Only one sdist may be uploaded per release.',
-        hint: `${earlier.filename} is already an sdist of ${dist.name} ${version}; publish only one of them.`
+        hint: `${earlier.filename} is already an sdist of ${dist.name} ${key.split(' ')[1]}; publish only one of them.`
       })
     }
   }
@@ -98,34 +105,19 @@ function checkOneSdistPerRelease(dists: readonly Distribution[], found: Findings
  * The same filename with the same content counts once; with different content nobody can tell
  * which one is meant, so that is a problem.
  */
-export function dedupeByFilename(dists: readonly Distribution[]): {
-  unique: Distribution[]
-  duplicates: Distribution[]
-  problems: Problem[]
-} {
-  const byName = new Map<string, Distribution[]>()
-  for (const d of dists) {
-    const group = byName.get(d.filename)
-    if (group) group.push(d)
-    else byName.set(d.filename, [d])
-  }
-  const result = {
-    unique: [] as Distribution[],
-    duplicates: [] as Distribution[],
-    problems: [] as Problem[]
-  }
-  for (const [filename, group] of byName) {
-    result.unique.push(group[0])
-    result.duplicates.push(...group.slice(1))
-    if (new Set(group.map(d => d.digests.sha256)).size === 1) continue
-    result.problems.push({
+export function dedupeByFilename(dists: readonly Distribution[]) {
+  const groups = [...groupBy(dists, d => d.filename).values()]
+  const differing = groups.filter(group => new Set(group.map(d => d.digests.sha256)).size > 1)
+  return {
+    unique: groups.map(group => group[0]),
+    duplicates: groups.flatMap(group => group.slice(1)),
+    problems: differing.map((group): Problem => ({
       file: group[0].path,
       rule: 'duplicate-filename',
       message:
-        `'${filename}' occurs ${group.length} times with different content: ` +
+        `'${group[0].filename}' occurs ${group.length} times with different content: ` +
         group.map(d => `${d.path} (sha256 ${d.digests.sha256.slice(0, 12)}…)`).join(', '),
       hint: 'Keep one copy: builds of the same name and version must be identical, or the version must differ.'
-    })
+    }))
   }
-  return result
 }

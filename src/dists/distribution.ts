@@ -59,7 +59,7 @@ export type RuleId = Words<
   | 'metadata-encoding metadata-missing-field metadata-too-large sdist-layout sdist-metadata'
   | 'sdist-sparse sdist-too-large wheel-metadata wheel-record'
   | 'archive-type wheel-contents compression-method compression-ratio zip-framing' // archive-rules
-  | 'entry-points license-file'
+  | 'entry-points license-file zip-ambiguous'
   | 'metadata-version name version local-version field-too-new license classifier' // check
   | 'summary dynamic wheel-filename wheel-platform wheel-name wheel-version sdist-format'
   | 'sdist-name sdist-version sdist-filename file-size one-sdist'

@@ -3,7 +3,7 @@
  * forklift/legacy.py, `utils/zipfiles.py`, `validate_record` and `validate_entrypoints` in
  * `utils/wheel.py`) as Problems in PyPI's words with a fix, over what inspection already read.
  * These are PyPI's policies (a zip with a data descriptor is valid elsewhere): check.ts counts
- * them under `pypiRules`.
+ * them under `pypiRules`, but for those that break installers too (check/rules.ts).
  */
 
 import { basename } from 'node:path'
@@ -93,9 +93,20 @@ export function wheelArchiveProblems(
   } else {
     read('WHEEL')
   }
-  if (archive.framingProblem !== undefined) {
-    const message = `ZIP archive not accepted: ${archive.framingProblem}. See https://docs.pypi.org/archives for more information`
-    problems.push(invalid(path, 'zip-framing', message, REBUILD_WHEEL))
+  const framing = archive.framingProblem
+  if (framing !== undefined) {
+    const message = `ZIP archive not accepted: ${framing}. See https://docs.pypi.org/archives for more information`
+    // A name twice, or bytes no record explains: zip readers disagree on the members.
+    const ambiguous = /^(Duplicate filename|Unknown record signature)/.test(framing)
+    problems.push(
+      invalid(path, ambiguous ? 'zip-ambiguous' : 'zip-framing', message, REBUILD_WHEEL)
+    )
+  }
+  const offsets = archive.entries.map(e => e.localHeaderOffset)
+  const firstMember = offsets.reduce((min, offset) => Math.min(min, offset), offsets[0] ?? 0)
+  if (firstMember > 0 && framing !== 'Unknown record signature') {
+    const message = `Python's zipfile (pip) reads its first member at byte ${firstMember}; tools that read from the start read the records before it (another archive with its own end of central directory record, or members the central directory does not list)`
+    problems.push(invalid(path, 'zip-ambiguous', message, REBUILD_WHEEL))
   }
   for (const licenseFile of licenseFiles) {
     const inZip = `${distInfo}/licenses/${licenseFile}`
