@@ -70261,19 +70261,20 @@ const PY_ESCAPES = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 /** Python's `repr()` of a string, so messages quote values exactly as PyPI's do. */
 function pyRepr(text) {
     const quote = text.includes("'") && !text.includes('"') ? '"' : "'";
-    let body = '';
-    for (const ch of text) {
-        const code = ch.codePointAt(0) ?? 0;
-        if (ch === quote)
-            body += `\\${ch}`;
-        else if (ch in PY_ESCAPES)
-            body += PY_ESCAPES[ch];
-        else if (code < 0x20 || code === 0x7f)
-            body += `\\x${code.toString(16).padStart(2, '0')}`;
-        else
-            body += ch;
+    const body = text.replace(
+    // eslint-disable-next-line no-control-regex -- escaping control characters is the point
+    /[\\\x00-\x1f\x7f]/g, ch => PY_ESCAPES[ch] ?? `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`);
+    return quote + body.replaceAll(quote, `\\${quote}`) + quote;
+}
+/** Items by key, in first-seen order; an undefined key leaves the item out. */
+function groupBy(items, keyOf) {
+    const groups = new Map();
+    for (const item of items) {
+        const key = keyOf(item);
+        if (key !== undefined)
+            groups.set(key, [...(groups.get(key) ?? []), item]);
     }
-    return quote + body + quote;
+    return groups;
 }
 
 ;// CONCATENATED MODULE: ./src/check/filename-rules.ts
@@ -70380,6 +70381,8 @@ function checkSdistFilename(dist, found) {
     if (dist.filename === expected)
         return;
     const invalid = `Filename ${pyRepr(dist.filename)} is invalid, should be ${pyRepr(expected)}.`;
+    const fileVersion = sdistFileVersion(dist.filename, name);
+    const parsed = fileVersion === undefined ? undefined : parseVersion(fileVersion);
     if (dist.filename.endsWith('.zip')) {
         found.policy(dist.path, {
             rule: 'sdist-format',
@@ -70387,32 +70390,29 @@ function checkSdistFilename(dist, found) {
             hint: 'PyPI accepts only .tar.gz sdists (PEP 625). Build the sdist with python -m build --sdist, ' +
                 'which writes a .tar.gz, and leave the .zip out.'
         });
-        return;
     }
-    const fileVersion = sdistFileVersion(dist.filename, name);
-    if (fileVersion === undefined) {
+    else if (fileVersion === undefined) {
         found.spec(dist.path, {
             rule: 'sdist-name',
             message: `Start filename for ${pyRepr(name)} with ${pyRepr(wheelNamePart(name))}.`,
             hint: `The filename does not name project '${name}' from its PKG-INFO: the sdist was renamed or built from another project. Rebuild it as '${expected}'.`
         });
-        return;
     }
-    const parsed = parseVersion(fileVersion);
-    if (parsed && compareVersions(parsed, version) !== 0) {
+    else if (parsed && compareVersions(parsed, version) !== 0) {
         found.spec(dist.path, {
             rule: 'sdist-version',
             message: invalid,
             hint: `The filename says version ${fileVersion} but PKG-INFO says ${version}: the sdist was renamed or built from another version. Rebuild it.`
         });
-        return;
     }
-    found.policy(dist.path, {
-        rule: 'sdist-filename',
-        message: invalid,
-        hint: `PyPI requires the normalized name and version in sdist filenames (PEP 625). Rebuild with a ` +
-            `current build backend (python -m build), which writes '${expected}'.`
-    });
+    else {
+        found.policy(dist.path, {
+            rule: 'sdist-filename',
+            message: invalid,
+            hint: `PyPI requires the normalized name and version in sdist filenames (PEP 625). Rebuild with a ` +
+                `current build backend (python -m build), which writes '${expected}'.`
+        });
+    }
 }
 /** What follows the project's name; every `-` is tried, as PyPI does (`1.0-1` is a post-release). */
 function sdistFileVersion(filename, name) {
@@ -70447,27 +70447,19 @@ const ACCEPTED_FAMILIES = 'PyPI accepts any, win32, win_amd64, win_arm64, win_ia
  * each macOS release to its list and refusing here would block uploads PyPI would take.
  */
 function judgePlatformTag(tag) {
+    const refuse = (hint) => ({ allowed: false, hint });
     if (STATIC_PLATFORMS.has(tag))
         return { allowed: true };
     const mac = /^macosx_(\d+)_(\d+)_(.*)$/.exec(tag);
     if (mac) {
         const [major, minor, arch] = [Number(mac[1]), mac[2], mac[3]];
         if (!MACOSX_ARCHES.has(arch)) {
-            return {
-                allowed: false,
-                hint: `'${arch}' is not a macOS architecture PyPI knows (${[...MACOSX_ARCHES].join(', ')}).`
-            };
+            return refuse(`'${arch}' is not a macOS architecture PyPI knows (${[...MACOSX_ARCHES].join(', ')}).`);
         }
-        if (major === 10)
+        if (major === 10 || (MACOSX_MAJORS.has(major) && minor === '0'))
             return { allowed: true };
-        const fixed = `macosx_${major}_0_${arch}`;
         if (MACOSX_MAJORS.has(major)) {
-            return minor === '0'
-                ? { allowed: true }
-                : {
-                    allowed: false,
-                    hint: `From macOS 11 on, the tag names the major version only: use '${fixed}' (set MACOSX_DEPLOYMENT_TARGET=${major}.0, or let delocate/cibuildwheel tag it).`
-                };
+            return refuse(`From macOS 11 on, the tag names the major version only: use 'macosx_${major}_0_${arch}' (set MACOSX_DEPLOYMENT_TARGET=${major}.0, or let delocate/cibuildwheel tag it).`);
         }
         if (major > MACOSX_LATEST_MAJOR && minor === '0') {
             return {
@@ -70475,20 +70467,14 @@ function judgePlatformTag(tag) {
                 hint: `PyPI listed macOS majors up to ${MACOSX_LATEST_MAJOR} when this action was written; if PyPI refuses '${tag}', it does not support macOS ${major} yet.`
             };
         }
-        return {
-            allowed: false,
-            hint: `macOS ${major} is not a macOS release PyPI knows. ${ACCEPTED_FAMILIES}`
-        };
+        return refuse(`macOS ${major} is not a macOS release PyPI knows. ${ACCEPTED_FAMILIES}`);
     }
     const linux = /^(many|musl)linux_(\d+)_(\d+)_(.*)$/.exec(tag);
     if (linux) {
         const arches = LINUX_ARCHES[linux[1]];
         if (arches.has(linux[4]))
             return { allowed: true };
-        return {
-            allowed: false,
-            hint: `'${linux[4]}' is not an architecture PyPI accepts for ${linux[1]}linux (${[...arches].join(', ')}).`
-        };
+        return refuse(`'${linux[4]}' is not an architecture PyPI accepts for ${linux[1]}linux (${[...arches].join(', ')}).`);
     }
     const ios = /^ios_(\d+)_(\d+)_(.*)_(iphoneos|iphonesimulator)$/.exec(tag);
     if (ios && IOS_ARCHES.has(ios[3]))
@@ -70498,16 +70484,12 @@ function judgePlatformTag(tag) {
         return { allowed: true };
     if (/^pyemscripten_(\d+)_(\d+)_wasm32$/.test(tag))
         return { allowed: true };
-    if (tag.startsWith('linux_')) {
-        return {
-            allowed: false,
-            hint: `A '${tag}' wheel only promises to run on the machine that built it, so PyPI refuses it. ` +
-                'Repair it with auditwheel (auditwheel repair dist/*.whl -w wheelhouse/), which bundles the ' +
-                'shared libraries it needs and retags it manylinux_X_Y, or build with cibuildwheel, which ' +
-                'does this for you. A wheel without compiled code should be tagged py3-none-any.'
-        };
-    }
-    return { allowed: false, hint: ACCEPTED_FAMILIES };
+    if (!tag.startsWith('linux_'))
+        return refuse(ACCEPTED_FAMILIES);
+    return refuse(`A '${tag}' wheel only promises to run on the machine that built it, so PyPI refuses it. ` +
+        'Repair it with auditwheel (auditwheel repair dist/*.whl -w wheelhouse/), which bundles the ' +
+        'shared libraries it needs and retags it manylinux_X_Y, or build with cibuildwheel, which ' +
+        'does this for you. A wheel without compiled code should be tagged py3-none-any.');
 }
 
 ;// CONCATENATED MODULE: ./src/inspect/metadata.ts
@@ -70716,8 +70698,7 @@ const ACCEPTED_METADATA_VERSIONS = ['1.0', '1.1', '1.2', '2.1', '2.2', '2.3', '2
 const SUMMARY_MAX_LENGTH = 512;
 function checkMetadata(dist, found) {
     checkMetadataVersion(dist, found);
-    checkName(dist, found);
-    checkVersion(dist, found);
+    checkNameAndVersion(dist, found);
     checkFieldsNewerThanDeclared(dist, found);
     checkLicense(dist, found);
     checkClassifiers(dist, found);
@@ -70735,6 +70716,23 @@ function fieldLabel(field) {
         .map(w => (w === 'url' ? 'URL' : w.charAt(0).toUpperCase() + w.slice(1)))
         .join('-');
 }
+/** Name and Version: present (a required field) and valid, in PyPI's words. */
+const IDENTITY = [
+    {
+        field: 'name',
+        valid: isValidProjectName,
+        fix: 'Set [project] name in pyproject.toml and rebuild.',
+        invalid: 'A project name must start and end with an ASCII letter or digit and contain only ' +
+            "ASCII letters, digits, '.', '_' and '-' (PEP 508). Fix [project] name and rebuild."
+    },
+    {
+        field: 'version',
+        valid: (version) => parseVersion(version) !== undefined,
+        fix: 'Set [project] version (or a dynamic version source) and rebuild.',
+        invalid: 'Use a PEP 440 version, e.g. 1.2.3, 1.2.3rc1, 1.2.3.post1, 1.2.3.dev4 or 2!1.0 ' +
+            '(https://packaging.python.org/en/latest/specifications/version-specifiers/).'
+    }
+];
 function required(dist, found, field, fix) {
     found.spec(dist.path, {
         rule: field,
@@ -70770,46 +70768,29 @@ function checkMetadataVersion(dist, found) {
         hint
     });
 }
-function checkName(dist, found) {
-    const name = dist.name.trim();
-    if (name === '') {
-        required(dist, found, 'name', 'Set [project] name in pyproject.toml and rebuild.');
+function checkNameAndVersion(dist, found) {
+    for (const { field, valid, fix, invalid } of IDENTITY) {
+        const value = dist[field].trim();
+        if (value === '')
+            required(dist, found, field, fix);
+        else if (!valid(value)) {
+            const message = `${pyRepr(value)} is invalid for '${field}'.`;
+            found.spec(dist.path, { rule: field, message, hint: invalid });
+        }
     }
-    else if (!isValidProjectName(name)) {
-        found.spec(dist.path, {
-            rule: 'name',
-            message: `${pyRepr(name)} is invalid for 'name'.`,
-            hint: 'A project name must start and end with an ASCII letter or digit and contain only ' +
-                "ASCII letters, digits, '.', '_' and '-' (PEP 508). Fix [project] name and rebuild."
-        });
-    }
-}
-function checkVersion(dist, found) {
     const version = dist.version.trim();
-    const fix = 'Set [project] version (or a dynamic version source) and rebuild.';
-    if (version === '')
-        return required(dist, found, 'version', fix);
-    const parsed = parseVersion(version);
-    if (!parsed) {
-        found.spec(dist.path, {
-            rule: 'version',
-            message: `${pyRepr(version)} is invalid for 'version'.`,
-            hint: 'Use a PEP 440 version, e.g. 1.2.3, 1.2.3rc1, 1.2.3.post1, 1.2.3.dev4 or 2!1.0 ' +
-                '(https://packaging.python.org/en/latest/specifications/version-specifiers/).'
-        });
-    }
-    else if (parsed.local) {
-        const canonical = normalizeVersion(version) ?? version;
-        found.policy(dist.path, {
-            rule: 'local-version',
-            message: `The use of local versions in ${pyRepr(canonical)} is not allowed.`,
-            hint: `Remove the local version segment '${canonical.slice(canonical.indexOf('+'))}' (PyPI ` +
-                `refuses local versions); build with a release version such as '${publicVersion(version)}'. ` +
-                `setuptools-scm and hatch-vcs add '+g<hash>' or '+d<date>' when the checkout is not ` +
-                `exactly at a tag or has changes: build from a clean, tagged commit (actions/checkout with ` +
-                `fetch-depth: 0), or set local_scheme = "no-local-version".`
-        });
-    }
+    if (!parseVersion(version)?.local)
+        return;
+    const canonical = normalizeVersion(version) ?? version;
+    found.policy(dist.path, {
+        rule: 'local-version',
+        message: `The use of local versions in ${pyRepr(canonical)} is not allowed.`,
+        hint: `Remove the local version segment '${canonical.slice(canonical.indexOf('+'))}' (PyPI ` +
+            `refuses local versions); build with a release version such as '${publicVersion(version)}'. ` +
+            `setuptools-scm and hatch-vcs add '+g<hash>' or '+d<date>' when the checkout is not ` +
+            `exactly at a tag or has changes: build from a clean, tagged commit (actions/checkout with ` +
+            `fetch-depth: 0), or set local_scheme = "no-local-version".`
+    });
 }
 /**
  * PyPI and twine ≥ 6 refuse fields newer than the declared Metadata-Version, except that twine
@@ -70821,12 +70802,8 @@ function checkFieldsNewerThanDeclared(dist, found) {
     const declared = dist.metadataVersion.trim();
     if (!ACCEPTED_METADATA_VERSIONS.includes(declared))
         return;
-    const reported = new Set();
-    for (const { name, since } of fieldsNewerThanDeclared(dist.metadata)) {
-        const field = name.toLowerCase();
-        if (reported.has(field))
-            continue;
-        reported.add(field);
+    const newer = fieldsNewerThanDeclared(dist.metadata);
+    for (const [field, since] of new Map(newer.map(f => [f.name.toLowerCase(), f.since]))) {
         const message = `${field} introduced in metadata version ${since}, not ${declared}.`;
         if (field === 'license-file') {
             found.warning(dist.path, {
@@ -70846,9 +70823,7 @@ function checkFieldsNewerThanDeclared(dist, found) {
     }
 }
 function checkLicense(dist, found) {
-    if (presentValues(dist, 'License').length === 0)
-        return;
-    if (presentValues(dist, 'License-Expression').length === 0)
+    if (!['License', 'License-Expression'].every(field => presentValues(dist, field).length))
         return;
     found.policy(dist.path, {
         rule: 'license',
@@ -70961,12 +70936,19 @@ function checkDistributions(dists, options = {}) {
         checkFilename(dist, found);
         checkFileSize(dist, options.fileSizeLimit ?? PYPI_DEFAULT_FILE_SIZE_LIMIT, found);
         // PyPI's rules about the archive itself (archive-rules.ts), found while reading it.
-        for (const problem of dist.archiveProblems ?? [])
-            found.policy(problem.file, problem);
+        for (const problem of dist.archiveProblems ?? []) {
+            found[BREAKS_INSTALLERS.has(problem.rule) ? 'spec' : 'policy'](problem.file, problem);
+        }
     }
     checkOneSdistPerRelease(dists, found);
     return { errors: found.errors, warnings: found.warnings };
 }
+/**
+ * The archive problems every installer suffers, not only PyPI: no RECORD, a .dist-info folder the
+ * filename does not name, and a zip its readers read differently (the same name twice, bytes
+ * before the first member, a second end record).
+ */
+const BREAKS_INSTALLERS = new Set(['wheel-record', 'wheel-contents', 'zip-ambiguous']);
 /**
  * Errors for PyPI and TestPyPI, which refuse such files; warnings for any other index, which
  * decides for itself (a private index may take local versions on purpose).
@@ -70996,21 +70978,17 @@ function checkFileSize(dist, limit, found) {
 }
 /** PyPI: "Only one sdist may be uploaded per release." (1.0 and 1.0.0 are one release.) */
 function checkOneSdistPerRelease(dists, found) {
-    const first = new Map();
-    for (const dist of dists) {
-        const parsed = parseVersion(dist.version.trim());
-        if (dist.kind !== 'sdist' || !parsed || !isValidProjectName(dist.name.trim()))
-            continue;
-        const version = releaseKey(parsed);
-        const key = `${normalizeName(dist.name.trim())} ${version}`;
-        const earlier = first.get(key);
-        if (!earlier)
-            first.set(key, dist);
-        else {
+    const sdists = dists.filter(d => d.kind === 'sdist' && isValidProjectName(d.name.trim()));
+    const releases = groupBy(sdists, d => {
+        const parsed = parseVersion(d.version.trim());
+        return parsed && `${normalizeName(d.name.trim())} ${releaseKey(parsed)}`;
+    });
+    for (const [key, [earlier, ...later]] of releases) {
+        for (const dist of later) {
             found.policy(dist.path, {
                 rule: 'one-sdist',
                 message: 'Only one sdist may be uploaded per release.',
-                hint: `${earlier.filename} is already an sdist of ${dist.name} ${version}; publish only one of them.`
+                hint: `${earlier.filename} is already an sdist of ${dist.name} ${key.split(' ')[1]}; publish only one of them.`
             });
         }
     }
@@ -71021,33 +70999,19 @@ function checkOneSdistPerRelease(dists, found) {
  * which one is meant, so that is a problem.
  */
 function dedupeByFilename(dists) {
-    const byName = new Map();
-    for (const d of dists) {
-        const group = byName.get(d.filename);
-        if (group)
-            group.push(d);
-        else
-            byName.set(d.filename, [d]);
-    }
-    const result = {
-        unique: [],
-        duplicates: [],
-        problems: []
-    };
-    for (const [filename, group] of byName) {
-        result.unique.push(group[0]);
-        result.duplicates.push(...group.slice(1));
-        if (new Set(group.map(d => d.digests.sha256)).size === 1)
-            continue;
-        result.problems.push({
+    const groups = [...groupBy(dists, d => d.filename).values()];
+    const differing = groups.filter(group => new Set(group.map(d => d.digests.sha256)).size > 1);
+    return {
+        unique: groups.map(group => group[0]),
+        duplicates: groups.flatMap(group => group.slice(1)),
+        problems: differing.map((group) => ({
             file: group[0].path,
             rule: 'duplicate-filename',
-            message: `'${filename}' occurs ${group.length} times with different content: ` +
+            message: `'${group[0].filename}' occurs ${group.length} times with different content: ` +
                 group.map(d => `${d.path} (sha256 ${d.digests.sha256.slice(0, 12)}…)`).join(', '),
             hint: 'Keep one copy: builds of the same name and version must be identical, or the version must differ.'
-        });
-    }
-    return result;
+        }))
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/check/readme-renderer.ts
@@ -71086,28 +71050,27 @@ def describe(exc):
     return "%s: %s" % (type(exc).__name__, exc)
 
 
-def render_rst(text, halt_level=None):
+def render_rst(text, halt_level):
     import io
-    import readme_renderer.rst
+    import readme_renderer.rst as rst
 
     stream = io.StringIO()
-    saved = readme_renderer.rst.SETTINGS.get("halt_level")
-    if halt_level is not None:
-        readme_renderer.rst.SETTINGS["halt_level"] = halt_level
+    saved = rst.SETTINGS.get("halt_level")
+    rst.SETTINGS["halt_level"] = halt_level or saved
     try:
-        html = readme_renderer.rst.render(text, stream=stream)
+        html = rst.render(text, stream=stream)
     finally:
-        readme_renderer.rst.SETTINGS["halt_level"] = saved
+        rst.SETTINGS["halt_level"] = saved
     # PyPI refuses exactly when the renderer returns None.
     return {"status": "ok" if html is not None else "failed", "messages": stream.getvalue()}
 
 
 def render(text):
     try:
-        result = render_rst(text)
+        result = render_rst(text, None)
         if result["status"] == "failed":
             # 3 is docutils' ERROR level: what fails here fails under any docutils version.
-            result["atErrorLevel"] = render_rst(text, halt_level=3)
+            result["atErrorLevel"] = render_rst(text, 3)
         return result
     except Exception as exc:
         return {"status": "crashed", "error": describe(exc)}
@@ -71115,13 +71078,11 @@ def render(text):
 
 def main():
     if sys.version_info < (3, 8):
-        reply({"status": "too-old"})
-        return
+        return reply({"status": "too-old"})
     try:
         import readme_renderer.rst
     except Exception as exc:
-        reply({"status": "missing", "error": describe(exc)})
-        return
+        return reply({"status": "missing", "error": describe(exc)})
     from importlib import metadata
     versions = {}
     for name in ("readme_renderer", "docutils", "Pygments", "nh3", "bleach"):
@@ -71154,7 +71115,7 @@ async function renderDescriptions(texts, options) {
     const { log } = options;
     const input = JSON.stringify({ items: texts });
     const pypi = options.pypiVersions ?? PYPI_RENDERER_VERSIONS;
-    const asPyPI = (versions) => Object.entries(pypi).every(([name, version]) => versions[name] === version);
+    const asPyPI = (reply) => Object.entries(pypi).every(([name, version]) => reply.versions[name] === version);
     const unusable = [];
     /** The first Python that works but lacks readme_renderer or PyPI's versions of it. */
     let installInto;
@@ -71170,44 +71131,34 @@ async function renderDescriptions(texts, options) {
         }
         else if (answer.status === 'missing') {
             log.debug(`${python} cannot import readme_renderer: ${answer.error}`);
-            installInto ??= { python, version: answer.python, what: 'readme_renderer is not installed' };
+            installInto ??= { python, version: answer.python };
         }
-        else if (asPyPI(answer.versions)) {
+        else if (asPyPI(answer)) {
             return { rendered: true, python, reply: answer, asPyPI: true };
         }
         else {
-            own = { python, reply: answer };
-            const theirs = Object.fromEntries(Object.keys(pypi).map(name => [name, answer.versions[name] ?? 'missing']));
-            installInto = {
-                python,
-                version: answer.python,
-                what: `${python} has ${describeVersions(theirs)}`
-            };
             // A working readme_renderer: its rendering is the fallback; no other Python is tried.
+            own = answer;
+            installInto = { python, version: answer.python };
             break;
         }
     }
-    let note;
-    if (installInto && options.allowInstall !== false) {
-        const installed = await installAndRender(installInto.python, input, options, pypi);
+    if (!installInto) {
+        return { rendered: false, reason: `no Python 3.8 or newer found (${unusable.join('; ')})` };
+    }
+    const { python } = installInto;
+    let note = `installing PyPI's ${describeVersions(pypi)} is not allowed here`;
+    if (options.allowInstall !== false) {
+        const installed = await installAndRender(python, input, options, pypi);
         if (typeof installed !== 'string') {
-            const { python } = installInto;
-            return { rendered: true, python, reply: installed, asPyPI: asPyPI(installed.versions) };
+            return { rendered: true, python, reply: installed, asPyPI: asPyPI(installed) };
         }
         note = `PyPI's ${describeVersions(pypi)} ${installed}`;
     }
-    else if (installInto) {
-        note = `installing PyPI's ${describeVersions(pypi)} is not allowed here`;
-    }
     if (own)
-        return { rendered: true, ...own, asPyPI: false, note };
-    if (installInto) {
-        return {
-            rendered: false,
-            reason: `${installInto.what} for ${installInto.python} (Python ${installInto.version}) and ${note}`
-        };
-    }
-    return { rendered: false, reason: `no Python 3.8 or newer found (${unusable.join('; ')})` };
+        return { rendered: true, python, reply: own, asPyPI: false, note };
+    const reason = `readme_renderer is not installed for ${python} (Python ${installInto.version}) and ${note}`;
+    return { rendered: false, reason };
 }
 /** PyPI's versions into a temporary folder, first on the path; bounded by pip's and our limits. */
 async function installAndRender(python, input, options, pypi) {
@@ -71276,8 +71227,6 @@ async function checkDescriptions(dists, options) {
     const { log } = options;
     const errors = [];
     const warnings = [];
-    /** A wheel and an sdist of one release usually carry the same description: rendered once. */
-    const texts = new Map();
     const pending = [];
     for (const dist of dists) {
         const contentType = parseDescriptionContentType(getHeader(dist.metadata, 'Description-Content-Type'));
@@ -71304,17 +71253,17 @@ async function checkDescriptions(dists, options) {
             });
         }
         else if (contentType.renderer === 'rst') {
-            if (!texts.has(text))
-                texts.set(text, texts.size);
             pending.push({ dist, contentType, text });
         }
         else if (contentType.renderer === 'markdown' && markdownRendersNothing(text)) {
-            errors.push(renderError(dist, contentType, text, ''));
+            errors.push(renderProblem({ dist, contentType, text }, ''));
         }
     }
-    if (texts.size === 0)
+    /** A wheel and an sdist of one release usually carry the same description: rendered once. */
+    const texts = [...new Set(pending.map(p => p.text))];
+    if (texts.length === 0)
         return { errors, warnings };
-    const outcome = await renderDescriptions([...texts.keys()], options);
+    const outcome = await renderDescriptions(texts, options);
     if (!outcome.rendered) {
         const skipped = `Description not checked: ${outcome.reason}. ` +
             'PyPI may refuse a description that does not render.';
@@ -71323,85 +71272,84 @@ async function checkDescriptions(dists, options) {
     }
     const { reply, asPyPI } = outcome;
     const pypi = options.pypiVersions ?? PYPI_RENDERER_VERSIONS;
-    const where = `on Python ${reply.python} (${reply.executable})`;
-    if (asPyPI) {
-        log.info(`Descriptions rendered as PyPI renders them, with ${describeVersions(reply.versions)} ${where}`);
-    }
+    const versions = `${describeVersions(reply.versions)} on Python ${reply.python} (${reply.executable})`;
+    if (asPyPI)
+        log.info(`Descriptions rendered as PyPI renders them, with ${versions}`);
     else {
-        log.notice(`Descriptions rendered with ${describeVersions(reply.versions)} ${where}, not with ` +
-            `PyPI's ${describeVersions(pypi)}${outcome.note ? `: ${outcome.note}` : ''}. Only ` +
-            'docutils errors, which fail under every version, stop the upload; text that these ' +
+        const note = outcome.note ? `: ${outcome.note}` : '';
+        log.notice(`Descriptions rendered with ${versions}, not with PyPI's ${describeVersions(pypi)}${note}. ` +
+            'Only docutils errors, which fail under every version, stop the upload; text that these ' +
             'versions warn about is reported as a warning.');
     }
-    for (const { dist, contentType, text } of pending) {
-        const result = reply.results[texts.get(text)];
+    for (const item of pending) {
+        const result = reply.results[texts.indexOf(item.text)];
         const atError = result.atErrorLevel;
+        if (result.status === 'ok')
+            continue;
         if (result.status === 'crashed') {
             warnings.push({
-                file: dist.path,
+                file: item.dist.path,
                 rule: 'description-unchecked',
                 message: `Description not checked: readme_renderer failed on it (${result.error}).`,
                 hint: 'Run `twine check` on the file to see whether PyPI could render it.'
             });
         }
-        else if (result.status === 'ok') {
-            continue;
-        }
-        else if (asPyPI) {
-            errors.push(renderError(dist, contentType, text, result.messages ?? ''));
-        }
-        else if (atError === undefined || atError.status === 'failed') {
-            // Shown: what fails under every version (the first WARNING may only be this docutils').
-            errors.push(renderError(dist, contentType, text, atError?.messages || result.messages || ''));
+        else if (asPyPI || atError === undefined || atError.status === 'failed') {
+            // With other versions than PyPI's, shown: what fails under every version (the first
+            // WARNING may only be this docutils').
+            errors.push(renderProblem(item, (!asPyPI && atError?.messages) || result.messages || ''));
         }
         else {
-            const [ours, theirs] = [reply.versions.docutils, pypi.docutils].map(v => v ?? 'unknown');
-            const report = formatDocutilsReport(result.messages ?? '');
-            const pins = Object.entries(pypi).map(([name, version]) => `${name}==${version}`);
-            warnings.push({
-                file: dist.path,
-                rule: 'description-render-version',
-                message: `Description rendered with docutils ${ours}; PyPI uses ${theirs}; docutils ${ours} stops ` +
-                    'on a warning, so PyPI may refuse this upload ("The description failed to render…") or ' +
-                    `accept it.${report.text ? `\n${report.text}` : ''}`,
-                hint: `Check it with PyPI's versions (\`pip install ${pins.join(' ')}\`, then \`twine check\` ` +
-                    `on the file). ${renderHint(contentType, text, report.line)}`
-            });
+            const docutils = reply.versions.docutils ?? 'unknown';
+            warnings.push(renderProblem(item, result.messages ?? '', { docutils, pypi }));
         }
     }
     return { errors, warnings };
 }
-function renderError(dist, type, text, messages) {
-    // PyPI's words (Warehouse forklift/legacy.py).
-    const refusal = type.declared
-        ? `The description failed to render for '${type.declared}'.`
-        : 'The description failed to render in the default format of reStructuredText.';
+/**
+ * A text that did not render: PyPI's refusal (Warehouse forklift/legacy.py's words); or, when
+ * only `otherVersion`'s docutils stopped on a warning, a warning that PyPI may refuse it.
+ */
+function renderProblem({ dist, contentType: type, text }, messages, otherVersion) {
     const report = formatDocutilsReport(messages);
-    return {
-        file: dist.path,
-        rule: 'description-render',
-        message: `${refusal} See https://pypi.org/help/#description-content-type for more information.${report.text ? `\n${report.text}` : ''}`,
-        hint: renderHint(type, text, report.line)
-    };
-}
-function renderHint(type, text, line) {
-    const where = line === undefined ? '' : ` at line ${line}`;
+    const where = report.line === undefined ? '' : ` at line ${report.line}`;
     const counting = 'Lines count from the first line of the description, which is the README as the build ' +
         "stored it in the file's metadata.";
+    let hint = `Fix the reStructuredText${where} of the README, or declare it as Markdown if it is ` +
+        `Markdown (${DECLARE_MARKDOWN}). ${counting} \`twine check\` on the file, or ` +
+        '`python -m readme_renderer README.rst`, shows the same error locally.';
     if (type.renderer === 'rst' && looksLikeMarkdown(text)) {
         const declared = type.declared
             ? `is declared as '${type.declared}'`
             : 'declares no content type, so PyPI reads it as reStructuredText (its default)';
-        return (`The description looks like Markdown but ${declared}. Declare it as Markdown — ` +
-            `${DECLARE_MARKDOWN} — or fix the reStructuredText${where}. ${counting}`);
+        hint =
+            `The description looks like Markdown but ${declared}. Declare it as Markdown — ` +
+                `${DECLARE_MARKDOWN} — or fix the reStructuredText${where}. ${counting}`;
     }
-    if (type.renderer === 'markdown') {
-        return ('PyPI renders this Markdown to nothing (it may hold only link definitions); give the ' +
-            'README some text.');
+    else if (type.renderer === 'markdown') {
+        hint =
+            'PyPI renders this Markdown to nothing (it may hold only link definitions); give the ' +
+                'README some text.';
     }
-    return (`Fix the reStructuredText${where} of the README, or declare it as Markdown if it is ` +
-        `Markdown (${DECLARE_MARKDOWN}). ${counting} \`twine check\` on the file, or ` +
-        '`python -m readme_renderer README.rst`, shows the same error locally.');
+    let message = type.declared
+        ? `The description failed to render for '${type.declared}'.`
+        : 'The description failed to render in the default format of reStructuredText.';
+    message += ' See https://pypi.org/help/#description-content-type for more information.';
+    if (otherVersion) {
+        const { docutils: ours, pypi } = otherVersion;
+        const pins = Object.entries(pypi).map(([name, version]) => `${name}==${version}`);
+        message =
+            `Description rendered with docutils ${ours}; PyPI uses ${pypi.docutils ?? 'unknown'}; ` +
+                `docutils ${ours} stops on a warning, so PyPI may refuse this upload ("The description ` +
+                'failed to render…") or accept it.';
+        hint = `Check it with PyPI's versions (\`pip install ${pins.join(' ')}\`, then \`twine check\` on the file). ${hint}`;
+    }
+    return {
+        file: dist.path,
+        rule: otherVersion ? 'description-render-version' : 'description-render',
+        message: report.text ? `${message}\n${report.text}` : message,
+        hint
+    };
 }
 /**
  * docutils reports `<string>:LINE: (LEVEL/N) message`, then a blank line and the offending
@@ -71500,6 +71448,7 @@ function parseDescriptionContentType(header) {
 ;// CONCATENATED MODULE: ./src/check/guards.ts
 
 
+
 /**
  * Every reading of a tag as `[project<sep>]version`: the whole tag first (PEP 440 allows a leading
  * `v`), then each split at `-`, `/`, `@` or `_` into a valid project name and a version, shortest
@@ -71530,12 +71479,8 @@ function checkTagMatchesVersions(dists, run) {
         return { errors: [], notices: [] };
     const readings = readTag(tag);
     if (readings.length === 0) {
-        return {
-            errors: [],
-            notices: [
-                `The tag '${tag}' is not a version (PEP 440, optionally after 'v' or '<project>-v'); the version check was skipped.`
-            ]
-        };
+        const notice = `The tag '${tag}' is not a version (PEP 440, optionally after 'v' or '<project>-v'); the version check was skipped.`;
+        return { errors: [], notices: [notice] };
     }
     const projects = new Set(dists.map(d => normalizeName(d.name.trim())));
     const named = readings.find(r => r.project && projects.has(normalizeName(r.project)));
@@ -71578,23 +71523,20 @@ function sameVersion(written, version) {
 function checkOneRelease(dists, options) {
     if (options.allowMultipleVersions)
         return [];
-    const projects = new Map();
-    for (const dist of dists) {
-        const version = dist.version.trim();
-        const parsed = parseVersion(version);
-        const key = parsed ? `=${releaseKey(parsed)}` : `?${version}`;
-        const project = normalizeName(dist.name.trim());
-        const releases = projects.get(project) ?? projects.set(project, new Map()).get(project);
-        const release = releases.get(key) ?? releases.set(key, { version, parsed, files: [] }).get(key);
-        release.files.push(dist);
-    }
     const problems = [];
-    for (const byVersion of projects.values()) {
+    for (const files of groupBy(dists, d => normalizeName(d.name.trim())).values()) {
+        const byVersion = groupBy(files, d => {
+            const parsed = parseVersion(d.version.trim());
+            return parsed ? `=${releaseKey(parsed)}` : `?${d.version.trim()}`;
+        });
         if (byVersion.size < 2)
             continue;
-        const first = byVersion.values().next().value.files[0];
+        const releases = [...byVersion.values()].map(files => {
+            const version = files[0].version.trim();
+            return { files, version, parsed: parseVersion(version) };
+        });
         // Oldest first; versions that do not parse last, in the order found.
-        const releases = [...byVersion.values()].sort((a, b) => a.parsed && b.parsed
+        releases.sort((a, b) => a.parsed && b.parsed
             ? compareVersions(a.parsed, b.parsed)
             : Number(!a.parsed) - Number(!b.parsed));
         const listing = releases
@@ -71604,7 +71546,7 @@ function checkOneRelease(dists, options) {
             // The oldest release's first file: the likeliest leftover.
             file: releases[0].files[0].path,
             rule: 'one-release',
-            message: `The files of project '${first.name.trim()}' hold ${releases.length} versions: ${listing}.`,
+            message: `The files of project '${files[0].name.trim()}' hold ${releases.length} versions: ${listing}.`,
             hint: 'A stale dist/? Remove the old files (or clean the folder before building), ' +
                 'or set allow-multiple-versions: true to publish several versions on purpose.'
         });
@@ -72268,7 +72210,7 @@ async function sdist_scan(path, reader, maxBytes) {
  * forklift/legacy.py, `utils/zipfiles.py`, `validate_record` and `validate_entrypoints` in
  * `utils/wheel.py`) as Problems in PyPI's words with a fix, over what inspection already read.
  * These are PyPI's policies (a zip with a data descriptor is valid elsewhere): check.ts counts
- * them under `pypiRules`.
+ * them under `pypiRules`, but for those that break installers too (check/rules.ts).
  */
 
 
@@ -72331,9 +72273,18 @@ function wheelArchiveProblems(path, archive, licenseFiles) {
     else {
         read('WHEEL');
     }
-    if (archive.framingProblem !== undefined) {
-        const message = `ZIP archive not accepted: ${archive.framingProblem}. See https://docs.pypi.org/archives for more information`;
-        problems.push(invalid(path, 'zip-framing', message, REBUILD_WHEEL));
+    const framing = archive.framingProblem;
+    if (framing !== undefined) {
+        const message = `ZIP archive not accepted: ${framing}. See https://docs.pypi.org/archives for more information`;
+        // A name twice, or bytes no record explains: zip readers disagree on the members.
+        const ambiguous = /^(Duplicate filename|Unknown record signature)/.test(framing);
+        problems.push(invalid(path, ambiguous ? 'zip-ambiguous' : 'zip-framing', message, REBUILD_WHEEL));
+    }
+    const offsets = archive.entries.map(e => e.localHeaderOffset);
+    const firstMember = offsets.reduce((min, offset) => Math.min(min, offset), offsets[0] ?? 0);
+    if (firstMember > 0 && framing !== 'Unknown record signature') {
+        const message = `Python's zipfile (pip) reads its first member at byte ${firstMember}; tools that read from the start read the records before it (another archive with its own end of central directory record, or members the central directory does not list)`;
+        problems.push(invalid(path, 'zip-ambiguous', message, REBUILD_WHEEL));
     }
     for (const licenseFile of licenseFiles) {
         const inZip = `${distInfo}/licenses/${licenseFile}`;
@@ -73881,12 +73832,15 @@ class SettingsError extends Error {
 
 ;// CONCATENATED MODULE: ./src/settings/secrets.ts
 
-/** The variables twine reads that would change where an upload goes or who makes it. */
+/** The variables twine reads: where an upload goes, who makes it, which certificates it uses. */
 const TWINE_VARIABLES = [
     'TWINE_USERNAME',
     'TWINE_PASSWORD',
     'TWINE_REPOSITORY_URL',
-    'TWINE_REPOSITORY'
+    'TWINE_REPOSITORY',
+    'TWINE_CERT',
+    'TWINE_CLIENT_CERT',
+    'TWINE_NON_INTERACTIVE'
 ];
 /** twine's variables in an environment (the settings decide whether they apply). */
 function twineVariables(env) {

@@ -5,7 +5,7 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
 import { spawn } from 'node:child_process'
-import { mkdir, mkdtemp, rm } from 'node:fs/promises'
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { REPO_ROOT } from '../support/fixtures.js'
@@ -450,5 +450,89 @@ describe('pypi-publish check (offline, as twine check)', () => {
     const none = await runCli(['check'], {}, p.dir)
     expect(none.exitCode).toBe(2)
     expect(none.stderr).toContain('name the wheels and sdists to check')
+  })
+})
+
+describe('the config file (~/.pypirc), read as twine reads it', () => {
+  const pypirc = (url: string, password: string): string =>
+    [
+      '# indexes for this machine',
+      '[distutils]',
+      'index-servers =',
+      '    pypi',
+      '    private',
+      '',
+      '[private]',
+      `repository: ${url}`,
+      'username = __token__',
+      `password = ${password}`,
+      ''
+    ].join('\n')
+
+  it('-r NAME with --config-file, and TWINE_REPOSITORY with ~/.pypirc, upload to that index', async () => {
+    const p = await project()
+    const config = path.join(p.dir, 'indexes.cfg')
+    await writeFile(config, pypirc(index.url, TOKEN))
+    const run = await runCli(
+      ['upload', 'dist/*', '-r', 'private', '--config-file', 'indexes.cfg', '--json'],
+      {},
+      p.dir
+    )
+    expect(run.stderr).not.toContain(TOKEN)
+    expect(run.exitCode).toBe(0)
+    expect(stored()).toEqual(p.files)
+
+    const q = await project()
+    const home = await mkdtemp(path.join(work, 'home-'))
+    await writeFile(path.join(home, '.pypirc'), pypirc(index.url, 'pypi-wrong-token-in-file-0000'))
+    // TWINE_PASSWORD wins over the file's password, as in twine.
+    const fromHome = await runCli(
+      ['upload', 'dist/*'],
+      { HOME: home, TWINE_REPOSITORY: 'private', TWINE_PASSWORD: TOKEN },
+      q.dir
+    )
+    expect(fromHome.exitCode).toBe(0)
+    expect(stored()).toEqual([...p.files, ...q.files].sort())
+    expect(fromHome.stdout + fromHome.stderr).not.toContain('pypi-wrong-token-in-file-0000')
+  })
+
+  it('a missing section, an unlisted one, a malformed line or a missing file is named, before any request', async () => {
+    const p = await project()
+    const config = path.join(p.dir, 'indexes.cfg')
+    const cases: Array<[string | undefined, string[], RegExp]> = [
+      [
+        pypirc(index.url, TOKEN),
+        ['-r', 'other'],
+        /--repository other names the index 'other', which indexes\.cfg .* does not define: it has no \[other\] section/
+      ],
+      [
+        pypirc(index.url, TOKEN).replace('    private\n', ''),
+        ['-r', 'private'],
+        /it has a \[private\] section, but \[distutils\] index-servers does not list it/
+      ],
+      [
+        '[private]\nrepository = x\nthis line is wrong\n',
+        ['-r', 'private'],
+        /indexes\.cfg .*, line 3: this line is neither `\[section\]` nor `key = value`/
+      ],
+      [
+        '[distutils]\nindex-servers = private\n[private]\nusername = me\n',
+        ['-r', 'private'],
+        /The \[private\] section of indexes\.cfg .* has no `repository`/
+      ],
+      [undefined, ['-r', 'private'], /The config file indexes\.cfg .* cannot be read \(ENOENT\)/]
+    ]
+    for (const [text, flags, error] of cases) {
+      await rm(config, { force: true })
+      if (text !== undefined) await writeFile(config, text)
+      const run = await runCli(
+        ['upload', 'dist/*', ...flags, '--config-file', 'indexes.cfg'],
+        { TWINE_PASSWORD: TOKEN },
+        p.dir
+      )
+      expect({ flags, exitCode: run.exitCode }).toEqual({ flags, exitCode: 2 })
+      expect(run.stderr).toMatch(error)
+    }
+    expect(index.requests).toEqual([])
   })
 })

@@ -22,6 +22,10 @@ export interface CliArgs {
   verbose: boolean
   /** `check --strict`: warnings fail too, as in twine. */
   strict: boolean
+  /** twine's `--config-file` (default ~/.pypirc), `--cert` and `--client-cert`. */
+  configFile?: string
+  cert?: string
+  clientCert?: string
   /** The action inputs the flags set (only those given). */
   inputs: Record<string, string>
   /** Files and globs, as written. */
@@ -46,6 +50,9 @@ const OPTIONS = {
   'verify-upload': { type: 'boolean' },
   'no-verify-upload': { type: 'boolean' },
   'index-url': { type: 'string' },
+  'config-file': { type: 'string' },
+  cert: { type: 'string' },
+  'client-cert': { type: 'string' },
   'dry-run': { type: 'boolean' },
   'verify-metadata': { type: 'boolean' },
   'no-verify-metadata': { type: 'boolean' },
@@ -123,6 +130,9 @@ export function parseCli(argv: readonly string[]): CliArgs {
     json: values.json === true,
     verbose: values.verbose === true,
     strict: values.strict === true,
+    configFile: values['config-file'],
+    cert: values.cert,
+    clientCert: values['client-cert'],
     inputs,
     files
   }
@@ -138,7 +148,14 @@ refused. Globs (quoted or not) are expanded here too: *, ?, [abc] and ** for any
 Where and as whom (as twine):
   --repository-url URL     Upload URL of the index (default: https://upload.pypi.org/legacy/;
                            TWINE_REPOSITORY_URL when not given)
-  -r, --repository NAME    pypi or testpypi (instead of --repository-url; TWINE_REPOSITORY)
+  -r, --repository NAME    An index named in the config file, or pypi / testpypi (instead of
+                           --repository-url; TWINE_REPOSITORY; default pypi)
+  --config-file FILE       The .pypirc to read indexes, usernames and passwords from (default
+                           ~/.pypirc; flags and TWINE_* win over it)
+  --cert FILE              CA bundle (PEM) to trust for the index, e.g. a private CA (TWINE_CERT;
+                           ca_cert in the config file)
+  --client-cert FILE       Client certificate and key (one PEM file) for the index
+                           (TWINE_CLIENT_CERT; client_cert in the config file)
   -u, --username USER      User name (default: __token__, for API tokens; TWINE_USERNAME)
   -p, --password TOKEN     API token or password (TWINE_PASSWORD; prefer the variable: a flag can
                            be seen in the process list). With none, trusted publishing: the ID

@@ -8,7 +8,7 @@ import { runOutcome } from '../pipeline/outcome.js'
 import { describeProblem } from '../pipeline/prepare.js'
 import { publish, type PipelineDeps, type RunResult } from '../pipeline/publish.js'
 import { givenSecrets, twineVariables } from '../settings/secrets.js'
-import { readSettings, SettingsError } from '../settings/settings.js'
+import { readSettings, SettingsError, type Settings } from '../settings/settings.js'
 import { ChildEnv } from '../shared/child-env.js'
 import type { Log } from '../shared/log.js'
 import { Redactor } from '../shared/redact.js'
@@ -17,6 +17,7 @@ import { ACTION_VERSION } from '../shared/version.js'
 import { HELP, parseCli, UsageError } from './args.js'
 import { ambientIdToken } from './ambient-id-token.js'
 import { checkFiles } from './check.js'
+import { chooseFromConfig } from './pypirc.js'
 import { expandGlob, isGlob } from './globs.js'
 import { cliLog, printable } from './log.js'
 
@@ -67,7 +68,36 @@ export async function main(
   // given as a flag (with its user, so its Basic-auth form is known too).
   const inputs = args.inputs
   const read = (name: string): string => inputs[name] ?? ''
+  const tls: NonNullable<Settings['tls']> = {}
   const twine = twineVariables(env)
+  // twine's config file fills in what the flags and TWINE_* leave out (flags > TWINE_* > file);
+  // read before any line is written, as its password is a secret. `check` needs no index.
+  let configError: SettingsError | undefined
+  try {
+    if (args.command === 'upload' || inputs.repository) {
+      const { index } = chooseFromConfig(
+        {
+          repositoryUrl: inputs['repository-url'],
+          repository: inputs.repository,
+          configFile: args.configFile
+        },
+        env,
+        streams.cwd
+      )
+      if (index) {
+        inputs['repository-url'] = index.url
+        delete inputs.repository
+        delete twine.TWINE_REPOSITORY
+        twine.TWINE_USERNAME ||= index.username
+        twine.TWINE_PASSWORD ||= index.password
+      }
+      tls.caCert = args.cert || env.TWINE_CERT || index?.caCert
+      tls.clientCert = args.clientCert || env.TWINE_CLIENT_CERT || index?.clientCert
+    }
+  } catch (error) {
+    if (!(error instanceof SettingsError)) throw error
+    configError = error
+  }
   const redactor = new Redactor()
   for (const { secret, user } of givenSecrets(read, twine, ciSecrets(env))) {
     redactor.add(secret, user)
@@ -84,6 +114,7 @@ export async function main(
   let failure: string | undefined
   let status = EXIT_OK
   try {
+    if (configError) throw configError
     const files = await expandArguments(args.files, streams.cwd)
     // The flags are the inputs: one not given is not given, so TWINE_* fill in as twine reads
     // them even when this runs in a GitHub Actions `run:` step (where the action ignores them).
@@ -99,7 +130,7 @@ export async function main(
       if (args.json) stdout(jsonText(report, redact))
       return report.ok ? EXIT_OK : EXIT_FAILED
     }
-    result = await publish({ ...settings, files }, cliDeps(env, log, redactor))
+    result = await publish({ ...settings, files, tls }, cliDeps(env, log, redactor))
     if (result.failure) {
       failure = result.failure.message
       status = EXIT_FAILED

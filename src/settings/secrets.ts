@@ -15,12 +15,15 @@ export interface Secret {
   user?: string
 }
 
-/** The variables twine reads that would change where an upload goes or who makes it. */
+/** The variables twine reads: where an upload goes, who makes it, which certificates it uses. */
 export const TWINE_VARIABLES = [
   'TWINE_USERNAME',
   'TWINE_PASSWORD',
   'TWINE_REPOSITORY_URL',
-  'TWINE_REPOSITORY'
+  'TWINE_REPOSITORY',
+  'TWINE_CERT',
+  'TWINE_CLIENT_CERT',
+  'TWINE_NON_INTERACTIVE'
 ] as const
 
 export type TwineVariables = Partial<Record<(typeof TWINE_VARIABLES)[number], string>>

@@ -59,6 +59,8 @@ export interface Settings {
   workingDirectory: string
   /** A release page pattern with `{name}` and `{version}`, for indexes other than PyPI's. */
   releaseUrlPattern: string
+  /** The command line's `--cert` and `--client-cert` (PEM files), as twine takes them. */
+  tls?: { caCert?: string; clientCert?: string }
   /** Write the job summary (the log, outputs and annotations are written either way). */
   summary: boolean
 }
