@@ -7,7 +7,9 @@
  */
 
 import { basename } from 'node:path'
-import { DistributionError, type Problem, type RuleId } from '../dists/distribution.js'
+import { DistributionError, rebuildHint } from '../dists/distribution.js'
+import type { Problem, RuleId } from '../dists/distribution.js'
+import { strictUtf8 } from './metadata.js'
 import { displayName, type SdistArchive } from './sdist.js'
 import type { WheelArchive } from './wheel.js'
 
@@ -17,9 +19,7 @@ const RATIO_THRESHOLD = 50
 /** Python's csv module refuses a field longer than this (csv.field_size_limit()). */
 const CSV_FIELD_LIMIT = 131072
 
-const REBUILD_WHEEL =
-  'Rebuild the wheel with its build backend (`python -m build --wheel`) and publish that file ' +
-  'as written; tools that rewrite, append to or stream zips produce archives PyPI refuses.'
+const REBUILD_WHEEL = rebuildHint('wheel')
 
 const invalid = (file: string, rule: RuleId, message: string, hint: string): Problem => ({
   file,
@@ -129,12 +129,8 @@ export function wheelArchiveProblems(
 
 /** What PyPI's `csv.reader(text.splitlines())` over RECORD accepts: UTF-8, fields within limit. */
 function recordParses(bytes: Buffer): boolean {
-  try {
-    const text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes)
-    return text.split(/[\r\n,]/).every(field => field.length <= CSV_FIELD_LIMIT)
-  } catch {
-    return false
-  }
+  const fields = strictUtf8(bytes)?.split(/[\r\n,]/)
+  return fields?.every(field => field.length <= CSV_FIELD_LIMIT) ?? false
 }
 
 /** The sdist's archive against PyPI's rules that need the metadata (the layout is tar.ts's). */
@@ -146,8 +142,8 @@ export function sdistArchiveProblems(
 ): Problem[] {
   const problems: Problem[] = []
   if (alsoZip) {
-    const hint = 'Rebuild the sdist with `python -m build --sdist` and publish the file as written.'
-    problems.push(invalid(path, 'archive-type', 'File is both a zip and a tar file', hint))
+    const message = 'File is both a zip and a tar file'
+    problems.push(invalid(path, 'archive-type', message, rebuildHint('sdist')))
   }
   for (const licenseFile of licenseFiles) {
     // os.path.join(top, name): an absolute License-File replaces the top folder.
@@ -183,12 +179,8 @@ const pyStrip = (text: string): string => text.replace(STRIP, '')
  * test). Why PyPI would refuse the file (for the message), or undefined when it accepts it.
  */
 export function entryPointsProblem(bytes: Buffer): string | undefined {
-  let text: string
-  try {
-    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes)
-  } catch {
-    return 'entry_points.txt is not decodable as UTF-8'
-  }
+  const text = strictUtf8(bytes)
+  if (text === undefined) return 'entry_points.txt is not decodable as UTF-8'
   const sections = new Map<string, string[]>()
   const defaults: string[] = []
   const added = new Set<string>()

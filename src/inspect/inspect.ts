@@ -6,7 +6,7 @@
 
 import { resolve, basename } from 'node:path'
 import type { DistKind, Distribution, Problem } from '../dists/distribution.js'
-import { DistributionError, type RuleId } from '../dists/distribution.js'
+import { DistributionError } from '../dists/distribution.js'
 import { distKindOf, parseWheelFilename } from '../dists/filename.js'
 import { sdistArchiveProblems, wheelArchiveProblems } from './archive-rules.js'
 import { ChangedWhileReadError, computeDigests } from './digests.js'
@@ -14,6 +14,7 @@ import {
   getHeader,
   metadataToFormFields,
   parseCoreMetadata,
+  strictUtf8,
   type ArchiveMember
 } from './metadata.js'
 import { readSdist } from './sdist.js'
@@ -23,8 +24,7 @@ import { isZipFile } from './zip.js'
 /** How many files are inspected at once: enough to overlap I/O and hashing, few enough for CI. */
 export const INSPECT_CONCURRENCY = 4
 
-const problem = (file: string, rule: RuleId, message: string, hint: string) =>
-  new DistributionError([{ file, rule, message, hint }])
+const problem = DistributionError.of
 
 /** Wheels are `.whl`; sdists are `.tar.gz` (PEP 625: PyPI takes no other sdist format). */
 function kindOf(path: string): DistKind {
@@ -77,15 +77,10 @@ function asProblem(path: string, error: unknown): DistributionError {
   )
 }
 
-/** ignoreBOM keeps a byte order mark in the text, where Python keeps it too. */
-const metadataDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
-
 /** Decodes METADATA / PKG-INFO bytes: the spec says UTF-8, and anything else is refused. */
 function decodeMetadata(path: string, member: ArchiveMember): string {
-  let text: string
-  try {
-    text = metadataDecoder.decode(member.data)
-  } catch {
+  const text = strictUtf8(member.data)
+  if (text === undefined) {
     throw problem(
       path,
       'metadata-encoding',

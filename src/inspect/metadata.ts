@@ -10,6 +10,17 @@ import { trimEndOf } from '../shared/format.js'
 /** The most uncompressed METADATA / PKG-INFO we read. Real ones are a few KiB to ~1 MiB. */
 export const MAX_METADATA_BYTES = 4 * 1024 * 1024
 
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
+
+/** Bytes as Python's `.decode('utf-8')` reads them (a byte order mark kept), or undefined. */
+export function strictUtf8(bytes: Uint8Array): string | undefined {
+  try {
+    return utf8.decode(bytes)
+  } catch {
+    return undefined
+  }
+}
+
 /** A member read from an archive: its path inside it, e.g. `pkg-1.0.dist-info/METADATA`. */
 export interface ArchiveMember {
   entryName: string

@@ -13,7 +13,7 @@ import { createReadStream } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import { basename } from 'node:path'
 import { createGunzip } from 'node:zlib'
-import { DistributionError, type RuleId } from '../dists/distribution.js'
+import { DistributionError, rebuildHint, type RuleId } from '../dists/distribution.js'
 import { trimEndOf } from '../shared/format.js'
 import { MAX_METADATA_BYTES, type ArchiveMember } from './metadata.js'
 import { BLOCK, checksumMatches, ChunkReader, parsePax, pythonNti, text } from './tar.js'
@@ -25,14 +25,11 @@ const MAX_SDIST_DECOMPRESSED_BYTES = 1024 * 1024 * 1024
 /** More members than this is no real sdist, and their names would fill memory. */
 const MAX_MEMBERS = 1_000_000
 
-const REBUILD_HINT =
-  'Rebuild the sdist (e.g. `python -m build --sdist`) and make sure the file is not altered or ' +
-  'cut short between the build and this step (artifact upload/download, caches).'
 const SPARSE_MESSAGE =
   'tar archive not accepted: Sparse members are not allowed. See https://docs.pypi.org/archives for more information'
 
-const sdistProblem = (path: string, rule: RuleId, message: string, hint = REBUILD_HINT) =>
-  new DistributionError([{ file: path, rule, message: `${basename(path)}: ${message}`, hint }])
+const sdistProblem = (path: string, rule: RuleId, message: string, hint = rebuildHint('sdist')) =>
+  DistributionError.of(path, rule, `${basename(path)}: ${message}`, hint)
 const invalidSdist = (path: string, why: string) =>
   sdistProblem(path, 'invalid-sdist', `not a valid sdist (.tar.gz): ${why}.`)
 

@@ -52,12 +52,6 @@ export function checksumMatches(block: Buffer): boolean {
   return stored === unsigned || stored === signed
 }
 
-/** Would tarfile take this first block as a member header (so `is_tarfile` says yes)? */
-export function isTarHeader(block: Buffer): boolean {
-  if (block.length !== BLOCK || block.every(byte => byte === 0)) return false
-  return checksumMatches(block)
-}
-
 /** Exact byte counts from a stream of chunks; skipped bytes are dropped as they arrive. */
 export class ChunkReader {
   private held: Buffer = Buffer.alloc(0)
