@@ -20,21 +20,29 @@ const RATIO_THRESHOLD = 50
 const CSV_FIELD_LIMIT = 131072
 
 const REBUILD_WHEEL = rebuildHint('wheel')
+const INVALID = 'Invalid distribution file.'
 
-const invalid = (file: string, rule: RuleId, message: string, hint: string): Problem => ({
-  file,
-  rule,
-  message: `${basename(file)}: Invalid distribution file. ${message}`,
-  hint
-})
-
-/** A License-File PyPI does not find where it looks. */
-const missingLicense = (file: string, licenseFile: string, at: string, hint: string) => ({
-  file,
-  rule: 'license-file' as const,
-  message: `${basename(file)}: License-File ${licenseFile} does not exist in distribution file ${basename(file)} at ${at}`,
-  hint
-})
+/** Problems about one file, each message after the file's name. */
+function problemList(path: string) {
+  const problems: Problem[] = []
+  const add = (rule: RuleId, message: string, hint: string): void => {
+    problems.push({ file: path, rule, message: `${basename(path)}: ${message}`, hint })
+  }
+  /** The License-Files PyPI does not find at `where(value)`, which `has` looks up. */
+  const checkLicenses = (
+    licenseFiles: readonly string[],
+    where: (licenseFile: string) => string,
+    has: (target: string) => boolean,
+    hint: string
+  ): void => {
+    for (const licenseFile of licenseFiles) {
+      const at = where(licenseFile)
+      const message = `License-File ${licenseFile} does not exist in distribution file ${basename(path)} at ${at}`
+      if (!has(at)) add('license-file', message, hint)
+    }
+  }
+  return { problems, add, checkLicenses }
+}
 
 /** The wheel's archive against PyPI's rules. `licenseFiles`: the License-File values. */
 export function wheelArchiveProblems(
@@ -43,43 +51,34 @@ export function wheelArchiveProblems(
   licenseFiles: readonly string[]
 ): Problem[] {
   const filename = basename(path)
-  const problems: Problem[] = []
-  if (archive.alsoTar) {
-    problems.push(invalid(path, 'archive-type', 'File is both a zip and a tar file', REBUILD_WHEEL))
-  }
+  const { problems, add, checkLicenses } = problemList(path)
+  if (archive.alsoTar)
+    add('archive-type', `${INVALID} File is both a zip and a tar file`, REBUILD_WHEEL)
   const unpacked = archive.entries.reduce((sum, entry) => sum + entry.uncompressedSize, 0)
   if (unpacked > RATIO_MIN_SIZE && unpacked / archive.fileSize > RATIO_THRESHOLD) {
-    problems.push(
-      invalid(
-        path,
-        'compression-ratio',
-        `File exceeds compression ratio of ${RATIO_THRESHOLD}`,
-        `It unpacks to ${unpacked} bytes from ${archive.fileSize}; PyPI refuses more than ${RATIO_THRESHOLD}× above 64 MiB. Leave large, highly compressible data (zero-filled files, sparse data) out of the wheel.`
-      )
+    add(
+      'compression-ratio',
+      `${INVALID} File exceeds compression ratio of ${RATIO_THRESHOLD}`,
+      `It unpacks to ${unpacked} bytes from ${archive.fileSize}; PyPI refuses more than ${RATIO_THRESHOLD}× above 64 MiB. Leave large, highly compressible data (zero-filled files, sparse data) out of the wheel.`
     )
   }
   const oddMethods = [...new Set(archive.entries.map(e => e.method))].filter(
     m => m !== 0 && m !== 8
   )
   if (oddMethods.length > 0) {
-    problems.push(
-      invalid(
-        path,
-        'compression-method',
-        'File does not use a supported compression type',
-        `Members use compression method ${oddMethods.join(', ')}; PyPI takes stored (0) and deflate (8) only. ${REBUILD_WHEEL}`
-      )
+    add(
+      'compression-method',
+      `${INVALID} File does not use a supported compression type`,
+      `Members use compression method ${oddMethods.join(', ')}; PyPI takes stored (0) and deflate (8) only. ${REBUILD_WHEEL}`
     )
   }
 
   // PyPI takes name and version from the filename verbatim (`split("-", 2)`).
   const parts = filename.split('-')
   if (parts.length < 3) {
-    const hint = 'Keep the filename the build backend gave the wheel.'
-    return [
-      ...problems,
-      invalid(path, 'wheel-contents', 'Unable to parse name and version from wheel filename', hint)
-    ]
+    const message = `${INVALID} Unable to parse name and version from wheel filename`
+    add('wheel-contents', message, 'Keep the filename the build backend gave the wheel.')
+    return problems
   }
   const distInfo = `${parts[0]}-${parts[1]}.dist-info`
   const read = (file: string): Buffer | undefined => {
@@ -89,40 +88,38 @@ export function wheelArchiveProblems(
   }
   if (!archive.byName.has(`${distInfo}/WHEEL`)) {
     const hint = `The wheel's metadata folder must be ${distInfo}/, named exactly as the filename's name and version. Keep the filename the build backend gave the wheel, or rebuild it.`
-    problems.push(invalid(path, 'wheel-contents', `WHEEL not found at ${distInfo}/WHEEL`, hint))
+    add('wheel-contents', `${INVALID} WHEEL not found at ${distInfo}/WHEEL`, hint)
   } else {
     read('WHEEL')
   }
   if (archive.framingProblem !== undefined) {
-    const message = `ZIP archive not accepted: ${archive.framingProblem}. See https://docs.pypi.org/archives for more information`
-    problems.push(invalid(path, 'zip-framing', message, REBUILD_WHEEL))
+    const message = `${INVALID} ZIP archive not accepted: ${archive.framingProblem}. See https://docs.pypi.org/archives for more information`
+    add('zip-framing', message, REBUILD_WHEEL)
   }
-  for (const licenseFile of licenseFiles) {
-    const inZip = `${distInfo}/licenses/${licenseFile}`
-    if (archive.byName.has(inZip)) continue
-    const hint = `Build backends copy the files named by \`license-files\` in pyproject.toml to ${distInfo}/licenses/; check that pattern matches the file, or drop the License-File, and rebuild.`
-    problems.push(missingLicense(path, licenseFile, inZip, hint))
-  }
+  checkLicenses(
+    licenseFiles,
+    licenseFile => `${distInfo}/licenses/${licenseFile}`,
+    inZip => archive.byName.has(inZip),
+    `Build backends copy the files named by \`license-files\` in pyproject.toml to ${distInfo}/licenses/; check that pattern matches the file, or drop the License-File, and rebuild.`
+  )
   const record = archive.distInfoFiles.get('RECORD')
   if (record instanceof DistributionError) {
     problems.push(...record.problems)
   } else if (record === undefined || !recordParses(record)) {
-    problems.push({
-      file: path,
-      rule: 'wheel-record',
-      message: `${filename}: Wheel '${filename}' does not contain the required RECORD file: ${distInfo}/RECORD`,
-      hint: `Every wheel lists its files in ${distInfo}/RECORD (a UTF-8 CSV file). ${REBUILD_WHEEL}`
-    })
+    add(
+      'wheel-record',
+      `Wheel '${filename}' does not contain the required RECORD file: ${distInfo}/RECORD`,
+      `Every wheel lists its files in ${distInfo}/RECORD (a UTF-8 CSV file). ${REBUILD_WHEEL}`
+    )
   }
   const entryPoints = read('entry_points.txt')
   const why = entryPoints ? entryPointsProblem(entryPoints) : undefined
   if (why !== undefined) {
-    problems.push({
-      file: path,
-      rule: 'entry-points',
-      message: `${filename}: Wheel '${filename}' has invalid entry points defined in the entry_points.txt file (${why}).`,
-      hint: 'Script names in [project.scripts] and [project.gui-scripts] may hold only letters, digits, `_`, `.` and `-`, and entry_points.txt must be an INI file with `=` between name and value and no repeated names. Fix them and rebuild.'
-    })
+    add(
+      'entry-points',
+      `Wheel '${filename}' has invalid entry points defined in the entry_points.txt file (${why}).`,
+      'Script names in [project.scripts] and [project.gui-scripts] may hold only letters, digits, `_`, `.` and `-`, and entry_points.txt must be an INI file with `=` between name and value and no repeated names. Fix them and rebuild.'
+    )
   }
   return problems
 }
@@ -140,21 +137,17 @@ export function sdistArchiveProblems(
   licenseFiles: readonly string[],
   alsoZip: boolean
 ): Problem[] {
-  const problems: Problem[] = []
-  if (alsoZip) {
-    const message = 'File is both a zip and a tar file'
-    problems.push(invalid(path, 'archive-type', message, rebuildHint('sdist')))
-  }
-  for (const licenseFile of licenseFiles) {
+  const { problems, add, checkLicenses } = problemList(path)
+  if (alsoZip)
+    add('archive-type', `${INVALID} File is both a zip and a tar file`, rebuildHint('sdist'))
+  checkLicenses(
+    licenseFiles,
     // os.path.join(top, name): an absolute License-File replaces the top folder.
-    const target = licenseFile.startsWith('/')
-      ? licenseFile
-      : `${displayName(archive.top)}/${licenseFile}`
-    if (archive.names.has(Buffer.from(target, 'utf8').toString('latin1'))) continue
-    const hint =
-      "License-File paths are relative to the sdist's top folder; include the file in the sdist (`license-files` in pyproject.toml) or drop the License-File, and rebuild."
-    problems.push(missingLicense(path, licenseFile, target, hint))
-  }
+    licenseFile =>
+      licenseFile.startsWith('/') ? licenseFile : `${displayName(archive.top)}/${licenseFile}`,
+    target => archive.names.has(Buffer.from(target, 'utf8').toString('latin1')),
+    "License-File paths are relative to the sdist's top folder; include the file in the sdist (`license-files` in pyproject.toml) or drop the License-File, and rebuild."
+  )
   return problems
 }
 

@@ -48,6 +48,14 @@ export const displayName = (name: string): string => Buffer.from(name, 'latin1')
 const components = (name: string): string[] =>
   name.split('/').filter(part => part !== '' && part !== '.')
 
+/** The top-level names, for the message: up to three, or "the archive is empty". */
+function topsOf(names: Set<string>): string {
+  const tops = [...new Set([...names].map(n => components(n)[0] ?? n))]
+  const shown = tops.slice(0, 3).map(t => `'${displayName(t)}'`)
+  if (tops.length > 3) shown.push('…')
+  return names.size === 0 ? ' (the archive is empty)' : ` (${shown.join(', ')})`
+}
+
 /** tarfile's REGULAR_TYPES (a sparse `S` member is refused before it matters). */
 const REGULAR_TYPES = new Set(['0', '\0', '7'])
 /** Types whose data tarfile does not skip (links, devices, folders, FIFOs). */
@@ -200,48 +208,38 @@ async function scan(path: string, reader: ChunkReader, maxBytes: number) {
     if (!NO_DATA_TYPES.has(type)) await readData(dataSize, displayName(name), false)
   }
 
-  // PyPI's own layout rule and words (Warehouse `_is_valid_dist_file`).
-  if (mixed) {
-    throw sdistProblem(
-      path,
-      'sdist-layout',
-      'Incorrect number of top-level directories in sdist (it mixes absolute and relative member names).'
-    )
-  }
+  // PyPI's own layout rule and words (Warehouse `_is_valid_dist_file`), then `<top>/PKG-INFO`.
   const top = (absolute ? '/' : '') + (common ?? []).join('/')
-  if (top === '' || top === '/' || top === '.') {
-    const allTops = [...new Set([...names].map(n => components(n)[0] ?? n))]
-    const tops = allTops.slice(0, 3).map(t => `'${displayName(t)}'`)
-    if (allTops.length > 3) tops.push('…')
-    const which = names.size === 0 ? ' (the archive is empty)' : ` (${tops.join(', ')})`
-    throw sdistProblem(
-      path,
+  const found = candidates.get(`${top}/PKG-INFO`)
+  const shown = displayName(`${top}/PKG-INFO`)
+  const layout = 'Incorrect number of top-level directories in sdist'
+  const refusals: Array<[boolean, RuleId, () => string]> = [
+    [mixed, 'sdist-layout', () => `${layout} (it mixes absolute and relative member names).`],
+    [
+      top === '' || top === '/' || top === '.',
       'sdist-layout',
-      `Incorrect number of top-level directories in sdist${which}; an sdist holds everything under one folder, <name>-<version>/.`
-    )
-  }
-  const target = `${top}/PKG-INFO`
-  const found = candidates.get(target)
-  const shown = displayName(target)
-  if (!names.has(target) || !found) {
-    throw sdistProblem(
-      path,
+      () =>
+        `${layout}${topsOf(names)}; an sdist holds everything under one folder, <name>-<version>/.`
+    ],
+    [
+      !found,
       'sdist-metadata',
-      `PKG-INFO not found at ${shown}; an sdist carries its core metadata there.`
-    )
-  }
-  if (!found.regular) {
-    throw sdistProblem(
-      path,
+      () => `PKG-INFO not found at ${shown}; an sdist carries its core metadata there.`
+    ],
+    [
+      !found?.regular,
       'sdist-metadata',
-      `${shown} is not a regular file (a link or a folder).`
-    )
+      () => `${shown} is not a regular file (a link or a folder).`
+    ]
+  ]
+  for (const [refused, rule, message] of refusals) {
+    if (refused) throw sdistProblem(path, rule, message())
   }
-  if (!found.data) {
+  if (!found?.data) {
     throw sdistProblem(
       path,
       'metadata-too-large',
-      `${shown} is ${found.size} bytes, more than the ${maxBytes}-byte limit for core metadata.`,
+      `${shown} is ${found?.size} bytes, more than the ${maxBytes}-byte limit for core metadata.`,
       'A PKG-INFO this large is almost certainly a broken or hostile build; rebuild the sdist.'
     )
   }
