@@ -9,7 +9,7 @@ import type { DistKind, Distribution, Problem } from '../dists/distribution.js'
 import { DistributionError } from '../dists/distribution.js'
 import { distKindOf, parseWheelFilename } from '../dists/filename.js'
 import { sdistArchiveProblems, wheelArchiveProblems } from './archive-rules.js'
-import { ChangedWhileReadError, computeDigests } from './digests.js'
+import { computeDigests } from './digests.js'
 import {
   getHeader,
   metadataToFormFields,
@@ -22,7 +22,7 @@ import { readWheel } from './wheel.js'
 import { isZipFile } from './zip.js'
 
 /** How many files are inspected at once: enough to overlap I/O and hashing, few enough for CI. */
-export const INSPECT_CONCURRENCY = 4
+const INSPECT_CONCURRENCY = 4
 
 const problem = DistributionError.of
 
@@ -60,14 +60,6 @@ const FS_ERRORS: Record<string, string> = {
 /** File-system failures (missing file, no permission, a folder) as problems, not crashes. */
 function asProblem(path: string, error: unknown): DistributionError {
   if (error instanceof DistributionError) return error
-  if (error instanceof ChangedWhileReadError) {
-    return problem(
-      path,
-      'changed-while-read',
-      `${basename(path)} changed while it was being checked (${error.why}).`,
-      'Another step is still writing to this folder: let the build finish before this step starts, then run again.'
-    )
-  }
   const why = FS_ERRORS[(error as NodeJS.ErrnoException).code ?? ''] ?? (error as Error).message
   return problem(
     path,
@@ -182,15 +174,15 @@ export async function inspectAll(
     onInspected?: (dist: Distribution) => void
   } = {}
 ): Promise<{ dists: Distribution[]; problems: Problem[] }> {
-  const results: Array<Distribution | Problem[]> = new Array(paths.length)
-  let next = 0
+  const results: Array<Distribution | Problem[]> = []
+  const queue = paths.entries() // one iterator for all workers: each path is taken once
   const worker = async (): Promise<void> => {
-    for (let index = next++; index < paths.length; index = next++) {
+    for (const [index, path] of queue) {
       try {
-        results[index] = await inspectDistribution(paths[index])
-        options.onInspected?.(results[index] as Distribution)
+        const dist = (results[index] = await inspectDistribution(path))
+        options.onInspected?.(dist)
       } catch (error) {
-        results[index] = asProblem(resolve(paths[index]), error).problems
+        results[index] = asProblem(resolve(path), error).problems
       }
     }
   }
