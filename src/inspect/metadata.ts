@@ -44,44 +44,37 @@ export interface RawHeader {
  * (twine ≥ 6, Warehouse) and pip see. `body` is `get_payload()`: '' when there is none.
  */
 export function readEmailMessage(text: string): { headers: RawHeader[]; body: string } {
-  // Header lines up to a blank line (dropped) or the first line that is not one (the body's).
-  const block: string[] = []
-  let bodyStart = text.length
-  const lineEnd = /\r\n|\r|\n/g
-  for (let pos = 0; pos < text.length;) {
+  const headers: RawHeader[] = []
+  let open = false // the last header takes continuation lines
+  let from = '' // a "From " line that ends the headers: the body's first line
+  let pos = 0
+  for (const lineEnd = new RegExp(LINE_BREAK, 'g'); pos < text.length;) {
     lineEnd.lastIndex = pos
     const br = lineEnd.exec(text)
     const next = br ? br.index + br[0].length : text.length
     const line = text.slice(pos, next)
+    // Header lines end at a blank line (dropped) or at the first line that is not one (the body's).
     if (!HEADER_START.test(line)) {
-      bodyStart = line[0] === '\r' || line[0] === '\n' ? next : pos
+      if (line[0] === '\r' || line[0] === '\n') pos = next
       break
     }
-    block.push(line)
+    if (line[0] === ' ' || line[0] === '\t') {
+      // A continuation with no header before it is a defect Python drops.
+      if (open) headers[headers.length - 1].raw += line
+      from = ''
+    } else {
+      // An mbox "From " line is skipped, but is the body's first line when it ends the headers
+      // (and is not the first line); ":value" has no name: Python skips the line.
+      const colon = line.indexOf(':')
+      open = !line.startsWith('From ') && colon > 0
+      const raw = line.slice(colon + 1).replace(/^[ \t]+/, '')
+      if (open) headers.push({ name: line.slice(0, colon), raw })
+      from = pos > 0 && line.startsWith('From ') ? line : ''
+    }
     pos = next
   }
-
-  const headers: RawHeader[] = []
-  let current: string[] | undefined
-  const flush = (): void => {
-    if (!current) return
-    const colon = current[0].indexOf(':')
-    const value = current[0].slice(colon + 1).replace(/^[ \t]+/, '') + current.slice(1).join('')
-    headers.push({ name: current[0].slice(0, colon), raw: trimEndOf(value, '\r\n') })
-    current = undefined
-  }
-  let pushedBack = ''
-  block.forEach((line, i) => {
-    // A continuation with no header before it is a defect Python drops.
-    if (line[0] === ' ' || line[0] === '\t') return void current?.push(line)
-    flush()
-    // An mbox "From " line: skipped, but the body's first line when it ends the headers.
-    if (line.startsWith('From ')) pushedBack = i > 0 && i === block.length - 1 ? line : ''
-    // ":value" has no name: Python skips the line.
-    else if (!line.startsWith(':')) current = [line]
-  })
-  flush()
-  return { headers, body: pushedBack + text.slice(bodyStart) }
+  for (const header of headers) header.raw = trimEndOf(header.raw, '\r\n')
+  return { headers, body: from + text.slice(pos) }
 }
 
 /**
