@@ -162,16 +162,13 @@ export const fieldIntroducedIn = (header: string): string | undefined =>
   FIELDS.get(header.toLowerCase())
 
 /** `'2.1'` → [2, 1]; undefined for anything that is not `<major>.<minor>`. */
-function parseMetadataVersion(value: string | undefined): [number, number] | undefined {
-  const match = value === undefined ? null : /^(\d+)\.(\d+)$/.exec(value.trim())
-  return match ? [Number(match[1]), Number(match[2])] : undefined
-}
+const parseMetadataVersion = (value = ''): number[] | undefined =>
+  /^(\d+)\.(\d+)$/.exec(value.trim())?.slice(1).map(Number)
 
 /** Is the header newer than the declared version (false when either is not `<major>.<minor>`)? */
-function newerThan(declared: [number, number] | undefined, header: string): boolean {
+function newerThan(declared: number[] | undefined, header: string): boolean {
   const since = parseMetadataVersion(fieldIntroducedIn(header))
-  if (!declared || !since) return false
-  return declared[0] < since[0] || (declared[0] === since[0] && declared[1] < since[1])
+  return !!declared && !!since && (declared[0] - since[0] || declared[1] - since[1]) < 0
 }
 
 /** Headers newer than the declared Metadata-Version, in file order (check/metadata-rules.ts). */
@@ -188,10 +185,7 @@ export function fieldsNewerThanDeclared(
  * PyPI (Warehouse's `sanitize`) drops a value that is "UNKNOWN" once trimmed (distutils wrote it)
  * and treats '' as absent: we leave both out, which keeps other indexes from storing "UNKNOWN".
  */
-function isAbsent(value: string): boolean {
-  const trimmed = value.trim()
-  return trimmed === '' || trimmed === 'UNKNOWN'
-}
+const isAbsent = (value: string): boolean => ['', 'UNKNOWN'].includes(value.trim())
 
 /** twine's `_safe_name` (from pkg_resources): runs of other than letters, digits, '.' → '-'. */
 export const safeName = (name: string): string => name.replace(/[^A-Za-z0-9.]+/g, '-')
@@ -199,15 +193,11 @@ export const safeName = (name: string): string => name.replace(/[^A-Za-z0-9.]+/g
 /** Keywords as packaging splits them and twine joins them; Project-URL as `label, url`. */
 function normalize(key: string, value: string): string {
   if (key === 'name') return safeName(value)
-  if (key === 'keywords')
-    return value
-      .split(',')
-      .map(k => k.trim())
-      .join(', ')
+  // Each keyword trimmed: the ends of the whole, then the spaces around each comma.
+  if (key === 'keywords') return value.trim().replace(/\s*,\s*/g, ', ')
   if (key !== 'project-url') return value
-  const comma = value.indexOf(',')
-  const label = (comma < 0 ? value : value.slice(0, comma)).trim()
-  return `${label}, ${comma < 0 ? '' : value.slice(comma + 1).trim()}`
+  const [label, ...url] = value.split(',')
+  return `${label.trim()}, ${url.join(',').trim()}`
 }
 
 /**
