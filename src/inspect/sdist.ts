@@ -114,10 +114,8 @@ async function scan(path: string, reader: ChunkReader, maxBytes: number) {
   let absolute: boolean | undefined
   let mixed = false
   // Members named `<dir>/PKG-INFO` that may still be `<top>/PKG-INFO`; the last of a name wins.
-  const candidates = new Map<
-    string,
-    { depth: number; size: number; regular: boolean; data?: Buffer }
-  >()
+  type Candidate = { depth: number; size: number; regular: boolean; data?: Buffer }
+  const candidates = new Map<string, Candidate>()
   /** `size` bytes and the padding to the next block, kept (or skipped, when `keep` is false). */
   const readData = async (size: number, what: string, keep = true): Promise<Buffer> => {
     const padded = Math.ceil(size / BLOCK) * BLOCK
@@ -187,8 +185,8 @@ async function scan(path: string, reader: ChunkReader, maxBytes: number) {
     names.add(name)
     const parts = components(name)
     const isAbsolute = name.startsWith('/')
-    if (absolute === undefined) absolute = isAbsolute
-    else if (absolute !== isAbsolute) mixed = true
+    absolute ??= isAbsolute
+    mixed ||= absolute !== isAbsolute
     let same = 0
     while (same < (common ?? parts).length && common?.[same] === parts[same]) same++
     common = common === undefined ? parts : common.slice(0, same)

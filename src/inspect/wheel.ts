@@ -97,7 +97,6 @@ async function zipFramingProblem(
   const centralNames = new Set<string>()
   let eocd64Seen = false
   let locatorSeen = false
-  let centralRecords = 0
   let centralOffset: number | undefined
   let centralSize = 0
   let declared: { records: number; size: number; offset: number } | undefined
@@ -110,7 +109,6 @@ async function zipFramingProblem(
       if (signature === ZIP.SIG_EOCD && eocd64Seen && !locatorSeen) return malformed
       if (signature === ZIP.SIG_CENTRAL) {
         centralOffset ??= position
-        centralRecords++
         const header = await file.need(body, 42)
         const [nameLength, extraLength] = [header.readUInt16LE(24), header.readUInt16LE(26)]
         if (header.readUInt16LE(28) !== 0) return 'Comment in central directory'
@@ -184,7 +182,7 @@ async function zipFramingProblem(
           declared = { records, size: record.readUInt32LE(8), offset: record.readUInt32LE(12) }
         }
         position = body + 18 + record.readUInt16LE(16)
-        if (declared.records !== centralRecords) return 'Mismatched central directory records'
+        if (declared.records !== centralNames.size) return 'Mismatched central directory records'
         if (declared.offset !== centralOffset) return 'Mismatched central directory offset'
         if (declared.size !== centralSize) return 'Mismatched central directory size'
         break
