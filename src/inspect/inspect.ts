@@ -25,6 +25,7 @@ import { isZipFile } from './zip.js'
 const INSPECT_CONCURRENCY = 4
 
 const problem = DistributionError.of
+const REQUIRED = ['Metadata-Version', 'Name', 'Version']
 
 /** Wheels are `.whl`; sdists are `.tar.gz` (PEP 625: PyPI takes no other sdist format). */
 function kindOf(path: string): DistKind {
@@ -126,14 +127,9 @@ export async function inspectDistribution(file: string): Promise<Distribution> {
   const metadataFields = metadataToFormFields(metadata)
   const licenseFiles = metadataFields.filter(([name]) => name === 'license_file').map(([, v]) => v)
   const archiveProblems = read.value.rules(licenseFiles)
-  const required = { 'Metadata-Version': '', Name: '', Version: '' }
-  const missing: string[] = []
-  for (const header of Object.keys(required) as Array<keyof typeof required>) {
-    const value = getHeader(metadata, header)?.trim()
-    // setuptools writes "UNKNOWN" when it could not find the name or version: as good as missing.
-    if (!value || value === 'UNKNOWN') missing.push(header)
-    else required[header] = value
-  }
+  // setuptools writes "UNKNOWN" when it could not find the name or version: as good as missing.
+  const required = REQUIRED.map(header => getHeader(metadata, header)?.trim() ?? '')
+  const missing = REQUIRED.filter((_, i) => required[i] === '' || required[i] === 'UNKNOWN')
   if (missing.length > 0) {
     throw problem(
       path,
@@ -144,6 +140,7 @@ export async function inspectDistribution(file: string): Promise<Distribution> {
   }
 
   const { size, digests, onDisk } = hashed.value
+  const [metadataVersion, name, version] = required
   return {
     path,
     filename,
@@ -153,9 +150,9 @@ export async function inspectDistribution(file: string): Promise<Distribution> {
     size,
     digests,
     onDisk,
-    name: required.Name,
-    version: required.Version,
-    metadataVersion: required['Metadata-Version'],
+    name,
+    version,
+    metadataVersion,
     metadata,
     metadataFields,
     ...(archiveProblems.length > 0 ? { archiveProblems } : {})
