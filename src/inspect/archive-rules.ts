@@ -174,10 +174,9 @@ const pyStrip = (text: string): string => text.replace(STRIP, '')
 export function entryPointsProblem(bytes: Buffer): string | undefined {
   const text = strictUtf8(bytes)
   if (text === undefined) return 'entry_points.txt is not decodable as UTF-8'
-  const sections = new Map<string, string[]>()
-  const defaults: string[] = []
-  const added = new Set<string>()
-  let current: string[] | undefined
+  const sections = new Map<string, Set<string>>()
+  const defaults = new Set<string>()
+  let current: Set<string> | undefined
   let sectionName: string | undefined
   let option = ''
   let indent = 0
@@ -188,27 +187,19 @@ export function entryPointsProblem(bytes: Buffer): string | undefined {
   for (let index = 0; index < lines.length; index++) {
     const line = lines[index]
     const lineNo = index + 1
-    const stripped = pyStrip(line)
-    const comment = stripped.startsWith('#') || stripped.startsWith(';')
-    const value = comment ? '' : stripped
-    if (value === '') continue // empty lines join the value; comments are dropped
+    const value = pyStrip(line)
+    // Empty lines join the value; comments are dropped.
+    if (value === '' || value[0] === '#' || value[0] === ';') continue
     const firstNonSpace = NON_SPACE.exec(line)?.index ?? 0
     if (current && option && firstNonSpace > indent) continue // a continuation line
     indent = firstNonSpace
     const section = SECTION.exec(value)
     if (section) {
+      // Strict: a section seen before is an error, but [DEFAULT] (never in `sections`) may repeat.
       sectionName = section[1]
-      if (sectionName === 'DEFAULT') {
-        current = defaults
-      } else if (sections.has(sectionName)) {
-        if (added.has(`[${sectionName}`))
-          return `duplicate section [${sectionName}] (line ${lineNo})`
-        current = sections.get(sectionName)
-      } else {
-        current = []
-        sections.set(sectionName, current)
-      }
-      added.add(`[${sectionName}`)
+      if (sections.has(sectionName)) return `duplicate section [${sectionName}] (line ${lineNo})`
+      current = sectionName === 'DEFAULT' ? defaults : new Set()
+      if (current !== defaults) sections.set(sectionName, current)
       option = ''
       continue
     }
@@ -220,10 +211,10 @@ export function entryPointsProblem(bytes: Buffer): string | undefined {
     }
     if (match[1] === '') error ??= `line ${lineNo} has no name before "="`
     option = match[1].replace(RSTRIP, '')
-    const key = `${sectionName}\u0000${option}`
-    if (added.has(key)) return `duplicate name '${option}' in [${sectionName}] (line ${lineNo})`
-    added.add(key)
-    if (!current.includes(option)) current.push(option)
+    // Strict: a name seen before in its section (or in any [DEFAULT]) is an error.
+    if (current.has(option))
+      return `duplicate name '${option}' in [${sectionName}] (line ${lineNo})`
+    current.add(option)
   }
   if (error) return error
 
