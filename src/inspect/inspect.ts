@@ -27,22 +27,23 @@ const INSPECT_CONCURRENCY = 4
 const problem = DistributionError.of
 const REQUIRED = ['Metadata-Version', 'Name', 'Version']
 
-/** Wheels are `.whl`; sdists are `.tar.gz` (PEP 625: PyPI takes no other sdist format). */
-function kindOf(path: string): DistKind {
+/**
+ * Wheels are `.whl`, named well enough to give the `pyversion` form field: the python tag as
+ * written (e.g. `py2.py3`); sdists are `.tar.gz` (PEP 625: PyPI takes no other sdist format).
+ */
+function kindOf(path: string): { kind: DistKind; pyversion: string } {
   const kind = distKindOf(basename(path))
-  if (kind === 'wheel' || kind === 'sdist') return kind
-  throw problem(
-    path,
-    'unsupported-file',
-    `${basename(path)} is neither a wheel (.whl) nor an sdist (.tar.gz).`,
-    'Publish only what `python -m build` writes: a .tar.gz sdist and .whl wheels.'
-  )
-}
-
-/** The `pyversion` form field: the wheel's python tag as written (e.g. `py2.py3`). */
-function pythonTagOf(path: string): string {
+  if (kind === 'sdist') return { kind, pyversion: 'source' }
+  if (kind !== 'wheel') {
+    throw problem(
+      path,
+      'unsupported-file',
+      `${basename(path)} is neither a wheel (.whl) nor an sdist (.tar.gz).`,
+      'Publish only what `python -m build` writes: a .tar.gz sdist and .whl wheels.'
+    )
+  }
   const parsed = parseWheelFilename(basename(path))
-  if (parsed) return parsed.pythonTag
+  if (parsed) return { kind, pyversion: parsed.pythonTag }
   throw problem(
     path,
     'wheel-filename',
@@ -112,8 +113,7 @@ async function readArchive(path: string, kind: DistKind) {
 export async function inspectDistribution(file: string): Promise<Distribution> {
   const path = resolve(file)
   const filename = basename(path)
-  const kind = kindOf(path)
-  const pyversion = kind === 'wheel' ? pythonTagOf(path) : 'source'
+  const { kind, pyversion } = kindOf(path)
 
   // Both read the file at once. allSettled, so a failing archive read never leaves the digest
   // pass unobserved; an archive problem is reported before a change to the file.

@@ -112,8 +112,7 @@ async function zipFramingProblem(
         const header = await file.need(body, 42)
         const [nameLength, extraLength] = [header.readUInt16LE(24), header.readUInt16LE(26)]
         if (header.readUInt16LE(28) !== 0) return 'Comment in central directory'
-        const name = await file.need(body + 42, nameLength)
-        await file.need(body + 42 + nameLength, extraLength)
+        const name = (await file.need(body + 42, nameLength + extraLength)).subarray(0, nameLength)
         if (hasUnprintable(name)) return 'Invalid character in filename'
         centralSize += 46 + nameLength + extraLength
         const key = name.toString('latin1')
