@@ -2,8 +2,8 @@
  * PyPI's rules about the archive itself (Warehouse `_is_valid_dist_file`, `file_upload` in
  * forklift/legacy.py, `utils/zipfiles.py`, `validate_record` and `validate_entrypoints` in
  * `utils/wheel.py`) as Problems in PyPI's words with a fix, over what inspection already read.
- * These are PyPI's policies (a zip with a data descriptor is valid elsewhere): check.ts counts
- * them under `pypiRules`.
+ * These are PyPI's policies (a zip with a data descriptor is valid elsewhere): check/rules.ts
+ * counts them as such (`pypiRules` makes them errors or warnings).
  */
 
 import { basename } from 'node:path'
@@ -130,7 +130,7 @@ function recordParses(bytes: Buffer): boolean {
   return fields?.every(field => field.length <= CSV_FIELD_LIMIT) ?? false
 }
 
-/** The sdist's archive against PyPI's rules that need the metadata (the layout is tar.ts's). */
+/** The sdist's archive against PyPI's rules that need the metadata (the layout is sdist.ts's). */
 export function sdistArchiveProblems(
   path: string,
   archive: SdistArchive,
