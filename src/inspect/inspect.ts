@@ -74,24 +74,17 @@ function asProblem(path: string, error: unknown): DistributionError {
 /** Decodes METADATA / PKG-INFO bytes: the spec says UTF-8, and anything else is refused. */
 function decodeMetadata(path: string, member: ArchiveMember): string {
   const text = strictUtf8(member.data)
-  if (text === undefined) {
-    throw problem(
-      path,
-      'metadata-encoding',
-      `${basename(path)}: ${member.entryName} is not valid UTF-8.`,
-      'Core metadata must be UTF-8; rebuild with a current build backend.'
-    )
-  }
-  if (text.startsWith('\uFEFF')) {
-    // Python's email parser (pip, twine, PyPI) then reads the first line as body: no headers.
-    throw problem(
-      path,
-      'metadata-encoding',
-      `${basename(path)}: ${member.entryName} starts with a UTF-8 byte order mark, so Python's email parser (pip, twine) reads no headers in it.`,
-      'Write core metadata as UTF-8 without a byte order mark; rebuild with a current build backend.'
-    )
-  }
-  return text
+  if (text !== undefined && !text.startsWith('\uFEFF')) return text
+  // With a byte order mark, Python's email parser (pip, twine, PyPI) reads the first line as body.
+  const [why, fix] =
+    text === undefined
+      ? ['is not valid UTF-8', 'Core metadata must be UTF-8']
+      : [
+          "starts with a UTF-8 byte order mark, so Python's email parser (pip, twine) reads no headers in it",
+          'Write core metadata as UTF-8 without a byte order mark'
+        ]
+  const message = `${basename(path)}: ${member.entryName} ${why}.`
+  throw problem(path, 'metadata-encoding', message, `${fix}; rebuild with a current build backend.`)
 }
 
 /** The archive as read, with PyPI's archive rules applied to it (they need the License-Files). */
