@@ -89,9 +89,8 @@ export function wheelArchiveProblems(
   if (!archive.byName.has(`${distInfo}/WHEEL`)) {
     const hint = `The wheel's metadata folder must be ${distInfo}/, named exactly as the filename's name and version. Keep the filename the build backend gave the wheel, or rebuild it.`
     add('wheel-contents', `${INVALID} WHEEL not found at ${distInfo}/WHEEL`, hint)
-  } else {
-    read('WHEEL')
   }
+  read('WHEEL') // only for a read error: there is nothing to read when it is missing
   if (archive.framingProblem !== undefined) {
     const message = `${INVALID} ZIP archive not accepted: ${archive.framingProblem}. See https://docs.pypi.org/archives for more information`
     add('zip-framing', message, REBUILD_WHEEL)
