@@ -25,9 +25,6 @@ const MAX_SDIST_DECOMPRESSED_BYTES = 1024 * 1024 * 1024
 /** More members than this is no real sdist, and their names would fill memory. */
 const MAX_MEMBERS = 1_000_000
 
-const SPARSE_MESSAGE =
-  'tar archive not accepted: Sparse members are not allowed. See https://docs.pypi.org/archives for more information'
-
 const sdistProblem = (path: string, rule: RuleId, message: string, hint = rebuildHint('sdist')) =>
   DistributionError.of(path, rule, `${basename(path)}: ${message}`, hint)
 const invalidSdist = (path: string, why: string) =>
@@ -130,7 +127,7 @@ async function scan(path: string, reader: ChunkReader, maxBytes: number) {
     sdistProblem(
       path,
       'sdist-sparse',
-      SPARSE_MESSAGE,
+      'tar archive not accepted: Sparse members are not allowed. See https://docs.pypi.org/archives for more information',
       'Rebuild the sdist with `python -m build --sdist` (it never writes sparse members); GNU tar ' +
         'writes them for files with holes when given --sparse.'
     )
