@@ -8,8 +8,7 @@
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { deflateRawSync, gzipSync } from 'node:zlib'
-import { crc32 } from '../../src/inspect/zip.js'
+import { crc32, deflateRawSync, gzipSync } from 'node:zlib'
 
 // --- METADATA text --------------------------------------------------------------------------
 

@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { randomBytes } from 'node:crypto'
 
 import { readWheel } from '../../src/inspect/wheel.js'
-import { crc32 } from '../../src/inspect/zip.js'
+import { crc32 } from 'node:zlib'
 import {
   buildZip,
   buildWithPython,

@@ -87,4 +87,15 @@ export class DistributionError extends Error {
     super(message)
     this.name = 'DistributionError'
   }
+
+  /** One problem about one file. */
+  static of(file: string, rule: RuleId, message: string, hint: string): DistributionError {
+    return new DistributionError([{ file, rule, message, hint }])
+  }
 }
+
+/** The fix for an archive PyPI or pip would not take as it is. */
+export const rebuildHint = (kind: 'wheel' | 'sdist'): string =>
+  `Rebuild the ${kind} (\`python -m build --${kind}\`) and publish that file as written: tools ` +
+  'that rewrite, append to or stream archives, or a copy cut short on the way (artifact ' +
+  'upload/download, caches), give files PyPI and pip refuse.'

@@ -129,10 +129,8 @@ function suffixKey(v: ParsedVersion): bigint[] {
 }
 
 /** PEP 440: in a local segment, text parts sort before numbers; text compares as strings. */
-function cmpLocalPart(a: string | bigint, b: string | bigint): number {
-  if (typeof a === typeof b) return cmp(a, b)
-  return typeof a === 'string' ? -1 : 1
-}
+const cmpLocalPart = (a: string | bigint, b: string | bigint): number =>
+  typeof a === typeof b ? cmp(a, b) : typeof a === 'string' ? -1 : 1
 
 function toParsed(version: string | ParsedVersion): ParsedVersion {
   if (typeof version !== 'string') return version
@@ -148,9 +146,7 @@ export function compareVersions(a: string | ParsedVersion, b: string | ParsedVer
     cmp(x.epoch, y.epoch) ||
     cmpSeq(trimTrailingZeros(x.release), trimTrailingZeros(y.release), cmp) ||
     cmpSeq(suffixKey(x), suffixKey(y), cmp) ||
-    // A version without a local segment sorts before one with it.
-    (x.local && y.local
-      ? cmpSeq(x.local, y.local, cmpLocalPart)
-      : cmp(Number(!!x.local), Number(!!y.local)))
+    // A version without a local segment (never an empty one) sorts before one with it.
+    cmpSeq(x.local ?? [], y.local ?? [], cmpLocalPart)
   )
 }

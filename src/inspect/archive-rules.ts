@@ -2,12 +2,15 @@
  * PyPI's rules about the archive itself (Warehouse `_is_valid_dist_file`, `file_upload` in
  * forklift/legacy.py, `utils/zipfiles.py`, `validate_record` and `validate_entrypoints` in
  * `utils/wheel.py`) as Problems in PyPI's words with a fix, over what inspection already read.
- * These are PyPI's policies (a zip with a data descriptor is valid elsewhere): check.ts counts
- * them under `pypiRules`, but for those that break installers too (check/rules.ts).
+ * These are PyPI's policies (a zip with a data descriptor is valid elsewhere): check/rules.ts
+ * counts them as such (`pypiRules` makes them errors or warnings), but for those that break
+ * installers too.
  */
 
 import { basename } from 'node:path'
-import { DistributionError, type Problem, type RuleId } from '../dists/distribution.js'
+import { DistributionError, rebuildHint } from '../dists/distribution.js'
+import type { Problem, RuleId } from '../dists/distribution.js'
+import { strictUtf8 } from './metadata.js'
 import { displayName, type SdistArchive } from './sdist.js'
 import type { WheelArchive } from './wheel.js'
 
@@ -17,24 +20,30 @@ const RATIO_THRESHOLD = 50
 /** Python's csv module refuses a field longer than this (csv.field_size_limit()). */
 const CSV_FIELD_LIMIT = 131072
 
-const REBUILD_WHEEL =
-  'Rebuild the wheel with its build backend (`python -m build --wheel`) and publish that file ' +
-  'as written; tools that rewrite, append to or stream zips produce archives PyPI refuses.'
+const REBUILD_WHEEL = rebuildHint('wheel')
+const INVALID = 'Invalid distribution file.'
 
-const invalid = (file: string, rule: RuleId, message: string, hint: string): Problem => ({
-  file,
-  rule,
-  message: `${basename(file)}: Invalid distribution file. ${message}`,
-  hint
-})
-
-/** A License-File PyPI does not find where it looks. */
-const missingLicense = (file: string, licenseFile: string, at: string, hint: string) => ({
-  file,
-  rule: 'license-file' as const,
-  message: `${basename(file)}: License-File ${licenseFile} does not exist in distribution file ${basename(file)} at ${at}`,
-  hint
-})
+/** Problems about one file, each message after the file's name. */
+function problemList(path: string) {
+  const problems: Problem[] = []
+  const add = (rule: RuleId, message: string, hint: string): void => {
+    problems.push({ file: path, rule, message: `${basename(path)}: ${message}`, hint })
+  }
+  /** The License-Files PyPI does not find at `where(value)`, which `has` looks up. */
+  const checkLicenses = (
+    licenseFiles: readonly string[],
+    where: (licenseFile: string) => string,
+    has: (target: string) => boolean,
+    hint: string
+  ): void => {
+    for (const licenseFile of licenseFiles) {
+      const at = where(licenseFile)
+      const message = `License-File ${licenseFile} does not exist in distribution file ${basename(path)} at ${at}`
+      if (!has(at)) add('license-file', message, hint)
+    }
+  }
+  return { problems, add, checkLicenses }
+}
 
 /** The wheel's archive against PyPI's rules. `licenseFiles`: the License-File values. */
 export function wheelArchiveProblems(
@@ -43,43 +52,34 @@ export function wheelArchiveProblems(
   licenseFiles: readonly string[]
 ): Problem[] {
   const filename = basename(path)
-  const problems: Problem[] = []
-  if (archive.alsoTar) {
-    problems.push(invalid(path, 'archive-type', 'File is both a zip and a tar file', REBUILD_WHEEL))
-  }
+  const { problems, add, checkLicenses } = problemList(path)
+  if (archive.alsoTar)
+    add('archive-type', `${INVALID} File is both a zip and a tar file`, REBUILD_WHEEL)
   const unpacked = archive.entries.reduce((sum, entry) => sum + entry.uncompressedSize, 0)
   if (unpacked > RATIO_MIN_SIZE && unpacked / archive.fileSize > RATIO_THRESHOLD) {
-    problems.push(
-      invalid(
-        path,
-        'compression-ratio',
-        `File exceeds compression ratio of ${RATIO_THRESHOLD}`,
-        `It unpacks to ${unpacked} bytes from ${archive.fileSize}; PyPI refuses more than ${RATIO_THRESHOLD}× above 64 MiB. Leave large, highly compressible data (zero-filled files, sparse data) out of the wheel.`
-      )
+    add(
+      'compression-ratio',
+      `${INVALID} File exceeds compression ratio of ${RATIO_THRESHOLD}`,
+      `It unpacks to ${unpacked} bytes from ${archive.fileSize}; PyPI refuses more than ${RATIO_THRESHOLD}× above 64 MiB. Leave large, highly compressible data (zero-filled files, sparse data) out of the wheel.`
     )
   }
   const oddMethods = [...new Set(archive.entries.map(e => e.method))].filter(
     m => m !== 0 && m !== 8
   )
   if (oddMethods.length > 0) {
-    problems.push(
-      invalid(
-        path,
-        'compression-method',
-        'File does not use a supported compression type',
-        `Members use compression method ${oddMethods.join(', ')}; PyPI takes stored (0) and deflate (8) only. ${REBUILD_WHEEL}`
-      )
+    add(
+      'compression-method',
+      `${INVALID} File does not use a supported compression type`,
+      `Members use compression method ${oddMethods.join(', ')}; PyPI takes stored (0) and deflate (8) only. ${REBUILD_WHEEL}`
     )
   }
 
   // PyPI takes name and version from the filename verbatim (`split("-", 2)`).
   const parts = filename.split('-')
   if (parts.length < 3) {
-    const hint = 'Keep the filename the build backend gave the wheel.'
-    return [
-      ...problems,
-      invalid(path, 'wheel-contents', 'Unable to parse name and version from wheel filename', hint)
-    ]
+    const message = `${INVALID} Unable to parse name and version from wheel filename`
+    add('wheel-contents', message, 'Keep the filename the build backend gave the wheel.')
+    return problems
   }
   const distInfo = `${parts[0]}-${parts[1]}.dist-info`
   const read = (file: string): Buffer | undefined => {
@@ -89,87 +89,74 @@ export function wheelArchiveProblems(
   }
   if (!archive.byName.has(`${distInfo}/WHEEL`)) {
     const hint = `The wheel's metadata folder must be ${distInfo}/, named exactly as the filename's name and version. Keep the filename the build backend gave the wheel, or rebuild it.`
-    problems.push(invalid(path, 'wheel-contents', `WHEEL not found at ${distInfo}/WHEEL`, hint))
-  } else {
-    read('WHEEL')
+    add('wheel-contents', `${INVALID} WHEEL not found at ${distInfo}/WHEEL`, hint)
   }
+  read('WHEEL') // only for a read error: there is nothing to read when it is missing
   const framing = archive.framingProblem
   if (framing !== undefined) {
-    const message = `ZIP archive not accepted: ${framing}. See https://docs.pypi.org/archives for more information`
+    const message = `${INVALID} ZIP archive not accepted: ${framing}. See https://docs.pypi.org/archives for more information`
     // A name twice, or bytes no record explains: zip readers disagree on the members.
     const ambiguous = /^(Duplicate filename|Unknown record signature)/.test(framing)
-    problems.push(
-      invalid(path, ambiguous ? 'zip-ambiguous' : 'zip-framing', message, REBUILD_WHEEL)
-    )
+    add(ambiguous ? 'zip-ambiguous' : 'zip-framing', message, REBUILD_WHEEL)
   }
   const offsets = archive.entries.map(e => e.localHeaderOffset)
   const firstMember = offsets.reduce((min, offset) => Math.min(min, offset), offsets[0] ?? 0)
   if (firstMember > 0 && framing !== 'Unknown record signature') {
-    const message = `Python's zipfile (pip) reads its first member at byte ${firstMember}; tools that read from the start read the records before it (another archive with its own end of central directory record, or members the central directory does not list)`
-    problems.push(invalid(path, 'zip-ambiguous', message, REBUILD_WHEEL))
+    const message = `${INVALID} Python's zipfile (pip) reads its first member at byte ${firstMember}; tools that read from the start read the records before it (another archive with its own end of central directory record, or members the central directory does not list)`
+    add('zip-ambiguous', message, REBUILD_WHEEL)
   }
-  for (const licenseFile of licenseFiles) {
-    const inZip = `${distInfo}/licenses/${licenseFile}`
-    if (archive.byName.has(inZip)) continue
-    const hint = `Build backends copy the files named by \`license-files\` in pyproject.toml to ${distInfo}/licenses/; check that pattern matches the file, or drop the License-File, and rebuild.`
-    problems.push(missingLicense(path, licenseFile, inZip, hint))
-  }
+  checkLicenses(
+    licenseFiles,
+    licenseFile => `${distInfo}/licenses/${licenseFile}`,
+    inZip => archive.byName.has(inZip),
+    `Build backends copy the files named by \`license-files\` in pyproject.toml to ${distInfo}/licenses/; check that pattern matches the file, or drop the License-File, and rebuild.`
+  )
   const record = archive.distInfoFiles.get('RECORD')
   if (record instanceof DistributionError) {
     problems.push(...record.problems)
   } else if (record === undefined || !recordParses(record)) {
-    problems.push({
-      file: path,
-      rule: 'wheel-record',
-      message: `${filename}: Wheel '${filename}' does not contain the required RECORD file: ${distInfo}/RECORD`,
-      hint: `Every wheel lists its files in ${distInfo}/RECORD (a UTF-8 CSV file). ${REBUILD_WHEEL}`
-    })
+    add(
+      'wheel-record',
+      `Wheel '${filename}' does not contain the required RECORD file: ${distInfo}/RECORD`,
+      `Every wheel lists its files in ${distInfo}/RECORD (a UTF-8 CSV file). ${REBUILD_WHEEL}`
+    )
   }
   const entryPoints = read('entry_points.txt')
   const why = entryPoints ? entryPointsProblem(entryPoints) : undefined
   if (why !== undefined) {
-    problems.push({
-      file: path,
-      rule: 'entry-points',
-      message: `${filename}: Wheel '${filename}' has invalid entry points defined in the entry_points.txt file (${why}).`,
-      hint: 'Script names in [project.scripts] and [project.gui-scripts] may hold only letters, digits, `_`, `.` and `-`, and entry_points.txt must be an INI file with `=` between name and value and no repeated names. Fix them and rebuild.'
-    })
+    add(
+      'entry-points',
+      `Wheel '${filename}' has invalid entry points defined in the entry_points.txt file (${why}).`,
+      'Script names in [project.scripts] and [project.gui-scripts] may hold only letters, digits, `_`, `.` and `-`, and entry_points.txt must be an INI file with `=` between name and value and no repeated names. Fix them and rebuild.'
+    )
   }
   return problems
 }
 
 /** What PyPI's `csv.reader(text.splitlines())` over RECORD accepts: UTF-8, fields within limit. */
 function recordParses(bytes: Buffer): boolean {
-  try {
-    const text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes)
-    return text.split(/[\r\n,]/).every(field => field.length <= CSV_FIELD_LIMIT)
-  } catch {
-    return false
-  }
+  const fields = strictUtf8(bytes)?.split(/[\r\n,]/)
+  return fields?.every(field => field.length <= CSV_FIELD_LIMIT) ?? false
 }
 
-/** The sdist's archive against PyPI's rules that need the metadata (the layout is tar.ts's). */
+/** The sdist's archive against PyPI's rules that need the metadata (the layout is sdist.ts's). */
 export function sdistArchiveProblems(
   path: string,
   archive: SdistArchive,
   licenseFiles: readonly string[],
   alsoZip: boolean
 ): Problem[] {
-  const problems: Problem[] = []
-  if (alsoZip) {
-    const hint = 'Rebuild the sdist with `python -m build --sdist` and publish the file as written.'
-    problems.push(invalid(path, 'archive-type', 'File is both a zip and a tar file', hint))
-  }
-  for (const licenseFile of licenseFiles) {
+  const { problems, add, checkLicenses } = problemList(path)
+  if (alsoZip)
+    add('archive-type', `${INVALID} File is both a zip and a tar file`, rebuildHint('sdist'))
+  checkLicenses(
+    licenseFiles,
     // os.path.join(top, name): an absolute License-File replaces the top folder.
-    const target = licenseFile.startsWith('/')
-      ? licenseFile
-      : `${displayName(archive.top)}/${licenseFile}`
-    if (archive.names.has(Buffer.from(target, 'utf8').toString('latin1'))) continue
-    const hint =
-      "License-File paths are relative to the sdist's top folder; include the file in the sdist (`license-files` in pyproject.toml) or drop the License-File, and rebuild."
-    problems.push(missingLicense(path, licenseFile, target, hint))
-  }
+    licenseFile =>
+      licenseFile.startsWith('/') ? licenseFile : `${displayName(archive.top)}/${licenseFile}`,
+    target => archive.names.has(Buffer.from(target, 'utf8').toString('latin1')),
+    "License-File paths are relative to the sdist's top folder; include the file in the sdist (`license-files` in pyproject.toml) or drop the License-File, and rebuild."
+  )
   return problems
 }
 
@@ -194,16 +181,11 @@ const pyStrip = (text: string): string => text.replace(STRIP, '')
  * test). Why PyPI would refuse the file (for the message), or undefined when it accepts it.
  */
 export function entryPointsProblem(bytes: Buffer): string | undefined {
-  let text: string
-  try {
-    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes)
-  } catch {
-    return 'entry_points.txt is not decodable as UTF-8'
-  }
-  const sections = new Map<string, string[]>()
-  const defaults: string[] = []
-  const added = new Set<string>()
-  let current: string[] | undefined
+  const text = strictUtf8(bytes)
+  if (text === undefined) return 'entry_points.txt is not decodable as UTF-8'
+  const sections = new Map<string, Set<string>>()
+  const defaults = new Set<string>()
+  let current: Set<string> | undefined
   let sectionName: string | undefined
   let option = ''
   let indent = 0
@@ -214,27 +196,19 @@ export function entryPointsProblem(bytes: Buffer): string | undefined {
   for (let index = 0; index < lines.length; index++) {
     const line = lines[index]
     const lineNo = index + 1
-    const stripped = pyStrip(line)
-    const comment = stripped.startsWith('#') || stripped.startsWith(';')
-    const value = comment ? '' : stripped
-    if (value === '') continue // empty lines join the value; comments are dropped
+    const value = pyStrip(line)
+    // Empty lines join the value; comments are dropped.
+    if (value === '' || value[0] === '#' || value[0] === ';') continue
     const firstNonSpace = NON_SPACE.exec(line)?.index ?? 0
     if (current && option && firstNonSpace > indent) continue // a continuation line
     indent = firstNonSpace
     const section = SECTION.exec(value)
     if (section) {
+      // Strict: a section seen before is an error, but [DEFAULT] (never in `sections`) may repeat.
       sectionName = section[1]
-      if (sectionName === 'DEFAULT') {
-        current = defaults
-      } else if (sections.has(sectionName)) {
-        if (added.has(`[${sectionName}`))
-          return `duplicate section [${sectionName}] (line ${lineNo})`
-        current = sections.get(sectionName)
-      } else {
-        current = []
-        sections.set(sectionName, current)
-      }
-      added.add(`[${sectionName}`)
+      if (sections.has(sectionName)) return `duplicate section [${sectionName}] (line ${lineNo})`
+      current = sectionName === 'DEFAULT' ? defaults : new Set()
+      if (current !== defaults) sections.set(sectionName, current)
       option = ''
       continue
     }
@@ -246,10 +220,10 @@ export function entryPointsProblem(bytes: Buffer): string | undefined {
     }
     if (match[1] === '') error ??= `line ${lineNo} has no name before "="`
     option = match[1].replace(RSTRIP, '')
-    const key = `${sectionName}\u0000${option}`
-    if (added.has(key)) return `duplicate name '${option}' in [${sectionName}] (line ${lineNo})`
-    added.add(key)
-    if (!current.includes(option)) current.push(option)
+    // Strict: a name seen before in its section (or in any [DEFAULT]) is an error.
+    if (current.has(option))
+      return `duplicate name '${option}' in [${sectionName}] (line ${lineNo})`
+    current.add(option)
   }
   if (error) return error
 

@@ -6,24 +6,11 @@
 import { createHash } from 'node:crypto'
 import { open } from 'node:fs/promises'
 import blake2bBuild from 'hash-wasm/dist/blake2b.umd.min.js'
-import type { Digests, FileIdentity } from '../dists/distribution.js'
+import { basename } from 'node:path'
+import { DistributionError, type Digests, type FileIdentity } from '../dists/distribution.js'
 import { identityChanges, identityOf } from '../dists/on-disk.js'
 
-/** A file that changed while it was hashed: its digests describe no single version of it. */
-export class ChangedWhileReadError extends Error {
-  constructor(
-    readonly path: string,
-    readonly why: string
-  ) {
-    super(`the file changed while it was being read (${why})`)
-    this.name = 'ChangedWhileReadError'
-  }
-}
-
-export function hexDigest(algorithm: 'sha256' | 'md5', bytes: Uint8Array): string {
-  return createHash(algorithm).update(bytes).digest('hex')
-}
-
+/** The digests, or a problem when the file changed while hashed (they describe no one version). */
 export async function computeDigests(
   path: string
 ): Promise<{ digests: Digests; size: number; onDisk: FileIdentity }> {
@@ -46,7 +33,14 @@ export async function computeDigests(
     }
     const changes = identityChanges(before, identityOf(await handle.stat()))
     if (size !== before.size) changes.push(`read ${size} of ${before.size} bytes`)
-    if (changes.length > 0) throw new ChangedWhileReadError(path, changes.join(', '))
+    if (changes.length > 0) {
+      throw DistributionError.of(
+        path,
+        'changed-while-read',
+        `${basename(path)} changed while it was being checked (${changes.join(', ')}).`,
+        'Another step is still writing to this folder: let the build finish before this step starts, then run again.'
+      )
+    }
     const digests = {
       sha256: sha256.digest('hex'),
       blake2_256: blake2b.digest('hex'),

@@ -6,14 +6,15 @@
 
 import { resolve, basename } from 'node:path'
 import type { DistKind, Distribution, Problem } from '../dists/distribution.js'
-import { DistributionError, type RuleId } from '../dists/distribution.js'
+import { DistributionError } from '../dists/distribution.js'
 import { distKindOf, parseWheelFilename } from '../dists/filename.js'
 import { sdistArchiveProblems, wheelArchiveProblems } from './archive-rules.js'
-import { ChangedWhileReadError, computeDigests } from './digests.js'
+import { computeDigests } from './digests.js'
 import {
   getHeader,
   metadataToFormFields,
   parseCoreMetadata,
+  strictUtf8,
   type ArchiveMember
 } from './metadata.js'
 import { readSdist } from './sdist.js'
@@ -21,27 +22,28 @@ import { readWheel } from './wheel.js'
 import { isZipFile } from './zip.js'
 
 /** How many files are inspected at once: enough to overlap I/O and hashing, few enough for CI. */
-export const INSPECT_CONCURRENCY = 4
+const INSPECT_CONCURRENCY = 4
 
-const problem = (file: string, rule: RuleId, message: string, hint: string) =>
-  new DistributionError([{ file, rule, message, hint }])
+const problem = DistributionError.of
+const REQUIRED = ['Metadata-Version', 'Name', 'Version']
 
-/** Wheels are `.whl`; sdists are `.tar.gz` (PEP 625: PyPI takes no other sdist format). */
-function kindOf(path: string): DistKind {
+/**
+ * Wheels are `.whl`, named well enough to give the `pyversion` form field: the python tag as
+ * written (e.g. `py2.py3`); sdists are `.tar.gz` (PEP 625: PyPI takes no other sdist format).
+ */
+function kindOf(path: string): { kind: DistKind; pyversion: string } {
   const kind = distKindOf(basename(path))
-  if (kind === 'wheel' || kind === 'sdist') return kind
-  throw problem(
-    path,
-    'unsupported-file',
-    `${basename(path)} is neither a wheel (.whl) nor an sdist (.tar.gz).`,
-    'Publish only what `python -m build` writes: a .tar.gz sdist and .whl wheels.'
-  )
-}
-
-/** The `pyversion` form field: the wheel's python tag as written (e.g. `py2.py3`). */
-function pythonTagOf(path: string): string {
+  if (kind === 'sdist') return { kind, pyversion: 'source' }
+  if (kind !== 'wheel') {
+    throw problem(
+      path,
+      'unsupported-file',
+      `${basename(path)} is neither a wheel (.whl) nor an sdist (.tar.gz).`,
+      'Publish only what `python -m build` writes: a .tar.gz sdist and .whl wheels.'
+    )
+  }
   const parsed = parseWheelFilename(basename(path))
-  if (parsed) return parsed.pythonTag
+  if (parsed) return { kind, pyversion: parsed.pythonTag }
   throw problem(
     path,
     'wheel-filename',
@@ -60,14 +62,6 @@ const FS_ERRORS: Record<string, string> = {
 /** File-system failures (missing file, no permission, a folder) as problems, not crashes. */
 function asProblem(path: string, error: unknown): DistributionError {
   if (error instanceof DistributionError) return error
-  if (error instanceof ChangedWhileReadError) {
-    return problem(
-      path,
-      'changed-while-read',
-      `${basename(path)} changed while it was being checked (${error.why}).`,
-      'Another step is still writing to this folder: let the build finish before this step starts, then run again.'
-    )
-  }
   const why = FS_ERRORS[(error as NodeJS.ErrnoException).code ?? ''] ?? (error as Error).message
   return problem(
     path,
@@ -77,32 +71,20 @@ function asProblem(path: string, error: unknown): DistributionError {
   )
 }
 
-/** ignoreBOM keeps a byte order mark in the text, where Python keeps it too. */
-const metadataDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
-
 /** Decodes METADATA / PKG-INFO bytes: the spec says UTF-8, and anything else is refused. */
 function decodeMetadata(path: string, member: ArchiveMember): string {
-  let text: string
-  try {
-    text = metadataDecoder.decode(member.data)
-  } catch {
-    throw problem(
-      path,
-      'metadata-encoding',
-      `${basename(path)}: ${member.entryName} is not valid UTF-8.`,
-      'Core metadata must be UTF-8; rebuild with a current build backend.'
-    )
-  }
-  if (text.startsWith('\uFEFF')) {
-    // Python's email parser (pip, twine, PyPI) then reads the first line as body: no headers.
-    throw problem(
-      path,
-      'metadata-encoding',
-      `${basename(path)}: ${member.entryName} starts with a UTF-8 byte order mark, so Python's email parser (pip, twine) reads no headers in it.`,
-      'Write core metadata as UTF-8 without a byte order mark; rebuild with a current build backend.'
-    )
-  }
-  return text
+  const text = strictUtf8(member.data)
+  if (text !== undefined && !text.startsWith('\uFEFF')) return text
+  // With a byte order mark, Python's email parser (pip, twine, PyPI) reads the first line as body.
+  const [why, fix] =
+    text === undefined
+      ? ['is not valid UTF-8', 'Core metadata must be UTF-8']
+      : [
+          "starts with a UTF-8 byte order mark, so Python's email parser (pip, twine) reads no headers in it",
+          'Write core metadata as UTF-8 without a byte order mark'
+        ]
+  const message = `${basename(path)}: ${member.entryName} ${why}.`
+  throw problem(path, 'metadata-encoding', message, `${fix}; rebuild with a current build backend.`)
 }
 
 /** The archive as read, with PyPI's archive rules applied to it (they need the License-Files). */
@@ -124,8 +106,7 @@ async function readArchive(path: string, kind: DistKind) {
 export async function inspectDistribution(file: string): Promise<Distribution> {
   const path = resolve(file)
   const filename = basename(path)
-  const kind = kindOf(path)
-  const pyversion = kind === 'wheel' ? pythonTagOf(path) : 'source'
+  const { kind, pyversion } = kindOf(path)
 
   // Both read the file at once. allSettled, so a failing archive read never leaves the digest
   // pass unobserved; an archive problem is reported before a change to the file.
@@ -139,14 +120,9 @@ export async function inspectDistribution(file: string): Promise<Distribution> {
   const metadataFields = metadataToFormFields(metadata)
   const licenseFiles = metadataFields.filter(([name]) => name === 'license_file').map(([, v]) => v)
   const archiveProblems = read.value.rules(licenseFiles)
-  const required = { 'Metadata-Version': '', Name: '', Version: '' }
-  const missing: string[] = []
-  for (const header of Object.keys(required) as Array<keyof typeof required>) {
-    const value = getHeader(metadata, header)?.trim()
-    // setuptools writes "UNKNOWN" when it could not find the name or version: as good as missing.
-    if (!value || value === 'UNKNOWN') missing.push(header)
-    else required[header] = value
-  }
+  // setuptools writes "UNKNOWN" when it could not find the name or version: as good as missing.
+  const required = REQUIRED.map(header => getHeader(metadata, header)?.trim() ?? '')
+  const missing = REQUIRED.filter((_, i) => required[i] === '' || required[i] === 'UNKNOWN')
   if (missing.length > 0) {
     throw problem(
       path,
@@ -157,6 +133,7 @@ export async function inspectDistribution(file: string): Promise<Distribution> {
   }
 
   const { size, digests, onDisk } = hashed.value
+  const [metadataVersion, name, version] = required
   return {
     path,
     filename,
@@ -166,9 +143,9 @@ export async function inspectDistribution(file: string): Promise<Distribution> {
     size,
     digests,
     onDisk,
-    name: required.Name,
-    version: required.Version,
-    metadataVersion: required['Metadata-Version'],
+    name,
+    version,
+    metadataVersion,
     metadata,
     metadataFields,
     ...(archiveProblems.length > 0 ? { archiveProblems } : {})
@@ -187,15 +164,15 @@ export async function inspectAll(
     onInspected?: (dist: Distribution) => void
   } = {}
 ): Promise<{ dists: Distribution[]; problems: Problem[] }> {
-  const results: Array<Distribution | Problem[]> = new Array(paths.length)
-  let next = 0
+  const results: Array<Distribution | Problem[]> = []
+  const queue = paths.entries() // one iterator for all workers: each path is taken once
   const worker = async (): Promise<void> => {
-    for (let index = next++; index < paths.length; index = next++) {
+    for (const [index, path] of queue) {
       try {
-        results[index] = await inspectDistribution(paths[index])
-        options.onInspected?.(results[index] as Distribution)
+        const dist = (results[index] = await inspectDistribution(path))
+        options.onInspected?.(dist)
       } catch (error) {
-        results[index] = asProblem(resolve(paths[index]), error).problems
+        results[index] = asProblem(resolve(path), error).problems
       }
     }
   }

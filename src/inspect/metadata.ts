@@ -10,6 +10,17 @@ import { trimEndOf } from '../shared/format.js'
 /** The most uncompressed METADATA / PKG-INFO we read. Real ones are a few KiB to ~1 MiB. */
 export const MAX_METADATA_BYTES = 4 * 1024 * 1024
 
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
+
+/** Bytes as Python's `.decode('utf-8')` reads them (a byte order mark kept), or undefined. */
+export function strictUtf8(bytes: Uint8Array): string | undefined {
+  try {
+    return utf8.decode(bytes)
+  } catch {
+    return undefined
+  }
+}
+
 /** A member read from an archive: its path inside it, e.g. `pkg-1.0.dist-info/METADATA`. */
 export interface ArchiveMember {
   entryName: string
@@ -33,44 +44,37 @@ export interface RawHeader {
  * (twine ≥ 6, Warehouse) and pip see. `body` is `get_payload()`: '' when there is none.
  */
 export function readEmailMessage(text: string): { headers: RawHeader[]; body: string } {
-  // Header lines up to a blank line (dropped) or the first line that is not one (the body's).
-  const block: string[] = []
-  let bodyStart = text.length
-  const lineEnd = /\r\n|\r|\n/g
-  for (let pos = 0; pos < text.length;) {
+  const headers: RawHeader[] = []
+  let open = false // the last header takes continuation lines
+  let from = '' // a "From " line that ends the headers: the body's first line
+  let pos = 0
+  for (const lineEnd = new RegExp(LINE_BREAK, 'g'); pos < text.length;) {
     lineEnd.lastIndex = pos
     const br = lineEnd.exec(text)
     const next = br ? br.index + br[0].length : text.length
     const line = text.slice(pos, next)
+    // Header lines end at a blank line (dropped) or at the first line that is not one (the body's).
     if (!HEADER_START.test(line)) {
-      bodyStart = line[0] === '\r' || line[0] === '\n' ? next : pos
+      if (line[0] === '\r' || line[0] === '\n') pos = next
       break
     }
-    block.push(line)
+    if (line[0] === ' ' || line[0] === '\t') {
+      // A continuation with no header before it is a defect Python drops.
+      if (open) headers[headers.length - 1].raw += line
+      from = ''
+    } else {
+      // An mbox "From " line is skipped, but is the body's first line when it ends the headers
+      // (and is not the first line); ":value" has no name: Python skips the line.
+      const colon = line.indexOf(':')
+      open = !line.startsWith('From ') && colon > 0
+      const raw = line.slice(colon + 1).replace(/^[ \t]+/, '')
+      if (open) headers.push({ name: line.slice(0, colon), raw })
+      from = pos > 0 && line.startsWith('From ') ? line : ''
+    }
     pos = next
   }
-
-  const headers: RawHeader[] = []
-  let current: string[] | undefined
-  const flush = (): void => {
-    if (!current) return
-    const colon = current[0].indexOf(':')
-    const value = current[0].slice(colon + 1).replace(/^[ \t]+/, '') + current.slice(1).join('')
-    headers.push({ name: current[0].slice(0, colon), raw: trimEndOf(value, '\r\n') })
-    current = undefined
-  }
-  let pushedBack = ''
-  block.forEach((line, i) => {
-    // A continuation with no header before it is a defect Python drops.
-    if (line[0] === ' ' || line[0] === '\t') return void current?.push(line)
-    flush()
-    // An mbox "From " line: skipped, but the body's first line when it ends the headers.
-    if (line.startsWith('From ')) pushedBack = i > 0 && i === block.length - 1 ? line : ''
-    // ":value" has no name: Python skips the line.
-    else if (!line.startsWith(':')) current = [line]
-  })
-  flush()
-  return { headers, body: pushedBack + text.slice(bodyStart) }
+  for (const header of headers) header.raw = trimEndOf(header.raw, '\r\n')
+  return { headers, body: from + text.slice(pos) }
 }
 
 /**
@@ -158,16 +162,13 @@ export const fieldIntroducedIn = (header: string): string | undefined =>
   FIELDS.get(header.toLowerCase())
 
 /** `'2.1'` → [2, 1]; undefined for anything that is not `<major>.<minor>`. */
-function parseMetadataVersion(value: string | undefined): [number, number] | undefined {
-  const match = value === undefined ? null : /^(\d+)\.(\d+)$/.exec(value.trim())
-  return match ? [Number(match[1]), Number(match[2])] : undefined
-}
+const parseMetadataVersion = (value = ''): number[] | undefined =>
+  /^(\d+)\.(\d+)$/.exec(value.trim())?.slice(1).map(Number)
 
 /** Is the header newer than the declared version (false when either is not `<major>.<minor>`)? */
-function newerThan(declared: [number, number] | undefined, header: string): boolean {
+function newerThan(declared: number[] | undefined, header: string): boolean {
   const since = parseMetadataVersion(fieldIntroducedIn(header))
-  if (!declared || !since) return false
-  return declared[0] < since[0] || (declared[0] === since[0] && declared[1] < since[1])
+  return !!declared && !!since && (declared[0] - since[0] || declared[1] - since[1]) < 0
 }
 
 /** Headers newer than the declared Metadata-Version, in file order (check/metadata-rules.ts). */
@@ -184,10 +185,7 @@ export function fieldsNewerThanDeclared(
  * PyPI (Warehouse's `sanitize`) drops a value that is "UNKNOWN" once trimmed (distutils wrote it)
  * and treats '' as absent: we leave both out, which keeps other indexes from storing "UNKNOWN".
  */
-function isAbsent(value: string): boolean {
-  const trimmed = value.trim()
-  return trimmed === '' || trimmed === 'UNKNOWN'
-}
+const isAbsent = (value: string): boolean => ['', 'UNKNOWN'].includes(value.trim())
 
 /** twine's `_safe_name` (from pkg_resources): runs of other than letters, digits, '.' → '-'. */
 export const safeName = (name: string): string => name.replace(/[^A-Za-z0-9.]+/g, '-')
@@ -195,15 +193,11 @@ export const safeName = (name: string): string => name.replace(/[^A-Za-z0-9.]+/g
 /** Keywords as packaging splits them and twine joins them; Project-URL as `label, url`. */
 function normalize(key: string, value: string): string {
   if (key === 'name') return safeName(value)
-  if (key === 'keywords')
-    return value
-      .split(',')
-      .map(k => k.trim())
-      .join(', ')
+  // Each keyword trimmed: the ends of the whole, then the spaces around each comma.
+  if (key === 'keywords') return value.trim().replace(/\s*,\s*/g, ', ')
   if (key !== 'project-url') return value
-  const comma = value.indexOf(',')
-  const label = (comma < 0 ? value : value.slice(0, comma)).trim()
-  return `${label}, ${comma < 0 ? '' : value.slice(comma + 1).trim()}`
+  const [label, ...url] = value.split(',')
+  return `${label.trim()}, ${url.join(',').trim()}`
 }
 
 /**

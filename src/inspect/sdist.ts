@@ -13,7 +13,7 @@ import { createReadStream } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import { basename } from 'node:path'
 import { createGunzip } from 'node:zlib'
-import { DistributionError, type RuleId } from '../dists/distribution.js'
+import { DistributionError, rebuildHint, type RuleId } from '../dists/distribution.js'
 import { trimEndOf } from '../shared/format.js'
 import { MAX_METADATA_BYTES, type ArchiveMember } from './metadata.js'
 import { BLOCK, checksumMatches, ChunkReader, parsePax, pythonNti, text } from './tar.js'
@@ -25,14 +25,8 @@ const MAX_SDIST_DECOMPRESSED_BYTES = 1024 * 1024 * 1024
 /** More members than this is no real sdist, and their names would fill memory. */
 const MAX_MEMBERS = 1_000_000
 
-const REBUILD_HINT =
-  'Rebuild the sdist (e.g. `python -m build --sdist`) and make sure the file is not altered or ' +
-  'cut short between the build and this step (artifact upload/download, caches).'
-const SPARSE_MESSAGE =
-  'tar archive not accepted: Sparse members are not allowed. See https://docs.pypi.org/archives for more information'
-
-const sdistProblem = (path: string, rule: RuleId, message: string, hint = REBUILD_HINT) =>
-  new DistributionError([{ file: path, rule, message: `${basename(path)}: ${message}`, hint }])
+const sdistProblem = (path: string, rule: RuleId, message: string, hint = rebuildHint('sdist')) =>
+  DistributionError.of(path, rule, `${basename(path)}: ${message}`, hint)
 const invalidSdist = (path: string, why: string) =>
   sdistProblem(path, 'invalid-sdist', `not a valid sdist (.tar.gz): ${why}.`)
 
@@ -50,6 +44,14 @@ export const displayName = (name: string): string => Buffer.from(name, 'latin1')
 /** Path components as os.path.commonpath sees them: no empty and no `.` parts. */
 const components = (name: string): string[] =>
   name.split('/').filter(part => part !== '' && part !== '.')
+
+/** The top-level names, for the message: up to three, or "the archive is empty". */
+function topsOf(names: Set<string>): string {
+  const tops = [...new Set([...names].map(n => components(n)[0] ?? n))]
+  const shown = tops.slice(0, 3).map(t => `'${displayName(t)}'`)
+  if (tops.length > 3) shown.push('…')
+  return names.size === 0 ? ' (the archive is empty)' : ` (${shown.join(', ')})`
+}
 
 /** tarfile's REGULAR_TYPES (a sparse `S` member is refused before it matters). */
 const REGULAR_TYPES = new Set(['0', '\0', '7'])
@@ -109,10 +111,8 @@ async function scan(path: string, reader: ChunkReader, maxBytes: number) {
   let absolute: boolean | undefined
   let mixed = false
   // Members named `<dir>/PKG-INFO` that may still be `<top>/PKG-INFO`; the last of a name wins.
-  const candidates = new Map<
-    string,
-    { depth: number; size: number; regular: boolean; data?: Buffer }
-  >()
+  type Candidate = { depth: number; size: number; regular: boolean; data?: Buffer }
+  const candidates = new Map<string, Candidate>()
   /** `size` bytes and the padding to the next block, kept (or skipped, when `keep` is false). */
   const readData = async (size: number, what: string, keep = true): Promise<Buffer> => {
     const padded = Math.ceil(size / BLOCK) * BLOCK
@@ -127,7 +127,7 @@ async function scan(path: string, reader: ChunkReader, maxBytes: number) {
     sdistProblem(
       path,
       'sdist-sparse',
-      SPARSE_MESSAGE,
+      'tar archive not accepted: Sparse members are not allowed. See https://docs.pypi.org/archives for more information',
       'Rebuild the sdist with `python -m build --sdist` (it never writes sparse members); GNU tar ' +
         'writes them for files with holes when given --sparse.'
     )
@@ -182,8 +182,8 @@ async function scan(path: string, reader: ChunkReader, maxBytes: number) {
     names.add(name)
     const parts = components(name)
     const isAbsolute = name.startsWith('/')
-    if (absolute === undefined) absolute = isAbsolute
-    else if (absolute !== isAbsolute) mixed = true
+    absolute ??= isAbsolute
+    mixed ||= absolute !== isAbsolute
     let same = 0
     while (same < (common ?? parts).length && common?.[same] === parts[same]) same++
     common = common === undefined ? parts : common.slice(0, same)
@@ -203,48 +203,38 @@ async function scan(path: string, reader: ChunkReader, maxBytes: number) {
     if (!NO_DATA_TYPES.has(type)) await readData(dataSize, displayName(name), false)
   }
 
-  // PyPI's own layout rule and words (Warehouse `_is_valid_dist_file`).
-  if (mixed) {
-    throw sdistProblem(
-      path,
-      'sdist-layout',
-      'Incorrect number of top-level directories in sdist (it mixes absolute and relative member names).'
-    )
-  }
+  // PyPI's own layout rule and words (Warehouse `_is_valid_dist_file`), then `<top>/PKG-INFO`.
   const top = (absolute ? '/' : '') + (common ?? []).join('/')
-  if (top === '' || top === '/' || top === '.') {
-    const allTops = [...new Set([...names].map(n => components(n)[0] ?? n))]
-    const tops = allTops.slice(0, 3).map(t => `'${displayName(t)}'`)
-    if (allTops.length > 3) tops.push('…')
-    const which = names.size === 0 ? ' (the archive is empty)' : ` (${tops.join(', ')})`
-    throw sdistProblem(
-      path,
+  const found = candidates.get(`${top}/PKG-INFO`)
+  const shown = displayName(`${top}/PKG-INFO`)
+  const layout = 'Incorrect number of top-level directories in sdist'
+  const refusals: Array<[boolean, RuleId, () => string]> = [
+    [mixed, 'sdist-layout', () => `${layout} (it mixes absolute and relative member names).`],
+    [
+      top === '' || top === '/' || top === '.',
       'sdist-layout',
-      `Incorrect number of top-level directories in sdist${which}; an sdist holds everything under one folder, <name>-<version>/.`
-    )
-  }
-  const target = `${top}/PKG-INFO`
-  const found = candidates.get(target)
-  const shown = displayName(target)
-  if (!names.has(target) || !found) {
-    throw sdistProblem(
-      path,
+      () =>
+        `${layout}${topsOf(names)}; an sdist holds everything under one folder, <name>-<version>/.`
+    ],
+    [
+      !found,
       'sdist-metadata',
-      `PKG-INFO not found at ${shown}; an sdist carries its core metadata there.`
-    )
-  }
-  if (!found.regular) {
-    throw sdistProblem(
-      path,
+      () => `PKG-INFO not found at ${shown}; an sdist carries its core metadata there.`
+    ],
+    [
+      !found?.regular,
       'sdist-metadata',
-      `${shown} is not a regular file (a link or a folder).`
-    )
+      () => `${shown} is not a regular file (a link or a folder).`
+    ]
+  ]
+  for (const [refused, rule, message] of refusals) {
+    if (refused) throw sdistProblem(path, rule, message())
   }
-  if (!found.data) {
+  if (!found?.data) {
     throw sdistProblem(
       path,
       'metadata-too-large',
-      `${shown} is ${found.size} bytes, more than the ${maxBytes}-byte limit for core metadata.`,
+      `${shown} is ${found?.size} bytes, more than the ${maxBytes}-byte limit for core metadata.`,
       'A PKG-INFO this large is almost certainly a broken or hostile build; rebuild the sdist.'
     )
   }

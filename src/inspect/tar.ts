@@ -27,12 +27,11 @@ export function pythonNti(field: Buffer): number | undefined {
     if (field[0] === 0xff) value = value - 256 ** (field.length - 1)
     return Number.isSafeInteger(value) ? value : undefined
   }
-  const nul = field.indexOf(0)
-  const raw = field.subarray(0, nul < 0 ? field.length : nul)
-  if (raw.some(byte => byte > 0x7f)) return undefined
-  const text = raw.toString('latin1').replace(PY_WHITESPACE, '')
-  if (text === '') return 0
-  const match = PY_OCTAL.exec(text)
+  const raw = text(field)
+  if (/[\x80-\xff]/.test(raw)) return undefined // latin1: one character per byte
+  const digits = raw.replace(PY_WHITESPACE, '')
+  if (digits === '') return 0
+  const match = PY_OCTAL.exec(digits)
   if (!match) return undefined
   const value = parseInt(match[2].replace(/_/g, ''), 8)
   return match[1] === '-' ? -value : value
@@ -50,12 +49,6 @@ export function checksumMatches(block: Buffer): boolean {
     signed += byte > 127 ? byte - 256 : byte
   }
   return stored === unsigned || stored === signed
-}
-
-/** Would tarfile take this first block as a member header (so `is_tarfile` says yes)? */
-export function isTarHeader(block: Buffer): boolean {
-  if (block.length !== BLOCK || block.every(byte => byte === 0)) return false
-  return checksumMatches(block)
 }
 
 /** Exact byte counts from a stream of chunks; skipped bytes are dropped as they arrive. */

@@ -5,19 +5,10 @@
  */
 
 import { basename } from 'node:path'
-import { DistributionError } from '../dists/distribution.js'
-import { MAX_METADATA_BYTES, type ArchiveMember } from './metadata.js'
-import { isTarHeader } from './tar.js'
-import {
-  extract,
-  readEntries,
-  REBUILD_WHEEL_HINT,
-  strictUtf8,
-  wheelProblem,
-  ZIP,
-  ZipFile,
-  type ZipEntry
-} from './zip.js'
+import { DistributionError, rebuildHint } from '../dists/distribution.js'
+import { MAX_METADATA_BYTES, strictUtf8, type ArchiveMember } from './metadata.js'
+import { checksumMatches } from './tar.js'
+import { extract, readEntries, ZIP, ZipFile, type ZipEntry } from './zip.js'
 
 /** The most we read of WHEEL, RECORD or entry_points.txt (PyPI reads each whole). */
 const MAX_WHEEL_FILE_BYTES = 16 * 1024 * 1024
@@ -56,7 +47,7 @@ export function readWheel(
           ? 'it has no <name>-<version>.dist-info/METADATA at the top level'
           : `it has ${candidates.length} top-level .dist-info/METADATA files (${candidates.map(c => c.name).join(', ')})`
       const message = `${basename(path)}: ${found}; a wheel has exactly one.`
-      throw wheelProblem(path, 'wheel-metadata', message, REBUILD_WHEEL_HINT)
+      throw DistributionError.of(path, 'wheel-metadata', message, rebuildHint('wheel'))
     }
     const [entry] = candidates
     const data = await extract(file, entry, options.maxBytes ?? MAX_METADATA_BYTES)
@@ -78,7 +69,8 @@ export function readWheel(
       entries,
       byName,
       ...(framingProblem === undefined ? {} : { framingProblem }),
-      alsoTar: firstBlock !== undefined && isTarHeader(firstBlock),
+      // tarfile.is_tarfile: the first block is a member header (not the end-of-archive zeros).
+      alsoTar: firstBlock?.some(byte => byte !== 0) === true && checksumMatches(firstBlock),
       distInfoFiles
     }
     return { metadata: { entryName: entry.name, data }, archive }
@@ -105,30 +97,22 @@ async function zipFramingProblem(
   const centralNames = new Set<string>()
   let eocd64Seen = false
   let locatorSeen = false
-  let centralRecords = 0
   let centralOffset: number | undefined
   let centralSize = 0
   let declared: { records: number; size: number; offset: number } | undefined
   let position = 0
-  const read = async (at: number, length: number): Promise<Buffer> => {
-    const bytes = await file.read(at, length)
-    if (!bytes) throw new Error(malformed)
-    return bytes
-  }
   try {
     for (;;) {
-      const signature = (await read(position, 4)).readUInt32LE(0)
+      const signature = (await file.need(position, 4)).readUInt32LE(0)
       const body = position + 4
       // An EOCD after a ZIP64 EOCD must have its locator in between.
       if (signature === ZIP.SIG_EOCD && eocd64Seen && !locatorSeen) return malformed
       if (signature === ZIP.SIG_CENTRAL) {
         centralOffset ??= position
-        centralRecords++
-        const header = await read(body, 42)
+        const header = await file.need(body, 42)
         const [nameLength, extraLength] = [header.readUInt16LE(24), header.readUInt16LE(26)]
         if (header.readUInt16LE(28) !== 0) return 'Comment in central directory'
-        const name = await read(body + 42, nameLength)
-        await read(body + 42 + nameLength, extraLength)
+        const name = (await file.need(body + 42, nameLength + extraLength)).subarray(0, nameLength)
         if (hasUnprintable(name)) return 'Invalid character in filename'
         centralSize += 46 + nameLength + extraLength
         const key = name.toString('latin1')
@@ -137,13 +121,13 @@ async function zipFramingProblem(
         centralNames.add(key)
         position = body + 42 + nameLength + extraLength
       } else if (signature === ZIP.SIG_LOCAL) {
-        const header = await read(body, 26)
+        const header = await file.need(body, 26)
         const method = header.readUInt16LE(4)
         let compressedSize = header.readUInt32LE(14)
         let fileSize = header.readUInt32LE(18)
         const [nameLength, extraLength] = [header.readUInt16LE(22), header.readUInt16LE(24)]
-        const name = await read(body + 26, nameLength)
-        let extra = await read(body + 26 + nameLength, extraLength)
+        const name = await file.need(body + 26, nameLength)
+        let extra = await file.need(body + 26 + nameLength, extraLength)
         if (hasUnprintable(name)) return 'Invalid character in filename'
         const seen = new Set<number>()
         while (extra.length > 0) {
@@ -189,7 +173,7 @@ async function zipFramingProblem(
         position = body + 26 + nameLength + extraLength + compressedSize
       } else if (signature === ZIP.SIG_EOCD) {
         centralOffset ??= position
-        const record = await read(body, 18)
+        const record = await file.need(body, 18)
         const records = record.readUInt16LE(6)
         if (record.readUInt16LE(4) !== records) return malformed
         // With ZIP64, the ZIP64 record's values count and this record's are placeholders.
@@ -197,20 +181,20 @@ async function zipFramingProblem(
           declared = { records, size: record.readUInt32LE(8), offset: record.readUInt32LE(12) }
         }
         position = body + 18 + record.readUInt16LE(16)
-        if (declared.records !== centralRecords) return 'Mismatched central directory records'
+        if (declared.records !== centralNames.size) return 'Mismatched central directory records'
         if (declared.offset !== centralOffset) return 'Mismatched central directory offset'
         if (declared.size !== centralSize) return 'Mismatched central directory size'
         break
       } else if (signature === ZIP.SIG_EOCD64) {
         eocd64Seen = true
-        const record = await read(body, 52)
+        const record = await file.need(body, 52)
         const records = u64(record, 28)
         if (u64(record, 20) !== records) return malformed
         if (u64(record, 0) !== 44) return 'ZIP64 extensible data not allowed'
         declared = { records, size: u64(record, 36), offset: u64(record, 44) }
         position = body + 52
       } else if (signature === ZIP.SIG_EOCD64_LOCATOR) {
-        await read(body, 16)
+        await file.need(body, 16)
         locatorSeen = true
         position = body + 16
       } else {
@@ -218,7 +202,7 @@ async function zipFramingProblem(
       }
     }
   } catch (error) {
-    if ((error as Error).message === malformed) return malformed
+    if (error instanceof DistributionError) return malformed // a record past the end
     throw error
   }
   if (localNames.size !== centralNames.size)

@@ -12,9 +12,8 @@
 import { open } from 'node:fs/promises'
 import { basename } from 'node:path'
 import { crc32, inflateRawSync } from 'node:zlib'
-import { DistributionError, type RuleId } from '../dists/distribution.js'
-
-export { crc32 }
+import { DistributionError, rebuildHint } from '../dists/distribution.js'
+import { strictUtf8 } from './metadata.js'
 
 /** Record signatures, extra field ids and flags of the zip format. */
 export const ZIP = {
@@ -35,10 +34,6 @@ const CENTRAL_SIZE = 46
 const MAX_CENTRAL_DIRECTORY_BYTES = 64 * 1024 * 1024
 const READ_AHEAD = 64 * 1024
 
-export const REBUILD_WHEEL_HINT =
-  'Rebuild the wheel (e.g. `python -m build --wheel`) and make sure the file is not altered ' +
-  'or cut short between the build and this step (artifact upload/download, caches).'
-
 /** One member as the central directory describes it. */
 export interface ZipEntry {
   /** The name as Python's zipfile gives it (cut at a NUL). */
@@ -52,19 +47,6 @@ export interface ZipEntry {
   uncompressedSize: number
   /** Where the member's local header starts in the file (prepended bytes accounted for). */
   localHeaderOffset: number
-}
-
-export const wheelProblem = (path: string, rule: RuleId, message: string, hint?: string) =>
-  new DistributionError([{ file: path, rule, message, ...(hint ? { hint } : {}) }])
-
-const utf8 = new TextDecoder('utf-8', { fatal: true })
-
-export function strictUtf8(bytes: Buffer): string | undefined {
-  try {
-    return utf8.decode(bytes)
-  } catch {
-    return undefined
-  }
 }
 
 /** An open zip: positioned reads with a read-ahead, so small members' headers cost one read. */
@@ -113,7 +95,7 @@ export class ZipFile {
 
   invalid(why: string): DistributionError {
     const message = `${basename(this.path)} is not a valid wheel (zip archive): ${why}.`
-    return wheelProblem(this.path, 'invalid-wheel', message, REBUILD_WHEEL_HINT)
+    return DistributionError.of(this.path, 'invalid-wheel', message, rebuildHint('wheel'))
   }
 
   safeNumber(value: bigint, what: string): number {
@@ -251,7 +233,7 @@ export function isZipFile(path: string): Promise<boolean> {
 export async function extract(file: ZipFile, entry: ZipEntry, maxBytes: number): Promise<Buffer> {
   const { name } = entry
   const tooLarge = (size: string): DistributionError =>
-    wheelProblem(
+    DistributionError.of(
       file.path,
       'metadata-too-large',
       `${basename(file.path)}: ${name} is ${size}, more than the ${maxBytes}-byte limit for ${name.endsWith('/METADATA') ? 'core metadata' : 'this file'}.`,
