@@ -62722,7 +62722,15 @@ class DistributionError extends Error {
         this.problems = problems;
         this.name = 'DistributionError';
     }
+    /** One problem about one file. */
+    static of(file, rule, message, hint) {
+        return new DistributionError([{ file, rule, message, hint }]);
+    }
 }
+/** The fix for an archive PyPI or pip would not take as it is. */
+const rebuildHint = (kind) => `Rebuild the ${kind} (\`python -m build --${kind}\`) and publish that file as written: tools ` +
+    'that rewrite, append to or stream archives, or a copy cut short on the way (artifact ' +
+    'upload/download, caches), give files PyPI and pip refuse.';
 
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(1455);
@@ -63106,11 +63114,7 @@ function suffixKey(v) {
     ];
 }
 /** PEP 440: in a local segment, text parts sort before numbers; text compares as strings. */
-function cmpLocalPart(a, b) {
-    if (typeof a === typeof b)
-        return cmp(a, b);
-    return typeof a === 'string' ? -1 : 1;
-}
+const cmpLocalPart = (a, b) => typeof a === typeof b ? cmp(a, b) : typeof a === 'string' ? -1 : 1;
 function toParsed(version) {
     if (typeof version !== 'string')
         return version;
@@ -63125,10 +63129,8 @@ function compareVersions(a, b) {
     return (cmp(x.epoch, y.epoch) ||
         cmpSeq(trimTrailingZeros(x.release), trimTrailingZeros(y.release), cmp) ||
         cmpSeq(suffixKey(x), suffixKey(y), cmp) ||
-        // A version without a local segment sorts before one with it.
-        (x.local && y.local
-            ? cmpSeq(x.local, y.local, cmpLocalPart)
-            : cmp(Number(!!x.local), Number(!!y.local))));
+        // A version without a local segment (never an empty one) sorts before one with it.
+        cmpSeq(x.local ?? [], y.local ?? [], cmpLocalPart));
 }
 
 ;// CONCATENATED MODULE: ./src/dists/filename.ts
@@ -70501,6 +70503,16 @@ function judgePlatformTag(tag) {
 
 /** The most uncompressed METADATA / PKG-INFO we read. Real ones are a few KiB to ~1 MiB. */
 const MAX_METADATA_BYTES = 4 * 1024 * 1024;
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+/** Bytes as Python's `.decode('utf-8')` reads them (a byte order mark kept), or undefined. */
+function strictUtf8(bytes) {
+    try {
+        return utf8.decode(bytes);
+    }
+    catch {
+        return undefined;
+    }
+}
 /** feedparser's `headerRE`: `name:` (printable ASCII but ':' and space), a continuation, "From ". */
 const HEADER_START = /^(?:From |[\x21-\x39\x3b-\x7e]*:|[ \t])/;
 /** Lines end at CR, LF and CRLF only, as in Python's parser: U+2028, VT, FF... are characters. */
@@ -70510,47 +70522,42 @@ const metadata_LINE_BREAK = /\r\n|\r|\n/;
  * (twine ≥ 6, Warehouse) and pip see. `body` is `get_payload()`: '' when there is none.
  */
 function readEmailMessage(text) {
-    // Header lines up to a blank line (dropped) or the first line that is not one (the body's).
-    const block = [];
-    let bodyStart = text.length;
-    const lineEnd = /\r\n|\r|\n/g;
-    for (let pos = 0; pos < text.length;) {
+    const headers = [];
+    let open = false; // the last header takes continuation lines
+    let from = ''; // a "From " line that ends the headers: the body's first line
+    let pos = 0;
+    for (const lineEnd = new RegExp(metadata_LINE_BREAK, 'g'); pos < text.length;) {
         lineEnd.lastIndex = pos;
         const br = lineEnd.exec(text);
         const next = br ? br.index + br[0].length : text.length;
         const line = text.slice(pos, next);
+        // Header lines end at a blank line (dropped) or at the first line that is not one (the body's).
         if (!HEADER_START.test(line)) {
-            bodyStart = line[0] === '\r' || line[0] === '\n' ? next : pos;
+            if (line[0] === '\r' || line[0] === '\n')
+                pos = next;
             break;
         }
-        block.push(line);
+        if (line[0] === ' ' || line[0] === '\t') {
+            // A continuation with no header before it is a defect Python drops.
+            if (open)
+                headers[headers.length - 1].raw += line;
+            from = '';
+        }
+        else {
+            // An mbox "From " line is skipped, but is the body's first line when it ends the headers
+            // (and is not the first line); ":value" has no name: Python skips the line.
+            const colon = line.indexOf(':');
+            open = !line.startsWith('From ') && colon > 0;
+            const raw = line.slice(colon + 1).replace(/^[ \t]+/, '');
+            if (open)
+                headers.push({ name: line.slice(0, colon), raw });
+            from = pos > 0 && line.startsWith('From ') ? line : '';
+        }
         pos = next;
     }
-    const headers = [];
-    let current;
-    const flush = () => {
-        if (!current)
-            return;
-        const colon = current[0].indexOf(':');
-        const value = current[0].slice(colon + 1).replace(/^[ \t]+/, '') + current.slice(1).join('');
-        headers.push({ name: current[0].slice(0, colon), raw: trimEndOf(value, '\r\n') });
-        current = undefined;
-    };
-    let pushedBack = '';
-    block.forEach((line, i) => {
-        // A continuation with no header before it is a defect Python drops.
-        if (line[0] === ' ' || line[0] === '\t')
-            return void current?.push(line);
-        flush();
-        // An mbox "From " line: skipped, but the body's first line when it ends the headers.
-        if (line.startsWith('From '))
-            pushedBack = i > 0 && i === block.length - 1 ? line : '';
-        // ":value" has no name: Python skips the line.
-        else if (!line.startsWith(':'))
-            current = [line];
-    });
-    flush();
-    return { headers, body: pushedBack + text.slice(bodyStart) };
+    for (const header of headers)
+        header.raw = trimEndOf(header.raw, '\r\n');
+    return { headers, body: from + text.slice(pos) };
 }
 /**
  * Parses METADATA / PKG-INFO: headers in file order, names as written (lookups ignore case), and
@@ -70624,16 +70631,11 @@ function formFieldName(header) {
 /** The Metadata-Version that introduced a header (`'2.4'` for License-File), if the spec knows it. */
 const fieldIntroducedIn = (header) => FIELDS.get(header.toLowerCase());
 /** `'2.1'` → [2, 1]; undefined for anything that is not `<major>.<minor>`. */
-function parseMetadataVersion(value) {
-    const match = value === undefined ? null : /^(\d+)\.(\d+)$/.exec(value.trim());
-    return match ? [Number(match[1]), Number(match[2])] : undefined;
-}
+const parseMetadataVersion = (value = '') => /^(\d+)\.(\d+)$/.exec(value.trim())?.slice(1).map(Number);
 /** Is the header newer than the declared version (false when either is not `<major>.<minor>`)? */
 function newerThan(declared, header) {
     const since = parseMetadataVersion(fieldIntroducedIn(header));
-    if (!declared || !since)
-        return false;
-    return declared[0] < since[0] || (declared[0] === since[0] && declared[1] < since[1]);
+    return !!declared && !!since && (declared[0] - since[0] || declared[1] - since[1]) < 0;
 }
 /** Headers newer than the declared Metadata-Version, in file order (check/metadata-rules.ts). */
 function fieldsNewerThanDeclared(meta) {
@@ -70646,26 +70648,20 @@ function fieldsNewerThanDeclared(meta) {
  * PyPI (Warehouse's `sanitize`) drops a value that is "UNKNOWN" once trimmed (distutils wrote it)
  * and treats '' as absent: we leave both out, which keeps other indexes from storing "UNKNOWN".
  */
-function isAbsent(value) {
-    const trimmed = value.trim();
-    return trimmed === '' || trimmed === 'UNKNOWN';
-}
+const isAbsent = (value) => ['', 'UNKNOWN'].includes(value.trim());
 /** twine's `_safe_name` (from pkg_resources): runs of other than letters, digits, '.' → '-'. */
 const safeName = (name) => name.replace(/[^A-Za-z0-9.]+/g, '-');
 /** Keywords as packaging splits them and twine joins them; Project-URL as `label, url`. */
 function normalize(key, value) {
     if (key === 'name')
         return safeName(value);
+    // Each keyword trimmed: the ends of the whole, then the spaces around each comma.
     if (key === 'keywords')
-        return value
-            .split(',')
-            .map(k => k.trim())
-            .join(', ');
+        return value.trim().replace(/\s*,\s*/g, ', ');
     if (key !== 'project-url')
         return value;
-    const comma = value.indexOf(',');
-    const label = (comma < 0 ? value : value.slice(0, comma)).trim();
-    return `${label}, ${comma < 0 ? '' : value.slice(comma + 1).trim()}`;
+    const [label, ...url] = value.split(',');
+    return `${label.trim()}, ${url.join(',').trim()}`;
 }
 /**
  * The metadata part of the upload form, in header order, then `description`. A header newer than
@@ -71901,14 +71897,13 @@ function pythonNti(field) {
             value = value - 256 ** (field.length - 1);
         return Number.isSafeInteger(value) ? value : undefined;
     }
-    const nul = field.indexOf(0);
-    const raw = field.subarray(0, nul < 0 ? field.length : nul);
-    if (raw.some(byte => byte > 0x7f))
-        return undefined;
-    const text = raw.toString('latin1').replace(tar_PY_WHITESPACE, '');
-    if (text === '')
+    const raw = tar_text(field);
+    if (/[\x80-\xff]/.test(raw))
+        return undefined; // latin1: one character per byte
+    const digits = raw.replace(tar_PY_WHITESPACE, '');
+    if (digits === '')
         return 0;
-    const match = PY_OCTAL.exec(text);
+    const match = PY_OCTAL.exec(digits);
     if (!match)
         return undefined;
     const value = parseInt(match[2].replace(/_/g, ''), 8);
@@ -71927,12 +71922,6 @@ function checksumMatches(block) {
         signed += byte > 127 ? byte - 256 : byte;
     }
     return stored === unsigned || stored === signed;
-}
-/** Would tarfile take this first block as a member header (so `is_tarfile` says yes)? */
-function isTarHeader(block) {
-    if (block.length !== BLOCK || block.every(byte => byte === 0))
-        return false;
-    return checksumMatches(block);
 }
 /** Exact byte counts from a stream of chunks; skipped bytes are dropped as they arrive. */
 class ChunkReader {
@@ -72021,15 +72010,20 @@ const MAX_EXTENSION_BYTES = 1024 * 1024;
 const MAX_SDIST_DECOMPRESSED_BYTES = 1024 * 1024 * 1024;
 /** More members than this is no real sdist, and their names would fill memory. */
 const MAX_MEMBERS = 1_000_000;
-const REBUILD_HINT = 'Rebuild the sdist (e.g. `python -m build --sdist`) and make sure the file is not altered or ' +
-    'cut short between the build and this step (artifact upload/download, caches).';
-const SPARSE_MESSAGE = 'tar archive not accepted: Sparse members are not allowed. See https://docs.pypi.org/archives for more information';
-const sdistProblem = (path, rule, message, hint = REBUILD_HINT) => new DistributionError([{ file: path, rule, message: `${(0,external_node_path_.basename)(path)}: ${message}`, hint }]);
+const sdistProblem = (path, rule, message, hint = rebuildHint('sdist')) => DistributionError.of(path, rule, `${(0,external_node_path_.basename)(path)}: ${message}`, hint);
 const invalidSdist = (path, why) => sdistProblem(path, 'invalid-sdist', `not a valid sdist (.tar.gz): ${why}.`);
 /** A binary-string name as text for messages. */
 const displayName = (name) => Buffer.from(name, 'latin1').toString('utf8');
 /** Path components as os.path.commonpath sees them: no empty and no `.` parts. */
 const components = (name) => name.split('/').filter(part => part !== '' && part !== '.');
+/** The top-level names, for the message: up to three, or "the archive is empty". */
+function topsOf(names) {
+    const tops = [...new Set([...names].map(n => components(n)[0] ?? n))];
+    const shown = tops.slice(0, 3).map(t => `'${displayName(t)}'`);
+    if (tops.length > 3)
+        shown.push('…');
+    return names.size === 0 ? ' (the archive is empty)' : ` (${shown.join(', ')})`;
+}
 /** tarfile's REGULAR_TYPES (a sparse `S` member is refused before it matters). */
 const REGULAR_TYPES = new Set(['0', '\0', '7']);
 /** Types whose data tarfile does not skip (links, devices, folders, FIFOs). */
@@ -72075,7 +72069,6 @@ async function sdist_scan(path, reader, maxBytes) {
     let common;
     let absolute;
     let mixed = false;
-    // Members named `<dir>/PKG-INFO` that may still be `<top>/PKG-INFO`; the last of a name wins.
     const candidates = new Map();
     /** `size` bytes and the padding to the next block, kept (or skipped, when `keep` is false). */
     const readData = async (size, what, keep = true) => {
@@ -72087,7 +72080,7 @@ async function sdist_scan(path, reader, maxBytes) {
         return Buffer.concat(parts).subarray(0, size);
     };
     const malformedPax = () => invalidSdist(path, 'a pax extended header is malformed');
-    const sparse = () => sdistProblem(path, 'sdist-sparse', SPARSE_MESSAGE, 'Rebuild the sdist with `python -m build --sdist` (it never writes sparse members); GNU tar ' +
+    const sparse = () => sdistProblem(path, 'sdist-sparse', 'tar archive not accepted: Sparse members are not allowed. See https://docs.pypi.org/archives for more information', 'Rebuild the sdist with `python -m build --sdist` (it never writes sparse members); GNU tar ' +
         'writes them for files with holes when given --sparse.');
     for (;;) {
         const block = await reader.read(BLOCK);
@@ -72151,10 +72144,8 @@ async function sdist_scan(path, reader, maxBytes) {
         names.add(name);
         const parts = components(name);
         const isAbsolute = name.startsWith('/');
-        if (absolute === undefined)
-            absolute = isAbsolute;
-        else if (absolute !== isAbsolute)
-            mixed = true;
+        absolute ??= isAbsolute;
+        mixed ||= absolute !== isAbsolute;
         let same = 0;
         while (same < (common ?? parts).length && common?.[same] === parts[same])
             same++;
@@ -72176,30 +72167,35 @@ async function sdist_scan(path, reader, maxBytes) {
         if (!NO_DATA_TYPES.has(type))
             await readData(dataSize, displayName(name), false);
     }
-    // PyPI's own layout rule and words (Warehouse `_is_valid_dist_file`).
-    if (mixed) {
-        throw sdistProblem(path, 'sdist-layout', 'Incorrect number of top-level directories in sdist (it mixes absolute and relative member names).');
-    }
+    // PyPI's own layout rule and words (Warehouse `_is_valid_dist_file`), then `<top>/PKG-INFO`.
     const top = (absolute ? '/' : '') + (common ?? []).join('/');
-    if (top === '' || top === '/' || top === '.') {
-        const allTops = [...new Set([...names].map(n => components(n)[0] ?? n))];
-        const tops = allTops.slice(0, 3).map(t => `'${displayName(t)}'`);
-        if (allTops.length > 3)
-            tops.push('…');
-        const which = names.size === 0 ? ' (the archive is empty)' : ` (${tops.join(', ')})`;
-        throw sdistProblem(path, 'sdist-layout', `Incorrect number of top-level directories in sdist${which}; an sdist holds everything under one folder, <name>-<version>/.`);
+    const found = candidates.get(`${top}/PKG-INFO`);
+    const shown = displayName(`${top}/PKG-INFO`);
+    const layout = 'Incorrect number of top-level directories in sdist';
+    const refusals = [
+        [mixed, 'sdist-layout', () => `${layout} (it mixes absolute and relative member names).`],
+        [
+            top === '' || top === '/' || top === '.',
+            'sdist-layout',
+            () => `${layout}${topsOf(names)}; an sdist holds everything under one folder, <name>-<version>/.`
+        ],
+        [
+            !found,
+            'sdist-metadata',
+            () => `PKG-INFO not found at ${shown}; an sdist carries its core metadata there.`
+        ],
+        [
+            !found?.regular,
+            'sdist-metadata',
+            () => `${shown} is not a regular file (a link or a folder).`
+        ]
+    ];
+    for (const [refused, rule, message] of refusals) {
+        if (refused)
+            throw sdistProblem(path, rule, message());
     }
-    const target = `${top}/PKG-INFO`;
-    const found = candidates.get(target);
-    const shown = displayName(target);
-    if (!names.has(target) || !found) {
-        throw sdistProblem(path, 'sdist-metadata', `PKG-INFO not found at ${shown}; an sdist carries its core metadata there.`);
-    }
-    if (!found.regular) {
-        throw sdistProblem(path, 'sdist-metadata', `${shown} is not a regular file (a link or a folder).`);
-    }
-    if (!found.data) {
-        throw sdistProblem(path, 'metadata-too-large', `${shown} is ${found.size} bytes, more than the ${maxBytes}-byte limit for core metadata.`, 'A PKG-INFO this large is almost certainly a broken or hostile build; rebuild the sdist.');
+    if (!found?.data) {
+        throw sdistProblem(path, 'metadata-too-large', `${shown} is ${found?.size} bytes, more than the ${maxBytes}-byte limit for core metadata.`, 'A PKG-INFO this large is almost certainly a broken or hostile build; rebuild the sdist.');
     }
     return { metadata: { entryName: shown, data: found.data }, archive: { names, top } };
 }
@@ -72209,9 +72205,11 @@ async function sdist_scan(path, reader, maxBytes) {
  * PyPI's rules about the archive itself (Warehouse `_is_valid_dist_file`, `file_upload` in
  * forklift/legacy.py, `utils/zipfiles.py`, `validate_record` and `validate_entrypoints` in
  * `utils/wheel.py`) as Problems in PyPI's words with a fix, over what inspection already read.
- * These are PyPI's policies (a zip with a data descriptor is valid elsewhere): check.ts counts
- * them under `pypiRules`, but for those that break installers too (check/rules.ts).
+ * These are PyPI's policies (a zip with a data descriptor is valid elsewhere): check/rules.ts
+ * counts them as such (`pypiRules` makes them errors or warnings), but for those that break
+ * installers too.
  */
+
 
 
 
@@ -72220,44 +72218,45 @@ const RATIO_MIN_SIZE = 64 * 1024 * 1024;
 const RATIO_THRESHOLD = 50;
 /** Python's csv module refuses a field longer than this (csv.field_size_limit()). */
 const CSV_FIELD_LIMIT = 131072;
-const REBUILD_WHEEL = 'Rebuild the wheel with its build backend (`python -m build --wheel`) and publish that file ' +
-    'as written; tools that rewrite, append to or stream zips produce archives PyPI refuses.';
-const invalid = (file, rule, message, hint) => ({
-    file,
-    rule,
-    message: `${(0,external_node_path_.basename)(file)}: Invalid distribution file. ${message}`,
-    hint
-});
-/** A License-File PyPI does not find where it looks. */
-const missingLicense = (file, licenseFile, at, hint) => ({
-    file,
-    rule: 'license-file',
-    message: `${(0,external_node_path_.basename)(file)}: License-File ${licenseFile} does not exist in distribution file ${(0,external_node_path_.basename)(file)} at ${at}`,
-    hint
-});
+const REBUILD_WHEEL = rebuildHint('wheel');
+const INVALID = 'Invalid distribution file.';
+/** Problems about one file, each message after the file's name. */
+function problemList(path) {
+    const problems = [];
+    const add = (rule, message, hint) => {
+        problems.push({ file: path, rule, message: `${(0,external_node_path_.basename)(path)}: ${message}`, hint });
+    };
+    /** The License-Files PyPI does not find at `where(value)`, which `has` looks up. */
+    const checkLicenses = (licenseFiles, where, has, hint) => {
+        for (const licenseFile of licenseFiles) {
+            const at = where(licenseFile);
+            const message = `License-File ${licenseFile} does not exist in distribution file ${(0,external_node_path_.basename)(path)} at ${at}`;
+            if (!has(at))
+                add('license-file', message, hint);
+        }
+    };
+    return { problems, add, checkLicenses };
+}
 /** The wheel's archive against PyPI's rules. `licenseFiles`: the License-File values. */
 function wheelArchiveProblems(path, archive, licenseFiles) {
     const filename = (0,external_node_path_.basename)(path);
-    const problems = [];
-    if (archive.alsoTar) {
-        problems.push(invalid(path, 'archive-type', 'File is both a zip and a tar file', REBUILD_WHEEL));
-    }
+    const { problems, add, checkLicenses } = problemList(path);
+    if (archive.alsoTar)
+        add('archive-type', `${INVALID} File is both a zip and a tar file`, REBUILD_WHEEL);
     const unpacked = archive.entries.reduce((sum, entry) => sum + entry.uncompressedSize, 0);
     if (unpacked > RATIO_MIN_SIZE && unpacked / archive.fileSize > RATIO_THRESHOLD) {
-        problems.push(invalid(path, 'compression-ratio', `File exceeds compression ratio of ${RATIO_THRESHOLD}`, `It unpacks to ${unpacked} bytes from ${archive.fileSize}; PyPI refuses more than ${RATIO_THRESHOLD}× above 64 MiB. Leave large, highly compressible data (zero-filled files, sparse data) out of the wheel.`));
+        add('compression-ratio', `${INVALID} File exceeds compression ratio of ${RATIO_THRESHOLD}`, `It unpacks to ${unpacked} bytes from ${archive.fileSize}; PyPI refuses more than ${RATIO_THRESHOLD}× above 64 MiB. Leave large, highly compressible data (zero-filled files, sparse data) out of the wheel.`);
     }
     const oddMethods = [...new Set(archive.entries.map(e => e.method))].filter(m => m !== 0 && m !== 8);
     if (oddMethods.length > 0) {
-        problems.push(invalid(path, 'compression-method', 'File does not use a supported compression type', `Members use compression method ${oddMethods.join(', ')}; PyPI takes stored (0) and deflate (8) only. ${REBUILD_WHEEL}`));
+        add('compression-method', `${INVALID} File does not use a supported compression type`, `Members use compression method ${oddMethods.join(', ')}; PyPI takes stored (0) and deflate (8) only. ${REBUILD_WHEEL}`);
     }
     // PyPI takes name and version from the filename verbatim (`split("-", 2)`).
     const parts = filename.split('-');
     if (parts.length < 3) {
-        const hint = 'Keep the filename the build backend gave the wheel.';
-        return [
-            ...problems,
-            invalid(path, 'wheel-contents', 'Unable to parse name and version from wheel filename', hint)
-        ];
+        const message = `${INVALID} Unable to parse name and version from wheel filename`;
+        add('wheel-contents', message, 'Keep the filename the build backend gave the wheel.');
+        return problems;
     }
     const distInfo = `${parts[0]}-${parts[1]}.dist-info`;
     const read = (file) => {
@@ -72268,82 +72267,50 @@ function wheelArchiveProblems(path, archive, licenseFiles) {
     };
     if (!archive.byName.has(`${distInfo}/WHEEL`)) {
         const hint = `The wheel's metadata folder must be ${distInfo}/, named exactly as the filename's name and version. Keep the filename the build backend gave the wheel, or rebuild it.`;
-        problems.push(invalid(path, 'wheel-contents', `WHEEL not found at ${distInfo}/WHEEL`, hint));
+        add('wheel-contents', `${INVALID} WHEEL not found at ${distInfo}/WHEEL`, hint);
     }
-    else {
-        read('WHEEL');
-    }
+    read('WHEEL'); // only for a read error: there is nothing to read when it is missing
     const framing = archive.framingProblem;
     if (framing !== undefined) {
-        const message = `ZIP archive not accepted: ${framing}. See https://docs.pypi.org/archives for more information`;
+        const message = `${INVALID} ZIP archive not accepted: ${framing}. See https://docs.pypi.org/archives for more information`;
         // A name twice, or bytes no record explains: zip readers disagree on the members.
         const ambiguous = /^(Duplicate filename|Unknown record signature)/.test(framing);
-        problems.push(invalid(path, ambiguous ? 'zip-ambiguous' : 'zip-framing', message, REBUILD_WHEEL));
+        add(ambiguous ? 'zip-ambiguous' : 'zip-framing', message, REBUILD_WHEEL);
     }
     const offsets = archive.entries.map(e => e.localHeaderOffset);
     const firstMember = offsets.reduce((min, offset) => Math.min(min, offset), offsets[0] ?? 0);
     if (firstMember > 0 && framing !== 'Unknown record signature') {
-        const message = `Python's zipfile (pip) reads its first member at byte ${firstMember}; tools that read from the start read the records before it (another archive with its own end of central directory record, or members the central directory does not list)`;
-        problems.push(invalid(path, 'zip-ambiguous', message, REBUILD_WHEEL));
+        const message = `${INVALID} Python's zipfile (pip) reads its first member at byte ${firstMember}; tools that read from the start read the records before it (another archive with its own end of central directory record, or members the central directory does not list)`;
+        add('zip-ambiguous', message, REBUILD_WHEEL);
     }
-    for (const licenseFile of licenseFiles) {
-        const inZip = `${distInfo}/licenses/${licenseFile}`;
-        if (archive.byName.has(inZip))
-            continue;
-        const hint = `Build backends copy the files named by \`license-files\` in pyproject.toml to ${distInfo}/licenses/; check that pattern matches the file, or drop the License-File, and rebuild.`;
-        problems.push(missingLicense(path, licenseFile, inZip, hint));
-    }
+    checkLicenses(licenseFiles, licenseFile => `${distInfo}/licenses/${licenseFile}`, inZip => archive.byName.has(inZip), `Build backends copy the files named by \`license-files\` in pyproject.toml to ${distInfo}/licenses/; check that pattern matches the file, or drop the License-File, and rebuild.`);
     const record = archive.distInfoFiles.get('RECORD');
     if (record instanceof DistributionError) {
         problems.push(...record.problems);
     }
     else if (record === undefined || !recordParses(record)) {
-        problems.push({
-            file: path,
-            rule: 'wheel-record',
-            message: `${filename}: Wheel '${filename}' does not contain the required RECORD file: ${distInfo}/RECORD`,
-            hint: `Every wheel lists its files in ${distInfo}/RECORD (a UTF-8 CSV file). ${REBUILD_WHEEL}`
-        });
+        add('wheel-record', `Wheel '${filename}' does not contain the required RECORD file: ${distInfo}/RECORD`, `Every wheel lists its files in ${distInfo}/RECORD (a UTF-8 CSV file). ${REBUILD_WHEEL}`);
     }
     const entryPoints = read('entry_points.txt');
     const why = entryPoints ? entryPointsProblem(entryPoints) : undefined;
     if (why !== undefined) {
-        problems.push({
-            file: path,
-            rule: 'entry-points',
-            message: `${filename}: Wheel '${filename}' has invalid entry points defined in the entry_points.txt file (${why}).`,
-            hint: 'Script names in [project.scripts] and [project.gui-scripts] may hold only letters, digits, `_`, `.` and `-`, and entry_points.txt must be an INI file with `=` between name and value and no repeated names. Fix them and rebuild.'
-        });
+        add('entry-points', `Wheel '${filename}' has invalid entry points defined in the entry_points.txt file (${why}).`, 'Script names in [project.scripts] and [project.gui-scripts] may hold only letters, digits, `_`, `.` and `-`, and entry_points.txt must be an INI file with `=` between name and value and no repeated names. Fix them and rebuild.');
     }
     return problems;
 }
 /** What PyPI's `csv.reader(text.splitlines())` over RECORD accepts: UTF-8, fields within limit. */
 function recordParses(bytes) {
-    try {
-        const text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
-        return text.split(/[\r\n,]/).every(field => field.length <= CSV_FIELD_LIMIT);
-    }
-    catch {
-        return false;
-    }
+    const fields = strictUtf8(bytes)?.split(/[\r\n,]/);
+    return fields?.every(field => field.length <= CSV_FIELD_LIMIT) ?? false;
 }
-/** The sdist's archive against PyPI's rules that need the metadata (the layout is tar.ts's). */
+/** The sdist's archive against PyPI's rules that need the metadata (the layout is sdist.ts's). */
 function sdistArchiveProblems(path, archive, licenseFiles, alsoZip) {
-    const problems = [];
-    if (alsoZip) {
-        const hint = 'Rebuild the sdist with `python -m build --sdist` and publish the file as written.';
-        problems.push(invalid(path, 'archive-type', 'File is both a zip and a tar file', hint));
-    }
-    for (const licenseFile of licenseFiles) {
-        // os.path.join(top, name): an absolute License-File replaces the top folder.
-        const target = licenseFile.startsWith('/')
-            ? licenseFile
-            : `${displayName(archive.top)}/${licenseFile}`;
-        if (archive.names.has(Buffer.from(target, 'utf8').toString('latin1')))
-            continue;
-        const hint = "License-File paths are relative to the sdist's top folder; include the file in the sdist (`license-files` in pyproject.toml) or drop the License-File, and rebuild.";
-        problems.push(missingLicense(path, licenseFile, target, hint));
-    }
+    const { problems, add, checkLicenses } = problemList(path);
+    if (alsoZip)
+        add('archive-type', `${INVALID} File is both a zip and a tar file`, rebuildHint('sdist'));
+    checkLicenses(licenseFiles, 
+    // os.path.join(top, name): an absolute License-File replaces the top folder.
+    licenseFile => licenseFile.startsWith('/') ? licenseFile : `${displayName(archive.top)}/${licenseFile}`, target => archive.names.has(Buffer.from(target, 'utf8').toString('latin1')), "License-File paths are relative to the sdist's top folder; include the file in the sdist (`license-files` in pyproject.toml) or drop the License-File, and rebuild.");
     return problems;
 }
 /** Whitespace as Python's str.isspace() / str.strip() / regex `\s` see it. */
@@ -72364,16 +72331,11 @@ const pyStrip = (text) => text.replace(STRIP, '');
  * test). Why PyPI would refuse the file (for the message), or undefined when it accepts it.
  */
 function entryPointsProblem(bytes) {
-    let text;
-    try {
-        text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
-    }
-    catch {
+    const text = strictUtf8(bytes);
+    if (text === undefined)
         return 'entry_points.txt is not decodable as UTF-8';
-    }
     const sections = new Map();
-    const defaults = [];
-    const added = new Set();
+    const defaults = new Set();
     let current;
     let sectionName;
     let option = '';
@@ -72384,31 +72346,23 @@ function entryPointsProblem(bytes) {
     for (let index = 0; index < lines.length; index++) {
         const line = lines[index];
         const lineNo = index + 1;
-        const stripped = pyStrip(line);
-        const comment = stripped.startsWith('#') || stripped.startsWith(';');
-        const value = comment ? '' : stripped;
-        if (value === '')
-            continue; // empty lines join the value; comments are dropped
+        const value = pyStrip(line);
+        // Empty lines join the value; comments are dropped.
+        if (value === '' || value[0] === '#' || value[0] === ';')
+            continue;
         const firstNonSpace = NON_SPACE.exec(line)?.index ?? 0;
         if (current && option && firstNonSpace > indent)
             continue; // a continuation line
         indent = firstNonSpace;
         const section = SECTION.exec(value);
         if (section) {
+            // Strict: a section seen before is an error, but [DEFAULT] (never in `sections`) may repeat.
             sectionName = section[1];
-            if (sectionName === 'DEFAULT') {
-                current = defaults;
-            }
-            else if (sections.has(sectionName)) {
-                if (added.has(`[${sectionName}`))
-                    return `duplicate section [${sectionName}] (line ${lineNo})`;
-                current = sections.get(sectionName);
-            }
-            else {
-                current = [];
+            if (sections.has(sectionName))
+                return `duplicate section [${sectionName}] (line ${lineNo})`;
+            current = sectionName === 'DEFAULT' ? defaults : new Set();
+            if (current !== defaults)
                 sections.set(sectionName, current);
-            }
-            added.add(`[${sectionName}`);
             option = '';
             continue;
         }
@@ -72422,12 +72376,10 @@ function entryPointsProblem(bytes) {
         if (match[1] === '')
             error ??= `line ${lineNo} has no name before "="`;
         option = match[1].replace(RSTRIP, '');
-        const key = `${sectionName}\u0000${option}`;
-        if (added.has(key))
+        // Strict: a name seen before in its section (or in any [DEFAULT]) is an error.
+        if (current.has(option))
             return `duplicate name '${option}' in [${sectionName}] (line ${lineNo})`;
-        added.add(key);
-        if (!current.includes(option))
-            current.push(option);
+        current.add(option);
     }
     if (error)
         return error;
@@ -72456,20 +72408,9 @@ var blake2b_umd_min_default = /*#__PURE__*/__nccwpck_require__.n(blake2b_umd_min
 
 
 
-/** A file that changed while it was hashed: its digests describe no single version of it. */
-class ChangedWhileReadError extends Error {
-    path;
-    why;
-    constructor(path, why) {
-        super(`the file changed while it was being read (${why})`);
-        this.path = path;
-        this.why = why;
-        this.name = 'ChangedWhileReadError';
-    }
-}
-function hexDigest(algorithm, bytes) {
-    return createHash(algorithm).update(bytes).digest('hex');
-}
+
+
+/** The digests, or a problem when the file changed while hashed (they describe no one version). */
 async function computeDigests(path) {
     // One handle for the stats and the read, so all are about the same file (not one renamed over it).
     const handle = await (0,promises_.open)(path, 'r');
@@ -72491,8 +72432,9 @@ async function computeDigests(path) {
         const changes = identityChanges(before, identityOf(await handle.stat()));
         if (size !== before.size)
             changes.push(`read ${size} of ${before.size} bytes`);
-        if (changes.length > 0)
-            throw new ChangedWhileReadError(path, changes.join(', '));
+        if (changes.length > 0) {
+            throw DistributionError.of(path, 'changed-while-read', `${(0,external_node_path_.basename)(path)} changed while it was being checked (${changes.join(', ')}).`, 'Another step is still writing to this folder: let the build finish before this step starts, then run again.');
+        }
         const digests = {
             sha256: sha256.digest('hex'),
             blake2_256: blake2b.digest('hex'),
@@ -72539,18 +72481,6 @@ const CENTRAL_SIZE = 46;
 /** A bigger central directory than this is not a wheel anyone built (~400k members). */
 const MAX_CENTRAL_DIRECTORY_BYTES = 64 * 1024 * 1024;
 const READ_AHEAD = 64 * 1024;
-const REBUILD_WHEEL_HINT = 'Rebuild the wheel (e.g. `python -m build --wheel`) and make sure the file is not altered ' +
-    'or cut short between the build and this step (artifact upload/download, caches).';
-const wheelProblem = (path, rule, message, hint) => new DistributionError([{ file: path, rule, message, ...(hint ? { hint } : {}) }]);
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-function strictUtf8(bytes) {
-    try {
-        return utf8.decode(bytes);
-    }
-    catch {
-        return undefined;
-    }
-}
 /** An open zip: positioned reads with a read-ahead, so small members' headers cost one read. */
 class ZipFile {
     path;
@@ -72599,7 +72529,7 @@ class ZipFile {
     }
     invalid(why) {
         const message = `${(0,external_node_path_.basename)(this.path)} is not a valid wheel (zip archive): ${why}.`;
-        return wheelProblem(this.path, 'invalid-wheel', message, REBUILD_WHEEL_HINT);
+        return DistributionError.of(this.path, 'invalid-wheel', message, rebuildHint('wheel'));
     }
     safeNumber(value, what) {
         if (value > BigInt(Number.MAX_SAFE_INTEGER))
@@ -72734,7 +72664,7 @@ function isZipFile(path) {
 /** One member's bytes: stored or deflated, capped at `maxBytes`, CRC-checked. */
 async function extract(file, entry, maxBytes) {
     const { name } = entry;
-    const tooLarge = (size) => wheelProblem(file.path, 'metadata-too-large', `${(0,external_node_path_.basename)(file.path)}: ${name} is ${size}, more than the ${maxBytes}-byte limit for ${name.endsWith('/METADATA') ? 'core metadata' : 'this file'}.`, `A ${(0,external_node_path_.basename)(name)} file this large is almost certainly a broken or hostile build; rebuild the wheel.`);
+    const tooLarge = (size) => DistributionError.of(file.path, 'metadata-too-large', `${(0,external_node_path_.basename)(file.path)}: ${name} is ${size}, more than the ${maxBytes}-byte limit for ${name.endsWith('/METADATA') ? 'core metadata' : 'this file'}.`, `A ${(0,external_node_path_.basename)(name)} file this large is almost certainly a broken or hostile build; rebuild the wheel.`);
     if (entry.flags & ZIP.FLAG_ENCRYPTED)
         throw file.invalid(`${name} is encrypted`);
     if (entry.method !== 0 && entry.method !== 8) {
@@ -72801,7 +72731,7 @@ function readWheel(path, options = {}) {
                 ? 'it has no <name>-<version>.dist-info/METADATA at the top level'
                 : `it has ${candidates.length} top-level .dist-info/METADATA files (${candidates.map(c => c.name).join(', ')})`;
             const message = `${(0,external_node_path_.basename)(path)}: ${found}; a wheel has exactly one.`;
-            throw wheelProblem(path, 'wheel-metadata', message, REBUILD_WHEEL_HINT);
+            throw DistributionError.of(path, 'wheel-metadata', message, rebuildHint('wheel'));
         }
         const [entry] = candidates;
         const data = await extract(file, entry, options.maxBytes ?? MAX_METADATA_BYTES);
@@ -72825,7 +72755,8 @@ function readWheel(path, options = {}) {
             entries,
             byName,
             ...(framingProblem === undefined ? {} : { framingProblem }),
-            alsoTar: firstBlock !== undefined && isTarHeader(firstBlock),
+            // tarfile.is_tarfile: the first block is a member header (not the end-of-archive zeros).
+            alsoTar: firstBlock?.some(byte => byte !== 0) === true && checksumMatches(firstBlock),
             distInfoFiles
         };
         return { metadata: { entryName: entry.name, data }, archive };
@@ -72847,33 +72778,24 @@ async function zipFramingProblem(file, directory) {
     const centralNames = new Set();
     let eocd64Seen = false;
     let locatorSeen = false;
-    let centralRecords = 0;
     let centralOffset;
     let centralSize = 0;
     let declared;
     let position = 0;
-    const read = async (at, length) => {
-        const bytes = await file.read(at, length);
-        if (!bytes)
-            throw new Error(malformed);
-        return bytes;
-    };
     try {
         for (;;) {
-            const signature = (await read(position, 4)).readUInt32LE(0);
+            const signature = (await file.need(position, 4)).readUInt32LE(0);
             const body = position + 4;
             // An EOCD after a ZIP64 EOCD must have its locator in between.
             if (signature === ZIP.SIG_EOCD && eocd64Seen && !locatorSeen)
                 return malformed;
             if (signature === ZIP.SIG_CENTRAL) {
                 centralOffset ??= position;
-                centralRecords++;
-                const header = await read(body, 42);
+                const header = await file.need(body, 42);
                 const [nameLength, extraLength] = [header.readUInt16LE(24), header.readUInt16LE(26)];
                 if (header.readUInt16LE(28) !== 0)
                     return 'Comment in central directory';
-                const name = await read(body + 42, nameLength);
-                await read(body + 42 + nameLength, extraLength);
+                const name = (await file.need(body + 42, nameLength + extraLength)).subarray(0, nameLength);
                 if (hasUnprintable(name))
                     return 'Invalid character in filename';
                 centralSize += 46 + nameLength + extraLength;
@@ -72886,13 +72808,13 @@ async function zipFramingProblem(file, directory) {
                 position = body + 42 + nameLength + extraLength;
             }
             else if (signature === ZIP.SIG_LOCAL) {
-                const header = await read(body, 26);
+                const header = await file.need(body, 26);
                 const method = header.readUInt16LE(4);
                 let compressedSize = header.readUInt32LE(14);
                 let fileSize = header.readUInt32LE(18);
                 const [nameLength, extraLength] = [header.readUInt16LE(22), header.readUInt16LE(24)];
-                const name = await read(body + 26, nameLength);
-                let extra = await read(body + 26 + nameLength, extraLength);
+                const name = await file.need(body + 26, nameLength);
+                let extra = await file.need(body + 26 + nameLength, extraLength);
                 if (hasUnprintable(name))
                     return 'Invalid character in filename';
                 const seen = new Set();
@@ -72957,7 +72879,7 @@ async function zipFramingProblem(file, directory) {
             }
             else if (signature === ZIP.SIG_EOCD) {
                 centralOffset ??= position;
-                const record = await read(body, 18);
+                const record = await file.need(body, 18);
                 const records = record.readUInt16LE(6);
                 if (record.readUInt16LE(4) !== records)
                     return malformed;
@@ -72966,7 +72888,7 @@ async function zipFramingProblem(file, directory) {
                     declared = { records, size: record.readUInt32LE(8), offset: record.readUInt32LE(12) };
                 }
                 position = body + 18 + record.readUInt16LE(16);
-                if (declared.records !== centralRecords)
+                if (declared.records !== centralNames.size)
                     return 'Mismatched central directory records';
                 if (declared.offset !== centralOffset)
                     return 'Mismatched central directory offset';
@@ -72976,7 +72898,7 @@ async function zipFramingProblem(file, directory) {
             }
             else if (signature === ZIP.SIG_EOCD64) {
                 eocd64Seen = true;
-                const record = await read(body, 52);
+                const record = await file.need(body, 52);
                 const records = u64(record, 28);
                 if (u64(record, 20) !== records)
                     return malformed;
@@ -72986,7 +72908,7 @@ async function zipFramingProblem(file, directory) {
                 position = body + 52;
             }
             else if (signature === ZIP.SIG_EOCD64_LOCATOR) {
-                await read(body, 16);
+                await file.need(body, 16);
                 locatorSeen = true;
                 position = body + 16;
             }
@@ -72996,8 +72918,8 @@ async function zipFramingProblem(file, directory) {
         }
     }
     catch (error) {
-        if (error.message === malformed)
-            return malformed;
+        if (error instanceof DistributionError)
+            return malformed; // a record past the end
         throw error;
     }
     if (localNames.size !== centralNames.size)
@@ -73022,19 +72944,22 @@ async function zipFramingProblem(file, directory) {
 
 /** How many files are inspected at once: enough to overlap I/O and hashing, few enough for CI. */
 const INSPECT_CONCURRENCY = 4;
-const problem = (file, rule, message, hint) => new DistributionError([{ file, rule, message, hint }]);
-/** Wheels are `.whl`; sdists are `.tar.gz` (PEP 625: PyPI takes no other sdist format). */
+const problem = DistributionError.of;
+const REQUIRED = ['Metadata-Version', 'Name', 'Version'];
+/**
+ * Wheels are `.whl`, named well enough to give the `pyversion` form field: the python tag as
+ * written (e.g. `py2.py3`); sdists are `.tar.gz` (PEP 625: PyPI takes no other sdist format).
+ */
 function kindOf(path) {
     const kind = distKindOf((0,external_node_path_.basename)(path));
-    if (kind === 'wheel' || kind === 'sdist')
-        return kind;
-    throw problem(path, 'unsupported-file', `${(0,external_node_path_.basename)(path)} is neither a wheel (.whl) nor an sdist (.tar.gz).`, 'Publish only what `python -m build` writes: a .tar.gz sdist and .whl wheels.');
-}
-/** The `pyversion` form field: the wheel's python tag as written (e.g. `py2.py3`). */
-function pythonTagOf(path) {
+    if (kind === 'sdist')
+        return { kind, pyversion: 'source' };
+    if (kind !== 'wheel') {
+        throw problem(path, 'unsupported-file', `${(0,external_node_path_.basename)(path)} is neither a wheel (.whl) nor an sdist (.tar.gz).`, 'Publish only what `python -m build` writes: a .tar.gz sdist and .whl wheels.');
+    }
     const parsed = parseWheelFilename((0,external_node_path_.basename)(path));
     if (parsed)
-        return parsed.pythonTag;
+        return { kind, pyversion: parsed.pythonTag };
     throw problem(path, 'wheel-filename', `${(0,external_node_path_.basename)(path)} is not a valid wheel filename ({name}-{version}(-{build})?-{python tag}-{abi tag}-{platform tag}.whl).`, 'Keep the filename the build backend gave the wheel; renaming it breaks installers and the index.');
 }
 const FS_ERRORS = {
@@ -73047,28 +72972,23 @@ const FS_ERRORS = {
 function asProblem(path, error) {
     if (error instanceof DistributionError)
         return error;
-    if (error instanceof ChangedWhileReadError) {
-        return problem(path, 'changed-while-read', `${(0,external_node_path_.basename)(path)} changed while it was being checked (${error.why}).`, 'Another step is still writing to this folder: let the build finish before this step starts, then run again.');
-    }
     const why = FS_ERRORS[error.code ?? ''] ?? error.message;
     return problem(path, 'unreadable', `${(0,external_node_path_.basename)(path)} cannot be read: ${why}.`, 'Check that the build step wrote the file where this step looks for it, and that nothing removes it in between.');
 }
-/** ignoreBOM keeps a byte order mark in the text, where Python keeps it too. */
-const metadataDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 /** Decodes METADATA / PKG-INFO bytes: the spec says UTF-8, and anything else is refused. */
 function decodeMetadata(path, member) {
-    let text;
-    try {
-        text = metadataDecoder.decode(member.data);
-    }
-    catch {
-        throw problem(path, 'metadata-encoding', `${(0,external_node_path_.basename)(path)}: ${member.entryName} is not valid UTF-8.`, 'Core metadata must be UTF-8; rebuild with a current build backend.');
-    }
-    if (text.startsWith('\uFEFF')) {
-        // Python's email parser (pip, twine, PyPI) then reads the first line as body: no headers.
-        throw problem(path, 'metadata-encoding', `${(0,external_node_path_.basename)(path)}: ${member.entryName} starts with a UTF-8 byte order mark, so Python's email parser (pip, twine) reads no headers in it.`, 'Write core metadata as UTF-8 without a byte order mark; rebuild with a current build backend.');
-    }
-    return text;
+    const text = strictUtf8(member.data);
+    if (text !== undefined && !text.startsWith('\uFEFF'))
+        return text;
+    // With a byte order mark, Python's email parser (pip, twine, PyPI) reads the first line as body.
+    const [why, fix] = text === undefined
+        ? ['is not valid UTF-8', 'Core metadata must be UTF-8']
+        : [
+            "starts with a UTF-8 byte order mark, so Python's email parser (pip, twine) reads no headers in it",
+            'Write core metadata as UTF-8 without a byte order mark'
+        ];
+    const message = `${(0,external_node_path_.basename)(path)}: ${member.entryName} ${why}.`;
+    throw problem(path, 'metadata-encoding', message, `${fix}; rebuild with a current build backend.`);
 }
 /** The archive as read, with PyPI's archive rules applied to it (they need the License-Files). */
 async function readArchive(path, kind) {
@@ -73088,8 +73008,7 @@ async function readArchive(path, kind) {
 async function inspectDistribution(file) {
     const path = (0,external_node_path_.resolve)(file);
     const filename = (0,external_node_path_.basename)(path);
-    const kind = kindOf(path);
-    const pyversion = kind === 'wheel' ? pythonTagOf(path) : 'source';
+    const { kind, pyversion } = kindOf(path);
     // Both read the file at once. allSettled, so a failing archive read never leaves the digest
     // pass unobserved; an archive problem is reported before a change to the file.
     const [read, hashed] = await Promise.allSettled([readArchive(path, kind), computeDigests(path)]);
@@ -73103,20 +73022,14 @@ async function inspectDistribution(file) {
     const metadataFields = metadataToFormFields(metadata);
     const licenseFiles = metadataFields.filter(([name]) => name === 'license_file').map(([, v]) => v);
     const archiveProblems = read.value.rules(licenseFiles);
-    const required = { 'Metadata-Version': '', Name: '', Version: '' };
-    const missing = [];
-    for (const header of Object.keys(required)) {
-        const value = getHeader(metadata, header)?.trim();
-        // setuptools writes "UNKNOWN" when it could not find the name or version: as good as missing.
-        if (!value || value === 'UNKNOWN')
-            missing.push(header);
-        else
-            required[header] = value;
-    }
+    // setuptools writes "UNKNOWN" when it could not find the name or version: as good as missing.
+    const required = REQUIRED.map(header => getHeader(metadata, header)?.trim() ?? '');
+    const missing = REQUIRED.filter((_, i) => required[i] === '' || required[i] === 'UNKNOWN');
     if (missing.length > 0) {
         throw problem(path, 'metadata-missing-field', `${filename}: ${member.entryName} has no ${missing.join(', ')} (or only "UNKNOWN").`, 'Set the project name and version in pyproject.toml ([project] name, version) and rebuild; an "UNKNOWN" value means the backend could not find them.');
     }
     const { size, digests, onDisk } = hashed.value;
+    const [metadataVersion, name, version] = required;
     return {
         path,
         filename,
@@ -73126,9 +73039,9 @@ async function inspectDistribution(file) {
         size,
         digests,
         onDisk,
-        name: required.Name,
-        version: required.Version,
-        metadataVersion: required['Metadata-Version'],
+        name,
+        version,
+        metadataVersion,
         metadata,
         metadataFields,
         ...(archiveProblems.length > 0 ? { archiveProblems } : {})
@@ -73139,16 +73052,16 @@ async function inspectDistribution(file) {
  * stopping at the first. `dists` keeps the order of `paths` (minus the files with problems).
  */
 async function inspectAll(paths, options = {}) {
-    const results = new Array(paths.length);
-    let next = 0;
+    const results = [];
+    const queue = paths.entries(); // one iterator for all workers: each path is taken once
     const worker = async () => {
-        for (let index = next++; index < paths.length; index = next++) {
+        for (const [index, path] of queue) {
             try {
-                results[index] = await inspectDistribution(paths[index]);
-                options.onInspected?.(results[index]);
+                const dist = (results[index] = await inspectDistribution(path));
+                options.onInspected?.(dist);
             }
             catch (error) {
-                results[index] = asProblem((0,external_node_path_.resolve)(paths[index]), error).problems;
+                results[index] = asProblem((0,external_node_path_.resolve)(path), error).problems;
             }
         }
     };
