@@ -228,7 +228,10 @@ describe('trusted publishing through node dist/index.js', () => {
           TWINE_USERNAME: 'ci-bot',
           TWINE_PASSWORD: 'pypi-twine-env-token-0123456789',
           TWINE_REPOSITORY_URL: elsewhere.url,
-          TWINE_REPOSITORY: 'testpypi'
+          TWINE_REPOSITORY: 'testpypi',
+          TWINE_CERT: '/etc/ssl/private-ca.pem',
+          TWINE_CLIENT_CERT: '/etc/ssl/client.pem',
+          TWINE_NON_INTERACTIVE: '1'
         })
       }
     )
@@ -240,8 +243,10 @@ describe('trusted publishing through node dist/index.js', () => {
     expect(elsewhere.files()).toEqual([])
     const notice = annotations(run, 'notice').find(n => n.startsWith('Ignored TWINE_'))
     expect(notice).toContain(
-      'Ignored TWINE_USERNAME, TWINE_PASSWORD, TWINE_REPOSITORY_URL, TWINE_REPOSITORY'
+      'Ignored TWINE_USERNAME, TWINE_PASSWORD, TWINE_REPOSITORY_URL, TWINE_REPOSITORY, ' +
+        'TWINE_CERT, TWINE_CLIENT_CERT, TWINE_NON_INTERACTIVE from'
     )
+    expect(notice).toContain('For a private CA, set NODE_EXTRA_CA_CERTS')
     expect(notice).not.toContain('ci-bot')
     expectNothingSecret(run, ['pypi-twine-env-token-0123456789'])
   })

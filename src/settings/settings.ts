@@ -112,7 +112,10 @@ export function readSettings(
     notices.push(
       `Ignored ${ignored.join(', ')} from the job's environment: inside GitHub Actions this ` +
         "step's inputs decide where to upload and how to authenticate. To use them, pass them as " +
-        'inputs (e.g. `password: ${{ secrets.PYPI_API_TOKEN }}`, `repository-url: ...`).'
+        'inputs (e.g. `password: ${{ secrets.PYPI_API_TOKEN }}`, `repository-url: ...`).' +
+        (ignored.includes('TWINE_CERT')
+          ? " For a private CA, set NODE_EXTRA_CA_CERTS in this step's env."
+          : '')
     )
   }
 
