@@ -5,7 +5,7 @@ import { NetworkError, type Http } from '../shared/http.js'
 import { readSimplePage } from '../index-api/simple.js'
 import type { Log } from '../shared/log.js'
 import { progressReporter, type ProgressOptions } from './multipart.js'
-import { backoffDelay, sleep as realSleep, type RetryPolicy } from '../shared/backoff.js'
+import { backoffDelay, retryNote, sleep as realSleep, type RetryPolicy } from '../shared/backoff.js'
 import { UploadError, uploadDistribution } from './upload.js'
 
 export interface SendContext {
@@ -154,9 +154,7 @@ export async function sendDistribution(ctx: SendContext, dist: Distribution): Pr
       const elapsed = now() - startedAt
       if (elapsed + delay > ctx.retry.maxTotalMs) throw gaveUp(error, attempt, elapsed)
       // A retry that recovers is not a problem worth an annotation: only the final failure is.
-      log.info(
-        `${dist.filename}: ${shortReason(error)}; retry ${attempt} of ${ctx.retry.retries} in ${(delay / 1000).toFixed(1)} s`
-      )
+      log.info(`${dist.filename}: ${shortReason(error)}; ${retryNote(attempt, ctx.retry, delay)}`)
       await sleep(delay)
     }
   }
