@@ -2,8 +2,11 @@ import type { Readable } from 'node:stream'
 import { Agent, ProxyAgent, type Dispatcher } from 'undici'
 import { AnswerTooLargeError, type BodyCap } from './http-body.js'
 import { formatSize } from './format.js'
-import { describeNetworkFailure, proxyUrlFor, type ProxyVariables } from './network-errors.js'
+import { LimitError, NetworkError, proxyUrlFor } from './network-errors.js'
+import type { RunContext } from './run-context.js'
 import { USER_AGENT } from './version.js'
+
+export { NetworkError }
 
 export interface HttpResponse {
   status: number
@@ -37,7 +40,7 @@ export interface HttpOptions {
   /** Time allowed to open a connection (TCP and TLS), in ms. */
   connectTimeoutMs?: number
   /** The variables the proxy comes from (RunContext.proxy), named when the proxy fails. */
-  proxy?: ProxyVariables
+  proxy?: RunContext['proxy']
 }
 
 /**
@@ -59,7 +62,7 @@ const SLOWEST_SEND_RATE = 16 * 1024
 export class Http {
   private readonly connectTimeoutMs: number
   private readonly timeoutMs: number
-  private readonly proxy: ProxyVariables
+  private readonly proxy: RunContext['proxy']
   /** By proxy URL ('' for direct), made on first use. */
   private readonly dispatchers = new Map<string, Dispatcher>()
 
@@ -135,7 +138,7 @@ export class Http {
     )
     if (options.timeLimit) {
       const { ms, reason } = options.timeLimit
-      after(ms, () => coded('EDEADLINE', `${reason} before the answer came`))
+      after(ms, () => new LimitError('EDEADLINE', `${reason} before the answer came`))
     }
 
     try {
@@ -190,23 +193,26 @@ export class Http {
       // A body left half-sent would keep its file open.
       if (streamed) body.destroy()
       if (error instanceof AnswerTooLargeError) throw error
-      throw new NetworkError(url, expired ?? this.ourWords(error), this.proxy)
+      throw new NetworkError(url, expired ?? this.ourWords(error, target), this.proxy)
     } finally {
       for (const timer of timers) clearTimeout(timer)
     }
   }
 
   /** undici's timeouts, as the limits the user set. */
-  private ourWords(error: unknown): unknown {
+  private ourWords(error: unknown, target: URL): unknown {
     switch ((error as { code?: unknown } | null)?.code) {
       case 'UND_ERR_CONNECT_TIMEOUT':
-        return coded(
+        return new LimitError(
           'ECONNECTTIMEOUT',
-          `could not connect within ${seconds(this.connectTimeoutMs)} s`
+          `could not connect within ${seconds(this.connectTimeoutMs)} s (is ${target.hostname} reachable from this runner?)`
         )
       case 'UND_ERR_HEADERS_TIMEOUT':
       case 'UND_ERR_BODY_TIMEOUT':
-        return coded('ETIMEDOUT', `no data sent or received for ${seconds(this.timeoutMs)} s`)
+        return new LimitError(
+          'ETIMEDOUT',
+          `no data sent or received for ${seconds(this.timeoutMs)} s (inactivity timeout)`
+        )
       default:
         return error
     }
@@ -240,40 +246,15 @@ function headersOf(raw: Buffer[]): Record<string, string> {
 }
 
 function deadlineError(ms: number, what: string, basis: string): Error {
-  return coded(
+  return new LimitError(
     'EDEADLINE',
     `${what} did not complete within ${seconds(ms)} s (${basis}), although data kept moving: ` +
       "the index sends or reads too slowly. Raise 'timeout' if it is only slow."
   )
 }
 
-function coded(code: string, message: string): Error {
-  return Object.assign(new Error(message), { code })
-}
-
 function seconds(ms: number): string {
   return String(Math.round(ms / 100) / 10)
-}
-
-/** No (complete) HTTP answer: refused, reset, DNS, TLS, a proxy, the inactivity timeout or a deadline. */
-export class NetworkError extends Error {
-  readonly code: string | undefined
-  /** No byte of the request can have reached the index. */
-  readonly unsent: boolean
-  /** Retrying cannot help (an untrusted certificate, a proxy wanting credentials). */
-  readonly final: boolean
-  constructor(
-    readonly url: string,
-    cause: unknown,
-    proxy: ProxyVariables = {}
-  ) {
-    const failure = describeNetworkFailure(url, cause, proxy)
-    super(`No answer from ${new URL(url).origin}: ${failure.text}`)
-    this.name = 'NetworkError'
-    this.code = failure.code
-    this.unsent = failure.unsent
-    this.final = failure.final
-  }
 }
 
 export function basicAuth(user: string, password: string): string {
