@@ -230,15 +230,7 @@ function shortReason(error: unknown): string {
 function gaveUp(error: unknown, attempts: number, elapsedMs: number): Error {
   const note = ` (gave up after ${attempts} ${attempts === 1 ? 'attempt' : 'attempts'} in ${Math.round(elapsedMs / 1000)} s)`
   if (error instanceof UploadError) {
-    return new UploadError({
-      dist: error.dist,
-      status: error.status,
-      indexMessage: error.indexMessage + note,
-      url: error.url,
-      hint: error.hint,
-      alreadyExists: error.alreadyExists,
-      retryAfterMs: error.retryAfterMs
-    })
+    return new UploadError({ ...error.failure, indexMessage: error.indexMessage + note })
   }
   if (error instanceof Error) {
     error.message += note
