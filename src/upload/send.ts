@@ -83,31 +83,22 @@ export async function sendDistribution(ctx: SendContext, dist: Distribution): Pr
       )
       return { status: 'uploaded', attempts: attempt }
     } catch (error) {
+      // Stored by an attempt whose answer was lost or refused: seen on the index, not re-sent.
+      const confirmed: SendOutcome = {
+        status: 'uploaded',
+        attempts: attempt,
+        confirmedOnIndex: true
+      }
       if (error instanceof UploadError && error.alreadyExists) {
         const listed = await hashOnIndex(ctx, dist)
-        if (listed === dist.digests.sha256) {
-          if (attempt > 1) {
-            // Our own earlier attempt stored it; its answer was lost.
-            return { status: 'uploaded', attempts: attempt, confirmedOnIndex: true }
-          }
-          // The identical file is there already: the state the user asked for (PyPI itself
-          // answers 200 to an identical re-upload; other indexes refuse it).
-          return {
-            status: 'skipped',
-            attempts: attempt,
-            reason: error.indexMessage,
-            sameHash: true
-          }
-        }
-        if (ctx.skipExisting) {
-          return {
-            status: 'skipped',
-            attempts: attempt,
-            reason: error.indexMessage,
-            sameHash: listed === undefined ? undefined : false
-          }
-        }
-        throw error
+        const same = listed === dist.digests.sha256
+        // Our own earlier attempt stored it; its answer was lost.
+        if (same && attempt > 1) return confirmed
+        if (!same && !ctx.skipExisting) throw error
+        // The identical file there already is the state the user asked for (PyPI itself answers
+        // 200 to an identical re-upload; other indexes refuse it).
+        const sameHash = same || (listed === undefined ? undefined : false)
+        return { status: 'skipped', attempts: attempt, reason: error.indexMessage, sameHash }
       }
 
       if (error instanceof AnswerTooLargeError) {
@@ -116,7 +107,7 @@ export async function sendDistribution(ctx: SendContext, dist: Distribution): Pr
         // this would not help, so this is never retried.
         if ((await hashOnIndex(ctx, dist)) === dist.digests.sha256) {
           log.warning(`${dist.filename}: ${error.message} The index lists it with our sha256.`)
-          return { status: 'uploaded', attempts: attempt, confirmedOnIndex: true }
+          return confirmed
         }
         throw error
       }
@@ -131,7 +122,7 @@ export async function sendDistribution(ctx: SendContext, dist: Distribution): Pr
           log.info(
             `${dist.filename}: the index has it (sha256 matches) although the answer was lost`
           )
-          return { status: 'uploaded', attempts: attempt, confirmedOnIndex: true }
+          return confirmed
         }
         if (listed) {
           throw new UploadError({
