@@ -257,6 +257,13 @@ function seconds(ms: number): string {
   return String(Math.round(ms / 100) / 10)
 }
 
+/** Where a redirect points, resolved against the URL asked; undefined for any other answer. */
+export function redirectTarget(response: HttpResponse, url: string): string | undefined {
+  if (![301, 302, 303, 307, 308].includes(response.status)) return undefined
+  const location = response.headers.location
+  return location ? new URL(location, url).toString() : undefined
+}
+
 export function basicAuth(user: string, password: string): string {
   return `Basic ${Buffer.from(`${user}:${password}`, 'utf8').toString('base64')}`
 }

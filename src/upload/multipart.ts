@@ -68,14 +68,15 @@ export function buildMultipartBody(
   const contentLength = head.length + file.size + tail.length
   let failure: Error | undefined
 
-  async function* chunks(): AsyncGenerator<Buffer> {
+  /** The whole body; `check` reads it through without `report`, so nothing counts as sent. */
+  async function* chunks(report?: ProgressReporter): AsyncGenerator<Buffer> {
     try {
       const handle = await openChecked(file)
       try {
-        progress?.sent(head.length)
+        report?.sent(head.length)
         yield head
         for await (const chunk of readChecked(handle, file)) {
-          progress?.sent(chunk.length)
+          report?.sent(chunk.length)
           yield chunk
         }
       } finally {
@@ -86,7 +87,7 @@ export function buildMultipartBody(
       failure = error as Error
       throw error
     }
-    progress?.sent(tail.length)
+    report?.sent(tail.length)
     yield tail
   }
 
@@ -97,15 +98,10 @@ export function buildMultipartBody(
     open: () => {
       failure = undefined
       progress?.start(contentLength)
-      return Readable.from(chunks(), { objectMode: false })
+      return Readable.from(chunks(progress), { objectMode: false })
     },
     check: async () => {
-      const handle = await openChecked(file)
-      try {
-        for await (const chunk of readChecked(handle, file)) void chunk
-      } finally {
-        await handle.close()
-      }
+      for await (const chunk of chunks()) void chunk
     }
   }
 }

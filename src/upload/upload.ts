@@ -3,7 +3,7 @@ import { excerpt } from '../shared/excerpt.js'
 import { titleOf } from '../shared/html.js'
 import type { BodyCap } from '../shared/http-body.js'
 import { retryAfterMs } from '../shared/backoff.js'
-import { basicAuth, type Http, type HttpResponse } from '../shared/http.js'
+import { basicAuth, redirectTarget, type Http, type HttpResponse } from '../shared/http.js'
 import type { Log } from '../shared/log.js'
 import { buildMultipartBody, type ProgressReporter } from './multipart.js'
 
@@ -199,12 +199,6 @@ export async function uploadDistribution(
     alreadyExists: isAlreadyExists(response, message),
     retryAfterMs: retryAfterMs(response)
   })
-}
-
-function redirectTarget(response: HttpResponse, url: string): string | undefined {
-  if (![301, 302, 303, 307, 308].includes(response.status)) return undefined
-  const location = response.headers.location
-  return location ? new URL(location, url).toString() : undefined
 }
 
 /**
