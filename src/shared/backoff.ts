@@ -55,19 +55,21 @@ export interface RetryingOptions {
   /** One line per retry (info: a retry that recovers is not a problem worth an annotation). */
   onRetry: (error: unknown, retry: number, delayMs: number) => void
   sleep?: (ms: number) => Promise<void>
+  now?: () => number
 }
 
 /**
  * Runs `attempt` until it succeeds, a failure is not transient, the retries are spent or the next
- * retry would start past `policy.maxTotalMs`; then the last failure is thrown as it was. For
- * requests that are safe to repeat as they are (the upload has its own loop, which first asks the
- * index whether a lost answer stored the file).
+ * retry would start past `policy.maxTotalMs` (the bound is on when a retry starts: checking
+ * before the wait alone let the last backoff run the total past it); then the last failure is
+ * thrown as it was. An upload's attempt first asks the index whether a lost answer stored the file.
  */
 export async function withRetries<T>(
   attempt: () => Promise<T>,
   options: RetryingOptions
 ): Promise<T> {
-  const startedAt = Date.now()
+  const now = options.now ?? Date.now
+  const startedAt = now()
   for (let retry = 1; ; retry++) {
     try {
       return await attempt()
@@ -75,7 +77,7 @@ export async function withRetries<T>(
       const transience = options.transient(error)
       if (!transience || retry > options.policy.retries) throw error
       const delay = backoffDelay(retry, options.policy, transience.retryAfterMs)
-      if (Date.now() - startedAt + delay > options.policy.maxTotalMs) throw error
+      if (now() - startedAt + delay > options.policy.maxTotalMs) throw error
       options.onRetry(error, retry, delay)
       await (options.sleep ?? sleep)(delay)
     }

@@ -5,7 +5,7 @@ import { NetworkError, type Http } from '../shared/http.js'
 import { readSimplePage } from '../index-api/simple.js'
 import type { Log } from '../shared/log.js'
 import { progressReporter, type ProgressOptions } from './multipart.js'
-import { backoffDelay, retryNote, sleep as realSleep, type RetryPolicy } from '../shared/backoff.js'
+import { retryNote, withRetries, type RetryPolicy } from '../shared/backoff.js'
 import { UploadError, uploadDistribution } from './upload.js'
 
 export interface SendContext {
@@ -54,12 +54,12 @@ export type SendOutcome =
 export async function sendDistribution(ctx: SendContext, dist: Distribution): Promise<SendOutcome> {
   const { log } = ctx
   const now = ctx.now ?? Date.now
-  const sleep = ctx.sleep ?? realSleep
   const startedAt = now()
   const extraFields = ctx.extraFields?.(dist) ?? []
   const progress = progressReporter(dist.filename, log, ctx.progress)
-
-  for (let attempt = 1; ; attempt++) {
+  let attempts = 0
+  const send = async (): Promise<SendOutcome> => {
+    attempts++
     try {
       await withCurrentToken(
         ctx.tokens,
@@ -81,24 +81,21 @@ export async function sendDistribution(ctx: SendContext, dist: Distribution): Pr
         error =>
           error instanceof UploadError && isExpiredTokenResponse(error.status, error.indexMessage)
       )
-      return { status: 'uploaded', attempts: attempt }
+      return { status: 'uploaded', attempts }
     } catch (error) {
-      // Stored by an attempt whose answer was lost or refused: seen on the index, not re-sent.
-      const confirmed: SendOutcome = {
-        status: 'uploaded',
-        attempts: attempt,
-        confirmedOnIndex: true
-      }
+      // Before any retry: the file may be on the index already (an earlier attempt or another
+      // upload stored it); what that does not settle is thrown, for the retry rule.
+      const confirmed: SendOutcome = { status: 'uploaded', attempts, confirmedOnIndex: true }
       if (error instanceof UploadError && error.alreadyExists) {
         const listed = await hashOnIndex(ctx, dist)
         const same = listed === dist.digests.sha256
         // Our own earlier attempt stored it; its answer was lost.
-        if (same && attempt > 1) return confirmed
+        if (same && attempts > 1) return confirmed
         if (!same && !ctx.skipExisting) throw error
         // The identical file there already is the state the user asked for (PyPI itself answers
         // 200 to an identical re-upload; other indexes refuse it).
         const sameHash = same || (listed === undefined ? undefined : false)
-        return { status: 'skipped', attempts: attempt, reason: error.indexMessage, sameHash }
+        return { status: 'skipped', attempts, reason: error.indexMessage, sameHash }
       }
 
       if (error instanceof AnswerTooLargeError) {
@@ -112,11 +109,9 @@ export async function sendDistribution(ctx: SendContext, dist: Distribution): Pr
         throw error
       }
 
-      const kind = classifyFailure(error)
-      if (kind === 'final') throw error
       // Asked before giving up too: the last attempt (or the only one, with `retries: 0`) may
       // have stored the file, and then it is uploaded whatever the answer said.
-      if (kind === 'ambiguous') {
+      if (classifyFailure(error) === 'ambiguous') {
         const listed = await hashOnIndex(ctx, dist)
         if (listed === dist.digests.sha256) {
           log.info(
@@ -134,20 +129,24 @@ export async function sendDistribution(ctx: SendContext, dist: Distribution): Pr
           })
         }
       }
-      if (attempt > ctx.retry.retries) throw gaveUp(error, attempt, now() - startedAt)
-      const delay = backoffDelay(
-        attempt,
-        ctx.retry,
-        error instanceof UploadError ? error.retryAfterMs : undefined
-      )
-      // The bound is on when a retry starts: a retry that would start past it is not waited for
-      // (checking before the wait alone let the last backoff run the total past the bound).
-      const elapsed = now() - startedAt
-      if (elapsed + delay > ctx.retry.maxTotalMs) throw gaveUp(error, attempt, elapsed)
-      // A retry that recovers is not a problem worth an annotation: only the final failure is.
-      log.info(`${dist.filename}: ${shortReason(error)}; ${retryNote(attempt, ctx.retry, delay)}`)
-      await sleep(delay)
+      throw error
     }
+  }
+  try {
+    return await withRetries(send, {
+      policy: ctx.retry,
+      transient: error =>
+        classifyFailure(error) === 'final'
+          ? undefined
+          : { retryAfterMs: error instanceof UploadError ? error.retryAfterMs : undefined },
+      // A retry that recovers is not a problem worth an annotation: only the final failure is.
+      onRetry: (error, retry, delay) =>
+        log.info(`${dist.filename}: ${shortReason(error)}; ${retryNote(retry, ctx.retry, delay)}`),
+      sleep: ctx.sleep,
+      now
+    })
+  } catch (error) {
+    throw classifyFailure(error) === 'final' ? error : gaveUp(error, attempts, now() - startedAt)
   }
 }
 
