@@ -62,14 +62,12 @@ const SLOWEST_SEND_RATE = 16 * 1024
 export class Http {
   private readonly connectTimeoutMs: number
   private readonly timeoutMs: number
-  private readonly proxy: RunContext['proxy']
   /** By proxy URL ('' for direct), made on first use. */
   private readonly dispatchers = new Map<string, Dispatcher>()
 
-  constructor(options: HttpOptions = {}) {
+  constructor(private readonly options: HttpOptions = {}) {
     this.connectTimeoutMs = options.connectTimeoutMs ?? 30_000
     this.timeoutMs = options.timeoutMs ?? 120_000
-    this.proxy = options.proxy ?? {}
   }
 
   /**
@@ -193,7 +191,7 @@ export class Http {
       // A body left half-sent would keep its file open.
       if (streamed) body.destroy()
       if (error instanceof AnswerTooLargeError) throw error
-      throw new NetworkError(url, expired ?? this.ourWords(error, target), this.proxy)
+      throw new NetworkError(url, expired ?? this.ourWords(error, target), this.options.proxy)
     } finally {
       for (const timer of timers) clearTimeout(timer)
     }
@@ -201,21 +199,16 @@ export class Http {
 
   /** undici's timeouts, as the limits the user set. */
   private ourWords(error: unknown, target: URL): unknown {
-    switch ((error as { code?: unknown } | null)?.code) {
-      case 'UND_ERR_CONNECT_TIMEOUT':
-        return new LimitError(
-          'ECONNECTTIMEOUT',
-          `could not connect within ${seconds(this.connectTimeoutMs)} s (is ${target.hostname} reachable from this runner?)`
-        )
-      case 'UND_ERR_HEADERS_TIMEOUT':
-      case 'UND_ERR_BODY_TIMEOUT':
-        return new LimitError(
-          'ETIMEDOUT',
-          `no data sent or received for ${seconds(this.timeoutMs)} s (inactivity timeout)`
-        )
-      default:
-        return error
+    const code = (error as { code?: unknown } | null)?.code
+    if (code === 'UND_ERR_CONNECT_TIMEOUT') {
+      return new LimitError(
+        'ECONNECTTIMEOUT',
+        `could not connect within ${seconds(this.connectTimeoutMs)} s (is ${target.hostname} reachable from this runner?)`
+      )
     }
+    if (code !== 'UND_ERR_HEADERS_TIMEOUT' && code !== 'UND_ERR_BODY_TIMEOUT') return error
+    const text = `no data sent or received for ${seconds(this.timeoutMs)} s (inactivity timeout)`
+    return new LimitError('ETIMEDOUT', text)
   }
 
   async get(
