@@ -219,27 +219,17 @@ export function indexMessage(response: HttpResponse): string {
   const fromJson = jsonMessage(body)
   if (fromJson) return fromJson
   const title = titleOf(body)?.trim()
-  if (title) return stripStatusPrefix(title, response.status)
+  const prefix = `${response.status} `
+  if (title) return title.startsWith(prefix) ? title.slice(prefix.length) : title
   const reason = response.statusText.trim()
-  const generic = GENERIC_REASONS.has(reason.toLowerCase())
-  if (reason && !generic) return reason
+  if (reason && !GENERIC_REASON.test(reason)) return reason
   if (body && !body.startsWith('<')) return excerpt(body.replace(/\s+/g, ' '), 500)
   return reason || `HTTP ${response.status}`
 }
 
-const GENERIC_REASONS = new Set([
-  'ok',
-  'bad request',
-  'forbidden',
-  'unauthorized',
-  'not found',
-  'conflict',
-  'method not allowed',
-  'internal server error',
-  'bad gateway',
-  'service unavailable',
-  'gateway timeout'
-])
+/** Reason phrases that only restate the status. */
+const GENERIC_REASON =
+  /^(ok|bad request|forbidden|unauthorized|not found|conflict|method not allowed|internal server error|bad gateway|service unavailable|gateway timeout)$/i
 
 /**
  * Warehouse renders errors through Pyramid: `code` is the whole status line ("400 <message>") and
@@ -256,7 +246,7 @@ function jsonMessage(body: string): string | undefined {
   }
   const code =
     typeof parsed.code === 'string' ? /^\d{3} (.+)$/s.exec(parsed.code.trim())?.[1] : undefined
-  if (code && code !== parsed.title && !GENERIC_REASONS.has(code.trim().toLowerCase())) {
+  if (code && code !== parsed.title && !GENERIC_REASON.test(code.trim())) {
     return code.trim()
   }
   for (const key of ['message', 'detail', 'error', 'errors']) {
@@ -275,10 +265,6 @@ function lastParagraph(text: string): string {
     .map(p => p.trim())
     .filter(Boolean)
   return paragraphs[paragraphs.length - 1] ?? text.trim()
-}
-
-function stripStatusPrefix(title: string, status: number): string {
-  return title.startsWith(`${status} `) ? title.slice(String(status).length + 1) : title
 }
 
 /**
