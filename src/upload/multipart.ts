@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto'
-import { open, type FileHandle } from 'node:fs/promises'
+import { open } from 'node:fs/promises'
 import { Readable } from 'node:stream'
 import type { FileIdentity, FormField } from '../dists/distribution.js'
 import { FileChangedError, identityChanges, identityOf } from '../dists/on-disk.js'
@@ -71,24 +71,15 @@ export function buildMultipartBody(
   /** The whole body; `check` reads it through without `report`, so nothing counts as sent. */
   async function* chunks(report?: ProgressReporter): AsyncGenerator<Buffer> {
     try {
-      const handle = await openChecked(file)
-      try {
-        report?.sent(head.length)
-        yield head
-        for await (const chunk of readChecked(handle, file)) {
-          report?.sent(chunk.length)
-          yield chunk
-        }
-      } finally {
-        await handle.close()
+      for await (const chunk of checkedBody(file, head, tail)) {
+        report?.sent(chunk.length)
+        yield chunk
       }
     } catch (error) {
       // The HTTP client reports the cut connection; the caller reports this instead.
       failure = error as Error
       throw error
     }
-    report?.sent(tail.length)
-    yield tail
   }
 
   return {
@@ -106,45 +97,47 @@ export function buildMultipartBody(
   }
 }
 
-/** The file opened, refused when it is not the one checked (replaced, resized, rewritten). */
-async function openChecked(file: FilePart): Promise<FileHandle> {
+/**
+ * `head`, the file's checked size in fresh chunks, `tail`. The file is refused when it is not the
+ * one checked (replaced, resized, rewritten) before `head` goes, and fails before `tail` when it
+ * ends early, grows or hashes otherwise.
+ */
+async function* checkedBody(file: FilePart, head: Buffer, tail: Buffer): AsyncGenerator<Buffer> {
   const handle = await open(file.path, 'r')
   try {
-    const opened = identityOf(await handle.stat())
-    const differences = identityChanges(file.onDisk ?? { ...opened, size: file.size }, opened)
+    const before = identityOf(await handle.stat())
+    const differences = identityChanges(file.onDisk ?? { ...before, size: file.size }, before)
     if (differences.length > 0) throw changedFile(file, differences.join(', '))
-    return handle
-  } catch (error) {
-    await handle.close()
-    throw error
-  }
-}
-
-/** The file's checked size in fresh chunks; fails when it ends early, grows or hashes otherwise. */
-async function* readChecked(handle: FileHandle, file: FilePart): AsyncGenerator<Buffer> {
-  const before = identityOf(await handle.stat())
-  // ~0.85 ms per MiB with SHA-NI: the only way to notice a same-size rewrite that kept its mtime.
-  const sha256 = file.sha256 ? createHash('sha256') : undefined
-  for (let sent = 0; sent < file.size;) {
-    const buffer = Buffer.allocUnsafe(Math.min(CHUNK, file.size - sent))
-    const { bytesRead } = await handle.read(buffer, 0, buffer.length, sent)
-    if (bytesRead === 0) {
-      throw changedFile(file, `it ended after ${sent} of the ${file.size} bytes checked`)
+    yield head
+    // ~0.85 ms per MiB with SHA-NI: the only way to notice a same-size rewrite that kept its mtime.
+    const sha256 = file.sha256 ? createHash('sha256') : undefined
+    for (let sent = 0; sent < file.size;) {
+      const buffer = Buffer.allocUnsafe(Math.min(CHUNK, file.size - sent))
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, sent)
+      if (bytesRead === 0) {
+        throw changedFile(file, `it ended after ${sent} of the ${file.size} bytes checked`)
+      }
+      const chunk = buffer.subarray(0, bytesRead)
+      sha256?.update(chunk)
+      sent += bytesRead
+      yield chunk
     }
-    const chunk = buffer.subarray(0, bytesRead)
-    sha256?.update(chunk)
-    sent += bytesRead
-    yield chunk
+    const probe = await handle.read(Buffer.alloc(1), 0, 1, file.size)
+    if (probe.bytesRead > 0)
+      throw changedFile(file, `it has grown past the ${file.size} bytes checked`)
+    const after = identityChanges(file.onDisk ?? before, identityOf(await handle.stat()))
+    if (after.length > 0) throw changedFile(file, after.join(', '))
+    const digest = sha256?.digest('hex')
+    if (digest !== undefined && digest !== file.sha256) {
+      throw changedFile(
+        file,
+        `the bytes sent have sha256 ${digest}, not the ${file.sha256} checked`
+      )
+    }
+  } finally {
+    await handle.close()
   }
-  const probe = await handle.read(Buffer.alloc(1), 0, 1, file.size)
-  if (probe.bytesRead > 0)
-    throw changedFile(file, `it has grown past the ${file.size} bytes checked`)
-  const after = identityChanges(file.onDisk ?? before, identityOf(await handle.stat()))
-  if (after.length > 0) throw changedFile(file, after.join(', '))
-  const digest = sha256?.digest('hex')
-  if (digest !== undefined && digest !== file.sha256) {
-    throw changedFile(file, `the bytes sent have sha256 ${digest}, not the ${file.sha256} checked`)
-  }
+  yield tail
 }
 
 function changedFile(file: FilePart, why: string): FileChangedError {
