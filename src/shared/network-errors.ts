@@ -99,17 +99,14 @@ function describe(url: string, cause: unknown, variables: RunContext['proxy']): 
     const named = `the proxy ${proxy.protocol}//${proxy.host} (from ${variable})`
     const status = Number(PROXY_STATUS.exec(detail)?.[1])
     const unreachable = PROXY_UNREACHABLE.get(code ?? '')
-    if (status === 407) {
-      const text =
-        `${named} refused the connection: it wants proxy credentials (HTTP 407). Put them ` +
-        `in ${variable} as http://user:password@host:port, from a secret.`
-      return { text, code: 'EPROXY', kind: 'final' }
-    }
     if (status) {
       const text =
-        `${named} could not open a connection to the index (it answered HTTP ${status} to ` +
-        'CONNECT): the proxy may not reach the index host, or may not allow it. If the index ' +
-        'should be reached directly, add its host to NO_PROXY.'
+        status === 407
+          ? `${named} refused the connection: it wants proxy credentials (HTTP 407). Put them ` +
+            `in ${variable} as http://user:password@host:port, from a secret.`
+          : `${named} could not open a connection to the index (it answered HTTP ${status} to ` +
+            'CONNECT): the proxy may not reach the index host, or may not allow it. If the index ' +
+            'should be reached directly, add its host to NO_PROXY.'
       return { text, code: 'EPROXY', kind: status >= 400 && status < 500 ? 'final' : 'unsent' }
     }
     if (unreachable) {
