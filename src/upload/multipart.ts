@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto'
 import { open } from 'node:fs/promises'
 import { Readable } from 'node:stream'
-import type { FileIdentity, FormField } from '../dists/distribution.js'
+import type { Distribution, FormField } from '../dists/distribution.js'
 import { FileChangedError, identityChanges, identityOf } from '../dists/on-disk.js'
 import { formatSize } from '../shared/format.js'
 import type { Log } from '../shared/log.js'
@@ -27,15 +27,12 @@ export interface MultipartBody {
   failure(): Error | undefined
 }
 
-export interface FilePart {
-  field: string
-  filename: string
-  path: string
-  size: number
-  contentType: string
-  /** The file as checked; when given, a file that differs when opened is refused. */
-  onDisk?: FileIdentity
-  /** The checked sha256; when given, the bytes sent are hashed and compared before the end. */
+/**
+ * The file, sent as the form's `content` part. `onDisk`: the file as checked; when given, a file
+ * that differs when opened is refused. `sha256`: the checked one; when given, the bytes sent are
+ * hashed and compared before the end.
+ */
+export type FilePart = Pick<Distribution, 'filename' | 'path' | 'size' | 'onDisk'> & {
   sha256?: string
 }
 
@@ -60,8 +57,8 @@ export function buildMultipartBody(
     `--${boundary}\r\nContent-Disposition: form-data; name="${quote(name)}"`
   const head = Buffer.from(
     fields.map(([name, value]) => `${part(name)}\r\n\r\n${value}\r\n`).join('') +
-      `${part(file.field)}; filename="${quote(file.filename)}"\r\n` +
-      `Content-Type: ${file.contentType}\r\n\r\n`,
+      `${part('content')}; filename="${quote(file.filename)}"\r\n` +
+      'Content-Type: application/octet-stream\r\n\r\n',
     'utf8'
   )
   const tail = Buffer.from(`\r\n--${boundary}--\r\n`, 'utf8')

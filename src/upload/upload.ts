@@ -111,15 +111,7 @@ export async function uploadDistribution(
   const fields = uploadFields(dist, request.extraFields)
   const body = buildMultipartBody(
     fields,
-    {
-      field: 'content',
-      filename: dist.filename,
-      path: dist.path,
-      size: dist.size,
-      contentType: 'application/octet-stream',
-      onDisk: dist.onDisk,
-      sha256: dist.digests.sha256
-    },
+    { ...dist, sha256: dist.digests.sha256 },
     request.progress
   )
   if (dist.size <= CHECK_BEFORE_SENDING_UP_TO) await body.check()
@@ -134,11 +126,8 @@ export async function uploadDistribution(
   let response: HttpResponse
   for (let hop = 0; ; hop++) {
     if (request.verbose) {
-      log.info(
-        `POST ${url} (${dist.filename}, ${body.contentLength} bytes, fields: ${fields
-          .map(([name]) => name)
-          .join(' ')})`
-      )
+      const names = fields.map(([name]) => name).join(' ')
+      log.info(`POST ${url} (${dist.filename}, ${body.contentLength} bytes, fields: ${names})`)
     }
     try {
       response = await http.request('POST', url, {
