@@ -124,6 +124,9 @@ export async function uploadDistribution(
 
   let url = request.url
   let response: HttpResponse
+  // The index refused this upload: the last answer's status, at the URL it went to.
+  const refused = (indexMessage: string, hint?: string, more?: Partial<UploadFailure>) =>
+    new UploadError({ dist, status: response.status, indexMessage, url, hint, ...more })
   for (let hop = 0; ; hop++) {
     if (request.verbose) {
       const names = fields.map(([name]) => name).join(' ')
@@ -150,13 +153,10 @@ export async function uploadDistribution(
     if (!next) break
     if (new URL(next).origin !== new URL(url).origin || hop >= MAX_SAME_HOST_REDIRECTS) {
       // Never replay credentials to another host; tell the user the right URL instead.
-      throw new UploadError({
-        dist,
-        status: response.status,
-        indexMessage: `the index redirected the upload to ${next}`,
-        url,
-        hint: `Set 'repository-url' to the upload URL itself (${next}). Credentials are not sent to another host.`
-      })
+      throw refused(
+        `the index redirected the upload to ${next}`,
+        `Set 'repository-url' to the upload URL itself (${next}). Credentials are not sent to another host.`
+      )
     }
     if (request.onRedirect) request.onRedirect(url, next)
     else log.warning(`${url} redirected to ${next}; following it on the same host.`)
@@ -167,24 +167,15 @@ export async function uploadDistribution(
     // A stored upload's answer is not read further: its words matter only when it is refused.
     if (isHtmlPage(response)) {
       // PyPI answers a form it does not take as an upload with its HTML page and a 200.
-      throw new UploadError({
-        dist,
-        status: response.status,
-        indexMessage:
-          'the index answered with an HTML page, not an upload result: the URL is probably not an upload endpoint',
-        url,
-        hint: hintFor(405, indexMessage(response), url)
-      })
+      throw refused(
+        'the index answered with an HTML page, not an upload result: the URL is probably not an upload endpoint',
+        hintFor(405, indexMessage(response), url)
+      )
     }
     return
   }
   const message = indexMessage(response)
-  throw new UploadError({
-    dist,
-    status: response.status,
-    indexMessage: message,
-    url,
-    hint: hintFor(response.status, message, url),
+  throw refused(message, hintFor(response.status, message, url), {
     alreadyExists: isAlreadyExists(response, message),
     retryAfterMs: retryAfterMs(response)
   })
