@@ -201,8 +201,7 @@ async function hashOnIndex(ctx: SendContext, dist: Distribution): Promise<string
     const page = await readSimplePage(ctx.http, ctx.simpleUrl, dist.name, {
       authorization: ctx.simpleAuth
     })
-    if (!page.found) return undefined
-    return page.files.get(dist.filename) || undefined
+    return (page.found && page.files.get(dist.filename)) || undefined
   } catch (error) {
     // An oversized page is the index's configuration, worth a word; other failures are transient.
     if (error instanceof AnswerTooLargeError) ctx.log.warning(error.message)
@@ -211,20 +210,17 @@ async function hashOnIndex(ctx: SendContext, dist: Distribution): Promise<string
   }
 }
 
+/** Only NetworkErrors and UploadErrors are retried (classifyFailure), or given up on. */
 function shortReason(error: unknown): string {
   if (error instanceof UploadError) return `HTTP ${error.status}: ${error.indexMessage}`
-  if (error instanceof NetworkError) return error.message
-  return String(error)
+  return (error as NetworkError).message
 }
 
-function gaveUp(error: unknown, attempts: number, elapsedMs: number): Error {
+function gaveUp(error: unknown, attempts: number, elapsedMs: number): unknown {
   const note = ` (gave up after ${attempts} ${attempts === 1 ? 'attempt' : 'attempts'} in ${Math.round(elapsedMs / 1000)} s)`
   if (error instanceof UploadError) {
     return new UploadError({ ...error.failure, indexMessage: error.indexMessage + note })
   }
-  if (error instanceof Error) {
-    error.message += note
-    return error
-  }
-  return new Error(String(error) + note)
+  if (error instanceof Error) error.message += note
+  return error
 }
