@@ -15636,7 +15636,7 @@ const assert_1 = __importDefault(__nccwpck_require__(2613));
 const debug_1 = __importDefault(__nccwpck_require__(2830));
 const agent_base_1 = __nccwpck_require__(8894);
 const url_1 = __nccwpck_require__(7016);
-const parse_proxy_response_1 = __nccwpck_require__(324);
+const parse_proxy_response_1 = __nccwpck_require__(7943);
 const debug = (0, debug_1.default)('https-proxy-agent');
 const setServernameFromNonIpHost = (options) => {
     if (options.servername === undefined &&
@@ -15784,7 +15784,7 @@ function omit(obj, ...keys) {
 
 /***/ }),
 
-/***/ 324:
+/***/ 7943:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 
@@ -58822,7 +58822,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7943:
+/***/ 5969:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -61984,1411 +61984,6 @@ class Writer {
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
-;// CONCATENATED MODULE: ./src/shared/child-env.ts
-/**
- * The environment of every program this action starts (the build and its backend's dependencies,
- * pip, the description check's Python): nothing in it may publish. Children take only a
- * `ChildEnv`, and only `ChildEnv.from` makes one, so no call site can hand over `process.env`.
- */
-/** Compared upper-cased, as Windows compares names. */
-const REMOVED_NAMES = new Set([
-    // Mints PyPI tokens for any project trusting this workflow.
-    'ACTIONS_ID_TOKEN_REQUEST_URL',
-    'ACTIONS_ID_TOKEN_REQUEST_TOKEN',
-    // Reach the runner's own services (signed query strings in the URLs).
-    'ACTIONS_RUNTIME_TOKEN',
-    'ACTIONS_RUNTIME_URL',
-    'ACTIONS_RESULTS_URL',
-    'ACTIONS_CACHE_URL',
-    'ACTIONS_CACHE_SERVICE_V2',
-    'TWINE_PASSWORD',
-    // File commands: a child could claim uploads in the outputs, write raw HTML into the summary,
-    // or set variables and PATH for every later step of the job.
-    'GITHUB_OUTPUT',
-    'GITHUB_STEP_SUMMARY',
-    'GITHUB_STATE',
-    'GITHUB_ENV',
-    'GITHUB_PATH'
-]);
-/** The Redactor's rule: shorter secrets would match ordinary values. */
-const MIN_SECRET_LENGTH = 4;
-function removedByName(name) {
-    const upper = name.toUpperCase();
-    // Every action input: the token, URLs that may carry credentials…
-    return upper.startsWith('INPUT_') || REMOVED_NAMES.has(upper);
-}
-class ChildEnv {
-    // A private field makes the type nominal: an object literal or `process.env` is not a ChildEnv.
-    #vars;
-    constructor(vars) {
-        this.#vars = Object.freeze(vars);
-    }
-    /**
-     * `parent` without the inputs, the runner's tokens, and any variable whose value holds one of
-     * `secrets` (the Redactor's forms, see src/settings/secrets.ts): a copy under another name goes too.
-     */
-    static from(parent, secrets = []) {
-        const known = [...secrets].filter(s => s.length >= MIN_SECRET_LENGTH);
-        const vars = {};
-        for (const [name, value] of Object.entries(parent)) {
-            if (value === undefined || removedByName(name))
-                continue;
-            if (known.some(secret => value.includes(secret)))
-                continue;
-            vars[name] = value;
-        }
-        return new ChildEnv(vars);
-    }
-    with(extra) {
-        const vars = { ...this.#vars };
-        for (const [name, value] of Object.entries(extra)) {
-            if (removedByName(name))
-                throw new Error(`${name} may not be passed to a child process`);
-            vars[name] = value;
-        }
-        return new ChildEnv(vars);
-    }
-    /** Found without case too, as Windows does. */
-    get(name) {
-        if (this.#vars[name] !== undefined)
-            return this.#vars[name];
-        const upper = name.toUpperCase();
-        return Object.entries(this.#vars).find(([key]) => key.toUpperCase() === upper)?.[1];
-    }
-    /** A fresh copy for `spawn`. */
-    toSpawn() {
-        return { ...this.#vars };
-    }
-}
-
-;// CONCATENATED MODULE: ./src/shared/run-context.ts
-/** The proxy variables in the order @actions/http-client reads them (lower case first). */
-function proxyVariables(env) {
-    const first = (names) => names.find(name => env[name]);
-    return {
-        https: first(['https_proxy', 'HTTPS_PROXY']),
-        http: first(['http_proxy', 'HTTP_PROXY'])
-    };
-}
-
-;// CONCATENATED MODULE: ./src/action/context.ts
-
-
-
-
-/**
- * The run as the runner's variables describe it, read once. `secrets` are the Redactor's forms:
- * no child process gets a variable that carries one.
- */
-function runContextFromEnv(env, secrets = []) {
-    return {
-        ref: env.GITHUB_REF || undefined,
-        tag: tagOfRun(env),
-        repository: env.GITHUB_REPOSITORY || undefined,
-        workflowRef: env.GITHUB_WORKFLOW_REF || undefined,
-        forkPullRequest: isForkPullRequest(env),
-        idToken: env.ACTIONS_ID_TOKEN_REQUEST_URL && env.ACTIONS_ID_TOKEN_REQUEST_TOKEN
-            ? { available: true }
-            : { available: false, why: 'ACTIONS_ID_TOKEN_REQUEST_URL is not set' },
-        proxy: proxyVariables(env),
-        childEnv: ChildEnv.from(env, secrets),
-        tempDir: env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)()
-    };
-}
-/** The tag a run is for, or undefined (a branch, a pull request, nothing). */
-function tagOfRun(env) {
-    const ref = env.GITHUB_REF;
-    if (ref)
-        return ref.startsWith('refs/tags/') ? ref.slice('refs/tags/'.length) : undefined;
-    // GITHUB_REF is always set on a runner; the short form is for other CI shims.
-    return env.GITHUB_REF_TYPE === 'tag' && env.GITHUB_REF_NAME ? env.GITHUB_REF_NAME : undefined;
-}
-/**
- * A pull request from a fork: GitHub gives it neither secrets nor ID tokens, which needs its own
- * explanation. Unreadable event data counts as no fork (the general explanation still applies).
- */
-function isForkPullRequest(env) {
-    if (env.GITHUB_EVENT_NAME !== 'pull_request' && env.GITHUB_EVENT_NAME !== 'pull_request_target') {
-        return false;
-    }
-    const { GITHUB_EVENT_PATH: eventPath, GITHUB_REPOSITORY: repository } = env;
-    if (!eventPath || !repository)
-        return false;
-    let event;
-    try {
-        event = JSON.parse((0,external_node_fs_.readFileSync)(eventPath, 'utf8'));
-    }
-    catch {
-        return false;
-    }
-    const head = event?.pull_request?.head?.repo?.full_name;
-    return typeof head === 'string' && head.toLowerCase() !== repository.toLowerCase();
-}
-
-;// CONCATENATED MODULE: ./src/auth/errors.ts
-/**
- * A trusted-publishing or credential problem the user can act on. The message is complete (what
- * happened, why, what to change) and never holds a secret: no ID token, no minted token.
- */
-class TrustedPublishingError extends Error {
-    /**
-     * Set when waiting may heal it (a 5xx, a 429, no answer): the exchange retries those with the
-     * uploads' backoff. `reason` is the short form for the retry's log line.
-     */
-    transient;
-    constructor(message, options) {
-        super(message, options);
-        this.name = 'TrustedPublishingError';
-        this.transient = options?.transient;
-    }
-}
-/** Signing an attestation failed; the run must stop before any upload. */
-class AttestationError extends Error {
-    constructor(message, options) {
-        super(message, options);
-        this.name = 'AttestationError';
-    }
-}
-
-;// CONCATENATED MODULE: ./src/shared/format.ts
-/** Human sizes for logs and the summary (binary units, as file managers show them). */
-function formatSize(bytes) {
-    if (bytes < 1024)
-        return `${bytes} B`;
-    if (bytes < 1024 * 1024)
-        return `${(bytes / 1024).toFixed(1)} KiB`;
-    if (bytes < 1024 * 1024 * 1024)
-        return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
-    return `${(bytes / (1024 * 1024 * 1024)).toFixed(2)} GiB`;
-}
-/**
- * Outside text without the given characters at its end. A loop, not `/[…]+$/`: that pattern
- * retries at every character of a long run that does not reach the end, quadratic (issue 21).
- */
-function trimEndOf(text, characters) {
-    let end = text.length;
-    while (end > 0 && characters.includes(text[end - 1]))
-        end--;
-    return text.slice(0, end);
-}
-/** Outside text on one line: each line trimmed, blank ones dropped (a split, linear in the text). */
-function oneLine(text) {
-    return text
-        .split('\n')
-        .map(line => line.trim())
-        .filter(line => line !== '')
-        .join(' ');
-}
-
-;// CONCATENATED MODULE: ./src/shared/http-body.ts
-
-/** An answer larger than its cap: reading stopped there, and the connection was closed. */
-class AnswerTooLargeError extends Error {
-    cap;
-    status;
-    /** The URL without credentials, query or fragment. */
-    url;
-    constructor(url, cap, 
-    /** The status the answer came with. */
-    status) {
-        const shown = urlForMessages(url);
-        super(`${capitalize(cap.what)} from ${shown} (HTTP ${status}) is larger than ${formatSize(cap.bytes)}, ` +
-            `the most this action reads for it; it stopped reading there. ${cap.advice}`);
-        this.cap = cap;
-        this.status = status;
-        this.name = 'AnswerTooLargeError';
-        this.url = shown;
-    }
-}
-/** A URL fit for a message: no user or password, and no query string (indexes put tokens there too). */
-function urlForMessages(url) {
-    try {
-        const parsed = new URL(url);
-        parsed.username = '';
-        parsed.password = '';
-        const hadQuery = parsed.search !== '';
-        parsed.search = '';
-        parsed.hash = '';
-        return parsed.toString() + (hadQuery ? '?…' : '');
-    }
-    catch {
-        return '(an invalid URL)';
-    }
-}
-function capitalize(text) {
-    return text.charAt(0).toUpperCase() + text.slice(1);
-}
-
-;// CONCATENATED MODULE: ./src/shared/network-errors.ts
-
-/**
- * The proxy a request to `url` goes through, by the rules of every Actions toolkit client
- * (lower case first, NO_PROXY, loopback never proxied). Username and password come back decoded.
- */
-function proxyUrlFor(url) {
-    const proxy = getProxyUrl(typeof url === 'string' ? new URL(url) : url);
-    return proxy?.hostname ? proxy : undefined;
-}
-/** Failures before any connection to the index (or to the proxy) exists. */
-const CONNECT_CODES = new Set(['ECONNREFUSED', 'ECONNECTTIMEOUT', 'ENOTFOUND', 'EAI_AGAIN']);
-/** Node's codes for a TLS certificate the runner does not trust, with the reason shown. */
-const CERTIFICATE_REASONS = {
-    SELF_SIGNED_CERT_IN_CHAIN: 'self-signed certificate',
-    DEPTH_ZERO_SELF_SIGNED_CERT: 'self-signed certificate',
-    CERT_HAS_EXPIRED: 'the certificate has expired',
-    CERT_NOT_YET_VALID: 'the certificate is not valid yet: check the runner clock',
-    ERR_TLS_CERT_ALTNAME_INVALID: 'the certificate is for another host name',
-    HOSTNAME_MISMATCH: 'the certificate is for another host name',
-    UNABLE_TO_VERIFY_LEAF_SIGNATURE: '',
-    UNABLE_TO_GET_ISSUER_CERT: '',
-    UNABLE_TO_GET_ISSUER_CERT_LOCALLY: '',
-    CERT_UNTRUSTED: '',
-    CERT_REVOKED: ''
-};
-/** undici's refusal of a CONNECT the proxy did not answer with 200. */
-const PROXY_STATUS = /^Proxy response \((\d+)\) !== 200/;
-function describeNetworkFailure(url, cause, variables = {}) {
-    const given = cause?.code;
-    const code = typeof given === 'string' ? given : undefined;
-    const detail = cause instanceof Error ? cause.message : String(cause);
-    const { host, hostname } = new URL(url);
-    const proxy = proxyFor(url, variables);
-    const viaProxy = proxy && describeProxyFailure(proxy, code, detail);
-    if (viaProxy)
-        return viaProxy;
-    const failure = (text, unsent = false, final = false) => ({
-        text,
-        code,
-        unsent,
-        final
-    });
-    if (code?.startsWith('HPE_')) {
-        return failure('the index sent a malformed HTTP response (is something other than an HTTP server ' +
-            'listening there, or should the URL start with https:// instead of http://?)');
-    }
-    if (code && Object.hasOwn(CERTIFICATE_REASONS, code)) {
-        const reason = CERTIFICATE_REASONS[code] || 'signed by an authority the runner does not know';
-        return failure(`the TLS certificate of ${hostname} is not trusted (${reason}). If a company ` +
-            'proxy or a private CA signs it, point NODE_EXTRA_CA_CERTS at that CA certificate (PEM) ' +
-            'in the job environment.', true, true);
-    }
-    switch (code) {
-        case 'ECONNREFUSED':
-            return failure(`the index refused the connection (nothing listens on ${host}; is the URL right, and is the index running?)`, true);
-        case 'ENOTFOUND':
-            return failure(`the host name ${hostname} could not be resolved (check the URL for typos)`, true);
-        case 'EAI_AGAIN':
-            return failure(`the host name ${hostname} could not be resolved right now (a temporary DNS failure on the runner)`, true);
-        case 'ECONNECTTIMEOUT':
-            return failure(`${detail} (is ${hostname} reachable from this runner?)`, true);
-        case 'EDEADLINE':
-            // The request's own deadline (see Http): its message says which limit and how long.
-            return failure(detail);
-        case 'ECONNRESET':
-        case 'EPIPE':
-        case 'UND_ERR_SOCKET':
-            return failure('the index closed the connection unexpectedly (connection reset)');
-        case 'ETIMEDOUT':
-            // Ours name the inactivity timeout and its length; the system's are about connecting.
-            return detail.startsWith('no data')
-                ? failure(`${detail} (inactivity timeout)`)
-                : failure(`the connection to ${hostname} timed out`);
-        case 'EPROTO':
-        case 'ERR_SSL_WRONG_VERSION_NUMBER':
-            return failure(`the TLS handshake with ${hostname} failed: the server does not speak TLS on that port ` +
-                '(should the URL start with http:// instead of https://?)', true, true);
-        default:
-            return /timeout/i.test(detail)
-                ? { ...failure('no data within the timeout'), code: code ?? 'ETIMEDOUT' }
-                : failure(detail);
-    }
-}
-/**
- * The proxy the client uses for this URL, and the variable it came from (as the entry found it;
- * the upper-case spelling when the entry named none).
- */
-function proxyFor(url, variables = {}) {
-    const proxy = proxyUrlFor(url);
-    if (!proxy)
-        return undefined;
-    const https = new URL(url).protocol === 'https:';
-    const variable = (https ? variables.https : variables.http) ?? (https ? 'HTTPS_PROXY' : 'HTTP_PROXY');
-    // Shown without user and password.
-    return { url: `${proxy.protocol}//${proxy.host}`, variable };
-}
-function describeProxyFailure(proxy, code, detail) {
-    const named = `the proxy ${proxy.url} (from ${proxy.variable})`;
-    const status = PROXY_STATUS.exec(detail);
-    if (status) {
-        const answer = Number(status[1]);
-        const text = answer === 407
-            ? `${named} refused the connection: it wants proxy credentials (HTTP 407). Put them ` +
-                `in ${proxy.variable} as http://user:password@host:port, from a secret.`
-            : `${named} could not open a connection to the index (it answered HTTP ${answer} to ` +
-                'CONNECT): the proxy may not reach the index host, or may not allow it. If the index ' +
-                'should be reached directly, add its host to NO_PROXY.';
-        return { text, code: 'EPROXY', unsent: true, final: answer >= 400 && answer < 500 };
-    }
-    // Every connection goes to the proxy first, so a connect-phase failure is the proxy's.
-    if (!code || !CONNECT_CODES.has(code))
-        return undefined;
-    const why = code === 'ECONNREFUSED'
-        ? 'the connection was refused'
-        : code === 'ECONNECTTIMEOUT'
-            ? 'connecting timed out'
-            : 'its host name could not be resolved';
-    return {
-        text: `could not reach ${named}: ${why}. Check ${proxy.variable} (and NO_PROXY for hosts to reach directly).`,
-        code,
-        unsent: true,
-        final: false
-    };
-}
-
-;// CONCATENATED MODULE: ./package.json
-const package_namespaceObject = {"rE":"0.1.0"};
-;// CONCATENATED MODULE: ./src/shared/version.ts
-
-/** The action's own version, sent in the User-Agent. */
-const ACTION_VERSION = package_namespaceObject.rE;
-const USER_AGENT = `pypi-publish/${ACTION_VERSION} (node ${process.versions.node}; ${process.platform})`;
-
-;// CONCATENATED MODULE: ./src/shared/http.ts
-
-
-
-
-
-/**
- * The slowest upload rate that still counts as progress (16 KiB/s, a 128 kbit/s link): a body may
- * take its size at this rate on top of the answer's deadline, so a server that reads a few bytes
- * a second (which the inactivity timeout never notices) cannot hold an upload for ever.
- */
-const SLOWEST_SEND_RATE = 16 * 1024;
-/**
- * The one HTTP client of a run, on undici: one keep-alive Agent for direct requests and one
- * ProxyAgent (CONNECT tunnel) per proxy. Redirects are never followed: the caller decides, so
- * credentials never reach another host. Every answer is read up to the caller's cap, and every
- * request has a deadline on top of the inactivity timeout (which a trickling index never trips):
- * - a streamed body's answer must arrive in full within twice `timeout` of the body being sent;
- * - the whole request must end within `connect-timeout` + twice `timeout` + the body's size at
- *   SLOWEST_SEND_RATE.
- */
-class Http {
-    connectTimeoutMs;
-    timeoutMs;
-    proxy;
-    /** By proxy URL ('' for direct), made on first use. */
-    dispatchers = new Map();
-    constructor(options = {}) {
-        this.connectTimeoutMs = options.connectTimeoutMs ?? 30_000;
-        this.timeoutMs = options.timeoutMs ?? 120_000;
-        this.proxy = options.proxy ?? {};
-    }
-    /**
-     * The proxy comes from @actions/http-client's rules (lower case first, NO_PROXY, loopback never
-     * proxied); undici's EnvHttpProxyAgent was tried and rejected: no loopback bypass, other rules.
-     */
-    dispatcherFor(url) {
-        const proxy = proxyUrlFor(url);
-        const key = proxy?.href ?? '';
-        let dispatcher = this.dispatchers.get(key);
-        if (!dispatcher) {
-            const timeouts = { headersTimeout: this.timeoutMs, bodyTimeout: this.timeoutMs };
-            const connect = { timeout: this.connectTimeoutMs };
-            dispatcher = proxy
-                ? new undici/* ProxyAgent */.kT({
-                    uri: proxy.origin,
-                    // getProxyUrl gives them decoded.
-                    token: proxy.username || proxy.password
-                        ? basicAuth(proxy.username, proxy.password)
-                        : undefined,
-                    proxyTls: connect,
-                    requestTls: connect,
-                    ...timeouts
-                })
-                : new undici/* Agent */.g6({ connect, ...timeouts });
-            this.dispatchers.set(key, dispatcher);
-        }
-        return dispatcher;
-    }
-    async request(method, url, options) {
-        const target = new URL(url);
-        const headers = {
-            'user-agent': USER_AGENT,
-            ...Object.fromEntries(Object.entries(options.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]))
-        };
-        const body = options.body?.() ?? null;
-        const streamed = body !== null && typeof body !== 'string' && !Buffer.isBuffer(body);
-        const { cap } = options;
-        const timers = [];
-        let expired;
-        let abort;
-        let reject = () => undefined;
-        const expire = (error) => {
-            if (expired)
-                return;
-            expired = error;
-            if (abort)
-                abort(error);
-            else
-                reject(error);
-        };
-        const after = (ms, error) => {
-            timers.push(setTimeout(() => expire(error()), Math.max(0, ms)));
-        };
-        const answerMs = 2 * this.timeoutMs;
-        const sendMs = ((Number(headers['content-length']) || 0) / SLOWEST_SEND_RATE) * 1000;
-        const wholeMs = Math.round(this.connectTimeoutMs + answerMs + sendMs);
-        after(wholeMs, () => deadlineError(wholeMs, 'the request', `connect-timeout and twice 'timeout'${sendMs >= 1 ? `, plus the body's size at ${formatSize(SLOWEST_SEND_RATE)}/s` : ''}`));
-        if (options.timeLimit) {
-            const { ms, reason } = options.timeLimit;
-            after(ms, () => coded('EDEADLINE', `${reason} before the answer came`));
-        }
-        try {
-            return await new Promise((resolve, fail) => {
-                reject = fail;
-                const chunks = [];
-                let size = 0;
-                let answer = { status: 0, statusText: '', headers: {} };
-                const tooLarge = () => {
-                    abort?.(new AnswerTooLargeError(url, cap, answer.status));
-                    return false;
-                };
-                const handler = {
-                    onConnect: a => {
-                        abort = a;
-                        if (expired)
-                            a(expired);
-                    },
-                    onHeaders: (status, raw, _resume, statusText) => {
-                        if (status < 200)
-                            return true;
-                        answer = { status, statusText, headers: headersOf(raw) };
-                        return Number(answer.headers['content-length']) > cap.bytes ? tooLarge() : true;
-                    },
-                    onData: chunk => {
-                        size += chunk.length;
-                        if (size > cap.bytes)
-                            return tooLarge();
-                        chunks.push(chunk);
-                        return true;
-                    },
-                    onComplete: () => resolve({ ...answer, body: Buffer.concat(chunks).toString('utf8') }),
-                    onError: fail,
-                    // Requests with no body or a short text (a GET, a token request) have the whole-request
-                    // deadline only.
-                    onRequestSent: streamed
-                        ? () => after(answerMs, () => deadlineError(answerMs, 'the answer to the sent request', "twice 'timeout'"))
-                        : undefined
-                };
-                this.dispatcherFor(target).dispatch({
-                    origin: target.origin,
-                    path: target.pathname + target.search,
-                    method: method,
-                    headers,
-                    body
-                }, handler);
-            });
-        }
-        catch (error) {
-            // A body left half-sent would keep its file open.
-            if (streamed)
-                body.destroy();
-            if (error instanceof AnswerTooLargeError)
-                throw error;
-            throw new NetworkError(url, expired ?? this.ourWords(error), this.proxy);
-        }
-        finally {
-            for (const timer of timers)
-                clearTimeout(timer);
-        }
-    }
-    /** undici's timeouts, as the limits the user set. */
-    ourWords(error) {
-        switch (error?.code) {
-            case 'UND_ERR_CONNECT_TIMEOUT':
-                return coded('ECONNECTTIMEOUT', `could not connect within ${seconds(this.connectTimeoutMs)} s`);
-            case 'UND_ERR_HEADERS_TIMEOUT':
-            case 'UND_ERR_BODY_TIMEOUT':
-                return coded('ETIMEDOUT', `no data sent or received for ${seconds(this.timeoutMs)} s`);
-            default:
-                return error;
-        }
-    }
-    async get(url, cap, headers = {}, timeLimit) {
-        return this.request('GET', url, { headers, cap, timeLimit });
-    }
-    /** Closes keep-alive sockets so nothing holds the process open. */
-    dispose() {
-        for (const dispatcher of this.dispatchers.values())
-            void dispatcher.destroy().catch(() => undefined);
-        this.dispatchers.clear();
-    }
-}
-function headersOf(raw) {
-    const headers = {};
-    for (let i = 0; i + 1 < raw.length; i += 2) {
-        const name = raw[i].toString('latin1').toLowerCase();
-        const value = raw[i + 1].toString('latin1');
-        headers[name] = name in headers ? `${headers[name]}, ${value}` : value;
-    }
-    return headers;
-}
-function deadlineError(ms, what, basis) {
-    return coded('EDEADLINE', `${what} did not complete within ${seconds(ms)} s (${basis}), although data kept moving: ` +
-        "the index sends or reads too slowly. Raise 'timeout' if it is only slow.");
-}
-function coded(code, message) {
-    return Object.assign(new Error(message), { code });
-}
-function seconds(ms) {
-    return String(Math.round(ms / 100) / 10);
-}
-/** No (complete) HTTP answer: refused, reset, DNS, TLS, a proxy, the inactivity timeout or a deadline. */
-class NetworkError extends Error {
-    url;
-    code;
-    /** No byte of the request can have reached the index. */
-    unsent;
-    /** Retrying cannot help (an untrusted certificate, a proxy wanting credentials). */
-    final;
-    constructor(url, cause, proxy = {}) {
-        const failure = describeNetworkFailure(url, cause, proxy);
-        super(`No answer from ${new URL(url).origin}: ${failure.text}`);
-        this.url = url;
-        this.name = 'NetworkError';
-        this.code = failure.code;
-        this.unsent = failure.unsent;
-        this.final = failure.final;
-    }
-}
-function basicAuth(user, password) {
-    return `Basic ${Buffer.from(`${user}:${password}`, 'utf8').toString('base64')}`;
-}
-
-;// CONCATENATED MODULE: ./src/auth/id-token.ts
-
-
-const TRUSTED_PUBLISHING_DOCS = 'https://docs.pypi.org/trusted-publishers/';
-const TROUBLESHOOTING_URL = 'https://docs.pypi.org/trusted-publishers/troubleshooting/';
-/**
- * An ID-token request that failed. `failure` says what went wrong; the message adds the command
- * line's advice, which the action replaces with its own (action/id-token.ts).
- */
-class IdTokenRequestError extends TrustedPublishingError {
-    failure;
-    constructor(failure, advice, options) {
-        super(`Trusted publishing: ${failure}${advice ? ` ${advice}` : ''}`, options);
-        this.failure = failure;
-        this.name = 'IdTokenRequestError';
-    }
-}
-/** The answers are one JWT (a few KiB) in a small JSON document. */
-const ID_TOKEN_CAP = {
-    bytes: 64 * 1024,
-    what: 'the ID token answer',
-    advice: 'The CI system is misbehaving; try again, or use an API token.'
-};
-/**
- * A capped GET of an ID token, whose body (the token) is returned. A 5xx, a 429 or no answer is
- * marked transient, so the exchange retries it with a fresh request. Not core.getIDToken: it reads
- * answers uncapped, retries by itself and marks nothing transient, and puts the body of a refusal
- * in its error.
- */
-async function requestIdToken(provider, url, headers, advice, timeoutMs = 30_000) {
-    const http = new Http({ timeoutMs, connectTimeoutMs: 10_000 });
-    let response;
-    try {
-        response = await http.get(url, ID_TOKEN_CAP, headers);
-    }
-    catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        throw new IdTokenRequestError(`asking ${provider} for an ID token failed: ${reason}`, '', {
-            cause: error,
-            transient: error instanceof NetworkError && !error.final ? { reason } : undefined
-        });
-    }
-    finally {
-        http.dispose();
-    }
-    const { status } = response;
-    // The body is not shown: it may be a token in a shape we did not expect.
-    if (status !== 200) {
-        throw new IdTokenRequestError(`${provider} answered HTTP ${status} without an ID token.`, advice, {
-            transient: status === 429 || (status >= 500 && status <= 599)
-                ? { reason: `HTTP ${status}` }
-                : undefined
-        });
-    }
-    return response.body;
-}
-/** An ID token from GitHub's runner: ACTIONS_ID_TOKEN_REQUEST_URL with its bearer token. */
-async function githubRunnerIdToken(env, audience, options = {}) {
-    const provider = 'GitHub Actions';
-    const advice = "Give the job `permissions: id-token: write`, or pass an API token with '--password'.";
-    const url = new URL(env.ACTIONS_ID_TOKEN_REQUEST_URL ?? '');
-    url.searchParams.set('audience', audience);
-    const headers = {
-        Authorization: `bearer ${env.ACTIONS_ID_TOKEN_REQUEST_TOKEN ?? ''}`,
-        Accept: 'application/json'
-    };
-    const body = await requestIdToken(provider, url.toString(), headers, advice, options.timeoutMs);
-    let value;
-    try {
-        value = JSON.parse(body).value;
-    }
-    catch {
-        // answered below
-    }
-    if (typeof value === 'string' && value)
-        return value;
-    throw new IdTokenRequestError(`${provider} answered HTTP 200 without an ID token.`, advice, {});
-}
-const indent = (lines) => lines.map(line => `    ${line}`);
-/** Why there is no GitHub ID token, and the two ways out (or, for a fork's pull request, what to do). */
-function noIdTokenMessage(run, cause) {
-    const what = cause
-        ? `Trusted publishing needs a GitHub ID token, and getting one failed: ${cause}`
-        : 'Trusted publishing needs a GitHub ID token, and this job has no access to one' +
-            (run.idToken.why ? ` (${run.idToken.why}).` : '.');
-    if (run.forkPullRequest) {
-        return [
-            what,
-            '',
-            'This run was triggered by a pull request from a fork. GitHub gives such runs neither ID ' +
-                "tokens nor secrets, even with 'id-token: write', so they cannot publish.",
-            'Publish from an event a fork cannot trigger instead: a pushed tag, a published release, or ' +
-                'workflow_dispatch — and skip the publish step on pull requests.'
-        ].join('\n');
-    }
-    return [
-        what,
-        'No token was given either (no `password`/`token` input), so there is ' +
-            'nothing to authenticate with. Two ways out:',
-        '',
-        '1. Trusted publishing (recommended): give the publishing job permission to request an ID ' +
-            'token, and register this workflow as a trusted publisher on the index:',
-        '',
-        ...indent(['permissions:', '  id-token: write']),
-        '',
-        `   ${TRUSTED_PUBLISHING_DOCS}`,
-        '',
-        '2. An API token: store it as a repository secret and pass it, e.g.',
-        '',
-        ...indent(['password: ${{ secrets.PYPI_API_TOKEN }}']),
-        '',
-        '   If you already pass a secret: an empty secret looks exactly like none. A typo in the ' +
-            "secret's name, or a secret defined in another environment or repository, reads as an " +
-            'empty string.'
-    ].join('\n');
-}
-
-;// CONCATENATED MODULE: ./src/action/id-token.ts
-
-
-
-/**
- * The action's ID-token fetcher. Ours, not core.getIDToken (see requestIdToken): a failure becomes
- * an explanation of what to change in the workflow, keeping its transient mark for the exchange.
- */
-function actionsIdTokenFetcher(run, env) {
-    return async (audience) => {
-        const missing = ['ACTIONS_ID_TOKEN_REQUEST_URL', 'ACTIONS_ID_TOKEN_REQUEST_TOKEN'].filter(name => !env[name]);
-        if (missing.length) {
-            throw new TrustedPublishingError(noIdTokenMessage(run, `the runner did not set ${missing.join(' or ')} for this step`));
-        }
-        try {
-            return await githubRunnerIdToken(env, audience);
-        }
-        catch (error) {
-            // Without the command line's advice: the action gives its own two ways out.
-            const cause = error instanceof IdTokenRequestError ? error.failure.replace(/\.$/, '') : String(error);
-            throw new TrustedPublishingError(noIdTokenMessage(run, oneLine(cause)), {
-                cause: error,
-                transient: error instanceof TrustedPublishingError ? error.transient : undefined
-            });
-        }
-    };
-}
-
-;// CONCATENATED MODULE: ./src/dists/distribution.ts
-/** A distribution is built once by `inspect` and passed along: nobody re-reads or re-hashes it. */
-/** A problem that stops the run; thrown by discover/inspect, collected by check. */
-class DistributionError extends Error {
-    problems;
-    constructor(problems, message = problems.map(p => `${p.file}: ${p.message}`).join('\n')) {
-        super(message);
-        this.problems = problems;
-        this.name = 'DistributionError';
-    }
-    /** One problem about one file. */
-    static of(file, rule, message, hint) {
-        return new DistributionError([{ file, rule, message, hint }]);
-    }
-}
-/** The fix for an archive PyPI or pip would not take as it is. */
-const rebuildHint = (kind) => `Rebuild the ${kind} (\`python -m build --${kind}\`) and publish that file as written: tools ` +
-    'that rewrite, append to or stream archives, or a copy cut short on the way (artifact ' +
-    'upload/download, caches), give files PyPI and pip refuse.';
-
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
-// EXTERNAL MODULE: ./node_modules/@sigstore/bundle/dist/index.js
-var dist = __nccwpck_require__(1040);
-// EXTERNAL MODULE: ./node_modules/@sigstore/sign/dist/index.js
-var sign_dist = __nccwpck_require__(5179);
-;// CONCATENATED MODULE: ./src/attest/sign.ts
-/**
- * PEP 740 publish attestations (docs/upload-protocol.md §6): an in-toto statement naming one
- * distribution, signed as a DSSE envelope with a short-lived Sigstore certificate for this
- * workflow, logged in Rekor, then reshaped from the Sigstore bundle into PyPI's object.
- */
-
-
-
-const STATEMENT_TYPE = 'https://in-toto.io/Statement/v1';
-const PUBLISH_PREDICATE_TYPE = 'https://docs.pypi.org/attestations/publish/v1';
-const INTOTO_PAYLOAD_TYPE = 'application/vnd.in-toto+json';
-/** Exactly one subject: PyPI refuses more. */
-function publishStatement(subject) {
-    const statement = {
-        _type: STATEMENT_TYPE,
-        subject: [{ name: subject.filename, digest: { sha256: subject.sha256.toLowerCase() } }],
-        predicateType: PUBLISH_PREDICATE_TYPE,
-        predicate: {}
-    };
-    return Buffer.from(JSON.stringify(statement), 'utf8');
-}
-/** Throws AttestationError at any failure: a release published without one cannot get it later. */
-async function createAttestation(subject, config) {
-    const timeout = config.timeoutMs ?? 30_000;
-    const builder = new sign_dist/* DSSEBundleBuilder */.VV({
-        signer: new sign_dist/* FulcioSigner */.$o({
-            identityProvider: { getToken: () => config.getIdToken('sigstore') },
-            fulcioBaseURL: config.fulcioUrl ?? 'https://fulcio.sigstore.dev',
-            timeout,
-            retry: 2
-        }),
-        witnesses: [
-            new sign_dist/* RekorWitness */.fU({
-                rekorBaseURL: config.rekorUrl ?? 'https://rekor.sigstore.dev',
-                // PyPI verifies `dsse` entries (the kind sigstore-python writes for DSSE envelopes).
-                entryType: 'dsse',
-                majorApiVersion: 1,
-                timeout,
-                retry: 2
-            })
-        ]
-    });
-    let bundle;
-    try {
-        bundle = await builder.create({ data: publishStatement(subject), type: INTOTO_PAYLOAD_TYPE });
-    }
-    catch (error) {
-        throw new AttestationError(`Signing the attestation for ${subject.filename} failed: ${describeSigningError(error)}\n` +
-            'Nothing was uploaded. Retry the job; if it keeps failing, check https://status.sigstore.dev ' +
-            'or publish without attestations (`attestations: false`).', { cause: error });
-    }
-    return bundleToAttestation((0,dist.bundleToJSON)(bundle));
-}
-/** The leaf certificate, the Rekor entry, and the envelope's payload (the signed bytes) and signature. */
-function bundleToAttestation(json) {
-    const material = json.verificationMaterial;
-    const certificate = material?.certificate?.rawBytes ?? material?.x509CertificateChain?.certificates[0]?.rawBytes;
-    const envelope = json.dsseEnvelope;
-    if (!certificate)
-        throw new AttestationError('the Sigstore bundle has no signing certificate');
-    if (!envelope)
-        throw new AttestationError('the Sigstore bundle holds no DSSE envelope');
-    if (envelope.signatures.length !== 1) {
-        throw new AttestationError(`the DSSE envelope has ${envelope.signatures.length} signatures; exactly one is expected`);
-    }
-    const entry = material?.tlogEntries[0];
-    if (!entry)
-        throw new AttestationError('the Sigstore bundle has no transparency log entry');
-    return {
-        version: 1,
-        verification_material: {
-            certificate,
-            // Absent optional protobuf fields are `undefined` in the serialized bundle.
-            transparency_entries: [JSON.parse(JSON.stringify(entry))]
-        },
-        envelope: { statement: envelope.payload, signature: envelope.signatures[0].sig }
-    };
-}
-/** @sigstore/sign wraps HTTP failures in InternalError; the useful words are in the causes. */
-function describeSigningError(error) {
-    const parts = [];
-    let current = error;
-    for (let depth = 0; current && depth < 4; depth++) {
-        const text = current instanceof Error ? current.message : String(current);
-        if (text && !parts.includes(text))
-            parts.push(text);
-        current = current instanceof Error ? current.cause : undefined;
-    }
-    return parts.join(': ') || 'unknown error';
-}
-
-;// CONCATENATED MODULE: ./src/attest/prepare.ts
-/**
- * Which files get a PEP 740 publish attestation, and where it comes from: signed now, or made by
- * another tool and found beside the file as `<dist>.publish.attestation`.
- */
-
-
-
-
-/** The suffix pypi-attestations and the official action give a publish attestation. */
-const ATTESTATION_SUFFIX = '.publish.attestation';
-const ATTESTING_HOSTS = new Set(['upload.pypi.org', 'test.pypi.org']);
-/** PyPI takes attestations only with trusted publishing, other indexes not at all. */
-function decideAttestations(input) {
-    if (!input.requested)
-        return { sign: false };
-    const host = new URL(input.repositoryUrl).host;
-    if (!(input.indexAcceptsAttestations ?? ATTESTING_HOSTS.has(host))) {
-        return {
-            sign: false,
-            warning: `No attestations: ${host} is not PyPI or TestPyPI, and other indexes do not accept PEP 740 ` +
-                'attestations. Set `attestations: false` to silence this warning.'
-        };
-    }
-    if (input.method === 'token') {
-        return {
-            sign: false,
-            warning: 'No attestations: they need trusted publishing (a Sigstore certificate for this ' +
-                'workflow), and this run uses an API token. Switch to trusted publishing to attest ' +
-                'your files, or set `attestations: false` to silence this warning.'
-        };
-    }
-    return { sign: true };
-}
-/**
- * Every attestation of the run, before the first upload, so a signing failure stops the run with
- * nothing published. A found one is sent instead of signing (two of one predicate type are
- * refused). By filename; a file without an entry is uploaded without the field.
- */
-async function prepareAttestations(dists, options) {
-    const { log, decision } = options;
-    const prepared = new Map();
-    if (!decision.sign) {
-        if (decision.warning)
-            log.warning(decision.warning);
-        return prepared;
-    }
-    let outputDir;
-    for (const { path: distPath, filename, digests } of dists) {
-        const found = await findExistingAttestation(distPath, digests.sha256);
-        if (found) {
-            const file = `${distPath}${ATTESTATION_SUFFIX}`;
-            log.info(`${filename}: sending the attestation found beside it (${external_node_path_default().basename(file)})`);
-            prepared.set(filename, { filename, attestations: [found], path: file, origin: 'found' });
-            continue;
-        }
-        const attestation = await createAttestation({ filename, sha256: digests.sha256 }, options.signer);
-        const dir = options.outputDir;
-        outputDir ??= typeof dir === 'string' ? Promise.resolve(dir) : dir();
-        const file = await writeAttestation(await outputDir, filename, attestation);
-        log.info(`${filename}: signed a publish attestation (${file})`);
-        prepared.set(filename, { filename, attestations: [attestation], path: file, origin: 'signed' });
-    }
-    return prepared;
-}
-function attestationsField(prepared) {
-    return ['attestations', JSON.stringify(prepared.attestations)];
-}
-/**
- * The attestation another tool left beside a distribution, or undefined. A malformed one, or one
- * for another file (an earlier build's), throws: the index would refuse it, and dropping it
- * silently would publish without the attestation the user prepared.
- */
-async function findExistingAttestation(distPath, sha256) {
-    const file = `${distPath}${ATTESTATION_SUFFIX}`;
-    const filename = external_node_path_default().basename(distPath);
-    let text;
-    try {
-        text = await (0,promises_.readFile)(file, 'utf8');
-    }
-    catch (error) {
-        if (error.code === 'ENOENT')
-            return undefined;
-        throw new AttestationError(`Cannot read ${file}: ${error.message}`, { cause: error });
-    }
-    let value;
-    try {
-        value = JSON.parse(text);
-    }
-    catch {
-        throw new AttestationError(`${file} is not JSON, so it is not an attestation. Remove it or remake it.`);
-    }
-    const problems = attestationProblems(value, { filename, sha256 });
-    if (problems.length > 0) {
-        throw new AttestationError(`${file} is not a usable publish attestation for ${filename}:\n` +
-            problems.map(p => `  - ${p}`).join('\n') +
-            '\nRemove it, or remake it for this file.');
-    }
-    return value;
-}
-async function writeAttestation(dir, filename, attestation) {
-    await (0,promises_.mkdir)(dir, { recursive: true });
-    const file = external_node_path_default().join(dir, `${filename}${ATTESTATION_SUFFIX}`);
-    await (0,promises_.writeFile)(file, `${JSON.stringify(attestation)}\n`, 'utf8');
-    return file;
-}
-/**
- * What PyPI checks of the shape, and a statement naming exactly this file and digest with the
- * publish predicate ([] when all is well). The signature is the index's to verify.
- */
-function attestationProblems(value, subject) {
-    if (!isObject(value))
-        return ['it is not a JSON object'];
-    const problems = [];
-    if (value.version !== 1)
-        problems.push(`"version" is ${JSON.stringify(value.version)}, not 1`);
-    const material = value.verification_material;
-    if (!isObject(material)) {
-        problems.push('"verification_material" is missing');
-    }
-    else {
-        if (!isBase64(material.certificate)) {
-            problems.push('"verification_material.certificate" is not base64 (DER certificate)');
-        }
-        const entries = material.transparency_entries;
-        if (!Array.isArray(entries) || entries.length === 0 || !entries.every(isObject)) {
-            problems.push('"verification_material.transparency_entries" is not a non-empty list of objects');
-        }
-    }
-    const envelope = value.envelope;
-    if (!isObject(envelope))
-        return [...problems, '"envelope" is missing'];
-    if (!isBase64(envelope.signature))
-        problems.push('"envelope.signature" is not base64');
-    if (!isBase64(envelope.statement))
-        return [...problems, '"envelope.statement" is not base64'];
-    let statement;
-    try {
-        statement = JSON.parse(Buffer.from(envelope.statement, 'base64').toString('utf8'));
-    }
-    catch {
-        return [...problems, 'the statement is not JSON'];
-    }
-    if (!isObject(statement))
-        return [...problems, 'the statement is not a JSON object'];
-    const { _type: type, predicateType, subject: subjects } = statement;
-    if (type !== STATEMENT_TYPE) {
-        problems.push(`the statement's _type is ${JSON.stringify(type)}, not ${STATEMENT_TYPE}`);
-    }
-    if (predicateType !== PUBLISH_PREDICATE_TYPE) {
-        problems.push(`the predicate type is ${JSON.stringify(predicateType)}, not ${PUBLISH_PREDICATE_TYPE}`);
-    }
-    if (!Array.isArray(subjects) || subjects.length !== 1) {
-        return [...problems, 'the statement must have exactly one subject'];
-    }
-    const only = subjects[0];
-    const name = isObject(only) ? only.name : undefined;
-    const digest = isObject(only) && isObject(only.digest) ? only.digest.sha256 : undefined;
-    if (name !== subject.filename) {
-        problems.push(`it attests ${JSON.stringify(name)}, not ${subject.filename}`);
-    }
-    if (typeof digest !== 'string' || digest.toLowerCase() !== subject.sha256.toLowerCase()) {
-        problems.push(`it attests sha256 ${String(digest)}, but the file's is ${subject.sha256} ` +
-            '(the file was rebuilt after the attestation was made?)');
-    }
-    return problems;
-}
-function isObject(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-function isBase64(value) {
-    return typeof value === 'string' && value.length > 0 && /^[A-Za-z0-9+/]+={0,2}$/.test(value);
-}
-
-;// CONCATENATED MODULE: ./src/dists/version.ts
-/**
- * PEP 440 versions as PyPI judges them: packaging ≥ 26.1's `Version` step by step (pattern,
- * normalization, comparison key), so messages quote the canonical strings PyPI quotes.
- */
-/** Python's `\s`, which packaging strips around a version; JavaScript's differs (U+FEFF, U+001C…). */
-const PY_WHITESPACE = '[\\t\\n\\v\\f\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]';
-/** packaging's VERSION_PATTERN; `i` without `u` folds ASCII only, as its `(?a:…)` groups do. */
-const VERSION_RE = new RegExp(`^${PY_WHITESPACE}*v?` +
-    '(?:(?<epoch>[0-9]+)!)?' +
-    '(?<release>[0-9]+(?:\\.[0-9]+)*)' +
-    '(?:[._-]?(?<preL>alpha|a|beta|b|preview|pre|c|rc)[._-]?(?<preN>[0-9]+)?)?' +
-    '(?:-(?<postN1>[0-9]+)|[._-]?(?<postL>post|rev|r)[._-]?(?<postN2>[0-9]+)?)?' +
-    '(?:[._-]?(?<devL>dev)[._-]?(?<devN>[0-9]+)?)?' +
-    '(?:\\+(?<local>[a-z0-9]+(?:[._-][a-z0-9]+)*))?' +
-    `${PY_WHITESPACE}*$`, 'i');
-/** Python's `int()` refuses longer digit strings (CVE-2020-10735), so PyPI never accepts them. */
-const PYTHON_INT_MAX_DIGITS = 4300;
-/** Parses a version the way `packaging.version.Version(s)` does; undefined where it would raise. */
-function parseVersion(text) {
-    const g = VERSION_RE.exec(text)?.groups;
-    if (!g)
-        return undefined;
-    let tooLong = false;
-    const toInt = (digits) => digits.length > PYTHON_INT_MAX_DIGITS ? ((tooLong = true), 0n) : BigInt(digits);
-    const parsed = {
-        epoch: toInt(g.epoch ?? '0'),
-        release: g.release.split('.').map(toInt)
-    };
-    if (g.preL !== undefined) {
-        // alpha/a → a, beta/b → b, c/pre/preview/rc → rc.
-        const first = g.preL[0].toLowerCase();
-        const label = first === 'a' || first === 'b' ? first : 'rc';
-        parsed.pre = { label, number: toInt(g.preN ?? '0') };
-    }
-    // `1.0-1` is the implicit post-release spelling; `post`, `rev` and `r` are all `.postN`.
-    const postNumber = g.postN1 ?? g.postN2;
-    if (g.postL !== undefined || postNumber !== undefined)
-        parsed.post = toInt(postNumber ?? '0');
-    if (g.devL !== undefined)
-        parsed.dev = toInt(g.devN ?? '0');
-    parsed.local = g.local
-        ?.split(/[._-]/)
-        .map(part => (/^[0-9]+$/.test(part) ? toInt(part) : part.toLowerCase()));
-    return tooLong ? undefined : parsed;
-}
-/** The canonical string of a parsed version, as `str(Version(s))` writes it. */
-function formatVersion(v) {
-    let out = v.epoch !== 0n ? `${v.epoch}!` : '';
-    out += v.release.join('.');
-    if (v.pre)
-        out += `${v.pre.label}${v.pre.number}`;
-    if (v.post !== undefined)
-        out += `.post${v.post}`;
-    if (v.dev !== undefined)
-        out += `.dev${v.dev}`;
-    if (v.local)
-        out += `+${v.local.join('.')}`;
-    return out;
-}
-/** The canonical form of a version (`str(packaging.version.Version(s))`), or undefined if invalid. */
-function normalizeVersion(text) {
-    const parsed = parseVersion(text);
-    return parsed && formatVersion(parsed);
-}
-/** The version without its local segment (`1.0+abc` → `1.0`), canonical; undefined if invalid. */
-function publicVersion(text) {
-    const parsed = parseVersion(text);
-    return parsed && formatVersion({ ...parsed, local: undefined });
-}
-function trimTrailingZeros(release) {
-    let end = release.length;
-    while (end > 0 && release[end - 1] === 0n)
-        end--;
-    return release.slice(0, end);
-}
-/**
- * packaging's `canonicalize_version`: the canonical string with trailing zeros cut, so `1.0` and
- * `1.0.0` are one release. Two versions have the same key exactly when they compare equal.
- */
-function releaseKey(v) {
-    const release = trimTrailingZeros(v.release);
-    return formatVersion({ ...v, release: release.length > 0 ? release : [0n] });
-}
-function cmp(a, b) {
-    return a < b ? -1 : a > b ? 1 : 0;
-}
-/** Element by element; a proper prefix sorts first (Python tuples). */
-function cmpSeq(a, b, each) {
-    for (let i = 0; i < Math.min(a.length, b.length); i++) {
-        const c = each(a[i], b[i]);
-        if (c !== 0)
-            return c;
-    }
-    return cmp(a.length, b.length);
-}
-const PRE_RANK = { a: 0n, b: 1n, rc: 2n };
-/** packaging's pre/post/dev key: `1.0.dev1` < a/b/rc < final; no post < post; dev < no dev. */
-function suffixKey(v) {
-    const devOnly = !v.pre && v.post === undefined && v.dev !== undefined;
-    return [
-        v.pre ? PRE_RANK[v.pre.label] : devOnly ? -1n : 3n,
-        v.pre?.number ?? 0n,
-        v.post === undefined ? 0n : 1n,
-        v.post ?? 0n,
-        v.dev === undefined ? 1n : 0n,
-        v.dev ?? 0n
-    ];
-}
-/** PEP 440: in a local segment, text parts sort before numbers; text compares as strings. */
-const cmpLocalPart = (a, b) => typeof a === typeof b ? cmp(a, b) : typeof a === 'string' ? -1 : 1;
-function toParsed(version) {
-    if (typeof version !== 'string')
-        return version;
-    const parsed = parseVersion(version);
-    if (!parsed)
-        throw new TypeError(`Invalid version: '${version}'`);
-    return parsed;
-}
-/** PEP 440 order (`1.0` == `1.0.0`); throws a TypeError for a string that is not a version. */
-function compareVersions(a, b) {
-    const [x, y] = [toParsed(a), toParsed(b)];
-    return (cmp(x.epoch, y.epoch) ||
-        cmpSeq(trimTrailingZeros(x.release), trimTrailingZeros(y.release), cmp) ||
-        cmpSeq(suffixKey(x), suffixKey(y), cmp) ||
-        // A version without a local segment (never an empty one) sorts before one with it.
-        cmpSeq(x.local ?? [], y.local ?? [], cmpLocalPart));
-}
-
-;// CONCATENATED MODULE: ./src/dists/filename.ts
-/**
- * Project names and distribution filenames (PEP 503, 427/491, 625). The parsers only split a name
- * into its parts; `src/check/` judges them, so a badly named file gets a precise problem.
- */
-
-/** PEP 503 normalized name: lowercase, every run of `-`, `_`, `.` becomes one `-`. */
-function normalizeName(name) {
-    return name.replace(/[-_.]+/g, '-').toLowerCase();
-}
-/** The name as wheel and sdist filenames must spell it: normalized, with `_` for `-`. */
-function wheelNamePart(name) {
-    return normalizeName(name).replace(/-/g, '_');
-}
-/** PEP 508 / core metadata `Name`: ASCII letters and digits at both ends, `.`, `_`, `-` inside. */
-function isValidProjectName(name) {
-    return /^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$/i.test(name);
-}
-/**
- * Splits `{distribution}-{version}(-{build})?-{python}-{abi}-{platform}.whl`, parts as written.
- * Undefined when the shape is wrong: five or six parts, none empty, a build tag starting with a
- * digit. `pythonTag` (e.g. `py2.py3`) is the `pyversion` upload field.
- */
-function parseWheelFilename(filename) {
-    if (!filename.endsWith('.whl'))
-        return undefined;
-    const parts = filename.slice(0, -'.whl'.length).split('-');
-    if ((parts.length !== 5 && parts.length !== 6) || parts.includes(''))
-        return undefined;
-    const [distribution, version] = parts;
-    const build = parts.length === 6 ? parts[2] : undefined;
-    if (build !== undefined && !/^[0-9]/.test(build))
-        return undefined;
-    const pythonTag = parts[parts.length - 3];
-    const [pythonTags, abiTags, platformTags] = parts.slice(-3).map(t => t.split('.'));
-    if ([...pythonTags, ...abiTags, ...platformTags].includes(''))
-        return undefined;
-    return {
-        distribution,
-        version,
-        ...(build !== undefined ? { build } : {}),
-        pythonTags,
-        abiTags,
-        platformTags,
-        pythonTag
-    };
-}
-/** How a wheel filename for this release begins: `{name with _}-{canonical version}-`. */
-function expectedWheelPrefix(name, version) {
-    return `${wheelNamePart(name)}-${normalizeVersion(version) ?? version}-`;
-}
-/** The one sdist filename PyPI accepts (PEP 625): `{name with _}-{canonical version}.tar.gz`. */
-function expectedSdistFilename(name, version) {
-    return `${expectedWheelPrefix(name, version).slice(0, -1)}.tar.gz`;
-}
-/**
- * A distribution's kind by its extension; a `.zip` sdist (refused since PEP 625) is reported, not
- * ignored. Undefined for anything else (attestations, checksums, `.egg`…).
- */
-function distKindOf(filename) {
-    if (filename.endsWith('.whl') && filename.length > '.whl'.length)
-        return 'wheel';
-    if (filename.endsWith('.tar.gz') && filename.length > '.tar.gz'.length)
-        return 'sdist';
-    if (filename.endsWith('.zip') && filename.length > '.zip'.length)
-        return 'zip-sdist';
-    return undefined;
-}
-
-;// CONCATENATED MODULE: ./src/shared/backoff.ts
-const DEFAULT_RETRY_POLICY = {
-    retries: 5,
-    maxTotalMs: 10 * 60_000,
-    baseDelayMs: 1000,
-    maxDelayMs: 60_000
-};
-/**
- * The wait before retry number `retry` (1-based): exponential backoff with full jitter, so that
- * parallel uploads that failed together do not come back together; a Retry-After wins when
- * given (bounded by maxDelayMs). `random` is injectable for tests.
- */
-function backoffDelay(retry, policy, retryAfterMs, random = Math.random) {
-    if (retryAfterMs !== undefined)
-        return Math.min(retryAfterMs, policy.maxDelayMs);
-    const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1));
-    // Half fixed, half random: never a zero wait (twine's failing pattern), still spread out.
-    return Math.round(ceiling / 2 + random() * (ceiling / 2));
-}
-function backoff_sleep(ms) {
-    return new Promise(resolve => setTimeout(resolve, ms));
-}
-/** Seconds for a log line: `1.5 s`. */
-function formatDelay(ms) {
-    return `${(ms / 1000).toFixed(1)} s`;
-}
-/** Retry-After: delta-seconds or an HTTP date. */
-function retryAfterMs(response, now = Date.now()) {
-    const value = response.headers['retry-after'];
-    if (typeof value !== 'string' || !value.trim())
-        return undefined;
-    if (/^\d+$/.test(value.trim()))
-        return Number(value.trim()) * 1000;
-    const date = Date.parse(value);
-    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-
-;// CONCATENATED MODULE: ./src/shared/pypi-hosts.ts
-/** The host a PyPI token's macaroon names for each target. */
-const TOKEN_LOCATIONS = {
-    pypi: 'pypi.org',
-    testpypi: 'test.pypi.org'
-};
-const HOSTS = new Map([
-    ['upload.pypi.org', 'pypi'],
-    ['pypi.org', 'pypi'],
-    ['test.pypi.org', 'testpypi']
-]);
-/** Each target's release page; `{name}` and `{version}` are filled in per release. */
-const RELEASE_PAGES = {
-    pypi: 'https://pypi.org/project/{name}/{version}/',
-    testpypi: 'https://test.pypi.org/project/{name}/{version}/'
-};
-function pypiTarget(url) {
-    return URL.canParse(url) ? HOSTS.get(new URL(url).hostname.toLowerCase()) : undefined;
-}
-
-;// CONCATENATED MODULE: ./src/auth/claims.ts
-
-/** The claims PyPI's GitHub publisher looks at, in the order we show them. */
-const DEBUG_CLAIMS = [
-    'sub',
-    'repository',
-    'repository_owner',
-    'repository_owner_id',
-    'workflow_ref',
-    'job_workflow_ref',
-    'ref',
-    'environment'
-];
-function parseWorkflowRef(value) {
-    if (!value)
-        return undefined;
-    const at = value.indexOf('@');
-    const [owner, repo, ...rest] = (at >= 0 ? value.slice(0, at) : value).split('/');
-    if (!owner || !repo || rest.length === 0)
-        return undefined;
-    const ref = at >= 0 ? value.slice(at + 1) : '';
-    const path = rest.join('/');
-    return { owner, repo, repository: `${owner}/${repo}`, path, filename: rest.at(-1), ref };
-}
-/** The JWT's payload, or undefined when it is not a well-formed JWT. */
-function decodeClaims(jwt) {
-    const parts = jwt.split('.');
-    if (parts.length !== 3)
-        return undefined;
-    try {
-        const payload = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8'));
-        return payload && typeof payload === 'object' && !Array.isArray(payload)
-            ? payload
-            : undefined;
-    }
-    catch {
-        return undefined;
-    }
-}
-/** The claims as a list for an error message, marked as unverified and for debugging only. */
-function renderClaims(claims) {
-    if (!claims) {
-        return 'The ID token could not be decoded, so its claims cannot be shown.';
-    }
-    const lines = [
-        'Claims of the ID token, decoded WITHOUT verification, for debugging only. Do not configure a ' +
-            'trusted publisher from them unless they already match what you expect:'
-    ];
-    for (const name of DEBUG_CLAIMS) {
-        const value = claims[name];
-        lines.push(`  ${name}: ${value === undefined || value === '' ? 'MISSING' : String(value)}`);
-    }
-    lines.push(`See ${TROUBLESHOOTING_URL}`);
-    return lines.join('\n');
-}
-/**
- * For a job that runs a reusable workflow: Warehouse takes the filename from `job_workflow_ref`
- * and requires it to be `<repository>/.github/workflows/<file>@<ref or sha>` of this run.
- */
-function reusableWorkflowHint(claims) {
-    if (!claims)
-        return undefined;
-    const caller = parseWorkflowRef(stringClaim(claims, 'workflow_ref'));
-    const job = parseWorkflowRef(stringClaim(claims, 'job_workflow_ref'));
-    if (!caller || !job)
-        return undefined;
-    if (caller.repository.toLowerCase() === job.repository.toLowerCase() &&
-        caller.path === job.path) {
-        return undefined;
-    }
-    const repository = stringClaim(claims, 'repository') || caller.repository;
-    const ref = stringClaim(claims, 'ref');
-    const sha = stringClaim(claims, 'sha');
-    const runsAt = [ref, sha].filter(Boolean).join(' or ') || 'the ref being run';
-    const rule = 'PyPI takes the workflow filename from job_workflow_ref (the workflow that runs this job, ' +
-        `here the reusable one) and requires job_workflow_ref to be ` +
-        `'${repository}/.github/workflows/<that file>@<${ref ? 'ref' : 'sha'}>' of this run: a ` +
-        `workflow of the repository the run belongs to (${repository}), at ${runsAt}.`;
-    const called = `This job runs a reusable workflow: ${job.path} of ${job.repository} (called from ` +
-        `${caller.path} of ${caller.repository}).`;
-    if (job.repository.toLowerCase() !== repository.toLowerCase()) {
-        return (`${called} ${rule} A reusable workflow from another repository therefore cannot publish ` +
-            `to PyPI with trusted publishing, whatever the publisher names. Publish from ${repository} ` +
-            `itself: run this action in a job of ${caller.filename} (the shared workflow can still ` +
-            `build and upload the files as an artifact), or keep the reusable workflow in ` +
-            `${repository}/.github/workflows/ and call it as \`uses: ./.github/workflows/${job.filename}\`.`);
-    }
-    const lines = [
-        `${called} ${rule} So the trusted publisher must name the workflow file '${job.filename}', ` +
-            `not '${caller.filename}'.`
-    ];
-    if (job.ref && job.ref !== ref && job.ref !== sha) {
-        lines.push(`It is also called at '${job.ref}', not at ${runsAt}, which PyPI refuses: call it as ` +
-            `\`uses: ./.github/workflows/${job.filename}\` so that it runs at the same commit.`);
-    }
-    return lines.join(' ');
-}
-function stringClaim(claims, name) {
-    const value = claims[name];
-    return typeof value === 'string' ? value : undefined;
-}
-/** The 422 (or other refusal): every code and description, the claims, and where to read more. */
-function refusalMessage(host, status, payload, claims, body) {
-    const errors = Array.isArray(payload.errors) ? payload.errors : [];
-    const reasons = errors.map(e => {
-        const { code, description } = (e ?? {});
-        return `  - ${String(code ?? 'unknown')}: ${String(description ?? '')}`;
-    });
-    const lines = [
-        `Trusted publishing failed: ${host} refused the token request (HTTP ` +
-            `${status}${typeof payload.message === 'string' ? `, "${payload.message}"` : ''}).`
-    ];
-    if (reasons.length > 0) {
-        lines.push('The index gave these reasons:', ...reasons);
-    }
-    else {
-        lines.push(`The index gave no reasons: ${body}`);
-    }
-    lines.push('', 'This usually means the trusted publisher registered on the index does not match this ' +
-        'workflow run: check the repository owner and name, the workflow file name and the ' +
-        `environment (if you set one). ${TRUSTED_PUBLISHING_DOCS}`);
-    const reusable = reusableWorkflowHint(claims);
-    if (reusable)
-        lines.push('', reusable);
-    lines.push('', renderClaims(claims));
-    if (!claims)
-        lines.push(`See ${TROUBLESHOOTING_URL}`);
-    return lines.join('\n');
-}
-
 ;// CONCATENATED MODULE: ./src/shared/excerpt.ts
 /** The mark of a cut. The Redactor (redact.ts) treats it as an end of text: keep them the same. */
 const CUT_MARK = '…';
@@ -63407,897 +62002,6 @@ function excerpt(text, max) {
     if (last >= 0xd800 && last <= 0xdbff)
         end--;
     return text.slice(0, end) + CUT_MARK;
-}
-
-;// CONCATENATED MODULE: ./src/shared/retrying.ts
-
-/**
- * Runs `attempt` until it succeeds, a failure is not transient, the retries are spent or the next
- * retry would start past `policy.maxTotalMs`; then the last failure is thrown as it was. For
- * requests that are safe to repeat as they are (the upload has its own loop, which first asks the
- * index whether a lost answer stored the file).
- */
-async function withRetries(attempt, options) {
-    const now = options.now ?? Date.now;
-    const sleep = options.sleep ?? backoff_sleep;
-    const startedAt = now();
-    for (let retry = 1;; retry++) {
-        try {
-            return await attempt();
-        }
-        catch (error) {
-            const transience = options.transient(error);
-            if (!transience || retry > options.policy.retries)
-                throw error;
-            const delay = backoffDelay(retry, options.policy, transience.retryAfterMs);
-            if (now() - startedAt + delay > options.policy.maxTotalMs)
-                throw error;
-            options.onRetry(error, retry, delay);
-            await sleep(delay);
-        }
-    }
-}
-/** "retry 1 of 5 in 1.2 s", for the retry lines of every caller. */
-function retryNote(retry, policy, delayMs) {
-    return `retry ${retry} of ${policy.retries} in ${formatDelay(delayMs)}`;
-}
-
-;// CONCATENATED MODULE: ./src/auth/oidc.ts
-
-
-
-
-
-
-
-/** PyPI's minted tokens live 15 minutes; used when the index does not say. */
-const DEFAULT_TOKEN_LIFETIME_MS = 15 * 60 * 1000;
-const BODY_EXCERPT = 500;
-/** Small JSON answers; 64 KiB leaves room for a proxy's error page. */
-const OIDC_ANSWER_CAP = {
-    bytes: 64 * 1024,
-    what: 'the trusted-publishing answer',
-    advice: "Check that 'repository-url' is the index's upload URL; if the index is right, it is " +
-        'misbehaving: wait a few minutes and try again, or use an API token.'
-};
-function oidcUrls(repositoryUrl) {
-    const origin = new URL(repositoryUrl).origin;
-    return { audience: `${origin}/_/oidc/audience`, mint: `${origin}/_/oidc/mint-token` };
-}
-/** Mints a fresh token at each call; the audience is asked once per run. */
-function createTokenMinter(options) {
-    let audience;
-    return async () => {
-        audience ??= fetchAudience(options.http, options.repositoryUrl, options.retry);
-        let aud;
-        try {
-            aud = await audience;
-        }
-        catch (error) {
-            audience = undefined; // a later renewal may try again
-            throw error;
-        }
-        // Each try gets a fresh ID token: when a mint's answer is lost, the index may have spent the
-        // token's jti already and would refuse it as reused.
-        return retrying('the token request', async () => {
-            const idToken = await options.getIdToken(aud);
-            options.onSecret(idToken);
-            return mintToken(options.http, options.repositoryUrl, idToken, options);
-        }, options.retry);
-    };
-}
-/** Retries what the index may heal by itself, saying so on one info line per retry. */
-function retrying(what, attempt, retry = {}) {
-    const policy = retry.policy ?? DEFAULT_RETRY_POLICY;
-    return withRetries(attempt, {
-        policy,
-        transient: error => (error instanceof TrustedPublishingError ? error.transient : undefined),
-        onRetry: (error, n, delayMs) => retry.log?.info(`Trusted publishing: ${what} failed (${error.transient?.reason}); ` +
-            retryNote(n, policy, delayMs)),
-        sleep: retry.sleep
-    });
-}
-/** 5xx, 429 and no answer may heal by waiting (not a bad certificate: NetworkError.final). */
-function transientAnswer(response) {
-    if (response.status !== 429 && (response.status < 500 || response.status > 599))
-        return undefined;
-    return {
-        reason: `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`,
-        retryAfterMs: retryAfterMs(response)
-    };
-}
-function transientFailure(error) {
-    if (error instanceof NetworkError && !error.final)
-        return { reason: error.message };
-    return undefined;
-}
-const exchangeToken = (options) => createTokenMinter(options)();
-const fetchAudience = (http, repositoryUrl, retry) => retrying('asking for the token audience', () => askAudience(http, repositoryUrl), retry);
-async function askAudience(http, repositoryUrl) {
-    const url = oidcUrls(repositoryUrl).audience;
-    const host = new URL(repositoryUrl).host;
-    let response;
-    try {
-        response = await http.get(url, OIDC_ANSWER_CAP, { Accept: 'application/json' });
-    }
-    catch (error) {
-        throw new TrustedPublishingError(`Trusted publishing: ${failedRequest(url, error)}`, {
-            cause: error,
-            transient: transientFailure(error)
-        });
-    }
-    if (response.status === 403 || response.status === 404) {
-        throw new TrustedPublishingError(`This index does not support trusted publishing; use a token. (${host} answered HTTP ` +
-            `${response.status} to GET ${url}${response.status === 403 ? ': trusted publishing is disabled there' : ''}.)\n` +
-            "Pass an API token for this index as 'password' (or 'token'), e.g. " +
-            '`password: ${{ secrets.INDEX_TOKEN }}`.');
-    }
-    if (response.status !== 200) {
-        throw new TrustedPublishingError(`Trusted publishing: asking ${url} for the token audience failed: ${describeResponse(response)}\n` +
-            'The index may be down or misconfigured; wait a few minutes and try again, or use an API token.', { transient: transientAnswer(response) });
-    }
-    const audience = parseJson(response.body)?.audience;
-    if (typeof audience !== 'string' || audience === '') {
-        throw new TrustedPublishingError(`Trusted publishing: ${url} answered 200 without an audience (expected {"audience": "…"}): ` +
-            oidc_excerpt(response.body));
-    }
-    return audience;
-}
-/** Trades an ID token for an upload token; calls `onSecret` with it before returning. */
-async function mintToken(http, repositoryUrl, idToken, options) {
-    const url = oidcUrls(repositoryUrl).mint;
-    const scrub = (text) => scrubJwts(text, idToken);
-    let response;
-    try {
-        response = await http.request('POST', url, {
-            headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-            body: () => JSON.stringify({ token: idToken }),
-            cap: OIDC_ANSWER_CAP
-        });
-    }
-    catch (error) {
-        throw new TrustedPublishingError(`Trusted publishing: ${scrub(failedRequest(url, error))}`, {
-            cause: error,
-            transient: transientFailure(error)
-        });
-    }
-    // Scrubbed before anything is cut or quoted, so a truncated echo cannot slip through.
-    response = { ...response, body: scrub(response.body) };
-    const payload = parseJson(response.body);
-    if (payload === undefined) {
-        throw new TrustedPublishingError(`Token request to ${url} failed: the index answered ${describeResponse(response)}\n` +
-            'That is not the JSON a trusted-publishing index sends: the index is probably down or ' +
-            'misconfigured. Wait a few minutes and try again.', { transient: transientAnswer(response) });
-    }
-    if (response.status < 200 || response.status >= 300) {
-        const why = refusalMessage(new URL(url).host, response.status, payload, decodeClaims(idToken), oidc_excerpt(response.body));
-        throw new TrustedPublishingError(scrub(why), {
-            transient: transientAnswer(response)
-        });
-    }
-    const token = payload.token;
-    if (typeof token !== 'string' || token === '') {
-        throw new TrustedPublishingError(`Token request to ${url} answered HTTP ${response.status} without a token ` +
-            `(expected {"success": true, "token": "…", "expires": …}). The index is probably ` +
-            'misconfigured; wait a few minutes and try again.');
-    }
-    options.onSecret(token);
-    const now = options.now ?? Date.now;
-    return { token, expiresAt: expiryOf(payload.expires, response.headers.date, now()) };
-}
-/**
- * `expires` is on the index's clock: made a lifetime with its Date header, so a skewed runner
- * clock cannot make us send a token the index considers expired.
- */
-function expiryOf(expires, dateHeader, now) {
-    if (typeof expires !== 'number' || !Number.isFinite(expires)) {
-        return now + DEFAULT_TOKEN_LIFETIME_MS;
-    }
-    const serverNow = dateHeader ? Date.parse(dateHeader) : NaN;
-    if (Number.isFinite(serverNow)) {
-        const lifetime = expires * 1000 - serverNow;
-        if (lifetime > 0 && lifetime <= 24 * 60 * 60 * 1000)
-            return now + lifetime;
-    }
-    return expires * 1000;
-}
-function parseJson(body) {
-    try {
-        const value = JSON.parse(body);
-        return value && typeof value === 'object' && !Array.isArray(value)
-            ? value
-            : undefined;
-    }
-    catch {
-        return undefined;
-    }
-}
-function describeResponse(response) {
-    const status = `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`;
-    const location = response.headers.location ? ` (redirect to ${response.headers.location})` : '';
-    return `${status}${location}: ${oidc_excerpt(response.body)}`;
-}
-function oidc_excerpt(body) {
-    const text = body.trim();
-    if (text === '')
-        return '(empty body)';
-    return text.length > BODY_EXCERPT ? `${excerpt(text, BODY_EXCERPT)} (truncated)` : text;
-}
-/** An index might echo the ID token back; it must not reach a log. */
-function scrubJwts(text, idToken) {
-    return text
-        .split(idToken)
-        .join('***')
-        .replace(/[\w.-]+/g, run => {
-        // A JWT-shaped run (`eyJ….eyJ…`) is cut from its first `eyJ` on: found with string search,
-        // since a pattern retried at each `eyJ` of a long run is quadratic (issue 21).
-        const start = run.indexOf('eyJ');
-        return start >= 0 && run.indexOf('.eyJ', start + 4) > 0 ? `${run.slice(0, start)}***` : run;
-    });
-}
-/** No usable answer: the client's error says why (and, for an oversized answer, what to do). */
-function failedRequest(url, error) {
-    if (error instanceof AnswerTooLargeError)
-        return error.message;
-    return `could not reach ${url}: ${error instanceof Error ? error.message : String(error)}`;
-}
-
-;// CONCATENATED MODULE: ./src/auth/token-source.ts
-/** The index's words for an expired token (protocol §2): 403 "Invalid API Token: token is expired". */
-function isExpiredTokenResponse(status, message) {
-    return status === 403 && /token is expired/i.test(message);
-}
-class StaticTokenSource {
-    user;
-    password;
-    kind = 'token';
-    constructor(user, password) {
-        this.user = user;
-        this.password = password;
-    }
-    async current() {
-        return this.password;
-    }
-    async renew() {
-        return undefined;
-    }
-}
-class MintedTokenSource {
-    mint;
-    options;
-    kind = 'trusted-publishing';
-    user = '__token__';
-    token;
-    inFlight;
-    marginMs;
-    now;
-    constructor(mint, options = {}) {
-        this.mint = mint;
-        this.options = options;
-        this.marginMs = options.marginMs ?? 60_000;
-        this.now = options.now ?? Date.now;
-    }
-    /** Mints the first token now, so that a refused exchange fails the run before any upload. */
-    static async start(mint, options = {}) {
-        const source = new MintedTokenSource(mint, options);
-        await source.current();
-        return source;
-    }
-    /** Epoch ms, our clock; undefined before the first mint. */
-    get expiresAt() {
-        return this.token?.expiresAt;
-    }
-    async current() {
-        const token = this.token;
-        if (token && token.expiresAt - this.now() > this.marginMs)
-            return token.token;
-        return (await this.refresh(token ? 'the token is about to expire' : undefined)).token;
-    }
-    async renew(rejected) {
-        if (this.inFlight)
-            return (await this.inFlight).token;
-        if (this.token && this.token.token !== rejected)
-            return this.token.token;
-        return (await this.refresh('the index said the token has expired')).token;
-    }
-    refresh(reason) {
-        // One renewal at a time: parallel uploads that all notice expiry wait for the same mint.
-        if (this.inFlight)
-            return this.inFlight;
-        const attempt = Promise.resolve()
-            .then(() => this.mint())
-            .then(fresh => {
-            this.token = fresh;
-            if (reason)
-                this.options.onRenew?.(`Minted a fresh upload token: ${reason}.`);
-            return fresh;
-        });
-        this.inFlight = attempt;
-        const settled = () => {
-            if (this.inFlight === attempt)
-                this.inFlight = undefined;
-        };
-        attempt.then(settled, settled);
-        return attempt;
-    }
-}
-/**
- * Runs one request; when the index refused the token as expired, renews and runs it once more
- * (the refused request stored nothing, so nothing is lost or repeated).
- */
-async function withCurrentToken(source, attempt, isExpired) {
-    const password = await source.current();
-    try {
-        return await attempt(source.user, password);
-    }
-    catch (error) {
-        if (!isExpired(error))
-            throw error;
-        const fresh = await source.renew(password);
-        if (fresh === undefined)
-            throw error;
-        return attempt(source.user, fresh);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/auth/credentials.ts
-
-
-
-
-
-
-
-
-/** The user name API tokens and trusted publishing go with. */
-const TOKEN_USER = '__token__';
-/**
- * A given password always wins; with none and the user `__token__`, trusted publishing if an ID
- * token can be had. Otherwise the error explains both ways out (a typo in a secret's name reads
- * as an empty secret).
- */
-function chooseCredential(settings, run, ambient) {
-    if (settings.password) {
-        return { method: 'token', user: settings.user, password: settings.password };
-    }
-    if (settings.user !== TOKEN_USER) {
-        throw new TrustedPublishingError(`The user is '${settings.user}' but no password was given. Pass the password for ` +
-            `'${settings.user}' as 'password' (from a secret), e.g. \`password: \${{ secrets.INDEX_PASSWORD }}\`. ` +
-            'If you did, the secret is empty: a typo in its name reads as an empty string. ' +
-            `(Trusted publishing applies only with the user left as '${TOKEN_USER}'.)`);
-    }
-    // Outside the action (the command line), whichever CI system runs us may give the ID token.
-    if (ambient) {
-        if (!ambient.provider)
-            throw new TrustedPublishingError(ambient.missing);
-        return { method: 'trusted-publishing' };
-    }
-    if (!run.idToken.available)
-        throw new TrustedPublishingError(noIdTokenMessage(run));
-    return { method: 'trusted-publishing' };
-}
-/**
- * The uploads' password source; the first token is minted here, so a refusal stops the run
- * before any upload.
- */
-async function resolveTokenSource(options) {
-    const choice = chooseCredential(options.settings, options.run, options.ambient);
-    if (choice.method === 'token')
-        return new StaticTokenSource(choice.user, choice.password);
-    const { log } = options;
-    const host = new URL(options.settings.repositoryUrl).host;
-    const minter = createTokenMinter({
-        http: options.http,
-        repositoryUrl: options.settings.repositoryUrl,
-        getIdToken: options.getIdToken,
-        onSecret: options.onSecret,
-        now: options.now,
-        retry: { policy: { ...DEFAULT_RETRY_POLICY, ...options.settings.retry }, log }
-    });
-    const source = await MintedTokenSource.start(minter, {
-        now: options.now,
-        marginMs: options.renewMarginMs,
-        onRenew: message => log.info(message)
-    });
-    const expires = source.expiresAt;
-    log.info(`Trusted publishing: exchanged ${options.ambient ? `this ${options.ambient.provider} job's` : "this workflow's GitHub"} ID token for a short-lived upload token ` +
-        `at ${host}` +
-        (expires ? `, valid until ${new Date(expires).toISOString()} (renewed as needed).` : '.'));
-    return source;
-}
-/** Other services' token prefixes people paste by mistake. */
-const FOREIGN_PREFIXES = [
-    ['github_pat_', 'a GitHub fine-grained personal access token'],
-    ['ghp_', 'a GitHub personal access token'],
-    ['gho_', 'a GitHub OAuth token'],
-    ['ghu_', 'a GitHub App user token'],
-    ['ghs_', 'a GitHub App or GITHUB_TOKEN installation token'],
-    ['ghr_', 'a GitHub refresh token'],
-    ['glpat-', 'a GitLab personal access token'],
-    ['eyJ', 'a JWT (such as a GitHub ID token)']
-];
-/**
- * What makes `token` (trimmed) unusable as a PyPI API token for `target`, checked before anything
- * is sent: PyPI would answer a bare 403. Never shows the token: at most its first four characters,
- * and only when it is long and not a PyPI token at all. `source` names where it came from.
- */
-function pypiTokenProblem(token, target, source) {
-    const index = target === 'pypi' ? 'PyPI' : 'TestPyPI';
-    const what = source.charAt(0).toUpperCase() + source.slice(1);
-    const fix = `Create an API token at https://${TOKEN_LOCATIONS[target]}/manage/account/token/ and store ` +
-        'it whole (it starts with pypi-) as the secret, or leave the password out and use trusted ' +
-        'publishing.';
-    const lineBreak = /[\r\n]/.test(token);
-    if (lineBreak || /\s/.test(token)) {
-        return (`${what} contains ${lineBreak ? 'a line break' : 'whitespace'}, so it cannot be ` +
-            `a ${index} API token (one line, no spaces). The secret probably holds more than the token ` +
-            `(a label, a second line, or a token split when copied): store only the token. ${fix}`);
-    }
-    if (!token.startsWith('pypi-')) {
-        return `${what} ${describeForeign(token)}, so it is not a ${index} API token (those start with 'pypi-'). ${index} accepts only API tokens. ${fix}`;
-    }
-    if (token === 'pypi-')
-        return `${what} is only 'pypi-', without the token itself. ${fix}`;
-    const location = macaroonLocation(token.slice('pypi-'.length));
-    const other = Object.keys(TOKEN_LOCATIONS).find(t => t !== target && TOKEN_LOCATIONS[t] === location);
-    if (!other)
-        return undefined;
-    return (`${what} is a token for ${location}, but the upload goes to ` +
-        `${TOKEN_LOCATIONS[target]}. PyPI and TestPyPI are separate sites with separate accounts and ` +
-        `tokens. ${fix}`);
-}
-function describeForeign(token) {
-    const foreign = FOREIGN_PREFIXES.find(([prefix]) => token.startsWith(prefix));
-    // Four characters of a short value would give too much of it away.
-    if (token.length < 16) {
-        return foreign
-            ? `looks like ${foreign[1]}`
-            : `is ${token.length} characters long and does not start with 'pypi-'`;
-    }
-    const shown = `starts with '${token.slice(0, 4)}'`;
-    if (foreign)
-        return `${shown}, which is ${foreign[1]}`;
-    if (/^pypi[-_.:]/i.test(token)) {
-        return `${shown}, not 'pypi-' (the prefix is lowercase, followed by a hyphen)`;
-    }
-    if (/^["']/.test(token))
-        return `${shown}: it is wrapped in quotes; store the token without them`;
-    return shown;
-}
-/**
- * The location in a PyPI token's macaroon (v2 binary: 0x02, field 0x01, length, bytes), only to
- * catch a PyPI token sent to TestPyPI or the other way round.
- */
-function macaroonLocation(body) {
-    const bytes = Buffer.from(body.slice(0, 64), 'base64url');
-    if (bytes.length < 3 || bytes[0] !== 0x02 || bytes[1] !== 0x01)
-        return undefined;
-    const length = bytes[2];
-    if (length === 0 || length > 64 || bytes.length < 3 + length)
-        return undefined;
-    const location = bytes.subarray(3, 3 + length).toString('latin1');
-    return /^[a-z0-9.-]+$/.test(location) ? location : undefined;
-}
-/** The upload hosts whose web side we know: where a project's publishing settings live. */
-const WEB_ORIGIN_BY_UPLOAD_HOST = {
-    'upload.pypi.org': 'https://pypi.org',
-    'pypi.org': 'https://pypi.org',
-    'test.pypi.org': 'https://test.pypi.org'
-};
-/**
- * For a run that published to PyPI or TestPyPI with a long-lived token: a notice with links that
- * open each project's trusted-publisher form pre-filled, so switching takes one click.
- */
-function trustedPublishingNudge(options) {
-    if (!options.usedToken || options.projects.length === 0)
-        return undefined;
-    let web;
-    try {
-        web = WEB_ORIGIN_BY_UPLOAD_HOST[new URL(options.repositoryUrl).host];
-    }
-    catch {
-        return undefined;
-    }
-    if (!web)
-        return undefined;
-    const [owner, repo] = (options.run.repository ?? '').split('/');
-    const workflow = parseWorkflowRef(options.run.workflowRef);
-    const params = new URLSearchParams({ provider: 'github' });
-    if (owner && repo) {
-        params.set('owner', owner);
-        params.set('repository', repo);
-    }
-    if (workflow)
-        params.set('workflow_filename', workflow.filename);
-    const links = [...new Set(options.projects.map(normalizeName))].map(name => `  ${web}/manage/project/${encodeURIComponent(name)}/settings/publishing/?${params.toString()}`);
-    return [
-        `This run published to ${new URL(web).host} with a long-lived API token. Consider trusted ` +
-            'publishing instead: no secret to leak or rotate, and each file gets a signed attestation ' +
-            'of where it was built.',
-        `Add this workflow as a trusted publisher (the form opens pre-filled):`,
-        ...links,
-        'then give the publishing job `permissions: id-token: write` and remove the token input.',
-        TRUSTED_PUBLISHING_DOCS
-    ].join('\n');
-}
-
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-// EXTERNAL MODULE: external "node:string_decoder"
-var external_node_string_decoder_ = __nccwpck_require__(6193);
-;// CONCATENATED MODULE: ./src/process/run-process.ts
-/**
- * Runs a program with a time limit and collects its output: at once (`runProcess`), or started
- * early with its input written later (`startProcess`). On `node:child_process`, not @actions/exec,
- * whose runner cannot be killed (description-versions: "stops an install that outlasts its
- * limit"), looks the program up on the action's PATH instead of the child's (builder: "finds
- * python3 or python on PATH"), decodes each chunk alone (builder: "keeps split characters
- * whole"), and takes stdin only up front (description-early-start).
- */
-
-
-
-/** Far above a render reply or a failure message, far below what would hurt the runner. */
-const MAX_KEPT_OUTPUT = 16 * 1024 * 1024;
-/**
- * Starts a program whose input comes later, so its start-up overlaps the caller's work. Until
- * `endInput` it holds no event-loop reference: a helper started early and forgotten must not keep
- * the action running. The time limit counts from `endInput`: waiting for input is not slowness.
- */
-const startProcess = (command, args, options) => {
-    let timedOut = false;
-    let settled = false;
-    let inputEnded = false;
-    let timer;
-    let resolveResult = () => undefined;
-    const result = new Promise(resolve => (resolveResult = resolve));
-    const child = (0,external_node_child_process_namespaceObject.spawn)(command, [...args], {
-        env: options.env.toSpawn(),
-        cwd: options.cwd,
-        stdio: ['pipe', 'pipe', 'pipe'],
-        windowsHide: true,
-        windowsVerbatimArguments: options.windowsVerbatimArguments
-    });
-    const streams = ['stdout', 'stderr'].map(name => {
-        const kept = [];
-        let size = 0;
-        const decoder = new external_node_string_decoder_.StringDecoder('utf8');
-        let pending = '';
-        const emit = (line) => options.onLine?.(line.replace(/\r$/, ''), name);
-        child[name].on('data', (chunk) => {
-            // Bounded: a build that prints without end must not fill memory; the log still gets it all.
-            const part = chunk.subarray(0, Math.max(0, MAX_KEPT_OUTPUT - size));
-            if (part.length > 0)
-                kept.push(part);
-            size += part.length;
-            if (!options.onLine)
-                return;
-            const lines = (pending + decoder.write(chunk)).split('\n');
-            pending = lines.pop() ?? '';
-            lines.forEach(emit);
-        });
-        return () => {
-            pending += decoder.end();
-            if (pending !== '')
-                emit(pending);
-            return Buffer.concat(kept).toString('utf8');
-        };
-    });
-    const finish = (exitCode, spawnError) => {
-        if (settled)
-            return;
-        settled = true;
-        clearTimeout(timer);
-        const [stdout, stderr] = streams.map(end => end());
-        resolveResult({ exitCode, stdout, stderr, spawnError, timedOut });
-    };
-    // A program that exits without reading its input makes the write fail (EPIPE): its exit says why.
-    child.stdin.on('error', () => undefined);
-    child.on('error', error => finish(null, error));
-    child.on('close', code => finish(code));
-    holdEventLoop(child, false);
-    return {
-        pid: child.pid,
-        endInput(input = '') {
-            if (inputEnded)
-                return;
-            inputEnded = true;
-            if (settled)
-                return;
-            holdEventLoop(child, true);
-            if (options.timeoutMs !== undefined) {
-                timer = setTimeout(() => {
-                    timedOut = true;
-                    child.kill('SIGKILL');
-                }, options.timeoutMs);
-            }
-            child.stdin.end(input, 'utf8');
-        },
-        kill() {
-            if (settled)
-                return;
-            // Whoever kills waits for the exit; an unreferenced child would let Node leave before it.
-            holdEventLoop(child, true);
-            child.kill('SIGKILL');
-        },
-        result
-    };
-};
-function holdEventLoop(child, hold) {
-    for (const handle of [child, child.stdin, child.stdout, child.stderr]) {
-        if (hold)
-            handle.ref?.();
-        else
-            handle.unref?.();
-    }
-}
-function runWith(start) {
-    return (command, args, options) => {
-        const running = start(command, args, options);
-        running.endInput(options.input);
-        return running.result;
-    };
-}
-/** Never rejects: every way a run can go wrong is in the result. */
-const runProcess = runWith(startProcess);
-function describeFailure(result) {
-    if (result.spawnError?.code === 'ENOENT')
-        return 'not found';
-    if (result.spawnError)
-        return `could not be started (${result.spawnError.message})`;
-    if (result.timedOut)
-        return 'took too long and was stopped';
-    const said = lastOutputLine(result.stderr || result.stdout);
-    return `exited with code ${result.exitCode}${said ? `: ${said}` : ''}`;
-}
-/** Where Python and pip say what failed. */
-function lastOutputLine(text) {
-    const lines = text
-        .trim()
-        .split(/\r?\n/)
-        .filter(l => l.trim() !== '');
-    return excerpt(lines[lines.length - 1] ?? '', 300);
-}
-
-;// CONCATENATED MODULE: ./src/process/python.ts
-/**
- * The runner's Python, for the build and the description check: which command to try, how to add
- * a package for one run, and a Python that can run `python -m build`.
- */
-
-
-
-
-/**
- * `python3` on Windows may be the Microsoft Store stub, which only prints advice; elsewhere
- * `python` may be missing or Python 2.
- */
-function defaultPythons(platform = process.platform) {
-    return platform === 'win32' ? ['python', 'python3'] : ['python3', 'python'];
-}
-/**
- * `pip install --target <temp>`, then that folder on PYTHONPATH. Never into the runner's Python:
- * ubuntu-24.04's is externally managed (PEP 668), and a publishing step should leave no trace.
- */
-async function installTemporarily(run, python, requirement, options) {
-    const target = await (0,promises_.mkdtemp)(external_node_path_default().join(external_node_os_default().tmpdir(), 'pypi-publish-pip-'));
-    const dispose = () => (0,promises_.rm)(target, { recursive: true, force: true });
-    const requirements = typeof requirement === 'string' ? [requirement] : [...requirement];
-    const command = `${python} -m pip install --target ${target} ${requirements.join(' ')}`;
-    const quiet = ['--disable-pip-version-check', '--no-input', '--progress-bar', 'off'];
-    const pip = await run(python, [
-        ...['-m', 'pip', 'install', ...quiet, '--no-warn-script-location'],
-        ...(options.pipOptions ?? []),
-        ...['--target', target, ...requirements]
-    ], { env: options.env, timeoutMs: options.timeoutMs, onLine: line => options.onLine?.(line) });
-    if (pip.exitCode !== 0) {
-        await dispose();
-        return { ok: false, command, failure: describeFailure(pip) };
-    }
-    const pythonPath = [target, options.env.get('PYTHONPATH')].filter(Boolean).join((external_node_path_default()).delimiter);
-    return { ok: true, command, env: options.env.with({ PYTHONPATH: pythonPath }), dispose };
-}
-const VERSION_TIMEOUT_MS = 60_000;
-const HOW_TO_FIX = 'Add a step before this one that provides it, e.g. actions/setup-python followed by ' +
-    "'python -m pip install build', or set build-command to the command that builds your project.";
-/** A Python that runs `-m build`, installing `build` for this run into the first that lacks it. */
-async function findBuildPython(options) {
-    const { run, env, log } = options;
-    const version = (python, env) => run(python, ['-m', 'build', '--version'], { env, timeoutMs: VERSION_TIMEOUT_MS });
-    const unusable = [];
-    let lacking;
-    for (const python of options.python ? [options.python] : defaultPythons(options.platform)) {
-        const result = await version(python, env);
-        if (result.exitCode === 0) {
-            return { python, env, version: firstLine(result.stdout), dispose: async () => undefined };
-        }
-        if (result.spawnError || result.timedOut) {
-            unusable.push(`${python}: ${describeFailure(result)}`);
-            continue;
-        }
-        log.debug(`${python} -m build --version: ${describeFailure(result)}`);
-        lacking ??= { python, why: lastOutputLine(result.stderr || result.stdout) };
-    }
-    if (!lacking) {
-        throw new Error(`No Python found to build with (${unusable.join('; ')}). ${HOW_TO_FIX}`);
-    }
-    const { python, why } = lacking;
-    log.info(`${python} cannot run 'python -m build' (${why}); installing it: ${python} -m pip install --target <a temporary folder> build`);
-    const install = await log.childOutput(show => installTemporarily(run, python, 'build', {
-        env,
-        timeoutMs: options.installTimeoutMs ?? 300_000,
-        onLine: show
-    }));
-    if (!install.ok) {
-        throw new Error(`${python} has no 'build' module (${why}), and installing it failed: ${install.command} ${install.failure}. ${HOW_TO_FIX}`);
-    }
-    const check = await version(python, install.env);
-    if (check.exitCode !== 0) {
-        await install.dispose();
-        throw new Error(`'build' was installed for ${python} (${install.command}), but '${python} -m build --version' then ${describeFailure(check)}. ${HOW_TO_FIX}`);
-    }
-    return { python, env: install.env, version: firstLine(check.stdout), dispose: install.dispose };
-}
-function firstLine(text) {
-    return text.trim().split(/\r?\n/)[0] ?? '';
-}
-
-;// CONCATENATED MODULE: ./src/builder/build.ts
-/**
- * The optional build step, as Travis's dpl had: `python -m build` (any PEP 517 backend) or a
- * custom command (`uv build`, `hatch build`), its output streamed into a log group; a failed
- * build stops the run with the command and the tail of its output, where build tools say why.
- */
-
-
-
-
-class BuildError extends Error {
-    command;
-    outputTail;
-    constructor(message, command, outputTail) {
-        super(outputTail.length > 0 ? `${message}\n${outputTail.join('\n')}` : message);
-        this.command = command;
-        this.outputTail = outputTail;
-        this.name = 'BuildError';
-    }
-}
-const OUTPUT_TAIL_LINES = 30;
-/** Returns the `.whl` and `.tar.gz` files the build wrote (new or rewritten), sorted. */
-async function buildDistributions(options) {
-    const { log } = options;
-    const run = options.run ?? runProcess;
-    const cwd = external_node_path_default().resolve(options.workingDirectory);
-    const outDir = external_node_path_default().resolve(options.outDir);
-    if (!(await (0,promises_.stat)(cwd).catch(() => undefined))?.isDirectory()) {
-        throw new Error(`The working directory to build in, ${cwd}, is not a folder. Check working-directory.`);
-    }
-    // Unbuffered, stdout and stderr lines keep the order they were written in.
-    const env = options.env.with({ PYTHONUNBUFFERED: '1' });
-    const step = { run, cwd, log, timeoutMs: options.timeoutMs };
-    const before = await snapshotOutputs(outDir);
-    const command = await log.group(`Building distributions in ${cwd}`, async () => {
-        const line = options.buildCommand;
-        if (line !== undefined && line.trim() !== '') {
-            const shell = shellInvocation(line, process.platform, env.get('ComSpec'));
-            await runBuild(line, shell.command, shell.args, {
-                ...step,
-                env,
-                windowsVerbatimArguments: shell.windowsVerbatimArguments
-            });
-            return line;
-        }
-        const python = await findBuildPython({ python: options.python, env, log, run });
-        try {
-            log.info(`Using ${python.version} with ${python.python}`);
-            const args = [
-                ...['-m', 'build', ...kindFlags(options.distributions)],
-                ...['--outdir', outDir, ...(options.extraArgs ?? [])]
-            ];
-            const shown = [python.python, ...args]
-                .map(a => (/[\s"']/.test(a) ? JSON.stringify(a) : a))
-                .join(' ');
-            await runBuild(shown, python.python, args, { ...step, env: python.env });
-            return shown;
-        }
-        finally {
-            await python.dispose();
-        }
-    });
-    const files = changedOutputs(before, await snapshotOutputs(outDir));
-    if (files.length === 0) {
-        throw new BuildError(`The build (${command}) succeeded but wrote no .whl or .tar.gz file into ${outDir}, the folder that is published. ` +
-            'Make the build write there (e.g. uv build --out-dir, hatch build <dir>) or point packages-dir at where it writes.', command, []);
-    }
-    for (const file of files)
-        log.info(`Built ${external_node_path_default().relative(outDir, file)}`);
-    return { files, command };
-}
-/** Both is `python -m build`'s default: the wheel built from the sdist, which tests the sdist. */
-function kindFlags(kinds) {
-    if (kinds.has('sdist') && kinds.has('wheel'))
-        return [];
-    if (kinds.has('sdist'))
-        return ['--sdist'];
-    if (kinds.has('wheel'))
-        return ['--wheel'];
-    throw new Error("Nothing to build: 'distributions' names neither sdist nor wheel.");
-}
-/** The way a workflow's `run:` line is run, so pipes, `&&` and quoting work as written. */
-function shellInvocation(commandLine, platform = process.platform, comSpec) {
-    if (platform === 'win32') {
-        // As Node's `shell: true`: /d skips AutoRun, /s keeps the quoted line as written, and
-        // cmd.exe parses its own command line, so Node must not quote it again.
-        return {
-            command: comSpec ?? 'cmd.exe',
-            args: ['/d', '/s', '/c', `"${commandLine}"`],
-            windowsVerbatimArguments: true
-        };
-    }
-    return { command: '/bin/sh', args: ['-c', commandLine], windowsVerbatimArguments: false };
-}
-/** Every line into the log, fenced as a child's output; a BuildError with the tail if it fails. */
-async function runBuild(shown, command, args, { run, log, ...options }) {
-    log.info(`$ ${shown}`);
-    const tail = [];
-    const result = await log.childOutput(show => run(command, args, {
-        ...options,
-        onLine: line => {
-            show(line);
-            tail.push(line);
-            if (tail.length > OUTPUT_TAIL_LINES)
-                tail.shift();
-        }
-    }));
-    if (result.exitCode === 0)
-        return;
-    const intro = tail.length > 0 ? ` Its last ${tail.length} line(s) of output:` : ' It wrote nothing.';
-    throw new BuildError(`The build failed: ${shown} ${ending(result)} (in ${options.cwd}).${intro}`, shown, tail);
-}
-function ending(result) {
-    if (result.spawnError?.code === 'ENOENT')
-        return 'could not be started: the program was not found';
-    if (result.spawnError)
-        return `could not be started (${result.spawnError.message})`;
-    if (result.timedOut)
-        return 'took too long and was stopped';
-    if (result.exitCode === null)
-        return 'was stopped by a signal';
-    return `exited with code ${result.exitCode}`;
-}
-/**
- * The distribution files under `dir` (nested too) by absolute path, each with what a rewrite
- * changes: a custom command says nothing of what it wrote, so the folder is compared before and
- * after, and a stale release left alone is not counted. Empty if `dir` is missing.
- */
-async function snapshotOutputs(dir) {
-    const files = new Map();
-    const walk = async (folder) => {
-        const entries = await (0,promises_.readdir)(folder, { withFileTypes: true }).catch((error) => {
-            if (error.code === 'ENOENT')
-                return [];
-            throw error;
-        });
-        for (const entry of entries) {
-            const full = external_node_path_default().join(folder, entry.name);
-            if (entry.isDirectory())
-                await walk(full);
-            else if (entry.isFile() && /\.(whl|tar\.gz)$/i.test(entry.name)) {
-                const info = await (0,promises_.stat)(full, { bigint: true });
-                // Nanoseconds: a rebuild of the same bytes within a millisecond still shows.
-                files.set(full, `${info.ino}:${info.size}:${info.mtimeNs}:${info.ctimeNs}`);
-            }
-        }
-    };
-    await walk(external_node_path_default().resolve(dir));
-    return files;
-}
-/** The files of `after` that `before` did not have, or had in another state; sorted. */
-function changedOutputs(before, after) {
-    return [...after]
-        .filter(([file, state]) => before.get(file) !== state)
-        .map(([file]) => file)
-        .sort();
 }
 
 ;// CONCATENATED MODULE: ./node_modules/entities/dist/esm/decode-codepoint.js
@@ -68905,30 +66609,41 @@ function escapeHtml(text) {
         .replace(/'/g, '&#39;');
 }
 /**
+ * The closed `<tag>` elements of a page, in order, with their attributes (names lower-cased) and
+ * text; one opened inside another restarts it.
+ *
  * An index's HTML is read with htmlparser2's tokenizer, whose time is linear in the page: a
  * backtracking pattern let a page of unterminated tags block the event loop, so no time limit
  * could fire (issue 21). Its Parser is not used: it keeps open tags with `Array.unshift`, which
  * is quadratic on a page of tags never closed (a 4 MiB page of `<a href="x">` took 23 s).
  * Entities come decoded, each exactly once.
  */
-function scan(html, events) {
-    const slice = (start, end) => html.slice(start, end);
-    let tag = '';
+function html_elements(html, tag) {
+    const found = [];
+    let open;
+    let name = '';
     let attribute = '';
     let value = '';
     let attributes = new Map();
-    const opened = () => events.open?.(tag, attributes);
+    const text = (chunk) => {
+        if (open)
+            open.text += chunk;
+    };
+    const opened = () => {
+        if (name === tag)
+            open = { attributes, text: '' };
+    };
     const tokenizer = new Tokenizer_Tokenizer({ decodeEntities: true }, {
         onopentagname(start, end) {
-            tag = slice(start, end).toLowerCase();
+            name = html.slice(start, end).toLowerCase();
             attributes = new Map();
         },
         onattribname(start, end) {
-            attribute = slice(start, end).toLowerCase();
+            attribute = html.slice(start, end).toLowerCase();
             value = '';
         },
         onattribdata(start, end) {
-            value += slice(start, end);
+            value += html.slice(start, end);
         },
         onattribentity(codepoint) {
             value += String.fromCodePoint(codepoint);
@@ -68940,14 +66655,14 @@ function scan(html, events) {
         onopentagend: opened,
         onselfclosingtag: opened,
         onclosetag(start, end) {
-            events.close?.(slice(start, end).toLowerCase());
+            if (html.slice(start, end).toLowerCase() !== tag)
+                return;
+            if (open)
+                found.push(open);
+            open = undefined;
         },
-        ontext(start, end) {
-            events.text?.(slice(start, end));
-        },
-        ontextentity(codepoint) {
-            events.text?.(String.fromCodePoint(codepoint));
-        },
+        ontext: (start, end) => text(html.slice(start, end)),
+        ontextentity: codepoint => text(String.fromCodePoint(codepoint)),
         oncdata() { },
         oncomment() { },
         ondeclaration() { },
@@ -68956,55 +66671,2594 @@ function scan(html, events) {
     });
     tokenizer.write(html);
     tokenizer.end();
+    return found;
 }
 /** The links of a page (PEP 503's simple pages list one file per `<a>`): href and text. */
 function html_anchors(html) {
-    const found = [];
-    let open;
-    scan(html, {
-        open(name, attributes) {
-            if (name !== 'a')
-                return;
-            const href = attributes.get('href');
-            open = href === undefined ? undefined : { href, text: '' };
-        },
-        text(text) {
-            if (open)
-                open.text += text;
-        },
-        close(name) {
-            if (name === 'a' && open)
-                found.push(open);
-            if (name === 'a')
-                open = undefined;
-        }
+    return html_elements(html, 'a').flatMap(({ attributes, text }) => {
+        const href = attributes.get('href');
+        return href === undefined ? [] : [{ href, text }];
     });
-    return found;
 }
 /** The text of a page's first closed `<title>`, as an error page names its error. */
 function titleOf(html) {
+    return html_elements(html, 'title')[0]?.text;
+}
+
+;// CONCATENATED MODULE: ./src/shared/redact.ts
+
+
+/** Shorter secrets are not looked for: they would blank out ordinary words. */
+const MIN_SECRET_LENGTH = 4;
+/** The first characters of a secret that are never shown, cut or not, from this many. */
+const MIN_SHOWN_PREFIX = 12;
+/** A cut-off start of a secret inside decoded base64 or hex counts from this length. */
+const MIN_DECODED_PREFIX = 8;
+/**
+ * Removes secrets from text before it is printed. The runner masks registered secrets only in its
+ * log and only literally, while an index can echo a token in any encoding, nested (percent-encoded
+ * twice), wrapped over lines, or cut short. So the rule is by what a text decodes to, not form by
+ * form: the text is read as written, without its line breaks, and decoded layer by layer (percent,
+ * form, JSON and Python escapes, HTML references); a secret, or a secret's start before a cut (`…`)
+ * or the end, found in any layer is replaced where it stands in the text. Runs of base64 or hex
+ * that decode to a secret are replaced whole.
+ */
+class Redactor {
+    /** The secrets as given. */
+    secrets = new Set();
+    /** The Basic-auth values made of them (they are matched as secrets too). */
+    basic = new Set();
+    /** `user`: the username the secret is sent with, so its Basic-auth form is known too. */
+    add(secret, user) {
+        if (!secret || secret.length < MIN_SECRET_LENGTH)
+            return;
+        this.secrets.add(secret);
+        for (const name of new Set(['__token__', '', user ?? ''])) {
+            this.basic.add(Buffer.from(`${name}:${secret}`).toString('base64'));
+        }
+    }
+    /** The literal forms of every secret, for the runner's `::add-mask::` (which matches literally). */
+    forms() {
+        const forms = [...this.secrets, ...this.basic].flatMap(s => [
+            s,
+            encodeURIComponent(s),
+            new URLSearchParams({ s }).toString().slice(2),
+            JSON.stringify(s).slice(1, -1),
+            escapeHtml(s)
+        ]);
+        for (const s of this.secrets) {
+            const bytes = Buffer.from(s);
+            forms.push(bytes.toString('base64'), bytes.toString('hex'), bytes.toString('hex').toUpperCase());
+        }
+        return [...new Set(forms)];
+    }
+    redact(text) {
+        // Longest first, so that a secret inside a longer one leaves no piece of the longer one.
+        const secrets = [...this.secrets, ...this.basic].sort((a, b) => b.length - a.length);
+        let out = text;
+        if (secrets.length > 0) {
+            const spans = [];
+            for (const view of views(text)) {
+                findSecrets(view, secrets, spans);
+                findEncodedRuns(view, [...this.secrets], spans);
+            }
+            out = replaceSpans(text, spans);
+        }
+        // A Basic header echoed back for any user: the user shifts the base64, so no form matches it.
+        out = out.replace(BASIC_CREDENTIALS, (match, scheme, value) => isBasicCredentials(value) ? `${scheme} ***` : match);
+        // Tokens never registered still look like tokens: a PyPI macaroon's base64 starts with "AgE"
+        // (a looser pattern would eat a "pypi-publish-…" temp folder).
+        return out.replace(/pypi-AgE[A-Za-z0-9_-]{16,}/g, 'pypi-***');
+    }
+}
+/**
+ * The text as written, then without line breaks (a wrapped page), then decoded once, twice and a
+ * third time (nested encodings), each with `+` read as itself and as a form's space.
+ */
+function views(text) {
+    const from = Array.from({ length: text.length }, (_, i) => i);
+    const written = { text, from, to: from.map(i => i + 1) };
+    // Most lines hold no escape and no break: the text as written is the only way to read them.
+    if (!/[%\\&+\r\n]/.test(text))
+        return [written];
+    const unwrapped = withoutLineBreaks(written);
+    const all = [written, unwrapped];
+    for (const plusIsSpace of [false, true]) {
+        let view = unwrapped;
+        for (let depth = 0; depth < 3; depth++) {
+            const decoded = withoutLineBreaks(decodeOnce(view, plusIsSpace));
+            if (decoded.text === view.text)
+                break;
+            all.push(decoded);
+            view = decoded;
+        }
+    }
+    return all;
+}
+/** Builds a view from pieces, each a decoded text standing for the span [start, end) of `view`. */
+class ViewBuilder {
+    view;
+    text = [];
+    from = [];
+    to = [];
+    constructor(view) {
+        this.view = view;
+    }
+    push(decoded, start, end) {
+        for (let i = 0; i < decoded.length; i++) {
+            this.text.push(decoded[i]);
+            this.from.push(this.view.from[start]);
+            this.to.push(this.view.to[end - 1]);
+        }
+    }
+    build() {
+        return { text: this.text.join(''), from: this.from, to: this.to };
+    }
+}
+/** Line breaks and the blanks around them, as a page wrapping a long token writes them. */
+function withoutLineBreaks(view) {
+    if (!/[\r\n]/.test(view.text))
+        return view;
+    const out = new ViewBuilder(view);
+    const breaks = /[ \t]*[\r\n]+[ \t]*/g;
+    let last = 0;
+    for (const match of view.text.matchAll(breaks)) {
+        for (let i = last; i < match.index; i++)
+            out.push(view.text[i], i, i + 1);
+        last = match.index + match[0].length;
+    }
+    for (let i = last; i < view.text.length; i++)
+        out.push(view.text[i], i, i + 1);
+    return out.build();
+}
+const JSON_ESCAPES = {
+    '"': '"',
+    "'": "'",
+    '\\': '\\',
+    '/': '/',
+    b: '\b',
+    f: '\f',
+    n: '\n',
+    r: '\r',
+    t: '\t'
+};
+const HTML_NAMED = {
+    amp: '&',
+    lt: '<',
+    gt: '>',
+    quot: '"',
+    apos: "'"
+};
+/** One escape of any encoding an index, a URL or a page writes. */
+const ESCAPE = /(?:%[0-9A-Fa-f]{2})+|\\u[0-9A-Fa-f]{4}|\\x[0-9A-Fa-f]{2}|\\["'\\/bfnrt]|&#[0-9]{1,7};|&#[xX][0-9A-Fa-f]{1,6};|&(?:amp|lt|gt|quot|apos);|\+/g;
+const PARTIAL_ESCAPE = /(?:\\(?:u[0-9A-Fa-f]{0,3}|x[0-9A-Fa-f]?)?|%[0-9A-Fa-f]?|&#?[xX]?[0-9A-Fa-f]*)$/;
+/** Every escape in `view` decoded once; the rest as it is. */
+function decodeOnce(view, plusIsSpace) {
+    const out = new ViewBuilder(view);
+    const text = view.text;
+    let last = 0;
+    for (const match of text.matchAll(ESCAPE)) {
+        const start = match.index;
+        const escape = match[0];
+        for (let i = last; i < start; i++)
+            out.push(text[i], i, i + 1);
+        last = start + escape.length;
+        if (escape.startsWith('%')) {
+            // Percent-encoded UTF-8: ASCII byte by byte, so a secret's span ends where it does.
+            const bytes = Buffer.from(escape.replace(/%/g, ''), 'hex');
+            if (bytes.every(b => b < 0x80)) {
+                bytes.forEach((b, k) => out.push(String.fromCharCode(b), start + 3 * k, start + 3 * k + 3));
+            }
+            else
+                out.push(bytes.toString('utf8'), start, last);
+        }
+        else if (escape === '+')
+            out.push(plusIsSpace ? ' ' : '+', start, last);
+        else
+            out.push(decodeEscape(escape), start, last);
+    }
+    for (let i = last; i < text.length; i++)
+        out.push(text[i], i, i + 1);
+    return out.build();
+}
+function decodeEscape(escape) {
+    if (escape.startsWith('\\u') || escape.startsWith('\\x')) {
+        return String.fromCharCode(parseInt(escape.slice(2), 16));
+    }
+    if (escape.startsWith('\\'))
+        return JSON_ESCAPES[escape[1]];
+    if (escape.startsWith('&#')) {
+        const hex = escape[2] === 'x' || escape[2] === 'X';
+        const code = parseInt(escape.slice(hex ? 3 : 2, -1), hex ? 16 : 10);
+        return code <= 0x10ffff ? String.fromCodePoint(code) : escape;
+    }
+    return HTML_NAMED[escape.slice(1, -1)];
+}
+/** Each secret in the view, and each start of one that ends where the text was cut or ends. */
+function findSecrets(view, secrets, spans) {
+    const { text, from, to } = view;
+    for (const secret of secrets) {
+        // The secret, or its first characters cut short by the index itself and followed by more text:
+        // that many characters already narrow the secret down, wherever they stand.
+        const head = secret.slice(0, Math.min(secret.length, MIN_SHOWN_PREFIX));
+        for (let i = text.indexOf(head); i >= 0; i = text.indexOf(head, i + 1)) {
+            let end = i + head.length;
+            while (end < text.length && end - i < secret.length && text[end] === secret[end - i])
+                end++;
+            if (end - i === secret.length || head.length === MIN_SHOWN_PREFIX) {
+                spans.push([from[i], to[end - 1]]);
+            }
+        }
+    }
+    const cuts = [text.length];
+    for (let i = text.indexOf(CUT_MARK); i >= 0; i = text.indexOf(CUT_MARK, i + 1))
+        cuts.push(i);
+    for (const cut of cuts) {
+        // A cut can fall inside an escape: its first characters are not a character yet.
+        const before = text.slice(0, cut).replace(PARTIAL_ESCAPE, '');
+        const start = cutSecretStart(before, secrets, MIN_SECRET_LENGTH);
+        if (start !== undefined)
+            spans.push([from[start], to[cut - 1]]);
+    }
+}
+/** Where `text` ends in the first characters of a secret (at least `min` of them). */
+function cutSecretStart(text, secrets, min) {
+    for (const secret of secrets) {
+        for (let length = Math.min(secret.length - 1, text.length); length >= min; length--) {
+            if (text.endsWith(secret.slice(0, length)))
+                return text.length - length;
+        }
+    }
+    return undefined;
+}
+const HEX_RUN = /[0-9A-Fa-f]{8,}/g;
+const BASE64_RUN = /[A-Za-z0-9+/_-]{8,}={0,2}/g;
+/** Runs of hex or base64 that decode to a secret (or, at a cut or the end, to its start). */
+function findEncodedRuns(view, secrets, spans) {
+    const { text, from, to } = view;
+    const decodings = [
+        [HEX_RUN, run => [0, 1].map(k => Buffer.from(run.slice(k), 'hex').toString('utf8'))],
+        [BASE64_RUN, run => [0, 1, 2, 3].map(k => Buffer.from(run.slice(k), 'base64').toString('utf8'))]
+    ];
+    for (const [pattern, decode] of decodings) {
+        for (const match of text.matchAll(pattern)) {
+            const end = match.index + match[0].length;
+            const atCut = end === text.length || text.startsWith(CUT_MARK, end);
+            const hidesSecret = decode(match[0]).some(decoded => secrets.some(secret => decoded.includes(secret)) ||
+                (atCut && cutSecretStart(decoded, secrets, MIN_DECODED_PREFIX) !== undefined));
+            if (hidesSecret)
+                spans.push([from[match.index], to[end - 1]]);
+        }
+    }
+}
+/** The text with each span (merged where they overlap) replaced by `***`. */
+function replaceSpans(text, spans) {
+    if (spans.length === 0)
+        return text;
+    spans.sort((a, b) => a[0] - b[0]);
+    let out = '';
+    let last = 0;
+    for (const [start, end] of spans) {
+        if (end <= last)
+            continue;
+        if (start >= last)
+            out += text.slice(last, start) + '***';
+        last = end;
+    }
+    return out + text.slice(last);
+}
+const BASIC_CREDENTIALS = /\b(Basic)\s+([A-Za-z0-9+/]{4,}={0,2})/gi;
+/** Base64 of printable `user:password` text; "Basic realm" and "Basic authentication" are not. */
+function isBasicCredentials(value) {
+    const decoded = Buffer.from(value, 'base64');
+    if (decoded.toString('base64').replace(/=+$/, '') !== value.replace(/=+$/, ''))
+        return false;
+    const text = decoded.toString('utf8');
+    return text.includes(':') && [...text].every(c => c >= ' ' && c !== '\u007f' && c !== '\ufffd');
+}
+/**
+ * Text from outside (an index's answer) with every run that could be a secret nobody registered
+ * replaced: as long as a token, mixing lower case, upper case and digits, and as varied as random
+ * text. Digests (hex in one case), words, versions and file names are none of these.
+ */
+function hideTokenLike(text) {
+    return text.replace(/[A-Za-z0-9+/_=-]{24,}/g, run => (isTokenLike(run) ? '***' : run));
+}
+function isTokenLike(run) {
+    const kind = (c) => /[a-z]/.test(c) ? 'a' : /[A-Z]/.test(c) ? 'A' : /[0-9]/.test(c) ? '0' : c;
+    const kinds = [...run].map(kind);
+    if (!kinds.includes('a') || !kinds.includes('A') || !kinds.includes('0'))
+        return false;
+    // Random text changes between lower case, upper case and digits at about two characters in
+    // three; a CamelCase name or a word with a number far less often.
+    const changes = kinds.filter((k, i) => i > 0 && k !== kinds[i - 1]).length;
+    if (changes < 0.4 * run.length)
+        return false;
+    const counts = new Map();
+    for (const c of run)
+        counts.set(c, (counts.get(c) ?? 0) + 1);
+    let bits = 0;
+    for (const n of counts.values())
+        bits -= (n / run.length) * Math.log2(n / run.length);
+    return bits >= 4;
+}
+
+;// CONCATENATED MODULE: ./src/shared/child-env.ts
+/**
+ * The environment of every program this action starts (the build and its backend's dependencies,
+ * pip, the description check's Python): nothing in it may publish. Children take only a
+ * `ChildEnv`, and only `ChildEnv.from` makes one, so no call site can hand over `process.env`.
+ */
+
+/** Compared upper-cased, as Windows compares names. */
+const REMOVED_NAMES = new Set([
+    // Mints PyPI tokens for any project trusting this workflow.
+    'ACTIONS_ID_TOKEN_REQUEST_URL',
+    'ACTIONS_ID_TOKEN_REQUEST_TOKEN',
+    // Reach the runner's own services (signed query strings in the URLs).
+    'ACTIONS_RUNTIME_TOKEN',
+    'ACTIONS_RUNTIME_URL',
+    'ACTIONS_RESULTS_URL',
+    'ACTIONS_CACHE_URL',
+    'ACTIONS_CACHE_SERVICE_V2',
+    'TWINE_PASSWORD',
+    // File commands: a child could claim uploads in the outputs, write raw HTML into the summary,
+    // or set variables and PATH for every later step of the job.
+    'GITHUB_OUTPUT',
+    'GITHUB_STEP_SUMMARY',
+    'GITHUB_STATE',
+    'GITHUB_ENV',
+    'GITHUB_PATH'
+]);
+function removedByName(name) {
+    const upper = name.toUpperCase();
+    // Every action input: the token, URLs that may carry credentials…
+    return upper.startsWith('INPUT_') || REMOVED_NAMES.has(upper);
+}
+class ChildEnv {
+    // A private field makes the type nominal: an object literal or `process.env` is not a ChildEnv.
+    #vars;
+    constructor(vars) {
+        this.#vars = Object.freeze(vars);
+    }
+    /**
+     * `parent` without the inputs, the runner's tokens, and any variable whose value holds one of
+     * `secrets` (the Redactor's forms, see src/settings/secrets.ts): a copy under another name goes too.
+     */
+    static from(parent, secrets = []) {
+        const known = [...secrets].filter(s => s.length >= MIN_SECRET_LENGTH);
+        const vars = {};
+        for (const [name, value] of Object.entries(parent)) {
+            if (value === undefined || removedByName(name))
+                continue;
+            if (known.some(secret => value.includes(secret)))
+                continue;
+            vars[name] = value;
+        }
+        return new ChildEnv(vars);
+    }
+    with(extra) {
+        const vars = { ...this.#vars };
+        for (const [name, value] of Object.entries(extra)) {
+            if (removedByName(name))
+                throw new Error(`${name} may not be passed to a child process`);
+            vars[name] = value;
+        }
+        return new ChildEnv(vars);
+    }
+    /** Found without case too, as Windows does. */
+    get(name) {
+        if (this.#vars[name] !== undefined)
+            return this.#vars[name];
+        const upper = name.toUpperCase();
+        return Object.entries(this.#vars).find(([key]) => key.toUpperCase() === upper)?.[1];
+    }
+    /** A fresh copy for `spawn`. */
+    toSpawn() {
+        return { ...this.#vars };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/shared/run-context.ts
+/** The proxy variables in the order @actions/http-client reads them (lower case first). */
+function proxyVariables(env) {
+    const first = (names) => names.find(name => env[name]);
+    return {
+        https: first(['https_proxy', 'HTTPS_PROXY']),
+        http: first(['http_proxy', 'HTTP_PROXY'])
+    };
+}
+
+;// CONCATENATED MODULE: ./src/action/context.ts
+
+
+
+
+/**
+ * The run as the runner's variables describe it, read once. `secrets` are the Redactor's forms:
+ * no child process gets a variable that carries one.
+ */
+function runContextFromEnv(env, secrets = []) {
+    return {
+        ref: env.GITHUB_REF || undefined,
+        tag: tagOfRun(env),
+        repository: env.GITHUB_REPOSITORY || undefined,
+        workflowRef: env.GITHUB_WORKFLOW_REF || undefined,
+        forkPullRequest: isForkPullRequest(env),
+        idToken: env.ACTIONS_ID_TOKEN_REQUEST_URL && env.ACTIONS_ID_TOKEN_REQUEST_TOKEN
+            ? { available: true }
+            : { available: false, why: 'ACTIONS_ID_TOKEN_REQUEST_URL is not set' },
+        proxy: proxyVariables(env),
+        childEnv: ChildEnv.from(env, secrets),
+        tempDir: env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)()
+    };
+}
+/** The tag a run is for, or undefined (a branch, a pull request, nothing). */
+function tagOfRun(env) {
+    const ref = env.GITHUB_REF;
+    if (ref)
+        return ref.startsWith('refs/tags/') ? ref.slice('refs/tags/'.length) : undefined;
+    // GITHUB_REF is always set on a runner; the short form is for other CI shims.
+    return env.GITHUB_REF_TYPE === 'tag' && env.GITHUB_REF_NAME ? env.GITHUB_REF_NAME : undefined;
+}
+/**
+ * A pull request from a fork: GitHub gives it neither secrets nor ID tokens, which needs its own
+ * explanation. Unreadable event data counts as no fork (the general explanation still applies).
+ */
+function isForkPullRequest(env) {
+    if (env.GITHUB_EVENT_NAME !== 'pull_request' && env.GITHUB_EVENT_NAME !== 'pull_request_target') {
+        return false;
+    }
+    const { GITHUB_EVENT_PATH: eventPath, GITHUB_REPOSITORY: repository } = env;
+    if (!eventPath || !repository)
+        return false;
+    let event;
+    try {
+        event = JSON.parse((0,external_node_fs_.readFileSync)(eventPath, 'utf8'));
+    }
+    catch {
+        return false;
+    }
+    const head = event?.pull_request?.head?.repo?.full_name;
+    return typeof head === 'string' && head.toLowerCase() !== repository.toLowerCase();
+}
+
+;// CONCATENATED MODULE: ./src/auth/errors.ts
+/**
+ * A trusted-publishing or credential problem the user can act on. The message is complete (what
+ * happened, why, what to change) and never holds a secret: no ID token, no minted token.
+ */
+class TrustedPublishingError extends Error {
+    /**
+     * Set when waiting may heal it (a 5xx, a 429, no answer): the exchange retries those with the
+     * uploads' backoff. `reason` is the short form for the retry's log line.
+     */
+    transient;
+    constructor(message, options) {
+        super(message, options);
+        this.name = 'TrustedPublishingError';
+        this.transient = options?.transient;
+    }
+}
+/** Signing an attestation failed; the run must stop before any upload. */
+class AttestationError extends Error {
+    constructor(message, options) {
+        super(message, options);
+        this.name = 'AttestationError';
+    }
+}
+
+;// CONCATENATED MODULE: ./src/shared/format.ts
+/** Human sizes for logs and the summary (binary units, as file managers show them). */
+function formatSize(bytes) {
+    if (bytes < 1024)
+        return `${bytes} B`;
+    if (bytes < 1024 * 1024)
+        return `${(bytes / 1024).toFixed(1)} KiB`;
+    if (bytes < 1024 * 1024 * 1024)
+        return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
+    return `${(bytes / (1024 * 1024 * 1024)).toFixed(2)} GiB`;
+}
+/**
+ * Outside text without the given characters at its end. A loop, not `/[…]+$/`: that pattern
+ * retries at every character of a long run that does not reach the end, quadratic (issue 21).
+ */
+function trimEndOf(text, characters) {
+    let end = text.length;
+    while (end > 0 && characters.includes(text[end - 1]))
+        end--;
+    return text.slice(0, end);
+}
+/** Outside text on one line: each line trimmed, blank ones dropped (a split, linear in the text). */
+function oneLine(text) {
+    return text
+        .split('\n')
+        .map(line => line.trim())
+        .filter(line => line !== '')
+        .join(' ');
+}
+
+;// CONCATENATED MODULE: ./src/shared/http-body.ts
+
+/** An answer larger than its cap: reading stopped there, and the connection was closed. */
+class AnswerTooLargeError extends Error {
+    cap;
+    status;
+    /** The URL without credentials, query or fragment. */
+    url;
+    constructor(url, cap, 
+    /** The status the answer came with. */
+    status) {
+        const shown = urlForMessages(url);
+        super(`${capitalize(cap.what)} from ${shown} (HTTP ${status}) is larger than ${formatSize(cap.bytes)}, ` +
+            `the most this action reads for it; it stopped reading there. ${cap.advice}`);
+        this.cap = cap;
+        this.status = status;
+        this.name = 'AnswerTooLargeError';
+        this.url = shown;
+    }
+}
+/** A URL fit for a message: no user or password, and no query string (indexes put tokens there too). */
+function urlForMessages(url) {
+    try {
+        const parsed = new URL(url);
+        parsed.username = '';
+        parsed.password = '';
+        const hadQuery = parsed.search !== '';
+        parsed.search = '';
+        parsed.hash = '';
+        return parsed.toString() + (hadQuery ? '?…' : '');
+    }
+    catch {
+        return '(an invalid URL)';
+    }
+}
+function capitalize(text) {
+    return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+;// CONCATENATED MODULE: ./src/shared/network-errors.ts
+
+/**
+ * The proxy a request to `url` goes through, by the rules of every Actions toolkit client
+ * (lower case first, NO_PROXY, loopback never proxied). Username and password come back decoded.
+ */
+function proxyUrlFor(url) {
+    const proxy = getProxyUrl(typeof url === 'string' ? new URL(url) : url);
+    return proxy?.hostname ? proxy : undefined;
+}
+/** A limit of Http's own ran out: its message is already in words (which limit, how long). */
+class LimitError extends Error {
+    code;
+    constructor(code, message) {
+        super(message);
+        this.code = code;
+    }
+}
+const RESET = 'the index closed the connection unexpectedly (connection reset)';
+const NOT_TLS = 'the TLS handshake with {hostname} failed: the server does not speak TLS on that port ' +
+    '(should the URL start with http:// instead of https://?)';
+const UNKNOWN_CA = 'signed by an authority the runner does not know';
+/** The words for a failure's code; 'HPE_' stands for every HTTP parser code. */
+const WORDS = {
+    HPE_: 'the index sent a malformed HTTP response (is something other than an HTTP server listening there, or should the URL start with https:// instead of http://?)',
+    ECONNREFUSED: 'the index refused the connection (nothing listens on {host}; is the URL right, and is the index running?)',
+    ENOTFOUND: 'the host name {hostname} could not be resolved (check the URL for typos)',
+    EAI_AGAIN: 'the host name {hostname} could not be resolved right now (a temporary DNS failure on the runner)',
+    ECONNRESET: RESET,
+    EPIPE: RESET,
+    UND_ERR_SOCKET: RESET,
+    // The system's, about connecting (Http's own, LimitErrors, name the inactivity timeout).
+    ETIMEDOUT: 'the connection to {hostname} timed out',
+    EPROTO: NOT_TLS,
+    ERR_SSL_WRONG_VERSION_NUMBER: NOT_TLS
+};
+/** Node's codes for a TLS certificate the runner does not trust, with the reason shown. */
+const CERTIFICATE_REASONS = {
+    SELF_SIGNED_CERT_IN_CHAIN: 'self-signed certificate',
+    DEPTH_ZERO_SELF_SIGNED_CERT: 'self-signed certificate',
+    CERT_HAS_EXPIRED: 'the certificate has expired',
+    CERT_NOT_YET_VALID: 'the certificate is not valid yet: check the runner clock',
+    ERR_TLS_CERT_ALTNAME_INVALID: 'the certificate is for another host name',
+    HOSTNAME_MISMATCH: 'the certificate is for another host name',
+    UNABLE_TO_VERIFY_LEAF_SIGNATURE: UNKNOWN_CA,
+    UNABLE_TO_GET_ISSUER_CERT: UNKNOWN_CA,
+    UNABLE_TO_GET_ISSUER_CERT_LOCALLY: UNKNOWN_CA,
+    CERT_UNTRUSTED: UNKNOWN_CA,
+    CERT_REVOKED: UNKNOWN_CA
+};
+/** Failures before any connection to the index exists; the FINAL ones do not heal by waiting. */
+const UNSENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNECTTIMEOUT']);
+const FINAL = new Set([
+    'EPROTO',
+    'ERR_SSL_WRONG_VERSION_NUMBER',
+    ...Object.keys(CERTIFICATE_REASONS)
+]);
+/** Through a proxy, every connection goes to it first: a connect-phase failure is the proxy's. */
+const PROXY_UNREACHABLE = new Map([
+    ['ECONNREFUSED', 'the connection was refused'],
+    ['ECONNECTTIMEOUT', 'connecting timed out'],
+    ['ENOTFOUND', 'its host name could not be resolved'],
+    ['EAI_AGAIN', 'its host name could not be resolved']
+]);
+/** undici's refusal of a CONNECT the proxy did not answer with 200. */
+const PROXY_STATUS = /^Proxy response \((\d+)\) !== 200/;
+/**
+ * A failed connection in words a release engineer can act on, instead of a system call's or an
+ * HTTP parser's message. Through a proxy, failures to reach it or refusals of its CONNECT are
+ * named as the proxy's: "connection refused" there would send people looking at the index.
+ */
+function describe(url, cause, variables) {
+    const given = cause?.code;
+    const code = typeof given === 'string' ? given : undefined;
+    const detail = cause instanceof Error ? cause.message : String(cause);
+    const { host, hostname, protocol } = new URL(url);
+    const proxy = proxyUrlFor(url);
+    if (proxy) {
+        const https = protocol === 'https:';
+        // As the entry found it; shown without user and password.
+        const variable = (https ? variables.https : variables.http) ?? `HTTP${https ? 'S' : ''}_PROXY`;
+        const named = `the proxy ${proxy.protocol}//${proxy.host} (from ${variable})`;
+        const status = Number(PROXY_STATUS.exec(detail)?.[1]);
+        const unreachable = PROXY_UNREACHABLE.get(code ?? '');
+        if (status) {
+            const text = status === 407
+                ? `${named} refused the connection: it wants proxy credentials (HTTP 407). Put them ` +
+                    `in ${variable} as http://user:password@host:port, from a secret.`
+                : `${named} could not open a connection to the index (it answered HTTP ${status} to ` +
+                    'CONNECT): the proxy may not reach the index host, or may not allow it. If the index ' +
+                    'should be reached directly, add its host to NO_PROXY.';
+            return { text, code: 'EPROXY', kind: status >= 400 && status < 500 ? 'final' : 'unsent' };
+        }
+        if (unreachable) {
+            const text = `could not reach ${named}: ${unreachable}. Check ${variable} (and NO_PROXY for hosts to reach directly).`;
+            return { text, code, kind: 'unsent' };
+        }
+    }
+    const known = code?.startsWith('HPE_') ? 'HPE_' : (code ?? '');
+    const kind = FINAL.has(known) ? 'final' : UNSENT.has(known) ? 'unsent' : undefined;
+    if (cause instanceof LimitError)
+        return { text: detail, code, kind };
+    if (Object.hasOwn(CERTIFICATE_REASONS, known)) {
+        const text = `the TLS certificate of ${hostname} is not trusted (${CERTIFICATE_REASONS[known]}). If a ` +
+            'company proxy or a private CA signs it, point NODE_EXTRA_CA_CERTS at that CA certificate ' +
+            '(PEM) in the job environment.';
+        return { text, code, kind };
+    }
+    if (Object.hasOwn(WORDS, known)) {
+        const text = WORDS[known].replace('{host}', () => host).replace('{hostname}', () => hostname);
+        return { text, code, kind };
+    }
+    return /timeout/i.test(detail)
+        ? { text: 'no data within the timeout', code: code ?? 'ETIMEDOUT' }
+        : { text: detail, code };
+}
+/** No (complete) HTTP answer: refused, reset, DNS, TLS, a proxy, the inactivity timeout or a deadline. */
+class NetworkError extends Error {
+    url;
+    code;
+    /** No byte of the request can have reached the index. */
+    unsent;
+    /** Retrying cannot help (an untrusted certificate, a proxy wanting credentials). */
+    final;
+    constructor(url, cause, proxy = {}) {
+        const { text, code, kind } = describe(url, cause, proxy);
+        super(`No answer from ${new URL(url).origin}: ${text}`);
+        this.url = url;
+        this.name = 'NetworkError';
+        this.code = code;
+        this.unsent = kind !== undefined;
+        this.final = kind === 'final';
+    }
+}
+
+;// CONCATENATED MODULE: ./package.json
+const package_namespaceObject = {"rE":"0.1.0"};
+;// CONCATENATED MODULE: ./src/shared/version.ts
+
+/** The action's own version, sent in the User-Agent. */
+const ACTION_VERSION = package_namespaceObject.rE;
+const USER_AGENT = `pypi-publish/${ACTION_VERSION} (node ${process.versions.node}; ${process.platform})`;
+
+;// CONCATENATED MODULE: ./src/shared/http.ts
+
+
+
+
+
+
+/**
+ * The slowest upload rate that still counts as progress (16 KiB/s, a 128 kbit/s link): a body may
+ * take its size at this rate on top of the answer's deadline, so a server that reads a few bytes
+ * a second (which the inactivity timeout never notices) cannot hold an upload for ever.
+ */
+const SLOWEST_SEND_RATE = 16 * 1024;
+/**
+ * The one HTTP client of a run, on undici: one keep-alive Agent for direct requests and one
+ * ProxyAgent (CONNECT tunnel) per proxy. Redirects are never followed: the caller decides, so
+ * credentials never reach another host. Every answer is read up to the caller's cap, and every
+ * request has a deadline on top of the inactivity timeout (which a trickling index never trips):
+ * - a streamed body's answer must arrive in full within twice `timeout` of the body being sent;
+ * - the whole request must end within `connect-timeout` + twice `timeout` + the body's size at
+ *   SLOWEST_SEND_RATE.
+ */
+class Http {
+    options;
+    connectTimeoutMs;
+    timeoutMs;
+    /** By proxy URL ('' for direct), made on first use. */
+    dispatchers = new Map();
+    constructor(options = {}) {
+        this.options = options;
+        this.connectTimeoutMs = options.connectTimeoutMs ?? 30_000;
+        this.timeoutMs = options.timeoutMs ?? 120_000;
+    }
+    /**
+     * The proxy comes from @actions/http-client's rules (lower case first, NO_PROXY, loopback never
+     * proxied); undici's EnvHttpProxyAgent was tried and rejected: no loopback bypass, other rules.
+     */
+    dispatcherFor(url) {
+        const proxy = proxyUrlFor(url);
+        const key = proxy?.href ?? '';
+        let dispatcher = this.dispatchers.get(key);
+        if (!dispatcher) {
+            const timeouts = { headersTimeout: this.timeoutMs, bodyTimeout: this.timeoutMs };
+            const connect = { timeout: this.connectTimeoutMs };
+            dispatcher = proxy
+                ? new undici/* ProxyAgent */.kT({
+                    uri: proxy.origin,
+                    // getProxyUrl gives them decoded.
+                    token: proxy.username || proxy.password
+                        ? basicAuth(proxy.username, proxy.password)
+                        : undefined,
+                    proxyTls: connect,
+                    requestTls: connect,
+                    ...timeouts
+                })
+                : new undici/* Agent */.g6({ connect, ...timeouts });
+            this.dispatchers.set(key, dispatcher);
+        }
+        return dispatcher;
+    }
+    async request(method, url, options) {
+        const target = new URL(url);
+        const headers = {
+            'user-agent': USER_AGENT,
+            ...Object.fromEntries(Object.entries(options.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]))
+        };
+        const body = options.body?.() ?? null;
+        const streamed = body !== null && typeof body !== 'string' && !Buffer.isBuffer(body);
+        const { cap } = options;
+        const timers = [];
+        let expired;
+        let abort;
+        let reject = () => undefined;
+        const expire = (error) => {
+            if (expired)
+                return;
+            expired = error;
+            if (abort)
+                abort(error);
+            else
+                reject(error);
+        };
+        const after = (ms, error) => {
+            timers.push(setTimeout(() => expire(error()), Math.max(0, ms)));
+        };
+        const answerMs = 2 * this.timeoutMs;
+        const sendMs = ((Number(headers['content-length']) || 0) / SLOWEST_SEND_RATE) * 1000;
+        const wholeMs = Math.round(this.connectTimeoutMs + answerMs + sendMs);
+        after(wholeMs, () => deadlineError(wholeMs, 'the request', `connect-timeout and twice 'timeout'${sendMs >= 1 ? `, plus the body's size at ${formatSize(SLOWEST_SEND_RATE)}/s` : ''}`));
+        if (options.timeLimit) {
+            const { ms, reason } = options.timeLimit;
+            after(ms, () => new LimitError('EDEADLINE', `${reason} before the answer came`));
+        }
+        try {
+            return await new Promise((resolve, fail) => {
+                reject = fail;
+                const chunks = [];
+                let size = 0;
+                let answer = { status: 0, statusText: '', headers: {} };
+                const tooLarge = () => {
+                    abort?.(new AnswerTooLargeError(url, cap, answer.status));
+                    return false;
+                };
+                const handler = {
+                    onConnect: a => {
+                        abort = a;
+                        if (expired)
+                            a(expired);
+                    },
+                    onHeaders: (status, raw, _resume, statusText) => {
+                        if (status < 200)
+                            return true;
+                        answer = { status, statusText, headers: headersOf(raw) };
+                        return Number(answer.headers['content-length']) > cap.bytes ? tooLarge() : true;
+                    },
+                    onData: chunk => {
+                        size += chunk.length;
+                        if (size > cap.bytes)
+                            return tooLarge();
+                        chunks.push(chunk);
+                        return true;
+                    },
+                    onComplete: () => resolve({ ...answer, body: Buffer.concat(chunks).toString('utf8') }),
+                    onError: fail,
+                    // Requests with no body or a short text (a GET, a token request) have the whole-request
+                    // deadline only.
+                    onRequestSent: streamed
+                        ? () => after(answerMs, () => deadlineError(answerMs, 'the answer to the sent request', "twice 'timeout'"))
+                        : undefined
+                };
+                this.dispatcherFor(target).dispatch({
+                    origin: target.origin,
+                    path: target.pathname + target.search,
+                    method: method,
+                    headers,
+                    body
+                }, handler);
+            });
+        }
+        catch (error) {
+            // A body left half-sent would keep its file open.
+            if (streamed)
+                body.destroy();
+            if (error instanceof AnswerTooLargeError)
+                throw error;
+            throw new NetworkError(url, expired ?? this.ourWords(error, target), this.options.proxy);
+        }
+        finally {
+            for (const timer of timers)
+                clearTimeout(timer);
+        }
+    }
+    /** undici's timeouts, as the limits the user set. */
+    ourWords(error, target) {
+        const code = error?.code;
+        if (code === 'UND_ERR_CONNECT_TIMEOUT') {
+            return new LimitError('ECONNECTTIMEOUT', `could not connect within ${seconds(this.connectTimeoutMs)} s (is ${target.hostname} reachable from this runner?)`);
+        }
+        if (code !== 'UND_ERR_HEADERS_TIMEOUT' && code !== 'UND_ERR_BODY_TIMEOUT')
+            return error;
+        const text = `no data sent or received for ${seconds(this.timeoutMs)} s (inactivity timeout)`;
+        return new LimitError('ETIMEDOUT', text);
+    }
+    async get(url, cap, headers = {}, timeLimit) {
+        return this.request('GET', url, { headers, cap, timeLimit });
+    }
+    /** Closes keep-alive sockets so nothing holds the process open. */
+    dispose() {
+        for (const dispatcher of this.dispatchers.values())
+            void dispatcher.destroy().catch(() => undefined);
+        this.dispatchers.clear();
+    }
+}
+function headersOf(raw) {
+    const headers = {};
+    for (let i = 0; i + 1 < raw.length; i += 2) {
+        const name = raw[i].toString('latin1').toLowerCase();
+        const value = raw[i + 1].toString('latin1');
+        headers[name] = name in headers ? `${headers[name]}, ${value}` : value;
+    }
+    return headers;
+}
+function deadlineError(ms, what, basis) {
+    return new LimitError('EDEADLINE', `${what} did not complete within ${seconds(ms)} s (${basis}), although data kept moving: ` +
+        "the index sends or reads too slowly. Raise 'timeout' if it is only slow.");
+}
+function seconds(ms) {
+    return String(Math.round(ms / 100) / 10);
+}
+/** Where a redirect points, resolved against the URL asked; undefined for any other answer. */
+function redirectTarget(response, url) {
+    if (![301, 302, 303, 307, 308].includes(response.status))
+        return undefined;
+    const location = response.headers.location;
+    return location ? new URL(location, url).toString() : undefined;
+}
+function basicAuth(user, password) {
+    return `Basic ${Buffer.from(`${user}:${password}`, 'utf8').toString('base64')}`;
+}
+
+;// CONCATENATED MODULE: ./src/auth/id-token.ts
+
+
+const TRUSTED_PUBLISHING_DOCS = 'https://docs.pypi.org/trusted-publishers/';
+const TROUBLESHOOTING_URL = 'https://docs.pypi.org/trusted-publishers/troubleshooting/';
+/**
+ * An ID-token request that failed. `failure` says what went wrong; the message adds the command
+ * line's advice, which the action replaces with its own (action/id-token.ts).
+ */
+class IdTokenRequestError extends TrustedPublishingError {
+    failure;
+    constructor(failure, advice, options) {
+        super(`Trusted publishing: ${failure}${advice ? ` ${advice}` : ''}`, options);
+        this.failure = failure;
+        this.name = 'IdTokenRequestError';
+    }
+}
+/** The answers are one JWT (a few KiB) in a small JSON document. */
+const ID_TOKEN_CAP = {
+    bytes: 64 * 1024,
+    what: 'the ID token answer',
+    advice: 'The CI system is misbehaving; try again, or use an API token.'
+};
+/**
+ * A capped GET of an ID token, whose body (the token) is returned. A 5xx, a 429 or no answer is
+ * marked transient, so the exchange retries it with a fresh request. Not core.getIDToken: it reads
+ * answers uncapped, retries by itself and marks nothing transient, and puts the body of a refusal
+ * in its error.
+ */
+async function requestIdToken(provider, url, headers, advice, timeoutMs = 30_000) {
+    const http = new Http({ timeoutMs, connectTimeoutMs: 10_000 });
+    let response;
+    try {
+        response = await http.get(url, ID_TOKEN_CAP, headers);
+    }
+    catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        throw new IdTokenRequestError(`asking ${provider} for an ID token failed: ${reason}`, '', {
+            cause: error,
+            transient: error instanceof NetworkError && !error.final ? { reason } : undefined
+        });
+    }
+    finally {
+        http.dispose();
+    }
+    const { status } = response;
+    // The body is not shown: it may be a token in a shape we did not expect.
+    if (status !== 200) {
+        throw new IdTokenRequestError(`${provider} answered HTTP ${status} without an ID token.`, advice, {
+            transient: status === 429 || (status >= 500 && status <= 599)
+                ? { reason: `HTTP ${status}` }
+                : undefined
+        });
+    }
+    return response.body;
+}
+/** An ID token from GitHub's runner: ACTIONS_ID_TOKEN_REQUEST_URL with its bearer token. */
+async function githubRunnerIdToken(env, audience, options = {}) {
+    const provider = 'GitHub Actions';
+    const advice = "Give the job `permissions: id-token: write`, or pass an API token with '--password'.";
+    const url = new URL(env.ACTIONS_ID_TOKEN_REQUEST_URL ?? '');
+    url.searchParams.set('audience', audience);
+    const headers = {
+        Authorization: `bearer ${env.ACTIONS_ID_TOKEN_REQUEST_TOKEN ?? ''}`,
+        Accept: 'application/json'
+    };
+    const body = await requestIdToken(provider, url.toString(), headers, advice, options.timeoutMs);
+    let value;
+    try {
+        value = JSON.parse(body).value;
+    }
+    catch {
+        // answered below
+    }
+    if (typeof value === 'string' && value)
+        return value;
+    throw new IdTokenRequestError(`${provider} answered HTTP 200 without an ID token.`, advice, {});
+}
+const indent = (lines) => lines.map(line => `    ${line}`);
+/** Why there is no GitHub ID token, and the two ways out (or, for a fork's pull request, what to do). */
+function noIdTokenMessage(run, cause) {
+    const what = cause
+        ? `Trusted publishing needs a GitHub ID token, and getting one failed: ${cause}`
+        : 'Trusted publishing needs a GitHub ID token, and this job has no access to one' +
+            (run.idToken.why ? ` (${run.idToken.why}).` : '.');
+    if (run.forkPullRequest) {
+        return [
+            what,
+            '',
+            'This run was triggered by a pull request from a fork. GitHub gives such runs neither ID ' +
+                "tokens nor secrets, even with 'id-token: write', so they cannot publish.",
+            'Publish from an event a fork cannot trigger instead: a pushed tag, a published release, or ' +
+                'workflow_dispatch — and skip the publish step on pull requests.'
+        ].join('\n');
+    }
+    return [
+        what,
+        'No token was given either (no `password`/`token` input), so there is ' +
+            'nothing to authenticate with. Two ways out:',
+        '',
+        '1. Trusted publishing (recommended): give the publishing job permission to request an ID ' +
+            'token, and register this workflow as a trusted publisher on the index:',
+        '',
+        ...indent(['permissions:', '  id-token: write']),
+        '',
+        `   ${TRUSTED_PUBLISHING_DOCS}`,
+        '',
+        '2. An API token: store it as a repository secret and pass it, e.g.',
+        '',
+        ...indent(['password: ${{ secrets.PYPI_API_TOKEN }}']),
+        '',
+        '   If you already pass a secret: an empty secret looks exactly like none. A typo in the ' +
+            "secret's name, or a secret defined in another environment or repository, reads as an " +
+            'empty string.'
+    ].join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/action/id-token.ts
+
+
+
+/**
+ * The action's ID-token fetcher. Ours, not core.getIDToken (see requestIdToken): a failure becomes
+ * an explanation of what to change in the workflow, keeping its transient mark for the exchange.
+ */
+function actionsIdTokenFetcher(run, env) {
+    return async (audience) => {
+        const missing = ['ACTIONS_ID_TOKEN_REQUEST_URL', 'ACTIONS_ID_TOKEN_REQUEST_TOKEN'].filter(name => !env[name]);
+        if (missing.length) {
+            throw new TrustedPublishingError(noIdTokenMessage(run, `the runner did not set ${missing.join(' or ')} for this step`));
+        }
+        try {
+            return await githubRunnerIdToken(env, audience);
+        }
+        catch (error) {
+            // Without the command line's advice: the action gives its own two ways out.
+            const cause = error instanceof IdTokenRequestError ? error.failure.replace(/\.$/, '') : String(error);
+            throw new TrustedPublishingError(noIdTokenMessage(run, oneLine(cause)), {
+                cause: error,
+                transient: error instanceof TrustedPublishingError ? error.transient : undefined
+            });
+        }
+    };
+}
+
+;// CONCATENATED MODULE: ./src/dists/distribution.ts
+/** A distribution is built once by `inspect` and passed along: nobody re-reads or re-hashes it. */
+/** A problem that stops the run; thrown by discover/inspect, collected by check. */
+class DistributionError extends Error {
+    problems;
+    constructor(problems, message = problems.map(p => `${p.file}: ${p.message}`).join('\n')) {
+        super(message);
+        this.problems = problems;
+        this.name = 'DistributionError';
+    }
+    /** One problem about one file. */
+    static of(file, rule, message, hint) {
+        return new DistributionError([{ file, rule, message, hint }]);
+    }
+}
+/** The fix for an archive PyPI or pip would not take as it is. */
+const rebuildHint = (kind) => `Rebuild the ${kind} (\`python -m build --${kind}\`) and publish that file as written: tools ` +
+    'that rewrite, append to or stream archives, or a copy cut short on the way (artifact ' +
+    'upload/download, caches), give files PyPI and pip refuse.';
+
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
+// EXTERNAL MODULE: ./node_modules/@sigstore/bundle/dist/index.js
+var dist = __nccwpck_require__(1040);
+// EXTERNAL MODULE: ./node_modules/@sigstore/sign/dist/index.js
+var sign_dist = __nccwpck_require__(5179);
+;// CONCATENATED MODULE: ./src/attest/sign.ts
+/**
+ * PEP 740 publish attestations (docs/upload-protocol.md §6): an in-toto statement naming one
+ * distribution, signed as a DSSE envelope with a short-lived Sigstore certificate for this
+ * workflow, logged in Rekor, then reshaped from the Sigstore bundle into PyPI's object.
+ */
+
+
+
+const STATEMENT_TYPE = 'https://in-toto.io/Statement/v1';
+const PUBLISH_PREDICATE_TYPE = 'https://docs.pypi.org/attestations/publish/v1';
+const INTOTO_PAYLOAD_TYPE = 'application/vnd.in-toto+json';
+/** Exactly one subject: PyPI refuses more. */
+function publishStatement(subject) {
+    const statement = {
+        _type: STATEMENT_TYPE,
+        subject: [{ name: subject.filename, digest: { sha256: subject.sha256.toLowerCase() } }],
+        predicateType: PUBLISH_PREDICATE_TYPE,
+        predicate: {}
+    };
+    return Buffer.from(JSON.stringify(statement), 'utf8');
+}
+/** Throws AttestationError at any failure: a release published without one cannot get it later. */
+async function createAttestation(subject, config) {
+    const timeout = config.timeoutMs ?? 30_000;
+    const builder = new sign_dist/* DSSEBundleBuilder */.VV({
+        signer: new sign_dist/* FulcioSigner */.$o({
+            identityProvider: { getToken: () => config.getIdToken('sigstore') },
+            fulcioBaseURL: config.fulcioUrl ?? 'https://fulcio.sigstore.dev',
+            timeout,
+            retry: 2
+        }),
+        witnesses: [
+            new sign_dist/* RekorWitness */.fU({
+                rekorBaseURL: config.rekorUrl ?? 'https://rekor.sigstore.dev',
+                // PyPI verifies `dsse` entries (the kind sigstore-python writes for DSSE envelopes).
+                entryType: 'dsse',
+                majorApiVersion: 1,
+                timeout,
+                retry: 2
+            })
+        ]
+    });
+    let bundle;
+    try {
+        bundle = await builder.create({ data: publishStatement(subject), type: INTOTO_PAYLOAD_TYPE });
+    }
+    catch (error) {
+        throw new AttestationError(`Signing the attestation for ${subject.filename} failed: ${describeSigningError(error)}\n` +
+            'Nothing was uploaded. Retry the job; if it keeps failing, check https://status.sigstore.dev ' +
+            'or publish without attestations (`attestations: false`).', { cause: error });
+    }
+    return bundleToAttestation((0,dist.bundleToJSON)(bundle));
+}
+/** The leaf certificate, the Rekor entry, and the envelope's payload (the signed bytes) and signature. */
+function bundleToAttestation(json) {
+    const material = json.verificationMaterial;
+    const certificate = material?.certificate?.rawBytes ?? material?.x509CertificateChain?.certificates[0]?.rawBytes;
+    const envelope = json.dsseEnvelope;
+    if (!certificate)
+        throw new AttestationError('the Sigstore bundle has no signing certificate');
+    if (!envelope)
+        throw new AttestationError('the Sigstore bundle holds no DSSE envelope');
+    if (envelope.signatures.length !== 1) {
+        throw new AttestationError(`the DSSE envelope has ${envelope.signatures.length} signatures; exactly one is expected`);
+    }
+    const entry = material?.tlogEntries[0];
+    if (!entry)
+        throw new AttestationError('the Sigstore bundle has no transparency log entry');
+    return {
+        version: 1,
+        verification_material: {
+            certificate,
+            // Absent optional protobuf fields are `undefined` in the serialized bundle.
+            transparency_entries: [JSON.parse(JSON.stringify(entry))]
+        },
+        envelope: { statement: envelope.payload, signature: envelope.signatures[0].sig }
+    };
+}
+/** @sigstore/sign wraps HTTP failures in InternalError; the useful words are in the causes. */
+function describeSigningError(error) {
+    const parts = [];
+    let current = error;
+    for (let depth = 0; current && depth < 4; depth++) {
+        const text = current instanceof Error ? current.message : String(current);
+        if (text && !parts.includes(text))
+            parts.push(text);
+        current = current instanceof Error ? current.cause : undefined;
+    }
+    return parts.join(': ') || 'unknown error';
+}
+
+;// CONCATENATED MODULE: ./src/attest/prepare.ts
+/**
+ * Which files get a PEP 740 publish attestation, and where it comes from: signed now, or made by
+ * another tool and found beside the file as `<dist>.publish.attestation`.
+ */
+
+
+
+
+/** The suffix pypi-attestations and the official action give a publish attestation. */
+const ATTESTATION_SUFFIX = '.publish.attestation';
+const ATTESTING_HOSTS = new Set(['upload.pypi.org', 'test.pypi.org']);
+/** PyPI takes attestations only with trusted publishing, other indexes not at all. */
+function decideAttestations(input) {
+    if (!input.requested)
+        return { sign: false };
+    const host = new URL(input.repositoryUrl).host;
+    const warning = !(input.indexAcceptsAttestations ?? ATTESTING_HOSTS.has(host))
+        ? `No attestations: ${host} is not PyPI or TestPyPI, and other indexes do not accept PEP 740 ` +
+            'attestations. Set `attestations: false` to silence this warning.'
+        : input.method === 'token'
+            ? 'No attestations: they need trusted publishing (a Sigstore certificate for this ' +
+                'workflow), and this run uses an API token. Switch to trusted publishing to attest ' +
+                'your files, or set `attestations: false` to silence this warning.'
+            : undefined;
+    return warning ? { sign: false, warning } : { sign: true };
+}
+/**
+ * Every attestation of the run, before the first upload, so a signing failure stops the run with
+ * nothing published. A found one is sent instead of signing (two of one predicate type are
+ * refused). By filename; a file without an entry is uploaded without the field.
+ */
+async function prepareAttestations(dists, options) {
+    const { log, decision } = options;
+    const prepared = new Map();
+    if (!decision.sign) {
+        if (decision.warning)
+            log.warning(decision.warning);
+        return prepared;
+    }
+    let outputDir;
+    for (const { path: distPath, filename, digests } of dists) {
+        const found = await findExistingAttestation(distPath, digests.sha256);
+        if (found) {
+            const file = `${distPath}${ATTESTATION_SUFFIX}`;
+            log.info(`${filename}: sending the attestation found beside it (${external_node_path_default().basename(file)})`);
+            prepared.set(filename, { filename, attestations: [found], path: file, origin: 'found' });
+            continue;
+        }
+        const attestation = await createAttestation({ filename, sha256: digests.sha256 }, options.signer);
+        const dir = options.outputDir;
+        outputDir ??= typeof dir === 'string' ? Promise.resolve(dir) : dir();
+        const file = await writeAttestation(await outputDir, filename, attestation);
+        log.info(`${filename}: signed a publish attestation (${file})`);
+        prepared.set(filename, { filename, attestations: [attestation], path: file, origin: 'signed' });
+    }
+    return prepared;
+}
+function attestationsField(prepared) {
+    return ['attestations', JSON.stringify(prepared.attestations)];
+}
+/**
+ * The attestation another tool left beside a distribution, or undefined. A malformed one, or one
+ * for another file (an earlier build's), throws: the index would refuse it, and dropping it
+ * silently would publish without the attestation the user prepared.
+ */
+async function findExistingAttestation(distPath, sha256) {
+    const file = `${distPath}${ATTESTATION_SUFFIX}`;
+    const filename = external_node_path_default().basename(distPath);
     let text;
-    let title;
-    scan(html, {
-        open(name) {
-            if (name === 'title' && title === undefined)
-                text = '';
+    try {
+        text = await (0,promises_.readFile)(file, 'utf8');
+    }
+    catch (error) {
+        if (error.code === 'ENOENT')
+            return undefined;
+        throw new AttestationError(`Cannot read ${file}: ${error.message}`, { cause: error });
+    }
+    let value;
+    try {
+        value = JSON.parse(text);
+    }
+    catch {
+        throw new AttestationError(`${file} is not JSON, so it is not an attestation. Remove it or remake it.`);
+    }
+    const problems = attestationProblems(value, { filename, sha256 });
+    if (problems.length > 0) {
+        throw new AttestationError(`${file} is not a usable publish attestation for ${filename}:\n` +
+            problems.map(p => `  - ${p}`).join('\n') +
+            '\nRemove it, or remake it for this file.');
+    }
+    return value;
+}
+async function writeAttestation(dir, filename, attestation) {
+    await (0,promises_.mkdir)(dir, { recursive: true });
+    const file = external_node_path_default().join(dir, `${filename}${ATTESTATION_SUFFIX}`);
+    await (0,promises_.writeFile)(file, `${JSON.stringify(attestation)}\n`, 'utf8');
+    return file;
+}
+/**
+ * What PyPI checks of the shape, and a statement naming exactly this file and digest with the
+ * publish predicate ([] when all is well). The signature is the index's to verify.
+ */
+function attestationProblems(value, subject) {
+    if (!isObject(value))
+        return ['it is not a JSON object'];
+    const problems = [];
+    if (value.version !== 1)
+        problems.push(`"version" is ${JSON.stringify(value.version)}, not 1`);
+    const material = value.verification_material;
+    if (!isObject(material)) {
+        problems.push('"verification_material" is missing');
+    }
+    else {
+        if (!isBase64(material.certificate)) {
+            problems.push('"verification_material.certificate" is not base64 (DER certificate)');
+        }
+        const entries = material.transparency_entries;
+        if (!Array.isArray(entries) || entries.length === 0 || !entries.every(isObject)) {
+            problems.push('"verification_material.transparency_entries" is not a non-empty list of objects');
+        }
+    }
+    const envelope = value.envelope;
+    if (!isObject(envelope))
+        return [...problems, '"envelope" is missing'];
+    if (!isBase64(envelope.signature))
+        problems.push('"envelope.signature" is not base64');
+    if (!isBase64(envelope.statement))
+        return [...problems, '"envelope.statement" is not base64'];
+    let statement;
+    try {
+        statement = JSON.parse(Buffer.from(envelope.statement, 'base64').toString('utf8'));
+    }
+    catch {
+        return [...problems, 'the statement is not JSON'];
+    }
+    if (!isObject(statement))
+        return [...problems, 'the statement is not a JSON object'];
+    const { _type: type, predicateType, subject: subjects } = statement;
+    if (type !== STATEMENT_TYPE) {
+        problems.push(`the statement's _type is ${JSON.stringify(type)}, not ${STATEMENT_TYPE}`);
+    }
+    if (predicateType !== PUBLISH_PREDICATE_TYPE) {
+        problems.push(`the predicate type is ${JSON.stringify(predicateType)}, not ${PUBLISH_PREDICATE_TYPE}`);
+    }
+    if (!Array.isArray(subjects) || subjects.length !== 1) {
+        return [...problems, 'the statement must have exactly one subject'];
+    }
+    const only = subjects[0];
+    const name = isObject(only) ? only.name : undefined;
+    const digest = isObject(only) && isObject(only.digest) ? only.digest.sha256 : undefined;
+    if (name !== subject.filename) {
+        problems.push(`it attests ${JSON.stringify(name)}, not ${subject.filename}`);
+    }
+    if (typeof digest !== 'string' || digest.toLowerCase() !== subject.sha256.toLowerCase()) {
+        problems.push(`it attests sha256 ${String(digest)}, but the file's is ${subject.sha256} ` +
+            '(the file was rebuilt after the attestation was made?)');
+    }
+    return problems;
+}
+function isObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+function isBase64(value) {
+    return typeof value === 'string' && value.length > 0 && /^[A-Za-z0-9+/]+={0,2}$/.test(value);
+}
+
+;// CONCATENATED MODULE: ./src/dists/version.ts
+/**
+ * PEP 440 versions as PyPI judges them: packaging ≥ 26.1's `Version` step by step (pattern,
+ * normalization, comparison key), so messages quote the canonical strings PyPI quotes.
+ */
+/** Python's `\s`, which packaging strips around a version; JavaScript's differs (U+FEFF, U+001C…). */
+const PY_WHITESPACE = '[\\t\\n\\v\\f\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]';
+/** packaging's VERSION_PATTERN; `i` without `u` folds ASCII only, as its `(?a:…)` groups do. */
+const VERSION_RE = new RegExp(`^${PY_WHITESPACE}*v?` +
+    '(?:(?<epoch>[0-9]+)!)?' +
+    '(?<release>[0-9]+(?:\\.[0-9]+)*)' +
+    '(?:[._-]?(?<preL>alpha|a|beta|b|preview|pre|c|rc)[._-]?(?<preN>[0-9]+)?)?' +
+    '(?:-(?<postN1>[0-9]+)|[._-]?(?<postL>post|rev|r)[._-]?(?<postN2>[0-9]+)?)?' +
+    '(?:[._-]?(?<devL>dev)[._-]?(?<devN>[0-9]+)?)?' +
+    '(?:\\+(?<local>[a-z0-9]+(?:[._-][a-z0-9]+)*))?' +
+    `${PY_WHITESPACE}*$`, 'i');
+/** Python's `int()` refuses longer digit strings (CVE-2020-10735), so PyPI never accepts them. */
+const PYTHON_INT_MAX_DIGITS = 4300;
+/** Parses a version the way `packaging.version.Version(s)` does; undefined where it would raise. */
+function parseVersion(text) {
+    const g = VERSION_RE.exec(text)?.groups;
+    if (!g)
+        return undefined;
+    let tooLong = false;
+    const toInt = (digits) => digits.length > PYTHON_INT_MAX_DIGITS ? ((tooLong = true), 0n) : BigInt(digits);
+    const parsed = {
+        epoch: toInt(g.epoch ?? '0'),
+        release: g.release.split('.').map(toInt)
+    };
+    if (g.preL !== undefined) {
+        // alpha/a → a, beta/b → b, c/pre/preview/rc → rc.
+        const first = g.preL[0].toLowerCase();
+        const label = first === 'a' || first === 'b' ? first : 'rc';
+        parsed.pre = { label, number: toInt(g.preN ?? '0') };
+    }
+    // `1.0-1` is the implicit post-release spelling; `post`, `rev` and `r` are all `.postN`.
+    const postNumber = g.postN1 ?? g.postN2;
+    if (g.postL !== undefined || postNumber !== undefined)
+        parsed.post = toInt(postNumber ?? '0');
+    if (g.devL !== undefined)
+        parsed.dev = toInt(g.devN ?? '0');
+    parsed.local = g.local
+        ?.split(/[._-]/)
+        .map(part => (/^[0-9]+$/.test(part) ? toInt(part) : part.toLowerCase()));
+    return tooLong ? undefined : parsed;
+}
+/** The canonical string of a parsed version, as `str(Version(s))` writes it. */
+function formatVersion(v) {
+    let out = v.epoch !== 0n ? `${v.epoch}!` : '';
+    out += v.release.join('.');
+    if (v.pre)
+        out += `${v.pre.label}${v.pre.number}`;
+    if (v.post !== undefined)
+        out += `.post${v.post}`;
+    if (v.dev !== undefined)
+        out += `.dev${v.dev}`;
+    if (v.local)
+        out += `+${v.local.join('.')}`;
+    return out;
+}
+/** The canonical form of a version (`str(packaging.version.Version(s))`), or undefined if invalid. */
+function normalizeVersion(text) {
+    const parsed = parseVersion(text);
+    return parsed && formatVersion(parsed);
+}
+/** The version without its local segment (`1.0+abc` → `1.0`), canonical; undefined if invalid. */
+function publicVersion(text) {
+    const parsed = parseVersion(text);
+    return parsed && formatVersion({ ...parsed, local: undefined });
+}
+function trimTrailingZeros(release) {
+    let end = release.length;
+    while (end > 0 && release[end - 1] === 0n)
+        end--;
+    return release.slice(0, end);
+}
+/**
+ * packaging's `canonicalize_version`: the canonical string with trailing zeros cut, so `1.0` and
+ * `1.0.0` are one release. Two versions have the same key exactly when they compare equal.
+ */
+function releaseKey(v) {
+    const release = trimTrailingZeros(v.release);
+    return formatVersion({ ...v, release: release.length > 0 ? release : [0n] });
+}
+function cmp(a, b) {
+    return a < b ? -1 : a > b ? 1 : 0;
+}
+/** Element by element; a proper prefix sorts first (Python tuples). */
+function cmpSeq(a, b, each) {
+    for (let i = 0; i < Math.min(a.length, b.length); i++) {
+        const c = each(a[i], b[i]);
+        if (c !== 0)
+            return c;
+    }
+    return cmp(a.length, b.length);
+}
+const PRE_RANK = { a: 0n, b: 1n, rc: 2n };
+/** packaging's pre/post/dev key: `1.0.dev1` < a/b/rc < final; no post < post; dev < no dev. */
+function suffixKey(v) {
+    const devOnly = !v.pre && v.post === undefined && v.dev !== undefined;
+    return [
+        v.pre ? PRE_RANK[v.pre.label] : devOnly ? -1n : 3n,
+        v.pre?.number ?? 0n,
+        v.post === undefined ? 0n : 1n,
+        v.post ?? 0n,
+        v.dev === undefined ? 1n : 0n,
+        v.dev ?? 0n
+    ];
+}
+/** PEP 440: in a local segment, text parts sort before numbers; text compares as strings. */
+const cmpLocalPart = (a, b) => typeof a === typeof b ? cmp(a, b) : typeof a === 'string' ? -1 : 1;
+function toParsed(version) {
+    if (typeof version !== 'string')
+        return version;
+    const parsed = parseVersion(version);
+    if (!parsed)
+        throw new TypeError(`Invalid version: '${version}'`);
+    return parsed;
+}
+/** PEP 440 order (`1.0` == `1.0.0`); throws a TypeError for a string that is not a version. */
+function compareVersions(a, b) {
+    const [x, y] = [toParsed(a), toParsed(b)];
+    return (cmp(x.epoch, y.epoch) ||
+        cmpSeq(trimTrailingZeros(x.release), trimTrailingZeros(y.release), cmp) ||
+        cmpSeq(suffixKey(x), suffixKey(y), cmp) ||
+        // A version without a local segment (never an empty one) sorts before one with it.
+        cmpSeq(x.local ?? [], y.local ?? [], cmpLocalPart));
+}
+
+;// CONCATENATED MODULE: ./src/dists/filename.ts
+/**
+ * Project names and distribution filenames (PEP 503, 427/491, 625). The parsers only split a name
+ * into its parts; `src/check/` judges them, so a badly named file gets a precise problem.
+ */
+
+/** PEP 503 normalized name: lowercase, every run of `-`, `_`, `.` becomes one `-`. */
+function normalizeName(name) {
+    return name.replace(/[-_.]+/g, '-').toLowerCase();
+}
+/** The name as wheel and sdist filenames must spell it: normalized, with `_` for `-`. */
+function wheelNamePart(name) {
+    return normalizeName(name).replace(/-/g, '_');
+}
+/** PEP 508 / core metadata `Name`: ASCII letters and digits at both ends, `.`, `_`, `-` inside. */
+function isValidProjectName(name) {
+    return /^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$/i.test(name);
+}
+/**
+ * Splits `{distribution}-{version}(-{build})?-{python}-{abi}-{platform}.whl`, parts as written.
+ * Undefined when the shape is wrong: five or six parts, none empty, a build tag starting with a
+ * digit. `pythonTag` (e.g. `py2.py3`) is the `pyversion` upload field.
+ */
+function parseWheelFilename(filename) {
+    if (!filename.endsWith('.whl'))
+        return undefined;
+    const parts = filename.slice(0, -'.whl'.length).split('-');
+    if ((parts.length !== 5 && parts.length !== 6) || parts.includes(''))
+        return undefined;
+    const [distribution, version] = parts;
+    const build = parts.length === 6 ? parts[2] : undefined;
+    if (build !== undefined && !/^[0-9]/.test(build))
+        return undefined;
+    const pythonTag = parts[parts.length - 3];
+    const [pythonTags, abiTags, platformTags] = parts.slice(-3).map(t => t.split('.'));
+    if ([...pythonTags, ...abiTags, ...platformTags].includes(''))
+        return undefined;
+    return {
+        distribution,
+        version,
+        ...(build !== undefined ? { build } : {}),
+        pythonTags,
+        abiTags,
+        platformTags,
+        pythonTag
+    };
+}
+/** How a wheel filename for this release begins: `{name with _}-{canonical version}-`. */
+function expectedWheelPrefix(name, version) {
+    return `${wheelNamePart(name)}-${normalizeVersion(version) ?? version}-`;
+}
+/** The one sdist filename PyPI accepts (PEP 625): `{name with _}-{canonical version}.tar.gz`. */
+function expectedSdistFilename(name, version) {
+    return `${expectedWheelPrefix(name, version).slice(0, -1)}.tar.gz`;
+}
+/**
+ * A distribution's kind by its extension; a `.zip` sdist (refused since PEP 625) is reported, not
+ * ignored. Undefined for anything else (attestations, checksums, `.egg`…).
+ */
+function distKindOf(filename) {
+    if (filename.endsWith('.whl') && filename.length > '.whl'.length)
+        return 'wheel';
+    if (filename.endsWith('.tar.gz') && filename.length > '.tar.gz'.length)
+        return 'sdist';
+    if (filename.endsWith('.zip') && filename.length > '.zip'.length)
+        return 'zip-sdist';
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/shared/backoff.ts
+const DEFAULT_RETRY_POLICY = {
+    retries: 5,
+    maxTotalMs: 10 * 60_000,
+    baseDelayMs: 1000,
+    maxDelayMs: 60_000
+};
+/**
+ * The wait before retry number `retry` (1-based): exponential backoff with full jitter, so that
+ * parallel uploads that failed together do not come back together; a Retry-After wins when
+ * given (bounded by maxDelayMs). `random` is injectable for tests.
+ */
+function backoffDelay(retry, policy, retryAfterMs, random = Math.random) {
+    if (retryAfterMs !== undefined)
+        return Math.min(retryAfterMs, policy.maxDelayMs);
+    const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1));
+    // Half fixed, half random: never a zero wait (twine's failing pattern), still spread out.
+    return Math.round(ceiling / 2 + random() * (ceiling / 2));
+}
+function backoff_sleep(ms) {
+    return new Promise(resolve => setTimeout(resolve, ms));
+}
+/** "retry 1 of 5 in 1.2 s", for the retry lines of every caller. */
+function retryNote(retry, policy, delayMs) {
+    return `retry ${retry} of ${policy.retries} in ${(delayMs / 1000).toFixed(1)} s`;
+}
+/**
+ * Runs `attempt` until it succeeds, a failure is not transient, the retries are spent or the next
+ * retry would start past `policy.maxTotalMs` (the bound is on when a retry starts: checking
+ * before the wait alone let the last backoff run the total past it); then the last failure is
+ * thrown as it was. An upload's attempt first asks the index whether a lost answer stored the file.
+ */
+async function withRetries(attempt, options) {
+    const now = options.now ?? Date.now;
+    const startedAt = now();
+    for (let retry = 1;; retry++) {
+        try {
+            return await attempt();
+        }
+        catch (error) {
+            const transience = options.transient(error);
+            if (!transience || retry > options.policy.retries)
+                throw error;
+            const delay = backoffDelay(retry, options.policy, transience.retryAfterMs);
+            if (now() - startedAt + delay > options.policy.maxTotalMs)
+                throw error;
+            options.onRetry(error, retry, delay);
+            await (options.sleep ?? backoff_sleep)(delay);
+        }
+    }
+}
+/** Retry-After: delta-seconds or an HTTP date. */
+function retryAfterMs(response, now = Date.now()) {
+    const value = response.headers['retry-after'];
+    if (typeof value !== 'string' || !value.trim())
+        return undefined;
+    if (/^\d+$/.test(value.trim()))
+        return Number(value.trim()) * 1000;
+    const date = Date.parse(value);
+    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+;// CONCATENATED MODULE: ./src/shared/pypi-hosts.ts
+/** The host a PyPI token's macaroon names for each target. */
+const TOKEN_LOCATIONS = {
+    pypi: 'pypi.org',
+    testpypi: 'test.pypi.org'
+};
+const HOSTS = new Map([
+    ['upload.pypi.org', 'pypi'],
+    ['pypi.org', 'pypi'],
+    ['test.pypi.org', 'testpypi']
+]);
+/** Each target's release page; `{name}` and `{version}` are filled in per release. */
+const RELEASE_PAGES = {
+    pypi: 'https://pypi.org/project/{name}/{version}/',
+    testpypi: 'https://test.pypi.org/project/{name}/{version}/'
+};
+function pypiTarget(url) {
+    return URL.canParse(url) ? HOSTS.get(new URL(url).hostname.toLowerCase()) : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/auth/claims.ts
+
+/** The claims PyPI's GitHub publisher looks at, in the order we show them. */
+const DEBUG_CLAIMS = [
+    'sub',
+    'repository',
+    'repository_owner',
+    'repository_owner_id',
+    'workflow_ref',
+    'job_workflow_ref',
+    'ref',
+    'environment'
+];
+function parseWorkflowRef(value) {
+    if (!value)
+        return undefined;
+    const at = value.indexOf('@');
+    const [owner, repo, ...rest] = (at >= 0 ? value.slice(0, at) : value).split('/');
+    if (!owner || !repo || rest.length === 0)
+        return undefined;
+    const ref = at >= 0 ? value.slice(at + 1) : '';
+    const path = rest.join('/');
+    return { owner, repo, repository: `${owner}/${repo}`, path, filename: rest.at(-1), ref };
+}
+/** The JWT's payload, or undefined when it is not a well-formed JWT. */
+function decodeClaims(jwt) {
+    const parts = jwt.split('.');
+    if (parts.length !== 3)
+        return undefined;
+    try {
+        const payload = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8'));
+        return payload && typeof payload === 'object' && !Array.isArray(payload)
+            ? payload
+            : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+/** The claims as a list for an error message, marked as unverified and for debugging only. */
+function renderClaims(claims) {
+    if (!claims) {
+        return 'The ID token could not be decoded, so its claims cannot be shown.';
+    }
+    const lines = [
+        'Claims of the ID token, decoded WITHOUT verification, for debugging only. Do not configure a ' +
+            'trusted publisher from them unless they already match what you expect:'
+    ];
+    for (const name of DEBUG_CLAIMS) {
+        const value = claims[name];
+        lines.push(`  ${name}: ${value === undefined || value === '' ? 'MISSING' : String(value)}`);
+    }
+    lines.push(`See ${TROUBLESHOOTING_URL}`);
+    return lines.join('\n');
+}
+/**
+ * For a job that runs a reusable workflow: Warehouse takes the filename from `job_workflow_ref`
+ * and requires it to be `<repository>/.github/workflows/<file>@<ref or sha>` of this run.
+ */
+function reusableWorkflowHint(claims) {
+    if (!claims)
+        return undefined;
+    const caller = parseWorkflowRef(stringClaim(claims, 'workflow_ref'));
+    const job = parseWorkflowRef(stringClaim(claims, 'job_workflow_ref'));
+    if (!caller || !job)
+        return undefined;
+    if (caller.repository.toLowerCase() === job.repository.toLowerCase() &&
+        caller.path === job.path) {
+        return undefined;
+    }
+    const repository = stringClaim(claims, 'repository') || caller.repository;
+    const ref = stringClaim(claims, 'ref');
+    const sha = stringClaim(claims, 'sha');
+    const runsAt = [ref, sha].filter(Boolean).join(' or ') || 'the ref being run';
+    const rule = 'PyPI takes the workflow filename from job_workflow_ref (the workflow that runs this job, ' +
+        `here the reusable one) and requires job_workflow_ref to be ` +
+        `'${repository}/.github/workflows/<that file>@<${ref ? 'ref' : 'sha'}>' of this run: a ` +
+        `workflow of the repository the run belongs to (${repository}), at ${runsAt}.`;
+    const called = `This job runs a reusable workflow: ${job.path} of ${job.repository} (called from ` +
+        `${caller.path} of ${caller.repository}).`;
+    if (job.repository.toLowerCase() !== repository.toLowerCase()) {
+        return (`${called} ${rule} A reusable workflow from another repository therefore cannot publish ` +
+            `to PyPI with trusted publishing, whatever the publisher names. Publish from ${repository} ` +
+            `itself: run this action in a job of ${caller.filename} (the shared workflow can still ` +
+            `build and upload the files as an artifact), or keep the reusable workflow in ` +
+            `${repository}/.github/workflows/ and call it as \`uses: ./.github/workflows/${job.filename}\`.`);
+    }
+    const lines = [
+        `${called} ${rule} So the trusted publisher must name the workflow file '${job.filename}', ` +
+            `not '${caller.filename}'.`
+    ];
+    if (job.ref && job.ref !== ref && job.ref !== sha) {
+        lines.push(`It is also called at '${job.ref}', not at ${runsAt}, which PyPI refuses: call it as ` +
+            `\`uses: ./.github/workflows/${job.filename}\` so that it runs at the same commit.`);
+    }
+    return lines.join(' ');
+}
+function stringClaim(claims, name) {
+    const value = claims[name];
+    return typeof value === 'string' ? value : undefined;
+}
+/** The 422 (or other refusal): every code and description, the claims, and where to read more. */
+function refusalMessage(host, status, payload, claims, body) {
+    const errors = Array.isArray(payload.errors) ? payload.errors : [];
+    const reasons = errors.map(e => {
+        const { code, description } = (e ?? {});
+        return `  - ${String(code ?? 'unknown')}: ${String(description ?? '')}`;
+    });
+    const lines = [
+        `Trusted publishing failed: ${host} refused the token request (HTTP ` +
+            `${status}${typeof payload.message === 'string' ? `, "${payload.message}"` : ''}).`
+    ];
+    if (reasons.length > 0) {
+        lines.push('The index gave these reasons:', ...reasons);
+    }
+    else {
+        lines.push(`The index gave no reasons: ${body}`);
+    }
+    lines.push('', 'This usually means the trusted publisher registered on the index does not match this ' +
+        'workflow run: check the repository owner and name, the workflow file name and the ' +
+        `environment (if you set one). ${TRUSTED_PUBLISHING_DOCS}`);
+    const reusable = reusableWorkflowHint(claims);
+    if (reusable)
+        lines.push('', reusable);
+    lines.push('', renderClaims(claims));
+    if (!claims)
+        lines.push(`See ${TROUBLESHOOTING_URL}`);
+    return lines.join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/auth/oidc.ts
+
+
+
+
+
+
+/** PyPI's minted tokens live 15 minutes; used when the index does not say. */
+const DEFAULT_TOKEN_LIFETIME_MS = 15 * 60 * 1000;
+const BODY_EXCERPT = 500;
+/** Small JSON answers; 64 KiB leaves room for a proxy's error page. */
+const OIDC_ANSWER_CAP = {
+    bytes: 64 * 1024,
+    what: 'the trusted-publishing answer',
+    advice: "Check that 'repository-url' is the index's upload URL; if the index is right, it is " +
+        'misbehaving: wait a few minutes and try again, or use an API token.'
+};
+function oidcUrls(repositoryUrl) {
+    const origin = new URL(repositoryUrl).origin;
+    return { audience: `${origin}/_/oidc/audience`, mint: `${origin}/_/oidc/mint-token` };
+}
+/** Mints a fresh token at each call; the audience is asked once per run. */
+function createTokenMinter(options) {
+    let audience;
+    return async () => {
+        audience ??= fetchAudience(options.http, options.repositoryUrl, options.retry);
+        let aud;
+        try {
+            aud = await audience;
+        }
+        catch (error) {
+            audience = undefined; // a later renewal may try again
+            throw error;
+        }
+        // Each try gets a fresh ID token: when a mint's answer is lost, the index may have spent the
+        // token's jti already and would refuse it as reused.
+        return retrying('the token request', async () => {
+            const idToken = await options.getIdToken(aud);
+            options.onSecret(idToken);
+            return mintToken(options.http, options.repositoryUrl, idToken, options);
+        }, options.retry);
+    };
+}
+/** Retries what the index may heal by itself, saying so on one info line per retry. */
+function retrying(what, attempt, retry = {}) {
+    const policy = retry.policy ?? DEFAULT_RETRY_POLICY;
+    return withRetries(attempt, {
+        policy,
+        transient: error => (error instanceof TrustedPublishingError ? error.transient : undefined),
+        onRetry: (error, n, delayMs) => retry.log?.info(`Trusted publishing: ${what} failed (${error.transient?.reason}); ` +
+            retryNote(n, policy, delayMs)),
+        sleep: retry.sleep
+    });
+}
+/** 5xx, 429 and no answer may heal by waiting (not a bad certificate: NetworkError.final). */
+function transientAnswer(response) {
+    if (response.status !== 429 && (response.status < 500 || response.status > 599))
+        return undefined;
+    return {
+        reason: `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`,
+        retryAfterMs: retryAfterMs(response)
+    };
+}
+function transientFailure(error) {
+    if (error instanceof NetworkError && !error.final)
+        return { reason: error.message };
+    return undefined;
+}
+const exchangeToken = (options) => createTokenMinter(options)();
+const fetchAudience = (http, repositoryUrl, retry) => retrying('asking for the token audience', () => askAudience(http, repositoryUrl), retry);
+async function askAudience(http, repositoryUrl) {
+    const url = oidcUrls(repositoryUrl).audience;
+    const host = new URL(repositoryUrl).host;
+    let response;
+    try {
+        response = await http.get(url, OIDC_ANSWER_CAP, { Accept: 'application/json' });
+    }
+    catch (error) {
+        throw new TrustedPublishingError(`Trusted publishing: ${failedRequest(url, error)}`, {
+            cause: error,
+            transient: transientFailure(error)
+        });
+    }
+    if (response.status === 403 || response.status === 404) {
+        throw new TrustedPublishingError(`This index does not support trusted publishing; use a token. (${host} answered HTTP ` +
+            `${response.status} to GET ${url}${response.status === 403 ? ': trusted publishing is disabled there' : ''}.)\n` +
+            "Pass an API token for this index as 'password' (or 'token'), e.g. " +
+            '`password: ${{ secrets.INDEX_TOKEN }}`.');
+    }
+    if (response.status !== 200) {
+        throw new TrustedPublishingError(`Trusted publishing: asking ${url} for the token audience failed: ${describeResponse(response)}\n` +
+            'The index may be down or misconfigured; wait a few minutes and try again, or use an API token.', { transient: transientAnswer(response) });
+    }
+    const audience = parseJson(response.body)?.audience;
+    if (typeof audience !== 'string' || audience === '') {
+        throw new TrustedPublishingError(`Trusted publishing: ${url} answered 200 without an audience (expected {"audience": "…"}): ` +
+            oidc_excerpt(response.body));
+    }
+    return audience;
+}
+/** Trades an ID token for an upload token; calls `onSecret` with it before returning. */
+async function mintToken(http, repositoryUrl, idToken, options) {
+    const url = oidcUrls(repositoryUrl).mint;
+    const scrub = (text) => scrubJwts(text, idToken);
+    let response;
+    try {
+        response = await http.request('POST', url, {
+            headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+            body: () => JSON.stringify({ token: idToken }),
+            cap: OIDC_ANSWER_CAP
+        });
+    }
+    catch (error) {
+        throw new TrustedPublishingError(`Trusted publishing: ${scrub(failedRequest(url, error))}`, {
+            cause: error,
+            transient: transientFailure(error)
+        });
+    }
+    // Scrubbed before anything is cut or quoted, so a truncated echo cannot slip through.
+    response = { ...response, body: scrub(response.body) };
+    const payload = parseJson(response.body);
+    if (payload === undefined) {
+        throw new TrustedPublishingError(`Token request to ${url} failed: the index answered ${describeResponse(response)}\n` +
+            'That is not the JSON a trusted-publishing index sends: the index is probably down or ' +
+            'misconfigured. Wait a few minutes and try again.', { transient: transientAnswer(response) });
+    }
+    if (response.status < 200 || response.status >= 300) {
+        const why = refusalMessage(new URL(url).host, response.status, payload, decodeClaims(idToken), oidc_excerpt(response.body));
+        throw new TrustedPublishingError(scrub(why), {
+            transient: transientAnswer(response)
+        });
+    }
+    const token = payload.token;
+    if (typeof token !== 'string' || token === '') {
+        throw new TrustedPublishingError(`Token request to ${url} answered HTTP ${response.status} without a token ` +
+            `(expected {"success": true, "token": "…", "expires": …}). The index is probably ` +
+            'misconfigured; wait a few minutes and try again.');
+    }
+    options.onSecret(token);
+    const now = options.now ?? Date.now;
+    return { token, expiresAt: expiryOf(payload.expires, response.headers.date, now()) };
+}
+/**
+ * `expires` is on the index's clock: made a lifetime with its Date header, so a skewed runner
+ * clock cannot make us send a token the index considers expired.
+ */
+function expiryOf(expires, dateHeader, now) {
+    if (typeof expires !== 'number' || !Number.isFinite(expires)) {
+        return now + DEFAULT_TOKEN_LIFETIME_MS;
+    }
+    const serverNow = dateHeader ? Date.parse(dateHeader) : NaN;
+    if (Number.isFinite(serverNow)) {
+        const lifetime = expires * 1000 - serverNow;
+        if (lifetime > 0 && lifetime <= 24 * 60 * 60 * 1000)
+            return now + lifetime;
+    }
+    return expires * 1000;
+}
+function parseJson(body) {
+    try {
+        const value = JSON.parse(body);
+        return value && typeof value === 'object' && !Array.isArray(value)
+            ? value
+            : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+function describeResponse(response) {
+    const status = `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`;
+    const location = response.headers.location ? ` (redirect to ${response.headers.location})` : '';
+    return `${status}${location}: ${oidc_excerpt(response.body)}`;
+}
+function oidc_excerpt(body) {
+    const text = body.trim();
+    if (text === '')
+        return '(empty body)';
+    return text.length > BODY_EXCERPT ? `${excerpt(text, BODY_EXCERPT)} (truncated)` : text;
+}
+/** An index might echo the ID token back; it must not reach a log. */
+function scrubJwts(text, idToken) {
+    return text
+        .split(idToken)
+        .join('***')
+        .replace(/[\w.-]+/g, run => {
+        // A JWT-shaped run (`eyJ….eyJ…`) is cut from its first `eyJ` on: found with string search,
+        // since a pattern retried at each `eyJ` of a long run is quadratic (issue 21).
+        const start = run.indexOf('eyJ');
+        return start >= 0 && run.indexOf('.eyJ', start + 4) > 0 ? `${run.slice(0, start)}***` : run;
+    });
+}
+/** No usable answer: the client's error says why (and, for an oversized answer, what to do). */
+function failedRequest(url, error) {
+    if (error instanceof AnswerTooLargeError)
+        return error.message;
+    return `could not reach ${url}: ${error instanceof Error ? error.message : String(error)}`;
+}
+
+;// CONCATENATED MODULE: ./src/auth/token-source.ts
+/** The index's words for an expired token (protocol §2): 403 "Invalid API Token: token is expired". */
+function isExpiredTokenResponse(status, message) {
+    return status === 403 && /token is expired/i.test(message);
+}
+class StaticTokenSource {
+    user;
+    password;
+    kind = 'token';
+    constructor(user, password) {
+        this.user = user;
+        this.password = password;
+    }
+    async current() {
+        return this.password;
+    }
+    async renew() {
+        return undefined;
+    }
+}
+class MintedTokenSource {
+    mint;
+    options;
+    kind = 'trusted-publishing';
+    user = '__token__';
+    token;
+    inFlight;
+    marginMs;
+    now;
+    constructor(mint, options = {}) {
+        this.mint = mint;
+        this.options = options;
+        this.marginMs = options.marginMs ?? 60_000;
+        this.now = options.now ?? Date.now;
+    }
+    /** Mints the first token now, so that a refused exchange fails the run before any upload. */
+    static async start(mint, options = {}) {
+        const source = new MintedTokenSource(mint, options);
+        await source.current();
+        return source;
+    }
+    /** Epoch ms, our clock; undefined before the first mint. */
+    get expiresAt() {
+        return this.token?.expiresAt;
+    }
+    async current() {
+        const token = this.token;
+        if (token && token.expiresAt - this.now() > this.marginMs)
+            return token.token;
+        return (await this.refresh(token ? 'the token is about to expire' : undefined)).token;
+    }
+    async renew(rejected) {
+        if (this.inFlight)
+            return (await this.inFlight).token;
+        if (this.token && this.token.token !== rejected)
+            return this.token.token;
+        return (await this.refresh('the index said the token has expired')).token;
+    }
+    refresh(reason) {
+        // One renewal at a time: parallel uploads that all notice expiry wait for the same mint.
+        if (this.inFlight)
+            return this.inFlight;
+        const attempt = Promise.resolve()
+            .then(() => this.mint())
+            .then(fresh => {
+            this.token = fresh;
+            if (reason)
+                this.options.onRenew?.(`Minted a fresh upload token: ${reason}.`);
+            return fresh;
+        });
+        this.inFlight = attempt;
+        const settled = () => {
+            if (this.inFlight === attempt)
+                this.inFlight = undefined;
+        };
+        attempt.then(settled, settled);
+        return attempt;
+    }
+}
+/**
+ * Runs one request; when the index refused the token as expired, renews and runs it once more
+ * (the refused request stored nothing, so nothing is lost or repeated).
+ */
+async function withCurrentToken(source, attempt, isExpired) {
+    const password = await source.current();
+    try {
+        return await attempt(source.user, password);
+    }
+    catch (error) {
+        if (!isExpired(error))
+            throw error;
+        const fresh = await source.renew(password);
+        if (fresh === undefined)
+            throw error;
+        return attempt(source.user, fresh);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/auth/credentials.ts
+
+
+
+
+
+
+
+
+/** The user name API tokens and trusted publishing go with. */
+const TOKEN_USER = '__token__';
+/**
+ * A given password always wins; with none and the user `__token__`, trusted publishing if an ID
+ * token can be had. Otherwise the error explains both ways out (a typo in a secret's name reads
+ * as an empty secret).
+ */
+function chooseCredential(settings, run, ambient) {
+    if (settings.password) {
+        return { method: 'token', user: settings.user, password: settings.password };
+    }
+    if (settings.user !== TOKEN_USER) {
+        throw new TrustedPublishingError(`The user is '${settings.user}' but no password was given. Pass the password for ` +
+            `'${settings.user}' as 'password' (from a secret), e.g. \`password: \${{ secrets.INDEX_PASSWORD }}\`. ` +
+            'If you did, the secret is empty: a typo in its name reads as an empty string. ' +
+            `(Trusted publishing applies only with the user left as '${TOKEN_USER}'.)`);
+    }
+    // Outside the action (the command line), whichever CI system runs us may give the ID token.
+    if (ambient) {
+        if (!ambient.provider)
+            throw new TrustedPublishingError(ambient.missing);
+        return { method: 'trusted-publishing' };
+    }
+    if (!run.idToken.available)
+        throw new TrustedPublishingError(noIdTokenMessage(run));
+    return { method: 'trusted-publishing' };
+}
+/**
+ * The uploads' password source; the first token is minted here, so a refusal stops the run
+ * before any upload.
+ */
+async function resolveTokenSource(options) {
+    const choice = chooseCredential(options.settings, options.run, options.ambient);
+    if (choice.method === 'token')
+        return new StaticTokenSource(choice.user, choice.password);
+    const { log } = options;
+    const host = new URL(options.settings.repositoryUrl).host;
+    const minter = createTokenMinter({
+        http: options.http,
+        repositoryUrl: options.settings.repositoryUrl,
+        getIdToken: options.getIdToken,
+        onSecret: options.onSecret,
+        now: options.now,
+        retry: { policy: { ...DEFAULT_RETRY_POLICY, ...options.settings.retry }, log }
+    });
+    const source = await MintedTokenSource.start(minter, {
+        now: options.now,
+        marginMs: options.renewMarginMs,
+        onRenew: message => log.info(message)
+    });
+    const expires = source.expiresAt;
+    log.info(`Trusted publishing: exchanged ${options.ambient ? `this ${options.ambient.provider} job's` : "this workflow's GitHub"} ID token for a short-lived upload token ` +
+        `at ${host}` +
+        (expires ? `, valid until ${new Date(expires).toISOString()} (renewed as needed).` : '.'));
+    return source;
+}
+/** Other services' token prefixes people paste by mistake. */
+const FOREIGN_PREFIXES = [
+    ['github_pat_', 'a GitHub fine-grained personal access token'],
+    ['ghp_', 'a GitHub personal access token'],
+    ['gho_', 'a GitHub OAuth token'],
+    ['ghu_', 'a GitHub App user token'],
+    ['ghs_', 'a GitHub App or GITHUB_TOKEN installation token'],
+    ['ghr_', 'a GitHub refresh token'],
+    ['glpat-', 'a GitLab personal access token'],
+    ['eyJ', 'a JWT (such as a GitHub ID token)']
+];
+/**
+ * What makes `token` (trimmed) unusable as a PyPI API token for `target`, checked before anything
+ * is sent: PyPI would answer a bare 403. Never shows the token: at most its first four characters,
+ * and only when it is long and not a PyPI token at all. `source` names where it came from.
+ */
+function pypiTokenProblem(token, target, source) {
+    const index = target === 'pypi' ? 'PyPI' : 'TestPyPI';
+    const what = source.charAt(0).toUpperCase() + source.slice(1);
+    const fix = `Create an API token at https://${TOKEN_LOCATIONS[target]}/manage/account/token/ and store ` +
+        'it whole (it starts with pypi-) as the secret, or leave the password out and use trusted ' +
+        'publishing.';
+    const lineBreak = /[\r\n]/.test(token);
+    if (lineBreak || /\s/.test(token)) {
+        return (`${what} contains ${lineBreak ? 'a line break' : 'whitespace'}, so it cannot be ` +
+            `a ${index} API token (one line, no spaces). The secret probably holds more than the token ` +
+            `(a label, a second line, or a token split when copied): store only the token. ${fix}`);
+    }
+    if (!token.startsWith('pypi-')) {
+        return `${what} ${describeForeign(token)}, so it is not a ${index} API token (those start with 'pypi-'). ${index} accepts only API tokens. ${fix}`;
+    }
+    if (token === 'pypi-')
+        return `${what} is only 'pypi-', without the token itself. ${fix}`;
+    const location = macaroonLocation(token.slice('pypi-'.length));
+    const other = Object.keys(TOKEN_LOCATIONS).find(t => t !== target && TOKEN_LOCATIONS[t] === location);
+    if (!other)
+        return undefined;
+    return (`${what} is a token for ${location}, but the upload goes to ` +
+        `${TOKEN_LOCATIONS[target]}. PyPI and TestPyPI are separate sites with separate accounts and ` +
+        `tokens. ${fix}`);
+}
+function describeForeign(token) {
+    const foreign = FOREIGN_PREFIXES.find(([prefix]) => token.startsWith(prefix));
+    // Four characters of a short value would give too much of it away.
+    if (token.length < 16) {
+        return foreign
+            ? `looks like ${foreign[1]}`
+            : `is ${token.length} characters long and does not start with 'pypi-'`;
+    }
+    const shown = `starts with '${token.slice(0, 4)}'`;
+    if (foreign)
+        return `${shown}, which is ${foreign[1]}`;
+    if (/^pypi[-_.:]/i.test(token)) {
+        return `${shown}, not 'pypi-' (the prefix is lowercase, followed by a hyphen)`;
+    }
+    if (/^["']/.test(token))
+        return `${shown}: it is wrapped in quotes; store the token without them`;
+    return shown;
+}
+/**
+ * The location in a PyPI token's macaroon (v2 binary: 0x02, field 0x01, length, bytes), only to
+ * catch a PyPI token sent to TestPyPI or the other way round.
+ */
+function macaroonLocation(body) {
+    const bytes = Buffer.from(body.slice(0, 64), 'base64url');
+    if (bytes.length < 3 || bytes[0] !== 0x02 || bytes[1] !== 0x01)
+        return undefined;
+    const length = bytes[2];
+    if (length === 0 || length > 64 || bytes.length < 3 + length)
+        return undefined;
+    const location = bytes.subarray(3, 3 + length).toString('latin1');
+    return /^[a-z0-9.-]+$/.test(location) ? location : undefined;
+}
+/** The upload hosts whose web side we know: where a project's publishing settings live. */
+const WEB_ORIGIN_BY_UPLOAD_HOST = {
+    'upload.pypi.org': 'https://pypi.org',
+    'pypi.org': 'https://pypi.org',
+    'test.pypi.org': 'https://test.pypi.org'
+};
+/**
+ * For a run that published to PyPI or TestPyPI with a long-lived token: a notice with links that
+ * open each project's trusted-publisher form pre-filled, so switching takes one click.
+ */
+function trustedPublishingNudge(options) {
+    if (!options.usedToken || options.projects.length === 0)
+        return undefined;
+    let web;
+    try {
+        web = WEB_ORIGIN_BY_UPLOAD_HOST[new URL(options.repositoryUrl).host];
+    }
+    catch {
+        return undefined;
+    }
+    if (!web)
+        return undefined;
+    const [owner, repo] = (options.run.repository ?? '').split('/');
+    const workflow = parseWorkflowRef(options.run.workflowRef);
+    const params = new URLSearchParams({ provider: 'github' });
+    if (owner && repo) {
+        params.set('owner', owner);
+        params.set('repository', repo);
+    }
+    if (workflow)
+        params.set('workflow_filename', workflow.filename);
+    const links = [...new Set(options.projects.map(normalizeName))].map(name => `  ${web}/manage/project/${encodeURIComponent(name)}/settings/publishing/?${params.toString()}`);
+    return [
+        `This run published to ${new URL(web).host} with a long-lived API token. Consider trusted ` +
+            'publishing instead: no secret to leak or rotate, and each file gets a signed attestation ' +
+            'of where it was built.',
+        `Add this workflow as a trusted publisher (the form opens pre-filled):`,
+        ...links,
+        'then give the publishing job `permissions: id-token: write` and remove the token input.',
+        TRUSTED_PUBLISHING_DOCS
+    ].join('\n');
+}
+
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+// EXTERNAL MODULE: external "node:string_decoder"
+var external_node_string_decoder_ = __nccwpck_require__(6193);
+;// CONCATENATED MODULE: ./src/process/run-process.ts
+/**
+ * Runs a program with a time limit and collects its output: at once (`runProcess`), or started
+ * early with its input written later (`startProcess`). On `node:child_process`, not @actions/exec,
+ * whose runner cannot be killed (description-versions: "stops an install that outlasts its
+ * limit"), looks the program up on the action's PATH instead of the child's (builder: "finds
+ * python3 or python on PATH"), decodes each chunk alone (builder: "keeps split characters
+ * whole"), and takes stdin only up front (description-early-start).
+ */
+
+
+
+/** Far above a render reply or a failure message, far below what would hurt the runner. */
+const MAX_KEPT_OUTPUT = 16 * 1024 * 1024;
+/**
+ * Starts a program whose input comes later, so its start-up overlaps the caller's work. Until
+ * `endInput` it holds no event-loop reference: a helper started early and forgotten must not keep
+ * the action running. The time limit counts from `endInput`: waiting for input is not slowness.
+ */
+const startProcess = (command, args, options) => {
+    let timedOut = false;
+    let settled = false;
+    let inputEnded = false;
+    let timer;
+    let resolveResult = () => undefined;
+    const result = new Promise(resolve => (resolveResult = resolve));
+    const child = (0,external_node_child_process_namespaceObject.spawn)(command, [...args], {
+        env: options.env.toSpawn(),
+        cwd: options.cwd,
+        stdio: ['pipe', 'pipe', 'pipe'],
+        windowsHide: true,
+        windowsVerbatimArguments: options.windowsVerbatimArguments
+    });
+    const streams = ['stdout', 'stderr'].map(name => {
+        const kept = [];
+        let size = 0;
+        const decoder = new external_node_string_decoder_.StringDecoder('utf8');
+        let pending = '';
+        const emit = (line) => options.onLine?.(line.replace(/\r$/, ''), name);
+        child[name].on('data', (chunk) => {
+            // Bounded: a build that prints without end must not fill memory; the log still gets it all.
+            const part = chunk.subarray(0, Math.max(0, MAX_KEPT_OUTPUT - size));
+            if (part.length > 0)
+                kept.push(part);
+            size += part.length;
+            if (!options.onLine)
+                return;
+            const lines = (pending + decoder.write(chunk)).split('\n');
+            pending = lines.pop() ?? '';
+            lines.forEach(emit);
+        });
+        return () => {
+            pending += decoder.end();
+            if (pending !== '')
+                emit(pending);
+            return Buffer.concat(kept).toString('utf8');
+        };
+    });
+    const finish = (exitCode, spawnError) => {
+        if (settled)
+            return;
+        settled = true;
+        clearTimeout(timer);
+        const [stdout, stderr] = streams.map(end => end());
+        resolveResult({ exitCode, stdout, stderr, spawnError, timedOut });
+    };
+    // A program that exits without reading its input makes the write fail (EPIPE): its exit says why.
+    child.stdin.on('error', () => undefined);
+    child.on('error', error => finish(null, error));
+    child.on('close', code => finish(code));
+    holdEventLoop(child, false);
+    return {
+        pid: child.pid,
+        endInput(input = '') {
+            if (inputEnded)
+                return;
+            inputEnded = true;
+            if (settled)
+                return;
+            holdEventLoop(child, true);
+            if (options.timeoutMs !== undefined) {
+                timer = setTimeout(() => {
+                    timedOut = true;
+                    child.kill('SIGKILL');
+                }, options.timeoutMs);
+            }
+            child.stdin.end(input, 'utf8');
         },
-        text(chunk) {
-            if (text !== undefined)
-                text += chunk;
+        kill() {
+            if (settled)
+                return;
+            // Whoever kills waits for the exit; an unreferenced child would let Node leave before it.
+            holdEventLoop(child, true);
+            child.kill('SIGKILL');
         },
-        close(name) {
-            if (name === 'title' && text !== undefined && title === undefined)
-                title = text;
-            if (name === 'title')
-                text = undefined;
+        result
+    };
+};
+function holdEventLoop(child, hold) {
+    for (const handle of [child, child.stdin, child.stdout, child.stderr]) {
+        if (hold)
+            handle.ref?.();
+        else
+            handle.unref?.();
+    }
+}
+function runWith(start) {
+    return (command, args, options) => {
+        const running = start(command, args, options);
+        running.endInput(options.input);
+        return running.result;
+    };
+}
+/** Never rejects: every way a run can go wrong is in the result. */
+const runProcess = runWith(startProcess);
+function describeFailure(result) {
+    if (result.spawnError?.code === 'ENOENT')
+        return 'not found';
+    if (result.spawnError)
+        return `could not be started (${result.spawnError.message})`;
+    if (result.timedOut)
+        return 'took too long and was stopped';
+    const said = lastOutputLine(result.stderr || result.stdout);
+    return `exited with code ${result.exitCode}${said ? `: ${said}` : ''}`;
+}
+/** Where Python and pip say what failed. */
+function lastOutputLine(text) {
+    const lines = text
+        .trim()
+        .split(/\r?\n/)
+        .filter(l => l.trim() !== '');
+    return excerpt(lines[lines.length - 1] ?? '', 300);
+}
+
+;// CONCATENATED MODULE: ./src/process/python.ts
+/**
+ * The runner's Python, for the build and the description check: which command to try, how to add
+ * a package for one run, and a Python that can run `python -m build`.
+ */
+
+
+
+
+/**
+ * `python3` on Windows may be the Microsoft Store stub, which only prints advice; elsewhere
+ * `python` may be missing or Python 2.
+ */
+function defaultPythons(platform = process.platform) {
+    return platform === 'win32' ? ['python', 'python3'] : ['python3', 'python'];
+}
+/**
+ * `pip install --target <temp>`, then that folder on PYTHONPATH. Never into the runner's Python:
+ * ubuntu-24.04's is externally managed (PEP 668), and a publishing step should leave no trace.
+ */
+async function installTemporarily(run, python, requirement, options) {
+    const target = await (0,promises_.mkdtemp)(external_node_path_default().join(external_node_os_default().tmpdir(), 'pypi-publish-pip-'));
+    const dispose = () => (0,promises_.rm)(target, { recursive: true, force: true });
+    const requirements = typeof requirement === 'string' ? [requirement] : [...requirement];
+    const command = `${python} -m pip install --target ${target} ${requirements.join(' ')}`;
+    const quiet = ['--disable-pip-version-check', '--no-input', '--progress-bar', 'off'];
+    const pip = await run(python, [
+        ...['-m', 'pip', 'install', ...quiet, '--no-warn-script-location'],
+        ...(options.pipOptions ?? []),
+        ...['--target', target, ...requirements]
+    ], { env: options.env, timeoutMs: options.timeoutMs, onLine: line => options.onLine?.(line) });
+    if (pip.exitCode !== 0) {
+        await dispose();
+        return { ok: false, command, failure: describeFailure(pip) };
+    }
+    const pythonPath = [target, options.env.get('PYTHONPATH')].filter(Boolean).join((external_node_path_default()).delimiter);
+    return { ok: true, command, env: options.env.with({ PYTHONPATH: pythonPath }), dispose };
+}
+const VERSION_TIMEOUT_MS = 60_000;
+const HOW_TO_FIX = 'Add a step before this one that provides it, e.g. actions/setup-python followed by ' +
+    "'python -m pip install build', or set build-command to the command that builds your project.";
+/** A Python that runs `-m build`, installing `build` for this run into the first that lacks it. */
+async function findBuildPython(options) {
+    const { run, env, log } = options;
+    const version = (python, env) => run(python, ['-m', 'build', '--version'], { env, timeoutMs: VERSION_TIMEOUT_MS });
+    const unusable = [];
+    let lacking;
+    for (const python of options.python ? [options.python] : defaultPythons(options.platform)) {
+        const result = await version(python, env);
+        if (result.exitCode === 0) {
+            return { python, env, version: firstLine(result.stdout), dispose: async () => undefined };
+        }
+        if (result.spawnError || result.timedOut) {
+            unusable.push(`${python}: ${describeFailure(result)}`);
+            continue;
+        }
+        log.debug(`${python} -m build --version: ${describeFailure(result)}`);
+        lacking ??= { python, why: lastOutputLine(result.stderr || result.stdout) };
+    }
+    if (!lacking) {
+        throw new Error(`No Python found to build with (${unusable.join('; ')}). ${HOW_TO_FIX}`);
+    }
+    const { python, why } = lacking;
+    log.info(`${python} cannot run 'python -m build' (${why}); installing it: ${python} -m pip install --target <a temporary folder> build`);
+    const install = await log.childOutput(show => installTemporarily(run, python, 'build', {
+        env,
+        timeoutMs: options.installTimeoutMs ?? 300_000,
+        onLine: show
+    }));
+    if (!install.ok) {
+        throw new Error(`${python} has no 'build' module (${why}), and installing it failed: ${install.command} ${install.failure}. ${HOW_TO_FIX}`);
+    }
+    const check = await version(python, install.env);
+    if (check.exitCode !== 0) {
+        await install.dispose();
+        throw new Error(`'build' was installed for ${python} (${install.command}), but '${python} -m build --version' then ${describeFailure(check)}. ${HOW_TO_FIX}`);
+    }
+    return { python, env: install.env, version: firstLine(check.stdout), dispose: install.dispose };
+}
+function firstLine(text) {
+    return text.trim().split(/\r?\n/)[0] ?? '';
+}
+
+;// CONCATENATED MODULE: ./src/builder/build.ts
+/**
+ * The optional build step, as Travis's dpl had: `python -m build` (any PEP 517 backend) or a
+ * custom command (`uv build`, `hatch build`), its output streamed into a log group; a failed
+ * build stops the run with the command and the tail of its output, where build tools say why.
+ */
+
+
+
+
+class BuildError extends Error {
+    command;
+    outputTail;
+    constructor(message, command, outputTail) {
+        super(outputTail.length > 0 ? `${message}\n${outputTail.join('\n')}` : message);
+        this.command = command;
+        this.outputTail = outputTail;
+        this.name = 'BuildError';
+    }
+}
+const OUTPUT_TAIL_LINES = 30;
+/** Returns the `.whl` and `.tar.gz` files the build wrote (new or rewritten), sorted. */
+async function buildDistributions(options) {
+    const { log } = options;
+    const run = options.run ?? runProcess;
+    const cwd = external_node_path_default().resolve(options.workingDirectory);
+    const outDir = external_node_path_default().resolve(options.outDir);
+    if (!(await (0,promises_.stat)(cwd).catch(() => undefined))?.isDirectory()) {
+        throw new Error(`The working directory to build in, ${cwd}, is not a folder. Check working-directory.`);
+    }
+    // Unbuffered, stdout and stderr lines keep the order they were written in.
+    const env = options.env.with({ PYTHONUNBUFFERED: '1' });
+    const step = { run, cwd, log, timeoutMs: options.timeoutMs };
+    const before = await snapshotOutputs(outDir);
+    const command = await log.group(`Building distributions in ${cwd}`, async () => {
+        const line = options.buildCommand;
+        if (line !== undefined && line.trim() !== '') {
+            const shell = shellInvocation(line, process.platform, env.get('ComSpec'));
+            await runBuild(line, shell.command, shell.args, {
+                ...step,
+                env,
+                windowsVerbatimArguments: shell.windowsVerbatimArguments
+            });
+            return line;
+        }
+        const python = await findBuildPython({ python: options.python, env, log, run });
+        try {
+            log.info(`Using ${python.version} with ${python.python}`);
+            const args = [
+                ...['-m', 'build', ...kindFlags(options.distributions)],
+                ...['--outdir', outDir, ...(options.extraArgs ?? [])]
+            ];
+            const shown = [python.python, ...args]
+                .map(a => (/[\s"']/.test(a) ? JSON.stringify(a) : a))
+                .join(' ');
+            await runBuild(shown, python.python, args, { ...step, env: python.env });
+            return shown;
+        }
+        finally {
+            await python.dispose();
         }
     });
-    return title;
+    const files = changedOutputs(before, await snapshotOutputs(outDir));
+    if (files.length === 0) {
+        throw new BuildError(`The build (${command}) succeeded but wrote no .whl or .tar.gz file into ${outDir}, the folder that is published. ` +
+            'Make the build write there (e.g. uv build --out-dir, hatch build <dir>) or point packages-dir at where it writes.', command, []);
+    }
+    for (const file of files)
+        log.info(`Built ${external_node_path_default().relative(outDir, file)}`);
+    return { files, command };
+}
+/** Both is `python -m build`'s default: the wheel built from the sdist, which tests the sdist. */
+function kindFlags(kinds) {
+    if (kinds.has('sdist') && kinds.has('wheel'))
+        return [];
+    if (kinds.has('sdist'))
+        return ['--sdist'];
+    if (kinds.has('wheel'))
+        return ['--wheel'];
+    throw new Error("Nothing to build: 'distributions' names neither sdist nor wheel.");
+}
+/** The way a workflow's `run:` line is run, so pipes, `&&` and quoting work as written. */
+function shellInvocation(commandLine, platform = process.platform, comSpec) {
+    if (platform === 'win32') {
+        // As Node's `shell: true`: /d skips AutoRun, /s keeps the quoted line as written, and
+        // cmd.exe parses its own command line, so Node must not quote it again.
+        return {
+            command: comSpec ?? 'cmd.exe',
+            args: ['/d', '/s', '/c', `"${commandLine}"`],
+            windowsVerbatimArguments: true
+        };
+    }
+    return { command: '/bin/sh', args: ['-c', commandLine], windowsVerbatimArguments: false };
+}
+/** Every line into the log, fenced as a child's output; a BuildError with the tail if it fails. */
+async function runBuild(shown, command, args, { run, log, ...options }) {
+    log.info(`$ ${shown}`);
+    const tail = [];
+    const result = await log.childOutput(show => run(command, args, {
+        ...options,
+        onLine: line => {
+            show(line);
+            tail.push(line);
+            if (tail.length > OUTPUT_TAIL_LINES)
+                tail.shift();
+        }
+    }));
+    if (result.exitCode === 0)
+        return;
+    const intro = tail.length > 0 ? ` Its last ${tail.length} line(s) of output:` : ' It wrote nothing.';
+    throw new BuildError(`The build failed: ${shown} ${ending(result)} (in ${options.cwd}).${intro}`, shown, tail);
+}
+function ending(result) {
+    if (result.spawnError?.code === 'ENOENT')
+        return 'could not be started: the program was not found';
+    if (result.spawnError)
+        return `could not be started (${result.spawnError.message})`;
+    if (result.timedOut)
+        return 'took too long and was stopped';
+    if (result.exitCode === null)
+        return 'was stopped by a signal';
+    return `exited with code ${result.exitCode}`;
+}
+/**
+ * The distribution files under `dir` (nested too) by absolute path, each with what a rewrite
+ * changes: a custom command says nothing of what it wrote, so the folder is compared before and
+ * after, and a stale release left alone is not counted. Empty if `dir` is missing.
+ */
+async function snapshotOutputs(dir) {
+    const files = new Map();
+    const walk = async (folder) => {
+        const entries = await (0,promises_.readdir)(folder, { withFileTypes: true }).catch((error) => {
+            if (error.code === 'ENOENT')
+                return [];
+            throw error;
+        });
+        for (const entry of entries) {
+            const full = external_node_path_default().join(folder, entry.name);
+            if (entry.isDirectory())
+                await walk(full);
+            else if (entry.isFile() && /\.(whl|tar\.gz)$/i.test(entry.name)) {
+                const info = await (0,promises_.stat)(full, { bigint: true });
+                // Nanoseconds: a rebuild of the same bytes within a millisecond still shows.
+                files.set(full, `${info.ino}:${info.size}:${info.mtimeNs}:${info.ctimeNs}`);
+            }
+        }
+    };
+    await walk(external_node_path_default().resolve(dir));
+    return files;
+}
+/** The files of `after` that `before` did not have, or had in another state; sorted. */
+function changedOutputs(before, after) {
+    return [...after]
+        .filter(([file, state]) => before.get(file) !== state)
+        .map(([file]) => file)
+        .sort();
 }
 
 ;// CONCATENATED MODULE: ./src/index-api/simple.ts
+
 
 
 
@@ -69036,11 +69290,10 @@ async function readSimplePage(http, simpleUrl, project, options = {}) {
             headers.Authorization = authorization;
         const limit = timeLimit && { ...timeLimit, ms: timeLimit.ms - (now() - started) };
         const response = await http.get(url, SIMPLE_PAGE_CAP, headers, limit);
-        if ([301, 302, 303, 307, 308].includes(response.status) && response.headers.location) {
-            const next = new URL(response.headers.location, url);
-            if (next.origin !== origin)
-                return { found: false, status: response.status, url };
-            url = next.toString();
+        const next = redirectTarget(response, url);
+        // Another origin's answer is not followed: the 3xx is the page's status.
+        if (next && new URL(next).origin === origin) {
+            url = next;
             continue;
         }
         if (response.status !== 200)
@@ -69220,24 +69473,17 @@ function buildMultipartBody(fields, file, progress) {
     const boundary = `----pypi-publish-${(0,external_node_crypto_.randomUUID)().replaceAll('-', '')}`;
     const part = (name) => `--${boundary}\r\nContent-Disposition: form-data; name="${quote(name)}"`;
     const head = Buffer.from(fields.map(([name, value]) => `${part(name)}\r\n\r\n${value}\r\n`).join('') +
-        `${part(file.field)}; filename="${quote(file.filename)}"\r\n` +
-        `Content-Type: ${file.contentType}\r\n\r\n`, 'utf8');
+        `${part('content')}; filename="${quote(file.filename)}"\r\n` +
+        'Content-Type: application/octet-stream\r\n\r\n', 'utf8');
     const tail = Buffer.from(`\r\n--${boundary}--\r\n`, 'utf8');
     const contentLength = head.length + file.size + tail.length;
     let failure;
-    async function* chunks() {
+    /** The whole body; `check` reads it through without `report`, so nothing counts as sent. */
+    async function* chunks(report) {
         try {
-            const handle = await openChecked(file);
-            try {
-                progress?.sent(head.length);
-                yield head;
-                for await (const chunk of readChecked(handle, file)) {
-                    progress?.sent(chunk.length);
-                    yield chunk;
-                }
-            }
-            finally {
-                await handle.close();
+            for await (const chunk of checkedBody(file, head, tail)) {
+                report?.sent(chunk.length);
+                yield chunk;
             }
         }
         catch (error) {
@@ -69245,8 +69491,6 @@ function buildMultipartBody(fields, file, progress) {
             failure = error;
             throw error;
         }
-        progress?.sent(tail.length);
-        yield tail;
     }
     return {
         contentType: `multipart/form-data; boundary=${boundary}`,
@@ -69255,61 +69499,55 @@ function buildMultipartBody(fields, file, progress) {
         open: () => {
             failure = undefined;
             progress?.start(contentLength);
-            return external_node_stream_.Readable.from(chunks(), { objectMode: false });
+            return external_node_stream_.Readable.from(chunks(progress), { objectMode: false });
         },
         check: async () => {
-            const handle = await openChecked(file);
-            try {
-                for await (const chunk of readChecked(handle, file))
-                    void chunk;
-            }
-            finally {
-                await handle.close();
-            }
+            for await (const chunk of chunks())
+                void chunk;
         }
     };
 }
-/** The file opened, refused when it is not the one checked (replaced, resized, rewritten). */
-async function openChecked(file) {
+/**
+ * `head`, the file's checked size in fresh chunks, `tail`. The file is refused when it is not the
+ * one checked (replaced, resized, rewritten) before `head` goes, and fails before `tail` when it
+ * ends early, grows or hashes otherwise.
+ */
+async function* checkedBody(file, head, tail) {
     const handle = await (0,promises_.open)(file.path, 'r');
     try {
-        const opened = identityOf(await handle.stat());
-        const differences = identityChanges(file.onDisk ?? { ...opened, size: file.size }, opened);
+        const before = identityOf(await handle.stat());
+        const differences = identityChanges(file.onDisk ?? { ...before, size: file.size }, before);
         if (differences.length > 0)
             throw changedFile(file, differences.join(', '));
-        return handle;
-    }
-    catch (error) {
-        await handle.close();
-        throw error;
-    }
-}
-/** The file's checked size in fresh chunks; fails when it ends early, grows or hashes otherwise. */
-async function* readChecked(handle, file) {
-    const before = identityOf(await handle.stat());
-    // ~0.85 ms per MiB with SHA-NI: the only way to notice a same-size rewrite that kept its mtime.
-    const sha256 = file.sha256 ? (0,external_node_crypto_.createHash)('sha256') : undefined;
-    for (let sent = 0; sent < file.size;) {
-        const buffer = Buffer.allocUnsafe(Math.min(CHUNK, file.size - sent));
-        const { bytesRead } = await handle.read(buffer, 0, buffer.length, sent);
-        if (bytesRead === 0) {
-            throw changedFile(file, `it ended after ${sent} of the ${file.size} bytes checked`);
+        yield head;
+        // ~0.85 ms per MiB with SHA-NI: the only way to notice a same-size rewrite that kept its mtime.
+        const sha256 = file.sha256 ? (0,external_node_crypto_.createHash)('sha256') : undefined;
+        for (let sent = 0; sent < file.size;) {
+            const buffer = Buffer.allocUnsafe(Math.min(CHUNK, file.size - sent));
+            const { bytesRead } = await handle.read(buffer, 0, buffer.length, sent);
+            if (bytesRead === 0) {
+                throw changedFile(file, `it ended after ${sent} of the ${file.size} bytes checked`);
+            }
+            const chunk = buffer.subarray(0, bytesRead);
+            sha256?.update(chunk);
+            sent += bytesRead;
+            yield chunk;
         }
-        const chunk = buffer.subarray(0, bytesRead);
-        sha256?.update(chunk);
-        sent += bytesRead;
-        yield chunk;
+        const probe = await handle.read(Buffer.alloc(1), 0, 1, file.size);
+        if (probe.bytesRead > 0)
+            throw changedFile(file, `it has grown past the ${file.size} bytes checked`);
+        const after = identityChanges(file.onDisk ?? before, identityOf(await handle.stat()));
+        if (after.length > 0)
+            throw changedFile(file, after.join(', '));
+        const digest = sha256?.digest('hex');
+        if (digest !== undefined && digest !== file.sha256) {
+            throw changedFile(file, `the bytes sent have sha256 ${digest}, not the ${file.sha256} checked`);
+        }
     }
-    const probe = await handle.read(Buffer.alloc(1), 0, 1, file.size);
-    if (probe.bytesRead > 0)
-        throw changedFile(file, `it has grown past the ${file.size} bytes checked`);
-    const after = identityChanges(file.onDisk ?? before, identityOf(await handle.stat()));
-    if (after.length > 0)
-        throw changedFile(file, after.join(', '));
-    const digest = sha256?.digest('hex');
-    if (digest !== undefined && digest !== file.sha256) {
-        throw changedFile(file, `the bytes sent have sha256 ${digest}, not the ${file.sha256} checked`);
+    finally {
+        await handle.close();
     }
+    yield tail;
 }
 function changedFile(file, why) {
     return new FileChangedError(file.path, file.filename, why);
@@ -69350,9 +69588,145 @@ function progressReporter(filename, log, options = {}) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/upload/response.ts
+;// CONCATENATED MODULE: ./src/upload/upload.ts
 
 
+
+
+
+/** An upload the index refused, with its own words, a hint, and what was asked. */
+class UploadError extends Error {
+    failure;
+    status;
+    indexMessage;
+    alreadyExists;
+    retryAfterMs;
+    constructor(failure) {
+        const { dist, status, indexMessage, url, hint } = failure;
+        super(`Uploading ${dist.filename} failed: ${status ? `HTTP ${status}: ` : ''}${indexMessage} (${url})` +
+            (hint ? `\n${hint}` : ''));
+        this.failure = failure;
+        this.name = 'UploadError';
+        this.status = status;
+        this.indexMessage = indexMessage;
+        this.alreadyExists = failure.alreadyExists ?? false;
+        this.retryAfterMs = failure.retryAfterMs;
+    }
+}
+const MAX_SAME_HOST_REDIRECTS = 3;
+/**
+ * Files up to this size are read through and checked before the request: a changed one is refused
+ * with nothing sent. Larger ones are checked as they stream, before the form's closing boundary.
+ */
+const CHECK_BEFORE_SENDING_UP_TO = 1024 * 1024;
+/**
+ * The upload form, field by field what twine sends (docs/upload-protocol.md §1). md5 too: twine
+ * ≥ 6.2 dropped it, but some self-hosted indexes still use it, and PyPI only checks that it matches.
+ */
+function uploadFields(dist, extra = []) {
+    return [
+        [':action', 'file_upload'],
+        ['protocol_version', '1'],
+        ...dist.metadataFields,
+        ['filetype', dist.filetype],
+        ['pyversion', dist.pyversion],
+        ['md5_digest', dist.digests.md5],
+        ['sha256_digest', dist.digests.sha256],
+        ['blake2_256_digest', dist.digests.blake2_256],
+        ...extra
+    ];
+}
+/**
+ * Indexes answer an upload with a line of text, a small JSON document or an error page of a few
+ * KiB (PyPI's HTML error pages are the largest); 1 MiB leaves a wide margin. More is not an
+ * upload result, and an endless body must not fill the runner's memory.
+ */
+const UPLOAD_ANSWER_CAP = {
+    bytes: 1024 * 1024,
+    what: 'the answer to an upload',
+    advice: "An index answers an upload with a short message: check that 'repository-url' is the index's " +
+        'upload endpoint. The file may have been stored all the same: look at the index before ' +
+        "re-running, or re-run with 'skip-existing: true'."
+};
+/**
+ * One attempt at sending one distribution. Resolves when the index stored it (2xx); throws
+ * UploadError when the index refused it, NetworkError when no answer came. Retrying, skipping and
+ * credentials renewal are the caller's (send.ts).
+ */
+async function uploadDistribution(http, request, dist, log) {
+    const fields = uploadFields(dist, request.extraFields);
+    const body = buildMultipartBody(fields, { ...dist, sha256: dist.digests.sha256 }, request.progress);
+    if (dist.size <= CHECK_BEFORE_SENDING_UP_TO)
+        await body.check();
+    const headers = {
+        Authorization: basicAuth(request.user, request.password),
+        Accept: 'application/json',
+        'Content-Type': body.contentType,
+        'Content-Length': body.contentLength
+    };
+    let url = request.url;
+    let response;
+    // The index refused this upload: the last answer's status, at the URL it went to.
+    const refused = (indexMessage, hint, more) => new UploadError({ dist, status: response.status, indexMessage, url, hint, ...more });
+    for (let hop = 0;; hop++) {
+        if (request.verbose) {
+            const names = fields.map(([name]) => name).join(' ');
+            log.info(`POST ${url} (${dist.filename}, ${body.contentLength} bytes, fields: ${names})`);
+        }
+        try {
+            response = await http.request('POST', url, {
+                headers,
+                body: () => body.open(),
+                cap: UPLOAD_ANSWER_CAP
+            });
+        }
+        catch (error) {
+            // The body cut the request itself (the file changed, or could not be read): that, not the
+            // "no answer" it caused, is what went wrong, and sending again would not help.
+            throw body.failure() ?? error;
+        }
+        const failure = body.failure();
+        if (failure)
+            throw failure;
+        if (request.verbose) {
+            log.info(`← HTTP ${response.status} ${response.statusText}`.trimEnd());
+            if (response.body.trim())
+                log.info(`← ${excerpt(response.body.trim(), 2000)}`);
+        }
+        const next = redirectTarget(response, url);
+        if (!next)
+            break;
+        if (new URL(next).origin !== new URL(url).origin || hop >= MAX_SAME_HOST_REDIRECTS) {
+            // Never replay credentials to another host; tell the user the right URL instead.
+            throw refused(`the index redirected the upload to ${next}`, `Set 'repository-url' to the upload URL itself (${next}). Credentials are not sent to another host.`);
+        }
+        if (request.onRedirect)
+            request.onRedirect(url, next);
+        else
+            log.warning(`${url} redirected to ${next}; following it on the same host.`);
+        url = next;
+    }
+    if (response.status >= 200 && response.status < 300) {
+        // A stored upload's answer is not read further: its words matter only when it is refused.
+        if (isHtmlPage(response)) {
+            // PyPI answers a form it does not take as an upload with its HTML page and a 200.
+            throw refused('the index answered with an HTML page, not an upload result: the URL is probably not an upload endpoint', hintFor(405, indexMessage(response), url));
+        }
+        return;
+    }
+    const message = indexMessage(response);
+    throw refused(message, hintFor(response.status, message, url), {
+        alreadyExists: isAlreadyExists(response, message),
+        retryAfterMs: retryAfterMs(response)
+    });
+}
+/**
+ * Indexes answer a stored upload with an empty body, "OK" or JSON (GitLab: 201). A whole HTML
+ * document is what PyPI sends for a form it did not take as an upload (no `:action`): nothing stored.
+ */
+function isHtmlPage(response) {
+    return /<html[\s>]/i.test(response.body) && /<\/html>/i.test(response.body);
+}
 /**
  * The index's own words for a response. PyPI puts its message in the reason phrase AND the body;
  * HTTP/2 has no reason phrase, so the body comes first: JSON `message` (we send
@@ -69364,29 +69738,18 @@ function indexMessage(response) {
     if (fromJson)
         return fromJson;
     const title = titleOf(body)?.trim();
+    const prefix = `${response.status} `;
     if (title)
-        return stripStatusPrefix(title, response.status);
+        return title.startsWith(prefix) ? title.slice(prefix.length) : title;
     const reason = response.statusText.trim();
-    const generic = GENERIC_REASONS.has(reason.toLowerCase());
-    if (reason && !generic)
+    if (reason && !GENERIC_REASON.test(reason))
         return reason;
     if (body && !body.startsWith('<'))
         return excerpt(body.replace(/\s+/g, ' '), 500);
     return reason || `HTTP ${response.status}`;
 }
-const GENERIC_REASONS = new Set([
-    'ok',
-    'bad request',
-    'forbidden',
-    'unauthorized',
-    'not found',
-    'conflict',
-    'method not allowed',
-    'internal server error',
-    'bad gateway',
-    'service unavailable',
-    'gateway timeout'
-]);
+/** Reason phrases that only restate the status. */
+const GENERIC_REASON = /^(ok|bad request|forbidden|unauthorized|not found|conflict|method not allowed|internal server error|bad gateway|service unavailable|gateway timeout)$/i;
 /**
  * Warehouse renders errors through Pyramid: `code` is the whole status line ("400 <message>") and
  * `message` is Pyramid's generic explanation followed by the detail. Prefer the status line's
@@ -69403,7 +69766,7 @@ function jsonMessage(body) {
         return undefined;
     }
     const code = typeof parsed.code === 'string' ? /^\d{3} (.+)$/s.exec(parsed.code.trim())?.[1] : undefined;
-    if (code && code !== parsed.title && !GENERIC_REASONS.has(code.trim().toLowerCase())) {
+    if (code && code !== parsed.title && !GENERIC_REASON.test(code.trim())) {
         return code.trim();
     }
     for (const key of ['message', 'detail', 'error', 'errors']) {
@@ -69422,9 +69785,6 @@ function lastParagraph(text) {
         .map(p => p.trim())
         .filter(Boolean);
     return paragraphs[paragraphs.length - 1] ?? text.trim();
-}
-function stripStatusPrefix(title, status) {
-    return title.startsWith(`${status} `) ? title.slice(String(status).length + 1) : title;
 }
 /**
  * "This file is already there", as each index says it (docs/upload-protocol.md §2). PyPI answers
@@ -69507,180 +69867,6 @@ function suggestUploadUrl(url) {
     return "the index's upload endpoint, as its documentation names it";
 }
 
-;// CONCATENATED MODULE: ./src/upload/upload.ts
-
-
-
-
-
-/** An upload the index refused, with its own words, a hint, and what was asked. */
-class UploadError extends Error {
-    dist;
-    status;
-    indexMessage;
-    url;
-    hint;
-    alreadyExists;
-    retryAfterMs;
-    constructor(failure) {
-        const { dist, status, indexMessage, url, hint } = failure;
-        super(`Uploading ${dist.filename} failed: ${status ? `HTTP ${status}: ` : ''}${indexMessage} (${url})` +
-            (hint ? `\n${hint}` : ''));
-        this.name = 'UploadError';
-        this.dist = dist;
-        this.status = status;
-        this.indexMessage = indexMessage;
-        this.url = url;
-        this.hint = hint;
-        this.alreadyExists = failure.alreadyExists ?? false;
-        this.retryAfterMs = failure.retryAfterMs;
-    }
-}
-const MAX_SAME_HOST_REDIRECTS = 3;
-/**
- * Files up to this size are read through and checked before the request: a changed one is refused
- * with nothing sent. Larger ones are checked as they stream, before the form's closing boundary.
- */
-const CHECK_BEFORE_SENDING_UP_TO = 1024 * 1024;
-/**
- * The upload form, field by field what twine sends (docs/upload-protocol.md §1). md5 too: twine
- * ≥ 6.2 dropped it, but some self-hosted indexes still use it, and PyPI only checks that it matches.
- */
-function uploadFields(dist, extra = []) {
-    return [
-        [':action', 'file_upload'],
-        ['protocol_version', '1'],
-        ...dist.metadataFields,
-        ['filetype', dist.filetype],
-        ['pyversion', dist.pyversion],
-        ['md5_digest', dist.digests.md5],
-        ['sha256_digest', dist.digests.sha256],
-        ['blake2_256_digest', dist.digests.blake2_256],
-        ...extra
-    ];
-}
-/**
- * Indexes answer an upload with a line of text, a small JSON document or an error page of a few
- * KiB (PyPI's HTML error pages are the largest); 1 MiB leaves a wide margin. More is not an
- * upload result, and an endless body must not fill the runner's memory.
- */
-const UPLOAD_ANSWER_CAP = {
-    bytes: 1024 * 1024,
-    what: 'the answer to an upload',
-    advice: "An index answers an upload with a short message: check that 'repository-url' is the index's " +
-        'upload endpoint. The file may have been stored all the same: look at the index before ' +
-        "re-running, or re-run with 'skip-existing: true'."
-};
-/**
- * One attempt at sending one distribution. Resolves when the index stored it (2xx); throws
- * UploadError when the index refused it, NetworkError when no answer came. Retrying, skipping and
- * credentials renewal are the caller's (send.ts).
- */
-async function uploadDistribution(http, request, dist, log) {
-    const fields = uploadFields(dist, request.extraFields);
-    const body = buildMultipartBody(fields, {
-        field: 'content',
-        filename: dist.filename,
-        path: dist.path,
-        size: dist.size,
-        contentType: 'application/octet-stream',
-        onDisk: dist.onDisk,
-        sha256: dist.digests.sha256
-    }, request.progress);
-    if (dist.size <= CHECK_BEFORE_SENDING_UP_TO)
-        await body.check();
-    const headers = {
-        Authorization: basicAuth(request.user, request.password),
-        Accept: 'application/json',
-        'Content-Type': body.contentType,
-        'Content-Length': body.contentLength
-    };
-    let url = request.url;
-    let response;
-    for (let hop = 0;; hop++) {
-        if (request.verbose) {
-            log.info(`POST ${url} (${dist.filename}, ${body.contentLength} bytes, fields: ${fields
-                .map(([name]) => name)
-                .join(' ')})`);
-        }
-        try {
-            response = await http.request('POST', url, {
-                headers,
-                body: () => body.open(),
-                cap: UPLOAD_ANSWER_CAP
-            });
-        }
-        catch (error) {
-            // The body cut the request itself (the file changed, or could not be read): that, not the
-            // "no answer" it caused, is what went wrong, and sending again would not help.
-            throw body.failure() ?? error;
-        }
-        const failure = body.failure();
-        if (failure)
-            throw failure;
-        if (request.verbose) {
-            log.info(`← HTTP ${response.status} ${response.statusText}`.trimEnd());
-            if (response.body.trim())
-                log.info(`← ${excerpt(response.body.trim(), 2000)}`);
-        }
-        const next = redirectTarget(response, url);
-        if (!next)
-            break;
-        if (new URL(next).origin !== new URL(url).origin || hop >= MAX_SAME_HOST_REDIRECTS) {
-            // Never replay credentials to another host; tell the user the right URL instead.
-            throw new UploadError({
-                dist,
-                status: response.status,
-                indexMessage: `the index redirected the upload to ${next}`,
-                url,
-                hint: `Set 'repository-url' to the upload URL itself (${next}). Credentials are not sent to another host.`
-            });
-        }
-        if (request.onRedirect)
-            request.onRedirect(url, next);
-        else
-            log.warning(`${url} redirected to ${next}; following it on the same host.`);
-        url = next;
-    }
-    if (response.status >= 200 && response.status < 300) {
-        // A stored upload's answer is not read further: its words matter only when it is refused.
-        if (isHtmlPage(response)) {
-            // PyPI answers a form it does not take as an upload with its HTML page and a 200.
-            throw new UploadError({
-                dist,
-                status: response.status,
-                indexMessage: 'the index answered with an HTML page, not an upload result: the URL is probably not an upload endpoint',
-                url,
-                hint: hintFor(405, indexMessage(response), url)
-            });
-        }
-        return;
-    }
-    const message = indexMessage(response);
-    throw new UploadError({
-        dist,
-        status: response.status,
-        indexMessage: message,
-        url,
-        hint: hintFor(response.status, message, url),
-        alreadyExists: isAlreadyExists(response, message),
-        retryAfterMs: retryAfterMs(response)
-    });
-}
-function redirectTarget(response, url) {
-    if (![301, 302, 303, 307, 308].includes(response.status))
-        return undefined;
-    const location = response.headers.location;
-    return location ? new URL(location, url).toString() : undefined;
-}
-/**
- * Indexes answer a stored upload with an empty body, "OK" or JSON (GitLab: 201). A whole HTML
- * document is what PyPI sends for a form it did not take as an upload (no `:action`): nothing stored.
- */
-function isHtmlPage(response) {
-    return /<html[\s>]/i.test(response.body) && /<\/html>/i.test(response.body);
-}
-
 ;// CONCATENATED MODULE: ./src/upload/send.ts
 
 
@@ -69698,11 +69884,12 @@ function isHtmlPage(response) {
 async function sendDistribution(ctx, dist) {
     const { log } = ctx;
     const now = ctx.now ?? Date.now;
-    const sleep = ctx.sleep ?? backoff_sleep;
     const startedAt = now();
     const extraFields = ctx.extraFields?.(dist) ?? [];
     const progress = progressReporter(dist.filename, log, ctx.progress);
-    for (let attempt = 1;; attempt++) {
+    let attempts = 0;
+    const send = async () => {
+        attempts++;
         try {
             await withCurrentToken(ctx.tokens, (user, password) => uploadDistribution(ctx.http, {
                 url: ctx.url,
@@ -69713,34 +69900,24 @@ async function sendDistribution(ctx, dist) {
                 progress,
                 onRedirect: (from, to) => followRedirect(ctx, from, to)
             }, dist, log), error => error instanceof UploadError && isExpiredTokenResponse(error.status, error.indexMessage));
-            return { status: 'uploaded', attempts: attempt };
+            return { status: 'uploaded', attempts };
         }
         catch (error) {
+            // Before any retry: the file may be on the index already (an earlier attempt or another
+            // upload stored it); what that does not settle is thrown, for the retry rule.
+            const confirmed = { status: 'uploaded', attempts, confirmedOnIndex: true };
             if (error instanceof UploadError && error.alreadyExists) {
                 const listed = await hashOnIndex(ctx, dist);
-                if (listed === dist.digests.sha256) {
-                    if (attempt > 1) {
-                        // Our own earlier attempt stored it; its answer was lost.
-                        return { status: 'uploaded', attempts: attempt, confirmedOnIndex: true };
-                    }
-                    // The identical file is there already: the state the user asked for (PyPI itself
-                    // answers 200 to an identical re-upload; other indexes refuse it).
-                    return {
-                        status: 'skipped',
-                        attempts: attempt,
-                        reason: error.indexMessage,
-                        sameHash: true
-                    };
-                }
-                if (ctx.skipExisting) {
-                    return {
-                        status: 'skipped',
-                        attempts: attempt,
-                        reason: error.indexMessage,
-                        sameHash: listed === undefined ? undefined : false
-                    };
-                }
-                throw error;
+                const same = listed === dist.digests.sha256;
+                // Our own earlier attempt stored it; its answer was lost.
+                if (same && attempts > 1)
+                    return confirmed;
+                if (!same && !ctx.skipExisting)
+                    throw error;
+                // The identical file there already is the state the user asked for (PyPI itself answers
+                // 200 to an identical re-upload; other indexes refuse it).
+                const sameHash = same || (listed === undefined ? undefined : false);
+                return { status: 'skipped', attempts, reason: error.indexMessage, sameHash };
             }
             if (error instanceof AnswerTooLargeError) {
                 // The index took the whole upload and then answered with more than an upload result can
@@ -69748,20 +69925,17 @@ async function sendDistribution(ctx, dist) {
                 // this would not help, so this is never retried.
                 if ((await hashOnIndex(ctx, dist)) === dist.digests.sha256) {
                     log.warning(`${dist.filename}: ${error.message} The index lists it with our sha256.`);
-                    return { status: 'uploaded', attempts: attempt, confirmedOnIndex: true };
+                    return confirmed;
                 }
                 throw error;
             }
-            const kind = classifyFailure(error);
-            if (kind === 'final')
-                throw error;
             // Asked before giving up too: the last attempt (or the only one, with `retries: 0`) may
             // have stored the file, and then it is uploaded whatever the answer said.
-            if (kind === 'ambiguous') {
+            if (classifyFailure(error) === 'ambiguous') {
                 const listed = await hashOnIndex(ctx, dist);
                 if (listed === dist.digests.sha256) {
                     log.info(`${dist.filename}: the index has it (sha256 matches) although the answer was lost`);
-                    return { status: 'uploaded', attempts: attempt, confirmedOnIndex: true };
+                    return confirmed;
                 }
                 if (listed) {
                     throw new UploadError({
@@ -69773,18 +69947,23 @@ async function sendDistribution(ctx, dist) {
                     });
                 }
             }
-            if (attempt > ctx.retry.retries)
-                throw gaveUp(error, attempt, now() - startedAt);
-            const delay = backoffDelay(attempt, ctx.retry, error instanceof UploadError ? error.retryAfterMs : undefined);
-            // The bound is on when a retry starts: a retry that would start past it is not waited for
-            // (checking before the wait alone let the last backoff run the total past the bound).
-            const elapsed = now() - startedAt;
-            if (elapsed + delay > ctx.retry.maxTotalMs)
-                throw gaveUp(error, attempt, elapsed);
-            // A retry that recovers is not a problem worth an annotation: only the final failure is.
-            log.info(`${dist.filename}: ${shortReason(error)}; retry ${attempt} of ${ctx.retry.retries} in ${(delay / 1000).toFixed(1)} s`);
-            await sleep(delay);
+            throw error;
         }
+    };
+    try {
+        return await withRetries(send, {
+            policy: ctx.retry,
+            transient: error => classifyFailure(error) === 'final'
+                ? undefined
+                : { retryAfterMs: error instanceof UploadError ? error.retryAfterMs : undefined },
+            // A retry that recovers is not a problem worth an annotation: only the final failure is.
+            onRetry: (error, retry, delay) => log.info(`${dist.filename}: ${shortReason(error)}; ${retryNote(retry, ctx.retry, delay)}`),
+            sleep: ctx.sleep,
+            now
+        });
+    }
+    catch (error) {
+        throw classifyFailure(error) === 'final' ? error : gaveUp(error, attempts, now() - startedAt);
     }
 }
 /**
@@ -69830,9 +70009,7 @@ async function hashOnIndex(ctx, dist) {
         const page = await readSimplePage(ctx.http, ctx.simpleUrl, dist.name, {
             authorization: ctx.simpleAuth
         });
-        if (!page.found)
-            return undefined;
-        return page.files.get(dist.filename) || undefined;
+        return (page.found && page.files.get(dist.filename)) || undefined;
     }
     catch (error) {
         // An oversized page is the index's configuration, worth a word; other failures are transient.
@@ -69843,31 +70020,20 @@ async function hashOnIndex(ctx, dist) {
         return undefined;
     }
 }
+/** Only NetworkErrors and UploadErrors are retried (classifyFailure), or given up on. */
 function shortReason(error) {
     if (error instanceof UploadError)
         return `HTTP ${error.status}: ${error.indexMessage}`;
-    if (error instanceof NetworkError)
-        return error.message;
-    return String(error);
+    return error.message;
 }
 function gaveUp(error, attempts, elapsedMs) {
     const note = ` (gave up after ${attempts} ${attempts === 1 ? 'attempt' : 'attempts'} in ${Math.round(elapsedMs / 1000)} s)`;
     if (error instanceof UploadError) {
-        return new UploadError({
-            dist: error.dist,
-            status: error.status,
-            indexMessage: error.indexMessage + note,
-            url: error.url,
-            hint: error.hint,
-            alreadyExists: error.alreadyExists,
-            retryAfterMs: error.retryAfterMs
-        });
+        return new UploadError({ ...error.failure, indexMessage: error.indexMessage + note });
     }
-    if (error instanceof Error) {
+    if (error instanceof Error)
         error.message += note;
-        return error;
-    }
-    return new Error(String(error) + note);
+    return error;
 }
 
 ;// CONCATENATED MODULE: ./src/upload/upload-all.ts
@@ -69931,14 +70097,12 @@ async function publishAll(ctx, dists, concurrency) {
             const project = normalizeName(next.dist.name);
             const first = firstOfProject.get(project);
             if (first === undefined) {
-                const result = next;
-                firstOfProject.set(project, uploadOne(result));
-                await firstOfProject.get(project);
+                const upload = uploadOne(next);
+                firstOfProject.set(project, upload);
+                await upload;
             }
-            else if (await first) {
-                if (!failure)
-                    await uploadOne(next);
-            }
+            else if ((await first) && !failure)
+                await uploadOne(next);
         }
     };
     await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
@@ -70031,7 +70195,7 @@ async function verifyOnIndex(dists, options) {
     const now = options.now ?? Date.now;
     const sleep = options.sleep ?? backoff_sleep;
     const deadline = now() + options.timeoutMs;
-    const bound = `verify-timeout (${verify_seconds(options.timeoutMs)} s)`;
+    const bound = `verify-timeout (${Math.round(options.timeoutMs / 100) / 10} s)`;
     // Each read is cut at the deadline, even when the index trickles a page (a request's own
     // deadline is minutes). verify-timeout 0 is one read, with only the request's deadline.
     const timeLimit = () => options.timeoutMs > 0 ? { ms: deadline - now(), reason: `${bound} ran out` } : undefined;
@@ -70106,9 +70270,6 @@ async function verifyOnIndex(dists, options) {
         }
     }
     return { verified, unverifiable, failed };
-}
-function verify_seconds(ms) {
-    return String(Math.round(ms / 100) / 10);
 }
 
 ;// CONCATENATED MODULE: ./src/pipeline/index-status.ts
@@ -70226,9 +70387,10 @@ async function verifyStatuses(files, index, timeoutMs) {
     }
     const count = found.verified.length;
     const unverifiable = found.unverifiable.length;
+    // Where it was read: the group that names it is not shown when nothing went wrong in it.
     log.info(count === expected.length
-        ? `✔ All ${count} file(s) are on the index with the expected sha256.`
-        : `✔ ${count} of ${expected.length} file(s) are on the index with the expected sha256` +
+        ? `✔ All ${count} file(s) are on the index with the expected sha256 (read back from ${simpleUrl}).`
+        : `✔ ${count} of ${expected.length} file(s) are on the index with the expected sha256 (read back from ${simpleUrl})` +
             (unverifiable ? `; ${unverifiable} listed without a sha256 to compare.` : '.'));
     return { files: read, verification };
 }
@@ -72044,7 +72206,7 @@ async function readSdist(path, options = {}) {
             'keep large data and build artefacts out of the sdist (MANIFEST.in, or the build ' +
             "backend's sdist include/exclude settings) and rebuild.");
         const reader = new ChunkReader(gunzip[Symbol.asyncIterator](), cap, tooMuch);
-        return await sdist_scan(path, reader, options.maxBytes ?? MAX_METADATA_BYTES);
+        return await scan(path, reader, options.maxBytes ?? MAX_METADATA_BYTES);
     }
     catch (error) {
         // zlib reports a truncated or damaged stream with Z_* codes; file errors pass through as-is.
@@ -72061,7 +72223,7 @@ async function readSdist(path, options = {}) {
         gunzip.destroy();
     }
 }
-async function sdist_scan(path, reader, maxBytes) {
+async function scan(path, reader, maxBytes) {
     const globals = new Map();
     let pax;
     let longName;
@@ -73357,304 +73519,6 @@ function releaseUrls(result) {
     return [...new Set(urls)];
 }
 
-;// CONCATENATED MODULE: ./src/shared/redact.ts
-
-
-/** Shorter secrets are not looked for: they would blank out ordinary words. */
-const redact_MIN_SECRET_LENGTH = 4;
-/** The first characters of a secret that are never shown, cut or not, from this many. */
-const MIN_SHOWN_PREFIX = 12;
-/** A cut-off start of a secret inside decoded base64 or hex counts from this length. */
-const MIN_DECODED_PREFIX = 8;
-/**
- * Removes secrets from text before it is printed. The runner masks registered secrets only in its
- * log and only literally, while an index can echo a token in any encoding, nested (percent-encoded
- * twice), wrapped over lines, or cut short. So the rule is by what a text decodes to, not form by
- * form: the text is read as written, without its line breaks, and decoded layer by layer (percent,
- * form, JSON and Python escapes, HTML references); a secret, or a secret's start before a cut (`…`)
- * or the end, found in any layer is replaced where it stands in the text. Runs of base64 or hex
- * that decode to a secret are replaced whole.
- */
-class Redactor {
-    /** The secrets as given. */
-    secrets = new Set();
-    /** The Basic-auth values made of them (they are matched as secrets too). */
-    basic = new Set();
-    /** `user`: the username the secret is sent with, so its Basic-auth form is known too. */
-    add(secret, user) {
-        if (!secret || secret.length < redact_MIN_SECRET_LENGTH)
-            return;
-        this.secrets.add(secret);
-        for (const name of new Set(['__token__', '', user ?? ''])) {
-            this.basic.add(Buffer.from(`${name}:${secret}`).toString('base64'));
-        }
-    }
-    /** The literal forms of every secret, for the runner's `::add-mask::` (which matches literally). */
-    forms() {
-        const forms = [...this.secrets, ...this.basic].flatMap(s => [
-            s,
-            encodeURIComponent(s),
-            new URLSearchParams({ s }).toString().slice(2),
-            JSON.stringify(s).slice(1, -1),
-            escapeHtml(s)
-        ]);
-        for (const s of this.secrets) {
-            const bytes = Buffer.from(s);
-            forms.push(bytes.toString('base64'), bytes.toString('hex'), bytes.toString('hex').toUpperCase());
-        }
-        return [...new Set(forms)];
-    }
-    redact(text) {
-        // Longest first, so that a secret inside a longer one leaves no piece of the longer one.
-        const secrets = [...this.secrets, ...this.basic].sort((a, b) => b.length - a.length);
-        let out = text;
-        if (secrets.length > 0) {
-            const spans = [];
-            for (const view of views(text)) {
-                findSecrets(view, secrets, spans);
-                findEncodedRuns(view, [...this.secrets], spans);
-            }
-            out = replaceSpans(text, spans);
-        }
-        // A Basic header echoed back for any user: the user shifts the base64, so no form matches it.
-        out = out.replace(BASIC_CREDENTIALS, (match, scheme, value) => isBasicCredentials(value) ? `${scheme} ***` : match);
-        // Tokens never registered still look like tokens: a PyPI macaroon's base64 starts with "AgE"
-        // (a looser pattern would eat a "pypi-publish-…" temp folder).
-        return out.replace(/pypi-AgE[A-Za-z0-9_-]{16,}/g, 'pypi-***');
-    }
-}
-/**
- * The text as written, then without line breaks (a wrapped page), then decoded once, twice and a
- * third time (nested encodings), each with `+` read as itself and as a form's space.
- */
-function views(text) {
-    const from = Array.from({ length: text.length }, (_, i) => i);
-    const written = { text, from, to: from.map(i => i + 1) };
-    // Most lines hold no escape and no break: the text as written is the only way to read them.
-    if (!/[%\\&+\r\n]/.test(text))
-        return [written];
-    const unwrapped = withoutLineBreaks(written);
-    const all = [written, unwrapped];
-    for (const plusIsSpace of [false, true]) {
-        let view = unwrapped;
-        for (let depth = 0; depth < 3; depth++) {
-            const decoded = withoutLineBreaks(decodeOnce(view, plusIsSpace));
-            if (decoded.text === view.text)
-                break;
-            all.push(decoded);
-            view = decoded;
-        }
-    }
-    return all;
-}
-/** Builds a view from pieces, each a decoded text standing for the span [start, end) of `view`. */
-class ViewBuilder {
-    view;
-    text = [];
-    from = [];
-    to = [];
-    constructor(view) {
-        this.view = view;
-    }
-    push(decoded, start, end) {
-        for (let i = 0; i < decoded.length; i++) {
-            this.text.push(decoded[i]);
-            this.from.push(this.view.from[start]);
-            this.to.push(this.view.to[end - 1]);
-        }
-    }
-    build() {
-        return { text: this.text.join(''), from: this.from, to: this.to };
-    }
-}
-/** Line breaks and the blanks around them, as a page wrapping a long token writes them. */
-function withoutLineBreaks(view) {
-    if (!/[\r\n]/.test(view.text))
-        return view;
-    const out = new ViewBuilder(view);
-    const breaks = /[ \t]*[\r\n]+[ \t]*/g;
-    let last = 0;
-    for (const match of view.text.matchAll(breaks)) {
-        for (let i = last; i < match.index; i++)
-            out.push(view.text[i], i, i + 1);
-        last = match.index + match[0].length;
-    }
-    for (let i = last; i < view.text.length; i++)
-        out.push(view.text[i], i, i + 1);
-    return out.build();
-}
-const JSON_ESCAPES = {
-    '"': '"',
-    "'": "'",
-    '\\': '\\',
-    '/': '/',
-    b: '\b',
-    f: '\f',
-    n: '\n',
-    r: '\r',
-    t: '\t'
-};
-const HTML_NAMED = {
-    amp: '&',
-    lt: '<',
-    gt: '>',
-    quot: '"',
-    apos: "'"
-};
-/** One escape of any encoding an index, a URL or a page writes. */
-const ESCAPE = /(?:%[0-9A-Fa-f]{2})+|\\u[0-9A-Fa-f]{4}|\\x[0-9A-Fa-f]{2}|\\["'\\/bfnrt]|&#[0-9]{1,7};|&#[xX][0-9A-Fa-f]{1,6};|&(?:amp|lt|gt|quot|apos);|\+/g;
-const PARTIAL_ESCAPE = /(?:\\(?:u[0-9A-Fa-f]{0,3}|x[0-9A-Fa-f]?)?|%[0-9A-Fa-f]?|&#?[xX]?[0-9A-Fa-f]*)$/;
-/** Every escape in `view` decoded once; the rest as it is. */
-function decodeOnce(view, plusIsSpace) {
-    const out = new ViewBuilder(view);
-    const text = view.text;
-    let last = 0;
-    for (const match of text.matchAll(ESCAPE)) {
-        const start = match.index;
-        const escape = match[0];
-        for (let i = last; i < start; i++)
-            out.push(text[i], i, i + 1);
-        last = start + escape.length;
-        if (escape.startsWith('%')) {
-            // Percent-encoded UTF-8: ASCII byte by byte, so a secret's span ends where it does.
-            const bytes = Buffer.from(escape.replace(/%/g, ''), 'hex');
-            if (bytes.every(b => b < 0x80)) {
-                bytes.forEach((b, k) => out.push(String.fromCharCode(b), start + 3 * k, start + 3 * k + 3));
-            }
-            else
-                out.push(bytes.toString('utf8'), start, last);
-        }
-        else if (escape === '+')
-            out.push(plusIsSpace ? ' ' : '+', start, last);
-        else
-            out.push(decodeEscape(escape), start, last);
-    }
-    for (let i = last; i < text.length; i++)
-        out.push(text[i], i, i + 1);
-    return out.build();
-}
-function decodeEscape(escape) {
-    if (escape.startsWith('\\u') || escape.startsWith('\\x')) {
-        return String.fromCharCode(parseInt(escape.slice(2), 16));
-    }
-    if (escape.startsWith('\\'))
-        return JSON_ESCAPES[escape[1]];
-    if (escape.startsWith('&#')) {
-        const hex = escape[2] === 'x' || escape[2] === 'X';
-        const code = parseInt(escape.slice(hex ? 3 : 2, -1), hex ? 16 : 10);
-        return code <= 0x10ffff ? String.fromCodePoint(code) : escape;
-    }
-    return HTML_NAMED[escape.slice(1, -1)];
-}
-/** Each secret in the view, and each start of one that ends where the text was cut or ends. */
-function findSecrets(view, secrets, spans) {
-    const { text, from, to } = view;
-    for (const secret of secrets) {
-        // The secret, or its first characters cut short by the index itself and followed by more text:
-        // that many characters already narrow the secret down, wherever they stand.
-        const head = secret.slice(0, Math.min(secret.length, MIN_SHOWN_PREFIX));
-        for (let i = text.indexOf(head); i >= 0; i = text.indexOf(head, i + 1)) {
-            let end = i + head.length;
-            while (end < text.length && end - i < secret.length && text[end] === secret[end - i])
-                end++;
-            if (end - i === secret.length || head.length === MIN_SHOWN_PREFIX) {
-                spans.push([from[i], to[end - 1]]);
-            }
-        }
-    }
-    const cuts = [text.length];
-    for (let i = text.indexOf(CUT_MARK); i >= 0; i = text.indexOf(CUT_MARK, i + 1))
-        cuts.push(i);
-    for (const cut of cuts) {
-        // A cut can fall inside an escape: its first characters are not a character yet.
-        const before = text.slice(0, cut).replace(PARTIAL_ESCAPE, '');
-        const start = cutSecretStart(before, secrets, redact_MIN_SECRET_LENGTH);
-        if (start !== undefined)
-            spans.push([from[start], to[cut - 1]]);
-    }
-}
-/** Where `text` ends in the first characters of a secret (at least `min` of them). */
-function cutSecretStart(text, secrets, min) {
-    for (const secret of secrets) {
-        for (let length = Math.min(secret.length - 1, text.length); length >= min; length--) {
-            if (text.endsWith(secret.slice(0, length)))
-                return text.length - length;
-        }
-    }
-    return undefined;
-}
-const HEX_RUN = /[0-9A-Fa-f]{8,}/g;
-const BASE64_RUN = /[A-Za-z0-9+/_-]{8,}={0,2}/g;
-/** Runs of hex or base64 that decode to a secret (or, at a cut or the end, to its start). */
-function findEncodedRuns(view, secrets, spans) {
-    const { text, from, to } = view;
-    const decodings = [
-        [HEX_RUN, run => [0, 1].map(k => Buffer.from(run.slice(k), 'hex').toString('utf8'))],
-        [BASE64_RUN, run => [0, 1, 2, 3].map(k => Buffer.from(run.slice(k), 'base64').toString('utf8'))]
-    ];
-    for (const [pattern, decode] of decodings) {
-        for (const match of text.matchAll(pattern)) {
-            const end = match.index + match[0].length;
-            const atCut = end === text.length || text.startsWith(CUT_MARK, end);
-            const hidesSecret = decode(match[0]).some(decoded => secrets.some(secret => decoded.includes(secret)) ||
-                (atCut && cutSecretStart(decoded, secrets, MIN_DECODED_PREFIX) !== undefined));
-            if (hidesSecret)
-                spans.push([from[match.index], to[end - 1]]);
-        }
-    }
-}
-/** The text with each span (merged where they overlap) replaced by `***`. */
-function replaceSpans(text, spans) {
-    if (spans.length === 0)
-        return text;
-    spans.sort((a, b) => a[0] - b[0]);
-    let out = '';
-    let last = 0;
-    for (const [start, end] of spans) {
-        if (end <= last)
-            continue;
-        if (start >= last)
-            out += text.slice(last, start) + '***';
-        last = end;
-    }
-    return out + text.slice(last);
-}
-const BASIC_CREDENTIALS = /\b(Basic)\s+([A-Za-z0-9+/]{4,}={0,2})/gi;
-/** Base64 of printable `user:password` text; "Basic realm" and "Basic authentication" are not. */
-function isBasicCredentials(value) {
-    const decoded = Buffer.from(value, 'base64');
-    if (decoded.toString('base64').replace(/=+$/, '') !== value.replace(/=+$/, ''))
-        return false;
-    const text = decoded.toString('utf8');
-    return text.includes(':') && [...text].every(c => c >= ' ' && c !== '\u007f' && c !== '\ufffd');
-}
-/**
- * Text from outside (an index's answer) with every run that could be a secret nobody registered
- * replaced: as long as a token, mixing lower case, upper case and digits, and as varied as random
- * text. Digests (hex in one case), words, versions and file names are none of these.
- */
-function hideTokenLike(text) {
-    return text.replace(/[A-Za-z0-9+/_=-]{24,}/g, run => (isTokenLike(run) ? '***' : run));
-}
-function isTokenLike(run) {
-    const kind = (c) => /[a-z]/.test(c) ? 'a' : /[A-Z]/.test(c) ? 'A' : /[0-9]/.test(c) ? '0' : c;
-    const kinds = [...run].map(kind);
-    if (!kinds.includes('a') || !kinds.includes('A') || !kinds.includes('0'))
-        return false;
-    // Random text changes between lower case, upper case and digits at about two characters in
-    // three; a CamelCase name or a word with a number far less often.
-    const changes = kinds.filter((k, i) => i > 0 && k !== kinds[i - 1]).length;
-    if (changes < 0.4 * run.length)
-        return false;
-    const counts = new Map();
-    for (const c of run)
-        counts.set(c, (counts.get(c) ?? 0) + 1);
-    let bits = 0;
-    for (const n of counts.values())
-        bits -= (n / run.length) * Math.log2(n / run.length);
-    return bits >= 4;
-}
-
 ;// CONCATENATED MODULE: ./src/settings/inputs.ts
 /**
  * Every input name and its documented default, in one place. action.yml declares the same defaults;
@@ -74406,7 +74270,7 @@ async function writeJobSummary(text, log) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7943);
+/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5969);
 
 await (0,_action_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 

@@ -20,7 +20,7 @@ import {
   prepareAttestations,
   writeAttestation
 } from '../../src/attest/prepare.js'
-import { RecordingLog } from '../../src/shared/log.js'
+import { RecordingLog } from '../support/recording-log.js'
 import {
   githubClaims,
   idTokenFetcherFor,

@@ -33,7 +33,7 @@ import { ChildEnv } from '../../src/shared/child-env.js'
 import { MAX_KEPT_OUTPUT, runProcess, type RunProcess } from '../../src/process/run-process.js'
 import { checkDistributions } from '../../src/check/rules.js'
 import { inspectAll } from '../../src/inspect/inspect.js'
-import { RecordingLog } from '../../src/shared/log.js'
+import { RecordingLog } from '../support/recording-log.js'
 import { FIXTURES_DIR } from '../support/fixtures.js'
 
 const PYTHON = process.env.BUILD_PYTHON ?? '/usr/bin/python3'

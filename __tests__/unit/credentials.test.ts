@@ -17,7 +17,7 @@ import {
   withCurrentToken
 } from '../../src/auth/token-source.js'
 import { Http } from '../../src/shared/http.js'
-import { RecordingLog } from '../../src/shared/log.js'
+import { RecordingLog } from '../support/recording-log.js'
 import {
   idTokenFetcherFor,
   startIdTokenService,

@@ -11,7 +11,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { renderDescriptions } from '../../src/check/readme-renderer.js'
 import { DistributionError } from '../../src/dists/distribution.js'
-import { RecordingLog } from '../../src/shared/log.js'
+import { RecordingLog } from '../support/recording-log.js'
 import { prepare } from '../../src/pipeline/prepare.js'
 import {
   startProcess,

@@ -14,7 +14,7 @@ import path from 'node:path'
 import { checkDescriptions, markdownRendersNothing } from '../../src/check/description.js'
 import { PYPI_RENDERER_VERSIONS } from '../../src/check/readme-renderer.js'
 import { startProcess, type StartProcess } from '../../src/process/run-process.js'
-import { RecordingLog } from '../../src/shared/log.js'
+import { RecordingLog } from '../support/recording-log.js'
 import { describedDist } from '../support/described-dist.js'
 import { describeWhen } from '../support/required.js'
 

@@ -20,7 +20,7 @@ import {
 } from '../../src/check/description.js'
 import { startProcess, type StartProcess } from '../../src/process/run-process.js'
 import type { Distribution } from '../../src/dists/distribution.js'
-import { RecordingLog } from '../../src/shared/log.js'
+import { RecordingLog } from '../support/recording-log.js'
 import { describedDist } from '../support/described-dist.js'
 
 const PYTHON = process.env.README_RENDERER_PYTHON ?? '/usr/bin/python3'

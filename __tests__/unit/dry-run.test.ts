@@ -9,7 +9,7 @@ import { dryRunChecks } from '../../src/pipeline/dry-run.js'
 import { inspectDistribution } from '../../src/inspect/inspect.js'
 import { readSettings } from '../../src/settings/settings.js'
 import { Http } from '../../src/shared/http.js'
-import { RecordingLog } from '../../src/shared/log.js'
+import { RecordingLog } from '../support/recording-log.js'
 import { FIXTURE_DISTS_DIR } from '../support/fixtures.js'
 import {
   githubClaims,

@@ -2,7 +2,7 @@
  * An index's error page is outside text: reading its words must never throw.
  */
 import { describe, expect, it } from '@jest/globals'
-import { indexMessage } from '../../src/upload/response.js'
+import { indexMessage } from '../../src/upload/upload.js'
 
 describe("the index's words", () => {
   // String.fromCodePoint throws RangeError above U+10FFFF: a title such as `&#99999999;` once

@@ -13,7 +13,7 @@ import { readSimplePage, SIMPLE_PAGE_CAP } from '../../src/index-api/simple.js'
 import { oneLine, trimEndOf } from '../../src/shared/format.js'
 import { anchors, titleOf } from '../../src/shared/html.js'
 import { Http } from '../../src/shared/http.js'
-import { indexMessage } from '../../src/upload/response.js'
+import { indexMessage } from '../../src/upload/upload.js'
 
 const MIB = 1024 * 1024
 /** The upload answer's cap (src/upload/upload.ts) and the OIDC answer's (src/auth/oidc.ts). */

@@ -18,7 +18,7 @@ import {
 } from '../../src/auth/token-source.js'
 import { inspectDistribution } from '../../src/inspect/inspect.js'
 import { Http } from '../../src/shared/http.js'
-import { RecordingLog } from '../../src/shared/log.js'
+import { RecordingLog } from '../support/recording-log.js'
 import { UploadError, uploadDistribution } from '../../src/upload/upload.js'
 import { FIXTURE_DISTS_DIR } from '../support/fixtures.js'
 import { startIndexServer, type IndexServer } from '../support/index-server.js'

@@ -8,7 +8,7 @@ import { shellInvocation } from '../../src/builder/build.js'
 import { defaultPythons, findBuildPython } from '../../src/process/python.js'
 import { ChildEnv } from '../../src/shared/child-env.js'
 import type { ProcessResult, RunProcess } from '../../src/process/run-process.js'
-import { RecordingLog } from '../../src/shared/log.js'
+import { RecordingLog } from '../support/recording-log.js'
 
 /** What `python3` does on a Windows runner where it is the Microsoft Store's stub. */
 const storeStub: ProcessResult = {

@@ -11,7 +11,7 @@ import path from 'node:path'
 import { DistributionError } from '../../src/dists/distribution.js'
 import { prepare } from '../../src/pipeline/prepare.js'
 import { readSettings } from '../../src/settings/settings.js'
-import { RecordingLog } from '../../src/shared/log.js'
+import { RecordingLog } from '../support/recording-log.js'
 import {
   buildZip,
   hideZipInComment,

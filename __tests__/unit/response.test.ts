@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import type { HttpResponse } from '../../src/shared/http.js'
-import { hintFor, indexMessage, isAlreadyExists } from '../../src/upload/response.js'
+import { hintFor, indexMessage, isAlreadyExists } from '../../src/upload/upload.js'
 
 const res = (status: number, body: string, statusText = '', type = 'text/plain'): HttpResponse => ({
   status,

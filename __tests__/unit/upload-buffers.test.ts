@@ -47,11 +47,9 @@ it('streams a 24 MiB file in chunks far smaller than the file, byte for byte', a
   const file = path.join(work, 'big-1.0-py3-none-any.whl')
   writeFileSync(file, bytes)
   const body = buildMultipartBody([['name', 'big']], {
-    field: 'content',
     filename: 'big-1.0-py3-none-any.whl',
     path: file,
-    size: bytes.length,
-    contentType: 'application/octet-stream'
+    size: bytes.length
   })
   let fileChunks = 0
   let largest = 0
@@ -98,11 +96,9 @@ it('sends small files one after another over one client, each byte for byte', as
   try {
     for (const f of files) {
       const body = buildMultipartBody([['name', 'small']], {
-        field: 'content',
         filename: f.name,
         path: f.file,
-        size: f.bytes.length,
-        contentType: 'application/octet-stream'
+        size: f.bytes.length
       })
       await body.check()
       const response = await http.request('POST', url, {

@@ -21,7 +21,7 @@ import { StaticTokenSource } from '../../src/auth/token-source.js'
 import type { Distribution } from '../../src/dists/distribution.js'
 import { inspectDistribution } from '../../src/inspect/inspect.js'
 import { Http } from '../../src/shared/http.js'
-import { RecordingLog } from '../../src/shared/log.js'
+import { RecordingLog } from '../support/recording-log.js'
 import { buildMultipartBody } from '../../src/upload/multipart.js'
 import { publishAll } from '../../src/upload/upload-all.js'
 import { sendDistribution, type SendContext } from '../../src/upload/send.js'
@@ -325,11 +325,9 @@ describe('a large file', () => {
 
     // The body the server received is exactly as long as announced and as computed up front.
     const expected = buildMultipartBody(uploadFields(dist), {
-      field: 'content',
       filename: dist.filename,
       path: dist.path,
-      size: dist.size,
-      contentType: 'application/octet-stream'
+      size: dist.size
     }).contentLength
     expect(proxy.uploads).toHaveLength(1)
     expect(proxy.uploads[0].contentLength).toBe(expected)

@@ -7503,7 +7503,7 @@ exports.SignedCertificateTimestamp = SignedCertificateTimestamp;
 
 /***/ }),
 
-/***/ 7030:
+/***/ 4649:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -7617,7 +7617,7 @@ function isSet(value) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.DSSELogEntryV002 = exports.DSSERequestV002 = void 0;
 /* eslint-disable */
-const envelope_1 = __nccwpck_require__(7030);
+const envelope_1 = __nccwpck_require__(4649);
 const sigstore_common_1 = __nccwpck_require__(5334);
 const verifier_1 = __nccwpck_require__(7543);
 exports.DSSERequestV002 = {
@@ -7911,7 +7911,7 @@ function isSet(value) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Bundle = exports.VerificationMaterial = exports.TimestampVerificationData = void 0;
 /* eslint-disable */
-const envelope_1 = __nccwpck_require__(7030);
+const envelope_1 = __nccwpck_require__(4649);
 const sigstore_common_1 = __nccwpck_require__(5334);
 const sigstore_rekor_1 = __nccwpck_require__(5204);
 exports.TimestampVerificationData = {
@@ -9385,7 +9385,7 @@ WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
 See the License for the specific language governing permissions and
 limitations under the License.
 */
-__exportStar(__nccwpck_require__(7030), exports);
+__exportStar(__nccwpck_require__(4649), exports);
 __exportStar(__nccwpck_require__(715), exports);
 __exportStar(__nccwpck_require__(5334), exports);
 __exportStar(__nccwpck_require__(5204), exports);
@@ -26022,7 +26022,7 @@ Negotiator.prototype.preferredMediaTypes = Negotiator.prototype.mediaTypes;
 
 
 
-var contentType = __nccwpck_require__(4649);
+var contentType = __nccwpck_require__(5440);
 
 /**
  * Module exports.
@@ -26428,7 +26428,7 @@ function isQuality(spec) {
 
 
 
-var contentType = __nccwpck_require__(4649);
+var contentType = __nccwpck_require__(5440);
 var parseAccept = __nccwpck_require__(1914);
 
 /**
@@ -26593,7 +26593,7 @@ function isQuality(spec) {
 
 
 
-var contentType = __nccwpck_require__(4649);
+var contentType = __nccwpck_require__(5440);
 var parseAcceptHeader = __nccwpck_require__(1914);
 
 /**
@@ -32142,7 +32142,7 @@ module.exports = {
 
 
 
-const net = __nccwpck_require__(1792)
+const net = __nccwpck_require__(7030)
 const assert = __nccwpck_require__(4589)
 const util = __nccwpck_require__(3440)
 const { InvalidArgumentError, ConnectTimeoutError } = __nccwpck_require__(8707)
@@ -33881,10 +33881,10 @@ const assert = __nccwpck_require__(4589)
 const { kDestroyed, kBodyUsed, kListeners, kBody } = __nccwpck_require__(6443)
 const { IncomingMessage } = __nccwpck_require__(7067)
 const stream = __nccwpck_require__(7075)
-const net = __nccwpck_require__(1792)
+const net = __nccwpck_require__(7030)
 const { Blob } = __nccwpck_require__(4573)
 const nodeUtil = __nccwpck_require__(7975)
-const { stringify } = __nccwpck_require__(9411)
+const { stringify } = __nccwpck_require__(1792)
 const { EventEmitter: EE } = __nccwpck_require__(8474)
 const { InvalidArgumentError } = __nccwpck_require__(8707)
 const { headerNameLowerCasedRecord } = __nccwpck_require__(735)
@@ -37281,7 +37281,7 @@ module.exports = connectH2
 
 
 const assert = __nccwpck_require__(4589)
-const net = __nccwpck_require__(1792)
+const net = __nccwpck_require__(7030)
 const http = __nccwpck_require__(7067)
 const util = __nccwpck_require__(3440)
 const { channels } = __nccwpck_require__(2414)
@@ -39938,7 +39938,7 @@ module.exports = RetryHandler
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
-const { isIP } = __nccwpck_require__(1792)
+const { isIP } = __nccwpck_require__(7030)
 const { lookup } = __nccwpck_require__(610)
 const DecoratorHandler = __nccwpck_require__(8155)
 const { InvalidArgumentError, InformationalError } = __nccwpck_require__(8707)
@@ -58547,7 +58547,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9356);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4978);
 // The command line's entry: the one place (with src/action/) that reads argv and the environment.
 
 process.exitCode = await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)(process.argv.slice(2), process.env);
@@ -58557,7 +58557,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9356:
+/***/ 4978:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -63417,30 +63417,41 @@ function escapeHtml(text) {
         .replace(/'/g, '&#39;');
 }
 /**
+ * The closed `<tag>` elements of a page, in order, with their attributes (names lower-cased) and
+ * text; one opened inside another restarts it.
+ *
  * An index's HTML is read with htmlparser2's tokenizer, whose time is linear in the page: a
  * backtracking pattern let a page of unterminated tags block the event loop, so no time limit
  * could fire (issue 21). Its Parser is not used: it keeps open tags with `Array.unshift`, which
  * is quadratic on a page of tags never closed (a 4 MiB page of `<a href="x">` took 23 s).
  * Entities come decoded, each exactly once.
  */
-function scan(html, events) {
-    const slice = (start, end) => html.slice(start, end);
-    let tag = '';
+function html_elements(html, tag) {
+    const found = [];
+    let open;
+    let name = '';
     let attribute = '';
     let value = '';
     let attributes = new Map();
-    const opened = () => events.open?.(tag, attributes);
+    const text = (chunk) => {
+        if (open)
+            open.text += chunk;
+    };
+    const opened = () => {
+        if (name === tag)
+            open = { attributes, text: '' };
+    };
     const tokenizer = new Tokenizer_Tokenizer({ decodeEntities: true }, {
         onopentagname(start, end) {
-            tag = slice(start, end).toLowerCase();
+            name = html.slice(start, end).toLowerCase();
             attributes = new Map();
         },
         onattribname(start, end) {
-            attribute = slice(start, end).toLowerCase();
+            attribute = html.slice(start, end).toLowerCase();
             value = '';
         },
         onattribdata(start, end) {
-            value += slice(start, end);
+            value += html.slice(start, end);
         },
         onattribentity(codepoint) {
             value += String.fromCodePoint(codepoint);
@@ -63452,14 +63463,14 @@ function scan(html, events) {
         onopentagend: opened,
         onselfclosingtag: opened,
         onclosetag(start, end) {
-            events.close?.(slice(start, end).toLowerCase());
+            if (html.slice(start, end).toLowerCase() !== tag)
+                return;
+            if (open)
+                found.push(open);
+            open = undefined;
         },
-        ontext(start, end) {
-            events.text?.(slice(start, end));
-        },
-        ontextentity(codepoint) {
-            events.text?.(String.fromCodePoint(codepoint));
-        },
+        ontext: (start, end) => text(html.slice(start, end)),
+        ontextentity: codepoint => text(String.fromCodePoint(codepoint)),
         oncdata() { },
         oncomment() { },
         ondeclaration() { },
@@ -63468,54 +63479,22 @@ function scan(html, events) {
     });
     tokenizer.write(html);
     tokenizer.end();
+    return found;
 }
 /** The links of a page (PEP 503's simple pages list one file per `<a>`): href and text. */
 function html_anchors(html) {
-    const found = [];
-    let open;
-    scan(html, {
-        open(name, attributes) {
-            if (name !== 'a')
-                return;
-            const href = attributes.get('href');
-            open = href === undefined ? undefined : { href, text: '' };
-        },
-        text(text) {
-            if (open)
-                open.text += text;
-        },
-        close(name) {
-            if (name === 'a' && open)
-                found.push(open);
-            if (name === 'a')
-                open = undefined;
-        }
+    return html_elements(html, 'a').flatMap(({ attributes, text }) => {
+        const href = attributes.get('href');
+        return href === undefined ? [] : [{ href, text }];
     });
-    return found;
 }
 /** The text of a page's first closed `<title>`, as an error page names its error. */
 function titleOf(html) {
-    let text;
-    let title;
-    scan(html, {
-        open(name) {
-            if (name === 'title' && title === undefined)
-                text = '';
-        },
-        text(chunk) {
-            if (text !== undefined)
-                text += chunk;
-        },
-        close(name) {
-            if (name === 'title' && text !== undefined && title === undefined)
-                title = text;
-            if (name === 'title')
-                text = undefined;
-        }
-    });
-    return title;
+    return html_elements(html, 'title')[0]?.text;
 }
 
+// EXTERNAL MODULE: ./node_modules/undici/index.js
+var undici = __nccwpck_require__(6752);
 ;// CONCATENATED MODULE: ./src/shared/format.ts
 /** Human sizes for logs and the summary (binary units, as file managers show them). */
 function formatSize(bytes) {
@@ -63546,7 +63525,481 @@ function oneLine(text) {
         .join(' ');
 }
 
+;// CONCATENATED MODULE: ./src/shared/http-body.ts
+
+/** An answer larger than its cap: reading stopped there, and the connection was closed. */
+class AnswerTooLargeError extends Error {
+    cap;
+    status;
+    /** The URL without credentials, query or fragment. */
+    url;
+    constructor(url, cap, 
+    /** The status the answer came with. */
+    status) {
+        const shown = urlForMessages(url);
+        super(`${capitalize(cap.what)} from ${shown} (HTTP ${status}) is larger than ${formatSize(cap.bytes)}, ` +
+            `the most this action reads for it; it stopped reading there. ${cap.advice}`);
+        this.cap = cap;
+        this.status = status;
+        this.name = 'AnswerTooLargeError';
+        this.url = shown;
+    }
+}
+/** A URL fit for a message: no user or password, and no query string (indexes put tokens there too). */
+function urlForMessages(url) {
+    try {
+        const parsed = new URL(url);
+        parsed.username = '';
+        parsed.password = '';
+        const hadQuery = parsed.search !== '';
+        parsed.search = '';
+        parsed.hash = '';
+        return parsed.toString() + (hadQuery ? '?…' : '');
+    }
+    catch {
+        return '(an invalid URL)';
+    }
+}
+function capitalize(text) {
+    return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
+function getProxyUrl(reqUrl) {
+    const usingSsl = reqUrl.protocol === 'https:';
+    if (checkBypass(reqUrl)) {
+        return undefined;
+    }
+    const proxyVar = (() => {
+        if (usingSsl) {
+            return process.env['https_proxy'] || process.env['HTTPS_PROXY'];
+        }
+        else {
+            return process.env['http_proxy'] || process.env['HTTP_PROXY'];
+        }
+    })();
+    if (proxyVar) {
+        try {
+            return new DecodedURL(proxyVar);
+        }
+        catch (_a) {
+            if (!proxyVar.startsWith('http://') && !proxyVar.startsWith('https://'))
+                return new DecodedURL(`http://${proxyVar}`);
+        }
+    }
+    else {
+        return undefined;
+    }
+}
+function checkBypass(reqUrl) {
+    if (!reqUrl.hostname) {
+        return false;
+    }
+    const reqHost = reqUrl.hostname;
+    if (isLoopbackAddress(reqHost)) {
+        return true;
+    }
+    const noProxy = process.env['no_proxy'] || process.env['NO_PROXY'] || '';
+    if (!noProxy) {
+        return false;
+    }
+    // Determine the request port
+    let reqPort;
+    if (reqUrl.port) {
+        reqPort = Number(reqUrl.port);
+    }
+    else if (reqUrl.protocol === 'http:') {
+        reqPort = 80;
+    }
+    else if (reqUrl.protocol === 'https:') {
+        reqPort = 443;
+    }
+    // Format the request hostname and hostname with port
+    const upperReqHosts = [reqUrl.hostname.toUpperCase()];
+    if (typeof reqPort === 'number') {
+        upperReqHosts.push(`${upperReqHosts[0]}:${reqPort}`);
+    }
+    // Compare request host against noproxy
+    for (const upperNoProxyItem of noProxy
+        .split(',')
+        .map(x => x.trim().toUpperCase())
+        .filter(x => x)) {
+        if (upperNoProxyItem === '*' ||
+            upperReqHosts.some(x => x === upperNoProxyItem ||
+                x.endsWith(`.${upperNoProxyItem}`) ||
+                (upperNoProxyItem.startsWith('.') &&
+                    x.endsWith(`${upperNoProxyItem}`)))) {
+            return true;
+        }
+    }
+    return false;
+}
+function isLoopbackAddress(host) {
+    const hostLower = host.toLowerCase();
+    return (hostLower === 'localhost' ||
+        hostLower.startsWith('127.') ||
+        hostLower.startsWith('[::1]') ||
+        hostLower.startsWith('[0:0:0:0:0:0:0:1]'));
+}
+class DecodedURL extends URL {
+    constructor(url, base) {
+        super(url, base);
+        this._decodedUsername = decodeURIComponent(super.username);
+        this._decodedPassword = decodeURIComponent(super.password);
+    }
+    get username() {
+        return this._decodedUsername;
+    }
+    get password() {
+        return this._decodedPassword;
+    }
+}
+//# sourceMappingURL=proxy.js.map
+;// CONCATENATED MODULE: ./src/shared/network-errors.ts
+
+/**
+ * The proxy a request to `url` goes through, by the rules of every Actions toolkit client
+ * (lower case first, NO_PROXY, loopback never proxied). Username and password come back decoded.
+ */
+function proxyUrlFor(url) {
+    const proxy = getProxyUrl(typeof url === 'string' ? new URL(url) : url);
+    return proxy?.hostname ? proxy : undefined;
+}
+/** A limit of Http's own ran out: its message is already in words (which limit, how long). */
+class LimitError extends Error {
+    code;
+    constructor(code, message) {
+        super(message);
+        this.code = code;
+    }
+}
+const RESET = 'the index closed the connection unexpectedly (connection reset)';
+const NOT_TLS = 'the TLS handshake with {hostname} failed: the server does not speak TLS on that port ' +
+    '(should the URL start with http:// instead of https://?)';
+const UNKNOWN_CA = 'signed by an authority the runner does not know';
+/** The words for a failure's code; 'HPE_' stands for every HTTP parser code. */
+const WORDS = {
+    HPE_: 'the index sent a malformed HTTP response (is something other than an HTTP server listening there, or should the URL start with https:// instead of http://?)',
+    ECONNREFUSED: 'the index refused the connection (nothing listens on {host}; is the URL right, and is the index running?)',
+    ENOTFOUND: 'the host name {hostname} could not be resolved (check the URL for typos)',
+    EAI_AGAIN: 'the host name {hostname} could not be resolved right now (a temporary DNS failure on the runner)',
+    ECONNRESET: RESET,
+    EPIPE: RESET,
+    UND_ERR_SOCKET: RESET,
+    // The system's, about connecting (Http's own, LimitErrors, name the inactivity timeout).
+    ETIMEDOUT: 'the connection to {hostname} timed out',
+    EPROTO: NOT_TLS,
+    ERR_SSL_WRONG_VERSION_NUMBER: NOT_TLS
+};
+/** Node's codes for a TLS certificate the runner does not trust, with the reason shown. */
+const CERTIFICATE_REASONS = {
+    SELF_SIGNED_CERT_IN_CHAIN: 'self-signed certificate',
+    DEPTH_ZERO_SELF_SIGNED_CERT: 'self-signed certificate',
+    CERT_HAS_EXPIRED: 'the certificate has expired',
+    CERT_NOT_YET_VALID: 'the certificate is not valid yet: check the runner clock',
+    ERR_TLS_CERT_ALTNAME_INVALID: 'the certificate is for another host name',
+    HOSTNAME_MISMATCH: 'the certificate is for another host name',
+    UNABLE_TO_VERIFY_LEAF_SIGNATURE: UNKNOWN_CA,
+    UNABLE_TO_GET_ISSUER_CERT: UNKNOWN_CA,
+    UNABLE_TO_GET_ISSUER_CERT_LOCALLY: UNKNOWN_CA,
+    CERT_UNTRUSTED: UNKNOWN_CA,
+    CERT_REVOKED: UNKNOWN_CA
+};
+/** Failures before any connection to the index exists; the FINAL ones do not heal by waiting. */
+const UNSENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNECTTIMEOUT']);
+const FINAL = new Set([
+    'EPROTO',
+    'ERR_SSL_WRONG_VERSION_NUMBER',
+    ...Object.keys(CERTIFICATE_REASONS)
+]);
+/** Through a proxy, every connection goes to it first: a connect-phase failure is the proxy's. */
+const PROXY_UNREACHABLE = new Map([
+    ['ECONNREFUSED', 'the connection was refused'],
+    ['ECONNECTTIMEOUT', 'connecting timed out'],
+    ['ENOTFOUND', 'its host name could not be resolved'],
+    ['EAI_AGAIN', 'its host name could not be resolved']
+]);
+/** undici's refusal of a CONNECT the proxy did not answer with 200. */
+const PROXY_STATUS = /^Proxy response \((\d+)\) !== 200/;
+/**
+ * A failed connection in words a release engineer can act on, instead of a system call's or an
+ * HTTP parser's message. Through a proxy, failures to reach it or refusals of its CONNECT are
+ * named as the proxy's: "connection refused" there would send people looking at the index.
+ */
+function describe(url, cause, variables) {
+    const given = cause?.code;
+    const code = typeof given === 'string' ? given : undefined;
+    const detail = cause instanceof Error ? cause.message : String(cause);
+    const { host, hostname, protocol } = new URL(url);
+    const proxy = proxyUrlFor(url);
+    if (proxy) {
+        const https = protocol === 'https:';
+        // As the entry found it; shown without user and password.
+        const variable = (https ? variables.https : variables.http) ?? `HTTP${https ? 'S' : ''}_PROXY`;
+        const named = `the proxy ${proxy.protocol}//${proxy.host} (from ${variable})`;
+        const status = Number(PROXY_STATUS.exec(detail)?.[1]);
+        const unreachable = PROXY_UNREACHABLE.get(code ?? '');
+        if (status) {
+            const text = status === 407
+                ? `${named} refused the connection: it wants proxy credentials (HTTP 407). Put them ` +
+                    `in ${variable} as http://user:password@host:port, from a secret.`
+                : `${named} could not open a connection to the index (it answered HTTP ${status} to ` +
+                    'CONNECT): the proxy may not reach the index host, or may not allow it. If the index ' +
+                    'should be reached directly, add its host to NO_PROXY.';
+            return { text, code: 'EPROXY', kind: status >= 400 && status < 500 ? 'final' : 'unsent' };
+        }
+        if (unreachable) {
+            const text = `could not reach ${named}: ${unreachable}. Check ${variable} (and NO_PROXY for hosts to reach directly).`;
+            return { text, code, kind: 'unsent' };
+        }
+    }
+    const known = code?.startsWith('HPE_') ? 'HPE_' : (code ?? '');
+    const kind = FINAL.has(known) ? 'final' : UNSENT.has(known) ? 'unsent' : undefined;
+    if (cause instanceof LimitError)
+        return { text: detail, code, kind };
+    if (Object.hasOwn(CERTIFICATE_REASONS, known)) {
+        const text = `the TLS certificate of ${hostname} is not trusted (${CERTIFICATE_REASONS[known]}). If a ` +
+            'company proxy or a private CA signs it, point NODE_EXTRA_CA_CERTS at that CA certificate ' +
+            '(PEM) in the job environment.';
+        return { text, code, kind };
+    }
+    if (Object.hasOwn(WORDS, known)) {
+        const text = WORDS[known].replace('{host}', () => host).replace('{hostname}', () => hostname);
+        return { text, code, kind };
+    }
+    return /timeout/i.test(detail)
+        ? { text: 'no data within the timeout', code: code ?? 'ETIMEDOUT' }
+        : { text: detail, code };
+}
+/** No (complete) HTTP answer: refused, reset, DNS, TLS, a proxy, the inactivity timeout or a deadline. */
+class NetworkError extends Error {
+    url;
+    code;
+    /** No byte of the request can have reached the index. */
+    unsent;
+    /** Retrying cannot help (an untrusted certificate, a proxy wanting credentials). */
+    final;
+    constructor(url, cause, proxy = {}) {
+        const { text, code, kind } = describe(url, cause, proxy);
+        super(`No answer from ${new URL(url).origin}: ${text}`);
+        this.url = url;
+        this.name = 'NetworkError';
+        this.code = code;
+        this.unsent = kind !== undefined;
+        this.final = kind === 'final';
+    }
+}
+
+;// CONCATENATED MODULE: ./package.json
+const package_namespaceObject = {"rE":"0.1.0"};
+;// CONCATENATED MODULE: ./src/shared/version.ts
+
+/** The action's own version, sent in the User-Agent. */
+const ACTION_VERSION = package_namespaceObject.rE;
+const USER_AGENT = `pypi-publish/${ACTION_VERSION} (node ${process.versions.node}; ${process.platform})`;
+
+;// CONCATENATED MODULE: ./src/shared/http.ts
+
+
+
+
+
+
+/**
+ * The slowest upload rate that still counts as progress (16 KiB/s, a 128 kbit/s link): a body may
+ * take its size at this rate on top of the answer's deadline, so a server that reads a few bytes
+ * a second (which the inactivity timeout never notices) cannot hold an upload for ever.
+ */
+const SLOWEST_SEND_RATE = 16 * 1024;
+/**
+ * The one HTTP client of a run, on undici: one keep-alive Agent for direct requests and one
+ * ProxyAgent (CONNECT tunnel) per proxy. Redirects are never followed: the caller decides, so
+ * credentials never reach another host. Every answer is read up to the caller's cap, and every
+ * request has a deadline on top of the inactivity timeout (which a trickling index never trips):
+ * - a streamed body's answer must arrive in full within twice `timeout` of the body being sent;
+ * - the whole request must end within `connect-timeout` + twice `timeout` + the body's size at
+ *   SLOWEST_SEND_RATE.
+ */
+class Http {
+    options;
+    connectTimeoutMs;
+    timeoutMs;
+    /** By proxy URL ('' for direct), made on first use. */
+    dispatchers = new Map();
+    constructor(options = {}) {
+        this.options = options;
+        this.connectTimeoutMs = options.connectTimeoutMs ?? 30_000;
+        this.timeoutMs = options.timeoutMs ?? 120_000;
+    }
+    /**
+     * The proxy comes from @actions/http-client's rules (lower case first, NO_PROXY, loopback never
+     * proxied); undici's EnvHttpProxyAgent was tried and rejected: no loopback bypass, other rules.
+     */
+    dispatcherFor(url) {
+        const proxy = proxyUrlFor(url);
+        const key = proxy?.href ?? '';
+        let dispatcher = this.dispatchers.get(key);
+        if (!dispatcher) {
+            const timeouts = { headersTimeout: this.timeoutMs, bodyTimeout: this.timeoutMs };
+            const connect = { timeout: this.connectTimeoutMs };
+            dispatcher = proxy
+                ? new undici/* ProxyAgent */.kT({
+                    uri: proxy.origin,
+                    // getProxyUrl gives them decoded.
+                    token: proxy.username || proxy.password
+                        ? basicAuth(proxy.username, proxy.password)
+                        : undefined,
+                    proxyTls: connect,
+                    requestTls: connect,
+                    ...timeouts
+                })
+                : new undici/* Agent */.g6({ connect, ...timeouts });
+            this.dispatchers.set(key, dispatcher);
+        }
+        return dispatcher;
+    }
+    async request(method, url, options) {
+        const target = new URL(url);
+        const headers = {
+            'user-agent': USER_AGENT,
+            ...Object.fromEntries(Object.entries(options.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]))
+        };
+        const body = options.body?.() ?? null;
+        const streamed = body !== null && typeof body !== 'string' && !Buffer.isBuffer(body);
+        const { cap } = options;
+        const timers = [];
+        let expired;
+        let abort;
+        let reject = () => undefined;
+        const expire = (error) => {
+            if (expired)
+                return;
+            expired = error;
+            if (abort)
+                abort(error);
+            else
+                reject(error);
+        };
+        const after = (ms, error) => {
+            timers.push(setTimeout(() => expire(error()), Math.max(0, ms)));
+        };
+        const answerMs = 2 * this.timeoutMs;
+        const sendMs = ((Number(headers['content-length']) || 0) / SLOWEST_SEND_RATE) * 1000;
+        const wholeMs = Math.round(this.connectTimeoutMs + answerMs + sendMs);
+        after(wholeMs, () => deadlineError(wholeMs, 'the request', `connect-timeout and twice 'timeout'${sendMs >= 1 ? `, plus the body's size at ${formatSize(SLOWEST_SEND_RATE)}/s` : ''}`));
+        if (options.timeLimit) {
+            const { ms, reason } = options.timeLimit;
+            after(ms, () => new LimitError('EDEADLINE', `${reason} before the answer came`));
+        }
+        try {
+            return await new Promise((resolve, fail) => {
+                reject = fail;
+                const chunks = [];
+                let size = 0;
+                let answer = { status: 0, statusText: '', headers: {} };
+                const tooLarge = () => {
+                    abort?.(new AnswerTooLargeError(url, cap, answer.status));
+                    return false;
+                };
+                const handler = {
+                    onConnect: a => {
+                        abort = a;
+                        if (expired)
+                            a(expired);
+                    },
+                    onHeaders: (status, raw, _resume, statusText) => {
+                        if (status < 200)
+                            return true;
+                        answer = { status, statusText, headers: headersOf(raw) };
+                        return Number(answer.headers['content-length']) > cap.bytes ? tooLarge() : true;
+                    },
+                    onData: chunk => {
+                        size += chunk.length;
+                        if (size > cap.bytes)
+                            return tooLarge();
+                        chunks.push(chunk);
+                        return true;
+                    },
+                    onComplete: () => resolve({ ...answer, body: Buffer.concat(chunks).toString('utf8') }),
+                    onError: fail,
+                    // Requests with no body or a short text (a GET, a token request) have the whole-request
+                    // deadline only.
+                    onRequestSent: streamed
+                        ? () => after(answerMs, () => deadlineError(answerMs, 'the answer to the sent request', "twice 'timeout'"))
+                        : undefined
+                };
+                this.dispatcherFor(target).dispatch({
+                    origin: target.origin,
+                    path: target.pathname + target.search,
+                    method: method,
+                    headers,
+                    body
+                }, handler);
+            });
+        }
+        catch (error) {
+            // A body left half-sent would keep its file open.
+            if (streamed)
+                body.destroy();
+            if (error instanceof AnswerTooLargeError)
+                throw error;
+            throw new NetworkError(url, expired ?? this.ourWords(error, target), this.options.proxy);
+        }
+        finally {
+            for (const timer of timers)
+                clearTimeout(timer);
+        }
+    }
+    /** undici's timeouts, as the limits the user set. */
+    ourWords(error, target) {
+        const code = error?.code;
+        if (code === 'UND_ERR_CONNECT_TIMEOUT') {
+            return new LimitError('ECONNECTTIMEOUT', `could not connect within ${seconds(this.connectTimeoutMs)} s (is ${target.hostname} reachable from this runner?)`);
+        }
+        if (code !== 'UND_ERR_HEADERS_TIMEOUT' && code !== 'UND_ERR_BODY_TIMEOUT')
+            return error;
+        const text = `no data sent or received for ${seconds(this.timeoutMs)} s (inactivity timeout)`;
+        return new LimitError('ETIMEDOUT', text);
+    }
+    async get(url, cap, headers = {}, timeLimit) {
+        return this.request('GET', url, { headers, cap, timeLimit });
+    }
+    /** Closes keep-alive sockets so nothing holds the process open. */
+    dispose() {
+        for (const dispatcher of this.dispatchers.values())
+            void dispatcher.destroy().catch(() => undefined);
+        this.dispatchers.clear();
+    }
+}
+function headersOf(raw) {
+    const headers = {};
+    for (let i = 0; i + 1 < raw.length; i += 2) {
+        const name = raw[i].toString('latin1').toLowerCase();
+        const value = raw[i + 1].toString('latin1');
+        headers[name] = name in headers ? `${headers[name]}, ${value}` : value;
+    }
+    return headers;
+}
+function deadlineError(ms, what, basis) {
+    return new LimitError('EDEADLINE', `${what} did not complete within ${seconds(ms)} s (${basis}), although data kept moving: ` +
+        "the index sends or reads too slowly. Raise 'timeout' if it is only slow.");
+}
+function seconds(ms) {
+    return String(Math.round(ms / 100) / 10);
+}
+/** Where a redirect points, resolved against the URL asked; undefined for any other answer. */
+function redirectTarget(response, url) {
+    if (![301, 302, 303, 307, 308].includes(response.status))
+        return undefined;
+    const location = response.headers.location;
+    return location ? new URL(location, url).toString() : undefined;
+}
+function basicAuth(user, password) {
+    return `Basic ${Buffer.from(`${user}:${password}`, 'utf8').toString('base64')}`;
+}
+
 ;// CONCATENATED MODULE: ./src/index-api/simple.ts
+
 
 
 
@@ -63578,11 +64031,10 @@ async function readSimplePage(http, simpleUrl, project, options = {}) {
             headers.Authorization = authorization;
         const limit = timeLimit && { ...timeLimit, ms: timeLimit.ms - (now() - started) };
         const response = await http.get(url, SIMPLE_PAGE_CAP, headers, limit);
-        if ([301, 302, 303, 307, 308].includes(response.status) && response.headers.location) {
-            const next = new URL(response.headers.location, url);
-            if (next.origin !== origin)
-                return { found: false, status: response.status, url };
-            url = next.toString();
+        const next = redirectTarget(response, url);
+        // Another origin's answer is not followed: the 3xx is the page's status.
+        if (next && new URL(next).origin === origin) {
+            url = next;
             continue;
         }
         if (response.status !== 200)
@@ -63735,9 +64187,34 @@ function backoffDelay(retry, policy, retryAfterMs, random = Math.random) {
 function backoff_sleep(ms) {
     return new Promise(resolve => setTimeout(resolve, ms));
 }
-/** Seconds for a log line: `1.5 s`. */
-function formatDelay(ms) {
-    return `${(ms / 1000).toFixed(1)} s`;
+/** "retry 1 of 5 in 1.2 s", for the retry lines of every caller. */
+function retryNote(retry, policy, delayMs) {
+    return `retry ${retry} of ${policy.retries} in ${(delayMs / 1000).toFixed(1)} s`;
+}
+/**
+ * Runs `attempt` until it succeeds, a failure is not transient, the retries are spent or the next
+ * retry would start past `policy.maxTotalMs` (the bound is on when a retry starts: checking
+ * before the wait alone let the last backoff run the total past it); then the last failure is
+ * thrown as it was. An upload's attempt first asks the index whether a lost answer stored the file.
+ */
+async function withRetries(attempt, options) {
+    const now = options.now ?? Date.now;
+    const startedAt = now();
+    for (let retry = 1;; retry++) {
+        try {
+            return await attempt();
+        }
+        catch (error) {
+            const transience = options.transient(error);
+            if (!transience || retry > options.policy.retries)
+                throw error;
+            const delay = backoffDelay(retry, options.policy, transience.retryAfterMs);
+            if (now() - startedAt + delay > options.policy.maxTotalMs)
+                throw error;
+            options.onRetry(error, retry, delay);
+            await (options.sleep ?? backoff_sleep)(delay);
+        }
+    }
 }
 /** Retry-After: delta-seconds or an HTTP date. */
 function retryAfterMs(response, now = Date.now()) {
@@ -63762,7 +64239,7 @@ async function verifyOnIndex(dists, options) {
     const now = options.now ?? Date.now;
     const sleep = options.sleep ?? backoff_sleep;
     const deadline = now() + options.timeoutMs;
-    const bound = `verify-timeout (${seconds(options.timeoutMs)} s)`;
+    const bound = `verify-timeout (${Math.round(options.timeoutMs / 100) / 10} s)`;
     // Each read is cut at the deadline, even when the index trickles a page (a request's own
     // deadline is minutes). verify-timeout 0 is one read, with only the request's deadline.
     const timeLimit = () => options.timeoutMs > 0 ? { ms: deadline - now(), reason: `${bound} ran out` } : undefined;
@@ -63837,9 +64314,6 @@ async function verifyOnIndex(dists, options) {
         }
     }
     return { verified, unverifiable, failed };
-}
-function seconds(ms) {
-    return String(Math.round(ms / 100) / 10);
 }
 
 ;// CONCATENATED MODULE: ./src/pipeline/index-status.ts
@@ -63957,9 +64431,10 @@ async function verifyStatuses(files, index, timeoutMs) {
     }
     const count = found.verified.length;
     const unverifiable = found.unverifiable.length;
+    // Where it was read: the group that names it is not shown when nothing went wrong in it.
     log.info(count === expected.length
-        ? `✔ All ${count} file(s) are on the index with the expected sha256.`
-        : `✔ ${count} of ${expected.length} file(s) are on the index with the expected sha256` +
+        ? `✔ All ${count} file(s) are on the index with the expected sha256 (read back from ${simpleUrl}).`
+        : `✔ ${count} of ${expected.length} file(s) are on the index with the expected sha256 (read back from ${simpleUrl})` +
             (unverifiable ? `; ${unverifiable} listed without a sha256 to compare.` : '.'));
     return { files: read, verification };
 }
@@ -66059,7 +66534,7 @@ async function readSdist(path, options = {}) {
             'keep large data and build artefacts out of the sdist (MANIFEST.in, or the build ' +
             "backend's sdist include/exclude settings) and rebuild.");
         const reader = new ChunkReader(gunzip[Symbol.asyncIterator](), cap, tooMuch);
-        return await sdist_scan(path, reader, options.maxBytes ?? MAX_METADATA_BYTES);
+        return await scan(path, reader, options.maxBytes ?? MAX_METADATA_BYTES);
     }
     catch (error) {
         // zlib reports a truncated or damaged stream with Z_* codes; file errors pass through as-is.
@@ -66076,7 +66551,7 @@ async function readSdist(path, options = {}) {
         gunzip.destroy();
     }
 }
-async function sdist_scan(path, reader, maxBytes) {
+async function scan(path, reader, maxBytes) {
     const globals = new Map();
     let pax;
     let longName;
@@ -67333,22 +67808,15 @@ function decideAttestations(input) {
     if (!input.requested)
         return { sign: false };
     const host = new URL(input.repositoryUrl).host;
-    if (!(input.indexAcceptsAttestations ?? ATTESTING_HOSTS.has(host))) {
-        return {
-            sign: false,
-            warning: `No attestations: ${host} is not PyPI or TestPyPI, and other indexes do not accept PEP 740 ` +
-                'attestations. Set `attestations: false` to silence this warning.'
-        };
-    }
-    if (input.method === 'token') {
-        return {
-            sign: false,
-            warning: 'No attestations: they need trusted publishing (a Sigstore certificate for this ' +
+    const warning = !(input.indexAcceptsAttestations ?? ATTESTING_HOSTS.has(host))
+        ? `No attestations: ${host} is not PyPI or TestPyPI, and other indexes do not accept PEP 740 ` +
+            'attestations. Set `attestations: false` to silence this warning.'
+        : input.method === 'token'
+            ? 'No attestations: they need trusted publishing (a Sigstore certificate for this ' +
                 'workflow), and this run uses an API token. Switch to trusted publishing to attest ' +
                 'your files, or set `attestations: false` to silence this warning.'
-        };
-    }
-    return { sign: true };
+            : undefined;
+    return warning ? { sign: false, warning } : { sign: true };
 }
 /**
  * Every attestation of the run, before the first upload, so a signing failure stops the run with
@@ -67488,486 +67956,6 @@ function isObject(value) {
 }
 function isBase64(value) {
     return typeof value === 'string' && value.length > 0 && /^[A-Za-z0-9+/]+={0,2}$/.test(value);
-}
-
-// EXTERNAL MODULE: ./node_modules/undici/index.js
-var undici = __nccwpck_require__(6752);
-;// CONCATENATED MODULE: ./src/shared/http-body.ts
-
-/** An answer larger than its cap: reading stopped there, and the connection was closed. */
-class AnswerTooLargeError extends Error {
-    cap;
-    status;
-    /** The URL without credentials, query or fragment. */
-    url;
-    constructor(url, cap, 
-    /** The status the answer came with. */
-    status) {
-        const shown = urlForMessages(url);
-        super(`${capitalize(cap.what)} from ${shown} (HTTP ${status}) is larger than ${formatSize(cap.bytes)}, ` +
-            `the most this action reads for it; it stopped reading there. ${cap.advice}`);
-        this.cap = cap;
-        this.status = status;
-        this.name = 'AnswerTooLargeError';
-        this.url = shown;
-    }
-}
-/** A URL fit for a message: no user or password, and no query string (indexes put tokens there too). */
-function urlForMessages(url) {
-    try {
-        const parsed = new URL(url);
-        parsed.username = '';
-        parsed.password = '';
-        const hadQuery = parsed.search !== '';
-        parsed.search = '';
-        parsed.hash = '';
-        return parsed.toString() + (hadQuery ? '?…' : '');
-    }
-    catch {
-        return '(an invalid URL)';
-    }
-}
-function capitalize(text) {
-    return text.charAt(0).toUpperCase() + text.slice(1);
-}
-
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
-function getProxyUrl(reqUrl) {
-    const usingSsl = reqUrl.protocol === 'https:';
-    if (checkBypass(reqUrl)) {
-        return undefined;
-    }
-    const proxyVar = (() => {
-        if (usingSsl) {
-            return process.env['https_proxy'] || process.env['HTTPS_PROXY'];
-        }
-        else {
-            return process.env['http_proxy'] || process.env['HTTP_PROXY'];
-        }
-    })();
-    if (proxyVar) {
-        try {
-            return new DecodedURL(proxyVar);
-        }
-        catch (_a) {
-            if (!proxyVar.startsWith('http://') && !proxyVar.startsWith('https://'))
-                return new DecodedURL(`http://${proxyVar}`);
-        }
-    }
-    else {
-        return undefined;
-    }
-}
-function checkBypass(reqUrl) {
-    if (!reqUrl.hostname) {
-        return false;
-    }
-    const reqHost = reqUrl.hostname;
-    if (isLoopbackAddress(reqHost)) {
-        return true;
-    }
-    const noProxy = process.env['no_proxy'] || process.env['NO_PROXY'] || '';
-    if (!noProxy) {
-        return false;
-    }
-    // Determine the request port
-    let reqPort;
-    if (reqUrl.port) {
-        reqPort = Number(reqUrl.port);
-    }
-    else if (reqUrl.protocol === 'http:') {
-        reqPort = 80;
-    }
-    else if (reqUrl.protocol === 'https:') {
-        reqPort = 443;
-    }
-    // Format the request hostname and hostname with port
-    const upperReqHosts = [reqUrl.hostname.toUpperCase()];
-    if (typeof reqPort === 'number') {
-        upperReqHosts.push(`${upperReqHosts[0]}:${reqPort}`);
-    }
-    // Compare request host against noproxy
-    for (const upperNoProxyItem of noProxy
-        .split(',')
-        .map(x => x.trim().toUpperCase())
-        .filter(x => x)) {
-        if (upperNoProxyItem === '*' ||
-            upperReqHosts.some(x => x === upperNoProxyItem ||
-                x.endsWith(`.${upperNoProxyItem}`) ||
-                (upperNoProxyItem.startsWith('.') &&
-                    x.endsWith(`${upperNoProxyItem}`)))) {
-            return true;
-        }
-    }
-    return false;
-}
-function isLoopbackAddress(host) {
-    const hostLower = host.toLowerCase();
-    return (hostLower === 'localhost' ||
-        hostLower.startsWith('127.') ||
-        hostLower.startsWith('[::1]') ||
-        hostLower.startsWith('[0:0:0:0:0:0:0:1]'));
-}
-class DecodedURL extends URL {
-    constructor(url, base) {
-        super(url, base);
-        this._decodedUsername = decodeURIComponent(super.username);
-        this._decodedPassword = decodeURIComponent(super.password);
-    }
-    get username() {
-        return this._decodedUsername;
-    }
-    get password() {
-        return this._decodedPassword;
-    }
-}
-//# sourceMappingURL=proxy.js.map
-;// CONCATENATED MODULE: ./src/shared/network-errors.ts
-
-/**
- * The proxy a request to `url` goes through, by the rules of every Actions toolkit client
- * (lower case first, NO_PROXY, loopback never proxied). Username and password come back decoded.
- */
-function proxyUrlFor(url) {
-    const proxy = getProxyUrl(typeof url === 'string' ? new URL(url) : url);
-    return proxy?.hostname ? proxy : undefined;
-}
-/** Failures before any connection to the index (or to the proxy) exists. */
-const CONNECT_CODES = new Set(['ECONNREFUSED', 'ECONNECTTIMEOUT', 'ENOTFOUND', 'EAI_AGAIN']);
-/** Node's codes for a TLS certificate the runner does not trust, with the reason shown. */
-const CERTIFICATE_REASONS = {
-    SELF_SIGNED_CERT_IN_CHAIN: 'self-signed certificate',
-    DEPTH_ZERO_SELF_SIGNED_CERT: 'self-signed certificate',
-    CERT_HAS_EXPIRED: 'the certificate has expired',
-    CERT_NOT_YET_VALID: 'the certificate is not valid yet: check the runner clock',
-    ERR_TLS_CERT_ALTNAME_INVALID: 'the certificate is for another host name',
-    HOSTNAME_MISMATCH: 'the certificate is for another host name',
-    UNABLE_TO_VERIFY_LEAF_SIGNATURE: '',
-    UNABLE_TO_GET_ISSUER_CERT: '',
-    UNABLE_TO_GET_ISSUER_CERT_LOCALLY: '',
-    CERT_UNTRUSTED: '',
-    CERT_REVOKED: ''
-};
-/** undici's refusal of a CONNECT the proxy did not answer with 200. */
-const PROXY_STATUS = /^Proxy response \((\d+)\) !== 200/;
-function describeNetworkFailure(url, cause, variables = {}) {
-    const given = cause?.code;
-    const code = typeof given === 'string' ? given : undefined;
-    const detail = cause instanceof Error ? cause.message : String(cause);
-    const { host, hostname } = new URL(url);
-    const proxy = proxyFor(url, variables);
-    const viaProxy = proxy && describeProxyFailure(proxy, code, detail);
-    if (viaProxy)
-        return viaProxy;
-    const failure = (text, unsent = false, final = false) => ({
-        text,
-        code,
-        unsent,
-        final
-    });
-    if (code?.startsWith('HPE_')) {
-        return failure('the index sent a malformed HTTP response (is something other than an HTTP server ' +
-            'listening there, or should the URL start with https:// instead of http://?)');
-    }
-    if (code && Object.hasOwn(CERTIFICATE_REASONS, code)) {
-        const reason = CERTIFICATE_REASONS[code] || 'signed by an authority the runner does not know';
-        return failure(`the TLS certificate of ${hostname} is not trusted (${reason}). If a company ` +
-            'proxy or a private CA signs it, point NODE_EXTRA_CA_CERTS at that CA certificate (PEM) ' +
-            'in the job environment.', true, true);
-    }
-    switch (code) {
-        case 'ECONNREFUSED':
-            return failure(`the index refused the connection (nothing listens on ${host}; is the URL right, and is the index running?)`, true);
-        case 'ENOTFOUND':
-            return failure(`the host name ${hostname} could not be resolved (check the URL for typos)`, true);
-        case 'EAI_AGAIN':
-            return failure(`the host name ${hostname} could not be resolved right now (a temporary DNS failure on the runner)`, true);
-        case 'ECONNECTTIMEOUT':
-            return failure(`${detail} (is ${hostname} reachable from this runner?)`, true);
-        case 'EDEADLINE':
-            // The request's own deadline (see Http): its message says which limit and how long.
-            return failure(detail);
-        case 'ECONNRESET':
-        case 'EPIPE':
-        case 'UND_ERR_SOCKET':
-            return failure('the index closed the connection unexpectedly (connection reset)');
-        case 'ETIMEDOUT':
-            // Ours name the inactivity timeout and its length; the system's are about connecting.
-            return detail.startsWith('no data')
-                ? failure(`${detail} (inactivity timeout)`)
-                : failure(`the connection to ${hostname} timed out`);
-        case 'EPROTO':
-        case 'ERR_SSL_WRONG_VERSION_NUMBER':
-            return failure(`the TLS handshake with ${hostname} failed: the server does not speak TLS on that port ` +
-                '(should the URL start with http:// instead of https://?)', true, true);
-        default:
-            return /timeout/i.test(detail)
-                ? { ...failure('no data within the timeout'), code: code ?? 'ETIMEDOUT' }
-                : failure(detail);
-    }
-}
-/**
- * The proxy the client uses for this URL, and the variable it came from (as the entry found it;
- * the upper-case spelling when the entry named none).
- */
-function proxyFor(url, variables = {}) {
-    const proxy = proxyUrlFor(url);
-    if (!proxy)
-        return undefined;
-    const https = new URL(url).protocol === 'https:';
-    const variable = (https ? variables.https : variables.http) ?? (https ? 'HTTPS_PROXY' : 'HTTP_PROXY');
-    // Shown without user and password.
-    return { url: `${proxy.protocol}//${proxy.host}`, variable };
-}
-function describeProxyFailure(proxy, code, detail) {
-    const named = `the proxy ${proxy.url} (from ${proxy.variable})`;
-    const status = PROXY_STATUS.exec(detail);
-    if (status) {
-        const answer = Number(status[1]);
-        const text = answer === 407
-            ? `${named} refused the connection: it wants proxy credentials (HTTP 407). Put them ` +
-                `in ${proxy.variable} as http://user:password@host:port, from a secret.`
-            : `${named} could not open a connection to the index (it answered HTTP ${answer} to ` +
-                'CONNECT): the proxy may not reach the index host, or may not allow it. If the index ' +
-                'should be reached directly, add its host to NO_PROXY.';
-        return { text, code: 'EPROXY', unsent: true, final: answer >= 400 && answer < 500 };
-    }
-    // Every connection goes to the proxy first, so a connect-phase failure is the proxy's.
-    if (!code || !CONNECT_CODES.has(code))
-        return undefined;
-    const why = code === 'ECONNREFUSED'
-        ? 'the connection was refused'
-        : code === 'ECONNECTTIMEOUT'
-            ? 'connecting timed out'
-            : 'its host name could not be resolved';
-    return {
-        text: `could not reach ${named}: ${why}. Check ${proxy.variable} (and NO_PROXY for hosts to reach directly).`,
-        code,
-        unsent: true,
-        final: false
-    };
-}
-
-;// CONCATENATED MODULE: ./package.json
-const package_namespaceObject = {"rE":"0.1.0"};
-;// CONCATENATED MODULE: ./src/shared/version.ts
-
-/** The action's own version, sent in the User-Agent. */
-const ACTION_VERSION = package_namespaceObject.rE;
-const USER_AGENT = `pypi-publish/${ACTION_VERSION} (node ${process.versions.node}; ${process.platform})`;
-
-;// CONCATENATED MODULE: ./src/shared/http.ts
-
-
-
-
-
-/**
- * The slowest upload rate that still counts as progress (16 KiB/s, a 128 kbit/s link): a body may
- * take its size at this rate on top of the answer's deadline, so a server that reads a few bytes
- * a second (which the inactivity timeout never notices) cannot hold an upload for ever.
- */
-const SLOWEST_SEND_RATE = 16 * 1024;
-/**
- * The one HTTP client of a run, on undici: one keep-alive Agent for direct requests and one
- * ProxyAgent (CONNECT tunnel) per proxy. Redirects are never followed: the caller decides, so
- * credentials never reach another host. Every answer is read up to the caller's cap, and every
- * request has a deadline on top of the inactivity timeout (which a trickling index never trips):
- * - a streamed body's answer must arrive in full within twice `timeout` of the body being sent;
- * - the whole request must end within `connect-timeout` + twice `timeout` + the body's size at
- *   SLOWEST_SEND_RATE.
- */
-class Http {
-    connectTimeoutMs;
-    timeoutMs;
-    proxy;
-    /** By proxy URL ('' for direct), made on first use. */
-    dispatchers = new Map();
-    constructor(options = {}) {
-        this.connectTimeoutMs = options.connectTimeoutMs ?? 30_000;
-        this.timeoutMs = options.timeoutMs ?? 120_000;
-        this.proxy = options.proxy ?? {};
-    }
-    /**
-     * The proxy comes from @actions/http-client's rules (lower case first, NO_PROXY, loopback never
-     * proxied); undici's EnvHttpProxyAgent was tried and rejected: no loopback bypass, other rules.
-     */
-    dispatcherFor(url) {
-        const proxy = proxyUrlFor(url);
-        const key = proxy?.href ?? '';
-        let dispatcher = this.dispatchers.get(key);
-        if (!dispatcher) {
-            const timeouts = { headersTimeout: this.timeoutMs, bodyTimeout: this.timeoutMs };
-            const connect = { timeout: this.connectTimeoutMs };
-            dispatcher = proxy
-                ? new undici/* ProxyAgent */.kT({
-                    uri: proxy.origin,
-                    // getProxyUrl gives them decoded.
-                    token: proxy.username || proxy.password
-                        ? basicAuth(proxy.username, proxy.password)
-                        : undefined,
-                    proxyTls: connect,
-                    requestTls: connect,
-                    ...timeouts
-                })
-                : new undici/* Agent */.g6({ connect, ...timeouts });
-            this.dispatchers.set(key, dispatcher);
-        }
-        return dispatcher;
-    }
-    async request(method, url, options) {
-        const target = new URL(url);
-        const headers = {
-            'user-agent': USER_AGENT,
-            ...Object.fromEntries(Object.entries(options.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]))
-        };
-        const body = options.body?.() ?? null;
-        const streamed = body !== null && typeof body !== 'string' && !Buffer.isBuffer(body);
-        const { cap } = options;
-        const timers = [];
-        let expired;
-        let abort;
-        let reject = () => undefined;
-        const expire = (error) => {
-            if (expired)
-                return;
-            expired = error;
-            if (abort)
-                abort(error);
-            else
-                reject(error);
-        };
-        const after = (ms, error) => {
-            timers.push(setTimeout(() => expire(error()), Math.max(0, ms)));
-        };
-        const answerMs = 2 * this.timeoutMs;
-        const sendMs = ((Number(headers['content-length']) || 0) / SLOWEST_SEND_RATE) * 1000;
-        const wholeMs = Math.round(this.connectTimeoutMs + answerMs + sendMs);
-        after(wholeMs, () => deadlineError(wholeMs, 'the request', `connect-timeout and twice 'timeout'${sendMs >= 1 ? `, plus the body's size at ${formatSize(SLOWEST_SEND_RATE)}/s` : ''}`));
-        if (options.timeLimit) {
-            const { ms, reason } = options.timeLimit;
-            after(ms, () => coded('EDEADLINE', `${reason} before the answer came`));
-        }
-        try {
-            return await new Promise((resolve, fail) => {
-                reject = fail;
-                const chunks = [];
-                let size = 0;
-                let answer = { status: 0, statusText: '', headers: {} };
-                const tooLarge = () => {
-                    abort?.(new AnswerTooLargeError(url, cap, answer.status));
-                    return false;
-                };
-                const handler = {
-                    onConnect: a => {
-                        abort = a;
-                        if (expired)
-                            a(expired);
-                    },
-                    onHeaders: (status, raw, _resume, statusText) => {
-                        if (status < 200)
-                            return true;
-                        answer = { status, statusText, headers: headersOf(raw) };
-                        return Number(answer.headers['content-length']) > cap.bytes ? tooLarge() : true;
-                    },
-                    onData: chunk => {
-                        size += chunk.length;
-                        if (size > cap.bytes)
-                            return tooLarge();
-                        chunks.push(chunk);
-                        return true;
-                    },
-                    onComplete: () => resolve({ ...answer, body: Buffer.concat(chunks).toString('utf8') }),
-                    onError: fail,
-                    // Requests with no body or a short text (a GET, a token request) have the whole-request
-                    // deadline only.
-                    onRequestSent: streamed
-                        ? () => after(answerMs, () => deadlineError(answerMs, 'the answer to the sent request', "twice 'timeout'"))
-                        : undefined
-                };
-                this.dispatcherFor(target).dispatch({
-                    origin: target.origin,
-                    path: target.pathname + target.search,
-                    method: method,
-                    headers,
-                    body
-                }, handler);
-            });
-        }
-        catch (error) {
-            // A body left half-sent would keep its file open.
-            if (streamed)
-                body.destroy();
-            if (error instanceof AnswerTooLargeError)
-                throw error;
-            throw new NetworkError(url, expired ?? this.ourWords(error), this.proxy);
-        }
-        finally {
-            for (const timer of timers)
-                clearTimeout(timer);
-        }
-    }
-    /** undici's timeouts, as the limits the user set. */
-    ourWords(error) {
-        switch (error?.code) {
-            case 'UND_ERR_CONNECT_TIMEOUT':
-                return coded('ECONNECTTIMEOUT', `could not connect within ${http_seconds(this.connectTimeoutMs)} s`);
-            case 'UND_ERR_HEADERS_TIMEOUT':
-            case 'UND_ERR_BODY_TIMEOUT':
-                return coded('ETIMEDOUT', `no data sent or received for ${http_seconds(this.timeoutMs)} s`);
-            default:
-                return error;
-        }
-    }
-    async get(url, cap, headers = {}, timeLimit) {
-        return this.request('GET', url, { headers, cap, timeLimit });
-    }
-    /** Closes keep-alive sockets so nothing holds the process open. */
-    dispose() {
-        for (const dispatcher of this.dispatchers.values())
-            void dispatcher.destroy().catch(() => undefined);
-        this.dispatchers.clear();
-    }
-}
-function headersOf(raw) {
-    const headers = {};
-    for (let i = 0; i + 1 < raw.length; i += 2) {
-        const name = raw[i].toString('latin1').toLowerCase();
-        const value = raw[i + 1].toString('latin1');
-        headers[name] = name in headers ? `${headers[name]}, ${value}` : value;
-    }
-    return headers;
-}
-function deadlineError(ms, what, basis) {
-    return coded('EDEADLINE', `${what} did not complete within ${http_seconds(ms)} s (${basis}), although data kept moving: ` +
-        "the index sends or reads too slowly. Raise 'timeout' if it is only slow.");
-}
-function coded(code, message) {
-    return Object.assign(new Error(message), { code });
-}
-function http_seconds(ms) {
-    return String(Math.round(ms / 100) / 10);
-}
-/** No (complete) HTTP answer: refused, reset, DNS, TLS, a proxy, the inactivity timeout or a deadline. */
-class NetworkError extends Error {
-    url;
-    code;
-    /** No byte of the request can have reached the index. */
-    unsent;
-    /** Retrying cannot help (an untrusted certificate, a proxy wanting credentials). */
-    final;
-    constructor(url, cause, proxy = {}) {
-        const failure = describeNetworkFailure(url, cause, proxy);
-        super(`No answer from ${new URL(url).origin}: ${failure.text}`);
-        this.url = url;
-        this.name = 'NetworkError';
-        this.code = failure.code;
-        this.unsent = failure.unsent;
-        this.final = failure.final;
-    }
-}
-function basicAuth(user, password) {
-    return `Basic ${Buffer.from(`${user}:${password}`, 'utf8').toString('base64')}`;
 }
 
 ;// CONCATENATED MODULE: ./src/auth/id-token.ts
@@ -68217,41 +68205,7 @@ function refusalMessage(host, status, payload, claims, body) {
     return lines.join('\n');
 }
 
-;// CONCATENATED MODULE: ./src/shared/retrying.ts
-
-/**
- * Runs `attempt` until it succeeds, a failure is not transient, the retries are spent or the next
- * retry would start past `policy.maxTotalMs`; then the last failure is thrown as it was. For
- * requests that are safe to repeat as they are (the upload has its own loop, which first asks the
- * index whether a lost answer stored the file).
- */
-async function withRetries(attempt, options) {
-    const now = options.now ?? Date.now;
-    const sleep = options.sleep ?? backoff_sleep;
-    const startedAt = now();
-    for (let retry = 1;; retry++) {
-        try {
-            return await attempt();
-        }
-        catch (error) {
-            const transience = options.transient(error);
-            if (!transience || retry > options.policy.retries)
-                throw error;
-            const delay = backoffDelay(retry, options.policy, transience.retryAfterMs);
-            if (now() - startedAt + delay > options.policy.maxTotalMs)
-                throw error;
-            options.onRetry(error, retry, delay);
-            await sleep(delay);
-        }
-    }
-}
-/** "retry 1 of 5 in 1.2 s", for the retry lines of every caller. */
-function retryNote(retry, policy, delayMs) {
-    return `retry ${retry} of ${policy.retries} in ${formatDelay(delayMs)}`;
-}
-
 ;// CONCATENATED MODULE: ./src/auth/oidc.ts
-
 
 
 
@@ -68902,24 +68856,17 @@ function buildMultipartBody(fields, file, progress) {
     const boundary = `----pypi-publish-${(0,external_node_crypto_.randomUUID)().replaceAll('-', '')}`;
     const part = (name) => `--${boundary}\r\nContent-Disposition: form-data; name="${quote(name)}"`;
     const head = Buffer.from(fields.map(([name, value]) => `${part(name)}\r\n\r\n${value}\r\n`).join('') +
-        `${part(file.field)}; filename="${quote(file.filename)}"\r\n` +
-        `Content-Type: ${file.contentType}\r\n\r\n`, 'utf8');
+        `${part('content')}; filename="${quote(file.filename)}"\r\n` +
+        'Content-Type: application/octet-stream\r\n\r\n', 'utf8');
     const tail = Buffer.from(`\r\n--${boundary}--\r\n`, 'utf8');
     const contentLength = head.length + file.size + tail.length;
     let failure;
-    async function* chunks() {
+    /** The whole body; `check` reads it through without `report`, so nothing counts as sent. */
+    async function* chunks(report) {
         try {
-            const handle = await openChecked(file);
-            try {
-                progress?.sent(head.length);
-                yield head;
-                for await (const chunk of readChecked(handle, file)) {
-                    progress?.sent(chunk.length);
-                    yield chunk;
-                }
-            }
-            finally {
-                await handle.close();
+            for await (const chunk of checkedBody(file, head, tail)) {
+                report?.sent(chunk.length);
+                yield chunk;
             }
         }
         catch (error) {
@@ -68927,8 +68874,6 @@ function buildMultipartBody(fields, file, progress) {
             failure = error;
             throw error;
         }
-        progress?.sent(tail.length);
-        yield tail;
     }
     return {
         contentType: `multipart/form-data; boundary=${boundary}`,
@@ -68937,61 +68882,55 @@ function buildMultipartBody(fields, file, progress) {
         open: () => {
             failure = undefined;
             progress?.start(contentLength);
-            return external_node_stream_.Readable.from(chunks(), { objectMode: false });
+            return external_node_stream_.Readable.from(chunks(progress), { objectMode: false });
         },
         check: async () => {
-            const handle = await openChecked(file);
-            try {
-                for await (const chunk of readChecked(handle, file))
-                    void chunk;
-            }
-            finally {
-                await handle.close();
-            }
+            for await (const chunk of chunks())
+                void chunk;
         }
     };
 }
-/** The file opened, refused when it is not the one checked (replaced, resized, rewritten). */
-async function openChecked(file) {
+/**
+ * `head`, the file's checked size in fresh chunks, `tail`. The file is refused when it is not the
+ * one checked (replaced, resized, rewritten) before `head` goes, and fails before `tail` when it
+ * ends early, grows or hashes otherwise.
+ */
+async function* checkedBody(file, head, tail) {
     const handle = await (0,promises_.open)(file.path, 'r');
     try {
-        const opened = identityOf(await handle.stat());
-        const differences = identityChanges(file.onDisk ?? { ...opened, size: file.size }, opened);
+        const before = identityOf(await handle.stat());
+        const differences = identityChanges(file.onDisk ?? { ...before, size: file.size }, before);
         if (differences.length > 0)
             throw changedFile(file, differences.join(', '));
-        return handle;
-    }
-    catch (error) {
-        await handle.close();
-        throw error;
-    }
-}
-/** The file's checked size in fresh chunks; fails when it ends early, grows or hashes otherwise. */
-async function* readChecked(handle, file) {
-    const before = identityOf(await handle.stat());
-    // ~0.85 ms per MiB with SHA-NI: the only way to notice a same-size rewrite that kept its mtime.
-    const sha256 = file.sha256 ? (0,external_node_crypto_.createHash)('sha256') : undefined;
-    for (let sent = 0; sent < file.size;) {
-        const buffer = Buffer.allocUnsafe(Math.min(CHUNK, file.size - sent));
-        const { bytesRead } = await handle.read(buffer, 0, buffer.length, sent);
-        if (bytesRead === 0) {
-            throw changedFile(file, `it ended after ${sent} of the ${file.size} bytes checked`);
+        yield head;
+        // ~0.85 ms per MiB with SHA-NI: the only way to notice a same-size rewrite that kept its mtime.
+        const sha256 = file.sha256 ? (0,external_node_crypto_.createHash)('sha256') : undefined;
+        for (let sent = 0; sent < file.size;) {
+            const buffer = Buffer.allocUnsafe(Math.min(CHUNK, file.size - sent));
+            const { bytesRead } = await handle.read(buffer, 0, buffer.length, sent);
+            if (bytesRead === 0) {
+                throw changedFile(file, `it ended after ${sent} of the ${file.size} bytes checked`);
+            }
+            const chunk = buffer.subarray(0, bytesRead);
+            sha256?.update(chunk);
+            sent += bytesRead;
+            yield chunk;
         }
-        const chunk = buffer.subarray(0, bytesRead);
-        sha256?.update(chunk);
-        sent += bytesRead;
-        yield chunk;
+        const probe = await handle.read(Buffer.alloc(1), 0, 1, file.size);
+        if (probe.bytesRead > 0)
+            throw changedFile(file, `it has grown past the ${file.size} bytes checked`);
+        const after = identityChanges(file.onDisk ?? before, identityOf(await handle.stat()));
+        if (after.length > 0)
+            throw changedFile(file, after.join(', '));
+        const digest = sha256?.digest('hex');
+        if (digest !== undefined && digest !== file.sha256) {
+            throw changedFile(file, `the bytes sent have sha256 ${digest}, not the ${file.sha256} checked`);
+        }
     }
-    const probe = await handle.read(Buffer.alloc(1), 0, 1, file.size);
-    if (probe.bytesRead > 0)
-        throw changedFile(file, `it has grown past the ${file.size} bytes checked`);
-    const after = identityChanges(file.onDisk ?? before, identityOf(await handle.stat()));
-    if (after.length > 0)
-        throw changedFile(file, after.join(', '));
-    const digest = sha256?.digest('hex');
-    if (digest !== undefined && digest !== file.sha256) {
-        throw changedFile(file, `the bytes sent have sha256 ${digest}, not the ${file.sha256} checked`);
+    finally {
+        await handle.close();
     }
+    yield tail;
 }
 function changedFile(file, why) {
     return new FileChangedError(file.path, file.filename, why);
@@ -69032,9 +68971,145 @@ function progressReporter(filename, log, options = {}) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/upload/response.ts
+;// CONCATENATED MODULE: ./src/upload/upload.ts
 
 
+
+
+
+/** An upload the index refused, with its own words, a hint, and what was asked. */
+class UploadError extends Error {
+    failure;
+    status;
+    indexMessage;
+    alreadyExists;
+    retryAfterMs;
+    constructor(failure) {
+        const { dist, status, indexMessage, url, hint } = failure;
+        super(`Uploading ${dist.filename} failed: ${status ? `HTTP ${status}: ` : ''}${indexMessage} (${url})` +
+            (hint ? `\n${hint}` : ''));
+        this.failure = failure;
+        this.name = 'UploadError';
+        this.status = status;
+        this.indexMessage = indexMessage;
+        this.alreadyExists = failure.alreadyExists ?? false;
+        this.retryAfterMs = failure.retryAfterMs;
+    }
+}
+const MAX_SAME_HOST_REDIRECTS = 3;
+/**
+ * Files up to this size are read through and checked before the request: a changed one is refused
+ * with nothing sent. Larger ones are checked as they stream, before the form's closing boundary.
+ */
+const CHECK_BEFORE_SENDING_UP_TO = 1024 * 1024;
+/**
+ * The upload form, field by field what twine sends (docs/upload-protocol.md §1). md5 too: twine
+ * ≥ 6.2 dropped it, but some self-hosted indexes still use it, and PyPI only checks that it matches.
+ */
+function uploadFields(dist, extra = []) {
+    return [
+        [':action', 'file_upload'],
+        ['protocol_version', '1'],
+        ...dist.metadataFields,
+        ['filetype', dist.filetype],
+        ['pyversion', dist.pyversion],
+        ['md5_digest', dist.digests.md5],
+        ['sha256_digest', dist.digests.sha256],
+        ['blake2_256_digest', dist.digests.blake2_256],
+        ...extra
+    ];
+}
+/**
+ * Indexes answer an upload with a line of text, a small JSON document or an error page of a few
+ * KiB (PyPI's HTML error pages are the largest); 1 MiB leaves a wide margin. More is not an
+ * upload result, and an endless body must not fill the runner's memory.
+ */
+const UPLOAD_ANSWER_CAP = {
+    bytes: 1024 * 1024,
+    what: 'the answer to an upload',
+    advice: "An index answers an upload with a short message: check that 'repository-url' is the index's " +
+        'upload endpoint. The file may have been stored all the same: look at the index before ' +
+        "re-running, or re-run with 'skip-existing: true'."
+};
+/**
+ * One attempt at sending one distribution. Resolves when the index stored it (2xx); throws
+ * UploadError when the index refused it, NetworkError when no answer came. Retrying, skipping and
+ * credentials renewal are the caller's (send.ts).
+ */
+async function uploadDistribution(http, request, dist, log) {
+    const fields = uploadFields(dist, request.extraFields);
+    const body = buildMultipartBody(fields, { ...dist, sha256: dist.digests.sha256 }, request.progress);
+    if (dist.size <= CHECK_BEFORE_SENDING_UP_TO)
+        await body.check();
+    const headers = {
+        Authorization: basicAuth(request.user, request.password),
+        Accept: 'application/json',
+        'Content-Type': body.contentType,
+        'Content-Length': body.contentLength
+    };
+    let url = request.url;
+    let response;
+    // The index refused this upload: the last answer's status, at the URL it went to.
+    const refused = (indexMessage, hint, more) => new UploadError({ dist, status: response.status, indexMessage, url, hint, ...more });
+    for (let hop = 0;; hop++) {
+        if (request.verbose) {
+            const names = fields.map(([name]) => name).join(' ');
+            log.info(`POST ${url} (${dist.filename}, ${body.contentLength} bytes, fields: ${names})`);
+        }
+        try {
+            response = await http.request('POST', url, {
+                headers,
+                body: () => body.open(),
+                cap: UPLOAD_ANSWER_CAP
+            });
+        }
+        catch (error) {
+            // The body cut the request itself (the file changed, or could not be read): that, not the
+            // "no answer" it caused, is what went wrong, and sending again would not help.
+            throw body.failure() ?? error;
+        }
+        const failure = body.failure();
+        if (failure)
+            throw failure;
+        if (request.verbose) {
+            log.info(`← HTTP ${response.status} ${response.statusText}`.trimEnd());
+            if (response.body.trim())
+                log.info(`← ${excerpt(response.body.trim(), 2000)}`);
+        }
+        const next = redirectTarget(response, url);
+        if (!next)
+            break;
+        if (new URL(next).origin !== new URL(url).origin || hop >= MAX_SAME_HOST_REDIRECTS) {
+            // Never replay credentials to another host; tell the user the right URL instead.
+            throw refused(`the index redirected the upload to ${next}`, `Set 'repository-url' to the upload URL itself (${next}). Credentials are not sent to another host.`);
+        }
+        if (request.onRedirect)
+            request.onRedirect(url, next);
+        else
+            log.warning(`${url} redirected to ${next}; following it on the same host.`);
+        url = next;
+    }
+    if (response.status >= 200 && response.status < 300) {
+        // A stored upload's answer is not read further: its words matter only when it is refused.
+        if (isHtmlPage(response)) {
+            // PyPI answers a form it does not take as an upload with its HTML page and a 200.
+            throw refused('the index answered with an HTML page, not an upload result: the URL is probably not an upload endpoint', hintFor(405, indexMessage(response), url));
+        }
+        return;
+    }
+    const message = indexMessage(response);
+    throw refused(message, hintFor(response.status, message, url), {
+        alreadyExists: isAlreadyExists(response, message),
+        retryAfterMs: retryAfterMs(response)
+    });
+}
+/**
+ * Indexes answer a stored upload with an empty body, "OK" or JSON (GitLab: 201). A whole HTML
+ * document is what PyPI sends for a form it did not take as an upload (no `:action`): nothing stored.
+ */
+function isHtmlPage(response) {
+    return /<html[\s>]/i.test(response.body) && /<\/html>/i.test(response.body);
+}
 /**
  * The index's own words for a response. PyPI puts its message in the reason phrase AND the body;
  * HTTP/2 has no reason phrase, so the body comes first: JSON `message` (we send
@@ -69046,29 +69121,18 @@ function indexMessage(response) {
     if (fromJson)
         return fromJson;
     const title = titleOf(body)?.trim();
+    const prefix = `${response.status} `;
     if (title)
-        return stripStatusPrefix(title, response.status);
+        return title.startsWith(prefix) ? title.slice(prefix.length) : title;
     const reason = response.statusText.trim();
-    const generic = GENERIC_REASONS.has(reason.toLowerCase());
-    if (reason && !generic)
+    if (reason && !GENERIC_REASON.test(reason))
         return reason;
     if (body && !body.startsWith('<'))
         return excerpt(body.replace(/\s+/g, ' '), 500);
     return reason || `HTTP ${response.status}`;
 }
-const GENERIC_REASONS = new Set([
-    'ok',
-    'bad request',
-    'forbidden',
-    'unauthorized',
-    'not found',
-    'conflict',
-    'method not allowed',
-    'internal server error',
-    'bad gateway',
-    'service unavailable',
-    'gateway timeout'
-]);
+/** Reason phrases that only restate the status. */
+const GENERIC_REASON = /^(ok|bad request|forbidden|unauthorized|not found|conflict|method not allowed|internal server error|bad gateway|service unavailable|gateway timeout)$/i;
 /**
  * Warehouse renders errors through Pyramid: `code` is the whole status line ("400 <message>") and
  * `message` is Pyramid's generic explanation followed by the detail. Prefer the status line's
@@ -69085,7 +69149,7 @@ function jsonMessage(body) {
         return undefined;
     }
     const code = typeof parsed.code === 'string' ? /^\d{3} (.+)$/s.exec(parsed.code.trim())?.[1] : undefined;
-    if (code && code !== parsed.title && !GENERIC_REASONS.has(code.trim().toLowerCase())) {
+    if (code && code !== parsed.title && !GENERIC_REASON.test(code.trim())) {
         return code.trim();
     }
     for (const key of ['message', 'detail', 'error', 'errors']) {
@@ -69104,9 +69168,6 @@ function lastParagraph(text) {
         .map(p => p.trim())
         .filter(Boolean);
     return paragraphs[paragraphs.length - 1] ?? text.trim();
-}
-function stripStatusPrefix(title, status) {
-    return title.startsWith(`${status} `) ? title.slice(String(status).length + 1) : title;
 }
 /**
  * "This file is already there", as each index says it (docs/upload-protocol.md §2). PyPI answers
@@ -69189,180 +69250,6 @@ function suggestUploadUrl(url) {
     return "the index's upload endpoint, as its documentation names it";
 }
 
-;// CONCATENATED MODULE: ./src/upload/upload.ts
-
-
-
-
-
-/** An upload the index refused, with its own words, a hint, and what was asked. */
-class UploadError extends Error {
-    dist;
-    status;
-    indexMessage;
-    url;
-    hint;
-    alreadyExists;
-    retryAfterMs;
-    constructor(failure) {
-        const { dist, status, indexMessage, url, hint } = failure;
-        super(`Uploading ${dist.filename} failed: ${status ? `HTTP ${status}: ` : ''}${indexMessage} (${url})` +
-            (hint ? `\n${hint}` : ''));
-        this.name = 'UploadError';
-        this.dist = dist;
-        this.status = status;
-        this.indexMessage = indexMessage;
-        this.url = url;
-        this.hint = hint;
-        this.alreadyExists = failure.alreadyExists ?? false;
-        this.retryAfterMs = failure.retryAfterMs;
-    }
-}
-const MAX_SAME_HOST_REDIRECTS = 3;
-/**
- * Files up to this size are read through and checked before the request: a changed one is refused
- * with nothing sent. Larger ones are checked as they stream, before the form's closing boundary.
- */
-const CHECK_BEFORE_SENDING_UP_TO = 1024 * 1024;
-/**
- * The upload form, field by field what twine sends (docs/upload-protocol.md §1). md5 too: twine
- * ≥ 6.2 dropped it, but some self-hosted indexes still use it, and PyPI only checks that it matches.
- */
-function uploadFields(dist, extra = []) {
-    return [
-        [':action', 'file_upload'],
-        ['protocol_version', '1'],
-        ...dist.metadataFields,
-        ['filetype', dist.filetype],
-        ['pyversion', dist.pyversion],
-        ['md5_digest', dist.digests.md5],
-        ['sha256_digest', dist.digests.sha256],
-        ['blake2_256_digest', dist.digests.blake2_256],
-        ...extra
-    ];
-}
-/**
- * Indexes answer an upload with a line of text, a small JSON document or an error page of a few
- * KiB (PyPI's HTML error pages are the largest); 1 MiB leaves a wide margin. More is not an
- * upload result, and an endless body must not fill the runner's memory.
- */
-const UPLOAD_ANSWER_CAP = {
-    bytes: 1024 * 1024,
-    what: 'the answer to an upload',
-    advice: "An index answers an upload with a short message: check that 'repository-url' is the index's " +
-        'upload endpoint. The file may have been stored all the same: look at the index before ' +
-        "re-running, or re-run with 'skip-existing: true'."
-};
-/**
- * One attempt at sending one distribution. Resolves when the index stored it (2xx); throws
- * UploadError when the index refused it, NetworkError when no answer came. Retrying, skipping and
- * credentials renewal are the caller's (send.ts).
- */
-async function uploadDistribution(http, request, dist, log) {
-    const fields = uploadFields(dist, request.extraFields);
-    const body = buildMultipartBody(fields, {
-        field: 'content',
-        filename: dist.filename,
-        path: dist.path,
-        size: dist.size,
-        contentType: 'application/octet-stream',
-        onDisk: dist.onDisk,
-        sha256: dist.digests.sha256
-    }, request.progress);
-    if (dist.size <= CHECK_BEFORE_SENDING_UP_TO)
-        await body.check();
-    const headers = {
-        Authorization: basicAuth(request.user, request.password),
-        Accept: 'application/json',
-        'Content-Type': body.contentType,
-        'Content-Length': body.contentLength
-    };
-    let url = request.url;
-    let response;
-    for (let hop = 0;; hop++) {
-        if (request.verbose) {
-            log.info(`POST ${url} (${dist.filename}, ${body.contentLength} bytes, fields: ${fields
-                .map(([name]) => name)
-                .join(' ')})`);
-        }
-        try {
-            response = await http.request('POST', url, {
-                headers,
-                body: () => body.open(),
-                cap: UPLOAD_ANSWER_CAP
-            });
-        }
-        catch (error) {
-            // The body cut the request itself (the file changed, or could not be read): that, not the
-            // "no answer" it caused, is what went wrong, and sending again would not help.
-            throw body.failure() ?? error;
-        }
-        const failure = body.failure();
-        if (failure)
-            throw failure;
-        if (request.verbose) {
-            log.info(`← HTTP ${response.status} ${response.statusText}`.trimEnd());
-            if (response.body.trim())
-                log.info(`← ${excerpt(response.body.trim(), 2000)}`);
-        }
-        const next = redirectTarget(response, url);
-        if (!next)
-            break;
-        if (new URL(next).origin !== new URL(url).origin || hop >= MAX_SAME_HOST_REDIRECTS) {
-            // Never replay credentials to another host; tell the user the right URL instead.
-            throw new UploadError({
-                dist,
-                status: response.status,
-                indexMessage: `the index redirected the upload to ${next}`,
-                url,
-                hint: `Set 'repository-url' to the upload URL itself (${next}). Credentials are not sent to another host.`
-            });
-        }
-        if (request.onRedirect)
-            request.onRedirect(url, next);
-        else
-            log.warning(`${url} redirected to ${next}; following it on the same host.`);
-        url = next;
-    }
-    if (response.status >= 200 && response.status < 300) {
-        // A stored upload's answer is not read further: its words matter only when it is refused.
-        if (isHtmlPage(response)) {
-            // PyPI answers a form it does not take as an upload with its HTML page and a 200.
-            throw new UploadError({
-                dist,
-                status: response.status,
-                indexMessage: 'the index answered with an HTML page, not an upload result: the URL is probably not an upload endpoint',
-                url,
-                hint: hintFor(405, indexMessage(response), url)
-            });
-        }
-        return;
-    }
-    const message = indexMessage(response);
-    throw new UploadError({
-        dist,
-        status: response.status,
-        indexMessage: message,
-        url,
-        hint: hintFor(response.status, message, url),
-        alreadyExists: isAlreadyExists(response, message),
-        retryAfterMs: retryAfterMs(response)
-    });
-}
-function redirectTarget(response, url) {
-    if (![301, 302, 303, 307, 308].includes(response.status))
-        return undefined;
-    const location = response.headers.location;
-    return location ? new URL(location, url).toString() : undefined;
-}
-/**
- * Indexes answer a stored upload with an empty body, "OK" or JSON (GitLab: 201). A whole HTML
- * document is what PyPI sends for a form it did not take as an upload (no `:action`): nothing stored.
- */
-function isHtmlPage(response) {
-    return /<html[\s>]/i.test(response.body) && /<\/html>/i.test(response.body);
-}
-
 ;// CONCATENATED MODULE: ./src/upload/send.ts
 
 
@@ -69380,11 +69267,12 @@ function isHtmlPage(response) {
 async function sendDistribution(ctx, dist) {
     const { log } = ctx;
     const now = ctx.now ?? Date.now;
-    const sleep = ctx.sleep ?? backoff_sleep;
     const startedAt = now();
     const extraFields = ctx.extraFields?.(dist) ?? [];
     const progress = progressReporter(dist.filename, log, ctx.progress);
-    for (let attempt = 1;; attempt++) {
+    let attempts = 0;
+    const send = async () => {
+        attempts++;
         try {
             await withCurrentToken(ctx.tokens, (user, password) => uploadDistribution(ctx.http, {
                 url: ctx.url,
@@ -69395,34 +69283,24 @@ async function sendDistribution(ctx, dist) {
                 progress,
                 onRedirect: (from, to) => followRedirect(ctx, from, to)
             }, dist, log), error => error instanceof UploadError && isExpiredTokenResponse(error.status, error.indexMessage));
-            return { status: 'uploaded', attempts: attempt };
+            return { status: 'uploaded', attempts };
         }
         catch (error) {
+            // Before any retry: the file may be on the index already (an earlier attempt or another
+            // upload stored it); what that does not settle is thrown, for the retry rule.
+            const confirmed = { status: 'uploaded', attempts, confirmedOnIndex: true };
             if (error instanceof UploadError && error.alreadyExists) {
                 const listed = await hashOnIndex(ctx, dist);
-                if (listed === dist.digests.sha256) {
-                    if (attempt > 1) {
-                        // Our own earlier attempt stored it; its answer was lost.
-                        return { status: 'uploaded', attempts: attempt, confirmedOnIndex: true };
-                    }
-                    // The identical file is there already: the state the user asked for (PyPI itself
-                    // answers 200 to an identical re-upload; other indexes refuse it).
-                    return {
-                        status: 'skipped',
-                        attempts: attempt,
-                        reason: error.indexMessage,
-                        sameHash: true
-                    };
-                }
-                if (ctx.skipExisting) {
-                    return {
-                        status: 'skipped',
-                        attempts: attempt,
-                        reason: error.indexMessage,
-                        sameHash: listed === undefined ? undefined : false
-                    };
-                }
-                throw error;
+                const same = listed === dist.digests.sha256;
+                // Our own earlier attempt stored it; its answer was lost.
+                if (same && attempts > 1)
+                    return confirmed;
+                if (!same && !ctx.skipExisting)
+                    throw error;
+                // The identical file there already is the state the user asked for (PyPI itself answers
+                // 200 to an identical re-upload; other indexes refuse it).
+                const sameHash = same || (listed === undefined ? undefined : false);
+                return { status: 'skipped', attempts, reason: error.indexMessage, sameHash };
             }
             if (error instanceof AnswerTooLargeError) {
                 // The index took the whole upload and then answered with more than an upload result can
@@ -69430,20 +69308,17 @@ async function sendDistribution(ctx, dist) {
                 // this would not help, so this is never retried.
                 if ((await hashOnIndex(ctx, dist)) === dist.digests.sha256) {
                     log.warning(`${dist.filename}: ${error.message} The index lists it with our sha256.`);
-                    return { status: 'uploaded', attempts: attempt, confirmedOnIndex: true };
+                    return confirmed;
                 }
                 throw error;
             }
-            const kind = classifyFailure(error);
-            if (kind === 'final')
-                throw error;
             // Asked before giving up too: the last attempt (or the only one, with `retries: 0`) may
             // have stored the file, and then it is uploaded whatever the answer said.
-            if (kind === 'ambiguous') {
+            if (classifyFailure(error) === 'ambiguous') {
                 const listed = await hashOnIndex(ctx, dist);
                 if (listed === dist.digests.sha256) {
                     log.info(`${dist.filename}: the index has it (sha256 matches) although the answer was lost`);
-                    return { status: 'uploaded', attempts: attempt, confirmedOnIndex: true };
+                    return confirmed;
                 }
                 if (listed) {
                     throw new UploadError({
@@ -69455,18 +69330,23 @@ async function sendDistribution(ctx, dist) {
                     });
                 }
             }
-            if (attempt > ctx.retry.retries)
-                throw gaveUp(error, attempt, now() - startedAt);
-            const delay = backoffDelay(attempt, ctx.retry, error instanceof UploadError ? error.retryAfterMs : undefined);
-            // The bound is on when a retry starts: a retry that would start past it is not waited for
-            // (checking before the wait alone let the last backoff run the total past the bound).
-            const elapsed = now() - startedAt;
-            if (elapsed + delay > ctx.retry.maxTotalMs)
-                throw gaveUp(error, attempt, elapsed);
-            // A retry that recovers is not a problem worth an annotation: only the final failure is.
-            log.info(`${dist.filename}: ${shortReason(error)}; retry ${attempt} of ${ctx.retry.retries} in ${(delay / 1000).toFixed(1)} s`);
-            await sleep(delay);
+            throw error;
         }
+    };
+    try {
+        return await withRetries(send, {
+            policy: ctx.retry,
+            transient: error => classifyFailure(error) === 'final'
+                ? undefined
+                : { retryAfterMs: error instanceof UploadError ? error.retryAfterMs : undefined },
+            // A retry that recovers is not a problem worth an annotation: only the final failure is.
+            onRetry: (error, retry, delay) => log.info(`${dist.filename}: ${shortReason(error)}; ${retryNote(retry, ctx.retry, delay)}`),
+            sleep: ctx.sleep,
+            now
+        });
+    }
+    catch (error) {
+        throw classifyFailure(error) === 'final' ? error : gaveUp(error, attempts, now() - startedAt);
     }
 }
 /**
@@ -69512,9 +69392,7 @@ async function hashOnIndex(ctx, dist) {
         const page = await readSimplePage(ctx.http, ctx.simpleUrl, dist.name, {
             authorization: ctx.simpleAuth
         });
-        if (!page.found)
-            return undefined;
-        return page.files.get(dist.filename) || undefined;
+        return (page.found && page.files.get(dist.filename)) || undefined;
     }
     catch (error) {
         // An oversized page is the index's configuration, worth a word; other failures are transient.
@@ -69525,31 +69403,20 @@ async function hashOnIndex(ctx, dist) {
         return undefined;
     }
 }
+/** Only NetworkErrors and UploadErrors are retried (classifyFailure), or given up on. */
 function shortReason(error) {
     if (error instanceof UploadError)
         return `HTTP ${error.status}: ${error.indexMessage}`;
-    if (error instanceof NetworkError)
-        return error.message;
-    return String(error);
+    return error.message;
 }
 function gaveUp(error, attempts, elapsedMs) {
     const note = ` (gave up after ${attempts} ${attempts === 1 ? 'attempt' : 'attempts'} in ${Math.round(elapsedMs / 1000)} s)`;
     if (error instanceof UploadError) {
-        return new UploadError({
-            dist: error.dist,
-            status: error.status,
-            indexMessage: error.indexMessage + note,
-            url: error.url,
-            hint: error.hint,
-            alreadyExists: error.alreadyExists,
-            retryAfterMs: error.retryAfterMs
-        });
+        return new UploadError({ ...error.failure, indexMessage: error.indexMessage + note });
     }
-    if (error instanceof Error) {
+    if (error instanceof Error)
         error.message += note;
-        return error;
-    }
-    return new Error(String(error) + note);
+    return error;
 }
 
 ;// CONCATENATED MODULE: ./src/upload/upload-all.ts
@@ -69613,14 +69480,12 @@ async function publishAll(ctx, dists, concurrency) {
             const project = normalizeName(next.dist.name);
             const first = firstOfProject.get(project);
             if (first === undefined) {
-                const result = next;
-                firstOfProject.set(project, uploadOne(result));
-                await firstOfProject.get(project);
+                const upload = uploadOne(next);
+                firstOfProject.set(project, upload);
+                await upload;
             }
-            else if (await first) {
-                if (!failure)
-                    await uploadOne(next);
-            }
+            else if ((await first) && !failure)
+                await uploadOne(next);
         }
     };
     await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
@@ -70301,88 +70166,11 @@ function parseDistributions(value) {
     return kinds;
 }
 
-;// CONCATENATED MODULE: ./src/shared/child-env.ts
-/**
- * The environment of every program this action starts (the build and its backend's dependencies,
- * pip, the description check's Python): nothing in it may publish. Children take only a
- * `ChildEnv`, and only `ChildEnv.from` makes one, so no call site can hand over `process.env`.
- */
-/** Compared upper-cased, as Windows compares names. */
-const REMOVED_NAMES = new Set([
-    // Mints PyPI tokens for any project trusting this workflow.
-    'ACTIONS_ID_TOKEN_REQUEST_URL',
-    'ACTIONS_ID_TOKEN_REQUEST_TOKEN',
-    // Reach the runner's own services (signed query strings in the URLs).
-    'ACTIONS_RUNTIME_TOKEN',
-    'ACTIONS_RUNTIME_URL',
-    'ACTIONS_RESULTS_URL',
-    'ACTIONS_CACHE_URL',
-    'ACTIONS_CACHE_SERVICE_V2',
-    'TWINE_PASSWORD',
-    // File commands: a child could claim uploads in the outputs, write raw HTML into the summary,
-    // or set variables and PATH for every later step of the job.
-    'GITHUB_OUTPUT',
-    'GITHUB_STEP_SUMMARY',
-    'GITHUB_STATE',
-    'GITHUB_ENV',
-    'GITHUB_PATH'
-]);
-/** The Redactor's rule: shorter secrets would match ordinary values. */
-const MIN_SECRET_LENGTH = 4;
-function removedByName(name) {
-    const upper = name.toUpperCase();
-    // Every action input: the token, URLs that may carry credentials…
-    return upper.startsWith('INPUT_') || REMOVED_NAMES.has(upper);
-}
-class ChildEnv {
-    // A private field makes the type nominal: an object literal or `process.env` is not a ChildEnv.
-    #vars;
-    constructor(vars) {
-        this.#vars = Object.freeze(vars);
-    }
-    /**
-     * `parent` without the inputs, the runner's tokens, and any variable whose value holds one of
-     * `secrets` (the Redactor's forms, see src/settings/secrets.ts): a copy under another name goes too.
-     */
-    static from(parent, secrets = []) {
-        const known = [...secrets].filter(s => s.length >= MIN_SECRET_LENGTH);
-        const vars = {};
-        for (const [name, value] of Object.entries(parent)) {
-            if (value === undefined || removedByName(name))
-                continue;
-            if (known.some(secret => value.includes(secret)))
-                continue;
-            vars[name] = value;
-        }
-        return new ChildEnv(vars);
-    }
-    with(extra) {
-        const vars = { ...this.#vars };
-        for (const [name, value] of Object.entries(extra)) {
-            if (removedByName(name))
-                throw new Error(`${name} may not be passed to a child process`);
-            vars[name] = value;
-        }
-        return new ChildEnv(vars);
-    }
-    /** Found without case too, as Windows does. */
-    get(name) {
-        if (this.#vars[name] !== undefined)
-            return this.#vars[name];
-        const upper = name.toUpperCase();
-        return Object.entries(this.#vars).find(([key]) => key.toUpperCase() === upper)?.[1];
-    }
-    /** A fresh copy for `spawn`. */
-    toSpawn() {
-        return { ...this.#vars };
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/shared/redact.ts
 
 
 /** Shorter secrets are not looked for: they would blank out ordinary words. */
-const redact_MIN_SECRET_LENGTH = 4;
+const MIN_SECRET_LENGTH = 4;
 /** The first characters of a secret that are never shown, cut or not, from this many. */
 const MIN_SHOWN_PREFIX = 12;
 /** A cut-off start of a secret inside decoded base64 or hex counts from this length. */
@@ -70403,7 +70191,7 @@ class Redactor {
     basic = new Set();
     /** `user`: the username the secret is sent with, so its Basic-auth form is known too. */
     add(secret, user) {
-        if (!secret || secret.length < redact_MIN_SECRET_LENGTH)
+        if (!secret || secret.length < MIN_SECRET_LENGTH)
             return;
         this.secrets.add(secret);
         for (const name of new Set(['__token__', '', user ?? ''])) {
@@ -70589,7 +70377,7 @@ function findSecrets(view, secrets, spans) {
     for (const cut of cuts) {
         // A cut can fall inside an escape: its first characters are not a character yet.
         const before = text.slice(0, cut).replace(PARTIAL_ESCAPE, '');
-        const start = cutSecretStart(before, secrets, redact_MIN_SECRET_LENGTH);
+        const start = cutSecretStart(before, secrets, MIN_SECRET_LENGTH);
         if (start !== undefined)
             spans.push([from[start], to[cut - 1]]);
     }
@@ -70674,6 +70462,82 @@ function isTokenLike(run) {
     for (const n of counts.values())
         bits -= (n / run.length) * Math.log2(n / run.length);
     return bits >= 4;
+}
+
+;// CONCATENATED MODULE: ./src/shared/child-env.ts
+/**
+ * The environment of every program this action starts (the build and its backend's dependencies,
+ * pip, the description check's Python): nothing in it may publish. Children take only a
+ * `ChildEnv`, and only `ChildEnv.from` makes one, so no call site can hand over `process.env`.
+ */
+
+/** Compared upper-cased, as Windows compares names. */
+const REMOVED_NAMES = new Set([
+    // Mints PyPI tokens for any project trusting this workflow.
+    'ACTIONS_ID_TOKEN_REQUEST_URL',
+    'ACTIONS_ID_TOKEN_REQUEST_TOKEN',
+    // Reach the runner's own services (signed query strings in the URLs).
+    'ACTIONS_RUNTIME_TOKEN',
+    'ACTIONS_RUNTIME_URL',
+    'ACTIONS_RESULTS_URL',
+    'ACTIONS_CACHE_URL',
+    'ACTIONS_CACHE_SERVICE_V2',
+    'TWINE_PASSWORD',
+    // File commands: a child could claim uploads in the outputs, write raw HTML into the summary,
+    // or set variables and PATH for every later step of the job.
+    'GITHUB_OUTPUT',
+    'GITHUB_STEP_SUMMARY',
+    'GITHUB_STATE',
+    'GITHUB_ENV',
+    'GITHUB_PATH'
+]);
+function removedByName(name) {
+    const upper = name.toUpperCase();
+    // Every action input: the token, URLs that may carry credentials…
+    return upper.startsWith('INPUT_') || REMOVED_NAMES.has(upper);
+}
+class ChildEnv {
+    // A private field makes the type nominal: an object literal or `process.env` is not a ChildEnv.
+    #vars;
+    constructor(vars) {
+        this.#vars = Object.freeze(vars);
+    }
+    /**
+     * `parent` without the inputs, the runner's tokens, and any variable whose value holds one of
+     * `secrets` (the Redactor's forms, see src/settings/secrets.ts): a copy under another name goes too.
+     */
+    static from(parent, secrets = []) {
+        const known = [...secrets].filter(s => s.length >= MIN_SECRET_LENGTH);
+        const vars = {};
+        for (const [name, value] of Object.entries(parent)) {
+            if (value === undefined || removedByName(name))
+                continue;
+            if (known.some(secret => value.includes(secret)))
+                continue;
+            vars[name] = value;
+        }
+        return new ChildEnv(vars);
+    }
+    with(extra) {
+        const vars = { ...this.#vars };
+        for (const [name, value] of Object.entries(extra)) {
+            if (removedByName(name))
+                throw new Error(`${name} may not be passed to a child process`);
+            vars[name] = value;
+        }
+        return new ChildEnv(vars);
+    }
+    /** Found without case too, as Windows does. */
+    get(name) {
+        if (this.#vars[name] !== undefined)
+            return this.#vars[name];
+        const upper = name.toUpperCase();
+        return Object.entries(this.#vars).find(([key]) => key.toUpperCase() === upper)?.[1];
+    }
+    /** A fresh copy for `spawn`. */
+    toSpawn() {
+        return { ...this.#vars };
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/shared/run-context.ts
@@ -71687,7 +71551,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2")
 
 /***/ }),
 
-/***/ 1792:
+/***/ 7030:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
@@ -71708,7 +71572,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:perf_ho
 
 /***/ }),
 
-/***/ 9411:
+/***/ 1792:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:querystring");
@@ -72044,7 +71908,7 @@ var j=(u,t)=>()=>(t||u((t={exports:{}}).exports,t),t.exports);var I=j(O=>{"use s
 
 /***/ }),
 
-/***/ 4649:
+/***/ 5440:
 /***/ ((__unused_webpack_module, exports) => {
 
 

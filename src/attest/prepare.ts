@@ -33,24 +33,15 @@ export function decideAttestations(input: {
 }): AttestationDecision {
   if (!input.requested) return { sign: false }
   const host = new URL(input.repositoryUrl).host
-  if (!(input.indexAcceptsAttestations ?? ATTESTING_HOSTS.has(host))) {
-    return {
-      sign: false,
-      warning:
-        `No attestations: ${host} is not PyPI or TestPyPI, and other indexes do not accept PEP 740 ` +
-        'attestations. Set `attestations: false` to silence this warning.'
-    }
-  }
-  if (input.method === 'token') {
-    return {
-      sign: false,
-      warning:
-        'No attestations: they need trusted publishing (a Sigstore certificate for this ' +
+  const warning = !(input.indexAcceptsAttestations ?? ATTESTING_HOSTS.has(host))
+    ? `No attestations: ${host} is not PyPI or TestPyPI, and other indexes do not accept PEP 740 ` +
+      'attestations. Set `attestations: false` to silence this warning.'
+    : input.method === 'token'
+      ? 'No attestations: they need trusted publishing (a Sigstore certificate for this ' +
         'workflow), and this run uses an API token. Switch to trusted publishing to attest ' +
         'your files, or set `attestations: false` to silence this warning.'
-    }
-  }
-  return { sign: true }
+      : undefined
+  return warning ? { sign: false, warning } : { sign: true }
 }
 
 export interface DistAttestations {

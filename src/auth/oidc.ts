@@ -1,9 +1,14 @@
-import { DEFAULT_RETRY_POLICY, retryAfterMs, type RetryPolicy } from '../shared/backoff.js'
+import {
+  DEFAULT_RETRY_POLICY,
+  retryAfterMs,
+  retryNote,
+  withRetries,
+  type RetryPolicy
+} from '../shared/backoff.js'
 import { excerpt as cut } from '../shared/excerpt.js'
 import { AnswerTooLargeError, type BodyCap } from '../shared/http-body.js'
 import { NetworkError, type Http, type HttpResponse } from '../shared/http.js'
 import type { Log } from '../shared/log.js'
-import { retryNote, withRetries } from '../shared/retrying.js'
 import { decodeClaims, refusalMessage } from './claims.js'
 import type { IdTokenFetcher } from './id-token.js'
 import { TrustedPublishingError } from './errors.js'

@@ -1,7 +1,7 @@
 import { normalizeName } from '../dists/filename.js'
 import { anchors } from '../shared/html.js'
 import type { BodyCap } from '../shared/http-body.js'
-import type { Http, TimeLimit } from '../shared/http.js'
+import { redirectTarget, type Http, type TimeLimit } from '../shared/http.js'
 import { trimEndOf } from '../shared/format.js'
 
 /** What the index lists for one project: filename → sha256 (lowercase hex, '' when not given). */
@@ -52,10 +52,10 @@ export async function readSimplePage(
     if (authorization) headers.Authorization = authorization
     const limit = timeLimit && { ...timeLimit, ms: timeLimit.ms - (now() - started) }
     const response = await http.get(url, SIMPLE_PAGE_CAP, headers, limit)
-    if ([301, 302, 303, 307, 308].includes(response.status) && response.headers.location) {
-      const next = new URL(response.headers.location, url)
-      if (next.origin !== origin) return { found: false, status: response.status, url }
-      url = next.toString()
+    const next = redirectTarget(response, url)
+    // Another origin's answer is not followed: the 3xx is the page's status.
+    if (next && new URL(next).origin === origin) {
+      url = next
       continue
     }
     if (response.status !== 200) return { found: false, status: response.status, url }

@@ -36,7 +36,7 @@ export async function verifyOnIndex(
   const now = options.now ?? Date.now
   const sleep = options.sleep ?? realSleep
   const deadline = now() + options.timeoutMs
-  const bound = `verify-timeout (${seconds(options.timeoutMs)} s)`
+  const bound = `verify-timeout (${Math.round(options.timeoutMs / 100) / 10} s)`
   // Each read is cut at the deadline, even when the index trickles a page (a request's own
   // deadline is minutes). verify-timeout 0 is one read, with only the request's deadline.
   const timeLimit = (): TimeLimit | undefined =>
@@ -109,8 +109,4 @@ export async function verifyOnIndex(
     }
   }
   return { verified, unverifiable, failed }
-}
-
-function seconds(ms: number): string {
-  return String(Math.round(ms / 100) / 10)
 }

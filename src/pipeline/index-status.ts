@@ -165,10 +165,11 @@ export async function verifyStatuses(
   }
   const count = found.verified.length
   const unverifiable = found.unverifiable.length
+  // Where it was read: the group that names it is not shown when nothing went wrong in it.
   log.info(
     count === expected.length
-      ? `✔ All ${count} file(s) are on the index with the expected sha256.`
-      : `✔ ${count} of ${expected.length} file(s) are on the index with the expected sha256` +
+      ? `✔ All ${count} file(s) are on the index with the expected sha256 (read back from ${simpleUrl}).`
+      : `✔ ${count} of ${expected.length} file(s) are on the index with the expected sha256 (read back from ${simpleUrl})` +
           (unverifiable ? `; ${unverifiable} listed without a sha256 to compare.` : '.')
   )
   return { files: read, verification }

@@ -43,9 +43,45 @@ export function sleep(ms: number): Promise<void> {
   return new Promise(resolve => setTimeout(resolve, ms))
 }
 
-/** Seconds for a log line: `1.5 s`. */
-export function formatDelay(ms: number): string {
-  return `${(ms / 1000).toFixed(1)} s`
+/** "retry 1 of 5 in 1.2 s", for the retry lines of every caller. */
+export function retryNote(retry: number, policy: RetryPolicy, delayMs: number): string {
+  return `retry ${retry} of ${policy.retries} in ${(delayMs / 1000).toFixed(1)} s`
+}
+
+export interface RetryingOptions {
+  policy: RetryPolicy
+  /** Whether this failure may heal by waiting (and how long the server asked us to wait). */
+  transient: (error: unknown) => { retryAfterMs?: number } | undefined
+  /** One line per retry (info: a retry that recovers is not a problem worth an annotation). */
+  onRetry: (error: unknown, retry: number, delayMs: number) => void
+  sleep?: (ms: number) => Promise<void>
+  now?: () => number
+}
+
+/**
+ * Runs `attempt` until it succeeds, a failure is not transient, the retries are spent or the next
+ * retry would start past `policy.maxTotalMs` (the bound is on when a retry starts: checking
+ * before the wait alone let the last backoff run the total past it); then the last failure is
+ * thrown as it was. An upload's attempt first asks the index whether a lost answer stored the file.
+ */
+export async function withRetries<T>(
+  attempt: () => Promise<T>,
+  options: RetryingOptions
+): Promise<T> {
+  const now = options.now ?? Date.now
+  const startedAt = now()
+  for (let retry = 1; ; retry++) {
+    try {
+      return await attempt()
+    } catch (error) {
+      const transience = options.transient(error)
+      if (!transience || retry > options.policy.retries) throw error
+      const delay = backoffDelay(retry, options.policy, transience.retryAfterMs)
+      if (now() - startedAt + delay > options.policy.maxTotalMs) throw error
+      options.onRetry(error, retry, delay)
+      await (options.sleep ?? sleep)(delay)
+    }
+  }
 }
 
 /** Retry-After: delta-seconds or an HTTP date. */

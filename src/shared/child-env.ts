@@ -3,6 +3,7 @@
  * pip, the description check's Python): nothing in it may publish. Children take only a
  * `ChildEnv`, and only `ChildEnv.from` makes one, so no call site can hand over `process.env`.
  */
+import { MIN_SECRET_LENGTH } from './redact.js'
 
 /** Compared upper-cased, as Windows compares names. */
 const REMOVED_NAMES = new Set([
@@ -24,9 +25,6 @@ const REMOVED_NAMES = new Set([
   'GITHUB_ENV',
   'GITHUB_PATH'
 ])
-
-/** The Redactor's rule: shorter secrets would match ordinary values. */
-const MIN_SECRET_LENGTH = 4
 
 function removedByName(name: string): boolean {
   const upper = name.toUpperCase()

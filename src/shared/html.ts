@@ -14,40 +14,44 @@ export function escapeHtml(text: string): string {
     .replace(/'/g, '&#39;')
 }
 
-/** What a page is made of, as the tokenizer meets it: tags (names lower-cased) and text. */
-interface PageEvents {
-  open?(name: string, attributes: Map<string, string>): void
-  text?(text: string): void
-  close?(name: string): void
-}
+type Element = { attributes: Map<string, string>; text: string }
 
 /**
+ * The closed `<tag>` elements of a page, in order, with their attributes (names lower-cased) and
+ * text; one opened inside another restarts it.
+ *
  * An index's HTML is read with htmlparser2's tokenizer, whose time is linear in the page: a
  * backtracking pattern let a page of unterminated tags block the event loop, so no time limit
  * could fire (issue 21). Its Parser is not used: it keeps open tags with `Array.unshift`, which
  * is quadratic on a page of tags never closed (a 4 MiB page of `<a href="x">` took 23 s).
  * Entities come decoded, each exactly once.
  */
-function scan(html: string, events: PageEvents): void {
-  const slice = (start: number, end: number): string => html.slice(start, end)
-  let tag = ''
+function elements(html: string, tag: string): Element[] {
+  const found: Element[] = []
+  let open: Element | undefined
+  let name = ''
   let attribute = ''
   let value = ''
   let attributes = new Map<string, string>()
-  const opened = (): void => events.open?.(tag, attributes)
+  const text = (chunk: string): void => {
+    if (open) open.text += chunk
+  }
+  const opened = (): void => {
+    if (name === tag) open = { attributes, text: '' }
+  }
   const tokenizer = new Tokenizer(
     { decodeEntities: true },
     {
       onopentagname(start, end) {
-        tag = slice(start, end).toLowerCase()
+        name = html.slice(start, end).toLowerCase()
         attributes = new Map()
       },
       onattribname(start, end) {
-        attribute = slice(start, end).toLowerCase()
+        attribute = html.slice(start, end).toLowerCase()
         value = ''
       },
       onattribdata(start, end) {
-        value += slice(start, end)
+        value += html.slice(start, end)
       },
       onattribentity(codepoint) {
         value += String.fromCodePoint(codepoint)
@@ -58,14 +62,12 @@ function scan(html: string, events: PageEvents): void {
       onopentagend: opened,
       onselfclosingtag: opened,
       onclosetag(start, end) {
-        events.close?.(slice(start, end).toLowerCase())
+        if (html.slice(start, end).toLowerCase() !== tag) return
+        if (open) found.push(open)
+        open = undefined
       },
-      ontext(start, end) {
-        events.text?.(slice(start, end))
-      },
-      ontextentity(codepoint) {
-        events.text?.(String.fromCodePoint(codepoint))
-      },
+      ontext: (start, end) => text(html.slice(start, end)),
+      ontextentity: codepoint => text(String.fromCodePoint(codepoint)),
       oncdata() {},
       oncomment() {},
       ondeclaration() {},
@@ -75,44 +77,18 @@ function scan(html: string, events: PageEvents): void {
   )
   tokenizer.write(html)
   tokenizer.end()
+  return found
 }
 
 /** The links of a page (PEP 503's simple pages list one file per `<a>`): href and text. */
 export function anchors(html: string): { href: string; text: string }[] {
-  const found: { href: string; text: string }[] = []
-  let open: { href: string; text: string } | undefined
-  scan(html, {
-    open(name, attributes) {
-      if (name !== 'a') return
-      const href = attributes.get('href')
-      open = href === undefined ? undefined : { href, text: '' }
-    },
-    text(text) {
-      if (open) open.text += text
-    },
-    close(name) {
-      if (name === 'a' && open) found.push(open)
-      if (name === 'a') open = undefined
-    }
+  return elements(html, 'a').flatMap(({ attributes, text }) => {
+    const href = attributes.get('href')
+    return href === undefined ? [] : [{ href, text }]
   })
-  return found
 }
 
 /** The text of a page's first closed `<title>`, as an error page names its error. */
 export function titleOf(html: string): string | undefined {
-  let text: string | undefined
-  let title: string | undefined
-  scan(html, {
-    open(name) {
-      if (name === 'title' && title === undefined) text = ''
-    },
-    text(chunk) {
-      if (text !== undefined) text += chunk
-    },
-    close(name) {
-      if (name === 'title' && text !== undefined && title === undefined) title = text
-      if (name === 'title') text = undefined
-    }
-  })
-  return title
+  return elements(html, 'title')[0]?.text
 }

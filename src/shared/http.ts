@@ -2,8 +2,11 @@ import type { Readable } from 'node:stream'
 import { Agent, ProxyAgent, type Dispatcher } from 'undici'
 import { AnswerTooLargeError, type BodyCap } from './http-body.js'
 import { formatSize } from './format.js'
-import { describeNetworkFailure, proxyUrlFor, type ProxyVariables } from './network-errors.js'
+import { LimitError, NetworkError, proxyUrlFor } from './network-errors.js'
+import type { RunContext } from './run-context.js'
 import { USER_AGENT } from './version.js'
+
+export { NetworkError }
 
 export interface HttpResponse {
   status: number
@@ -37,7 +40,7 @@ export interface HttpOptions {
   /** Time allowed to open a connection (TCP and TLS), in ms. */
   connectTimeoutMs?: number
   /** The variables the proxy comes from (RunContext.proxy), named when the proxy fails. */
-  proxy?: ProxyVariables
+  proxy?: RunContext['proxy']
 }
 
 /**
@@ -59,14 +62,12 @@ const SLOWEST_SEND_RATE = 16 * 1024
 export class Http {
   private readonly connectTimeoutMs: number
   private readonly timeoutMs: number
-  private readonly proxy: ProxyVariables
   /** By proxy URL ('' for direct), made on first use. */
   private readonly dispatchers = new Map<string, Dispatcher>()
 
-  constructor(options: HttpOptions = {}) {
+  constructor(private readonly options: HttpOptions = {}) {
     this.connectTimeoutMs = options.connectTimeoutMs ?? 30_000
     this.timeoutMs = options.timeoutMs ?? 120_000
-    this.proxy = options.proxy ?? {}
   }
 
   /**
@@ -135,7 +136,7 @@ export class Http {
     )
     if (options.timeLimit) {
       const { ms, reason } = options.timeLimit
-      after(ms, () => coded('EDEADLINE', `${reason} before the answer came`))
+      after(ms, () => new LimitError('EDEADLINE', `${reason} before the answer came`))
     }
 
     try {
@@ -190,26 +191,24 @@ export class Http {
       // A body left half-sent would keep its file open.
       if (streamed) body.destroy()
       if (error instanceof AnswerTooLargeError) throw error
-      throw new NetworkError(url, expired ?? this.ourWords(error), this.proxy)
+      throw new NetworkError(url, expired ?? this.ourWords(error, target), this.options.proxy)
     } finally {
       for (const timer of timers) clearTimeout(timer)
     }
   }
 
   /** undici's timeouts, as the limits the user set. */
-  private ourWords(error: unknown): unknown {
-    switch ((error as { code?: unknown } | null)?.code) {
-      case 'UND_ERR_CONNECT_TIMEOUT':
-        return coded(
-          'ECONNECTTIMEOUT',
-          `could not connect within ${seconds(this.connectTimeoutMs)} s`
-        )
-      case 'UND_ERR_HEADERS_TIMEOUT':
-      case 'UND_ERR_BODY_TIMEOUT':
-        return coded('ETIMEDOUT', `no data sent or received for ${seconds(this.timeoutMs)} s`)
-      default:
-        return error
+  private ourWords(error: unknown, target: URL): unknown {
+    const code = (error as { code?: unknown } | null)?.code
+    if (code === 'UND_ERR_CONNECT_TIMEOUT') {
+      return new LimitError(
+        'ECONNECTTIMEOUT',
+        `could not connect within ${seconds(this.connectTimeoutMs)} s (is ${target.hostname} reachable from this runner?)`
+      )
     }
+    if (code !== 'UND_ERR_HEADERS_TIMEOUT' && code !== 'UND_ERR_BODY_TIMEOUT') return error
+    const text = `no data sent or received for ${seconds(this.timeoutMs)} s (inactivity timeout)`
+    return new LimitError('ETIMEDOUT', text)
   }
 
   async get(
@@ -240,40 +239,22 @@ function headersOf(raw: Buffer[]): Record<string, string> {
 }
 
 function deadlineError(ms: number, what: string, basis: string): Error {
-  return coded(
+  return new LimitError(
     'EDEADLINE',
     `${what} did not complete within ${seconds(ms)} s (${basis}), although data kept moving: ` +
       "the index sends or reads too slowly. Raise 'timeout' if it is only slow."
   )
 }
 
-function coded(code: string, message: string): Error {
-  return Object.assign(new Error(message), { code })
-}
-
 function seconds(ms: number): string {
   return String(Math.round(ms / 100) / 10)
 }
 
-/** No (complete) HTTP answer: refused, reset, DNS, TLS, a proxy, the inactivity timeout or a deadline. */
-export class NetworkError extends Error {
-  readonly code: string | undefined
-  /** No byte of the request can have reached the index. */
-  readonly unsent: boolean
-  /** Retrying cannot help (an untrusted certificate, a proxy wanting credentials). */
-  readonly final: boolean
-  constructor(
-    readonly url: string,
-    cause: unknown,
-    proxy: ProxyVariables = {}
-  ) {
-    const failure = describeNetworkFailure(url, cause, proxy)
-    super(`No answer from ${new URL(url).origin}: ${failure.text}`)
-    this.name = 'NetworkError'
-    this.code = failure.code
-    this.unsent = failure.unsent
-    this.final = failure.final
-  }
+/** Where a redirect points, resolved against the URL asked; undefined for any other answer. */
+export function redirectTarget(response: HttpResponse, url: string): string | undefined {
+  if (![301, 302, 303, 307, 308].includes(response.status)) return undefined
+  const location = response.headers.location
+  return location ? new URL(location, url).toString() : undefined
 }
 
 export function basicAuth(user: string, password: string): string {

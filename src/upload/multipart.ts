@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto'
-import { open, type FileHandle } from 'node:fs/promises'
+import { open } from 'node:fs/promises'
 import { Readable } from 'node:stream'
-import type { FileIdentity, FormField } from '../dists/distribution.js'
+import type { Distribution, FormField } from '../dists/distribution.js'
 import { FileChangedError, identityChanges, identityOf } from '../dists/on-disk.js'
 import { formatSize } from '../shared/format.js'
 import type { Log } from '../shared/log.js'
@@ -27,15 +27,12 @@ export interface MultipartBody {
   failure(): Error | undefined
 }
 
-export interface FilePart {
-  field: string
-  filename: string
-  path: string
-  size: number
-  contentType: string
-  /** The file as checked; when given, a file that differs when opened is refused. */
-  onDisk?: FileIdentity
-  /** The checked sha256; when given, the bytes sent are hashed and compared before the end. */
+/**
+ * The file, sent as the form's `content` part. `onDisk`: the file as checked; when given, a file
+ * that differs when opened is refused. `sha256`: the checked one; when given, the bytes sent are
+ * hashed and compared before the end.
+ */
+export type FilePart = Pick<Distribution, 'filename' | 'path' | 'size' | 'onDisk'> & {
   sha256?: string
 }
 
@@ -60,34 +57,26 @@ export function buildMultipartBody(
     `--${boundary}\r\nContent-Disposition: form-data; name="${quote(name)}"`
   const head = Buffer.from(
     fields.map(([name, value]) => `${part(name)}\r\n\r\n${value}\r\n`).join('') +
-      `${part(file.field)}; filename="${quote(file.filename)}"\r\n` +
-      `Content-Type: ${file.contentType}\r\n\r\n`,
+      `${part('content')}; filename="${quote(file.filename)}"\r\n` +
+      'Content-Type: application/octet-stream\r\n\r\n',
     'utf8'
   )
   const tail = Buffer.from(`\r\n--${boundary}--\r\n`, 'utf8')
   const contentLength = head.length + file.size + tail.length
   let failure: Error | undefined
 
-  async function* chunks(): AsyncGenerator<Buffer> {
+  /** The whole body; `check` reads it through without `report`, so nothing counts as sent. */
+  async function* chunks(report?: ProgressReporter): AsyncGenerator<Buffer> {
     try {
-      const handle = await openChecked(file)
-      try {
-        progress?.sent(head.length)
-        yield head
-        for await (const chunk of readChecked(handle, file)) {
-          progress?.sent(chunk.length)
-          yield chunk
-        }
-      } finally {
-        await handle.close()
+      for await (const chunk of checkedBody(file, head, tail)) {
+        report?.sent(chunk.length)
+        yield chunk
       }
     } catch (error) {
       // The HTTP client reports the cut connection; the caller reports this instead.
       failure = error as Error
       throw error
     }
-    progress?.sent(tail.length)
-    yield tail
   }
 
   return {
@@ -97,58 +86,55 @@ export function buildMultipartBody(
     open: () => {
       failure = undefined
       progress?.start(contentLength)
-      return Readable.from(chunks(), { objectMode: false })
+      return Readable.from(chunks(progress), { objectMode: false })
     },
     check: async () => {
-      const handle = await openChecked(file)
-      try {
-        for await (const chunk of readChecked(handle, file)) void chunk
-      } finally {
-        await handle.close()
-      }
+      for await (const chunk of chunks()) void chunk
     }
   }
 }
 
-/** The file opened, refused when it is not the one checked (replaced, resized, rewritten). */
-async function openChecked(file: FilePart): Promise<FileHandle> {
+/**
+ * `head`, the file's checked size in fresh chunks, `tail`. The file is refused when it is not the
+ * one checked (replaced, resized, rewritten) before `head` goes, and fails before `tail` when it
+ * ends early, grows or hashes otherwise.
+ */
+async function* checkedBody(file: FilePart, head: Buffer, tail: Buffer): AsyncGenerator<Buffer> {
   const handle = await open(file.path, 'r')
   try {
-    const opened = identityOf(await handle.stat())
-    const differences = identityChanges(file.onDisk ?? { ...opened, size: file.size }, opened)
+    const before = identityOf(await handle.stat())
+    const differences = identityChanges(file.onDisk ?? { ...before, size: file.size }, before)
     if (differences.length > 0) throw changedFile(file, differences.join(', '))
-    return handle
-  } catch (error) {
-    await handle.close()
-    throw error
-  }
-}
-
-/** The file's checked size in fresh chunks; fails when it ends early, grows or hashes otherwise. */
-async function* readChecked(handle: FileHandle, file: FilePart): AsyncGenerator<Buffer> {
-  const before = identityOf(await handle.stat())
-  // ~0.85 ms per MiB with SHA-NI: the only way to notice a same-size rewrite that kept its mtime.
-  const sha256 = file.sha256 ? createHash('sha256') : undefined
-  for (let sent = 0; sent < file.size;) {
-    const buffer = Buffer.allocUnsafe(Math.min(CHUNK, file.size - sent))
-    const { bytesRead } = await handle.read(buffer, 0, buffer.length, sent)
-    if (bytesRead === 0) {
-      throw changedFile(file, `it ended after ${sent} of the ${file.size} bytes checked`)
+    yield head
+    // ~0.85 ms per MiB with SHA-NI: the only way to notice a same-size rewrite that kept its mtime.
+    const sha256 = file.sha256 ? createHash('sha256') : undefined
+    for (let sent = 0; sent < file.size;) {
+      const buffer = Buffer.allocUnsafe(Math.min(CHUNK, file.size - sent))
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, sent)
+      if (bytesRead === 0) {
+        throw changedFile(file, `it ended after ${sent} of the ${file.size} bytes checked`)
+      }
+      const chunk = buffer.subarray(0, bytesRead)
+      sha256?.update(chunk)
+      sent += bytesRead
+      yield chunk
     }
-    const chunk = buffer.subarray(0, bytesRead)
-    sha256?.update(chunk)
-    sent += bytesRead
-    yield chunk
+    const probe = await handle.read(Buffer.alloc(1), 0, 1, file.size)
+    if (probe.bytesRead > 0)
+      throw changedFile(file, `it has grown past the ${file.size} bytes checked`)
+    const after = identityChanges(file.onDisk ?? before, identityOf(await handle.stat()))
+    if (after.length > 0) throw changedFile(file, after.join(', '))
+    const digest = sha256?.digest('hex')
+    if (digest !== undefined && digest !== file.sha256) {
+      throw changedFile(
+        file,
+        `the bytes sent have sha256 ${digest}, not the ${file.sha256} checked`
+      )
+    }
+  } finally {
+    await handle.close()
   }
-  const probe = await handle.read(Buffer.alloc(1), 0, 1, file.size)
-  if (probe.bytesRead > 0)
-    throw changedFile(file, `it has grown past the ${file.size} bytes checked`)
-  const after = identityChanges(file.onDisk ?? before, identityOf(await handle.stat()))
-  if (after.length > 0) throw changedFile(file, after.join(', '))
-  const digest = sha256?.digest('hex')
-  if (digest !== undefined && digest !== file.sha256) {
-    throw changedFile(file, `the bytes sent have sha256 ${digest}, not the ${file.sha256} checked`)
-  }
+  yield tail
 }
 
 function changedFile(file: FilePart, why: string): FileChangedError {

@@ -5,7 +5,7 @@ import { NetworkError, type Http } from '../shared/http.js'
 import { readSimplePage } from '../index-api/simple.js'
 import type { Log } from '../shared/log.js'
 import { progressReporter, type ProgressOptions } from './multipart.js'
-import { backoffDelay, sleep as realSleep, type RetryPolicy } from '../shared/backoff.js'
+import { retryNote, withRetries, type RetryPolicy } from '../shared/backoff.js'
 import { UploadError, uploadDistribution } from './upload.js'
 
 export interface SendContext {
@@ -54,12 +54,12 @@ export type SendOutcome =
 export async function sendDistribution(ctx: SendContext, dist: Distribution): Promise<SendOutcome> {
   const { log } = ctx
   const now = ctx.now ?? Date.now
-  const sleep = ctx.sleep ?? realSleep
   const startedAt = now()
   const extraFields = ctx.extraFields?.(dist) ?? []
   const progress = progressReporter(dist.filename, log, ctx.progress)
-
-  for (let attempt = 1; ; attempt++) {
+  let attempts = 0
+  const send = async (): Promise<SendOutcome> => {
+    attempts++
     try {
       await withCurrentToken(
         ctx.tokens,
@@ -81,33 +81,21 @@ export async function sendDistribution(ctx: SendContext, dist: Distribution): Pr
         error =>
           error instanceof UploadError && isExpiredTokenResponse(error.status, error.indexMessage)
       )
-      return { status: 'uploaded', attempts: attempt }
+      return { status: 'uploaded', attempts }
     } catch (error) {
+      // Before any retry: the file may be on the index already (an earlier attempt or another
+      // upload stored it); what that does not settle is thrown, for the retry rule.
+      const confirmed: SendOutcome = { status: 'uploaded', attempts, confirmedOnIndex: true }
       if (error instanceof UploadError && error.alreadyExists) {
         const listed = await hashOnIndex(ctx, dist)
-        if (listed === dist.digests.sha256) {
-          if (attempt > 1) {
-            // Our own earlier attempt stored it; its answer was lost.
-            return { status: 'uploaded', attempts: attempt, confirmedOnIndex: true }
-          }
-          // The identical file is there already: the state the user asked for (PyPI itself
-          // answers 200 to an identical re-upload; other indexes refuse it).
-          return {
-            status: 'skipped',
-            attempts: attempt,
-            reason: error.indexMessage,
-            sameHash: true
-          }
-        }
-        if (ctx.skipExisting) {
-          return {
-            status: 'skipped',
-            attempts: attempt,
-            reason: error.indexMessage,
-            sameHash: listed === undefined ? undefined : false
-          }
-        }
-        throw error
+        const same = listed === dist.digests.sha256
+        // Our own earlier attempt stored it; its answer was lost.
+        if (same && attempts > 1) return confirmed
+        if (!same && !ctx.skipExisting) throw error
+        // The identical file there already is the state the user asked for (PyPI itself answers
+        // 200 to an identical re-upload; other indexes refuse it).
+        const sameHash = same || (listed === undefined ? undefined : false)
+        return { status: 'skipped', attempts, reason: error.indexMessage, sameHash }
       }
 
       if (error instanceof AnswerTooLargeError) {
@@ -116,22 +104,20 @@ export async function sendDistribution(ctx: SendContext, dist: Distribution): Pr
         // this would not help, so this is never retried.
         if ((await hashOnIndex(ctx, dist)) === dist.digests.sha256) {
           log.warning(`${dist.filename}: ${error.message} The index lists it with our sha256.`)
-          return { status: 'uploaded', attempts: attempt, confirmedOnIndex: true }
+          return confirmed
         }
         throw error
       }
 
-      const kind = classifyFailure(error)
-      if (kind === 'final') throw error
       // Asked before giving up too: the last attempt (or the only one, with `retries: 0`) may
       // have stored the file, and then it is uploaded whatever the answer said.
-      if (kind === 'ambiguous') {
+      if (classifyFailure(error) === 'ambiguous') {
         const listed = await hashOnIndex(ctx, dist)
         if (listed === dist.digests.sha256) {
           log.info(
             `${dist.filename}: the index has it (sha256 matches) although the answer was lost`
           )
-          return { status: 'uploaded', attempts: attempt, confirmedOnIndex: true }
+          return confirmed
         }
         if (listed) {
           throw new UploadError({
@@ -143,22 +129,24 @@ export async function sendDistribution(ctx: SendContext, dist: Distribution): Pr
           })
         }
       }
-      if (attempt > ctx.retry.retries) throw gaveUp(error, attempt, now() - startedAt)
-      const delay = backoffDelay(
-        attempt,
-        ctx.retry,
-        error instanceof UploadError ? error.retryAfterMs : undefined
-      )
-      // The bound is on when a retry starts: a retry that would start past it is not waited for
-      // (checking before the wait alone let the last backoff run the total past the bound).
-      const elapsed = now() - startedAt
-      if (elapsed + delay > ctx.retry.maxTotalMs) throw gaveUp(error, attempt, elapsed)
-      // A retry that recovers is not a problem worth an annotation: only the final failure is.
-      log.info(
-        `${dist.filename}: ${shortReason(error)}; retry ${attempt} of ${ctx.retry.retries} in ${(delay / 1000).toFixed(1)} s`
-      )
-      await sleep(delay)
+      throw error
     }
+  }
+  try {
+    return await withRetries(send, {
+      policy: ctx.retry,
+      transient: error =>
+        classifyFailure(error) === 'final'
+          ? undefined
+          : { retryAfterMs: error instanceof UploadError ? error.retryAfterMs : undefined },
+      // A retry that recovers is not a problem worth an annotation: only the final failure is.
+      onRetry: (error, retry, delay) =>
+        log.info(`${dist.filename}: ${shortReason(error)}; ${retryNote(retry, ctx.retry, delay)}`),
+      sleep: ctx.sleep,
+      now
+    })
+  } catch (error) {
+    throw classifyFailure(error) === 'final' ? error : gaveUp(error, attempts, now() - startedAt)
   }
 }
 
@@ -213,8 +201,7 @@ async function hashOnIndex(ctx: SendContext, dist: Distribution): Promise<string
     const page = await readSimplePage(ctx.http, ctx.simpleUrl, dist.name, {
       authorization: ctx.simpleAuth
     })
-    if (!page.found) return undefined
-    return page.files.get(dist.filename) || undefined
+    return (page.found && page.files.get(dist.filename)) || undefined
   } catch (error) {
     // An oversized page is the index's configuration, worth a word; other failures are transient.
     if (error instanceof AnswerTooLargeError) ctx.log.warning(error.message)
@@ -223,28 +210,17 @@ async function hashOnIndex(ctx: SendContext, dist: Distribution): Promise<string
   }
 }
 
+/** Only NetworkErrors and UploadErrors are retried (classifyFailure), or given up on. */
 function shortReason(error: unknown): string {
   if (error instanceof UploadError) return `HTTP ${error.status}: ${error.indexMessage}`
-  if (error instanceof NetworkError) return error.message
-  return String(error)
+  return (error as NetworkError).message
 }
 
-function gaveUp(error: unknown, attempts: number, elapsedMs: number): Error {
+function gaveUp(error: unknown, attempts: number, elapsedMs: number): unknown {
   const note = ` (gave up after ${attempts} ${attempts === 1 ? 'attempt' : 'attempts'} in ${Math.round(elapsedMs / 1000)} s)`
   if (error instanceof UploadError) {
-    return new UploadError({
-      dist: error.dist,
-      status: error.status,
-      indexMessage: error.indexMessage + note,
-      url: error.url,
-      hint: error.hint,
-      alreadyExists: error.alreadyExists,
-      retryAfterMs: error.retryAfterMs
-    })
+    return new UploadError({ ...error.failure, indexMessage: error.indexMessage + note })
   }
-  if (error instanceof Error) {
-    error.message += note
-    return error
-  }
-  return new Error(String(error) + note)
+  if (error instanceof Error) error.message += note
+  return error
 }

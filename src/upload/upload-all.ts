@@ -89,12 +89,10 @@ export async function publishAll(
       const project = normalizeName(next.dist.name)
       const first = firstOfProject.get(project)
       if (first === undefined) {
-        const result = next
-        firstOfProject.set(project, uploadOne(result))
-        await firstOfProject.get(project)
-      } else if (await first) {
-        if (!failure) await uploadOne(next)
-      }
+        const upload = uploadOne(next)
+        firstOfProject.set(project, upload)
+        await upload
+      } else if ((await first) && !failure) await uploadOne(next)
     }
   }
   await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker))

@@ -1,11 +1,11 @@
 import type { Distribution, FormField } from '../dists/distribution.js'
 import { excerpt } from '../shared/excerpt.js'
+import { titleOf } from '../shared/html.js'
 import type { BodyCap } from '../shared/http-body.js'
 import { retryAfterMs } from '../shared/backoff.js'
-import { basicAuth, type Http, type HttpResponse } from '../shared/http.js'
+import { basicAuth, redirectTarget, type Http, type HttpResponse } from '../shared/http.js'
 import type { Log } from '../shared/log.js'
 import { buildMultipartBody, type ProgressReporter } from './multipart.js'
-import { hintFor, indexMessage, isAlreadyExists } from './response.js'
 
 /** One upload attempt's destination and credentials. */
 export interface UploadRequest {
@@ -38,26 +38,20 @@ export interface UploadFailure {
 
 /** An upload the index refused, with its own words, a hint, and what was asked. */
 export class UploadError extends Error {
-  readonly dist: Distribution
   readonly status: number
   readonly indexMessage: string
-  readonly url: string
-  readonly hint?: string
   readonly alreadyExists: boolean
   readonly retryAfterMs?: number
 
-  constructor(failure: UploadFailure) {
+  constructor(readonly failure: UploadFailure) {
     const { dist, status, indexMessage, url, hint } = failure
     super(
       `Uploading ${dist.filename} failed: ${status ? `HTTP ${status}: ` : ''}${indexMessage} (${url})` +
         (hint ? `\n${hint}` : '')
     )
     this.name = 'UploadError'
-    this.dist = dist
     this.status = status
     this.indexMessage = indexMessage
-    this.url = url
-    this.hint = hint
     this.alreadyExists = failure.alreadyExists ?? false
     this.retryAfterMs = failure.retryAfterMs
   }
@@ -117,15 +111,7 @@ export async function uploadDistribution(
   const fields = uploadFields(dist, request.extraFields)
   const body = buildMultipartBody(
     fields,
-    {
-      field: 'content',
-      filename: dist.filename,
-      path: dist.path,
-      size: dist.size,
-      contentType: 'application/octet-stream',
-      onDisk: dist.onDisk,
-      sha256: dist.digests.sha256
-    },
+    { ...dist, sha256: dist.digests.sha256 },
     request.progress
   )
   if (dist.size <= CHECK_BEFORE_SENDING_UP_TO) await body.check()
@@ -138,13 +124,13 @@ export async function uploadDistribution(
 
   let url = request.url
   let response: HttpResponse
+  // The index refused this upload: the last answer's status, at the URL it went to.
+  const refused = (indexMessage: string, hint?: string, more?: Partial<UploadFailure>) =>
+    new UploadError({ dist, status: response.status, indexMessage, url, hint, ...more })
   for (let hop = 0; ; hop++) {
     if (request.verbose) {
-      log.info(
-        `POST ${url} (${dist.filename}, ${body.contentLength} bytes, fields: ${fields
-          .map(([name]) => name)
-          .join(' ')})`
-      )
+      const names = fields.map(([name]) => name).join(' ')
+      log.info(`POST ${url} (${dist.filename}, ${body.contentLength} bytes, fields: ${names})`)
     }
     try {
       response = await http.request('POST', url, {
@@ -167,13 +153,10 @@ export async function uploadDistribution(
     if (!next) break
     if (new URL(next).origin !== new URL(url).origin || hop >= MAX_SAME_HOST_REDIRECTS) {
       // Never replay credentials to another host; tell the user the right URL instead.
-      throw new UploadError({
-        dist,
-        status: response.status,
-        indexMessage: `the index redirected the upload to ${next}`,
-        url,
-        hint: `Set 'repository-url' to the upload URL itself (${next}). Credentials are not sent to another host.`
-      })
+      throw refused(
+        `the index redirected the upload to ${next}`,
+        `Set 'repository-url' to the upload URL itself (${next}). Credentials are not sent to another host.`
+      )
     }
     if (request.onRedirect) request.onRedirect(url, next)
     else log.warning(`${url} redirected to ${next}; following it on the same host.`)
@@ -184,33 +167,18 @@ export async function uploadDistribution(
     // A stored upload's answer is not read further: its words matter only when it is refused.
     if (isHtmlPage(response)) {
       // PyPI answers a form it does not take as an upload with its HTML page and a 200.
-      throw new UploadError({
-        dist,
-        status: response.status,
-        indexMessage:
-          'the index answered with an HTML page, not an upload result: the URL is probably not an upload endpoint',
-        url,
-        hint: hintFor(405, indexMessage(response), url)
-      })
+      throw refused(
+        'the index answered with an HTML page, not an upload result: the URL is probably not an upload endpoint',
+        hintFor(405, indexMessage(response), url)
+      )
     }
     return
   }
   const message = indexMessage(response)
-  throw new UploadError({
-    dist,
-    status: response.status,
-    indexMessage: message,
-    url,
-    hint: hintFor(response.status, message, url),
+  throw refused(message, hintFor(response.status, message, url), {
     alreadyExists: isAlreadyExists(response, message),
     retryAfterMs: retryAfterMs(response)
   })
-}
-
-function redirectTarget(response: HttpResponse, url: string): string | undefined {
-  if (![301, 302, 303, 307, 308].includes(response.status)) return undefined
-  const location = response.headers.location
-  return location ? new URL(location, url).toString() : undefined
 }
 
 /**
@@ -219,4 +187,144 @@ function redirectTarget(response: HttpResponse, url: string): string | undefined
  */
 function isHtmlPage(response: HttpResponse): boolean {
   return /<html[\s>]/i.test(response.body) && /<\/html>/i.test(response.body)
+}
+
+/**
+ * The index's own words for a response. PyPI puts its message in the reason phrase AND the body;
+ * HTTP/2 has no reason phrase, so the body comes first: JSON `message` (we send
+ * `Accept: application/json`), then an HTML `<title>`, then the reason phrase, then plain text.
+ */
+export function indexMessage(response: HttpResponse): string {
+  const body = response.body.trim()
+  const fromJson = jsonMessage(body)
+  if (fromJson) return fromJson
+  const title = titleOf(body)?.trim()
+  const prefix = `${response.status} `
+  if (title) return title.startsWith(prefix) ? title.slice(prefix.length) : title
+  const reason = response.statusText.trim()
+  if (reason && !GENERIC_REASON.test(reason)) return reason
+  if (body && !body.startsWith('<')) return excerpt(body.replace(/\s+/g, ' '), 500)
+  return reason || `HTTP ${response.status}`
+}
+
+/** Reason phrases that only restate the status. */
+const GENERIC_REASON =
+  /^(ok|bad request|forbidden|unauthorized|not found|conflict|method not allowed|internal server error|bad gateway|service unavailable|gateway timeout)$/i
+
+/**
+ * Warehouse renders errors through Pyramid: `code` is the whole status line ("400 <message>") and
+ * `message` is Pyramid's generic explanation followed by the detail. Prefer the status line's
+ * text, then the last paragraph of `message`; other indexes use `message`, `detail` or `error`.
+ */
+function jsonMessage(body: string): string | undefined {
+  if (!body.startsWith('{')) return undefined
+  let parsed: Record<string, unknown>
+  try {
+    parsed = JSON.parse(body) as Record<string, unknown>
+  } catch {
+    return undefined
+  }
+  const code =
+    typeof parsed.code === 'string' ? /^\d{3} (.+)$/s.exec(parsed.code.trim())?.[1] : undefined
+  if (code && code !== parsed.title && !GENERIC_REASON.test(code.trim())) {
+    return code.trim()
+  }
+  for (const key of ['message', 'detail', 'error', 'errors']) {
+    const value = parsed[key]
+    if (typeof value === 'string' && value.trim()) return lastParagraph(value)
+    if (Array.isArray(value) && value.length) {
+      return value.map(v => (typeof v === 'string' ? v : JSON.stringify(v))).join('; ')
+    }
+  }
+  return undefined
+}
+
+function lastParagraph(text: string): string {
+  const paragraphs = text
+    .split(/\n\s*\n/)
+    .map(p => p.trim())
+    .filter(Boolean)
+  return paragraphs[paragraphs.length - 1] ?? text.trim()
+}
+
+/**
+ * "This file is already there", as each index says it (docs/upload-protocol.md §2). PyPI answers
+ * 200 for an identical re-upload, so these matter for a *different* file under a taken name, or
+ * for indexes that refuse any re-upload.
+ */
+const ALREADY_EXISTS_PATTERNS: RegExp[] = [
+  /already exists?/i, // PyPI/TestPyPI "File already exists", pypiserver, Gitea, GCP "already exist"
+  /updating asset/i, // Nexus "Repository does not allow updating assets"
+  /overwrite artifact/i, // Artifactory "Not enough permissions to overwrite artifact"
+  /already been taken/i // GitLab "File name has already been taken"
+  // Not PyPI's "previously used by a file that has since been deleted": that file is NOT there,
+  // so skipping it would publish nothing while reporting success.
+]
+
+export function isAlreadyExists(response: HttpResponse, message: string): boolean {
+  if (response.status === 409) return !/conflicts with an existing project/i.test(message)
+  if (response.status !== 400 && response.status !== 403) return false
+  return ALREADY_EXISTS_PATTERNS.some(p => p.test(message))
+}
+
+/** A hint for the usual causes of a failed upload, or undefined. */
+export function hintFor(status: number, message: string, uploadUrl: string): string | undefined {
+  const url = new URL(uploadUrl)
+  const isPyPI = /(^|\.)pypi\.org$/i.test(url.hostname)
+  if (/file too large/i.test(message)) {
+    return 'Ask for a larger file size limit: https://docs.pypi.org/project-management/storage-limits#requesting-a-file-size-limit-increase'
+  }
+  if (/project too large/i.test(message)) {
+    return 'The project is over its total size limit: delete old releases or ask for more: https://docs.pypi.org/project-management/storage-limits'
+  }
+  if (/previously used by a file that has since been deleted/i.test(message)) {
+    return 'A deleted file name can never be reused on PyPI: bump the version (or add a post release) and rebuild.'
+  }
+  if (/already exists?/i.test(message)) {
+    return "A different file with this name is already on the index. Bump the version and rebuild, or set 'skip-existing: true' if re-running a release."
+  }
+  switch (status) {
+    case 401:
+    case 403:
+      if (/username\/password authentication/i.test(message)) {
+        return "PyPI accepts only API tokens: set 'user' to '__token__' (the default) and 'password' to a token starting with 'pypi-'."
+      }
+      if (/isn't allowed to upload|not valid for project|scoped/i.test(message)) {
+        return 'The token is not allowed to upload to this project: use a token scoped to this project (or an account-wide one for a new project), or check the project name.'
+      }
+      if (/expired/i.test(message)) {
+        return 'The token has expired: create a new one and update the secret.'
+      }
+      return (
+        "The index refused the credentials. Check that the secret holds a valid token (starting with 'pypi-' for PyPI), " +
+        `that it was made for ${isPyPI ? url.hostname.replace(/^upload\./, '') : 'this index'} (TestPyPI and PyPI tokens differ), and that 'user' is '__token__'.`
+      )
+    case 404:
+      return `Nothing answers uploads at ${uploadUrl}. Use the index's upload URL (PyPI: https://upload.pypi.org/legacy/, TestPyPI: https://test.pypi.org/legacy/).`
+    case 405:
+      return `${uploadUrl} does not take uploads (it looks like a browsing or /simple/ URL). Use the upload URL: ${suggestUploadUrl(url)}`
+    case 410:
+      return `This URL is retired. Use ${suggestUploadUrl(url)}`
+    case 409:
+      return /conflicts with an existing project/i.test(message)
+        ? 'The project name is too close to an existing project: pick another name.'
+        : undefined
+    case 429:
+      return 'The index is rate-limiting: wait and re-run the job.'
+    default:
+      return status >= 500 ? 'The index had a server error: re-run the job later.' : undefined
+  }
+}
+
+function suggestUploadUrl(url: URL): string {
+  if (/(^|\.)test\.pypi\.org$/i.test(url.hostname)) return 'https://test.pypi.org/legacy/'
+  if (/(^|\.)pypi\.(org|python\.org)$/i.test(url.hostname)) return 'https://upload.pypi.org/legacy/'
+  const simple = /^(.*\/)\+?simple\/?(?:[^/]+\/?)?$/.exec(url.pathname)
+  if (simple) {
+    // Self-hosted indexes put uploads beside /simple/: Warehouse-style at …/legacy/, pypiserver,
+    // Nexus, Artifactory and GitLab at the base itself.
+    const base = `${url.origin}${simple[1]}`
+    return `${base}legacy/ (Warehouse-style indexes) or ${base} (pypiserver, Nexus, Artifactory, GitLab, devpi)`
+  }
+  return "the index's upload endpoint, as its documentation names it"
 }
