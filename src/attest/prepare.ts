@@ -81,17 +81,15 @@ export async function prepareAttestations(
   }
   let outputDir: Promise<string> | undefined
   for (const { path: distPath, filename, digests } of dists) {
-    const found = await findExistingAttestation(distPath, digests.sha256)
+    const { sha256 } = digests
+    const found = await findExistingAttestation(distPath, sha256)
     if (found) {
       const file = `${distPath}${ATTESTATION_SUFFIX}`
       log.info(`${filename}: sending the attestation found beside it (${path.basename(file)})`)
       prepared.set(filename, { filename, attestations: [found], path: file, origin: 'found' })
       continue
     }
-    const attestation = await createAttestation(
-      { filename, sha256: digests.sha256 },
-      options.signer
-    )
+    const attestation = await createAttestation({ filename, sha256 }, options.signer)
     const dir = options.outputDir
     outputDir ??= typeof dir === 'string' ? Promise.resolve(dir) : dir()
     const file = await writeAttestation(await outputDir, filename, attestation)

@@ -231,20 +231,15 @@ function jsonMessage(body: string): string | undefined {
   }
   for (const key of ['message', 'detail', 'error', 'errors']) {
     const value = parsed[key]
-    if (typeof value === 'string' && value.trim()) return lastParagraph(value)
+    if (typeof value === 'string' && value.trim()) {
+      const paragraphs = value.split(/\n\s*\n/).filter(p => p.trim())
+      return (paragraphs.at(-1) ?? value).trim()
+    }
     if (Array.isArray(value) && value.length) {
       return value.map(v => (typeof v === 'string' ? v : JSON.stringify(v))).join('; ')
     }
   }
   return undefined
-}
-
-function lastParagraph(text: string): string {
-  const paragraphs = text
-    .split(/\n\s*\n/)
-    .map(p => p.trim())
-    .filter(Boolean)
-  return paragraphs[paragraphs.length - 1] ?? text.trim()
 }
 
 /**
