@@ -67148,6 +67148,8 @@ class AttestationError extends Error {
     }
 }
 
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
 ;// CONCATENATED MODULE: ./src/shared/format.ts
 /** Human sizes for logs and the summary (binary units, as file managers show them). */
 function formatSize(bytes) {
@@ -67367,6 +67369,23 @@ const USER_AGENT = `pypi-publish/${ACTION_VERSION} (node ${process.versions.node
 
 
 
+
+/** The PEM files of `--cert` and `--client-cert`, read before the first request. */
+async function readTlsFiles(paths) {
+    const read = async (file, what) => {
+        try {
+            return await (0,promises_.readFile)(file);
+        }
+        catch (error) {
+            const code = error.code ?? String(error);
+            throw new Error(`The ${what} file '${file}' cannot be read (${code}); nothing was sent.`);
+        }
+    };
+    const ca = paths.caCert ? await read(paths.caCert, 'CA bundle (--cert)') : undefined;
+    // One PEM file holds both, as requests takes it: Node's TLS picks each block it needs.
+    const pem = paths.clientCert ? await read(paths.clientCert, 'client certificate') : undefined;
+    return ca || pem ? { ca, cert: pem, key: pem } : undefined;
+}
 /**
  * The slowest upload rate that still counts as progress (16 KiB/s, a 128 kbit/s link): a body may
  * take its size at this rate on top of the answer's deadline, so a server that reads a few bytes
@@ -67403,7 +67422,7 @@ class Http {
         let dispatcher = this.dispatchers.get(key);
         if (!dispatcher) {
             const timeouts = { headersTimeout: this.timeoutMs, bodyTimeout: this.timeoutMs };
-            const connect = { timeout: this.connectTimeoutMs };
+            const connect = { timeout: this.connectTimeoutMs, ...this.options.tls };
             dispatcher = proxy
                 ? new undici/* ProxyAgent */.kT({
                     uri: proxy.origin,
@@ -67411,7 +67430,7 @@ class Http {
                     token: proxy.username || proxy.password
                         ? basicAuth(proxy.username, proxy.password)
                         : undefined,
-                    proxyTls: connect,
+                    proxyTls: { timeout: this.connectTimeoutMs },
                     requestTls: connect,
                     ...timeouts
                 })
@@ -67725,8 +67744,6 @@ const rebuildHint = (kind) => `Rebuild the ${kind} (\`python -m build --${kind}\
     'that rewrite, append to or stream archives, or a copy cut short on the way (artifact ' +
     'upload/download, caches), give files PyPI and pip refuse.';
 
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
 // EXTERNAL MODULE: ./node_modules/@sigstore/bundle/dist/index.js
 var dist = __nccwpck_require__(1040);
 // EXTERNAL MODULE: ./node_modules/@sigstore/sign/dist/index.js
@@ -67865,14 +67882,15 @@ async function prepareAttestations(dists, options) {
     }
     let outputDir;
     for (const { path: distPath, filename, digests } of dists) {
-        const found = await findExistingAttestation(distPath, digests.sha256);
+        const { sha256 } = digests;
+        const found = await findExistingAttestation(distPath, sha256);
         if (found) {
             const file = `${distPath}${ATTESTATION_SUFFIX}`;
             log.info(`${filename}: sending the attestation found beside it (${external_node_path_default().basename(file)})`);
             prepared.set(filename, { filename, attestations: [found], path: file, origin: 'found' });
             continue;
         }
-        const attestation = await createAttestation({ filename, sha256: digests.sha256 }, options.signer);
+        const attestation = await createAttestation({ filename, sha256 }, options.signer);
         const dir = options.outputDir;
         outputDir ??= typeof dir === 'string' ? Promise.resolve(dir) : dir();
         const file = await writeAttestation(await outputDir, filename, attestation);
@@ -69771,20 +69789,15 @@ function jsonMessage(body) {
     }
     for (const key of ['message', 'detail', 'error', 'errors']) {
         const value = parsed[key];
-        if (typeof value === 'string' && value.trim())
-            return lastParagraph(value);
+        if (typeof value === 'string' && value.trim()) {
+            const paragraphs = value.split(/\n\s*\n/).filter(p => p.trim());
+            return (paragraphs.at(-1) ?? value).trim();
+        }
         if (Array.isArray(value) && value.length) {
             return value.map(v => (typeof v === 'string' ? v : JSON.stringify(v))).join('; ');
         }
     }
     return undefined;
-}
-function lastParagraph(text) {
-    const paragraphs = text
-        .split(/\n\s*\n/)
-        .map(p => p.trim())
-        .filter(Boolean);
-    return paragraphs[paragraphs.length - 1] ?? text.trim();
 }
 /**
  * "This file is already there", as each index says it (docs/upload-protocol.md §2). PyPI answers
@@ -73338,7 +73351,8 @@ async function publish(settings, deps) {
         log.info(`Built with \`${built.command}\`: ${built.files.map(f => external_node_path_default().basename(f)).join(', ')}`);
     }
     const { timeoutMs, connectTimeoutMs } = settings;
-    const http = new Http({ timeoutMs, connectTimeoutMs, proxy: run.proxy });
+    const tls = settings.tls && (await readTlsFiles(settings.tls));
+    const http = new Http({ timeoutMs, connectTimeoutMs, proxy: run.proxy, tls });
     try {
         const simpleUrl = settings.indexUrl || simpleUrlFor(settings.repositoryUrl);
         const authorization = listingAuthorization(settings, simpleUrl);

@@ -5,7 +5,7 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
 import { spawn } from 'node:child_process'
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { REPO_ROOT } from '../support/fixtures.js'
@@ -17,6 +17,7 @@ import {
   unsignedJwt,
   type TrustedPublisherConfig
 } from '../support/oidc-server.js'
+import { makeCertificate, startWanLink } from '../support/wan-link.js'
 
 const TOKEN = 'pypi-cli-e2e-token-abcdefghijklmnop'
 const CLI = path.join(REPO_ROOT, 'dist', 'cli', 'index.js')
@@ -534,5 +535,57 @@ describe('the config file (~/.pypirc), read as twine reads it', () => {
       expect(run.stderr).toMatch(error)
     }
     expect(index.requests).toEqual([])
+  })
+})
+
+describe('certificates, as twine takes them', () => {
+  it('--cert trusts a private CA; --client-cert presents the certificate the index asks for', async () => {
+    const certs = await mkdtemp(path.join(work, 'certs-'))
+    const client = makeCertificate(await mkdtemp(path.join(certs, 'client-')))
+    const clientPem = path.join(certs, 'client.pem')
+    await writeFile(
+      clientPem,
+      (await readFile(client.keyFile, 'utf8')) + (await readFile(client.certFile, 'utf8'))
+    )
+    const link = await startWanLink(
+      { host: '127.0.0.1', port: Number(new URL(index.url).port) },
+      { rttMs: 0, bitsPerSecond: 10e9, dir: certs, clientCa: client.certFile }
+    )
+    try {
+      const p = await project()
+      const upload = ['upload', 'dist/*', '--repository-url', `${link.origin}/legacy/`]
+      const env = { TWINE_PASSWORD: TOKEN }
+      const untrusted = await runCli(upload, env, p.dir)
+      expect(untrusted.exitCode).toBe(1)
+      expect(untrusted.stderr).toContain('certificate')
+      const anonymous = await runCli([...upload, '--cert', link.certFile], env, p.dir)
+      expect(anonymous.exitCode).toBe(1)
+      expect(stored()).toEqual([])
+
+      const run = await runCli(
+        [...upload, '--cert', link.certFile, '--client-cert', clientPem],
+        env,
+        p.dir
+      )
+      expect(run.stderr).toBe('')
+      expect(run.exitCode).toBe(0)
+      expect(stored()).toEqual(p.files)
+
+      const q = await project()
+      const fromEnv = await runCli(
+        upload,
+        { ...env, TWINE_CERT: link.certFile, TWINE_CLIENT_CERT: clientPem },
+        q.dir
+      )
+      expect(fromEnv.exitCode).toBe(0)
+      expect(stored()).toEqual([...p.files, ...q.files].sort())
+
+      const missing = await runCli([...upload, '--cert', path.join(certs, 'none.pem')], env, q.dir)
+      expect(missing.exitCode).toBe(1)
+      expect(missing.stderr).toContain("The CA bundle (--cert) file '")
+      expect(missing.stderr).toContain('cannot be read (ENOENT); nothing was sent')
+    } finally {
+      await link.close()
+    }
   })
 })

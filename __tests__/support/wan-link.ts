@@ -30,6 +30,8 @@ export interface WanOptions {
   bitsPerSecond: number
   /** Folder for the key and certificate. */
   dir: string
+  /** Ask every client for a certificate issued by this CA (PEM file), and refuse others. */
+  clientCa?: string
 }
 
 /** A self-signed certificate for 127.0.0.1 (subjectAltName IP), valid one day. */
@@ -157,7 +159,13 @@ export async function startWanLink(
   }
 
   const tls = createTlsServer(
-    { key: readFileSync(keyFile), cert: readFileSync(certFile) },
+    {
+      key: readFileSync(keyFile),
+      cert: readFileSync(certFile),
+      ...(options.clientCa
+        ? { requestCert: true, rejectUnauthorized: true, ca: readFileSync(options.clientCa) }
+        : {})
+    },
     clear => {
       const upstream = track(connect(target.port, target.host))
       track(clear)

@@ -15,7 +15,7 @@ import { simpleUrlFor } from '../index-api/simple.js'
 import type { VerifyResult } from '../index-api/verify.js'
 import type { Settings } from '../settings/settings.js'
 import { DEFAULT_RETRY_POLICY } from '../shared/backoff.js'
-import { basicAuth, Http } from '../shared/http.js'
+import { basicAuth, Http, readTlsFiles } from '../shared/http.js'
 import type { Log } from '../shared/log.js'
 import type { RunContext } from '../shared/run-context.js'
 import { publishAll, type FileResult } from '../upload/upload-all.js'
@@ -78,7 +78,8 @@ export async function publish(settings: Settings, deps: PipelineDeps): Promise<R
     )
   }
   const { timeoutMs, connectTimeoutMs } = settings
-  const http = new Http({ timeoutMs, connectTimeoutMs, proxy: run.proxy })
+  const tls = settings.tls && (await readTlsFiles(settings.tls))
+  const http = new Http({ timeoutMs, connectTimeoutMs, proxy: run.proxy, tls })
   try {
     const simpleUrl = settings.indexUrl || simpleUrlFor(settings.repositoryUrl)
     const authorization = listingAuthorization(settings, simpleUrl)

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises'
 import type { Readable } from 'node:stream'
 import { Agent, ProxyAgent, type Dispatcher } from 'undici'
 import { AnswerTooLargeError, type BodyCap } from './http-body.js'
@@ -41,6 +42,27 @@ export interface HttpOptions {
   connectTimeoutMs?: number
   /** The variables the proxy comes from (RunContext.proxy), named when the proxy fails. */
   proxy?: RunContext['proxy']
+  /** twine's --cert (the only CAs trusted, as in requests) and --client-cert (PEM: cert and key). */
+  tls?: { ca?: Buffer; cert?: Buffer; key?: Buffer }
+}
+
+/** The PEM files of `--cert` and `--client-cert`, read before the first request. */
+export async function readTlsFiles(paths: {
+  caCert?: string
+  clientCert?: string
+}): Promise<HttpOptions['tls']> {
+  const read = async (file: string, what: string): Promise<Buffer> => {
+    try {
+      return await readFile(file)
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? String(error)
+      throw new Error(`The ${what} file '${file}' cannot be read (${code}); nothing was sent.`)
+    }
+  }
+  const ca = paths.caCert ? await read(paths.caCert, 'CA bundle (--cert)') : undefined
+  // One PEM file holds both, as requests takes it: Node's TLS picks each block it needs.
+  const pem = paths.clientCert ? await read(paths.clientCert, 'client certificate') : undefined
+  return ca || pem ? { ca, cert: pem, key: pem } : undefined
 }
 
 /**
@@ -80,7 +102,7 @@ export class Http {
     let dispatcher = this.dispatchers.get(key)
     if (!dispatcher) {
       const timeouts = { headersTimeout: this.timeoutMs, bodyTimeout: this.timeoutMs }
-      const connect = { timeout: this.connectTimeoutMs }
+      const connect = { timeout: this.connectTimeoutMs, ...this.options.tls }
       dispatcher = proxy
         ? new ProxyAgent({
             uri: proxy.origin,
@@ -89,7 +111,7 @@ export class Http {
               proxy.username || proxy.password
                 ? basicAuth(proxy.username, proxy.password)
                 : undefined,
-            proxyTls: connect,
+            proxyTls: { timeout: this.connectTimeoutMs },
             requestTls: connect,
             ...timeouts
           })
