@@ -67378,7 +67378,9 @@ async function readTlsFiles(paths) {
         }
         catch (error) {
             const code = error.code ?? String(error);
-            throw new Error(`The ${what} file '${file}' cannot be read (${code}); nothing was sent.`);
+            throw new Error(`The ${what} file '${file}' cannot be read (${code}); nothing was sent.`, {
+                cause: error
+            });
         }
     };
     const ca = paths.caCert ? await read(paths.caCert, 'CA bundle (--cert)') : undefined;

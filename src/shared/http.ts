@@ -56,7 +56,9 @@ export async function readTlsFiles(paths: {
       return await readFile(file)
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? String(error)
-      throw new Error(`The ${what} file '${file}' cannot be read (${code}); nothing was sent.`)
+      throw new Error(`The ${what} file '${file}' cannot be read (${code}); nothing was sent.`, {
+        cause: error
+      })
     }
   }
   const ca = paths.caCert ? await read(paths.caCert, 'CA bundle (--cert)') : undefined
