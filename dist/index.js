@@ -69614,6 +69614,7 @@ function progressReporter(filename, log, options = {}) {
 
 
 
+
 /** An upload the index refused, with its own words, a hint, and what was asked. */
 class UploadError extends Error {
     failure;
@@ -69710,8 +69711,9 @@ async function uploadDistribution(http, request, dist, log) {
             throw failure;
         if (request.verbose) {
             log.info(`← HTTP ${response.status} ${response.statusText}`.trimEnd());
-            if (response.body.trim())
-                log.info(`← ${excerpt(response.body.trim(), 2000)}`);
+            const text = hideTokenLike(response.body.trim());
+            if (text)
+                log.info(`← ${excerpt(text, 2000)}`);
         }
         const next = redirectTarget(response, url);
         if (!next)
@@ -69753,7 +69755,9 @@ function isHtmlPage(response) {
  * `Accept: application/json`), then an HTML `<title>`, then the reason phrase, then plain text.
  */
 function indexMessage(response) {
-    const body = response.body.trim();
+    // What could be a secret is hidden before anything is cut from it (the Redactor then finds the
+    // secrets it knows in what is left, cut or encoded).
+    const body = hideTokenLike(response.body.trim());
     const fromJson = jsonMessage(body);
     if (fromJson)
         return fromJson;
@@ -69761,7 +69765,7 @@ function indexMessage(response) {
     const prefix = `${response.status} `;
     if (title)
         return title.startsWith(prefix) ? title.slice(prefix.length) : title;
-    const reason = response.statusText.trim();
+    const reason = hideTokenLike(response.statusText.trim());
     if (reason && !GENERIC_REASON.test(reason))
         return reason;
     if (body && !body.startsWith('<'))

@@ -1,5 +1,6 @@
 import type { Distribution, FormField } from '../dists/distribution.js'
 import { excerpt } from '../shared/excerpt.js'
+import { hideTokenLike } from '../shared/redact.js'
 import { titleOf } from '../shared/html.js'
 import type { BodyCap } from '../shared/http-body.js'
 import { retryAfterMs } from '../shared/backoff.js'
@@ -147,7 +148,8 @@ export async function uploadDistribution(
     if (failure) throw failure
     if (request.verbose) {
       log.info(`← HTTP ${response.status} ${response.statusText}`.trimEnd())
-      if (response.body.trim()) log.info(`← ${excerpt(response.body.trim(), 2000)}`)
+      const text = hideTokenLike(response.body.trim())
+      if (text) log.info(`← ${excerpt(text, 2000)}`)
     }
     const next = redirectTarget(response, url)
     if (!next) break
@@ -195,13 +197,15 @@ function isHtmlPage(response: HttpResponse): boolean {
  * `Accept: application/json`), then an HTML `<title>`, then the reason phrase, then plain text.
  */
 export function indexMessage(response: HttpResponse): string {
-  const body = response.body.trim()
+  // What could be a secret is hidden before anything is cut from it (the Redactor then finds the
+  // secrets it knows in what is left, cut or encoded).
+  const body = hideTokenLike(response.body.trim())
   const fromJson = jsonMessage(body)
   if (fromJson) return fromJson
   const title = titleOf(body)?.trim()
   const prefix = `${response.status} `
   if (title) return title.startsWith(prefix) ? title.slice(prefix.length) : title
-  const reason = response.statusText.trim()
+  const reason = hideTokenLike(response.statusText.trim())
   if (reason && !GENERIC_REASON.test(reason)) return reason
   if (body && !body.startsWith('<')) return excerpt(body.replace(/\s+/g, ' '), 500)
   return reason || `HTTP ${response.status}`
