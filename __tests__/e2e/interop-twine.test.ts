@@ -286,7 +286,7 @@ async function uploadWithBoth(files: string[], work: string): Promise<UploadPair
     const actionRun = await runAction(
       { password: TOKEN, 'repository-url': ourIndex.url, 'packages-dir': packagesDir },
       // Debian's python3 first: the description check then finds its readme_renderer (the one
-      // twine's own `check` uses) instead of trying to pip-install it from the network.
+      // twine's own `check` uses) instead of skipping the check.
       { env: { PATH: `/usr/bin:${process.env.PATH ?? ''}` } }
     )
     expect({ exitCode: actionRun.exitCode, stdout: actionRun.stdout }).toEqual({

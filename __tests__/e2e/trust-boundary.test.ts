@@ -1,6 +1,6 @@
 /**
  * What crosses the action's trust boundary (issue 8, items 1 and 2), through the bundled action:
- * - child processes (the build command, every Python: the description check, pip) get none of
+ * - child processes (the build command, the description check's Python) get none of
  *   the action's credentials: each dumps its environment to a file, which is searched;
  * - nothing from outside (a build's output, an index's answer shown with `verbose: true`) can
  *   issue a runner command: stdout is read the way GitHub's runner reads it.
@@ -66,7 +66,7 @@ beforeAll(async () => {
       'Boundary\n========\n\nA description the check renders with Python.\n'
     )
   })
-  // Every Python the action starts (the description check, pip) dumps its environment first.
+  // Every Python the action starts (the description check) dumps its environment first.
   for (const name of ['python3', 'python']) {
     const wrapper = path.join(bin, name)
     await writeFile(

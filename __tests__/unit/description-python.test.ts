@@ -2,7 +2,7 @@
  * The description check's Python as real processes: the fall-back from a `python3` that fails or
  * lacks readme_renderer to `python`, and `prepare` starting Python only once it has found
  * reStructuredText, once, leaving none behind. Real Python (Debian's /usr/bin/python3, which has
- * readme_renderer); installing PyPI's versions is off here (description-versions.test.ts covers it).
+ * readme_renderer); nothing is ever installed (description-versions.test.ts checks the notice).
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { childEnv } from '../support/run-context.js'
@@ -22,8 +22,6 @@ import { readSettings, type Settings } from '../../src/settings/settings.js'
 import { makeWheel, metadataText } from '../support/make-dists.js'
 
 const PYTHON = process.env.README_RENDERER_PYTHON ?? '/usr/bin/python3'
-/** The runner's own versions, without trying pip. */
-const OWN = { allowInstall: false } as const
 
 /** Every start, with what became of it, in one list with the log lines: the order is the test. */
 class Recorder {
@@ -96,7 +94,6 @@ describe('renderDescriptions', () => {
     const outcome = await withPath(bin, () =>
       renderDescriptions(TEXTS, {
         env: childEnv(),
-        ...OWN,
         log: recorder.log,
         start: recorder.start
       })
@@ -124,8 +121,7 @@ describe('renderDescriptions', () => {
       renderDescriptions(TEXTS.slice(0, 1), {
         env: childEnv(),
         log: recorder.log,
-        start: recorder.start,
-        allowInstall: false
+        start: recorder.start
       })
     )
     expect(outcome).toMatchObject({ rendered: true, python: 'python' })
@@ -160,7 +156,7 @@ describe('prepare', () => {
       settingsFor(dir),
       recorder.log,
       { childEnv: childEnv() },
-      { descriptions: { ...OWN, python: PYTHON, start: recorder.start } }
+      { descriptions: { python: PYTHON, start: recorder.start } }
     )
     expect(dists.map(d => d.name)).toEqual(['alpha', 'beta'])
 
@@ -201,7 +197,7 @@ describe('prepare', () => {
       settingsFor(dir),
       recorder.log,
       { childEnv: childEnv() },
-      { descriptions: { ...OWN, python: PYTHON, start: recorder.start } }
+      { descriptions: { python: PYTHON, start: recorder.start } }
     ).catch((error: unknown) => error)
     expect(failure).toBeInstanceOf(DistributionError)
     expect((failure as DistributionError).problems).toMatchObject([

@@ -58,7 +58,6 @@ async function check(
   const result = await checkDescriptions(dists, {
     env: childEnv(),
     python: PYTHON,
-    allowInstall: false,
     pypiVersions: RUNNER_VERSIONS,
     log,
     start,
@@ -255,37 +254,27 @@ describe('checkDescriptions when it cannot render', () => {
     expect(result.log.text('warning')).toBe(result.skipped)
   })
 
-  it('is skipped with a reason when readme_renderer is missing and installing is not allowed', async () => {
-    const result = await check([fakeDist(SHORT_UNDERLINE)], {
-      python: barePython,
-      allowInstall: false
-    })
-    expect(result.errors).toEqual([])
-    expect(result.spawns).toBe(1)
-    expect(result.skipped).toContain(`readme_renderer is not installed for ${barePython}`)
-    expect(result.skipped).toContain("installing PyPI's readme_renderer")
-    expect(result.skipped).toContain('is not allowed here')
-  })
-
-  it('tries pip when allowed, and says why the install failed', async () => {
+  it('is skipped, installing nothing, with how to check when readme_renderer is missing', async () => {
     const log = new RecordingLog()
     const { start, commands } = countingStarter()
     const result = await checkDescriptions([fakeDist(SHORT_UNDERLINE)], {
       env: childEnv(),
       python: barePython,
-      allowInstall: true,
       pypiVersions: RUNNER_VERSIONS,
       log,
       start
     })
-    expect(commands.map(c => c.slice(0, 4))).toEqual([
-      [barePython, '-c', expect.any(String)],
-      [barePython, '-m', 'pip', 'install']
-    ])
+    expect(result.errors).toEqual([])
+    // The render script only: no pip.
+    expect(commands).toEqual([[barePython, '-c', expect.any(String)]])
     expect(result.skipped).toMatch(
-      /readme_renderer is not installed for \S+python-bare \(Python 3\.\d+\.\d+\) and PyPI's readme_renderer \S+, docutils \S+, Pygments \S+ could not be installed/
+      /^Description not checked: readme_renderer is not installed for \S+python-bare \(Python 3\.\d+\.\d+\), and the action installs nothing unpinned next to the job's credentials; /
     )
-    expect(result.skipped).toContain('No module named pip')
+    expect(result.skipped).toContain(
+      "to check the descriptions, install PyPI's versions in an earlier step (`pip install " +
+        'readme-renderer[md]==45.0 docutils==0.23 pygments==2.20.0`), or run `pypi-publish check` in CI.'
+    )
+    expect(log.text('warning')).toBe(result.skipped)
   })
 })
 

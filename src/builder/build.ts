@@ -73,20 +73,16 @@ export async function buildDistributions(
       return line
     }
     const python = await findBuildPython({ python: options.python, env, log, run })
-    try {
-      log.info(`Using ${python.version} with ${python.python}`)
-      const args = [
-        ...['-m', 'build', ...kindFlags(options.distributions)],
-        ...['--outdir', outDir, ...(options.extraArgs ?? [])]
-      ]
-      const shown = [python.python, ...args]
-        .map(a => (/[\s"']/.test(a) ? JSON.stringify(a) : a))
-        .join(' ')
-      await runBuild(shown, python.python, args, { ...step, env: python.env })
-      return shown
-    } finally {
-      await python.dispose()
-    }
+    log.info(`Using ${python.version} with ${python.python}`)
+    const args = [
+      ...['-m', 'build', ...kindFlags(options.distributions)],
+      ...['--outdir', outDir, ...(options.extraArgs ?? [])]
+    ]
+    const shown = [python.python, ...args]
+      .map(a => (/[\s"']/.test(a) ? JSON.stringify(a) : a))
+      .join(' ')
+    await runBuild(shown, python.python, args, { ...step, env })
+    return shown
   })
 
   const files = changedOutputs(before, await snapshotOutputs(outDir))

@@ -3,14 +3,14 @@
  * PyPI renders them with: no JavaScript renderer reproduces docutils. One Python run renders all.
  *
  * Which text draws a docutils warning (and so a refusal) changes between docutils versions, so
- * PyPI's versions (`PYPI_RENDERER_VERSIONS`) are what count. When the runner's differ or are
- * missing, PyPI's are installed with pip into a temporary folder (never into the runner's Python),
- * if allowed, within about a minute. Failing that, the outcome carries the runner's own rendering,
- * which the caller reads leniently (`asPyPI`).
+ * PyPI's versions (`PYPI_RENDERER_VERSIONS`) are what count. When the runner's differ, the outcome
+ * carries the runner's own rendering, which the caller reads leniently (`asPyPI`). Nothing is
+ * installed: without hashes to pin it, a `pip install` would run unverified code in the job that
+ * holds the credentials (`id-token: write`).
  */
 import type { Log } from '../shared/log.js'
 import type { ChildEnv } from '../shared/child-env.js'
-import { defaultPythons, installTemporarily } from '../process/python.js'
+import { defaultPythons } from '../process/python.js'
 import {
   describeFailure,
   lastOutputLine,
@@ -22,16 +22,12 @@ import {
 export interface RendererOptions {
   /** Default: `python3`, then `python` (the other way round on Windows). */
   python?: string
-  /** Install PyPI's versions into a temporary folder when the runner's differ. Default true. */
-  allowInstall?: boolean
   /** The versions that count as PyPI's. Default `PYPI_RENDERER_VERSIONS`; tests change it. */
   pypiVersions?: Readonly<Record<string, string>>
-  /** Starts Python and pip; tests wrap the real one. Default `startProcess`. */
+  /** Starts Python; tests wrap the real one. Default `startProcess`. */
   start?: StartProcess
   /** Limit for one rendering run. Default 2 minutes. */
   timeoutMs?: number
-  /** Hard limit for `pip install`. Default one minute: a publish must not hang on it. */
-  installTimeoutMs?: number
   /** Never the action's own environment (see ChildEnv). */
   env: ChildEnv
 }
@@ -153,8 +149,12 @@ def main():
 main()
 `
 
-/** pip's network limits: seconds per connection attempt, and retries. */
-const PIP_NETWORK_OPTIONS = ['--timeout', '10', '--retries', '1']
+/** How to check with PyPI's versions, for a notice: the action installs nothing itself. */
+const HOW_TO_GET_PYPIS =
+  "install PyPI's versions in an earlier step (`pip install " +
+  `readme-renderer[md]==${PYPI_RENDERER_VERSIONS.readme_renderer} ` +
+  `docutils==${PYPI_RENDERER_VERSIONS.docutils} ` +
+  `pygments==${PYPI_RENDERER_VERSIONS.Pygments}\`), or run \`pypi-publish check\` in CI`
 
 /** `readme_renderer 45.0, docutils 0.23`: versions for a message. */
 export function describeVersions(versions: Readonly<Record<string, string>>): string {
@@ -163,24 +163,16 @@ export function describeVersions(versions: Readonly<Record<string, string>>): st
     .join(', ')
 }
 
-/**
- * The first Python that renders with PyPI's versions; else PyPI's installed into the first that
- * works; else the runner's own rendering, or why there is none.
- */
+/** The first Python that renders with PyPI's versions; else the runner's own; else why none. */
 export async function renderDescriptions(
   texts: readonly string[],
   options: RendererOptions & { log: Log }
 ): Promise<RenderOutcome> {
-  const { log } = options
   const input = JSON.stringify({ items: texts })
   const pypi = options.pypiVersions ?? PYPI_RENDERER_VERSIONS
-  const asPyPI = (reply: Rendered): boolean =>
-    Object.entries(pypi).every(([name, version]) => reply.versions[name] === version)
   const unusable: string[] = []
-  /** The first Python that works but lacks readme_renderer or PyPI's versions of it. */
-  let installInto: { python: string; version: string } | undefined
-  /** The runner's own rendering, with other versions than PyPI's: used if no better comes. */
-  let own: Rendered | undefined
+  /** The first Python that works but lacks readme_renderer. */
+  let lacking: string | undefined
 
   for (const python of options.python ? [options.python] : defaultPythons()) {
     const answer = await renderWith(python, input, options.env, options)
@@ -189,72 +181,25 @@ export async function renderDescriptions(
     } else if (answer.status === 'too-old') {
       unusable.push(`${python}: Python ${answer.python} is older than 3.8`)
     } else if (answer.status === 'missing') {
-      log.debug(`${python} cannot import readme_renderer: ${answer.error}`)
-      installInto ??= { python, version: answer.python }
-    } else if (asPyPI(answer)) {
-      return { rendered: true, python, reply: answer, asPyPI: true }
+      options.log.debug(`${python} cannot import readme_renderer: ${answer.error}`)
+      lacking ??= `${python} (Python ${answer.python})`
     } else {
-      // A working readme_renderer: its rendering is the fallback; no other Python is tried.
-      own = answer
-      installInto = { python, version: answer.python }
-      break
+      // A working readme_renderer: no other Python is tried.
+      const asPyPI = Object.entries(pypi).every(([name, v]) => answer.versions[name] === v)
+      if (asPyPI) return { rendered: true, python, reply: answer, asPyPI }
+      const note =
+        "no other versions are installed, since an unpinned install next to the job's " +
+        `credentials is not safe; to check as PyPI does, ${HOW_TO_GET_PYPIS}`
+      return { rendered: true, python, reply: answer, asPyPI, note }
     }
   }
-  if (!installInto) {
+  if (lacking === undefined) {
     return { rendered: false, reason: `no Python 3.8 or newer found (${unusable.join('; ')})` }
   }
-
-  const { python } = installInto
-  let note = `installing PyPI's ${describeVersions(pypi)} is not allowed here`
-  if (options.allowInstall !== false) {
-    const installed = await installAndRender(python, input, options, pypi)
-    if (typeof installed !== 'string') {
-      return { rendered: true, python, reply: installed, asPyPI: asPyPI(installed) }
-    }
-    note = `PyPI's ${describeVersions(pypi)} ${installed}`
-  }
-  if (own) return { rendered: true, python, reply: own, asPyPI: false, note }
-  const reason = `readme_renderer is not installed for ${python} (Python ${installInto.version}) and ${note}`
+  const reason =
+    `readme_renderer is not installed for ${lacking}, and the action installs nothing ` +
+    `unpinned next to the job's credentials; to check the descriptions, ${HOW_TO_GET_PYPIS}`
   return { rendered: false, reason }
-}
-
-/** PyPI's versions into a temporary folder, first on the path; bounded by pip's and our limits. */
-async function installAndRender(
-  python: string,
-  input: string,
-  options: RendererOptions & { log: Log },
-  pypi: Readonly<Record<string, string>>
-): Promise<Rendered | string> {
-  const { log } = options
-  const limitMs = options.installTimeoutMs ?? 60_000
-  log.info(
-    `Installing PyPI's ${describeVersions(pypi)} with ${python} -m pip into a temporary folder ` +
-      `(at most ${Math.round(limitMs / 1000)} s), to check the descriptions as PyPI renders them`
-  )
-  const started = Date.now()
-  const requirements = Object.entries(pypi).map(([name, version]) => `${name}==${version}`)
-  const install = await installTemporarily(
-    runWith(options.start ?? startProcess),
-    python,
-    requirements,
-    {
-      env: options.env,
-      timeoutMs: limitMs,
-      pipOptions: PIP_NETWORK_OPTIONS,
-      onLine: line => log.debug(`pip: ${line}`)
-    }
-  )
-  if (!install.ok) return `could not be installed (${install.command}: ${install.failure})`
-  log.info(`Installed in ${((Date.now() - started) / 1000).toFixed(1)} s`)
-  try {
-    const answer = await renderWith(python, input, install.env, options)
-    if (typeof answer === 'string') return `were installed, but then ${python} failed: ${answer}`
-    if (answer.status === 'rendered') return answer
-    const error = answer.status === 'missing' ? answer.error : `Python ${answer.python} is too old`
-    return `could not be imported after installing them (${error})`
-  } finally {
-    await install.dispose()
-  }
 }
 
 /** Runs the render script; a string says why there is no answer. */
