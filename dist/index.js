@@ -61828,7 +61828,6 @@ function getIDToken(aud) {
 var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_namespaceObject);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
@@ -69037,13 +69036,6 @@ function lastOutputLine(text) {
 }
 
 ;// CONCATENATED MODULE: ./src/process/python.ts
-/**
- * The runner's Python, for the build and the description check: which command to try, how to add
- * a package for one run, and a Python that can run `python -m build`.
- */
-
-
-
 
 /**
  * `python3` on Windows may be the Microsoft Store stub, which only prints advice; elsewhere
@@ -69052,68 +69044,35 @@ function lastOutputLine(text) {
 function defaultPythons(platform = process.platform) {
     return platform === 'win32' ? ['python', 'python3'] : ['python3', 'python'];
 }
-/**
- * `pip install --target <temp>`, then that folder on PYTHONPATH. Never into the runner's Python:
- * ubuntu-24.04's is externally managed (PEP 668), and a publishing step should leave no trace.
- */
-async function installTemporarily(run, python, requirement, options) {
-    const target = await (0,promises_.mkdtemp)(external_node_path_default().join(external_node_os_default().tmpdir(), 'pypi-publish-pip-'));
-    const dispose = () => (0,promises_.rm)(target, { recursive: true, force: true });
-    const requirements = typeof requirement === 'string' ? [requirement] : [...requirement];
-    const command = `${python} -m pip install --target ${target} ${requirements.join(' ')}`;
-    const quiet = ['--disable-pip-version-check', '--no-input', '--progress-bar', 'off'];
-    const pip = await run(python, [
-        ...['-m', 'pip', 'install', ...quiet, '--no-warn-script-location'],
-        ...(options.pipOptions ?? []),
-        ...['--target', target, ...requirements]
-    ], { env: options.env, timeoutMs: options.timeoutMs, onLine: line => options.onLine?.(line) });
-    if (pip.exitCode !== 0) {
-        await dispose();
-        return { ok: false, command, failure: describeFailure(pip) };
-    }
-    const pythonPath = [target, options.env.get('PYTHONPATH')].filter(Boolean).join((external_node_path_default()).delimiter);
-    return { ok: true, command, env: options.env.with({ PYTHONPATH: pythonPath }), dispose };
-}
 const VERSION_TIMEOUT_MS = 60_000;
+/** For the advice only: the action installs nothing. */
+const BUILD_VERSION = '1.6.1';
 const HOW_TO_FIX = 'Add a step before this one that provides it, e.g. actions/setup-python followed by ' +
-    "'python -m pip install build', or set build-command to the command that builds your project.";
-/** A Python that runs `-m build`, installing `build` for this run into the first that lacks it. */
+    `'python -m pip install build==${BUILD_VERSION}', or set build-command to the command that ` +
+    "builds your project (e.g. 'uv build').";
+/** The first Python that runs `-m build`; else why none does. */
 async function findBuildPython(options) {
     const { run, env, log } = options;
-    const version = (python, env) => run(python, ['-m', 'build', '--version'], { env, timeoutMs: VERSION_TIMEOUT_MS });
     const unusable = [];
     let lacking;
     for (const python of options.python ? [options.python] : defaultPythons(options.platform)) {
-        const result = await version(python, env);
-        if (result.exitCode === 0) {
-            return { python, env, version: firstLine(result.stdout), dispose: async () => undefined };
-        }
+        const result = await run(python, ['-m', 'build', '--version'], {
+            env,
+            timeoutMs: VERSION_TIMEOUT_MS
+        });
+        if (result.exitCode === 0)
+            return { python, version: firstLine(result.stdout) };
         if (result.spawnError || result.timedOut) {
             unusable.push(`${python}: ${describeFailure(result)}`);
             continue;
         }
         log.debug(`${python} -m build --version: ${describeFailure(result)}`);
-        lacking ??= { python, why: lastOutputLine(result.stderr || result.stdout) };
+        lacking ??=
+            `The Python found, ${python}, lacks the 'build' module ` +
+                `(${lastOutputLine(result.stderr || result.stdout)}), and the action installs nothing ` +
+                "unverified next to the job's credentials.";
     }
-    if (!lacking) {
-        throw new Error(`No Python found to build with (${unusable.join('; ')}). ${HOW_TO_FIX}`);
-    }
-    const { python, why } = lacking;
-    log.info(`${python} cannot run 'python -m build' (${why}); installing it: ${python} -m pip install --target <a temporary folder> build`);
-    const install = await log.childOutput(show => installTemporarily(run, python, 'build', {
-        env,
-        timeoutMs: options.installTimeoutMs ?? 300_000,
-        onLine: show
-    }));
-    if (!install.ok) {
-        throw new Error(`${python} has no 'build' module (${why}), and installing it failed: ${install.command} ${install.failure}. ${HOW_TO_FIX}`);
-    }
-    const check = await version(python, install.env);
-    if (check.exitCode !== 0) {
-        await install.dispose();
-        throw new Error(`'build' was installed for ${python} (${install.command}), but '${python} -m build --version' then ${describeFailure(check)}. ${HOW_TO_FIX}`);
-    }
-    return { python, env: install.env, version: firstLine(check.stdout), dispose: install.dispose };
+    throw new Error(`${lacking ?? `No Python found to build with (${unusable.join('; ')}).`} ${HOW_TO_FIX}`);
 }
 function firstLine(text) {
     return text.trim().split(/\r?\n/)[0] ?? '';
@@ -69165,21 +69124,16 @@ async function buildDistributions(options) {
             return line;
         }
         const python = await findBuildPython({ python: options.python, env, log, run });
-        try {
-            log.info(`Using ${python.version} with ${python.python}`);
-            const args = [
-                ...['-m', 'build', ...kindFlags(options.distributions)],
-                ...['--outdir', outDir, ...(options.extraArgs ?? [])]
-            ];
-            const shown = [python.python, ...args]
-                .map(a => (/[\s"']/.test(a) ? JSON.stringify(a) : a))
-                .join(' ');
-            await runBuild(shown, python.python, args, { ...step, env: python.env });
-            return shown;
-        }
-        finally {
-            await python.dispose();
-        }
+        log.info(`Using ${python.version} with ${python.python}`);
+        const args = [
+            ...['-m', 'build', ...kindFlags(options.distributions)],
+            ...['--outdir', outDir, ...(options.extraArgs ?? [])]
+        ];
+        const shown = [python.python, ...args]
+            .map(a => (/[\s"']/.test(a) ? JSON.stringify(a) : a))
+            .join(' ');
+        await runBuild(shown, python.python, args, { ...step, env });
+        return shown;
     });
     const files = changedOutputs(before, await snapshotOutputs(outDir));
     if (files.length === 0) {
@@ -71276,28 +71230,24 @@ def main():
 
 main()
 `;
-/** pip's network limits: seconds per connection attempt, and retries. */
-const PIP_NETWORK_OPTIONS = ['--timeout', '10', '--retries', '1'];
+/** How to check with PyPI's versions, for a notice: the action installs nothing itself. */
+const HOW_TO_GET_PYPIS = "install PyPI's versions in an earlier step (`pip install " +
+    `readme-renderer[md]==${PYPI_RENDERER_VERSIONS.readme_renderer} ` +
+    `docutils==${PYPI_RENDERER_VERSIONS.docutils} ` +
+    `pygments==${PYPI_RENDERER_VERSIONS.Pygments}\`), or run \`pypi-publish check\` in CI`;
 /** `readme_renderer 45.0, docutils 0.23`: versions for a message. */
 function describeVersions(versions) {
     return Object.entries(versions)
         .map(([name, version]) => `${name} ${version}`)
         .join(', ');
 }
-/**
- * The first Python that renders with PyPI's versions; else PyPI's installed into the first that
- * works; else the runner's own rendering, or why there is none.
- */
+/** The first Python that renders with PyPI's versions; else the runner's own; else why none. */
 async function renderDescriptions(texts, options) {
-    const { log } = options;
     const input = JSON.stringify({ items: texts });
     const pypi = options.pypiVersions ?? PYPI_RENDERER_VERSIONS;
-    const asPyPI = (reply) => Object.entries(pypi).every(([name, version]) => reply.versions[name] === version);
     const unusable = [];
-    /** The first Python that works but lacks readme_renderer or PyPI's versions of it. */
-    let installInto;
-    /** The runner's own rendering, with other versions than PyPI's: used if no better comes. */
-    let own;
+    /** The first Python that works but lacks readme_renderer. */
+    let lacking;
     for (const python of options.python ? [options.python] : defaultPythons()) {
         const answer = await renderWith(python, input, options.env, options);
         if (typeof answer === 'string') {
@@ -71307,65 +71257,25 @@ async function renderDescriptions(texts, options) {
             unusable.push(`${python}: Python ${answer.python} is older than 3.8`);
         }
         else if (answer.status === 'missing') {
-            log.debug(`${python} cannot import readme_renderer: ${answer.error}`);
-            installInto ??= { python, version: answer.python };
-        }
-        else if (asPyPI(answer)) {
-            return { rendered: true, python, reply: answer, asPyPI: true };
+            options.log.debug(`${python} cannot import readme_renderer: ${answer.error}`);
+            lacking ??= `${python} (Python ${answer.python})`;
         }
         else {
-            // A working readme_renderer: its rendering is the fallback; no other Python is tried.
-            own = answer;
-            installInto = { python, version: answer.python };
-            break;
+            // A working readme_renderer: no other Python is tried.
+            const asPyPI = Object.entries(pypi).every(([name, v]) => answer.versions[name] === v);
+            if (asPyPI)
+                return { rendered: true, python, reply: answer, asPyPI };
+            const note = "no other versions are installed, since an unpinned install next to the job's " +
+                `credentials is not safe; to check as PyPI does, ${HOW_TO_GET_PYPIS}`;
+            return { rendered: true, python, reply: answer, asPyPI, note };
         }
     }
-    if (!installInto) {
+    if (lacking === undefined) {
         return { rendered: false, reason: `no Python 3.8 or newer found (${unusable.join('; ')})` };
     }
-    const { python } = installInto;
-    let note = `installing PyPI's ${describeVersions(pypi)} is not allowed here`;
-    if (options.allowInstall !== false) {
-        const installed = await installAndRender(python, input, options, pypi);
-        if (typeof installed !== 'string') {
-            return { rendered: true, python, reply: installed, asPyPI: asPyPI(installed) };
-        }
-        note = `PyPI's ${describeVersions(pypi)} ${installed}`;
-    }
-    if (own)
-        return { rendered: true, python, reply: own, asPyPI: false, note };
-    const reason = `readme_renderer is not installed for ${python} (Python ${installInto.version}) and ${note}`;
+    const reason = `readme_renderer is not installed for ${lacking}, and the action installs nothing ` +
+        `unpinned next to the job's credentials; to check the descriptions, ${HOW_TO_GET_PYPIS}`;
     return { rendered: false, reason };
-}
-/** PyPI's versions into a temporary folder, first on the path; bounded by pip's and our limits. */
-async function installAndRender(python, input, options, pypi) {
-    const { log } = options;
-    const limitMs = options.installTimeoutMs ?? 60_000;
-    log.info(`Installing PyPI's ${describeVersions(pypi)} with ${python} -m pip into a temporary folder ` +
-        `(at most ${Math.round(limitMs / 1000)} s), to check the descriptions as PyPI renders them`);
-    const started = Date.now();
-    const requirements = Object.entries(pypi).map(([name, version]) => `${name}==${version}`);
-    const install = await installTemporarily(runWith(options.start ?? startProcess), python, requirements, {
-        env: options.env,
-        timeoutMs: limitMs,
-        pipOptions: PIP_NETWORK_OPTIONS,
-        onLine: line => log.debug(`pip: ${line}`)
-    });
-    if (!install.ok)
-        return `could not be installed (${install.command}: ${install.failure})`;
-    log.info(`Installed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    try {
-        const answer = await renderWith(python, input, install.env, options);
-        if (typeof answer === 'string')
-            return `were installed, but then ${python} failed: ${answer}`;
-        if (answer.status === 'rendered')
-            return answer;
-        const error = answer.status === 'missing' ? answer.error : `Python ${answer.python} is too old`;
-        return `could not be imported after installing them (${error})`;
-    }
-    finally {
-        await install.dispose();
-    }
 }
 /** Runs the render script; a string says why there is no answer. */
 async function renderWith(python, input, env, options) {
