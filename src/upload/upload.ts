@@ -94,8 +94,8 @@ const UPLOAD_ANSWER_CAP: BodyCap = {
   what: 'the answer to an upload',
   advice:
     "An index answers an upload with a short message: check that 'repository-url' is the index's " +
-    'upload endpoint. The file may have been stored all the same: look at the index before ' +
-    "re-running, or re-run with 'skip-existing: true'."
+    'upload endpoint. The file may have been stored all the same; a re-run is safe: a file the ' +
+    'index holds with the same sha256 is not sent again.'
 }
 
 /**
