@@ -125,20 +125,8 @@ describe('Writer', () => {
 })
 
 describe('groups', () => {
-  async function captured(use: (writer: Writer) => Promise<void>): Promise<string[]> {
-    let out = ''
-    const write = process.stdout.write
-    process.stdout.write = ((chunk: string | Uint8Array): boolean => {
-      out += chunk.toString()
-      return true
-    }) as typeof process.stdout.write
-    try {
-      await use(new Writer())
-    } finally {
-      process.stdout.write = write
-    }
-    return out.split(/\r?\n/).slice(0, -1)
-  }
+  const captured = async (use: (writer: Writer) => Promise<void>): Promise<string[]> =>
+    (await captureStdout(() => use(new Writer()))).split(/\r?\n/).slice(0, -1)
 
   it('opens a group at its first line and prints nothing for a group with none', async () => {
     const lines = await captured(async writer => {
