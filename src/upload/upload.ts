@@ -198,18 +198,23 @@ function isHtmlPage(response: HttpResponse): boolean {
  */
 export function indexMessage(response: HttpResponse): string {
   // What could be a secret is hidden before anything is cut from it (the Redactor then finds the
-  // secrets it knows in what is left, cut or encoded).
+  // secrets it knows in what is left, cut or encoded); what is shown is a bounded excerpt.
   const body = hideTokenLike(response.body.trim())
-  const fromJson = jsonMessage(body)
-  if (fromJson) return fromJson
   const title = titleOf(body)?.trim()
   const prefix = `${response.status} `
-  if (title) return title.startsWith(prefix) ? title.slice(prefix.length) : title
   const reason = hideTokenLike(response.statusText.trim())
-  if (reason && !GENERIC_REASON.test(reason)) return reason
-  if (body && !body.startsWith('<')) return excerpt(body.replace(/\s+/g, ' '), 500)
-  return reason || `HTTP ${response.status}`
+  const words =
+    jsonMessage(body) ||
+    (title && (title.startsWith(prefix) ? title.slice(prefix.length) : title)) ||
+    (reason && !GENERIC_REASON.test(reason) && reason) ||
+    (body && !body.startsWith('<') && body.replace(/\s+/g, ' ')) ||
+    reason ||
+    `HTTP ${response.status}`
+  return excerpt(words, MESSAGE_LENGTH)
 }
+
+/** The longest index message shown: PyPI's are a line or two; a page pasted in is cut. */
+const MESSAGE_LENGTH = 1000
 
 /** Reason phrases that only restate the status. */
 const GENERIC_REASON =
