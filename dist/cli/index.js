@@ -69257,8 +69257,8 @@ const UPLOAD_ANSWER_CAP = {
     bytes: 1024 * 1024,
     what: 'the answer to an upload',
     advice: "An index answers an upload with a short message: check that 'repository-url' is the index's " +
-        'upload endpoint. The file may have been stored all the same: look at the index before ' +
-        "re-running, or re-run with 'skip-existing: true'."
+        'upload endpoint. The file may have been stored all the same; a re-run is safe: a file the ' +
+        'index holds with the same sha256 is not sent again.'
 };
 /**
  * One attempt at sending one distribution. Resolves when the index stored it (2xx); throws
@@ -69347,22 +69347,21 @@ function isHtmlPage(response) {
  */
 function indexMessage(response) {
     // What could be a secret is hidden before anything is cut from it (the Redactor then finds the
-    // secrets it knows in what is left, cut or encoded).
+    // secrets it knows in what is left, cut or encoded); what is shown is a bounded excerpt.
     const body = hideTokenLike(response.body.trim());
-    const fromJson = jsonMessage(body);
-    if (fromJson)
-        return fromJson;
     const title = titleOf(body)?.trim();
     const prefix = `${response.status} `;
-    if (title)
-        return title.startsWith(prefix) ? title.slice(prefix.length) : title;
     const reason = hideTokenLike(response.statusText.trim());
-    if (reason && !GENERIC_REASON.test(reason))
-        return reason;
-    if (body && !body.startsWith('<'))
-        return excerpt(body.replace(/\s+/g, ' '), 500);
-    return reason || `HTTP ${response.status}`;
+    const words = jsonMessage(body) ||
+        (title && (title.startsWith(prefix) ? title.slice(prefix.length) : title)) ||
+        (reason && !GENERIC_REASON.test(reason) && reason) ||
+        (body && !body.startsWith('<') && body.replace(/\s+/g, ' ')) ||
+        reason ||
+        `HTTP ${response.status}`;
+    return excerpt(words, MESSAGE_LENGTH);
 }
+/** The longest index message shown: PyPI's are a line or two; a page pasted in is cut. */
+const MESSAGE_LENGTH = 1000;
 /** Reason phrases that only restate the status. */
 const GENERIC_REASON = /^(ok|bad request|forbidden|unauthorized|not found|conflict|method not allowed|internal server error|bad gateway|service unavailable|gateway timeout)$/i;
 /**
