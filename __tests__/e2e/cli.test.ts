@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { REPO_ROOT } from '../support/fixtures.js'
 import { startIndexServer, type IndexServer } from '../support/index-server.js'
-import { makeSdist, makeWheel, metadataText } from '../support/make-dists.js'
+import { makePlainWheel, makeSdist, makeWheel, metadataText } from '../support/make-dists.js'
 import {
   addTrustedPublishing,
   gitlabClaims,
@@ -397,14 +397,8 @@ describe('pypi-publish check (offline, as twine check)', () => {
 
     // A local version (PyPI refuses it) and a wheel without a description (a warning).
     const dir = await mkdtemp(path.join(work, 'check-'))
-    makeWheel(dir, {
-      filename: 'local_pkg-1.0.0+abc-py3-none-any.whl',
-      metadata: metadataText({ 'Metadata-Version': '2.1', Name: 'local-pkg', Version: '1.0.0+abc' })
-    })
-    makeWheel(dir, {
-      filename: 'bare_pkg-1.0.0-py3-none-any.whl',
-      metadata: metadataText({ 'Metadata-Version': '2.1', Name: 'bare-pkg', Version: '1.0.0' })
-    })
+    makePlainWheel(dir, 'local-pkg', '1.0.0+abc')
+    makePlainWheel(dir, 'bare-pkg', '1.0.0')
     const refused = await runCli(
       ['check', '--json', 'bare_pkg-1.0.0-py3-none-any.whl', 'local_pkg-*.whl'],
       {},

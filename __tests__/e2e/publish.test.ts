@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { FIXTURE_DISTS_DIR, fixtureFilenames, fixtureProjects } from '../support/fixtures.js'
 import { startIndexServer, type IndexServer } from '../support/index-server.js'
-import { makeWheel, metadataText, setZipFlags } from '../support/make-dists.js'
+import { makePlainWheel, makeWheel, metadataText, setZipFlags } from '../support/make-dists.js'
 import { runAction } from '../support/run-action.js'
 import { startWanLink } from '../support/wan-link.js'
 
@@ -368,10 +368,7 @@ print(json.dumps({"headers": [[k, v] for k, v in m.items()], "body": m.get_paylo
 
   it('writes no job summary with summary: false, on success and on a refused input alike', async () => {
     const dir = path.join(work, 'quiet')
-    makeWheel(dir, {
-      filename: 'quiet_pkg-1.0.0-py3-none-any.whl',
-      metadata: metadataText({ 'Metadata-Version': '2.1', Name: 'quiet-pkg', Version: '1.0.0' })
-    })
+    makePlainWheel(dir, 'quiet-pkg', '1.0.0')
     const inputs = { password: TOKEN, 'repository-url': index.url, 'packages-dir': dir }
     const published = await runAction({ ...inputs, summary: 'false' })
     expect(published.exitCode).toBe(0)
@@ -390,10 +387,7 @@ print(json.dumps({"headers": [[k, v] for k, v in m.items()], "body": m.get_paylo
 
   it('links the release page the index holds files of, from release-url-pattern', async () => {
     const dir = path.join(work, 'linked')
-    makeWheel(dir, {
-      filename: 'linked_pkg-2.0.0-py3-none-any.whl',
-      metadata: metadataText({ 'Metadata-Version': '2.1', Name: 'Linked.Pkg', Version: '2.0.0' })
-    })
+    makePlainWheel(dir, 'Linked.Pkg', '2.0.0')
     const pattern = `${new URL(index.url).origin}/project/{name}/{version}/`
     const inputs = { password: TOKEN, 'repository-url': index.url, 'packages-dir': dir }
     const dry = await runAction({ ...inputs, 'release-url-pattern': pattern, 'dry-run': 'true' })

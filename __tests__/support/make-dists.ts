@@ -201,6 +201,13 @@ function distInfoOf(filename: string): string {
 }
 
 /** Writes a wheel into `dir` and returns its path. */
+/** A pure-Python wheel of `name` `version` (Metadata-Version 2.1, no description), named as PyPI wants. */
+export function makePlainWheel(dir: string, name: string, version: string): string {
+  const filename = `${name.replace(/[-_.]+/g, '_').toLowerCase()}-${version}-py3-none-any.whl`
+  const metadata = metadataText({ 'Metadata-Version': '2.1', Name: name, Version: version })
+  return makeWheel(dir, { filename, metadata })
+}
+
 export function makeWheel(dir: string, options: WheelOptions): string {
   const distInfo = options.distInfoName ?? distInfoOf(options.filename)
   const method = options.compression ?? 'deflate'
