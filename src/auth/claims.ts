@@ -43,18 +43,24 @@ export function parseWorkflowRef(value: string | undefined): WorkflowRef | undef
   return { owner, repo, repository: `${owner}/${repo}`, path, filename: rest.at(-1)!, ref }
 }
 
-/** The JWT's payload, or undefined when it is not a well-formed JWT. */
-export function decodeClaims(jwt: string): Claims | undefined {
-  const parts = jwt.split('.')
-  if (parts.length !== 3) return undefined
+/** The JSON object `text` holds, or undefined (not JSON, or not an object). */
+export function jsonObject(text: string): Record<string, unknown> | undefined {
   try {
-    const payload: unknown = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8'))
-    return payload && typeof payload === 'object' && !Array.isArray(payload)
-      ? (payload as Claims)
+    const value: unknown = JSON.parse(text)
+    return value && typeof value === 'object' && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
       : undefined
   } catch {
     return undefined
   }
+}
+
+/** The JWT's payload, or undefined when it is not a well-formed JWT. */
+export function decodeClaims(jwt: string): Claims | undefined {
+  const parts = jwt.split('.')
+  return parts.length === 3
+    ? jsonObject(Buffer.from(parts[1], 'base64url').toString('utf8'))
+    : undefined
 }
 
 /** The claims as a list for an error message, marked as unverified and for debugging only. */
@@ -62,16 +68,15 @@ export function renderClaims(claims: Claims | undefined): string {
   if (!claims) {
     return 'The ID token could not be decoded, so its claims cannot be shown.'
   }
-  const lines = [
+  return [
     'Claims of the ID token, decoded WITHOUT verification, for debugging only. Do not configure a ' +
-      'trusted publisher from them unless they already match what you expect:'
-  ]
-  for (const name of DEBUG_CLAIMS) {
-    const value = claims[name]
-    lines.push(`  ${name}: ${value === undefined || value === '' ? 'MISSING' : String(value)}`)
-  }
-  lines.push(`See ${TROUBLESHOOTING_URL}`)
-  return lines.join('\n')
+      'trusted publisher from them unless they already match what you expect:',
+    ...DEBUG_CLAIMS.map(name => {
+      const value = claims[name]
+      return `  ${name}: ${value === undefined || value === '' ? 'MISSING' : String(value)}`
+    }),
+    `See ${TROUBLESHOOTING_URL}`
+  ].join('\n')
 }
 
 /**

@@ -1,12 +1,12 @@
 import { DEFAULT_RETRY_POLICY, retryAfterMs, type RetryPolicy } from '../shared/backoff.js'
 import { excerpt as cut } from '../shared/excerpt.js'
 import { AnswerTooLargeError, type BodyCap } from '../shared/http-body.js'
-import { NetworkError, type Http, type HttpResponse } from '../shared/http.js'
+import type { Http, HttpResponse } from '../shared/http.js'
 import type { Log } from '../shared/log.js'
 import { retryNote, withRetries } from '../shared/retrying.js'
-import { decodeClaims, refusalMessage } from './claims.js'
+import { decodeClaims, jsonObject, refusalMessage } from './claims.js'
 import type { IdTokenFetcher } from './id-token.js'
-import { TrustedPublishingError } from './errors.js'
+import { isTransientStatus, transientFailure, TrustedPublishingError } from './errors.js'
 
 /**
  * The trusted-publishing exchange (protocol §5): audience, ID token, short-lived `pypi-` token.
@@ -64,13 +64,10 @@ export function createTokenMinter(options: ExchangeOptions): () => Promise<Minte
   let audience: Promise<string> | undefined
   return async () => {
     audience ??= fetchAudience(options.http, options.repositoryUrl, options.retry)
-    let aud: string
-    try {
-      aud = await audience
-    } catch (error) {
+    const aud = await audience.catch((error: unknown) => {
       audience = undefined // a later renewal may try again
       throw error
-    }
+    })
     // Each try gets a fresh ID token: when a mint's answer is lost, the index may have spent the
     // token's jti already and would refuse it as reused.
     return retrying(
@@ -104,19 +101,11 @@ function retrying<T>(
   })
 }
 
-/** 5xx, 429 and no answer may heal by waiting (not a bad certificate: NetworkError.final). */
-function transientAnswer(response: HttpResponse): TrustedPublishingError['transient'] {
-  if (response.status !== 429 && (response.status < 500 || response.status > 599)) return undefined
-  return {
-    reason: `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`,
-    retryAfterMs: retryAfterMs(response)
-  }
-}
-
-function transientFailure(error: unknown): TrustedPublishingError['transient'] {
-  if (error instanceof NetworkError && !error.final) return { reason: error.message }
-  return undefined
-}
+/** 5xx, 429 and no answer may heal by waiting. */
+const transientAnswer = (response: HttpResponse): TrustedPublishingError['transient'] =>
+  isTransientStatus(response.status)
+    ? { reason: statusLine(response), retryAfterMs: retryAfterMs(response) }
+    : undefined
 
 export const exchangeToken = (options: ExchangeOptions): Promise<MintedToken> =>
   createTokenMinter(options)()
@@ -127,15 +116,9 @@ export const fetchAudience = (http: Http, repositoryUrl: string, retry?: Exchang
 async function askAudience(http: Http, repositoryUrl: string): Promise<string> {
   const url = oidcUrls(repositoryUrl).audience
   const host = new URL(repositoryUrl).host
-  let response: HttpResponse
-  try {
-    response = await http.get(url, OIDC_ANSWER_CAP, { Accept: 'application/json' })
-  } catch (error) {
-    throw new TrustedPublishingError(`Trusted publishing: ${failedRequest(url, error)}`, {
-      cause: error,
-      transient: transientFailure(error)
-    })
-  }
+  const response = await http
+    .get(url, OIDC_ANSWER_CAP, { Accept: 'application/json' })
+    .catch((error: unknown) => unanswered(url, error))
   if (response.status === 403 || response.status === 404) {
     throw new TrustedPublishingError(
       `This index does not support trusted publishing; use a token. (${host} answered HTTP ` +
@@ -151,7 +134,7 @@ async function askAudience(http: Http, repositoryUrl: string): Promise<string> {
       { transient: transientAnswer(response) }
     )
   }
-  const audience = parseJson(response.body)?.audience
+  const audience = jsonObject(response.body)?.audience
   if (typeof audience !== 'string' || audience === '') {
     throw new TrustedPublishingError(
       `Trusted publishing: ${url} answered 200 without an audience (expected {"audience": "…"}): ` +
@@ -170,23 +153,16 @@ async function mintToken(
 ): Promise<MintedToken> {
   const url = oidcUrls(repositoryUrl).mint
   const scrub = (text: string): string => scrubJwts(text, idToken)
-  let response: HttpResponse
-  try {
-    response = await http.request('POST', url, {
+  const answer = await http
+    .request('POST', url, {
       headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
       body: () => JSON.stringify({ token: idToken }),
       cap: OIDC_ANSWER_CAP
     })
-  } catch (error) {
-    throw new TrustedPublishingError(`Trusted publishing: ${scrub(failedRequest(url, error))}`, {
-      cause: error,
-      transient: transientFailure(error)
-    })
-  }
-
+    .catch((error: unknown) => unanswered(url, error, scrub))
   // Scrubbed before anything is cut or quoted, so a truncated echo cannot slip through.
-  response = { ...response, body: scrub(response.body) }
-  const payload = parseJson(response.body)
+  const response = { ...answer, body: scrub(answer.body) }
+  const payload = jsonObject(response.body)
   if (payload === undefined) {
     throw new TrustedPublishingError(
       `Token request to ${url} failed: the index answered ${describeResponse(response)}\n` +
@@ -195,20 +171,17 @@ async function mintToken(
       { transient: transientAnswer(response) }
     )
   }
-
   if (response.status < 200 || response.status >= 300) {
+    const host = new URL(url).host
     const why = refusalMessage(
-      new URL(url).host,
+      host,
       response.status,
       payload,
       decodeClaims(idToken),
       excerpt(response.body)
     )
-    throw new TrustedPublishingError(scrub(why), {
-      transient: transientAnswer(response)
-    })
+    throw new TrustedPublishingError(scrub(why), { transient: transientAnswer(response) })
   }
-
   const token = payload.token
   if (typeof token !== 'string' || token === '') {
     throw new TrustedPublishingError(
@@ -238,21 +211,12 @@ function expiryOf(expires: unknown, dateHeader: string | undefined, now: number)
   return expires * 1000
 }
 
-function parseJson(body: string): Record<string, unknown> | undefined {
-  try {
-    const value: unknown = JSON.parse(body)
-    return value && typeof value === 'object' && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : undefined
-  } catch {
-    return undefined
-  }
-}
+const statusLine = (response: HttpResponse): string =>
+  `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`
 
 function describeResponse(response: HttpResponse): string {
-  const status = `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`
   const location = response.headers.location ? ` (redirect to ${response.headers.location})` : ''
-  return `${status}${location}: ${excerpt(response.body)}`
+  return `${statusLine(response)}${location}: ${excerpt(response.body)}`
 }
 
 function excerpt(body: string): string {
@@ -275,7 +239,13 @@ export function scrubJwts(text: string, idToken: string): string {
 }
 
 /** No usable answer: the client's error says why (and, for an oversized answer, what to do). */
-function failedRequest(url: string, error: unknown): string {
-  if (error instanceof AnswerTooLargeError) return error.message
-  return `could not reach ${url}: ${error instanceof Error ? error.message : String(error)}`
+function unanswered(url: string, error: unknown, scrub = (text: string) => text): never {
+  const why =
+    error instanceof AnswerTooLargeError
+      ? error.message
+      : `could not reach ${url}: ${error instanceof Error ? error.message : String(error)}`
+  throw new TrustedPublishingError(`Trusted publishing: ${scrub(why)}`, {
+    cause: error,
+    transient: transientFailure(error)
+  })
 }
