@@ -42,17 +42,16 @@ export function tagOfRun(env: Env): string | undefined {
  * explanation. Unreadable event data counts as no fork (the general explanation still applies).
  */
 export function isForkPullRequest(env: Env): boolean {
-  if (env.GITHUB_EVENT_NAME !== 'pull_request' && env.GITHUB_EVENT_NAME !== 'pull_request_target') {
-    return false
-  }
   const { GITHUB_EVENT_PATH: eventPath, GITHUB_REPOSITORY: repository } = env
-  if (!eventPath || !repository) return false
-  let event: { pull_request?: { head?: { repo?: { full_name?: unknown } } } }
+  const pullRequest = /^pull_request(_target)?$/.test(env.GITHUB_EVENT_NAME ?? '')
+  if (!pullRequest || !eventPath || !repository) return false
   try {
-    event = JSON.parse(readFileSync(eventPath, 'utf8'))
+    const event = JSON.parse(readFileSync(eventPath, 'utf8')) as {
+      pull_request?: { head?: { repo?: { full_name?: unknown } } }
+    } | null
+    const head = event?.pull_request?.head?.repo?.full_name
+    return typeof head === 'string' && head.toLowerCase() !== repository.toLowerCase()
   } catch {
     return false
   }
-  const head = event?.pull_request?.head?.repo?.full_name
-  return typeof head === 'string' && head.toLowerCase() !== repository.toLowerCase()
 }

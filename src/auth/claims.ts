@@ -1,4 +1,4 @@
-import { TROUBLESHOOTING_URL, TRUSTED_PUBLISHING_DOCS } from './id-token.js'
+import { jsonObject, TROUBLESHOOTING_URL, TRUSTED_PUBLISHING_DOCS } from './id-token.js'
 
 /**
  * A GitHub ID token's claims and workflow refs, to explain a refused exchange. The signature is
@@ -41,18 +41,6 @@ export function parseWorkflowRef(value: string | undefined): WorkflowRef | undef
   const ref = at >= 0 ? value.slice(at + 1) : ''
   const path = rest.join('/')
   return { owner, repo, repository: `${owner}/${repo}`, path, filename: rest.at(-1)!, ref }
-}
-
-/** The JSON object `text` holds, or undefined (not JSON, or not an object). */
-export function jsonObject(text: string): Record<string, unknown> | undefined {
-  try {
-    const value: unknown = JSON.parse(text)
-    return value && typeof value === 'object' && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : undefined
-  } catch {
-    return undefined
-  }
 }
 
 /** The JWT's payload, or undefined when it is not a well-formed JWT. */

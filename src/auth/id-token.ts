@@ -9,6 +9,18 @@ export type IdTokenFetcher = (audience: string) => Promise<string>
 export const TRUSTED_PUBLISHING_DOCS = 'https://docs.pypi.org/trusted-publishers/'
 export const TROUBLESHOOTING_URL = 'https://docs.pypi.org/trusted-publishers/troubleshooting/'
 
+/** The JSON object `text` holds, or undefined (not JSON, or not an object). */
+export function jsonObject(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(text)
+    return value && typeof value === 'object' && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined
+  } catch {
+    return undefined
+  }
+}
+
 /** The facts about the run the explanation depends on. */
 export type IdTokenContext = Pick<RunContext, 'forkPullRequest' | 'idToken'>
 
@@ -61,11 +73,12 @@ export async function requestIdToken(
   const { status } = response
   // The body is not shown: it may be a token in a shape we did not expect.
   if (status !== 200) {
+    const transient = isTransientStatus(status) ? { reason: `HTTP ${status}` } : undefined
     throw new IdTokenRequestError(
       `${provider} answered HTTP ${status} without an ID token.`,
       advice,
       {
-        transient: isTransientStatus(status) ? { reason: `HTTP ${status}` } : undefined
+        transient
       }
     )
   }
@@ -88,12 +101,7 @@ export async function githubRunnerIdToken(
     Accept: 'application/json'
   }
   const body = await requestIdToken(provider, url.toString(), headers, advice, options.timeoutMs)
-  let value: unknown
-  try {
-    value = (JSON.parse(body) as { value?: unknown }).value
-  } catch {
-    // answered below
-  }
+  const value = jsonObject(body)?.value
   if (typeof value === 'string' && value) return value
   throw new IdTokenRequestError(`${provider} answered HTTP 200 without an ID token.`, advice, {})
 }

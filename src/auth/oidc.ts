@@ -4,8 +4,8 @@ import { AnswerTooLargeError, type BodyCap } from '../shared/http-body.js'
 import type { Http, HttpResponse } from '../shared/http.js'
 import type { Log } from '../shared/log.js'
 import { retryNote, withRetries } from '../shared/retrying.js'
-import { decodeClaims, jsonObject, refusalMessage } from './claims.js'
-import type { IdTokenFetcher } from './id-token.js'
+import { decodeClaims, refusalMessage } from './claims.js'
+import { jsonObject, type IdTokenFetcher } from './id-token.js'
 import { isTransientStatus, transientFailure, TrustedPublishingError } from './errors.js'
 
 /**
