@@ -19,21 +19,12 @@ const DEBUG_CLAIMS = [
   'environment'
 ] as const
 
-/** `owner/repo/.github/workflows/release.yml@refs/tags/v1` taken apart. */
-export interface WorkflowRef {
-  owner: string
-  repo: string
-  /** `owner/repo` */
-  repository: string
-  /** e.g. `.github/workflows/release.yml` */
-  path: string
-  /** e.g. `release.yml`: what a PyPI trusted publisher names. */
-  filename: string
-  /** What follows `@`; '' when absent. */
-  ref: string
-}
-
-export function parseWorkflowRef(value: string | undefined): WorkflowRef | undefined {
+/**
+ * `owner/repo/.github/workflows/release.yml@refs/tags/v1` taken apart: `repository` owner/repo,
+ * `path` .github/workflows/release.yml, `filename` release.yml (what a PyPI trusted publisher
+ * names), `ref` what follows `@` ('' when absent).
+ */
+export function parseWorkflowRef(value: string | undefined) {
   if (!value) return undefined
   const at = value.indexOf('@')
   const [owner, repo, ...rest] = (at >= 0 ? value.slice(0, at) : value).split('/')

@@ -107,9 +107,6 @@ const transientAnswer = (response: HttpResponse): TrustedPublishingError['transi
     ? { reason: statusLine(response), retryAfterMs: retryAfterMs(response) }
     : undefined
 
-export const exchangeToken = (options: ExchangeOptions): Promise<MintedToken> =>
-  createTokenMinter(options)()
-
 export const fetchAudience = (http: Http, repositoryUrl: string, retry?: ExchangeRetry) =>
   retrying('asking for the token audience', () => askAudience(http, repositoryUrl), retry)
 

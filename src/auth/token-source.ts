@@ -23,19 +23,12 @@ export function isExpiredTokenResponse(status: number, message: string): boolean
 
 export class StaticTokenSource implements TokenSource {
   readonly kind = 'token'
-
   constructor(
     readonly user: string,
     private readonly password: string
   ) {}
-
-  async current(): Promise<string> {
-    return this.password
-  }
-
-  async renew(): Promise<string | undefined> {
-    return undefined
-  }
+  current = async (): Promise<string> => this.password
+  renew = async (): Promise<undefined> => undefined
 }
 
 export interface MintedTokenSourceOptions {
