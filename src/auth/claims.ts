@@ -44,18 +44,17 @@ export function decodeClaims(jwt: string): Claims | undefined {
 
 /** The claims as a list for an error message, marked as unverified and for debugging only. */
 export function renderClaims(claims: Claims | undefined): string {
-  if (!claims) {
-    return 'The ID token could not be decoded, so its claims cannot be shown.'
-  }
-  return [
-    'Claims of the ID token, decoded WITHOUT verification, for debugging only. Do not configure a ' +
-      'trusted publisher from them unless they already match what you expect:',
-    ...DEBUG_CLAIMS.map(name => {
-      const value = claims[name]
-      return `  ${name}: ${value === undefined || value === '' ? 'MISSING' : String(value)}`
-    }),
-    `See ${TROUBLESHOOTING_URL}`
-  ].join('\n')
+  const shown = claims
+    ? [
+        'Claims of the ID token, decoded WITHOUT verification, for debugging only. Do not ' +
+          'configure a trusted publisher from them unless they already match what you expect:',
+        ...DEBUG_CLAIMS.map(name => {
+          const value = claims[name]
+          return `  ${name}: ${value === undefined || value === '' ? 'MISSING' : String(value)}`
+        })
+      ]
+    : ['The ID token could not be decoded, so its claims cannot be shown.']
+  return [...shown, `See ${TROUBLESHOOTING_URL}`].join('\n')
 }
 
 /**
@@ -95,17 +94,15 @@ export function reusableWorkflowHint(claims: Claims | undefined): string | undef
       `${repository}/.github/workflows/ and call it as \`uses: ./.github/workflows/${job.filename}\`.`
     )
   }
-  const lines = [
-    `${called} ${rule} So the trusted publisher must name the workflow file '${job.filename}', ` +
-      `not '${caller.filename}'.`
-  ]
-  if (job.ref && job.ref !== ref && job.ref !== sha) {
-    lines.push(
-      `It is also called at '${job.ref}', not at ${runsAt}, which PyPI refuses: call it as ` +
+  const elsewhere =
+    job.ref && job.ref !== ref && job.ref !== sha
+      ? ` It is also called at '${job.ref}', not at ${runsAt}, which PyPI refuses: call it as ` +
         `\`uses: ./.github/workflows/${job.filename}\` so that it runs at the same commit.`
-    )
-  }
-  return lines.join(' ')
+      : ''
+  return (
+    `${called} ${rule} So the trusted publisher must name the workflow file '${job.filename}', ` +
+    `not '${caller.filename}'.${elsewhere}`
+  )
 }
 
 function stringClaim(claims: Claims, name: string): string | undefined {
@@ -115,7 +112,7 @@ function stringClaim(claims: Claims, name: string): string | undefined {
 
 /** The 422 (or other refusal): every code and description, the claims, and where to read more. */
 export function refusalMessage(
-  host: string,
+  url: string,
   status: number,
   payload: Record<string, unknown>,
   claims: Claims | undefined,
@@ -126,24 +123,19 @@ export function refusalMessage(
     const { code, description } = (e ?? {}) as { code?: unknown; description?: unknown }
     return `  - ${String(code ?? 'unknown')}: ${String(description ?? '')}`
   })
-  const lines = [
-    `Trusted publishing failed: ${host} refused the token request (HTTP ` +
-      `${status}${typeof payload.message === 'string' ? `, "${payload.message}"` : ''}).`
-  ]
-  if (reasons.length > 0) {
-    lines.push('The index gave these reasons:', ...reasons)
-  } else {
-    lines.push(`The index gave no reasons: ${body}`)
-  }
-  lines.push(
+  const reusable = reusableWorkflowHint(claims)
+  return [
+    `Trusted publishing failed: ${new URL(url).host} refused the token request (HTTP ` +
+      `${status}${typeof payload.message === 'string' ? `, "${payload.message}"` : ''}).`,
+    ...(reasons.length > 0
+      ? ['The index gave these reasons:', ...reasons]
+      : [`The index gave no reasons: ${body}`]),
     '',
     'This usually means the trusted publisher registered on the index does not match this ' +
       'workflow run: check the repository owner and name, the workflow file name and the ' +
-      `environment (if you set one). ${TRUSTED_PUBLISHING_DOCS}`
-  )
-  const reusable = reusableWorkflowHint(claims)
-  if (reusable) lines.push('', reusable)
-  lines.push('', renderClaims(claims))
-  if (!claims) lines.push(`See ${TROUBLESHOOTING_URL}`)
-  return lines.join('\n')
+      `environment (if you set one). ${TRUSTED_PUBLISHING_DOCS}`,
+    ...(reusable ? ['', reusable] : []),
+    '',
+    renderClaims(claims)
+  ].join('\n')
 }

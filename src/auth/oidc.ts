@@ -75,7 +75,7 @@ export function createTokenMinter(options: ExchangeOptions): () => Promise<Minte
       async () => {
         const idToken = await options.getIdToken(aud)
         options.onSecret(idToken)
-        return mintToken(options.http, options.repositoryUrl, idToken, options)
+        return mintToken(options, idToken)
       },
       options.retry
     )
@@ -112,13 +112,12 @@ export const fetchAudience = (http: Http, repositoryUrl: string, retry?: Exchang
 
 async function askAudience(http: Http, repositoryUrl: string): Promise<string> {
   const url = oidcUrls(repositoryUrl).audience
-  const host = new URL(repositoryUrl).host
   const response = await http
     .get(url, OIDC_ANSWER_CAP, { Accept: 'application/json' })
     .catch((error: unknown) => unanswered(url, error))
   if (response.status === 403 || response.status === 404) {
     throw new TrustedPublishingError(
-      `This index does not support trusted publishing; use a token. (${host} answered HTTP ` +
+      `This index does not support trusted publishing; use a token. (${new URL(url).host} answered HTTP ` +
         `${response.status} to GET ${url}${response.status === 403 ? ': trusted publishing is disabled there' : ''}.)\n` +
         "Pass an API token for this index as 'password' (or 'token'), e.g. " +
         '`password: ${{ secrets.INDEX_TOKEN }}`.'
@@ -142,15 +141,10 @@ async function askAudience(http: Http, repositoryUrl: string): Promise<string> {
 }
 
 /** Trades an ID token for an upload token; calls `onSecret` with it before returning. */
-async function mintToken(
-  http: Http,
-  repositoryUrl: string,
-  idToken: string,
-  options: Pick<ExchangeOptions, 'onSecret' | 'now'>
-): Promise<MintedToken> {
-  const url = oidcUrls(repositoryUrl).mint
+async function mintToken(options: ExchangeOptions, idToken: string): Promise<MintedToken> {
+  const url = oidcUrls(options.repositoryUrl).mint
   const scrub = (text: string): string => scrubJwts(text, idToken)
-  const answer = await http
+  const answer = await options.http
     .request('POST', url, {
       headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
       body: () => JSON.stringify({ token: idToken }),
@@ -169,14 +163,8 @@ async function mintToken(
     )
   }
   if (response.status < 200 || response.status >= 300) {
-    const host = new URL(url).host
-    const why = refusalMessage(
-      host,
-      response.status,
-      payload,
-      decodeClaims(idToken),
-      excerpt(response.body)
-    )
+    const claims = decodeClaims(idToken)
+    const why = refusalMessage(url, response.status, payload, claims, excerpt(response.body))
     throw new TrustedPublishingError(scrub(why), { transient: transientAnswer(response) })
   }
   const token = payload.token
