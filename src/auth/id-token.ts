@@ -72,16 +72,9 @@ export async function requestIdToken(
     .finally(() => http.dispose())
   const { status } = response
   // The body is not shown: it may be a token in a shape we did not expect.
-  if (status !== 200) {
-    const transient = isTransientStatus(status) ? { reason: `HTTP ${status}` } : undefined
-    throw new IdTokenRequestError(
-      `${provider} answered HTTP ${status} without an ID token.`,
-      advice,
-      {
-        transient
-      }
-    )
-  }
+  const failure = `${provider} answered HTTP ${status} without an ID token.`
+  const transient = isTransientStatus(status) ? { reason: `HTTP ${status}` } : undefined
+  if (status !== 200) throw new IdTokenRequestError(failure, advice, { transient })
   return response.body
 }
 
