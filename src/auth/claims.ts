@@ -62,7 +62,6 @@ export function renderClaims(claims: Claims | undefined): string {
  * and requires it to be `<repository>/.github/workflows/<file>@<ref or sha>` of this run.
  */
 export function reusableWorkflowHint(claims: Claims | undefined): string | undefined {
-  if (!claims) return undefined
   const caller = parseWorkflowRef(stringClaim(claims, 'workflow_ref'))
   const job = parseWorkflowRef(stringClaim(claims, 'job_workflow_ref'))
   if (!caller || !job) return undefined
@@ -105,8 +104,8 @@ export function reusableWorkflowHint(claims: Claims | undefined): string | undef
   )
 }
 
-function stringClaim(claims: Claims, name: string): string | undefined {
-  const value = claims[name]
+function stringClaim(claims: Claims | undefined, name: string): string | undefined {
+  const value = claims?.[name]
   return typeof value === 'string' ? value : undefined
 }
 

@@ -210,12 +210,11 @@ export function trustedPublishingNudge(options: NudgeOptions): string | undefine
 
   const [owner, repo] = (options.run.repository ?? '').split('/')
   const workflow = parseWorkflowRef(options.run.workflowRef)
-  const params = new URLSearchParams({ provider: 'github' })
-  if (owner && repo) {
-    params.set('owner', owner)
-    params.set('repository', repo)
-  }
-  if (workflow) params.set('workflow_filename', workflow.filename)
+  const params = new URLSearchParams({
+    provider: 'github',
+    ...(owner && repo ? { owner, repository: repo } : {}),
+    ...(workflow ? { workflow_filename: workflow.filename } : {})
+  })
   const links = [...new Set(options.projects.map(normalizeName))].map(
     name =>
       `  ${web}/manage/project/${encodeURIComponent(name)}/settings/publishing/?${params.toString()}`
