@@ -25,9 +25,7 @@ export function actionsIdTokenFetcher(
         noIdTokenMessage(run, `the runner did not set ${missing.join(' or ')} for this step`)
       )
     }
-    try {
-      return await githubRunnerIdToken(env, audience)
-    } catch (error) {
+    return githubRunnerIdToken(env, audience).catch((error: unknown) => {
       // Without the command line's advice: the action gives its own two ways out.
       const cause =
         error instanceof IdTokenRequestError ? error.failure.replace(/\.$/, '') : String(error)
@@ -35,6 +33,6 @@ export function actionsIdTokenFetcher(
         cause: error,
         transient: error instanceof TrustedPublishingError ? error.transient : undefined
       })
-    }
+    })
   }
 }
