@@ -26,7 +26,7 @@ export type IdTokenContext = Pick<RunContext, 'forkPullRequest' | 'idToken'>
 
 /**
  * An ID-token request that failed. `failure` says what went wrong; the message adds the command
- * line's advice, which the action replaces with its own (action/id-token.ts).
+ * line's advice, which the action replaces with its own (action/context.ts).
  */
 export class IdTokenRequestError extends TrustedPublishingError {
   constructor(
