@@ -188,12 +188,8 @@ function expiryOf(expires: unknown, dateHeader: string | undefined, now: number)
   if (typeof expires !== 'number' || !Number.isFinite(expires)) {
     return now + DEFAULT_TOKEN_LIFETIME_MS
   }
-  const serverNow = dateHeader ? Date.parse(dateHeader) : NaN
-  if (Number.isFinite(serverNow)) {
-    const lifetime = expires * 1000 - serverNow
-    if (lifetime > 0 && lifetime <= 24 * 60 * 60 * 1000) return now + lifetime
-  }
-  return expires * 1000
+  const lifetime = expires * 1000 - Date.parse(dateHeader ?? '') // NaN without a Date header
+  return lifetime > 0 && lifetime <= 24 * 60 * 60 * 1000 ? now + lifetime : expires * 1000
 }
 
 const statusLine = (response: HttpResponse): string =>
