@@ -70,34 +70,26 @@ export function createTokenMinter(options: ExchangeOptions): () => Promise<Minte
     })
     // Each try gets a fresh ID token: when a mint's answer is lost, the index may have spent the
     // token's jti already and would refuse it as reused.
-    return retrying(
-      'the token request',
-      async () => {
-        const idToken = await options.getIdToken(aud)
-        options.onSecret(idToken)
-        return mintToken(options, idToken)
-      },
-      options.retry
-    )
+    return retrying('the token request', options.retry, async () => {
+      const idToken = await options.getIdToken(aud)
+      options.onSecret(idToken)
+      return mintToken(options, idToken)
+    })
   }
 }
 
 /** Retries what the index may heal by itself, saying so on one info line per retry. */
-function retrying<T>(
-  what: string,
-  attempt: () => Promise<T>,
-  retry: ExchangeRetry = {}
-): Promise<T> {
-  const policy = retry.policy ?? DEFAULT_RETRY_POLICY
+function retrying<T>(what: string, retry: ExchangeRetry | undefined, attempt: () => Promise<T>) {
+  const policy = retry?.policy ?? DEFAULT_RETRY_POLICY
   return withRetries(attempt, {
     policy,
     transient: error => (error instanceof TrustedPublishingError ? error.transient : undefined),
     onRetry: (error, n, delayMs) =>
-      retry.log?.info(
+      retry?.log?.info(
         `Trusted publishing: ${what} failed (${(error as TrustedPublishingError).transient?.reason}); ` +
           retryNote(n, policy, delayMs)
       ),
-    sleep: retry.sleep
+    sleep: retry?.sleep
   })
 }
 
@@ -108,37 +100,35 @@ const transientAnswer = (response: HttpResponse): TrustedPublishingError['transi
     : undefined
 
 export const fetchAudience = (http: Http, repositoryUrl: string, retry?: ExchangeRetry) =>
-  retrying('asking for the token audience', () => askAudience(http, repositoryUrl), retry)
-
-async function askAudience(http: Http, repositoryUrl: string): Promise<string> {
-  const url = oidcUrls(repositoryUrl).audience
-  const response = await http
-    .get(url, OIDC_ANSWER_CAP, { Accept: 'application/json' })
-    .catch((error: unknown) => unanswered(url, error))
-  if (response.status === 403 || response.status === 404) {
-    throw new TrustedPublishingError(
-      `This index does not support trusted publishing; use a token. (${new URL(url).host} answered HTTP ` +
-        `${response.status} to GET ${url}${response.status === 403 ? ': trusted publishing is disabled there' : ''}.)\n` +
-        "Pass an API token for this index as 'password' (or 'token'), e.g. " +
-        '`password: ${{ secrets.INDEX_TOKEN }}`.'
-    )
-  }
-  if (response.status !== 200) {
-    throw new TrustedPublishingError(
-      `Trusted publishing: asking ${url} for the token audience failed: ${describeResponse(response)}\n` +
-        'The index may be down or misconfigured; wait a few minutes and try again, or use an API token.',
-      { transient: transientAnswer(response) }
-    )
-  }
-  const audience = jsonObject(response.body)?.audience
-  if (typeof audience !== 'string' || audience === '') {
-    throw new TrustedPublishingError(
-      `Trusted publishing: ${url} answered 200 without an audience (expected {"audience": "…"}): ` +
-        excerpt(response.body)
-    )
-  }
-  return audience
-}
+  retrying('asking for the token audience', retry, async () => {
+    const url = oidcUrls(repositoryUrl).audience
+    const response = await http
+      .get(url, OIDC_ANSWER_CAP, { Accept: 'application/json' })
+      .catch((error: unknown) => unanswered(url, error))
+    if (response.status === 403 || response.status === 404) {
+      throw new TrustedPublishingError(
+        `This index does not support trusted publishing; use a token. (${new URL(url).host} answered HTTP ` +
+          `${response.status} to GET ${url}${response.status === 403 ? ': trusted publishing is disabled there' : ''}.)\n` +
+          "Pass an API token for this index as 'password' (or 'token'), e.g. " +
+          '`password: ${{ secrets.INDEX_TOKEN }}`.'
+      )
+    }
+    if (response.status !== 200) {
+      throw new TrustedPublishingError(
+        `Trusted publishing: asking ${url} for the token audience failed: ${describeResponse(response)}\n` +
+          'The index may be down or misconfigured; wait a few minutes and try again, or use an API token.',
+        { transient: transientAnswer(response) }
+      )
+    }
+    const audience = jsonObject(response.body)?.audience
+    if (typeof audience !== 'string' || audience === '') {
+      throw new TrustedPublishingError(
+        `Trusted publishing: ${url} answered 200 without an audience (expected {"audience": "…"}): ` +
+          excerpt(response.body)
+      )
+    }
+    return audience
+  })
 
 /** Trades an ID token for an upload token; calls `onSecret` with it before returning. */
 async function mintToken(options: ExchangeOptions, idToken: string): Promise<MintedToken> {
