@@ -75,9 +75,6 @@ export interface CredentialOptions {
   /** Each secret the moment it exists (into the Redactor). */
   onSecret: (secret: string) => void
   log: Log
-  now?: () => number
-  /** Renew a minted token when fewer than this many ms remain (default 60 s). */
-  renewMarginMs?: number
 }
 
 /**
@@ -94,11 +91,7 @@ export async function resolveTokenSource(options: CredentialOptions): Promise<To
     repositoryUrl: settings.repositoryUrl,
     retry: { policy: { ...DEFAULT_RETRY_POLICY, ...settings.retry }, log }
   })
-  const source = await MintedTokenSource.start(minter, {
-    now: options.now,
-    marginMs: options.renewMarginMs,
-    onRenew: message => log.info(message)
-  })
+  const source = await MintedTokenSource.start(minter, { onRenew: message => log.info(message) })
   const expires = source.expiresAt
   log.info(
     `Trusted publishing: exchanged ${options.ambient ? `this ${options.ambient.provider} job's` : "this workflow's GitHub"} ID token for a short-lived upload token ` +
