@@ -28,7 +28,6 @@ export interface ExchangeOptions {
   getIdToken: IdTokenFetcher
   /** Each secret (ID token, minted token) the moment it exists, before it can reach a log. */
   onSecret: (secret: string) => void
-  now?: () => number
   /** Retries of 5xx, 429 and network failures; default: the uploads' policy. */
   retry?: ExchangeRetry
 }
@@ -166,8 +165,7 @@ async function mintToken(options: ExchangeOptions, idToken: string): Promise<Min
     )
   }
   options.onSecret(token)
-  const now = options.now ?? Date.now
-  return { token, expiresAt: expiryOf(payload.expires, response.headers.date, now()) }
+  return { token, expiresAt: expiryOf(payload.expires, response.headers.date, Date.now()) }
 }
 
 /**
