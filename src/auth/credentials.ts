@@ -142,10 +142,8 @@ export function pypiTokenProblem(
   }
   if (token === 'pypi-') return `${what} is only 'pypi-', without the token itself. ${fix}`
   const location = macaroonLocation(token.slice('pypi-'.length))
-  const other = (Object.keys(TOKEN_LOCATIONS) as PypiTarget[]).find(
-    t => t !== target && TOKEN_LOCATIONS[t] === location
-  )
-  if (!other) return undefined
+  const others = Object.values(TOKEN_LOCATIONS).filter(host => host !== TOKEN_LOCATIONS[target])
+  if (!location || !others.includes(location)) return undefined
   return (
     `${what} is a token for ${location}, but the upload goes to ` +
     `${TOKEN_LOCATIONS[target]}. PyPI and TestPyPI are separate sites with separate accounts and ` +
