@@ -69,10 +69,7 @@ export function isForkPullRequest(env: Env): boolean {
  * The action's ID-token fetcher. Ours, not core.getIDToken (see requestIdToken): a failure becomes
  * an explanation of what to change in the workflow, keeping its transient mark for the exchange.
  */
-export function actionsIdTokenFetcher(
-  run: IdTokenContext,
-  env: Readonly<Record<string, string | undefined>>
-): IdTokenFetcher {
+export function actionsIdTokenFetcher(run: IdTokenContext, env: Env): IdTokenFetcher {
   return async (audience: string) => {
     const missing = ['ACTIONS_ID_TOKEN_REQUEST_URL', 'ACTIONS_ID_TOKEN_REQUEST_TOKEN'].filter(
       name => !env[name]
