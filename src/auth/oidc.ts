@@ -92,7 +92,7 @@ function retrying<T>(what: string, retry: ExchangeRetry | undefined, attempt: ()
   })
 }
 
-/** 5xx, 429 and no answer may heal by waiting. */
+/** A 5xx or a 429 may heal by waiting (at least as long as its Retry-After asks). */
 const transientAnswer = (response: HttpResponse): TrustedPublishingError['transient'] =>
   isTransientStatus(response.status)
     ? { reason: statusLine(response), retryAfterMs: retryAfterMs(response) }
