@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { TrustedPublishingError } from '../../src/auth/errors.js'
-import { exchangeToken } from '../../src/auth/oidc.js'
+import { createTokenMinter, type ExchangeOptions } from '../../src/auth/oidc.js'
 import { StaticTokenSource } from '../../src/auth/token-source.js'
 import type { Distribution } from '../../src/dists/distribution.js'
 import { inspectDistribution } from '../../src/inspect/inspect.js'
@@ -36,6 +36,8 @@ import {
   type IdTokenService,
   type TrustedPublishingOptions
 } from '../support/oidc-server.js'
+
+const exchangeToken = (options: ExchangeOptions) => createTokenMinter(options)()
 
 const TOKEN = 'pypi-bounded-token'
 const MiB = 1024 * 1024

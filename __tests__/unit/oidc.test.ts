@@ -2,15 +2,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/glob
 import path from 'node:path'
 import { decodeClaims, renderClaims, reusableWorkflowHint } from '../../src/auth/claims.js'
 import { TrustedPublishingError } from '../../src/auth/errors.js'
-import { actionsIdTokenFetcher } from '../../src/action/id-token.js'
-import { runContextFromEnv } from '../../src/action/context.js'
+import { actionsIdTokenFetcher, runContextFromEnv } from '../../src/action/context.js'
 import { attestationsField, prepareAttestations } from '../../src/attest/prepare.js'
-import {
-  createTokenMinter,
-  exchangeToken,
-  oidcUrls,
-  type ExchangeOptions
-} from '../../src/auth/oidc.js'
+import { createTokenMinter, oidcUrls, type ExchangeOptions } from '../../src/auth/oidc.js'
 import {
   MintedTokenSource,
   isExpiredTokenResponse,
@@ -34,6 +28,9 @@ import {
   type TrustedPublishingOptions
 } from '../support/oidc-server.js'
 import { startSigstoreStandIn } from '../support/sigstore-server.js'
+
+/** One exchange: audience, ID token, minted token. */
+const exchangeToken = (options: ExchangeOptions) => createTokenMinter(options)()
 
 const PUBLISHER = { repository: 'octo-org/octo-repo', workflow: 'release.yml' }
 

@@ -1,6 +1,15 @@
 import { readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
+import { TrustedPublishingError } from '../auth/errors.js'
+import {
+  githubRunnerIdToken,
+  IdTokenRequestError,
+  noIdTokenMessage,
+  type IdTokenContext,
+  type IdTokenFetcher
+} from '../auth/id-token.js'
 import { ChildEnv } from '../shared/child-env.js'
+import { oneLine } from '../shared/format.js'
 import { proxyVariables, type RunContext } from '../shared/run-context.js'
 
 type Env = Readonly<Record<string, string | undefined>>
@@ -42,17 +51,42 @@ export function tagOfRun(env: Env): string | undefined {
  * explanation. Unreadable event data counts as no fork (the general explanation still applies).
  */
 export function isForkPullRequest(env: Env): boolean {
-  if (env.GITHUB_EVENT_NAME !== 'pull_request' && env.GITHUB_EVENT_NAME !== 'pull_request_target') {
-    return false
-  }
   const { GITHUB_EVENT_PATH: eventPath, GITHUB_REPOSITORY: repository } = env
-  if (!eventPath || !repository) return false
-  let event: { pull_request?: { head?: { repo?: { full_name?: unknown } } } }
+  const pullRequest = /^pull_request(_target)?$/.test(env.GITHUB_EVENT_NAME ?? '')
+  if (!pullRequest || !eventPath || !repository) return false
   try {
-    event = JSON.parse(readFileSync(eventPath, 'utf8'))
+    const event = JSON.parse(readFileSync(eventPath, 'utf8')) as {
+      pull_request?: { head?: { repo?: { full_name?: unknown } } }
+    } | null
+    const head = event?.pull_request?.head?.repo?.full_name
+    return typeof head === 'string' && head.toLowerCase() !== repository.toLowerCase()
   } catch {
     return false
   }
-  const head = event?.pull_request?.head?.repo?.full_name
-  return typeof head === 'string' && head.toLowerCase() !== repository.toLowerCase()
+}
+
+/**
+ * The action's ID-token fetcher. Ours, not core.getIDToken (see requestIdToken): a failure becomes
+ * an explanation of what to change in the workflow, keeping its transient mark for the exchange.
+ */
+export function actionsIdTokenFetcher(run: IdTokenContext, env: Env): IdTokenFetcher {
+  return async (audience: string) => {
+    const missing = ['ACTIONS_ID_TOKEN_REQUEST_URL', 'ACTIONS_ID_TOKEN_REQUEST_TOKEN'].filter(
+      name => !env[name]
+    )
+    if (missing.length) {
+      throw new TrustedPublishingError(
+        noIdTokenMessage(run, `the runner did not set ${missing.join(' or ')} for this step`)
+      )
+    }
+    return githubRunnerIdToken(env, audience).catch((error: unknown) => {
+      // Without the command line's advice: the action gives its own two ways out.
+      const cause =
+        error instanceof IdTokenRequestError ? error.failure.replace(/\.$/, '') : String(error)
+      throw new TrustedPublishingError(noIdTokenMessage(run, oneLine(cause)), {
+        cause: error,
+        transient: error instanceof TrustedPublishingError ? error.transient : undefined
+      })
+    })
+  }
 }

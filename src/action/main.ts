@@ -1,7 +1,6 @@
 import * as core from '@actions/core'
 import { Writer } from './writer.js'
-import { runContextFromEnv } from './context.js'
-import { actionsIdTokenFetcher } from './id-token.js'
+import { actionsIdTokenFetcher, runContextFromEnv } from './context.js'
 import { DistributionError } from '../dists/distribution.js'
 import { publish, type PipelineDeps, type RunResult } from '../pipeline/publish.js'
 import { runOutcome } from '../pipeline/outcome.js'

@@ -1,4 +1,4 @@
-import { TROUBLESHOOTING_URL, TRUSTED_PUBLISHING_DOCS } from './id-token.js'
+import { jsonObject, TROUBLESHOOTING_URL, TRUSTED_PUBLISHING_DOCS } from './id-token.js'
 
 /**
  * A GitHub ID token's claims and workflow refs, to explain a refused exchange. The signature is
@@ -19,21 +19,12 @@ const DEBUG_CLAIMS = [
   'environment'
 ] as const
 
-/** `owner/repo/.github/workflows/release.yml@refs/tags/v1` taken apart. */
-export interface WorkflowRef {
-  owner: string
-  repo: string
-  /** `owner/repo` */
-  repository: string
-  /** e.g. `.github/workflows/release.yml` */
-  path: string
-  /** e.g. `release.yml`: what a PyPI trusted publisher names. */
-  filename: string
-  /** What follows `@`; '' when absent. */
-  ref: string
-}
-
-export function parseWorkflowRef(value: string | undefined): WorkflowRef | undefined {
+/**
+ * `owner/repo/.github/workflows/release.yml@refs/tags/v1` taken apart: `repository` owner/repo,
+ * `path` .github/workflows/release.yml, `filename` release.yml (what a PyPI trusted publisher
+ * names), `ref` what follows `@` ('' when absent).
+ */
+export function parseWorkflowRef(value: string | undefined) {
   if (!value) return undefined
   const at = value.indexOf('@')
   const [owner, repo, ...rest] = (at >= 0 ? value.slice(0, at) : value).split('/')
@@ -46,32 +37,24 @@ export function parseWorkflowRef(value: string | undefined): WorkflowRef | undef
 /** The JWT's payload, or undefined when it is not a well-formed JWT. */
 export function decodeClaims(jwt: string): Claims | undefined {
   const parts = jwt.split('.')
-  if (parts.length !== 3) return undefined
-  try {
-    const payload: unknown = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8'))
-    return payload && typeof payload === 'object' && !Array.isArray(payload)
-      ? (payload as Claims)
-      : undefined
-  } catch {
-    return undefined
-  }
+  return parts.length === 3
+    ? jsonObject(Buffer.from(parts[1], 'base64url').toString('utf8'))
+    : undefined
 }
 
 /** The claims as a list for an error message, marked as unverified and for debugging only. */
 export function renderClaims(claims: Claims | undefined): string {
-  if (!claims) {
-    return 'The ID token could not be decoded, so its claims cannot be shown.'
-  }
-  const lines = [
-    'Claims of the ID token, decoded WITHOUT verification, for debugging only. Do not configure a ' +
-      'trusted publisher from them unless they already match what you expect:'
-  ]
-  for (const name of DEBUG_CLAIMS) {
-    const value = claims[name]
-    lines.push(`  ${name}: ${value === undefined || value === '' ? 'MISSING' : String(value)}`)
-  }
-  lines.push(`See ${TROUBLESHOOTING_URL}`)
-  return lines.join('\n')
+  const shown = claims
+    ? [
+        'Claims of the ID token, decoded WITHOUT verification, for debugging only. Do not ' +
+          'configure a trusted publisher from them unless they already match what you expect:',
+        ...DEBUG_CLAIMS.map(name => {
+          const value = claims[name]
+          return `  ${name}: ${value === undefined || value === '' ? 'MISSING' : String(value)}`
+        })
+      ]
+    : ['The ID token could not be decoded, so its claims cannot be shown.']
+  return [...shown, `See ${TROUBLESHOOTING_URL}`].join('\n')
 }
 
 /**
@@ -79,7 +62,6 @@ export function renderClaims(claims: Claims | undefined): string {
  * and requires it to be `<repository>/.github/workflows/<file>@<ref or sha>` of this run.
  */
 export function reusableWorkflowHint(claims: Claims | undefined): string | undefined {
-  if (!claims) return undefined
   const caller = parseWorkflowRef(stringClaim(claims, 'workflow_ref'))
   const job = parseWorkflowRef(stringClaim(claims, 'job_workflow_ref'))
   if (!caller || !job) return undefined
@@ -111,27 +93,25 @@ export function reusableWorkflowHint(claims: Claims | undefined): string | undef
       `${repository}/.github/workflows/ and call it as \`uses: ./.github/workflows/${job.filename}\`.`
     )
   }
-  const lines = [
-    `${called} ${rule} So the trusted publisher must name the workflow file '${job.filename}', ` +
-      `not '${caller.filename}'.`
-  ]
-  if (job.ref && job.ref !== ref && job.ref !== sha) {
-    lines.push(
-      `It is also called at '${job.ref}', not at ${runsAt}, which PyPI refuses: call it as ` +
+  const elsewhere =
+    job.ref && job.ref !== ref && job.ref !== sha
+      ? ` It is also called at '${job.ref}', not at ${runsAt}, which PyPI refuses: call it as ` +
         `\`uses: ./.github/workflows/${job.filename}\` so that it runs at the same commit.`
-    )
-  }
-  return lines.join(' ')
+      : ''
+  return (
+    `${called} ${rule} So the trusted publisher must name the workflow file '${job.filename}', ` +
+    `not '${caller.filename}'.${elsewhere}`
+  )
 }
 
-function stringClaim(claims: Claims, name: string): string | undefined {
-  const value = claims[name]
+function stringClaim(claims: Claims | undefined, name: string): string | undefined {
+  const value = claims?.[name]
   return typeof value === 'string' ? value : undefined
 }
 
 /** The 422 (or other refusal): every code and description, the claims, and where to read more. */
 export function refusalMessage(
-  host: string,
+  url: string,
   status: number,
   payload: Record<string, unknown>,
   claims: Claims | undefined,
@@ -142,24 +122,19 @@ export function refusalMessage(
     const { code, description } = (e ?? {}) as { code?: unknown; description?: unknown }
     return `  - ${String(code ?? 'unknown')}: ${String(description ?? '')}`
   })
-  const lines = [
-    `Trusted publishing failed: ${host} refused the token request (HTTP ` +
-      `${status}${typeof payload.message === 'string' ? `, "${payload.message}"` : ''}).`
-  ]
-  if (reasons.length > 0) {
-    lines.push('The index gave these reasons:', ...reasons)
-  } else {
-    lines.push(`The index gave no reasons: ${body}`)
-  }
-  lines.push(
+  const reusable = reusableWorkflowHint(claims)
+  return [
+    `Trusted publishing failed: ${new URL(url).host} refused the token request (HTTP ` +
+      `${status}${typeof payload.message === 'string' ? `, "${payload.message}"` : ''}).`,
+    ...(reasons.length > 0
+      ? ['The index gave these reasons:', ...reasons]
+      : [`The index gave no reasons: ${body}`]),
     '',
     'This usually means the trusted publisher registered on the index does not match this ' +
       'workflow run: check the repository owner and name, the workflow file name and the ' +
-      `environment (if you set one). ${TRUSTED_PUBLISHING_DOCS}`
-  )
-  const reusable = reusableWorkflowHint(claims)
-  if (reusable) lines.push('', reusable)
-  lines.push('', renderClaims(claims))
-  if (!claims) lines.push(`See ${TROUBLESHOOTING_URL}`)
-  return lines.join('\n')
+      `environment (if you set one). ${TRUSTED_PUBLISHING_DOCS}`,
+    ...(reusable ? ['', reusable] : []),
+    '',
+    renderClaims(claims)
+  ].join('\n')
 }

@@ -2,7 +2,7 @@ import { normalizeName } from '../dists/filename.js'
 import { DEFAULT_RETRY_POLICY } from '../shared/backoff.js'
 import type { Http } from '../shared/http.js'
 import type { Log } from '../shared/log.js'
-import { TOKEN_LOCATIONS, type PypiTarget } from '../shared/pypi-hosts.js'
+import { pypiTarget, TOKEN_LOCATIONS, type PypiTarget } from '../shared/pypi-hosts.js'
 import type { RunContext } from '../shared/run-context.js'
 import { parseWorkflowRef } from './claims.js'
 import { TrustedPublishingError } from './errors.js'
@@ -53,11 +53,9 @@ export function chooseCredential(
     )
   }
   // Outside the action (the command line), whichever CI system runs us may give the ID token.
-  if (ambient) {
-    if (!ambient.provider) throw new TrustedPublishingError(ambient.missing)
-    return { method: 'trusted-publishing' }
+  if (ambient ? !ambient.provider : !run.idToken.available) {
+    throw new TrustedPublishingError(ambient?.missing ?? noIdTokenMessage(run))
   }
-  if (!run.idToken.available) throw new TrustedPublishingError(noIdTokenMessage(run))
   return { method: 'trusted-publishing' }
 }
 
@@ -77,9 +75,6 @@ export interface CredentialOptions {
   /** Each secret the moment it exists (into the Redactor). */
   onSecret: (secret: string) => void
   log: Log
-  now?: () => number
-  /** Renew a minted token when fewer than this many ms remain (default 60 s). */
-  renewMarginMs?: number
 }
 
 /**
@@ -90,25 +85,17 @@ export async function resolveTokenSource(options: CredentialOptions): Promise<To
   const choice = chooseCredential(options.settings, options.run, options.ambient)
   if (choice.method === 'token') return new StaticTokenSource(choice.user, choice.password)
 
-  const { log } = options
-  const host = new URL(options.settings.repositoryUrl).host
+  const { log, settings } = options
   const minter = createTokenMinter({
-    http: options.http,
-    repositoryUrl: options.settings.repositoryUrl,
-    getIdToken: options.getIdToken,
-    onSecret: options.onSecret,
-    now: options.now,
-    retry: { policy: { ...DEFAULT_RETRY_POLICY, ...options.settings.retry }, log }
+    ...options,
+    repositoryUrl: settings.repositoryUrl,
+    retry: { policy: { ...DEFAULT_RETRY_POLICY, ...settings.retry }, log }
   })
-  const source = await MintedTokenSource.start(minter, {
-    now: options.now,
-    marginMs: options.renewMarginMs,
-    onRenew: message => log.info(message)
-  })
+  const source = await MintedTokenSource.start(minter, { onRenew: message => log.info(message) })
   const expires = source.expiresAt
   log.info(
     `Trusted publishing: exchanged ${options.ambient ? `this ${options.ambient.provider} job's` : "this workflow's GitHub"} ID token for a short-lived upload token ` +
-      `at ${host}` +
+      `at ${new URL(settings.repositoryUrl).host}` +
       (expires ? `, valid until ${new Date(expires).toISOString()} (renewed as needed).` : '.')
   )
   return source
@@ -155,10 +142,8 @@ export function pypiTokenProblem(
   }
   if (token === 'pypi-') return `${what} is only 'pypi-', without the token itself. ${fix}`
   const location = macaroonLocation(token.slice('pypi-'.length))
-  const other = (Object.keys(TOKEN_LOCATIONS) as PypiTarget[]).find(
-    t => t !== target && TOKEN_LOCATIONS[t] === location
-  )
-  if (!other) return undefined
+  const others = Object.values(TOKEN_LOCATIONS).filter(host => host !== TOKEN_LOCATIONS[target])
+  if (!location || !others.includes(location)) return undefined
   return (
     `${what} is a token for ${location}, but the upload goes to ` +
     `${TOKEN_LOCATIONS[target]}. PyPI and TestPyPI are separate sites with separate accounts and ` +
@@ -196,13 +181,6 @@ function macaroonLocation(body: string): string | undefined {
   return /^[a-z0-9.-]+$/.test(location) ? location : undefined
 }
 
-/** The upload hosts whose web side we know: where a project's publishing settings live. */
-const WEB_ORIGIN_BY_UPLOAD_HOST: Record<string, string> = {
-  'upload.pypi.org': 'https://pypi.org',
-  'pypi.org': 'https://pypi.org',
-  'test.pypi.org': 'https://test.pypi.org'
-}
-
 export interface NudgeOptions {
   repositoryUrl: string
   /** Whether the run authenticated with a token or password (no nudge under trusted publishing). */
@@ -217,29 +195,23 @@ export interface NudgeOptions {
  * open each project's trusted-publisher form pre-filled, so switching takes one click.
  */
 export function trustedPublishingNudge(options: NudgeOptions): string | undefined {
-  if (!options.usedToken || options.projects.length === 0) return undefined
-  let web: string | undefined
-  try {
-    web = WEB_ORIGIN_BY_UPLOAD_HOST[new URL(options.repositoryUrl).host]
-  } catch {
-    return undefined
-  }
-  if (!web) return undefined
+  const target = pypiTarget(options.repositoryUrl)
+  if (!options.usedToken || options.projects.length === 0 || !target) return undefined
+  const web = `https://${TOKEN_LOCATIONS[target]}`
 
   const [owner, repo] = (options.run.repository ?? '').split('/')
   const workflow = parseWorkflowRef(options.run.workflowRef)
-  const params = new URLSearchParams({ provider: 'github' })
-  if (owner && repo) {
-    params.set('owner', owner)
-    params.set('repository', repo)
-  }
-  if (workflow) params.set('workflow_filename', workflow.filename)
+  const params = new URLSearchParams({
+    provider: 'github',
+    ...(owner && repo ? { owner, repository: repo } : {}),
+    ...(workflow ? { workflow_filename: workflow.filename } : {})
+  })
   const links = [...new Set(options.projects.map(normalizeName))].map(
     name =>
       `  ${web}/manage/project/${encodeURIComponent(name)}/settings/publishing/?${params.toString()}`
   )
   return [
-    `This run published to ${new URL(web).host} with a long-lived API token. Consider trusted ` +
+    `This run published to ${TOKEN_LOCATIONS[target]} with a long-lived API token. Consider trusted ` +
       'publishing instead: no secret to leak or rotate, and each file gets a signed attestation ' +
       'of where it was built.',
     `Add this workflow as a trusted publisher (the form opens pre-filled):`,

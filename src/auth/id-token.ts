@@ -1,7 +1,7 @@
-import { Http, NetworkError, type HttpResponse } from '../shared/http.js'
+import { Http } from '../shared/http.js'
 import type { BodyCap } from '../shared/http-body.js'
 import type { RunContext } from '../shared/run-context.js'
-import { TrustedPublishingError } from './errors.js'
+import { isTransientStatus, transientFailure, TrustedPublishingError } from './errors.js'
 
 /** Gets an ID token for an audience (the runner's, a CI system's, or a stand-in in tests). */
 export type IdTokenFetcher = (audience: string) => Promise<string>
@@ -9,12 +9,24 @@ export type IdTokenFetcher = (audience: string) => Promise<string>
 export const TRUSTED_PUBLISHING_DOCS = 'https://docs.pypi.org/trusted-publishers/'
 export const TROUBLESHOOTING_URL = 'https://docs.pypi.org/trusted-publishers/troubleshooting/'
 
+/** The JSON object `text` holds, or undefined (not JSON, or not an object). */
+export function jsonObject(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(text)
+    return value && typeof value === 'object' && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined
+  } catch {
+    return undefined
+  }
+}
+
 /** The facts about the run the explanation depends on. */
 export type IdTokenContext = Pick<RunContext, 'forkPullRequest' | 'idToken'>
 
 /**
  * An ID-token request that failed. `failure` says what went wrong; the message adds the command
- * line's advice, which the action replaces with its own (action/id-token.ts).
+ * line's advice, which the action replaces with its own (action/context.ts).
  */
 export class IdTokenRequestError extends TrustedPublishingError {
   constructor(
@@ -48,32 +60,21 @@ export async function requestIdToken(
   timeoutMs = 30_000
 ): Promise<string> {
   const http = new Http({ timeoutMs, connectTimeoutMs: 10_000 })
-  let response: HttpResponse
-  try {
-    response = await http.get(url, ID_TOKEN_CAP, headers)
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error)
-    throw new IdTokenRequestError(`asking ${provider} for an ID token failed: ${reason}`, '', {
-      cause: error,
-      transient: error instanceof NetworkError && !error.final ? { reason } : undefined
+  const response = await http
+    .get(url, ID_TOKEN_CAP, headers)
+    .catch((error: unknown) => {
+      const reason = error instanceof Error ? error.message : String(error)
+      throw new IdTokenRequestError(`asking ${provider} for an ID token failed: ${reason}`, '', {
+        cause: error,
+        transient: transientFailure(error)
+      })
     })
-  } finally {
-    http.dispose()
-  }
+    .finally(() => http.dispose())
   const { status } = response
   // The body is not shown: it may be a token in a shape we did not expect.
-  if (status !== 200) {
-    throw new IdTokenRequestError(
-      `${provider} answered HTTP ${status} without an ID token.`,
-      advice,
-      {
-        transient:
-          status === 429 || (status >= 500 && status <= 599)
-            ? { reason: `HTTP ${status}` }
-            : undefined
-      }
-    )
-  }
+  const failure = `${provider} answered HTTP ${status} without an ID token.`
+  const transient = isTransientStatus(status) ? { reason: `HTTP ${status}` } : undefined
+  if (status !== 200) throw new IdTokenRequestError(failure, advice, { transient })
   return response.body
 }
 
@@ -93,17 +94,10 @@ export async function githubRunnerIdToken(
     Accept: 'application/json'
   }
   const body = await requestIdToken(provider, url.toString(), headers, advice, options.timeoutMs)
-  let value: unknown
-  try {
-    value = (JSON.parse(body) as { value?: unknown }).value
-  } catch {
-    // answered below
-  }
+  const value = jsonObject(body)?.value
   if (typeof value === 'string' && value) return value
   throw new IdTokenRequestError(`${provider} answered HTTP 200 without an ID token.`, advice, {})
 }
-
-const indent = (lines: string[]): string[] => lines.map(line => `    ${line}`)
 
 /** Why there is no GitHub ID token, and the two ways out (or, for a fork's pull request, what to do). */
 export function noIdTokenMessage(run: IdTokenContext, cause?: string): string {
@@ -129,13 +123,14 @@ export function noIdTokenMessage(run: IdTokenContext, cause?: string): string {
     '1. Trusted publishing (recommended): give the publishing job permission to request an ID ' +
       'token, and register this workflow as a trusted publisher on the index:',
     '',
-    ...indent(['permissions:', '  id-token: write']),
+    '    permissions:',
+    '      id-token: write',
     '',
     `   ${TRUSTED_PUBLISHING_DOCS}`,
     '',
     '2. An API token: store it as a repository secret and pass it, e.g.',
     '',
-    ...indent(['password: ${{ secrets.PYPI_API_TOKEN }}']),
+    '    password: ${{ secrets.PYPI_API_TOKEN }}',
     '',
     '   If you already pass a secret: an empty secret looks exactly like none. A typo in the ' +
       "secret's name, or a secret defined in another environment or repository, reads as an " +

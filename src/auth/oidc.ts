@@ -7,11 +7,11 @@ import {
 } from '../shared/backoff.js'
 import { excerpt as cut } from '../shared/excerpt.js'
 import { AnswerTooLargeError, type BodyCap } from '../shared/http-body.js'
-import { NetworkError, type Http, type HttpResponse } from '../shared/http.js'
+import type { Http, HttpResponse } from '../shared/http.js'
 import type { Log } from '../shared/log.js'
 import { decodeClaims, refusalMessage } from './claims.js'
-import type { IdTokenFetcher } from './id-token.js'
-import { TrustedPublishingError } from './errors.js'
+import { jsonObject, type IdTokenFetcher } from './id-token.js'
+import { isTransientStatus, transientFailure, TrustedPublishingError } from './errors.js'
 
 /**
  * The trusted-publishing exchange (protocol §5): audience, ID token, short-lived `pypi-` token.
@@ -33,7 +33,6 @@ export interface ExchangeOptions {
   getIdToken: IdTokenFetcher
   /** Each secret (ID token, minted token) the moment it exists, before it can reach a log. */
   onSecret: (secret: string) => void
-  now?: () => number
   /** Retries of 5xx, 429 and network failures; default: the uploads' policy. */
   retry?: ExchangeRetry
 }
@@ -69,129 +68,86 @@ export function createTokenMinter(options: ExchangeOptions): () => Promise<Minte
   let audience: Promise<string> | undefined
   return async () => {
     audience ??= fetchAudience(options.http, options.repositoryUrl, options.retry)
-    let aud: string
-    try {
-      aud = await audience
-    } catch (error) {
+    const aud = await audience.catch((error: unknown) => {
       audience = undefined // a later renewal may try again
       throw error
-    }
+    })
     // Each try gets a fresh ID token: when a mint's answer is lost, the index may have spent the
     // token's jti already and would refuse it as reused.
-    return retrying(
-      'the token request',
-      async () => {
-        const idToken = await options.getIdToken(aud)
-        options.onSecret(idToken)
-        return mintToken(options.http, options.repositoryUrl, idToken, options)
-      },
-      options.retry
-    )
+    return retrying('the token request', options.retry, async () => {
+      const idToken = await options.getIdToken(aud)
+      options.onSecret(idToken)
+      return mintToken(options, idToken)
+    })
   }
 }
 
 /** Retries what the index may heal by itself, saying so on one info line per retry. */
-function retrying<T>(
-  what: string,
-  attempt: () => Promise<T>,
-  retry: ExchangeRetry = {}
-): Promise<T> {
-  const policy = retry.policy ?? DEFAULT_RETRY_POLICY
+function retrying<T>(what: string, retry: ExchangeRetry | undefined, attempt: () => Promise<T>) {
+  const policy = retry?.policy ?? DEFAULT_RETRY_POLICY
   return withRetries(attempt, {
     policy,
     transient: error => (error instanceof TrustedPublishingError ? error.transient : undefined),
     onRetry: (error, n, delayMs) =>
-      retry.log?.info(
+      retry?.log?.info(
         `Trusted publishing: ${what} failed (${(error as TrustedPublishingError).transient?.reason}); ` +
           retryNote(n, policy, delayMs)
       ),
-    sleep: retry.sleep
+    sleep: retry?.sleep
   })
 }
 
-/** 5xx, 429 and no answer may heal by waiting (not a bad certificate: NetworkError.final). */
-function transientAnswer(response: HttpResponse): TrustedPublishingError['transient'] {
-  if (response.status !== 429 && (response.status < 500 || response.status > 599)) return undefined
-  return {
-    reason: `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`,
-    retryAfterMs: retryAfterMs(response)
-  }
-}
-
-function transientFailure(error: unknown): TrustedPublishingError['transient'] {
-  if (error instanceof NetworkError && !error.final) return { reason: error.message }
-  return undefined
-}
-
-export const exchangeToken = (options: ExchangeOptions): Promise<MintedToken> =>
-  createTokenMinter(options)()
+/** A 5xx or a 429 may heal by waiting (at least as long as its Retry-After asks). */
+const transientAnswer = (response: HttpResponse): TrustedPublishingError['transient'] =>
+  isTransientStatus(response.status)
+    ? { reason: statusLine(response), retryAfterMs: retryAfterMs(response) }
+    : undefined
 
 export const fetchAudience = (http: Http, repositoryUrl: string, retry?: ExchangeRetry) =>
-  retrying('asking for the token audience', () => askAudience(http, repositoryUrl), retry)
-
-async function askAudience(http: Http, repositoryUrl: string): Promise<string> {
-  const url = oidcUrls(repositoryUrl).audience
-  const host = new URL(repositoryUrl).host
-  let response: HttpResponse
-  try {
-    response = await http.get(url, OIDC_ANSWER_CAP, { Accept: 'application/json' })
-  } catch (error) {
-    throw new TrustedPublishingError(`Trusted publishing: ${failedRequest(url, error)}`, {
-      cause: error,
-      transient: transientFailure(error)
-    })
-  }
-  if (response.status === 403 || response.status === 404) {
-    throw new TrustedPublishingError(
-      `This index does not support trusted publishing; use a token. (${host} answered HTTP ` +
-        `${response.status} to GET ${url}${response.status === 403 ? ': trusted publishing is disabled there' : ''}.)\n` +
-        "Pass an API token for this index as 'password' (or 'token'), e.g. " +
-        '`password: ${{ secrets.INDEX_TOKEN }}`.'
-    )
-  }
-  if (response.status !== 200) {
-    throw new TrustedPublishingError(
-      `Trusted publishing: asking ${url} for the token audience failed: ${describeResponse(response)}\n` +
-        'The index may be down or misconfigured; wait a few minutes and try again, or use an API token.',
-      { transient: transientAnswer(response) }
-    )
-  }
-  const audience = parseJson(response.body)?.audience
-  if (typeof audience !== 'string' || audience === '') {
-    throw new TrustedPublishingError(
-      `Trusted publishing: ${url} answered 200 without an audience (expected {"audience": "…"}): ` +
-        excerpt(response.body)
-    )
-  }
-  return audience
-}
+  retrying('asking for the token audience', retry, async () => {
+    const url = oidcUrls(repositoryUrl).audience
+    const response = await http
+      .get(url, OIDC_ANSWER_CAP, { Accept: 'application/json' })
+      .catch((error: unknown) => unanswered(url, error))
+    if (response.status === 403 || response.status === 404) {
+      throw new TrustedPublishingError(
+        `This index does not support trusted publishing; use a token. (${new URL(url).host} answered HTTP ` +
+          `${response.status} to GET ${url}${response.status === 403 ? ': trusted publishing is disabled there' : ''}.)\n` +
+          "Pass an API token for this index as 'password' (or 'token'), e.g. " +
+          '`password: ${{ secrets.INDEX_TOKEN }}`.'
+      )
+    }
+    if (response.status !== 200) {
+      throw new TrustedPublishingError(
+        `Trusted publishing: asking ${url} for the token audience failed: ${describeResponse(response)}\n` +
+          'The index may be down or misconfigured; wait a few minutes and try again, or use an API token.',
+        { transient: transientAnswer(response) }
+      )
+    }
+    const audience = jsonObject(response.body)?.audience
+    if (typeof audience !== 'string' || audience === '') {
+      throw new TrustedPublishingError(
+        `Trusted publishing: ${url} answered 200 without an audience (expected {"audience": "…"}): ` +
+          excerpt(response.body)
+      )
+    }
+    return audience
+  })
 
 /** Trades an ID token for an upload token; calls `onSecret` with it before returning. */
-async function mintToken(
-  http: Http,
-  repositoryUrl: string,
-  idToken: string,
-  options: Pick<ExchangeOptions, 'onSecret' | 'now'>
-): Promise<MintedToken> {
-  const url = oidcUrls(repositoryUrl).mint
+async function mintToken(options: ExchangeOptions, idToken: string): Promise<MintedToken> {
+  const url = oidcUrls(options.repositoryUrl).mint
   const scrub = (text: string): string => scrubJwts(text, idToken)
-  let response: HttpResponse
-  try {
-    response = await http.request('POST', url, {
+  const answer = await options.http
+    .request('POST', url, {
       headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
       body: () => JSON.stringify({ token: idToken }),
       cap: OIDC_ANSWER_CAP
     })
-  } catch (error) {
-    throw new TrustedPublishingError(`Trusted publishing: ${scrub(failedRequest(url, error))}`, {
-      cause: error,
-      transient: transientFailure(error)
-    })
-  }
-
+    .catch((error: unknown) => unanswered(url, error, scrub))
   // Scrubbed before anything is cut or quoted, so a truncated echo cannot slip through.
-  response = { ...response, body: scrub(response.body) }
-  const payload = parseJson(response.body)
+  const response = { ...answer, body: scrub(answer.body) }
+  const payload = jsonObject(response.body)
   if (payload === undefined) {
     throw new TrustedPublishingError(
       `Token request to ${url} failed: the index answered ${describeResponse(response)}\n` +
@@ -200,20 +156,11 @@ async function mintToken(
       { transient: transientAnswer(response) }
     )
   }
-
   if (response.status < 200 || response.status >= 300) {
-    const why = refusalMessage(
-      new URL(url).host,
-      response.status,
-      payload,
-      decodeClaims(idToken),
-      excerpt(response.body)
-    )
-    throw new TrustedPublishingError(scrub(why), {
-      transient: transientAnswer(response)
-    })
+    const claims = decodeClaims(idToken)
+    const why = refusalMessage(url, response.status, payload, claims, excerpt(response.body))
+    throw new TrustedPublishingError(scrub(why), { transient: transientAnswer(response) })
   }
-
   const token = payload.token
   if (typeof token !== 'string' || token === '') {
     throw new TrustedPublishingError(
@@ -223,8 +170,7 @@ async function mintToken(
     )
   }
   options.onSecret(token)
-  const now = options.now ?? Date.now
-  return { token, expiresAt: expiryOf(payload.expires, response.headers.date, now()) }
+  return { token, expiresAt: expiryOf(payload.expires, response.headers.date, Date.now()) }
 }
 
 /**
@@ -235,29 +181,16 @@ function expiryOf(expires: unknown, dateHeader: string | undefined, now: number)
   if (typeof expires !== 'number' || !Number.isFinite(expires)) {
     return now + DEFAULT_TOKEN_LIFETIME_MS
   }
-  const serverNow = dateHeader ? Date.parse(dateHeader) : NaN
-  if (Number.isFinite(serverNow)) {
-    const lifetime = expires * 1000 - serverNow
-    if (lifetime > 0 && lifetime <= 24 * 60 * 60 * 1000) return now + lifetime
-  }
-  return expires * 1000
+  const lifetime = expires * 1000 - Date.parse(dateHeader ?? '') // NaN without a Date header
+  return lifetime > 0 && lifetime <= 24 * 60 * 60 * 1000 ? now + lifetime : expires * 1000
 }
 
-function parseJson(body: string): Record<string, unknown> | undefined {
-  try {
-    const value: unknown = JSON.parse(body)
-    return value && typeof value === 'object' && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : undefined
-  } catch {
-    return undefined
-  }
-}
+const statusLine = (response: HttpResponse): string =>
+  `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`
 
 function describeResponse(response: HttpResponse): string {
-  const status = `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`
   const location = response.headers.location ? ` (redirect to ${response.headers.location})` : ''
-  return `${status}${location}: ${excerpt(response.body)}`
+  return `${statusLine(response)}${location}: ${excerpt(response.body)}`
 }
 
 function excerpt(body: string): string {
@@ -280,7 +213,13 @@ export function scrubJwts(text: string, idToken: string): string {
 }
 
 /** No usable answer: the client's error says why (and, for an oversized answer, what to do). */
-function failedRequest(url: string, error: unknown): string {
-  if (error instanceof AnswerTooLargeError) return error.message
-  return `could not reach ${url}: ${error instanceof Error ? error.message : String(error)}`
+function unanswered(url: string, error: unknown, scrub = (text: string) => text): never {
+  const why =
+    error instanceof AnswerTooLargeError
+      ? error.message
+      : `could not reach ${url}: ${error instanceof Error ? error.message : String(error)}`
+  throw new TrustedPublishingError(`Trusted publishing: ${scrub(why)}`, {
+    cause: error,
+    transient: transientFailure(error)
+  })
 }

@@ -23,19 +23,12 @@ export function isExpiredTokenResponse(status: number, message: string): boolean
 
 export class StaticTokenSource implements TokenSource {
   readonly kind = 'token'
-
   constructor(
     readonly user: string,
     private readonly password: string
   ) {}
-
-  async current(): Promise<string> {
-    return this.password
-  }
-
-  async renew(): Promise<string | undefined> {
-    return undefined
-  }
+  current = async (): Promise<string> => this.password
+  renew = async (): Promise<undefined> => undefined
 }
 
 export interface MintedTokenSourceOptions {
@@ -51,16 +44,11 @@ export class MintedTokenSource implements TokenSource {
   readonly user = '__token__'
   private token: MintedToken | undefined
   private inFlight: Promise<MintedToken> | undefined
-  private readonly marginMs: number
-  private readonly now: () => number
 
-  constructor(
+  private constructor(
     private readonly mint: () => Promise<MintedToken>,
-    private readonly options: MintedTokenSourceOptions = {}
-  ) {
-    this.marginMs = options.marginMs ?? 60_000
-    this.now = options.now ?? Date.now
-  }
+    private readonly options: MintedTokenSourceOptions
+  ) {}
 
   /** Mints the first token now, so that a refused exchange fails the run before any upload. */
   static async start(
@@ -79,7 +67,8 @@ export class MintedTokenSource implements TokenSource {
 
   async current(): Promise<string> {
     const token = this.token
-    if (token && token.expiresAt - this.now() > this.marginMs) return token.token
+    const { now = Date.now, marginMs = 60_000 } = this.options
+    if (token && token.expiresAt - now() > marginMs) return token.token
     return (await this.refresh(token ? 'the token is about to expire' : undefined)).token
   }
 
@@ -91,20 +80,17 @@ export class MintedTokenSource implements TokenSource {
 
   private refresh(reason: string | undefined): Promise<MintedToken> {
     // One renewal at a time: parallel uploads that all notice expiry wait for the same mint.
-    if (this.inFlight) return this.inFlight
-    const attempt = Promise.resolve()
+    this.inFlight ??= Promise.resolve()
       .then(() => this.mint())
       .then(fresh => {
         this.token = fresh
         if (reason) this.options.onRenew?.(`Minted a fresh upload token: ${reason}.`)
         return fresh
       })
-    this.inFlight = attempt
-    const settled = (): void => {
-      if (this.inFlight === attempt) this.inFlight = undefined
-    }
-    attempt.then(settled, settled)
-    return attempt
+      .finally(() => {
+        this.inFlight = undefined
+      })
+    return this.inFlight
   }
 }
 
