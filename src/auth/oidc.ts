@@ -6,6 +6,7 @@ import {
   type RetryPolicy
 } from '../shared/backoff.js'
 import { excerpt as cut } from '../shared/excerpt.js'
+import { hideTokenLike } from '../shared/redact.js'
 import { AnswerTooLargeError, type BodyCap } from '../shared/http-body.js'
 import type { Http, HttpResponse } from '../shared/http.js'
 import type { Log } from '../shared/log.js'
@@ -194,7 +195,8 @@ function describeResponse(response: HttpResponse): string {
 }
 
 function excerpt(body: string): string {
-  const text = body.trim()
+  // What could be a token is hidden before the cut (the Redactor finds the known ones after).
+  const text = hideTokenLike(body.trim())
   if (text === '') return '(empty body)'
   return text.length > BODY_EXCERPT ? `${cut(text, BODY_EXCERPT)} (truncated)` : text
 }
