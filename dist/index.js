@@ -58822,7 +58822,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5969:
+/***/ 2425:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -61983,6 +61983,582 @@ class Writer {
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
+;// CONCATENATED MODULE: ./src/shared/format.ts
+/** Human sizes for logs and the summary (binary units, as file managers show them). */
+function formatSize(bytes) {
+    if (bytes < 1024)
+        return `${bytes} B`;
+    if (bytes < 1024 * 1024)
+        return `${(bytes / 1024).toFixed(1)} KiB`;
+    if (bytes < 1024 * 1024 * 1024)
+        return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
+    return `${(bytes / (1024 * 1024 * 1024)).toFixed(2)} GiB`;
+}
+/**
+ * Outside text without the given characters at its end. A loop, not `/[…]+$/`: that pattern
+ * retries at every character of a long run that does not reach the end, quadratic (issue 21).
+ */
+function trimEndOf(text, characters) {
+    let end = text.length;
+    while (end > 0 && characters.includes(text[end - 1]))
+        end--;
+    return text.slice(0, end);
+}
+/** Outside text on one line: each line trimmed, blank ones dropped (a split, linear in the text). */
+function oneLine(text) {
+    return text
+        .split('\n')
+        .map(line => line.trim())
+        .filter(line => line !== '')
+        .join(' ');
+}
+
+;// CONCATENATED MODULE: ./src/shared/http-body.ts
+
+/** An answer larger than its cap: reading stopped there, and the connection was closed. */
+class AnswerTooLargeError extends Error {
+    cap;
+    status;
+    /** The URL without credentials, query or fragment. */
+    url;
+    constructor(url, cap, 
+    /** The status the answer came with. */
+    status) {
+        const shown = urlForMessages(url);
+        super(`${capitalize(cap.what)} from ${shown} (HTTP ${status}) is larger than ${formatSize(cap.bytes)}, ` +
+            `the most this action reads for it; it stopped reading there. ${cap.advice}`);
+        this.cap = cap;
+        this.status = status;
+        this.name = 'AnswerTooLargeError';
+        this.url = shown;
+    }
+}
+/** A URL fit for a message: no user or password, and no query string (indexes put tokens there too). */
+function urlForMessages(url) {
+    try {
+        const parsed = new URL(url);
+        parsed.username = '';
+        parsed.password = '';
+        const hadQuery = parsed.search !== '';
+        parsed.search = '';
+        parsed.hash = '';
+        return parsed.toString() + (hadQuery ? '?…' : '');
+    }
+    catch {
+        return '(an invalid URL)';
+    }
+}
+function capitalize(text) {
+    return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+;// CONCATENATED MODULE: ./src/shared/network-errors.ts
+
+/**
+ * The proxy a request to `url` goes through, by the rules of every Actions toolkit client
+ * (lower case first, NO_PROXY, loopback never proxied). Username and password come back decoded.
+ */
+function proxyUrlFor(url) {
+    const proxy = getProxyUrl(typeof url === 'string' ? new URL(url) : url);
+    return proxy?.hostname ? proxy : undefined;
+}
+/** A limit of Http's own ran out: its message is already in words (which limit, how long). */
+class LimitError extends Error {
+    code;
+    constructor(code, message) {
+        super(message);
+        this.code = code;
+    }
+}
+const RESET = 'the index closed the connection unexpectedly (connection reset)';
+const NOT_TLS = 'the TLS handshake with {hostname} failed: the server does not speak TLS on that port ' +
+    '(should the URL start with http:// instead of https://?)';
+const UNKNOWN_CA = 'signed by an authority the runner does not know';
+/** The words for a failure's code; 'HPE_' stands for every HTTP parser code. */
+const WORDS = {
+    HPE_: 'the index sent a malformed HTTP response (is something other than an HTTP server listening there, or should the URL start with https:// instead of http://?)',
+    ECONNREFUSED: 'the index refused the connection (nothing listens on {host}; is the URL right, and is the index running?)',
+    ENOTFOUND: 'the host name {hostname} could not be resolved (check the URL for typos)',
+    EAI_AGAIN: 'the host name {hostname} could not be resolved right now (a temporary DNS failure on the runner)',
+    ECONNRESET: RESET,
+    EPIPE: RESET,
+    UND_ERR_SOCKET: RESET,
+    // The system's, about connecting (Http's own, LimitErrors, name the inactivity timeout).
+    ETIMEDOUT: 'the connection to {hostname} timed out',
+    EPROTO: NOT_TLS,
+    ERR_SSL_WRONG_VERSION_NUMBER: NOT_TLS
+};
+/** Node's codes for a TLS certificate the runner does not trust, with the reason shown. */
+const CERTIFICATE_REASONS = {
+    SELF_SIGNED_CERT_IN_CHAIN: 'self-signed certificate',
+    DEPTH_ZERO_SELF_SIGNED_CERT: 'self-signed certificate',
+    CERT_HAS_EXPIRED: 'the certificate has expired',
+    CERT_NOT_YET_VALID: 'the certificate is not valid yet: check the runner clock',
+    ERR_TLS_CERT_ALTNAME_INVALID: 'the certificate is for another host name',
+    HOSTNAME_MISMATCH: 'the certificate is for another host name',
+    UNABLE_TO_VERIFY_LEAF_SIGNATURE: UNKNOWN_CA,
+    UNABLE_TO_GET_ISSUER_CERT: UNKNOWN_CA,
+    UNABLE_TO_GET_ISSUER_CERT_LOCALLY: UNKNOWN_CA,
+    CERT_UNTRUSTED: UNKNOWN_CA,
+    CERT_REVOKED: UNKNOWN_CA
+};
+/** Failures before any connection to the index exists; the FINAL ones do not heal by waiting. */
+const UNSENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNECTTIMEOUT']);
+const FINAL = new Set([
+    'EPROTO',
+    'ERR_SSL_WRONG_VERSION_NUMBER',
+    ...Object.keys(CERTIFICATE_REASONS)
+]);
+/** Through a proxy, every connection goes to it first: a connect-phase failure is the proxy's. */
+const PROXY_UNREACHABLE = new Map([
+    ['ECONNREFUSED', 'the connection was refused'],
+    ['ECONNECTTIMEOUT', 'connecting timed out'],
+    ['ENOTFOUND', 'its host name could not be resolved'],
+    ['EAI_AGAIN', 'its host name could not be resolved']
+]);
+/** undici's refusal of a CONNECT the proxy did not answer with 200. */
+const PROXY_STATUS = /^Proxy response \((\d+)\) !== 200/;
+/**
+ * A failed connection in words a release engineer can act on, instead of a system call's or an
+ * HTTP parser's message. Through a proxy, failures to reach it or refusals of its CONNECT are
+ * named as the proxy's: "connection refused" there would send people looking at the index.
+ */
+function describe(url, cause, variables) {
+    const given = cause?.code;
+    const code = typeof given === 'string' ? given : undefined;
+    const detail = cause instanceof Error ? cause.message : String(cause);
+    const { host, hostname, protocol } = new URL(url);
+    const proxy = proxyUrlFor(url);
+    if (proxy) {
+        const https = protocol === 'https:';
+        // As the entry found it; shown without user and password.
+        const variable = (https ? variables.https : variables.http) ?? `HTTP${https ? 'S' : ''}_PROXY`;
+        const named = `the proxy ${proxy.protocol}//${proxy.host} (from ${variable})`;
+        const status = Number(PROXY_STATUS.exec(detail)?.[1]);
+        const unreachable = PROXY_UNREACHABLE.get(code ?? '');
+        if (status) {
+            const text = status === 407
+                ? `${named} refused the connection: it wants proxy credentials (HTTP 407). Put them ` +
+                    `in ${variable} as http://user:password@host:port, from a secret.`
+                : `${named} could not open a connection to the index (it answered HTTP ${status} to ` +
+                    'CONNECT): the proxy may not reach the index host, or may not allow it. If the index ' +
+                    'should be reached directly, add its host to NO_PROXY.';
+            return { text, code: 'EPROXY', kind: status >= 400 && status < 500 ? 'final' : 'unsent' };
+        }
+        if (unreachable) {
+            const text = `could not reach ${named}: ${unreachable}. Check ${variable} (and NO_PROXY for hosts to reach directly).`;
+            return { text, code, kind: 'unsent' };
+        }
+    }
+    const known = code?.startsWith('HPE_') ? 'HPE_' : (code ?? '');
+    const kind = FINAL.has(known) ? 'final' : UNSENT.has(known) ? 'unsent' : undefined;
+    if (cause instanceof LimitError)
+        return { text: detail, code, kind };
+    if (Object.hasOwn(CERTIFICATE_REASONS, known)) {
+        const text = `the TLS certificate of ${hostname} is not trusted (${CERTIFICATE_REASONS[known]}). If a ` +
+            'company proxy or a private CA signs it, point NODE_EXTRA_CA_CERTS at that CA certificate ' +
+            '(PEM) in the job environment.';
+        return { text, code, kind };
+    }
+    if (Object.hasOwn(WORDS, known)) {
+        const text = WORDS[known].replace('{host}', () => host).replace('{hostname}', () => hostname);
+        return { text, code, kind };
+    }
+    return /timeout/i.test(detail)
+        ? { text: 'no data within the timeout', code: code ?? 'ETIMEDOUT' }
+        : { text: detail, code };
+}
+/** No (complete) HTTP answer: refused, reset, DNS, TLS, a proxy, the inactivity timeout or a deadline. */
+class NetworkError extends Error {
+    url;
+    code;
+    /** No byte of the request can have reached the index. */
+    unsent;
+    /** Retrying cannot help (an untrusted certificate, a proxy wanting credentials). */
+    final;
+    constructor(url, cause, proxy = {}) {
+        const { text, code, kind } = describe(url, cause, proxy);
+        super(`No answer from ${new URL(url).origin}: ${text}`);
+        this.url = url;
+        this.name = 'NetworkError';
+        this.code = code;
+        this.unsent = kind !== undefined;
+        this.final = kind === 'final';
+    }
+}
+
+;// CONCATENATED MODULE: ./package.json
+const package_namespaceObject = {"rE":"0.1.0"};
+;// CONCATENATED MODULE: ./src/shared/version.ts
+
+/** The action's own version, sent in the User-Agent. */
+const ACTION_VERSION = package_namespaceObject.rE;
+const USER_AGENT = `pypi-publish/${ACTION_VERSION} (node ${process.versions.node}; ${process.platform})`;
+
+;// CONCATENATED MODULE: ./src/shared/http.ts
+
+
+
+
+
+
+
+/** The PEM files of `--cert` and `--client-cert`, read before the first request. */
+async function readTlsFiles(paths) {
+    const read = async (file, what) => {
+        try {
+            return await (0,promises_.readFile)(file);
+        }
+        catch (error) {
+            const code = error.code ?? String(error);
+            throw new Error(`The ${what} file '${file}' cannot be read (${code}); nothing was sent.`, {
+                cause: error
+            });
+        }
+    };
+    const ca = paths.caCert ? await read(paths.caCert, 'CA bundle (--cert)') : undefined;
+    // One PEM file holds both, as requests takes it: Node's TLS picks each block it needs.
+    const pem = paths.clientCert ? await read(paths.clientCert, 'client certificate') : undefined;
+    return ca || pem ? { ca, cert: pem, key: pem } : undefined;
+}
+/**
+ * The slowest upload rate that still counts as progress (16 KiB/s, a 128 kbit/s link): a body may
+ * take its size at this rate on top of the answer's deadline, so a server that reads a few bytes
+ * a second (which the inactivity timeout never notices) cannot hold an upload for ever.
+ */
+const SLOWEST_SEND_RATE = 16 * 1024;
+/**
+ * The one HTTP client of a run, on undici: one keep-alive Agent for direct requests and one
+ * ProxyAgent (CONNECT tunnel) per proxy. Redirects are never followed: the caller decides, so
+ * credentials never reach another host. Every answer is read up to the caller's cap, and every
+ * request has a deadline on top of the inactivity timeout (which a trickling index never trips):
+ * - a streamed body's answer must arrive in full within twice `timeout` of the body being sent;
+ * - the whole request must end within `connect-timeout` + twice `timeout` + the body's size at
+ *   SLOWEST_SEND_RATE.
+ */
+class Http {
+    options;
+    connectTimeoutMs;
+    timeoutMs;
+    /** By proxy URL ('' for direct), made on first use. */
+    dispatchers = new Map();
+    constructor(options = {}) {
+        this.options = options;
+        this.connectTimeoutMs = options.connectTimeoutMs ?? 30_000;
+        this.timeoutMs = options.timeoutMs ?? 120_000;
+    }
+    /**
+     * The proxy comes from @actions/http-client's rules (lower case first, NO_PROXY, loopback never
+     * proxied); undici's EnvHttpProxyAgent was tried and rejected: no loopback bypass, other rules.
+     */
+    dispatcherFor(url) {
+        const proxy = proxyUrlFor(url);
+        const key = proxy?.href ?? '';
+        let dispatcher = this.dispatchers.get(key);
+        if (!dispatcher) {
+            const timeouts = { headersTimeout: this.timeoutMs, bodyTimeout: this.timeoutMs };
+            const connect = { timeout: this.connectTimeoutMs, ...this.options.tls };
+            dispatcher = proxy
+                ? new undici/* ProxyAgent */.kT({
+                    uri: proxy.origin,
+                    // getProxyUrl gives them decoded.
+                    token: proxy.username || proxy.password
+                        ? basicAuth(proxy.username, proxy.password)
+                        : undefined,
+                    proxyTls: { timeout: this.connectTimeoutMs },
+                    requestTls: connect,
+                    ...timeouts
+                })
+                : new undici/* Agent */.g6({ connect, ...timeouts });
+            this.dispatchers.set(key, dispatcher);
+        }
+        return dispatcher;
+    }
+    async request(method, url, options) {
+        const target = new URL(url);
+        const headers = {
+            'user-agent': USER_AGENT,
+            ...Object.fromEntries(Object.entries(options.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]))
+        };
+        const body = options.body?.() ?? null;
+        const streamed = body !== null && typeof body !== 'string' && !Buffer.isBuffer(body);
+        const { cap } = options;
+        const timers = [];
+        let expired;
+        let abort;
+        let reject = () => undefined;
+        const expire = (error) => {
+            if (expired)
+                return;
+            expired = error;
+            if (abort)
+                abort(error);
+            else
+                reject(error);
+        };
+        const after = (ms, error) => {
+            timers.push(setTimeout(() => expire(error()), Math.max(0, ms)));
+        };
+        const answerMs = 2 * this.timeoutMs;
+        const sendMs = ((Number(headers['content-length']) || 0) / SLOWEST_SEND_RATE) * 1000;
+        const wholeMs = Math.round(this.connectTimeoutMs + answerMs + sendMs);
+        after(wholeMs, () => deadlineError(wholeMs, 'the request', `connect-timeout and twice 'timeout'${sendMs >= 1 ? `, plus the body's size at ${formatSize(SLOWEST_SEND_RATE)}/s` : ''}`));
+        if (options.timeLimit) {
+            const { ms, reason } = options.timeLimit;
+            after(ms, () => new LimitError('EDEADLINE', `${reason} before the answer came`));
+        }
+        try {
+            return await new Promise((resolve, fail) => {
+                reject = fail;
+                const chunks = [];
+                let size = 0;
+                let answer = { status: 0, statusText: '', headers: {} };
+                const tooLarge = () => {
+                    abort?.(new AnswerTooLargeError(url, cap, answer.status));
+                    return false;
+                };
+                const handler = {
+                    onConnect: a => {
+                        abort = a;
+                        if (expired)
+                            a(expired);
+                    },
+                    onHeaders: (status, raw, _resume, statusText) => {
+                        if (status < 200)
+                            return true;
+                        answer = { status, statusText, headers: headersOf(raw) };
+                        return Number(answer.headers['content-length']) > cap.bytes ? tooLarge() : true;
+                    },
+                    onData: chunk => {
+                        size += chunk.length;
+                        if (size > cap.bytes)
+                            return tooLarge();
+                        chunks.push(chunk);
+                        return true;
+                    },
+                    onComplete: () => resolve({ ...answer, body: Buffer.concat(chunks).toString('utf8') }),
+                    onError: fail,
+                    // Requests with no body or a short text (a GET, a token request) have the whole-request
+                    // deadline only.
+                    onRequestSent: streamed
+                        ? () => after(answerMs, () => deadlineError(answerMs, 'the answer to the sent request', "twice 'timeout'"))
+                        : undefined
+                };
+                this.dispatcherFor(target).dispatch({
+                    origin: target.origin,
+                    path: target.pathname + target.search,
+                    method: method,
+                    headers,
+                    body
+                }, handler);
+            });
+        }
+        catch (error) {
+            // A body left half-sent would keep its file open.
+            if (streamed)
+                body.destroy();
+            if (error instanceof AnswerTooLargeError)
+                throw error;
+            throw new NetworkError(url, expired ?? this.ourWords(error, target), this.options.proxy);
+        }
+        finally {
+            for (const timer of timers)
+                clearTimeout(timer);
+        }
+    }
+    /** undici's timeouts, as the limits the user set. */
+    ourWords(error, target) {
+        const code = error?.code;
+        if (code === 'UND_ERR_CONNECT_TIMEOUT') {
+            return new LimitError('ECONNECTTIMEOUT', `could not connect within ${seconds(this.connectTimeoutMs)} s (is ${target.hostname} reachable from this runner?)`);
+        }
+        if (code !== 'UND_ERR_HEADERS_TIMEOUT' && code !== 'UND_ERR_BODY_TIMEOUT')
+            return error;
+        const text = `no data sent or received for ${seconds(this.timeoutMs)} s (inactivity timeout)`;
+        return new LimitError('ETIMEDOUT', text);
+    }
+    async get(url, cap, headers = {}, timeLimit) {
+        return this.request('GET', url, { headers, cap, timeLimit });
+    }
+    /** Closes keep-alive sockets so nothing holds the process open. */
+    dispose() {
+        for (const dispatcher of this.dispatchers.values())
+            void dispatcher.destroy().catch(() => undefined);
+        this.dispatchers.clear();
+    }
+}
+function headersOf(raw) {
+    const headers = {};
+    for (let i = 0; i + 1 < raw.length; i += 2) {
+        const name = raw[i].toString('latin1').toLowerCase();
+        const value = raw[i + 1].toString('latin1');
+        headers[name] = name in headers ? `${headers[name]}, ${value}` : value;
+    }
+    return headers;
+}
+function deadlineError(ms, what, basis) {
+    return new LimitError('EDEADLINE', `${what} did not complete within ${seconds(ms)} s (${basis}), although data kept moving: ` +
+        "the index sends or reads too slowly. Raise 'timeout' if it is only slow.");
+}
+function seconds(ms) {
+    return String(Math.round(ms / 100) / 10);
+}
+/** Where a redirect points, resolved against the URL asked; undefined for any other answer. */
+function redirectTarget(response, url) {
+    if (![301, 302, 303, 307, 308].includes(response.status))
+        return undefined;
+    const location = response.headers.location;
+    return location ? new URL(location, url).toString() : undefined;
+}
+function basicAuth(user, password) {
+    return `Basic ${Buffer.from(`${user}:${password}`, 'utf8').toString('base64')}`;
+}
+
+;// CONCATENATED MODULE: ./src/auth/errors.ts
+
+/**
+ * A trusted-publishing or credential problem the user can act on. The message is complete (what
+ * happened, why, what to change) and never holds a secret: no ID token, no minted token.
+ */
+class TrustedPublishingError extends Error {
+    /** A 5xx, a 429, no answer: the exchange retries those with the uploads' backoff. */
+    transient;
+    constructor(message, options) {
+        super(message, options);
+        this.name = 'TrustedPublishingError';
+        this.transient = options?.transient;
+    }
+}
+/** 5xx and 429 may heal by waiting. */
+const isTransientStatus = (status) => status === 429 || (status >= 500 && status <= 599);
+/** No answer may heal by waiting, but not a bad certificate (NetworkError.final). */
+const transientFailure = (error) => error instanceof NetworkError && !error.final ? { reason: error.message } : undefined;
+/** Signing an attestation failed; the run must stop before any upload. */
+class AttestationError extends Error {
+    constructor(message, options) {
+        super(message, options);
+        this.name = 'AttestationError';
+    }
+}
+
+;// CONCATENATED MODULE: ./src/auth/id-token.ts
+
+
+const TRUSTED_PUBLISHING_DOCS = 'https://docs.pypi.org/trusted-publishers/';
+const TROUBLESHOOTING_URL = 'https://docs.pypi.org/trusted-publishers/troubleshooting/';
+/** The JSON object `text` holds, or undefined (not JSON, or not an object). */
+function jsonObject(text) {
+    try {
+        const value = JSON.parse(text);
+        return value && typeof value === 'object' && !Array.isArray(value)
+            ? value
+            : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+/**
+ * An ID-token request that failed. `failure` says what went wrong; the message adds the command
+ * line's advice, which the action replaces with its own (action/context.ts).
+ */
+class IdTokenRequestError extends TrustedPublishingError {
+    failure;
+    constructor(failure, advice, options) {
+        super(`Trusted publishing: ${failure}${advice ? ` ${advice}` : ''}`, options);
+        this.failure = failure;
+        this.name = 'IdTokenRequestError';
+    }
+}
+/** The answers are one JWT (a few KiB) in a small JSON document. */
+const ID_TOKEN_CAP = {
+    bytes: 64 * 1024,
+    what: 'the ID token answer',
+    advice: 'The CI system is misbehaving; try again, or use an API token.'
+};
+/**
+ * A capped GET of an ID token, whose body (the token) is returned. A 5xx, a 429 or no answer is
+ * marked transient, so the exchange retries it with a fresh request. Not core.getIDToken: it reads
+ * answers uncapped, retries by itself and marks nothing transient, and puts the body of a refusal
+ * in its error.
+ */
+async function requestIdToken(provider, url, headers, advice, timeoutMs = 30_000) {
+    const http = new Http({ timeoutMs, connectTimeoutMs: 10_000 });
+    const response = await http
+        .get(url, ID_TOKEN_CAP, headers)
+        .catch((error) => {
+        const reason = error instanceof Error ? error.message : String(error);
+        throw new IdTokenRequestError(`asking ${provider} for an ID token failed: ${reason}`, '', {
+            cause: error,
+            transient: transientFailure(error)
+        });
+    })
+        .finally(() => http.dispose());
+    const { status } = response;
+    // The body is not shown: it may be a token in a shape we did not expect.
+    const failure = `${provider} answered HTTP ${status} without an ID token.`;
+    const transient = isTransientStatus(status) ? { reason: `HTTP ${status}` } : undefined;
+    if (status !== 200)
+        throw new IdTokenRequestError(failure, advice, { transient });
+    return response.body;
+}
+/** An ID token from GitHub's runner: ACTIONS_ID_TOKEN_REQUEST_URL with its bearer token. */
+async function githubRunnerIdToken(env, audience, options = {}) {
+    const provider = 'GitHub Actions';
+    const advice = "Give the job `permissions: id-token: write`, or pass an API token with '--password'.";
+    const url = new URL(env.ACTIONS_ID_TOKEN_REQUEST_URL ?? '');
+    url.searchParams.set('audience', audience);
+    const headers = {
+        Authorization: `bearer ${env.ACTIONS_ID_TOKEN_REQUEST_TOKEN ?? ''}`,
+        Accept: 'application/json'
+    };
+    const body = await requestIdToken(provider, url.toString(), headers, advice, options.timeoutMs);
+    const value = jsonObject(body)?.value;
+    if (typeof value === 'string' && value)
+        return value;
+    throw new IdTokenRequestError(`${provider} answered HTTP 200 without an ID token.`, advice, {});
+}
+/** Why there is no GitHub ID token, and the two ways out (or, for a fork's pull request, what to do). */
+function noIdTokenMessage(run, cause) {
+    const what = cause
+        ? `Trusted publishing needs a GitHub ID token, and getting one failed: ${cause}`
+        : 'Trusted publishing needs a GitHub ID token, and this job has no access to one' +
+            (run.idToken.why ? ` (${run.idToken.why}).` : '.');
+    if (run.forkPullRequest) {
+        return [
+            what,
+            '',
+            'This run was triggered by a pull request from a fork. GitHub gives such runs neither ID ' +
+                "tokens nor secrets, even with 'id-token: write', so they cannot publish.",
+            'Publish from an event a fork cannot trigger instead: a pushed tag, a published release, or ' +
+                'workflow_dispatch — and skip the publish step on pull requests.'
+        ].join('\n');
+    }
+    return [
+        what,
+        'No token was given either (no `password`/`token` input), so there is ' +
+            'nothing to authenticate with. Two ways out:',
+        '',
+        '1. Trusted publishing (recommended): give the publishing job permission to request an ID ' +
+            'token, and register this workflow as a trusted publisher on the index:',
+        '',
+        '    permissions:',
+        '      id-token: write',
+        '',
+        `   ${TRUSTED_PUBLISHING_DOCS}`,
+        '',
+        '2. An API token: store it as a repository secret and pass it, e.g.',
+        '',
+        '    password: ${{ secrets.PYPI_API_TOKEN }}',
+        '',
+        '   If you already pass a secret: an empty secret looks exactly like none. A typo in the ' +
+            "secret's name, or a secret defined in another environment or repository, reads as an " +
+            'empty string.'
+    ].join('\n');
+}
+
 ;// CONCATENATED MODULE: ./src/shared/excerpt.ts
 /** The mark of a cut. The Redactor (redact.ts) treats it as an end of text: keep them the same. */
 const CUT_MARK = '…';
@@ -67073,6 +67649,9 @@ function proxyVariables(env) {
 
 
 
+
+
+
 /**
  * The run as the runner's variables describe it, read once. `secrets` are the Redactor's forms:
  * no child process gets a variable that carries one.
@@ -67105,602 +67684,19 @@ function tagOfRun(env) {
  * explanation. Unreadable event data counts as no fork (the general explanation still applies).
  */
 function isForkPullRequest(env) {
-    if (env.GITHUB_EVENT_NAME !== 'pull_request' && env.GITHUB_EVENT_NAME !== 'pull_request_target') {
-        return false;
-    }
     const { GITHUB_EVENT_PATH: eventPath, GITHUB_REPOSITORY: repository } = env;
-    if (!eventPath || !repository)
+    const pullRequest = /^pull_request(_target)?$/.test(env.GITHUB_EVENT_NAME ?? '');
+    if (!pullRequest || !eventPath || !repository)
         return false;
-    let event;
     try {
-        event = JSON.parse((0,external_node_fs_.readFileSync)(eventPath, 'utf8'));
+        const event = JSON.parse((0,external_node_fs_.readFileSync)(eventPath, 'utf8'));
+        const head = event?.pull_request?.head?.repo?.full_name;
+        return typeof head === 'string' && head.toLowerCase() !== repository.toLowerCase();
     }
     catch {
         return false;
     }
-    const head = event?.pull_request?.head?.repo?.full_name;
-    return typeof head === 'string' && head.toLowerCase() !== repository.toLowerCase();
 }
-
-;// CONCATENATED MODULE: ./src/auth/errors.ts
-/**
- * A trusted-publishing or credential problem the user can act on. The message is complete (what
- * happened, why, what to change) and never holds a secret: no ID token, no minted token.
- */
-class TrustedPublishingError extends Error {
-    /**
-     * Set when waiting may heal it (a 5xx, a 429, no answer): the exchange retries those with the
-     * uploads' backoff. `reason` is the short form for the retry's log line.
-     */
-    transient;
-    constructor(message, options) {
-        super(message, options);
-        this.name = 'TrustedPublishingError';
-        this.transient = options?.transient;
-    }
-}
-/** Signing an attestation failed; the run must stop before any upload. */
-class AttestationError extends Error {
-    constructor(message, options) {
-        super(message, options);
-        this.name = 'AttestationError';
-    }
-}
-
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
-;// CONCATENATED MODULE: ./src/shared/format.ts
-/** Human sizes for logs and the summary (binary units, as file managers show them). */
-function formatSize(bytes) {
-    if (bytes < 1024)
-        return `${bytes} B`;
-    if (bytes < 1024 * 1024)
-        return `${(bytes / 1024).toFixed(1)} KiB`;
-    if (bytes < 1024 * 1024 * 1024)
-        return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
-    return `${(bytes / (1024 * 1024 * 1024)).toFixed(2)} GiB`;
-}
-/**
- * Outside text without the given characters at its end. A loop, not `/[…]+$/`: that pattern
- * retries at every character of a long run that does not reach the end, quadratic (issue 21).
- */
-function trimEndOf(text, characters) {
-    let end = text.length;
-    while (end > 0 && characters.includes(text[end - 1]))
-        end--;
-    return text.slice(0, end);
-}
-/** Outside text on one line: each line trimmed, blank ones dropped (a split, linear in the text). */
-function oneLine(text) {
-    return text
-        .split('\n')
-        .map(line => line.trim())
-        .filter(line => line !== '')
-        .join(' ');
-}
-
-;// CONCATENATED MODULE: ./src/shared/http-body.ts
-
-/** An answer larger than its cap: reading stopped there, and the connection was closed. */
-class AnswerTooLargeError extends Error {
-    cap;
-    status;
-    /** The URL without credentials, query or fragment. */
-    url;
-    constructor(url, cap, 
-    /** The status the answer came with. */
-    status) {
-        const shown = urlForMessages(url);
-        super(`${capitalize(cap.what)} from ${shown} (HTTP ${status}) is larger than ${formatSize(cap.bytes)}, ` +
-            `the most this action reads for it; it stopped reading there. ${cap.advice}`);
-        this.cap = cap;
-        this.status = status;
-        this.name = 'AnswerTooLargeError';
-        this.url = shown;
-    }
-}
-/** A URL fit for a message: no user or password, and no query string (indexes put tokens there too). */
-function urlForMessages(url) {
-    try {
-        const parsed = new URL(url);
-        parsed.username = '';
-        parsed.password = '';
-        const hadQuery = parsed.search !== '';
-        parsed.search = '';
-        parsed.hash = '';
-        return parsed.toString() + (hadQuery ? '?…' : '');
-    }
-    catch {
-        return '(an invalid URL)';
-    }
-}
-function capitalize(text) {
-    return text.charAt(0).toUpperCase() + text.slice(1);
-}
-
-;// CONCATENATED MODULE: ./src/shared/network-errors.ts
-
-/**
- * The proxy a request to `url` goes through, by the rules of every Actions toolkit client
- * (lower case first, NO_PROXY, loopback never proxied). Username and password come back decoded.
- */
-function proxyUrlFor(url) {
-    const proxy = getProxyUrl(typeof url === 'string' ? new URL(url) : url);
-    return proxy?.hostname ? proxy : undefined;
-}
-/** A limit of Http's own ran out: its message is already in words (which limit, how long). */
-class LimitError extends Error {
-    code;
-    constructor(code, message) {
-        super(message);
-        this.code = code;
-    }
-}
-const RESET = 'the index closed the connection unexpectedly (connection reset)';
-const NOT_TLS = 'the TLS handshake with {hostname} failed: the server does not speak TLS on that port ' +
-    '(should the URL start with http:// instead of https://?)';
-const UNKNOWN_CA = 'signed by an authority the runner does not know';
-/** The words for a failure's code; 'HPE_' stands for every HTTP parser code. */
-const WORDS = {
-    HPE_: 'the index sent a malformed HTTP response (is something other than an HTTP server listening there, or should the URL start with https:// instead of http://?)',
-    ECONNREFUSED: 'the index refused the connection (nothing listens on {host}; is the URL right, and is the index running?)',
-    ENOTFOUND: 'the host name {hostname} could not be resolved (check the URL for typos)',
-    EAI_AGAIN: 'the host name {hostname} could not be resolved right now (a temporary DNS failure on the runner)',
-    ECONNRESET: RESET,
-    EPIPE: RESET,
-    UND_ERR_SOCKET: RESET,
-    // The system's, about connecting (Http's own, LimitErrors, name the inactivity timeout).
-    ETIMEDOUT: 'the connection to {hostname} timed out',
-    EPROTO: NOT_TLS,
-    ERR_SSL_WRONG_VERSION_NUMBER: NOT_TLS
-};
-/** Node's codes for a TLS certificate the runner does not trust, with the reason shown. */
-const CERTIFICATE_REASONS = {
-    SELF_SIGNED_CERT_IN_CHAIN: 'self-signed certificate',
-    DEPTH_ZERO_SELF_SIGNED_CERT: 'self-signed certificate',
-    CERT_HAS_EXPIRED: 'the certificate has expired',
-    CERT_NOT_YET_VALID: 'the certificate is not valid yet: check the runner clock',
-    ERR_TLS_CERT_ALTNAME_INVALID: 'the certificate is for another host name',
-    HOSTNAME_MISMATCH: 'the certificate is for another host name',
-    UNABLE_TO_VERIFY_LEAF_SIGNATURE: UNKNOWN_CA,
-    UNABLE_TO_GET_ISSUER_CERT: UNKNOWN_CA,
-    UNABLE_TO_GET_ISSUER_CERT_LOCALLY: UNKNOWN_CA,
-    CERT_UNTRUSTED: UNKNOWN_CA,
-    CERT_REVOKED: UNKNOWN_CA
-};
-/** Failures before any connection to the index exists; the FINAL ones do not heal by waiting. */
-const UNSENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNECTTIMEOUT']);
-const FINAL = new Set([
-    'EPROTO',
-    'ERR_SSL_WRONG_VERSION_NUMBER',
-    ...Object.keys(CERTIFICATE_REASONS)
-]);
-/** Through a proxy, every connection goes to it first: a connect-phase failure is the proxy's. */
-const PROXY_UNREACHABLE = new Map([
-    ['ECONNREFUSED', 'the connection was refused'],
-    ['ECONNECTTIMEOUT', 'connecting timed out'],
-    ['ENOTFOUND', 'its host name could not be resolved'],
-    ['EAI_AGAIN', 'its host name could not be resolved']
-]);
-/** undici's refusal of a CONNECT the proxy did not answer with 200. */
-const PROXY_STATUS = /^Proxy response \((\d+)\) !== 200/;
-/**
- * A failed connection in words a release engineer can act on, instead of a system call's or an
- * HTTP parser's message. Through a proxy, failures to reach it or refusals of its CONNECT are
- * named as the proxy's: "connection refused" there would send people looking at the index.
- */
-function describe(url, cause, variables) {
-    const given = cause?.code;
-    const code = typeof given === 'string' ? given : undefined;
-    const detail = cause instanceof Error ? cause.message : String(cause);
-    const { host, hostname, protocol } = new URL(url);
-    const proxy = proxyUrlFor(url);
-    if (proxy) {
-        const https = protocol === 'https:';
-        // As the entry found it; shown without user and password.
-        const variable = (https ? variables.https : variables.http) ?? `HTTP${https ? 'S' : ''}_PROXY`;
-        const named = `the proxy ${proxy.protocol}//${proxy.host} (from ${variable})`;
-        const status = Number(PROXY_STATUS.exec(detail)?.[1]);
-        const unreachable = PROXY_UNREACHABLE.get(code ?? '');
-        if (status) {
-            const text = status === 407
-                ? `${named} refused the connection: it wants proxy credentials (HTTP 407). Put them ` +
-                    `in ${variable} as http://user:password@host:port, from a secret.`
-                : `${named} could not open a connection to the index (it answered HTTP ${status} to ` +
-                    'CONNECT): the proxy may not reach the index host, or may not allow it. If the index ' +
-                    'should be reached directly, add its host to NO_PROXY.';
-            return { text, code: 'EPROXY', kind: status >= 400 && status < 500 ? 'final' : 'unsent' };
-        }
-        if (unreachable) {
-            const text = `could not reach ${named}: ${unreachable}. Check ${variable} (and NO_PROXY for hosts to reach directly).`;
-            return { text, code, kind: 'unsent' };
-        }
-    }
-    const known = code?.startsWith('HPE_') ? 'HPE_' : (code ?? '');
-    const kind = FINAL.has(known) ? 'final' : UNSENT.has(known) ? 'unsent' : undefined;
-    if (cause instanceof LimitError)
-        return { text: detail, code, kind };
-    if (Object.hasOwn(CERTIFICATE_REASONS, known)) {
-        const text = `the TLS certificate of ${hostname} is not trusted (${CERTIFICATE_REASONS[known]}). If a ` +
-            'company proxy or a private CA signs it, point NODE_EXTRA_CA_CERTS at that CA certificate ' +
-            '(PEM) in the job environment.';
-        return { text, code, kind };
-    }
-    if (Object.hasOwn(WORDS, known)) {
-        const text = WORDS[known].replace('{host}', () => host).replace('{hostname}', () => hostname);
-        return { text, code, kind };
-    }
-    return /timeout/i.test(detail)
-        ? { text: 'no data within the timeout', code: code ?? 'ETIMEDOUT' }
-        : { text: detail, code };
-}
-/** No (complete) HTTP answer: refused, reset, DNS, TLS, a proxy, the inactivity timeout or a deadline. */
-class NetworkError extends Error {
-    url;
-    code;
-    /** No byte of the request can have reached the index. */
-    unsent;
-    /** Retrying cannot help (an untrusted certificate, a proxy wanting credentials). */
-    final;
-    constructor(url, cause, proxy = {}) {
-        const { text, code, kind } = describe(url, cause, proxy);
-        super(`No answer from ${new URL(url).origin}: ${text}`);
-        this.url = url;
-        this.name = 'NetworkError';
-        this.code = code;
-        this.unsent = kind !== undefined;
-        this.final = kind === 'final';
-    }
-}
-
-;// CONCATENATED MODULE: ./package.json
-const package_namespaceObject = {"rE":"0.1.0"};
-;// CONCATENATED MODULE: ./src/shared/version.ts
-
-/** The action's own version, sent in the User-Agent. */
-const ACTION_VERSION = package_namespaceObject.rE;
-const USER_AGENT = `pypi-publish/${ACTION_VERSION} (node ${process.versions.node}; ${process.platform})`;
-
-;// CONCATENATED MODULE: ./src/shared/http.ts
-
-
-
-
-
-
-
-/** The PEM files of `--cert` and `--client-cert`, read before the first request. */
-async function readTlsFiles(paths) {
-    const read = async (file, what) => {
-        try {
-            return await (0,promises_.readFile)(file);
-        }
-        catch (error) {
-            const code = error.code ?? String(error);
-            throw new Error(`The ${what} file '${file}' cannot be read (${code}); nothing was sent.`, {
-                cause: error
-            });
-        }
-    };
-    const ca = paths.caCert ? await read(paths.caCert, 'CA bundle (--cert)') : undefined;
-    // One PEM file holds both, as requests takes it: Node's TLS picks each block it needs.
-    const pem = paths.clientCert ? await read(paths.clientCert, 'client certificate') : undefined;
-    return ca || pem ? { ca, cert: pem, key: pem } : undefined;
-}
-/**
- * The slowest upload rate that still counts as progress (16 KiB/s, a 128 kbit/s link): a body may
- * take its size at this rate on top of the answer's deadline, so a server that reads a few bytes
- * a second (which the inactivity timeout never notices) cannot hold an upload for ever.
- */
-const SLOWEST_SEND_RATE = 16 * 1024;
-/**
- * The one HTTP client of a run, on undici: one keep-alive Agent for direct requests and one
- * ProxyAgent (CONNECT tunnel) per proxy. Redirects are never followed: the caller decides, so
- * credentials never reach another host. Every answer is read up to the caller's cap, and every
- * request has a deadline on top of the inactivity timeout (which a trickling index never trips):
- * - a streamed body's answer must arrive in full within twice `timeout` of the body being sent;
- * - the whole request must end within `connect-timeout` + twice `timeout` + the body's size at
- *   SLOWEST_SEND_RATE.
- */
-class Http {
-    options;
-    connectTimeoutMs;
-    timeoutMs;
-    /** By proxy URL ('' for direct), made on first use. */
-    dispatchers = new Map();
-    constructor(options = {}) {
-        this.options = options;
-        this.connectTimeoutMs = options.connectTimeoutMs ?? 30_000;
-        this.timeoutMs = options.timeoutMs ?? 120_000;
-    }
-    /**
-     * The proxy comes from @actions/http-client's rules (lower case first, NO_PROXY, loopback never
-     * proxied); undici's EnvHttpProxyAgent was tried and rejected: no loopback bypass, other rules.
-     */
-    dispatcherFor(url) {
-        const proxy = proxyUrlFor(url);
-        const key = proxy?.href ?? '';
-        let dispatcher = this.dispatchers.get(key);
-        if (!dispatcher) {
-            const timeouts = { headersTimeout: this.timeoutMs, bodyTimeout: this.timeoutMs };
-            const connect = { timeout: this.connectTimeoutMs, ...this.options.tls };
-            dispatcher = proxy
-                ? new undici/* ProxyAgent */.kT({
-                    uri: proxy.origin,
-                    // getProxyUrl gives them decoded.
-                    token: proxy.username || proxy.password
-                        ? basicAuth(proxy.username, proxy.password)
-                        : undefined,
-                    proxyTls: { timeout: this.connectTimeoutMs },
-                    requestTls: connect,
-                    ...timeouts
-                })
-                : new undici/* Agent */.g6({ connect, ...timeouts });
-            this.dispatchers.set(key, dispatcher);
-        }
-        return dispatcher;
-    }
-    async request(method, url, options) {
-        const target = new URL(url);
-        const headers = {
-            'user-agent': USER_AGENT,
-            ...Object.fromEntries(Object.entries(options.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]))
-        };
-        const body = options.body?.() ?? null;
-        const streamed = body !== null && typeof body !== 'string' && !Buffer.isBuffer(body);
-        const { cap } = options;
-        const timers = [];
-        let expired;
-        let abort;
-        let reject = () => undefined;
-        const expire = (error) => {
-            if (expired)
-                return;
-            expired = error;
-            if (abort)
-                abort(error);
-            else
-                reject(error);
-        };
-        const after = (ms, error) => {
-            timers.push(setTimeout(() => expire(error()), Math.max(0, ms)));
-        };
-        const answerMs = 2 * this.timeoutMs;
-        const sendMs = ((Number(headers['content-length']) || 0) / SLOWEST_SEND_RATE) * 1000;
-        const wholeMs = Math.round(this.connectTimeoutMs + answerMs + sendMs);
-        after(wholeMs, () => deadlineError(wholeMs, 'the request', `connect-timeout and twice 'timeout'${sendMs >= 1 ? `, plus the body's size at ${formatSize(SLOWEST_SEND_RATE)}/s` : ''}`));
-        if (options.timeLimit) {
-            const { ms, reason } = options.timeLimit;
-            after(ms, () => new LimitError('EDEADLINE', `${reason} before the answer came`));
-        }
-        try {
-            return await new Promise((resolve, fail) => {
-                reject = fail;
-                const chunks = [];
-                let size = 0;
-                let answer = { status: 0, statusText: '', headers: {} };
-                const tooLarge = () => {
-                    abort?.(new AnswerTooLargeError(url, cap, answer.status));
-                    return false;
-                };
-                const handler = {
-                    onConnect: a => {
-                        abort = a;
-                        if (expired)
-                            a(expired);
-                    },
-                    onHeaders: (status, raw, _resume, statusText) => {
-                        if (status < 200)
-                            return true;
-                        answer = { status, statusText, headers: headersOf(raw) };
-                        return Number(answer.headers['content-length']) > cap.bytes ? tooLarge() : true;
-                    },
-                    onData: chunk => {
-                        size += chunk.length;
-                        if (size > cap.bytes)
-                            return tooLarge();
-                        chunks.push(chunk);
-                        return true;
-                    },
-                    onComplete: () => resolve({ ...answer, body: Buffer.concat(chunks).toString('utf8') }),
-                    onError: fail,
-                    // Requests with no body or a short text (a GET, a token request) have the whole-request
-                    // deadline only.
-                    onRequestSent: streamed
-                        ? () => after(answerMs, () => deadlineError(answerMs, 'the answer to the sent request', "twice 'timeout'"))
-                        : undefined
-                };
-                this.dispatcherFor(target).dispatch({
-                    origin: target.origin,
-                    path: target.pathname + target.search,
-                    method: method,
-                    headers,
-                    body
-                }, handler);
-            });
-        }
-        catch (error) {
-            // A body left half-sent would keep its file open.
-            if (streamed)
-                body.destroy();
-            if (error instanceof AnswerTooLargeError)
-                throw error;
-            throw new NetworkError(url, expired ?? this.ourWords(error, target), this.options.proxy);
-        }
-        finally {
-            for (const timer of timers)
-                clearTimeout(timer);
-        }
-    }
-    /** undici's timeouts, as the limits the user set. */
-    ourWords(error, target) {
-        const code = error?.code;
-        if (code === 'UND_ERR_CONNECT_TIMEOUT') {
-            return new LimitError('ECONNECTTIMEOUT', `could not connect within ${seconds(this.connectTimeoutMs)} s (is ${target.hostname} reachable from this runner?)`);
-        }
-        if (code !== 'UND_ERR_HEADERS_TIMEOUT' && code !== 'UND_ERR_BODY_TIMEOUT')
-            return error;
-        const text = `no data sent or received for ${seconds(this.timeoutMs)} s (inactivity timeout)`;
-        return new LimitError('ETIMEDOUT', text);
-    }
-    async get(url, cap, headers = {}, timeLimit) {
-        return this.request('GET', url, { headers, cap, timeLimit });
-    }
-    /** Closes keep-alive sockets so nothing holds the process open. */
-    dispose() {
-        for (const dispatcher of this.dispatchers.values())
-            void dispatcher.destroy().catch(() => undefined);
-        this.dispatchers.clear();
-    }
-}
-function headersOf(raw) {
-    const headers = {};
-    for (let i = 0; i + 1 < raw.length; i += 2) {
-        const name = raw[i].toString('latin1').toLowerCase();
-        const value = raw[i + 1].toString('latin1');
-        headers[name] = name in headers ? `${headers[name]}, ${value}` : value;
-    }
-    return headers;
-}
-function deadlineError(ms, what, basis) {
-    return new LimitError('EDEADLINE', `${what} did not complete within ${seconds(ms)} s (${basis}), although data kept moving: ` +
-        "the index sends or reads too slowly. Raise 'timeout' if it is only slow.");
-}
-function seconds(ms) {
-    return String(Math.round(ms / 100) / 10);
-}
-/** Where a redirect points, resolved against the URL asked; undefined for any other answer. */
-function redirectTarget(response, url) {
-    if (![301, 302, 303, 307, 308].includes(response.status))
-        return undefined;
-    const location = response.headers.location;
-    return location ? new URL(location, url).toString() : undefined;
-}
-function basicAuth(user, password) {
-    return `Basic ${Buffer.from(`${user}:${password}`, 'utf8').toString('base64')}`;
-}
-
-;// CONCATENATED MODULE: ./src/auth/id-token.ts
-
-
-const TRUSTED_PUBLISHING_DOCS = 'https://docs.pypi.org/trusted-publishers/';
-const TROUBLESHOOTING_URL = 'https://docs.pypi.org/trusted-publishers/troubleshooting/';
-/**
- * An ID-token request that failed. `failure` says what went wrong; the message adds the command
- * line's advice, which the action replaces with its own (action/id-token.ts).
- */
-class IdTokenRequestError extends TrustedPublishingError {
-    failure;
-    constructor(failure, advice, options) {
-        super(`Trusted publishing: ${failure}${advice ? ` ${advice}` : ''}`, options);
-        this.failure = failure;
-        this.name = 'IdTokenRequestError';
-    }
-}
-/** The answers are one JWT (a few KiB) in a small JSON document. */
-const ID_TOKEN_CAP = {
-    bytes: 64 * 1024,
-    what: 'the ID token answer',
-    advice: 'The CI system is misbehaving; try again, or use an API token.'
-};
-/**
- * A capped GET of an ID token, whose body (the token) is returned. A 5xx, a 429 or no answer is
- * marked transient, so the exchange retries it with a fresh request. Not core.getIDToken: it reads
- * answers uncapped, retries by itself and marks nothing transient, and puts the body of a refusal
- * in its error.
- */
-async function requestIdToken(provider, url, headers, advice, timeoutMs = 30_000) {
-    const http = new Http({ timeoutMs, connectTimeoutMs: 10_000 });
-    let response;
-    try {
-        response = await http.get(url, ID_TOKEN_CAP, headers);
-    }
-    catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        throw new IdTokenRequestError(`asking ${provider} for an ID token failed: ${reason}`, '', {
-            cause: error,
-            transient: error instanceof NetworkError && !error.final ? { reason } : undefined
-        });
-    }
-    finally {
-        http.dispose();
-    }
-    const { status } = response;
-    // The body is not shown: it may be a token in a shape we did not expect.
-    if (status !== 200) {
-        throw new IdTokenRequestError(`${provider} answered HTTP ${status} without an ID token.`, advice, {
-            transient: status === 429 || (status >= 500 && status <= 599)
-                ? { reason: `HTTP ${status}` }
-                : undefined
-        });
-    }
-    return response.body;
-}
-/** An ID token from GitHub's runner: ACTIONS_ID_TOKEN_REQUEST_URL with its bearer token. */
-async function githubRunnerIdToken(env, audience, options = {}) {
-    const provider = 'GitHub Actions';
-    const advice = "Give the job `permissions: id-token: write`, or pass an API token with '--password'.";
-    const url = new URL(env.ACTIONS_ID_TOKEN_REQUEST_URL ?? '');
-    url.searchParams.set('audience', audience);
-    const headers = {
-        Authorization: `bearer ${env.ACTIONS_ID_TOKEN_REQUEST_TOKEN ?? ''}`,
-        Accept: 'application/json'
-    };
-    const body = await requestIdToken(provider, url.toString(), headers, advice, options.timeoutMs);
-    let value;
-    try {
-        value = JSON.parse(body).value;
-    }
-    catch {
-        // answered below
-    }
-    if (typeof value === 'string' && value)
-        return value;
-    throw new IdTokenRequestError(`${provider} answered HTTP 200 without an ID token.`, advice, {});
-}
-const indent = (lines) => lines.map(line => `    ${line}`);
-/** Why there is no GitHub ID token, and the two ways out (or, for a fork's pull request, what to do). */
-function noIdTokenMessage(run, cause) {
-    const what = cause
-        ? `Trusted publishing needs a GitHub ID token, and getting one failed: ${cause}`
-        : 'Trusted publishing needs a GitHub ID token, and this job has no access to one' +
-            (run.idToken.why ? ` (${run.idToken.why}).` : '.');
-    if (run.forkPullRequest) {
-        return [
-            what,
-            '',
-            'This run was triggered by a pull request from a fork. GitHub gives such runs neither ID ' +
-                "tokens nor secrets, even with 'id-token: write', so they cannot publish.",
-            'Publish from an event a fork cannot trigger instead: a pushed tag, a published release, or ' +
-                'workflow_dispatch — and skip the publish step on pull requests.'
-        ].join('\n');
-    }
-    return [
-        what,
-        'No token was given either (no `password`/`token` input), so there is ' +
-            'nothing to authenticate with. Two ways out:',
-        '',
-        '1. Trusted publishing (recommended): give the publishing job permission to request an ID ' +
-            'token, and register this workflow as a trusted publisher on the index:',
-        '',
-        ...indent(['permissions:', '  id-token: write']),
-        '',
-        `   ${TRUSTED_PUBLISHING_DOCS}`,
-        '',
-        '2. An API token: store it as a repository secret and pass it, e.g.',
-        '',
-        ...indent(['password: ${{ secrets.PYPI_API_TOKEN }}']),
-        '',
-        '   If you already pass a secret: an empty secret looks exactly like none. A typo in the ' +
-            "secret's name, or a secret defined in another environment or repository, reads as an " +
-            'empty string.'
-    ].join('\n');
-}
-
-;// CONCATENATED MODULE: ./src/action/id-token.ts
-
-
-
 /**
  * The action's ID-token fetcher. Ours, not core.getIDToken (see requestIdToken): a failure becomes
  * an explanation of what to change in the workflow, keeping its transient mark for the exchange.
@@ -67711,17 +67707,14 @@ function actionsIdTokenFetcher(run, env) {
         if (missing.length) {
             throw new TrustedPublishingError(noIdTokenMessage(run, `the runner did not set ${missing.join(' or ')} for this step`));
         }
-        try {
-            return await githubRunnerIdToken(env, audience);
-        }
-        catch (error) {
+        return githubRunnerIdToken(env, audience).catch((error) => {
             // Without the command line's advice: the action gives its own two ways out.
             const cause = error instanceof IdTokenRequestError ? error.failure.replace(/\.$/, '') : String(error);
             throw new TrustedPublishingError(noIdTokenMessage(run, oneLine(cause)), {
                 cause: error,
                 transient: error instanceof TrustedPublishingError ? error.transient : undefined
             });
-        }
+        });
     };
 }
 
@@ -68302,6 +68295,11 @@ const DEBUG_CLAIMS = [
     'ref',
     'environment'
 ];
+/**
+ * `owner/repo/.github/workflows/release.yml@refs/tags/v1` taken apart: `repository` owner/repo,
+ * `path` .github/workflows/release.yml, `filename` release.yml (what a PyPI trusted publisher
+ * names), `ref` what follows `@` ('' when absent).
+ */
 function parseWorkflowRef(value) {
     if (!value)
         return undefined;
@@ -68316,41 +68314,29 @@ function parseWorkflowRef(value) {
 /** The JWT's payload, or undefined when it is not a well-formed JWT. */
 function decodeClaims(jwt) {
     const parts = jwt.split('.');
-    if (parts.length !== 3)
-        return undefined;
-    try {
-        const payload = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8'));
-        return payload && typeof payload === 'object' && !Array.isArray(payload)
-            ? payload
-            : undefined;
-    }
-    catch {
-        return undefined;
-    }
+    return parts.length === 3
+        ? jsonObject(Buffer.from(parts[1], 'base64url').toString('utf8'))
+        : undefined;
 }
 /** The claims as a list for an error message, marked as unverified and for debugging only. */
 function renderClaims(claims) {
-    if (!claims) {
-        return 'The ID token could not be decoded, so its claims cannot be shown.';
-    }
-    const lines = [
-        'Claims of the ID token, decoded WITHOUT verification, for debugging only. Do not configure a ' +
-            'trusted publisher from them unless they already match what you expect:'
-    ];
-    for (const name of DEBUG_CLAIMS) {
-        const value = claims[name];
-        lines.push(`  ${name}: ${value === undefined || value === '' ? 'MISSING' : String(value)}`);
-    }
-    lines.push(`See ${TROUBLESHOOTING_URL}`);
-    return lines.join('\n');
+    const shown = claims
+        ? [
+            'Claims of the ID token, decoded WITHOUT verification, for debugging only. Do not ' +
+                'configure a trusted publisher from them unless they already match what you expect:',
+            ...DEBUG_CLAIMS.map(name => {
+                const value = claims[name];
+                return `  ${name}: ${value === undefined || value === '' ? 'MISSING' : String(value)}`;
+            })
+        ]
+        : ['The ID token could not be decoded, so its claims cannot be shown.'];
+    return [...shown, `See ${TROUBLESHOOTING_URL}`].join('\n');
 }
 /**
  * For a job that runs a reusable workflow: Warehouse takes the filename from `job_workflow_ref`
  * and requires it to be `<repository>/.github/workflows/<file>@<ref or sha>` of this run.
  */
 function reusableWorkflowHint(claims) {
-    if (!claims)
-        return undefined;
     const caller = parseWorkflowRef(stringClaim(claims, 'workflow_ref'));
     const job = parseWorkflowRef(stringClaim(claims, 'job_workflow_ref'));
     if (!caller || !job)
@@ -68376,50 +68362,43 @@ function reusableWorkflowHint(claims) {
             `build and upload the files as an artifact), or keep the reusable workflow in ` +
             `${repository}/.github/workflows/ and call it as \`uses: ./.github/workflows/${job.filename}\`.`);
     }
-    const lines = [
-        `${called} ${rule} So the trusted publisher must name the workflow file '${job.filename}', ` +
-            `not '${caller.filename}'.`
-    ];
-    if (job.ref && job.ref !== ref && job.ref !== sha) {
-        lines.push(`It is also called at '${job.ref}', not at ${runsAt}, which PyPI refuses: call it as ` +
-            `\`uses: ./.github/workflows/${job.filename}\` so that it runs at the same commit.`);
-    }
-    return lines.join(' ');
+    const elsewhere = job.ref && job.ref !== ref && job.ref !== sha
+        ? ` It is also called at '${job.ref}', not at ${runsAt}, which PyPI refuses: call it as ` +
+            `\`uses: ./.github/workflows/${job.filename}\` so that it runs at the same commit.`
+        : '';
+    return (`${called} ${rule} So the trusted publisher must name the workflow file '${job.filename}', ` +
+        `not '${caller.filename}'.${elsewhere}`);
 }
 function stringClaim(claims, name) {
-    const value = claims[name];
+    const value = claims?.[name];
     return typeof value === 'string' ? value : undefined;
 }
 /** The 422 (or other refusal): every code and description, the claims, and where to read more. */
-function refusalMessage(host, status, payload, claims, body) {
+function refusalMessage(url, status, payload, claims, body) {
     const errors = Array.isArray(payload.errors) ? payload.errors : [];
     const reasons = errors.map(e => {
         const { code, description } = (e ?? {});
         return `  - ${String(code ?? 'unknown')}: ${String(description ?? '')}`;
     });
-    const lines = [
-        `Trusted publishing failed: ${host} refused the token request (HTTP ` +
-            `${status}${typeof payload.message === 'string' ? `, "${payload.message}"` : ''}).`
-    ];
-    if (reasons.length > 0) {
-        lines.push('The index gave these reasons:', ...reasons);
-    }
-    else {
-        lines.push(`The index gave no reasons: ${body}`);
-    }
-    lines.push('', 'This usually means the trusted publisher registered on the index does not match this ' +
-        'workflow run: check the repository owner and name, the workflow file name and the ' +
-        `environment (if you set one). ${TRUSTED_PUBLISHING_DOCS}`);
     const reusable = reusableWorkflowHint(claims);
-    if (reusable)
-        lines.push('', reusable);
-    lines.push('', renderClaims(claims));
-    if (!claims)
-        lines.push(`See ${TROUBLESHOOTING_URL}`);
-    return lines.join('\n');
+    return [
+        `Trusted publishing failed: ${new URL(url).host} refused the token request (HTTP ` +
+            `${status}${typeof payload.message === 'string' ? `, "${payload.message}"` : ''}).`,
+        ...(reasons.length > 0
+            ? ['The index gave these reasons:', ...reasons]
+            : [`The index gave no reasons: ${body}`]),
+        '',
+        'This usually means the trusted publisher registered on the index does not match this ' +
+            'workflow run: check the repository owner and name, the workflow file name and the ' +
+            `environment (if you set one). ${TRUSTED_PUBLISHING_DOCS}`,
+        ...(reusable ? ['', reusable] : []),
+        '',
+        renderClaims(claims)
+    ].join('\n');
 }
 
 ;// CONCATENATED MODULE: ./src/auth/oidc.ts
+
 
 
 
@@ -68445,65 +68424,41 @@ function createTokenMinter(options) {
     let audience;
     return async () => {
         audience ??= fetchAudience(options.http, options.repositoryUrl, options.retry);
-        let aud;
-        try {
-            aud = await audience;
-        }
-        catch (error) {
+        const aud = await audience.catch((error) => {
             audience = undefined; // a later renewal may try again
             throw error;
-        }
+        });
         // Each try gets a fresh ID token: when a mint's answer is lost, the index may have spent the
         // token's jti already and would refuse it as reused.
-        return retrying('the token request', async () => {
+        return retrying('the token request', options.retry, async () => {
             const idToken = await options.getIdToken(aud);
             options.onSecret(idToken);
-            return mintToken(options.http, options.repositoryUrl, idToken, options);
-        }, options.retry);
+            return mintToken(options, idToken);
+        });
     };
 }
 /** Retries what the index may heal by itself, saying so on one info line per retry. */
-function retrying(what, attempt, retry = {}) {
-    const policy = retry.policy ?? DEFAULT_RETRY_POLICY;
+function retrying(what, retry, attempt) {
+    const policy = retry?.policy ?? DEFAULT_RETRY_POLICY;
     return withRetries(attempt, {
         policy,
         transient: error => (error instanceof TrustedPublishingError ? error.transient : undefined),
-        onRetry: (error, n, delayMs) => retry.log?.info(`Trusted publishing: ${what} failed (${error.transient?.reason}); ` +
+        onRetry: (error, n, delayMs) => retry?.log?.info(`Trusted publishing: ${what} failed (${error.transient?.reason}); ` +
             retryNote(n, policy, delayMs)),
-        sleep: retry.sleep
+        sleep: retry?.sleep
     });
 }
-/** 5xx, 429 and no answer may heal by waiting (not a bad certificate: NetworkError.final). */
-function transientAnswer(response) {
-    if (response.status !== 429 && (response.status < 500 || response.status > 599))
-        return undefined;
-    return {
-        reason: `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`,
-        retryAfterMs: retryAfterMs(response)
-    };
-}
-function transientFailure(error) {
-    if (error instanceof NetworkError && !error.final)
-        return { reason: error.message };
-    return undefined;
-}
-const exchangeToken = (options) => createTokenMinter(options)();
-const fetchAudience = (http, repositoryUrl, retry) => retrying('asking for the token audience', () => askAudience(http, repositoryUrl), retry);
-async function askAudience(http, repositoryUrl) {
+/** A 5xx or a 429 may heal by waiting (at least as long as its Retry-After asks). */
+const transientAnswer = (response) => isTransientStatus(response.status)
+    ? { reason: statusLine(response), retryAfterMs: retryAfterMs(response) }
+    : undefined;
+const fetchAudience = (http, repositoryUrl, retry) => retrying('asking for the token audience', retry, async () => {
     const url = oidcUrls(repositoryUrl).audience;
-    const host = new URL(repositoryUrl).host;
-    let response;
-    try {
-        response = await http.get(url, OIDC_ANSWER_CAP, { Accept: 'application/json' });
-    }
-    catch (error) {
-        throw new TrustedPublishingError(`Trusted publishing: ${failedRequest(url, error)}`, {
-            cause: error,
-            transient: transientFailure(error)
-        });
-    }
+    const response = await http
+        .get(url, OIDC_ANSWER_CAP, { Accept: 'application/json' })
+        .catch((error) => unanswered(url, error));
     if (response.status === 403 || response.status === 404) {
-        throw new TrustedPublishingError(`This index does not support trusted publishing; use a token. (${host} answered HTTP ` +
+        throw new TrustedPublishingError(`This index does not support trusted publishing; use a token. (${new URL(url).host} answered HTTP ` +
             `${response.status} to GET ${url}${response.status === 403 ? ': trusted publishing is disabled there' : ''}.)\n` +
             "Pass an API token for this index as 'password' (or 'token'), e.g. " +
             '`password: ${{ secrets.INDEX_TOKEN }}`.');
@@ -68512,44 +68467,36 @@ async function askAudience(http, repositoryUrl) {
         throw new TrustedPublishingError(`Trusted publishing: asking ${url} for the token audience failed: ${describeResponse(response)}\n` +
             'The index may be down or misconfigured; wait a few minutes and try again, or use an API token.', { transient: transientAnswer(response) });
     }
-    const audience = parseJson(response.body)?.audience;
+    const audience = jsonObject(response.body)?.audience;
     if (typeof audience !== 'string' || audience === '') {
         throw new TrustedPublishingError(`Trusted publishing: ${url} answered 200 without an audience (expected {"audience": "…"}): ` +
             oidc_excerpt(response.body));
     }
     return audience;
-}
+});
 /** Trades an ID token for an upload token; calls `onSecret` with it before returning. */
-async function mintToken(http, repositoryUrl, idToken, options) {
-    const url = oidcUrls(repositoryUrl).mint;
+async function mintToken(options, idToken) {
+    const url = oidcUrls(options.repositoryUrl).mint;
     const scrub = (text) => scrubJwts(text, idToken);
-    let response;
-    try {
-        response = await http.request('POST', url, {
-            headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-            body: () => JSON.stringify({ token: idToken }),
-            cap: OIDC_ANSWER_CAP
-        });
-    }
-    catch (error) {
-        throw new TrustedPublishingError(`Trusted publishing: ${scrub(failedRequest(url, error))}`, {
-            cause: error,
-            transient: transientFailure(error)
-        });
-    }
+    const answer = await options.http
+        .request('POST', url, {
+        headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+        body: () => JSON.stringify({ token: idToken }),
+        cap: OIDC_ANSWER_CAP
+    })
+        .catch((error) => unanswered(url, error, scrub));
     // Scrubbed before anything is cut or quoted, so a truncated echo cannot slip through.
-    response = { ...response, body: scrub(response.body) };
-    const payload = parseJson(response.body);
+    const response = { ...answer, body: scrub(answer.body) };
+    const payload = jsonObject(response.body);
     if (payload === undefined) {
         throw new TrustedPublishingError(`Token request to ${url} failed: the index answered ${describeResponse(response)}\n` +
             'That is not the JSON a trusted-publishing index sends: the index is probably down or ' +
             'misconfigured. Wait a few minutes and try again.', { transient: transientAnswer(response) });
     }
     if (response.status < 200 || response.status >= 300) {
-        const why = refusalMessage(new URL(url).host, response.status, payload, decodeClaims(idToken), oidc_excerpt(response.body));
-        throw new TrustedPublishingError(scrub(why), {
-            transient: transientAnswer(response)
-        });
+        const claims = decodeClaims(idToken);
+        const why = refusalMessage(url, response.status, payload, claims, oidc_excerpt(response.body));
+        throw new TrustedPublishingError(scrub(why), { transient: transientAnswer(response) });
     }
     const token = payload.token;
     if (typeof token !== 'string' || token === '') {
@@ -68558,8 +68505,7 @@ async function mintToken(http, repositoryUrl, idToken, options) {
             'misconfigured; wait a few minutes and try again.');
     }
     options.onSecret(token);
-    const now = options.now ?? Date.now;
-    return { token, expiresAt: expiryOf(payload.expires, response.headers.date, now()) };
+    return { token, expiresAt: expiryOf(payload.expires, response.headers.date, Date.now()) };
 }
 /**
  * `expires` is on the index's clock: made a lifetime with its Date header, so a skewed runner
@@ -68569,32 +68515,17 @@ function expiryOf(expires, dateHeader, now) {
     if (typeof expires !== 'number' || !Number.isFinite(expires)) {
         return now + DEFAULT_TOKEN_LIFETIME_MS;
     }
-    const serverNow = dateHeader ? Date.parse(dateHeader) : NaN;
-    if (Number.isFinite(serverNow)) {
-        const lifetime = expires * 1000 - serverNow;
-        if (lifetime > 0 && lifetime <= 24 * 60 * 60 * 1000)
-            return now + lifetime;
-    }
-    return expires * 1000;
+    const lifetime = expires * 1000 - Date.parse(dateHeader ?? ''); // NaN without a Date header
+    return lifetime > 0 && lifetime <= 24 * 60 * 60 * 1000 ? now + lifetime : expires * 1000;
 }
-function parseJson(body) {
-    try {
-        const value = JSON.parse(body);
-        return value && typeof value === 'object' && !Array.isArray(value)
-            ? value
-            : undefined;
-    }
-    catch {
-        return undefined;
-    }
-}
+const statusLine = (response) => `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`;
 function describeResponse(response) {
-    const status = `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`;
     const location = response.headers.location ? ` (redirect to ${response.headers.location})` : '';
-    return `${status}${location}: ${oidc_excerpt(response.body)}`;
+    return `${statusLine(response)}${location}: ${oidc_excerpt(response.body)}`;
 }
 function oidc_excerpt(body) {
-    const text = body.trim();
+    // What could be a token is hidden before the cut (the Redactor finds the known ones after).
+    const text = hideTokenLike(body.trim());
     if (text === '')
         return '(empty body)';
     return text.length > BODY_EXCERPT ? `${excerpt(text, BODY_EXCERPT)} (truncated)` : text;
@@ -68612,10 +68543,14 @@ function scrubJwts(text, idToken) {
     });
 }
 /** No usable answer: the client's error says why (and, for an oversized answer, what to do). */
-function failedRequest(url, error) {
-    if (error instanceof AnswerTooLargeError)
-        return error.message;
-    return `could not reach ${url}: ${error instanceof Error ? error.message : String(error)}`;
+function unanswered(url, error, scrub = (text) => text) {
+    const why = error instanceof AnswerTooLargeError
+        ? error.message
+        : `could not reach ${url}: ${error instanceof Error ? error.message : String(error)}`;
+    throw new TrustedPublishingError(`Trusted publishing: ${scrub(why)}`, {
+        cause: error,
+        transient: transientFailure(error)
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/auth/token-source.ts
@@ -68631,12 +68566,8 @@ class StaticTokenSource {
         this.user = user;
         this.password = password;
     }
-    async current() {
-        return this.password;
-    }
-    async renew() {
-        return undefined;
-    }
+    current = async () => this.password;
+    renew = async () => undefined;
 }
 class MintedTokenSource {
     mint;
@@ -68645,13 +68576,9 @@ class MintedTokenSource {
     user = '__token__';
     token;
     inFlight;
-    marginMs;
-    now;
-    constructor(mint, options = {}) {
+    constructor(mint, options) {
         this.mint = mint;
         this.options = options;
-        this.marginMs = options.marginMs ?? 60_000;
-        this.now = options.now ?? Date.now;
     }
     /** Mints the first token now, so that a refused exchange fails the run before any upload. */
     static async start(mint, options = {}) {
@@ -68665,7 +68592,8 @@ class MintedTokenSource {
     }
     async current() {
         const token = this.token;
-        if (token && token.expiresAt - this.now() > this.marginMs)
+        const { now = Date.now, marginMs = 60_000 } = this.options;
+        if (token && token.expiresAt - now() > marginMs)
             return token.token;
         return (await this.refresh(token ? 'the token is about to expire' : undefined)).token;
     }
@@ -68678,23 +68606,18 @@ class MintedTokenSource {
     }
     refresh(reason) {
         // One renewal at a time: parallel uploads that all notice expiry wait for the same mint.
-        if (this.inFlight)
-            return this.inFlight;
-        const attempt = Promise.resolve()
+        this.inFlight ??= Promise.resolve()
             .then(() => this.mint())
             .then(fresh => {
             this.token = fresh;
             if (reason)
                 this.options.onRenew?.(`Minted a fresh upload token: ${reason}.`);
             return fresh;
+        })
+            .finally(() => {
+            this.inFlight = undefined;
         });
-        this.inFlight = attempt;
-        const settled = () => {
-            if (this.inFlight === attempt)
-                this.inFlight = undefined;
-        };
-        attempt.then(settled, settled);
-        return attempt;
+        return this.inFlight;
     }
 }
 /**
@@ -68743,13 +68666,9 @@ function chooseCredential(settings, run, ambient) {
             `(Trusted publishing applies only with the user left as '${TOKEN_USER}'.)`);
     }
     // Outside the action (the command line), whichever CI system runs us may give the ID token.
-    if (ambient) {
-        if (!ambient.provider)
-            throw new TrustedPublishingError(ambient.missing);
-        return { method: 'trusted-publishing' };
+    if (ambient ? !ambient.provider : !run.idToken.available) {
+        throw new TrustedPublishingError(ambient?.missing ?? noIdTokenMessage(run));
     }
-    if (!run.idToken.available)
-        throw new TrustedPublishingError(noIdTokenMessage(run));
     return { method: 'trusted-publishing' };
 }
 /**
@@ -68760,24 +68679,16 @@ async function resolveTokenSource(options) {
     const choice = chooseCredential(options.settings, options.run, options.ambient);
     if (choice.method === 'token')
         return new StaticTokenSource(choice.user, choice.password);
-    const { log } = options;
-    const host = new URL(options.settings.repositoryUrl).host;
+    const { log, settings } = options;
     const minter = createTokenMinter({
-        http: options.http,
-        repositoryUrl: options.settings.repositoryUrl,
-        getIdToken: options.getIdToken,
-        onSecret: options.onSecret,
-        now: options.now,
-        retry: { policy: { ...DEFAULT_RETRY_POLICY, ...options.settings.retry }, log }
+        ...options,
+        repositoryUrl: settings.repositoryUrl,
+        retry: { policy: { ...DEFAULT_RETRY_POLICY, ...settings.retry }, log }
     });
-    const source = await MintedTokenSource.start(minter, {
-        now: options.now,
-        marginMs: options.renewMarginMs,
-        onRenew: message => log.info(message)
-    });
+    const source = await MintedTokenSource.start(minter, { onRenew: message => log.info(message) });
     const expires = source.expiresAt;
     log.info(`Trusted publishing: exchanged ${options.ambient ? `this ${options.ambient.provider} job's` : "this workflow's GitHub"} ID token for a short-lived upload token ` +
-        `at ${host}` +
+        `at ${new URL(settings.repositoryUrl).host}` +
         (expires ? `, valid until ${new Date(expires).toISOString()} (renewed as needed).` : '.'));
     return source;
 }
@@ -68815,8 +68726,8 @@ function pypiTokenProblem(token, target, source) {
     if (token === 'pypi-')
         return `${what} is only 'pypi-', without the token itself. ${fix}`;
     const location = macaroonLocation(token.slice('pypi-'.length));
-    const other = Object.keys(TOKEN_LOCATIONS).find(t => t !== target && TOKEN_LOCATIONS[t] === location);
-    if (!other)
+    const others = Object.values(TOKEN_LOCATIONS).filter(host => host !== TOKEN_LOCATIONS[target]);
+    if (!location || !others.includes(location))
         return undefined;
     return (`${what} is a token for ${location}, but the upload goes to ` +
         `${TOKEN_LOCATIONS[target]}. PyPI and TestPyPI are separate sites with separate accounts and ` +
@@ -68854,40 +68765,25 @@ function macaroonLocation(body) {
     const location = bytes.subarray(3, 3 + length).toString('latin1');
     return /^[a-z0-9.-]+$/.test(location) ? location : undefined;
 }
-/** The upload hosts whose web side we know: where a project's publishing settings live. */
-const WEB_ORIGIN_BY_UPLOAD_HOST = {
-    'upload.pypi.org': 'https://pypi.org',
-    'pypi.org': 'https://pypi.org',
-    'test.pypi.org': 'https://test.pypi.org'
-};
 /**
  * For a run that published to PyPI or TestPyPI with a long-lived token: a notice with links that
  * open each project's trusted-publisher form pre-filled, so switching takes one click.
  */
 function trustedPublishingNudge(options) {
-    if (!options.usedToken || options.projects.length === 0)
+    const target = pypiTarget(options.repositoryUrl);
+    if (!options.usedToken || options.projects.length === 0 || !target)
         return undefined;
-    let web;
-    try {
-        web = WEB_ORIGIN_BY_UPLOAD_HOST[new URL(options.repositoryUrl).host];
-    }
-    catch {
-        return undefined;
-    }
-    if (!web)
-        return undefined;
+    const web = `https://${TOKEN_LOCATIONS[target]}`;
     const [owner, repo] = (options.run.repository ?? '').split('/');
     const workflow = parseWorkflowRef(options.run.workflowRef);
-    const params = new URLSearchParams({ provider: 'github' });
-    if (owner && repo) {
-        params.set('owner', owner);
-        params.set('repository', repo);
-    }
-    if (workflow)
-        params.set('workflow_filename', workflow.filename);
+    const params = new URLSearchParams({
+        provider: 'github',
+        ...(owner && repo ? { owner, repository: repo } : {}),
+        ...(workflow ? { workflow_filename: workflow.filename } : {})
+    });
     const links = [...new Set(options.projects.map(normalizeName))].map(name => `  ${web}/manage/project/${encodeURIComponent(name)}/settings/publishing/?${params.toString()}`);
     return [
-        `This run published to ${new URL(web).host} with a long-lived API token. Consider trusted ` +
+        `This run published to ${TOKEN_LOCATIONS[target]} with a long-lived API token. Consider trusted ` +
             'publishing instead: no secret to leak or rotate, and each file gets a signed attestation ' +
             'of where it was built.',
         `Add this workflow as a trusted publisher (the form opens pre-filled):`,
@@ -69273,12 +69169,12 @@ async function readSimplePage(http, simpleUrl, project, options = {}) {
         if (response.status !== 200)
             return { found: false, status: response.status, url };
         const type = String(response.headers['content-type'] ?? '');
-        const files = type.includes('json') ? simple_parseJson(response.body) : parseHtml(response.body);
+        const files = type.includes('json') ? parseJson(response.body) : parseHtml(response.body);
         return { found: true, files, url };
     }
     return { found: false, status: 310, url };
 }
-function simple_parseJson(body) {
+function parseJson(body) {
     const files = new Map();
     const parsed = JSON.parse(body);
     for (const file of parsed.files ?? []) {
@@ -74059,7 +73955,6 @@ function parseDistributions(value) {
 
 
 
-
 /** The action: settings from the inputs, the pipeline, then outputs, summary and exit status. */
 async function run() {
     // Untrimmed: the settings trim each value, and tell a whitespace-only secret from none.
@@ -74199,7 +74094,7 @@ async function writeJobSummary(text, log) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5969);
+/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2425);
 
 await (0,_action_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 

@@ -67605,15 +67605,13 @@ function describeProblem(problem) {
 }
 
 ;// CONCATENATED MODULE: ./src/auth/errors.ts
+
 /**
  * A trusted-publishing or credential problem the user can act on. The message is complete (what
  * happened, why, what to change) and never holds a secret: no ID token, no minted token.
  */
 class TrustedPublishingError extends Error {
-    /**
-     * Set when waiting may heal it (a 5xx, a 429, no answer): the exchange retries those with the
-     * uploads' backoff. `reason` is the short form for the retry's log line.
-     */
+    /** A 5xx, a 429, no answer: the exchange retries those with the uploads' backoff. */
     transient;
     constructor(message, options) {
         super(message, options);
@@ -67621,6 +67619,10 @@ class TrustedPublishingError extends Error {
         this.transient = options?.transient;
     }
 }
+/** 5xx and 429 may heal by waiting. */
+const isTransientStatus = (status) => status === 429 || (status >= 500 && status <= 599);
+/** No answer may heal by waiting, but not a bad certificate (NetworkError.final). */
+const transientFailure = (error) => error instanceof NetworkError && !error.final ? { reason: error.message } : undefined;
 /** Signing an attestation failed; the run must stop before any upload. */
 class AttestationError extends Error {
     constructor(message, options) {
@@ -67898,9 +67900,21 @@ function isBase64(value) {
 
 const TRUSTED_PUBLISHING_DOCS = 'https://docs.pypi.org/trusted-publishers/';
 const TROUBLESHOOTING_URL = 'https://docs.pypi.org/trusted-publishers/troubleshooting/';
+/** The JSON object `text` holds, or undefined (not JSON, or not an object). */
+function jsonObject(text) {
+    try {
+        const value = JSON.parse(text);
+        return value && typeof value === 'object' && !Array.isArray(value)
+            ? value
+            : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
 /**
  * An ID-token request that failed. `failure` says what went wrong; the message adds the command
- * line's advice, which the action replaces with its own (action/id-token.ts).
+ * line's advice, which the action replaces with its own (action/context.ts).
  */
 class IdTokenRequestError extends TrustedPublishingError {
     failure;
@@ -67924,29 +67938,22 @@ const ID_TOKEN_CAP = {
  */
 async function requestIdToken(provider, url, headers, advice, timeoutMs = 30_000) {
     const http = new Http({ timeoutMs, connectTimeoutMs: 10_000 });
-    let response;
-    try {
-        response = await http.get(url, ID_TOKEN_CAP, headers);
-    }
-    catch (error) {
+    const response = await http
+        .get(url, ID_TOKEN_CAP, headers)
+        .catch((error) => {
         const reason = error instanceof Error ? error.message : String(error);
         throw new IdTokenRequestError(`asking ${provider} for an ID token failed: ${reason}`, '', {
             cause: error,
-            transient: error instanceof NetworkError && !error.final ? { reason } : undefined
+            transient: transientFailure(error)
         });
-    }
-    finally {
-        http.dispose();
-    }
+    })
+        .finally(() => http.dispose());
     const { status } = response;
     // The body is not shown: it may be a token in a shape we did not expect.
-    if (status !== 200) {
-        throw new IdTokenRequestError(`${provider} answered HTTP ${status} without an ID token.`, advice, {
-            transient: status === 429 || (status >= 500 && status <= 599)
-                ? { reason: `HTTP ${status}` }
-                : undefined
-        });
-    }
+    const failure = `${provider} answered HTTP ${status} without an ID token.`;
+    const transient = isTransientStatus(status) ? { reason: `HTTP ${status}` } : undefined;
+    if (status !== 200)
+        throw new IdTokenRequestError(failure, advice, { transient });
     return response.body;
 }
 /** An ID token from GitHub's runner: ACTIONS_ID_TOKEN_REQUEST_URL with its bearer token. */
@@ -67960,18 +67967,11 @@ async function githubRunnerIdToken(env, audience, options = {}) {
         Accept: 'application/json'
     };
     const body = await requestIdToken(provider, url.toString(), headers, advice, options.timeoutMs);
-    let value;
-    try {
-        value = JSON.parse(body).value;
-    }
-    catch {
-        // answered below
-    }
+    const value = jsonObject(body)?.value;
     if (typeof value === 'string' && value)
         return value;
     throw new IdTokenRequestError(`${provider} answered HTTP 200 without an ID token.`, advice, {});
 }
-const indent = (lines) => lines.map(line => `    ${line}`);
 /** Why there is no GitHub ID token, and the two ways out (or, for a fork's pull request, what to do). */
 function noIdTokenMessage(run, cause) {
     const what = cause
@@ -67996,13 +67996,14 @@ function noIdTokenMessage(run, cause) {
         '1. Trusted publishing (recommended): give the publishing job permission to request an ID ' +
             'token, and register this workflow as a trusted publisher on the index:',
         '',
-        ...indent(['permissions:', '  id-token: write']),
+        '    permissions:',
+        '      id-token: write',
         '',
         `   ${TRUSTED_PUBLISHING_DOCS}`,
         '',
         '2. An API token: store it as a repository secret and pass it, e.g.',
         '',
-        ...indent(['password: ${{ secrets.PYPI_API_TOKEN }}']),
+        '    password: ${{ secrets.PYPI_API_TOKEN }}',
         '',
         '   If you already pass a secret: an empty secret looks exactly like none. A typo in the ' +
             "secret's name, or a secret defined in another environment or repository, reads as an " +
@@ -68023,6 +68024,11 @@ const DEBUG_CLAIMS = [
     'ref',
     'environment'
 ];
+/**
+ * `owner/repo/.github/workflows/release.yml@refs/tags/v1` taken apart: `repository` owner/repo,
+ * `path` .github/workflows/release.yml, `filename` release.yml (what a PyPI trusted publisher
+ * names), `ref` what follows `@` ('' when absent).
+ */
 function parseWorkflowRef(value) {
     if (!value)
         return undefined;
@@ -68037,41 +68043,29 @@ function parseWorkflowRef(value) {
 /** The JWT's payload, or undefined when it is not a well-formed JWT. */
 function decodeClaims(jwt) {
     const parts = jwt.split('.');
-    if (parts.length !== 3)
-        return undefined;
-    try {
-        const payload = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8'));
-        return payload && typeof payload === 'object' && !Array.isArray(payload)
-            ? payload
-            : undefined;
-    }
-    catch {
-        return undefined;
-    }
+    return parts.length === 3
+        ? jsonObject(Buffer.from(parts[1], 'base64url').toString('utf8'))
+        : undefined;
 }
 /** The claims as a list for an error message, marked as unverified and for debugging only. */
 function renderClaims(claims) {
-    if (!claims) {
-        return 'The ID token could not be decoded, so its claims cannot be shown.';
-    }
-    const lines = [
-        'Claims of the ID token, decoded WITHOUT verification, for debugging only. Do not configure a ' +
-            'trusted publisher from them unless they already match what you expect:'
-    ];
-    for (const name of DEBUG_CLAIMS) {
-        const value = claims[name];
-        lines.push(`  ${name}: ${value === undefined || value === '' ? 'MISSING' : String(value)}`);
-    }
-    lines.push(`See ${TROUBLESHOOTING_URL}`);
-    return lines.join('\n');
+    const shown = claims
+        ? [
+            'Claims of the ID token, decoded WITHOUT verification, for debugging only. Do not ' +
+                'configure a trusted publisher from them unless they already match what you expect:',
+            ...DEBUG_CLAIMS.map(name => {
+                const value = claims[name];
+                return `  ${name}: ${value === undefined || value === '' ? 'MISSING' : String(value)}`;
+            })
+        ]
+        : ['The ID token could not be decoded, so its claims cannot be shown.'];
+    return [...shown, `See ${TROUBLESHOOTING_URL}`].join('\n');
 }
 /**
  * For a job that runs a reusable workflow: Warehouse takes the filename from `job_workflow_ref`
  * and requires it to be `<repository>/.github/workflows/<file>@<ref or sha>` of this run.
  */
 function reusableWorkflowHint(claims) {
-    if (!claims)
-        return undefined;
     const caller = parseWorkflowRef(stringClaim(claims, 'workflow_ref'));
     const job = parseWorkflowRef(stringClaim(claims, 'job_workflow_ref'));
     if (!caller || !job)
@@ -68097,808 +68091,39 @@ function reusableWorkflowHint(claims) {
             `build and upload the files as an artifact), or keep the reusable workflow in ` +
             `${repository}/.github/workflows/ and call it as \`uses: ./.github/workflows/${job.filename}\`.`);
     }
-    const lines = [
-        `${called} ${rule} So the trusted publisher must name the workflow file '${job.filename}', ` +
-            `not '${caller.filename}'.`
-    ];
-    if (job.ref && job.ref !== ref && job.ref !== sha) {
-        lines.push(`It is also called at '${job.ref}', not at ${runsAt}, which PyPI refuses: call it as ` +
-            `\`uses: ./.github/workflows/${job.filename}\` so that it runs at the same commit.`);
-    }
-    return lines.join(' ');
+    const elsewhere = job.ref && job.ref !== ref && job.ref !== sha
+        ? ` It is also called at '${job.ref}', not at ${runsAt}, which PyPI refuses: call it as ` +
+            `\`uses: ./.github/workflows/${job.filename}\` so that it runs at the same commit.`
+        : '';
+    return (`${called} ${rule} So the trusted publisher must name the workflow file '${job.filename}', ` +
+        `not '${caller.filename}'.${elsewhere}`);
 }
 function stringClaim(claims, name) {
-    const value = claims[name];
+    const value = claims?.[name];
     return typeof value === 'string' ? value : undefined;
 }
 /** The 422 (or other refusal): every code and description, the claims, and where to read more. */
-function refusalMessage(host, status, payload, claims, body) {
+function refusalMessage(url, status, payload, claims, body) {
     const errors = Array.isArray(payload.errors) ? payload.errors : [];
     const reasons = errors.map(e => {
         const { code, description } = (e ?? {});
         return `  - ${String(code ?? 'unknown')}: ${String(description ?? '')}`;
     });
-    const lines = [
-        `Trusted publishing failed: ${host} refused the token request (HTTP ` +
-            `${status}${typeof payload.message === 'string' ? `, "${payload.message}"` : ''}).`
-    ];
-    if (reasons.length > 0) {
-        lines.push('The index gave these reasons:', ...reasons);
-    }
-    else {
-        lines.push(`The index gave no reasons: ${body}`);
-    }
-    lines.push('', 'This usually means the trusted publisher registered on the index does not match this ' +
-        'workflow run: check the repository owner and name, the workflow file name and the ' +
-        `environment (if you set one). ${TRUSTED_PUBLISHING_DOCS}`);
     const reusable = reusableWorkflowHint(claims);
-    if (reusable)
-        lines.push('', reusable);
-    lines.push('', renderClaims(claims));
-    if (!claims)
-        lines.push(`See ${TROUBLESHOOTING_URL}`);
-    return lines.join('\n');
-}
-
-;// CONCATENATED MODULE: ./src/auth/oidc.ts
-
-
-
-
-
-
-/** PyPI's minted tokens live 15 minutes; used when the index does not say. */
-const DEFAULT_TOKEN_LIFETIME_MS = 15 * 60 * 1000;
-const BODY_EXCERPT = 500;
-/** Small JSON answers; 64 KiB leaves room for a proxy's error page. */
-const OIDC_ANSWER_CAP = {
-    bytes: 64 * 1024,
-    what: 'the trusted-publishing answer',
-    advice: "Check that 'repository-url' is the index's upload URL; if the index is right, it is " +
-        'misbehaving: wait a few minutes and try again, or use an API token.'
-};
-function oidcUrls(repositoryUrl) {
-    const origin = new URL(repositoryUrl).origin;
-    return { audience: `${origin}/_/oidc/audience`, mint: `${origin}/_/oidc/mint-token` };
-}
-/** Mints a fresh token at each call; the audience is asked once per run. */
-function createTokenMinter(options) {
-    let audience;
-    return async () => {
-        audience ??= fetchAudience(options.http, options.repositoryUrl, options.retry);
-        let aud;
-        try {
-            aud = await audience;
-        }
-        catch (error) {
-            audience = undefined; // a later renewal may try again
-            throw error;
-        }
-        // Each try gets a fresh ID token: when a mint's answer is lost, the index may have spent the
-        // token's jti already and would refuse it as reused.
-        return retrying('the token request', async () => {
-            const idToken = await options.getIdToken(aud);
-            options.onSecret(idToken);
-            return mintToken(options.http, options.repositoryUrl, idToken, options);
-        }, options.retry);
-    };
-}
-/** Retries what the index may heal by itself, saying so on one info line per retry. */
-function retrying(what, attempt, retry = {}) {
-    const policy = retry.policy ?? DEFAULT_RETRY_POLICY;
-    return withRetries(attempt, {
-        policy,
-        transient: error => (error instanceof TrustedPublishingError ? error.transient : undefined),
-        onRetry: (error, n, delayMs) => retry.log?.info(`Trusted publishing: ${what} failed (${error.transient?.reason}); ` +
-            retryNote(n, policy, delayMs)),
-        sleep: retry.sleep
-    });
-}
-/** 5xx, 429 and no answer may heal by waiting (not a bad certificate: NetworkError.final). */
-function transientAnswer(response) {
-    if (response.status !== 429 && (response.status < 500 || response.status > 599))
-        return undefined;
-    return {
-        reason: `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`,
-        retryAfterMs: retryAfterMs(response)
-    };
-}
-function transientFailure(error) {
-    if (error instanceof NetworkError && !error.final)
-        return { reason: error.message };
-    return undefined;
-}
-const exchangeToken = (options) => createTokenMinter(options)();
-const fetchAudience = (http, repositoryUrl, retry) => retrying('asking for the token audience', () => askAudience(http, repositoryUrl), retry);
-async function askAudience(http, repositoryUrl) {
-    const url = oidcUrls(repositoryUrl).audience;
-    const host = new URL(repositoryUrl).host;
-    let response;
-    try {
-        response = await http.get(url, OIDC_ANSWER_CAP, { Accept: 'application/json' });
-    }
-    catch (error) {
-        throw new TrustedPublishingError(`Trusted publishing: ${failedRequest(url, error)}`, {
-            cause: error,
-            transient: transientFailure(error)
-        });
-    }
-    if (response.status === 403 || response.status === 404) {
-        throw new TrustedPublishingError(`This index does not support trusted publishing; use a token. (${host} answered HTTP ` +
-            `${response.status} to GET ${url}${response.status === 403 ? ': trusted publishing is disabled there' : ''}.)\n` +
-            "Pass an API token for this index as 'password' (or 'token'), e.g. " +
-            '`password: ${{ secrets.INDEX_TOKEN }}`.');
-    }
-    if (response.status !== 200) {
-        throw new TrustedPublishingError(`Trusted publishing: asking ${url} for the token audience failed: ${describeResponse(response)}\n` +
-            'The index may be down or misconfigured; wait a few minutes and try again, or use an API token.', { transient: transientAnswer(response) });
-    }
-    const audience = oidc_parseJson(response.body)?.audience;
-    if (typeof audience !== 'string' || audience === '') {
-        throw new TrustedPublishingError(`Trusted publishing: ${url} answered 200 without an audience (expected {"audience": "…"}): ` +
-            oidc_excerpt(response.body));
-    }
-    return audience;
-}
-/** Trades an ID token for an upload token; calls `onSecret` with it before returning. */
-async function mintToken(http, repositoryUrl, idToken, options) {
-    const url = oidcUrls(repositoryUrl).mint;
-    const scrub = (text) => scrubJwts(text, idToken);
-    let response;
-    try {
-        response = await http.request('POST', url, {
-            headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-            body: () => JSON.stringify({ token: idToken }),
-            cap: OIDC_ANSWER_CAP
-        });
-    }
-    catch (error) {
-        throw new TrustedPublishingError(`Trusted publishing: ${scrub(failedRequest(url, error))}`, {
-            cause: error,
-            transient: transientFailure(error)
-        });
-    }
-    // Scrubbed before anything is cut or quoted, so a truncated echo cannot slip through.
-    response = { ...response, body: scrub(response.body) };
-    const payload = oidc_parseJson(response.body);
-    if (payload === undefined) {
-        throw new TrustedPublishingError(`Token request to ${url} failed: the index answered ${describeResponse(response)}\n` +
-            'That is not the JSON a trusted-publishing index sends: the index is probably down or ' +
-            'misconfigured. Wait a few minutes and try again.', { transient: transientAnswer(response) });
-    }
-    if (response.status < 200 || response.status >= 300) {
-        const why = refusalMessage(new URL(url).host, response.status, payload, decodeClaims(idToken), oidc_excerpt(response.body));
-        throw new TrustedPublishingError(scrub(why), {
-            transient: transientAnswer(response)
-        });
-    }
-    const token = payload.token;
-    if (typeof token !== 'string' || token === '') {
-        throw new TrustedPublishingError(`Token request to ${url} answered HTTP ${response.status} without a token ` +
-            `(expected {"success": true, "token": "…", "expires": …}). The index is probably ` +
-            'misconfigured; wait a few minutes and try again.');
-    }
-    options.onSecret(token);
-    const now = options.now ?? Date.now;
-    return { token, expiresAt: expiryOf(payload.expires, response.headers.date, now()) };
-}
-/**
- * `expires` is on the index's clock: made a lifetime with its Date header, so a skewed runner
- * clock cannot make us send a token the index considers expired.
- */
-function expiryOf(expires, dateHeader, now) {
-    if (typeof expires !== 'number' || !Number.isFinite(expires)) {
-        return now + DEFAULT_TOKEN_LIFETIME_MS;
-    }
-    const serverNow = dateHeader ? Date.parse(dateHeader) : NaN;
-    if (Number.isFinite(serverNow)) {
-        const lifetime = expires * 1000 - serverNow;
-        if (lifetime > 0 && lifetime <= 24 * 60 * 60 * 1000)
-            return now + lifetime;
-    }
-    return expires * 1000;
-}
-function oidc_parseJson(body) {
-    try {
-        const value = JSON.parse(body);
-        return value && typeof value === 'object' && !Array.isArray(value)
-            ? value
-            : undefined;
-    }
-    catch {
-        return undefined;
-    }
-}
-function describeResponse(response) {
-    const status = `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`;
-    const location = response.headers.location ? ` (redirect to ${response.headers.location})` : '';
-    return `${status}${location}: ${oidc_excerpt(response.body)}`;
-}
-function oidc_excerpt(body) {
-    const text = body.trim();
-    if (text === '')
-        return '(empty body)';
-    return text.length > BODY_EXCERPT ? `${excerpt(text, BODY_EXCERPT)} (truncated)` : text;
-}
-/** An index might echo the ID token back; it must not reach a log. */
-function scrubJwts(text, idToken) {
-    return text
-        .split(idToken)
-        .join('***')
-        .replace(/[\w.-]+/g, run => {
-        // A JWT-shaped run (`eyJ….eyJ…`) is cut from its first `eyJ` on: found with string search,
-        // since a pattern retried at each `eyJ` of a long run is quadratic (issue 21).
-        const start = run.indexOf('eyJ');
-        return start >= 0 && run.indexOf('.eyJ', start + 4) > 0 ? `${run.slice(0, start)}***` : run;
-    });
-}
-/** No usable answer: the client's error says why (and, for an oversized answer, what to do). */
-function failedRequest(url, error) {
-    if (error instanceof AnswerTooLargeError)
-        return error.message;
-    return `could not reach ${url}: ${error instanceof Error ? error.message : String(error)}`;
-}
-
-;// CONCATENATED MODULE: ./src/auth/token-source.ts
-/** The index's words for an expired token (protocol §2): 403 "Invalid API Token: token is expired". */
-function isExpiredTokenResponse(status, message) {
-    return status === 403 && /token is expired/i.test(message);
-}
-class StaticTokenSource {
-    user;
-    password;
-    kind = 'token';
-    constructor(user, password) {
-        this.user = user;
-        this.password = password;
-    }
-    async current() {
-        return this.password;
-    }
-    async renew() {
-        return undefined;
-    }
-}
-class MintedTokenSource {
-    mint;
-    options;
-    kind = 'trusted-publishing';
-    user = '__token__';
-    token;
-    inFlight;
-    marginMs;
-    now;
-    constructor(mint, options = {}) {
-        this.mint = mint;
-        this.options = options;
-        this.marginMs = options.marginMs ?? 60_000;
-        this.now = options.now ?? Date.now;
-    }
-    /** Mints the first token now, so that a refused exchange fails the run before any upload. */
-    static async start(mint, options = {}) {
-        const source = new MintedTokenSource(mint, options);
-        await source.current();
-        return source;
-    }
-    /** Epoch ms, our clock; undefined before the first mint. */
-    get expiresAt() {
-        return this.token?.expiresAt;
-    }
-    async current() {
-        const token = this.token;
-        if (token && token.expiresAt - this.now() > this.marginMs)
-            return token.token;
-        return (await this.refresh(token ? 'the token is about to expire' : undefined)).token;
-    }
-    async renew(rejected) {
-        if (this.inFlight)
-            return (await this.inFlight).token;
-        if (this.token && this.token.token !== rejected)
-            return this.token.token;
-        return (await this.refresh('the index said the token has expired')).token;
-    }
-    refresh(reason) {
-        // One renewal at a time: parallel uploads that all notice expiry wait for the same mint.
-        if (this.inFlight)
-            return this.inFlight;
-        const attempt = Promise.resolve()
-            .then(() => this.mint())
-            .then(fresh => {
-            this.token = fresh;
-            if (reason)
-                this.options.onRenew?.(`Minted a fresh upload token: ${reason}.`);
-            return fresh;
-        });
-        this.inFlight = attempt;
-        const settled = () => {
-            if (this.inFlight === attempt)
-                this.inFlight = undefined;
-        };
-        attempt.then(settled, settled);
-        return attempt;
-    }
-}
-/**
- * Runs one request; when the index refused the token as expired, renews and runs it once more
- * (the refused request stored nothing, so nothing is lost or repeated).
- */
-async function withCurrentToken(source, attempt, isExpired) {
-    const password = await source.current();
-    try {
-        return await attempt(source.user, password);
-    }
-    catch (error) {
-        if (!isExpired(error))
-            throw error;
-        const fresh = await source.renew(password);
-        if (fresh === undefined)
-            throw error;
-        return attempt(source.user, fresh);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/auth/credentials.ts
-
-
-
-
-
-
-
-
-/** The user name API tokens and trusted publishing go with. */
-const TOKEN_USER = '__token__';
-/**
- * A given password always wins; with none and the user `__token__`, trusted publishing if an ID
- * token can be had. Otherwise the error explains both ways out (a typo in a secret's name reads
- * as an empty secret).
- */
-function chooseCredential(settings, run, ambient) {
-    if (settings.password) {
-        return { method: 'token', user: settings.user, password: settings.password };
-    }
-    if (settings.user !== TOKEN_USER) {
-        throw new TrustedPublishingError(`The user is '${settings.user}' but no password was given. Pass the password for ` +
-            `'${settings.user}' as 'password' (from a secret), e.g. \`password: \${{ secrets.INDEX_PASSWORD }}\`. ` +
-            'If you did, the secret is empty: a typo in its name reads as an empty string. ' +
-            `(Trusted publishing applies only with the user left as '${TOKEN_USER}'.)`);
-    }
-    // Outside the action (the command line), whichever CI system runs us may give the ID token.
-    if (ambient) {
-        if (!ambient.provider)
-            throw new TrustedPublishingError(ambient.missing);
-        return { method: 'trusted-publishing' };
-    }
-    if (!run.idToken.available)
-        throw new TrustedPublishingError(noIdTokenMessage(run));
-    return { method: 'trusted-publishing' };
-}
-/**
- * The uploads' password source; the first token is minted here, so a refusal stops the run
- * before any upload.
- */
-async function resolveTokenSource(options) {
-    const choice = chooseCredential(options.settings, options.run, options.ambient);
-    if (choice.method === 'token')
-        return new StaticTokenSource(choice.user, choice.password);
-    const { log } = options;
-    const host = new URL(options.settings.repositoryUrl).host;
-    const minter = createTokenMinter({
-        http: options.http,
-        repositoryUrl: options.settings.repositoryUrl,
-        getIdToken: options.getIdToken,
-        onSecret: options.onSecret,
-        now: options.now,
-        retry: { policy: { ...DEFAULT_RETRY_POLICY, ...options.settings.retry }, log }
-    });
-    const source = await MintedTokenSource.start(minter, {
-        now: options.now,
-        marginMs: options.renewMarginMs,
-        onRenew: message => log.info(message)
-    });
-    const expires = source.expiresAt;
-    log.info(`Trusted publishing: exchanged ${options.ambient ? `this ${options.ambient.provider} job's` : "this workflow's GitHub"} ID token for a short-lived upload token ` +
-        `at ${host}` +
-        (expires ? `, valid until ${new Date(expires).toISOString()} (renewed as needed).` : '.'));
-    return source;
-}
-/** Other services' token prefixes people paste by mistake. */
-const FOREIGN_PREFIXES = [
-    ['github_pat_', 'a GitHub fine-grained personal access token'],
-    ['ghp_', 'a GitHub personal access token'],
-    ['gho_', 'a GitHub OAuth token'],
-    ['ghu_', 'a GitHub App user token'],
-    ['ghs_', 'a GitHub App or GITHUB_TOKEN installation token'],
-    ['ghr_', 'a GitHub refresh token'],
-    ['glpat-', 'a GitLab personal access token'],
-    ['eyJ', 'a JWT (such as a GitHub ID token)']
-];
-/**
- * What makes `token` (trimmed) unusable as a PyPI API token for `target`, checked before anything
- * is sent: PyPI would answer a bare 403. Never shows the token: at most its first four characters,
- * and only when it is long and not a PyPI token at all. `source` names where it came from.
- */
-function pypiTokenProblem(token, target, source) {
-    const index = target === 'pypi' ? 'PyPI' : 'TestPyPI';
-    const what = source.charAt(0).toUpperCase() + source.slice(1);
-    const fix = `Create an API token at https://${TOKEN_LOCATIONS[target]}/manage/account/token/ and store ` +
-        'it whole (it starts with pypi-) as the secret, or leave the password out and use trusted ' +
-        'publishing.';
-    const lineBreak = /[\r\n]/.test(token);
-    if (lineBreak || /\s/.test(token)) {
-        return (`${what} contains ${lineBreak ? 'a line break' : 'whitespace'}, so it cannot be ` +
-            `a ${index} API token (one line, no spaces). The secret probably holds more than the token ` +
-            `(a label, a second line, or a token split when copied): store only the token. ${fix}`);
-    }
-    if (!token.startsWith('pypi-')) {
-        return `${what} ${describeForeign(token)}, so it is not a ${index} API token (those start with 'pypi-'). ${index} accepts only API tokens. ${fix}`;
-    }
-    if (token === 'pypi-')
-        return `${what} is only 'pypi-', without the token itself. ${fix}`;
-    const location = macaroonLocation(token.slice('pypi-'.length));
-    const other = Object.keys(TOKEN_LOCATIONS).find(t => t !== target && TOKEN_LOCATIONS[t] === location);
-    if (!other)
-        return undefined;
-    return (`${what} is a token for ${location}, but the upload goes to ` +
-        `${TOKEN_LOCATIONS[target]}. PyPI and TestPyPI are separate sites with separate accounts and ` +
-        `tokens. ${fix}`);
-}
-function describeForeign(token) {
-    const foreign = FOREIGN_PREFIXES.find(([prefix]) => token.startsWith(prefix));
-    // Four characters of a short value would give too much of it away.
-    if (token.length < 16) {
-        return foreign
-            ? `looks like ${foreign[1]}`
-            : `is ${token.length} characters long and does not start with 'pypi-'`;
-    }
-    const shown = `starts with '${token.slice(0, 4)}'`;
-    if (foreign)
-        return `${shown}, which is ${foreign[1]}`;
-    if (/^pypi[-_.:]/i.test(token)) {
-        return `${shown}, not 'pypi-' (the prefix is lowercase, followed by a hyphen)`;
-    }
-    if (/^["']/.test(token))
-        return `${shown}: it is wrapped in quotes; store the token without them`;
-    return shown;
-}
-/**
- * The location in a PyPI token's macaroon (v2 binary: 0x02, field 0x01, length, bytes), only to
- * catch a PyPI token sent to TestPyPI or the other way round.
- */
-function macaroonLocation(body) {
-    const bytes = Buffer.from(body.slice(0, 64), 'base64url');
-    if (bytes.length < 3 || bytes[0] !== 0x02 || bytes[1] !== 0x01)
-        return undefined;
-    const length = bytes[2];
-    if (length === 0 || length > 64 || bytes.length < 3 + length)
-        return undefined;
-    const location = bytes.subarray(3, 3 + length).toString('latin1');
-    return /^[a-z0-9.-]+$/.test(location) ? location : undefined;
-}
-/** The upload hosts whose web side we know: where a project's publishing settings live. */
-const WEB_ORIGIN_BY_UPLOAD_HOST = {
-    'upload.pypi.org': 'https://pypi.org',
-    'pypi.org': 'https://pypi.org',
-    'test.pypi.org': 'https://test.pypi.org'
-};
-/**
- * For a run that published to PyPI or TestPyPI with a long-lived token: a notice with links that
- * open each project's trusted-publisher form pre-filled, so switching takes one click.
- */
-function trustedPublishingNudge(options) {
-    if (!options.usedToken || options.projects.length === 0)
-        return undefined;
-    let web;
-    try {
-        web = WEB_ORIGIN_BY_UPLOAD_HOST[new URL(options.repositoryUrl).host];
-    }
-    catch {
-        return undefined;
-    }
-    if (!web)
-        return undefined;
-    const [owner, repo] = (options.run.repository ?? '').split('/');
-    const workflow = parseWorkflowRef(options.run.workflowRef);
-    const params = new URLSearchParams({ provider: 'github' });
-    if (owner && repo) {
-        params.set('owner', owner);
-        params.set('repository', repo);
-    }
-    if (workflow)
-        params.set('workflow_filename', workflow.filename);
-    const links = [...new Set(options.projects.map(normalizeName))].map(name => `  ${web}/manage/project/${encodeURIComponent(name)}/settings/publishing/?${params.toString()}`);
     return [
-        `This run published to ${new URL(web).host} with a long-lived API token. Consider trusted ` +
-            'publishing instead: no secret to leak or rotate, and each file gets a signed attestation ' +
-            'of where it was built.',
-        `Add this workflow as a trusted publisher (the form opens pre-filled):`,
-        ...links,
-        'then give the publishing job `permissions: id-token: write` and remove the token input.',
-        TRUSTED_PUBLISHING_DOCS
+        `Trusted publishing failed: ${new URL(url).host} refused the token request (HTTP ` +
+            `${status}${typeof payload.message === 'string' ? `, "${payload.message}"` : ''}).`,
+        ...(reasons.length > 0
+            ? ['The index gave these reasons:', ...reasons]
+            : [`The index gave no reasons: ${body}`]),
+        '',
+        'This usually means the trusted publisher registered on the index does not match this ' +
+            'workflow run: check the repository owner and name, the workflow file name and the ' +
+            `environment (if you set one). ${TRUSTED_PUBLISHING_DOCS}`,
+        ...(reusable ? ['', reusable] : []),
+        '',
+        renderClaims(claims)
     ].join('\n');
-}
-
-;// CONCATENATED MODULE: ./src/builder/build.ts
-/**
- * The optional build step, as Travis's dpl had: `python -m build` (any PEP 517 backend) or a
- * custom command (`uv build`, `hatch build`), its output streamed into a log group; a failed
- * build stops the run with the command and the tail of its output, where build tools say why.
- */
-
-
-
-
-class BuildError extends Error {
-    command;
-    outputTail;
-    constructor(message, command, outputTail) {
-        super(outputTail.length > 0 ? `${message}\n${outputTail.join('\n')}` : message);
-        this.command = command;
-        this.outputTail = outputTail;
-        this.name = 'BuildError';
-    }
-}
-const OUTPUT_TAIL_LINES = 30;
-/** Returns the `.whl` and `.tar.gz` files the build wrote (new or rewritten), sorted. */
-async function buildDistributions(options) {
-    const { log } = options;
-    const run = options.run ?? runProcess;
-    const cwd = external_node_path_default().resolve(options.workingDirectory);
-    const outDir = external_node_path_default().resolve(options.outDir);
-    if (!(await (0,promises_.stat)(cwd).catch(() => undefined))?.isDirectory()) {
-        throw new Error(`The working directory to build in, ${cwd}, is not a folder. Check working-directory.`);
-    }
-    // Unbuffered, stdout and stderr lines keep the order they were written in.
-    const env = options.env.with({ PYTHONUNBUFFERED: '1' });
-    const step = { run, cwd, log, timeoutMs: options.timeoutMs };
-    const before = await snapshotOutputs(outDir);
-    const command = await log.group(`Building distributions in ${cwd}`, async () => {
-        const line = options.buildCommand;
-        if (line !== undefined && line.trim() !== '') {
-            const shell = shellInvocation(line, process.platform, env.get('ComSpec'));
-            await runBuild(line, shell.command, shell.args, {
-                ...step,
-                env,
-                windowsVerbatimArguments: shell.windowsVerbatimArguments
-            });
-            return line;
-        }
-        const python = await findBuildPython({ python: options.python, env, log, run });
-        log.info(`Using ${python.version} with ${python.python}`);
-        const args = [
-            ...['-m', 'build', ...kindFlags(options.distributions)],
-            ...['--outdir', outDir, ...(options.extraArgs ?? [])]
-        ];
-        const shown = [python.python, ...args]
-            .map(a => (/[\s"']/.test(a) ? JSON.stringify(a) : a))
-            .join(' ');
-        await runBuild(shown, python.python, args, { ...step, env });
-        return shown;
-    });
-    const files = changedOutputs(before, await snapshotOutputs(outDir));
-    if (files.length === 0) {
-        throw new BuildError(`The build (${command}) succeeded but wrote no .whl or .tar.gz file into ${outDir}, the folder that is published. ` +
-            'Make the build write there (e.g. uv build --out-dir, hatch build <dir>) or point packages-dir at where it writes.', command, []);
-    }
-    for (const file of files)
-        log.info(`Built ${external_node_path_default().relative(outDir, file)}`);
-    return { files, command };
-}
-/** Both is `python -m build`'s default: the wheel built from the sdist, which tests the sdist. */
-function kindFlags(kinds) {
-    if (kinds.has('sdist') && kinds.has('wheel'))
-        return [];
-    if (kinds.has('sdist'))
-        return ['--sdist'];
-    if (kinds.has('wheel'))
-        return ['--wheel'];
-    throw new Error("Nothing to build: 'distributions' names neither sdist nor wheel.");
-}
-/** The way a workflow's `run:` line is run, so pipes, `&&` and quoting work as written. */
-function shellInvocation(commandLine, platform = process.platform, comSpec) {
-    if (platform === 'win32') {
-        // As Node's `shell: true`: /d skips AutoRun, /s keeps the quoted line as written, and
-        // cmd.exe parses its own command line, so Node must not quote it again.
-        return {
-            command: comSpec ?? 'cmd.exe',
-            args: ['/d', '/s', '/c', `"${commandLine}"`],
-            windowsVerbatimArguments: true
-        };
-    }
-    return { command: '/bin/sh', args: ['-c', commandLine], windowsVerbatimArguments: false };
-}
-/** Every line into the log, fenced as a child's output; a BuildError with the tail if it fails. */
-async function runBuild(shown, command, args, { run, log, ...options }) {
-    log.info(`$ ${shown}`);
-    const tail = [];
-    const result = await log.childOutput(show => run(command, args, {
-        ...options,
-        onLine: line => {
-            show(line);
-            tail.push(line);
-            if (tail.length > OUTPUT_TAIL_LINES)
-                tail.shift();
-        }
-    }));
-    if (result.exitCode === 0)
-        return;
-    const intro = tail.length > 0 ? ` Its last ${tail.length} line(s) of output:` : ' It wrote nothing.';
-    throw new BuildError(`The build failed: ${shown} ${ending(result)} (in ${options.cwd}).${intro}`, shown, tail);
-}
-function ending(result) {
-    if (result.spawnError?.code === 'ENOENT')
-        return 'could not be started: the program was not found';
-    if (result.spawnError)
-        return `could not be started (${result.spawnError.message})`;
-    if (result.timedOut)
-        return 'took too long and was stopped';
-    if (result.exitCode === null)
-        return 'was stopped by a signal';
-    return `exited with code ${result.exitCode}`;
-}
-/**
- * The distribution files under `dir` (nested too) by absolute path, each with what a rewrite
- * changes: a custom command says nothing of what it wrote, so the folder is compared before and
- * after, and a stale release left alone is not counted. Empty if `dir` is missing.
- */
-async function snapshotOutputs(dir) {
-    const files = new Map();
-    const walk = async (folder) => {
-        const entries = await (0,promises_.readdir)(folder, { withFileTypes: true }).catch((error) => {
-            if (error.code === 'ENOENT')
-                return [];
-            throw error;
-        });
-        for (const entry of entries) {
-            const full = external_node_path_default().join(folder, entry.name);
-            if (entry.isDirectory())
-                await walk(full);
-            else if (entry.isFile() && /\.(whl|tar\.gz)$/i.test(entry.name)) {
-                const info = await (0,promises_.stat)(full, { bigint: true });
-                // Nanoseconds: a rebuild of the same bytes within a millisecond still shows.
-                files.set(full, `${info.ino}:${info.size}:${info.mtimeNs}:${info.ctimeNs}`);
-            }
-        }
-    };
-    await walk(external_node_path_default().resolve(dir));
-    return files;
-}
-/** The files of `after` that `before` did not have, or had in another state; sorted. */
-function changedOutputs(before, after) {
-    return [...after]
-        .filter(([file, state]) => before.get(file) !== state)
-        .map(([file]) => file)
-        .sort();
-}
-
-// EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __nccwpck_require__(7075);
-;// CONCATENATED MODULE: ./src/upload/multipart.ts
-
-
-
-
-
-/** Read size: 256 KiB chunks measured ~20 MB more peak memory (BENCHMARKS.md, (b)), no faster. */
-const CHUNK = 64 * 1024;
-function buildMultipartBody(fields, file, progress) {
-    // Unpredictable, so no file can hold it: 122 random bits.
-    const boundary = `----pypi-publish-${(0,external_node_crypto_.randomUUID)().replaceAll('-', '')}`;
-    const part = (name) => `--${boundary}\r\nContent-Disposition: form-data; name="${quote(name)}"`;
-    const head = Buffer.from(fields.map(([name, value]) => `${part(name)}\r\n\r\n${value}\r\n`).join('') +
-        `${part('content')}; filename="${quote(file.filename)}"\r\n` +
-        'Content-Type: application/octet-stream\r\n\r\n', 'utf8');
-    const tail = Buffer.from(`\r\n--${boundary}--\r\n`, 'utf8');
-    const contentLength = head.length + file.size + tail.length;
-    let failure;
-    /** The whole body; `check` reads it through without `report`, so nothing counts as sent. */
-    async function* chunks(report) {
-        try {
-            for await (const chunk of checkedBody(file, head, tail)) {
-                report?.sent(chunk.length);
-                yield chunk;
-            }
-        }
-        catch (error) {
-            // The HTTP client reports the cut connection; the caller reports this instead.
-            failure = error;
-            throw error;
-        }
-    }
-    return {
-        contentType: `multipart/form-data; boundary=${boundary}`,
-        contentLength,
-        failure: () => failure,
-        open: () => {
-            failure = undefined;
-            progress?.start(contentLength);
-            return external_node_stream_.Readable.from(chunks(progress), { objectMode: false });
-        },
-        check: async () => {
-            for await (const chunk of chunks())
-                void chunk;
-        }
-    };
-}
-/**
- * `head`, the file's checked size in fresh chunks, `tail`. The file is refused when it is not the
- * one checked (replaced, resized, rewritten) before `head` goes, and fails before `tail` when it
- * ends early, grows or hashes otherwise.
- */
-async function* checkedBody(file, head, tail) {
-    const handle = await (0,promises_.open)(file.path, 'r');
-    try {
-        const before = identityOf(await handle.stat());
-        const differences = identityChanges(file.onDisk ?? { ...before, size: file.size }, before);
-        if (differences.length > 0)
-            throw changedFile(file, differences.join(', '));
-        yield head;
-        // ~0.85 ms per MiB with SHA-NI: the only way to notice a same-size rewrite that kept its mtime.
-        const sha256 = file.sha256 ? (0,external_node_crypto_.createHash)('sha256') : undefined;
-        for (let sent = 0; sent < file.size;) {
-            const buffer = Buffer.allocUnsafe(Math.min(CHUNK, file.size - sent));
-            const { bytesRead } = await handle.read(buffer, 0, buffer.length, sent);
-            if (bytesRead === 0) {
-                throw changedFile(file, `it ended after ${sent} of the ${file.size} bytes checked`);
-            }
-            const chunk = buffer.subarray(0, bytesRead);
-            sha256?.update(chunk);
-            sent += bytesRead;
-            yield chunk;
-        }
-        const probe = await handle.read(Buffer.alloc(1), 0, 1, file.size);
-        if (probe.bytesRead > 0)
-            throw changedFile(file, `it has grown past the ${file.size} bytes checked`);
-        const after = identityChanges(file.onDisk ?? before, identityOf(await handle.stat()));
-        if (after.length > 0)
-            throw changedFile(file, after.join(', '));
-        const digest = sha256?.digest('hex');
-        if (digest !== undefined && digest !== file.sha256) {
-            throw changedFile(file, `the bytes sent have sha256 ${digest}, not the ${file.sha256} checked`);
-        }
-    }
-    finally {
-        await handle.close();
-    }
-    yield tail;
-}
-function changedFile(file, why) {
-    return new FileChangedError(file.path, file.filename, why);
-}
-/** Field names and filenames are ours or PEP-defined; escape quotes and newlines anyway. */
-function quote(value) {
-    return value
-        .replace(/\\/g, '\\\\')
-        .replace(/"/g, '%22')
-        .replace(/\r/g, '%0D')
-        .replace(/\n/g, '%0A');
-}
-/**
- * Progress lines at a steady interval: `name: 45% (120.0 MiB of 260.0 MiB, 85.3 MiB/s)`. Lines,
- * not a redrawn bar: CI logs are append-only, and parallel uploads stay readable.
- */
-function progressReporter(filename, log, options = {}) {
-    const { minSize = 10 * 1024 * 1024, intervalMs = 5000, now = Date.now } = options;
-    let total = 0;
-    let sent = 0;
-    let startedAt = 0;
-    let lastLine = 0;
-    return {
-        start(size) {
-            total = size;
-            sent = 0;
-            startedAt = lastLine = now();
-        },
-        sent(bytes) {
-            sent += bytes;
-            const t = now();
-            if (total < minSize || t - lastLine < intervalMs)
-                return;
-            lastLine = t;
-            const rate = sent / Math.max(1, t - startedAt) / 1.024 / 1024; // bytes/ms → MiB/s
-            log.info(`${filename}: ${Math.floor((sent / total) * 100)}% (${formatSize(sent)} of ${formatSize(total)}, ${rate.toFixed(1)} MiB/s)`);
-        }
-    };
 }
 
 ;// CONCATENATED MODULE: ./src/shared/redact.ts
@@ -69197,6 +68422,685 @@ function isTokenLike(run) {
     for (const n of counts.values())
         bits -= (n / run.length) * Math.log2(n / run.length);
     return bits >= 4;
+}
+
+;// CONCATENATED MODULE: ./src/auth/oidc.ts
+
+
+
+
+
+
+
+/** PyPI's minted tokens live 15 minutes; used when the index does not say. */
+const DEFAULT_TOKEN_LIFETIME_MS = 15 * 60 * 1000;
+const BODY_EXCERPT = 500;
+/** Small JSON answers; 64 KiB leaves room for a proxy's error page. */
+const OIDC_ANSWER_CAP = {
+    bytes: 64 * 1024,
+    what: 'the trusted-publishing answer',
+    advice: "Check that 'repository-url' is the index's upload URL; if the index is right, it is " +
+        'misbehaving: wait a few minutes and try again, or use an API token.'
+};
+function oidcUrls(repositoryUrl) {
+    const origin = new URL(repositoryUrl).origin;
+    return { audience: `${origin}/_/oidc/audience`, mint: `${origin}/_/oidc/mint-token` };
+}
+/** Mints a fresh token at each call; the audience is asked once per run. */
+function createTokenMinter(options) {
+    let audience;
+    return async () => {
+        audience ??= fetchAudience(options.http, options.repositoryUrl, options.retry);
+        const aud = await audience.catch((error) => {
+            audience = undefined; // a later renewal may try again
+            throw error;
+        });
+        // Each try gets a fresh ID token: when a mint's answer is lost, the index may have spent the
+        // token's jti already and would refuse it as reused.
+        return retrying('the token request', options.retry, async () => {
+            const idToken = await options.getIdToken(aud);
+            options.onSecret(idToken);
+            return mintToken(options, idToken);
+        });
+    };
+}
+/** Retries what the index may heal by itself, saying so on one info line per retry. */
+function retrying(what, retry, attempt) {
+    const policy = retry?.policy ?? DEFAULT_RETRY_POLICY;
+    return withRetries(attempt, {
+        policy,
+        transient: error => (error instanceof TrustedPublishingError ? error.transient : undefined),
+        onRetry: (error, n, delayMs) => retry?.log?.info(`Trusted publishing: ${what} failed (${error.transient?.reason}); ` +
+            retryNote(n, policy, delayMs)),
+        sleep: retry?.sleep
+    });
+}
+/** A 5xx or a 429 may heal by waiting (at least as long as its Retry-After asks). */
+const transientAnswer = (response) => isTransientStatus(response.status)
+    ? { reason: statusLine(response), retryAfterMs: retryAfterMs(response) }
+    : undefined;
+const fetchAudience = (http, repositoryUrl, retry) => retrying('asking for the token audience', retry, async () => {
+    const url = oidcUrls(repositoryUrl).audience;
+    const response = await http
+        .get(url, OIDC_ANSWER_CAP, { Accept: 'application/json' })
+        .catch((error) => unanswered(url, error));
+    if (response.status === 403 || response.status === 404) {
+        throw new TrustedPublishingError(`This index does not support trusted publishing; use a token. (${new URL(url).host} answered HTTP ` +
+            `${response.status} to GET ${url}${response.status === 403 ? ': trusted publishing is disabled there' : ''}.)\n` +
+            "Pass an API token for this index as 'password' (or 'token'), e.g. " +
+            '`password: ${{ secrets.INDEX_TOKEN }}`.');
+    }
+    if (response.status !== 200) {
+        throw new TrustedPublishingError(`Trusted publishing: asking ${url} for the token audience failed: ${describeResponse(response)}\n` +
+            'The index may be down or misconfigured; wait a few minutes and try again, or use an API token.', { transient: transientAnswer(response) });
+    }
+    const audience = jsonObject(response.body)?.audience;
+    if (typeof audience !== 'string' || audience === '') {
+        throw new TrustedPublishingError(`Trusted publishing: ${url} answered 200 without an audience (expected {"audience": "…"}): ` +
+            oidc_excerpt(response.body));
+    }
+    return audience;
+});
+/** Trades an ID token for an upload token; calls `onSecret` with it before returning. */
+async function mintToken(options, idToken) {
+    const url = oidcUrls(options.repositoryUrl).mint;
+    const scrub = (text) => scrubJwts(text, idToken);
+    const answer = await options.http
+        .request('POST', url, {
+        headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+        body: () => JSON.stringify({ token: idToken }),
+        cap: OIDC_ANSWER_CAP
+    })
+        .catch((error) => unanswered(url, error, scrub));
+    // Scrubbed before anything is cut or quoted, so a truncated echo cannot slip through.
+    const response = { ...answer, body: scrub(answer.body) };
+    const payload = jsonObject(response.body);
+    if (payload === undefined) {
+        throw new TrustedPublishingError(`Token request to ${url} failed: the index answered ${describeResponse(response)}\n` +
+            'That is not the JSON a trusted-publishing index sends: the index is probably down or ' +
+            'misconfigured. Wait a few minutes and try again.', { transient: transientAnswer(response) });
+    }
+    if (response.status < 200 || response.status >= 300) {
+        const claims = decodeClaims(idToken);
+        const why = refusalMessage(url, response.status, payload, claims, oidc_excerpt(response.body));
+        throw new TrustedPublishingError(scrub(why), { transient: transientAnswer(response) });
+    }
+    const token = payload.token;
+    if (typeof token !== 'string' || token === '') {
+        throw new TrustedPublishingError(`Token request to ${url} answered HTTP ${response.status} without a token ` +
+            `(expected {"success": true, "token": "…", "expires": …}). The index is probably ` +
+            'misconfigured; wait a few minutes and try again.');
+    }
+    options.onSecret(token);
+    return { token, expiresAt: expiryOf(payload.expires, response.headers.date, Date.now()) };
+}
+/**
+ * `expires` is on the index's clock: made a lifetime with its Date header, so a skewed runner
+ * clock cannot make us send a token the index considers expired.
+ */
+function expiryOf(expires, dateHeader, now) {
+    if (typeof expires !== 'number' || !Number.isFinite(expires)) {
+        return now + DEFAULT_TOKEN_LIFETIME_MS;
+    }
+    const lifetime = expires * 1000 - Date.parse(dateHeader ?? ''); // NaN without a Date header
+    return lifetime > 0 && lifetime <= 24 * 60 * 60 * 1000 ? now + lifetime : expires * 1000;
+}
+const statusLine = (response) => `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`;
+function describeResponse(response) {
+    const location = response.headers.location ? ` (redirect to ${response.headers.location})` : '';
+    return `${statusLine(response)}${location}: ${oidc_excerpt(response.body)}`;
+}
+function oidc_excerpt(body) {
+    // What could be a token is hidden before the cut (the Redactor finds the known ones after).
+    const text = hideTokenLike(body.trim());
+    if (text === '')
+        return '(empty body)';
+    return text.length > BODY_EXCERPT ? `${excerpt(text, BODY_EXCERPT)} (truncated)` : text;
+}
+/** An index might echo the ID token back; it must not reach a log. */
+function scrubJwts(text, idToken) {
+    return text
+        .split(idToken)
+        .join('***')
+        .replace(/[\w.-]+/g, run => {
+        // A JWT-shaped run (`eyJ….eyJ…`) is cut from its first `eyJ` on: found with string search,
+        // since a pattern retried at each `eyJ` of a long run is quadratic (issue 21).
+        const start = run.indexOf('eyJ');
+        return start >= 0 && run.indexOf('.eyJ', start + 4) > 0 ? `${run.slice(0, start)}***` : run;
+    });
+}
+/** No usable answer: the client's error says why (and, for an oversized answer, what to do). */
+function unanswered(url, error, scrub = (text) => text) {
+    const why = error instanceof AnswerTooLargeError
+        ? error.message
+        : `could not reach ${url}: ${error instanceof Error ? error.message : String(error)}`;
+    throw new TrustedPublishingError(`Trusted publishing: ${scrub(why)}`, {
+        cause: error,
+        transient: transientFailure(error)
+    });
+}
+
+;// CONCATENATED MODULE: ./src/auth/token-source.ts
+/** The index's words for an expired token (protocol §2): 403 "Invalid API Token: token is expired". */
+function isExpiredTokenResponse(status, message) {
+    return status === 403 && /token is expired/i.test(message);
+}
+class StaticTokenSource {
+    user;
+    password;
+    kind = 'token';
+    constructor(user, password) {
+        this.user = user;
+        this.password = password;
+    }
+    current = async () => this.password;
+    renew = async () => undefined;
+}
+class MintedTokenSource {
+    mint;
+    options;
+    kind = 'trusted-publishing';
+    user = '__token__';
+    token;
+    inFlight;
+    constructor(mint, options) {
+        this.mint = mint;
+        this.options = options;
+    }
+    /** Mints the first token now, so that a refused exchange fails the run before any upload. */
+    static async start(mint, options = {}) {
+        const source = new MintedTokenSource(mint, options);
+        await source.current();
+        return source;
+    }
+    /** Epoch ms, our clock; undefined before the first mint. */
+    get expiresAt() {
+        return this.token?.expiresAt;
+    }
+    async current() {
+        const token = this.token;
+        const { now = Date.now, marginMs = 60_000 } = this.options;
+        if (token && token.expiresAt - now() > marginMs)
+            return token.token;
+        return (await this.refresh(token ? 'the token is about to expire' : undefined)).token;
+    }
+    async renew(rejected) {
+        if (this.inFlight)
+            return (await this.inFlight).token;
+        if (this.token && this.token.token !== rejected)
+            return this.token.token;
+        return (await this.refresh('the index said the token has expired')).token;
+    }
+    refresh(reason) {
+        // One renewal at a time: parallel uploads that all notice expiry wait for the same mint.
+        this.inFlight ??= Promise.resolve()
+            .then(() => this.mint())
+            .then(fresh => {
+            this.token = fresh;
+            if (reason)
+                this.options.onRenew?.(`Minted a fresh upload token: ${reason}.`);
+            return fresh;
+        })
+            .finally(() => {
+            this.inFlight = undefined;
+        });
+        return this.inFlight;
+    }
+}
+/**
+ * Runs one request; when the index refused the token as expired, renews and runs it once more
+ * (the refused request stored nothing, so nothing is lost or repeated).
+ */
+async function withCurrentToken(source, attempt, isExpired) {
+    const password = await source.current();
+    try {
+        return await attempt(source.user, password);
+    }
+    catch (error) {
+        if (!isExpired(error))
+            throw error;
+        const fresh = await source.renew(password);
+        if (fresh === undefined)
+            throw error;
+        return attempt(source.user, fresh);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/auth/credentials.ts
+
+
+
+
+
+
+
+
+/** The user name API tokens and trusted publishing go with. */
+const TOKEN_USER = '__token__';
+/**
+ * A given password always wins; with none and the user `__token__`, trusted publishing if an ID
+ * token can be had. Otherwise the error explains both ways out (a typo in a secret's name reads
+ * as an empty secret).
+ */
+function chooseCredential(settings, run, ambient) {
+    if (settings.password) {
+        return { method: 'token', user: settings.user, password: settings.password };
+    }
+    if (settings.user !== TOKEN_USER) {
+        throw new TrustedPublishingError(`The user is '${settings.user}' but no password was given. Pass the password for ` +
+            `'${settings.user}' as 'password' (from a secret), e.g. \`password: \${{ secrets.INDEX_PASSWORD }}\`. ` +
+            'If you did, the secret is empty: a typo in its name reads as an empty string. ' +
+            `(Trusted publishing applies only with the user left as '${TOKEN_USER}'.)`);
+    }
+    // Outside the action (the command line), whichever CI system runs us may give the ID token.
+    if (ambient ? !ambient.provider : !run.idToken.available) {
+        throw new TrustedPublishingError(ambient?.missing ?? noIdTokenMessage(run));
+    }
+    return { method: 'trusted-publishing' };
+}
+/**
+ * The uploads' password source; the first token is minted here, so a refusal stops the run
+ * before any upload.
+ */
+async function resolveTokenSource(options) {
+    const choice = chooseCredential(options.settings, options.run, options.ambient);
+    if (choice.method === 'token')
+        return new StaticTokenSource(choice.user, choice.password);
+    const { log, settings } = options;
+    const minter = createTokenMinter({
+        ...options,
+        repositoryUrl: settings.repositoryUrl,
+        retry: { policy: { ...DEFAULT_RETRY_POLICY, ...settings.retry }, log }
+    });
+    const source = await MintedTokenSource.start(minter, { onRenew: message => log.info(message) });
+    const expires = source.expiresAt;
+    log.info(`Trusted publishing: exchanged ${options.ambient ? `this ${options.ambient.provider} job's` : "this workflow's GitHub"} ID token for a short-lived upload token ` +
+        `at ${new URL(settings.repositoryUrl).host}` +
+        (expires ? `, valid until ${new Date(expires).toISOString()} (renewed as needed).` : '.'));
+    return source;
+}
+/** Other services' token prefixes people paste by mistake. */
+const FOREIGN_PREFIXES = [
+    ['github_pat_', 'a GitHub fine-grained personal access token'],
+    ['ghp_', 'a GitHub personal access token'],
+    ['gho_', 'a GitHub OAuth token'],
+    ['ghu_', 'a GitHub App user token'],
+    ['ghs_', 'a GitHub App or GITHUB_TOKEN installation token'],
+    ['ghr_', 'a GitHub refresh token'],
+    ['glpat-', 'a GitLab personal access token'],
+    ['eyJ', 'a JWT (such as a GitHub ID token)']
+];
+/**
+ * What makes `token` (trimmed) unusable as a PyPI API token for `target`, checked before anything
+ * is sent: PyPI would answer a bare 403. Never shows the token: at most its first four characters,
+ * and only when it is long and not a PyPI token at all. `source` names where it came from.
+ */
+function pypiTokenProblem(token, target, source) {
+    const index = target === 'pypi' ? 'PyPI' : 'TestPyPI';
+    const what = source.charAt(0).toUpperCase() + source.slice(1);
+    const fix = `Create an API token at https://${TOKEN_LOCATIONS[target]}/manage/account/token/ and store ` +
+        'it whole (it starts with pypi-) as the secret, or leave the password out and use trusted ' +
+        'publishing.';
+    const lineBreak = /[\r\n]/.test(token);
+    if (lineBreak || /\s/.test(token)) {
+        return (`${what} contains ${lineBreak ? 'a line break' : 'whitespace'}, so it cannot be ` +
+            `a ${index} API token (one line, no spaces). The secret probably holds more than the token ` +
+            `(a label, a second line, or a token split when copied): store only the token. ${fix}`);
+    }
+    if (!token.startsWith('pypi-')) {
+        return `${what} ${describeForeign(token)}, so it is not a ${index} API token (those start with 'pypi-'). ${index} accepts only API tokens. ${fix}`;
+    }
+    if (token === 'pypi-')
+        return `${what} is only 'pypi-', without the token itself. ${fix}`;
+    const location = macaroonLocation(token.slice('pypi-'.length));
+    const others = Object.values(TOKEN_LOCATIONS).filter(host => host !== TOKEN_LOCATIONS[target]);
+    if (!location || !others.includes(location))
+        return undefined;
+    return (`${what} is a token for ${location}, but the upload goes to ` +
+        `${TOKEN_LOCATIONS[target]}. PyPI and TestPyPI are separate sites with separate accounts and ` +
+        `tokens. ${fix}`);
+}
+function describeForeign(token) {
+    const foreign = FOREIGN_PREFIXES.find(([prefix]) => token.startsWith(prefix));
+    // Four characters of a short value would give too much of it away.
+    if (token.length < 16) {
+        return foreign
+            ? `looks like ${foreign[1]}`
+            : `is ${token.length} characters long and does not start with 'pypi-'`;
+    }
+    const shown = `starts with '${token.slice(0, 4)}'`;
+    if (foreign)
+        return `${shown}, which is ${foreign[1]}`;
+    if (/^pypi[-_.:]/i.test(token)) {
+        return `${shown}, not 'pypi-' (the prefix is lowercase, followed by a hyphen)`;
+    }
+    if (/^["']/.test(token))
+        return `${shown}: it is wrapped in quotes; store the token without them`;
+    return shown;
+}
+/**
+ * The location in a PyPI token's macaroon (v2 binary: 0x02, field 0x01, length, bytes), only to
+ * catch a PyPI token sent to TestPyPI or the other way round.
+ */
+function macaroonLocation(body) {
+    const bytes = Buffer.from(body.slice(0, 64), 'base64url');
+    if (bytes.length < 3 || bytes[0] !== 0x02 || bytes[1] !== 0x01)
+        return undefined;
+    const length = bytes[2];
+    if (length === 0 || length > 64 || bytes.length < 3 + length)
+        return undefined;
+    const location = bytes.subarray(3, 3 + length).toString('latin1');
+    return /^[a-z0-9.-]+$/.test(location) ? location : undefined;
+}
+/**
+ * For a run that published to PyPI or TestPyPI with a long-lived token: a notice with links that
+ * open each project's trusted-publisher form pre-filled, so switching takes one click.
+ */
+function trustedPublishingNudge(options) {
+    const target = pypiTarget(options.repositoryUrl);
+    if (!options.usedToken || options.projects.length === 0 || !target)
+        return undefined;
+    const web = `https://${TOKEN_LOCATIONS[target]}`;
+    const [owner, repo] = (options.run.repository ?? '').split('/');
+    const workflow = parseWorkflowRef(options.run.workflowRef);
+    const params = new URLSearchParams({
+        provider: 'github',
+        ...(owner && repo ? { owner, repository: repo } : {}),
+        ...(workflow ? { workflow_filename: workflow.filename } : {})
+    });
+    const links = [...new Set(options.projects.map(normalizeName))].map(name => `  ${web}/manage/project/${encodeURIComponent(name)}/settings/publishing/?${params.toString()}`);
+    return [
+        `This run published to ${TOKEN_LOCATIONS[target]} with a long-lived API token. Consider trusted ` +
+            'publishing instead: no secret to leak or rotate, and each file gets a signed attestation ' +
+            'of where it was built.',
+        `Add this workflow as a trusted publisher (the form opens pre-filled):`,
+        ...links,
+        'then give the publishing job `permissions: id-token: write` and remove the token input.',
+        TRUSTED_PUBLISHING_DOCS
+    ].join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/builder/build.ts
+/**
+ * The optional build step, as Travis's dpl had: `python -m build` (any PEP 517 backend) or a
+ * custom command (`uv build`, `hatch build`), its output streamed into a log group; a failed
+ * build stops the run with the command and the tail of its output, where build tools say why.
+ */
+
+
+
+
+class BuildError extends Error {
+    command;
+    outputTail;
+    constructor(message, command, outputTail) {
+        super(outputTail.length > 0 ? `${message}\n${outputTail.join('\n')}` : message);
+        this.command = command;
+        this.outputTail = outputTail;
+        this.name = 'BuildError';
+    }
+}
+const OUTPUT_TAIL_LINES = 30;
+/** Returns the `.whl` and `.tar.gz` files the build wrote (new or rewritten), sorted. */
+async function buildDistributions(options) {
+    const { log } = options;
+    const run = options.run ?? runProcess;
+    const cwd = external_node_path_default().resolve(options.workingDirectory);
+    const outDir = external_node_path_default().resolve(options.outDir);
+    if (!(await (0,promises_.stat)(cwd).catch(() => undefined))?.isDirectory()) {
+        throw new Error(`The working directory to build in, ${cwd}, is not a folder. Check working-directory.`);
+    }
+    // Unbuffered, stdout and stderr lines keep the order they were written in.
+    const env = options.env.with({ PYTHONUNBUFFERED: '1' });
+    const step = { run, cwd, log, timeoutMs: options.timeoutMs };
+    const before = await snapshotOutputs(outDir);
+    const command = await log.group(`Building distributions in ${cwd}`, async () => {
+        const line = options.buildCommand;
+        if (line !== undefined && line.trim() !== '') {
+            const shell = shellInvocation(line, process.platform, env.get('ComSpec'));
+            await runBuild(line, shell.command, shell.args, {
+                ...step,
+                env,
+                windowsVerbatimArguments: shell.windowsVerbatimArguments
+            });
+            return line;
+        }
+        const python = await findBuildPython({ python: options.python, env, log, run });
+        log.info(`Using ${python.version} with ${python.python}`);
+        const args = [
+            ...['-m', 'build', ...kindFlags(options.distributions)],
+            ...['--outdir', outDir, ...(options.extraArgs ?? [])]
+        ];
+        const shown = [python.python, ...args]
+            .map(a => (/[\s"']/.test(a) ? JSON.stringify(a) : a))
+            .join(' ');
+        await runBuild(shown, python.python, args, { ...step, env });
+        return shown;
+    });
+    const files = changedOutputs(before, await snapshotOutputs(outDir));
+    if (files.length === 0) {
+        throw new BuildError(`The build (${command}) succeeded but wrote no .whl or .tar.gz file into ${outDir}, the folder that is published. ` +
+            'Make the build write there (e.g. uv build --out-dir, hatch build <dir>) or point packages-dir at where it writes.', command, []);
+    }
+    for (const file of files)
+        log.info(`Built ${external_node_path_default().relative(outDir, file)}`);
+    return { files, command };
+}
+/** Both is `python -m build`'s default: the wheel built from the sdist, which tests the sdist. */
+function kindFlags(kinds) {
+    if (kinds.has('sdist') && kinds.has('wheel'))
+        return [];
+    if (kinds.has('sdist'))
+        return ['--sdist'];
+    if (kinds.has('wheel'))
+        return ['--wheel'];
+    throw new Error("Nothing to build: 'distributions' names neither sdist nor wheel.");
+}
+/** The way a workflow's `run:` line is run, so pipes, `&&` and quoting work as written. */
+function shellInvocation(commandLine, platform = process.platform, comSpec) {
+    if (platform === 'win32') {
+        // As Node's `shell: true`: /d skips AutoRun, /s keeps the quoted line as written, and
+        // cmd.exe parses its own command line, so Node must not quote it again.
+        return {
+            command: comSpec ?? 'cmd.exe',
+            args: ['/d', '/s', '/c', `"${commandLine}"`],
+            windowsVerbatimArguments: true
+        };
+    }
+    return { command: '/bin/sh', args: ['-c', commandLine], windowsVerbatimArguments: false };
+}
+/** Every line into the log, fenced as a child's output; a BuildError with the tail if it fails. */
+async function runBuild(shown, command, args, { run, log, ...options }) {
+    log.info(`$ ${shown}`);
+    const tail = [];
+    const result = await log.childOutput(show => run(command, args, {
+        ...options,
+        onLine: line => {
+            show(line);
+            tail.push(line);
+            if (tail.length > OUTPUT_TAIL_LINES)
+                tail.shift();
+        }
+    }));
+    if (result.exitCode === 0)
+        return;
+    const intro = tail.length > 0 ? ` Its last ${tail.length} line(s) of output:` : ' It wrote nothing.';
+    throw new BuildError(`The build failed: ${shown} ${ending(result)} (in ${options.cwd}).${intro}`, shown, tail);
+}
+function ending(result) {
+    if (result.spawnError?.code === 'ENOENT')
+        return 'could not be started: the program was not found';
+    if (result.spawnError)
+        return `could not be started (${result.spawnError.message})`;
+    if (result.timedOut)
+        return 'took too long and was stopped';
+    if (result.exitCode === null)
+        return 'was stopped by a signal';
+    return `exited with code ${result.exitCode}`;
+}
+/**
+ * The distribution files under `dir` (nested too) by absolute path, each with what a rewrite
+ * changes: a custom command says nothing of what it wrote, so the folder is compared before and
+ * after, and a stale release left alone is not counted. Empty if `dir` is missing.
+ */
+async function snapshotOutputs(dir) {
+    const files = new Map();
+    const walk = async (folder) => {
+        const entries = await (0,promises_.readdir)(folder, { withFileTypes: true }).catch((error) => {
+            if (error.code === 'ENOENT')
+                return [];
+            throw error;
+        });
+        for (const entry of entries) {
+            const full = external_node_path_default().join(folder, entry.name);
+            if (entry.isDirectory())
+                await walk(full);
+            else if (entry.isFile() && /\.(whl|tar\.gz)$/i.test(entry.name)) {
+                const info = await (0,promises_.stat)(full, { bigint: true });
+                // Nanoseconds: a rebuild of the same bytes within a millisecond still shows.
+                files.set(full, `${info.ino}:${info.size}:${info.mtimeNs}:${info.ctimeNs}`);
+            }
+        }
+    };
+    await walk(external_node_path_default().resolve(dir));
+    return files;
+}
+/** The files of `after` that `before` did not have, or had in another state; sorted. */
+function changedOutputs(before, after) {
+    return [...after]
+        .filter(([file, state]) => before.get(file) !== state)
+        .map(([file]) => file)
+        .sort();
+}
+
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
+;// CONCATENATED MODULE: ./src/upload/multipart.ts
+
+
+
+
+
+/** Read size: 256 KiB chunks measured ~20 MB more peak memory (BENCHMARKS.md, (b)), no faster. */
+const CHUNK = 64 * 1024;
+function buildMultipartBody(fields, file, progress) {
+    // Unpredictable, so no file can hold it: 122 random bits.
+    const boundary = `----pypi-publish-${(0,external_node_crypto_.randomUUID)().replaceAll('-', '')}`;
+    const part = (name) => `--${boundary}\r\nContent-Disposition: form-data; name="${quote(name)}"`;
+    const head = Buffer.from(fields.map(([name, value]) => `${part(name)}\r\n\r\n${value}\r\n`).join('') +
+        `${part('content')}; filename="${quote(file.filename)}"\r\n` +
+        'Content-Type: application/octet-stream\r\n\r\n', 'utf8');
+    const tail = Buffer.from(`\r\n--${boundary}--\r\n`, 'utf8');
+    const contentLength = head.length + file.size + tail.length;
+    let failure;
+    /** The whole body; `check` reads it through without `report`, so nothing counts as sent. */
+    async function* chunks(report) {
+        try {
+            for await (const chunk of checkedBody(file, head, tail)) {
+                report?.sent(chunk.length);
+                yield chunk;
+            }
+        }
+        catch (error) {
+            // The HTTP client reports the cut connection; the caller reports this instead.
+            failure = error;
+            throw error;
+        }
+    }
+    return {
+        contentType: `multipart/form-data; boundary=${boundary}`,
+        contentLength,
+        failure: () => failure,
+        open: () => {
+            failure = undefined;
+            progress?.start(contentLength);
+            return external_node_stream_.Readable.from(chunks(progress), { objectMode: false });
+        },
+        check: async () => {
+            for await (const chunk of chunks())
+                void chunk;
+        }
+    };
+}
+/**
+ * `head`, the file's checked size in fresh chunks, `tail`. The file is refused when it is not the
+ * one checked (replaced, resized, rewritten) before `head` goes, and fails before `tail` when it
+ * ends early, grows or hashes otherwise.
+ */
+async function* checkedBody(file, head, tail) {
+    const handle = await (0,promises_.open)(file.path, 'r');
+    try {
+        const before = identityOf(await handle.stat());
+        const differences = identityChanges(file.onDisk ?? { ...before, size: file.size }, before);
+        if (differences.length > 0)
+            throw changedFile(file, differences.join(', '));
+        yield head;
+        // ~0.85 ms per MiB with SHA-NI: the only way to notice a same-size rewrite that kept its mtime.
+        const sha256 = file.sha256 ? (0,external_node_crypto_.createHash)('sha256') : undefined;
+        for (let sent = 0; sent < file.size;) {
+            const buffer = Buffer.allocUnsafe(Math.min(CHUNK, file.size - sent));
+            const { bytesRead } = await handle.read(buffer, 0, buffer.length, sent);
+            if (bytesRead === 0) {
+                throw changedFile(file, `it ended after ${sent} of the ${file.size} bytes checked`);
+            }
+            const chunk = buffer.subarray(0, bytesRead);
+            sha256?.update(chunk);
+            sent += bytesRead;
+            yield chunk;
+        }
+        const probe = await handle.read(Buffer.alloc(1), 0, 1, file.size);
+        if (probe.bytesRead > 0)
+            throw changedFile(file, `it has grown past the ${file.size} bytes checked`);
+        const after = identityChanges(file.onDisk ?? before, identityOf(await handle.stat()));
+        if (after.length > 0)
+            throw changedFile(file, after.join(', '));
+        const digest = sha256?.digest('hex');
+        if (digest !== undefined && digest !== file.sha256) {
+            throw changedFile(file, `the bytes sent have sha256 ${digest}, not the ${file.sha256} checked`);
+        }
+    }
+    finally {
+        await handle.close();
+    }
+    yield tail;
+}
+function changedFile(file, why) {
+    return new FileChangedError(file.path, file.filename, why);
+}
+/** Field names and filenames are ours or PEP-defined; escape quotes and newlines anyway. */
+function quote(value) {
+    return value
+        .replace(/\\/g, '\\\\')
+        .replace(/"/g, '%22')
+        .replace(/\r/g, '%0D')
+        .replace(/\n/g, '%0A');
+}
+/**
+ * Progress lines at a steady interval: `name: 45% (120.0 MiB of 260.0 MiB, 85.3 MiB/s)`. Lines,
+ * not a redrawn bar: CI logs are append-only, and parallel uploads stay readable.
+ */
+function progressReporter(filename, log, options = {}) {
+    const { minSize = 10 * 1024 * 1024, intervalMs = 5000, now = Date.now } = options;
+    let total = 0;
+    let sent = 0;
+    let startedAt = 0;
+    let lastLine = 0;
+    return {
+        start(size) {
+            total = size;
+            sent = 0;
+            startedAt = lastLine = now();
+        },
+        sent(bytes) {
+            sent += bytes;
+            const t = now();
+            if (total < minSize || t - lastLine < intervalMs)
+                return;
+            lastLine = t;
+            const rate = sent / Math.max(1, t - startedAt) / 1.024 / 1024; // bytes/ms → MiB/s
+            log.info(`${filename}: ${Math.floor((sent / total) * 100)}% (${formatSize(sent)} of ${formatSize(total)}, ${rate.toFixed(1)} MiB/s)`);
+        }
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/upload/upload.ts
