@@ -409,6 +409,44 @@ print(json.dumps({"headers": [[k, v] for k, v in m.items()], "body": m.get_paylo
     expect(plain.outputs['release-url']).toBe('')
   })
 
+  it("runs no pip next to the credentials: the runner's readme_renderer, with a notice saying so", async () => {
+    // Every Python the action starts goes through this wrapper, which writes down its arguments.
+    const bin = path.join(work, 'python-log')
+    const calls = path.join(bin, 'calls.txt')
+    await mkdir(bin, { recursive: true })
+    for (const name of ['python3', 'python']) {
+      await writeFile(
+        path.join(bin, name),
+        `#!/bin/sh\necho "$*" >> '${calls}'\nexec /usr/bin/python3 "$@"\n`,
+        { mode: 0o755 }
+      )
+    }
+    const dir = path.join(work, 'described')
+    makeWheel(dir, {
+      filename: 'described_pkg-1.0.0-py3-none-any.whl',
+      metadata: metadataText(
+        {
+          'Metadata-Version': '2.1',
+          Name: 'described-pkg',
+          Version: '1.0.0',
+          'Description-Content-Type': 'text/x-rst'
+        },
+        'Described\n=========\n\nA project.\n'
+      )
+    })
+    const run = await runAction(
+      { password: TOKEN, 'repository-url': index.url, 'packages-dir': dir },
+      { env: { PATH: `${bin}:/usr/bin:${process.env.PATH}` } }
+    )
+    expect(run.exitCode).toBe(0)
+    const started = (await readFile(calls, 'utf8')).trim().split('\n')
+    expect(started.length).toBeGreaterThan(0) // the description check ran through the wrapper
+    expect(started.filter(args => /(^|\s)-m pip\b|\bpip install\b/.test(args))).toEqual([])
+    expect(run.stdout).toMatch(
+      /::notice title=pypi-publish::Descriptions rendered with .* not with PyPI's readme_renderer 45\.0, docutils 0\.23, Pygments 2\.20\.0: no other versions are installed, since an unpinned install next to the job's credentials is not safe/
+    )
+  })
+
   it('explains a refused token and never prints it', async () => {
     const dir = path.join(work, 'one')
     makeWheel(dir, {
