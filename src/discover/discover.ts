@@ -6,7 +6,7 @@
  * seam for the tests that inject those (discover.test.ts).
  */
 import type { Dirent } from 'node:fs'
-import { readdir, stat } from 'node:fs/promises'
+import { readdir } from 'node:fs/promises'
 import path from 'node:path'
 import type { DistKind, Problem } from '../dists/distribution.js'
 import { DistributionError } from '../dists/distribution.js'
@@ -20,6 +20,7 @@ import {
   escapedName,
   notAFile,
   notRegular,
+  statOf,
   unreadableFolder,
   wantedPatterns
 } from './problems.js'
@@ -62,11 +63,7 @@ export async function discoverDistributions(
   const result = emptyDiscovery()
   const files: string[] = []
   await walk(root, root, options.readdir ?? listFolder, files, result)
-  classify(files, kinds, result)
-  if (result.files.length === 0 && result.problems.length === 0) {
-    throw new DistributionError([emptyFolderProblem(dir, root, result, kinds)])
-  }
-  return result
+  return classify(files, kinds, result, () => emptyFolderProblem(dir, root, result, kinds))
 }
 
 /**
@@ -91,12 +88,11 @@ export async function listedDistributions(
       })
       continue
     }
-    let error: NodeJS.ErrnoException | undefined
-    const info = await stat(file).catch((e: NodeJS.ErrnoException) => void (error = e))
+    const { info, error } = await statOf(file)
     if (!info?.isFile()) {
       const what =
         info || error?.code === 'ELOOP'
-          ? `is ${notRegular(info ?? undefined, error)}, not a regular file`
+          ? `is ${notRegular(info, error)}, not a regular file`
           : 'does not exist'
       result.problems.push({
         file,
@@ -108,25 +104,21 @@ export async function listedDistributions(
     }
     readable.push(file)
   }
-  classify(readable, kinds, result)
-  if (result.files.length === 0 && result.problems.length === 0) {
-    throw new DistributionError([
-      {
-        file: files.join(' '),
-        rule: 'packages-dir',
-        message: `None of the ${files.length} file(s) given is a distribution (${wantedPatterns(kinds)}).`,
-        hint: `${hint}.`
-      }
-    ])
-  }
-  return result
+  return classify(readable, kinds, result, () => ({
+    file: files.join(' '),
+    rule: 'packages-dir',
+    message: `None of the ${files.length} file(s) given is a distribution (${wantedPatterns(kinds)}).`,
+    hint: `${hint}.`
+  }))
 }
 
-function isDistributionName(name: string): boolean {
-  return distKindOf(name) !== undefined
-}
-
-function classify(files: readonly string[], kinds: ReadonlySet<DistKind>, result: Discovery): void {
+/** Sorts the files into `result`; throws `nothing()` when no distribution and no problem is found. */
+function classify(
+  files: readonly string[],
+  kinds: ReadonlySet<DistKind>,
+  result: Discovery,
+  nothing: () => Problem
+): Discovery {
   for (const file of files) {
     const filename = path.basename(file)
     const kind = distKindOf(filename)
@@ -147,6 +139,8 @@ function classify(files: readonly string[], kinds: ReadonlySet<DistKind>, result
   result.files.sort((a, b) =>
     a.filename === b.filename ? a.path.localeCompare(b.path) : a.filename < b.filename ? -1 : 1
   )
+  if (result.files.length > 0 || result.problems.length > 0) return result
+  throw new DistributionError([nothing()])
 }
 
 /**
@@ -188,11 +182,10 @@ async function walk(
     } else {
       // A link to a file counts; a dangling link or a link to a folder does not. Anything else
       // named like a distribution (a pipe, a device, a looping link) is refused, never opened.
-      let error: NodeJS.ErrnoException | undefined
-      const info = await stat(full).catch((e: NodeJS.ErrnoException) => void (error = e))
+      const { info, error } = await statOf(full)
       if (info?.isFile()) files.push(full)
-      else if (isDistributionName(name) && !info?.isDirectory()) {
-        result.problems.push(notAFile(root, full, notRegular(info ?? undefined, error)))
+      else if (distKindOf(name) !== undefined && !info?.isDirectory()) {
+        result.problems.push(notAFile(root, full, notRegular(info, error)))
       }
     }
   }

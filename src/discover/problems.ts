@@ -32,6 +32,13 @@ export function decodeName(bytes: Buffer): string | undefined {
 export const wantedPatterns = (kinds: ReadonlySet<DistKind>): string =>
   [...kinds].map(k => (k === 'wheel' ? '*.whl' : '*.tar.gz')).join(' and ')
 
+/** A path's stat, or the error that stands for it. */
+export const statOf = (file: string): Promise<{ info?: Stats; error?: NodeJS.ErrnoException }> =>
+  stat(file).then(
+    info => ({ info }),
+    (error: NodeJS.ErrnoException) => ({ error })
+  )
+
 export async function assertDirectory(root: string, asGiven: string): Promise<void> {
   const refuse = (file: string, message: string, hint: string): never => {
     throw new DistributionError([{ file, rule: 'packages-dir', message, hint }])
@@ -43,11 +50,7 @@ export async function assertDirectory(root: string, asGiven: string): Promise<vo
       "Set 'packages-dir' to a folder whose path has none (e.g. `dist`)."
     )
   }
-  let statError: NodeJS.ErrnoException | undefined
-  const info = await stat(root).catch((error: NodeJS.ErrnoException) => {
-    statError = error
-    return undefined
-  })
+  const { info, error: statError } = await statOf(root)
   if (statError?.code === 'ELOOP') {
     refuse(
       root,
