@@ -62,8 +62,8 @@ export async function run(): Promise<void> {
     // Outputs first: a summary that cannot be written never fails the run.
     const outputsProblem = setOutputs(result, redact)
     await writeSummary(renderRunSummary(result, redact))
-    if (result.failure) log.fail(failureText(result))
-    else if (outputsProblem) log.fail(outputsProblem)
+    const failure = result.failure ? failureText(result) : outputsProblem
+    if (failure) log.fail(failure)
   } catch (error) {
     if (error instanceof DistributionError) {
       for (const problem of error.problems) log.error(describeProblem(problem), problem.file)
