@@ -15,11 +15,11 @@ import {
   assertDirectory,
   badName,
   CONTROL,
-  decodeName,
   emptyFolderProblem,
   escapedName,
   notAFile,
   notRegular,
+  safeName,
   statOf,
   unreadableFolder,
   wantedPatterns
@@ -164,10 +164,10 @@ async function walk(
     return
   }
   for (const entry of entries) {
-    const name = decodeName(entry.name)
-    if (name === undefined || CONTROL.test(name)) {
+    const name = safeName(entry.name)
+    if (name === undefined) {
       // Never descended into: no path below it reaches a log or the index.
-      result.problems.push(badName(root, dir, entry, name))
+      result.problems.push(badName(root, dir, entry))
       continue
     }
     const full = path.join(dir, name)
@@ -202,8 +202,8 @@ async function firstDistribution(folder: string): Promise<string | undefined> {
     const below: string[] = []
     for (const entry of await listFolder(dir).catch(() => [])) {
       if (--budget < 0) return undefined
-      const name = decodeName(entry.name)
-      if (name === undefined || CONTROL.test(name)) continue
+      const name = safeName(entry.name)
+      if (name === undefined) continue
       const kind = distKindOf(name)
       if ((entry.isFile() || entry.isSymbolicLink()) && (kind === 'wheel' || kind === 'sdist')) {
         return path.join(dir, name)

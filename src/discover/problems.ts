@@ -20,10 +20,11 @@ export function escapedName(name: string): string {
   )
 }
 
-/** undefined when the bytes are not UTF-8 (PyPI takes only UTF-8). */
-export function decodeName(bytes: Buffer): string | undefined {
+/** A folder entry's name; undefined when it is not UTF-8 (all PyPI takes) or has control characters. */
+export function safeName(bytes: Buffer): string | undefined {
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes)
+    const name = new TextDecoder('utf-8', { fatal: true }).decode(bytes)
+    return CONTROL.test(name) ? undefined : name
   } catch {
     return undefined
   }
@@ -117,16 +118,12 @@ export function emptyFolderProblem(
 export const where = (root: string, dir: string): string =>
   escapedName(path.relative(root, dir) || '.')
 
-export function badName(
-  root: string,
-  dir: string,
-  entry: Dirent<Buffer>,
-  name: string | undefined
-): Problem {
+/** An entry safeName refuses. */
+export function badName(root: string, dir: string, entry: Dirent<Buffer>): Problem {
   const what = entry.isDirectory() ? 'folder' : 'file'
   // Not UTF-8: shown with U+FFFD where the bytes do not decode, and escaped all the same.
-  const shown = escapedName(name ?? entry.name.toString('utf8'))
-  const why = name
+  const shown = escapedName(entry.name.toString('utf8'))
+  const why = Buffer.from(entry.name.toString('utf8')).equals(entry.name)
     ? 'has control characters (newlines, escapes or the like) in it'
     : 'is not valid UTF-8'
   return {
