@@ -71,16 +71,15 @@ const LABELS: Record<string, string> = {
   'skipped true': '↷ already on the index',
   'skipped false': '⚠️ skipped: the index holds a different file',
   'skipped undefined': '↷ skipped (exists; sha256 not compared)',
-  'failed true': '❌ failed',
+  failed: '❌ failed',
   'failed false': '❌ a different file is on the index',
-  'failed undefined': '❌ failed',
   'not-attempted': '⏸ not sent'
 }
 const VERIFIED = { true: ' · verified', false: ' · ❌ not on the index', undefined: '' }
 
 function resultLabel(result: RunResult, file: FileResult): string {
   if (result.dryRun && file.status === 'not-attempted') return '🔍 would upload'
-  const label = LABELS[file.status] ?? LABELS[`${file.status} ${file.sameHash}`]
+  const label = LABELS[`${file.status} ${file.sameHash}`] ?? LABELS[file.status]
   return label + VERIFIED[`${file.verified}`]
 }
 
