@@ -133,15 +133,13 @@ export async function publish(settings: Settings, deps: PipelineDeps): Promise<R
     }
     if (sent.failure) return { ...result, ...sent }
 
-    let read: Partial<RunResult>
-    if (!settings.verifyUpload) {
-      read = { ...sent, verificationSkipped: "'verify-upload' is false" }
-    } else if (!index) {
+    let read: Partial<RunResult> = { ...sent, verificationSkipped: "'verify-upload' is false" }
+    if (settings.verifyUpload && index) {
+      read = await verifyStatuses(sent.files, index, settings.verifyTimeoutMs)
+    } else if (settings.verifyUpload) {
       const why = `the simple index of ${settings.repositoryUrl} is not known; set 'index-url' to read the upload back`
       log.notice(`Upload not read back: ${why}.`)
       read = { ...sent, verificationSkipped: why }
-    } else {
-      read = await verifyStatuses(sent.files, index, settings.verifyTimeoutMs)
     }
 
     const nudge = trustedPublishingNudge({
