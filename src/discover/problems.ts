@@ -41,40 +41,36 @@ export const statOf = (file: string): Promise<{ info?: Stats; error?: NodeJS.Err
   )
 
 export async function assertDirectory(root: string, asGiven: string): Promise<void> {
-  const refuse = (file: string, message: string, hint: string): never => {
+  const refuse = (message: string, hint: string, file = root): never => {
     throw new DistributionError([{ file, rule: 'packages-dir', message, hint }])
   }
   if (CONTROL.test(root)) {
     refuse(
-      escapedName(root),
       `The packages directory ${escapedName(asGiven)} has control characters in its path.`,
-      "Set 'packages-dir' to a folder whose path has none (e.g. `dist`)."
+      "Set 'packages-dir' to a folder whose path has none (e.g. `dist`).",
+      escapedName(root)
     )
   }
   const { info, error: statError } = await statOf(root)
   if (statError?.code === 'ELOOP') {
     refuse(
-      root,
       `The packages directory '${asGiven}' is a symbolic link that loops: following it leads back ` +
         `to itself (looked at ${root}).`,
       "Point 'packages-dir' at the real folder that holds the distributions, or fix the link (`ls -l` shows where it points)."
     )
   } else if (statError && statError.code !== 'ENOENT' && statError.code !== 'ENOTDIR') {
     refuse(
-      root,
       `The packages directory '${asGiven}' cannot be read: ${UNREADABLE_WHY[statError.code ?? ''] ?? `error ${statError.code}`} (looked at ${root}).`,
       "Give the runner's user read permission on it, or point 'packages-dir' at another folder."
     )
   } else if (!info) {
     refuse(
-      root,
       `The packages directory '${asGiven}' does not exist (looked in ${root}).`,
       'Build the distributions first (e.g. `python -m build`), or download the artifact that holds ' +
         "them into this folder, or point 'packages-dir' at the folder that holds them."
     )
   } else if (!info.isDirectory()) {
     refuse(
-      root,
       `'${asGiven}' is ${info.isFile() ? 'a file' : notRegular(info)}, not a directory.`,
       "Set 'packages-dir' to the folder that holds the wheels and sdists."
     )
