@@ -119,14 +119,11 @@ export class Writer implements Log {
   }
 
   private line(line: string, kind: 'text' | 'output'): void {
-    if (kind === 'output' || isCommandLike(line)) {
-      // From the OS's CSPRNG, per fence: the text inside cannot know it to end the fence.
-      if (!this.fence) {
-        this.fence = randomBytes(16).toString('hex')
-        this.emit(`::stop-commands::${this.fence}`)
-      }
-    } else {
-      this.endOutput()
+    // The fence's token is from the OS's CSPRNG, per fence: the text inside cannot know it.
+    if (kind === 'text' && !isCommandLike(line)) this.endOutput()
+    else if (!this.fence) {
+      this.fence = randomBytes(16).toString('hex')
+      this.emit(`::stop-commands::${this.fence}`)
     }
     this.emit(line)
   }
