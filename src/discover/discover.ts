@@ -62,7 +62,46 @@ export async function discoverDistributions(
   await assertDirectory(root, dir)
   const result = emptyDiscovery()
   const files: string[] = []
-  await walk(root, root, options.readdir ?? listFolder, files, result)
+  const list = options.readdir ?? listFolder
+  /**
+   * Every regular file (or link to one) below `folder`. Links to folders are not followed (they can
+   * loop). Dot-folders and node_modules below packages-dir hold other projects' wheels (`.venv`,
+   * `.tox`, pip caches), git's objects or npm's packages, so they are not searched; packages-dir
+   * itself is, whatever its name: the user named it.
+   */
+  const walk = async (folder: string): Promise<void> => {
+    const entries = await list(folder).catch((error: unknown) => {
+      result.problems.push(unreadableFolder(root, folder, error))
+    })
+    if (!entries) return
+    for (const entry of entries) {
+      const name = safeName(entry.name)
+      if (name === undefined) {
+        // Never descended into: no path below it reaches a log or the index.
+        result.problems.push(badName(root, folder, entry))
+        continue
+      }
+      const full = path.join(folder, name)
+      if (entry.isDirectory()) {
+        if (name.startsWith('.') || name === 'node_modules') {
+          result.skippedFolders.push({ path: full, holds: await firstDistribution(full) })
+        } else {
+          await walk(full)
+        }
+      } else if (entry.isFile()) {
+        files.push(full)
+      } else {
+        // A link to a file counts; a dangling link or a link to a folder does not. Anything else
+        // named like a distribution (a pipe, a device, a looping link) is refused, never opened.
+        const { info, error } = await statOf(full)
+        if (info?.isFile()) files.push(full)
+        else if (distKindOf(name) !== undefined && !info?.isDirectory()) {
+          result.problems.push(notAFile(root, full, notRegular(info, error)))
+        }
+      }
+    }
+  }
+  await walk(root)
   return classify(files, kinds, result, () => emptyFolderProblem(dir, root, result, kinds))
 }
 
@@ -141,54 +180,6 @@ function classify(
   )
   if (result.files.length > 0 || result.problems.length > 0) return result
   throw new DistributionError([nothing()])
-}
-
-/**
- * Every regular file (or link to one) below `dir`. Links to folders are not followed (they can
- * loop). Dot-folders and node_modules below packages-dir hold other projects' wheels (`.venv`,
- * `.tox`, pip caches), git's objects or npm's packages, so they are not searched; packages-dir
- * itself is, whatever its name: the user named it.
- */
-async function walk(
-  root: string,
-  dir: string,
-  list: (dir: string) => Promise<Array<Dirent<Buffer>>>,
-  files: string[],
-  result: Discovery
-): Promise<void> {
-  let entries: Array<Dirent<Buffer>>
-  try {
-    entries = await list(dir)
-  } catch (error) {
-    result.problems.push(unreadableFolder(root, dir, error))
-    return
-  }
-  for (const entry of entries) {
-    const name = safeName(entry.name)
-    if (name === undefined) {
-      // Never descended into: no path below it reaches a log or the index.
-      result.problems.push(badName(root, dir, entry))
-      continue
-    }
-    const full = path.join(dir, name)
-    if (entry.isDirectory()) {
-      if (name.startsWith('.') || name === 'node_modules') {
-        result.skippedFolders.push({ path: full, holds: await firstDistribution(full) })
-      } else {
-        await walk(root, full, list, files, result)
-      }
-    } else if (entry.isFile()) {
-      files.push(full)
-    } else {
-      // A link to a file counts; a dangling link or a link to a folder does not. Anything else
-      // named like a distribution (a pipe, a device, a looping link) is refused, never opened.
-      const { info, error } = await statOf(full)
-      if (info?.isFile()) files.push(full)
-      else if (distKindOf(name) !== undefined && !info?.isDirectory()) {
-        result.problems.push(notAFile(root, full, notRegular(info, error)))
-      }
-    }
-  }
 }
 
 /**
