@@ -25,9 +25,7 @@ export async function run(): Promise<void> {
   const redactor = new Redactor()
   // Registered before anything can print them; the runner's own tokens are secrets too.
   const runnerTokens = [env.ACTIONS_ID_TOKEN_REQUEST_TOKEN, env.ACTIONS_RUNTIME_TOKEN]
-  for (const { secret, user } of givenSecrets(read, twine, runnerTokens)) {
-    redactor.add(secret, user)
-  }
+  for (const { secret, user } of givenSecrets(read, twine, runnerTokens)) redactor.add(secret, user)
   const redact = (text: string): string => redactor.redact(text)
   const log = new Writer({ redact, workspace: env.GITHUB_WORKSPACE })
   // `::add-mask::` is consumed by GitHub's runner; anywhere else it would print the secret.

@@ -111,7 +111,7 @@ export function emptyFolderProblem(
 }
 
 /** Relative to packages-dir ('.' for itself), escaped. */
-export const where = (root: string, dir: string): string =>
+const where = (root: string, dir: string): string =>
   escapedName(path.relative(root, dir) || '.')
 
 /** An entry safeName refuses. */
