@@ -15,6 +15,7 @@ import {
   assertDirectory,
   badName,
   CONTROL,
+  type Discovery,
   emptyFolderProblem,
   escapedName,
   notAFile,
@@ -25,17 +26,7 @@ import {
   wantedPatterns
 } from './problems.js'
 
-export interface Discovery {
-  /** Sorted by filename then path, so runs are repeatable. */
-  files: Array<{ path: string; filename: string; kind: DistKind }>
-  /** Not distributions (attestations, checksums…), named in debug output. */
-  passedOver: string[]
-  /** Distributions of a kind the user did not ask for. */
-  excluded: string[]
-  problems: Problem[]
-  /** Dot-folders and node_modules below packages-dir, with a distribution seen in one, if any. */
-  skippedFolders: Array<{ path: string; holds?: string }>
-}
+export type { Discovery } from './problems.js'
 
 export interface DiscoverOptions {
   /** Tests inject failures root never meets (root reads a folder whatever its mode). */

@@ -33,6 +33,19 @@ export function safeName(bytes: Buffer): string | undefined {
 export const wantedPatterns = (kinds: ReadonlySet<DistKind>): string =>
   [...kinds].map(k => (k === 'wheel' ? '*.whl' : '*.tar.gz')).join(' and ')
 
+/** What a search of packages-dir (or the command line's list) found. */
+export interface Discovery {
+  /** Sorted by filename then path, so runs are repeatable. */
+  files: Array<{ path: string; filename: string; kind: DistKind }>
+  /** Not distributions (attestations, checksums…), named in debug output. */
+  passedOver: string[]
+  /** Distributions of a kind the user did not ask for. */
+  excluded: string[]
+  problems: Problem[]
+  /** Dot-folders and node_modules below packages-dir, with a distribution seen in one, if any. */
+  skippedFolders: Array<{ path: string; holds?: string }>
+}
+
 /** A path's stat, or the error that stands for it. */
 export const statOf = (file: string): Promise<{ info?: Stats; error?: NodeJS.ErrnoException }> =>
   stat(file).then(
@@ -80,11 +93,7 @@ export async function assertDirectory(root: string, asGiven: string): Promise<vo
 export function emptyFolderProblem(
   asGiven: string,
   root: string,
-  found: {
-    excluded: string[]
-    passedOver: string[]
-    skippedFolders: Array<{ path: string; holds?: string }>
-  },
+  found: Discovery,
   kinds: ReadonlySet<DistKind>
 ): Problem {
   const seen = [...found.excluded, ...found.passedOver].map(f => path.relative(root, f))
@@ -111,8 +120,7 @@ export function emptyFolderProblem(
 }
 
 /** Relative to packages-dir ('.' for itself), escaped. */
-const where = (root: string, dir: string): string =>
-  escapedName(path.relative(root, dir) || '.')
+const where = (root: string, dir: string): string => escapedName(path.relative(root, dir) || '.')
 
 /** An entry safeName refuses. */
 export function badName(root: string, dir: string, entry: Dirent<Buffer>): Problem {
