@@ -40,12 +40,9 @@ export async function dryRunChecks(
       log
     })
     // The job's ID token, masked first, for the identity PyPI would match (never exchanged).
-    let claims: Claims | undefined
-    if (deps.getIdToken) {
-      const idToken = await deps.getIdToken(audience)
-      deps.onSecret?.(idToken)
-      claims = decodeClaims(idToken)
-    }
+    const idToken = await deps.getIdToken?.(audience)
+    if (idToken !== undefined) deps.onSecret?.(idToken)
+    const claims = idToken === undefined ? undefined : decodeClaims(idToken)
     log.info(
       `${where} with trusted publishing as ${describeIdentity(claims, deps.run)}. ` +
         `The index offers trusted publishing (audience '${audience}'); no token was minted.`
