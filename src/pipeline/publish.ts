@@ -125,9 +125,8 @@ export async function publish(settings: Settings, deps: PipelineDeps): Promise<R
       const files = before.files.map(f => uploaded.files.find(u => u.dist === f.dist) ?? f)
       sent = { files, failure: uploaded.failure }
       if (uploaded.failure && index) {
-        const failed = sent
         sent = await log.group(`Reading back what reached ${simpleUrl}`, () =>
-          statusesAfterFailure(failed, index)
+          statusesAfterFailure({ files, failure: uploaded.failure }, index)
         )
       }
     }
