@@ -55,10 +55,8 @@ export function isForkPullRequest(env: Env): boolean {
   const pullRequest = /^pull_request(_target)?$/.test(env.GITHUB_EVENT_NAME ?? '')
   if (!pullRequest || !eventPath || !repository) return false
   try {
-    const event = JSON.parse(readFileSync(eventPath, 'utf8')) as {
-      pull_request?: { head?: { repo?: { full_name?: unknown } } }
-    } | null
-    const head = event?.pull_request?.head?.repo?.full_name
+    const head: unknown = JSON.parse(readFileSync(eventPath, 'utf8'))?.pull_request?.head?.repo
+      ?.full_name
     return typeof head === 'string' && head.toLowerCase() !== repository.toLowerCase()
   } catch {
     return false

@@ -25,9 +25,7 @@ export async function run(): Promise<void> {
   const redactor = new Redactor()
   // Registered before anything can print them; the runner's own tokens are secrets too.
   const runnerTokens = [env.ACTIONS_ID_TOKEN_REQUEST_TOKEN, env.ACTIONS_RUNTIME_TOKEN]
-  for (const { secret, user } of givenSecrets(read, twine, runnerTokens)) {
-    redactor.add(secret, user)
-  }
+  for (const { secret, user } of givenSecrets(read, twine, runnerTokens)) redactor.add(secret, user)
   const redact = (text: string): string => redactor.redact(text)
   const log = new Writer({ redact, workspace: env.GITHUB_WORKSPACE })
   // `::add-mask::` is consumed by GitHub's runner; anywhere else it would print the secret.
@@ -37,10 +35,7 @@ export async function run(): Promise<void> {
   const run = runContextFromEnv(env, redactor.forms())
   // Read before the settings, so that `summary: false` holds when another input is refused too.
   const summaryWanted = booleanValue(read(Inputs.Summary) || 'true') !== false
-  const writeSummary = async (text: string): Promise<void> => {
-    if (summaryWanted) await writeJobSummary(text, log)
-    else log.debug('summary is false: no job summary written.')
-  }
+  const writeSummary = (text: string): Promise<void> => writeJobSummary(text, log, summaryWanted)
 
   try {
     const { settings, warnings, notices } = readSettings(read, { twine, insideActions: inRunner })
@@ -63,10 +58,10 @@ export async function run(): Promise<void> {
       } satisfies PipelineDeps['attestation']
     })
     // Outputs first: a summary that cannot be written never fails the run.
-    const outputsProblem = setOutputs(runOutputs(result), redact)
+    const outputsProblem = setOutputs(result, redact)
     await writeSummary(renderRunSummary(result, redact))
-    if (result.failure) log.fail(failureText(result))
-    else if (outputsProblem) log.fail(outputsProblem)
+    const failure = result.failure ? failureText(result) : outputsProblem
+    if (failure) log.fail(failure)
   } catch (error) {
     if (error instanceof DistributionError) {
       for (const problem of error.problems) log.error(describeProblem(problem), problem.file)
@@ -75,7 +70,7 @@ export async function run(): Promise<void> {
         `${error.problems.length} problem(s) found; nothing was uploaded. See the errors above.`
       )
     } else {
-      const message = error instanceof Error ? error.message : String(error)
+      const message = messageOf(error)
       await writeSummary(renderFailureSummary(message, redact))
       log.fail(message)
     }
@@ -84,11 +79,14 @@ export async function run(): Promise<void> {
   }
 }
 
-/** The step's outputs, as plain data. */
-function runOutputs(result: RunResult): Record<string, string> {
+/**
+ * Sets the step's outputs; when the runner's GITHUB_OUTPUT file cannot be written (a full disk, a
+ * read-only or missing folder), says which file and that later steps get no outputs.
+ */
+function setOutputs(result: RunResult, redact: (text: string) => string): string {
   const outcome = runOutcome(result)
   const { projects } = outcome
-  return {
+  const outputs = {
     [Outputs.Uploaded]: JSON.stringify(outcome.uploaded),
     [Outputs.Skipped]: JSON.stringify(outcome.skipped),
     [Outputs.ProjectName]: [...new Set(projects.map(p => p.name))].join(','),
@@ -98,41 +96,35 @@ function runOutputs(result: RunResult): Record<string, string> {
     [Outputs.AttestationPaths]: outcome.attestationPaths.join('\n'),
     [Outputs.ReleaseUrl]: outcome.releaseUrls.join('\n')
   }
-}
-
-/**
- * Sets every output; when the runner's GITHUB_OUTPUT file cannot be written (a full disk, a
- * read-only or missing folder), says which file and that later steps get no outputs.
- */
-function setOutputs(outputs: Record<string, string>, redact: (text: string) => string): string {
   try {
     for (const [name, value] of Object.entries(outputs)) core.setOutput(name, redact(value))
     return ''
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error)
     return (
       `The step's outputs were not set: the runner's GITHUB_OUTPUT file ` +
-      `(${process.env.GITHUB_OUTPUT}) could not be written (${reason}). What was published is ` +
+      `(${process.env.GITHUB_OUTPUT}) could not be written (${messageOf(error)}). What was published is ` +
       'listed above and in the job summary; later steps that read these outputs get none.'
     )
   }
 }
 
+const messageOf = (error: unknown): string =>
+  error instanceof Error ? error.message : String(error)
+
 /**
  * Outside GitHub's runner there is no job summary; one that cannot be written (a directory, a
  * full disk) is a warning: the outputs are set, and the publish is what the job is for.
  */
-async function writeJobSummary(text: string, log: Writer): Promise<void> {
+async function writeJobSummary(text: string, log: Writer, wanted: boolean): Promise<void> {
+  if (!wanted) return log.debug('summary is false: no job summary written.')
   if (!process.env.GITHUB_STEP_SUMMARY) {
-    log.debug('GITHUB_STEP_SUMMARY is not set: no job summary written.')
-    return
+    return log.debug('GITHUB_STEP_SUMMARY is not set: no job summary written.')
   }
   try {
     // addRaw does not escape: the rendered summary escapes every outside text itself.
     await core.summary.addRaw(text).write()
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error)
-    log.warning(`The job summary could not be written (${reason}); the outputs are set.`)
+    log.warning(`The job summary could not be written (${messageOf(error)}); the outputs are set.`)
   } finally {
     core.summary.emptyBuffer()
   }

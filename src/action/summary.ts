@@ -5,7 +5,7 @@
  * escaped, no HTML block holds a blank line (one would end the block and turn the rest into
  * Markdown), and long texts go in fences, which copy back exactly as written.
  */
-import type { Problem } from '../dists/distribution.js'
+import type { Distribution, Problem } from '../dists/distribution.js'
 import type { RunResult } from '../pipeline/publish.js'
 import { onIndex } from '../pipeline/index-status.js'
 import { releaseUrls } from '../pipeline/outcome.js'
@@ -22,6 +22,9 @@ function htmlText(text: string): string {
     .replace(/\|/g, '&#124;')
     .replace(/\r\n|\r|\n|\u2028|\u2029/g, '<br>')
 }
+
+/** The summary's blocks, blank-line separated. */
+const blocksOf = (...blocks: string[]): string => blocks.join('\n\n') + '\n'
 
 /** A fenced code block longer than any run of backticks inside, so the text cannot close it. */
 export function fenced(text: string, info = 'text'): string {
@@ -68,23 +71,29 @@ const LABELS: Record<string, string> = {
   'skipped true': '↷ already on the index',
   'skipped false': '⚠️ skipped: the index holds a different file',
   'skipped undefined': '↷ skipped (exists; sha256 not compared)',
-  'failed true': '❌ failed',
+  failed: '❌ failed',
   'failed false': '❌ a different file is on the index',
-  'failed undefined': '❌ failed',
   'not-attempted': '⏸ not sent'
 }
 const VERIFIED = { true: ' · verified', false: ' · ❌ not on the index', undefined: '' }
 
 function resultLabel(result: RunResult, file: FileResult): string {
   if (result.dryRun && file.status === 'not-attempted') return '🔍 would upload'
-  const label = LABELS[file.status] ?? LABELS[`${file.status} ${file.sameHash}`]
+  const label = LABELS[`${file.status} ${file.sameHash}`] ?? LABELS[file.status]
   return label + VERIFIED[`${file.verified}`]
 }
+
+const releaseOf = (dist: Distribution): string => `${dist.name} ${dist.version}`
+const releasesOf = (result: RunResult): string[] => [...new Set(result.dists.map(releaseOf))]
+
+/** Filenames as code, comma-separated. */
+const codes = (files: readonly FileResult[]): string =>
+  files.map(f => `<code>${htmlText(f.dist.filename)}</code>`).join(', ')
 
 function heading(result: RunResult, index: string): string {
   const n = result.files.length
   const count = (k: number): string => `${k} file${k === 1 ? '' : 's'}`
-  const releases = [...new Set(result.dists.map(d => `${d.name} ${d.version}`))]
+  const releases = releasesOf(result)
   const what = releases.length === 1 ? `${releases[0]} (${count(n)})` : count(n)
   const to = `<code>${htmlText(index)}</code>`
   if (result.dryRun) {
@@ -107,9 +116,9 @@ function heading(result: RunResult, index: string): string {
 
 function table(result: RunResult, redact: Redact): string {
   const rows: string[] = ['<tr><th>File</th><th>Size</th><th>sha256</th><th>Result</th></tr>']
-  const releases = [...new Set(result.dists.map(d => `${d.name} ${d.version}`))]
+  const releases = releasesOf(result)
   for (const release of releases) {
-    const files = result.files.filter(f => `${f.dist.name} ${f.dist.version}` === release)
+    const files = result.files.filter(f => releaseOf(f.dist) === release)
     // The release is named once above its files (in the heading when there is only one).
     if (releases.length > 1)
       rows.push(`<tr><th colspan="4" align="left">${htmlText(release)}</th></tr>`)
@@ -154,30 +163,28 @@ export function renderRunSummary(result: RunResult, redact: Redact): string {
   if (differing.length > 0) {
     blocks.push(
       `<p>⚠️ <b>Not published:</b> the index holds a different file under the name of ` +
-        `${differing.map(f => `<code>${htmlText(f.dist.filename)}</code>`).join(', ')}. ` +
+        `${codes(differing)}. ` +
         'PyPI never allows a file to be replaced; bump the version to publish this build.</p>'
     )
   }
   if (result.failure) {
     const there = result.files.filter(onIndex)
     const missing = result.files.filter(f => !onIndex(f))
-    const names = (files: FileResult[]): string =>
-      files.map(f => `<code>${htmlText(f.dist.filename)}</code>`).join(', ')
     if (there.length > 0 && missing.length > 0 && !result.files.some(isConflict)) {
       blocks.push(
-        `<p><b>On the index:</b> ${names(there)}<br><b>Not on the index:</b> ${names(missing)}</p>`
+        `<p><b>On the index:</b> ${codes(there)}<br><b>Not on the index:</b> ${codes(missing)}</p>`,
+        `<p>${htmlText(FINISH_HINT)}</p>`
       )
-      blocks.push(`<p>${htmlText(FINISH_HINT)}</p>`)
     }
-    blocks.push('<p><b>Error</b></p>')
-    blocks.push(fenced(redact(result.failure.message)))
+    blocks.push('<p><b>Error</b></p>', fenced(redact(result.failure.message)))
   }
-  blocks.push('<details><summary>Full sha256 digests</summary>')
+  const digests = result.files.map(f => `${f.dist.digests.sha256}  ${f.dist.filename}`)
   blocks.push(
-    fenced(result.files.map(f => `${f.dist.digests.sha256}  ${f.dist.filename}`).join('\n'))
+    '<details><summary>Full sha256 digests</summary>',
+    fenced(digests.join('\n')),
+    '</details>'
   )
-  blocks.push('</details>')
-  return blocks.join('\n\n') + '\n'
+  return blocksOf(...blocks)
 }
 
 /** The summary when files were refused before any upload. */
@@ -187,20 +194,14 @@ export function renderProblemsSummary(problems: readonly Problem[], redact: Reda
       `<tr><td><code>${htmlText(p.file.split(/[\\/]/).pop() ?? p.file)}</code></td>` +
       `<td>${htmlText(redact(p.message))}</td><td>${htmlText(redact(p.hint ?? ''))}</td></tr>`
   )
-  return (
-    [
-      '<h2>❌ PyPI publish stopped: nothing was uploaded</h2>',
-      `<p>${problems.length} problem(s) found before the first upload:</p>`,
-      `<table>\n<tr><th>File</th><th>Problem</th><th>What to do</th></tr>\n${rows.join('\n')}\n</table>`
-    ].join('\n\n') + '\n'
+  return blocksOf(
+    '<h2>❌ PyPI publish stopped: nothing was uploaded</h2>',
+    `<p>${problems.length} problem(s) found before the first upload:</p>`,
+    `<table>\n<tr><th>File</th><th>Problem</th><th>What to do</th></tr>\n${rows.join('\n')}\n</table>`
   )
 }
 
 /** The summary when the run stopped on something other than a file (credentials, a build). */
 export function renderFailureSummary(message: string, redact: Redact): string {
-  return (
-    ['<h2>❌ PyPI publish failed: nothing was uploaded</h2>', fenced(redact(message))].join(
-      '\n\n'
-    ) + '\n'
-  )
+  return blocksOf('<h2>❌ PyPI publish failed: nothing was uploaded</h2>', fenced(redact(message)))
 }

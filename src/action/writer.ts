@@ -51,7 +51,7 @@ export class Writer implements Log {
   }
 
   debug = (message: string): void => {
-    this.closeFence()
+    this.endOutput()
     core.debug(this.redact(message))
   }
   info = (message: string): void => this.text(message)
@@ -59,29 +59,24 @@ export class Writer implements Log {
   error = (message: string, file?: string): void => this.annotate('error', message, file)
   notice = (message: string): void => this.annotate('notice', message)
   group = async <T>(title: string, fn: () => Promise<T>): Promise<T> => {
-    this.closeFence()
+    this.endOutput()
     this.groupTitle = this.redact(title)
     try {
       return await fn()
     } finally {
-      this.closeFence()
+      this.endOutput()
       if (this.groupOpen) core.endGroup()
       this.groupTitle = undefined
       this.groupOpen = false
     }
   }
-  childOutput = async <T>(fn: (show: (line: string) => void) => Promise<T>): Promise<T> => {
-    try {
-      return await fn(line => this.output(line))
-    } finally {
-      this.endOutput()
-    }
-  }
+  childOutput = async <T>(fn: (show: (line: string) => void) => Promise<T>): Promise<T> =>
+    fn(line => this.output(line)).finally(() => this.endOutput())
 
   /** Our own text (with outside values in it): each line shown as it is, never as a command. */
   text(message: string): void {
     for (const line of this.redact(message).split(LINE_BREAK)) this.line(line, 'text')
-    this.closeFence()
+    this.endOutput()
   }
 
   /** A child's line: always fenced (it may know commands we do not); the fence stays open. */
@@ -89,13 +84,9 @@ export class Writer implements Log {
     for (const part of this.redact(line).split(LINE_BREAK)) this.line(part, 'output')
   }
 
-  endOutput(): void {
-    this.closeFence()
-  }
-
   /** `::add-mask::`, the one command whose data is the secret itself. */
   mask(secret: string): void {
-    this.closeFence()
+    this.endOutput()
     core.setSecret(secret)
   }
 
@@ -104,7 +95,7 @@ export class Writer implements Log {
     const key = `${kind}\0${shownFile ?? ''}\0${message}`
     if (this.annotated.has(key)) return
     this.annotated.add(key)
-    this.closeFence()
+    this.endOutput()
     // The title heads the annotation on the run's page: which file, when there is one.
     const title = shownFile ? `pypi-publish: ${shownFile.split(/[\\/]/).pop()}` : 'pypi-publish'
     this.openGroup()
@@ -113,14 +104,9 @@ export class Writer implements Log {
 
   /** Fails the step with `message` as its error (not repeated if already annotated). */
   fail(message: string): void {
-    if (this.annotated.has(`error\0\0${message}`)) process.exitCode = core.ExitCode.Failure
-    else {
-      this.annotated.add(`error\0\0${message}`)
-      this.closeFence()
-      // core.setFailed's annotation has no title; the exit code is the same.
-      process.exitCode = core.ExitCode.Failure
-      core.error(this.redact(message), { title: 'pypi-publish' })
-    }
+    // core.setFailed's annotation has no title; the exit code is the same.
+    process.exitCode = core.ExitCode.Failure
+    this.annotate('error', message)
   }
 
   /** GitHub links an annotation's file by its path in the repository, with `/` on every runner. */
@@ -133,19 +119,17 @@ export class Writer implements Log {
   }
 
   private line(line: string, kind: 'text' | 'output'): void {
-    if (kind === 'output' || isCommandLike(line)) {
-      // From the OS's CSPRNG, per fence: the text inside cannot know it to end the fence.
-      if (!this.fence) {
-        this.fence = randomBytes(16).toString('hex')
-        this.emit(`::stop-commands::${this.fence}`)
-      }
-    } else {
-      this.closeFence()
+    // The fence's token is from the OS's CSPRNG, per fence: the text inside cannot know it.
+    if (kind === 'text' && !isCommandLike(line)) this.endOutput()
+    else if (!this.fence) {
+      this.fence = randomBytes(16).toString('hex')
+      this.emit(`::stop-commands::${this.fence}`)
     }
     this.emit(line)
   }
 
-  private closeFence(): void {
+  /** Closes the open fence, if one is open. */
+  endOutput(): void {
     if (this.fence) this.emit(`::${this.fence}::`)
     this.fence = undefined
   }

@@ -6,7 +6,7 @@
  * seam for the tests that inject those (discover.test.ts).
  */
 import type { Dirent } from 'node:fs'
-import { readdir, stat } from 'node:fs/promises'
+import { readdir } from 'node:fs/promises'
 import path from 'node:path'
 import type { DistKind, Problem } from '../dists/distribution.js'
 import { DistributionError } from '../dists/distribution.js'
@@ -15,26 +15,18 @@ import {
   assertDirectory,
   badName,
   CONTROL,
-  decodeName,
+  type Discovery,
   emptyFolderProblem,
   escapedName,
   notAFile,
   notRegular,
+  safeName,
+  statOf,
   unreadableFolder,
   wantedPatterns
 } from './problems.js'
 
-export interface Discovery {
-  /** Sorted by filename then path, so runs are repeatable. */
-  files: Array<{ path: string; filename: string; kind: DistKind }>
-  /** Not distributions (attestations, checksums…), named in debug output. */
-  passedOver: string[]
-  /** Distributions of a kind the user did not ask for. */
-  excluded: string[]
-  problems: Problem[]
-  /** Dot-folders and node_modules below packages-dir, with a distribution seen in one, if any. */
-  skippedFolders: Array<{ path: string; holds?: string }>
-}
+export type { Discovery } from './problems.js'
 
 export interface DiscoverOptions {
   /** Tests inject failures root never meets (root reads a folder whatever its mode). */
@@ -61,12 +53,47 @@ export async function discoverDistributions(
   await assertDirectory(root, dir)
   const result = emptyDiscovery()
   const files: string[] = []
-  await walk(root, root, options.readdir ?? listFolder, files, result)
-  classify(files, kinds, result)
-  if (result.files.length === 0 && result.problems.length === 0) {
-    throw new DistributionError([emptyFolderProblem(dir, root, result, kinds)])
+  const list = options.readdir ?? listFolder
+  /**
+   * Every regular file (or link to one) below `folder`. Links to folders are not followed (they can
+   * loop). Dot-folders and node_modules below packages-dir hold other projects' wheels (`.venv`,
+   * `.tox`, pip caches), git's objects or npm's packages, so they are not searched; packages-dir
+   * itself is, whatever its name: the user named it.
+   */
+  const walk = async (folder: string): Promise<void> => {
+    const entries = await list(folder).catch((error: unknown) => {
+      result.problems.push(unreadableFolder(root, folder, error))
+    })
+    if (!entries) return
+    for (const entry of entries) {
+      const name = safeName(entry.name)
+      if (name === undefined) {
+        // Never descended into: no path below it reaches a log or the index.
+        result.problems.push(badName(root, folder, entry))
+        continue
+      }
+      const full = path.join(folder, name)
+      if (entry.isDirectory()) {
+        if (name.startsWith('.') || name === 'node_modules') {
+          result.skippedFolders.push({ path: full, holds: await firstDistribution(full) })
+        } else {
+          await walk(full)
+        }
+      } else if (entry.isFile()) {
+        files.push(full)
+      } else {
+        // A link to a file counts; a dangling link or a link to a folder does not. Anything else
+        // named like a distribution (a pipe, a device, a looping link) is refused, never opened.
+        const { info, error } = await statOf(full)
+        if (info?.isFile()) files.push(full)
+        else if (distKindOf(name) !== undefined && !info?.isDirectory()) {
+          result.problems.push(notAFile(root, full, notRegular(info, error)))
+        }
+      }
+    }
   }
-  return result
+  await walk(root)
+  return classify(files, kinds, result, () => emptyFolderProblem(dir, root, result, kinds))
 }
 
 /**
@@ -91,12 +118,11 @@ export async function listedDistributions(
       })
       continue
     }
-    let error: NodeJS.ErrnoException | undefined
-    const info = await stat(file).catch((e: NodeJS.ErrnoException) => void (error = e))
+    const { info, error } = await statOf(file)
     if (!info?.isFile()) {
       const what =
         info || error?.code === 'ELOOP'
-          ? `is ${notRegular(info ?? undefined, error)}, not a regular file`
+          ? `is ${notRegular(info, error)}, not a regular file`
           : 'does not exist'
       result.problems.push({
         file,
@@ -108,25 +134,21 @@ export async function listedDistributions(
     }
     readable.push(file)
   }
-  classify(readable, kinds, result)
-  if (result.files.length === 0 && result.problems.length === 0) {
-    throw new DistributionError([
-      {
-        file: files.join(' '),
-        rule: 'packages-dir',
-        message: `None of the ${files.length} file(s) given is a distribution (${wantedPatterns(kinds)}).`,
-        hint: `${hint}.`
-      }
-    ])
-  }
-  return result
+  return classify(readable, kinds, result, () => ({
+    file: files.join(' '),
+    rule: 'packages-dir',
+    message: `None of the ${files.length} file(s) given is a distribution (${wantedPatterns(kinds)}).`,
+    hint: `${hint}.`
+  }))
 }
 
-function isDistributionName(name: string): boolean {
-  return distKindOf(name) !== undefined
-}
-
-function classify(files: readonly string[], kinds: ReadonlySet<DistKind>, result: Discovery): void {
+/** Sorts the files into `result`; throws `nothing()` when no distribution and no problem is found. */
+function classify(
+  files: readonly string[],
+  kinds: ReadonlySet<DistKind>,
+  result: Discovery,
+  nothing: () => Problem
+): Discovery {
   for (const file of files) {
     const filename = path.basename(file)
     const kind = distKindOf(filename)
@@ -147,55 +169,8 @@ function classify(files: readonly string[], kinds: ReadonlySet<DistKind>, result
   result.files.sort((a, b) =>
     a.filename === b.filename ? a.path.localeCompare(b.path) : a.filename < b.filename ? -1 : 1
   )
-}
-
-/**
- * Every regular file (or link to one) below `dir`. Links to folders are not followed (they can
- * loop). Dot-folders and node_modules below packages-dir hold other projects' wheels (`.venv`,
- * `.tox`, pip caches), git's objects or npm's packages, so they are not searched; packages-dir
- * itself is, whatever its name: the user named it.
- */
-async function walk(
-  root: string,
-  dir: string,
-  list: (dir: string) => Promise<Array<Dirent<Buffer>>>,
-  files: string[],
-  result: Discovery
-): Promise<void> {
-  let entries: Array<Dirent<Buffer>>
-  try {
-    entries = await list(dir)
-  } catch (error) {
-    result.problems.push(unreadableFolder(root, dir, error))
-    return
-  }
-  for (const entry of entries) {
-    const name = decodeName(entry.name)
-    if (name === undefined || CONTROL.test(name)) {
-      // Never descended into: no path below it reaches a log or the index.
-      result.problems.push(badName(root, dir, entry, name))
-      continue
-    }
-    const full = path.join(dir, name)
-    if (entry.isDirectory()) {
-      if (name.startsWith('.') || name === 'node_modules') {
-        result.skippedFolders.push({ path: full, holds: await firstDistribution(full) })
-      } else {
-        await walk(root, full, list, files, result)
-      }
-    } else if (entry.isFile()) {
-      files.push(full)
-    } else {
-      // A link to a file counts; a dangling link or a link to a folder does not. Anything else
-      // named like a distribution (a pipe, a device, a looping link) is refused, never opened.
-      let error: NodeJS.ErrnoException | undefined
-      const info = await stat(full).catch((e: NodeJS.ErrnoException) => void (error = e))
-      if (info?.isFile()) files.push(full)
-      else if (isDistributionName(name) && !info?.isDirectory()) {
-        result.problems.push(notAFile(root, full, notRegular(info ?? undefined, error)))
-      }
-    }
-  }
+  if (result.files.length > 0 || result.problems.length > 0) return result
+  throw new DistributionError([nothing()])
 }
 
 /**
@@ -209,8 +184,8 @@ async function firstDistribution(folder: string): Promise<string | undefined> {
     const below: string[] = []
     for (const entry of await listFolder(dir).catch(() => [])) {
       if (--budget < 0) return undefined
-      const name = decodeName(entry.name)
-      if (name === undefined || CONTROL.test(name)) continue
+      const name = safeName(entry.name)
+      if (name === undefined) continue
       const kind = distKindOf(name)
       if ((entry.isFile() || entry.isSymbolicLink()) && (kind === 'wheel' || kind === 'sdist')) {
         return path.join(dir, name)

@@ -20,10 +20,11 @@ export function escapedName(name: string): string {
   )
 }
 
-/** undefined when the bytes are not UTF-8 (PyPI takes only UTF-8). */
-export function decodeName(bytes: Buffer): string | undefined {
+/** A folder entry's name; undefined when it is not UTF-8 (all PyPI takes) or has control characters. */
+export function safeName(bytes: Buffer): string | undefined {
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes)
+    const name = new TextDecoder('utf-8', { fatal: true }).decode(bytes)
+    return CONTROL.test(name) ? undefined : name
   } catch {
     return undefined
   }
@@ -32,45 +33,57 @@ export function decodeName(bytes: Buffer): string | undefined {
 export const wantedPatterns = (kinds: ReadonlySet<DistKind>): string =>
   [...kinds].map(k => (k === 'wheel' ? '*.whl' : '*.tar.gz')).join(' and ')
 
+/** What a search of packages-dir (or the command line's list) found. */
+export interface Discovery {
+  /** Sorted by filename then path, so runs are repeatable. */
+  files: Array<{ path: string; filename: string; kind: DistKind }>
+  /** Not distributions (attestations, checksums…), named in debug output. */
+  passedOver: string[]
+  /** Distributions of a kind the user did not ask for. */
+  excluded: string[]
+  problems: Problem[]
+  /** Dot-folders and node_modules below packages-dir, with a distribution seen in one, if any. */
+  skippedFolders: Array<{ path: string; holds?: string }>
+}
+
+/** A path's stat, or the error that stands for it. */
+export const statOf = (file: string): Promise<{ info?: Stats; error?: NodeJS.ErrnoException }> =>
+  stat(file).then(
+    info => ({ info }),
+    (error: NodeJS.ErrnoException) => ({ error })
+  )
+
 export async function assertDirectory(root: string, asGiven: string): Promise<void> {
-  const refuse = (file: string, message: string, hint: string): never => {
+  const refuse = (message: string, hint: string, file = root): never => {
     throw new DistributionError([{ file, rule: 'packages-dir', message, hint }])
   }
   if (CONTROL.test(root)) {
     refuse(
-      escapedName(root),
       `The packages directory ${escapedName(asGiven)} has control characters in its path.`,
-      "Set 'packages-dir' to a folder whose path has none (e.g. `dist`)."
+      "Set 'packages-dir' to a folder whose path has none (e.g. `dist`).",
+      escapedName(root)
     )
   }
-  let statError: NodeJS.ErrnoException | undefined
-  const info = await stat(root).catch((error: NodeJS.ErrnoException) => {
-    statError = error
-    return undefined
-  })
+  const { info, error: statError } = await statOf(root)
   if (statError?.code === 'ELOOP') {
     refuse(
-      root,
       `The packages directory '${asGiven}' is a symbolic link that loops: following it leads back ` +
         `to itself (looked at ${root}).`,
       "Point 'packages-dir' at the real folder that holds the distributions, or fix the link (`ls -l` shows where it points)."
     )
   } else if (statError && statError.code !== 'ENOENT' && statError.code !== 'ENOTDIR') {
     refuse(
-      root,
       `The packages directory '${asGiven}' cannot be read: ${UNREADABLE_WHY[statError.code ?? ''] ?? `error ${statError.code}`} (looked at ${root}).`,
       "Give the runner's user read permission on it, or point 'packages-dir' at another folder."
     )
   } else if (!info) {
     refuse(
-      root,
       `The packages directory '${asGiven}' does not exist (looked in ${root}).`,
       'Build the distributions first (e.g. `python -m build`), or download the artifact that holds ' +
         "them into this folder, or point 'packages-dir' at the folder that holds them."
     )
   } else if (!info.isDirectory()) {
     refuse(
-      root,
       `'${asGiven}' is ${info.isFile() ? 'a file' : notRegular(info)}, not a directory.`,
       "Set 'packages-dir' to the folder that holds the wheels and sdists."
     )
@@ -80,11 +93,7 @@ export async function assertDirectory(root: string, asGiven: string): Promise<vo
 export function emptyFolderProblem(
   asGiven: string,
   root: string,
-  found: {
-    excluded: string[]
-    passedOver: string[]
-    skippedFolders: Array<{ path: string; holds?: string }>
-  },
+  found: Discovery,
   kinds: ReadonlySet<DistKind>
 ): Problem {
   const seen = [...found.excluded, ...found.passedOver].map(f => path.relative(root, f))
@@ -111,19 +120,14 @@ export function emptyFolderProblem(
 }
 
 /** Relative to packages-dir ('.' for itself), escaped. */
-export const where = (root: string, dir: string): string =>
-  escapedName(path.relative(root, dir) || '.')
+const where = (root: string, dir: string): string => escapedName(path.relative(root, dir) || '.')
 
-export function badName(
-  root: string,
-  dir: string,
-  entry: Dirent<Buffer>,
-  name: string | undefined
-): Problem {
+/** An entry safeName refuses. */
+export function badName(root: string, dir: string, entry: Dirent<Buffer>): Problem {
   const what = entry.isDirectory() ? 'folder' : 'file'
   // Not UTF-8: shown with U+FFFD where the bytes do not decode, and escaped all the same.
-  const shown = escapedName(name ?? entry.name.toString('utf8'))
-  const why = name
+  const shown = escapedName(entry.name.toString('utf8'))
+  const why = Buffer.from(entry.name.toString('utf8')).equals(entry.name)
     ? 'has control characters (newlines, escapes or the like) in it'
     : 'is not valid UTF-8'
   return {

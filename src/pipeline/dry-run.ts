@@ -40,12 +40,9 @@ export async function dryRunChecks(
       log
     })
     // The job's ID token, masked first, for the identity PyPI would match (never exchanged).
-    let claims: Claims | undefined
-    if (deps.getIdToken) {
-      const idToken = await deps.getIdToken(audience)
-      deps.onSecret?.(idToken)
-      claims = decodeClaims(idToken)
-    }
+    const idToken = await deps.getIdToken?.(audience)
+    if (idToken !== undefined) deps.onSecret?.(idToken)
+    const claims = idToken === undefined ? undefined : decodeClaims(idToken)
     log.info(
       `${where} with trusted publishing as ${describeIdentity(claims, deps.run)}. ` +
         `The index offers trusted publishing (audience '${audience}'); no token was minted.`
@@ -72,25 +69,17 @@ function describeIdentity(
 ): string {
   const text = (name: string): string | undefined =>
     typeof claims?.[name] === 'string' && claims[name] !== '' ? (claims[name] as string) : undefined
+  const environment = text('environment')
+  const fromToken = `${environment ? `environment ${environment}` : 'no environment'} (from the job's ID token)`
   // GitLab's publisher matches the project and the CI file of ci_config_ref_uri.
   const project = text('project_path')
-  if (project) {
-    const ciFile = ciFileOf(text('ci_config_ref_uri') ?? '')
-    const environment = text('environment')
-    return (
-      `GitLab project ${project}, CI file ${ciFile ?? '(unknown)'}, ` +
-      `${environment ? `environment ${environment}` : 'no environment'} (from the job's ID token)`
-    )
-  }
-  const repository = text('repository') ?? run.repository
+  const ciFile = ciFileOf(text('ci_config_ref_uri') ?? '')
+  if (project) return `GitLab project ${project}, CI file ${ciFile ?? '(unknown)'}, ${fromToken}`
   const workflow = parseWorkflowRef(text('job_workflow_ref') ?? run.workflowRef)
-  const environment = text('environment')
-  const parts = [
-    `repository ${repository ?? '(unknown)'}`,
+  const shown =
+    `repository ${text('repository') ?? run.repository ?? '(unknown)'}, ` +
     `workflow ${workflow ? workflow.filename : '(unknown)'}`
-  ]
-  if (claims) parts.push(environment ? `environment ${environment}` : 'no environment')
-  return parts.join(', ') + (claims ? " (from the job's ID token)" : '')
+  return claims ? `${shown}, ${fromToken}` : shown
 }
 
 /** The CI file of GitLab's `host/project//file@ref` (string search: the claim is outside text). */

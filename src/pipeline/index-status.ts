@@ -100,27 +100,19 @@ export async function statusesAfterFailure(
   return { files: read }
 }
 
-/** The statuses after reading the upload back, and what the read found. */
-export interface Verified extends Statuses {
-  verification: VerifyResult & { simpleUrl: string }
-}
-
 /** Uploaded, or held by the index with our sha256 (or one not compared) before the upload. */
-export function sentOrHeld(file: FileResult): boolean {
-  return file.status === 'uploaded' || (file.status === 'skipped' && file.sameHash !== false)
-}
+const sentOrHeld = (file: FileResult): boolean =>
+  file.status === 'uploaded' || (file.status === 'skipped' && file.sameHash !== false)
 
 /** Files the index holds with the local sha256 (uploaded, or there already), as far as read back. */
-export function onIndex(file: FileResult): boolean {
-  return file.verified !== false && sentOrHeld(file)
-}
+export const onIndex = (file: FileResult): boolean => file.verified !== false && sentOrHeld(file)
 
 /** Reads back every file the index should hold with our sha256 (a file skipped as another build is not ours). */
 export async function verifyStatuses(
   files: readonly FileResult[],
   index: IndexReader,
   timeoutMs: number
-): Promise<Verified> {
+): Promise<Statuses & { verification: VerifyResult & { simpleUrl: string } }> {
   const { simpleUrl, log } = index
   const expected = files.filter(sentOrHeld)
   const found = await log.group(`Reading ${expected.length} file(s) back from ${simpleUrl}`, () =>

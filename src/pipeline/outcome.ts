@@ -1,4 +1,3 @@
-import type { Distribution } from '../dists/distribution.js'
 import { normalizeName } from '../dists/filename.js'
 import { pypiTarget, RELEASE_PAGES } from '../shared/pypi-hosts.js'
 import type { FileResult } from '../upload/upload-all.js'
@@ -24,23 +23,18 @@ export interface RunOutcome {
   attestationPaths: string[]
 }
 
-const fileOutcome = (d: Distribution): FileOutcome => ({
-  filename: d.filename,
-  sha256: d.digests.sha256,
-  size: d.size
-})
-
 export function runOutcome(result: RunResult): RunOutcome {
-  const withStatus = (status: FileResult['status']): FileOutcome[] =>
-    result.files.filter(f => f.status === status).map(f => fileOutcome(f.dist))
-  const projects = new Map<string, { name: string; version: string }>()
-  for (const d of result.dists) {
-    projects.set(`${d.name}\0${d.version}`, { name: d.name, version: d.version })
-  }
+  const outcomes = (keep: (file: FileResult) => boolean): FileOutcome[] =>
+    result.files
+      .filter(keep)
+      .map(({ dist: { filename, digests, size } }) => ({ filename, sha256: digests.sha256, size }))
+  const projects = new Map(
+    result.dists.map(({ name, version }) => [`${name}\0${version}`, { name, version }])
+  )
   return {
-    uploaded: withStatus('uploaded'),
-    skipped: withStatus('skipped'),
-    verified: result.files.filter(f => f.verified === true).map(f => fileOutcome(f.dist)),
+    uploaded: outcomes(f => f.status === 'uploaded'),
+    skipped: outcomes(f => f.status === 'skipped'),
+    verified: outcomes(f => f.verified === true),
     projects: [...projects.values()],
     releaseUrls: releaseUrls(result),
     attestationPaths: result.attestationPaths

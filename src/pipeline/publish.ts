@@ -86,7 +86,8 @@ export async function publish(settings: Settings, deps: PipelineDeps): Promise<R
     // A re-run sends nothing already there, and another file under the same name stops the run
     // before its first upload (a dry run reads the same pages, to say so). Each project's page
     // is read while the other files are checked.
-    const reader = simpleUrl ? new ListingReader(http, simpleUrl, authorization) : undefined
+    const index = simpleUrl ? { http, simpleUrl, authorization, log } : undefined
+    const reader = index && new ListingReader(http, index.simpleUrl, authorization)
     const dists = await prepare(settings, log, run, {
       onInspected: reader && (dist => reader.start(dist.name))
     })
@@ -98,30 +99,23 @@ export async function publish(settings: Settings, deps: PipelineDeps): Promise<R
       files: dists.map(dist => ({ dist, status: 'not-attempted' })),
       attestationPaths: []
     }
-    const readIndex = async (): Promise<Statuses> => {
-      const listings = reader
-        ? await log.group(`Reading what ${simpleUrl} already holds`, () =>
-            reader.listings(dists, log)
-          )
-        : new Map()
-      return statusesBeforeUpload(dists, listings, settings.skipExisting, log)
-    }
-    if (settings.dryRun) {
-      const before = await readIndex()
-      if (before.failure) return { ...result, ...before }
-      const toSend = before.files.filter(f => f.status === 'not-attempted').map(f => f.dist)
-      await dryRunChecks(settings, deps, http, toSend)
-      return { ...result, ...before }
-    }
-
-    const tokens = await resolveTokenSource({ ...deps, settings, http })
-    const index: IndexReader | undefined = simpleUrl
-      ? { http, simpleUrl, authorization, log }
-      : undefined
-    const before = await readIndex()
+    // A dry run mints no token: it says which credential the real run would use.
+    const tokens = settings.dryRun
+      ? undefined
+      : await resolveTokenSource({ ...deps, settings, http })
+    const listings = reader
+      ? await log.group(`Reading what ${simpleUrl} already holds`, () =>
+          reader.listings(dists, log)
+        )
+      : new Map()
+    const before = statusesBeforeUpload(dists, listings, settings.skipExisting, log)
     if (before.failure) return { ...result, ...before }
 
     const toSend = before.files.filter(f => f.status === 'not-attempted').map(f => f.dist)
+    if (!tokens) {
+      await dryRunChecks(settings, deps, http, toSend)
+      return { ...result, ...before }
+    }
     let sent: Statuses = before
     if (toSend.length === 0) {
       log.info('Nothing to upload: every file is on the index already or skipped.')
@@ -131,23 +125,20 @@ export async function publish(settings: Settings, deps: PipelineDeps): Promise<R
       const files = before.files.map(f => uploaded.files.find(u => u.dist === f.dist) ?? f)
       sent = { files, failure: uploaded.failure }
       if (uploaded.failure && index) {
-        const failed = sent
         sent = await log.group(`Reading back what reached ${simpleUrl}`, () =>
-          statusesAfterFailure(failed, index)
+          statusesAfterFailure({ files, failure: uploaded.failure }, index)
         )
       }
     }
     if (sent.failure) return { ...result, ...sent }
 
-    let read: Partial<RunResult>
-    if (!settings.verifyUpload) {
-      read = { ...sent, verificationSkipped: "'verify-upload' is false" }
-    } else if (!index) {
+    let read: Partial<RunResult> = { ...sent, verificationSkipped: "'verify-upload' is false" }
+    if (settings.verifyUpload && index) {
+      read = await verifyStatuses(sent.files, index, settings.verifyTimeoutMs)
+    } else if (settings.verifyUpload) {
       const why = `the simple index of ${settings.repositoryUrl} is not known; set 'index-url' to read the upload back`
       log.notice(`Upload not read back: ${why}.`)
       read = { ...sent, verificationSkipped: why }
-    } else {
-      read = await verifyStatuses(sent.files, index, settings.verifyTimeoutMs)
     }
 
     const nudge = trustedPublishingNudge({
