@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import { runContextFromEnv, tagOfRun } from '../action/context.js'
 import type { AmbientIdentity } from '../auth/credentials.js'
 import { distKindOf } from '../dists/filename.js'
 import { DistributionError, type Problem } from '../dists/distribution.js'
@@ -9,10 +10,9 @@ import { describeProblem } from '../pipeline/prepare.js'
 import { publish, type PipelineDeps, type RunResult } from '../pipeline/publish.js'
 import { givenSecrets, twineVariables } from '../settings/secrets.js'
 import { readSettings, SettingsError, type Settings } from '../settings/settings.js'
-import { ChildEnv } from '../shared/child-env.js'
 import type { Log } from '../shared/log.js'
 import { Redactor } from '../shared/redact.js'
-import { proxyVariables, type RunContext } from '../shared/run-context.js'
+import type { RunContext } from '../shared/run-context.js'
 import { ACTION_VERSION } from '../shared/version.js'
 import { HELP, parseCli, UsageError } from './args.js'
 import { ambientIdToken } from './ambient-id-token.js'
@@ -183,29 +183,29 @@ function jsonText(value: object, redact: (text: string) => string): string {
 async function expandArguments(argumentsGiven: readonly string[], cwd: string): Promise<string[]> {
   const files: string[] = []
   const problems: Problem[] = []
+  const refuse = (file: string, message: string, hint: string): number =>
+    problems.push({ file, rule: 'file-name', message, hint })
   for (const argument of argumentsGiven) {
     const literal = await stat(path.resolve(cwd, argument)).catch(() => undefined)
     if (isGlob(argument) && !literal) {
       const matched = await expandGlob(argument, cwd)
       if (matched.length === 0) {
-        problems.push({
-          file: argument,
-          rule: 'file-name',
-          message: `No file matches '${argument}'.`,
-          hint: 'Build the distributions first (e.g. `python -m build`), or fix the pattern.'
-        })
+        refuse(
+          argument,
+          `No file matches '${argument}'.`,
+          'Build the distributions first (e.g. `python -m build`), or fix the pattern.'
+        )
       }
       files.push(...matched.map(file => path.resolve(cwd, file)))
       continue
     }
     const kind = distKindOf(path.basename(argument))
     if (literal?.isFile() && kind !== 'wheel' && kind !== 'sdist' && kind !== 'zip-sdist') {
-      problems.push({
-        file: argument,
-        rule: 'file-name',
-        message: `'${argument}' is not a distribution: PyPI takes wheels (.whl) and sdists (.tar.gz).`,
-        hint: 'Name only the wheels and sdists to publish, e.g. `dist/*.whl dist/*.tar.gz`.'
-      })
+      refuse(
+        argument,
+        `'${argument}' is not a distribution: PyPI takes wheels (.whl) and sdists (.tar.gz).`,
+        'Name only the wheels and sdists to publish, e.g. `dist/*.whl dist/*.tar.gz`.'
+      )
     }
     files.push(path.resolve(cwd, argument))
   }
@@ -227,11 +227,10 @@ function summarise(result: RunResult, info: (line: string) => void): void {
 
 /** The settings' messages name action inputs; here they are flags. */
 function inFlagWords(message: string): string {
-  const flag = (input: string): string =>
-    input === 'user' ? '--username' : input === 'token' ? '--password' : `--${input}`
+  const flags: Record<string, string> = { user: '--username', token: '--password' }
   return message.replace(
     /\b(the|The) input '([a-z_-]+)'/g,
-    (_match, article: string, input: string) => `${article} option ${flag(input)}`
+    (_match, article: string, input: string) => `${article} option ${flags[input] ?? `--${input}`}`
   )
 }
 
@@ -259,18 +258,12 @@ function cliRunContext(
   secrets: Iterable<string>,
   identity: AmbientIdentity
 ): RunContext {
-  const githubTag = env.GITHUB_REF?.startsWith('refs/tags/')
-    ? env.GITHUB_REF.slice('refs/tags/'.length)
-    : undefined
   return {
-    ref: env.GITHUB_REF || undefined,
-    tag: env.CI_COMMIT_TAG || env.TRAVIS_TAG || env.BUILDKITE_TAG || githubTag || undefined,
+    ...runContextFromEnv(env, secrets),
+    tag: env.CI_COMMIT_TAG || env.TRAVIS_TAG || env.BUILDKITE_TAG || tagOfRun(env) || undefined,
     repository: env.GITHUB_REPOSITORY || env.CI_PROJECT_PATH || undefined,
-    workflowRef: env.GITHUB_WORKFLOW_REF || undefined,
     forkPullRequest: false,
     idToken: identity.provider ? { available: true } : { available: false, why: identity.missing },
-    proxy: proxyVariables(env),
-    childEnv: ChildEnv.from(env, secrets),
     tempDir: tmpdir()
   }
 }
