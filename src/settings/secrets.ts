@@ -133,31 +133,34 @@ export function resolveRepositoryUrl(
   twine: TwineVariables
 ): string {
   const name = shorthand.trim().toLowerCase()
-  let url: string
-  if (name) {
-    const fromShorthand = REPOSITORY_SHORTHANDS[name]
-    if (!fromShorthand) {
-      throw new SettingsError(
-        `The input 'repository' must be 'pypi' or 'testpypi', not '${shorthand.trim()}'. ` +
-          "For any other index, set 'repository-url' to its upload URL instead."
-      )
-    }
-    if (written && written.trim() !== fromShorthand) {
-      throw new SettingsError(
-        `'repository: ${name}' and 'repository-url: ${displayUrl(written)}' disagree. Set only one of them.`
-      )
-    }
-    url = fromShorthand
-  } else {
-    // twine's order: a URL wins over a repository name; a name twine would look up in ~/.pypirc
-    // stops the run here, before any request, rather than fall back to PyPI.
-    url =
-      written ??
-      (twine.TWINE_REPOSITORY_URL?.trim() ||
-        twineRepositoryUrl(twine.TWINE_REPOSITORY?.trim()) ||
-        (INPUT_DEFAULTS[Inputs.RepositoryUrl] ?? ''))
+  const fromShorthand = name ? REPOSITORY_SHORTHANDS[name] : undefined
+  if (name && !fromShorthand) {
+    throw new SettingsError(
+      `The input 'repository' must be 'pypi' or 'testpypi', not '${shorthand.trim()}'. ` +
+        "For any other index, set 'repository-url' to its upload URL instead."
+    )
   }
-  return validateUrl(url.trim())
+  if (fromShorthand && written && written.trim() !== fromShorthand) {
+    throw new SettingsError(
+      `'repository: ${name}' and 'repository-url: ${displayUrl(written)}' disagree. Set only one of them.`
+    )
+  }
+  // twine's order: a URL wins over a repository name; a name twine would look up in ~/.pypirc
+  // stops the run here, before any request, rather than fall back to PyPI.
+  const url = (
+    fromShorthand ??
+    written ??
+    (twine.TWINE_REPOSITORY_URL?.trim() ||
+      twineRepositoryUrl(twine.TWINE_REPOSITORY?.trim()) ||
+      (INPUT_DEFAULTS[Inputs.RepositoryUrl] ?? ''))
+  ).trim()
+  const parsed = httpUrl(url)
+  if (parsed) return parsed
+  throw new SettingsError(
+    URL.canParse(url)
+      ? `The repository URL '${displayUrl(url)}' must start with https:// (or http:// for a local index).`
+      : `The repository URL '${displayUrl(url)}' is not a URL. Use the index's upload URL, e.g. ${PYPI_UPLOAD_URL}`
+  )
 }
 
 function twineRepositoryUrl(name: string | undefined): string | undefined {
@@ -171,31 +174,18 @@ function twineRepositoryUrl(name: string | undefined): string | undefined {
   )
 }
 
-function validateUrl(url: string): string {
-  let parsed: URL
-  try {
-    parsed = new URL(url)
-  } catch {
-    throw new SettingsError(
-      `The repository URL '${displayUrl(url)}' is not a URL. Use the index's upload URL, e.g. ${PYPI_UPLOAD_URL}`
-    )
-  }
-  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
-    throw new SettingsError(
-      `The repository URL '${displayUrl(url)}' must start with https:// (or http:// for a local index).`
-    )
-  }
-  return parsed.toString()
+/** The URL, normalised, when it is an http(s) one. */
+function httpUrl(url: string): string | undefined {
+  const parsed = URL.canParse(url) ? new URL(url) : undefined
+  return parsed?.protocol === 'https:' || parsed?.protocol === 'http:'
+    ? parsed.toString()
+    : undefined
 }
 
 export function optionalUrl(name: string, value: string): string {
   const url = value.trim()
   if (!url) return ''
-  try {
-    const parsed = new URL(url)
-    if (parsed.protocol === 'https:' || parsed.protocol === 'http:') return parsed.toString()
-  } catch {
-    // fall through to the error below
-  }
+  const parsed = httpUrl(url)
+  if (parsed) return parsed
   throw new SettingsError(`The input '${name}' must be an http(s) URL, not '${displayUrl(url)}'.`)
 }
