@@ -17,7 +17,7 @@ import { ACTION_VERSION } from '../shared/version.js'
 import { HELP, parseCli, UsageError } from './args.js'
 import { ambientIdToken } from './ambient-id-token.js'
 import { checkFiles } from './check.js'
-import { chooseFromConfig } from './pypirc.js'
+import { pypircIndex } from './pypirc.js'
 import { expandGlob, isGlob } from './globs.js'
 import { cliLog, printable } from './log.js'
 
@@ -55,12 +55,8 @@ export async function main(
     )
     return EXIT_USAGE
   }
-  if (args.help) {
-    stdout(HELP)
-    return EXIT_OK
-  }
-  if (args.version) {
-    stdout(`pypi-publish ${ACTION_VERSION}\n`)
+  if (args.help || args.version) {
+    stdout(args.help ? HELP : `pypi-publish ${ACTION_VERSION}\n`)
     return EXIT_OK
   }
 
@@ -75,15 +71,7 @@ export async function main(
   let configError: SettingsError | undefined
   try {
     if (args.command === 'upload' || inputs.repository) {
-      const { index } = chooseFromConfig(
-        {
-          repositoryUrl: inputs['repository-url'],
-          repository: inputs.repository,
-          configFile: args.configFile
-        },
-        env,
-        streams.cwd
-      )
+      const index = pypircIndex(inputs, args.configFile, env, streams.cwd)
       if (index) {
         inputs['repository-url'] = index.url
         delete inputs.repository
@@ -137,17 +125,12 @@ export async function main(
     }
     summarise(result, log.info)
   } catch (error) {
+    status = error instanceof SettingsError ? EXIT_USAGE : EXIT_FAILED
     if (error instanceof DistributionError) {
       for (const problem of error.problems) log.error(describeProblem(problem), problem.file)
       failure = `${error.problems.length} problem(s) found${args.command === 'check' ? '' : '; nothing was uploaded'}.`
-      status = EXIT_FAILED
-    } else if (error instanceof SettingsError) {
-      failure = inFlagWords(error.message)
-      status = EXIT_USAGE
-    } else {
-      failure = error instanceof Error ? error.message : String(error)
-      status = EXIT_FAILED
-    }
+    } else if (error instanceof SettingsError) failure = inFlagWords(error.message)
+    else failure = error instanceof Error ? error.message : String(error)
   }
   if (failure) log.error(failure)
   if (args.json && args.command === 'check') {
