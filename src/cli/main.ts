@@ -7,10 +7,9 @@ import { distKindOf } from '../dists/filename.js'
 import { DistributionError, type Problem } from '../dists/distribution.js'
 import { runOutcome } from '../pipeline/outcome.js'
 import { describeProblem } from '../pipeline/prepare.js'
-import { publish, type PipelineDeps, type RunResult } from '../pipeline/publish.js'
+import { publish, type RunResult } from '../pipeline/publish.js'
 import { givenSecrets, twineVariables } from '../settings/secrets.js'
 import { readSettings, SettingsError, type Settings } from '../settings/settings.js'
-import type { Log } from '../shared/log.js'
 import { Redactor } from '../shared/redact.js'
 import type { RunContext } from '../shared/run-context.js'
 import { ACTION_VERSION } from '../shared/version.js'
@@ -26,25 +25,16 @@ const EXIT_OK = 0
 const EXIT_FAILED = 1
 const EXIT_USAGE = 2
 
-export interface Streams {
-  stdout: (text: string) => void
-  stderr: (text: string) => void
-  cwd: string
-}
-
-const processStreams = (): Streams => ({
-  stdout: text => void process.stdout.write(text),
-  stderr: text => void process.stderr.write(text),
-  cwd: process.cwd()
-})
-
 /** Runs the command line; returns the exit status. */
 export async function main(
   argv: readonly string[],
   env: NodeJS.ProcessEnv,
-  streams: Streams = processStreams()
+  { stdout, stderr, cwd } = {
+    stdout: (text: string): void => void process.stdout.write(text),
+    stderr: (text: string): void => void process.stderr.write(text),
+    cwd: process.cwd()
+  }
 ): Promise<number> {
-  const { stdout, stderr } = streams
   let args
   try {
     args = parseCli(argv)
@@ -71,7 +61,7 @@ export async function main(
   let configError: SettingsError | undefined
   try {
     if (args.command === 'upload' || inputs.repository) {
-      const index = pypircIndex(inputs, args.configFile, env, streams.cwd)
+      const index = pypircIndex(inputs, args.configFile, env, cwd)
       if (index) {
         inputs['repository-url'] = index.url
         delete inputs.repository
@@ -103,22 +93,36 @@ export async function main(
   let status = EXIT_OK
   try {
     if (configError) throw configError
-    const files = await expandArguments(args.files, streams.cwd)
+    const files = await expandArguments(args.files, cwd)
     // The flags are the inputs: one not given is not given, so TWINE_* fill in as twine reads
     // them even when this runs in a GitHub Actions `run:` step (where the action ignores them).
     const { settings, warnings, notices } = readSettings(read, { twine, insideActions: false })
     for (const warning of warnings) log.warning(inFlagWords(warning))
     for (const notice of notices) log.notice(inFlagWords(notice))
+    const ambient = ambientIdToken(env)
+    const run = cliRunContext(env, redactor.forms(), ambient.identity)
     if (args.command === 'check') {
-      const run = cliRunContext(env, redactor.forms(), ambientIdToken(env).identity)
-      const report = await checkFiles({ ...settings, files, verifyMetadata: true }, log, run, {
-        strict: args.strict,
-        cwd: streams.cwd
-      })
+      const checked = { ...settings, files, verifyMetadata: true }
+      const report = await checkFiles(checked, log, run, { strict: args.strict, cwd })
       if (args.json) stdout(jsonText(report, redact))
       return report.ok ? EXIT_OK : EXIT_FAILED
     }
-    result = await publish({ ...settings, files, tls }, cliDeps(env, log, redactor))
+    result = await publish(
+      { ...settings, files, tls },
+      {
+        log,
+        run,
+        getIdToken: ambient.getIdToken,
+        ambient: ambient.identity,
+        onSecret: secret => redactor.add(secret),
+        attestation: {
+          fulcioUrl: env.PYPI_PUBLISH_FULCIO_URL || undefined,
+          rekorUrl: env.PYPI_PUBLISH_REKOR_URL || undefined,
+          indexAcceptsAttestations:
+            env.PYPI_PUBLISH_INDEX_ACCEPTS_ATTESTATIONS === 'true' || undefined
+        }
+      }
+    )
     if (result.failure) {
       failure = result.failure.message
       status = EXIT_FAILED
@@ -215,24 +219,6 @@ function inFlagWords(message: string): string {
     /\b(the|The) input '([a-z_-]+)'/g,
     (_match, article: string, input: string) => `${article} option ${flags[input] ?? `--${input}`}`
   )
-}
-
-/** What the core gets from the command line's surroundings: environment, ID tokens, redactor. */
-function cliDeps(env: NodeJS.ProcessEnv, log: Log, redactor: Redactor): PipelineDeps {
-  const ambient = ambientIdToken(env)
-  return {
-    log,
-    run: cliRunContext(env, redactor.forms(), ambient.identity),
-    getIdToken: ambient.getIdToken,
-    ambient: ambient.identity,
-    onSecret: secret => redactor.add(secret),
-    attestation: {
-      fulcioUrl: env.PYPI_PUBLISH_FULCIO_URL || undefined,
-      rekorUrl: env.PYPI_PUBLISH_REKOR_URL || undefined,
-      indexAcceptsAttestations:
-        env.PYPI_PUBLISH_INDEX_ACCEPTS_ATTESTATIONS === 'true' ? true : undefined
-    }
-  }
 }
 
 /** The run, from whichever CI system runs us (no fork detection: only GitHub's runner tells it). */
