@@ -1,11 +1,4 @@
-import {
-  DEPRECATED_ALIASES,
-  INPUT_DEFAULTS,
-  Inputs,
-  PYPI_UPLOAD_URL,
-  SettingsError,
-  TESTPYPI_UPLOAD_URL
-} from './inputs.js'
+import { Inputs, PYPI_UPLOAD_URL, SettingsError, TESTPYPI_UPLOAD_URL } from './inputs.js'
 
 // The secrets a run was given, and the URLs that may carry them (parsed, checked, shown).
 
@@ -53,7 +46,7 @@ export function givenSecrets(
   }
   const urls = [
     read(Inputs.RepositoryUrl),
-    read(DEPRECATED_ALIASES[Inputs.RepositoryUrl] ?? 'repository_url'),
+    read('repository_url'),
     read(Inputs.IndexUrl),
     read('index_url'),
     twine.TWINE_REPOSITORY_URL ?? ''
@@ -76,7 +69,7 @@ export function givenSecrets(
  */
 export function urlCredentials(
   url: string
-): { user: string; password: string; rawPassword: string } | undefined {
+): (UrlCredentials & { rawPassword: string }) | undefined {
   const text = url.trim()
   // A password pasted unencoded (base64 holds '/') makes the URL unparsable: its userinfo then
   // runs to the last '@', so the whole password is hidden, not the part before its '/'.
@@ -152,7 +145,7 @@ export function resolveRepositoryUrl(
     written ??
     (twine.TWINE_REPOSITORY_URL?.trim() ||
       twineRepositoryUrl(twine.TWINE_REPOSITORY?.trim()) ||
-      (INPUT_DEFAULTS[Inputs.RepositoryUrl] ?? ''))
+      PYPI_UPLOAD_URL)
   ).trim()
   const parsed = httpUrl(url)
   if (parsed) return parsed
