@@ -123,10 +123,7 @@ export async function main(
         }
       }
     )
-    if (result.failure) {
-      failure = result.failure.message
-      status = EXIT_FAILED
-    }
+    if (result.failure) [failure, status] = [result.failure.message, EXIT_FAILED]
     summarise(result, log.info)
   } catch (error) {
     status = error instanceof SettingsError ? EXIT_USAGE : EXIT_FAILED

@@ -132,8 +132,7 @@ export function readSettings(
       )
       return aliasValue
     }
-    if (value && value !== INPUT_DEFAULTS[name]) return value
-    return undefined
+    return value && value !== INPUT_DEFAULTS[name] ? value : undefined
   }
   const withDefault = (name: InputName): string => raw(name) ?? INPUT_DEFAULTS[name] ?? ''
 
