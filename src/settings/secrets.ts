@@ -38,20 +38,12 @@ export function givenSecrets(
   others: readonly (string | undefined)[] = []
 ): Secret[] {
   const user = read(Inputs.User).trim() || twine.TWINE_USERNAME?.trim() || undefined
-  const found: Secret[] = []
   const values = [read(Inputs.Password), read(Inputs.Token), twine.TWINE_PASSWORD, ...others]
-  for (const value of values) {
-    const secret = value?.trim()
-    if (secret) found.push({ secret, user })
-  }
-  const urls = [
-    read(Inputs.RepositoryUrl),
-    read('repository_url'),
-    read(Inputs.IndexUrl),
-    read('index_url'),
-    twine.TWINE_REPOSITORY_URL ?? ''
-  ]
-  for (const url of urls) {
+  const found: Secret[] = values.flatMap(value =>
+    value?.trim() ? [{ secret: value.trim(), user }] : []
+  )
+  const urls = ['repository-url', 'repository_url', 'index-url', 'index_url'].map(n => read(n))
+  for (const url of [...urls, twine.TWINE_REPOSITORY_URL ?? '']) {
     const credentials = urlCredentials(url.trim())
     if (!credentials?.password) continue
     found.push({ secret: credentials.password, user: credentials.user })
