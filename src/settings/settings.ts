@@ -27,8 +27,6 @@ export interface Settings {
   password: string
   /** Upload endpoint, without the `user:password@` written in it: safe to show. */
   repositoryUrl: string
-  /** The `user:password` written in the repository URL: used when no password is given. */
-  repositoryCredentials?: UrlCredentials
   packagesDir: string
   /** The command line's files (globs expanded); when set, packages-dir is not searched. */
   files?: readonly string[]
@@ -201,7 +199,6 @@ export function readSettings(
       user,
       password: secret,
       repositoryUrl: repository.url,
-      repositoryCredentials: repository.credentials,
       packagesDir: withDefault(Inputs.PackagesDir),
       distributions: parseDistributions(withDefault(Inputs.Distributions)),
       verifyMetadata: bool(Inputs.VerifyMetadata),
