@@ -6,30 +6,7 @@ import { parseArgs } from 'node:util'
  */
 
 export class UsageError extends Error {
-  constructor(message: string) {
-    super(message)
-    this.name = 'UsageError'
-  }
-}
-
-export type Command = 'upload' | 'check'
-
-export interface CliArgs {
-  command: Command
-  help: boolean
-  version: boolean
-  json: boolean
-  verbose: boolean
-  /** `check --strict`: warnings fail too, as in twine. */
-  strict: boolean
-  /** twine's `--config-file` (default ~/.pypirc), `--cert` and `--client-cert`. */
-  configFile?: string
-  cert?: string
-  clientCert?: string
-  /** The action inputs the flags set (only those given). */
-  inputs: Record<string, string>
-  /** Files and globs, as written. */
-  files: string[]
+  override name = 'UsageError'
 }
 
 const OPTIONS = {
@@ -62,20 +39,10 @@ const OPTIONS = {
   version: { type: 'boolean', short: 'V' }
 } as const
 
-/** Flags whose value is the action input of the same meaning. */
-const STRING_INPUTS: Record<string, string> = {
-  'repository-url': 'repository-url',
-  repository: 'repository',
-  username: 'user',
-  password: 'password',
-  concurrency: 'concurrency',
-  retries: 'retries',
-  timeout: 'timeout',
-  'connect-timeout': 'connect-timeout',
-  'index-url': 'index-url'
-}
+/** String flags that are not action inputs (twine's config file and certificates). */
+const NOT_INPUTS = new Set(['config-file', 'cert', 'client-cert'])
 
-export function parseCli(argv: readonly string[]): CliArgs {
+export function parseCli(argv: readonly string[]) {
   let parsed
   try {
     parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true })
@@ -101,18 +68,12 @@ export function parseCli(argv: readonly string[]): CliArgs {
       )
     }
   }
-  for (const [flag, yes, no] of [
-    ['verify-upload', values['verify-upload'], values['no-verify-upload']],
-    ['verify-metadata', values['verify-metadata'], values['no-verify-metadata']]
-  ] as const) {
-    if (yes && no)
-      throw new UsageError(`--${flag} and --no-${flag} contradict each other: give one.`)
-  }
 
+  // The action inputs the flags set (only those given); a flag's input has its name, but -u's.
   const inputs: Record<string, string> = {}
-  for (const [flag, input] of Object.entries(STRING_INPUTS)) {
-    const value = values[flag as keyof typeof values]
-    if (typeof value === 'string') inputs[input] = value
+  for (const [flag, value] of Object.entries(values)) {
+    if (typeof value === 'string' && !NOT_INPUTS.has(flag))
+      inputs[flag === 'username' ? 'user' : flag] = value
   }
   for (const name of ['skip-existing', 'verbose', 'print-hash', 'dry-run'] as const) {
     if (values[name]) inputs[name] = 'true'
@@ -120,20 +81,25 @@ export function parseCli(argv: readonly string[]): CliArgs {
   // twine attaches attestations only when asked; so does this command line.
   inputs.attestations = values.attestations ? 'true' : 'false'
   for (const name of ['verify-upload', 'verify-metadata'] as const) {
-    if (values[`no-${name}`]) inputs[name] = 'false'
-    else if (values[name]) inputs[name] = 'true'
+    const [yes, no] = [values[name], values[`no-${name}`]]
+    if (yes && no)
+      throw new UsageError(`--${name} and --no-${name} contradict each other: give one.`)
+    if (yes || no) inputs[name] = no ? 'false' : 'true'
   }
   return {
-    command: command === 'check' ? 'check' : 'upload',
+    command: (command === 'check' ? 'check' : 'upload') as 'upload' | 'check',
     help,
     version,
     json: values.json === true,
     verbose: values.verbose === true,
+    /** `check --strict`: warnings fail too, as in twine. */
     strict: values.strict === true,
+    /** twine's `--config-file` (default ~/.pypirc), `--cert` and `--client-cert`. */
     configFile: values['config-file'],
     cert: values.cert,
     clientCert: values['client-cert'],
     inputs,
+    /** Files and globs, as written. */
     files
   }
 }

@@ -47,11 +47,7 @@ export async function checkFiles(
     problems = error.problems
     for (const problem of problems) log.error(describeProblem(problem), problem.file)
   }
-  const plain = ({ rule, message, hint }: Problem): FileCheck['errors'][number] => ({
-    rule,
-    message,
-    hint
-  })
+  const plain = ({ rule, message, hint }: Problem) => ({ rule, message, hint })
   const files = settings.files.map((file): FileCheck => {
     const errors = problems.filter(p => p.file === file).map(plain)
     const warned = warnings.get(file) ?? []

@@ -1,23 +1,22 @@
 import { stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import { runContextFromEnv, tagOfRun } from '../action/context.js'
 import type { AmbientIdentity } from '../auth/credentials.js'
 import { distKindOf } from '../dists/filename.js'
 import { DistributionError, type Problem } from '../dists/distribution.js'
 import { runOutcome } from '../pipeline/outcome.js'
 import { describeProblem } from '../pipeline/prepare.js'
-import { publish, type PipelineDeps, type RunResult } from '../pipeline/publish.js'
+import { publish, type RunResult } from '../pipeline/publish.js'
 import { givenSecrets, twineVariables } from '../settings/secrets.js'
 import { readSettings, SettingsError, type Settings } from '../settings/settings.js'
-import { ChildEnv } from '../shared/child-env.js'
-import type { Log } from '../shared/log.js'
 import { Redactor } from '../shared/redact.js'
-import { proxyVariables, type RunContext } from '../shared/run-context.js'
+import type { RunContext } from '../shared/run-context.js'
 import { ACTION_VERSION } from '../shared/version.js'
 import { HELP, parseCli, UsageError } from './args.js'
 import { ambientIdToken } from './ambient-id-token.js'
 import { checkFiles } from './check.js'
-import { chooseFromConfig } from './pypirc.js'
+import { pypircIndex } from './pypirc.js'
 import { expandGlob, isGlob } from './globs.js'
 import { cliLog, printable } from './log.js'
 
@@ -26,25 +25,16 @@ const EXIT_OK = 0
 const EXIT_FAILED = 1
 const EXIT_USAGE = 2
 
-export interface Streams {
-  stdout: (text: string) => void
-  stderr: (text: string) => void
-  cwd: string
-}
-
-const processStreams = (): Streams => ({
-  stdout: text => void process.stdout.write(text),
-  stderr: text => void process.stderr.write(text),
-  cwd: process.cwd()
-})
-
 /** Runs the command line; returns the exit status. */
 export async function main(
   argv: readonly string[],
   env: NodeJS.ProcessEnv,
-  streams: Streams = processStreams()
+  { stdout, stderr, cwd } = {
+    stdout: (text: string): void => void process.stdout.write(text),
+    stderr: (text: string): void => void process.stderr.write(text),
+    cwd: process.cwd()
+  }
 ): Promise<number> {
-  const { stdout, stderr } = streams
   let args
   try {
     args = parseCli(argv)
@@ -55,12 +45,8 @@ export async function main(
     )
     return EXIT_USAGE
   }
-  if (args.help) {
-    stdout(HELP)
-    return EXIT_OK
-  }
-  if (args.version) {
-    stdout(`pypi-publish ${ACTION_VERSION}\n`)
+  if (args.help || args.version) {
+    stdout(args.help ? HELP : `pypi-publish ${ACTION_VERSION}\n`)
     return EXIT_OK
   }
 
@@ -75,15 +61,7 @@ export async function main(
   let configError: SettingsError | undefined
   try {
     if (args.command === 'upload' || inputs.repository) {
-      const { index } = chooseFromConfig(
-        {
-          repositoryUrl: inputs['repository-url'],
-          repository: inputs.repository,
-          configFile: args.configFile
-        },
-        env,
-        streams.cwd
-      )
+      const index = pypircIndex(inputs, args.configFile, env, cwd)
       if (index) {
         inputs['repository-url'] = index.url
         delete inputs.repository
@@ -115,39 +93,45 @@ export async function main(
   let status = EXIT_OK
   try {
     if (configError) throw configError
-    const files = await expandArguments(args.files, streams.cwd)
+    const files = await expandArguments(args.files, cwd)
     // The flags are the inputs: one not given is not given, so TWINE_* fill in as twine reads
     // them even when this runs in a GitHub Actions `run:` step (where the action ignores them).
     const { settings, warnings, notices } = readSettings(read, { twine, insideActions: false })
     for (const warning of warnings) log.warning(inFlagWords(warning))
     for (const notice of notices) log.notice(inFlagWords(notice))
+    const ambient = ambientIdToken(env)
+    const run = cliRunContext(env, redactor.forms(), ambient.identity)
     if (args.command === 'check') {
-      const run = cliRunContext(env, redactor.forms(), ambientIdToken(env).identity)
-      const report = await checkFiles({ ...settings, files, verifyMetadata: true }, log, run, {
-        strict: args.strict,
-        cwd: streams.cwd
-      })
+      const checked = { ...settings, files, verifyMetadata: true }
+      const report = await checkFiles(checked, log, run, { strict: args.strict, cwd })
       if (args.json) stdout(jsonText(report, redact))
       return report.ok ? EXIT_OK : EXIT_FAILED
     }
-    result = await publish({ ...settings, files, tls }, cliDeps(env, log, redactor))
-    if (result.failure) {
-      failure = result.failure.message
-      status = EXIT_FAILED
-    }
+    result = await publish(
+      { ...settings, files, tls },
+      {
+        log,
+        run,
+        getIdToken: ambient.getIdToken,
+        ambient: ambient.identity,
+        onSecret: secret => redactor.add(secret),
+        attestation: {
+          fulcioUrl: env.PYPI_PUBLISH_FULCIO_URL || undefined,
+          rekorUrl: env.PYPI_PUBLISH_REKOR_URL || undefined,
+          indexAcceptsAttestations:
+            env.PYPI_PUBLISH_INDEX_ACCEPTS_ATTESTATIONS === 'true' || undefined
+        }
+      }
+    )
+    if (result.failure) [failure, status] = [result.failure.message, EXIT_FAILED]
     summarise(result, log.info)
   } catch (error) {
+    status = error instanceof SettingsError ? EXIT_USAGE : EXIT_FAILED
     if (error instanceof DistributionError) {
       for (const problem of error.problems) log.error(describeProblem(problem), problem.file)
       failure = `${error.problems.length} problem(s) found${args.command === 'check' ? '' : '; nothing was uploaded'}.`
-      status = EXIT_FAILED
-    } else if (error instanceof SettingsError) {
-      failure = inFlagWords(error.message)
-      status = EXIT_USAGE
-    } else {
-      failure = error instanceof Error ? error.message : String(error)
-      status = EXIT_FAILED
-    }
+    } else if (error instanceof SettingsError) failure = inFlagWords(error.message)
+    else failure = error instanceof Error ? error.message : String(error)
   }
   if (failure) log.error(failure)
   if (args.json && args.command === 'check') {
@@ -183,29 +167,29 @@ function jsonText(value: object, redact: (text: string) => string): string {
 async function expandArguments(argumentsGiven: readonly string[], cwd: string): Promise<string[]> {
   const files: string[] = []
   const problems: Problem[] = []
+  const refuse = (file: string, message: string, hint: string): number =>
+    problems.push({ file, rule: 'file-name', message, hint })
   for (const argument of argumentsGiven) {
     const literal = await stat(path.resolve(cwd, argument)).catch(() => undefined)
     if (isGlob(argument) && !literal) {
       const matched = await expandGlob(argument, cwd)
       if (matched.length === 0) {
-        problems.push({
-          file: argument,
-          rule: 'file-name',
-          message: `No file matches '${argument}'.`,
-          hint: 'Build the distributions first (e.g. `python -m build`), or fix the pattern.'
-        })
+        refuse(
+          argument,
+          `No file matches '${argument}'.`,
+          'Build the distributions first (e.g. `python -m build`), or fix the pattern.'
+        )
       }
       files.push(...matched.map(file => path.resolve(cwd, file)))
       continue
     }
     const kind = distKindOf(path.basename(argument))
     if (literal?.isFile() && kind !== 'wheel' && kind !== 'sdist' && kind !== 'zip-sdist') {
-      problems.push({
-        file: argument,
-        rule: 'file-name',
-        message: `'${argument}' is not a distribution: PyPI takes wheels (.whl) and sdists (.tar.gz).`,
-        hint: 'Name only the wheels and sdists to publish, e.g. `dist/*.whl dist/*.tar.gz`.'
-      })
+      refuse(
+        argument,
+        `'${argument}' is not a distribution: PyPI takes wheels (.whl) and sdists (.tar.gz).`,
+        'Name only the wheels and sdists to publish, e.g. `dist/*.whl dist/*.tar.gz`.'
+      )
     }
     files.push(path.resolve(cwd, argument))
   }
@@ -227,30 +211,11 @@ function summarise(result: RunResult, info: (line: string) => void): void {
 
 /** The settings' messages name action inputs; here they are flags. */
 function inFlagWords(message: string): string {
-  const flag = (input: string): string =>
-    input === 'user' ? '--username' : input === 'token' ? '--password' : `--${input}`
+  const flags: Record<string, string> = { user: '--username', token: '--password' }
   return message.replace(
     /\b(the|The) input '([a-z_-]+)'/g,
-    (_match, article: string, input: string) => `${article} option ${flag(input)}`
+    (_match, article: string, input: string) => `${article} option ${flags[input] ?? `--${input}`}`
   )
-}
-
-/** What the core gets from the command line's surroundings: environment, ID tokens, redactor. */
-function cliDeps(env: NodeJS.ProcessEnv, log: Log, redactor: Redactor): PipelineDeps {
-  const ambient = ambientIdToken(env)
-  return {
-    log,
-    run: cliRunContext(env, redactor.forms(), ambient.identity),
-    getIdToken: ambient.getIdToken,
-    ambient: ambient.identity,
-    onSecret: secret => redactor.add(secret),
-    attestation: {
-      fulcioUrl: env.PYPI_PUBLISH_FULCIO_URL || undefined,
-      rekorUrl: env.PYPI_PUBLISH_REKOR_URL || undefined,
-      indexAcceptsAttestations:
-        env.PYPI_PUBLISH_INDEX_ACCEPTS_ATTESTATIONS === 'true' ? true : undefined
-    }
-  }
 }
 
 /** The run, from whichever CI system runs us (no fork detection: only GitHub's runner tells it). */
@@ -259,18 +224,12 @@ function cliRunContext(
   secrets: Iterable<string>,
   identity: AmbientIdentity
 ): RunContext {
-  const githubTag = env.GITHUB_REF?.startsWith('refs/tags/')
-    ? env.GITHUB_REF.slice('refs/tags/'.length)
-    : undefined
   return {
-    ref: env.GITHUB_REF || undefined,
-    tag: env.CI_COMMIT_TAG || env.TRAVIS_TAG || env.BUILDKITE_TAG || githubTag || undefined,
+    ...runContextFromEnv(env, secrets),
+    tag: env.CI_COMMIT_TAG || env.TRAVIS_TAG || env.BUILDKITE_TAG || tagOfRun(env) || undefined,
     repository: env.GITHUB_REPOSITORY || env.CI_PROJECT_PATH || undefined,
-    workflowRef: env.GITHUB_WORKFLOW_REF || undefined,
     forkPullRequest: false,
     idToken: identity.provider ? { available: true } : { available: false, why: identity.missing },
-    proxy: proxyVariables(env),
-    childEnv: ChildEnv.from(env, secrets),
     tempDir: tmpdir()
   }
 }

@@ -30,21 +30,33 @@ const KEYS: Record<string, keyof PypircIndex> = {
 const MORE = 'The format: https://packaging.python.org/specifications/pypirc/'
 
 /**
- * The index `name` from the file: `shown` is how the user wrote its path (for errors). A missing
- * file is no error unless `explicit` (named with --config-file), as in twine.
+ * twine's order: an upload URL given (--repository-url, TWINE_REPOSITORY_URL) leaves the config
+ * file unread (undefined); otherwise the index named by -r or TWINE_REPOSITORY (default `pypi`)
+ * is looked up. A missing file is no error unless named with --config-file, as in twine.
  */
 export function pypircIndex(
-  file: string,
-  name: string,
-  options: { explicit: boolean; shown: string; why: string }
-): PypircIndex {
-  const where = options.shown === file ? file : `${options.shown} (${file})`
+  inputs: Readonly<Record<string, string>>,
+  configFile: string | undefined,
+  env: NodeJS.ProcessEnv,
+  cwd: string
+): PypircIndex | undefined {
+  if (inputs['repository-url'] || env.TWINE_REPOSITORY_URL?.trim()) return undefined
+  const shown = configFile ?? '~/.pypirc'
+  const file = path.resolve(cwd, shown.replace(/^~(?=$|[\\/])/, env.HOME || env.USERPROFILE || ''))
+  const flag = inputs.repository?.trim()
+  const name = flag || env.TWINE_REPOSITORY?.trim() || 'pypi'
+  const why = flag
+    ? `--repository ${flag}`
+    : env.TWINE_REPOSITORY?.trim()
+      ? `TWINE_REPOSITORY=${name}`
+      : 'The default'
+  const where = shown === file ? file : `${shown} (${file})`
   let text = ''
   try {
     text = readFileSync(file, 'utf8')
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
-    if (options.explicit || code !== 'ENOENT') {
+    if (configFile !== undefined || code !== 'ENOENT') {
       throw new SettingsError(`The config file ${where} cannot be read (${code ?? error}).`)
     }
   }
@@ -56,7 +68,7 @@ export function pypircIndex(
   if (servers.has('testpypi')) known.testpypi = TESTPYPI_UPLOAD_URL
   if (!servers.has(name) && !known[name]) {
     throw new SettingsError(
-      `${options.why} names the index '${name}', which ${where} does not define` +
+      `${why} names the index '${name}', which ${where} does not define` +
         (sections.has(name)
           ? `: it has a [${name}] section, but [distutils] index-servers does not list it (twine reads only the listed ones).`
           : `: it has no [${name}] section.`) +
@@ -122,37 +134,4 @@ function parseIni(text: string, where: string): Sections {
     section!.set(key, option![2].trim())
   })
   return sections
-}
-
-/** What the command line takes from the config file, and where from. */
-export interface ConfigChoice {
-  index?: PypircIndex
-  /** The config file's path, for the log. */
-  file: string
-}
-
-/**
- * twine's order: an upload URL given (--repository-url, TWINE_REPOSITORY_URL) leaves the config
- * file unread; otherwise the index named by -r or TWINE_REPOSITORY (default `pypi`) is looked up.
- */
-export function chooseFromConfig(
-  given: { repositoryUrl?: string; repository?: string; configFile?: string },
-  env: NodeJS.ProcessEnv,
-  cwd: string
-): ConfigChoice {
-  const shown = given.configFile ?? '~/.pypirc'
-  const home = env.HOME || env.USERPROFILE || ''
-  const file = path.resolve(cwd, shown.replace(/^~(?=$|[\\/])/, home))
-  if (given.repositoryUrl || env.TWINE_REPOSITORY_URL?.trim()) return { file }
-  const flag = given.repository?.trim()
-  const name = flag || env.TWINE_REPOSITORY?.trim() || 'pypi'
-  const why = flag
-    ? `--repository ${flag}`
-    : env.TWINE_REPOSITORY?.trim()
-      ? `TWINE_REPOSITORY=${name}`
-      : 'The default'
-  return {
-    file,
-    index: pypircIndex(file, name, { explicit: given.configFile !== undefined, shown, why })
-  }
 }

@@ -1,11 +1,4 @@
-import {
-  DEPRECATED_ALIASES,
-  INPUT_DEFAULTS,
-  Inputs,
-  PYPI_UPLOAD_URL,
-  SettingsError,
-  TESTPYPI_UPLOAD_URL
-} from './inputs.js'
+import { Inputs, PYPI_UPLOAD_URL, SettingsError, TESTPYPI_UPLOAD_URL } from './inputs.js'
 
 // The secrets a run was given, and the URLs that may carry them (parsed, checked, shown).
 
@@ -45,20 +38,12 @@ export function givenSecrets(
   others: readonly (string | undefined)[] = []
 ): Secret[] {
   const user = read(Inputs.User).trim() || twine.TWINE_USERNAME?.trim() || undefined
-  const found: Secret[] = []
   const values = [read(Inputs.Password), read(Inputs.Token), twine.TWINE_PASSWORD, ...others]
-  for (const value of values) {
-    const secret = value?.trim()
-    if (secret) found.push({ secret, user })
-  }
-  const urls = [
-    read(Inputs.RepositoryUrl),
-    read(DEPRECATED_ALIASES[Inputs.RepositoryUrl] ?? 'repository_url'),
-    read(Inputs.IndexUrl),
-    read('index_url'),
-    twine.TWINE_REPOSITORY_URL ?? ''
-  ]
-  for (const url of urls) {
+  const found: Secret[] = values.flatMap(value =>
+    value?.trim() ? [{ secret: value.trim(), user }] : []
+  )
+  const urls = ['repository-url', 'repository_url', 'index-url', 'index_url'].map(n => read(n))
+  for (const url of [...urls, twine.TWINE_REPOSITORY_URL ?? '']) {
     const credentials = urlCredentials(url.trim())
     if (!credentials?.password) continue
     found.push({ secret: credentials.password, user: credentials.user })
@@ -76,7 +61,7 @@ export function givenSecrets(
  */
 export function urlCredentials(
   url: string
-): { user: string; password: string; rawPassword: string } | undefined {
+): (UrlCredentials & { rawPassword: string }) | undefined {
   const text = url.trim()
   // A password pasted unencoded (base64 holds '/') makes the URL unparsable: its userinfo then
   // runs to the last '@', so the whole password is hidden, not the part before its '/'.
@@ -133,31 +118,34 @@ export function resolveRepositoryUrl(
   twine: TwineVariables
 ): string {
   const name = shorthand.trim().toLowerCase()
-  let url: string
-  if (name) {
-    const fromShorthand = REPOSITORY_SHORTHANDS[name]
-    if (!fromShorthand) {
-      throw new SettingsError(
-        `The input 'repository' must be 'pypi' or 'testpypi', not '${shorthand.trim()}'. ` +
-          "For any other index, set 'repository-url' to its upload URL instead."
-      )
-    }
-    if (written && written.trim() !== fromShorthand) {
-      throw new SettingsError(
-        `'repository: ${name}' and 'repository-url: ${displayUrl(written)}' disagree. Set only one of them.`
-      )
-    }
-    url = fromShorthand
-  } else {
-    // twine's order: a URL wins over a repository name; a name twine would look up in ~/.pypirc
-    // stops the run here, before any request, rather than fall back to PyPI.
-    url =
-      written ??
-      (twine.TWINE_REPOSITORY_URL?.trim() ||
-        twineRepositoryUrl(twine.TWINE_REPOSITORY?.trim()) ||
-        (INPUT_DEFAULTS[Inputs.RepositoryUrl] ?? ''))
+  const fromShorthand = name ? REPOSITORY_SHORTHANDS[name] : undefined
+  if (name && !fromShorthand) {
+    throw new SettingsError(
+      `The input 'repository' must be 'pypi' or 'testpypi', not '${shorthand.trim()}'. ` +
+        "For any other index, set 'repository-url' to its upload URL instead."
+    )
   }
-  return validateUrl(url.trim())
+  if (fromShorthand && written && written.trim() !== fromShorthand) {
+    throw new SettingsError(
+      `'repository: ${name}' and 'repository-url: ${displayUrl(written)}' disagree. Set only one of them.`
+    )
+  }
+  // twine's order: a URL wins over a repository name; a name twine would look up in ~/.pypirc
+  // stops the run here, before any request, rather than fall back to PyPI.
+  const url = (
+    fromShorthand ??
+    written ??
+    (twine.TWINE_REPOSITORY_URL?.trim() ||
+      twineRepositoryUrl(twine.TWINE_REPOSITORY?.trim()) ||
+      PYPI_UPLOAD_URL)
+  ).trim()
+  const parsed = httpUrl(url)
+  if (parsed) return parsed
+  throw new SettingsError(
+    URL.canParse(url)
+      ? `The repository URL '${displayUrl(url)}' must start with https:// (or http:// for a local index).`
+      : `The repository URL '${displayUrl(url)}' is not a URL. Use the index's upload URL, e.g. ${PYPI_UPLOAD_URL}`
+  )
 }
 
 function twineRepositoryUrl(name: string | undefined): string | undefined {
@@ -171,31 +159,18 @@ function twineRepositoryUrl(name: string | undefined): string | undefined {
   )
 }
 
-function validateUrl(url: string): string {
-  let parsed: URL
-  try {
-    parsed = new URL(url)
-  } catch {
-    throw new SettingsError(
-      `The repository URL '${displayUrl(url)}' is not a URL. Use the index's upload URL, e.g. ${PYPI_UPLOAD_URL}`
-    )
-  }
-  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
-    throw new SettingsError(
-      `The repository URL '${displayUrl(url)}' must start with https:// (or http:// for a local index).`
-    )
-  }
-  return parsed.toString()
+/** The URL, normalised, when it is an http(s) one. */
+function httpUrl(url: string): string | undefined {
+  const parsed = URL.canParse(url) ? new URL(url) : undefined
+  return parsed?.protocol === 'https:' || parsed?.protocol === 'http:'
+    ? parsed.toString()
+    : undefined
 }
 
 export function optionalUrl(name: string, value: string): string {
   const url = value.trim()
   if (!url) return ''
-  try {
-    const parsed = new URL(url)
-    if (parsed.protocol === 'https:' || parsed.protocol === 'http:') return parsed.toString()
-  } catch {
-    // fall through to the error below
-  }
+  const parsed = httpUrl(url)
+  if (parsed) return parsed
   throw new SettingsError(`The input '${name}' must be an http(s) URL, not '${displayUrl(url)}'.`)
 }

@@ -27,8 +27,6 @@ export interface Settings {
   password: string
   /** Upload endpoint, without the `user:password@` written in it: safe to show. */
   repositoryUrl: string
-  /** The `user:password` written in the repository URL: used when no password is given. */
-  repositoryCredentials?: UrlCredentials
   packagesDir: string
   /** The command line's files (globs expanded); when set, packages-dir is not searched. */
   files?: readonly string[]
@@ -132,8 +130,7 @@ export function readSettings(
       )
       return aliasValue
     }
-    if (value && value !== INPUT_DEFAULTS[name]) return value
-    return undefined
+    return value && value !== INPUT_DEFAULTS[name] ? value : undefined
   }
   const withDefault = (name: InputName): string => raw(name) ?? INPUT_DEFAULTS[name] ?? ''
 
@@ -146,13 +143,30 @@ export function readSettings(
     )
   }
 
+  const integer = (name: InputName, min: number, max: number): number => {
+    const value = withDefault(name)
+    const n = Number(value)
+    if (!/^\d+$/.test(value) || n < min || n > max) {
+      throw new SettingsError(
+        `The input '${name}' must be a whole number from ${min} to ${max}, not '${value}'.`
+      )
+    }
+    return n
+  }
   const seconds = (name: InputName, min: number, max: number): number =>
-    integer(name, withDefault(name), min, max) * 1000
+    integer(name, min, max) * 1000
 
+  // `token` is the name we document; `password` is the official action's. They mean the same.
+  const token = read(Inputs.Token).trim()
+  const passwordInput = read(Inputs.Password).trim()
+  if (token && passwordInput && token !== passwordInput) {
+    throw new SettingsError(
+      "Both 'token' and 'password' are set to different values. They mean the same thing: keep one."
+    )
+  }
   // Precedence, once: the inputs > TWINE_* (outside Actions) > credentials written in the URL
   // (used by twine, through requests, when no others are given) > the default user.
-  const given = readPassword(read)
-  const password = given.value || twine.TWINE_PASSWORD?.trim() || ''
+  const password = token || passwordInput || twine.TWINE_PASSWORD?.trim() || ''
   const repository = withoutCredentials(
     resolveRepositoryUrl(raw(Inputs.RepositoryUrl), read(Inputs.Repository), twine)
   )
@@ -160,22 +174,31 @@ export function readSettings(
   const fromUrl = password ? undefined : repository.credentials
   const user = raw(Inputs.User) || twine.TWINE_USERNAME?.trim() || fromUrl?.user || '__token__'
   const secret = password || fromUrl?.password || ''
-  checkPypiToken(repository.url, {
-    password: secret,
-    blank: given.blank,
-    source: given.value
-      ? `the '${given.input}' input`
+
+  // For PyPI and TestPyPI, a password that cannot be an API token stops the run before any
+  // request; so does an input that holds only whitespace (a secret that is a stray newline).
+  const target = pypiTarget(repository.url)
+  const blank = [Inputs.Token, Inputs.Password].find(name => read(name) && !read(name).trim())
+  if (target && blank && !token && !passwordInput) {
+    throw new SettingsError(
+      `The '${blank}' input holds only whitespace, so there is no token to upload with. ` +
+        'Store the API token itself in the secret, or remove the input to use trusted publishing.'
+    )
+  }
+  const source =
+    token || passwordInput
+      ? `the '${token ? Inputs.Token : Inputs.Password}' input`
       : password
         ? 'TWINE_PASSWORD'
         : "the password in 'repository-url'"
-  })
+  const problem = target && secret && pypiTokenProblem(secret, target, source)
+  if (problem) throw new SettingsError(problem)
 
   return {
     settings: {
       user,
       password: secret,
       repositoryUrl: repository.url,
-      repositoryCredentials: repository.credentials,
       packagesDir: withDefault(Inputs.PackagesDir),
       distributions: parseDistributions(withDefault(Inputs.Distributions)),
       verifyMetadata: bool(Inputs.VerifyMetadata),
@@ -183,9 +206,9 @@ export function readSettings(
       verbose: bool(Inputs.Verbose),
       printHash: bool(Inputs.PrintHash),
       attestations: bool(Inputs.Attestations),
-      concurrency: integer(Inputs.Concurrency, withDefault(Inputs.Concurrency), 1, 32),
+      concurrency: integer(Inputs.Concurrency, 1, 32),
       retry: {
-        retries: integer(Inputs.Retries, withDefault(Inputs.Retries), 0, 20),
+        retries: integer(Inputs.Retries, 0, 20),
         maxTotalMs: seconds(Inputs.RetryMaxTime, 0, 6 * 3600)
       },
       connectTimeoutMs: seconds(Inputs.ConnectTimeout, 1, 600),
@@ -208,45 +231,6 @@ export function readSettings(
   }
 }
 
-/**
- * `token` is the name we document; `password` is the official action's. They mean the same.
- * `blank` names an input that holds only whitespace (a secret that is a stray newline).
- */
-function readPassword(read: InputReader): { value: string; input: string; blank?: string } {
-  const rawToken = read(Inputs.Token)
-  const rawPassword = read(Inputs.Password)
-  const token = rawToken.trim()
-  const password = rawPassword.trim()
-  if (token && password && token !== password) {
-    throw new SettingsError(
-      "Both 'token' and 'password' are set to different values. They mean the same thing: keep one."
-    )
-  }
-  const blank = !token && rawToken ? Inputs.Token : !password && rawPassword ? Inputs.Password : ''
-  return {
-    value: token || password,
-    input: token ? Inputs.Token : Inputs.Password,
-    blank: token || password ? undefined : blank || undefined
-  }
-}
-
-/** For PyPI and TestPyPI, a password that cannot be an API token stops the run before any request. */
-function checkPypiToken(
-  repositoryUrl: string,
-  given: { password: string; blank?: string; source: string }
-): void {
-  const target = pypiTarget(repositoryUrl)
-  if (!target) return
-  if (given.blank) {
-    throw new SettingsError(
-      `The '${given.blank}' input holds only whitespace, so there is no token to upload with. ` +
-        'Store the API token itself in the secret, or remove the input to use trusted publishing.'
-    )
-  }
-  const problem = given.password && pypiTokenProblem(given.password, target, given.source)
-  if (problem) throw new SettingsError(problem)
-}
-
 /** `https://my.index/project/{name}/{version}/`: an http(s) URL once filled in, naming the project. */
 function releaseUrlPattern(pattern: string): string {
   if (!pattern) return ''
@@ -258,16 +242,6 @@ function releaseUrlPattern(pattern: string): string {
     )
   }
   return pattern
-}
-
-function integer(name: string, value: string, min: number, max: number): number {
-  const n = Number(value)
-  if (!/^\d+$/.test(value) || n < min || n > max) {
-    throw new SettingsError(
-      `The input '${name}' must be a whole number from ${min} to ${max}, not '${value}'.`
-    )
-  }
-  return n
 }
 
 const KINDS: Record<string, DistKind> = { sdist: 'sdist', wheel: 'wheel', bdist_wheel: 'wheel' }
