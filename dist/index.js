@@ -61868,7 +61868,7 @@ class Writer {
         this.paths = options.paths ?? (external_node_path_default());
     }
     debug = (message) => {
-        this.closeFence();
+        this.endOutput();
         debug(this.redact(message));
     };
     info = (message) => this.text(message);
@@ -61876,44 +61876,34 @@ class Writer {
     error = (message, file) => this.annotate('error', message, file);
     notice = (message) => this.annotate('notice', message);
     group = async (title, fn) => {
-        this.closeFence();
+        this.endOutput();
         this.groupTitle = this.redact(title);
         try {
             return await fn();
         }
         finally {
-            this.closeFence();
+            this.endOutput();
             if (this.groupOpen)
                 endGroup();
             this.groupTitle = undefined;
             this.groupOpen = false;
         }
     };
-    childOutput = async (fn) => {
-        try {
-            return await fn(line => this.output(line));
-        }
-        finally {
-            this.endOutput();
-        }
-    };
+    childOutput = async (fn) => fn(line => this.output(line)).finally(() => this.endOutput());
     /** Our own text (with outside values in it): each line shown as it is, never as a command. */
     text(message) {
         for (const line of this.redact(message).split(LINE_BREAK))
             this.line(line, 'text');
-        this.closeFence();
+        this.endOutput();
     }
     /** A child's line: always fenced (it may know commands we do not); the fence stays open. */
     output(line) {
         for (const part of this.redact(line).split(LINE_BREAK))
             this.line(part, 'output');
     }
-    endOutput() {
-        this.closeFence();
-    }
     /** `::add-mask::`, the one command whose data is the secret itself. */
     mask(secret) {
-        this.closeFence();
+        this.endOutput();
         setSecret(secret);
     }
     annotate(kind, message, file) {
@@ -61922,7 +61912,7 @@ class Writer {
         if (this.annotated.has(key))
             return;
         this.annotated.add(key);
-        this.closeFence();
+        this.endOutput();
         // The title heads the annotation on the run's page: which file, when there is one.
         const title = shownFile ? `pypi-publish: ${shownFile.split(/[\\/]/).pop()}` : 'pypi-publish';
         this.openGroup();
@@ -61930,15 +61920,9 @@ class Writer {
     }
     /** Fails the step with `message` as its error (not repeated if already annotated). */
     fail(message) {
-        if (this.annotated.has(`error\0\0${message}`))
-            process.exitCode = ExitCode.Failure;
-        else {
-            this.annotated.add(`error\0\0${message}`);
-            this.closeFence();
-            // core.setFailed's annotation has no title; the exit code is the same.
-            process.exitCode = ExitCode.Failure;
-            error(this.redact(message), { title: 'pypi-publish' });
-        }
+        // core.setFailed's annotation has no title; the exit code is the same.
+        process.exitCode = ExitCode.Failure;
+        this.annotate('error', message);
     }
     /** GitHub links an annotation's file by its path in the repository, with `/` on every runner. */
     relativeFile(file) {
@@ -61951,19 +61935,17 @@ class Writer {
         return relative.split(paths.sep).join('/');
     }
     line(line, kind) {
-        if (kind === 'output' || isCommandLike(line)) {
-            // From the OS's CSPRNG, per fence: the text inside cannot know it to end the fence.
-            if (!this.fence) {
-                this.fence = (0,external_node_crypto_.randomBytes)(16).toString('hex');
-                this.emit(`::stop-commands::${this.fence}`);
-            }
-        }
-        else {
-            this.closeFence();
+        // The fence's token is from the OS's CSPRNG, per fence: the text inside cannot know it.
+        if (kind === 'text' && !isCommandLike(line))
+            this.endOutput();
+        else if (!this.fence) {
+            this.fence = (0,external_node_crypto_.randomBytes)(16).toString('hex');
+            this.emit(`::stop-commands::${this.fence}`);
         }
         this.emit(line);
     }
-    closeFence() {
+    /** Closes the open fence, if one is open. */
+    endOutput() {
         if (this.fence)
             this.emit(`::${this.fence}::`);
         this.fence = undefined;
@@ -67689,8 +67671,8 @@ function isForkPullRequest(env) {
     if (!pullRequest || !eventPath || !repository)
         return false;
     try {
-        const event = JSON.parse((0,external_node_fs_.readFileSync)(eventPath, 'utf8'));
-        const head = event?.pull_request?.head?.repo?.full_name;
+        const head = JSON.parse((0,external_node_fs_.readFileSync)(eventPath, 'utf8'))?.pull_request?.head?.repo
+            ?.full_name;
         return typeof head === 'string' && head.toLowerCase() !== repository.toLowerCase();
     }
     catch {
@@ -70003,12 +69985,10 @@ async function dryRunChecks(settings, deps, http, dists) {
             log
         });
         // The job's ID token, masked first, for the identity PyPI would match (never exchanged).
-        let claims;
-        if (deps.getIdToken) {
-            const idToken = await deps.getIdToken(audience);
+        const idToken = await deps.getIdToken?.(audience);
+        if (idToken !== undefined)
             deps.onSecret?.(idToken);
-            claims = decodeClaims(idToken);
-        }
+        const claims = idToken === undefined ? undefined : decodeClaims(idToken);
         log.info(`${where} with trusted publishing as ${describeIdentity(claims, deps.run)}. ` +
             `The index offers trusted publishing (audience '${audience}'); no token was minted.`);
     }
@@ -70025,24 +70005,17 @@ async function dryRunChecks(settings, deps, http, dists) {
 /** What a trusted publisher is matched on, from the ID token if any, else from the run. */
 function describeIdentity(claims, run) {
     const text = (name) => typeof claims?.[name] === 'string' && claims[name] !== '' ? claims[name] : undefined;
+    const environment = text('environment');
+    const fromToken = `${environment ? `environment ${environment}` : 'no environment'} (from the job's ID token)`;
     // GitLab's publisher matches the project and the CI file of ci_config_ref_uri.
     const project = text('project_path');
-    if (project) {
-        const ciFile = ciFileOf(text('ci_config_ref_uri') ?? '');
-        const environment = text('environment');
-        return (`GitLab project ${project}, CI file ${ciFile ?? '(unknown)'}, ` +
-            `${environment ? `environment ${environment}` : 'no environment'} (from the job's ID token)`);
-    }
-    const repository = text('repository') ?? run.repository;
+    const ciFile = ciFileOf(text('ci_config_ref_uri') ?? '');
+    if (project)
+        return `GitLab project ${project}, CI file ${ciFile ?? '(unknown)'}, ${fromToken}`;
     const workflow = parseWorkflowRef(text('job_workflow_ref') ?? run.workflowRef);
-    const environment = text('environment');
-    const parts = [
-        `repository ${repository ?? '(unknown)'}`,
-        `workflow ${workflow ? workflow.filename : '(unknown)'}`
-    ];
-    if (claims)
-        parts.push(environment ? `environment ${environment}` : 'no environment');
-    return parts.join(', ') + (claims ? " (from the job's ID token)" : '');
+    const shown = `repository ${text('repository') ?? run.repository ?? '(unknown)'}, ` +
+        `workflow ${workflow ? workflow.filename : '(unknown)'}`;
+    return claims ? `${shown}, ${fromToken}` : shown;
 }
 /** The CI file of GitLab's `host/project//file@ref` (string search: the claim is outside text). */
 function ciFileOf(uri) {
@@ -70209,13 +70182,9 @@ async function statusesAfterFailure({ files, failure }, index) {
     return { files: read };
 }
 /** Uploaded, or held by the index with our sha256 (or one not compared) before the upload. */
-function sentOrHeld(file) {
-    return file.status === 'uploaded' || (file.status === 'skipped' && file.sameHash !== false);
-}
+const sentOrHeld = (file) => file.status === 'uploaded' || (file.status === 'skipped' && file.sameHash !== false);
 /** Files the index holds with the local sha256 (uploaded, or there already), as far as read back. */
-function onIndex(file) {
-    return file.verified !== false && sentOrHeld(file);
-}
+const onIndex = (file) => file.verified !== false && sentOrHeld(file);
 /** Reads back every file the index should hold with our sha256 (a file skipped as another build is not ours). */
 async function verifyStatuses(files, index, timeoutMs) {
     const { simpleUrl, log } = index;
@@ -71550,41 +71519,40 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 function escapedName(name) {
     return JSON.stringify(name).replace(/[\u007f-\u009f\u2028\u2029]/g, ch => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
-/** undefined when the bytes are not UTF-8 (PyPI takes only UTF-8). */
-function decodeName(bytes) {
+/** A folder entry's name; undefined when it is not UTF-8 (all PyPI takes) or has control characters. */
+function problems_safeName(bytes) {
     try {
-        return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+        const name = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+        return CONTROL.test(name) ? undefined : name;
     }
     catch {
         return undefined;
     }
 }
 const wantedPatterns = (kinds) => [...kinds].map(k => (k === 'wheel' ? '*.whl' : '*.tar.gz')).join(' and ');
+/** A path's stat, or the error that stands for it. */
+const statOf = (file) => (0,promises_.stat)(file).then(info => ({ info }), (error) => ({ error }));
 async function assertDirectory(root, asGiven) {
-    const refuse = (file, message, hint) => {
+    const refuse = (message, hint, file = root) => {
         throw new DistributionError([{ file, rule: 'packages-dir', message, hint }]);
     };
     if (CONTROL.test(root)) {
-        refuse(escapedName(root), `The packages directory ${escapedName(asGiven)} has control characters in its path.`, "Set 'packages-dir' to a folder whose path has none (e.g. `dist`).");
+        refuse(`The packages directory ${escapedName(asGiven)} has control characters in its path.`, "Set 'packages-dir' to a folder whose path has none (e.g. `dist`).", escapedName(root));
     }
-    let statError;
-    const info = await (0,promises_.stat)(root).catch((error) => {
-        statError = error;
-        return undefined;
-    });
+    const { info, error: statError } = await statOf(root);
     if (statError?.code === 'ELOOP') {
-        refuse(root, `The packages directory '${asGiven}' is a symbolic link that loops: following it leads back ` +
+        refuse(`The packages directory '${asGiven}' is a symbolic link that loops: following it leads back ` +
             `to itself (looked at ${root}).`, "Point 'packages-dir' at the real folder that holds the distributions, or fix the link (`ls -l` shows where it points).");
     }
     else if (statError && statError.code !== 'ENOENT' && statError.code !== 'ENOTDIR') {
-        refuse(root, `The packages directory '${asGiven}' cannot be read: ${UNREADABLE_WHY[statError.code ?? ''] ?? `error ${statError.code}`} (looked at ${root}).`, "Give the runner's user read permission on it, or point 'packages-dir' at another folder.");
+        refuse(`The packages directory '${asGiven}' cannot be read: ${UNREADABLE_WHY[statError.code ?? ''] ?? `error ${statError.code}`} (looked at ${root}).`, "Give the runner's user read permission on it, or point 'packages-dir' at another folder.");
     }
     else if (!info) {
-        refuse(root, `The packages directory '${asGiven}' does not exist (looked in ${root}).`, 'Build the distributions first (e.g. `python -m build`), or download the artifact that holds ' +
+        refuse(`The packages directory '${asGiven}' does not exist (looked in ${root}).`, 'Build the distributions first (e.g. `python -m build`), or download the artifact that holds ' +
             "them into this folder, or point 'packages-dir' at the folder that holds them.");
     }
     else if (!info.isDirectory()) {
-        refuse(root, `'${asGiven}' is ${info.isFile() ? 'a file' : notRegular(info)}, not a directory.`, "Set 'packages-dir' to the folder that holds the wheels and sdists.");
+        refuse(`'${asGiven}' is ${info.isFile() ? 'a file' : notRegular(info)}, not a directory.`, "Set 'packages-dir' to the folder that holds the wheels and sdists.");
     }
 }
 function emptyFolderProblem(asGiven, root, found, kinds) {
@@ -71610,11 +71578,12 @@ function emptyFolderProblem(asGiven, root, found, kinds) {
 }
 /** Relative to packages-dir ('.' for itself), escaped. */
 const where = (root, dir) => escapedName(external_node_path_default().relative(root, dir) || '.');
-function badName(root, dir, entry, name) {
+/** An entry safeName refuses. */
+function badName(root, dir, entry) {
     const what = entry.isDirectory() ? 'folder' : 'file';
     // Not UTF-8: shown with U+FFFD where the bytes do not decode, and escaped all the same.
-    const shown = escapedName(name ?? entry.name.toString('utf8'));
-    const why = name
+    const shown = escapedName(entry.name.toString('utf8'));
+    const why = Buffer.from(entry.name.toString('utf8')).equals(entry.name)
         ? 'has control characters (newlines, escapes or the like) in it'
         : 'is not valid UTF-8';
     return {
@@ -71692,12 +71661,52 @@ async function discoverDistributions(dir, kinds, options = {}) {
     await assertDirectory(root, dir);
     const result = emptyDiscovery();
     const files = [];
-    await walk(root, root, options.readdir ?? listFolder, files, result);
-    classify(files, kinds, result);
-    if (result.files.length === 0 && result.problems.length === 0) {
-        throw new DistributionError([emptyFolderProblem(dir, root, result, kinds)]);
-    }
-    return result;
+    const list = options.readdir ?? listFolder;
+    /**
+     * Every regular file (or link to one) below `folder`. Links to folders are not followed (they can
+     * loop). Dot-folders and node_modules below packages-dir hold other projects' wheels (`.venv`,
+     * `.tox`, pip caches), git's objects or npm's packages, so they are not searched; packages-dir
+     * itself is, whatever its name: the user named it.
+     */
+    const walk = async (folder) => {
+        const entries = await list(folder).catch((error) => {
+            result.problems.push(unreadableFolder(root, folder, error));
+        });
+        if (!entries)
+            return;
+        for (const entry of entries) {
+            const name = problems_safeName(entry.name);
+            if (name === undefined) {
+                // Never descended into: no path below it reaches a log or the index.
+                result.problems.push(badName(root, folder, entry));
+                continue;
+            }
+            const full = external_node_path_default().join(folder, name);
+            if (entry.isDirectory()) {
+                if (name.startsWith('.') || name === 'node_modules') {
+                    result.skippedFolders.push({ path: full, holds: await firstDistribution(full) });
+                }
+                else {
+                    await walk(full);
+                }
+            }
+            else if (entry.isFile()) {
+                files.push(full);
+            }
+            else {
+                // A link to a file counts; a dangling link or a link to a folder does not. Anything else
+                // named like a distribution (a pipe, a device, a looping link) is refused, never opened.
+                const { info, error } = await statOf(full);
+                if (info?.isFile())
+                    files.push(full);
+                else if (distKindOf(name) !== undefined && !info?.isDirectory()) {
+                    result.problems.push(notAFile(root, full, notRegular(info, error)));
+                }
+            }
+        }
+    };
+    await walk(root);
+    return classify(files, kinds, result, () => emptyFolderProblem(dir, root, result, kinds));
 }
 /**
  * The command line's files (globs expanded) instead of a walk, by the same rules: a name that
@@ -71718,11 +71727,10 @@ async function listedDistributions(files, kinds) {
             });
             continue;
         }
-        let error;
-        const info = await (0,promises_.stat)(file).catch((e) => void (error = e));
+        const { info, error } = await statOf(file);
         if (!info?.isFile()) {
             const what = info || error?.code === 'ELOOP'
-                ? `is ${notRegular(info ?? undefined, error)}, not a regular file`
+                ? `is ${notRegular(info, error)}, not a regular file`
                 : 'does not exist';
             result.problems.push({
                 file,
@@ -71734,23 +71742,15 @@ async function listedDistributions(files, kinds) {
         }
         readable.push(file);
     }
-    classify(readable, kinds, result);
-    if (result.files.length === 0 && result.problems.length === 0) {
-        throw new DistributionError([
-            {
-                file: files.join(' '),
-                rule: 'packages-dir',
-                message: `None of the ${files.length} file(s) given is a distribution (${wantedPatterns(kinds)}).`,
-                hint: `${hint}.`
-            }
-        ]);
-    }
-    return result;
+    return classify(readable, kinds, result, () => ({
+        file: files.join(' '),
+        rule: 'packages-dir',
+        message: `None of the ${files.length} file(s) given is a distribution (${wantedPatterns(kinds)}).`,
+        hint: `${hint}.`
+    }));
 }
-function isDistributionName(name) {
-    return distKindOf(name) !== undefined;
-}
-function classify(files, kinds, result) {
+/** Sorts the files into `result`; throws `nothing()` when no distribution and no problem is found. */
+function classify(files, kinds, result, nothing) {
     for (const file of files) {
         const filename = external_node_path_default().basename(file);
         const kind = distKindOf(filename);
@@ -71773,53 +71773,9 @@ function classify(files, kinds, result) {
         }
     }
     result.files.sort((a, b) => a.filename === b.filename ? a.path.localeCompare(b.path) : a.filename < b.filename ? -1 : 1);
-}
-/**
- * Every regular file (or link to one) below `dir`. Links to folders are not followed (they can
- * loop). Dot-folders and node_modules below packages-dir hold other projects' wheels (`.venv`,
- * `.tox`, pip caches), git's objects or npm's packages, so they are not searched; packages-dir
- * itself is, whatever its name: the user named it.
- */
-async function walk(root, dir, list, files, result) {
-    let entries;
-    try {
-        entries = await list(dir);
-    }
-    catch (error) {
-        result.problems.push(unreadableFolder(root, dir, error));
-        return;
-    }
-    for (const entry of entries) {
-        const name = decodeName(entry.name);
-        if (name === undefined || CONTROL.test(name)) {
-            // Never descended into: no path below it reaches a log or the index.
-            result.problems.push(badName(root, dir, entry, name));
-            continue;
-        }
-        const full = external_node_path_default().join(dir, name);
-        if (entry.isDirectory()) {
-            if (name.startsWith('.') || name === 'node_modules') {
-                result.skippedFolders.push({ path: full, holds: await firstDistribution(full) });
-            }
-            else {
-                await walk(root, full, list, files, result);
-            }
-        }
-        else if (entry.isFile()) {
-            files.push(full);
-        }
-        else {
-            // A link to a file counts; a dangling link or a link to a folder does not. Anything else
-            // named like a distribution (a pipe, a device, a looping link) is refused, never opened.
-            let error;
-            const info = await (0,promises_.stat)(full).catch((e) => void (error = e));
-            if (info?.isFile())
-                files.push(full);
-            else if (isDistributionName(name) && !info?.isDirectory()) {
-                result.problems.push(notAFile(root, full, notRegular(info ?? undefined, error)));
-            }
-        }
-    }
+    if (result.files.length > 0 || result.problems.length > 0)
+        return result;
+    throw new DistributionError([nothing()]);
 }
 /**
  * A distribution in a skipped folder, looked for a few levels and a few thousand entries deep
@@ -71833,8 +71789,8 @@ async function firstDistribution(folder) {
         for (const entry of await listFolder(dir).catch(() => [])) {
             if (--budget < 0)
                 return undefined;
-            const name = decodeName(entry.name);
-            if (name === undefined || CONTROL.test(name))
+            const name = problems_safeName(entry.name);
+            if (name === undefined)
                 continue;
             const kind = distKindOf(name);
             if ((entry.isFile() || entry.isSymbolicLink()) && (kind === 'wheel' || kind === 'sdist')) {
@@ -73170,7 +73126,8 @@ async function publish(settings, deps) {
         // A re-run sends nothing already there, and another file under the same name stops the run
         // before its first upload (a dry run reads the same pages, to say so). Each project's page
         // is read while the other files are checked.
-        const reader = simpleUrl ? new ListingReader(http, simpleUrl, authorization) : undefined;
+        const index = simpleUrl ? { http, simpleUrl, authorization, log } : undefined;
+        const reader = index && new ListingReader(http, index.simpleUrl, authorization);
         const dists = await prepare(settings, log, run, {
             onInspected: reader && (dist => reader.start(dist.name))
         });
@@ -73182,28 +73139,21 @@ async function publish(settings, deps) {
             files: dists.map(dist => ({ dist, status: 'not-attempted' })),
             attestationPaths: []
         };
-        const readIndex = async () => {
-            const listings = reader
-                ? await log.group(`Reading what ${simpleUrl} already holds`, () => reader.listings(dists, log))
-                : new Map();
-            return statusesBeforeUpload(dists, listings, settings.skipExisting, log);
-        };
-        if (settings.dryRun) {
-            const before = await readIndex();
-            if (before.failure)
-                return { ...result, ...before };
-            const toSend = before.files.filter(f => f.status === 'not-attempted').map(f => f.dist);
-            await dryRunChecks(settings, deps, http, toSend);
-            return { ...result, ...before };
-        }
-        const tokens = await resolveTokenSource({ ...deps, settings, http });
-        const index = simpleUrl
-            ? { http, simpleUrl, authorization, log }
-            : undefined;
-        const before = await readIndex();
+        // A dry run mints no token: it says which credential the real run would use.
+        const tokens = settings.dryRun
+            ? undefined
+            : await resolveTokenSource({ ...deps, settings, http });
+        const listings = reader
+            ? await log.group(`Reading what ${simpleUrl} already holds`, () => reader.listings(dists, log))
+            : new Map();
+        const before = statusesBeforeUpload(dists, listings, settings.skipExisting, log);
         if (before.failure)
             return { ...result, ...before };
         const toSend = before.files.filter(f => f.status === 'not-attempted').map(f => f.dist);
+        if (!tokens) {
+            await dryRunChecks(settings, deps, http, toSend);
+            return { ...result, ...before };
+        }
         let sent = before;
         if (toSend.length === 0) {
             log.info('Nothing to upload: every file is on the index already or skipped.');
@@ -73214,23 +73164,19 @@ async function publish(settings, deps) {
             const files = before.files.map(f => uploaded.files.find(u => u.dist === f.dist) ?? f);
             sent = { files, failure: uploaded.failure };
             if (uploaded.failure && index) {
-                const failed = sent;
-                sent = await log.group(`Reading back what reached ${simpleUrl}`, () => statusesAfterFailure(failed, index));
+                sent = await log.group(`Reading back what reached ${simpleUrl}`, () => statusesAfterFailure({ files, failure: uploaded.failure }, index));
             }
         }
         if (sent.failure)
             return { ...result, ...sent };
-        let read;
-        if (!settings.verifyUpload) {
-            read = { ...sent, verificationSkipped: "'verify-upload' is false" };
+        let read = { ...sent, verificationSkipped: "'verify-upload' is false" };
+        if (settings.verifyUpload && index) {
+            read = await verifyStatuses(sent.files, index, settings.verifyTimeoutMs);
         }
-        else if (!index) {
+        else if (settings.verifyUpload) {
             const why = `the simple index of ${settings.repositoryUrl} is not known; set 'index-url' to read the upload back`;
             log.notice(`Upload not read back: ${why}.`);
             read = { ...sent, verificationSkipped: why };
-        }
-        else {
-            read = await verifyStatuses(sent.files, index, settings.verifyTimeoutMs);
         }
         const nudge = trustedPublishingNudge({
             repositoryUrl: settings.repositoryUrl,
@@ -73307,21 +73253,15 @@ function listingAuthorization(settings, simpleUrl) {
 
 
 
-const fileOutcome = (d) => ({
-    filename: d.filename,
-    sha256: d.digests.sha256,
-    size: d.size
-});
 function runOutcome(result) {
-    const withStatus = (status) => result.files.filter(f => f.status === status).map(f => fileOutcome(f.dist));
-    const projects = new Map();
-    for (const d of result.dists) {
-        projects.set(`${d.name}\0${d.version}`, { name: d.name, version: d.version });
-    }
+    const outcomes = (keep) => result.files
+        .filter(keep)
+        .map(({ dist: { filename, digests, size } }) => ({ filename, sha256: digests.sha256, size }));
+    const projects = new Map(result.dists.map(({ name, version }) => [`${name}\0${version}`, { name, version }]));
     return {
-        uploaded: withStatus('uploaded'),
-        skipped: withStatus('skipped'),
-        verified: result.files.filter(f => f.verified === true).map(f => fileOutcome(f.dist)),
+        uploaded: outcomes(f => f.status === 'uploaded'),
+        skipped: outcomes(f => f.status === 'skipped'),
+        verified: outcomes(f => f.verified === true),
         projects: [...projects.values()],
         releaseUrls: releaseUrls(result),
         attestationPaths: result.attestationPaths
@@ -73456,21 +73396,10 @@ function twineVariables(env) {
  */
 function givenSecrets(read, twine, others = []) {
     const user = read(Inputs.User).trim() || twine.TWINE_USERNAME?.trim() || undefined;
-    const found = [];
     const values = [read(Inputs.Password), read(Inputs.Token), twine.TWINE_PASSWORD, ...others];
-    for (const value of values) {
-        const secret = value?.trim();
-        if (secret)
-            found.push({ secret, user });
-    }
-    const urls = [
-        read(Inputs.RepositoryUrl),
-        read(DEPRECATED_ALIASES[Inputs.RepositoryUrl] ?? 'repository_url'),
-        read(Inputs.IndexUrl),
-        read('index_url'),
-        twine.TWINE_REPOSITORY_URL ?? ''
-    ];
-    for (const url of urls) {
+    const found = values.flatMap(value => value?.trim() ? [{ secret: value.trim(), user }] : []);
+    const urls = ['repository-url', 'repository_url', 'index-url', 'index_url'].map(n => read(n));
+    for (const url of [...urls, twine.TWINE_REPOSITORY_URL ?? '']) {
         const credentials = urlCredentials(url.trim());
         if (!credentials?.password)
             continue;
@@ -73530,28 +73459,27 @@ const REPOSITORY_SHORTHANDS = {
 /** The upload URL: the `repository` shorthand, the input, TWINE_REPOSITORY_URL, the default. */
 function resolveRepositoryUrl(written, shorthand, twine) {
     const name = shorthand.trim().toLowerCase();
-    let url;
-    if (name) {
-        const fromShorthand = REPOSITORY_SHORTHANDS[name];
-        if (!fromShorthand) {
-            throw new SettingsError(`The input 'repository' must be 'pypi' or 'testpypi', not '${shorthand.trim()}'. ` +
-                "For any other index, set 'repository-url' to its upload URL instead.");
-        }
-        if (written && written.trim() !== fromShorthand) {
-            throw new SettingsError(`'repository: ${name}' and 'repository-url: ${displayUrl(written)}' disagree. Set only one of them.`);
-        }
-        url = fromShorthand;
+    const fromShorthand = name ? REPOSITORY_SHORTHANDS[name] : undefined;
+    if (name && !fromShorthand) {
+        throw new SettingsError(`The input 'repository' must be 'pypi' or 'testpypi', not '${shorthand.trim()}'. ` +
+            "For any other index, set 'repository-url' to its upload URL instead.");
     }
-    else {
-        // twine's order: a URL wins over a repository name; a name twine would look up in ~/.pypirc
-        // stops the run here, before any request, rather than fall back to PyPI.
-        url =
-            written ??
-                (twine.TWINE_REPOSITORY_URL?.trim() ||
-                    twineRepositoryUrl(twine.TWINE_REPOSITORY?.trim()) ||
-                    (INPUT_DEFAULTS[Inputs.RepositoryUrl] ?? ''));
+    if (fromShorthand && written && written.trim() !== fromShorthand) {
+        throw new SettingsError(`'repository: ${name}' and 'repository-url: ${displayUrl(written)}' disagree. Set only one of them.`);
     }
-    return validateUrl(url.trim());
+    // twine's order: a URL wins over a repository name; a name twine would look up in ~/.pypirc
+    // stops the run here, before any request, rather than fall back to PyPI.
+    const url = (fromShorthand ??
+        written ??
+        (twine.TWINE_REPOSITORY_URL?.trim() ||
+            twineRepositoryUrl(twine.TWINE_REPOSITORY?.trim()) ||
+            PYPI_UPLOAD_URL)).trim();
+    const parsed = httpUrl(url);
+    if (parsed)
+        return parsed;
+    throw new SettingsError(URL.canParse(url)
+        ? `The repository URL '${displayUrl(url)}' must start with https:// (or http:// for a local index).`
+        : `The repository URL '${displayUrl(url)}' is not a URL. Use the index's upload URL, e.g. ${PYPI_UPLOAD_URL}`);
 }
 function twineRepositoryUrl(name) {
     if (!name)
@@ -73563,31 +73491,20 @@ function twineRepositoryUrl(name) {
         "tool does not read. Nothing was uploaded. Use 'pypi' or 'testpypi', or set " +
         'TWINE_REPOSITORY_URL (or --repository-url) to the upload URL.');
 }
-function validateUrl(url) {
-    let parsed;
-    try {
-        parsed = new URL(url);
-    }
-    catch {
-        throw new SettingsError(`The repository URL '${displayUrl(url)}' is not a URL. Use the index's upload URL, e.g. ${PYPI_UPLOAD_URL}`);
-    }
-    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
-        throw new SettingsError(`The repository URL '${displayUrl(url)}' must start with https:// (or http:// for a local index).`);
-    }
-    return parsed.toString();
+/** The URL, normalised, when it is an http(s) one. */
+function httpUrl(url) {
+    const parsed = URL.canParse(url) ? new URL(url) : undefined;
+    return parsed?.protocol === 'https:' || parsed?.protocol === 'http:'
+        ? parsed.toString()
+        : undefined;
 }
 function optionalUrl(name, value) {
     const url = value.trim();
     if (!url)
         return '';
-    try {
-        const parsed = new URL(url);
-        if (parsed.protocol === 'https:' || parsed.protocol === 'http:')
-            return parsed.toString();
-    }
-    catch {
-        // fall through to the error below
-    }
+    const parsed = httpUrl(url);
+    if (parsed)
+        return parsed;
     throw new SettingsError(`The input '${name}' must be an http(s) URL, not '${displayUrl(url)}'.`);
 }
 
@@ -73603,6 +73520,8 @@ function htmlText(text) {
         .replace(/\|/g, '&#124;')
         .replace(/\r\n|\r|\n|\u2028|\u2029/g, '<br>');
 }
+/** The summary's blocks, blank-line separated. */
+const blocksOf = (...blocks) => blocks.join('\n\n') + '\n';
 /** A fenced code block longer than any run of backticks inside, so the text cannot close it. */
 function fenced(text, info = 'text') {
     const body = trimEndOf(text.replace(/\r\n?/g, '\n'), '\n');
@@ -73643,22 +73562,25 @@ const LABELS = {
     'skipped true': '↷ already on the index',
     'skipped false': '⚠️ skipped: the index holds a different file',
     'skipped undefined': '↷ skipped (exists; sha256 not compared)',
-    'failed true': '❌ failed',
+    failed: '❌ failed',
     'failed false': '❌ a different file is on the index',
-    'failed undefined': '❌ failed',
     'not-attempted': '⏸ not sent'
 };
 const VERIFIED = { true: ' · verified', false: ' · ❌ not on the index', undefined: '' };
 function resultLabel(result, file) {
     if (result.dryRun && file.status === 'not-attempted')
         return '🔍 would upload';
-    const label = LABELS[file.status] ?? LABELS[`${file.status} ${file.sameHash}`];
+    const label = LABELS[`${file.status} ${file.sameHash}`] ?? LABELS[file.status];
     return label + VERIFIED[`${file.verified}`];
 }
+const releaseOf = (dist) => `${dist.name} ${dist.version}`;
+const releasesOf = (result) => [...new Set(result.dists.map(releaseOf))];
+/** Filenames as code, comma-separated. */
+const codes = (files) => files.map(f => `<code>${htmlText(f.dist.filename)}</code>`).join(', ');
 function heading(result, index) {
     const n = result.files.length;
     const count = (k) => `${k} file${k === 1 ? '' : 's'}`;
-    const releases = [...new Set(result.dists.map(d => `${d.name} ${d.version}`))];
+    const releases = releasesOf(result);
     const what = releases.length === 1 ? `${releases[0]} (${count(n)})` : count(n);
     const to = `<code>${htmlText(index)}</code>`;
     if (result.dryRun) {
@@ -73685,9 +73607,9 @@ function heading(result, index) {
 }
 function table(result, redact) {
     const rows = ['<tr><th>File</th><th>Size</th><th>sha256</th><th>Result</th></tr>'];
-    const releases = [...new Set(result.dists.map(d => `${d.name} ${d.version}`))];
+    const releases = releasesOf(result);
     for (const release of releases) {
-        const files = result.files.filter(f => `${f.dist.name} ${f.dist.version}` === release);
+        const files = result.files.filter(f => releaseOf(f.dist) === release);
         // The release is named once above its files (in the heading when there is only one).
         if (releases.length > 1)
             rows.push(`<tr><th colspan="4" align="left">${htmlText(release)}</th></tr>`);
@@ -73727,38 +73649,30 @@ function renderRunSummary(result, redact) {
     const differing = result.files.filter(f => f.status === 'skipped' && f.sameHash === false);
     if (differing.length > 0) {
         blocks.push(`<p>⚠️ <b>Not published:</b> the index holds a different file under the name of ` +
-            `${differing.map(f => `<code>${htmlText(f.dist.filename)}</code>`).join(', ')}. ` +
+            `${codes(differing)}. ` +
             'PyPI never allows a file to be replaced; bump the version to publish this build.</p>');
     }
     if (result.failure) {
         const there = result.files.filter(onIndex);
         const missing = result.files.filter(f => !onIndex(f));
-        const names = (files) => files.map(f => `<code>${htmlText(f.dist.filename)}</code>`).join(', ');
         if (there.length > 0 && missing.length > 0 && !result.files.some(isConflict)) {
-            blocks.push(`<p><b>On the index:</b> ${names(there)}<br><b>Not on the index:</b> ${names(missing)}</p>`);
-            blocks.push(`<p>${htmlText(FINISH_HINT)}</p>`);
+            blocks.push(`<p><b>On the index:</b> ${codes(there)}<br><b>Not on the index:</b> ${codes(missing)}</p>`, `<p>${htmlText(FINISH_HINT)}</p>`);
         }
-        blocks.push('<p><b>Error</b></p>');
-        blocks.push(fenced(redact(result.failure.message)));
+        blocks.push('<p><b>Error</b></p>', fenced(redact(result.failure.message)));
     }
-    blocks.push('<details><summary>Full sha256 digests</summary>');
-    blocks.push(fenced(result.files.map(f => `${f.dist.digests.sha256}  ${f.dist.filename}`).join('\n')));
-    blocks.push('</details>');
-    return blocks.join('\n\n') + '\n';
+    const digests = result.files.map(f => `${f.dist.digests.sha256}  ${f.dist.filename}`);
+    blocks.push('<details><summary>Full sha256 digests</summary>', fenced(digests.join('\n')), '</details>');
+    return blocksOf(...blocks);
 }
 /** The summary when files were refused before any upload. */
 function renderProblemsSummary(problems, redact) {
     const rows = problems.map(p => `<tr><td><code>${htmlText(p.file.split(/[\\/]/).pop() ?? p.file)}</code></td>` +
         `<td>${htmlText(redact(p.message))}</td><td>${htmlText(redact(p.hint ?? ''))}</td></tr>`);
-    return ([
-        '<h2>❌ PyPI publish stopped: nothing was uploaded</h2>',
-        `<p>${problems.length} problem(s) found before the first upload:</p>`,
-        `<table>\n<tr><th>File</th><th>Problem</th><th>What to do</th></tr>\n${rows.join('\n')}\n</table>`
-    ].join('\n\n') + '\n');
+    return blocksOf('<h2>❌ PyPI publish stopped: nothing was uploaded</h2>', `<p>${problems.length} problem(s) found before the first upload:</p>`, `<table>\n<tr><th>File</th><th>Problem</th><th>What to do</th></tr>\n${rows.join('\n')}\n</table>`);
 }
 /** The summary when the run stopped on something other than a file (credentials, a build). */
 function renderFailureSummary(message, redact) {
-    return (['<h2>❌ PyPI publish failed: nothing was uploaded</h2>', fenced(redact(message))].join('\n\n') + '\n');
+    return blocksOf('<h2>❌ PyPI publish failed: nothing was uploaded</h2>', fenced(redact(message)));
 }
 
 ;// CONCATENATED MODULE: ./src/settings/settings.ts
@@ -73807,9 +73721,7 @@ function readSettings(read, environment = {}) {
                     : ''));
             return aliasValue;
         }
-        if (value && value !== INPUT_DEFAULTS[name])
-            return value;
-        return undefined;
+        return value && value !== INPUT_DEFAULTS[name] ? value : undefined;
     };
     const withDefault = (name) => raw(name) ?? INPUT_DEFAULTS[name] ?? '';
     const bool = (name) => {
@@ -73819,31 +73731,50 @@ function readSettings(read, environment = {}) {
             return known;
         throw new SettingsError(`The input '${name}' must be true or false, not '${value}'. Write \`${name}: true\` or \`${name}: false\`.`);
     };
-    const seconds = (name, min, max) => integer(name, withDefault(name), min, max) * 1000;
+    const integer = (name, min, max) => {
+        const value = withDefault(name);
+        const n = Number(value);
+        if (!/^\d+$/.test(value) || n < min || n > max) {
+            throw new SettingsError(`The input '${name}' must be a whole number from ${min} to ${max}, not '${value}'.`);
+        }
+        return n;
+    };
+    const seconds = (name, min, max) => integer(name, min, max) * 1000;
+    // `token` is the name we document; `password` is the official action's. They mean the same.
+    const token = read(Inputs.Token).trim();
+    const passwordInput = read(Inputs.Password).trim();
+    if (token && passwordInput && token !== passwordInput) {
+        throw new SettingsError("Both 'token' and 'password' are set to different values. They mean the same thing: keep one.");
+    }
     // Precedence, once: the inputs > TWINE_* (outside Actions) > credentials written in the URL
     // (used by twine, through requests, when no others are given) > the default user.
-    const given = readPassword(read);
-    const password = given.value || twine.TWINE_PASSWORD?.trim() || '';
+    const password = token || passwordInput || twine.TWINE_PASSWORD?.trim() || '';
     const repository = withoutCredentials(resolveRepositoryUrl(raw(Inputs.RepositoryUrl), read(Inputs.Repository), twine));
     const index = withoutCredentials(optionalUrl(Inputs.IndexUrl, read(Inputs.IndexUrl)));
     const fromUrl = password ? undefined : repository.credentials;
     const user = raw(Inputs.User) || twine.TWINE_USERNAME?.trim() || fromUrl?.user || '__token__';
     const secret = password || fromUrl?.password || '';
-    checkPypiToken(repository.url, {
-        password: secret,
-        blank: given.blank,
-        source: given.value
-            ? `the '${given.input}' input`
-            : password
-                ? 'TWINE_PASSWORD'
-                : "the password in 'repository-url'"
-    });
+    // For PyPI and TestPyPI, a password that cannot be an API token stops the run before any
+    // request; so does an input that holds only whitespace (a secret that is a stray newline).
+    const target = pypiTarget(repository.url);
+    const blank = [Inputs.Token, Inputs.Password].find(name => read(name) && !read(name).trim());
+    if (target && blank && !token && !passwordInput) {
+        throw new SettingsError(`The '${blank}' input holds only whitespace, so there is no token to upload with. ` +
+            'Store the API token itself in the secret, or remove the input to use trusted publishing.');
+    }
+    const source = token || passwordInput
+        ? `the '${token ? Inputs.Token : Inputs.Password}' input`
+        : password
+            ? 'TWINE_PASSWORD'
+            : "the password in 'repository-url'";
+    const problem = target && secret && pypiTokenProblem(secret, target, source);
+    if (problem)
+        throw new SettingsError(problem);
     return {
         settings: {
             user,
             password: secret,
             repositoryUrl: repository.url,
-            repositoryCredentials: repository.credentials,
             packagesDir: withDefault(Inputs.PackagesDir),
             distributions: parseDistributions(withDefault(Inputs.Distributions)),
             verifyMetadata: bool(Inputs.VerifyMetadata),
@@ -73851,9 +73782,9 @@ function readSettings(read, environment = {}) {
             verbose: bool(Inputs.Verbose),
             printHash: bool(Inputs.PrintHash),
             attestations: bool(Inputs.Attestations),
-            concurrency: integer(Inputs.Concurrency, withDefault(Inputs.Concurrency), 1, 32),
+            concurrency: integer(Inputs.Concurrency, 1, 32),
             retry: {
-                retries: integer(Inputs.Retries, withDefault(Inputs.Retries), 0, 20),
+                retries: integer(Inputs.Retries, 0, 20),
                 maxTotalMs: seconds(Inputs.RetryMaxTime, 0, 6 * 3600)
             },
             connectTimeoutMs: seconds(Inputs.ConnectTimeout, 1, 600),
@@ -73875,38 +73806,6 @@ function readSettings(read, environment = {}) {
         notices
     };
 }
-/**
- * `token` is the name we document; `password` is the official action's. They mean the same.
- * `blank` names an input that holds only whitespace (a secret that is a stray newline).
- */
-function readPassword(read) {
-    const rawToken = read(Inputs.Token);
-    const rawPassword = read(Inputs.Password);
-    const token = rawToken.trim();
-    const password = rawPassword.trim();
-    if (token && password && token !== password) {
-        throw new SettingsError("Both 'token' and 'password' are set to different values. They mean the same thing: keep one.");
-    }
-    const blank = !token && rawToken ? Inputs.Token : !password && rawPassword ? Inputs.Password : '';
-    return {
-        value: token || password,
-        input: token ? Inputs.Token : Inputs.Password,
-        blank: token || password ? undefined : blank || undefined
-    };
-}
-/** For PyPI and TestPyPI, a password that cannot be an API token stops the run before any request. */
-function checkPypiToken(repositoryUrl, given) {
-    const target = pypiTarget(repositoryUrl);
-    if (!target)
-        return;
-    if (given.blank) {
-        throw new SettingsError(`The '${given.blank}' input holds only whitespace, so there is no token to upload with. ` +
-            'Store the API token itself in the secret, or remove the input to use trusted publishing.');
-    }
-    const problem = given.password && pypiTokenProblem(given.password, target, given.source);
-    if (problem)
-        throw new SettingsError(problem);
-}
 /** `https://my.index/project/{name}/{version}/`: an http(s) URL once filled in, naming the project. */
 function releaseUrlPattern(pattern) {
     if (!pattern)
@@ -73917,13 +73816,6 @@ function releaseUrlPattern(pattern) {
             `{version}) in it, such as https://my.index/project/{name}/{version}/, not '${pattern}'.`);
     }
     return pattern;
-}
-function integer(name, value, min, max) {
-    const n = Number(value);
-    if (!/^\d+$/.test(value) || n < min || n > max) {
-        throw new SettingsError(`The input '${name}' must be a whole number from ${min} to ${max}, not '${value}'.`);
-    }
-    return n;
 }
 const KINDS = { sdist: 'sdist', wheel: 'wheel', bdist_wheel: 'wheel' };
 /** `distributions: sdist wheel` (dpl's `bdist_wheel` spelling accepted; commas or spaces). */
@@ -73964,9 +73856,8 @@ async function run() {
     const redactor = new Redactor();
     // Registered before anything can print them; the runner's own tokens are secrets too.
     const runnerTokens = [env.ACTIONS_ID_TOKEN_REQUEST_TOKEN, env.ACTIONS_RUNTIME_TOKEN];
-    for (const { secret, user } of givenSecrets(read, twine, runnerTokens)) {
+    for (const { secret, user } of givenSecrets(read, twine, runnerTokens))
         redactor.add(secret, user);
-    }
     const redact = (text) => redactor.redact(text);
     const log = new Writer({ redact, workspace: env.GITHUB_WORKSPACE });
     // `::add-mask::` is consumed by GitHub's runner; anywhere else it would print the secret.
@@ -73978,12 +73869,7 @@ async function run() {
     const run = runContextFromEnv(env, redactor.forms());
     // Read before the settings, so that `summary: false` holds when another input is refused too.
     const summaryWanted = booleanValue(read(Inputs.Summary) || 'true') !== false;
-    const writeSummary = async (text) => {
-        if (summaryWanted)
-            await writeJobSummary(text, log);
-        else
-            log.debug('summary is false: no job summary written.');
-    };
+    const writeSummary = (text) => writeJobSummary(text, log, summaryWanted);
     try {
         const { settings, warnings, notices } = readSettings(read, { twine, insideActions: inRunner });
         for (const warning of warnings)
@@ -74009,12 +73895,11 @@ async function run() {
             }
         });
         // Outputs first: a summary that cannot be written never fails the run.
-        const outputsProblem = setOutputs(runOutputs(result), redact);
+        const outputsProblem = setOutputs(result, redact);
         await writeSummary(renderRunSummary(result, redact));
-        if (result.failure)
-            log.fail(failureText(result));
-        else if (outputsProblem)
-            log.fail(outputsProblem);
+        const failure = result.failure ? failureText(result) : outputsProblem;
+        if (failure)
+            log.fail(failure);
     }
     catch (error) {
         if (error instanceof DistributionError) {
@@ -74024,7 +73909,7 @@ async function run() {
             log.fail(`${error.problems.length} problem(s) found; nothing was uploaded. See the errors above.`);
         }
         else {
-            const message = error instanceof Error ? error.message : String(error);
+            const message = messageOf(error);
             await writeSummary(renderFailureSummary(message, redact));
             log.fail(message);
         }
@@ -74033,11 +73918,14 @@ async function run() {
         log.endOutput();
     }
 }
-/** The step's outputs, as plain data. */
-function runOutputs(result) {
+/**
+ * Sets the step's outputs; when the runner's GITHUB_OUTPUT file cannot be written (a full disk, a
+ * read-only or missing folder), says which file and that later steps get no outputs.
+ */
+function setOutputs(result, redact) {
     const outcome = runOutcome(result);
     const { projects } = outcome;
-    return {
+    const outputs = {
         [Outputs.Uploaded]: JSON.stringify(outcome.uploaded),
         [Outputs.Skipped]: JSON.stringify(outcome.skipped),
         [Outputs.ProjectName]: [...new Set(projects.map(p => p.name))].join(','),
@@ -74047,40 +73935,34 @@ function runOutputs(result) {
         [Outputs.AttestationPaths]: outcome.attestationPaths.join('\n'),
         [Outputs.ReleaseUrl]: outcome.releaseUrls.join('\n')
     };
-}
-/**
- * Sets every output; when the runner's GITHUB_OUTPUT file cannot be written (a full disk, a
- * read-only or missing folder), says which file and that later steps get no outputs.
- */
-function setOutputs(outputs, redact) {
     try {
         for (const [name, value] of Object.entries(outputs))
             setOutput(name, redact(value));
         return '';
     }
     catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
         return (`The step's outputs were not set: the runner's GITHUB_OUTPUT file ` +
-            `(${process.env.GITHUB_OUTPUT}) could not be written (${reason}). What was published is ` +
+            `(${process.env.GITHUB_OUTPUT}) could not be written (${messageOf(error)}). What was published is ` +
             'listed above and in the job summary; later steps that read these outputs get none.');
     }
 }
+const messageOf = (error) => error instanceof Error ? error.message : String(error);
 /**
  * Outside GitHub's runner there is no job summary; one that cannot be written (a directory, a
  * full disk) is a warning: the outputs are set, and the publish is what the job is for.
  */
-async function writeJobSummary(text, log) {
+async function writeJobSummary(text, log, wanted) {
+    if (!wanted)
+        return log.debug('summary is false: no job summary written.');
     if (!process.env.GITHUB_STEP_SUMMARY) {
-        log.debug('GITHUB_STEP_SUMMARY is not set: no job summary written.');
-        return;
+        return log.debug('GITHUB_STEP_SUMMARY is not set: no job summary written.');
     }
     try {
         // addRaw does not escape: the rendered summary escapes every outside text itself.
         await summary.addRaw(text).write();
     }
     catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        log.warning(`The job summary could not be written (${reason}); the outputs are set.`);
+        log.warning(`The job summary could not be written (${messageOf(error)}); the outputs are set.`);
     }
     finally {
         summary.emptyBuffer();

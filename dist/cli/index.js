@@ -58547,7 +58547,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4978);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2583);
 // The command line's entry: the one place (with src/action/) that reads argv and the environment.
 
 process.exitCode = await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)(process.argv.slice(2), process.env);
@@ -58557,7 +58557,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4978:
+/***/ 2583:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -58573,242 +58573,693 @@ const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
-;// CONCATENATED MODULE: ./src/dists/version.ts
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: ./node_modules/undici/index.js
+var undici = __nccwpck_require__(6752);
+;// CONCATENATED MODULE: ./src/shared/format.ts
+/** Human sizes for logs and the summary (binary units, as file managers show them). */
+function formatSize(bytes) {
+    if (bytes < 1024)
+        return `${bytes} B`;
+    if (bytes < 1024 * 1024)
+        return `${(bytes / 1024).toFixed(1)} KiB`;
+    if (bytes < 1024 * 1024 * 1024)
+        return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
+    return `${(bytes / (1024 * 1024 * 1024)).toFixed(2)} GiB`;
+}
 /**
- * PEP 440 versions as PyPI judges them: packaging ≥ 26.1's `Version` step by step (pattern,
- * normalization, comparison key), so messages quote the canonical strings PyPI quotes.
+ * Outside text without the given characters at its end. A loop, not `/[…]+$/`: that pattern
+ * retries at every character of a long run that does not reach the end, quadratic (issue 21).
  */
-/** Python's `\s`, which packaging strips around a version; JavaScript's differs (U+FEFF, U+001C…). */
-const PY_WHITESPACE = '[\\t\\n\\v\\f\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]';
-/** packaging's VERSION_PATTERN; `i` without `u` folds ASCII only, as its `(?a:…)` groups do. */
-const VERSION_RE = new RegExp(`^${PY_WHITESPACE}*v?` +
-    '(?:(?<epoch>[0-9]+)!)?' +
-    '(?<release>[0-9]+(?:\\.[0-9]+)*)' +
-    '(?:[._-]?(?<preL>alpha|a|beta|b|preview|pre|c|rc)[._-]?(?<preN>[0-9]+)?)?' +
-    '(?:-(?<postN1>[0-9]+)|[._-]?(?<postL>post|rev|r)[._-]?(?<postN2>[0-9]+)?)?' +
-    '(?:[._-]?(?<devL>dev)[._-]?(?<devN>[0-9]+)?)?' +
-    '(?:\\+(?<local>[a-z0-9]+(?:[._-][a-z0-9]+)*))?' +
-    `${PY_WHITESPACE}*$`, 'i');
-/** Python's `int()` refuses longer digit strings (CVE-2020-10735), so PyPI never accepts them. */
-const PYTHON_INT_MAX_DIGITS = 4300;
-/** Parses a version the way `packaging.version.Version(s)` does; undefined where it would raise. */
-function parseVersion(text) {
-    const g = VERSION_RE.exec(text)?.groups;
-    if (!g)
-        return undefined;
-    let tooLong = false;
-    const toInt = (digits) => digits.length > PYTHON_INT_MAX_DIGITS ? ((tooLong = true), 0n) : BigInt(digits);
-    const parsed = {
-        epoch: toInt(g.epoch ?? '0'),
-        release: g.release.split('.').map(toInt)
-    };
-    if (g.preL !== undefined) {
-        // alpha/a → a, beta/b → b, c/pre/preview/rc → rc.
-        const first = g.preL[0].toLowerCase();
-        const label = first === 'a' || first === 'b' ? first : 'rc';
-        parsed.pre = { label, number: toInt(g.preN ?? '0') };
-    }
-    // `1.0-1` is the implicit post-release spelling; `post`, `rev` and `r` are all `.postN`.
-    const postNumber = g.postN1 ?? g.postN2;
-    if (g.postL !== undefined || postNumber !== undefined)
-        parsed.post = toInt(postNumber ?? '0');
-    if (g.devL !== undefined)
-        parsed.dev = toInt(g.devN ?? '0');
-    parsed.local = g.local
-        ?.split(/[._-]/)
-        .map(part => (/^[0-9]+$/.test(part) ? toInt(part) : part.toLowerCase()));
-    return tooLong ? undefined : parsed;
-}
-/** The canonical string of a parsed version, as `str(Version(s))` writes it. */
-function formatVersion(v) {
-    let out = v.epoch !== 0n ? `${v.epoch}!` : '';
-    out += v.release.join('.');
-    if (v.pre)
-        out += `${v.pre.label}${v.pre.number}`;
-    if (v.post !== undefined)
-        out += `.post${v.post}`;
-    if (v.dev !== undefined)
-        out += `.dev${v.dev}`;
-    if (v.local)
-        out += `+${v.local.join('.')}`;
-    return out;
-}
-/** The canonical form of a version (`str(packaging.version.Version(s))`), or undefined if invalid. */
-function normalizeVersion(text) {
-    const parsed = parseVersion(text);
-    return parsed && formatVersion(parsed);
-}
-/** The version without its local segment (`1.0+abc` → `1.0`), canonical; undefined if invalid. */
-function publicVersion(text) {
-    const parsed = parseVersion(text);
-    return parsed && formatVersion({ ...parsed, local: undefined });
-}
-function trimTrailingZeros(release) {
-    let end = release.length;
-    while (end > 0 && release[end - 1] === 0n)
+function trimEndOf(text, characters) {
+    let end = text.length;
+    while (end > 0 && characters.includes(text[end - 1]))
         end--;
-    return release.slice(0, end);
+    return text.slice(0, end);
 }
-/**
- * packaging's `canonicalize_version`: the canonical string with trailing zeros cut, so `1.0` and
- * `1.0.0` are one release. Two versions have the same key exactly when they compare equal.
- */
-function releaseKey(v) {
-    const release = trimTrailingZeros(v.release);
-    return formatVersion({ ...v, release: release.length > 0 ? release : [0n] });
+/** Outside text on one line: each line trimmed, blank ones dropped (a split, linear in the text). */
+function format_oneLine(text) {
+    return text
+        .split('\n')
+        .map(line => line.trim())
+        .filter(line => line !== '')
+        .join(' ');
 }
-function cmp(a, b) {
-    return a < b ? -1 : a > b ? 1 : 0;
-}
-/** Element by element; a proper prefix sorts first (Python tuples). */
-function cmpSeq(a, b, each) {
-    for (let i = 0; i < Math.min(a.length, b.length); i++) {
-        const c = each(a[i], b[i]);
-        if (c !== 0)
-            return c;
+
+;// CONCATENATED MODULE: ./src/shared/http-body.ts
+
+/** An answer larger than its cap: reading stopped there, and the connection was closed. */
+class AnswerTooLargeError extends Error {
+    cap;
+    status;
+    /** The URL without credentials, query or fragment. */
+    url;
+    constructor(url, cap, 
+    /** The status the answer came with. */
+    status) {
+        const shown = urlForMessages(url);
+        super(`${capitalize(cap.what)} from ${shown} (HTTP ${status}) is larger than ${formatSize(cap.bytes)}, ` +
+            `the most this action reads for it; it stopped reading there. ${cap.advice}`);
+        this.cap = cap;
+        this.status = status;
+        this.name = 'AnswerTooLargeError';
+        this.url = shown;
     }
-    return cmp(a.length, b.length);
 }
-const PRE_RANK = { a: 0n, b: 1n, rc: 2n };
-/** packaging's pre/post/dev key: `1.0.dev1` < a/b/rc < final; no post < post; dev < no dev. */
-function suffixKey(v) {
-    const devOnly = !v.pre && v.post === undefined && v.dev !== undefined;
-    return [
-        v.pre ? PRE_RANK[v.pre.label] : devOnly ? -1n : 3n,
-        v.pre?.number ?? 0n,
-        v.post === undefined ? 0n : 1n,
-        v.post ?? 0n,
-        v.dev === undefined ? 1n : 0n,
-        v.dev ?? 0n
-    ];
+/** A URL fit for a message: no user or password, and no query string (indexes put tokens there too). */
+function urlForMessages(url) {
+    try {
+        const parsed = new URL(url);
+        parsed.username = '';
+        parsed.password = '';
+        const hadQuery = parsed.search !== '';
+        parsed.search = '';
+        parsed.hash = '';
+        return parsed.toString() + (hadQuery ? '?…' : '');
+    }
+    catch {
+        return '(an invalid URL)';
+    }
 }
-/** PEP 440: in a local segment, text parts sort before numbers; text compares as strings. */
-const cmpLocalPart = (a, b) => typeof a === typeof b ? cmp(a, b) : typeof a === 'string' ? -1 : 1;
-function toParsed(version) {
-    if (typeof version !== 'string')
-        return version;
-    const parsed = parseVersion(version);
-    if (!parsed)
-        throw new TypeError(`Invalid version: '${version}'`);
-    return parsed;
-}
-/** PEP 440 order (`1.0` == `1.0.0`); throws a TypeError for a string that is not a version. */
-function compareVersions(a, b) {
-    const [x, y] = [toParsed(a), toParsed(b)];
-    return (cmp(x.epoch, y.epoch) ||
-        cmpSeq(trimTrailingZeros(x.release), trimTrailingZeros(y.release), cmp) ||
-        cmpSeq(suffixKey(x), suffixKey(y), cmp) ||
-        // A version without a local segment (never an empty one) sorts before one with it.
-        cmpSeq(x.local ?? [], y.local ?? [], cmpLocalPart));
+function capitalize(text) {
+    return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
-;// CONCATENATED MODULE: ./src/dists/filename.ts
-/**
- * Project names and distribution filenames (PEP 503, 427/491, 625). The parsers only split a name
- * into its parts; `src/check/` judges them, so a badly named file gets a precise problem.
- */
+;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
+function getProxyUrl(reqUrl) {
+    const usingSsl = reqUrl.protocol === 'https:';
+    if (checkBypass(reqUrl)) {
+        return undefined;
+    }
+    const proxyVar = (() => {
+        if (usingSsl) {
+            return process.env['https_proxy'] || process.env['HTTPS_PROXY'];
+        }
+        else {
+            return process.env['http_proxy'] || process.env['HTTP_PROXY'];
+        }
+    })();
+    if (proxyVar) {
+        try {
+            return new DecodedURL(proxyVar);
+        }
+        catch (_a) {
+            if (!proxyVar.startsWith('http://') && !proxyVar.startsWith('https://'))
+                return new DecodedURL(`http://${proxyVar}`);
+        }
+    }
+    else {
+        return undefined;
+    }
+}
+function checkBypass(reqUrl) {
+    if (!reqUrl.hostname) {
+        return false;
+    }
+    const reqHost = reqUrl.hostname;
+    if (isLoopbackAddress(reqHost)) {
+        return true;
+    }
+    const noProxy = process.env['no_proxy'] || process.env['NO_PROXY'] || '';
+    if (!noProxy) {
+        return false;
+    }
+    // Determine the request port
+    let reqPort;
+    if (reqUrl.port) {
+        reqPort = Number(reqUrl.port);
+    }
+    else if (reqUrl.protocol === 'http:') {
+        reqPort = 80;
+    }
+    else if (reqUrl.protocol === 'https:') {
+        reqPort = 443;
+    }
+    // Format the request hostname and hostname with port
+    const upperReqHosts = [reqUrl.hostname.toUpperCase()];
+    if (typeof reqPort === 'number') {
+        upperReqHosts.push(`${upperReqHosts[0]}:${reqPort}`);
+    }
+    // Compare request host against noproxy
+    for (const upperNoProxyItem of noProxy
+        .split(',')
+        .map(x => x.trim().toUpperCase())
+        .filter(x => x)) {
+        if (upperNoProxyItem === '*' ||
+            upperReqHosts.some(x => x === upperNoProxyItem ||
+                x.endsWith(`.${upperNoProxyItem}`) ||
+                (upperNoProxyItem.startsWith('.') &&
+                    x.endsWith(`${upperNoProxyItem}`)))) {
+            return true;
+        }
+    }
+    return false;
+}
+function isLoopbackAddress(host) {
+    const hostLower = host.toLowerCase();
+    return (hostLower === 'localhost' ||
+        hostLower.startsWith('127.') ||
+        hostLower.startsWith('[::1]') ||
+        hostLower.startsWith('[0:0:0:0:0:0:0:1]'));
+}
+class DecodedURL extends URL {
+    constructor(url, base) {
+        super(url, base);
+        this._decodedUsername = decodeURIComponent(super.username);
+        this._decodedPassword = decodeURIComponent(super.password);
+    }
+    get username() {
+        return this._decodedUsername;
+    }
+    get password() {
+        return this._decodedPassword;
+    }
+}
+//# sourceMappingURL=proxy.js.map
+;// CONCATENATED MODULE: ./src/shared/network-errors.ts
 
-/** PEP 503 normalized name: lowercase, every run of `-`, `_`, `.` becomes one `-`. */
-function normalizeName(name) {
-    return name.replace(/[-_.]+/g, '-').toLowerCase();
-}
-/** The name as wheel and sdist filenames must spell it: normalized, with `_` for `-`. */
-function wheelNamePart(name) {
-    return normalizeName(name).replace(/-/g, '_');
-}
-/** PEP 508 / core metadata `Name`: ASCII letters and digits at both ends, `.`, `_`, `-` inside. */
-function isValidProjectName(name) {
-    return /^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$/i.test(name);
-}
 /**
- * Splits `{distribution}-{version}(-{build})?-{python}-{abi}-{platform}.whl`, parts as written.
- * Undefined when the shape is wrong: five or six parts, none empty, a build tag starting with a
- * digit. `pythonTag` (e.g. `py2.py3`) is the `pyversion` upload field.
+ * The proxy a request to `url` goes through, by the rules of every Actions toolkit client
+ * (lower case first, NO_PROXY, loopback never proxied). Username and password come back decoded.
  */
-function parseWheelFilename(filename) {
-    if (!filename.endsWith('.whl'))
-        return undefined;
-    const parts = filename.slice(0, -'.whl'.length).split('-');
-    if ((parts.length !== 5 && parts.length !== 6) || parts.includes(''))
-        return undefined;
-    const [distribution, version] = parts;
-    const build = parts.length === 6 ? parts[2] : undefined;
-    if (build !== undefined && !/^[0-9]/.test(build))
-        return undefined;
-    const pythonTag = parts[parts.length - 3];
-    const [pythonTags, abiTags, platformTags] = parts.slice(-3).map(t => t.split('.'));
-    if ([...pythonTags, ...abiTags, ...platformTags].includes(''))
-        return undefined;
-    return {
-        distribution,
-        version,
-        ...(build !== undefined ? { build } : {}),
-        pythonTags,
-        abiTags,
-        platformTags,
-        pythonTag
-    };
+function proxyUrlFor(url) {
+    const proxy = getProxyUrl(typeof url === 'string' ? new URL(url) : url);
+    return proxy?.hostname ? proxy : undefined;
 }
-/** How a wheel filename for this release begins: `{name with _}-{canonical version}-`. */
-function expectedWheelPrefix(name, version) {
-    return `${wheelNamePart(name)}-${normalizeVersion(version) ?? version}-`;
-}
-/** The one sdist filename PyPI accepts (PEP 625): `{name with _}-{canonical version}.tar.gz`. */
-function expectedSdistFilename(name, version) {
-    return `${expectedWheelPrefix(name, version).slice(0, -1)}.tar.gz`;
-}
-/**
- * A distribution's kind by its extension; a `.zip` sdist (refused since PEP 625) is reported, not
- * ignored. Undefined for anything else (attestations, checksums, `.egg`…).
- */
-function distKindOf(filename) {
-    if (filename.endsWith('.whl') && filename.length > '.whl'.length)
-        return 'wheel';
-    if (filename.endsWith('.tar.gz') && filename.length > '.tar.gz'.length)
-        return 'sdist';
-    if (filename.endsWith('.zip') && filename.length > '.zip'.length)
-        return 'zip-sdist';
-    return undefined;
-}
-
-;// CONCATENATED MODULE: ./src/dists/distribution.ts
-/** A distribution is built once by `inspect` and passed along: nobody re-reads or re-hashes it. */
-/** A problem that stops the run; thrown by discover/inspect, collected by check. */
-class DistributionError extends Error {
-    problems;
-    constructor(problems, message = problems.map(p => `${p.file}: ${p.message}`).join('\n')) {
+/** A limit of Http's own ran out: its message is already in words (which limit, how long). */
+class LimitError extends Error {
+    code;
+    constructor(code, message) {
         super(message);
-        this.problems = problems;
-        this.name = 'DistributionError';
-    }
-    /** One problem about one file. */
-    static of(file, rule, message, hint) {
-        return new DistributionError([{ file, rule, message, hint }]);
+        this.code = code;
     }
 }
-/** The fix for an archive PyPI or pip would not take as it is. */
-const rebuildHint = (kind) => `Rebuild the ${kind} (\`python -m build --${kind}\`) and publish that file as written: tools ` +
-    'that rewrite, append to or stream archives, or a copy cut short on the way (artifact ' +
-    'upload/download, caches), give files PyPI and pip refuse.';
-
-;// CONCATENATED MODULE: ./src/shared/pypi-hosts.ts
-/** The host a PyPI token's macaroon names for each target. */
-const TOKEN_LOCATIONS = {
-    pypi: 'pypi.org',
-    testpypi: 'test.pypi.org'
+const RESET = 'the index closed the connection unexpectedly (connection reset)';
+const NOT_TLS = 'the TLS handshake with {hostname} failed: the server does not speak TLS on that port ' +
+    '(should the URL start with http:// instead of https://?)';
+const UNKNOWN_CA = 'signed by an authority the runner does not know';
+/** The words for a failure's code; 'HPE_' stands for every HTTP parser code. */
+const WORDS = {
+    HPE_: 'the index sent a malformed HTTP response (is something other than an HTTP server listening there, or should the URL start with https:// instead of http://?)',
+    ECONNREFUSED: 'the index refused the connection (nothing listens on {host}; is the URL right, and is the index running?)',
+    ENOTFOUND: 'the host name {hostname} could not be resolved (check the URL for typos)',
+    EAI_AGAIN: 'the host name {hostname} could not be resolved right now (a temporary DNS failure on the runner)',
+    ECONNRESET: RESET,
+    EPIPE: RESET,
+    UND_ERR_SOCKET: RESET,
+    // The system's, about connecting (Http's own, LimitErrors, name the inactivity timeout).
+    ETIMEDOUT: 'the connection to {hostname} timed out',
+    EPROTO: NOT_TLS,
+    ERR_SSL_WRONG_VERSION_NUMBER: NOT_TLS
 };
-const HOSTS = new Map([
-    ['upload.pypi.org', 'pypi'],
-    ['pypi.org', 'pypi'],
-    ['test.pypi.org', 'testpypi']
+/** Node's codes for a TLS certificate the runner does not trust, with the reason shown. */
+const CERTIFICATE_REASONS = {
+    SELF_SIGNED_CERT_IN_CHAIN: 'self-signed certificate',
+    DEPTH_ZERO_SELF_SIGNED_CERT: 'self-signed certificate',
+    CERT_HAS_EXPIRED: 'the certificate has expired',
+    CERT_NOT_YET_VALID: 'the certificate is not valid yet: check the runner clock',
+    ERR_TLS_CERT_ALTNAME_INVALID: 'the certificate is for another host name',
+    HOSTNAME_MISMATCH: 'the certificate is for another host name',
+    UNABLE_TO_VERIFY_LEAF_SIGNATURE: UNKNOWN_CA,
+    UNABLE_TO_GET_ISSUER_CERT: UNKNOWN_CA,
+    UNABLE_TO_GET_ISSUER_CERT_LOCALLY: UNKNOWN_CA,
+    CERT_UNTRUSTED: UNKNOWN_CA,
+    CERT_REVOKED: UNKNOWN_CA
+};
+/** Failures before any connection to the index exists; the FINAL ones do not heal by waiting. */
+const UNSENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNECTTIMEOUT']);
+const FINAL = new Set([
+    'EPROTO',
+    'ERR_SSL_WRONG_VERSION_NUMBER',
+    ...Object.keys(CERTIFICATE_REASONS)
 ]);
-/** Each target's release page; `{name}` and `{version}` are filled in per release. */
-const RELEASE_PAGES = {
-    pypi: 'https://pypi.org/project/{name}/{version}/',
-    testpypi: 'https://test.pypi.org/project/{name}/{version}/'
+/** Through a proxy, every connection goes to it first: a connect-phase failure is the proxy's. */
+const PROXY_UNREACHABLE = new Map([
+    ['ECONNREFUSED', 'the connection was refused'],
+    ['ECONNECTTIMEOUT', 'connecting timed out'],
+    ['ENOTFOUND', 'its host name could not be resolved'],
+    ['EAI_AGAIN', 'its host name could not be resolved']
+]);
+/** undici's refusal of a CONNECT the proxy did not answer with 200. */
+const PROXY_STATUS = /^Proxy response \((\d+)\) !== 200/;
+/**
+ * A failed connection in words a release engineer can act on, instead of a system call's or an
+ * HTTP parser's message. Through a proxy, failures to reach it or refusals of its CONNECT are
+ * named as the proxy's: "connection refused" there would send people looking at the index.
+ */
+function describe(url, cause, variables) {
+    const given = cause?.code;
+    const code = typeof given === 'string' ? given : undefined;
+    const detail = cause instanceof Error ? cause.message : String(cause);
+    const { host, hostname, protocol } = new URL(url);
+    const proxy = proxyUrlFor(url);
+    if (proxy) {
+        const https = protocol === 'https:';
+        // As the entry found it; shown without user and password.
+        const variable = (https ? variables.https : variables.http) ?? `HTTP${https ? 'S' : ''}_PROXY`;
+        const named = `the proxy ${proxy.protocol}//${proxy.host} (from ${variable})`;
+        const status = Number(PROXY_STATUS.exec(detail)?.[1]);
+        const unreachable = PROXY_UNREACHABLE.get(code ?? '');
+        if (status) {
+            const text = status === 407
+                ? `${named} refused the connection: it wants proxy credentials (HTTP 407). Put them ` +
+                    `in ${variable} as http://user:password@host:port, from a secret.`
+                : `${named} could not open a connection to the index (it answered HTTP ${status} to ` +
+                    'CONNECT): the proxy may not reach the index host, or may not allow it. If the index ' +
+                    'should be reached directly, add its host to NO_PROXY.';
+            return { text, code: 'EPROXY', kind: status >= 400 && status < 500 ? 'final' : 'unsent' };
+        }
+        if (unreachable) {
+            const text = `could not reach ${named}: ${unreachable}. Check ${variable} (and NO_PROXY for hosts to reach directly).`;
+            return { text, code, kind: 'unsent' };
+        }
+    }
+    const known = code?.startsWith('HPE_') ? 'HPE_' : (code ?? '');
+    const kind = FINAL.has(known) ? 'final' : UNSENT.has(known) ? 'unsent' : undefined;
+    if (cause instanceof LimitError)
+        return { text: detail, code, kind };
+    if (Object.hasOwn(CERTIFICATE_REASONS, known)) {
+        const text = `the TLS certificate of ${hostname} is not trusted (${CERTIFICATE_REASONS[known]}). If a ` +
+            'company proxy or a private CA signs it, point NODE_EXTRA_CA_CERTS at that CA certificate ' +
+            '(PEM) in the job environment.';
+        return { text, code, kind };
+    }
+    if (Object.hasOwn(WORDS, known)) {
+        const text = WORDS[known].replace('{host}', () => host).replace('{hostname}', () => hostname);
+        return { text, code, kind };
+    }
+    return /timeout/i.test(detail)
+        ? { text: 'no data within the timeout', code: code ?? 'ETIMEDOUT' }
+        : { text: detail, code };
+}
+/** No (complete) HTTP answer: refused, reset, DNS, TLS, a proxy, the inactivity timeout or a deadline. */
+class NetworkError extends Error {
+    url;
+    code;
+    /** No byte of the request can have reached the index. */
+    unsent;
+    /** Retrying cannot help (an untrusted certificate, a proxy wanting credentials). */
+    final;
+    constructor(url, cause, proxy = {}) {
+        const { text, code, kind } = describe(url, cause, proxy);
+        super(`No answer from ${new URL(url).origin}: ${text}`);
+        this.url = url;
+        this.name = 'NetworkError';
+        this.code = code;
+        this.unsent = kind !== undefined;
+        this.final = kind === 'final';
+    }
+}
+
+;// CONCATENATED MODULE: ./package.json
+const package_namespaceObject = {"rE":"0.1.0"};
+;// CONCATENATED MODULE: ./src/shared/version.ts
+
+/** The action's own version, sent in the User-Agent. */
+const ACTION_VERSION = package_namespaceObject.rE;
+const USER_AGENT = `pypi-publish/${ACTION_VERSION} (node ${process.versions.node}; ${process.platform})`;
+
+;// CONCATENATED MODULE: ./src/shared/http.ts
+
+
+
+
+
+
+
+/** The PEM files of `--cert` and `--client-cert`, read before the first request. */
+async function readTlsFiles(paths) {
+    const read = async (file, what) => {
+        try {
+            return await (0,promises_.readFile)(file);
+        }
+        catch (error) {
+            const code = error.code ?? String(error);
+            throw new Error(`The ${what} file '${file}' cannot be read (${code}); nothing was sent.`, {
+                cause: error
+            });
+        }
+    };
+    const ca = paths.caCert ? await read(paths.caCert, 'CA bundle (--cert)') : undefined;
+    // One PEM file holds both, as requests takes it: Node's TLS picks each block it needs.
+    const pem = paths.clientCert ? await read(paths.clientCert, 'client certificate') : undefined;
+    return ca || pem ? { ca, cert: pem, key: pem } : undefined;
+}
+/**
+ * The slowest upload rate that still counts as progress (16 KiB/s, a 128 kbit/s link): a body may
+ * take its size at this rate on top of the answer's deadline, so a server that reads a few bytes
+ * a second (which the inactivity timeout never notices) cannot hold an upload for ever.
+ */
+const SLOWEST_SEND_RATE = 16 * 1024;
+/**
+ * The one HTTP client of a run, on undici: one keep-alive Agent for direct requests and one
+ * ProxyAgent (CONNECT tunnel) per proxy. Redirects are never followed: the caller decides, so
+ * credentials never reach another host. Every answer is read up to the caller's cap, and every
+ * request has a deadline on top of the inactivity timeout (which a trickling index never trips):
+ * - a streamed body's answer must arrive in full within twice `timeout` of the body being sent;
+ * - the whole request must end within `connect-timeout` + twice `timeout` + the body's size at
+ *   SLOWEST_SEND_RATE.
+ */
+class Http {
+    options;
+    connectTimeoutMs;
+    timeoutMs;
+    /** By proxy URL ('' for direct), made on first use. */
+    dispatchers = new Map();
+    constructor(options = {}) {
+        this.options = options;
+        this.connectTimeoutMs = options.connectTimeoutMs ?? 30_000;
+        this.timeoutMs = options.timeoutMs ?? 120_000;
+    }
+    /**
+     * The proxy comes from @actions/http-client's rules (lower case first, NO_PROXY, loopback never
+     * proxied); undici's EnvHttpProxyAgent was tried and rejected: no loopback bypass, other rules.
+     */
+    dispatcherFor(url) {
+        const proxy = proxyUrlFor(url);
+        const key = proxy?.href ?? '';
+        let dispatcher = this.dispatchers.get(key);
+        if (!dispatcher) {
+            const timeouts = { headersTimeout: this.timeoutMs, bodyTimeout: this.timeoutMs };
+            const connect = { timeout: this.connectTimeoutMs, ...this.options.tls };
+            dispatcher = proxy
+                ? new undici/* ProxyAgent */.kT({
+                    uri: proxy.origin,
+                    // getProxyUrl gives them decoded.
+                    token: proxy.username || proxy.password
+                        ? basicAuth(proxy.username, proxy.password)
+                        : undefined,
+                    proxyTls: { timeout: this.connectTimeoutMs },
+                    requestTls: connect,
+                    ...timeouts
+                })
+                : new undici/* Agent */.g6({ connect, ...timeouts });
+            this.dispatchers.set(key, dispatcher);
+        }
+        return dispatcher;
+    }
+    async request(method, url, options) {
+        const target = new URL(url);
+        const headers = {
+            'user-agent': USER_AGENT,
+            ...Object.fromEntries(Object.entries(options.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]))
+        };
+        const body = options.body?.() ?? null;
+        const streamed = body !== null && typeof body !== 'string' && !Buffer.isBuffer(body);
+        const { cap } = options;
+        const timers = [];
+        let expired;
+        let abort;
+        let reject = () => undefined;
+        const expire = (error) => {
+            if (expired)
+                return;
+            expired = error;
+            if (abort)
+                abort(error);
+            else
+                reject(error);
+        };
+        const after = (ms, error) => {
+            timers.push(setTimeout(() => expire(error()), Math.max(0, ms)));
+        };
+        const answerMs = 2 * this.timeoutMs;
+        const sendMs = ((Number(headers['content-length']) || 0) / SLOWEST_SEND_RATE) * 1000;
+        const wholeMs = Math.round(this.connectTimeoutMs + answerMs + sendMs);
+        after(wholeMs, () => deadlineError(wholeMs, 'the request', `connect-timeout and twice 'timeout'${sendMs >= 1 ? `, plus the body's size at ${formatSize(SLOWEST_SEND_RATE)}/s` : ''}`));
+        if (options.timeLimit) {
+            const { ms, reason } = options.timeLimit;
+            after(ms, () => new LimitError('EDEADLINE', `${reason} before the answer came`));
+        }
+        try {
+            return await new Promise((resolve, fail) => {
+                reject = fail;
+                const chunks = [];
+                let size = 0;
+                let answer = { status: 0, statusText: '', headers: {} };
+                const tooLarge = () => {
+                    abort?.(new AnswerTooLargeError(url, cap, answer.status));
+                    return false;
+                };
+                const handler = {
+                    onConnect: a => {
+                        abort = a;
+                        if (expired)
+                            a(expired);
+                    },
+                    onHeaders: (status, raw, _resume, statusText) => {
+                        if (status < 200)
+                            return true;
+                        answer = { status, statusText, headers: headersOf(raw) };
+                        return Number(answer.headers['content-length']) > cap.bytes ? tooLarge() : true;
+                    },
+                    onData: chunk => {
+                        size += chunk.length;
+                        if (size > cap.bytes)
+                            return tooLarge();
+                        chunks.push(chunk);
+                        return true;
+                    },
+                    onComplete: () => resolve({ ...answer, body: Buffer.concat(chunks).toString('utf8') }),
+                    onError: fail,
+                    // Requests with no body or a short text (a GET, a token request) have the whole-request
+                    // deadline only.
+                    onRequestSent: streamed
+                        ? () => after(answerMs, () => deadlineError(answerMs, 'the answer to the sent request', "twice 'timeout'"))
+                        : undefined
+                };
+                this.dispatcherFor(target).dispatch({
+                    origin: target.origin,
+                    path: target.pathname + target.search,
+                    method: method,
+                    headers,
+                    body
+                }, handler);
+            });
+        }
+        catch (error) {
+            // A body left half-sent would keep its file open.
+            if (streamed)
+                body.destroy();
+            if (error instanceof AnswerTooLargeError)
+                throw error;
+            throw new NetworkError(url, expired ?? this.ourWords(error, target), this.options.proxy);
+        }
+        finally {
+            for (const timer of timers)
+                clearTimeout(timer);
+        }
+    }
+    /** undici's timeouts, as the limits the user set. */
+    ourWords(error, target) {
+        const code = error?.code;
+        if (code === 'UND_ERR_CONNECT_TIMEOUT') {
+            return new LimitError('ECONNECTTIMEOUT', `could not connect within ${seconds(this.connectTimeoutMs)} s (is ${target.hostname} reachable from this runner?)`);
+        }
+        if (code !== 'UND_ERR_HEADERS_TIMEOUT' && code !== 'UND_ERR_BODY_TIMEOUT')
+            return error;
+        const text = `no data sent or received for ${seconds(this.timeoutMs)} s (inactivity timeout)`;
+        return new LimitError('ETIMEDOUT', text);
+    }
+    async get(url, cap, headers = {}, timeLimit) {
+        return this.request('GET', url, { headers, cap, timeLimit });
+    }
+    /** Closes keep-alive sockets so nothing holds the process open. */
+    dispose() {
+        for (const dispatcher of this.dispatchers.values())
+            void dispatcher.destroy().catch(() => undefined);
+        this.dispatchers.clear();
+    }
+}
+function headersOf(raw) {
+    const headers = {};
+    for (let i = 0; i + 1 < raw.length; i += 2) {
+        const name = raw[i].toString('latin1').toLowerCase();
+        const value = raw[i + 1].toString('latin1');
+        headers[name] = name in headers ? `${headers[name]}, ${value}` : value;
+    }
+    return headers;
+}
+function deadlineError(ms, what, basis) {
+    return new LimitError('EDEADLINE', `${what} did not complete within ${seconds(ms)} s (${basis}), although data kept moving: ` +
+        "the index sends or reads too slowly. Raise 'timeout' if it is only slow.");
+}
+function seconds(ms) {
+    return String(Math.round(ms / 100) / 10);
+}
+/** Where a redirect points, resolved against the URL asked; undefined for any other answer. */
+function redirectTarget(response, url) {
+    if (![301, 302, 303, 307, 308].includes(response.status))
+        return undefined;
+    const location = response.headers.location;
+    return location ? new URL(location, url).toString() : undefined;
+}
+function basicAuth(user, password) {
+    return `Basic ${Buffer.from(`${user}:${password}`, 'utf8').toString('base64')}`;
+}
+
+;// CONCATENATED MODULE: ./src/auth/errors.ts
+
+/**
+ * A trusted-publishing or credential problem the user can act on. The message is complete (what
+ * happened, why, what to change) and never holds a secret: no ID token, no minted token.
+ */
+class errors_TrustedPublishingError extends Error {
+    /** A 5xx, a 429, no answer: the exchange retries those with the uploads' backoff. */
+    transient;
+    constructor(message, options) {
+        super(message, options);
+        this.name = 'TrustedPublishingError';
+        this.transient = options?.transient;
+    }
+}
+/** 5xx and 429 may heal by waiting. */
+const isTransientStatus = (status) => status === 429 || (status >= 500 && status <= 599);
+/** No answer may heal by waiting, but not a bad certificate (NetworkError.final). */
+const transientFailure = (error) => error instanceof NetworkError && !error.final ? { reason: error.message } : undefined;
+/** Signing an attestation failed; the run must stop before any upload. */
+class AttestationError extends Error {
+    constructor(message, options) {
+        super(message, options);
+        this.name = 'AttestationError';
+    }
+}
+
+;// CONCATENATED MODULE: ./src/auth/id-token.ts
+
+
+const TRUSTED_PUBLISHING_DOCS = 'https://docs.pypi.org/trusted-publishers/';
+const TROUBLESHOOTING_URL = 'https://docs.pypi.org/trusted-publishers/troubleshooting/';
+/** The JSON object `text` holds, or undefined (not JSON, or not an object). */
+function jsonObject(text) {
+    try {
+        const value = JSON.parse(text);
+        return value && typeof value === 'object' && !Array.isArray(value)
+            ? value
+            : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+/**
+ * An ID-token request that failed. `failure` says what went wrong; the message adds the command
+ * line's advice, which the action replaces with its own (action/context.ts).
+ */
+class id_token_IdTokenRequestError extends errors_TrustedPublishingError {
+    failure;
+    constructor(failure, advice, options) {
+        super(`Trusted publishing: ${failure}${advice ? ` ${advice}` : ''}`, options);
+        this.failure = failure;
+        this.name = 'IdTokenRequestError';
+    }
+}
+/** The answers are one JWT (a few KiB) in a small JSON document. */
+const ID_TOKEN_CAP = {
+    bytes: 64 * 1024,
+    what: 'the ID token answer',
+    advice: 'The CI system is misbehaving; try again, or use an API token.'
 };
-function pypiTarget(url) {
-    return URL.canParse(url) ? HOSTS.get(new URL(url).hostname.toLowerCase()) : undefined;
+/**
+ * A capped GET of an ID token, whose body (the token) is returned. A 5xx, a 429 or no answer is
+ * marked transient, so the exchange retries it with a fresh request. Not core.getIDToken: it reads
+ * answers uncapped, retries by itself and marks nothing transient, and puts the body of a refusal
+ * in its error.
+ */
+async function requestIdToken(provider, url, headers, advice, timeoutMs = 30_000) {
+    const http = new Http({ timeoutMs, connectTimeoutMs: 10_000 });
+    const response = await http
+        .get(url, ID_TOKEN_CAP, headers)
+        .catch((error) => {
+        const reason = error instanceof Error ? error.message : String(error);
+        throw new id_token_IdTokenRequestError(`asking ${provider} for an ID token failed: ${reason}`, '', {
+            cause: error,
+            transient: transientFailure(error)
+        });
+    })
+        .finally(() => http.dispose());
+    const { status } = response;
+    // The body is not shown: it may be a token in a shape we did not expect.
+    const failure = `${provider} answered HTTP ${status} without an ID token.`;
+    const transient = isTransientStatus(status) ? { reason: `HTTP ${status}` } : undefined;
+    if (status !== 200)
+        throw new id_token_IdTokenRequestError(failure, advice, { transient });
+    return response.body;
+}
+/** An ID token from GitHub's runner: ACTIONS_ID_TOKEN_REQUEST_URL with its bearer token. */
+async function id_token_githubRunnerIdToken(env, audience, options = {}) {
+    const provider = 'GitHub Actions';
+    const advice = "Give the job `permissions: id-token: write`, or pass an API token with '--password'.";
+    const url = new URL(env.ACTIONS_ID_TOKEN_REQUEST_URL ?? '');
+    url.searchParams.set('audience', audience);
+    const headers = {
+        Authorization: `bearer ${env.ACTIONS_ID_TOKEN_REQUEST_TOKEN ?? ''}`,
+        Accept: 'application/json'
+    };
+    const body = await requestIdToken(provider, url.toString(), headers, advice, options.timeoutMs);
+    const value = jsonObject(body)?.value;
+    if (typeof value === 'string' && value)
+        return value;
+    throw new id_token_IdTokenRequestError(`${provider} answered HTTP 200 without an ID token.`, advice, {});
+}
+/** Why there is no GitHub ID token, and the two ways out (or, for a fork's pull request, what to do). */
+function id_token_noIdTokenMessage(run, cause) {
+    const what = cause
+        ? `Trusted publishing needs a GitHub ID token, and getting one failed: ${cause}`
+        : 'Trusted publishing needs a GitHub ID token, and this job has no access to one' +
+            (run.idToken.why ? ` (${run.idToken.why}).` : '.');
+    if (run.forkPullRequest) {
+        return [
+            what,
+            '',
+            'This run was triggered by a pull request from a fork. GitHub gives such runs neither ID ' +
+                "tokens nor secrets, even with 'id-token: write', so they cannot publish.",
+            'Publish from an event a fork cannot trigger instead: a pushed tag, a published release, or ' +
+                'workflow_dispatch — and skip the publish step on pull requests.'
+        ].join('\n');
+    }
+    return [
+        what,
+        'No token was given either (no `password`/`token` input), so there is ' +
+            'nothing to authenticate with. Two ways out:',
+        '',
+        '1. Trusted publishing (recommended): give the publishing job permission to request an ID ' +
+            'token, and register this workflow as a trusted publisher on the index:',
+        '',
+        '    permissions:',
+        '      id-token: write',
+        '',
+        `   ${TRUSTED_PUBLISHING_DOCS}`,
+        '',
+        '2. An API token: store it as a repository secret and pass it, e.g.',
+        '',
+        '    password: ${{ secrets.PYPI_API_TOKEN }}',
+        '',
+        '   If you already pass a secret: an empty secret looks exactly like none. A typo in the ' +
+            "secret's name, or a secret defined in another environment or repository, reads as an " +
+            'empty string.'
+    ].join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/shared/excerpt.ts
+/** The mark of a cut. The Redactor (redact.ts) treats it as an end of text: keep them the same. */
+const CUT_MARK = '…';
+/**
+ * At most `max` characters (UTF-16 units) of text from outside (an index's answer, a program's
+ * output), with the cut marked by `…`. The mark matters beyond looks: a secret cut in half leaves
+ * only its first characters, which the Redactor can recognise only where a cut is marked (or at
+ * the very end of the text), and an excerpt is often quoted inside a longer message.
+ * A surrogate pair is never split, so the excerpt stays valid text.
+ */
+function excerpt(text, max) {
+    if (text.length <= max)
+        return text;
+    let end = max;
+    const last = text.charCodeAt(end - 1);
+    if (last >= 0xd800 && last <= 0xdbff)
+        end--;
+    return text.slice(0, end) + CUT_MARK;
 }
 
 ;// CONCATENATED MODULE: ./node_modules/entities/dist/esm/decode-codepoint.js
@@ -63492,528 +63943,700 @@ function titleOf(html) {
     return html_elements(html, 'title')[0]?.text;
 }
 
-// EXTERNAL MODULE: ./node_modules/undici/index.js
-var undici = __nccwpck_require__(6752);
-;// CONCATENATED MODULE: ./src/shared/format.ts
-/** Human sizes for logs and the summary (binary units, as file managers show them). */
-function formatSize(bytes) {
-    if (bytes < 1024)
-        return `${bytes} B`;
-    if (bytes < 1024 * 1024)
-        return `${(bytes / 1024).toFixed(1)} KiB`;
-    if (bytes < 1024 * 1024 * 1024)
-        return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
-    return `${(bytes / (1024 * 1024 * 1024)).toFixed(2)} GiB`;
+;// CONCATENATED MODULE: ./src/shared/redact.ts
+
+
+/** Shorter secrets are not looked for: they would blank out ordinary words. */
+const MIN_SECRET_LENGTH = 4;
+/** The first characters of a secret that are never shown, cut or not, from this many. */
+const MIN_SHOWN_PREFIX = 12;
+/** A cut-off start of a secret inside decoded base64 or hex counts from this length. */
+const MIN_DECODED_PREFIX = 8;
+/**
+ * Removes secrets from text before it is printed. The runner masks registered secrets only in its
+ * log and only literally, while an index can echo a token in any encoding, nested (percent-encoded
+ * twice), wrapped over lines, or cut short. So the rule is by what a text decodes to, not form by
+ * form: the text is read as written, without its line breaks, and decoded layer by layer (percent,
+ * form, JSON and Python escapes, HTML references); a secret, or a secret's start before a cut (`…`)
+ * or the end, found in any layer is replaced where it stands in the text. Runs of base64 or hex
+ * that decode to a secret are replaced whole.
+ */
+class Redactor {
+    /** The secrets as given. */
+    secrets = new Set();
+    /** The Basic-auth values made of them (they are matched as secrets too). */
+    basic = new Set();
+    /** `user`: the username the secret is sent with, so its Basic-auth form is known too. */
+    add(secret, user) {
+        if (!secret || secret.length < MIN_SECRET_LENGTH)
+            return;
+        this.secrets.add(secret);
+        for (const name of new Set(['__token__', '', user ?? ''])) {
+            this.basic.add(Buffer.from(`${name}:${secret}`).toString('base64'));
+        }
+    }
+    /** The literal forms of every secret, for the runner's `::add-mask::` (which matches literally). */
+    forms() {
+        const forms = [...this.secrets, ...this.basic].flatMap(s => [
+            s,
+            encodeURIComponent(s),
+            new URLSearchParams({ s }).toString().slice(2),
+            JSON.stringify(s).slice(1, -1),
+            escapeHtml(s)
+        ]);
+        for (const s of this.secrets) {
+            const bytes = Buffer.from(s);
+            forms.push(bytes.toString('base64'), bytes.toString('hex'), bytes.toString('hex').toUpperCase());
+        }
+        return [...new Set(forms)];
+    }
+    redact(text) {
+        // Longest first, so that a secret inside a longer one leaves no piece of the longer one.
+        const secrets = [...this.secrets, ...this.basic].sort((a, b) => b.length - a.length);
+        let out = text;
+        if (secrets.length > 0) {
+            const spans = [];
+            for (const view of views(text)) {
+                findSecrets(view, secrets, spans);
+                findEncodedRuns(view, [...this.secrets], spans);
+            }
+            out = replaceSpans(text, spans);
+        }
+        // A Basic header echoed back for any user: the user shifts the base64, so no form matches it.
+        out = out.replace(BASIC_CREDENTIALS, (match, scheme, value) => isBasicCredentials(value) ? `${scheme} ***` : match);
+        // Tokens never registered still look like tokens: a PyPI macaroon's base64 starts with "AgE"
+        // (a looser pattern would eat a "pypi-publish-…" temp folder).
+        return out.replace(/pypi-AgE[A-Za-z0-9_-]{16,}/g, 'pypi-***');
+    }
 }
 /**
- * Outside text without the given characters at its end. A loop, not `/[…]+$/`: that pattern
- * retries at every character of a long run that does not reach the end, quadratic (issue 21).
+ * The text as written, then without line breaks (a wrapped page), then decoded once, twice and a
+ * third time (nested encodings), each with `+` read as itself and as a form's space.
  */
-function trimEndOf(text, characters) {
-    let end = text.length;
-    while (end > 0 && characters.includes(text[end - 1]))
-        end--;
-    return text.slice(0, end);
-}
-/** Outside text on one line: each line trimmed, blank ones dropped (a split, linear in the text). */
-function oneLine(text) {
-    return text
-        .split('\n')
-        .map(line => line.trim())
-        .filter(line => line !== '')
-        .join(' ');
-}
-
-;// CONCATENATED MODULE: ./src/shared/http-body.ts
-
-/** An answer larger than its cap: reading stopped there, and the connection was closed. */
-class AnswerTooLargeError extends Error {
-    cap;
-    status;
-    /** The URL without credentials, query or fragment. */
-    url;
-    constructor(url, cap, 
-    /** The status the answer came with. */
-    status) {
-        const shown = urlForMessages(url);
-        super(`${capitalize(cap.what)} from ${shown} (HTTP ${status}) is larger than ${formatSize(cap.bytes)}, ` +
-            `the most this action reads for it; it stopped reading there. ${cap.advice}`);
-        this.cap = cap;
-        this.status = status;
-        this.name = 'AnswerTooLargeError';
-        this.url = shown;
-    }
-}
-/** A URL fit for a message: no user or password, and no query string (indexes put tokens there too). */
-function urlForMessages(url) {
-    try {
-        const parsed = new URL(url);
-        parsed.username = '';
-        parsed.password = '';
-        const hadQuery = parsed.search !== '';
-        parsed.search = '';
-        parsed.hash = '';
-        return parsed.toString() + (hadQuery ? '?…' : '');
-    }
-    catch {
-        return '(an invalid URL)';
-    }
-}
-function capitalize(text) {
-    return text.charAt(0).toUpperCase() + text.slice(1);
-}
-
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
-function getProxyUrl(reqUrl) {
-    const usingSsl = reqUrl.protocol === 'https:';
-    if (checkBypass(reqUrl)) {
-        return undefined;
-    }
-    const proxyVar = (() => {
-        if (usingSsl) {
-            return process.env['https_proxy'] || process.env['HTTPS_PROXY'];
-        }
-        else {
-            return process.env['http_proxy'] || process.env['HTTP_PROXY'];
-        }
-    })();
-    if (proxyVar) {
-        try {
-            return new DecodedURL(proxyVar);
-        }
-        catch (_a) {
-            if (!proxyVar.startsWith('http://') && !proxyVar.startsWith('https://'))
-                return new DecodedURL(`http://${proxyVar}`);
+function views(text) {
+    const from = Array.from({ length: text.length }, (_, i) => i);
+    const written = { text, from, to: from.map(i => i + 1) };
+    // Most lines hold no escape and no break: the text as written is the only way to read them.
+    if (!/[%\\&+\r\n]/.test(text))
+        return [written];
+    const unwrapped = withoutLineBreaks(written);
+    const all = [written, unwrapped];
+    for (const plusIsSpace of [false, true]) {
+        let view = unwrapped;
+        for (let depth = 0; depth < 3; depth++) {
+            const decoded = withoutLineBreaks(decodeOnce(view, plusIsSpace));
+            if (decoded.text === view.text)
+                break;
+            all.push(decoded);
+            view = decoded;
         }
     }
-    else {
-        return undefined;
-    }
+    return all;
 }
-function checkBypass(reqUrl) {
-    if (!reqUrl.hostname) {
-        return false;
+/** Builds a view from pieces, each a decoded text standing for the span [start, end) of `view`. */
+class ViewBuilder {
+    view;
+    text = [];
+    from = [];
+    to = [];
+    constructor(view) {
+        this.view = view;
     }
-    const reqHost = reqUrl.hostname;
-    if (isLoopbackAddress(reqHost)) {
-        return true;
-    }
-    const noProxy = process.env['no_proxy'] || process.env['NO_PROXY'] || '';
-    if (!noProxy) {
-        return false;
-    }
-    // Determine the request port
-    let reqPort;
-    if (reqUrl.port) {
-        reqPort = Number(reqUrl.port);
-    }
-    else if (reqUrl.protocol === 'http:') {
-        reqPort = 80;
-    }
-    else if (reqUrl.protocol === 'https:') {
-        reqPort = 443;
-    }
-    // Format the request hostname and hostname with port
-    const upperReqHosts = [reqUrl.hostname.toUpperCase()];
-    if (typeof reqPort === 'number') {
-        upperReqHosts.push(`${upperReqHosts[0]}:${reqPort}`);
-    }
-    // Compare request host against noproxy
-    for (const upperNoProxyItem of noProxy
-        .split(',')
-        .map(x => x.trim().toUpperCase())
-        .filter(x => x)) {
-        if (upperNoProxyItem === '*' ||
-            upperReqHosts.some(x => x === upperNoProxyItem ||
-                x.endsWith(`.${upperNoProxyItem}`) ||
-                (upperNoProxyItem.startsWith('.') &&
-                    x.endsWith(`${upperNoProxyItem}`)))) {
-            return true;
+    push(decoded, start, end) {
+        for (let i = 0; i < decoded.length; i++) {
+            this.text.push(decoded[i]);
+            this.from.push(this.view.from[start]);
+            this.to.push(this.view.to[end - 1]);
         }
     }
-    return false;
-}
-function isLoopbackAddress(host) {
-    const hostLower = host.toLowerCase();
-    return (hostLower === 'localhost' ||
-        hostLower.startsWith('127.') ||
-        hostLower.startsWith('[::1]') ||
-        hostLower.startsWith('[0:0:0:0:0:0:0:1]'));
-}
-class DecodedURL extends URL {
-    constructor(url, base) {
-        super(url, base);
-        this._decodedUsername = decodeURIComponent(super.username);
-        this._decodedPassword = decodeURIComponent(super.password);
-    }
-    get username() {
-        return this._decodedUsername;
-    }
-    get password() {
-        return this._decodedPassword;
+    build() {
+        return { text: this.text.join(''), from: this.from, to: this.to };
     }
 }
-//# sourceMappingURL=proxy.js.map
-;// CONCATENATED MODULE: ./src/shared/network-errors.ts
-
-/**
- * The proxy a request to `url` goes through, by the rules of every Actions toolkit client
- * (lower case first, NO_PROXY, loopback never proxied). Username and password come back decoded.
- */
-function proxyUrlFor(url) {
-    const proxy = getProxyUrl(typeof url === 'string' ? new URL(url) : url);
-    return proxy?.hostname ? proxy : undefined;
-}
-/** A limit of Http's own ran out: its message is already in words (which limit, how long). */
-class LimitError extends Error {
-    code;
-    constructor(code, message) {
-        super(message);
-        this.code = code;
+/** Line breaks and the blanks around them, as a page wrapping a long token writes them. */
+function withoutLineBreaks(view) {
+    if (!/[\r\n]/.test(view.text))
+        return view;
+    const out = new ViewBuilder(view);
+    const breaks = /[ \t]*[\r\n]+[ \t]*/g;
+    let last = 0;
+    for (const match of view.text.matchAll(breaks)) {
+        for (let i = last; i < match.index; i++)
+            out.push(view.text[i], i, i + 1);
+        last = match.index + match[0].length;
     }
+    for (let i = last; i < view.text.length; i++)
+        out.push(view.text[i], i, i + 1);
+    return out.build();
 }
-const RESET = 'the index closed the connection unexpectedly (connection reset)';
-const NOT_TLS = 'the TLS handshake with {hostname} failed: the server does not speak TLS on that port ' +
-    '(should the URL start with http:// instead of https://?)';
-const UNKNOWN_CA = 'signed by an authority the runner does not know';
-/** The words for a failure's code; 'HPE_' stands for every HTTP parser code. */
-const WORDS = {
-    HPE_: 'the index sent a malformed HTTP response (is something other than an HTTP server listening there, or should the URL start with https:// instead of http://?)',
-    ECONNREFUSED: 'the index refused the connection (nothing listens on {host}; is the URL right, and is the index running?)',
-    ENOTFOUND: 'the host name {hostname} could not be resolved (check the URL for typos)',
-    EAI_AGAIN: 'the host name {hostname} could not be resolved right now (a temporary DNS failure on the runner)',
-    ECONNRESET: RESET,
-    EPIPE: RESET,
-    UND_ERR_SOCKET: RESET,
-    // The system's, about connecting (Http's own, LimitErrors, name the inactivity timeout).
-    ETIMEDOUT: 'the connection to {hostname} timed out',
-    EPROTO: NOT_TLS,
-    ERR_SSL_WRONG_VERSION_NUMBER: NOT_TLS
+const JSON_ESCAPES = {
+    '"': '"',
+    "'": "'",
+    '\\': '\\',
+    '/': '/',
+    b: '\b',
+    f: '\f',
+    n: '\n',
+    r: '\r',
+    t: '\t'
 };
-/** Node's codes for a TLS certificate the runner does not trust, with the reason shown. */
-const CERTIFICATE_REASONS = {
-    SELF_SIGNED_CERT_IN_CHAIN: 'self-signed certificate',
-    DEPTH_ZERO_SELF_SIGNED_CERT: 'self-signed certificate',
-    CERT_HAS_EXPIRED: 'the certificate has expired',
-    CERT_NOT_YET_VALID: 'the certificate is not valid yet: check the runner clock',
-    ERR_TLS_CERT_ALTNAME_INVALID: 'the certificate is for another host name',
-    HOSTNAME_MISMATCH: 'the certificate is for another host name',
-    UNABLE_TO_VERIFY_LEAF_SIGNATURE: UNKNOWN_CA,
-    UNABLE_TO_GET_ISSUER_CERT: UNKNOWN_CA,
-    UNABLE_TO_GET_ISSUER_CERT_LOCALLY: UNKNOWN_CA,
-    CERT_UNTRUSTED: UNKNOWN_CA,
-    CERT_REVOKED: UNKNOWN_CA
+const HTML_NAMED = {
+    amp: '&',
+    lt: '<',
+    gt: '>',
+    quot: '"',
+    apos: "'"
 };
-/** Failures before any connection to the index exists; the FINAL ones do not heal by waiting. */
-const UNSENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNECTTIMEOUT']);
-const FINAL = new Set([
-    'EPROTO',
-    'ERR_SSL_WRONG_VERSION_NUMBER',
-    ...Object.keys(CERTIFICATE_REASONS)
+/** One escape of any encoding an index, a URL or a page writes. */
+const ESCAPE = /(?:%[0-9A-Fa-f]{2})+|\\u[0-9A-Fa-f]{4}|\\x[0-9A-Fa-f]{2}|\\["'\\/bfnrt]|&#[0-9]{1,7};|&#[xX][0-9A-Fa-f]{1,6};|&(?:amp|lt|gt|quot|apos);|\+/g;
+const PARTIAL_ESCAPE = /(?:\\(?:u[0-9A-Fa-f]{0,3}|x[0-9A-Fa-f]?)?|%[0-9A-Fa-f]?|&#?[xX]?[0-9A-Fa-f]*)$/;
+/** Every escape in `view` decoded once; the rest as it is. */
+function decodeOnce(view, plusIsSpace) {
+    const out = new ViewBuilder(view);
+    const text = view.text;
+    let last = 0;
+    for (const match of text.matchAll(ESCAPE)) {
+        const start = match.index;
+        const escape = match[0];
+        for (let i = last; i < start; i++)
+            out.push(text[i], i, i + 1);
+        last = start + escape.length;
+        if (escape.startsWith('%')) {
+            // Percent-encoded UTF-8: ASCII byte by byte, so a secret's span ends where it does.
+            const bytes = Buffer.from(escape.replace(/%/g, ''), 'hex');
+            if (bytes.every(b => b < 0x80)) {
+                bytes.forEach((b, k) => out.push(String.fromCharCode(b), start + 3 * k, start + 3 * k + 3));
+            }
+            else
+                out.push(bytes.toString('utf8'), start, last);
+        }
+        else if (escape === '+')
+            out.push(plusIsSpace ? ' ' : '+', start, last);
+        else
+            out.push(decodeEscape(escape), start, last);
+    }
+    for (let i = last; i < text.length; i++)
+        out.push(text[i], i, i + 1);
+    return out.build();
+}
+function decodeEscape(escape) {
+    if (escape.startsWith('\\u') || escape.startsWith('\\x')) {
+        return String.fromCharCode(parseInt(escape.slice(2), 16));
+    }
+    if (escape.startsWith('\\'))
+        return JSON_ESCAPES[escape[1]];
+    if (escape.startsWith('&#')) {
+        const hex = escape[2] === 'x' || escape[2] === 'X';
+        const code = parseInt(escape.slice(hex ? 3 : 2, -1), hex ? 16 : 10);
+        return code <= 0x10ffff ? String.fromCodePoint(code) : escape;
+    }
+    return HTML_NAMED[escape.slice(1, -1)];
+}
+/** Each secret in the view, and each start of one that ends where the text was cut or ends. */
+function findSecrets(view, secrets, spans) {
+    const { text, from, to } = view;
+    for (const secret of secrets) {
+        // The secret, or its first characters cut short by the index itself and followed by more text:
+        // that many characters already narrow the secret down, wherever they stand.
+        const head = secret.slice(0, Math.min(secret.length, MIN_SHOWN_PREFIX));
+        for (let i = text.indexOf(head); i >= 0; i = text.indexOf(head, i + 1)) {
+            let end = i + head.length;
+            while (end < text.length && end - i < secret.length && text[end] === secret[end - i])
+                end++;
+            if (end - i === secret.length || head.length === MIN_SHOWN_PREFIX) {
+                spans.push([from[i], to[end - 1]]);
+            }
+        }
+    }
+    const cuts = [text.length];
+    for (let i = text.indexOf(CUT_MARK); i >= 0; i = text.indexOf(CUT_MARK, i + 1))
+        cuts.push(i);
+    for (const cut of cuts) {
+        // A cut can fall inside an escape: its first characters are not a character yet.
+        const before = text.slice(0, cut).replace(PARTIAL_ESCAPE, '');
+        const start = cutSecretStart(before, secrets, MIN_SECRET_LENGTH);
+        if (start !== undefined)
+            spans.push([from[start], to[cut - 1]]);
+    }
+}
+/** Where `text` ends in the first characters of a secret (at least `min` of them). */
+function cutSecretStart(text, secrets, min) {
+    for (const secret of secrets) {
+        for (let length = Math.min(secret.length - 1, text.length); length >= min; length--) {
+            if (text.endsWith(secret.slice(0, length)))
+                return text.length - length;
+        }
+    }
+    return undefined;
+}
+const HEX_RUN = /[0-9A-Fa-f]{8,}/g;
+const BASE64_RUN = /[A-Za-z0-9+/_-]{8,}={0,2}/g;
+/** Runs of hex or base64 that decode to a secret (or, at a cut or the end, to its start). */
+function findEncodedRuns(view, secrets, spans) {
+    const { text, from, to } = view;
+    const decodings = [
+        [HEX_RUN, run => [0, 1].map(k => Buffer.from(run.slice(k), 'hex').toString('utf8'))],
+        [BASE64_RUN, run => [0, 1, 2, 3].map(k => Buffer.from(run.slice(k), 'base64').toString('utf8'))]
+    ];
+    for (const [pattern, decode] of decodings) {
+        for (const match of text.matchAll(pattern)) {
+            const end = match.index + match[0].length;
+            const atCut = end === text.length || text.startsWith(CUT_MARK, end);
+            const hidesSecret = decode(match[0]).some(decoded => secrets.some(secret => decoded.includes(secret)) ||
+                (atCut && cutSecretStart(decoded, secrets, MIN_DECODED_PREFIX) !== undefined));
+            if (hidesSecret)
+                spans.push([from[match.index], to[end - 1]]);
+        }
+    }
+}
+/** The text with each span (merged where they overlap) replaced by `***`. */
+function replaceSpans(text, spans) {
+    if (spans.length === 0)
+        return text;
+    spans.sort((a, b) => a[0] - b[0]);
+    let out = '';
+    let last = 0;
+    for (const [start, end] of spans) {
+        if (end <= last)
+            continue;
+        if (start >= last)
+            out += text.slice(last, start) + '***';
+        last = end;
+    }
+    return out + text.slice(last);
+}
+const BASIC_CREDENTIALS = /\b(Basic)\s+([A-Za-z0-9+/]{4,}={0,2})/gi;
+/** Base64 of printable `user:password` text; "Basic realm" and "Basic authentication" are not. */
+function isBasicCredentials(value) {
+    const decoded = Buffer.from(value, 'base64');
+    if (decoded.toString('base64').replace(/=+$/, '') !== value.replace(/=+$/, ''))
+        return false;
+    const text = decoded.toString('utf8');
+    return text.includes(':') && [...text].every(c => c >= ' ' && c !== '\u007f' && c !== '\ufffd');
+}
+/**
+ * Text from outside (an index's answer) with every run that could be a secret nobody registered
+ * replaced: as long as a token, mixing lower case, upper case and digits, and as varied as random
+ * text. Digests (hex in one case), words, versions and file names are none of these.
+ */
+function hideTokenLike(text) {
+    return text.replace(/[A-Za-z0-9+/_=-]{24,}/g, run => (isTokenLike(run) ? '***' : run));
+}
+function isTokenLike(run) {
+    const kind = (c) => /[a-z]/.test(c) ? 'a' : /[A-Z]/.test(c) ? 'A' : /[0-9]/.test(c) ? '0' : c;
+    const kinds = [...run].map(kind);
+    if (!kinds.includes('a') || !kinds.includes('A') || !kinds.includes('0'))
+        return false;
+    // Random text changes between lower case, upper case and digits at about two characters in
+    // three; a CamelCase name or a word with a number far less often.
+    const changes = kinds.filter((k, i) => i > 0 && k !== kinds[i - 1]).length;
+    if (changes < 0.4 * run.length)
+        return false;
+    const counts = new Map();
+    for (const c of run)
+        counts.set(c, (counts.get(c) ?? 0) + 1);
+    let bits = 0;
+    for (const n of counts.values())
+        bits -= (n / run.length) * Math.log2(n / run.length);
+    return bits >= 4;
+}
+
+;// CONCATENATED MODULE: ./src/shared/child-env.ts
+/**
+ * The environment of every program this action starts (the build and its backend's dependencies,
+ * pip, the description check's Python): nothing in it may publish. Children take only a
+ * `ChildEnv`, and only `ChildEnv.from` makes one, so no call site can hand over `process.env`.
+ */
+
+/** Compared upper-cased, as Windows compares names. */
+const REMOVED_NAMES = new Set([
+    // Mints PyPI tokens for any project trusting this workflow.
+    'ACTIONS_ID_TOKEN_REQUEST_URL',
+    'ACTIONS_ID_TOKEN_REQUEST_TOKEN',
+    // Reach the runner's own services (signed query strings in the URLs).
+    'ACTIONS_RUNTIME_TOKEN',
+    'ACTIONS_RUNTIME_URL',
+    'ACTIONS_RESULTS_URL',
+    'ACTIONS_CACHE_URL',
+    'ACTIONS_CACHE_SERVICE_V2',
+    'TWINE_PASSWORD',
+    // File commands: a child could claim uploads in the outputs, write raw HTML into the summary,
+    // or set variables and PATH for every later step of the job.
+    'GITHUB_OUTPUT',
+    'GITHUB_STEP_SUMMARY',
+    'GITHUB_STATE',
+    'GITHUB_ENV',
+    'GITHUB_PATH'
 ]);
-/** Through a proxy, every connection goes to it first: a connect-phase failure is the proxy's. */
-const PROXY_UNREACHABLE = new Map([
-    ['ECONNREFUSED', 'the connection was refused'],
-    ['ECONNECTTIMEOUT', 'connecting timed out'],
-    ['ENOTFOUND', 'its host name could not be resolved'],
-    ['EAI_AGAIN', 'its host name could not be resolved']
-]);
-/** undici's refusal of a CONNECT the proxy did not answer with 200. */
-const PROXY_STATUS = /^Proxy response \((\d+)\) !== 200/;
-/**
- * A failed connection in words a release engineer can act on, instead of a system call's or an
- * HTTP parser's message. Through a proxy, failures to reach it or refusals of its CONNECT are
- * named as the proxy's: "connection refused" there would send people looking at the index.
- */
-function describe(url, cause, variables) {
-    const given = cause?.code;
-    const code = typeof given === 'string' ? given : undefined;
-    const detail = cause instanceof Error ? cause.message : String(cause);
-    const { host, hostname, protocol } = new URL(url);
-    const proxy = proxyUrlFor(url);
-    if (proxy) {
-        const https = protocol === 'https:';
-        // As the entry found it; shown without user and password.
-        const variable = (https ? variables.https : variables.http) ?? `HTTP${https ? 'S' : ''}_PROXY`;
-        const named = `the proxy ${proxy.protocol}//${proxy.host} (from ${variable})`;
-        const status = Number(PROXY_STATUS.exec(detail)?.[1]);
-        const unreachable = PROXY_UNREACHABLE.get(code ?? '');
-        if (status) {
-            const text = status === 407
-                ? `${named} refused the connection: it wants proxy credentials (HTTP 407). Put them ` +
-                    `in ${variable} as http://user:password@host:port, from a secret.`
-                : `${named} could not open a connection to the index (it answered HTTP ${status} to ` +
-                    'CONNECT): the proxy may not reach the index host, or may not allow it. If the index ' +
-                    'should be reached directly, add its host to NO_PROXY.';
-            return { text, code: 'EPROXY', kind: status >= 400 && status < 500 ? 'final' : 'unsent' };
-        }
-        if (unreachable) {
-            const text = `could not reach ${named}: ${unreachable}. Check ${variable} (and NO_PROXY for hosts to reach directly).`;
-            return { text, code, kind: 'unsent' };
-        }
-    }
-    const known = code?.startsWith('HPE_') ? 'HPE_' : (code ?? '');
-    const kind = FINAL.has(known) ? 'final' : UNSENT.has(known) ? 'unsent' : undefined;
-    if (cause instanceof LimitError)
-        return { text: detail, code, kind };
-    if (Object.hasOwn(CERTIFICATE_REASONS, known)) {
-        const text = `the TLS certificate of ${hostname} is not trusted (${CERTIFICATE_REASONS[known]}). If a ` +
-            'company proxy or a private CA signs it, point NODE_EXTRA_CA_CERTS at that CA certificate ' +
-            '(PEM) in the job environment.';
-        return { text, code, kind };
-    }
-    if (Object.hasOwn(WORDS, known)) {
-        const text = WORDS[known].replace('{host}', () => host).replace('{hostname}', () => hostname);
-        return { text, code, kind };
-    }
-    return /timeout/i.test(detail)
-        ? { text: 'no data within the timeout', code: code ?? 'ETIMEDOUT' }
-        : { text: detail, code };
+function removedByName(name) {
+    const upper = name.toUpperCase();
+    // Every action input: the token, URLs that may carry credentials…
+    return upper.startsWith('INPUT_') || REMOVED_NAMES.has(upper);
 }
-/** No (complete) HTTP answer: refused, reset, DNS, TLS, a proxy, the inactivity timeout or a deadline. */
-class NetworkError extends Error {
-    url;
-    code;
-    /** No byte of the request can have reached the index. */
-    unsent;
-    /** Retrying cannot help (an untrusted certificate, a proxy wanting credentials). */
-    final;
-    constructor(url, cause, proxy = {}) {
-        const { text, code, kind } = describe(url, cause, proxy);
-        super(`No answer from ${new URL(url).origin}: ${text}`);
-        this.url = url;
-        this.name = 'NetworkError';
-        this.code = code;
-        this.unsent = kind !== undefined;
-        this.final = kind === 'final';
-    }
-}
-
-;// CONCATENATED MODULE: ./package.json
-const package_namespaceObject = {"rE":"0.1.0"};
-;// CONCATENATED MODULE: ./src/shared/version.ts
-
-/** The action's own version, sent in the User-Agent. */
-const ACTION_VERSION = package_namespaceObject.rE;
-const USER_AGENT = `pypi-publish/${ACTION_VERSION} (node ${process.versions.node}; ${process.platform})`;
-
-;// CONCATENATED MODULE: ./src/shared/http.ts
-
-
-
-
-
-
-
-/** The PEM files of `--cert` and `--client-cert`, read before the first request. */
-async function readTlsFiles(paths) {
-    const read = async (file, what) => {
-        try {
-            return await (0,promises_.readFile)(file);
-        }
-        catch (error) {
-            const code = error.code ?? String(error);
-            throw new Error(`The ${what} file '${file}' cannot be read (${code}); nothing was sent.`, {
-                cause: error
-            });
-        }
-    };
-    const ca = paths.caCert ? await read(paths.caCert, 'CA bundle (--cert)') : undefined;
-    // One PEM file holds both, as requests takes it: Node's TLS picks each block it needs.
-    const pem = paths.clientCert ? await read(paths.clientCert, 'client certificate') : undefined;
-    return ca || pem ? { ca, cert: pem, key: pem } : undefined;
-}
-/**
- * The slowest upload rate that still counts as progress (16 KiB/s, a 128 kbit/s link): a body may
- * take its size at this rate on top of the answer's deadline, so a server that reads a few bytes
- * a second (which the inactivity timeout never notices) cannot hold an upload for ever.
- */
-const SLOWEST_SEND_RATE = 16 * 1024;
-/**
- * The one HTTP client of a run, on undici: one keep-alive Agent for direct requests and one
- * ProxyAgent (CONNECT tunnel) per proxy. Redirects are never followed: the caller decides, so
- * credentials never reach another host. Every answer is read up to the caller's cap, and every
- * request has a deadline on top of the inactivity timeout (which a trickling index never trips):
- * - a streamed body's answer must arrive in full within twice `timeout` of the body being sent;
- * - the whole request must end within `connect-timeout` + twice `timeout` + the body's size at
- *   SLOWEST_SEND_RATE.
- */
-class Http {
-    options;
-    connectTimeoutMs;
-    timeoutMs;
-    /** By proxy URL ('' for direct), made on first use. */
-    dispatchers = new Map();
-    constructor(options = {}) {
-        this.options = options;
-        this.connectTimeoutMs = options.connectTimeoutMs ?? 30_000;
-        this.timeoutMs = options.timeoutMs ?? 120_000;
+class ChildEnv {
+    // A private field makes the type nominal: an object literal or `process.env` is not a ChildEnv.
+    #vars;
+    constructor(vars) {
+        this.#vars = Object.freeze(vars);
     }
     /**
-     * The proxy comes from @actions/http-client's rules (lower case first, NO_PROXY, loopback never
-     * proxied); undici's EnvHttpProxyAgent was tried and rejected: no loopback bypass, other rules.
+     * `parent` without the inputs, the runner's tokens, and any variable whose value holds one of
+     * `secrets` (the Redactor's forms, see src/settings/secrets.ts): a copy under another name goes too.
      */
-    dispatcherFor(url) {
-        const proxy = proxyUrlFor(url);
-        const key = proxy?.href ?? '';
-        let dispatcher = this.dispatchers.get(key);
-        if (!dispatcher) {
-            const timeouts = { headersTimeout: this.timeoutMs, bodyTimeout: this.timeoutMs };
-            const connect = { timeout: this.connectTimeoutMs, ...this.options.tls };
-            dispatcher = proxy
-                ? new undici/* ProxyAgent */.kT({
-                    uri: proxy.origin,
-                    // getProxyUrl gives them decoded.
-                    token: proxy.username || proxy.password
-                        ? basicAuth(proxy.username, proxy.password)
-                        : undefined,
-                    proxyTls: { timeout: this.connectTimeoutMs },
-                    requestTls: connect,
-                    ...timeouts
-                })
-                : new undici/* Agent */.g6({ connect, ...timeouts });
-            this.dispatchers.set(key, dispatcher);
+    static from(parent, secrets = []) {
+        const known = [...secrets].filter(s => s.length >= MIN_SECRET_LENGTH);
+        const vars = {};
+        for (const [name, value] of Object.entries(parent)) {
+            if (value === undefined || removedByName(name))
+                continue;
+            if (known.some(secret => value.includes(secret)))
+                continue;
+            vars[name] = value;
         }
-        return dispatcher;
+        return new ChildEnv(vars);
     }
-    async request(method, url, options) {
-        const target = new URL(url);
-        const headers = {
-            'user-agent': USER_AGENT,
-            ...Object.fromEntries(Object.entries(options.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]))
-        };
-        const body = options.body?.() ?? null;
-        const streamed = body !== null && typeof body !== 'string' && !Buffer.isBuffer(body);
-        const { cap } = options;
-        const timers = [];
-        let expired;
-        let abort;
-        let reject = () => undefined;
-        const expire = (error) => {
-            if (expired)
-                return;
-            expired = error;
-            if (abort)
-                abort(error);
-            else
-                reject(error);
-        };
-        const after = (ms, error) => {
-            timers.push(setTimeout(() => expire(error()), Math.max(0, ms)));
-        };
-        const answerMs = 2 * this.timeoutMs;
-        const sendMs = ((Number(headers['content-length']) || 0) / SLOWEST_SEND_RATE) * 1000;
-        const wholeMs = Math.round(this.connectTimeoutMs + answerMs + sendMs);
-        after(wholeMs, () => deadlineError(wholeMs, 'the request', `connect-timeout and twice 'timeout'${sendMs >= 1 ? `, plus the body's size at ${formatSize(SLOWEST_SEND_RATE)}/s` : ''}`));
-        if (options.timeLimit) {
-            const { ms, reason } = options.timeLimit;
-            after(ms, () => new LimitError('EDEADLINE', `${reason} before the answer came`));
+    with(extra) {
+        const vars = { ...this.#vars };
+        for (const [name, value] of Object.entries(extra)) {
+            if (removedByName(name))
+                throw new Error(`${name} may not be passed to a child process`);
+            vars[name] = value;
         }
-        try {
-            return await new Promise((resolve, fail) => {
-                reject = fail;
-                const chunks = [];
-                let size = 0;
-                let answer = { status: 0, statusText: '', headers: {} };
-                const tooLarge = () => {
-                    abort?.(new AnswerTooLargeError(url, cap, answer.status));
-                    return false;
-                };
-                const handler = {
-                    onConnect: a => {
-                        abort = a;
-                        if (expired)
-                            a(expired);
-                    },
-                    onHeaders: (status, raw, _resume, statusText) => {
-                        if (status < 200)
-                            return true;
-                        answer = { status, statusText, headers: headersOf(raw) };
-                        return Number(answer.headers['content-length']) > cap.bytes ? tooLarge() : true;
-                    },
-                    onData: chunk => {
-                        size += chunk.length;
-                        if (size > cap.bytes)
-                            return tooLarge();
-                        chunks.push(chunk);
-                        return true;
-                    },
-                    onComplete: () => resolve({ ...answer, body: Buffer.concat(chunks).toString('utf8') }),
-                    onError: fail,
-                    // Requests with no body or a short text (a GET, a token request) have the whole-request
-                    // deadline only.
-                    onRequestSent: streamed
-                        ? () => after(answerMs, () => deadlineError(answerMs, 'the answer to the sent request', "twice 'timeout'"))
-                        : undefined
-                };
-                this.dispatcherFor(target).dispatch({
-                    origin: target.origin,
-                    path: target.pathname + target.search,
-                    method: method,
-                    headers,
-                    body
-                }, handler);
+        return new ChildEnv(vars);
+    }
+    /** Found without case too, as Windows does. */
+    get(name) {
+        if (this.#vars[name] !== undefined)
+            return this.#vars[name];
+        const upper = name.toUpperCase();
+        return Object.entries(this.#vars).find(([key]) => key.toUpperCase() === upper)?.[1];
+    }
+    /** A fresh copy for `spawn`. */
+    toSpawn() {
+        return { ...this.#vars };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/shared/run-context.ts
+/** The proxy variables in the order @actions/http-client reads them (lower case first). */
+function proxyVariables(env) {
+    const first = (names) => names.find(name => env[name]);
+    return {
+        https: first(['https_proxy', 'HTTPS_PROXY']),
+        http: first(['http_proxy', 'HTTP_PROXY'])
+    };
+}
+
+;// CONCATENATED MODULE: ./src/action/context.ts
+
+
+
+
+
+
+
+/**
+ * The run as the runner's variables describe it, read once. `secrets` are the Redactor's forms:
+ * no child process gets a variable that carries one.
+ */
+function runContextFromEnv(env, secrets = []) {
+    return {
+        ref: env.GITHUB_REF || undefined,
+        tag: tagOfRun(env),
+        repository: env.GITHUB_REPOSITORY || undefined,
+        workflowRef: env.GITHUB_WORKFLOW_REF || undefined,
+        forkPullRequest: isForkPullRequest(env),
+        idToken: env.ACTIONS_ID_TOKEN_REQUEST_URL && env.ACTIONS_ID_TOKEN_REQUEST_TOKEN
+            ? { available: true }
+            : { available: false, why: 'ACTIONS_ID_TOKEN_REQUEST_URL is not set' },
+        proxy: proxyVariables(env),
+        childEnv: ChildEnv.from(env, secrets),
+        tempDir: env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)()
+    };
+}
+/** The tag a run is for, or undefined (a branch, a pull request, nothing). */
+function tagOfRun(env) {
+    const ref = env.GITHUB_REF;
+    if (ref)
+        return ref.startsWith('refs/tags/') ? ref.slice('refs/tags/'.length) : undefined;
+    // GITHUB_REF is always set on a runner; the short form is for other CI shims.
+    return env.GITHUB_REF_TYPE === 'tag' && env.GITHUB_REF_NAME ? env.GITHUB_REF_NAME : undefined;
+}
+/**
+ * A pull request from a fork: GitHub gives it neither secrets nor ID tokens, which needs its own
+ * explanation. Unreadable event data counts as no fork (the general explanation still applies).
+ */
+function isForkPullRequest(env) {
+    const { GITHUB_EVENT_PATH: eventPath, GITHUB_REPOSITORY: repository } = env;
+    const pullRequest = /^pull_request(_target)?$/.test(env.GITHUB_EVENT_NAME ?? '');
+    if (!pullRequest || !eventPath || !repository)
+        return false;
+    try {
+        const head = JSON.parse((0,external_node_fs_.readFileSync)(eventPath, 'utf8'))?.pull_request?.head?.repo
+            ?.full_name;
+        return typeof head === 'string' && head.toLowerCase() !== repository.toLowerCase();
+    }
+    catch {
+        return false;
+    }
+}
+/**
+ * The action's ID-token fetcher. Ours, not core.getIDToken (see requestIdToken): a failure becomes
+ * an explanation of what to change in the workflow, keeping its transient mark for the exchange.
+ */
+function actionsIdTokenFetcher(run, env) {
+    return async (audience) => {
+        const missing = ['ACTIONS_ID_TOKEN_REQUEST_URL', 'ACTIONS_ID_TOKEN_REQUEST_TOKEN'].filter(name => !env[name]);
+        if (missing.length) {
+            throw new TrustedPublishingError(noIdTokenMessage(run, `the runner did not set ${missing.join(' or ')} for this step`));
+        }
+        return githubRunnerIdToken(env, audience).catch((error) => {
+            // Without the command line's advice: the action gives its own two ways out.
+            const cause = error instanceof IdTokenRequestError ? error.failure.replace(/\.$/, '') : String(error);
+            throw new TrustedPublishingError(noIdTokenMessage(run, oneLine(cause)), {
+                cause: error,
+                transient: error instanceof TrustedPublishingError ? error.transient : undefined
             });
-        }
-        catch (error) {
-            // A body left half-sent would keep its file open.
-            if (streamed)
-                body.destroy();
-            if (error instanceof AnswerTooLargeError)
-                throw error;
-            throw new NetworkError(url, expired ?? this.ourWords(error, target), this.options.proxy);
-        }
-        finally {
-            for (const timer of timers)
-                clearTimeout(timer);
-        }
-    }
-    /** undici's timeouts, as the limits the user set. */
-    ourWords(error, target) {
-        const code = error?.code;
-        if (code === 'UND_ERR_CONNECT_TIMEOUT') {
-            return new LimitError('ECONNECTTIMEOUT', `could not connect within ${seconds(this.connectTimeoutMs)} s (is ${target.hostname} reachable from this runner?)`);
-        }
-        if (code !== 'UND_ERR_HEADERS_TIMEOUT' && code !== 'UND_ERR_BODY_TIMEOUT')
-            return error;
-        const text = `no data sent or received for ${seconds(this.timeoutMs)} s (inactivity timeout)`;
-        return new LimitError('ETIMEDOUT', text);
-    }
-    async get(url, cap, headers = {}, timeLimit) {
-        return this.request('GET', url, { headers, cap, timeLimit });
-    }
-    /** Closes keep-alive sockets so nothing holds the process open. */
-    dispose() {
-        for (const dispatcher of this.dispatchers.values())
-            void dispatcher.destroy().catch(() => undefined);
-        this.dispatchers.clear();
-    }
+        });
+    };
 }
-function headersOf(raw) {
-    const headers = {};
-    for (let i = 0; i + 1 < raw.length; i += 2) {
-        const name = raw[i].toString('latin1').toLowerCase();
-        const value = raw[i + 1].toString('latin1');
-        headers[name] = name in headers ? `${headers[name]}, ${value}` : value;
-    }
-    return headers;
-}
-function deadlineError(ms, what, basis) {
-    return new LimitError('EDEADLINE', `${what} did not complete within ${seconds(ms)} s (${basis}), although data kept moving: ` +
-        "the index sends or reads too slowly. Raise 'timeout' if it is only slow.");
-}
-function seconds(ms) {
-    return String(Math.round(ms / 100) / 10);
-}
-/** Where a redirect points, resolved against the URL asked; undefined for any other answer. */
-function redirectTarget(response, url) {
-    if (![301, 302, 303, 307, 308].includes(response.status))
+
+;// CONCATENATED MODULE: ./src/dists/version.ts
+/**
+ * PEP 440 versions as PyPI judges them: packaging ≥ 26.1's `Version` step by step (pattern,
+ * normalization, comparison key), so messages quote the canonical strings PyPI quotes.
+ */
+/** Python's `\s`, which packaging strips around a version; JavaScript's differs (U+FEFF, U+001C…). */
+const PY_WHITESPACE = '[\\t\\n\\v\\f\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]';
+/** packaging's VERSION_PATTERN; `i` without `u` folds ASCII only, as its `(?a:…)` groups do. */
+const VERSION_RE = new RegExp(`^${PY_WHITESPACE}*v?` +
+    '(?:(?<epoch>[0-9]+)!)?' +
+    '(?<release>[0-9]+(?:\\.[0-9]+)*)' +
+    '(?:[._-]?(?<preL>alpha|a|beta|b|preview|pre|c|rc)[._-]?(?<preN>[0-9]+)?)?' +
+    '(?:-(?<postN1>[0-9]+)|[._-]?(?<postL>post|rev|r)[._-]?(?<postN2>[0-9]+)?)?' +
+    '(?:[._-]?(?<devL>dev)[._-]?(?<devN>[0-9]+)?)?' +
+    '(?:\\+(?<local>[a-z0-9]+(?:[._-][a-z0-9]+)*))?' +
+    `${PY_WHITESPACE}*$`, 'i');
+/** Python's `int()` refuses longer digit strings (CVE-2020-10735), so PyPI never accepts them. */
+const PYTHON_INT_MAX_DIGITS = 4300;
+/** Parses a version the way `packaging.version.Version(s)` does; undefined where it would raise. */
+function parseVersion(text) {
+    const g = VERSION_RE.exec(text)?.groups;
+    if (!g)
         return undefined;
-    const location = response.headers.location;
-    return location ? new URL(location, url).toString() : undefined;
+    let tooLong = false;
+    const toInt = (digits) => digits.length > PYTHON_INT_MAX_DIGITS ? ((tooLong = true), 0n) : BigInt(digits);
+    const parsed = {
+        epoch: toInt(g.epoch ?? '0'),
+        release: g.release.split('.').map(toInt)
+    };
+    if (g.preL !== undefined) {
+        // alpha/a → a, beta/b → b, c/pre/preview/rc → rc.
+        const first = g.preL[0].toLowerCase();
+        const label = first === 'a' || first === 'b' ? first : 'rc';
+        parsed.pre = { label, number: toInt(g.preN ?? '0') };
+    }
+    // `1.0-1` is the implicit post-release spelling; `post`, `rev` and `r` are all `.postN`.
+    const postNumber = g.postN1 ?? g.postN2;
+    if (g.postL !== undefined || postNumber !== undefined)
+        parsed.post = toInt(postNumber ?? '0');
+    if (g.devL !== undefined)
+        parsed.dev = toInt(g.devN ?? '0');
+    parsed.local = g.local
+        ?.split(/[._-]/)
+        .map(part => (/^[0-9]+$/.test(part) ? toInt(part) : part.toLowerCase()));
+    return tooLong ? undefined : parsed;
 }
-function basicAuth(user, password) {
-    return `Basic ${Buffer.from(`${user}:${password}`, 'utf8').toString('base64')}`;
+/** The canonical string of a parsed version, as `str(Version(s))` writes it. */
+function formatVersion(v) {
+    let out = v.epoch !== 0n ? `${v.epoch}!` : '';
+    out += v.release.join('.');
+    if (v.pre)
+        out += `${v.pre.label}${v.pre.number}`;
+    if (v.post !== undefined)
+        out += `.post${v.post}`;
+    if (v.dev !== undefined)
+        out += `.dev${v.dev}`;
+    if (v.local)
+        out += `+${v.local.join('.')}`;
+    return out;
+}
+/** The canonical form of a version (`str(packaging.version.Version(s))`), or undefined if invalid. */
+function normalizeVersion(text) {
+    const parsed = parseVersion(text);
+    return parsed && formatVersion(parsed);
+}
+/** The version without its local segment (`1.0+abc` → `1.0`), canonical; undefined if invalid. */
+function publicVersion(text) {
+    const parsed = parseVersion(text);
+    return parsed && formatVersion({ ...parsed, local: undefined });
+}
+function trimTrailingZeros(release) {
+    let end = release.length;
+    while (end > 0 && release[end - 1] === 0n)
+        end--;
+    return release.slice(0, end);
+}
+/**
+ * packaging's `canonicalize_version`: the canonical string with trailing zeros cut, so `1.0` and
+ * `1.0.0` are one release. Two versions have the same key exactly when they compare equal.
+ */
+function releaseKey(v) {
+    const release = trimTrailingZeros(v.release);
+    return formatVersion({ ...v, release: release.length > 0 ? release : [0n] });
+}
+function cmp(a, b) {
+    return a < b ? -1 : a > b ? 1 : 0;
+}
+/** Element by element; a proper prefix sorts first (Python tuples). */
+function cmpSeq(a, b, each) {
+    for (let i = 0; i < Math.min(a.length, b.length); i++) {
+        const c = each(a[i], b[i]);
+        if (c !== 0)
+            return c;
+    }
+    return cmp(a.length, b.length);
+}
+const PRE_RANK = { a: 0n, b: 1n, rc: 2n };
+/** packaging's pre/post/dev key: `1.0.dev1` < a/b/rc < final; no post < post; dev < no dev. */
+function suffixKey(v) {
+    const devOnly = !v.pre && v.post === undefined && v.dev !== undefined;
+    return [
+        v.pre ? PRE_RANK[v.pre.label] : devOnly ? -1n : 3n,
+        v.pre?.number ?? 0n,
+        v.post === undefined ? 0n : 1n,
+        v.post ?? 0n,
+        v.dev === undefined ? 1n : 0n,
+        v.dev ?? 0n
+    ];
+}
+/** PEP 440: in a local segment, text parts sort before numbers; text compares as strings. */
+const cmpLocalPart = (a, b) => typeof a === typeof b ? cmp(a, b) : typeof a === 'string' ? -1 : 1;
+function toParsed(version) {
+    if (typeof version !== 'string')
+        return version;
+    const parsed = parseVersion(version);
+    if (!parsed)
+        throw new TypeError(`Invalid version: '${version}'`);
+    return parsed;
+}
+/** PEP 440 order (`1.0` == `1.0.0`); throws a TypeError for a string that is not a version. */
+function compareVersions(a, b) {
+    const [x, y] = [toParsed(a), toParsed(b)];
+    return (cmp(x.epoch, y.epoch) ||
+        cmpSeq(trimTrailingZeros(x.release), trimTrailingZeros(y.release), cmp) ||
+        cmpSeq(suffixKey(x), suffixKey(y), cmp) ||
+        // A version without a local segment (never an empty one) sorts before one with it.
+        cmpSeq(x.local ?? [], y.local ?? [], cmpLocalPart));
+}
+
+;// CONCATENATED MODULE: ./src/dists/filename.ts
+/**
+ * Project names and distribution filenames (PEP 503, 427/491, 625). The parsers only split a name
+ * into its parts; `src/check/` judges them, so a badly named file gets a precise problem.
+ */
+
+/** PEP 503 normalized name: lowercase, every run of `-`, `_`, `.` becomes one `-`. */
+function normalizeName(name) {
+    return name.replace(/[-_.]+/g, '-').toLowerCase();
+}
+/** The name as wheel and sdist filenames must spell it: normalized, with `_` for `-`. */
+function wheelNamePart(name) {
+    return normalizeName(name).replace(/-/g, '_');
+}
+/** PEP 508 / core metadata `Name`: ASCII letters and digits at both ends, `.`, `_`, `-` inside. */
+function isValidProjectName(name) {
+    return /^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$/i.test(name);
+}
+/**
+ * Splits `{distribution}-{version}(-{build})?-{python}-{abi}-{platform}.whl`, parts as written.
+ * Undefined when the shape is wrong: five or six parts, none empty, a build tag starting with a
+ * digit. `pythonTag` (e.g. `py2.py3`) is the `pyversion` upload field.
+ */
+function parseWheelFilename(filename) {
+    if (!filename.endsWith('.whl'))
+        return undefined;
+    const parts = filename.slice(0, -'.whl'.length).split('-');
+    if ((parts.length !== 5 && parts.length !== 6) || parts.includes(''))
+        return undefined;
+    const [distribution, version] = parts;
+    const build = parts.length === 6 ? parts[2] : undefined;
+    if (build !== undefined && !/^[0-9]/.test(build))
+        return undefined;
+    const pythonTag = parts[parts.length - 3];
+    const [pythonTags, abiTags, platformTags] = parts.slice(-3).map(t => t.split('.'));
+    if ([...pythonTags, ...abiTags, ...platformTags].includes(''))
+        return undefined;
+    return {
+        distribution,
+        version,
+        ...(build !== undefined ? { build } : {}),
+        pythonTags,
+        abiTags,
+        platformTags,
+        pythonTag
+    };
+}
+/** How a wheel filename for this release begins: `{name with _}-{canonical version}-`. */
+function expectedWheelPrefix(name, version) {
+    return `${wheelNamePart(name)}-${normalizeVersion(version) ?? version}-`;
+}
+/** The one sdist filename PyPI accepts (PEP 625): `{name with _}-{canonical version}.tar.gz`. */
+function expectedSdistFilename(name, version) {
+    return `${expectedWheelPrefix(name, version).slice(0, -1)}.tar.gz`;
+}
+/**
+ * A distribution's kind by its extension; a `.zip` sdist (refused since PEP 625) is reported, not
+ * ignored. Undefined for anything else (attestations, checksums, `.egg`…).
+ */
+function distKindOf(filename) {
+    if (filename.endsWith('.whl') && filename.length > '.whl'.length)
+        return 'wheel';
+    if (filename.endsWith('.tar.gz') && filename.length > '.tar.gz'.length)
+        return 'sdist';
+    if (filename.endsWith('.zip') && filename.length > '.zip'.length)
+        return 'zip-sdist';
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/dists/distribution.ts
+/** A distribution is built once by `inspect` and passed along: nobody re-reads or re-hashes it. */
+/** A problem that stops the run; thrown by discover/inspect, collected by check. */
+class DistributionError extends Error {
+    problems;
+    constructor(problems, message = problems.map(p => `${p.file}: ${p.message}`).join('\n')) {
+        super(message);
+        this.problems = problems;
+        this.name = 'DistributionError';
+    }
+    /** One problem about one file. */
+    static of(file, rule, message, hint) {
+        return new DistributionError([{ file, rule, message, hint }]);
+    }
+}
+/** The fix for an archive PyPI or pip would not take as it is. */
+const rebuildHint = (kind) => `Rebuild the ${kind} (\`python -m build --${kind}\`) and publish that file as written: tools ` +
+    'that rewrite, append to or stream archives, or a copy cut short on the way (artifact ' +
+    'upload/download, caches), give files PyPI and pip refuse.';
+
+;// CONCATENATED MODULE: ./src/shared/pypi-hosts.ts
+/** The host a PyPI token's macaroon names for each target. */
+const TOKEN_LOCATIONS = {
+    pypi: 'pypi.org',
+    testpypi: 'test.pypi.org'
+};
+const HOSTS = new Map([
+    ['upload.pypi.org', 'pypi'],
+    ['pypi.org', 'pypi'],
+    ['test.pypi.org', 'testpypi']
+]);
+/** Each target's release page; `{name}` and `{version}` are filled in per release. */
+const RELEASE_PAGES = {
+    pypi: 'https://pypi.org/project/{name}/{version}/',
+    testpypi: 'https://test.pypi.org/project/{name}/{version}/'
+};
+function pypiTarget(url) {
+    return URL.canParse(url) ? HOSTS.get(new URL(url).hostname.toLowerCase()) : undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/index-api/simple.ts
@@ -64403,13 +65026,9 @@ async function statusesAfterFailure({ files, failure }, index) {
     return { files: read };
 }
 /** Uploaded, or held by the index with our sha256 (or one not compared) before the upload. */
-function sentOrHeld(file) {
-    return file.status === 'uploaded' || (file.status === 'skipped' && file.sameHash !== false);
-}
+const sentOrHeld = (file) => file.status === 'uploaded' || (file.status === 'skipped' && file.sameHash !== false);
 /** Files the index holds with the local sha256 (uploaded, or there already), as far as read back. */
-function onIndex(file) {
-    return file.verified !== false && sentOrHeld(file);
-}
+const onIndex = (file) => file.verified !== false && sentOrHeld(file);
 /** Reads back every file the index should hold with our sha256 (a file skipped as another build is not ours). */
 async function verifyStatuses(files, index, timeoutMs) {
     const { simpleUrl, log } = index;
@@ -64461,21 +65080,15 @@ async function verifyStatuses(files, index, timeoutMs) {
 
 
 
-const fileOutcome = (d) => ({
-    filename: d.filename,
-    sha256: d.digests.sha256,
-    size: d.size
-});
 function runOutcome(result) {
-    const withStatus = (status) => result.files.filter(f => f.status === status).map(f => fileOutcome(f.dist));
-    const projects = new Map();
-    for (const d of result.dists) {
-        projects.set(`${d.name}\0${d.version}`, { name: d.name, version: d.version });
-    }
+    const outcomes = (keep) => result.files
+        .filter(keep)
+        .map(({ dist: { filename, digests, size } }) => ({ filename, sha256: digests.sha256, size }));
+    const projects = new Map(result.dists.map(({ name, version }) => [`${name}\0${version}`, { name, version }]));
     return {
-        uploaded: withStatus('uploaded'),
-        skipped: withStatus('skipped'),
-        verified: result.files.filter(f => f.verified === true).map(f => fileOutcome(f.dist)),
+        uploaded: outcomes(f => f.status === 'uploaded'),
+        skipped: outcomes(f => f.status === 'skipped'),
+        verified: outcomes(f => f.verified === true),
         projects: [...projects.values()],
         releaseUrls: releaseUrls(result),
         attestationPaths: result.attestationPaths
@@ -65279,26 +65892,6 @@ function dedupeByFilename(dists) {
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 // EXTERNAL MODULE: external "node:string_decoder"
 var external_node_string_decoder_ = __nccwpck_require__(6193);
-;// CONCATENATED MODULE: ./src/shared/excerpt.ts
-/** The mark of a cut. The Redactor (redact.ts) treats it as an end of text: keep them the same. */
-const CUT_MARK = '…';
-/**
- * At most `max` characters (UTF-16 units) of text from outside (an index's answer, a program's
- * output), with the cut marked by `…`. The mark matters beyond looks: a secret cut in half leaves
- * only its first characters, which the Redactor can recognise only where a cut is marked (or at
- * the very end of the text), and an excerpt is often quoted inside a longer message.
- * A surrogate pair is never split, so the excerpt stays valid text.
- */
-function excerpt(text, max) {
-    if (text.length <= max)
-        return text;
-    let end = max;
-    const last = text.charCodeAt(end - 1);
-    if (last >= 0xd800 && last <= 0xdbff)
-        end--;
-    return text.slice(0, end) + CUT_MARK;
-}
-
 ;// CONCATENATED MODULE: ./src/process/run-process.ts
 /**
  * Runs a program with a time limit and collects its output: at once (`runProcess`), or started
@@ -65794,7 +66387,7 @@ function formatDocutilsReport(messages) {
         const shown = sourceLines.slice(0, MAX_SOURCE_LINES).map(l => `    | ${l}`);
         if (sourceLines.length > MAX_SOURCE_LINES)
             shown.push('    | …');
-        parts.push(`${line === undefined ? '' : `line ${line}: `}${oneLine(message)} ` +
+        parts.push(`${line === undefined ? '' : `line ${line}: `}${format_oneLine(message)} ` +
             `(docutils ${start[2]})` +
             (source.length > 0 ? `\n${shown.join('\n')}` : ''));
     });
@@ -65986,41 +66579,40 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 function escapedName(name) {
     return JSON.stringify(name).replace(/[\u007f-\u009f\u2028\u2029]/g, ch => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
-/** undefined when the bytes are not UTF-8 (PyPI takes only UTF-8). */
-function decodeName(bytes) {
+/** A folder entry's name; undefined when it is not UTF-8 (all PyPI takes) or has control characters. */
+function problems_safeName(bytes) {
     try {
-        return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+        const name = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+        return CONTROL.test(name) ? undefined : name;
     }
     catch {
         return undefined;
     }
 }
 const wantedPatterns = (kinds) => [...kinds].map(k => (k === 'wheel' ? '*.whl' : '*.tar.gz')).join(' and ');
+/** A path's stat, or the error that stands for it. */
+const statOf = (file) => (0,promises_.stat)(file).then(info => ({ info }), (error) => ({ error }));
 async function assertDirectory(root, asGiven) {
-    const refuse = (file, message, hint) => {
+    const refuse = (message, hint, file = root) => {
         throw new DistributionError([{ file, rule: 'packages-dir', message, hint }]);
     };
     if (CONTROL.test(root)) {
-        refuse(escapedName(root), `The packages directory ${escapedName(asGiven)} has control characters in its path.`, "Set 'packages-dir' to a folder whose path has none (e.g. `dist`).");
+        refuse(`The packages directory ${escapedName(asGiven)} has control characters in its path.`, "Set 'packages-dir' to a folder whose path has none (e.g. `dist`).", escapedName(root));
     }
-    let statError;
-    const info = await (0,promises_.stat)(root).catch((error) => {
-        statError = error;
-        return undefined;
-    });
+    const { info, error: statError } = await statOf(root);
     if (statError?.code === 'ELOOP') {
-        refuse(root, `The packages directory '${asGiven}' is a symbolic link that loops: following it leads back ` +
+        refuse(`The packages directory '${asGiven}' is a symbolic link that loops: following it leads back ` +
             `to itself (looked at ${root}).`, "Point 'packages-dir' at the real folder that holds the distributions, or fix the link (`ls -l` shows where it points).");
     }
     else if (statError && statError.code !== 'ENOENT' && statError.code !== 'ENOTDIR') {
-        refuse(root, `The packages directory '${asGiven}' cannot be read: ${UNREADABLE_WHY[statError.code ?? ''] ?? `error ${statError.code}`} (looked at ${root}).`, "Give the runner's user read permission on it, or point 'packages-dir' at another folder.");
+        refuse(`The packages directory '${asGiven}' cannot be read: ${UNREADABLE_WHY[statError.code ?? ''] ?? `error ${statError.code}`} (looked at ${root}).`, "Give the runner's user read permission on it, or point 'packages-dir' at another folder.");
     }
     else if (!info) {
-        refuse(root, `The packages directory '${asGiven}' does not exist (looked in ${root}).`, 'Build the distributions first (e.g. `python -m build`), or download the artifact that holds ' +
+        refuse(`The packages directory '${asGiven}' does not exist (looked in ${root}).`, 'Build the distributions first (e.g. `python -m build`), or download the artifact that holds ' +
             "them into this folder, or point 'packages-dir' at the folder that holds them.");
     }
     else if (!info.isDirectory()) {
-        refuse(root, `'${asGiven}' is ${info.isFile() ? 'a file' : notRegular(info)}, not a directory.`, "Set 'packages-dir' to the folder that holds the wheels and sdists.");
+        refuse(`'${asGiven}' is ${info.isFile() ? 'a file' : notRegular(info)}, not a directory.`, "Set 'packages-dir' to the folder that holds the wheels and sdists.");
     }
 }
 function emptyFolderProblem(asGiven, root, found, kinds) {
@@ -66046,11 +66638,12 @@ function emptyFolderProblem(asGiven, root, found, kinds) {
 }
 /** Relative to packages-dir ('.' for itself), escaped. */
 const where = (root, dir) => escapedName(external_node_path_default().relative(root, dir) || '.');
-function badName(root, dir, entry, name) {
+/** An entry safeName refuses. */
+function badName(root, dir, entry) {
     const what = entry.isDirectory() ? 'folder' : 'file';
     // Not UTF-8: shown with U+FFFD where the bytes do not decode, and escaped all the same.
-    const shown = escapedName(name ?? entry.name.toString('utf8'));
-    const why = name
+    const shown = escapedName(entry.name.toString('utf8'));
+    const why = Buffer.from(entry.name.toString('utf8')).equals(entry.name)
         ? 'has control characters (newlines, escapes or the like) in it'
         : 'is not valid UTF-8';
     return {
@@ -66128,12 +66721,52 @@ async function discoverDistributions(dir, kinds, options = {}) {
     await assertDirectory(root, dir);
     const result = emptyDiscovery();
     const files = [];
-    await walk(root, root, options.readdir ?? listFolder, files, result);
-    classify(files, kinds, result);
-    if (result.files.length === 0 && result.problems.length === 0) {
-        throw new DistributionError([emptyFolderProblem(dir, root, result, kinds)]);
-    }
-    return result;
+    const list = options.readdir ?? listFolder;
+    /**
+     * Every regular file (or link to one) below `folder`. Links to folders are not followed (they can
+     * loop). Dot-folders and node_modules below packages-dir hold other projects' wheels (`.venv`,
+     * `.tox`, pip caches), git's objects or npm's packages, so they are not searched; packages-dir
+     * itself is, whatever its name: the user named it.
+     */
+    const walk = async (folder) => {
+        const entries = await list(folder).catch((error) => {
+            result.problems.push(unreadableFolder(root, folder, error));
+        });
+        if (!entries)
+            return;
+        for (const entry of entries) {
+            const name = problems_safeName(entry.name);
+            if (name === undefined) {
+                // Never descended into: no path below it reaches a log or the index.
+                result.problems.push(badName(root, folder, entry));
+                continue;
+            }
+            const full = external_node_path_default().join(folder, name);
+            if (entry.isDirectory()) {
+                if (name.startsWith('.') || name === 'node_modules') {
+                    result.skippedFolders.push({ path: full, holds: await firstDistribution(full) });
+                }
+                else {
+                    await walk(full);
+                }
+            }
+            else if (entry.isFile()) {
+                files.push(full);
+            }
+            else {
+                // A link to a file counts; a dangling link or a link to a folder does not. Anything else
+                // named like a distribution (a pipe, a device, a looping link) is refused, never opened.
+                const { info, error } = await statOf(full);
+                if (info?.isFile())
+                    files.push(full);
+                else if (distKindOf(name) !== undefined && !info?.isDirectory()) {
+                    result.problems.push(notAFile(root, full, notRegular(info, error)));
+                }
+            }
+        }
+    };
+    await walk(root);
+    return classify(files, kinds, result, () => emptyFolderProblem(dir, root, result, kinds));
 }
 /**
  * The command line's files (globs expanded) instead of a walk, by the same rules: a name that
@@ -66154,11 +66787,10 @@ async function listedDistributions(files, kinds) {
             });
             continue;
         }
-        let error;
-        const info = await (0,promises_.stat)(file).catch((e) => void (error = e));
+        const { info, error } = await statOf(file);
         if (!info?.isFile()) {
             const what = info || error?.code === 'ELOOP'
-                ? `is ${notRegular(info ?? undefined, error)}, not a regular file`
+                ? `is ${notRegular(info, error)}, not a regular file`
                 : 'does not exist';
             result.problems.push({
                 file,
@@ -66170,23 +66802,15 @@ async function listedDistributions(files, kinds) {
         }
         readable.push(file);
     }
-    classify(readable, kinds, result);
-    if (result.files.length === 0 && result.problems.length === 0) {
-        throw new DistributionError([
-            {
-                file: files.join(' '),
-                rule: 'packages-dir',
-                message: `None of the ${files.length} file(s) given is a distribution (${wantedPatterns(kinds)}).`,
-                hint: `${hint}.`
-            }
-        ]);
-    }
-    return result;
+    return classify(readable, kinds, result, () => ({
+        file: files.join(' '),
+        rule: 'packages-dir',
+        message: `None of the ${files.length} file(s) given is a distribution (${wantedPatterns(kinds)}).`,
+        hint: `${hint}.`
+    }));
 }
-function isDistributionName(name) {
-    return distKindOf(name) !== undefined;
-}
-function classify(files, kinds, result) {
+/** Sorts the files into `result`; throws `nothing()` when no distribution and no problem is found. */
+function classify(files, kinds, result, nothing) {
     for (const file of files) {
         const filename = external_node_path_default().basename(file);
         const kind = distKindOf(filename);
@@ -66209,53 +66833,9 @@ function classify(files, kinds, result) {
         }
     }
     result.files.sort((a, b) => a.filename === b.filename ? a.path.localeCompare(b.path) : a.filename < b.filename ? -1 : 1);
-}
-/**
- * Every regular file (or link to one) below `dir`. Links to folders are not followed (they can
- * loop). Dot-folders and node_modules below packages-dir hold other projects' wheels (`.venv`,
- * `.tox`, pip caches), git's objects or npm's packages, so they are not searched; packages-dir
- * itself is, whatever its name: the user named it.
- */
-async function walk(root, dir, list, files, result) {
-    let entries;
-    try {
-        entries = await list(dir);
-    }
-    catch (error) {
-        result.problems.push(unreadableFolder(root, dir, error));
-        return;
-    }
-    for (const entry of entries) {
-        const name = decodeName(entry.name);
-        if (name === undefined || CONTROL.test(name)) {
-            // Never descended into: no path below it reaches a log or the index.
-            result.problems.push(badName(root, dir, entry, name));
-            continue;
-        }
-        const full = external_node_path_default().join(dir, name);
-        if (entry.isDirectory()) {
-            if (name.startsWith('.') || name === 'node_modules') {
-                result.skippedFolders.push({ path: full, holds: await firstDistribution(full) });
-            }
-            else {
-                await walk(root, full, list, files, result);
-            }
-        }
-        else if (entry.isFile()) {
-            files.push(full);
-        }
-        else {
-            // A link to a file counts; a dangling link or a link to a folder does not. Anything else
-            // named like a distribution (a pipe, a device, a looping link) is refused, never opened.
-            let error;
-            const info = await (0,promises_.stat)(full).catch((e) => void (error = e));
-            if (info?.isFile())
-                files.push(full);
-            else if (isDistributionName(name) && !info?.isDirectory()) {
-                result.problems.push(notAFile(root, full, notRegular(info ?? undefined, error)));
-            }
-        }
-    }
+    if (result.files.length > 0 || result.problems.length > 0)
+        return result;
+    throw new DistributionError([nothing()]);
 }
 /**
  * A distribution in a skipped folder, looked for a few levels and a few thousand entries deep
@@ -66269,8 +66849,8 @@ async function firstDistribution(folder) {
         for (const entry of await listFolder(dir).catch(() => [])) {
             if (--budget < 0)
                 return undefined;
-            const name = decodeName(entry.name);
-            if (name === undefined || CONTROL.test(name))
+            const name = problems_safeName(entry.name);
+            if (name === undefined)
                 continue;
             const kind = distKindOf(name);
             if ((entry.isFile() || entry.isSymbolicLink()) && (kind === 'wheel' || kind === 'sdist')) {
@@ -66289,8 +66869,6 @@ async function firstDistribution(folder) {
     return look(folder, 1);
 }
 
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: external "node:zlib"
 var external_node_zlib_ = __nccwpck_require__(8522);
 ;// CONCATENATED MODULE: ./src/inspect/tar.ts
@@ -67604,33 +68182,6 @@ function describeProblem(problem) {
     return `${problem.message}${problem.hint ? `\n  → ${problem.hint}` : ''}`;
 }
 
-;// CONCATENATED MODULE: ./src/auth/errors.ts
-
-/**
- * A trusted-publishing or credential problem the user can act on. The message is complete (what
- * happened, why, what to change) and never holds a secret: no ID token, no minted token.
- */
-class TrustedPublishingError extends Error {
-    /** A 5xx, a 429, no answer: the exchange retries those with the uploads' backoff. */
-    transient;
-    constructor(message, options) {
-        super(message, options);
-        this.name = 'TrustedPublishingError';
-        this.transient = options?.transient;
-    }
-}
-/** 5xx and 429 may heal by waiting. */
-const isTransientStatus = (status) => status === 429 || (status >= 500 && status <= 599);
-/** No answer may heal by waiting, but not a bad certificate (NetworkError.final). */
-const transientFailure = (error) => error instanceof NetworkError && !error.final ? { reason: error.message } : undefined;
-/** Signing an attestation failed; the run must stop before any upload. */
-class AttestationError extends Error {
-    constructor(message, options) {
-        super(message, options);
-        this.name = 'AttestationError';
-    }
-}
-
 // EXTERNAL MODULE: ./node_modules/@sigstore/bundle/dist/index.js
 var dist = __nccwpck_require__(1040);
 // EXTERNAL MODULE: ./node_modules/@sigstore/sign/dist/index.js
@@ -67895,122 +68446,6 @@ function isBase64(value) {
     return typeof value === 'string' && value.length > 0 && /^[A-Za-z0-9+/]+={0,2}$/.test(value);
 }
 
-;// CONCATENATED MODULE: ./src/auth/id-token.ts
-
-
-const TRUSTED_PUBLISHING_DOCS = 'https://docs.pypi.org/trusted-publishers/';
-const TROUBLESHOOTING_URL = 'https://docs.pypi.org/trusted-publishers/troubleshooting/';
-/** The JSON object `text` holds, or undefined (not JSON, or not an object). */
-function jsonObject(text) {
-    try {
-        const value = JSON.parse(text);
-        return value && typeof value === 'object' && !Array.isArray(value)
-            ? value
-            : undefined;
-    }
-    catch {
-        return undefined;
-    }
-}
-/**
- * An ID-token request that failed. `failure` says what went wrong; the message adds the command
- * line's advice, which the action replaces with its own (action/context.ts).
- */
-class IdTokenRequestError extends TrustedPublishingError {
-    failure;
-    constructor(failure, advice, options) {
-        super(`Trusted publishing: ${failure}${advice ? ` ${advice}` : ''}`, options);
-        this.failure = failure;
-        this.name = 'IdTokenRequestError';
-    }
-}
-/** The answers are one JWT (a few KiB) in a small JSON document. */
-const ID_TOKEN_CAP = {
-    bytes: 64 * 1024,
-    what: 'the ID token answer',
-    advice: 'The CI system is misbehaving; try again, or use an API token.'
-};
-/**
- * A capped GET of an ID token, whose body (the token) is returned. A 5xx, a 429 or no answer is
- * marked transient, so the exchange retries it with a fresh request. Not core.getIDToken: it reads
- * answers uncapped, retries by itself and marks nothing transient, and puts the body of a refusal
- * in its error.
- */
-async function requestIdToken(provider, url, headers, advice, timeoutMs = 30_000) {
-    const http = new Http({ timeoutMs, connectTimeoutMs: 10_000 });
-    const response = await http
-        .get(url, ID_TOKEN_CAP, headers)
-        .catch((error) => {
-        const reason = error instanceof Error ? error.message : String(error);
-        throw new IdTokenRequestError(`asking ${provider} for an ID token failed: ${reason}`, '', {
-            cause: error,
-            transient: transientFailure(error)
-        });
-    })
-        .finally(() => http.dispose());
-    const { status } = response;
-    // The body is not shown: it may be a token in a shape we did not expect.
-    const failure = `${provider} answered HTTP ${status} without an ID token.`;
-    const transient = isTransientStatus(status) ? { reason: `HTTP ${status}` } : undefined;
-    if (status !== 200)
-        throw new IdTokenRequestError(failure, advice, { transient });
-    return response.body;
-}
-/** An ID token from GitHub's runner: ACTIONS_ID_TOKEN_REQUEST_URL with its bearer token. */
-async function githubRunnerIdToken(env, audience, options = {}) {
-    const provider = 'GitHub Actions';
-    const advice = "Give the job `permissions: id-token: write`, or pass an API token with '--password'.";
-    const url = new URL(env.ACTIONS_ID_TOKEN_REQUEST_URL ?? '');
-    url.searchParams.set('audience', audience);
-    const headers = {
-        Authorization: `bearer ${env.ACTIONS_ID_TOKEN_REQUEST_TOKEN ?? ''}`,
-        Accept: 'application/json'
-    };
-    const body = await requestIdToken(provider, url.toString(), headers, advice, options.timeoutMs);
-    const value = jsonObject(body)?.value;
-    if (typeof value === 'string' && value)
-        return value;
-    throw new IdTokenRequestError(`${provider} answered HTTP 200 without an ID token.`, advice, {});
-}
-/** Why there is no GitHub ID token, and the two ways out (or, for a fork's pull request, what to do). */
-function noIdTokenMessage(run, cause) {
-    const what = cause
-        ? `Trusted publishing needs a GitHub ID token, and getting one failed: ${cause}`
-        : 'Trusted publishing needs a GitHub ID token, and this job has no access to one' +
-            (run.idToken.why ? ` (${run.idToken.why}).` : '.');
-    if (run.forkPullRequest) {
-        return [
-            what,
-            '',
-            'This run was triggered by a pull request from a fork. GitHub gives such runs neither ID ' +
-                "tokens nor secrets, even with 'id-token: write', so they cannot publish.",
-            'Publish from an event a fork cannot trigger instead: a pushed tag, a published release, or ' +
-                'workflow_dispatch — and skip the publish step on pull requests.'
-        ].join('\n');
-    }
-    return [
-        what,
-        'No token was given either (no `password`/`token` input), so there is ' +
-            'nothing to authenticate with. Two ways out:',
-        '',
-        '1. Trusted publishing (recommended): give the publishing job permission to request an ID ' +
-            'token, and register this workflow as a trusted publisher on the index:',
-        '',
-        '    permissions:',
-        '      id-token: write',
-        '',
-        `   ${TRUSTED_PUBLISHING_DOCS}`,
-        '',
-        '2. An API token: store it as a repository secret and pass it, e.g.',
-        '',
-        '    password: ${{ secrets.PYPI_API_TOKEN }}',
-        '',
-        '   If you already pass a secret: an empty secret looks exactly like none. A typo in the ' +
-            "secret's name, or a secret defined in another environment or repository, reads as an " +
-            'empty string.'
-    ].join('\n');
-}
-
 ;// CONCATENATED MODULE: ./src/auth/claims.ts
 
 /** The claims PyPI's GitHub publisher looks at, in the order we show them. */
@@ -68126,304 +68561,6 @@ function refusalMessage(url, status, payload, claims, body) {
     ].join('\n');
 }
 
-;// CONCATENATED MODULE: ./src/shared/redact.ts
-
-
-/** Shorter secrets are not looked for: they would blank out ordinary words. */
-const MIN_SECRET_LENGTH = 4;
-/** The first characters of a secret that are never shown, cut or not, from this many. */
-const MIN_SHOWN_PREFIX = 12;
-/** A cut-off start of a secret inside decoded base64 or hex counts from this length. */
-const MIN_DECODED_PREFIX = 8;
-/**
- * Removes secrets from text before it is printed. The runner masks registered secrets only in its
- * log and only literally, while an index can echo a token in any encoding, nested (percent-encoded
- * twice), wrapped over lines, or cut short. So the rule is by what a text decodes to, not form by
- * form: the text is read as written, without its line breaks, and decoded layer by layer (percent,
- * form, JSON and Python escapes, HTML references); a secret, or a secret's start before a cut (`…`)
- * or the end, found in any layer is replaced where it stands in the text. Runs of base64 or hex
- * that decode to a secret are replaced whole.
- */
-class Redactor {
-    /** The secrets as given. */
-    secrets = new Set();
-    /** The Basic-auth values made of them (they are matched as secrets too). */
-    basic = new Set();
-    /** `user`: the username the secret is sent with, so its Basic-auth form is known too. */
-    add(secret, user) {
-        if (!secret || secret.length < MIN_SECRET_LENGTH)
-            return;
-        this.secrets.add(secret);
-        for (const name of new Set(['__token__', '', user ?? ''])) {
-            this.basic.add(Buffer.from(`${name}:${secret}`).toString('base64'));
-        }
-    }
-    /** The literal forms of every secret, for the runner's `::add-mask::` (which matches literally). */
-    forms() {
-        const forms = [...this.secrets, ...this.basic].flatMap(s => [
-            s,
-            encodeURIComponent(s),
-            new URLSearchParams({ s }).toString().slice(2),
-            JSON.stringify(s).slice(1, -1),
-            escapeHtml(s)
-        ]);
-        for (const s of this.secrets) {
-            const bytes = Buffer.from(s);
-            forms.push(bytes.toString('base64'), bytes.toString('hex'), bytes.toString('hex').toUpperCase());
-        }
-        return [...new Set(forms)];
-    }
-    redact(text) {
-        // Longest first, so that a secret inside a longer one leaves no piece of the longer one.
-        const secrets = [...this.secrets, ...this.basic].sort((a, b) => b.length - a.length);
-        let out = text;
-        if (secrets.length > 0) {
-            const spans = [];
-            for (const view of views(text)) {
-                findSecrets(view, secrets, spans);
-                findEncodedRuns(view, [...this.secrets], spans);
-            }
-            out = replaceSpans(text, spans);
-        }
-        // A Basic header echoed back for any user: the user shifts the base64, so no form matches it.
-        out = out.replace(BASIC_CREDENTIALS, (match, scheme, value) => isBasicCredentials(value) ? `${scheme} ***` : match);
-        // Tokens never registered still look like tokens: a PyPI macaroon's base64 starts with "AgE"
-        // (a looser pattern would eat a "pypi-publish-…" temp folder).
-        return out.replace(/pypi-AgE[A-Za-z0-9_-]{16,}/g, 'pypi-***');
-    }
-}
-/**
- * The text as written, then without line breaks (a wrapped page), then decoded once, twice and a
- * third time (nested encodings), each with `+` read as itself and as a form's space.
- */
-function views(text) {
-    const from = Array.from({ length: text.length }, (_, i) => i);
-    const written = { text, from, to: from.map(i => i + 1) };
-    // Most lines hold no escape and no break: the text as written is the only way to read them.
-    if (!/[%\\&+\r\n]/.test(text))
-        return [written];
-    const unwrapped = withoutLineBreaks(written);
-    const all = [written, unwrapped];
-    for (const plusIsSpace of [false, true]) {
-        let view = unwrapped;
-        for (let depth = 0; depth < 3; depth++) {
-            const decoded = withoutLineBreaks(decodeOnce(view, plusIsSpace));
-            if (decoded.text === view.text)
-                break;
-            all.push(decoded);
-            view = decoded;
-        }
-    }
-    return all;
-}
-/** Builds a view from pieces, each a decoded text standing for the span [start, end) of `view`. */
-class ViewBuilder {
-    view;
-    text = [];
-    from = [];
-    to = [];
-    constructor(view) {
-        this.view = view;
-    }
-    push(decoded, start, end) {
-        for (let i = 0; i < decoded.length; i++) {
-            this.text.push(decoded[i]);
-            this.from.push(this.view.from[start]);
-            this.to.push(this.view.to[end - 1]);
-        }
-    }
-    build() {
-        return { text: this.text.join(''), from: this.from, to: this.to };
-    }
-}
-/** Line breaks and the blanks around them, as a page wrapping a long token writes them. */
-function withoutLineBreaks(view) {
-    if (!/[\r\n]/.test(view.text))
-        return view;
-    const out = new ViewBuilder(view);
-    const breaks = /[ \t]*[\r\n]+[ \t]*/g;
-    let last = 0;
-    for (const match of view.text.matchAll(breaks)) {
-        for (let i = last; i < match.index; i++)
-            out.push(view.text[i], i, i + 1);
-        last = match.index + match[0].length;
-    }
-    for (let i = last; i < view.text.length; i++)
-        out.push(view.text[i], i, i + 1);
-    return out.build();
-}
-const JSON_ESCAPES = {
-    '"': '"',
-    "'": "'",
-    '\\': '\\',
-    '/': '/',
-    b: '\b',
-    f: '\f',
-    n: '\n',
-    r: '\r',
-    t: '\t'
-};
-const HTML_NAMED = {
-    amp: '&',
-    lt: '<',
-    gt: '>',
-    quot: '"',
-    apos: "'"
-};
-/** One escape of any encoding an index, a URL or a page writes. */
-const ESCAPE = /(?:%[0-9A-Fa-f]{2})+|\\u[0-9A-Fa-f]{4}|\\x[0-9A-Fa-f]{2}|\\["'\\/bfnrt]|&#[0-9]{1,7};|&#[xX][0-9A-Fa-f]{1,6};|&(?:amp|lt|gt|quot|apos);|\+/g;
-const PARTIAL_ESCAPE = /(?:\\(?:u[0-9A-Fa-f]{0,3}|x[0-9A-Fa-f]?)?|%[0-9A-Fa-f]?|&#?[xX]?[0-9A-Fa-f]*)$/;
-/** Every escape in `view` decoded once; the rest as it is. */
-function decodeOnce(view, plusIsSpace) {
-    const out = new ViewBuilder(view);
-    const text = view.text;
-    let last = 0;
-    for (const match of text.matchAll(ESCAPE)) {
-        const start = match.index;
-        const escape = match[0];
-        for (let i = last; i < start; i++)
-            out.push(text[i], i, i + 1);
-        last = start + escape.length;
-        if (escape.startsWith('%')) {
-            // Percent-encoded UTF-8: ASCII byte by byte, so a secret's span ends where it does.
-            const bytes = Buffer.from(escape.replace(/%/g, ''), 'hex');
-            if (bytes.every(b => b < 0x80)) {
-                bytes.forEach((b, k) => out.push(String.fromCharCode(b), start + 3 * k, start + 3 * k + 3));
-            }
-            else
-                out.push(bytes.toString('utf8'), start, last);
-        }
-        else if (escape === '+')
-            out.push(plusIsSpace ? ' ' : '+', start, last);
-        else
-            out.push(decodeEscape(escape), start, last);
-    }
-    for (let i = last; i < text.length; i++)
-        out.push(text[i], i, i + 1);
-    return out.build();
-}
-function decodeEscape(escape) {
-    if (escape.startsWith('\\u') || escape.startsWith('\\x')) {
-        return String.fromCharCode(parseInt(escape.slice(2), 16));
-    }
-    if (escape.startsWith('\\'))
-        return JSON_ESCAPES[escape[1]];
-    if (escape.startsWith('&#')) {
-        const hex = escape[2] === 'x' || escape[2] === 'X';
-        const code = parseInt(escape.slice(hex ? 3 : 2, -1), hex ? 16 : 10);
-        return code <= 0x10ffff ? String.fromCodePoint(code) : escape;
-    }
-    return HTML_NAMED[escape.slice(1, -1)];
-}
-/** Each secret in the view, and each start of one that ends where the text was cut or ends. */
-function findSecrets(view, secrets, spans) {
-    const { text, from, to } = view;
-    for (const secret of secrets) {
-        // The secret, or its first characters cut short by the index itself and followed by more text:
-        // that many characters already narrow the secret down, wherever they stand.
-        const head = secret.slice(0, Math.min(secret.length, MIN_SHOWN_PREFIX));
-        for (let i = text.indexOf(head); i >= 0; i = text.indexOf(head, i + 1)) {
-            let end = i + head.length;
-            while (end < text.length && end - i < secret.length && text[end] === secret[end - i])
-                end++;
-            if (end - i === secret.length || head.length === MIN_SHOWN_PREFIX) {
-                spans.push([from[i], to[end - 1]]);
-            }
-        }
-    }
-    const cuts = [text.length];
-    for (let i = text.indexOf(CUT_MARK); i >= 0; i = text.indexOf(CUT_MARK, i + 1))
-        cuts.push(i);
-    for (const cut of cuts) {
-        // A cut can fall inside an escape: its first characters are not a character yet.
-        const before = text.slice(0, cut).replace(PARTIAL_ESCAPE, '');
-        const start = cutSecretStart(before, secrets, MIN_SECRET_LENGTH);
-        if (start !== undefined)
-            spans.push([from[start], to[cut - 1]]);
-    }
-}
-/** Where `text` ends in the first characters of a secret (at least `min` of them). */
-function cutSecretStart(text, secrets, min) {
-    for (const secret of secrets) {
-        for (let length = Math.min(secret.length - 1, text.length); length >= min; length--) {
-            if (text.endsWith(secret.slice(0, length)))
-                return text.length - length;
-        }
-    }
-    return undefined;
-}
-const HEX_RUN = /[0-9A-Fa-f]{8,}/g;
-const BASE64_RUN = /[A-Za-z0-9+/_-]{8,}={0,2}/g;
-/** Runs of hex or base64 that decode to a secret (or, at a cut or the end, to its start). */
-function findEncodedRuns(view, secrets, spans) {
-    const { text, from, to } = view;
-    const decodings = [
-        [HEX_RUN, run => [0, 1].map(k => Buffer.from(run.slice(k), 'hex').toString('utf8'))],
-        [BASE64_RUN, run => [0, 1, 2, 3].map(k => Buffer.from(run.slice(k), 'base64').toString('utf8'))]
-    ];
-    for (const [pattern, decode] of decodings) {
-        for (const match of text.matchAll(pattern)) {
-            const end = match.index + match[0].length;
-            const atCut = end === text.length || text.startsWith(CUT_MARK, end);
-            const hidesSecret = decode(match[0]).some(decoded => secrets.some(secret => decoded.includes(secret)) ||
-                (atCut && cutSecretStart(decoded, secrets, MIN_DECODED_PREFIX) !== undefined));
-            if (hidesSecret)
-                spans.push([from[match.index], to[end - 1]]);
-        }
-    }
-}
-/** The text with each span (merged where they overlap) replaced by `***`. */
-function replaceSpans(text, spans) {
-    if (spans.length === 0)
-        return text;
-    spans.sort((a, b) => a[0] - b[0]);
-    let out = '';
-    let last = 0;
-    for (const [start, end] of spans) {
-        if (end <= last)
-            continue;
-        if (start >= last)
-            out += text.slice(last, start) + '***';
-        last = end;
-    }
-    return out + text.slice(last);
-}
-const BASIC_CREDENTIALS = /\b(Basic)\s+([A-Za-z0-9+/]{4,}={0,2})/gi;
-/** Base64 of printable `user:password` text; "Basic realm" and "Basic authentication" are not. */
-function isBasicCredentials(value) {
-    const decoded = Buffer.from(value, 'base64');
-    if (decoded.toString('base64').replace(/=+$/, '') !== value.replace(/=+$/, ''))
-        return false;
-    const text = decoded.toString('utf8');
-    return text.includes(':') && [...text].every(c => c >= ' ' && c !== '\u007f' && c !== '\ufffd');
-}
-/**
- * Text from outside (an index's answer) with every run that could be a secret nobody registered
- * replaced: as long as a token, mixing lower case, upper case and digits, and as varied as random
- * text. Digests (hex in one case), words, versions and file names are none of these.
- */
-function hideTokenLike(text) {
-    return text.replace(/[A-Za-z0-9+/_=-]{24,}/g, run => (isTokenLike(run) ? '***' : run));
-}
-function isTokenLike(run) {
-    const kind = (c) => /[a-z]/.test(c) ? 'a' : /[A-Z]/.test(c) ? 'A' : /[0-9]/.test(c) ? '0' : c;
-    const kinds = [...run].map(kind);
-    if (!kinds.includes('a') || !kinds.includes('A') || !kinds.includes('0'))
-        return false;
-    // Random text changes between lower case, upper case and digits at about two characters in
-    // three; a CamelCase name or a word with a number far less often.
-    const changes = kinds.filter((k, i) => i > 0 && k !== kinds[i - 1]).length;
-    if (changes < 0.4 * run.length)
-        return false;
-    const counts = new Map();
-    for (const c of run)
-        counts.set(c, (counts.get(c) ?? 0) + 1);
-    let bits = 0;
-    for (const n of counts.values())
-        bits -= (n / run.length) * Math.log2(n / run.length);
-    return bits >= 4;
-}
-
 ;// CONCATENATED MODULE: ./src/auth/oidc.ts
 
 
@@ -68469,7 +68606,7 @@ function retrying(what, retry, attempt) {
     const policy = retry?.policy ?? DEFAULT_RETRY_POLICY;
     return withRetries(attempt, {
         policy,
-        transient: error => (error instanceof TrustedPublishingError ? error.transient : undefined),
+        transient: error => (error instanceof errors_TrustedPublishingError ? error.transient : undefined),
         onRetry: (error, n, delayMs) => retry?.log?.info(`Trusted publishing: ${what} failed (${error.transient?.reason}); ` +
             retryNote(n, policy, delayMs)),
         sleep: retry?.sleep
@@ -68485,18 +68622,18 @@ const fetchAudience = (http, repositoryUrl, retry) => retrying('asking for the t
         .get(url, OIDC_ANSWER_CAP, { Accept: 'application/json' })
         .catch((error) => unanswered(url, error));
     if (response.status === 403 || response.status === 404) {
-        throw new TrustedPublishingError(`This index does not support trusted publishing; use a token. (${new URL(url).host} answered HTTP ` +
+        throw new errors_TrustedPublishingError(`This index does not support trusted publishing; use a token. (${new URL(url).host} answered HTTP ` +
             `${response.status} to GET ${url}${response.status === 403 ? ': trusted publishing is disabled there' : ''}.)\n` +
             "Pass an API token for this index as 'password' (or 'token'), e.g. " +
             '`password: ${{ secrets.INDEX_TOKEN }}`.');
     }
     if (response.status !== 200) {
-        throw new TrustedPublishingError(`Trusted publishing: asking ${url} for the token audience failed: ${describeResponse(response)}\n` +
+        throw new errors_TrustedPublishingError(`Trusted publishing: asking ${url} for the token audience failed: ${describeResponse(response)}\n` +
             'The index may be down or misconfigured; wait a few minutes and try again, or use an API token.', { transient: transientAnswer(response) });
     }
     const audience = jsonObject(response.body)?.audience;
     if (typeof audience !== 'string' || audience === '') {
-        throw new TrustedPublishingError(`Trusted publishing: ${url} answered 200 without an audience (expected {"audience": "…"}): ` +
+        throw new errors_TrustedPublishingError(`Trusted publishing: ${url} answered 200 without an audience (expected {"audience": "…"}): ` +
             oidc_excerpt(response.body));
     }
     return audience;
@@ -68516,18 +68653,18 @@ async function mintToken(options, idToken) {
     const response = { ...answer, body: scrub(answer.body) };
     const payload = jsonObject(response.body);
     if (payload === undefined) {
-        throw new TrustedPublishingError(`Token request to ${url} failed: the index answered ${describeResponse(response)}\n` +
+        throw new errors_TrustedPublishingError(`Token request to ${url} failed: the index answered ${describeResponse(response)}\n` +
             'That is not the JSON a trusted-publishing index sends: the index is probably down or ' +
             'misconfigured. Wait a few minutes and try again.', { transient: transientAnswer(response) });
     }
     if (response.status < 200 || response.status >= 300) {
         const claims = decodeClaims(idToken);
         const why = refusalMessage(url, response.status, payload, claims, oidc_excerpt(response.body));
-        throw new TrustedPublishingError(scrub(why), { transient: transientAnswer(response) });
+        throw new errors_TrustedPublishingError(scrub(why), { transient: transientAnswer(response) });
     }
     const token = payload.token;
     if (typeof token !== 'string' || token === '') {
-        throw new TrustedPublishingError(`Token request to ${url} answered HTTP ${response.status} without a token ` +
+        throw new errors_TrustedPublishingError(`Token request to ${url} answered HTTP ${response.status} without a token ` +
             `(expected {"success": true, "token": "…", "expires": …}). The index is probably ` +
             'misconfigured; wait a few minutes and try again.');
     }
@@ -68574,7 +68711,7 @@ function unanswered(url, error, scrub = (text) => text) {
     const why = error instanceof AnswerTooLargeError
         ? error.message
         : `could not reach ${url}: ${error instanceof Error ? error.message : String(error)}`;
-    throw new TrustedPublishingError(`Trusted publishing: ${scrub(why)}`, {
+    throw new errors_TrustedPublishingError(`Trusted publishing: ${scrub(why)}`, {
         cause: error,
         transient: transientFailure(error)
     });
@@ -68687,14 +68824,14 @@ function chooseCredential(settings, run, ambient) {
         return { method: 'token', user: settings.user, password: settings.password };
     }
     if (settings.user !== TOKEN_USER) {
-        throw new TrustedPublishingError(`The user is '${settings.user}' but no password was given. Pass the password for ` +
+        throw new errors_TrustedPublishingError(`The user is '${settings.user}' but no password was given. Pass the password for ` +
             `'${settings.user}' as 'password' (from a secret), e.g. \`password: \${{ secrets.INDEX_PASSWORD }}\`. ` +
             'If you did, the secret is empty: a typo in its name reads as an empty string. ' +
             `(Trusted publishing applies only with the user left as '${TOKEN_USER}'.)`);
     }
     // Outside the action (the command line), whichever CI system runs us may give the ID token.
     if (ambient ? !ambient.provider : !run.idToken.available) {
-        throw new TrustedPublishingError(ambient?.missing ?? noIdTokenMessage(run));
+        throw new errors_TrustedPublishingError(ambient?.missing ?? id_token_noIdTokenMessage(run));
     }
     return { method: 'trusted-publishing' };
 }
@@ -69648,12 +69785,10 @@ async function dryRunChecks(settings, deps, http, dists) {
             log
         });
         // The job's ID token, masked first, for the identity PyPI would match (never exchanged).
-        let claims;
-        if (deps.getIdToken) {
-            const idToken = await deps.getIdToken(audience);
+        const idToken = await deps.getIdToken?.(audience);
+        if (idToken !== undefined)
             deps.onSecret?.(idToken);
-            claims = decodeClaims(idToken);
-        }
+        const claims = idToken === undefined ? undefined : decodeClaims(idToken);
         log.info(`${where} with trusted publishing as ${describeIdentity(claims, deps.run)}. ` +
             `The index offers trusted publishing (audience '${audience}'); no token was minted.`);
     }
@@ -69670,24 +69805,17 @@ async function dryRunChecks(settings, deps, http, dists) {
 /** What a trusted publisher is matched on, from the ID token if any, else from the run. */
 function describeIdentity(claims, run) {
     const text = (name) => typeof claims?.[name] === 'string' && claims[name] !== '' ? claims[name] : undefined;
+    const environment = text('environment');
+    const fromToken = `${environment ? `environment ${environment}` : 'no environment'} (from the job's ID token)`;
     // GitLab's publisher matches the project and the CI file of ci_config_ref_uri.
     const project = text('project_path');
-    if (project) {
-        const ciFile = ciFileOf(text('ci_config_ref_uri') ?? '');
-        const environment = text('environment');
-        return (`GitLab project ${project}, CI file ${ciFile ?? '(unknown)'}, ` +
-            `${environment ? `environment ${environment}` : 'no environment'} (from the job's ID token)`);
-    }
-    const repository = text('repository') ?? run.repository;
+    const ciFile = ciFileOf(text('ci_config_ref_uri') ?? '');
+    if (project)
+        return `GitLab project ${project}, CI file ${ciFile ?? '(unknown)'}, ${fromToken}`;
     const workflow = parseWorkflowRef(text('job_workflow_ref') ?? run.workflowRef);
-    const environment = text('environment');
-    const parts = [
-        `repository ${repository ?? '(unknown)'}`,
-        `workflow ${workflow ? workflow.filename : '(unknown)'}`
-    ];
-    if (claims)
-        parts.push(environment ? `environment ${environment}` : 'no environment');
-    return parts.join(', ') + (claims ? " (from the job's ID token)" : '');
+    const shown = `repository ${text('repository') ?? run.repository ?? '(unknown)'}, ` +
+        `workflow ${workflow ? workflow.filename : '(unknown)'}`;
+    return claims ? `${shown}, ${fromToken}` : shown;
 }
 /** The CI file of GitLab's `host/project//file@ref` (string search: the claim is outside text). */
 function ciFileOf(uri) {
@@ -69736,7 +69864,8 @@ async function publish(settings, deps) {
         // A re-run sends nothing already there, and another file under the same name stops the run
         // before its first upload (a dry run reads the same pages, to say so). Each project's page
         // is read while the other files are checked.
-        const reader = simpleUrl ? new ListingReader(http, simpleUrl, authorization) : undefined;
+        const index = simpleUrl ? { http, simpleUrl, authorization, log } : undefined;
+        const reader = index && new ListingReader(http, index.simpleUrl, authorization);
         const dists = await prepare(settings, log, run, {
             onInspected: reader && (dist => reader.start(dist.name))
         });
@@ -69748,28 +69877,21 @@ async function publish(settings, deps) {
             files: dists.map(dist => ({ dist, status: 'not-attempted' })),
             attestationPaths: []
         };
-        const readIndex = async () => {
-            const listings = reader
-                ? await log.group(`Reading what ${simpleUrl} already holds`, () => reader.listings(dists, log))
-                : new Map();
-            return statusesBeforeUpload(dists, listings, settings.skipExisting, log);
-        };
-        if (settings.dryRun) {
-            const before = await readIndex();
-            if (before.failure)
-                return { ...result, ...before };
-            const toSend = before.files.filter(f => f.status === 'not-attempted').map(f => f.dist);
-            await dryRunChecks(settings, deps, http, toSend);
-            return { ...result, ...before };
-        }
-        const tokens = await resolveTokenSource({ ...deps, settings, http });
-        const index = simpleUrl
-            ? { http, simpleUrl, authorization, log }
-            : undefined;
-        const before = await readIndex();
+        // A dry run mints no token: it says which credential the real run would use.
+        const tokens = settings.dryRun
+            ? undefined
+            : await resolveTokenSource({ ...deps, settings, http });
+        const listings = reader
+            ? await log.group(`Reading what ${simpleUrl} already holds`, () => reader.listings(dists, log))
+            : new Map();
+        const before = statusesBeforeUpload(dists, listings, settings.skipExisting, log);
         if (before.failure)
             return { ...result, ...before };
         const toSend = before.files.filter(f => f.status === 'not-attempted').map(f => f.dist);
+        if (!tokens) {
+            await dryRunChecks(settings, deps, http, toSend);
+            return { ...result, ...before };
+        }
         let sent = before;
         if (toSend.length === 0) {
             log.info('Nothing to upload: every file is on the index already or skipped.');
@@ -69780,23 +69902,19 @@ async function publish(settings, deps) {
             const files = before.files.map(f => uploaded.files.find(u => u.dist === f.dist) ?? f);
             sent = { files, failure: uploaded.failure };
             if (uploaded.failure && index) {
-                const failed = sent;
-                sent = await log.group(`Reading back what reached ${simpleUrl}`, () => statusesAfterFailure(failed, index));
+                sent = await log.group(`Reading back what reached ${simpleUrl}`, () => statusesAfterFailure({ files, failure: uploaded.failure }, index));
             }
         }
         if (sent.failure)
             return { ...result, ...sent };
-        let read;
-        if (!settings.verifyUpload) {
-            read = { ...sent, verificationSkipped: "'verify-upload' is false" };
+        let read = { ...sent, verificationSkipped: "'verify-upload' is false" };
+        if (settings.verifyUpload && index) {
+            read = await verifyStatuses(sent.files, index, settings.verifyTimeoutMs);
         }
-        else if (!index) {
+        else if (settings.verifyUpload) {
             const why = `the simple index of ${settings.repositoryUrl} is not known; set 'index-url' to read the upload back`;
             log.notice(`Upload not read back: ${why}.`);
             read = { ...sent, verificationSkipped: why };
-        }
-        else {
-            read = await verifyStatuses(sent.files, index, settings.verifyTimeoutMs);
         }
         const nudge = trustedPublishingNudge({
             repositoryUrl: settings.repositoryUrl,
@@ -69981,21 +70099,10 @@ function twineVariables(env) {
  */
 function givenSecrets(read, twine, others = []) {
     const user = read(Inputs.User).trim() || twine.TWINE_USERNAME?.trim() || undefined;
-    const found = [];
     const values = [read(Inputs.Password), read(Inputs.Token), twine.TWINE_PASSWORD, ...others];
-    for (const value of values) {
-        const secret = value?.trim();
-        if (secret)
-            found.push({ secret, user });
-    }
-    const urls = [
-        read(Inputs.RepositoryUrl),
-        read(DEPRECATED_ALIASES[Inputs.RepositoryUrl] ?? 'repository_url'),
-        read(Inputs.IndexUrl),
-        read('index_url'),
-        twine.TWINE_REPOSITORY_URL ?? ''
-    ];
-    for (const url of urls) {
+    const found = values.flatMap(value => value?.trim() ? [{ secret: value.trim(), user }] : []);
+    const urls = ['repository-url', 'repository_url', 'index-url', 'index_url'].map(n => read(n));
+    for (const url of [...urls, twine.TWINE_REPOSITORY_URL ?? '']) {
         const credentials = urlCredentials(url.trim());
         if (!credentials?.password)
             continue;
@@ -70055,28 +70162,27 @@ const REPOSITORY_SHORTHANDS = {
 /** The upload URL: the `repository` shorthand, the input, TWINE_REPOSITORY_URL, the default. */
 function resolveRepositoryUrl(written, shorthand, twine) {
     const name = shorthand.trim().toLowerCase();
-    let url;
-    if (name) {
-        const fromShorthand = REPOSITORY_SHORTHANDS[name];
-        if (!fromShorthand) {
-            throw new SettingsError(`The input 'repository' must be 'pypi' or 'testpypi', not '${shorthand.trim()}'. ` +
-                "For any other index, set 'repository-url' to its upload URL instead.");
-        }
-        if (written && written.trim() !== fromShorthand) {
-            throw new SettingsError(`'repository: ${name}' and 'repository-url: ${displayUrl(written)}' disagree. Set only one of them.`);
-        }
-        url = fromShorthand;
+    const fromShorthand = name ? REPOSITORY_SHORTHANDS[name] : undefined;
+    if (name && !fromShorthand) {
+        throw new SettingsError(`The input 'repository' must be 'pypi' or 'testpypi', not '${shorthand.trim()}'. ` +
+            "For any other index, set 'repository-url' to its upload URL instead.");
     }
-    else {
-        // twine's order: a URL wins over a repository name; a name twine would look up in ~/.pypirc
-        // stops the run here, before any request, rather than fall back to PyPI.
-        url =
-            written ??
-                (twine.TWINE_REPOSITORY_URL?.trim() ||
-                    twineRepositoryUrl(twine.TWINE_REPOSITORY?.trim()) ||
-                    (INPUT_DEFAULTS[Inputs.RepositoryUrl] ?? ''));
+    if (fromShorthand && written && written.trim() !== fromShorthand) {
+        throw new SettingsError(`'repository: ${name}' and 'repository-url: ${displayUrl(written)}' disagree. Set only one of them.`);
     }
-    return validateUrl(url.trim());
+    // twine's order: a URL wins over a repository name; a name twine would look up in ~/.pypirc
+    // stops the run here, before any request, rather than fall back to PyPI.
+    const url = (fromShorthand ??
+        written ??
+        (twine.TWINE_REPOSITORY_URL?.trim() ||
+            twineRepositoryUrl(twine.TWINE_REPOSITORY?.trim()) ||
+            PYPI_UPLOAD_URL)).trim();
+    const parsed = httpUrl(url);
+    if (parsed)
+        return parsed;
+    throw new SettingsError(URL.canParse(url)
+        ? `The repository URL '${displayUrl(url)}' must start with https:// (or http:// for a local index).`
+        : `The repository URL '${displayUrl(url)}' is not a URL. Use the index's upload URL, e.g. ${PYPI_UPLOAD_URL}`);
 }
 function twineRepositoryUrl(name) {
     if (!name)
@@ -70088,31 +70194,20 @@ function twineRepositoryUrl(name) {
         "tool does not read. Nothing was uploaded. Use 'pypi' or 'testpypi', or set " +
         'TWINE_REPOSITORY_URL (or --repository-url) to the upload URL.');
 }
-function validateUrl(url) {
-    let parsed;
-    try {
-        parsed = new URL(url);
-    }
-    catch {
-        throw new SettingsError(`The repository URL '${displayUrl(url)}' is not a URL. Use the index's upload URL, e.g. ${PYPI_UPLOAD_URL}`);
-    }
-    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
-        throw new SettingsError(`The repository URL '${displayUrl(url)}' must start with https:// (or http:// for a local index).`);
-    }
-    return parsed.toString();
+/** The URL, normalised, when it is an http(s) one. */
+function httpUrl(url) {
+    const parsed = URL.canParse(url) ? new URL(url) : undefined;
+    return parsed?.protocol === 'https:' || parsed?.protocol === 'http:'
+        ? parsed.toString()
+        : undefined;
 }
 function optionalUrl(name, value) {
     const url = value.trim();
     if (!url)
         return '';
-    try {
-        const parsed = new URL(url);
-        if (parsed.protocol === 'https:' || parsed.protocol === 'http:')
-            return parsed.toString();
-    }
-    catch {
-        // fall through to the error below
-    }
+    const parsed = httpUrl(url);
+    if (parsed)
+        return parsed;
     throw new SettingsError(`The input '${name}' must be an http(s) URL, not '${displayUrl(url)}'.`);
 }
 
@@ -70162,9 +70257,7 @@ function readSettings(read, environment = {}) {
                     : ''));
             return aliasValue;
         }
-        if (value && value !== INPUT_DEFAULTS[name])
-            return value;
-        return undefined;
+        return value && value !== INPUT_DEFAULTS[name] ? value : undefined;
     };
     const withDefault = (name) => raw(name) ?? INPUT_DEFAULTS[name] ?? '';
     const bool = (name) => {
@@ -70174,31 +70267,50 @@ function readSettings(read, environment = {}) {
             return known;
         throw new SettingsError(`The input '${name}' must be true or false, not '${value}'. Write \`${name}: true\` or \`${name}: false\`.`);
     };
-    const seconds = (name, min, max) => integer(name, withDefault(name), min, max) * 1000;
+    const integer = (name, min, max) => {
+        const value = withDefault(name);
+        const n = Number(value);
+        if (!/^\d+$/.test(value) || n < min || n > max) {
+            throw new SettingsError(`The input '${name}' must be a whole number from ${min} to ${max}, not '${value}'.`);
+        }
+        return n;
+    };
+    const seconds = (name, min, max) => integer(name, min, max) * 1000;
+    // `token` is the name we document; `password` is the official action's. They mean the same.
+    const token = read(Inputs.Token).trim();
+    const passwordInput = read(Inputs.Password).trim();
+    if (token && passwordInput && token !== passwordInput) {
+        throw new SettingsError("Both 'token' and 'password' are set to different values. They mean the same thing: keep one.");
+    }
     // Precedence, once: the inputs > TWINE_* (outside Actions) > credentials written in the URL
     // (used by twine, through requests, when no others are given) > the default user.
-    const given = readPassword(read);
-    const password = given.value || twine.TWINE_PASSWORD?.trim() || '';
+    const password = token || passwordInput || twine.TWINE_PASSWORD?.trim() || '';
     const repository = withoutCredentials(resolveRepositoryUrl(raw(Inputs.RepositoryUrl), read(Inputs.Repository), twine));
     const index = withoutCredentials(optionalUrl(Inputs.IndexUrl, read(Inputs.IndexUrl)));
     const fromUrl = password ? undefined : repository.credentials;
     const user = raw(Inputs.User) || twine.TWINE_USERNAME?.trim() || fromUrl?.user || '__token__';
     const secret = password || fromUrl?.password || '';
-    checkPypiToken(repository.url, {
-        password: secret,
-        blank: given.blank,
-        source: given.value
-            ? `the '${given.input}' input`
-            : password
-                ? 'TWINE_PASSWORD'
-                : "the password in 'repository-url'"
-    });
+    // For PyPI and TestPyPI, a password that cannot be an API token stops the run before any
+    // request; so does an input that holds only whitespace (a secret that is a stray newline).
+    const target = pypiTarget(repository.url);
+    const blank = [Inputs.Token, Inputs.Password].find(name => read(name) && !read(name).trim());
+    if (target && blank && !token && !passwordInput) {
+        throw new SettingsError(`The '${blank}' input holds only whitespace, so there is no token to upload with. ` +
+            'Store the API token itself in the secret, or remove the input to use trusted publishing.');
+    }
+    const source = token || passwordInput
+        ? `the '${token ? Inputs.Token : Inputs.Password}' input`
+        : password
+            ? 'TWINE_PASSWORD'
+            : "the password in 'repository-url'";
+    const problem = target && secret && pypiTokenProblem(secret, target, source);
+    if (problem)
+        throw new SettingsError(problem);
     return {
         settings: {
             user,
             password: secret,
             repositoryUrl: repository.url,
-            repositoryCredentials: repository.credentials,
             packagesDir: withDefault(Inputs.PackagesDir),
             distributions: parseDistributions(withDefault(Inputs.Distributions)),
             verifyMetadata: bool(Inputs.VerifyMetadata),
@@ -70206,9 +70318,9 @@ function readSettings(read, environment = {}) {
             verbose: bool(Inputs.Verbose),
             printHash: bool(Inputs.PrintHash),
             attestations: bool(Inputs.Attestations),
-            concurrency: integer(Inputs.Concurrency, withDefault(Inputs.Concurrency), 1, 32),
+            concurrency: integer(Inputs.Concurrency, 1, 32),
             retry: {
-                retries: integer(Inputs.Retries, withDefault(Inputs.Retries), 0, 20),
+                retries: integer(Inputs.Retries, 0, 20),
                 maxTotalMs: seconds(Inputs.RetryMaxTime, 0, 6 * 3600)
             },
             connectTimeoutMs: seconds(Inputs.ConnectTimeout, 1, 600),
@@ -70230,38 +70342,6 @@ function readSettings(read, environment = {}) {
         notices
     };
 }
-/**
- * `token` is the name we document; `password` is the official action's. They mean the same.
- * `blank` names an input that holds only whitespace (a secret that is a stray newline).
- */
-function readPassword(read) {
-    const rawToken = read(Inputs.Token);
-    const rawPassword = read(Inputs.Password);
-    const token = rawToken.trim();
-    const password = rawPassword.trim();
-    if (token && password && token !== password) {
-        throw new SettingsError("Both 'token' and 'password' are set to different values. They mean the same thing: keep one.");
-    }
-    const blank = !token && rawToken ? Inputs.Token : !password && rawPassword ? Inputs.Password : '';
-    return {
-        value: token || password,
-        input: token ? Inputs.Token : Inputs.Password,
-        blank: token || password ? undefined : blank || undefined
-    };
-}
-/** For PyPI and TestPyPI, a password that cannot be an API token stops the run before any request. */
-function checkPypiToken(repositoryUrl, given) {
-    const target = pypiTarget(repositoryUrl);
-    if (!target)
-        return;
-    if (given.blank) {
-        throw new SettingsError(`The '${given.blank}' input holds only whitespace, so there is no token to upload with. ` +
-            'Store the API token itself in the secret, or remove the input to use trusted publishing.');
-    }
-    const problem = given.password && pypiTokenProblem(given.password, target, given.source);
-    if (problem)
-        throw new SettingsError(problem);
-}
 /** `https://my.index/project/{name}/{version}/`: an http(s) URL once filled in, naming the project. */
 function releaseUrlPattern(pattern) {
     if (!pattern)
@@ -70272,13 +70352,6 @@ function releaseUrlPattern(pattern) {
             `{version}) in it, such as https://my.index/project/{name}/{version}/, not '${pattern}'.`);
     }
     return pattern;
-}
-function integer(name, value, min, max) {
-    const n = Number(value);
-    if (!/^\d+$/.test(value) || n < min || n > max) {
-        throw new SettingsError(`The input '${name}' must be a whole number from ${min} to ${max}, not '${value}'.`);
-    }
-    return n;
 }
 const KINDS = { sdist: 'sdist', wheel: 'wheel', bdist_wheel: 'wheel' };
 /** `distributions: sdist wheel` (dpl's `bdist_wheel` spelling accepted; commas or spaces). */
@@ -70297,92 +70370,6 @@ function parseDistributions(value) {
     return kinds;
 }
 
-;// CONCATENATED MODULE: ./src/shared/child-env.ts
-/**
- * The environment of every program this action starts (the build and its backend's dependencies,
- * pip, the description check's Python): nothing in it may publish. Children take only a
- * `ChildEnv`, and only `ChildEnv.from` makes one, so no call site can hand over `process.env`.
- */
-
-/** Compared upper-cased, as Windows compares names. */
-const REMOVED_NAMES = new Set([
-    // Mints PyPI tokens for any project trusting this workflow.
-    'ACTIONS_ID_TOKEN_REQUEST_URL',
-    'ACTIONS_ID_TOKEN_REQUEST_TOKEN',
-    // Reach the runner's own services (signed query strings in the URLs).
-    'ACTIONS_RUNTIME_TOKEN',
-    'ACTIONS_RUNTIME_URL',
-    'ACTIONS_RESULTS_URL',
-    'ACTIONS_CACHE_URL',
-    'ACTIONS_CACHE_SERVICE_V2',
-    'TWINE_PASSWORD',
-    // File commands: a child could claim uploads in the outputs, write raw HTML into the summary,
-    // or set variables and PATH for every later step of the job.
-    'GITHUB_OUTPUT',
-    'GITHUB_STEP_SUMMARY',
-    'GITHUB_STATE',
-    'GITHUB_ENV',
-    'GITHUB_PATH'
-]);
-function removedByName(name) {
-    const upper = name.toUpperCase();
-    // Every action input: the token, URLs that may carry credentials…
-    return upper.startsWith('INPUT_') || REMOVED_NAMES.has(upper);
-}
-class ChildEnv {
-    // A private field makes the type nominal: an object literal or `process.env` is not a ChildEnv.
-    #vars;
-    constructor(vars) {
-        this.#vars = Object.freeze(vars);
-    }
-    /**
-     * `parent` without the inputs, the runner's tokens, and any variable whose value holds one of
-     * `secrets` (the Redactor's forms, see src/settings/secrets.ts): a copy under another name goes too.
-     */
-    static from(parent, secrets = []) {
-        const known = [...secrets].filter(s => s.length >= MIN_SECRET_LENGTH);
-        const vars = {};
-        for (const [name, value] of Object.entries(parent)) {
-            if (value === undefined || removedByName(name))
-                continue;
-            if (known.some(secret => value.includes(secret)))
-                continue;
-            vars[name] = value;
-        }
-        return new ChildEnv(vars);
-    }
-    with(extra) {
-        const vars = { ...this.#vars };
-        for (const [name, value] of Object.entries(extra)) {
-            if (removedByName(name))
-                throw new Error(`${name} may not be passed to a child process`);
-            vars[name] = value;
-        }
-        return new ChildEnv(vars);
-    }
-    /** Found without case too, as Windows does. */
-    get(name) {
-        if (this.#vars[name] !== undefined)
-            return this.#vars[name];
-        const upper = name.toUpperCase();
-        return Object.entries(this.#vars).find(([key]) => key.toUpperCase() === upper)?.[1];
-    }
-    /** A fresh copy for `spawn`. */
-    toSpawn() {
-        return { ...this.#vars };
-    }
-}
-
-;// CONCATENATED MODULE: ./src/shared/run-context.ts
-/** The proxy variables in the order @actions/http-client reads them (lower case first). */
-function proxyVariables(env) {
-    const first = (names) => names.find(name => env[name]);
-    return {
-        https: first(['https_proxy', 'HTTPS_PROXY']),
-        http: first(['http_proxy', 'HTTP_PROXY'])
-    };
-}
-
 // EXTERNAL MODULE: external "node:util"
 var external_node_util_ = __nccwpck_require__(7975);
 ;// CONCATENATED MODULE: ./src/cli/args.ts
@@ -70392,10 +70379,7 @@ var external_node_util_ = __nccwpck_require__(7975);
  * project's own, each mapped to the action input of the same meaning (defaults and checks are the action's).
  */
 class UsageError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = 'UsageError';
-    }
+    name = 'UsageError';
 }
 const OPTIONS = {
     'repository-url': { type: 'string' },
@@ -70426,18 +70410,8 @@ const OPTIONS = {
     help: { type: 'boolean', short: 'h' },
     version: { type: 'boolean', short: 'V' }
 };
-/** Flags whose value is the action input of the same meaning. */
-const STRING_INPUTS = {
-    'repository-url': 'repository-url',
-    repository: 'repository',
-    username: 'user',
-    password: 'password',
-    concurrency: 'concurrency',
-    retries: 'retries',
-    timeout: 'timeout',
-    'connect-timeout': 'connect-timeout',
-    'index-url': 'index-url'
-};
+/** String flags that are not action inputs (twine's config file and certificates). */
+const NOT_INPUTS = new Set(['config-file', 'cert', 'client-cert']);
 function parseCli(argv) {
     let parsed;
     try {
@@ -70461,18 +70435,11 @@ function parseCli(argv) {
             throw new UsageError(`No files given: name the wheels and sdists to ${command === 'check' ? 'check' : 'publish'}, e.g. \`pypi-publish ${command} "dist/*"\`.`);
         }
     }
-    for (const [flag, yes, no] of [
-        ['verify-upload', values['verify-upload'], values['no-verify-upload']],
-        ['verify-metadata', values['verify-metadata'], values['no-verify-metadata']]
-    ]) {
-        if (yes && no)
-            throw new UsageError(`--${flag} and --no-${flag} contradict each other: give one.`);
-    }
+    // The action inputs the flags set (only those given); a flag's input has its name, but -u's.
     const inputs = {};
-    for (const [flag, input] of Object.entries(STRING_INPUTS)) {
-        const value = values[flag];
-        if (typeof value === 'string')
-            inputs[input] = value;
+    for (const [flag, value] of Object.entries(values)) {
+        if (typeof value === 'string' && !NOT_INPUTS.has(flag))
+            inputs[flag === 'username' ? 'user' : flag] = value;
     }
     for (const name of ['skip-existing', 'verbose', 'print-hash', 'dry-run']) {
         if (values[name])
@@ -70481,22 +70448,26 @@ function parseCli(argv) {
     // twine attaches attestations only when asked; so does this command line.
     inputs.attestations = values.attestations ? 'true' : 'false';
     for (const name of ['verify-upload', 'verify-metadata']) {
-        if (values[`no-${name}`])
-            inputs[name] = 'false';
-        else if (values[name])
-            inputs[name] = 'true';
+        const [yes, no] = [values[name], values[`no-${name}`]];
+        if (yes && no)
+            throw new UsageError(`--${name} and --no-${name} contradict each other: give one.`);
+        if (yes || no)
+            inputs[name] = no ? 'false' : 'true';
     }
     return {
-        command: command === 'check' ? 'check' : 'upload',
+        command: (command === 'check' ? 'check' : 'upload'),
         help,
         version,
         json: values.json === true,
         verbose: values.verbose === true,
+        /** `check --strict`: warnings fail too, as in twine. */
         strict: values.strict === true,
+        /** twine's `--config-file` (default ~/.pypirc), `--cert` and `--client-cert`. */
         configFile: values['config-file'],
         cert: values.cert,
         clientCert: values['client-cert'],
         inputs,
+        /** Files and globs, as written. */
         files
     };
 }
@@ -70578,13 +70549,13 @@ function ambientIdToken(env, options = {}) {
                 : undefined;
     const identity = { provider, missing: NO_AMBIENT_TOKEN };
     const fetchers = {
-        'GitHub Actions': audience => githubRunnerIdToken(env, audience, options),
+        'GitHub Actions': audience => id_token_githubRunnerIdToken(env, audience, options),
         'GitLab CI': async (audience) => {
             const name = gitlabTokenVariable(audience);
             const token = env[name]?.trim();
             if (token)
                 return token;
-            throw new TrustedPublishingError(gitlabMissingMessage(name, audience, idTokenVariables(env)));
+            throw new errors_TrustedPublishingError(gitlabMissingMessage(name, audience, idTokenVariables(env)));
         },
         'Google Cloud': async (audience) => {
             const url = `http://${gcpHost}/computeMetadata/v1/instance/service-accounts/default/identity` +
@@ -70593,12 +70564,12 @@ function ambientIdToken(env, options = {}) {
             const token = (await requestIdToken('Google Cloud', url, { 'Metadata-Flavor': 'Google' }, advice, options.timeoutMs)).trim();
             if (token.split('.').length === 3)
                 return token;
-            throw new IdTokenRequestError('Google Cloud answered HTTP 200 without an ID token.', advice, {});
+            throw new id_token_IdTokenRequestError('Google Cloud answered HTTP 200 without an ID token.', advice, {});
         }
     };
     const getIdToken = async (audience) => {
         if (!provider)
-            throw new TrustedPublishingError(NO_AMBIENT_TOKEN);
+            throw new errors_TrustedPublishingError(NO_AMBIENT_TOKEN);
         return fetchers[provider](audience);
     };
     return { identity, getIdToken };
@@ -70676,11 +70647,7 @@ async function checkFiles(settings, log, run, options) {
         for (const problem of problems)
             log.error(describeProblem(problem), problem.file);
     }
-    const plain = ({ rule, message, hint }) => ({
-        rule,
-        message,
-        hint
-    });
+    const plain = ({ rule, message, hint }) => ({ rule, message, hint });
     const files = settings.files.map((file) => {
         const errors = problems.filter(p => p.file === file).map(plain);
         const warned = warnings.get(file) ?? [];
@@ -70714,18 +70681,30 @@ const KEYS = {
 };
 const MORE = 'The format: https://packaging.python.org/specifications/pypirc/';
 /**
- * The index `name` from the file: `shown` is how the user wrote its path (for errors). A missing
- * file is no error unless `explicit` (named with --config-file), as in twine.
+ * twine's order: an upload URL given (--repository-url, TWINE_REPOSITORY_URL) leaves the config
+ * file unread (undefined); otherwise the index named by -r or TWINE_REPOSITORY (default `pypi`)
+ * is looked up. A missing file is no error unless named with --config-file, as in twine.
  */
-function pypircIndex(file, name, options) {
-    const where = options.shown === file ? file : `${options.shown} (${file})`;
+function pypircIndex(inputs, configFile, env, cwd) {
+    if (inputs['repository-url'] || env.TWINE_REPOSITORY_URL?.trim())
+        return undefined;
+    const shown = configFile ?? '~/.pypirc';
+    const file = external_node_path_default().resolve(cwd, shown.replace(/^~(?=$|[\\/])/, env.HOME || env.USERPROFILE || ''));
+    const flag = inputs.repository?.trim();
+    const name = flag || env.TWINE_REPOSITORY?.trim() || 'pypi';
+    const why = flag
+        ? `--repository ${flag}`
+        : env.TWINE_REPOSITORY?.trim()
+            ? `TWINE_REPOSITORY=${name}`
+            : 'The default';
+    const where = shown === file ? file : `${shown} (${file})`;
     let text = '';
     try {
         text = (0,external_node_fs_.readFileSync)(file, 'utf8');
     }
     catch (error) {
         const code = error.code;
-        if (options.explicit || code !== 'ENOENT') {
+        if (configFile !== undefined || code !== 'ENOENT') {
             throw new SettingsError(`The config file ${where} cannot be read (${code ?? error}).`);
         }
     }
@@ -70737,7 +70716,7 @@ function pypircIndex(file, name, options) {
     if (servers.has('testpypi'))
         known.testpypi = TESTPYPI_UPLOAD_URL;
     if (!servers.has(name) && !known[name]) {
-        throw new SettingsError(`${options.why} names the index '${name}', which ${where} does not define` +
+        throw new SettingsError(`${why} names the index '${name}', which ${where} does not define` +
             (sections.has(name)
                 ? `: it has a [${name}] section, but [distutils] index-servers does not list it (twine reads only the listed ones).`
                 : `: it has no [${name}] section.`) +
@@ -70805,28 +70784,6 @@ function parseIni(text, where) {
     });
     return sections;
 }
-/**
- * twine's order: an upload URL given (--repository-url, TWINE_REPOSITORY_URL) leaves the config
- * file unread; otherwise the index named by -r or TWINE_REPOSITORY (default `pypi`) is looked up.
- */
-function chooseFromConfig(given, env, cwd) {
-    const shown = given.configFile ?? '~/.pypirc';
-    const home = env.HOME || env.USERPROFILE || '';
-    const file = external_node_path_default().resolve(cwd, shown.replace(/^~(?=$|[\\/])/, home));
-    if (given.repositoryUrl || env.TWINE_REPOSITORY_URL?.trim())
-        return { file };
-    const flag = given.repository?.trim();
-    const name = flag || env.TWINE_REPOSITORY?.trim() || 'pypi';
-    const why = flag
-        ? `--repository ${flag}`
-        : env.TWINE_REPOSITORY?.trim()
-            ? `TWINE_REPOSITORY=${name}`
-            : 'The default';
-    return {
-        file,
-        index: pypircIndex(file, name, { explicit: given.configFile !== undefined, shown, why })
-    };
-}
 
 ;// CONCATENATED MODULE: ./src/cli/globs.ts
 
@@ -70848,10 +70805,10 @@ async function expandGlob(pattern, cwd) {
     const root = segments[0] === '' ? '/' : /^[A-Za-z]:$/.test(segments[0]) ? `${segments[0]}/` : '';
     const rest = segments.slice(root ? 1 : 0).filter(s => s !== '' && s !== '.');
     const found = new Set();
-    await globs_walk(cwd, root, rest, found);
+    await walk(cwd, root, rest, found);
     return [...found].sort();
 }
-async function globs_walk(cwd, base, segments, found) {
+async function walk(cwd, base, segments, found) {
     const here = external_node_path_default().resolve(cwd, base || '.');
     if (segments.length === 0) {
         const info = await (0,promises_.stat)(here).catch(() => undefined);
@@ -70862,16 +70819,16 @@ async function globs_walk(cwd, base, segments, found) {
     const [segment, ...rest] = segments;
     const join = (name) => (base ? external_node_path_default().posix.join(base, name) : name);
     if (segment === '**') {
-        await globs_walk(cwd, base, rest, found);
+        await walk(cwd, base, rest, found);
         for (const entry of await list(here)) {
             if (entry.isDirectory() && !entry.name.startsWith('.')) {
-                await globs_walk(cwd, join(entry.name), segments, found);
+                await walk(cwd, join(entry.name), segments, found);
             }
         }
         return;
     }
     if (!isGlob(segment)) {
-        await globs_walk(cwd, join(segment), rest, found);
+        await walk(cwd, join(segment), rest, found);
         return;
     }
     const matcher = segmentPattern(segment);
@@ -70879,7 +70836,7 @@ async function globs_walk(cwd, base, segments, found) {
         if (entry.name.startsWith('.') && !segment.startsWith('.'))
             continue;
         if (matcher.test(entry.name))
-            await globs_walk(cwd, join(entry.name), rest, found);
+            await walk(cwd, join(entry.name), rest, found);
     }
 }
 async function list(dir) {
@@ -70978,19 +70935,16 @@ function cliLog(options) {
 
 
 
-
 /** Exit statuses, as --help documents them. */
 const EXIT_OK = 0;
 const EXIT_FAILED = 1;
 const EXIT_USAGE = 2;
-const processStreams = () => ({
-    stdout: text => void process.stdout.write(text),
-    stderr: text => void process.stderr.write(text),
-    cwd: process.cwd()
-});
 /** Runs the command line; returns the exit status. */
-async function main(argv, env, streams = processStreams()) {
-    const { stdout, stderr } = streams;
+async function main(argv, env, { stdout, stderr, cwd } = {
+    stdout: (text) => void process.stdout.write(text),
+    stderr: (text) => void process.stderr.write(text),
+    cwd: process.cwd()
+}) {
     let args;
     try {
         args = parseCli(argv);
@@ -71001,12 +70955,8 @@ async function main(argv, env, streams = processStreams()) {
         stderr(`pypi-publish: ${printable(error.message)}\nRun \`pypi-publish --help\` for the options.\n`);
         return EXIT_USAGE;
     }
-    if (args.help) {
-        stdout(HELP);
-        return EXIT_OK;
-    }
-    if (args.version) {
-        stdout(`pypi-publish ${ACTION_VERSION}\n`);
+    if (args.help || args.version) {
+        stdout(args.help ? HELP : `pypi-publish ${ACTION_VERSION}\n`);
         return EXIT_OK;
     }
     // Every secret is known before the first line is written: the environment's, and a password
@@ -71020,11 +70970,7 @@ async function main(argv, env, streams = processStreams()) {
     let configError;
     try {
         if (args.command === 'upload' || inputs.repository) {
-            const { index } = chooseFromConfig({
-                repositoryUrl: inputs['repository-url'],
-                repository: inputs.repository,
-                configFile: args.configFile
-            }, env, streams.cwd);
+            const index = pypircIndex(inputs, args.configFile, env, cwd);
             if (index) {
                 inputs['repository-url'] = index.url;
                 delete inputs.repository;
@@ -71058,7 +71004,7 @@ async function main(argv, env, streams = processStreams()) {
     try {
         if (configError)
             throw configError;
-        const files = await expandArguments(args.files, streams.cwd);
+        const files = await expandArguments(args.files, cwd);
         // The flags are the inputs: one not given is not given, so TWINE_* fill in as twine reads
         // them even when this runs in a GitHub Actions `run:` step (where the action ignores them).
         const { settings, warnings, notices } = readSettings(read, { twine, insideActions: false });
@@ -71066,38 +71012,42 @@ async function main(argv, env, streams = processStreams()) {
             log.warning(inFlagWords(warning));
         for (const notice of notices)
             log.notice(inFlagWords(notice));
+        const ambient = ambientIdToken(env);
+        const run = cliRunContext(env, redactor.forms(), ambient.identity);
         if (args.command === 'check') {
-            const run = cliRunContext(env, redactor.forms(), ambientIdToken(env).identity);
-            const report = await checkFiles({ ...settings, files, verifyMetadata: true }, log, run, {
-                strict: args.strict,
-                cwd: streams.cwd
-            });
+            const checked = { ...settings, files, verifyMetadata: true };
+            const report = await checkFiles(checked, log, run, { strict: args.strict, cwd });
             if (args.json)
                 stdout(jsonText(report, redact));
             return report.ok ? EXIT_OK : EXIT_FAILED;
         }
-        result = await publish({ ...settings, files, tls }, cliDeps(env, log, redactor));
-        if (result.failure) {
-            failure = result.failure.message;
-            status = EXIT_FAILED;
-        }
+        result = await publish({ ...settings, files, tls }, {
+            log,
+            run,
+            getIdToken: ambient.getIdToken,
+            ambient: ambient.identity,
+            onSecret: secret => redactor.add(secret),
+            attestation: {
+                fulcioUrl: env.PYPI_PUBLISH_FULCIO_URL || undefined,
+                rekorUrl: env.PYPI_PUBLISH_REKOR_URL || undefined,
+                indexAcceptsAttestations: env.PYPI_PUBLISH_INDEX_ACCEPTS_ATTESTATIONS === 'true' || undefined
+            }
+        });
+        if (result.failure)
+            [failure, status] = [result.failure.message, EXIT_FAILED];
         summarise(result, log.info);
     }
     catch (error) {
+        status = error instanceof SettingsError ? EXIT_USAGE : EXIT_FAILED;
         if (error instanceof DistributionError) {
             for (const problem of error.problems)
                 log.error(describeProblem(problem), problem.file);
             failure = `${error.problems.length} problem(s) found${args.command === 'check' ? '' : '; nothing was uploaded'}.`;
-            status = EXIT_FAILED;
         }
-        else if (error instanceof SettingsError) {
+        else if (error instanceof SettingsError)
             failure = inFlagWords(error.message);
-            status = EXIT_USAGE;
-        }
-        else {
+        else
             failure = error instanceof Error ? error.message : String(error);
-            status = EXIT_FAILED;
-        }
     }
     if (failure)
         log.error(failure);
@@ -71133,29 +71083,20 @@ function jsonText(value, redact) {
 async function expandArguments(argumentsGiven, cwd) {
     const files = [];
     const problems = [];
+    const refuse = (file, message, hint) => problems.push({ file, rule: 'file-name', message, hint });
     for (const argument of argumentsGiven) {
         const literal = await (0,promises_.stat)(external_node_path_default().resolve(cwd, argument)).catch(() => undefined);
         if (isGlob(argument) && !literal) {
             const matched = await expandGlob(argument, cwd);
             if (matched.length === 0) {
-                problems.push({
-                    file: argument,
-                    rule: 'file-name',
-                    message: `No file matches '${argument}'.`,
-                    hint: 'Build the distributions first (e.g. `python -m build`), or fix the pattern.'
-                });
+                refuse(argument, `No file matches '${argument}'.`, 'Build the distributions first (e.g. `python -m build`), or fix the pattern.');
             }
             files.push(...matched.map(file => external_node_path_default().resolve(cwd, file)));
             continue;
         }
         const kind = distKindOf(external_node_path_default().basename(argument));
         if (literal?.isFile() && kind !== 'wheel' && kind !== 'sdist' && kind !== 'zip-sdist') {
-            problems.push({
-                file: argument,
-                rule: 'file-name',
-                message: `'${argument}' is not a distribution: PyPI takes wheels (.whl) and sdists (.tar.gz).`,
-                hint: 'Name only the wheels and sdists to publish, e.g. `dist/*.whl dist/*.tar.gz`.'
-            });
+            refuse(argument, `'${argument}' is not a distribution: PyPI takes wheels (.whl) and sdists (.tar.gz).`, 'Name only the wheels and sdists to publish, e.g. `dist/*.whl dist/*.tar.gz`.');
         }
         files.push(external_node_path_default().resolve(cwd, argument));
     }
@@ -71177,39 +71118,17 @@ function summarise(result, info) {
 }
 /** The settings' messages name action inputs; here they are flags. */
 function inFlagWords(message) {
-    const flag = (input) => input === 'user' ? '--username' : input === 'token' ? '--password' : `--${input}`;
-    return message.replace(/\b(the|The) input '([a-z_-]+)'/g, (_match, article, input) => `${article} option ${flag(input)}`);
-}
-/** What the core gets from the command line's surroundings: environment, ID tokens, redactor. */
-function cliDeps(env, log, redactor) {
-    const ambient = ambientIdToken(env);
-    return {
-        log,
-        run: cliRunContext(env, redactor.forms(), ambient.identity),
-        getIdToken: ambient.getIdToken,
-        ambient: ambient.identity,
-        onSecret: secret => redactor.add(secret),
-        attestation: {
-            fulcioUrl: env.PYPI_PUBLISH_FULCIO_URL || undefined,
-            rekorUrl: env.PYPI_PUBLISH_REKOR_URL || undefined,
-            indexAcceptsAttestations: env.PYPI_PUBLISH_INDEX_ACCEPTS_ATTESTATIONS === 'true' ? true : undefined
-        }
-    };
+    const flags = { user: '--username', token: '--password' };
+    return message.replace(/\b(the|The) input '([a-z_-]+)'/g, (_match, article, input) => `${article} option ${flags[input] ?? `--${input}`}`);
 }
 /** The run, from whichever CI system runs us (no fork detection: only GitHub's runner tells it). */
 function cliRunContext(env, secrets, identity) {
-    const githubTag = env.GITHUB_REF?.startsWith('refs/tags/')
-        ? env.GITHUB_REF.slice('refs/tags/'.length)
-        : undefined;
     return {
-        ref: env.GITHUB_REF || undefined,
-        tag: env.CI_COMMIT_TAG || env.TRAVIS_TAG || env.BUILDKITE_TAG || githubTag || undefined,
+        ...runContextFromEnv(env, secrets),
+        tag: env.CI_COMMIT_TAG || env.TRAVIS_TAG || env.BUILDKITE_TAG || tagOfRun(env) || undefined,
         repository: env.GITHUB_REPOSITORY || env.CI_PROJECT_PATH || undefined,
-        workflowRef: env.GITHUB_WORKFLOW_REF || undefined,
         forkPullRequest: false,
         idToken: identity.provider ? { available: true } : { available: false, why: identity.missing },
-        proxy: proxyVariables(env),
-        childEnv: ChildEnv.from(env, secrets),
         tempDir: (0,external_node_os_namespaceObject.tmpdir)()
     };
 }
