@@ -33,4 +33,22 @@ describe('cliLog', () => {
     log.debug('hidden without --verbose')
     expect(out).toEqual(['index said:\n', '\\x3a:error::*** forged\n', 'ok\n'])
   })
+
+  it('prints a group heading with its first line, and none for a group without lines', async () => {
+    const out: string[] = []
+    const log = cliLog({
+      out: text => out.push(text),
+      err: text => out.push(text),
+      redact: text => text,
+      verbose: false
+    })
+    await log.group('Quiet', async () => log.debug('hidden without --verbose'))
+    await log.group('Reading the index', async () => {
+      await Promise.resolve()
+      log.warning('one warning')
+      log.info('one line')
+    })
+    log.info('after')
+    expect(out.join('')).toBe('── Reading the index\nwarning: one warning\none line\nafter\n')
+  })
 })

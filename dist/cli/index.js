@@ -70893,7 +70893,14 @@ function printable(line) {
 function cliLog(options) {
     // Lines are ours to break at \n (and a child's CRLF); a lone \r would rewrite the line, so it is
     // escaped like any other control character.
+    // A group's heading is printed with its first line: a group with none leaves no heading.
+    let heading;
     const write = (to, prefix, message) => {
+        if (heading !== undefined) {
+            const title = heading;
+            heading = undefined;
+            write(options.out, '', `── ${title}`);
+        }
         for (const line of options.redact(message).split(/\r?\n/)) {
             to(`${prefix}${printable(line)}\n`);
         }
@@ -70908,8 +70915,13 @@ function cliLog(options) {
         error: message => write(options.err, 'error: ', message),
         notice: message => write(options.out, 'note: ', message),
         group: async (title, fn) => {
-            write(options.out, '', `── ${title}`);
-            return fn();
+            heading = title;
+            try {
+                return await fn();
+            }
+            finally {
+                heading = undefined;
+            }
         },
         childOutput: async (fn) => fn(line => write(options.out, '  | ', line))
     };
