@@ -9,7 +9,7 @@ import { cp, mkdtemp, readFile, rm, symlink } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { startIndexServer, type IndexServer } from '../support/index-server.js'
-import { makeWheel, metadataText } from '../support/make-dists.js'
+import { makePlainWheel } from '../support/make-dists.js'
 import { runAction } from '../support/run-action.js'
 
 const TOKEN = 'hunter2-review-secret'
@@ -28,10 +28,7 @@ afterEach(async () => {
 beforeAll(async () => {
   work = await mkdtemp(path.join(tmpdir(), 'review-'))
   staged = path.join(work, 'staged')
-  makeWheel(staged, {
-    filename: 'review-1.0-py3-none-any.whl',
-    metadata: metadataText({ 'Metadata-Version': '2.1', Name: 'review', Version: '1.0' })
-  })
+  makePlainWheel(staged, 'review', '1.0')
 })
 
 afterAll(async () => {

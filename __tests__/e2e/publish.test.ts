@@ -131,14 +131,8 @@ print(json.dumps({"headers": [[k, v] for k, v in m.items()], "body": m.get_paylo
     const dir = path.join(work, 'bad')
     await mkdir(dir, { recursive: true })
     await cp(path.join(FIXTURE_DISTS_DIR, 'setuptools-sample'), dir, { recursive: true })
-    makeWheel(dir, {
-      filename: 'good_pkg-1.0.0-py3-none-any.whl',
-      metadata: metadataText({ 'Metadata-Version': '2.1', Name: 'good-pkg', Version: '1.0.0' })
-    })
-    makeWheel(dir, {
-      filename: 'local_pkg-1.0.0+abc-py3-none-any.whl',
-      metadata: metadataText({ 'Metadata-Version': '2.1', Name: 'local-pkg', Version: '1.0.0+abc' })
-    })
+    makePlainWheel(dir, 'good-pkg', '1.0.0')
+    makePlainWheel(dir, 'local-pkg', '1.0.0+abc')
     // PyPI's policies stop a run to PyPI (as a dry run: nothing may leave loopback).
     const run = await runAction({
       password: 'pypi-AgEIcHlwaS5vcmcCAQA-e2e',
@@ -166,14 +160,8 @@ print(json.dumps({"headers": [[k, v] for k, v in m.items()], "body": m.get_paylo
   it("refuses before any upload a wheel PyPI refuses for its zip framing, in PyPI's words", async () => {
     const dir = path.join(work, 'framing')
     await mkdir(dir, { recursive: true })
-    makeWheel(dir, {
-      filename: 'aaa_good-1.0.0-py3-none-any.whl',
-      metadata: metadataText({ 'Metadata-Version': '2.1', Name: 'aaa-good', Version: '1.0.0' })
-    })
-    const streamed = makeWheel(dir, {
-      filename: 'zzz_streamed-1.0.0-py3-none-any.whl',
-      metadata: metadataText({ 'Metadata-Version': '2.1', Name: 'zzz-streamed', Version: '1.0.0' })
-    })
+    makePlainWheel(dir, 'aaa-good', '1.0.0')
+    const streamed = makePlainWheel(dir, 'zzz-streamed', '1.0.0')
     // Sizes deferred to data descriptors, as streaming zip writers do: pip reads it, PyPI won't.
     await writeFile(streamed, setZipFlags(await readFile(streamed), 0x08))
     const words = 'ZIP archive not accepted: ZIP contains a data descriptor'
@@ -268,10 +256,7 @@ print(json.dumps({"headers": [[k, v] for k, v in m.items()], "body": m.get_paylo
 
   it('goes through the proxy HTTP_PROXY names: the bundle loads its CONNECT tunnel on demand', async () => {
     const dir = path.join(work, 'proxied')
-    makeWheel(dir, {
-      filename: 'proxied_pkg-1.0.0-py3-none-any.whl',
-      metadata: metadataText({ 'Metadata-Version': '2.1', Name: 'proxied-pkg', Version: '1.0.0' })
-    })
+    makePlainWheel(dir, 'proxied-pkg', '1.0.0')
     const indexPort = Number(new URL(index.origin).port)
     const tunnels: string[] = []
     // The request lines that crossed the tunnels: a kept-alive tunnel carries several requests.
@@ -324,10 +309,7 @@ print(json.dumps({"headers": [[k, v] for k, v in m.items()], "body": m.get_paylo
 
   it('publishes over HTTPS to an index whose CA the runner trusts, and refuses one it does not trust', async () => {
     const dir = path.join(work, 'tls')
-    makeWheel(dir, {
-      filename: 'tls_pkg-1.0.0-py3-none-any.whl',
-      metadata: metadataText({ 'Metadata-Version': '2.1', Name: 'tls-pkg', Version: '1.0.0' })
-    })
+    makePlainWheel(dir, 'tls-pkg', '1.0.0')
     // A TLS terminator (certificate for 127.0.0.1, made with openssl) in front of the index.
     const link = await startWanLink(
       { host: '127.0.0.1', port: Number(new URL(index.origin).port) },
@@ -449,10 +431,7 @@ print(json.dumps({"headers": [[k, v] for k, v in m.items()], "body": m.get_paylo
 
   it('explains a refused token and never prints it', async () => {
     const dir = path.join(work, 'one')
-    makeWheel(dir, {
-      filename: 'refused_pkg-1.0.0-py3-none-any.whl',
-      metadata: metadataText({ 'Metadata-Version': '2.1', Name: 'refused-pkg', Version: '1.0.0' })
-    })
+    makePlainWheel(dir, 'refused-pkg', '1.0.0')
     const wrong = 'pypi-wrong-token-0123456789abcdef'
     const run = await runAction({
       password: wrong,
@@ -496,10 +475,7 @@ print(json.dumps({"headers": [[k, v] for k, v in m.items()], "body": m.get_paylo
     })
     expect(first.exitCode).toBe(0)
     await rm(wheel)
-    makeWheel(dir, {
-      filename: 'flit_sample-3.1.0-py3-none-any.whl',
-      metadata: metadataText({ 'Metadata-Version': '2.1', Name: 'flit_sample', Version: '3.1.0' })
-    })
+    makePlainWheel(dir, 'flit_sample', '3.1.0')
     const before = index.requests.length
     const failing = await runAction({
       password: TOKEN,

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { Redactor } from '../../src/shared/redact.js'
 import { startIndexServer, type Fault, type IndexServer } from '../support/index-server.js'
-import { makeWheel, metadataText } from '../support/make-dists.js'
+import { makePlainWheel } from '../support/make-dists.js'
 import { runAction, type ActionRun } from '../support/run-action.js'
 
 /** Shaped like a real PyPI token: a base64url macaroon whose bytes start "AgE". */
@@ -30,10 +30,7 @@ beforeAll(async () => {
   index = await startIndexServer({ tokens: [MACAROON, SHORT, ODD] })
   work = await mkdtemp(path.join(tmpdir(), 'leak-'))
   packagesDir = path.join(work, 'dist')
-  makeWheel(packagesDir, {
-    filename: 'leaky-1.0-py3-none-any.whl',
-    metadata: metadataText({ 'Metadata-Version': '2.1', Name: 'leaky', Version: '1.0' })
-  })
+  makePlainWheel(packagesDir, 'leaky', '1.0')
 })
 afterAll(async () => {
   await index.close()

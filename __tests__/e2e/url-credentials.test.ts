@@ -9,7 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { startIndexServer, type IndexServer } from '../support/index-server.js'
-import { makeWheel, metadataText } from '../support/make-dists.js'
+import { makePlainWheel } from '../support/make-dists.js'
 import { runAction, type ActionRun } from '../support/run-action.js'
 
 /** Characters every encoding changes. */
@@ -31,10 +31,7 @@ afterEach(async () => {
 beforeAll(async () => {
   work = await mkdtemp(path.join(tmpdir(), 'url-creds-'))
   packagesDir = path.join(work, 'dist')
-  makeWheel(packagesDir, {
-    filename: 'urlcreds-1.0-py3-none-any.whl',
-    metadata: metadataText({ 'Metadata-Version': '2.1', Name: 'urlcreds', Version: '1.0' })
-  })
+  makePlainWheel(packagesDir, 'urlcreds', '1.0')
 })
 afterAll(async () => {
   await rm(work, { recursive: true, force: true })

@@ -17,7 +17,7 @@ import { RecordingLog } from '../support/recording-log.js'
 import type { RunContext } from '../../src/shared/run-context.js'
 import { startIndexServer, type IndexServer } from '../support/index-server.js'
 import { runContext, WITH_ID_TOKEN } from '../support/run-context.js'
-import { makeWheel, metadataText } from '../support/make-dists.js'
+import { makeWheel, metadataText, makePlainWheel } from '../support/make-dists.js'
 import {
   addTrustedPublishing,
   idTokenFetcherFor,
@@ -168,10 +168,7 @@ describe('publish() through its seam', () => {
 
   it('hands each file over as soon as it is read, before the checks of the whole set (the read-ahead of the index starts there)', async () => {
     const dir = await mkdtemp(path.join(work, 'seam-ahead-'))
-    makeWheel(dir, {
-      filename: 'seam_ahead-1.0-py3-none-any.whl',
-      metadata: metadataText({ 'Metadata-Version': '2.1', Name: 'seam-ahead', Version: '1.0' })
-    })
+    makePlainWheel(dir, 'seam-ahead', '1.0')
     // Reads fine (so its project is known), then fails the filename/metadata check.
     makeWheel(dir, {
       filename: 'seam_ahead-2.0-py3-none-any.whl',

@@ -18,7 +18,8 @@ import {
   makeWheel,
   metadataText,
   setZipFlags,
-  type ZipMember
+  type ZipMember,
+  makePlainWheel
 } from '../support/make-dists.js'
 
 let work: string
@@ -45,10 +46,7 @@ function settingsFor(dir: string, inputs: Record<string, string>) {
 /** A wheel whose version has a local segment: PyPI refuses it, a private index may not. */
 async function localVersionDir(name: string): Promise<string> {
   const dir = await mkdtemp(path.join(work, `${name}-`))
-  makeWheel(dir, {
-    filename: 'demo-1.0+g1234abc-py3-none-any.whl',
-    metadata: metadataText({ 'Metadata-Version': '2.1', Name: 'demo', Version: '1.0+g1234abc' })
-  })
+  makePlainWheel(dir, 'demo', '1.0+g1234abc')
   return dir
 }
 
