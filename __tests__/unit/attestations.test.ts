@@ -17,8 +17,7 @@ import {
   attestationsField,
   decideAttestations,
   findExistingAttestation,
-  prepareAttestations,
-  writeAttestation
+  prepareAttestations
 } from '../../src/attest/prepare.js'
 import { RecordingLog } from '../support/recording-log.js'
 import {
@@ -190,13 +189,6 @@ describe('createAttestation (Fulcio and Rekor on loopback)', () => {
 })
 
 describe('attestation files', () => {
-  it('writes <filename>.publish.attestation into the given directory and returns its path', async () => {
-    const dir = path.join(work, 'runner-temp', 'attestations')
-    const file = await writeAttestation(dir, WHEEL, signed)
-    expect(file).toBe(path.join(dir, `${WHEEL}${ATTESTATION_SUFFIX}`))
-    expect(JSON.parse(await readFile(file, 'utf8'))).toEqual(signed)
-  })
-
   it('finds an attestation beside a distribution and checks it names that file', async () => {
     const dist = path.join(work, WHEEL)
     await writeFile(dist, 'the wheel bytes')

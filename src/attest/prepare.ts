@@ -92,7 +92,9 @@ export async function prepareAttestations(
     const attestation = await createAttestation({ filename, sha256 }, options.signer)
     const dir = options.outputDir
     outputDir ??= typeof dir === 'string' ? Promise.resolve(dir) : dir()
-    const file = await writeAttestation(await outputDir, filename, attestation)
+    const file = path.join(await outputDir, `${filename}${ATTESTATION_SUFFIX}`)
+    await mkdir(path.dirname(file), { recursive: true })
+    await writeFile(file, `${JSON.stringify(attestation)}\n`, 'utf8')
     log.info(`${filename}: signed a publish attestation (${file})`)
     prepared.set(filename, { filename, attestations: [attestation], path: file, origin: 'signed' })
   }
@@ -138,17 +140,6 @@ export async function findExistingAttestation(
     )
   }
   return value as PypiAttestation
-}
-
-export async function writeAttestation(
-  dir: string,
-  filename: string,
-  attestation: PypiAttestation
-): Promise<string> {
-  await mkdir(dir, { recursive: true })
-  const file = path.join(dir, `${filename}${ATTESTATION_SUFFIX}`)
-  await writeFile(file, `${JSON.stringify(attestation)}\n`, 'utf8')
-  return file
 }
 
 /**

@@ -40,8 +40,6 @@ export interface SignerConfig {
   /** Default: the public-good instance; tests use loopback. */
   fulcioUrl?: string
   rekorUrl?: string
-  /** Per request, ms (default 30 s). */
-  timeoutMs?: number
 }
 
 /** Exactly one subject: PyPI refuses more. */
@@ -60,7 +58,7 @@ export async function createAttestation(
   subject: AttestationSubject,
   config: SignerConfig
 ): Promise<PypiAttestation> {
-  const timeout = config.timeoutMs ?? 30_000
+  const timeout = 30_000 // per request, ms
   const builder = new DSSEBundleBuilder({
     signer: new FulcioSigner({
       identityProvider: { getToken: () => config.getIdToken('sigstore') },

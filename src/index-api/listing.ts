@@ -7,16 +7,6 @@ import { readSimplePage, type ListedFiles } from './simple.js'
 /** Normalized project name → its files; a project whose page could not be read has no entry. */
 export type Listings = Map<string, ListedFiles>
 
-export function readListings(
-  http: Http,
-  simpleUrl: string,
-  dists: readonly Distribution[],
-  authorization: string | undefined,
-  log: Log
-): Promise<Listings> {
-  return new ListingReader(http, simpleUrl, authorization).listings(dists, log)
-}
-
 /** A failed read only means "not known": never a rejection. */
 type PageRead = { files: ListedFiles } | { note: string }
 
@@ -65,16 +55,13 @@ export class ListingReader {
   }
 }
 
-/** 'listed': without a sha256 (some HTML-only indexes); 'unknown': the page could not be read. */
-export type Presence = 'unknown' | 'absent' | 'same' | 'different' | 'listed'
-
-export function presenceOf(listings: Listings, dist: Distribution): Presence {
-  const files = listings.get(normalizeName(dist.name))
-  if (!files) return 'unknown'
-  const listed = files.get(dist.filename)
-  if (listed === undefined) return 'absent'
-  if (listed === '') return 'listed'
-  return listed === dist.digests.sha256 ? 'same' : 'different'
+/** undefined when not known: the page unread, the file not listed, or listed without a sha256. */
+export function presenceOf(
+  listings: Listings,
+  dist: Distribution
+): 'same' | 'different' | undefined {
+  const listed = listedSha256(listings, dist)
+  return listed ? (listed === dist.digests.sha256 ? 'same' : 'different') : undefined
 }
 
 /** '' or undefined when none. */

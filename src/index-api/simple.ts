@@ -44,12 +44,12 @@ export async function readSimplePage(
   const base = simpleUrl.endsWith('/') ? simpleUrl : `${simpleUrl}/`
   let url = new URL(`${encodeURIComponent(normalizeName(project))}/`, base).toString()
   const origin = new URL(url).origin
+  const headers: Record<string, string> = {
+    Accept: `${SIMPLE_JSON}, text/html;q=0.1`,
+    'Cache-Control': 'no-cache',
+    ...(authorization && { Authorization: authorization })
+  }
   for (let hop = 0; hop < 5; hop++) {
-    const headers: Record<string, string> = {
-      Accept: `${SIMPLE_JSON}, text/html;q=0.1`,
-      'Cache-Control': 'no-cache'
-    }
-    if (authorization) headers.Authorization = authorization
     const limit = timeLimit && { ...timeLimit, ms: timeLimit.ms - (now() - started) }
     const response = await http.get(url, SIMPLE_PAGE_CAP, headers, limit)
     const next = redirectTarget(response, url)
@@ -88,29 +88,25 @@ function parseHtml(body: string): ListedFiles {
   return files
 }
 
-/** Upload path → simple index path, by the layouts of the indexes we know. */
-const SIMPLE_OF_UPLOAD: Array<[RegExp, (path: string) => string]> = [
+/** Upload path → simple index path (`$&`: as matched), by the layouts of the indexes we know. */
+const SIMPLE_OF_UPLOAD: Array<[RegExp, string]> = [
   // Warehouse-like and many others: …/legacy → …/simple/
-  [/\/legacy$/, path => `${path.replace(/\/legacy$/, '')}/simple/`],
-  // GitLab: /api/v4/projects/<id>/packages/pypi (and groups)
-  [/\/packages\/pypi$/, path => `${path}/simple/`],
-  // Artifactory: /artifactory/api/pypi/<repo>
-  [/\/api\/pypi\/[^/]+$/, path => `${path}/simple/`],
-  // Nexus: /repository/<name>
-  [/\/repository\/[^/]+$/, path => `${path}/simple/`],
+  [/\/legacy$/, '/simple/'],
+  // GitLab …/packages/pypi (projects and groups), Artifactory /artifactory/api/pypi/<repo>,
+  // Nexus /repository/<name>
+  [/\/packages\/pypi$|\/api\/pypi\/[^/]+$|\/repository\/[^/]+$/, '$&/simple/'],
   // pypiserver: uploads go to the root
-  [/^$/, () => '/simple/'],
+  [/^$/, '/simple/'],
   // devpi: /<user>/<index>
-  [/^\/[^/+]+\/[^/+]+$/, path => `${path}/+simple/`]
+  [/^\/[^/+]+\/[^/+]+$/, '$&/+simple/']
 ]
 
 /** undefined when the layout is not known: the caller says so instead of skipping silently. */
 export function simpleUrlFor(uploadUrl: string): string | undefined {
-  const url = new URL(uploadUrl)
-  const host = url.hostname.toLowerCase()
-  if (host === 'upload.pypi.org' || host === 'pypi.org') return 'https://pypi.org/simple/'
-  if (host === 'test.pypi.org') return 'https://test.pypi.org/simple/'
-  const path = trimEndOf(url.pathname, '/')
+  const { hostname, origin, pathname } = new URL(uploadUrl)
+  if (hostname === 'upload.pypi.org' || hostname === 'pypi.org') return 'https://pypi.org/simple/'
+  if (hostname === 'test.pypi.org') return 'https://test.pypi.org/simple/'
+  const path = trimEndOf(pathname, '/')
   const known = SIMPLE_OF_UPLOAD.find(([layout]) => layout.test(path))
-  return known && `${url.origin}${known[1](path)}`
+  return known && origin + path.replace(...known)
 }

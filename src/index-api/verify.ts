@@ -33,16 +33,15 @@ export async function verifyOnIndex(
   dists: readonly Distribution[],
   options: VerifyOptions
 ): Promise<VerifyResult> {
-  const now = options.now ?? Date.now
-  const sleep = options.sleep ?? realSleep
-  const deadline = now() + options.timeoutMs
-  const bound = `verify-timeout (${Math.round(options.timeoutMs / 100) / 10} s)`
+  const { simpleUrl, timeoutMs, log, now = Date.now, sleep = realSleep } = options
+  const deadline = now() + timeoutMs
+  const bound = `verify-timeout (${Math.round(timeoutMs / 100) / 10} s)`
   // Each read is cut at the deadline, even when the index trickles a page (a request's own
   // deadline is minutes). verify-timeout 0 is one read, with only the request's deadline.
   const timeLimit = (): TimeLimit | undefined =>
-    options.timeoutMs > 0 ? { ms: deadline - now(), reason: `${bound} ran out` } : undefined
+    timeoutMs > 0 ? { ms: deadline - now(), reason: `${bound} ran out` } : undefined
   // The last read starts this long before the deadline: one starting at it would be cut at once.
-  const finalRead = Math.min(5000, options.timeoutMs / 10)
+  const finalRead = Math.min(5000, timeoutMs / 10)
   const pending = new Map(dists.map(d => [d.filename, d]))
   const seen = new Map<string, string>() // filename → last sha256 listed
   const lastError = new Map<string, string>() // project → why its last read failed
@@ -55,13 +54,13 @@ export async function verifyOnIndex(
     for (const project of projects) {
       const limit = timeLimit()
       if (limit && limit.ms <= 0) break
-      const page = await readSimplePage(options.http, options.simpleUrl, project, {
+      const page = await readSimplePage(options.http, simpleUrl, project, {
         authorization: options.authorization,
         timeLimit: limit,
         now
       }).catch((error: unknown) => {
         lastError.set(project, error instanceof Error ? error.message : String(error))
-        options.log.debug(`Reading ${options.simpleUrl} for ${project} failed: ${String(error)}`)
+        log.debug(`Reading ${simpleUrl} for ${project} failed: ${String(error)}`)
         return undefined
       })
       if (page) lastError.delete(project)
@@ -79,7 +78,7 @@ export async function verifyOnIndex(
     if (pending.size === 0 || left <= finalRead) break
     // Cut so the final read starts just before the deadline and can still finish by it.
     const next = Math.min(wait, left - finalRead)
-    options.log.info(
+    log.info(
       `Waiting for the index to list ${pending.size} file(s) (read ${round}); reading again in ${next / 1000} s`
     )
     await sleep(next)
@@ -95,7 +94,7 @@ export async function verifyOnIndex(
       failed.push({
         dist,
         reason:
-          `not listed on ${options.simpleUrl} after ${Math.round(options.timeoutMs / 1000)} s` +
+          `not listed on ${simpleUrl} after ${Math.round(timeoutMs / 1000)} s` +
           (error ? ` (the last read failed: ${error})` : '')
       })
     } else if (listed === dist.digests.sha256) {
@@ -103,7 +102,7 @@ export async function verifyOnIndex(
     } else if (listed !== '') {
       failed.push({
         dist,
-        reason: `listed on ${options.simpleUrl} with sha256 ${listed}, not ${dist.digests.sha256}`,
+        reason: `listed on ${simpleUrl} with sha256 ${listed}, not ${dist.digests.sha256}`,
         listedSha256: listed
       })
     }

@@ -1,5 +1,5 @@
 import type { Distribution } from '../dists/distribution.js'
-import { listedSha256, presenceOf, readListings, type Listings } from '../index-api/listing.js'
+import { ListingReader, listedSha256, presenceOf, type Listings } from '../index-api/listing.js'
 import { verifyOnIndex, type VerifyResult } from '../index-api/verify.js'
 import type { Http } from '../shared/http.js'
 import type { Log } from '../shared/log.js'
@@ -80,7 +80,7 @@ export async function statusesAfterFailure(
 ): Promise<Statuses> {
   const { http, simpleUrl, authorization, log } = index
   const dists = files.map(f => f.dist)
-  const listings = await readListings(http, simpleUrl, dists, authorization, log)
+  const listings = await new ListingReader(http, simpleUrl, authorization).listings(dists, log)
   const read = files.map((file): FileResult => {
     if (presenceOf(listings, file.dist) !== 'same') return file
     if (file.status === 'failed') {

@@ -4,11 +4,9 @@ import { sendDistribution, type SendContext } from './send.js'
 import { formatSize } from '../shared/format.js'
 import { UploadError } from './upload.js'
 
-export type FileStatus = 'uploaded' | 'skipped' | 'failed' | 'not-attempted'
-
 export interface FileResult {
   dist: Distribution
-  status: FileStatus
+  status: 'uploaded' | 'skipped' | 'failed' | 'not-attempted'
   /** The index's message (skipped/failed). */
   message?: string
   /** For skipped files: whether the file on the index has the same sha256 (undefined: unknown). */
@@ -18,23 +16,18 @@ export interface FileResult {
   verified?: boolean
 }
 
-export interface PublishResult {
-  files: FileResult[]
-  /** The failure that stopped the run, if any. */
-  failure?: Error
-}
-
 /**
  * Uploads the distributions, `concurrency` at a time. The first file of each project goes alone,
  * because it may create the project or the release and PyPI takes the release's metadata from
  * it; the project's other files follow in parallel. On the first hard failure no new upload
- * starts (those in flight finish), so every file ends with a result that says what happened.
+ * starts (those in flight finish), so every file ends with a result that says what happened, and
+ * the failure that stopped the run is returned beside them.
  */
 export async function publishAll(
   ctx: SendContext,
   dists: readonly Distribution[],
   concurrency: number
-): Promise<PublishResult> {
+): Promise<{ files: FileResult[]; failure?: Error }> {
   const { log } = ctx
   const files: FileResult[] = dists.map(dist => ({ dist, status: 'not-attempted' }))
   let failure: Error | undefined
