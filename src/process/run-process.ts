@@ -159,15 +159,17 @@ export function runWith(start: StartProcess): RunProcess {
 /** Never rejects: every way a run can go wrong is in the result. */
 export const runProcess: RunProcess = runWith(startProcess)
 
-export function describeFailure(result: ProcessResult): string {
+/** How a failed run ended; `withLastLine` adds the last line it wrote, where Python says why. */
+export function describeFailure(result: ProcessResult, withLastLine = true): string {
   if (result.spawnError?.code === 'ENOENT') return 'not found'
   if (result.spawnError) return `could not be started (${result.spawnError.message})`
   if (result.timedOut) return 'took too long and was stopped'
-  const said = lastOutputLine(result.stderr || result.stdout)
+  if (result.exitCode === null) return 'was stopped by a signal'
+  const said = withLastLine ? lastOutputLine(result.stderr || result.stdout) : ''
   return `exited with code ${result.exitCode}${said ? `: ${said}` : ''}`
 }
 
-/** Where Python and pip say what failed. */
+/** Where Python says what failed. */
 export function lastOutputLine(text: string): string {
   const lines = text
     .trim()
