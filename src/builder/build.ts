@@ -8,7 +8,7 @@ import path from 'node:path'
 import type { DistKind } from '../dists/distribution.js'
 import type { Log } from '../shared/log.js'
 import type { ChildEnv } from '../shared/child-env.js'
-import { runProcess, type ProcessResult, type RunProcess } from '../process/run-process.js'
+import { describeFailure, runProcess, type RunProcess } from '../process/run-process.js'
 import { findBuildPython } from '../process/python.js'
 
 export interface BuildOptions {
@@ -24,17 +24,14 @@ export interface BuildOptions {
   extraArgs?: readonly string[]
   env: ChildEnv
   log: Log
-  /** Tests wrap the real one. */
+  /** Tests wrap the real one. No time limit: the job's own timeout applies. */
   run?: RunProcess
-  /** Default: no limit (the job's own timeout applies). */
-  timeoutMs?: number
 }
 
 export class BuildError extends Error {
   constructor(
     message: string,
-    readonly command: string,
-    readonly outputTail: readonly string[]
+    readonly outputTail: readonly string[] = []
   ) {
     super(outputTail.length > 0 ? `${message}\n${outputTail.join('\n')}` : message)
     this.name = 'BuildError'
@@ -58,44 +55,66 @@ export async function buildDistributions(
   }
   // Unbuffered, stdout and stderr lines keep the order they were written in.
   const env = options.env.with({ PYTHONUNBUFFERED: '1' })
-  const step = { run, cwd, log, timeoutMs: options.timeoutMs }
 
   const before = await snapshotOutputs(outDir)
   const command = await log.group(`Building distributions in ${cwd}`, async () => {
-    const line = options.buildCommand
-    if (line !== undefined && line.trim() !== '') {
-      const shell = shellInvocation(line, process.platform, env.get('ComSpec'))
-      await runBuild(line, shell.command, shell.args, {
-        ...step,
+    const { shown, command: program, args, ...how } = await invocation(options, env, run)
+    log.info(`$ ${shown}`)
+    // Every line into the log, fenced as a child's output; the tail goes into a failure.
+    const tail: string[] = []
+    const result = await log.childOutput(show =>
+      run(program, args, {
+        ...how,
+        cwd,
         env,
-        windowsVerbatimArguments: shell.windowsVerbatimArguments
+        onLine: line => {
+          show(line)
+          tail.push(line)
+          if (tail.length > OUTPUT_TAIL_LINES) tail.shift()
+        }
       })
-      return line
-    }
-    const python = await findBuildPython({ python: options.python, env, log, run })
-    log.info(`Using ${python.version} with ${python.python}`)
-    const args = [
-      ...['-m', 'build', ...kindFlags(options.distributions)],
-      ...['--outdir', outDir, ...(options.extraArgs ?? [])]
-    ]
-    const shown = [python.python, ...args]
-      .map(a => (/[\s"']/.test(a) ? JSON.stringify(a) : a))
-      .join(' ')
-    await runBuild(shown, python.python, args, { ...step, env })
-    return shown
+    )
+    if (result.exitCode === 0) return shown
+    const ending =
+      result.spawnError?.code === 'ENOENT'
+        ? 'could not be started: the program was not found'
+        : describeFailure(result, false)
+    const intro =
+      tail.length > 0 ? ` Its last ${tail.length} line(s) of output:` : ' It wrote nothing.'
+    throw new BuildError(`The build failed: ${shown} ${ending} (in ${cwd}).${intro}`, tail)
   })
 
   const files = changedOutputs(before, await snapshotOutputs(outDir))
   if (files.length === 0) {
     throw new BuildError(
       `The build (${command}) succeeded but wrote no .whl or .tar.gz file into ${outDir}, the folder that is published. ` +
-        'Make the build write there (e.g. uv build --out-dir, hatch build <dir>) or point packages-dir at where it writes.',
-      command,
-      []
+        'Make the build write there (e.g. uv build --out-dir, hatch build <dir>) or point packages-dir at where it writes.'
     )
   }
   for (const file of files) log.info(`Built ${path.relative(outDir, file)}`)
   return { files, command }
+}
+
+/** The custom command through the shell, else `python -m build` with the Python found. */
+async function invocation(
+  options: BuildOptions,
+  env: ChildEnv,
+  run: RunProcess
+): Promise<ReturnType<typeof shellInvocation> & { shown: string }> {
+  const line = options.buildCommand
+  if (line !== undefined && line.trim() !== '') {
+    return { shown: line, ...shellInvocation(line, process.platform, env.get('ComSpec')) }
+  }
+  const python = await findBuildPython({ python: options.python, env, log: options.log, run })
+  options.log.info(`Using ${python.version} with ${python.python}`)
+  const args = [
+    ...['-m', 'build', ...kindFlags(options.distributions)],
+    ...['--outdir', path.resolve(options.outDir), ...(options.extraArgs ?? [])]
+  ]
+  const shown = [python.python, ...args]
+    .map(a => (/[\s"']/.test(a) ? JSON.stringify(a) : a))
+    .join(' ')
+  return { shown, command: python.python, args, windowsVerbatimArguments: false }
 }
 
 /** Both is `python -m build`'s default: the wheel built from the sdist, which tests the sdist. */
@@ -122,52 +141,6 @@ export function shellInvocation(
     }
   }
   return { command: '/bin/sh', args: ['-c', commandLine], windowsVerbatimArguments: false }
-}
-
-interface RunBuildOptions {
-  run: RunProcess
-  cwd: string
-  env: ChildEnv
-  log: Log
-  timeoutMs?: number
-  windowsVerbatimArguments?: boolean
-}
-
-/** Every line into the log, fenced as a child's output; a BuildError with the tail if it fails. */
-async function runBuild(
-  shown: string,
-  command: string,
-  args: readonly string[],
-  { run, log, ...options }: RunBuildOptions
-): Promise<void> {
-  log.info(`$ ${shown}`)
-  const tail: string[] = []
-  const result = await log.childOutput(show =>
-    run(command, args, {
-      ...options,
-      onLine: line => {
-        show(line)
-        tail.push(line)
-        if (tail.length > OUTPUT_TAIL_LINES) tail.shift()
-      }
-    })
-  )
-  if (result.exitCode === 0) return
-  const intro =
-    tail.length > 0 ? ` Its last ${tail.length} line(s) of output:` : ' It wrote nothing.'
-  throw new BuildError(
-    `The build failed: ${shown} ${ending(result)} (in ${options.cwd}).${intro}`,
-    shown,
-    tail
-  )
-}
-
-function ending(result: ProcessResult): string {
-  if (result.spawnError?.code === 'ENOENT') return 'could not be started: the program was not found'
-  if (result.spawnError) return `could not be started (${result.spawnError.message})`
-  if (result.timedOut) return 'took too long and was stopped'
-  if (result.exitCode === null) return 'was stopped by a signal'
-  return `exited with code ${result.exitCode}`
 }
 
 /**

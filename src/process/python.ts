@@ -15,21 +15,6 @@ export function defaultPythons(platform: NodeJS.Platform = process.platform): st
   return platform === 'win32' ? ['python', 'python3'] : ['python3', 'python']
 }
 
-export interface BuildPython {
-  python: string
-  /** `build 1.2.2 (…)`. */
-  version: string
-}
-
-export interface FindBuildPythonOptions {
-  python?: string
-  env: ChildEnv
-  log: Log
-  run: RunProcess
-  /** Tests simulate Windows and macOS. */
-  platform?: NodeJS.Platform
-}
-
 const VERSION_TIMEOUT_MS = 60_000
 /** For the advice only: the action installs nothing. */
 const BUILD_VERSION = '1.6.1'
@@ -39,8 +24,15 @@ const HOW_TO_FIX =
   `'python -m pip install build==${BUILD_VERSION}', or set build-command to the command that ` +
   "builds your project (e.g. 'uv build')."
 
-/** The first Python that runs `-m build`; else why none does. */
-export async function findBuildPython(options: FindBuildPythonOptions): Promise<BuildPython> {
+/** The first Python that runs `-m build`, with its version (`build 1.2.2 (…)`); else why none does. */
+export async function findBuildPython(options: {
+  python?: string
+  env: ChildEnv
+  log: Log
+  run: RunProcess
+  /** Tests simulate Windows and macOS. */
+  platform?: NodeJS.Platform
+}): Promise<{ python: string; version: string }> {
   const { run, env, log } = options
   const unusable: string[] = []
   let lacking: string | undefined
@@ -49,7 +41,7 @@ export async function findBuildPython(options: FindBuildPythonOptions): Promise<
       env,
       timeoutMs: VERSION_TIMEOUT_MS
     })
-    if (result.exitCode === 0) return { python, version: firstLine(result.stdout) }
+    if (result.exitCode === 0) return { python, version: result.stdout.trim().split(/\r?\n/)[0] }
     if (result.spawnError || result.timedOut) {
       unusable.push(`${python}: ${describeFailure(result)}`)
       continue
@@ -63,8 +55,4 @@ export async function findBuildPython(options: FindBuildPythonOptions): Promise<
   throw new Error(
     `${lacking ?? `No Python found to build with (${unusable.join('; ')}).`} ${HOW_TO_FIX}`
   )
-}
-
-function firstLine(text: string): string {
-  return text.trim().split(/\r?\n/)[0] ?? ''
 }

@@ -1,10 +1,9 @@
 /**
  * Runs a program with a time limit and collects its output: at once (`runProcess`), or started
  * early with its input written later (`startProcess`). On `node:child_process`, not @actions/exec,
- * whose runner cannot be killed (description-versions: "stops an install that outlasts its
- * limit"), looks the program up on the action's PATH instead of the child's (builder: "finds
- * python3 or python on PATH"), decodes each chunk alone (builder: "keeps split characters
- * whole"), and takes stdin only up front (description-early-start).
+ * whose runner cannot be killed at its time limit, looks the program up on the action's PATH
+ * instead of the child's (builder: "finds python3 or python on PATH"), decodes each chunk alone
+ * (builder: "keeps split characters whole"), and takes stdin only up front.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
 import { StringDecoder } from 'node:string_decoder'
@@ -34,11 +33,8 @@ export interface ProcessResult {
   timedOut: boolean
 }
 
-export type RunProcess = (
-  command: string,
-  args: readonly string[],
-  options: RunOptions
-) => Promise<ProcessResult>
+type Runs<T> = (command: string, args: readonly string[], options: RunOptions) => T
+export type RunProcess = Runs<Promise<ProcessResult>>
 
 export interface RunningProcess {
   readonly pid: number | undefined
@@ -50,11 +46,7 @@ export interface RunningProcess {
   readonly result: Promise<ProcessResult>
 }
 
-export type StartProcess = (
-  command: string,
-  args: readonly string[],
-  options: RunOptions
-) => RunningProcess
+export type StartProcess = Runs<RunningProcess>
 
 /** Far above a render reply or a failure message, far below what would hurt the runner. */
 export const MAX_KEPT_OUTPUT = 16 * 1024 * 1024
@@ -116,9 +108,8 @@ export const startProcess: StartProcess = (command, args, options) => {
   return {
     pid: child.pid,
     endInput(input = '') {
-      if (inputEnded) return
+      if (inputEnded || settled) return
       inputEnded = true
-      if (settled) return
       holdEventLoop(child, true)
       if (options.timeoutMs !== undefined) {
         timer = setTimeout(() => {
@@ -159,15 +150,17 @@ export function runWith(start: StartProcess): RunProcess {
 /** Never rejects: every way a run can go wrong is in the result. */
 export const runProcess: RunProcess = runWith(startProcess)
 
-export function describeFailure(result: ProcessResult): string {
+/** How a failed run ended; `withLastLine` adds the last line it wrote, where Python says why. */
+export function describeFailure(result: ProcessResult, withLastLine = true): string {
   if (result.spawnError?.code === 'ENOENT') return 'not found'
   if (result.spawnError) return `could not be started (${result.spawnError.message})`
   if (result.timedOut) return 'took too long and was stopped'
-  const said = lastOutputLine(result.stderr || result.stdout)
+  if (result.exitCode === null) return 'was stopped by a signal'
+  const said = withLastLine ? lastOutputLine(result.stderr || result.stdout) : ''
   return `exited with code ${result.exitCode}${said ? `: ${said}` : ''}`
 }
 
-/** Where Python and pip say what failed. */
+/** Where Python says what failed. */
 export function lastOutputLine(text: string): string {
   const lines = text
     .trim()
