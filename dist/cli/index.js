@@ -64663,13 +64663,12 @@ async function readSimplePage(http, simpleUrl, project, options = {}) {
     const base = simpleUrl.endsWith('/') ? simpleUrl : `${simpleUrl}/`;
     let url = new URL(`${encodeURIComponent(normalizeName(project))}/`, base).toString();
     const origin = new URL(url).origin;
+    const headers = {
+        Accept: `${SIMPLE_JSON}, text/html;q=0.1`,
+        'Cache-Control': 'no-cache',
+        ...(authorization && { Authorization: authorization })
+    };
     for (let hop = 0; hop < 5; hop++) {
-        const headers = {
-            Accept: `${SIMPLE_JSON}, text/html;q=0.1`,
-            'Cache-Control': 'no-cache'
-        };
-        if (authorization)
-            headers.Authorization = authorization;
         const limit = timeLimit && { ...timeLimit, ms: timeLimit.ms - (now() - started) };
         const response = await http.get(url, SIMPLE_PAGE_CAP, headers, limit);
         const next = redirectTarget(response, url);
@@ -64706,40 +64705,33 @@ function parseHtml(body) {
     }
     return files;
 }
-/** Upload path → simple index path, by the layouts of the indexes we know. */
+/** Upload path → simple index path (`$&`: as matched), by the layouts of the indexes we know. */
 const SIMPLE_OF_UPLOAD = [
     // Warehouse-like and many others: …/legacy → …/simple/
-    [/\/legacy$/, path => `${path.replace(/\/legacy$/, '')}/simple/`],
-    // GitLab: /api/v4/projects/<id>/packages/pypi (and groups)
-    [/\/packages\/pypi$/, path => `${path}/simple/`],
-    // Artifactory: /artifactory/api/pypi/<repo>
-    [/\/api\/pypi\/[^/]+$/, path => `${path}/simple/`],
-    // Nexus: /repository/<name>
-    [/\/repository\/[^/]+$/, path => `${path}/simple/`],
+    [/\/legacy$/, '/simple/'],
+    // GitLab …/packages/pypi (projects and groups), Artifactory /artifactory/api/pypi/<repo>,
+    // Nexus /repository/<name>
+    [/\/packages\/pypi$|\/api\/pypi\/[^/]+$|\/repository\/[^/]+$/, '$&/simple/'],
     // pypiserver: uploads go to the root
-    [/^$/, () => '/simple/'],
+    [/^$/, '/simple/'],
     // devpi: /<user>/<index>
-    [/^\/[^/+]+\/[^/+]+$/, path => `${path}/+simple/`]
+    [/^\/[^/+]+\/[^/+]+$/, '$&/+simple/']
 ];
 /** undefined when the layout is not known: the caller says so instead of skipping silently. */
 function simpleUrlFor(uploadUrl) {
-    const url = new URL(uploadUrl);
-    const host = url.hostname.toLowerCase();
-    if (host === 'upload.pypi.org' || host === 'pypi.org')
+    const { hostname, origin, pathname } = new URL(uploadUrl);
+    if (hostname === 'upload.pypi.org' || hostname === 'pypi.org')
         return 'https://pypi.org/simple/';
-    if (host === 'test.pypi.org')
+    if (hostname === 'test.pypi.org')
         return 'https://test.pypi.org/simple/';
-    const path = trimEndOf(url.pathname, '/');
+    const path = trimEndOf(pathname, '/');
     const known = SIMPLE_OF_UPLOAD.find(([layout]) => layout.test(path));
-    return known && `${url.origin}${known[1](path)}`;
+    return known && origin + path.replace(...known);
 }
 
 ;// CONCATENATED MODULE: ./src/index-api/listing.ts
 
 
-function readListings(http, simpleUrl, dists, authorization, log) {
-    return new ListingReader(http, simpleUrl, authorization).listings(dists, log);
-}
 /**
  * Each project's simple page, read once and started as soon as its first file is inspected, so
  * the round trip runs while the other files are still read. It only reads: nothing is sent
@@ -64790,16 +64782,10 @@ class ListingReader {
         }
     }
 }
+/** undefined when not known: the page unread, the file not listed, or listed without a sha256. */
 function presenceOf(listings, dist) {
-    const files = listings.get(normalizeName(dist.name));
-    if (!files)
-        return 'unknown';
-    const listed = files.get(dist.filename);
-    if (listed === undefined)
-        return 'absent';
-    if (listed === '')
-        return 'listed';
-    return listed === dist.digests.sha256 ? 'same' : 'different';
+    const listed = listedSha256(listings, dist);
+    return listed ? (listed === dist.digests.sha256 ? 'same' : 'different') : undefined;
 }
 /** '' or undefined when none. */
 function listedSha256(listings, dist) {
@@ -64877,15 +64863,14 @@ function retryAfterMs(response, now = Date.now()) {
  * is no proof a file was stored (PyPI answers 200 with an HTML page to a form without `:action`).
  */
 async function verifyOnIndex(dists, options) {
-    const now = options.now ?? Date.now;
-    const sleep = options.sleep ?? backoff_sleep;
-    const deadline = now() + options.timeoutMs;
-    const bound = `verify-timeout (${Math.round(options.timeoutMs / 100) / 10} s)`;
+    const { simpleUrl, timeoutMs, log, now = Date.now, sleep = backoff_sleep } = options;
+    const deadline = now() + timeoutMs;
+    const bound = `verify-timeout (${Math.round(timeoutMs / 100) / 10} s)`;
     // Each read is cut at the deadline, even when the index trickles a page (a request's own
     // deadline is minutes). verify-timeout 0 is one read, with only the request's deadline.
-    const timeLimit = () => options.timeoutMs > 0 ? { ms: deadline - now(), reason: `${bound} ran out` } : undefined;
+    const timeLimit = () => timeoutMs > 0 ? { ms: deadline - now(), reason: `${bound} ran out` } : undefined;
     // The last read starts this long before the deadline: one starting at it would be cut at once.
-    const finalRead = Math.min(5000, options.timeoutMs / 10);
+    const finalRead = Math.min(5000, timeoutMs / 10);
     const pending = new Map(dists.map(d => [d.filename, d]));
     const seen = new Map(); // filename → last sha256 listed
     const lastError = new Map(); // project → why its last read failed
@@ -64898,13 +64883,13 @@ async function verifyOnIndex(dists, options) {
             const limit = timeLimit();
             if (limit && limit.ms <= 0)
                 break;
-            const page = await readSimplePage(options.http, options.simpleUrl, project, {
+            const page = await readSimplePage(options.http, simpleUrl, project, {
                 authorization: options.authorization,
                 timeLimit: limit,
                 now
             }).catch((error) => {
                 lastError.set(project, error instanceof Error ? error.message : String(error));
-                options.log.debug(`Reading ${options.simpleUrl} for ${project} failed: ${String(error)}`);
+                log.debug(`Reading ${simpleUrl} for ${project} failed: ${String(error)}`);
                 return undefined;
             });
             if (page)
@@ -64927,7 +64912,7 @@ async function verifyOnIndex(dists, options) {
             break;
         // Cut so the final read starts just before the deadline and can still finish by it.
         const next = Math.min(wait, left - finalRead);
-        options.log.info(`Waiting for the index to list ${pending.size} file(s) (read ${round}); reading again in ${next / 1000} s`);
+        log.info(`Waiting for the index to list ${pending.size} file(s) (read ${round}); reading again in ${next / 1000} s`);
         await sleep(next);
         wait = Math.min(wait * 2, 15_000);
     }
@@ -64939,7 +64924,7 @@ async function verifyOnIndex(dists, options) {
             const error = lastError.get(normalizeName(dist.name));
             failed.push({
                 dist,
-                reason: `not listed on ${options.simpleUrl} after ${Math.round(options.timeoutMs / 1000)} s` +
+                reason: `not listed on ${simpleUrl} after ${Math.round(timeoutMs / 1000)} s` +
                     (error ? ` (the last read failed: ${error})` : '')
             });
         }
@@ -64949,7 +64934,7 @@ async function verifyOnIndex(dists, options) {
         else if (listed !== '') {
             failed.push({
                 dist,
-                reason: `listed on ${options.simpleUrl} with sha256 ${listed}, not ${dist.digests.sha256}`,
+                reason: `listed on ${simpleUrl} with sha256 ${listed}, not ${dist.digests.sha256}`,
                 listedSha256: listed
             });
         }
@@ -65005,7 +64990,7 @@ function statusesBeforeUpload(dists, listings, skipExisting, log) {
 async function statusesAfterFailure({ files, failure }, index) {
     const { http, simpleUrl, authorization, log } = index;
     const dists = files.map(f => f.dist);
-    const listings = await readListings(http, simpleUrl, dists, authorization, log);
+    const listings = await new ListingReader(http, simpleUrl, authorization).listings(dists, log);
     const read = files.map((file) => {
         if (presenceOf(listings, file.dist) !== 'same')
             return file;
@@ -65896,10 +65881,9 @@ var external_node_string_decoder_ = __nccwpck_require__(6193);
 /**
  * Runs a program with a time limit and collects its output: at once (`runProcess`), or started
  * early with its input written later (`startProcess`). On `node:child_process`, not @actions/exec,
- * whose runner cannot be killed (description-versions: "stops an install that outlasts its
- * limit"), looks the program up on the action's PATH instead of the child's (builder: "finds
- * python3 or python on PATH"), decodes each chunk alone (builder: "keeps split characters
- * whole"), and takes stdin only up front (description-early-start).
+ * whose runner cannot be killed at its time limit, looks the program up on the action's PATH
+ * instead of the child's (builder: "finds python3 or python on PATH"), decodes each chunk alone
+ * (builder: "keeps split characters whole"), and takes stdin only up front.
  */
 
 
@@ -65966,11 +65950,9 @@ const startProcess = (command, args, options) => {
     return {
         pid: child.pid,
         endInput(input = '') {
-            if (inputEnded)
+            if (inputEnded || settled)
                 return;
             inputEnded = true;
-            if (settled)
-                return;
             holdEventLoop(child, true);
             if (options.timeoutMs !== undefined) {
                 timer = setTimeout(() => {
@@ -66007,17 +65989,20 @@ function runWith(start) {
 }
 /** Never rejects: every way a run can go wrong is in the result. */
 const runProcess = runWith(startProcess);
-function describeFailure(result) {
+/** How a failed run ended; `withLastLine` adds the last line it wrote, where Python says why. */
+function describeFailure(result, withLastLine = true) {
     if (result.spawnError?.code === 'ENOENT')
         return 'not found';
     if (result.spawnError)
         return `could not be started (${result.spawnError.message})`;
     if (result.timedOut)
         return 'took too long and was stopped';
-    const said = lastOutputLine(result.stderr || result.stdout);
+    if (result.exitCode === null)
+        return 'was stopped by a signal';
+    const said = withLastLine ? lastOutputLine(result.stderr || result.stdout) : '';
     return `exited with code ${result.exitCode}${said ? `: ${said}` : ''}`;
 }
-/** Where Python and pip say what failed. */
+/** Where Python says what failed. */
 function lastOutputLine(text) {
     const lines = text
         .trim()
@@ -66041,7 +66026,7 @@ const BUILD_VERSION = '1.6.1';
 const HOW_TO_FIX = 'Add a step before this one that provides it, e.g. actions/setup-python followed by ' +
     `'python -m pip install build==${BUILD_VERSION}', or set build-command to the command that ` +
     "builds your project (e.g. 'uv build').";
-/** The first Python that runs `-m build`; else why none does. */
+/** The first Python that runs `-m build`, with its version (`build 1.2.2 (…)`); else why none does. */
 async function findBuildPython(options) {
     const { run, env, log } = options;
     const unusable = [];
@@ -66052,7 +66037,7 @@ async function findBuildPython(options) {
             timeoutMs: VERSION_TIMEOUT_MS
         });
         if (result.exitCode === 0)
-            return { python, version: firstLine(result.stdout) };
+            return { python, version: result.stdout.trim().split(/\r?\n/)[0] };
         if (result.spawnError || result.timedOut) {
             unusable.push(`${python}: ${describeFailure(result)}`);
             continue;
@@ -66064,9 +66049,6 @@ async function findBuildPython(options) {
                 "unverified next to the job's credentials.";
     }
     throw new Error(`${lacking ?? `No Python found to build with (${unusable.join('; ')}).`} ${HOW_TO_FIX}`);
-}
-function firstLine(text) {
-    return text.trim().split(/\r?\n/)[0] ?? '';
 }
 
 ;// CONCATENATED MODULE: ./src/check/readme-renderer.ts
@@ -68210,7 +68192,7 @@ function publishStatement(subject) {
 }
 /** Throws AttestationError at any failure: a release published without one cannot get it later. */
 async function createAttestation(subject, config) {
-    const timeout = config.timeoutMs ?? 30_000;
+    const timeout = 30_000; // per request, ms
     const builder = new sign_dist/* DSSEBundleBuilder */.VV({
         signer: new sign_dist/* FulcioSigner */.$o({
             identityProvider: { getToken: () => config.getIdToken('sigstore') },
@@ -68331,7 +68313,9 @@ async function prepareAttestations(dists, options) {
         const attestation = await createAttestation({ filename, sha256 }, options.signer);
         const dir = options.outputDir;
         outputDir ??= typeof dir === 'string' ? Promise.resolve(dir) : dir();
-        const file = await writeAttestation(await outputDir, filename, attestation);
+        const file = external_node_path_default().join(await outputDir, `${filename}${ATTESTATION_SUFFIX}`);
+        await (0,promises_.mkdir)(external_node_path_default().dirname(file), { recursive: true });
+        await (0,promises_.writeFile)(file, `${JSON.stringify(attestation)}\n`, 'utf8');
         log.info(`${filename}: signed a publish attestation (${file})`);
         prepared.set(filename, { filename, attestations: [attestation], path: file, origin: 'signed' });
     }
@@ -68371,12 +68355,6 @@ async function findExistingAttestation(distPath, sha256) {
             '\nRemove it, or remake it for this file.');
     }
     return value;
-}
-async function writeAttestation(dir, filename, attestation) {
-    await (0,promises_.mkdir)(dir, { recursive: true });
-    const file = external_node_path_default().join(dir, `${filename}${ATTESTATION_SUFFIX}`);
-    await (0,promises_.writeFile)(file, `${JSON.stringify(attestation)}\n`, 'utf8');
-    return file;
 }
 /**
  * What PyPI checks of the shape, and a statement naming exactly this file and digest with the
@@ -68968,11 +68946,9 @@ function trustedPublishingNudge(options) {
 
 
 class BuildError extends Error {
-    command;
     outputTail;
-    constructor(message, command, outputTail) {
+    constructor(message, outputTail = []) {
         super(outputTail.length > 0 ? `${message}\n${outputTail.join('\n')}` : message);
-        this.command = command;
         this.outputTail = outputTail;
         this.name = 'BuildError';
     }
@@ -68989,39 +68965,56 @@ async function buildDistributions(options) {
     }
     // Unbuffered, stdout and stderr lines keep the order they were written in.
     const env = options.env.with({ PYTHONUNBUFFERED: '1' });
-    const step = { run, cwd, log, timeoutMs: options.timeoutMs };
     const before = await snapshotOutputs(outDir);
     const command = await log.group(`Building distributions in ${cwd}`, async () => {
-        const line = options.buildCommand;
-        if (line !== undefined && line.trim() !== '') {
-            const shell = shellInvocation(line, process.platform, env.get('ComSpec'));
-            await runBuild(line, shell.command, shell.args, {
-                ...step,
-                env,
-                windowsVerbatimArguments: shell.windowsVerbatimArguments
-            });
-            return line;
-        }
-        const python = await findBuildPython({ python: options.python, env, log, run });
-        log.info(`Using ${python.version} with ${python.python}`);
-        const args = [
-            ...['-m', 'build', ...kindFlags(options.distributions)],
-            ...['--outdir', outDir, ...(options.extraArgs ?? [])]
-        ];
-        const shown = [python.python, ...args]
-            .map(a => (/[\s"']/.test(a) ? JSON.stringify(a) : a))
-            .join(' ');
-        await runBuild(shown, python.python, args, { ...step, env });
-        return shown;
+        const { shown, command: program, args, ...how } = await invocation(options, env, run);
+        log.info(`$ ${shown}`);
+        // Every line into the log, fenced as a child's output; the tail goes into a failure.
+        const tail = [];
+        const result = await log.childOutput(show => run(program, args, {
+            ...how,
+            cwd,
+            env,
+            onLine: line => {
+                show(line);
+                tail.push(line);
+                if (tail.length > OUTPUT_TAIL_LINES)
+                    tail.shift();
+            }
+        }));
+        if (result.exitCode === 0)
+            return shown;
+        const ending = result.spawnError?.code === 'ENOENT'
+            ? 'could not be started: the program was not found'
+            : describeFailure(result, false);
+        const intro = tail.length > 0 ? ` Its last ${tail.length} line(s) of output:` : ' It wrote nothing.';
+        throw new BuildError(`The build failed: ${shown} ${ending} (in ${cwd}).${intro}`, tail);
     });
     const files = changedOutputs(before, await snapshotOutputs(outDir));
     if (files.length === 0) {
         throw new BuildError(`The build (${command}) succeeded but wrote no .whl or .tar.gz file into ${outDir}, the folder that is published. ` +
-            'Make the build write there (e.g. uv build --out-dir, hatch build <dir>) or point packages-dir at where it writes.', command, []);
+            'Make the build write there (e.g. uv build --out-dir, hatch build <dir>) or point packages-dir at where it writes.');
     }
     for (const file of files)
         log.info(`Built ${external_node_path_default().relative(outDir, file)}`);
     return { files, command };
+}
+/** The custom command through the shell, else `python -m build` with the Python found. */
+async function invocation(options, env, run) {
+    const line = options.buildCommand;
+    if (line !== undefined && line.trim() !== '') {
+        return { shown: line, ...shellInvocation(line, process.platform, env.get('ComSpec')) };
+    }
+    const python = await findBuildPython({ python: options.python, env, log: options.log, run });
+    options.log.info(`Using ${python.version} with ${python.python}`);
+    const args = [
+        ...['-m', 'build', ...kindFlags(options.distributions)],
+        ...['--outdir', external_node_path_default().resolve(options.outDir), ...(options.extraArgs ?? [])]
+    ];
+    const shown = [python.python, ...args]
+        .map(a => (/[\s"']/.test(a) ? JSON.stringify(a) : a))
+        .join(' ');
+    return { shown, command: python.python, args, windowsVerbatimArguments: false };
 }
 /** Both is `python -m build`'s default: the wheel built from the sdist, which tests the sdist. */
 function kindFlags(kinds) {
@@ -69045,35 +69038,6 @@ function shellInvocation(commandLine, platform = process.platform, comSpec) {
         };
     }
     return { command: '/bin/sh', args: ['-c', commandLine], windowsVerbatimArguments: false };
-}
-/** Every line into the log, fenced as a child's output; a BuildError with the tail if it fails. */
-async function runBuild(shown, command, args, { run, log, ...options }) {
-    log.info(`$ ${shown}`);
-    const tail = [];
-    const result = await log.childOutput(show => run(command, args, {
-        ...options,
-        onLine: line => {
-            show(line);
-            tail.push(line);
-            if (tail.length > OUTPUT_TAIL_LINES)
-                tail.shift();
-        }
-    }));
-    if (result.exitCode === 0)
-        return;
-    const intro = tail.length > 0 ? ` Its last ${tail.length} line(s) of output:` : ' It wrote nothing.';
-    throw new BuildError(`The build failed: ${shown} ${ending(result)} (in ${options.cwd}).${intro}`, shown, tail);
-}
-function ending(result) {
-    if (result.spawnError?.code === 'ENOENT')
-        return 'could not be started: the program was not found';
-    if (result.spawnError)
-        return `could not be started (${result.spawnError.message})`;
-    if (result.timedOut)
-        return 'took too long and was stopped';
-    if (result.exitCode === null)
-        return 'was stopped by a signal';
-    return `exited with code ${result.exitCode}`;
 }
 /**
  * The distribution files under `dir` (nested too) by absolute path, each with what a rewrite
@@ -69695,7 +69659,8 @@ function gaveUp(error, attempts, elapsedMs) {
  * Uploads the distributions, `concurrency` at a time. The first file of each project goes alone,
  * because it may create the project or the release and PyPI takes the release's metadata from
  * it; the project's other files follow in parallel. On the first hard failure no new upload
- * starts (those in flight finish), so every file ends with a result that says what happened.
+ * starts (those in flight finish), so every file ends with a result that says what happened, and
+ * the failure that stopped the run is returned beside them.
  */
 async function publishAll(ctx, dists, concurrency) {
     const { log } = ctx;
