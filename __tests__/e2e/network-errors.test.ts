@@ -13,7 +13,7 @@ import {
   type Server,
   type Socket
 } from 'node:net'
-import { runContextFromEnv } from '../../src/action/context.js'
+import { runContextFromEnv } from '../../src/shared/run-context.js'
 import { SIMPLE_PAGE_CAP } from '../../src/index-api/simple.js'
 import { Http, NetworkError } from '../../src/shared/http.js'
 import { classifyFailure } from '../../src/upload/send.js'

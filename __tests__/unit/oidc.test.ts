@@ -2,7 +2,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/glob
 import path from 'node:path'
 import { decodeClaims, renderClaims, reusableWorkflowHint } from '../../src/auth/claims.js'
 import { TrustedPublishingError } from '../../src/auth/errors.js'
-import { actionsIdTokenFetcher, runContextFromEnv } from '../../src/action/context.js'
+import { actionsIdTokenFetcher } from '../../src/action/context.js'
+import { runContextFromEnv } from '../../src/shared/run-context.js'
 import { attestationsField, prepareAttestations } from '../../src/attest/prepare.js'
 import { createTokenMinter, oidcUrls, type ExchangeOptions } from '../../src/auth/oidc.js'
 import {

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { isForkPullRequest, runContextFromEnv, tagOfRun } from '../../src/action/context.js'
+import { isForkPullRequest, runContextFromEnv, tagOfRun } from '../../src/shared/run-context.js'
 
 let work: string
 beforeAll(async () => {

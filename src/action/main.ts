@@ -1,6 +1,7 @@
 import * as core from '@actions/core'
 import { Writer } from './writer.js'
-import { actionsIdTokenFetcher, runContextFromEnv } from './context.js'
+import { actionsIdTokenFetcher } from './context.js'
+import { runContextFromEnv } from '../shared/run-context.js'
 import { DistributionError } from '../dists/distribution.js'
 import { publish, type PipelineDeps, type RunResult } from '../pipeline/publish.js'
 import { runOutcome } from '../pipeline/outcome.js'
