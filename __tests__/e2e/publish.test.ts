@@ -254,6 +254,51 @@ print(json.dumps({"headers": [[k, v] for k, v in m.items()], "body": m.get_paylo
     expect(posts.filter(r => r.path === '/legacy/')).toHaveLength(2)
   })
 
+  it('follows no redirect to another origin: the token and the simple-page reads stay on the URL given', async () => {
+    const dir = path.join(work, 'cross-origin')
+    makePlainWheel(dir, 'cross-origin-pkg', '1.0.0')
+    const listen = async (handler: Parameters<typeof createHttpServer>[1]) => {
+      const server = createHttpServer(handler)
+      await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+      return { server, port: (server.address() as AddressInfo).port }
+    }
+    // Whatever reaches the other origin is recorded; nothing should.
+    const reachedElsewhere: string[] = []
+    const elsewhere = await listen((req, res) => {
+      reachedElsewhere.push(`${req.method} ${req.url}`)
+      req.resume()
+      res.writeHead(200, { 'Content-Type': 'application/vnd.pypi.simple.v1+json' }).end('{}')
+    })
+    // Another origin: `localhost` and another port.
+    const target = `http://localhost:${elsewhere.port}`
+    const seen: string[] = []
+    const front = await listen((req, res) => {
+      seen.push(`${req.method} ${req.url}`)
+      req.resume()
+      res.writeHead(307, { Location: `${target}${req.url}` }).end()
+    })
+    const frontOrigin = `http://127.0.0.1:${front.port}`
+    try {
+      const run = await runAction({
+        password: TOKEN,
+        'repository-url': `${frontOrigin}/legacy/`,
+        'index-url': `${frontOrigin}/simple/`,
+        'packages-dir': dir
+      })
+      expect(run.exitCode).toBe(1)
+      expect(run.stdout).toContain(`the index redirected the upload to ${target}/legacy/`)
+      expect(run.stdout).toContain('Credentials are not sent to another host')
+      // The front got the page reads and the upload; the other origin got nothing at all.
+      expect(seen).toContain('GET /simple/cross-origin-pkg/')
+      expect(seen).toContain('POST /legacy/')
+      expect(reachedElsewhere).toEqual([])
+    } finally {
+      for (const { server } of [front, elsewhere]) {
+        await new Promise(resolve => server.close(resolve))
+      }
+    }
+  })
+
   it('goes through the proxy HTTP_PROXY names: the bundle loads its CONNECT tunnel on demand', async () => {
     const dir = path.join(work, 'proxied')
     makePlainWheel(dir, 'proxied-pkg', '1.0.0')
