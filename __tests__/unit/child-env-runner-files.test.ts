@@ -1,5 +1,5 @@
 /**
- * Review holes in what a child process gets (src/process/child-env.ts) and which secrets the
+ * Review holes in what a child process gets (src/shared/child-env.ts) and which secrets the
  * environment is known to hold.
  */
 import { describe, expect, it } from '@jest/globals'

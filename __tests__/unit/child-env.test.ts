@@ -1,4 +1,4 @@
-/** The environment of child processes (src/process/child-env.ts): built in one place, with no secret. */
+/** The environment of child processes (src/shared/child-env.ts): built in one place, with no secret. */
 import { describe, expect, it } from '@jest/globals'
 import { ChildEnv } from '../../src/shared/child-env.js'
 

@@ -59,8 +59,9 @@ export interface RunResult {
 }
 
 /**
- * [build] → discover → inspect → check → authenticate → upload → verify. Throws
- * DistributionError, before anything is sent, when a file is not fit to publish.
+ * [build] → discover → inspect → check → authenticate → what the index holds (conflicts) →
+ * upload → verify. Throws DistributionError, before anything is sent, when a file is not fit to
+ * publish. The token is minted before the conflicts are decided, while the pages are still read.
  */
 export async function publish(settings: Settings, deps: PipelineDeps): Promise<RunResult> {
   const { log, run } = deps
