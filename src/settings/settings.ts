@@ -85,7 +85,12 @@ const BOOLEANS = new Map<string, boolean>([
   ...['false', 'False', 'FALSE', 'no', 'off', '0'].map(v => [v, false] as const)
 ])
 
-/** `true`/`false` and their YAML spellings; undefined for anything else. */
+/**
+ * `true`/`false` and their YAML 1.1 spellings; undefined for anything else. Not
+ * core.getBooleanInput: it takes the six YAML 1.2 spellings only (a workflow's `yes` would fail),
+ * reads the runner's variable itself (the command line's flags are read through the same
+ * settings) and throws its own text, without the fix.
+ */
 export function booleanValue(value: string): boolean | undefined {
   return BOOLEANS.get(value.trim())
 }
