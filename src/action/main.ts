@@ -7,6 +7,7 @@ import { publish, type PipelineDeps, type RunResult } from '../pipeline/publish.
 import { runOutcome } from '../pipeline/outcome.js'
 import { describeProblem } from '../pipeline/prepare.js'
 import { Redactor } from '../shared/redact.js'
+import { scrubStartupEnvironment } from '../shared/startup-environ.js'
 import {
   failureText,
   renderFailureSummary,
@@ -21,7 +22,8 @@ import { givenSecrets, twineVariables } from '../settings/secrets.js'
 export async function run(): Promise<void> {
   // Untrimmed: the settings trim each value, and tell a whitespace-only secret from none.
   const read = (name: string): string => core.getInput(name, { trimWhitespace: false })
-  const env = process.env
+  // A copy: once the secrets are known, they are zeroed in the process's own environment.
+  const env = { ...process.env }
   const twine = twineVariables(env)
   const redactor = new Redactor()
   // Registered before anything can print them; the runner's own tokens are secrets too.
@@ -42,6 +44,9 @@ export async function run(): Promise<void> {
     const { settings, warnings, notices } = readSettings(read, { twine, insideActions: inRunner })
     for (const warning of warnings) log.warning(warning)
     for (const notice of notices) log.notice(notice)
+    // Before any child starts: a build could otherwise read them from /proc/<our pid>/environ.
+    const scrub = scrubStartupEnvironment(redactor.forms(), SECRET_VARIABLES)
+    log.debug(`Start-up environment: ${JSON.stringify(scrub)}`)
     const result = await publish(settings, {
       log,
       run,
@@ -79,6 +84,16 @@ export async function run(): Promise<void> {
     log.endOutput()
   }
 }
+
+/** Zeroed in the start-up environment by name too (a secret too short to be looked for). */
+const SECRET_VARIABLES = [
+  'INPUT_PASSWORD',
+  'INPUT_TOKEN',
+  'TWINE_PASSWORD',
+  'ACTIONS_ID_TOKEN_REQUEST_URL',
+  'ACTIONS_ID_TOKEN_REQUEST_TOKEN',
+  'ACTIONS_RUNTIME_TOKEN'
+]
 
 /**
  * Sets the step's outputs; when the runner's GITHUB_OUTPUT file cannot be written (a full disk, a
