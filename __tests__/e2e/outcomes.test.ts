@@ -159,6 +159,29 @@ describe('asking the index before sending', () => {
     expect(run.stdout).toMatch(/::warning title=[^,]*,file=.*::.*DIFFERENT content.*NOT published/)
     expect(run.stdout).not.toMatch(/All 1 file\(s\) are on the index with the expected sha256/)
     expect(run.summary).toContain('the index holds a different file')
+    const heading = run.summary.split('\n')[0]
+    expect(heading).toMatch(/Nothing new on .*1 not published \(the index holds a different file\)/)
+    expect(heading).not.toContain('already on')
+  })
+
+  it('another build of one file, the rest already there: nothing published, not a partial release', async () => {
+    const server = await index()
+    const { dir, names } = await release(['py2', 'py3'])
+    expect((await publish(server, dir)).exitCode).toBe(0)
+    const posts = server.requests.length
+    const [same, changed] = names.sort()
+    const other = await rebuilt([changed])
+    await cp(path.join(dir, same), path.join(other, same))
+
+    const run = await publish(server, other)
+
+    expect(run.exitCode).toBe(1)
+    expect(server.requests.length).toBe(posts)
+    expect(errors(run).at(-1)).toMatch(/different file under the name .*Nothing was uploaded/)
+    expect(filenames(run.outputs.uploaded)).toEqual([])
+    const heading = run.summary.split('\n')[0]
+    expect(heading).toContain('Nothing was published')
+    expect(run.summary).not.toContain('left partial')
   })
 })
 

@@ -105,9 +105,13 @@ function heading(result: RunResult, index: string): string {
   const uploaded = result.files.filter(f => f.status === 'uploaded').length
   const there = result.files.filter(onIndex).length
   if (result.failure) {
-    if (there === 0) return `❌ Nothing was published to ${to}`
+    // A conflict stops the run before anything is sent: this run left nothing partial.
+    if (there === 0 || result.files.some(isConflict)) return `❌ Nothing was published to ${to}`
     if (there === n) return `❌ ${htmlText(what)} on ${to}, with errors`
     return `❌ Release left partial on ${to}: ${there} of ${count(n)} on the index`
+  }
+  if (uploaded === 0 && there < n) {
+    return `⚠️ Nothing new on ${to}: ${htmlText(what)}, ${n - there} not published (the index holds a different file)`
   }
   if (uploaded === 0) return `↷ Nothing new: ${htmlText(what)} already on ${to}`
   const rest = n - uploaded
