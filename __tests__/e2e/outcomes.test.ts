@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/glob
 import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import { FIXTURES_DIR } from '../support/fixtures.js'
 import { startIndexServer, type IndexServer } from '../support/index-server.js'
 import { makeWheel, metadataText } from '../support/make-dists.js'
 import { runAction, type ActionRun } from '../support/run-action.js'
@@ -260,6 +261,41 @@ describe('after a failure, what landed', () => {
         .map(f => f.filename)
         .sort()
     ).toEqual([first, second])
+  })
+
+  it('with build: true, the advice to finish a partial release is the re-run that works: skip-existing', async () => {
+    const server = await index()
+    const project = await mkdtemp(path.join(work, 'project-'))
+    await cp(path.join(FIXTURES_DIR, 'build-project'), project, { recursive: true })
+    const out = path.join(project, 'dist')
+    // Each run builds again; a build that records its time (setuptools, flit) differs each run.
+    const build = (epoch: number): Record<string, string> => ({
+      build: 'true',
+      'working-directory': project,
+      'build-command': `SOURCE_DATE_EPOCH=${epoch} /usr/bin/python3 -m build --no-isolation -x --outdir ${out}`,
+      retries: '0',
+      concurrency: '1'
+    })
+    server.injectFaults({}, { status: 400, body: 'Invalid distribution file.' })
+
+    const run = await publish(server, out, build(1580601600))
+    expect(run.exitCode).toBe(1)
+    expect(server.files()).toHaveLength(1)
+    const advice = /re-run this job with `skip-existing: true`/
+    expect(errors(run).at(-1)).toMatch(advice)
+    expect(errors(run).at(-1)).not.toContain('re-run this job as it is')
+    expect(run.summary).toMatch(advice)
+
+    // A plain re-run builds another file under the uploaded one's name, and stops on it.
+    const plain = await publish(server, out, build(1600000000))
+    expect(plain.exitCode).toBe(1)
+    expect(errors(plain).at(-1)).toMatch(/different file under the name/)
+    expect(server.files()).toHaveLength(1)
+
+    const advised = await publish(server, out, { ...build(1600000000), 'skip-existing': 'true' })
+    expect(advised.exitCode).toBe(0)
+    expect(server.files()).toHaveLength(2)
+    expect(filenames(advised.outputs.uploaded)).toHaveLength(1)
   })
 
   it('a file stored despite an error answer counts as uploaded (retries: 0), and the run goes on', async () => {

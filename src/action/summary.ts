@@ -44,6 +44,14 @@ function isConflict(file: FileResult): boolean {
 const FINISH_HINT =
   'To finish the release, fix the cause and re-run this job as it is: the files the index ' +
   'already holds with the same sha256 are skipped, and the rest are uploaded.'
+// A build in the job runs again on a re-run, and setuptools and flit write the time into the
+// archives: the files already uploaded would differ, and stop a plain re-run before any upload.
+const REBUILD_HINT =
+  'To finish the release, fix the cause and re-run this job with `skip-existing: true`: the ' +
+  're-run builds the files again, and a new build can differ from the files on the index (most ' +
+  'build backends record the build time); with skip-existing, the files already there are kept ' +
+  'and the rest are uploaded.'
+const finishHint = (result: RunResult): string => (result.built ? REBUILD_HINT : FINISH_HINT)
 
 /** The error for setFailed: what stopped the run, which files are on the index, how to finish. */
 export function failureText(result: RunResult): string {
@@ -62,7 +70,7 @@ export function failureText(result: RunResult): string {
   if (missing.length === 0) return `${what} On the index: ${there.join(', ')}.`
   return (
     `${what} The release is partial. On the index: ${there.join(', ')}. ` +
-    `Not on the index: ${missing.join(', ')}. ${FINISH_HINT}`
+    `Not on the index: ${missing.join(', ')}. ${finishHint(result)}`
   )
 }
 
@@ -177,7 +185,7 @@ export function renderRunSummary(result: RunResult, redact: Redact): string {
     if (there.length > 0 && missing.length > 0 && !result.files.some(isConflict)) {
       blocks.push(
         `<p><b>On the index:</b> ${codes(there)}<br><b>Not on the index:</b> ${codes(missing)}</p>`,
-        `<p>${htmlText(FINISH_HINT)}</p>`
+        `<p>${htmlText(finishHint(result))}</p>`
       )
     }
     blocks.push('<p><b>Error</b></p>', fenced(redact(result.failure.message)))
