@@ -346,6 +346,35 @@ describe('an index without a readable simple page', () => {
   })
 })
 
+describe('an index that takes uploads but will not let this run read them back', () => {
+  it('says the files were not read back, never that they are not on the index', async () => {
+    const server = await index()
+    server.addRoute('GET', /^\/simple\//, (_req, res) => {
+      res.writeHead(401, { 'Content-Type': 'text/plain', 'WWW-Authenticate': 'Basic' })
+      res.end('401 Unauthorized')
+    })
+    const { dir, names } = await release(['py2', 'py3'])
+
+    const run = await publish(server, dir)
+
+    expect(
+      server
+        .files()
+        .map(f => f.filename)
+        .sort()
+    ).toEqual(names.sort())
+    expect(run.exitCode).toBe(0)
+    expect(errors(run)).toEqual([])
+    expect(run.stdout).toMatch(/::warning title=pypi-publish::Not read back: .* answered HTTP 401/)
+    expect(run.stdout).not.toMatch(/not listed on/)
+    expect(filenames(run.outputs.uploaded)).toEqual(names.sort())
+    expect(filenames(run.outputs.verified)).toEqual([])
+    expect(run.summary.split('\n')[0]).toContain('Published')
+    expect(run.summary).toContain('2 on a page it would not let this run read')
+    expect(run.summary).not.toContain('not on the index')
+  })
+})
+
 describe('reporting never fails a publish', () => {
   it.each([
     ['a directory', (dir: string) => dir],

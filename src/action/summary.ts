@@ -161,11 +161,14 @@ export function renderRunSummary(result: RunResult, redact: Redact): string {
   if (pages.length > 0) blocks.push(`<p>Release page: ${pages.join(' · ')}</p>`)
   blocks.push(table(result, redact))
   if (result.verification) {
-    const { verified, unverifiable, simpleUrl } = result.verification
+    const { verified, unverifiable, unreadable, simpleUrl } = result.verification
     blocks.push(
       `<p>Read back from <code>${htmlText(redact(displayUrl(simpleUrl)))}</code>: ` +
         `${verified.length} file(s) listed with the local sha256` +
         (unverifiable.length ? `, ${unverifiable.length} listed without a sha256 to compare` : '') +
+        (unreadable.length
+          ? `, ${unreadable.length} on a page it would not let this run read`
+          : '') +
         '.</p>'
     )
   } else if (result.verificationSkipped) {
