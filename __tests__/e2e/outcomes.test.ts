@@ -375,6 +375,25 @@ describe('an index that takes uploads but will not let this run read them back',
   })
 })
 
+describe('a read-back the index fails', () => {
+  it('names the answer it got instead of calling the files unlisted', async () => {
+    const server = await index()
+    let reads = 0
+    server.addRoute('GET', /^\/simple\//, (_req, res) => {
+      // The read before the upload finds a new project; every read back fails.
+      res.writeHead(reads++ === 0 ? 404 : 503, { 'Content-Type': 'text/plain' })
+      res.end('unavailable')
+    })
+    const { dir, names } = await release(['py3'])
+
+    const run = await publish(server, dir)
+
+    expect(server.files().map(f => f.filename)).toEqual(names)
+    expect(run.exitCode).toBe(1)
+    expect(errors(run).at(-1)).toMatch(/the last read failed: \S+ answered HTTP 503/)
+  })
+})
+
 describe('reporting never fails a publish', () => {
   it.each([
     ['a directory', (dir: string) => dir],

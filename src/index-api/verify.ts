@@ -67,9 +67,15 @@ export async function verifyOnIndex(
         return undefined
       })
       if (page) lastError.delete(project)
-      if (page && !page.found && (page.status === 401 || page.status === 403)) {
-        refused.set(project, `${page.url} answered HTTP ${page.status}`)
-        for (const [name, d] of pending) if (normalizeName(d.name) === project) pending.delete(name)
+      // A page that is not there yet (404) is what waiting is for; any other answer is a failed read.
+      if (page && !page.found && page.status !== 404) {
+        const answer = `${page.url} answered HTTP ${page.status}`
+        lastError.set(project, answer)
+        if (page.status === 401 || page.status === 403) {
+          refused.set(project, answer)
+          for (const [name, d] of pending)
+            if (normalizeName(d.name) === project) pending.delete(name)
+        }
       }
       if (!page?.found) continue
       for (const dist of [...pending.values()].filter(d => normalizeName(d.name) === project)) {
