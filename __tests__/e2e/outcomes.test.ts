@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/glob
 import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import { FIXTURES_DIR } from '../support/fixtures.js'
 import { startIndexServer, type IndexServer } from '../support/index-server.js'
 import { makeWheel, metadataText } from '../support/make-dists.js'
 import { runAction, type ActionRun } from '../support/run-action.js'
@@ -159,6 +160,29 @@ describe('asking the index before sending', () => {
     expect(run.stdout).toMatch(/::warning title=[^,]*,file=.*::.*DIFFERENT content.*NOT published/)
     expect(run.stdout).not.toMatch(/All 1 file\(s\) are on the index with the expected sha256/)
     expect(run.summary).toContain('the index holds a different file')
+    const heading = run.summary.split('\n')[0]
+    expect(heading).toMatch(/Nothing new on .*1 not published \(the index holds a different file\)/)
+    expect(heading).not.toContain('already on')
+  })
+
+  it('another build of one file, the rest already there: nothing published, not a partial release', async () => {
+    const server = await index()
+    const { dir, names } = await release(['py2', 'py3'])
+    expect((await publish(server, dir)).exitCode).toBe(0)
+    const posts = server.requests.length
+    const [same, changed] = names.sort()
+    const other = await rebuilt([changed])
+    await cp(path.join(dir, same), path.join(other, same))
+
+    const run = await publish(server, other)
+
+    expect(run.exitCode).toBe(1)
+    expect(server.requests.length).toBe(posts)
+    expect(errors(run).at(-1)).toMatch(/different file under the name .*Nothing was uploaded/)
+    expect(filenames(run.outputs.uploaded)).toEqual([])
+    const heading = run.summary.split('\n')[0]
+    expect(heading).toContain('Nothing was published')
+    expect(run.summary).not.toContain('left partial')
   })
 })
 
@@ -239,6 +263,41 @@ describe('after a failure, what landed', () => {
     ).toEqual([first, second])
   })
 
+  it('with build: true, the advice to finish a partial release is the re-run that works: skip-existing', async () => {
+    const server = await index()
+    const project = await mkdtemp(path.join(work, 'project-'))
+    await cp(path.join(FIXTURES_DIR, 'build-project'), project, { recursive: true })
+    const out = path.join(project, 'dist')
+    // Each run builds again; a build that records its time (setuptools, flit) differs each run.
+    const build = (epoch: number): Record<string, string> => ({
+      build: 'true',
+      'working-directory': project,
+      'build-command': `SOURCE_DATE_EPOCH=${epoch} /usr/bin/python3 -m build --no-isolation -x --outdir ${out}`,
+      retries: '0',
+      concurrency: '1'
+    })
+    server.injectFaults({}, { status: 400, body: 'Invalid distribution file.' })
+
+    const run = await publish(server, out, build(1580601600))
+    expect(run.exitCode).toBe(1)
+    expect(server.files()).toHaveLength(1)
+    const advice = /re-run this job with `skip-existing: true`/
+    expect(errors(run).at(-1)).toMatch(advice)
+    expect(errors(run).at(-1)).not.toContain('re-run this job as it is')
+    expect(run.summary).toMatch(advice)
+
+    // A plain re-run builds another file under the uploaded one's name, and stops on it.
+    const plain = await publish(server, out, build(1600000000))
+    expect(plain.exitCode).toBe(1)
+    expect(errors(plain).at(-1)).toMatch(/different file under the name/)
+    expect(server.files()).toHaveLength(1)
+
+    const advised = await publish(server, out, { ...build(1600000000), 'skip-existing': 'true' })
+    expect(advised.exitCode).toBe(0)
+    expect(server.files()).toHaveLength(2)
+    expect(filenames(advised.outputs.uploaded)).toHaveLength(1)
+  })
+
   it('a file stored despite an error answer counts as uploaded (retries: 0), and the run goes on', async () => {
     const server = await index()
     const { dir, names } = await release(['py2', 'py3'])
@@ -284,6 +343,54 @@ describe('an index without a readable simple page', () => {
     expect(skipped.exitCode).toBe(0)
     expect(filenames(skipped.outputs.skipped)).toEqual(names)
     expect(filenames(skipped.outputs.verified)).toEqual([])
+  })
+})
+
+describe('an index that takes uploads but will not let this run read them back', () => {
+  it('says the files were not read back, never that they are not on the index', async () => {
+    const server = await index()
+    server.addRoute('GET', /^\/simple\//, (_req, res) => {
+      res.writeHead(401, { 'Content-Type': 'text/plain', 'WWW-Authenticate': 'Basic' })
+      res.end('401 Unauthorized')
+    })
+    const { dir, names } = await release(['py2', 'py3'])
+
+    const run = await publish(server, dir)
+
+    expect(
+      server
+        .files()
+        .map(f => f.filename)
+        .sort()
+    ).toEqual(names.sort())
+    expect(run.exitCode).toBe(0)
+    expect(errors(run)).toEqual([])
+    expect(run.stdout).toMatch(/::warning title=pypi-publish::Not read back: .* answered HTTP 401/)
+    expect(run.stdout).not.toMatch(/not listed on/)
+    expect(filenames(run.outputs.uploaded)).toEqual(names.sort())
+    expect(filenames(run.outputs.verified)).toEqual([])
+    expect(run.summary.split('\n')[0]).toContain('Published')
+    expect(run.summary).toContain('2 on a page it would not let this run read')
+    expect(run.summary).not.toContain('not on the index')
+  })
+})
+
+describe('a read-back the index fails', () => {
+  it('names the answer it got instead of calling the files unlisted', async () => {
+    const server = await index()
+    let reads = 0
+    server.addRoute('GET', /^\/simple\//, (_req, res) => {
+      // The read before the upload finds a new project; every read back fails.
+      res.writeHead(reads++ === 0 ? 404 : 503, { 'Content-Type': 'text/plain' })
+      res.end('unavailable')
+    })
+    const { dir, names } = await release(['py3'])
+
+    const run = await publish(server, dir)
+
+    expect(server.files().map(f => f.filename)).toEqual(names)
+    expect(run.exitCode).toBe(1)
+    expect(errors(run).at(-1)).toMatch(/the last read failed: \S+ answered HTTP 503/)
   })
 })
 

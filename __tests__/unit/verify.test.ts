@@ -112,7 +112,7 @@ describe('verifyOnIndex', () => {
 
     const result = await verifyOnIndex([late], opts)
 
-    expect(result).toEqual({ verified: [late], unverifiable: [], failed: [] })
+    expect(result).toEqual({ verified: [late], unverifiable: [], unreadable: [], failed: [] })
     expect(sleeps).toHaveLength(1)
     expect(log.text('info')).toMatch(/Waiting for the index to list 1 file\(s\)/)
   })

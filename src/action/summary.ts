@@ -44,6 +44,14 @@ function isConflict(file: FileResult): boolean {
 const FINISH_HINT =
   'To finish the release, fix the cause and re-run this job as it is: the files the index ' +
   'already holds with the same sha256 are skipped, and the rest are uploaded.'
+// A build in the job runs again on a re-run, and setuptools and flit write the time into the
+// archives: the files already uploaded would differ, and stop a plain re-run before any upload.
+const REBUILD_HINT =
+  'To finish the release, fix the cause and re-run this job with `skip-existing: true`: the ' +
+  're-run builds the files again, and a new build can differ from the files on the index (most ' +
+  'build backends record the build time); with skip-existing, the files already there are kept ' +
+  'and the rest are uploaded.'
+const finishHint = (result: RunResult): string => (result.built ? REBUILD_HINT : FINISH_HINT)
 
 /** The error for setFailed: what stopped the run, which files are on the index, how to finish. */
 export function failureText(result: RunResult): string {
@@ -62,7 +70,7 @@ export function failureText(result: RunResult): string {
   if (missing.length === 0) return `${what} On the index: ${there.join(', ')}.`
   return (
     `${what} The release is partial. On the index: ${there.join(', ')}. ` +
-    `Not on the index: ${missing.join(', ')}. ${FINISH_HINT}`
+    `Not on the index: ${missing.join(', ')}. ${finishHint(result)}`
   )
 }
 
@@ -105,9 +113,13 @@ function heading(result: RunResult, index: string): string {
   const uploaded = result.files.filter(f => f.status === 'uploaded').length
   const there = result.files.filter(onIndex).length
   if (result.failure) {
-    if (there === 0) return `❌ Nothing was published to ${to}`
+    // A conflict stops the run before anything is sent: this run left nothing partial.
+    if (there === 0 || result.files.some(isConflict)) return `❌ Nothing was published to ${to}`
     if (there === n) return `❌ ${htmlText(what)} on ${to}, with errors`
     return `❌ Release left partial on ${to}: ${there} of ${count(n)} on the index`
+  }
+  if (uploaded === 0 && there < n) {
+    return `⚠️ Nothing new on ${to}: ${htmlText(what)}, ${n - there} not published (the index holds a different file)`
   }
   if (uploaded === 0) return `↷ Nothing new: ${htmlText(what)} already on ${to}`
   const rest = n - uploaded
@@ -149,11 +161,14 @@ export function renderRunSummary(result: RunResult, redact: Redact): string {
   if (pages.length > 0) blocks.push(`<p>Release page: ${pages.join(' · ')}</p>`)
   blocks.push(table(result, redact))
   if (result.verification) {
-    const { verified, unverifiable, simpleUrl } = result.verification
+    const { verified, unverifiable, unreadable, simpleUrl } = result.verification
     blocks.push(
       `<p>Read back from <code>${htmlText(redact(displayUrl(simpleUrl)))}</code>: ` +
         `${verified.length} file(s) listed with the local sha256` +
         (unverifiable.length ? `, ${unverifiable.length} listed without a sha256 to compare` : '') +
+        (unreadable.length
+          ? `, ${unreadable.length} on a page it would not let this run read`
+          : '') +
         '.</p>'
     )
   } else if (result.verificationSkipped) {
@@ -173,7 +188,7 @@ export function renderRunSummary(result: RunResult, redact: Redact): string {
     if (there.length > 0 && missing.length > 0 && !result.files.some(isConflict)) {
       blocks.push(
         `<p><b>On the index:</b> ${codes(there)}<br><b>Not on the index:</b> ${codes(missing)}</p>`,
-        `<p>${htmlText(FINISH_HINT)}</p>`
+        `<p>${htmlText(finishHint(result))}</p>`
       )
     }
     blocks.push('<p><b>Error</b></p>', fenced(redact(result.failure.message)))

@@ -110,7 +110,10 @@ export function dedupeByFilename(dists: readonly Distribution[]) {
   const differing = groups.filter(group => new Set(group.map(d => d.digests.sha256)).size > 1)
   return {
     unique: groups.map(group => group[0]),
-    duplicates: groups.flatMap(group => group.slice(1)),
+    // Copies of an earlier file; one with other content is a problem, never "the same file".
+    duplicates: groups.flatMap(group =>
+      group.filter((d, i) => group.slice(0, i).some(e => e.digests.sha256 === d.digests.sha256))
+    ),
     problems: differing.map((group): Problem => ({
       file: group[0].path,
       rule: 'duplicate-filename',

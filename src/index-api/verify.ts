@@ -21,6 +21,8 @@ export interface VerifyResult {
   verified: Distribution[]
   /** Listed without a sha256 (some HTML-only indexes). */
   unverifiable: Distribution[]
+  /** On a page this run may not read (HTTP 401/403): whether the index holds it is not known. */
+  unreadable: Array<{ dist: Distribution; reason: string }>
   /** Not listed when time ran out, or listed with another sha256. */
   failed: Array<{ dist: Distribution; reason: string; listedSha256?: string }>
 }
@@ -45,6 +47,7 @@ export async function verifyOnIndex(
   const pending = new Map(dists.map(d => [d.filename, d]))
   const seen = new Map<string, string>() // filename → last sha256 listed
   const lastError = new Map<string, string>() // project → why its last read failed
+  const refused = new Map<string, string>() // project → its page's refusal: waiting changes nothing
   const unverifiable: Distribution[] = []
   let wait = 1000
 
@@ -64,6 +67,16 @@ export async function verifyOnIndex(
         return undefined
       })
       if (page) lastError.delete(project)
+      // A page that is not there yet (404) is what waiting is for; any other answer is a failed read.
+      if (page && !page.found && page.status !== 404) {
+        const answer = `${page.url} answered HTTP ${page.status}`
+        lastError.set(project, answer)
+        if (page.status === 401 || page.status === 403) {
+          refused.set(project, answer)
+          for (const [name, d] of pending)
+            if (normalizeName(d.name) === project) pending.delete(name)
+        }
+      }
       if (!page?.found) continue
       for (const dist of [...pending.values()].filter(d => normalizeName(d.name) === project)) {
         const listed = page.files.get(dist.filename)
@@ -87,9 +100,13 @@ export async function verifyOnIndex(
 
   const failed: VerifyResult['failed'] = []
   const verified: Distribution[] = []
+  const unreadable: VerifyResult['unreadable'] = []
   for (const dist of dists) {
     const listed = seen.get(dist.filename)
-    if (listed === undefined) {
+    const refusal = refused.get(normalizeName(dist.name))
+    if (listed === undefined && refusal) {
+      unreadable.push({ dist, reason: refusal })
+    } else if (listed === undefined) {
       const error = lastError.get(normalizeName(dist.name))
       failed.push({
         dist,
@@ -107,5 +124,5 @@ export async function verifyOnIndex(
       })
     }
   }
-  return { verified, unverifiable, failed }
+  return { verified, unverifiable, unreadable, failed }
 }

@@ -145,6 +145,15 @@ export async function verifyStatuses(
   for (const dist of found.unverifiable) {
     log.notice(`${dist.filename} is listed on ${simpleUrl}, which gives no sha256 to compare.`)
   }
+  if (found.unreadable.length > 0) {
+    const why = [...new Set(found.unreadable.map(u => u.reason))].join('; ')
+    log.warning(
+      `Not read back: ${why}, so whether the index holds ` +
+        `${found.unreadable.map(u => u.dist.filename).join(', ')} is not known (its answer to ` +
+        "the upload is all there is). To read the upload back, set 'index-url' to a simple index " +
+        "with credentials that may read it (https://user:token@host/simple/), or 'verify-upload: false'."
+    )
+  }
   const verification = { ...found, failed, simpleUrl }
   if (failed.length > 0) {
     for (const { dist, reason } of failed) log.error(`${dist.filename}: ${reason}`, dist.path)
@@ -158,11 +167,12 @@ export async function verifyStatuses(
   const count = found.verified.length
   const unverifiable = found.unverifiable.length
   // Where it was read: the group that names it is not shown when nothing went wrong in it.
-  log.info(
-    count === expected.length
-      ? `✔ All ${count} file(s) are on the index with the expected sha256 (read back from ${simpleUrl}).`
-      : `✔ ${count} of ${expected.length} file(s) are on the index with the expected sha256 (read back from ${simpleUrl})` +
-          (unverifiable ? `; ${unverifiable} listed without a sha256 to compare.` : '.')
-  )
+  if (count > 0)
+    log.info(
+      count === expected.length
+        ? `✔ All ${count} file(s) are on the index with the expected sha256 (read back from ${simpleUrl}).`
+        : `✔ ${count} of ${expected.length} file(s) are on the index with the expected sha256 (read back from ${simpleUrl})` +
+            (unverifiable ? `; ${unverifiable} listed without a sha256 to compare.` : '.')
+    )
   return { files: read, verification }
 }

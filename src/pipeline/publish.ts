@@ -46,6 +46,8 @@ export interface PipelineDeps {
 export interface RunResult {
   repositoryUrl: string
   dryRun: boolean
+  /** The files were built by this run (`build: true`): a re-run builds them again. */
+  built?: boolean
   /** The release page of an index other than PyPI's (`{name}`, `{version}`); empty: none. */
   releaseUrlPattern?: string
   dists: Distribution[]
@@ -95,6 +97,7 @@ export async function publish(settings: Settings, deps: PipelineDeps): Promise<R
     const result: RunResult = {
       repositoryUrl: settings.repositoryUrl,
       dryRun: settings.dryRun,
+      built: settings.build,
       releaseUrlPattern: settings.releaseUrlPattern,
       dists,
       files: dists.map(dist => ({ dist, status: 'not-attempted' })),
