@@ -155,6 +155,10 @@ print(json.dumps({"headers": [[k, v] for k, v in m.items()], "body": m.get_paylo
     )
     expect(run.stdout).toMatch(/nothing was uploaded/)
     expect(run.summary).toContain('nothing was uploaded')
+    // Later steps that read the outputs as JSON (`if: always()`) get empty lists, not ''.
+    expect(JSON.parse(run.outputs.uploaded)).toEqual([])
+    expect(JSON.parse(run.outputs.verified)).toEqual([])
+    expect(JSON.parse(run.outputs.projects)).toEqual([])
   })
 
   it("refuses before any upload a wheel PyPI refuses for its zip framing, in PyPI's words", async () => {

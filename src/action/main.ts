@@ -69,6 +69,8 @@ export async function run(): Promise<void> {
     const failure = result.failure ? failureText(result) : outputsProblem
     if (failure) log.fail(failure)
   } catch (error) {
+    // Nothing was sent: the outputs say so (`[]`), for later steps that read them as JSON.
+    setOutputs(NOTHING_SENT, redact)
     if (error instanceof DistributionError) {
       for (const problem of error.problems) log.error(describeProblem(problem), problem.file)
       await writeSummary(renderProblemsSummary(error.problems, redact))
@@ -83,6 +85,15 @@ export async function run(): Promise<void> {
   } finally {
     log.endOutput()
   }
+}
+
+/** A run that stopped before its first upload (a refused file, a credential, a build). */
+const NOTHING_SENT: RunResult = {
+  repositoryUrl: '',
+  dryRun: false,
+  dists: [],
+  files: [],
+  attestationPaths: []
 }
 
 /** Zeroed in the start-up environment by name too (a secret too short to be looked for). */
