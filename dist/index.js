@@ -58822,7 +58822,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2425:
+/***/ 4471:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -61963,8 +61963,6 @@ class Writer {
     }
 }
 
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(1455);
 ;// CONCATENATED MODULE: ./src/shared/format.ts
@@ -62541,6 +62539,33 @@ function noIdTokenMessage(run, cause) {
     ].join('\n');
 }
 
+;// CONCATENATED MODULE: ./src/action/context.ts
+
+
+
+/**
+ * The action's ID-token fetcher. Ours, not core.getIDToken (see requestIdToken): a failure becomes
+ * an explanation of what to change in the workflow, keeping its transient mark for the exchange.
+ */
+function actionsIdTokenFetcher(run, env) {
+    return async (audience) => {
+        const missing = ['ACTIONS_ID_TOKEN_REQUEST_URL', 'ACTIONS_ID_TOKEN_REQUEST_TOKEN'].filter(name => !env[name]);
+        if (missing.length) {
+            throw new TrustedPublishingError(noIdTokenMessage(run, `the runner did not set ${missing.join(' or ')} for this step`));
+        }
+        return githubRunnerIdToken(env, audience).catch((error) => {
+            // Without the command line's advice: the action gives its own two ways out.
+            const cause = error instanceof IdTokenRequestError ? error.failure.replace(/\.$/, '') : String(error);
+            throw new TrustedPublishingError(noIdTokenMessage(run, oneLine(cause)), {
+                cause: error,
+                transient: error instanceof TrustedPublishingError ? error.transient : undefined
+            });
+        });
+    };
+}
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
 ;// CONCATENATED MODULE: ./src/shared/excerpt.ts
 /** The mark of a cut. The Redactor (redact.ts) treats it as an end of text: keep them the same. */
 const CUT_MARK = '…';
@@ -67617,6 +67642,9 @@ class ChildEnv {
 }
 
 ;// CONCATENATED MODULE: ./src/shared/run-context.ts
+
+
+
 /** The proxy variables in the order @actions/http-client reads them (lower case first). */
 function proxyVariables(env) {
     const first = (names) => names.find(name => env[name]);
@@ -67625,15 +67653,6 @@ function proxyVariables(env) {
         http: first(['http_proxy', 'HTTP_PROXY'])
     };
 }
-
-;// CONCATENATED MODULE: ./src/action/context.ts
-
-
-
-
-
-
-
 /**
  * The run as the runner's variables describe it, read once. `secrets` are the Redactor's forms:
  * no child process gets a variable that carries one.
@@ -67678,26 +67697,6 @@ function isForkPullRequest(env) {
     catch {
         return false;
     }
-}
-/**
- * The action's ID-token fetcher. Ours, not core.getIDToken (see requestIdToken): a failure becomes
- * an explanation of what to change in the workflow, keeping its transient mark for the exchange.
- */
-function actionsIdTokenFetcher(run, env) {
-    return async (audience) => {
-        const missing = ['ACTIONS_ID_TOKEN_REQUEST_URL', 'ACTIONS_ID_TOKEN_REQUEST_TOKEN'].filter(name => !env[name]);
-        if (missing.length) {
-            throw new TrustedPublishingError(noIdTokenMessage(run, `the runner did not set ${missing.join(' or ')} for this step`));
-        }
-        return githubRunnerIdToken(env, audience).catch((error) => {
-            // Without the command line's advice: the action gives its own two ways out.
-            const cause = error instanceof IdTokenRequestError ? error.failure.replace(/\.$/, '') : String(error);
-            throw new TrustedPublishingError(noIdTokenMessage(run, oneLine(cause)), {
-                cause: error,
-                transient: error instanceof TrustedPublishingError ? error.transient : undefined
-            });
-        });
-    };
 }
 
 ;// CONCATENATED MODULE: ./src/dists/distribution.ts
@@ -70010,6 +70009,7 @@ async function verifyOnIndex(dists, options) {
     const pending = new Map(dists.map(d => [d.filename, d]));
     const seen = new Map(); // filename → last sha256 listed
     const lastError = new Map(); // project → why its last read failed
+    const refused = new Map(); // project → its page's refusal: waiting changes nothing
     const unverifiable = [];
     let wait = 1000;
     for (let round = 1;; round++) {
@@ -70030,6 +70030,17 @@ async function verifyOnIndex(dists, options) {
             });
             if (page)
                 lastError.delete(project);
+            // A page that is not there yet (404) is what waiting is for; any other answer is a failed read.
+            if (page && !page.found && page.status !== 404) {
+                const answer = `${page.url} answered HTTP ${page.status}`;
+                lastError.set(project, answer);
+                if (page.status === 401 || page.status === 403) {
+                    refused.set(project, answer);
+                    for (const [name, d] of pending)
+                        if (normalizeName(d.name) === project)
+                            pending.delete(name);
+                }
+            }
             if (!page?.found)
                 continue;
             for (const dist of [...pending.values()].filter(d => normalizeName(d.name) === project)) {
@@ -70054,9 +70065,14 @@ async function verifyOnIndex(dists, options) {
     }
     const failed = [];
     const verified = [];
+    const unreadable = [];
     for (const dist of dists) {
         const listed = seen.get(dist.filename);
-        if (listed === undefined) {
+        const refusal = refused.get(normalizeName(dist.name));
+        if (listed === undefined && refusal) {
+            unreadable.push({ dist, reason: refusal });
+        }
+        else if (listed === undefined) {
             const error = lastError.get(normalizeName(dist.name));
             failed.push({
                 dist,
@@ -70075,7 +70091,7 @@ async function verifyOnIndex(dists, options) {
             });
         }
     }
-    return { verified, unverifiable, failed };
+    return { verified, unverifiable, unreadable, failed };
 }
 
 ;// CONCATENATED MODULE: ./src/pipeline/index-status.ts
@@ -70176,6 +70192,13 @@ async function verifyStatuses(files, index, timeoutMs) {
     for (const dist of found.unverifiable) {
         log.notice(`${dist.filename} is listed on ${simpleUrl}, which gives no sha256 to compare.`);
     }
+    if (found.unreadable.length > 0) {
+        const why = [...new Set(found.unreadable.map(u => u.reason))].join('; ');
+        log.warning(`Not read back: ${why}, so whether the index holds ` +
+            `${found.unreadable.map(u => u.dist.filename).join(', ')} is not known (its answer to ` +
+            "the upload is all there is). To read the upload back, set 'index-url' to a simple index " +
+            "with credentials that may read it (https://user:token@host/simple/), or 'verify-upload: false'.");
+    }
     const verification = { ...found, failed, simpleUrl };
     if (failed.length > 0) {
         for (const { dist, reason } of failed)
@@ -70190,10 +70213,11 @@ async function verifyStatuses(files, index, timeoutMs) {
     const count = found.verified.length;
     const unverifiable = found.unverifiable.length;
     // Where it was read: the group that names it is not shown when nothing went wrong in it.
-    log.info(count === expected.length
-        ? `✔ All ${count} file(s) are on the index with the expected sha256 (read back from ${simpleUrl}).`
-        : `✔ ${count} of ${expected.length} file(s) are on the index with the expected sha256 (read back from ${simpleUrl})` +
-            (unverifiable ? `; ${unverifiable} listed without a sha256 to compare.` : '.'));
+    if (count > 0)
+        log.info(count === expected.length
+            ? `✔ All ${count} file(s) are on the index with the expected sha256 (read back from ${simpleUrl}).`
+            : `✔ ${count} of ${expected.length} file(s) are on the index with the expected sha256 (read back from ${simpleUrl})` +
+                (unverifiable ? `; ${unverifiable} listed without a sha256 to compare.` : '.'));
     return { files: read, verification };
 }
 
@@ -70963,7 +70987,8 @@ function dedupeByFilename(dists) {
     const differing = groups.filter(group => new Set(group.map(d => d.digests.sha256)).size > 1);
     return {
         unique: groups.map(group => group[0]),
-        duplicates: groups.flatMap(group => group.slice(1)),
+        // Copies of an earlier file; one with other content is a problem, never "the same file".
+        duplicates: groups.flatMap(group => group.filter((d, i) => group.slice(0, i).some(e => e.digests.sha256 === d.digests.sha256))),
         problems: differing.map((group) => ({
             file: group[0].path,
             rule: 'duplicate-filename',
@@ -73066,8 +73091,9 @@ function describeProblem(problem) {
 
 
 /**
- * [build] → discover → inspect → check → authenticate → upload → verify. Throws
- * DistributionError, before anything is sent, when a file is not fit to publish.
+ * [build] → discover → inspect → check → authenticate → what the index holds (conflicts) →
+ * upload → verify. Throws DistributionError, before anything is sent, when a file is not fit to
+ * publish. The token is minted before the conflicts are decided, while the pages are still read.
  */
 async function publish(settings, deps) {
     const { log, run } = deps;
@@ -73099,6 +73125,7 @@ async function publish(settings, deps) {
         const result = {
             repositoryUrl: settings.repositoryUrl,
             dryRun: settings.dryRun,
+            built: settings.build,
             releaseUrlPattern: settings.releaseUrlPattern,
             dists,
             files: dists.map(dist => ({ dist, status: 'not-attempted' })),
@@ -73247,6 +73274,72 @@ function releaseUrls(result) {
         .replaceAll('{name}', encodeURIComponent(normalizeName(dist.name)))
         .replaceAll('{version}', encodeURIComponent(dist.version)));
     return [...new Set(urls)];
+}
+
+;// CONCATENATED MODULE: ./src/shared/startup-environ.ts
+/**
+ * On Linux any process of the same user may read another's start-up environment from
+ * /proc/<pid>/environ, and deleting a variable from process.env does not change it: a build
+ * backend started by the action could read the token from its parent even though its own
+ * environment (ChildEnv) holds none. So, once the secrets are known, the value of every start-up
+ * variable that holds one is overwritten with zero bytes where the kernel keeps it: in this
+ * process's own memory, between env_start and env_end of /proc/self/stat, written through
+ * /proc/self/mem. process.env reads that same memory, so the entry reads the environment from a
+ * copy made before. Elsewhere (macOS, Windows), or where the kernel refuses the write, nothing
+ * changes and the limit in SECURITY.md stands.
+ */
+
+
+/** Read by @actions/core after the scrub (outputs, summary): never rewritten. */
+const FILE_COMMANDS = new Set([
+    'GITHUB_OUTPUT',
+    'GITHUB_STEP_SUMMARY',
+    'GITHUB_STATE',
+    'GITHUB_ENV',
+    'GITHUB_PATH'
+]);
+/**
+ * Zeroes, in /proc/self/environ, the values that hold one of `secrets` and those of `names`;
+ * returns how many values were zeroed, or why nothing could be done.
+ */
+function scrubStartupEnvironment(secrets, names = []) {
+    if (process.platform !== 'linux')
+        return { skipped: `not Linux (${process.platform})` };
+    const known = [...secrets].filter(s => s.length >= MIN_SECRET_LENGTH).map(s => Buffer.from(s));
+    let fd;
+    try {
+        const stat = (0,external_node_fs_.readFileSync)('/proc/self/stat', 'latin1');
+        // Fields after the command's closing parenthesis start at field 3; env_start is field 50.
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        const [start, end] = [Number(fields[47]), Number(fields[48])];
+        if (!(start > 0 && end > start))
+            return { skipped: 'the kernel gives no environment bounds' };
+        fd = (0,external_node_fs_.openSync)('/proc/self/mem', 'r+');
+        const region = Buffer.alloc(end - start);
+        (0,external_node_fs_.readSync)(fd, region, 0, region.length, start);
+        let zeroed = 0;
+        for (let at = 0; at < region.length;) {
+            const stop = region.indexOf(0, at) < 0 ? region.length : region.indexOf(0, at);
+            const entry = region.subarray(at, stop);
+            const eq = entry.indexOf(0x3d); // '='
+            const name = eq < 0 ? '' : entry.subarray(0, eq).toString('latin1');
+            const value = entry.subarray(eq + 1);
+            const holds = names.includes(name) || known.some(secret => value.includes(secret));
+            if (eq > 0 && value.length > 0 && holds && !FILE_COMMANDS.has(name)) {
+                (0,external_node_fs_.writeSync)(fd, Buffer.alloc(value.length), 0, value.length, start + at + eq + 1);
+                zeroed++;
+            }
+            at = stop + 1;
+        }
+        return { zeroed };
+    }
+    catch (error) {
+        return { skipped: error.code ?? String(error) };
+    }
+    finally {
+        if (fd !== undefined)
+            (0,external_node_fs_.closeSync)(fd);
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/settings/inputs.ts
@@ -73502,6 +73595,13 @@ function isConflict(file) {
 // sha256 are never sent again (skip-existing is only for another build under the same name).
 const FINISH_HINT = 'To finish the release, fix the cause and re-run this job as it is: the files the index ' +
     'already holds with the same sha256 are skipped, and the rest are uploaded.';
+// A build in the job runs again on a re-run, and setuptools and flit write the time into the
+// archives: the files already uploaded would differ, and stop a plain re-run before any upload.
+const REBUILD_HINT = 'To finish the release, fix the cause and re-run this job with `skip-existing: true`: the ' +
+    're-run builds the files again, and a new build can differ from the files on the index (most ' +
+    'build backends record the build time); with skip-existing, the files already there are kept ' +
+    'and the rest are uploaded.';
+const finishHint = (result) => (result.built ? REBUILD_HINT : FINISH_HINT);
 /** The error for setFailed: what stopped the run, which files are on the index, how to finish. */
 function failureText(result) {
     const failure = result.failure?.message ?? '';
@@ -73520,7 +73620,7 @@ function failureText(result) {
     if (missing.length === 0)
         return `${what} On the index: ${there.join(', ')}.`;
     return (`${what} The release is partial. On the index: ${there.join(', ')}. ` +
-        `Not on the index: ${missing.join(', ')}. ${FINISH_HINT}`);
+        `Not on the index: ${missing.join(', ')}. ${finishHint(result)}`);
 }
 const LABELS = {
     uploaded: '✅ uploaded',
@@ -73559,11 +73659,15 @@ function heading(result, index) {
     const uploaded = result.files.filter(f => f.status === 'uploaded').length;
     const there = result.files.filter(onIndex).length;
     if (result.failure) {
-        if (there === 0)
+        // A conflict stops the run before anything is sent: this run left nothing partial.
+        if (there === 0 || result.files.some(isConflict))
             return `❌ Nothing was published to ${to}`;
         if (there === n)
             return `❌ ${htmlText(what)} on ${to}, with errors`;
         return `❌ Release left partial on ${to}: ${there} of ${count(n)} on the index`;
+    }
+    if (uploaded === 0 && there < n) {
+        return `⚠️ Nothing new on ${to}: ${htmlText(what)}, ${n - there} not published (the index holds a different file)`;
     }
     if (uploaded === 0)
         return `↷ Nothing new: ${htmlText(what)} already on ${to}`;
@@ -73602,10 +73706,13 @@ function renderRunSummary(result, redact) {
         blocks.push(`<p>Release page: ${pages.join(' · ')}</p>`);
     blocks.push(table(result, redact));
     if (result.verification) {
-        const { verified, unverifiable, simpleUrl } = result.verification;
+        const { verified, unverifiable, unreadable, simpleUrl } = result.verification;
         blocks.push(`<p>Read back from <code>${htmlText(redact(displayUrl(simpleUrl)))}</code>: ` +
             `${verified.length} file(s) listed with the local sha256` +
             (unverifiable.length ? `, ${unverifiable.length} listed without a sha256 to compare` : '') +
+            (unreadable.length
+                ? `, ${unreadable.length} on a page it would not let this run read`
+                : '') +
             '.</p>');
     }
     else if (result.verificationSkipped) {
@@ -73621,7 +73728,7 @@ function renderRunSummary(result, redact) {
         const there = result.files.filter(onIndex);
         const missing = result.files.filter(f => !onIndex(f));
         if (there.length > 0 && missing.length > 0 && !result.files.some(isConflict)) {
-            blocks.push(`<p><b>On the index:</b> ${codes(there)}<br><b>Not on the index:</b> ${codes(missing)}</p>`, `<p>${htmlText(FINISH_HINT)}</p>`);
+            blocks.push(`<p><b>On the index:</b> ${codes(there)}<br><b>Not on the index:</b> ${codes(missing)}</p>`, `<p>${htmlText(finishHint(result))}</p>`);
         }
         blocks.push('<p><b>Error</b></p>', fenced(redact(result.failure.message)));
     }
@@ -73650,7 +73757,12 @@ const BOOLEANS = new Map([
     ...['true', 'True', 'TRUE', 'yes', 'on', '1'].map(v => [v, true]),
     ...['false', 'False', 'FALSE', 'no', 'off', '0'].map(v => [v, false])
 ]);
-/** `true`/`false` and their YAML spellings; undefined for anything else. */
+/**
+ * `true`/`false` and their YAML 1.1 spellings; undefined for anything else. Not
+ * core.getBooleanInput: it takes the six YAML 1.2 spellings only (a workflow's `yes` would fail),
+ * reads the runner's variable itself (the command line's flags are read through the same
+ * settings) and throws its own text, without the fix.
+ */
 function booleanValue(value) {
     return BOOLEANS.get(value.trim());
 }
@@ -73812,11 +73924,14 @@ function parseDistributions(value) {
 
 
 
+
+
 /** The action: settings from the inputs, the pipeline, then outputs, summary and exit status. */
 async function run() {
     // Untrimmed: the settings trim each value, and tell a whitespace-only secret from none.
     const read = (name) => getInput(name, { trimWhitespace: false });
-    const env = process.env;
+    // A copy: once the secrets are known, they are zeroed in the process's own environment.
+    const env = { ...process.env };
     const twine = twineVariables(env);
     const redactor = new Redactor();
     // Registered before anything can print them; the runner's own tokens are secrets too.
@@ -73841,6 +73956,9 @@ async function run() {
             log.warning(warning);
         for (const notice of notices)
             log.notice(notice);
+        // Before any child starts: a build could otherwise read them from /proc/<our pid>/environ.
+        const scrub = scrubStartupEnvironment(redactor.forms(), SECRET_VARIABLES);
+        log.debug(`Start-up environment: ${JSON.stringify(scrub)}`);
         const result = await publish(settings, {
             log,
             run,
@@ -73867,6 +73985,8 @@ async function run() {
             log.fail(failure);
     }
     catch (error) {
+        // Nothing was sent: the outputs say so (`[]`), for later steps that read them as JSON.
+        setOutputs(NOTHING_SENT, redact);
         if (error instanceof DistributionError) {
             for (const problem of error.problems)
                 log.error(describeProblem(problem), problem.file);
@@ -73883,6 +74003,23 @@ async function run() {
         log.endOutput();
     }
 }
+/** A run that stopped before its first upload (a refused file, a credential, a build). */
+const NOTHING_SENT = {
+    repositoryUrl: '',
+    dryRun: false,
+    dists: [],
+    files: [],
+    attestationPaths: []
+};
+/** Zeroed in the start-up environment by name too (a secret too short to be looked for). */
+const SECRET_VARIABLES = [
+    'INPUT_PASSWORD',
+    'INPUT_TOKEN',
+    'TWINE_PASSWORD',
+    'ACTIONS_ID_TOKEN_REQUEST_URL',
+    'ACTIONS_ID_TOKEN_REQUEST_TOKEN',
+    'ACTIONS_RUNTIME_TOKEN'
+];
 /**
  * Sets the step's outputs; when the runner's GITHUB_OUTPUT file cannot be written (a full disk, a
  * read-only or missing folder), says which file and that later steps get no outputs.
@@ -73941,7 +74078,7 @@ async function writeJobSummary(text, log, wanted) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2425);
+/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4471);
 
 await (0,_action_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 

@@ -58547,7 +58547,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2583);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4978);
 // The command line's entry: the one place (with src/action/) that reads argv and the environment.
 
 process.exitCode = await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)(process.argv.slice(2), process.env);
@@ -58557,7 +58557,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2583:
+/***/ 4978:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -58575,673 +58575,6 @@ var external_node_path_ = __nccwpck_require__(6760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
-// EXTERNAL MODULE: ./node_modules/undici/index.js
-var undici = __nccwpck_require__(6752);
-;// CONCATENATED MODULE: ./src/shared/format.ts
-/** Human sizes for logs and the summary (binary units, as file managers show them). */
-function formatSize(bytes) {
-    if (bytes < 1024)
-        return `${bytes} B`;
-    if (bytes < 1024 * 1024)
-        return `${(bytes / 1024).toFixed(1)} KiB`;
-    if (bytes < 1024 * 1024 * 1024)
-        return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
-    return `${(bytes / (1024 * 1024 * 1024)).toFixed(2)} GiB`;
-}
-/**
- * Outside text without the given characters at its end. A loop, not `/[…]+$/`: that pattern
- * retries at every character of a long run that does not reach the end, quadratic (issue 21).
- */
-function trimEndOf(text, characters) {
-    let end = text.length;
-    while (end > 0 && characters.includes(text[end - 1]))
-        end--;
-    return text.slice(0, end);
-}
-/** Outside text on one line: each line trimmed, blank ones dropped (a split, linear in the text). */
-function format_oneLine(text) {
-    return text
-        .split('\n')
-        .map(line => line.trim())
-        .filter(line => line !== '')
-        .join(' ');
-}
-
-;// CONCATENATED MODULE: ./src/shared/http-body.ts
-
-/** An answer larger than its cap: reading stopped there, and the connection was closed. */
-class AnswerTooLargeError extends Error {
-    cap;
-    status;
-    /** The URL without credentials, query or fragment. */
-    url;
-    constructor(url, cap, 
-    /** The status the answer came with. */
-    status) {
-        const shown = urlForMessages(url);
-        super(`${capitalize(cap.what)} from ${shown} (HTTP ${status}) is larger than ${formatSize(cap.bytes)}, ` +
-            `the most this action reads for it; it stopped reading there. ${cap.advice}`);
-        this.cap = cap;
-        this.status = status;
-        this.name = 'AnswerTooLargeError';
-        this.url = shown;
-    }
-}
-/** A URL fit for a message: no user or password, and no query string (indexes put tokens there too). */
-function urlForMessages(url) {
-    try {
-        const parsed = new URL(url);
-        parsed.username = '';
-        parsed.password = '';
-        const hadQuery = parsed.search !== '';
-        parsed.search = '';
-        parsed.hash = '';
-        return parsed.toString() + (hadQuery ? '?…' : '');
-    }
-    catch {
-        return '(an invalid URL)';
-    }
-}
-function capitalize(text) {
-    return text.charAt(0).toUpperCase() + text.slice(1);
-}
-
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
-function getProxyUrl(reqUrl) {
-    const usingSsl = reqUrl.protocol === 'https:';
-    if (checkBypass(reqUrl)) {
-        return undefined;
-    }
-    const proxyVar = (() => {
-        if (usingSsl) {
-            return process.env['https_proxy'] || process.env['HTTPS_PROXY'];
-        }
-        else {
-            return process.env['http_proxy'] || process.env['HTTP_PROXY'];
-        }
-    })();
-    if (proxyVar) {
-        try {
-            return new DecodedURL(proxyVar);
-        }
-        catch (_a) {
-            if (!proxyVar.startsWith('http://') && !proxyVar.startsWith('https://'))
-                return new DecodedURL(`http://${proxyVar}`);
-        }
-    }
-    else {
-        return undefined;
-    }
-}
-function checkBypass(reqUrl) {
-    if (!reqUrl.hostname) {
-        return false;
-    }
-    const reqHost = reqUrl.hostname;
-    if (isLoopbackAddress(reqHost)) {
-        return true;
-    }
-    const noProxy = process.env['no_proxy'] || process.env['NO_PROXY'] || '';
-    if (!noProxy) {
-        return false;
-    }
-    // Determine the request port
-    let reqPort;
-    if (reqUrl.port) {
-        reqPort = Number(reqUrl.port);
-    }
-    else if (reqUrl.protocol === 'http:') {
-        reqPort = 80;
-    }
-    else if (reqUrl.protocol === 'https:') {
-        reqPort = 443;
-    }
-    // Format the request hostname and hostname with port
-    const upperReqHosts = [reqUrl.hostname.toUpperCase()];
-    if (typeof reqPort === 'number') {
-        upperReqHosts.push(`${upperReqHosts[0]}:${reqPort}`);
-    }
-    // Compare request host against noproxy
-    for (const upperNoProxyItem of noProxy
-        .split(',')
-        .map(x => x.trim().toUpperCase())
-        .filter(x => x)) {
-        if (upperNoProxyItem === '*' ||
-            upperReqHosts.some(x => x === upperNoProxyItem ||
-                x.endsWith(`.${upperNoProxyItem}`) ||
-                (upperNoProxyItem.startsWith('.') &&
-                    x.endsWith(`${upperNoProxyItem}`)))) {
-            return true;
-        }
-    }
-    return false;
-}
-function isLoopbackAddress(host) {
-    const hostLower = host.toLowerCase();
-    return (hostLower === 'localhost' ||
-        hostLower.startsWith('127.') ||
-        hostLower.startsWith('[::1]') ||
-        hostLower.startsWith('[0:0:0:0:0:0:0:1]'));
-}
-class DecodedURL extends URL {
-    constructor(url, base) {
-        super(url, base);
-        this._decodedUsername = decodeURIComponent(super.username);
-        this._decodedPassword = decodeURIComponent(super.password);
-    }
-    get username() {
-        return this._decodedUsername;
-    }
-    get password() {
-        return this._decodedPassword;
-    }
-}
-//# sourceMappingURL=proxy.js.map
-;// CONCATENATED MODULE: ./src/shared/network-errors.ts
-
-/**
- * The proxy a request to `url` goes through, by the rules of every Actions toolkit client
- * (lower case first, NO_PROXY, loopback never proxied). Username and password come back decoded.
- */
-function proxyUrlFor(url) {
-    const proxy = getProxyUrl(typeof url === 'string' ? new URL(url) : url);
-    return proxy?.hostname ? proxy : undefined;
-}
-/** A limit of Http's own ran out: its message is already in words (which limit, how long). */
-class LimitError extends Error {
-    code;
-    constructor(code, message) {
-        super(message);
-        this.code = code;
-    }
-}
-const RESET = 'the index closed the connection unexpectedly (connection reset)';
-const NOT_TLS = 'the TLS handshake with {hostname} failed: the server does not speak TLS on that port ' +
-    '(should the URL start with http:// instead of https://?)';
-const UNKNOWN_CA = 'signed by an authority the runner does not know';
-/** The words for a failure's code; 'HPE_' stands for every HTTP parser code. */
-const WORDS = {
-    HPE_: 'the index sent a malformed HTTP response (is something other than an HTTP server listening there, or should the URL start with https:// instead of http://?)',
-    ECONNREFUSED: 'the index refused the connection (nothing listens on {host}; is the URL right, and is the index running?)',
-    ENOTFOUND: 'the host name {hostname} could not be resolved (check the URL for typos)',
-    EAI_AGAIN: 'the host name {hostname} could not be resolved right now (a temporary DNS failure on the runner)',
-    ECONNRESET: RESET,
-    EPIPE: RESET,
-    UND_ERR_SOCKET: RESET,
-    // The system's, about connecting (Http's own, LimitErrors, name the inactivity timeout).
-    ETIMEDOUT: 'the connection to {hostname} timed out',
-    EPROTO: NOT_TLS,
-    ERR_SSL_WRONG_VERSION_NUMBER: NOT_TLS
-};
-/** Node's codes for a TLS certificate the runner does not trust, with the reason shown. */
-const CERTIFICATE_REASONS = {
-    SELF_SIGNED_CERT_IN_CHAIN: 'self-signed certificate',
-    DEPTH_ZERO_SELF_SIGNED_CERT: 'self-signed certificate',
-    CERT_HAS_EXPIRED: 'the certificate has expired',
-    CERT_NOT_YET_VALID: 'the certificate is not valid yet: check the runner clock',
-    ERR_TLS_CERT_ALTNAME_INVALID: 'the certificate is for another host name',
-    HOSTNAME_MISMATCH: 'the certificate is for another host name',
-    UNABLE_TO_VERIFY_LEAF_SIGNATURE: UNKNOWN_CA,
-    UNABLE_TO_GET_ISSUER_CERT: UNKNOWN_CA,
-    UNABLE_TO_GET_ISSUER_CERT_LOCALLY: UNKNOWN_CA,
-    CERT_UNTRUSTED: UNKNOWN_CA,
-    CERT_REVOKED: UNKNOWN_CA
-};
-/** Failures before any connection to the index exists; the FINAL ones do not heal by waiting. */
-const UNSENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNECTTIMEOUT']);
-const FINAL = new Set([
-    'EPROTO',
-    'ERR_SSL_WRONG_VERSION_NUMBER',
-    ...Object.keys(CERTIFICATE_REASONS)
-]);
-/** Through a proxy, every connection goes to it first: a connect-phase failure is the proxy's. */
-const PROXY_UNREACHABLE = new Map([
-    ['ECONNREFUSED', 'the connection was refused'],
-    ['ECONNECTTIMEOUT', 'connecting timed out'],
-    ['ENOTFOUND', 'its host name could not be resolved'],
-    ['EAI_AGAIN', 'its host name could not be resolved']
-]);
-/** undici's refusal of a CONNECT the proxy did not answer with 200. */
-const PROXY_STATUS = /^Proxy response \((\d+)\) !== 200/;
-/**
- * A failed connection in words a release engineer can act on, instead of a system call's or an
- * HTTP parser's message. Through a proxy, failures to reach it or refusals of its CONNECT are
- * named as the proxy's: "connection refused" there would send people looking at the index.
- */
-function describe(url, cause, variables) {
-    const given = cause?.code;
-    const code = typeof given === 'string' ? given : undefined;
-    const detail = cause instanceof Error ? cause.message : String(cause);
-    const { host, hostname, protocol } = new URL(url);
-    const proxy = proxyUrlFor(url);
-    if (proxy) {
-        const https = protocol === 'https:';
-        // As the entry found it; shown without user and password.
-        const variable = (https ? variables.https : variables.http) ?? `HTTP${https ? 'S' : ''}_PROXY`;
-        const named = `the proxy ${proxy.protocol}//${proxy.host} (from ${variable})`;
-        const status = Number(PROXY_STATUS.exec(detail)?.[1]);
-        const unreachable = PROXY_UNREACHABLE.get(code ?? '');
-        if (status) {
-            const text = status === 407
-                ? `${named} refused the connection: it wants proxy credentials (HTTP 407). Put them ` +
-                    `in ${variable} as http://user:password@host:port, from a secret.`
-                : `${named} could not open a connection to the index (it answered HTTP ${status} to ` +
-                    'CONNECT): the proxy may not reach the index host, or may not allow it. If the index ' +
-                    'should be reached directly, add its host to NO_PROXY.';
-            return { text, code: 'EPROXY', kind: status >= 400 && status < 500 ? 'final' : 'unsent' };
-        }
-        if (unreachable) {
-            const text = `could not reach ${named}: ${unreachable}. Check ${variable} (and NO_PROXY for hosts to reach directly).`;
-            return { text, code, kind: 'unsent' };
-        }
-    }
-    const known = code?.startsWith('HPE_') ? 'HPE_' : (code ?? '');
-    const kind = FINAL.has(known) ? 'final' : UNSENT.has(known) ? 'unsent' : undefined;
-    if (cause instanceof LimitError)
-        return { text: detail, code, kind };
-    if (Object.hasOwn(CERTIFICATE_REASONS, known)) {
-        const text = `the TLS certificate of ${hostname} is not trusted (${CERTIFICATE_REASONS[known]}). If a ` +
-            'company proxy or a private CA signs it, point NODE_EXTRA_CA_CERTS at that CA certificate ' +
-            '(PEM) in the job environment.';
-        return { text, code, kind };
-    }
-    if (Object.hasOwn(WORDS, known)) {
-        const text = WORDS[known].replace('{host}', () => host).replace('{hostname}', () => hostname);
-        return { text, code, kind };
-    }
-    return /timeout/i.test(detail)
-        ? { text: 'no data within the timeout', code: code ?? 'ETIMEDOUT' }
-        : { text: detail, code };
-}
-/** No (complete) HTTP answer: refused, reset, DNS, TLS, a proxy, the inactivity timeout or a deadline. */
-class NetworkError extends Error {
-    url;
-    code;
-    /** No byte of the request can have reached the index. */
-    unsent;
-    /** Retrying cannot help (an untrusted certificate, a proxy wanting credentials). */
-    final;
-    constructor(url, cause, proxy = {}) {
-        const { text, code, kind } = describe(url, cause, proxy);
-        super(`No answer from ${new URL(url).origin}: ${text}`);
-        this.url = url;
-        this.name = 'NetworkError';
-        this.code = code;
-        this.unsent = kind !== undefined;
-        this.final = kind === 'final';
-    }
-}
-
-;// CONCATENATED MODULE: ./package.json
-const package_namespaceObject = {"rE":"0.1.0"};
-;// CONCATENATED MODULE: ./src/shared/version.ts
-
-/** The action's own version, sent in the User-Agent. */
-const ACTION_VERSION = package_namespaceObject.rE;
-const USER_AGENT = `pypi-publish/${ACTION_VERSION} (node ${process.versions.node}; ${process.platform})`;
-
-;// CONCATENATED MODULE: ./src/shared/http.ts
-
-
-
-
-
-
-
-/** The PEM files of `--cert` and `--client-cert`, read before the first request. */
-async function readTlsFiles(paths) {
-    const read = async (file, what) => {
-        try {
-            return await (0,promises_.readFile)(file);
-        }
-        catch (error) {
-            const code = error.code ?? String(error);
-            throw new Error(`The ${what} file '${file}' cannot be read (${code}); nothing was sent.`, {
-                cause: error
-            });
-        }
-    };
-    const ca = paths.caCert ? await read(paths.caCert, 'CA bundle (--cert)') : undefined;
-    // One PEM file holds both, as requests takes it: Node's TLS picks each block it needs.
-    const pem = paths.clientCert ? await read(paths.clientCert, 'client certificate') : undefined;
-    return ca || pem ? { ca, cert: pem, key: pem } : undefined;
-}
-/**
- * The slowest upload rate that still counts as progress (16 KiB/s, a 128 kbit/s link): a body may
- * take its size at this rate on top of the answer's deadline, so a server that reads a few bytes
- * a second (which the inactivity timeout never notices) cannot hold an upload for ever.
- */
-const SLOWEST_SEND_RATE = 16 * 1024;
-/**
- * The one HTTP client of a run, on undici: one keep-alive Agent for direct requests and one
- * ProxyAgent (CONNECT tunnel) per proxy. Redirects are never followed: the caller decides, so
- * credentials never reach another host. Every answer is read up to the caller's cap, and every
- * request has a deadline on top of the inactivity timeout (which a trickling index never trips):
- * - a streamed body's answer must arrive in full within twice `timeout` of the body being sent;
- * - the whole request must end within `connect-timeout` + twice `timeout` + the body's size at
- *   SLOWEST_SEND_RATE.
- */
-class Http {
-    options;
-    connectTimeoutMs;
-    timeoutMs;
-    /** By proxy URL ('' for direct), made on first use. */
-    dispatchers = new Map();
-    constructor(options = {}) {
-        this.options = options;
-        this.connectTimeoutMs = options.connectTimeoutMs ?? 30_000;
-        this.timeoutMs = options.timeoutMs ?? 120_000;
-    }
-    /**
-     * The proxy comes from @actions/http-client's rules (lower case first, NO_PROXY, loopback never
-     * proxied); undici's EnvHttpProxyAgent was tried and rejected: no loopback bypass, other rules.
-     */
-    dispatcherFor(url) {
-        const proxy = proxyUrlFor(url);
-        const key = proxy?.href ?? '';
-        let dispatcher = this.dispatchers.get(key);
-        if (!dispatcher) {
-            const timeouts = { headersTimeout: this.timeoutMs, bodyTimeout: this.timeoutMs };
-            const connect = { timeout: this.connectTimeoutMs, ...this.options.tls };
-            dispatcher = proxy
-                ? new undici/* ProxyAgent */.kT({
-                    uri: proxy.origin,
-                    // getProxyUrl gives them decoded.
-                    token: proxy.username || proxy.password
-                        ? basicAuth(proxy.username, proxy.password)
-                        : undefined,
-                    proxyTls: { timeout: this.connectTimeoutMs },
-                    requestTls: connect,
-                    ...timeouts
-                })
-                : new undici/* Agent */.g6({ connect, ...timeouts });
-            this.dispatchers.set(key, dispatcher);
-        }
-        return dispatcher;
-    }
-    async request(method, url, options) {
-        const target = new URL(url);
-        const headers = {
-            'user-agent': USER_AGENT,
-            ...Object.fromEntries(Object.entries(options.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]))
-        };
-        const body = options.body?.() ?? null;
-        const streamed = body !== null && typeof body !== 'string' && !Buffer.isBuffer(body);
-        const { cap } = options;
-        const timers = [];
-        let expired;
-        let abort;
-        let reject = () => undefined;
-        const expire = (error) => {
-            if (expired)
-                return;
-            expired = error;
-            if (abort)
-                abort(error);
-            else
-                reject(error);
-        };
-        const after = (ms, error) => {
-            timers.push(setTimeout(() => expire(error()), Math.max(0, ms)));
-        };
-        const answerMs = 2 * this.timeoutMs;
-        const sendMs = ((Number(headers['content-length']) || 0) / SLOWEST_SEND_RATE) * 1000;
-        const wholeMs = Math.round(this.connectTimeoutMs + answerMs + sendMs);
-        after(wholeMs, () => deadlineError(wholeMs, 'the request', `connect-timeout and twice 'timeout'${sendMs >= 1 ? `, plus the body's size at ${formatSize(SLOWEST_SEND_RATE)}/s` : ''}`));
-        if (options.timeLimit) {
-            const { ms, reason } = options.timeLimit;
-            after(ms, () => new LimitError('EDEADLINE', `${reason} before the answer came`));
-        }
-        try {
-            return await new Promise((resolve, fail) => {
-                reject = fail;
-                const chunks = [];
-                let size = 0;
-                let answer = { status: 0, statusText: '', headers: {} };
-                const tooLarge = () => {
-                    abort?.(new AnswerTooLargeError(url, cap, answer.status));
-                    return false;
-                };
-                const handler = {
-                    onConnect: a => {
-                        abort = a;
-                        if (expired)
-                            a(expired);
-                    },
-                    onHeaders: (status, raw, _resume, statusText) => {
-                        if (status < 200)
-                            return true;
-                        answer = { status, statusText, headers: headersOf(raw) };
-                        return Number(answer.headers['content-length']) > cap.bytes ? tooLarge() : true;
-                    },
-                    onData: chunk => {
-                        size += chunk.length;
-                        if (size > cap.bytes)
-                            return tooLarge();
-                        chunks.push(chunk);
-                        return true;
-                    },
-                    onComplete: () => resolve({ ...answer, body: Buffer.concat(chunks).toString('utf8') }),
-                    onError: fail,
-                    // Requests with no body or a short text (a GET, a token request) have the whole-request
-                    // deadline only.
-                    onRequestSent: streamed
-                        ? () => after(answerMs, () => deadlineError(answerMs, 'the answer to the sent request', "twice 'timeout'"))
-                        : undefined
-                };
-                this.dispatcherFor(target).dispatch({
-                    origin: target.origin,
-                    path: target.pathname + target.search,
-                    method: method,
-                    headers,
-                    body
-                }, handler);
-            });
-        }
-        catch (error) {
-            // A body left half-sent would keep its file open.
-            if (streamed)
-                body.destroy();
-            if (error instanceof AnswerTooLargeError)
-                throw error;
-            throw new NetworkError(url, expired ?? this.ourWords(error, target), this.options.proxy);
-        }
-        finally {
-            for (const timer of timers)
-                clearTimeout(timer);
-        }
-    }
-    /** undici's timeouts, as the limits the user set. */
-    ourWords(error, target) {
-        const code = error?.code;
-        if (code === 'UND_ERR_CONNECT_TIMEOUT') {
-            return new LimitError('ECONNECTTIMEOUT', `could not connect within ${seconds(this.connectTimeoutMs)} s (is ${target.hostname} reachable from this runner?)`);
-        }
-        if (code !== 'UND_ERR_HEADERS_TIMEOUT' && code !== 'UND_ERR_BODY_TIMEOUT')
-            return error;
-        const text = `no data sent or received for ${seconds(this.timeoutMs)} s (inactivity timeout)`;
-        return new LimitError('ETIMEDOUT', text);
-    }
-    async get(url, cap, headers = {}, timeLimit) {
-        return this.request('GET', url, { headers, cap, timeLimit });
-    }
-    /** Closes keep-alive sockets so nothing holds the process open. */
-    dispose() {
-        for (const dispatcher of this.dispatchers.values())
-            void dispatcher.destroy().catch(() => undefined);
-        this.dispatchers.clear();
-    }
-}
-function headersOf(raw) {
-    const headers = {};
-    for (let i = 0; i + 1 < raw.length; i += 2) {
-        const name = raw[i].toString('latin1').toLowerCase();
-        const value = raw[i + 1].toString('latin1');
-        headers[name] = name in headers ? `${headers[name]}, ${value}` : value;
-    }
-    return headers;
-}
-function deadlineError(ms, what, basis) {
-    return new LimitError('EDEADLINE', `${what} did not complete within ${seconds(ms)} s (${basis}), although data kept moving: ` +
-        "the index sends or reads too slowly. Raise 'timeout' if it is only slow.");
-}
-function seconds(ms) {
-    return String(Math.round(ms / 100) / 10);
-}
-/** Where a redirect points, resolved against the URL asked; undefined for any other answer. */
-function redirectTarget(response, url) {
-    if (![301, 302, 303, 307, 308].includes(response.status))
-        return undefined;
-    const location = response.headers.location;
-    return location ? new URL(location, url).toString() : undefined;
-}
-function basicAuth(user, password) {
-    return `Basic ${Buffer.from(`${user}:${password}`, 'utf8').toString('base64')}`;
-}
-
-;// CONCATENATED MODULE: ./src/auth/errors.ts
-
-/**
- * A trusted-publishing or credential problem the user can act on. The message is complete (what
- * happened, why, what to change) and never holds a secret: no ID token, no minted token.
- */
-class errors_TrustedPublishingError extends Error {
-    /** A 5xx, a 429, no answer: the exchange retries those with the uploads' backoff. */
-    transient;
-    constructor(message, options) {
-        super(message, options);
-        this.name = 'TrustedPublishingError';
-        this.transient = options?.transient;
-    }
-}
-/** 5xx and 429 may heal by waiting. */
-const isTransientStatus = (status) => status === 429 || (status >= 500 && status <= 599);
-/** No answer may heal by waiting, but not a bad certificate (NetworkError.final). */
-const transientFailure = (error) => error instanceof NetworkError && !error.final ? { reason: error.message } : undefined;
-/** Signing an attestation failed; the run must stop before any upload. */
-class AttestationError extends Error {
-    constructor(message, options) {
-        super(message, options);
-        this.name = 'AttestationError';
-    }
-}
-
-;// CONCATENATED MODULE: ./src/auth/id-token.ts
-
-
-const TRUSTED_PUBLISHING_DOCS = 'https://docs.pypi.org/trusted-publishers/';
-const TROUBLESHOOTING_URL = 'https://docs.pypi.org/trusted-publishers/troubleshooting/';
-/** The JSON object `text` holds, or undefined (not JSON, or not an object). */
-function jsonObject(text) {
-    try {
-        const value = JSON.parse(text);
-        return value && typeof value === 'object' && !Array.isArray(value)
-            ? value
-            : undefined;
-    }
-    catch {
-        return undefined;
-    }
-}
-/**
- * An ID-token request that failed. `failure` says what went wrong; the message adds the command
- * line's advice, which the action replaces with its own (action/context.ts).
- */
-class id_token_IdTokenRequestError extends errors_TrustedPublishingError {
-    failure;
-    constructor(failure, advice, options) {
-        super(`Trusted publishing: ${failure}${advice ? ` ${advice}` : ''}`, options);
-        this.failure = failure;
-        this.name = 'IdTokenRequestError';
-    }
-}
-/** The answers are one JWT (a few KiB) in a small JSON document. */
-const ID_TOKEN_CAP = {
-    bytes: 64 * 1024,
-    what: 'the ID token answer',
-    advice: 'The CI system is misbehaving; try again, or use an API token.'
-};
-/**
- * A capped GET of an ID token, whose body (the token) is returned. A 5xx, a 429 or no answer is
- * marked transient, so the exchange retries it with a fresh request. Not core.getIDToken: it reads
- * answers uncapped, retries by itself and marks nothing transient, and puts the body of a refusal
- * in its error.
- */
-async function requestIdToken(provider, url, headers, advice, timeoutMs = 30_000) {
-    const http = new Http({ timeoutMs, connectTimeoutMs: 10_000 });
-    const response = await http
-        .get(url, ID_TOKEN_CAP, headers)
-        .catch((error) => {
-        const reason = error instanceof Error ? error.message : String(error);
-        throw new id_token_IdTokenRequestError(`asking ${provider} for an ID token failed: ${reason}`, '', {
-            cause: error,
-            transient: transientFailure(error)
-        });
-    })
-        .finally(() => http.dispose());
-    const { status } = response;
-    // The body is not shown: it may be a token in a shape we did not expect.
-    const failure = `${provider} answered HTTP ${status} without an ID token.`;
-    const transient = isTransientStatus(status) ? { reason: `HTTP ${status}` } : undefined;
-    if (status !== 200)
-        throw new id_token_IdTokenRequestError(failure, advice, { transient });
-    return response.body;
-}
-/** An ID token from GitHub's runner: ACTIONS_ID_TOKEN_REQUEST_URL with its bearer token. */
-async function id_token_githubRunnerIdToken(env, audience, options = {}) {
-    const provider = 'GitHub Actions';
-    const advice = "Give the job `permissions: id-token: write`, or pass an API token with '--password'.";
-    const url = new URL(env.ACTIONS_ID_TOKEN_REQUEST_URL ?? '');
-    url.searchParams.set('audience', audience);
-    const headers = {
-        Authorization: `bearer ${env.ACTIONS_ID_TOKEN_REQUEST_TOKEN ?? ''}`,
-        Accept: 'application/json'
-    };
-    const body = await requestIdToken(provider, url.toString(), headers, advice, options.timeoutMs);
-    const value = jsonObject(body)?.value;
-    if (typeof value === 'string' && value)
-        return value;
-    throw new id_token_IdTokenRequestError(`${provider} answered HTTP 200 without an ID token.`, advice, {});
-}
-/** Why there is no GitHub ID token, and the two ways out (or, for a fork's pull request, what to do). */
-function id_token_noIdTokenMessage(run, cause) {
-    const what = cause
-        ? `Trusted publishing needs a GitHub ID token, and getting one failed: ${cause}`
-        : 'Trusted publishing needs a GitHub ID token, and this job has no access to one' +
-            (run.idToken.why ? ` (${run.idToken.why}).` : '.');
-    if (run.forkPullRequest) {
-        return [
-            what,
-            '',
-            'This run was triggered by a pull request from a fork. GitHub gives such runs neither ID ' +
-                "tokens nor secrets, even with 'id-token: write', so they cannot publish.",
-            'Publish from an event a fork cannot trigger instead: a pushed tag, a published release, or ' +
-                'workflow_dispatch — and skip the publish step on pull requests.'
-        ].join('\n');
-    }
-    return [
-        what,
-        'No token was given either (no `password`/`token` input), so there is ' +
-            'nothing to authenticate with. Two ways out:',
-        '',
-        '1. Trusted publishing (recommended): give the publishing job permission to request an ID ' +
-            'token, and register this workflow as a trusted publisher on the index:',
-        '',
-        '    permissions:',
-        '      id-token: write',
-        '',
-        `   ${TRUSTED_PUBLISHING_DOCS}`,
-        '',
-        '2. An API token: store it as a repository secret and pass it, e.g.',
-        '',
-        '    password: ${{ secrets.PYPI_API_TOKEN }}',
-        '',
-        '   If you already pass a secret: an empty secret looks exactly like none. A typo in the ' +
-            "secret's name, or a secret defined in another environment or repository, reads as an " +
-            'empty string.'
-    ].join('\n');
-}
-
 ;// CONCATENATED MODULE: ./src/shared/excerpt.ts
 /** The mark of a cut. The Redactor (redact.ts) treats it as an end of text: keep them the same. */
 const CUT_MARK = '…';
@@ -64318,6 +63651,9 @@ class ChildEnv {
 }
 
 ;// CONCATENATED MODULE: ./src/shared/run-context.ts
+
+
+
 /** The proxy variables in the order @actions/http-client reads them (lower case first). */
 function proxyVariables(env) {
     const first = (names) => names.find(name => env[name]);
@@ -64326,15 +63662,6 @@ function proxyVariables(env) {
         http: first(['http_proxy', 'HTTP_PROXY'])
     };
 }
-
-;// CONCATENATED MODULE: ./src/action/context.ts
-
-
-
-
-
-
-
 /**
  * The run as the runner's variables describe it, read once. `secrets` are the Redactor's forms:
  * no child process gets a variable that carries one.
@@ -64379,26 +63706,6 @@ function isForkPullRequest(env) {
     catch {
         return false;
     }
-}
-/**
- * The action's ID-token fetcher. Ours, not core.getIDToken (see requestIdToken): a failure becomes
- * an explanation of what to change in the workflow, keeping its transient mark for the exchange.
- */
-function actionsIdTokenFetcher(run, env) {
-    return async (audience) => {
-        const missing = ['ACTIONS_ID_TOKEN_REQUEST_URL', 'ACTIONS_ID_TOKEN_REQUEST_TOKEN'].filter(name => !env[name]);
-        if (missing.length) {
-            throw new TrustedPublishingError(noIdTokenMessage(run, `the runner did not set ${missing.join(' or ')} for this step`));
-        }
-        return githubRunnerIdToken(env, audience).catch((error) => {
-            // Without the command line's advice: the action gives its own two ways out.
-            const cause = error instanceof IdTokenRequestError ? error.failure.replace(/\.$/, '') : String(error);
-            throw new TrustedPublishingError(noIdTokenMessage(run, oneLine(cause)), {
-                cause: error,
-                transient: error instanceof TrustedPublishingError ? error.transient : undefined
-            });
-        });
-    };
 }
 
 ;// CONCATENATED MODULE: ./src/dists/version.ts
@@ -64639,6 +63946,530 @@ function pypiTarget(url) {
     return URL.canParse(url) ? HOSTS.get(new URL(url).hostname.toLowerCase()) : undefined;
 }
 
+// EXTERNAL MODULE: ./node_modules/undici/index.js
+var undici = __nccwpck_require__(6752);
+;// CONCATENATED MODULE: ./src/shared/format.ts
+/** Human sizes for logs and the summary (binary units, as file managers show them). */
+function formatSize(bytes) {
+    if (bytes < 1024)
+        return `${bytes} B`;
+    if (bytes < 1024 * 1024)
+        return `${(bytes / 1024).toFixed(1)} KiB`;
+    if (bytes < 1024 * 1024 * 1024)
+        return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
+    return `${(bytes / (1024 * 1024 * 1024)).toFixed(2)} GiB`;
+}
+/**
+ * Outside text without the given characters at its end. A loop, not `/[…]+$/`: that pattern
+ * retries at every character of a long run that does not reach the end, quadratic (issue 21).
+ */
+function trimEndOf(text, characters) {
+    let end = text.length;
+    while (end > 0 && characters.includes(text[end - 1]))
+        end--;
+    return text.slice(0, end);
+}
+/** Outside text on one line: each line trimmed, blank ones dropped (a split, linear in the text). */
+function oneLine(text) {
+    return text
+        .split('\n')
+        .map(line => line.trim())
+        .filter(line => line !== '')
+        .join(' ');
+}
+
+;// CONCATENATED MODULE: ./src/shared/http-body.ts
+
+/** An answer larger than its cap: reading stopped there, and the connection was closed. */
+class AnswerTooLargeError extends Error {
+    cap;
+    status;
+    /** The URL without credentials, query or fragment. */
+    url;
+    constructor(url, cap, 
+    /** The status the answer came with. */
+    status) {
+        const shown = urlForMessages(url);
+        super(`${capitalize(cap.what)} from ${shown} (HTTP ${status}) is larger than ${formatSize(cap.bytes)}, ` +
+            `the most this action reads for it; it stopped reading there. ${cap.advice}`);
+        this.cap = cap;
+        this.status = status;
+        this.name = 'AnswerTooLargeError';
+        this.url = shown;
+    }
+}
+/** A URL fit for a message: no user or password, and no query string (indexes put tokens there too). */
+function urlForMessages(url) {
+    try {
+        const parsed = new URL(url);
+        parsed.username = '';
+        parsed.password = '';
+        const hadQuery = parsed.search !== '';
+        parsed.search = '';
+        parsed.hash = '';
+        return parsed.toString() + (hadQuery ? '?…' : '');
+    }
+    catch {
+        return '(an invalid URL)';
+    }
+}
+function capitalize(text) {
+    return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
+function getProxyUrl(reqUrl) {
+    const usingSsl = reqUrl.protocol === 'https:';
+    if (checkBypass(reqUrl)) {
+        return undefined;
+    }
+    const proxyVar = (() => {
+        if (usingSsl) {
+            return process.env['https_proxy'] || process.env['HTTPS_PROXY'];
+        }
+        else {
+            return process.env['http_proxy'] || process.env['HTTP_PROXY'];
+        }
+    })();
+    if (proxyVar) {
+        try {
+            return new DecodedURL(proxyVar);
+        }
+        catch (_a) {
+            if (!proxyVar.startsWith('http://') && !proxyVar.startsWith('https://'))
+                return new DecodedURL(`http://${proxyVar}`);
+        }
+    }
+    else {
+        return undefined;
+    }
+}
+function checkBypass(reqUrl) {
+    if (!reqUrl.hostname) {
+        return false;
+    }
+    const reqHost = reqUrl.hostname;
+    if (isLoopbackAddress(reqHost)) {
+        return true;
+    }
+    const noProxy = process.env['no_proxy'] || process.env['NO_PROXY'] || '';
+    if (!noProxy) {
+        return false;
+    }
+    // Determine the request port
+    let reqPort;
+    if (reqUrl.port) {
+        reqPort = Number(reqUrl.port);
+    }
+    else if (reqUrl.protocol === 'http:') {
+        reqPort = 80;
+    }
+    else if (reqUrl.protocol === 'https:') {
+        reqPort = 443;
+    }
+    // Format the request hostname and hostname with port
+    const upperReqHosts = [reqUrl.hostname.toUpperCase()];
+    if (typeof reqPort === 'number') {
+        upperReqHosts.push(`${upperReqHosts[0]}:${reqPort}`);
+    }
+    // Compare request host against noproxy
+    for (const upperNoProxyItem of noProxy
+        .split(',')
+        .map(x => x.trim().toUpperCase())
+        .filter(x => x)) {
+        if (upperNoProxyItem === '*' ||
+            upperReqHosts.some(x => x === upperNoProxyItem ||
+                x.endsWith(`.${upperNoProxyItem}`) ||
+                (upperNoProxyItem.startsWith('.') &&
+                    x.endsWith(`${upperNoProxyItem}`)))) {
+            return true;
+        }
+    }
+    return false;
+}
+function isLoopbackAddress(host) {
+    const hostLower = host.toLowerCase();
+    return (hostLower === 'localhost' ||
+        hostLower.startsWith('127.') ||
+        hostLower.startsWith('[::1]') ||
+        hostLower.startsWith('[0:0:0:0:0:0:0:1]'));
+}
+class DecodedURL extends URL {
+    constructor(url, base) {
+        super(url, base);
+        this._decodedUsername = decodeURIComponent(super.username);
+        this._decodedPassword = decodeURIComponent(super.password);
+    }
+    get username() {
+        return this._decodedUsername;
+    }
+    get password() {
+        return this._decodedPassword;
+    }
+}
+//# sourceMappingURL=proxy.js.map
+;// CONCATENATED MODULE: ./src/shared/network-errors.ts
+
+/**
+ * The proxy a request to `url` goes through, by the rules of every Actions toolkit client
+ * (lower case first, NO_PROXY, loopback never proxied). Username and password come back decoded.
+ */
+function proxyUrlFor(url) {
+    const proxy = getProxyUrl(typeof url === 'string' ? new URL(url) : url);
+    return proxy?.hostname ? proxy : undefined;
+}
+/** A limit of Http's own ran out: its message is already in words (which limit, how long). */
+class LimitError extends Error {
+    code;
+    constructor(code, message) {
+        super(message);
+        this.code = code;
+    }
+}
+const RESET = 'the index closed the connection unexpectedly (connection reset)';
+const NOT_TLS = 'the TLS handshake with {hostname} failed: the server does not speak TLS on that port ' +
+    '(should the URL start with http:// instead of https://?)';
+const UNKNOWN_CA = 'signed by an authority the runner does not know';
+/** The words for a failure's code; 'HPE_' stands for every HTTP parser code. */
+const WORDS = {
+    HPE_: 'the index sent a malformed HTTP response (is something other than an HTTP server listening there, or should the URL start with https:// instead of http://?)',
+    ECONNREFUSED: 'the index refused the connection (nothing listens on {host}; is the URL right, and is the index running?)',
+    ENOTFOUND: 'the host name {hostname} could not be resolved (check the URL for typos)',
+    EAI_AGAIN: 'the host name {hostname} could not be resolved right now (a temporary DNS failure on the runner)',
+    ECONNRESET: RESET,
+    EPIPE: RESET,
+    UND_ERR_SOCKET: RESET,
+    // The system's, about connecting (Http's own, LimitErrors, name the inactivity timeout).
+    ETIMEDOUT: 'the connection to {hostname} timed out',
+    EPROTO: NOT_TLS,
+    ERR_SSL_WRONG_VERSION_NUMBER: NOT_TLS
+};
+/** Node's codes for a TLS certificate the runner does not trust, with the reason shown. */
+const CERTIFICATE_REASONS = {
+    SELF_SIGNED_CERT_IN_CHAIN: 'self-signed certificate',
+    DEPTH_ZERO_SELF_SIGNED_CERT: 'self-signed certificate',
+    CERT_HAS_EXPIRED: 'the certificate has expired',
+    CERT_NOT_YET_VALID: 'the certificate is not valid yet: check the runner clock',
+    ERR_TLS_CERT_ALTNAME_INVALID: 'the certificate is for another host name',
+    HOSTNAME_MISMATCH: 'the certificate is for another host name',
+    UNABLE_TO_VERIFY_LEAF_SIGNATURE: UNKNOWN_CA,
+    UNABLE_TO_GET_ISSUER_CERT: UNKNOWN_CA,
+    UNABLE_TO_GET_ISSUER_CERT_LOCALLY: UNKNOWN_CA,
+    CERT_UNTRUSTED: UNKNOWN_CA,
+    CERT_REVOKED: UNKNOWN_CA
+};
+/** Failures before any connection to the index exists; the FINAL ones do not heal by waiting. */
+const UNSENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNECTTIMEOUT']);
+const FINAL = new Set([
+    'EPROTO',
+    'ERR_SSL_WRONG_VERSION_NUMBER',
+    ...Object.keys(CERTIFICATE_REASONS)
+]);
+/** Through a proxy, every connection goes to it first: a connect-phase failure is the proxy's. */
+const PROXY_UNREACHABLE = new Map([
+    ['ECONNREFUSED', 'the connection was refused'],
+    ['ECONNECTTIMEOUT', 'connecting timed out'],
+    ['ENOTFOUND', 'its host name could not be resolved'],
+    ['EAI_AGAIN', 'its host name could not be resolved']
+]);
+/** undici's refusal of a CONNECT the proxy did not answer with 200. */
+const PROXY_STATUS = /^Proxy response \((\d+)\) !== 200/;
+/**
+ * A failed connection in words a release engineer can act on, instead of a system call's or an
+ * HTTP parser's message. Through a proxy, failures to reach it or refusals of its CONNECT are
+ * named as the proxy's: "connection refused" there would send people looking at the index.
+ */
+function describe(url, cause, variables) {
+    const given = cause?.code;
+    const code = typeof given === 'string' ? given : undefined;
+    const detail = cause instanceof Error ? cause.message : String(cause);
+    const { host, hostname, protocol } = new URL(url);
+    const proxy = proxyUrlFor(url);
+    if (proxy) {
+        const https = protocol === 'https:';
+        // As the entry found it; shown without user and password.
+        const variable = (https ? variables.https : variables.http) ?? `HTTP${https ? 'S' : ''}_PROXY`;
+        const named = `the proxy ${proxy.protocol}//${proxy.host} (from ${variable})`;
+        const status = Number(PROXY_STATUS.exec(detail)?.[1]);
+        const unreachable = PROXY_UNREACHABLE.get(code ?? '');
+        if (status) {
+            const text = status === 407
+                ? `${named} refused the connection: it wants proxy credentials (HTTP 407). Put them ` +
+                    `in ${variable} as http://user:password@host:port, from a secret.`
+                : `${named} could not open a connection to the index (it answered HTTP ${status} to ` +
+                    'CONNECT): the proxy may not reach the index host, or may not allow it. If the index ' +
+                    'should be reached directly, add its host to NO_PROXY.';
+            return { text, code: 'EPROXY', kind: status >= 400 && status < 500 ? 'final' : 'unsent' };
+        }
+        if (unreachable) {
+            const text = `could not reach ${named}: ${unreachable}. Check ${variable} (and NO_PROXY for hosts to reach directly).`;
+            return { text, code, kind: 'unsent' };
+        }
+    }
+    const known = code?.startsWith('HPE_') ? 'HPE_' : (code ?? '');
+    const kind = FINAL.has(known) ? 'final' : UNSENT.has(known) ? 'unsent' : undefined;
+    if (cause instanceof LimitError)
+        return { text: detail, code, kind };
+    if (Object.hasOwn(CERTIFICATE_REASONS, known)) {
+        const text = `the TLS certificate of ${hostname} is not trusted (${CERTIFICATE_REASONS[known]}). If a ` +
+            'company proxy or a private CA signs it, point NODE_EXTRA_CA_CERTS at that CA certificate ' +
+            '(PEM) in the job environment.';
+        return { text, code, kind };
+    }
+    if (Object.hasOwn(WORDS, known)) {
+        const text = WORDS[known].replace('{host}', () => host).replace('{hostname}', () => hostname);
+        return { text, code, kind };
+    }
+    return /timeout/i.test(detail)
+        ? { text: 'no data within the timeout', code: code ?? 'ETIMEDOUT' }
+        : { text: detail, code };
+}
+/** No (complete) HTTP answer: refused, reset, DNS, TLS, a proxy, the inactivity timeout or a deadline. */
+class NetworkError extends Error {
+    url;
+    code;
+    /** No byte of the request can have reached the index. */
+    unsent;
+    /** Retrying cannot help (an untrusted certificate, a proxy wanting credentials). */
+    final;
+    constructor(url, cause, proxy = {}) {
+        const { text, code, kind } = describe(url, cause, proxy);
+        super(`No answer from ${new URL(url).origin}: ${text}`);
+        this.url = url;
+        this.name = 'NetworkError';
+        this.code = code;
+        this.unsent = kind !== undefined;
+        this.final = kind === 'final';
+    }
+}
+
+;// CONCATENATED MODULE: ./package.json
+const package_namespaceObject = {"rE":"0.1.0"};
+;// CONCATENATED MODULE: ./src/shared/version.ts
+
+/** The action's own version, sent in the User-Agent. */
+const ACTION_VERSION = package_namespaceObject.rE;
+const USER_AGENT = `pypi-publish/${ACTION_VERSION} (node ${process.versions.node}; ${process.platform})`;
+
+;// CONCATENATED MODULE: ./src/shared/http.ts
+
+
+
+
+
+
+
+/** The PEM files of `--cert` and `--client-cert`, read before the first request. */
+async function readTlsFiles(paths) {
+    const read = async (file, what) => {
+        try {
+            return await (0,promises_.readFile)(file);
+        }
+        catch (error) {
+            const code = error.code ?? String(error);
+            throw new Error(`The ${what} file '${file}' cannot be read (${code}); nothing was sent.`, {
+                cause: error
+            });
+        }
+    };
+    const ca = paths.caCert ? await read(paths.caCert, 'CA bundle (--cert)') : undefined;
+    // One PEM file holds both, as requests takes it: Node's TLS picks each block it needs.
+    const pem = paths.clientCert ? await read(paths.clientCert, 'client certificate') : undefined;
+    return ca || pem ? { ca, cert: pem, key: pem } : undefined;
+}
+/**
+ * The slowest upload rate that still counts as progress (16 KiB/s, a 128 kbit/s link): a body may
+ * take its size at this rate on top of the answer's deadline, so a server that reads a few bytes
+ * a second (which the inactivity timeout never notices) cannot hold an upload for ever.
+ */
+const SLOWEST_SEND_RATE = 16 * 1024;
+/**
+ * The one HTTP client of a run, on undici: one keep-alive Agent for direct requests and one
+ * ProxyAgent (CONNECT tunnel) per proxy. Redirects are never followed: the caller decides, so
+ * credentials never reach another host. Every answer is read up to the caller's cap, and every
+ * request has a deadline on top of the inactivity timeout (which a trickling index never trips):
+ * - a streamed body's answer must arrive in full within twice `timeout` of the body being sent;
+ * - the whole request must end within `connect-timeout` + twice `timeout` + the body's size at
+ *   SLOWEST_SEND_RATE.
+ */
+class Http {
+    options;
+    connectTimeoutMs;
+    timeoutMs;
+    /** By proxy URL ('' for direct), made on first use. */
+    dispatchers = new Map();
+    constructor(options = {}) {
+        this.options = options;
+        this.connectTimeoutMs = options.connectTimeoutMs ?? 30_000;
+        this.timeoutMs = options.timeoutMs ?? 120_000;
+    }
+    /**
+     * The proxy comes from @actions/http-client's rules (lower case first, NO_PROXY, loopback never
+     * proxied); undici's EnvHttpProxyAgent was tried and rejected: no loopback bypass, other rules.
+     */
+    dispatcherFor(url) {
+        const proxy = proxyUrlFor(url);
+        const key = proxy?.href ?? '';
+        let dispatcher = this.dispatchers.get(key);
+        if (!dispatcher) {
+            const timeouts = { headersTimeout: this.timeoutMs, bodyTimeout: this.timeoutMs };
+            const connect = { timeout: this.connectTimeoutMs, ...this.options.tls };
+            dispatcher = proxy
+                ? new undici/* ProxyAgent */.kT({
+                    uri: proxy.origin,
+                    // getProxyUrl gives them decoded.
+                    token: proxy.username || proxy.password
+                        ? basicAuth(proxy.username, proxy.password)
+                        : undefined,
+                    proxyTls: { timeout: this.connectTimeoutMs },
+                    requestTls: connect,
+                    ...timeouts
+                })
+                : new undici/* Agent */.g6({ connect, ...timeouts });
+            this.dispatchers.set(key, dispatcher);
+        }
+        return dispatcher;
+    }
+    async request(method, url, options) {
+        const target = new URL(url);
+        const headers = {
+            'user-agent': USER_AGENT,
+            ...Object.fromEntries(Object.entries(options.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]))
+        };
+        const body = options.body?.() ?? null;
+        const streamed = body !== null && typeof body !== 'string' && !Buffer.isBuffer(body);
+        const { cap } = options;
+        const timers = [];
+        let expired;
+        let abort;
+        let reject = () => undefined;
+        const expire = (error) => {
+            if (expired)
+                return;
+            expired = error;
+            if (abort)
+                abort(error);
+            else
+                reject(error);
+        };
+        const after = (ms, error) => {
+            timers.push(setTimeout(() => expire(error()), Math.max(0, ms)));
+        };
+        const answerMs = 2 * this.timeoutMs;
+        const sendMs = ((Number(headers['content-length']) || 0) / SLOWEST_SEND_RATE) * 1000;
+        const wholeMs = Math.round(this.connectTimeoutMs + answerMs + sendMs);
+        after(wholeMs, () => deadlineError(wholeMs, 'the request', `connect-timeout and twice 'timeout'${sendMs >= 1 ? `, plus the body's size at ${formatSize(SLOWEST_SEND_RATE)}/s` : ''}`));
+        if (options.timeLimit) {
+            const { ms, reason } = options.timeLimit;
+            after(ms, () => new LimitError('EDEADLINE', `${reason} before the answer came`));
+        }
+        try {
+            return await new Promise((resolve, fail) => {
+                reject = fail;
+                const chunks = [];
+                let size = 0;
+                let answer = { status: 0, statusText: '', headers: {} };
+                const tooLarge = () => {
+                    abort?.(new AnswerTooLargeError(url, cap, answer.status));
+                    return false;
+                };
+                const handler = {
+                    onConnect: a => {
+                        abort = a;
+                        if (expired)
+                            a(expired);
+                    },
+                    onHeaders: (status, raw, _resume, statusText) => {
+                        if (status < 200)
+                            return true;
+                        answer = { status, statusText, headers: headersOf(raw) };
+                        return Number(answer.headers['content-length']) > cap.bytes ? tooLarge() : true;
+                    },
+                    onData: chunk => {
+                        size += chunk.length;
+                        if (size > cap.bytes)
+                            return tooLarge();
+                        chunks.push(chunk);
+                        return true;
+                    },
+                    onComplete: () => resolve({ ...answer, body: Buffer.concat(chunks).toString('utf8') }),
+                    onError: fail,
+                    // Requests with no body or a short text (a GET, a token request) have the whole-request
+                    // deadline only.
+                    onRequestSent: streamed
+                        ? () => after(answerMs, () => deadlineError(answerMs, 'the answer to the sent request', "twice 'timeout'"))
+                        : undefined
+                };
+                this.dispatcherFor(target).dispatch({
+                    origin: target.origin,
+                    path: target.pathname + target.search,
+                    method: method,
+                    headers,
+                    body
+                }, handler);
+            });
+        }
+        catch (error) {
+            // A body left half-sent would keep its file open.
+            if (streamed)
+                body.destroy();
+            if (error instanceof AnswerTooLargeError)
+                throw error;
+            throw new NetworkError(url, expired ?? this.ourWords(error, target), this.options.proxy);
+        }
+        finally {
+            for (const timer of timers)
+                clearTimeout(timer);
+        }
+    }
+    /** undici's timeouts, as the limits the user set. */
+    ourWords(error, target) {
+        const code = error?.code;
+        if (code === 'UND_ERR_CONNECT_TIMEOUT') {
+            return new LimitError('ECONNECTTIMEOUT', `could not connect within ${seconds(this.connectTimeoutMs)} s (is ${target.hostname} reachable from this runner?)`);
+        }
+        if (code !== 'UND_ERR_HEADERS_TIMEOUT' && code !== 'UND_ERR_BODY_TIMEOUT')
+            return error;
+        const text = `no data sent or received for ${seconds(this.timeoutMs)} s (inactivity timeout)`;
+        return new LimitError('ETIMEDOUT', text);
+    }
+    async get(url, cap, headers = {}, timeLimit) {
+        return this.request('GET', url, { headers, cap, timeLimit });
+    }
+    /** Closes keep-alive sockets so nothing holds the process open. */
+    dispose() {
+        for (const dispatcher of this.dispatchers.values())
+            void dispatcher.destroy().catch(() => undefined);
+        this.dispatchers.clear();
+    }
+}
+function headersOf(raw) {
+    const headers = {};
+    for (let i = 0; i + 1 < raw.length; i += 2) {
+        const name = raw[i].toString('latin1').toLowerCase();
+        const value = raw[i + 1].toString('latin1');
+        headers[name] = name in headers ? `${headers[name]}, ${value}` : value;
+    }
+    return headers;
+}
+function deadlineError(ms, what, basis) {
+    return new LimitError('EDEADLINE', `${what} did not complete within ${seconds(ms)} s (${basis}), although data kept moving: ` +
+        "the index sends or reads too slowly. Raise 'timeout' if it is only slow.");
+}
+function seconds(ms) {
+    return String(Math.round(ms / 100) / 10);
+}
+/** Where a redirect points, resolved against the URL asked; undefined for any other answer. */
+function redirectTarget(response, url) {
+    if (![301, 302, 303, 307, 308].includes(response.status))
+        return undefined;
+    const location = response.headers.location;
+    return location ? new URL(location, url).toString() : undefined;
+}
+function basicAuth(user, password) {
+    return `Basic ${Buffer.from(`${user}:${password}`, 'utf8').toString('base64')}`;
+}
+
 ;// CONCATENATED MODULE: ./src/index-api/simple.ts
 
 
@@ -64874,6 +64705,7 @@ async function verifyOnIndex(dists, options) {
     const pending = new Map(dists.map(d => [d.filename, d]));
     const seen = new Map(); // filename → last sha256 listed
     const lastError = new Map(); // project → why its last read failed
+    const refused = new Map(); // project → its page's refusal: waiting changes nothing
     const unverifiable = [];
     let wait = 1000;
     for (let round = 1;; round++) {
@@ -64894,6 +64726,17 @@ async function verifyOnIndex(dists, options) {
             });
             if (page)
                 lastError.delete(project);
+            // A page that is not there yet (404) is what waiting is for; any other answer is a failed read.
+            if (page && !page.found && page.status !== 404) {
+                const answer = `${page.url} answered HTTP ${page.status}`;
+                lastError.set(project, answer);
+                if (page.status === 401 || page.status === 403) {
+                    refused.set(project, answer);
+                    for (const [name, d] of pending)
+                        if (normalizeName(d.name) === project)
+                            pending.delete(name);
+                }
+            }
             if (!page?.found)
                 continue;
             for (const dist of [...pending.values()].filter(d => normalizeName(d.name) === project)) {
@@ -64918,9 +64761,14 @@ async function verifyOnIndex(dists, options) {
     }
     const failed = [];
     const verified = [];
+    const unreadable = [];
     for (const dist of dists) {
         const listed = seen.get(dist.filename);
-        if (listed === undefined) {
+        const refusal = refused.get(normalizeName(dist.name));
+        if (listed === undefined && refusal) {
+            unreadable.push({ dist, reason: refusal });
+        }
+        else if (listed === undefined) {
             const error = lastError.get(normalizeName(dist.name));
             failed.push({
                 dist,
@@ -64939,7 +64787,7 @@ async function verifyOnIndex(dists, options) {
             });
         }
     }
-    return { verified, unverifiable, failed };
+    return { verified, unverifiable, unreadable, failed };
 }
 
 ;// CONCATENATED MODULE: ./src/pipeline/index-status.ts
@@ -65040,6 +64888,13 @@ async function verifyStatuses(files, index, timeoutMs) {
     for (const dist of found.unverifiable) {
         log.notice(`${dist.filename} is listed on ${simpleUrl}, which gives no sha256 to compare.`);
     }
+    if (found.unreadable.length > 0) {
+        const why = [...new Set(found.unreadable.map(u => u.reason))].join('; ');
+        log.warning(`Not read back: ${why}, so whether the index holds ` +
+            `${found.unreadable.map(u => u.dist.filename).join(', ')} is not known (its answer to ` +
+            "the upload is all there is). To read the upload back, set 'index-url' to a simple index " +
+            "with credentials that may read it (https://user:token@host/simple/), or 'verify-upload: false'.");
+    }
     const verification = { ...found, failed, simpleUrl };
     if (failed.length > 0) {
         for (const { dist, reason } of failed)
@@ -65054,10 +64909,11 @@ async function verifyStatuses(files, index, timeoutMs) {
     const count = found.verified.length;
     const unverifiable = found.unverifiable.length;
     // Where it was read: the group that names it is not shown when nothing went wrong in it.
-    log.info(count === expected.length
-        ? `✔ All ${count} file(s) are on the index with the expected sha256 (read back from ${simpleUrl}).`
-        : `✔ ${count} of ${expected.length} file(s) are on the index with the expected sha256 (read back from ${simpleUrl})` +
-            (unverifiable ? `; ${unverifiable} listed without a sha256 to compare.` : '.'));
+    if (count > 0)
+        log.info(count === expected.length
+            ? `✔ All ${count} file(s) are on the index with the expected sha256 (read back from ${simpleUrl}).`
+            : `✔ ${count} of ${expected.length} file(s) are on the index with the expected sha256 (read back from ${simpleUrl})` +
+                (unverifiable ? `; ${unverifiable} listed without a sha256 to compare.` : '.'));
     return { files: read, verification };
 }
 
@@ -65862,7 +65718,8 @@ function dedupeByFilename(dists) {
     const differing = groups.filter(group => new Set(group.map(d => d.digests.sha256)).size > 1);
     return {
         unique: groups.map(group => group[0]),
-        duplicates: groups.flatMap(group => group.slice(1)),
+        // Copies of an earlier file; one with other content is a problem, never "the same file".
+        duplicates: groups.flatMap(group => group.filter((d, i) => group.slice(0, i).some(e => e.digests.sha256 === d.digests.sha256))),
         problems: differing.map((group) => ({
             file: group[0].path,
             rule: 'duplicate-filename',
@@ -66369,7 +66226,7 @@ function formatDocutilsReport(messages) {
         const shown = sourceLines.slice(0, MAX_SOURCE_LINES).map(l => `    | ${l}`);
         if (sourceLines.length > MAX_SOURCE_LINES)
             shown.push('    | …');
-        parts.push(`${line === undefined ? '' : `line ${line}: `}${format_oneLine(message)} ` +
+        parts.push(`${line === undefined ? '' : `line ${line}: `}${oneLine(message)} ` +
             `(docutils ${start[2]})` +
             (source.length > 0 ? `\n${shown.join('\n')}` : ''));
     });
@@ -68164,6 +68021,33 @@ function describeProblem(problem) {
     return `${problem.message}${problem.hint ? `\n  → ${problem.hint}` : ''}`;
 }
 
+;// CONCATENATED MODULE: ./src/auth/errors.ts
+
+/**
+ * A trusted-publishing or credential problem the user can act on. The message is complete (what
+ * happened, why, what to change) and never holds a secret: no ID token, no minted token.
+ */
+class TrustedPublishingError extends Error {
+    /** A 5xx, a 429, no answer: the exchange retries those with the uploads' backoff. */
+    transient;
+    constructor(message, options) {
+        super(message, options);
+        this.name = 'TrustedPublishingError';
+        this.transient = options?.transient;
+    }
+}
+/** 5xx and 429 may heal by waiting. */
+const isTransientStatus = (status) => status === 429 || (status >= 500 && status <= 599);
+/** No answer may heal by waiting, but not a bad certificate (NetworkError.final). */
+const transientFailure = (error) => error instanceof NetworkError && !error.final ? { reason: error.message } : undefined;
+/** Signing an attestation failed; the run must stop before any upload. */
+class AttestationError extends Error {
+    constructor(message, options) {
+        super(message, options);
+        this.name = 'AttestationError';
+    }
+}
+
 // EXTERNAL MODULE: ./node_modules/@sigstore/bundle/dist/index.js
 var dist = __nccwpck_require__(1040);
 // EXTERNAL MODULE: ./node_modules/@sigstore/sign/dist/index.js
@@ -68424,6 +68308,122 @@ function isBase64(value) {
     return typeof value === 'string' && value.length > 0 && /^[A-Za-z0-9+/]+={0,2}$/.test(value);
 }
 
+;// CONCATENATED MODULE: ./src/auth/id-token.ts
+
+
+const TRUSTED_PUBLISHING_DOCS = 'https://docs.pypi.org/trusted-publishers/';
+const TROUBLESHOOTING_URL = 'https://docs.pypi.org/trusted-publishers/troubleshooting/';
+/** The JSON object `text` holds, or undefined (not JSON, or not an object). */
+function jsonObject(text) {
+    try {
+        const value = JSON.parse(text);
+        return value && typeof value === 'object' && !Array.isArray(value)
+            ? value
+            : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+/**
+ * An ID-token request that failed. `failure` says what went wrong; the message adds the command
+ * line's advice, which the action replaces with its own (action/context.ts).
+ */
+class IdTokenRequestError extends TrustedPublishingError {
+    failure;
+    constructor(failure, advice, options) {
+        super(`Trusted publishing: ${failure}${advice ? ` ${advice}` : ''}`, options);
+        this.failure = failure;
+        this.name = 'IdTokenRequestError';
+    }
+}
+/** The answers are one JWT (a few KiB) in a small JSON document. */
+const ID_TOKEN_CAP = {
+    bytes: 64 * 1024,
+    what: 'the ID token answer',
+    advice: 'The CI system is misbehaving; try again, or use an API token.'
+};
+/**
+ * A capped GET of an ID token, whose body (the token) is returned. A 5xx, a 429 or no answer is
+ * marked transient, so the exchange retries it with a fresh request. Not core.getIDToken: it reads
+ * answers uncapped, retries by itself and marks nothing transient, and puts the body of a refusal
+ * in its error.
+ */
+async function requestIdToken(provider, url, headers, advice, timeoutMs = 30_000) {
+    const http = new Http({ timeoutMs, connectTimeoutMs: 10_000 });
+    const response = await http
+        .get(url, ID_TOKEN_CAP, headers)
+        .catch((error) => {
+        const reason = error instanceof Error ? error.message : String(error);
+        throw new IdTokenRequestError(`asking ${provider} for an ID token failed: ${reason}`, '', {
+            cause: error,
+            transient: transientFailure(error)
+        });
+    })
+        .finally(() => http.dispose());
+    const { status } = response;
+    // The body is not shown: it may be a token in a shape we did not expect.
+    const failure = `${provider} answered HTTP ${status} without an ID token.`;
+    const transient = isTransientStatus(status) ? { reason: `HTTP ${status}` } : undefined;
+    if (status !== 200)
+        throw new IdTokenRequestError(failure, advice, { transient });
+    return response.body;
+}
+/** An ID token from GitHub's runner: ACTIONS_ID_TOKEN_REQUEST_URL with its bearer token. */
+async function githubRunnerIdToken(env, audience, options = {}) {
+    const provider = 'GitHub Actions';
+    const advice = "Give the job `permissions: id-token: write`, or pass an API token with '--password'.";
+    const url = new URL(env.ACTIONS_ID_TOKEN_REQUEST_URL ?? '');
+    url.searchParams.set('audience', audience);
+    const headers = {
+        Authorization: `bearer ${env.ACTIONS_ID_TOKEN_REQUEST_TOKEN ?? ''}`,
+        Accept: 'application/json'
+    };
+    const body = await requestIdToken(provider, url.toString(), headers, advice, options.timeoutMs);
+    const value = jsonObject(body)?.value;
+    if (typeof value === 'string' && value)
+        return value;
+    throw new IdTokenRequestError(`${provider} answered HTTP 200 without an ID token.`, advice, {});
+}
+/** Why there is no GitHub ID token, and the two ways out (or, for a fork's pull request, what to do). */
+function noIdTokenMessage(run, cause) {
+    const what = cause
+        ? `Trusted publishing needs a GitHub ID token, and getting one failed: ${cause}`
+        : 'Trusted publishing needs a GitHub ID token, and this job has no access to one' +
+            (run.idToken.why ? ` (${run.idToken.why}).` : '.');
+    if (run.forkPullRequest) {
+        return [
+            what,
+            '',
+            'This run was triggered by a pull request from a fork. GitHub gives such runs neither ID ' +
+                "tokens nor secrets, even with 'id-token: write', so they cannot publish.",
+            'Publish from an event a fork cannot trigger instead: a pushed tag, a published release, or ' +
+                'workflow_dispatch — and skip the publish step on pull requests.'
+        ].join('\n');
+    }
+    return [
+        what,
+        'No token was given either (no `password`/`token` input), so there is ' +
+            'nothing to authenticate with. Two ways out:',
+        '',
+        '1. Trusted publishing (recommended): give the publishing job permission to request an ID ' +
+            'token, and register this workflow as a trusted publisher on the index:',
+        '',
+        '    permissions:',
+        '      id-token: write',
+        '',
+        `   ${TRUSTED_PUBLISHING_DOCS}`,
+        '',
+        '2. An API token: store it as a repository secret and pass it, e.g.',
+        '',
+        '    password: ${{ secrets.PYPI_API_TOKEN }}',
+        '',
+        '   If you already pass a secret: an empty secret looks exactly like none. A typo in the ' +
+            "secret's name, or a secret defined in another environment or repository, reads as an " +
+            'empty string.'
+    ].join('\n');
+}
+
 ;// CONCATENATED MODULE: ./src/auth/claims.ts
 
 /** The claims PyPI's GitHub publisher looks at, in the order we show them. */
@@ -68584,7 +68584,7 @@ function retrying(what, retry, attempt) {
     const policy = retry?.policy ?? DEFAULT_RETRY_POLICY;
     return withRetries(attempt, {
         policy,
-        transient: error => (error instanceof errors_TrustedPublishingError ? error.transient : undefined),
+        transient: error => (error instanceof TrustedPublishingError ? error.transient : undefined),
         onRetry: (error, n, delayMs) => retry?.log?.info(`Trusted publishing: ${what} failed (${error.transient?.reason}); ` +
             retryNote(n, policy, delayMs)),
         sleep: retry?.sleep
@@ -68600,18 +68600,18 @@ const fetchAudience = (http, repositoryUrl, retry) => retrying('asking for the t
         .get(url, OIDC_ANSWER_CAP, { Accept: 'application/json' })
         .catch((error) => unanswered(url, error));
     if (response.status === 403 || response.status === 404) {
-        throw new errors_TrustedPublishingError(`This index does not support trusted publishing; use a token. (${new URL(url).host} answered HTTP ` +
+        throw new TrustedPublishingError(`This index does not support trusted publishing; use a token. (${new URL(url).host} answered HTTP ` +
             `${response.status} to GET ${url}${response.status === 403 ? ': trusted publishing is disabled there' : ''}.)\n` +
             "Pass an API token for this index as 'password' (or 'token'), e.g. " +
             '`password: ${{ secrets.INDEX_TOKEN }}`.');
     }
     if (response.status !== 200) {
-        throw new errors_TrustedPublishingError(`Trusted publishing: asking ${url} for the token audience failed: ${describeResponse(response)}\n` +
+        throw new TrustedPublishingError(`Trusted publishing: asking ${url} for the token audience failed: ${describeResponse(response)}\n` +
             'The index may be down or misconfigured; wait a few minutes and try again, or use an API token.', { transient: transientAnswer(response) });
     }
     const audience = jsonObject(response.body)?.audience;
     if (typeof audience !== 'string' || audience === '') {
-        throw new errors_TrustedPublishingError(`Trusted publishing: ${url} answered 200 without an audience (expected {"audience": "…"}): ` +
+        throw new TrustedPublishingError(`Trusted publishing: ${url} answered 200 without an audience (expected {"audience": "…"}): ` +
             oidc_excerpt(response.body));
     }
     return audience;
@@ -68631,18 +68631,18 @@ async function mintToken(options, idToken) {
     const response = { ...answer, body: scrub(answer.body) };
     const payload = jsonObject(response.body);
     if (payload === undefined) {
-        throw new errors_TrustedPublishingError(`Token request to ${url} failed: the index answered ${describeResponse(response)}\n` +
+        throw new TrustedPublishingError(`Token request to ${url} failed: the index answered ${describeResponse(response)}\n` +
             'That is not the JSON a trusted-publishing index sends: the index is probably down or ' +
             'misconfigured. Wait a few minutes and try again.', { transient: transientAnswer(response) });
     }
     if (response.status < 200 || response.status >= 300) {
         const claims = decodeClaims(idToken);
         const why = refusalMessage(url, response.status, payload, claims, oidc_excerpt(response.body));
-        throw new errors_TrustedPublishingError(scrub(why), { transient: transientAnswer(response) });
+        throw new TrustedPublishingError(scrub(why), { transient: transientAnswer(response) });
     }
     const token = payload.token;
     if (typeof token !== 'string' || token === '') {
-        throw new errors_TrustedPublishingError(`Token request to ${url} answered HTTP ${response.status} without a token ` +
+        throw new TrustedPublishingError(`Token request to ${url} answered HTTP ${response.status} without a token ` +
             `(expected {"success": true, "token": "…", "expires": …}). The index is probably ` +
             'misconfigured; wait a few minutes and try again.');
     }
@@ -68689,7 +68689,7 @@ function unanswered(url, error, scrub = (text) => text) {
     const why = error instanceof AnswerTooLargeError
         ? error.message
         : `could not reach ${url}: ${error instanceof Error ? error.message : String(error)}`;
-    throw new errors_TrustedPublishingError(`Trusted publishing: ${scrub(why)}`, {
+    throw new TrustedPublishingError(`Trusted publishing: ${scrub(why)}`, {
         cause: error,
         transient: transientFailure(error)
     });
@@ -68802,14 +68802,14 @@ function chooseCredential(settings, run, ambient) {
         return { method: 'token', user: settings.user, password: settings.password };
     }
     if (settings.user !== TOKEN_USER) {
-        throw new errors_TrustedPublishingError(`The user is '${settings.user}' but no password was given. Pass the password for ` +
+        throw new TrustedPublishingError(`The user is '${settings.user}' but no password was given. Pass the password for ` +
             `'${settings.user}' as 'password' (from a secret), e.g. \`password: \${{ secrets.INDEX_PASSWORD }}\`. ` +
             'If you did, the secret is empty: a typo in its name reads as an empty string. ' +
             `(Trusted publishing applies only with the user left as '${TOKEN_USER}'.)`);
     }
     // Outside the action (the command line), whichever CI system runs us may give the ID token.
     if (ambient ? !ambient.provider : !run.idToken.available) {
-        throw new errors_TrustedPublishingError(ambient?.missing ?? id_token_noIdTokenMessage(run));
+        throw new TrustedPublishingError(ambient?.missing ?? noIdTokenMessage(run));
     }
     return { method: 'trusted-publishing' };
 }
@@ -69804,8 +69804,9 @@ function ciFileOf(uri) {
 
 
 /**
- * [build] → discover → inspect → check → authenticate → upload → verify. Throws
- * DistributionError, before anything is sent, when a file is not fit to publish.
+ * [build] → discover → inspect → check → authenticate → what the index holds (conflicts) →
+ * upload → verify. Throws DistributionError, before anything is sent, when a file is not fit to
+ * publish. The token is minted before the conflicts are decided, while the pages are still read.
  */
 async function publish(settings, deps) {
     const { log, run } = deps;
@@ -69837,6 +69838,7 @@ async function publish(settings, deps) {
         const result = {
             repositoryUrl: settings.repositoryUrl,
             dryRun: settings.dryRun,
+            built: settings.build,
             releaseUrlPattern: settings.releaseUrlPattern,
             dists,
             files: dists.map(dist => ({ dist, status: 'not-attempted' })),
@@ -70186,7 +70188,12 @@ const BOOLEANS = new Map([
     ...['true', 'True', 'TRUE', 'yes', 'on', '1'].map(v => [v, true]),
     ...['false', 'False', 'FALSE', 'no', 'off', '0'].map(v => [v, false])
 ]);
-/** `true`/`false` and their YAML spellings; undefined for anything else. */
+/**
+ * `true`/`false` and their YAML 1.1 spellings; undefined for anything else. Not
+ * core.getBooleanInput: it takes the six YAML 1.2 spellings only (a workflow's `yes` would fail),
+ * reads the runner's variable itself (the command line's flags are read through the same
+ * settings) and throws its own text, without the fix.
+ */
 function booleanValue(value) {
     return BOOLEANS.get(value.trim());
 }
@@ -70514,13 +70521,13 @@ function ambientIdToken(env, options = {}) {
                 : undefined;
     const identity = { provider, missing: NO_AMBIENT_TOKEN };
     const fetchers = {
-        'GitHub Actions': audience => id_token_githubRunnerIdToken(env, audience, options),
+        'GitHub Actions': audience => githubRunnerIdToken(env, audience, options),
         'GitLab CI': async (audience) => {
             const name = gitlabTokenVariable(audience);
             const token = env[name]?.trim();
             if (token)
                 return token;
-            throw new errors_TrustedPublishingError(gitlabMissingMessage(name, audience, idTokenVariables(env)));
+            throw new TrustedPublishingError(gitlabMissingMessage(name, audience, idTokenVariables(env)));
         },
         'Google Cloud': async (audience) => {
             const url = `http://${gcpHost}/computeMetadata/v1/instance/service-accounts/default/identity` +
@@ -70529,12 +70536,12 @@ function ambientIdToken(env, options = {}) {
             const token = (await requestIdToken('Google Cloud', url, { 'Metadata-Flavor': 'Google' }, advice, options.timeoutMs)).trim();
             if (token.split('.').length === 3)
                 return token;
-            throw new id_token_IdTokenRequestError('Google Cloud answered HTTP 200 without an ID token.', advice, {});
+            throw new IdTokenRequestError('Google Cloud answered HTTP 200 without an ID token.', advice, {});
         }
     };
     const getIdToken = async (audience) => {
         if (!provider)
-            throw new errors_TrustedPublishingError(NO_AMBIENT_TOKEN);
+            throw new TrustedPublishingError(NO_AMBIENT_TOKEN);
         return fetchers[provider](audience);
     };
     return { identity, getIdToken };
