@@ -216,6 +216,14 @@ describe('a dry run reads the index as the real run would', () => {
     expect(conflict.summary).toContain('would fail')
     expect(conflict.summary).toContain('a different file is on the index')
     expect(conflict.stdout).not.toContain('Dry run: would upload')
+
+    // With skip-existing the other build is skipped, in a dry run as in the real one.
+    const skipping = await publish(server, other, { 'dry-run': 'true', 'skip-existing': 'true' })
+    expect(skipping.exitCode).toBe(0)
+    expect(filenames(skipping.outputs.skipped)).toEqual([first])
+    expect(skipping.stdout).toContain('It is skipped (in a dry run too)')
+    expect(skipping.summary).toContain('1 would be uploaded')
+    expect(skipping.summary).toContain('1 already there or skipped')
     expect(server.requests.filter(r => r.method === 'POST')).toHaveLength(posts)
     expect(server.files().map(f => f.filename)).toEqual([first])
   })

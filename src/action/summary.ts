@@ -108,7 +108,7 @@ function heading(result: RunResult, index: string): string {
     const toSend = result.files.filter(f => f.status === 'not-attempted').length
     if (result.failure) return `❌ Dry run: publishing ${htmlText(what)} to ${to} would fail`
     if (toSend === n) return `🔍 Dry run: ${htmlText(what)} would be published to ${to}`
-    return `🔍 Dry run: ${htmlText(what)}: ${toSend} would be uploaded to ${to}, ${n - toSend} already there`
+    return `🔍 Dry run: ${htmlText(what)}: ${toSend} would be uploaded to ${to}, ${n - toSend} already there or skipped`
   }
   const uploaded = result.files.filter(f => f.status === 'uploaded').length
   const there = result.files.filter(onIndex).length

@@ -44,7 +44,7 @@ export function statusesBeforeUpload(
     const message = `the index holds a different file under this name (${shas})`
     if (skipExisting) {
       log.warning(
-        `${dist.filename} is already on the index with DIFFERENT content (${shas}). It was skipped ` +
+        `${dist.filename} is already on the index with DIFFERENT content (${shas}). It is skipped (in a dry run too) ` +
           'and the index keeps its own file: this build is NOT published. ' +
           `${NO_REPLACE}; bump the version to publish this build.`,
         dist.path
