@@ -70116,7 +70116,7 @@ function statusesBeforeUpload(dists, listings, skipExisting, log) {
         const shas = `sha256 ${listedSha256(listings, dist)} there, ${dist.digests.sha256} here`;
         const message = `the index holds a different file under this name (${shas})`;
         if (skipExisting) {
-            log.warning(`${dist.filename} is already on the index with DIFFERENT content (${shas}). It was skipped ` +
+            log.warning(`${dist.filename} is already on the index with DIFFERENT content (${shas}). It is skipped (in a dry run too) ` +
                 'and the index keeps its own file: this build is NOT published. ' +
                 `${NO_REPLACE}; bump the version to publish this build.`, dist.path);
             return { dist, status: 'skipped', sameHash: false, message };
@@ -73654,7 +73654,7 @@ function heading(result, index) {
             return `❌ Dry run: publishing ${htmlText(what)} to ${to} would fail`;
         if (toSend === n)
             return `🔍 Dry run: ${htmlText(what)} would be published to ${to}`;
-        return `🔍 Dry run: ${htmlText(what)}: ${toSend} would be uploaded to ${to}, ${n - toSend} already there`;
+        return `🔍 Dry run: ${htmlText(what)}: ${toSend} would be uploaded to ${to}, ${n - toSend} already there or skipped`;
     }
     const uploaded = result.files.filter(f => f.status === 'uploaded').length;
     const there = result.files.filter(onIndex).length;
