@@ -44,8 +44,9 @@ export async function run(): Promise<void> {
     const { settings, warnings, notices } = readSettings(read, { twine, insideActions: inRunner })
     for (const warning of warnings) log.warning(warning)
     for (const notice of notices) log.notice(notice)
-    // Before any child starts: a build could otherwise read them from /proc/<our pid>/environ.
-    const scrub = scrubStartupEnvironment(redactor.forms(), SECRET_VARIABLES)
+    // Before any child starts, after the last input is read: a build could otherwise read the
+    // inputs and the runner's tokens from /proc/<our pid>/environ.
+    const scrub = scrubStartupEnvironment(redactor.forms())
     log.debug(`Start-up environment: ${JSON.stringify(scrub)}`)
     const result = await publish(settings, {
       log,
@@ -95,16 +96,6 @@ const NOTHING_SENT: RunResult = {
   files: [],
   attestationPaths: []
 }
-
-/** Zeroed in the start-up environment by name too (a secret too short to be looked for). */
-const SECRET_VARIABLES = [
-  'INPUT_PASSWORD',
-  'INPUT_TOKEN',
-  'TWINE_PASSWORD',
-  'ACTIONS_ID_TOKEN_REQUEST_URL',
-  'ACTIONS_ID_TOKEN_REQUEST_TOKEN',
-  'ACTIONS_RUNTIME_TOKEN'
-]
 
 /**
  * Sets the step's outputs; when the runner's GITHUB_OUTPUT file cannot be written (a full disk, a

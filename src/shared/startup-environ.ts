@@ -10,24 +10,17 @@
  * changes and the limit in SECURITY.md stands.
  */
 import { closeSync, openSync, readFileSync, readSync, writeSync } from 'node:fs'
+import { carriesCredential, FILE_COMMAND_NAMES } from './child-env.js'
 import { MIN_SECRET_LENGTH } from './redact.js'
 
-/** Read by @actions/core after the scrub (outputs, summary): never rewritten. */
-const FILE_COMMANDS = new Set([
-  'GITHUB_OUTPUT',
-  'GITHUB_STEP_SUMMARY',
-  'GITHUB_STATE',
-  'GITHUB_ENV',
-  'GITHUB_PATH'
-])
-
 /**
- * Zeroes, in /proc/self/environ, the values that hold one of `secrets` and those of `names`;
- * returns how many values were zeroed, or why nothing could be done.
+ * Zeroes, in /proc/self/environ, the values of the variables that ChildEnv leaves out because of
+ * their names or because they hold one of `secrets` (the file commands excepted: @actions/core
+ * reads them later, for the outputs and the summary); returns how many values were zeroed, or
+ * why nothing could be done.
  */
 export function scrubStartupEnvironment(
-  secrets: Iterable<string>,
-  names: readonly string[] = []
+  secrets: Iterable<string>
 ): { zeroed: number } | { skipped: string } {
   if (process.platform !== 'linux') return { skipped: `not Linux (${process.platform})` }
   const known = [...secrets].filter(s => s.length >= MIN_SECRET_LENGTH).map(s => Buffer.from(s))
@@ -43,13 +36,14 @@ export function scrubStartupEnvironment(
     readSync(fd, region, 0, region.length, start)
     let zeroed = 0
     for (let at = 0; at < region.length;) {
-      const stop = region.indexOf(0, at) < 0 ? region.length : region.indexOf(0, at)
+      const nul = region.indexOf(0, at)
+      const stop = nul < 0 ? region.length : nul
       const entry = region.subarray(at, stop)
       const eq = entry.indexOf(0x3d) // '='
       const name = eq < 0 ? '' : entry.subarray(0, eq).toString('latin1')
       const value = entry.subarray(eq + 1)
-      const holds = names.includes(name) || known.some(secret => value.includes(secret))
-      if (eq > 0 && value.length > 0 && holds && !FILE_COMMANDS.has(name)) {
+      const holds = carriesCredential(name) || known.some(secret => value.includes(secret))
+      if (eq > 0 && value.length > 0 && holds && !FILE_COMMAND_NAMES.has(name)) {
         writeSync(fd, Buffer.alloc(value.length), 0, value.length, start + at + eq + 1)
         zeroed++
       }
