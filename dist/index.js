@@ -67573,7 +67573,7 @@ function isTokenLike(run) {
  */
 
 /** Compared upper-cased, as Windows compares names. */
-const REMOVED_NAMES = new Set([
+const CREDENTIAL_NAMES = new Set([
     // Mints PyPI tokens for any project trusting this workflow.
     'ACTIONS_ID_TOKEN_REQUEST_URL',
     'ACTIONS_ID_TOKEN_REQUEST_TOKEN',
@@ -67583,19 +67583,27 @@ const REMOVED_NAMES = new Set([
     'ACTIONS_RESULTS_URL',
     'ACTIONS_CACHE_URL',
     'ACTIONS_CACHE_SERVICE_V2',
-    'TWINE_PASSWORD',
-    // File commands: a child could claim uploads in the outputs, write raw HTML into the summary,
-    // or set variables and PATH for every later step of the job.
+    'TWINE_PASSWORD'
+]);
+/**
+ * The runner's file commands: a child could claim uploads in the outputs, write raw HTML into the
+ * summary, or set variables and PATH for every later step of the job.
+ */
+const FILE_COMMAND_NAMES = new Set([
     'GITHUB_OUTPUT',
     'GITHUB_STEP_SUMMARY',
     'GITHUB_STATE',
     'GITHUB_ENV',
     'GITHUB_PATH'
 ]);
-function removedByName(name) {
+/** A variable that holds a credential by its name: every action input, the runner's tokens… */
+function carriesCredential(name) {
     const upper = name.toUpperCase();
     // Every action input: the token, URLs that may carry credentials…
-    return upper.startsWith('INPUT_') || REMOVED_NAMES.has(upper);
+    return upper.startsWith('INPUT_') || CREDENTIAL_NAMES.has(upper);
+}
+function removedByName(name) {
+    return carriesCredential(name) || FILE_COMMAND_NAMES.has(name.toUpperCase());
 }
 class ChildEnv {
     // A private field makes the type nominal: an object literal or `process.env` is not a ChildEnv.
@@ -73290,19 +73298,14 @@ function releaseUrls(result) {
  */
 
 
-/** Read by @actions/core after the scrub (outputs, summary): never rewritten. */
-const FILE_COMMANDS = new Set([
-    'GITHUB_OUTPUT',
-    'GITHUB_STEP_SUMMARY',
-    'GITHUB_STATE',
-    'GITHUB_ENV',
-    'GITHUB_PATH'
-]);
+
 /**
- * Zeroes, in /proc/self/environ, the values that hold one of `secrets` and those of `names`;
- * returns how many values were zeroed, or why nothing could be done.
+ * Zeroes, in /proc/self/environ, the values of the variables that ChildEnv leaves out because of
+ * their names or because they hold one of `secrets` (the file commands excepted: @actions/core
+ * reads them later, for the outputs and the summary); returns how many values were zeroed, or
+ * why nothing could be done.
  */
-function scrubStartupEnvironment(secrets, names = []) {
+function scrubStartupEnvironment(secrets) {
     if (process.platform !== 'linux')
         return { skipped: `not Linux (${process.platform})` };
     const known = [...secrets].filter(s => s.length >= MIN_SECRET_LENGTH).map(s => Buffer.from(s));
@@ -73319,13 +73322,14 @@ function scrubStartupEnvironment(secrets, names = []) {
         (0,external_node_fs_.readSync)(fd, region, 0, region.length, start);
         let zeroed = 0;
         for (let at = 0; at < region.length;) {
-            const stop = region.indexOf(0, at) < 0 ? region.length : region.indexOf(0, at);
+            const nul = region.indexOf(0, at);
+            const stop = nul < 0 ? region.length : nul;
             const entry = region.subarray(at, stop);
             const eq = entry.indexOf(0x3d); // '='
             const name = eq < 0 ? '' : entry.subarray(0, eq).toString('latin1');
             const value = entry.subarray(eq + 1);
-            const holds = names.includes(name) || known.some(secret => value.includes(secret));
-            if (eq > 0 && value.length > 0 && holds && !FILE_COMMANDS.has(name)) {
+            const holds = carriesCredential(name) || known.some(secret => value.includes(secret));
+            if (eq > 0 && value.length > 0 && holds && !FILE_COMMAND_NAMES.has(name)) {
                 (0,external_node_fs_.writeSync)(fd, Buffer.alloc(value.length), 0, value.length, start + at + eq + 1);
                 zeroed++;
             }
@@ -73956,8 +73960,9 @@ async function run() {
             log.warning(warning);
         for (const notice of notices)
             log.notice(notice);
-        // Before any child starts: a build could otherwise read them from /proc/<our pid>/environ.
-        const scrub = scrubStartupEnvironment(redactor.forms(), SECRET_VARIABLES);
+        // Before any child starts, after the last input is read: a build could otherwise read the
+        // inputs and the runner's tokens from /proc/<our pid>/environ.
+        const scrub = scrubStartupEnvironment(redactor.forms());
         log.debug(`Start-up environment: ${JSON.stringify(scrub)}`);
         const result = await publish(settings, {
             log,
@@ -74011,15 +74016,6 @@ const NOTHING_SENT = {
     files: [],
     attestationPaths: []
 };
-/** Zeroed in the start-up environment by name too (a secret too short to be looked for). */
-const SECRET_VARIABLES = [
-    'INPUT_PASSWORD',
-    'INPUT_TOKEN',
-    'TWINE_PASSWORD',
-    'ACTIONS_ID_TOKEN_REQUEST_URL',
-    'ACTIONS_ID_TOKEN_REQUEST_TOKEN',
-    'ACTIONS_RUNTIME_TOKEN'
-];
 /**
  * Sets the step's outputs; when the runner's GITHUB_OUTPUT file cannot be written (a full disk, a
  * read-only or missing folder), says which file and that later steps get no outputs.

@@ -63582,7 +63582,7 @@ function isTokenLike(run) {
  */
 
 /** Compared upper-cased, as Windows compares names. */
-const REMOVED_NAMES = new Set([
+const CREDENTIAL_NAMES = new Set([
     // Mints PyPI tokens for any project trusting this workflow.
     'ACTIONS_ID_TOKEN_REQUEST_URL',
     'ACTIONS_ID_TOKEN_REQUEST_TOKEN',
@@ -63592,19 +63592,27 @@ const REMOVED_NAMES = new Set([
     'ACTIONS_RESULTS_URL',
     'ACTIONS_CACHE_URL',
     'ACTIONS_CACHE_SERVICE_V2',
-    'TWINE_PASSWORD',
-    // File commands: a child could claim uploads in the outputs, write raw HTML into the summary,
-    // or set variables and PATH for every later step of the job.
+    'TWINE_PASSWORD'
+]);
+/**
+ * The runner's file commands: a child could claim uploads in the outputs, write raw HTML into the
+ * summary, or set variables and PATH for every later step of the job.
+ */
+const FILE_COMMAND_NAMES = new Set([
     'GITHUB_OUTPUT',
     'GITHUB_STEP_SUMMARY',
     'GITHUB_STATE',
     'GITHUB_ENV',
     'GITHUB_PATH'
 ]);
-function removedByName(name) {
+/** A variable that holds a credential by its name: every action input, the runner's tokens… */
+function carriesCredential(name) {
     const upper = name.toUpperCase();
     // Every action input: the token, URLs that may carry credentials…
-    return upper.startsWith('INPUT_') || REMOVED_NAMES.has(upper);
+    return upper.startsWith('INPUT_') || CREDENTIAL_NAMES.has(upper);
+}
+function removedByName(name) {
+    return carriesCredential(name) || FILE_COMMAND_NAMES.has(name.toUpperCase());
 }
 class ChildEnv {
     // A private field makes the type nominal: an object literal or `process.env` is not a ChildEnv.
